@@ -1,0 +1,53 @@
+"""References to Discord channels and roles as the config gives them: by id or by name.
+
+The school's admins write names ("mod-meldingen", "Docent"); ids survive renames. Both are
+accepted everywhere, so one small type and one matching rule live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
+_SNOWFLAKE_DIGITS = range(15, 21)
+
+
+def _coerce_ref(value: object) -> int | str:
+    """A numeric string of snowflake length is an id; any other string is a name."""
+    if isinstance(value, bool):
+        raise ValueError("expected a channel/role id or name, got a boolean")
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError("an id must be a positive number")
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise ValueError("an empty name")
+        if text.isdigit() and len(text) in _SNOWFLAKE_DIGITS:
+            return int(text)
+        return text.lstrip("#@")
+    raise ValueError(f"expected a channel/role id or name, got {type(value).__name__}")
+
+
+Ref = Annotated[int | str, BeforeValidator(_coerce_ref)]
+"""A channel or role given by id (int) or by name (str, matched case-insensitively)."""
+
+
+def ref_matches(ref: int | str, obj_id: int, obj_name: str) -> bool:
+    """True when `ref` points at the object with this id and name."""
+    if isinstance(ref, int):
+        return ref == obj_id
+    return ref.casefold() == obj_name.casefold()
+
+
+def any_ref_matches(refs: Iterable[int | str], obj_id: int, obj_name: str) -> bool:
+    """True when any of `refs` points at the object."""
+    return any(ref_matches(r, obj_id, obj_name) for r in refs)
+
+
+def describe_ref(ref: int | str) -> str:
+    """How a reference reads in a message to an admin."""
+    return f"id {ref}" if isinstance(ref, int) else f"'{ref}'"
