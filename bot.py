@@ -1,0 +1,67 @@
+"""compass-bot's entry point: `python bot.py` runs the bot.
+
+With DISCORD_TOKEN set (environment or .env) it runs on Discord; without one it opens the
+offline console when you are at a terminal (`--console` forces it, e.g. for a pipe).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from compass_bot.config import ConfigError, LoadedConfig, discord_token, load_config
+
+NO_TOKEN = (
+    "compass-bot: no DISCORD_TOKEN is set and stdin is not a terminal: set DISCORD_TOKEN "
+    "(environment or .env) to run on Discord, or use `python bot.py --console` for the "
+    "offline console."
+)
+
+
+async def _console(loaded: LoadedConfig) -> int:
+    from compass_bot.console import run_console
+    from compass_bot.service import CompassService
+
+    service = await CompassService.create(loaded)
+    try:
+        await run_console(service)
+    finally:
+        await service.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bot.py", description=__doc__)
+    parser.add_argument("--console", action="store_true", help="run the offline console")
+    parser.add_argument("--config", help="config file (default: $COMPASS_CONFIG or config.yaml)")
+    args = parser.parse_args(argv)
+    try:
+        loaded = load_config(args.config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("compass-bot: not started; fix the config above.", file=sys.stderr)
+        return 2
+    token = None if args.console else discord_token()
+    if token:
+        import discord
+
+        from compass_bot.discord_front.runner import run_discord
+
+        discord.utils.setup_logging(level=logging.INFO)
+        return asyncio.run(run_discord(loaded, token))
+    if not args.console and not sys.stdin.isatty():
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return asyncio.run(_console(loaded))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

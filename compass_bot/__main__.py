@@ -1,0 +1,187 @@
+"""The admin command line: `python -m compass_bot <command>` (also the `compass-bot` script).
+
+The `ask`, `check-name` and `check-time` JSON lines are contracts other tools rely on:
+one JSON object per line, keys as documented in the README, stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from compass_bot.config import ConfigError, LoadedConfig, load_config
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def _lines(stdin: bool, args: Sequence[str]) -> Iterator[str]:
+    if stdin:
+        for line in sys.stdin:
+            yield line.rstrip("\r\n")
+    else:
+        yield " ".join(args)
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _config_or_exit(path: str | None) -> LoadedConfig:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def cmd_validate_config(args: argparse.Namespace) -> int:
+    try:
+        loaded = load_config(args.path or args.config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    print(f"ok: {loaded.path}")
+    return EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from compass_bot.policy import Matcher, PolicyTextError, load_clauses
+    from compass_bot.render import answer_as_text
+
+    try:
+        book = load_clauses()
+    except PolicyTextError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    matcher = Matcher(book)
+    if not args.stdin and not args.question:
+        print("ask: give a question, or --stdin to read one per line", file=sys.stderr)
+        return EXIT_USAGE
+    for question in _lines(args.stdin, args.question):
+        match = matcher.match(question)
+        if args.json:
+            _print_json(
+                {
+                    "question": question,
+                    "clause": match.clause,
+                    "score": round(match.score, 1),
+                    "alternatives": list(match.alternatives),
+                }
+            )
+        else:
+            print(answer_as_text(book, match))
+            if args.stdin:
+                print()
+    return EXIT_OK
+
+
+def cmd_check_name(args: argparse.Namespace) -> int:
+    from compass_bot.rules.names import NameChecker
+
+    allowed = None
+    if args.config:
+        allowed = _config_or_exit(args.config).config.names.allowed_words
+    checker = NameChecker(allowed) if allowed is not None else NameChecker()
+    if not args.stdin and not args.name:
+        print("check-name: give a name, or --stdin to read one per line", file=sys.stderr)
+        return EXIT_USAGE
+    names = _lines(args.stdin, args.name) if args.stdin else iter(args.name)
+    for name in names:
+        verdict = checker.check(name)
+        if args.json:
+            _print_json(
+                {
+                    "name": name,
+                    "flagged": verdict.flagged,
+                    "uncertain": verdict.uncertain,
+                    "matched": verdict.matched,
+                    "reason": verdict.reason,
+                }
+            )
+        else:
+            state = "FLAGGED" if verdict.flagged else "UNCERTAIN" if verdict.uncertain else "ok"
+            print(f"{state}: {name!r}: {verdict.explanation}")
+    return EXIT_OK
+
+
+def cmd_check_time(args: argparse.Namespace) -> int:
+    from compass_bot.checktime import check_time
+
+    loaded = _config_or_exit(args.config)
+    try:
+        moment = datetime.fromisoformat(args.at)
+    except ValueError:
+        print(f"check-time: --at {args.at!r} is not an ISO-8601 date-time", file=sys.stderr)
+        return EXIT_USAGE
+    if moment.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.replace(tzinfo=ZoneInfo(loaded.config.schedule.timezone))
+    result = check_time(loaded, moment, args.role or [], args.channel)
+    if args.json:
+        _print_json(result)
+    else:
+        state = "toegestaan" if result["allowed"] else "niet toegestaan"
+        print(f"{state} ({result['reason']}): {result['message']}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m compass_bot",
+        description="Admin command line of compass-bot (the Compass social media protocol bot).",
+    )
+    parser.add_argument("--config", help="config file (default: $COMPASS_CONFIG or config.yaml)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "validate-config", help="check a config file; exit 0 'ok' or 2 with problems"
+    )
+    p.add_argument("path", nargs="?", help="the file (default: the config the bot would use)")
+    p.set_defaults(func=cmd_validate_config)
+
+    p = sub.add_parser("ask", help="answer a question about the protocol")
+    p.add_argument("question", nargs="*", help="the question")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("--stdin", action="store_true", help="read one question per line")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("check-name", help="check names against the account-name rule")
+    p.add_argument("name", nargs="*", help="the name(s)")
+    p.add_argument("--json", action="store_true", help="one JSON object per name")
+    p.add_argument("--stdin", action="store_true", help="read one name per line")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_check_name)
+
+    p = sub.add_parser("check-time", help="may a student post in a social channel at this moment?")
+    p.add_argument("--at", required=True, help="ISO-8601 moment, e.g. 2026-11-24T10:15+01:00")
+    p.add_argument("--role", action="append", help="a role of the author (repeatable)")
+    p.add_argument("--channel", help="channel name (default: a watched social channel)")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_check_time)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "config"):
+        args.config = None
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

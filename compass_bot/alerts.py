@@ -1,0 +1,86 @@
+"""Moderator alerts as plain data: what was flagged, about whom, and where it stands.
+
+Both front ends render these; the store keeps them (the outbox), so an alert exists
+before anyone tries to send it and nothing is lost when Discord or the bot is down.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+AlertRule = Literal["schooltijd", "aanwijzing-2"]
+AlertStatus = Literal["open", "resolved", "false_positive"]
+DeliveryState = Literal["pending", "sent"]
+
+RULE_TITLES: dict[str, str] = {
+    "schooltijd": "Sociale media tijdens schooltijd",
+    "aanwijzing-2": "Compass in een accountnaam",
+}
+RULE_COLOURS: dict[str, int] = {"schooltijd": 0xE67E22, "aanwijzing-2": 0x9B59B6}
+STATUS_LABELS: dict[str, str] = {
+    "open": "Open",
+    "resolved": "Afgehandeld",
+    "false_positive": "Onterecht",
+}
+EXCERPT_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: int
+    rule: str
+    member_id: int
+    member_label: str
+    created_at: datetime
+    updated_at: datetime
+    count: int
+    status: AlertStatus
+    channel_id: int | None = None
+    message_id: int | None = None
+    guild_id: int | None = None
+    excerpt: str | None = None
+    name_field: str | None = None  # for name alerts: "username", "display name" or "nickname"
+    matched: str | None = None
+    detail: str | None = None
+    handled_by: int | None = None
+    handled_at: datetime | None = None
+    delivery: DeliveryState = "pending"
+    delivered_message_id: int | None = None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+
+    @property
+    def title(self) -> str:
+        return RULE_TITLES.get(self.rule, self.rule)
+
+    @property
+    def jump_url(self) -> str | None:
+        if self.guild_id and self.channel_id and self.message_id:
+            return (
+                f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{self.message_id}"
+            )
+        return None
+
+
+_MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
+_USER_OR_ROLE_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#-])")
+_WS = re.compile(r"\s+")
+
+
+def sanitise_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
+    """Message text made safe to show moderators: no pings, no markdown tricks, short.
+
+    Mentions are written out as plain ids and markdown is escaped, so a student cannot
+    make an alert ping @everyone or hide text in spoilers or fake links.
+    """
+    text = _WS.sub(" ", text).strip()
+    text = _MASS_MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+    text = _USER_OR_ROLE_MENTION.sub(lambda m: f"[{m.group(1)}{m.group(2)}]", text)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return _MARKDOWN.sub(r"\\\1", text)

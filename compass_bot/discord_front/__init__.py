@@ -1,0 +1,1 @@
+"""The Discord front end: a thin shell that turns gateway events into service calls."""

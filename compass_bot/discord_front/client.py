@@ -1,0 +1,209 @@
+"""CompassBot: the discord.py `commands.Bot` that hosts one extension per feature.
+
+The bot holds the service and the server's resolved config (channels and roles named in
+config.yaml, looked up once the server is known). A name the server lacks is reported once,
+naming the config key, and only the feature that needs it is switched off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from compass_bot.config import DiscordSettings, LoadedConfig
+from compass_bot.refs import Ref, describe_ref, ref_matches
+from compass_bot.service import CompassService
+
+log = logging.getLogger("compass_bot.discord")
+
+EXTENSIONS = (
+    "compass_bot.discord_front.ext.questions",
+    "compass_bot.discord_front.ext.schooltime",
+    "compass_bot.discord_front.ext.names",
+    "compass_bot.discord_front.ext.alerts",
+)
+
+# Exactly what the features need: read and answer messages, DM members, delete a post when
+# configured, manage nicknames when configured, embed answers, and read message history for
+# replies. Documented in the README's invite URL.
+PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+    manage_messages=True,
+    manage_nicknames=True,
+)
+
+
+def apply_endpoints(settings: DiscordSettings) -> None:
+    """Point discord.py at the configured API and gateway (a proxy, or the test fake)."""
+    discord.http.Route.BASE = settings.api_base_url
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def intents() -> discord.Intents:
+    """Guilds, members (names, joins) and message content (questions, school time)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.members = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    wanted.message_content = True
+    return wanted
+
+
+@dataclass
+class ServerSetup:
+    """The configured channels and roles as found in the server."""
+
+    guild: discord.Guild | None = None
+    moderators_channel: discord.abc.Messageable | None = None
+    questions_channel_id: int | None = None
+    problems: list[str] = field(default_factory=list)
+    disabled: set[str] = field(default_factory=set)
+
+
+def _find_channel(guild: discord.Guild, ref: Ref) -> discord.abc.GuildChannel | None:
+    for channel in guild.channels:
+        if ref_matches(ref, channel.id, channel.name):
+            return channel
+    return None
+
+
+def resolve_setup(guild: discord.Guild | None, loaded: LoadedConfig) -> ServerSetup:
+    """Look up every channel and role the config names; collect what is missing."""
+    cfg = loaded.config
+    setup = ServerSetup(guild=guild)
+    source = str(loaded.path) if loaded.path else "config"
+    if guild is None:
+        target = describe_ref(cfg.discord.guild) if cfg.discord.guild is not None else "any"
+        setup.problems.append(f"{source}: discord.guild: the bot is not in server {target}")
+        setup.disabled.update({"alerts", "questions_channel", "school_time", "names"})
+        return setup
+
+    def missing(key: str, ref: Ref, feature: str | None) -> None:
+        off = f"; {feature} is switched off" if feature else ""
+        setup.problems.append(
+            f"{source}: {key}: server '{guild.name}' has no channel or role {describe_ref(ref)}{off}"
+        )
+        if feature:
+            setup.disabled.add(feature)
+
+    if cfg.channels.moderators is not None:
+        found = _find_channel(guild, cfg.channels.moderators)
+        if isinstance(found, discord.TextChannel | discord.Thread):
+            setup.moderators_channel = found
+        else:
+            missing("channels.moderators", cfg.channels.moderators, None)
+            setup.problems[-1] += "; alerts wait in the outbox until it exists"
+    if cfg.channels.questions is not None:
+        found = _find_channel(guild, cfg.channels.questions)
+        if found is None:
+            missing("channels.questions", cfg.channels.questions, "questions_channel")
+        else:
+            setup.questions_channel_id = found.id
+    st = cfg.school_time
+    for key, refs in (
+        ("school_time.social_channels", st.social_channels),
+        ("school_time.social_categories", st.social_categories),
+        ("school_time.exempt_channels", st.exempt_channels),
+    ):
+        for i, ref in enumerate(refs):
+            if _find_channel(guild, ref) is None:
+                missing(f"{key}[{i}]", ref, None)
+    role_keys: list[tuple[str, list[Ref]]] = [
+        ("roles.students", cfg.roles.students),
+        ("roles.teachers", cfg.roles.teachers),
+        ("roles.moderators", cfg.roles.moderators),
+        ("roles.leadership", cfg.roles.leadership),
+    ]
+    role_keys.append(("school_time.staff_roles", list(st.staff_roles)))
+    for key, refs in role_keys:
+        for i, ref in enumerate(refs):
+            if not any(ref_matches(ref, r.id, r.name) for r in guild.roles):
+                missing(f"{key}[{i}]", ref, None)
+    for i, lunch in enumerate(cfg.schedule.lunch_breaks.by_role):
+        if not any(ref_matches(lunch.role, r.id, r.name) for r in guild.roles):
+            missing(f"schedule.lunch_breaks.by_role[{i}].role", lunch.role, None)
+    return setup
+
+
+class CompassBot(commands.Bot):
+    """The bot. Features live in extensions; policy lives in the service."""
+
+    def __init__(self, loaded: LoadedConfig, service: CompassService, **options: object) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **options,  # type: ignore[arg-type]
+        )
+        self.loaded = loaded
+        self.service = service
+        self.setup = ServerSetup()
+        self.outbox_wakeup = asyncio.Event()
+        self._synced = False
+        self.ready_event = asyncio.Event()
+
+    @property
+    def school_guild(self) -> discord.Guild | None:
+        return self.setup.guild
+
+    async def setup_hook(self) -> None:
+        from compass_bot.discord_front.translator import CompassTranslator
+
+        await self.tree.set_translator(CompassTranslator())
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+
+    def find_guild(self) -> discord.Guild | None:
+        ref = self.loaded.config.discord.guild
+        if ref is None:
+            return self.guilds[0] if self.guilds else None
+        return next((g for g in self.guilds if ref_matches(ref, g.id, g.name)), None)
+
+    async def on_ready(self) -> None:
+        self.setup = resolve_setup(self.find_guild(), self.loaded)
+        for problem in self.setup.problems:
+            log.warning("%s", problem)
+        guild = self.setup.guild
+        if guild is not None and not self._synced and self.loaded.config.discord.sync_commands:
+            self.tree.copy_global_to(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d app commands to %s", len(synced), guild.name)
+            except discord.HTTPException as exc:
+                log.error("could not sync app commands to %s: %s", guild.name, exc)
+            self._synced = True
+        log.info("ready as %s in %s", self.user, guild.name if guild else "no server")
+        self.outbox_wakeup.set()
+        self.ready_event.set()
+
+    def in_school_guild(self, guild: discord.Guild | None) -> bool:
+        return (
+            guild is not None and self.setup.guild is not None and guild.id == self.setup.guild.id
+        )
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        log.exception("app command failed", exc_info=error)
+        text = "Er ging iets mis. Probeer het later opnieuw."
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+    async def close(self) -> None:
+        await super().close()
+        await self.service.close()

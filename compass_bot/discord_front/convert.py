@@ -1,0 +1,39 @@
+"""Translate discord.py objects into the service's plain data (and nothing more)."""
+
+from __future__ import annotations
+
+import discord
+
+from compass_bot.rules.schooltime import ChannelInfo
+from compass_bot.service import Member
+
+
+def member_of(user: discord.Member | discord.User) -> Member:
+    """The service's view of a member: id, a label for moderators, and roles by id and name."""
+    roles: tuple[tuple[int, str], ...] = ()
+    if isinstance(user, discord.Member):
+        roles = tuple((r.id, r.name) for r in user.roles if not r.is_default())
+    return Member(id=user.id, label=str(user), roles=roles)
+
+
+def channel_info(channel: object) -> ChannelInfo | None:
+    """A guild channel (or thread, which follows its parent); None for DMs and the unknown."""
+    if isinstance(channel, discord.Thread):
+        parent = channel.parent
+        parent_info = channel_info(parent) if parent is not None else None
+        return ChannelInfo(
+            id=channel.id,
+            name=channel.name,
+            category_id=parent_info.category_id if parent_info else None,
+            category_name=parent_info.category_name if parent_info else None,
+            parent=parent_info,
+        )
+    if isinstance(channel, discord.abc.GuildChannel):
+        category = channel.category
+        return ChannelInfo(
+            id=channel.id,
+            name=channel.name,
+            category_id=category.id if category else None,
+            category_name=category.name if category else None,
+        )
+    return None

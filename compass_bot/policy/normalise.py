@@ -1,0 +1,501 @@
+"""Turning a question as typed in Discord into matchable terms.
+
+Steps (both languages, same pipeline for questions and for the clause examples):
+
+1. fold: Unicode NFKC, case-fold, strip accents ("privé" -> "prive"), unify apostrophes;
+   expand contractions (m'n, z'n, 't, i'm, don't, what's) and glue plural 's (foto's);
+2. tokenise on letters/digits; squeeze letters repeated three or more times (lesss -> less);
+3. expand chat abbreviations (ff, mn, gwn, eig, wnr, ipv, idk, pls, btw, w8, ...);
+4. detect the language (nl/en) from function words;
+5. map words and phrases to canonical CONCEPTS from policy_text/concepts.yaml, longest
+   phrase first, on lightly stemmed tokens (posts/posten/posting -> post);
+6. drop stop words; words still unknown are corrected towards the known vocabulary when
+   they are one or two edits away (Levenshtein, rapidfuzz), e.g. "pauzze", "protokol",
+   "klagten", "acount"; what remains unknown is kept as its stem and flagged.
+
+A token with "compass" glued to other characters (compass_memes, c0mpass, @compass)
+is an account name or handle and adds the concept ACCOUNTNAME.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+Language = Literal["nl", "en"]
+
+MAX_QUESTION_CHARS = 500
+"""Questions are cut to this length before matching; a wall of text is not a question."""
+
+NUMBER = "NUMBER"
+ACCOUNTNAME = "ACCOUNTNAME"
+SCHOOL = "SCHOOL"
+
+# ---------------------------------------------------------------- word lists
+
+CHAT_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    # Dutch chat
+    "ff": ("even",),
+    "effe": ("even",),
+    "efkes": ("even",),
+    "wnr": ("wanneer",),
+    "wnn": ("wanneer",),
+    "mn": ("mijn",),
+    "mijne": ("mijn",),
+    "zn": ("zijn",),
+    "jou": ("jouw",),
+    "ipv": ("in", "plaats", "van"),
+    "eig": ("eigenlijk",),
+    "eigl": ("eigenlijk",),
+    "gwn": ("gewoon",),
+    "gewn": ("gewoon",),
+    "iets": ("iets",),
+    "ies": ("iets",),
+    "wss": ("waarschijnlijk",),
+    "sws": ("sowieso",),
+    "idd": ("inderdaad",),
+    "nie": ("niet",),
+    "ni": ("niet",),
+    "nt": ("niet",),
+    "tog": ("toch",),
+    "wa": ("wat",),
+    "da": ("dat",),
+    "ma": ("maar",),
+    "kben": ("ik", "ben"),
+    "kheb": ("ik", "heb"),
+    "kweet": ("ik", "weet"),
+    "kan't": ("kan", "het"),
+    "w8": ("wacht",),
+    "hw": ("huiswerk",),
+    "bijv": ("bijvoorbeeld",),
+    "bv": ("bijvoorbeeld",),
+    "bvb": ("bijvoorbeeld",),
+    "evt": ("eventueel",),
+    "mss": ("misschien",),
+    "insta's": ("insta",),
+    # English chat
+    "u": ("you",),
+    "ur": ("your",),
+    "r": ("are",),
+    "y": ("why",),
+    "idk": ("i", "do", "not", "know"),
+    "dunno": ("do", "not", "know"),
+    "pls": (),
+    "plz": (),
+    "pliz": (),
+    "please": (),
+    "btw": (),
+    "tbh": (),
+    "imo": (),
+    "ngl": (),
+    "fr": (),
+    "rn": ("right", "now"),
+    "b4": ("before",),
+    "bc": ("because",),
+    "cuz": ("because",),
+    "coz": ("because",),
+    "smth": ("something",),
+    "sth": ("something",),
+    "sm1": ("someone",),
+    "some1": ("someone",),
+    "any1": ("anyone",),
+    "2day": ("today",),
+    "gonna": ("going", "to"),
+    "wanna": ("want", "to"),
+    "gotta": ("have", "to"),
+    "whats": ("what", "is"),
+    "thats": ("that", "is"),
+    "hows": ("how", "is"),
+    "whos": ("who", "is"),
+    "im": ("i", "am"),
+    "ive": ("i", "have"),
+    "id": ("i", "would"),
+    "dont": ("do", "not"),
+    "doesnt": ("does", "not"),
+    "didnt": ("did", "not"),
+    "cant": ("can", "not"),
+    "isnt": ("is", "not"),
+    "arent": ("are", "not"),
+    "wont": ("will", "not"),
+    "shouldnt": ("should", "not"),
+    "pic": ("picture",),
+    "pics": ("pictures",),
+    "convo": ("conversation",),
+    "convos": ("conversations",),
+    "sm": ("social", "media"),
+    "socmed": ("social", "media"),
+}
+
+_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bm'n\b", "mijn"),
+        (r"\bz'n\b", "zijn"),
+        (r"\bd'r\b", "haar"),
+        (r"'t\b", " het"),
+        (r"\bi'm\b", "i am"),
+        (r"n't\b", " not"),
+        (r"'re\b", " are"),
+        (r"'ll\b", " will"),
+        (r"'ve\b", " have"),
+        (r"'d\b", " would"),
+        (r"(\w)'s\b", r"\1s"),  # foto's -> fotos, school's -> schools
+    )
+)
+
+STOPWORDS_NL = frozenset(
+    """
+    de het een en of maar dan dat die dit deze der des den d t in op aan af bij door met mee
+    naar om onder over tot tussen uit van voor tegen na zonder via per sinds tijdens volgens
+    ik je jij u hij zij ze we wij mij me mijn m jouw jullie zijn haar hun hen ons onze uw men
+    iets niets niks wat waar wanneer welke welk hoeveel hoelang waarmee waarover wiens
+    is ben bent was waren wordt word worden werd geweest heb hebt heeft hebben had hadden kan
+    kun kunt kunnen kon konden zal zult zullen zou zouden wil wilt willen moet moeten moest
+    hoef hoeft hoeven ga gaat gaan ging doe doet doen deed gedaan krijg krijgt krijgen kom
+    komt komen laat laten er hier daar nu toen al nog ook wel niet geen nooit altijd heel zo
+    zeer veel meer minder even gewoon eigenlijk echt toch alleen misschien waarschijnlijk
+    sowieso dus want omdat zodat terwijl hoor he nou joh yo bro man lol haha hahaha xd
+    inderdaad eventueel bijvoorbeeld ergens daarin daarmee daarvan daarover erin ermee
+    erover ervan erop eraan zich zelf zelfs steeds elk elke ieder iedere soms vaak beetje
+    ja nee weet denk bedoel niemand nergens verwacht verwachten goed goede algemeen check
+    checken checkt gecheckt
+    """.split()
+)
+
+STOPWORDS_EN = frozenset(
+    """
+    the a an and or but if then than that this these those there here in on at to of for from
+    with without by into onto over under between through during after before as is am are was
+    were be been being do does did done doing have has had having can could will would shall
+    should may might must i me my mine you your yours he him his she her it its we us our they
+    them their what which whose when where not no yes so just really very also too only even
+    still any some each much many more most other such own same please lol lmao bro dude guys
+    like get got going want getting gets something anything things thing stuff actually
+    basically literally kinda sorta well um uh hmm yeah yep nope right about nobody
+    supposed expected required good general generally go goes went check checking checked
+    """.split()
+)
+
+STOPWORDS = STOPWORDS_NL | STOPWORDS_EN
+
+_NL_MARKERS = frozenset(
+    """
+    de het een ik je jij mag mogen wat hoe van op niet dat die er mijn wel ook voor met als
+    naar wordt zijn kan moet maar dan toch nog eigenlijk gewoon waarom wanneer wie welke jouw
+    onze iemand iets hebben heb heeft ben bent worden word mee uit bij deze dit zo al tijdens
+    onder zonder even mn ff gwn eig dus hoor nou wij jullie ze zij hij geen nooit altijd
+    les klas pauze leerling leerlingen docent leraar waar
+    """.split()
+)
+_EN_MARKERS = frozenset(
+    """
+    the a an i you can what how my not it to do does should with for about if be am are this
+    that when why who which someone something get got at your our we they them there have
+    has will would could allowed teacher teachers class lesson student students and or
+    """.split()
+)
+
+# ---------------------------------------------------------------- basic text functions
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_TOKEN = re.compile(r"[a-z0-9]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_CHUNK = re.compile(r"\S+")
+_COMPASS_IN_WORD = re.compile(r"c[o0]mp[a4@][s5$]{1,3}")
+_NOT_A_HANDLE_RESIDUE = frozenset({"", "s", "es", "ion", "ions", "ie", "ionate", "en"})
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, with unified apostrophes and expanded contractions."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    for pattern, replacement in _CONTRACTIONS:
+        plain = pattern.sub(replacement, plain)
+    return plain
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded tokens with chat abbreviations expanded."""
+    out: list[str] = []
+    for token in _TOKEN.findall(_REPEATS.sub(r"\1\1", fold(text).replace("'", ""))):
+        expansion = CHAT_ABBREVIATIONS.get(token)
+        if expansion is None:
+            out.append(token)
+        else:
+            out.extend(expansion)
+    return out
+
+
+_SUFFIXES: tuple[tuple[str, int], ...] = (
+    # (suffix, minimum word length for stripping it)
+    ("tjes", 7),
+    ("etjes", 8),
+    ("tje", 6),
+    ("jes", 6),
+    ("ingen", 8),
+    ("ings", 7),
+    ("ing", 6),
+    ("heden", 8),
+    ("en", 5),
+    ("es", 5),
+    ("ed", 5),
+    ("s", 5),
+    ("e", 4),
+    ("t", 5),
+)
+
+
+_SECOND_ROUND = frozenset({"e", "t"})
+
+
+def stem(token: str) -> str:
+    """A light, language-agnostic suffix stripper, deterministic.
+
+    It only has to map inflections of the same word to the same key (posts, posten,
+    posting -> post; ruzie, ruzies -> ruzi; account, accounts -> accoun); it does not need
+    to produce real words. One suffix is stripped, then at most a final -e or -t.
+    """
+    word = token
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for round_ in range(2):
+        for suffix, min_len in _SUFFIXES:
+            if round_ and suffix not in _SECOND_ROUND:
+                continue
+            if len(word) >= min_len and word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]
+    return word
+
+
+def detect_language(tokens: Iterable[str]) -> Language:
+    """'en' when English function words outnumber Dutch ones, else 'nl' (the default)."""
+    nl = en = 0
+    for token in tokens:
+        if token in _NL_MARKERS:
+            nl += 1
+        if token in _EN_MARKERS:
+            en += 1
+    return "en" if en > nl else "nl"
+
+
+def _is_handle(chunk: str) -> bool:
+    word = chunk.strip("?!.,:;\"'()[]{}*~<>|")
+    match = _COMPASS_IN_WORD.search(word)
+    if match is None:
+        return False
+    if word.startswith(("@", "#")) or any(c in match.group() for c in "04@5$"):
+        return True
+    residue = re.sub(r"[^a-z0-9]", "", word[: match.start()] + word[match.end() :])
+    return residue not in _NOT_A_HANDLE_RESIDUE
+
+
+def split_handles(text: str) -> tuple[str, bool]:
+    """Remove words that glue the school name into a handle; report whether there were any.
+
+    compass_memes, compasskids, c0mpass, @compass are handles (an account name that uses
+    the school's name); compass, compass's and compassion are not. The parts of a handle
+    are not read as words: "compass_official" says nothing about speaking officially.
+    """
+    found = False
+    kept: list[str] = []
+    for chunk in fold(text).split():
+        if _is_handle(chunk):
+            found = True
+            kept.append(" ")
+        else:
+            kept.append(chunk)
+    return " ".join(kept), found
+
+
+def handle_like(text: str) -> bool:
+    """True when the school name is glued into a word, as in a username or handle."""
+    return split_handles(text)[1]
+
+
+# ---------------------------------------------------------------- the analyser
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A question as the matcher sees it."""
+
+    terms: tuple[str, ...]
+    """Concepts (UPPERCASE) and stems of other content words, in order, without repeats."""
+    unknown: frozenset[str]
+    """Terms that neither the lexicon nor the known vocabulary recognises."""
+    language: Language
+    concepts: frozenset[str]
+    """The concept terms only."""
+
+
+_MAX_PHRASE = 5
+
+
+class Normaliser:
+    """Maps text to terms using a concept lexicon; corrects typos against a vocabulary."""
+
+    def __init__(self, concepts: Mapping[str, Iterable[str]]) -> None:
+        self._exact: dict[str, frozenset[str]] = {}
+        self._stemmed: dict[str, frozenset[str]] = {}
+        self._phrases: dict[tuple[str, ...], frozenset[str]] = {}
+        exact: dict[str, set[str]] = {}
+        stemmed: dict[str, set[str]] = {}
+        phrases: dict[tuple[str, ...], set[str]] = {}
+        for name, forms in concepts.items():
+            for form in forms:
+                tokens = tokenize(form)
+                if not tokens:
+                    continue
+                if len(tokens) == 1:
+                    exact.setdefault(tokens[0], set()).add(name)
+                    stemmed.setdefault(stem(tokens[0]), set()).add(name)
+                else:
+                    key = tuple(stem(t) for t in tokens[:_MAX_PHRASE])
+                    phrases.setdefault(key, set()).add(name)
+        self._exact = {k: frozenset(v) for k, v in exact.items()}
+        self._stemmed = {k: frozenset(v) for k, v in stemmed.items()}
+        self._phrases = {k: frozenset(v) for k, v in phrases.items()}
+        self._max_phrase = max((len(k) for k in self._phrases), default=1)
+        self._vocab_stems: set[str] = set()
+        self._by_initial: dict[str, list[str]] = {}
+        self._fuzzy_cache: dict[str, str | None] = {}
+        self._lexicon_words = sorted(exact)
+        self._index_words(self._lexicon_words)
+
+    # -- vocabulary for typo correction
+
+    def add_vocabulary(self, texts: Iterable[str]) -> None:
+        """Words seen in clause examples and out-of-scope examples are 'known' words."""
+        words: set[str] = set()
+        for text in texts:
+            words.update(tokenize(text))
+        words -= set(self._exact)
+        self._vocab_stems.update(stem(w) for w in words)
+        self._index_words(sorted(words))
+        self._fuzzy_cache.clear()
+
+    def _index_words(self, words: Iterable[str]) -> None:
+        for word in words:
+            if len(word) >= 3 and not word.isdigit():
+                self._by_initial.setdefault(word[0], []).append(word)
+
+    def is_known(self, term: str) -> bool:
+        return term.isupper() or term in self._vocab_stems
+
+    def _correct(self, token: str) -> str | None:
+        """The known word one or two edits away from `token`, if any (same first letter)."""
+        if token in self._fuzzy_cache:
+            return self._fuzzy_cache[token]
+        result: str | None = None
+        squeezed = re.sub(r"([a-z])\1", r"\1", token)
+        if squeezed != token and (squeezed in self._exact or stem(squeezed) in self._vocab_stems):
+            result = squeezed
+        else:
+            limit = 1 if len(token) <= 5 else 2
+            candidates = self._by_initial.get(token[0], ())
+            best = process.extractOne(
+                token, candidates, scorer=Levenshtein.distance, score_cutoff=limit
+            )
+            if best is not None:
+                result = best[0]
+        if len(self._fuzzy_cache) > 20_000:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[token] = result
+        return result
+
+    # -- analysis
+
+    def _concepts_of(self, token: str) -> frozenset[str] | None:
+        """Concepts of a word: its exact form, else (only for an inflected word) its stem.
+
+        A short bare word is never looked up by stem: "het" is not "heten", "geld" is not
+        "gelden"; a longer one is ("verwijder" is "verwijderen").
+        """
+        found = self._exact.get(token)
+        if found is None and token not in STOPWORDS:
+            key = stem(token)
+            if key != token or len(token) >= 5:
+                found = self._stemmed.get(key)
+        return found
+
+    def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
+        text, has_handle = split_handles(text[:MAX_QUESTION_CHARS])
+        tokens = tokenize(text)
+        language = detect_language(tokens)
+        stems = [stem(t) for t in tokens]
+        terms: list[str] = []
+        unknown: set[str] = set()
+        concepts: set[str] = set()
+
+        def add(term: str) -> None:
+            if term not in seen:
+                seen.add(term)
+                terms.append(term)
+                if term.isupper():
+                    concepts.add(term)
+
+        seen: set[str] = set()
+        if has_handle:
+            add(ACCOUNTNAME)
+            add(SCHOOL)
+        i = 0
+        n = len(tokens)
+        while i < n:
+            matched = False
+            for size in range(min(self._max_phrase, n - i), 1, -1):
+                names = self._phrases.get(tuple(stems[i : i + size]))
+                if names is not None:
+                    for name in sorted(names):
+                        add(name)
+                    i += size
+                    matched = True
+                    break
+            if matched:
+                continue
+            token = tokens[i]
+            i += 1
+            names = self._concepts_of(token)
+            if names is not None:
+                for name in sorted(names):
+                    add(name)
+                continue
+            if token in STOPWORDS:
+                continue
+            if token.isdigit():
+                add(NUMBER)
+                continue
+            key = stem(token)
+            if key in self._vocab_stems or len(token) < 4 or not correct_typos:
+                add(key)
+                if key not in self._vocab_stems:
+                    unknown.add(key)
+                continue
+            fixed = self._correct(token)
+            if fixed is None:
+                add(key)
+                unknown.add(key)
+                continue
+            names = self._concepts_of(fixed)
+            if names is not None:
+                for name in sorted(names):
+                    add(name)
+            elif fixed not in STOPWORDS:
+                add(stem(fixed))
+        return Analysis(
+            terms=tuple(terms),
+            unknown=frozenset(unknown),
+            language=language,
+            concepts=frozenset(concepts),
+        )

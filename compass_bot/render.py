@@ -1,0 +1,65 @@
+"""Plain-text rendering for the command line and the console front end.
+
+The Discord front end renders the same results as embeds (compass_bot/discord_front);
+the words themselves come from `texts` and the clause texts from policy_text/.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import tzinfo
+
+from compass_bot import texts
+from compass_bot.alerts import STATUS_LABELS, Alert
+from compass_bot.policy import Clause, ClauseBook, Match
+
+
+def clause_heading(clause: Clause, language: str = "nl") -> str:
+    title = clause.title_en if language == "en" else clause.title
+    number = f" {clause.number}" if clause.number is not None else ""
+    return f"{title} ({clause.section}{number}; {clause.id})"
+
+
+def clause_as_text(clause: Clause, language: str = "nl") -> str:
+    lines = [clause_heading(clause, language), _wrap(clause.text)]
+    if language == "en":
+        lines.append(_wrap("English: " + clause.text_en))
+    lines.append(f"-- {texts.PROTOCOL_FOOTER}")
+    return "\n".join(lines)
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(textwrap.fill(p, 88) for p in text.split("\n"))
+
+
+def answer_as_text(book: ClauseBook, match: Match) -> str:
+    """How the command line shows a match to a person."""
+    lang = texts.lang_of(match.language)
+    if match.status == "answer" and match.clause:
+        return clause_as_text(book[match.clause], lang)
+    if match.status == "doubtful" and match.alternatives:
+        options = "\n".join(f"  - {clause_heading(book[c], lang)}" for c in match.alternatives[:3])
+        return f"{texts.DOUBTFUL[lang]}\n{options}"
+    return texts.NO_MATCH[lang]
+
+
+def alert_as_text(alert: Alert, tz: tzinfo, channel_label: str | None = None) -> str:
+    """An alert as the moderators' channel would show it, in plain text."""
+    when = alert.updated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    head = f"Melding #{alert.id} · {alert.title} ({alert.rule}) · {STATUS_LABELS[alert.status]}"
+    lines = [head, f"  Lid: {alert.member_label} (id {alert.member_id})"]
+    if alert.rule == "aanwijzing-2":
+        field = texts.NAME_FIELDS.get(alert.name_field or "", alert.name_field or "naam")
+        lines.append(f"  Naam ({field}): {alert.excerpt or ''}  [match: {alert.matched or '-'}]")
+    else:
+        where = channel_label or (f"kanaal {alert.channel_id}" if alert.channel_id else "-")
+        lines.append(f"  Waar: {where}")
+        if alert.excerpt:
+            lines.append(f"  Bericht: {alert.excerpt}")
+    if alert.detail:
+        lines.append(f"  Reden: {alert.detail}")
+    lines.append(f"  Wanneer: {when} · aantal keer: {alert.count}")
+    if alert.handled_by and alert.handled_at:
+        handled = alert.handled_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"  {STATUS_LABELS[alert.status]} door {alert.handled_by} om {handled}")
+    return "\n".join(lines)

@@ -1,0 +1,574 @@
+"""The service layer: plain events in, what to say and whom to alert out.
+
+Both front ends (Discord and the console) translate their world into these events and
+render the results; neither decides policy. The rules and the matcher are pure; this
+layer adds the state (SQLite through `Store`, with hot state held in memory and written
+through, so the per-message path never waits on the disk) and the roles from the config.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from compass_bot import texts
+from compass_bot.alerts import Alert, AlertStatus, sanitise_excerpt
+from compass_bot.config import LoadedConfig
+from compass_bot.policy import Clause, ClauseBook, Match, Matcher, load_clauses
+from compass_bot.refs import any_ref_matches
+from compass_bot.rules.names import NameChecker, NameVerdict
+from compass_bot.rules.schooltime import (
+    Author,
+    ChannelInfo,
+    PermissionGrant,
+    Timetable,
+    TimeVerdict,
+    judge_post,
+    permission_end,
+)
+from compass_bot.schedule import build_timetable
+from compass_bot.store import ApprovedName, Store, StoredQuestion
+
+log = logging.getLogger(__name__)
+
+Role = tuple[int, str]
+Capability = Literal["teacher", "moderator", "leadership"]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A server member as the service needs it: id, a label for moderators, and roles."""
+
+    id: int
+    label: str
+    roles: tuple[Role, ...] = ()
+
+    def author(self) -> Author:
+        return Author(member_id=self.id, roles=self.roles)
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAsked:
+    text: str
+    member_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePosted:
+    member: Member
+    channel: ChannelInfo
+    at: datetime
+    content: str
+    message_id: int | None = None
+    guild_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NamesSeen:
+    member: Member
+    at: datetime
+    username: str
+    global_name: str | None = None
+    nick: str | None = None
+    guild_id: int | None = None
+
+
+# -- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What to say to a question. `status` mirrors the matcher, plus the service's own."""
+
+    status: Literal["answer", "doubtful", "none", "empty", "rate_limited"]
+    language: str
+    clause: Clause | None = None
+    suggestions: tuple[Clause, ...] = ()
+    match: Match | None = None
+    truncated: bool = False
+
+    @property
+    def message(self) -> str:
+        """The service's own words for the non-answer states (in the asker's language)."""
+        lang = texts.lang_of(self.language)
+        return {
+            "doubtful": texts.DOUBTFUL,
+            "none": texts.NO_MATCH,
+            "empty": texts.EMPTY_QUESTION,
+            "rate_limited": texts.SLOW_DOWN,
+        }.get(self.status, {}).get(lang, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """A friendly warning to one member, citing a clause verbatim."""
+
+    intro: str
+    clause: Clause
+    closing: str
+    fallback: str  # the short in-channel version when the member's DMs are closed
+
+
+@dataclass(frozen=True, slots=True)
+class PostOutcome:
+    verdict: TimeVerdict
+    warning: Warning | None = None
+    delete_post: bool = False
+    alert: Alert | None = None
+    alert_created: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedName:
+    field: Literal["username", "global_name", "nick"]
+    verdict: NameVerdict
+
+
+@dataclass(frozen=True, slots=True)
+class NameOutcome:
+    flagged: tuple[FlaggedName, ...] = ()
+    uncertain: tuple[FlaggedName, ...] = ()
+    warning: Warning | None = None
+    alert: Alert | None = None
+    alert_created: bool = False
+    reset_nickname: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """An action the member may not take; the front end shows it privately."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    message: str
+
+
+@dataclass
+class _RateWindow:
+    times: deque[datetime] = field(default_factory=deque)
+
+
+class CompassService:
+    """One per running bot. Create with `await CompassService.create(loaded_config)`."""
+
+    def __init__(
+        self,
+        loaded: LoadedConfig,
+        store: Store,
+        book: ClauseBook,
+        matcher: Matcher,
+        timetable: Timetable,
+        names: NameChecker,
+    ) -> None:
+        self.loaded = loaded
+        self.config = loaded.config
+        self.store = store
+        self.book = book
+        self.matcher = matcher
+        self.timetable = timetable
+        self.names = names
+        self._grants: list[PermissionGrant] = []
+        self._warned: dict[int, datetime] = {}
+        self._approved: dict[int, set[str]] = defaultdict(set)
+        self._asked: dict[int, _RateWindow] = defaultdict(_RateWindow)
+
+    @classmethod
+    async def create(
+        cls, loaded: LoadedConfig, store: Store | None = None, book: ClauseBook | None = None
+    ) -> CompassService:
+        book = book or load_clauses()
+        store = store or await Store.open(loaded.database_path)
+        service = cls(
+            loaded,
+            store,
+            book,
+            Matcher(book),
+            build_timetable(loaded.config.schedule, loaded.base_dir),
+            NameChecker(loaded.config.names.allowed_words),
+        )
+        await service.reload_state()
+        return service
+
+    async def reload_state(self, now: datetime | None = None) -> None:
+        """Load the hot state (grants, cooldowns, approvals) into memory."""
+        self._grants = await self.store.active_grants(now or datetime.now(UTC))
+        self._warned = await self.store.warning_cooldowns()
+        self._approved = defaultdict(set)
+        for approved in await self.store.approved_names():
+            self._approved[approved.member_id].add(approved.name)
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    # -- roles ---------------------------------------------------------------------------------
+
+    def has(self, member: Member, capability: Capability) -> bool:
+        roles = self.config.roles
+        refs = {
+            "teacher": roles.teachers,
+            "moderator": roles.moderators,
+            "leadership": roles.leadership,
+        }[capability]
+        return any(any_ref_matches(refs, rid, rname) for rid, rname in member.roles)
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def ask(self, event: QuestionAsked) -> Answer:
+        """Answer a question about the protocol (rate-limited per member)."""
+        text = event.text.strip()
+        limit = self.config.questions
+        window = self._asked[event.member_id].times
+        horizon = event.at - timedelta(seconds=limit.rate_limit_seconds)
+        while window and window[0] <= horizon:
+            window.popleft()
+        if len(window) >= limit.rate_limit_count:
+            return Answer(status="rate_limited", language=self.matcher.match(text[:200]).language)
+        window.append(event.at)
+        if not text:
+            return Answer(status="empty", language="nl")
+        truncated = len(text) > limit.max_length
+        match = self.matcher.match(text[: limit.max_length])
+        if match.status == "answer" and match.clause:
+            return Answer(
+                status="answer",
+                language=match.language,
+                clause=self.book[match.clause],
+                match=match,
+                truncated=truncated,
+            )
+        suggestions = tuple(self.book[c] for c in match.alternatives[:3])
+        status: Literal["doubtful", "none"] = (
+            "doubtful" if match.status == "doubtful" and suggestions else "none"
+        )
+        return Answer(
+            status=status,
+            language=match.language,
+            suggestions=suggestions,
+            match=match,
+            truncated=truncated,
+        )
+
+    async def remember_question(self, answer: Answer, question: str, at: datetime) -> None:
+        """Store a question the bot could not answer (text and clause only, not the asker)."""
+        if answer.status in ("none", "doubtful"):
+            await self.store.record_question(question[:1000], None, "unanswered", at)
+
+    async def feedback(
+        self, question: str, clause_id: str | None, helpful: bool, at: datetime
+    ) -> None:
+        """A thumbs up or down under an answer; only unhelpful ones need the question text."""
+        if helpful:
+            await self.store.record_question("", clause_id, "helpful", at)
+        else:
+            await self.store.record_question(question[:1000], clause_id, "unhelpful", at)
+
+    async def unanswered(self, actor: Member, limit: int = 25) -> list[StoredQuestion] | Refusal:
+        if not self.has(actor, "moderator"):
+            return Refusal(texts.REFUSED["moderator"])
+        return await self.store.questions(("unanswered", "unhelpful"), limit)
+
+    # -- school time ---------------------------------------------------------------------------
+
+    def judge(self, event: MessagePosted) -> TimeVerdict:
+        """The pure verdict for a post, with the grants held in memory."""
+        return judge_post(
+            event.at,
+            event.member.author(),
+            event.channel,
+            self._grants,
+            self.timetable,
+            self.config.school_time,
+        )
+
+    async def message_posted(self, event: MessagePosted) -> PostOutcome:
+        """Judge a post; on a breach, warn (with a cooldown) and alert the moderators."""
+        verdict = self.judge(event)
+        if verdict.allowed:
+            return PostOutcome(verdict=verdict)
+        settings = self.config.school_time
+        alert, created = await self.store.record_alert(
+            rule="schooltijd",
+            member_id=event.member.id,
+            member_label=event.member.label,
+            at=event.at,
+            window_start=event.at - timedelta(minutes=self.config.alerts.repeat_window_minutes),
+            guild_id=event.guild_id,
+            channel_id=event.channel.id,
+            message_id=event.message_id,
+            excerpt=sanitise_excerpt(event.content),
+            detail=verdict.reason,
+        )
+        warning = None
+        last = self._warned.get(event.member.id)
+        cooldown = timedelta(minutes=settings.warning_cooldown_minutes)
+        if last is None or event.at - last >= cooldown or event.at < last:
+            self._warned[event.member.id] = event.at
+            await self.store.set_warned(event.member.id, event.at)
+            warning = self._time_warning(event, verdict)
+        return PostOutcome(
+            verdict=verdict,
+            warning=warning,
+            delete_post=settings.action == "warn_and_delete",
+            alert=alert,
+            alert_created=created,
+        )
+
+    def _time_warning(self, event: MessagePosted, verdict: TimeVerdict) -> Warning:
+        clause = self.book[verdict.clause_id]
+        when = ""
+        if verdict.next_allowed_at is not None:
+            local = verdict.next_allowed_at.astimezone(self.timetable.tz)
+            when = f"Je mag weer vanaf {local:%H:%M}."
+        return Warning(
+            intro=texts.TIME_WARNING_INTRO.format(channel=event.channel.name),
+            clause=clause,
+            closing=f"{verdict.message}",
+            fallback=texts.TIME_WARNING_FALLBACK.format(
+                mention=f"<@{event.member.id}>", next_allowed=when
+            ).strip(),
+        )
+
+    def grants(self, at: datetime) -> list[PermissionGrant]:
+        return [g for g in self._grants if g.ends_at > at]
+
+    async def grant_permission(
+        self,
+        actor: Member,
+        scope: Literal["member", "role", "channel"],
+        target_id: int,
+        target_label: str,
+        at: datetime,
+        minutes: int | None = None,
+        reason: str | None = None,
+    ) -> PermissionGrant | Refusal:
+        """A teacher lets a student, a class (role) or a channel use social media for a while."""
+        if not self.has(actor, "teacher"):
+            return Refusal(texts.REFUSED["teacher"])
+        minutes = minutes or self.config.school_time.permission_default_minutes
+        if not 1 <= minutes <= 24 * 60:
+            return Refusal("De duur moet tussen 1 en 1440 minuten liggen.")
+        ends = permission_end(at, minutes, self.timetable)
+        if ends <= at:
+            return Refusal("Er is vandaag geen schooltijd meer over om toestemming voor te geven.")
+        grant = await self.store.add_grant(
+            scope, target_id, at, ends, actor.id, (reason or "")[:200] or None
+        )
+        self._grants = [g for g in self._grants if g.ends_at > at] + [grant]
+        return grant
+
+    async def revoke_permission(
+        self, actor: Member, grant_id: int, at: datetime
+    ) -> PermissionGrant | Refusal:
+        if not self.has(actor, "teacher"):
+            return Refusal(texts.REFUSED["teacher"])
+        revoked = await self.store.revoke_grant(grant_id, actor.id, at)
+        if revoked is None:
+            return Refusal(f"Er is geen actieve toestemming met nummer {grant_id}.")
+        self._grants = [g for g in self._grants if g.id != grant_id]
+        return revoked
+
+    def list_permissions(self, actor: Member, at: datetime) -> list[PermissionGrant] | Refusal:
+        if not self.has(actor, "teacher"):
+            return Refusal(texts.REFUSED["teacher"])
+        return self.grants(at)
+
+    # -- account names -------------------------------------------------------------------------
+
+    def check_names(self, event: NamesSeen) -> tuple[list[FlaggedName], list[FlaggedName]]:
+        """(flagged, uncertain) among the member's three names."""
+        approved = self._approved.get(event.member.id, set())
+        flagged: list[FlaggedName] = []
+        uncertain: list[FlaggedName] = []
+        fields: tuple[tuple[Literal["username", "global_name", "nick"], str | None], ...] = (
+            ("username", event.username),
+            ("global_name", event.global_name),
+            ("nick", event.nick),
+        )
+        seen: set[str] = set()
+        for name_field, value in fields:
+            if not value or value in seen:
+                continue
+            seen.add(value)
+            verdict = self.names.check(value, approved)
+            if verdict.flagged:
+                flagged.append(FlaggedName(name_field, verdict))
+            elif verdict.uncertain:
+                uncertain.append(FlaggedName(name_field, verdict))
+        return flagged, uncertain
+
+    async def names_seen(self, event: NamesSeen) -> NameOutcome:
+        """Check a member's names; a breach gets a DM citing aanwijzing-2 and an alert."""
+        flagged, uncertain = self.check_names(event)
+        if not flagged and not uncertain:
+            return NameOutcome()
+        first = (flagged or uncertain)[0]
+        detail = "; ".join(
+            f"{texts.NAME_FIELDS[f.field]}: {f.verdict.name!r} ({f.verdict.reason})"
+            for f in flagged + uncertain
+        )
+        alert, created = await self.store.record_alert(
+            rule="aanwijzing-2",
+            member_id=event.member.id,
+            member_label=event.member.label,
+            at=event.at,
+            window_start=event.at - timedelta(minutes=self.config.alerts.repeat_window_minutes),
+            guild_id=event.guild_id,
+            excerpt=sanitise_excerpt(first.verdict.name, 100),
+            name_field=first.field,
+            matched=first.verdict.matched,
+            detail=("onzeker: " if not flagged else "") + detail,
+        )
+        warning = None
+        if flagged and created:
+            clause = self.book["aanwijzing-2"]
+            warning = Warning(
+                intro=texts.NAME_WARNING.format(
+                    field=texts.NAME_FIELDS[flagged[0].field], name=flagged[0].verdict.name
+                ),
+                clause=clause,
+                closing=texts.NAME_HOW_TO_ASK,
+                fallback=texts.NAME_HOW_TO_ASK,
+            )
+        return NameOutcome(
+            flagged=tuple(flagged),
+            uncertain=tuple(uncertain),
+            warning=warning,
+            alert=alert,
+            alert_created=created,
+            reset_nickname=self.config.names.reset_nickname
+            and any(f.field == "nick" for f in flagged),
+        )
+
+    async def approve_names(
+        self, actor: Member, member_id: int, names: Iterable[str], at: datetime
+    ) -> list[ApprovedName] | Refusal:
+        """The leadership approves a member's current names exactly as they are."""
+        if not self.has(actor, "leadership"):
+            return Refusal(texts.REFUSED["leadership"])
+        approved = await self.store.approve_names(member_id, [n for n in names if n], actor.id, at)
+        self._approved[member_id] = {a.name for a in approved}
+        return approved
+
+    async def revoke_names(self, actor: Member, member_id: int, at: datetime) -> int | Refusal:
+        if not self.has(actor, "leadership"):
+            return Refusal(texts.REFUSED["leadership"])
+        count = await self.store.revoke_approved_names(member_id, actor.id, at)
+        self._approved.pop(member_id, None)
+        return count
+
+    async def approved_names(self, actor: Member) -> list[ApprovedName] | Refusal:
+        if not (self.has(actor, "leadership") or self.has(actor, "moderator")):
+            return Refusal(texts.REFUSED["leadership"])
+        return await self.store.approved_names()
+
+    # -- alerts --------------------------------------------------------------------------------
+
+    async def set_alert_status(
+        self, actor: Member, alert_id: int, status: AlertStatus, at: datetime
+    ) -> Alert | Refusal:
+        if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
+            return Refusal(texts.REFUSED["moderator"])
+        alert = await self.store.set_alert_status(alert_id, status, actor.id, at)
+        if alert is None:
+            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+        return alert
+
+    async def approve_from_alert(
+        self, actor: Member, alert_id: int, current_names: Iterable[str], at: datetime
+    ) -> Alert | Refusal:
+        """'Naam goedkeuren' on a name alert: approve the member's current names, resolve it."""
+        if not self.has(actor, "leadership"):
+            return Refusal(texts.REFUSED["leadership"])
+        alert = await self.store.alert(alert_id)
+        if alert is None:
+            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+        approved = await self.approve_names(actor, alert.member_id, current_names, at)
+        if isinstance(approved, Refusal):
+            return approved
+        updated = await self.store.set_alert_status(alert_id, "resolved", actor.id, at)
+        assert updated is not None
+        return updated
+
+    async def open_alerts(
+        self, actor: Member, rule: str | None = None, page: int = 0, per_page: int = 10
+    ) -> tuple[list[Alert], int] | Refusal:
+        if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
+            return Refusal(texts.REFUSED["moderator"])
+        total = await self.store.count_alerts(status="open", rule=rule)
+        alerts = await self.store.alerts(
+            status="open", rule=rule, limit=per_page, offset=page * per_page
+        )
+        return alerts, total
+
+    async def export_alerts(self, actor: Member, since: datetime, until: datetime) -> str | Refusal:
+        """A CSV of the alerts created in [since, until), for the moderators' records."""
+        if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
+            return Refusal(texts.REFUSED["moderator"])
+        alerts = await self.store.alerts(since=since, until=until, limit=100_000)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "id",
+                "rule",
+                "member_id",
+                "created_at",
+                "updated_at",
+                "count",
+                "status",
+                "channel_id",
+                "message_id",
+                "handled_by",
+                "handled_at",
+            ]
+        )
+        tz = self.timetable.tz
+        for a in reversed(alerts):
+            writer.writerow(
+                [
+                    a.id,
+                    a.rule,
+                    a.member_id,
+                    a.created_at.astimezone(tz).isoformat(),
+                    a.updated_at.astimezone(tz).isoformat(),
+                    a.count,
+                    a.status,
+                    a.channel_id or "",
+                    a.message_id or "",
+                    a.handled_by or "",
+                    a.handled_at.astimezone(tz).isoformat() if a.handled_at else "",
+                ]
+            )
+        return out.getvalue()
+
+    # -- privacy -------------------------------------------------------------------------------
+
+    async def purge_expired(self, now: datetime) -> dict[str, int]:
+        """Retention: drop excerpts and questions older than the configured period."""
+        return await self.store.purge(now - timedelta(days=self.config.retention.days), now)
+
+    async def erase_member(
+        self, actor: Member, member_id: int, at: datetime
+    ) -> dict[str, int] | Refusal:
+        if not self.has(actor, "moderator"):
+            return Refusal(texts.REFUSED["moderator"])
+        counts = await self.store.erase_member(member_id, actor.id, at)
+        self._warned.pop(member_id, None)
+        self._approved.pop(member_id, None)
+        self._grants = [
+            g for g in self._grants if not (g.scope == "member" and g.target_id == member_id)
+        ]
+        return counts

@@ -1,0 +1,629 @@
+"""The bot's state in one SQLite file: grants, approved names, alerts outbox, questions, audit.
+
+aiosqlite keeps the event loop free; WAL lets a reader (an export) run beside the writer.
+The schema is versioned with PRAGMA user_version and only ever migrated forward, so a
+database from an older release opens in a newer one. The students are minors: rows hold
+ids, not names or message text, except alert excerpts and stored questions, which expire
+(`purge`) and can be erased per member (`erase_member`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import aiosqlite
+
+from compass_bot.alerts import Alert, AlertStatus
+from compass_bot.rules.schooltime import PermissionGrant
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the audit trail: who did what to whom, when. Ids and codes only, never message text.
+    """
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id INTEGER,
+        action TEXT NOT NULL,
+        subject_id INTEGER,
+        detail TEXT
+    );
+    CREATE INDEX audit_subject ON audit(subject_id);
+    """,
+    # 2: teachers' permission grants and the warning cooldown per student.
+    """
+    CREATE TABLE permission_grants (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL CHECK (scope IN ('member', 'role', 'channel')),
+        target_id INTEGER NOT NULL,
+        starts_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        granted_by INTEGER NOT NULL,
+        reason TEXT,
+        revoked_at TEXT,
+        revoked_by INTEGER
+    );
+    CREATE TABLE warning_cooldowns (
+        member_id INTEGER PRIMARY KEY,
+        warned_at TEXT NOT NULL
+    );
+    """,
+    # 3: names the school leadership approved, exactly as they were.
+    """
+    CREATE TABLE approved_names (
+        id INTEGER PRIMARY KEY,
+        member_id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        approved_by INTEGER NOT NULL,
+        approved_at TEXT NOT NULL,
+        UNIQUE (member_id, name)
+    );
+    """,
+    # 4: the alerts outbox: written before it is sent, delivered with retries.
+    """
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        rule TEXT NOT NULL,
+        member_id INTEGER NOT NULL,
+        member_label TEXT NOT NULL,
+        guild_id INTEGER,
+        channel_id INTEGER,
+        message_id INTEGER,
+        excerpt TEXT,
+        name_field TEXT,
+        matched TEXT,
+        detail TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 1,
+        status TEXT NOT NULL DEFAULT 'open',
+        handled_by INTEGER,
+        handled_at TEXT,
+        delivery TEXT NOT NULL DEFAULT 'pending',
+        delivered_message_id INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX alerts_member_rule ON alerts(member_id, rule, updated_at);
+    CREATE INDEX alerts_delivery ON alerts(delivery, next_attempt_at);
+    """,
+    # 5: questions the bot could not answer, and answers marked unhelpful (no asker kept).
+    """
+    CREATE TABLE question_feedback (
+        id INTEGER PRIMARY KEY,
+        asked_at TEXT NOT NULL,
+        question TEXT NOT NULL,
+        clause_id TEXT,
+        kind TEXT NOT NULL CHECK (kind IN ('unanswered', 'unhelpful', 'helpful'))
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _ts(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    subject_id: int | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedName:
+    id: int
+    member_id: int
+    name: str
+    approved_by: int
+    approved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuestion:
+    id: int
+    asked_at: datetime
+    question: str
+    clause_id: str | None
+    kind: str
+
+
+class Store:
+    """Async access to the SQLite file. One connection; aiosqlite serialises its use."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        """Open (creating the file and folder on first run) and migrate forward."""
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        store = cls(conn, path)
+        await store.migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def schema_version(self) -> int:
+        async with self._conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> int:
+        """Apply the migrations this file has not had yet; returns the new version."""
+        version = await self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{self.path}: database schema {version} is newer than this bot ({SCHEMA_VERSION})"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            await self._conn.executescript(
+                "BEGIN;\n" + MIGRATIONS[number] + f"\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
+        return SCHEMA_VERSION
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            row: aiosqlite.Row | None = await cur.fetchone()
+            return row
+
+    # -- audit -----------------------------------------------------------------------------
+
+    async def audit(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        subject_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+        *,
+        commit: bool = True,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO audit (at, actor_id, action, subject_id, detail) VALUES (?, ?, ?, ?, ?)",
+            (_ts(at), actor_id, action, subject_id, json.dumps(detail or {}, sort_keys=True)),
+        )
+        if commit:
+            await self._conn.commit()
+
+    async def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
+        rows = await self._fetchall("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            AuditEntry(
+                id=r["id"],
+                at=cast(datetime, _dt(r["at"])),
+                actor_id=r["actor_id"],
+                action=r["action"],
+                subject_id=r["subject_id"],
+                detail=json.loads(r["detail"] or "{}"),
+            )
+            for r in rows
+        ]
+
+    # -- permission grants -------------------------------------------------------------------
+
+    @staticmethod
+    def _grant(row: aiosqlite.Row) -> PermissionGrant:
+        return PermissionGrant(
+            id=row["id"],
+            scope=row["scope"],
+            target_id=row["target_id"],
+            starts_at=cast(datetime, _dt(row["starts_at"])),
+            ends_at=cast(datetime, _dt(row["ends_at"])),
+            granted_by=row["granted_by"],
+            reason=row["reason"],
+        )
+
+    async def add_grant(
+        self,
+        scope: str,
+        target_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        granted_by: int,
+        reason: str | None,
+    ) -> PermissionGrant:
+        cur = await self._conn.execute(
+            "INSERT INTO permission_grants (scope, target_id, starts_at, ends_at, granted_by,"
+            " reason) VALUES (?, ?, ?, ?, ?, ?)",
+            (scope, target_id, _ts(starts_at), _ts(ends_at), granted_by, reason),
+        )
+        grant_id = cast(int, cur.lastrowid)
+        await self.audit(
+            starts_at,
+            granted_by,
+            "permission.grant",
+            target_id,
+            {"grant": grant_id, "scope": scope, "until": _ts(ends_at)},
+            commit=False,
+        )
+        await self._conn.commit()
+        row = await self._fetchone("SELECT * FROM permission_grants WHERE id = ?", (grant_id,))
+        assert row is not None
+        return self._grant(row)
+
+    async def revoke_grant(self, grant_id: int, by: int, at: datetime) -> PermissionGrant | None:
+        row = await self._fetchone(
+            "SELECT * FROM permission_grants WHERE id = ? AND revoked_at IS NULL", (grant_id,)
+        )
+        if row is None:
+            return None
+        await self._conn.execute(
+            "UPDATE permission_grants SET revoked_at = ?, revoked_by = ? WHERE id = ?",
+            (_ts(at), by, grant_id),
+        )
+        await self.audit(
+            at, by, "permission.revoke", row["target_id"], {"grant": grant_id}, commit=False
+        )
+        await self._conn.commit()
+        return self._grant(row)
+
+    async def active_grants(self, at: datetime) -> list[PermissionGrant]:
+        """Grants not revoked and not yet ended at `at` (including ones that start later)."""
+        rows = await self._fetchall(
+            "SELECT * FROM permission_grants WHERE revoked_at IS NULL AND ends_at > ?"
+            " ORDER BY starts_at",
+            (_ts(at),),
+        )
+        return [self._grant(r) for r in rows]
+
+    # -- warning cooldowns ---------------------------------------------------------------------
+
+    async def set_warned(self, member_id: int, at: datetime) -> None:
+        await self._conn.execute(
+            "INSERT INTO warning_cooldowns (member_id, warned_at) VALUES (?, ?)"
+            " ON CONFLICT(member_id) DO UPDATE SET warned_at = excluded.warned_at",
+            (member_id, _ts(at)),
+        )
+        await self._conn.commit()
+
+    async def warning_cooldowns(self) -> dict[int, datetime]:
+        rows = await self._fetchall("SELECT member_id, warned_at FROM warning_cooldowns")
+        return {r["member_id"]: cast(datetime, _dt(r["warned_at"])) for r in rows}
+
+    # -- approved names ------------------------------------------------------------------------
+
+    @staticmethod
+    def _approved(row: aiosqlite.Row) -> ApprovedName:
+        return ApprovedName(
+            id=row["id"],
+            member_id=row["member_id"],
+            name=row["name"],
+            approved_by=row["approved_by"],
+            approved_at=cast(datetime, _dt(row["approved_at"])),
+        )
+
+    async def approve_names(
+        self, member_id: int, names: Iterable[str], by: int, at: datetime
+    ) -> list[ApprovedName]:
+        """Approve these exact names for this member (idempotent), audited."""
+        unique = sorted(set(names))
+        for name in unique:
+            await self._conn.execute(
+                "INSERT OR IGNORE INTO approved_names (member_id, name, approved_by, approved_at)"
+                " VALUES (?, ?, ?, ?)",
+                (member_id, name, by, _ts(at)),
+            )
+        await self.audit(at, by, "name.approve", member_id, {"count": len(unique)}, commit=False)
+        await self._conn.commit()
+        return await self.approved_names(member_id)
+
+    async def approved_names(self, member_id: int | None = None) -> list[ApprovedName]:
+        if member_id is None:
+            rows = await self._fetchall("SELECT * FROM approved_names ORDER BY approved_at DESC")
+        else:
+            rows = await self._fetchall(
+                "SELECT * FROM approved_names WHERE member_id = ? ORDER BY id", (member_id,)
+            )
+        return [self._approved(r) for r in rows]
+
+    async def revoke_approved_names(self, member_id: int, by: int, at: datetime) -> int:
+        cur = await self._conn.execute(
+            "DELETE FROM approved_names WHERE member_id = ?", (member_id,)
+        )
+        await self.audit(at, by, "name.revoke", member_id, {"count": cur.rowcount}, commit=False)
+        await self._conn.commit()
+        return cur.rowcount
+
+    # -- alerts (the outbox) ---------------------------------------------------------------------
+
+    @staticmethod
+    def _alert(row: aiosqlite.Row) -> Alert:
+        return Alert(
+            id=row["id"],
+            rule=row["rule"],
+            member_id=row["member_id"],
+            member_label=row["member_label"],
+            created_at=cast(datetime, _dt(row["created_at"])),
+            updated_at=cast(datetime, _dt(row["updated_at"])),
+            count=row["count"],
+            status=row["status"],
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            message_id=row["message_id"],
+            excerpt=row["excerpt"],
+            name_field=row["name_field"],
+            matched=row["matched"],
+            detail=row["detail"],
+            handled_by=row["handled_by"],
+            handled_at=_dt(row["handled_at"]),
+            delivery=row["delivery"],
+            delivered_message_id=row["delivered_message_id"],
+            attempts=row["attempts"],
+            next_attempt_at=_dt(row["next_attempt_at"]),
+            last_error=row["last_error"],
+        )
+
+    async def record_alert(
+        self,
+        *,
+        rule: str,
+        member_id: int,
+        member_label: str,
+        at: datetime,
+        window_start: datetime,
+        guild_id: int | None = None,
+        channel_id: int | None = None,
+        message_id: int | None = None,
+        excerpt: str | None = None,
+        name_field: str | None = None,
+        matched: str | None = None,
+        detail: str | None = None,
+    ) -> tuple[Alert, bool]:
+        """Write a flag to the outbox before anything is sent.
+
+        A repeat of the same member and rule since `window_start` on a still-open alert
+        bumps that alert's count and marks it for re-delivery (an edit) instead of adding
+        a new one, so a burst of flags makes one alert. Returns (alert, created).
+        """
+        row = await self._fetchone(
+            "SELECT id FROM alerts WHERE member_id = ? AND rule = ? AND status = 'open'"
+            " AND updated_at >= ? ORDER BY id DESC LIMIT 1",
+            (member_id, rule, _ts(window_start)),
+        )
+        if row is not None:
+            alert_id = int(row["id"])
+            await self._conn.execute(
+                "UPDATE alerts SET count = count + 1, updated_at = ?, delivery = 'pending',"
+                " next_attempt_at = NULL, excerpt = COALESCE(?, excerpt),"
+                " channel_id = COALESCE(?, channel_id), message_id = COALESCE(?, message_id),"
+                " name_field = COALESCE(?, name_field), matched = COALESCE(?, matched),"
+                " detail = COALESCE(?, detail), member_label = ? WHERE id = ?",
+                (
+                    _ts(at),
+                    excerpt,
+                    channel_id,
+                    message_id,
+                    name_field,
+                    matched,
+                    detail,
+                    member_label,
+                    alert_id,
+                ),
+            )
+            created = False
+        else:
+            cur = await self._conn.execute(
+                "INSERT INTO alerts (rule, member_id, member_label, guild_id, channel_id,"
+                " message_id, excerpt, name_field, matched, detail, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    rule,
+                    member_id,
+                    member_label,
+                    guild_id,
+                    channel_id,
+                    message_id,
+                    excerpt,
+                    name_field,
+                    matched,
+                    detail,
+                    _ts(at),
+                    _ts(at),
+                ),
+            )
+            alert_id = cast(int, cur.lastrowid)
+            created = True
+        await self._conn.commit()
+        alert = await self.alert(alert_id)
+        assert alert is not None
+        return alert, created
+
+    async def alert(self, alert_id: int) -> Alert | None:
+        row = await self._fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
+        return self._alert(row) if row else None
+
+    async def pending_alerts(self, now: datetime, limit: int = 50) -> list[Alert]:
+        """Alerts to send or edit now, oldest first."""
+        rows = await self._fetchall(
+            "SELECT * FROM alerts WHERE delivery = 'pending'"
+            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
+            (_ts(now), limit),
+        )
+        return [self._alert(r) for r in rows]
+
+    async def next_pending_at(self) -> datetime | None:
+        row = await self._fetchone(
+            "SELECT MIN(COALESCE(next_attempt_at, '')) AS t FROM alerts WHERE delivery = 'pending'"
+        )
+        if row is None or row["t"] is None:
+            return None
+        return _dt(row["t"]) if row["t"] else datetime.min.replace(tzinfo=UTC)
+
+    async def mark_delivered(
+        self, alert_id: int, delivered_message_id: int, delivered_updated_at: datetime
+    ) -> None:
+        """Mark sent, unless the alert changed again while it was being sent."""
+        await self._conn.execute(
+            "UPDATE alerts SET delivered_message_id = ?, attempts = 0, last_error = NULL,"
+            " next_attempt_at = NULL,"
+            " delivery = CASE WHEN updated_at = ? THEN 'sent' ELSE 'pending' END WHERE id = ?",
+            (delivered_message_id, _ts(delivered_updated_at), alert_id),
+        )
+        await self._conn.commit()
+
+    async def mark_delivery_failed(
+        self, alert_id: int, error: str, next_attempt_at: datetime
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE alerts SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+            " WHERE id = ?",
+            (error[:300], _ts(next_attempt_at), alert_id),
+        )
+        await self._conn.commit()
+
+    async def set_alert_status(
+        self, alert_id: int, status: AlertStatus, by: int, at: datetime
+    ) -> Alert | None:
+        """Resolve or dismiss an alert; the alert is re-delivered (edited) to show it."""
+        cur = await self._conn.execute(
+            "UPDATE alerts SET status = ?, handled_by = ?, handled_at = ?, delivery = 'pending',"
+            " next_attempt_at = NULL WHERE id = ?",
+            (status, by, _ts(at), alert_id),
+        )
+        if cur.rowcount == 0:
+            return None
+        await self.audit(at, by, f"alert.{status}", None, {"alert": alert_id}, commit=False)
+        await self._conn.commit()
+        return await self.alert(alert_id)
+
+    async def alerts(
+        self,
+        *,
+        status: AlertStatus | None = None,
+        rule: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[Alert]:
+        """Alerts newest first, filtered."""
+        where: list[str] = ["1 = 1"]
+        params: list[str] = []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if rule:
+            where.append("rule = ?")
+            params.append(rule)
+        if since:
+            where.append("created_at >= ?")
+            params.append(_ts(since))
+        if until:
+            where.append("created_at < ?")
+            params.append(_ts(until))
+        rows = await self._fetchall(
+            f"SELECT * FROM alerts WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [self._alert(r) for r in rows]
+
+    async def count_alerts(
+        self, *, status: AlertStatus | None = None, rule: str | None = None
+    ) -> int:
+        where: list[str] = ["1 = 1"]
+        params: list[str] = []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if rule:
+            where.append("rule = ?")
+            params.append(rule)
+        row = await self._fetchone(
+            f"SELECT COUNT(*) AS n FROM alerts WHERE {' AND '.join(where)}", params
+        )
+        return int(row["n"]) if row else 0
+
+    # -- questions -------------------------------------------------------------------------------
+
+    async def record_question(
+        self, question: str, clause_id: str | None, kind: str, at: datetime
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO question_feedback (asked_at, question, clause_id, kind) VALUES (?, ?, ?, ?)",
+            (_ts(at), question, clause_id, kind),
+        )
+        await self._conn.commit()
+
+    async def questions(self, kinds: Sequence[str], limit: int = 50) -> list[StoredQuestion]:
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self._fetchall(
+            f"SELECT * FROM question_feedback WHERE kind IN ({marks}) ORDER BY id DESC LIMIT ?",
+            (*kinds, limit),
+        )
+        return [
+            StoredQuestion(
+                id=r["id"],
+                asked_at=cast(datetime, _dt(r["asked_at"])),
+                question=r["question"],
+                clause_id=r["clause_id"],
+                kind=r["kind"],
+            )
+            for r in rows
+        ]
+
+    # -- retention and erasure -----------------------------------------------------------------
+
+    async def purge(self, before: datetime, now: datetime) -> dict[str, int]:
+        """Drop alert excerpts and stored questions older than `before` (the retention)."""
+        cur1 = await self._conn.execute(
+            "UPDATE alerts SET excerpt = NULL, matched = NULL, member_label = '(verlopen)'"
+            " WHERE updated_at < ? AND (excerpt IS NOT NULL OR member_label != '(verlopen)')",
+            (_ts(before),),
+        )
+        cur2 = await self._conn.execute(
+            "DELETE FROM question_feedback WHERE asked_at < ?", (_ts(before),)
+        )
+        counts = {"alerts": cur1.rowcount, "questions": cur2.rowcount}
+        await self.audit(now, None, "retention.purge", None, counts, commit=False)
+        await self._conn.commit()
+        return counts
+
+    async def erase_member(self, member_id: int, by: int, at: datetime) -> dict[str, int]:
+        """Remove everything stored about one member; the audit trail keeps only that it happened."""
+        counts: dict[str, int] = {}
+        for table, column in (
+            ("alerts", "member_id"),
+            ("approved_names", "member_id"),
+            ("warning_cooldowns", "member_id"),
+        ):
+            cur = await self._conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (member_id,))
+            counts[table] = cur.rowcount
+        cur = await self._conn.execute(
+            "DELETE FROM permission_grants WHERE scope = 'member' AND target_id = ?", (member_id,)
+        )
+        counts["permission_grants"] = cur.rowcount
+        await self._conn.execute(
+            "UPDATE audit SET detail = '{}' WHERE subject_id = ?", (member_id,)
+        )
+        await self.audit(at, by, "privacy.erase", member_id, counts, commit=False)
+        await self._conn.commit()
+        return counts

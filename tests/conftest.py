@@ -1,0 +1,54 @@
+"""Shared fixtures: a config in a temporary folder (its own SQLite file) and a service on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from compass_bot.config import LoadedConfig, parse_config
+from compass_bot.service import CompassService
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TEST_CONFIG = """
+discord:
+  guild: Compass
+roles:
+  students: [Leerling]
+  teachers: [Docent]
+  moderators: [Moderator]
+  leadership: [Schoolleiding]
+channels:
+  moderators: mod-meldingen
+  questions: protocol-vragen
+schedule:
+  timezone: Europe/Amsterdam
+  lunch_breaks:
+    default: {start: "12:15", end: "12:45"}
+school_time:
+  social_channels: [algemeen, memes]
+  social_categories: [Sociaal]
+  exempt_channels: [wiskunde-3b]
+"""
+
+
+def make_loaded(tmp_path: Path, text: str = TEST_CONFIG) -> LoadedConfig:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return LoadedConfig(config=parse_config(text, str(path)), path=path)
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> LoadedConfig:
+    return make_loaded(tmp_path)
+
+
+@pytest.fixture
+async def service(loaded: LoadedConfig) -> AsyncIterator[CompassService]:
+    svc = await CompassService.create(loaded)
+    try:
+        yield svc
+    finally:
+        await svc.close()

@@ -1,0 +1,171 @@
+"""The SQLite store: migrations on a fresh and an existing file, and each table's behaviour."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from compass_bot.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+T0 = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
+
+
+async def test_fresh_database_is_created_with_wal_and_latest_schema(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "compass.db"
+    store = await Store.open(path)
+    try:
+        assert path.exists()
+        assert await store.schema_version() == SCHEMA_VERSION
+    finally:
+        await store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"audit", "permission_grants", "approved_names", "alerts", "question_feedback"} <= tables
+
+
+async def test_existing_database_is_migrated_forward_keeping_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    conn.execute(
+        "INSERT INTO audit (at, actor_id, action, subject_id, detail) VALUES (?, 1, 'x', 2, '{}')",
+        (T0.isoformat(),),
+    )
+    conn.commit()
+    conn.close()
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        entries = await store.audit_entries()
+        assert [(e.action, e.subject_id) for e in entries] == [("x", 2)]
+        await store.set_warned(5, T0)
+        assert await store.warning_cooldowns() == {5: T0}
+    finally:
+        await store.close()
+    # Opening again is a no-op.
+    store = await Store.open(path)
+    assert await store.schema_version() == SCHEMA_VERSION
+    await store.close()
+
+
+async def test_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        await Store.open(path)
+
+
+async def test_grants_are_audited_and_revocable(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db")
+    grant = await store.add_grant("member", 42, T0, T0 + timedelta(minutes=50), 7, "project")
+    assert [g.id for g in await store.active_grants(T0)] == [grant.id]
+    assert await store.active_grants(T0 + timedelta(minutes=50)) == []
+    assert await store.revoke_grant(grant.id, 7, T0) is not None
+    assert await store.revoke_grant(grant.id, 7, T0) is None
+    assert await store.active_grants(T0) == []
+    actions = [e.action for e in await store.audit_entries()]
+    assert actions == ["permission.revoke", "permission.grant"]
+    await store.close()
+
+
+async def test_alert_repeat_window_counts_instead_of_adding(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db")
+    window = timedelta(minutes=30)
+    first, created = await store.record_alert(
+        rule="schooltijd", member_id=1, member_label="a", at=T0, window_start=T0 - window
+    )
+    assert created and first.count == 1
+    at = T0 + timedelta(minutes=10)
+    again, created = await store.record_alert(
+        rule="schooltijd", member_id=1, member_label="a", at=at, window_start=at - window
+    )
+    assert not created and again.id == first.id and again.count == 2
+    other, created = await store.record_alert(
+        rule="aanwijzing-2", member_id=1, member_label="a", at=at, window_start=at - window
+    )
+    assert created and other.id != first.id
+    late = T0 + timedelta(minutes=41)
+    fresh, created = await store.record_alert(
+        rule="schooltijd", member_id=1, member_label="a", at=late, window_start=late - window
+    )
+    assert created and fresh.id not in (first.id, other.id)
+    await store.close()
+
+
+async def test_delivery_marks_and_changes_while_sending(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db")
+    alert, _ = await store.record_alert(
+        rule="schooltijd", member_id=1, member_label="a", at=T0, window_start=T0
+    )
+    assert [a.id for a in await store.pending_alerts(T0)] == [alert.id]
+    # A repeat arrives while the first version is being sent: it stays pending for an edit.
+    await store.record_alert(
+        rule="schooltijd",
+        member_id=1,
+        member_label="a",
+        at=T0 + timedelta(seconds=5),
+        window_start=T0,
+    )
+    await store.mark_delivered(alert.id, 999, alert.updated_at)
+    pending = await store.pending_alerts(T0 + timedelta(seconds=5))
+    assert [(a.id, a.delivered_message_id, a.count) for a in pending] == [(alert.id, 999, 2)]
+    await store.mark_delivered(alert.id, 999, pending[0].updated_at)
+    assert await store.pending_alerts(T0 + timedelta(hours=1)) == []
+    # A failure schedules a retry rather than dropping it.
+    await store.set_alert_status(alert.id, "resolved", 3, T0)
+    await store.mark_delivery_failed(alert.id, "500", T0 + timedelta(seconds=30))
+    assert await store.pending_alerts(T0 + timedelta(seconds=10)) == []
+    assert [a.attempts for a in await store.pending_alerts(T0 + timedelta(seconds=30))] == [1]
+    await store.close()
+
+
+async def test_purge_and_erase(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db")
+    old = T0 - timedelta(days=40)
+    await store.record_alert(
+        rule="schooltijd",
+        member_id=1,
+        member_label="anna",
+        at=old,
+        window_start=old,
+        excerpt="oud bericht",
+    )
+    await store.record_alert(
+        rule="schooltijd",
+        member_id=2,
+        member_label="bob",
+        at=T0,
+        window_start=T0,
+        excerpt="nieuw bericht",
+    )
+    await store.record_question("oude vraag", None, "unanswered", old)
+    await store.record_question("nieuwe vraag", None, "unanswered", T0)
+    counts = await store.purge(T0 - timedelta(days=30), T0)
+    assert counts == {"alerts": 1, "questions": 1}
+    alerts = {a.member_id: a for a in await store.alerts()}
+    assert alerts[1].excerpt is None and alerts[1].member_label == "(verlopen)"
+    assert alerts[2].excerpt == "nieuw bericht"
+    assert [q.question for q in await store.questions(["unanswered"])] == ["nieuwe vraag"]
+
+    await store.approve_names(2, ["Compass Fan"], 9, T0)
+    await store.set_warned(2, T0)
+    erased = await store.erase_member(2, 9, T0)
+    assert erased["alerts"] == 1 and erased["approved_names"] == 1
+    assert [a.member_id for a in await store.alerts()] == [1]
+    assert await store.approved_names(2) == []
+    assert 2 not in await store.warning_cooldowns()
+    assert (await store.audit_entries(1))[0].action == "privacy.erase"
+    await store.close()
+
+
+async def test_naive_datetimes_are_refused(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db")
+    with pytest.raises(ValueError, match="naive"):
+        await store.set_warned(1, datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
+    await store.close()
