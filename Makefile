@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/python bot.py $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check compass_bot bot.py tests benchmarks
+	$(BIN)/ruff check compass_bot bot.py tests benchmarks tools
 	$(BIN)/mypy compass_bot bot.py
 
 test: lint

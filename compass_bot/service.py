@@ -293,9 +293,15 @@ class CompassService:
             self.config.school_time,
         )
 
-    async def message_posted(self, event: MessagePosted) -> PostOutcome:
-        """Judge a post; on a breach, warn (with a cooldown) and alert the moderators."""
-        verdict = self.judge(event)
+    async def message_posted(
+        self, event: MessagePosted, verdict: TimeVerdict | None = None
+    ) -> PostOutcome:
+        """Act on a post: on a breach, warn (with a cooldown) and alert the moderators.
+
+        Front ends call `judge` first (synchronous, in memory) and only await this for a
+        post that is not allowed, so the common path never touches SQLite.
+        """
+        verdict = verdict or self.judge(event)
         if verdict.allowed:
             return PostOutcome(verdict=verdict)
         settings = self.config.school_time

@@ -75,6 +75,24 @@ EXTRA = {
     "∆": "a",
     "§": "s",
     "₴": "s",  # HRYVNIA SIGN
+    # "fancy text" generators: letters of other scripts picked for their shape
+    "ᑕ": "c",  # Canadian syllabics (ᑕOᗰᑭᗩᔕᔕ); the rest of that alphabet is in the confusables
+    "ᗩ": "a",
+    "ᔕ": "s",
+    "ᑎ": "n",
+    "ᑫ": "q",
+    "ᗯ": "w",
+    "ᘔ": "z",
+    "ς": "c",  # Greek final sigma (ςσмραѕѕ)
+    "м": "m",  # Cyrillic small em, as in ¢σмρα𝑠𝑠
+    "ᄃ": "c",  # Hangul (ᄃᄋᄊ...)
+    "ᄊ": "m",
+    "๏": "o",  # Thai (ς๏๓קครร)
+    "๓": "m",
+    "ק": "p",  # Hebrew qof
+    "ค": "a",
+    "ร": "s",
+    "℘": "p",  # SCRIPT CAPITAL P
 }
 
 NAME_RULES = (

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from rapidfuzz import fuzz
@@ -65,6 +65,9 @@ CONCEPTS_FILE = "concepts.yaml"
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+Audience = Literal["all", "staff"]
+
+
 class PolicyTextError(ValueError):
     """The policy text directory is broken; the message names the file and the clause."""
 
@@ -82,6 +85,7 @@ class Clause:
     text_en: str
     examples: tuple[str, ...]  # example questions, Dutch first, then English
     keywords: tuple[str, ...]  # words and short phrases that point at this clause
+    audience: Audience = "all"  # "staff": only staff duties (the Bijlage voor medewerkers)
 
 
 class ClauseBook:
@@ -89,10 +93,19 @@ class ClauseBook:
 
     `out_of_scope` are example questions the protocol does not answer; `concepts` maps a
     concept name to its surface forms; `domain_concepts` are the concepts that mark a
-    question as being about social media at all.
+    question as being about social media at all; `staff_concepts` those that show a
+    question is asked by or about staff.
     """
 
-    __slots__ = ("_by_id", "_clauses", "concepts", "domain_concepts", "out_of_scope", "source")
+    __slots__ = (
+        "_by_id",
+        "_clauses",
+        "concepts",
+        "domain_concepts",
+        "out_of_scope",
+        "source",
+        "staff_concepts",
+    )
 
     def __init__(
         self,
@@ -101,6 +114,7 @@ class ClauseBook:
         out_of_scope: Iterable[str] = (),
         concepts: Mapping[str, Iterable[str]] | None = None,
         domain_concepts: Iterable[str] = (),
+        staff_concepts: Iterable[str] = (),
         source: Path | None = None,
     ) -> None:
         self._clauses: tuple[Clause, ...] = tuple(clauses)
@@ -115,6 +129,7 @@ class ClauseBook:
             {name: tuple(forms) for name, forms in (concepts or {}).items()}
         )
         self.domain_concepts: frozenset[str] = frozenset(domain_concepts)
+        self.staff_concepts: frozenset[str] = frozenset(staff_concepts)
         self.source = source
 
     def __getitem__(self, clause_id: str) -> Clause:
@@ -198,7 +213,9 @@ def load_clauses(path: Path | None = None) -> ClauseBook:
     root = Path(path) if path is not None else DEFAULT_POLICY_DIR
     clause_dir = root / CLAUSES_SUBDIR
     if not clause_dir.is_dir():
-        raise PolicyTextError(f"{clause_dir}: no clause directory (expected {CLAUSES_SUBDIR}/*.yaml)")
+        raise PolicyTextError(
+            f"{clause_dir}: no clause directory (expected {CLAUSES_SUBDIR}/*.yaml)"
+        )
     files = sorted(p for p in clause_dir.iterdir() if p.suffix in (".yaml", ".yml"))
     if not files:
         raise PolicyTextError(f"{clause_dir}: no clause files")
@@ -219,12 +236,13 @@ def load_clauses(path: Path | None = None) -> ClauseBook:
         )
     clauses = [found[cid][0] for cid in CLAUSE_IDS]
     out_of_scope = _read_out_of_scope(root / OUT_OF_SCOPE_FILE)
-    concepts, domain = _read_concepts(root / CONCEPTS_FILE)
+    concepts, domain, staff = _read_concepts(root / CONCEPTS_FILE)
     return ClauseBook(
         clauses,
         out_of_scope=out_of_scope,
         concepts=concepts,
         domain_concepts=domain,
+        staff_concepts=staff,
         source=root,
     )
 
@@ -232,7 +250,7 @@ def load_clauses(path: Path | None = None) -> ClauseBook:
 def _read_yaml(file: Path) -> Any:
     try:
         with file.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Loader)  # noqa: S506 - a safe loader
+            return yaml.load(handle, Loader=_Loader)  # CSafeLoader/SafeLoader
     except yaml.YAMLError as exc:
         raise PolicyTextError(f"{file}: not valid YAML: {exc}") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -261,6 +279,9 @@ def _read_clause(file: Path) -> Clause:
     if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
         raise PolicyTextError(f"{where}: number must be a whole number or null")
     examples_nl, examples_en = _read_examples(data.get("examples"), where)
+    audience = data.get("audience", "all")
+    if audience not in ("all", "staff"):
+        raise PolicyTextError(f"{where}: audience must be 'all' or 'staff', not {audience!r}")
     return Clause(
         id=cid,
         section=text_field("section"),
@@ -271,6 +292,7 @@ def _read_clause(file: Path) -> Clause:
         text_en=text_field("text_en"),
         examples=examples_nl + examples_en,
         keywords=_string_list(data.get("keywords"), f"{where}: keywords"),
+        audience=audience,
     )
 
 
@@ -314,9 +336,11 @@ def _read_out_of_scope(file: Path) -> tuple[str, ...]:
     return _string_list(data, f"{file}: examples")
 
 
-def _read_concepts(file: Path) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+def _read_concepts(
+    file: Path,
+) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
     if not file.exists():
-        return {}, ()
+        return {}, (), ()
     data = _read_yaml(file)
     if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
         raise PolicyTextError(f"{file}: expected a 'concepts' mapping of NAME -> [forms]")
@@ -325,8 +349,11 @@ def _read_concepts(file: Path) -> tuple[dict[str, tuple[str, ...]], tuple[str, .
         if not isinstance(name, str) or not name.isupper():
             raise PolicyTextError(f"{file}: concept name {name!r} must be UPPERCASE")
         concepts[name] = tuple(dict.fromkeys(_string_list(forms, f"{file}: concept {name}")))
-    domain = _string_list(data.get("domain"), f"{file}: domain")
-    unknown = [d for d in domain if d not in concepts]
-    if unknown:
-        raise PolicyTextError(f"{file}: domain names unknown concepts {unknown}")
-    return concepts, domain
+    lists: list[tuple[str, ...]] = []
+    for key in ("domain", "staff"):
+        names = _string_list(data.get(key), f"{file}: {key}")
+        unknown = [n for n in names if n not in concepts]
+        if unknown:
+            raise PolicyTextError(f"{file}: {key} names unknown concepts {unknown}")
+        lists.append(names)
+    return concepts, lists[0], lists[1]

@@ -1,20 +1,25 @@
 """Turning a question as typed in Discord into matchable terms.
 
-Steps (both languages, same pipeline for questions and for the clause examples):
+Steps (both languages; the same pipeline for questions and for the clause examples):
 
-1. fold: Unicode NFKC, case-fold, strip accents ("privé" -> "prive"), unify apostrophes;
-   expand contractions (m'n, z'n, 't, i'm, don't, what's) and glue plural 's (foto's);
-2. tokenise on letters/digits; squeeze letters repeated three or more times (lesss -> less);
-3. expand chat abbreviations (ff, mn, gwn, eig, wnr, ipv, idk, pls, btw, w8, ...);
-4. detect the language (nl/en) from function words;
-5. map words and phrases to canonical CONCEPTS from policy_text/concepts.yaml, longest
-   phrase first, on lightly stemmed tokens (posts/posten/posting -> post);
-6. drop stop words; words still unknown are corrected towards the known vocabulary when
-   they are one or two edits away (Levenshtein, rapidfuzz), e.g. "pauzze", "protokol",
-   "klagten", "acount"; what remains unknown is kept as its stem and flagged.
-
-A token with "compass" glued to other characters (compass_memes, c0mpass, @compass)
-is an account name or handle and adds the concept ACCOUNTNAME.
+1. cut to MAX_QUESTION_CHARS; drop Discord noise (mentions, @everyone, channel links,
+   custom emoji, timestamps, URLs);
+2. account names: a word that glues the school name to something (compass_memes,
+   compasskids, c0mpass, @compass) or a quoted name with it ('compass roddels') becomes
+   the concept ACCOUNTNAME and is not read further;
+3. fold: Unicode NFKC, case-fold, strip accents ("privé" -> "prive"), unify quotes;
+   expand contractions (m'n, z'n, 't, i'm, don't) and glue plural 's (foto's);
+4. tokenise on letters/digits; squeeze letters repeated 3+ times (lesss -> less);
+   expand chat abbreviations (ff, mn, gwn, eig, wnr, ipv, idk, pls, btw, w8, ...);
+5. detect the language (nl/en) from function words;
+6. map phrases and words to canonical CONCEPTS from policy_text/concepts.yaml: longest
+   phrase first (on stems), then the exact word, a de-inflected form (snapchatten ->
+   snapchat, gepost -> post), or the stem of a longer word (posting -> post);
+7. drop stop words; a word still unknown is split as a Dutch compound when its last part
+   is known (instagrampagina -> PLATFORM + ACCOUNT), else corrected towards the known
+   vocabulary when it is a likely typo (same first letter, one edit, two for longer
+   words, 80% Indel similarity; rapidfuzz): "pauzze", "protokol", "acount", "socal".
+   What remains unknown is kept as its stem and flagged.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 Language = Literal["nl", "en"]
@@ -55,7 +61,6 @@ CHAT_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "eigl": ("eigenlijk",),
     "gwn": ("gewoon",),
     "gewn": ("gewoon",),
-    "iets": ("iets",),
     "ies": ("iets",),
     "wss": ("waarschijnlijk",),
     "sws": ("sowieso",),
@@ -70,7 +75,6 @@ CHAT_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "kben": ("ik", "ben"),
     "kheb": ("ik", "heb"),
     "kweet": ("ik", "weet"),
-    "kan't": ("kan", "het"),
     "w8": ("wacht",),
     "hw": ("huiswerk",),
     "bijv": ("bijvoorbeeld",),
@@ -78,7 +82,7 @@ CHAT_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "bvb": ("bijvoorbeeld",),
     "evt": ("eventueel",),
     "mss": ("misschien",),
-    "insta's": ("insta",),
+    "instas": ("insta",),
     # English chat
     "u": ("you",),
     "ur": ("your",),
@@ -149,7 +153,12 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
-STOPWORDS_NL = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS_NL = _words(
     """
     de het een en of maar dan dat die dit deze der des den d t in op aan af bij door met mee
     naar om onder over tot tussen uit van voor tegen na zonder via per sinds tijdens volgens
@@ -164,11 +173,12 @@ STOPWORDS_NL = frozenset(
     inderdaad eventueel bijvoorbeeld ergens daarin daarmee daarvan daarover erin ermee
     erover ervan erop eraan zich zelf zelfs steeds elk elke ieder iedere soms vaak beetje
     ja nee weet denk bedoel niemand nergens verwacht verwachten goed goede algemeen check
-    checken checkt gecheckt
-    """.split()
+    checken checkt gecheckt als te eerst voordat zitten zit zat staat staan stond maken maak
+    maakt gemaakt lijken lijkt precies houden houdt hou helemaal totaal
+    """
 )
 
-STOPWORDS_EN = frozenset(
+STOPWORDS_EN = _words(
     """
     the a an and or but if then than that this these those there here in on at to of for from
     with without by into onto over under between through during after before as is am are was
@@ -179,45 +189,72 @@ STOPWORDS_EN = frozenset(
     like get got going want getting gets something anything things thing stuff actually
     basically literally kinda sorta well um uh hmm yeah yep nope right about nobody
     supposed expected required good general generally go goes went check checking checked
-    """.split()
+    isn yet make makes making made look looks looking
+    """
 )
 
 STOPWORDS = STOPWORDS_NL | STOPWORDS_EN
 
-_NL_MARKERS = frozenset(
+_NL_MARKERS = _words(
     """
     de het een ik je jij mag mogen wat hoe van op niet dat die er mijn wel ook voor met als
     naar wordt zijn kan moet maar dan toch nog eigenlijk gewoon waarom wanneer wie welke jouw
     onze iemand iets hebben heb heeft ben bent worden word mee uit bij deze dit zo al tijdens
     onder zonder even mn ff gwn eig dus hoor nou wij jullie ze zij hij geen nooit altijd
     les klas pauze leerling leerlingen docent leraar waar
-    """.split()
+    """
 )
-_EN_MARKERS = frozenset(
+_EN_MARKERS = _words(
     """
     the a an i you can what how my not it to do does should with for about if be am are this
     that when why who which someone something get got at your our we they them there have
     has will would could allowed teacher teachers class lesson student students and or
-    """.split()
+    """
 )
 
 # ---------------------------------------------------------------- basic text functions
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_APOSTROPHES = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "ʼ": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+    }
+)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _CHUNK = re.compile(r"\S+")
+_DISCORD_NOISE = re.compile(
+    r"<a?:\w+:\d+>"  # custom emoji
+    r"|<[@#][!&]?\d+>"  # user, role and channel mentions
+    r"|<t:\d+(?::\w)?>"  # timestamps
+    r"|https?://\S+"  # links
+    r"|@(?:everyone|here)\b"
+    r"|@(?![\w.]*c[o0]mp)[\w.]+",  # @someone (an @handle with the school name stays)
+    re.IGNORECASE,
+)
 _COMPASS_IN_WORD = re.compile(r"c[o0]mp[a4@][s5$]{1,3}")
 _NOT_A_HANDLE_RESIDUE = frozenset({"", "s", "es", "ion", "ions", "ie", "ionate", "en"})
 
 
 def fold(text: str) -> str:
     """Lower case without accents, with unified apostrophes and expanded contractions."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    decomposed = unicodedata.normalize("NFKD", folded)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    for pattern, replacement in _CONTRACTIONS:
-        plain = pattern.sub(replacement, plain)
+    if text.isascii():
+        plain = text.lower().replace("`", "'")
+    else:
+        folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+        decomposed = unicodedata.normalize("NFKD", folded)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if "'" in plain:
+        for pattern, replacement in _CONTRACTIONS:
+            plain = pattern.sub(replacement, plain)
     return plain
 
 
@@ -236,7 +273,6 @@ def tokenize(text: str) -> list[str]:
 _SUFFIXES: tuple[tuple[str, int], ...] = (
     # (suffix, minimum word length for stripping it)
     ("tjes", 7),
-    ("etjes", 8),
     ("tje", 6),
     ("jes", 6),
     ("ingen", 8),
@@ -255,6 +291,7 @@ _SUFFIXES: tuple[tuple[str, int], ...] = (
 _SECOND_ROUND = frozenset({"e", "t"})
 
 
+@lru_cache(maxsize=65_536)
 def stem(token: str) -> str:
     """A light, language-agnostic suffix stripper, deterministic.
 
@@ -279,6 +316,34 @@ def stem(token: str) -> str:
     return word
 
 
+def _undouble(word: str) -> str:
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiou":
+        return word[:-1]
+    return word
+
+
+def deinflect(token: str) -> list[str]:
+    """Possible base forms of a Dutch/English inflection, most likely first.
+
+    snapchatten -> snapchat, tiktokken -> tiktok, instagrammen -> instagram,
+    gepost -> post, geappt -> app, posts -> post, posting -> post. Only used to look
+    a word up in the lexicon, never to change a word that is not found there.
+    """
+    out: list[str] = []
+    word = token
+    if word.startswith("ge") and len(word) >= 6:
+        out.append(word[2:])
+        word = word[2:]
+    for suffix in ("en", "ing", "te", "ten", "de", "den", "t", "d", "s", "e", "er", "ers"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            out.append(base)
+            undoubled = _undouble(base)
+            if undoubled != base:
+                out.append(undoubled)
+    return out
+
+
 def detect_language(tokens: Iterable[str]) -> Language:
     """'en' when English function words outnumber Dutch ones, else 'nl' (the default)."""
     nl = en = 0
@@ -301,16 +366,32 @@ def _is_handle(chunk: str) -> bool:
     return residue not in _NOT_A_HANDLE_RESIDUE
 
 
+def strip_discord(text: str) -> str:
+    """Remove mentions, channel links, custom emoji, timestamps and URLs: not content."""
+    return _DISCORD_NOISE.sub(" ", text)
+
+
+_QUOTED = re.compile(r"(?<![a-z0-9])(['\"])([^'\"]{1,40}?)\1(?![a-z0-9])")
+
+
 def split_handles(text: str) -> tuple[str, bool]:
     """Remove words that glue the school name into a handle; report whether there were any.
 
     compass_memes, compasskids, c0mpass, @compass are handles (an account name that uses
     the school's name); compass, compass's and compassion are not. The parts of a handle
-    are not read as words: "compass_official" says nothing about speaking officially.
+    are not read as words: "compass_official" says nothing about speaking officially. A
+    quoted name with the school in it ("een account 'compass roddels'") is a handle too.
     """
     found = False
+    folded = fold(text)
+    quoted_names = [
+        m.group(0) for m in _QUOTED.finditer(folded) if _COMPASS_IN_WORD.search(m.group(2))
+    ]
+    for name in quoted_names:  # 'compass roddels' as a name
+        folded = folded.replace(name, " ")
+        found = True
     kept: list[str] = []
-    for chunk in fold(text).split():
+    for chunk in folded.split():
         if _is_handle(chunk):
             found = True
             kept.append(" ")
@@ -341,6 +422,7 @@ class Analysis:
 
 
 _MAX_PHRASE = 5
+_TYPO_SIMILARITY = 80.0
 
 
 class Normaliser:
@@ -369,10 +451,10 @@ class Normaliser:
         self._phrases = {k: frozenset(v) for k, v in phrases.items()}
         self._max_phrase = max((len(k) for k in self._phrases), default=1)
         self._vocab_stems: set[str] = set()
+        self._vocab_words: set[str] = set(exact)
         self._by_initial: dict[str, list[str]] = {}
         self._fuzzy_cache: dict[str, str | None] = {}
-        self._lexicon_words = sorted(exact)
-        self._index_words(self._lexicon_words)
+        self._index_words(sorted(exact))
 
     # -- vocabulary for typo correction
 
@@ -381,6 +463,8 @@ class Normaliser:
         words: set[str] = set()
         for text in texts:
             words.update(tokenize(text))
+        words -= STOPWORDS
+        self._vocab_words.update(words)
         words -= set(self._exact)
         self._vocab_stems.update(stem(w) for w in words)
         self._index_words(sorted(words))
@@ -391,25 +475,28 @@ class Normaliser:
             if len(word) >= 3 and not word.isdigit():
                 self._by_initial.setdefault(word[0], []).append(word)
 
-    def is_known(self, term: str) -> bool:
-        return term.isupper() or term in self._vocab_stems
-
     def _correct(self, token: str) -> str | None:
-        """The known word one or two edits away from `token`, if any (same first letter)."""
+        """The known word that `token` is a typo of, if any.
+
+        A typo fix must keep the first letter, be at most one edit away (two for words of
+        six letters or more) and keep at least 80% of the letters in order (Indel
+        similarity): "klagten" -> "klachten", but not "kauwen" -> "kansen".
+        """
         if token in self._fuzzy_cache:
             return self._fuzzy_cache[token]
         result: str | None = None
         squeezed = re.sub(r"([a-z])\1", r"\1", token)
-        if squeezed != token and (squeezed in self._exact or stem(squeezed) in self._vocab_stems):
+        if squeezed != token and squeezed in self._vocab_words:
             result = squeezed
         else:
             limit = 1 if len(token) <= 5 else 2
             candidates = self._by_initial.get(token[0], ())
-            best = process.extractOne(
-                token, candidates, scorer=Levenshtein.distance, score_cutoff=limit
-            )
-            if best is not None:
-                result = best[0]
+            for word, _, _ in process.extract(
+                token, candidates, scorer=fuzz.ratio, score_cutoff=_TYPO_SIMILARITY, limit=3
+            ):
+                if Levenshtein.distance(token, word, score_cutoff=limit) <= limit:
+                    result = word
+                    break
         if len(self._fuzzy_cache) > 20_000:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[token] = result
@@ -418,20 +505,46 @@ class Normaliser:
     # -- analysis
 
     def _concepts_of(self, token: str) -> frozenset[str] | None:
-        """Concepts of a word: its exact form, else (only for an inflected word) its stem.
+        """Concepts of a word: its exact form, a de-inflected form, else its stem.
 
-        A short bare word is never looked up by stem: "het" is not "heten", "geld" is not
-        "gelden"; a longer one is ("verwijder" is "verwijderen").
+        De-inflection handles verbs made from app names and Dutch participles
+        (snapchatten -> snapchat, tiktokken -> tiktok, gepost -> post, geappt -> app).
+        Words under five letters are not looked up by stem: "het" is not "heten", "geld"
+        is not "gelden", "tell" is not "tellen".
         """
         found = self._exact.get(token)
-        if found is None and token not in STOPWORDS:
-            key = stem(token)
-            if key != token or len(token) >= 5:
-                found = self._stemmed.get(key)
-        return found
+        if found is not None or token in STOPWORDS:
+            return found
+        for base in deinflect(token):
+            found = self._exact.get(base)
+            if found is not None:
+                return found
+        if len(token) >= 5:
+            return self._stemmed.get(stem(token))
+        return None
+
+    def _compound(self, token: str) -> list[frozenset[str]]:
+        """Concepts of a Dutch compound: instagrampagina -> PLATFORM + ACCOUNT.
+
+        The head (last part, at least four letters) must be a known word; a known
+        modifier adds its concepts too (feestfotos -> PHOTO; schoolfoto -> SCHOOL + PHOTO).
+        """
+        if len(token) < 7:
+            return []
+        for cut in range(3, len(token) - 3):
+            head = self._concepts_of(token[cut:])
+            if head is None:
+                continue
+            modifier = token[:cut]
+            found = [head]
+            mod = self._exact.get(modifier) or self._exact.get(modifier.rstrip("s"))
+            if mod is not None and modifier not in STOPWORDS:
+                found.insert(0, mod)
+            return found
+        return []
 
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
-        text, has_handle = split_handles(text[:MAX_QUESTION_CHARS])
+        text, has_handle = split_handles(strip_discord(text[:MAX_QUESTION_CHARS]))
         tokens = tokenize(text)
         language = detect_language(tokens)
         stems = [stem(t) for t in tokens]
@@ -477,6 +590,13 @@ class Normaliser:
                 add(NUMBER)
                 continue
             key = stem(token)
+            if key not in self._vocab_stems:
+                parts = self._compound(token)
+                if parts:
+                    for names in parts:
+                        for name in sorted(names):
+                            add(name)
+                    continue
             if key in self._vocab_stems or len(token) < 4 or not correct_typos:
                 add(key)
                 if key not in self._vocab_stems:

@@ -460,7 +460,7 @@ def judge_post(
             return TimeVerdict(
                 allowed=True,
                 reason="permission",
-                message=f"Je hebt toestemming van je docent tot {until:%H:%M}.",
+                message=f"Je hebt toestemming van je docent tot {until.hour:02d}:{until.minute:02d}.",
                 grant_id=grant.id,
             )
         if (

@@ -321,7 +321,11 @@ def generic_error(status: int) -> JSON:
 
 
 def rate_limited(retry_after: float = 0.05, *, is_global: bool = False) -> JSON:
-    return {"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global}
+    return {
+        "message": "You are being rate limited.",
+        "retry_after": retry_after,
+        "global": is_global,
+    }
 
 
 def form_error(path: Sequence[str | int], code: str, message: str) -> JSON:
@@ -923,7 +927,11 @@ def interaction(
         payload["data"] = data
     if guild_id is not None:
         payload["guild_id"] = str(guild_id)
-        payload["guild"] = {"id": str(guild_id), "locale": guild_locale or "en-US", "features": list(guild_features)}
+        payload["guild"] = {
+            "id": str(guild_id),
+            "locale": guild_locale or "en-US",
+            "features": list(guild_features),
+        }
         payload["guild_locale"] = guild_locale or "en-US"
         payload["member"] = member
     else:
@@ -959,7 +967,9 @@ def interaction_callback(
 _EMBED_LIMITS = {"title": 256, "description": 4096}
 
 
-def validate_message_body(body: Mapping[str, Any], *, has_files: bool = False) -> tuple[int, JSON] | None:
+def validate_message_body(
+    body: Mapping[str, Any], *, has_files: bool = False
+) -> tuple[int, JSON] | None:
     """Discord's checks on a message create/edit body: ``(status, error body)`` or None.
 
     Covers the limits bots trip over: content > 2000 characters, more than 10 embeds, embed
@@ -969,12 +979,15 @@ def validate_message_body(body: Mapping[str, Any], *, has_files: bool = False) -
     if isinstance(content, str) and len(content) > 2000:
         return error(
             50035,
-            errors=form_error(["content"], "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length."),
+            errors=form_error(
+                ["content"], "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length."
+            ),
         )
     embeds = body.get("embeds") or []
     if len(embeds) > 10:
         return error(
-            50035, errors=form_error(["embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")
+            50035,
+            errors=form_error(["embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length."),
         )
     total = 0
     for index, embed in enumerate(embeds):
@@ -985,14 +998,20 @@ def validate_message_body(body: Mapping[str, Any], *, has_files: bool = False) -
                 return error(
                     50035,
                     errors=form_error(
-                        ["embeds", index, key], "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length."
+                        ["embeds", index, key],
+                        "BASE_TYPE_MAX_LENGTH",
+                        f"Must be {limit} or fewer in length.",
                     ),
                 )
         fields = embed.get("fields") or []
         if len(fields) > 25:
             return error(
                 50035,
-                errors=form_error(["embeds", index, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."),
+                errors=form_error(
+                    ["embeds", index, "fields"],
+                    "BASE_TYPE_MAX_LENGTH",
+                    "Must be 25 or fewer in length.",
+                ),
             )
         for f_index, field in enumerate(fields):
             for key, limit in (("name", 256), ("value", 1024)):
@@ -1001,7 +1020,9 @@ def validate_message_body(body: Mapping[str, Any], *, has_files: bool = False) -
                     return error(
                         50035,
                         errors=form_error(
-                            ["embeds", index, "fields", f_index, key], "BASE_TYPE_REQUIRED", "This field is required"
+                            ["embeds", index, "fields", f_index, key],
+                            "BASE_TYPE_REQUIRED",
+                            "This field is required",
                         ),
                     )
                 total += len(text)
@@ -1019,11 +1040,17 @@ def validate_message_body(body: Mapping[str, Any], *, has_files: bool = False) -
         total += len(footer) + len(author)
         if len(footer) > 2048 or len(author) > 256:
             return error(
-                50035, errors=form_error(["embeds", index], "BASE_TYPE_MAX_LENGTH", "Embed footer/author too long.")
+                50035,
+                errors=form_error(
+                    ["embeds", index], "BASE_TYPE_MAX_LENGTH", "Embed footer/author too long."
+                ),
             )
     if total > 6000:
         return error(
-            50035, errors=form_error(["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
+            50035,
+            errors=form_error(
+                ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
+            ),
         )
     return None
 

@@ -55,8 +55,8 @@ class ChannelSpec:
     kind: "text", "announcement", "voice", "category", "thread" (public) or "private_thread".
     category: the name of the category a text/voice channel sits in (created if not listed).
     parent: a thread's parent channel name. owner: a thread's creator (member name; default
-    the bot). overwrites: ``{"@everyone" | role name | member name: (allow, deny)}``; ``None``
-    means synced with the category (or none)."""
+    the bot). overwrites: ``{"@everyone" | "@bot" (the bot's role) | role name | member name:
+    (allow, deny)}``; ``None`` means synced with the category (or none)."""
 
     name: str
     category: str | None = None
@@ -134,7 +134,8 @@ def make_members(
     joined = joined_at or BASE_TIME + timedelta(days=30)
     role_list = list(roles)
     return [
-        MemberSpec(f"{prefix}{n:05d}", roles=role_list, joined_at=joined) for n in range(start, start + count)
+        MemberSpec(f"{prefix}{n:05d}", roles=role_list, joined_at=joined)
+        for n in range(start, start + count)
     ]
 
 
@@ -274,10 +275,18 @@ class World:
     def _overwrites(self, mapping: Mapping[str, tuple[int, int]] | None) -> list[JSON]:
         result = []
         for name, (allow, deny) in (mapping or {}).items():
-            if name in self.role_by_name:
-                result.append(P.overwrite(self.role_by_name[name], is_member=False, allow=allow, deny=deny))
+            if name == "@bot":
+                result.append(
+                    P.overwrite(self.bot_role_id, is_member=False, allow=allow, deny=deny)
+                )
+            elif name in self.role_by_name:
+                result.append(
+                    P.overwrite(self.role_by_name[name], is_member=False, allow=allow, deny=deny)
+                )
             else:
-                result.append(P.overwrite(self.resolve_member(name), is_member=True, allow=allow, deny=deny))
+                result.append(
+                    P.overwrite(self.resolve_member(name), is_member=True, allow=allow, deny=deny)
+                )
         return result
 
     def _build_channels(self) -> None:
@@ -301,7 +310,11 @@ class World:
             if c.kind == "category" and c.name not in categories:
                 add_category(c.name, c)
         for c in specs:
-            if c.kind in ("text", "announcement", "voice") and c.category and c.category not in categories:
+            if (
+                c.kind in ("text", "announcement", "voice")
+                and c.category
+                and c.category not in categories
+            ):
                 add_category(c.category, None)
         for c in specs:
             if c.kind not in ("text", "announcement", "voice"):
@@ -314,7 +327,11 @@ class World:
                 overwrites = self._overwrites(c.overwrites)
             if c.kind == "voice":
                 payload = P.voice_channel(
-                    cid, c.name, guild_id=self.guild_id, position=position, parent_id=parent_id,
+                    cid,
+                    c.name,
+                    guild_id=self.guild_id,
+                    position=position,
+                    parent_id=parent_id,
                     overwrites=overwrites,
                 )
             else:
@@ -328,7 +345,9 @@ class World:
                     nsfw=c.nsfw,
                     overwrites=overwrites,
                     rate_limit_per_user=c.slowmode,
-                    type=ChannelType.GUILD_ANNOUNCEMENT if c.kind == "announcement" else ChannelType.GUILD_TEXT,
+                    type=ChannelType.GUILD_ANNOUNCEMENT
+                    if c.kind == "announcement"
+                    else ChannelType.GUILD_TEXT,
                 )
             position += 1
             self.channels[cid] = payload
@@ -365,7 +384,9 @@ class World:
         uid = m.id or existing or self.ids.next()
         if uid in self.members:
             raise ValueError(f"member {m.username!r} is already in the server")
-        user = self.users.get(uid) or P.user(uid, m.username, global_name=m.global_name, avatar=m.avatar, bot=m.bot)
+        user = self.users.get(uid) or P.user(
+            uid, m.username, global_name=m.global_name, avatar=m.avatar, bot=m.bot
+        )
         self.users[uid] = user
         role_ids = [self.resolve_role(r) for r in m.roles]
         joined = m.joined_at or self.created_at + timedelta(days=2)
@@ -456,7 +477,9 @@ class World:
         return [int(r) for r in member["roles"]] if member else []
 
     def top_role_position(self, user_id: int) -> int:
-        positions = [int(self.roles[r]["position"]) for r in self.member_role_ids(user_id) if r in self.roles]
+        positions = [
+            int(self.roles[r]["position"]) for r in self.member_role_ids(user_id) if r in self.roles
+        ]
         return max(positions, default=0)
 
     def base_permissions(self, user_id: int) -> int:
@@ -532,7 +555,9 @@ class World:
             joined_at=P.iso_to_dt(self.members[self.bot_id]["joined_at"]),
             member_count=count,
             members=members,
-            channels=[{k: v for k, v in c.items() if k != "guild_id"} for c in self.channels.values()],
+            channels=[
+                {k: v for k, v in c.items() if k != "guild_id"} for c in self.channels.values()
+            ],
             threads=[t for t in self.threads.values() if not t["thread_metadata"]["archived"]],
             large=large,
         )
@@ -614,9 +639,13 @@ async def running_bot(
         fake.register_bot(bot)
         try:
             await bot.login(token)
-            connect = asyncio.create_task(bot.connect(reconnect=False), name="fakediscord-bot-connect")
+            connect = asyncio.create_task(
+                bot.connect(reconnect=False), name="fakediscord-bot-connect"
+            )
             ready = asyncio.create_task(bot.wait_until_ready())
-            done, _ = await asyncio.wait({connect, ready}, timeout=ready_timeout, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {connect, ready}, timeout=ready_timeout, return_when=asyncio.FIRST_COMPLETED
+            )
             if ready not in done:
                 ready.cancel()
                 if connect in done:
@@ -641,7 +670,9 @@ async def running_bot(
             discord_logger.removeHandler(collector)
     if body_ok and check_errors:
         problems = [_describe(r) for r in collector.records]
-        problems += [f"unknown route {c.method} {c.path}" for c in fake.unknown_routes[unknown_before:]]
+        problems += [
+            f"unknown route {c.method} {c.path}" for c in fake.unknown_routes[unknown_before:]
+        ]
         if problems:
             raise BotErrors("the bot hit errors while running:\n  " + "\n  ".join(problems))
 
@@ -675,3 +706,42 @@ def iter_components(components: Iterable[JSON]) -> Iterator[JSON]:
             yield from iter_components([c["accessory"]])
         if "component" in c and isinstance(c["component"], dict):
             yield from iter_components([c["component"]])
+
+
+def demo_guild(*, extra_members: int = 0) -> GuildSpec:
+    """A small school server like Compass's (for trying things out and the standalone server)."""
+    return GuildSpec(
+        name="Compass",
+        roles=[
+            RoleSpec("Leerling"),
+            RoleSpec("Klas 1-2"),
+            RoleSpec("Klas 3-4"),
+            RoleSpec("Docent"),
+            RoleSpec("Mentor"),
+            RoleSpec("Moderator", permissions=Perm.MANAGE_MESSAGES | Perm.MANAGE_NICKNAMES),
+            RoleSpec("Schoolleiding"),
+        ],
+        channels=[
+            ChannelSpec("algemeen", category="Sociaal"),
+            ChannelSpec("memes", category="Sociaal"),
+            ChannelSpec("wiskunde-3b", category="Lessen"),
+            ChannelSpec("huiswerkvragen", kind="thread", parent="wiskunde-3b"),
+            ChannelSpec("protocol-vragen"),
+            ChannelSpec(
+                "mod-meldingen",
+                overwrites={
+                    "@everyone": (0, Perm.VIEW_CHANNEL),
+                    "Moderator": (Perm.VIEW_CHANNEL, 0),
+                    "@bot": (Perm.VIEW_CHANNEL, 0),
+                },
+            ),
+        ],
+        members=[
+            MemberSpec("anna", roles=["Leerling", "Klas 1-2"]),
+            MemberSpec("bram", roles=["Leerling", "Klas 3-4"], nick="Bram B."),
+            MemberSpec("mevrouw.jansen", roles=["Docent", "Mentor"], global_name="Mevr. Jansen"),
+            MemberSpec("moderator.piet", roles=["Docent", "Moderator"]),
+            MemberSpec("directeur", roles=["Schoolleiding"]),
+            *make_members(extra_members, roles=["Leerling"]),
+        ],
+    )

@@ -42,18 +42,18 @@ class SchoolTime(commands.Cog):
         channel = channel_info(message.channel)
         if channel is None:
             return
-        outcome = await self.bot.service.message_posted(
-            MessagePosted(
-                member=member_of(message.author),
-                channel=channel,
-                at=message.created_at,
-                content=message.content,
-                message_id=message.id,
-                guild_id=message.guild.id,
-            )
+        event = MessagePosted(
+            member=member_of(message.author),
+            channel=channel,
+            at=message.created_at,
+            content=message.content,
+            message_id=message.id,
+            guild_id=message.guild.id,
         )
-        if outcome.verdict.allowed:
+        verdict = self.bot.service.judge(event)
+        if verdict.allowed:
             return
+        outcome = await self.bot.service.message_posted(event, verdict)
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         if outcome.warning is not None:

@@ -1,0 +1,241 @@
+"""Question-answering benchmark for the protocol matcher. Prints figures; asserts nothing.
+
+    python benchmarks/qa.py [PATH ...]     # default: ../shared/qa_dev.jsonl (from the project)
+    python benchmarks/qa.py --cv           # cross-validation on policy_text/ examples
+
+A question file has one JSON object per line: {"q": ..., "lang": "nl"|"en",
+"expect": [clause ids] (empty = the protocol does not answer it), "kind": ...}.
+
+Figures: top-1 accuracy on in-scope questions (the answer's clause is one of `expect`;
+doubtful and none count as wrong), the share of out-of-scope questions left unanswered,
+top-3 accuracy (clause or one of the alternatives), language detection accuracy,
+latency per question (median and p99 over one cold pass), index load time, the misses.
+
+--cv matches every example in policy_text/ against an index built without it (5 folds,
+3 shuffles) and prints the same rates, plus how they move with the thresholds: this is
+how the thresholds in compass_bot/policy/matcher.py were calibrated. An in-scope example
+also counts as right when it lands on its twin clause (same text or same question):
+aanwijzing-9/medewerkers-9, inleiding/gebruik, aanwijzing-7/medewerkers-8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[1]
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+
+from compass_bot.policy import ClauseBook, Match, Matcher, Tuning, load_clauses  # noqa: E402
+from compass_bot.policy.matcher import OUT_OF_SCOPE  # noqa: E402
+from compass_bot.policy.normalise import Analysis  # noqa: E402
+
+DEFAULT_SET = PROJECT.parent / "shared" / "qa_dev.jsonl"
+TWINS = (
+    frozenset({"aanwijzing-9", "medewerkers-9"}),
+    frozenset({"inleiding", "gebruik"}),
+    frozenset({"aanwijzing-7", "medewerkers-8"}),
+)
+
+
+def read_questions(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                row = json.loads(line)
+                row.setdefault("kind", "?")
+                row["_line"] = number
+                rows.append(row)
+    return rows
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {100.0 * part / whole:5.1f}%" if whole else "-"
+
+
+def run_set(matcher: Matcher, path: Path) -> None:
+    rows = read_questions(path)
+    matches: list[Match] = []
+    latencies: list[float] = []
+    for row in rows:
+        start = time.perf_counter()
+        match = matcher.match(row["q"])
+        latencies.append((time.perf_counter() - start) * 1000.0)
+        matches.append(match)
+
+    in_scope = [(r, m) for r, m in zip(rows, matches, strict=True) if r["expect"]]
+    out_scope = [(r, m) for r, m in zip(rows, matches, strict=True) if not r["expect"]]
+    top1 = sum(1 for r, m in in_scope if m.clause in r["expect"])
+    top3 = sum(
+        1 for r, m in in_scope if m.clause in r["expect"] or set(m.alternatives) & set(r["expect"])
+    )
+    rejected = sum(1 for _, m in out_scope if m.clause is None)
+    with_lang = [(r, m) for r, m in zip(rows, matches, strict=True) if r.get("lang")]
+    lang_ok = sum(1 for r, m in with_lang if m.language == r["lang"])
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+
+    print(f"== {path}  ({len(rows)} questions)")
+    print(f"top-1 in scope        {pct(top1, len(in_scope))}")
+    print(f"out of scope refused  {pct(rejected, len(out_scope))}")
+    print(f"top-3 in scope        {pct(top3, len(in_scope))}")
+    print(f"language detected     {pct(lang_ok, len(with_lang))}")
+    statuses: dict[str, int] = defaultdict(int)
+    for m in matches:
+        statuses[m.status] += 1
+    print("statuses              " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+    print(
+        f"latency per question  median {statistics.median(latencies):.3f} ms, "
+        f"p99 {p99:.3f} ms, max {latencies[-1]:.3f} ms"
+    )
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    for r, m in zip(rows, matches, strict=True):
+        by_kind[r["kind"]].append((m.clause in r["expect"]) if r["expect"] else (m.clause is None))
+    print(
+        "by kind               "
+        + ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(by_kind.items()))
+    )
+    misses = [
+        (r, m)
+        for r, m in zip(rows, matches, strict=True)
+        if (m.clause not in r["expect"] if r["expect"] else m.clause is not None)
+    ]
+    print(f"misses ({len(misses)}):")
+    for r, m in misses:
+        expected = ",".join(r["expect"]) or "(none)"
+        got = m.clause or f"({m.status})"
+        alts = f" alt={','.join(m.alternatives)}" if m.alternatives else ""
+        print(f"  line {r['_line']:3}: expect {expected} got {got} {m.score:.0f}{alts} | {r['q']}")
+    print()
+
+
+# ---------------------------------------------------------------- cross-validation
+
+
+def _folds(book: ClauseBook, k: int, seed: int) -> list[list[tuple[str | None, str]]]:
+    items: list[tuple[str | None, str]] = [(c.id, e) for c in book for e in c.examples]
+    items += [(None, e) for e in book.out_of_scope]
+    random.Random(seed).shuffle(items)
+    return [items[i::k] for i in range(k)]
+
+
+def _without(book: ClauseBook, held: Sequence[tuple[str | None, str]]) -> ClauseBook:
+    gone = {text for _, text in held}
+    return ClauseBook(
+        [
+            dataclasses.replace(c, examples=tuple(e for e in c.examples if e not in gone))
+            for c in book
+        ],
+        out_of_scope=[e for e in book.out_of_scope if e not in gone],
+        concepts=book.concepts,
+        domain_concepts=book.domain_concepts,
+        staff_concepts=book.staff_concepts,
+    )
+
+
+@dataclasses.dataclass
+class _Row:
+    expect: str | None
+    text: str
+    analysis: Analysis
+    scores: dict[str, float]
+    matcher: Matcher
+
+
+def _right(expect: str, got: str | None) -> bool:
+    return got == expect or any(expect in twin and got in twin for twin in TWINS)
+
+
+def _rates(rows: list[_Row], tuning: Tuning) -> tuple[float, float]:
+    """(in scope answered right, out of scope refused) with these thresholds."""
+    answered = refused = n_in = n_out = 0
+    for row in rows:
+        got = row.matcher.decide(row.text, row.analysis, row.scores, tuning).clause
+        if row.expect:
+            n_in += 1
+            answered += _right(row.expect, got)
+        else:
+            n_out += 1
+            refused += got is None
+    return answered / max(n_in, 1), refused / max(n_out, 1)
+
+
+def run_cv(book: ClauseBook, k: int = 5, seeds: Sequence[int] = (1, 2, 3)) -> None:
+    tuning = Tuning()
+    rows: list[_Row] = []
+    for seed in seeds:
+        for held in _folds(book, k, seed):
+            matcher = Matcher(_without(book, held), tuning)
+            for expect, text in held:
+                analysis = matcher.normaliser.analyse(text)
+                rows.append(_Row(expect, text, analysis, matcher.scores(analysis), matcher))
+    ins = [r for r in rows if r.expect]
+    argmax = 0
+    for row in ins:
+        clause_scores = {k: v for k, v in row.scores.items() if k != OUT_OF_SCOPE}
+        best = max(clause_scores, key=lambda cid: clause_scores[cid])
+        argmax += _right(row.expect or "", best)
+    answered, refused = _rates(rows, tuning)
+    print(f"== cross-validation: {k} folds x {len(seeds)} shuffles, {len(rows)} matches")
+    print(f"best clause right (no thresholds)   {100 * argmax / len(ins):5.1f}%")
+    print(f"in scope answered right             {100 * answered:5.1f}%")
+    print(f"out of scope refused                {100 * refused:5.1f}%")
+    sweeps: dict[str, Sequence[float]] = {
+        "answer_at": (20, 24, 28, 32, 36, 40),
+        "answer_at_offtopic": (40, 50, 60, 70, 80, 90),
+        "oos_margin": (-5, 0, 3, 5, 8, 10, 15),
+        "none_below": (10, 15, 20, 25, 30),
+        "vague_below": (0, 1, 1.5, 2, 3),
+    }
+    for name, values in sweeps.items():
+        cells = []
+        for value in values:
+            ans, ref = _rates(rows, dataclasses.replace(tuning, **{name: float(value)}))
+            mark = "*" if value == getattr(tuning, name) else " "
+            cells.append(f"{value:g}{mark} {100 * ans:.1f}/{100 * ref:.1f}")
+        print(f"  {name:20} " + "  ".join(cells))
+    print("  (in scope answered right / out of scope refused; * = the value in use)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="question files (.jsonl)")
+    parser.add_argument("--cv", action="store_true", help="cross-validate on policy_text/")
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    book = load_clauses()
+    loaded = time.perf_counter()
+    matcher = Matcher(book)
+    built = time.perf_counter()
+    print(
+        f"index load: {1000 * (built - start):.1f} ms "
+        f"(load_clauses {1000 * (loaded - start):.1f} ms + Matcher {1000 * (built - loaded):.1f} ms); "
+        f"{len(book)} clauses, {sum(len(c.examples) for c in book)} examples, "
+        f"{len(book.out_of_scope)} out-of-scope examples, {len(book.concepts)} concepts"
+    )
+    print()
+    if args.cv:
+        run_cv(book)
+        return 0
+    for path in args.paths or [DEFAULT_SET]:
+        if not path.exists():
+            print(f"== {path}: not found")
+            continue
+        run_set(matcher, path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,3113 @@
+"""FakeDiscord: Discord's REST API (under ``/api/v10``) and gateway on 127.0.0.1.
+
+An unmodified discord.py client logs in (``GET /users/@me``, ``GET
+/oauth2/applications/@me``), opens the gateway (HELLO, heartbeats, IDENTIFY, READY,
+GUILD_CREATE, member chunks) and then receives the events a test drives with
+``fake.post(...)``, ``fake.slash(...)``, ``fake.click(...)`` and friends. Every REST call the
+bot makes is recorded in ``fake.calls`` and answered as Discord would.
+
+Run standalone (for a bot in another process)::
+
+    python -m tests.fakediscord.server --port 8765
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import copy
+import fnmatch
+import functools
+import inspect
+import json
+import logging
+import re
+import threading
+import uuid
+import zlib
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+
+from aiohttp import BodyPartReader, WSMsgType, web
+
+from . import payloads as P
+from .payloads import JSON, CallbackType, Intent, InteractionType, MessageFlag, OptionType, Perm
+from .scenario import (
+    AttachmentArg,
+    GuildSpec,
+    MemberSpec,
+    RoleArg,
+    World,
+    iter_components,
+    option_type_of,
+)
+
+if TYPE_CHECKING:
+    import discord
+
+log = logging.getLogger("fakediscord")
+
+API_PREFIX = "/api/v10"
+
+# discord.py task names that mean "the bot is still handling an event".
+BUSY_TASK_PREFIXES = (
+    "discord.py: ",
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-dynamic-item-",
+    "discord-ui-modal-dispatch-",
+)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _on_fake_loop(
+    fn: Callable[Concatenate[FakeDiscord, _P], Awaitable[_R]],
+) -> Callable[Concatenate[FakeDiscord, _P], Awaitable[_R]]:
+    """Run a coroutine method on the fake's own event loop, wherever it is awaited from (the
+    fake may serve from a background thread: see ``FakeDiscord.start``)."""
+
+    @functools.wraps(fn)
+    async def wrapper(self: FakeDiscord, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError(
+                "FakeDiscord is not running: use `async with FakeDiscord(...)` or start()"
+            )
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            return await fn(self, *args, **kwargs)
+        future = asyncio.run_coroutine_threadsafe(_as_coro(fn(self, *args, **kwargs)), loop)
+        return await asyncio.wrap_future(future)
+
+    return wrapper
+
+
+async def _as_coro(awaitable: Awaitable[_R]) -> _R:
+    return await awaitable
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass
+class UploadedFile:
+    """A file part of a multipart request."""
+
+    field: str
+    filename: str | None
+    content_type: str | None
+    data: bytes
+
+
+@dataclass
+class Call:
+    """One REST request: method, path without ``/api/v10``, JSON body (``payload_json`` for
+    multipart bodies; None without a body), query parameters; then the answer's status, the
+    uploaded files and the ``X-Audit-Log-Reason`` header."""
+
+    method: str
+    path: str
+    json: Any = None
+    query: dict[str, str] = field(default_factory=dict)
+    status: int = 0
+    files: list[UploadedFile] = field(default_factory=list)
+    reason: str | None = None
+
+    def matches(self, method: str | None = None, path: str | re.Pattern[str] | None = None) -> bool:
+        if method is not None and method != "*" and method.upper() != self.method:
+            return False
+        return path is None or _path_matches(path, self.path)
+
+    def __repr__(self) -> str:
+        body = json.dumps(self.json, ensure_ascii=False) if self.json is not None else ""
+        if len(body) > 200:
+            body = body[:200] + "..."
+        query = "?" + "&".join(f"{k}={v}" for k, v in self.query.items()) if self.query else ""
+        return f"<Call {self.method} {self.path}{query} -> {self.status} {body}>"
+
+
+def _path_matches(pattern: str | re.Pattern[str], path: str) -> bool:
+    if isinstance(pattern, re.Pattern):
+        return pattern.fullmatch(path) is not None
+    return fnmatch.fnmatchcase(path, pattern)
+
+
+@dataclass
+class FailRule:
+    """An injected failure: requests matching ``method`` and ``pattern`` (fnmatch glob on the
+    path without /api/v10, or a compiled regex) get ``status``/``body``; ``remaining=None``
+    means until cleared."""
+
+    method: str
+    pattern: str | re.Pattern[str]
+    status: int
+    body: JSON | None
+    headers: dict[str, str]
+    remaining: int | None = 1
+    hits: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.remaining is not None and self.remaining <= 0:
+            return False
+        if self.method != "*" and self.method.upper() != method:
+            return False
+        return _path_matches(self.pattern, path)
+
+
+@dataclass
+class InteractionRecord:
+    """An interaction the fake dispatched, and what the bot answered.
+
+    ``callback`` is the body of the bot's ``POST /interactions/{id}/{token}/callback``;
+    ``original`` the message that response created (also the loading message of a deferral,
+    and the updated message after UPDATE_MESSAGE); ``followups`` the follow-up messages."""
+
+    id: int
+    token: str
+    type: int
+    payload: JSON
+    user_id: int
+    channel_id: int
+    created: float
+    source_message_id: int | None = None
+    callback: JSON | None = None
+    original: JSON | None = None
+    followups: list[JSON] = field(default_factory=list)
+    original_edited: bool = False
+
+    @property
+    def callback_type(self) -> int | None:
+        return None if self.callback is None else int(self.callback.get("type", 0))
+
+    @property
+    def responded(self) -> bool:
+        return self.callback is not None
+
+    @property
+    def data(self) -> JSON:
+        """``callback["data"]`` (``{}`` when absent)."""
+        return (self.callback or {}).get("data") or {}
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(int(self.data.get("flags") or 0) & MessageFlag.EPHEMERAL)
+
+    @property
+    def deferred(self) -> bool:
+        return self.callback_type in (
+            CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE,
+            CallbackType.DEFERRED_UPDATE_MESSAGE,
+        )
+
+    @property
+    def content(self) -> str | None:
+        """The original response's current content."""
+        return None if self.original is None else self.original.get("content")
+
+    @property
+    def embeds(self) -> list[JSON]:
+        return [] if self.original is None else list(self.original.get("embeds") or [])
+
+    @property
+    def choices(self) -> list[JSON] | None:
+        """Autocomplete choices (callback type 8)."""
+        if self.callback_type != CallbackType.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT:
+            return None
+        return list(self.data.get("choices") or [])
+
+    @property
+    def modal(self) -> JSON | None:
+        """The modal the bot opened (callback type 9)."""
+        return self.data if self.callback_type == CallbackType.MODAL else None
+
+    @property
+    def messages(self) -> list[JSON]:
+        return ([self.original] if self.original is not None else []) + self.followups
+
+    def __repr__(self) -> str:
+        return (
+            f"<InteractionRecord id={self.id} type={self.type} callback_type={self.callback_type} "
+            f"content={self.content!r} followups={len(self.followups)}>"
+        )
+
+
+class GatewaySession:
+    """One gateway websocket connection."""
+
+    def __init__(
+        self, fake: FakeDiscord, ws: web.WebSocketResponse, *, compress: str | None
+    ) -> None:
+        self.fake = fake
+        self.ws = ws
+        self.compress = compress
+        self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
+        self.session_id = uuid.uuid4().hex
+        self.seq = 0
+        self.intents = 0
+        self.identify: JSON | None = None
+        self.ready = False
+        self.closed = False
+        self.close_code: int | None = None
+        self.large_threshold = 250
+        self.heartbeats = 0
+        self.last_heartbeat_seq: int | None = None
+        self.presence: JSON | None = None
+        self.binary_frames = 0
+        self.probe_seq = 0
+        self._lock = asyncio.Lock()
+
+    async def _send_unlocked(self, payload: JSON) -> None:
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        try:
+            if self._zlib is not None:
+                data = self._zlib.compress(text.encode("utf-8")) + self._zlib.flush(
+                    zlib.Z_SYNC_FLUSH
+                )
+                await self.ws.send_bytes(data)
+                self.binary_frames += 1
+            else:
+                await self.ws.send_str(text)
+        except (ConnectionError, RuntimeError) as exc:
+            log.debug("gateway send failed (%s): %r", payload.get("t") or payload.get("op"), exc)
+            self.closed = True
+
+    async def send(self, payload: JSON) -> None:
+        async with self._lock:
+            await self._send_unlocked(payload)
+
+    async def dispatch(self, event: str, data: JSON) -> int:
+        async with self._lock:
+            self.seq += 1
+            seq = self.seq
+            await self._send_unlocked({"op": 0, "t": event, "s": seq, "d": data})
+        return seq
+
+    async def close(self, code: int, message: str = "") -> None:
+        self.close_code = code
+        self.closed = True
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=code, message=message.encode())
+
+
+# --------------------------------------------------------------------------- the fake
+
+
+_Reply = tuple[int, Any] | tuple[int, Any, Mapping[str, str]]
+_Handler = Callable[["_Request"], Awaitable[_Reply]]
+
+
+@dataclass
+class _Request:
+    call: Call
+    params: dict[str, str]
+    headers: Mapping[str, str]
+
+    @property
+    def body(self) -> Any:
+        return self.call.json
+
+    def body_dict(self) -> JSON:
+        return self.call.json if isinstance(self.call.json, dict) else {}
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.lower() in ("1", "true", "yes")
+
+
+class FakeDiscord:
+    """A fake Discord (REST + gateway) on 127.0.0.1 for one server.
+
+    Use ``async with FakeDiscord(GuildSpec(...)) as fake:`` in an async test (serves on the
+    test's event loop), or ``port = fake.start()`` / ``fake.stop()`` to serve from a
+    background thread for a bot in another process. Coroutine methods may be awaited from
+    any loop; ``fake.sync.<method>(...)`` calls them from plain threads.
+    """
+
+    def __init__(
+        self,
+        guild: GuildSpec | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str | None = None,
+        privileged_intents: Iterable[str] = ("members", "message_content", "presences"),
+        heartbeat_interval_ms: int = 41250,
+        interaction_timeout: float | None = 3.0,
+        echo_own_messages: bool = True,
+    ) -> None:
+        self.spec = guild or GuildSpec()
+        self.host = host
+        self._requested_port = port
+        self.token = token
+        self.privileged = set(privileged_intents)
+        unknown = self.privileged - {"members", "message_content", "presences"}
+        if unknown:
+            raise ValueError(f"unknown privileged intents {unknown}")
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.interaction_timeout = interaction_timeout
+        self.echo_own_messages = echo_own_messages
+        self.world = World(self.spec)
+
+        self.calls: list[Call] = []
+        self.unknown_routes: list[Call] = []
+        self.internal_errors: list[str] = []
+        self.identifies: list[JSON] = []
+        self.chunk_requests: list[JSON] = []
+        self.sessions: list[GatewaySession] = []
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.undelivered: list[tuple[str, str]] = []
+        self._interactions_by_token: dict[str, InteractionRecord] = {}
+        self._bodies: dict[int, Any] = {}
+        self._rules: list[FailRule] = []
+        self._bots: list[discord.Client] = []
+
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._inflight = 0
+        self._last_activity = 0.0
+        self._retry_until = 0.0
+        self._fail_streak: dict[tuple[str, str], int] = {}
+        self._settle_mark = 0
+        self._identified: asyncio.Event | None = None
+        self._probes: set[asyncio.Future[None]] = set()
+        self._thread: threading.Thread | None = None
+        self._routes: list[tuple[str, re.Pattern[str], _Handler]] = []
+        self._build_routes()
+
+    # ------------------------------------------------------------------ addresses & lookups
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("FakeDiscord is not serving yet")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_base_url(self) -> str:
+        """For ``discord.http.Route.BASE`` (config ``discord.api_base_url``)."""
+        return f"{self.base_url}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        """For ``DiscordWebSocket.DEFAULT_GATEWAY`` (config ``discord.gateway_url``)."""
+        return f"ws://{self.host}:{self.port}/"
+
+    @property
+    def guild_id(self) -> int:
+        return self.world.guild_id
+
+    @property
+    def bot_user_id(self) -> int:
+        return self.world.bot_id
+
+    @property
+    def application_id(self) -> int:
+        return self.world.application_id
+
+    @property
+    def intents(self) -> int | None:
+        """The intents of the latest IDENTIFY (None before one)."""
+        return int(self.identifies[-1].get("intents", 0)) if self.identifies else None
+
+    def channel_id(self, name: str | int) -> int:
+        return self.world.resolve_channel(name)
+
+    def role_id(self, name: str | int) -> int:
+        return self.world.resolve_role(name)
+
+    def member_id(self, name: str | int) -> int:
+        return self.world.resolve_member(name)
+
+    def dm_channel_id(self, member: str | int) -> int:
+        """The id of the DM channel between the bot and a member (created if needed)."""
+        return int(self.world.open_dm(self.member_id(member))["id"])
+
+    def mention(self, member: str | int) -> str:
+        return f"<@{self.member_id(member)}>"
+
+    def role_mention(self, role: str | int) -> str:
+        return f"<@&{self.role_id(role)}>"
+
+    def member(self, name: str | int) -> JSON:
+        """The member's current payload (with ``user``)."""
+        return self.world.members[self.member_id(name)]
+
+    def message(self, message_id: int | str) -> JSON:
+        """A message's current payload (any author)."""
+        return self.world.messages[int(message_id)]
+
+    def body_of(self, message_id: int | str) -> Any:
+        """The JSON body the bot sent to create this message."""
+        return self._bodies.get(int(message_id))
+
+    def messages(
+        self, channel: str | int | None = None, *, include_deleted: bool = False
+    ) -> list[JSON]:
+        """All messages (from members and the bot) in a channel, oldest first."""
+        cid = None if channel is None else self.channel_id(channel)
+        return [
+            m
+            for mid, m in sorted(self.world.messages.items())
+            if (cid is None or int(m["channel_id"]) == cid)
+            and (include_deleted or mid not in self.world.deleted_messages)
+        ]
+
+    def messages_sent(
+        self,
+        channel: str | int | None = None,
+        *,
+        to: str | int | None = None,
+        include_deleted: bool = False,
+        ephemeral: bool | None = None,
+    ) -> list[JSON]:
+        """Messages the bot created (channel posts and interaction responses), oldest first:
+        in ``channel``, or in the DM with member ``to``, or everywhere. ``ephemeral``
+        filters on the EPHEMERAL flag."""
+        cid: int | None = None
+        if to is not None:
+            cid = self.dm_channel_id(to)
+        elif channel is not None:
+            cid = self.channel_id(channel)
+        result = []
+        for m in self.messages(None, include_deleted=include_deleted):
+            if int(m["author"]["id"]) != self.world.bot_id:
+                continue
+            if cid is not None and int(m["channel_id"]) != cid:
+                continue
+            is_ephemeral = bool(int(m.get("flags") or 0) & MessageFlag.EPHEMERAL)
+            if ephemeral is not None and is_ephemeral != ephemeral:
+                continue
+            result.append(m)
+        return result
+
+    def dms_sent(self, member: str | int) -> list[JSON]:
+        """Messages the bot sent in its DM with ``member``."""
+        return self.messages_sent(to=member)
+
+    def find_calls(
+        self, method: str | None = None, path: str | re.Pattern[str] | None = None
+    ) -> list[Call]:
+        """Recorded calls by method and path (fnmatch glob, e.g. ``/channels/*/messages``)."""
+        return [c for c in self.calls if c.matches(method, path)]
+
+    def set_dms_open(self, member: str | int, is_open: bool) -> None:
+        """Open or close a member's DMs (closed: the bot's DMs fail with 403 50007)."""
+        self.world.dms_open[self.member_id(member)] = is_open
+
+    def register_bot(self, bot: discord.Client) -> None:
+        """Let ``settle()`` wait for this in-process bot's event handlers (running_bot does)."""
+        if bot not in self._bots:
+            self._bots.append(bot)
+
+    def unregister_bot(self, bot: discord.Client) -> None:
+        if bot in self._bots:
+            self._bots.remove(bot)
+
+    # ------------------------------------------------------------------ failure injection
+
+    def fail_next(
+        self,
+        method: str,
+        path: str | re.Pattern[str],
+        status: int | None = None,
+        times: int | None = 1,
+        json: JSON | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        code: int | None = None,
+        retry_after: float = 0.05,
+        is_global: bool = False,
+    ) -> FailRule:
+        """Answer the next ``times`` matching requests (None: all, until cleared) with an
+        error. ``code`` picks a Discord error (status and message from ``payloads.ERRORS``,
+        e.g. 50007 closed DMs, 50013 Missing Permissions, 10003 Unknown Channel); 429 gets a
+        rate-limit body with ``retry_after`` and the headers discord.py needs to retry."""
+        if status is None:
+            status = P.ERRORS.get(code, (500, ""))[0] if code is not None else 500
+        hdrs = dict(headers or {})
+        body = json
+        if body is None:
+            if status == 429:
+                body = P.rate_limited(retry_after, is_global=is_global)
+            elif code is not None:
+                body = P.error(code)[1]
+            else:
+                body = P.generic_error(status)
+        if status == 429:
+            after = (
+                float(body.get("retry_after", retry_after))
+                if isinstance(body, dict)
+                else retry_after
+            )
+            hdrs.setdefault("Retry-After", str(max(1, int(after + 0.999))))
+            hdrs.setdefault("X-RateLimit-Scope", "shared" if not is_global else "global")
+            if is_global:
+                hdrs.setdefault("X-RateLimit-Global", "true")
+            hdrs.setdefault(
+                "Via", "1.1 google"
+            )  # discord.py treats a 429 without Via as a Cloudflare ban
+        rule = FailRule(method.upper(), path, status, body, hdrs, remaining=times)
+        self._rules.append(rule)
+        return rule
+
+    def fail_always(
+        self, method: str, path: str | re.Pattern[str], status: int | None = None, **kwargs: Any
+    ) -> FailRule:
+        """Like ``fail_next`` but until ``clear_failures()``."""
+        return self.fail_next(method, path, status, times=None, **kwargs)
+
+    def block_channel(self, channel: str | int, *, code: int = 50013) -> FailRule:
+        """Make every ``POST /channels/{id}/messages`` in a channel fail (default 403 Missing
+        Permissions) until ``clear_failures(rule)``."""
+        return self.fail_always("POST", f"/channels/{self.channel_id(channel)}/messages", code=code)
+
+    def clear_failures(self, rule: FailRule | None = None) -> None:
+        if rule is None:
+            self._rules.clear()
+        elif rule in self._rules:
+            self._rules.remove(rule)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def serve(self) -> int:
+        """Start serving on the running loop; returns the port."""
+        if self._runner is not None:
+            return self.port
+        self._loop = asyncio.get_running_loop()
+        self._identified = asyncio.Event()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/", self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        app.router.add_route("*", "/{tail:.*}", self._outside_api)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self._requested_port)
+        await site.start()
+        self._runner = runner
+        address = runner.addresses[0]
+        self._port = int(address[1])
+        self.world.url_base = self.base_url
+        log.info("fake Discord at %s (gateway %s)", self.api_base_url, self.gateway_url)
+        return self._port
+
+    async def aclose(self) -> None:
+        """Close gateway connections and stop serving."""
+        for session in list(self.sessions):
+            if not session.closed:
+                await session.close(1000, "fake Discord shutting down")
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeDiscord:
+        await self.serve()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def start(self, timeout: float = 10.0) -> int:
+        """Serve from a background thread (own event loop); returns the port. For a bot in a
+        subprocess: give it ``fake.api_base_url`` and ``fake.gateway_url``."""
+        if self._thread is not None:
+            return self.port
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self.serve())
+            except BaseException as exc:
+                failure.append(exc)
+                started.set()
+                loop.close()
+                return
+            started.set()
+            try:
+                loop.run_forever()
+            finally:
+                loop.run_until_complete(self.aclose())
+                loop.close()
+
+        self._thread = threading.Thread(target=run, name="fakediscord", daemon=True)
+        self._thread.start()
+        if not started.wait(timeout):
+            raise TimeoutError("fake Discord did not start")
+        if failure:
+            raise failure[0]
+        return self.port
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop a fake started with ``start()``."""
+        thread, loop = self._thread, self._loop
+        if thread is None or loop is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout)
+        self._thread = None
+
+    @property
+    def sync(self) -> _SyncFake:
+        """Blocking versions of the coroutine methods, for code outside any event loop (e.g.
+        ``fake.sync.post("anna", "algemeen", "hoi")`` while the fake runs in its thread)."""
+        return _SyncFake(self)
+
+    # ------------------------------------------------------------------ settle & waiting
+
+    def _now(self) -> float:
+        assert self._loop is not None
+        return self._loop.time()
+
+    def _touch(self) -> None:
+        if self._loop is not None:
+            self._last_activity = self._loop.time()
+
+    def _in_process_sessions(self) -> set[str]:
+        ids = set()
+        for bot in self._bots:
+            ws = getattr(bot, "ws", None)
+            if ws is not None and ws.session_id:
+                ids.add(ws.session_id)
+        return ids
+
+    def _busy(self, quiet: float) -> list[str]:
+        now = self._now()
+        reasons = []
+        if self._inflight:
+            reasons.append(f"{self._inflight} REST request(s) in flight")
+        if now - self._last_activity < quiet:
+            reasons.append("recent activity")
+        if now < self._retry_until:
+            reasons.append(
+                f"discord.py retrying a failed request for {self._retry_until - now:.2f}s more"
+            )
+        for bot in self._bots:
+            ws = getattr(bot, "ws", None)
+            if ws is None or bot.is_closed():
+                continue
+            for session in self.sessions:
+                if (
+                    session.session_id == ws.session_id
+                    and not session.closed
+                    and (ws.sequence or 0) < session.seq
+                ):
+                    reasons.append(f"bot has not read event {session.seq} yet (at {ws.sequence})")
+            try:
+                loop = bot.loop
+            except AttributeError:
+                continue
+            for task in asyncio.all_tasks(loop):
+                name = task.get_name()
+                if not task.done() and name.startswith(BUSY_TASK_PREFIXES):
+                    reasons.append(f"bot task {name!r} running")
+        # A client in another process: ask it to heartbeat (op 1); discord.py answers at once
+        # with the last sequence number it has read, which tells us our events arrived.
+        in_process = self._in_process_sessions()
+        for session in self.sessions:
+            if session.closed or not session.ready or session.session_id in in_process:
+                continue
+            if (session.last_heartbeat_seq or 0) < session.seq:
+                reasons.append(f"client has not confirmed reading event {session.seq}")
+                if session.probe_seq != session.seq:
+                    session.probe_seq = session.seq
+                    task = asyncio.ensure_future(session.send({"op": 1, "d": None}))
+                    self._probes.add(task)
+                    task.add_done_callback(self._probes.discard)
+        return reasons
+
+    @_on_fake_loop
+    async def settle(
+        self, *, quiet: float | None = None, timeout: float = 10.0, strict: bool = True
+    ) -> list[Call]:
+        """Wait until the bot has gone quiet; return the calls made since the previous settle.
+
+        Quiet means: no REST request in flight, none started or finished and no event sent
+        for ``quiet`` seconds, no discord.py retry pending after an injected 429/5xx; for
+        bots run with ``running_bot`` in this process: every dispatched event read and no
+        listener/app-command/view task of the bot still running; for a client in another
+        process: it confirmed (by a requested heartbeat) that it read every event.
+        ``quiet`` defaults to 0.05 s, or 0.25 s when a client in another process is connected
+        (pass more if that bot does slow work before calling Discord). After ``timeout``
+        raise TimeoutError naming what is still busy (``strict=False``: return anyway)."""
+        if quiet is None:
+            in_process = self._in_process_sessions()
+            remote = [
+                s
+                for s in self.sessions
+                if s.ready and not s.closed and s.session_id not in in_process
+            ]
+            quiet = 0.25 if remote else 0.05
+        deadline = self._now() + timeout
+        await asyncio.sleep(0)
+        while True:
+            reasons = self._busy(quiet)
+            if not reasons:
+                break
+            if self._now() > deadline:
+                if strict:
+                    raise TimeoutError(
+                        "fake Discord: bot did not settle: " + "; ".join(sorted(set(reasons)))
+                    )
+                log.warning("settle timed out: %s", reasons)
+                break
+            await asyncio.sleep(0.005)
+        calls = self.calls[self._settle_mark :]
+        self._settle_mark = len(self.calls)
+        return calls
+
+    @_on_fake_loop
+    async def wait_for_call(
+        self,
+        method: str | None = None,
+        path: str | re.Pattern[str] | None = None,
+        *,
+        since: int = 0,
+        timeout: float = 10.0,
+    ) -> Call:
+        """Wait until a call matching method and path glob has been answered; looks at
+        ``fake.calls[since:]`` (pass ``since=len(fake.calls)`` to wait for a new one)."""
+        deadline = self._now() + timeout
+        while True:
+            for call in self.calls[since:]:
+                if call.status and call.matches(method, path):
+                    return call
+            if self._now() > deadline:
+                raise TimeoutError(f"no {method or '*'} {path or '*'} call within {timeout}s")
+            await asyncio.sleep(0.01)
+
+    @_on_fake_loop
+    async def wait_identified(self, timeout: float = 10.0) -> JSON:
+        """Wait until a client has sent IDENTIFY (and got READY + GUILD_CREATE)."""
+        assert self._identified is not None
+        await asyncio.wait_for(self._identified.wait(), timeout)
+        return self.identifies[-1]
+
+    # ------------------------------------------------------------------ REST plumbing
+
+    async def _read_body(self, request: web.Request) -> tuple[Any, list[UploadedFile]]:
+        if not request.can_read_body:
+            return None, []
+        if request.content_type == "multipart/form-data":
+            body: Any = None
+            files: list[UploadedFile] = []
+            reader = await request.multipart()
+            while True:
+                part = await reader.next()
+                if part is None:
+                    break
+                if not isinstance(part, BodyPartReader):
+                    continue  # nested multipart: Discord does not use it
+                name = part.name
+                data = await part.read(decode=False)
+                if name == "payload_json":
+                    body = json.loads(data.decode("utf-8"))
+                else:
+                    files.append(
+                        UploadedFile(
+                            field=name or "",
+                            filename=part.filename,
+                            content_type=part.headers.get("Content-Type"),
+                            data=bytes(data),
+                        )
+                    )
+            return body, files
+        raw = await request.read()
+        if not raw:
+            return None, []
+        try:
+            return json.loads(raw), []
+        except ValueError:
+            return raw.decode("utf-8", "replace"), []
+
+    @staticmethod
+    def _respond(status: int, body: Any, headers: Mapping[str, str] | None = None) -> web.Response:
+        hdrs = dict(headers or {})
+        if body is None or status == 204:
+            return web.Response(status=status, headers=hdrs)
+        hdrs["Content-Type"] = "application/json"  # exactly: discord.py compares the header
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return web.Response(status=status, body=data, headers=hdrs)
+
+    async def _outside_api(self, request: web.Request) -> web.Response:
+        body, files = await self._read_body(request)
+        call = Call(
+            request.method, request.rel_url.path, body, dict(request.rel_url.query), 404, files
+        )
+        self.calls.append(call)
+        self.unknown_routes.append(call)
+        log.error(
+            "fake Discord: request outside %s: %s %s", API_PREFIX, request.method, request.rel_url
+        )
+        self._touch()
+        return self._respond(404, {"message": "404: Not Found", "code": 0})
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        self._inflight += 1
+        self._touch()
+        path = request.rel_url.path[len(API_PREFIX) :] or "/"
+        call = Call(
+            request.method,
+            path,
+            None,
+            dict(request.rel_url.query),
+            reason=request.headers.get("X-Audit-Log-Reason"),
+        )
+        try:
+            self.calls.append(call)
+            call.json, call.files = await self._read_body(request)
+            status, payload, headers = await self._answer(call, request)
+        except Exception as exc:
+            # A bug in the fake: answer 400 (a 5xx would make discord.py retry for 25 s).
+            message = f"fakediscord internal error on {call.method} {call.path}: {exc!r}"
+            log.exception("%s", message)
+            self.internal_errors.append(message)
+            self.unknown_routes.append(call)
+            status, payload, headers = 400, {"message": message, "code": 0}, {}
+        try:
+            call.status = status
+            self._note_retry(call, status, payload)
+            return self._respond(status, payload, headers)
+        finally:
+            self._inflight -= 1
+            self._touch()
+
+    def _note_retry(self, call: Call, status: int, body: Any) -> None:
+        """Remember that discord.py will retry after this answer, so settle() waits for it."""
+        key = (call.method, call.path)
+        now = self._now()
+        if status == 429:
+            after = float(body.get("retry_after", 0.05)) if isinstance(body, dict) else 1.0
+            self._retry_until = max(self._retry_until, now + after + 0.25)
+        elif status in (500, 502, 503, 504, 524):
+            streak = self._fail_streak.get(key, 0)
+            self._fail_streak[key] = streak + 1
+            if streak < 4:  # discord.py tries 5 times, sleeping 1 + 2 * try between them
+                self._retry_until = max(self._retry_until, now + 1 + 2 * streak + 0.4)
+        else:
+            self._fail_streak.pop(key, None)
+
+    async def _answer(self, call: Call, request: web.Request) -> tuple[int, Any, Mapping[str, str]]:
+        for rule in self._rules:
+            if rule.matches(call.method, call.path):
+                rule.hits += 1
+                if rule.remaining is not None:
+                    rule.remaining -= 1
+                log.info("fake Discord: injected %s for %s %s", rule.status, call.method, call.path)
+                return rule.status, copy.deepcopy(rule.body), rule.headers
+        token_route = call.path.startswith(("/interactions/", "/webhooks/"))
+        if self.token is not None and not token_route:
+            auth = request.headers.get("Authorization")
+            if auth != f"Bot {self.token}":
+                return 401, {"message": "401: Unauthorized", "code": 0}, {}
+        for method, pattern, handler in self._routes:
+            if method != call.method:
+                continue
+            match = pattern.fullmatch(call.path)
+            if match is None:
+                continue
+            try:
+                reply = await handler(_Request(call, match.groupdict(), request.headers))
+            except Exception as exc:
+                message = f"fakediscord internal error on {call.method} {call.path}: {exc!r}"
+                log.exception("%s", message)
+                self.internal_errors.append(message)
+                self.unknown_routes.append(call)
+                return 400, {"message": message, "code": 0}, {}
+            if len(reply) == 3:
+                return reply[0], reply[1], reply[2]  # type: ignore[misc]
+            return reply[0], reply[1], {}
+        self.unknown_routes.append(call)
+        log.error(
+            "fake Discord: UNKNOWN ROUTE %s %s (body %s) -- answered 404; add it to tests/fakediscord/server.py",
+            call.method,
+            call.path,
+            call.json,
+        )
+        return 404, {"message": "Unknown route", "code": 0}, {}
+
+    def _route(self, method: str, template: str, handler: _Handler) -> None:
+        regex = re.escape(template)
+        regex = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", regex)
+        self._routes.append((method, re.compile(regex), handler))
+
+    def _build_routes(self) -> None:
+        r = self._route
+        r("GET", "/users/@me", self._get_me)
+        r("PATCH", "/users/@me", self._patch_me)
+        r("GET", "/users/@me/guilds", self._get_my_guilds)
+        r("POST", "/users/@me/channels", self._open_dm)
+        r("GET", "/users/{user_id}", self._get_user)
+        r("GET", "/oauth2/applications/@me", self._get_application)
+        r("GET", "/applications/@me", self._get_application)
+        r("GET", "/gateway", self._get_gateway)
+        r("GET", "/gateway/bot", self._get_gateway_bot)
+        for prefix in ("/applications/{app_id}", "/applications/{app_id}/guilds/{guild_id}"):
+            r("GET", prefix + "/commands", self._list_commands)
+            r("PUT", prefix + "/commands", self._put_commands)
+            r("POST", prefix + "/commands", self._post_command)
+            r("GET", prefix + "/commands/{command_id}", self._get_command)
+            r("PATCH", prefix + "/commands/{command_id}", self._patch_command)
+            r("DELETE", prefix + "/commands/{command_id}", self._delete_command)
+        r(
+            "GET",
+            "/applications/{app_id}/guilds/{guild_id}/commands/permissions",
+            self._command_permissions,
+        )
+        r("GET", "/channels/{channel_id}", self._get_channel)
+        r("GET", "/channels/{channel_id}/messages", self._get_messages)
+        r("POST", "/channels/{channel_id}/messages", self._post_message)
+        r("POST", "/channels/{channel_id}/messages/bulk-delete", self._bulk_delete)
+        r("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message)
+        r("PATCH", "/channels/{channel_id}/messages/{message_id}", self._patch_message)
+        r("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message)
+        r("POST", "/channels/{channel_id}/typing", self._no_content)
+        r(
+            "PUT",
+            "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+            self._add_reaction,
+        )
+        r(
+            "DELETE",
+            "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+            self._remove_reaction,
+        )
+        r("GET", "/channels/{channel_id}/pins", self._empty_list)
+        r("GET", "/channels/{channel_id}/messages/pins", self._get_pins)
+        r("GET", "/guilds/{guild_id}", self._get_guild)
+        r("GET", "/guilds/{guild_id}/channels", self._get_guild_channels)
+        r("GET", "/guilds/{guild_id}/roles", self._get_roles)
+        r("GET", "/guilds/{guild_id}/threads/active", self._get_active_threads)
+        r("GET", "/guilds/{guild_id}/members", self._list_members)
+        r("GET", "/guilds/{guild_id}/members/search", self._search_members)
+        r("PATCH", "/guilds/{guild_id}/members/@me", self._patch_me_member)
+        r("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member)
+        r("PATCH", "/guilds/{guild_id}/members/{user_id}", self._patch_member)
+        r("DELETE", "/guilds/{guild_id}/members/{user_id}", self._kick_member)
+        r("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}", self._add_member_role)
+        r(
+            "DELETE",
+            "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+            self._remove_member_role,
+        )
+        r("POST", "/interactions/{interaction_id}/{token}/callback", self._interaction_callback)
+        r("GET", "/webhooks/{app_id}/{token}/messages/{message_id}", self._get_webhook_message)
+        r("PATCH", "/webhooks/{app_id}/{token}/messages/{message_id}", self._patch_webhook_message)
+        r(
+            "DELETE",
+            "/webhooks/{app_id}/{token}/messages/{message_id}",
+            self._delete_webhook_message,
+        )
+        r("POST", "/webhooks/{app_id}/{token}", self._post_followup)
+
+    # ------------------------------------------------------------------ REST: users & app
+
+    def _me(self) -> JSON:
+        me = dict(self.world.bot_user)
+        me.update(
+            {
+                "verified": True,
+                "mfa_enabled": False,
+                "email": None,
+                "locale": "en-US",
+                "premium_type": 0,
+            }
+        )
+        return me
+
+    async def _get_me(self, req: _Request) -> _Reply:
+        return 200, self._me()
+
+    async def _patch_me(self, req: _Request) -> _Reply:
+        body = req.body_dict()
+        for key in ("username", "global_name", "avatar", "banner"):
+            if key in body and key in self.world.bot_user:
+                self.world.bot_user[key] = body[key]
+        await self._broadcast("USER_UPDATE", self._me())
+        return 200, self._me()
+
+    async def _get_my_guilds(self, req: _Request) -> _Reply:
+        w = self.world
+        perms = w.permissions(w.bot_id)
+        return 200, [
+            {
+                "id": str(w.guild_id),
+                "name": self.spec.name,
+                "icon": None,
+                "banner": None,
+                "owner": False,
+                "permissions": str(perms),
+                "features": [],
+            }
+        ]
+
+    async def _get_user(self, req: _Request) -> _Reply:
+        user = (
+            self.world.users.get(int(req.params["user_id"]))
+            if req.params["user_id"].isdigit()
+            else None
+        )
+        if user is None:
+            return P.error(10013)
+        return 200, user
+
+    async def _open_dm(self, req: _Request) -> _Reply:
+        recipient = req.body_dict().get("recipient_id")
+        try:
+            uid = int(recipient)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["recipient_id"], "BASE_TYPE_REQUIRED", "This field is required"
+                ),
+            )
+        if uid not in self.world.users or uid == self.world.bot_id:
+            return P.error(50033)
+        return 200, self.world.open_dm(uid)
+
+    def _application_flags(self) -> int:
+        flags = P.AppFlag.APPLICATION_COMMAND_BADGE
+        if "members" in self.privileged:
+            flags |= P.AppFlag.GATEWAY_GUILD_MEMBERS_LIMITED
+        if "message_content" in self.privileged:
+            flags |= P.AppFlag.GATEWAY_MESSAGE_CONTENT_LIMITED
+        if "presences" in self.privileged:
+            flags |= P.AppFlag.GATEWAY_PRESENCE_LIMITED
+        return flags
+
+    async def _get_application(self, req: _Request) -> _Reply:
+        w = self.world
+        return 200, P.application(
+            w.application_id,
+            self.spec.bot.application_name,
+            bot_user=w.bot_user,
+            owner=w.app_owner,
+            flags=self._application_flags(),
+        )
+
+    async def _get_gateway(self, req: _Request) -> _Reply:
+        return 200, {"url": self.gateway_url.rstrip("/")}
+
+    async def _get_gateway_bot(self, req: _Request) -> _Reply:
+        return 200, {
+            "url": self.gateway_url.rstrip("/"),
+            "shards": 1,
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": 999,
+                "reset_after": 86_400_000,
+                "max_concurrency": 1,
+            },
+        }
+
+    async def _no_content(self, req: _Request) -> _Reply:
+        return 204, None
+
+    async def _empty_list(self, req: _Request) -> _Reply:
+        return 200, []
+
+    # ------------------------------------------------------------------ REST: commands
+
+    def _command_scope(self, req: _Request) -> tuple[int | None, _Reply | None]:
+        if req.params["app_id"] != str(self.world.application_id):
+            return None, P.error(50001)
+        guild = req.params.get("guild_id")
+        if guild is None:
+            return None, None
+        if guild != str(self.world.guild_id):
+            return None, P.error(50001)
+        return int(guild), None
+
+    def _validate_command(self, body: Any, index: int | None = None) -> _Reply | None:
+        prefix: list[str | int] = [] if index is None else [index]
+        if not isinstance(body, dict):
+            return P.error(
+                50035,
+                errors=P.form_error(prefix, "DICT_TYPE_CONVERT", "Only dictionaries may be used"),
+            )
+        name = body.get("name")
+        ctype = int(body.get("type", 1))
+        if not isinstance(name, str) or not 1 <= len(name) <= 32:
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    [*prefix, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
+                ),
+            )
+        if ctype == 1:
+            if name != name.lower() or not re.fullmatch(r"[-_\w]{1,32}", name):
+                return P.error(
+                    50035,
+                    errors=P.form_error(
+                        [*prefix, "name"],
+                        "APPLICATION_COMMAND_INVALID_NAME",
+                        "Command name is invalid",
+                    ),
+                )
+            description = body.get("description") or ""
+            if not 1 <= len(description) <= 100:
+                return P.error(
+                    50035,
+                    errors=P.form_error(
+                        [*prefix, "description"],
+                        "BASE_TYPE_BAD_LENGTH",
+                        "Must be between 1 and 100 in length.",
+                    ),
+                )
+        return self._validate_options(body.get("options") or [], [*prefix, "options"])
+
+    def _validate_options(self, options: list[JSON], path: list[str | int]) -> _Reply | None:
+        if len(options) > 25:
+            return P.error(
+                50035,
+                errors=P.form_error(path, "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."),
+            )
+        seen_optional = False
+        for i, opt in enumerate(options):
+            name = opt.get("name", "")
+            if name != name.lower() or not re.fullmatch(r"[-_\w]{1,32}", name):
+                return P.error(
+                    50035,
+                    errors=P.form_error(
+                        [*path, i, "name"],
+                        "APPLICATION_COMMAND_INVALID_NAME",
+                        "Command name is invalid",
+                    ),
+                )
+            if not 1 <= len(opt.get("description") or "") <= 100:
+                return P.error(
+                    50035,
+                    errors=P.form_error(
+                        [*path, i, "description"],
+                        "BASE_TYPE_BAD_LENGTH",
+                        "Must be between 1 and 100 in length.",
+                    ),
+                )
+            if len(opt.get("choices") or []) > 25:
+                return P.error(
+                    50035,
+                    errors=P.form_error(
+                        [*path, i, "choices"],
+                        "BASE_TYPE_MAX_LENGTH",
+                        "Must be 25 or fewer in length.",
+                    ),
+                )
+            if opt.get("type") in (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP):
+                problem = self._validate_options(opt.get("options") or [], [*path, i, "options"])
+                if problem:
+                    return problem
+                continue
+            if opt.get("required"):
+                if seen_optional:
+                    return P.error(
+                        50035,
+                        errors=P.form_error(
+                            [*path, i, "required"],
+                            "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                            "Required options must be placed before non-required options",
+                        ),
+                    )
+            else:
+                seen_optional = True
+        return None
+
+    def _store_command(self, guild_id: int | None, body: JSON) -> tuple[JSON, bool]:
+        w = self.world
+        ctype = int(body.get("type", 1))
+        key = (guild_id, body["name"], ctype)
+        created = key not in w.command_ids
+        if created:
+            w.command_ids[key] = w.ids.now()
+        w.command_version += 1
+        cmd = P.application_command(
+            body,
+            id=w.command_ids[key],
+            application_id=w.application_id,
+            guild_id=guild_id,
+            version=w.ids.now(),
+        )
+        w.commands.setdefault(guild_id, {})[(body["name"], ctype)] = cmd
+        return cmd, created
+
+    async def _list_commands(self, req: _Request) -> _Reply:
+        guild_id, problem = self._command_scope(req)
+        if problem:
+            return problem
+        return 200, list(self.world.commands.get(guild_id, {}).values())
+
+    async def _put_commands(self, req: _Request) -> _Reply:
+        guild_id, problem = self._command_scope(req)
+        if problem:
+            return problem
+        body = req.body
+        if not isinstance(body, list):
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    [], "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType"
+                ),
+            )
+        if len(body) > 100:
+            return P.error(
+                50035,
+                errors=P.form_error([], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length."),
+            )
+        for i, cmd in enumerate(body):
+            problem = self._validate_command(cmd, i)
+            if problem:
+                return problem
+        self.world.commands[guild_id] = {}
+        return 200, [self._store_command(guild_id, cmd)[0] for cmd in body]
+
+    async def _post_command(self, req: _Request) -> _Reply:
+        guild_id, problem = self._command_scope(req)
+        if problem:
+            return problem
+        problem = self._validate_command(req.body)
+        if problem:
+            return problem
+        cmd, created = self._store_command(guild_id, req.body_dict())
+        return (201 if created else 200), cmd
+
+    def _command_by_id(self, guild_id: int | None, command_id: str) -> JSON | None:
+        return next(
+            (c for c in self.world.commands.get(guild_id, {}).values() if c["id"] == command_id),
+            None,
+        )
+
+    async def _get_command(self, req: _Request) -> _Reply:
+        guild_id, problem = self._command_scope(req)
+        if problem:
+            return problem
+        cmd = self._command_by_id(guild_id, req.params["command_id"])
+        return (200, cmd) if cmd else P.error(10063)
+
+    async def _patch_command(self, req: _Request) -> _Reply:
+        guild_id, problem = self._command_scope(req)
+        if problem:
+            return problem
+        cmd = self._command_by_id(guild_id, req.params["command_id"])
+        if cmd is None:
+            return P.error(10063)
+        merged = {
+            k: v for k, v in cmd.items() if k not in ("id", "application_id", "version", "guild_id")
+        }
+        merged.update(req.body_dict())
+        commands = self.world.commands[guild_id]
+        commands.pop((cmd["name"], int(cmd.get("type", 1))), None)
+        return 200, self._store_command(guild_id, merged)[0]
+
+    async def _delete_command(self, req: _Request) -> _Reply:
+        guild_id, problem = self._command_scope(req)
+        if problem:
+            return problem
+        cmd = self._command_by_id(guild_id, req.params["command_id"])
+        if cmd is None:
+            return P.error(10063)
+        self.world.commands[guild_id].pop((cmd["name"], int(cmd.get("type", 1))), None)
+        return 204, None
+
+    async def _command_permissions(self, req: _Request) -> _Reply:
+        return 200, []
+
+    # ------------------------------------------------------------------ REST: channels & messages
+
+    def _channel_or_error(self, raw: str) -> tuple[int, JSON | None]:
+        cid = int(raw) if raw.isdigit() else 0
+        return cid, self.world.channel(cid)
+
+    async def _get_channel(self, req: _Request) -> _Reply:
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        if (
+            self.world.is_guild_channel(cid)
+            and not self.world.permissions(self.world.bot_id, cid) & Perm.VIEW_CHANNEL
+        ):
+            return P.error(50001)
+        return 200, channel
+
+    def _visible_messages(self, cid: int) -> list[JSON]:
+        return [
+            m
+            for mid, m in sorted(self.world.messages.items())
+            if int(m["channel_id"]) == cid
+            and mid not in self.world.deleted_messages
+            and not int(m.get("flags") or 0) & MessageFlag.EPHEMERAL
+        ]
+
+    async def _get_messages(self, req: _Request) -> _Reply:
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        w = self.world
+        if w.is_guild_channel(cid):
+            perms = w.permissions(w.bot_id, cid)
+            if not perms & Perm.VIEW_CHANNEL:
+                return P.error(50001)
+            if not perms & Perm.READ_MESSAGE_HISTORY:
+                return 200, []
+        q = req.call.query
+        limit = max(1, min(100, int(q.get("limit", 50))))
+        messages = self._visible_messages(cid)
+        if "before" in q:
+            messages = [m for m in messages if int(m["id"]) < int(q["before"])]
+            result = messages[-limit:][::-1]
+        elif "after" in q:
+            messages = [m for m in messages if int(m["id"]) > int(q["after"])]
+            result = messages[:limit][::-1]
+        elif "around" in q:
+            around = int(q["around"])
+            older = [m for m in messages if int(m["id"]) <= around][-((limit + 1) // 2) :]
+            newer = [m for m in messages if int(m["id"]) > around][: limit - len(older)]
+            result = (older + newer)[::-1]
+        else:
+            result = messages[-limit:][::-1]
+        return 200, result
+
+    async def _get_pins(self, req: _Request) -> _Reply:
+        return 200, {"items": [], "has_more": False}
+
+    async def _get_message(self, req: _Request) -> _Reply:
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        mid = int(req.params["message_id"]) if req.params["message_id"].isdigit() else 0
+        msg = self.world.messages.get(mid)
+        if msg is None or int(msg["channel_id"]) != cid or mid in self.world.deleted_messages:
+            return P.error(10008)
+        return 200, msg
+
+    def _check_send(self, cid: int, body: JSON, files: Sequence[UploadedFile]) -> _Reply | None:
+        """Discord's refusals for the bot posting in a channel."""
+        w = self.world
+        if cid in w.dm_channel_user:
+            uid = w.dm_channel_user[cid]
+            user = w.users.get(uid, {})
+            if not w.dms_open.get(uid, True) or uid not in w.members or user.get("bot"):
+                return P.error(50007)
+            return None
+        perms = w.permissions(w.bot_id, cid)
+        if not perms & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        thread = w.threads.get(cid)
+        if thread is not None:
+            meta = thread["thread_metadata"]
+            if meta.get("locked") and not perms & Perm.MANAGE_THREADS:
+                return P.error(160005)
+            if meta.get("archived") and not perms & Perm.MANAGE_THREADS:
+                return P.error(50083)
+            if not perms & Perm.SEND_MESSAGES_IN_THREADS:
+                return P.error(50013)
+        elif not perms & Perm.SEND_MESSAGES:
+            return P.error(50013)
+        if files and not perms & Perm.ATTACH_FILES:
+            return P.error(50013)
+        return None
+
+    def _normalize_embeds(self, embeds: Any, cid: int | None) -> list[JSON]:
+        if not embeds:
+            return []
+        bot_perms = self.world.permissions(self.world.bot_id, cid) if cid is not None else Perm.ALL
+        if (
+            cid is not None
+            and self.world.is_guild_channel(cid)
+            and not bot_perms & Perm.EMBED_LINKS
+        ):
+            return []  # Discord drops embeds silently without Embed Links
+        result = []
+        for embed in embeds:
+            e = dict(embed)
+            e.setdefault("type", "rich")
+            e.setdefault("content_scan_version", 0)
+            result.append(e)
+        return result
+
+    def _mentions(
+        self, content: str, allowed: JSON | None, *, guild: bool
+    ) -> tuple[list[JSON], list[int], bool]:
+        """(mentions, mention_roles, mention_everyone) for a bot message under allowed_mentions."""
+        w = self.world
+        parse = (
+            set((allowed or {}).get("parse", ["users", "roles", "everyone"]))
+            if allowed is not None
+            else {"users", "roles", "everyone"}
+        )
+        allowed_users = {int(u) for u in (allowed or {}).get("users", [])}
+        allowed_roles = {int(r) for r in (allowed or {}).get("roles", [])}
+        mentions = []
+        for uid in P.mentioned_user_ids(content):
+            if uid in w.users and ("users" in parse or uid in allowed_users):
+                mentions.append(P.mention_user(w.users[uid], w.members.get(uid) if guild else None))
+        roles = [
+            rid
+            for rid in P.mentioned_role_ids(content)
+            if guild and rid in w.roles and ("roles" in parse or rid in allowed_roles)
+        ]
+        everyone = guild and "everyone" in parse and ("@everyone" in content or "@here" in content)
+        return mentions, roles, everyone
+
+    def _attachments(self, files: Sequence[UploadedFile], body: JSON, cid: int) -> list[JSON]:
+        now = P.utcnow()
+        result = []
+        described = {
+            str(a.get("id")): a for a in body.get("attachments") or [] if isinstance(a, dict)
+        }
+        for index, f in enumerate(files):
+            meta = described.get(str(index), {})
+            att = P.attachment(
+                self.world.ids.at(now),
+                meta.get("filename") or f.filename or f"file{index}",
+                size=len(f.data),
+                content_type=f.content_type,
+                url_base=self.base_url,
+                channel_id=cid,
+            )
+            if meta.get("description"):
+                att["description"] = meta["description"]
+            result.append(att)
+        return result
+
+    def _new_bot_message(
+        self,
+        cid: int,
+        body: JSON,
+        files: Sequence[UploadedFile],
+        *,
+        interaction: InteractionRecord | None = None,
+        extra_flags: int = 0,
+    ) -> JSON:
+        w = self.world
+        now = P.utcnow()
+        mid = w.ids.at(now)
+        guild = w.is_guild_channel(cid)
+        content = body.get("content") or ""
+        if not isinstance(content, str):
+            content = str(content)
+        mentions, roles, everyone = self._mentions(
+            content, body.get("allowed_mentions"), guild=guild
+        )
+        reference = body.get("message_reference")
+        referenced = None
+        msg_type = 0
+        if reference:
+            ref_id = int(reference.get("message_id") or 0)
+            referenced = w.messages.get(ref_id)
+            reference = {
+                "type": 0,
+                "message_id": str(ref_id),
+                "channel_id": str(reference.get("channel_id") or cid),
+                **({"guild_id": str(w.guild_id)} if guild else {}),
+            }
+            msg_type = 19
+        interaction_metadata = None
+        application_id = webhook_id = None
+        if interaction is not None:
+            msg_type = 20 if interaction.type == InteractionType.APPLICATION_COMMAND else 0
+            application_id = webhook_id = w.application_id
+            interaction_metadata = {
+                "id": str(interaction.id),
+                "type": interaction.type,
+                "user": w.users[interaction.user_id],
+                "authorizing_integration_owners": interaction.payload.get(
+                    "authorizing_integration_owners", {}
+                ),
+            }
+            if interaction.original is not None:
+                interaction_metadata["original_response_message_id"] = interaction.original["id"]
+            if interaction.source_message_id is not None:
+                interaction_metadata["interacted_message_id"] = str(interaction.source_message_id)
+            if interaction.type == InteractionType.APPLICATION_COMMAND:
+                interaction_metadata["name"] = interaction.payload.get("data", {}).get("name")
+                interaction_metadata["command_type"] = 1
+        msg = P.message(
+            mid,
+            channel_id=cid,
+            author=w.bot_user,
+            content=content,
+            timestamp=now,
+            guild_id=w.guild_id if guild else None,
+            mentions=mentions,
+            mention_roles=roles,
+            mention_everyone=everyone,
+            embeds=self._normalize_embeds(body.get("embeds"), None if interaction else cid),
+            attachments=self._attachments(files, body, cid),
+            components=copy.deepcopy(body.get("components") or []),
+            flags=(int(body.get("flags") or 0) | extra_flags),
+            type=msg_type,
+            tts=bool(body.get("tts")),
+            nonce=body.get("nonce"),
+            message_reference=reference,
+            referenced_message=referenced,
+            webhook_id=webhook_id,
+            application_id=application_id,
+            interaction_metadata=interaction_metadata,
+        )
+        w.messages[mid] = msg
+        self._bodies[mid] = copy.deepcopy(body)
+        return msg
+
+    def _apply_edit(self, msg: JSON, body: JSON, files: Sequence[UploadedFile]) -> None:
+        cid = int(msg["channel_id"])
+        if "content" in body:
+            msg["content"] = body["content"] or ""
+            guild = self.world.is_guild_channel(cid)
+            mentions, roles, everyone = self._mentions(
+                msg["content"], body.get("allowed_mentions"), guild=guild
+            )
+            msg["mentions"], msg["mention_roles"], msg["mention_everyone"] = (
+                mentions,
+                [str(r) for r in roles],
+                everyone,
+            )
+        if "embeds" in body:
+            msg["embeds"] = self._normalize_embeds(body["embeds"], cid)
+        if "components" in body:
+            msg["components"] = copy.deepcopy(body["components"] or [])
+        if "flags" in body and body["flags"] is not None:
+            keep = int(msg.get("flags") or 0) & ~MessageFlag.SUPPRESS_EMBEDS
+            msg["flags"] = keep | (int(body["flags"]) & MessageFlag.SUPPRESS_EMBEDS)
+        if "attachments" in body or files:
+            kept_ids = {
+                str(a.get("id")) for a in body.get("attachments") or [] if isinstance(a, dict)
+            }
+            kept = [a for a in msg.get("attachments", []) if a["id"] in kept_ids]
+            msg["attachments"] = kept + self._attachments(files, body, cid)
+        msg["edited_timestamp"] = P.iso(P.utcnow())
+
+    def _gateway_message(self, msg: JSON) -> JSON:
+        """A stored message as MESSAGE_CREATE/UPDATE carries it (with ``member`` in guilds)."""
+        data = dict(msg)
+        if "guild_id" in data:
+            member = self.world.partial_member(int(msg["author"]["id"]))
+            if member is not None and "webhook_id" not in data:
+                data["member"] = member
+        return data
+
+    async def _post_message(self, req: _Request) -> _Reply:
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        body = req.body_dict()
+        files = req.call.files
+        if P.is_empty_message(body, has_files=bool(files)):
+            return P.error(50006)
+        problem = P.validate_message_body(body) or self._check_send(cid, body, files)
+        if problem:
+            return problem
+        reference = body.get("message_reference")
+        if reference:
+            ref_id = int(reference.get("message_id") or 0)
+            exists = ref_id in self.world.messages and ref_id not in self.world.deleted_messages
+            if not exists and reference.get("fail_if_not_exists", True):
+                return P.error(
+                    50035,
+                    errors=P.form_error(
+                        ["message_reference"], "REPLIES_UNKNOWN_MESSAGE", "Unknown message"
+                    ),
+                )
+        msg = self._new_bot_message(cid, body, files)
+        if self.echo_own_messages:
+            await self._dispatch_message_event("MESSAGE_CREATE", msg)
+        return 200, msg
+
+    async def _patch_message(self, req: _Request) -> _Reply:
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        mid = int(req.params["message_id"]) if req.params["message_id"].isdigit() else 0
+        msg = self.world.messages.get(mid)
+        if msg is None or int(msg["channel_id"]) != cid or mid in self.world.deleted_messages:
+            return P.error(10008)
+        body = req.body_dict()
+        if int(msg["author"]["id"]) != self.world.bot_id and set(body) - {"flags"}:
+            return 403, {"message": "Cannot edit a message authored by another user", "code": 50005}
+        problem = P.validate_message_body(body)
+        if problem:
+            return problem
+        self._apply_edit(msg, body, req.call.files)
+        await self._dispatch_message_event("MESSAGE_UPDATE", msg)
+        return 200, msg
+
+    async def _delete_message(self, req: _Request) -> _Reply:
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        mid = int(req.params["message_id"]) if req.params["message_id"].isdigit() else 0
+        msg = self.world.messages.get(mid)
+        if msg is None or int(msg["channel_id"]) != cid or mid in self.world.deleted_messages:
+            return P.error(10008)
+        w = self.world
+        if int(msg["author"]["id"]) != w.bot_id:
+            if cid in w.dm_channel_user:
+                return 403, {"message": "Cannot execute action on a DM channel", "code": 50003}
+            if not w.permissions(w.bot_id, cid) & Perm.MANAGE_MESSAGES:
+                return P.error(50013)
+        await self._delete(msg)
+        return 204, None
+
+    async def _delete(self, msg: JSON) -> None:
+        mid = int(msg["id"])
+        self.world.deleted_messages.add(mid)
+        data: JSON = {"id": msg["id"], "channel_id": msg["channel_id"]}
+        if "guild_id" in msg:
+            data["guild_id"] = msg["guild_id"]
+        if not int(msg.get("flags") or 0) & MessageFlag.EPHEMERAL:
+            await self._dispatch_message_event("MESSAGE_DELETE", msg, data=data)
+
+    async def _bulk_delete(self, req: _Request) -> _Reply:
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        if not self.world.permissions(self.world.bot_id, cid) & Perm.MANAGE_MESSAGES:
+            return P.error(50013)
+        ids = [int(i) for i in req.body_dict().get("messages", [])]
+        if not 2 <= len(ids) <= 100:
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["messages"], "BASE_TYPE_BAD_LENGTH", "Must be between 2 and 100 in length."
+                ),
+            )
+        for mid in ids:
+            self.world.deleted_messages.add(mid)
+        await self._broadcast(
+            "MESSAGE_DELETE_BULK",
+            {
+                "ids": [str(i) for i in ids],
+                "channel_id": str(cid),
+                "guild_id": str(self.world.guild_id),
+            },
+            intents=Intent.GUILD_MESSAGES,
+            channel_id=cid,
+        )
+        return 204, None
+
+    async def _add_reaction(self, req: _Request) -> _Reply:
+        return await self._react(req, add=True)
+
+    async def _remove_reaction(self, req: _Request) -> _Reply:
+        return await self._react(req, add=False)
+
+    async def _react(self, req: _Request, *, add: bool) -> _Reply:
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        mid = int(req.params["message_id"]) if req.params["message_id"].isdigit() else 0
+        msg = self.world.messages.get(mid)
+        if msg is None or mid in self.world.deleted_messages:
+            return P.error(10008)
+        w = self.world
+        if (
+            w.is_guild_channel(cid)
+            and add
+            and not w.permissions(w.bot_id, cid) & Perm.ADD_REACTIONS
+        ):
+            return P.error(50013)
+        raw = req.params["emoji"]
+        name, _, emoji_id = raw.partition(":")
+        emoji = {"id": emoji_id or None, "name": name}
+        reactions = msg.setdefault("reactions", [])
+        entry = next((r for r in reactions if r["emoji"] == emoji), None)
+        if add and entry is None:
+            reactions.append(
+                {
+                    "count": 1,
+                    "me": True,
+                    "emoji": emoji,
+                    "burst_colors": [],
+                    "count_details": {"burst": 0, "normal": 1},
+                    "me_burst": False,
+                    "burst_me": False,
+                    "burst_count": 0,
+                }
+            )
+        elif add and entry is not None and not entry["me"]:
+            entry["count"] += 1
+            entry["me"] = True
+        elif not add and entry is not None and entry["me"]:
+            entry["count"] -= 1
+            entry["me"] = False
+            if entry["count"] <= 0:
+                reactions.remove(entry)
+        event: JSON = {
+            "user_id": str(w.bot_id),
+            "channel_id": str(cid),
+            "message_id": str(mid),
+            "emoji": emoji,
+            "burst": False,
+            "type": 0,
+        }
+        guild = w.is_guild_channel(cid)
+        if guild:
+            event["guild_id"] = str(w.guild_id)
+            if add:
+                event["member"] = w.members[w.bot_id]
+        await self._broadcast(
+            "MESSAGE_REACTION_ADD" if add else "MESSAGE_REACTION_REMOVE",
+            event,
+            intents=Intent.GUILD_MESSAGE_REACTIONS if guild else Intent.DIRECT_MESSAGE_REACTIONS,
+            channel_id=cid if guild else None,
+        )
+        return 204, None
+
+    # ------------------------------------------------------------------ REST: guilds & members
+
+    def _guild_or_error(self, req: _Request) -> _Reply | None:
+        if req.params["guild_id"] != str(self.world.guild_id):
+            return P.error(10004)
+        return None
+
+    async def _get_guild(self, req: _Request) -> _Reply:
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        data = self.world.guild_payload()
+        if _truthy(req.call.query.get("with_counts")):
+            data["approximate_member_count"] = len(self.world.members)
+            data["approximate_presence_count"] = 0
+        return 200, data
+
+    async def _get_guild_channels(self, req: _Request) -> _Reply:
+        return self._guild_or_error(req) or (200, list(self.world.channels.values()))
+
+    async def _get_roles(self, req: _Request) -> _Reply:
+        return self._guild_or_error(req) or (200, self.world.guild_payload()["roles"])
+
+    async def _get_active_threads(self, req: _Request) -> _Reply:
+        threads = [t for t in self.world.threads.values() if not t["thread_metadata"]["archived"]]
+        return self._guild_or_error(req) or (200, {"threads": threads, "members": []})
+
+    async def _list_members(self, req: _Request) -> _Reply:
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        q = req.call.query
+        limit = int(q.get("limit", 1))
+        if not 1 <= limit <= 1000:
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["limit"], "NUMBER_TYPE_MAX", "int value should be <= 1000 and >= 1."
+                ),
+            )
+        after = int(q.get("after", 0))
+        ids = sorted(uid for uid in self.world.members if uid > after)[:limit]
+        return 200, [self.world.members[uid] for uid in ids]
+
+    async def _search_members(self, req: _Request) -> _Reply:
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        q = req.call.query
+        query = (q.get("query") or "").casefold()
+        limit = max(1, min(1000, int(q.get("limit", 1))))
+        return 200, self._member_query(query)[:limit]
+
+    def _member_query(self, query: str) -> list[JSON]:
+        result = []
+        for member in self.world.members.values():
+            user = member["user"]
+            names = [user["username"], user.get("global_name"), member.get("nick")]
+            if any(n and n.casefold().startswith(query) for n in names):
+                result.append(member)
+        return result
+
+    def _member_or_error(self, req: _Request) -> tuple[int, JSON | None]:
+        raw = req.params["user_id"]
+        uid = int(raw) if raw.isdigit() else 0
+        return uid, self.world.members.get(uid)
+
+    async def _get_member(self, req: _Request) -> _Reply:
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        _uid, member = self._member_or_error(req)
+        return (200, member) if member else P.error(10007)
+
+    def _outranks(self, target: int) -> bool:
+        """Whether the bot may moderate ``target`` (owner and equal/higher roles are off limits)."""
+        w = self.world
+        if target == w.owner_id:
+            return False
+        return w.top_role_position(w.bot_id) > w.top_role_position(target)
+
+    async def _patch_member(self, req: _Request) -> _Reply:
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        uid, member = self._member_or_error(req)
+        if member is None:
+            return P.error(10007)
+        w = self.world
+        body = req.body_dict()
+        perms = w.permissions(w.bot_id)
+        if uid == w.bot_id and set(body) <= {"nick"}:
+            return await self._set_own_nick(body)
+        if "nick" in body:
+            nick = body["nick"]
+            if nick is not None and len(nick) > 32:
+                return P.error(
+                    50035,
+                    errors=P.form_error(
+                        ["nick"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
+                    ),
+                )
+            if not perms & Perm.MANAGE_NICKNAMES or not self._outranks(uid):
+                return P.error(50013)
+        if "roles" in body:
+            if not perms & Perm.MANAGE_ROLES:
+                return P.error(50013)
+            current = set(member["roles"])
+            wanted = {str(r) for r in body["roles"] or []}
+            top = w.top_role_position(w.bot_id)
+            for rid in current ^ wanted:
+                role = w.roles.get(int(rid))
+                if role is None:
+                    return P.error(10011)
+                if int(role["position"]) >= top or role.get("managed"):
+                    return P.error(50013)
+        if "communication_disabled_until" in body and (
+            not perms & Perm.MODERATE_MEMBERS or not self._outranks(uid)
+        ):
+            return P.error(50013)
+        if "nick" in body:
+            member["nick"] = body["nick"] or None
+        if "roles" in body:
+            member["roles"] = [str(r) for r in body["roles"] or []]
+        if "communication_disabled_until" in body:
+            member["communication_disabled_until"] = body["communication_disabled_until"]
+        await self._member_update_event(uid)
+        return 200, member
+
+    async def _patch_me_member(self, req: _Request) -> _Reply:
+        problem = self._guild_or_error(req)
+        return problem or await self._set_own_nick(req.body_dict())
+
+    async def _set_own_nick(self, body: JSON) -> _Reply:
+        w = self.world
+        if not w.permissions(w.bot_id) & (Perm.CHANGE_NICKNAME | Perm.MANAGE_NICKNAMES):
+            return P.error(50013)
+        member = w.members[w.bot_id]
+        member["nick"] = body.get("nick") or None
+        await self._member_update_event(w.bot_id)
+        return 200, member
+
+    async def _kick_member(self, req: _Request) -> _Reply:
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        uid, member = self._member_or_error(req)
+        if member is None:
+            return P.error(10007)
+        w = self.world
+        if not w.permissions(w.bot_id) & Perm.KICK_MEMBERS or not self._outranks(uid):
+            return P.error(50013)
+        await self._remove_member(uid)
+        return 204, None
+
+    async def _add_member_role(self, req: _Request) -> _Reply:
+        return await self._change_role(req, add=True)
+
+    async def _remove_member_role(self, req: _Request) -> _Reply:
+        return await self._change_role(req, add=False)
+
+    async def _change_role(self, req: _Request, *, add: bool) -> _Reply:
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        uid, member = self._member_or_error(req)
+        if member is None:
+            return P.error(10007)
+        w = self.world
+        rid = req.params["role_id"]
+        role = w.roles.get(int(rid)) if rid.isdigit() else None
+        if role is None:
+            return P.error(10011)
+        if not w.permissions(w.bot_id) & Perm.MANAGE_ROLES or int(
+            role["position"]
+        ) >= w.top_role_position(w.bot_id):
+            return P.error(50013)
+        roles = [r for r in member["roles"] if r != rid]
+        if add:
+            roles.append(rid)
+        if roles != member["roles"]:
+            member["roles"] = roles
+            await self._member_update_event(uid)
+        return 204, None
+
+    # ------------------------------------------------------------------ REST: interactions
+
+    def _interaction_for(self, token: str, app_id: str | None = None) -> InteractionRecord | None:
+        rec = self._interactions_by_token.get(token)
+        if rec is None or (app_id is not None and app_id != str(self.world.application_id)):
+            return None
+        return rec
+
+    async def _interaction_callback(self, req: _Request) -> _Reply:
+        rec = self._interaction_for(req.params["token"])
+        if rec is None or str(rec.id) != req.params["interaction_id"]:
+            return P.error(10062)
+        if rec.callback is not None:
+            return P.error(40060)
+        if (
+            self.interaction_timeout is not None
+            and self._now() - rec.created > self.interaction_timeout
+        ):
+            log.warning(
+                "interaction %s answered after %.1fs: Discord rejects it (10062)",
+                rec.id,
+                self._now() - rec.created,
+            )
+            return P.error(10062)
+        body = req.body_dict()
+        ctype = int(body.get("type", 0))
+        data = body.get("data") or {}
+        allowed = {
+            InteractionType.APPLICATION_COMMAND: {4, 5, 9, 12},
+            InteractionType.MESSAGE_COMPONENT: {4, 5, 6, 7, 9, 12},
+            InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE: {8},
+            InteractionType.MODAL_SUBMIT: {4, 5} | ({6, 7} if rec.source_message_id else set()),
+        }.get(rec.type, set())
+        if ctype not in allowed:
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["type"],
+                    "INTERACTION_CALLBACK_TYPE_INVALID",
+                    "Invalid interaction callback type",
+                ),
+            )
+        files = req.call.files
+        message: JSON | None = None
+        loading = False
+        if ctype == CallbackType.CHANNEL_MESSAGE_WITH_SOURCE:
+            if P.is_empty_message(data, has_files=bool(files)):
+                return P.error(50006)
+            problem = P.validate_message_body(data)
+            if problem:
+                return problem
+            rec.callback = body
+            message = self._new_bot_message(rec.channel_id, data, files, interaction=rec)
+            rec.original = message
+        elif ctype == CallbackType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
+            rec.callback = body
+            flags = MessageFlag.LOADING | (int(data.get("flags") or 0) & MessageFlag.EPHEMERAL)
+            message = self._new_bot_message(
+                rec.channel_id, {"content": ""}, (), interaction=rec, extra_flags=flags
+            )
+            rec.original = message
+            loading = True
+        elif ctype == CallbackType.UPDATE_MESSAGE:
+            problem = P.validate_message_body(data)
+            if problem:
+                return problem
+            rec.callback = body
+            source = self.world.messages.get(rec.source_message_id or 0)
+            if source is not None:
+                self._apply_edit(source, data, files)
+                message = source
+                rec.original = source
+        elif ctype == CallbackType.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT:
+            if len(data.get("choices") or []) > 25:
+                return P.error(
+                    50035,
+                    errors=P.form_error(
+                        ["data", "choices"],
+                        "BASE_TYPE_MAX_LENGTH",
+                        "Must be 25 or fewer in length.",
+                    ),
+                )
+            rec.callback = body
+        elif ctype == CallbackType.MODAL:
+            if not data.get("custom_id") or not data.get("title") or not data.get("components"):
+                return P.error(
+                    50035,
+                    errors=P.form_error(["data"], "BASE_TYPE_REQUIRED", "This field is required"),
+                )
+            rec.callback = body
+        else:
+            rec.callback = body
+        if message is not None and not int(message.get("flags") or 0) & MessageFlag.EPHEMERAL:
+            event = "MESSAGE_UPDATE" if ctype == CallbackType.UPDATE_MESSAGE else "MESSAGE_CREATE"
+            await self._dispatch_message_event(event, message)
+        if not _truthy(req.call.query.get("with_response")):
+            return 204, None
+        ephemeral = bool(message and int(message.get("flags") or 0) & MessageFlag.EPHEMERAL)
+        return 200, P.interaction_callback(
+            interaction_id=rec.id,
+            interaction_type=rec.type,
+            callback_type=ctype,
+            message=message,
+            loading=loading,
+            ephemeral=ephemeral,
+        )
+
+    def _webhook_message(self, rec: InteractionRecord, raw: str) -> JSON | None:
+        if raw == "@original":
+            return rec.original
+        mid = int(raw) if raw.isdigit() else 0
+        if rec.original is not None and int(rec.original["id"]) == mid:
+            return rec.original
+        return next((m for m in rec.followups if int(m["id"]) == mid), None)
+
+    async def _get_webhook_message(self, req: _Request) -> _Reply:
+        rec = self._interaction_for(req.params["token"], req.params["app_id"])
+        if rec is None:
+            return P.error(10015)
+        msg = self._webhook_message(rec, req.params["message_id"])
+        if msg is None or int(msg["id"]) in self.world.deleted_messages:
+            return P.error(10008)
+        return 200, msg
+
+    async def _patch_webhook_message(self, req: _Request) -> _Reply:
+        rec = self._interaction_for(req.params["token"], req.params["app_id"])
+        if rec is None:
+            return P.error(10015)
+        msg = self._webhook_message(rec, req.params["message_id"])
+        if msg is None or int(msg["id"]) in self.world.deleted_messages:
+            return P.error(10008)
+        body = req.body_dict()
+        problem = P.validate_message_body(body)
+        if problem:
+            return problem
+        self._apply_edit(msg, body, req.call.files)
+        if msg is rec.original:
+            rec.original_edited = True
+            msg["flags"] = int(msg.get("flags") or 0) & ~MessageFlag.LOADING
+        if not int(msg.get("flags") or 0) & MessageFlag.EPHEMERAL:
+            await self._dispatch_message_event("MESSAGE_UPDATE", msg)
+        return 200, msg
+
+    async def _delete_webhook_message(self, req: _Request) -> _Reply:
+        rec = self._interaction_for(req.params["token"], req.params["app_id"])
+        if rec is None:
+            return P.error(10015)
+        msg = self._webhook_message(rec, req.params["message_id"])
+        if msg is None or int(msg["id"]) in self.world.deleted_messages:
+            return P.error(10008)
+        await self._delete(msg)
+        return 204, None
+
+    async def _post_followup(self, req: _Request) -> _Reply:
+        rec = self._interaction_for(req.params["token"], req.params["app_id"])
+        if rec is None or rec.callback is None:
+            return P.error(10015)
+        body = req.body_dict()
+        files = req.call.files
+        if P.is_empty_message(body, has_files=bool(files)):
+            return P.error(50006)
+        problem = P.validate_message_body(body)
+        if problem:
+            return problem
+        original = rec.original
+        if (
+            original is not None
+            and int(original.get("flags") or 0) & MessageFlag.LOADING
+            and not rec.original_edited
+            and not rec.followups
+        ):
+            # The first follow-up after a deferral replaces the "thinking..." message.
+            self._apply_edit(original, body, files)
+            original["flags"] = int(original.get("flags") or 0) & ~MessageFlag.LOADING
+            rec.original_edited = True
+            msg = original
+            event = "MESSAGE_UPDATE"
+        else:
+            msg = self._new_bot_message(rec.channel_id, body, files, interaction=rec)
+            rec.followups.append(msg)
+            event = "MESSAGE_CREATE"
+        if not int(msg.get("flags") or 0) & MessageFlag.EPHEMERAL:
+            await self._dispatch_message_event(event, msg)
+        if _truthy(req.call.query.get("wait")):
+            return 200, msg
+        return 204, None
+
+    # ------------------------------------------------------------------ gateway
+
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(max_msg_size=0, compress=False, autoping=True)
+        if not ws.can_prepare(request).ok:
+            return self._respond(400, {"message": "websocket upgrade expected", "code": 0})
+        await ws.prepare(request)
+        query = request.rel_url.query
+        compress = query.get("compress")
+        if query.get("encoding", "json") != "json":
+            await ws.close(code=4002, message=b"fake Discord speaks only encoding=json")
+            return ws
+        if compress not in (None, "zlib-stream"):
+            log.debug("compress=%s not supported: sending plain text frames", compress)
+            compress = None
+        session = GatewaySession(self, ws, compress=compress)
+        self.sessions.append(session)
+        self._touch()
+        await session.send(
+            {
+                "op": 10,
+                "d": {"heartbeat_interval": self.heartbeat_interval_ms, "_trace": ["fakediscord"]},
+            }
+        )
+        try:
+            async for msg in ws:
+                if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    try:
+                        payload = json.loads(msg.data)
+                    except ValueError:
+                        await session.close(4002, "Error while decoding payload.")
+                        break
+                    await self._on_gateway_message(session, payload)
+                elif msg.type == WSMsgType.ERROR:
+                    break
+        finally:
+            session.closed = True
+            self._touch()
+        return ws
+
+    async def _on_gateway_message(self, session: GatewaySession, payload: JSON) -> None:
+        op = payload.get("op")
+        data = payload.get("d")
+        if op == 1:
+            session.heartbeats += 1
+            session.last_heartbeat_seq = data
+            await session.send({"op": 11})
+            return
+        self._touch()
+        if op == 2:
+            await self._identify(session, data or {})
+        elif op == 3:
+            session.presence = data
+        elif op == 4:
+            log.debug("voice state update ignored: %s", data)
+        elif op == 6:
+            await self._resume(session, data or {})
+        elif op == 8:
+            await self._request_members(session, data or {})
+        else:
+            log.error("fake Discord: unknown gateway opcode %s", op)
+            await session.close(4001, "Unknown opcode.")
+
+    async def _identify(self, session: GatewaySession, data: JSON) -> None:
+        if session.ready:
+            await session.close(4005, "Already authenticated.")
+            return
+        if self.token is not None and data.get("token") != self.token:
+            await session.close(4004, "Authentication failed.")
+            return
+        intents = int(data.get("intents", 0))
+        disallowed = []
+        if intents & Intent.GUILD_MEMBERS and "members" not in self.privileged:
+            disallowed.append("members")
+        if intents & Intent.MESSAGE_CONTENT and "message_content" not in self.privileged:
+            disallowed.append("message_content")
+        if intents & Intent.GUILD_PRESENCES and "presences" not in self.privileged:
+            disallowed.append("presences")
+        recorded = dict(data)
+        recorded["token"] = "<redacted>"
+        self.identifies.append(recorded)
+        if disallowed:
+            log.info(
+                "IDENTIFY asked for privileged intents %s that are not enabled: 4014", disallowed
+            )
+            await session.close(4014, "Disallowed intent(s).")
+            return
+        session.intents = intents
+        session.identify = recorded
+        session.large_threshold = int(data.get("large_threshold", 50))
+        w = self.world
+        await session.dispatch(
+            "READY",
+            P.ready(
+                bot_user=w.bot_user,
+                guild_ids=[w.guild_id],
+                session_id=session.session_id,
+                resume_gateway_url=self.gateway_url,
+                application_id=w.application_id,
+                application_flags=self._application_flags(),
+            ),
+        )
+        session.ready = True
+        if intents & Intent.GUILDS:
+            await session.dispatch(
+                "GUILD_CREATE", w.guild_create(large_threshold=session.large_threshold)
+            )
+        self._touch()
+        if self._identified is not None:
+            self._identified.set()
+
+    async def _resume(self, session: GatewaySession, data: JSON) -> None:
+        old = next(
+            (
+                s
+                for s in self.sessions
+                if s.session_id == data.get("session_id") and s is not session
+            ),
+            None,
+        )
+        if old is None or (self.token is not None and data.get("token") != self.token):
+            await session.send({"op": 9, "d": False})
+            return
+        session.session_id = old.session_id
+        session.seq = old.seq
+        session.intents = old.intents
+        session.identify = old.identify
+        session.large_threshold = old.large_threshold
+        session.ready = True
+        self.sessions.remove(old)
+        await session.dispatch("RESUMED", {"_trace": ["fakediscord"]})
+
+    async def _request_members(self, session: GatewaySession, data: JSON) -> None:
+        self.chunk_requests.append(dict(data))
+        guild_ids = data.get("guild_id")
+        if isinstance(guild_ids, list):
+            guild_ids = guild_ids[0] if guild_ids else None
+        if str(guild_ids) != str(self.world.guild_id):
+            return
+        w = self.world
+        not_found: list[str] = []
+        user_ids = data.get("user_ids")
+        if user_ids is not None:
+            if not isinstance(user_ids, list):
+                user_ids = [user_ids]
+            members = []
+            for raw in user_ids:
+                member = w.members.get(int(raw))
+                if member is None:
+                    not_found.append(str(raw))
+                else:
+                    members.append(member)
+        else:
+            query = (data.get("query") or "").casefold()
+            limit = int(data.get("limit") or 0)
+            members = list(w.members.values()) if not query else self._member_query(query)
+            if query and not limit:
+                limit = 100
+            if limit:
+                members = members[:limit]
+        size = 1000
+        chunks = [members[i : i + size] for i in range(0, len(members), size)] or [[]]
+        for index, chunk in enumerate(chunks):
+            payload: JSON = {
+                "guild_id": str(w.guild_id),
+                "members": chunk,
+                "chunk_index": index,
+                "chunk_count": len(chunks),
+            }
+            if not_found and index == 0:
+                payload["not_found"] = not_found
+            if data.get("presences"):
+                payload["presences"] = []
+            if data.get("nonce") is not None:
+                payload["nonce"] = data["nonce"]
+            await session.dispatch("GUILD_MEMBERS_CHUNK", payload)
+        self._touch()
+
+    # ------------------------------------------------------------------ dispatching
+
+    async def _broadcast(
+        self,
+        event: str,
+        data: JSON,
+        *,
+        intents: int = 0,
+        channel_id: int | None = None,
+        shape: Callable[[GatewaySession, JSON], JSON] | None = None,
+    ) -> int:
+        """Send a dispatch to every ready session that asked for ``intents`` (any of the
+        bits) and, for guild channel events, whose bot can see ``channel_id``."""
+        if (
+            channel_id is not None
+            and not self.world.permissions(self.world.bot_id, channel_id) & Perm.VIEW_CHANNEL
+        ):
+            self._undelivered(event, f"the bot cannot see channel {channel_id}")
+            return 0
+        delivered = 0
+        live = [s for s in self.sessions if s.ready and not s.closed]
+        for session in live:
+            if intents and not session.intents & intents:
+                continue
+            await session.dispatch(event, shape(session, data) if shape else data)
+            delivered += 1
+        if live and not delivered:
+            self._undelivered(event, f"the bot did not request intent(s) {intents:#x}")
+        elif not live:
+            self._undelivered(event, "no bot is connected")
+        self._touch()
+        return delivered
+
+    def _undelivered(self, event: str, reason: str) -> None:
+        self.undelivered.append((event, reason))
+        log.warning("fake Discord: %s not delivered: %s", event, reason)
+
+    def _content_shape(self, session: GatewaySession, msg: JSON) -> JSON:
+        """Without the MESSAGE_CONTENT intent Discord blanks content, embeds, attachments,
+        components and polls, except in DMs, for the bot's own messages and when the
+        message mentions the bot."""
+        if session.intents & Intent.MESSAGE_CONTENT or "guild_id" not in msg:
+            return msg
+        bot_id = str(self.world.bot_id)
+        if msg["author"]["id"] == bot_id or any(m["id"] == bot_id for m in msg.get("mentions", [])):
+            return msg
+        blank = dict(msg)
+        blank.update({"content": "", "embeds": [], "attachments": [], "components": []})
+        blank.pop("poll", None)
+        return blank
+
+    async def _dispatch_message_event(
+        self, event: str, msg: JSON, *, data: JSON | None = None
+    ) -> int:
+        guild = "guild_id" in msg
+        payload = data if data is not None else self._gateway_message(msg)
+        return await self._broadcast(
+            event,
+            payload,
+            intents=Intent.GUILD_MESSAGES if guild else Intent.DIRECT_MESSAGES,
+            channel_id=int(msg["channel_id"]) if guild else None,
+            shape=self._content_shape if data is None else None,
+        )
+
+    async def _member_update_event(self, uid: int) -> int:
+        member = self.world.members[uid]
+        return await self._broadcast(
+            "GUILD_MEMBER_UPDATE",
+            {"guild_id": str(self.world.guild_id), **member},
+            intents=Intent.GUILD_MEMBERS,
+        )
+
+    async def _remove_member(self, uid: int) -> None:
+        w = self.world
+        w.members.pop(uid, None)
+        await self._broadcast(
+            "GUILD_MEMBER_REMOVE",
+            {"guild_id": str(w.guild_id), "user": w.users[uid]},
+            intents=Intent.GUILD_MEMBERS,
+        )
+
+    # ------------------------------------------------------------------ test-driven events
+
+    def _message_time(self, at: datetime | None) -> datetime:
+        if at is None:
+            return P.utcnow()
+        if at.tzinfo is None:
+            raise ValueError(
+                f"naive datetime {at!r}: pass an aware datetime (tzinfo=UTC or ZoneInfo)"
+            )
+        return at
+
+    @_on_fake_loop
+    async def post(
+        self,
+        author: str | int,
+        channel: str | int,
+        content: str = "",
+        *,
+        at: datetime | None = None,
+        reply_to: int | str | JSON | None = None,
+        embeds: Sequence[JSON] = (),
+        attachments: Sequence[AttachmentArg | str] = (),
+        components: Sequence[JSON] = (),
+        tts: bool = False,
+    ) -> JSON:
+        """A member posts in a guild channel or thread: MESSAGE_CREATE. ``at`` (aware) sets
+        the message time and so its snowflake; mentions (``<@id>``, ``<@&id>``, ``@everyone``)
+        are read from the content (see ``fake.mention``). Returns the full payload."""
+        w = self.world
+        uid = w.resolve_member(author)
+        cid = w.resolve_channel(channel)
+        if not w.is_guild_channel(cid):
+            raise ValueError(f"{channel!r} is not a guild channel; use fake.dm() for DMs")
+        when = self._message_time(at)
+        mid = w.ids.at(when)
+        mentions = [
+            P.mention_user(w.users[m], w.partial_member(m))
+            for m in P.mentioned_user_ids(content)
+            if m in w.users
+        ]
+        roles = [r for r in P.mentioned_role_ids(content) if r in w.roles]
+        everyone = ("@everyone" in content or "@here" in content) and bool(
+            w.permissions(uid, cid) & Perm.MENTION_EVERYONE
+        )
+        reference = referenced = None
+        if reply_to is not None:
+            ref_id = int(reply_to["id"]) if isinstance(reply_to, dict) else int(reply_to)
+            referenced = w.messages.get(ref_id)
+            reference = {
+                "type": 0,
+                "message_id": str(ref_id),
+                "channel_id": str(cid),
+                "guild_id": str(w.guild_id),
+            }
+        msg = P.message(
+            mid,
+            channel_id=cid,
+            guild_id=w.guild_id,
+            author=w.users[uid],
+            member=w.partial_member(uid),
+            content=content,
+            timestamp=when,
+            mentions=mentions,
+            mention_roles=roles,
+            mention_everyone=everyone,
+            embeds=list(embeds),
+            attachments=[self._attachment_payload(a, cid, when) for a in attachments],
+            components=list(components),
+            tts=tts,
+            type=19 if reference else 0,
+            message_reference=reference,
+            referenced_message=referenced,
+        )
+        w.messages[mid] = msg
+        await self._dispatch_message_event("MESSAGE_CREATE", msg)
+        return msg
+
+    def _attachment_payload(self, a: AttachmentArg | str, cid: int, when: datetime) -> JSON:
+        spec = AttachmentArg(a) if isinstance(a, str) else a
+        return P.attachment(
+            self.world.ids.at(when),
+            spec.filename,
+            size=spec.size,
+            content_type=spec.content_type,
+            url_base=self.base_url,
+            channel_id=cid,
+        )
+
+    @_on_fake_loop
+    async def dm(
+        self,
+        author: str | int,
+        content: str = "",
+        *,
+        at: datetime | None = None,
+        attachments: Sequence[AttachmentArg | str] = (),
+    ) -> JSON:
+        """A member writes to the bot in DM: MESSAGE_CREATE without guild_id (needs the
+        DIRECT_MESSAGES intent; DMs keep their content without MESSAGE_CONTENT)."""
+        w = self.world
+        uid = w.resolve_member(author)
+        channel = w.open_dm(uid)
+        cid = int(channel["id"])
+        when = self._message_time(at)
+        mid = w.ids.at(when)
+        msg = P.message(
+            mid,
+            channel_id=cid,
+            author=w.users[uid],
+            content=content,
+            timestamp=when,
+            mentions=[w.users[m] for m in P.mentioned_user_ids(content) if m in w.users],
+            attachments=[self._attachment_payload(a, cid, when) for a in attachments],
+        )
+        channel["last_message_id"] = str(mid)
+        w.messages[mid] = msg
+        await self._dispatch_message_event("MESSAGE_CREATE", msg)
+        return msg
+
+    @_on_fake_loop
+    async def edit(
+        self, message_id: int | str, content: str, *, at: datetime | None = None
+    ) -> JSON:
+        """A member edits their message: MESSAGE_UPDATE with the full message."""
+        msg = self.world.messages[int(message_id)]
+        msg["content"] = content
+        msg["edited_timestamp"] = P.iso(self._message_time(at))
+        await self._dispatch_message_event("MESSAGE_UPDATE", msg)
+        return msg
+
+    @_on_fake_loop
+    async def delete(self, message_id: int | str) -> None:
+        """A message is deleted (by its author or a moderator): MESSAGE_DELETE."""
+        await self._delete(self.world.messages[int(message_id)])
+
+    @_on_fake_loop
+    async def member_join(self, member: MemberSpec | str, *, at: datetime | None = None) -> JSON:
+        """A member joins: GUILD_MEMBER_ADD (needs the GUILD_MEMBERS intent). A name re-adds
+        a former member or creates a plain new one."""
+        spec = member if isinstance(member, MemberSpec) else MemberSpec(member)
+        if at is not None and spec.joined_at is None:
+            spec.joined_at = self._message_time(at)
+        elif spec.joined_at is None:
+            spec.joined_at = P.utcnow()
+        payload = self.world.add_member(spec)
+        await self._broadcast(
+            "GUILD_MEMBER_ADD",
+            {"guild_id": str(self.world.guild_id), **payload},
+            intents=Intent.GUILD_MEMBERS,
+        )
+        return payload
+
+    @_on_fake_loop
+    async def member_leave(self, member: str | int) -> None:
+        """A member leaves: GUILD_MEMBER_REMOVE."""
+        await self._remove_member(self.member_id(member))
+
+    @_on_fake_loop
+    async def member_update(
+        self,
+        member: str | int,
+        *,
+        nick: str | None = MISSING,
+        roles: Sequence[str | int] = MISSING,
+        username: str = MISSING,
+        global_name: str | None = MISSING,
+        avatar: str | None = MISSING,
+        pending: bool = MISSING,
+        timed_out_until: datetime | None = MISSING,
+    ) -> JSON:
+        """Change a member: GUILD_MEMBER_UPDATE with the full member and its (new) user.
+
+        A changed username/global_name/avatar makes discord.py fire ``on_user_update`` as
+        well as ``on_member_update`` (it compares the embedded user), as with real Discord.
+        Needs the GUILD_MEMBERS intent."""
+        w = self.world
+        uid = w.resolve_member(member)
+        payload = w.members[uid]
+        user_changes = {
+            k: v
+            for k, v in (("username", username), ("global_name", global_name), ("avatar", avatar))
+            if v is not MISSING
+        }
+        if user_changes:
+            user = dict(w.users[uid])
+            user.update(user_changes)
+            w.users[uid] = user
+            payload["user"] = user
+        if nick is not MISSING:
+            payload["nick"] = nick
+        if roles is not MISSING:
+            payload["roles"] = [str(w.resolve_role(r)) for r in roles]
+        if pending is not MISSING:
+            payload["pending"] = pending
+        if timed_out_until is not MISSING:
+            payload["communication_disabled_until"] = P.iso(timed_out_until)
+        await self._member_update_event(uid)
+        return payload
+
+    async def add_role(self, member: str | int, role: str | int) -> JSON:
+        """Give a member a role (GUILD_MEMBER_UPDATE)."""
+        uid = self.member_id(member)
+        current = [int(r) for r in self.world.members[uid]["roles"]]
+        rid = self.role_id(role)
+        return await self.member_update(
+            uid, roles=[*current, rid] if rid not in current else current
+        )
+
+    async def remove_role(self, member: str | int, role: str | int) -> JSON:
+        """Take a role from a member (GUILD_MEMBER_UPDATE)."""
+        uid = self.member_id(member)
+        rid = self.role_id(role)
+        return await self.member_update(
+            uid, roles=[int(r) for r in self.world.members[uid]["roles"] if int(r) != rid]
+        )
+
+    # ------------------------------------------------------------------ interactions
+
+    def _interaction_base(
+        self,
+        user: str | int,
+        channel: str | int | None,
+        *,
+        dm: bool,
+    ) -> tuple[int, int, JSON, JSON | None, JSON | None, int, int]:
+        """(user id, channel id, channel payload, member, user, app_permissions, context)."""
+        w = self.world
+        uid = w.resolve_member(user)
+        if dm:
+            channel_payload = dict(w.open_dm(uid))
+            return uid, int(channel_payload["id"]), channel_payload, None, w.users[uid], Perm.ALL, 1
+        if channel is None:
+            cid = next((c for c, ch in w.channels.items() if ch["type"] == 0), 0)
+            if not cid:
+                raise ValueError("the server has no text channel: pass channel=")
+        else:
+            cid = w.resolve_channel(channel)
+        if uid not in w.members:
+            raise ValueError(f"{user!r} is not a member of the server")
+        channel_payload = dict(w.channel(cid) or {})
+        channel_payload["guild_id"] = str(w.guild_id)
+        perms = w.permissions(uid, cid)
+        channel_payload["permissions"] = str(perms)
+        member = dict(w.members[uid])
+        member["permissions"] = str(perms)
+        return uid, cid, channel_payload, member, None, w.permissions(w.bot_id, cid), 0
+
+    async def _send_interaction(
+        self,
+        itype: int,
+        user: str | int,
+        channel: str | int | None,
+        data: JSON | Callable[[int, int], JSON],
+        *,
+        dm: bool = False,
+        locale: str = "nl",
+        message: JSON | None = None,
+    ) -> InteractionRecord:
+        w = self.world
+        uid, cid, channel_payload, member, user_payload, app_perms, context = (
+            self._interaction_base(user, channel, dm=dm)
+        )
+        inner = data(uid, cid) if callable(data) else data
+        iid = w.ids.now()
+        token = f"fake-interaction-token-{iid}"
+        owners = {"0": str(w.guild_id) if not dm else "0"}
+        payload = P.interaction(
+            iid,
+            type=itype,
+            application_id=w.application_id,
+            token=token,
+            data=inner,
+            channel=channel_payload,
+            guild_id=None if dm else w.guild_id,
+            member=member,
+            user=user_payload,
+            app_permissions=app_perms,
+            locale=locale,
+            guild_locale=None if dm else self.spec.preferred_locale,
+            message=message,
+            context=context,
+            authorizing_integration_owners=owners,
+        )
+        rec = InteractionRecord(
+            id=iid,
+            token=token,
+            type=itype,
+            payload=payload,
+            user_id=uid,
+            channel_id=cid,
+            created=self._now(),
+            source_message_id=int(message["id"]) if message else None,
+        )
+        self.interactions[iid] = rec
+        self._interactions_by_token[token] = rec
+        if not await self._broadcast("INTERACTION_CREATE", payload):
+            log.warning("INTERACTION_CREATE %s reached no bot", iid)
+        return rec
+
+    def _find_command(self, name: str) -> JSON | None:
+        w = self.world
+        for scope in (w.guild_id, None):
+            for (cname, ctype), cmd in w.commands.get(scope, {}).items():
+                if cname == name and ctype == 1:
+                    return cmd
+        return None
+
+    def _option_value(
+        self, otype: int, value: Any, resolved: JSON, uid: int, cid: int, dm: bool
+    ) -> Any:
+        w = self.world
+        ref = getattr(value, "ref", value)
+        if otype == OptionType.STRING:
+            return str(value)
+        if otype == OptionType.INTEGER:
+            return int(value)
+        if otype == OptionType.BOOLEAN:
+            return bool(value)
+        if otype == OptionType.NUMBER:
+            return float(value)
+        if otype == OptionType.USER or (
+            otype == OptionType.MENTIONABLE and not isinstance(value, RoleArg)
+        ):
+            try:
+                target = w.resolve_member(ref)
+            except KeyError:
+                if otype != OptionType.MENTIONABLE:
+                    raise
+            else:
+                resolved.setdefault("users", {})[str(target)] = w.users[target]
+                if not dm and target in w.members:
+                    partial = w.partial_member(target) or {}
+                    partial["permissions"] = str(w.permissions(target, cid))
+                    resolved.setdefault("members", {})[str(target)] = partial
+                return str(target)
+        if otype in (OptionType.ROLE, OptionType.MENTIONABLE):
+            rid = w.resolve_role(ref)
+            resolved.setdefault("roles", {})[str(rid)] = w.roles[rid]
+            return str(rid)
+        if otype == OptionType.CHANNEL:
+            target = w.resolve_channel(ref)
+            ch = dict(w.channel(target) or {})
+            ch["permissions"] = str(w.permissions(uid, target))
+            ch.setdefault("guild_id", str(w.guild_id))
+            resolved.setdefault("channels", {})[str(target)] = ch
+            return str(target)
+        if otype == OptionType.ATTACHMENT:
+            spec = value if isinstance(value, AttachmentArg) else AttachmentArg(str(value))
+            att = P.attachment(
+                w.ids.now(),
+                spec.filename,
+                size=spec.size,
+                content_type=spec.content_type,
+                url_base=self.base_url,
+                channel_id=cid,
+            )
+            att["ephemeral"] = True
+            resolved.setdefault("attachments", {})[att["id"]] = att
+            return att["id"]
+        raise ValueError(f"unsupported option type {otype}")
+
+    def _command_data(
+        self,
+        command: str,
+        options: Mapping[str, Any] | None,
+        *,
+        focused: str | None,
+        dm: bool,
+    ) -> Callable[[int, int], JSON]:
+        parts = command.strip().lstrip("/").split()
+        if not parts or len(parts) > 3:
+            raise ValueError(
+                f"bad command path {command!r}: use 'name', 'name sub' or 'name group sub'"
+            )
+        root, subs = parts[0], parts[1:]
+        schema = self._find_command(root)
+        if schema is None:
+            log.warning(
+                "slash /%s: no such command was synced; building the interaction from the values",
+                root,
+            )
+
+        def build(uid: int, cid: int) -> JSON:
+            resolved: JSON = {}
+            level_schema: list[JSON] | None = list(schema.get("options") or []) if schema else None
+            chain: list[tuple[str, int]] = []
+            for depth, sub in enumerate(subs):
+                if level_schema is not None:
+                    found = next(
+                        (o for o in level_schema if o["name"] == sub and o["type"] in (1, 2)), None
+                    )
+                    if found is None:
+                        raise ValueError(f"/{root} has no subcommand (group) {sub!r}")
+                    chain.append((sub, int(found["type"])))
+                    level_schema = list(found.get("options") or [])
+                else:
+                    chain.append((sub, 2 if depth == 0 and len(subs) == 2 else 1))
+            inner = self._build_options(
+                level_schema,
+                options or {},
+                focused=focused,
+                resolved=resolved,
+                uid=uid,
+                cid=cid,
+                dm=dm,
+                path=command,
+            )
+            for name, otype in reversed(chain):
+                inner = [{"name": name, "type": otype, "options": inner}]
+            data: JSON = {
+                "id": schema["id"] if schema else str(self.world.ids.now()),
+                "name": root,
+                "type": 1,
+                "options": inner,
+            }
+            if schema and "guild_id" in schema:
+                data["guild_id"] = schema["guild_id"]
+            if resolved:
+                data["resolved"] = resolved
+            return data
+
+        return build
+
+    def _build_options(
+        self,
+        schema: list[JSON] | None,
+        given: Mapping[str, Any],
+        *,
+        focused: str | None,
+        resolved: JSON,
+        uid: int,
+        cid: int,
+        dm: bool,
+        path: str,
+    ) -> list[JSON]:
+        by_name = {o["name"]: o for o in schema} if schema is not None else None
+        out: list[JSON] = []
+        for name, value in given.items():
+            opt = by_name.get(name) if by_name is not None else None
+            if by_name is not None and opt is None:
+                raise ValueError(f"/{path} has no option {name!r}; it has {sorted(by_name)}")
+            otype = int(opt["type"]) if opt else option_type_of(value)
+            entry: JSON = {"name": name, "type": otype}
+            if name == focused:
+                entry["value"] = (
+                    value if isinstance(value, str) else str(getattr(value, "ref", value))
+                )
+                entry["focused"] = True
+            else:
+                entry["value"] = self._option_value(otype, value, resolved, uid, cid, dm)
+                choices = (opt or {}).get("choices")
+                if choices and entry["value"] not in [c["value"] for c in choices]:
+                    raise ValueError(
+                        f"/{path} option {name!r}: {value!r} is not one of the choices {choices}"
+                    )
+            out.append(entry)
+        if by_name is not None and focused is None:
+            missing = [n for n, o in by_name.items() if o.get("required") and n not in given]
+            if missing:
+                raise ValueError(f"/{path}: required option(s) {missing} missing")
+        if focused is not None and focused not in given:
+            raise ValueError(f"focused option {focused!r} must be among the given options")
+        return out
+
+    @_on_fake_loop
+    async def slash(
+        self,
+        user: str | int,
+        command: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        channel: str | int | None = None,
+        dm: bool = False,
+        locale: str = "nl",
+    ) -> InteractionRecord:
+        """A member runs a slash command: INTERACTION_CREATE type 2.
+
+        ``command`` is "name", "name sub" or "name group sub". Option types come from the
+        synced command when there is one (strings may then name members/channels/roles),
+        else from the values: ``UserArg``/``ChannelArg``/``RoleArg``/``AttachmentArg``,
+        bool, int, float, str. User/channel/role options get ``resolved`` data. ``channel``
+        defaults to the first text channel; ``dm=True`` runs it in the bot's DM."""
+        return await self._send_interaction(
+            InteractionType.APPLICATION_COMMAND,
+            user,
+            channel,
+            self._command_data(command, options, focused=None, dm=dm),
+            dm=dm,
+            locale=locale,
+        )
+
+    @_on_fake_loop
+    async def autocomplete(
+        self,
+        user: str | int,
+        command: str,
+        options: Mapping[str, Any],
+        *,
+        focused: str,
+        channel: str | int | None = None,
+        dm: bool = False,
+        locale: str = "nl",
+    ) -> InteractionRecord:
+        """A member is typing option ``focused``: INTERACTION_CREATE type 4. The bot's
+        choices end up in ``record.choices``."""
+        return await self._send_interaction(
+            InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE,
+            user,
+            channel,
+            self._command_data(command, options, focused=focused, dm=dm),
+            dm=dm,
+            locale=locale,
+        )
+
+    @_on_fake_loop
+    async def click(
+        self,
+        user: str | int,
+        message: int | str | JSON,
+        custom_id: str | None = None,
+        *,
+        label: str | None = None,
+        values: Sequence[str] | None = None,
+        locale: str = "nl",
+    ) -> InteractionRecord:
+        """A member presses a button (or picks ``values`` in a select) on a message the fake
+        knows (usually one the bot sent): INTERACTION_CREATE type 3 carrying that message.
+        Find the component by ``custom_id`` or by button ``label``."""
+        w = self.world
+        mid = int(message["id"]) if isinstance(message, dict) else int(message)
+        msg = w.messages.get(mid)
+        if msg is None or mid in w.deleted_messages:
+            raise KeyError(f"no message {mid} to click on")
+        components = [
+            c
+            for c in iter_components(msg.get("components") or [])
+            if c.get("type") in (2, 3, 5, 6, 7, 8)
+        ]
+        target = next(
+            (
+                c
+                for c in components
+                if (custom_id is not None and c.get("custom_id") == custom_id)
+                or (custom_id is None and label is not None and c.get("label") == label)
+            ),
+            None,
+        )
+        if target is None:
+            available = [(c.get("custom_id"), c.get("label")) for c in components]
+            raise KeyError(
+                f"message {mid} has no component {custom_id or label!r}; it has {available}"
+            )
+        if target.get("disabled"):
+            raise ValueError(f"component {target.get('custom_id')!r} is disabled")
+        if target.get("type") == 2 and target.get("style") == 5:
+            raise ValueError("link buttons do not create interactions")
+        data: JSON = {"custom_id": target["custom_id"], "component_type": target["type"]}
+        if target["type"] != 2:
+            data["values"] = list(values or [])
+        cid = int(msg["channel_id"])
+        dm = cid in w.dm_channel_user
+        return await self._send_interaction(
+            InteractionType.MESSAGE_COMPONENT,
+            user,
+            None if dm else cid,
+            data,
+            dm=dm,
+            locale=locale,
+            message=copy.deepcopy(msg),
+        )
+
+    @_on_fake_loop
+    async def submit_modal(
+        self,
+        user: str | int,
+        modal: InteractionRecord | str,
+        values: Mapping[str, str | Sequence[str]],
+        *,
+        channel: str | int | None = None,
+        locale: str = "nl",
+    ) -> InteractionRecord:
+        """A member submits the modal the bot opened (``modal`` = the InteractionRecord that
+        got the MODAL callback, or a custom_id): INTERACTION_CREATE type 5. ``values`` maps
+        input custom_ids to text (or lists for selects)."""
+        source = modal if isinstance(modal, InteractionRecord) else None
+        if source is not None:
+            shown = source.modal
+            if shown is None:
+                raise ValueError(f"{source!r} did not open a modal")
+            custom_id = shown["custom_id"]
+            components = self._modal_submission(shown.get("components") or [], values)
+            cid: int | str | None = channel if channel is not None else source.channel_id
+            message = source.payload.get("message")
+        else:
+            custom_id = str(modal)
+            components = [
+                {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
+                for k, v in values.items()
+            ]
+            cid = channel
+            message = None
+        dm = isinstance(cid, int) and cid in self.world.dm_channel_user
+        return await self._send_interaction(
+            InteractionType.MODAL_SUBMIT,
+            user,
+            None if dm else cid,
+            {"custom_id": custom_id, "components": components},
+            dm=dm,
+            locale=locale,
+            message=message,
+        )
+
+    def _modal_submission(
+        self, shown: list[JSON], values: Mapping[str, str | Sequence[str]]
+    ) -> list[JSON]:
+        used: set[str] = set()
+
+        def answer(component: JSON) -> JSON | None:
+            cid = component.get("custom_id")
+            if cid is None:
+                return None
+            ctype = int(component["type"])
+            value = values.get(cid)
+            if ctype == 4:
+                if value is None and component.get("required", True):
+                    raise ValueError(f"modal input {cid!r} is required")
+                used.add(cid)
+                return {
+                    "type": 4,
+                    "id": component.get("id", 0),
+                    "custom_id": cid,
+                    "value": value or "",
+                }
+            used.add(cid)
+            picked = [value] if isinstance(value, str) else list(value or [])
+            return {"type": ctype, "id": component.get("id", 0), "custom_id": cid, "values": picked}
+
+        result: list[JSON] = []
+        for top in shown:
+            ttype = int(top.get("type", 0))
+            if ttype == 1:
+                inner = [a for a in (answer(c) for c in top.get("components", [])) if a is not None]
+                result.append({"type": 1, "id": top.get("id", 0), "components": inner})
+            elif ttype == 18:
+                inner_answer = answer(top["component"])
+                if inner_answer is not None:
+                    result.append({"type": 18, "id": top.get("id", 0), "component": inner_answer})
+            else:
+                direct = answer(top)
+                if direct is not None:
+                    result.append(direct)
+        unknown = set(values) - used
+        if unknown:
+            raise KeyError(f"modal has no inputs {sorted(unknown)}")
+        return result
+
+
+class _SyncFake:
+    """``fake.sync``: call coroutine methods of a fake that serves from its own thread."""
+
+    def __init__(self, fake: FakeDiscord, timeout: float = 30.0) -> None:
+        self._fake = fake
+        self._timeout = timeout
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._fake, name)
+        if not inspect.iscoroutinefunction(attr):
+            return attr
+        loop = self._fake._loop
+        if loop is None:
+            raise RuntimeError("FakeDiscord is not running")
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            future = asyncio.run_coroutine_threadsafe(_as_coro(attr(*args, **kwargs)), loop)
+            return future.result(self._timeout)
+
+        return call
+
+
+# --------------------------------------------------------------------------- standalone
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .scenario import demo_guild
+
+    parser = argparse.ArgumentParser(
+        description="Serve a fake Discord for a bot in another process."
+    )
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--members", type=int, default=0, help="extra generated members")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    async def run() -> None:
+        fake = FakeDiscord(demo_guild(extra_members=args.members), port=args.port)
+        async with fake:
+            print(f"api_base_url: {fake.api_base_url}\ngateway_url: {fake.gateway_url}", flush=True)
+            await asyncio.Event().wait()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

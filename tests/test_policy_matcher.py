@@ -1,0 +1,264 @@
+"""The question matcher: answers, refusals, doubt, language, odd input, accuracy floor."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from compass_bot.policy import CLAUSE_IDS, Match, Matcher, Tuning, detect_language, load_clauses
+from compass_bot.policy.normalise import (
+    MAX_QUESTION_CHARS,
+    deinflect,
+    fold,
+    handle_like,
+    stem,
+    strip_discord,
+    tokenize,
+)
+
+HELDOUT = Path(__file__).resolve().parent / "data" / "qa_heldout.jsonl"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_clauses())
+
+
+def _check(match: Match) -> None:
+    """Invariants every Match keeps."""
+    assert 0.0 <= match.score <= 100.0
+    assert len(match.alternatives) <= 3
+    assert all(a in CLAUSE_IDS for a in match.alternatives)
+    assert match.language in ("nl", "en")
+    if match.status == "answer":
+        assert match.clause in CLAUSE_IDS
+        assert match.clause not in match.alternatives
+    elif match.status == "doubtful":
+        assert match.clause is None and match.alternatives
+    else:
+        assert match.status == "none" and match.clause is None and not match.alternatives
+
+
+# ---------------------------------------------------------------- answers
+
+ANSWERS = [
+    # informal Dutch, chat slang
+    ("mag je gwn op snap in de kleine pauze", "schooltijd"),
+    ("ff insta checken onder wiskunde, mag dat eig?", "schooltijd"),
+    ("tiktok in de les?", "schooltijd"),
+    ("snapmap aan als ik op school ben, erg?", "locatie"),
+    ("mn finsta is anoniem dus ik ben nergens verantwoordelijk voor toch", "aanwijzing-1"),
+    ("mag mijn tiktok compass_daily heten", "aanwijzing-2"),
+    ("mag ik online roasten hoe slecht mijn school is", "aanwijzing-4"),
+    ("de gc wordt super toxic, moet ik blijven reageren", "aanwijzing-5"),
+    ("mag ik een filmpje van mn klasgenoot posten zonder het te vragen", "aanwijzing-6"),
+    ("ben boos op een leraar, meteen een story erover maken?", "aanwijzing-7"),
+    ("ruzie via whatsapp in het weekend, lost school dat op?", "aanwijzing-8"),
+    ("iemand pest me via insta, waar kan ik dat melden", "aanwijzing-9"),
+    # typos
+    ("mag ik in de pauzze op instgram", "schooltijd"),
+    ("kan ik mijn acount naar de schoool vernoemen", "aanwijzing-2"),
+    ("wat is de belangrijkste afsrpaak van het protokol", "slot"),
+    # paraphrase
+    ("Als ik iets verwijder, is het dan ook echt van internet af?", "privegebruik"),
+    ("Telt Pinterest ook als sociale media?", "definitie"),
+    ("Hoe kijkt de school eigenlijk tegen sociale media aan?", "inleiding"),
+    # staff
+    ("Moet ik als docent het goede voorbeeld geven met mijn eigen instagram?", "medewerkers-1"),
+    ("Hoort scholing over sociale media in mijn POP?", "medewerkers-5"),
+    ("Is mediawijsheid onderdeel van de leerdoelen van de school?", "medewerkers-6"),
+    (
+        "Met wie neem ik als medewerker contact op als ik twijfel over een publicatie?",
+        "medewerkers-8",
+    ),
+    # English
+    ("can i use tiktok during class", "schooltijd"),
+    ("is it ok to share my location on snapchat while at school", "locatie"),
+    ("can I put the school name in my username", "aanwijzing-2"),
+    ("can I post a picture of my friend without asking", "aanwijzing-6"),
+    ("will the school sort out a fight that started on instagram", "aanwijzing-8"),
+]
+
+
+@pytest.mark.parametrize(("question", "clause"), ANSWERS)
+def test_answers(matcher: Matcher, question: str, clause: str) -> None:
+    match = matcher.match(question)
+    _check(match)
+    assert (match.status, match.clause) == ("answer", clause), matcher.explain(question)
+    assert match.question == question
+
+
+OUT_OF_SCOPE = [
+    "hoe maak ik een tiktok account aan?",
+    "wat is het instagram account van onze school?",
+    "wat is het huiswerk voor geschiedenis",
+    "wanneer begint de zomervakantie",
+    "hoe laat is het derde uur afgelopen",
+    "mag ik een pet op in de kantine",
+    "hoe krijg ik meer volgers op tiktok",
+    "how do I delete my snapchat",
+    "tell me a joke",
+    "hoi bot, alles goed?",
+    "wie wint vanavond, ajax of feyenoord",
+    "wat is 12 keer 12",
+]
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_out_of_scope_is_left_unanswered(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    _check(match)
+    assert match.clause is None, matcher.explain(question)
+
+
+def test_runners_up_come_with_an_answer(matcher: Matcher) -> None:
+    match = matcher.match("mag ik op social media negatief doen over de school?")
+    assert match.status == "answer"
+    assert match.alternatives  # runners-up, best first, never the answer itself
+
+
+# ---------------------------------------------------------------- doubt
+
+
+@pytest.mark.parametrize("question", ["social media", "protocol", "online"])
+def test_vague_questions_are_doubtful(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    _check(match)
+    assert match.status == "doubtful"
+    assert match.clause is None and 1 <= len(match.alternatives) <= 3
+
+
+def test_doubtful_when_below_the_answer_threshold() -> None:
+    strict = Matcher(load_clauses(), Tuning(answer_at=101.0, answer_at_offtopic=101.0))
+    match = strict.match("mag ik insta gebruiken in de pauze?")
+    _check(match)
+    assert match.status == "doubtful"
+    assert match.alternatives[0] == "schooltijd"  # the best suggestion first
+
+
+def test_none_when_out_of_scope_wins_even_with_shared_words(matcher: Matcher) -> None:
+    match = matcher.match("hoe zet ik een filter op mijn snapchat")
+    assert match.status == "none" and match.alternatives == ()
+
+
+# ---------------------------------------------------------------- language
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("mag ik in de les op tiktok?", "nl"),
+        ("insta in de pauze?", "nl"),
+        ("mn account is prive toch", "nl"),
+        ("can i put the school name in my username", "en"),
+        ("Is it ok to post a video of my friend?", "en"),
+        ("idk if i can post this", "en"),
+        ("", "nl"),
+    ],
+)
+def test_language(matcher: Matcher, question: str, language: str) -> None:
+    assert matcher.match(question).language == language
+
+
+def test_detect_language_defaults_to_dutch() -> None:
+    assert detect_language([]) == "nl"
+    assert detect_language(tokenize("tiktok?")) == "nl"
+    assert detect_language(tokenize("what about the rules")) == "en"
+
+
+# ---------------------------------------------------------------- odd input
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t ", "???", "lol", "🙂🙂🙂", "12345"])
+def test_empty_and_contentless_input(matcher: Matcher, question: str) -> None:
+    match = matcher.match(question)
+    _check(match)
+    assert match.status == "none" and match.clause is None
+
+
+def test_very_long_input_is_cut_and_fast(matcher: Matcher) -> None:
+    question = "mag ik in de les op tiktok? " + "blabla qwerty zxcvb " * 600
+    assert len(question) > 10_000
+    start = time.perf_counter()
+    match = matcher.match(question[:10_000])
+    assert time.perf_counter() - start < 0.1
+    _check(match)
+    assert match.question == question[:10_000]  # the question is kept as asked
+    garbage = "".join(chr(0x41 + (i * 7919) % 58) for i in range(10_000))
+    _check(matcher.match(garbage))
+    assert MAX_QUESTION_CHARS == 500
+
+
+def test_mentions_and_markdown_are_just_text(matcher: Matcher) -> None:
+    assert matcher.match("@everyone").status == "none"
+    match = matcher.match("@everyone **mag** ik `insta` in de ||pauze||?")
+    assert match.clause == "schooltijd"
+    match = matcher.match("<@123456789012345678> mag ik een foto van jou posten zonder te vragen")
+    assert match.clause == "aanwijzing-6"
+    assert "123456789012345678" not in strip_discord("<@123456789012345678> hoi")
+
+
+def test_non_string_input_does_not_crash(matcher: Matcher) -> None:
+    match = matcher.match(12345)  # type: ignore[arg-type]
+    _check(match)
+
+
+# ---------------------------------------------------------------- normalisation pieces
+
+
+def test_normalisation_helpers() -> None:
+    assert fold("Privé’s ÉÉN") == "prives een"
+    assert tokenize("m'n insta ff checken, idk") == [
+        "mijn",
+        "insta",
+        "even",
+        "checken",
+        "i",
+        "do",
+        "not",
+        "know",
+    ]
+    assert tokenize("lesssss") == ["less"]
+    assert stem("posten") == stem("posts") == stem("posting") == "post"
+    assert "snapchat" in deinflect("snapchatten")
+    assert "tiktok" in deinflect("tiktokken")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("compass_memes", True),
+        ("mag mijn naam compasskids zijn", True),
+        ("c0mpass", True),
+        ("@compass", True),
+        ("een account 'compass roddels'", True),
+        ("ik zit op compass", False),
+        ("compass's regels", False),
+        ("compassion", False),
+    ],
+)
+def test_handles(text: str, expected: bool) -> None:
+    assert handle_like(text) is expected
+
+
+# ---------------------------------------------------------------- accuracy floor
+
+
+def test_accuracy_floor_on_heldout(matcher: Matcher) -> None:
+    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line]
+    in_scope = [r for r in rows if r["expect"]]
+    out_scope = [r for r in rows if not r["expect"]]
+    assert len(in_scope) >= 100 and len(out_scope) >= 30
+    right = sum(1 for r in in_scope if matcher.match(r["q"]).clause in r["expect"])
+    refused = sum(1 for r in out_scope if matcher.match(r["q"]).clause is None)
+    assert right / len(in_scope) >= 0.90
+    assert refused / len(out_scope) >= 0.90
+
+
+def test_index_builds_quickly() -> None:
+    start = time.perf_counter()
+    Matcher(load_clauses())
+    assert time.perf_counter() - start < 1.0  # the benchmark measures it properly (~100 ms)

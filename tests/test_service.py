@@ -1,0 +1,214 @@
+"""The service layer with a real SQLite file: school time, grants, names, alerts, privacy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from compass_bot.rules.schooltime import ChannelInfo
+from compass_bot.service import (
+    CompassService,
+    Member,
+    MessagePosted,
+    NamesSeen,
+    QuestionAsked,
+    Refusal,
+)
+
+AMS = ZoneInfo("Europe/Amsterdam")
+LESSON = datetime(2026, 11, 24, 10, 15, tzinfo=AMS)
+STUDENT = Member(1, "anna", ((11, "Leerling"),))
+OTHER_STUDENT = Member(3, "bram", ((11, "Leerling"),))
+TEACHER = Member(2, "meneer", ((12, "Docent"),))
+MODERATOR = Member(4, "mod", ((13, "Moderator"),))
+LEADER = Member(5, "rector", ((14, "Schoolleiding"),))
+ALGEMEEN = ChannelInfo(201, "algemeen")
+WISKUNDE = ChannelInfo(202, "wiskunde-3b")
+
+
+def post(member: Member, at: datetime, channel: ChannelInfo = ALGEMEEN, text: str = "hoi") -> MessagePosted:
+    return MessagePosted(member, channel, at, text, message_id=int(at.timestamp()), guild_id=1)
+
+
+async def test_lesson_post_warns_once_per_cooldown_and_alerts_once_per_window(
+    service: CompassService,
+) -> None:
+    first = await service.message_posted(post(STUDENT, LESSON))
+    assert not first.verdict.allowed and first.verdict.reason == "lesson_time"
+    assert first.warning is not None and first.warning.clause.id == "schooltijd"
+    assert "Leerlingen van de Compass mogen onder schooltijd" in first.warning.clause.text
+    assert first.alert is not None and first.alert_created
+    second = await service.message_posted(post(STUDENT, LESSON + timedelta(minutes=5)))
+    assert second.warning is None  # cooldown
+    assert second.alert is not None and second.alert.id == first.alert.id
+    assert second.alert.count == 2 and not second.alert_created
+    later = await service.message_posted(post(STUDENT, LESSON + timedelta(minutes=31)))
+    assert later.warning is not None  # cooldown over
+    assert later.alert is not None and later.alert.id == first.alert.id  # window still open (updated)
+
+
+async def test_allowed_posts_take_no_action(service: CompassService) -> None:
+    for event in (
+        post(STUDENT, LESSON, WISKUNDE),
+        post(TEACHER, LESSON),
+        post(STUDENT, LESSON.replace(hour=12, minute=20)),
+        post(STUDENT, LESSON.replace(hour=16, minute=0)),
+    ):
+        outcome = await service.message_posted(event)
+        assert outcome.verdict.allowed and outcome.alert is None and outcome.warning is None
+    assert await service.store.count_alerts() == 0
+
+
+async def test_cooldown_survives_a_restart(service: CompassService) -> None:
+    await service.message_posted(post(STUDENT, LESSON))
+    restarted = await CompassService.create(service.loaded)
+    try:
+        again = await restarted.message_posted(post(STUDENT, LESSON + timedelta(minutes=2)))
+        assert again.warning is None
+    finally:
+        await restarted.close()
+
+
+async def test_grants_for_member_role_and_channel(service: CompassService) -> None:
+    refused = await service.grant_permission(STUDENT, "member", STUDENT.id, "anna", LESSON)
+    assert isinstance(refused, Refusal)
+
+    grant = await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, 20)
+    assert not isinstance(grant, Refusal)
+    assert grant.ends_at == LESSON + timedelta(minutes=20)
+    assert service.judge(post(STUDENT, LESSON + timedelta(minutes=5))).reason == "permission"
+    assert not service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=5))).allowed
+    assert not service.judge(post(STUDENT, LESSON + timedelta(minutes=20))).allowed  # expired
+
+    role_grant = await service.grant_permission(TEACHER, "role", 11, "Leerling", LESSON)
+    assert not isinstance(role_grant, Refusal)
+    assert service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=49))).allowed
+    revoked = await service.revoke_permission(TEACHER, role_grant.id, LESSON + timedelta(minutes=1))
+    assert not isinstance(revoked, Refusal)
+    assert not service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=2))).allowed
+
+    channel_grant = await service.grant_permission(TEACHER, "channel", ALGEMEEN.id, "#algemeen", LESSON)
+    assert not isinstance(channel_grant, Refusal)
+    thread = ChannelInfo(301, "draadje", parent=ALGEMEEN)
+    assert service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=3), thread)).allowed
+
+    listed = service.list_permissions(TEACHER, LESSON + timedelta(minutes=2))
+    assert not isinstance(listed, Refusal)
+    assert {g.scope for g in listed} == {"member", "channel"}
+    actions = [e.action for e in await service.store.audit_entries()]
+    assert actions.count("permission.grant") == 3 and actions.count("permission.revoke") == 1
+
+
+async def test_grant_never_runs_past_the_end_of_the_school_day(service: CompassService) -> None:
+    late = LESSON.replace(hour=15, minute=40)
+    grant = await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", late, 50)
+    assert not isinstance(grant, Refusal)
+    assert grant.ends_at.astimezone(AMS) == late.replace(hour=16, minute=0)
+    evening = await service.grant_permission(TEACHER, "member", 1, "anna", late.replace(hour=18))
+    assert isinstance(evening, Refusal)
+
+
+async def test_grants_survive_a_restart(service: CompassService) -> None:
+    await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, 30)
+    restarted = await CompassService.create(service.loaded)
+    try:
+        await restarted.reload_state(LESSON)
+        assert restarted.judge(post(STUDENT, LESSON + timedelta(minutes=10))).allowed
+    finally:
+        await restarted.close()
+
+
+async def test_flagged_name_alerts_and_dms_and_approval_is_exact(service: CompassService) -> None:
+    now = LESSON
+    seen = NamesSeen(STUDENT, now, username="anna", global_name="Anna", nick="C0mpass")
+    outcome = await service.names_seen(seen)
+    assert [f.field for f in outcome.flagged] == ["nick"]
+    assert outcome.warning is not None and outcome.warning.clause.id == "aanwijzing-2"
+    assert outcome.alert is not None and outcome.alert.rule == "aanwijzing-2"
+    assert outcome.alert.matched == "C0mpass"
+
+    refused = await service.approve_names(MODERATOR, STUDENT.id, ["C0mpass"], now)
+    assert isinstance(refused, Refusal)
+    approved = await service.approve_names(LEADER, STUDENT.id, ["anna", "Anna", "C0mpass"], now)
+    assert not isinstance(approved, Refusal)
+    assert (await service.names_seen(seen)).flagged == ()
+    changed = NamesSeen(STUDENT, now, username="anna", global_name="Anna", nick="C0mpass 2")
+    assert [f.field for f in (await service.names_seen(changed)).flagged] == ["nick"]
+
+
+async def test_innocent_names_pass(service: CompassService) -> None:
+    seen = NamesSeen(STUDENT, LESSON, username="compassion_queen", global_name="Campus", nick=None)
+    outcome = await service.names_seen(seen)
+    assert outcome.flagged == () and outcome.alert is None
+
+
+async def test_alert_actions_check_roles(service: CompassService) -> None:
+    outcome = await service.message_posted(post(STUDENT, LESSON))
+    assert outcome.alert is not None
+    refused = await service.set_alert_status(STUDENT, outcome.alert.id, "resolved", LESSON)
+    assert isinstance(refused, Refusal)
+    done = await service.set_alert_status(MODERATOR, outcome.alert.id, "resolved", LESSON)
+    assert not isinstance(done, Refusal)
+    assert done.status == "resolved" and done.handled_by == MODERATOR.id
+    listed = await service.open_alerts(MODERATOR)
+    assert not isinstance(listed, Refusal) and listed == ([], 0)
+
+
+async def test_burst_of_1000_flags_makes_one_alert_per_member_and_rule(
+    service: CompassService,
+) -> None:
+    for i in range(1000):
+        member = STUDENT if i % 2 else OTHER_STUDENT
+        await service.message_posted(post(member, LESSON + timedelta(seconds=i * 0.06)))
+    alerts = await service.store.alerts()
+    assert sorted(a.count for a in alerts) == [500, 500]
+    assert len(await service.store.pending_alerts(LESSON + timedelta(hours=1))) == 2
+
+
+async def test_questions_are_answered_rate_limited_and_unanswered_ones_stored(
+    service: CompassService,
+) -> None:
+    t = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    answer = service.ask(QuestionAsked("mag ik in de les op tiktok?", 1, t))
+    assert answer.status == "answer" and answer.clause is not None
+    assert answer.clause.id == "schooltijd"
+    for i in range(4):
+        service.ask(QuestionAsked("insta in de les?", 1, t + timedelta(seconds=i)))
+    slowed = service.ask(QuestionAsked("insta in de les?", 1, t + timedelta(seconds=5)))
+    assert slowed.status == "rate_limited" and "Rustig aan" in slowed.message
+    assert service.ask(QuestionAsked("insta in de les?", 2, t)).status == "answer"
+    assert service.ask(QuestionAsked("x", 1, t + timedelta(seconds=31))).status != "rate_limited"
+
+    none = service.ask(QuestionAsked("wie heeft gisteren gewonnen, ajax of psv?", 9, t))
+    assert none.status == "none" and "mentor" in none.message
+    await service.remember_question(none, "wie heeft gisteren gewonnen, ajax of psv?", t)
+    stored = await service.unanswered(MODERATOR)
+    assert not isinstance(stored, Refusal)
+    assert [q.question for q in stored] == ["wie heeft gisteren gewonnen, ajax of psv?"]
+    assert isinstance(await service.unanswered(STUDENT), Refusal)
+
+    huge = service.ask(QuestionAsked("mag ik op tiktok in de les? " * 500, 10, t))
+    assert huge.truncated
+    assert service.ask(QuestionAsked("   ", 11, t)).status == "empty"
+
+
+async def test_privacy_erase_and_purge(service: CompassService) -> None:
+    await service.message_posted(post(STUDENT, LESSON - timedelta(days=40), text="oud"))
+    await service.message_posted(post(OTHER_STUDENT, LESSON, text="nieuw"))
+    counts = await service.purge_expired(LESSON)
+    assert counts["alerts"] == 1
+    refused = await service.erase_member(STUDENT, OTHER_STUDENT.id, LESSON)
+    assert isinstance(refused, Refusal)
+    erased = await service.erase_member(MODERATOR, OTHER_STUDENT.id, LESSON)
+    assert not isinstance(erased, Refusal) and erased["alerts"] == 1
+    assert {a.member_id for a in await service.store.alerts()} == {STUDENT.id}
+
+
+async def test_export_is_csv_of_the_period(service: CompassService) -> None:
+    await service.message_posted(post(STUDENT, LESSON))
+    csv_text = await service.export_alerts(MODERATOR, LESSON - timedelta(days=1), LESSON + timedelta(days=1))
+    assert isinstance(csv_text, str)
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("id,rule,member_id") and len(lines) == 2 and ",schooltijd,1," in lines[1]
+    empty = await service.export_alerts(MODERATOR, LESSON + timedelta(days=1), LESSON + timedelta(days=2))
+    assert isinstance(empty, str) and len(empty.strip().splitlines()) == 1
