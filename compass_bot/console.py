@@ -70,6 +70,7 @@ class Console:
         self.out = out
         self.config = service.config
         self._role_ids: dict[str, int] = {}
+        self.channels: dict[int, ChannelInfo] = {}
         self.members: dict[str, ConsoleMember] = {}
         for kind in ROLE_KINDS:
             self._add_member(f"{kind}1", [self._kind_role(kind)])
@@ -118,13 +119,22 @@ class Console:
         category_id = None
         if category:
             category_id = 800_000 + sum(ord(c) for c in category.casefold()) % 99_991
-        return ChannelInfo(channel_id, name, category_id, category)
+        info = ChannelInfo(channel_id, name, category_id, category)
+        self.channels[channel_id] = info
+        return info
 
     def now(self) -> datetime:
         return self.clock or datetime.now(UTC)
 
     def local(self, moment: datetime) -> str:
-        return moment.astimezone(self.service.timetable.tz).strftime("%a %Y-%m-%d %H:%M")
+        local = moment.astimezone(self.service.timetable.tz)
+        return f"{texts.WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
+
+    def labels(self) -> dict[int, str]:
+        """Names for the ids the console knows: channels and members."""
+        known = {c.id: f"#{c.name}" for c in self.channels.values()}
+        known.update({cm.member.id: cm.member.label for cm in self.members.values()})
+        return known
 
     def say(self, text: str) -> None:
         self.out.write(text.rstrip("\n") + "\n")
@@ -199,6 +209,8 @@ class Console:
         )
         if outcome.warning:
             self.show_warning(outcome.warning, dm=True)
+        elif outcome.verdict.allowed and outcome.verdict.reason != "not_watched":
+            self.say(f"(geplaatst; schooltijdregel: {outcome.verdict.message})")
         if outcome.delete_post:
             self.say(f"(bot verwijdert je bericht in #{self.channel.name})")
 
@@ -528,7 +540,7 @@ class Console:
             alerts, total = result
             self.bot(f"{total} open melding(en)" + (":" if alerts else "."))
             for alert in alerts:
-                self.say(alert_as_text(alert, self.service.timetable.tz))
+                self.say(alert_as_text(alert, self.service.timetable.tz, self.labels()))
         elif sub == "export":
             days = int(args[1]) if len(args) > 1 and args[1].isdigit() else 30
             csv_text = await self.service.export_alerts(
@@ -595,16 +607,9 @@ class Console:
             else "#moderators"
         )
         for alert in await self.service.store.pending_alerts(datetime.max.replace(tzinfo=UTC)):
-            where = None
-            if alert.channel_id:
-                where = (
-                    f"#{self.channel.name}"
-                    if alert.channel_id == self.channel.id
-                    else f"kanaal {alert.channel_id}"
-                )
             verb = "nieuw" if alert.delivered_message_id is None else "bijgewerkt"
             self.say(
-                f"[{label} · {verb}] " + alert_as_text(alert, self.service.timetable.tz, where)
+                f"[{label} · {verb}] " + alert_as_text(alert, self.service.timetable.tz, self.labels())
             )
             await self.service.store.mark_delivered(
                 alert.id, alert.delivered_message_id or alert.id, alert.updated_at

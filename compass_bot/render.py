@@ -7,6 +7,7 @@ the words themselves come from `texts` and the clause texts from policy_text/.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from datetime import tzinfo
 
 from compass_bot import texts
@@ -43,8 +44,12 @@ def answer_as_text(book: ClauseBook, match: Match) -> str:
     return texts.NO_MATCH[lang]
 
 
-def alert_as_text(alert: Alert, tz: tzinfo, channel_label: str | None = None) -> str:
-    """An alert as the moderators' channel would show it, in plain text."""
+def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = None) -> str:
+    """An alert as the moderators' channel would show it, in plain text.
+
+    `labels` names the channels and members the console knows by id.
+    """
+    labels = labels or {}
     when = alert.updated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     head = f"Melding #{alert.id} · {alert.title} ({alert.rule}) · {STATUS_LABELS[alert.status]}"
     lines = [head, f"  Lid: {alert.member_label} (id {alert.member_id})"]
@@ -52,14 +57,17 @@ def alert_as_text(alert: Alert, tz: tzinfo, channel_label: str | None = None) ->
         field = texts.NAME_FIELDS.get(alert.name_field or "", alert.name_field or "naam")
         lines.append(f"  Naam ({field}): {alert.excerpt or ''}  [match: {alert.matched or '-'}]")
     else:
-        where = channel_label or (f"kanaal {alert.channel_id}" if alert.channel_id else "-")
+        where = labels.get(alert.channel_id or 0) or (
+            f"kanaal {alert.channel_id}" if alert.channel_id else "-"
+        )
         lines.append(f"  Waar: {where}")
         if alert.excerpt:
             lines.append(f"  Bericht: {alert.excerpt}")
     if alert.detail:
-        lines.append(f"  Reden: {alert.detail}")
+        lines.append(f"  Reden: {texts.REASON_LABELS.get(alert.detail, alert.detail)}")
     lines.append(f"  Wanneer: {when} · aantal keer: {alert.count}")
     if alert.handled_by and alert.handled_at:
         handled = alert.handled_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        lines.append(f"  {STATUS_LABELS[alert.status]} door {alert.handled_by} om {handled}")
+        who = labels.get(alert.handled_by, f"id {alert.handled_by}")
+        lines.append(f"  {STATUS_LABELS[alert.status]} door {who} om {handled}")
     return "\n".join(lines)

@@ -52,6 +52,8 @@ def test_console_warns_a_student_posting_during_lessons_and_alerts_moderators(
     assert "schooltijd" in out and "@\u200beveryone" in out  # the excerpt cannot ping
     assert "12:15" in out  # when posting is allowed again
     assert out.count("Melding #") == 1  # the lunch-break post is fine
+    assert "Reden: gepost onder lestijd" in out
+    assert "(geplaatst; schooltijdregel: Het is nu middagpauze (tot 12:45)" in out
     assert (tmp_path / "data" / "compass.db").exists()
 
 
@@ -73,7 +75,8 @@ def test_console_teacher_permission_lets_the_class_post(tmp_path: Path) -> None:
     result = run_bot(tmp_path, script, "--console")
     out = result.stdout
     assert "Alleen docenten kunnen toestemming geven" in out
-    assert "Toestemming #1 voor Leerling tot di 2026-11-24 10:35" in out.replace("Tue", "di")
+    assert "Toestemming #1 voor Leerling tot di 2026-11-24 10:35" in out
+    assert "(geplaatst; schooltijdregel: Je hebt toestemming van je docent tot 10:35.)" in out
     assert out.count("Melding #1") == 1 and "nu niet meer" in out
 
 

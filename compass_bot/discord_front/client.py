@@ -141,6 +141,9 @@ class CompassBot(commands.Bot):
     """The bot. Features live in extensions; policy lives in the service."""
 
     def __init__(self, loaded: LoadedConfig, service: CompassService, **options: object) -> None:
+        # The bot has no voice features; discord.py's warnings about voice libraries are noise.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -163,6 +166,7 @@ class CompassBot(commands.Bot):
         from compass_bot.discord_front.translator import CompassTranslator
 
         await self.tree.set_translator(CompassTranslator())
+        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
         for extension in EXTENSIONS:
             await self.load_extension(extension)
 

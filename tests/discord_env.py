@@ -1,0 +1,90 @@
+"""The school server as the Discord tests see it, and the real CompassBot running against it.
+
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        calls = await fake.settle()
+
+`running_compass(fake, loaded)` starts another CompassBot on the same fake and the same
+SQLite file, for restart tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from compass_bot.config import LoadedConfig
+from compass_bot.discord_front.client import CompassBot
+from compass_bot.service import CompassService
+from tests.conftest import TEST_CONFIG, make_loaded
+from tests.fakediscord import (
+    ChannelSpec,
+    FakeDiscord,
+    GuildSpec,
+    MemberSpec,
+    Perm,
+    RoleSpec,
+    running_bot,
+)
+
+AMS = ZoneInfo("Europe/Amsterdam")
+LESSON = datetime(2026, 11, 24, 10, 15, tzinfo=AMS)  # a Tuesday, in a lesson
+LUNCH = datetime(2026, 11, 24, 12, 20, tzinfo=AMS)
+AFTER_SCHOOL = datetime(2026, 11, 24, 16, 5, tzinfo=AMS)
+
+_MODS_ONLY = {
+    "@everyone": (0, Perm.VIEW_CHANNEL),
+    "Moderator": (Perm.VIEW_CHANNEL, 0),
+    "Schoolleiding": (Perm.VIEW_CHANNEL, 0),
+    "@bot": (Perm.VIEW_CHANNEL, 0),
+}
+
+SCHOOL = GuildSpec(
+    name="Compass",
+    roles=[
+        RoleSpec("Leerling"),
+        RoleSpec("Klas 1-2"),
+        RoleSpec("Docent"),
+        RoleSpec("Moderator"),
+        RoleSpec("Schoolleiding"),
+    ],
+    channels=[
+        ChannelSpec("algemeen", category="Sociaal"),
+        ChannelSpec("memes", category="Sociaal"),
+        ChannelSpec("gamen", category="Sociaal"),
+        ChannelSpec("wiskunde-3b", category="Sociaal"),  # a lesson channel, exempt by config
+        ChannelSpec("huiswerk", category="Lessen"),
+        ChannelSpec("protocol-vragen"),
+        ChannelSpec("mod-meldingen", overwrites=_MODS_ONLY),
+    ],
+    members=[
+        MemberSpec("anna", roles=["Leerling"]),
+        MemberSpec("bram", roles=["Leerling", "Klas 1-2"]),
+        MemberSpec("stil", roles=["Leerling"], dms_open=False),
+        MemberSpec("jansen", roles=["Docent"]),
+        MemberSpec("mod", roles=["Moderator"]),
+        MemberSpec("rector", roles=["Schoolleiding"]),
+    ],
+)
+
+
+@asynccontextmanager
+async def running_compass(fake: FakeDiscord, loaded: LoadedConfig) -> AsyncIterator[CompassBot]:
+    """A CompassBot with its own service on `loaded`'s SQLite file, connected to `fake`."""
+    service = await CompassService.create(loaded)
+    bot = CompassBot(loaded, service, guild_ready_timeout=0.05)
+    async with running_bot(fake, bot):
+        yield bot
+
+
+@asynccontextmanager
+async def compass_bot(
+    tmp_path: Path, guild: GuildSpec = SCHOOL, config_text: str = TEST_CONFIG
+) -> AsyncIterator[tuple[FakeDiscord, CompassBot]]:
+    """The school server with the real bot in it, on a fresh SQLite file under tmp_path."""
+    loaded = make_loaded(tmp_path, config_text)
+    async with FakeDiscord(guild) as fake, running_compass(fake, loaded) as bot:
+        yield fake, bot
