@@ -9,6 +9,7 @@ ids, not names or message text, except alert excerpts and stored questions, whic
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -150,6 +151,8 @@ class Store:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self._alert_lock = asyncio.Lock()
+        self._closing = False
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -166,6 +169,11 @@ class Store:
         return store
 
     async def close(self) -> None:
+        # Idempotent: discord.py closes the bot twice at once on shutdown, and a second
+        # aiosqlite close waits for a worker thread that has already stopped.
+        if self._closing:
+            return
+        self._closing = True
         await self._conn.close()
 
     async def schema_version(self) -> int:
@@ -272,7 +280,8 @@ class Store:
 
     async def revoke_grant(self, grant_id: int, by: int, at: datetime) -> PermissionGrant | None:
         row = await self._fetchone(
-            "SELECT * FROM permission_grants WHERE id = ? AND revoked_at IS NULL", (grant_id,)
+            "SELECT * FROM permission_grants WHERE id = ? AND revoked_at IS NULL AND ends_at > ?",
+            (grant_id, _ts(at)),
         )
         if row is None:
             return None
@@ -404,58 +413,59 @@ class Store:
         bumps that alert's count and marks it for re-delivery (an edit) instead of adding
         a new one, so a burst of flags makes one alert. Returns (alert, created).
         """
-        row = await self._fetchone(
-            "SELECT id FROM alerts WHERE member_id = ? AND rule = ? AND status = 'open'"
-            " AND updated_at >= ? ORDER BY id DESC LIMIT 1",
-            (member_id, rule, _ts(window_start)),
-        )
-        if row is not None:
-            alert_id = int(row["id"])
-            await self._conn.execute(
-                "UPDATE alerts SET count = count + 1, updated_at = ?, delivery = 'pending',"
-                " next_attempt_at = NULL, excerpt = COALESCE(?, excerpt),"
-                " channel_id = COALESCE(?, channel_id), message_id = COALESCE(?, message_id),"
-                " name_field = COALESCE(?, name_field), matched = COALESCE(?, matched),"
-                " detail = COALESCE(?, detail), member_label = ? WHERE id = ?",
-                (
-                    _ts(at),
-                    excerpt,
-                    channel_id,
-                    message_id,
-                    name_field,
-                    matched,
-                    detail,
-                    member_label,
-                    alert_id,
-                ),
+        async with self._alert_lock:  # check-then-insert: two flags at once make one alert
+            row = await self._fetchone(
+                "SELECT id FROM alerts WHERE member_id = ? AND rule = ? AND status = 'open'"
+                " AND updated_at >= ? ORDER BY id DESC LIMIT 1",
+                (member_id, rule, _ts(window_start)),
             )
-            created = False
-        else:
-            cur = await self._conn.execute(
-                "INSERT INTO alerts (rule, member_id, member_label, guild_id, channel_id,"
-                " message_id, excerpt, name_field, matched, detail, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    rule,
-                    member_id,
-                    member_label,
-                    guild_id,
-                    channel_id,
-                    message_id,
-                    excerpt,
-                    name_field,
-                    matched,
-                    detail,
-                    _ts(at),
-                    _ts(at),
-                ),
-            )
-            alert_id = cast(int, cur.lastrowid)
-            created = True
-        await self._conn.commit()
-        alert = await self.alert(alert_id)
-        assert alert is not None
-        return alert, created
+            if row is not None:
+                alert_id = int(row["id"])
+                await self._conn.execute(
+                    "UPDATE alerts SET count = count + 1, updated_at = ?, delivery = 'pending',"
+                    " next_attempt_at = NULL, excerpt = COALESCE(?, excerpt),"
+                    " channel_id = COALESCE(?, channel_id), message_id = COALESCE(?, message_id),"
+                    " name_field = COALESCE(?, name_field), matched = COALESCE(?, matched),"
+                    " detail = COALESCE(?, detail), member_label = ? WHERE id = ?",
+                    (
+                        _ts(at),
+                        excerpt,
+                        channel_id,
+                        message_id,
+                        name_field,
+                        matched,
+                        detail,
+                        member_label,
+                        alert_id,
+                    ),
+                )
+                created = False
+            else:
+                cur = await self._conn.execute(
+                    "INSERT INTO alerts (rule, member_id, member_label, guild_id, channel_id,"
+                    " message_id, excerpt, name_field, matched, detail, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        rule,
+                        member_id,
+                        member_label,
+                        guild_id,
+                        channel_id,
+                        message_id,
+                        excerpt,
+                        name_field,
+                        matched,
+                        detail,
+                        _ts(at),
+                        _ts(at),
+                    ),
+                )
+                alert_id = cast(int, cur.lastrowid)
+                created = True
+            await self._conn.commit()
+            alert = await self.alert(alert_id)
+            assert alert is not None
+            return alert, created
 
     async def alert(self, alert_id: int) -> Alert | None:
         row = await self._fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
@@ -595,7 +605,8 @@ class Store:
     async def purge(self, before: datetime, now: datetime) -> dict[str, int]:
         """Drop alert excerpts and stored questions older than `before` (the retention)."""
         cur1 = await self._conn.execute(
-            "UPDATE alerts SET excerpt = NULL, matched = NULL, member_label = '(verlopen)'"
+            "UPDATE alerts SET excerpt = NULL, matched = NULL, member_label = '(verlopen)',"
+            " detail = CASE WHEN rule = 'aanwijzing-2' THEN NULL ELSE detail END"  # names in it
             " WHERE updated_at < ? AND (excerpt IS NOT NULL OR member_label != '(verlopen)')",
             (_ts(before),),
         )

@@ -193,6 +193,9 @@ class CompassBot(commands.Bot):
         self.outbox_wakeup.set()
         self.ready_event.set()
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No text commands: the features listen to messages in their own extensions."""
+
     def in_school_guild(self, guild: discord.Guild | None) -> bool:
         return (
             guild is not None and self.setup.guild is not None and guild.id == self.setup.guild.id

@@ -50,5 +50,9 @@ class CompassTranslator(app_commands.Translator):
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
         if locale in _ENGLISH_LOCALES:
+            # `_("vraag", en="question")`: one Dutch word, a different English per place.
+            english = string.extras.get("en")
+            if isinstance(english, str):
+                return english
             return ENGLISH.get(string.message)
         return None

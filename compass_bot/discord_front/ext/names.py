@@ -15,14 +15,25 @@ from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import warning_embed
-from compass_bot.service import NameOutcome, NamesSeen, Refusal
+from compass_bot.rules.names import CLAUSE_ID
+from compass_bot.service import Member, NameOutcome, NamesSeen, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
 
 log = logging.getLogger("compass_bot.discord.names")
+# The sweep gives the event loop a turn after this many members or this much time, whichever
+# comes first, so the bot keeps answering while it checks a large server.
 SWEEP_BATCH = 250
+SWEEP_SLICE_SECONDS = 0.01
+# Progress on servers of at least PROGRESS_MIN_STEP members: about PROGRESS_UPDATES edits of
+# the ephemeral reply, and at least one every PROGRESS_EVERY_SECONDS when the sweep is slow.
+PROGRESS_MIN_STEP = 1000
+PROGRESS_UPDATES = 5
 PROGRESS_EVERY_SECONDS = 2.0
+MAX_REPLY = 1900
+
+NameKey = tuple[str, str | None, str | None]
 
 
 def names_seen(member: discord.Member, at: datetime) -> NamesSeen:
@@ -36,16 +47,32 @@ def names_seen(member: discord.Member, at: datetime) -> NamesSeen:
     )
 
 
+def name_key(member: discord.Member) -> NameKey:
+    """The three names the rule looks at: username, global display name, server nickname."""
+    return (member.name, member.global_name, member.nick)
+
+
 def current_names(member: discord.Member) -> list[str]:
-    return [n for n in (member.name, member.global_name, member.nick) if n]
+    return [n for n in name_key(member) if n]
+
+
+def code(name: str) -> str:
+    """A name shown exactly as it is: inside a code span markdown is not read, so no escapes
+    (they would show as backslashes); a backtick in the name would end the span."""
+    return "`" + name.replace("`", "\u02cb") + "`"
 
 
 class Names(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
         self._sweeping = False
+        # The names last checked per member: one GUILD_MEMBER_UPDATE can fire both
+        # on_user_update and on_member_update, and must be checked (and counted) once.
+        self._checked: dict[int, NameKey] = {}
 
     async def check(self, member: discord.Member) -> NameOutcome:
+        """Check one member's names; tell the member and the moderators about a breach."""
+        self._checked[member.id] = name_key(member)
         outcome = await self.bot.service.names_seen(names_seen(member, datetime.now(UTC)))
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
@@ -60,35 +87,58 @@ class Names(commands.Cog):
         return outcome
 
     async def reset_nickname(self, member: discord.Member) -> None:
-        me = member.guild.me
-        if not me.guild_permissions.manage_nicknames:
-            log.warning("names.reset_nickname is on, but the bot lacks Manage Nicknames")
+        """`names.reset_nickname`: clear the server nickname, when Discord lets the bot."""
+        if member.nick is None:
             return
-        if member.top_role >= me.top_role or member.id == member.guild.owner_id:
+        guild = member.guild
+        me = guild.me
+        if not me.guild_permissions.manage_nicknames:
             log.warning(
-                "cannot reset the nickname of %s: their role is not below the bot's", member.id
+                "names.reset_nickname is on, but the bot lacks Manage Nicknames; "
+                "the nickname of %s stays",
+                member.id,
+            )
+            return
+        if member.id == guild.owner_id or member.top_role >= me.top_role:
+            log.warning(
+                "cannot reset the nickname of %s: their role is not below the bot's (or they "
+                "own the server)",
+                member.id,
             )
             return
         try:
-            await member.edit(nick=None, reason="Protocol sociale media, aanwijzing 2")
+            # nick null resets it (discord.py's Member.edit would send an empty string)
+            await self.bot.http.edit_member(
+                guild.id, member.id, nick=None, reason="Protocol sociale media, aanwijzing 2"
+            )
         except discord.HTTPException as exc:
             log.warning("could not reset the nickname of %s: %s", member.id, exc)
 
+    async def names_changed(self, member: discord.Member) -> None:
+        """A name may have changed: check the member unless these names were just checked."""
+        if member.bot or not self.bot.in_school_guild(member.guild):
+            return
+        if self._checked.get(member.id) == name_key(member):
+            return
+        await self.check(member)
+
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
-        if self.bot.in_school_guild(member.guild) and self.bot.loaded.config.names.check_on_join:
+        if member.bot or not self.bot.in_school_guild(member.guild):
+            return
+        if self.bot.loaded.config.names.check_on_join:
             await self.check(member)
 
     @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        self._checked.pop(member.id, None)
+
+    @commands.Cog.listener()
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
-        if not self.bot.in_school_guild(after.guild):
-            return
-        if (before.nick, before.name, before.global_name) != (
-            after.nick,
-            after.name,
-            after.global_name,
-        ):
-            await self.check(after)
+        # before and after share their User: username and display-name changes show up in
+        # on_user_update; here only the server nickname can differ.
+        if before.nick != after.nick:
+            await self.names_changed(after)
 
     @commands.Cog.listener()
     async def on_user_update(self, before: discord.User, after: discord.User) -> None:
@@ -97,7 +147,9 @@ class Names(commands.Cog):
             return
         member = guild.get_member(after.id)
         if member is not None:
-            await self.check(member)
+            await self.names_changed(member)
+
+    # -- /naamcontrole ---------------------------------------------------------------------
 
     @app_commands.command(
         name=_("naamcontrole"), description=_("Controleer de namen van alle leden")
@@ -111,89 +163,158 @@ class Names(commands.Cog):
             )
             return
         guild = interaction.guild
-        if guild is None or self._sweeping:
+        if guild is None or not self.bot.in_school_guild(guild) or self._sweeping:
             text = (
                 "Er loopt al een naamcontrole."
                 if self._sweeping
-                else "Dit werkt alleen in de server."
+                else "Dit werkt alleen in de server van de school."
             )
             await interaction.response.send_message(text, ephemeral=True)
             return
         self._sweeping = True
         try:
-            await interaction.response.send_message(
-                f"Naamcontrole gestart: {guild.member_count or len(guild.members)} leden…",
-                ephemeral=True,
-            )
-            members = list(guild.members)
-            hits, last_progress = 0, time.monotonic()
-            now = datetime.now(UTC)
-            for index, member in enumerate(members, 1):
-                if member.bot:
-                    continue
-                flagged, uncertain = service.check_names(names_seen(member, now))
-                if flagged or uncertain:
-                    hits += 1
-                    await self.check(member)
-                if index % SWEEP_BATCH == 0:
-                    await asyncio.sleep(0)  # let the bot breathe between batches
-                    if time.monotonic() - last_progress > PROGRESS_EVERY_SECONDS:
-                        last_progress = time.monotonic()
-                        await interaction.edit_original_response(
-                            content=f"Naamcontrole: {index}/{len(members)} leden, {hits} gevonden…"
-                        )
-            await interaction.edit_original_response(
-                content=f"Naamcontrole klaar: {len(members)} leden gecontroleerd, {hits} met een naam om te bekijken."
-            )
+            await self._sweep(interaction, guild)
         finally:
             self._sweeping = False
+
+    async def _sweep(self, interaction: discord.Interaction, guild: discord.Guild) -> None:
+        """Check every member in slices, showing progress, while the bot keeps running."""
+        service = self.bot.service
+        if guild.chunked:
+            expected = sum(1 for m in guild.members if not m.bot)
+        else:
+            expected = guild.member_count or len(guild.members)
+        await interaction.response.send_message(
+            f"Naamcontrole gestart: {expected} leden…", ephemeral=True
+        )
+        if not guild.chunked:
+            await guild.chunk()
+        members = [m for m in guild.members if not m.bot]
+        total = len(members)
+        step = max(PROGRESS_MIN_STEP, -(-total // PROGRESS_UPDATES))
+        hits = 0
+        now = datetime.now(UTC)
+        last_yield = last_progress = time.monotonic()
+        for index, member in enumerate(members, 1):
+            flagged, uncertain = service.check_names(names_seen(member, now))
+            if flagged or uncertain:
+                hits += 1
+                await self.check(member)
+            if index == total:
+                break
+            clock = time.monotonic()
+            if index % SWEEP_BATCH == 0 or clock - last_yield > SWEEP_SLICE_SECONDS:
+                await asyncio.sleep(0)  # let the bot handle other events
+                last_yield = time.monotonic()
+            if index % step == 0 or clock - last_progress > PROGRESS_EVERY_SECONDS:
+                last_progress = clock
+                await self._show(
+                    interaction, f"Naamcontrole: {index}/{total} leden, {hits} gevonden…"
+                )
+        await self._show(
+            interaction,
+            f"Naamcontrole klaar: {total} leden gecontroleerd, {hits} met een naam om te bekijken.",
+        )
+
+    @staticmethod
+    async def _show(interaction: discord.Interaction, text: str) -> None:
+        """Edit the sweep's reply; a failed edit (token expired after 15 min) ends nothing."""
+        try:
+            await interaction.edit_original_response(content=text)
+        except discord.HTTPException as exc:
+            log.warning("could not show the name sweep's progress: %s", exc)
+
+    # -- /naam goedkeuren, lijst, intrekken -------------------------------------------------
 
     naam = app_commands.Group(
         name=_("naam"), description=_("Goedgekeurde accountnamen met Compass (schoolleiding)")
     )
 
+    def _cached(self, interaction: discord.Interaction, lid: discord.Member) -> discord.Member:
+        """The member as the bot's cache has them now (the option's copy may lag behind)."""
+        guild = interaction.guild
+        cached = guild.get_member(lid.id) if guild is not None else None
+        return cached or lid
+
+    async def _resolve_name_alerts(self, actor: Member, member_id: int, at: datetime) -> None:
+        """Approving a member's names settles their open name alerts, as the button does."""
+        service = self.bot.service
+        for alert in await service.store.alerts(status="open", rule=CLAUSE_ID):
+            if alert.member_id == member_id:
+                await service.set_alert_status(actor, alert.id, "resolved", at)
+                self.bot.outbox_wakeup.set()
+
     @naam.command(
-        name=_("goedkeuren"), description=_("Goedgekeurde accountnamen met Compass (schoolleiding)")
+        name=_("goedkeuren"),
+        description=_(
+            "Keur de huidige namen van een lid goed, precies zoals ze zijn",
+            en="Approve a member's current names exactly as they are",
+        ),
     )
+    @app_commands.describe(lid=_("Het lid", en="The member"))
     async def goedkeuren(self, interaction: discord.Interaction, lid: discord.Member) -> None:
-        result = await self.bot.service.approve_names(
-            member_of(interaction.user), lid.id, current_names(lid), datetime.now(UTC)
-        )
+        member = self._cached(interaction, lid)
+        actor = member_of(interaction.user)
+        now = datetime.now(UTC)
+        names = current_names(member)
+        result = await self.bot.service.approve_names(actor, member.id, names, now)
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
-        names = ", ".join(f"`{discord.utils.escape_markdown(a.name)}`" for a in result)
+        shown = ", ".join(code(n) for n in names)
         await interaction.response.send_message(
-            f"Goedgekeurd voor {lid.mention}: {names}", ephemeral=True
+            f"Goedgekeurd voor {member.mention}: {shown}"[:MAX_REPLY], ephemeral=True
         )
+        self._checked[member.id] = name_key(member)
+        await self._resolve_name_alerts(actor, member.id, now)
 
     @naam.command(
-        name=_("lijst"), description=_("Goedgekeurde accountnamen met Compass (schoolleiding)")
+        name=_("lijst"),
+        description=_("Alle goedgekeurde namen", en="All approved names"),
     )
     async def lijst(self, interaction: discord.Interaction) -> None:
         result = await self.bot.service.approved_names(member_of(interaction.user))
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
-        lines = [f"<@{a.member_id}>: `{discord.utils.escape_markdown(a.name)}`" for a in result]
+        tz = self.bot.service.timetable.tz
+        lines: list[str] = []
+        size = 0
+        for index, approved in enumerate(result):
+            line = (
+                f"<@{approved.member_id}>: {code(approved.name)} · door <@{approved.approved_by}>"
+                f" op {approved.approved_at.astimezone(tz):%d-%m-%Y %H:%M}"
+            )
+            if size + len(line) + 1 > MAX_REPLY:
+                lines.append(f"… en nog {len(result) - index}.")
+                break
+            lines.append(line)
+            size += len(line) + 1
         await interaction.response.send_message(
-            "\n".join(lines)[:1900] or "Geen goedgekeurde namen.", ephemeral=True
+            "\n".join(lines) or "Geen goedgekeurde namen.", ephemeral=True
         )
 
     @naam.command(
-        name=_("intrekken"), description=_("Goedgekeurde accountnamen met Compass (schoolleiding)")
+        name=_("intrekken"),
+        description=_(
+            "Trek de goedkeuring van de namen van een lid in",
+            en="Revoke the approval of a member's names",
+        ),
     )
+    @app_commands.describe(lid=_("Het lid", en="The member"))
     async def intrekken(self, interaction: discord.Interaction, lid: discord.Member) -> None:
+        member = self._cached(interaction, lid)
         result = await self.bot.service.revoke_names(
-            member_of(interaction.user), lid.id, datetime.now(UTC)
+            member_of(interaction.user), member.id, datetime.now(UTC)
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
         await interaction.response.send_message(
-            f"{result} goedkeuring(en) van {lid.mention} ingetrokken.", ephemeral=True
+            f"{result} goedkeuring(en) van {member.mention} ingetrokken.", ephemeral=True
         )
-        await self.check(lid)
+        if not member.bot:
+            await self.check(member)  # without the approval the names may break the rule again
 
 
 async def setup(bot: CompassBot) -> None:

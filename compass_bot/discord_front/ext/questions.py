@@ -1,9 +1,15 @@
-"""Questions about the protocol: /vraag (/ask), mentions, DMs and the questions channel."""
+"""Questions about the protocol: /vraag (/ask), mentions, DMs and the questions channel.
+
+Every surface goes through `Questions.answer` (the service decides; this file renders).
+Answers never ping: the bot's default is `AllowedMentions.none()`, and replies in channels
+reference the question without mentioning its author.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -13,11 +19,43 @@ from discord.ext import commands
 
 from compass_bot import texts
 from compass_bot.discord_front.convert import member_of
-from compass_bot.discord_front.embeds import clause_embed, clause_title
+from compass_bot.discord_front.embeds import ANSWER_COLOUR, clause_embed, clause_title
 from compass_bot.service import Answer, QuestionAsked, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
+
+log = logging.getLogger("compass_bot.discord.questions")
+
+# The embed field that carries the question (written by embeds.clause_embed). Buttons read
+# it back, so a click after a restart still knows the question and its language.
+QUESTION_FIELD = {"nl": "Je vraag", "en": "Your question"}
+SHOWN_QUESTION = 200  # characters of the question echoed under an answer
+LIST_LIMIT = 1900
+NO_SUCH_CLAUSE = "Die regel bestaat niet meer."
+NOTHING_UNANSWERED = "Er zijn geen onbeantwoorde of niet-nuttige vragen."
+NO_QUESTION_TEXT = "(zonder vraag)"
+_ENGLISH_LOCALES = {discord.Locale.american_english, discord.Locale.british_english}
+_ANSWERED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\*_`~|>#\[\]()-])")
+_VOTES_KEPT = 5000
+
+
+def _locale_lang(interaction: discord.Interaction) -> str:
+    """Slash commands carry the member's Discord language: English clients get English."""
+    return "en" if interaction.locale in _ENGLISH_LOCALES else "nl"
+
+
+def asked_on(message: discord.Message | None) -> tuple[str, str]:
+    """The question shown on one of the bot's messages, and the language it was asked in."""
+    if message is not None:
+        for embed in message.embeds:
+            for embed_field in embed.fields:
+                for lang, name in QUESTION_FIELD.items():
+                    if embed_field.name == name:
+                        # The field is escaped for display; store what the member typed.
+                        return _MARKDOWN_ESCAPE.sub(r"\1", embed_field.value or ""), lang
+    return "", "nl"
 
 
 class ShowClauseButton(
@@ -42,14 +80,23 @@ class ShowClauseButton(
         return cls(match["id"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """The clause in the asker's language, with the question, so feedback can keep it.
+
+        A private 'Bedoel je' (slash command) turns into the answer; a public one stays for
+        others, and the clicker gets the clause privately."""
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         clause = bot.service.book.get(self.clause_id)
         if clause is None:
-            await interaction.response.send_message("Die regel bestaat niet meer.", ephemeral=True)
+            await interaction.response.send_message(NO_SUCH_CLAUSE, ephemeral=True)
             return
-        await interaction.response.send_message(
-            embed=clause_embed(clause), view=FeedbackView(clause.id), ephemeral=True
-        )
+        question, lang = asked_on(interaction.message)
+        embed = clause_embed(clause, lang, question or None)
+        view = FeedbackView(clause.id)
+        source = interaction.message
+        if source is not None and source.flags.ephemeral:
+            await interaction.response.edit_message(content=None, embed=embed, view=view)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 class FeedbackButton(
@@ -76,14 +123,18 @@ class FeedbackButton(
         return cls(match["vote"], match["id"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Store the vote once per member and answer (the question text only, never who)."""
         bot: CompassBot = interaction.client  # type: ignore[assignment]
-        question = ""
-        if interaction.message and interaction.message.embeds:
-            for embed_field in interaction.message.embeds[0].fields:
-                if embed_field.name in ("Je vraag", "Your question"):
-                    question = embed_field.value or ""
-        await bot.service.feedback(question, self.clause_id, self.vote == "up", datetime.now(UTC))
-        lang = "en" if question and bot.service.matcher.match(question).language == "en" else "nl"
+        question, lang = asked_on(interaction.message)
+        cog = bot.get_cog(Questions.__cog_name__)
+        message_id = interaction.message.id if interaction.message else 0
+        first = not isinstance(cog, Questions) or cog.first_vote(
+            message_id, interaction.user.id, self.vote
+        )
+        if first:
+            await bot.service.feedback(
+                question, self.clause_id, self.vote == "up", datetime.now(UTC)
+            )
         await interaction.response.send_message(texts.FEEDBACK_THANKS[lang], ephemeral=True)
 
 
@@ -101,18 +152,40 @@ class SuggestionView(discord.ui.View):
             self.add_item(ShowClauseButton(clause.id, clause_title(clause, answer.language)))
 
 
+def suggestion_embed(answer: Answer, question: str) -> discord.Embed:
+    """The suggestions in full (button labels are cut at 80) and the question, for the click."""
+    lang = texts.lang_of(answer.language)
+    embed = discord.Embed(
+        description="\n".join(f"• {clause_title(c, lang)}" for c in answer.suggestions[:3]),
+        colour=ANSWER_COLOUR,
+    )
+    shown = discord.utils.escape_markdown(question)
+    if len(shown) > SHOWN_QUESTION:
+        shown = shown[: SHOWN_QUESTION - 1] + "…"
+    embed.add_field(name=QUESTION_FIELD[lang], value=shown, inline=False)
+    embed.set_footer(text=texts.PROTOCOL_FOOTER)
+    return embed
+
+
 def render_answer(answer: Answer, question: str) -> dict[str, Any]:
-    """Keyword arguments for send/reply: an embed with feedback, a 'Bedoel je', or a message."""
+    """Keyword arguments for send/reply: an embed with feedback, a 'Bedoel je', or a message.
+
+    A question that was cut short says so, whatever the outcome."""
+    note = texts.TRUNCATED_NOTE[texts.lang_of(answer.language)] if answer.truncated else None
     if answer.status == "answer" and answer.clause is not None:
-        content = texts.TRUNCATED_NOTE[texts.lang_of(answer.language)] if answer.truncated else None
         return {
-            "content": content,
+            "content": note,
             "embed": clause_embed(answer.clause, answer.language, question),
             "view": FeedbackView(answer.clause.id),
         }
-    if answer.status == "doubtful":
-        return {"content": answer.message, "view": SuggestionView(answer)}
-    return {"content": answer.message}
+    content = "\n".join(part for part in (answer.message, note) if part)
+    if answer.status == "doubtful" and answer.suggestions and question:
+        return {
+            "content": content,
+            "embed": suggestion_embed(answer, question),
+            "view": SuggestionView(answer),
+        }
+    return {"content": content}
 
 
 class Questions(commands.Cog):
@@ -120,6 +193,8 @@ class Questions(commands.Cog):
 
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
+        self._slowed: dict[int, datetime] = {}  # member id -> when they were last told
+        self._votes: dict[tuple[int, int, str], None] = {}  # (message, member, vote), ordered
 
     async def answer(
         self, user: discord.User | discord.Member, question: str
@@ -127,27 +202,67 @@ class Questions(commands.Cog):
         now = datetime.now(UTC)
         answer = self.bot.service.ask(QuestionAsked(question, user.id, now))
         await self.bot.service.remember_question(answer, question, now)
-        return answer, render_answer(answer, question[:200])
+        # One character more than is shown, so a cut question ends in '…'.
+        return answer, render_answer(answer, question.strip()[: SHOWN_QUESTION + 1])
+
+    def first_slow_down(self, member_id: int, now: datetime) -> bool:
+        """Say 'slow down' once per window: answering every extra message would be spam too."""
+        window = timedelta(seconds=self.bot.loaded.config.questions.rate_limit_seconds)
+        last = self._slowed.get(member_id)
+        if last is not None and now - last < window:
+            return False
+        self._slowed = {m: t for m, t in self._slowed.items() if now - t < window}
+        self._slowed[member_id] = now
+        return True
+
+    def first_vote(self, message_id: int, member_id: int, vote: str) -> bool:
+        """One vote of each kind per member per answer, so one click-happy member cannot
+        flood the moderators' list (kept in memory; a restart forgets, which is harmless)."""
+        key = (message_id, member_id, vote)
+        if key in self._votes:
+            return False
+        self._votes[key] = None
+        while len(self._votes) > _VOTES_KEPT:
+            del self._votes[next(iter(self._votes))]
+        return True
 
     @app_commands.command(
         name=_("vraag"), description=_("Stel een vraag over het protocol sociale media")
     )
+    @app_commands.rename(vraag=_("vraag", en="question"))
     @app_commands.describe(vraag=_("Je vraag, bijvoorbeeld: mag ik in de les op TikTok?"))
     async def vraag(
         self, interaction: discord.Interaction, vraag: app_commands.Range[str, 1, 1000]
     ) -> None:
+        """A clause is answered for all to see; anything else concerns only the asker."""
         answer, kwargs = await self.answer(interaction.user, vraag)
-        ephemeral = answer.status == "rate_limited"
+        ephemeral = answer.status != "answer"
         await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+
+    def _mention_pattern(self, guild: discord.Guild | None) -> re.Pattern[str] | None:
+        """The bot's mention, or its managed role's (Discord suggests both when typing @)."""
+        if self.bot.user is None:
+            return None
+        forms = [rf"<@!?{self.bot.user.id}>"]
+        role = guild.self_role if guild is not None else None
+        if role is not None:
+            forms.append(rf"<@&{role.id}>")
+        return re.compile("|".join(forms))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if message.author.bot or self.bot.user is None:
+        """DMs, mentions and the questions channel are questions; nothing else is."""
+        if message.author.bot or message.type not in _ANSWERED_TYPES:
             return
         in_dm = message.guild is None
         if not in_dm and not self.bot.in_school_guild(message.guild):
             return
-        mentioned = self.bot.user in message.mentions
+        pattern = self._mention_pattern(message.guild)
+        if pattern is None:
+            return
+        # Only a mention typed in the text counts: a reply to the bot's answer pings the bot
+        # (Discord lists it in `mentions`) without being a new question.
+        mentioned = pattern.search(message.content) is not None
         in_channel = (
             not in_dm
             and "questions_channel" not in self.bot.setup.disabled
@@ -156,43 +271,66 @@ class Questions(commands.Cog):
         )
         if not (in_dm or mentioned or in_channel):
             return
-        question = re.sub(rf"<@!?{self.bot.user.id}>", " ", message.content).strip()
-        _answer, kwargs = await self.answer(message.author, question)
+        question = pattern.sub(" ", message.content).strip()
+        answer, kwargs = await self.answer(message.author, question)
+        if answer.status == "rate_limited" and not self.first_slow_down(
+            message.author.id, datetime.now(UTC)
+        ):
+            return
         try:
-            await message.reply(**kwargs)
-        except discord.HTTPException:
-            await message.channel.send(**kwargs)
+            if in_dm:
+                await message.channel.send(**kwargs)
+            else:
+                # A reply keeps the answer next to its question in a busy channel, without
+                # pinging the asker; a question deleted meanwhile still gets its answer.
+                await message.channel.send(
+                    reference=message.to_reference(fail_if_not_exists=False),
+                    mention_author=False,
+                    **kwargs,
+                )
+        except discord.HTTPException as exc:
+            log.warning("could not answer a question in channel %s: %s", message.channel.id, exc)
 
     protocol = app_commands.Group(name=_("protocol"), description=_("Het protocol sociale media"))
 
     @protocol.command(name=_("lijst"), description=_("Alle regels van het protocol"))
     async def protocol_lijst(self, interaction: discord.Interaction) -> None:
-        lines = [f"`{c.id}` {clause_title(c)}" for c in self.bot.service.book]
+        lang = _locale_lang(interaction)
+        lines = [f"`{c.id}` {clause_title(c, lang)}" for c in self.bot.service.book]
         embed = discord.Embed(
-            title="Protocol sociale media (1.10)", description="\n".join(lines)[:4000]
+            title="Protocol sociale media (1.10)",
+            description="\n".join(lines)[:4000],
+            colour=ANSWER_COLOUR,
         )
+        embed.set_footer(text=texts.PROTOCOL_FOOTER)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @protocol.command(name=_("regel"), description=_("Toon een regel van het protocol"))
-    async def protocol_regel(self, interaction: discord.Interaction, regel: str) -> None:
+    @app_commands.rename(regel=_("regel"))
+    async def protocol_regel(
+        self, interaction: discord.Interaction, regel: app_commands.Range[str, 1, 100]
+    ) -> None:
         book = self.bot.service.book
-        clause = book.get(regel) or next(iter(book.search_titles(regel, 1)), None)
+        clause = book.get(regel.strip()) or next(iter(book.search_titles(regel, 1)), None)
         if clause is None:
+            shown = discord.utils.escape_mentions(discord.utils.escape_markdown(regel[:100]))
             await interaction.response.send_message(
-                f"Geen regel '{discord.utils.escape_markdown(regel[:100])}'. Zie /protocol lijst.",
-                ephemeral=True,
+                f"Geen regel '{shown}'. Zie /protocol lijst.", ephemeral=True
             )
             return
         await interaction.response.send_message(
-            embed=clause_embed(clause), view=FeedbackView(clause.id)
+            embed=clause_embed(clause, _locale_lang(interaction)), view=FeedbackView(clause.id)
         )
 
     @protocol_regel.autocomplete("regel")
     async def _regel_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        lang = _locale_lang(interaction)
         return [
-            app_commands.Choice(name=f"{c.id}: {c.title}"[:100], value=c.id)
+            app_commands.Choice(
+                name=f"{c.id}: {c.title_en if lang == 'en' else c.title}"[:100], value=c.id
+            )
             for c in self.bot.service.book.search_titles(current, 25)
         ]
 
@@ -206,16 +344,20 @@ class Questions(commands.Cog):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
         if not result:
-            await interaction.response.send_message(
-                "Er zijn geen onbeantwoorde of niet-nuttige vragen.", ephemeral=True
-            )
+            await interaction.response.send_message(NOTHING_UNANSWERED, ephemeral=True)
             return
-        lines = [
-            f"`{q.kind}` {discord.utils.escape_markdown(q.question[:150])}"
-            + (f" → `{q.clause_id}`" if q.clause_id else "")
-            for q in result
-        ]
-        await interaction.response.send_message("\n".join(lines)[:1900], ephemeral=True)
+        text = ""
+        for q in result:
+            shown = (
+                discord.utils.escape_mentions(discord.utils.escape_markdown(q.question[:150]))
+                if q.question.strip()
+                else NO_QUESTION_TEXT
+            )
+            line = f"`{q.kind}` {shown}" + (f" → `{q.clause_id}`" if q.clause_id else "")
+            if len(text) + len(line) + 1 > LIST_LIMIT:
+                break
+            text += ("\n" if text else "") + line.replace("\n", " ")
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: CompassBot) -> None:

@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("compass_bot.discord.schooltime")
 FALLBACK_SECONDS = 30.0
-DM_CLOSED = 50007
+LIST_LIMIT = 1900
+POST_DELETED = "Je bericht is daarom verwijderd."
+NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming."
+PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaal."
+
+
+def now() -> datetime:
+    """The clock for slash-command grants; a seam so tests can put it in a lesson."""
+    return datetime.now(UTC)
 
 
 class SchoolTime(commands.Cog):
@@ -56,36 +64,54 @@ class SchoolTime(commands.Cog):
         outcome = await self.bot.service.message_posted(event, verdict)
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
-        if outcome.warning is not None:
-            await self.warn(message, outcome.warning)
+        deleted = False
         if outcome.delete_post:
+            # Delete first, so the fallback reply never points at a post that is about to vanish.
             try:
                 await message.delete()
+                deleted = True
             except discord.HTTPException as exc:
                 log.warning("could not delete post %s in #%s: %s", message.id, channel.name, exc)
+        if outcome.warning is not None:
+            await self.warn(message, outcome.warning, deleted=deleted)
 
-    async def warn(self, message: discord.Message, warning: Warning) -> None:
+    async def warn(
+        self, message: discord.Message, warning: Warning, *, deleted: bool = False
+    ) -> None:
+        """DM the warning; with DMs closed, a short reply in the channel that removes itself.
+
+        Neither version repeats what the member wrote, and neither can ping anyone.
+        """
+        embed = warning_embed(warning)
+        if deleted:
+            embed.add_field(name="\u200b", value=POST_DELETED, inline=False)
         try:
-            await message.author.send(embed=warning_embed(warning))
+            await message.author.send(embed=embed)
         except discord.Forbidden:
-            # DMs closed: a short reply in the channel that removes itself.
+            reference = None if deleted else message.to_reference(fail_if_not_exists=False)
+            fallback = f"{warning.fallback} {POST_DELETED}" if deleted else warning.fallback
             try:
                 await message.channel.send(
-                    warning.fallback,
+                    fallback,
                     delete_after=FALLBACK_SECONDS,
-                    reference=message.to_reference(fail_if_not_exists=False),
+                    reference=reference,  # type: ignore[arg-type]  # None: no reply (the default)
+                    allowed_mentions=discord.AllowedMentions.none(),
                 )
             except discord.HTTPException as exc:
                 log.warning("could not warn %s in the channel either: %s", message.author.id, exc)
         except discord.HTTPException as exc:
             log.warning("could not DM a warning to %s: %s", message.author.id, exc)
 
+    # -- /toestemming --------------------------------------------------------------------------
+
     toestemming = app_commands.Group(
         name=_("toestemming"),
         description=_("Toestemming voor sociale media onder schooltijd (docenten)"),
+        guild_only=True,
     )
 
     def _describe(self, grant: PermissionGrant) -> str:
+        """One grant for a teacher's eyes: number, target (as a mention), end, reason."""
         tz = self.bot.service.timetable.tz
         target = {
             "member": f"<@{grant.target_id}>",
@@ -96,27 +122,54 @@ class SchoolTime(commands.Cog):
         reason = f" ({discord.utils.escape_markdown(grant.reason)})" if grant.reason else ""
         return f"#{grant.id} {target} tot {until}{reason}"
 
+    def _plain_label(self, grant: PermissionGrant, guild: discord.Guild | None) -> str:
+        """A grant as plain text (autocomplete choices cannot render mentions)."""
+        tz = self.bot.service.timetable.tz
+        name: str | None = None
+        if guild is not None:
+            if grant.scope == "member":
+                member = guild.get_member(grant.target_id)
+                name = member.display_name if member else None
+            elif grant.scope == "role":
+                role = guild.get_role(grant.target_id)
+                name = f"@{role.name}" if role else None
+            else:
+                channel = guild.get_channel_or_thread(grant.target_id)
+                name = f"#{channel.name}" if channel else None
+        until = grant.ends_at.astimezone(tz).strftime("%H:%M")
+        reason = f" ({grant.reason})" if grant.reason else ""
+        return f"#{grant.id} {name or grant.target_id} tot {until}{reason}"[:100]
+
     @toestemming.command(
         name=_("geven"),
         description=_("Geef toestemming aan een leerling, een klas (rol) of een kanaal"),
     )
     @app_commands.describe(
-        minuten="Hoe lang (standaard 50 minuten, nooit na het einde van de schooldag)"
+        leerling=_("De leerling die toestemming krijgt", en="The student who gets permission"),
+        klas=_("De klas (rol) die toestemming krijgt", en="The class (role) that gets permission"),
+        kanaal=_(
+            "Het kanaal (of de categorie) waarin iedereen toestemming krijgt",
+            en="The channel (or category) where everyone gets permission",
+        ),
+        minuten=_(
+            "Hoe lang (standaard 50 minuten, nooit na het einde van de schooldag)",
+            en="How long (default 50 minutes, never past the end of the school day)",
+        ),
+        reden=_("Waarom, bijvoorbeeld: projectwerk", en="Why, e.g.: project work"),
     )
     async def geven(
         self,
         interaction: discord.Interaction,
         leerling: discord.Member | None = None,
         klas: discord.Role | None = None,
-        kanaal: discord.TextChannel | None = None,
+        kanaal: discord.TextChannel | discord.CategoryChannel | discord.Thread | None = None,
         minuten: app_commands.Range[int, 1, 600] | None = None,
         reden: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
+        """Exactly one target; the service checks the role and caps the end at school's end."""
         targets = [t for t in (leerling, klas, kanaal) if t is not None]
         if len(targets) != 1:
-            await interaction.response.send_message(
-                "Kies precies één: een leerling, een klas (rol) of een kanaal.", ephemeral=True
-            )
+            await interaction.response.send_message(PICK_ONE_TARGET, ephemeral=True)
             return
         scope: Literal["member", "role", "channel"]
         if leerling is not None:
@@ -127,7 +180,7 @@ class SchoolTime(commands.Cog):
             assert kanaal is not None
             scope, target_id, label = "channel", kanaal.id, kanaal.name
         result = await self.bot.service.grant_permission(
-            member_of(interaction.user), scope, target_id, label, datetime.now(UTC), minuten, reden
+            member_of(interaction.user), scope, target_id, label, now(), minuten, reden
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
@@ -137,23 +190,38 @@ class SchoolTime(commands.Cog):
         )
 
     @toestemming.command(
-        name=_("lijst"), description=_("Toestemming voor sociale media onder schooltijd (docenten)")
+        name=_("lijst"),
+        description=_("De toestemmingen die nu gelden", en="The permissions in force now"),
     )
     async def lijst(self, interaction: discord.Interaction) -> None:
-        result = self.bot.service.list_permissions(member_of(interaction.user), datetime.now(UTC))
+        result = self.bot.service.list_permissions(member_of(interaction.user), now())
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
-        text = "\n".join(self._describe(g) for g in result) or "Er is nu geen actieve toestemming."
-        await interaction.response.send_message(text[:1900], ephemeral=True)
+        lines: list[str] = []
+        size = 0
+        for grant in result:
+            line = self._describe(grant)
+            if size + len(line) + 1 > LIST_LIMIT:
+                lines.append(f"... en nog {len(result) - len(lines)}")
+                break
+            lines.append(line)
+            size += len(line) + 1
+        text = "\n".join(lines) or NO_ACTIVE_GRANTS
+        await interaction.response.send_message(text, ephemeral=True)
 
     @toestemming.command(
-        name=_("intrekken"),
-        description=_("Toestemming voor sociale media onder schooltijd (docenten)"),
+        name=_("intrekken"), description=_("Trek een toestemming in", en="Revoke a permission")
+    )
+    @app_commands.describe(
+        nummer=_(
+            "Het nummer van de toestemming (zie /toestemming lijst)",
+            en="The permission's number (see /permission list)",
+        )
     )
     async def intrekken(self, interaction: discord.Interaction, nummer: int) -> None:
         result = await self.bot.service.revoke_permission(
-            member_of(interaction.user), nummer, datetime.now(UTC)
+            member_of(interaction.user), nummer, now()
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
@@ -161,6 +229,22 @@ class SchoolTime(commands.Cog):
         await interaction.response.send_message(
             f"Ingetrokken: {self._describe(result)}", ephemeral=True
         )
+
+    @intrekken.autocomplete("nummer")
+    async def _nummer_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The active grants, for teachers only (others would only see a refusal)."""
+        result = self.bot.service.list_permissions(member_of(interaction.user), now())
+        if isinstance(result, Refusal):
+            return []
+        needle = current.strip().lstrip("#").casefold()
+        choices = []
+        for grant in result:
+            label = self._plain_label(grant, interaction.guild)
+            if needle in label.casefold():
+                choices.append(app_commands.Choice(name=label, value=grant.id))
+        return choices[:25]
 
 
 async def setup(bot: CompassBot) -> None:
