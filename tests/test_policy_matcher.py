@@ -225,6 +225,16 @@ def test_normalisation_helpers() -> None:
     assert stem("posten") == stem("posts") == stem("posting") == "post"
     assert "snapchat" in deinflect("snapchatten")
     assert "tiktok" in deinflect("tiktokken")
+    assert "openbaar" in deinflect("openbare")
+    assert "verhaal" in deinflect("verhalen")
+
+
+def test_false_friends_are_ignored(matcher: Matcher) -> None:
+    """IGNORE forms in concepts.yaml: "mean" as a verb is not UNPLEASANT."""
+    verb = matcher.normaliser.analyse("does that mean my post is gone")
+    assert "UNPLEASANT" not in verb.concepts
+    adjective = matcher.normaliser.analyse("people are being mean in the comments")
+    assert "UNPLEASANT" in adjective.concepts
 
 
 @pytest.mark.parametrize(

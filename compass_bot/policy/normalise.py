@@ -42,6 +42,10 @@ MAX_QUESTION_CHARS = 500
 NUMBER = "NUMBER"
 ACCOUNTNAME = "ACCOUNTNAME"
 SCHOOL = "SCHOOL"
+IGNORE = "IGNORE"
+"""Concept name for false friends in concepts.yaml: phrases such as "does that mean" or
+"ik snap het" whose words would otherwise be read as a concept ("mean" UNPLEASANT,
+"snap" PLATFORM). A form listed under IGNORE is consumed and yields no term."""
 
 # ---------------------------------------------------------------- word lists
 
@@ -175,6 +179,7 @@ STOPWORDS_NL = _words(
     ja nee weet denk bedoel niemand nergens verwacht verwachten goed goede algemeen check
     checken checkt gecheckt als te eerst voordat zitten zit zat staat staan stond maken maak
     maakt gemaakt lijken lijkt precies houden houdt hou helemaal totaal
+    ofzo enzo ofso zoiets uberhaupt trouwens sowieso dan nou eens gwoon
     """
 )
 
@@ -326,7 +331,8 @@ def deinflect(token: str) -> list[str]:
     """Possible base forms of a Dutch/English inflection, most likely first.
 
     snapchatten -> snapchat, tiktokken -> tiktok, instagrammen -> instagram,
-    gepost -> post, geappt -> app, posts -> post, posting -> post. Only used to look
+    gepost -> post, geappt -> app, posts -> post, posting -> post, openbare -> openbaar.
+    Only used to look
     a word up in the lexicon, never to change a word that is not found there.
     """
     out: list[str] = []
@@ -341,7 +347,23 @@ def deinflect(token: str) -> list[str]:
             undoubled = _undouble(base)
             if undoubled != base:
                 out.append(undoubled)
+            elif suffix in ("en", "e") and _open_syllable(base):
+                # Dutch spelling: openbare -> openbaar, verhalen -> verhaal
+                out.append(base[:-1] + base[-2] + base[-1])
     return out
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _open_syllable(base: str) -> bool:
+    """True for a stem like "openbar" whose vowel was doubled before the ending went."""
+    return (
+        len(base) >= 3
+        and base[-1] not in _VOWELS
+        and base[-2] in "aeou"
+        and base[-3] not in _VOWELS
+    )
 
 
 def detect_language(tokens: Iterable[str]) -> Language:
@@ -446,9 +468,10 @@ class Normaliser:
                 else:
                     key = tuple(stem(t) for t in tokens[:_MAX_PHRASE])
                     phrases.setdefault(key, set()).add(name)
-        self._exact = {k: frozenset(v) for k, v in exact.items()}
-        self._stemmed = {k: frozenset(v) for k, v in stemmed.items()}
-        self._phrases = {k: frozenset(v) for k, v in phrases.items()}
+        # IGNORE forms are recognised (so that they are consumed) but yield no concept
+        self._exact = {k: frozenset(v - {IGNORE}) for k, v in exact.items()}
+        self._stemmed = {k: frozenset(v - {IGNORE}) for k, v in stemmed.items() if v != {IGNORE}}
+        self._phrases = {k: frozenset(v - {IGNORE}) for k, v in phrases.items()}
         self._max_phrase = max((len(k) for k in self._phrases), default=1)
         self._vocab_stems: set[str] = set()
         self._vocab_words: set[str] = set(exact)
@@ -533,7 +556,7 @@ class Normaliser:
             return []
         for cut in range(3, len(token) - 3):
             head = self._concepts_of(token[cut:])
-            if head is None:
+            if not head:
                 continue
             modifier = token[:cut]
             found = [head]
@@ -587,8 +610,7 @@ class Normaliser:
             if token in STOPWORDS:
                 continue
             if token.isdigit():
-                add(NUMBER)
-                continue
+                continue  # a bare number ("om 12 uur", "klas 3") says nothing about the topic
             key = stem(token)
             if key not in self._vocab_stems:
                 parts = self._compound(token)
