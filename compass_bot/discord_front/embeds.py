@@ -56,23 +56,39 @@ def warning_embed(warning: Warning) -> discord.Embed:
     return embed
 
 
+EXPIRED = "(verlopen)"
+# The school-time rule's reason codes, as moderators read them.
+TIME_REASONS = {
+    "lesson_time": "gepost onder lestijd, buiten de pauzes en zonder toestemming",
+}
+
+
+def _member_line(alert: Alert) -> str:
+    """A mention (which never pings in an embed) and the id, which survives a name change."""
+    label = alert.member_label
+    if not label or label == EXPIRED:
+        return f"<@{alert.member_id}> (id {alert.member_id})"
+    label = discord.utils.escape_mentions(discord.utils.escape_markdown(label))
+    return f"<@{alert.member_id}> ({_clip(label, 100)}, id {alert.member_id})"
+
+
 def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
-    """An alert for the moderators' channel: rule, member, where, when, excerpt, count, status."""
+    """An alert for the moderators' channel: rule, member, where, when, excerpt, count, status.
+
+    The excerpt was sanitised when the alert was recorded (no pings, markdown escaped);
+    everything else shown here is escaped or an id.
+    """
     colour = RULE_COLOURS.get(alert.rule, 0x95A5A6) if alert.status == "open" else 0x7F8C8D
     embed = discord.Embed(title=f"{alert.title} · melding #{alert.id}", colour=colour)
     embed.add_field(name="Regel", value=f"`{alert.rule}` {alert.title}", inline=False)
-    embed.add_field(
-        name="Lid",
-        value=f"<@{alert.member_id}> ({alert.member_label}, id {alert.member_id})",
-        inline=False,
-    )
+    embed.add_field(name="Lid", value=_member_line(alert), inline=False)
     if alert.rule == "aanwijzing-2":
         field = texts.NAME_FIELDS.get(alert.name_field or "", alert.name_field or "naam")
-        embed.add_field(name=f"Naam ({field})", value=alert.excerpt or "(verlopen)", inline=False)
+        embed.add_field(name=f"Naam ({field})", value=alert.excerpt or EXPIRED, inline=False)
         if alert.matched:
             embed.add_field(
                 name="Gevonden",
-                value=f"**{discord.utils.escape_markdown(alert.matched)}**",
+                value=f"**{_clip(discord.utils.escape_markdown(alert.matched), 200)}**",
                 inline=True,
             )
     else:
@@ -80,15 +96,20 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         if alert.jump_url:
             where += f" · [naar het bericht]({alert.jump_url})"
         embed.add_field(name="Waar", value=where, inline=False)
-        if alert.excerpt:
-            embed.add_field(name="Bericht", value=alert.excerpt, inline=False)
+        excerpt = EXPIRED if alert.excerpt is None else alert.excerpt or "(geen tekst)"
+        embed.add_field(name="Bericht", value=_clip(excerpt, MAX_FIELD), inline=False)
     if alert.detail:
-        embed.add_field(name="Reden", value=_clip(alert.detail, MAX_FIELD), inline=False)
-    first = alert.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    last = alert.updated_at.astimezone(tz).strftime("%H:%M")
+        reason = TIME_REASONS.get(alert.detail, alert.detail)
+        reason = discord.utils.escape_mentions(discord.utils.escape_markdown(reason))
+        embed.add_field(name="Reden", value=_clip(reason, MAX_FIELD), inline=False)
+    first_local = alert.created_at.astimezone(tz)
+    last_local = alert.updated_at.astimezone(tz)
+    first = first_local.strftime("%Y-%m-%d %H:%M")
+    same_day = first_local.date() == last_local.date()
+    last = last_local.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
     embed.add_field(name="Wanneer", value=f"{first} (laatst {last})", inline=True)
     embed.add_field(name="Aantal keer", value=str(alert.count), inline=True)
-    status = STATUS_LABELS[alert.status]
+    status = STATUS_LABELS.get(alert.status, alert.status)
     if alert.handled_by and alert.handled_at:
         when = alert.handled_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         status += f" door <@{alert.handled_by}> om {when}"

@@ -12,9 +12,10 @@ import contextlib
 import io
 import logging
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
@@ -23,6 +24,7 @@ from discord.ext import commands
 from compass_bot.alerts import Alert, AlertStatus
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
+from compass_bot.refs import ref_matches
 from compass_bot.service import Refusal
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("compass_bot.discord.alerts")
 BACKOFF_START = 2.0
+RETRY_WHEN_BLOCKED = 60.0  # seconds before retrying a missing channel or permission
 PURGE_EVERY = timedelta(hours=24)
 
 
@@ -132,28 +135,68 @@ class OpenAlertsView(discord.ui.View):
         await self.show(interaction, self.page + 1)
 
 
+OPEN_PER_PAGE = 10
+
+
 async def open_alerts_page(
     bot: CompassBot, user: discord.User | discord.Member, rule: str | None, page: int
 ) -> tuple[discord.Embed, discord.ui.View | None]:
-    per_page = 10
-    result = await bot.service.open_alerts(member_of(user), rule, max(page, 0), per_page)
+    """One page of open alerts, newest first, each linking to its message."""
+    page = max(page, 0)
+    result = await bot.service.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
     if isinstance(result, Refusal):
         return discord.Embed(description=result.message), None
     alerts, total = result
-    pages = max(1, -(-total // per_page))
+    pages = max(1, -(-total // OPEN_PER_PAGE))
+    if page >= pages:  # alerts were handled since the last page was shown
+        page = pages - 1
+        result = await bot.service.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
+        assert not isinstance(result, Refusal)
+        alerts, total = result
     tz = bot.service.timetable.tz
-    lines = [
-        f"**#{a.id}** `{a.rule}` <@{a.member_id}> · {a.updated_at.astimezone(tz):%d-%m %H:%M} · {a.count}×"
-        for a in alerts
-    ]
-    embed = discord.Embed(
-        title=f"Open meldingen ({total})", description="\n".join(lines) or "Geen open meldingen."
+    channel = bot.setup.moderators_channel
+    base = (
+        f"https://discord.com/channels/{channel.guild.id}/{channel.id}"
+        if isinstance(channel, discord.abc.GuildChannel)
+        else None
     )
-    embed.set_footer(text=f"Pagina {page + 1} van {pages}")
+    lines = []
+    for a in alerts:
+        when = a.updated_at.astimezone(tz).strftime("%d-%m %H:%M")
+        line = f"**#{a.id}** `{a.rule}` <@{a.member_id}> · {when} · {a.count}×"
+        if base is not None and a.delivered_message_id is not None:
+            line += f" · [melding]({base}/{a.delivered_message_id})"
+        lines.append(line)
+    which = f" · {rule}" if rule else ""
+    embed = discord.Embed(
+        title=f"Open meldingen ({total}){which}",
+        description="\n".join(lines) or "Geen open meldingen.",
+    )
+    embed.set_footer(text=f"Pagina {page + 1} van {pages} · nieuwste eerst")
     return embed, OpenAlertsView(bot, user.id, rule, page, pages) if pages > 1 else None
 
 
+ERASED_LABELS = {
+    "alerts": "meldingen",
+    "approved_names": "goedgekeurde namen",
+    "warning_cooldowns": "waarschuwingen",
+    "permission_grants": "toestemmingen",
+}
+
+
+def erased_embed(alert_id: int, by: int, at: datetime, tz: tzinfo) -> discord.Embed:
+    """What an alert message becomes once its member is erased: nothing about them."""
+    when = at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return discord.Embed(
+        title=f"Melding #{alert_id} gewist",
+        description=f"Gewist op verzoek (privacy) door <@{by}> om {when}.",
+        colour=0x7F8C8D,
+    )
+
+
 class Alerts(commands.Cog):
+    """The outbox delivery, the retention purge and the moderators' commands."""
+
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
         self._task: asyncio.Task[None] | None = None
@@ -178,52 +221,117 @@ class Alerts(commands.Cog):
 
     # -- delivery ------------------------------------------------------------------------------
 
+    def moderators_channel(self) -> discord.abc.Messageable | None:
+        """The moderators' channel as the server has it now.
+
+        Looked up again when it was missing or has gone, so alerts that waited for a
+        channel that did not exist (yet) go out as soon as it does.
+        """
+        channel = self.bot.setup.moderators_channel
+        guild = self.bot.setup.guild
+        if guild is None:
+            return channel
+        if isinstance(channel, discord.abc.GuildChannel) and guild.get_channel_or_thread(
+            channel.id
+        ):
+            return channel
+        ref = self.bot.loaded.config.channels.moderators
+        if ref is None:
+            return None
+        candidates: list[discord.TextChannel | discord.Thread] = [
+            *guild.text_channels,
+            *guild.threads,
+        ]
+        found = next((c for c in candidates if ref_matches(ref, c.id, c.name)), None)
+        self.bot.setup.moderators_channel = found
+        return found
+
     async def delivery_loop(self) -> None:
         await self.bot.wait_until_ready()
+        first = True
+        failures = 0
         while not self.bot.is_closed():
             self.bot.outbox_wakeup.clear()
             try:
-                await self.deliver_pending()
+                # After a start, everything pending goes out at once: what blocked it (a
+                # missing channel or permission) may well have been fixed meanwhile.
+                await self.deliver_pending(ignore_backoff=first)
+                first, failures = False, 0
             except Exception:
+                failures += 1
                 log.exception("alert delivery round failed; retrying")
             wait = 30.0
             next_at = await self.bot.service.store.next_pending_at()
             if next_at is not None:
                 wait = max(0.05, min(wait, (next_at - datetime.now(UTC)).total_seconds()))
+            if failures:
+                wait = max(wait, min(30.0, BACKOFF_START * 2 ** min(failures, 8)))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.bot.outbox_wakeup.wait(), timeout=wait)
 
-    async def deliver_pending(self) -> int:
+    async def deliver_pending(self, ignore_backoff: bool = False) -> int:
         """Send or edit every due alert; returns how many went out."""
         store = self.bot.service.store
         sent = 0
-        channel = self.bot.setup.moderators_channel
-        for alert in await store.pending_alerts(datetime.now(UTC)):
+        now = datetime.now(UTC)
+        due = await store.pending_alerts(
+            datetime.max.replace(tzinfo=UTC) if ignore_backoff else now
+        )
+        channel = self.moderators_channel() if due else None
+        for alert in due:
             if channel is None:
                 self._report_once(
                     "no-channel",
-                    "channels.moderators is not in the server; %d alert(s) wait in the outbox",
-                    await store.count_alerts(),
+                    "channels.moderators (%s) is not in the server; alerts wait in the outbox"
+                    " until it exists",
+                    self.bot.loaded.config.channels.moderators,
                 )
                 await store.mark_delivery_failed(
-                    alert.id, "no moderators channel", self._retry_at(alert, 60)
+                    alert.id, "no moderators channel", self._retry_at(alert, RETRY_WHEN_BLOCKED)
                 )
                 continue
             try:
                 message_id = await self.send(channel, alert)
+                # A button may have changed the alert while this edit was under way; then
+                # the message shows an old status, so edit it again with the new one.
+                current = await store.alert(alert.id)
+                while current is not None and (current.status, current.handled_by) != (
+                    alert.status,
+                    alert.handled_by,
+                ):
+                    alert = current
+                    message_id = await self.send(channel, alert, message_id)
+                    current = await store.alert(alert.id)
             except discord.Forbidden as exc:
                 self._report_once(
-                    "forbidden", "the bot may not post in the moderators' channel: %s", exc
+                    "forbidden",
+                    "the bot may not post in the moderators' channel (%s): %s;"
+                    " alerts wait in the outbox",
+                    getattr(channel, "name", channel),
+                    exc,
                 )
                 await store.mark_delivery_failed(
-                    alert.id, f"forbidden: {exc}", self._retry_at(alert, 60)
+                    alert.id, f"forbidden: {exc}", self._retry_at(alert, RETRY_WHEN_BLOCKED)
                 )
                 continue
-            except (discord.HTTPException, TimeoutError, OSError) as exc:
+            except (
+                discord.HTTPException,
+                discord.RateLimited,
+                aiohttp.ClientError,
+                TimeoutError,
+                OSError,
+            ) as exc:
                 log.warning("alert %s not delivered (%s); will retry", alert.id, exc)
                 await store.mark_delivery_failed(alert.id, str(exc), self._retry_at(alert))
                 continue
+            except Exception as exc:  # a bug with one alert must not hold up the others
+                log.exception("alert %s could not be sent; will retry", alert.id)
+                await store.mark_delivery_failed(alert.id, repr(exc), self._retry_at(alert))
+                continue
+            if current is None:  # erased meanwhile (/privacy wissen)
+                continue
             await store.mark_delivered(alert.id, message_id, alert.updated_at)
+            self._reported.clear()  # a later outage is reported again
             sent += 1
         return sent
 
@@ -232,26 +340,60 @@ class Alerts(commands.Cog):
         delay = min(cap, max(minimum, BACKOFF_START * (2 ** min(alert.attempts, 12))))
         return datetime.now(UTC) + timedelta(seconds=delay)
 
-    async def send(self, channel: discord.abc.Messageable, alert: Alert) -> int:
+    async def send(
+        self, channel: discord.abc.Messageable, alert: Alert, message_id: int | None = None
+    ) -> int:
         """Post a new alert, or edit the message of one already sent."""
         embed = alert_embed(alert, self.bot.service.timetable.tz)
         view = alert_view(alert)
-        if alert.delivered_message_id is not None:
-            partial = discord.PartialMessage(channel=channel, id=alert.delivered_message_id)  # type: ignore[arg-type]
+        message_id = message_id or alert.delivered_message_id
+        if message_id is not None:
+            partial = discord.PartialMessage(channel=channel, id=message_id)  # type: ignore[arg-type]
             try:
                 await partial.edit(embed=embed, view=view)
-                return alert.delivered_message_id
+                return message_id
             except discord.NotFound:
                 log.info("alert %s message was deleted; posting it again", alert.id)
         message = await channel.send(embed=embed, view=view)
         return message.id
 
+    async def purge(self, now: datetime) -> dict[str, int]:
+        """The retention purge: excerpts and questions older than retention.days go.
+
+        The alert messages in the moderators' channel are edited to match, so an expired
+        excerpt does not live on in Discord (best effort: a failure is logged).
+        """
+        store = self.bot.service.store
+        cutoff = now - timedelta(days=self.bot.loaded.config.retention.days)
+        expiring = [
+            a.id
+            for a in await store.alerts(until=cutoff, limit=100_000)
+            if a.updated_at < cutoff
+            and a.delivered_message_id is not None
+            and (a.excerpt is not None or a.matched is not None)
+        ]
+        counts = await self.bot.service.purge_expired(now)
+        log.info("retention purge: %s", counts)
+        channel = self.moderators_channel()
+        if channel is None:
+            return counts
+        tz = self.bot.service.timetable.tz
+        for alert_id in expiring:
+            alert = await store.alert(alert_id)
+            if alert is None or alert.delivered_message_id is None:
+                continue
+            partial = discord.PartialMessage(channel=channel, id=alert.delivered_message_id)  # type: ignore[arg-type]
+            try:
+                await partial.edit(embed=alert_embed(alert, tz), view=alert_view(alert))
+            except discord.HTTPException as exc:
+                log.warning("could not clear the excerpt of alert %s: %s", alert_id, exc)
+        return counts
+
     async def purge_loop(self) -> None:
         await self.bot.wait_until_ready()
         while not self.bot.is_closed():
             try:
-                counts = await self.bot.service.purge_expired(datetime.now(UTC))
-                log.info("retention purge: %s", counts)
+                await self.purge(datetime.now(UTC))
             except Exception:
                 log.exception("retention purge failed")
             await asyncio.sleep(PURGE_EVERY.total_seconds())
@@ -323,16 +465,36 @@ class Alerts(commands.Cog):
         if target is None:
             await interaction.response.send_message("Kies een lid of geef een id.", ephemeral=True)
             return
-        result = await self.bot.service.erase_member(
-            member_of(interaction.user), target, datetime.now(UTC)
-        )
+        now = datetime.now(UTC)
+        service = self.bot.service
+        # The alert messages in the moderators' channel are found before the rows go.
+        sent = [
+            (a.id, a.delivered_message_id)
+            for a in await service.store.alerts(limit=100_000)
+            if a.member_id == target and a.delivered_message_id is not None
+        ]
+        result = await service.erase_member(member_of(interaction.user), target, now)
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
-        summary = ", ".join(f"{k}: {v}" for k, v in result.items())
+        summary = ", ".join(f"{ERASED_LABELS.get(k, k)}: {v}" for k, v in result.items())
         await interaction.response.send_message(
-            f"Alles over <@{target}> gewist ({summary}).", ephemeral=True
+            f"Alles over <@{target}> ({target}) is gewist ({summary}).", ephemeral=True
         )
+        await self.redact(sent, interaction.user.id, now)
+
+    async def redact(self, alerts: list[tuple[int, int]], by: int, at: datetime) -> None:
+        """Replace the alert messages of an erased member (best effort: logged on failure)."""
+        channel = self.moderators_channel()
+        if channel is None:
+            return
+        tz = self.bot.service.timetable.tz
+        for alert_id, message_id in alerts:
+            partial = discord.PartialMessage(channel=channel, id=message_id)  # type: ignore[arg-type]
+            try:
+                await partial.edit(embed=erased_embed(alert_id, by, at, tz), view=None)
+            except discord.HTTPException as exc:
+                log.warning("could not clear alert message %s after erasure: %s", message_id, exc)
 
 
 async def setup(bot: CompassBot) -> None:

@@ -1,0 +1,653 @@
+"""Moderator alerts through the real bot and the fake Discord.
+
+The alert channel (one embed per flag, by rule), the buttons on each alert (also after a
+restart), the outbox (nothing lost, nothing sent twice, one alert per repeat window), the
+overview and export commands, retention and erasure, and a burst of 1,000 flags.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import discord
+import pytest
+
+from compass_bot.discord_front.client import CompassBot
+from compass_bot.rules.schooltime import ChannelInfo
+from compass_bot.service import CompassService, Member, MessagePosted
+from tests.conftest import TEST_CONFIG, make_loaded
+from tests.discord_env import AMS, LESSON, SCHOOL, compass_bot, running_compass
+from tests.fakediscord import FakeDiscord, MemberSpec
+
+MOD_CHANNEL = "mod-meldingen"
+ALERTS_EXT = "compass_bot.discord_front.ext.alerts"
+
+
+def alert_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
+    """The alerts in the moderators' channel as Discord stores them now, oldest first."""
+    return fake.messages_sent(channel=MOD_CHANNEL, ephemeral=False)
+
+
+def alert_posts(fake: FakeDiscord) -> list[Any]:
+    """Successful POSTs of new alerts to the moderators' channel."""
+    path = f"/channels/{fake.channel_id(MOD_CHANNEL)}/messages"
+    return [c for c in fake.find_calls("POST", path) if c.status == 200]
+
+
+def fields(embed: dict[str, Any]) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in embed.get("fields", [])}
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """label -> custom_id of the buttons under a message."""
+    out: dict[str, str] = {}
+    for row in message.get("components") or []:
+        for item in row.get("components") or []:
+            out[item["label"]] = item["custom_id"]
+    return out
+
+
+def unescape(text: str) -> str:
+    """What a moderator reads: Discord's markdown escapes removed."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+# -- 1. the alert ---------------------------------------------------------------------------------
+
+
+async def test_lesson_time_post_gives_one_alert_with_rule_member_where_when_excerpt(
+    tmp_path: Path,
+) -> None:
+    nasty = (
+        "@everyone @here kijk **dit** ||geheim|| [klik](https://evil.example) <@&123> "
+        "`code` # kop\n> quote " + "x" * 300
+    )
+    async with compass_bot(tmp_path) as (fake, _bot):
+        posted = await fake.post("anna", "algemeen", nasty, at=LESSON)
+        await fake.settle()
+        [alert] = alert_messages(fake)
+        body = fake.body_of(alert["id"])
+        assert body["allowed_mentions"] == {"parse": []}
+        assert not body.get("content")
+        [embed] = alert["embeds"]
+        f = fields(embed)
+        assert embed["color"] == 0xE67E22
+        assert "schooltijd" in f["Regel"] and "Sociale media tijdens schooltijd" in f["Regel"]
+        anna = fake.member_id("anna")
+        assert f"<@{anna}>" in f["Lid"] and f"id {anna}" in f["Lid"]
+        channel = fake.channel_id("algemeen")
+        assert f"<#{channel}>" in f["Waar"]
+        jump = f"https://discord.com/channels/{fake.guild_id}/{channel}/{posted['id']}"
+        assert f"({jump})" in f["Waar"]
+        assert f["Wanneer"].startswith("2026-11-24 10:15")  # school-local, not UTC 09:15
+        assert f["Aantal keer"] == "1"
+        assert f["Status"] == "Open"
+        assert "lestijd" in f["Reden"]  # the reason in words, not the code lesson_time
+        excerpt = f["Bericht"]
+        shown = unescape(excerpt)
+        assert len(shown) <= 200 and shown.endswith("…")
+        assert "@everyone" not in excerpt and "@here" not in excerpt
+        assert "<@&123>" not in excerpt
+        assert "**" not in excerpt and "||" not in excerpt and "](" not in excerpt
+        assert "\n" not in excerpt and "\\# kop" in excerpt
+        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht"}
+        assert buttons(alert)["Afgehandeld"] == "alert:resolve:1"
+
+
+async def test_name_change_to_c0mpass_gives_a_name_alert_with_approve_button(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, _bot):
+        before = datetime.now(UTC)
+        await fake.member_update("bram", nick="C0mpass")
+        await fake.settle()
+        [alert] = alert_messages(fake)
+        [embed] = alert["embeds"]
+        f = fields(embed)
+        assert embed["color"] == 0x9B59B6
+        assert "aanwijzing-2" in f["Regel"] and "Compass in een accountnaam" in f["Regel"]
+        bram = fake.member_id("bram")
+        assert f"<@{bram}>" in f["Lid"] and f"id {bram}" in f["Lid"]
+        assert f["Naam (bijnaam)"] == "C0mpass"
+        assert "Waar" not in f and "Bericht" not in f
+        local = before.astimezone(AMS).strftime("%Y-%m-%d")
+        assert f["Wanneer"].startswith(local)
+        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht", "Naam goedkeuren"}
+        assert fake.body_of(alert["id"])["allowed_mentions"] == {"parse": []}
+
+        # A name with markdown characters is shown as it is, not as formatting.
+        await fake.member_join(MemberSpec("de_compass_fan", roles=["Leerling"]))
+        await fake.settle()
+        joined = fields(alert_messages(fake)[-1]["embeds"][0])
+        assert "(de\\_compass\\_fan, id " in joined["Lid"]
+        assert joined["Naam (gebruikersnaam)"] == "de\\_compass\\_fan"
+
+
+# -- 2. buttons on each alert ---------------------------------------------------------------------
+
+
+async def audit_actions(bot: Any) -> list[tuple[str, int | None]]:
+    entries = await bot.service.store.audit_entries()
+    return [(e.action, e.actor_id) for e in reversed(entries)]
+
+
+@pytest.mark.parametrize(
+    ("label", "status", "action"),
+    [
+        ("Afgehandeld", "Afgehandeld", "alert.resolved"),
+        ("Onterecht", "Onterecht", "alert.false_positive"),
+    ],
+)
+async def test_status_buttons_edit_the_alert_for_moderators_and_refuse_others(
+    tmp_path: Path, label: str, status: str, action: str
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.settle()
+        [alert] = alert_messages(fake)
+
+        refused = await fake.click("anna", alert["id"], label=label)
+        await fake.settle()
+        assert refused.callback_type == 4 and refused.ephemeral
+        assert "moderator" in (refused.data.get("content") or "").lower()
+        assert fields(fake.message(alert["id"])["embeds"][0])["Status"] == "Open"
+
+        before = datetime.now(AMS)
+        pressed = await fake.click("mod", alert["id"], label=label)
+        await fake.settle()
+        assert pressed.callback_type == 7
+        [embed] = pressed.data["embeds"]
+        f = fields(embed)
+        mod = fake.member_id("mod")
+        assert f["Status"].startswith(f"{status} door <@{mod}> om ")
+        assert f["Status"].endswith(before.strftime("%Y-%m-%d %H:%M")) or f["Status"].endswith(
+            datetime.now(AMS).strftime("%Y-%m-%d %H:%M")
+        )
+        assert pressed.data["components"] == []
+        assert embed["color"] != 0xE67E22  # handled alerts lose the rule colour
+        shown = fake.message(alert["id"])
+        assert shown["components"] == [] and fields(shown["embeds"][0])["Status"] == f["Status"]
+        assert (action, mod) in await audit_actions(bot)
+        stored = await bot.service.store.alert(1)
+        assert stored is not None and stored.delivery == "sent"
+        # The outbox does not post it again, nor edit it back.
+        assert len(alert_posts(fake)) == 1
+        assert fields(fake.message(alert["id"])["embeds"][0])["Status"] == f["Status"]
+
+
+async def test_approve_name_button_is_for_leadership_and_approves_current_names(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.member_update("bram", nick="C0mpass")
+        await fake.settle()
+        [alert] = alert_messages(fake)
+
+        for refused_member in ("anna", "mod"):
+            refused = await fake.click(refused_member, alert["id"], label="Naam goedkeuren")
+            await fake.settle()
+            assert refused.callback_type == 4 and refused.ephemeral
+            assert "schoolleiding" in (refused.data.get("content") or "").lower()
+        assert await bot.service.store.approved_names() == []
+
+        pressed = await fake.click("rector", alert["id"], label="Naam goedkeuren")
+        await fake.settle()
+        assert pressed.callback_type == 7 and pressed.data["components"] == []
+        rector = fake.member_id("rector")
+        assert fields(pressed.data["embeds"][0])["Status"].startswith(
+            f"Afgehandeld door <@{rector}>"
+        )
+        approved = {a.name for a in await bot.service.store.approved_names(fake.member_id("bram"))}
+        assert approved == {"bram", "C0mpass"}
+        actions = await audit_actions(bot)
+        assert ("name.approve", rector) in actions and ("alert.resolved", rector) in actions
+        # The approved name no longer flags: a repeat of the same names gives no new alert.
+        await fake.member_update("bram", nick="C0mpass", roles=["Leerling"])
+        await fake.member_update("bram", global_name="Bram")
+        await fake.settle()
+        assert len(alert_messages(fake)) == 1
+
+
+async def test_a_button_still_works_after_a_restart(tmp_path: Path) -> None:
+    loaded = make_loaded(tmp_path)
+    async with FakeDiscord(SCHOOL) as fake:
+        async with running_compass(fake, loaded):
+            await fake.post("anna", "algemeen", "hoi", at=LESSON)
+            await fake.member_update("bram", nick="C0mpass")
+            await fake.settle()
+        [time_alert, name_alert] = alert_messages(fake)
+        async with running_compass(fake, loaded) as bot:
+            refused = await fake.click("anna", time_alert["id"], label="Afgehandeld")
+            pressed = await fake.click("mod", time_alert["id"], label="Afgehandeld")
+            approved = await fake.click("rector", name_alert["id"], label="Naam goedkeuren")
+            await fake.settle()
+            assert refused.ephemeral and refused.callback_type == 4
+            assert pressed.callback_type == 7 and approved.callback_type == 7
+            assert fake.message(time_alert["id"])["components"] == []
+            assert fields(fake.message(name_alert["id"])["embeds"][0])["Status"].startswith(
+                "Afgehandeld"
+            )
+            assert len(alert_posts(fake)) == 2
+            statuses = [a.status for a in await bot.service.store.alerts()]
+            assert statuses == ["resolved", "resolved"]
+
+
+# -- 3. the outbox --------------------------------------------------------------------------------
+
+
+def fast_backoff(bot: CompassBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outbox retries in tens of milliseconds instead of seconds (the logic stays the same).
+
+    discord.py loads each extension as a fresh module, so patch the one this bot runs.
+    """
+    module = bot.extensions[ALERTS_EXT]
+    monkeypatch.setattr(module, "BACKOFF_START", 0.02)
+    monkeypatch.setattr(module, "RETRY_WHEN_BLOCKED", 0.1)
+
+
+async def eventually(check: Any, timeout: float = 10.0) -> None:
+    """Wait for the outbox, which works in the background (settle does not wait for it)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the outbox")
+        await asyncio.sleep(0.02)
+
+
+async def test_delivery_survives_5xx_and_429_without_losing_or_doubling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        fast_backoff(bot, monkeypatch)
+        path = f"/channels/{fake.channel_id(MOD_CHANNEL)}/messages"
+        fake.fail_next("POST", path, 500, times=1)  # discord.py retries this itself (1 s)
+        # discord.py tries 5 times on a 429, then gives up: the outbox backs off and retries.
+        fake.fail_next("POST", path, 429, times=6, retry_after=0.01)
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.post("bram", "memes", "ook hoi", at=LESSON + timedelta(seconds=5))
+        await eventually(lambda: len(alert_posts(fake)) == 2)
+        await fake.settle()
+        failed = [c.status for c in fake.find_calls("POST", path) if c.status != 200]
+        assert sorted(failed) == [429] * 6 + [500]
+        assert "will retry" in caplog.text
+        messages = alert_messages(fake)
+        assert len(messages) == 2
+        members = [fields(m["embeds"][0])["Lid"].split(" ")[0] for m in messages]
+        assert sorted(members) == sorted([fake.mention("anna"), fake.mention("bram")])
+        stored = await bot.service.store.alerts()
+        assert [a.delivery for a in stored] == ["sent", "sent"]
+        assert {a.delivered_message_id for a in stored} == {int(m["id"]) for m in messages}
+
+        # A repeat is an edit; a 503 (which discord.py does not retry) is retried by the outbox.
+        anna_alert = next(m for m in messages if fake.mention("anna") in str(m["embeds"]))
+        edit = f"{path}/{anna_alert['id']}"
+        fake.fail_next("PATCH", edit, 503, times=1)
+        await fake.post("anna", "algemeen", "weer", at=LESSON + timedelta(minutes=2))
+        await eventually(lambda: [c.status for c in fake.find_calls("PATCH", edit)] == [503, 200])
+        await fake.settle()
+        assert fields(fake.message(anna_alert["id"])["embeds"][0])["Aantal keer"] == "2"
+        # Quiet afterwards: nothing is posted again, nothing lost.
+        await asyncio.sleep(0.2)
+        assert len(alert_posts(fake)) == 2 and len(alert_messages(fake)) == 2
+        assert [a.delivery for a in await bot.service.store.alerts()] == ["sent", "sent"]
+
+
+async def test_a_dropped_connection_or_time_out_is_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Errors that never reach Discord's answer (aiohttp, time-outs) back off like the rest."""
+    original = discord.TextChannel.send
+    failures: list[BaseException] = [
+        aiohttp.ServerDisconnectedError(),
+        TimeoutError("send timed out"),
+    ]
+
+    async def flaky(channel: discord.TextChannel, *args: Any, **kwargs: Any) -> Any:
+        if channel.name == MOD_CHANNEL and failures:
+            raise failures.pop(0)
+        return await original(channel, *args, **kwargs)
+
+    async with compass_bot(tmp_path) as (fake, bot):
+        fast_backoff(bot, monkeypatch)
+        monkeypatch.setattr(discord.TextChannel, "send", flaky)
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await eventually(lambda: len(alert_posts(fake)) == 1)
+        await fake.settle()
+        assert failures == [] and caplog.text.count("will retry") == 2
+        assert len(alert_messages(fake)) == 1
+        [stored] = await bot.service.store.alerts()
+        assert stored.delivery == "sent" and stored.attempts == 0
+
+
+async def test_missing_permission_is_logged_once_and_retried_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        fast_backoff(bot, monkeypatch)
+        blocked = fake.block_channel(MOD_CHANNEL)  # 403 50013 Missing Permissions
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.post("bram", "algemeen", "hoi", at=LESSON)
+        await eventually(lambda: blocked.hits >= 6)
+        complaints = [r for r in caplog.records if "may not post" in r.getMessage()]
+        assert len(complaints) == 1 and complaints[0].levelname == "ERROR"
+        assert MOD_CHANNEL in complaints[0].getMessage()
+        assert alert_messages(fake) == []
+        fake.clear_failures(blocked)
+        await eventually(lambda: len(alert_posts(fake)) == 2)
+        await fake.settle()
+        assert [a.delivery for a in await bot.service.store.alerts()] == ["sent", "sent"]
+
+
+async def test_pending_alerts_go_out_after_a_restart(tmp_path: Path) -> None:
+    loaded = make_loaded(tmp_path)
+    async with FakeDiscord(SCHOOL) as fake:
+        blocked = fake.block_channel(MOD_CHANNEL)
+        async with running_compass(fake, loaded) as bot:
+            await fake.post("anna", "algemeen", "hoi", at=LESSON)
+            await fake.settle()
+            assert blocked.hits == 1
+        # While no bot runs, another flag is recorded on the same database.
+        service = await CompassService.create(loaded)
+        bram = fake.member(fake.member_id("bram"))
+        await service.message_posted(
+            MessagePosted(
+                member=Member(id=int(bram["user"]["id"]), label="bram", roles=()),
+                channel=ChannelInfo(id=fake.channel_id("memes"), name="memes"),
+                at=LESSON + timedelta(minutes=1),
+                content="ook hoi",
+                message_id=123456789012345678,
+                guild_id=fake.guild_id,
+            )
+        )
+        await service.close()
+        fake.clear_failures(blocked)
+        assert alert_messages(fake) == []
+        async with running_compass(fake, loaded) as bot:
+            # The start itself delivers both, although the first was backing off.
+            await eventually(lambda: len(alert_posts(fake)) == 2, timeout=5)
+            await fake.settle()
+            texts = [fields(m["embeds"][0]) for m in alert_messages(fake)]
+            assert [t["Aantal keer"] for t in texts] == ["1", "1"]
+            assert f"<#{fake.channel_id('memes')}>" in texts[1]["Waar"]
+            assert [a.delivery for a in await bot.service.store.alerts()] == ["sent", "sent"]
+
+
+async def test_a_missing_moderators_channel_keeps_alerts_until_it_exists(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = TEST_CONFIG.replace("moderators: mod-meldingen", "moderators: mod-nieuw")
+    async with FakeDiscord(SCHOOL) as fake:
+        async with running_compass(fake, make_loaded(tmp_path, missing)) as bot:
+            await fake.post("anna", "algemeen", "hoi", at=LESSON)
+            await fake.post("anna", "algemeen", "nog eens", at=LESSON + timedelta(minutes=1))
+            await fake.settle()
+            await asyncio.sleep(0.2)
+            [alert] = await bot.service.store.alerts()
+            assert alert.delivery == "pending" and alert.count == 2
+        waiting = [r for r in caplog.records if r.name == "compass_bot.discord.alerts"]
+        assert len(waiting) == 1 and "mod-nieuw" in waiting[0].getMessage()
+        assert "wait in the outbox" in waiting[0].getMessage()
+        assert alert_messages(fake) == []
+        async with running_compass(fake, make_loaded(tmp_path)) as bot:
+            await eventually(lambda: len(alert_posts(fake)) == 1, timeout=5)
+            await fake.settle()
+            [message] = alert_messages(fake)
+            assert fields(message["embeds"][0])["Aantal keer"] == "2"
+
+
+async def test_repeats_within_the_window_update_one_alert(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        for minutes in (0, 10, 20):
+            await fake.post(
+                "anna", "algemeen", f"bericht {minutes}", at=LESSON + timedelta(minutes=minutes)
+            )
+            await fake.settle()
+        [alert] = alert_messages(fake)
+        assert len(alert_posts(fake)) == 1
+        edits = fake.find_calls(
+            "PATCH", f"/channels/{fake.channel_id(MOD_CHANNEL)}/messages/{alert['id']}"
+        )
+        assert len(edits) == 2
+        f = fields(fake.message(alert["id"])["embeds"][0])
+        assert f["Aantal keer"] == "3"
+        assert f["Wanneer"] == "2026-11-24 10:15 (laatst 10:35)"
+        assert "bericht 20" in f["Bericht"]
+        # Another member is another alert; so is the same member after the window.
+        await fake.post("bram", "algemeen", "hoi", at=LESSON + timedelta(minutes=21))
+        await fake.post("anna", "algemeen", "later", at=LESSON + timedelta(minutes=20 + 31))
+        await fake.settle()
+        assert len(alert_posts(fake)) == 3
+        assert [a.count for a in await bot.service.store.alerts()] == [1, 1, 3]
+
+
+async def test_a_button_press_during_an_outbox_edit_is_not_overwritten(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.settle()
+        [alert] = alert_messages(fake)
+        edit = f"/channels/{fake.channel_id(MOD_CHANNEL)}/messages/{alert['id']}"
+        # The outbox's edit for a repeat is held up (429) while a moderator presses a button.
+        fake.fail_next("PATCH", edit, 429, retry_after=0.5)
+        since = len(fake.calls)
+        await fake.post("anna", "algemeen", "weer", at=LESSON + timedelta(minutes=1))
+        await fake.wait_for_call("PATCH", edit, since=since)
+        pressed = await fake.click("mod", alert["id"], label="Afgehandeld")
+        await fake.settle()
+        assert pressed.callback_type == 7
+        patches = [c for c in fake.calls[since:] if c.matches("PATCH", edit)]
+        assert [c.status for c in patches][:2] == [429, 200]
+        shown = fake.message(alert["id"])
+        f = fields(shown["embeds"][0])
+        assert f["Status"].startswith("Afgehandeld door")
+        assert shown["components"] == []
+        assert f["Aantal keer"] == "2"
+        [stored] = await bot.service.store.alerts()
+        assert stored.status == "resolved" and stored.delivery == "sent"
+
+
+# -- 6. a burst ----------------------------------------------------------------------------------
+
+
+async def test_a_burst_of_1000_flags_makes_one_alert_per_member_and_rule(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        members = ("anna", "bram")
+        for i in range(1000):
+            at = LESSON + timedelta(seconds=i * 0.06)
+            await fake.post(members[i % 2], "algemeen", f"spam {i}", at=at)
+        await fake.settle(timeout=60)
+
+        def shown_counts() -> list[str]:
+            return sorted(fields(m["embeds"][0])["Aantal keer"] for m in alert_messages(fake))
+
+        await eventually(lambda: shown_counts() == ["500", "500"])
+        await fake.settle()
+        assert len(alert_posts(fake)) == 2 and len(alert_messages(fake)) == 2
+        stored = await bot.service.store.alerts()
+        assert [(a.count, a.delivery) for a in stored] == [(500, "sent"), (500, "sent")]
+        edits = fake.find_calls("PATCH", f"/channels/{fake.channel_id(MOD_CHANNEL)}/messages/*")
+        assert len(edits) < 1000  # edits coalesce: one per delivery round, not one per flag
+        # One warning each (the cooldown), not 500.
+        assert len(fake.dms_sent("anna")) == 1 and len(fake.dms_sent("bram")) == 1
+
+
+# -- 4. overview and export -----------------------------------------------------------------------
+
+
+async def record(bot: CompassBot, rule: str, member_id: int, at: datetime) -> None:
+    """A flag straight into the outbox (as the service records it), then let it be delivered."""
+    await bot.service.store.record_alert(
+        rule=rule,
+        member_id=member_id,
+        member_label=f"lid{member_id}",
+        at=at,
+        window_start=at - timedelta(minutes=30),
+        guild_id=None,
+        excerpt="tekst",
+    )
+    bot.outbox_wakeup.set()
+
+
+async def test_open_alerts_are_paged_newest_first_filtered_and_for_moderators(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        for i in range(12):
+            await record(bot, "schooltijd", 1000 + i, LESSON + timedelta(minutes=i))
+        for i in range(2):
+            await record(bot, "aanwijzing-2", 2000 + i, LESSON + timedelta(minutes=i))
+        await eventually(lambda: len(alert_messages(fake)) == 14)
+        await fake.settle()
+        first = await fake.slash("mod", "meldingen open", channel=MOD_CHANNEL)
+        await fake.settle()
+        assert first.callback_type == 4 and first.ephemeral
+        [embed] = first.data["embeds"]
+        assert embed["title"] == "Open meldingen (14)"
+        lines = embed["description"].split("\n")
+        assert len(lines) == 10
+        assert lines[0].startswith("**#14** `aanwijzing-2`") and lines[-1].startswith("**#5** ")
+        mod_channel = fake.channel_id(MOD_CHANNEL)
+        assert f"/{mod_channel}/{alert_messages(fake)[-1]['id']})" in lines[0]
+        assert "Pagina 1 van 2" in embed["footer"]["text"]
+        labels = [b["label"] for row in first.data["components"] for b in row["components"]]
+        assert labels == ["◀", "▶"]
+
+        assert first.original is not None
+        page_message = first.original["id"]
+        second = await fake.click("mod", page_message, label="▶")
+        await fake.settle()
+        assert second.callback_type == 7
+        [embed2] = second.data["embeds"]
+        assert [line.split(" ")[0] for line in embed2["description"].split("\n")] == [
+            "**#4**",
+            "**#3**",
+            "**#2**",
+            "**#1**",
+        ]
+        assert "Pagina 2 van 2" in embed2["footer"]["text"]
+        back = await fake.click("mod", page_message, label="◀")
+        await fake.settle()
+        assert back.data["embeds"][0]["description"].startswith("**#14**")
+
+        names = await fake.slash("mod", "meldingen open", {"regel": "aanwijzing-2"})
+        await fake.settle()
+        [named] = names.data["embeds"]
+        assert named["title"].startswith("Open meldingen (2)")
+        assert all("`aanwijzing-2`" in line for line in named["description"].split("\n"))
+        assert not names.data.get("components")
+
+        refused = await fake.slash("anna", "meldingen open")
+        await fake.settle()
+        assert refused.ephemeral and "Open meldingen" not in str(refused.data)
+        assert "moderator" in str(refused.data).lower()
+
+
+async def test_export_gives_moderators_a_csv_of_a_period(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.post("bram", "algemeen", "hoi", at=LESSON + timedelta(days=1))
+        await fake.post("anna", "algemeen", "hoi", at=LESSON + timedelta(days=7))
+        await eventually(lambda: len(alert_messages(fake)) == 3)
+        await fake.settle()
+        since = len(fake.calls)
+        export = await fake.slash(
+            "mod", "meldingen export", {"van": "2026-11-24", "tot": "2026-11-25"}
+        )
+        await fake.settle()
+        assert export.ephemeral and "2026-11-24" in (export.data.get("content") or "")
+        [call] = [c for c in fake.calls[since:] if c.matches("POST", "/interactions/*/callback")]
+        [upload] = call.files
+        assert upload.filename == "meldingen-2026-11-24-2026-11-25.csv"
+        rows = list(csv.DictReader(io.StringIO(upload.data.decode("utf-8"))))
+        assert [int(r["member_id"]) for r in rows] == [
+            fake.member_id("anna"),
+            fake.member_id("bram"),
+        ]
+        assert rows[0]["rule"] == "schooltijd" and rows[0]["created_at"].startswith(
+            "2026-11-24T10:15"
+        )
+        assert "hoi" not in upload.data.decode("utf-8")  # ids and codes, no message text
+
+        refused = await fake.slash("anna", "meldingen export")
+        bad = await fake.slash("mod", "meldingen export", {"van": "24-11-2026"})
+        await fake.settle()
+        assert refused.ephemeral and "moderator" in str(refused.data).lower()
+        assert bad.ephemeral and "2026-11-24" in (bad.data.get("content") or "")
+        files = [
+            c.files for c in fake.calls[since:] if c.matches("POST", "/interactions/*/callback")
+        ]
+        assert sum(len(f) for f in files) == 1
+
+
+# -- 5. retention and erasure ---------------------------------------------------------------------
+
+
+async def test_privacy_erase_by_a_moderator_removes_the_member_everywhere(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "geheim", at=LESSON)
+        await fake.post("bram", "algemeen", "hoi", at=LESSON)
+        await fake.settle()
+        anna = fake.member_id("anna")
+        anna_alert = next(m for m in alert_messages(fake) if f"<@{anna}>" in str(m["embeds"]))
+
+        refused = await fake.slash("anna", "privacy wissen", {"lid": "anna"})
+        await fake.settle()
+        assert refused.ephemeral and "moderator" in str(refused.data).lower()
+        assert len(await bot.service.store.alerts()) == 2
+
+        erased = await fake.slash("mod", "privacy wissen", {"lid": "anna"})
+        await fake.settle()
+        assert erased.callback_type == 4 and erased.ephemeral
+        assert "gewist" in erased.data["content"] and "meldingen: 1" in erased.data["content"]
+        assert [a.member_id for a in await bot.service.store.alerts()] == [fake.member_id("bram")]
+        entries = await bot.service.store.audit_entries()
+        assert (entries[0].action, entries[0].actor_id, entries[0].subject_id) == (
+            "privacy.erase",
+            fake.member_id("mod"),
+            anna,
+        )
+        # The alert message about anna no longer shows anything about her.
+        shown = fake.message(anna_alert["id"])
+        assert str(anna) not in str(shown["embeds"]) and "geheim" not in str(shown["embeds"])
+        assert shown["components"] == []
+        # Leaving the server is no obstacle: by id.
+        by_id = await fake.slash("mod", "privacy wissen", {"lid_id": str(fake.member_id("bram"))})
+        await fake.settle()
+        assert by_id.ephemeral and await bot.service.store.alerts() == []
+
+
+async def test_the_daily_purge_drops_excerpts_after_the_retention_period(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "oud bericht", at=LESSON)
+        await fake.member_update("bram", nick="C0mpass")
+        await fake.settle()
+        cog: Any = bot.get_cog("Alerts")  # the extension's own module: no isinstance
+        assert cog is not None
+        counts = await cog.purge(datetime.now(UTC) + timedelta(days=10))  # nothing old yet
+        assert counts["alerts"] == 0
+        assert [a.excerpt for a in await bot.service.store.alerts()] == ["C0mpass", "oud bericht"]
+
+        since = len(fake.calls)
+        counts = await cog.purge(LESSON + timedelta(days=31))
+        await fake.settle()
+        assert counts["alerts"] == 2
+        for alert in await bot.service.store.alerts():
+            assert alert.excerpt is None and alert.matched is None
+            assert alert.member_label == "(verlopen)"
+            assert alert.rule == "schooltijd" or alert.detail is None  # the name was in it
+        assert "retention.purge" in [e.action for e in await bot.service.store.audit_entries()]
+        # The messages in the moderators' channel are edited to match.
+        edits = [c for c in fake.calls[since:] if c.method == "PATCH"]
+        assert len(edits) == 2
+        for message in alert_messages(fake):
+            text = str(message["embeds"])
+            assert "oud bericht" not in text and "C0mpass" not in text
+            assert "(verlopen)" in text
