@@ -117,7 +117,7 @@ async def test_doubtful_slash_question_is_private_and_a_choice_shows_the_clause(
         assert ix.content is not None and ix.content.startswith("Bedoel je")
         original = ix.original or {}
         choices = buttons(original)
-        assert 1 <= len(choices) <= 3
+        assert len(choices) in (1, 2, 3)
         ids = [b["custom_id"].removeprefix("clause:show:") for b in choices]
         assert all(b["custom_id"].startswith("clause:show:") for b in choices)
         for button, cid in zip(choices, ids, strict=True):
@@ -202,7 +202,7 @@ async def test_doubtful_in_the_channel_stays_public_and_a_click_answers_the_clic
         assert doubt["content"].startswith("Bedoel je")
         assert str(fake.body_of(doubt["id"])["message_reference"]["message_id"]) == asked["id"]
         choices = buttons(doubt)
-        assert 1 <= len(choices) <= 3
+        assert len(choices) in (1, 2, 3)
         last = choices[-1]["custom_id"]
         cid = last.removeprefix("clause:show:")
 
