@@ -210,6 +210,17 @@ class CompassService:
         for approved in await self.store.approved_names():
             self._approved[approved.member_id].add(approved.name)
 
+    def refresh_timetable(self, now: datetime) -> bool:
+        """Rebuild the days off when the coming month is past the computed years.
+
+        Called daily by the long-running front ends; returns whether it rebuilt.
+        """
+        ahead = (now + timedelta(days=31)).astimezone(self.timetable.tz).date()
+        if self.timetable.covers(ahead):
+            return False
+        self.timetable = build_timetable(self.config.schedule, self.loaded.base_dir)
+        return True
+
     async def close(self) -> None:
         await self.store.close()
 

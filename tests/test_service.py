@@ -212,3 +212,16 @@ async def test_export_is_csv_of_the_period(service: CompassService) -> None:
     assert lines[0].startswith("id,rule,member_id") and len(lines) == 2 and ",schooltijd,1," in lines[1]
     empty = await service.export_alerts(MODERATOR, LESSON + timedelta(days=1), LESSON + timedelta(days=2))
     assert isinstance(empty, str) and len(empty.strip().splitlines()) == 1
+
+
+async def test_timetable_is_rebuilt_when_the_computed_years_run_out(
+    service: CompassService,
+) -> None:
+    from compass_bot.schedule import build_timetable
+
+    service.timetable = build_timetable(
+        service.config.schedule, service.loaded.base_dir, years=range(2026, 2027)
+    )
+    assert not service.refresh_timetable(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    assert service.refresh_timetable(datetime(2026, 12, 15, 12, 0, tzinfo=UTC))
+    assert service.timetable.covers(datetime(2027, 1, 15, tzinfo=UTC).date())

@@ -394,6 +394,8 @@ class Alerts(commands.Cog):
         while not self.bot.is_closed():
             try:
                 await self.purge(datetime.now(UTC))
+                if self.bot.service.refresh_timetable(datetime.now(UTC)):
+                    log.info("timetable rebuilt for the coming school year")
             except Exception:
                 log.exception("retention purge failed")
             await asyncio.sleep(PURGE_EVERY.total_seconds())
