@@ -24,8 +24,10 @@ NO_TOKEN = (
 async def _console(loaded: LoadedConfig) -> int:
     from compass_bot.console import run_console
     from compass_bot.service import CompassService
+    from compass_bot.store import Store
 
-    service = await CompassService.create(loaded)
+    store = await Store.open(loaded.console_database_path)
+    service = await CompassService.create(loaded, store=store)
     try:
         await run_console(service)
     finally:

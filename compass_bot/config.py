@@ -124,6 +124,13 @@ class LoadedConfig(BaseModel):
     def database_path(self) -> Path:
         return self.resolve(self.config.storage.database)
 
+    @property
+    def console_database_path(self) -> Path:
+        """The console's own file beside the real one: its simulated members and alerts must
+        never reach the Discord bot's outbox."""
+        path = self.database_path
+        return path.with_name(f"{path.stem}-console{path.suffix}")
+
 
 class ConfigError(Exception):
     """A config that cannot be used; `problems` holds one readable line per problem."""

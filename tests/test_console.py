@@ -54,7 +54,8 @@ def test_console_warns_a_student_posting_during_lessons_and_alerts_moderators(
     assert out.count("Melding #") == 1  # the lunch-break post is fine
     assert "Reden: gepost onder lestijd" in out
     assert "(geplaatst; schooltijdregel: Het is nu middagpauze (tot 12:45)" in out
-    assert (tmp_path / "data" / "compass.db").exists()
+    assert (tmp_path / "data" / "compass-console.db").exists()
+    assert not (tmp_path / "data" / "compass.db").exists()  # the real bot's file is untouched
 
 
 def test_console_teacher_permission_lets_the_class_post(tmp_path: Path) -> None:
