@@ -255,11 +255,15 @@ class Matcher:
 
         knn_w = tuning.knn_weight
         sec_w = tuning.second_weight
+        # min(): a perfect match can come out a hair above 100 through rounding
         out = {
-            label: 100.0
-            * (
-                knn_w * (best[ci] + sec_w * second[ci]) / ((1.0 + sec_w) * q_norm)
-                + (1.0 - knn_w) * covered[ci] / q_sq
+            label: min(
+                100.0,
+                100.0
+                * (
+                    knn_w * (best[ci] + sec_w * second[ci]) / ((1.0 + sec_w) * q_norm)
+                    + (1.0 - knn_w) * covered[ci] / q_sq
+                ),
             )
             for ci, label in enumerate(self._classes)
         }
