@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -244,5 +244,3 @@ def discord_token(env_file: Path | None = None) -> str | None:
                 return value
     return None
 
-
-ConfigFeature = Literal["alerts", "questions_channel", "school_time", "names"]

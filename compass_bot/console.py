@@ -19,7 +19,7 @@ from typing import Literal, TextIO
 
 from compass_bot import texts
 from compass_bot.alerts import AlertStatus
-from compass_bot.refs import describe_ref
+from compass_bot.refs import describe_ref, ref_matches
 from compass_bot.render import alert_as_text, clause_as_text, clause_heading
 from compass_bot.rules.schooltime import ChannelInfo, PermissionGrant, is_watched
 from compass_bot.service import (
@@ -186,9 +186,8 @@ class Console:
         """A plain line: a message in the current channel, as a member would post it."""
         mention = text.lower().startswith(("@compass-bot", "@bot", "@compass bot"))
         questions = self.config.channels.questions
-        in_questions = questions is not None and (
-            describe_ref(questions) == f"'{self.channel.name}'"
-            or (isinstance(questions, str) and questions.casefold() == self.channel.name.casefold())
+        in_questions = questions is not None and ref_matches(
+            questions, self.channel.id, self.channel.name
         )
         if self.channel.name == "dm" or mention or in_questions:
             question = (
