@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 Language = Literal["nl", "en"]
 
@@ -180,6 +180,8 @@ STOPWORDS_NL = _words(
     checken checkt gecheckt als te eerst voordat zitten zit zat staat staan stond maken maak
     maakt gemaakt lijken lijkt precies houden houdt hou helemaal totaal
     ofzo enzo ofso zoiets uberhaupt trouwens sowieso dan nou eens gwoon
+    weer zomaar ding dingen daarop daarbij daaraan daarvoor daardoor hierop hierover hiermee
+    hiervan hierin hierbij waarop waarin waarbij waaraan waarvan eerlijk gezegd
     """
 )
 
@@ -195,6 +197,7 @@ STOPWORDS_EN = _words(
     basically literally kinda sorta well um uh hmm yeah yep nope right about nobody
     supposed expected required good general generally go goes went check checking checked
     isn yet make makes making made look looks looking
+    honestly seriously anyway ever again thereby therefore
     """
 )
 
@@ -356,6 +359,32 @@ def deinflect(token: str) -> list[str]:
 _VOWELS = frozenset("aeiou")
 
 
+def infinitives(token: str) -> list[str]:
+    """Dutch infinitives a conjugated verb form may come from, most likely first.
+
+    weghaal/weghaalt -> weghalen, flipt -> flippen, praat -> praten, boeit -> boeien,
+    leert -> leren. Like `deinflect`, only used to look a word up, never to rewrite one
+    that is not found.
+    """
+    if len(token) < 4 or not token.isalpha():
+        return []
+    bases = [token]
+    if token.endswith("t") and len(token) >= 5:
+        bases.append(token[:-1])
+    out: list[str] = []
+    for base in bases:
+        out.append(base + "en")
+        if base.endswith(("ij", "ie", "ei", "oe", "ui", "eu", "ou", "au")):
+            continue
+        if len(base) >= 4 and base[-1] not in _VOWELS and base[-2] == base[-3] and base[-2] in "aeou":
+            out.append(base[:-2] + base[-1] + "en")  # haal -> halen, praat -> praten
+        elif len(base) >= 3 and base[-1] not in _VOWELS and base[-2] in _VOWELS and base[-3] not in _VOWELS:
+            out.append(base + base[-1] + "en")  # flip -> flippen
+        if base[-1] in "fs" and base[-2] in _VOWELS:
+            out.append(base[:-1] + ("v" if base[-1] == "f" else "z") + "en")  # geloof -> geloven
+    return out
+
+
 def _open_syllable(base: str) -> bool:
     """True for a stem like "openbar" whose vowel was doubled before the ending went."""
     return (
@@ -473,6 +502,7 @@ class Normaliser:
         self._stemmed = {k: frozenset(v - {IGNORE}) for k, v in stemmed.items() if v != {IGNORE}}
         self._phrases = {k: frozenset(v - {IGNORE}) for k, v in phrases.items()}
         self._max_phrase = max((len(k) for k in self._phrases), default=1)
+        self._phrase_stems = frozenset(t for key in self._phrases for t in key)
         self._vocab_stems: set[str] = set()
         self._vocab_words: set[str] = set(exact)
         self._by_initial: dict[str, list[str]] = {}
@@ -498,6 +528,18 @@ class Normaliser:
             if len(word) >= 3 and not word.isdigit():
                 self._by_initial.setdefault(word[0], []).append(word)
 
+    def _phrase_stem(self, token: str) -> str:
+        """The stem used to look phrases up: a conjugated verb takes its infinitive's stem
+        when only that one occurs in a phrase ("praat over" matches "praten over")."""
+        key = stem(token)
+        if key in self._phrase_stems:
+            return key
+        for base in infinitives(token):
+            alt = stem(base)
+            if alt in self._phrase_stems:
+                return alt
+        return key
+
     def _correct(self, token: str) -> str | None:
         """The known word that `token` is a typo of, if any.
 
@@ -517,7 +559,7 @@ class Normaliser:
             for word, _, _ in process.extract(
                 token, candidates, scorer=fuzz.ratio, score_cutoff=_TYPO_SIMILARITY, limit=3
             ):
-                if Levenshtein.distance(token, word, score_cutoff=limit) <= limit:
+                if OSA.distance(token, word, score_cutoff=limit) <= limit:
                     result = word
                     break
         if len(self._fuzzy_cache) > 20_000:
@@ -543,7 +585,13 @@ class Normaliser:
             if found is not None:
                 return found
         if len(token) >= 5:
-            return self._stemmed.get(stem(token))
+            found = self._stemmed.get(stem(token))
+            if found is not None:
+                return found
+        for base in infinitives(token):
+            found = self._exact.get(base)
+            if found is not None:
+                return found
         return None
 
     def _compound(self, token: str) -> list[frozenset[str]]:
@@ -564,13 +612,22 @@ class Normaliser:
             if mod is not None and modifier not in STOPWORDS:
                 found.insert(0, mod)
             return found
+        # unknown head: a known modifier of four letters or more still says what the
+        # compound is about (discordserver -> PLATFORM, klassengroep -> LESSON)
+        for cut in range(len(token) - 3, 3, -1):
+            modifier = token[:cut]
+            if modifier in STOPWORDS:
+                continue
+            mod = self._exact.get(modifier) or self._exact.get(modifier.rstrip("s"))
+            if mod:
+                return [mod]
         return []
 
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
         text, has_handle = split_handles(strip_discord(text[:MAX_QUESTION_CHARS]))
         tokens = tokenize(text)
         language = detect_language(tokens)
-        stems = [stem(t) for t in tokens]
+        stems = [self._phrase_stem(t) for t in tokens]
         terms: list[str] = []
         unknown: set[str] = set()
         concepts: set[str] = set()
@@ -609,9 +666,16 @@ class Normaliser:
                 continue
             if token in STOPWORDS:
                 continue
+            if any(len(b) >= 4 and b in STOPWORDS_NL for b in deinflect(token)):
+                continue  # an inflected stop word: "bedoelt", "denkt", "weten"
             if token.isdigit():
                 continue  # a bare number ("om 12 uur", "klas 3") says nothing about the topic
             key = stem(token)
+            if key not in self._vocab_stems:
+                for base in infinitives(token):
+                    if stem(base) in self._vocab_stems:
+                        key = stem(base)
+                        break
             if key not in self._vocab_stems:
                 parts = self._compound(token)
                 if parts:
