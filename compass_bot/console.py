@@ -179,6 +179,8 @@ class Console:
             else:
                 await self.message(line)
             await self.deliver_alerts()
+        except BrokenPipeError:
+            raise  # the reader went away (e.g. `| head`): stop, don't try to report it
         except Exception as exc:  # the console must survive any one bad line
             self.say(f"(fout: {exc.__class__.__name__}: {exc})")
 

@@ -127,3 +127,23 @@ def test_bot_refuses_to_start_on_an_invalid_config(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "config.yaml: roles.teachers" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_console_output_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(TEST_CONFIG, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env["COMPASS_CONFIG"] = str(cfg)
+    script = "/tijd 2026-11-24 10:15\n" + "hoi\n/help\n" * 50
+    result = subprocess.run(
+        f"{sys.executable} {ROOT / 'bot.py'} --console | head -3",
+        shell=True,
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert len(result.stdout.splitlines()) == 3
+    assert "Traceback" not in result.stderr
