@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from compass_bot import texts
 from compass_bot.alerts import Alert, AlertStatus, sanitise_excerpt
@@ -221,6 +221,21 @@ class CompassService:
         self.timetable = build_timetable(self.config.schedule, self.loaded.base_dir)
         return True
 
+    async def _flag(
+        self, rule: str, member: Member, at: datetime, guild_id: int | None, **fields: Any
+    ) -> tuple[Alert, bool]:
+        """Record a flag in the outbox; repeats within the configured window make one alert."""
+        window = timedelta(minutes=self.config.alerts.repeat_window_minutes)
+        return await self.store.record_alert(
+            rule=rule,
+            member_id=member.id,
+            member_label=member.label,
+            at=at,
+            window_start=at - window,
+            guild_id=guild_id,
+            **fields,
+        )
+
     async def close(self) -> None:
         await self.store.close()
 
@@ -316,13 +331,11 @@ class CompassService:
         if verdict.allowed:
             return PostOutcome(verdict=verdict)
         settings = self.config.school_time
-        alert, created = await self.store.record_alert(
-            rule="schooltijd",
-            member_id=event.member.id,
-            member_label=event.member.label,
-            at=event.at,
-            window_start=event.at - timedelta(minutes=self.config.alerts.repeat_window_minutes),
-            guild_id=event.guild_id,
+        alert, created = await self._flag(
+            "schooltijd",
+            event.member,
+            event.at,
+            event.guild_id,
             channel_id=event.channel.id,
             message_id=event.message_id,
             excerpt=sanitise_excerpt(event.content),
@@ -436,13 +449,11 @@ class CompassService:
             f"{texts.NAME_FIELDS[f.field]}: {f.verdict.name!r} ({f.verdict.reason})"
             for f in flagged + uncertain
         )
-        alert, created = await self.store.record_alert(
-            rule="aanwijzing-2",
-            member_id=event.member.id,
-            member_label=event.member.label,
-            at=event.at,
-            window_start=event.at - timedelta(minutes=self.config.alerts.repeat_window_minutes),
-            guild_id=event.guild_id,
+        alert, created = await self._flag(
+            "aanwijzing-2",
+            event.member,
+            event.at,
+            event.guild_id,
             excerpt=sanitise_excerpt(first.verdict.name, 100),
             name_field=first.field,
             matched=first.verdict.matched,
@@ -472,11 +483,19 @@ class CompassService:
     async def approve_names(
         self, actor: Member, member_id: int, names: Iterable[str], at: datetime
     ) -> list[ApprovedName] | Refusal:
-        """The leadership approves a member's current names exactly as they are."""
+        """The leadership approves a member's current names exactly as they are.
+
+        The member's open name alerts are settled with it (re-delivered to show so), so a
+        later bad name starts a new alert and a new DM instead of bumping a settled one.
+        """
         if not self.has(actor, "leadership"):
             return Refusal(texts.REFUSED["leadership"])
         approved = await self.store.approve_names(member_id, [n for n in names if n], actor.id, at)
         self._approved[member_id] = {a.name for a in approved}
+        for alert in await self.store.alerts(
+            status="open", rule="aanwijzing-2", member_id=member_id
+        ):
+            await self.store.set_alert_status(alert.id, "resolved", actor.id, at)
         return approved
 
     async def revoke_names(self, actor: Member, member_id: int, at: datetime) -> int | Refusal:
@@ -515,7 +534,7 @@ class CompassService:
         approved = await self.approve_names(actor, alert.member_id, current_names, at)
         if isinstance(approved, Refusal):
             return approved
-        updated = await self.store.set_alert_status(alert_id, "resolved", actor.id, at)
+        updated = await self.store.alert(alert_id)  # settled by approve_names
         assert updated is not None
         return updated
 

@@ -529,33 +529,44 @@ class Store:
         await self._conn.commit()
         return await self.alert(alert_id)
 
-    async def alerts(
-        self,
-        *,
-        status: AlertStatus | None = None,
-        rule: str | None = None,
+    @staticmethod
+    def _alert_filter(
+        status: AlertStatus | None,
+        rule: str | None,
+        member_id: int | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-        limit: int = 1000,
-        offset: int = 0,
-    ) -> list[Alert]:
-        """Alerts newest first, filtered."""
+    ) -> tuple[str, list[object]]:
+        """The WHERE clause (and its parameters) that listing and counting alerts share."""
         where: list[str] = ["1 = 1"]
-        params: list[str] = []
-        if status:
-            where.append("status = ?")
-            params.append(status)
-        if rule:
-            where.append("rule = ?")
-            params.append(rule)
+        params: list[object] = []
+        for column, value in (("status", status), ("rule", rule), ("member_id", member_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
         if since:
             where.append("created_at >= ?")
             params.append(_ts(since))
         if until:
             where.append("created_at < ?")
             params.append(_ts(until))
+        return " AND ".join(where), params
+
+    async def alerts(
+        self,
+        *,
+        status: AlertStatus | None = None,
+        rule: str | None = None,
+        member_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[Alert]:
+        """Alerts newest first, filtered."""
+        where, params = self._alert_filter(status, rule, member_id, since, until)
         rows = await self._fetchall(
-            f"SELECT * FROM alerts WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ? OFFSET ?",
+            f"SELECT * FROM alerts WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return [self._alert(r) for r in rows]
@@ -563,17 +574,8 @@ class Store:
     async def count_alerts(
         self, *, status: AlertStatus | None = None, rule: str | None = None
     ) -> int:
-        where: list[str] = ["1 = 1"]
-        params: list[str] = []
-        if status:
-            where.append("status = ?")
-            params.append(status)
-        if rule:
-            where.append("rule = ?")
-            params.append(rule)
-        row = await self._fetchone(
-            f"SELECT COUNT(*) AS n FROM alerts WHERE {' AND '.join(where)}", params
-        )
+        where, params = self._alert_filter(status, rule)
+        row = await self._fetchone(f"SELECT COUNT(*) AS n FROM alerts WHERE {where}", params)
         return int(row["n"]) if row else 0
 
     # -- questions -------------------------------------------------------------------------------

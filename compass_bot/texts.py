@@ -54,8 +54,9 @@ NAME_HOW_TO_ASK = (
     "Wil je deze naam toch gebruiken? Vraag dan toestemming aan de schoolleiding; tot die "
     "tijd vragen we je een andere naam te kiezen."
 )
+# The school-time rule's reason codes, as moderators read them.
 REASON_LABELS = {
-    "lesson_time": "gepost onder lestijd, buiten de middagpauze en zonder toestemming",
+    "lesson_time": "gepost onder lestijd, buiten de pauzes en zonder toestemming",
 }
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 NAME_FIELDS = {"username": "gebruikersnaam", "global_name": "weergavenaam", "nick": "bijnaam"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -11,16 +12,22 @@ from tests.conftest import ROOT, TEST_CONFIG
 
 
 def run_bot(
-    tmp_path: Path, script: str, *args: str, config: str = TEST_CONFIG, token: str | None = None
+    tmp_path: Path,
+    script: str,
+    *args: str,
+    config: str = TEST_CONFIG,
+    pipe_into: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """`python bot.py ARGS` with `script` on stdin, no token, and its own config and folder;
+    with `pipe_into`, its output goes through that shell command (e.g. `head -3`)."""
     cfg = tmp_path / "config.yaml"
     cfg.write_text(config, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "COMPASS_CONFIG")}
     env["COMPASS_CONFIG"] = str(cfg)
-    if token:
-        env["DISCORD_TOKEN"] = token
+    command = [sys.executable, str(ROOT / "bot.py"), *args]
     return subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), *args],
+        f"{shlex.join(command)} | {pipe_into}" if pipe_into else command,
+        shell=pipe_into is not None,
         input=script,
         capture_output=True,
         text=True,
@@ -130,20 +137,7 @@ def test_bot_refuses_to_start_on_an_invalid_config(tmp_path: Path) -> None:
 
 
 def test_console_output_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
-    cfg = tmp_path / "config.yaml"
-    cfg.write_text(TEST_CONFIG, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
-    env["COMPASS_CONFIG"] = str(cfg)
     script = "/tijd 2026-11-24 10:15\n" + "hoi\n/help\n" * 50
-    result = subprocess.run(
-        f"{sys.executable} {ROOT / 'bot.py'} --console | head -3",
-        shell=True,
-        input=script,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    result = run_bot(tmp_path, script, "--console", pipe_into="head -3")
     assert len(result.stdout.splitlines()) == 3
     assert "Traceback" not in result.stderr

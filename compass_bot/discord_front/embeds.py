@@ -57,10 +57,6 @@ def warning_embed(warning: Warning) -> discord.Embed:
 
 
 EXPIRED = "(verlopen)"
-# The school-time rule's reason codes, as moderators read them.
-TIME_REASONS = {
-    "lesson_time": "gepost onder lestijd, buiten de pauzes en zonder toestemming",
-}
 
 
 def _member_line(alert: Alert) -> str:
@@ -99,7 +95,7 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         excerpt = EXPIRED if alert.excerpt is None else alert.excerpt or "(geen tekst)"
         embed.add_field(name="Bericht", value=_clip(excerpt, MAX_FIELD), inline=False)
     if alert.detail:
-        reason = TIME_REASONS.get(alert.detail, alert.detail)
+        reason = texts.REASON_LABELS.get(alert.detail, alert.detail)
         reason = discord.utils.escape_mentions(discord.utils.escape_markdown(reason))
         embed.add_field(name="Reden", value=_clip(reason, MAX_FIELD), inline=False)
     first_local = alert.created_at.astimezone(tz)

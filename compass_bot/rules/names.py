@@ -69,7 +69,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 CLAUSE_ID: Final = "aanwijzing-2"
 
@@ -124,23 +124,7 @@ Disguise = Literal[
     "reversed",
 ]
 
-REASONS: Final[tuple[NameReason, ...]] = (
-    "plain",
-    "leetspeak",
-    "homoglyph",
-    "stylized",
-    "accents",
-    "separators",
-    "invisible",
-    "repeated-letters",
-    "reversed",
-    "disguised",
-    "uncertain-variant",
-    "uncertain-split",
-    "approved",
-    "allowed-word",
-    "no-match",
-)
+REASONS: Final[tuple[NameReason, ...]] = get_args(NameReason)
 
 # the order disguises are named in an explanation
 _DISGUISE_ORDER: Final[tuple[Disguise, ...]] = (

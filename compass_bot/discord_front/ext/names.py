@@ -15,8 +15,7 @@ from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import warning_embed
-from compass_bot.rules.names import CLAUSE_ID
-from compass_bot.service import Member, NameOutcome, NamesSeen, Refusal
+from compass_bot.service import NameOutcome, NamesSeen, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -236,14 +235,6 @@ class Names(commands.Cog):
         cached = guild.get_member(lid.id) if guild is not None else None
         return cached or lid
 
-    async def _resolve_name_alerts(self, actor: Member, member_id: int, at: datetime) -> None:
-        """Approving a member's names settles their open name alerts, as the button does."""
-        service = self.bot.service
-        for alert in await service.store.alerts(status="open", rule=CLAUSE_ID):
-            if alert.member_id == member_id:
-                await service.set_alert_status(actor, alert.id, "resolved", at)
-                self.bot.outbox_wakeup.set()
-
     @naam.command(
         name=_("goedkeuren"),
         description=_(
@@ -266,7 +257,7 @@ class Names(commands.Cog):
             f"Goedgekeurd voor {member.mention}: {shown}"[:MAX_REPLY], ephemeral=True
         )
         self._checked[member.id] = name_key(member)
-        await self._resolve_name_alerts(actor, member.id, now)
+        self.bot.outbox_wakeup.set()  # settled name alerts are re-delivered to show it
 
     @naam.command(
         name=_("lijst"),

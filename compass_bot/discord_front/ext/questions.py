@@ -257,12 +257,11 @@ class Questions(commands.Cog):
         in_dm = message.guild is None
         if not in_dm and not self.bot.in_school_guild(message.guild):
             return
-        pattern = self._mention_pattern(message.guild)
-        if pattern is None:
-            return
         # Only a mention typed in the text counts: a reply to the bot's answer pings the bot
-        # (Discord lists it in `mentions`) without being a new question.
-        mentioned = pattern.search(message.content) is not None
+        # (Discord lists it in `mentions`) without being a new question. Most messages hold
+        # no mention at all, so the pattern is only built for those that might.
+        pattern = self._mention_pattern(message.guild) if "<@" in message.content else None
+        mentioned = pattern is not None and pattern.search(message.content) is not None
         in_channel = (
             not in_dm
             and "questions_channel" not in self.bot.setup.disabled
@@ -271,7 +270,7 @@ class Questions(commands.Cog):
         )
         if not (in_dm or mentioned or in_channel):
             return
-        question = pattern.sub(" ", message.content).strip()
+        question = (pattern.sub(" ", message.content) if pattern else message.content).strip()
         answer, kwargs = await self.answer(message.author, question)
         if answer.status == "rate_limited" and not self.first_slow_down(
             message.author.id, datetime.now(UTC)
