@@ -299,3 +299,53 @@ def test_systematic_refusals(matcher: Matcher, question: str) -> None:
     match = matcher.match(question)
     _check(match)
     assert match.clause is None, matcher.explain(question)
+
+
+@pytest.mark.parametrize(
+    ("word", "concepts_not_in"),
+    [
+        ("aangevallen", {"DEFINE"}),  # aan+vallen "attack", not vallen "count as"
+        ("spijbelen", {"CONTACT"}),  # not a kind of "bellen"
+        ("veranderd", {"OTHERS"}),  # ver+anderd, not "ander"
+    ],
+)
+def test_compounds_need_a_real_modifier(matcher: Matcher, word: str, concepts_not_in: set[str]) -> None:
+    assert not matcher.normaliser.analyse(word).concepts & concepts_not_in
+
+
+@pytest.mark.parametrize(
+    ("word", "concepts"),
+    [
+        ("instagrampagina", {"PLATFORM", "ACCOUNT"}),
+        ("klassenfoto", {"PHOTO"}),
+        ("allerbelangrijkste", {"IMPORTANT"}),
+        ("socialemediaprotocol", {"PROTOCOL"}),
+    ],
+)
+def test_compounds_are_split(matcher: Matcher, word: str, concepts: set[str]) -> None:
+    assert concepts <= matcher.normaliser.analyse(word).concepts
+
+
+def test_an_opinion_phrase_keeps_its_topic(matcher: Matcher) -> None:
+    analysis = matcher.normaliser.analyse("hoe kijkt school tegen sociale media aan")
+    assert {"OPINION", "SOCIALMEDIA"} <= analysis.concepts
+
+
+def test_spelling_blend_and_switching_it_off() -> None:
+    """The letter-gram index reads a compound the lexicon lacks; weight 0 leaves it out."""
+    book = load_clauses()
+    question = "mag ik mn snapchatlocatie aanzetten op het schoolplein"
+    assert Matcher(book).match(question).clause == "locatie"
+    plain = Matcher(book, Tuning(spelling_weight=0.0))
+    assert plain._spelling is None
+    assert plain.match("insta in de les?").clause == "schooltijd"
+
+
+def test_an_out_of_scope_topic_inside_a_social_media_question(matcher: Matcher) -> None:
+    """Posting someone's grades is about spreading information, not about grades; asking
+    about grades themselves stays out of scope."""
+    question = "mag mijn klasgenoot mijn rapport zomaar op zijn insta story zetten?"
+    match = matcher.match(question)
+    _check(match)
+    assert match.clause == "aanwijzing-6", matcher.explain(question)
+    assert matcher.match("wanneer krijgen we ons rapport?").clause is None

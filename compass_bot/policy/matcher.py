@@ -20,12 +20,18 @@ concepts that say "this is about social media" never weigh less than 1.0, so tha
 
 A class scores, on 0..100,
 
-    100 * ( 0.8 * (best + 0.8 * second-best cosine to its examples) / 1.8
-          + 0.2 * share of the question's weight that its class document covers )
+    meaning  = 0.8 * (best + 0.8 * second-best cosine to its examples) / 1.8
+             + 0.2 * share of the question's weight that its class document covers
+    spelling = (best + 0.8 * second-best letter-gram cosine to its examples) / 1.8
+    score    = 100 * (0.55 * meaning + 0.45 * spelling)
 
 The nearest examples decide most questions (paraphrases); the coverage part rewards
-the clause whose vocabulary explains the whole question. Clauses with `audience: staff`
-(duties of employees) score x0.85 when the question shows no staff signal at all.
+the clause whose vocabulary explains the whole question; the spelling part
+(spelling.py) sees what the lexicon does not know: unlisted words, compounds, English
+cousins of Dutch words. Clauses with `audience: staff` (duties of employees) score
+x0.85 when the question shows no staff signal at all. Out-of-scope examples that share
+none of the question's social-media concepts count x0.6: "my friend put my grades on
+snap" is about spreading information, not about grades.
 
 Deciding
 --------
@@ -56,6 +62,12 @@ least as well as the best clause): on real questions refusing out-of-scope ones 
 above what is needed (100% on the blind sets at 5 and at 0), answering in-scope ones is
 the harder half.
 
+Round 4 (compound splitting, spelling blend, off-domain factor, answer_at 28 -> 24):
+four fresh question sets (920 questions by four writers who never saw the bot) showed
+that the earlier sets had been tuned on: 87.8% in scope there, 95.6% of out of scope
+refused. After this round 91.2% / 95.6%; cross-validation best clause 91.9% -> 92.8%.
+Spelling weights 0.3..0.6 were within a point of each other.
+
 Round 3 (knn_weight 0.7 -> 0.8, second_weight 0.5 -> 0.8, oos_margin 5 -> 0): real
 questions are longer than the examples, and their incidental words ("nieuwe", "rooster",
 "leuk") spread over the class documents; leaning on the two nearest examples instead of
@@ -74,6 +86,7 @@ from typing import Literal
 
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.normalise import MAX_QUESTION_CHARS, Analysis, Language, Normaliser
+from compass_bot.policy.spelling import SpellingIndex
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +121,9 @@ class Tuning:
     """Share of the score from the nearest examples; the rest is document coverage."""
     second_weight: float = 0.8
     """How much a class's second-best example adds to its best one."""
+    spelling_weight: float = 0.45
+    """Share of the score from letter-gram likeness to the examples (spelling.py); the
+    rest comes from concepts and stems. 0 turns the spelling index off."""
     unknown_weight: float = 1.6
     """Weight of a word the index has never seen (an unfixed typo or an off-topic word)."""
     raw_factor: float = 0.6
@@ -116,10 +132,13 @@ class Tuning:
     """Weight multiplier for concept pairs (NAME+SCHOOL, ...); 0 turns pairs off."""
     domain_floor: float = 1.0
     """Minimum weight of a domain concept (social media, platform, post, ...)."""
+    offdomain_factor: float = 0.6
+    """Similarity multiplier for out-of-scope examples that share none of the question's
+    social-media concepts (`_offdomain_examples`)."""
     staff_factor: float = 0.85
     """Score multiplier for staff-only clauses when the question shows no staff signal."""
     none_below: float = 20.0
-    answer_at: float = 28.0
+    answer_at: float = 24.0
     answer_at_offtopic: float = 70.0
     oos_margin: float = 0.0
     """Out of scope wins when its score >= best clause score - oos_margin."""
@@ -155,24 +174,27 @@ class Matcher:
 
         labels: list[str] = []
         entries: list[frozenset[str]] = []
+        entry_words: list[tuple[str, ...]] = []
         docs: dict[str, set[str]] = {}
+
+        def add_entry(label: str, text: str) -> None:
+            analysis = self.normaliser.analyse(text, correct_typos=False)
+            features = self._features(analysis)
+            if features:
+                labels.append(label)
+                entries.append(features)
+                entry_words.append(analysis.words)
+                docs[label] |= features
+
         for clause in book:
             doc = docs.setdefault(clause.id, set())
             for text in (*clause.examples, clause.title, clause.title_en):
-                features = features_of(text)
-                if features:
-                    labels.append(clause.id)
-                    entries.append(features)
-                    doc |= features
+                add_entry(clause.id, text)
             for text in (*clause.keywords, clause.text, clause.text_en):
                 doc |= features_of(text)
-        oos_doc = docs.setdefault(OUT_OF_SCOPE, set())
+        docs[OUT_OF_SCOPE] = set()
         for text in book.out_of_scope:
-            features = features_of(text)
-            if features:
-                labels.append(OUT_OF_SCOPE)
-                entries.append(features)
-                oos_doc |= features
+            add_entry(OUT_OF_SCOPE, text)
 
         # inverse class frequency (BM25 form, always positive), then per-kind factors
         n_docs = len(docs)
@@ -187,7 +209,14 @@ class Matcher:
 
         self._classes: tuple[str, ...] = tuple(docs)
         self._class_index = {label: i for i, label in enumerate(self._classes)}
-        self._entry_class: tuple[int, ...] = tuple(self._class_index[lab] for lab in labels)
+        # entries were added class by class: each class owns one contiguous span
+        spans: dict[int, list[int]] = {}
+        for idx, label in enumerate(labels):
+            spans.setdefault(self._class_index[label], []).append(idx)
+        self._class_spans: tuple[tuple[int, int], ...] = tuple(
+            (spans[ci][0], spans[ci][-1] + 1) if ci in spans else (0, 0)
+            for ci in range(len(self._classes))
+        )
         postings: dict[str, list[tuple[int, float]]] = {}
         for idx, features in enumerate(entries):
             norm = math.sqrt(sum(self._weight[t] ** 2 for t in features)) or 1.0
@@ -200,6 +229,11 @@ class Matcher:
                 term_classes.setdefault(term, []).append(self._class_index[label])
         self._term_classes = {term: tuple(c) for term, c in term_classes.items()}
         self._n_entries = len(entries)
+        oos_start, oos_stop = self._class_spans[self._class_index[OUT_OF_SCOPE]]
+        self._oos_entry_domain = tuple(
+            (idx, entries[idx] & self._domain) for idx in range(oos_start, oos_stop)
+        )
+        self._spelling = SpellingIndex(entry_words) if tuning.spelling_weight > 0.0 else None
         self._staff_only = frozenset(c.id for c in book if c.audience == "staff")
         self._staff_signals = book.staff_concepts
 
@@ -243,41 +277,61 @@ class Matcher:
         for term, weight in weights.items():
             for idx, entry_weight in self._postings.get(term, ()):
                 dots[idx] += weight * entry_weight
-        n_classes = len(self._classes)
-        best = [0.0] * n_classes
-        second = [0.0] * n_classes
-        for idx, dot in enumerate(dots):
-            if dot:
-                ci = self._entry_class[idx]
-                if dot > best[ci]:
-                    second[ci] = best[ci]
-                    best[ci] = dot
-                elif dot > second[ci]:
-                    second[ci] = dot
+        offdomain = self._offdomain_examples(analysis)
+        for idx in offdomain:
+            dots[idx] *= tuning.offdomain_factor
+        best, second = self._nearest(dots)
 
-        covered = [0.0] * n_classes
+        covered = [0.0] * len(self._classes)
         for term, weight in weights.items():
             for ci in self._term_classes.get(term, ()):
                 covered[ci] += weight * weight
 
         knn_w = tuning.knn_weight
         sec_w = tuning.second_weight
+        meaning = [
+            knn_w * (best[ci] + sec_w * second[ci]) / ((1.0 + sec_w) * q_norm)
+            + (1.0 - knn_w) * covered[ci] / q_sq
+            for ci in range(len(self._classes))
+        ]
+        if self._spelling is not None and analysis.words:
+            spell_w = tuning.spelling_weight
+            dots, norm = self._spelling.dot_products(analysis.words)
+            for idx in offdomain:
+                dots[idx] *= tuning.offdomain_factor
+            s_best, s_second = self._nearest(dots)
+            scale = spell_w / ((1.0 + sec_w) * norm) if norm else 0.0
+            meaning = [
+                (1.0 - spell_w) * score + scale * (s_best[ci] + sec_w * s_second[ci])
+                for ci, score in enumerate(meaning)
+            ]
         # min(): a perfect match can come out a hair above 100 through rounding
-        out = {
-            label: min(
-                100.0,
-                100.0
-                * (
-                    knn_w * (best[ci] + sec_w * second[ci]) / ((1.0 + sec_w) * q_norm)
-                    + (1.0 - knn_w) * covered[ci] / q_sq
-                ),
-            )
-            for ci, label in enumerate(self._classes)
-        }
+        out = {label: min(100.0, 100.0 * meaning[ci]) for ci, label in enumerate(self._classes)}
         if tuning.staff_factor != 1.0 and analysis.concepts.isdisjoint(self._staff_signals):
             for label in self._staff_only:
                 out[label] *= tuning.staff_factor
         return out
+
+    def _offdomain_examples(self, analysis: Analysis) -> list[int]:
+        """The out-of-scope examples that share no social-media concept with the question.
+
+        "mijn vriend zette mijn cijfers op snap" is about posting something about
+        someone, not about grades: an out-of-scope example about grades explains only
+        part of it. Empty when the question has no social-media concept at all."""
+        asked = analysis.concepts & self._domain
+        if not asked or self.tuning.offdomain_factor == 1.0:
+            return []
+        return [idx for idx, domain in self._oos_entry_domain if not domain & asked]
+
+    def _nearest(self, similarities: list[float]) -> tuple[list[float], list[float]]:
+        """Per class, the best and second-best similarity among its examples."""
+        best: list[float] = []
+        second: list[float] = []
+        for start, stop in self._class_spans:
+            top = sorted(similarities[start:stop])
+            best.append(top[-1] if top else 0.0)
+            second.append(top[-2] if len(top) > 1 else 0.0)
+        return best, second
 
     # ------------------------------------------------------------ deciding
 

@@ -358,6 +358,17 @@ def deinflect(token: str) -> list[str]:
 
 _VOWELS = frozenset("aeiou")
 
+_INTENSIFIERS = frozenset({"aller", "super", "mega", "kei", "hyper", "ultra", "reuze"})
+"""Modifiers that only intensify (allerbelangrijkste, superleuk): the head carries the meaning."""
+
+_VERB_PREFIX = re.compile(
+    r"(?:aan|af|bij|door|in|mee|na|om|onder|op|over|terug|toe|uit|voor|weg|samen|"
+    r"ver|her|be|ont|er)(?:ge)?|ge"
+)
+"""A Dutch separable particle or unstressed prefix, with the participle's ge-: what it
+glues to is a verb of another meaning (aan+vallen "attack" is not vallen "count as",
+ver+anderd "changed" is not ander "other"). Not a compound's modifier."""
+
 
 def infinitives(token: str) -> list[str]:
     """Dutch infinitives a conjugated verb form may come from, most likely first.
@@ -470,6 +481,9 @@ class Analysis:
     language: Language
     concepts: frozenset[str]
     """The concept terms only."""
+    words: tuple[str, ...] = ()
+    """The content words as typed (folded, chat abbreviations expanded, stop words and
+    school-name handles left out), for comparing spellings (spelling.py)."""
 
 
 _MAX_PHRASE = 5
@@ -594,6 +608,20 @@ class Normaliser:
                 return found
         return None
 
+    def _is_word(self, part: str) -> bool:
+        """A known or long word, also with a linking -s-/-e-/-en- (klassenfoto, groepsapp).
+
+        A compound's modifier must be one: "spij" + "bellen" is not a kind of calling. A
+        modifier may be a compound itself (socialemedia + protocol)."""
+        if part in self._vocab_words or part in _INTENSIFIERS:
+            return True
+        if len(part) >= 7 and self._compound(part):
+            return True
+        return any(
+            part.endswith(link) and _undouble(part[: -len(link)]) in self._vocab_words
+            for link in ("s", "e", "en")
+        )
+
     def _compound(self, token: str) -> list[frozenset[str]]:
         """Concepts of a Dutch compound: instagrampagina -> PLATFORM + ACCOUNT.
 
@@ -603,10 +631,12 @@ class Normaliser:
         if len(token) < 7:
             return []
         for cut in range(3, len(token) - 3):
+            modifier = token[:cut]
+            if _VERB_PREFIX.fullmatch(modifier) or not self._is_word(modifier):
+                continue  # aangevallen is not a kind of "vallen", spijbelen not of "bellen"
             head = self._concepts_of(token[cut:])
             if not head:
                 continue
-            modifier = token[:cut]
             found = [head]
             mod = self._exact.get(modifier) or self._exact.get(modifier.rstrip("s"))
             if mod is not None and modifier not in STOPWORDS:
@@ -704,4 +734,5 @@ class Normaliser:
             unknown=frozenset(unknown),
             language=language,
             concepts=frozenset(concepts),
+            words=tuple(t for t in tokens if t not in STOPWORDS),
         )

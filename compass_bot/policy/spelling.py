@@ -1,0 +1,90 @@
+"""How much a question *looks like* each clause's examples, letter by letter.
+
+The concept index (matcher.py) compares meanings: words mapped to concepts and stems.
+It misses what its lexicon does not know: a word it has no concept for, a compound or
+spelling it cannot split, an English word beside its Dutch cousin ("consequences" and
+"consequenties"). This index compares the letters instead: every content word becomes
+its padded 4-letter grams (" snap", "snap", "nap ", ...) weighted by inverse example
+frequency, and a question is compared (cosine) with every example. Both views are
+blended in `Matcher.scores`; cross-validation and an unseen question set both gained
+from the blend (benchmarks/qa.py --cv, matcher.py docstring).
+
+Speed: a question's dot products are the sum of its words' contributions, and a word's
+contribution to every example is computed once and cached, so a question made of words
+seen before costs a few list additions per word.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+GRAM = 4
+_CACHE_LIMIT = 50_000
+
+
+def grams(word: str) -> tuple[str, ...]:
+    """The padded 4-letter grams of a word; a short word is one padded gram ("ik" -> " ik ")."""
+    padded = f" {word} "
+    if len(padded) <= GRAM:
+        return (padded,)
+    return tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
+
+
+class SpellingIndex:
+    """Letter-gram cosine between a question and each indexed example."""
+
+    def __init__(self, entries: Sequence[Iterable[str]], max_df: float = 0.2) -> None:
+        """`entries`: the content words of each example, in the matcher's entry order."""
+        bags: list[set[str]] = [{g for word in words for g in grams(word)} for words in entries]
+        df: dict[str, int] = {}
+        for bag in bags:
+            for gram in bag:
+                df[gram] = df.get(gram, 0) + 1
+        n = len(bags)
+        self._idf = {gram: math.log(n / count) + 1.0 for gram, count in df.items() if count <= max_df * n}
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for idx, bag in enumerate(bags):
+            bag &= self._idf.keys()
+            norm = math.sqrt(sum(self._idf[g] ** 2 for g in bag)) or 1.0
+            for gram in bag:
+                postings.setdefault(gram, []).append((idx, self._idf[gram] / norm))
+        self._postings = {gram: tuple(p) for gram, p in postings.items()}
+        self._n = n
+        self._word_cache: dict[str, tuple[float, tuple[tuple[int, float], ...]]] = {}
+
+    def _word(self, word: str) -> tuple[float, tuple[tuple[int, float], ...]]:
+        """(squared weight of the word's known grams, its dot-product share per example).
+
+        Grams no example has are left out of the question's length too: a typo costs
+        the grams it breaks, not more."""
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        sq = 0.0
+        shares: dict[int, float] = {}
+        for gram in set(grams(word)):
+            idf = self._idf.get(gram)
+            if idf is None:
+                continue
+            sq += idf * idf
+            for idx, weight in self._postings[gram]:
+                shares[idx] = shares.get(idx, 0.0) + idf * weight
+        result = (sq, tuple(shares.items()))
+        if len(self._word_cache) >= _CACHE_LIMIT:
+            self._word_cache.clear()
+        self._word_cache[word] = result
+        return result
+
+    def dot_products(self, words: Iterable[str]) -> tuple[list[float], float]:
+        """Dot products of the question's words with every example (in entry order), and
+        the question's norm: dot / norm is the cosine (0..1). Kept apart so that a caller
+        who only needs the best few divides a few numbers, not all of them."""
+        dots = [0.0] * self._n
+        sq = 0.0
+        for word in dict.fromkeys(words):
+            word_sq, shares = self._word(word)
+            sq += word_sq
+            for idx, share in shares:
+                dots[idx] += share
+        return dots, math.sqrt(sq)
