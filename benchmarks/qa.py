@@ -37,8 +37,16 @@ if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
 from compass_bot.policy import ClauseBook, Match, Matcher, Tuning, load_clauses  # noqa: E402
+from compass_bot.policy.clauses import DEFAULT_POLICY_DIR  # noqa: E402
 from compass_bot.policy.matcher import OUT_OF_SCOPE  # noqa: E402
+from compass_bot.policy.model import (  # noqa: E402
+    DEFAULT_TRAINING,
+    QUESTIONS_DIR,
+    ClauseModel,
+    TrainingSettings,
+)
 from compass_bot.policy.normalise import Analysis  # noqa: E402
+from compass_bot.policy.training import train_model  # noqa: E402
 
 DEFAULT_SET = PROJECT.parent / "shared" / "qa_dev.jsonl"
 TWINS = (
@@ -208,10 +216,61 @@ def run_cv(book: ClauseBook, k: int = 5, seeds: Sequence[int] = (1, 2, 3)) -> No
     print("  (in scope answered right / out of scope refused; * = the value in use)")
 
 
+# ---------------------------------------------------------------- leave one set out
+
+
+def run_loso(book: ClauseBook, settings: TrainingSettings = DEFAULT_TRAINING) -> None:
+    """For each question file in policy_text/questions/: train the clause model without
+    it, answer its questions. The honest figure for the model: every file was written by
+    someone who never saw the bot, and none of a file's lines is in its model."""
+    files = sorted((DEFAULT_POLICY_DIR / QUESTIONS_DIR).glob("*.jsonl"))
+    totals = [0, 0, 0, 0]
+    print(f"== leave one question file out ({len(files)} files)")
+    for held in files:
+        others = [
+            (str(r["q"]), tuple(r["expect"]))
+            for path in files
+            if path != held
+            for r in read_questions(path)
+        ]
+        model = train_model(book, others, settings)
+        matcher = Matcher(_with_model(book, model))
+        rows = read_questions(held)
+        in_scope = [r for r in rows if r["expect"]]
+        out_scope = [r for r in rows if not r["expect"]]
+        right = sum(1 for r in in_scope if matcher.match(r["q"]).clause in r["expect"])
+        refused = sum(1 for r in out_scope if matcher.match(r["q"]).clause is None)
+        for i, v in enumerate((right, len(in_scope), refused, len(out_scope))):
+            totals[i] += v
+        print(
+            f"  {held.name:16} top-1 in scope {pct(right, len(in_scope))}   "
+            f"out of scope refused {pct(refused, len(out_scope))}"
+        )
+    print(
+        f"  {'all':16} top-1 in scope {pct(totals[0], totals[1])}   "
+        f"out of scope refused {pct(totals[2], totals[3])}"
+    )
+
+
+def _with_model(book: ClauseBook, model: ClauseModel | None) -> ClauseBook:
+    return ClauseBook(
+        list(book),
+        out_of_scope=book.out_of_scope,
+        concepts=book.concepts,
+        domain_concepts=book.domain_concepts,
+        staff_concepts=book.staff_concepts,
+        source=book.source,
+        model=model,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, help="question files (.jsonl)")
     parser.add_argument("--cv", action="store_true", help="cross-validate on policy_text/")
+    parser.add_argument(
+        "--loso", action="store_true", help="leave one question file out (the clause model)"
+    )
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -228,6 +287,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     if args.cv:
         run_cv(book)
+        return 0
+    if args.loso:
+        run_loso(book)
         return 0
     for path in args.paths or [DEFAULT_SET]:
         if not path.exists():

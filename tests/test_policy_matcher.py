@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from compass_bot.policy import CLAUSE_IDS, Match, Matcher, Tuning, detect_language, load_clauses
+from compass_bot.policy import (
+    CLAUSE_IDS,
+    DEFAULT_POLICY_DIR,
+    Match,
+    Matcher,
+    Tuning,
+    detect_language,
+    load_clauses,
+)
 from compass_bot.policy.normalise import (
     MAX_QUESTION_CHARS,
     deinflect,
@@ -18,7 +25,7 @@ from compass_bot.policy.normalise import (
     tokenize,
 )
 
-HELDOUT = Path(__file__).resolve().parent / "data" / "qa_heldout.jsonl"
+HELDOUT = DEFAULT_POLICY_DIR / "questions" / "heldout.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +261,9 @@ def test_handles(text: str, expected: bool) -> None:
 # ---------------------------------------------------------------- accuracy floor
 
 
-def test_accuracy_floor_on_heldout(matcher: Matcher) -> None:
+def test_accuracy_floor_on_heldout() -> None:
+    """The index alone (the trained model has seen these questions; the index has not)."""
+    matcher = Matcher(load_clauses(), Tuning(model_weight=0.0))
     rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line]
     in_scope = [r for r in rows if r["expect"]]
     out_scope = [r for r in rows if not r["expect"]]
@@ -278,7 +287,10 @@ def test_index_builds_from_the_shipped_policy_text() -> None:
         ("do the social media rules count for teachers as well", "inleiding"),
         ("geldt het protocol ook als ik op vakantie ben", "privegebruik"),  # scope: where/when
         ("mag ik een fanpagina over onze school beginnen", "aanwijzing-2"),  # fan/meme pages
-        ("als teamleider, moet ik een onderbouwde mening over sociale media hebben", "medewerkers-4"),
+        (
+            "als teamleider, moet ik een onderbouwde mening over sociale media hebben",
+            "medewerkers-4",
+        ),
     ],
 )
 def test_systematic_answers(matcher: Matcher, question: str, clause: str) -> None:
@@ -309,7 +321,9 @@ def test_systematic_refusals(matcher: Matcher, question: str) -> None:
         ("veranderd", {"OTHERS"}),  # ver+anderd, not "ander"
     ],
 )
-def test_compounds_need_a_real_modifier(matcher: Matcher, word: str, concepts_not_in: set[str]) -> None:
+def test_compounds_need_a_real_modifier(
+    matcher: Matcher, word: str, concepts_not_in: set[str]
+) -> None:
     assert not matcher.normaliser.analyse(word).concepts & concepts_not_in
 
 

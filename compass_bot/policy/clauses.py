@@ -25,6 +25,8 @@ from typing import Any, Literal
 import yaml
 from rapidfuzz import fuzz
 
+from compass_bot.policy.model import MODEL_FILE, ClauseModel, fingerprint
+
 PROTOCOL_NAME = "Protocol sociale media (1.10)"
 
 CLAUSE_IDS: tuple[str, ...] = (
@@ -102,6 +104,7 @@ class ClauseBook:
         "_clauses",
         "concepts",
         "domain_concepts",
+        "model",
         "out_of_scope",
         "source",
         "staff_concepts",
@@ -116,6 +119,7 @@ class ClauseBook:
         domain_concepts: Iterable[str] = (),
         staff_concepts: Iterable[str] = (),
         source: Path | None = None,
+        model: ClauseModel | None = None,
     ) -> None:
         self._clauses: tuple[Clause, ...] = tuple(clauses)
         by_id: dict[str, Clause] = {}
@@ -129,6 +133,8 @@ class ClauseBook:
             {name: tuple(forms) for name, forms in (concepts or {}).items()}
         )
         self.domain_concepts: frozenset[str] = frozenset(domain_concepts)
+        self.model = model
+        """The trained clause model (model.py), or None: then the index answers alone."""
         self.staff_concepts: frozenset[str] = frozenset(staff_concepts)
         self.source = source
 
@@ -244,6 +250,7 @@ def load_clauses(path: Path | None = None) -> ClauseBook:
         domain_concepts=domain,
         staff_concepts=staff,
         source=root,
+        model=ClauseModel.load(root / MODEL_FILE, fingerprint(root)),
     )
 
 

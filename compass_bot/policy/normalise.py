@@ -387,9 +387,19 @@ def infinitives(token: str) -> list[str]:
         out.append(base + "en")
         if base.endswith(("ij", "ie", "ei", "oe", "ui", "eu", "ou", "au")):
             continue
-        if len(base) >= 4 and base[-1] not in _VOWELS and base[-2] == base[-3] and base[-2] in "aeou":
+        if (
+            len(base) >= 4
+            and base[-1] not in _VOWELS
+            and base[-2] == base[-3]
+            and base[-2] in "aeou"
+        ):
             out.append(base[:-2] + base[-1] + "en")  # haal -> halen, praat -> praten
-        elif len(base) >= 3 and base[-1] not in _VOWELS and base[-2] in _VOWELS and base[-3] not in _VOWELS:
+        elif (
+            len(base) >= 3
+            and base[-1] not in _VOWELS
+            and base[-2] in _VOWELS
+            and base[-3] not in _VOWELS
+        ):
             out.append(base + base[-1] + "en")  # flip -> flippen
         if base[-1] in "fs" and base[-2] in _VOWELS:
             out.append(base[:-1] + ("v" if base[-1] == "f" else "z") + "en")  # geloof -> geloven

@@ -42,7 +42,9 @@ class SpellingIndex:
             for gram in bag:
                 df[gram] = df.get(gram, 0) + 1
         n = len(bags)
-        self._idf = {gram: math.log(n / count) + 1.0 for gram, count in df.items() if count <= max_df * n}
+        self._idf = {
+            gram: math.log(n / count) + 1.0 for gram, count in df.items() if count <= max_df * n
+        }
         postings: dict[str, list[tuple[int, float]]] = {}
         for idx, bag in enumerate(bags):
             bag &= self._idf.keys()

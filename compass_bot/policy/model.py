@@ -1,0 +1,235 @@
+"""A trained clause model: what people's questions taught beyond the clause examples.
+
+The index in matcher.py compares a question with the clause examples. The labelled
+questions in policy_text/questions/ (written by people who had never seen the bot, in
+the format of shared/README.md) say more than similarity can use: which concepts tell
+two close clauses apart, which words point away from the protocol. A multinomial
+logistic regression over the matcher's terms and concept pairs learns that; its class
+probabilities are blended into the matcher's scores (`Tuning.model_weight`).
+
+Training is offline (`python tools/train_clause_model.py`): pure Python, about half a
+minute. The model file records a fingerprint of everything it was trained from (the
+policy text, the questions, the normaliser's code); a model whose fingerprint does not
+match is not used (the bot logs why and answers with the index alone), and a test
+fails until the model is trained again, so a stale model never ships unnoticed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import random
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from compass_bot.policy.normalise import Analysis
+from compass_bot.policy.spelling import grams
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "clause_model.json"
+QUESTIONS_DIR = "questions"
+FORMAT = 1
+_CODE = tuple(
+    Path(__file__).with_name(name) for name in ("normalise.py", "spelling.py", "model.py")
+)
+"""The code that turns a question into the model's features: part of the fingerprint."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSettings:
+    epochs: int = 12
+    learning_rate: float = 0.3
+    l2: float = 1e-4
+    seed: int = 7
+    keep_above: float = 0.1
+    """After centring (`train`), weights smaller than this are left out: the file shrinks
+    to a third and no answer of the leave-one-set-out benchmark changes."""
+
+
+DEFAULT_TRAINING = TrainingSettings()
+
+
+def fingerprint(policy_dir: Path, settings: TrainingSettings = DEFAULT_TRAINING) -> str:
+    """A hash of every input the model depends on; the model file stores it."""
+    digest = hashlib.sha256(f"format {FORMAT} {settings}".encode())
+    files = sorted(
+        p for p in policy_dir.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".jsonl"}
+    )
+    named = [(p.relative_to(policy_dir).as_posix(), p) for p in files]
+    named += [(f"code/{p.name}", p) for p in _CODE]
+    for name, path in named:
+        digest.update(name.encode())
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()
+
+
+def features(analysis: Analysis) -> frozenset[str]:
+    """The model's view of a question: its terms, its concept pairs, its letter grams."""
+    concepts = sorted(analysis.concepts)
+    pairs = [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
+    letters = [f"#{g}" for word in analysis.words for g in grams(word)]
+    return frozenset((*analysis.terms, *pairs, *letters))
+
+
+def read_questions(policy_dir: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """(question, expected clause ids) from policy_text/questions/*.jsonl; () = out of scope."""
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for path in sorted((policy_dir / QUESTIONS_DIR).glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                rows.append((str(row["q"]), tuple(row["expect"])))
+    return rows
+
+
+class ClauseModel:
+    """Class probabilities for a question's features (terms and concept pairs)."""
+
+    def __init__(
+        self,
+        classes: Sequence[str],
+        bias: Sequence[float],
+        weights: Mapping[str, Sequence[float]],
+    ) -> None:
+        """`weights`: feature -> flat [class index, weight, class index, weight, ...], the
+        file's own layout, so that loading builds nothing per weight."""
+        self.classes = tuple(classes)
+        self._bias = list(bias)
+        self._weights = weights
+
+    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        logits = list(self._bias)
+        weights = self._weights
+        for feature in features:
+            flat = weights.get(feature)
+            if flat is not None:
+                for i in range(0, len(flat), 2):
+                    logits[int(flat[i])] += flat[i + 1]
+        top = max(logits)
+        exps = [math.exp(z - top) for z in logits]
+        total = sum(exps)
+        return {label: e / total for label, e in zip(self.classes, exps, strict=True)}
+
+    # -- file
+
+    def save(self, path: Path, inputs: str) -> None:
+        data = {
+            "format": FORMAT,
+            "inputs": inputs,
+            "classes": list(self.classes),
+            "bias": [round(b, 3) for b in self._bias],
+            "weights": {  # feature: [class index, weight, class index, weight, ...]
+                f: [round(x, 2) if i % 2 else int(x) for i, x in enumerate(flat)]
+                for f, flat in sorted(self._weights.items())
+            },
+        }
+        path.write_text(
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, path: Path, inputs: str) -> ClauseModel | None:
+        """The model at `path` if it was trained from `inputs`; else None, with a log line."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            log.info("no clause model at %s: answering with the index alone", path)
+            return None
+        except (OSError, ValueError) as exc:
+            log.warning(
+                "clause model %s unreadable (%s): answering with the index alone", path, exc
+            )
+            return None
+        if not isinstance(data, dict):
+            log.warning("clause model %s is damaged: answering with the index alone", path)
+            return None
+        if data.get("format") != FORMAT or data.get("inputs") != inputs:
+            log.warning(
+                "clause model %s was trained from other policy text: answering with the index "
+                "alone until `python tools/train_clause_model.py` is run",
+                path,
+            )
+            return None
+        try:
+            classes = [str(c) for c in data["classes"]]
+            bias = [float(b) for b in data["bias"]]
+            weights = data["weights"]
+            if len(bias) != len(classes) or not isinstance(weights, dict):
+                raise ValueError("classes, bias and weights do not fit together")
+            return cls(classes, bias, weights)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning(
+                "clause model %s is damaged (%s): answering with the index alone", path, exc
+            )
+            return None
+
+
+def train(
+    rows: Sequence[tuple[frozenset[str], str]],
+    classes: Sequence[str],
+    settings: TrainingSettings = DEFAULT_TRAINING,
+) -> ClauseModel:
+    """Multinomial logistic regression by stochastic gradient descent (AdaGrad, L2).
+
+    `rows`: (features, class label). Pure Python; deterministic for a given seed.
+    """
+    index = {label: i for i, label in enumerate(classes)}
+    n = len(classes)
+    weights: dict[str, list[float]] = {}
+    squares: dict[str, list[float]] = {}
+    bias = [0.0] * n
+    bias_sq = [1e-8] * n
+    order = list(range(len(rows)))
+    rng = random.Random(settings.seed)
+    lr = settings.learning_rate
+    l2 = settings.l2
+    for _ in range(settings.epochs):
+        rng.shuffle(order)
+        for r in order:
+            features, label = rows[r]
+            target = index[label]
+            vectors = []
+            for f in features:
+                vec = weights.get(f)
+                if vec is None:
+                    vec = weights[f] = [0.0] * n
+                    squares[f] = [1e-8] * n
+                vectors.append((vec, squares[f]))
+            logits = list(bias)
+            for vec, _sq in vectors:
+                for c in range(n):
+                    logits[c] += vec[c]
+            top = max(logits)
+            exps = [math.exp(z - top) for z in logits]
+            total = sum(exps)
+            grad = [e / total for e in exps]
+            grad[target] -= 1.0
+            for c in range(n):
+                g = grad[c]
+                bias_sq[c] += g * g
+                bias[c] -= lr * g / math.sqrt(bias_sq[c])
+            for vec, sq in vectors:
+                for c in range(n):
+                    g = grad[c] + l2 * vec[c]
+                    sq[c] += g * g
+                    vec[c] -= lr * g / math.sqrt(sq[c])
+    # A feature's weights can all move by the same amount without changing any
+    # probability (softmax): centre them on their median, so that most become ~0 and
+    # only what sets classes apart is kept.
+    kept: dict[str, list[float]] = {}
+    for f, vec in weights.items():
+        middle = statistics.median(vec)
+        flat = [
+            x
+            for c, w in enumerate(vec)
+            if abs(w - middle) >= settings.keep_above
+            for x in (float(c), w - middle)
+        ]
+        if flat:
+            kept[f] = flat
+    return ClauseModel(classes, bias, kept)

@@ -1,0 +1,116 @@
+"""The trained clause model: training, the file, staleness, and its place in the matcher."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compass_bot.policy import DEFAULT_POLICY_DIR, ClauseBook, Matcher, Tuning, load_clauses
+from compass_bot.policy.clauses import PolicyTextError
+from compass_bot.policy.model import (
+    MODEL_FILE,
+    ClauseModel,
+    TrainingSettings,
+    fingerprint,
+    read_questions,
+    train,
+)
+from compass_bot.policy.training import check_questions
+
+
+def test_the_shipped_model_is_trained_from_the_shipped_policy_text() -> None:
+    book = load_clauses()
+    assert book.model is not None, (
+        "policy_text/clause_model.json is stale: run .venv/bin/python tools/train_clause_model.py"
+    )
+
+
+def test_the_labelled_questions_name_real_clauses() -> None:
+    book = load_clauses()
+    questions = read_questions(DEFAULT_POLICY_DIR)
+    assert len(questions) > 1000
+    check_questions(book, questions)
+    with pytest.raises(PolicyTextError, match="unknown clause id 'regel-99'"):
+        check_questions(book, [("mag ik dit?", ("regel-99",))])
+
+
+def test_training_learns_a_small_problem() -> None:
+    rows = [(frozenset({"snap", "les"}), "schooltijd"), (frozenset({"locatie"}), "locatie")] * 20
+    model = train(rows, ["schooltijd", "locatie", "other"], TrainingSettings(epochs=5))
+    p = model.probabilities({"snap"})
+    assert p["schooltijd"] > 0.8
+    assert model.probabilities({"locatie"})["locatie"] > 0.8
+    assert abs(sum(p.values()) - 1.0) < 1e-9
+    assert model.probabilities({"never-seen"}).keys() == {"schooltijd", "locatie", "other"}
+
+
+def test_the_file_round_trips_and_checks_its_fingerprint(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = [(frozenset({"a"}), "x"), (frozenset({"b"}), "y")] * 10
+    model = train(rows, ["x", "y"], TrainingSettings(epochs=5))
+    path = tmp_path / MODEL_FILE
+    model.save(path, "fingerprint-1")
+    loaded = ClauseModel.load(path, "fingerprint-1")
+    assert loaded is not None
+    assert loaded.probabilities({"a"})["x"] == pytest.approx(
+        model.probabilities({"a"})["x"], abs=0.01
+    )
+    with caplog.at_level(logging.WARNING):
+        assert ClauseModel.load(path, "fingerprint-2") is None
+    assert "train_clause_model.py" in caplog.text
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": 1, "inputs": "f"}', "[]"])
+def test_a_damaged_model_file_is_not_used(tmp_path: Path, content: str) -> None:
+    path = tmp_path / MODEL_FILE
+    path.write_text(content, encoding="utf-8")
+    assert ClauseModel.load(path, "f") is None
+
+
+def test_editing_the_policy_text_makes_the_model_stale(tmp_path: Path) -> None:
+    policy = tmp_path / "policy_text"
+    shutil.copytree(DEFAULT_POLICY_DIR, policy)
+    assert load_clauses(policy).model is not None
+    before = fingerprint(policy)
+    questions = policy / "questions" / "heldout.jsonl"
+    questions.write_text(
+        questions.read_text(encoding="utf-8")
+        + '{"q": "mag ik snappen in de pauze", "lang": "nl", "expect": ["schooltijd"]}\n',
+        encoding="utf-8",
+    )
+    assert fingerprint(policy) != before
+    book = load_clauses(policy)
+    assert book.model is None
+    assert Matcher(book).match("insta in de les?").clause == "schooltijd"  # the index alone
+
+
+def test_without_a_model_file_the_index_answers_alone(tmp_path: Path) -> None:
+    policy = tmp_path / "policy_text"
+    shutil.copytree(DEFAULT_POLICY_DIR, policy)
+    (policy / MODEL_FILE).unlink()
+    book = load_clauses(policy)
+    assert book.model is None
+    assert Matcher(book).match("mag ik mijn locatie delen op school?").clause == "locatie"
+
+
+def test_the_model_moves_scores_and_weight_zero_leaves_it_out() -> None:
+    book = load_clauses()
+    question = "mag ik op tiktok zeggen dat de kantine slecht is"
+    with_model = Matcher(book)
+    without = Matcher(book, Tuning(model_weight=0.0))
+    a = with_model.scores(with_model.normaliser.analyse(question))
+    b = without.scores(without.normaliser.analyse(question))
+    assert a != b
+    bare = ClauseBook(
+        list(book),
+        out_of_scope=book.out_of_scope,
+        concepts=book.concepts,
+        domain_concepts=book.domain_concepts,
+        staff_concepts=book.staff_concepts,
+    )
+    c = Matcher(bare).scores(Matcher(bare).normaliser.analyse(question))
+    assert c == pytest.approx(b)
