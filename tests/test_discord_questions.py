@@ -18,7 +18,7 @@ JSON = dict[str, Any]
 
 ANSWERED = "mag ik in de les op tiktok?"  # schooltijd, clearly
 ANSWERED_EN = "can I use tiktok in class?"
-DOUBTFUL = "school naam"  # aanwijzing-2, -3 or -1?
+DOUBTFUL = "wat zijn de regels"  # inleiding, slot or gebruik? Too vague to pick one
 UNCOVERED = "wat eten we vandaag?"
 EPHEMERAL = 64
 

@@ -66,9 +66,11 @@ least as well as the best clause): on real questions refusing out-of-scope ones 
 above what is needed (100% on the blind sets at 5 and at 0), answering in-scope ones is
 the harder half.
 
-Round 5 (the trained clause model): leave-one-question-file-out (benchmarks/qa.py
---loso) on the four fresh sets, in scope 91.2% -> 92.6%, out of scope refused 95.6% ->
-96.9%.
+Round 5 (the trained clause model; courtesy words ignored around a social-media
+question; more function words; answer_at_offtopic 70 -> 55, because the blend damps the
+index scores): leave-one-question-file-out (benchmarks/qa.py --loso) on the four fresh
+sets, in scope 91.2% -> 93.6%, out of scope refused 95.6% -> 96.9%. The sweep of
+answer_at_offtopic there: 45..60 within 0.3 points, 70 a point lower.
 
 Round 4 (compound splitting, spelling blend, off-domain factor, answer_at 28 -> 24):
 four fresh question sets (920 questions by four writers who never saw the bot) showed
@@ -103,6 +105,15 @@ Status = Literal["answer", "doubtful", "none"]
 
 OUT_OF_SCOPE = "__out_of_scope__"
 """The internal label of the negative examples; never returned as a clause."""
+
+
+COURTESY = frozenset({"GREETING", "BOT"})
+"""Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
+there is nothing else (chit-chat, out of scope), noise around a social-media question."""
+
+
+def _is_courtesy(term: str) -> bool:
+    return term in COURTESY or any(part in COURTESY for part in term.split("+"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +162,7 @@ class Tuning:
     """Score multiplier for staff-only clauses when the question shows no staff signal."""
     none_below: float = 20.0
     answer_at: float = 24.0
-    answer_at_offtopic: float = 70.0
+    answer_at_offtopic: float = 55.0
     oos_margin: float = 0.0
     """Out of scope wins when its score >= best clause score - oos_margin."""
     alternative_floor: float = 15.0
@@ -278,7 +289,10 @@ class Matcher:
         """Score (0..100) of every class, OUT_OF_SCOPE included, for an analysed question."""
         tuning = self.tuning
         weights: dict[str, float] = {}
-        for term in self._features(analysis):
+        features = self._features(analysis)
+        if not analysis.concepts.isdisjoint(self._domain):
+            features = frozenset(t for t in features if not _is_courtesy(t))
+        for term in features:
             weight = self._weight.get(term)
             if weight is None:
                 if "+" in term:

@@ -182,6 +182,10 @@ STOPWORDS_NL = _words(
     ofzo enzo ofso zoiets uberhaupt trouwens sowieso dan nou eens gwoon
     weer zomaar ding dingen daarop daarbij daaraan daarvoor daardoor hierop hierover hiermee
     hiervan hierin hierbij waarop waarin waarbij waaraan waarvan eerlijk gezegd
+    hem ie zon zulk zulke zei zeggen zegt kwam kreeg kregen gekregen sprak ervoor
+    ernaar ertegen erachter erbij erdoor eruit erna weleens zichzelf mezelf jezelf
+    elkaar paar overal allang letterlijk exact half flink enorm super bepaald bepaalde
+    bepaalt n eigelijk waneer wtf bruh ong lowkey random beste best alvast
     """
 )
 
@@ -198,6 +202,7 @@ STOPWORDS_EN = _words(
     supposed expected required good general generally go goes went check checking checked
     isn yet make makes making made look looks looking
     honestly seriously anyway ever again thereby therefore
+    ago during durin past exactly half pretty quite whole wtf bruh lowkey random
     """
 )
 
