@@ -363,3 +363,29 @@ def test_an_out_of_scope_topic_inside_a_social_media_question(matcher: Matcher) 
     _check(match)
     assert match.clause == "aanwijzing-6", matcher.explain(question)
     assert matcher.match("wanneer krijgen we ons rapport?").clause is None
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("wat bedoelen ze met 'houd het belang van compass in je achterhoofd'?", "slot"),
+        ("what does 'keep the interest of Compass in mind' mean?", "slot"),
+    ],
+)
+def test_a_quoted_passage_points_at_its_clause(
+    matcher: Matcher, question: str, clause: str
+) -> None:
+    match = matcher.match(question)
+    _check(match)
+    assert match.clause == clause, matcher.explain(question)
+
+
+def test_quotes_are_passages_of_three_words_or_more() -> None:
+    from compass_bot.policy.normalise import quotes_in
+
+    assert quotes_in("what does 'use your common sense' mean") == ("use your common sense",)
+    assert quotes_in("mag ik m'n foto's van zo'n feest delen") == ()
+    assert quotes_in("mijn server heet 'Compass gamers'") == ()
+    assert quotes_in("\u2018not about us and not on our behalf\u2019?") == (
+        "not about us and not on our behalf",
+    )

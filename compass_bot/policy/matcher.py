@@ -91,12 +91,23 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rapidfuzz import fuzz
+
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.model import features as model_features
-from compass_bot.policy.normalise import MAX_QUESTION_CHARS, Analysis, Language, Normaliser
+from compass_bot.policy.normalise import (
+    MAX_QUESTION_CHARS,
+    STOPWORDS,
+    Analysis,
+    Language,
+    Normaliser,
+    fold,
+    stem,
+)
 from compass_bot.policy.spelling import SpellingIndex
 
 log = logging.getLogger(__name__)
@@ -106,6 +117,9 @@ Status = Literal["answer", "doubtful", "none"]
 OUT_OF_SCOPE = "__out_of_scope__"
 """The internal label of the negative examples; never returned as a clause."""
 
+
+QUOTE_SIMILARITY = 85.0
+"""rapidfuzz partial_ratio a quoted passage needs with a clause text to count as quoting it."""
 
 COURTESY = frozenset({"GREETING", "BOT"})
 """Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
@@ -155,6 +169,9 @@ class Tuning:
     model_weight: float = 0.17
     """Share of the score from the trained clause model's probability (model.py), when
     the policy text has an up-to-date model; 0 leaves the model out."""
+    quote_boost: float = 25.0
+    """Added to the score of the clause a quoted passage comes from ("what does 'use
+    your common sense' mean"): the reader points at the clause themselves."""
     offdomain_factor: float = 0.6
     """Similarity multiplier for out-of-scope examples that share none of the question's
     social-media concepts (`_offdomain_examples`)."""
@@ -262,6 +279,12 @@ class Matcher:
             log.warning("clause model knows other clauses than the policy text: not used")
             model = None
         self._model = model if tuning.model_weight > 0.0 else None
+        self._passages = [
+            (clause.id, " ".join(words), frozenset(map(stem, words)))
+            for clause in book
+            for text in (clause.text, clause.text_en)
+            for words in [re.findall(r"[a-z0-9]+", fold(text))]
+        ]
         self._staff_only = frozenset(c.id for c in book if c.audience == "staff")
         self._staff_signals = book.staff_concepts
 
@@ -341,6 +364,10 @@ class Matcher:
         if tuning.staff_factor != 1.0 and analysis.concepts.isdisjoint(self._staff_signals):
             for label in self._staff_only:
                 out[label] *= tuning.staff_factor
+        for quote in analysis.quotes:
+            quoted = self._quoted_clause(quote)
+            if quoted is not None:
+                out[quoted] = min(100.0, out[quoted] + tuning.quote_boost)
         if self._model is not None:
             blend = tuning.model_weight
             probabilities = self._model.probabilities(model_features(analysis))
@@ -349,6 +376,19 @@ class Matcher:
                 for label, score in out.items()
             }
         return out
+
+    def _quoted_clause(self, quote: str) -> str | None:
+        """The clause whose Dutch text or English rendering contains the quoted passage
+        (nearly word for word), if one does."""
+        content = {stem(w) for w in quote.split() if w not in STOPWORDS}
+        best_id, best = None, 0.0
+        for clause_id, passage, stems in self._passages:
+            similarity = fuzz.partial_ratio(quote, passage)
+            if len(content) >= 2:  # the same words in another order: "ons gezonde verstand"
+                similarity = max(similarity, 100.0 * len(content & stems) / len(content))
+            if similarity > best:
+                best_id, best = clause_id, similarity
+        return best_id if best >= QUOTE_SIMILARITY else None
 
     def _offdomain_examples(self, analysis: Analysis) -> list[int]:
         """The out-of-scope examples that share no social-media concept with the question.

@@ -448,6 +448,19 @@ def strip_discord(text: str) -> str:
     return _DISCORD_NOISE.sub(" ", text)
 
 
+_PASSAGE = re.compile(r"""(?:^|(?<=[\s(:]))(['"])(.{8,300}?)\1(?=$|[\s).,:;!?])""")
+
+
+def quotes_in(text: str) -> tuple[str, ...]:
+    """Passages between matching quotes, three words or more, as plain folded words."""
+    found = []
+    for match in _PASSAGE.finditer(fold(text)):
+        words = re.findall(r"[a-z0-9]+", match.group(2))
+        if len(words) >= 3:
+            found.append(" ".join(words))
+    return tuple(found)
+
+
 _QUOTED = re.compile(r"(?<![a-z0-9])(['\"])([^'\"]{1,40}?)\1(?![a-z0-9])")
 
 
@@ -461,8 +474,10 @@ def split_handles(text: str) -> tuple[str, bool]:
     """
     found = False
     folded = fold(text)
-    quoted_names = [
-        m.group(0) for m in _QUOTED.finditer(folded) if _COMPASS_IN_WORD.search(m.group(2))
+    quoted_names = [  # a name is short: a longer quote is a passage ('keep ... in mind')
+        m.group(0)
+        for m in _QUOTED.finditer(folded)
+        if _COMPASS_IN_WORD.search(m.group(2)) and len(m.group(2).split()) <= 3
     ]
     for name in quoted_names:  # 'compass roddels' as a name
         folded = folded.replace(name, " ")
@@ -496,6 +511,9 @@ class Analysis:
     language: Language
     concepts: frozenset[str]
     """The concept terms only."""
+    quotes: tuple[str, ...] = ()
+    """Quoted passages of three words or more, folded to plain words: a reader quoting
+    the protocol ("what does 'use your common sense' mean")."""
     words: tuple[str, ...] = ()
     """The content words as typed (folded, chat abbreviations expanded, stop words and
     school-name handles left out), for comparing spellings (spelling.py)."""
@@ -669,6 +687,7 @@ class Normaliser:
         return []
 
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
+        quotes = quotes_in(strip_discord(text[:MAX_QUESTION_CHARS]))
         text, has_handle = split_handles(strip_discord(text[:MAX_QUESTION_CHARS]))
         tokens = tokenize(text)
         language = detect_language(tokens)
@@ -749,5 +768,6 @@ class Normaliser:
             unknown=frozenset(unknown),
             language=language,
             concepts=frozenset(concepts),
+            quotes=quotes,
             words=tuple(t for t in tokens if t not in STOPWORDS),
         )
