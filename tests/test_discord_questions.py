@@ -4,6 +4,7 @@ answer looks like, the 'Bedoel je' buttons, feedback, the moderators' list, and 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from compass_bot.discord_front.client import CompassBot
 from compass_bot.policy import Clause
 from tests.conftest import make_loaded
 from tests.discord_env import SCHOOL, compass_bot, running_compass
-from tests.fakediscord import FakeDiscord, MemberSpec
+from tests.fakediscord import ChannelSpec, FakeDiscord, MemberSpec
 
 JSON = dict[str, Any]
 
@@ -451,3 +452,24 @@ async def test_an_answer_that_cannot_be_sent_does_not_break_the_next_one(tmp_pat
         await fake.settle()
         assert len(fake.messages_sent(channel="protocol-vragen")) == 1
         # running_bot raises BotErrors on exit if a listener had crashed.
+
+
+async def test_a_thread_under_the_questions_channel_is_part_of_it(tmp_path: Path) -> None:
+    """Students open a thread on a question; its messages are questions too. A thread
+    elsewhere is not."""
+    guild = dataclasses.replace(
+        SCHOOL,
+        channels=[
+            *SCHOOL.channels,
+            ChannelSpec("vraag-over-tiktok", kind="thread", parent="protocol-vragen", owner="anna"),
+            ChannelSpec("kletsdraad", kind="thread", parent="algemeen", owner="anna"),
+        ],
+    )
+    async with compass_bot(tmp_path, guild) as (fake, bot):
+        asked = await fake.post("anna", "vraag-over-tiktok", ANSWERED)
+        await fake.post("anna", "kletsdraad", ANSWERED)
+        await fake.settle()
+        [answer] = fake.messages_sent(channel="vraag-over-tiktok")
+        assert str(fake.body_of(answer["id"])["message_reference"]["message_id"]) == asked["id"]
+        assert_answer_embed(answer["embeds"][0], clause(bot, "schooltijd"), ANSWERED)
+        assert fake.messages_sent(channel="kletsdraad") == []

@@ -251,7 +251,8 @@ class Questions(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """DMs, mentions and the questions channel are questions; nothing else is."""
+        """DMs, mentions and the questions channel (with its threads) are questions;
+        nothing else is."""
         if message.author.bot or message.type not in _ANSWERED_TYPES:
             return
         in_dm = message.guild is None
@@ -262,11 +263,14 @@ class Questions(commands.Cog):
         # no mention at all, so the pattern is only built for those that might.
         pattern = self._mention_pattern(message.guild) if "<@" in message.content else None
         mentioned = pattern is not None and pattern.search(message.content) is not None
+        questions_channel = self.bot.setup.questions_channel_id
+        # A thread opened under the questions channel is part of it.
+        channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
         in_channel = (
             not in_dm
             and "questions_channel" not in self.bot.setup.disabled
-            and self.bot.setup.questions_channel_id is not None
-            and message.channel.id == self.bot.setup.questions_channel_id
+            and questions_channel is not None
+            and questions_channel in channel_ids
         )
         if not (in_dm or mentioned or in_channel):
             return
