@@ -389,3 +389,35 @@ def test_quotes_are_passages_of_three_words_or_more() -> None:
     assert quotes_in("\u2018not about us and not on our behalf\u2019?") == (
         "not about us and not on our behalf",
     )
+
+
+def test_a_long_run_together_word_is_not_split_for_ever(matcher: Matcher) -> None:
+    """Compound splitting is bounded: laughing in a message must not stall the bot."""
+    import time
+
+    start = time.perf_counter()
+    for word in ("ha" * 15, "ha" * 40, "hahahahahahahahahahahahahahahahahahaha lol"):
+        _check(matcher.match(word))
+    assert time.perf_counter() - start < 1.0  # unbounded splitting took minutes here
+
+
+@pytest.mark.parametrize(
+    ("plain", "polite"),
+    [
+        ("regels insta", "hoi bot regels insta"),
+        ("snap?", "snap bedankt"),
+        ("mag ik insta in de pauze?", "Beste bot, mag ik insta in de pauze? Alvast bedankt!"),
+    ],
+)
+def test_courtesy_words_change_nothing_around_a_question(
+    matcher: Matcher, plain: str, polite: str
+) -> None:
+    a, b = matcher.match(plain), matcher.match(polite)
+    assert (a.status, a.clause) == (b.status, b.clause)
+    assert a.score == pytest.approx(b.score)
+
+
+def test_a_quote_of_common_words_points_nowhere(matcher: Matcher) -> None:
+    analysis = matcher.normaliser.analyse("hij zette 'de leerlingen van de school' in zn bio")
+    assert analysis.quotes == ("de leerlingen van de school",)
+    assert matcher._quoted_clause(analysis.quotes[0]) is None

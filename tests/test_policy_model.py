@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from compass_bot.policy import DEFAULT_POLICY_DIR, ClauseBook, Matcher, Tuning, load_clauses
+from compass_bot.policy import DEFAULT_POLICY_DIR, Matcher, Tuning, load_clauses
 from compass_bot.policy.clauses import PolicyTextError
 from compass_bot.policy.model import (
     MODEL_FILE,
@@ -64,11 +64,29 @@ def test_the_file_round_trips_and_checks_its_fingerprint(
     assert "train_clause_model.py" in caplog.text
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"format": 1, "inputs": "f"}', "[]"])
+_HEAD = '{"format": 1, "inputs": "f", "classes": ["x", "y"], "bias": [0.1, -0.1], '
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        '{"format": 1, "inputs": "f"}',
+        "[]",
+        _HEAD + '"weights": {"a": [0, 1.5, 2, 0.5]}}',  # class index out of range
+        _HEAD + '"weights": {"a": [0, 1.5, 1]}}',  # odd length
+        _HEAD + '"weights": {"a": [0, "veel"]}}',  # not a number
+        _HEAD + '"weights": {"a": 3}}',  # not a list
+        _HEAD + '"weights": {"a": [0, NaN]}}',  # not finite
+        _HEAD.replace("[0.1, -0.1]", "[0.1]") + '"weights": {}}',  # bias and classes differ
+    ],
+)
 def test_a_damaged_model_file_is_not_used(tmp_path: Path, content: str) -> None:
     path = tmp_path / MODEL_FILE
     path.write_text(content, encoding="utf-8")
     assert ClauseModel.load(path, "f") is None
+    path.write_text(_HEAD + '"weights": {"a": [0, 1.5, 1, -0.5]}}', encoding="utf-8")
+    assert ClauseModel.load(path, "f") is not None  # the same layout, undamaged
 
 
 def test_editing_the_policy_text_makes_the_model_stale(tmp_path: Path) -> None:
@@ -105,12 +123,6 @@ def test_the_model_moves_scores_and_weight_zero_leaves_it_out() -> None:
     a = with_model.scores(with_model.normaliser.analyse(question))
     b = without.scores(without.normaliser.analyse(question))
     assert a != b
-    bare = ClauseBook(
-        list(book),
-        out_of_scope=book.out_of_scope,
-        concepts=book.concepts,
-        domain_concepts=book.domain_concepts,
-        staff_concepts=book.staff_concepts,
-    )
+    bare = book.replace(model=None)
     c = Matcher(bare).scores(Matcher(bare).normaliser.analyse(question))
     assert c == pytest.approx(b)

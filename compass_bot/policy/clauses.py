@@ -138,6 +138,24 @@ class ClauseBook:
         self.staff_concepts: frozenset[str] = frozenset(staff_concepts)
         self.source = source
 
+    def replace(
+        self,
+        *,
+        clauses: Iterable[Clause] | None = None,
+        out_of_scope: Iterable[str] | None = None,
+        model: ClauseModel | Literal["keep"] | None = "keep",
+    ) -> ClauseBook:
+        """A copy with some parts changed (benchmarks: leave examples or the model out)."""
+        return ClauseBook(
+            self._clauses if clauses is None else clauses,
+            out_of_scope=self.out_of_scope if out_of_scope is None else out_of_scope,
+            concepts=self.concepts,
+            domain_concepts=self.domain_concepts,
+            staff_concepts=self.staff_concepts,
+            source=self.source,
+            model=self.model if model == "keep" else model,
+        )
+
     def __getitem__(self, clause_id: str) -> Clause:
         return self._by_id[clause_id]
 

@@ -4,12 +4,13 @@ The index in matcher.py compares a question with the clause examples. The labell
 questions in policy_text/questions/ (written by people who had never seen the bot, in
 the format of shared/README.md) say more than similarity can use: which concepts tell
 two close clauses apart, which words point away from the protocol. A multinomial
-logistic regression over the matcher's terms and concept pairs learns that; its class
-probabilities are blended into the matcher's scores (`Tuning.model_weight`).
+logistic regression over the matcher's terms, concept pairs and letter grams learns
+that; its class probabilities are blended into the matcher's scores
+(`Tuning.model_weight`).
 
-Training is offline (`python tools/train_clause_model.py`): pure Python, about half a
-minute. The model file records a fingerprint of everything it was trained from (the
-policy text, the questions, the normaliser's code); a model whose fingerprint does not
+Training is offline (`python tools/train_clause_model.py`): pure Python, about 15
+seconds. The model file records a fingerprint of everything it was trained from (the
+policy text, the questions, the code listed in `_CODE`); a model whose fingerprint does not
 match is not used (the bot logs why and answers with the index alone), and a test
 fails until the model is trained again, so a stale model never ships unnoticed.
 """
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from compass_bot.policy.normalise import Analysis
+from compass_bot.policy.normalise import Analysis, concept_pairs
 from compass_bot.policy.spelling import grams
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,20 @@ MODEL_FILE = "clause_model.json"
 QUESTIONS_DIR = "questions"
 FORMAT = 1
 _CODE = tuple(
-    Path(__file__).with_name(name) for name in ("normalise.py", "spelling.py", "model.py")
+    Path(__file__).with_name(name)
+    for name in (
+        "clauses.py",
+        "normalise.py",
+        "spelling.py",
+        "matcher.py",
+        "model.py",
+        "training.py",
+    )
 )
-"""The code that turns a question into the model's features: part of the fingerprint."""
+"""The code between the policy text and the model's features (reading the clauses, the
+vocabulary the matcher gives the normaliser, the features, the training rows): part of
+the fingerprint, so any edit there, a docstring too, asks for the model to be trained
+again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +82,8 @@ def fingerprint(policy_dir: Path, settings: TrainingSettings = DEFAULT_TRAINING)
 
 def features(analysis: Analysis) -> frozenset[str]:
     """The model's view of a question: its terms, its concept pairs, its letter grams."""
-    concepts = sorted(analysis.concepts)
-    pairs = [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
     letters = [f"#{g}" for word in analysis.words for g in grams(word)]
-    return frozenset((*analysis.terms, *pairs, *letters))
+    return frozenset((*analysis.terms, *concept_pairs(analysis), *letters))
 
 
 def read_questions(policy_dir: Path) -> list[tuple[str, tuple[str, ...]]]:
@@ -88,7 +98,7 @@ def read_questions(policy_dir: Path) -> list[tuple[str, tuple[str, ...]]]:
 
 
 class ClauseModel:
-    """Class probabilities for a question's features (terms and concept pairs)."""
+    """Class probabilities for a question's features (`features`)."""
 
     def __init__(
         self,
@@ -159,14 +169,33 @@ class ClauseModel:
             classes = [str(c) for c in data["classes"]]
             bias = [float(b) for b in data["bias"]]
             weights = data["weights"]
-            if len(bias) != len(classes) or not isinstance(weights, dict):
-                raise ValueError("classes, bias and weights do not fit together")
+            _check_weights(classes, bias, weights)
             return cls(classes, bias, weights)
         except (KeyError, TypeError, ValueError) as exc:
             log.warning(
                 "clause model %s is damaged (%s): answering with the index alone", path, exc
             )
             return None
+
+
+def _check_weights(classes: Sequence[str], bias: Sequence[float], weights: object) -> None:
+    """Raise ValueError unless the weights can be used as they are: every feature a flat
+    list of (class index in range, finite weight) pairs. Run once at load, so that a
+    damaged file is refused there and not at every question."""
+    n = len(classes)
+    if len(bias) != n or not n or not all(math.isfinite(b) for b in bias):
+        raise ValueError("classes and bias do not fit together")
+    if not isinstance(weights, dict):
+        raise ValueError("weights is not a mapping")
+    for feature, flat in weights.items():
+        if not isinstance(flat, list) or len(flat) % 2:
+            raise ValueError(f"weights of {feature!r} are not index/weight pairs")
+        for i in range(0, len(flat), 2):
+            index, weight = flat[i], flat[i + 1]
+            if type(index) is not int or not 0 <= index < n:
+                raise ValueError(f"weights of {feature!r}: class index {index!r} out of range")
+            if type(weight) not in (int, float) or not math.isfinite(weight):
+                raise ValueError(f"weights of {feature!r}: weight {weight!r} is not a number")
 
 
 def train(

@@ -36,6 +36,9 @@ from rapidfuzz.distance import OSA
 
 Language = Literal["nl", "en"]
 
+MAX_COMPOUND = 30
+"""Longest word that is tried as a compound: splitting costs grow with the length."""
+
 MAX_QUESTION_CHARS = 500
 """Questions are cut to this length before matching; a wall of text is not a question."""
 
@@ -519,6 +522,13 @@ class Analysis:
     school-name handles left out), for comparing spellings (spelling.py)."""
 
 
+def concept_pairs(analysis: Analysis) -> list[str]:
+    """Every pair of the question's concepts ("NAME+SCHOOL"): a pair says more than its
+    parts (the school's name inside an account name, aanwijzing-2)."""
+    concepts = sorted(analysis.concepts)
+    return [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
+
+
 _MAX_PHRASE = 5
 _TYPO_SIMILARITY = 80.0
 
@@ -616,6 +626,10 @@ class Normaliser:
 
     # -- analysis
 
+    def concepts_of(self, word: str) -> frozenset[str] | None:
+        """The concepts a single word stands for, or None when it stands for none."""
+        return self._concepts_of(word)
+
     def _concepts_of(self, token: str) -> frozenset[str] | None:
         """Concepts of a word: its exact form, a de-inflected form, else its stem.
 
@@ -641,35 +655,37 @@ class Normaliser:
                 return found
         return None
 
-    def _is_word(self, part: str) -> bool:
-        """A known or long word, also with a linking -s-/-e-/-en- (klassenfoto, groepsapp).
+    def _is_word(self, part: str, *, nested: bool = True) -> bool:
+        """A known word, also with a linking -s-/-e-/-en- (klassenfoto, groepsapp).
 
         A compound's modifier must be one: "spij" + "bellen" is not a kind of calling. A
-        modifier may be a compound itself (socialemedia + protocol)."""
+        modifier may be a compound of known words itself (socialemedia + protocol), one
+        level deep."""
         if part in self._vocab_words or part in _INTENSIFIERS:
             return True
-        if len(part) >= 7 and self._compound(part):
-            return True
-        return any(
+        if any(
             part.endswith(link) and _undouble(part[: -len(link)]) in self._vocab_words
             for link in ("s", "e", "en")
-        )
+        ):
+            return True
+        return nested and len(part) >= 7 and bool(self._compound(part, nested=False))
 
-    def _compound(self, token: str) -> list[frozenset[str]]:
+    def _compound(self, token: str, *, nested: bool = True) -> list[frozenset[str]]:
         """Concepts of a Dutch compound: instagrampagina -> PLATFORM + ACCOUNT.
 
         The head (last part, at least four letters) must be a known word; a known
         modifier adds its concepts too (feestfotos -> PHOTO; schoolfoto -> SCHOOL + PHOTO).
+        Words longer than MAX_COMPOUND letters are not split ("hahahaha...").
         """
-        if len(token) < 7:
+        if not 7 <= len(token) <= MAX_COMPOUND:
             return []
         for cut in range(3, len(token) - 3):
-            modifier = token[:cut]
-            if _VERB_PREFIX.fullmatch(modifier) or not self._is_word(modifier):
-                continue  # aangevallen is not a kind of "vallen", spijbelen not of "bellen"
             head = self._concepts_of(token[cut:])
             if not head:
                 continue
+            modifier = token[:cut]
+            if _VERB_PREFIX.fullmatch(modifier) or not self._is_word(modifier, nested=nested):
+                continue  # aangevallen is not a kind of "vallen", spijbelen not of "bellen"
             found = [head]
             mod = self._exact.get(modifier) or self._exact.get(modifier.rstrip("s"))
             if mod is not None and modifier not in STOPWORDS:
