@@ -17,6 +17,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check compass_bot bot.py tests benchmarks tools
+	$(BIN)/ruff format --check compass_bot bot.py tests benchmarks tools
 	$(BIN)/mypy compass_bot bot.py
 
 test: lint

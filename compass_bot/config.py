@@ -243,4 +243,3 @@ def discord_token(env_file: Path | None = None) -> str | None:
             if value:
                 return value
     return None
-

@@ -610,7 +610,8 @@ class Console:
         for alert in await self.service.store.pending_alerts(datetime.max.replace(tzinfo=UTC)):
             verb = "nieuw" if alert.delivered_message_id is None else "bijgewerkt"
             self.say(
-                f"[{label} · {verb}] " + alert_as_text(alert, self.service.timetable.tz, self.labels())
+                f"[{label} · {verb}] "
+                + alert_as_text(alert, self.service.timetable.tz, self.labels())
             )
             await self.service.store.mark_delivered(
                 alert.id, alert.delivered_message_id or alert.id, alert.updated_at

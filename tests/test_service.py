@@ -26,7 +26,9 @@ ALGEMEEN = ChannelInfo(201, "algemeen")
 WISKUNDE = ChannelInfo(202, "wiskunde-3b")
 
 
-def post(member: Member, at: datetime, channel: ChannelInfo = ALGEMEEN, text: str = "hoi") -> MessagePosted:
+def post(
+    member: Member, at: datetime, channel: ChannelInfo = ALGEMEEN, text: str = "hoi"
+) -> MessagePosted:
     return MessagePosted(member, channel, at, text, message_id=int(at.timestamp()), guild_id=1)
 
 
@@ -44,7 +46,9 @@ async def test_lesson_post_warns_once_per_cooldown_and_alerts_once_per_window(
     assert second.alert.count == 2 and not second.alert_created
     later = await service.message_posted(post(STUDENT, LESSON + timedelta(minutes=31)))
     assert later.warning is not None  # cooldown over
-    assert later.alert is not None and later.alert.id == first.alert.id  # window still open (updated)
+    assert (
+        later.alert is not None and later.alert.id == first.alert.id
+    )  # window still open (updated)
 
 
 async def test_allowed_posts_take_no_action(service: CompassService) -> None:
@@ -87,7 +91,9 @@ async def test_grants_for_member_role_and_channel(service: CompassService) -> No
     assert not isinstance(revoked, Refusal)
     assert not service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=2))).allowed
 
-    channel_grant = await service.grant_permission(TEACHER, "channel", ALGEMEEN.id, "#algemeen", LESSON)
+    channel_grant = await service.grant_permission(
+        TEACHER, "channel", ALGEMEEN.id, "#algemeen", LESSON
+    )
     assert not isinstance(channel_grant, Refusal)
     thread = ChannelInfo(301, "draadje", parent=ALGEMEEN)
     assert service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=3), thread)).allowed
@@ -206,11 +212,19 @@ async def test_privacy_erase_and_purge(service: CompassService) -> None:
 
 async def test_export_is_csv_of_the_period(service: CompassService) -> None:
     await service.message_posted(post(STUDENT, LESSON))
-    csv_text = await service.export_alerts(MODERATOR, LESSON - timedelta(days=1), LESSON + timedelta(days=1))
+    csv_text = await service.export_alerts(
+        MODERATOR, LESSON - timedelta(days=1), LESSON + timedelta(days=1)
+    )
     assert isinstance(csv_text, str)
     lines = csv_text.strip().splitlines()
-    assert lines[0].startswith("id,rule,member_id") and len(lines) == 2 and ",schooltijd,1," in lines[1]
-    empty = await service.export_alerts(MODERATOR, LESSON + timedelta(days=1), LESSON + timedelta(days=2))
+    assert (
+        lines[0].startswith("id,rule,member_id")
+        and len(lines) == 2
+        and ",schooltijd,1," in lines[1]
+    )
+    empty = await service.export_alerts(
+        MODERATOR, LESSON + timedelta(days=1), LESSON + timedelta(days=2)
+    )
     assert isinstance(empty, str) and len(empty.strip().splitlines()) == 1
 
 
