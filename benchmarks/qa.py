@@ -48,6 +48,7 @@ from compass_bot.policy.model import (  # noqa: E402
     DEFAULT_TRAINING,
     QUESTIONS_DIR,
     TrainingSettings,
+    read_question_file,
 )
 from compass_bot.policy.normalise import Analysis  # noqa: E402
 from compass_bot.policy.training import train_model  # noqa: E402
@@ -229,12 +230,7 @@ def run_loso(book: ClauseBook, settings: TrainingSettings = DEFAULT_TRAINING) ->
     totals = [0, 0, 0, 0]
     print(f"== leave one question file out ({len(files)} files)")
     for held in files:
-        others = [
-            (str(r["q"]), tuple(r["expect"]))
-            for path in files
-            if path != held
-            for r in read_questions(path)
-        ]
+        others = [row for path in files if path != held for row in read_question_file(path)]
         model = train_model(book, others, settings)
         matcher = Matcher(book.replace(model=model))
         rows = read_questions(held)

@@ -86,15 +86,23 @@ def features(analysis: Analysis) -> frozenset[str]:
     return frozenset((*analysis.terms, *concept_pairs(analysis), *letters))
 
 
-def read_questions(policy_dir: Path) -> list[tuple[str, tuple[str, ...]]]:
-    """(question, expected clause ids) from policy_text/questions/*.jsonl; () = out of scope."""
+def read_question_file(path: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """(question, expected clause ids) from one JSONL question file; () = out of scope."""
     rows: list[tuple[str, tuple[str, ...]]] = []
-    for path in sorted((policy_dir / QUESTIONS_DIR).glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                rows.append((str(row["q"]), tuple(row["expect"])))
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            rows.append((str(row["q"]), tuple(row["expect"])))
     return rows
+
+
+def read_questions(policy_dir: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """Every labelled question of policy_text/questions/*.jsonl."""
+    return [
+        row
+        for path in sorted((policy_dir / QUESTIONS_DIR).glob("*.jsonl"))
+        for row in read_question_file(path)
+    ]
 
 
 class ClauseModel:

@@ -95,24 +95,6 @@ DEFAULT_ALLOWED_WORDS: tuple[str, ...] = (
     "compasiva",
 )
 
-NameReason = Literal[
-    "plain",
-    "leetspeak",
-    "homoglyph",
-    "stylized",
-    "accents",
-    "separators",
-    "invisible",
-    "repeated-letters",
-    "reversed",
-    "disguised",
-    "uncertain-variant",
-    "uncertain-split",
-    "approved",
-    "allowed-word",
-    "no-match",
-]
-
 Disguise = Literal[
     "leetspeak",
     "homoglyph",
@@ -122,6 +104,17 @@ Disguise = Literal[
     "invisible",
     "repeated-letters",
     "reversed",
+]
+
+NameReason = Literal[
+    "plain",
+    Disguise,
+    "disguised",
+    "uncertain-variant",
+    "uncertain-split",
+    "approved",
+    "allowed-word",
+    "no-match",
 ]
 
 REASONS: Final[tuple[NameReason, ...]] = get_args(NameReason)
