@@ -26,7 +26,7 @@ def check_time(
     loaded: LoadedConfig, moment: datetime, roles: Sequence[str], channel: str | None
 ) -> dict[str, Any]:
     cfg = loaded.config
-    timetable = build_timetable(cfg.schedule, loaded.base_dir)
+    timetable = build_timetable(cfg.schedule, loaded.base_dir, today=moment)
     author = Author(member_id=0, roles=tuple(_ref_id(r, -(i + 1)) for i, r in enumerate(roles)))
     st = cfg.school_time
     if channel is None:

@@ -14,7 +14,7 @@ import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal, TextIO
 
 from compass_bot import texts
@@ -76,7 +76,7 @@ class Console:
             self._add_member(f"{kind}1", [self._kind_role(kind)])
         self.me = self.members["leerling1"]
         self.channel = self._channel(self.config.console.channel, None)
-        self.clock: datetime | None = None
+        self.clock = service.clock
         self.last_question: tuple[str, Answer] | None = None
         self.running = True
         self.guild_id = 1
@@ -124,7 +124,7 @@ class Console:
         return info
 
     def now(self) -> datetime:
-        return self.clock or datetime.now(UTC)
+        return self.clock.now()
 
     def local(self, moment: datetime) -> str:
         local = moment.astimezone(self.service.timetable.tz)
@@ -166,7 +166,7 @@ class Console:
 
     def status(self) -> str:
         roles = ", ".join(name for _, name in self.me.member.roles) or "geen rollen"
-        clock = self.local(self.now()) + (" (gesimuleerd)" if self.clock else "")
+        clock = self.local(self.now()) + (" (gesimuleerd)" if self.clock.moved else "")
         return f"Je bent {self.me.member.label} ({roles}) in #{self.channel.name}; het is {clock}."
 
     async def handle_line(self, line: str) -> None:
@@ -333,19 +333,21 @@ class Console:
         self.say(f"Je bent nu in #{self.channel.name}: {kind}.")
 
     async def cmd_tijd(self, args: list[str], rest: str) -> None:
+        """Move the simulated clock; it keeps running from there (UTC arithmetic, DST-safe)."""
         tz = self.service.timetable.tz
         if not args or args[0] == "nu":
-            self.clock = None
-        elif args[0].startswith(("+", "-")) and args[0][1:].isdigit():
-            self.clock = self.now() + timedelta(minutes=int(args[0]))
+            self.clock.reset()
+        elif args[0][:1] in "+-" and args[0][1:].isdecimal() and args[0][1:].isascii():
+            self.clock.advance(timedelta(minutes=int(args[0])))
         else:
-            try:
-                moment = datetime.fromisoformat(" ".join(args))
-            except ValueError:
-                self.say("Gebruik: /tijd 2026-11-24 10:15, /tijd +15 of /tijd nu")
+            moment = _parse_console_moment(" ".join(args), self.now().astimezone(tz))
+            if moment is None:
+                self.say("Gebruik: /tijd 2026-11-24 10:15, /tijd 10:15, /tijd +15 of /tijd nu")
                 return
-            self.clock = moment if moment.tzinfo else moment.replace(tzinfo=tz)
-        self.say(f"Het is nu {self.local(self.now())}" + (" (gesimuleerd)." if self.clock else "."))
+            self.clock.set(moment)
+        self.say(
+            f"Het is nu {self.local(self.now())}" + (" (gesimuleerd)." if self.clock.moved else ".")
+        )
 
     async def cmd_vraag(self, args: list[str], rest: str) -> None:
         await self.ask(rest)
@@ -621,3 +623,20 @@ class Console:
 async def run_console(service: CompassService, stdin: TextIO = sys.stdin) -> None:
     console = Console(service)
     await console.run(stdin)
+
+
+def _parse_console_moment(text: str, local_now: datetime) -> datetime | None:
+    """`2026-11-24 10:15` or `10:15` (today, school-local), as an aware moment; None if neither."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            clock_time = time.fromisoformat(text)
+        except ValueError:
+            return None
+        moment = datetime.combine(local_now.date(), clock_time)
+    except OverflowError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_now.tzinfo)
+    return moment

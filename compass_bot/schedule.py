@@ -603,17 +603,21 @@ def build_timetable(
     base_dir: Path,
     *,
     years: Iterable[int] | None = None,
+    today: datetime | None = None,
 ) -> Timetable:
     """The plain `Timetable` for a validated schedule.
 
-    Days off are computed for `years` (default: the current year in the school's zone ±2); a
+    Days off are computed for `years` (default: the year of `today` in the school's zone ±2;
+    one of the two must be given, since this module never reads the clock); a
     relative `ics_file` is read relative to `base_dir`. Raises ScheduleError when the .ics file
     cannot be read or parsed. Check `Timetable.covers(today)` now and then and rebuild when it
     says False; `Timetable.notes` lists things worth logging.
     """
     tz = cfg.zone
     if years is None:
-        this_year = datetime.now(tz).year
+        if today is None:
+            raise ScheduleError("build_timetable: give `years` or `today`")
+        this_year = today.astimezone(tz).year
         years = range(this_year - 2, this_year + 3)
     year_list = tuple(sorted(set(years)))
     if not year_list:

@@ -14,11 +14,12 @@ import logging
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from compass_bot import texts
 from compass_bot.alerts import Alert, AlertStatus, sanitise_excerpt
+from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.policy import Clause, ClauseBook, Match, Matcher, load_clauses
 from compass_bot.refs import any_ref_matches
@@ -172,8 +173,10 @@ class CompassService:
         matcher: Matcher,
         timetable: Timetable,
         names: NameChecker,
+        clock: Clock,
     ) -> None:
         self.loaded = loaded
+        self.clock = clock
         self.config = loaded.config
         self.store = store
         self.book = book
@@ -187,8 +190,13 @@ class CompassService:
 
     @classmethod
     async def create(
-        cls, loaded: LoadedConfig, store: Store | None = None, book: ClauseBook | None = None
+        cls,
+        loaded: LoadedConfig,
+        store: Store | None = None,
+        book: ClauseBook | None = None,
+        clock: Clock | None = None,
     ) -> CompassService:
+        clock = clock or Clock()
         book = book or load_clauses()
         store = store or await Store.open(loaded.database_path)
         service = cls(
@@ -196,15 +204,16 @@ class CompassService:
             store,
             book,
             Matcher(book),
-            build_timetable(loaded.config.schedule, loaded.base_dir),
+            build_timetable(loaded.config.schedule, loaded.base_dir, today=clock.now()),
             NameChecker(loaded.config.names.allowed_words),
+            clock,
         )
         await service.reload_state()
         return service
 
     async def reload_state(self, now: datetime | None = None) -> None:
         """Load the hot state (grants, cooldowns, approvals) into memory."""
-        self._grants = await self.store.active_grants(now or datetime.now(UTC))
+        self._grants = await self.store.active_grants(now or self.clock.now())
         self._warned = await self.store.warning_cooldowns()
         self._approved = defaultdict(set)
         for approved in await self.store.approved_names():
@@ -218,7 +227,7 @@ class CompassService:
         ahead = (now + timedelta(days=31)).astimezone(self.timetable.tz).date()
         if self.timetable.covers(ahead):
             return False
-        self.timetable = build_timetable(self.config.schedule, self.loaded.base_dir)
+        self.timetable = build_timetable(self.config.schedule, self.loaded.base_dir, today=now)
         return True
 
     async def _flag(

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import CompassBot
 from compass_bot.service import CompassService
@@ -72,9 +73,15 @@ SCHOOL = GuildSpec(
 
 
 @asynccontextmanager
-async def running_compass(fake: FakeDiscord, loaded: LoadedConfig) -> AsyncIterator[CompassBot]:
-    """A CompassBot with its own service on `loaded`'s SQLite file, connected to `fake`."""
-    service = await CompassService.create(loaded)
+async def running_compass(
+    fake: FakeDiscord, loaded: LoadedConfig, clock: Clock | None = None
+) -> AsyncIterator[CompassBot]:
+    """A CompassBot with its own service on `loaded`'s SQLite file, connected to `fake`.
+
+    The bot's clock runs with the wall clock unless a test moves it (`bot.service.clock`);
+    posts carry their own timestamps (`fake.post(..., at=LESSON)`).
+    """
+    service = await CompassService.create(loaded, clock=clock)
     bot = CompassBot(loaded, service, guild_ready_timeout=0.05)
     async with running_bot(fake, bot):
         yield bot

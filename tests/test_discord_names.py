@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -266,10 +266,10 @@ async def test_rector_approves_current_names_then_only_a_new_breach_is_flagged(
         await fake.member_update("anna", nick="Compass Anna")
         await fake.settle()
         [first] = alerts(fake)
-        before = datetime.now(UTC)
+        before = bot.service.clock.now()
         ix = await fake.slash("rector", "naam goedkeuren", {"lid": "anna"})
         await fake.settle()
-        after = datetime.now(UTC)
+        after = bot.service.clock.now()
         assert ix.ephemeral
         assert "Compass Anna" in (ix.content or "") and fake.mention("anna") in (ix.content or "")
         anna, rector = fake.member_id("anna"), fake.member_id("rector")

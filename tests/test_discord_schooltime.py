@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from compass_bot.clock import Clock
 from compass_bot.discord_front.client import CompassBot
 from compass_bot.policy import load_clauses
 from compass_bot.rules.schooltime import PermissionGrant
@@ -107,8 +108,8 @@ def live_ext(bot: CompassBot) -> ModuleType:
 
 
 def set_clock(monkeypatch: pytest.MonkeyPatch, bot: CompassBot, moment: datetime) -> None:
-    """Slash-command grants are made "now": put now at `moment` for this bot."""
-    monkeypatch.setattr(live_ext(bot), "now", lambda: moment.astimezone(UTC))
+    """Slash-command grants are made "now": stop this bot's clock at `moment`."""
+    bot.service.clock.freeze(moment)
 
 
 def callback_data(ix: InteractionRecord) -> dict[str, Any]:
@@ -614,20 +615,15 @@ async def test_a_slash_grant_survives_a_restart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loaded = make_loaded(tmp_path, TEST_CONFIG)
+    lesson = LESSON
+    clock = Clock(lesson)  # the restarted bot loads the grants that have not ended by then
     async with FakeDiscord(SCHOOL) as fake:
-        async with running_compass(fake, loaded) as bot:
-            # The restarted bot loads the grants that have not ended by the real clock, so
-            # grant on a school day that is still to come.
-            timetable = bot.service.timetable
-            day = datetime.now(AMS).date() + timedelta(days=1)
-            while timetable.school_hours(day) is None:
-                day += timedelta(days=1)
-            lesson = datetime(day.year, day.month, day.day, 10, 15, tzinfo=AMS)
+        async with running_compass(fake, loaded, clock) as bot:
             set_clock(monkeypatch, bot, lesson)
             ix = await fake.slash("jansen", "toestemming geven", {"leerling": "anna"})
             await fake.settle()
             assert (ix.content or "").startswith("Toestemming gegeven: #1")
-        async with running_compass(fake, loaded):
+        async with running_compass(fake, loaded, clock):
             new, calls = await post_and_see(
                 fake, "anna", "algemeen", lesson + timedelta(minutes=15)
             )

@@ -77,8 +77,9 @@ def test_default_timetable() -> None:
 
 
 def test_default_years_are_around_today() -> None:
-    tt = build_timetable(ScheduleConfig(), Path("."))
-    today = datetime.now(UTC).date()
+    moment = datetime(2031, 3, 1, 12, tzinfo=UTC)
+    tt = build_timetable(ScheduleConfig(), Path("."), today=moment)
+    today = moment.date()
     assert tt.first_year is not None and tt.last_year is not None
     assert tt.first_year <= today.year - 2
     assert tt.last_year >= today.year + 2

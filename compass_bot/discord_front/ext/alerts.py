@@ -79,7 +79,7 @@ class AlertButton(
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         service = bot.service
         actor = member_of(interaction.user)
-        now = datetime.now(UTC)
+        now = service.clock.now()
         result: Alert | Refusal
         if self.action == "approve":
             stored = await service.store.alert(self.alert_id)
@@ -263,7 +263,9 @@ class Alerts(commands.Cog):
             wait = 30.0
             next_at = await self.bot.service.store.next_pending_at()
             if next_at is not None:
-                wait = max(0.05, min(wait, (next_at - datetime.now(UTC)).total_seconds()))
+                wait = max(
+                    0.05, min(wait, (next_at - self.bot.service.clock.now()).total_seconds())
+                )
             if failures:
                 wait = max(wait, min(30.0, BACKOFF_START * 2 ** min(failures, 8)))
             with contextlib.suppress(TimeoutError):
@@ -273,7 +275,7 @@ class Alerts(commands.Cog):
         """Send or edit every due alert; returns how many went out."""
         store = self.bot.service.store
         sent = 0
-        now = datetime.now(UTC)
+        now = self.bot.service.clock.now()
         due = await store.pending_alerts(
             datetime.max.replace(tzinfo=UTC) if ignore_backoff else now
         )
@@ -338,7 +340,7 @@ class Alerts(commands.Cog):
     def _retry_at(self, alert: Alert, minimum: float = 0.0) -> datetime:
         cap = float(self.bot.loaded.config.alerts.retry_max_seconds)
         delay = min(cap, max(minimum, BACKOFF_START * (2 ** min(alert.attempts, 12))))
-        return datetime.now(UTC) + timedelta(seconds=delay)
+        return self.bot.service.clock.now() + timedelta(seconds=delay)
 
     async def send(
         self, channel: discord.abc.Messageable, alert: Alert, message_id: int | None = None
@@ -393,8 +395,8 @@ class Alerts(commands.Cog):
         await self.bot.wait_until_ready()
         while not self.bot.is_closed():
             try:
-                await self.purge(datetime.now(UTC))
-                if self.bot.service.refresh_timetable(datetime.now(UTC)):
+                await self.purge(self.bot.service.clock.now())
+                if self.bot.service.refresh_timetable(self.bot.service.clock.now()):
                     log.info("timetable rebuilt for the coming school year")
             except Exception:
                 log.exception("retention purge failed")
@@ -427,7 +429,7 @@ class Alerts(commands.Cog):
         self, interaction: discord.Interaction, van: str | None = None, tot: str | None = None
     ) -> None:
         tz = self.bot.service.timetable.tz
-        today = datetime.now(tz).date()
+        today = self.bot.service.clock.now().astimezone(tz).date()
         try:
             first = date.fromisoformat(van) if van else today - timedelta(days=30)
             last = date.fromisoformat(tot) if tot else today
@@ -467,7 +469,7 @@ class Alerts(commands.Cog):
         if target is None:
             await interaction.response.send_message("Kies een lid of geef een id.", ephemeral=True)
             return
-        now = datetime.now(UTC)
+        now = self.bot.service.clock.now()
         service = self.bot.service
         # The alert messages in the moderators' channel are found before the rows go.
         sent = [

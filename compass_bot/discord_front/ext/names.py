@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -72,7 +71,9 @@ class Names(commands.Cog):
     async def check(self, member: discord.Member) -> NameOutcome:
         """Check one member's names; tell the member and the moderators about a breach."""
         self._checked[member.id] = name_key(member)
-        outcome = await self.bot.service.names_seen(names_seen(member, datetime.now(UTC)))
+        outcome = await self.bot.service.names_seen(
+            names_seen(member, self.bot.service.clock.now())
+        )
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         if outcome.warning is not None:
@@ -192,8 +193,8 @@ class Names(commands.Cog):
         total = len(members)
         step = max(PROGRESS_MIN_STEP, -(-total // PROGRESS_UPDATES))
         hits = 0
-        now = datetime.now(UTC)
-        last_yield = last_progress = time.monotonic()
+        now = self.bot.service.clock.now()
+        last_yield = last_progress = self.bot.service.clock.monotonic()
         for index, member in enumerate(members, 1):
             flagged, uncertain = service.check_names(names_seen(member, now))
             if flagged or uncertain:
@@ -201,10 +202,10 @@ class Names(commands.Cog):
                 await self.check(member)
             if index == total:
                 break
-            clock = time.monotonic()
+            clock = self.bot.service.clock.monotonic()
             if index % SWEEP_BATCH == 0 or clock - last_yield > SWEEP_SLICE_SECONDS:
                 await asyncio.sleep(0)  # let the bot handle other events
-                last_yield = time.monotonic()
+                last_yield = self.bot.service.clock.monotonic()
             if index % step == 0 or clock - last_progress > PROGRESS_EVERY_SECONDS:
                 last_progress = clock
                 await self._show(
@@ -246,7 +247,7 @@ class Names(commands.Cog):
     async def goedkeuren(self, interaction: discord.Interaction, lid: discord.Member) -> None:
         member = self._cached(interaction, lid)
         actor = member_of(interaction.user)
-        now = datetime.now(UTC)
+        now = self.bot.service.clock.now()
         names = current_names(member)
         result = await self.bot.service.approve_names(actor, member.id, names, now)
         if isinstance(result, Refusal):
@@ -296,7 +297,7 @@ class Names(commands.Cog):
     async def intrekken(self, interaction: discord.Interaction, lid: discord.Member) -> None:
         member = self._cached(interaction, lid)
         result = await self.bot.service.revoke_names(
-            member_of(interaction.user), member.id, datetime.now(UTC)
+            member_of(interaction.user), member.id, self.bot.service.clock.now()
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -133,7 +133,7 @@ class FeedbackButton(
         )
         if first:
             await bot.service.feedback(
-                question, self.clause_id, self.vote == "up", datetime.now(UTC)
+                question, self.clause_id, self.vote == "up", bot.service.clock.now()
             )
         await interaction.response.send_message(texts.FEEDBACK_THANKS[lang], ephemeral=True)
 
@@ -199,7 +199,7 @@ class Questions(commands.Cog):
     async def answer(
         self, user: discord.User | discord.Member, question: str
     ) -> tuple[Answer, dict[str, Any]]:
-        now = datetime.now(UTC)
+        now = self.bot.service.clock.now()
         answer = self.bot.service.ask(QuestionAsked(question, user.id, now))
         await self.bot.service.remember_question(answer, question, now)
         # One character more than is shown, so a cut question ends in '…'.
@@ -277,7 +277,7 @@ class Questions(commands.Cog):
         question = (pattern.sub(" ", message.content) if pattern else message.content).strip()
         answer, kwargs = await self.answer(message.author, question)
         if answer.status == "rate_limited" and not self.first_slow_down(
-            message.author.id, datetime.now(UTC)
+            message.author.id, self.bot.service.clock.now()
         ):
             return
         try:

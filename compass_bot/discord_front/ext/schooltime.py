@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -25,11 +24,6 @@ LIST_LIMIT = 1900
 POST_DELETED = "Je bericht is daarom verwijderd."
 NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming."
 PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaal."
-
-
-def now() -> datetime:
-    """The clock for slash-command grants; a seam so tests can put it in a lesson."""
-    return datetime.now(UTC)
 
 
 class SchoolTime(commands.Cog):
@@ -180,7 +174,13 @@ class SchoolTime(commands.Cog):
             assert kanaal is not None
             scope, target_id, label = "channel", kanaal.id, kanaal.name
         result = await self.bot.service.grant_permission(
-            member_of(interaction.user), scope, target_id, label, now(), minuten, reden
+            member_of(interaction.user),
+            scope,
+            target_id,
+            label,
+            self.bot.service.clock.now(),
+            minuten,
+            reden,
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
@@ -194,7 +194,9 @@ class SchoolTime(commands.Cog):
         description=_("De toestemmingen die nu gelden", en="The permissions in force now"),
     )
     async def lijst(self, interaction: discord.Interaction) -> None:
-        result = self.bot.service.list_permissions(member_of(interaction.user), now())
+        result = self.bot.service.list_permissions(
+            member_of(interaction.user), self.bot.service.clock.now()
+        )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
@@ -221,7 +223,7 @@ class SchoolTime(commands.Cog):
     )
     async def intrekken(self, interaction: discord.Interaction, nummer: int) -> None:
         result = await self.bot.service.revoke_permission(
-            member_of(interaction.user), nummer, now()
+            member_of(interaction.user), nummer, self.bot.service.clock.now()
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
@@ -235,7 +237,9 @@ class SchoolTime(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """The active grants, for teachers only (others would only see a refusal)."""
-        result = self.bot.service.list_permissions(member_of(interaction.user), now())
+        result = self.bot.service.list_permissions(
+            member_of(interaction.user), self.bot.service.clock.now()
+        )
         if isinstance(result, Refusal):
             return []
         needle = current.strip().lstrip("#").casefold()
