@@ -72,6 +72,7 @@ class MessagePosted:
     content: str
     message_id: int | None = None
     guild_id: int | None = None
+    to_the_bot: bool = False  # a mention of the bot, a reply to it, or the questions channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +327,7 @@ class CompassService:
             self._grants,
             self.timetable,
             self.config.school_time,
+            to_the_bot=event.to_the_bot,
         )
 
     async def message_posted(

@@ -5,6 +5,7 @@ answer looks like, the 'Bedoel je' buttons, feedback, the moderators' list, and 
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from compass_bot import texts
 from compass_bot.discord_front.client import CompassBot
 from compass_bot.policy import Clause
 from tests.conftest import make_loaded
-from tests.discord_env import SCHOOL, compass_bot, running_compass
+from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import ChannelSpec, FakeDiscord, MemberSpec
 
 JSON = dict[str, Any]
@@ -473,3 +474,36 @@ async def test_a_thread_under_the_questions_channel_is_part_of_it(tmp_path: Path
         assert str(fake.body_of(answer["id"])["message_reference"]["message_id"]) == asked["id"]
         assert_answer_embed(answer["embeds"][0], clause(bot, "schooltijd"), ANSWERED)
         assert fake.messages_sent(channel="kletsdraad") == []
+
+
+async def test_a_question_to_the_bot_in_a_lesson_is_answered_and_never_warned(
+    tmp_path: Path,
+) -> None:
+    """Firm ground #10: a post addressed to the bot (a mention, a reply to the bot) in a
+    watched channel during a lesson is school use: an answer, no warning DM, no alert."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        asked = await fake.post(
+            "anna", "algemeen", at_bot(fake, "mag ik in de les op tiktok?"), at=LESSON
+        )
+        await fake.settle()
+        [answer] = fake.messages_sent(channel="algemeen")
+        assert str(fake.body_of(answer["id"])["message_reference"]["message_id"]) == asked["id"]
+        assert answer["embeds"][0]["description"] == clause(bot, "schooltijd").text
+        # A follow-up as a reply to the bot's answer is addressed to it too.
+        await fake.post(
+            "anna",
+            "algemeen",
+            "en in de pauze?",
+            at=LESSON + timedelta(minutes=1),
+            reply_to=answer["id"],
+        )
+        await fake.settle()
+        assert len(fake.messages_sent(channel="algemeen")) == 2
+        assert fake.dms_sent("anna") == []
+        assert fake.messages_sent(channel="mod-meldingen") == []
+        assert await bot.service.store.alerts() == []
+        # The same post without the bot in it is a breach, as before.
+        await fake.post("anna", "algemeen", "mag ik in de les op tiktok?", at=LESSON)
+        await fake.settle()
+        assert len(fake.dms_sent("anna")) == 1
+        assert len(await bot.service.store.alerts()) == 1

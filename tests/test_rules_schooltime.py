@@ -448,6 +448,17 @@ def test_staff_exempt() -> None:
         assert verdict.reason == "staff"
 
 
+def test_a_post_addressed_to_the_bot_is_school_use() -> None:
+    moment = at(TUESDAY, 10, 0)
+    assert not judge(moment).allowed
+    verdict = judge_post(moment, STUDENT, ALGEMEEN, (), TT, SCOPE, to_the_bot=True)
+    assert verdict.allowed and verdict.reason == "to_the_bot"
+    # An unwatched channel keeps its own reason.
+    assert judge_post(moment, STUDENT, OTHER, (), TT, SCOPE, to_the_bot=True).reason == (
+        "not_watched"
+    )
+
+
 # -- permission grants ------------------------------------------------------------------------
 
 

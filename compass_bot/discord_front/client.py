@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass, field
 
 import discord
@@ -195,6 +196,46 @@ class CompassBot(commands.Bot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No text commands: the features listen to messages in their own extensions."""
+
+    def question_in(self, message: discord.Message) -> str | None:
+        """The question when `message` is addressed to the bot, else None.
+
+        Addressed means a DM, a mention of the bot (or its managed role) typed in the text,
+        a reply to one of the bot's messages, or a post in the questions channel (or a thread
+        under it). Such a post is school use: the questions feature answers it and the
+        school-time rule never warns for it.
+        """
+        if message.guild is None:
+            return message.content.strip()
+        pattern = self._mention_pattern(message.guild) if "<@" in message.content else None
+        mentioned = pattern is not None and pattern.search(message.content) is not None
+        reference = message.reference.resolved if message.reference is not None else None
+        replied = (
+            isinstance(reference, discord.Message)
+            and self.user is not None
+            and reference.author.id == self.user.id
+        )
+        questions_channel = self.setup.questions_channel_id
+        # A thread opened under the questions channel is part of it.
+        channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
+        in_channel = (
+            "questions_channel" not in self.setup.disabled
+            and questions_channel is not None
+            and questions_channel in channel_ids
+        )
+        if not (mentioned or replied or in_channel):
+            return None
+        return (pattern.sub(" ", message.content) if pattern else message.content).strip()
+
+    def _mention_pattern(self, guild: discord.Guild) -> re.Pattern[str] | None:
+        """The bot's mention, or its managed role's (Discord suggests both when typing @)."""
+        if self.user is None:
+            return None
+        forms = [rf"<@!?{self.user.id}>"]
+        role = guild.self_role
+        if role is not None:
+            forms.append(rf"<@&{role.id}>")
+        return re.compile("|".join(forms))
 
     def in_school_guild(self, guild: discord.Guild | None) -> bool:
         return (

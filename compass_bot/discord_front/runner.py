@@ -7,13 +7,42 @@ import contextlib
 import logging
 import signal
 
+import aiohttp
 import discord
+import yarl
 
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import CompassBot, apply_endpoints
 from compass_bot.service import CompassService
 
 log = logging.getLogger("compass_bot")
+
+
+def login_failure(exc: BaseException, api_base_url: str) -> str:
+    """One line for a failed login: what went wrong and what to check (never the token)."""
+    host = yarl.URL(api_base_url).host or api_base_url
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return (
+            f"cannot log in to Discord: the name {host} does not resolve (DNS); "
+            "check the network connection and discord.api_base_url"
+        )
+    if isinstance(exc, aiohttp.ClientConnectorError | ConnectionError):
+        return (
+            f"cannot log in to Discord: no connection to {host} ({exc.strerror or 'refused'}); "
+            "check the network, a firewall or proxy, and discord.api_base_url"
+        )
+    if isinstance(exc, discord.DiscordServerError):
+        return (
+            f"cannot log in to Discord: Discord answered {exc.status} (a problem on Discord's "
+            "side); try again later, see https://discordstatus.com"
+        )
+    if isinstance(exc, discord.HTTPException):
+        return f"cannot log in to Discord: Discord answered {exc.status} {exc.text[:200]!r}"
+    if isinstance(exc, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+        return f"cannot log in to Discord: {host} did not answer in time; check the network"
+    if isinstance(exc, aiohttp.ClientError | OSError):
+        return f"cannot log in to Discord ({host}): {type(exc).__name__}: {exc}"
+    return f"cannot log in to Discord: unexpected {type(exc).__name__}: {exc}"
 
 
 async def run_discord(loaded: LoadedConfig, token: str) -> int:
@@ -31,6 +60,9 @@ async def run_discord(loaded: LoadedConfig, token: str) -> int:
             await bot.login(token)
         except discord.LoginFailure:
             log.error("Discord refused the token in DISCORD_TOKEN (it is not printed here)")
+            return 1
+        except Exception as failure:  # every other start-up failure is one line, never a traceback
+            log.error("%s", login_failure(failure, loaded.config.discord.api_base_url))
             return 1
         connect = asyncio.create_task(bot.connect(), name="discord-connect")
         stopper = asyncio.create_task(stop.wait(), name="signal-wait")

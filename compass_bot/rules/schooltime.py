@@ -29,6 +29,7 @@ CLAUSE_ID: Final = "schooltijd"
 TimeReason = Literal[
     "not_watched",  # not a social channel (or an exempt lesson/school channel)
     "staff",  # the author has a staff role
+    "to_the_bot",  # addressed to the bot (a question): school use, never a breach
     "not_school_day",  # a weekday the school is closed (weekend)
     "day_off",  # holiday / vacation / study day
     "outside_school_hours",  # before school starts or after it ends
@@ -366,6 +367,11 @@ _NOT_WATCHED: Final = TimeVerdict(
     reason="not_watched",
     message="Dit kanaal valt niet onder de schooltijdregel.",
 )
+_TO_THE_BOT: Final = TimeVerdict(
+    allowed=True,
+    reason="to_the_bot",
+    message="Een vraag aan de bot is gebruik voor school.",
+)
 _STAFF: Final = TimeVerdict(
     allowed=True,
     reason="staff",
@@ -419,16 +425,21 @@ def judge_post(
     grants: Iterable[PermissionGrant],
     timetable: Timetable,
     scope: Scope | ScopeSource,
+    *,
+    to_the_bot: bool = False,
 ) -> TimeVerdict:
     """Decide whether posting this message at `moment` is fine under clause `schooltijd`.
 
     `moment` must be timezone-aware (ValueError otherwise); it is read in the school's zone.
-    `grants` is only iterated when the post falls in lesson time.
+    `grants` is only iterated when the post falls in lesson time. A post addressed to the bot
+    (a mention, a reply to it, the questions channel) is a question, so school use.
     """
     _require_aware(moment, "moment")
     scope = _as_scope(scope)
     if not is_watched(channel, scope):
         return _NOT_WATCHED
+    if to_the_bot:
+        return _TO_THE_BOT
     if is_staff(author, scope):
         return _STAFF
 

@@ -239,42 +239,17 @@ class Questions(commands.Cog):
         ephemeral = answer.status != "answer"
         await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
 
-    def _mention_pattern(self, guild: discord.Guild | None) -> re.Pattern[str] | None:
-        """The bot's mention, or its managed role's (Discord suggests both when typing @)."""
-        if self.bot.user is None:
-            return None
-        forms = [rf"<@!?{self.bot.user.id}>"]
-        role = guild.self_role if guild is not None else None
-        if role is not None:
-            forms.append(rf"<@&{role.id}>")
-        return re.compile("|".join(forms))
-
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """DMs, mentions and the questions channel (with its threads) are questions;
-        nothing else is."""
+        """What is addressed to the bot is a question (`CompassBot.question_in`)."""
         if message.author.bot or message.type not in _ANSWERED_TYPES:
             return
         in_dm = message.guild is None
         if not in_dm and not self.bot.in_school_guild(message.guild):
             return
-        # Only a mention typed in the text counts: a reply to the bot's answer pings the bot
-        # (Discord lists it in `mentions`) without being a new question. Most messages hold
-        # no mention at all, so the pattern is only built for those that might.
-        pattern = self._mention_pattern(message.guild) if "<@" in message.content else None
-        mentioned = pattern is not None and pattern.search(message.content) is not None
-        questions_channel = self.bot.setup.questions_channel_id
-        # A thread opened under the questions channel is part of it.
-        channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
-        in_channel = (
-            not in_dm
-            and "questions_channel" not in self.bot.setup.disabled
-            and questions_channel is not None
-            and questions_channel in channel_ids
-        )
-        if not (in_dm or mentioned or in_channel):
+        question = self.bot.question_in(message)
+        if question is None:
             return
-        question = (pattern.sub(" ", message.content) if pattern else message.content).strip()
         answer, kwargs = await self.answer(message.author, question)
         if answer.status == "rate_limited" and not self.first_slow_down(
             message.author.id, self.bot.service.clock.now()

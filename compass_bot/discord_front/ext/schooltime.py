@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import TYPE_CHECKING, Literal
 
@@ -53,6 +54,10 @@ class SchoolTime(commands.Cog):
             guild_id=message.guild.id,
         )
         verdict = self.bot.service.judge(event)
+        if not verdict.allowed and self.bot.question_in(message) is not None:
+            # Only a would-be breach pays for the addressed-to-the-bot check.
+            event = dataclasses.replace(event, to_the_bot=True)
+            verdict = self.bot.service.judge(event)
         if verdict.allowed:
             return
         outcome = await self.bot.service.message_posted(event, verdict)
