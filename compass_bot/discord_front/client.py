@@ -138,6 +138,34 @@ def resolve_setup(guild: discord.Guild | None, loaded: LoadedConfig) -> ServerSe
     return setup
 
 
+OTHER_SERVER = (
+    "Deze bot werkt alleen in de Discord-server van de school. / "
+    "This bot only works in the school's Discord server."
+)
+
+
+class SchoolTree(app_commands.CommandTree["CompassBot"]):
+    """The command tree: every app command comes from the school's own server.
+
+    Roles are matched by name, so a server with a role called "Moderator" must never reach a
+    command: the check runs before any command, for all of them at once.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if self.client.in_school_guild(interaction.guild):
+            return True
+        log.warning(
+            "refused /%s from outside the school's server (guild %s)",
+            interaction.command.qualified_name if interaction.command else "?",
+            interaction.guild_id,
+        )
+        if interaction.type is discord.InteractionType.autocomplete:
+            await interaction.response.autocomplete([])
+        else:
+            await interaction.response.send_message(OTHER_SERVER, ephemeral=True)
+        return False
+
+
 class CompassBot(commands.Bot):
     """The bot. Features live in extensions; policy lives in the service."""
 
@@ -150,6 +178,7 @@ class CompassBot(commands.Bot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            tree_cls=SchoolTree,
             **options,  # type: ignore[arg-type]
         )
         self.loaded = loaded
@@ -183,7 +212,10 @@ class CompassBot(commands.Bot):
             log.warning("%s", problem)
         guild = self.setup.guild
         if guild is not None and not self._synced and self.loaded.config.discord.sync_commands:
+            # Commands exist only in the school's server: copied there, then dropped from the
+            # global set, so nothing else can ever be synced or invoked.
             self.tree.copy_global_to(guild=guild)
+            self.tree.clear_commands(guild=None)
             try:
                 synced = await self.tree.sync(guild=guild)
                 log.info("synced %d app commands to %s", len(synced), guild.name)

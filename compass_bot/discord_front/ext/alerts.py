@@ -24,8 +24,9 @@ from discord.ext import commands
 from compass_bot.alerts import Alert, AlertStatus
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
+from compass_bot.ids import parse_number, parse_snowflake
 from compass_bot.refs import ref_matches
-from compass_bot.service import Refusal
+from compass_bot.service import Capability, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -34,6 +35,9 @@ log = logging.getLogger("compass_bot.discord.alerts")
 BACKOFF_START = 2.0
 RETRY_WHEN_BLOCKED = 60.0  # seconds before retrying a missing channel or permission
 PURGE_EVERY = timedelta(hours=24)
+HANDLE_REFUSED = "Alleen moderatoren van deze school kunnen meldingen afhandelen."
+APPROVE_REFUSED = "Alleen de schoolleiding van deze school kan namen goedkeuren."
+ERASE_REFUSED = "Alleen moderatoren van deze school kunnen gegevens van een lid wissen."
 
 
 def alert_view(alert: Alert) -> discord.ui.View:
@@ -57,7 +61,7 @@ _BUTTONS = {
 
 class AlertButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"alert:(?P<action>resolve|false|approve):(?P<id>\d+)",
+    template=r"alert:(?P<action>resolve|false|approve):(?P<id>[0-9]{1,19})",
 ):
     """A button whose custom id carries the alert id, so it works after a restart."""
 
@@ -73,13 +77,22 @@ class AlertButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> AlertButton:
-        return cls(match["action"], int(match["id"]))
+        alert_id = parse_number(match["id"])
+        if alert_id is None:  # a forged custom id: no alert has that number
+            raise ValueError("not an alert number")
+        return cls(match["action"], alert_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         service = bot.service
         actor = member_of(interaction.user)
         now = service.clock.now()
+        needed: Capability = "leadership" if self.action == "approve" else "moderator"
+        if not bot.in_school_guild(interaction.guild) or not service.has(actor, needed):
+            # Refused before anything is looked up: the alert's existence is not revealed.
+            refusal = APPROVE_REFUSED if self.action == "approve" else HANDLE_REFUSED
+            await interaction.response.send_message(refusal, ephemeral=True)
+            return
         result: Alert | Refusal
         if self.action == "approve":
             stored = await service.store.alert(self.alert_id)
@@ -465,19 +478,25 @@ class Alerts(commands.Cog):
         lid: discord.Member | None = None,
         lid_id: str | None = None,
     ) -> None:
-        target = lid.id if lid else int(lid_id) if lid_id and lid_id.isdigit() else None
+        service = self.bot.service
+        actor = member_of(interaction.user)
+        if not service.has(actor, "moderator"):  # before anything is looked up
+            await interaction.response.send_message(ERASE_REFUSED, ephemeral=True)
+            return
+        target = lid.id if lid else parse_snowflake(lid_id)
         if target is None:
-            await interaction.response.send_message("Kies een lid of geef een id.", ephemeral=True)
+            await interaction.response.send_message(
+                "Kies een lid, of geef het id van een lid (15 tot 20 cijfers).", ephemeral=True
+            )
             return
         now = self.bot.service.clock.now()
-        service = self.bot.service
         # The alert messages in the moderators' channel are found before the rows go.
         sent = [
             (a.id, a.delivered_message_id)
             for a in await service.store.alerts(limit=100_000)
             if a.member_id == target and a.delivered_message_id is not None
         ]
-        result = await service.erase_member(member_of(interaction.user), target, now)
+        result = await service.erase_member(actor, target, now)
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return

@@ -126,6 +126,9 @@ class FeedbackButton(
         """Store the vote once per member and answer (the question text only, never who)."""
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         question, lang = asked_on(interaction.message)
+        if bot.service.book.get(self.clause_id) is None:  # a forged custom id
+            await interaction.response.send_message(NO_SUCH_CLAUSE, ephemeral=True)
+            return
         cog = bot.get_cog(Questions.__cog_name__)
         message_id = interaction.message.id if interaction.message else 0
         first = not isinstance(cog, Questions) or cog.first_vote(

@@ -1,0 +1,142 @@
+"""Which server is asking, and ids from people and buttons (Hold under faults and abuse #19,
+classes 1 and 2), through the fake Discord.
+
+Roles are matched by name, so a server the bot was added to by someone else, with roles
+called Moderator or Schoolleiding, must reach nothing of the school's: no command, no button.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from compass_bot.clock import Clock
+from compass_bot.ids import parse_number, parse_snowflake
+from tests.conftest import TEST_CONFIG, make_loaded
+from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
+from tests.fakediscord import FakeDiscord
+
+OTHER_SCHOOL = TEST_CONFIG.replace("guild: Compass", "guild: Het Andere Lyceum")
+
+
+async def test_commands_and_buttons_from_another_server_are_refused(tmp_path: Path) -> None:
+    """The bot is configured for another school's server; the fake's "Compass" server (with
+    its Moderator and Schoolleiding roles) is a stranger to it."""
+    loaded = make_loaded(tmp_path, OTHER_SCHOOL)
+    async with FakeDiscord(SCHOOL) as fake, running_compass(fake, loaded, Clock(LESSON)) as bot:
+        await bot.service.store.record_alert(
+            rule="schooltijd",
+            member_id=fake.member_id("anna"),
+            member_label="anna",
+            at=LESSON,
+            window_start=LESSON,
+            guild_id=None,
+        )
+        for user, command, options in (
+            ("mod", "meldingen export", {}),
+            ("mod", "privacy wissen", {"lid_id": str(fake.member_id("anna"))}),
+            ("rector", "naam goedkeuren", {"lid": "rector"}),
+            ("jansen", "toestemming geven", {"leerling": "anna"}),
+        ):
+            ix = await fake.slash(user, command, options)
+            await fake.settle()
+            assert ix.ephemeral, command
+            assert "alleen in de Discord-server van de school" in (ix.content or ""), command
+        # A button forged onto a message in that server does nothing either.
+        forged = await fake.post(
+            "mod",
+            "algemeen",
+            "klik",
+            components=[
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "x", "custom_id": "alert:resolve:1"}
+                    ],
+                }
+            ],
+        )
+        ix = await fake.click("mod", forged["id"], "alert:resolve:1")
+        await fake.settle()
+        assert ix.ephemeral and "van deze school" in (ix.content or "")
+        [alert] = await bot.service.store.alerts()
+        assert alert.status == "open"
+        assert await bot.service.store.active_grants(LESSON) == []
+        assert fake.find_calls("PUT", re.compile(r"^/applications/\d+/commands$")) == []
+
+
+async def test_commands_live_only_in_the_school_server(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (_fake, bot):
+        assert bot.tree.get_commands() == []  # nothing global
+        assert bot.school_guild is not None
+        assert {c.name for c in bot.tree.get_commands(guild=bot.school_guild)} >= {"vraag"}
+
+
+async def test_forged_and_oversized_ids_are_refused_without_an_error(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.settle()
+        for typed in ("²", "123456789012345678901234567890", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦", "-5"):
+            ix = await fake.slash("mod", "privacy wissen", {"lid_id": typed})
+            await fake.settle()
+            assert ix.ephemeral and "15 tot 20 cijfers" in (ix.content or ""), typed
+        # A student pressing a forged button is refused before any lookup.
+        forged = await fake.post(
+            "anna",
+            "algemeen",
+            "klik",
+            components=[
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 1, "label": "x", "custom_id": "alert:resolve:7"},
+                        {
+                            "type": 2,
+                            "style": 1,
+                            "label": "y",
+                            "custom_id": "alert:false:123456789012345678901234567890",
+                        },
+                    ],
+                }
+            ],
+        )
+        ix = await fake.click("anna", forged["id"], "alert:resolve:7")
+        await fake.settle()
+        assert ix.ephemeral and "moderatoren" in (ix.content or "")
+        # Thirty digits match no button at all: the bot stays quiet, nothing is logged.
+        await fake.click("mod", forged["id"], "alert:false:123456789012345678901234567890")
+        await fake.settle()
+        [alert] = await bot.service.store.alerts()
+        assert alert.status == "open"
+
+
+def test_numbers_typed_by_people() -> None:
+    assert parse_number("12") == 12 and parse_number("#7") == 7
+    for bad in ("²", "١٢", "0", "-3", "9" * 20, "", None, "1e3", " "):
+        assert parse_number(bad) is None, bad
+    assert parse_snowflake("<@123456789012345678>") == 123456789012345678
+    assert parse_snowflake("123456789012345678") == 123456789012345678
+    for bad in ("²", "123", "9" * 21, "99999999999999999999", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦", None):
+        assert parse_snowflake(bad) is None, bad
+
+
+async def test_feedback_for_a_clause_that_does_not_exist_is_not_stored(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        forged = await fake.post(
+            "anna",
+            "algemeen",
+            "klik",
+            components=[
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 2, "label": "n", "custom_id": "feedback:down:nep-1"}
+                    ],
+                }
+            ],
+        )
+        ix = await fake.click("anna", forged["id"], "feedback:down:nep-1")
+        await fake.settle()
+        assert ix.ephemeral
+        stored = await bot.service.store.questions(("helpful", "unhelpful", "unanswered"))
+        assert stored == []
