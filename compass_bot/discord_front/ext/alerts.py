@@ -21,6 +21,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from compass_bot import texts
 from compass_bot.alerts import Alert, AlertStatus
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
@@ -35,8 +36,6 @@ log = logging.getLogger("compass_bot.discord.alerts")
 BACKOFF_START = 2.0
 RETRY_WHEN_BLOCKED = 60.0  # seconds before retrying a missing channel or permission
 PURGE_EVERY = timedelta(hours=24)
-HANDLE_REFUSED = "Alleen moderatoren van deze school kunnen meldingen afhandelen."
-APPROVE_REFUSED = "Alleen de schoolleiding van deze school kan namen goedkeuren."
 ERASE_REFUSED = "Alleen moderatoren van deze school kunnen gegevens van een lid wissen."
 
 
@@ -90,8 +89,7 @@ class AlertButton(
         needed: Capability = "leadership" if self.action == "approve" else "moderator"
         if not bot.in_school_guild(interaction.guild) or not service.has(actor, needed):
             # Refused before anything is looked up: the alert's existence is not revealed.
-            refusal = APPROVE_REFUSED if self.action == "approve" else HANDLE_REFUSED
-            await interaction.response.send_message(refusal, ephemeral=True)
+            await interaction.response.send_message(texts.REFUSED[needed], ephemeral=True)
             return
         result: Alert | Refusal
         if self.action == "approve":
