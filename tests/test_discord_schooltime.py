@@ -25,7 +25,7 @@ from compass_bot.rules.schooltime import PermissionGrant
 from compass_bot.service import Member, Refusal
 from compass_bot.store import AuditEntry
 from tests.conftest import TEST_CONFIG, make_loaded
-from tests.discord_env import AMS, LESSON, SCHOOL, compass_bot, running_compass
+from tests.discord_env import AMS, LESSON, LUNCH, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import ChannelSpec, FakeDiscord, InteractionRecord
 
 # SCHOOL plus two threads: one in a watched channel, one in the exempt lesson channel.
@@ -630,3 +630,26 @@ async def test_a_slash_grant_survives_a_restart(
             assert new == [] and calls == []
             [dm] = (await post_and_see(fake, "anna", "algemeen", lesson + timedelta(minutes=50)))[0]
             assert "(11:05)" in embed_text(dm)  # the grant ended at 11:05
+
+
+async def test_an_edit_in_lesson_time_counts_as_posting_then(tmp_path: Path) -> None:
+    """Hold under faults #19.14: a post written in the lunch break and edited into something
+    else during a lesson is posting in the lesson; an edit in the break is fine."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        post = await fake.post("anna", "algemeen", "hoi", at=LUNCH)
+        await fake.settle()
+        assert warnings_to(fake, "anna") == []
+        await fake.edit(post["id"], "hoi (bewerkt)", at=LUNCH + timedelta(minutes=5))
+        await fake.settle()
+        assert warnings_to(fake, "anna") == []
+        await fake.edit(post["id"], "iets heel anders", at=LUNCH + timedelta(minutes=45))
+        await fake.settle()
+        assert len(warnings_to(fake, "anna")) == 1
+        [alert] = await bot.service.store.alerts()
+        assert alert.message_id == int(post["id"]) and alert.excerpt == "iets heel anders"
+        # A second edit within the repeat window raises the count, no second DM.
+        await fake.edit(post["id"], "nog eens", at=LUNCH + timedelta(minutes=46))
+        await fake.settle()
+        assert len(warnings_to(fake, "anna")) == 1
+        [alert] = await bot.service.store.alerts()
+        assert alert.count == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 import discord
@@ -34,6 +35,20 @@ class SchoolTime(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Judge a post by when it was written (its own timestamp), not by the clock."""
+        await self.judge_post(message, message.created_at)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edit is posting anew at the moment of the edit: a post written in the lunch
+        break and edited into something else during a lesson counts as posted then. Updates
+        without an edit time (link previews, embeds) are not edits by the member."""
+        message = payload.message
+        if message.edited_at is None:
+            return
+        await self.judge_post(message, message.edited_at)
+
+    async def judge_post(self, message: discord.Message, at: datetime) -> None:
+        """The school-time rule for one post (or edit) at `at`: warn and alert on a breach."""
         if (
             message.author.bot
             or message.guild is None
@@ -48,7 +63,7 @@ class SchoolTime(commands.Cog):
         event = MessagePosted(
             member=member_of(message.author),
             channel=channel,
-            at=message.created_at,
+            at=at,
             content=message.content,
             message_id=message.id,
             guild_id=message.guild.id,
