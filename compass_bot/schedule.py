@@ -350,8 +350,10 @@ class ScheduleConfig(_Model):
     def _valid_zone(cls, value: str) -> str:
         name = value.strip()
         try:
+            if len(name) > 64:
+                raise ValueError(name)
             ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
             raise ValueError(
                 f"unknown time zone {shown(value)}: use an IANA name such as Europe/Amsterdam"
             ) from None
