@@ -13,7 +13,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from compass_bot.config import ConfigError, LoadedConfig, discord_token, load_config
+from compass_bot.config import (
+    ConfigError,
+    LoadedConfig,
+    check_targets,
+    discord_token,
+    load_config,
+)
 
 NO_TOKEN = (
     "compass-bot: no DISCORD_TOKEN is set and stdin is not a terminal: set DISCORD_TOKEN "
@@ -42,13 +48,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", help="config file (default: $COMPASS_CONFIG or config.yaml)")
     args = parser.parse_args(argv)
     try:
+        from compass_bot.clock import Clock
+
         loaded = load_config(args.config)
+        # What the config points at (.ics file, database folder) is checked before anything
+        # opens, so a bad one is a line here rather than a traceback (and a hang) later.
+        check_targets(loaded, Clock().now())
+        token = None if args.console else discord_token()
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print("compass-bot: not started; fix the config above.", file=sys.stderr)
+        print("compass-bot: not started; fix the problem above.", file=sys.stderr)
         return 2
-    token = None if args.console else discord_token()
     if token:
         import discord
 

@@ -10,9 +10,8 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 
-from compass_bot.config import ConfigError, LoadedConfig, load_config
+from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -41,8 +40,11 @@ def _config_or_exit(path: str | None) -> LoadedConfig:
 
 
 def cmd_validate_config(args: argparse.Namespace) -> int:
+    from compass_bot.clock import Clock
+
     try:
         loaded = load_config(args.path or args.config)
+        check_targets(loaded, Clock().now())
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -113,18 +115,20 @@ def cmd_check_name(args: argparse.Namespace) -> int:
 
 def cmd_check_time(args: argparse.Namespace) -> int:
     from compass_bot.checktime import check_time
+    from compass_bot.inputs import InputError, parse_moment
+    from compass_bot.schedule import ScheduleError
 
     loaded = _config_or_exit(args.config)
     try:
-        moment = datetime.fromisoformat(args.at)
-    except ValueError:
-        print(f"check-time: --at {args.at!r} is not an ISO-8601 date-time", file=sys.stderr)
+        moment = parse_moment(args.at, loaded.config.schedule.zone, "--at")
+    except InputError as exc:
+        print(f"check-time: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if moment.tzinfo is None:
-        from zoneinfo import ZoneInfo
-
-        moment = moment.replace(tzinfo=ZoneInfo(loaded.config.schedule.timezone))
-    result = check_time(loaded, moment, args.role or [], args.channel)
+    try:
+        result = check_time(loaded, moment, args.role or [], args.channel)
+    except ScheduleError as exc:
+        print(f"{loaded.path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.json:
         _print_json(result)
     else:

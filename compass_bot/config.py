@@ -7,22 +7,46 @@ not part of it: it comes from the environment only (see `discord_token`).
 
 from __future__ import annotations
 
+import io
 import os
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Final
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from dotenv import dotenv_values
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from compass_bot.refs import Ref
+from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded
+from compass_bot.refs import Ref, describe_ref
 from compass_bot.rules.names import DEFAULT_ALLOWED_WORDS
-from compass_bot.schedule import ScheduleConfig, SchoolTimeConfig
+from compass_bot.schedule import ScheduleConfig, ScheduleError, SchoolTimeConfig, read_ics_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_NAME = "config.yaml"
 EXAMPLE_CONFIG_NAME = "config.example.yaml"
 CONFIG_ENV = "COMPASS_CONFIG"
 TOKEN_ENV = "DISCORD_TOKEN"
+
+MAX_CONFIG_BYTES: Final = 1 << 20
+MAX_ENV_BYTES: Final = 64 << 10
+MAX_YAML_DEPTH: Final = 50
+MAX_YAML_ALIASES: Final = 100
+MAX_YAML_NODES: Final = 20_000
+MAX_PROBLEM_LINES: Final = 10
+MAX_INT_DIGITS: Final = 30
+
+Refs = Annotated[list[Ref], BeforeValidator(as_list)]
+Words = Annotated[list[str], BeforeValidator(as_list)]
 
 
 class _Section(BaseModel):
@@ -35,7 +59,7 @@ class DiscordSettings(_Section):
     guild: Ref | None = None
     api_base_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
-    sync_commands: bool = True
+    sync_commands: StrictBool = True
 
     @field_validator("api_base_url", "gateway_url")
     @classmethod
@@ -54,10 +78,20 @@ def _refs(*names: str) -> list[int | str]:
 
 
 class RoleSettings(_Section):
-    students: list[Ref] = Field(default_factory=lambda: _refs("Leerling"))
-    teachers: list[Ref] = Field(default_factory=lambda: _refs("Docent"))
-    moderators: list[Ref] = Field(default_factory=lambda: _refs("Moderator"))
-    leadership: list[Ref] = Field(default_factory=lambda: _refs("Schoolleiding"))
+    students: Refs = Field(default_factory=lambda: _refs("Leerling"))
+    teachers: Refs = Field(default_factory=lambda: _refs("Docent"))
+    moderators: Refs = Field(default_factory=lambda: _refs("Moderator"))
+    leadership: Refs = Field(default_factory=lambda: _refs("Schoolleiding"))
+
+    @model_validator(mode="after")
+    def _students_are_not_staff(self) -> RoleSettings:
+        """A role in both lists would make students staff (or staff students): a slip."""
+        students = {_ref_key(r): r for r in self.students}
+        for section in ("teachers", "moderators", "leadership"):
+            for ref in getattr(self, section):
+                if _ref_key(ref) in students:
+                    raise ValueError(f"role {describe_ref(ref)} is in both students and {section}")
+        return self
 
 
 class ChannelSettings(_Section):
@@ -66,24 +100,24 @@ class ChannelSettings(_Section):
 
 
 class QuestionSettings(_Section):
-    rate_limit_count: int = Field(default=5, ge=1, le=100)
-    rate_limit_seconds: int = Field(default=30, ge=1, le=3600)
-    max_length: int = Field(default=1000, ge=50, le=10000)
+    rate_limit_count: StrictInt = Field(default=5, ge=1, le=100)
+    rate_limit_seconds: StrictInt = Field(default=30, ge=1, le=3600)
+    max_length: StrictInt = Field(default=1000, ge=50, le=10000)
 
 
 class NameSettings(_Section):
-    allowed_words: list[str] = Field(default_factory=lambda: list(DEFAULT_ALLOWED_WORDS))
-    reset_nickname: bool = False
-    check_on_join: bool = True
+    allowed_words: Words = Field(default_factory=lambda: list(DEFAULT_ALLOWED_WORDS))
+    reset_nickname: StrictBool = False
+    check_on_join: StrictBool = True
 
 
 class AlertSettings(_Section):
-    repeat_window_minutes: int = Field(default=30, ge=1, le=24 * 60)
-    retry_max_seconds: int = Field(default=300, ge=1, le=3600)
+    repeat_window_minutes: StrictInt = Field(default=30, ge=1, le=24 * 60)
+    retry_max_seconds: StrictInt = Field(default=300, ge=1, le=3600)
 
 
 class RetentionSettings(_Section):
-    days: int = Field(default=30, ge=1, le=3650)
+    days: StrictInt = Field(default=30, ge=1, le=3650)
 
 
 class ConsoleSettings(_Section):
@@ -102,6 +136,22 @@ class Config(_Section):
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     school_time: SchoolTimeConfig = Field(default_factory=SchoolTimeConfig)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+
+    @model_validator(mode="after")
+    def _sections_agree(self) -> Config:
+        """Cross-checks between sections: a student role must not be exempt as staff."""
+        staff = {_ref_key(r) for r in self.school_time.staff_roles}
+        for ref in self.roles.students:
+            if _ref_key(ref) in staff:
+                raise ValueError(
+                    f"role {describe_ref(ref)} is in both roles.students and "
+                    "school_time.staff_roles (students would never be warned)"
+                )
+        return self
+
+
+def _ref_key(ref: int | str) -> int | str:
+    return ref if isinstance(ref, int) else ref.casefold()
 
 
 class LoadedConfig(BaseModel):
@@ -156,6 +206,136 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return PROJECT_ROOT / EXAMPLE_CONFIG_NAME
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """A well-formed YAML document the bounds below refuse (not a syntax error)."""
+
+
+def _refused(problem: str, mark: yaml.Mark | None) -> _Refused:
+    return _Refused(None, None, problem, mark)
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with bounds, so a hostile or mistyped file is one line.
+
+    Refuses nesting deeper than MAX_YAML_DEPTH (no RecursionError), more than
+    MAX_YAML_ALIASES alias uses or aliases expanding to more than MAX_YAML_NODES values (no
+    "billion laughs"), recursive aliases, duplicate keys (the second would silently win),
+    integers longer than MAX_INT_DIGITS digits and impossible dates such as 2026-02-30.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def _mark(self) -> yaml.Mark | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        return getattr(event, "start_mark", None)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise _refused(
+                    f"more than {MAX_YAML_ALIASES} aliases (*name); write the values out",
+                    self._mark(),
+                )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _refused(
+                    f"nested deeper than {MAX_YAML_DEPTH} levels",
+                    self._mark(),
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_document(self) -> yaml.Node | None:
+        node: yaml.Node | None = super().compose_document()
+        if node is not None:
+            _check_expansion(node)
+        return node
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                except TypeError:
+                    continue  # unhashable: PyYAML itself refuses it below
+                if duplicate:
+                    first = seen[key].start_mark.line + 1
+                    raise _refused(
+                        f"key {_short_key(key)} is given twice (first on line {first})",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise _refused(f"a number of {digits} digits is too long", node.start_mark)
+        return super().construct_yaml_int(node)
+
+    def construct_checked_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            raise _refused(
+                f"{_short_key(node.value)} is not a real date (or time)",
+                node.start_mark,
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_bounded_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
+
+
+def _short_key(value: object) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:40] + "...")
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand to more than MAX_YAML_NODES values, or loop."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in busy:
+            raise _refused("an alias refers to itself (a loop)", node.start_mark)
+        busy.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            children: Iterable[yaml.Node] = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = ()
+        for child in children:
+            total += size(child)
+            if total > MAX_YAML_NODES:
+                raise _refused(
+                    f"aliases expand to more than {MAX_YAML_NODES} values",
+                    node.start_mark,
+                )
+        busy.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
 def _key_path(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for item in loc:
@@ -165,7 +345,7 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
             continue  # pydantic's union/validator branch names say nothing to an admin
         else:
             parts.append(("." if parts else "") + item)
-    return "".join(parts) or "(top level)"
+    return "".join(parts)
 
 
 def _describe(err: dict[str, Any]) -> str:
@@ -178,14 +358,18 @@ def _describe(err: dict[str, Any]) -> str:
 def parse_config(text: str, source: str = "<config>") -> Config:
     """Validate YAML text; raises ConfigError with `source: key: problem` lines."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if mark is not None:
             where = f"{source}:{mark.line + 1}:{mark.column + 1}"
-            raise ConfigError([f"{where}: YAML syntax error: {problem}"]) from None
+            kind = "" if isinstance(exc, _Refused) else "YAML syntax error: "
+            raise ConfigError([f"{where}: {kind}{problem}"]) from None
         raise ConfigError([f"{source}: YAML syntax error: {problem}"]) from None
+    except (ValueError, RecursionError, OverflowError) as exc:
+        # Anything the bounds above did not foresee: still one line, never a traceback.
+        raise ConfigError([f"{source}: cannot read the YAML: {type(exc).__name__}"]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -195,44 +379,109 @@ def parse_config(text: str, source: str = "<config>") -> Config:
     except ValidationError as exc:
         seen: set[str] = set()
         problems = []
-        for err in exc.errors():
-            line = f"{source}: {_key_path(tuple(err['loc']))}: {_describe(dict(err))}"
+        errors = exc.errors(include_input=False, include_url=False)
+        for err in errors:
+            key = _key_path(tuple(err["loc"]))
+            line = f"{source}: {key + ': ' if key else ''}{_describe(dict(err))}"
             if line not in seen:
                 seen.add(line)
                 problems.append(line)
+        if len(problems) > MAX_PROBLEM_LINES:
+            more = len(problems) - MAX_PROBLEM_LINES + 1
+            problems = [*problems[: MAX_PROBLEM_LINES - 1], f"{source}: ... and {more} more"]
         raise ConfigError(problems) from None
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> LoadedConfig:
-    """Find, read and validate the config file."""
+    """Find, read (a regular file of at most 1 MiB) and validate the config file."""
     found = find_config_path(path)
     try:
-        text = found.read_text(encoding="utf-8")
+        text = read_bounded(found, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError([f"{found}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{found}: cannot read the file: {exc}"]) from None
+    except InputError as exc:
+        raise ConfigError([f"{found}: {exc}"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{found}: not UTF-8 text (save it as UTF-8)"]) from None
     return LoadedConfig(config=parse_config(text, str(found)), path=found.resolve())
 
 
+# -- what the config points at ----------------------------------------------------------------
+
+
+def database_problem(path: Path) -> str | None:
+    """Why the SQLite file at `path` cannot be used, or None; creates nothing.
+
+    The file may be missing (it is created on first run), but then its folder must exist and
+    be writable, or be creatable: the nearest existing ancestor must be a writable folder.
+    """
+    if path.is_dir():
+        return f"{path} is a folder; give a file name such as {path / 'compass.db'}"
+    if path.exists():
+        if not path.is_file():
+            return f"{path} is not a regular file"
+        if not os.access(path, os.R_OK | os.W_OK):
+            return f"{path} cannot be read and written (check its permissions)"
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        if ancestor.is_symlink():
+            return f"the folder {ancestor} is a broken link"
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"the folder {path.parent} cannot be created: {ancestor} is a file"
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        what = "cannot be written" if ancestor == path.parent else "cannot be created"
+        return f"the folder {path.parent} {what} (check the permissions of {ancestor})"
+    return None
+
+
+def check_targets(loaded: LoadedConfig, now: datetime) -> None:
+    """Check what the config points at (the .ics file, the database folder) without changing
+    anything; raises ConfigError with one `config: key: problem` line per problem.
+
+    `now` sets the years the calendar is expanded for, as the bot will.
+    """
+    source = str(loaded.path) if loaded.path else "<config>"
+    problems: list[str] = []
+    cfg = loaded.config
+    ics = cfg.schedule.days_off.ics_file
+    if ics is not None:
+        this_year = now.astimezone(cfg.schedule.zone).year
+        try:
+            read_ics_file(loaded.resolve(ics), range(this_year - 2, this_year + 3))
+        except ScheduleError as exc:
+            problems.append(f"{source}: {exc}")
+    problem = database_problem(loaded.database_path)
+    if problem is not None:
+        problems.append(f"{source}: storage.database: {problem}")
+    if problems:
+        raise ConfigError(problems)
+
+
+# -- the token --------------------------------------------------------------------------------
+
+
 def read_env_file(path: Path) -> dict[str, str]:
-    """The KEY=value lines of a .env file (quotes stripped; comments and blanks skipped)."""
-    values: dict[str, str] = {}
+    """The variables of a .env file, read by python-dotenv (comments, quotes, `export`, a BOM
+    and CRLF as Notepad saves them). A missing file is empty; an unreadable one a ConfigError
+    that never shows the file's contents."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return values
-    for raw in lines:
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        values[key.strip()] = value.strip().strip("'\"")
-    return values
+        text = read_bounded(path, MAX_ENV_BYTES).decode("utf-8-sig")
+    except FileNotFoundError:
+        return {}
+    except InputError as exc:
+        raise ConfigError([f"{path}: {exc}"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}: not UTF-8 text (save it as UTF-8)"]) from None
+    values = dotenv_values(stream=io.StringIO(text))
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def discord_token(env_file: Path | None = None) -> str | None:
-    """The bot token: $DISCORD_TOKEN, else DISCORD_TOKEN in ./.env. Never logged."""
+    """The bot token: $DISCORD_TOKEN, else DISCORD_TOKEN in ./.env. Never logged.
+
+    Raises ConfigError (one line, no contents) when a .env file exists but cannot be read.
+    """
     token = os.environ.get(TOKEN_ENV, "").strip()
     if token:
         return token

@@ -21,6 +21,11 @@ def _coerce_ref(value: object) -> int | str:
     if isinstance(value, int):
         if value <= 0:
             raise ValueError("an id must be a positive number")
+        if len(str(value)) not in _SNOWFLAKE_DIGITS:
+            raise ValueError(
+                f"{value} cannot be a Discord id (ids have 15 to 20 digits); "
+                "quote it if it is a name"
+            )
         return value
     if isinstance(value, str):
         text = value.strip()

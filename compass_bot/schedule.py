@@ -20,6 +20,8 @@ from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+import icalendar
+import recurring_ical_events  # type: ignore[import-untyped]
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -30,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded, shown
 from compass_bot.refs import Ref, describe_ref
 from compass_bot.rules.schooltime import Interval, Scope, Timetable
 
@@ -46,6 +49,7 @@ __all__ = [
     "TimeRange",
     "build_timetable",
     "parse_ics_days_off",
+    "read_ics_file",
 ]
 
 DEFAULT_TIMEZONE: Final = "Europe/Amsterdam"
@@ -96,25 +100,25 @@ def _parse_clock(value: object) -> time:
     if isinstance(value, str):
         match = _CLOCK_RE.fullmatch(value.strip())
         if match is None:
-            raise ValueError(f'{value!r} is not a time: write it as "HH:MM", e.g. "12:30"')
+            raise ValueError(f'{shown(value)} is not a time: write it as "HH:MM", e.g. "12:30"')
         hours, minutes = int(match[1]), int(match[2])
         if hours > 23 or minutes > 59:
-            raise ValueError(f"{value!r} is not a valid time of day (00:00 .. 23:59)")
+            raise ValueError(f"{shown(value)} is not a valid time of day (00:00 .. 23:59)")
         return time(hours, minutes)
     raise ValueError(
-        f'expected a time "HH:MM", got {type(value).__name__} {value!r}; quote it: "12:30"'
+        f'expected a time "HH:MM", got {type(value).__name__} {shown(value)}; quote it: "12:30"'
     )
 
 
 def _parse_weekday(value: object) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected a weekday name, got {type(value).__name__} {value!r}")
+        raise ValueError(f"expected a weekday name, got {type(value).__name__} {shown(value)}")
     key = value.strip().casefold()
     try:
         return _WEEKDAY_ALIASES[key]
     except KeyError:
         raise ValueError(
-            f"unknown weekday {value!r}: use monday..sunday (or maandag..zondag)"
+            f"unknown weekday {shown(value)}: use monday..sunday (or maandag..zondag)"
         ) from None
 
 
@@ -127,8 +131,8 @@ def _parse_date(value: object) -> date:
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{value!r} is not a date: write it as YYYY-MM-DD") from None
-    raise ValueError(f"expected a date (YYYY-MM-DD), got {type(value).__name__} {value!r}")
+            raise ValueError(f"{shown(value)} is not a date: write it as YYYY-MM-DD") from None
+    raise ValueError(f"expected a date (YYYY-MM-DD), got {type(value).__name__} {shown(value)}")
 
 
 def _parse_date_or_name(value: object) -> date | str:
@@ -202,11 +206,11 @@ class HoursConfig(_Model):
                 name = _WEEKDAY_ALIASES[key.strip().casefold()]
             else:
                 raise ValueError(
-                    f"unknown key {key!r}: use 'default' or a weekday "
+                    f"unknown key {shown(key)}: use 'default' or a weekday "
                     "(monday..sunday or maandag..zondag)"
                 )
             if name in out:
-                raise ValueError(f"{name} is given twice (key {key!r})")
+                raise ValueError(f"{name} is given twice (key {shown(key)})")
             out[name] = value
         return out
 
@@ -286,11 +290,13 @@ class DaysOffConfig(_Model):
     """
 
     region: Literal["noord", "midden", "zuid"] = "midden"
-    public_holidays: bool = True
-    school_vacations: bool = True
-    not_observed: list[DateOrName] = Field(default_factory=list)
-    extra: list[DateSpan] = Field(default_factory=list)
-    school_days: list[DateSpan] = Field(default_factory=list)
+    public_holidays: StrictBool = True
+    school_vacations: StrictBool = True
+    not_observed: Annotated[list[DateOrName], BeforeValidator(as_list)] = Field(
+        default_factory=list
+    )
+    extra: Annotated[list[DateSpan], BeforeValidator(as_list)] = Field(default_factory=list)
+    school_days: Annotated[list[DateSpan], BeforeValidator(as_list)] = Field(default_factory=list)
     ics_file: Path | None = None
 
     @field_validator("region", mode="before")
@@ -300,7 +306,7 @@ class DaysOffConfig(_Model):
             key = value.strip().casefold()
             if key in _REGION_SUBDIV:
                 return key
-        raise ValueError(f"unknown region {value!r}: use noord, midden or zuid")
+        raise ValueError(f"unknown region {shown(value)}: use noord, midden or zuid")
 
     @field_validator("not_observed")
     @classmethod
@@ -309,7 +315,7 @@ class DaysOffConfig(_Model):
         for value in values:
             if isinstance(value, str) and value.casefold() not in known:
                 raise ValueError(
-                    f"unknown holiday name {value!r}; use a date or a name such as "
+                    f"unknown holiday name {shown(value)}; use a date or a name such as "
                     f"{', '.join(dutch)} (Dutch or English)"
                 )
         return values
@@ -332,7 +338,9 @@ class ScheduleConfig(_Model):
     """The `schedule:` section: time zone, school week, hours, lunch breaks and days off."""
 
     timezone: str = DEFAULT_TIMEZONE
-    school_days: list[Weekday] = Field(default_factory=_default_school_days)
+    school_days: Annotated[list[Weekday], BeforeValidator(as_list)] = Field(
+        default_factory=_default_school_days
+    )
     hours: HoursConfig = Field(default_factory=HoursConfig)
     lunch_breaks: LunchConfig = Field(default_factory=LunchConfig)
     days_off: DaysOffConfig = Field(default_factory=DaysOffConfig)
@@ -342,10 +350,12 @@ class ScheduleConfig(_Model):
     def _valid_zone(cls, value: str) -> str:
         name = value.strip()
         try:
+            if len(name) > 64:
+                raise ValueError(name)
             ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
             raise ValueError(
-                f"unknown time zone {value!r}: use an IANA name such as Europe/Amsterdam"
+                f"unknown time zone {shown(value)}: use an IANA name such as Europe/Amsterdam"
             ) from None
         return name
 
@@ -363,6 +373,29 @@ class ScheduleConfig(_Model):
             raise ValueError(f"hours.{stray[0]} is given, but {stray[0]} is not in school_days")
         return self
 
+    @model_validator(mode="after")
+    def _lunch_within_hours(self) -> ScheduleConfig:
+        """A lunch break outside the school hours of every school day is a slip (a typo in a
+        time, or hours and breaks from different years)."""
+        days = [WEEKDAYS.index(day) for day in self.school_days]
+        breaks: list[tuple[str, TimeRange]] = [("lunch_breaks.default", self.lunch_breaks.default)]
+        breaks += [
+            (f"lunch_breaks.by_role ({describe_ref(b.role)})", b) for b in self.lunch_breaks.by_role
+        ]
+        for where, lunch in breaks:
+            if not any(
+                self.hours.for_weekday(i).start <= lunch.start
+                and lunch.end <= self.hours.for_weekday(i).end
+                for i in days
+            ):
+                default = self.hours.default
+                raise ValueError(
+                    f"{where} {lunch.start:%H:%M}-{lunch.end:%H:%M} lies outside the school "
+                    f"hours of every school day (hours.default {default.start:%H:%M}-"
+                    f"{default.end:%H:%M})"
+                )
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -376,6 +409,10 @@ class ScheduleConfig(_Model):
 # --------------------------------------------------------------------------------------------
 
 
+RefList = Annotated[list[Ref], BeforeValidator(as_list)]
+"""A list of channels or roles; one name alone is a list of one."""
+
+
 def _default_staff_roles() -> list[int | str]:
     return ["Docent", "Moderator", "Schoolleiding"]
 
@@ -386,13 +423,13 @@ class SchoolTimeConfig(_Model):
     By default no channel is watched (the rule does nothing until channels are listed).
     """
 
-    social_channels: list[Ref] = Field(default_factory=list)
-    social_categories: list[Ref] = Field(default_factory=list)
-    exempt_channels: list[Ref] = Field(default_factory=list)
-    staff_roles: list[Ref] = Field(default_factory=_default_staff_roles)
+    social_channels: RefList = Field(default_factory=list)
+    social_categories: RefList = Field(default_factory=list)
+    exempt_channels: RefList = Field(default_factory=list)
+    staff_roles: RefList = Field(default_factory=_default_staff_roles)
     action: Literal["warn", "warn_and_delete"] = "warn"
-    warning_cooldown_minutes: int = Field(default=30, ge=0, le=24 * 60)
-    permission_default_minutes: int = Field(default=50, ge=1, le=24 * 60)
+    warning_cooldown_minutes: StrictInt = Field(default=30, ge=0, le=24 * 60)
+    permission_default_minutes: StrictInt = Field(default=50, ge=1, le=24 * 60)
     _scope_cache: tuple[tuple[tuple[int | str, ...], ...], Scope] | None = PrivateAttr(None)
 
     @model_validator(mode="after")
@@ -478,119 +515,159 @@ def _known_holiday_names() -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 # --------------------------------------------------------------------------------------------
-# iCalendar (the small subset a school year calendar needs)
+# iCalendar (icalendar parses, recurring-ical-events expands RRULE/RDATE/EXDATE/overrides)
 # --------------------------------------------------------------------------------------------
 
-
-def _unfold(text: str) -> list[str]:
-    lines: list[str] = []
-    for raw in text.splitlines():
-        if raw[:1] in (" ", "\t") and lines:
-            lines[-1] += raw[1:]
-        else:
-            lines.append(raw)
-    return lines
+ICS_KEY: Final = "schedule.days_off.ics_file"
+MAX_ICS_BYTES: Final = 8 << 20
+_MAX_OCCURRENCES: Final = 5000
 
 
-def _ics_unescape(value: str) -> str:
-    out: list[str] = []
-    chars = iter(value)
-    for ch in chars:
-        if ch == "\\":
-            nxt = next(chars, "")
-            out.append("\n" if nxt in ("n", "N") else nxt)
-        else:
-            out.append(ch)
-    return "".join(out).strip()
+def _ics_problem(source: str, problem: str) -> ScheduleError:
+    return ScheduleError(f"{ICS_KEY}: {source}: {problem}")
 
 
-_ICS_DATE_RE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_ICS_DAYS_RE: Final = re.compile(r"P(?:(\d+)W)?(?:(\d+)D)?")
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    return line if len(line) <= 120 else line[:117] + "..."
 
 
-def parse_ics_days_off(text: str, *, source: str = "ics") -> dict[date, str]:
-    """All-day VEVENTs of an iCalendar text as days off: date -> summary.
+def _event_name(event: Any) -> str:
+    summary = str(event.get("SUMMARY", "")).strip()
+    uid = str(event.get("UID", "")).strip()
+    label = summary or uid or "without a summary"
+    return f"event {shown(label)}"
 
-    DTSTART;VALUE=DATE:YYYYMMDD with an exclusive DTEND (or DURATION:PnD / PnW, or neither: one
-    day). Timed events and cancelled events are skipped. Recurrence rules are not expanded: only
-    the first occurrence counts. Raises ScheduleError on a malformed event.
+
+def parse_ics_days_off(
+    data: str | bytes, years: Iterable[int], *, source: str = "ics"
+) -> dict[date, str]:
+    """The all-day events of an iCalendar text as days off within `years`: date -> summary.
+
+    Recurring events (RRULE, RDATE, EXDATE, moved or cancelled occurrences) are expanded;
+    DTEND is exclusive, DURATION or neither (one day) work too. Timed events (a parents'
+    evening) and cancelled events (STATUS:CANCELLED) are not days off. Raises ScheduleError,
+    one line naming the file and the event, for anything that is not a readable calendar.
     """
+    year_list = sorted(set(years))
+    if not year_list:
+        return {}
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _ics_problem(source, "not UTF-8 text (export it as UTF-8)") from None
+    data = data.removeprefix("\ufeff")
+    if "BEGIN:VCALENDAR" not in data.upper():
+        raise _ics_problem(source, "not an iCalendar file (no BEGIN:VCALENDAR)")
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except Exception as exc:  # the parser's errors are not one type; each is one line here
+        raise _ics_problem(source, f"not a readable iCalendar file: {_first_line(exc)}") from None
+    if not isinstance(calendar, icalendar.Calendar):
+        raise _ics_problem(source, "not an iCalendar file (no VCALENDAR at the top)")
+    for component in calendar.walk():
+        for prop, problem in getattr(component, "errors", ()):
+            name = _event_name(component) if component.name == "VEVENT" else component.name
+            raise _ics_problem(source, f"{name}: cannot read {prop}: {_clip(problem)}")
+    _keep_all_day_events(calendar, source)
+    window_start = date(year_list[0], 1, 1)
+    window_end = date(year_list[-1] + 1, 1, 1)
     days: dict[date, str] = {}
-    event: dict[str, str] | None = None
-    for lineno, line in enumerate(_unfold(text), start=1):
-        if not line.strip():
-            continue
-        head, sep, value = line.partition(":")
-        if not sep:
-            continue
-        name, *params = head.split(";")
-        name = name.upper()
-        if name == "BEGIN" and value.strip().upper() == "VEVENT":
-            event = {}
-            continue
-        if name == "END" and value.strip().upper() == "VEVENT":
-            if event is not None:
-                _add_event(event, days, f"{source}: event ending at line {lineno}")
-            event = None
-            continue
-        if event is not None and name in ("DTSTART", "DTEND", "DURATION", "SUMMARY", "STATUS"):
-            is_date = any(p.upper() == "VALUE=DATE" for p in params)
-            event[name] = value.strip()
-            if is_date:
-                event[name + ";DATE"] = "1"
+    count = 0
+    try:
+        query = recurring_ical_events.of(calendar)
+        month = window_start
+        while month < window_end:
+            # A month at a time, so a rule that repeats too often is stopped early.
+            next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            for event in query.between(month, next_month):
+                count += 1
+                if count > _MAX_OCCURRENCES:
+                    raise _ics_problem(
+                        source,
+                        f"more than {_MAX_OCCURRENCES} all-day events in {year_list[0]}-"
+                        f"{year_list[-1]}; does a rule repeat too often?",
+                    )
+                _add_occurrence(event, days, window_start, window_end, source)
+            month = next_month
+    except ScheduleError:
+        raise
+    except Exception as exc:  # a broken RRULE, DTSTART or time zone in the file
+        raise _ics_problem(source, f"cannot expand the events: {_first_line(exc)}") from None
     return days
 
 
-def _ics_date(value: str, where: str) -> date | None:
-    """YYYYMMDD -> date; a date-time (with 'T') -> None (not an all-day event)."""
-    if "T" in value.upper():
-        return None
-    match = _ICS_DATE_RE.fullmatch(value)
-    if match is None:
-        raise ScheduleError(f"{where}: cannot read date {value!r}")
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise ScheduleError(f"{where}: invalid date {value!r}") from None
+_SUB_DAILY: Final = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+_MAX_ALL_DAY_EVENTS: Final = 2000
 
 
-def _add_event(event: dict[str, str], days: dict[date, str], where: str) -> None:
-    if event.get("STATUS", "").upper() == "CANCELLED" or "DTSTART" not in event:
+def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
+    """Drop timed events before expansion (they are never days off, and a rule repeating
+    every minute would take long to expand); refuse an all-day rule repeating within a day."""
+    kept: list[Any] = []
+    all_day = 0
+    for component in calendar.subcomponents:
+        if component.name == "VEVENT" and "RECURRENCE-ID" not in component:
+            start = component.get("DTSTART")
+            if isinstance(getattr(start, "dt", None), datetime):
+                continue
+            all_day += 1
+            rules = component.get("RRULE")
+            for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+                freq = {str(f).upper() for f in rule.get("FREQ", [])}
+                if freq & _SUB_DAILY or any(k in rule for k in ("BYHOUR", "BYMINUTE", "BYSECOND")):
+                    raise _ics_problem(
+                        source,
+                        f"{_event_name(component)}: an all-day event cannot repeat within a day "
+                        f"(RRULE {_clip(rule.to_ical().decode(errors='replace'))})",
+                    )
+        kept.append(component)
+    if all_day > _MAX_ALL_DAY_EVENTS:
+        raise _ics_problem(source, f"more than {_MAX_ALL_DAY_EVENTS} all-day events")
+    calendar.subcomponents = kept
+
+
+def _clip(problem: object) -> str:
+    text = str(problem).replace("\n", " ")
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _as_date(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _add_occurrence(
+    event: Any, days: dict[date, str], window_start: date, window_end: date, source: str
+) -> None:
+    if str(event.get("STATUS", "")).strip().upper() == "CANCELLED":
         return
-    start = _ics_date(event["DTSTART"], where)
-    if start is None:
-        return
-    end: date | None = None
-    if "DTEND" in event:
-        end = _ics_date(event["DTEND"], where)
-        if end is None:
-            return
-    elif "DURATION" in event:
-        match = _ICS_DAYS_RE.fullmatch(event["DURATION"].strip().upper())
-        if match is None or not (match[1] or match[2]):
-            return  # a timed duration: not an all-day event
-        end = start + timedelta(weeks=int(match[1] or 0), days=int(match[2] or 0))
-    if end is None or end <= start:
+    start, end = event.start, event.end
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        return  # a timed event (a parents' evening) is not a day off
+    if end <= start:
         end = start + timedelta(days=1)
     if (end - start).days > _MAX_SPAN_DAYS:
-        raise ScheduleError(f"{where}: event from {start} to {end} is longer than a year")
-    summary = _ics_unescape(event.get("SUMMARY", "")) or "vrije dag"
-    day = start
-    while day < end:
+        raise _ics_problem(
+            source, f"{_event_name(event)} from {start} to {end} is longer than a year"
+        )
+    summary = " ".join(str(event.get("SUMMARY", "")).split()) or "vrije dag"
+    day = max(start, window_start)
+    while day < min(end, window_end):
         days.setdefault(day, summary)
         day += timedelta(days=1)
 
 
-def _read_ics(path: Path) -> dict[date, str]:
+def read_ics_file(path: Path, years: Iterable[int]) -> dict[date, str]:
+    """Read and parse the school's .ics file (a regular UTF-8 file of at most 8 MiB)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScheduleError(
-            f"schedule.days_off.ics_file: cannot read {path}: {exc.strerror or exc}"
-        ) from None
-    except UnicodeDecodeError:
-        raise ScheduleError(f"schedule.days_off.ics_file: {path} is not UTF-8 text") from None
-    return parse_ics_days_off(text, source=str(path))
+        data = read_bounded(path, MAX_ICS_BYTES)
+    except FileNotFoundError:
+        raise _ics_problem(str(path), "file not found") from None
+    except InputError as exc:
+        raise _ics_problem(str(path), str(exc)) from None
+    return parse_ics_days_off(data, years, source=str(path))
 
 
 # --------------------------------------------------------------------------------------------
@@ -639,7 +716,7 @@ def build_timetable(
 
     if off.ics_file is not None:
         path = off.ics_file if off.ics_file.is_absolute() else base_dir / off.ics_file
-        for day, summary in sorted(_read_ics(path).items()):
+        for day, summary in sorted(read_ics_file(path, year_list).items()):
             add(day, summary)
 
     skip_dates = {v for v in off.not_observed if isinstance(v, date)}

@@ -6,11 +6,19 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from compass_bot.config import ConfigError, discord_token, load_config, parse_config
+from compass_bot.config import (
+    ConfigError,
+    LoadedConfig,
+    check_targets,
+    discord_token,
+    load_config,
+    parse_config,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.yaml"
@@ -124,3 +132,315 @@ def test_token_from_env_or_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert discord_token(env) == "abc.def"
     monkeypatch.setenv("DISCORD_TOKEN", "from-env")
     assert discord_token(env) == "from-env"
+
+
+# -- .env through python-dotenv -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"DISCORD_TOKEN=abc.def # the bot's token\n",
+        b"export DISCORD_TOKEN=abc.def\n",
+        b'DISCORD_TOKEN="abc.def"  # quoted, then a comment\n',
+        b"\xef\xbb\xbfOTHER=1\r\nDISCORD_TOKEN=abc.def\r\n",  # Notepad: a BOM and CRLF
+    ],
+)
+def test_dotenv_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    env = tmp_path / ".env"
+    env.write_bytes(content)
+    assert discord_token(env) == "abc.def"
+
+
+def test_dotenv_not_utf8_is_one_line_without_the_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    env = tmp_path / ".env"
+    env.write_bytes(b"DISCORD_TOKEN=secret-\xe9-token\n")
+    with pytest.raises(ConfigError) as info:
+        discord_token(env)
+    assert info.value.problems == [f"{env}: not UTF-8 text (save it as UTF-8)"]
+    assert discord_token(tmp_path / "missing.env") is None
+
+
+# -- strict types, one name as a list ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "fragment"),
+    [
+        ("retention:\n  days: true\n", "retention.days", "got true"),
+        ('questions:\n  max_length: "2000"\n', "questions.max_length", "write 2000 without quotes"),
+        ("questions:\n  rate_limit_count: 5.0\n", "questions.rate_limit_count", "whole number"),
+        ('names:\n  check_on_join: "yes"\n', "names.check_on_join", "expected true or false"),
+        ("names:\n  reset_nickname: 1\n", "names.reset_nickname", "expected true or false"),
+        ("discord:\n  sync_commands: 'false'\n", "discord.sync_commands", "true or false"),
+        ("school_time:\n  warning_cooldown_minutes: '30'\n", "warning_cooldown_minutes", "quotes"),
+        ("schedule:\n  days_off:\n    public_holidays: 'no'\n", "public_holidays", "true or false"),
+    ],
+)
+def test_no_silent_type_coercion(text: str, key: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, "x.yaml")
+    [line] = info.value.problems
+    assert line.startswith("x.yaml: ") and key in line and fragment in line, line
+
+
+def test_yaml_booleans_and_integers_still_work() -> None:
+    cfg = parse_config("names:\n  check_on_join: no\nretention:\n  days: 7\n", "x.yaml")
+    assert cfg.names.check_on_join is False and cfg.retention.days == 7
+
+
+def test_one_name_where_a_list_is_expected_is_a_list_of_one() -> None:
+    cfg = parse_config(
+        "roles:\n  students: Leerling\n  teachers: 223456789012345678\n"
+        "names:\n  allowed_words: compassie\n"
+        "school_time:\n  social_channels: algemeen\n  staff_roles: Docent\n"
+        "schedule:\n  school_days: maandag\n  days_off:\n    extra: 2026-11-27\n",
+        "x.yaml",
+    )
+    assert cfg.roles.students == ["Leerling"]
+    assert cfg.roles.teachers == [223456789012345678]
+    assert cfg.names.allowed_words == ["compassie"]
+    assert cfg.school_time.social_channels == ["algemeen"]
+    assert cfg.school_time.staff_roles == ["Docent"]
+    assert cfg.schedule.school_days == ["monday"]
+    assert [span.from_.isoformat() for span in cfg.schedule.days_off.extra] == ["2026-11-27"]
+
+
+def test_test_config_and_example_stay_valid() -> None:
+    from tests.conftest import TEST_CONFIG
+
+    parse_config(TEST_CONFIG, "test")
+    parse_config(EXAMPLE.read_text(encoding="utf-8"), "example")
+
+
+# -- cross-checks -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            "roles:\n  students: [Leerling]\n  moderators: [leerling]\n",
+            "in both students and moderators",
+        ),
+        (
+            "roles:\n  students: [Leerling]\n  teachers: [Leerling]\n",
+            "in both students and teachers",
+        ),
+        (
+            "school_time:\n  staff_roles: [Docent, Leerling]\n",
+            "roles.students and school_time.staff_roles",
+        ),
+        (
+            'schedule:\n  lunch_breaks:\n    default: {start: "16:30", end: "17:00"}\n',
+            "lunch_breaks.default 16:30-17:00 lies outside the school hours",
+        ),
+        (
+            "schedule:\n  lunch_breaks:\n    by_role:\n"
+            '      - {role: Klas 1, start: "07:00", end: "07:30"}\n',
+            "by_role ('Klas 1') 07:00-07:30 lies outside",
+        ),
+        ("channels:\n  moderators: 123\n", "123 cannot be a Discord id"),
+        ("roles:\n  teachers: [12345678901234567890123]\n", "cannot be a Discord id"),
+        ("discord:\n  guild: 42\n", "cannot be a Discord id"),
+    ],
+)
+def test_sections_are_checked_against_each_other(text: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, "x.yaml")
+    [line] = info.value.problems
+    assert fragment in line, line
+
+
+def test_a_short_wednesday_without_lunch_is_fine() -> None:
+    cfg = parse_config(
+        'schedule:\n  hours:\n    wednesday: {start: "08:30", end: "12:00"}\n', "x.yaml"
+    )
+    assert cfg.schedule.hours.wednesday is not None
+
+
+# -- YAML that can hurt -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (
+            "a: &a [x, x]\nb: &b [*a, *a]\n" + "names:\n  allowed_words: [" + "*b, " * 120 + "]\n",
+            "aliases",
+        ),
+        ("a: &a [*a]\n", "refers to itself"),
+        ("x: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested deeper than 50 levels"),
+        ("x: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n", "nested deeper"),
+        ("retention:\n  days: " + "9" * 5000 + "\n", "a number of 5000 digits is too long"),
+        ("schedule:\n  days_off:\n    extra: [2026-02-30]\n", "'2026-02-30' is not a real date"),
+        (
+            "retention:\n  days: 7\nnames: {}\nretention:\n  days: 8\n",
+            "'retention' is given twice (first on line 1)",
+        ),
+        (
+            "names:\n  check_on_join: true\n  check_on_join: false\n",
+            "'check_on_join' is given twice",
+        ),
+    ],
+)
+def test_hostile_yaml_is_one_short_line(text: str, fragment: str) -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, "x.yaml")
+    [line] = info.value.problems
+    assert fragment in line and len(line) < 200, line
+    assert time.monotonic() - started < 2
+
+
+def test_billion_laughs_does_not_expand() -> None:
+    import time
+
+    levels = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    started = time.monotonic()
+    with pytest.raises(ConfigError, match="aliases expand to more than 20000 values"):
+        parse_config(levels + "names:\n  allowed_words: *i\n", "x.yaml")
+    assert time.monotonic() - started < 2
+
+
+def test_merge_keys_and_a_few_aliases_are_still_fine() -> None:
+    cfg = parse_config(
+        "school_time:\n  staff_roles: &staff [Docent, Moderator]\n"
+        "  exempt_channels: *staff\n"
+        "schedule:\n  hours:\n    default: &day {start: '08:30', end: '16:00'}\n"
+        "    friday:\n      <<: *day\n      end: '15:00'\n",
+        "x.yaml",
+    )
+    assert cfg.school_time.exempt_channels == ["Docent", "Moderator"]
+    assert cfg.schedule.hours.friday is not None and cfg.schedule.hours.friday.end.hour == 15
+
+
+def test_a_huge_value_is_never_shown_whole() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config("schedule:\n  timezone: " + "Europe/" + "x" * 500_000 + "\n", "x.yaml")
+    [line] = info.value.problems
+    assert len(line) < 200, line[:300]
+
+
+def test_many_problems_are_capped(tmp_path: Path) -> None:
+    text = "names:\n  allowed_words: [" + ", ".join(["[x]"] * 50) + "]\n"
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, "x.yaml")
+    assert len(info.value.problems) == 10
+    assert info.value.problems[-1] == "x.yaml: ... and 41 more"
+
+
+@pytest.mark.parametrize("kind", ["big", "fifo", "folder", "not-utf8"])
+def test_config_files_that_cannot_be_read(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "config.yaml"
+    if kind == "big":
+        path.write_text("# " + "x" * (1 << 20) + "\n", encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"console:\n  channel: caf\xe9\n")
+    expected = {
+        "big": "is larger than 1 MiB",
+        "fifo": "is not a regular file",
+        "folder": "is a folder",
+        "not-utf8": "not UTF-8 text",
+    }[kind]
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    [line] = info.value.problems
+    assert line.startswith(f"{path}: {expected}"), line
+
+
+# -- what the config points at -------------------------------------------------------------------
+
+
+def _loaded(tmp_path: Path, text: str) -> LoadedConfig:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+
+
+def test_check_targets_accepts_a_new_database_and_creates_nothing(tmp_path: Path) -> None:
+    loaded = _loaded(tmp_path, "storage:\n  database: nieuw/map/compass.db\n")
+    check_targets(loaded, NOW)
+    assert not (tmp_path / "nieuw").exists()
+
+
+@pytest.mark.parametrize(
+    ("database", "fragment"),
+    [
+        ("blok/compass.db", "the folder {d}/blok cannot be created: {d}/blok is a file"),
+        ("blok/sub/compass.db", "the folder {d}/blok/sub cannot be created: {d}/blok is a file"),
+        ("data", "{d}/data is a folder; give a file name such as {d}/data/compass.db"),
+    ],
+)
+def test_check_targets_refuses_an_unusable_database(
+    tmp_path: Path, database: str, fragment: str
+) -> None:
+    (tmp_path / "blok").write_text("not a folder", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    loaded = _loaded(tmp_path, f"storage:\n  database: {database}\n")
+    with pytest.raises(ConfigError) as info:
+        check_targets(loaded, NOW)
+    assert info.value.problems == [
+        f"{loaded.path}: storage.database: " + fragment.format(d=tmp_path)
+    ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_check_targets_refuses_a_read_only_folder(tmp_path: Path) -> None:
+    (tmp_path / "ro").mkdir(mode=0o555)
+    loaded = _loaded(tmp_path, "storage:\n  database: ro/compass.db\n")
+    with pytest.raises(ConfigError, match="cannot be written"):
+        check_targets(loaded, NOW)
+
+
+def test_check_targets_reads_the_ics_file(tmp_path: Path) -> None:
+    loaded = _loaded(tmp_path, "schedule:\n  days_off:\n    ics_file: jaar.ics\n")
+    with pytest.raises(ConfigError) as info:
+        check_targets(loaded, NOW)
+    assert info.value.problems == [
+        f"{loaded.path}: schedule.days_off.ics_file: {tmp_path / 'jaar.ics'}: file not found"
+    ]
+    (tmp_path / "jaar.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", encoding="utf-8")
+    check_targets(loaded, NOW)
+
+
+# -- moments out of range -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00+01:00", "9999-12-31T23:59-05:00", "0001-01-01", "1969-12-31"]
+)
+def test_moments_out_of_range_are_one_line(text: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from compass_bot.inputs import InputError, parse_day, parse_moment
+
+    with pytest.raises(InputError, match=r"out of range \(years 1970-2999\)"):
+        parse_moment(text, ZoneInfo("Europe/Amsterdam"), "--at")
+    if "T" not in text:
+        with pytest.raises(InputError, match="out of range"):
+            parse_day(text, "van:")
+
+
+def test_check_time_out_of_range_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from compass_bot.__main__ import main
+
+    assert main(["--config", str(EXAMPLE), "check-time", "--at", "0001-01-01T00:00+01:00"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["check-time: --at 0001-01-01T00:00:00+01:00 is out of range (years 1970-2999)"]

@@ -406,7 +406,7 @@ ICS = (
 
 
 def test_parse_ics() -> None:
-    days = parse_ics_days_off(ICS)
+    days = parse_ics_days_off(ICS, YEARS)
     assert days == {
         date(2026, 11, 27): "Studiedag, docenten",
         date(2027, 2, 15): "Carnavalsvakantie",
@@ -442,17 +442,129 @@ def test_ics_file_absolute(tmp_path: Path) -> None:
 
 def test_ics_file_missing(tmp_path: Path) -> None:
     cfg = schedule("days_off: {ics_file: missing.ics}")
-    with pytest.raises(ScheduleError, match=r"ics_file: cannot read .*missing\.ics"):
+    with pytest.raises(ScheduleError, match=r"ics_file: .*missing\.ics: file not found"):
         build_timetable(cfg, tmp_path, years=YEARS)
 
 
-def test_ics_bad_date() -> None:
-    bad = "BEGIN:VEVENT\nDTSTART;VALUE=DATE:2026-11-27\nEND:VEVENT\n"
-    with pytest.raises(ScheduleError, match="cannot read date '2026-11-27'"):
-        parse_ics_days_off(bad)
-    invalid = "BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261327\nEND:VEVENT\n"
-    with pytest.raises(ScheduleError, match="invalid date"):
-        parse_ics_days_off(invalid)
+def _calendar(*lines: str) -> str:
+    return "\r\n".join(
+        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//NL", *lines, "END:VCALENDAR", ""]
+    )
+
+
+def _event(*lines: str) -> list[str]:
+    return ["BEGIN:VEVENT", *lines, "END:VEVENT"]
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (
+            _calendar(*_event("UID:a", "SUMMARY:Studiedag", "DTSTART;VALUE=DATE:2026-11-27")),
+            "event 'Studiedag': cannot read DTSTART",
+        ),
+        (_calendar(*_event("UID:b", "DTSTART;VALUE=DATE:20261327")), "cannot read DTSTART"),
+        (
+            _calendar(*_event("UID:c", "DTSTART;VALUE=DATE:20261127", "RRULE:FREQ=BOGUS")),
+            "cannot read RRULE",
+        ),
+        ("BEGIN:VEVENT\nDTSTART;VALUE=DATE:20261127\nEND:VEVENT\n", "not an iCalendar file"),
+        ("just some notes\n", "not an iCalendar file"),
+        (
+            "BEGIN:VCALENDAR\nthis is not a content line\nEND:VCALENDAR\n",
+            "not a readable iCalendar",
+        ),
+        (b"BEGIN:VCALENDAR\r\nSUMMARY:caf\xe9\r\nEND:VCALENDAR\r\n", "not UTF-8"),
+    ],
+)
+def test_broken_ics_is_one_schedule_error(data: str | bytes, fragment: str) -> None:
+    with pytest.raises(ScheduleError) as info:
+        parse_ics_days_off(data, YEARS, source="jaar.ics")
+    message = str(info.value)
+    assert message.startswith("schedule.days_off.ics_file: jaar.ics: ")
+    assert fragment in message and "\n" not in message
+
+
+def test_ics_recurring_events_with_exdate_and_a_cancelled_occurrence() -> None:
+    data = _calendar(
+        # Every Friday from 2026-11-06, 4 times, without 2026-11-13; the 2026-11-20 one cancelled.
+        *_event(
+            "UID:weekly@compass",
+            "DTSTART;VALUE=DATE:20261106",
+            "RRULE:FREQ=WEEKLY;COUNT=4",
+            "EXDATE;VALUE=DATE:20261113",
+            "SUMMARY:Vrije vrijdag",
+        ),
+        *_event(
+            "UID:weekly@compass",
+            "RECURRENCE-ID;VALUE=DATE:20261120",
+            "DTSTART;VALUE=DATE:20261120",
+            "STATUS:CANCELLED",
+            "SUMMARY:Vrije vrijdag",
+        ),
+        # A yearly all-day event, expanded only within the requested years.
+        *_event(
+            "UID:yearly@compass",
+            "DTSTART;VALUE=DATE:20200101",
+            "RRULE:FREQ=YEARLY",
+            "SUMMARY:Nieuwjaar",
+        ),
+        # A timed recurring event is never a day off.
+        *_event(
+            "UID:timed@compass",
+            "DTSTART:20261102T190000Z",
+            "DTEND:20261102T210000Z",
+            "RRULE:FREQ=WEEKLY",
+            "SUMMARY:Ouderavond",
+        ),
+    )
+    days = parse_ics_days_off(data, YEARS)
+    assert days == {
+        date(2026, 11, 6): "Vrije vrijdag",
+        date(2026, 11, 27): "Vrije vrijdag",
+        date(2026, 1, 1): "Nieuwjaar",
+        date(2027, 1, 1): "Nieuwjaar",
+    }
+
+
+def test_ics_rules_that_repeat_too_often_are_refused_quickly() -> None:
+    import time
+
+    data = _calendar(*_event("UID:x", "DTSTART;VALUE=DATE:20260101", "RRULE:FREQ=DAILY"))
+    assert len(parse_ics_days_off(data, [2026])) == 365  # daily all-day: every day of a year
+    # A timed rule every minute is dropped before expansion (never a day off).
+    timed = _calendar(
+        *_event("UID:y", "DTSTART:20260101T000000Z", "DURATION:PT1M", "RRULE:FREQ=MINUTELY")
+    )
+    started = time.monotonic()
+    assert parse_ics_days_off(timed, YEARS) == {}
+    hourly = _calendar(*_event("UID:z", "DTSTART;VALUE=DATE:20260101", "RRULE:FREQ=HOURLY"))
+    with pytest.raises(ScheduleError, match="cannot repeat within a day"):
+        parse_ics_days_off(hourly, YEARS)
+    many = _calendar(
+        *[
+            line
+            for i in range(20)
+            for line in _event(f"UID:{i}", "DTSTART;VALUE=DATE:20260101", "RRULE:FREQ=DAILY")
+        ]
+    )
+    with pytest.raises(ScheduleError, match="more than 5000 all-day events"):
+        parse_ics_days_off(many, YEARS)
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_ics_file_that_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    import os
+
+    target = tmp_path / "jaar.ics"
+    if kind == "folder":
+        target.mkdir()
+    else:
+        os.mkfifo(target)
+    cfg = schedule("days_off: {ics_file: jaar.ics}")
+    with pytest.raises(ScheduleError, match=r"ics_file: .*jaar\.ics: is (a folder|not a regular)"):
+        build_timetable(cfg, tmp_path, years=YEARS)
 
 
 # -- per-role lunch breaks in the timetable ---------------------------------------------------

@@ -1,0 +1,185 @@
+"""Reading what people hand the bot: files of bounded size, strict config scalars, sane moments.
+
+A school admin's config, .env and calendar files, and a moderator's dates, are untrusted in
+the sense that a slip (a named pipe, a 30 MB export, `true` where a number belongs, the year 1)
+must come back as one readable line, never as a hang, a memory spike or a traceback. The
+helpers here are shared by the config loader, the calendar reader and the front ends.
+"""
+
+from __future__ import annotations
+
+import os
+import reprlib
+import stat
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Final
+from zoneinfo import ZoneInfo
+
+from pydantic import BeforeValidator
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "InputError",
+    "StrictBool",
+    "StrictInt",
+    "as_list",
+    "check_moment",
+    "parse_day",
+    "parse_moment",
+    "read_bounded",
+    "shown",
+]
+
+MIN_YEAR: Final = 1970
+MAX_YEAR: Final = 2999
+"""Moments outside these years are refused: date arithmetic near year 1 or 9999 overflows, and
+no school question needs them."""
+
+
+class InputError(ValueError):
+    """A file or value that cannot be used; the message is one line without the value's bulk."""
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = 60
+_REPR.maxother = 60
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = _REPR.maxset = 4
+_REPR.maxlevel = 2
+
+
+def shown(value: object) -> str:
+    """A short repr for an error message: never the whole of a huge or deeply nested value."""
+    return _REPR.repr(value)
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Opened without blocking and checked with fstat, so a named pipe, a device (/dev/zero) or a
+    folder is refused at once; at most `limit + 1` bytes are read, so a file that grows while
+    being read cannot exhaust memory. Raises FileNotFoundError when it does not exist and
+    InputError for every other problem.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(f"cannot open it: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("is not a regular file (a pipe or a device?)")
+        if info.st_size > limit:
+            raise InputError(f"is larger than {_size(limit)}")
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"cannot read it: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise InputError(f"is larger than {_size(limit)}")
+    return data
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1 << 20)} MiB" if limit >= 1 << 20 else f"{limit} bytes"
+
+
+# -- strict config scalars --------------------------------------------------------------------
+
+
+def _strict_int(value: object) -> object:
+    """A whole number as YAML writes it: `true` or "2000" is a slip, not 1 or 2000."""
+    if isinstance(value, bool):
+        return _refuse(f"expected a whole number, got {str(value).lower()} (a yes/no value)")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        hint = f": write {text} without quotes" if text.lstrip("-").isdigit() else ""
+        return _refuse(f"expected a whole number, got the text {shown(value)}{hint}")
+    return _refuse(f"expected a whole number, got {_kind(value)} {shown(value)}")
+
+
+def _strict_bool(value: object) -> object:
+    """A YAML boolean (true/false): the text "yes" or the number 1 is a slip."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _refuse(f"expected true or false, got the text {shown(value)} (remove the quotes?)")
+    return _refuse(f"expected true or false, got {_kind(value)} {shown(value)}")
+
+
+def _refuse(message: str) -> object:
+    raise ValueError(message)
+
+
+def _kind(value: object) -> str:
+    return {dict: "a mapping", list: "a list", float: "the number", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+StrictInt = Annotated[int, BeforeValidator(_strict_int)]
+StrictBool = Annotated[bool, BeforeValidator(_strict_bool)]
+
+
+def as_list(value: object) -> object:
+    """One name where a list is expected is a list of one (`students: Leerling`)."""
+    if isinstance(value, str | int | float | date):
+        return [value]
+    return value
+
+
+# -- moments ----------------------------------------------------------------------------------
+
+
+def check_moment(moment: datetime | date, what: str = "the date") -> None:
+    """Refuse a moment outside MIN_YEAR..MAX_YEAR (one line) before any arithmetic overflows."""
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise InputError(
+            f"{what} {moment.isoformat()} is out of range (years {MIN_YEAR}-{MAX_YEAR})"
+        )
+
+
+def parse_moment(text: str, zone: ZoneInfo, what: str = "the moment") -> datetime:
+    """An ISO-8601 date-time (the school's zone when none is given), in range; or InputError."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"{what} {shown(text)} is not an ISO-8601 date-time (e.g. 2026-11-24T10:15+01:00)"
+        ) from None
+    check_moment(moment, what)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    try:
+        moment.astimezone(zone)  # an offset pushing it past year 1/9999 overflows here
+    except (OverflowError, ValueError):
+        raise InputError(f"{what} {moment.isoformat()} is out of range") from None
+    return moment
+
+
+def parse_day(text: str, what: str = "the date") -> date:
+    """An ISO date YYYY-MM-DD, in range; or InputError."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{what} {shown(text)} is not a date: write it as YYYY-MM-DD") from None
+    check_moment(day, what)
+    return day
