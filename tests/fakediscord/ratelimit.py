@@ -71,6 +71,7 @@ class RateLimits:
     global_window: float = 1.0
     window_scale: float = 1.0
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (method, path, bucket)
+    exhausted: list[tuple[str, str]] = field(default_factory=list)  # buckets that hit 0
     _buckets: dict[tuple[str, str], _Bucket] = field(default_factory=dict)
     _global: _Bucket | None = None
 
@@ -136,4 +137,6 @@ class RateLimits:
         if self._global is not None and not exempt_from_global:
             self._global.count += 1
         headers["X-RateLimit-Remaining"] = str(limit - bucket.count)
+        if bucket.count == limit:
+            self.exhausted.append((method, template))
         return Verdict(headers, bucket=bucket_hash)
