@@ -51,7 +51,7 @@ async def test_a_channel_bucket_counts_down_then_answers_429_as_discord() -> Non
         assert first["X-RateLimit-Limit"] == "5" and first["X-RateLimit-Bucket"]
         assert 4.0 < float(first["X-RateLimit-Reset-After"]) <= 5.0
         assert abs(float(first["X-RateLimit-Reset"]) - time.time() - 5.0) < 1.0
-        status, body, headers = answers[-1]
+        _, body, headers = answers[-1]
         assert set(body) == {"message", "retry_after", "global", "code"}
         assert body["global"] is False and 0 < body["retry_after"] <= 5.0
         assert headers["X-RateLimit-Scope"] == "user" and headers["Via"]
@@ -68,7 +68,7 @@ async def test_the_global_limit_answers_429_global() -> None:
         paths = [f"/channels/{fake.channel_id(c)}/messages" for c in ("algemeen", "mod-meldingen")]
         answers = [await post(fake, paths[i % 2], {"content": "x"}) for i in range(4)]
         assert [a[0] for a in answers] == [200, 200, 200, 429]
-        status, body, headers = answers[-1]
+        _, body, headers = answers[-1]
         assert body["global"] is True and headers["X-RateLimit-Global"] == "true"
         assert headers["X-RateLimit-Scope"] == "global"
 
