@@ -225,6 +225,13 @@ INVALID: list[Case] = [
         {"content": "x", "allowed_mentions": {"parse": ["roles"], "roles": ["1"]}},
         "allowed_mentions",
     ),
+    bad(
+        "slowmode over 6 hours",
+        {"rate_limit_per_user": 21601},
+        "rate_limit_per_user",
+        path="/channels/{chan}",
+        method="PATCH",
+    ),
     # -- documented limits: application commands
     bad("upper-case command name", cmd("Ping"), "name", path=CMDS),
     bad("command name with a space", cmd("ping pong"), "name", path=CMDS),

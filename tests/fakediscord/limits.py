@@ -204,6 +204,32 @@ def _component_errors(components: Any, err: Errors, *, v2: bool) -> None:
             seen[custom_id] = path
 
 
+# --------------------------------------------------------------------------- channels
+
+
+def guild_channel_errors(body: Any) -> JSON:
+    """A guild channel edit. The spec's body is an untyped union (DM, guild channel or
+    thread), so an edit of a guild channel is judged here by the guild channel's limits:
+    slowmode 0 to 21600 seconds, name 1 to 100, topic up to 1024 (docs "Modify Channel")."""
+    err = Errors()
+    if not isinstance(body, dict):
+        return err.tree
+    slowmode = body.get("rate_limit_per_user")
+    if isinstance(slowmode, int) and not 0 <= slowmode <= 21600:
+        err.add(
+            ["rate_limit_per_user"],
+            "NUMBER_TYPE_MAX",
+            "int value should be less than or equal to 21600.",
+        )
+    name = body.get("name")
+    if isinstance(name, str) and not 1 <= len(name) <= 100:
+        err.bad_length(["name"], 1, 100)
+    topic = body.get("topic")
+    if isinstance(topic, str) and len(topic) > 1024:
+        err.too_long(["topic"], 1024)
+    return err.tree
+
+
 # --------------------------------------------------------------------------- interactions
 
 

@@ -1013,6 +1013,8 @@ class FakeDiscord:
             return L.message_errors(body, channel_message=True)
         if t.startswith("/webhooks/{webhook_id}/{webhook_token}") and m in ("POST", "PATCH"):
             return L.message_errors(body, channel_message=False)
+        if t == "/channels/{channel_id}" and m == "PATCH":
+            return L.guild_channel_errors(body)
         if t == "/interactions/{interaction_id}/{interaction_token}/callback":
             return L.callback_errors(body)
         if t.startswith("/applications/{application_id}") and t.endswith("/commands"):
@@ -1053,6 +1055,7 @@ class FakeDiscord:
             self._command_permissions,
         )
         r("GET", "/channels/{channel_id}", self._get_channel)
+        r("PATCH", "/channels/{channel_id}", self._patch_channel)
         r("GET", "/channels/{channel_id}/messages", self._get_messages)
         r("POST", "/channels/{channel_id}/messages", self._post_message)
         r("POST", "/channels/{channel_id}/messages/bulk-delete", self._bulk_delete)
@@ -1318,6 +1321,28 @@ class FakeDiscord:
             return P.error(50001)
         return 200, channel
 
+    async def _patch_channel(self, req: _Request) -> _Reply:
+        """The bot edits a guild channel (name, topic, slowmode): CHANNEL_UPDATE."""
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None or not self.world.is_guild_channel(cid):
+            return P.error(10003)
+        perms = self.world.permissions(self.world.bot_id, cid)
+        if not perms & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        if not perms & Perm.MANAGE_CHANNELS:
+            return P.error(50013)
+        body = req.body_dict()
+        for key in ("name", "topic", "rate_limit_per_user", "nsfw"):
+            if key in body:
+                channel[key] = body[key] if key != "rate_limit_per_user" else int(body[key] or 0)
+        await self._channel_update(cid)
+        return 200, channel
+
+    async def _channel_update(self, cid: int) -> int:
+        data = dict(self.world.channel(cid) or {})
+        data.setdefault("guild_id", str(self.world.guild_id))
+        return await self._broadcast("CHANNEL_UPDATE", data, intents=Intent.GUILDS, channel_id=cid)
+
     def _visible_messages(self, cid: int) -> list[JSON]:
         return [
             m
@@ -1523,7 +1548,7 @@ class FakeDiscord:
             mention_everyone=everyone,
             embeds=self._normalize_embeds(body.get("embeds"), None if interaction else cid),
             attachments=self._attachments(files, body, cid),
-            components=copy.deepcopy(body.get("components") or []),
+            components=P.number_components(body.get("components") or []),
             flags=(int(body.get("flags") or 0) | extra_flags),
             type=msg_type,
             tts=bool(body.get("tts")),
@@ -1554,7 +1579,7 @@ class FakeDiscord:
         if "embeds" in body:
             msg["embeds"] = self._normalize_embeds(body["embeds"], cid)
         if "components" in body:
-            msg["components"] = copy.deepcopy(body["components"] or [])
+            msg["components"] = P.number_components(body["components"] or [])
         if "flags" in body and body["flags"] is not None:
             keep = int(msg.get("flags") or 0) & ~MessageFlag.SUPPRESS_EMBEDS
             msg["flags"] = keep | (int(body["flags"]) & MessageFlag.SUPPRESS_EMBEDS)
@@ -1637,9 +1662,8 @@ class FakeDiscord:
     async def _delete(self, msg: JSON) -> None:
         mid = int(msg["id"])
         self.world.deleted_messages.add(mid)
-        data: JSON = {"id": msg["id"], "channel_id": msg["channel_id"]}
-        if "guild_id" in msg:
-            data["guild_id"] = msg["guild_id"]
+        guild_id = int(msg["guild_id"]) if "guild_id" in msg else None
+        data = P.message_delete(msg["id"], msg["channel_id"], guild_id)
         if not int(msg.get("flags") or 0) & MessageFlag.EPHEMERAL:
             await self._dispatch_message_event("MESSAGE_DELETE", msg, data=data)
 
@@ -2657,13 +2681,171 @@ class FakeDiscord:
             log.warning("INTERACTION_CREATE %s reached no bot", iid)
         return rec
 
-    def _find_command(self, name: str) -> JSON | None:
+    def _find_command(self, name: str, command_type: int = 1) -> JSON | None:
         w = self.world
         for scope in (w.guild_id, None):
             for (cname, ctype), cmd in w.commands.get(scope, {}).items():
-                if cname == name and ctype == 1:
+                if cname == name and ctype == command_type:
                     return cmd
         return None
+
+    def _synced_context_menu(self, name: str, command_type: int) -> JSON:
+        cmd = self._find_command(name, command_type)
+        if cmd is None:
+            kind = "user" if command_type == P.CommandType.USER else "message"
+            raise ValueError(
+                f"no {kind} context-menu command {name!r} was synced: Discord's client shows "
+                "only synced ones"
+            )
+        return cmd
+
+    @_on_fake_loop
+    async def message_command(
+        self, user: str | int, name: str, message: int | str | JSON, *, locale: str = "nl"
+    ) -> InteractionRecord:
+        """A member picks ``name`` under Apps in a message's menu: INTERACTION_CREATE type 2
+        with ``data.type`` 3, ``target_id`` and ``resolved.messages``."""
+        w = self.world
+        cmd = self._synced_context_menu(name, P.CommandType.MESSAGE)
+        mid = int(message["id"]) if isinstance(message, dict) else int(message)
+        msg = w.messages.get(mid)
+        if msg is None or mid in w.deleted_messages:
+            raise KeyError(f"no message {mid}")
+        cid = int(msg["channel_id"])
+        dm = cid in w.dm_channel_user
+        data = P.context_menu_data(
+            cmd, target_id=mid, resolved={"messages": {str(mid): copy.deepcopy(msg)}}
+        )
+        return await self._send_interaction(
+            InteractionType.APPLICATION_COMMAND,
+            user,
+            None if dm else cid,
+            data,
+            dm=dm,
+            locale=locale,
+        )
+
+    @_on_fake_loop
+    async def user_command(
+        self,
+        user: str | int,
+        name: str,
+        target: str | int,
+        *,
+        channel: str | int | None = None,
+        locale: str = "nl",
+    ) -> InteractionRecord:
+        """A member picks ``name`` under Apps in another member's menu: INTERACTION_CREATE
+        type 2 with ``data.type`` 2, ``target_id`` and ``resolved.users``/``members``."""
+        w = self.world
+        cmd = self._synced_context_menu(name, P.CommandType.USER)
+        tid = w.resolve_member(target)
+
+        def build(uid: int, cid: int) -> JSON:
+            resolved: JSON = {"users": {str(tid): w.users[tid]}}
+            if tid in w.members:
+                partial = w.partial_member(tid) or {}
+                partial["permissions"] = str(w.permissions(tid, cid))
+                resolved["members"] = {str(tid): partial}
+            return P.context_menu_data(cmd, target_id=tid, resolved=resolved)
+
+        return await self._send_interaction(
+            InteractionType.APPLICATION_COMMAND, user, channel, build, locale=locale
+        )
+
+    @_on_fake_loop
+    async def select(
+        self,
+        user: str | int,
+        message: int | str | JSON,
+        custom_id: str,
+        values: Sequence[str],
+        *,
+        locale: str = "nl",
+    ) -> InteractionRecord:
+        """A member picks ``values`` in a string select: INTERACTION_CREATE type 3 with
+        ``component_type`` 3. Values must be among the options and within min/max_values,
+        as Discord's client allows nothing else."""
+        mid = int(message["id"]) if isinstance(message, dict) else int(message)
+        msg = self.world.messages.get(mid) or {}
+        found = next(
+            (
+                c
+                for c in iter_components(msg.get("components") or [])
+                if c.get("custom_id") == custom_id and c.get("type") == 3
+            ),
+            None,
+        )
+        if found is None:
+            raise KeyError(f"message {mid} has no string select {custom_id!r}")
+        options = [o["value"] for o in found.get("options", [])]
+        unknown = [v for v in values if v not in options]
+        low, high = int(found.get("min_values", 1)), int(found.get("max_values", 1))
+        if unknown or not low <= len(values) <= high:
+            raise ValueError(
+                f"select {custom_id!r} takes {low}-{high} of {options}; got {list(values)}"
+            )
+        return await self.click(user, mid, custom_id, values=list(values), locale=locale)
+
+    @_on_fake_loop
+    async def set_slowmode(self, channel: str | int, seconds: int) -> JSON:
+        """A moderator sets slowmode in the Discord client: CHANNEL_UPDATE with the new
+        ``rate_limit_per_user`` (0 to 21600 seconds)."""
+        if not 0 <= seconds <= 21600:
+            raise ValueError("slowmode is 0 to 21600 seconds")
+        cid = self.world.resolve_channel(channel)
+        payload = self.world.channel(cid)
+        assert payload is not None
+        payload["rate_limit_per_user"] = seconds
+        await self._channel_update(cid)
+        return payload
+
+    @_on_fake_loop
+    async def automod_action(
+        self,
+        member: str | int,
+        channel: str | int,
+        content: str,
+        *,
+        keyword: str,
+        rule_id: int | None = None,
+        action: JSON | None = None,
+        message_id: int | None = None,
+    ) -> JSON:
+        """Discord's AutoMod acts on a member's message: AUTO_MODERATION_ACTION_EXECUTION
+        (needs the AUTO_MODERATION_EXECUTION intent; sent only to bots with Manage Server;
+        content fields blank without MESSAGE_CONTENT)."""
+        w = self.world
+        uid = w.resolve_member(member)
+        cid = w.resolve_channel(channel)
+        payload = P.auto_moderation_action_execution(
+            guild_id=w.guild_id,
+            rule_id=rule_id or w.ids.now(),
+            trigger_type=P.AutoModTrigger.KEYWORD,
+            action=action or {"type": 1, "metadata": {}},
+            user_id=uid,
+            content=content,
+            matched_keyword=keyword,
+            matched_content=keyword if keyword in content else None,
+            channel_id=cid,
+            message_id=message_id,
+        )
+        if not w.permissions(w.bot_id) & Perm.MANAGE_GUILD:
+            self._undelivered("AUTO_MODERATION_ACTION_EXECUTION", "the bot lacks Manage Server")
+            return payload
+
+        def shape(session: GatewaySession, data: JSON) -> JSON:
+            if session.intents & Intent.MESSAGE_CONTENT:
+                return data
+            return {**data, "content": "", "matched_content": ""}
+
+        await self._broadcast(
+            "AUTO_MODERATION_ACTION_EXECUTION",
+            payload,
+            intents=Intent.AUTO_MODERATION_EXECUTION,
+            shape=shape,
+        )
+        return payload
 
     def _option_value(
         self, otype: int, value: Any, resolved: JSON, uid: int, cid: int, dm: bool
@@ -2948,7 +3130,9 @@ class FakeDiscord:
             if shown is None:
                 raise ValueError(f"{source!r} did not open a modal")
             custom_id = shown["custom_id"]
-            components = self._modal_submission(shown.get("components") or [], values)
+            # Discord numbers the modal's components (``id``) as it does a message's.
+            numbered = P.number_components(shown.get("components") or [])
+            components = self._modal_submission(numbered, values)
             cid: int | str | None = channel if channel is not None else source.channel_id
             message = source.payload.get("message")
         else:
@@ -2964,7 +3148,7 @@ class FakeDiscord:
             InteractionType.MODAL_SUBMIT,
             user,
             None if dm else cid,
-            {"custom_id": custom_id, "components": components},
+            P.modal_submit_data(custom_id, components),
             dm=dm,
             locale=locale,
             message=message,
