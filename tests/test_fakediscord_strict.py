@@ -520,3 +520,23 @@ def test_command_names_follow_the_documented_pattern(name: str, ok: bool) -> Non
 
 
 Check = Callable[[Any], dict[str, Any]]
+
+
+@pytest.mark.parametrize("content,status", [("x" * 2001, 400), ("met bijlage", 200)])
+async def test_the_payload_json_of_a_multipart_upload_is_judged(
+    fake: FakeDiscord, content: str, status: int
+) -> None:
+    form = aiohttp.FormData(quote_fields=False)
+    form.add_field("payload_json", json.dumps({"content": content, "attachments": [{"id": 0}]}))
+    form.add_field("files[0]", b"png", filename="a.png", content_type="image/png")
+    url = fake.api_base_url + fill(fake, MSG)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=form, headers={"Authorization": "Bot t"}) as resp,
+    ):
+        body = await resp.json()
+    assert resp.status == status, body
+    if status == 400:
+        assert body["code"] == 50035 and "content" in body["errors"]
+    else:
+        assert body["attachments"][0]["filename"] == "a.png"
