@@ -593,6 +593,8 @@ async def test_discord_validation_and_unknown_routes() -> None:
         with pytest.raises(discord.HTTPException) as caught:
             await channel.send("x" * 2001)
         assert caught.value.status == 400 and caught.value.code == 50035
+        assert [c.status for c in fake.invalid_requests] == [400]
+        fake.invalid_requests.clear()  # else running_bot reports it
         with pytest.raises(discord.NotFound):
             await bot.http.request(discord.http.Route("GET", "/bestaat/niet"))
         assert [c.path for c in fake.unknown_routes] == ["/bestaat/niet"]

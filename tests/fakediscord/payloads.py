@@ -8,6 +8,7 @@ ISO 8601 strings on the wire. Nothing in this module talks to the network or kee
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -199,6 +200,8 @@ class Intent:
     DIRECT_MESSAGES = 1 << 12
     DIRECT_MESSAGE_REACTIONS = 1 << 13
     MESSAGE_CONTENT = 1 << 15
+    AUTO_MODERATION_CONFIGURATION = 1 << 20
+    AUTO_MODERATION_EXECUTION = 1 << 21
 
     PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 
@@ -229,6 +232,20 @@ class InteractionType:
     MESSAGE_COMPONENT = 3
     APPLICATION_COMMAND_AUTOCOMPLETE = 4
     MODAL_SUBMIT = 5
+
+
+class CommandType:
+    CHAT_INPUT = 1
+    USER = 2
+    MESSAGE = 3
+
+
+class ComponentType:
+    ACTION_ROW = 1
+    BUTTON = 2
+    STRING_SELECT = 3
+    TEXT_INPUT = 4
+    LABEL = 18
 
 
 class CallbackType:
@@ -290,6 +307,7 @@ ERRORS: dict[int, tuple[int, str]] = {
     50033: (400, "Invalid Recipient(s)"),
     50035: (400, "Invalid Form Body"),
     50083: (400, "Thread is archived"),
+    50109: (400, "The request body contains invalid JSON."),
     160005: (400, "Thread is locked"),
 }
 
@@ -325,6 +343,7 @@ def rate_limited(retry_after: float = 0.05, *, is_global: bool = False) -> JSON:
         "message": "You are being rate limited.",
         "retry_after": retry_after,
         "global": is_global,
+        "code": 0,
     }
 
 
@@ -964,95 +983,115 @@ def interaction_callback(
 
 # --------------------------------------------------------------------------- validation
 
-_EMBED_LIMITS = {"title": 256, "description": 4096}
+
+# --------------------------------------------------------------------------- new payloads
 
 
-def validate_message_body(
-    body: Mapping[str, Any], *, has_files: bool = False
-) -> tuple[int, JSON] | None:
-    """Discord's checks on a message create/edit body: ``(status, error body)`` or None.
+def context_menu_data(command: JSON, *, target_id: int, resolved: JSON) -> JSON:
+    """``data`` of a user (command type 2) or message (type 3) context-menu command
+    (docs "Application Command Data": ``target_id`` and the target in ``resolved``)."""
+    data: JSON = {
+        "id": command["id"],
+        "name": command["name"],
+        "type": int(command["type"]),
+        "target_id": str(target_id),
+        "resolved": resolved,
+    }
+    if command.get("guild_id"):
+        data["guild_id"] = command["guild_id"]
+    return data
 
-    Covers the limits bots trip over: content > 2000 characters, more than 10 embeds, embed
-    title/description/field/footer/author lengths, 25 fields, 6000 characters per message,
-    and an empty message."""
-    content = body.get("content")
-    if isinstance(content, str) and len(content) > 2000:
-        return error(
-            50035,
-            errors=form_error(
-                ["content"], "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length."
-            ),
-        )
-    embeds = body.get("embeds") or []
-    if len(embeds) > 10:
-        return error(
-            50035,
-            errors=form_error(["embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length."),
-        )
-    total = 0
-    for index, embed in enumerate(embeds):
-        for key, limit in _EMBED_LIMITS.items():
-            text = embed.get(key) or ""
-            total += len(text)
-            if len(text) > limit:
-                return error(
-                    50035,
-                    errors=form_error(
-                        ["embeds", index, key],
-                        "BASE_TYPE_MAX_LENGTH",
-                        f"Must be {limit} or fewer in length.",
-                    ),
-                )
-        fields = embed.get("fields") or []
-        if len(fields) > 25:
-            return error(
-                50035,
-                errors=form_error(
-                    ["embeds", index, "fields"],
-                    "BASE_TYPE_MAX_LENGTH",
-                    "Must be 25 or fewer in length.",
-                ),
-            )
-        for f_index, field in enumerate(fields):
-            for key, limit in (("name", 256), ("value", 1024)):
-                text = field.get(key)
-                if not text:
-                    return error(
-                        50035,
-                        errors=form_error(
-                            ["embeds", index, "fields", f_index, key],
-                            "BASE_TYPE_REQUIRED",
-                            "This field is required",
-                        ),
-                    )
-                total += len(text)
-                if len(text) > limit:
-                    return error(
-                        50035,
-                        errors=form_error(
-                            ["embeds", index, "fields", f_index, key],
-                            "BASE_TYPE_MAX_LENGTH",
-                            f"Must be {limit} or fewer in length.",
-                        ),
-                    )
-        footer = (embed.get("footer") or {}).get("text") or ""
-        author = (embed.get("author") or {}).get("name") or ""
-        total += len(footer) + len(author)
-        if len(footer) > 2048 or len(author) > 256:
-            return error(
-                50035,
-                errors=form_error(
-                    ["embeds", index], "BASE_TYPE_MAX_LENGTH", "Embed footer/author too long."
-                ),
-            )
-    if total > 6000:
-        return error(
-            50035,
-            errors=form_error(
-                ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
-            ),
-        )
-    return None
+
+def string_select_data(custom_id: str, values: Sequence[str]) -> JSON:
+    """``data`` of a string select interaction (docs "Message Component Data")."""
+    return {
+        "custom_id": custom_id,
+        "component_type": ComponentType.STRING_SELECT,
+        "values": list(values),
+    }
+
+
+def modal_submit_data(custom_id: str, components: Sequence[JSON]) -> JSON:
+    """``data`` of a modal submit (type 5): the answered components, with their ``id``s."""
+    return {"custom_id": custom_id, "components": list(components)}
+
+
+def number_components(components: Sequence[JSON]) -> list[JSON]:
+    """Give every component without an ``id`` one, counting up through the tree as
+    Discord does when it stores a message (docs "Component Reference": "auto-populated
+    through an increment")."""
+    result = copy.deepcopy(list(components))
+    used = {c["id"] for c in _all_components(result) if isinstance(c.get("id"), int)}
+    counter = 0
+    for comp in _all_components(result):
+        if not isinstance(comp.get("id"), int):
+            counter += 1
+            while counter in used:
+                counter += 1
+            comp["id"] = counter
+    return result
+
+
+def _all_components(components: Sequence[JSON]) -> Iterable[JSON]:
+    for comp in components:
+        if not isinstance(comp, dict):
+            continue
+        yield comp
+        yield from _all_components(comp.get("components") or [])
+        for key in ("component", "accessory"):
+            if isinstance(comp.get(key), dict):
+                yield from _all_components([comp[key]])
+
+
+def message_delete(message_id: int | str, channel_id: int | str, guild_id: int | None) -> JSON:
+    """MESSAGE_DELETE: only the ids (docs "Message Delete")."""
+    data: JSON = {"id": str(message_id), "channel_id": str(channel_id)}
+    if guild_id is not None:
+        data["guild_id"] = str(guild_id)
+    return data
+
+
+class AutoModTrigger:
+    KEYWORD = 1
+    SPAM = 3
+    KEYWORD_PRESET = 4
+    MENTION_SPAM = 5
+    MEMBER_PROFILE = 6
+
+
+def auto_moderation_action_execution(
+    *,
+    guild_id: int,
+    rule_id: int,
+    trigger_type: int,
+    action: JSON,
+    user_id: int,
+    content: str,
+    matched_keyword: str | None,
+    matched_content: str | None,
+    channel_id: int | None = None,
+    message_id: int | None = None,
+    alert_system_message_id: int | None = None,
+) -> JSON:
+    """AUTO_MODERATION_ACTION_EXECUTION (docs "Auto Moderation Action Execution"). Content
+    fields are empty without the MESSAGE_CONTENT intent; the server blanks them."""
+    data: JSON = {
+        "guild_id": str(guild_id),
+        "action": action,
+        "rule_id": str(rule_id),
+        "rule_trigger_type": trigger_type,
+        "user_id": str(user_id),
+        "content": content,
+        "matched_keyword": matched_keyword,
+        "matched_content": matched_content,
+    }
+    if channel_id is not None:
+        data["channel_id"] = str(channel_id)
+    if message_id is not None:
+        data["message_id"] = str(message_id)
+    if alert_system_message_id is not None:
+        data["alert_system_message_id"] = str(alert_system_message_id)
+    return data
 
 
 def is_empty_message(body: Mapping[str, Any], *, has_files: bool = False) -> bool:

@@ -624,8 +624,9 @@ async def running_bot(
 
     On exit the bot is closed and the endpoints restored. With ``check_errors`` (default),
     if the ``async with`` body itself succeeded, :class:`BotErrors` is raised when
-    discord.py logged an exception from a listener/command/view, or the bot called a route
-    the fake does not know. Pass ``guild_ready_timeout=0.05`` (or so) to the bot for speed.
+    discord.py logged an exception from a listener/command/view, the bot called a route
+    the fake (or Discord's spec) does not know, or sent a request Discord refuses as
+    invalid (400 50035/50109: ``fake.invalid_requests``), even one the bot caught. Pass ``guild_ready_timeout=0.05`` (or so) to the bot for speed.
     """
     import discord
 
@@ -633,6 +634,7 @@ async def running_bot(
     discord_logger = logging.getLogger("discord")
     discord_logger.addHandler(collector)
     unknown_before = len(fake.unknown_routes)
+    invalid_before = len(fake.invalid_requests)
     connect: asyncio.Task[None] | None = None
     body_ok = False
     with patch_endpoints(fake):
@@ -672,6 +674,10 @@ async def running_bot(
         problems = [_describe(r) for r in collector.records]
         problems += [
             f"unknown route {c.method} {c.path}" for c in fake.unknown_routes[unknown_before:]
+        ]
+        problems += [
+            f"invalid request {c.method} {c.path} -> {c.status}: {c.json!r:.300}"
+            for c in fake.invalid_requests[invalid_before:]
         ]
         if problems:
             raise BotErrors("the bot hit errors while running:\n  " + "\n  ".join(problems))

@@ -33,8 +33,11 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from . import limits as L
+from . import openapi
 from . import payloads as P
 from .payloads import JSON, CallbackType, Intent, InteractionType, MessageFlag, OptionType, Perm
+from .ratelimit import RateLimits
 from .scenario import (
     AttachmentArg,
     GuildSpec,
@@ -350,6 +353,7 @@ class FakeDiscord:
         heartbeat_interval_ms: int = 41250,
         interaction_timeout: float | None = 3.0,
         echo_own_messages: bool = True,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.spec = guild or GuildSpec()
         self.host = host
@@ -362,6 +366,8 @@ class FakeDiscord:
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.interaction_timeout = interaction_timeout
         self.echo_own_messages = echo_own_messages
+        self.rate_limits = rate_limits
+        self.invalid_requests: list[Call] = []
         self.world = World(self.spec)
 
         self.calls: list[Call] = []
@@ -889,6 +895,10 @@ class FakeDiscord:
         try:
             call.status = status
             self._note_retry(call, status, payload)
+            if headers.get("X-RateLimit-Remaining") == "0":
+                # discord.py pauses until the bucket resets: settle() waits for that too.
+                after = float(headers.get("X-RateLimit-Reset-After", "0"))
+                self._retry_until = max(self._retry_until, self._now() + after + 0.25)
             return self._respond(status, payload, headers)
         finally:
             self._inflight -= 1
@@ -922,6 +932,35 @@ class FakeDiscord:
             auth = request.headers.get("Authorization")
             if auth != f"Bot {self.token}":
                 return 401, {"message": "401: Unauthorized", "code": 0}, {}
+        op, other_method = openapi.find_operation(call.method, call.path)
+        if op is None:
+            # Not a route of Discord's API at all: fail the test loudly.
+            self.unknown_routes.append(call)
+            status = 405 if other_method else 404
+            log.error(
+                "fake Discord: %s %s is not in Discord's API spec -- answered %s",
+                call.method,
+                call.path,
+                status,
+            )
+            return status, P.generic_error(status), {}
+        limit_headers: dict[str, str] = {}
+        if self.rate_limits is not None:
+            params = op.regex.fullmatch(call.path)
+            verdict = self.rate_limits.check(
+                call.method, op.template, params.groupdict() if params else {}, self._now()
+            )
+            limit_headers = verdict.headers
+            if verdict.retry_after is not None:
+                body = P.rate_limited(verdict.retry_after, is_global=verdict.is_global)
+                return 429, body, {**limit_headers, "Via": "1.1 google"}
+        problem = self._judge(op, call)
+        if problem is not None:
+            self.invalid_requests.append(call)
+            log.warning(
+                "fake Discord: invalid request %s %s: %s", call.method, call.path, problem[1]
+            )
+            return problem[0], problem[1], limit_headers
         for method, pattern, handler in self._routes:
             if method != call.method:
                 continue
@@ -937,8 +976,8 @@ class FakeDiscord:
                 self.unknown_routes.append(call)
                 return 400, {"message": message, "code": 0}, {}
             if len(reply) == 3:
-                return reply[0], reply[1], reply[2]  # type: ignore[misc]
-            return reply[0], reply[1], {}
+                return reply[0], reply[1], {**limit_headers, **reply[2]}  # type: ignore[misc]
+            return reply[0], reply[1], limit_headers
         self.unknown_routes.append(call)
         log.error(
             "fake Discord: UNKNOWN ROUTE %s %s (body %s) -- answered 404; add it to tests/fakediscord/server.py",
@@ -947,6 +986,45 @@ class FakeDiscord:
             call.json,
         )
         return 404, {"message": "Unknown route", "code": 0}, {}
+
+    def _judge(self, op: openapi.Operation, call: Call) -> tuple[int, JSON] | None:
+        """Discord's verdict on a request body: the operation's schema in the spec, then the
+        documented limits the spec leaves out (``limits``). None when it is valid."""
+        body = call.json
+        if isinstance(body, str):
+            return P.error(50109)
+        errors: JSON = {}
+        if body is not None or openapi.body_required(op):
+            found = openapi.validate_body(op, {} if body is None else body)
+            if found:
+                errors = found
+        extra = self._documented_limits(op, body)
+        if extra:
+            openapi.merge_errors(errors, extra)
+        if errors:
+            return P.error(50035, errors=errors)
+        return None
+
+    def _documented_limits(self, op: openapi.Operation, body: Any) -> JSON:
+        t, m = op.template, op.method
+        if t == "/channels/{channel_id}/messages" and m == "POST":
+            return L.message_errors(body, channel_message=True)
+        if t == "/channels/{channel_id}/messages/{message_id}" and m == "PATCH":
+            return L.message_errors(body, channel_message=True)
+        if t.startswith("/webhooks/{webhook_id}/{webhook_token}") and m in ("POST", "PATCH"):
+            return L.message_errors(body, channel_message=False)
+        if t == "/channels/{channel_id}" and m == "PATCH":
+            return L.guild_channel_errors(body)
+        if t == "/interactions/{interaction_id}/{interaction_token}/callback":
+            return L.callback_errors(body)
+        if t.startswith("/applications/{application_id}") and t.endswith("/commands"):
+            if m == "PUT":
+                return L.command_list_errors(body)
+            if m == "POST":
+                return L.command_errors(body, [])  # the count limits: see _post_command
+        if t.startswith("/applications/{application_id}") and t.endswith("/{command_id}"):
+            return L.command_errors(body, [], partial=True) if m == "PATCH" else {}
+        return {}
 
     def _route(self, method: str, template: str, handler: _Handler) -> None:
         regex = re.escape(template)
@@ -977,6 +1055,7 @@ class FakeDiscord:
             self._command_permissions,
         )
         r("GET", "/channels/{channel_id}", self._get_channel)
+        r("PATCH", "/channels/{channel_id}", self._patch_channel)
         r("GET", "/channels/{channel_id}/messages", self._get_messages)
         r("POST", "/channels/{channel_id}/messages", self._post_message)
         r("POST", "/channels/{channel_id}/messages/bulk-delete", self._bulk_delete)
@@ -1141,99 +1220,6 @@ class FakeDiscord:
             return None, P.error(50001)
         return int(guild), None
 
-    def _validate_command(self, body: Any, index: int | None = None) -> _Reply | None:
-        prefix: list[str | int] = [] if index is None else [index]
-        if not isinstance(body, dict):
-            return P.error(
-                50035,
-                errors=P.form_error(prefix, "DICT_TYPE_CONVERT", "Only dictionaries may be used"),
-            )
-        name = body.get("name")
-        ctype = int(body.get("type", 1))
-        if not isinstance(name, str) or not 1 <= len(name) <= 32:
-            return P.error(
-                50035,
-                errors=P.form_error(
-                    [*prefix, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
-                ),
-            )
-        if ctype == 1:
-            if name != name.lower() or not re.fullmatch(r"[-_\w]{1,32}", name):
-                return P.error(
-                    50035,
-                    errors=P.form_error(
-                        [*prefix, "name"],
-                        "APPLICATION_COMMAND_INVALID_NAME",
-                        "Command name is invalid",
-                    ),
-                )
-            description = body.get("description") or ""
-            if not 1 <= len(description) <= 100:
-                return P.error(
-                    50035,
-                    errors=P.form_error(
-                        [*prefix, "description"],
-                        "BASE_TYPE_BAD_LENGTH",
-                        "Must be between 1 and 100 in length.",
-                    ),
-                )
-        return self._validate_options(body.get("options") or [], [*prefix, "options"])
-
-    def _validate_options(self, options: list[JSON], path: list[str | int]) -> _Reply | None:
-        if len(options) > 25:
-            return P.error(
-                50035,
-                errors=P.form_error(path, "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."),
-            )
-        seen_optional = False
-        for i, opt in enumerate(options):
-            name = opt.get("name", "")
-            if name != name.lower() or not re.fullmatch(r"[-_\w]{1,32}", name):
-                return P.error(
-                    50035,
-                    errors=P.form_error(
-                        [*path, i, "name"],
-                        "APPLICATION_COMMAND_INVALID_NAME",
-                        "Command name is invalid",
-                    ),
-                )
-            if not 1 <= len(opt.get("description") or "") <= 100:
-                return P.error(
-                    50035,
-                    errors=P.form_error(
-                        [*path, i, "description"],
-                        "BASE_TYPE_BAD_LENGTH",
-                        "Must be between 1 and 100 in length.",
-                    ),
-                )
-            if len(opt.get("choices") or []) > 25:
-                return P.error(
-                    50035,
-                    errors=P.form_error(
-                        [*path, i, "choices"],
-                        "BASE_TYPE_MAX_LENGTH",
-                        "Must be 25 or fewer in length.",
-                    ),
-                )
-            if opt.get("type") in (OptionType.SUB_COMMAND, OptionType.SUB_COMMAND_GROUP):
-                problem = self._validate_options(opt.get("options") or [], [*path, i, "options"])
-                if problem:
-                    return problem
-                continue
-            if opt.get("required"):
-                if seen_optional:
-                    return P.error(
-                        50035,
-                        errors=P.form_error(
-                            [*path, i, "required"],
-                            "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
-                            "Required options must be placed before non-required options",
-                        ),
-                    )
-            else:
-                seen_optional = True
-        return None
-
     def _store_command(self, guild_id: int | None, body: JSON) -> tuple[JSON, bool]:
         w = self.world
         ctype = int(body.get("type", 1))
@@ -1262,23 +1248,7 @@ class FakeDiscord:
         guild_id, problem = self._command_scope(req)
         if problem:
             return problem
-        body = req.body
-        if not isinstance(body, list):
-            return P.error(
-                50035,
-                errors=P.form_error(
-                    [], "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType"
-                ),
-            )
-        if len(body) > 100:
-            return P.error(
-                50035,
-                errors=P.form_error([], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length."),
-            )
-        for i, cmd in enumerate(body):
-            problem = self._validate_command(cmd, i)
-            if problem:
-                return problem
+        body = req.body if isinstance(req.body, list) else []  # judged by _judge already
         self.world.commands[guild_id] = {}
         return 200, [self._store_command(guild_id, cmd)[0] for cmd in body]
 
@@ -1286,9 +1256,10 @@ class FakeDiscord:
         guild_id, problem = self._command_scope(req)
         if problem:
             return problem
-        problem = self._validate_command(req.body)
-        if problem:
-            return problem
+        existing = list(self.world.commands.get(guild_id, {}).values())
+        too_many = L.count_errors(existing, req.body_dict())
+        if too_many:
+            return P.error(50035, errors=too_many)
         cmd, created = self._store_command(guild_id, req.body_dict())
         return (201 if created else 200), cmd
 
@@ -1349,6 +1320,28 @@ class FakeDiscord:
         ):
             return P.error(50001)
         return 200, channel
+
+    async def _patch_channel(self, req: _Request) -> _Reply:
+        """The bot edits a guild channel (name, topic, slowmode): CHANNEL_UPDATE."""
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None or not self.world.is_guild_channel(cid):
+            return P.error(10003)
+        perms = self.world.permissions(self.world.bot_id, cid)
+        if not perms & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        if not perms & Perm.MANAGE_CHANNELS:
+            return P.error(50013)
+        body = req.body_dict()
+        for key in ("name", "topic", "rate_limit_per_user", "nsfw"):
+            if key in body:
+                channel[key] = body[key] if key != "rate_limit_per_user" else int(body[key] or 0)
+        await self._channel_update(cid)
+        return 200, channel
+
+    async def _channel_update(self, cid: int) -> int:
+        data = dict(self.world.channel(cid) or {})
+        data.setdefault("guild_id", str(self.world.guild_id))
+        return await self._broadcast("CHANNEL_UPDATE", data, intents=Intent.GUILDS, channel_id=cid)
 
     def _visible_messages(self, cid: int) -> list[JSON]:
         return [
@@ -1555,7 +1548,7 @@ class FakeDiscord:
             mention_everyone=everyone,
             embeds=self._normalize_embeds(body.get("embeds"), None if interaction else cid),
             attachments=self._attachments(files, body, cid),
-            components=copy.deepcopy(body.get("components") or []),
+            components=P.number_components(body.get("components") or []),
             flags=(int(body.get("flags") or 0) | extra_flags),
             type=msg_type,
             tts=bool(body.get("tts")),
@@ -1586,7 +1579,7 @@ class FakeDiscord:
         if "embeds" in body:
             msg["embeds"] = self._normalize_embeds(body["embeds"], cid)
         if "components" in body:
-            msg["components"] = copy.deepcopy(body["components"] or [])
+            msg["components"] = P.number_components(body["components"] or [])
         if "flags" in body and body["flags"] is not None:
             keep = int(msg.get("flags") or 0) & ~MessageFlag.SUPPRESS_EMBEDS
             msg["flags"] = keep | (int(body["flags"]) & MessageFlag.SUPPRESS_EMBEDS)
@@ -1615,7 +1608,7 @@ class FakeDiscord:
         files = req.call.files
         if P.is_empty_message(body, has_files=bool(files)):
             return P.error(50006)
-        problem = P.validate_message_body(body) or self._check_send(cid, body, files)
+        problem = self._check_send(cid, body, files)
         if problem:
             return problem
         reference = body.get("message_reference")
@@ -1645,9 +1638,6 @@ class FakeDiscord:
         body = req.body_dict()
         if int(msg["author"]["id"]) != self.world.bot_id and set(body) - {"flags"}:
             return 403, {"message": "Cannot edit a message authored by another user", "code": 50005}
-        problem = P.validate_message_body(body)
-        if problem:
-            return problem
         self._apply_edit(msg, body, req.call.files)
         await self._dispatch_message_event("MESSAGE_UPDATE", msg)
         return 200, msg
@@ -1672,9 +1662,8 @@ class FakeDiscord:
     async def _delete(self, msg: JSON) -> None:
         mid = int(msg["id"])
         self.world.deleted_messages.add(mid)
-        data: JSON = {"id": msg["id"], "channel_id": msg["channel_id"]}
-        if "guild_id" in msg:
-            data["guild_id"] = msg["guild_id"]
+        guild_id = int(msg["guild_id"]) if "guild_id" in msg else None
+        data = P.message_delete(msg["id"], msg["channel_id"], guild_id)
         if not int(msg.get("flags") or 0) & MessageFlag.EPHEMERAL:
             await self._dispatch_message_event("MESSAGE_DELETE", msg, data=data)
 
@@ -2007,9 +1996,6 @@ class FakeDiscord:
         if ctype == CallbackType.CHANNEL_MESSAGE_WITH_SOURCE:
             if P.is_empty_message(data, has_files=bool(files)):
                 return P.error(50006)
-            problem = P.validate_message_body(data)
-            if problem:
-                return problem
             rec.callback = body
             message = self._new_bot_message(rec.channel_id, data, files, interaction=rec)
             rec.original = message
@@ -2022,9 +2008,6 @@ class FakeDiscord:
             rec.original = message
             loading = True
         elif ctype == CallbackType.UPDATE_MESSAGE:
-            problem = P.validate_message_body(data)
-            if problem:
-                return problem
             rec.callback = body
             source = self.world.messages.get(rec.source_message_id or 0)
             if source is not None:
@@ -2091,9 +2074,6 @@ class FakeDiscord:
         if msg is None or int(msg["id"]) in self.world.deleted_messages:
             return P.error(10008)
         body = req.body_dict()
-        problem = P.validate_message_body(body)
-        if problem:
-            return problem
         self._apply_edit(msg, body, req.call.files)
         if msg is rec.original:
             rec.original_edited = True
@@ -2120,9 +2100,6 @@ class FakeDiscord:
         files = req.call.files
         if P.is_empty_message(body, has_files=bool(files)):
             return P.error(50006)
-        problem = P.validate_message_body(body)
-        if problem:
-            return problem
         original = rec.original
         if (
             original is not None
@@ -2704,13 +2681,171 @@ class FakeDiscord:
             log.warning("INTERACTION_CREATE %s reached no bot", iid)
         return rec
 
-    def _find_command(self, name: str) -> JSON | None:
+    def _find_command(self, name: str, command_type: int = 1) -> JSON | None:
         w = self.world
         for scope in (w.guild_id, None):
             for (cname, ctype), cmd in w.commands.get(scope, {}).items():
-                if cname == name and ctype == 1:
+                if cname == name and ctype == command_type:
                     return cmd
         return None
+
+    def _synced_context_menu(self, name: str, command_type: int) -> JSON:
+        cmd = self._find_command(name, command_type)
+        if cmd is None:
+            kind = "user" if command_type == P.CommandType.USER else "message"
+            raise ValueError(
+                f"no {kind} context-menu command {name!r} was synced: Discord's client shows "
+                "only synced ones"
+            )
+        return cmd
+
+    @_on_fake_loop
+    async def message_command(
+        self, user: str | int, name: str, message: int | str | JSON, *, locale: str = "nl"
+    ) -> InteractionRecord:
+        """A member picks ``name`` under Apps in a message's menu: INTERACTION_CREATE type 2
+        with ``data.type`` 3, ``target_id`` and ``resolved.messages``."""
+        w = self.world
+        cmd = self._synced_context_menu(name, P.CommandType.MESSAGE)
+        mid = int(message["id"]) if isinstance(message, dict) else int(message)
+        msg = w.messages.get(mid)
+        if msg is None or mid in w.deleted_messages:
+            raise KeyError(f"no message {mid}")
+        cid = int(msg["channel_id"])
+        dm = cid in w.dm_channel_user
+        data = P.context_menu_data(
+            cmd, target_id=mid, resolved={"messages": {str(mid): copy.deepcopy(msg)}}
+        )
+        return await self._send_interaction(
+            InteractionType.APPLICATION_COMMAND,
+            user,
+            None if dm else cid,
+            data,
+            dm=dm,
+            locale=locale,
+        )
+
+    @_on_fake_loop
+    async def user_command(
+        self,
+        user: str | int,
+        name: str,
+        target: str | int,
+        *,
+        channel: str | int | None = None,
+        locale: str = "nl",
+    ) -> InteractionRecord:
+        """A member picks ``name`` under Apps in another member's menu: INTERACTION_CREATE
+        type 2 with ``data.type`` 2, ``target_id`` and ``resolved.users``/``members``."""
+        w = self.world
+        cmd = self._synced_context_menu(name, P.CommandType.USER)
+        tid = w.resolve_member(target)
+
+        def build(uid: int, cid: int) -> JSON:
+            resolved: JSON = {"users": {str(tid): w.users[tid]}}
+            if tid in w.members:
+                partial = w.partial_member(tid) or {}
+                partial["permissions"] = str(w.permissions(tid, cid))
+                resolved["members"] = {str(tid): partial}
+            return P.context_menu_data(cmd, target_id=tid, resolved=resolved)
+
+        return await self._send_interaction(
+            InteractionType.APPLICATION_COMMAND, user, channel, build, locale=locale
+        )
+
+    @_on_fake_loop
+    async def select(
+        self,
+        user: str | int,
+        message: int | str | JSON,
+        custom_id: str,
+        values: Sequence[str],
+        *,
+        locale: str = "nl",
+    ) -> InteractionRecord:
+        """A member picks ``values`` in a string select: INTERACTION_CREATE type 3 with
+        ``component_type`` 3. Values must be among the options and within min/max_values,
+        as Discord's client allows nothing else."""
+        mid = int(message["id"]) if isinstance(message, dict) else int(message)
+        msg = self.world.messages.get(mid) or {}
+        found = next(
+            (
+                c
+                for c in iter_components(msg.get("components") or [])
+                if c.get("custom_id") == custom_id and c.get("type") == 3
+            ),
+            None,
+        )
+        if found is None:
+            raise KeyError(f"message {mid} has no string select {custom_id!r}")
+        options = [o["value"] for o in found.get("options", [])]
+        unknown = [v for v in values if v not in options]
+        low, high = int(found.get("min_values", 1)), int(found.get("max_values", 1))
+        if unknown or not low <= len(values) <= high:
+            raise ValueError(
+                f"select {custom_id!r} takes {low}-{high} of {options}; got {list(values)}"
+            )
+        return await self.click(user, mid, custom_id, values=list(values), locale=locale)
+
+    @_on_fake_loop
+    async def set_slowmode(self, channel: str | int, seconds: int) -> JSON:
+        """A moderator sets slowmode in the Discord client: CHANNEL_UPDATE with the new
+        ``rate_limit_per_user`` (0 to 21600 seconds)."""
+        if not 0 <= seconds <= 21600:
+            raise ValueError("slowmode is 0 to 21600 seconds")
+        cid = self.world.resolve_channel(channel)
+        payload = self.world.channel(cid)
+        assert payload is not None
+        payload["rate_limit_per_user"] = seconds
+        await self._channel_update(cid)
+        return payload
+
+    @_on_fake_loop
+    async def automod_action(
+        self,
+        member: str | int,
+        channel: str | int,
+        content: str,
+        *,
+        keyword: str,
+        rule_id: int | None = None,
+        action: JSON | None = None,
+        message_id: int | None = None,
+    ) -> JSON:
+        """Discord's AutoMod acts on a member's message: AUTO_MODERATION_ACTION_EXECUTION
+        (needs the AUTO_MODERATION_EXECUTION intent; sent only to bots with Manage Server;
+        content fields blank without MESSAGE_CONTENT)."""
+        w = self.world
+        uid = w.resolve_member(member)
+        cid = w.resolve_channel(channel)
+        payload = P.auto_moderation_action_execution(
+            guild_id=w.guild_id,
+            rule_id=rule_id or w.ids.now(),
+            trigger_type=P.AutoModTrigger.KEYWORD,
+            action=action or {"type": 1, "metadata": {}},
+            user_id=uid,
+            content=content,
+            matched_keyword=keyword,
+            matched_content=keyword if keyword in content else None,
+            channel_id=cid,
+            message_id=message_id,
+        )
+        if not w.permissions(w.bot_id) & Perm.MANAGE_GUILD:
+            self._undelivered("AUTO_MODERATION_ACTION_EXECUTION", "the bot lacks Manage Server")
+            return payload
+
+        def shape(session: GatewaySession, data: JSON) -> JSON:
+            if session.intents & Intent.MESSAGE_CONTENT:
+                return data
+            return {**data, "content": "", "matched_content": ""}
+
+        await self._broadcast(
+            "AUTO_MODERATION_ACTION_EXECUTION",
+            payload,
+            intents=Intent.AUTO_MODERATION_EXECUTION,
+            shape=shape,
+        )
+        return payload
 
     def _option_value(
         self, otype: int, value: Any, resolved: JSON, uid: int, cid: int, dm: bool
@@ -2995,7 +3130,9 @@ class FakeDiscord:
             if shown is None:
                 raise ValueError(f"{source!r} did not open a modal")
             custom_id = shown["custom_id"]
-            components = self._modal_submission(shown.get("components") or [], values)
+            # Discord numbers the modal's components (``id``) as it does a message's.
+            numbered = P.number_components(shown.get("components") or [])
+            components = self._modal_submission(numbered, values)
             cid: int | str | None = channel if channel is not None else source.channel_id
             message = source.payload.get("message")
         else:
@@ -3011,7 +3148,7 @@ class FakeDiscord:
             InteractionType.MODAL_SUBMIT,
             user,
             None if dm else cid,
-            {"custom_id": custom_id, "components": components},
+            P.modal_submit_data(custom_id, components),
             dm=dm,
             locale=locale,
             message=message,
