@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ from compass_bot.schedule import build_timetable
 from compass_bot.store import ApprovedName, Store, StoredQuestion
 
 log = logging.getLogger(__name__)
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 Role = tuple[int, str]
 Capability = Literal["teacher", "moderator", "leadership"]
@@ -97,11 +100,17 @@ class Answer:
     suggestions: tuple[Clause, ...] = ()
     match: Match | None = None
     truncated: bool = False
+    retry_after: timedelta | None = None  # rate_limited: when the next question is welcome
 
     @property
     def message(self) -> str:
         """The service's own words for the non-answer states (in the asker's language)."""
         lang = texts.lang_of(self.language)
+        wait = self.retry_after
+        if self.status == "rate_limited" and wait is not None and wait > timedelta(seconds=30):
+            # "over een halve minuut" would not be true: say how long
+            minutes = math.ceil(wait / timedelta(minutes=1))
+            return texts.SLOW_DOWN_MINUTES[lang].format(minutes=minutes)
         return {
             "doubtful": texts.DOUBTFUL,
             "none": texts.NO_MATCH,
@@ -270,7 +279,11 @@ class CompassService:
         while window and window[0] <= horizon:
             window.popleft()
         if len(window) >= limit.rate_limit_count:
-            return Answer(status="rate_limited", language=self.matcher.match(text[:200]).language)
+            return Answer(
+                status="rate_limited",
+                language=self.matcher.match(text[:200]).language,
+                retry_after=window[0] - horizon,
+            )
         window.append(event.at)
         if not text:
             return Answer(status="empty", language="nl")
@@ -312,7 +325,7 @@ class CompassService:
 
     async def unanswered(self, actor: Member, limit: int = 25) -> list[StoredQuestion] | Refusal:
         if not self.has(actor, "moderator"):
-            return Refusal(texts.REFUSED["moderator"])
+            return Refusal(texts.REFUSED["unanswered"])
         return await self.store.questions(("unanswered", "unhelpful"), limit)
 
     # -- school time ---------------------------------------------------------------------------
@@ -390,18 +403,47 @@ class CompassService:
         target_id: int,
         target_label: str,
         at: datetime,
-        minutes: int | None = None,
+        minutes: int | str | None = None,
         reason: str | None = None,
     ) -> PermissionGrant | Refusal:
-        """A teacher lets a student, a class (role) or a channel use social media for a while."""
+        """A teacher lets a student, a class (role) or a channel use social media for a while.
+
+        `minutes` may be typed text (the console): both front ends share its checks here.
+        """
         if not self.has(actor, "teacher"):
-            return Refusal(texts.REFUSED["teacher"])
-        minutes = minutes or self.config.school_time.permission_default_minutes
+            return Refusal(texts.REFUSED["permissions"])
+        if minutes is None:
+            minutes = self.config.school_time.permission_default_minutes
+        elif isinstance(minutes, str):
+            if not _WHOLE_NUMBER.fullmatch(minutes.strip()):
+                return Refusal(
+                    f"{minutes!r} is geen aantal minuten: geef een heel getal van 1 tot 1440."
+                )
+            minutes = int(minutes.strip())
         if not 1 <= minutes <= 24 * 60:
-            return Refusal("De duur moet tussen 1 en 1440 minuten liggen.")
+            return Refusal(
+                f"{minutes} minuten kan niet: de duur moet tussen 1 en 1440 minuten liggen."
+            )
         ends = permission_end(at, minutes, self.timetable)
         if ends <= at:
             return Refusal("Er is vandaag geen schooltijd meer over om toestemming voor te geven.")
+        same = next(
+            (
+                g
+                for g in self._grants
+                if g.scope == scope
+                and g.target_id == target_id
+                and g.ends_at > at
+                and g.starts_at < ends
+            ),
+            None,
+        )
+        if same is not None:
+            until = same.ends_at.astimezone(self.timetable.tz)
+            return Refusal(
+                f"{target_label} heeft al toestemming (#{same.id}) tot {until:%H:%M}; "
+                "trek die eerst in om een andere duur te geven."
+            )
         grant = await self.store.add_grant(
             scope, target_id, at, ends, actor.id, (reason or "")[:200] or None
         )
@@ -412,7 +454,7 @@ class CompassService:
         self, actor: Member, grant_id: int, at: datetime
     ) -> PermissionGrant | Refusal:
         if not self.has(actor, "teacher"):
-            return Refusal(texts.REFUSED["teacher"])
+            return Refusal(texts.REFUSED["permissions"])
         revoked = await self.store.revoke_grant(grant_id, actor.id, at)
         if revoked is None:
             return Refusal(f"Er is geen actieve toestemming met nummer {grant_id}.")
@@ -421,10 +463,16 @@ class CompassService:
 
     def list_permissions(self, actor: Member, at: datetime) -> list[PermissionGrant] | Refusal:
         if not self.has(actor, "teacher"):
-            return Refusal(texts.REFUSED["teacher"])
+            return Refusal(texts.REFUSED["permissions"])
         return self.grants(at)
 
     # -- account names -------------------------------------------------------------------------
+
+    def may_check_names(self, actor: Member) -> Refusal | None:
+        """A sweep over every member's names is for moderators and the leadership."""
+        if self.has(actor, "moderator") or self.has(actor, "leadership"):
+            return None
+        return Refusal(texts.REFUSED["name_check"])
 
     def check_names(self, event: NamesSeen) -> tuple[list[FlaggedName], list[FlaggedName]]:
         """(flagged, uncertain) among the member's three names."""
@@ -498,7 +546,7 @@ class CompassService:
         later bad name starts a new alert and a new DM instead of bumping a settled one.
         """
         if not self.has(actor, "leadership"):
-            return Refusal(texts.REFUSED["leadership"])
+            return Refusal(texts.REFUSED["approve_names"])
         approved = await self.store.approve_names(member_id, [n for n in names if n], actor.id, at)
         self._approved[member_id] = {a.name for a in approved}
         for alert in await self.store.alerts(
@@ -509,14 +557,14 @@ class CompassService:
 
     async def revoke_names(self, actor: Member, member_id: int, at: datetime) -> int | Refusal:
         if not self.has(actor, "leadership"):
-            return Refusal(texts.REFUSED["leadership"])
+            return Refusal(texts.REFUSED["revoke_names"])
         count = await self.store.revoke_approved_names(member_id, actor.id, at)
         self._approved.pop(member_id, None)
         return count
 
     async def approved_names(self, actor: Member) -> list[ApprovedName] | Refusal:
         if not (self.has(actor, "leadership") or self.has(actor, "moderator")):
-            return Refusal(texts.REFUSED["leadership"])
+            return Refusal(texts.REFUSED["list_names"])
         return await self.store.approved_names()
 
     # -- alerts --------------------------------------------------------------------------------
@@ -525,7 +573,7 @@ class CompassService:
         self, actor: Member, alert_id: int, status: AlertStatus, at: datetime
     ) -> Alert | Refusal:
         if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
-            return Refusal(texts.REFUSED["moderator"])
+            return Refusal(texts.REFUSED["handle_alert"])
         alert = await self.store.set_alert_status(alert_id, status, actor.id, at)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
@@ -536,7 +584,7 @@ class CompassService:
     ) -> Alert | Refusal:
         """'Naam goedkeuren' on a name alert: approve the member's current names, resolve it."""
         if not self.has(actor, "leadership"):
-            return Refusal(texts.REFUSED["leadership"])
+            return Refusal(texts.REFUSED["approve_names"])
         alert = await self.store.alert(alert_id)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
@@ -551,7 +599,7 @@ class CompassService:
         self, actor: Member, rule: str | None = None, page: int = 0, per_page: int = 10
     ) -> tuple[list[Alert], int] | Refusal:
         if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
-            return Refusal(texts.REFUSED["moderator"])
+            return Refusal(texts.REFUSED["open_alerts"])
         total = await self.store.count_alerts(status="open", rule=rule)
         alerts = await self.store.alerts(
             status="open", rule=rule, limit=per_page, offset=page * per_page
@@ -561,7 +609,7 @@ class CompassService:
     async def export_alerts(self, actor: Member, since: datetime, until: datetime) -> str | Refusal:
         """A CSV of the alerts created in [since, until), for the moderators' records."""
         if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
-            return Refusal(texts.REFUSED["moderator"])
+            return Refusal(texts.REFUSED["export_alerts"])
         alerts = await self.store.alerts(since=since, until=until, limit=100_000)
         out = io.StringIO()
         writer = csv.writer(out)
@@ -587,14 +635,16 @@ class CompassService:
                     a.id,
                     a.rule,
                     a.member_id,
-                    a.created_at.astimezone(tz).isoformat(),
-                    a.updated_at.astimezone(tz).isoformat(),
+                    a.created_at.astimezone(tz).isoformat(timespec="seconds"),
+                    a.updated_at.astimezone(tz).isoformat(timespec="seconds"),
                     a.count,
-                    a.status,
+                    texts.ALERT_STATUS_EXPORT.get(a.status, a.status),
                     a.channel_id or "",
                     a.message_id or "",
                     a.handled_by or "",
-                    a.handled_at.astimezone(tz).isoformat() if a.handled_at else "",
+                    a.handled_at.astimezone(tz).isoformat(timespec="seconds")
+                    if a.handled_at
+                    else "",
                 ]
             )
         return out.getvalue()
@@ -609,7 +659,7 @@ class CompassService:
         self, actor: Member, member_id: int, at: datetime
     ) -> dict[str, int] | Refusal:
         if not self.has(actor, "moderator"):
-            return Refusal(texts.REFUSED["moderator"])
+            return Refusal(texts.REFUSED["erase"])
         counts = await self.store.erase_member(member_id, actor.id, at)
         self._warned.pop(member_id, None)
         self._approved.pop(member_id, None)
@@ -617,3 +667,14 @@ class CompassService:
             g for g in self._grants if not (g.scope == "member" and g.target_id == member_id)
         ]
         return counts
+
+    # -- the console's clean slate -------------------------------------------------------------
+
+    async def reset_console_state(self) -> Refusal | None:
+        """Forget everything (the console's `/reset`); never on the real bot's database."""
+        if self.store.path.resolve() != self.loaded.console_database_path.resolve():
+            return Refusal(texts.REFUSED["reset"])
+        await self.store.wipe()
+        self._asked.clear()
+        await self.reload_state()
+        return None
