@@ -557,7 +557,10 @@ class Console:
                 role = self._known_role(target)
                 if role is None:
                     known = ", ".join(sorted(set(self._role_names.values()), key=str.casefold))
-                    self.say(f"Onbekende rol {target!r}. Rollen in deze server: {known}.")
+                    self.say(
+                        f"Onbekende rol {target!r}. Rollen in deze server: {known} "
+                        "(een nieuwe rol: /als leerling, ROL)."
+                    )
                     return
                 scope, (target_id, label) = "role", role
             elif scope_word in ("kanaal", "channel"):

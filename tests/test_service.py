@@ -248,19 +248,19 @@ async def test_timetable_is_rebuilt_when_the_computed_years_run_out(
 async def test_the_slow_down_message_is_true_on_a_running_clock(
     service: CompassService,
 ) -> None:
-    """Five questions, then a slow-down; once half a minute has passed on the clock the
-    service's own clock (as the console moves it) lets the next one through."""
+    """Five questions, then a slow-down that says when; once that time has passed on the
+    service's clock, the next one is answered (the console's running clock: test_console)."""
     clock = service.clock
-    clock.set(LESSON)  # keeps running, like the console's /tijd
+    clock.freeze(LESSON)  # exact instants; advance moves it
     for _ in range(5):
         assert service.ask(QuestionAsked("insta in de les?", 1, clock.now())).status == "answer"
     slowed = service.ask(QuestionAsked("insta in de les?", 1, clock.now()))
     assert slowed.status == "rate_limited"
     assert "over een halve minuut" in slowed.message
     assert slowed.retry_after is not None and slowed.retry_after <= timedelta(seconds=30)
-    clock.advance(slowed.retry_after - timedelta(milliseconds=50))
+    clock.advance(slowed.retry_after - timedelta(milliseconds=1))
     assert service.ask(QuestionAsked("insta?", 1, clock.now())).status == "rate_limited"
-    clock.advance(timedelta(milliseconds=100))
+    clock.advance(timedelta(milliseconds=1))
     assert service.ask(QuestionAsked("insta in de les?", 1, clock.now())).status == "answer"
 
 
