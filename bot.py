@@ -28,6 +28,15 @@ NO_TOKEN = (
 )
 
 
+def _wipe_console_database(loaded: LoadedConfig) -> None:
+    """`--fresh`: delete the console's own file (never the real bot's) and its WAL files."""
+    path = loaded.console_database_path
+    if path.resolve() == loaded.database_path.resolve():  # cannot happen; never risk it
+        raise OSError(f"{path} is the bot's own database")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 async def _console(loaded: LoadedConfig) -> int:
     from compass_bot.console import run_console
     from compass_bot.service import CompassService
@@ -45,6 +54,12 @@ async def _console(loaded: LoadedConfig) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bot.py", description=__doc__)
     parser.add_argument("--console", action="store_true", help="run the offline console")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="console: start from a clean state (deletes the console's own database file, "
+        "never the real bot's)",
+    )
     parser.add_argument("--config", help="config file (default: $COMPASS_CONFIG or config.yaml)")
     args = parser.parse_args(argv)
     try:
@@ -60,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print("compass-bot: not started; fix the problem above.", file=sys.stderr)
         return 2
+    if token and args.fresh:
+        print("compass-bot: --fresh is for the console only; add --console.", file=sys.stderr)
+        return 2
     if token:
         import discord
 
@@ -71,6 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.fresh:
+        try:
+            _wipe_console_database(loaded)
+        except OSError as exc:
+            print(
+                f"compass-bot: --fresh could not delete the console database: {exc}",
+                file=sys.stderr,
+            )
+            return 2
     try:
         return asyncio.run(_console(loaded))
     except KeyboardInterrupt:

@@ -84,3 +84,11 @@ def sanitise_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+_ESCAPED = re.compile(r"\\([\\*_~`|>\[\]()#-])")
+
+
+def unescape_excerpt(text: str) -> str:
+    """A stored excerpt as plain text, for a terminal: the markdown escapes only serve Discord."""
+    return _ESCAPED.sub(r"\1", text)

@@ -4,13 +4,17 @@ Like Hubot's shell adapter or Errbot's text backend: you type as a member of the
 server. Plain lines are messages in the current channel; lines starting with `/` set who
 you are, where you are and what time it is, or run the bot's slash commands. Moderator
 alerts print as they would reach the moderators' channel, through the same outbox the
-Discord front end uses. It reads stdin line by line, so it can be driven through a pipe.
+Discord front end uses. It reads stdin line by line, so it can be driven through a pipe;
+stdin is watched by the event loop (no blocking thread), so Ctrl-C ends it at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
+import signal
+import stat
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -18,7 +22,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Literal, TextIO
 
 from compass_bot import texts
-from compass_bot.alerts import AlertStatus
+from compass_bot.alerts import RULE_TITLES, AlertStatus
 from compass_bot.refs import describe_ref, ref_matches
 from compass_bot.render import alert_as_text, clause_as_text, clause_heading
 from compass_bot.rules.schooltime import ChannelInfo, PermissionGrant, is_watched
@@ -35,9 +39,10 @@ from compass_bot.service import (
 
 HELP = """\
 Console van compass-bot. Typ een bericht, of een opdracht:
-  /als leerling | docent | moderator | schoolleiding [, extra rol, ...]   wie je bent
+  /als leerling | docent | moderator | schoolleiding [NAAM] [, extra rol, ...]   wie je bent
+  /als LID                          een bestaand lid worden (zie /leden)
   /kanaal NAAM [in CATEGORIE] | /kanaal dm                              waar je typt
-  /tijd 2026-11-24 10:15 | /tijd +15 | /tijd nu                          de klok
+  /tijd 2026-11-24 10:15 | /tijd 10:15 | /tijd +15 | /tijd nu          de klok (loopt door)
   /vraag VRAAG (of /ask)            een vraag over het protocol
   /protocol lijst | regel ID | onbeantwoord
   /nuttig ja|nee                    feedback op het laatste antwoord
@@ -48,10 +53,65 @@ Console van compass-bot. Typ een bericht, of een opdracht:
   /meldingen open [REGEL] | export [DAGEN]
   /melding NR afgehandeld | onterecht | goedkeuren                        knoppen onder een melding
   /privacy wissen LID
-  /leden, /wie, /help, /stop
+  /reset                            opnieuw beginnen: alles van deze console vergeten
+  /leden, /wie, /help, /stop (of Ctrl-C)
 """
 
 ROLE_KINDS = ("leerling", "docent", "moderator", "schoolleiding")
+
+
+def _settle(ready: asyncio.Future[None]) -> None:
+    if not ready.done():
+        ready.set_result(None)
+
+
+class _StdinLines:
+    """Lines from stdin, read when the event loop sees them ready: no thread blocks on a read,
+    so Ctrl-C (and the loop's end) never waits for Enter. Files and StringIO, which never
+    block, are read directly."""
+
+    def __init__(self, stdin: TextIO) -> None:
+        self._stdin = stdin
+        self._buffer = b""
+        self._eof = False
+        self._fd: int | None = None
+        try:
+            fd = stdin.fileno()
+            mode = os.fstat(fd).st_mode
+        except (AttributeError, OSError, ValueError):
+            return
+        if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+            self._fd = fd
+
+    async def _readable(self, fd: int) -> bool:
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        try:
+            loop.add_reader(fd, _settle, ready)
+        except OSError:  # not pollable after all (e.g. /dev/null): read it directly
+            return False
+        try:
+            await ready
+        finally:
+            loop.remove_reader(fd)
+        return True
+
+    async def readline(self) -> str:
+        fd = self._fd
+        if fd is None:
+            return self._stdin.readline()
+        while b"\n" not in self._buffer and not self._eof:
+            if not await self._readable(fd):
+                self._fd = None
+                rest = self._buffer.decode("utf-8", "replace")
+                self._buffer = b""
+                return rest + self._stdin.readline()
+            chunk = os.read(fd, 65536)
+            self._eof = not chunk
+            self._buffer += chunk
+        line, sep, after = self._buffer.partition(b"\n")
+        self._buffer = after
+        return (line + sep).decode("utf-8", "replace")
 
 
 @dataclass
@@ -69,18 +129,29 @@ class Console:
         self.service = service
         self.out = out
         self.config = service.config
+        self.clock = service.clock
+        self.running = True
+        self.guild_id = 1
+        self._last_command = ""
+        self._start()
+
+    def _start(self) -> None:
+        """The simulated server as it is at the start: four members, one per kind."""
         self._role_ids: dict[str, int] = {}
+        self._role_names: dict[int, str] = {}
         self.channels: dict[int, ChannelInfo] = {}
         self.members: dict[str, ConsoleMember] = {}
         for kind in ROLE_KINDS:
             self._add_member(f"{kind}1", [self._kind_role(kind)])
         self.me = self.members["leerling1"]
         self.channel = self._channel(self.config.console.channel, None)
-        self.clock = service.clock
         self.last_question: tuple[str, Answer] | None = None
-        self.running = True
-        self.guild_id = 1
-        self._last_command = ""
+        self._messages = 0
+
+    def _next_message_id(self) -> int:
+        """Message ids count up from the start, so a scripted run prints the same each time."""
+        self._messages += 1
+        return 900_000_000 + self._messages
 
     # -- the simulated server ------------------------------------------------------------------
 
@@ -98,12 +169,22 @@ class Console:
         return ref if isinstance(ref, str) else f"rol-{ref}"
 
     def _role(self, name: str) -> tuple[int, str]:
+        """A role of the simulated server, created on first use (by `/als`)."""
         if name.startswith("rol-") and name[4:].isdigit():
+            self._role_names[int(name[4:])] = name
             return int(name[4:]), name
         key = name.casefold()
         if key not in self._role_ids:
             self._role_ids[key] = 500 + len(self._role_ids)
-        return self._role_ids[key], name
+            self._role_names[self._role_ids[key]] = name
+        return self._role_ids[key], self._role_names[self._role_ids[key]]
+
+    def _known_role(self, name: str) -> tuple[int, str] | None:
+        """A role the simulated server already has (as Discord would resolve it), or None."""
+        if name.startswith("rol-") and name[4:].isdigit() and int(name[4:]) in self._role_names:
+            return int(name[4:]), name
+        role_id = self._role_ids.get(name.casefold())
+        return None if role_id is None else (role_id, self._role_names[role_id])
 
     def _add_member(self, label: str, role_names: list[str]) -> ConsoleMember:
         member_id = 100_000 + len(self.members) + 1
@@ -131,8 +212,9 @@ class Console:
         return f"{texts.WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
 
     def labels(self) -> dict[int, str]:
-        """Names for the ids the console knows: channels and members."""
+        """Names for the ids the console knows: channels, roles and members."""
         known = {c.id: f"#{c.name}" for c in self.channels.values()}
+        known.update(self._role_names)
         known.update({cm.member.id: cm.member.label for cm in self.members.values()})
         return known
 
@@ -145,23 +227,58 @@ class Console:
         prefix = f"[bot → {self.me.member.label} · {place}]"
         self.say(f"{prefix} " + text.replace("\n", "\n" + " " * 4))
 
+    def dm(self, to: ConsoleMember, text: str) -> None:
+        """A DM from the bot; to someone else (a name check) it says whose DM it is."""
+        if to is self.me:
+            self.bot(text, where="DM")
+        else:
+            self.say(f"[bot · DM aan {to.member.label}] " + text.replace("\n", "\n" + " " * 4))
+
     # -- the loop ------------------------------------------------------------------------------
 
     async def run(self, stdin: TextIO = sys.stdin) -> None:
+        """Read and handle lines until /stop, the end of stdin or Ctrl-C (then say goodbye).
+
+        A script sees no wall-clock time unless it asks (`/wie`), so a scripted run that
+        sets `/tijd` first prints the same every time.
+        """
         interactive = stdin.isatty()
-        self.say(
-            "compass-bot console (offline). Typ /help voor de opdrachten, /stop om te stoppen."
-        )
-        self.say(self.status())
         loop = asyncio.get_running_loop()
-        while self.running:
-            if interactive:
-                self.out.write(f"{self.me.member.label}@#{self.channel.name}> ")
-                self.out.flush()
-            line = await loop.run_in_executor(None, stdin.readline)
-            if not line:
-                break
-            await self.handle_line(line.rstrip("\r\n"))
+        interrupted = asyncio.Event()
+        try:
+            loop.add_signal_handler(signal.SIGINT, interrupted.set)
+            handles_sigint = True
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            handles_sigint = False
+        self.say(
+            "compass-bot console (offline). Typ /help voor de opdrachten, /stop of Ctrl-C om "
+            "te stoppen."
+        )
+        if interactive:
+            self.say(self.status())
+        reader = _StdinLines(stdin)
+        try:
+            while self.running and not interrupted.is_set():
+                if interactive:
+                    self.out.write(f"{self.me.member.label}@#{self.channel.name}> ")
+                    self.out.flush()
+                read = asyncio.ensure_future(reader.readline())
+                stop = asyncio.ensure_future(interrupted.wait())
+                await asyncio.wait({read, stop}, return_when=asyncio.FIRST_COMPLETED)
+                for pending in (read, stop):
+                    pending.cancel()
+                await asyncio.gather(read, stop, return_exceptions=True)
+                if interrupted.is_set():
+                    if interactive:
+                        self.out.write("\n")
+                    break
+                line = read.result()
+                if not line:
+                    break
+                await self.handle_line(line.rstrip("\r\n"))
+        finally:
+            if handles_sigint:
+                loop.remove_signal_handler(signal.SIGINT)
         self.say("Tot ziens.")
 
     def status(self) -> str:
@@ -204,20 +321,19 @@ class Console:
                 channel=self.channel,
                 at=self.now(),
                 content=text,
-                message_id=int(self.now().timestamp() * 1000),
+                message_id=self._next_message_id(),
                 guild_id=self.guild_id,
             )
         )
         if outcome.warning:
-            self.show_warning(outcome.warning, dm=True)
+            self.show_warning(outcome.warning, self.me)
         elif outcome.verdict.allowed and outcome.verdict.reason != "not_watched":
             self.say(f"(geplaatst; schooltijdregel: {outcome.verdict.message})")
         if outcome.delete_post:
             self.say(f"(bot verwijdert je bericht in #{self.channel.name})")
 
-    def show_warning(self, warning: Warning, dm: bool) -> None:
-        body = f"{warning.intro}\n> {warning.clause.text}\n{warning.closing}"
-        self.bot(body, where="DM")
+    def show_warning(self, warning: Warning, to: ConsoleMember) -> None:
+        self.dm(to, f"{warning.intro}\n> {warning.clause.text}\n{warning.closing}")
 
     async def ask(self, question: str) -> None:
         answer = self.service.ask(QuestionAsked(question, self.me.member.id, self.now()))
@@ -231,10 +347,10 @@ class Console:
             text = clause_as_text(answer.clause, lang)
             if answer.truncated:
                 text = texts.TRUNCATED_NOTE[lang] + "\n" + text
-            return text + "\n(Was dit nuttig? /nuttig ja of /nuttig nee)"
+            return text + "\n" + texts.FEEDBACK_PROMPT[lang]
         if answer.status == "doubtful":
             options = "\n".join(f"  [{c.id}] {clause_heading(c, lang)}" for c in answer.suggestions)
-            return f"{answer.message}\n{options}\n(Kies met /protocol regel ID)"
+            return f"{answer.message}\n{options}\n{texts.CHOOSE_RULE[lang]}"
         return answer.message
 
     # -- slash commands ------------------------------------------------------------------------
@@ -278,6 +394,7 @@ class Console:
             "melding": self.cmd_melding,
             "privacy": self.cmd_privacy,
             "leden": self.cmd_leden,
+            "reset": self.cmd_reset,
         }
 
     async def cmd_help(self, args: list[str], rest: str) -> None:
@@ -291,28 +408,53 @@ class Console:
 
     async def cmd_leden(self, args: list[str], rest: str) -> None:
         for cm in self.members.values():
-            roles = ", ".join(n for _, n in cm.member.roles)
-            names = f"naam {cm.username!r}, weergavenaam {cm.global_name!r}, bijnaam {cm.nick!r}"
-            self.say(f"  {cm.member.label} (id {cm.member.id}): {roles}; {names}")
+            roles = ", ".join(n for _, n in cm.member.roles) or "geen rollen"
+            names = [f"gebruikersnaam {cm.username}"]
+            names += [f"weergavenaam {cm.global_name}"] if cm.global_name else []
+            names += [f"bijnaam {cm.nick}"] if cm.nick else []
+            self.say(f"  {cm.member.label}: {roles}; {', '.join(names)}")
+
+    async def cmd_reset(self, args: list[str], rest: str) -> None:
+        """Start again from a clean state: empty database, the four members, the real clock."""
+        refused = await self.service.reset_console_state()
+        if refused is not None:
+            self.say(refused.message)
+            return
+        self.clock.reset()
+        self._start()
+        self.say("Opnieuw begonnen: alle meldingen, toestemmingen en namen zijn vergeten.")
+        self.say(self.status())
 
     async def cmd_als(self, args: list[str], rest: str) -> None:
-        if not rest:
-            self.say("Gebruik: /als leerling | docent | moderator | schoolleiding [, extra rol]")
+        usage = (
+            "Gebruik: /als leerling | docent | moderator | schoolleiding [NAAM] [, extra rol] "
+            "of /als LID (zie /leden)"
+        )
+        parts = [p.strip() for p in rest.split(",") if p.strip()]
+        if not parts:
+            self.say(usage)
             return
-        first, *extra = [p.strip() for p in rest.split(",") if p.strip()]
-        key = first.casefold()
-        if key in ROLE_KINDS:
-            roles = [self._kind_role(key), *extra]
-            label = f"{key}1" if not extra else f"{key}-{'-'.join(extra)}".replace(" ", "")
-            cm = self.members.get(label.casefold()) or self._add_member(label, roles)
-        elif key in self.members:
-            cm = self.members[key]
+        first, *extra = parts
+        kind, _, name = first.partition(" ")
+        key, name = kind.casefold(), name.strip()
+        if first.casefold() in self.members:
+            cm = self.members[first.casefold()]
             if extra:
                 cm.member = replace(
                     cm.member, roles=cm.member.roles + tuple(self._role(r) for r in extra)
                 )
+        elif key in ROLE_KINDS:
+            roles = [self._kind_role(key), *extra]
+            label = name or (
+                f"{key}1" if not extra else f"{key}-{'-'.join(extra)}".replace(" ", "")
+            )
+            cm = self.members.get(label.casefold()) or self._add_member(label, roles)
         else:
-            cm = self._add_member(first, extra or [self._kind_role("leerling")])
+            self.say(
+                f"Onbekende soort {first!r}: kies uit {', '.join(ROLE_KINDS)}, of een lid uit "
+                "/leden. " + usage
+            )
+            return
         self.me = cm
         self.say(self.status())
 
@@ -373,16 +515,22 @@ class Console:
                 self.bot("Er zijn geen onbeantwoorde of niet-nuttige vragen.")
             else:
                 for q in result:
-                    self.say(f"  [{q.kind}] {q.question!r} → {q.clause_id or '-'}")
+                    answered = f" → {q.clause_id}" if q.clause_id else ""
+                    kind = texts.QUESTION_KINDS.get(q.kind, q.kind)
+                    self.say(f"  ({kind}) {q.question}{answered}")
         else:
             self.say("Gebruik: /protocol lijst | regel ID | onbeantwoord")
 
     async def cmd_nuttig(self, args: list[str], rest: str) -> None:
+        vote = args[0].casefold() if len(args) == 1 else ""
+        if vote not in ("ja", "nee", "yes", "no"):
+            self.say("Gebruik: /nuttig ja of /nuttig nee")
+            return
         if not self.last_question or self.last_question[1].status != "answer":
             self.say("Er is geen antwoord om te beoordelen.")
             return
         question, answer = self.last_question
-        helpful = bool(args) and args[0].lower() in ("ja", "yes", "j", "y", "👍")
+        helpful = vote in ("ja", "yes")
         clause_id = answer.clause.id if answer.clause else None
         await self.service.feedback(question, clause_id, helpful, self.now())
         self.bot(texts.FEEDBACK_THANKS[texts.lang_of(answer.language)])
@@ -397,8 +545,8 @@ class Console:
         sub = args[0].lower() if args else ""
         if sub == "geven" and len(args) >= 3:
             scope_word, target = args[1].lower(), args[2]
-            minutes = int(args[3]) if len(args) > 3 and args[3].isdigit() else None
-            reason = " ".join(args[4:] if minutes else args[3:]) or None
+            minutes = args[3] if len(args) > 3 else None  # checked by the service
+            reason = " ".join(args[4:]) or None
             scope: Literal["member", "role", "channel"]
             if scope_word in ("leerling", "lid", "student"):
                 cm = self._member(target)
@@ -406,7 +554,15 @@ class Console:
                     return
                 scope, target_id, label = "member", cm.member.id, cm.member.label
             elif scope_word in ("rol", "klas", "role"):
-                scope, (target_id, label) = "role", self._role(target)
+                role = self._known_role(target)
+                if role is None:
+                    known = ", ".join(sorted(set(self._role_names.values()), key=str.casefold))
+                    self.say(
+                        f"Onbekende rol {target!r}. Rollen in deze server: {known} "
+                        "(een nieuwe rol: /als leerling, ROL)."
+                    )
+                    return
+                scope, (target_id, label) = "role", role
             elif scope_word in ("kanaal", "channel"):
                 channel = self._channel(target, None)
                 scope, target_id, label = "channel", channel.id, f"#{channel.name}"
@@ -447,9 +603,11 @@ class Console:
             self.say("Gebruik: /toestemming geven ... | lijst | intrekken NR")
 
     def _grant_line(self, g: PermissionGrant) -> str:
+        target = self.labels().get(g.target_id, str(g.target_id))
         return (
-            f"#{g.id} {g.scope} {g.target_id}: {self.local(g.starts_at)} tot "
-            f"{self.local(g.ends_at)}" + (f" ({g.reason})" if g.reason else "")
+            f"#{g.id} {texts.SCOPE_LABELS.get(g.scope, g.scope)} {target}: "
+            f"{self.local(g.starts_at)} tot {self.local(g.ends_at)}"
+            + (f" ({g.reason})" if g.reason else "")
         )
 
     async def cmd_rename(self, args: list[str], rest: str) -> None:
@@ -468,7 +626,7 @@ class Console:
             NamesSeen(cm.member, self.now(), cm.username, cm.global_name, cm.nick, self.guild_id)
         )
         if outcome.warning:
-            self.show_warning(outcome.warning, dm=True)
+            self.show_warning(outcome.warning, cm)
         if outcome.reset_nickname:
             cm.nick = None
             self.say(f"(bot zet de bijnaam van {cm.member.label} terug)")
@@ -489,15 +647,19 @@ class Console:
                 result.message
                 if isinstance(result, Refusal)
                 else f"Goedgekeurd voor {cm.member.label}: "
-                + ", ".join(repr(a.name) for a in result)
+                + ", ".join(f"'{a.name}'" for a in result)
             )
         elif sub == "lijst":
             listed = await self.service.approved_names(self.me.member)
             if isinstance(listed, Refusal):
                 self.bot(listed.message)
             else:
+                labels = self.labels()
                 self.bot(
-                    "\n".join(f"{a.member_id}: {a.name!r}" for a in listed)
+                    "\n".join(
+                        f"{labels.get(a.member_id, f'lid {a.member_id}')}: '{a.name}'"
+                        for a in listed
+                    )
                     or "Geen goedgekeurde namen."
                 )
         elif sub == "intrekken" and len(args) >= 2:
@@ -514,10 +676,9 @@ class Console:
             self.say("Gebruik: /naam goedkeuren LID | lijst | intrekken LID")
 
     async def cmd_naamcontrole(self, args: list[str], rest: str) -> None:
-        if not self.service.has(self.me.member, "moderator") and not self.service.has(
-            self.me.member, "leadership"
-        ):
-            self.bot(texts.REFUSED["moderator"])
+        refused = self.service.may_check_names(self.me.member)
+        if refused is not None:
+            self.bot(refused.message)
             return
         hits = 0
         for cm in list(self.members.values()):
@@ -532,11 +693,14 @@ class Console:
         )
 
     async def cmd_meldingen(self, args: list[str], rest: str) -> None:
+        usage = f"Gebruik: /meldingen open [{' | '.join(RULE_TITLES)}] | export [DAGEN]"
         sub = args[0].lower() if args else "open"
         if sub == "open":
-            result = await self.service.open_alerts(
-                self.me.member, args[1] if len(args) > 1 else None
-            )
+            rule = args[1].lower() if len(args) > 1 else None
+            if len(args) > 2 or (rule is not None and rule not in RULE_TITLES):
+                self.say(f"Onbekende regel {' '.join(args[1:])!r}. {usage}")
+                return
+            result = await self.service.open_alerts(self.me.member, rule)
             if isinstance(result, Refusal):
                 self.bot(result.message)
                 return
@@ -545,13 +709,21 @@ class Console:
             for alert in alerts:
                 self.say(alert_as_text(alert, self.service.timetable.tz, self.labels()))
         elif sub == "export":
-            days = int(args[1]) if len(args) > 1 and args[1].isdigit() else 30
+            if len(args) > 2 or (
+                len(args) == 2 and not (args[1].isascii() and args[1].isdecimal())
+            ):
+                self.say(f"{' '.join(args[1:])!r} is geen aantal dagen. {usage}")
+                return
+            days = int(args[1]) if len(args) > 1 else 30
+            if not 1 <= days <= 3660:
+                self.say(f"Het aantal dagen moet tussen 1 en 3660 liggen. {usage}")
+                return
             csv_text = await self.service.export_alerts(
                 self.me.member, self.now() - timedelta(days=days), self.now() + timedelta(seconds=1)
             )
             self.say(csv_text.message if isinstance(csv_text, Refusal) else csv_text)
         else:
-            self.say("Gebruik: /meldingen open [REGEL] | export [DAGEN]")
+            self.say(usage)
 
     async def cmd_melding(self, args: list[str], rest: str) -> None:
         if len(args) < 2 or not args[0].lstrip("#").isdigit():
@@ -594,7 +766,7 @@ class Console:
             result.message
             if isinstance(result, Refusal)
             else f"Alles over {cm.member.label} gewist: "
-            + ", ".join(f"{k} {v}" for k, v in result.items())
+            + ", ".join(f"{v} {texts.ERASED_LABELS.get(k, k)}" for k, v in result.items())
         )
 
     # -- the moderators' channel ---------------------------------------------------------------

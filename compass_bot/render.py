@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 
 from compass_bot import texts
-from compass_bot.alerts import STATUS_LABELS, Alert
+from compass_bot.alerts import STATUS_LABELS, Alert, unescape_excerpt
 from compass_bot.policy import Clause, ClauseBook, Match
 
 
@@ -47,24 +47,28 @@ def answer_as_text(book: ClauseBook, match: Match) -> str:
 def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = None) -> str:
     """An alert as the moderators' channel would show it, in plain text.
 
-    `labels` names the channels and members the console knows by id.
+    `labels` names the channels and members the console knows by id; ids show only
+    for what it does not know. Excerpts are shown as typed (no Discord escapes).
     """
     labels = labels or {}
     when = alert.updated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     head = f"Melding #{alert.id} · {alert.title} ({alert.rule}) · {STATUS_LABELS[alert.status]}"
-    lines = [head, f"  Lid: {alert.member_label} (id {alert.member_id})"]
+    member = labels.get(alert.member_id) or alert.member_label
+    lines = [head, f"  Lid: {member}"]
     if alert.rule == "aanwijzing-2":
         field = texts.NAME_FIELDS.get(alert.name_field or "", alert.name_field or "naam")
-        lines.append(f"  Naam ({field}): {alert.excerpt or ''}  [match: {alert.matched or '-'}]")
+        name = unescape_excerpt(alert.excerpt) if alert.excerpt else "(verlopen)"
+        found = f" (gevonden: {alert.matched})" if alert.matched else ""
+        lines.append(f"  Naam ({field}): {name}{found}")
     else:
         where = labels.get(alert.channel_id or 0) or (
             f"kanaal {alert.channel_id}" if alert.channel_id else "-"
         )
         lines.append(f"  Waar: {where}")
         if alert.excerpt:
-            lines.append(f"  Bericht: {alert.excerpt}")
+            lines.append(f"  Bericht: {unescape_excerpt(alert.excerpt)}")
     if alert.detail:
-        lines.append(f"  Reden: {texts.REASON_LABELS.get(alert.detail, alert.detail)}")
+        lines.append(f"  Reden: {texts.reason_text(alert.detail)}")
     lines.append(f"  Wanneer: {when} · aantal keer: {alert.count}")
     if alert.handled_by and alert.handled_at:
         handled = alert.handled_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,9 +39,34 @@ from compass_bot.schedule import build_timetable
 from compass_bot.store import ApprovedName, Store, StoredQuestion
 
 log = logging.getLogger(__name__)
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 Role = tuple[int, str]
 Capability = Literal["teacher", "moderator", "leadership"]
+Action = Literal[
+    "permissions",
+    "unanswered",
+    "approve_names",
+    "revoke_names",
+    "list_names",
+    "handle_alert",
+    "open_alerts",
+    "export_alerts",
+    "name_check",
+    "erase",
+]
+ACTIONS: dict[Action, tuple[Capability, ...]] = {
+    "permissions": ("teacher",),
+    "unanswered": ("moderator",),
+    "approve_names": ("leadership",),
+    "revoke_names": ("leadership",),
+    "list_names": ("moderator", "leadership"),
+    "handle_alert": ("moderator", "leadership"),
+    "open_alerts": ("moderator", "leadership"),
+    "export_alerts": ("moderator", "leadership"),
+    "name_check": ("moderator", "leadership"),
+    "erase": ("moderator",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +125,17 @@ class Answer:
     suggestions: tuple[Clause, ...] = ()
     match: Match | None = None
     truncated: bool = False
+    retry_after: timedelta | None = None  # rate_limited: when the next question is welcome
 
     @property
     def message(self) -> str:
         """The service's own words for the non-answer states (in the asker's language)."""
         lang = texts.lang_of(self.language)
+        wait = self.retry_after
+        if self.status == "rate_limited" and wait is not None and wait > timedelta(seconds=30):
+            # "over een halve minuut" would not be true: say how long
+            minutes = math.ceil(wait / timedelta(minutes=1))
+            return texts.SLOW_DOWN_MINUTES[lang].format(minutes=minutes)
         return {
             "doubtful": texts.DOUBTFUL,
             "none": texts.NO_MATCH,
@@ -260,6 +293,15 @@ class CompassService:
         }[capability]
         return any(any_ref_matches(refs, rid, rname) for rid, rname in member.roles)
 
+    def refusal(self, member: Member, action: Action) -> Refusal | None:
+        """None when `member` may take `action`, else the refusal naming role and action.
+
+        The one table of who may do what: the service's use cases and the front ends' early
+        checks (before anything is looked up) both ask here."""
+        if any(self.has(member, capability) for capability in ACTIONS[action]):
+            return None
+        return Refusal(texts.REFUSED[action])
+
     # -- questions -----------------------------------------------------------------------------
 
     def ask(self, event: QuestionAsked) -> Answer:
@@ -271,7 +313,11 @@ class CompassService:
         while window and window[0] <= horizon:
             window.popleft()
         if len(window) >= limit.rate_limit_count:
-            return Answer(status="rate_limited", language=self.matcher.match(text[:200]).language)
+            return Answer(
+                status="rate_limited",
+                language=self.matcher.match(text[:200]).language,
+                retry_after=window[0] - horizon,
+            )
         window.append(event.at)
         if not text:
             return Answer(status="empty", language="nl")
@@ -312,8 +358,8 @@ class CompassService:
             await self.store.record_question(question[:1000], clause_id, "unhelpful", at)
 
     async def unanswered(self, actor: Member, limit: int = 25) -> list[StoredQuestion] | Refusal:
-        if not self.has(actor, "moderator"):
-            return Refusal(texts.REFUSED["moderator"])
+        if (refused := self.refusal(actor, "unanswered")) is not None:
+            return refused
         return await self.store.questions(("unanswered", "unhelpful"), limit)
 
     # -- school time ---------------------------------------------------------------------------
@@ -392,18 +438,47 @@ class CompassService:
         target_id: int,
         target_label: str,
         at: datetime,
-        minutes: int | None = None,
+        minutes: int | str | None = None,
         reason: str | None = None,
     ) -> PermissionGrant | Refusal:
-        """A teacher lets a student, a class (role) or a channel use social media for a while."""
-        if not self.has(actor, "teacher"):
-            return Refusal(texts.REFUSED["teacher"])
-        minutes = minutes or self.config.school_time.permission_default_minutes
+        """A teacher lets a student, a class (role) or a channel use social media for a while.
+
+        `minutes` may be typed text (the console): both front ends share its checks here.
+        """
+        if (refused := self.refusal(actor, "permissions")) is not None:
+            return refused
+        if minutes is None:
+            minutes = self.config.school_time.permission_default_minutes
+        elif isinstance(minutes, str):
+            if not _WHOLE_NUMBER.fullmatch(minutes.strip()):
+                return Refusal(
+                    f"{minutes!r} is geen aantal minuten: geef een heel getal van 1 tot 1440."
+                )
+            minutes = int(minutes.strip())
         if not 1 <= minutes <= 24 * 60:
-            return Refusal("De duur moet tussen 1 en 1440 minuten liggen.")
+            return Refusal(
+                f"{minutes} minuten kan niet: de duur moet tussen 1 en 1440 minuten liggen."
+            )
         ends = permission_end(at, minutes, self.timetable)
         if ends <= at:
             return Refusal("Er is vandaag geen schooltijd meer over om toestemming voor te geven.")
+        same = next(
+            (
+                g
+                for g in self._grants
+                if g.scope == scope
+                and g.target_id == target_id
+                and g.ends_at > at
+                and g.starts_at < ends
+            ),
+            None,
+        )
+        if same is not None:
+            until = same.ends_at.astimezone(self.timetable.tz)
+            return Refusal(
+                f"{target_label} heeft al toestemming (#{same.id}) tot {until:%H:%M}; "
+                "trek die eerst in om een andere duur te geven."
+            )
         grant = await self.store.add_grant(
             scope, target_id, at, ends, actor.id, (reason or "")[:200] or None
         )
@@ -413,8 +488,8 @@ class CompassService:
     async def revoke_permission(
         self, actor: Member, grant_id: int, at: datetime
     ) -> PermissionGrant | Refusal:
-        if not self.has(actor, "teacher"):
-            return Refusal(texts.REFUSED["teacher"])
+        if (refused := self.refusal(actor, "permissions")) is not None:
+            return refused
         revoked = await self.store.revoke_grant(grant_id, actor.id, at)
         if revoked is None:
             return Refusal(f"Er is geen actieve toestemming met nummer {grant_id}.")
@@ -422,11 +497,15 @@ class CompassService:
         return revoked
 
     def list_permissions(self, actor: Member, at: datetime) -> list[PermissionGrant] | Refusal:
-        if not self.has(actor, "teacher"):
-            return Refusal(texts.REFUSED["teacher"])
+        if (refused := self.refusal(actor, "permissions")) is not None:
+            return refused
         return self.grants(at)
 
     # -- account names -------------------------------------------------------------------------
+
+    def may_check_names(self, actor: Member) -> Refusal | None:
+        """A sweep over every member's names is for moderators and the leadership."""
+        return self.refusal(actor, "name_check")
 
     def check_names(self, event: NamesSeen) -> tuple[list[FlaggedName], list[FlaggedName]]:
         """(flagged, uncertain) among the member's three names."""
@@ -499,8 +578,8 @@ class CompassService:
         The member's open name alerts are settled with it (re-delivered to show so), so a
         later bad name starts a new alert and a new DM instead of bumping a settled one.
         """
-        if not self.has(actor, "leadership"):
-            return Refusal(texts.REFUSED["leadership"])
+        if (refused := self.refusal(actor, "approve_names")) is not None:
+            return refused
         approved = await self.store.approve_names(member_id, [n for n in names if n], actor.id, at)
         self._approved[member_id] = {a.name for a in approved}
         for alert in await self.store.alerts(
@@ -510,15 +589,15 @@ class CompassService:
         return approved
 
     async def revoke_names(self, actor: Member, member_id: int, at: datetime) -> int | Refusal:
-        if not self.has(actor, "leadership"):
-            return Refusal(texts.REFUSED["leadership"])
+        if (refused := self.refusal(actor, "revoke_names")) is not None:
+            return refused
         count = await self.store.revoke_approved_names(member_id, actor.id, at)
         self._approved.pop(member_id, None)
         return count
 
     async def approved_names(self, actor: Member) -> list[ApprovedName] | Refusal:
-        if not (self.has(actor, "leadership") or self.has(actor, "moderator")):
-            return Refusal(texts.REFUSED["leadership"])
+        if (refused := self.refusal(actor, "list_names")) is not None:
+            return refused
         return await self.store.approved_names()
 
     # -- alerts --------------------------------------------------------------------------------
@@ -526,8 +605,8 @@ class CompassService:
     async def set_alert_status(
         self, actor: Member, alert_id: int, status: AlertStatus, at: datetime
     ) -> Alert | Refusal:
-        if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
-            return Refusal(texts.REFUSED["moderator"])
+        if (refused := self.refusal(actor, "handle_alert")) is not None:
+            return refused
         alert = await self.store.set_alert_status(alert_id, status, actor.id, at)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
@@ -537,8 +616,8 @@ class CompassService:
         self, actor: Member, alert_id: int, current_names: Iterable[str], at: datetime
     ) -> Alert | Refusal:
         """'Naam goedkeuren' on a name alert: approve the member's current names, resolve it."""
-        if not self.has(actor, "leadership"):
-            return Refusal(texts.REFUSED["leadership"])
+        if (refused := self.refusal(actor, "approve_names")) is not None:
+            return refused
         alert = await self.store.alert(alert_id)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
@@ -552,8 +631,8 @@ class CompassService:
     async def open_alerts(
         self, actor: Member, rule: str | None = None, page: int = 0, per_page: int = 10
     ) -> tuple[list[Alert], int] | Refusal:
-        if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
-            return Refusal(texts.REFUSED["moderator"])
+        if (refused := self.refusal(actor, "open_alerts")) is not None:
+            return refused
         total = await self.store.count_alerts(status="open", rule=rule)
         alerts = await self.store.alerts(
             status="open", rule=rule, limit=per_page, offset=page * per_page
@@ -562,8 +641,8 @@ class CompassService:
 
     async def export_alerts(self, actor: Member, since: datetime, until: datetime) -> str | Refusal:
         """A CSV of the alerts created in [since, until), for the moderators' records."""
-        if not (self.has(actor, "moderator") or self.has(actor, "leadership")):
-            return Refusal(texts.REFUSED["moderator"])
+        if (refused := self.refusal(actor, "export_alerts")) is not None:
+            return refused
         alerts = await self.store.alerts(since=since, until=until, limit=100_000)
         out = io.StringIO()
         writer = csv.writer(out)
@@ -589,14 +668,16 @@ class CompassService:
                     a.id,
                     a.rule,
                     a.member_id,
-                    a.created_at.astimezone(tz).isoformat(),
-                    a.updated_at.astimezone(tz).isoformat(),
+                    a.created_at.astimezone(tz).isoformat(timespec="seconds"),
+                    a.updated_at.astimezone(tz).isoformat(timespec="seconds"),
                     a.count,
-                    a.status,
+                    texts.ALERT_STATUS_EXPORT.get(a.status, a.status),
                     a.channel_id or "",
                     a.message_id or "",
                     a.handled_by or "",
-                    a.handled_at.astimezone(tz).isoformat() if a.handled_at else "",
+                    a.handled_at.astimezone(tz).isoformat(timespec="seconds")
+                    if a.handled_at
+                    else "",
                 ]
             )
         return out.getvalue()
@@ -610,8 +691,8 @@ class CompassService:
     async def erase_member(
         self, actor: Member, member_id: int, at: datetime
     ) -> dict[str, int] | Refusal:
-        if not self.has(actor, "moderator"):
-            return Refusal(texts.REFUSED["moderator"])
+        if (refused := self.refusal(actor, "erase")) is not None:
+            return refused
         counts = await self.store.erase_member(member_id, actor.id, at)
         self._warned.pop(member_id, None)
         self._approved.pop(member_id, None)
@@ -619,3 +700,14 @@ class CompassService:
             g for g in self._grants if not (g.scope == "member" and g.target_id == member_id)
         ]
         return counts
+
+    # -- the console's clean slate -------------------------------------------------------------
+
+    async def reset_console_state(self) -> Refusal | None:
+        """Forget everything (the console's `/reset`); never on the real bot's database."""
+        if self.store.path.resolve() != self.loaded.console_database_path.resolve():
+            return Refusal(texts.REFUSED["reset"])
+        await self.store.wipe()
+        self._asked.clear()
+        await self.reload_state()
+        return None

@@ -103,6 +103,52 @@ MIGRATIONS: tuple[str, ...] = (
         kind TEXT NOT NULL CHECK (kind IN ('unanswered', 'unhelpful', 'helpful'))
     );
     """,
+    # 6: alert numbers are never reused, also after `/privacy wissen` deleted the newest ones:
+    # the table is rebuilt with AUTOINCREMENT (rows and ids kept) and the counter starts past
+    # the highest number ever seen, in the table or in the audit trail of handled alerts.
+    """
+    CREATE TABLE alerts_v6 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule TEXT NOT NULL,
+        member_id INTEGER NOT NULL,
+        member_label TEXT NOT NULL,
+        guild_id INTEGER,
+        channel_id INTEGER,
+        message_id INTEGER,
+        excerpt TEXT,
+        name_field TEXT,
+        matched TEXT,
+        detail TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 1,
+        status TEXT NOT NULL DEFAULT 'open',
+        handled_by INTEGER,
+        handled_at TEXT,
+        delivery TEXT NOT NULL DEFAULT 'pending',
+        delivered_message_id INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error TEXT
+    );
+    INSERT INTO alerts_v6 (id, rule, member_id, member_label, guild_id, channel_id, message_id,
+        excerpt, name_field, matched, detail, created_at, updated_at, count, status, handled_by,
+        handled_at, delivery, delivered_message_id, attempts, next_attempt_at, last_error)
+    SELECT id, rule, member_id, member_label, guild_id, channel_id, message_id,
+        excerpt, name_field, matched, detail, created_at, updated_at, count, status, handled_by,
+        handled_at, delivery, delivered_message_id, attempts, next_attempt_at, last_error
+    FROM alerts;
+    DROP TABLE alerts;
+    ALTER TABLE alerts_v6 RENAME TO alerts;
+    CREATE INDEX alerts_member_rule ON alerts(member_id, rule, updated_at);
+    CREATE INDEX alerts_delivery ON alerts(delivery, next_attempt_at);
+    DELETE FROM sqlite_sequence WHERE name IN ('alerts', 'alerts_v6');
+    INSERT INTO sqlite_sequence (name, seq) SELECT 'alerts', MAX(
+        COALESCE((SELECT MAX(id) FROM alerts), 0),
+        COALESCE((SELECT MAX(CAST(json_extract(detail, '$.alert') AS INTEGER)) FROM audit
+                  WHERE action LIKE 'alert.%' AND json_valid(detail)), 0)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -623,6 +669,20 @@ class Store:
         await self.audit(now, None, "retention.purge", None, counts, commit=False)
         await self._conn.commit()
         return counts
+
+    async def wipe(self) -> None:
+        """Empty every table and restart the numbering: the console's clean slate (`/reset`)."""
+        for table in (
+            "audit",
+            "permission_grants",
+            "warning_cooldowns",
+            "approved_names",
+            "alerts",
+            "question_feedback",
+            "sqlite_sequence",
+        ):
+            await self._conn.execute(f"DELETE FROM {table}")
+        await self._conn.commit()
 
     async def erase_member(self, member_id: int, by: int, at: datetime) -> dict[str, int]:
         """Remove everything stored about one member; the audit trail keeps only that it happened."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import shlex
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +144,265 @@ def test_console_output_into_a_reader_that_stops_early_ends_quietly(tmp_path: Pa
     result = run_bot(tmp_path, script, "--console", pipe_into="head -3")
     assert len(result.stdout.splitlines()) == 3
     assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_ends_the_console_at_once_with_a_goodbye_and_exit_0(tmp_path: Path) -> None:
+    """Ctrl-C while the console waits for a line: no waiting for Enter, no exit 130."""
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(TEST_CONFIG, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "COMPASS_CONFIG")}
+    env["COMPASS_CONFIG"] = str(cfg)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py"), "--console"],
+        stdin=subprocess.PIPE,  # kept open: the console is waiting for input
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        assert proc.stdout is not None
+        assert "compass-bot console" in proc.stdout.readline()  # ready, handler in place
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=5)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 0, err
+    assert out.strip().endswith("Tot ziens.")
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+def test_ctrl_c_at_a_terminal_ends_the_console_at_once(tmp_path: Path) -> None:
+    """The same at a real terminal (a pseudo-terminal), where the console shows a prompt."""
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(TEST_CONFIG, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "COMPASS_CONFIG")}
+    env["COMPASS_CONFIG"] = str(cfg)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py"), "--console"],
+        stdin=follower,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    os.close(follower)
+    seen = b""
+    try:
+        while b"leerling1@#algemeen> " not in seen:  # the prompt: waiting for a line
+            ready, _, _ = select.select([leader], [], [], 10)
+            assert ready, seen
+            seen += os.read(leader, 4096)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=5) == 0
+        while select.select([leader], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(leader)
+    assert b"Tot ziens." in seen
+    assert proc.stderr is not None and b"Traceback" not in proc.stderr.read()
+
+
+def lines_after(out: str, marker: str) -> list[str]:
+    lines = out.splitlines()
+    return lines[next(i for i, line in enumerate(lines) if marker in line) + 1 :]
+
+
+def test_the_rate_limit_clears_when_the_simulated_time_passes(tmp_path: Path) -> None:
+    """`/tijd` moves the clock and it keeps running: the slow-down message comes true."""
+    questions = ["mag ik in de les op tiktok?"] * 6
+    script = "\n".join(
+        ["/tijd 2026-11-24 10:15", "/kanaal dm", *questions, "/tijd +1", questions[0], "/stop"]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    slowed = "Probeer het over een halve minuut opnieuw."
+    assert out.count(slowed) == 1  # the sixth question within the window
+    after = "\n".join(lines_after(out, "Het is nu di 2026-11-24 10:16"))
+    assert slowed not in after and "Leerlingen van de Compass mogen onder schooltijd" in after
+
+
+def test_tijd_plus_minutes_is_exact_across_the_end_of_summer_time(tmp_path: Path) -> None:
+    """On 2026-10-25 the clocks go from 03:00 summer time back to 02:00: 02:30 comes twice."""
+    script = "\n".join(["/tijd 2026-10-25 01:30", "/tijd +60", "/tijd +60", "/tijd +60", "/stop"])
+    out = run_bot(tmp_path, script, "--console").stdout
+    shown = [line for line in out.splitlines() if line.startswith("Het is nu")]
+    assert [line.split()[5].rstrip(".") for line in shown] == ["01:30", "02:30", "02:30", "03:30"]
+
+
+def test_tijd_with_only_a_time_means_today(tmp_path: Path) -> None:
+    script = "/tijd 2026-11-24 08:00\n/tijd 10:15\n/tijd 7:5\n/stop\n"
+    out = run_bot(tmp_path, script, "--console").stdout
+    assert "Het is nu di 2026-11-24 10:15 (gesimuleerd)." in out
+    assert "Gebruik: /tijd" in out  # 7:5 is no time
+
+
+SCRIPT = "\n".join(
+    [
+        "/tijd 2026-11-24 10:15",
+        "/kanaal algemeen",
+        "hoi",
+        "/bijnaam C0mpass",
+        "/als moderator",
+        "/meldingen open",
+        "/meldingen export",
+        "/stop",
+    ]
+)
+
+
+def test_fresh_runs_of_a_script_print_the_same_every_time(tmp_path: Path) -> None:
+    first = run_bot(tmp_path, SCRIPT, "--console", "--fresh")
+    again = run_bot(tmp_path, SCRIPT, "--console", "--fresh")
+    assert first.returncode == again.returncode == 0
+    assert first.stdout == again.stdout and "Melding #2" in first.stdout
+    kept = run_bot(tmp_path, SCRIPT, "--console")  # without --fresh the state carries on
+    assert kept.stdout != first.stdout and "bijgewerkt" in kept.stdout
+
+
+def test_fresh_never_touches_the_real_bots_database(tmp_path: Path) -> None:
+    real = tmp_path / "data" / "compass.db"
+    real.parent.mkdir()
+    real.write_bytes(b"the real bot's data")
+    result = run_bot(tmp_path, "/stop\n", "--console", "--fresh")
+    assert result.returncode == 0
+    assert real.read_bytes() == b"the real bot's data"
+
+
+def test_reset_starts_the_console_again_from_a_clean_state(tmp_path: Path) -> None:
+    half = "/tijd 2026-11-24 10:15\n/kanaal algemeen\nhoi\n/als docent\n"
+    script = half + "/toestemming geven rol Leerling 20\n/reset\n" + half + "/toestemming lijst\n"
+    out = run_bot(tmp_path, script, "--console").stdout
+    assert out.count("[#mod-meldingen · nieuw] Melding #1") == 2
+    assert "Opnieuw begonnen" in out
+    assert "Er is nu geen actieve toestemming." in out
+
+
+def test_grants_refuse_bad_minutes_unknown_roles_and_repeats(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als docent",
+            "/toestemming geven rol Leerling 0",
+            "/toestemming geven rol Leerling -5",
+            "/toestemming geven rol Leerling abc",
+            "/toestemming geven rol Leerlingen 20",
+            "/toestemming geven rol Leerling 20 projectwerk",
+            "/toestemming geven rol Leerling 30",
+            "/toestemming lijst",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "0 minuten kan niet" in out and "-5 minuten kan niet" in out
+    assert "'abc' is geen aantal minuten" in out
+    assert "Onbekende rol 'Leerlingen'" in out and "Leerling" in out
+    assert "Toestemming #1 voor Leerling tot di 2026-11-24 10:35." in out
+    assert "Leerling heeft al toestemming (#1) tot 10:35" in out
+    assert "#2" not in out
+    assert "#1 rol Leerling: di 2026-11-24 10:15 tot di 2026-11-24 10:35 (projectwerk)" in out
+
+
+def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/kanaal dm",
+            "mag ik in de les op tiktok?",
+            "/nuttig",
+            "/nuttig misschien",
+            "/naamcontrole",
+            "/als directeur",
+            "/als docent1",
+            "/als moderator",
+            "/meldingen open onzin",
+            "/meldingen export abc",
+            "/protocol onbeantwoord",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Gebruik: /nuttig ja of /nuttig nee") == 2
+    assert "Alleen moderatoren en de schoolleiding kunnen een naamcontrole doen." in out
+    assert "meldingen afhandelen" not in out
+    assert "Onbekende soort 'directeur': kies uit leerling, docent, moderator, schoolleiding" in out
+    assert "directeur (" not in out and "Je bent docent1 (Docent)" in out
+    assert "Onbekende regel 'onzin'" in out and "'abc' is geen aantal dagen" in out
+    assert "Gebruik: /meldingen open [schooltijd | aanwijzing-2] | export [DAGEN]" in out
+    assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # no vote was counted
+
+
+def test_a_name_check_shows_the_students_dm_as_a_dm_to_the_student(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/bijnaam C0mpass",
+            "/als moderator",
+            "/melding 1 onterecht",
+            "/naamcontrole",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    after = "\n".join(lines_after(out, "Onterecht door moderator1"))
+    assert '[bot · DM aan leerling1] Hoi! Je bijnaam "C0mpass"' in after
+    assert "[bot → moderator1 · DM]" not in out
+
+
+def test_console_output_is_words_not_codes_or_ids(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/kanaal algemeen",
+            "hoi kompas_fan",
+            "/bijnaam C0mpass",
+            "/kanaal dm",
+            "may I use tiktok in class?",
+            "what is the homework for maths?",
+            "/nuttig nee",
+            "/leden",
+            "/als docent",
+            "/toestemming geven rol Leerling 20",
+            "/toestemming geven leerling leerling1 20",
+            "/toestemming lijst",
+            "/als schoolleiding",
+            "/naam goedkeuren leerling1",
+            "/naam lijst",
+            "/als moderator",
+            "/melding 1 afgehandeld",
+            "/meldingen export",
+            "/protocol onbeantwoord",
+            "/privacy wissen leerling1",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    csv_rows = [line for line in out.splitlines() if line[:1].isdigit() and "," in line]
+    assert len(csv_rows) == 2 and all(",afgehandeld," in r for r in csv_rows)
+    prose = "\n".join(line for line in out.splitlines() if line not in csv_rows)
+    for raw in (
+        "None",
+        "role 5",
+        "member 1",
+        "100001",
+        "approved_names",
+        "[unanswered]",
+        "leetspeak",
+        "resolved",
+        "kompas\\_fan",
+        "Was dit nuttig",
+    ):
+        assert raw not in prose, raw  # the CSV export keeps ids and codes, no names
+    assert "Bericht: hoi kompas_fan" in out
+    assert "(cijfers of tekens in plaats van letters)" in out
+    assert "(Was this helpful? /nuttig ja (yes) or /nuttig nee (no))" in out
+    assert "#1 rol Leerling:" in out and "#2 leerling leerling1:" in out
+    assert "leerling1: 'C0mpass'" in out
+    assert "(geen antwoord) what is the homework for maths?" in out
+    assert "2 goedgekeurde naam/namen" in out

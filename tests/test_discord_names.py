@@ -118,7 +118,7 @@ async def test_nickname_change_is_flagged_with_the_field_named(tmp_path: Path) -
         f = fields(alert["embeds"][0])
         assert unescape(f["Naam (bijnaam)"]) == "Team C.o.m.p.a.s.s"
         assert unescape(f["Gevonden"]) == "**C.o.m.p.a.s.s**"
-        assert "separators" in f["Reden"]
+        assert "spaties of tekens tussen de letters" in f["Reden"]
         assert_name_dm(fake, "anna", "bijnaam", "Team C.o.m.p.a.s.s")
 
 
@@ -311,7 +311,7 @@ async def test_only_leadership_may_approve(tmp_path: Path, who: str) -> None:
         ix = await fake.slash(who, "naam goedkeuren", {"lid": "anna"})
         await fake.settle()
         assert ix.callback_type == 4 and ix.data["flags"] & 64
-        assert ix.content == texts.REFUSED["leadership"]
+        assert ix.content == texts.REFUSED["approve_names"]
         assert await bot.service.store.approved_names() == []
         await fake.member_update("anna", nick="Compass Anna!")
         await fake.settle()
@@ -339,11 +339,11 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
         ), content
         refused = await fake.slash("anna", "naam lijst")
         await fake.settle()
-        assert refused.ephemeral and refused.content == texts.REFUSED["leadership"]
+        assert refused.ephemeral and refused.content == texts.REFUSED["list_names"]
 
         no = await fake.slash("mod", "naam intrekken", {"lid": "anna"})
         await fake.settle()
-        assert no.ephemeral and no.content == texts.REFUSED["leadership"]
+        assert no.ephemeral and no.content == texts.REFUSED["revoke_names"]
         assert len(await bot.service.store.approved_names()) == 2
 
         revoked = await fake.slash("rector", "naam intrekken", {"lid": "anna"})
@@ -371,7 +371,7 @@ async def test_approve_button_works_for_leadership_only(tmp_path: Path) -> None:
         [alert] = alerts(fake)
         refused = await fake.click("mod", alert["id"], label="Naam goedkeuren")
         await fake.settle()
-        assert refused.ephemeral and refused.content == texts.REFUSED["leadership"]
+        assert refused.ephemeral and refused.content == texts.REFUSED["approve_names"]
         assert await bot.service.store.approved_names() == []
         clicked = await fake.click("rector", alert["id"], label="Naam goedkeuren")
         await fake.settle()

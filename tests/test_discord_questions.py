@@ -400,7 +400,7 @@ async def test_feedback_and_unanswered_questions_reach_moderators_only(tmp_path:
 
         refused = await fake.slash("anna", "protocol onbeantwoord")
         await fake.settle()
-        assert refused.ephemeral and refused.content == texts.REFUSED["moderator"]
+        assert refused.ephemeral and refused.content == texts.REFUSED["unanswered"]
 
         listed = await fake.slash("mod", "protocol onbeantwoord")
         await fake.settle()

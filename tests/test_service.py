@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from compass_bot.rules.schooltime import ChannelInfo
 from compass_bot.service import (
@@ -14,6 +17,7 @@ from compass_bot.service import (
     QuestionAsked,
     Refusal,
 )
+from tests.conftest import TEST_CONFIG, make_loaded
 
 AMS = ZoneInfo("Europe/Amsterdam")
 LESSON = datetime(2026, 11, 24, 10, 15, tzinfo=AMS)
@@ -239,3 +243,154 @@ async def test_timetable_is_rebuilt_when_the_computed_years_run_out(
     assert not service.refresh_timetable(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
     assert service.refresh_timetable(datetime(2026, 12, 15, 12, 0, tzinfo=UTC))
     assert service.timetable.covers(datetime(2027, 1, 15, tzinfo=UTC).date())
+
+
+async def test_the_slow_down_message_is_true_on_a_running_clock(
+    service: CompassService,
+) -> None:
+    """Five questions, then a slow-down that says when; once that time has passed on the
+    service's clock, the next one is answered (the console's running clock: test_console)."""
+    clock = service.clock
+    clock.freeze(LESSON)  # exact instants; advance moves it
+    for _ in range(5):
+        assert service.ask(QuestionAsked("insta in de les?", 1, clock.now())).status == "answer"
+    slowed = service.ask(QuestionAsked("insta in de les?", 1, clock.now()))
+    assert slowed.status == "rate_limited"
+    assert "over een halve minuut" in slowed.message
+    assert slowed.retry_after is not None and slowed.retry_after <= timedelta(seconds=30)
+    clock.advance(slowed.retry_after - timedelta(milliseconds=1))
+    assert service.ask(QuestionAsked("insta?", 1, clock.now())).status == "rate_limited"
+    clock.advance(timedelta(milliseconds=1))
+    assert service.ask(QuestionAsked("insta in de les?", 1, clock.now())).status == "answer"
+
+
+async def test_a_longer_rate_window_says_how_long_to_wait(tmp_path: Path) -> None:
+    loaded = make_loaded(
+        tmp_path, TEST_CONFIG + "questions:\n  rate_limit_count: 1\n  rate_limit_seconds: 150\n"
+    )
+    svc = await CompassService.create(loaded)
+    try:
+        svc.ask(QuestionAsked("insta in de les?", 1, LESSON))
+        slowed = svc.ask(QuestionAsked("insta in de les?", 1, LESSON + timedelta(seconds=10)))
+        assert slowed.status == "rate_limited" and "halve minuut" not in slowed.message
+        assert "over 3 minuten" in slowed.message  # 140 seconds, rounded up
+    finally:
+        await svc.close()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [
+        (0, "0 minuten kan niet"),
+        (-5, "-5 minuten kan niet"),
+        ("0", "0 minuten kan niet"),
+        ("-5", "-5 minuten kan niet"),
+        ("1441", "1441 minuten kan niet"),
+        ("abc", "'abc' is geen aantal minuten"),
+        ("2.5", "'2.5' is geen aantal minuten"),
+    ],
+)
+async def test_grants_refuse_a_duration_that_is_no_whole_number_of_minutes(
+    service: CompassService, minutes: int | str, words: str
+) -> None:
+    refused = await service.grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", LESSON, minutes, "projectwerk"
+    )
+    assert isinstance(refused, Refusal) and words in refused.message
+    assert await service.store.active_grants(LESSON) == []
+
+
+async def test_grant_minutes_typed_as_text_are_used(service: CompassService) -> None:
+    grant = await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, " 20")
+    assert not isinstance(grant, Refusal)
+    assert grant.ends_at - grant.starts_at == timedelta(minutes=20)
+
+
+async def test_an_identical_grant_is_not_stored_twice(service: CompassService) -> None:
+    first = await service.grant_permission(TEACHER, "role", 11, "Leerling", LESSON, 20)
+    assert not isinstance(first, Refusal)
+    again = await service.grant_permission(
+        TEACHER, "role", 11, "Leerling", LESSON + timedelta(minutes=5), 20
+    )
+    assert isinstance(again, Refusal)
+    assert f"Leerling heeft al toestemming (#{first.id}) tot 10:35" in again.message
+    other = await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, 20)
+    assert not isinstance(other, Refusal)  # another target is another grant
+    later = await service.grant_permission(
+        TEACHER, "role", 11, "Leerling", LESSON + timedelta(minutes=25), 20
+    )
+    assert not isinstance(later, Refusal)  # the first one has ended
+    assert len(await service.store.active_grants(LESSON)) == 3
+
+
+@pytest.mark.parametrize(
+    ("who", "call", "words"),
+    [
+        (STUDENT, "unanswered", "Alleen moderatoren kunnen de onbeantwoorde vragen bekijken."),
+        (STUDENT, "names", "Alleen moderatoren en de schoolleiding kunnen een naamcontrole doen."),
+        (TEACHER, "export", "Alleen moderatoren en de schoolleiding kunnen meldingen exporteren."),
+        (TEACHER, "open", "Alleen moderatoren en de schoolleiding kunnen de meldingen bekijken."),
+        (STUDENT, "approved", "Alleen moderatoren en de schoolleiding kunnen de goedgekeurde"),
+        (MODERATOR, "revoke_names", "Alleen de schoolleiding kan goedgekeurde namen intrekken."),
+        (LEADER, "erase", "Alleen moderatoren kunnen de gegevens van een lid wissen."),
+    ],
+)
+async def test_refusals_name_the_role_and_the_action(
+    service: CompassService, who: Member, call: str, words: str
+) -> None:
+    result: object
+    if call == "unanswered":
+        result = await service.unanswered(who)
+    elif call == "names":
+        result = service.may_check_names(who)
+    elif call == "export":
+        result = await service.export_alerts(who, LESSON, LESSON + timedelta(days=1))
+    elif call == "open":
+        result = await service.open_alerts(who)
+    elif call == "approved":
+        result = await service.approved_names(who)
+    elif call == "revoke_names":
+        result = await service.revoke_names(who, STUDENT.id, LESSON)
+    else:
+        result = await service.erase_member(who, STUDENT.id, LESSON)
+    assert isinstance(result, Refusal) and result.message.startswith(words)
+    assert service.may_check_names(MODERATOR) is None
+
+
+async def test_name_alert_reasons_read_as_words(service: CompassService) -> None:
+    from compass_bot import texts
+    from compass_bot.render import alert_as_text
+
+    outcome = await service.names_seen(NamesSeen(STUDENT, LESSON, "anna", "C0mpass", "Kompass"))
+    assert outcome.alert is not None and outcome.alert.detail is not None
+    shown = alert_as_text(outcome.alert, AMS)
+    assert "leetspeak" not in shown and "uncertain-variant" not in shown
+    assert "weergavenaam: 'C0mpass' (cijfers of tekens in plaats van letters)" in shown
+    english = texts.reason_text(outcome.alert.detail, "en")
+    assert "(digits or symbols for letters)" in english
+    assert texts.reason_text("lesson_time") == texts.REASON_LABELS["lesson_time"]
+
+
+async def test_reset_wipes_the_console_database_only(tmp_path: Path) -> None:
+    from compass_bot.store import Store
+
+    loaded = make_loaded(tmp_path)
+    real = await CompassService.create(loaded)
+    try:
+        await real.message_posted(post(STUDENT, LESSON))
+        refused = await real.reset_console_state()
+        assert isinstance(refused, Refusal) and await real.store.count_alerts() == 1
+    finally:
+        await real.close()
+    console = await CompassService.create(
+        loaded, store=await Store.open(loaded.console_database_path)
+    )
+    try:
+        await console.message_posted(post(STUDENT, LESSON))
+        await console.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, 20)
+        assert await console.reset_console_state() is None
+        assert await console.store.count_alerts() == 0 and console.grants(LESSON) == []
+        again = await console.message_posted(post(STUDENT, LESSON))
+        assert again.alert is not None and again.alert.id == 1  # numbering starts again
+    finally:
+        await console.close()

@@ -169,3 +169,64 @@ async def test_naive_datetimes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="naive"):
         await store.set_warned(1, datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
     await store.close()
+
+
+async def test_alert_numbers_are_never_reused_after_an_old_file_is_migrated(
+    tmp_path: Path,
+) -> None:
+    """A file from before AUTOINCREMENT: #3 was handled and erased, #2 is still there."""
+    path = tmp_path / "v5.db"
+    conn = sqlite3.connect(path)
+    conn.executescript("\n".join(MIGRATIONS[:5]) + "\nPRAGMA user_version = 5;")
+    for alert_id in (1, 2):
+        conn.execute(
+            "INSERT INTO alerts (id, rule, member_id, member_label, excerpt, created_at,"
+            " updated_at) VALUES (?, 'schooltijd', 7, 'anna', 'hoi', ?, ?)",
+            (alert_id, T0.isoformat(), T0.isoformat()),
+        )
+    conn.execute(
+        "INSERT INTO audit (at, actor_id, action, subject_id, detail)"
+        " VALUES (?, 4, 'alert.resolved', NULL, '{\"alert\": 3}')",
+        (T0.isoformat(),),
+    )
+    conn.commit()
+    conn.close()
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == SCHEMA_VERSION
+        kept = await store.alerts()
+        assert [(a.id, a.member_label, a.excerpt) for a in kept] == [
+            (2, "anna", "hoi"),
+            (1, "anna", "hoi"),
+        ]
+        new, created = await store.record_alert(
+            rule="schooltijd", member_id=8, member_label="bram", at=T0, window_start=T0
+        )
+        assert created and new.id == 4  # past #3, known only from the audit trail
+        await store.erase_member(8, 4, T0)
+        after, _ = await store.record_alert(
+            rule="schooltijd", member_id=9, member_label="cas", at=T0, window_start=T0
+        )
+        assert after.id == 5  # #4 was erased; its number is not given out again
+    finally:
+        await store.close()
+    conn = sqlite3.connect(path)
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'alerts'").fetchone()[0]
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    conn.close()
+    assert "AUTOINCREMENT" in sql and {"alerts_member_rule", "alerts_delivery"} <= indexes
+
+
+async def test_a_fresh_database_never_reuses_an_erased_alert_number(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "fresh.db")
+    try:
+        first, _ = await store.record_alert(
+            rule="schooltijd", member_id=7, member_label="anna", at=T0, window_start=T0
+        )
+        await store.erase_member(7, 4, T0)
+        second, _ = await store.record_alert(
+            rule="schooltijd", member_id=8, member_label="bram", at=T0, window_start=T0
+        )
+        assert (first.id, second.id) == (1, 2)
+    finally:
+        await store.close()

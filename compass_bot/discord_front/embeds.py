@@ -95,7 +95,7 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         excerpt = EXPIRED if alert.excerpt is None else alert.excerpt or "(geen tekst)"
         embed.add_field(name="Bericht", value=_clip(excerpt, MAX_FIELD), inline=False)
     if alert.detail:
-        reason = texts.REASON_LABELS.get(alert.detail, alert.detail)
+        reason = texts.reason_text(alert.detail)
         reason = discord.utils.escape_mentions(discord.utils.escape_markdown(reason))
         embed.add_field(name="Reden", value=_clip(reason, MAX_FIELD), inline=False)
     first_local = alert.created_at.astimezone(tz)

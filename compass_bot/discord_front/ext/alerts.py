@@ -27,7 +27,7 @@ from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
 from compass_bot.ids import parse_number, parse_snowflake
 from compass_bot.refs import ref_matches
-from compass_bot.service import Capability, Refusal
+from compass_bot.service import Action, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -36,7 +36,6 @@ log = logging.getLogger("compass_bot.discord.alerts")
 BACKOFF_START = 2.0
 RETRY_WHEN_BLOCKED = 60.0  # seconds before retrying a missing channel or permission
 PURGE_EVERY = timedelta(hours=24)
-ERASE_REFUSED = "Alleen moderatoren van deze school kunnen gegevens van een lid wissen."
 
 
 def alert_view(alert: Alert) -> discord.ui.View:
@@ -86,10 +85,12 @@ class AlertButton(
         service = bot.service
         actor = member_of(interaction.user)
         now = service.clock.now()
-        needed: Capability = "leadership" if self.action == "approve" else "moderator"
-        if not bot.in_school_guild(interaction.guild) or not service.has(actor, needed):
+        action: Action = "approve_names" if self.action == "approve" else "handle_alert"
+        refused = service.refusal(actor, action)
+        if not bot.in_school_guild(interaction.guild) or refused is not None:
             # Refused before anything is looked up: the alert's existence is not revealed.
-            await interaction.response.send_message(texts.REFUSED[needed], ephemeral=True)
+            text = refused.message if refused else texts.REFUSED[action]
+            await interaction.response.send_message(text, ephemeral=True)
             return
         result: Alert | Refusal
         if self.action == "approve":
@@ -478,8 +479,9 @@ class Alerts(commands.Cog):
     ) -> None:
         service = self.bot.service
         actor = member_of(interaction.user)
-        if not service.has(actor, "moderator"):  # before anything is looked up
-            await interaction.response.send_message(ERASE_REFUSED, ephemeral=True)
+        refused = service.refusal(actor, "erase")  # before anything is looked up
+        if refused is not None:
+            await interaction.response.send_message(refused.message, ephemeral=True)
             return
         target = lid.id if lid else parse_snowflake(lid_id)
         if target is None:

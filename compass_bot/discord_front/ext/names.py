@@ -157,10 +157,9 @@ class Names(commands.Cog):
     async def naamcontrole(self, interaction: discord.Interaction) -> None:
         actor = member_of(interaction.user)
         service = self.bot.service
-        if not (service.has(actor, "moderator") or service.has(actor, "leadership")):
-            await interaction.response.send_message(
-                "Alleen moderatoren en de schoolleiding kunnen dit.", ephemeral=True
-            )
+        refused = service.may_check_names(actor)
+        if refused is not None:
+            await interaction.response.send_message(refused.message, ephemeral=True)
             return
         guild = interaction.guild
         if guild is None or not self.bot.in_school_guild(guild) or self._sweeping:
