@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from compass_bot.visible import show_controls
+
 AlertRule = Literal["schooltijd", "aanwijzing-2"]
 AlertStatus = Literal["open", "resolved", "false_positive"]
 DeliveryState = Literal["pending", "sent"]
@@ -75,10 +77,11 @@ _WS = re.compile(r"\s+")
 def sanitise_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     """Message text made safe to show moderators: no pings, no markdown tricks, short.
 
-    Mentions are written out as plain ids and markdown is escaped, so a student cannot
-    make an alert ping @everyone or hide text in spoilers or fake links.
+    Mentions are written out as plain ids, markdown is escaped and bidirectional controls are
+    shown as markers, so a student cannot make an alert ping @everyone, hide text in spoilers
+    or fake links, or reorder what the moderators read.
     """
-    text = _WS.sub(" ", text).strip()
+    text = show_controls(_WS.sub(" ", text).strip())
     text = _MASS_MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
     text = _USER_OR_ROLE_MENTION.sub(lambda m: f"[{m.group(1)}{m.group(2)}]", text)
     if len(text) > limit:

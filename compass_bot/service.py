@@ -15,7 +15,7 @@ import math
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -37,6 +37,7 @@ from compass_bot.rules.schooltime import (
 )
 from compass_bot.schedule import build_timetable
 from compass_bot.store import ApprovedName, Store, StoredQuestion
+from compass_bot.visible import show_controls
 
 log = logging.getLogger(__name__)
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
@@ -360,7 +361,9 @@ class CompassService:
     async def unanswered(self, actor: Member, limit: int = 25) -> list[StoredQuestion] | Refusal:
         if (refused := self.refusal(actor, "unanswered")) is not None:
             return refused
-        return await self.store.questions(("unanswered", "unhelpful"), limit)
+        stored = await self.store.questions(("unanswered", "unhelpful"), limit)
+        # Staff read these: controls that would reorder the text are shown, not obeyed.
+        return [replace(q, question=show_controls(q.question)) for q in stored]
 
     # -- school time ---------------------------------------------------------------------------
 

@@ -140,3 +140,23 @@ async def test_feedback_for_a_clause_that_does_not_exist_is_not_stored(tmp_path:
         assert ix.ephemeral
         stored = await bot.service.store.questions(("helpful", "unhelpful", "unanswered"))
         assert stored == []
+
+
+RLO, PDI = "\u202e", "\u2069"
+
+
+async def test_text_that_reorders_itself_is_shown_with_visible_markers(tmp_path: Path) -> None:
+    """#19.12: bidirectional controls in a post, a name or a question reach the moderators
+    as visible markers, never as controls that reorder what they read."""
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.member_update("bram", nick=f"C0mpass{RLO}nimda")
+        await fake.post("anna", "algemeen", f"kijk {RLO}exe.txt{PDI} hier", at=LESSON)
+        await fake.post("anna", "protocol-vragen", f"wat is de {RLO}kleur{PDI} van de lucht?")
+        await fake.settle()
+        shown = " ".join(str(m["embeds"]) for m in fake.messages_sent(channel="mod-meldingen"))
+        assert "kijk ⟨U+202E⟩exe.txt⟨U+2069⟩ hier" in shown and "C0mpass⟨U+202E⟩nimda" in shown
+        assert RLO not in shown and PDI not in shown
+        listed = await fake.slash("mod", "protocol onbeantwoord")
+        await fake.settle()
+        text = (listed.content or "") + str(listed.data.get("embeds", ""))
+        assert "⟨U+202E⟩kleur⟨U+2069⟩" in text and RLO not in text

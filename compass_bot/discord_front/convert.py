@@ -6,6 +6,7 @@ import discord
 
 from compass_bot.rules.schooltime import ChannelInfo
 from compass_bot.service import Member
+from compass_bot.visible import show_controls
 
 
 def member_of(user: discord.Member | discord.User) -> Member:
@@ -13,7 +14,7 @@ def member_of(user: discord.Member | discord.User) -> Member:
     roles: tuple[tuple[int, str], ...] = ()
     if isinstance(user, discord.Member):
         roles = tuple((r.id, r.name) for r in user.roles if not r.is_default())
-    return Member(id=user.id, label=str(user), roles=roles)
+    return Member(id=user.id, label=show_controls(str(user)), roles=roles)
 
 
 def channel_info(channel: object) -> ChannelInfo | None:

@@ -1,0 +1,24 @@
+"""User text shown to staff, with the characters that reorder text made visible.
+
+A student can put U+202E (right-to-left override) or the isolates U+2066-2069 in a post,
+a name or a question, so that what a moderator reads is not what was written ("txt.exe"
+shown as "exe.txt"). Wherever user text reaches staff it goes through `show_controls`:
+each such character is replaced by a visible marker naming it, so nothing is hidden and
+nothing is reordered.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Bidirectional formatting characters (Unicode's Bidi_Control property) and the marks.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def show_controls(text: str) -> str:
+    """`text` with every bidirectional control written out as `⟨U+XXXX⟩`.
+
+    Angle brackets from the mathematical block, because markdown leaves them alone."""
+    if not _BIDI.search(text):
+        return text
+    return _BIDI.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
