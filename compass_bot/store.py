@@ -149,6 +149,13 @@ MIGRATIONS: tuple[str, ...] = (
                   WHERE action LIKE 'alert.%' AND json_valid(detail)), 0)
     );
     """,
+    # Catch-up after downtime: the last post seen per watched channel (ids only, no text).
+    """
+    CREATE TABLE channel_marks (
+        channel_id INTEGER PRIMARY KEY,
+        last_message_id INTEGER NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -367,6 +374,23 @@ class Store:
     async def warning_cooldowns(self) -> dict[int, datetime]:
         rows = await self._fetchall("SELECT member_id, warned_at FROM warning_cooldowns")
         return {r["member_id"]: cast(datetime, _dt(r["warned_at"])) for r in rows}
+
+    # -- posts seen (catch-up after downtime) ---------------------------------------------------
+
+    async def channel_marks(self) -> dict[int, int]:
+        """The last post seen per channel (snowflakes)."""
+        rows = await self._fetchall("SELECT channel_id, last_message_id FROM channel_marks")
+        return {r["channel_id"]: r["last_message_id"] for r in rows}
+
+    async def save_channel_marks(self, marks: dict[int, int]) -> None:
+        """Remember the last post seen per channel; a mark never moves back."""
+        await self._conn.executemany(
+            "INSERT INTO channel_marks (channel_id, last_message_id) VALUES (?, ?)"
+            " ON CONFLICT(channel_id) DO UPDATE SET last_message_id ="
+            " MAX(last_message_id, excluded.last_message_id)",
+            list(marks.items()),
+        )
+        await self._conn.commit()
 
     # -- approved names ------------------------------------------------------------------------
 

@@ -653,3 +653,33 @@ async def test_an_edit_in_lesson_time_counts_as_posting_then(tmp_path: Path) -> 
         assert len(warnings_to(fake, "anna")) == 1
         [alert] = await bot.service.store.alerts()
         assert alert.count == 2
+
+
+async def test_posts_made_while_the_bot_was_away_are_judged_once(tmp_path: Path) -> None:
+    """#19.9: on start the bot reads the watched channels' history since the last post it
+    saw; a recent breach gets its warning and alert, an old one only the alert, and nothing
+    is judged twice (a further restart changes nothing)."""
+    loaded = make_loaded(tmp_path, TEST_CONFIG)
+    clock = Clock(LESSON)
+    async with FakeDiscord(SCHOOL) as fake:
+        async with running_compass(fake, loaded, clock):
+            await fake.post("anna", "algemeen", "voor de crash", at=LUNCH - timedelta(days=1))
+            await fake.settle()
+        # The bot is away: a breach 40 minutes ago, one 3 minutes ago in a channel the bot
+        # has not seen a post in yet, and a post in a channel the rule does not watch.
+        await fake.post("bram", "algemeen", "lang geleden", at=LESSON - timedelta(minutes=40))
+        await fake.post("anna", "memes", "net nog", at=LESSON - timedelta(minutes=3))
+        await fake.post("anna", "huiswerk", "niet sociaal", at=LESSON - timedelta(minutes=2))
+        async with running_compass(fake, loaded, clock) as bot:
+            await fake.settle()
+            await fake.settle()
+            alerts = await bot.service.store.alerts()
+            assert sorted(a.excerpt or "" for a in alerts) == ["lang geleden", "net nog"]
+            assert len(warnings_to(fake, "anna")) == 1  # recent: warned
+            assert warnings_to(fake, "bram") == []  # 40 minutes late: alert only
+        async with running_compass(fake, loaded, clock) as bot:
+            await fake.settle()
+            await fake.settle()
+            assert len(await bot.service.store.alerts()) == 2
+            assert [a.count for a in await bot.service.store.alerts()] == [1, 1]
+            assert len(warnings_to(fake, "anna")) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from datetime import datetime
@@ -10,11 +11,12 @@ from typing import TYPE_CHECKING, Literal
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.discord_front.embeds import warning_embed
-from compass_bot.rules.schooltime import PermissionGrant
+from compass_bot.missed import CATCH_UP_LIMIT, CATCH_UP_WINDOW, SeenPosts, still_worth_a_warning
+from compass_bot.rules.schooltime import PermissionGrant, is_watched
 from compass_bot.service import MessagePosted, Refusal, Warning
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("compass_bot.discord.schooltime")
 FALLBACK_SECONDS = 30.0
+MARK_FLUSH_SECONDS = 60.0
 LIST_LIMIT = 1900
 POST_DELETED = "Je bericht is daarom verwijderd."
 NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming."
@@ -31,6 +34,72 @@ PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaa
 class SchoolTime(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
+        self.seen = SeenPosts(bot.service.store)
+        self._catching_up: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        await self.seen.load()
+        self.flush_marks.start()
+
+    async def cog_unload(self) -> None:
+        self.flush_marks.cancel()
+        if self._catching_up is not None:
+            self._catching_up.cancel()
+        await self._flush_quietly()
+
+    @tasks.loop(seconds=MARK_FLUSH_SECONDS)
+    async def flush_marks(self) -> None:
+        await self._flush_quietly()
+
+    async def _flush_quietly(self) -> None:
+        try:
+            await self.seen.flush()
+        except Exception as exc:  # storage trouble is reported by the store's own paths
+            log.warning("could not save the last posts seen: %s", exc)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Back after a start or a reconnect that could not resume: judge what was missed."""
+        if self._catching_up is None or self._catching_up.done():
+            self._catching_up = asyncio.create_task(self.catch_up(), name="school-time-catch-up")
+
+    async def catch_up(self) -> None:
+        """Read each watched channel's history after the last post seen (bounded in time and
+        count) and judge those posts once; breaches are alerted, recent ones also warned."""
+        await self.bot.ready_event.wait()  # the server's channels are resolved by then
+        guild = self.bot.school_guild
+        if guild is None or "school_time" in self.bot.setup.disabled:
+            return
+        now = self.bot.service.clock.now()
+        oldest = discord.utils.time_snowflake(now - CATCH_UP_WINDOW)
+        read = flagged = channels = 0
+        for channel in guild.text_channels:
+            info = channel_info(channel)
+            mark = self.seen.mark(channel.id)
+            if (
+                info is None
+                or mark is None
+                or not is_watched(info, self.bot.service.config.school_time)
+            ):
+                continue  # a channel never seen has nothing to catch up on
+            if not channel.permissions_for(guild.me).read_message_history:
+                continue
+            channels += 1
+            try:
+                async for message in channel.history(
+                    limit=CATCH_UP_LIMIT, after=discord.Object(max(mark, oldest)), oldest_first=True
+                ):
+                    read += 1
+                    flagged += await self.judge_post(message, message.created_at, late=True)
+            except discord.HTTPException as exc:
+                log.warning("could not read the history of #%s to catch up: %s", channel.name, exc)
+        if read:
+            log.info(
+                "caught up on %d posts in %d channels missed while away; %d broke the rule",
+                read,
+                channels,
+                flagged,
+            )
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -47,19 +116,23 @@ class SchoolTime(commands.Cog):
             return
         await self.judge_post(message, message.edited_at)
 
-    async def judge_post(self, message: discord.Message, at: datetime) -> None:
-        """The school-time rule for one post (or edit) at `at`: warn and alert on a breach."""
+    async def judge_post(
+        self, message: discord.Message, at: datetime, *, late: bool = False
+    ) -> bool:
+        """The school-time rule for one post (or edit) at `at`: warn and alert on a breach.
+
+        `late` is a post read back after downtime. Returns whether the post broke the rule."""
         if (
             message.author.bot
             or message.guild is None
             or not self.bot.in_school_guild(message.guild)
         ):
-            return
+            return False
         if message.type not in (discord.MessageType.default, discord.MessageType.reply):
-            return
+            return False
         channel = channel_info(message.channel)
         if channel is None:
-            return
+            return False
         event = MessagePosted(
             member=member_of(message.author),
             channel=channel,
@@ -73,9 +146,12 @@ class SchoolTime(commands.Cog):
             # Only a would-be breach pays for the addressed-to-the-bot check.
             event = dataclasses.replace(event, to_the_bot=True)
             verdict = self.bot.service.judge(event)
+        if verdict.reason != "not_watched" and at == message.created_at:
+            self.seen.saw(channel.id, message.id)
         if verdict.allowed:
-            return
+            return False
         outcome = await self.bot.service.message_posted(event, verdict)
+        await self._flush_quietly()  # a flagged post is never judged twice
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         deleted = False
@@ -86,8 +162,11 @@ class SchoolTime(commands.Cog):
                 deleted = True
             except discord.HTTPException as exc:
                 log.warning("could not delete post %s in #%s: %s", message.id, channel.name, exc)
-        if outcome.warning is not None:
+        if outcome.warning is not None and (
+            not late or still_worth_a_warning(at, self.bot.service.clock.now())
+        ):
             await self.warn(message, outcome.warning, deleted=deleted)
+        return True
 
     async def warn(
         self, message: discord.Message, warning: Warning, *, deleted: bool = False
