@@ -308,7 +308,8 @@ class Console:
         in_questions = questions is not None and ref_matches(
             questions, self.channel.id, self.channel.name
         )
-        if self.channel.name == "dm" or mention or in_questions:
+        to_the_bot = self.channel.name == "dm" or mention or in_questions
+        if to_the_bot:
             question = (
                 text.split(" ", 1)[1] if mention and " " in text else ("" if mention else text)
             )
@@ -323,10 +324,13 @@ class Console:
                 content=text,
                 message_id=self._next_message_id(),
                 guild_id=self.guild_id,
+                to_the_bot=to_the_bot,  # a question to the bot is school use: never warned
             )
         )
         if outcome.warning:
             self.show_warning(outcome.warning, self.me)
+        elif outcome.verdict.reason == "to_the_bot":
+            pass
         elif outcome.verdict.allowed and outcome.verdict.reason != "not_watched":
             self.say(f"(geplaatst; schooltijdregel: {outcome.verdict.message})")
         if outcome.delete_post:

@@ -406,3 +406,21 @@ def test_console_output_is_words_not_codes_or_ids(tmp_path: Path) -> None:
     assert "leerling1: 'C0mpass'" in out
     assert "(geen antwoord) what is the homework for maths?" in out
     assert "2 goedgekeurde naam/namen" in out
+
+
+def test_a_question_to_the_bot_in_a_lesson_is_answered_and_never_warned(tmp_path: Path) -> None:
+    """Firm ground #10.10, in the console: `@compass-bot ...` in #algemeen during a lesson."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als leerling",
+            "/kanaal algemeen",
+            "@compass-bot mag ik in de les op tiktok?",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console", "--fresh")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Leerlingen van de Compass mogen onder schooltijd" in out  # the answer
+    assert "Melding #" not in out and "DM aan" not in out  # no alert, no warning
