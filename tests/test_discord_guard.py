@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from compass_bot.clock import Clock
 from compass_bot.ids import parse_number, parse_snowflake
@@ -17,6 +18,14 @@ from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import FakeDiscord
 
 OTHER_SCHOOL = TEST_CONFIG.replace("guild: Compass", "guild: Het Andere Lyceum")
+
+
+async def forged_buttons(fake: FakeDiscord, author: str, *custom_ids: str) -> dict[str, Any]:
+    """A member's message carrying buttons with these custom ids (as a forger could make)."""
+    buttons = [{"type": 2, "style": 2, "label": cid[:20], "custom_id": cid} for cid in custom_ids]
+    return await fake.post(
+        author, "algemeen", "klik", components=[{"type": 1, "components": buttons}]
+    )
 
 
 async def test_commands_and_buttons_from_another_server_are_refused(tmp_path: Path) -> None:
@@ -43,19 +52,7 @@ async def test_commands_and_buttons_from_another_server_are_refused(tmp_path: Pa
             assert ix.ephemeral, command
             assert "alleen in de Discord-server van de school" in (ix.content or ""), command
         # A button forged onto a message in that server does nothing either.
-        forged = await fake.post(
-            "mod",
-            "algemeen",
-            "klik",
-            components=[
-                {
-                    "type": 1,
-                    "components": [
-                        {"type": 2, "style": 1, "label": "x", "custom_id": "alert:resolve:1"}
-                    ],
-                }
-            ],
-        )
+        forged = await forged_buttons(fake, "mod", "alert:resolve:1")
         ix = await fake.click("mod", forged["id"], "alert:resolve:1")
         await fake.settle()
         assert ix.ephemeral and "moderatoren" in (ix.content or "")
@@ -81,24 +78,8 @@ async def test_forged_and_oversized_ids_are_refused_without_an_error(tmp_path: P
             await fake.settle()
             assert ix.ephemeral and "15 tot 20 cijfers" in (ix.content or ""), typed
         # A student pressing a forged button is refused before any lookup.
-        forged = await fake.post(
-            "anna",
-            "algemeen",
-            "klik",
-            components=[
-                {
-                    "type": 1,
-                    "components": [
-                        {"type": 2, "style": 1, "label": "x", "custom_id": "alert:resolve:7"},
-                        {
-                            "type": 2,
-                            "style": 1,
-                            "label": "y",
-                            "custom_id": "alert:false:123456789012345678901234567890",
-                        },
-                    ],
-                }
-            ],
+        forged = await forged_buttons(
+            fake, "anna", "alert:resolve:7", "alert:false:123456789012345678901234567890"
         )
         ix = await fake.click("anna", forged["id"], "alert:resolve:7")
         await fake.settle()
@@ -122,19 +103,7 @@ def test_numbers_typed_by_people() -> None:
 
 async def test_feedback_for_a_clause_that_does_not_exist_is_not_stored(tmp_path: Path) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
-        forged = await fake.post(
-            "anna",
-            "algemeen",
-            "klik",
-            components=[
-                {
-                    "type": 1,
-                    "components": [
-                        {"type": 2, "style": 2, "label": "n", "custom_id": "feedback:down:nep-1"}
-                    ],
-                }
-            ],
-        )
+        forged = await forged_buttons(fake, "anna", "feedback:down:nep-1")
         ix = await fake.click("anna", forged["id"], "feedback:down:nep-1")
         await fake.settle()
         assert ix.ephemeral
