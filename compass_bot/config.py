@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -429,10 +430,20 @@ def database_problem(path: Path) -> str | None:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         return f"the folder {path.parent} cannot be created: {ancestor} is a file"
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        what = "cannot be written" if ancestor == path.parent else "cannot be created"
+    what = "cannot be written" if ancestor == path.parent else "cannot be created"
+    if not os.access(ancestor, os.W_OK | os.X_OK) or not _can_create_in(ancestor):
         return f"the folder {path.parent} {what} (check the permissions of {ancestor})"
     return None
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Try it: permission bits do not tell for root, a read-only mount or a pseudo file
+    system. The probe file is removed at once."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def check_targets(loaded: LoadedConfig, now: datetime) -> None:
