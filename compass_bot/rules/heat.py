@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo
 
 CLAUSE_IDS: Final = ("aanwijzing-5", "aanwijzing-7")
 
@@ -56,6 +57,7 @@ _MOTHER_HOSTILE: Final = 0.4  # "je moeder" next to other hostile wording
 _LAUGH_IN_POST: Final = 0.7  # an insult with a laugh in the same post: probably a roast
 _CAPS: Final = 1.15  # shouting makes hostile words harsher (and nothing else)
 _MAX_WORDS: Final = 4
+_UTC: Final = ZoneInfo("UTC")
 _MAX_WORD_CHARS: Final = 24
 
 
@@ -170,6 +172,7 @@ _LEET: Final = re.compile(
 _SPACED: Final = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/|+]+[a-z](?![a-z0-9])){2,}")
 _SPACED_SEPS: Final = re.compile(r"[^a-z]+")
 _REPEATS: Final = re.compile(r"([a-z])\1+")
+_LEET_ANY: Final = re.compile(r"[013457@$!]")
 _SEP: Final = r"[\s,.;:!?'\"()\-]+"
 _JOIN: Final = r"[\s\-]*"
 _EDGE_L: Final = r"(?<![a-z0-9])"
@@ -184,12 +187,19 @@ def _unspace(m: re.Match[str]) -> str:
     return _SPACED_SEPS.sub("", m.group())
 
 
+def _first(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
 def fold(text: str) -> str:
     """The folded text the lexicon is matched against (also used for the lexicon itself)."""
-    folded = text.lower().translate(_FOLD_TABLE)
-    folded = _LEET.sub(_leet, folded)
+    folded = text.lower()
+    if not folded.isascii():
+        folded = folded.translate(_FOLD_TABLE)
+    if _LEET_ANY.search(folded):
+        folded = _LEET.sub(_leet, folded)
     folded = _SPACED.sub(_unspace, folded)
-    return _REPEATS.sub(r"\1", folded)
+    return _REPEATS.sub(_first, folded)
 
 
 class LexiconError(ValueError):
@@ -242,6 +252,47 @@ def _emoji(chars: Iterable[str]) -> str:
     return "|".join(re.escape(ch) for ch in chars)
 
 
+def _first_words(text: str, sets: dict[str, list[str]]) -> list[tuple[str, bool]]:
+    """The folded words a pattern can start with, and whether each may continue ('*')."""
+    first = text.split()[0]
+    if first == "~" or first.endswith("?"):
+        raise LexiconError(f"{_LEXICON_FILE.name}: pattern {text!r} cannot start optionally")
+    out = []
+    for alt in first.split("+")[0].split("|"):
+        for word in sets[alt[1:]] if alt.startswith("$") else [alt]:
+            core = fold(word.rstrip("*"))
+            prefix = word.endswith("*")
+            if prefix and len(core) < 2:
+                raise LexiconError(f"{_LEXICON_FILE.name}: stem {word!r} is too short")
+            out.append((core, prefix))
+    return out
+
+
+def _trie(words: Iterable[tuple[str, bool]]) -> str:
+    """One regex for many words, as a trie: each position fails after a character or two
+    (Python's re tries a flat alternation one alternative at a time)."""
+    root: dict[str, Any] = {}
+    for word, prefix in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node["*" if prefix else ""] = True
+
+    def render(node: dict[str, Any]) -> str:
+        if "*" in node:
+            return ""
+        alts = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append(_EDGE_R)
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return _EDGE_L + render(root)
+
+
+def _key(word: str) -> str:
+    return word[:2]
+
+
 @dataclass(frozen=True, slots=True)
 class _Term:
     kind: str
@@ -251,9 +302,17 @@ class _Term:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """The compiled word lists: one regex whose named groups say what matched."""
+    """The compiled word lists.
 
-    regex: re.Pattern[str]
+    `gate` finds, in one pass, where a listed pattern may start (a trie of the patterns' first
+    words); `buckets` holds, per first two letters, one regex of the patterns starting there,
+    whose named group says what matched (allow, laugh, you, or a term `t<n>`). The patterns are
+    tried in the file's order, allow first, and matches do not overlap.
+    """
+
+    gate: re.Pattern[str]
+    buckets: dict[str, re.Pattern[str]]
+    emoji: re.Pattern[str]
     terms: dict[str, _Term]  # group name -> term
     mother_weight: float = 0.0
 
@@ -262,9 +321,10 @@ class Lexicon:
         try:
             gap = "|".join(_word(w) for w in doc["intensifiers"])
             sets: dict[str, list[str]] = {k: list(v) for k, v in doc.get("sets", {}).items()}
-            groups = ["(?P<allow>" + "|".join(_pattern(p, gap) for p in doc["allow"]) + ")"]
-            laugh = "|".join(_pattern(p, gap) for p in doc["laugh"]["words"])
-            groups.append(f"(?P<laugh>{laugh}|{_emoji(doc['laugh']['emoji'])})")
+            groups: list[tuple[str, list[str]]] = [
+                ("allow", list(doc["allow"])),
+                ("laugh", list(doc["laugh"]["words"])),
+            ]
             terms: dict[str, _Term] = {}
             for index, entry in enumerate(doc["terms"]):
                 name = f"t{index}"
@@ -272,16 +332,28 @@ class Lexicon:
                 if not 0.0 < weight <= 1.0:
                     raise LexiconError(f"{_LEXICON_FILE.name}: weight {weight} not in (0, 1]")
                 terms[name] = _Term(str(entry["kind"]), weight, bool(entry["aimed"]))
-                body = "|".join(_pattern(p, gap, sets) for p in entry["patterns"])
-                groups.append(f"(?P<{name}>{body})")
-            you = "|".join(_word(w) for w in doc["second_person"])
-            groups.append(
-                f"(?P<you>{_EDGE_L}(?:{you}){_EDGE_R}|<@!?[0-9]+>|(?<![a-z0-9])@[a-z0-9_.]+)"
-            )
+                groups.append((name, list(entry["patterns"])))
+            groups.append(("you", list(doc["second_person"])))
+            emoji = re.compile(_emoji(doc["laugh"]["emoji"]))
         except (KeyError, TypeError, AttributeError) as exc:
             raise LexiconError(f"{_LEXICON_FILE.name}: malformed ({exc!r})") from None
+        firsts: list[tuple[str, bool]] = []
+        by_key: dict[str, dict[str, list[str]]] = {}
+        for name, patterns in groups:
+            for text in patterns:
+                words = _first_words(text, sets)
+                firsts.extend(words)
+                regex = _pattern(text, gap, sets)
+                for key in {_key(word) for word, _ in words}:
+                    by_key.setdefault(key, {}).setdefault(name, []).append(regex)
+        buckets = {
+            key: re.compile(
+                "|".join(f"(?P<{name}>" + "|".join(rx) + ")" for name, rx in named.items())
+            )
+            for key, named in by_key.items()
+        }
         mother = max((t.weight for t in terms.values() if t.kind == _MOTHER), default=0.0)
-        return cls(re.compile("|".join(groups)), terms, mother)
+        return cls(re.compile(_trie(firsts)), buckets, emoji, terms, mother)
 
 
 def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
@@ -289,6 +361,24 @@ def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
 
 
 LEXICON: Final = load_lexicon()
+_MENTION_IN_TEXT: Final = re.compile(r"<@!?[0-9]+>|(?<![a-z0-9])@[a-z0-9_]")
+
+
+def _matches(folded: str, lexicon: Lexicon) -> Iterable[re.Match[str]]:
+    """The lexicon's matches in the folded text, left to right, not overlapping."""
+    end = 0
+    buckets = lexicon.buckets
+    for candidate in lexicon.gate.finditer(folded):
+        start = candidate.start()
+        if start < end:
+            continue
+        bucket = buckets.get(folded[start : start + 2]) or buckets.get(folded[start])
+        if bucket is None:
+            continue
+        m = bucket.match(folded, start)
+        if m is not None:
+            end = m.end()
+            yield m
 
 
 def _combine(values: Iterable[float]) -> float:
@@ -300,7 +390,7 @@ def _combine(values: Iterable[float]) -> float:
 
 
 def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
-    """Read one post: one fold, one regex pass. Cheap enough for every post in a channel."""
+    """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel."""
     folded = fold(text)
     insults: list[float] = []
     curses: list[float] = []
@@ -308,7 +398,7 @@ def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
     words: list[str] = []
     per_kind: dict[str, int] = {}
     aimed = laugh = mother = False
-    for m in lexicon.regex.finditer(folded):
+    for m in _matches(folded, lexicon):
         group = m.lastgroup
         if group == "allow" or group is None:
             continue
@@ -332,6 +422,10 @@ def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
             kinds.append(term.kind)
         if len(words) < _MAX_WORDS:
             words.append(m.group()[:_MAX_WORD_CHARS])
+    if not laugh and not folded.isascii() and lexicon.emoji.search(folded):
+        laugh = True
+    if not aimed and "@" in folded and _MENTION_IN_TEXT.search(folded):
+        aimed = True
     if mother:
         # "je moeder" alone is a classic joke; next to other hostile wording it is an insult.
         insults.append(_MOTHER_HOSTILE if (insults or curses) else lexicon.mother_weight)
@@ -429,6 +523,10 @@ def assess(
 ) -> Heat:
     """The channel's heat at `at` from its recent posts, and what to do about it."""
     posts = _recent(window, at, settings)
+    if not any(p.signals.insult or p.signals.curse for p in posts):
+        # the common case: nothing hostile in the window
+        banter = any(p.signals.laugh for p in posts)
+        return Heat(0, "none", "banter" if banter else "calm")
     turns: list[_Turn] = []
     for index, post in enumerate(posts):
         targets, explicit = _targets(post, posts[:index])
@@ -557,14 +655,106 @@ class ChannelWatch:
     settings: HeatSettings = field(default_factory=HeatSettings)
     state: HeatState = field(default_factory=HeatState)
     posts: deque[Post] = field(default_factory=deque)
+    _hostile: int = field(default=0, init=False, repr=False)  # posts in the window with insult/curse
 
     def observe(self, post: Post) -> Heat:
-        self.posts.append(post)
-        while len(self.posts) > self.settings.window_posts:
-            self.posts.popleft()
+        posts = self.posts
+        posts.append(post)
+        self._hostile += _heated(post)
         start = post.at - self.settings.window
-        while self.posts and self.posts[0].at < start:
-            self.posts.popleft()
-        heat = assess(list(self.posts), post.at, self.settings, self.state)
+        while posts and (len(posts) > self.settings.window_posts or posts[0].at < start):
+            self._hostile -= _heated(posts.popleft())
+        if not self._hostile:  # the common case, without building the window
+            return _BANTER if post.signals.laugh else _CALM
+        heat = assess(list(posts), post.at, self.settings, self.state)
         self.state = self.state.after(heat, post.at, self.settings)
         return heat
+
+
+def _heated(post: Post) -> int:
+    return 1 if post.signals.insult or post.signals.curse else 0
+
+
+_CALM: Final = Heat(0, "none", "calm")
+_BANTER: Final = Heat(0, "none", "banter")
+
+
+# --------------------------------------------------------------------------------------------
+# Transcripts (the command line and the benchmark): one channel's messages, replayed live
+# --------------------------------------------------------------------------------------------
+
+MAX_TEXT_CHARS: Final = 4000  # Discord's longest post; longer text is read up to here
+_MENTION: Final = re.compile(r"@([^\s@,.:;!?]+)")
+
+
+class TranscriptError(ValueError):
+    """A transcript message that cannot be used; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message of a transcript as written: the author's name, the time, the text."""
+
+    author: str
+    at: datetime
+    text: str
+    reply_to: int | None = None  # index of an earlier message
+
+
+def parse_message(obj: object, index: int, previous: datetime | None = None) -> Message:
+    """A transcript message from its decoded JSON: `{"author", "at", "text", "reply_to"}`."""
+    from compass_bot.inputs import InputError, parse_moment, shown
+
+    if not isinstance(obj, dict):
+        raise TranscriptError(f"expected a JSON object, got {type(obj).__name__}")
+    author, at, text = obj.get("author"), obj.get("at"), obj.get("text")
+    reply_to = obj.get("reply_to")
+    if not isinstance(author, str) or not author.strip():
+        raise TranscriptError(f'"author" must be a non-empty string, got {shown(author)}')
+    if not isinstance(at, str):
+        raise TranscriptError(f'"at" must be an ISO-8601 date-time string, got {shown(at)}')
+    if not isinstance(text, str):
+        raise TranscriptError(f'"text" must be a string, got {shown(text)}')
+    if reply_to is not None and (
+        isinstance(reply_to, bool) or not isinstance(reply_to, int) or not 0 <= reply_to < index
+    ):
+        raise TranscriptError(
+            f'"reply_to" must be null or the index of an earlier message (0..{index - 1}), '
+            f"got {shown(reply_to)}"
+        )
+    try:
+        moment = parse_moment(at, _UTC, '"at"')
+    except InputError as exc:
+        raise TranscriptError(str(exc)) from None
+    if previous is not None and moment < previous:
+        raise TranscriptError(f'"at" {at} is earlier than the message before it')
+    return Message(author.strip(), moment, text[:MAX_TEXT_CHARS], reply_to)
+
+
+def replay(messages: Sequence[Message], settings: HeatSettings = HeatSettings()) -> list[Heat]:  # noqa: B008
+    """The rule's verdict after each message, as the bot would have acted live.
+
+    Authors get ids in order of appearance; "@name" of an author in the text is a mention.
+    """
+    ids: dict[str, int] = {}
+    for message in messages:
+        ids.setdefault(message.author.casefold(), len(ids) + 1)
+    watch = ChannelWatch(settings)
+    out: list[Heat] = []
+    for index, message in enumerate(messages):
+        mentioned = frozenset(
+            ids[name]
+            for name in (m.casefold() for m in _MENTION.findall(message.text))
+            if name in ids
+        )
+        reply = messages[message.reply_to].author.casefold() if message.reply_to is not None else None
+        post = Post(
+            author=ids[message.author.casefold()],
+            at=message.at,
+            signals=signals_of(message.text),
+            reply_to=ids[reply] if reply is not None else None,
+            mentions=mentioned,
+            message_id=index,
+        )
+        out.append(watch.observe(post))
+    return out
