@@ -132,7 +132,7 @@ def cost(path: Path, iterations: int) -> None:
 
     client = discord.Client(intents=discord.Intents.all())
     state = client._connection
-    guild = discord.Guild(data=guild_payload(), state=state)
+    guild = discord.Guild(data=guild_payload(), state=state)  # type: ignore[arg-type]
     state._add_guild(guild)
     channel = guild.get_channel(CHANNEL_ID)
     at = datetime(2026, 11, 24, 12, 20, tzinfo=UTC)

@@ -240,7 +240,7 @@ def _pattern(text: str, gap: str, sets: dict[str, list[str]] | None = None) -> s
     for index, token in enumerate(tokens):
         last = index == len(tokens) - 1
         if token == "~":
-            out.append(f"(?:(?:{gap}){_SEP}){{0,2}}")
+            out.append(f"(?:(?:{gap}){_SEP}){{0,3}}")
         elif token.endswith("?"):
             out.append(f"(?:{_token(token[:-1], sets or {})}{_SEP})?")
         else:
@@ -452,7 +452,9 @@ def _caps(text: str) -> bool:
     return len(text) >= 4 and text.isupper()
 
 
-def _score(insult: float, curse: float, aimed: bool, addressed: bool, laugh: bool, caps: bool) -> float:
+def _score(
+    insult: float, curse: float, aimed: bool, addressed: bool, laugh: bool, caps: bool
+) -> float:
     """A post's hostility: insults count when aimed or addressed, curses mostly when aimed."""
     value = _combine(
         (
@@ -518,8 +520,8 @@ def _recent(window: Sequence[Post], at: datetime, settings: HeatSettings) -> lis
 def assess(
     window: Sequence[Post],
     at: datetime,
-    settings: HeatSettings = HeatSettings(),  # noqa: B008 - frozen, shared safely
-    state: HeatState = HeatState(),  # noqa: B008 - frozen, shared safely
+    settings: HeatSettings = HeatSettings(),
+    state: HeatState = HeatState(),
 ) -> Heat:
     """The channel's heat at `at` from its recent posts, and what to do about it."""
     posts = _recent(window, at, settings)
@@ -584,20 +586,21 @@ def assess(
         level *= _FAST
         codes.append("fast")
 
-    # banter: the target laughing along, or laughter from both sides
+    # banter: the target laughing along, or every hostile turn written laughing from both
+    # sides (a roast); one side laughing alone is mockery and cools nothing
+    opened = hostile[0].post.at
     targets_hit = {b for (_, b) in edges}
-    first_hit = {b: _first_hit(hostile, b) for b in targets_hit}
     target_laughs = any(
-        t.post.signals.laugh and t.score < _HOSTILE and t.post.at >= first_hit[t.post.author]
+        t.post.signals.laugh and t.score < _HOSTILE and t.post.at >= opened
         for t in turns
-        if t.post.author in first_hit
+        if t.post.author in targets_hit
     )
-    laughers = {t.post.author for t in turns if t.post.signals.laugh}
-    hostile_authors = {t.post.author for t in hostile}
-    if target_laughs:
+    laughing = {t.post.author for t in hostile if t.post.signals.laugh}
+    roast = len(laughing) >= 2 and all(t.post.signals.laugh for t in hostile)
+    if target_laughs or roast:
         level *= _TARGET_LAUGHS
         codes.append("banter")
-    elif len(laughers & involved) >= 2 and laughers & hostile_authors:
+    elif len(laughing) >= 2:
         level *= _BOTH_LAUGH
         codes.append("banter")
     if not codes:
@@ -613,10 +616,6 @@ def assess(
     first = hostile[0].post
     heat = Heat(value, "none", reason, tuple(sorted(involved)), first.at, first.message_id)
     return replace(heat, action=_action(heat, turns, at, settings, state))
-
-
-def _first_hit(hostile: Sequence[_Turn], target: int) -> datetime:
-    return min(t.post.at for t in hostile if target in t.targets)
 
 
 def _escalating(turns: Sequence[_Turn]) -> bool:
@@ -655,7 +654,9 @@ class ChannelWatch:
     settings: HeatSettings = field(default_factory=HeatSettings)
     state: HeatState = field(default_factory=HeatState)
     posts: deque[Post] = field(default_factory=deque)
-    _hostile: int = field(default=0, init=False, repr=False)  # posts in the window with insult/curse
+    _hostile: int = field(
+        default=0, init=False, repr=False
+    )  # posts in the window with insult/curse
 
     def observe(self, post: Post) -> Heat:
         posts = self.posts
@@ -731,7 +732,7 @@ def parse_message(obj: object, index: int, previous: datetime | None = None) -> 
     return Message(author.strip(), moment, text[:MAX_TEXT_CHARS], reply_to)
 
 
-def replay(messages: Sequence[Message], settings: HeatSettings = HeatSettings()) -> list[Heat]:  # noqa: B008
+def replay(messages: Sequence[Message], settings: HeatSettings = HeatSettings()) -> list[Heat]:
     """The rule's verdict after each message, as the bot would have acted live.
 
     Authors get ids in order of appearance; "@name" of an author in the text is a mention.
@@ -747,7 +748,9 @@ def replay(messages: Sequence[Message], settings: HeatSettings = HeatSettings())
             for name in (m.casefold() for m in _MENTION.findall(message.text))
             if name in ids
         )
-        reply = messages[message.reply_to].author.casefold() if message.reply_to is not None else None
+        reply = (
+            messages[message.reply_to].author.casefold() if message.reply_to is not None else None
+        )
         post = Post(
             author=ids[message.author.casefold()],
             at=message.at,
