@@ -1,6 +1,6 @@
 """The admin command line: `python -m compass_bot <command>` (also the `compass-bot` script).
 
-The `ask`, `check-name` and `check-time` JSON lines are contracts other tools rely on:
+The `ask`, `check-name`, `check-time` and `check-discussion` JSON lines are contracts other tools rely on:
 one JSON object per line, keys as documented in the README, stable.
 """
 
@@ -137,6 +137,62 @@ def cmd_check_time(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+MAX_TRANSCRIPT_BYTES = 16 << 20
+
+
+def _read_transcript(source: str) -> str:
+    """The transcript's text (a file or '-' for stdin, at most 16 MiB), or SystemExit(2)."""
+    from pathlib import Path
+
+    from compass_bot.inputs import InputError, read_bounded
+
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_TRANSCRIPT_BYTES + 1)
+            if len(data) > MAX_TRANSCRIPT_BYTES:
+                raise InputError("standard input is larger than 16 MiB")
+        else:
+            data = read_bounded(Path(source), MAX_TRANSCRIPT_BYTES)
+        return data.decode("utf-8-sig")
+    except FileNotFoundError:
+        problem = f"{source}: file not found"
+    except InputError as exc:
+        problem = f"{source}: {exc}"
+    except UnicodeDecodeError:
+        problem = f"{source}: not UTF-8 text"
+    print(f"check-discussion: {problem}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def cmd_check_discussion(args: argparse.Namespace) -> int:
+    from compass_bot.rules.heat import Message, TranscriptError, parse_message, replay
+
+    settings = None
+    if args.config:
+        settings = _config_or_exit(args.config).config.heat.settings()
+    name = "<stdin>" if args.json == "-" else args.json
+    messages: list[Message] = []
+    for number, line in enumerate(_read_transcript(args.json).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            previous = messages[-1].at if messages else None
+            messages.append(parse_message(obj, len(messages), previous))
+        except (json.JSONDecodeError, RecursionError):
+            print(f"check-discussion: {name}:{number}: not a JSON object", file=sys.stderr)
+            return EXIT_USAGE
+        except TranscriptError as exc:
+            print(f"check-discussion: {name}:{number}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    results = replay(messages, settings) if settings is not None else replay(messages)
+    for index, heat in enumerate(results):
+        _print_json(
+            {"index": index, "heat": heat.level, "action": heat.action, "reason": heat.reason}
+        )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m compass_bot",
@@ -172,6 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_check_time)
+
+    p = sub.add_parser(
+        "check-discussion",
+        help="replay one channel's transcript through the cool-down rule (heat, nudge, slowmode)",
+    )
+    p.add_argument(
+        "--json",
+        required=True,
+        metavar="FILE",
+        help='JSONL transcript, one {"author","at","text","reply_to"} a line; - for stdin',
+    )
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_check_discussion)
     return parser
 
 

@@ -11,7 +11,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -29,6 +29,7 @@ from pydantic import (
 
 from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded
 from compass_bot.refs import Ref, describe_ref
+from compass_bot.rules.heat import HeatSettings
 from compass_bot.rules.names import DEFAULT_ALLOWED_WORDS
 from compass_bot.schedule import ScheduleConfig, ScheduleError, SchoolTimeConfig, read_ics_file
 
@@ -121,6 +122,25 @@ class RetentionSettings(_Section):
     days: StrictInt = Field(default=30, ge=1, le=3650)
 
 
+class HeatConfig(_Section):
+    """The `heat:` section: where the cool-down rule (aanwijzing-5/7) watches and how it acts."""
+
+    # empty: the school-time rule's social channels (and categories)
+    watched_channels: Refs = Field(default_factory=list)
+    nudge_threshold: StrictInt = Field(default=HeatSettings().nudge_threshold, ge=1, le=100)
+    cooldown_minutes: StrictInt = Field(default=15, ge=1, le=24 * 60)
+    slowmode_seconds: StrictInt = Field(default=30, ge=1, le=21600)
+    slowmode_minutes: StrictInt = Field(default=10, ge=1, le=24 * 60)
+
+    def settings(self) -> HeatSettings:
+        """The pure rule's settings."""
+        return HeatSettings(
+            nudge_threshold=self.nudge_threshold,
+            cooldown=timedelta(minutes=self.cooldown_minutes),
+            slowmode_duration=timedelta(minutes=self.slowmode_minutes),
+        )
+
+
 class ConsoleSettings(_Section):
     channel: str = "algemeen"
 
@@ -137,6 +157,7 @@ class Config(_Section):
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     school_time: SchoolTimeConfig = Field(default_factory=SchoolTimeConfig)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    heat: HeatConfig = Field(default_factory=HeatConfig)
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:

@@ -1,0 +1,195 @@
+"""Cool-down rule (aanwijzing-5/7): nudged in time on heated transcripts, left alone otherwise.
+
+    python benchmarks/heat.py [FILE.jsonl] [--within N] [--iterations N]
+
+FILE holds one transcript a line: `{"messages": [{"author", "at", "text", "reply_to"}, ...],
+"label": "heated"|"calm"|"banter", "turns_at": index or null}` (turns_at: the message where a
+heated one turns unpleasant). Each transcript is replayed as the bot acts live
+(`compass_bot.rules.heat.replay`). Reports:
+- heated: nudged in time (first nudge at or after turns_at and within N messages of it), too
+  early (before turns_at), late, never; target >= 85% in time on transcripts not tuned on;
+- calm / banter: nudged at all; target <= 5%;
+- cost per post (signals + window assessment) next to discord.py's parse of a MESSAGE_CREATE
+  (measured as benchmarks/screening.py does), one core.
+The default FILE is the development set tests/data/heat_dev.jsonl (tuned on: not honest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import discord  # noqa: E402
+from screening import (  # noqa: E402
+    CHANNEL_ID,
+    MEMBER_ID,
+    STUDENT_ROLE,
+    guild_payload,
+    message_payload,
+    per_call_us,
+)
+
+from compass_bot.rules.heat import (  # noqa: E402
+    ChannelWatch,
+    Message,
+    Post,
+    TranscriptError,
+    assess,
+    parse_message,
+    replay,
+    signals_of,
+)
+
+DEFAULT = ROOT / "tests" / "data" / "heat_dev.jsonl"
+LABELS = ("heated", "calm", "banter")
+
+
+def load(path: Path) -> list[tuple[int, str, int | None, list[Message]]]:
+    """(line, label, turns_at, messages) per transcript; a bad line is one message and exit 2."""
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+            label, turns_at, raw = doc["label"], doc.get("turns_at"), doc["messages"]
+            if label not in LABELS or not isinstance(raw, list):
+                raise TranscriptError(f"label must be one of {LABELS}, messages a list")
+            if turns_at is not None and not (
+                isinstance(turns_at, int) and 0 <= turns_at < len(raw)
+            ):
+                raise TranscriptError(f"turns_at {turns_at!r} is not a message index")
+            messages: list[Message] = []
+            for index, obj in enumerate(raw):
+                previous = messages[-1].at if messages else None
+                messages.append(parse_message(obj, index, previous))
+        except (json.JSONDecodeError, KeyError, TypeError, TranscriptError) as exc:
+            raise SystemExit(f"{path}:{number}: {type(exc).__name__}: {exc}") from None
+        out.append((number, label, turns_at, messages))
+    return out
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}% ({part}/{whole})" if whole else "   n/a"
+
+
+def accuracy(path: Path, within: int, verbose: bool) -> None:
+    transcripts = load(path)
+    outcome: dict[str, Counter[str]] = {label: Counter() for label in LABELS}
+    slowmodes = Counter[str]()
+    for number, label, turns_at, messages in transcripts:
+        heats = replay(messages)
+        nudges = [i for i, h in enumerate(heats) if h.action == "nudge"]
+        if any(h.action == "slowmode" for h in heats):
+            slowmodes[label] += 1
+        first = nudges[0] if nudges else None
+        if label == "heated":
+            turn = turns_at if turns_at is not None else 0
+            if first is None:
+                result = "never"
+            elif first < turn:
+                result = "early"
+            elif first - turn <= within:
+                result = "in time"
+            else:
+                result = "late"
+        else:
+            result = "nudged" if first is not None else "left alone"
+        outcome[label][result] += 1
+        if verbose:
+            peak = max(heats, key=lambda h: h.level)
+            print(
+                f"  line {number:3} {label:<6} turns_at={turns_at!s:<4} first nudge={first!s:<4} "
+                f"{result:<10} peak {peak.level:3} {peak.reason}"
+            )
+    heated = sum(outcome["heated"].values())
+    print(f"transcripts: {len(transcripts)} from {path}")
+    print(f"heated nudged in time (within {within} messages after it turned): ", end="")
+    print(pct(outcome["heated"]["in time"], heated), "target >= 85%")
+    for result in ("early", "late", "never"):
+        print(f"  heated nudged {result:<5}: {pct(outcome['heated'][result], heated)}")
+    for label in ("calm", "banter"):
+        total = sum(outcome[label].values())
+        print(f"{label} nudged at all: {pct(outcome[label]['nudged'], total)} target <= 5%")
+    quiet = sum(outcome["calm"].values()) + sum(outcome["banter"].values())
+    print(
+        f"calm+banter nudged at all: {pct(outcome['calm']['nudged'] + outcome['banter']['nudged'], quiet)}"
+    )
+    print(f"transcripts with a slowmode: {dict(slowmodes)}")
+
+
+def cost(path: Path, iterations: int) -> None:
+    texts = [m.text for _, _, _, messages in load(path) for m in messages] or ["hoi"]
+    plain = "heeft iemand de huiswerkopdracht al af?"  # screening.py's post, no action needed
+
+    client = discord.Client(intents=discord.Intents.all())
+    state = client._connection
+    guild = discord.Guild(data=guild_payload(), state=state)  # type: ignore[arg-type]
+    state._add_guild(guild)
+    channel = guild.get_channel(CHANNEL_ID)
+    at = datetime(2026, 11, 24, 12, 20, tzinfo=UTC)
+    payload = message_payload(at, CHANNEL_ID, MEMBER_ID, STUDENT_ROLE)
+    parse_us = per_call_us(
+        lambda: discord.Message(state=state, channel=channel, data=payload),  # type: ignore[arg-type]
+        iterations,
+    )
+    signal_plain = per_call_us(lambda: signals_of(plain), iterations)
+    n = len(texts)
+    signal_all = per_call_us(lambda: [signals_of(t) for t in texts], max(1, iterations // n)) / n
+
+    # a full window (20 posts from 4 members) kept by a ChannelWatch, one more post observed:
+    # a calm channel (the common case) and a heated one (every post re-assessed in full)
+    calm = [signals_of(t) for t in texts if not signals_of(t).hostile][:20]
+    hot = [s for s in (signals_of(t) for t in texts) if s.hostile][:20]
+    observe_us = {}
+    watch = ChannelWatch()
+    for i, s in enumerate(calm):
+        watch.observe(Post(author=1 + i % 4, at=at, signals=s, reply_to=1 + (i + 1) % 4))
+    post = Post(author=1, at=at, signals=signals_of(plain))
+    observe_us["calm"] = per_call_us(lambda: watch.observe(post), iterations)
+    # a heated window is assessed in full on every post (observe would slide it calm)
+    window = [
+        Post(author=1 + i % 4, at=at, signals=s, reply_to=1 + (i + 1) % 4)
+        for i, s in enumerate(hot)
+    ]
+    observe_us["heated"] = per_call_us(lambda: assess(window, at), iterations // 4)
+    assess_us = observe_us["calm"]
+    print(f"discord.py parse of MESSAGE_CREATE: {parse_us:7.2f} us per message")
+    print(
+        f"signals_of, screening's plain post: {signal_plain:7.2f} us  ({signal_plain / parse_us:.3f} x parse)"
+    )
+    print(
+        f"signals_of, mean over the set ({n}): {signal_all:7.2f} us  ({signal_all / parse_us:.3f} x parse)"
+    )
+    for name, us in observe_us.items():
+        print(
+            f"observe into a full {name} 20-post window: {us:7.2f} us  ({us / parse_us:.3f} x parse)"
+        )
+    total = signal_plain + assess_us
+    print(
+        f"heat rule per plain post in a calm channel (signals + window): {total:7.2f} us = {total / parse_us:.3f} x parse "
+        "(add benchmarks/screening.py's decision ratio for the whole screening; target <= 0.5)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--within", type=int, default=5, help="messages after turns_at (5)")
+    parser.add_argument("--iterations", type=int, default=20000)
+    parser.add_argument("--verbose", "-v", action="store_true", help="one line per transcript")
+    args = parser.parse_args()
+    accuracy(args.file, args.within, args.verbose)
+    cost(args.file, args.iterations)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,415 @@
+"""The cool-down rule (aanwijzing-5/7): signals of one post, the window, the actions, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from compass_bot.config import ConfigError, parse_config
+from compass_bot.rules.heat import (
+    ChannelWatch,
+    Heat,
+    HeatSettings,
+    HeatState,
+    Message,
+    Post,
+    assess,
+    fold,
+    parse_message,
+    replay,
+    signals_of,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_SET = ROOT / "tests" / "data" / "heat_dev.jsonl"
+T0 = datetime(2026, 3, 2, 11, 20, tzinfo=UTC)
+
+
+Line = tuple[str, str] | tuple[str, str, int]
+
+
+def _reply(line: Line) -> int | None:
+    return line[2] if len(line) == 3 else None
+
+
+def transcript(*lines: Line, gap: float = 12) -> list[Message]:
+    """(author, text[, reply_to]) lines, `gap` seconds apart."""
+    return [
+        Message(line[0], T0 + timedelta(seconds=gap * i), line[1], _reply(line))
+        for i, line in enumerate(lines)
+    ]
+
+
+def actions(heats: list[Heat]) -> list[str]:
+    return [h.action for h in heats]
+
+
+# -- one post ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jij kankerlijer",
+        "jij k a n k e r l i j e r",
+        "jij k.a.n.k.e.r.l.i.j.e.r",
+        "jij k4nk3rl1jer",
+        "jij kaaaankerrrrlijerrrr",
+        "JIJ KANKERLIJER",
+        "jij ｋａｎｋｅｒｌｉｊｅｒ",  # fullwidth
+        "jij kаnkerlijer",  # Cyrillic а
+        "jij kanker-lijer",
+    ],
+)
+def test_disguised_spellings_fold_to_the_same_insult(text: str) -> None:
+    signals = signals_of(text)
+    assert "disease-insult" in signals.kinds
+    assert signals.hostility >= 0.8
+    assert signals.aimed
+
+
+def test_fold_is_general_not_per_word() -> None:
+    assert fold("h4h4 l00000ser") == "haha loser"
+    assert fold("i d i o o o t") == "idiot"
+    assert fold("2-1 om 13:45") == "2-1 om 13:45"  # digits without letters stay digits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "er zit een gat in mijn sok",
+        "wat een leuke muts",
+        "dankje schatje",
+        "kut toets morgen",
+        "kanker veel huiswerk",
+        "die goal was kanker mooi",
+        "ik ga dood 😂",
+        "hoera vakantie",
+        "ik ga weg, doei",
+        "ben je er al?",
+        "heb je geen huiswerk vandaag",
+        "mijn oma heeft kanker",
+        "ik haat maandagen",
+        "GOAAAAL LETS GOOO",
+        "HELP ik snap niks van scheikunde",
+    ],
+)
+def test_everyday_words_frustration_and_hype_are_not_hostile_to_a_person(text: str) -> None:
+    assert signals_of(text).hostility < 0.2
+
+
+def test_cursing_at_a_person_weighs_far_more_than_at_things() -> None:
+    at_thing = signals_of("kanker toets")
+    at_person = signals_of("jij bent echt kanker")
+    assert at_thing.hostility < 0.2 <= at_person.hostility
+    assert at_person.hostility > 2 * at_thing.hostility
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ga lekker janken",
+        "ga toch lekker huilen",
+        "niemand mag je",
+        "niemand vindt jou",
+        "je bent zo zielig",
+        "jij bent echt gewoon zo nutteloos",
+        "wie vroeg jou",
+        "wie vroeg dat eigenlijk",
+        "hou je bek",
+        "je hebt echt geen vrienden",
+    ],
+)
+def test_hostility_without_swear_words(text: str) -> None:
+    signals = signals_of(text)
+    assert signals.hostility >= 0.5, text
+    assert "dismissive" in signals.kinds
+
+
+def test_je_moeder_alone_is_mild_and_turns_hostile_next_to_an_insult() -> None:
+    joke = signals_of("je moeder")
+    hostile = signals_of("je moeder is een hoer")
+    assert joke.hostility < 0.5
+    assert hostile.hostility > joke.hostility + 0.3
+    assert "mother" in hostile.kinds
+
+
+def test_banter_markers_and_caps() -> None:
+    for text in ("hahaha", "lol", "xD", "💀", "😂", "h4h4h4"):
+        assert signals_of(text).laugh, text
+    assert not signals_of("ik lach niet").laugh
+    assert signals_of("WAT EEN GOAL").caps
+    assert not signals_of("OK").caps
+
+
+def test_the_signals_keep_no_text() -> None:
+    signals = signals_of("hoi Sem, ik woon op de Dorpsstraat 12 en jij bent een idioot")
+    kept = " ".join(signals.words + signals.kinds)
+    assert "dorpsstraat" not in kept.casefold()
+    assert "sem" not in kept.casefold()
+
+
+# -- the window -------------------------------------------------------------------------------
+
+
+def test_calm_and_homework_panic_are_left_alone() -> None:
+    heats = replay(
+        transcript(
+            ("anna", "HELP morgen toets frans en ik snap er niks van"),
+            ("jens", "welke hoofdstukken?"),
+            ("anna", "2 en 3, kut veel"),
+            ("milou", "kanker veel woordjes ook"),
+            ("jens", "zullen we samen leren"),
+            ("anna", "ja graag"),
+        )
+    )
+    assert max(h.level for h in heats) < HeatSettings().nudge_threshold
+    assert set(actions(heats)) == {"none"}
+
+
+def test_banter_with_swearing_and_laughing_from_both_sides_is_left_alone() -> None:
+    roast = transcript(
+        ("sem", "noah je bent echt zo slecht in fifa hahaha"),
+        ("noah", "zegt degene die 5-0 verloor 😂", 0),
+        ("sem", "dat was lag kanker lijer 💀", 1),
+        ("noah", "tuurlijk lag 😂😂 huil maar", 2),
+        ("sem", "hahaha rematch vanavond"),
+    )
+    assert set(actions(replay(roast))) == {"none"}
+
+
+def test_the_target_laughing_along_cools_the_same_words() -> None:
+    words = [("sem", "jij bent echt een sukkel"), ("noah", "ja klopt"), ("sem", "echt een kneus")]
+    laughing = [
+        ("sem", "jij bent echt een sukkel"),
+        ("noah", "hahaha klopt 😂"),
+        ("sem", "echt een kneus"),
+    ]
+    plain = replay(transcript(*words))[-1]
+    joined = replay(transcript(*laughing))[-1]
+    assert joined.level < plain.level
+    assert "banter" in joined.reason
+
+
+def test_pile_on_several_against_one() -> None:
+    heats = replay(
+        transcript(
+            ("lisa", "wie komt er vrijdag"),
+            ("fenna", "ik misschien"),
+            ("emma", "fenna hoeft niet te komen, niemand mag je", 1),
+            ("lotte", "echt he niemand wil jou erbij", 1),
+            ("noor", "ga lekker janken fenna", 1),
+        )
+    )
+    last = heats[-1]
+    assert "pile-on" in last.reason
+    assert last.level >= HeatSettings().nudge_threshold
+    assert "nudge" in actions(heats)
+    assert set(last.members) == {2, 3, 4, 5}  # fenna and her three attackers, as ids
+
+
+def test_escalation_each_turn_harsher() -> None:
+    heats = replay(
+        transcript(
+            ("tim", "je liegt gewoon"),
+            ("ruben", "doe niet zo kut", 0),
+            ("tim", "jij bent echt zo irritant", 1),
+            ("ruben", "hou je bek idioot", 2),
+            ("tim", "kankerlijer", 3),
+        )
+    )
+    assert "escalation" in heats[-1].reason
+    assert heats[-1].level > heats[1].level
+
+
+def test_a_back_and_forth_is_hotter_than_one_post() -> None:
+    one = replay(transcript(("a", "praat"), ("b", "jij bent zo dom", 0)))[-1]
+    two = replay(transcript(("a", "praat"), ("b", "jij bent zo dom", 0), ("a", "hou je kop", 1)))[
+        -1
+    ]
+    assert two.level > one.level
+    assert "back-and-forth" in two.reason
+
+
+def test_time_is_a_parameter_and_old_heat_leaves_the_window() -> None:
+    hot = [
+        Post(1, T0, signals_of("jij bent zo dom"), reply_to=2),
+        Post(2, T0 + timedelta(seconds=10), signals_of("hou je kop idioot"), reply_to=1),
+    ]
+    now = assess(hot, T0 + timedelta(seconds=10))
+    later = assess(hot, T0 + timedelta(minutes=30))
+    assert now.level > 0
+    assert later.level == 0 and later.action == "none"
+
+
+# -- the actions ------------------------------------------------------------------------------
+
+FIGHT: list[Line] = [
+    ("a", "jij bent zo dom"),
+    ("b", "hou je kop idioot", 0),
+    ("a", "kankerlijer", 1),
+    ("b", "ga lekker janken", 2),
+    ("a", "niemand mag je", 3),
+    ("b", "tyfuslijer", 4),
+    ("a", "mongool", 5),
+]
+
+
+def test_nudge_once_per_cooldown() -> None:
+    settings = HeatSettings(cooldown=timedelta(minutes=15), slowmode_after_posts=100)
+    first = replay(transcript(*FIGHT), settings)
+    assert actions(first).count("nudge") == 1
+    # the same fight again 20 minutes later: a new cool-down period, a new nudge
+    again = [
+        *transcript(*FIGHT),
+        *(Message(m.author, m.at + timedelta(minutes=20), m.text) for m in transcript(*FIGHT)),
+    ]
+    assert actions(replay(again, settings)).count("nudge") == 2
+
+
+def test_no_second_nudge_within_the_cooldown_from_the_state() -> None:
+    window = [
+        Post(1 + i % 2, T0 + timedelta(seconds=i), signals_of(line[1]), reply_to=2 - i % 2)
+        for i, line in enumerate(FIGHT)
+    ]
+    at = window[-1].at
+    fresh = assess(window, at)
+    assert fresh.action == "nudge"
+    nudged = HeatState(last_nudge_at=at - timedelta(minutes=5))
+    assert assess(window, at, state=nudged).action in ("none", "slowmode")
+    expired = HeatState(last_nudge_at=at - timedelta(minutes=16))
+    assert assess(window, at, state=expired).action == "nudge"
+
+
+def test_slowmode_only_after_a_nudge_while_the_heat_goes_on() -> None:
+    heats = replay(transcript(*FIGHT))
+    acts = actions(heats)
+    assert "slowmode" in acts
+    nudge, slow = acts.index("nudge"), acts.index("slowmode")
+    assert nudge < slow
+    assert slow - nudge >= HeatSettings().slowmode_after_posts
+    assert acts.count("slowmode") == 1
+
+
+def test_no_slowmode_when_the_fight_stops_after_the_nudge() -> None:
+    nudged_at = actions(replay(transcript(*FIGHT))).index("nudge")
+    calmed = [
+        *FIGHT[: nudged_at + 1],
+        ("a", "ok sorry"),
+        ("b", "laat maar"),
+        ("c", "wie gaat er mee lunchen"),
+    ]
+    acts = actions(replay(transcript(*calmed)))
+    assert acts.index("nudge") == nudged_at
+    assert "slowmode" not in acts
+
+
+def test_channel_watch_keeps_a_bounded_window() -> None:
+    watch = ChannelWatch()
+    for i in range(100):
+        watch.observe(Post(1 + i % 3, T0 + timedelta(seconds=i), signals_of("hoi")))
+    assert len(watch.posts) <= HeatSettings().window_posts
+
+
+# -- the transcript format, the config, the command line --------------------------------------
+
+
+def test_parse_message_refuses_bad_input_with_one_line() -> None:
+    good = {"author": "a", "at": "2026-03-02T12:00:00+01:00", "text": "hoi", "reply_to": None}
+    assert parse_message(good, 0).author == "a"
+    for bad, words in [
+        ([], "JSON object"),
+        ({**good, "author": ""}, "author"),
+        ({**good, "at": "gisteren"}, "ISO-8601"),
+        ({**good, "text": 5}, "text"),
+        ({**good, "reply_to": 0}, "reply_to"),  # not an earlier message
+        ({**good, "reply_to": True}, "reply_to"),
+    ]:
+        with pytest.raises(ValueError, match=words):
+            parse_message(bad, 0)
+
+
+def test_config_heat_section_defaults_and_old_files_stay_valid() -> None:
+    cfg = parse_config("", "old.yaml")
+    assert cfg.heat.watched_channels == []
+    assert cfg.heat.slowmode_seconds == 30
+    assert cfg.heat.slowmode_minutes == 10
+    settings = cfg.heat.settings()
+    assert settings.nudge_threshold == cfg.heat.nudge_threshold
+    assert settings.slowmode_duration == timedelta(minutes=10)
+    tuned = parse_config("heat:\n  watched_channels: [algemeen]\n  nudge_threshold: 70\n", "x")
+    assert tuned.heat.watched_channels == ["algemeen"]
+    assert tuned.heat.settings().nudge_threshold == 70
+    with pytest.raises(ConfigError, match=r"heat\.nudge_treshold"):
+        parse_config("heat:\n  nudge_treshold: 70\n", "typo.yaml")
+
+
+def test_the_development_set_is_valid() -> None:
+    count = 0
+    for line in DEV_SET.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        assert doc["label"] in ("heated", "calm", "banter")
+        messages: list[Message] = []
+        for index, obj in enumerate(doc["messages"]):
+            messages.append(parse_message(obj, index, messages[-1].at if messages else None))
+        count += 1
+    assert count >= 40
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "compass_bot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+    )
+
+
+def jsonl(messages: list[Message]) -> str:
+    return "".join(
+        json.dumps(
+            {"author": m.author, "at": m.at.isoformat(), "text": m.text, "reply_to": m.reply_to}
+        )
+        + "\n"
+        for m in messages
+    )
+
+
+def test_cli_check_discussion_json(tmp_path: Path) -> None:
+    path = tmp_path / "fight.jsonl"
+    path.write_text(jsonl(transcript(*FIGHT)), encoding="utf-8")
+    result = run_cli("check-discussion", "--json", str(path))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["index"] for r in rows] == list(range(len(FIGHT)))
+    assert all(set(r) == {"index", "heat", "action", "reason"} for r in rows)
+    assert all(0 <= r["heat"] <= 100 for r in rows)
+    acts = [r["action"] for r in rows]
+    assert acts.count("nudge") == 1 and acts.index("nudge") < acts.index("slowmode")
+    # the same through stdin
+    piped = run_cli("check-discussion", "--json", "-", stdin=path.read_text(encoding="utf-8"))
+    assert piped.stdout == result.stdout
+
+
+def test_cli_check_discussion_bad_line_names_it_and_exits_2(tmp_path: Path) -> None:
+    lines = jsonl(transcript(("a", "hoi"), ("b", "hallo"))).splitlines()
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join([lines[0], "{not json", lines[1]]) + "\n", encoding="utf-8")
+    result = run_cli("check-discussion", "--json", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "bad.jsonl:2:" in result.stderr and "Traceback" not in result.stderr
+    forward = json.dumps({"author": "a", "at": "2026-03-02T12:00:00Z", "text": "x", "reply_to": 3})
+    result = run_cli("check-discussion", "--json", "-", stdin=forward + "\n")
+    assert result.returncode == 2
+    assert "<stdin>:1:" in result.stderr and "reply_to" in result.stderr
+    missing = run_cli("check-discussion", "--json", str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 2 and "file not found" in missing.stderr
