@@ -284,10 +284,10 @@ class CompassService:
         """Raises StoreError (one line) when the database cannot be used; a store opened
         here is closed again on any failure, so a failed start never hangs the process."""
         clock = clock or Clock()
-        book = book or load_clauses()
         opened = store is None
-        store = store or await Store.open(loaded.database_path)
+        store = store or await Store.open(loaded.database_path)  # first: a bad file fails fast
         try:
+            book = book or load_clauses()
             service = cls(
                 loaded,
                 store,
