@@ -294,6 +294,8 @@ class StoredQuestion:
 class Store:
     """Async access to the SQLite file. One connection; aiosqlite serialises its use."""
 
+    CHECK_SQL: ClassVar[str] = "PRAGMA quick_check(3)"  # at most 3 problems listed
+
     def __init__(
         self, conn: aiosqlite.Connection, path: Path, lock: _ProcessLock | None = None
     ) -> None:
@@ -365,7 +367,7 @@ class Store:
 
         Bounded: past `seconds` the check is interrupted and skipped with a log line, so a
         large file never holds up the start."""
-        check = asyncio.ensure_future(self._fetchall("PRAGMA quick_check(3)"))
+        check = asyncio.ensure_future(self._fetchall(self.CHECK_SQL))
         done, _ = await asyncio.wait({check}, timeout=seconds)
         if not done:
             await self._conn.interrupt()

@@ -187,13 +187,23 @@ async def test_store_open_refuses_a_damaged_file_in_one_line(tmp_path: Path, nam
     await store.close()
 
 
-async def test_a_large_file_is_checked_within_the_bound(tmp_path: Path) -> None:
-    """quick_check is bounded: with no time for it the file still opens (the check is skipped)."""
-    path = tmp_path / "big.db"
-    _real_database(path, alerts=20_000)
-    store = await Store.open(path, check_seconds=0.0)
+async def test_the_check_at_start_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A check that would run for ever (standing in for a huge file) is interrupted at the
+    bound; the file opens and the skip is logged."""
+    endless = (
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+        "SELECT 'ok' FROM n WHERE x < 0"
+    )
+    monkeypatch.setattr(Store, "CHECK_SQL", endless)
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING):
+        store = await Store.open(tmp_path / "compass.db", check_seconds=0.2)
     try:
-        assert await store.count_alerts() == 20_000
+        assert time.monotonic() - started < 2.0
+        assert "quick check skipped" in caplog.text
+        assert await store.schema_version() == SCHEMA_VERSION
     finally:
         await store.close()
 
@@ -648,6 +658,71 @@ async def test_through_discord_the_warning_goes_out_and_moderators_are_told_once
         assert len(contents) == 2
         assert sorted(a.count for a in await bot.service.store.alerts()) == [1, 4]  # bram, anna
         assert len(embeds) == 2
+
+
+def _wait_for(check: Callable[[], bool], what: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 20
+    while not check():
+        if proc.poll() is not None:
+            raise AssertionError(f"the bot stopped while waiting for {what}: {_finish(proc)}")
+        if time.monotonic() > deadline:
+            proc.terminate()
+            raise AssertionError(f"timed out waiting for {what}: {_finish(proc).output[-2000:]}")
+        time.sleep(0.05)
+
+
+def test_the_discord_bot_process_keeps_flags_through_a_full_disk(
+    tmp_path: Path, small_disk: Disk
+) -> None:
+    """`python bot.py` on Discord (the fake), its database on a tmpfs that fills up and is
+    freed again: warnings go out, moderators are told once, no flag is lost, no traceback."""
+    fake = FakeDiscord(SCHOOL, token=TOKEN)
+    fake.start()
+    bot = None
+    try:
+        config = _config(tmp_path, small_disk.path / "compass.db", fake)
+        bot = _bot(tmp_path, config, discord=True)
+
+        def mod_messages() -> list[dict[str, object]]:
+            return list(fake.messages("mod-meldingen"))
+
+        def embeds() -> int:
+            return sum(1 for m in mod_messages() if m.get("embeds"))
+
+        def plain() -> list[object]:
+            return [m["content"] for m in mod_messages() if m.get("content")]
+
+        # Ready: the bot has found the server and synced its commands there.
+        _wait_for(lambda: bool(fake.find_calls("PUT", "*/commands")), "the bot to be ready", bot)
+        fake.sync.post("anna", "algemeen", "hoi", at=LESSON)
+        _wait_for(lambda: embeds() == 1, "the first alert", bot)
+        small_disk.fill()
+        fake.sync.post("bram", "memes", "hallo", at=LESSON + timedelta(minutes=1))
+        fake.sync.post("anna", "algemeen", "nog eens", at=LESSON + timedelta(minutes=40))
+        _wait_for(lambda: len(plain()) == 1, "the storage notice", bot)
+        _wait_for(lambda: len(fake.dms_sent("anna")) == 2, "anna's second warning", bot)
+        _wait_for(lambda: len(fake.dms_sent("bram")) == 1, "bram's warning", bot)
+        assert plain() == [STORAGE_FAILING] and embeds() == 1
+        small_disk.free()
+        fake.sync.post("bram", "memes", "weer", at=LESSON + timedelta(minutes=2))
+        _wait_for(lambda: len(plain()) == 2, "the all-clear", bot)
+        assert "2 bewaarde melding(en)" in str(plain()[1])
+        _wait_for(lambda: embeds() == 3, "the kept alerts", bot)  # anna x2, bram (count 2)
+        bot.terminate()
+        outcome = _finish(bot)
+        bot = None
+    finally:
+        if bot is not None:
+            bot.kill()
+            bot.communicate()
+        fake.stop()
+    assert outcome.returncode == 0, outcome.output
+    assert "Traceback" not in outcome.output and "Ignoring exception" not in outcome.output
+    assert outcome.output.count("storage is failing") == 1
+    conn = sqlite3.connect(small_disk.path / "compass.db")
+    rows = conn.execute("SELECT member_label, count FROM alerts ORDER BY id").fetchall()
+    conn.close()
+    assert rows == [("anna", 1), ("bram", 2), ("anna", 1)]
 
 
 # -- erased text leaves the disk -------------------------------------------------------------
