@@ -21,6 +21,7 @@ from compass_bot.config import (
     load_config,
 )
 
+NOT_STARTED = "compass-bot: not started; fix the problem above."
 NO_TOKEN = (
     "compass-bot: no DISCORD_TOKEN is set and stdin is not a terminal: set DISCORD_TOKEN "
     "(environment or .env) to run on Discord, or use `python bot.py --console` for the "
@@ -43,12 +44,23 @@ async def _console(loaded: LoadedConfig) -> int:
     from compass_bot.store import Store
 
     store = await Store.open(loaded.console_database_path)
-    service = await CompassService.create(loaded, store=store)
+    try:
+        service = await CompassService.create(loaded, store=store)
+    except BaseException:
+        await store.close()  # an open connection's worker thread would keep the process alive
+        raise
     try:
         await run_console(service)
     finally:
         await service.close()
     return 0
+
+
+def _store_failed(exc: Exception) -> int:
+    """The database cannot be used (or another bot holds it): its one line, then stop."""
+    print(exc, file=sys.stderr)
+    print(NOT_STARTED, file=sys.stderr)
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,18 +85,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print("compass-bot: not started; fix the problem above.", file=sys.stderr)
+        print(NOT_STARTED, file=sys.stderr)
         return 2
     if token and args.fresh:
         print("compass-bot: --fresh is for the console only; add --console.", file=sys.stderr)
         return 2
+    from compass_bot.store import StoreError
+
     if token:
         import discord
 
         from compass_bot.discord_front.runner import run_discord
 
         discord.utils.setup_logging(level=logging.INFO)
-        return asyncio.run(run_discord(loaded, token))
+        try:
+            return asyncio.run(run_discord(loaded, token))
+        except StoreError as exc:
+            return _store_failed(exc)
     if not args.console and not sys.stdin.isatty():
         print(NO_TOKEN, file=sys.stderr)
         return 2
@@ -100,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     try:
         return asyncio.run(_console(loaded))
+    except StoreError as exc:
+        return _store_failed(exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

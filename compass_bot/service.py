@@ -8,13 +8,15 @@ through, so the per-message path never waits on the disk) and the roles from the
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
 import logging
 import math
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -35,12 +37,21 @@ from compass_bot.rules.schooltime import (
     judge_post,
     permission_end,
 )
-from compass_bot.schedule import build_timetable
-from compass_bot.store import ApprovedName, Store, StoredQuestion
+from compass_bot.schedule import ScheduleError, build_timetable
+from compass_bot.store import (
+    STORAGE_ERRORS,
+    ApprovedName,
+    Store,
+    StoredQuestion,
+    StoreError,
+    describe_failure,
+)
 from compass_bot.visible import show_controls
 
 log = logging.getLogger(__name__)
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+KEPT_FLAGS_LIMIT = 1000  # flags held in memory while the database cannot be written
+RETRY_SECONDS = 30.0  # how often kept flags are retried when no new flag comes along
 
 Role = tuple[int, str]
 Capability = Literal["teacher", "moderator", "leadership"]
@@ -197,6 +208,34 @@ class _RateWindow:
     times: deque[datetime] = field(default_factory=deque)
 
 
+@dataclass(frozen=True, slots=True)
+class _Flag:
+    """A flag as `_flag` was given it, kept in memory while it cannot be written."""
+
+    rule: str
+    member: Member
+    at: datetime
+    guild_id: int | None
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StorageEvent:
+    """Storage started failing (`failing`), or works again and the kept flags are written.
+
+    `written`: kept flags now in the outbox; `dropped`: flags lost because the memory queue
+    was full (the newest are dropped, the oldest kept)."""
+
+    failing: bool
+    path: str
+    error: str = ""
+    written: int = 0
+    dropped: int = 0
+
+
+StorageListener = Callable[[StorageEvent], Awaitable[None]]
+
+
 class CompassService:
     """One per running bot. Create with `await CompassService.create(loaded_config)`."""
 
@@ -222,6 +261,18 @@ class CompassService:
         self._warned: dict[int, datetime] = {}
         self._approved: dict[int, set[str]] = defaultdict(set)
         self._asked: dict[int, _RateWindow] = defaultdict(_RateWindow)
+        # Storage trouble after start: flags wait here (oldest first) and are retried.
+        self.storage_listener: StorageListener | None = None
+        self.retry_seconds = RETRY_SECONDS
+        self._kept: deque[_Flag] = deque()
+        self._unsaved_warned: set[int] = set()
+        self._kept_written = 0
+        self._dropped = 0
+        self._storage_failing = False
+        self._flag_lock = asyncio.Lock()
+        self._retry_task: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
 
     @classmethod
     async def create(
@@ -231,19 +282,29 @@ class CompassService:
         book: ClauseBook | None = None,
         clock: Clock | None = None,
     ) -> CompassService:
+        """Raises StoreError (one line) when the database cannot be used; a store opened
+        here is closed again on any failure, so a failed start never hangs the process."""
         clock = clock or Clock()
-        book = book or load_clauses()
-        store = store or await Store.open(loaded.database_path)
-        service = cls(
-            loaded,
-            store,
-            book,
-            Matcher(book),
-            build_timetable(loaded.config.schedule, loaded.base_dir, today=clock.now()),
-            NameChecker(loaded.config.names.allowed_words),
-            clock,
-        )
-        await service.reload_state()
+        opened = store is None
+        store = store or await Store.open(loaded.database_path)  # first: a bad file fails fast
+        try:
+            book = book or load_clauses()
+            service = cls(
+                loaded,
+                store,
+                book,
+                Matcher(book),
+                build_timetable(loaded.config.schedule, loaded.base_dir, today=clock.now()),
+                NameChecker(loaded.config.names.allowed_words),
+                clock,
+            )
+            await service.reload_state()
+        except BaseException as exc:
+            if opened:
+                await store.close()
+            if isinstance(exc, STORAGE_ERRORS):
+                raise StoreError(describe_failure(store.path, exc)) from exc
+            raise
         return service
 
     async def reload_state(self, now: datetime | None = None) -> None:
@@ -257,30 +318,192 @@ class CompassService:
     def refresh_timetable(self, now: datetime) -> bool:
         """Rebuild the days off when the coming month is past the computed years.
 
-        Called daily by the long-running front ends; returns whether it rebuilt.
+        Called daily by the long-running front ends; returns whether it rebuilt. An .ics
+        file that broke while the bot runs keeps the old timetable (one log line); the next
+        day's call tries again.
         """
         ahead = (now + timedelta(days=31)).astimezone(self.timetable.tz).date()
         if self.timetable.covers(ahead):
             return False
-        self.timetable = build_timetable(self.config.schedule, self.loaded.base_dir, today=now)
+        try:
+            timetable = build_timetable(self.config.schedule, self.loaded.base_dir, today=now)
+        except ScheduleError as exc:
+            log.warning(
+                "the timetable could not be rebuilt (%s); keeping the old one, trying again "
+                "tomorrow",
+                " ".join(str(exc).split()),
+            )
+            return False
+        self.timetable = timetable
         return True
 
     async def _flag(
         self, rule: str, member: Member, at: datetime, guild_id: int | None, **fields: Any
-    ) -> tuple[Alert, bool]:
-        """Record a flag in the outbox; repeats within the configured window make one alert."""
+    ) -> tuple[Alert | None, bool]:
+        """Record a flag in the outbox; repeats within the configured window make one alert.
+
+        When the database cannot be written the flag is kept in memory (alert None) and
+        retried, oldest first, with the next flag or on a timer: a flag is never lost to a
+        full or failing disk. `created` then says whether it starts a new alert among the
+        kept ones, so the member is warned as usual.
+        """
+        flag = _Flag(rule, member, at, guild_id, fields)
+        async with self._flag_lock:
+            if self._kept and not await self._write_kept():
+                return None, self._keep(flag)
+            try:
+                result = await self._record(flag)
+            except STORAGE_ERRORS as exc:
+                await self._write_failed(exc)
+                return None, self._keep(flag)
+        await self._storage_works()
+        return result
+
+    async def _record(self, flag: _Flag) -> tuple[Alert, bool]:
         window = timedelta(minutes=self.config.alerts.repeat_window_minutes)
         return await self.store.record_alert(
-            rule=rule,
-            member_id=member.id,
-            member_label=member.label,
-            at=at,
-            window_start=at - window,
-            guild_id=guild_id,
-            **fields,
+            rule=flag.rule,
+            member_id=flag.member.id,
+            member_label=flag.member.label,
+            at=flag.at,
+            window_start=flag.at - window,
+            guild_id=flag.guild_id,
+            **flag.fields,
         )
 
+    def _keep(self, flag: _Flag) -> bool:
+        """Hold a flag that could not be written; whether it would start a new alert."""
+        window = timedelta(minutes=self.config.alerts.repeat_window_minutes)
+        created = not any(
+            k.member.id == flag.member.id and k.rule == flag.rule and flag.at - k.at < window
+            for k in self._kept
+        )
+        if len(self._kept) >= KEPT_FLAGS_LIMIT:
+            if not self._dropped:
+                log.error(
+                    "%d flags are waiting for the database; newer ones are now dropped (counted)",
+                    len(self._kept),
+                )
+            self._dropped += 1
+        else:
+            self._kept.append(flag)
+        self._start_retry()
+        return created
+
+    async def _write_kept(self) -> bool:
+        """Write the kept flags (oldest first) and unsaved cooldowns; True when none are left.
+
+        Called with `_flag_lock` held, so a kept flag is written exactly once."""
+        while self._kept:
+            try:
+                await self._record(self._kept[0])
+            except STORAGE_ERRORS as exc:
+                await self._write_failed(exc)
+                return False
+            self._kept.popleft()
+            self._kept_written += 1
+        for member_id in sorted(self._unsaved_warned):
+            warned = self._warned.get(member_id)
+            try:
+                if warned is not None:
+                    await self.store.set_warned(member_id, warned)
+            except STORAGE_ERRORS as exc:
+                await self._write_failed(exc)
+                return False
+            self._unsaved_warned.discard(member_id)
+        return True
+
+    async def _write_failed(self, exc: BaseException) -> None:
+        """A write failed: undo what it left open; the first failure is announced once."""
+        await self.store.rollback()
+        if self._storage_failing:
+            return
+        self._storage_failing = True
+        line = describe_failure(self.store.path, exc)
+        log.error(
+            "storage is failing: %s; flags are kept in memory (up to %d) and retried",
+            line,
+            KEPT_FLAGS_LIMIT,
+        )
+        self._notify(StorageEvent(failing=True, path=str(self.store.path), error=line))
+
+    async def _storage_works(self) -> None:
+        """After a successful write: write what was kept, and say once that storage is back."""
+        if not self._storage_failing:
+            return
+        async with self._flag_lock:
+            if not await self._write_kept() or not self._storage_failing:
+                return
+            self._storage_failing = False
+            event = StorageEvent(
+                failing=False,
+                path=str(self.store.path),
+                written=self._kept_written,
+                dropped=self._dropped,
+            )
+            self._kept_written = 0
+            self._dropped = 0
+        log.warning(
+            "storage works again: %d kept flags written, %d dropped", event.written, event.dropped
+        )
+        self._notify(event)
+
+    def _notify(self, event: StorageEvent) -> None:
+        """Tell the front end (it tells the moderators) without holding up the flag path."""
+        if self.storage_listener is None:
+            return
+        task = asyncio.create_task(self._call_listener(event), name="storage-notice")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _call_listener(self, event: StorageEvent) -> None:
+        assert self.storage_listener is not None
+        try:
+            await self.storage_listener(event)
+        except Exception:
+            log.exception("could not pass on the storage notice")
+
+    def _start_retry(self) -> None:
+        if self._closed or (self._retry_task is not None and not self._retry_task.done()):
+            return
+        self._retry_task = asyncio.create_task(self._retry_loop(), name="kept-flags-retry")
+
+    async def _retry_loop(self) -> None:
+        """Retry the kept flags every `retry_seconds` until they are all written."""
+        while self._kept or self._unsaved_warned:
+            await asyncio.sleep(self.retry_seconds)
+            async with self._flag_lock:
+                written = await self._write_kept()
+            if written:
+                await self._storage_works()
+
+    @property
+    def storage_failing(self) -> bool:
+        return self._storage_failing
+
+    @property
+    def kept_flags(self) -> int:
+        """Flags waiting in memory for the database."""
+        return len(self._kept)
+
     async def close(self) -> None:
+        """Write what was kept (a last try), then close the store. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._retry_task is not None:
+            self._retry_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retry_task
+        if self._kept or self._unsaved_warned:
+            async with self._flag_lock:
+                if not await self._write_kept():
+                    log.error(
+                        "%d flags could not be written before closing and are lost",
+                        len(self._kept),
+                    )
+        for task in list(self._tasks):
+            task.cancel()
         await self.store.close()
 
     # -- roles ---------------------------------------------------------------------------------
@@ -345,9 +568,17 @@ class CompassService:
         )
 
     async def remember_question(self, answer: Answer, question: str, at: datetime) -> None:
-        """Store a question the bot could not answer (text and clause only, not the asker)."""
+        """Store a question the bot could not answer (text and clause only, not the asker).
+
+        Best effort: with the database failing the question is not kept (the asker still
+        got the answer), and the failure is announced like a failed flag."""
         if answer.status in ("none", "doubtful"):
-            await self.store.record_question(question[:1000], None, "unanswered", at)
+            try:
+                await self.store.record_question(question[:1000], None, "unanswered", at)
+            except STORAGE_ERRORS as exc:
+                await self._write_failed(exc)
+                return
+            await self._storage_works()
 
     async def feedback(
         self, question: str, clause_id: str | None, helpful: bool, at: datetime
@@ -406,8 +637,16 @@ class CompassService:
         cooldown = timedelta(minutes=settings.warning_cooldown_minutes)
         if last is None or event.at - last >= cooldown or event.at < last:
             self._warned[event.member.id] = event.at
-            await self.store.set_warned(event.member.id, event.at)
             warning = self._time_warning(event, verdict)
+            if self._storage_failing:  # written with the kept flags, not here and now
+                self._unsaved_warned.add(event.member.id)
+            else:
+                try:
+                    await self.store.set_warned(event.member.id, event.at)
+                except STORAGE_ERRORS as exc:
+                    self._unsaved_warned.add(event.member.id)
+                    await self._write_failed(exc)
+                    self._start_retry()
         return PostOutcome(
             verdict=verdict,
             warning=warning,

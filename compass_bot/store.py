@@ -4,18 +4,32 @@ aiosqlite keeps the event loop free; WAL lets a reader (an export) run beside th
 The schema is versioned with PRAGMA user_version and only ever migrated forward, so a
 database from an older release opens in a newer one. The students are minors: rows hold
 ids, not names or message text, except alert excerpts and stored questions, which expire
-(`purge`) and can be erased per member (`erase_member`).
+(`purge`) and can be erased per member (`erase_member`). Erased text does not linger on disk:
+`secure_delete` zeroes deleted rows and the WAL is checkpointed and truncated after an
+erasure or a purge.
+
+One process per database: a lock file beside it (`<file>.lock`, an OS `flock` held while
+the store is open) makes a second bot on the same file refuse to start, since two would
+both deliver the outbox and warn every student twice. A database that cannot be used at
+start (unwritable, full, not SQLite, damaged, from a newer release) is a `StoreError`:
+one line naming the file and what to do.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
+import fcntl
 import json
+import logging
+import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import aiosqlite
 
@@ -158,6 +172,92 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+QUICK_CHECK_SECONDS = 2.0  # start-up stays quick on a large file: past this the check is skipped
+
+log = logging.getLogger(__name__)
+
+# What a failing disk or a damaged file raises: the callers that must survive storage
+# trouble (the service keeping flags in memory) catch exactly these.
+STORAGE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message is one line naming the file and what to do."""
+
+
+_MOVE_AWAY = "or move it (with its -wal file) away to start with an empty database"
+
+
+def describe_failure(path: Path, exc: BaseException) -> str:
+    """One line for a database that cannot be opened or written: what is wrong, what to do."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+    if code == sqlite3.SQLITE_FULL or getattr(exc, "errno", None) == errno.ENOSPC:
+        return (
+            f"{path}: the disk is full; free space on it (or point storage.database at "
+            "another disk) and start again"
+        )
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN) or (
+        getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM)
+    ):
+        return (
+            f"{path}: the database cannot be written ({reason}); make the file and its folder "
+            "writable for the bot, or point storage.database at a writable place"
+        )
+    if code == sqlite3.SQLITE_NOTADB:
+        return f"{path}: not an SQLite database; restore it from a backup, {_MOVE_AWAY}"
+    if code == sqlite3.SQLITE_CORRUPT:
+        return f"{path}: the database is damaged ({reason}); restore it from a backup, {_MOVE_AWAY}"
+    if code == sqlite3.SQLITE_IOERR:
+        return f"{path}: the disk reports an I/O error ({reason}); check the disk and start again"
+    return f"{path}: the database cannot be used: {reason}"
+
+
+class _ProcessLock:
+    """An exclusive `flock` on `<database>.lock` for as long as a store has the file open.
+
+    Shared by the stores of one process (a test's restarted service, a reader beside the
+    writer): the lock keeps out other processes, which is where double delivery came from.
+    """
+
+    _held: ClassVar[dict[Path, tuple[int, int]]] = {}  # lock file -> (fd, stores using it)
+
+    def __init__(self, lock_path: Path) -> None:
+        self.path = lock_path
+
+    @classmethod
+    def acquire(cls, database: Path) -> _ProcessLock:
+        lock_path = database.with_name(database.name + ".lock").resolve()
+        held = cls._held.get(lock_path)
+        if held is not None:
+            cls._held[lock_path] = (held[0], held[1] + 1)
+            return cls(lock_path)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise StoreError(describe_failure(database, exc)) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise StoreError(
+                    f"another compass-bot is already running on {database}; stop it first "
+                    "(two would alert and warn everything twice)"
+                ) from exc
+            raise StoreError(describe_failure(database, exc)) from exc
+        cls._held[lock_path] = (fd, 1)
+        return cls(lock_path)
+
+    def release(self) -> None:
+        held = self._held.pop(self.path, None)
+        if held is None:
+            return
+        fd, users = held
+        if users > 1:
+            self._held[self.path] = (fd, users - 1)
+            return
+        os.close(fd)  # closing the only descriptor releases the flock
 
 
 def _ts(moment: datetime) -> str:
@@ -201,27 +301,54 @@ class StoredQuestion:
 class Store:
     """Async access to the SQLite file. One connection; aiosqlite serialises its use."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    CHECK_SQL: ClassVar[str] = "PRAGMA quick_check(3)"  # at most 3 problems listed
+
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path, lock: _ProcessLock | None = None
+    ) -> None:
         self._conn = conn
         self.path = path
+        self._lock = lock
         self._alert_lock = asyncio.Lock()
         self._closing = False
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
-        """Open (creating the file and folder on first run) and migrate forward."""
+    async def open(cls, path: Path, *, check_seconds: float = QUICK_CHECK_SECONDS) -> Store:
+        """Open (creating the file and folder on first run), check, and migrate forward.
+
+        Raises StoreError (one line) when the file cannot be used. Every failure closes the
+        connection: aiosqlite's worker thread would otherwise keep the process alive.
+        """
+        lock: _ProcessLock | None = None
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        store = cls(conn, path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(describe_failure(path, exc)) from exc
+            lock = _ProcessLock.acquire(path)
         try:
+            conn = await aiosqlite.connect(path)
+        except BaseException as exc:
+            if lock is not None:
+                lock.release()
+            if isinstance(exc, STORAGE_ERRORS):
+                raise StoreError(describe_failure(path, exc)) from exc
+            raise
+        store = cls(conn, path, lock)
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA secure_delete=ON")  # erased text is zeroed, not left
+            await store._check_newer()
+            await store.quick_check(check_seconds)
             await store.migrate()
-        except BaseException:
-            await conn.close()
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await store.close()
+            if isinstance(exc, STORAGE_ERRORS):
+                raise StoreError(describe_failure(path, exc)) from exc
             raise
         return store
 
@@ -231,20 +358,67 @@ class Store:
         if self._closing:
             return
         self._closing = True
-        await self._conn.close()
+        try:
+            await self._conn.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    async def rollback(self) -> None:
+        """Undo a transaction a failed write left open (SQLite may or may not have)."""
+        with contextlib.suppress(*STORAGE_ERRORS, ValueError):
+            await self._conn.rollback()
+
+    async def quick_check(self, seconds: float = QUICK_CHECK_SECONDS) -> None:
+        """`PRAGMA quick_check` at start, so a damaged table is noticed before flags are lost.
+
+        Bounded: past `seconds` the check is interrupted and skipped with a log line, so a
+        large file never holds up the start."""
+        check = asyncio.ensure_future(self._fetchall(self.CHECK_SQL))
+        done, _ = await asyncio.wait({check}, timeout=seconds)
+        if not done:
+            await self._conn.interrupt()
+            try:
+                await check
+            except sqlite3.OperationalError as exc:
+                if "interrupt" not in str(exc):
+                    raise
+                log.warning("%s: quick check skipped after %.0f s", self.path, seconds)
+                return
+        problems = [str(r[0]) for r in check.result() if str(r[0]) != "ok"]
+        if problems:
+            detail = "; ".join(" ".join(p.split()) for p in problems)[:160]
+            raise StoreError(
+                f"{self.path}: the database is damaged ({detail}); restore it from a backup, "
+                f"{_MOVE_AWAY}"
+            )
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the file and truncate it, so erased text leaves the -wal file."""
+        row = await self._fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+        if row is not None and row[0]:
+            log.warning(
+                "%s: the WAL could not be truncated (busy); erased text may linger", self.path
+            )
 
     async def schema_version(self) -> int:
         async with self._conn.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def migrate(self) -> int:
-        """Apply the migrations this file has not had yet; returns the new version."""
+    async def _check_newer(self) -> None:
         version = await self.schema_version()
         if version > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"{self.path}: database schema {version} is newer than this bot ({SCHEMA_VERSION})"
+            raise StoreError(
+                f"{self.path}: database schema {version} is newer than this bot "
+                f"({SCHEMA_VERSION}); run the newer compass-bot, or restore a backup made by "
+                "this version"
             )
+
+    async def migrate(self) -> int:
+        """Apply the migrations this file has not had yet; returns the new version."""
+        await self._check_newer()
+        version = await self.schema_version()
         for number in range(version, SCHEMA_VERSION):
             await self._conn.executescript(
                 "BEGIN;\n" + MIGRATIONS[number] + f"\nPRAGMA user_version = {number + 1};\nCOMMIT;"
@@ -679,7 +853,8 @@ class Store:
     # -- retention and erasure -----------------------------------------------------------------
 
     async def purge(self, before: datetime, now: datetime) -> dict[str, int]:
-        """Drop alert excerpts and stored questions older than `before` (the retention)."""
+        """Drop alert excerpts, stored questions and the teachers' free-text grant reasons
+        (often about a student) older than `before` (the retention), then clear the WAL."""
         cur1 = await self._conn.execute(
             "UPDATE alerts SET excerpt = NULL, matched = NULL, member_label = '(verlopen)',"
             " detail = CASE WHEN rule = 'aanwijzing-2' THEN NULL ELSE detail END"  # names in it
@@ -689,9 +864,18 @@ class Store:
         cur2 = await self._conn.execute(
             "DELETE FROM question_feedback WHERE asked_at < ?", (_ts(before),)
         )
-        counts = {"alerts": cur1.rowcount, "questions": cur2.rowcount}
+        cur3 = await self._conn.execute(
+            "UPDATE permission_grants SET reason = NULL WHERE reason IS NOT NULL AND ends_at < ?",
+            (_ts(before),),
+        )
+        counts = {
+            "alerts": cur1.rowcount,
+            "questions": cur2.rowcount,
+            "grant_reasons": cur3.rowcount,
+        }
         await self.audit(now, None, "retention.purge", None, counts, commit=False)
         await self._conn.commit()
+        await self.checkpoint()
         return counts
 
     async def wipe(self) -> None:
@@ -727,4 +911,5 @@ class Store:
         )
         await self.audit(at, by, "privacy.erase", member_id, counts, commit=False)
         await self._conn.commit()
+        await self.checkpoint()
         return counts

@@ -146,8 +146,15 @@ async def test_purge_and_erase(tmp_path: Path) -> None:
     )
     await store.record_question("oude vraag", None, "unanswered", old)
     await store.record_question("nieuwe vraag", None, "unanswered", T0)
+    # Teachers' free-text reasons are often about a student: they expire like excerpts.
+    await store.add_grant("role", 11, old, old + timedelta(minutes=50), 7, "anna is ziek")
+    await store.add_grant("member", 3, T0, T0 + timedelta(minutes=50), 7, "projectwerk")
     counts = await store.purge(T0 - timedelta(days=30), T0)
-    assert counts == {"alerts": 1, "questions": 1}
+    assert counts == {"alerts": 1, "questions": 1, "grant_reasons": 1}
+    conn = sqlite3.connect(tmp_path / "db")
+    reasons = conn.execute("SELECT target_id, reason FROM permission_grants ORDER BY id").fetchall()
+    conn.close()
+    assert reasons == [(11, None), (3, "projectwerk")]
     alerts = {a.member_id: a for a in await store.alerts()}
     assert alerts[1].excerpt is None and alerts[1].member_label == "(verlopen)"
     assert alerts[2].excerpt == "nieuw bericht"

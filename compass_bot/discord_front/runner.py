@@ -13,7 +13,7 @@ import yarl
 
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import CompassBot, apply_endpoints
-from compass_bot.service import CompassService
+from compass_bot.service import CompassService, StorageEvent, StorageListener
 
 log = logging.getLogger("compass_bot")
 
@@ -45,11 +45,71 @@ def login_failure(exc: BaseException, api_base_url: str) -> str:
     return f"cannot log in to Discord: unexpected {type(exc).__name__}: {exc}"
 
 
+STORAGE_FAILING = (
+    "⚠️ compass-bot kan zijn database niet meer schrijven (schijf vol of defect). Nieuwe "
+    "meldingen worden in het geheugen bewaard en komen hier zodra de opslag weer werkt; "
+    "leerlingen krijgen hun waarschuwing gewoon. Vraag de beheerder de schijf van de server "
+    "na te kijken (de log noemt het bestand).\n"
+    "compass-bot cannot write its database (disk full or failing). New flags are kept in "
+    "memory and appear here once storage works again; students are still warned. Ask the "
+    "administrator to check the server's disk (the log names the file)."
+)
+STORAGE_BACK = (
+    "✅ De opslag van compass-bot werkt weer: {written} bewaarde melding(en) zijn opgeslagen "
+    "en volgen hieronder.\n"
+    "compass-bot's storage works again: {written} kept flag(s) were saved and follow below."
+)
+STORAGE_DROPPED = (
+    "\n{dropped} melding(en) gingen verloren: er pasten er niet meer in het geheugen. / "
+    "{dropped} flag(s) were lost: no more fitted in memory."
+)
+
+
+def storage_notice(bot: CompassBot) -> StorageListener:
+    """Tell the moderators, in their channel, once when storage fails and once when it is back.
+
+    A plain message, not an alert: alerts go through the outbox, which lives in the database
+    that is failing. Without it the channel would go quiet while students break the rules,
+    and moderators do not read the server's log; the second message tells them the backlog
+    is coming, so they need not wonder what was missed.
+    """
+
+    async def notice(event: StorageEvent) -> None:
+        if not event.failing:
+            bot.outbox_wakeup.set()  # the kept flags are in the outbox now
+        channel = bot.setup.moderators_channel
+        if channel is None:
+            return  # the service has logged it; there is nowhere else to say it
+        if event.failing:
+            text = STORAGE_FAILING
+        else:
+            text = STORAGE_BACK.format(written=event.written)
+            if event.dropped:
+                text += STORAGE_DROPPED.format(dropped=event.dropped)
+        try:
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.warning("could not tell the moderators about the storage: %s", exc)
+
+    return notice
+
+
 async def run_discord(loaded: LoadedConfig, token: str) -> int:
-    """Log in, connect, and run until a signal or a fatal error; returns an exit code."""
+    """Log in, connect, and run until a signal or a fatal error; returns an exit code.
+
+    Raises StoreError when the database cannot be used; the service is closed on every
+    way out, so its database thread never keeps the process alive."""
     apply_endpoints(loaded.config.discord)
     service = await CompassService.create(loaded)
+    try:
+        return await _run(loaded, token, service)
+    finally:
+        await service.close()
+
+
+async def _run(loaded: LoadedConfig, token: str, service: CompassService) -> int:
     bot = CompassBot(loaded, service)
+    service.storage_listener = storage_notice(bot)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
