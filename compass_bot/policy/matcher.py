@@ -196,7 +196,7 @@ class Tuning:
     """Out of scope wins when its score >= best clause score - oos_margin."""
     alternative_floor: float = 15.0
     """Runners-up and suggestions must score at least this."""
-    nearby_at: float = 30.0
+    nearby_at: float = 25.0
     """A refused question whose best clause scores at least this gets that clause as
     `related`: the protocol does not answer it, but says something nearby."""
     vague_below: float = 1.5
