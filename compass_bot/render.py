@@ -36,11 +36,15 @@ def _wrap(text: str) -> str:
 def answer_as_text(book: ClauseBook, match: Match) -> str:
     """How the command line shows a match to a person."""
     lang = texts.lang_of(match.language)
+    related = "\n".join(f"  - {clause_heading(book[c], lang)}" for c in match.related)
     if match.status == "answer" and match.clause:
-        return clause_as_text(book[match.clause], lang)
+        answer = clause_as_text(book[match.clause], lang)
+        return f"{answer}\n{texts.SECOND_QUESTION[lang]}\n{related}" if related else answer
     if match.status == "doubtful" and match.alternatives:
         options = "\n".join(f"  - {clause_heading(book[c], lang)}" for c in match.alternatives[:3])
         return f"{texts.DOUBTFUL[lang]}\n{options}"
+    if related:  # refused, but the protocol says something just beside the question
+        return f"{texts.NO_MATCH[lang]}\n{texts.NEARBY[lang]}\n{related}"
     return texts.NO_MATCH[lang]
 
 

@@ -20,6 +20,14 @@ NO_MATCH = {
         "vertrouwenspersoon (the school's confidential adviser)."
     ),
 }
+NEARBY = {
+    "nl": "Wel zegt het protocol iets over een onderwerp dat ernaast ligt:",
+    "en": "The protocol does say something about a nearby topic:",
+}
+SECOND_QUESTION = {
+    "nl": "Over je andere vraag zegt het protocol dit:",
+    "en": "About your other question, see:",
+}
 DOUBTFUL = {"nl": "Bedoel je een van deze regels?", "en": "Did you mean one of these rules?"}
 EMPTY_QUESTION = {
     "nl": "Stel je vraag over het protocol sociale media, bijvoorbeeld: mag ik in de les op TikTok?",

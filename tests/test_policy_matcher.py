@@ -15,6 +15,7 @@ from compass_bot.policy import (
     detect_language,
     load_clauses,
 )
+from compass_bot.policy.matcher import questions_in
 from compass_bot.policy.normalise import (
     MAX_QUESTION_CHARS,
     deinflect,
@@ -421,3 +422,62 @@ def test_a_quote_of_common_words_points_nowhere(matcher: Matcher) -> None:
     analysis = matcher.normaliser.analyse("hij zette 'de leerlingen van de school' in zn bio")
     assert analysis.quotes == ("de leerlingen van de school",)
     assert matcher._quoted_clause(analysis.quotes[0]) is None
+
+
+def test_questions_in_splits_a_message_on_its_question_marks() -> None:
+    assert questions_in("mag ik op insta in de pauze? en hoe laat begint de les?") == [
+        "mag ik op insta in de pauze?",
+        "en hoe laat begint de les?",
+    ]
+    assert questions_in("ik zit in de klas. mag ik dan snappen?") == [
+        "ik zit in de klas. mag ik dan snappen?"
+    ]
+    # a trailing remark belongs to the last question; a bare "toch?" is no question of its own
+    assert questions_in("mag ik tiktokken in de les? toch? lol") == ["mag ik tiktokken in de les?"]
+
+
+def test_two_questions_answer_the_main_one_and_offer_the_other(matcher: Matcher) -> None:
+    # the second question is out of scope: the first is still answered
+    match = matcher.match("mag ik in de pauze op snapchat? en wanneer begint de kerstvakantie?")
+    assert match.status == "answer"
+    assert match.clause == "schooltijd"
+    # both in scope: the main (first) one is answered, the other comes as a suggestion
+    match = matcher.match(
+        "mag ik in de pauze even op snapchat? en mag ik een foto van mijn vriendin posten "
+        "zonder het haar te vragen?"
+    )
+    assert match.clause == "schooltijd"
+    assert match.related == ("aanwijzing-6",)
+
+
+@pytest.mark.parametrize(
+    ("question", "nearby"),
+    [
+        ("wat voor straf krijg je als je in de klas op tiktok zit?", "schooltijd"),
+        ("moet ik naar de politie als iemand mij bedreigt op snapchat?", "aanwijzing-9"),
+    ],
+)
+def test_near_misses_are_refused_with_what_the_protocol_says_nearby(
+    matcher: Matcher, question: str, nearby: str
+) -> None:
+    match = matcher.match(question)
+    assert match.status == "none"
+    assert match.clause is None
+    assert match.related == (nearby,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "mag ik een rekenmachine-app gebruiken bij de toets van natuurkunde",
+        "mag ik in de middagpauze naar de supermarkt",
+        "een jongen uit mijn klas duwt mij steeds in de gang, wat doet school",
+        "welke regels voor mobieltjes heeft het lyceum hiernaast",
+    ],
+)
+def test_questions_just_beside_the_protocol_are_refused(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).clause is None
+
+
+def test_a_plain_out_of_scope_question_has_nothing_nearby(matcher: Matcher) -> None:
+    assert matcher.match("wanneer begint de herfstvakantie").related == ()

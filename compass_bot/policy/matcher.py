@@ -150,6 +150,10 @@ class Match:
     """answer: `clause` is set; doubtful: no clause, suggestions in `alternatives`;
     none: the protocol does not answer the question."""
     language: Language
+    related: tuple[str, ...] = ()
+    """Clause ids to offer beside the outcome: with an answer, the clause of a second
+    question in the same message; with none, what the protocol does say nearby when the
+    question sits just beside it ("what is the punishment" -> when social media may be used)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +196,9 @@ class Tuning:
     """Out of scope wins when its score >= best clause score - oos_margin."""
     alternative_floor: float = 15.0
     """Runners-up and suggestions must score at least this."""
+    nearby_at: float = 25.0
+    """A refused question whose best clause scores at least this gets that clause as
+    `related`: the protocol does not answer it, but says something nearby."""
     vague_below: float = 1.5
     """A question whose known terms and pairs carry less weight than this (sum of
     squares) is too vague to answer outright ("social media", "protocol", "online"):
@@ -199,6 +206,15 @@ class Tuning:
 
 
 DEFAULT_TUNING = Tuning()
+
+
+def questions_in(text: str) -> list[str]:
+    """The separate questions of a message: the parts ending in a question mark, the
+    rest joined to the last. One part when the message asks one question."""
+    parts = [p.strip() for p in re.split(r"(?<=\?)\s+", text) if p.strip()]
+    if len(parts) > 1 and not parts[-1].endswith("?"):
+        parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
+    return [p for p in parts if len(re.findall(r"\w+", p)) >= 3] if len(parts) > 1 else parts
 
 
 class Matcher:
@@ -451,10 +467,26 @@ class Matcher:
             return Match(text, None, 0.0, (), "none", "nl")
 
     def _match(self, question: str) -> Match:
-        analysis = self.normaliser.analyse(question[:MAX_QUESTION_CHARS])
+        whole = self._match_one(question[:MAX_QUESTION_CHARS], question)
+        parts = questions_in(question[:MAX_QUESTION_CHARS])
+        if len(parts) < 2:
+            return whole
+        # two questions in one: the whole message decides when it can; otherwise the first
+        # question that has an answer is the main one. The others' clauses become suggestions.
+        answered = [m for m in map(self._match_one, parts) if m.status == "answer"]
+        main = whole
+        if whole.status != "answer" and answered:
+            main = dataclasses.replace(answered[0], question=question, language=whole.language)
+        if main.status != "answer":
+            return main
+        others = tuple(dict.fromkeys(m.clause for m in answered if m.clause != main.clause))
+        return dataclasses.replace(main, related=tuple(c for c in others if c)[:2])
+
+    def _match_one(self, text: str, question: str | None = None) -> Match:
+        analysis = self.normaliser.analyse(text)
         if not analysis.terms:
-            return Match(question, None, 0.0, (), "none", analysis.language)
-        return self.decide(question, analysis, self.scores(analysis))
+            return Match(question or text, None, 0.0, (), "none", analysis.language)
+        return self.decide(question or text, analysis, self.scores(analysis))
 
     def decide(
         self,
@@ -480,7 +512,8 @@ class Matcher:
         )
         best_id, best = ranked[0]
         if best < tuning.none_below or oos >= best - tuning.oos_margin:
-            return Match(question, None, best, (), "none", language)
+            nearby = (best_id,) if best >= tuning.nearby_at else ()
+            return Match(question, None, best, (), "none", language, related=nearby)
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self._weight.get(t, 0.0) ** 2 for t in self._features(analysis))
         on_topic = not analysis.concepts.isdisjoint(self._domain)
