@@ -115,6 +115,7 @@ NAME_ABBREVIATIONS: Final = frozenset(_strings("name_abbreviations"))
 NAME_PARTICLES: Final = frozenset(_strings("name_particles"))
 HOUSE_NUMBER_UNITS: Final = frozenset(_strings("house_number_units"))
 EMAIL_TLDS: Final = frozenset(_strings("email_tlds"))
+EMAIL_PROVIDERS: Final = frozenset(_strings("email_providers"))
 LOCATION_LINK_MARKERS: Final = _strings("location_link_markers")
 _labels = _WORDS["mask_labels"]
 assert isinstance(_labels, dict)
@@ -143,7 +144,7 @@ def could_contain(text: str) -> bool:
 
 def _has_word_disguise(text: str) -> bool:
     """' dot ' / ' punt ' / 'apenstaartje': the only kinds without a trigger character."""
-    for word in _MAYBE_WORDS:
+    for word in _MAYBE_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
         if word in text:
             return True
     return False
@@ -228,7 +229,7 @@ _STRIP_URL_TAIL = ").,!?;:'\">]*_"
 # --- phone numbers -------------------------------------------------------------------------
 
 _NL_META = phonenumbers.PhoneMetadata.metadata_for_region("NL")
-assert _NL_META is not None
+assert _NL_META is not None and _NL_META.general_desc is not None
 _NL_GENERAL: Final = re.compile(str(_NL_META.general_desc.national_number_pattern))
 _NL_TYPES: Final = re.compile(
     "|".join(
@@ -265,6 +266,7 @@ def _foreign_is_valid(digits: str) -> bool:
 
 
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
+_LABEL_RE: Final = re.compile(r"[A-Za-z0-9-]+")
 _NOT_DIGIT: Final = re.compile(r"[^0-9]+")
 
 
@@ -316,7 +318,7 @@ class _Scan:
         for f in self.findings:
             if start < f.end and f.start < end:
                 return True
-        for s, e in self.blocked:
+        for s, e in self.blocked:  # noqa: SIM110 - a plain loop: no generator on the hot path
             if start < e and s < end:
                 return True
         return False
@@ -390,10 +392,14 @@ class _Scan:
         text = self.text
         anchors: list[tuple[int, int, bool]] = []  # (start, end, disguised)
         for ch in ("@", "\uff20"):
+            if ch not in text:
+                continue
             for i in self.positions(ch):
                 m = _AT.match(text, max(0, i - 1)) if i and text[i - 1] == " " else None
                 anchors.append((m.start(), m.end(), False) if m else (i, i + 1, False))
         for ch in "[({<":
+            if ch not in text:
+                continue
             for i in self.positions(ch):
                 m = _AT_BRACKET.match(text, i)
                 if m:
@@ -406,11 +412,10 @@ class _Scan:
                     anchors.append((start, end, True))
         if _has_word_disguise(text):
             for m in _DOT_WORD.finditer(text):
-                at = None
-                for at in _AT_WORD.finditer(text, max(0, m.start() - 80), m.start()):
-                    pass
-                if at is not None:
-                    anchors.append((at.start(), at.end(), True))
+                ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
+                if ats:
+                    at = ats[-1]
+                    anchors.append((at.start(), at.end(), False))
         for a0, a1, disguised in anchors:
             if self.taken(a0, a1):
                 continue
@@ -429,6 +434,13 @@ class _Scan:
             plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
             if not plain and tld not in EMAIL_TLDS:
                 continue
+            if not disguised and text[a0:a1].strip().isalpha():
+                # "naam at gmail dot com": plain words, so only with a mail provider or a
+                # local part no sentence has ("look at this dot com" is English).
+                label = _LABEL_RE.match(dom.group(0).lstrip())
+                provider = label is not None and label.group(0).lower() in EMAIL_PROVIDERS
+                if not provider and not any(c in local.group(0) for c in "._0123456789"):
+                    continue
             self.add("email", start, dom.end())
 
     def plus_codes(self) -> None:
@@ -441,17 +453,28 @@ class _Scan:
 
     def numbers(self) -> None:
         text = self.text
-        first = min((i for i in (text.find(d) for d in "0123456789") if i >= 0), default=-1)
-        if first < 0:
-            return
-        last = max(text.rfind(d) for d in "0123456789")
+        if self.n <= _SHORT:
+            runs = _DIGIT_RUN.finditer(text)
+        else:  # long post: one regex pass only between the first and the last digit
+            first, last = self.n, -1
+            for digit in "0123456789":
+                i = text.find(digit)
+                if i >= 0:
+                    first = min(first, i)
+                    last = max(last, text.rfind(digit))
+            if last < 0:
+                return
+            runs = _DIGIT_RUN.finditer(text, first, last + 1)
         skip_until = -1
-        for run in _DIGIT_RUN.finditer(text, first, last + 1):
+        for run in runs:
             s, e = run.span()
-            if s < skip_until or e - s >= 15 or self.taken(s, e):
+            if s < skip_until:
                 continue
             if s and text[s - 1].isalpha():
-                self.iban_at(s)
+                if not self.taken(s, e):
+                    self.iban_at(s)
+                continue
+            if e - s >= 15 or self.taken(s, e):
                 continue
             end = self.number_at(s, e)
             if end:
