@@ -1,6 +1,6 @@
 """The admin command line: `python -m compass_bot <command>` (also the `compass-bot` script).
 
-The `ask`, `check-name`, `check-time` and `check-discussion` JSON lines are contracts other tools rely on:
+The `ask`, `check-name`, `check-time`, `check-message` and `check-discussion` JSON lines are contracts other tools rely on:
 one JSON object per line, keys as documented in the README, stable.
 """
 
@@ -193,6 +193,37 @@ def cmd_check_discussion(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check_message(args: argparse.Namespace) -> int:
+    from compass_bot.rules.personal_data import CLAUSE_ID, PersonalDataRule, mask
+
+    allowed: list[str] = []
+    if args.config:
+        allowed = _config_or_exit(args.config).config.personal_data.allowed
+    rule = PersonalDataRule(allowed)
+    if not args.stdin and not args.text:
+        print("check-message: give a text, or --stdin to read one per line", file=sys.stderr)
+        return EXIT_USAGE
+    for text in _lines(args.stdin, args.text):
+        findings = rule.find(text)
+        if args.json:
+            _print_json(
+                {
+                    "flagged": bool(findings),
+                    "findings": [
+                        {"kind": f.kind, "start": f.start, "end": f.end} for f in findings
+                    ],
+                    "clause": CLAUSE_ID if findings else None,
+                }
+            )
+        elif findings:
+            # Never echo the data itself: the kinds and the masked text only.
+            kinds = ", ".join(dict.fromkeys(f.kind for f in findings))
+            print(f"FLAGGED ({CLAUSE_ID}: {kinds}): {mask(text, findings)!r}")
+        else:
+            print("ok: no personal data found")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m compass_bot",
@@ -241,6 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_check_discussion)
+
+    p = sub.add_parser("check-message", help="find other people's data in a post (aanwijzing-6)")
+    p.add_argument("text", nargs="*", help="the message")
+    p.add_argument("--json", action="store_true", help="one JSON object per message")
+    p.add_argument("--stdin", action="store_true", help="read one message per line")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_check_message)
     return parser
 
 

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 import yaml
 from dotenv import dotenv_values
@@ -141,6 +141,17 @@ class HeatConfig(_Section):
         )
 
 
+class PersonalDataSettings(_Section):
+    """Protocol aanwijzing-6: phone numbers, addresses, live locations ... in posts."""
+
+    # The school's own public contacts (address, reception number, helplines): never flagged.
+    allowed: Words = Field(default_factory=list)
+    # warn: tell the author privately; hide: also remove the post (when the bot may).
+    action: Literal["warn", "hide"] = "warn"
+    # Channels where the rule does not apply (staff channels are exempt anyway).
+    exempt_channels: Refs = Field(default_factory=list)
+
+
 class ConsoleSettings(_Section):
     channel: str = "algemeen"
 
@@ -158,6 +169,7 @@ class Config(_Section):
     school_time: SchoolTimeConfig = Field(default_factory=SchoolTimeConfig)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     heat: HeatConfig = Field(default_factory=HeatConfig)
+    personal_data: PersonalDataSettings = Field(default_factory=PersonalDataSettings)
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:

@@ -1,0 +1,892 @@
+"""Protocol clause `aanwijzing-6`: no information about third parties without their permission.
+
+The bot cannot know whose data a post holds, so it looks for the data itself: phone numbers,
+e-mail addresses, home addresses, postcodes with a house number, map and live-location links,
+and identity numbers (BSN, IBAN). This module is the pure verdict on one text: no discord
+import, no store, no clock; word lists live in ``data/personal_data.json``.
+
+API: ``find_personal_data(text, allowed)`` returns the findings (kind and character span,
+sorted by position); ``mask(text, findings)`` replaces each span by a Dutch label such as
+``[telefoonnummer verborgen]``, so moderators and the author can see *what* was found
+without the value. ``PersonalDataRule(allowed)`` keeps the normalised allow list between
+calls (the bot's hot path).
+
+Cost
+----
+The bot runs this on every post, so the order is cheapest first:
+
+1. ``could_contain`` rejects almost every chat message: a post without a digit, ``@``,
+   ``/``, ``+``, an opening bracket or the words dot/punt/apenstaartje holds none of the
+   kinds (every kind needs one of them). One compiled character-class regex for short
+   posts; ``str`` membership tests (memchr-fast) for long ones.
+2. Anchors are found with ``str.find`` (``@``, ``/``, ``<``, ``+``, brackets) and one digit
+   regex over the part of the text between the first and the last digit; each detector
+   then runs ``Pattern.match`` at an anchor instead of searching the whole post.
+3. Dutch phone numbers are decided by ``phonenumbers``' own metadata for NL (its number
+   patterns, compiled once): the same verdict as ``phonenumbers.is_valid_number`` at a
+   fraction of its parse cost. Foreign numbers (``+``/``00`` with another country code) go
+   through ``phonenumbers.parse``; BSN and IBAN through ``python-stdnum``.
+
+What is found (kinds)
+---------------------
+``phone``         a number ``phonenumbers`` calls valid: Dutch numbers written with ``0``,
+                  ``+31``, ``0031``, ``+31 (0)``, area code in brackets, any grouping with
+                  spaces, dashes, dots or slashes; foreign numbers with ``+`` or ``00``.
+                  Service numbers (0800, 0900) are valid numbers too: list the ones the
+                  school publishes in ``personal_data.allowed``.
+``email``         ``name@domain.tld`` and the usual disguises: ``[at]``, ``(at)``, ``{at}``,
+                  ``(a)``, `` at ``, ``apenstaartje``, ``[dot]``, ``(punt)``, `` dot ``,
+                  `` punt ``, spaces around ``@`` and ``.``. A disguised domain must end in a
+                  common top-level domain (com, nl, be, ...).
+``address``       a street with a house number: a word ending in a Dutch street suffix
+                  (straat, laan, weg, plein, gracht, kade, singel, dijk, pad, hof, ...; not
+                  words such as onderweg or supermarkt), optionally preceded by capitalised
+                  words, particles and abbreviations (``Burg. de Withstraat``,
+                  ``Van Heemstraweg``), or a street type first (``Laan van Meerdervoort``);
+                  then a house number with suffix (``12a``, ``3-II``, ``14 bis``, ``7-1``)
+                  and optionally a postcode (included in the span).
+``postcode``      a full postcode with a house number (``3512 JK 8``, ``3512jk, nr 8``).
+                  A postcode alone names a street, not a home: not flagged.
+``location-link`` a link to a map or a live location (Google Maps incl. maps.app.goo.gl and
+                  goo.gl/maps, Apple Maps, Snap Map, Life360 links and invite codes,
+                  what3words ``///a.b.c``, Waze, OpenStreetMap), raw coordinates (decimal
+                  with at least four decimals, or degrees-minutes-seconds) and plus codes
+                  (Open Location Code, upper case, such as ``9F46+QX`` or ``9F469F2W+5V``).
+``id-number``     a BSN that passes the elfproef (9 digits, also grouped 1234.56.782) and an
+                  IBAN that passes mod-97 and its country's format.
+
+What is not found (look-alikes)
+-------------------------------
+Times, dates, grades, scores, prices, class codes, rooms, exercise and page numbers, phone
+models and years fail the number checks above (too few digits, no leading 0 or +, a date
+or time shape). Digits inside Discord mentions (``<@123>``, ``<#123>``, ``<t:...>``,
+custom emoji), long ids (15+ digits) and any link that is not a map link are skipped.
+Numbers that fail their check digit are not flagged. Unicode digits other than 0-9 are not
+read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Final, Literal, get_args
+
+import phonenumbers
+from stdnum import iban as _iban
+from stdnum.nl import bsn as _bsn
+
+CLAUSE_ID: Final = "aanwijzing-6"
+
+Kind = Literal["phone", "email", "address", "postcode", "location-link", "id-number"]
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
+
+_DATA_PATH = Path(__file__).with_name("data") / "personal_data.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of personal data: its kind and the span ``text[start:end]``."""
+
+    kind: Kind
+    start: int
+    end: int
+
+
+def _load_words() -> dict[str, object]:
+    data: dict[str, object] = json.loads(_DATA_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def _strings(name: str) -> tuple[str, ...]:
+    value = _WORDS[name]
+    assert isinstance(value, list)
+    return tuple(str(item) for item in value)
+
+
+_WORDS = _load_words()
+STREET_SUFFIXES: Final = tuple(sorted(set(_strings("street_suffixes")), key=len, reverse=True))
+STREET_TYPE_WORDS: Final = frozenset(_strings("street_type_words"))
+STREET_NOT: Final = frozenset(_strings("street_not"))
+NAME_ABBREVIATIONS: Final = frozenset(_strings("name_abbreviations"))
+NAME_PARTICLES: Final = frozenset(_strings("name_particles"))
+HOUSE_NUMBER_UNITS: Final = frozenset(_strings("house_number_units"))
+EMAIL_TLDS: Final = frozenset(_strings("email_tlds"))
+EMAIL_PROVIDERS: Final = frozenset(_strings("email_providers"))
+LOCATION_LINK_MARKERS: Final = _strings("location_link_markers")
+_labels = _WORDS["mask_labels"]
+assert isinstance(_labels, dict)
+MASK_LABELS: Final[dict[str, str]] = {str(k): str(v) for k, v in _labels.items()}
+assert set(MASK_LABELS) == set(KINDS), "mask_labels must name every kind"
+
+# --- step 1: could the text hold data at all? ---------------------------------------------
+
+_TRIGGER_CHARS: Final = "0123456789@/+([{\uff20"
+_MAYBE: Final = re.compile(r"[0-9@/+(\[{\uff20]")
+_MAYBE_WORDS: Final = (" dot ", " punt ", " DOT ", " PUNT ", " Dot ", " Punt ", "apenstaart")
+_SHORT: Final = 256
+
+
+def could_contain(text: str) -> bool:
+    """Cheap prefilter: False means the text certainly holds none of the kinds."""
+    if len(text) <= _SHORT:
+        if _MAYBE.search(text) is not None:
+            return True
+    else:
+        for ch in _TRIGGER_CHARS:  # memchr per character beats one regex pass on long text
+            if ch in text:
+                return True
+    return _has_word_disguise(text)
+
+
+def _has_word_disguise(text: str) -> bool:
+    """' dot ' / ' punt ' / 'apenstaartje': the only kinds without a trigger character."""
+    for word in _MAYBE_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
+        if word in text:
+            return True
+    return False
+
+
+# --- patterns ------------------------------------------------------------------------------
+
+_SPACE = "[ \u00a0]"
+_NONSPACE: Final = re.compile(r"\S+")
+_DIGIT_RUN: Final = re.compile(r"[0-9]+")
+_DISCORD_TAG: Final = re.compile(
+    r"<(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>"
+)
+_DATE: Final = re.compile(
+    r"(?:(?:[0-3]?\d)([-/.])(?:[01]?\d)\1(?:\d{4}|\d{2})|\d{4}-[01]\d-[0-3]\d)(?![-/.]?\d)"
+)
+_TIME: Final = re.compile(r"[0-2]?\d[:.][0-5]\d(?![.:]?\d)")
+_PHONE_RUN: Final = re.compile(
+    rf"(?:\+|00)?{_SPACE}?\(?\+?\d{{1,12}}\)?"
+    rf"(?:(?:{_SPACE}{{0,2}}[-./]{_SPACE}{{0,2}}|{_SPACE}{{1,2}}|(?<=\)))\(?\d{{1,12}}\)?)*"
+)
+_TRUNK: Final = re.compile(r"\(\s?0\s?\)")
+_COORD: Final = re.compile(
+    r"-?(?:[1-8]?\d)[.,]\d{4,10}°?\s?[NSns]?\s?[,;/ ]\s?-?(?:1[0-7]\d|[1-9]?\d)[.,]\d{4,10}°?"
+    r"(?:\s?[EWOewo](?![A-Za-z]))?"
+    r"|\d{1,2}°\s?\d{1,2}['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?\s?[NSns],?\s{0,2}"
+    r"\d{1,3}°\s?\d{1,2}['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?\s?[EWOewo](?![A-Za-z])"
+)
+_HOUSE_NR_TEXT = (
+    r"[1-9]\d{0,3}(?:"
+    rf"{_SPACE}?-{_SPACE}?(?:[IVX]{{1,4}}|hs|bis|\d{{1,3}}|[A-Za-z])(?![\w-])"
+    rf"|{_SPACE}?(?:bis|hs|huis|boven|rood|zwart)(?![\w-])"
+    r"|[A-Za-z](?![\w-])"
+    r")?"
+)
+_HOUSE_NR: Final = re.compile(_HOUSE_NR_TEXT)
+_POSTCODE_TEXT = (
+    rf"[1-9]\d{{3}}(?:{_SPACE}?(?!SA|SD|SS)[A-Z]{{2}}|(?!sa|sd|ss)[a-z]{{2}})(?![A-Za-z0-9])"
+)
+_NR_WORD = r"(?:huis)?(?:nummer|nr|no)\.?:?"
+_POSTCODE: Final = re.compile(
+    rf"{_POSTCODE_TEXT}(?:{_SPACE}?,?{_SPACE}{{0,2}}(?:{_NR_WORD}{_SPACE}?)?)"
+    rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
+)
+_POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
+_NR_BEFORE: Final = re.compile(
+    rf"\b{_NR_WORD}{_SPACE}?{_HOUSE_NR_TEXT}{_SPACE}?,?{_SPACE}{{0,2}}$", re.IGNORECASE
+)
+_POSTCODE_TAIL: Final = re.compile(rf"{_SPACE}?,?{_SPACE}{{0,2}}{_POSTCODE_TEXT}")
+_BSN: Final = re.compile(
+    r"\d{9}(?![\d])|\d{4}\.\d{2}\.\d{3}(?![.\d])|\d{3}[ .-]\d{3}[ .-]\d{3}(?![ .-]?\d)"
+)
+_IBAN: Final = re.compile(
+    r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])"
+)
+_PLUS_CODE: Final = re.compile(
+    r"(?<![A-Za-z0-9])(?:[2-9CFGHJMPQRVWX]{8}|[2-9CFGHJMPQRVWX]{6}|[2-9CFGHJMPQRVWX]{4})"
+    r"\+[2-9CFGHJMPQRVWX]{2,3}(?![A-Za-z0-9])"
+)
+_W3W: Final = re.compile(r"///[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,}")
+_LIFE360_CODE: Final = re.compile(
+    r"[Ll][Ii][Ff][Ee]360\b\W{1,3}(?:[\w ]{0,30}?\b[Cc][Oo][Dd][Ee]\W{1,3})?"
+    r"([A-Z0-9]{3}-?[A-Z0-9]{3})\b"
+)
+
+_AT_FORMS = r"(?:\s?[\[({<]\s?(?:at|@|a|apenstaartje)\s?[\])}>]\s?|\s(?:at|AT|apenstaartje)\s|\s?[@\uff20]\s?)"
+_DOT_FORMS = r"(?:\s?[\[({<]\s?(?:dot|punt|\.)\s?[\])}>]\s?|\s(?:dot|DOT|punt|PUNT)\s| \. |\.)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+_AT: Final = re.compile(_AT_FORMS, re.IGNORECASE)
+_AT_BRACKET: Final = re.compile(r"[\[({<]\s?(?:at|@|a|apenstaartje)\s?[\])}>]", re.IGNORECASE)
+_AT_WORD: Final = re.compile(r"\s(?:at|apenstaartje)\s", re.IGNORECASE)
+_DOMAIN: Final = re.compile(
+    rf"{_LABEL}(?:{_DOT_FORMS}{_LABEL})*{_DOT_FORMS}(?P<tld>[A-Za-z]{{2,24}})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_LOCAL_REV: Final = re.compile(r"[\w+-](?:[\w.+-]{0,63}[\w+-])?")
+_DOT_WORD: Final = re.compile(r"\s(?:dot|punt)\s", re.IGNORECASE)
+
+_NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
+_STRIP_URL_TAIL = ").,!?;:'\">]*_"
+
+# --- phone numbers -------------------------------------------------------------------------
+
+_NL_META = phonenumbers.PhoneMetadata.metadata_for_region("NL")
+assert _NL_META is not None and _NL_META.general_desc is not None
+_NL_GENERAL: Final = re.compile(str(_NL_META.general_desc.national_number_pattern))
+_NL_TYPES: Final = re.compile(
+    "|".join(
+        f"(?:{desc.national_number_pattern})"
+        for desc in (
+            _NL_META.fixed_line,
+            _NL_META.mobile,
+            _NL_META.toll_free,
+            _NL_META.premium_rate,
+            _NL_META.shared_cost,
+            _NL_META.personal_number,
+            _NL_META.voip,
+            _NL_META.pager,
+            _NL_META.uan,
+            _NL_META.voicemail,
+        )
+        if desc is not None and desc.national_number_pattern
+    )
+)
+
+
+def nl_number_is_valid(national_significant_number: str) -> bool:
+    """phonenumbers.is_valid_number for an NL number, from phonenumbers' NL metadata."""
+    nsn = national_significant_number
+    return _NL_GENERAL.fullmatch(nsn) is not None and _NL_TYPES.fullmatch(nsn) is not None
+
+
+def _foreign_is_valid(digits: str) -> bool:
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))
+
+
+_ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
+_LABEL_RE: Final = re.compile(r"[A-Za-z0-9-]+")
+_NOT_DIGIT: Final = re.compile(r"[^0-9]+")
+
+
+def _phone_digits(candidate: str) -> tuple[str, bool]:
+    """(digits, international?) of a written number; ``(0)`` after a country code dropped."""
+    stripped = candidate.lstrip(" \u00a0(")
+    international = stripped.startswith("+")
+    if international or stripped.startswith("00"):
+        candidate = _TRUNK.sub("", candidate)
+    digits = _NOT_DIGIT.sub("", candidate)
+    if not international and digits.startswith("00"):
+        return digits[2:], True
+    return digits, international
+
+
+def _canonical_phone(candidate: str) -> str | None:
+    """Country code + national number when the written number is valid, else None."""
+    digits, international = _phone_digits(candidate)
+    if international:
+        if digits.startswith("31"):
+            nsn = digits[2:]
+            if nsn.startswith("0"):
+                nsn = nsn[1:]
+            return "31" + nsn if 7 <= len(nsn) <= 10 and nl_number_is_valid(nsn) else None
+        if 7 <= len(digits) <= 15 and _foreign_is_valid(digits):
+            return digits
+        return None
+    if len(digits) < 8 or digits[0] != "0" or digits[1] == "0":
+        return None
+    nsn = digits[1:]
+    return "31" + nsn if len(nsn) <= 10 and nl_number_is_valid(nsn) else None
+
+
+# --- the scan ------------------------------------------------------------------------------
+
+
+class _Scan:
+    """One pass over one text; findings and skipped spans never overlap."""
+
+    __slots__ = ("blocked", "findings", "n", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.n = len(text)
+        self.findings: list[Finding] = []
+        self.blocked: list[tuple[int, int]] = []
+
+    def taken(self, start: int, end: int) -> bool:
+        for f in self.findings:
+            if start < f.end and f.start < end:
+                return True
+        for s, e in self.blocked:  # noqa: SIM110 - a plain loop: no generator on the hot path
+            if start < e and s < end:
+                return True
+        return False
+
+    def add(self, kind: Kind, start: int, end: int) -> None:
+        if not self.taken(start, end):
+            self.findings.append(Finding(kind, start, end))
+
+    def run(self) -> tuple[Finding, ...]:
+        text = self.text
+        if "<" in text:
+            self.discord_tags()
+        if "/" in text:
+            self.links()
+        if "360" in text:
+            for m in _LIFE360_CODE.finditer(text):
+                self.add("location-link", m.start(1), m.end(1))
+        self.emails()
+        if "+" in text:
+            self.plus_codes()
+        self.numbers()
+        return tuple(sorted(self.findings, key=lambda f: f.start))
+
+    def positions(self, needle: str) -> Iterable[int]:
+        text = self.text
+        i = text.find(needle)
+        while i >= 0:
+            yield i
+            i = text.find(needle, i + 1)
+
+    def token_bounds(self, i: int) -> tuple[int, int]:
+        text = self.text
+        start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), text.rfind("\t", 0, i)) + 1
+        m = _NONSPACE.match(text, i)
+        end = m.end() if m else i
+        while start < end and text[start] in "<(\"'[":
+            start += 1
+        while end > start and text[end - 1] in _STRIP_URL_TAIL:
+            end -= 1
+        return start, end
+
+    def discord_tags(self) -> None:
+        for i in self.positions("<"):
+            m = _DISCORD_TAG.match(self.text, i)
+            if m:
+                self.blocked.append((m.start(), m.end()))
+
+    def links(self) -> None:
+        """Tokens with a '/': map links are findings, every other link is skipped."""
+        seen_end = -1
+        for i in self.positions("/"):
+            if i < seen_end:
+                continue
+            if self.text.startswith("///", i):
+                m = _W3W.match(self.text, i)
+                if m:
+                    self.add("location-link", m.start(), m.end())
+                    seen_end = m.end()
+                    continue
+            start, end = self.token_bounds(i)
+            seen_end = max(end, i + 1)
+            if end - start < 4 or "." not in self.text[start:end]:
+                continue
+            token = self.text[start:end].lower()
+            if any(marker in token for marker in LOCATION_LINK_MARKERS):
+                self.add("location-link", start, end)
+            elif not self.taken(start, end):
+                self.blocked.append((start, end))
+
+    def emails(self) -> None:
+        text = self.text
+        anchors: list[tuple[int, int, bool]] = []  # (start, end, disguised)
+        for ch in ("@", "\uff20"):
+            if ch not in text:
+                continue
+            for i in self.positions(ch):
+                m = _AT.match(text, max(0, i - 1)) if i and text[i - 1] == " " else None
+                anchors.append((m.start(), m.end(), False) if m else (i, i + 1, False))
+        for ch in "[({<":
+            if ch not in text:
+                continue
+            for i in self.positions(ch):
+                m = _AT_BRACKET.match(text, i)
+                if m:
+                    end = m.end()
+                    while end < self.n and text[end] == " ":
+                        end += 1
+                    start = i
+                    while start > 0 and text[start - 1] == " ":
+                        start -= 1
+                    anchors.append((start, end, True))
+        if _has_word_disguise(text):
+            for m in _DOT_WORD.finditer(text):
+                ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
+                if ats:
+                    at = ats[-1]
+                    anchors.append((at.start(), at.end(), False))
+        for a0, a1, disguised in anchors:
+            if self.taken(a0, a1):
+                continue
+            window = text[max(0, a0 - 64) : a0][::-1]
+            local = _LOCAL_REV.match(window)
+            if not local:
+                continue
+            start = a0 - local.end()
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "<#"):
+                continue
+            dom = _DOMAIN.match(text, a1)
+            if not dom:
+                continue
+            tld = dom.group("tld").lower()
+            domain = dom.group(0).lower()
+            plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
+            if not plain and tld not in EMAIL_TLDS:
+                continue
+            if not disguised and text[a0:a1].strip().isalpha():
+                # "naam at gmail dot com": plain words, so only with a mail provider or a
+                # local part no sentence has ("look at this dot com" is English).
+                label = _LABEL_RE.match(dom.group(0).lstrip())
+                provider = label is not None and label.group(0).lower() in EMAIL_PROVIDERS
+                if not provider and not any(c in local.group(0) for c in "._0123456789"):
+                    continue
+            self.add("email", start, dom.end())
+
+    def plus_codes(self) -> None:
+        for i in self.positions("+"):
+            m = _PLUS_CODE.search(self.text, max(0, i - 8), min(self.n, i + 4))
+            if m and m.start() <= i < m.end() and not self.text[m.end() : m.end() + 1].isalnum():
+                code = m.group(0)
+                if any(c.isalpha() for c in code) and any(c.isdigit() for c in code):
+                    self.add("location-link", m.start(), m.end())
+
+    def numbers(self) -> None:
+        text = self.text
+        if self.n <= _SHORT:
+            runs = _DIGIT_RUN.finditer(text)
+        else:  # long post: one regex pass only between the first and the last digit
+            first, last = self.n, -1
+            for digit in "0123456789":
+                i = text.find(digit)
+                if i >= 0:
+                    first = min(first, i)
+                    last = max(last, text.rfind(digit))
+            if last < 0:
+                return
+            runs = _DIGIT_RUN.finditer(text, first, last + 1)
+        skip_until = -1
+        for run in runs:
+            s, e = run.span()
+            if s < skip_until:
+                continue
+            if s and text[s - 1].isalpha():
+                if not self.taken(s, e):
+                    self.iban_at(s)
+                continue
+            if e - s >= 15 or self.taken(s, e):
+                continue
+            end = self.number_at(s, e)
+            if end:
+                skip_until = end
+
+    def number_at(self, s: int, e: int) -> int:
+        """Try every number kind at the digit run text[s:e]; the end of what was used or 0.
+
+        Each detector runs only when the run's length and neighbours allow its kind, so a
+        post full of times, grades and page numbers stays cheap.
+        """
+        text = self.text
+        before = text[s - 1] if s else " "
+        if before in "#@_/\\" or (before in ".," and s > 1 and text[s - 2].isdigit()):
+            return 0
+        after = text[e : e + 1]
+        length = e - s
+        if after in ("-", "/", ".", ":"):
+            m = _DATE.match(text, s)
+            if m:
+                return m.end()
+            if length <= 2:
+                m = _TIME.match(text, s)
+                if m:
+                    return m.end()
+        if length <= 2 and after in (".", ",", "°"):
+            end = self.coordinates_at(s)
+            if end:
+                return end
+        if text[s] == "0" or before in "+(":
+            end = self.phone_at(s)
+            if end:
+                return end
+        if length == 4:
+            end = self.postcode_at(s)
+            if end:
+                return end
+        if length in (9, 4, 3):
+            end = self.bsn_at(s)
+            if end:
+                return end
+        if length <= 4 and text[s] != "0":
+            return self.address_at(s)
+        return 0
+
+    def phone_at(self, s: int) -> int:
+        text = self.text
+        p = s
+        if p and text[p - 1] == "(":
+            p -= 1
+        if p and text[p - 1] == "+":
+            p -= 1
+        if p and text[p - 1] == "(":
+            p -= 1
+        if p and (text[p - 1].isalnum() or text[p - 1] in "+-"):
+            return 0
+        if text[s] != "0" and "+" not in text[p:s]:
+            return 0
+        m = _PHONE_RUN.match(text, p)
+        if not m:
+            return 0
+        ends = [d.end() for d in _DIGIT_RUN.finditer(text, s, m.end())]
+        if len(ends) > 8:
+            ends = ends[:8]
+        foreign_tries = 0
+        for end in reversed(ends):
+            candidate = text[p:end]
+            digits, international = _phone_digits(candidate)
+            if international and not digits.startswith("31"):
+                if not 7 <= len(digits) <= 15 or foreign_tries >= 3:
+                    continue
+                foreign_tries += 1
+            elif not 8 <= len(digits) <= 13:
+                continue
+            if _canonical_phone(candidate) is not None:
+                self.add("phone", p, end)
+                return end
+        return 0
+
+    def coordinates_at(self, s: int) -> int:
+        p = s - 1 if s and self.text[s - 1] == "-" else s
+        m = _COORD.match(self.text, p)
+        if not m:
+            return 0
+        self.add("location-link", p, m.end())
+        return m.end()
+
+    def postcode_at(self, s: int) -> int:
+        m = _POSTCODE.match(self.text, s)
+        if m and not self.unit_follows(m.end()):
+            self.add("postcode", s, m.end())
+            return m.end()
+        m = _POSTCODE_ALONE.match(self.text, s)
+        if not m:
+            return 0
+        nr = _NR_BEFORE.search(self.text, max(0, s - 30), s)  # "huisnummer 12, 3512 AB"
+        if not nr:
+            return 0
+        self.add("postcode", nr.start(), m.end())
+        return m.end()
+
+    def bsn_at(self, s: int) -> int:
+        m = _BSN.match(self.text, s)
+        if not m:
+            return 0
+        digits = "".join(ch for ch in m.group(0) if ch.isdigit())
+        if not _bsn.is_valid(digits):
+            return 0
+        self.add("id-number", s, m.end())
+        return m.end()
+
+    def iban_at(self, s: int) -> bool:
+        text = self.text
+        p = s - 2
+        if p < 0 or (p and text[p - 1].isalnum()):
+            return False
+        m = _IBAN.match(text, p)
+        if not m or not _iban.is_valid(m.group(0)):
+            return False
+        self.add("id-number", p, m.end())
+        return True
+
+    def unit_follows(self, end: int) -> bool:
+        """A unit or a decimal after a number: '12 km', '12:30', '12,5' are no house numbers."""
+        text = self.text
+        rest = text[end : end + 12]
+        if rest[:1] in ("%", "€", "'", "°") and rest:
+            return True
+        if rest[:1] in (":", ".", ",") and rest[1:2].isdigit():
+            return True
+        words = rest.lower().split(maxsplit=1)
+        return bool(words) and words[0].rstrip(".,!?)") in HOUSE_NUMBER_UNITS
+
+    def address_at(self, s: int) -> int:
+        text = self.text
+        if s < 2 or text[s - 1] not in " \u00a0,":
+            return 0
+        space = text.rfind(" ", max(0, s - 40), s - 1)
+        word = text[space + 1 : s].rstrip(" \u00a0,.:")
+        if not (word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)):
+            return 0  # cheap reject: "hoofdstuk 3", "om 8", "cijfer 7"
+        m = _HOUSE_NR.match(text, s)
+        if not m or self.unit_follows(m.end()):
+            return 0
+        end = m.end()
+        nxt = text[end : end + 2]
+        if nxt[:1] in ":.," and nxt[1:2].isdigit():
+            return 0
+        start = self.street_before(s)
+        if start is None:
+            return 0
+        tail = _POSTCODE_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+        self.add("address", start, end)
+        return end
+
+    def street_before(self, s: int) -> int | None:
+        """Start of the street name that ends just before position s, or None."""
+        text = self.text
+        lo = max(0, s - 80)
+        head = text[lo:s]
+        stripped = head.rstrip(" \u00a0,")
+        if len(stripped) == len(head):
+            return None  # the number touches the word: "4H2", "iPhone15"
+        nr_word = _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
+        if nr_word:
+            stripped = stripped[: nr_word.start()].rstrip(" ,")
+        words = stripped.rsplit(maxsplit=6)
+        if not words:
+            return None
+        if len(words) == 7:
+            words = words[1:]
+        last = words[-1]
+        bare = last.rstrip(".,:").lower()
+        chain_from: int | None = None
+        if self.is_street_word(bare) and bare not in STREET_TYPE_WORDS:
+            chain_from = len(words) - 1
+        elif last[:1].isupper():
+            for k in range(len(words) - 1, -1, -1):
+                word = words[k].rstrip(".,:")
+                if word[:1].isupper() and word.lower() in STREET_TYPE_WORDS:
+                    if k == len(words) - 1:
+                        if k > 0 and self.name_word(words[k - 1]) == "cap":
+                            chain_from = k
+                    elif all(
+                        self.name_word(w.rstrip(".,")) in ("cap", "particle", "abbr")
+                        for w in words[k + 1 :]
+                    ):
+                        chain_from = k
+                    break
+        if chain_from is None:
+            return None
+        start_k = chain_from
+        for k in range(chain_from - 1, -1, -1):
+            kind = self.name_word(words[k])
+            if kind in ("cap", "abbr"):
+                start_k = k  # particles in between ("Burg. de With...") come along
+            elif kind != "particle":
+                break
+        pos = len(stripped)
+        for word in reversed(words[start_k:]):
+            pos = stripped.rfind(word, 0, pos)
+        return lo + pos
+
+    @staticmethod
+    def is_street_word(word: str) -> bool:
+        if not word.endswith(STREET_SUFFIXES) or word in STREET_NOT:
+            return False
+        if not word.replace("-", "").replace("'", "").isalpha():
+            return False
+        for suffix in STREET_SUFFIXES:
+            if word.endswith(suffix):
+                return len(word) - len(suffix) >= 2 or word in STREET_TYPE_WORDS
+        return False
+
+    @staticmethod
+    def name_word(word: str) -> str:
+        """'abbr' (Burg., St., v.), 'cap' (a capitalised name), 'particle' (de, van) or ''."""
+        if word.endswith((",", ":", ";", "!", "?")):
+            return ""
+        bare = word.rstrip(".")
+        low = bare.lower()
+        if word.endswith(".") and (
+            low in NAME_ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())
+        ):
+            return "abbr"
+        if low in NAME_PARTICLES:
+            return (
+                "cap"
+                if bare[:1].isupper() and low in ("van", "de", "den", "der", "ter", "ten", "het")
+                else "particle"
+            )
+        if bare[:1].isupper() and bare.replace("-", "").replace("'", "").isalpha():
+            return "cap" if low not in _SENTENCE_WORDS else ""
+        return ""
+
+
+_SENTENCE_WORDS: Final = frozenset(
+    {
+        "ik",
+        "jij",
+        "je",
+        "hij",
+        "zij",
+        "ze",
+        "wij",
+        "we",
+        "mijn",
+        "m'n",
+        "zijn",
+        "haar",
+        "onze",
+        "ons",
+        "hun",
+        "het",
+        "op",
+        "in",
+        "naar",
+        "bij",
+        "adres",
+        "is",
+        "woon",
+        "woont",
+        "kom",
+        "the",
+        "my",
+        "at",
+        "on",
+        "i",
+        "his",
+        "her",
+        "our",
+        "their",
+        "address",
+        "lives",
+        "live",
+        "hoi",
+        "hey",
+        "hallo",
+        "zit",
+        "thuis",
+        "oh",
+        "ja",
+        "nee",
+        "dus",
+        "maar",
+        "en",
+        "of",
+        "want",
+        "ok",
+        "oke",
+        "oké",
+        "welke",
+        "wie",
+        "waar",
+        "dat",
+        "die",
+        "deze",
+        "dit",
+    }
+)
+
+# --- allow list, public API -----------------------------------------------------------------
+
+_KEY_POSTCODE: Final = re.compile(r"[1-9]\d{3}\s?[A-Za-z]{2}")
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def finding_key(kind: Kind, value: str) -> str:
+    """The normalised form used to compare a finding with the allow list."""
+    if kind == "phone":
+        digits, international = _phone_digits(value)
+        if international:
+            return digits if not digits.startswith("310") else "31" + digits[3:]
+        return "31" + digits[1:] if digits.startswith("0") else digits
+    if kind == "email":
+        low = value.lower()
+        at = _AT.search(low)
+        if at:
+            low = low[: at.start()] + "@" + low[at.end() :]
+        low = re.sub(_DOT_FORMS, ".", low, flags=re.IGNORECASE)
+        return "".join(low.split())
+    if kind == "address":
+        return _alnum(_KEY_POSTCODE.sub(" ", value))
+    if kind == "location-link":
+        low = value.casefold().removeprefix("https://").removeprefix("http://")
+        return low.removeprefix("www.").rstrip("/")
+    return _alnum(value)
+
+
+def _keys_of(text: str) -> set[tuple[str, str]]:
+    keys: set[tuple[str, str]] = set()
+    for f in _Scan(text).run():
+        value = text[f.start : f.end]
+        keys.add((f.kind, finding_key(f.kind, value)))
+        if f.kind == "address":
+            code = _KEY_POSTCODE.search(value)
+            nr = _HOUSE_NR.search(value)
+            if code and nr:
+                keys.add(("postcode", _alnum(code.group(0) + nr.group(0))))
+    return keys
+
+
+@lru_cache(maxsize=16)
+def _allowed_keys(allowed: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    keys: set[tuple[str, str]] = set()
+    for entry in allowed:
+        keys |= _keys_of(entry)
+    return frozenset(keys)
+
+
+def _scan(text: str) -> tuple[Finding, ...]:
+    if not text or not could_contain(text):
+        return ()
+    return _Scan(text).run()
+
+
+def _without_allowed(
+    text: str, findings: tuple[Finding, ...], keys: frozenset[tuple[str, str]]
+) -> tuple[Finding, ...]:
+    if not keys or not findings:
+        return findings
+    return tuple(
+        f for f in findings if (f.kind, finding_key(f.kind, text[f.start : f.end])) not in keys
+    )
+
+
+def find_personal_data(text: str, allowed: Sequence[str] = ()) -> tuple[Finding, ...]:
+    """Every piece of personal data in ``text``, minus the entries of ``allowed``.
+
+    ``allowed`` holds the school's public contacts (its address, reception number,
+    helplines) written in any form: each entry is read by the same rule and compared
+    normalised (a phone number by country code and number, an address without spaces).
+    """
+    found = _scan(text)
+    if allowed and found:
+        return _without_allowed(text, found, _allowed_keys(tuple(allowed)))
+    return found
+
+
+class PersonalDataRule:
+    """The rule with its allow list read once (the bot's per-post entry point)."""
+
+    def __init__(self, allowed: Iterable[str] = ()) -> None:
+        self._keys = _allowed_keys(tuple(allowed))
+
+    def find(self, text: str) -> tuple[Finding, ...]:
+        return _without_allowed(text, _scan(text), self._keys)
+
+
+def mask(text: str, findings: Iterable[Finding]) -> str:
+    """``text`` with every found span replaced by ``[<kind in Dutch> verborgen]``.
+
+    No character of a found span survives, so an excerpt shown to moderators or logged
+    names the kind (``[telefoonnummer verborgen]``) but never the value.
+    """
+    parts: list[str] = []
+    pos = 0
+    for f in sorted(findings, key=lambda f: f.start):
+        if f.start < pos:
+            continue
+        parts.append(text[pos : f.start])
+        parts.append(f"[{MASK_LABELS[f.kind]} verborgen]")
+        pos = f.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def describe(kind: Kind) -> str:
+    """The Dutch label of a kind (``telefoonnummer``), for messages that name the kind only."""
+    return MASK_LABELS[kind]

@@ -1,0 +1,336 @@
+"""The personal-data rule (aanwijzing-6): every kind, every look-alike, allow list, mask, CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from compass_bot.config import ConfigError, parse_config
+from compass_bot.rules.personal_data import (
+    CLAUSE_ID,
+    KINDS,
+    Finding,
+    PersonalDataRule,
+    could_contain,
+    find_personal_data,
+    mask,
+    nl_number_is_valid,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def found(text: str, allowed: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    return [(f.kind, text[f.start : f.end]) for f in find_personal_data(text, allowed)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("bel me op 06-12345678 ok", "06-12345678"),
+        ("nummer 06 12 34 56 78", "06 12 34 56 78"),
+        ("app 0612345678", "0612345678"),
+        ("06 1234 5678", "06 1234 5678"),
+        ("06.12.34.56.78", "06.12.34.56.78"),
+        ("+31 6 12345678", "+31 6 12345678"),
+        ("+31 (0)6 12345678", "+31 (0)6 12345678"),
+        ("+316-12345678", "+316-12345678"),
+        ("0031 6 1234 5678", "0031 6 1234 5678"),
+        ("thuis (020) 123 4567", "(020) 123 4567"),
+        ("030-2345678", "030-2345678"),
+        ("010 - 234 56 78", "010 - 234 56 78"),
+        ("tel:0612345678", "0612345678"),
+        ("uk +44 7911 123456", "+44 7911 123456"),
+        ("+49 30 12345678", "+49 30 12345678"),
+        ("+1 (415) 555-2671", "+1 (415) 555-2671"),
+        ("bel 0612345678 om 12:15", "0612345678"),
+    ],
+)
+def test_phone_numbers(text: str, value: str) -> None:
+    assert found(text) == [("phone", value)]
+
+
+def test_nl_validity_is_phonenumbers_own_verdict() -> None:
+    rng = random.Random(14)
+    for _ in range(3000):
+        nsn = str(rng.randint(1, 9)) + "".join(
+            rng.choice("0123456789") for _ in range(rng.randint(6, 10))
+        )
+        expected = phonenumbers.is_valid_number(phonenumbers.parse("0" + nsn, "NL"))
+        assert nl_number_is_valid(nsn) == expected, nsn
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("mail lisa.devries@gmail.com", "lisa.devries@gmail.com"),
+        ("jan [at] gmail [dot] com", "jan [at] gmail [dot] com"),
+        ("tim(at)hotmail(punt)nl", "tim(at)hotmail(punt)nl"),
+        ("noor at outlook dot com", "noor at outlook dot com"),
+        ("BOB AT GMAIL DOT COM", "BOB AT GMAIL DOT COM"),
+        ("kees @ gmail . com is het", "kees @ gmail . com"),
+        ("emma.b {at} yahoo [.] com", "emma.b {at} yahoo [.] com"),
+        ("j.jansen(a)ziggo(punt)nl", "j.jansen(a)ziggo(punt)nl"),
+        ("mila＠gmail.com", "mila＠gmail.com"),
+        ("fleur apenstaartje gmail punt com", "fleur apenstaartje gmail punt com"),
+        ("jan@gmail.com. Morgen", "jan@gmail.com"),
+    ],
+)
+def test_emails(text: str, value: str) -> None:
+    assert found(text) == [("email", value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ik woon op de Kerkstraat 12a", "Kerkstraat 12a"),
+        ("thuis: Burg. de Withstraat 3-II", "Burg. de Withstraat 3-II"),
+        ("kerkstraat 14 bis", "kerkstraat 14 bis"),
+        ("Laan van Meerdervoort 221", "Laan van Meerdervoort 221"),
+        ("Oude Gracht 45", "Oude Gracht 45"),
+        ("St. Jacobsstraat 17", "St. Jacobsstraat 17"),
+        ("Prof. v. Bemmelenstraat 12b", "Prof. v. Bemmelenstraat 12b"),
+        ("Mijn adres is Van Heemstraweg 10", "Van Heemstraweg 10"),
+        ("Kerkstr. 5", "Kerkstr. 5"),
+        ("Vondelkade 102 hs", "Vondelkade 102 hs"),
+        ("Dorpsstraat 4-1, 3512 JK Utrecht", "Dorpsstraat 4-1, 3512 JK"),
+    ],
+)
+def test_addresses(text: str, value: str) -> None:
+    assert found(text) == [("address", value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("postcode 3512 JK 8", "3512 JK 8"),
+        ("3581AB nr 12", "3581AB nr 12"),
+        ("3512jk 8", "3512jk 8"),
+        ("huisnummer 7, 2514 GL", "huisnummer 7, 2514 GL"),
+    ],
+)
+def test_postcodes(text: str, value: str) -> None:
+    assert found(text) == [("postcode", value)]
+
+
+def test_postcode_alone_is_no_home() -> None:
+    assert found("postcode 3512 JK") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("https://maps.app.goo.gl/Xy7bQ2pLm3", "https://maps.app.goo.gl/Xy7bQ2pLm3"),
+        ("hier: https://goo.gl/maps/abc123.", "https://goo.gl/maps/abc123"),
+        (
+            "(https://www.google.com/maps/place/52.09,5.12)",
+            "https://www.google.com/maps/place/52.09,5.12",
+        ),
+        ("https://maps.apple.com/?ll=52.09,5.12", "https://maps.apple.com/?ll=52.09,5.12"),
+        ("https://map.snapchat.com/@52.1,5.1,12z", "https://map.snapchat.com/@52.1,5.1,12z"),
+        ("https://life360.com/invite/ABCDEF", "https://life360.com/invite/ABCDEF"),
+        ("Join my Circle on Life360 with code QWE-RTY", "QWE-RTY"),
+        ("we zitten hier: ///tafel.lamp.fiets", "///tafel.lamp.fiets"),
+        ("huis: 52.0907, 5.1214", "52.0907, 5.1214"),
+        ("52°05'26.5\"N 5°07'17.0\"E", "52°05'26.5\"N 5°07'17.0\"E"),
+        ("plus code 9F46+QX Utrecht", "9F46+QX"),
+        ("bij 9F469F2W+5V", "9F469F2W+5V"),
+    ],
+)
+def test_location_links(text: str, value: str) -> None:
+    assert found(text) == [("location-link", value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("bsn 725763863", "725763863"),
+        ("BSN: 1622.75.869", "1622.75.869"),
+        ("bsn 192 285 142", "192 285 142"),
+        ("naar NL91ABNA0417164300", "NL91ABNA0417164300"),
+        ("IBAN NL39 RABO 0300 0652 64 graag", "NL39 RABO 0300 0652 64"),
+        ("nl20ingb0001234567", "nl20ingb0001234567"),
+        ("DE89370400440532013000", "DE89370400440532013000"),
+    ],
+)
+def test_id_numbers(text: str, value: str) -> None:
+    assert found(text) == [("id-number", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we hebben om 12:15 pauze",
+        "wiskunde 8.30-9.20",
+        "de les is 08:30-09:20",
+        "ik had een 7,5",
+        "Ajax - PSV 3-2",
+        "de hoodie kost €29,99",
+        "de hoodie kost 29.99 euro",
+        "klas 4H2 heeft vrij",
+        "3VWO-B naar lokaal 2.14",
+        "maak opgave 12 t/m 18 van hoofdstuk 4",
+        "bladzijde 112, paragraaf 3.2",
+        "de iPhone 15 Pro",
+        "samsung galaxy s23",
+        "in 2024 gingen we",
+        "de toets is op 12-03-2025",
+        "op 06-12-2024 is de kerstmarkt",
+        "01-03-2024 10:00",
+        "<@123456789012345678> kijk",
+        "<@!987654321098765432> en <#112233445566778899> en <@&112233445566778899>",
+        "<t:1700000000:R> en <:pepe:123456789012345678>",
+        "zijn id is 123456789012345678",
+        "https://discord.com/channels/123456789012345678/223456789012345678/3234567890",
+        "https://discord.gg/0612345678",
+        "bsn 725763864",
+        "NL91ABNA0417164301",
+        "06-1234567",
+        "ik ben onderweg, 10 min",
+        "supermarkt 2 pakken",
+        "we lopen 5 km",
+        "yo @everyone",
+        "look at this dot com bubble",
+        "3.14 en 2.71",
+        "C++ en 2345+67",
+        "join my Life360 circle",
+        ":) (lol) [spoiler] {haha}",
+    ],
+)
+def test_look_alikes_are_not_flagged(text: str) -> None:
+    assert found(text) == []
+
+
+def test_prefilter_rejects_plain_chat_and_passes_every_kind() -> None:
+    assert not could_contain("heeft iemand de huiswerkopdracht al af?")
+    assert not could_contain("x" * 3000)
+    for text in ("06", "a@b", "goo.gl/maps", "noor at outlook dot com", "CFX3+2W", "(at)"):
+        assert could_contain(text), text
+        assert could_contain(text + " " + "y" * 3000), text
+
+
+def test_long_post_with_data_mid_sentence() -> None:
+    filler = "Hoi allemaal, morgen hebben we het tweede uur gym en daarna wiskunde. " * 14
+    text = filler + "bel me op 06-12345678 of kom naar Kerkstraat 12a. " + filler
+    assert [k for k, _ in found(text)] == ["phone", "address"]
+
+
+def test_allowed_entries_compare_normalised() -> None:
+    allowed = ("+31 30 123 4567", "Kerkstraat 1, 3512 AB Utrecht", "Info@Compass-School.nl")
+    text = "bel school 030-1234567 of mail info@compass-school.nl, adres Kerkstraat 1"
+    assert found(text, allowed) == []
+    assert found("030-1234567") == [("phone", "030-1234567")]
+    assert found("3512 AB 1", allowed) == []
+    other = "bel 030-1234568 of kom naar Kerkstraat 2"
+    assert [k for k, _ in found(other, allowed)] == ["phone", "address"]
+    rule = PersonalDataRule(allowed)
+    assert rule.find(text) == ()
+    assert rule.find("0612345678") == (Finding("phone", 0, 10),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bel 06 12 34 56 78 nu",
+        "+31 (0)6 12345678",
+        "(020) 123 4567 thuis",
+        "0031 6 1234 5678",
+    ],
+)
+def test_mask_leaves_no_digit_of_a_phone_number(text: str) -> None:
+    findings = find_personal_data(text)
+    assert [f.kind for f in findings] == ["phone"]
+    masked = mask(text, findings)
+    assert "[telefoonnummer verborgen]" in masked
+    assert not any(ch.isdigit() for ch in masked)
+
+
+def test_mask_labels_every_kind() -> None:
+    text = "06-12345678 jan@gmail.com Kerkstraat 12 en 3512 JK 8 ///tafel.lamp.fiets bsn 725763863"
+    findings = find_personal_data(text)
+    assert {f.kind for f in findings} == set(KINDS)
+    assert mask(text, findings) == (
+        "[telefoonnummer verborgen] [e-mailadres verborgen] [adres verborgen] en "
+        "[postcode verborgen] [locatie verborgen] bsn [nummer verborgen]"
+    )
+
+
+def test_dev_set_is_well_formed() -> None:
+    lines = (ROOT / "tests" / "data" / "personal_data_dev.jsonl").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    assert len(rows) >= 150
+    assert all(set(row["kinds"]) <= set(KINDS) for row in rows)
+    assert {k for row in rows for k in row["kinds"]} == set(KINDS)
+
+
+def test_config_section_defaults_and_validation() -> None:
+    config = parse_config("")
+    assert config.personal_data.allowed == []
+    assert config.personal_data.action == "warn"
+    config = parse_config("personal_data:\n  allowed: 030-1234567\n  action: hide\n")
+    assert config.personal_data.allowed == ["030-1234567"]
+    with pytest.raises(ConfigError, match=r"personal_data\.action"):
+        parse_config("personal_data:\n  action: delete\n")
+    with pytest.raises(ConfigError, match="unknown key"):
+        parse_config("personal_data:\n  alowed: []\n")
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "compass_bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_cli_check_message_json() -> None:
+    result = run_cli("check-message", "--json", "bel me: 06-12345678")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "flagged": True,
+        "findings": [{"kind": "phone", "start": 8, "end": 19}],
+        "clause": CLAUSE_ID,
+    }
+    assert result.stdout.count("\n") == 1
+
+
+def test_cli_check_message_stdin_in_order(tmp_path: Path) -> None:
+    stdin = "hoi allemaal\njan [at] gmail [dot] com\nom 12:15 in lokaal 2.14\nbel 030-1234567\n"
+    result = run_cli("check-message", "--json", "--stdin", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["flagged"] for line in lines] == [False, True, False, True]
+    assert lines[0] == {"flagged": False, "findings": [], "clause": None}
+    assert lines[1]["findings"] == [{"kind": "email", "start": 0, "end": 24}]
+    config = tmp_path / "config.yaml"
+    config.write_text('personal_data:\n  allowed: ["+31 30 123 4567"]\n', encoding="utf-8")
+    result = run_cli("check-message", "--json", "--stdin", "--config", str(config), stdin=stdin)
+    assert [json.loads(line)["flagged"] for line in result.stdout.splitlines()] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_cli_human_line_never_echoes_the_data() -> None:
+    result = run_cli("check-message", "bel me: 06-12345678")
+    assert result.returncode == 0
+    assert "phone" in result.stdout and "[telefoonnummer verborgen]" in result.stdout
+    assert "12345678" not in result.stdout
+
+
+def test_cli_without_text_is_one_line_and_exit_2() -> None:
+    result = run_cli("check-message")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
