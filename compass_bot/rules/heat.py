@@ -48,7 +48,7 @@ _FOLD_FILE: Final = _DATA_DIR / "fold_map.json"
 
 # Kinds whose match is itself about a person (an insult noun, a threat); curses ("kanker",
 # "kut") are about a person only when the post addresses one.
-_CURSE_KINDS: Final = frozenset({"curse", "swear"})
+_CURSE_KINDS: Final = frozenset({"curse", "swear", "negative"})
 _MOTHER: Final = "mother"
 _MAX_REPEATS_PER_KIND: Final = 2
 _UNAIMED_CURSE: Final = 0.3  # "kut toets": cursing at things
@@ -169,7 +169,7 @@ _LEET: Final = re.compile(
     r"(?<=[a-z])[013457@$!]+(?=[a-z])|(?<![a-z0-9])[013457]+(?=[a-z])|(?<=[a-z])[013457]+(?![a-z0-9])"
 )
 # Three or more single letters with separators between them: "k a n k e r", "k.u.t".
-_SPACED: Final = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/|+]+[a-z](?![a-z0-9])){2,}")
+_SPACED: Final = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/|+]+[a-z013457](?![a-z0-9])){2,}")
 _SPACED_SEPS: Final = re.compile(r"[^a-z]+")
 _REPEATS: Final = re.compile(r"([a-z])\1+")
 _LEET_ANY: Final = re.compile(r"[013457@$!]")
@@ -177,6 +177,9 @@ _SEP: Final = r"[\s,.;:!?'\"()\-]+"
 _JOIN: Final = r"[\s\-]*"
 _EDGE_L: Final = r"(?<![a-z0-9])"
 _EDGE_R: Final = r"(?![a-z0-9])"
+# Negations (folded): "niet dom", "geen sukkel" are not insults; the free gap never crosses one.
+_NEGATION: Final = r"(?:niet|nie|geen|not|never|noit|no)"
+_NEGATED: Final = re.compile(_NEGATION + r"[\s,]+$")
 
 
 def _leet(m: re.Match[str]) -> str:
@@ -184,7 +187,7 @@ def _leet(m: re.Match[str]) -> str:
 
 
 def _unspace(m: re.Match[str]) -> str:
-    return _SPACED_SEPS.sub("", m.group())
+    return _SPACED_SEPS.sub("", m.group().translate(_LEET_TABLE))
 
 
 def _first(m: re.Match[str]) -> str:
@@ -234,13 +237,15 @@ def _token(token: str, sets: dict[str, list[str]]) -> str:
 def _pattern(text: str, gap: str, sets: dict[str, list[str]] | None = None) -> str:
     """The regex of one pattern in the lexicon's small syntax (see its `_about`)."""
     tokens = text.split()
-    if not tokens or tokens[-1] in ("~",) or tokens[-1].endswith("?"):
+    if not tokens or tokens[-1] in ("~", "~~") or tokens[-1].endswith("?"):
         raise LexiconError(f"{_LEXICON_FILE.name}: pattern {text!r} cannot end optionally")
     out = []
     for index, token in enumerate(tokens):
         last = index == len(tokens) - 1
         if token == "~":
             out.append(f"(?:(?:{gap}){_SEP}){{0,3}}")
+        elif token == "~~":
+            out.append(f"(?:(?!{_NEGATION}{_EDGE_R})[a-z0-9]+{_SEP}){{0,3}}")
         elif token.endswith("?"):
             out.append(f"(?:{_token(token[:-1], sets or {})}{_SEP})?")
         else:
@@ -255,13 +260,14 @@ def _emoji(chars: Iterable[str]) -> str:
 def _first_words(text: str, sets: dict[str, list[str]]) -> list[tuple[str, bool]]:
     """The folded words a pattern can start with, and whether each may continue ('*')."""
     first = text.split()[0]
-    if first == "~" or first.endswith("?"):
+    if first in ("~", "~~") or first.endswith("?"):
         raise LexiconError(f"{_LEXICON_FILE.name}: pattern {text!r} cannot start optionally")
     out = []
+    joined = "+" in first  # "kkr+mongool" also starts "kkrmongool": the first word continues
     for alt in first.split("+")[0].split("|"):
         for word in sets[alt[1:]] if alt.startswith("$") else [alt]:
             core = fold(word.rstrip("*"))
-            prefix = word.endswith("*")
+            prefix = word.endswith("*") or joined
             if prefix and len(core) < 2:
                 raise LexiconError(f"{_LEXICON_FILE.name}: stem {word!r} is too short")
             out.append((core, prefix))
@@ -409,6 +415,9 @@ def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
             aimed = True
             continue
         term = lexicon.terms[group]
+        start = m.start()
+        if start and _NEGATED.search(folded, max(0, start - 7), start):
+            continue
         aimed = aimed or term.aimed
         if term.kind == _MOTHER:
             mother = True
