@@ -50,6 +50,7 @@ _FOLD_FILE: Final = _DATA_DIR / "fold_map.json"
 # "kut") are about a person only when the post addresses one.
 _CURSE_KINDS: Final = frozenset({"curse", "swear", "negative"})
 _MOTHER: Final = "mother"
+_THREAT_KINDS: Final = frozenset({"threat", "self-harm-wish"})
 _MAX_REPEATS_PER_KIND: Final = 2
 _UNAIMED_CURSE: Final = 0.3  # "kut toets": cursing at things
 _UNAIMED_INSULT: Final = 0.7  # "wat een idioot" without je/jij or a reply
@@ -245,7 +246,7 @@ def _pattern(text: str, gap: str, sets: dict[str, list[str]] | None = None) -> s
         if token == "~":
             out.append(f"(?:(?:{gap}){_SEP}){{0,3}}")
         elif token == "~~":
-            out.append(f"(?:(?!{_NEGATION}{_EDGE_R})[a-z0-9]+{_SEP}){{0,3}}")
+            out.append(f"(?:(?!{_NEGATION}{_EDGE_R})[a-z0-9]+{_SEP}){{0,4}}")
         elif token.endswith("?"):
             out.append(f"(?:{_token(token[:-1], sets or {})}{_SEP})?")
         else:
@@ -495,6 +496,7 @@ _TARGET_LAUGHS: Final = 0.35
 _BOTH_LAUGH: Final = 0.6
 _FAST_POSTS: Final = 4
 _FAST_SECONDS: Final = 60.0
+_EPSILON: Final = timedelta(seconds=1)
 
 
 @dataclass(slots=True)
@@ -573,8 +575,8 @@ def assess(
         attackers.setdefault(b, set()).add(a)
     pile_target = max(attackers, key=lambda b: len(attackers[b]), default=None)
     pile_on = pile_target is not None and len(attackers[pile_target]) >= 2
-    if len(hostile) == 1:
-        level *= _SINGLE
+    if len(hostile) == 1 and not _THREAT_KINDS.intersection(hostile[0].post.signals.kinds):
+        level *= _SINGLE  # one threat alone is enough; one insult is not yet a discussion
         codes.append("hostile-words")
     if pile_on:
         level *= _PILE_ON
@@ -597,10 +599,20 @@ def assess(
 
     # banter: the target laughing along, or every hostile turn written laughing from both
     # sides (a roast); one side laughing alone is mockery and cools nothing
+    # a target laughing along once it turned cools it, ...
     opened = hostile[0].post.at
     targets_hit = {b for (_, b) in edges}
+    # ... and stops counting once that member hits back in earnest (hostile, not laughing)
+    earnest: dict[int, datetime] = {}
+    for turn in hostile:
+        signals = turn.post.signals
+        if not signals.laugh and any(kind != _MOTHER for kind in signals.kinds):
+            earnest[turn.post.author] = turn.post.at  # "je moeder" alone is the classic joke
     target_laughs = any(
-        t.post.signals.laugh and t.score < _HOSTILE and t.post.at >= opened
+        t.post.signals.laugh
+        and t.score < _HOSTILE
+        and t.post.at >= opened
+        and t.post.at > earnest.get(t.post.author, t.post.at - _EPSILON)
         for t in turns
         if t.post.author in targets_hit
     )
@@ -695,6 +707,8 @@ _BANTER: Final = Heat(0, "none", "banter")
 
 MAX_TEXT_CHARS: Final = 4000  # Discord's longest post; longer text is read up to here
 _MENTION: Final = re.compile(r"@([^\s@,.:;!?]+)")
+_NAME_PART: Final = re.compile(r"[a-z]+")
+_MIN_NAME: Final = 3
 
 
 class TranscriptError(ValueError):
@@ -749,6 +763,18 @@ def replay(messages: Sequence[Message], settings: HeatSettings = HeatSettings())
     ids: dict[str, int] = {}
     for message in messages:
         ids.setdefault(message.author.casefold(), len(ids) + 1)
+    # a member is also addressed by the letters of their name without "@" ("kevin_03": kevin)
+    stems = {
+        stem: ident
+        for name, ident in ids.items()
+        for stem in _NAME_PART.findall(name)
+        if len(stem) >= _MIN_NAME
+    }
+    bare = (
+        re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, stems)) + r")(?![a-z0-9])")
+        if stems
+        else None
+    )
     watch = ChannelWatch(settings)
     out: list[Heat] = []
     for index, message in enumerate(messages):
@@ -757,6 +783,8 @@ def replay(messages: Sequence[Message], settings: HeatSettings = HeatSettings())
             for name in (m.casefold() for m in _MENTION.findall(message.text))
             if name in ids
         )
+        if bare is not None:
+            mentioned |= {stems[m] for m in bare.findall(message.text.casefold())}
         reply = (
             messages[message.reply_to].author.casefold() if message.reply_to is not None else None
         )
