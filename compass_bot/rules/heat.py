@@ -296,6 +296,107 @@ def _trie(words: Iterable[tuple[str, bool]]) -> str:
     return _EDGE_L + render(root)
 
 
+# Words too common to be the one a pattern is recognised by ("je bent ~ $bad": $bad).
+_COMMON: Final = frozenset(
+    [
+        "ik",
+        "je",
+        "jij",
+        "jou",
+        "jouw",
+        "u",
+        "you",
+        "ur",
+        "your",
+        "de",
+        "het",
+        "een",
+        "a",
+        "the",
+        "ga",
+        "gaat",
+        "gaan",
+        "wat",
+        "wie",
+        "is",
+        "ben",
+        "bent",
+        "zijn",
+        "are",
+        "r",
+        "maar",
+        "dan",
+        "zo",
+        "niet",
+        "met",
+        "op",
+        "van",
+        "dat",
+        "die",
+        "dit",
+        "ze",
+        "hij",
+        "zij",
+        "we",
+        "wij",
+        "mijn",
+        "me",
+        "my",
+        "to",
+        "of",
+        "in",
+        "and",
+        "en",
+        "hou",
+        "houd",
+        "doe",
+        "go",
+        "i",
+        "im",
+        "ill",
+    ]
+)
+
+
+def _needed_words(text: str, sets: dict[str, list[str]]) -> list[str]:
+    """The folded alternatives of the one word of a pattern that any match must contain:
+    the least common token (no function words, longest shortest alternative)."""
+    best: tuple[int, list[str]] | None = None
+    for token in text.split():
+        if token in ("~", "~~") or token.endswith("?"):
+            continue
+        words = [
+            fold(word.rstrip("*"))
+            for alt in token.split("+")[0].split("|")
+            for word in (sets[alt[1:]] if alt.startswith("$") else [alt])
+        ]
+        rank = min(len(w) for w in words) - (100 if _COMMON.intersection(words) else 0)
+        if best is None or rank > best[0]:
+            best = (rank, words)
+    return best[1] if best else []
+
+
+def _loose_trie(words: Iterable[tuple[str, bool]]) -> str:
+    """A trie of word starts over lower-cased, unfolded text: each letter may repeat; a word
+    not marked as a prefix must end there."""
+    root: dict[str, Any] = {}
+    for word, prefix in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node["*" if prefix else ""] = True
+
+    def render(node: dict[str, Any]) -> str:
+        if "*" in node:
+            return ""
+        alts = [re.escape(ch) + "+" + render(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("(?![a-z])")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return r"(?<![a-z])" + render(root)
+
+
 def _key(word: str) -> str:
     return word[:2]
 
@@ -322,6 +423,11 @@ class Lexicon:
     emoji: re.Pattern[str]
     terms: dict[str, _Term]  # group name -> term
     mother_weight: float = 0.0
+    # the early exit: one word every hostile pattern needs, as a trie over the lower-cased text
+    # (repeated letters allowed); a post without any (and no disguise) is read in one pass
+    prefilter: re.Pattern[str] = re.compile(r"(?!)")
+    second_person: re.Pattern[str] = re.compile(r"(?!)")
+    laugh_words: re.Pattern[str] = re.compile(r"(?!)")
 
     @classmethod
     def from_data(cls, doc: dict[str, Any]) -> Lexicon:
@@ -360,7 +466,26 @@ class Lexicon:
             for key, named in by_key.items()
         }
         mother = max((t.weight for t in terms.values() if t.kind == _MOTHER), default=0.0)
-        return cls(re.compile(_trie(firsts)), buckets, emoji, terms, mother)
+        needed = [
+            word
+            for name, patterns in groups
+            if name.startswith("t")
+            for text in patterns
+            for word in _needed_words(text, sets)
+        ]
+        you = "|".join(re.escape(fold(w)) for w in doc["second_person"])
+        return cls(
+            re.compile(_trie(firsts)),
+            buckets,
+            emoji,
+            terms,
+            mother,
+            re.compile(_loose_trie((word, True) for word in needed)),
+            re.compile(rf"{_EDGE_L}(?:{you}){_EDGE_R}"),
+            re.compile(
+                _loose_trie((fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"])
+            ),
+        )
 
 
 def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
@@ -396,8 +521,35 @@ def _combine(values: Iterable[float]) -> float:
     return 1.0 - rest
 
 
+# Text that may hide a word from the prefilter: leet digits or symbols at letters, spaced letters.
+_DIGIT_OR_SIGN: Final = re.compile(r"[0-9@$]")
+_LEET_AT_LETTERS: Final = re.compile(r"[013457@$](?=[a-z])|(?<=[a-z])[013457]|[a-z][!@$][a-z]")
+_SPACED_START: Final = re.compile(r"\b[a-z][ .\-_*/|+]+[a-z0-9]\b")
+
+
+def _disguised(lowered: str) -> bool:
+    """Leet digits or signs at letters, or spaced letters: the prefilter could miss a word."""
+    if _DIGIT_OR_SIGN.search(lowered) and _LEET_AT_LETTERS.search(lowered):
+        return True
+    return _SPACED_START.search(lowered) is not None
+
+
 def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
-    """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel."""
+    """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel.
+
+    Most posts contain no word any hostile pattern needs: they are read with an early exit (the
+    prefilter over the lower-cased text) and only their banter and address markers are kept."""
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = lowered.translate(_FOLD_TABLE)
+    if not _disguised(lowered) and not lexicon.prefilter.search(lowered):
+        laugh = lexicon.laugh_words.search(lowered) is not None
+        if not laugh and not lowered.isascii():
+            laugh = lexicon.emoji.search(lowered) is not None
+        aimed = lexicon.second_person.search(lowered) is not None or (
+            "@" in lowered and _MENTION_IN_TEXT.search(lowered) is not None
+        )
+        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text))
     folded = fold(text)
     insults: list[float] = []
     curses: list[float] = []
