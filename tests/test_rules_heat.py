@@ -413,3 +413,84 @@ def test_cli_check_discussion_bad_line_names_it_and_exits_2(tmp_path: Path) -> N
     assert "<stdin>:1:" in result.stderr and "reply_to" in result.stderr
     missing = run_cli("check-discussion", "--json", str(tmp_path / "nope.jsonl"))
     assert missing.returncode == 2 and "file not found" in missing.stderr
+
+
+# -- general signals added for generalisation (invented sentences) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "niemand zit ooit graag naast jou",  # exclusion: niemand ... jou
+        "nobody ever wants you around",
+        "ga maar weg uit de groep",
+        "ik gooi je er zo uit de app",
+        "wacht maar af jij",  # threat
+        "ik sla je vrijdag helemaal kapot",
+        "ik hoop dat je tyfus krijgt",
+        "jullie zijn echt zo zielig",  # 2nd person + contempt word
+        "you're honestly kind of pathetic",
+        "hij is gewoon weer irritant",  # third person about a member
+        "wat is er mis met jou",
+        "stinkende verrader",  # contempt adjective + person noun
+    ],
+)
+def test_general_hostility_signals(text: str) -> None:
+    assert signals_of(text).hostility >= 0.3, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je bent niet dom hoor",  # negation
+        "ik ben zo dom vandaag",  # first person
+        "die film was echt zielig",  # about a thing
+        "ik ga huilen bij dit cijfer",
+        "we gaan zo weg",
+        "dikke prima",
+    ],
+)
+def test_negation_first_person_and_things_are_not_hostile(text: str) -> None:
+    assert signals_of(text).hostility < 0.2, text
+
+
+def test_spaced_letters_with_leet_digits_fold() -> None:
+    assert fold("k 4 n k e r") == "kanker"
+    assert "disease-insult" in signals_of("jij kkrmongool").kinds  # compound after a join
+
+
+def test_one_threat_alone_nudges() -> None:
+    heats = replay(
+        transcript(("sem", "waar was je"), ("noah", "ik maak je morgen kapot na school"))
+    )
+    assert actions(heats)[-1] == "nudge"
+
+
+def test_a_bare_name_addresses_the_member() -> None:
+    lines = [("sem_04", "hoi"), ("noah", "hoi"), ("bram", "kijk sem, wat een sukkel")]
+    heats = replay(transcript(*lines, gap=200))
+    assert 1 in heats[-1].members  # sem_04, named without "@"
+
+
+def test_the_target_laughing_stops_cooling_once_they_hit_back_in_earnest() -> None:
+    lines = [
+        ("sem", "jij bent een sukkel"),
+        ("noah", "haha stop"),
+        ("sem", "echt een kneus"),
+        ("noah", "jij bent zelf een zielige loser"),
+        ("sem", "niemand mag jou"),
+    ]
+    assert "banter" not in replay(transcript(*lines))[-1].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["heeft iemand de huiswerkopdracht al af?", "hahaha jij bent top", "tot morgen @sem"],
+)
+def test_the_early_exit_reads_plain_posts_as_the_full_path_does(text: str) -> None:
+    from compass_bot.rules import heat
+
+    quick = signals_of(text)
+    assert not heat.LEXICON.prefilter.search(text.lower())
+    assert quick.laugh == bool(heat.LEXICON.laugh_words.search(text.lower()))
+    assert quick.aimed == ("je" in text.split() or "jij" in text.split() or "@" in text)

@@ -48,8 +48,9 @@ _FOLD_FILE: Final = _DATA_DIR / "fold_map.json"
 
 # Kinds whose match is itself about a person (an insult noun, a threat); curses ("kanker",
 # "kut") are about a person only when the post addresses one.
-_CURSE_KINDS: Final = frozenset({"curse", "swear"})
+_CURSE_KINDS: Final = frozenset({"curse", "swear", "negative"})
 _MOTHER: Final = "mother"
+_THREAT_KINDS: Final = frozenset({"threat", "self-harm-wish"})
 _MAX_REPEATS_PER_KIND: Final = 2
 _UNAIMED_CURSE: Final = 0.3  # "kut toets": cursing at things
 _UNAIMED_INSULT: Final = 0.7  # "wat een idioot" without je/jij or a reply
@@ -169,7 +170,7 @@ _LEET: Final = re.compile(
     r"(?<=[a-z])[013457@$!]+(?=[a-z])|(?<![a-z0-9])[013457]+(?=[a-z])|(?<=[a-z])[013457]+(?![a-z0-9])"
 )
 # Three or more single letters with separators between them: "k a n k e r", "k.u.t".
-_SPACED: Final = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/|+]+[a-z](?![a-z0-9])){2,}")
+_SPACED: Final = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/|+]+[a-z013457](?![a-z0-9])){2,}")
 _SPACED_SEPS: Final = re.compile(r"[^a-z]+")
 _REPEATS: Final = re.compile(r"([a-z])\1+")
 _LEET_ANY: Final = re.compile(r"[013457@$!]")
@@ -177,6 +178,9 @@ _SEP: Final = r"[\s,.;:!?'\"()\-]+"
 _JOIN: Final = r"[\s\-]*"
 _EDGE_L: Final = r"(?<![a-z0-9])"
 _EDGE_R: Final = r"(?![a-z0-9])"
+# Negations (folded): "niet dom", "geen sukkel" are not insults; the free gap never crosses one.
+_NEGATION: Final = r"(?:niet|nie|geen|not|never|noit|no)"
+_NEGATED: Final = re.compile(_NEGATION + r"[\s,]+$")
 
 
 def _leet(m: re.Match[str]) -> str:
@@ -184,7 +188,7 @@ def _leet(m: re.Match[str]) -> str:
 
 
 def _unspace(m: re.Match[str]) -> str:
-    return _SPACED_SEPS.sub("", m.group())
+    return _SPACED_SEPS.sub("", m.group().translate(_LEET_TABLE))
 
 
 def _first(m: re.Match[str]) -> str:
@@ -234,13 +238,15 @@ def _token(token: str, sets: dict[str, list[str]]) -> str:
 def _pattern(text: str, gap: str, sets: dict[str, list[str]] | None = None) -> str:
     """The regex of one pattern in the lexicon's small syntax (see its `_about`)."""
     tokens = text.split()
-    if not tokens or tokens[-1] in ("~",) or tokens[-1].endswith("?"):
+    if not tokens or tokens[-1] in ("~", "~~") or tokens[-1].endswith("?"):
         raise LexiconError(f"{_LEXICON_FILE.name}: pattern {text!r} cannot end optionally")
     out = []
     for index, token in enumerate(tokens):
         last = index == len(tokens) - 1
         if token == "~":
             out.append(f"(?:(?:{gap}){_SEP}){{0,3}}")
+        elif token == "~~":
+            out.append(f"(?:(?!{_NEGATION}{_EDGE_R})[a-z0-9]+{_SEP}){{0,4}}")
         elif token.endswith("?"):
             out.append(f"(?:{_token(token[:-1], sets or {})}{_SEP})?")
         else:
@@ -255,13 +261,14 @@ def _emoji(chars: Iterable[str]) -> str:
 def _first_words(text: str, sets: dict[str, list[str]]) -> list[tuple[str, bool]]:
     """The folded words a pattern can start with, and whether each may continue ('*')."""
     first = text.split()[0]
-    if first == "~" or first.endswith("?"):
+    if first in ("~", "~~") or first.endswith("?"):
         raise LexiconError(f"{_LEXICON_FILE.name}: pattern {text!r} cannot start optionally")
     out = []
+    joined = "+" in first  # "kkr+mongool" also starts "kkrmongool": the first word continues
     for alt in first.split("+")[0].split("|"):
         for word in sets[alt[1:]] if alt.startswith("$") else [alt]:
             core = fold(word.rstrip("*"))
-            prefix = word.endswith("*")
+            prefix = word.endswith("*") or joined
             if prefix and len(core) < 2:
                 raise LexiconError(f"{_LEXICON_FILE.name}: stem {word!r} is too short")
             out.append((core, prefix))
@@ -287,6 +294,107 @@ def _trie(words: Iterable[tuple[str, bool]]) -> str:
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return _EDGE_L + render(root)
+
+
+# Words too common to be the one a pattern is recognised by ("je bent ~ $bad": $bad).
+_COMMON: Final = frozenset(
+    [
+        "ik",
+        "je",
+        "jij",
+        "jou",
+        "jouw",
+        "u",
+        "you",
+        "ur",
+        "your",
+        "de",
+        "het",
+        "een",
+        "a",
+        "the",
+        "ga",
+        "gaat",
+        "gaan",
+        "wat",
+        "wie",
+        "is",
+        "ben",
+        "bent",
+        "zijn",
+        "are",
+        "r",
+        "maar",
+        "dan",
+        "zo",
+        "niet",
+        "met",
+        "op",
+        "van",
+        "dat",
+        "die",
+        "dit",
+        "ze",
+        "hij",
+        "zij",
+        "we",
+        "wij",
+        "mijn",
+        "me",
+        "my",
+        "to",
+        "of",
+        "in",
+        "and",
+        "en",
+        "hou",
+        "houd",
+        "doe",
+        "go",
+        "i",
+        "im",
+        "ill",
+    ]
+)
+
+
+def _needed_words(text: str, sets: dict[str, list[str]]) -> list[str]:
+    """The folded alternatives of the one word of a pattern that any match must contain:
+    the least common token (no function words, longest shortest alternative)."""
+    best: tuple[int, list[str]] | None = None
+    for token in text.split():
+        if token in ("~", "~~") or token.endswith("?"):
+            continue
+        words = [
+            fold(word.rstrip("*"))
+            for alt in token.split("+")[0].split("|")
+            for word in (sets[alt[1:]] if alt.startswith("$") else [alt])
+        ]
+        rank = min(len(w) for w in words) - (100 if _COMMON.intersection(words) else 0)
+        if best is None or rank > best[0]:
+            best = (rank, words)
+    return best[1] if best else []
+
+
+def _loose_trie(words: Iterable[tuple[str, bool]]) -> str:
+    """A trie of word starts over lower-cased, unfolded text: each letter may repeat; a word
+    not marked as a prefix must end there."""
+    root: dict[str, Any] = {}
+    for word, prefix in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node["*" if prefix else ""] = True
+
+    def render(node: dict[str, Any]) -> str:
+        if "*" in node:
+            return ""
+        alts = [re.escape(ch) + "+" + render(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("(?![a-z])")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return r"(?<![a-z])" + render(root)
 
 
 def _key(word: str) -> str:
@@ -315,6 +423,11 @@ class Lexicon:
     emoji: re.Pattern[str]
     terms: dict[str, _Term]  # group name -> term
     mother_weight: float = 0.0
+    # the early exit: one word every hostile pattern needs, as a trie over the lower-cased text
+    # (repeated letters allowed); a post without any (and no disguise) is read in one pass
+    prefilter: re.Pattern[str] = re.compile(r"(?!)")
+    second_person: re.Pattern[str] = re.compile(r"(?!)")
+    laugh_words: re.Pattern[str] = re.compile(r"(?!)")
 
     @classmethod
     def from_data(cls, doc: dict[str, Any]) -> Lexicon:
@@ -353,7 +466,26 @@ class Lexicon:
             for key, named in by_key.items()
         }
         mother = max((t.weight for t in terms.values() if t.kind == _MOTHER), default=0.0)
-        return cls(re.compile(_trie(firsts)), buckets, emoji, terms, mother)
+        needed = [
+            word
+            for name, patterns in groups
+            if name.startswith("t")
+            for text in patterns
+            for word in _needed_words(text, sets)
+        ]
+        you = "|".join(re.escape(fold(w)) for w in doc["second_person"])
+        return cls(
+            re.compile(_trie(firsts)),
+            buckets,
+            emoji,
+            terms,
+            mother,
+            re.compile(_loose_trie((word, True) for word in needed)),
+            re.compile(rf"{_EDGE_L}(?:{you}){_EDGE_R}"),
+            re.compile(
+                _loose_trie((fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"])
+            ),
+        )
 
 
 def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
@@ -389,8 +521,35 @@ def _combine(values: Iterable[float]) -> float:
     return 1.0 - rest
 
 
+# Text that may hide a word from the prefilter: leet digits or symbols at letters, spaced letters.
+_DIGIT_OR_SIGN: Final = re.compile(r"[0-9@$]")
+_LEET_AT_LETTERS: Final = re.compile(r"[013457@$](?=[a-z])|(?<=[a-z])[013457]|[a-z][!@$][a-z]")
+_SPACED_START: Final = re.compile(r"\b[a-z][ .\-_*/|+]+[a-z0-9]\b")
+
+
+def _disguised(lowered: str) -> bool:
+    """Leet digits or signs at letters, or spaced letters: the prefilter could miss a word."""
+    if _DIGIT_OR_SIGN.search(lowered) and _LEET_AT_LETTERS.search(lowered):
+        return True
+    return _SPACED_START.search(lowered) is not None
+
+
 def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
-    """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel."""
+    """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel.
+
+    Most posts contain no word any hostile pattern needs: they are read with an early exit (the
+    prefilter over the lower-cased text) and only their banter and address markers are kept."""
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = lowered.translate(_FOLD_TABLE)
+    if not _disguised(lowered) and not lexicon.prefilter.search(lowered):
+        laugh = lexicon.laugh_words.search(lowered) is not None
+        if not laugh and not lowered.isascii():
+            laugh = lexicon.emoji.search(lowered) is not None
+        aimed = lexicon.second_person.search(lowered) is not None or (
+            "@" in lowered and _MENTION_IN_TEXT.search(lowered) is not None
+        )
+        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text))
     folded = fold(text)
     insults: list[float] = []
     curses: list[float] = []
@@ -409,6 +568,9 @@ def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
             aimed = True
             continue
         term = lexicon.terms[group]
+        start = m.start()
+        if start and _NEGATED.search(folded, max(0, start - 7), start):
+            continue
         aimed = aimed or term.aimed
         if term.kind == _MOTHER:
             mother = True
@@ -486,6 +648,7 @@ _TARGET_LAUGHS: Final = 0.35
 _BOTH_LAUGH: Final = 0.6
 _FAST_POSTS: Final = 4
 _FAST_SECONDS: Final = 60.0
+_EPSILON: Final = timedelta(seconds=1)
 
 
 @dataclass(slots=True)
@@ -564,8 +727,8 @@ def assess(
         attackers.setdefault(b, set()).add(a)
     pile_target = max(attackers, key=lambda b: len(attackers[b]), default=None)
     pile_on = pile_target is not None and len(attackers[pile_target]) >= 2
-    if len(hostile) == 1:
-        level *= _SINGLE
+    if len(hostile) == 1 and not _THREAT_KINDS.intersection(hostile[0].post.signals.kinds):
+        level *= _SINGLE  # one threat alone is enough; one insult is not yet a discussion
         codes.append("hostile-words")
     if pile_on:
         level *= _PILE_ON
@@ -588,10 +751,20 @@ def assess(
 
     # banter: the target laughing along, or every hostile turn written laughing from both
     # sides (a roast); one side laughing alone is mockery and cools nothing
+    # a target laughing along once it turned cools it, ...
     opened = hostile[0].post.at
     targets_hit = {b for (_, b) in edges}
+    # ... and stops counting once that member hits back in earnest (hostile, not laughing)
+    earnest: dict[int, datetime] = {}
+    for turn in hostile:
+        signals = turn.post.signals
+        if not signals.laugh and any(kind != _MOTHER for kind in signals.kinds):
+            earnest[turn.post.author] = turn.post.at  # "je moeder" alone is the classic joke
     target_laughs = any(
-        t.post.signals.laugh and t.score < _HOSTILE and t.post.at >= opened
+        t.post.signals.laugh
+        and t.score < _HOSTILE
+        and t.post.at >= opened
+        and t.post.at > earnest.get(t.post.author, t.post.at - _EPSILON)
         for t in turns
         if t.post.author in targets_hit
     )
@@ -686,6 +859,8 @@ _BANTER: Final = Heat(0, "none", "banter")
 
 MAX_TEXT_CHARS: Final = 4000  # Discord's longest post; longer text is read up to here
 _MENTION: Final = re.compile(r"@([^\s@,.:;!?]+)")
+_NAME_PART: Final = re.compile(r"[a-z]+")
+_MIN_NAME: Final = 3
 
 
 class TranscriptError(ValueError):
@@ -740,6 +915,18 @@ def replay(messages: Sequence[Message], settings: HeatSettings = HeatSettings())
     ids: dict[str, int] = {}
     for message in messages:
         ids.setdefault(message.author.casefold(), len(ids) + 1)
+    # a member is also addressed by the letters of their name without "@" ("kevin_03": kevin)
+    stems = {
+        stem: ident
+        for name, ident in ids.items()
+        for stem in _NAME_PART.findall(name)
+        if len(stem) >= _MIN_NAME
+    }
+    bare = (
+        re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, stems)) + r")(?![a-z0-9])")
+        if stems
+        else None
+    )
     watch = ChannelWatch(settings)
     out: list[Heat] = []
     for index, message in enumerate(messages):
@@ -748,6 +935,8 @@ def replay(messages: Sequence[Message], settings: HeatSettings = HeatSettings())
             for name in (m.casefold() for m in _MENTION.findall(message.text))
             if name in ids
         )
+        if bare is not None:
+            mentioned |= {stems[m] for m in bare.findall(message.text.casefold())}
         reply = (
             messages[message.reply_to].author.casefold() if message.reply_to is not None else None
         )
