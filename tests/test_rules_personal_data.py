@@ -119,6 +119,14 @@ def test_postcodes(text: str, value: str) -> None:
     assert found(text) == [("postcode", value)]
 
 
+def test_an_address_with_its_postcode_is_both() -> None:
+    """The house number stands before the postcode: an address, and a postcode too."""
+    assert found("Dorpsstraat 4-1, 3512 JK Utrecht") == [
+        ("address", "Dorpsstraat 4-1, 3512 JK"),
+        ("postcode", "3512 JK"),
+    ]
+
+
 def test_postcode_alone_is_no_home() -> None:
     assert found("postcode 3512 JK") == []
 

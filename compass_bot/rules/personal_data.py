@@ -627,9 +627,13 @@ class _Scan:
         if start is None:
             return 0
         tail = _POSTCODE_TAIL.match(text, end)
+        self.add("address", start, tail.end() if tail else end)
         if tail:
+            # "Kerkstraat 9, 3512 JK": the postcode has its house number (before it), so it is
+            # a postcode finding too, inside the address.
+            code = tail.group(0).lstrip(" \u00a0,")
+            self.findings.append(Finding("postcode", tail.end() - len(code), tail.end()))
             end = tail.end()
-        self.add("address", start, end)
         return end
 
     def street_before(self, s: int) -> int | None:
