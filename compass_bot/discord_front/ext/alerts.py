@@ -238,6 +238,7 @@ class Alerts(commands.Cog):
         self._held_for = 30.0
         self._unmarked: dict[int, tuple[int, int]] = {}  # alert id -> (message id, version)
         self._summary: tuple[int, float, int] | None = None  # message id, posted at, count
+        self._summary_edited = 0.0
 
     async def cog_load(self) -> None:
         self._task = asyncio.create_task(self.delivery_loop(), name="alert-outbox")
@@ -486,8 +487,10 @@ class Alerts(commands.Cog):
         fresh = self._summary is not None and mono - self._summary[1] < 60.0
         if fresh and self._summary is not None and self._summary[2] == total:
             return
-        if self._writes.delay() > 0:
-            return  # the next round tries again; alerts and edits come first
+        gap = max(1.0, float(self.bot.loaded.config.alerts.edit_interval_seconds))
+        if fresh and mono - self._summary_edited < gap:
+            return  # the summary is edited like an alert: at most once per interval
+        self._summary_edited = mono
         text = texts_summary(total)
         try:
             await self._writes.wait()
