@@ -792,7 +792,7 @@ class Console:
                 + alert_as_text(alert, self.service.timetable.tz, self.labels())
             )
             await self.service.store.mark_delivered(
-                alert.id, alert.delivered_message_id or alert.id, alert.updated_at
+                alert.id, alert.delivered_message_id or alert.id, alert.version
             )
 
 

@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -163,12 +163,25 @@ MIGRATIONS: tuple[str, ...] = (
                   WHERE action LIKE 'alert.%' AND json_valid(detail)), 0)
     );
     """,
-    # Catch-up after downtime: the last post seen per watched channel (ids only, no text).
+    # 7: catch-up after downtime: the last post seen per watched channel (ids only, no text).
     """
     CREATE TABLE channel_marks (
         channel_id INTEGER PRIMARY KEY,
         last_message_id INTEGER NOT NULL
     );
+    """,
+    # 8: the outbox's own bookkeeping (it only adds columns, so it can take any number):
+    # `version` counts every change a moderator must see (never a time, which two flags in one
+    # millisecond share) and `delivered_version` is what the message shows; `claimed_until`
+    # is a sender's claim on the row, and `send_nonce` the nonce of a post under way, kept
+    # until the post is marked, so a post interrupted by a crash is sent again with the same
+    # nonce and Discord returns the first message instead of making a second.
+    """
+    ALTER TABLE alerts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE alerts ADD COLUMN delivered_version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE alerts ADD COLUMN claimed_until TEXT;
+    ALTER TABLE alerts ADD COLUMN send_nonce TEXT;
+    UPDATE alerts SET delivered_version = version WHERE delivery = 'sent';
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -271,6 +284,16 @@ def _dt(text: str | None) -> datetime | None:
 
 
 @dataclass(frozen=True, slots=True)
+class OutboxAlert(Alert):
+    """An alert as the outbox keeps it: which version a delivered message must show, and the
+    nonce of a post that was under way (set before the POST, cleared once it is marked)."""
+
+    version: int = 1
+    delivered_version: int = 0
+    send_nonce: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: int
     at: datetime
@@ -310,6 +333,7 @@ class Store:
         self.path = path
         self._lock = lock
         self._alert_lock = asyncio.Lock()
+        self._claim_conn: aiosqlite.Connection | None = None
         self._closing = False
 
     @classmethod
@@ -359,6 +383,8 @@ class Store:
             return
         self._closing = True
         try:
+            if self._claim_conn is not None and self._claim_conn is not self._conn:
+                await self._claim_conn.close()
             await self._conn.close()
         finally:
             if self._lock is not None:
@@ -613,8 +639,8 @@ class Store:
     # -- alerts (the outbox) ---------------------------------------------------------------------
 
     @staticmethod
-    def _alert(row: aiosqlite.Row) -> Alert:
-        return Alert(
+    def _alert(row: aiosqlite.Row) -> OutboxAlert:
+        return OutboxAlert(
             id=row["id"],
             rule=row["rule"],
             member_id=row["member_id"],
@@ -637,6 +663,9 @@ class Store:
             attempts=row["attempts"],
             next_attempt_at=_dt(row["next_attempt_at"]),
             last_error=row["last_error"],
+            version=row["version"],
+            delivered_version=row["delivered_version"],
+            send_nonce=row["send_nonce"],
         )
 
     async def record_alert(
@@ -671,6 +700,7 @@ class Store:
                 alert_id = int(row["id"])
                 await self._conn.execute(
                     "UPDATE alerts SET count = count + 1, updated_at = ?, delivery = 'pending',"
+                    " version = version + 1,"
                     " next_attempt_at = NULL, excerpt = COALESCE(?, excerpt),"
                     " channel_id = COALESCE(?, channel_id), message_id = COALESCE(?, message_id),"
                     " name_field = COALESCE(?, name_field), matched = COALESCE(?, matched),"
@@ -715,12 +745,12 @@ class Store:
             assert alert is not None
             return alert, created
 
-    async def alert(self, alert_id: int) -> Alert | None:
+    async def alert(self, alert_id: int) -> OutboxAlert | None:
         row = await self._fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
         return self._alert(row) if row else None
 
-    async def pending_alerts(self, now: datetime, limit: int = 50) -> list[Alert]:
-        """Alerts to send or edit now, oldest first."""
+    async def pending_alerts(self, now: datetime, limit: int = 50) -> list[OutboxAlert]:
+        """Alerts to send or edit now, oldest first (claimed or not: for the console)."""
         rows = await self._fetchall(
             "SELECT * FROM alerts WHERE delivery = 'pending'"
             " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
@@ -728,23 +758,112 @@ class Store:
         )
         return [self._alert(r) for r in rows]
 
+    async def claim_next(
+        self,
+        now: datetime,
+        claim_until: datetime,
+        *,
+        due_by: datetime | None = None,
+        posts: bool = True,
+        skip: Collection[int] = (),
+    ) -> OutboxAlert | None:
+        """Claim the oldest due alert for sending, atomically, until `claim_until`.
+
+        One UPDATE inside BEGIN IMMEDIATE: of two senders (two loops, or two processes on
+        one file) only one gets a row, so none is sent twice. A post (no message yet) gets
+        its nonce here, before the POST, unless an interrupted post left one to reuse.
+        `due_by` overrides the retry backoff (a start sends everything at once); `posts`
+        False leaves alerts without a message for later (the new-alert budget); `skip` are
+        alerts the caller holds back (an edit budget, a mark that failed to write).
+        """
+        due = _ts(due_by or now)
+        sql = (
+            "UPDATE alerts SET claimed_until = ?, send_nonce = CASE"
+            " WHEN delivered_message_id IS NULL"
+            " THEN COALESCE(send_nonce, printf('a%xv%x', id, version))"
+            " ELSE send_nonce END"
+            " WHERE id = (SELECT id FROM alerts WHERE delivery = 'pending'"
+            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+            " AND (claimed_until IS NULL OR claimed_until <= ?)"
+            " AND (? OR delivered_message_id IS NOT NULL)"
+            " AND id NOT IN (SELECT value FROM json_each(?))"
+            " ORDER BY id LIMIT 1) RETURNING *"
+        )
+        params = (_ts(claim_until), due, _ts(now), posts, json.dumps(sorted(skip)))
+        async with self._alert_lock:
+            conn = await self._claims()
+            if conn is self._conn:  # an in-memory database: one connection, one statement
+                rows = await conn.execute_fetchall(sql, params)
+                await conn.commit()
+            else:
+                # A connection of its own, so the transaction holds only the claim (the main
+                # one may have another method's statement open at this moment).
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    rows = await conn.execute_fetchall(sql, params)
+                    await conn.commit()
+                except BaseException:
+                    await conn.rollback()
+                    raise
+        row = next(iter(rows), None)
+        return self._alert(row) if row is not None else None
+
+    async def _claims(self) -> aiosqlite.Connection:
+        """The connection that claims alerts, opened on first use."""
+        if self._claim_conn is None:
+            if str(self.path) == ":memory:":
+                self._claim_conn = self._conn
+            else:
+                conn = await aiosqlite.connect(self.path, isolation_level=None)
+                conn.row_factory = aiosqlite.Row
+                await conn.execute("PRAGMA busy_timeout=5000")
+                self._claim_conn = conn
+        return self._claim_conn
+
+    async def release_claims(self) -> tuple[int, int]:
+        """At start: drop the claims a stopped process left (the process lock makes this one
+        the only sender). Returns (claims released, posts that were under way); those posts
+        keep their nonce, so sending them again cannot make a second message."""
+        async with self._alert_lock:
+            cur = await self._conn.execute(
+                "UPDATE alerts SET claimed_until = NULL WHERE claimed_until IS NOT NULL"
+            )
+            row = await self._fetchone(
+                "SELECT COUNT(*) AS n FROM alerts WHERE send_nonce IS NOT NULL"
+                " AND delivered_message_id IS NULL AND delivery = 'pending'"
+            )
+            await self._conn.commit()
+        return cur.rowcount, int(row["n"]) if row else 0
+
     async def next_pending_at(self) -> datetime | None:
+        """When the next unclaimed alert falls due (a claim that lapsed counts as due)."""
         row = await self._fetchone(
-            "SELECT MIN(COALESCE(next_attempt_at, '')) AS t FROM alerts WHERE delivery = 'pending'"
+            "SELECT MIN(MAX(COALESCE(next_attempt_at, ''), COALESCE(claimed_until, ''))) AS t"
+            " FROM alerts WHERE delivery = 'pending'"
         )
         if row is None or row["t"] is None:
             return None
         return _dt(row["t"]) if row["t"] else datetime.min.replace(tzinfo=UTC)
 
-    async def mark_delivered(
-        self, alert_id: int, delivered_message_id: int, delivered_updated_at: datetime
-    ) -> None:
-        """Mark sent, unless the alert changed again while it was being sent."""
+    async def unposted_count(self) -> int:
+        """Alerts waiting for their first message (held back by the new-alert budget)."""
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM alerts WHERE delivery = 'pending'"
+            " AND delivered_message_id IS NULL"
+        )
+        return int(row["n"]) if row else 0
+
+    async def mark_delivered(self, alert_id: int, delivered_message_id: int, version: int) -> None:
+        """The message now shows `version`: sent, unless the alert changed again meanwhile.
+
+        The version is a counter, not a time: two changes in one millisecond still differ.
+        """
         await self._conn.execute(
-            "UPDATE alerts SET delivered_message_id = ?, attempts = 0, last_error = NULL,"
-            " next_attempt_at = NULL,"
-            " delivery = CASE WHEN updated_at = ? THEN 'sent' ELSE 'pending' END WHERE id = ?",
-            (delivered_message_id, _ts(delivered_updated_at), alert_id),
+            "UPDATE alerts SET delivered_message_id = ?, delivered_version = ?, attempts = 0,"
+            " last_error = NULL, next_attempt_at = NULL, claimed_until = NULL,"
+            " send_nonce = NULL,"
+            " delivery = CASE WHEN version = ? THEN 'sent' ELSE 'pending' END WHERE id = ?",
+            (delivered_message_id, version, version, alert_id),
         )
         await self._conn.commit()
 
@@ -752,8 +871,8 @@ class Store:
         self, alert_id: int, error: str, next_attempt_at: datetime
     ) -> None:
         await self._conn.execute(
-            "UPDATE alerts SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
-            " WHERE id = ?",
+            "UPDATE alerts SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+            " claimed_until = NULL WHERE id = ?",
             (error[:300], _ts(next_attempt_at), alert_id),
         )
         await self._conn.commit()
@@ -764,7 +883,7 @@ class Store:
         """Resolve or dismiss an alert; the alert is re-delivered (edited) to show it."""
         cur = await self._conn.execute(
             "UPDATE alerts SET status = ?, handled_by = ?, handled_at = ?, delivery = 'pending',"
-            " next_attempt_at = NULL WHERE id = ?",
+            " version = version + 1, next_attempt_at = NULL WHERE id = ?",
             (status, by, _ts(at), alert_id),
         )
         if cur.rowcount == 0:

@@ -27,6 +27,8 @@ from tests.discord_env import AMS, LESSON, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import FakeDiscord, MemberSpec
 
 MOD_CHANNEL = "mod-meldingen"
+# 14 alerts at once: past the channel's default pace (5 at once, then 50 a minute).
+FAST_CHANNEL = TEST_CONFIG + "\nalerts:\n  channel_writes_per_minute: 600\n"
 ALERTS_EXT = "compass_bot.discord_front.ext.alerts"
 
 
@@ -250,7 +252,7 @@ def fast_backoff(bot: CompassBot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(module, "RETRY_WHEN_BLOCKED", 0.1)
 
 
-async def eventually(check: Any, timeout: float = 10.0) -> None:
+async def eventually(check: Any, timeout: float = 30.0) -> None:
     """Wait for the outbox, which works in the background (settle does not wait for it)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not check():
@@ -495,7 +497,7 @@ async def record(bot: CompassBot, rule: str, member_id: int, at: datetime) -> No
 async def test_open_alerts_are_paged_newest_first_filtered_and_for_moderators(
     tmp_path: Path,
 ) -> None:
-    async with compass_bot(tmp_path) as (fake, bot):
+    async with compass_bot(tmp_path, config_text=FAST_CHANNEL) as (fake, bot):
         for i in range(12):
             await record(bot, "schooltijd", 1000 + i, LESSON + timedelta(minutes=i))
         for i in range(2):

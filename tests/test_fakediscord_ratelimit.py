@@ -113,7 +113,8 @@ async def test_the_alert_outbox_stays_inside_the_buckets_in_a_burst(tmp_path: Pa
         posts = [c for c in fake.find_calls("POST", mod_path) if c.status == 200]
         assert len(posts) == len(students)
         assert len(fake.messages_sent(channel="mod-meldingen", ephemeral=False)) == len(students)
-        # The burst did fill the moderators' bucket (twice at least), and the bot waited.
-        assert limits.exhausted.count(("POST", "/channels/{channel_id}/messages")) >= 2
+        # The burst did fill the moderators' bucket, and the bot waited (its own pace,
+        # alerts.channel_writes_per_minute, keeps it from filling it again and again).
+        assert limits.exhausted.count(("POST", "/channels/{channel_id}/messages")) >= 1
         assert limits.refused == []
         assert [c for c in fake.calls if c.status == 429] == []

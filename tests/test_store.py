@@ -112,10 +112,10 @@ async def test_delivery_marks_and_changes_while_sending(tmp_path: Path) -> None:
         at=T0 + timedelta(seconds=5),
         window_start=T0,
     )
-    await store.mark_delivered(alert.id, 999, alert.updated_at)
+    await store.mark_delivered(alert.id, 999, alert.version)
     pending = await store.pending_alerts(T0 + timedelta(seconds=5))
     assert [(a.id, a.delivered_message_id, a.count) for a in pending] == [(alert.id, 999, 2)]
-    await store.mark_delivered(alert.id, 999, pending[0].updated_at)
+    await store.mark_delivered(alert.id, 999, pending[0].version)
     assert await store.pending_alerts(T0 + timedelta(hours=1)) == []
     # A failure schedules a retry rather than dropping it.
     await store.set_alert_status(alert.id, "resolved", 3, T0)

@@ -56,6 +56,8 @@ log = logging.getLogger("fakediscord")
 API_PREFIX = "/api/v10"
 
 # discord.py task names that mean "the bot is still handling an event".
+# How long Discord remembers a message's nonce for enforce_nonce ("the past few minutes").
+NONCE_WINDOW_SECONDS = 180.0
 BUSY_TASK_PREFIXES = (
     "discord.py: ",
     "CommandTree-invoker",
@@ -380,6 +382,9 @@ class FakeDiscord:
         self.undelivered: list[tuple[str, str]] = []
         self._interactions_by_token: dict[str, InteractionRecord] = {}
         self._bodies: dict[int, Any] = {}
+        # Idempotent sends: nonce -> (message id, when); see _post_message.
+        self.nonce_window = NONCE_WINDOW_SECONDS
+        self._nonces: dict[str, tuple[int, float]] = {}
         self._rules: list[FailRule] = []
         self._bots: list[discord.Client] = []
 
@@ -1622,7 +1627,18 @@ class FakeDiscord:
                         ["message_reference"], "REPLIES_UNKNOWN_MESSAGE", "Unknown message"
                     ),
                 )
+        # Discord (docs, "Create Message"): with enforce_nonce and a nonce, "if another
+        # message was created by the same author with the same nonce [in the past few
+        # minutes], that message will be returned and no new message will be created".
+        nonce = body.get("nonce")
+        enforce = nonce is not None and bool(body.get("enforce_nonce"))
+        if enforce:
+            earlier = self._nonces.get(str(nonce))
+            if earlier is not None and self._now() - earlier[1] < self.nonce_window:
+                return 200, self.world.messages[earlier[0]]
         msg = self._new_bot_message(cid, body, files)
+        if enforce:
+            self._nonces[str(nonce)] = (int(msg["id"]), self._now())
         if self.echo_own_messages:
             await self._dispatch_message_event("MESSAGE_CREATE", msg)
         return 200, msg

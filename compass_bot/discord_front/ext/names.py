@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import warning_embed
+from compass_bot.discord_front.pacing import dm_pacer
 from compass_bot.service import NameOutcome, NamesSeen, Refusal
 
 if TYPE_CHECKING:
@@ -69,7 +70,11 @@ class Names(commands.Cog):
         self._checked: dict[int, NameKey] = {}
 
     async def check(self, member: discord.Member) -> NameOutcome:
-        """Check one member's names; tell the member and the moderators about a breach."""
+        """Check one member's names; tell the member and the moderators about a breach.
+
+        The DM goes through the shared DM pacer: at once while it has room, otherwise in
+        the background, so a sweep with many hits is not held up by the pace of its DMs.
+        """
         self._checked[member.id] = name_key(member)
         outcome = await self.bot.service.names_seen(
             names_seen(member, self.bot.service.clock.now())
@@ -77,11 +82,16 @@ class Names(commands.Cog):
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         if outcome.warning is not None:
-            try:
-                await member.send(embed=warning_embed(outcome.warning))
-            except discord.HTTPException as exc:
-                # DMs closed: the moderators' alert still goes out; nothing to post publicly.
-                log.info("could not DM member %s about their name: %s", member.id, exc)
+            pacer = dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute)
+            embed = warning_embed(outcome.warning)
+            if not pacer.try_take():
+                pacer.later(lambda: member.send(embed=embed), f"name DM to {member.id}")
+            else:
+                try:
+                    await member.send(embed=embed)
+                except discord.HTTPException as exc:
+                    # DMs closed: the moderators' alert still goes out; nothing to post publicly.
+                    log.info("could not DM member %s about their name: %s", member.id, exc)
         if outcome.reset_nickname:
             await self.reset_nickname(member)
         return outcome

@@ -15,6 +15,7 @@ from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.discord_front.embeds import warning_embed
+from compass_bot.discord_front.pacing import dm_pacer
 from compass_bot.missed import CATCH_UP_LIMIT, CATCH_UP_WINDOW, SeenPosts, still_worth_a_warning
 from compass_bot.rules.schooltime import PermissionGrant, is_watched
 from compass_bot.service import MessagePosted, Refusal, Warning
@@ -179,6 +180,7 @@ class SchoolTime(commands.Cog):
         if deleted:
             embed.add_field(name="\u200b", value=POST_DELETED, inline=False)
         try:
+            await dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute).wait()
             await message.author.send(embed=embed)
         except discord.Forbidden:
             reference = None if deleted else message.to_reference(fail_if_not_exists=False)
