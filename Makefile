@@ -27,6 +27,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/qa.py
 	$(BIN)/python benchmarks/names.py
 	$(BIN)/python benchmarks/screening.py
+	$(BIN)/python benchmarks/personal_data.py
+	$(BIN)/python benchmarks/heat.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
