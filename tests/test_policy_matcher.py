@@ -481,3 +481,61 @@ def test_questions_just_beside_the_protocol_are_refused(matcher: Matcher, questi
 
 def test_a_plain_out_of_scope_question_has_nothing_nearby(matcher: Matcher) -> None:
     assert matcher.match("wanneer begint de herfstvakantie").related == ()
+
+
+def _scores_with(matcher: Matcher, clause: str, score: float, oos: float) -> dict[str, float]:
+    scores = dict.fromkeys(CLAUSE_IDS, 0.0)
+    scores[clause] = score
+    scores["__out_of_scope__"] = oos
+    return scores
+
+
+def test_out_of_scope_needs_a_margin_over_a_story_full_of_domain_concepts(
+    matcher: Matcher,
+) -> None:
+    story = "mijn vriend zette een foto van mij op zijn insta account zonder te vragen"
+    analysis = matcher.normaliser.analyse(story)
+    assert len(analysis.concepts & matcher.book.domain_concepts) >= 3
+    scores = _scores_with(matcher, "aanwijzing-6", 40.0, 42.0)
+    assert matcher.decide(story, analysis, scores).clause == "aanwijzing-6"
+    flat = Tuning(oos_domain_margin=0.0)
+    assert matcher.decide(story, analysis, scores, flat).status == "none"
+    # out of scope still wins when it is clearly ahead
+    ahead = _scores_with(matcher, "aanwijzing-6", 40.0, 46.0)
+    assert matcher.decide(story, analysis, ahead).status == "none"
+
+
+def test_one_domain_concept_gets_no_margin_against_out_of_scope(matcher: Matcher) -> None:
+    question = "hoe werkt een filter op snapchat"
+    analysis = matcher.normaliser.analyse(question)
+    assert len(analysis.concepts & matcher.book.domain_concepts) == 1
+    scores = _scores_with(matcher, "definitie", 40.0, 41.0)
+    assert matcher.decide(question, analysis, scores).status == "none"
+
+
+@pytest.mark.parametrize(
+    ("word", "concept"),
+    [
+        ("stageplek", "WORK"),
+        ("klanten", "OTHERS"),
+        ("kleuters", "OTHERS"),
+        ("herkenbaar in beeld", "OTHERS"),
+        ("cooked", "CONSEQUENCE"),
+        ("livestream", "POST"),
+        ("doorgeven", "REPORT"),
+        ("disciplinaire maatregel", "PUNISHMENT"),
+        ("doorzoeken", "CONFISCATE"),
+    ],
+)
+def test_situation_words_are_concepts(matcher: Matcher, word: str, concept: str) -> None:
+    assert concept in matcher.normaliser.analyse(word, correct_typos=False).concepts
+
+
+def test_a_vague_question_on_the_protocols_ground_is_doubtful_not_refused(
+    matcher: Matcher,
+) -> None:
+    question = "wat zijn de regels"
+    analysis = matcher.normaliser.analyse(question)
+    scores = _scores_with(matcher, "inleiding", 50.0, 53.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.status == "doubtful" and match.alternatives[0] == "inleiding"

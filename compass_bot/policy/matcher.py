@@ -193,7 +193,12 @@ class Tuning:
     """The same when the model is missing or stale: the index's own scores are not
     damped by the blend."""
     oos_margin: float = 0.0
-    """Out of scope wins when its score >= best clause score - oos_margin."""
+    """Out of scope wins when its score >= best clause score - oos_margin..."""
+    oos_domain_margin: float = 2.0
+    """...plus this much more per domain concept of the question beyond the first
+    (a story told with photos, accounts and posting is about the protocol's ground)..."""
+    oos_domain_cap: float = 5.0
+    """...up to this much in all."""
     alternative_floor: float = 15.0
     """Runners-up and suggestions must score at least this."""
     nearby_at: float = 25.0
@@ -471,11 +476,13 @@ class Matcher:
         parts = questions_in(question[:MAX_QUESTION_CHARS])
         if len(parts) < 2:
             return whole
-        # two questions in one: the whole message decides when it can; otherwise the first
-        # question that has an answer is the main one. The others' clauses become suggestions.
+        # two questions in one: the first question that has an answer is the main one when
+        # the whole message has none or lands on one of the parts' clauses (the whole mixes
+        # the questions; the asker's order says which comes first); a whole message that
+        # finds a clause none of its parts does keeps it. Other clauses become suggestions.
         answered = [m for m in map(self._match_one, parts) if m.status == "answer"]
         main = whole
-        if whole.status != "answer" and answered:
+        if answered and (whole.status != "answer" or whole.clause in {m.clause for m in answered}):
             main = dataclasses.replace(answered[0], question=question, language=whole.language)
         if main.status != "answer":
             return main
@@ -511,12 +518,19 @@ class Matcher:
             clause_scores.items(), key=lambda item: (-item[1], self._class_index[item[0]])
         )
         best_id, best = ranked[0]
-        if best < tuning.none_below or oos >= best - tuning.oos_margin:
-            nearby = (best_id,) if best >= tuning.nearby_at else ()
-            return Match(question, None, best, (), "none", language, related=nearby)
+        domain_count = len(analysis.concepts & self._domain)
+        oos_margin = tuning.oos_margin - min(
+            tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
+        )
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self._weight.get(t, 0.0) ** 2 for t in self._features(analysis))
         on_topic = not analysis.concepts.isdisjoint(self._domain)
+        if best < tuning.none_below or oos >= best - oos_margin:
+            if on_topic and information < tuning.vague_below and best >= tuning.answer_at:
+                # "wat zijn de regels": too little said to refuse as much as to answer
+                return Match(question, None, best, (best_id, *runners[:2]), "doubtful", language)
+            nearby = (best_id,) if best >= tuning.nearby_at else ()
+            return Match(question, None, best, (), "none", language, related=nearby)
         if on_topic:
             needed = tuning.answer_at
         elif self._model is not None:
