@@ -483,14 +483,57 @@ def test_the_target_laughing_stops_cooling_once_they_hit_back_in_earnest() -> No
     assert "banter" not in replay(transcript(*lines))[-1].reason
 
 
+def _dev_texts() -> list[str]:
+    lines = DEV_SET.read_text(encoding="utf-8").splitlines()
+    return [m["text"] for line in lines if line.strip() for m in json.loads(line)["messages"]]
+
+
 @pytest.mark.parametrize(
     "text",
-    ["heeft iemand de huiswerkopdracht al af?", "hahaha jij bent top", "tot morgen @sem"],
+    [
+        "heeft iemand de huiswerkopdracht al af?",
+        "hahaha jij bent top",
+        "tot morgen @sem",
+        "HOI ALLEMAAL",
+        "zie je om 3 uur",
+        "ik vond het 😂",
+        "je bent een k a n k e r lijer",
+        "wat een 1diot",
+        "k@nker",
+        "ik ga dood haha",
+        "u bent te laat",
+    ],
 )
 def test_the_early_exit_reads_plain_posts_as_the_full_path_does(text: str) -> None:
+    from compass_bot.rules.heat import _read
+
+    assert signals_of(text) == _read(text)
+
+
+def test_the_early_exit_agrees_with_the_full_path_on_every_dev_post() -> None:
+    from compass_bot.rules.heat import _read
+
+    texts = _dev_texts()
+    assert len(texts) > 300
+    assert [signals_of(t) for t in texts] == [_read(t) for t in texts]
+
+
+def test_the_early_exit_agrees_with_the_full_path_on_mixed_fragments() -> None:
+    """Shuffled fragments: words, leet signs, spaced letters, mentions, emoji, laughs."""
+    import random
+
+    from compass_bot.rules.heat import _read
+
+    parts = "je|jij|u|haha|lol|xd|:p|kanker|k|a|n|1|4|@|!|$|.|-|😂|é|KANR|<@12>|idioot|l0ser"
+    fragments = [*parts.split("|"), " ", " ", "ik ga dood"]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(fragments) for _ in range(rng.randint(1, 8))) for _ in range(4000)]
+    assert [signals_of(t) for t in texts] == [_read(t) for t in texts]
+
+
+def test_a_plain_post_is_settled_by_the_screen_alone() -> None:
     from compass_bot.rules import heat
 
-    quick = signals_of(text)
-    assert not heat.LEXICON.prefilter.search(text.lower())
-    assert quick.laugh == bool(heat.LEXICON.laugh_words.search(text.lower()))
-    assert quick.aimed == ("je" in text.split() or "jij" in text.split() or "@" in text)
+    assert heat.LEXICON.screen.search(" heeft iemand de huiswerkopdracht al af?") is None
+    assert heat.LEXICON.screen.search(" de k.u.t toets") is not None  # spaced letters
+    assert heat.LEXICON.screen.search(" wat een 1diot") is not None  # leet digit

@@ -376,9 +376,10 @@ def _needed_words(text: str, sets: dict[str, list[str]]) -> list[str]:
     return best[1] if best else []
 
 
-def _loose_trie(words: Iterable[tuple[str, bool]]) -> str:
-    """A trie of word starts over lower-cased, unfolded text: each letter may repeat; a word
-    not marked as a prefix must end there."""
+def _start_trie(words: Iterable[tuple[str, bool]]) -> str:
+    """A trie of word starts over lower-cased, unfolded text, each letter repeatable ("kkanker");
+    a word not marked as a prefix must end there. Each branch opens with a plain character, so
+    Python's re rejects a wrong branch with one comparison (a `k+` opening would enter a loop)."""
     root: dict[str, Any] = {}
     for word, prefix in words:
         node = root
@@ -389,12 +390,42 @@ def _loose_trie(words: Iterable[tuple[str, bool]]) -> str:
     def render(node: dict[str, Any]) -> str:
         if "*" in node:
             return ""
-        alts = [re.escape(ch) + "+" + render(child) for ch, child in sorted(node.items()) if ch]
+        alts = [
+            re.escape(ch) + re.escape(ch) + "*" + render(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
         if "" in node:
             alts.append("(?![a-z])")
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-    return r"(?<![a-z])" + render(root)
+    return render(root)
+
+
+# After the screen's one separator character: spaced single letters ("k a n k e r", "k.u.t"),
+# and leet signs at letters ("k4nker", "1diot", "kank3r", "k@nker") -- what fold() rewrites.
+_DISGUISE: Final = (
+    r"[a-z][ .\-_*/|+]+[a-z013457](?![a-z0-9])[ .\-_*/|+]+[a-z013457](?![a-z0-9])"
+    r"|(?<=[013457@$!])(?:(?<=[013457])(?=[a-z])|(?<=[a-z][013457@$!])[013457@$!]*(?=[a-z])"
+    r"|(?<=[a-z][013457]))"
+)
+# as _MENTION_IN_TEXT, after the separator: "@name" (not after a digit) or "<@123>"
+_MENTION_START: Final = r"@(?:(?<![0-9]@)[a-z0-9_]|(?<=<@)!?[0-9]+>)"
+
+
+def _screens(needed: list[str], laugh: list[tuple[str, bool]], you: list[str]) -> tuple[str, str]:
+    """The early exit's two regexes over " " + the lower-cased text, both anchored on the
+    character before a word (a class test Python's re scans for in C, so a post costs about
+    one try per word): `screen` finds whether anything at all needs reading; `marks` says what
+    (a hostile word or a disguise: read in full; a laugh; an address)."""
+    hostile = _start_trie((word, True) for word in needed) + "|" + _DISGUISE
+    laughs = _start_trie(laugh)
+    yous = _start_trie((word, False) for word in you) + "|" + _MENTION_START
+    every = _start_trie([(w, True) for w in needed] + laugh + [(w, False) for w in you])
+    screen = rf"[^a-z](?:{every}|{_DISGUISE}|{_MENTION_START})"
+    # laugh and address marks look ahead only, so a word inside them is still tried on its own
+    marks = rf"[^a-z](?:(?P<hostile>{hostile})|(?P<laugh>(?<![0-9])(?={laughs}))|(?P<you>(?<![0-9])(?={yous})))"
+    return screen, marks
 
 
 def _key(word: str) -> str:
@@ -423,11 +454,10 @@ class Lexicon:
     emoji: re.Pattern[str]
     terms: dict[str, _Term]  # group name -> term
     mother_weight: float = 0.0
-    # the early exit: one word every hostile pattern needs, as a trie over the lower-cased text
-    # (repeated letters allowed); a post without any (and no disguise) is read in one pass
-    prefilter: re.Pattern[str] = re.compile(r"(?!)")
-    second_person: re.Pattern[str] = re.compile(r"(?!)")
-    laugh_words: re.Pattern[str] = re.compile(r"(?!)")
+    # the early exit over " " + the lower-cased text: `screen` is None for a post without any
+    # word a hostile pattern needs, a laugh, an address or a disguise; `marks` tells them apart
+    screen: re.Pattern[str] = re.compile(r"(?!)")
+    marks: re.Pattern[str] = re.compile(r"(?!)")
 
     @classmethod
     def from_data(cls, doc: dict[str, Any]) -> Lexicon:
@@ -473,18 +503,19 @@ class Lexicon:
             for text in patterns
             for word in _needed_words(text, sets)
         ]
-        you = "|".join(re.escape(fold(w)) for w in doc["second_person"])
+        screen, marks = _screens(
+            needed,
+            [(fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"]],
+            [fold(w) for w in doc["second_person"]],
+        )
         return cls(
             re.compile(_trie(firsts)),
             buckets,
             emoji,
             terms,
             mother,
-            re.compile(_loose_trie((word, True) for word in needed)),
-            re.compile(rf"{_EDGE_L}(?:{you}){_EDGE_R}"),
-            re.compile(
-                _loose_trie((fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"])
-            ),
+            re.compile(screen),
+            re.compile(marks),
         )
 
 
@@ -521,35 +552,47 @@ def _combine(values: Iterable[float]) -> float:
     return 1.0 - rest
 
 
-# Text that may hide a word from the prefilter: leet digits or symbols at letters, spaced letters.
-_DIGIT_OR_SIGN: Final = re.compile(r"[0-9@$]")
-_LEET_AT_LETTERS: Final = re.compile(r"[013457@$](?=[a-z])|(?<=[a-z])[013457]|[a-z][!@$][a-z]")
-_SPACED_START: Final = re.compile(r"\b[a-z][ .\-_*/|+]+[a-z0-9]\b")
-
-
-def _disguised(lowered: str) -> bool:
-    """Leet digits or signs at letters, or spaced letters: the prefilter could miss a word."""
-    if _DIGIT_OR_SIGN.search(lowered) and _LEET_AT_LETTERS.search(lowered):
-        return True
-    return _SPACED_START.search(lowered) is not None
+# The plain posts' signals, by (aimed, laugh, caps): built once, not per post.
+_PLAIN: Final = {
+    (aimed, laugh, caps): PostSignals(aimed=aimed, laugh=laugh, caps=caps)
+    for aimed in (False, True)
+    for laugh in (False, True)
+    for caps in (False, True)
+}
 
 
 def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
     """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel.
 
-    Most posts contain no word any hostile pattern needs: they are read with an early exit (the
-    prefilter over the lower-cased text) and only their banter and address markers are kept."""
+    Most posts contain no word any hostile pattern needs and no disguise: one search of the
+    lower-cased text (`Lexicon.screen`) settles them, and at most one more pass (`marks`) keeps
+    their banter and address markers; only the rest are folded and matched in full."""
     lowered = text.lower()
-    if not lowered.isascii():
+    ascii_only = lowered.isascii()
+    if not ascii_only:
         lowered = lowered.translate(_FOLD_TABLE)
-    if not _disguised(lowered) and not lexicon.prefilter.search(lowered):
-        laugh = lexicon.laugh_words.search(lowered) is not None
-        if not laugh and not lowered.isascii():
+    padded = " " + lowered
+    if lexicon.screen.search(padded) is None:
+        laugh = not ascii_only and lexicon.emoji.search(lowered) is not None
+        return _PLAIN[False, laugh, _caps(text)]
+    aimed = laugh = False
+    for mark in lexicon.marks.finditer(padded):
+        kind = mark.lastgroup
+        if kind == "hostile":
+            break
+        if kind == "laugh":
+            laugh = True
+        else:
+            aimed = True
+    else:
+        if not laugh and not ascii_only:
             laugh = lexicon.emoji.search(lowered) is not None
-        aimed = lexicon.second_person.search(lowered) is not None or (
-            "@" in lowered and _MENTION_IN_TEXT.search(lowered) is not None
-        )
-        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text))
+        return _PLAIN[aimed, laugh, _caps(text)]
+    return _read(text, lexicon)
+
+
+def _read(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
+    """The full reading of one post: fold, then the lexicon's gated matches."""
     folded = fold(text)
     insults: list[float] = []
     curses: list[float] = []
