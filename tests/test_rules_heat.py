@@ -537,3 +537,81 @@ def test_a_plain_post_is_settled_by_the_screen_alone() -> None:
     assert heat.LEXICON.screen.search(" heeft iemand de huiswerkopdracht al af?") is None
     assert heat.LEXICON.screen.search(" de k.u.t toets") is not None  # spaced letters
     assert heat.LEXICON.screen.search(" wat een 1diot") is not None  # leet digit
+
+
+# -- signals added for recall (invented sentences) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("j e  b e n t  e e n  s u k k e l", "dismissive"),  # two spaces between words
+        ("dan zie ik je straks bij het hek", "threat"),
+        ("zeg dat nog een keer", "threat"),
+        ("ik stuur dit naar de hele klas", "threat"),  # exposure
+        ("ben jij ziek in je hoofd", "dismissive"),
+        ("iedereen lacht je uit", "dismissive"),
+        ("delete your account", "dismissive"),
+        ("je lijkt op een pinguin", "dismissive"),
+        ("wat is jouw probleem", "dismissive"),
+        ("ga maar verder met je nul vrienden", "dismissive"),
+        ("krijg toch de tering", "dismissive"),
+        ("huil huil", "dismissive"),
+        ("boeiend", "dismissive"),
+        ("wat een uitslover", "insult"),
+    ],
+)
+def test_cold_and_indirect_hostility_is_read(text: str, kind: str) -> None:
+    signals = signals_of(text)
+    assert signals.hostile
+    assert kind in signals.kinds
+
+
+@pytest.mark.parametrize(
+    "text", ["jongens doe rustig", "dit is echt gemeen", "can you guys please stop", "hou ermee op"]
+)
+def test_asking_to_stop_is_an_objection_not_hostility(text: str) -> None:
+    signals = signals_of(text)
+    assert signals.objects
+    assert not signals.hostile
+
+
+_OPENING: tuple[Line, ...] = (
+    ("daan", "wie heeft er een oplader"),
+    ("ilse", "ik niet"),
+    ("daan", "ilse jij bent echt een sukkel", 1),
+    ("ilse", "???", 2),
+)
+
+
+def test_a_bystander_objecting_raises_the_heat() -> None:
+    objecting = replay(transcript(*_OPENING, ("joep", "jongens dit gaat te ver", 2)))[-1]
+    neutral = replay(transcript(*_OPENING, ("joep", "jongens wie gaat er mee", 2)))[-1]
+    assert "objection" in objecting.reason
+    assert objecting.level > neutral.level
+
+
+def test_an_objection_written_laughing_does_not_count() -> None:
+    heat = replay(transcript(*_OPENING, ("joep", "haha jongens dit gaat te ver", 2)))[-1]
+    assert "objection" not in heat.reason
+
+
+def test_laughing_along_with_the_attacker_joins_the_pile_on() -> None:
+    lines: tuple[Line, ...] = (
+        ("daan", "heeft iemand de sleutel"),
+        ("ilse", "nee"),
+        ("daan", "jij bent een kneus", 1),
+    )
+    laughing = replay(transcript(*lines, ("joep", "😂😂 echt", 2)))[-1]
+    neutral = replay(transcript(*lines, ("joep", "hoe laat is het", 2)))[-1]
+    assert "pile-on" in laughing.reason
+    assert laughing.level > neutral.level
+
+
+def test_mother_jokes_alone_stay_calm() -> None:
+    lines: tuple[Line, ...] = (
+        ("sem", "je moeder rijdt op een step"),
+        ("tim", "je moeder draagt crocs"),
+        ("sem", "je moeder eet soep met een vork"),
+    )
+    assert all(h.level == 0 for h in replay(transcript(*lines)))

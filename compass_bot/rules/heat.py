@@ -50,6 +50,7 @@ _FOLD_FILE: Final = _DATA_DIR / "fold_map.json"
 # "kut") are about a person only when the post addresses one.
 _CURSE_KINDS: Final = frozenset({"curse", "swear", "negative"})
 _MOTHER: Final = "mother"
+_OBJECTION: Final = "objection"
 _THREAT_KINDS: Final = frozenset({"threat", "self-harm-wish"})
 _MAX_REPEATS_PER_KIND: Final = 2
 _UNAIMED_CURSE: Final = 0.3  # "kut toets": cursing at things
@@ -81,6 +82,7 @@ class PostSignals:
     aimed: bool = False  # addresses a person in the text: je/jij/you, @name
     laugh: bool = False  # banter markers: haha, lol, xD, 😂, 💀 ...
     caps: bool = False  # written all in capitals
+    objects: bool = False  # asks to stop or says it goes too far ("doe rustig", "dit is gemeen")
     kinds: tuple[str, ...] = ()  # kinds of hostile wording found, in order
     words: tuple[str, ...] = ()  # the folded lexicon matches (a few, short), for reasons
 
@@ -187,8 +189,13 @@ def _leet(m: re.Match[str]) -> str:
     return m.group().translate(_LEET_TABLE)
 
 
+_WORD_GAP: Final = re.compile(r"\s{2,}")
+
+
 def _unspace(m: re.Match[str]) -> str:
-    return _SPACED_SEPS.sub("", m.group().translate(_LEET_TABLE))
+    """Join spaced letters; two or more spaces are the gap between words ("j e  b e n t")."""
+    parts = _WORD_GAP.split(m.group().translate(_LEET_TABLE))
+    return " ".join(_SPACED_SEPS.sub("", part) for part in parts)
 
 
 def _first(m: re.Match[str]) -> str:
@@ -599,7 +606,7 @@ def _read(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
     kinds: list[str] = []
     words: list[str] = []
     per_kind: dict[str, int] = {}
-    aimed = laugh = mother = False
+    aimed = laugh = mother = objects = False
     for m in _matches(folded, lexicon):
         group = m.lastgroup
         if group == "allow" or group is None:
@@ -613,6 +620,9 @@ def _read(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
         term = lexicon.terms[group]
         start = m.start()
         if start and _NEGATED.search(folded, max(0, start - 7), start):
+            continue
+        if term.kind == _OBJECTION:
+            objects = True
             continue
         aimed = aimed or term.aimed
         if term.kind == _MOTHER:
@@ -638,7 +648,7 @@ def _read(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
     insult = _combine(insults)
     curse = _combine(curses)
     if not (insult or curse):
-        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text))
+        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text), objects=objects)
     caps = _caps(text)
     hostility = _score(insult, curse, aimed, aimed, laugh, caps)
     return PostSignals(
@@ -648,6 +658,7 @@ def _read(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
         aimed=aimed,
         laugh=laugh,
         caps=caps,
+        objects=objects,
         kinds=tuple(kinds),
         words=tuple(words),
     )
@@ -688,6 +699,7 @@ _PILE_ON: Final = 1.35
 _ESCALATION: Final = 1.2
 _FAST: Final = 1.1
 _TARGET_LAUGHS: Final = 0.35
+_OBJECTED: Final = 1.35  # someone asks to stop / says it goes too far, not laughing
 _BOTH_LAUGH: Final = 0.6
 _FAST_POSTS: Final = 4
 _FAST_SECONDS: Final = 60.0
@@ -768,6 +780,18 @@ def assess(
     attackers: dict[int, set[int]] = {}
     for a, b in edges:
         attackers.setdefault(b, set()).add(a)
+    # laughing along with an attacker at someone else joins the pile-on ("NOOR 😭 accurate")
+    by_author = {t.post.author: t for t in hostile}
+    for turn in turns:
+        s = turn.post.signals
+        if not s.laugh or s.objects or turn.score >= _HOSTILE:
+            continue
+        for attacker in turn.targets:
+            hit = by_author.get(attacker)
+            if hit is None or hit.post.at > turn.post.at:
+                continue
+            for victim in hit.targets - {turn.post.author}:
+                attackers.setdefault(victim, set()).add(turn.post.author)
     pile_target = max(attackers, key=lambda b: len(attackers[b]), default=None)
     pile_on = pile_target is not None and len(attackers[pile_target]) >= 2
     if len(hostile) == 1 and not _THREAT_KINDS.intersection(hostile[0].post.signals.kinds):
@@ -799,9 +823,15 @@ def assess(
     targets_hit = {b for (_, b) in edges}
     # ... and stops counting once that member hits back in earnest (hostile, not laughing)
     earnest: dict[int, datetime] = {}
-    for turn in hostile:
+    objected = False
+    for turn in turns:
         signals = turn.post.signals
-        if not signals.laugh and any(kind != _MOTHER for kind in signals.kinds):
+        if signals.laugh or turn.post.at < opened:
+            continue
+        if signals.objects:  # an earnest "stop it" after it turned: not a roast any more
+            earnest[turn.post.author] = turn.post.at
+            objected = True
+        elif turn.score >= _HOSTILE and any(kind != _MOTHER for kind in signals.kinds):
             earnest[turn.post.author] = turn.post.at  # "je moeder" alone is the classic joke
     target_laughs = any(
         t.post.signals.laugh
@@ -819,6 +849,9 @@ def assess(
     elif len(laughing) >= 2:
         level *= _BOTH_LAUGH
         codes.append("banter")
+    if objected:
+        level *= _OBJECTED
+        codes.append("objection")
     if not codes:
         codes.append("hostile-words")
 
