@@ -615,3 +615,31 @@ def test_mother_jokes_alone_stay_calm() -> None:
         ("sem", "je moeder eet soep met een vork"),
     )
     assert all(h.level == 0 for h in replay(transcript(*lines)))
+
+
+@pytest.mark.parametrize(
+    "text", ["ja tuurlijk", "cool verhaal", "boeit me niet", "zo cringe", "kan me niks schelen"]
+)
+def test_scorn_is_weak_but_counts(text: str) -> None:
+    signals = signals_of(text)
+    assert "scorn" in signals.kinds
+    assert 0.0 < signals.hostility < 0.35
+
+
+@pytest.mark.parametrize(
+    "text", ["wij zijn zulke sukkels", "daarom zijn we zulke idioten", "ik ben echt een idioot"]
+)
+def test_calling_yourself_names_is_not_hostile(text: str) -> None:
+    assert not signals_of(text).hostile
+
+
+def test_one_member_going_at_the_same_member_again_and_again() -> None:
+    lines: tuple[Line, ...] = (
+        ("daan", "ilse jij bent een kneus"),
+        ("ilse", "ok"),
+        ("daan", "ilse niemand mag jou", 1),
+        ("ilse", "ok", 2),
+        ("daan", "ilse jij bent een sukkel", 3),
+    )
+    heat = replay(transcript(*lines, gap=40))[-1]
+    assert "repeated" in heat.reason

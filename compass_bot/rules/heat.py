@@ -18,8 +18,14 @@ two steps, so the cheap one can run on every post and the text is never kept:
    signals, reply and mention targets) and returns a `Heat`: a level 0-100, an action
    (none / nudge / slowmode), a reason and the member ids involved. It models who talks to whom
    (replies, mentions, or the fast back-and-forth of two or three members), mutual hostility,
-   a pile-on (several members against one), escalation (each turn harsher), the pace, and
-   banter (the target laughing along, laughter from both sides), which cools the level.
+   a pile-on (several members against one; laughing along with the attacker counts as joining
+   it), one member going at the same member again and again, escalation (each turn harsher),
+   the pace, someone asking to stop ("doe rustig", "dit gaat te ver": an objection, which also
+   ends any banter cooling), and banter (the target laughing along, laughter from both sides),
+   which cools the level.
+
+A plain post costs one regex search: `Lexicon.screen` over " " + the lower-cased text finds
+whether any word a pattern needs, a laugh, an address or a disguise is there at all.
 
 Swearing counts for little unless it is aimed at a person ("kut toets" is frustration; "jij
 kankerlijer" is not). `ChannelWatch` keeps the bounded per-channel window and the action state
@@ -699,6 +705,8 @@ _PILE_ON: Final = 1.35
 _ESCALATION: Final = 1.2
 _FAST: Final = 1.1
 _TARGET_LAUGHS: Final = 0.35
+_REPEATED: Final = 1.25  # one member going at the same member a third time
+_REPEATS_AT_ONE: Final = 3
 _OBJECTED: Final = 1.35  # someone asks to stop / says it goes too far, not laughing
 _BOTH_LAUGH: Final = 0.6
 _FAST_POSTS: Final = 4
@@ -803,6 +811,9 @@ def assess(
     elif mutual:
         level *= _MUTUAL
         codes.append("back-and-forth")
+    elif _repeated(hostile):
+        level *= _REPEATED
+        codes.append("repeated")
     if _escalating(turns):
         level *= _ESCALATION
         codes.append("escalation")
@@ -865,6 +876,16 @@ def assess(
     first = hostile[0].post
     heat = Heat(value, "none", reason, tuple(sorted(involved)), first.at, first.message_id)
     return replace(heat, action=_action(heat, turns, at, settings, state))
+
+
+def _repeated(hostile: Sequence[_Turn]) -> bool:
+    """One member going at the same member again and again (without an answer in kind)."""
+    counts: dict[tuple[int, int], int] = {}
+    for turn in hostile:
+        for target in turn.targets:
+            key = (turn.post.author, target)
+            counts[key] = counts.get(key, 0) + 1
+    return max(counts.values(), default=0) >= _REPEATS_AT_ONE
 
 
 def _escalating(turns: Sequence[_Turn]) -> bool:
