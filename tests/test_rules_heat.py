@@ -483,14 +483,163 @@ def test_the_target_laughing_stops_cooling_once_they_hit_back_in_earnest() -> No
     assert "banter" not in replay(transcript(*lines))[-1].reason
 
 
+def _dev_texts() -> list[str]:
+    lines = DEV_SET.read_text(encoding="utf-8").splitlines()
+    return [m["text"] for line in lines if line.strip() for m in json.loads(line)["messages"]]
+
+
 @pytest.mark.parametrize(
     "text",
-    ["heeft iemand de huiswerkopdracht al af?", "hahaha jij bent top", "tot morgen @sem"],
+    [
+        "heeft iemand de huiswerkopdracht al af?",
+        "hahaha jij bent top",
+        "tot morgen @sem",
+        "HOI ALLEMAAL",
+        "zie je om 3 uur",
+        "ik vond het 😂",
+        "je bent een k a n k e r lijer",
+        "wat een 1diot",
+        "k@nker",
+        "ik ga dood haha",
+        "u bent te laat",
+    ],
 )
 def test_the_early_exit_reads_plain_posts_as_the_full_path_does(text: str) -> None:
+    from compass_bot.rules.heat import _read
+
+    assert signals_of(text) == _read(text)
+
+
+def test_the_early_exit_agrees_with_the_full_path_on_every_dev_post() -> None:
+    from compass_bot.rules.heat import _read
+
+    texts = _dev_texts()
+    assert len(texts) > 300
+    assert [signals_of(t) for t in texts] == [_read(t) for t in texts]
+
+
+def test_the_early_exit_agrees_with_the_full_path_on_mixed_fragments() -> None:
+    """Shuffled fragments: words, leet signs, spaced letters, mentions, emoji, laughs."""
+    import random
+
+    from compass_bot.rules.heat import _read
+
+    parts = "je|jij|u|haha|lol|xd|:p|kanker|k|a|n|1|4|@|!|$|.|-|😂|é|KANR|<@12>|idioot|l0ser"
+    fragments = [*parts.split("|"), " ", " ", "ik ga dood"]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(fragments) for _ in range(rng.randint(1, 8))) for _ in range(4000)]
+    assert [signals_of(t) for t in texts] == [_read(t) for t in texts]
+
+
+def test_a_plain_post_is_settled_by_the_screen_alone() -> None:
     from compass_bot.rules import heat
 
-    quick = signals_of(text)
-    assert not heat.LEXICON.prefilter.search(text.lower())
-    assert quick.laugh == bool(heat.LEXICON.laugh_words.search(text.lower()))
-    assert quick.aimed == ("je" in text.split() or "jij" in text.split() or "@" in text)
+    assert heat.LEXICON.screen.search(" heeft iemand de huiswerkopdracht al af?") is None
+    assert heat.LEXICON.screen.search(" de k.u.t toets") is not None  # spaced letters
+    assert heat.LEXICON.screen.search(" wat een 1diot") is not None  # leet digit
+
+
+# -- signals added for recall (invented sentences) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("j e  b e n t  e e n  s u k k e l", "dismissive"),  # two spaces between words
+        ("dan zie ik je straks bij het hek", "threat"),
+        ("zeg dat nog een keer", "threat"),
+        ("ik stuur dit naar de hele klas", "threat"),  # exposure
+        ("ben jij ziek in je hoofd", "dismissive"),
+        ("iedereen lacht je uit", "dismissive"),
+        ("delete your account", "dismissive"),
+        ("je lijkt op een pinguin", "dismissive"),
+        ("wat is jouw probleem", "dismissive"),
+        ("ga maar verder met je nul vrienden", "dismissive"),
+        ("krijg toch de tering", "dismissive"),
+        ("huil huil", "dismissive"),
+        ("boeiend", "dismissive"),
+        ("wat een uitslover", "insult"),
+    ],
+)
+def test_cold_and_indirect_hostility_is_read(text: str, kind: str) -> None:
+    signals = signals_of(text)
+    assert signals.hostile
+    assert kind in signals.kinds
+
+
+@pytest.mark.parametrize(
+    "text", ["jongens doe rustig", "dit is echt gemeen", "can you guys please stop", "hou ermee op"]
+)
+def test_asking_to_stop_is_an_objection_not_hostility(text: str) -> None:
+    signals = signals_of(text)
+    assert signals.objects
+    assert not signals.hostile
+
+
+_OPENING: tuple[Line, ...] = (
+    ("daan", "wie heeft er een oplader"),
+    ("ilse", "ik niet"),
+    ("daan", "ilse jij bent echt een sukkel", 1),
+    ("ilse", "???", 2),
+)
+
+
+def test_a_bystander_objecting_raises_the_heat() -> None:
+    objecting = replay(transcript(*_OPENING, ("joep", "jongens dit gaat te ver", 2)))[-1]
+    neutral = replay(transcript(*_OPENING, ("joep", "jongens wie gaat er mee", 2)))[-1]
+    assert "objection" in objecting.reason
+    assert objecting.level > neutral.level
+
+
+def test_an_objection_written_laughing_does_not_count() -> None:
+    heat = replay(transcript(*_OPENING, ("joep", "haha jongens dit gaat te ver", 2)))[-1]
+    assert "objection" not in heat.reason
+
+
+def test_laughing_along_with_the_attacker_joins_the_pile_on() -> None:
+    lines: tuple[Line, ...] = (
+        ("daan", "heeft iemand de sleutel"),
+        ("ilse", "nee"),
+        ("daan", "jij bent een kneus", 1),
+    )
+    laughing = replay(transcript(*lines, ("joep", "😂😂 echt", 2)))[-1]
+    neutral = replay(transcript(*lines, ("joep", "hoe laat is het", 2)))[-1]
+    assert "pile-on" in laughing.reason
+    assert laughing.level > neutral.level
+
+
+def test_mother_jokes_alone_stay_calm() -> None:
+    lines: tuple[Line, ...] = (
+        ("sem", "je moeder rijdt op een step"),
+        ("tim", "je moeder draagt crocs"),
+        ("sem", "je moeder eet soep met een vork"),
+    )
+    assert all(h.level == 0 for h in replay(transcript(*lines)))
+
+
+@pytest.mark.parametrize(
+    "text", ["ja tuurlijk", "cool verhaal", "boeit me niet", "zo cringe", "kan me niks schelen"]
+)
+def test_scorn_is_weak_but_counts(text: str) -> None:
+    signals = signals_of(text)
+    assert "scorn" in signals.kinds
+    assert 0.0 < signals.hostility < 0.35
+
+
+@pytest.mark.parametrize(
+    "text", ["wij zijn zulke sukkels", "daarom zijn we zulke idioten", "ik ben echt een idioot"]
+)
+def test_calling_yourself_names_is_not_hostile(text: str) -> None:
+    assert not signals_of(text).hostile
+
+
+def test_one_member_going_at_the_same_member_again_and_again() -> None:
+    lines: tuple[Line, ...] = (
+        ("daan", "ilse jij bent een kneus"),
+        ("ilse", "ok"),
+        ("daan", "ilse niemand mag jou", 1),
+        ("ilse", "ok", 2),
+        ("daan", "ilse jij bent een sukkel", 3),
+    )
+    heat = replay(transcript(*lines, gap=40))[-1]
+    assert "repeated" in heat.reason

@@ -18,8 +18,14 @@ two steps, so the cheap one can run on every post and the text is never kept:
    signals, reply and mention targets) and returns a `Heat`: a level 0-100, an action
    (none / nudge / slowmode), a reason and the member ids involved. It models who talks to whom
    (replies, mentions, or the fast back-and-forth of two or three members), mutual hostility,
-   a pile-on (several members against one), escalation (each turn harsher), the pace, and
-   banter (the target laughing along, laughter from both sides), which cools the level.
+   a pile-on (several members against one; laughing along with the attacker counts as joining
+   it), one member going at the same member again and again, escalation (each turn harsher),
+   the pace, someone asking to stop ("doe rustig", "dit gaat te ver": an objection, which also
+   ends any banter cooling), and banter (the target laughing along, laughter from both sides),
+   which cools the level.
+
+A plain post costs one regex search: `Lexicon.screen` over " " + the lower-cased text finds
+whether any word a pattern needs, a laugh, an address or a disguise is there at all.
 
 Swearing counts for little unless it is aimed at a person ("kut toets" is frustration; "jij
 kankerlijer" is not). `ChannelWatch` keeps the bounded per-channel window and the action state
@@ -50,6 +56,7 @@ _FOLD_FILE: Final = _DATA_DIR / "fold_map.json"
 # "kut") are about a person only when the post addresses one.
 _CURSE_KINDS: Final = frozenset({"curse", "swear", "negative"})
 _MOTHER: Final = "mother"
+_OBJECTION: Final = "objection"
 _THREAT_KINDS: Final = frozenset({"threat", "self-harm-wish"})
 _MAX_REPEATS_PER_KIND: Final = 2
 _UNAIMED_CURSE: Final = 0.3  # "kut toets": cursing at things
@@ -81,6 +88,7 @@ class PostSignals:
     aimed: bool = False  # addresses a person in the text: je/jij/you, @name
     laugh: bool = False  # banter markers: haha, lol, xD, 😂, 💀 ...
     caps: bool = False  # written all in capitals
+    objects: bool = False  # asks to stop or says it goes too far ("doe rustig", "dit is gemeen")
     kinds: tuple[str, ...] = ()  # kinds of hostile wording found, in order
     words: tuple[str, ...] = ()  # the folded lexicon matches (a few, short), for reasons
 
@@ -187,8 +195,13 @@ def _leet(m: re.Match[str]) -> str:
     return m.group().translate(_LEET_TABLE)
 
 
+_WORD_GAP: Final = re.compile(r"\s{2,}")
+
+
 def _unspace(m: re.Match[str]) -> str:
-    return _SPACED_SEPS.sub("", m.group().translate(_LEET_TABLE))
+    """Join spaced letters; two or more spaces are the gap between words ("j e  b e n t")."""
+    parts = _WORD_GAP.split(m.group().translate(_LEET_TABLE))
+    return " ".join(_SPACED_SEPS.sub("", part) for part in parts)
 
 
 def _first(m: re.Match[str]) -> str:
@@ -376,9 +389,10 @@ def _needed_words(text: str, sets: dict[str, list[str]]) -> list[str]:
     return best[1] if best else []
 
 
-def _loose_trie(words: Iterable[tuple[str, bool]]) -> str:
-    """A trie of word starts over lower-cased, unfolded text: each letter may repeat; a word
-    not marked as a prefix must end there."""
+def _start_trie(words: Iterable[tuple[str, bool]]) -> str:
+    """A trie of word starts over lower-cased, unfolded text, each letter repeatable ("kkanker");
+    a word not marked as a prefix must end there. Each branch opens with a plain character, so
+    Python's re rejects a wrong branch with one comparison (a `k+` opening would enter a loop)."""
     root: dict[str, Any] = {}
     for word, prefix in words:
         node = root
@@ -389,12 +403,42 @@ def _loose_trie(words: Iterable[tuple[str, bool]]) -> str:
     def render(node: dict[str, Any]) -> str:
         if "*" in node:
             return ""
-        alts = [re.escape(ch) + "+" + render(child) for ch, child in sorted(node.items()) if ch]
+        alts = [
+            re.escape(ch) + re.escape(ch) + "*" + render(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
         if "" in node:
             alts.append("(?![a-z])")
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-    return r"(?<![a-z])" + render(root)
+    return render(root)
+
+
+# After the screen's one separator character: spaced single letters ("k a n k e r", "k.u.t"),
+# and leet signs at letters ("k4nker", "1diot", "kank3r", "k@nker") -- what fold() rewrites.
+_DISGUISE: Final = (
+    r"[a-z][ .\-_*/|+]+[a-z013457](?![a-z0-9])[ .\-_*/|+]+[a-z013457](?![a-z0-9])"
+    r"|(?<=[013457@$!])(?:(?<=[013457])(?=[a-z])|(?<=[a-z][013457@$!])[013457@$!]*(?=[a-z])"
+    r"|(?<=[a-z][013457]))"
+)
+# as _MENTION_IN_TEXT, after the separator: "@name" (not after a digit) or "<@123>"
+_MENTION_START: Final = r"@(?:(?<![0-9]@)[a-z0-9_]|(?<=<@)!?[0-9]+>)"
+
+
+def _screens(needed: list[str], laugh: list[tuple[str, bool]], you: list[str]) -> tuple[str, str]:
+    """The early exit's two regexes over " " + the lower-cased text, both anchored on the
+    character before a word (a class test Python's re scans for in C, so a post costs about
+    one try per word): `screen` finds whether anything at all needs reading; `marks` says what
+    (a hostile word or a disguise: read in full; a laugh; an address)."""
+    hostile = _start_trie((word, True) for word in needed) + "|" + _DISGUISE
+    laughs = _start_trie(laugh)
+    yous = _start_trie((word, False) for word in you) + "|" + _MENTION_START
+    every = _start_trie([(w, True) for w in needed] + laugh + [(w, False) for w in you])
+    screen = rf"[^a-z](?:{every}|{_DISGUISE}|{_MENTION_START})"
+    # laugh and address marks look ahead only, so a word inside them is still tried on its own
+    marks = rf"[^a-z](?:(?P<hostile>{hostile})|(?P<laugh>(?<![0-9])(?={laughs}))|(?P<you>(?<![0-9])(?={yous})))"
+    return screen, marks
 
 
 def _key(word: str) -> str:
@@ -423,11 +467,10 @@ class Lexicon:
     emoji: re.Pattern[str]
     terms: dict[str, _Term]  # group name -> term
     mother_weight: float = 0.0
-    # the early exit: one word every hostile pattern needs, as a trie over the lower-cased text
-    # (repeated letters allowed); a post without any (and no disguise) is read in one pass
-    prefilter: re.Pattern[str] = re.compile(r"(?!)")
-    second_person: re.Pattern[str] = re.compile(r"(?!)")
-    laugh_words: re.Pattern[str] = re.compile(r"(?!)")
+    # the early exit over " " + the lower-cased text: `screen` is None for a post without any
+    # word a hostile pattern needs, a laugh, an address or a disguise; `marks` tells them apart
+    screen: re.Pattern[str] = re.compile(r"(?!)")
+    marks: re.Pattern[str] = re.compile(r"(?!)")
 
     @classmethod
     def from_data(cls, doc: dict[str, Any]) -> Lexicon:
@@ -473,18 +516,19 @@ class Lexicon:
             for text in patterns
             for word in _needed_words(text, sets)
         ]
-        you = "|".join(re.escape(fold(w)) for w in doc["second_person"])
+        screen, marks = _screens(
+            needed,
+            [(fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"]],
+            [fold(w) for w in doc["second_person"]],
+        )
         return cls(
             re.compile(_trie(firsts)),
             buckets,
             emoji,
             terms,
             mother,
-            re.compile(_loose_trie((word, True) for word in needed)),
-            re.compile(rf"{_EDGE_L}(?:{you}){_EDGE_R}"),
-            re.compile(
-                _loose_trie((fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"])
-            ),
+            re.compile(screen),
+            re.compile(marks),
         )
 
 
@@ -521,42 +565,54 @@ def _combine(values: Iterable[float]) -> float:
     return 1.0 - rest
 
 
-# Text that may hide a word from the prefilter: leet digits or symbols at letters, spaced letters.
-_DIGIT_OR_SIGN: Final = re.compile(r"[0-9@$]")
-_LEET_AT_LETTERS: Final = re.compile(r"[013457@$](?=[a-z])|(?<=[a-z])[013457]|[a-z][!@$][a-z]")
-_SPACED_START: Final = re.compile(r"\b[a-z][ .\-_*/|+]+[a-z0-9]\b")
-
-
-def _disguised(lowered: str) -> bool:
-    """Leet digits or signs at letters, or spaced letters: the prefilter could miss a word."""
-    if _DIGIT_OR_SIGN.search(lowered) and _LEET_AT_LETTERS.search(lowered):
-        return True
-    return _SPACED_START.search(lowered) is not None
+# The plain posts' signals, by (aimed, laugh, caps): built once, not per post.
+_PLAIN: Final = {
+    (aimed, laugh, caps): PostSignals(aimed=aimed, laugh=laugh, caps=caps)
+    for aimed in (False, True)
+    for laugh in (False, True)
+    for caps in (False, True)
+}
 
 
 def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
     """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel.
 
-    Most posts contain no word any hostile pattern needs: they are read with an early exit (the
-    prefilter over the lower-cased text) and only their banter and address markers are kept."""
+    Most posts contain no word any hostile pattern needs and no disguise: one search of the
+    lower-cased text (`Lexicon.screen`) settles them, and at most one more pass (`marks`) keeps
+    their banter and address markers; only the rest are folded and matched in full."""
     lowered = text.lower()
-    if not lowered.isascii():
+    ascii_only = lowered.isascii()
+    if not ascii_only:
         lowered = lowered.translate(_FOLD_TABLE)
-    if not _disguised(lowered) and not lexicon.prefilter.search(lowered):
-        laugh = lexicon.laugh_words.search(lowered) is not None
-        if not laugh and not lowered.isascii():
+    padded = " " + lowered
+    if lexicon.screen.search(padded) is None:
+        laugh = not ascii_only and lexicon.emoji.search(lowered) is not None
+        return _PLAIN[False, laugh, _caps(text)]
+    aimed = laugh = False
+    for mark in lexicon.marks.finditer(padded):
+        kind = mark.lastgroup
+        if kind == "hostile":
+            break
+        if kind == "laugh":
+            laugh = True
+        else:
+            aimed = True
+    else:
+        if not laugh and not ascii_only:
             laugh = lexicon.emoji.search(lowered) is not None
-        aimed = lexicon.second_person.search(lowered) is not None or (
-            "@" in lowered and _MENTION_IN_TEXT.search(lowered) is not None
-        )
-        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text))
+        return _PLAIN[aimed, laugh, _caps(text)]
+    return _read(text, lexicon)
+
+
+def _read(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
+    """The full reading of one post: fold, then the lexicon's gated matches."""
     folded = fold(text)
     insults: list[float] = []
     curses: list[float] = []
     kinds: list[str] = []
     words: list[str] = []
     per_kind: dict[str, int] = {}
-    aimed = laugh = mother = False
+    aimed = laugh = mother = objects = False
     for m in _matches(folded, lexicon):
         group = m.lastgroup
         if group == "allow" or group is None:
@@ -570,6 +626,9 @@ def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
         term = lexicon.terms[group]
         start = m.start()
         if start and _NEGATED.search(folded, max(0, start - 7), start):
+            continue
+        if term.kind == _OBJECTION:
+            objects = True
             continue
         aimed = aimed or term.aimed
         if term.kind == _MOTHER:
@@ -595,7 +654,7 @@ def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
     insult = _combine(insults)
     curse = _combine(curses)
     if not (insult or curse):
-        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text))
+        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text), objects=objects)
     caps = _caps(text)
     hostility = _score(insult, curse, aimed, aimed, laugh, caps)
     return PostSignals(
@@ -605,6 +664,7 @@ def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
         aimed=aimed,
         laugh=laugh,
         caps=caps,
+        objects=objects,
         kinds=tuple(kinds),
         words=tuple(words),
     )
@@ -645,6 +705,9 @@ _PILE_ON: Final = 1.35
 _ESCALATION: Final = 1.2
 _FAST: Final = 1.1
 _TARGET_LAUGHS: Final = 0.35
+_REPEATED: Final = 1.25  # one member going at the same member a third time
+_REPEATS_AT_ONE: Final = 3
+_OBJECTED: Final = 1.35  # someone asks to stop / says it goes too far, not laughing
 _BOTH_LAUGH: Final = 0.6
 _FAST_POSTS: Final = 4
 _FAST_SECONDS: Final = 60.0
@@ -725,6 +788,18 @@ def assess(
     attackers: dict[int, set[int]] = {}
     for a, b in edges:
         attackers.setdefault(b, set()).add(a)
+    # laughing along with an attacker at someone else joins the pile-on ("NOOR 😭 accurate")
+    by_author = {t.post.author: t for t in hostile}
+    for turn in turns:
+        s = turn.post.signals
+        if not s.laugh or s.objects or turn.score >= _HOSTILE:
+            continue
+        for attacker in turn.targets:
+            hit = by_author.get(attacker)
+            if hit is None or hit.post.at > turn.post.at:
+                continue
+            for victim in hit.targets - {turn.post.author}:
+                attackers.setdefault(victim, set()).add(turn.post.author)
     pile_target = max(attackers, key=lambda b: len(attackers[b]), default=None)
     pile_on = pile_target is not None and len(attackers[pile_target]) >= 2
     if len(hostile) == 1 and not _THREAT_KINDS.intersection(hostile[0].post.signals.kinds):
@@ -736,6 +811,9 @@ def assess(
     elif mutual:
         level *= _MUTUAL
         codes.append("back-and-forth")
+    elif _repeated(hostile):
+        level *= _REPEATED
+        codes.append("repeated")
     if _escalating(turns):
         level *= _ESCALATION
         codes.append("escalation")
@@ -756,9 +834,15 @@ def assess(
     targets_hit = {b for (_, b) in edges}
     # ... and stops counting once that member hits back in earnest (hostile, not laughing)
     earnest: dict[int, datetime] = {}
-    for turn in hostile:
+    objected = False
+    for turn in turns:
         signals = turn.post.signals
-        if not signals.laugh and any(kind != _MOTHER for kind in signals.kinds):
+        if signals.laugh or turn.post.at < opened:
+            continue
+        if signals.objects:  # an earnest "stop it" after it turned: not a roast any more
+            earnest[turn.post.author] = turn.post.at
+            objected = True
+        elif turn.score >= _HOSTILE and any(kind != _MOTHER for kind in signals.kinds):
             earnest[turn.post.author] = turn.post.at  # "je moeder" alone is the classic joke
     target_laughs = any(
         t.post.signals.laugh
@@ -776,6 +860,9 @@ def assess(
     elif len(laughing) >= 2:
         level *= _BOTH_LAUGH
         codes.append("banter")
+    if objected:
+        level *= _OBJECTED
+        codes.append("objection")
     if not codes:
         codes.append("hostile-words")
 
@@ -789,6 +876,16 @@ def assess(
     first = hostile[0].post
     heat = Heat(value, "none", reason, tuple(sorted(involved)), first.at, first.message_id)
     return replace(heat, action=_action(heat, turns, at, settings, state))
+
+
+def _repeated(hostile: Sequence[_Turn]) -> bool:
+    """One member going at the same member again and again (without an answer in kind)."""
+    counts: dict[tuple[int, int], int] = {}
+    for turn in hostile:
+        for target in turn.targets:
+            key = (turn.post.author, target)
+            counts[key] = counts.get(key, 0) + 1
+    return max(counts.values(), default=0) >= _REPEATS_AT_ONE
 
 
 def _escalating(turns: Sequence[_Turn]) -> bool:
