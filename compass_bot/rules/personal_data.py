@@ -117,6 +117,9 @@ HOUSE_NUMBER_UNITS: Final = frozenset(_strings("house_number_units"))
 EMAIL_TLDS: Final = frozenset(_strings("email_tlds"))
 EMAIL_PROVIDERS: Final = frozenset(_strings("email_providers"))
 LOCATION_LINK_MARKERS: Final = _strings("location_link_markers")
+COORDINATE_MATH_WORDS: Final = frozenset(_strings("coordinate_math_words"))
+COORDINATE_CONTEXT_WORDS: Final = frozenset(_strings("coordinate_context_words"))
+POSTCODE_NOT_LETTERS: Final = frozenset(_strings("postcode_not_letters"))
 _labels = _WORDS["mask_labels"]
 assert isinstance(_labels, dict)
 MASK_LABELS: Final[dict[str, str]] = {str(k): str(v) for k, v in _labels.items()}
@@ -126,7 +129,7 @@ assert set(MASK_LABELS) == set(KINDS), "mask_labels must name every kind"
 
 _TRIGGER_CHARS: Final = "0123456789@/+([{\uff20"
 _MAYBE: Final = re.compile(r"[0-9@/+(\[{\uff20]")
-_MAYBE_WORDS: Final = (" dot ", " punt ", " DOT ", " PUNT ", " Dot ", " Punt ", "apenstaart")
+_MAYBE_WORDS: Final = (" dot ", " punt ", "apenstaart")
 _SHORT: Final = 256
 
 
@@ -143,9 +146,11 @@ def could_contain(text: str) -> bool:
 
 
 def _has_word_disguise(text: str) -> bool:
-    """' dot ' / ' punt ' / 'apenstaartje': the only kinds without a trigger character."""
+    """' dot ' / ' punt ' / 'apenstaartje' in any case: the only kinds without a trigger
+    character. One lower-cased copy and three substring searches (cheaper than six)."""
+    low = text.lower()
     for word in _MAYBE_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
-        if word in text:
+        if word in low:
             return True
     return False
 
@@ -201,8 +206,12 @@ _IBAN: Final = re.compile(
     r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])"
 )
 _PLUS_CODE: Final = re.compile(
-    r"(?<![A-Za-z0-9])(?:[2-9CFGHJMPQRVWX]{8}|[2-9CFGHJMPQRVWX]{6}|[2-9CFGHJMPQRVWX]{4})"
-    r"\+[2-9CFGHJMPQRVWX]{2,3}(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?:"
+    r"(?:[2-9CFGHJMPQRVWX]{8}|[2-9CFGHJMPQRVWX]{6}|[2-9CFGHJMPQRVWX]{4})"
+    r"\+[2-9CFGHJMPQRVWX]{2,3}"
+    r"|(?:[2-9cfghjmpqrvwx]{8}|[2-9cfghjmpqrvwx]{6}|[2-9cfghjmpqrvwx]{4})"
+    r"\+[2-9cfghjmpqrvwx]{2,3}"
+    r")(?![A-Za-z0-9])"
 )
 _W3W: Final = re.compile(r"///[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,}")
 _LIFE360_CODE: Final = re.compile(
@@ -223,8 +232,39 @@ _DOMAIN: Final = re.compile(
 _LOCAL_REV: Final = re.compile(r"[\w+-](?:[\w.+-]{0,63}[\w+-])?")
 _DOT_WORD: Final = re.compile(r"\s(?:dot|punt)\s", re.IGNORECASE)
 
+_MATH_CHARS: Final = "=≈~^×*÷√π"
+_WORD: Final = re.compile(r"[^\W\d_]+")
+_COORD_NUMBER: Final = re.compile(r"-?\d+(?=[.,]\d)")
+_POSTCODE_WORD_BEFORE: Final = re.compile(r"\b(?:postcode|pc|zip)\b\W{0,3}$", re.IGNORECASE)
 _NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
 _STRIP_URL_TAIL = ").,!?;:'\">]*_"
+
+# The combined candidate pass. Every branch starts with one of _CANDIDATE_CHARS (a leading
+# character class lets the regex engine skip the rest of the text fast); the branch is then
+# chosen by a look-behind at that character. Digit runs become "num" candidates only when
+# their shape can be a kind: 7+ digits in a row of separators (phone, BSN, date to reject),
+# a postcode, a coordinate, IBAN digits after two letters, or a short number right after a
+# word (a house number). Times, grades, scores, class codes and rooms fail every branch
+# inside the regex engine and never reach Python code.
+_CANDIDATE_CHARS: Final = "0123456789<@/([{\uff20"
+_NUM_SEP = r"[ \u00a0\-./()]"
+_CANDIDATE: Final = re.compile(
+    r"[0-9<@/(\[{\uff20](?:"
+    r"(?<=[0-9])(?<![0-9][0-9])(?P<num>(?:"
+    rf"(?=(?:{_NUM_SEP}{{0,3}}[0-9]){{6}})"
+    r"|(?=[0-9]{0,2}[.,][0-9]{4}|[0-9]?°)"
+    r"|(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))"
+    r"|(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})"
+    r"|(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
+    r"(?=[0-9]{0,3}(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
+    r")[0-9]*)"
+    r"|(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
+    r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
+    r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
+    r"|(?<=[@\uff20])(?P<at>)"
+    r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
+    r")"
+)
 
 # --- phone numbers -------------------------------------------------------------------------
 
@@ -328,18 +368,65 @@ class _Scan:
             self.findings.append(Finding(kind, start, end))
 
     def run(self) -> tuple[Finding, ...]:
+        """One combined regex pass yields the candidates; only they reach Python code.
+
+        Non-numeric candidates (Discord tags, links, e-mail anchors) go first, so a link or
+        an address blocks the digits inside it, then the digit runs in text order.
+        """
         text = self.text
-        if "<" in text:
-            self.discord_tags()
-        if "/" in text:
-            self.links()
+        if self.n <= _SHORT:
+            lo, hi = 0, self.n
+        else:  # long post: scan only from the first to the last trigger character (memchr)
+            lo, last = self.n, -1
+            for ch in _CANDIDATE_CHARS:
+                i = text.find(ch)
+                if i >= 0:
+                    lo = min(lo, i)
+                    last = max(last, text.rfind(ch))
+            hi = min(self.n, last + 64) if last >= 0 else 0
+        numbers: list[tuple[int, int]] = []
+        if lo < hi:
+            skip_until = -1
+            for m in _CANDIDATE.finditer(text, lo, hi):
+                kind = m.lastgroup
+                if kind == "num":
+                    numbers.append(m.span())
+                    continue
+                i = m.start()
+                if i < skip_until:
+                    continue
+                if kind == "tag":
+                    self.blocked.append(m.span())
+                elif kind == "w3w":
+                    self.add("location-link", i, m.end())
+                elif kind == "link":
+                    skip_until = self.link_at(i)
+                elif kind == "at":
+                    j = _AT.match(text, i - 1) if i and text[i - 1] == " " else None
+                    if j:
+                        self.email_at(j.start(), j.end(), False)
+                    else:
+                        self.email_at(i, i + 1, False)
+                elif kind == "bat":
+                    end = m.end()
+                    while end < self.n and text[end] == " ":
+                        end += 1
+                    start = i
+                    while start > 0 and text[start - 1] == " ":
+                        start -= 1
+                    self.email_at(start, end, True)
+        if _has_word_disguise(text):
+            for m in _DOT_WORD.finditer(text):
+                ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
+                if ats:
+                    self.email_at(ats[-1].start(), ats[-1].end(), False)
         if "360" in text:
             for m in _LIFE360_CODE.finditer(text):
                 self.add("location-link", m.start(1), m.end(1))
-        self.emails()
         if "+" in text:
             self.plus_codes()
-        self.numbers()
+        if numbers:
+            self.numbers(numbers)
         return tuple(sorted(self.findings, key=lambda f: f.start))
 
     def positions(self, needle: str) -> Iterable[int]:
@@ -360,88 +447,46 @@ class _Scan:
             end -= 1
         return start, end
 
-    def discord_tags(self) -> None:
-        for i in self.positions("<"):
-            m = _DISCORD_TAG.match(self.text, i)
-            if m:
-                self.blocked.append((m.start(), m.end()))
+    def link_at(self, i: int) -> int:
+        """The token with a '/' at i: a map link is a finding, any other link is skipped."""
+        start, end = self.token_bounds(i)
+        if end - start < 4 or "." not in self.text[start:end]:
+            return max(end, i + 1)
+        token = self.text[start:end].lower()
+        if any(marker in token for marker in LOCATION_LINK_MARKERS):
+            self.add("location-link", start, end)
+        elif not self.taken(start, end):
+            self.blocked.append((start, end))
+        return max(end, i + 1)
 
-    def links(self) -> None:
-        """Tokens with a '/': map links are findings, every other link is skipped."""
-        seen_end = -1
-        for i in self.positions("/"):
-            if i < seen_end:
-                continue
-            if self.text.startswith("///", i):
-                m = _W3W.match(self.text, i)
-                if m:
-                    self.add("location-link", m.start(), m.end())
-                    seen_end = m.end()
-                    continue
-            start, end = self.token_bounds(i)
-            seen_end = max(end, i + 1)
-            if end - start < 4 or "." not in self.text[start:end]:
-                continue
-            token = self.text[start:end].lower()
-            if any(marker in token for marker in LOCATION_LINK_MARKERS):
-                self.add("location-link", start, end)
-            elif not self.taken(start, end):
-                self.blocked.append((start, end))
-
-    def emails(self) -> None:
+    def email_at(self, a0: int, a1: int, disguised: bool) -> None:
+        """An e-mail address around the '@' (or its disguise) at text[a0:a1], if any."""
         text = self.text
-        anchors: list[tuple[int, int, bool]] = []  # (start, end, disguised)
-        for ch in ("@", "\uff20"):
-            if ch not in text:
-                continue
-            for i in self.positions(ch):
-                m = _AT.match(text, max(0, i - 1)) if i and text[i - 1] == " " else None
-                anchors.append((m.start(), m.end(), False) if m else (i, i + 1, False))
-        for ch in "[({<":
-            if ch not in text:
-                continue
-            for i in self.positions(ch):
-                m = _AT_BRACKET.match(text, i)
-                if m:
-                    end = m.end()
-                    while end < self.n and text[end] == " ":
-                        end += 1
-                    start = i
-                    while start > 0 and text[start - 1] == " ":
-                        start -= 1
-                    anchors.append((start, end, True))
-        if _has_word_disguise(text):
-            for m in _DOT_WORD.finditer(text):
-                ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
-                if ats:
-                    at = ats[-1]
-                    anchors.append((at.start(), at.end(), False))
-        for a0, a1, disguised in anchors:
-            if self.taken(a0, a1):
-                continue
-            window = text[max(0, a0 - 64) : a0][::-1]
-            local = _LOCAL_REV.match(window)
-            if not local:
-                continue
-            start = a0 - local.end()
-            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "<#"):
-                continue
-            dom = _DOMAIN.match(text, a1)
-            if not dom:
-                continue
-            tld = dom.group("tld").lower()
-            domain = dom.group(0).lower()
-            plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
-            if not plain and tld not in EMAIL_TLDS:
-                continue
-            if not disguised and text[a0:a1].strip().isalpha():
-                # "naam at gmail dot com": plain words, so only with a mail provider or a
-                # local part no sentence has ("look at this dot com" is English).
-                label = _LABEL_RE.match(dom.group(0).lstrip())
-                provider = label is not None and label.group(0).lower() in EMAIL_PROVIDERS
-                if not provider and not any(c in local.group(0) for c in "._0123456789"):
-                    continue
-            self.add("email", start, dom.end())
+        if self.taken(a0, a1):
+            return
+        window = text[max(0, a0 - 64) : a0][::-1]
+        local = _LOCAL_REV.match(window)
+        if not local:
+            return
+        start = a0 - local.end()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "<#"):
+            return
+        dom = _DOMAIN.match(text, a1)
+        if not dom:
+            return
+        tld = dom.group("tld").lower()
+        domain = dom.group(0).lower()
+        plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
+        if not plain and tld not in EMAIL_TLDS:
+            return
+        if not disguised and text[a0:a1].strip().isalpha():
+            # "naam at gmail dot com": plain words, so only with a mail provider or a
+            # local part no sentence has ("look at this dot com" is English).
+            label = _LABEL_RE.match(dom.group(0).lstrip())
+            provider = label is not None and label.group(0).lower() in EMAIL_PROVIDERS
+            if not provider and not any(c in local.group(0) for c in "._0123456789"):
+                return
+        self.add("email", start, dom.end())
 
     def plus_codes(self) -> None:
         for i in self.positions("+"):
@@ -451,23 +496,11 @@ class _Scan:
                 if any(c.isalpha() for c in code) and any(c.isdigit() for c in code):
                     self.add("location-link", m.start(), m.end())
 
-    def numbers(self) -> None:
+    def numbers(self, runs: list[tuple[int, int]]) -> None:
+        """Try the number kinds at each candidate digit run the combined pass let through."""
         text = self.text
-        if self.n <= _SHORT:
-            runs = _DIGIT_RUN.finditer(text)
-        else:  # long post: one regex pass only between the first and the last digit
-            first, last = self.n, -1
-            for digit in "0123456789":
-                i = text.find(digit)
-                if i >= 0:
-                    first = min(first, i)
-                    last = max(last, text.rfind(digit))
-            if last < 0:
-                return
-            runs = _DIGIT_RUN.finditer(text, first, last + 1)
         skip_until = -1
-        for run in runs:
-            s, e = run.span()
+        for s, e in runs:
             if s < skip_until:
                 continue
             if s and text[s - 1].isalpha():
@@ -540,7 +573,10 @@ class _Scan:
         if len(ends) > 8:
             ends = ends[:8]
         foreign_tries = 0
-        for end in reversed(ends):
+        for k in range(len(ends) - 1, -1, -1):
+            end = ends[k]
+            if k < len(ends) - 1 and not self.number_ends(p, end):
+                continue  # "0612 345 678 9": the run goes on, so no prefix of it is a number
             candidate = text[p:end]
             digits, international = _phone_digits(candidate)
             if international and not digits.startswith("31"):
@@ -554,15 +590,77 @@ class _Scan:
                 return end
         return 0
 
+    def number_ends(self, p: int, end: int) -> bool:
+        """Does the written number text[p:end] end at ``end`` although digits follow?
+
+        Only at a clear break: a separator the number itself does not use ("06-12345678 /
+        06-..."), a new number starting with 0, + or a bracket, or a group that is a time,
+        decimal or count of its own ("0612345678 15:00", "2x"). Otherwise the following
+        group is the rest of the number, and a shorter number inside it is not flagged.
+        """
+        text = self.text
+        m = _DIGIT_RUN.search(text, end)
+        if not m:
+            return True
+        gap = text[end : m.start()]
+        inner = {ch for ch in text[p:end] if not ch.isdigit()}
+        if any(ch not in inner and ch not in " \u00a0" for ch in gap):
+            return True
+        if gap[-1:] in "(+" or text[m.start()] == "0":
+            return True
+        after = text[m.end() : m.end() + 2]
+        return (after[:1] in (":", ".", ",") and after[1:].isdigit()) or after[:1].isalpha()
+
     def coordinates_at(self, s: int) -> int:
         p = s - 1 if s and self.text[s - 1] == "-" else s
         m = _COORD.match(self.text, p)
-        if not m:
+        if not m or not self.plausible_coordinates(p, m.end()):
             return 0
         self.add("location-link", p, m.end())
         return m.end()
 
+    def plausible_coordinates(self, start: int, end: int) -> bool:
+        """Two decimals read as a position only outside math and, near 0,0, with a marker.
+
+        Latitude and longitude ranges and 4+ decimals are in the pattern already. "pi is
+        3.14159, e 2.71828" fails: a math word or operator stands near, and both integer
+        parts are single digits (a spot in the Gulf of Guinea) without a degree sign,
+        compass letter or a location word before it.
+        """
+        text = self.text
+        found = text[start:end]
+        if "'" in found or "\u2032" in found:
+            return True  # degrees, minutes, seconds: written as a position on purpose
+        before = text[max(0, start - 40) : start].lower()
+        after = text[end : end + 12]
+        if any(ch in before[-12:] or ch in after for ch in _MATH_CHARS):
+            return False
+        words = set(_WORD.findall(before))
+        if words & COORDINATE_MATH_WORDS:
+            return False
+        parts = _COORD_NUMBER.findall(found)
+        if len(parts) != 2 or any(len(x.lstrip("-")) > 1 for x in parts):
+            return True
+        marked = "°" in found or found.rstrip()[-1:].isalpha()
+        return marked or bool(words & COORDINATE_CONTEXT_WORDS)
+
+    def year_and_word(self, s: int) -> bool:
+        """'in 2024 EN 8 jaar later': a year followed by a short word, not a postcode.
+
+        Only a year-like number (1900-2099) with letters that are a word in the list, and
+        not after the word 'postcode' (or 'pc'), which settles it.
+        """
+        text = self.text
+        if text[s : s + 2] not in ("19", "20"):
+            return False
+        letters = text[s + 4 : s + 7].strip().lower()
+        if letters not in POSTCODE_NOT_LETTERS:
+            return False
+        return not _POSTCODE_WORD_BEFORE.search(text, max(0, s - 16), s)
+
     def postcode_at(self, s: int) -> int:
+        if self.year_and_word(s):
+            return 0
         m = _POSTCODE.match(self.text, s)
         if m and not self.unit_follows(m.end()):
             self.add("postcode", s, m.end())
