@@ -251,19 +251,20 @@ _NUM_SEP = r"[ \u00a0\-./()]"
 _CANDIDATE: Final = re.compile(
     r"[0-9<@/(\[{\uff20](?:"
     r"(?<=[0-9])(?<![0-9][0-9])(?P<num>(?:"
-    rf"(?=(?:{_NUM_SEP}{{0,3}}[0-9]){{6}})"
-    r"|(?=[0-9]{0,2}[.,][0-9]{4}|[0-9]?°)"
+    rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})"
+    r"|(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)"
     r"|(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))"
     r"|(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})"
     r"|(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
-    r"(?=[0-9]{0,3}(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
-    r")[0-9]*)"
-    r"|(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
+    r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
+    r")[0-9]*+)"
+    r"|(?<![0-9])(?:"
+    r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
     r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
     r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
     r"|(?<=[@\uff20])(?P<at>)"
     r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
-    r")"
+    r"))"
 )
 
 # --- phone numbers -------------------------------------------------------------------------
@@ -305,6 +306,11 @@ def _foreign_is_valid(digits: str) -> bool:
     return bool(phonenumbers.is_valid_number(number))
 
 
+# A lower-case street word: a stem of letters ("-" and "'" allowed) and the longest
+# street suffix it ends with (the stem is then as short as it can be).
+_STREET_WORD: Final = re.compile(
+    r"((?:[^\W\d_]|['-])*?)(?:" + "|".join(map(re.escape, STREET_SUFFIXES)) + ")"
+)
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
 _LABEL_RE: Final = re.compile(r"[A-Za-z0-9-]+")
 _NOT_DIGIT: Final = re.compile(r"[^0-9]+")
@@ -324,7 +330,10 @@ def _phone_digits(candidate: str) -> tuple[str, bool]:
 
 def _canonical_phone(candidate: str) -> str | None:
     """Country code + national number when the written number is valid, else None."""
-    digits, international = _phone_digits(candidate)
+    return _canonical_digits(*_phone_digits(candidate))
+
+
+def _canonical_digits(digits: str, international: bool) -> str | None:
     if international:
         if digits.startswith("31"):
             nsn = digits[2:]
@@ -346,10 +355,11 @@ def _canonical_phone(candidate: str) -> str | None:
 class _Scan:
     """One pass over one text; findings and skipped spans never overlap."""
 
-    __slots__ = ("blocked", "findings", "n", "text")
+    __slots__ = ("blocked", "cache", "findings", "n", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.cache: dict[str, bool] = {}
         self.n = len(text)
         self.findings: list[Finding] = []
         self.blocked: list[tuple[int, int]] = []
@@ -585,7 +595,10 @@ class _Scan:
                 foreign_tries += 1
             elif not 8 <= len(digits) <= 13:
                 continue
-            if _canonical_phone(candidate) is not None:
+            valid = self.cache.get(candidate)
+            if valid is None:  # a post repeating a number checks it once
+                valid = self.cache[candidate] = _canonical_digits(digits, international) is not None
+            if valid:
                 self.add("phone", p, end)
                 return end
         return 0
@@ -742,7 +755,11 @@ class _Scan:
         stripped = head.rstrip(" \u00a0,")
         if len(stripped) == len(head):
             return None  # the number touches the word: "4H2", "iPhone15"
-        nr_word = _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
+        nr_word = (
+            _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
+            if stripped[-1:] in "rRoO.:"
+            else None
+        )
         if nr_word:
             stripped = stripped[: nr_word.start()].rstrip(" ,")
         words = stripped.rsplit(maxsplit=6)
@@ -784,14 +801,10 @@ class _Scan:
 
     @staticmethod
     def is_street_word(word: str) -> bool:
-        if not word.endswith(STREET_SUFFIXES) or word in STREET_NOT:
+        m = _STREET_WORD.fullmatch(word)
+        if m is None or word in STREET_NOT:
             return False
-        if not word.replace("-", "").replace("'", "").isalpha():
-            return False
-        for suffix in STREET_SUFFIXES:
-            if word.endswith(suffix):
-                return len(word) - len(suffix) >= 2 or word in STREET_TYPE_WORDS
-        return False
+        return m.end(1) >= 2 or word in STREET_TYPE_WORDS
 
     @staticmethod
     def name_word(word: str) -> str:
