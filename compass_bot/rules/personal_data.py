@@ -19,13 +19,18 @@ The bot runs this on every post, so the order is cheapest first:
    ``/``, ``+``, an opening bracket or the words dot/punt/apenstaartje holds none of the
    kinds (every kind needs one of them). One compiled character-class regex for short
    posts; ``str`` membership tests (memchr-fast) for long ones.
-2. Anchors are found with ``str.find`` (``@``, ``/``, ``<``, ``+``, brackets) and one digit
-   regex over the part of the text between the first and the last digit; each detector
-   then runs ``Pattern.match`` at an anchor instead of searching the whole post.
-3. Dutch phone numbers are decided by ``phonenumbers``' own metadata for NL (its number
-   patterns, compiled once): the same verdict as ``phonenumbers.is_valid_number`` at a
-   fraction of its parse cost. Foreign numbers (``+``/``00`` with another country code) go
-   through ``phonenumbers.parse``; BSN and IBAN through ``python-stdnum``.
+2. One combined regex pass (``_CANDIDATE``) yields the candidates, each starting at a
+   trigger character: Discord tags (skipped), links (``/``), ``@`` and ``[at]``-style
+   anchors, and digit runs whose shape can be a kind (7+ digits among separators, a
+   postcode, a coordinate, IBAN digits, a short number right after a word). Times, grades,
+   scores, class codes and rooms fail inside the regex engine and never reach Python code.
+   A long post is scanned only between its first and last trigger character.
+3. Each candidate then gets its detector (``Pattern.match`` at the anchor). Dutch phone
+   numbers are decided by ``phonenumbers``' own metadata for NL (its number patterns,
+   compiled once): the same verdict as ``phonenumbers.is_valid_number`` at a fraction of
+   its parse cost, cached per distinct written number within a post. Foreign numbers
+   (``+``/``00`` with another country code) go through ``phonenumbers.parse``; BSN and
+   IBAN through ``python-stdnum``.
 
 What is found (kinds)
 ---------------------
@@ -33,7 +38,10 @@ What is found (kinds)
                   ``+31``, ``0031``, ``+31 (0)``, area code in brackets, any grouping with
                   spaces, dashes, dots or slashes; foreign numbers with ``+`` or ``00``.
                   Service numbers (0800, 0900) are valid numbers too: list the ones the
-                  school publishes in ``personal_data.allowed``.
+                  school publishes in ``personal_data.allowed``. When the digit groups
+                  run on and the whole run is no valid number (``0612 345 678 9``), no
+                  shorter number inside it is flagged; a number ends early only at a clear
+                  break (another separator, a new number, a time such as ``15:00``).
 ``email``         ``name@domain.tld`` and the usual disguises: ``[at]``, ``(at)``, ``{at}``,
                   ``(a)``, `` at ``, ``apenstaartje``, ``[dot]``, ``(punt)``, `` dot ``,
                   `` punt ``, spaces around ``@`` and ``.``. A disguised domain must end in a
@@ -46,12 +54,17 @@ What is found (kinds)
                   then a house number with suffix (``12a``, ``3-II``, ``14 bis``, ``7-1``)
                   and optionally a postcode (included in the span).
 ``postcode``      a full postcode with a house number (``3512 JK 8``, ``3512jk, nr 8``).
-                  A postcode alone names a street, not a home: not flagged.
+                  A postcode alone names a street, not a home: not flagged. A year
+                  followed by a short word (``2024 EN 8``) is no postcode unless the word
+                  postcode stands before it.
 ``location-link`` a link to a map or a live location (Google Maps incl. maps.app.goo.gl and
                   goo.gl/maps, Apple Maps, Snap Map, Life360 links and invite codes,
                   what3words ``///a.b.c``, Waze, OpenStreetMap), raw coordinates (decimal
-                  with at least four decimals, or degrees-minutes-seconds) and plus codes
-                  (Open Location Code, upper case, such as ``9F46+QX`` or ``9F469F2W+5V``).
+                  with at least four decimals, latitude -90..90 and longitude -180..180,
+                  not next to a math word or operator, and near 0,0 only with a degree
+                  sign, compass letter or location word; or degrees-minutes-seconds) and
+                  plus codes (Open Location Code in one case, such as ``9F46+QX``,
+                  ``9f46+qx`` or ``9F469F2W+5V``).
 ``id-number``     a BSN that passes the elfproef (9 digits, also grouped 1234.56.782) and an
                   IBAN that passes mod-97 and its country's format.
 
@@ -267,6 +280,27 @@ _CANDIDATE: Final = re.compile(
     r"))"
 )
 
+_TRIGGER_TABLE: Final = bytes(0 if chr(i) in _CANDIDATE_CHARS else 1 for i in range(256))
+
+
+def _trigger_span(text: str) -> tuple[int, int]:
+    """First and last index of a candidate character (last -1: none).
+
+    ASCII text: one bytes.translate that marks the triggers, then find/rfind (a C loop);
+    other text: find/rfind per trigger character (memchr).
+    """
+    if text.isascii():
+        marked = text.encode("ascii").translate(_TRIGGER_TABLE)
+        return marked.find(0), marked.rfind(0)
+    lo, last = len(text), -1
+    for ch in _CANDIDATE_CHARS:
+        i = text.find(ch)
+        if i >= 0:
+            lo = min(lo, i)
+            last = max(last, text.rfind(ch))
+    return lo, last
+
+
 # --- phone numbers -------------------------------------------------------------------------
 
 _NL_META = phonenumbers.PhoneMetadata.metadata_for_region("NL")
@@ -386,13 +420,8 @@ class _Scan:
         text = self.text
         if self.n <= _SHORT:
             lo, hi = 0, self.n
-        else:  # long post: scan only from the first to the last trigger character (memchr)
-            lo, last = self.n, -1
-            for ch in _CANDIDATE_CHARS:
-                i = text.find(ch)
-                if i >= 0:
-                    lo = min(lo, i)
-                    last = max(last, text.rfind(ch))
+        else:  # long post: scan only from the first to the last trigger character
+            lo, last = _trigger_span(text)
             hi = min(self.n, last + 64) if last >= 0 else 0
         numbers: list[tuple[int, int]] = []
         if lo < hi:
