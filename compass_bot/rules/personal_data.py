@@ -249,6 +249,7 @@ _MATH_CHARS: Final = "=≈~^×*÷√π"
 _WORD: Final = re.compile(r"[^\W\d_]+")
 _COORD_NUMBER: Final = re.compile(r"-?\d+(?=[.,]\d)")
 _POSTCODE_WORD_BEFORE: Final = re.compile(r"\b(?:postcode|pc|zip)\b\W{0,3}$", re.IGNORECASE)
+_LAST_SEP: Final = re.compile(r"[^0-9]+(?=[0-9]+$)")
 _NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
 _STRIP_URL_TAIL = ").,!?;:'\">]*_"
 
@@ -635,20 +636,21 @@ class _Scan:
     def number_ends(self, p: int, end: int) -> bool:
         """Does the written number text[p:end] end at ``end`` although digits follow?
 
-        Only at a clear break: a separator the number itself does not use ("06-12345678 /
-        06-..."), a new number starting with 0, + or a bracket, or a group that is a time,
-        decimal or count of its own ("0612345678 15:00", "2x"). Otherwise the following
-        group is the rest of the number, and a shorter number inside it is not flagged.
+        Only at a clear break: another separator than the one before the number's last
+        group ("06-12345678 20%", "0612345678 14"), a new number (starting with 0, + or a
+        bracket, or a group of 6+ digits), or a group that is a time, decimal or count of
+        its own ("0612 345 678 15:00", "2x"). Otherwise the following group is the rest of
+        the number ("0612 345 678 9"), and no shorter number inside it is flagged.
         """
         text = self.text
         m = _DIGIT_RUN.search(text, end)
         if not m:
             return True
         gap = text[end : m.start()]
-        inner = {ch for ch in text[p:end] if not ch.isdigit()}
-        if any(ch not in inner and ch not in " \u00a0" for ch in gap):
+        last_sep = _LAST_SEP.search(text, p, end)
+        if last_sep is None or gap != last_sep.group(0) or gap[-1] in "(+":
             return True
-        if gap[-1:] in "(+" or text[m.start()] == "0":
+        if text[m.start()] == "0" or m.end() - m.start() >= 6:
             return True
         after = text[m.end() : m.end() + 2]
         return (after[:1] in (":", ".", ",") and after[1:].isdigit()) or after[:1].isalpha()
