@@ -214,6 +214,86 @@ def test_look_alikes_are_not_flagged(text: str) -> None:
     assert found(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3.14159, 2.71828",
+        "pi = 3.14159, 2.71828 is e",
+        "de uitkomst is 52.1234, 4.5678 afgerond",
+        "(x = 12.34567, 45.67891)",
+    ],
+)
+def test_math_is_no_coordinates(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("coordinaten: 6.4541, 3.3947", "6.4541, 3.3947"),
+        ("6.4541° N, 3.3947° E", "6.4541° N, 3.3947° E"),
+        ("hier: -33.8688, 151.2093", "-33.8688, 151.2093"),
+    ],
+)
+def test_coordinates_near_zero_need_a_marker_or_context(text: str, value: str) -> None:
+    assert found(text) == [("location-link", value)]
+
+
+@pytest.mark.parametrize(
+    "text", ["IN 2024 EN 8 KLASSEN", "VAN 1999 OF 7 GEZIEN", "IN 2024 EN 2025"]
+)
+def test_a_year_and_a_word_is_no_postcode(text: str) -> None:
+    assert found(text) == []
+
+
+def test_a_year_like_postcode_after_the_word_postcode_stays() -> None:
+    assert found("postcode 2024 EN 8") == [("postcode", "2024 EN 8")]
+
+
+@pytest.mark.parametrize("text", ["0612 345 678 9", "bel 06 12 34 56 78 9 ok", "030 123 4567 8"])
+def test_a_longer_invalid_run_flags_no_prefix(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("bel 0612345678 15:00", ["0612345678"]),
+        ("06-12345678 / 06-87654321", ["06-12345678", "06-87654321"]),
+        ("0612345678 0687654321", ["0612345678", "0687654321"]),
+        ("0612 345 678, 2x gebeld", ["0612 345 678"]),
+        ("0612 345 678 15:00", ["0612 345 678"]),
+        ("bel 0612345678 14 keer", ["0612345678"]),
+        ("06-28765432 20%", ["06-28765432"]),
+        ("+31 020-6234567 23456789", ["+31 020-6234567"]),
+    ],
+)
+def test_a_number_ends_at_a_clear_break(text: str, values: list[str]) -> None:
+    assert found(text) == [("phone", v) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("plus code 9f46+qx utrecht", "9f46+qx"), ("bij 9f469f2w+5v", "9f469f2w+5v")],
+)
+def test_plus_codes_in_lower_case(text: str, value: str) -> None:
+    assert found(text) == [("location-link", value)]
+
+
+@pytest.mark.parametrize("text", ["9F46+qx", "c++ en abcd+ef"])
+def test_plus_codes_in_mixed_case_or_other_letters_are_not(text: str) -> None:
+    assert found(text) == []
+
+
+def test_long_look_alike_post_yields_nothing_and_data_still_found() -> None:
+    """The combined pass rejects look-alikes in the regex engine; data among them stays."""
+    look = "Toets H3 om 8.30-9.20 in lokaal 2.14, een 7,5 gehaald, klas 4H2, 3-2 gewonnen. "
+    text = (look * 30)[:2000]
+    assert found(text) == []
+    mixed = text[:1000] + " app 06-12345678 of Kerkstraat 12a, " + text[1000:]
+    assert [k for k, _ in found(mixed)] == ["phone", "address"]
+
+
 def test_prefilter_rejects_plain_chat_and_passes_every_kind() -> None:
     assert not could_contain("heeft iemand de huiswerkopdracht al af?")
     assert not could_contain("x" * 3000)

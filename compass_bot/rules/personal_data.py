@@ -19,13 +19,18 @@ The bot runs this on every post, so the order is cheapest first:
    ``/``, ``+``, an opening bracket or the words dot/punt/apenstaartje holds none of the
    kinds (every kind needs one of them). One compiled character-class regex for short
    posts; ``str`` membership tests (memchr-fast) for long ones.
-2. Anchors are found with ``str.find`` (``@``, ``/``, ``<``, ``+``, brackets) and one digit
-   regex over the part of the text between the first and the last digit; each detector
-   then runs ``Pattern.match`` at an anchor instead of searching the whole post.
-3. Dutch phone numbers are decided by ``phonenumbers``' own metadata for NL (its number
-   patterns, compiled once): the same verdict as ``phonenumbers.is_valid_number`` at a
-   fraction of its parse cost. Foreign numbers (``+``/``00`` with another country code) go
-   through ``phonenumbers.parse``; BSN and IBAN through ``python-stdnum``.
+2. One combined regex pass (``_CANDIDATE``) yields the candidates, each starting at a
+   trigger character: Discord tags (skipped), links (``/``), ``@`` and ``[at]``-style
+   anchors, and digit runs whose shape can be a kind (7+ digits among separators, a
+   postcode, a coordinate, IBAN digits, a short number right after a word). Times, grades,
+   scores, class codes and rooms fail inside the regex engine and never reach Python code.
+   A long post is scanned only between its first and last trigger character.
+3. Each candidate then gets its detector (``Pattern.match`` at the anchor). Dutch phone
+   numbers are decided by ``phonenumbers``' own metadata for NL (its number patterns,
+   compiled once): the same verdict as ``phonenumbers.is_valid_number`` at a fraction of
+   its parse cost, cached per distinct written number within a post. Foreign numbers
+   (``+``/``00`` with another country code) go through ``phonenumbers.parse``; BSN and
+   IBAN through ``python-stdnum``.
 
 What is found (kinds)
 ---------------------
@@ -33,7 +38,10 @@ What is found (kinds)
                   ``+31``, ``0031``, ``+31 (0)``, area code in brackets, any grouping with
                   spaces, dashes, dots or slashes; foreign numbers with ``+`` or ``00``.
                   Service numbers (0800, 0900) are valid numbers too: list the ones the
-                  school publishes in ``personal_data.allowed``.
+                  school publishes in ``personal_data.allowed``. When the digit groups
+                  run on and the whole run is no valid number (``0612 345 678 9``), no
+                  shorter number inside it is flagged; a number ends early only at a clear
+                  break (another separator, a new number, a time such as ``15:00``).
 ``email``         ``name@domain.tld`` and the usual disguises: ``[at]``, ``(at)``, ``{at}``,
                   ``(a)``, `` at ``, ``apenstaartje``, ``[dot]``, ``(punt)``, `` dot ``,
                   `` punt ``, spaces around ``@`` and ``.``. A disguised domain must end in a
@@ -46,12 +54,17 @@ What is found (kinds)
                   then a house number with suffix (``12a``, ``3-II``, ``14 bis``, ``7-1``)
                   and optionally a postcode (included in the span).
 ``postcode``      a full postcode with a house number (``3512 JK 8``, ``3512jk, nr 8``).
-                  A postcode alone names a street, not a home: not flagged.
+                  A postcode alone names a street, not a home: not flagged. A year
+                  followed by a short word (``2024 EN 8``) is no postcode unless the word
+                  postcode stands before it.
 ``location-link`` a link to a map or a live location (Google Maps incl. maps.app.goo.gl and
                   goo.gl/maps, Apple Maps, Snap Map, Life360 links and invite codes,
                   what3words ``///a.b.c``, Waze, OpenStreetMap), raw coordinates (decimal
-                  with at least four decimals, or degrees-minutes-seconds) and plus codes
-                  (Open Location Code, upper case, such as ``9F46+QX`` or ``9F469F2W+5V``).
+                  with at least four decimals, latitude -90..90 and longitude -180..180,
+                  not next to a math word or operator, and near 0,0 only with a degree
+                  sign, compass letter or location word; or degrees-minutes-seconds) and
+                  plus codes (Open Location Code in one case, such as ``9F46+QX``,
+                  ``9f46+qx`` or ``9F469F2W+5V``).
 ``id-number``     a BSN that passes the elfproef (9 digits, also grouped 1234.56.782) and an
                   IBAN that passes mod-97 and its country's format.
 
@@ -117,6 +130,9 @@ HOUSE_NUMBER_UNITS: Final = frozenset(_strings("house_number_units"))
 EMAIL_TLDS: Final = frozenset(_strings("email_tlds"))
 EMAIL_PROVIDERS: Final = frozenset(_strings("email_providers"))
 LOCATION_LINK_MARKERS: Final = _strings("location_link_markers")
+COORDINATE_MATH_WORDS: Final = frozenset(_strings("coordinate_math_words"))
+COORDINATE_CONTEXT_WORDS: Final = frozenset(_strings("coordinate_context_words"))
+POSTCODE_NOT_LETTERS: Final = frozenset(_strings("postcode_not_letters"))
 _labels = _WORDS["mask_labels"]
 assert isinstance(_labels, dict)
 MASK_LABELS: Final[dict[str, str]] = {str(k): str(v) for k, v in _labels.items()}
@@ -126,7 +142,7 @@ assert set(MASK_LABELS) == set(KINDS), "mask_labels must name every kind"
 
 _TRIGGER_CHARS: Final = "0123456789@/+([{\uff20"
 _MAYBE: Final = re.compile(r"[0-9@/+(\[{\uff20]")
-_MAYBE_WORDS: Final = (" dot ", " punt ", " DOT ", " PUNT ", " Dot ", " Punt ", "apenstaart")
+_MAYBE_WORDS: Final = (" dot ", " punt ", "apenstaart")
 _SHORT: Final = 256
 
 
@@ -143,9 +159,11 @@ def could_contain(text: str) -> bool:
 
 
 def _has_word_disguise(text: str) -> bool:
-    """' dot ' / ' punt ' / 'apenstaartje': the only kinds without a trigger character."""
+    """' dot ' / ' punt ' / 'apenstaartje' in any case: the only kinds without a trigger
+    character. One lower-cased copy and three substring searches (cheaper than six)."""
+    low = text.lower()
     for word in _MAYBE_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
-        if word in text:
+        if word in low:
             return True
     return False
 
@@ -201,8 +219,12 @@ _IBAN: Final = re.compile(
     r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])"
 )
 _PLUS_CODE: Final = re.compile(
-    r"(?<![A-Za-z0-9])(?:[2-9CFGHJMPQRVWX]{8}|[2-9CFGHJMPQRVWX]{6}|[2-9CFGHJMPQRVWX]{4})"
-    r"\+[2-9CFGHJMPQRVWX]{2,3}(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?:"
+    r"(?:[2-9CFGHJMPQRVWX]{8}|[2-9CFGHJMPQRVWX]{6}|[2-9CFGHJMPQRVWX]{4})"
+    r"\+[2-9CFGHJMPQRVWX]{2,3}"
+    r"|(?:[2-9cfghjmpqrvwx]{8}|[2-9cfghjmpqrvwx]{6}|[2-9cfghjmpqrvwx]{4})"
+    r"\+[2-9cfghjmpqrvwx]{2,3}"
+    r")(?![A-Za-z0-9])"
 )
 _W3W: Final = re.compile(r"///[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,}")
 _LIFE360_CODE: Final = re.compile(
@@ -223,8 +245,62 @@ _DOMAIN: Final = re.compile(
 _LOCAL_REV: Final = re.compile(r"[\w+-](?:[\w.+-]{0,63}[\w+-])?")
 _DOT_WORD: Final = re.compile(r"\s(?:dot|punt)\s", re.IGNORECASE)
 
+_MATH_CHARS: Final = "=≈~^×*÷√π"
+_WORD: Final = re.compile(r"[^\W\d_]+")
+_COORD_NUMBER: Final = re.compile(r"-?\d+(?=[.,]\d)")
+_POSTCODE_WORD_BEFORE: Final = re.compile(r"\b(?:postcode|pc|zip)\b\W{0,3}$", re.IGNORECASE)
+_LAST_SEP: Final = re.compile(r"[^0-9]+(?=[0-9]+$)")
 _NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
 _STRIP_URL_TAIL = ").,!?;:'\">]*_"
+
+# The combined candidate pass. Every branch starts with one of _CANDIDATE_CHARS (a leading
+# character class lets the regex engine skip the rest of the text fast); the branch is then
+# chosen by a look-behind at that character. Digit runs become "num" candidates only when
+# their shape can be a kind: 7+ digits in a row of separators (phone, BSN, date to reject),
+# a postcode, a coordinate, IBAN digits after two letters, or a short number right after a
+# word (a house number). Times, grades, scores, class codes and rooms fail every branch
+# inside the regex engine and never reach Python code.
+_CANDIDATE_CHARS: Final = "0123456789<@/([{\uff20"
+_NUM_SEP = r"[ \u00a0\-./()]"
+_CANDIDATE: Final = re.compile(
+    r"[0-9<@/(\[{\uff20](?:"
+    r"(?<=[0-9])(?<![0-9][0-9])(?P<num>(?:"
+    rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})"
+    r"|(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)"
+    r"|(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))"
+    r"|(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})"
+    r"|(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
+    r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
+    r")[0-9]*+)"
+    r"|(?<![0-9])(?:"
+    r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
+    r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
+    r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
+    r"|(?<=[@\uff20])(?P<at>)"
+    r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
+    r"))"
+)
+
+_TRIGGER_TABLE: Final = bytes(0 if chr(i) in _CANDIDATE_CHARS else 1 for i in range(256))
+
+
+def _trigger_span(text: str) -> tuple[int, int]:
+    """First and last index of a candidate character (last -1: none).
+
+    ASCII text: one bytes.translate that marks the triggers, then find/rfind (a C loop);
+    other text: find/rfind per trigger character (memchr).
+    """
+    if text.isascii():
+        marked = text.encode("ascii").translate(_TRIGGER_TABLE)
+        return marked.find(0), marked.rfind(0)
+    lo, last = len(text), -1
+    for ch in _CANDIDATE_CHARS:
+        i = text.find(ch)
+        if i >= 0:
+            lo = min(lo, i)
+            last = max(last, text.rfind(ch))
+    return lo, last
+
 
 # --- phone numbers -------------------------------------------------------------------------
 
@@ -265,6 +341,11 @@ def _foreign_is_valid(digits: str) -> bool:
     return bool(phonenumbers.is_valid_number(number))
 
 
+# A lower-case street word: a stem of letters ("-" and "'" allowed) and the longest
+# street suffix it ends with (the stem is then as short as it can be).
+_STREET_WORD: Final = re.compile(
+    r"((?:[^\W\d_]|['-])*?)(?:" + "|".join(map(re.escape, STREET_SUFFIXES)) + ")"
+)
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
 _LABEL_RE: Final = re.compile(r"[A-Za-z0-9-]+")
 _NOT_DIGIT: Final = re.compile(r"[^0-9]+")
@@ -284,7 +365,10 @@ def _phone_digits(candidate: str) -> tuple[str, bool]:
 
 def _canonical_phone(candidate: str) -> str | None:
     """Country code + national number when the written number is valid, else None."""
-    digits, international = _phone_digits(candidate)
+    return _canonical_digits(*_phone_digits(candidate))
+
+
+def _canonical_digits(digits: str, international: bool) -> str | None:
     if international:
         if digits.startswith("31"):
             nsn = digits[2:]
@@ -306,10 +390,11 @@ def _canonical_phone(candidate: str) -> str | None:
 class _Scan:
     """One pass over one text; findings and skipped spans never overlap."""
 
-    __slots__ = ("blocked", "findings", "n", "text")
+    __slots__ = ("blocked", "cache", "findings", "n", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.cache: dict[str, bool] = {}
         self.n = len(text)
         self.findings: list[Finding] = []
         self.blocked: list[tuple[int, int]] = []
@@ -328,18 +413,60 @@ class _Scan:
             self.findings.append(Finding(kind, start, end))
 
     def run(self) -> tuple[Finding, ...]:
+        """One combined regex pass yields the candidates; only they reach Python code.
+
+        Non-numeric candidates (Discord tags, links, e-mail anchors) go first, so a link or
+        an address blocks the digits inside it, then the digit runs in text order.
+        """
         text = self.text
-        if "<" in text:
-            self.discord_tags()
-        if "/" in text:
-            self.links()
+        if self.n <= _SHORT:
+            lo, hi = 0, self.n
+        else:  # long post: scan only from the first to the last trigger character
+            lo, last = _trigger_span(text)
+            hi = min(self.n, last + 64) if last >= 0 else 0
+        numbers: list[tuple[int, int]] = []
+        if lo < hi:
+            skip_until = -1
+            for m in _CANDIDATE.finditer(text, lo, hi):
+                kind = m.lastgroup
+                if kind == "num":
+                    numbers.append(m.span())
+                    continue
+                i = m.start()
+                if i < skip_until:
+                    continue
+                if kind == "tag":
+                    self.blocked.append(m.span())
+                elif kind == "w3w":
+                    self.add("location-link", i, m.end())
+                elif kind == "link":
+                    skip_until = self.link_at(i)
+                elif kind == "at":
+                    j = _AT.match(text, i - 1) if i and text[i - 1] == " " else None
+                    if j:
+                        self.email_at(j.start(), j.end(), False)
+                    else:
+                        self.email_at(i, i + 1, False)
+                elif kind == "bat":
+                    end = m.end()
+                    while end < self.n and text[end] == " ":
+                        end += 1
+                    start = i
+                    while start > 0 and text[start - 1] == " ":
+                        start -= 1
+                    self.email_at(start, end, True)
+        if _has_word_disguise(text):
+            for m in _DOT_WORD.finditer(text):
+                ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
+                if ats:
+                    self.email_at(ats[-1].start(), ats[-1].end(), False)
         if "360" in text:
             for m in _LIFE360_CODE.finditer(text):
                 self.add("location-link", m.start(1), m.end(1))
-        self.emails()
         if "+" in text:
             self.plus_codes()
-        self.numbers()
+        if numbers:
+            self.numbers(numbers)
         return tuple(sorted(self.findings, key=lambda f: f.start))
 
     def positions(self, needle: str) -> Iterable[int]:
@@ -360,88 +487,46 @@ class _Scan:
             end -= 1
         return start, end
 
-    def discord_tags(self) -> None:
-        for i in self.positions("<"):
-            m = _DISCORD_TAG.match(self.text, i)
-            if m:
-                self.blocked.append((m.start(), m.end()))
+    def link_at(self, i: int) -> int:
+        """The token with a '/' at i: a map link is a finding, any other link is skipped."""
+        start, end = self.token_bounds(i)
+        if end - start < 4 or "." not in self.text[start:end]:
+            return max(end, i + 1)
+        token = self.text[start:end].lower()
+        if any(marker in token for marker in LOCATION_LINK_MARKERS):
+            self.add("location-link", start, end)
+        elif not self.taken(start, end):
+            self.blocked.append((start, end))
+        return max(end, i + 1)
 
-    def links(self) -> None:
-        """Tokens with a '/': map links are findings, every other link is skipped."""
-        seen_end = -1
-        for i in self.positions("/"):
-            if i < seen_end:
-                continue
-            if self.text.startswith("///", i):
-                m = _W3W.match(self.text, i)
-                if m:
-                    self.add("location-link", m.start(), m.end())
-                    seen_end = m.end()
-                    continue
-            start, end = self.token_bounds(i)
-            seen_end = max(end, i + 1)
-            if end - start < 4 or "." not in self.text[start:end]:
-                continue
-            token = self.text[start:end].lower()
-            if any(marker in token for marker in LOCATION_LINK_MARKERS):
-                self.add("location-link", start, end)
-            elif not self.taken(start, end):
-                self.blocked.append((start, end))
-
-    def emails(self) -> None:
+    def email_at(self, a0: int, a1: int, disguised: bool) -> None:
+        """An e-mail address around the '@' (or its disguise) at text[a0:a1], if any."""
         text = self.text
-        anchors: list[tuple[int, int, bool]] = []  # (start, end, disguised)
-        for ch in ("@", "\uff20"):
-            if ch not in text:
-                continue
-            for i in self.positions(ch):
-                m = _AT.match(text, max(0, i - 1)) if i and text[i - 1] == " " else None
-                anchors.append((m.start(), m.end(), False) if m else (i, i + 1, False))
-        for ch in "[({<":
-            if ch not in text:
-                continue
-            for i in self.positions(ch):
-                m = _AT_BRACKET.match(text, i)
-                if m:
-                    end = m.end()
-                    while end < self.n and text[end] == " ":
-                        end += 1
-                    start = i
-                    while start > 0 and text[start - 1] == " ":
-                        start -= 1
-                    anchors.append((start, end, True))
-        if _has_word_disguise(text):
-            for m in _DOT_WORD.finditer(text):
-                ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
-                if ats:
-                    at = ats[-1]
-                    anchors.append((at.start(), at.end(), False))
-        for a0, a1, disguised in anchors:
-            if self.taken(a0, a1):
-                continue
-            window = text[max(0, a0 - 64) : a0][::-1]
-            local = _LOCAL_REV.match(window)
-            if not local:
-                continue
-            start = a0 - local.end()
-            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "<#"):
-                continue
-            dom = _DOMAIN.match(text, a1)
-            if not dom:
-                continue
-            tld = dom.group("tld").lower()
-            domain = dom.group(0).lower()
-            plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
-            if not plain and tld not in EMAIL_TLDS:
-                continue
-            if not disguised and text[a0:a1].strip().isalpha():
-                # "naam at gmail dot com": plain words, so only with a mail provider or a
-                # local part no sentence has ("look at this dot com" is English).
-                label = _LABEL_RE.match(dom.group(0).lstrip())
-                provider = label is not None and label.group(0).lower() in EMAIL_PROVIDERS
-                if not provider and not any(c in local.group(0) for c in "._0123456789"):
-                    continue
-            self.add("email", start, dom.end())
+        if self.taken(a0, a1):
+            return
+        window = text[max(0, a0 - 64) : a0][::-1]
+        local = _LOCAL_REV.match(window)
+        if not local:
+            return
+        start = a0 - local.end()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "<#"):
+            return
+        dom = _DOMAIN.match(text, a1)
+        if not dom:
+            return
+        tld = dom.group("tld").lower()
+        domain = dom.group(0).lower()
+        plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
+        if not plain and tld not in EMAIL_TLDS:
+            return
+        if not disguised and text[a0:a1].strip().isalpha():
+            # "naam at gmail dot com": plain words, so only with a mail provider or a
+            # local part no sentence has ("look at this dot com" is English).
+            label = _LABEL_RE.match(dom.group(0).lstrip())
+            provider = label is not None and label.group(0).lower() in EMAIL_PROVIDERS
+            if not provider and not any(c in local.group(0) for c in "._0123456789"):
+                return
+        self.add("email", start, dom.end())
 
     def plus_codes(self) -> None:
         for i in self.positions("+"):
@@ -451,23 +536,11 @@ class _Scan:
                 if any(c.isalpha() for c in code) and any(c.isdigit() for c in code):
                     self.add("location-link", m.start(), m.end())
 
-    def numbers(self) -> None:
+    def numbers(self, runs: list[tuple[int, int]]) -> None:
+        """Try the number kinds at each candidate digit run the combined pass let through."""
         text = self.text
-        if self.n <= _SHORT:
-            runs = _DIGIT_RUN.finditer(text)
-        else:  # long post: one regex pass only between the first and the last digit
-            first, last = self.n, -1
-            for digit in "0123456789":
-                i = text.find(digit)
-                if i >= 0:
-                    first = min(first, i)
-                    last = max(last, text.rfind(digit))
-            if last < 0:
-                return
-            runs = _DIGIT_RUN.finditer(text, first, last + 1)
         skip_until = -1
-        for run in runs:
-            s, e = run.span()
+        for s, e in runs:
             if s < skip_until:
                 continue
             if s and text[s - 1].isalpha():
@@ -540,7 +613,10 @@ class _Scan:
         if len(ends) > 8:
             ends = ends[:8]
         foreign_tries = 0
-        for end in reversed(ends):
+        for k in range(len(ends) - 1, -1, -1):
+            end = ends[k]
+            if k < len(ends) - 1 and not self.number_ends(p, end):
+                continue  # "0612 345 678 9": the run goes on, so no prefix of it is a number
             candidate = text[p:end]
             digits, international = _phone_digits(candidate)
             if international and not digits.startswith("31"):
@@ -549,20 +625,86 @@ class _Scan:
                 foreign_tries += 1
             elif not 8 <= len(digits) <= 13:
                 continue
-            if _canonical_phone(candidate) is not None:
+            valid = self.cache.get(candidate)
+            if valid is None:  # a post repeating a number checks it once
+                valid = self.cache[candidate] = _canonical_digits(digits, international) is not None
+            if valid:
                 self.add("phone", p, end)
                 return end
         return 0
 
+    def number_ends(self, p: int, end: int) -> bool:
+        """Does the written number text[p:end] end at ``end`` although digits follow?
+
+        Only at a clear break: another separator than the one before the number's last
+        group ("06-12345678 20%", "0612345678 14"), a new number (starting with 0, + or a
+        bracket, or a group of 6+ digits), or a group that is a time, decimal or count of
+        its own ("0612 345 678 15:00", "2x"). Otherwise the following group is the rest of
+        the number ("0612 345 678 9"), and no shorter number inside it is flagged.
+        """
+        text = self.text
+        m = _DIGIT_RUN.search(text, end)
+        if not m:
+            return True
+        gap = text[end : m.start()]
+        last_sep = _LAST_SEP.search(text, p, end)
+        if last_sep is None or gap != last_sep.group(0) or gap[-1] in "(+":
+            return True
+        if text[m.start()] == "0" or m.end() - m.start() >= 6:
+            return True
+        after = text[m.end() : m.end() + 2]
+        return (after[:1] in (":", ".", ",") and after[1:].isdigit()) or after[:1].isalpha()
+
     def coordinates_at(self, s: int) -> int:
         p = s - 1 if s and self.text[s - 1] == "-" else s
         m = _COORD.match(self.text, p)
-        if not m:
+        if not m or not self.plausible_coordinates(p, m.end()):
             return 0
         self.add("location-link", p, m.end())
         return m.end()
 
+    def plausible_coordinates(self, start: int, end: int) -> bool:
+        """Two decimals read as a position only outside math and, near 0,0, with a marker.
+
+        Latitude and longitude ranges and 4+ decimals are in the pattern already. "pi is
+        3.14159, e 2.71828" fails: a math word or operator stands near, and both integer
+        parts are single digits (a spot in the Gulf of Guinea) without a degree sign,
+        compass letter or a location word before it.
+        """
+        text = self.text
+        found = text[start:end]
+        if "'" in found or "\u2032" in found:
+            return True  # degrees, minutes, seconds: written as a position on purpose
+        before = text[max(0, start - 40) : start].lower()
+        after = text[end : end + 12]
+        if any(ch in before[-12:] or ch in after for ch in _MATH_CHARS):
+            return False
+        words = set(_WORD.findall(before))
+        if words & COORDINATE_MATH_WORDS:
+            return False
+        parts = _COORD_NUMBER.findall(found)
+        if len(parts) != 2 or any(len(x.lstrip("-")) > 1 for x in parts):
+            return True
+        marked = "°" in found or found.rstrip()[-1:].isalpha()
+        return marked or bool(words & COORDINATE_CONTEXT_WORDS)
+
+    def year_and_word(self, s: int) -> bool:
+        """'in 2024 EN 8 jaar later': a year followed by a short word, not a postcode.
+
+        Only a year-like number (1900-2099) with letters that are a word in the list, and
+        not after the word 'postcode' (or 'pc'), which settles it.
+        """
+        text = self.text
+        if text[s : s + 2] not in ("19", "20"):
+            return False
+        letters = text[s + 4 : s + 7].strip().lower()
+        if letters not in POSTCODE_NOT_LETTERS:
+            return False
+        return not _POSTCODE_WORD_BEFORE.search(text, max(0, s - 16), s)
+
     def postcode_at(self, s: int) -> int:
+        if self.year_and_word(s):
+            return 0
         m = _POSTCODE.match(self.text, s)
         if m and not self.unit_follows(m.end()):
             self.add("postcode", s, m.end())
@@ -644,7 +786,11 @@ class _Scan:
         stripped = head.rstrip(" \u00a0,")
         if len(stripped) == len(head):
             return None  # the number touches the word: "4H2", "iPhone15"
-        nr_word = _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
+        nr_word = (
+            _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
+            if stripped[-1:] in "rRoO.:"
+            else None
+        )
         if nr_word:
             stripped = stripped[: nr_word.start()].rstrip(" ,")
         words = stripped.rsplit(maxsplit=6)
@@ -686,14 +832,10 @@ class _Scan:
 
     @staticmethod
     def is_street_word(word: str) -> bool:
-        if not word.endswith(STREET_SUFFIXES) or word in STREET_NOT:
+        m = _STREET_WORD.fullmatch(word)
+        if m is None or word in STREET_NOT:
             return False
-        if not word.replace("-", "").replace("'", "").isalpha():
-            return False
-        for suffix in STREET_SUFFIXES:
-            if word.endswith(suffix):
-                return len(word) - len(suffix) >= 2 or word in STREET_TYPE_WORDS
-        return False
+        return m.end(1) >= 2 or word in STREET_TYPE_WORDS
 
     @staticmethod
     def name_word(word: str) -> str:
