@@ -288,15 +288,22 @@ def _first_words(text: str, sets: dict[str, list[str]]) -> list[tuple[str, bool]
     return out
 
 
-def _trie(words: Iterable[tuple[str, bool]]) -> str:
-    """One regex for many words, as a trie: each position fails after a character or two
-    (Python's re tries a flat alternation one alternative at a time)."""
+def _trie_nodes(words: Iterable[tuple[str, bool]]) -> dict[str, Any]:
+    """The trie of `words` as nested dicts: "" marks a word's end, "*" a prefix (anything may
+    follow)."""
     root: dict[str, Any] = {}
     for word, prefix in words:
         node = root
         for ch in word:
             node = node.setdefault(ch, {})
         node["*" if prefix else ""] = True
+    return root
+
+
+def _trie(words: Iterable[tuple[str, bool]]) -> str:
+    """One regex for many words, as a trie: each position fails after a character or two
+    (Python's re tries a flat alternation one alternative at a time)."""
+    root = _trie_nodes(words)
 
     def render(node: dict[str, Any]) -> str:
         if "*" in node:
@@ -393,12 +400,7 @@ def _start_trie(words: Iterable[tuple[str, bool]]) -> str:
     """A trie of word starts over lower-cased, unfolded text, each letter repeatable ("kkanker");
     a word not marked as a prefix must end there. Each branch opens with a plain character, so
     Python's re rejects a wrong branch with one comparison (a `k+` opening would enter a loop)."""
-    root: dict[str, Any] = {}
-    for word, prefix in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node["*" if prefix else ""] = True
+    root = _trie_nodes(words)
 
     def render(node: dict[str, Any]) -> str:
         if "*" in node:
