@@ -78,10 +78,11 @@ async def running_compass(
 ) -> AsyncIterator[CompassBot]:
     """A CompassBot with its own service on `loaded`'s SQLite file, connected to `fake`.
 
-    The bot's clock runs with the wall clock unless a test moves it (`bot.service.clock`);
-    posts carry their own timestamps (`fake.post(..., at=LESSON)`).
+    The bot's clock starts at LESSON and runs from there (a test may move it through
+    `bot.service.clock`), so the timetable's computed years hold the dates the tests post at,
+    whatever today's date is; posts carry their own timestamps (`fake.post(..., at=LESSON)`).
     """
-    service = await CompassService.create(loaded, clock=clock)
+    service = await CompassService.create(loaded, clock=clock or Clock(LESSON))
     bot = CompassBot(loaded, service, guild_ready_timeout=0.05)
     async with running_bot(fake, bot):
         yield bot

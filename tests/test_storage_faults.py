@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from compass_bot import service as service_module
+from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.runner import STORAGE_FAILING, storage_notice
 from compass_bot.rules.schooltime import ChannelInfo
@@ -782,7 +783,7 @@ async def test_a_broken_calendar_keeps_the_old_timetable(
         "  timezone: Europe/Amsterdam\n",
         "  timezone: Europe/Amsterdam\n  days_off:\n    ics_file: jaar.ics\n",
     )
-    service = await CompassService.create(make_loaded(tmp_path, text))
+    service = await CompassService.create(make_loaded(tmp_path, text), clock=Clock(LESSON))
     try:
         before = service.timetable
         ics.write_text("Studiedag 27 november\n", encoding="utf-8")
