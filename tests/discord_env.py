@@ -30,6 +30,7 @@ from tests.fakediscord import (
     RoleSpec,
     running_bot,
 )
+from tests.fakediscord.ratelimit import RateLimits
 
 AMS = ZoneInfo("Europe/Amsterdam")
 LESSON = datetime(2026, 11, 24, 10, 15, tzinfo=AMS)  # a Tuesday, in a lesson
@@ -90,9 +91,16 @@ async def running_compass(
 
 @asynccontextmanager
 async def compass_bot(
-    tmp_path: Path, guild: GuildSpec = SCHOOL, config_text: str = TEST_CONFIG
+    tmp_path: Path,
+    guild: GuildSpec = SCHOOL,
+    config_text: str = TEST_CONFIG,
+    rate_limits: RateLimits | None = None,
 ) -> AsyncIterator[tuple[FakeDiscord, CompassBot]]:
-    """The school server with the real bot in it, on a fresh SQLite file under tmp_path."""
+    """The school server with the real bot in it, on a fresh SQLite file under tmp_path
+    (with Discord's rate limits when `rate_limits` is given)."""
     loaded = make_loaded(tmp_path, config_text)
-    async with FakeDiscord(guild) as fake, running_compass(fake, loaded) as bot:
+    async with (
+        FakeDiscord(guild, rate_limits=rate_limits) as fake,
+        running_compass(fake, loaded) as bot,
+    ):
         yield fake, bot

@@ -18,13 +18,16 @@ from compass_bot.discord_front.pacing import Pacer, Window
 from tests.conftest import TEST_CONFIG
 from tests.discord_env import LESSON, SCHOOL, compass_bot
 from tests.fakediscord import MemberSpec
+from tests.fakediscord.ratelimit import RateLimits
 from tests.test_discord_alerts import MOD_CHANNEL, alert_messages, alert_posts, eventually
 
 pytestmark = pytest.mark.timeout(90)
 
-BUDGET = TEST_CONFIG + (
+# A small new-alert budget (10 a minute), with the default pace of channel writes and DMs
+# five times faster, to match the fake's rate limits sped up five times.
+BUDGET_X5 = TEST_CONFIG + (
     "\nalerts:\n  max_new_per_minute: 10\n  edit_interval_seconds: 2\n"
-    "  channel_writes_per_minute: 600\n  dms_per_minute: 600\n"
+    "  channel_writes_per_minute: 250\n  dms_per_minute: 150\n"
 )
 
 
@@ -40,7 +43,8 @@ async def test_a_burst_past_the_budget_gives_one_summary_and_loses_no_flag(
     tmp_path: Path,
 ) -> None:
     names, guild = school_with(30)
-    async with compass_bot(tmp_path, guild, BUDGET) as (fake, bot):
+    limits = RateLimits(window_scale=0.2)  # Discord's buckets, five times faster
+    async with compass_bot(tmp_path, guild, BUDGET_X5, rate_limits=limits) as (fake, bot):
         started = time.monotonic()
         for i in range(200):
             await fake.post(names[i % 30], "algemeen", f"spam {i}", at=LESSON)
@@ -70,6 +74,8 @@ async def test_a_burst_past_the_budget_gives_one_summary_and_loses_no_flag(
         for c in edits:
             per_alert[c.path] = per_alert.get(c.path, 0) + 1
         assert max(per_alert.values(), default=0) <= 3 + int(elapsed / 2) + 1
+        # The budget kept the bot inside Discord's buckets: not one request refused.
+        assert limits.refused == [] and [c for c in fake.calls if c.status == 429] == []
 
 
 def test_the_pacer_lets_a_burst_through_then_keeps_the_pace() -> None:
