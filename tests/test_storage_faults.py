@@ -244,6 +244,8 @@ def small_disk(tmp_path: Path) -> Iterator[Disk]:
             timeout=10,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
+        # Only where mounting is forbidden (not root, a container without the capability);
+        # the same faults are also tested on a simulated failing connection, which always runs.
         pytest.skip(f"cannot mount a tmpfs here: {exc}")
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
