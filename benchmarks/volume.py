@@ -21,6 +21,8 @@ import asyncio
 import dataclasses
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,15 +73,24 @@ async def until_out(
     return time.monotonic() - started
 
 
-async def burst(speed: float, tmp: Path) -> None:
-    names = [f"leerling{i}" for i in range(300)]
+@asynccontextmanager
+async def school(
+    names: list[str], speed: float, folder: Path
+) -> AsyncIterator[tuple[FakeDiscord, CompassBot]]:
+    """The school with these students, Discord's rate limits and the budgets sped up."""
     guild = dataclasses.replace(
         SCHOOL, members=[*SCHOOL.members, *(MemberSpec(n, roles=["Leerling"]) for n in names)]
     )
+    folder.mkdir()
+    loaded = make_loaded(folder, config(speed))
     limits = RateLimits(window_scale=1 / speed)
-    (tmp / "burst").mkdir()
-    loaded = make_loaded(tmp / "burst", config(speed))
     async with FakeDiscord(guild, rate_limits=limits) as fake, running_compass(fake, loaded) as bot:
+        yield fake, bot
+
+
+async def burst(speed: float, tmp: Path) -> None:
+    names = [f"leerling{i}" for i in range(300)]
+    async with school(names, speed, tmp / "burst") as (fake, bot):
         started = time.monotonic()
         for i in range(2000):
             await fake.post(names[i % 300], "algemeen", f"spam {i}", at=LESSON)
@@ -91,13 +102,7 @@ async def burst(speed: float, tmp: Path) -> None:
 
 async def sweep(speed: float, tmp: Path) -> None:
     names = [f"compass_fan{i}" for i in range(2000)]
-    guild = dataclasses.replace(
-        SCHOOL, members=[*SCHOOL.members, *(MemberSpec(n, roles=["Leerling"]) for n in names)]
-    )
-    limits = RateLimits(window_scale=1 / speed)
-    (tmp / "sweep").mkdir()
-    loaded = make_loaded(tmp / "sweep", config(speed))
-    async with FakeDiscord(guild, rate_limits=limits) as fake, running_compass(fake, loaded) as bot:
+    async with school(names, speed, tmp / "sweep") as (fake, bot):
         started = time.monotonic()
         record = await fake.slash("mod", "naamcontrole")
         took = await until_out(fake, bot, names, 2000, started, 1800)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
 
@@ -224,6 +224,24 @@ def cmd_check_message(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _per_line_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    item: str,
+    func: Callable[[argparse.Namespace], int],
+    dest: str | None = None,
+) -> None:
+    """A command over one `item` per argument or per stdin line (`--stdin`), with `--json`
+    printing one object per item: the shape `ask`, `check-name` and `check-message` share."""
+    p = sub.add_parser(name, help=help_text)
+    p.add_argument(dest or item, nargs="*", metavar=item.upper(), help=f"the {item}(s)")
+    p.add_argument("--json", action="store_true", help=f"one JSON object per {item}")
+    p.add_argument("--stdin", action="store_true", help=f"read one {item} per line")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=func)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m compass_bot",
@@ -238,19 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", help="the file (default: the config the bot would use)")
     p.set_defaults(func=cmd_validate_config)
 
-    p = sub.add_parser("ask", help="answer a question about the protocol")
-    p.add_argument("question", nargs="*", help="the question")
-    p.add_argument("--json", action="store_true", help="one JSON object per question")
-    p.add_argument("--stdin", action="store_true", help="read one question per line")
-    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
-    p.set_defaults(func=cmd_ask)
-
-    p = sub.add_parser("check-name", help="check names against the account-name rule")
-    p.add_argument("name", nargs="*", help="the name(s)")
-    p.add_argument("--json", action="store_true", help="one JSON object per name")
-    p.add_argument("--stdin", action="store_true", help="read one name per line")
-    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
-    p.set_defaults(func=cmd_check_name)
+    _per_line_command(sub, "ask", "answer a question about the protocol", "question", cmd_ask)
+    _per_line_command(
+        sub, "check-name", "check names against the account-name rule", "name", cmd_check_name
+    )
 
     p = sub.add_parser("check-time", help="may a student post in a social channel at this moment?")
     p.add_argument("--at", required=True, help="ISO-8601 moment, e.g. 2026-11-24T10:15+01:00")
@@ -273,12 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_check_discussion)
 
-    p = sub.add_parser("check-message", help="find other people's data in a post (aanwijzing-6)")
-    p.add_argument("text", nargs="*", help="the message")
-    p.add_argument("--json", action="store_true", help="one JSON object per message")
-    p.add_argument("--stdin", action="store_true", help="read one message per line")
-    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
-    p.set_defaults(func=cmd_check_message)
+    _per_line_command(
+        sub,
+        "check-message",
+        "find other people's data in a post (aanwijzing-6)",
+        "message",
+        cmd_check_message,
+        dest="text",
+    )
     return parser
 
 

@@ -23,6 +23,7 @@ from typing import Literal, TextIO
 
 from compass_bot import texts
 from compass_bot.alerts import RULE_TITLES, AlertStatus
+from compass_bot.inputs import parse_number
 from compass_bot.refs import describe_ref, ref_matches
 from compass_bot.render import alert_as_text, clause_as_text, clause_heading
 from compass_bot.rules.schooltime import ChannelInfo, PermissionGrant, is_watched
@@ -594,10 +595,8 @@ class Console:
                 self.bot("Er is nu geen actieve toestemming.")
             else:
                 self.bot("\n".join(self._grant_line(g) for g in listed))
-        elif sub == "intrekken" and len(args) >= 2 and args[1].lstrip("#").isdigit():
-            revoked = await self.service.revoke_permission(
-                self.me.member, int(args[1].lstrip("#")), self.now()
-            )
+        elif sub == "intrekken" and (number := parse_number(args[1] if len(args) >= 2 else None)):
+            revoked = await self.service.revoke_permission(self.me.member, number, self.now())
             self.bot(
                 revoked.message
                 if isinstance(revoked, Refusal)

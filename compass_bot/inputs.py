@@ -1,14 +1,20 @@
-"""Reading what people hand the bot: files of bounded size, strict config scalars, sane moments.
+"""Reading what people hand the bot: files of bounded size, strict config scalars, sane
+moments, and numbers typed by people or carried in button ids.
 
 A school admin's config, .env and calendar files, and a moderator's dates, are untrusted in
 the sense that a slip (a named pipe, a 30 MB export, `true` where a number belongs, the year 1)
 must come back as one readable line, never as a hang, a memory spike or a traceback. The
 helpers here are shared by the config loader, the calendar reader and the front ends.
+
+Numbers: a moderator may type `²`, `١٢٣` or thirty digits where an id belongs, and a custom
+id can be forged; `str.isdigit()` and `int()` accept far more than an id. `parse_number` and
+`parse_snowflake` accept only ASCII digits in the range SQLite can store.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import reprlib
 import stat
 from datetime import date, datetime
@@ -28,6 +34,8 @@ __all__ = [
     "check_moment",
     "parse_day",
     "parse_moment",
+    "parse_number",
+    "parse_snowflake",
     "read_bounded",
     "shown",
 ]
@@ -183,3 +191,40 @@ def parse_day(text: str, what: str = "the date") -> date:
         raise InputError(f"{what} {shown(text)} is not a date: write it as YYYY-MM-DD") from None
     check_moment(day, what)
     return day
+
+
+# -- numbers typed by people ---------------------------------------------------------------
+
+SQLITE_MAX_INT = 2**63 - 1
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+_SNOWFLAKE = re.compile(r"[0-9]{15,20}")
+
+
+def parse_number(text: str | None) -> int | None:
+    """A positive whole number that fits SQLite (an alert or grant number), else None."""
+    if text is None:
+        return None
+    text = text.strip().lstrip("#")
+    if not _ASCII_DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= SQLITE_MAX_INT else None
+
+
+def parse_snowflake(text: str | None) -> int | None:
+    """A Discord id (a member, channel or role) as typed, also as a mention `<@123>`; or None."""
+    if text is None:
+        return None
+    text = text.strip()
+    mention = re.fullmatch(r"<(?:@!?|@&|#)([0-9]+)>", text)
+    if mention:
+        text = mention[1]
+    if not _SNOWFLAKE.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= SQLITE_MAX_INT else None
+
+
+def fits_sqlite(value: int) -> bool:
+    """True when `value` can be stored as an SQLite integer (a forged id might not)."""
+    return 0 < value <= SQLITE_MAX_INT

@@ -11,6 +11,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
+from compass_bot.inputs import parse_snowflake
+
 _SNOWFLAKE_DIGITS = range(15, 21)
 
 
@@ -31,9 +33,8 @@ def _coerce_ref(value: object) -> int | str:
         text = value.strip()
         if not text:
             raise ValueError("an empty name")
-        if text.isdigit() and len(text) in _SNOWFLAKE_DIGITS:
-            return int(text)
-        return text.lstrip("#@")
+        snowflake = parse_snowflake(text)
+        return snowflake if snowflake is not None else text.lstrip("#@")
     raise ValueError(f"expected a channel/role id or name, got {type(value).__name__}")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from compass_bot.clock import Clock
-from compass_bot.ids import parse_number, parse_snowflake
+from compass_bot.inputs import parse_number, parse_snowflake
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import FakeDiscord

@@ -27,7 +27,7 @@ from compass_bot.clock import Clock
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
 from compass_bot.discord_front.pacing import Pacer, Window
-from compass_bot.ids import parse_number, parse_snowflake
+from compass_bot.inputs import parse_number, parse_snowflake
 from compass_bot.refs import ref_matches
 from compass_bot.service import Action, Refusal
 from compass_bot.store import OutboxAlert
