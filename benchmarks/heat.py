@@ -5,7 +5,7 @@
 FILE holds one transcript a line: `{"messages": [{"author", "at", "text", "reply_to"}, ...],
 "label": "heated"|"calm"|"banter", "turns_at": index or null}` (turns_at: the message where a
 heated one turns unpleasant). Each transcript is replayed as the bot acts live
-(`compass_bot.rules.heat.replay`). Reports:
+(`compass_bot.features.heat.rules.replay`). Reports:
 - heated: nudged in time (first nudge at or after turns_at and within N messages of it), too
   early (before turns_at), late, never; target >= 85% in time on transcripts not tuned on;
 - calm / banter: nudged at all; target <= 5%;
@@ -37,7 +37,7 @@ from screening import (  # noqa: E402
     per_call_us,
 )
 
-from compass_bot.rules.heat import (  # noqa: E402
+from compass_bot.features.heat.rules import (  # noqa: E402
     ChannelWatch,
     Message,
     Post,

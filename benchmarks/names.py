@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from compass_bot.rules.names import NameChecker, NameVerdict  # noqa: E402
+from compass_bot.features.names.rules import NameChecker, NameVerdict  # noqa: E402
 
 DEFAULT_PATH = ROOT.parent / "shared" / "names_dev.jsonl"
 MIN_CHECKS = 100_000

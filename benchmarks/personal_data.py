@@ -42,7 +42,7 @@ from screening import (  # noqa: E402
     message_payload,
 )
 
-from compass_bot.rules.personal_data import KINDS, could_contain, find_personal_data  # noqa: E402
+from compass_bot.features.personal_data.rules import KINDS, could_contain, find_personal_data  # noqa: E402
 
 DEFAULT_PATH = ROOT / "tests" / "data" / "personal_data_dev.jsonl"
 

@@ -85,7 +85,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_check_name(args: argparse.Namespace) -> int:
-    from compass_bot.rules.names import NameChecker
+    from compass_bot.features.names.rules import NameChecker
 
     allowed = None
     if args.config:
@@ -165,7 +165,7 @@ def _read_transcript(source: str) -> str:
 
 
 def cmd_check_discussion(args: argparse.Namespace) -> int:
-    from compass_bot.rules.heat import Message, TranscriptError, parse_message, replay
+    from compass_bot.features.heat.rules import Message, TranscriptError, parse_message, replay
 
     settings = None
     if args.config:
@@ -194,7 +194,7 @@ def cmd_check_discussion(args: argparse.Namespace) -> int:
 
 
 def cmd_check_message(args: argparse.Namespace) -> int:
-    from compass_bot.rules.personal_data import CLAUSE_ID, PersonalDataRule, mask
+    from compass_bot.features.personal_data.rules import CLAUSE_ID, PersonalDataRule, mask
 
     allowed: list[str] = []
     if args.config:

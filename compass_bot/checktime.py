@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from compass_bot.config import LoadedConfig
-from compass_bot.rules.schooltime import Author, ChannelInfo, Scope, judge_post
+from compass_bot.features.schooltime.rules import Author, ChannelInfo, Scope, judge_post
 from compass_bot.schedule import build_timetable
 
 _SOCIAL_PLACEHOLDER = "(sociaal kanaal)"

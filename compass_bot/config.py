@@ -27,10 +27,10 @@ from pydantic import (
     model_validator,
 )
 
+from compass_bot.features.heat.rules import HeatSettings
+from compass_bot.features.names.rules import DEFAULT_ALLOWED_WORDS
 from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded
 from compass_bot.refs import Ref, describe_ref
-from compass_bot.rules.heat import HeatSettings
-from compass_bot.rules.names import DEFAULT_ALLOWED_WORDS
 from compass_bot.schedule import ScheduleConfig, ScheduleError, SchoolTimeConfig, read_ics_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -23,10 +23,10 @@ from typing import Literal, TextIO
 
 from compass_bot import texts
 from compass_bot.alerts import RULE_TITLES, AlertStatus
+from compass_bot.features.schooltime.rules import ChannelInfo, PermissionGrant, is_watched
 from compass_bot.inputs import parse_number
 from compass_bot.refs import describe_ref, ref_matches
 from compass_bot.render import alert_as_text, clause_as_text, clause_heading
-from compass_bot.rules.schooltime import ChannelInfo, PermissionGrant, is_watched
 from compass_bot.service import (
     Answer,
     CompassService,

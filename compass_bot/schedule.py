@@ -32,9 +32,9 @@ from pydantic import (
     model_validator,
 )
 
+from compass_bot.features.schooltime.rules import Interval, Scope, Timetable
 from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded, shown
 from compass_bot.refs import Ref, describe_ref
-from compass_bot.rules.schooltime import Interval, Scope, Timetable
 
 __all__ = [
     "DEFAULT_TIMEZONE",

@@ -25,10 +25,8 @@ from compass_bot import texts
 from compass_bot.alerts import Alert, AlertStatus, sanitise_excerpt
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
-from compass_bot.policy import Clause, ClauseBook, Match, Matcher, load_clauses
-from compass_bot.refs import any_ref_matches
-from compass_bot.rules.names import NameChecker, NameVerdict
-from compass_bot.rules.schooltime import (
+from compass_bot.features.names.rules import NameChecker, NameVerdict
+from compass_bot.features.schooltime.rules import (
     Author,
     ChannelInfo,
     PermissionGrant,
@@ -37,6 +35,8 @@ from compass_bot.rules.schooltime import (
     judge_post,
     permission_end,
 )
+from compass_bot.policy import Clause, ClauseBook, Match, Matcher, load_clauses
+from compass_bot.refs import any_ref_matches
 from compass_bot.schedule import ScheduleError, build_timetable
 from compass_bot.store import (
     STORAGE_ERRORS,

@@ -34,7 +34,7 @@ from typing import Any, ClassVar, cast
 import aiosqlite
 
 from compass_bot.alerts import Alert, AlertStatus
-from compass_bot.rules.schooltime import PermissionGrant
+from compass_bot.features.schooltime.rules import PermissionGrant
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the audit trail: who did what to whom, when. Ids and codes only, never message text.

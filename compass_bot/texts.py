@@ -77,7 +77,7 @@ NAME_HOW_TO_ASK = (
 REASON_LABELS = {
     "lesson_time": "gepost onder lestijd, buiten de pauzes en zonder toestemming",
 }
-# The name check's reason codes (compass_bot.rules.names), in the reader's language.
+# The name check's reason codes (compass_bot.features.names.rules), in the reader's language.
 NAME_REASON_LABELS: dict[str, dict[str, str]] = {
     "nl": {
         "plain": "gewone letters",

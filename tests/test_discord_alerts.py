@@ -20,7 +20,7 @@ import discord
 import pytest
 
 from compass_bot.discord_front.client import CompassBot
-from compass_bot.rules.schooltime import ChannelInfo
+from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.service import CompassService, Member, MessagePosted
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import AMS, LESSON, SCHOOL, compass_bot, running_compass

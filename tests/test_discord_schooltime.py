@@ -20,8 +20,8 @@ import pytest
 
 from compass_bot.clock import Clock
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.schooltime.rules import PermissionGrant
 from compass_bot.policy import load_clauses
-from compass_bot.rules.schooltime import PermissionGrant
 from compass_bot.service import Member, Refusal
 from compass_bot.store import AuditEntry
 from tests.conftest import TEST_CONFIG, make_loaded

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from compass_bot.config import ConfigError, parse_config
-from compass_bot.rules.heat import (
+from compass_bot.features.heat.rules import (
     ChannelWatch,
     Heat,
     HeatSettings,
@@ -505,13 +505,13 @@ def _dev_texts() -> list[str]:
     ],
 )
 def test_the_early_exit_reads_plain_posts_as_the_full_path_does(text: str) -> None:
-    from compass_bot.rules.heat import _read
+    from compass_bot.features.heat.rules import _read
 
     assert signals_of(text) == _read(text)
 
 
 def test_the_early_exit_agrees_with_the_full_path_on_every_dev_post() -> None:
-    from compass_bot.rules.heat import _read
+    from compass_bot.features.heat.rules import _read
 
     texts = _dev_texts()
     assert len(texts) > 300
@@ -522,7 +522,7 @@ def test_the_early_exit_agrees_with_the_full_path_on_mixed_fragments() -> None:
     """Shuffled fragments: words, leet signs, spaced letters, mentions, emoji, laughs."""
     import random
 
-    from compass_bot.rules.heat import _read
+    from compass_bot.features.heat.rules import _read
 
     parts = "je|jij|u|haha|lol|xd|:p|kanker|k|a|n|1|4|@|!|$|.|-|😂|é|KANR|<@12>|idioot|l0ser"
     fragments = [*parts.split("|"), " ", " ", "ik ga dood"]
@@ -532,7 +532,7 @@ def test_the_early_exit_agrees_with_the_full_path_on_mixed_fragments() -> None:
 
 
 def test_a_plain_post_is_settled_by_the_screen_alone() -> None:
-    from compass_bot.rules import heat
+    from compass_bot.features.heat import rules as heat
 
     assert heat.LEXICON.screen.search(" heeft iemand de huiswerkopdracht al af?") is None
     assert heat.LEXICON.screen.search(" de k.u.t toets") is not None  # spaced letters

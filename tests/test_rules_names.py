@@ -1,4 +1,4 @@
-"""Clause `aanwijzing-2`: no Compass in account names (compass_bot.rules.names).
+"""Clause `aanwijzing-2`: no Compass in account names (compass_bot.features.names.rules).
 
 The example names here are invented for these tests (held out from shared/names_dev.jsonl).
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from compass_bot.rules.names import (
+from compass_bot.features.names.rules import (
     CLAUSE_ID,
     DEFAULT_ALLOWED_WORDS,
     REASONS,
@@ -19,7 +19,7 @@ from compass_bot.rules.names import (
     check_name,
     fold,
 )
-from compass_bot.rules.names import _fold_tracked as fold_tracked
+from compass_bot.features.names.rules import _fold_tracked as fold_tracked
 
 ZWSP, ZWNJ, ZWJ, SHY, WJ, BOM = "\u200b", "\u200c", "\u200d", "\u00ad", "\u2060", "\ufeff"
 RLO = "\u202e"

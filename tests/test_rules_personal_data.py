@@ -12,7 +12,7 @@ import phonenumbers
 import pytest
 
 from compass_bot.config import ConfigError, parse_config
-from compass_bot.rules.personal_data import (
+from compass_bot.features.personal_data.rules import (
     CLAUSE_ID,
     KINDS,
     Finding,

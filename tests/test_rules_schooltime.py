@@ -1,4 +1,4 @@
-"""Clause `schooltijd`: the pure verdict (compass_bot.rules.schooltime)."""
+"""Clause `schooltijd`: the pure verdict (compass_bot.features.schooltime.rules)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from compass_bot.rules.schooltime import (
+from compass_bot.features.schooltime.rules import (
     Author,
     ChannelInfo,
     Interval,

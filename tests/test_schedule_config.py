@@ -11,7 +11,13 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from compass_bot.rules.schooltime import Author, ChannelInfo, Interval, is_watched, judge_post
+from compass_bot.features.schooltime.rules import (
+    Author,
+    ChannelInfo,
+    Interval,
+    is_watched,
+    judge_post,
+)
 from compass_bot.schedule import (
     ScheduleConfig,
     ScheduleError,

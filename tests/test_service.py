@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from compass_bot.rules.schooltime import ChannelInfo
+from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.service import (
     CompassService,
     Member,

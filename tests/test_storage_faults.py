@@ -37,7 +37,7 @@ from compass_bot import service as service_module
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.runner import STORAGE_FAILING, storage_notice
-from compass_bot.rules.schooltime import ChannelInfo
+from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.service import (
     CompassService,
     Member,

@@ -1,6 +1,6 @@
-"""Generate compass_bot/rules/data/fold_map.json: a character -> ASCII folding table.
+"""Generate compass_bot/data/fold_map.json: a character -> ASCII folding table.
 
-The name rule (compass_bot/rules/names.py) folds every character of a name to lower-case ASCII
+The name rule (compass_bot/features/names/rules.py) folds every character of a name to lower-case ASCII
 before it looks for "Compass". This script precomputes, for every assigned non-ASCII code point,
 the ASCII letters or digits it stands for, so the bot needs no Unicode data package at run time.
 
@@ -41,7 +41,14 @@ import sys
 import unicodedata
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "compass_bot" / "rules" / "data" / "fold_map.json"
+OUT = (
+    Path(__file__).resolve().parent.parent
+    / "compass_bot"
+    / "features"
+    / "names"
+    / "data"
+    / "fold_map.json"
+)
 
 # Invisible or blank characters that are not category Cf, Mn or Me.
 INVISIBLE = (

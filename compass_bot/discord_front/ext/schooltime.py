@@ -16,8 +16,8 @@ from discord.ext import commands, tasks
 from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.pacing import dm_pacer
+from compass_bot.features.schooltime.rules import PermissionGrant, is_watched
 from compass_bot.missed import CATCH_UP_LIMIT, CATCH_UP_WINDOW, SeenPosts, still_worth_a_warning
-from compass_bot.rules.schooltime import PermissionGrant, is_watched
 from compass_bot.service import MessagePosted, Refusal, Warning
 
 if TYPE_CHECKING:

@@ -44,13 +44,14 @@ from pathlib import Path
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
+from compass_bot.lookalikes import fold_map
+
 CLAUSE_IDS: Final = ("aanwijzing-5", "aanwijzing-7")
 
 Action = Literal["none", "nudge", "slowmode"]
 
 _DATA_DIR: Final = Path(__file__).resolve().parent / "data"
 _LEXICON_FILE: Final = _DATA_DIR / "heat_lexicon.json"
-_FOLD_FILE: Final = _DATA_DIR / "fold_map.json"
 
 # Kinds whose match is itself about a person (an insult noun, a threat); curses ("kanker",
 # "kut") are about a person only when the post addresses one.
@@ -161,7 +162,7 @@ class Heat:
 def _load_fold_table() -> dict[int, str]:
     """Accents and look-alike letters to ASCII letters (the name rule's generated table);
     digits and everything else stay as they are, so emoji survive for the banter markers."""
-    mapping = json.loads(_FOLD_FILE.read_text(encoding="utf-8"))["map"]
+    mapping = fold_map()
     table: dict[int, str] = {}
     for key, value in mapping.items():
         if len(key) == 1 and value.isascii() and value.isalpha():
