@@ -39,20 +39,20 @@ def _wipe_console_database(loaded: LoadedConfig) -> None:
 
 
 async def _console(loaded: LoadedConfig) -> int:
+    from compass_bot.app import App
     from compass_bot.console import run_console
-    from compass_bot.service import CompassService
-    from compass_bot.store import Store
+    from compass_bot.storage.db import Database
 
-    store = await Store.open(loaded.console_database_path)
+    db = await Database.open(loaded.console_database_path)
     try:
-        service = await CompassService.create(loaded, store=store)
+        app = await App.create(loaded, db=db)
     except BaseException:
-        await store.close()  # an open connection's worker thread would keep the process alive
+        await db.close()  # an open connection's worker thread would keep the process alive
         raise
     try:
-        await run_console(service)
+        await run_console(app)
     finally:
-        await service.close()
+        await app.close()
     return 0
 
 
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if token and args.fresh:
         print("compass-bot: --fresh is for the console only; add --console.", file=sys.stderr)
         return 2
-    from compass_bot.store import StoreError
+    from compass_bot.storage.db import StoreError
 
     if token:
         import discord

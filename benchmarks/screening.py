@@ -28,9 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 import discord  # noqa: E402
 
+from compass_bot.app import App  # noqa: E402
 from compass_bot.config import LoadedConfig, parse_config  # noqa: E402
 from compass_bot.discord_front.convert import channel_info, member_of  # noqa: E402
-from compass_bot.service import CompassService, MessagePosted  # noqa: E402
+from compass_bot.features.schooltime.service import SchoolTimeService  # noqa: E402
+from compass_bot.model import MessagePosted  # noqa: E402
 
 GUILD_ID, CHANNEL_ID, LESSON_CHANNEL_ID, CATEGORY_ID = 9000, 9101, 9102, 9100
 STUDENT_ROLE, TEACHER_ROLE, MEMBER_ID, TEACHER_ID = 9201, 9202, 9301, 9302
@@ -174,11 +176,11 @@ async def main() -> None:
     cfg_path = tmp / "config.yaml"
     cfg_path.write_text(CONFIG, encoding="utf-8")
     loaded = LoadedConfig(config=parse_config(CONFIG, str(cfg_path)), path=cfg_path)
-    service = await CompassService.create(loaded)
-    tz = service.timetable.tz
+    service = await App.create(loaded)
+    tz = service.calendar.timetable.tz
     lesson = datetime(2026, 11, 24, 10, 15, tzinfo=tz).astimezone(UTC)
     teacher = service.config.roles.teachers  # noqa: F841 - the config that makes Docent staff
-    await service.grant_permission(
+    await service[SchoolTimeService].grant_permission(
         member_of(_member(guild, TEACHER_ID, TEACHER_ROLE)),
         "member",
         MEMBER_ID + 1,
@@ -212,16 +214,16 @@ async def main() -> None:
         event = MessagePosted(
             member_of(msg.author), info, msg.created_at, msg.content, msg.id, GUILD_ID
         )
-        verdict = service.judge(event)
+        verdict = service[SchoolTimeService].judge(event)
         assert verdict.allowed, (name, verdict)
 
         def decide(event: MessagePosted = event) -> object:
-            return service.judge(event)
+            return service[SchoolTimeService].judge(event)
 
         def convert_and_decide(msg: discord.Message = msg) -> object:
             info = channel_info(msg.channel)
             assert info is not None
-            return service.judge(
+            return service[SchoolTimeService].judge(
                 MessagePosted(
                     member_of(msg.author), info, msg.created_at, msg.content, msg.id, GUILD_ID
                 )

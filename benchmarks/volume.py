@@ -28,6 +28,7 @@ from pathlib import Path
 
 from compass_bot.config import AlertSettings
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.alerts.repo import OutboxRepo
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, SCHOOL, running_compass
 from tests.fakediscord import FakeDiscord, MemberSpec
@@ -66,8 +67,8 @@ async def until_out(
     """Seconds from `started` until every alert is delivered and `dms` DMs have gone."""
     while time.monotonic() - started < limit:
         await asyncio.sleep(0.25)
-        pending = await bot.service.store.pending_alerts(datetime.max.replace(tzinfo=UTC))
-        stored = await bot.service.store.alerts(limit=1)
+        pending = await OutboxRepo(bot.app.db).pending_alerts(datetime.max.replace(tzinfo=UTC))
+        stored = await OutboxRepo(bot.app.db).alerts(limit=1)
         if stored and not pending and counts(fake, names)["DMs"] >= dms:
             break
     return time.monotonic() - started
@@ -95,7 +96,7 @@ async def burst(speed: float, tmp: Path) -> None:
         for i in range(2000):
             await fake.post(names[i % 300], "algemeen", f"spam {i}", at=LESSON)
         took = await until_out(fake, bot, names, 300, started, 1800)
-        stored = await bot.service.store.alerts(limit=10_000)
+        stored = await OutboxRepo(bot.app.db).alerts(limit=10_000)
         report("burst: 2,000 posts from 300 members", counts(fake, names), took, speed)
         print(f"  flags stored: {sum(a.count for a in stored)} in {len(stored)} alerts")
 
@@ -106,7 +107,7 @@ async def sweep(speed: float, tmp: Path) -> None:
         started = time.monotonic()
         record = await fake.slash("mod", "naamcontrole")
         took = await until_out(fake, bot, names, 2000, started, 1800)
-        stored = await bot.service.store.alerts(limit=10_000)
+        stored = await OutboxRepo(bot.app.db).alerts(limit=10_000)
         report("sweep: 2,000 flagged names", counts(fake, names), took, speed)
         print(f"  alerts stored: {len(stored)}; reply: {(record.content or '')[:60]!r}")
 

@@ -54,8 +54,8 @@ def cmd_validate_config(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from compass_bot.features.questions.render import answer_as_text
     from compass_bot.policy import Matcher, PolicyTextError, load_clauses
-    from compass_bot.render import answer_as_text
 
     try:
         book = load_clauses()

@@ -11,12 +11,13 @@ Times are written "HH:MM". PyYAML (YAML 1.1) reads an unquoted 12:30 as the sexa
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -36,6 +37,11 @@ from compass_bot.features.schooltime.rules import Interval, Scope, Timetable
 from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded, shown
 from compass_bot.refs import Ref, describe_ref
 
+if TYPE_CHECKING:
+    from compass_bot.config import LoadedConfig
+
+log = logging.getLogger(__name__)
+
 __all__ = [
     "DEFAULT_TIMEZONE",
     "DateSpan",
@@ -45,6 +51,7 @@ __all__ = [
     "RoleBreak",
     "ScheduleConfig",
     "ScheduleError",
+    "SchoolCalendar",
     "SchoolTimeConfig",
     "TimeRange",
     "build_timetable",
@@ -762,3 +769,40 @@ def build_timetable(
         last_year=year_list[-1],
         notes=tuple(notes),
     )
+
+
+class SchoolCalendar:
+    """The school's timetable as the running bot holds it: built at start, rebuilt when the
+    coming month passes the computed years. Shared by school time, grants and digests."""
+
+    def __init__(self, loaded: LoadedConfig, timetable: Timetable) -> None:
+        self.loaded = loaded
+        self.timetable = timetable
+
+    @classmethod
+    def build(cls, loaded: LoadedConfig, now: datetime) -> SchoolCalendar:
+        return cls(loaded, build_timetable(loaded.config.schedule, loaded.base_dir, today=now))
+
+    def refresh(self, now: datetime) -> bool:
+        """Rebuild the days off when the coming month is past the computed years.
+
+        Called daily by the long-running front ends; returns whether it rebuilt. An .ics
+        file that broke while the bot runs keeps the old timetable (one log line); the next
+        day's call tries again.
+        """
+        ahead = (now + timedelta(days=31)).astimezone(self.timetable.tz).date()
+        if self.timetable.covers(ahead):
+            return False
+        try:
+            timetable = build_timetable(
+                self.loaded.config.schedule, self.loaded.base_dir, today=now
+            )
+        except ScheduleError as exc:
+            log.warning(
+                "the timetable could not be rebuilt (%s); keeping the old one, trying again "
+                "tomorrow",
+                " ".join(str(exc).split()),
+            )
+            return False
+        self.timetable = timetable
+        return True

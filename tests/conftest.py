@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from compass_bot.app import App
 from compass_bot.config import LoadedConfig, parse_config
-from compass_bot.service import CompassService
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,8 +46,8 @@ def loaded(tmp_path: Path) -> LoadedConfig:
 
 
 @pytest.fixture
-async def service(loaded: LoadedConfig) -> AsyncIterator[CompassService]:
-    svc = await CompassService.create(loaded)
+async def service(loaded: LoadedConfig) -> AsyncIterator[App]:
+    svc = await App.create(loaded)
     try:
         yield svc
     finally:

@@ -16,10 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import CompassBot
-from compass_bot.service import CompassService
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.fakediscord import (
     ChannelSpec,
@@ -80,10 +80,10 @@ async def running_compass(
     """A CompassBot with its own service on `loaded`'s SQLite file, connected to `fake`.
 
     The bot's clock starts at LESSON and runs from there (a test may move it through
-    `bot.service.clock`), so the timetable's computed years hold the dates the tests post at,
+    `bot.app.clock`), so the timetable's computed years hold the dates the tests post at,
     whatever today's date is; posts carry their own timestamps (`fake.post(..., at=LESSON)`).
     """
-    service = await CompassService.create(loaded, clock=clock or Clock(LESSON))
+    service = await App.create(loaded, clock=clock or Clock(LESSON))
     bot = CompassBot(loaded, service, guild_ready_timeout=0.05)
     async with running_bot(fake, bot):
         yield bot

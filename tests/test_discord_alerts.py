@@ -19,9 +19,12 @@ import aiohttp
 import discord
 import pytest
 
+from compass_bot.app import App
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.names.repo import NameRepo
 from compass_bot.features.schooltime.rules import ChannelInfo
-from compass_bot.service import CompassService, Member, MessagePosted
+from compass_bot.features.schooltime.service import SchoolTimeService
+from compass_bot.model import Member, MessagePosted
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import AMS, LESSON, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import FakeDiscord, MemberSpec
@@ -29,7 +32,7 @@ from tests.fakediscord import FakeDiscord, MemberSpec
 MOD_CHANNEL = "mod-meldingen"
 # 14 alerts at once: past the channel's default pace (5 at once, then 50 a minute).
 FAST_CHANNEL = TEST_CONFIG + "\nalerts:\n  channel_writes_per_minute: 600\n"
-ALERTS_EXT = "compass_bot.discord_front.ext.alerts"
+ALERTS_EXT = "compass_bot.features.alerts.discord_ext"
 
 
 def alert_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
@@ -107,7 +110,7 @@ async def test_name_change_to_c0mpass_gives_a_name_alert_with_approve_button(
     tmp_path: Path,
 ) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
-        before = bot.service.clock.now()
+        before = bot.app.clock.now()
         await fake.member_update("bram", nick="C0mpass")
         await fake.settle()
         [alert] = alert_messages(fake)
@@ -136,7 +139,7 @@ async def test_name_change_to_c0mpass_gives_a_name_alert_with_approve_button(
 
 
 async def audit_actions(bot: Any) -> list[tuple[str, int | None]]:
-    entries = await bot.service.store.audit_entries()
+    entries = await bot.app.db.audit_entries()
     return [(e.action, e.actor_id) for e in reversed(entries)]
 
 
@@ -161,7 +164,7 @@ async def test_status_buttons_edit_the_alert_for_moderators_and_refuse_others(
         assert "moderator" in (refused.data.get("content") or "").lower()
         assert fields(fake.message(alert["id"])["embeds"][0])["Status"] == "Open"
 
-        bot.service.clock.freeze(LESSON + timedelta(minutes=7))
+        bot.app.clock.freeze(LESSON + timedelta(minutes=7))
         pressed = await fake.click("mod", alert["id"], label=label)
         await fake.settle()
         assert pressed.callback_type == 7
@@ -175,7 +178,7 @@ async def test_status_buttons_edit_the_alert_for_moderators_and_refuse_others(
         shown = fake.message(alert["id"])
         assert shown["components"] == [] and fields(shown["embeds"][0])["Status"] == f["Status"]
         assert (action, mod) in await audit_actions(bot)
-        stored = await bot.service.store.alert(1)
+        stored = await bot.app.alerts.repo.alert(1)
         assert stored is not None and stored.delivery == "sent"
         # The outbox does not post it again, nor edit it back.
         assert len(alert_posts(fake)) == 1
@@ -195,7 +198,7 @@ async def test_approve_name_button_is_for_leadership_and_approves_current_names(
             await fake.settle()
             assert refused.callback_type == 4 and refused.ephemeral
             assert "schoolleiding" in (refused.data.get("content") or "").lower()
-        assert await bot.service.store.approved_names() == []
+        assert await NameRepo(bot.app.db).approved_names() == []
 
         pressed = await fake.click("rector", alert["id"], label="Naam goedkeuren")
         await fake.settle()
@@ -204,7 +207,9 @@ async def test_approve_name_button_is_for_leadership_and_approves_current_names(
         assert fields(pressed.data["embeds"][0])["Status"].startswith(
             f"Afgehandeld door <@{rector}>"
         )
-        approved = {a.name for a in await bot.service.store.approved_names(fake.member_id("bram"))}
+        approved = {
+            a.name for a in await NameRepo(bot.app.db).approved_names(fake.member_id("bram"))
+        }
         assert approved == {"bram", "C0mpass"}
         actions = await audit_actions(bot)
         assert ("name.approve", rector) in actions and ("alert.resolved", rector) in actions
@@ -235,7 +240,7 @@ async def test_a_button_still_works_after_a_restart(tmp_path: Path) -> None:
                 "Afgehandeld"
             )
             assert len(alert_posts(fake)) == 2
-            statuses = [a.status for a in await bot.service.store.alerts()]
+            statuses = [a.status for a in await bot.app.alerts.repo.alerts()]
             assert statuses == ["resolved", "resolved"]
 
 
@@ -281,7 +286,7 @@ async def test_delivery_survives_5xx_and_429_without_losing_or_doubling(
         assert len(messages) == 2
         members = [fields(m["embeds"][0])["Lid"].split(" ")[0] for m in messages]
         assert sorted(members) == sorted([fake.mention("anna"), fake.mention("bram")])
-        stored = await bot.service.store.alerts()
+        stored = await bot.app.alerts.repo.alerts()
         assert [a.delivery for a in stored] == ["sent", "sent"]
         assert {a.delivered_message_id for a in stored} == {int(m["id"]) for m in messages}
 
@@ -296,7 +301,7 @@ async def test_delivery_survives_5xx_and_429_without_losing_or_doubling(
         # Quiet afterwards: nothing is posted again, nothing lost.
         await asyncio.sleep(0.2)
         assert len(alert_posts(fake)) == 2 and len(alert_messages(fake)) == 2
-        assert [a.delivery for a in await bot.service.store.alerts()] == ["sent", "sent"]
+        assert [a.delivery for a in await bot.app.alerts.repo.alerts()] == ["sent", "sent"]
 
 
 async def test_a_dropped_connection_or_time_out_is_retried(
@@ -322,7 +327,7 @@ async def test_a_dropped_connection_or_time_out_is_retried(
         await fake.settle()
         assert failures == [] and caplog.text.count("will retry") == 2
         assert len(alert_messages(fake)) == 1
-        [stored] = await bot.service.store.alerts()
+        [stored] = await bot.app.alerts.repo.alerts()
         assert stored.delivery == "sent" and stored.attempts == 0
 
 
@@ -342,7 +347,7 @@ async def test_missing_permission_is_logged_once_and_retried_not_dropped(
         fake.clear_failures(blocked)
         await eventually(lambda: len(alert_posts(fake)) == 2)
         await fake.settle()
-        assert [a.delivery for a in await bot.service.store.alerts()] == ["sent", "sent"]
+        assert [a.delivery for a in await bot.app.alerts.repo.alerts()] == ["sent", "sent"]
 
 
 async def test_pending_alerts_go_out_after_a_restart(tmp_path: Path) -> None:
@@ -354,9 +359,9 @@ async def test_pending_alerts_go_out_after_a_restart(tmp_path: Path) -> None:
             await fake.settle()
             assert blocked.hits == 1
         # While no bot runs, another flag is recorded on the same database.
-        service = await CompassService.create(loaded)
+        service = await App.create(loaded)
         bram = fake.member(fake.member_id("bram"))
-        await service.message_posted(
+        await service[SchoolTimeService].message_posted(
             MessagePosted(
                 member=Member(id=int(bram["user"]["id"]), label="bram", roles=()),
                 channel=ChannelInfo(id=fake.channel_id("memes"), name="memes"),
@@ -376,7 +381,7 @@ async def test_pending_alerts_go_out_after_a_restart(tmp_path: Path) -> None:
             texts = [fields(m["embeds"][0]) for m in alert_messages(fake)]
             assert [t["Aantal keer"] for t in texts] == ["1", "1"]
             assert f"<#{fake.channel_id('memes')}>" in texts[1]["Waar"]
-            assert [a.delivery for a in await bot.service.store.alerts()] == ["sent", "sent"]
+            assert [a.delivery for a in await bot.app.alerts.repo.alerts()] == ["sent", "sent"]
 
 
 async def test_a_missing_moderators_channel_keeps_alerts_until_it_exists(
@@ -389,7 +394,7 @@ async def test_a_missing_moderators_channel_keeps_alerts_until_it_exists(
             await fake.post("anna", "algemeen", "nog eens", at=LESSON + timedelta(minutes=1))
             await fake.settle()
             await asyncio.sleep(0.2)
-            [alert] = await bot.service.store.alerts()
+            [alert] = await bot.app.alerts.repo.alerts()
             assert alert.delivery == "pending" and alert.count == 2
         waiting = [r for r in caplog.records if r.name == "compass_bot.discord.alerts"]
         assert len(waiting) == 1 and "mod-nieuw" in waiting[0].getMessage()
@@ -424,7 +429,7 @@ async def test_repeats_within_the_window_update_one_alert(tmp_path: Path) -> Non
         await fake.post("anna", "algemeen", "later", at=LESSON + timedelta(minutes=20 + 31))
         await fake.settle()
         assert len(alert_posts(fake)) == 3
-        assert [a.count for a in await bot.service.store.alerts()] == [1, 1, 3]
+        assert [a.count for a in await bot.app.alerts.repo.alerts()] == [1, 1, 3]
 
 
 async def test_a_button_press_during_an_outbox_edit_is_not_overwritten(tmp_path: Path) -> None:
@@ -448,7 +453,7 @@ async def test_a_button_press_during_an_outbox_edit_is_not_overwritten(tmp_path:
         assert f["Status"].startswith("Afgehandeld door")
         assert shown["components"] == []
         assert f["Aantal keer"] == "2"
-        [stored] = await bot.service.store.alerts()
+        [stored] = await bot.app.alerts.repo.alerts()
         assert stored.status == "resolved" and stored.delivery == "sent"
 
 
@@ -469,7 +474,7 @@ async def test_a_burst_of_1000_flags_makes_one_alert_per_member_and_rule(tmp_pat
         await eventually(lambda: shown_counts() == ["500", "500"])
         await fake.settle()
         assert len(alert_posts(fake)) == 2 and len(alert_messages(fake)) == 2
-        stored = await bot.service.store.alerts()
+        stored = await bot.app.alerts.repo.alerts()
         assert [(a.count, a.delivery) for a in stored] == [(500, "sent"), (500, "sent")]
         edits = fake.find_calls("PATCH", f"/channels/{fake.channel_id(MOD_CHANNEL)}/messages/*")
         assert len(edits) < 1000  # edits coalesce: one per delivery round, not one per flag
@@ -482,7 +487,7 @@ async def test_a_burst_of_1000_flags_makes_one_alert_per_member_and_rule(tmp_pat
 
 async def record(bot: CompassBot, rule: str, member_id: int, at: datetime) -> None:
     """A flag straight into the outbox (as the service records it), then let it be delivered."""
-    await bot.service.store.record_alert(
+    await bot.app.alerts.repo.record_alert(
         rule=rule,
         member_id=member_id,
         member_label=f"lid{member_id}",
@@ -601,14 +606,14 @@ async def test_privacy_erase_by_a_moderator_removes_the_member_everywhere(
         refused = await fake.slash("anna", "privacy wissen", {"lid": "anna"})
         await fake.settle()
         assert refused.ephemeral and "moderator" in str(refused.data).lower()
-        assert len(await bot.service.store.alerts()) == 2
+        assert len(await bot.app.alerts.repo.alerts()) == 2
 
         erased = await fake.slash("mod", "privacy wissen", {"lid": "anna"})
         await fake.settle()
         assert erased.callback_type == 4 and erased.ephemeral
         assert "gewist" in erased.data["content"] and "meldingen: 1" in erased.data["content"]
-        assert [a.member_id for a in await bot.service.store.alerts()] == [fake.member_id("bram")]
-        entries = await bot.service.store.audit_entries()
+        assert [a.member_id for a in await bot.app.alerts.repo.alerts()] == [fake.member_id("bram")]
+        entries = await bot.app.db.audit_entries()
         assert (entries[0].action, entries[0].actor_id, entries[0].subject_id) == (
             "privacy.erase",
             fake.member_id("mod"),
@@ -621,30 +626,33 @@ async def test_privacy_erase_by_a_moderator_removes_the_member_everywhere(
         # Leaving the server is no obstacle: by id.
         by_id = await fake.slash("mod", "privacy wissen", {"lid_id": str(fake.member_id("bram"))})
         await fake.settle()
-        assert by_id.ephemeral and await bot.service.store.alerts() == []
+        assert by_id.ephemeral and await bot.app.alerts.repo.alerts() == []
 
 
 async def test_the_daily_purge_drops_excerpts_after_the_retention_period(tmp_path: Path) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
-        bot.service.clock.set(LESSON)  # the name alert is stamped by the bot's clock
+        bot.app.clock.set(LESSON)  # the name alert is stamped by the bot's clock
         await fake.post("anna", "algemeen", "oud bericht", at=LESSON)
         await fake.member_update("bram", nick="C0mpass")
         await fake.settle()
-        cog: Any = bot.get_cog("Alerts")  # the extension's own module: no isinstance
+        cog: Any = bot.get_cog("Privacy")  # the extension's own module: no isinstance
         assert cog is not None
-        counts = await cog.purge(bot.service.clock.now() + timedelta(days=10))  # nothing old yet
+        counts = await cog.purge(bot.app.clock.now() + timedelta(days=10))  # nothing old yet
         assert counts["alerts"] == 0
-        assert [a.excerpt for a in await bot.service.store.alerts()] == ["C0mpass", "oud bericht"]
+        assert [a.excerpt for a in await bot.app.alerts.repo.alerts()] == [
+            "C0mpass",
+            "oud bericht",
+        ]
 
         since = len(fake.calls)
         counts = await cog.purge(LESSON + timedelta(days=31))
         await fake.settle()
         assert counts["alerts"] == 2
-        for alert in await bot.service.store.alerts():
+        for alert in await bot.app.alerts.repo.alerts():
             assert alert.excerpt is None and alert.matched is None
             assert alert.member_label == "(verlopen)"
             assert alert.rule == "schooltijd" or alert.detail is None  # the name was in it
-        assert "retention.purge" in [e.action for e in await bot.service.store.audit_entries()]
+        assert "retention.purge" in [e.action for e in await bot.app.db.audit_entries()]
         # The messages in the moderators' channel are edited to match.
         edits = [c for c in fake.calls[since:] if c.method == "PATCH"]
         assert len(edits) == 2

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from compass_bot.clock import Clock
+from compass_bot.features.questions.repo import QuestionRepo
+from compass_bot.features.schooltime.repo import SchoolTimeRepo
 from compass_bot.inputs import parse_number, parse_snowflake
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
@@ -34,7 +36,7 @@ async def test_commands_and_buttons_from_another_server_are_refused(tmp_path: Pa
     its Moderator and Schoolleiding roles) is a stranger to it."""
     loaded = make_loaded(tmp_path, OTHER_SCHOOL)
     async with FakeDiscord(SCHOOL) as fake, running_compass(fake, loaded, Clock(LESSON)) as bot:
-        await bot.service.store.record_alert(
+        await bot.app.alerts.repo.record_alert(
             rule="schooltijd",
             member_id=fake.member_id("anna"),
             member_label="anna",
@@ -57,9 +59,9 @@ async def test_commands_and_buttons_from_another_server_are_refused(tmp_path: Pa
         ix = await fake.click("mod", forged["id"], "alert:resolve:1")
         await fake.settle()
         assert ix.ephemeral and "moderatoren" in (ix.content or "")
-        [alert] = await bot.service.store.alerts()
+        [alert] = await bot.app.alerts.repo.alerts()
         assert alert.status == "open"
-        assert await bot.service.store.active_grants(LESSON) == []
+        assert await SchoolTimeRepo(bot.app.db).active_grants(LESSON) == []
         assert fake.find_calls("PUT", re.compile(r"^/applications/\d+/commands$")) == []
 
 
@@ -88,7 +90,7 @@ async def test_forged_and_oversized_ids_are_refused_without_an_error(tmp_path: P
         # Thirty digits match no button at all: the bot stays quiet, nothing is logged.
         await fake.click("mod", forged["id"], "alert:false:123456789012345678901234567890")
         await fake.settle()
-        [alert] = await bot.service.store.alerts()
+        [alert] = await bot.app.alerts.repo.alerts()
         assert alert.status == "open"
 
 
@@ -108,7 +110,7 @@ async def test_feedback_for_a_clause_that_does_not_exist_is_not_stored(tmp_path:
         ix = await fake.click("anna", forged["id"], "feedback:down:nep-1")
         await fake.settle()
         assert ix.ephemeral
-        stored = await bot.service.store.questions(("helpful", "unhelpful", "unanswered"))
+        stored = await QuestionRepo(bot.app.db).questions(("helpful", "unhelpful", "unanswered"))
         assert stored == []
 
 

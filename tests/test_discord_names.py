@@ -19,8 +19,10 @@ from typing import Any
 
 import pytest
 
-from compass_bot import texts
-from compass_bot.service import FlaggedName, NamesSeen
+from compass_bot.features.names import texts as name_texts
+from compass_bot.features.names.repo import NameRepo
+from compass_bot.features.names.service import FlaggedName, NameService, NamesSeen
+from compass_bot.registry import action
 from tests.conftest import TEST_CONFIG
 from tests.discord_env import SCHOOL, compass_bot
 from tests.fakediscord import BotSpec, FakeDiscord, MemberSpec, Perm, make_members
@@ -74,8 +76,8 @@ def assert_name_dm(fake: FakeDiscord, member: str, field: str, name: str) -> Non
     f = fields(embed)
     clause_field = next(k for k in f if "Compass niet in je accountnaam" in k)
     assert f[clause_field] == CLAUSE_TEXT
-    assert texts.NAME_HOW_TO_ASK in f.values()
-    assert "toestemming aan de schoolleiding" in texts.NAME_HOW_TO_ASK
+    assert name_texts.NAME_HOW_TO_ASK in f.values()
+    assert "toestemming aan de schoolleiding" in name_texts.NAME_HOW_TO_ASK
     assert embed["footer"]["text"].endswith("aanwijzing-2")
     assert fake.body_of(dm["id"])["allowed_mentions"] == {"parse": []}
 
@@ -266,17 +268,17 @@ async def test_rector_approves_current_names_then_only_a_new_breach_is_flagged(
         await fake.member_update("anna", nick="Compass Anna")
         await fake.settle()
         [first] = alerts(fake)
-        before = bot.service.clock.now()
+        before = bot.app.clock.now()
         ix = await fake.slash("rector", "naam goedkeuren", {"lid": "anna"})
         await fake.settle()
-        after = bot.service.clock.now()
+        after = bot.app.clock.now()
         assert ix.ephemeral
         assert "Compass Anna" in (ix.content or "") and fake.mention("anna") in (ix.content or "")
         anna, rector = fake.member_id("anna"), fake.member_id("rector")
-        approved = await bot.service.store.approved_names(anna)
+        approved = await NameRepo(bot.app.db).approved_names(anna)
         assert {a.name for a in approved} == {"anna", "Compass Anna"}
         assert all(a.approved_by == rector for a in approved)
-        [entry] = [e for e in await bot.service.store.audit_entries() if e.action == "name.approve"]
+        [entry] = [e for e in await bot.app.db.audit_entries() if e.action == "name.approve"]
         assert entry.actor_id == rector and entry.subject_id == anna
         assert before - timedelta(seconds=1) <= entry.at <= after + timedelta(seconds=1)
         # the open alert about the approved name is resolved (and its message edited)
@@ -311,8 +313,8 @@ async def test_only_leadership_may_approve(tmp_path: Path, who: str) -> None:
         ix = await fake.slash(who, "naam goedkeuren", {"lid": "anna"})
         await fake.settle()
         assert ix.callback_type == 4 and ix.data["flags"] & 64
-        assert ix.content == texts.REFUSED["approve_names"]
-        assert await bot.service.store.approved_names() == []
+        assert ix.content == action("approve_names").refusal
+        assert await NameRepo(bot.app.db).approved_names() == []
         await fake.member_update("anna", nick="Compass Anna!")
         await fake.settle()
         [alert] = alerts(fake)
@@ -339,19 +341,19 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
         ), content
         refused = await fake.slash("anna", "naam lijst")
         await fake.settle()
-        assert refused.ephemeral and refused.content == texts.REFUSED["list_names"]
+        assert refused.ephemeral and refused.content == action("list_names").refusal
 
         no = await fake.slash("mod", "naam intrekken", {"lid": "anna"})
         await fake.settle()
-        assert no.ephemeral and no.content == texts.REFUSED["revoke_names"]
-        assert len(await bot.service.store.approved_names()) == 2
+        assert no.ephemeral and no.content == action("revoke_names").refusal
+        assert len(await NameRepo(bot.app.db).approved_names()) == 2
 
         revoked = await fake.slash("rector", "naam intrekken", {"lid": "anna"})
         await fake.settle()
         assert revoked.ephemeral
         assert revoked.content == f"2 goedkeuring(en) van {anna} ingetrokken."
-        assert await bot.service.store.approved_names() == []
-        audit = [e.action for e in await bot.service.store.audit_entries()]
+        assert await NameRepo(bot.app.db).approved_names() == []
+        audit = [e.action for e in await bot.app.db.audit_entries()]
         assert "name.revoke" in audit
         # without the approval the nickname breaks the rule again: a new alert and DM
         second = alerts(fake)[-1]
@@ -371,15 +373,15 @@ async def test_approve_button_works_for_leadership_only(tmp_path: Path) -> None:
         [alert] = alerts(fake)
         refused = await fake.click("mod", alert["id"], label="Naam goedkeuren")
         await fake.settle()
-        assert refused.ephemeral and refused.content == texts.REFUSED["approve_names"]
-        assert await bot.service.store.approved_names() == []
+        assert refused.ephemeral and refused.content == action("approve_names").refusal
+        assert await NameRepo(bot.app.db).approved_names() == []
         clicked = await fake.click("rector", alert["id"], label="Naam goedkeuren")
         await fake.settle()
         assert clicked.callback_type == 7
         [shown] = alerts(fake)
         assert fields(shown["embeds"][0])["Status"].startswith("Afgehandeld")
         bram = fake.member_id("bram")
-        assert "C0mpass" in {a.name for a in await bot.service.store.approved_names(bram)}
+        assert "C0mpass" in {a.name for a in await NameRepo(bot.app.db).approved_names(bram)}
         await fake.member_update("bram", nick="bram")
         await fake.member_update("bram", nick="C0mpass")
         await fake.settle()
@@ -416,7 +418,7 @@ async def test_naamcontrole_sweeps_10000_members_with_progress_without_blocking(
         # A slow machine: every member's check costs 0.5 ms of CPU until anna's question is
         # answered. A sweep that keeps the loop to itself between progress edits (about 2,000
         # members) would answer only at the next edit.
-        real_check = bot.service.check_names
+        real_check = bot.app[NameService].check_names
 
         def slow_check(event: NamesSeen) -> tuple[list[FlaggedName], list[FlaggedName]]:
             nonlocal checked
@@ -431,7 +433,7 @@ async def test_naamcontrole_sweeps_10000_members_with_progress_without_blocking(
             return real_check(event)
 
         asked_at = len(fake.calls)
-        monkeypatch.setattr(bot.service, "check_names", slow_check)
+        monkeypatch.setattr(bot.app[NameService], "check_names", slow_check)
         ix = await fake.slash("mod", "naamcontrole", channel="algemeen")
         await fake.wait_for_call("PATCH", "/webhooks/*/messages/@original")  # first progress
         asked_at = len(fake.calls)

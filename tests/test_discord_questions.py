@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from compass_bot import texts
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.questions import texts as question_texts
+from compass_bot.features.questions.repo import QuestionRepo
 from compass_bot.policy import Clause
+from compass_bot.registry import action
 from tests.conftest import make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import ChannelSpec, FakeDiscord, MemberSpec
@@ -26,7 +28,7 @@ EPHEMERAL = 64
 
 
 def clause(bot: CompassBot, clause_id: str) -> Clause:
-    return bot.service.book[clause_id]
+    return bot.app.book[clause_id]
 
 
 def at_bot(fake: FakeDiscord, text: str = "") -> str:
@@ -145,7 +147,7 @@ async def test_no_match_sends_the_member_to_the_mentor_privately(tmp_path: Path)
         ix = await fake.slash("anna", "vraag", {"vraag": UNCOVERED})
         await fake.settle()
         assert ix.ephemeral and ix.embeds == []
-        assert ix.content == texts.NO_MATCH["nl"]
+        assert ix.content == question_texts.NO_MATCH["nl"]
         assert "mentor" in ix.content and "vertrouwenspersoon" in ix.content
         assert buttons(ix.original or {}) == []
 
@@ -169,7 +171,7 @@ async def test_questions_channel_answers_every_message_as_a_reply_that_pings_nob
         await fake.post("bram", "protocol-vragen", UNCOVERED)
         await fake.settle()
         uncovered = fake.messages_sent(channel="protocol-vragen")[-1]
-        assert uncovered["content"] == texts.NO_MATCH["nl"]
+        assert uncovered["content"] == question_texts.NO_MATCH["nl"]
         assert_no_ping(fake.body_of(uncovered["id"]))
 
         # An English question is answered in English, with the English rendering.
@@ -239,7 +241,7 @@ async def test_mentions_and_dms_are_questions_other_messages_are_not(tmp_path: P
         await fake.post("bram", "huiswerk", at_bot(fake))
         await fake.settle()
         hint = fake.messages_sent(channel="huiswerk")[-1]
-        assert hint["content"] == texts.EMPTY_QUESTION["nl"] and hint["embeds"] == []
+        assert hint["content"] == question_texts.EMPTY_QUESTION["nl"] and hint["embeds"] == []
 
         # Typing @Compass often picks the bot's role: that is a mention too.
         await fake.post("bram", "huiswerk", f"{fake.role_mention('Compass')} {ANSWERED}")
@@ -287,14 +289,14 @@ async def test_more_than_five_questions_in_thirty_seconds_get_one_slow_down(
         assert set(replied_to) == {m["id"] for m in asked[:6]}
         assert all(replied_to[m["id"]]["embeds"] for m in asked[:5])
         slow = replied_to[asked[5]["id"]]
-        assert slow["content"] == texts.SLOW_DOWN["nl"] and slow["embeds"] == []
+        assert slow["content"] == question_texts.SLOW_DOWN["nl"] and slow["embeds"] == []
         assert buttons(slow) == []
         assert_no_ping(fake.body_of(slow["id"]))
 
         # The slash command is slowed down too, privately.
         ix = await fake.slash("anna", "vraag", {"vraag": ANSWERED})
         await fake.settle()
-        assert ix.ephemeral and ix.content == texts.SLOW_DOWN["nl"] and ix.embeds == []
+        assert ix.ephemeral and ix.content == question_texts.SLOW_DOWN["nl"] and ix.embeds == []
 
         # Someone else is not affected.
         await fake.post("bram", "protocol-vragen", ANSWERED)
@@ -311,20 +313,20 @@ async def test_a_ten_thousand_character_question_gets_a_clear_answer(tmp_path: P
         await fake.post("bram", "protocol-vragen", long_uncovered)
         await fake.settle()
         answered, uncovered = fake.messages_sent(channel="protocol-vragen")
-        assert answered["content"] == texts.TRUNCATED_NOTE["nl"]
+        assert answered["content"] == question_texts.TRUNCATED_NOTE["nl"]
         [embed] = answered["embeds"]
         assert embed["description"] == clause(bot, "schooltijd").text
         question_field = next(f["value"] for f in embed["fields"] if f["name"] == "Je vraag")
         assert len(question_field) <= 200 and question_field.endswith("…")
         # Not only answers say that the question was cut short.
-        assert texts.TRUNCATED_NOTE["nl"] in uncovered["content"]
-        assert texts.NO_MATCH["nl"] in uncovered["content"]
+        assert question_texts.TRUNCATED_NOTE["nl"] in uncovered["content"]
+        assert question_texts.NO_MATCH["nl"] in uncovered["content"]
         assert fake.internal_errors == []
 
 
 async def test_protocol_list_and_rule_with_autocomplete(tmp_path: Path) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
-        book = bot.service.book
+        book = bot.app.book
         listing = await fake.slash("anna", "protocol lijst")
         await fake.settle()
         assert listing.ephemeral
@@ -383,14 +385,14 @@ async def test_feedback_and_unanswered_questions_reach_moderators_only(tmp_path:
 
         down = await fake.click("bram", answer["id"], custom_id="feedback:down:schooltijd")
         await fake.settle()
-        assert down.ephemeral and down.content == texts.FEEDBACK_THANKS["nl"]
+        assert down.ephemeral and down.content == question_texts.FEEDBACK_THANKS["nl"]
         # A second click of the same member on the same answer is not counted twice.
         await fake.click("bram", answer["id"], custom_id="feedback:down:schooltijd")
         up = await fake.click("jansen", answer["id"], custom_id="feedback:up:schooltijd")
         await fake.settle()
-        assert up.ephemeral and up.content == texts.FEEDBACK_THANKS["nl"]
+        assert up.ephemeral and up.content == question_texts.FEEDBACK_THANKS["nl"]
 
-        stored = await bot.service.store.questions(("unanswered", "unhelpful", "helpful"))
+        stored = await QuestionRepo(bot.app.db).questions(("unanswered", "unhelpful", "helpful"))
         kinds = sorted((q.kind, q.question, q.clause_id) for q in stored)
         assert kinds == [
             ("helpful", "", "schooltijd"),
@@ -400,7 +402,7 @@ async def test_feedback_and_unanswered_questions_reach_moderators_only(tmp_path:
 
         refused = await fake.slash("anna", "protocol onbeantwoord")
         await fake.settle()
-        assert refused.ephemeral and refused.content == texts.REFUSED["unanswered"]
+        assert refused.ephemeral and refused.content == action("unanswered").refusal
 
         listed = await fake.slash("mod", "protocol onbeantwoord")
         await fake.settle()
@@ -430,8 +432,8 @@ async def test_buttons_still_work_after_a_restart(tmp_path: Path) -> None:
             down = await fake.click("anna", answer["id"], custom_id="feedback:down:schooltijd")
             await fake.settle()
             # The new client knows the question and its language from the message itself.
-            assert down.content == texts.FEEDBACK_THANKS["en"]
-            stored = await bot.service.store.questions(("unhelpful",))
+            assert down.content == question_texts.FEEDBACK_THANKS["en"]
+            stored = await QuestionRepo(bot.app.db).questions(("unhelpful",))
             assert [(q.question, q.clause_id) for q in stored] == [(ANSWERED_EN, "schooltijd")]
 
             choice = buttons(doubt)[0]["custom_id"]
@@ -501,9 +503,9 @@ async def test_a_question_to_the_bot_in_a_lesson_is_answered_and_never_warned(
         assert len(fake.messages_sent(channel="algemeen")) == 2
         assert fake.dms_sent("anna") == []
         assert fake.messages_sent(channel="mod-meldingen") == []
-        assert await bot.service.store.alerts() == []
+        assert await bot.app.alerts.repo.alerts() == []
         # The same post without the bot in it is a breach, as before.
         await fake.post("anna", "algemeen", "mag ik in de les op tiktok?", at=LESSON)
         await fake.settle()
         assert len(fake.dms_sent("anna")) == 1
-        assert len(await bot.service.store.alerts()) == 1
+        assert len(await bot.app.alerts.repo.alerts()) == 1

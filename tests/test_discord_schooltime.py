@@ -20,10 +20,12 @@ import pytest
 
 from compass_bot.clock import Clock
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.schooltime.repo import SchoolTimeRepo
 from compass_bot.features.schooltime.rules import PermissionGrant
+from compass_bot.features.schooltime.service import SchoolTimeService
+from compass_bot.model import Member, Refusal
 from compass_bot.policy import load_clauses
-from compass_bot.service import Member, Refusal
-from compass_bot.store import AuditEntry
+from compass_bot.storage.db import AuditEntry
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import AMS, LESSON, LUNCH, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import ChannelSpec, FakeDiscord, InteractionRecord
@@ -109,7 +111,7 @@ def live_ext(bot: CompassBot) -> ModuleType:
 
 def set_clock(monkeypatch: pytest.MonkeyPatch, bot: CompassBot, moment: datetime) -> None:
     """Slash-command grants are made "now": stop this bot's clock at `moment`."""
-    bot.service.clock.freeze(moment)
+    bot.app.clock.freeze(moment)
 
 
 def callback_data(ix: InteractionRecord) -> dict[str, Any]:
@@ -121,7 +123,7 @@ def callback_data(ix: InteractionRecord) -> dict[str, Any]:
 
 async def permission_audit(bot: CompassBot) -> list[AuditEntry]:
     """The permission entries of the audit trail, oldest first."""
-    entries = await bot.service.store.audit_entries()
+    entries = await bot.app.db.audit_entries()
     return [e for e in reversed(entries) if e.action.startswith("permission.")]
 
 
@@ -188,7 +190,7 @@ async def test_at_most_one_warning_per_student_per_30_minutes_but_every_post_is_
         new, _ = await post_and_see(fake, "anna", "algemeen", at(10, 45))
         assert len(new) == 1 and "(10:45)" in embed_text(new[0])
 
-        alerts = await bot.service.store.alerts()
+        alerts = await bot.app.alerts.repo.alerts()
         anna = [a for a in alerts if a.member_id == fake.member_id("anna")]
         assert sum(a.count for a in anna) == 4  # all four of anna's posts are on record
 
@@ -389,8 +391,8 @@ async def test_a_grant_starts_is_used_expires_and_is_revoked(tmp_path: Path) -> 
         fake,
         bot,
     ):
-        service = bot.service
-        anna = await service.grant_permission(
+        service = bot.app
+        anna = await service[SchoolTimeService].grant_permission(
             teacher(fake), "member", fake.member_id("anna"), "anna", at(10, 0), 20, "presentatie"
         )
         assert isinstance(anna, PermissionGrant)
@@ -413,18 +415,20 @@ async def test_a_grant_starts_is_used_expires_and_is_revoked(tmp_path: Path) -> 
         assert "Je mag weer vanaf 12:15." in embed_text(dm)
 
         # A class (role) grant, revoked halfway.
-        klas = await service.grant_permission(
+        klas = await service[SchoolTimeService].grant_permission(
             teacher(fake), "role", fake.role_id("Klas 1-2"), "Klas 1-2", at(10, 30)
         )
         assert isinstance(klas, PermissionGrant) and klas.ends_at == at(11, 20)  # 50 minutes
         assert (await post_and_see(fake, "bram", "memes", at(10, 35)))[0] == []
         assert len((await post_and_see(fake, "anna", "memes", at(10, 35)))[0]) == 1
-        revoked = await service.revoke_permission(teacher(fake), klas.id, at(10, 40))
+        revoked = await service[SchoolTimeService].revoke_permission(
+            teacher(fake), klas.id, at(10, 40)
+        )
         assert isinstance(revoked, PermissionGrant) and revoked.id == klas.id
         assert len((await post_and_see(fake, "bram", "memes", at(10, 45)))[0]) == 1
 
         # A channel grant covers that channel and its threads, never past the end of the day.
-        kanaal = await service.grant_permission(
+        kanaal = await service[SchoolTimeService].grant_permission(
             teacher(fake), "channel", fake.channel_id("algemeen"), "algemeen", at(15, 30), 600
         )
         assert isinstance(kanaal, PermissionGrant) and kanaal.ends_at == at(16, 0)
@@ -433,13 +437,15 @@ async def test_a_grant_starts_is_used_expires_and_is_revoked(tmp_path: Path) -> 
         assert len((await post_and_see(fake, "anna", "memes", at(15, 47)))[0]) == 1
 
         # No school time left, or not a teacher: refused.
-        late = await service.grant_permission(
+        late = await service[SchoolTimeService].grant_permission(
             teacher(fake), "member", fake.member_id("anna"), "anna", at(16, 30)
         )
         assert isinstance(late, Refusal) and "geen schooltijd meer" in late.message
         student = Member(id=fake.member_id("bram"), label="bram", roles=())
         assert isinstance(
-            await service.grant_permission(student, "member", student.id, "bram", at(10, 0)),
+            await service[SchoolTimeService].grant_permission(
+                student, "member", student.id, "bram", at(10, 0)
+            ),
             Refusal,
         )
 
@@ -544,7 +550,7 @@ async def test_teacher_grants_lists_and_revokes_and_posts_follow(
         assert ix.ephemeral and ix.content == "Er is geen actieve toestemming met nummer 1."
 
         # Stored and audited: who granted what to whom, and who revoked it.
-        active = await bot.service.store.active_grants(LESSON)
+        active = await SchoolTimeRepo(bot.app.db).active_grants(LESSON)
         assert [(g.id, g.scope, g.target_id) for g in active] == [
             (2, "role", fake.role_id("Klas 1-2")),
             (3, "channel", gamen),
@@ -592,7 +598,7 @@ async def test_only_teachers_may_use_toestemming(
             )
             await fake.settle()
             assert ix.choices == []
-        assert await bot.service.store.active_grants(LESSON) == []
+        assert await SchoolTimeRepo(bot.app.db).active_grants(LESSON) == []
         assert await permission_audit(bot) == []
         # anna's own "grant" did not happen: her post is still a breach.
         assert len((await post_and_see(fake, "anna", "algemeen", at(10, 20)))[0]) == 1
@@ -608,7 +614,7 @@ async def test_toestemming_geven_needs_exactly_one_target(
             await fake.settle()
             assert ix.ephemeral, options
             assert ix.content == "Kies precies één: een leerling, een klas (rol) of een kanaal."
-        assert await bot.service.store.active_grants(LESSON) == []
+        assert await SchoolTimeRepo(bot.app.db).active_grants(LESSON) == []
 
 
 async def test_a_slash_grant_survives_a_restart(
@@ -645,13 +651,13 @@ async def test_an_edit_in_lesson_time_counts_as_posting_then(tmp_path: Path) -> 
         await fake.edit(post["id"], "iets heel anders", at=LUNCH + timedelta(minutes=45))
         await fake.settle()
         assert len(warnings_to(fake, "anna")) == 1
-        [alert] = await bot.service.store.alerts()
+        [alert] = await bot.app.alerts.repo.alerts()
         assert alert.message_id == int(post["id"]) and alert.excerpt == "iets heel anders"
         # A second edit within the repeat window raises the count, no second DM.
         await fake.edit(post["id"], "nog eens", at=LUNCH + timedelta(minutes=46))
         await fake.settle()
         assert len(warnings_to(fake, "anna")) == 1
-        [alert] = await bot.service.store.alerts()
+        [alert] = await bot.app.alerts.repo.alerts()
         assert alert.count == 2
 
 
@@ -673,13 +679,13 @@ async def test_posts_made_while_the_bot_was_away_are_judged_once(tmp_path: Path)
         async with running_compass(fake, loaded, clock) as bot:
             await fake.settle()
             await fake.settle()
-            alerts = await bot.service.store.alerts()
+            alerts = await bot.app.alerts.repo.alerts()
             assert sorted(a.excerpt or "" for a in alerts) == ["lang geleden", "net nog"]
             assert len(warnings_to(fake, "anna")) == 1  # recent: warned
             assert warnings_to(fake, "bram") == []  # 40 minutes late: alert only
         async with running_compass(fake, loaded, clock) as bot:
             await fake.settle()
             await fake.settle()
-            assert len(await bot.service.store.alerts()) == 2
-            assert [a.count for a in await bot.service.store.alerts()] == [1, 1]
+            assert len(await bot.app.alerts.repo.alerts()) == 2
+            assert [a.count for a in await bot.app.alerts.repo.alerts()] == [1, 1]
             assert len(warnings_to(fake, "anna")) == 1

@@ -64,7 +64,7 @@ async def test_a_burst_past_the_budget_gives_one_summary_and_loses_no_flag(
         assert summaries[0]["content"].startswith("**30 meldingen in 1 minuut**")
         assert "30 alerts in 1 minute, see `/meldingen open`" in summaries[0]["content"]
         # Every flag is on record, and one DM per member (the cooldown), 30 in all.
-        stored = await bot.service.store.alerts()
+        stored = await bot.app.alerts.repo.alerts()
         assert len(stored) == 30 and sum(a.count for a in stored) == 200
         await eventually(lambda: sum(len(fake.dms_sent(n)) for n in names) == 30)
         # Edits: at most a first few per alert, then one per edit_interval_seconds.

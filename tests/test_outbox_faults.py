@@ -20,7 +20,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from compass_bot.store import Store
+from compass_bot.features.alerts.repo import OutboxRepo
+from compass_bot.storage.db import Database
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import FakeDiscord, MemberSpec
@@ -71,7 +72,7 @@ async def test_a_crash_between_post_and_mark_posts_the_alert_once(tmp_path: Path
     loaded = make_loaded(tmp_path, TEST_CONFIG)
     async with FakeDiscord(SCHOOL) as fake:
         async with running_compass(fake, loaded) as bot:
-            store = bot.service.store
+            store = bot.app.alerts.repo
             posted = asyncio.Event()
 
             async def crash(*args: Any) -> None:
@@ -87,7 +88,7 @@ async def test_a_crash_between_post_and_mark_posts_the_alert_once(tmp_path: Path
         async with running_compass(fake, loaded) as bot:
             await eventually(lambda: len(alert_posts(fake)) == 2)  # sent again ...
             await fake.settle()
-            [stored] = await bot.service.store.alerts()
+            [stored] = await bot.app.alerts.repo.alerts()
             await eventually(lambda: True)
             assert stored.delivery == "sent"
             messages = alert_messages(fake)
@@ -99,7 +100,7 @@ async def test_a_crash_between_post_and_mark_posts_the_alert_once(tmp_path: Path
 
 async def test_a_failing_write_after_the_post_does_not_post_again(tmp_path: Path) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
-        store = bot.service.store
+        store = bot.app.alerts.repo
         real = store.mark_delivered
         failures = 0
 
@@ -127,47 +128,51 @@ async def test_a_failing_write_after_the_post_does_not_post_again(tmp_path: Path
         assert fields(alert_messages(fake)[0]["embeds"][0])["Aantal keer"] == "2"
 
 
-async def record(store: Store, member: int, at: datetime) -> None:
-    await store.record_alert(
+async def record(store: Database, member: int, at: datetime) -> None:
+    await OutboxRepo(store).record_alert(
         rule="schooltijd", member_id=member, member_label=str(member), at=at, window_start=at
     )
 
 
 async def test_two_senders_on_one_file_never_claim_the_same_alert(tmp_path: Path) -> None:
-    one = await Store.open(tmp_path / "db")
-    two = await Store.open(tmp_path / "db")
+    one = await Database.open(tmp_path / "db")
+    two = await Database.open(tmp_path / "db")
     try:
         for member in range(60):
             await record(one, member, T0)
         claimed: list[int] = []
 
-        async def sender(store: Store) -> None:
-            while (alert := await store.claim_next(T0, T0 + timedelta(minutes=1))) is not None:
+        async def sender(store: Database) -> None:
+            while (
+                alert := await OutboxRepo(store).claim_next(T0, T0 + timedelta(minutes=1))
+            ) is not None:
                 claimed.append(alert.id)
                 await asyncio.sleep(0)
 
         await asyncio.gather(sender(one), sender(two), sender(one), sender(two))
         assert sorted(claimed) == list(range(1, 61))  # each once, none left
         # A claim that lapsed (its sender died) is due again; one released at start too.
-        assert await one.claim_next(T0 + timedelta(minutes=2), T0 + timedelta(minutes=3))
-        assert await two.release_claims() == (60, 60)
+        assert await OutboxRepo(one).claim_next(
+            T0 + timedelta(minutes=2), T0 + timedelta(minutes=3)
+        )
+        assert await OutboxRepo(two).release_claims() == (60, 60)
     finally:
         await one.close()
         await two.close()
 
 
 async def test_a_repeat_in_the_same_millisecond_keeps_the_alert_pending(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "db")
+    store = await Database.open(tmp_path / "db")
     try:
         await record(store, 1, T0)
-        sending = await store.claim_next(T0, T0 + timedelta(minutes=1))
+        sending = await OutboxRepo(store).claim_next(T0, T0 + timedelta(minutes=1))
         assert sending is not None
         await record(store, 1, T0)  # same member, same instant, while it is being sent
-        await store.mark_delivered(sending.id, 99, sending.version)
-        [pending] = await store.pending_alerts(T0)
+        await OutboxRepo(store).mark_delivered(sending.id, 99, sending.version)
+        [pending] = await OutboxRepo(store).pending_alerts(T0)
         assert pending.count == 2 and pending.version == sending.version + 1
-        await store.mark_delivered(pending.id, 99, pending.version)
-        assert await store.pending_alerts(T0) == []
+        await OutboxRepo(store).mark_delivered(pending.id, 99, pending.version)
+        assert await OutboxRepo(store).pending_alerts(T0) == []
     finally:
         await store.close()
 
@@ -186,7 +191,7 @@ async def test_a_burst_at_one_timestamp_shows_the_stored_counts(tmp_path: Path) 
             return sorted(fields(m["embeds"][0])["Aantal keer"] for m in alert_messages(fake))
 
         await eventually(lambda: shown() == ["50"] * 4, timeout=30)
-        stored = await bot.service.store.alerts()
+        stored = await bot.app.alerts.repo.alerts()
         assert sorted(a.count for a in stored) == [50] * 4
         await eventually(lambda: True)
         assert len(alert_posts(fake)) == 4

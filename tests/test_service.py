@@ -8,15 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from compass_bot.app import App
+from compass_bot.features.names import texts as name_texts
+from compass_bot.features.names.service import NameService, NamesSeen
+from compass_bot.features.privacy.service import PrivacyService
+from compass_bot.features.questions.service import QuestionAsked, QuestionService
+from compass_bot.features.schooltime import texts as time_texts
+from compass_bot.features.schooltime.repo import SchoolTimeRepo
 from compass_bot.features.schooltime.rules import ChannelInfo
-from compass_bot.service import (
-    CompassService,
-    Member,
-    MessagePosted,
-    NamesSeen,
-    QuestionAsked,
-    Refusal,
-)
+from compass_bot.features.schooltime.service import SchoolTimeService
+from compass_bot.model import Member, MessagePosted, Refusal
+from compass_bot.registry import alert_kinds
 from tests.conftest import TEST_CONFIG, make_loaded
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -37,186 +39,246 @@ def post(
 
 
 async def test_lesson_post_warns_once_per_cooldown_and_alerts_once_per_window(
-    service: CompassService,
+    service: App,
 ) -> None:
-    first = await service.message_posted(post(STUDENT, LESSON))
+    first = await service[SchoolTimeService].message_posted(post(STUDENT, LESSON))
     assert not first.verdict.allowed and first.verdict.reason == "lesson_time"
     assert first.warning is not None and first.warning.clause.id == "schooltijd"
     assert "Leerlingen van de Compass mogen onder schooltijd" in first.warning.clause.text
     assert first.alert is not None and first.alert_created
-    second = await service.message_posted(post(STUDENT, LESSON + timedelta(minutes=5)))
+    second = await service[SchoolTimeService].message_posted(
+        post(STUDENT, LESSON + timedelta(minutes=5))
+    )
     assert second.warning is None  # cooldown
     assert second.alert is not None and second.alert.id == first.alert.id
     assert second.alert.count == 2 and not second.alert_created
-    later = await service.message_posted(post(STUDENT, LESSON + timedelta(minutes=31)))
+    later = await service[SchoolTimeService].message_posted(
+        post(STUDENT, LESSON + timedelta(minutes=31))
+    )
     assert later.warning is not None  # cooldown over
     assert (
         later.alert is not None and later.alert.id == first.alert.id
     )  # window still open (updated)
 
 
-async def test_allowed_posts_take_no_action(service: CompassService) -> None:
+async def test_allowed_posts_take_no_action(service: App) -> None:
     for event in (
         post(STUDENT, LESSON, WISKUNDE),
         post(TEACHER, LESSON),
         post(STUDENT, LESSON.replace(hour=12, minute=20)),
         post(STUDENT, LESSON.replace(hour=16, minute=0)),
     ):
-        outcome = await service.message_posted(event)
+        outcome = await service[SchoolTimeService].message_posted(event)
         assert outcome.verdict.allowed and outcome.alert is None and outcome.warning is None
-    assert await service.store.count_alerts() == 0
+    assert await service.alerts.repo.count_alerts() == 0
 
 
-async def test_cooldown_survives_a_restart(service: CompassService) -> None:
-    await service.message_posted(post(STUDENT, LESSON))
-    restarted = await CompassService.create(service.loaded)
+async def test_cooldown_survives_a_restart(service: App) -> None:
+    await service[SchoolTimeService].message_posted(post(STUDENT, LESSON))
+    restarted = await App.create(service.loaded)
     try:
-        again = await restarted.message_posted(post(STUDENT, LESSON + timedelta(minutes=2)))
+        again = await restarted[SchoolTimeService].message_posted(
+            post(STUDENT, LESSON + timedelta(minutes=2))
+        )
         assert again.warning is None
     finally:
         await restarted.close()
 
 
-async def test_grants_for_member_role_and_channel(service: CompassService) -> None:
-    refused = await service.grant_permission(STUDENT, "member", STUDENT.id, "anna", LESSON)
+async def test_grants_for_member_role_and_channel(service: App) -> None:
+    refused = await service[SchoolTimeService].grant_permission(
+        STUDENT, "member", STUDENT.id, "anna", LESSON
+    )
     assert isinstance(refused, Refusal)
 
-    grant = await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, 20)
+    grant = await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", LESSON, 20
+    )
     assert not isinstance(grant, Refusal)
     assert grant.ends_at == LESSON + timedelta(minutes=20)
-    assert service.judge(post(STUDENT, LESSON + timedelta(minutes=5))).reason == "permission"
-    assert not service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=5))).allowed
-    assert not service.judge(post(STUDENT, LESSON + timedelta(minutes=20))).allowed  # expired
+    assert (
+        service[SchoolTimeService].judge(post(STUDENT, LESSON + timedelta(minutes=5))).reason
+        == "permission"
+    )
+    assert (
+        not service[SchoolTimeService]
+        .judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=5)))
+        .allowed
+    )
+    assert (
+        not service[SchoolTimeService].judge(post(STUDENT, LESSON + timedelta(minutes=20))).allowed
+    )  # expired
 
-    role_grant = await service.grant_permission(TEACHER, "role", 11, "Leerling", LESSON)
+    role_grant = await service[SchoolTimeService].grant_permission(
+        TEACHER, "role", 11, "Leerling", LESSON
+    )
     assert not isinstance(role_grant, Refusal)
-    assert service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=49))).allowed
-    revoked = await service.revoke_permission(TEACHER, role_grant.id, LESSON + timedelta(minutes=1))
+    assert (
+        service[SchoolTimeService]
+        .judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=49)))
+        .allowed
+    )
+    revoked = await service[SchoolTimeService].revoke_permission(
+        TEACHER, role_grant.id, LESSON + timedelta(minutes=1)
+    )
     assert not isinstance(revoked, Refusal)
-    assert not service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=2))).allowed
+    assert (
+        not service[SchoolTimeService]
+        .judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=2)))
+        .allowed
+    )
 
-    channel_grant = await service.grant_permission(
+    channel_grant = await service[SchoolTimeService].grant_permission(
         TEACHER, "channel", ALGEMEEN.id, "#algemeen", LESSON
     )
     assert not isinstance(channel_grant, Refusal)
     thread = ChannelInfo(301, "draadje", parent=ALGEMEEN)
-    assert service.judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=3), thread)).allowed
+    assert (
+        service[SchoolTimeService]
+        .judge(post(OTHER_STUDENT, LESSON + timedelta(minutes=3), thread))
+        .allowed
+    )
 
-    listed = service.list_permissions(TEACHER, LESSON + timedelta(minutes=2))
+    listed = service[SchoolTimeService].list_permissions(TEACHER, LESSON + timedelta(minutes=2))
     assert not isinstance(listed, Refusal)
     assert {g.scope for g in listed} == {"member", "channel"}
-    actions = [e.action for e in await service.store.audit_entries()]
+    actions = [e.action for e in await service.db.audit_entries()]
     assert actions.count("permission.grant") == 3 and actions.count("permission.revoke") == 1
 
 
-async def test_grant_never_runs_past_the_end_of_the_school_day(service: CompassService) -> None:
+async def test_grant_never_runs_past_the_end_of_the_school_day(service: App) -> None:
     late = LESSON.replace(hour=15, minute=40)
-    grant = await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", late, 50)
+    grant = await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", late, 50
+    )
     assert not isinstance(grant, Refusal)
     assert grant.ends_at.astimezone(AMS) == late.replace(hour=16, minute=0)
-    evening = await service.grant_permission(TEACHER, "member", 1, "anna", late.replace(hour=18))
+    evening = await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", 1, "anna", late.replace(hour=18)
+    )
     assert isinstance(evening, Refusal)
 
 
-async def test_grants_survive_a_restart(service: CompassService) -> None:
-    await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, 30)
-    restarted = await CompassService.create(service.loaded)
+async def test_grants_survive_a_restart(service: App) -> None:
+    await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", LESSON, 30
+    )
+    restarted = await App.create(service.loaded)
     try:
         await restarted.reload_state(LESSON)
-        assert restarted.judge(post(STUDENT, LESSON + timedelta(minutes=10))).allowed
+        assert (
+            restarted[SchoolTimeService]
+            .judge(post(STUDENT, LESSON + timedelta(minutes=10)))
+            .allowed
+        )
     finally:
         await restarted.close()
 
 
-async def test_flagged_name_alerts_and_dms_and_approval_is_exact(service: CompassService) -> None:
+async def test_flagged_name_alerts_and_dms_and_approval_is_exact(service: App) -> None:
     now = LESSON
     seen = NamesSeen(STUDENT, now, username="anna", global_name="Anna", nick="C0mpass")
-    outcome = await service.names_seen(seen)
+    outcome = await service[NameService].names_seen(seen)
     assert [f.field for f in outcome.flagged] == ["nick"]
     assert outcome.warning is not None and outcome.warning.clause.id == "aanwijzing-2"
     assert outcome.alert is not None and outcome.alert.rule == "aanwijzing-2"
     assert outcome.alert.matched == "C0mpass"
 
-    refused = await service.approve_names(MODERATOR, STUDENT.id, ["C0mpass"], now)
+    refused = await service[NameService].approve_names(MODERATOR, STUDENT.id, ["C0mpass"], now)
     assert isinstance(refused, Refusal)
-    approved = await service.approve_names(LEADER, STUDENT.id, ["anna", "Anna", "C0mpass"], now)
+    approved = await service[NameService].approve_names(
+        LEADER, STUDENT.id, ["anna", "Anna", "C0mpass"], now
+    )
     assert not isinstance(approved, Refusal)
-    assert (await service.names_seen(seen)).flagged == ()
+    assert (await service[NameService].names_seen(seen)).flagged == ()
     changed = NamesSeen(STUDENT, now, username="anna", global_name="Anna", nick="C0mpass 2")
-    assert [f.field for f in (await service.names_seen(changed)).flagged] == ["nick"]
+    assert [f.field for f in (await service[NameService].names_seen(changed)).flagged] == ["nick"]
 
 
-async def test_innocent_names_pass(service: CompassService) -> None:
+async def test_innocent_names_pass(service: App) -> None:
     seen = NamesSeen(STUDENT, LESSON, username="compassion_queen", global_name="Campus", nick=None)
-    outcome = await service.names_seen(seen)
+    outcome = await service[NameService].names_seen(seen)
     assert outcome.flagged == () and outcome.alert is None
 
 
-async def test_alert_actions_check_roles(service: CompassService) -> None:
-    outcome = await service.message_posted(post(STUDENT, LESSON))
+async def test_alert_actions_check_roles(service: App) -> None:
+    outcome = await service[SchoolTimeService].message_posted(post(STUDENT, LESSON))
     assert outcome.alert is not None
-    refused = await service.set_alert_status(STUDENT, outcome.alert.id, "resolved", LESSON)
+    refused = await service.alerts.set_alert_status(STUDENT, outcome.alert.id, "resolved", LESSON)
     assert isinstance(refused, Refusal)
-    done = await service.set_alert_status(MODERATOR, outcome.alert.id, "resolved", LESSON)
+    done = await service.alerts.set_alert_status(MODERATOR, outcome.alert.id, "resolved", LESSON)
     assert not isinstance(done, Refusal)
     assert done.status == "resolved" and done.handled_by == MODERATOR.id
-    listed = await service.open_alerts(MODERATOR)
+    listed = await service.alerts.open_alerts(MODERATOR)
     assert not isinstance(listed, Refusal) and listed == ([], 0)
 
 
 async def test_burst_of_1000_flags_makes_one_alert_per_member_and_rule(
-    service: CompassService,
+    service: App,
 ) -> None:
     for i in range(1000):
         member = STUDENT if i % 2 else OTHER_STUDENT
-        await service.message_posted(post(member, LESSON + timedelta(seconds=i * 0.06)))
-    alerts = await service.store.alerts()
+        await service[SchoolTimeService].message_posted(
+            post(member, LESSON + timedelta(seconds=i * 0.06))
+        )
+    alerts = await service.alerts.repo.alerts()
     assert sorted(a.count for a in alerts) == [500, 500]
-    assert len(await service.store.pending_alerts(LESSON + timedelta(hours=1))) == 2
+    assert len(await service.alerts.repo.pending_alerts(LESSON + timedelta(hours=1))) == 2
 
 
 async def test_questions_are_answered_rate_limited_and_unanswered_ones_stored(
-    service: CompassService,
+    service: App,
 ) -> None:
     t = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-    answer = service.ask(QuestionAsked("mag ik in de les op tiktok?", 1, t))
+    answer = service[QuestionService].ask(QuestionAsked("mag ik in de les op tiktok?", 1, t))
     assert answer.status == "answer" and answer.clause is not None
     assert answer.clause.id == "schooltijd"
     for i in range(4):
-        service.ask(QuestionAsked("insta in de les?", 1, t + timedelta(seconds=i)))
-    slowed = service.ask(QuestionAsked("insta in de les?", 1, t + timedelta(seconds=5)))
+        service[QuestionService].ask(QuestionAsked("insta in de les?", 1, t + timedelta(seconds=i)))
+    slowed = service[QuestionService].ask(
+        QuestionAsked("insta in de les?", 1, t + timedelta(seconds=5))
+    )
     assert slowed.status == "rate_limited" and "Rustig aan" in slowed.message
-    assert service.ask(QuestionAsked("insta in de les?", 2, t)).status == "answer"
-    assert service.ask(QuestionAsked("x", 1, t + timedelta(seconds=31))).status != "rate_limited"
+    assert service[QuestionService].ask(QuestionAsked("insta in de les?", 2, t)).status == "answer"
+    assert (
+        service[QuestionService].ask(QuestionAsked("x", 1, t + timedelta(seconds=31))).status
+        != "rate_limited"
+    )
 
-    none = service.ask(QuestionAsked("wie heeft gisteren gewonnen, ajax of psv?", 9, t))
+    none = service[QuestionService].ask(
+        QuestionAsked("wie heeft gisteren gewonnen, ajax of psv?", 9, t)
+    )
     assert none.status == "none" and "mentor" in none.message
-    await service.remember_question(none, "wie heeft gisteren gewonnen, ajax of psv?", t)
-    stored = await service.unanswered(MODERATOR)
+    await service[QuestionService].remember_question(
+        none, "wie heeft gisteren gewonnen, ajax of psv?", t
+    )
+    stored = await service[QuestionService].unanswered(MODERATOR)
     assert not isinstance(stored, Refusal)
     assert [q.question for q in stored] == ["wie heeft gisteren gewonnen, ajax of psv?"]
-    assert isinstance(await service.unanswered(STUDENT), Refusal)
+    assert isinstance(await service[QuestionService].unanswered(STUDENT), Refusal)
 
-    huge = service.ask(QuestionAsked("mag ik op tiktok in de les? " * 500, 10, t))
+    huge = service[QuestionService].ask(QuestionAsked("mag ik op tiktok in de les? " * 500, 10, t))
     assert huge.truncated
-    assert service.ask(QuestionAsked("   ", 11, t)).status == "empty"
+    assert service[QuestionService].ask(QuestionAsked("   ", 11, t)).status == "empty"
 
 
-async def test_privacy_erase_and_purge(service: CompassService) -> None:
-    await service.message_posted(post(STUDENT, LESSON - timedelta(days=40), text="oud"))
-    await service.message_posted(post(OTHER_STUDENT, LESSON, text="nieuw"))
-    counts = await service.purge_expired(LESSON)
+async def test_privacy_erase_and_purge(service: App) -> None:
+    await service[SchoolTimeService].message_posted(
+        post(STUDENT, LESSON - timedelta(days=40), text="oud")
+    )
+    await service[SchoolTimeService].message_posted(post(OTHER_STUDENT, LESSON, text="nieuw"))
+    counts = await service[PrivacyService].purge_expired(LESSON)
     assert counts["alerts"] == 1
-    refused = await service.erase_member(STUDENT, OTHER_STUDENT.id, LESSON)
+    refused = await service[PrivacyService].erase(STUDENT, OTHER_STUDENT.id, LESSON)
     assert isinstance(refused, Refusal)
-    erased = await service.erase_member(MODERATOR, OTHER_STUDENT.id, LESSON)
+    erased = await service[PrivacyService].erase(MODERATOR, OTHER_STUDENT.id, LESSON)
     assert not isinstance(erased, Refusal) and erased["alerts"] == 1
-    assert {a.member_id for a in await service.store.alerts()} == {STUDENT.id}
+    assert {a.member_id for a in await service.alerts.repo.alerts()} == {STUDENT.id}
 
 
-async def test_export_is_csv_of_the_period(service: CompassService) -> None:
-    await service.message_posted(post(STUDENT, LESSON))
-    csv_text = await service.export_alerts(
+async def test_export_is_csv_of_the_period(service: App) -> None:
+    await service[SchoolTimeService].message_posted(post(STUDENT, LESSON))
+    csv_text = await service.alerts.export_alerts(
         MODERATOR, LESSON - timedelta(days=1), LESSON + timedelta(days=1)
     )
     assert isinstance(csv_text, str)
@@ -226,52 +288,63 @@ async def test_export_is_csv_of_the_period(service: CompassService) -> None:
         and len(lines) == 2
         and ",schooltijd,1," in lines[1]
     )
-    empty = await service.export_alerts(
+    empty = await service.alerts.export_alerts(
         MODERATOR, LESSON + timedelta(days=1), LESSON + timedelta(days=2)
     )
     assert isinstance(empty, str) and len(empty.strip().splitlines()) == 1
 
 
 async def test_timetable_is_rebuilt_when_the_computed_years_run_out(
-    service: CompassService,
+    service: App,
 ) -> None:
     from compass_bot.schedule import build_timetable
 
-    service.timetable = build_timetable(
+    service.calendar.timetable = build_timetable(
         service.config.schedule, service.loaded.base_dir, years=range(2026, 2027)
     )
-    assert not service.refresh_timetable(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
-    assert service.refresh_timetable(datetime(2026, 12, 15, 12, 0, tzinfo=UTC))
-    assert service.timetable.covers(datetime(2027, 1, 15, tzinfo=UTC).date())
+    assert not service.calendar.refresh(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))
+    assert service.calendar.refresh(datetime(2026, 12, 15, 12, 0, tzinfo=UTC))
+    assert service.calendar.timetable.covers(datetime(2027, 1, 15, tzinfo=UTC).date())
 
 
 async def test_the_slow_down_message_is_true_on_a_running_clock(
-    service: CompassService,
+    service: App,
 ) -> None:
     """Five questions, then a slow-down that says when; once that time has passed on the
     service's clock, the next one is answered (the console's running clock: test_console)."""
     clock = service.clock
     clock.freeze(LESSON)  # exact instants; advance moves it
     for _ in range(5):
-        assert service.ask(QuestionAsked("insta in de les?", 1, clock.now())).status == "answer"
-    slowed = service.ask(QuestionAsked("insta in de les?", 1, clock.now()))
+        assert (
+            service[QuestionService].ask(QuestionAsked("insta in de les?", 1, clock.now())).status
+            == "answer"
+        )
+    slowed = service[QuestionService].ask(QuestionAsked("insta in de les?", 1, clock.now()))
     assert slowed.status == "rate_limited"
     assert "over een halve minuut" in slowed.message
     assert slowed.retry_after is not None and slowed.retry_after <= timedelta(seconds=30)
     clock.advance(slowed.retry_after - timedelta(milliseconds=1))
-    assert service.ask(QuestionAsked("insta?", 1, clock.now())).status == "rate_limited"
+    assert (
+        service[QuestionService].ask(QuestionAsked("insta?", 1, clock.now())).status
+        == "rate_limited"
+    )
     clock.advance(timedelta(milliseconds=1))
-    assert service.ask(QuestionAsked("insta in de les?", 1, clock.now())).status == "answer"
+    assert (
+        service[QuestionService].ask(QuestionAsked("insta in de les?", 1, clock.now())).status
+        == "answer"
+    )
 
 
 async def test_a_longer_rate_window_says_how_long_to_wait(tmp_path: Path) -> None:
     loaded = make_loaded(
         tmp_path, TEST_CONFIG + "questions:\n  rate_limit_count: 1\n  rate_limit_seconds: 150\n"
     )
-    svc = await CompassService.create(loaded)
+    svc = await App.create(loaded)
     try:
-        svc.ask(QuestionAsked("insta in de les?", 1, LESSON))
-        slowed = svc.ask(QuestionAsked("insta in de les?", 1, LESSON + timedelta(seconds=10)))
+        svc[QuestionService].ask(QuestionAsked("insta in de les?", 1, LESSON))
+        slowed = svc[QuestionService].ask(
+            QuestionAsked("insta in de les?", 1, LESSON + timedelta(seconds=10))
+        )
         assert slowed.status == "rate_limited" and "halve minuut" not in slowed.message
         assert "over 3 minuten" in slowed.message  # 140 seconds, rounded up
     finally:
@@ -291,36 +364,42 @@ async def test_a_longer_rate_window_says_how_long_to_wait(tmp_path: Path) -> Non
     ],
 )
 async def test_grants_refuse_a_duration_that_is_no_whole_number_of_minutes(
-    service: CompassService, minutes: int | str, words: str
+    service: App, minutes: int | str, words: str
 ) -> None:
-    refused = await service.grant_permission(
+    refused = await service[SchoolTimeService].grant_permission(
         TEACHER, "member", STUDENT.id, "anna", LESSON, minutes, "projectwerk"
     )
     assert isinstance(refused, Refusal) and words in refused.message
-    assert await service.store.active_grants(LESSON) == []
+    assert await SchoolTimeRepo(service.db).active_grants(LESSON) == []
 
 
-async def test_grant_minutes_typed_as_text_are_used(service: CompassService) -> None:
-    grant = await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, " 20")
+async def test_grant_minutes_typed_as_text_are_used(service: App) -> None:
+    grant = await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", LESSON, " 20"
+    )
     assert not isinstance(grant, Refusal)
     assert grant.ends_at - grant.starts_at == timedelta(minutes=20)
 
 
-async def test_an_identical_grant_is_not_stored_twice(service: CompassService) -> None:
-    first = await service.grant_permission(TEACHER, "role", 11, "Leerling", LESSON, 20)
+async def test_an_identical_grant_is_not_stored_twice(service: App) -> None:
+    first = await service[SchoolTimeService].grant_permission(
+        TEACHER, "role", 11, "Leerling", LESSON, 20
+    )
     assert not isinstance(first, Refusal)
-    again = await service.grant_permission(
+    again = await service[SchoolTimeService].grant_permission(
         TEACHER, "role", 11, "Leerling", LESSON + timedelta(minutes=5), 20
     )
     assert isinstance(again, Refusal)
     assert f"Leerling heeft al toestemming (#{first.id}) tot 10:35" in again.message
-    other = await service.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, 20)
+    other = await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", LESSON, 20
+    )
     assert not isinstance(other, Refusal)  # another target is another grant
-    later = await service.grant_permission(
+    later = await service[SchoolTimeService].grant_permission(
         TEACHER, "role", 11, "Leerling", LESSON + timedelta(minutes=25), 20
     )
     assert not isinstance(later, Refusal)  # the first one has ended
-    assert len(await service.store.active_grants(LESSON)) == 3
+    assert len(await SchoolTimeRepo(service.db).active_grants(LESSON)) == 3
 
 
 @pytest.mark.parametrize(
@@ -336,61 +415,66 @@ async def test_an_identical_grant_is_not_stored_twice(service: CompassService) -
     ],
 )
 async def test_refusals_name_the_role_and_the_action(
-    service: CompassService, who: Member, call: str, words: str
+    service: App, who: Member, call: str, words: str
 ) -> None:
     result: object
     if call == "unanswered":
-        result = await service.unanswered(who)
+        result = await service[QuestionService].unanswered(who)
     elif call == "names":
-        result = service.may_check_names(who)
+        result = service[NameService].may_check_names(who)
     elif call == "export":
-        result = await service.export_alerts(who, LESSON, LESSON + timedelta(days=1))
+        result = await service.alerts.export_alerts(who, LESSON, LESSON + timedelta(days=1))
     elif call == "open":
-        result = await service.open_alerts(who)
+        result = await service.alerts.open_alerts(who)
     elif call == "approved":
-        result = await service.approved_names(who)
+        result = await service[NameService].approved_names(who)
     elif call == "revoke_names":
-        result = await service.revoke_names(who, STUDENT.id, LESSON)
+        result = await service[NameService].revoke_names(who, STUDENT.id, LESSON)
     else:
-        result = await service.erase_member(who, STUDENT.id, LESSON)
+        result = await service[PrivacyService].erase(who, STUDENT.id, LESSON)
     assert isinstance(result, Refusal) and result.message.startswith(words)
-    assert service.may_check_names(MODERATOR) is None
+    assert service[NameService].may_check_names(MODERATOR) is None
 
 
-async def test_name_alert_reasons_read_as_words(service: CompassService) -> None:
-    from compass_bot import texts
-    from compass_bot.render import alert_as_text
+async def test_name_alert_reasons_read_as_words(service: App) -> None:
+    from compass_bot.features.alerts.render import alert_as_text
 
-    outcome = await service.names_seen(NamesSeen(STUDENT, LESSON, "anna", "C0mpass", "Kompass"))
+    outcome = await service[NameService].names_seen(
+        NamesSeen(STUDENT, LESSON, "anna", "C0mpass", "Kompass")
+    )
     assert outcome.alert is not None and outcome.alert.detail is not None
     shown = alert_as_text(outcome.alert, AMS)
     assert "leetspeak" not in shown and "uncertain-variant" not in shown
     assert "weergavenaam: 'C0mpass' (cijfers of tekens in plaats van letters)" in shown
-    english = texts.reason_text(outcome.alert.detail, "en")
+    english = name_texts.reason_text(outcome.alert.detail, "en")
     assert "(digits or symbols for letters)" in english
-    assert texts.reason_text("lesson_time") == texts.REASON_LABELS["lesson_time"]
+    time_kind = alert_kinds()["schooltijd"]
+    assert time_kind.reason_text("lesson_time", "nl") == time_texts.REASON_LABELS["lesson_time"]
 
 
 async def test_reset_wipes_the_console_database_only(tmp_path: Path) -> None:
-    from compass_bot.store import Store
+    from compass_bot.storage.db import Database
 
     loaded = make_loaded(tmp_path)
-    real = await CompassService.create(loaded)
+    real = await App.create(loaded)
     try:
-        await real.message_posted(post(STUDENT, LESSON))
+        await real[SchoolTimeService].message_posted(post(STUDENT, LESSON))
         refused = await real.reset_console_state()
-        assert isinstance(refused, Refusal) and await real.store.count_alerts() == 1
+        assert isinstance(refused, Refusal) and await real.alerts.repo.count_alerts() == 1
     finally:
         await real.close()
-    console = await CompassService.create(
-        loaded, store=await Store.open(loaded.console_database_path)
-    )
+    console = await App.create(loaded, db=await Database.open(loaded.console_database_path))
     try:
-        await console.message_posted(post(STUDENT, LESSON))
-        await console.grant_permission(TEACHER, "member", STUDENT.id, "anna", LESSON, 20)
+        await console[SchoolTimeService].message_posted(post(STUDENT, LESSON))
+        await console[SchoolTimeService].grant_permission(
+            TEACHER, "member", STUDENT.id, "anna", LESSON, 20
+        )
         assert await console.reset_console_state() is None
-        assert await console.store.count_alerts() == 0 and console.grants(LESSON) == []
-        again = await console.message_posted(post(STUDENT, LESSON))
+        assert (
+            await console.alerts.repo.count_alerts() == 0
+            and console[SchoolTimeService].grants(LESSON) == []
+        )
+        again = await console[SchoolTimeService].message_posted(post(STUDENT, LESSON))
         assert again.alert is not None and again.alert.id == 1  # numbering starts again
     finally:
         await console.close()

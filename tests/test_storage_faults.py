@@ -33,20 +33,23 @@ from pathlib import Path
 
 import pytest
 
-from compass_bot import service as service_module
+from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.runner import STORAGE_FAILING, storage_notice
+from compass_bot.features.alerts import service as service_module
+from compass_bot.features.alerts.repo import OutboxRepo
+from compass_bot.features.alerts.service import StorageEvent
+from compass_bot.features.names.repo import NameRepo
+from compass_bot.features.names.service import NameService, NamesSeen
+from compass_bot.features.privacy.service import PrivacyService
+from compass_bot.features.questions.service import QuestionAsked, QuestionService
+from compass_bot.features.schooltime.repo import SchoolTimeRepo
 from compass_bot.features.schooltime.rules import ChannelInfo
-from compass_bot.service import (
-    CompassService,
-    Member,
-    MessagePosted,
-    NamesSeen,
-    QuestionAsked,
-    StorageEvent,
-)
-from compass_bot.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from compass_bot.features.schooltime.service import SchoolTimeService
+from compass_bot.model import Member, MessagePosted
+from compass_bot.registry import migrations
+from compass_bot.storage.db import Database, StoreError
 from tests.conftest import ROOT, TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot
 from tests.fakediscord import FakeDiscord
@@ -79,8 +82,8 @@ def post(member: Member, minutes: float = 0, text: str = "hoi") -> MessagePosted
 def _real_database(path: Path, alerts: int = 300) -> None:
     """A compass-bot database at the current schema with enough alerts for several pages."""
     conn = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS, start=1):
-        conn.executescript(script + f"\nPRAGMA user_version = {number};")
+    for number, script in enumerate(migrations(), start=1):
+        conn.executescript(script.sql + f"\nPRAGMA user_version = {number};")
     conn.executemany(
         "INSERT INTO alerts (rule, member_id, member_label, excerpt, created_at, updated_at)"
         " VALUES ('schooltijd', ?, 'anna', ?, '2026-11-24T09:15:00+00:00',"
@@ -130,7 +133,7 @@ def corrupt_table(path: Path) -> None:
 def newer_version(path: Path) -> None:
     _real_database(path, alerts=1)
     conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.execute(f"PRAGMA user_version = {len(migrations()) + 5}")
     conn.close()
 
 
@@ -178,13 +181,13 @@ async def test_store_open_refuses_a_damaged_file_in_one_line(tmp_path: Path, nam
     damage(path)
     threads = threading.active_count()
     with pytest.raises(StoreError) as caught:
-        await Store.open(path)
+        await Database.open(path)
     line = str(caught.value)
     assert "\n" not in line and str(path) in line and expected in line
     # No database thread is left behind: it would keep the process alive (the old hang).
     await _threads_back_to(threads)
     # And the file is not locked by the failed attempt.
-    store = await Store.open(tmp_path / "other.db")
+    store = await Database.open(tmp_path / "other.db")
     await store.close()
 
 
@@ -197,14 +200,14 @@ async def test_the_check_at_start_is_bounded(
         "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
         "SELECT 'ok' FROM n WHERE x < 0"
     )
-    monkeypatch.setattr(Store, "CHECK_SQL", endless)
+    monkeypatch.setattr(Database, "CHECK_SQL", endless)
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
-        store = await Store.open(tmp_path / "compass.db", check_seconds=0.2)
+        store = await Database.open(tmp_path / "compass.db", check_seconds=0.2)
     try:
         assert time.monotonic() - started < 2.0
         assert "quick check skipped" in caplog.text
-        assert await store.schema_version() == SCHEMA_VERSION
+        assert await store.schema_version() == len(migrations())
     finally:
         await store.close()
 
@@ -389,28 +392,28 @@ async def test_store_open_on_a_read_only_disk_is_a_store_error(small_disk: Disk)
     _real_database(path, alerts=1)
     small_disk.read_only()
     with pytest.raises(StoreError, match="cannot be written") as caught:
-        await Store.open(path)
+        await Database.open(path)
     assert str(path) in str(caught.value)
 
 
 async def test_a_failure_after_the_store_opened_closes_it(
     loaded: LoadedConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """CompassService.create failing after Store.open (a damaged table read by reload_state)
+    """App.create failing after Database.open (a damaged table read by reload_state)
     must close the store: its thread would otherwise keep the process alive."""
     threads = threading.active_count()
 
-    async def broken(self: Store) -> list[object]:
+    async def broken(self: Database) -> list[object]:
         damaged = sqlite3.DatabaseError("database disk image is malformed")
         damaged.sqlite_errorcode = sqlite3.SQLITE_CORRUPT  # type: ignore[attr-defined]
         raise damaged
 
-    monkeypatch.setattr(Store, "approved_names", broken)
+    monkeypatch.setattr(NameRepo, "approved_names", broken)
     with pytest.raises(StoreError, match="is damaged"):
-        await CompassService.create(loaded)
+        await App.create(loaded)
     await _threads_back_to(threads)
     monkeypatch.undo()
-    service = await CompassService.create(loaded)  # and the lock was released
+    service = await App.create(loaded)  # and the lock was released
     await service.close()
 
 
@@ -456,16 +459,16 @@ def test_a_second_bot_on_the_same_database_refuses_to_start(
 
 async def test_the_lock_is_per_process_and_released_on_close(tmp_path: Path) -> None:
     path = tmp_path / "compass.db"
-    store = await Store.open(path)
-    again = await Store.open(path)  # same process (a restarted service in tests): shared
+    store = await Database.open(path)
+    again = await Database.open(path)  # same process (a restarted service in tests): shared
     await again.close()
     assert _locked(tmp_path / "compass.db.lock")
     holder = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import asyncio, sys; from pathlib import Path; from compass_bot.store import Store\n"
-            "try:\n    asyncio.run(Store.open(Path(sys.argv[1])))\n"
+            "import asyncio, sys; from pathlib import Path; from compass_bot.storage.db import Database\n"
+            "try:\n    asyncio.run(Database.open(Path(sys.argv[1])))\n"
             "except Exception as exc:\n    print(exc); sys.exit(2)",
             str(path),
         ],
@@ -491,57 +494,61 @@ class Notices:
 
 
 @contextlib.asynccontextmanager
-async def failing_service(loaded: LoadedConfig) -> AsyncIterator[tuple[CompassService, Notices]]:
-    service = await CompassService.create(loaded)
+async def failing_service(loaded: LoadedConfig) -> AsyncIterator[tuple[App, Notices]]:
+    service = await App.create(loaded)
     notices = Notices()
-    service.storage_listener = notices
-    service.retry_seconds = 3600  # the timer is tested on its own
+    service.alerts.storage_listener = notices
+    service.alerts.retry_seconds = 3600  # the timer is tested on its own
     try:
         yield service, notices
     finally:
         await service.close()
 
 
-async def _query_only(service: CompassService, on: bool) -> None:
+async def _query_only(service: App, on: bool) -> None:
     """SQLite itself refuses every write ("attempt to write a readonly database")."""
-    await service.store._conn.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}")
+    await service.db.conn.execute(f"PRAGMA query_only = {'ON' if on else 'OFF'}")
 
 
 async def _flags_survive(
-    service: CompassService,
+    service: App,
     notices: Notices,
     fail: Callable[[], Awaitable[None]],
     heal: Callable[[], Awaitable[None]],
 ) -> None:
-    await service.message_posted(post(ANNA, 0))  # before the trouble: in the outbox
+    await service[SchoolTimeService].message_posted(
+        post(ANNA, 0)
+    )  # before the trouble: in the outbox
     await fail()
     outcomes = [
-        await service.message_posted(post(ANNA, 1)),
-        await service.message_posted(post(BRAM, 2)),
-        await service.message_posted(post(ANNA, 3)),
-        await service.message_posted(post(BRAM, 40)),  # past the cooldown: warned again
+        await service[SchoolTimeService].message_posted(post(ANNA, 1)),
+        await service[SchoolTimeService].message_posted(post(BRAM, 2)),
+        await service[SchoolTimeService].message_posted(post(ANNA, 3)),
+        await service[SchoolTimeService].message_posted(
+            post(BRAM, 40)
+        ),  # past the cooldown: warned again
     ]
-    names = await service.names_seen(NamesSeen(BRAM, LESSON, "bram", "C0mpass Fan"))
+    names = await service[NameService].names_seen(NamesSeen(BRAM, LESSON, "bram", "C0mpass Fan"))
     # Warnings went out regardless; the flags wait in memory.
     assert [o.warning is not None for o in outcomes] == [False, True, False, True]
     assert all(o.alert is None for o in outcomes)
     assert names.warning is not None and names.alert is None
-    assert service.storage_failing and service.kept_flags == 5
+    assert service.alerts.storage_failing and service.alerts.kept_flags == 5
     # Questions cannot be stored either: no exception, the answer was already given.
-    await service.remember_question(
-        service.ask(QuestionAsked("xq zzv", ANNA.id, LESSON)), "xq zzv", LESSON
+    await service[QuestionService].remember_question(
+        service[QuestionService].ask(QuestionAsked("xq zzv", ANNA.id, LESSON)), "xq zzv", LESSON
     )
     assert [e.failing for e in notices.events] == [True]  # told once
     await heal()
-    later = await service.message_posted(post(ANNA, 41))
+    later = await service[SchoolTimeService].message_posted(post(ANNA, 41))
     assert later.alert is not None
     await asyncio.sleep(0)  # the notice task
-    assert service.kept_flags == 0 and not service.storage_failing
+    assert service.alerts.kept_flags == 0 and not service.alerts.storage_failing
     assert [(e.failing, e.written, e.dropped) for e in notices.events] == [
         (True, 0, 0),
         (False, 5, 0),
     ]
-    alerts = await service.store.alerts()
+    alerts = await service.alerts.repo.alerts()
     counts = sorted((a.member_id, a.rule, a.count) for a in alerts)
     assert counts == [
         (ANNA.id, "schooltijd", 1),  # minute 41: a new alert past the 30-minute window
@@ -551,7 +558,7 @@ async def _flags_survive(
         (BRAM.id, "schooltijd", 1),  # minute 40
     ]
     # The cooldown written while failing reached the database too.
-    assert (await service.store.warning_cooldowns())[BRAM.id] == post(BRAM, 40).at
+    assert (await SchoolTimeRepo(service.db).warning_cooldowns())[BRAM.id] == post(BRAM, 40).at
 
 
 async def test_flags_survive_a_connection_that_refuses_writes(loaded: LoadedConfig) -> None:
@@ -580,17 +587,19 @@ async def test_flags_survive_a_full_disk(small_disk: Disk) -> None:
 
 async def test_kept_flags_are_retried_on_a_timer(loaded: LoadedConfig) -> None:
     async with failing_service(loaded) as (service, notices):
-        service.retry_seconds = 0.02
+        service.alerts.retry_seconds = 0.02
         await _query_only(service, True)
-        await service.message_posted(post(ANNA, 1))
+        await service[SchoolTimeService].message_posted(post(ANNA, 1))
         await asyncio.sleep(0.1)
-        assert service.kept_flags == 1  # still refused
+        assert service.alerts.kept_flags == 1  # still refused
         await _query_only(service, False)
         for _ in range(100):
-            if not service.storage_failing:
+            if not service.alerts.storage_failing:
                 break
             await asyncio.sleep(0.02)
-        assert service.kept_flags == 0 and [a.count for a in await service.store.alerts()] == [1]
+        assert service.alerts.kept_flags == 0 and [
+            a.count for a in await service.alerts.repo.alerts()
+        ] == [1]
         assert [e.failing for e in notices.events] == [True, False]
 
 
@@ -603,29 +612,29 @@ async def test_the_queue_is_bounded_keeping_the_oldest(
         await _query_only(service, True)
         with caplog.at_level(logging.ERROR):
             for i, member in enumerate(members):
-                await service.message_posted(post(member, i))
-        assert service.kept_flags == 3
+                await service[SchoolTimeService].message_posted(post(member, i))
+        assert service.alerts.kept_flags == 3
         assert caplog.text.count("storage is failing") == 1
         assert caplog.text.count("newer ones are now dropped") == 1
         await _query_only(service, False)
-        await service.message_posted(post(ANNA, 10))
+        await service[SchoolTimeService].message_posted(post(ANNA, 10))
         await asyncio.sleep(0)
         assert notices.events[-1] == StorageEvent(
-            failing=False, path=str(service.store.path), written=3, dropped=2
+            failing=False, path=str(service.db.path), written=3, dropped=2
         )
-        stored = {a.member_id for a in await service.store.alerts()}
+        stored = {a.member_id for a in await service.alerts.repo.alerts()}
         assert stored == {400, 401, 402, ANNA.id}
 
 
 async def test_kept_flags_are_written_when_the_service_closes(loaded: LoadedConfig) -> None:
-    service = await CompassService.create(loaded)
+    service = await App.create(loaded)
     await _query_only(service, True)
-    await service.message_posted(post(ANNA, 1))
+    await service[SchoolTimeService].message_posted(post(ANNA, 1))
     await _query_only(service, False)
     await service.close()
-    store = await Store.open(loaded.database_path)
+    store = await Database.open(loaded.database_path)
     try:
-        assert [a.member_id for a in await store.alerts()] == [ANNA.id]
+        assert [a.member_id for a in await OutboxRepo(store).alerts()] == [ANNA.id]
     finally:
         await store.close()
 
@@ -634,8 +643,8 @@ async def test_through_discord_the_warning_goes_out_and_moderators_are_told_once
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
-        bot.service.storage_listener = storage_notice(bot)  # as run_discord wires it
-        await _query_only(bot.service, True)
+        bot.app.alerts.storage_listener = storage_notice(bot)  # as run_discord wires it
+        await _query_only(bot.app, True)
         with caplog.at_level(logging.INFO):
             for minute in (0, 1, 2):
                 await fake.post(
@@ -647,8 +656,8 @@ async def test_through_discord_the_warning_goes_out_and_moderators_are_told_once
         assert len(fake.dms_sent("anna")) == 1 and len(fake.dms_sent("bram")) == 1
         mod_messages = [m["content"] for m in fake.messages("mod-meldingen")]
         assert mod_messages == [STORAGE_FAILING]
-        assert bot.service.kept_flags == 4
-        await _query_only(bot.service, False)
+        assert bot.app.alerts.kept_flags == 4
+        await _query_only(bot.app, False)
         await fake.post("anna", "algemeen", "weer", at=LESSON + timedelta(minutes=4))
         deadline = asyncio.get_running_loop().time() + 10
         while asyncio.get_running_loop().time() < deadline:
@@ -659,7 +668,10 @@ async def test_through_discord_the_warning_goes_out_and_moderators_are_told_once
         contents = [m["content"] for m in fake.messages("mod-meldingen") if m["content"]]
         assert contents[0] == STORAGE_FAILING and "4 bewaarde melding(en)" in contents[1]
         assert len(contents) == 2
-        assert sorted(a.count for a in await bot.service.store.alerts()) == [1, 4]  # bram, anna
+        assert sorted(a.count for a in await bot.app.alerts.repo.alerts()) == [
+            1,
+            4,
+        ]  # bram, anna
         assert len(embeds) == 2
 
 
@@ -737,35 +749,41 @@ def _raw(path: Path) -> bytes:
     )
 
 
-async def test_erased_text_is_not_in_the_database_or_wal_bytes(service: CompassService) -> None:
+async def test_erased_text_is_not_in_the_database_or_wal_bytes(service: App) -> None:
     target = Member(id=777, label=f"{MARKER}naam", roles=((11, "Leerling"),))
-    await service.message_posted(post(target, 0, text=f"geheim {MARKER}bericht"))
-    await service.names_seen(NamesSeen(target, LESSON, "x", f"{MARKER}Compass"))
-    await service.approve_names(
+    await service[SchoolTimeService].message_posted(post(target, 0, text=f"geheim {MARKER}bericht"))
+    await service[NameService].names_seen(NamesSeen(target, LESSON, "x", f"{MARKER}Compass"))
+    await service[NameService].approve_names(
         Member(id=1, label="rector", roles=((41, "Schoolleiding"),)),
         target.id,
         [f"{MARKER}goedgekeurd"],
         LESSON,
     )
-    await service.grant_permission(TEACHER, "member", target.id, "x", LESSON, 20, f"{MARKER}reden")
-    await service.message_posted(post(ANNA, 0, text="blijft staan"))
-    path = service.store.path
+    await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", target.id, "x", LESSON, 20, f"{MARKER}reden"
+    )
+    await service[SchoolTimeService].message_posted(post(ANNA, 0, text="blijft staan"))
+    path = service.db.path
     assert _raw(path).count(MARKER.encode()) >= 4  # it really was on disk
-    erased = await service.erase_member(MODERATOR, target.id, LESSON)
+    erased = await service[PrivacyService].erase(MODERATOR, target.id, LESSON)
     assert not isinstance(erased, dict) or erased["alerts"] == 2
     assert MARKER.encode() not in _raw(path)
     assert b"blijft staan" in _raw(path)  # the rest is intact
 
 
 async def test_purged_text_and_grant_reasons_are_not_in_the_bytes(
-    service: CompassService,
+    service: App,
 ) -> None:
     old = LESSON - timedelta(days=60)
-    await service.message_posted(MessagePosted(ANNA, ALGEMEEN, old, f"oud {MARKER}bericht", 1, 1))
-    await service.grant_permission(TEACHER, "role", 11, "Leerling", old, 20, f"{MARKER}ziek")
-    path = service.store.path
+    await service[SchoolTimeService].message_posted(
+        MessagePosted(ANNA, ALGEMEEN, old, f"oud {MARKER}bericht", 1, 1)
+    )
+    await service[SchoolTimeService].grant_permission(
+        TEACHER, "role", 11, "Leerling", old, 20, f"{MARKER}ziek"
+    )
+    path = service.db.path
     assert MARKER.encode() in _raw(path)
-    counts = await service.purge_expired(LESSON)
+    counts = await service[PrivacyService].purge_expired(LESSON)
     assert counts["alerts"] == 1 and counts["grant_reasons"] == 1
     assert MARKER.encode() not in _raw(path)
 
@@ -785,20 +803,20 @@ async def test_a_broken_calendar_keeps_the_old_timetable(
         "  timezone: Europe/Amsterdam\n",
         "  timezone: Europe/Amsterdam\n  days_off:\n    ics_file: jaar.ics\n",
     )
-    service = await CompassService.create(make_loaded(tmp_path, text), clock=Clock(LESSON))
+    service = await App.create(make_loaded(tmp_path, text), clock=Clock(LESSON))
     try:
-        before = service.timetable
+        before = service.calendar.timetable
         ics.write_text("Studiedag 27 november\n", encoding="utf-8")
         far = LESSON + timedelta(days=5 * 365)
         with caplog.at_level(logging.WARNING):
-            assert service.refresh_timetable(far) is False
-        assert service.timetable is before
+            assert service.calendar.refresh(far) is False
+        assert service.calendar.timetable is before
         lines = [r for r in caplog.records if "timetable could not be rebuilt" in r.getMessage()]
         assert len(lines) == 1 and "jaar.ics" in lines[0].getMessage() and not lines[0].exc_info
         ics.write_text(
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//NL\r\nEND:VCALENDAR\r\n",
             encoding="utf-8",
         )
-        assert service.refresh_timetable(far) is True  # the next day's try
+        assert service.calendar.refresh(far) is True  # the next day's try
     finally:
         await service.close()

@@ -8,17 +8,46 @@ from pathlib import Path
 
 import pytest
 
-from compass_bot.store import MIGRATIONS, SCHEMA_VERSION, Store
+from compass_bot.app import App
+from compass_bot.features.alerts.repo import OutboxRepo
+from compass_bot.features.names.repo import NameRepo
+from compass_bot.features.privacy.service import PrivacyService
+from compass_bot.features.questions.repo import QuestionRepo
+from compass_bot.features.schooltime.repo import SchoolTimeRepo
+from compass_bot.model import Member
+from compass_bot.registry import migrations
+from compass_bot.storage.db import Database
+from tests.conftest import make_loaded
 
 T0 = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
+MODERATOR = Member(9, "mod", ((1, "Moderator"),))
+
+
+async def _app(db: Database) -> App:
+    """Every feature on this database, as the bot builds them (for erasure and the purge)."""
+    return await App.create(make_loaded(db.path.parent), db=db)
+
+
+async def purge(db: Database, before: datetime, now: datetime) -> dict[str, int]:
+    app = await _app(db)
+    assert now - before == timedelta(days=app.config.retention.days)
+    return await app[PrivacyService].purge_expired(now)
+
+
+async def erase(db: Database, member_id: int, by: int, at: datetime) -> dict[str, int]:
+    result = await (await _app(db))[PrivacyService].erase(
+        Member(by, "mod", MODERATOR.roles), member_id, at
+    )
+    assert isinstance(result, dict)
+    return result
 
 
 async def test_fresh_database_is_created_with_wal_and_latest_schema(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "compass.db"
-    store = await Store.open(path)
+    store = await Database.open(path)
     try:
         assert path.exists()
-        assert await store.schema_version() == SCHEMA_VERSION
+        assert await store.schema_version() == len(migrations())
     finally:
         await store.close()
     conn = sqlite3.connect(path)
@@ -30,68 +59,70 @@ async def test_fresh_database_is_created_with_wal_and_latest_schema(tmp_path: Pa
 async def test_existing_database_is_migrated_forward_keeping_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
-    conn.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    conn.executescript(migrations()[0].sql + "\nPRAGMA user_version = 1;")
     conn.execute(
         "INSERT INTO audit (at, actor_id, action, subject_id, detail) VALUES (?, 1, 'x', 2, '{}')",
         (T0.isoformat(),),
     )
     conn.commit()
     conn.close()
-    store = await Store.open(path)
+    store = await Database.open(path)
     try:
-        assert await store.schema_version() == SCHEMA_VERSION
+        assert await store.schema_version() == len(migrations())
         entries = await store.audit_entries()
         assert [(e.action, e.subject_id) for e in entries] == [("x", 2)]
-        await store.set_warned(5, T0)
-        assert await store.warning_cooldowns() == {5: T0}
+        await SchoolTimeRepo(store).set_warned(5, T0)
+        assert await SchoolTimeRepo(store).warning_cooldowns() == {5: T0}
     finally:
         await store.close()
     # Opening again is a no-op.
-    store = await Store.open(path)
-    assert await store.schema_version() == SCHEMA_VERSION
+    store = await Database.open(path)
+    assert await store.schema_version() == len(migrations())
     await store.close()
 
 
 async def test_newer_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute(f"PRAGMA user_version = {len(migrations()) + 1}")
     conn.close()
     with pytest.raises(RuntimeError, match="newer"):
-        await Store.open(path)
+        await Database.open(path)
 
 
 async def test_grants_are_audited_and_revocable(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "db")
-    grant = await store.add_grant("member", 42, T0, T0 + timedelta(minutes=50), 7, "project")
-    assert [g.id for g in await store.active_grants(T0)] == [grant.id]
-    assert await store.active_grants(T0 + timedelta(minutes=50)) == []
-    assert await store.revoke_grant(grant.id, 7, T0) is not None
-    assert await store.revoke_grant(grant.id, 7, T0) is None
-    assert await store.active_grants(T0) == []
+    store = await Database.open(tmp_path / "db")
+    grant = await SchoolTimeRepo(store).add_grant(
+        "member", 42, T0, T0 + timedelta(minutes=50), 7, "project"
+    )
+    assert [g.id for g in await SchoolTimeRepo(store).active_grants(T0)] == [grant.id]
+    assert await SchoolTimeRepo(store).active_grants(T0 + timedelta(minutes=50)) == []
+    assert await SchoolTimeRepo(store).revoke_grant(grant.id, 7, T0) is not None
+    assert await SchoolTimeRepo(store).revoke_grant(grant.id, 7, T0) is None
+    assert await SchoolTimeRepo(store).active_grants(T0) == []
     actions = [e.action for e in await store.audit_entries()]
     assert actions == ["permission.revoke", "permission.grant"]
     await store.close()
 
 
 async def test_alert_repeat_window_counts_instead_of_adding(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "db")
+    store = await Database.open(tmp_path / "db")
     window = timedelta(minutes=30)
-    first, created = await store.record_alert(
+    first, created = await OutboxRepo(store).record_alert(
         rule="schooltijd", member_id=1, member_label="a", at=T0, window_start=T0 - window
     )
     assert created and first.count == 1
     at = T0 + timedelta(minutes=10)
-    again, created = await store.record_alert(
+    again, created = await OutboxRepo(store).record_alert(
         rule="schooltijd", member_id=1, member_label="a", at=at, window_start=at - window
     )
     assert not created and again.id == first.id and again.count == 2
-    other, created = await store.record_alert(
+    other, created = await OutboxRepo(store).record_alert(
         rule="aanwijzing-2", member_id=1, member_label="a", at=at, window_start=at - window
     )
     assert created and other.id != first.id
     late = T0 + timedelta(minutes=41)
-    fresh, created = await store.record_alert(
+    fresh, created = await OutboxRepo(store).record_alert(
         rule="schooltijd", member_id=1, member_label="a", at=late, window_start=late - window
     )
     assert created and fresh.id not in (first.id, other.id)
@@ -99,36 +130,38 @@ async def test_alert_repeat_window_counts_instead_of_adding(tmp_path: Path) -> N
 
 
 async def test_delivery_marks_and_changes_while_sending(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "db")
-    alert, _ = await store.record_alert(
+    store = await Database.open(tmp_path / "db")
+    alert, _ = await OutboxRepo(store).record_alert(
         rule="schooltijd", member_id=1, member_label="a", at=T0, window_start=T0
     )
-    assert [a.id for a in await store.pending_alerts(T0)] == [alert.id]
+    assert [a.id for a in await OutboxRepo(store).pending_alerts(T0)] == [alert.id]
     # A repeat arrives while the first version is being sent: it stays pending for an edit.
-    await store.record_alert(
+    await OutboxRepo(store).record_alert(
         rule="schooltijd",
         member_id=1,
         member_label="a",
         at=T0 + timedelta(seconds=5),
         window_start=T0,
     )
-    await store.mark_delivered(alert.id, 999, alert.version)
-    pending = await store.pending_alerts(T0 + timedelta(seconds=5))
+    await OutboxRepo(store).mark_delivered(alert.id, 999, alert.version)
+    pending = await OutboxRepo(store).pending_alerts(T0 + timedelta(seconds=5))
     assert [(a.id, a.delivered_message_id, a.count) for a in pending] == [(alert.id, 999, 2)]
-    await store.mark_delivered(alert.id, 999, pending[0].version)
-    assert await store.pending_alerts(T0 + timedelta(hours=1)) == []
+    await OutboxRepo(store).mark_delivered(alert.id, 999, pending[0].version)
+    assert await OutboxRepo(store).pending_alerts(T0 + timedelta(hours=1)) == []
     # A failure schedules a retry rather than dropping it.
-    await store.set_alert_status(alert.id, "resolved", 3, T0)
-    await store.mark_delivery_failed(alert.id, "500", T0 + timedelta(seconds=30))
-    assert await store.pending_alerts(T0 + timedelta(seconds=10)) == []
-    assert [a.attempts for a in await store.pending_alerts(T0 + timedelta(seconds=30))] == [1]
+    await OutboxRepo(store).set_alert_status(alert.id, "resolved", 3, T0)
+    await OutboxRepo(store).mark_delivery_failed(alert.id, "500", T0 + timedelta(seconds=30))
+    assert await OutboxRepo(store).pending_alerts(T0 + timedelta(seconds=10)) == []
+    assert [
+        a.attempts for a in await OutboxRepo(store).pending_alerts(T0 + timedelta(seconds=30))
+    ] == [1]
     await store.close()
 
 
 async def test_purge_and_erase(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "db")
+    store = await Database.open(tmp_path / "db")
     old = T0 - timedelta(days=40)
-    await store.record_alert(
+    await OutboxRepo(store).record_alert(
         rule="schooltijd",
         member_id=1,
         member_label="anna",
@@ -136,7 +169,7 @@ async def test_purge_and_erase(tmp_path: Path) -> None:
         window_start=old,
         excerpt="oud bericht",
     )
-    await store.record_alert(
+    await OutboxRepo(store).record_alert(
         rule="schooltijd",
         member_id=2,
         member_label="bob",
@@ -144,37 +177,43 @@ async def test_purge_and_erase(tmp_path: Path) -> None:
         window_start=T0,
         excerpt="nieuw bericht",
     )
-    await store.record_question("oude vraag", None, "unanswered", old)
-    await store.record_question("nieuwe vraag", None, "unanswered", T0)
+    await QuestionRepo(store).record_question("oude vraag", None, "unanswered", old)
+    await QuestionRepo(store).record_question("nieuwe vraag", None, "unanswered", T0)
     # Teachers' free-text reasons are often about a student: they expire like excerpts.
-    await store.add_grant("role", 11, old, old + timedelta(minutes=50), 7, "anna is ziek")
-    await store.add_grant("member", 3, T0, T0 + timedelta(minutes=50), 7, "projectwerk")
-    counts = await store.purge(T0 - timedelta(days=30), T0)
+    await SchoolTimeRepo(store).add_grant(
+        "role", 11, old, old + timedelta(minutes=50), 7, "anna is ziek"
+    )
+    await SchoolTimeRepo(store).add_grant(
+        "member", 3, T0, T0 + timedelta(minutes=50), 7, "projectwerk"
+    )
+    counts = await purge(store, T0 - timedelta(days=30), T0)
     assert counts == {"alerts": 1, "questions": 1, "grant_reasons": 1}
     conn = sqlite3.connect(tmp_path / "db")
     reasons = conn.execute("SELECT target_id, reason FROM permission_grants ORDER BY id").fetchall()
     conn.close()
     assert reasons == [(11, None), (3, "projectwerk")]
-    alerts = {a.member_id: a for a in await store.alerts()}
+    alerts = {a.member_id: a for a in await OutboxRepo(store).alerts()}
     assert alerts[1].excerpt is None and alerts[1].member_label == "(verlopen)"
     assert alerts[2].excerpt == "nieuw bericht"
-    assert [q.question for q in await store.questions(["unanswered"])] == ["nieuwe vraag"]
+    assert [q.question for q in await QuestionRepo(store).questions(["unanswered"])] == [
+        "nieuwe vraag"
+    ]
 
-    await store.approve_names(2, ["Compass Fan"], 9, T0)
-    await store.set_warned(2, T0)
-    erased = await store.erase_member(2, 9, T0)
+    await NameRepo(store).approve_names(2, ["Compass Fan"], 9, T0)
+    await SchoolTimeRepo(store).set_warned(2, T0)
+    erased = await erase(store, 2, 9, T0)
     assert erased["alerts"] == 1 and erased["approved_names"] == 1
-    assert [a.member_id for a in await store.alerts()] == [1]
-    assert await store.approved_names(2) == []
-    assert 2 not in await store.warning_cooldowns()
+    assert [a.member_id for a in await OutboxRepo(store).alerts()] == [1]
+    assert await NameRepo(store).approved_names(2) == []
+    assert 2 not in await SchoolTimeRepo(store).warning_cooldowns()
     assert (await store.audit_entries(1))[0].action == "privacy.erase"
     await store.close()
 
 
 async def test_naive_datetimes_are_refused(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "db")
+    store = await Database.open(tmp_path / "db")
     with pytest.raises(ValueError, match="naive"):
-        await store.set_warned(1, datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
+        await SchoolTimeRepo(store).set_warned(1, datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
     await store.close()
 
 
@@ -184,7 +223,7 @@ async def test_alert_numbers_are_never_reused_after_an_old_file_is_migrated(
     """A file from before AUTOINCREMENT: #3 was handled and erased, #2 is still there."""
     path = tmp_path / "v5.db"
     conn = sqlite3.connect(path)
-    conn.executescript("\n".join(MIGRATIONS[:5]) + "\nPRAGMA user_version = 5;")
+    conn.executescript("\n".join(m.sql for m in migrations()[:5]) + "\nPRAGMA user_version = 5;")
     for alert_id in (1, 2):
         conn.execute(
             "INSERT INTO alerts (id, rule, member_id, member_label, excerpt, created_at,"
@@ -198,20 +237,20 @@ async def test_alert_numbers_are_never_reused_after_an_old_file_is_migrated(
     )
     conn.commit()
     conn.close()
-    store = await Store.open(path)
+    store = await Database.open(path)
     try:
-        assert await store.schema_version() == SCHEMA_VERSION
-        kept = await store.alerts()
+        assert await store.schema_version() == len(migrations())
+        kept = await OutboxRepo(store).alerts()
         assert [(a.id, a.member_label, a.excerpt) for a in kept] == [
             (2, "anna", "hoi"),
             (1, "anna", "hoi"),
         ]
-        new, created = await store.record_alert(
+        new, created = await OutboxRepo(store).record_alert(
             rule="schooltijd", member_id=8, member_label="bram", at=T0, window_start=T0
         )
         assert created and new.id == 4  # past #3, known only from the audit trail
-        await store.erase_member(8, 4, T0)
-        after, _ = await store.record_alert(
+        await erase(store, 8, 4, T0)
+        after, _ = await OutboxRepo(store).record_alert(
             rule="schooltijd", member_id=9, member_label="cas", at=T0, window_start=T0
         )
         assert after.id == 5  # #4 was erased; its number is not given out again
@@ -225,13 +264,13 @@ async def test_alert_numbers_are_never_reused_after_an_old_file_is_migrated(
 
 
 async def test_a_fresh_database_never_reuses_an_erased_alert_number(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "fresh.db")
+    store = await Database.open(tmp_path / "fresh.db")
     try:
-        first, _ = await store.record_alert(
+        first, _ = await OutboxRepo(store).record_alert(
             rule="schooltijd", member_id=7, member_label="anna", at=T0, window_start=T0
         )
-        await store.erase_member(7, 4, T0)
-        second, _ = await store.record_alert(
+        await erase(store, 7, 4, T0)
+        second, _ = await OutboxRepo(store).record_alert(
             rule="schooltijd", member_id=8, member_label="bram", at=T0, window_start=T0
         )
         assert (first.id, second.id) == (1, 2)

@@ -1,6 +1,6 @@
 """CompassBot: the discord.py `commands.Bot` that hosts one extension per feature.
 
-The bot holds the service and the server's resolved config (channels and roles named in
+The bot holds the app (every feature's service) and the server's resolved config (channels and roles named in
 config.yaml, looked up once the server is known). A name the server lacks is reported once,
 naming the config key, and only the feature that needs it is switched off.
 """
@@ -17,18 +17,15 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from compass_bot.app import App
 from compass_bot.config import DiscordSettings, LoadedConfig
 from compass_bot.refs import Ref, describe_ref, ref_matches
-from compass_bot.service import CompassService
+from compass_bot.registry import FEATURES
 
 log = logging.getLogger("compass_bot.discord")
 
-EXTENSIONS = (
-    "compass_bot.discord_front.ext.questions",
-    "compass_bot.discord_front.ext.schooltime",
-    "compass_bot.discord_front.ext.names",
-    "compass_bot.discord_front.ext.alerts",
-)
+# Every feature's Discord extension, in the registry's order.
+EXTENSIONS = tuple(f.discord_extension for f in FEATURES if f.discord_extension)
 
 # Exactly what the features need: read and answer messages, DM members, delete a post when
 # configured, manage nicknames when configured, embed answers, and read message history for
@@ -167,9 +164,9 @@ class SchoolTree(app_commands.CommandTree["CompassBot"]):
 
 
 class CompassBot(commands.Bot):
-    """The bot. Features live in extensions; policy lives in the service."""
+    """The bot. Features live in their extensions; policy lives in their services."""
 
-    def __init__(self, loaded: LoadedConfig, service: CompassService, **options: object) -> None:
+    def __init__(self, loaded: LoadedConfig, app: App, **options: object) -> None:
         # The bot has no voice features; discord.py's warnings about voice libraries are noise.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -182,7 +179,7 @@ class CompassBot(commands.Bot):
             **options,  # type: ignore[arg-type]
         )
         self.loaded = loaded
-        self.service = service
+        self.app = app
         self.setup = ServerSetup()
         self.outbox_wakeup = asyncio.Event()
         self._synced = False
@@ -286,4 +283,4 @@ class CompassBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
-        await self.service.close()
+        await self.app.close()

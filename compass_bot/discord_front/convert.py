@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from compass_bot.features.schooltime.rules import ChannelInfo
-from compass_bot.service import Member
+from compass_bot.model import Member
 from compass_bot.visible import show_controls
 
 

@@ -7,9 +7,9 @@ from datetime import tzinfo
 import discord
 
 from compass_bot import texts
-from compass_bot.alerts import RULE_COLOURS, STATUS_LABELS, Alert
+from compass_bot.features.alerts.model import STATUS_LABELS, Alert
+from compass_bot.model import Warning
 from compass_bot.policy import Clause
-from compass_bot.service import Warning
 
 ANSWER_COLOUR = 0x2E86C1
 MAX_FIELD = 1024
@@ -74,12 +74,12 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
     The excerpt was sanitised when the alert was recorded (no pings, markdown escaped);
     everything else shown here is escaped or an id.
     """
-    colour = RULE_COLOURS.get(alert.rule, 0x95A5A6) if alert.status == "open" else 0x7F8C8D
+    colour = alert.colour if alert.status == "open" else 0x7F8C8D
     embed = discord.Embed(title=f"{alert.title} · melding #{alert.id}", colour=colour)
     embed.add_field(name="Regel", value=f"`{alert.rule}` {alert.title}", inline=False)
     embed.add_field(name="Lid", value=_member_line(alert), inline=False)
-    if alert.rule == "aanwijzing-2":
-        field = texts.NAME_FIELDS.get(alert.name_field or "", alert.name_field or "naam")
+    if alert.about_a_name:
+        field = alert.name_field_label
         embed.add_field(name=f"Naam ({field})", value=alert.excerpt or EXPIRED, inline=False)
         if alert.matched:
             embed.add_field(
@@ -95,7 +95,7 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         excerpt = EXPIRED if alert.excerpt is None else alert.excerpt or "(geen tekst)"
         embed.add_field(name="Bericht", value=_clip(excerpt, MAX_FIELD), inline=False)
     if alert.detail:
-        reason = texts.reason_text(alert.detail)
+        reason = alert.reason()
         reason = discord.utils.escape_mentions(discord.utils.escape_markdown(reason))
         embed.add_field(name="Reden", value=_clip(reason, MAX_FIELD), inline=False)
     first_local = alert.created_at.astimezone(tz)

@@ -11,9 +11,10 @@ import aiohttp
 import discord
 import yarl
 
+from compass_bot.app import App
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import CompassBot, apply_endpoints
-from compass_bot.service import CompassService, StorageEvent, StorageListener
+from compass_bot.features.alerts.service import StorageEvent, StorageListener
 
 log = logging.getLogger("compass_bot")
 
@@ -97,19 +98,19 @@ def storage_notice(bot: CompassBot) -> StorageListener:
 async def run_discord(loaded: LoadedConfig, token: str) -> int:
     """Log in, connect, and run until a signal or a fatal error; returns an exit code.
 
-    Raises StoreError when the database cannot be used; the service is closed on every
+    Raises StoreError when the database cannot be used; the app is closed on every
     way out, so its database thread never keeps the process alive."""
     apply_endpoints(loaded.config.discord)
-    service = await CompassService.create(loaded)
+    app = await App.create(loaded)
     try:
-        return await _run(loaded, token, service)
+        return await _run(loaded, token, app)
     finally:
-        await service.close()
+        await app.close()
 
 
-async def _run(loaded: LoadedConfig, token: str, service: CompassService) -> int:
-    bot = CompassBot(loaded, service)
-    service.storage_listener = storage_notice(bot)
+async def _run(loaded: LoadedConfig, token: str, app: App) -> int:
+    bot = CompassBot(loaded, app)
+    app.alerts.storage_listener = storage_notice(bot)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

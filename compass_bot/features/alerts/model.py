@@ -1,6 +1,6 @@
 """Moderator alerts as plain data: what was flagged, about whom, and where it stands.
 
-Both front ends render these; the store keeps them (the outbox), so an alert exists
+Both front ends render these; the outbox keeps them, so an alert exists
 before anyone tries to send it and nothing is lost when Discord or the bot is down.
 """
 
@@ -9,19 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from compass_bot.visible import show_controls
 
-AlertRule = Literal["schooltijd", "aanwijzing-2"]
+if TYPE_CHECKING:
+    from compass_bot.features.base import AlertKind
+
 AlertStatus = Literal["open", "resolved", "false_positive"]
 DeliveryState = Literal["pending", "sent"]
 
-RULE_TITLES: dict[str, str] = {
-    "schooltijd": "Sociale media tijdens schooltijd",
-    "aanwijzing-2": "Compass in een accountnaam",
-}
-RULE_COLOURS: dict[str, int] = {"schooltijd": 0xE67E22, "aanwijzing-2": 0x9B59B6}
 STATUS_LABELS: dict[str, str] = {
     "open": "Open",
     "resolved": "Afgehandeld",
@@ -57,7 +54,33 @@ class Alert:
 
     @property
     def title(self) -> str:
-        return RULE_TITLES.get(self.rule, self.rule)
+        """The rule's title as its feature declared it (`AlertKind`)."""
+        kind = kind_of(self.rule)
+        return kind.title if kind else self.rule
+
+    @property
+    def colour(self) -> int:
+        kind = kind_of(self.rule)
+        return kind.colour if kind else 0x95A5A6
+
+    def reason(self, language: str = "nl") -> str:
+        """The stored reason in words, as the rule's feature reads its own codes."""
+        kind = kind_of(self.rule)
+        detail = self.detail or ""
+        return kind.reason_text(detail, language) if kind else detail
+
+    @property
+    def name_field_label(self) -> str:
+        """Which of a member's names a name alert is about (gebruikersnaam, bijnaam, ...)."""
+        kind = kind_of(self.rule)
+        field = self.name_field or ""
+        return (kind.field_labels.get(field) if kind else None) or field or "naam"
+
+    @property
+    def about_a_name(self) -> bool:
+        """A name alert shows the name and what matched instead of a post and its place."""
+        kind = kind_of(self.rule)
+        return kind is not None and kind.about == "name"
 
     @property
     def jump_url(self) -> str | None:
@@ -95,3 +118,10 @@ _ESCAPED = re.compile(r"\\([\\*_~`|>\[\]()#-])")
 def unescape_excerpt(text: str) -> str:
     """A stored excerpt as plain text, for a terminal: the markdown escapes only serve Discord."""
     return _ESCAPED.sub(r"\1", text)
+
+
+def kind_of(rule: str) -> AlertKind | None:
+    """The declared kind of a rule's alerts (collected from the features by the registry)."""
+    from compass_bot.registry import alert_kinds
+
+    return alert_kinds().get(rule)

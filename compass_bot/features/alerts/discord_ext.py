@@ -1,4 +1,4 @@
-"""Moderator alerts: deliver the outbox, buttons on each alert, overview, export, privacy.
+"""Moderator alerts: deliver the outbox, buttons on each alert, overview, export.
 
 Every alert is in SQLite before it is sent. The delivery loop sends new alerts and edits
 updated ones (a repeat count, a new status), retrying with backoff on Discord errors, so
@@ -12,7 +12,9 @@ import contextlib
 import io
 import logging
 import re
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -21,16 +23,16 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from compass_bot import texts
-from compass_bot.alerts import Alert, AlertStatus
 from compass_bot.clock import Clock
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
 from compass_bot.discord_front.pacing import Pacer, Window
-from compass_bot.inputs import parse_number, parse_snowflake
+from compass_bot.features.alerts.model import Alert, AlertStatus
+from compass_bot.features.alerts.repo import OutboxAlert
+from compass_bot.inputs import parse_number
+from compass_bot.model import Member, Refusal
 from compass_bot.refs import ref_matches
-from compass_bot.service import Action, Refusal
-from compass_bot.store import OutboxAlert
+from compass_bot.registry import alert_kinds
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -45,6 +47,32 @@ RETRY_WHEN_BLOCKED = 60.0  # seconds before retrying a missing channel or permis
 PURGE_EVERY = timedelta(hours=24)
 
 
+@dataclass(frozen=True, slots=True)
+class AlertAction:
+    """A feature's own button under its alerts (names: "Naam goedkeuren"): the staff action it
+    needs (checked before anything is looked up) and what it does."""
+
+    rule: str
+    label: str
+    style: discord.ButtonStyle
+    action: str  # the access action, e.g. "approve_names"
+    run: Callable[
+        [CompassBot, discord.Interaction, Member, int, datetime], Awaitable[Alert | Refusal]
+    ]
+
+
+_OWN: dict[str, tuple[str, discord.ButtonStyle]] = {
+    "resolve": ("Afgehandeld", discord.ButtonStyle.success),
+    "false": ("Onterecht", discord.ButtonStyle.secondary),
+}
+ALERT_ACTIONS: dict[str, AlertAction] = {}  # button word -> action; features add theirs at setup
+
+
+def add_alert_action(word: str, action: AlertAction) -> None:
+    """Called by a feature's extension `setup`: a button under that rule's open alerts."""
+    ALERT_ACTIONS[word] = action
+
+
 def alert_view(alert: Alert) -> discord.ui.View:
     """The buttons under an alert; none once it is handled."""
     view = discord.ui.View(timeout=None)
@@ -52,26 +80,21 @@ def alert_view(alert: Alert) -> discord.ui.View:
         return view
     view.add_item(AlertButton("resolve", alert.id))
     view.add_item(AlertButton("false", alert.id))
-    if alert.rule == "aanwijzing-2":
-        view.add_item(AlertButton("approve", alert.id))
+    for word, action in ALERT_ACTIONS.items():
+        if action.rule == alert.rule:
+            view.add_item(AlertButton(word, alert.id))
     return view
-
-
-_BUTTONS = {
-    "resolve": ("Afgehandeld", discord.ButtonStyle.success),
-    "false": ("Onterecht", discord.ButtonStyle.secondary),
-    "approve": ("Naam goedkeuren", discord.ButtonStyle.primary),
-}
 
 
 class AlertButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"alert:(?P<action>resolve|false|approve):(?P<id>[0-9]{1,19})",
+    template=r"alert:(?P<action>[a-z]{1,20}):(?P<id>[0-9]{1,19})",
 ):
     """A button whose custom id carries the alert id, so it works after a restart."""
 
     def __init__(self, action: str, alert_id: int) -> None:
-        label, style = _BUTTONS[action]
+        own = _OWN.get(action)
+        label, style = own if own else (ALERT_ACTIONS[action].label, ALERT_ACTIONS[action].style)
         super().__init__(
             discord.ui.Button(label=label, style=style, custom_id=f"alert:{action}:{alert_id}")
         )
@@ -85,46 +108,40 @@ class AlertButton(
         alert_id = parse_number(match["id"])
         if alert_id is None:  # a forged custom id: no alert has that number
             raise ValueError("not an alert number")
+        if match["action"] not in _OWN and match["action"] not in ALERT_ACTIONS:
+            raise ValueError("not an alert action")
         return cls(match["action"], alert_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot: CompassBot = interaction.client  # type: ignore[assignment]
-        service = bot.service
+        app = bot.app
         actor = member_of(interaction.user)
-        now = service.clock.now()
-        action: Action = "approve_names" if self.action == "approve" else "handle_alert"
-        refused = service.refusal(actor, action)
+        now = app.clock.now()
+        extra = ALERT_ACTIONS.get(self.action) if self.action not in _OWN else None
+        action = extra.action if extra else "handle_alert"
+        refused = app.access.refusal(actor, action)
         if not bot.in_school_guild(interaction.guild) or refused is not None:
             # Refused before anything is looked up: the alert's existence is not revealed.
-            text = refused.message if refused else texts.REFUSED[action]
+            text = refused.message if refused else app.access.actions[action].refusal
             await interaction.response.send_message(text, ephemeral=True)
             return
         result: Alert | Refusal
-        if self.action == "approve":
-            stored = await service.store.alert(self.alert_id)
-            guild = interaction.guild
-            member = guild.get_member(stored.member_id) if guild and stored else None
-            names = (
-                [n for n in (member.name, member.global_name, member.nick) if n] if member else []
-            )
-            if stored is not None and member is None and service.has(actor, "leadership"):
-                result = Refusal("Dit lid is niet (meer) in de server; er is niets goed te keuren.")
-            else:
-                result = await service.approve_from_alert(actor, self.alert_id, names, now)
+        if extra is not None:
+            result = await extra.run(bot, interaction, actor, self.alert_id, now)
         else:
             status: AlertStatus = "resolved" if self.action == "resolve" else "false_positive"
-            result = await service.set_alert_status(actor, self.alert_id, status, now)
+            result = await app.alerts.set_alert_status(actor, self.alert_id, status, now)
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
         await interaction.response.edit_message(
-            embed=alert_embed(result, service.timetable.tz), view=alert_view(result)
+            embed=alert_embed(result, app.calendar.timetable.tz), view=alert_view(result)
         )
         # The edit above shows the new status; mark it delivered so the outbox doesn't repeat it.
         if interaction.message is not None:
-            # The store hands out OutboxAlerts; anything else leaves the alert pending.
+            # The outbox hands out OutboxAlerts; anything else leaves the alert pending.
             version = result.version if isinstance(result, OutboxAlert) else 0
-            await service.store.mark_delivered(result.id, interaction.message.id, version)
+            await app.alerts.repo.mark_delivered(result.id, interaction.message.id, version)
 
 
 class OpenAlertsView(discord.ui.View):
@@ -164,17 +181,17 @@ async def open_alerts_page(
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     """One page of open alerts, newest first, each linking to its message."""
     page = max(page, 0)
-    result = await bot.service.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
+    result = await bot.app.alerts.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
     if isinstance(result, Refusal):
         return discord.Embed(description=result.message), None
     alerts, total = result
     pages = max(1, -(-total // OPEN_PER_PAGE))
     if page >= pages:  # alerts were handled since the last page was shown
         page = pages - 1
-        result = await bot.service.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
+        result = await bot.app.alerts.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
         assert not isinstance(result, Refusal)
         alerts, total = result
-    tz = bot.service.timetable.tz
+    tz = bot.app.calendar.timetable.tz
     channel = bot.setup.moderators_channel
     base = (
         f"https://discord.com/channels/{channel.guild.id}/{channel.id}"
@@ -197,14 +214,6 @@ async def open_alerts_page(
     return embed, OpenAlertsView(bot, user.id, rule, page, pages) if pages > 1 else None
 
 
-ERASED_LABELS = {
-    "alerts": "meldingen",
-    "approved_names": "goedgekeurde namen",
-    "warning_cooldowns": "waarschuwingen",
-    "permission_grants": "toestemmingen",
-}
-
-
 def texts_summary(count: int) -> str:
     """The summary past the new-alert budget, Dutch first, then English."""
     return (
@@ -213,23 +222,36 @@ def texts_summary(count: int) -> str:
     )
 
 
-def erased_embed(alert_id: int, by: int, at: datetime, tz: tzinfo) -> discord.Embed:
-    """What an alert message becomes once its member is erased: nothing about them."""
-    when = at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    return discord.Embed(
-        title=f"Melding #{alert_id} gewist",
-        description=f"Gewist op verzoek (privacy) door <@{by}> om {when}.",
-        colour=0x7F8C8D,
-    )
+def moderators_channel(bot: CompassBot) -> discord.abc.Messageable | None:
+    """The moderators' channel as the server has it now.
+
+    Looked up again when it was missing or has gone, so alerts that waited for a
+    channel that did not exist (yet) go out as soon as it does.
+    """
+    channel = bot.setup.moderators_channel
+    guild = bot.setup.guild
+    if guild is None:
+        return channel
+    if isinstance(channel, discord.abc.GuildChannel) and guild.get_channel_or_thread(channel.id):
+        return channel
+    ref = bot.loaded.config.channels.moderators
+    if ref is None:
+        return None
+    candidates: list[discord.TextChannel | discord.Thread] = [
+        *guild.text_channels,
+        *guild.threads,
+    ]
+    found = next((c for c in candidates if ref_matches(ref, c.id, c.name)), None)
+    bot.setup.moderators_channel = found
+    return found
 
 
 class Alerts(commands.Cog):
-    """The outbox delivery, the retention purge and the moderators' commands."""
+    """The outbox delivery and the moderators' commands."""
 
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
         self._task: asyncio.Task[None] | None = None
-        self._purge_task: asyncio.Task[None] | None = None
         self._reported: set[str] = set()
         self._budget_key: tuple[int, int, int] | None = None
         self._new = Window(1, 60.0)
@@ -242,10 +264,9 @@ class Alerts(commands.Cog):
 
     async def cog_load(self) -> None:
         self._task = asyncio.create_task(self.delivery_loop(), name="alert-outbox")
-        self._purge_task = asyncio.create_task(self.purge_loop(), name="retention-purge")
 
     async def cog_unload(self) -> None:
-        for task in (self._task, self._purge_task):
+        for task in (self._task,):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -259,29 +280,7 @@ class Alerts(commands.Cog):
     # -- delivery ------------------------------------------------------------------------------
 
     def moderators_channel(self) -> discord.abc.Messageable | None:
-        """The moderators' channel as the server has it now.
-
-        Looked up again when it was missing or has gone, so alerts that waited for a
-        channel that did not exist (yet) go out as soon as it does.
-        """
-        channel = self.bot.setup.moderators_channel
-        guild = self.bot.setup.guild
-        if guild is None:
-            return channel
-        if isinstance(channel, discord.abc.GuildChannel) and guild.get_channel_or_thread(
-            channel.id
-        ):
-            return channel
-        ref = self.bot.loaded.config.channels.moderators
-        if ref is None:
-            return None
-        candidates: list[discord.TextChannel | discord.Thread] = [
-            *guild.text_channels,
-            *guild.threads,
-        ]
-        found = next((c for c in candidates if ref_matches(ref, c.id, c.name)), None)
-        self.bot.setup.moderators_channel = found
-        return found
+        return moderators_channel(self.bot)
 
     async def delivery_loop(self) -> None:
         await self.bot.wait_until_ready()
@@ -301,9 +300,9 @@ class Alerts(commands.Cog):
                 log.exception("alert delivery round failed; retrying")
             wait = 30.0
             with contextlib.suppress(Exception):  # the next round reports a failing store
-                next_at = await self.bot.service.store.next_pending_at()
+                next_at = await self.bot.app.alerts.repo.next_pending_at()
                 if next_at is not None:
-                    due_in = (next_at - self.bot.service.clock.now()).total_seconds()
+                    due_in = (next_at - self.bot.app.clock.now()).total_seconds()
                     # Due now but held back by a budget: wake when the budget allows.
                     wait = min(wait, due_in if due_in > 0 else self._held_for)
             if self._unmarked:
@@ -320,7 +319,7 @@ class Alerts(commands.Cog):
         A post under way keeps the nonce it was sent with, so sending it again gives back
         the message Discord already made (enforce_nonce) instead of a second one.
         """
-        released, posts = await self.bot.service.store.release_claims()
+        released, posts = await self.bot.app.alerts.repo.release_claims()
         if released or posts:
             log.warning(
                 "%s alert(s) were being sent when the bot stopped; resending %s post(s) with"
@@ -367,7 +366,7 @@ class Alerts(commands.Cog):
 
     async def _mark_unmarked(self) -> None:
         """Marks whose write failed after Discord had the message: write them now."""
-        store = self.bot.service.store
+        store = self.bot.app.alerts.repo
         for alert_id, (message_id, version) in list(self._unmarked.items()):
             await store.mark_delivered(alert_id, message_id, version)
             del self._unmarked[alert_id]
@@ -380,7 +379,7 @@ class Alerts(commands.Cog):
         an alert is edited at most once per `edit_interval_seconds` after a first few, and
         then with its latest version; all posts and edits share the channel's pace.
         """
-        store = self.bot.service.store
+        store = self.bot.app.alerts.repo
         self._budgets()
         await self._mark_unmarked()
         sent = 0
@@ -388,7 +387,7 @@ class Alerts(commands.Cog):
         looked_up = False
         self._held_for = 30.0
         for _round in range(ROUND_LIMIT):
-            now = self.bot.service.clock.now()
+            now = self.bot.app.clock.now()
             quiet, quiet_for = self._quiet()
             posts = self._new.left() > 0
             alert = await store.claim_next(
@@ -481,7 +480,7 @@ class Alerts(commands.Cog):
         """
         if channel is None:
             return
-        store = self.bot.service.store
+        store = self.bot.app.alerts.repo
         total = self._new.used() + await store.unposted_count()
         mono = Clock.monotonic()
         fresh = self._summary is not None and mono - self._summary[1] < 60.0
@@ -507,7 +506,7 @@ class Alerts(commands.Cog):
     def _retry_at(self, alert: Alert, minimum: float = 0.0) -> datetime:
         cap = float(self.bot.loaded.config.alerts.retry_max_seconds)
         delay = min(cap, max(minimum, BACKOFF_START * (2 ** min(alert.attempts, 12))))
-        return self.bot.service.clock.now() + timedelta(seconds=delay)
+        return self.bot.app.clock.now() + timedelta(seconds=delay)
 
     async def send(
         self, channel: discord.abc.Messageable, alert: OutboxAlert, message_id: int | None = None
@@ -518,7 +517,7 @@ class Alerts(commands.Cog):
         `enforce_nonce: true` with every nonce): sent again after a crash or a failed
         write, Discord returns the first message instead of making a second.
         """
-        embed = alert_embed(alert, self.bot.service.timetable.tz)
+        embed = alert_embed(alert, self.bot.app.calendar.timetable.tz)
         view = alert_view(alert)
         message_id = message_id or alert.delivered_message_id
         await self._writes.wait()
@@ -539,49 +538,6 @@ class Alerts(commands.Cog):
         message = await channel.send(embed=embed, view=view, nonce=nonce)
         return message.id
 
-    async def purge(self, now: datetime) -> dict[str, int]:
-        """The retention purge: excerpts and questions older than retention.days go.
-
-        The alert messages in the moderators' channel are edited to match, so an expired
-        excerpt does not live on in Discord (best effort: a failure is logged).
-        """
-        store = self.bot.service.store
-        cutoff = now - timedelta(days=self.bot.loaded.config.retention.days)
-        expiring = [
-            a.id
-            for a in await store.alerts(until=cutoff, limit=100_000)
-            if a.updated_at < cutoff
-            and a.delivered_message_id is not None
-            and (a.excerpt is not None or a.matched is not None)
-        ]
-        counts = await self.bot.service.purge_expired(now)
-        log.info("retention purge: %s", counts)
-        channel = self.moderators_channel()
-        if channel is None:
-            return counts
-        tz = self.bot.service.timetable.tz
-        for alert_id in expiring:
-            alert = await store.alert(alert_id)
-            if alert is None or alert.delivered_message_id is None:
-                continue
-            partial = discord.PartialMessage(channel=channel, id=alert.delivered_message_id)  # type: ignore[arg-type]
-            try:
-                await partial.edit(embed=alert_embed(alert, tz), view=alert_view(alert))
-            except discord.HTTPException as exc:
-                log.warning("could not clear the excerpt of alert %s: %s", alert_id, exc)
-        return counts
-
-    async def purge_loop(self) -> None:
-        await self.bot.wait_until_ready()
-        while not self.bot.is_closed():
-            try:
-                await self.purge(self.bot.service.clock.now())
-                if self.bot.service.refresh_timetable(self.bot.service.clock.now()):
-                    log.info("timetable rebuilt for the coming school year")
-            except Exception:
-                log.exception("retention purge failed")
-            await asyncio.sleep(PURGE_EVERY.total_seconds())
-
     # -- commands ------------------------------------------------------------------------------
 
     meldingen = app_commands.Group(name=_("meldingen"), description=_("Meldingen voor moderatoren"))
@@ -589,8 +545,8 @@ class Alerts(commands.Cog):
     @meldingen.command(name=_("open"), description=_("Meldingen voor moderatoren"))
     @app_commands.choices(
         regel=[
-            app_commands.Choice(name="schooltijd", value="schooltijd"),
-            app_commands.Choice(name="aanwijzing-2 (accountnaam)", value="aanwijzing-2"),
+            app_commands.Choice(name=f"{kind.rule} ({kind.title})"[:100], value=kind.rule)
+            for kind in alert_kinds().values()
         ]
     )
     async def open(self, interaction: discord.Interaction, regel: str | None = None) -> None:
@@ -608,8 +564,8 @@ class Alerts(commands.Cog):
     async def export(
         self, interaction: discord.Interaction, van: str | None = None, tot: str | None = None
     ) -> None:
-        tz = self.bot.service.timetable.tz
-        today = self.bot.service.clock.now().astimezone(tz).date()
+        tz = self.bot.app.calendar.timetable.tz
+        today = self.bot.app.clock.now().astimezone(tz).date()
         try:
             first = date.fromisoformat(van) if van else today - timedelta(days=30)
             last = date.fromisoformat(tot) if tot else today
@@ -620,7 +576,7 @@ class Alerts(commands.Cog):
             return
         since = datetime.combine(first, datetime.min.time(), tzinfo=tz)
         until = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-        result = await self.bot.service.export_alerts(member_of(interaction.user), since, until)
+        result = await self.bot.app.alerts.export_alerts(member_of(interaction.user), since, until)
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
@@ -630,62 +586,6 @@ class Alerts(commands.Cog):
             file=discord.File(data, filename=f"meldingen-{first}-{last}.csv"),
             ephemeral=True,
         )
-
-    privacy = app_commands.Group(
-        name=_("privacy"), description=_("Wis alles wat de bot over een lid bewaart")
-    )
-
-    @privacy.command(name=_("wissen"), description=_("Wis alles wat de bot over een lid bewaart"))
-    @app_commands.describe(
-        lid="Het lid", lid_id="Of het id van een lid dat de server al heeft verlaten"
-    )
-    async def wissen(
-        self,
-        interaction: discord.Interaction,
-        lid: discord.Member | None = None,
-        lid_id: str | None = None,
-    ) -> None:
-        service = self.bot.service
-        actor = member_of(interaction.user)
-        refused = service.refusal(actor, "erase")  # before anything is looked up
-        if refused is not None:
-            await interaction.response.send_message(refused.message, ephemeral=True)
-            return
-        target = lid.id if lid else parse_snowflake(lid_id)
-        if target is None:
-            await interaction.response.send_message(
-                "Kies een lid, of geef het id van een lid (15 tot 20 cijfers).", ephemeral=True
-            )
-            return
-        now = self.bot.service.clock.now()
-        # The alert messages in the moderators' channel are found before the rows go.
-        sent = [
-            (a.id, a.delivered_message_id)
-            for a in await service.store.alerts(limit=100_000)
-            if a.member_id == target and a.delivered_message_id is not None
-        ]
-        result = await service.erase_member(actor, target, now)
-        if isinstance(result, Refusal):
-            await interaction.response.send_message(result.message, ephemeral=True)
-            return
-        summary = ", ".join(f"{ERASED_LABELS.get(k, k)}: {v}" for k, v in result.items())
-        await interaction.response.send_message(
-            f"Alles over <@{target}> ({target}) is gewist ({summary}).", ephemeral=True
-        )
-        await self.redact(sent, interaction.user.id, now)
-
-    async def redact(self, alerts: list[tuple[int, int]], by: int, at: datetime) -> None:
-        """Replace the alert messages of an erased member (best effort: logged on failure)."""
-        channel = self.moderators_channel()
-        if channel is None:
-            return
-        tz = self.bot.service.timetable.tz
-        for alert_id, message_id in alerts:
-            partial = discord.PartialMessage(channel=channel, id=message_id)  # type: ignore[arg-type]
-            try:
-                await partial.edit(embed=erased_embed(alert_id, by, at, tz), view=None)
-            except discord.HTTPException as exc:
-                log.warning("could not clear alert message %s after erasure: %s", message_id, exc)
 
 
 async def setup(bot: CompassBot) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from compass_bot.store import Store
+from compass_bot.features.schooltime.repo import SchoolTimeRepo
 
 CATCH_UP_WINDOW = timedelta(hours=2)  # never read further back than this
 CATCH_UP_LIMIT = 200  # posts per channel at the most
@@ -31,7 +31,7 @@ def still_worth_a_warning(posted_at: datetime, now: datetime) -> bool:
 class SeenPosts:
     """The last post seen per watched channel, so a post is judged once even across a crash."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: SchoolTimeRepo) -> None:
         self._store = store
         self._seen: dict[int, int] = {}
         self._dirty: dict[int, int] = {}

@@ -16,9 +16,15 @@ from discord.ext import commands, tasks
 from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.pacing import dm_pacer
+from compass_bot.features.schooltime.missed import (
+    CATCH_UP_LIMIT,
+    CATCH_UP_WINDOW,
+    SeenPosts,
+    still_worth_a_warning,
+)
 from compass_bot.features.schooltime.rules import PermissionGrant, is_watched
-from compass_bot.missed import CATCH_UP_LIMIT, CATCH_UP_WINDOW, SeenPosts, still_worth_a_warning
-from compass_bot.service import MessagePosted, Refusal, Warning
+from compass_bot.features.schooltime.service import SchoolTimeService
+from compass_bot.model import MessagePosted, Refusal, Warning
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -35,7 +41,7 @@ PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaa
 class SchoolTime(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        self.seen = SeenPosts(bot.service.store)
+        self.seen = SeenPosts(bot.app[SchoolTimeService].repo)
         self._catching_up: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
@@ -71,7 +77,7 @@ class SchoolTime(commands.Cog):
         guild = self.bot.school_guild
         if guild is None or "school_time" in self.bot.setup.disabled:
             return
-        now = self.bot.service.clock.now()
+        now = self.bot.app.clock.now()
         oldest = discord.utils.time_snowflake(now - CATCH_UP_WINDOW)
         read = flagged = channels = 0
         for channel in guild.text_channels:
@@ -80,7 +86,7 @@ class SchoolTime(commands.Cog):
             if (
                 info is None
                 or mark is None
-                or not is_watched(info, self.bot.service.config.school_time)
+                or not is_watched(info, self.bot.app.config.school_time)
             ):
                 continue  # a channel never seen has nothing to catch up on
             if not channel.permissions_for(guild.me).read_message_history:
@@ -142,16 +148,16 @@ class SchoolTime(commands.Cog):
             message_id=message.id,
             guild_id=message.guild.id,
         )
-        verdict = self.bot.service.judge(event)
+        verdict = self.bot.app[SchoolTimeService].judge(event)
         if not verdict.allowed and self.bot.question_in(message) is not None:
             # Only a would-be breach pays for the addressed-to-the-bot check.
             event = dataclasses.replace(event, to_the_bot=True)
-            verdict = self.bot.service.judge(event)
+            verdict = self.bot.app[SchoolTimeService].judge(event)
         if verdict.reason != "not_watched" and at == message.created_at:
             self.seen.saw(channel.id, message.id)
         if verdict.allowed:
             return False
-        outcome = await self.bot.service.message_posted(event, verdict)
+        outcome = await self.bot.app[SchoolTimeService].message_posted(event, verdict)
         await self._flush_quietly()  # a flagged post is never judged twice
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
@@ -164,7 +170,7 @@ class SchoolTime(commands.Cog):
             except discord.HTTPException as exc:
                 log.warning("could not delete post %s in #%s: %s", message.id, channel.name, exc)
         if outcome.warning is not None and (
-            not late or still_worth_a_warning(at, self.bot.service.clock.now())
+            not late or still_worth_a_warning(at, self.bot.app.clock.now())
         ):
             await self.warn(message, outcome.warning, deleted=deleted)
         return True
@@ -207,7 +213,7 @@ class SchoolTime(commands.Cog):
 
     def _describe(self, grant: PermissionGrant) -> str:
         """One grant for a teacher's eyes: number, target (as a mention), end, reason."""
-        tz = self.bot.service.timetable.tz
+        tz = self.bot.app.calendar.timetable.tz
         target = {
             "member": f"<@{grant.target_id}>",
             "role": f"<@&{grant.target_id}>",
@@ -219,7 +225,7 @@ class SchoolTime(commands.Cog):
 
     def _plain_label(self, grant: PermissionGrant, guild: discord.Guild | None) -> str:
         """A grant as plain text (autocomplete choices cannot render mentions)."""
-        tz = self.bot.service.timetable.tz
+        tz = self.bot.app.calendar.timetable.tz
         name: str | None = None
         if guild is not None:
             if grant.scope == "member":
@@ -274,12 +280,12 @@ class SchoolTime(commands.Cog):
         else:
             assert kanaal is not None
             scope, target_id, label = "channel", kanaal.id, kanaal.name
-        result = await self.bot.service.grant_permission(
+        result = await self.bot.app[SchoolTimeService].grant_permission(
             member_of(interaction.user),
             scope,
             target_id,
             label,
-            self.bot.service.clock.now(),
+            self.bot.app.clock.now(),
             minuten,
             reden,
         )
@@ -295,8 +301,8 @@ class SchoolTime(commands.Cog):
         description=_("De toestemmingen die nu gelden", en="The permissions in force now"),
     )
     async def lijst(self, interaction: discord.Interaction) -> None:
-        result = self.bot.service.list_permissions(
-            member_of(interaction.user), self.bot.service.clock.now()
+        result = self.bot.app[SchoolTimeService].list_permissions(
+            member_of(interaction.user), self.bot.app.clock.now()
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
@@ -323,8 +329,8 @@ class SchoolTime(commands.Cog):
         )
     )
     async def intrekken(self, interaction: discord.Interaction, nummer: int) -> None:
-        result = await self.bot.service.revoke_permission(
-            member_of(interaction.user), nummer, self.bot.service.clock.now()
+        result = await self.bot.app[SchoolTimeService].revoke_permission(
+            member_of(interaction.user), nummer, self.bot.app.clock.now()
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
@@ -338,8 +344,8 @@ class SchoolTime(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
         """The active grants, for teachers only (others would only see a refusal)."""
-        result = self.bot.service.list_permissions(
-            member_of(interaction.user), self.bot.service.clock.now()
+        result = self.bot.app[SchoolTimeService].list_permissions(
+            member_of(interaction.user), self.bot.app.clock.now()
         )
         if isinstance(result, Refusal):
             return []

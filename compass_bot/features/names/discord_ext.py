@@ -15,7 +15,11 @@ from discord.ext import commands
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.pacing import dm_pacer
-from compass_bot.service import NameOutcome, NamesSeen, Refusal
+from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
+from compass_bot.features.alerts.model import Alert
+from compass_bot.features.names.rules import CLAUSE_ID
+from compass_bot.features.names.service import NameOutcome, NameService, NamesSeen
+from compass_bot.model import Member, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -76,8 +80,8 @@ class Names(commands.Cog):
         the background, so a sweep with many hits is not held up by the pace of its DMs.
         """
         self._checked[member.id] = name_key(member)
-        outcome = await self.bot.service.names_seen(
-            names_seen(member, self.bot.service.clock.now())
+        outcome = await self.bot.app[NameService].names_seen(
+            names_seen(member, self.bot.app.clock.now())
         )
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
@@ -166,7 +170,7 @@ class Names(commands.Cog):
     )
     async def naamcontrole(self, interaction: discord.Interaction) -> None:
         actor = member_of(interaction.user)
-        service = self.bot.service
+        service = self.bot.app[NameService]
         refused = service.may_check_names(actor)
         if refused is not None:
             await interaction.response.send_message(refused.message, ephemeral=True)
@@ -188,7 +192,7 @@ class Names(commands.Cog):
 
     async def _sweep(self, interaction: discord.Interaction, guild: discord.Guild) -> None:
         """Check every member in slices, showing progress, while the bot keeps running."""
-        service = self.bot.service
+        service = self.bot.app[NameService]
         if guild.chunked:
             expected = sum(1 for m in guild.members if not m.bot)
         else:
@@ -202,8 +206,8 @@ class Names(commands.Cog):
         total = len(members)
         step = max(PROGRESS_MIN_STEP, -(-total // PROGRESS_UPDATES))
         hits = 0
-        now = self.bot.service.clock.now()
-        last_yield = last_progress = self.bot.service.clock.monotonic()
+        now = self.bot.app.clock.now()
+        last_yield = last_progress = self.bot.app.clock.monotonic()
         for index, member in enumerate(members, 1):
             flagged, uncertain = service.check_names(names_seen(member, now))
             if flagged or uncertain:
@@ -211,10 +215,10 @@ class Names(commands.Cog):
                 await self.check(member)
             if index == total:
                 break
-            clock = self.bot.service.clock.monotonic()
+            clock = self.bot.app.clock.monotonic()
             if index % SWEEP_BATCH == 0 or clock - last_yield > SWEEP_SLICE_SECONDS:
                 await asyncio.sleep(0)  # let the bot handle other events
-                last_yield = self.bot.service.clock.monotonic()
+                last_yield = self.bot.app.clock.monotonic()
             if index % step == 0 or clock - last_progress > PROGRESS_EVERY_SECONDS:
                 last_progress = clock
                 await self._show(
@@ -256,9 +260,9 @@ class Names(commands.Cog):
     async def goedkeuren(self, interaction: discord.Interaction, lid: discord.Member) -> None:
         member = self._cached(interaction, lid)
         actor = member_of(interaction.user)
-        now = self.bot.service.clock.now()
+        now = self.bot.app.clock.now()
         names = current_names(member)
-        result = await self.bot.service.approve_names(actor, member.id, names, now)
+        result = await self.bot.app[NameService].approve_names(actor, member.id, names, now)
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
@@ -274,11 +278,11 @@ class Names(commands.Cog):
         description=_("Alle goedgekeurde namen", en="All approved names"),
     )
     async def lijst(self, interaction: discord.Interaction) -> None:
-        result = await self.bot.service.approved_names(member_of(interaction.user))
+        result = await self.bot.app[NameService].approved_names(member_of(interaction.user))
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
-        tz = self.bot.service.timetable.tz
+        tz = self.bot.app.calendar.timetable.tz
         lines: list[str] = []
         size = 0
         for index, approved in enumerate(result):
@@ -305,8 +309,8 @@ class Names(commands.Cog):
     @app_commands.describe(lid=_("Het lid", en="The member"))
     async def intrekken(self, interaction: discord.Interaction, lid: discord.Member) -> None:
         member = self._cached(interaction, lid)
-        result = await self.bot.service.revoke_names(
-            member_of(interaction.user), member.id, self.bot.service.clock.now()
+        result = await self.bot.app[NameService].revoke_names(
+            member_of(interaction.user), member.id, self.bot.app.clock.now()
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
@@ -318,5 +322,32 @@ class Names(commands.Cog):
             await self.check(member)  # without the approval the names may break the rule again
 
 
+async def approve_from_alert(
+    bot: CompassBot,
+    interaction: discord.Interaction,
+    actor: Member,
+    alert_id: int,
+    now: datetime,
+) -> Alert | Refusal:
+    """ "Naam goedkeuren" under a name alert: the member's names as the server has them now."""
+    stored = await bot.app.alerts.repo.alert(alert_id)
+    guild = interaction.guild
+    member = guild.get_member(stored.member_id) if guild and stored else None
+    names = [n for n in (member.name, member.global_name, member.nick) if n] if member else []
+    if stored is not None and member is None:
+        return Refusal("Dit lid is niet (meer) in de server; er is niets goed te keuren.")
+    return await bot.app[NameService].approve_from_alert(actor, alert_id, names, now)
+
+
 async def setup(bot: CompassBot) -> None:
+    add_alert_action(
+        "approve",
+        AlertAction(
+            CLAUSE_ID,
+            "Naam goedkeuren",
+            discord.ButtonStyle.primary,
+            "approve_names",
+            approve_from_alert,
+        ),
+    )
     await bot.add_cog(Names(bot))

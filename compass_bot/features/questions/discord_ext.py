@@ -20,7 +20,9 @@ from discord.ext import commands
 from compass_bot import texts
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import ANSWER_COLOUR, clause_embed, clause_title
-from compass_bot.service import Answer, QuestionAsked, Refusal
+from compass_bot.features.questions import texts as question_texts
+from compass_bot.features.questions.service import Answer, QuestionAsked, QuestionService
+from compass_bot.model import Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -85,7 +87,7 @@ class ShowClauseButton(
         A private 'Bedoel je' (slash command) turns into the answer; a public one stays for
         others, and the clicker gets the clause privately."""
         bot: CompassBot = interaction.client  # type: ignore[assignment]
-        clause = bot.service.book.get(self.clause_id)
+        clause = bot.app.book.get(self.clause_id)
         if clause is None:
             await interaction.response.send_message(NO_SUCH_CLAUSE, ephemeral=True)
             return
@@ -126,7 +128,7 @@ class FeedbackButton(
         """Store the vote once per member and answer (the question text only, never who)."""
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         question, lang = asked_on(interaction.message)
-        if bot.service.book.get(self.clause_id) is None:  # a forged custom id
+        if bot.app.book.get(self.clause_id) is None:  # a forged custom id
             await interaction.response.send_message(NO_SUCH_CLAUSE, ephemeral=True)
             return
         cog = bot.get_cog(Questions.__cog_name__)
@@ -135,10 +137,12 @@ class FeedbackButton(
             message_id, interaction.user.id, self.vote
         )
         if first:
-            await bot.service.feedback(
-                question, self.clause_id, self.vote == "up", bot.service.clock.now()
+            await bot.app[QuestionService].feedback(
+                question, self.clause_id, self.vote == "up", bot.app.clock.now()
             )
-        await interaction.response.send_message(texts.FEEDBACK_THANKS[lang], ephemeral=True)
+        await interaction.response.send_message(
+            question_texts.FEEDBACK_THANKS[lang], ephemeral=True
+        )
 
 
 class FeedbackView(discord.ui.View):
@@ -174,7 +178,9 @@ def render_answer(answer: Answer, question: str) -> dict[str, Any]:
     """Keyword arguments for send/reply: an embed with feedback, a 'Bedoel je', or a message.
 
     A question that was cut short says so, whatever the outcome."""
-    note = texts.TRUNCATED_NOTE[texts.lang_of(answer.language)] if answer.truncated else None
+    note = (
+        question_texts.TRUNCATED_NOTE[texts.lang_of(answer.language)] if answer.truncated else None
+    )
     if answer.status == "answer" and answer.clause is not None:
         return {
             "content": note,
@@ -202,9 +208,9 @@ class Questions(commands.Cog):
     async def answer(
         self, user: discord.User | discord.Member, question: str
     ) -> tuple[Answer, dict[str, Any]]:
-        now = self.bot.service.clock.now()
-        answer = self.bot.service.ask(QuestionAsked(question, user.id, now))
-        await self.bot.service.remember_question(answer, question, now)
+        now = self.bot.app.clock.now()
+        answer = self.bot.app[QuestionService].ask(QuestionAsked(question, user.id, now))
+        await self.bot.app[QuestionService].remember_question(answer, question, now)
         # One character more than is shown, so a cut question ends in '…'.
         return answer, render_answer(answer, question.strip()[: SHOWN_QUESTION + 1])
 
@@ -255,7 +261,7 @@ class Questions(commands.Cog):
             return
         answer, kwargs = await self.answer(message.author, question)
         if answer.status == "rate_limited" and not self.first_slow_down(
-            message.author.id, self.bot.service.clock.now()
+            message.author.id, self.bot.app.clock.now()
         ):
             return
         try:
@@ -277,7 +283,7 @@ class Questions(commands.Cog):
     @protocol.command(name=_("lijst"), description=_("Alle regels van het protocol"))
     async def protocol_lijst(self, interaction: discord.Interaction) -> None:
         lang = _locale_lang(interaction)
-        lines = [f"`{c.id}` {clause_title(c, lang)}" for c in self.bot.service.book]
+        lines = [f"`{c.id}` {clause_title(c, lang)}" for c in self.bot.app.book]
         embed = discord.Embed(
             title="Protocol sociale media (1.10)",
             description="\n".join(lines)[:4000],
@@ -291,7 +297,7 @@ class Questions(commands.Cog):
     async def protocol_regel(
         self, interaction: discord.Interaction, regel: app_commands.Range[str, 1, 100]
     ) -> None:
-        book = self.bot.service.book
+        book = self.bot.app.book
         clause = book.get(regel.strip()) or next(iter(book.search_titles(regel, 1)), None)
         if clause is None:
             shown = discord.utils.escape_mentions(discord.utils.escape_markdown(regel[:100]))
@@ -312,7 +318,7 @@ class Questions(commands.Cog):
             app_commands.Choice(
                 name=f"{c.id}: {c.title_en if lang == 'en' else c.title}"[:100], value=c.id
             )
-            for c in self.bot.service.book.search_titles(current, 25)
+            for c in self.bot.app.book.search_titles(current, 25)
         ]
 
     @protocol.command(
@@ -320,7 +326,7 @@ class Questions(commands.Cog):
         description=_("Vragen die de bot niet kon beantwoorden (moderatoren)"),
     )
     async def protocol_onbeantwoord(self, interaction: discord.Interaction) -> None:
-        result = await self.bot.service.unanswered(member_of(interaction.user))
+        result = await self.bot.app[QuestionService].unanswered(member_of(interaction.user))
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return

@@ -1,1 +1,0 @@
-"""One extension per feature, loaded by CompassBot.setup_hook."""

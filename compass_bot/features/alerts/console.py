@@ -1,0 +1,89 @@
+"""Alerts in the console: /meldingen (open, export) and /melding NR with the buttons an alert
+has in Discord: afgehandeld, onterecht, and each feature's own actions (names: goedkeuren)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from compass_bot.console.app import Console
+from compass_bot.features.alerts.model import Alert, AlertStatus
+from compass_bot.features.alerts.render import alert_as_text
+from compass_bot.features.alerts.service import AlertService
+from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.model import Refusal
+from compass_bot.registry import alert_kinds
+
+
+def _service(console: Console) -> AlertService:
+    return console.app.alerts
+
+
+async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str) -> None:
+    usage = f"Gebruik: /meldingen open [{' | '.join(alert_kinds())}] | export [DAGEN]"
+    sub = args[0].lower() if args else "open"
+    if sub == "open":
+        rule = args[1].lower() if len(args) > 1 else None
+        if len(args) > 2 or (rule is not None and rule not in alert_kinds()):
+            console.say(f"Onbekende regel {' '.join(args[1:])!r}. {usage}")
+            return
+        result = await _service(console).open_alerts(console.me.member, rule)
+        if isinstance(result, Refusal):
+            console.bot(result.message)
+            return
+        alerts, total = result
+        console.bot(f"{total} open melding(en)" + (":" if alerts else "."))
+        for alert in alerts:
+            console.say(alert_as_text(alert, console.app.calendar.timetable.tz, console.labels()))
+    elif sub == "export":
+        if len(args) > 2 or (len(args) == 2 and not (args[1].isascii() and args[1].isdecimal())):
+            console.say(f"{' '.join(args[1:])!r} is geen aantal dagen. {usage}")
+            return
+        days = int(args[1]) if len(args) > 1 else 30
+        if not 1 <= days <= 3660:
+            console.say(f"Het aantal dagen moet tussen 1 en 3660 liggen. {usage}")
+            return
+        csv_text = await _service(console).export_alerts(
+            console.me.member,
+            console.now() - timedelta(days=days),
+            console.now() + timedelta(seconds=1),
+        )
+        console.say(csv_text.message if isinstance(csv_text, Refusal) else csv_text)
+    else:
+        console.say(usage)
+
+
+async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -> None:
+    actions = {word: act for h in console.hooks for word, act in h.alert_actions.items()}
+    usage = "Gebruik: /melding NR " + " | ".join(["afgehandeld", "onterecht", *actions])
+    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+        console.say(usage)
+        return
+    alert_id, action = int(args[0].lstrip("#")), args[1].lower()
+    result: Alert | Refusal
+    if action in ("afgehandeld", "onterecht"):
+        status: AlertStatus = "resolved" if action == "afgehandeld" else "false_positive"
+        result = await _service(console).set_alert_status(
+            console.me.member, alert_id, status, console.now()
+        )
+    elif action in actions:
+        result = await actions[action][1](console, alert_id)
+    else:
+        console.say(usage)
+        return
+    if isinstance(result, Refusal):
+        console.bot(result.message)
+
+
+def hooks() -> ConsoleHooks:
+    return ConsoleHooks(
+        commands=(
+            CommandSpec(
+                ("meldingen",), "  /meldingen open [REGEL] | export [DAGEN]", cmd_meldingen
+            ),
+            CommandSpec(
+                ("melding",),
+                "  /melding NR afgehandeld | onterecht | goedkeuren                        knoppen onder een melding",
+                cmd_melding,
+            ),
+        ),
+    )

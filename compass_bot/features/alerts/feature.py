@@ -1,0 +1,46 @@
+"""The alerts feature's declaration: the outbox every other feature reports through."""
+
+from __future__ import annotations
+
+from compass_bot.access import Action
+from compass_bot.features.alerts.repo import MIGRATIONS
+from compass_bot.features.alerts.service import AlertService
+from compass_bot.features.base import ConsoleHooks, Feature
+
+
+def _console() -> ConsoleHooks:
+    from compass_bot.features.alerts.console import hooks
+
+    return hooks()
+
+
+FEATURE = Feature(
+    name="alerts",
+    data_statement=(
+        "Per alert: the member's id and label, where, an excerpt of at most 200 characters "
+        "and the reason; the excerpt and label expire after retention.days, the alert is "
+        "erased with the member."
+    ),
+    build=AlertService,
+    migrations=MIGRATIONS,
+    actions=(
+        Action(
+            "handle_alert",
+            ("moderator", "leadership"),
+            "Alleen moderatoren en de schoolleiding kunnen meldingen afhandelen.",
+        ),
+        Action(
+            "open_alerts",
+            ("moderator", "leadership"),
+            "Alleen moderatoren en de schoolleiding kunnen de meldingen bekijken.",
+        ),
+        Action(
+            "export_alerts",
+            ("moderator", "leadership"),
+            "Alleen moderatoren en de schoolleiding kunnen meldingen exporteren.",
+        ),
+    ),
+    console=_console,
+    discord_extension="compass_bot.features.alerts.discord_ext",
+    erased_labels={"alerts": "melding(en)"},
+)

@@ -1,0 +1,100 @@
+"""How a feature takes part in the bot: one `Feature` declaration per feature package.
+
+`compass_bot/features/__init__.py` lists them (`FEATURES`); everything that must reach every
+feature is collected from these declarations rather than from hand-kept lists: the schema
+(migrations), the staff actions and their refusals, the services, erasure and retention
+(`FeatureService`), the console commands and the Discord extensions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from compass_bot.access import Action
+from compass_bot.storage.db import Migration
+
+if TYPE_CHECKING:
+    from compass_bot.app import Kernel
+    from compass_bot.console.app import Console
+    from compass_bot.features.alerts.model import Alert
+    from compass_bot.model import MessagePosted, Refusal
+
+
+class FeatureService(Protocol):
+    """A feature's service as the app and privacy reach it.
+
+    `load` reads the hot state into memory at start (and after the console's /reset).
+    `erase_member` and `purge` cover what the feature stores about members; both run inside
+    the one transaction privacy opens (no commit here), and `forget` then drops the feature's
+    in-memory state about the member. A feature that stores nothing returns {}.
+    """
+
+    async def load(self, now: datetime) -> None: ...
+
+    async def erase_member(self, member_id: int) -> Mapping[str, int]: ...
+
+    async def purge(self, before: datetime) -> Mapping[str, int]: ...
+
+    def forget(self, member_id: int) -> None: ...
+
+
+ConsoleHandler = Callable[["Console", str, list[str], str], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """A console command: its names, the usage line for /help, and the handler, which gets the
+    console, the name it was called by, the words after it and the rest of the line."""
+
+    names: tuple[str, ...]
+    usage: str
+    handler: ConsoleHandler
+
+
+@dataclass(frozen=True, slots=True)
+class AlertKind:
+    """How alerts of one rule read: title and colour, and what the alert is about (a post,
+    with where and an excerpt, or a name); `personal_detail` says the stored reason holds
+    personal text (names), which the retention purge then clears."""
+
+    rule: str
+    title: str
+    colour: int
+    about: str = "post"  # "post" | "name"
+    personal_detail: bool = False
+    reason_text: Callable[[str, str], str] = lambda detail, language: detail  # (detail, lang)
+    field_labels: Mapping[str, str] = field(default_factory=dict)  # a name alert's name field
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One feature's declaration. `build` makes its service from the shared kernel."""
+
+    name: str
+    data_statement: str  # what it stores about members, and for how long (required)
+    build: Callable[[Kernel], FeatureService]
+    migrations: tuple[Migration, ...] = ()
+    actions: tuple[Action, ...] = ()
+    alert_kinds: tuple[AlertKind, ...] = ()
+    console: Callable[[], ConsoleHooks] | None = None
+    discord_extension: str | None = None  # a module with `async def setup(bot)`
+    erased_labels: Mapping[str, str] = field(default_factory=dict)  # table -> Dutch label
+
+
+PostHook = Callable[["Console", "MessagePosted"], Awaitable[None]]
+QuestionHook = Callable[["Console", str], Awaitable[None]]
+AlertAction = Callable[["Console", int], Awaitable["Alert | Refusal"]]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleHooks:
+    """A feature in the console: its commands, what it does with a post or a question typed
+    to the bot, and its actions under an alert (`/melding NR WORD`: word -> (rule, action))."""
+
+    commands: Sequence[CommandSpec] = ()
+    on_post: PostHook | None = None
+    on_question: QuestionHook | None = None
+    alert_actions: Mapping[str, tuple[str, AlertAction]] = field(default_factory=dict)

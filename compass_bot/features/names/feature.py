@@ -1,0 +1,59 @@
+"""The names feature's declaration: no "Compass" in a name without the leadership's approval."""
+
+from __future__ import annotations
+
+from compass_bot.access import Action
+from compass_bot.features.base import AlertKind, ConsoleHooks, Feature
+from compass_bot.features.names.repo import MIGRATIONS
+from compass_bot.features.names.rules import CLAUSE_ID
+from compass_bot.features.names.service import NameService
+from compass_bot.features.names.texts import NAME_FIELDS, reason_text
+
+
+def _console() -> ConsoleHooks:
+    from compass_bot.features.names.console import hooks
+
+    return hooks()
+
+
+FEATURE = Feature(
+    name="names",
+    data_statement=(
+        "Names the leadership approved, exactly as they were, with who approved them; kept "
+        "until revoked or erased."
+    ),
+    build=NameService,
+    migrations=MIGRATIONS,
+    actions=(
+        Action("approve_names", ("leadership",), "Alleen de schoolleiding kan namen goedkeuren."),
+        Action(
+            "revoke_names",
+            ("leadership",),
+            "Alleen de schoolleiding kan goedgekeurde namen intrekken.",
+        ),
+        Action(
+            "list_names",
+            ("moderator", "leadership"),
+            "Alleen moderatoren en de schoolleiding kunnen de goedgekeurde namen bekijken.",
+        ),
+        Action(
+            "name_check",
+            ("moderator", "leadership"),
+            "Alleen moderatoren en de schoolleiding kunnen een naamcontrole doen.",
+        ),
+    ),
+    alert_kinds=(
+        AlertKind(
+            CLAUSE_ID,
+            "Compass in een accountnaam",
+            0x9B59B6,
+            about="name",
+            personal_detail=True,
+            reason_text=reason_text,
+            field_labels=NAME_FIELDS,
+        ),
+    ),
+    console=_console,
+    discord_extension="compass_bot.features.names.discord_ext",
+    erased_labels={"approved_names": "goedgekeurde naam/namen"},
+)

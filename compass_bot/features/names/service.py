@@ -1,0 +1,193 @@
+"""Account names: no "Compass" in a name in any disguise without the leadership's approval.
+
+The approvals are held in memory and written through; `names_seen` checks a member's three
+names and flags a breach (a DM citing aanwijzing-2, an alert). The leadership approves a
+member's current names exactly as they are, which settles the member's open name alerts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.names import texts
+from compass_bot.features.names.repo import ApprovedName, NameRepo
+from compass_bot.features.names.rules import CLAUSE_ID, NameChecker, NameVerdict
+from compass_bot.model import Member, Refusal, Warning
+
+if TYPE_CHECKING:
+    from compass_bot.app import Kernel
+
+
+@dataclass(frozen=True, slots=True)
+class NamesSeen:
+    member: Member
+    at: datetime
+    username: str
+    global_name: str | None = None
+    nick: str | None = None
+    guild_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedName:
+    field: Literal["username", "global_name", "nick"]
+    verdict: NameVerdict
+
+
+@dataclass(frozen=True, slots=True)
+class NameOutcome:
+    flagged: tuple[FlaggedName, ...] = ()
+    uncertain: tuple[FlaggedName, ...] = ()
+    warning: Warning | None = None
+    alert: Alert | None = None
+    alert_created: bool = False
+    reset_nickname: bool = False
+
+
+class NameService:
+    """The name rule with the approvals of the leadership."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.checker = NameChecker(kernel.config.names.allowed_words)
+        self.repo = NameRepo(kernel.db)
+        self._approved: dict[int, set[str]] = defaultdict(set)
+
+    async def load(self, now: datetime) -> None:
+        """Load the approved names into memory."""
+        self._approved = defaultdict(set)
+        for approved in await self.repo.approved_names():
+            self._approved[approved.member_id].add(approved.name)
+
+    def may_check_names(self, actor: Member) -> Refusal | None:
+        """A sweep over every member's names is for moderators and the leadership."""
+        return self.kernel.access.refusal(actor, "name_check")
+
+    def check_names(self, event: NamesSeen) -> tuple[list[FlaggedName], list[FlaggedName]]:
+        """(flagged, uncertain) among the member's three names."""
+        approved = self._approved.get(event.member.id, set())
+        flagged: list[FlaggedName] = []
+        uncertain: list[FlaggedName] = []
+        fields: tuple[tuple[Literal["username", "global_name", "nick"], str | None], ...] = (
+            ("username", event.username),
+            ("global_name", event.global_name),
+            ("nick", event.nick),
+        )
+        seen: set[str] = set()
+        for name_field, value in fields:
+            if not value or value in seen:
+                continue
+            seen.add(value)
+            verdict = self.checker.check(value, approved)
+            if verdict.flagged:
+                flagged.append(FlaggedName(name_field, verdict))
+            elif verdict.uncertain:
+                uncertain.append(FlaggedName(name_field, verdict))
+        return flagged, uncertain
+
+    async def names_seen(self, event: NamesSeen) -> NameOutcome:
+        """Check a member's names; a breach gets a DM citing aanwijzing-2 and an alert."""
+        flagged, uncertain = self.check_names(event)
+        if not flagged and not uncertain:
+            return NameOutcome()
+        first = (flagged or uncertain)[0]
+        detail = "; ".join(
+            f"{texts.NAME_FIELDS[f.field]}: {f.verdict.name!r} ({f.verdict.reason})"
+            for f in flagged + uncertain
+        )
+        alert, created = await self.kernel.alerts.record(
+            CLAUSE_ID,
+            event.member,
+            event.at,
+            event.guild_id,
+            excerpt=sanitise_excerpt(first.verdict.name, 100),
+            name_field=first.field,
+            matched=first.verdict.matched,
+            detail=("onzeker: " if not flagged else "") + detail,
+        )
+        warning = None
+        if flagged and created:
+            clause = self.kernel.book[CLAUSE_ID]
+            warning = Warning(
+                intro=texts.NAME_WARNING.format(
+                    field=texts.NAME_FIELDS[flagged[0].field], name=flagged[0].verdict.name
+                ),
+                clause=clause,
+                closing=texts.NAME_HOW_TO_ASK,
+                fallback=texts.NAME_HOW_TO_ASK,
+            )
+        return NameOutcome(
+            flagged=tuple(flagged),
+            uncertain=tuple(uncertain),
+            warning=warning,
+            alert=alert,
+            alert_created=created,
+            reset_nickname=self.kernel.config.names.reset_nickname
+            and any(f.field == "nick" for f in flagged),
+        )
+
+    async def approve_names(
+        self, actor: Member, member_id: int, names: Iterable[str], at: datetime
+    ) -> list[ApprovedName] | Refusal:
+        """The leadership approves a member's current names exactly as they are.
+
+        The member's open name alerts are settled with it (re-delivered to show so), so a
+        later bad name starts a new alert and a new DM instead of bumping a settled one.
+        """
+        if (refused := self.kernel.access.refusal(actor, "approve_names")) is not None:
+            return refused
+        approved = await self.repo.approve_names(member_id, [n for n in names if n], actor.id, at)
+        self._approved[member_id] = {a.name for a in approved}
+        for alert in await self.kernel.alerts.repo.alerts(
+            status="open", rule=CLAUSE_ID, member_id=member_id
+        ):
+            await self.kernel.alerts.repo.set_alert_status(alert.id, "resolved", actor.id, at)
+        return approved
+
+    async def revoke_names(self, actor: Member, member_id: int, at: datetime) -> int | Refusal:
+        if (refused := self.kernel.access.refusal(actor, "revoke_names")) is not None:
+            return refused
+        count = await self.repo.revoke_approved_names(member_id, actor.id, at)
+        self._approved.pop(member_id, None)
+        return count
+
+    async def approved_names(self, actor: Member) -> list[ApprovedName] | Refusal:
+        if (refused := self.kernel.access.refusal(actor, "list_names")) is not None:
+            return refused
+        return await self.repo.approved_names()
+
+    async def approve_from_alert(
+        self, actor: Member, alert_id: int, current_names: Iterable[str], at: datetime
+    ) -> Alert | Refusal:
+        """'Naam goedkeuren' on a name alert: approve the member's current names, resolve it."""
+        if (refused := self.kernel.access.refusal(actor, "approve_names")) is not None:
+            return refused
+        alert = await self.kernel.alerts.repo.alert(alert_id)
+        if alert is None:
+            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+        approved = await self.approve_names(actor, alert.member_id, current_names, at)
+        if isinstance(approved, Refusal):
+            return approved
+        updated = await self.kernel.alerts.repo.alert(alert_id)  # settled by approve_names
+        assert updated is not None
+        return updated
+
+    # -- member data -----------------------------------------------------------------------
+
+    async def erase_member(self, member_id: int) -> Mapping[str, int]:
+        cur = await self.kernel.db.execute(
+            "DELETE FROM approved_names WHERE member_id = ?", (member_id,)
+        )
+        return {"approved_names": cur.rowcount}
+
+    async def purge(self, before: datetime) -> Mapping[str, int]:
+        """Approvals last until revoked or erased: the leadership's decision is the record."""
+        return {}
+
+    def forget(self, member_id: int) -> None:
+        self._approved.pop(member_id, None)

@@ -1,0 +1,67 @@
+"""What the names feature says: the warning around aanwijzing-2 and the check's reasons."""
+
+from __future__ import annotations
+
+import re
+
+NAME_WARNING = (
+    'Hoi! Je {field} "{name}" bevat de naam Compass. Volgens het protocol sociale media '
+    "(aanwijzing 2):"
+)
+
+
+NAME_HOW_TO_ASK = (
+    "Wil je deze naam toch gebruiken? Vraag dan toestemming aan de schoolleiding; tot die "
+    "tijd vragen we je een andere naam te kiezen."
+)
+
+
+NAME_REASON_LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "plain": "gewone letters",
+        "leetspeak": "cijfers of tekens in plaats van letters",
+        "homoglyph": "letters uit een ander schrift of tekens die op letters lijken",
+        "stylized": "sierletters",
+        "accents": "accenten of tekens op de letters",
+        "separators": "spaties of tekens tussen de letters",
+        "invisible": "onzichtbare tekens",
+        "repeated-letters": "dubbele letters",
+        "reversed": "achterstevoren geschreven",
+        "disguised": "op meer manieren vermomd",
+        "uncertain-variant": "lijkt op Compass (een letter anders, weg of omgewisseld)",
+        "uncertain-split": "de letters staan verspreid over woorden",
+        "approved": "goedgekeurd door de schoolleiding",
+        "allowed-word": "alleen in een toegestaan woord",
+        "no-match": "geen Compass",
+    },
+    "en": {
+        "plain": "plain letters",
+        "leetspeak": "digits or symbols for letters",
+        "homoglyph": "look-alike letters from another script or symbols",
+        "stylized": "stylised letters",
+        "accents": "accents or marks on the letters",
+        "separators": "spaces or symbols between the letters",
+        "invisible": "invisible characters",
+        "repeated-letters": "repeated letters",
+        "reversed": "written backwards",
+        "disguised": "disguised in more than one way",
+        "uncertain-variant": "close to Compass (a letter different, missing or swapped)",
+        "uncertain-split": "the letters are spread over words",
+        "approved": "approved by the school leadership",
+        "allowed-word": "only inside an allowed word",
+        "no-match": "no Compass",
+    },
+}
+
+
+NAME_FIELDS = {"username": "gebruikersnaam", "global_name": "weergavenaam", "nick": "bijnaam"}
+
+
+_NAME_REASON_CODE = re.compile(r"(?<=['\"]) \(([a-z-]+)\)(?=;|$)")
+
+
+def reason_text(detail: str, language: str = "nl") -> str:
+    """A name alert's stored reason in words: the check's codes (stored after each name, e.g.
+    `bijnaam: 'C0mpass' (leetspeak)`) become labels in the reader's language."""
+    labels = NAME_REASON_LABELS["en" if language == "en" else "nl"]
+    return _NAME_REASON_CODE.sub(lambda m: f" ({labels.get(m.group(1), m.group(1))})", detail)

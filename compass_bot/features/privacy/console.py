@@ -1,0 +1,35 @@
+"""Privacy in the console: /privacy wissen LID."""
+
+from __future__ import annotations
+
+from compass_bot.console.app import Console
+from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.features.privacy.service import PrivacyService
+from compass_bot.model import Refusal
+from compass_bot.registry import FEATURES
+
+
+def erased_labels() -> dict[str, str]:
+    return {table: label for f in FEATURES for table, label in f.erased_labels.items()}
+
+
+async def cmd_privacy(console: Console, name: str, args: list[str], rest: str) -> None:
+    if len(args) < 2 or args[0].lower() != "wissen":
+        console.say("Gebruik: /privacy wissen LID")
+        return
+    cm = console.member(args[1])
+    if cm is None:
+        return
+    result = await console.app[PrivacyService].erase(console.me.member, cm.member.id, console.now())
+    console.bot(
+        result.message
+        if isinstance(result, Refusal)
+        else f"Alles over {cm.member.label} gewist: "
+        + ", ".join(f"{v} {erased_labels().get(k, k)}" for k, v in result.items())
+    )
+
+
+def hooks() -> ConsoleHooks:
+    return ConsoleHooks(
+        commands=(CommandSpec(("privacy",), "  /privacy wissen LID", cmd_privacy),),
+    )

@@ -1,0 +1,106 @@
+"""The questions feature in the console: /vraag (/ask), /protocol, /nuttig, and questions
+typed to the bot (a DM, a mention, the questions channel)."""
+
+from __future__ import annotations
+
+from compass_bot import texts as shared_texts
+from compass_bot.console.app import Console
+from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.features.questions import texts
+from compass_bot.features.questions.service import Answer, QuestionAsked, QuestionService
+from compass_bot.model import Refusal
+from compass_bot.render import clause_as_text, clause_heading
+
+LAST = "questions.last"  # the console's state key for the last question and its answer
+
+
+def _service(console: Console) -> QuestionService:
+    return console.app[QuestionService]
+
+
+async def ask(console: Console, question: str) -> None:
+    service = _service(console)
+    answer = service.ask(QuestionAsked(question, console.me.member.id, console.now()))
+    console.state[LAST] = (question, answer)
+    await service.remember_question(answer, question, console.now())
+    console.bot(render_answer(answer))
+
+
+def render_answer(answer: Answer) -> str:
+    lang = shared_texts.lang_of(answer.language)
+    if answer.status == "answer" and answer.clause:
+        text = clause_as_text(answer.clause, lang)
+        if answer.truncated:
+            text = texts.TRUNCATED_NOTE[lang] + "\n" + text
+        return text + "\n" + texts.FEEDBACK_PROMPT[lang]
+    if answer.status == "doubtful":
+        options = "\n".join(f"  [{c.id}] {clause_heading(c, lang)}" for c in answer.suggestions)
+        return f"{answer.message}\n{options}\n{texts.CHOOSE_RULE[lang]}"
+    return answer.message
+
+
+async def cmd_vraag(console: Console, name: str, args: list[str], rest: str) -> None:
+    await ask(console, rest)
+
+
+async def cmd_protocol(console: Console, name: str, args: list[str], rest: str) -> None:
+    sub = args[0].lower() if args else "lijst"
+    if sub in ("lijst", "list"):
+        for clause in console.app.book:
+            console.say(f"  {clause.id:<15} {clause_heading(clause)}")
+    elif sub in ("regel", "rule") and len(args) > 1:
+        found = console.app.book.get(args[1]) or next(
+            iter(console.app.book.search_titles(" ".join(args[1:]), 1)), None
+        )
+        if found is None:
+            console.say(f"Geen regel {args[1]!r}. Zie /protocol lijst.")
+        else:
+            console.bot(clause_as_text(found))
+    elif sub in ("onbeantwoord", "unanswered"):
+        result = await _service(console).unanswered(console.me.member)
+        if isinstance(result, Refusal):
+            console.bot(result.message)
+        elif not result:
+            console.bot("Er zijn geen onbeantwoorde of niet-nuttige vragen.")
+        else:
+            for q in result:
+                answered = f" → {q.clause_id}" if q.clause_id else ""
+                kind = texts.QUESTION_KINDS.get(q.kind, q.kind)
+                console.say(f"  ({kind}) {q.question}{answered}")
+    else:
+        console.say("Gebruik: /protocol lijst | regel ID | onbeantwoord")
+
+
+async def cmd_nuttig(console: Console, name: str, args: list[str], rest: str) -> None:
+    vote = args[0].casefold() if len(args) == 1 else ""
+    if vote not in ("ja", "nee", "yes", "no"):
+        console.say("Gebruik: /nuttig ja of /nuttig nee")
+        return
+    last = console.state.get(LAST)
+    if not isinstance(last, tuple) or last[1].status != "answer":
+        console.say("Er is geen antwoord om te beoordelen.")
+        return
+    question, answer = last
+    helpful = vote in ("ja", "yes")
+    clause_id = answer.clause.id if answer.clause else None
+    await _service(console).feedback(question, clause_id, helpful, console.now())
+    console.bot(texts.FEEDBACK_THANKS[shared_texts.lang_of(answer.language)])
+
+
+def hooks() -> ConsoleHooks:
+    return ConsoleHooks(
+        commands=(
+            CommandSpec(
+                ("vraag", "ask"),
+                "  /vraag VRAAG (of /ask)            een vraag over het protocol",
+                cmd_vraag,
+            ),
+            CommandSpec(("protocol",), "  /protocol lijst | regel ID | onbeantwoord", cmd_protocol),
+            CommandSpec(
+                ("nuttig",),
+                "  /nuttig ja|nee                    feedback op het laatste antwoord",
+                cmd_nuttig,
+            ),
+        ),
+        on_question=ask,
+    )

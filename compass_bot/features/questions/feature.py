@@ -1,0 +1,34 @@
+"""The questions feature's declaration: answers about the protocol."""
+
+from __future__ import annotations
+
+from compass_bot.access import Action
+from compass_bot.features.base import ConsoleHooks, Feature
+from compass_bot.features.questions.repo import MIGRATIONS
+from compass_bot.features.questions.service import QuestionService
+
+
+def _console() -> ConsoleHooks:
+    from compass_bot.features.questions.console import hooks
+
+    return hooks()
+
+
+FEATURE = Feature(
+    name="questions",
+    data_statement=(
+        "Questions the bot could not answer and answers marked (un)helpful: the text and the "
+        "clause, never who asked; deleted after retention.days."
+    ),
+    build=QuestionService,
+    migrations=MIGRATIONS,
+    actions=(
+        Action(
+            "unanswered",
+            ("moderator",),
+            "Alleen moderatoren kunnen de onbeantwoorde vragen bekijken.",
+        ),
+    ),
+    console=_console,
+    discord_extension="compass_bot.features.questions.discord_ext",
+)

@@ -1,0 +1,70 @@
+"""Questions the bot could not answer and answers marked (un)helpful; never the asker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from compass_bot.storage.db import Database, Migration, from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuestion:
+    id: int
+    asked_at: datetime
+    question: str
+    clause_id: str | None
+    kind: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    # 5: questions the bot could not answer, and answers marked unhelpful (no asker kept).
+    Migration(
+        5,
+        "question_feedback",
+        """
+        CREATE TABLE question_feedback (
+            id INTEGER PRIMARY KEY,
+            asked_at TEXT NOT NULL,
+            question TEXT NOT NULL,
+            clause_id TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('unanswered', 'unhelpful', 'helpful'))
+        );
+        """,
+    ),
+)
+
+
+class QuestionRepo:
+    """`question_feedback`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record_question(
+        self, question: str, clause_id: str | None, kind: str, at: datetime
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO question_feedback (asked_at, question, clause_id, kind) VALUES (?, ?, ?, ?)",
+            (to_db(at), question, clause_id, kind),
+        )
+        await self.db.commit()
+
+    async def questions(self, kinds: Sequence[str], limit: int = 50) -> list[StoredQuestion]:
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self.db.fetchall(
+            f"SELECT * FROM question_feedback WHERE kind IN ({marks}) ORDER BY id DESC LIMIT ?",
+            (*kinds, limit),
+        )
+        return [
+            StoredQuestion(
+                id=r["id"],
+                asked_at=cast(datetime, from_db(r["asked_at"])),
+                question=r["question"],
+                clause_id=r["clause_id"],
+                kind=r["kind"],
+            )
+            for r in rows
+        ]

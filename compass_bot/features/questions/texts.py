@@ -1,0 +1,70 @@
+"""What the questions feature says in its own words, Dutch and English (the answers
+themselves are the protocol's clauses, verbatim)."""
+
+from __future__ import annotations
+
+NO_MATCH = {
+    "nl": (
+        "Daar zegt het protocol sociale media niets over. Vraag het je mentor of de "
+        "vertrouwenspersoon."
+    ),
+    "en": (
+        "The social media protocol does not cover that. Please ask your mentor or the "
+        "vertrouwenspersoon (the school's confidential adviser)."
+    ),
+}
+
+
+NEARBY = {
+    "nl": "Wel zegt het protocol iets over een onderwerp dat ernaast ligt:",
+    "en": "The protocol does say something about a nearby topic:",
+}
+
+
+SECOND_QUESTION = {
+    "nl": "Over je andere vraag zegt het protocol dit:",
+    "en": "About your other question, see:",
+}
+
+
+DOUBTFUL = {"nl": "Bedoel je een van deze regels?", "en": "Did you mean one of these rules?"}
+
+
+EMPTY_QUESTION = {
+    "nl": "Stel je vraag over het protocol sociale media, bijvoorbeeld: mag ik in de les op TikTok?",
+    "en": "Ask your question about the social media protocol, e.g.: can I use TikTok in class?",
+}
+
+
+SLOW_DOWN = {
+    "nl": "Rustig aan! Je stelt veel vragen achter elkaar. Probeer het over een halve minuut opnieuw.",
+    "en": "Slow down! You are asking a lot of questions at once. Try again in half a minute.",
+}
+
+
+SLOW_DOWN_MINUTES = {
+    "nl": "Rustig aan! Je stelt veel vragen achter elkaar. Probeer het over {minutes} minuten "
+    "opnieuw.",
+    "en": "Slow down! You are asking a lot of questions at once. Try again in {minutes} minutes.",
+}
+
+
+TRUNCATED_NOTE = {
+    "nl": "(Je vraag was erg lang; ik heb alleen het begin gelezen.)",
+    "en": "(Your question was very long; I only read the beginning.)",
+}
+
+
+FEEDBACK_THANKS = {"nl": "Bedankt voor je reactie!", "en": "Thanks for your feedback!"}
+
+
+FEEDBACK_PROMPT = {
+    "nl": "(Was dit nuttig? /nuttig ja of /nuttig nee)",
+    "en": "(Was this helpful? /nuttig ja (yes) or /nuttig nee (no))",
+}
+
+
+CHOOSE_RULE = {"nl": "(Kies met /protocol regel ID)", "en": "(Choose one with /protocol regel ID)"}
+
+
+QUESTION_KINDS = {"unanswered": "geen antwoord", "unhelpful": "niet nuttig", "helpful": "nuttig"}

@@ -1,0 +1,50 @@
+"""The school-time feature's declaration: social media only in the lunch break or with a
+teacher's permission."""
+
+from __future__ import annotations
+
+from compass_bot.access import Action
+from compass_bot.features.base import AlertKind, ConsoleHooks, Feature
+from compass_bot.features.schooltime.repo import MIGRATIONS
+from compass_bot.features.schooltime.rules import CLAUSE_ID
+from compass_bot.features.schooltime.service import SchoolTimeService
+from compass_bot.features.schooltime.texts import REASON_LABELS
+
+
+def _console() -> ConsoleHooks:
+    from compass_bot.features.schooltime.console import hooks
+
+    return hooks()
+
+
+FEATURE = Feature(
+    name="schooltime",
+    data_statement=(
+        "Permission grants (who granted, for whom, until when; the free-text reason expires "
+        "after retention.days), the time of a student's last warning, and the last post id "
+        "seen per watched channel (no text)."
+    ),
+    build=SchoolTimeService,
+    migrations=MIGRATIONS,
+    actions=(
+        Action(
+            "permissions",
+            ("teacher",),
+            "Alleen docenten kunnen toestemming geven of intrekken.",
+        ),
+    ),
+    alert_kinds=(
+        AlertKind(
+            CLAUSE_ID,
+            "Sociale media tijdens schooltijd",
+            0xE67E22,
+            reason_text=lambda detail, language: REASON_LABELS.get(detail, detail),
+        ),
+    ),
+    console=_console,
+    discord_extension="compass_bot.features.schooltime.discord_ext",
+    erased_labels={
+        "warning_cooldowns": "waarschuwingstijd(en)",
+        "permission_grants": "toestemming(en)",
+    },
+)

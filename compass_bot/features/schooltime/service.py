@@ -1,0 +1,221 @@
+"""School time: social media only in the lunch break or with a teacher's permission.
+
+`judge` is the synchronous, in-memory verdict every post gets; `message_posted` acts on a post
+that is not allowed (a warning with a cooldown, an alert). Teachers grant and revoke
+permission for a student, a class (role) or a channel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.schooltime import texts
+from compass_bot.features.schooltime.repo import SchoolTimeRepo
+from compass_bot.features.schooltime.rules import (
+    CLAUSE_ID,
+    PermissionGrant,
+    TimeVerdict,
+    judge_post,
+    permission_end,
+)
+from compass_bot.model import Member, MessagePosted, Refusal, Warning
+from compass_bot.storage.db import to_db
+
+if TYPE_CHECKING:
+    from compass_bot.app import Kernel
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class PostOutcome:
+    verdict: TimeVerdict
+    warning: Warning | None = None
+    delete_post: bool = False
+    alert: Alert | None = None
+    alert_created: bool = False
+
+
+class SchoolTimeService:
+    """The grants and the warning cooldowns are held in memory and written through."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.repo = SchoolTimeRepo(kernel.db)
+        self._grants: list[PermissionGrant] = []
+        self._warned: dict[int, datetime] = {}
+
+    async def load(self, now: datetime) -> None:
+        """Load the grants still running and the cooldowns into memory."""
+        self._grants = await self.repo.active_grants(now)
+        self._warned = await self.repo.warning_cooldowns()
+
+    def judge(self, event: MessagePosted) -> TimeVerdict:
+        """The pure verdict for a post, with the grants held in memory."""
+        return judge_post(
+            event.at,
+            event.member.author(),
+            event.channel,
+            self._grants,
+            self.kernel.calendar.timetable,
+            self.kernel.config.school_time,
+            to_the_bot=event.to_the_bot,
+        )
+
+    async def message_posted(
+        self, event: MessagePosted, verdict: TimeVerdict | None = None
+    ) -> PostOutcome:
+        """Act on a post: on a breach, warn (with a cooldown) and alert the moderators.
+
+        Front ends call `judge` first (synchronous, in memory) and only await this for a
+        post that is not allowed, so the common path never touches SQLite.
+        """
+        verdict = verdict or self.judge(event)
+        if verdict.allowed:
+            return PostOutcome(verdict=verdict)
+        settings = self.kernel.config.school_time
+        alert, created = await self.kernel.alerts.record(
+            CLAUSE_ID,
+            event.member,
+            event.at,
+            event.guild_id,
+            channel_id=event.channel.id,
+            message_id=event.message_id,
+            excerpt=sanitise_excerpt(event.content),
+            detail=verdict.reason,
+        )
+        warning = None
+        last = self._warned.get(event.member.id)
+        cooldown = timedelta(minutes=settings.warning_cooldown_minutes)
+        if last is None or event.at - last >= cooldown or event.at < last:
+            self._warned[event.member.id] = event.at
+            warning = self._time_warning(event, verdict)
+            member_id, at = event.member.id, event.at
+            await self.kernel.alerts.write_or_defer(
+                ("warned", member_id), lambda: self.repo.set_warned(member_id, at)
+            )
+        return PostOutcome(
+            verdict=verdict,
+            warning=warning,
+            delete_post=settings.action == "warn_and_delete",
+            alert=alert,
+            alert_created=created,
+        )
+
+    def _time_warning(self, event: MessagePosted, verdict: TimeVerdict) -> Warning:
+        clause = self.kernel.book[verdict.clause_id]
+        when = ""
+        if verdict.next_allowed_at is not None:
+            local = verdict.next_allowed_at.astimezone(self.kernel.calendar.timetable.tz)
+            when = f"Je mag weer vanaf {local:%H:%M}."
+        return Warning(
+            intro=texts.TIME_WARNING_INTRO.format(channel=event.channel.name),
+            clause=clause,
+            closing=f"{verdict.message}",
+            fallback=texts.TIME_WARNING_FALLBACK.format(
+                mention=f"<@{event.member.id}>", next_allowed=when
+            ).strip(),
+        )
+
+    def grants(self, at: datetime) -> list[PermissionGrant]:
+        return [g for g in self._grants if g.ends_at > at]
+
+    async def grant_permission(
+        self,
+        actor: Member,
+        scope: Literal["member", "role", "channel"],
+        target_id: int,
+        target_label: str,
+        at: datetime,
+        minutes: int | str | None = None,
+        reason: str | None = None,
+    ) -> PermissionGrant | Refusal:
+        """A teacher lets a student, a class (role) or a channel use social media for a while.
+
+        `minutes` may be typed text (the console): both front ends share its checks here.
+        """
+        if (refused := self.kernel.access.refusal(actor, "permissions")) is not None:
+            return refused
+        if minutes is None:
+            minutes = self.kernel.config.school_time.permission_default_minutes
+        elif isinstance(minutes, str):
+            if not _WHOLE_NUMBER.fullmatch(minutes.strip()):
+                return Refusal(
+                    f"{minutes!r} is geen aantal minuten: geef een heel getal van 1 tot 1440."
+                )
+            minutes = int(minutes.strip())
+        if not 1 <= minutes <= 24 * 60:
+            return Refusal(
+                f"{minutes} minuten kan niet: de duur moet tussen 1 en 1440 minuten liggen."
+            )
+        ends = permission_end(at, minutes, self.kernel.calendar.timetable)
+        if ends <= at:
+            return Refusal("Er is vandaag geen schooltijd meer over om toestemming voor te geven.")
+        same = next(
+            (
+                g
+                for g in self._grants
+                if g.scope == scope
+                and g.target_id == target_id
+                and g.ends_at > at
+                and g.starts_at < ends
+            ),
+            None,
+        )
+        if same is not None:
+            until = same.ends_at.astimezone(self.kernel.calendar.timetable.tz)
+            return Refusal(
+                f"{target_label} heeft al toestemming (#{same.id}) tot {until:%H:%M}; "
+                "trek die eerst in om een andere duur te geven."
+            )
+        grant = await self.repo.add_grant(
+            scope, target_id, at, ends, actor.id, (reason or "")[:200] or None
+        )
+        self._grants = [g for g in self._grants if g.ends_at > at] + [grant]
+        return grant
+
+    async def revoke_permission(
+        self, actor: Member, grant_id: int, at: datetime
+    ) -> PermissionGrant | Refusal:
+        if (refused := self.kernel.access.refusal(actor, "permissions")) is not None:
+            return refused
+        revoked = await self.repo.revoke_grant(grant_id, actor.id, at)
+        if revoked is None:
+            return Refusal(f"Er is geen actieve toestemming met nummer {grant_id}.")
+        self._grants = [g for g in self._grants if g.id != grant_id]
+        return revoked
+
+    def list_permissions(self, actor: Member, at: datetime) -> list[PermissionGrant] | Refusal:
+        if (refused := self.kernel.access.refusal(actor, "permissions")) is not None:
+            return refused
+        return self.grants(at)
+
+    # -- member data -----------------------------------------------------------------------
+
+    async def erase_member(self, member_id: int) -> Mapping[str, int]:
+        cooldowns = await self.kernel.db.execute(
+            "DELETE FROM warning_cooldowns WHERE member_id = ?", (member_id,)
+        )
+        grants = await self.kernel.db.execute(
+            "DELETE FROM permission_grants WHERE scope = 'member' AND target_id = ?", (member_id,)
+        )
+        return {"warning_cooldowns": cooldowns.rowcount, "permission_grants": grants.rowcount}
+
+    async def purge(self, before: datetime) -> Mapping[str, int]:
+        """The teachers' free-text reasons (often about a student) expire."""
+        cur = await self.kernel.db.execute(
+            "UPDATE permission_grants SET reason = NULL WHERE reason IS NOT NULL AND ends_at < ?",
+            (to_db(before),),
+        )
+        return {"grant_reasons": cur.rowcount}
+
+    def forget(self, member_id: int) -> None:
+        self._warned.pop(member_id, None)
+        self._grants = [
+            g for g in self._grants if not (g.scope == "member" and g.target_id == member_id)
+        ]

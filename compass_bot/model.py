@@ -1,0 +1,59 @@
+"""The plain vocabulary every feature and both front ends share: who, what was posted, and
+the two answers a use case gives a person (done, or refused and why)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from compass_bot.features.schooltime.rules import Author, ChannelInfo
+from compass_bot.policy import Clause
+
+Role = tuple[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A server member as the services need it: id, a label for moderators, and roles."""
+
+    id: int
+    label: str
+    roles: tuple[Role, ...] = ()
+
+    def author(self) -> Author:
+        return Author(member_id=self.id, roles=self.roles)
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePosted:
+    """A post as every message rule reads it (school time, other people's data, heat)."""
+
+    member: Member
+    channel: ChannelInfo
+    at: datetime
+    content: str
+    message_id: int | None = None
+    guild_id: int | None = None
+    to_the_bot: bool = False  # a mention of the bot, a reply to it, or the questions channel
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """A friendly warning to one member, citing a clause verbatim."""
+
+    intro: str
+    clause: Clause
+    closing: str
+    fallback: str  # the short in-channel version when the member's DMs are closed
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """An action the member may not take; the front end shows it privately."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    message: str

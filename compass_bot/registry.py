@@ -1,0 +1,40 @@
+"""The one list of features. Adding a feature is one line here; everything else it brings
+(schema, staff actions, alert kinds, service, erasure and retention, console commands,
+Discord extension) is declared in its own `features/<name>/feature.py`.
+
+Order matters: alerts first (every other feature reports through it; its extension loads first),
+privacy last (it reaches every other feature's member data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+from compass_bot.access import Action
+from compass_bot.features.alerts.feature import FEATURE as ALERTS
+from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.names.feature import FEATURE as NAMES
+from compass_bot.features.privacy.feature import FEATURE as PRIVACY
+from compass_bot.features.questions.feature import FEATURE as QUESTIONS
+from compass_bot.features.schooltime.feature import FEATURE as SCHOOL_TIME
+from compass_bot.storage.db import Migration
+from compass_bot.storage.schema import SHARED_MIGRATIONS, ordered
+
+FEATURES: tuple[Feature, ...] = (ALERTS, QUESTIONS, SCHOOL_TIME, NAMES, PRIVACY)
+
+
+def migrations() -> tuple[Migration, ...]:
+    """Every feature's migrations and the shared ones, in number order (checked: 1..N)."""
+    return ordered([*SHARED_MIGRATIONS, *(m for f in FEATURES for m in f.migrations)])
+
+
+@cache
+def alert_kinds() -> Mapping[str, AlertKind]:
+    """Every rule that raises alerts, by rule id."""
+    return {kind.rule: kind for f in FEATURES for kind in f.alert_kinds}
+
+
+def action(name: str) -> Action:
+    """A staff action as its feature declared it (who may, and the refusal for the others)."""
+    return next(a for f in FEATURES for a in f.actions if a.name == name)

@@ -1,0 +1,386 @@
+"""The storage kernel: one SQLite file, opened once, migrated forward, with the audit trail.
+
+aiosqlite keeps the event loop free; WAL lets a reader (an export) run beside the writer.
+The schema is versioned with PRAGMA user_version and only ever migrated forward, so a
+database from an older release opens in a newer one; the migrations are declared by the
+features (`compass_bot.storage.schema`). The students are minors: rows hold ids, not names or
+message text, except what each feature declares and purges. Erased text does not linger on
+disk: `secure_delete` zeroes deleted rows and the WAL is checkpointed and truncated after an
+erasure or a purge.
+
+One process per database: a lock file beside it (`<file>.lock`, an OS `flock` held while
+the database is open) makes a second bot on the same file refuse to start, since two would
+both deliver the outbox and warn every student twice. A database that cannot be used at
+start (unwritable, full, not SQLite, damaged, from a newer release) is a `StoreError`:
+one line naming the file and what to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+import aiosqlite
+
+QUICK_CHECK_SECONDS = 2.0  # start-up stays quick on a large file: past this the check is skipped
+
+log = logging.getLogger(__name__)
+
+# What a failing disk or a damaged file raises: the callers that must survive storage
+# trouble (the outbox keeping flags in memory) catch exactly these.
+STORAGE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One forward step of the schema. `number` is global (PRAGMA user_version counts them);
+    released numbers never change, and their SQL is pinned by a test."""
+
+    number: int
+    name: str
+    sql: str
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message is one line naming the file and what to do."""
+
+
+_MOVE_AWAY = "or move it (with its -wal file) away to start with an empty database"
+
+
+def describe_failure(path: Path, exc: BaseException) -> str:
+    """One line for a database that cannot be opened or written: what is wrong, what to do."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+    if code == sqlite3.SQLITE_FULL or getattr(exc, "errno", None) == errno.ENOSPC:
+        return (
+            f"{path}: the disk is full; free space on it (or point storage.database at "
+            "another disk) and start again"
+        )
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN) or (
+        getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM)
+    ):
+        return (
+            f"{path}: the database cannot be written ({reason}); make the file and its folder "
+            "writable for the bot, or point storage.database at a writable place"
+        )
+    if code == sqlite3.SQLITE_NOTADB:
+        return f"{path}: not an SQLite database; restore it from a backup, {_MOVE_AWAY}"
+    if code == sqlite3.SQLITE_CORRUPT:
+        return f"{path}: the database is damaged ({reason}); restore it from a backup, {_MOVE_AWAY}"
+    if code == sqlite3.SQLITE_IOERR:
+        return f"{path}: the disk reports an I/O error ({reason}); check the disk and start again"
+    return f"{path}: the database cannot be used: {reason}"
+
+
+class _ProcessLock:
+    """An exclusive `flock` on `<database>.lock` for as long as a store has the file open.
+
+    Shared by the stores of one process (a test's restarted service, a reader beside the
+    writer): the lock keeps out other processes, which is where double delivery came from.
+    """
+
+    _held: ClassVar[dict[Path, tuple[int, int]]] = {}  # lock file -> (fd, stores using it)
+
+    def __init__(self, lock_path: Path) -> None:
+        self.path = lock_path
+
+    @classmethod
+    def acquire(cls, database: Path) -> _ProcessLock:
+        lock_path = database.with_name(database.name + ".lock").resolve()
+        held = cls._held.get(lock_path)
+        if held is not None:
+            cls._held[lock_path] = (held[0], held[1] + 1)
+            return cls(lock_path)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise StoreError(describe_failure(database, exc)) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise StoreError(
+                    f"another compass-bot is already running on {database}; stop it first "
+                    "(two would alert and warn everything twice)"
+                ) from exc
+            raise StoreError(describe_failure(database, exc)) from exc
+        cls._held[lock_path] = (fd, 1)
+        return cls(lock_path)
+
+    def release(self) -> None:
+        held = self._held.pop(self.path, None)
+        if held is None:
+            return
+        fd, users = held
+        if users > 1:
+            self._held[self.path] = (fd, users - 1)
+            return
+        os.close(fd)  # closing the only descriptor releases the flock
+
+
+def to_db(moment: datetime) -> str:
+    """A moment as the database keeps it: UTC ISO text, so text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_db(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    subject_id: int | None
+    detail: dict[str, Any]
+
+
+class Database:
+    """Async access to the SQLite file. One connection; aiosqlite serialises its use.
+
+    Features keep their own queries (`features/<name>/repo.py`) and reach the file through
+    `fetchone`, `fetchall`, `execute` and `commit`, and `write_lock` for a check-then-write."""
+
+    CHECK_SQL: ClassVar[str] = "PRAGMA quick_check(3)"  # at most 3 problems listed
+
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        path: Path,
+        migrations: Sequence[Migration],
+        lock: _ProcessLock | None = None,
+    ) -> None:
+        self.conn = conn
+        self.path = path
+        self.migrations = tuple(migrations)
+        self._lock = lock
+        self.write_lock = asyncio.Lock()
+        self._claim_conn: aiosqlite.Connection | None = None
+        self._closing = False
+
+    @classmethod
+    async def open(
+        cls,
+        path: Path,
+        *,
+        check_seconds: float = QUICK_CHECK_SECONDS,
+        migrations: Sequence[Migration] | None = None,
+    ) -> Database:
+        """Open (creating the file and folder on first run), check, and migrate forward.
+
+        `migrations` defaults to every feature's (`compass_bot.storage.schema`).
+
+        Raises StoreError (one line) when the file cannot be used. Every failure closes the
+        connection: aiosqlite's worker thread would otherwise keep the process alive.
+        """
+        lock: _ProcessLock | None = None
+        if str(path) != ":memory:":
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(describe_failure(path, exc)) from exc
+            lock = _ProcessLock.acquire(path)
+        try:
+            conn = await aiosqlite.connect(path)
+        except BaseException as exc:
+            if lock is not None:
+                lock.release()
+            if isinstance(exc, STORAGE_ERRORS):
+                raise StoreError(describe_failure(path, exc)) from exc
+            raise
+        if migrations is None:
+            from compass_bot.storage.schema import migrations as declared
+
+            migrations = declared()
+        store = cls(conn, path, migrations, lock)
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA secure_delete=ON")  # erased text is zeroed, not left
+            await store._check_newer()
+            await store.quick_check(check_seconds)
+            await store.migrate()
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await store.close()
+            if isinstance(exc, STORAGE_ERRORS):
+                raise StoreError(describe_failure(path, exc)) from exc
+            raise
+        return store
+
+    async def close(self) -> None:
+        # Idempotent: discord.py closes the bot twice at once on shutdown, and a second
+        # aiosqlite close waits for a worker thread that has already stopped.
+        if self._closing:
+            return
+        self._closing = True
+        try:
+            if self._claim_conn is not None and self._claim_conn is not self.conn:
+                await self._claim_conn.close()
+            await self.conn.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    async def rollback(self) -> None:
+        """Undo a transaction a failed write left open (SQLite may or may not have)."""
+        with contextlib.suppress(*STORAGE_ERRORS, ValueError):
+            await self.conn.rollback()
+
+    async def quick_check(self, seconds: float = QUICK_CHECK_SECONDS) -> None:
+        """`PRAGMA quick_check` at start, so a damaged table is noticed before flags are lost.
+
+        Bounded: past `seconds` the check is interrupted and skipped with a log line, so a
+        large file never holds up the start."""
+        check = asyncio.ensure_future(self.fetchall(self.CHECK_SQL))
+        done, _ = await asyncio.wait({check}, timeout=seconds)
+        if not done:
+            await self.conn.interrupt()
+            try:
+                await check
+            except sqlite3.OperationalError as exc:
+                if "interrupt" not in str(exc):
+                    raise
+                log.warning("%s: quick check skipped after %.0f s", self.path, seconds)
+                return
+        problems = [str(r[0]) for r in check.result() if str(r[0]) != "ok"]
+        if problems:
+            detail = "; ".join(" ".join(p.split()) for p in problems)[:160]
+            raise StoreError(
+                f"{self.path}: the database is damaged ({detail}); restore it from a backup, "
+                f"{_MOVE_AWAY}"
+            )
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the file and truncate it, so erased text leaves the -wal file."""
+        row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+        if row is not None and row[0]:
+            log.warning(
+                "%s: the WAL could not be truncated (busy); erased text may linger", self.path
+            )
+
+    async def schema_version(self) -> int:
+        async with self.conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _check_newer(self) -> None:
+        version = await self.schema_version()
+        if version > self.schema_version_known:
+            raise StoreError(
+                f"{self.path}: database schema {version} is newer than this bot "
+                f"({self.schema_version_known}); run the newer compass-bot, or restore a backup made by "
+                "this version"
+            )
+
+    async def migrate(self) -> int:
+        """Apply the migrations this file has not had yet; returns the new version."""
+        await self._check_newer()
+        version = await self.schema_version()
+        for number in range(version, self.schema_version_known):
+            await self.conn.executescript(
+                "BEGIN;\n"
+                + self.migrations[number].sql
+                + f"\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
+        return self.schema_version_known
+
+    @property
+    def schema_version_known(self) -> int:
+        """The newest schema this bot knows (the highest declared migration)."""
+        return len(self.migrations)
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, params) as cur:
+            row: aiosqlite.Row | None = await cur.fetchone()
+            return row
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        return await self.conn.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self.conn.executemany(sql, rows)
+
+    async def commit(self) -> None:
+        await self.conn.commit()
+
+    async def claims_connection(self) -> aiosqlite.Connection:
+        """A second connection for a short `BEGIN IMMEDIATE` claim (the outbox's), opened on
+        first use, so the transaction holds only the claim while the main connection may have
+        another statement open."""
+        if self._claim_conn is None:
+            if str(self.path) == ":memory:":
+                self._claim_conn = self.conn
+            else:
+                conn = await aiosqlite.connect(self.path, isolation_level=None)
+                conn.row_factory = aiosqlite.Row
+                await conn.execute("PRAGMA busy_timeout=5000")
+                self._claim_conn = conn
+        return self._claim_conn
+
+    # -- audit -----------------------------------------------------------------------------
+
+    async def audit(
+        self,
+        at: datetime,
+        actor_id: int | None,
+        action: str,
+        subject_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+        *,
+        commit: bool = True,
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO audit (at, actor_id, action, subject_id, detail) VALUES (?, ?, ?, ?, ?)",
+            (to_db(at), actor_id, action, subject_id, json.dumps(detail or {}, sort_keys=True)),
+        )
+        if commit:
+            await self.conn.commit()
+
+    async def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
+        rows = await self.fetchall("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            AuditEntry(
+                id=r["id"],
+                at=cast(datetime, from_db(r["at"])),
+                actor_id=r["actor_id"],
+                action=r["action"],
+                subject_id=r["subject_id"],
+                detail=json.loads(r["detail"] or "{}"),
+            )
+            for r in rows
+        ]
+
+    async def wipe(self) -> None:
+        """Empty every table and restart the numbering: the console's clean slate (`/reset`)."""
+        rows = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        for row in rows:
+            await self.conn.execute(f'DELETE FROM "{row["name"]}"')
+        if await self.fetchone("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'"):
+            await self.conn.execute("DELETE FROM sqlite_sequence")
+        await self.conn.commit()
