@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_console_commands_are_unique_and_have_a_usage_line() -> None:
     for feature in FEATURES:
         if feature.console is None:
             continue
-        for spec in feature.console().commands:
+        for spec in importlib.import_module(feature.console).hooks().commands:
             assert spec.usage.strip().startswith("/"), spec.names
             assert not seen & set(spec.names), spec.names
             seen.update(spec.names)

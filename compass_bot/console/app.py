@@ -11,6 +11,7 @@ stdin is watched by the event loop (no blocking thread), so Ctrl-C ends it at on
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import shlex
 import signal
@@ -119,7 +120,7 @@ class Console:
         self.running = True
         self.guild_id = 1
         self.hooks: tuple[ConsoleHooks, ...] = tuple(
-            f.console() for f in FEATURES if f.console is not None
+            importlib.import_module(f.console).hooks() for f in FEATURES if f.console
         )
         self._commands = self._command_table()
         self._start()

@@ -79,7 +79,7 @@ class Feature:
     migrations: tuple[Migration, ...] = ()
     actions: tuple[Action, ...] = ()
     alert_kinds: tuple[AlertKind, ...] = ()
-    console: Callable[[], ConsoleHooks] | None = None
+    console: str | None = None  # a module with `def hooks() -> ConsoleHooks`
     discord_extension: str | None = None  # a module with `async def setup(bot)`
     erased_labels: Mapping[str, str] = field(default_factory=dict)  # table -> Dutch label
 

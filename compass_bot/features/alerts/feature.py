@@ -5,14 +5,7 @@ from __future__ import annotations
 from compass_bot.access import Action
 from compass_bot.features.alerts.repo import MIGRATIONS
 from compass_bot.features.alerts.service import AlertService
-from compass_bot.features.base import ConsoleHooks, Feature
-
-
-def _console() -> ConsoleHooks:
-    from compass_bot.features.alerts.console import hooks
-
-    return hooks()
-
+from compass_bot.features.base import Feature
 
 FEATURE = Feature(
     name="alerts",
@@ -40,7 +33,7 @@ FEATURE = Feature(
             "Alleen moderatoren en de schoolleiding kunnen meldingen exporteren.",
         ),
     ),
-    console=_console,
+    console="compass_bot.features.alerts.console",
     discord_extension="compass_bot.features.alerts.discord_ext",
     erased_labels={"alerts": "melding(en)"},
 )

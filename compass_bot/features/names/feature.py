@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.base import AlertKind, ConsoleHooks, Feature
+from compass_bot.features.base import AlertKind, Feature
 from compass_bot.features.names.repo import MIGRATIONS
 from compass_bot.features.names.rules import CLAUSE_ID
 from compass_bot.features.names.service import NameService
 from compass_bot.features.names.texts import NAME_FIELDS, reason_text
-
-
-def _console() -> ConsoleHooks:
-    from compass_bot.features.names.console import hooks
-
-    return hooks()
-
 
 FEATURE = Feature(
     name="names",
@@ -53,7 +46,7 @@ FEATURE = Feature(
             field_labels=NAME_FIELDS,
         ),
     ),
-    console=_console,
+    console="compass_bot.features.names.console",
     discord_extension="compass_bot.features.names.discord_ext",
     erased_labels={"approved_names": "goedgekeurde naam/namen"},
 )

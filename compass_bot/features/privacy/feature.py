@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.base import ConsoleHooks, Feature
+from compass_bot.features.base import Feature
 from compass_bot.features.privacy.service import PrivacyService
-
-
-def _console() -> ConsoleHooks:
-    from compass_bot.features.privacy.console import hooks
-
-    return hooks()
-
 
 FEATURE = Feature(
     name="privacy",
@@ -22,6 +15,6 @@ FEATURE = Feature(
             "erase", ("moderator",), "Alleen moderatoren kunnen de gegevens van een lid wissen."
         ),
     ),
-    console=_console,
+    console="compass_bot.features.privacy.console",
     discord_extension="compass_bot.features.privacy.discord_ext",
 )

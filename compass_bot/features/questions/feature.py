@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.base import ConsoleHooks, Feature
+from compass_bot.features.base import Feature
 from compass_bot.features.questions.repo import MIGRATIONS
 from compass_bot.features.questions.service import QuestionService
-
-
-def _console() -> ConsoleHooks:
-    from compass_bot.features.questions.console import hooks
-
-    return hooks()
-
 
 FEATURE = Feature(
     name="questions",
@@ -29,6 +22,6 @@ FEATURE = Feature(
             "Alleen moderatoren kunnen de onbeantwoorde vragen bekijken.",
         ),
     ),
-    console=_console,
+    console="compass_bot.features.questions.console",
     discord_extension="compass_bot.features.questions.discord_ext",
 )

@@ -4,18 +4,11 @@ teacher's permission."""
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.base import AlertKind, ConsoleHooks, Feature
+from compass_bot.features.base import AlertKind, Feature
 from compass_bot.features.schooltime.repo import MIGRATIONS
 from compass_bot.features.schooltime.rules import CLAUSE_ID
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.features.schooltime.texts import REASON_LABELS
-
-
-def _console() -> ConsoleHooks:
-    from compass_bot.features.schooltime.console import hooks
-
-    return hooks()
-
 
 FEATURE = Feature(
     name="schooltime",
@@ -41,7 +34,7 @@ FEATURE = Feature(
             reason_text=lambda detail, language: REASON_LABELS.get(detail, detail),
         ),
     ),
-    console=_console,
+    console="compass_bot.features.schooltime.console",
     discord_extension="compass_bot.features.schooltime.discord_ext",
     erased_labels={
         "warning_cooldowns": "waarschuwingstijd(en)",
