@@ -3176,14 +3176,17 @@ class FakeDiscord:
         used: set[str] = set()
 
         def answer(component: JSON) -> JSON | None:
+            ctype = int(component["type"])
+            if ctype == 10:  # a text display comes back with its id only
+                return {"type": 10, "id": component.get("id", 0)}
             cid = component.get("custom_id")
             if cid is None:
                 return None
-            ctype = int(component["type"])
             value = values.get(cid)
+            required = component.get("required")
+            required = True if required is None else bool(required)
             if ctype == 4:
-                if value is None and component.get("required", True):
-                    raise ValueError(f"modal input {cid!r} is required")
+                _check_text_answer(component, value, required)
                 used.add(cid)
                 return {
                     "type": 4,
@@ -3193,6 +3196,8 @@ class FakeDiscord:
                 }
             used.add(cid)
             picked = [value] if isinstance(value, str) else list(value or [])
+            if ctype == 3:
+                _check_select_answer(component, picked, required)
             return {"type": ctype, "id": component.get("id", 0), "custom_id": cid, "values": picked}
 
         result: list[JSON] = []
@@ -3213,6 +3218,46 @@ class FakeDiscord:
         if unknown:
             raise KeyError(f"modal has no inputs {sorted(unknown)}")
         return result
+
+
+def _check_text_answer(component: JSON, value: Any, required: bool) -> None:
+    """What Discord's client lets a member submit in a text input: a required input filled,
+    the text within min_length..max_length (an empty optional input is always allowed)."""
+    cid = component.get("custom_id")
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"modal text input {cid!r} takes a str, got {value!r}")
+    text = value or ""
+    if not text:
+        if required:
+            raise ValueError(f"modal input {cid!r} is required")
+        return
+    low = int(component.get("min_length") or 0)
+    high = int(component.get("max_length") or 4000)
+    if not low <= len(text) <= high:
+        raise ValueError(
+            f"modal input {cid!r} takes {low}-{high} characters; got {len(text)}: Discord's "
+            "client would not submit it"
+        )
+
+
+def _check_select_answer(component: JSON, picked: Sequence[str], required: bool) -> None:
+    """What Discord's client lets a member pick in a modal's string select: options only,
+    min_values..max_values of them (none at all when the select is not required)."""
+    cid = component.get("custom_id")
+    options = [o.get("value") for o in component.get("options") or []]
+    low = int(component.get("min_values") if component.get("min_values") is not None else 1)
+    high = int(component.get("max_values") or 1)
+    unknown = [v for v in picked if v not in options]
+    if unknown:
+        raise ValueError(f"select {cid!r} has no options {unknown}; it has {options}")
+    if len(set(picked)) != len(picked):
+        raise ValueError(f"select {cid!r}: a value can be picked once")
+    if not picked and not required:
+        return
+    if not picked:
+        raise ValueError(f"modal select {cid!r} is required")
+    if not low <= len(picked) <= high:
+        raise ValueError(f"select {cid!r} takes {low}-{high} of {options}; got {list(picked)}")
 
 
 class _SyncFake:
