@@ -2705,8 +2705,23 @@ class FakeDiscord:
                     return cmd
         return None
 
-    def _synced_context_menu(self, name: str, command_type: int) -> JSON:
+    def _synced_context_menu(self, name: str, command_type: int, locale: str) -> JSON:
+        """The synced context menu a member sees as ``name``: its default name, or its
+        localization for the member's client ``locale`` (Discord shows that one, and still
+        sends the default name in ``data.name``)."""
         cmd = self._find_command(name, command_type)
+        if cmd is None:
+            w = self.world
+            cmd = next(
+                (
+                    c
+                    for scope in (w.guild_id, None)
+                    for (_, ctype), c in w.commands.get(scope, {}).items()
+                    if ctype == command_type
+                    and (c.get("name_localizations") or {}).get(locale) == name
+                ),
+                None,
+            )
         if cmd is None:
             kind = "user" if command_type == P.CommandType.USER else "message"
             raise ValueError(
@@ -2715,6 +2730,36 @@ class FakeDiscord:
             )
         return cmd
 
+    def _check_menu_visible(self, cmd: JSON, uid: int, cid: int, *, dm: bool) -> None:
+        """Discord's client offers a command only where it may run: ``contexts`` and
+        ``dm_permission`` (guild commands never in DMs), ``default_member_permissions``
+        held in the channel (0: administrators only), and for a message command a channel
+        the member can see."""
+        w = self.world
+        contexts = cmd.get("contexts")
+        name = cmd["name"]
+        if dm:
+            if (
+                cmd.get("guild_id")
+                or cmd.get("dm_permission") is False
+                or (contexts is not None and 1 not in contexts)
+            ):
+                raise ValueError(f"{name!r} is not offered in DMs")
+            return
+        if contexts is not None and 0 not in contexts:
+            raise ValueError(f"{name!r} is not offered in servers (contexts {contexts})")
+        perms = w.permissions(uid, cid)
+        if not perms & Perm.VIEW_CHANNEL:
+            raise ValueError(f"the member cannot see channel {cid}, so not its messages")
+        needed = cmd.get("default_member_permissions")
+        if needed is not None:
+            bits = int(needed)
+            if (bits == 0 and perms != Perm.ALL) or perms & bits != bits:
+                raise ValueError(
+                    f"{name!r} needs permissions {bits:#x} (default_member_permissions): "
+                    "Discord's client hides it from this member"
+                )
+
     @_on_fake_loop
     async def message_command(
         self, user: str | int, name: str, message: int | str | JSON, *, locale: str = "nl"
@@ -2722,13 +2767,19 @@ class FakeDiscord:
         """A member picks ``name`` under Apps in a message's menu: INTERACTION_CREATE type 2
         with ``data.type`` 3, ``target_id`` and ``resolved.messages``."""
         w = self.world
-        cmd = self._synced_context_menu(name, P.CommandType.MESSAGE)
+        cmd = self._synced_context_menu(name, P.CommandType.MESSAGE, locale)
         mid = int(message["id"]) if isinstance(message, dict) else int(message)
         msg = w.messages.get(mid)
         if msg is None or mid in w.deleted_messages:
             raise KeyError(f"no message {mid}")
+        if int(msg.get("flags") or 0) & MessageFlag.EPHEMERAL:
+            raise ValueError("an ephemeral message has no Apps menu for other members")
         cid = int(msg["channel_id"])
         dm = cid in w.dm_channel_user
+        uid = w.resolve_member(user)
+        if dm and w.dm_channel_user[cid] != uid:
+            raise ValueError(f"{user!r} cannot see another member's DM with the bot")
+        self._check_menu_visible(cmd, uid, cid, dm=dm)
         data = P.context_menu_data(
             cmd, target_id=mid, resolved={"messages": {str(mid): copy.deepcopy(msg)}}
         )
@@ -2754,13 +2805,19 @@ class FakeDiscord:
         """A member picks ``name`` under Apps in another member's menu: INTERACTION_CREATE
         type 2 with ``data.type`` 2, ``target_id`` and ``resolved.users``/``members``."""
         w = self.world
-        cmd = self._synced_context_menu(name, P.CommandType.USER)
+        cmd = self._synced_context_menu(name, P.CommandType.USER, locale)
         tid = w.resolve_member(target)
 
         def build(uid: int, cid: int) -> JSON:
+            self._check_menu_visible(cmd, uid, cid, dm=False)
             resolved: JSON = {"users": {str(tid): w.users[tid]}}
             if tid in w.members:
-                partial = w.partial_member(tid) or {}
+                # docs "Resolved Data": partial members lack user, deaf and mute
+                partial = {
+                    k: v
+                    for k, v in (w.partial_member(tid) or {}).items()
+                    if k not in ("deaf", "mute")
+                }
                 partial["permissions"] = str(w.permissions(tid, cid))
                 resolved["members"] = {str(tid): partial}
             return P.context_menu_data(cmd, target_id=tid, resolved=resolved)
