@@ -221,6 +221,7 @@ class ChannelType:
     GUILD_VOICE = 2
     GUILD_CATEGORY = 4
     GUILD_ANNOUNCEMENT = 5
+    ANNOUNCEMENT_THREAD = 10
     PUBLIC_THREAD = 11
     PRIVATE_THREAD = 12
     GUILD_FORUM = 15
@@ -262,6 +263,7 @@ class CallbackType:
 class MessageFlag:
     CROSSPOSTED = 1 << 0
     SUPPRESS_EMBEDS = 1 << 2
+    HAS_THREAD = 1 << 5
     EPHEMERAL = 1 << 6
     LOADING = 1 << 7
     SUPPRESS_NOTIFICATIONS = 1 << 12
@@ -306,7 +308,11 @@ ERRORS: dict[int, tuple[int, str]] = {
     50013: (403, "Missing Permissions"),
     50033: (400, "Invalid Recipient(s)"),
     50035: (400, "Invalid Form Body"),
+    10066: (404, "Unknown Auto Moderation Rule"),
+    30035: (400, "Maximum number of rules of this trigger type reached"),
+    50024: (400, "Cannot execute action on this channel type"),
     50083: (400, "Thread is archived"),
+    160004: (400, "A thread has already been created for this message"),
     50109: (400, "The request body contains invalid JSON."),
     160005: (400, "Thread is locked"),
 }

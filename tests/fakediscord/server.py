@@ -386,6 +386,8 @@ class FakeDiscord:
         self.nonce_window = NONCE_WINDOW_SECONDS
         self._nonces: dict[str, tuple[int, float]] = {}
         self._rules: list[FailRule] = []
+        # (channel id, user id) -> the time of the member's last post, for slowmode.
+        self._last_post: dict[tuple[int, int], datetime] = {}
         self._bots: list[discord.Client] = []
 
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -1068,6 +1070,11 @@ class FakeDiscord:
         r("PATCH", "/channels/{channel_id}/messages/{message_id}", self._patch_message)
         r("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message)
         r("POST", "/channels/{channel_id}/typing", self._no_content)
+        r("POST", "/channels/{channel_id}/messages/{message_id}/threads", self._thread_from_message)
+        r("POST", "/channels/{channel_id}/threads", self._thread_without_message)
+        r("GET", "/channels/{channel_id}/thread-members", self._list_thread_members)
+        r("PUT", "/channels/{channel_id}/thread-members/{user_id}", self._add_thread_member)
+        r("DELETE", "/channels/{channel_id}/thread-members/{user_id}", self._remove_thread_member)
         r(
             "PUT",
             "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
@@ -1327,16 +1334,30 @@ class FakeDiscord:
         return 200, channel
 
     async def _patch_channel(self, req: _Request) -> _Reply:
-        """The bot edits a guild channel (name, topic, slowmode): CHANNEL_UPDATE."""
+        """The bot edits a guild channel (name, topic, slowmode; Manage Channels):
+        CHANNEL_UPDATE; or a thread (Manage Threads, or its owner for name, archived and
+        auto_archive_duration): THREAD_UPDATE."""
         cid, channel = self._channel_or_error(req.params["channel_id"])
         if channel is None or not self.world.is_guild_channel(cid):
             return P.error(10003)
-        perms = self.world.permissions(self.world.bot_id, cid)
+        w = self.world
+        perms = w.permissions(w.bot_id, cid)
         if not perms & Perm.VIEW_CHANNEL:
             return P.error(50001)
-        if not perms & Perm.MANAGE_CHANNELS:
-            return P.error(50013)
         body = req.body_dict()
+        if cid in w.threads:
+            owner_may = {"name", "archived", "auto_archive_duration"}
+            is_owner = channel.get("owner_id") == str(w.bot_id)
+            if not perms & Perm.MANAGE_THREADS and not (is_owner and set(body) <= owner_may):
+                return P.error(50013)
+            meta = channel["thread_metadata"]
+            for key in ("archived", "locked", "auto_archive_duration", "invitable"):
+                if key in body and body[key] is not None:
+                    meta[key] = body[key]
+            if "archived" in body:
+                meta["archive_timestamp"] = P.iso(P.utcnow())
+        elif not perms & Perm.MANAGE_CHANNELS:
+            return P.error(50013)
         for key in ("name", "topic", "rate_limit_per_user", "nsfw"):
             if key in body:
                 channel[key] = body[key] if key != "rate_limit_per_user" else int(body[key] or 0)
@@ -1346,7 +1367,237 @@ class FakeDiscord:
     async def _channel_update(self, cid: int) -> int:
         data = dict(self.world.channel(cid) or {})
         data.setdefault("guild_id", str(self.world.guild_id))
-        return await self._broadcast("CHANNEL_UPDATE", data, intents=Intent.GUILDS, channel_id=cid)
+        event = "THREAD_UPDATE" if cid in self.world.threads else "CHANNEL_UPDATE"
+        return await self._broadcast(event, data, intents=Intent.GUILDS, channel_id=cid)
+
+    def slowmode(self, channel: str | int) -> int:
+        """A channel's or thread's current slowmode (``rate_limit_per_user``) in seconds."""
+        payload = self.world.channel(self.world.resolve_channel(channel)) or {}
+        return int(payload.get("rate_limit_per_user") or 0)
+
+    def thread_members(self, thread: str | int) -> list[str]:
+        """The usernames of a thread's members (the bot included when it joined)."""
+        tid = self.world.resolve_channel(thread)
+        users = self.world.users
+        return sorted(users[u]["username"] for u in self.world.thread_members.get(tid, set()))
+
+    # ------------------------------------------------------------------ REST: threads
+
+    def _thread_member(self, tid: int, uid: int) -> JSON:
+        return {
+            "id": str(tid),
+            "user_id": str(uid),
+            "join_timestamp": P.iso(P.utcnow()),
+            "flags": 0,
+        }
+
+    async def _new_thread(
+        self,
+        parent: int,
+        body: JSON,
+        *,
+        owner: int,
+        thread_type: int,
+        tid: int | None = None,
+    ) -> JSON:
+        """Create a thread (id = the starter message's when there is one), its owner as its
+        first member, and send THREAD_CREATE (newly_created) to bots that may see it."""
+        w = self.world
+        tid = tid or w.ids.now()
+        thread = P.thread_channel(
+            tid,
+            str(body["name"]),
+            guild_id=w.guild_id,
+            parent_id=parent,
+            owner_id=owner,
+            created_at=P.utcnow(),
+            private=thread_type == P.ChannelType.PRIVATE_THREAD,
+            auto_archive_duration=int(body.get("auto_archive_duration") or 4320),
+            rate_limit_per_user=int(body.get("rate_limit_per_user") or 0),
+        )
+        if thread_type == P.ChannelType.ANNOUNCEMENT_THREAD:
+            thread["type"] = thread_type
+        if thread_type == P.ChannelType.PRIVATE_THREAD:
+            thread["thread_metadata"]["invitable"] = bool(body.get("invitable", True))
+        w.threads[tid] = thread
+        w.thread_members[tid] = {owner}
+        thread["member_count"] = 1
+        event = {**thread, "newly_created": True}
+        if owner == w.bot_id:
+            event["member"] = self._thread_member(tid, owner)
+        await self._broadcast("THREAD_CREATE", event, intents=Intent.GUILDS, channel_id=tid)
+        return thread
+
+    def _thread_parent_problem(self, cid: int, perms: int, needed: int) -> _Reply | None:
+        w = self.world
+        channel = w.channels.get(cid)
+        if channel is None or channel["type"] not in (
+            P.ChannelType.GUILD_TEXT,
+            P.ChannelType.GUILD_ANNOUNCEMENT,
+        ):
+            return P.error(50024)
+        if not perms & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        if not perms & needed:
+            return P.error(50013)
+        return None
+
+    async def _thread_from_message(self, req: _Request) -> _Reply:
+        """POST /channels/{c}/messages/{m}/threads: a public (or announcement) thread on a
+        message; the thread takes the message's id; one thread per message (160004)."""
+        w = self.world
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        if cid in w.threads or cid in w.dm_channel_user:
+            return P.error(50024)
+        perms = w.permissions(w.bot_id, cid)
+        problem = self._thread_parent_problem(cid, perms, Perm.CREATE_PUBLIC_THREADS)
+        if problem:
+            return problem
+        if not perms & Perm.READ_MESSAGE_HISTORY:
+            return P.error(50013)
+        mid = int(req.params["message_id"]) if req.params["message_id"].isdigit() else 0
+        msg = w.messages.get(mid)
+        if msg is None or int(msg["channel_id"]) != cid or mid in w.deleted_messages:
+            return P.error(10008)
+        if mid in w.threads:
+            return P.error(160004)
+        kind = (
+            P.ChannelType.ANNOUNCEMENT_THREAD
+            if channel["type"] == P.ChannelType.GUILD_ANNOUNCEMENT
+            else P.ChannelType.PUBLIC_THREAD
+        )
+        thread = await self._new_thread(
+            cid, req.body_dict(), owner=w.bot_id, thread_type=kind, tid=mid
+        )
+        msg["thread"] = thread
+        msg["flags"] = int(msg.get("flags") or 0) | MessageFlag.HAS_THREAD
+        await self._dispatch_message_event("MESSAGE_UPDATE", msg)
+        return 201, thread
+
+    async def _thread_without_message(self, req: _Request) -> _Reply:
+        """POST /channels/{c}/threads: a thread without a starter message; type 12 (private,
+        the default), 11 (public) or 10 (announcement channels only)."""
+        w = self.world
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        body = req.body_dict()
+        kind = int(body.get("type") or P.ChannelType.PRIVATE_THREAD)
+        perms = w.permissions(w.bot_id, cid)
+        needed = (
+            Perm.CREATE_PRIVATE_THREADS
+            if kind == P.ChannelType.PRIVATE_THREAD
+            else Perm.CREATE_PUBLIC_THREADS
+        )
+        problem = self._thread_parent_problem(cid, perms, needed)
+        if problem:
+            return problem
+        announcement = channel["type"] == P.ChannelType.GUILD_ANNOUNCEMENT
+        if (kind == P.ChannelType.ANNOUNCEMENT_THREAD) != announcement or (
+            announcement and kind == P.ChannelType.PRIVATE_THREAD
+        ):
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["type"], "THREAD_TYPE_INVALID", "This thread type is not allowed here"
+                ),
+            )
+        thread = await self._new_thread(cid, body, owner=w.bot_id, thread_type=kind)
+        return 201, thread
+
+    def _thread_or_error(self, raw: str) -> tuple[int, JSON | None, _Reply | None]:
+        cid, channel = self._channel_or_error(raw)
+        if channel is None:
+            return cid, None, P.error(10003)
+        if cid not in self.world.threads:
+            return cid, None, P.error(50024)
+        return cid, channel, None
+
+    async def _add_thread_member(self, req: _Request) -> _Reply:
+        """PUT /channels/{t}/thread-members/{user}: the bot adds a member (or @me joins).
+        Needs to be able to send in the thread; the thread must not be archived; the member
+        must see the parent channel."""
+        w = self.world
+        tid, thread, problem = self._thread_or_error(req.params["channel_id"])
+        if problem or thread is None:
+            return problem or P.error(10003)
+        raw = req.params["user_id"]
+        uid = w.bot_id if raw == "@me" else (int(raw) if raw.isdigit() else 0)
+        if uid not in w.members:
+            return P.error(10007)
+        bot_perms = w.permissions(w.bot_id, tid)
+        if raw == "@me":
+            if not bot_perms & Perm.VIEW_CHANNEL:
+                return P.error(50001)
+        else:
+            if not bot_perms & Perm.VIEW_CHANNEL:
+                return P.error(50001)
+            if not bot_perms & Perm.SEND_MESSAGES_IN_THREADS:
+                return P.error(50013)
+        if thread["thread_metadata"].get("archived"):
+            return P.error(50083)
+        parent = int(thread["parent_id"])
+        if not w.permissions(uid, parent) & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        await self._join_thread(tid, uid)
+        return 204, None
+
+    async def _join_thread(self, tid: int, uid: int) -> None:
+        w = self.world
+        members = w.thread_members.setdefault(tid, set())
+        if uid in members:
+            return
+        members.add(uid)
+        w.threads[tid]["member_count"] = len(members)
+        if uid == w.bot_id:
+            thread = {**w.threads[tid], "member": self._thread_member(tid, uid)}
+            await self._broadcast("THREAD_CREATE", thread, intents=Intent.GUILDS)
+        await self._broadcast(
+            "THREAD_MEMBERS_UPDATE",
+            {
+                "id": str(tid),
+                "guild_id": str(w.guild_id),
+                "member_count": len(members),
+                "added_members": [
+                    {
+                        **self._thread_member(tid, uid),
+                        "member": w.members[uid],
+                    }
+                ],
+            },
+            intents=Intent.GUILD_MEMBERS if uid != w.bot_id else Intent.GUILDS,
+            channel_id=tid,
+        )
+
+    async def _remove_thread_member(self, req: _Request) -> _Reply:
+        w = self.world
+        tid, thread, problem = self._thread_or_error(req.params["channel_id"])
+        if problem or thread is None:
+            return problem or P.error(10003)
+        raw = req.params["user_id"]
+        uid = w.bot_id if raw == "@me" else (int(raw) if raw.isdigit() else 0)
+        may_remove = w.permissions(w.bot_id, tid) & Perm.MANAGE_THREADS or thread.get(
+            "owner_id"
+        ) == str(w.bot_id)
+        if uid != w.bot_id and not may_remove:
+            return P.error(50013)
+        members = w.thread_members.setdefault(tid, set())
+        if uid not in members:
+            return P.error(10007)
+        members.discard(uid)
+        thread["member_count"] = len(members)
+        return 204, None
+
+    async def _list_thread_members(self, req: _Request) -> _Reply:
+        w = self.world
+        tid, thread, problem = self._thread_or_error(req.params["channel_id"])
+        if problem or thread is None:
+            return problem or P.error(10003)
+        if not w.permissions(w.bot_id, tid) & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        return 200, [self._thread_member(tid, u) for u in sorted(w.thread_members.get(tid, ()))]
 
     def _visible_messages(self, cid: int) -> list[JSON]:
         return [
@@ -1639,9 +1890,19 @@ class FakeDiscord:
         msg = self._new_bot_message(cid, body, files)
         if enforce:
             self._nonces[str(nonce)] = (int(msg["id"]), self._now())
+        if cid in self.world.threads:
+            await self._posted_in_thread(cid, self.world.bot_id, int(msg["id"]))
         if self.echo_own_messages:
             await self._dispatch_message_event("MESSAGE_CREATE", msg)
         return 200, msg
+
+    async def _posted_in_thread(self, tid: int, uid: int, mid: int) -> None:
+        """Posting in a thread joins it (as on Discord) and counts the message."""
+        thread = self.world.threads[tid]
+        thread["message_count"] = int(thread.get("message_count") or 0) + 1
+        thread["total_message_sent"] = int(thread.get("total_message_sent") or 0) + 1
+        thread["last_message_id"] = str(mid)
+        await self._join_thread(tid, uid)
 
     async def _patch_message(self, req: _Request) -> _Reply:
         cid, channel = self._channel_or_error(req.params["channel_id"])
@@ -2432,6 +2693,7 @@ class FakeDiscord:
         if not w.is_guild_channel(cid):
             raise ValueError(f"{channel!r} is not a guild channel; use fake.dm() for DMs")
         when = self._message_time(at)
+        self._check_member_send(uid, cid, when)
         mid = w.ids.at(when)
         mentions = [
             P.mention_user(w.users[m], w.partial_member(m))
@@ -2472,8 +2734,45 @@ class FakeDiscord:
             referenced_message=referenced,
         )
         w.messages[mid] = msg
+        if cid in w.threads:
+            await self._posted_in_thread(cid, uid, mid)
         await self._dispatch_message_event("MESSAGE_CREATE", msg)
         return msg
+
+    def _check_member_send(self, uid: int, cid: int, when: datetime) -> None:
+        """What Discord's client lets a member post: a private thread only as its member
+        (or with Manage Threads), a locked thread only with Manage Threads, and slowmode:
+        after a post in a channel with ``rate_limit_per_user`` the member waits that long
+        (by ``at``), unless they have Manage Messages or Manage Channels (Manage Threads in
+        a thread). Channel permissions in general are not checked here: scenarios may have
+        members post where the spec does not let them see, to test the bot's side."""
+        w = self.world
+        perms = w.permissions(uid, cid)
+        thread = w.threads.get(cid)
+        name = w.users[uid]["username"]
+        if thread is not None:
+            if (
+                thread["type"] == P.ChannelType.PRIVATE_THREAD
+                and uid not in w.thread_members.get(cid, set())
+                and not perms & Perm.MANAGE_THREADS
+            ):
+                raise ValueError(f"{name} is not a member of private thread {thread['name']!r}")
+            if thread["thread_metadata"].get("locked") and not perms & Perm.MANAGE_THREADS:
+                raise ValueError(f"thread {thread['name']!r} is locked")
+        exempt = Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+        if thread is not None:
+            exempt |= Perm.MANAGE_THREADS
+        slowmode = int((w.channel(cid) or {}).get("rate_limit_per_user") or 0)
+        last = self._last_post.get((cid, uid))
+        self._last_post[(cid, uid)] = when
+        if slowmode and not perms & exempt and last is not None:
+            wait = slowmode - (when - last).total_seconds()
+            if wait > 0 and when >= last:
+                self._last_post[(cid, uid)] = last
+                raise ValueError(
+                    f"slowmode: {name} may post in channel {cid} again in {wait:.0f} s "
+                    f"(rate_limit_per_user {slowmode}); Discord's client would not send it"
+                )
 
     def _attachment_payload(self, a: AttachmentArg | str, cid: int, when: datetime) -> JSON:
         spec = AttachmentArg(a) if isinstance(a, str) else a
