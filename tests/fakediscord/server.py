@@ -22,6 +22,7 @@ import functools
 import inspect
 import json
 import logging
+import mimetypes
 import re
 import threading
 import uuid
@@ -382,6 +383,8 @@ class FakeDiscord:
         self.undelivered: list[tuple[str, str]] = []
         self._interactions_by_token: dict[str, InteractionRecord] = {}
         self._bodies: dict[int, Any] = {}
+        # Attachment id -> the uploaded bytes (served at the attachment's url).
+        self.files: dict[int, bytes] = {}
         # Idempotent sends: nonce -> (message id, when); see _post_message.
         self.nonce_window = NONCE_WINDOW_SECONDS
         self._nonces: dict[str, tuple[int, float]] = {}
@@ -611,6 +614,7 @@ class FakeDiscord:
         self._identified = asyncio.Event()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/", self._gateway)
+        app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._cdn)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         app.router.add_route("*", "/{tail:.*}", self._outside_api)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
@@ -961,7 +965,7 @@ class FakeDiscord:
             if verdict.retry_after is not None:
                 body = P.rate_limited(verdict.retry_after, is_global=verdict.is_global)
                 return 429, body, {**limit_headers, "Via": "1.1 google"}
-        problem = self._judge(op, call)
+        problem = self._judge(op, call) or self._upload_problem(call)
         if problem is not None:
             self.invalid_requests.append(call)
             log.warning(
@@ -1010,6 +1014,23 @@ class FakeDiscord:
             openapi.merge_errors(errors, extra)
         if errors:
             return P.error(50035, errors=errors)
+        return None
+
+    @staticmethod
+    def _upload_problem(call: Call) -> tuple[int, JSON] | None:
+        """Uploads (docs "Uploading Files"): at most 10 files a message, and no more than
+        the server's upload limit (10 MiB without boosts) together: 413 40005."""
+        if not call.files:
+            return None
+        if len(call.files) > 10:
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["attachments"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length."
+                ),
+            )
+        if sum(len(f.data) for f in call.files) > P.ATTACHMENT_SIZE_LIMIT:
+            return P.error(40005)
         return None
 
     def _documented_limits(self, op: openapi.Operation, body: Any) -> JSON:
@@ -1689,7 +1710,7 @@ class FakeDiscord:
             return []  # Discord drops embeds silently without Embed Links
         result = []
         for embed in embeds:
-            e = dict(embed)
+            e = copy.deepcopy(embed)  # attachment:// refs are resolved in the copy only
             e.setdefault("type", "rich")
             e.setdefault("content_scan_version", 0)
             result.append(e)
@@ -1720,25 +1741,87 @@ class FakeDiscord:
         return mentions, roles, everyone
 
     def _attachments(self, files: Sequence[UploadedFile], body: JSON, cid: int) -> list[JSON]:
-        now = P.utcnow()
+        """The uploads as Discord stores them: the ``files[n]`` part matched with the
+        ``attachments`` entry of id n, the bytes kept (``fake.file_bytes``) and served at the
+        attachment's url, the content type and, for PNG/GIF/JPEG, width and height read from
+        the file, as Discord's media pipeline does."""
         result = []
         described = {
             str(a.get("id")): a for a in body.get("attachments") or [] if isinstance(a, dict)
         }
         for index, f in enumerate(files):
-            meta = described.get(str(index), {})
+            match = re.fullmatch(r"files\[(\d+)\]", f.field)
+            key = match.group(1) if match else str(index)
+            meta = described.get(key, {})
+            filename = _safe_filename(meta.get("filename") or f.filename or f"file{index}")
+            aid = self.world.ids.now()
+            content_type = mimetypes.guess_type(filename)[0] or f.content_type
             att = P.attachment(
-                self.world.ids.at(now),
-                meta.get("filename") or f.filename or f"file{index}",
+                aid,
+                filename,
                 size=len(f.data),
-                content_type=f.content_type,
+                content_type=content_type,
                 url_base=self.base_url,
                 channel_id=cid,
             )
+            size = _image_size(f.data)
+            if size is not None:
+                att["width"], att["height"] = size
             if meta.get("description"):
                 att["description"] = meta["description"]
+            self.files[aid] = f.data
             result.append(att)
         return result
+
+    @staticmethod
+    def _resolve_attachment_refs(embeds: list[JSON], attachments: Sequence[JSON]) -> None:
+        """``attachment://name`` in an embed's image, thumbnail, author or footer icon
+        becomes the uploaded file's url (with proxy_url, and width/height for images), as
+        Discord stores it; the bot's own body keeps ``attachment://`` (``fake.body_of``)."""
+        by_name = {a["filename"]: a for a in attachments}
+        for embed in embeds:
+            for key, url_key in (
+                ("image", "url"),
+                ("thumbnail", "url"),
+                ("author", "icon_url"),
+                ("footer", "icon_url"),
+            ):
+                part = embed.get(key)
+                if not isinstance(part, dict):
+                    continue
+                url = part.get(url_key)
+                if not isinstance(url, str) or not url.startswith("attachment://"):
+                    continue
+                att = by_name.get(url[len("attachment://") :])
+                if att is None:
+                    log.warning("embed %s refers to %s, which was not uploaded", key, url)
+                    continue
+                part[url_key] = att["url"]
+                proxy = "proxy_icon_url" if url_key == "icon_url" else "proxy_url"
+                part[proxy] = att["proxy_url"]
+                if key in ("image", "thumbnail") and "width" in att:
+                    part["width"], part["height"] = att["width"], att["height"]
+                    part["content_type"] = att["content_type"]
+
+    def file_bytes(self, message_id: int | str, filename: str | None = None) -> bytes:
+        """The bytes of a file attached to a stored message (the only one, or by name)."""
+        msg = self.message(message_id)
+        attachments = msg.get("attachments") or []
+        chosen = [a for a in attachments if filename is None or a["filename"] == filename]
+        if len(chosen) != 1:
+            names = [a["filename"] for a in attachments]
+            raise KeyError(f"message {message_id} has attachments {names}; asked {filename!r}")
+        return self.files[int(chosen[0]["id"])]
+
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        """The CDN: an attachment's bytes at its url (``await attachment.read()``)."""
+        self._touch()
+        raw = request.match_info["attachment_id"]
+        data = self.files.get(int(raw)) if raw.isdigit() else None
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        ctype = mimetypes.guess_type(request.match_info["filename"])[0]
+        return web.Response(body=data, content_type=ctype or "application/octet-stream")
 
     def _new_bot_message(
         self,
@@ -1815,6 +1898,7 @@ class FakeDiscord:
             application_id=application_id,
             interaction_metadata=interaction_metadata,
         )
+        self._resolve_attachment_refs(msg["embeds"], msg["attachments"])
         w.messages[mid] = msg
         self._bodies[mid] = copy.deepcopy(body)
         return msg
@@ -1845,6 +1929,8 @@ class FakeDiscord:
             }
             kept = [a for a in msg.get("attachments", []) if a["id"] in kept_ids]
             msg["attachments"] = kept + self._attachments(files, body, cid)
+        if "embeds" in body or files:
+            self._resolve_attachment_refs(msg.get("embeds") or [], msg.get("attachments") or [])
         msg["edited_timestamp"] = P.iso(P.utcnow())
 
     def _gateway_message(self, msg: JSON) -> JSON:
@@ -3574,6 +3660,29 @@ class FakeDiscord:
         if unknown:
             raise KeyError(f"modal has no inputs {sorted(unknown)}")
         return result
+
+
+def _safe_filename(name: str) -> str:
+    """Discord keeps letters, digits, ``.``, ``-`` and ``_`` of an upload's name and turns
+    the rest (spaces too) into ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "unknown"
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, GIF or JPEG, read from its header; None otherwise."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                h = int.from_bytes(data[i + 5 : i + 7], "big")
+                return int.from_bytes(data[i + 7 : i + 9], "big"), h
+            i += 2 + length
+    return None
 
 
 def _check_text_answer(component: JSON, value: Any, required: bool) -> None:
