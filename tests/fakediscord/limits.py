@@ -10,6 +10,7 @@ answers give them; where they do not, the fake uses a code in Discord's style.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -550,5 +551,84 @@ def count_errors(existing: Sequence[Mapping[str, Any]], new: Mapping[str, Any]) 
             [],
             "APPLICATION_COMMANDS_TOO_MANY",
             f"At most {limit} commands of type {ctype} are allowed.",
+        )
+    return err.tree
+
+
+# --------------------------------------------------------------------------- AutoMod
+
+# docs "Auto Moderation": rules per trigger type in a server, and the event each one watches.
+AUTOMOD_RULES_PER_TRIGGER = {1: 6, 3: 1, 4: 1, 5: 1, 6: 1}
+AUTOMOD_EVENT_FOR_TRIGGER = {1: 1, 3: 1, 4: 1, 5: 1, 6: 2}
+# docs "Action Types": which trigger types each action may be used with.
+AUTOMOD_ACTIONS_FOR_TRIGGER = {
+    1: {1, 2, 3},
+    3: {1, 2},
+    4: {1, 2},
+    5: {1, 2, 3},
+    6: {2, 4},
+}
+# Rust's regex crate (AutoMod's engine) has no look-around and no back-references.
+_RUST_UNSUPPORTED = re.compile(r"\(\?<?[=!]|\\[1-9]|\\k<")
+
+
+def automod_rule_errors(body: Any, *, create: bool, trigger_type: int | None = None) -> JSON:
+    """An AutoMod rule (create, or a PATCH of a rule of ``trigger_type``): actions required
+    on create and allowed for the trigger type, the event type that fits it, and regex
+    patterns that Rust's regex crate compiles. Codes in Discord's style."""
+    err = Errors()
+    if not isinstance(body, dict):
+        return err.tree
+    trigger = body.get("trigger_type", trigger_type)
+    if create and not body.get("actions"):
+        err.add(["actions"], "BASE_TYPE_REQUIRED", "This field is required")
+    if not isinstance(trigger, int):
+        return err.tree
+    event = body.get("event_type")
+    if isinstance(event, int) and AUTOMOD_EVENT_FOR_TRIGGER.get(trigger, event) != event:
+        err.add(
+            ["event_type"],
+            "AUTO_MODERATION_INVALID_EVENT_TYPE",
+            f"Trigger type {trigger} needs event type {AUTOMOD_EVENT_FOR_TRIGGER[trigger]}.",
+        )
+    allowed = AUTOMOD_ACTIONS_FOR_TRIGGER.get(trigger, set())
+    for i, action in enumerate(_dicts(body.get("actions"))):
+        if action.get("type") not in allowed:
+            err.add(
+                ["actions", i, "type"],
+                "AUTO_MODERATION_INVALID_ACTION_TYPE",
+                f"Action type {action.get('type')} is not allowed for trigger type {trigger}.",
+            )
+    meta = body.get("trigger_metadata")
+    patterns = meta.get("regex_patterns") if isinstance(meta, dict) else None
+    for i, pattern in enumerate(patterns if isinstance(patterns, list) else []):
+        if not isinstance(pattern, str):
+            continue
+        problem = None
+        if _RUST_UNSUPPORTED.search(pattern):
+            problem = "look-around and back-references are not supported"
+        else:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problem = str(exc)
+        if problem:
+            err.add(
+                ["trigger_metadata", "regex_patterns", i],
+                "AUTO_MODERATION_INVALID_REGEX",
+                f"Invalid regex: {problem}",
+            )
+    return err.tree
+
+
+def automod_count_errors(existing: Sequence[Mapping[str, Any]], trigger: int) -> JSON:
+    """Creating one more rule of ``trigger``: the per-server maximum of that type."""
+    err = Errors()
+    limit = AUTOMOD_RULES_PER_TRIGGER.get(trigger, 0)
+    if sum(1 for r in existing if r.get("trigger_type") == trigger) >= limit:
+        err.add(
+            ["trigger_type"],
+            "AUTO_MODERATION_MAX_RULES_OF_TYPE_EXCEEDED",
+            f"At most {limit} rules of trigger type {trigger} are allowed.",
         )
     return err.tree

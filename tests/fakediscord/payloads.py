@@ -310,7 +310,6 @@ ERRORS: dict[int, tuple[int, str]] = {
     50033: (400, "Invalid Recipient(s)"),
     50035: (400, "Invalid Form Body"),
     10066: (404, "Unknown Auto Moderation Rule"),
-    30035: (400, "Maximum number of rules of this trigger type reached"),
     50024: (400, "Cannot execute action on this channel type"),
     50083: (400, "Thread is archived"),
     160004: (400, "A thread has already been created for this message"),

@@ -385,6 +385,8 @@ class FakeDiscord:
         self._bodies: dict[int, Any] = {}
         # Attachment id -> the uploaded bytes (served at the attachment's url).
         self.files: dict[int, bytes] = {}
+        # AutoMod rule id -> the rule as Discord returns it (fake.automod_rules).
+        self.automod_rules: dict[int, JSON] = {}
         # Idempotent sends: nonce -> (message id, when); see _post_message.
         self.nonce_window = NONCE_WINDOW_SECONDS
         self._nonces: dict[str, tuple[int, float]] = {}
@@ -1043,6 +1045,8 @@ class FakeDiscord:
             return L.message_errors(body, channel_message=False)
         if t == "/channels/{channel_id}" and m == "PATCH":
             return L.guild_channel_errors(body)
+        if t == "/guilds/{guild_id}/auto-moderation/rules" and m == "POST":
+            return L.automod_rule_errors(body, create=True)
         if t == "/interactions/{interaction_id}/{interaction_token}/callback":
             return L.callback_errors(body)
         if t.startswith("/applications/{application_id}") and t.endswith("/commands"):
@@ -1112,6 +1116,15 @@ class FakeDiscord:
         r("GET", "/guilds/{guild_id}/channels", self._get_guild_channels)
         r("GET", "/guilds/{guild_id}/roles", self._get_roles)
         r("GET", "/guilds/{guild_id}/threads/active", self._get_active_threads)
+        r("GET", "/guilds/{guild_id}/auto-moderation/rules", self._list_automod_rules)
+        r("POST", "/guilds/{guild_id}/auto-moderation/rules", self._create_automod_rule)
+        r("GET", "/guilds/{guild_id}/auto-moderation/rules/{rule_id}", self._get_automod_rule)
+        r("PATCH", "/guilds/{guild_id}/auto-moderation/rules/{rule_id}", self._patch_automod_rule)
+        r(
+            "DELETE",
+            "/guilds/{guild_id}/auto-moderation/rules/{rule_id}",
+            self._delete_automod_rule,
+        )
         r("GET", "/guilds/{guild_id}/members", self._list_members)
         r("GET", "/guilds/{guild_id}/members/search", self._search_members)
         r("PATCH", "/guilds/{guild_id}/members/@me", self._patch_me_member)
@@ -2148,6 +2161,130 @@ class FakeDiscord:
 
     async def _get_roles(self, req: _Request) -> _Reply:
         return self._guild_or_error(req) or (200, self.world.guild_payload()["roles"])
+
+    # ------------------------------------------------------------------ REST: AutoMod
+
+    def _automod_access(self, req: _Request) -> _Reply | None:
+        """AutoMod routes need Manage Server (403 50013)."""
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        if not self.world.permissions(self.world.bot_id) & Perm.MANAGE_GUILD:
+            return P.error(50013)
+        return None
+
+    def _automod_rule_or_error(self, req: _Request) -> tuple[JSON | None, _Reply | None]:
+        problem = self._automod_access(req)
+        if problem:
+            return None, problem
+        raw = req.params["rule_id"]
+        rule = self.automod_rules.get(int(raw)) if raw.isdigit() else None
+        return rule, (None if rule else P.error(10066))
+
+    def _automod_channel_errors(self, body: JSON) -> JSON:
+        """A SEND_ALERT_MESSAGE action's channel must be a text channel of this server."""
+        errors: JSON = {}
+        for i, action in enumerate(body.get("actions") or []):
+            if not isinstance(action, dict) or action.get("type") != 2:
+                continue
+            raw = str((action.get("metadata") or {}).get("channel_id", ""))
+            channel = self.world.channels.get(int(raw)) if raw.isdigit() else None
+            if channel is None or channel["type"] not in (0, 5):
+                openapi.merge_errors(
+                    errors,
+                    P.form_error(
+                        ["actions", i, "metadata", "channel_id"],
+                        "CHANNEL_TYPE_INVALID",
+                        "Not a text channel of this server",
+                    ),
+                )
+        return errors
+
+    def _store_rule(self, rule_id: int, body: JSON, *, creator: int) -> JSON:
+        w = self.world
+        meta = body.get("trigger_metadata") or {}
+        rule: JSON = {
+            "id": str(rule_id),
+            "guild_id": str(w.guild_id),
+            "name": body["name"],
+            "creator_id": str(creator),
+            "event_type": int(body["event_type"]),
+            "trigger_type": int(body["trigger_type"]),
+            "trigger_metadata": {
+                "keyword_filter": list(meta.get("keyword_filter") or []),
+                "regex_patterns": list(meta.get("regex_patterns") or []),
+                "presets": list(meta.get("presets") or []),
+                "allow_list": list(meta.get("allow_list") or []),
+                "mention_total_limit": meta.get("mention_total_limit"),
+                "mention_raid_protection_enabled": bool(
+                    meta.get("mention_raid_protection_enabled")
+                ),
+            },
+            "actions": [
+                {"type": a["type"], "metadata": dict(a.get("metadata") or {})}
+                for a in body.get("actions") or []
+            ],
+            "enabled": bool(body.get("enabled", False)),
+            "exempt_roles": [str(r) for r in body.get("exempt_roles") or []],
+            "exempt_channels": [str(c) for c in body.get("exempt_channels") or []],
+        }
+        self.automod_rules[rule_id] = rule
+        return rule
+
+    async def _automod_event(self, event: str, rule: JSON) -> None:
+        if self.world.permissions(self.world.bot_id) & Perm.MANAGE_GUILD:
+            await self._broadcast(event, rule, intents=Intent.AUTO_MODERATION_CONFIGURATION)
+
+    async def _list_automod_rules(self, req: _Request) -> _Reply:
+        return self._automod_access(req) or (200, list(self.automod_rules.values()))
+
+    async def _get_automod_rule(self, req: _Request) -> _Reply:
+        rule, problem = self._automod_rule_or_error(req)
+        return problem or (200, rule)
+
+    async def _create_automod_rule(self, req: _Request) -> _Reply:
+        problem = self._automod_access(req)
+        if problem:
+            return problem
+        body = req.body_dict()
+        errors = L.automod_count_errors(list(self.automod_rules.values()), body["trigger_type"])
+        openapi.merge_errors(errors, self._automod_channel_errors(body))
+        if errors:
+            return P.error(50035, errors=errors)
+        rule = self._store_rule(self.world.ids.now(), body, creator=self.world.bot_id)
+        await self._automod_event("AUTO_MODERATION_RULE_CREATE", rule)
+        return 200, rule
+
+    async def _patch_automod_rule(self, req: _Request) -> _Reply:
+        rule, problem = self._automod_rule_or_error(req)
+        if problem or rule is None:
+            return problem or P.error(10066)
+        body = req.body_dict()
+        if "trigger_type" in body and body["trigger_type"] != rule["trigger_type"]:
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["trigger_type"],
+                    "AUTO_MODERATION_TRIGGER_TYPE_IMMUTABLE",
+                    "A rule's trigger type cannot be changed",
+                ),
+            )
+        errors = L.automod_rule_errors(body, create=False, trigger_type=rule["trigger_type"])
+        openapi.merge_errors(errors, self._automod_channel_errors(body))
+        if errors:
+            return P.error(50035, errors=errors)
+        merged = {**rule, **{k: v for k, v in body.items() if v is not None}}
+        updated = self._store_rule(int(rule["id"]), merged, creator=int(rule["creator_id"]))
+        await self._automod_event("AUTO_MODERATION_RULE_UPDATE", updated)
+        return 200, updated
+
+    async def _delete_automod_rule(self, req: _Request) -> _Reply:
+        rule, problem = self._automod_rule_or_error(req)
+        if problem or rule is None:
+            return problem or P.error(10066)
+        del self.automod_rules[int(rule["id"])]
+        await self._automod_event("AUTO_MODERATION_RULE_DELETE", rule)
+        return 204, None
 
     async def _get_active_threads(self, req: _Request) -> _Reply:
         threads = [t for t in self.world.threads.values() if not t["thread_metadata"]["archived"]]
@@ -3262,48 +3399,118 @@ class FakeDiscord:
     async def automod_action(
         self,
         member: str | int,
-        channel: str | int,
+        channel: str | int | None,
         content: str,
         *,
-        keyword: str,
+        keyword: str | None = None,
+        rule: str | int | None = None,
         rule_id: int | None = None,
         action: JSON | None = None,
         message_id: int | None = None,
     ) -> JSON:
-        """Discord's AutoMod acts on a member's message: AUTO_MODERATION_ACTION_EXECUTION
-        (needs the AUTO_MODERATION_EXECUTION intent; sent only to bots with Manage Server;
-        content fields blank without MESSAGE_CONTENT)."""
+        """Discord's AutoMod acts on a member's message (or, for a MEMBER_PROFILE rule, name):
+        AUTO_MODERATION_ACTION_EXECUTION, one per action of the rule, as Discord sends them.
+        With ``rule`` (a stored rule's name or id) the trigger type, actions and the matched
+        keyword come from the rule (the content must match it); without, a KEYWORD rule with
+        a BLOCK_MESSAGE action and ``keyword``. Needs the AUTO_MODERATION_EXECUTION intent;
+        sent only to bots with Manage Server; content fields blank without MESSAGE_CONTENT.
+        Returns the first payload."""
         w = self.world
         uid = w.resolve_member(member)
-        cid = w.resolve_channel(channel)
-        payload = P.auto_moderation_action_execution(
-            guild_id=w.guild_id,
-            rule_id=rule_id or w.ids.now(),
-            trigger_type=P.AutoModTrigger.KEYWORD,
-            action=action or {"type": 1, "metadata": {}},
-            user_id=uid,
-            content=content,
-            matched_keyword=keyword,
-            matched_content=keyword if keyword in content else None,
-            channel_id=cid,
-            message_id=message_id,
-        )
+        cid = w.resolve_channel(channel) if channel is not None else None
+        trigger = P.AutoModTrigger.KEYWORD
+        actions = [action or {"type": 1, "metadata": {}}]
+        matched_text: str | None = None
+        if rule is not None:
+            stored = self._automod_rule_named(rule)
+            trigger = int(stored["trigger_type"])
+            actions = stored["actions"]
+            rule_id = int(stored["id"])
+            matched = _automod_match(stored["trigger_metadata"], content)
+            if keyword is None:
+                if matched is None:
+                    raise ValueError(f"AutoMod rule {stored['name']!r} does not match {content!r}")
+                keyword, matched_text = matched
+        if keyword is None:
+            raise ValueError("pass keyword= (or rule= to take it from a stored rule)")
+        if trigger == P.AutoModTrigger.MEMBER_PROFILE:
+            cid = None  # a profile is not in a channel
+        elif cid is None:
+            raise ValueError("a message rule acts in a channel: pass channel")
+        if matched_text is None:
+            found = re.search(re.escape(keyword.strip("*")), content, re.IGNORECASE)
+            matched_text = found.group(0) if found else None
+        payloads = []
+        for act in actions:
+            alert_id = None
+            if act.get("type") == 2:
+                alert_id = await self._automod_alert(act, uid, content, keyword, cid)
+            payloads.append(
+                P.auto_moderation_action_execution(
+                    guild_id=w.guild_id,
+                    rule_id=rule_id or w.ids.now(),
+                    trigger_type=trigger,
+                    action=act,
+                    user_id=uid,
+                    content=content,
+                    matched_keyword=keyword,
+                    matched_content=matched_text,
+                    channel_id=cid,
+                    # a blocked message never exists; the others name the posted one
+                    message_id=None if any(a.get("type") == 1 for a in actions) else message_id,
+                    alert_system_message_id=alert_id,
+                )
+            )
         if not w.permissions(w.bot_id) & Perm.MANAGE_GUILD:
             self._undelivered("AUTO_MODERATION_ACTION_EXECUTION", "the bot lacks Manage Server")
-            return payload
+            return payloads[0]
 
         def shape(session: GatewaySession, data: JSON) -> JSON:
             if session.intents & Intent.MESSAGE_CONTENT:
                 return data
             return {**data, "content": "", "matched_content": ""}
 
-        await self._broadcast(
-            "AUTO_MODERATION_ACTION_EXECUTION",
-            payload,
-            intents=Intent.AUTO_MODERATION_EXECUTION,
-            shape=shape,
+        for payload in payloads:
+            await self._broadcast(
+                "AUTO_MODERATION_ACTION_EXECUTION",
+                payload,
+                intents=Intent.AUTO_MODERATION_EXECUTION,
+                shape=shape,
+            )
+        return payloads[0]
+
+    def _automod_rule_named(self, ref: str | int) -> JSON:
+        for rule in self.automod_rules.values():
+            if ref in (rule["name"], rule["id"]) or str(ref) == rule["id"]:
+                return rule
+        names = [r["name"] for r in self.automod_rules.values()]
+        raise KeyError(f"no AutoMod rule {ref!r}; the bot created {names}")
+
+    async def _automod_alert(
+        self, action: JSON, uid: int, content: str, keyword: str, cid: int | None
+    ) -> int:
+        """SEND_ALERT_MESSAGE: Discord posts an AutoMod system message (type 24) with an
+        auto_moderation_message embed in the alert channel."""
+        w = self.world
+        alert_cid = int(action["metadata"]["channel_id"])
+        now = P.utcnow()
+        fields = [{"name": "keyword", "value": keyword, "inline": False}]
+        if cid is not None:
+            fields.append({"name": "channel_id", "value": str(cid), "inline": False})
+        msg = P.message(
+            w.ids.at(now),
+            channel_id=alert_cid,
+            guild_id=w.guild_id,
+            author=w.users[uid],
+            member=w.partial_member(uid),
+            content="",
+            timestamp=now,
+            embeds=[{"type": "auto_moderation_message", "description": content, "fields": fields}],
+            type=24,
         )
-        return payload
+        w.messages[int(msg["id"])] = msg
+        await self._dispatch_message_event("MESSAGE_CREATE", msg)
+        return int(msg["id"])
 
     def _option_value(
         self, otype: int, value: Any, resolved: JSON, uid: int, cid: int, dm: bool
@@ -3660,6 +3867,25 @@ class FakeDiscord:
         if unknown:
             raise KeyError(f"modal has no inputs {sorted(unknown)}")
         return result
+
+
+def _automod_match(meta: JSON, content: str) -> tuple[str, str] | None:
+    """(the keyword or regex, the matched text) of a rule that ``content`` matches, by
+    Discord's keyword semantics: whole words, ``*`` at either end for any prefix/suffix,
+    case-insensitive; allow_list entries never match."""
+    allowed = {a.casefold() for a in meta.get("allow_list") or []}
+    for kw in meta.get("keyword_filter") or []:
+        core = re.escape(kw.strip("*"))
+        left = "" if kw.startswith("*") else r"\b"
+        right = "" if kw.endswith("*") else r"\b"
+        found = re.search(left + core + right, content, re.IGNORECASE)
+        if found and found.group(0).casefold() not in allowed:
+            return kw, found.group(0)
+    for pattern in meta.get("regex_patterns") or []:
+        hit = re.search(pattern, content, re.IGNORECASE)
+        if hit:
+            return pattern, hit.group(0)
+    return None
 
 
 def _safe_filename(name: str) -> str:
