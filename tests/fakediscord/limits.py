@@ -10,6 +10,7 @@ answers give them; where they do not, the fake uses a code in Discord's style.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -193,6 +194,8 @@ def _component_errors(components: Any, err: Errors, *, v2: bool) -> None:
                     "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
                     "A select menu must be alone in its action row.",
                 )
+        if comp.get("type") == 3:
+            _string_select_errors(comp, path, err)
         custom_id = comp.get("custom_id")
         if isinstance(custom_id, str):
             if custom_id in seen:
@@ -202,6 +205,44 @@ def _component_errors(components: Any, err: Errors, *, v2: bool) -> None:
                     "Component custom id cannot be duplicated",
                 )
             seen[custom_id] = path
+
+
+def _string_select_errors(select: JSON, path: Path, err: Errors) -> None:
+    """A string select's values against its options (docs "String Select"): min_values up
+    to max_values, max_values up to the number of options, unique option values, no more
+    defaults than max_values. The codes are in Discord's style."""
+    options = _dicts(select.get("options"))
+    low, high = select.get("min_values"), select.get("max_values")
+    low = low if isinstance(low, int) else 1
+    high = high if isinstance(high, int) else 1
+    if low > high:
+        err.add(
+            [*path, "min_values"],
+            "SELECT_COMPONENT_MIN_VALUES_TOO_LARGE",
+            "min_values must be less than or equal to max_values.",
+        )
+    if options and high > len(options):
+        err.add(
+            [*path, "max_values"],
+            "SELECT_COMPONENT_MAX_VALUES_TOO_LARGE",
+            f"max_values must be less than or equal to the number of options ({len(options)}).",
+        )
+    seen: set[str] = set()
+    for i, option in enumerate(options):
+        value = _text(option.get("value"))
+        if value in seen:
+            err.add(
+                [*path, "options", i, "value"],
+                "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED",
+                "Select component option values must be unique.",
+            )
+        seen.add(value)
+    if sum(1 for o in options if o.get("default")) > high:
+        err.add(
+            [*path, "options"],
+            "SELECT_COMPONENT_TOO_MANY_DEFAULTS",
+            "More options are marked default than max_values allows.",
+        )
 
 
 # --------------------------------------------------------------------------- channels
@@ -234,13 +275,41 @@ def guild_channel_errors(body: Any) -> JSON:
 
 
 def modal_errors(data: Any) -> JSON:
-    """A modal (callback type 9): 1 to 5 components (the spec allows 40)."""
+    """A modal (callback type 9): 1 to 5 components (the spec allows 40); a text input in
+    a (legacy) action row needs its own ``label`` (in a Label the Label carries it); no
+    component may be ``disabled``
+    (Discord answers MODAL_COMPONENT_DISABLED); a text input's min_length up to its
+    max_length."""
     err = Errors()
     comps = data.get("components") if isinstance(data, dict) else None
     if isinstance(comps, list) and len(comps) > MODAL_COMPONENTS_LIMIT:
         err.bad_length(["data", "components"], 1, MODAL_COMPONENTS_LIMIT)
-    if isinstance(comps, list):
-        _component_errors(comps, _Prefixed(err, ["data"]), v2=True)
+    if not isinstance(comps, list):
+        return err.tree
+    _component_errors(comps, _Prefixed(err, ["data"]), v2=True)
+    for i, top in enumerate(_dicts(comps)):
+        if top.get("type") == 1:
+            for j, inner in enumerate(_dicts(top.get("components"))):
+                if inner.get("type") == 4 and not _text(inner.get("label")):
+                    err.add(
+                        ["data", "components", i, "components", j, "label"],
+                        "BASE_TYPE_REQUIRED",
+                        "This field is required",
+                    )
+    for comp, path in _walk_components(comps, ["data", "components"]):
+        if comp.get("disabled") is True:
+            err.add(
+                [*path, "disabled"],
+                "MODAL_COMPONENT_DISABLED",
+                "Modals do not support disabled components",
+            )
+        low, high = comp.get("min_length"), comp.get("max_length")
+        if comp.get("type") == 4 and isinstance(low, int) and isinstance(high, int) and low > high:
+            err.add(
+                [*path, "min_length"],
+                "TEXT_INPUT_MIN_LENGTH_TOO_LARGE",
+                "min_length must be less than or equal to max_length.",
+            )
     return err.tree
 
 
@@ -482,5 +551,84 @@ def count_errors(existing: Sequence[Mapping[str, Any]], new: Mapping[str, Any]) 
             [],
             "APPLICATION_COMMANDS_TOO_MANY",
             f"At most {limit} commands of type {ctype} are allowed.",
+        )
+    return err.tree
+
+
+# --------------------------------------------------------------------------- AutoMod
+
+# docs "Auto Moderation": rules per trigger type in a server, and the event each one watches.
+AUTOMOD_RULES_PER_TRIGGER = {1: 6, 3: 1, 4: 1, 5: 1, 6: 1}
+AUTOMOD_EVENT_FOR_TRIGGER = {1: 1, 3: 1, 4: 1, 5: 1, 6: 2}
+# docs "Action Types": which trigger types each action may be used with.
+AUTOMOD_ACTIONS_FOR_TRIGGER = {
+    1: {1, 2, 3},
+    3: {1, 2},
+    4: {1, 2},
+    5: {1, 2, 3},
+    6: {2, 4},
+}
+# Rust's regex crate (AutoMod's engine) has no look-around and no back-references.
+_RUST_UNSUPPORTED = re.compile(r"\(\?<?[=!]|\\[1-9]|\\k<")
+
+
+def automod_rule_errors(body: Any, *, create: bool, trigger_type: int | None = None) -> JSON:
+    """An AutoMod rule (create, or a PATCH of a rule of ``trigger_type``): actions required
+    on create and allowed for the trigger type, the event type that fits it, and regex
+    patterns that Rust's regex crate compiles. Codes in Discord's style."""
+    err = Errors()
+    if not isinstance(body, dict):
+        return err.tree
+    trigger = body.get("trigger_type", trigger_type)
+    if create and not body.get("actions"):
+        err.add(["actions"], "BASE_TYPE_REQUIRED", "This field is required")
+    if not isinstance(trigger, int):
+        return err.tree
+    event = body.get("event_type")
+    if isinstance(event, int) and AUTOMOD_EVENT_FOR_TRIGGER.get(trigger, event) != event:
+        err.add(
+            ["event_type"],
+            "AUTO_MODERATION_INVALID_EVENT_TYPE",
+            f"Trigger type {trigger} needs event type {AUTOMOD_EVENT_FOR_TRIGGER[trigger]}.",
+        )
+    allowed = AUTOMOD_ACTIONS_FOR_TRIGGER.get(trigger, set())
+    for i, action in enumerate(_dicts(body.get("actions"))):
+        if action.get("type") not in allowed:
+            err.add(
+                ["actions", i, "type"],
+                "AUTO_MODERATION_INVALID_ACTION_TYPE",
+                f"Action type {action.get('type')} is not allowed for trigger type {trigger}.",
+            )
+    meta = body.get("trigger_metadata")
+    patterns = meta.get("regex_patterns") if isinstance(meta, dict) else None
+    for i, pattern in enumerate(patterns if isinstance(patterns, list) else []):
+        if not isinstance(pattern, str):
+            continue
+        problem = None
+        if _RUST_UNSUPPORTED.search(pattern):
+            problem = "look-around and back-references are not supported"
+        else:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problem = str(exc)
+        if problem:
+            err.add(
+                ["trigger_metadata", "regex_patterns", i],
+                "AUTO_MODERATION_INVALID_REGEX",
+                f"Invalid regex: {problem}",
+            )
+    return err.tree
+
+
+def automod_count_errors(existing: Sequence[Mapping[str, Any]], trigger: int) -> JSON:
+    """Creating one more rule of ``trigger``: the per-server maximum of that type."""
+    err = Errors()
+    limit = AUTOMOD_RULES_PER_TRIGGER.get(trigger, 0)
+    if sum(1 for r in existing if r.get("trigger_type") == trigger) >= limit:
+        err.add(
+            ["trigger_type"],
+            "AUTO_MODERATION_MAX_RULES_OF_TYPE_EXCEEDED",
+            f"At most {limit} rules of trigger type {trigger} are allowed.",
         )
     return err.tree

@@ -36,6 +36,7 @@ METHODS = ("get", "put", "post", "patch", "delete")
 _SNOWFLAKE_AS_NUMBER: JSON = {"type": "integer", "minimum": 0}
 _SNOWFLAKE_PATTERN = "^(0|[1-9][0-9]*)$"
 _PERMISSION_STRING: JSON = {"type": "string", "pattern": "^[0-9]{1,20}$"}
+AUTOMOD_CUSTOM_MESSAGE_LIMIT = 150
 _COMMAND_REQUESTS = (
     "ApplicationCommandCreateRequest",
     "ApplicationCommandPatchRequestPartial",
@@ -59,6 +60,10 @@ def spec() -> JSON:
         prop["default_member_permissions"] = {
             "anyOf": [prop["default_member_permissions"], _PERMISSION_STRING]
         }
+    # The docs ("Auto Moderation", Action Metadata) give a BLOCK_MESSAGE custom_message of
+    # at most 150 characters; the spec says 300. The docs win.
+    block = schemas["BlockMessageActionMetadata"]["properties"]["custom_message"]
+    block["maxLength"] = AUTOMOD_CUSTOM_MESSAGE_LIMIT
     return data
 
 

@@ -221,6 +221,7 @@ class ChannelType:
     GUILD_VOICE = 2
     GUILD_CATEGORY = 4
     GUILD_ANNOUNCEMENT = 5
+    ANNOUNCEMENT_THREAD = 10
     PUBLIC_THREAD = 11
     PRIVATE_THREAD = 12
     GUILD_FORUM = 15
@@ -262,6 +263,7 @@ class CallbackType:
 class MessageFlag:
     CROSSPOSTED = 1 << 0
     SUPPRESS_EMBEDS = 1 << 2
+    HAS_THREAD = 1 << 5
     EPHEMERAL = 1 << 6
     LOADING = 1 << 7
     SUPPRESS_NOTIFICATIONS = 1 << 12
@@ -299,6 +301,7 @@ ERRORS: dict[int, tuple[int, str]] = {
     10015: (404, "Unknown Webhook"),
     10062: (404, "Unknown interaction"),
     10063: (404, "Unknown application command"),
+    40005: (413, "Request entity too large"),
     40060: (400, "Interaction has already been acknowledged."),
     50001: (403, "Missing Access"),
     50006: (400, "Cannot send an empty message"),
@@ -306,7 +309,10 @@ ERRORS: dict[int, tuple[int, str]] = {
     50013: (403, "Missing Permissions"),
     50033: (400, "Invalid Recipient(s)"),
     50035: (400, "Invalid Form Body"),
+    10066: (404, "Unknown Auto Moderation Rule"),
+    50024: (400, "Cannot execute action on this channel type"),
     50083: (400, "Thread is archived"),
+    160004: (400, "A thread has already been created for this message"),
     50109: (400, "The request body contains invalid JSON."),
     160005: (400, "Thread is locked"),
 }

@@ -55,7 +55,8 @@ class ChannelSpec:
     kind: "text", "announcement", "voice", "category", "thread" (public) or "private_thread".
     category: the name of the category a text/voice channel sits in (created if not listed).
     parent: a thread's parent channel name. owner: a thread's creator (member name; default
-    the bot). overwrites: ``{"@everyone" | "@bot" (the bot's role) | role name | member name:
+    the bot). members: a thread's members besides its owner (a private thread is visible
+    only to them and to holders of Manage Threads). overwrites: ``{"@everyone" | "@bot" (the bot's role) | role name | member name:
     (allow, deny)}``; ``None`` means synced with the category (or none)."""
 
     name: str
@@ -69,6 +70,7 @@ class ChannelSpec:
     locked: bool = False
     nsfw: bool = False
     slowmode: int = 0
+    members: Sequence[str] = ()
     id: int | None = None
 
 
@@ -202,6 +204,8 @@ class World:
         self.role_by_name: dict[str, int] = {}
         self.channels: dict[int, JSON] = {}
         self.threads: dict[int, JSON] = {}
+        # Thread id -> the user ids that joined it (the owner, those added, those who posted).
+        self.thread_members: dict[int, set[int]] = {}
         self.channel_by_name: dict[str, int] = {}
         self.members: dict[int, JSON] = {}
         self.member_by_key: dict[str, int] = {}
@@ -371,6 +375,8 @@ class World:
                 locked=c.locked,
                 rate_limit_per_user=c.slowmode,
             )
+            self.thread_members[tid] = {owner, *(self.resolve_member(m) for m in c.members)}
+            self.threads[tid]["member_count"] = len(self.thread_members[tid])
             self.channel_by_name.setdefault(c.name, tid)
         if self.spec.system_channel:
             self.system_channel_id: int | None = self.resolve_channel(self.spec.system_channel)
@@ -522,6 +528,14 @@ class World:
             perms = (perms & ~int(own["deny"])) | int(own["allow"])
         if not perms & Perm.VIEW_CHANNEL:
             return 0
+        thread = self.threads.get(channel_id)
+        if (
+            thread is not None
+            and thread["type"] == ChannelType.PRIVATE_THREAD
+            and user_id not in self.thread_members.get(channel_id, set())
+            and not perms & Perm.MANAGE_THREADS
+        ):
+            return 0  # a private thread: its members and Manage Threads only
         return perms
 
     # ------------------------------------------------------------------ payloads

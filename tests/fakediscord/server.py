@@ -22,6 +22,7 @@ import functools
 import inspect
 import json
 import logging
+import mimetypes
 import re
 import threading
 import uuid
@@ -382,10 +383,16 @@ class FakeDiscord:
         self.undelivered: list[tuple[str, str]] = []
         self._interactions_by_token: dict[str, InteractionRecord] = {}
         self._bodies: dict[int, Any] = {}
+        # Attachment id -> the uploaded bytes (served at the attachment's url).
+        self.files: dict[int, bytes] = {}
+        # AutoMod rule id -> the rule as Discord returns it (fake.automod_rules).
+        self.automod_rules: dict[int, JSON] = {}
         # Idempotent sends: nonce -> (message id, when); see _post_message.
         self.nonce_window = NONCE_WINDOW_SECONDS
         self._nonces: dict[str, tuple[int, float]] = {}
         self._rules: list[FailRule] = []
+        # (channel id, user id) -> the time of the member's last post, for slowmode.
+        self._last_post: dict[tuple[int, int], datetime] = {}
         self._bots: list[discord.Client] = []
 
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -609,6 +616,7 @@ class FakeDiscord:
         self._identified = asyncio.Event()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/", self._gateway)
+        app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._cdn)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         app.router.add_route("*", "/{tail:.*}", self._outside_api)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
@@ -959,7 +967,7 @@ class FakeDiscord:
             if verdict.retry_after is not None:
                 body = P.rate_limited(verdict.retry_after, is_global=verdict.is_global)
                 return 429, body, {**limit_headers, "Via": "1.1 google"}
-        problem = self._judge(op, call)
+        problem = self._judge(op, call) or self._upload_problem(call)
         if problem is not None:
             self.invalid_requests.append(call)
             log.warning(
@@ -1010,6 +1018,23 @@ class FakeDiscord:
             return P.error(50035, errors=errors)
         return None
 
+    @staticmethod
+    def _upload_problem(call: Call) -> tuple[int, JSON] | None:
+        """Uploads (docs "Uploading Files"): at most 10 files a message, and no more than
+        the server's upload limit (10 MiB without boosts) together: 413 40005."""
+        if not call.files:
+            return None
+        if len(call.files) > 10:
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["attachments"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length."
+                ),
+            )
+        if sum(len(f.data) for f in call.files) > P.ATTACHMENT_SIZE_LIMIT:
+            return P.error(40005)
+        return None
+
     def _documented_limits(self, op: openapi.Operation, body: Any) -> JSON:
         t, m = op.template, op.method
         if t == "/channels/{channel_id}/messages" and m == "POST":
@@ -1020,6 +1045,8 @@ class FakeDiscord:
             return L.message_errors(body, channel_message=False)
         if t == "/channels/{channel_id}" and m == "PATCH":
             return L.guild_channel_errors(body)
+        if t == "/guilds/{guild_id}/auto-moderation/rules" and m == "POST":
+            return L.automod_rule_errors(body, create=True)
         if t == "/interactions/{interaction_id}/{interaction_token}/callback":
             return L.callback_errors(body)
         if t.startswith("/applications/{application_id}") and t.endswith("/commands"):
@@ -1068,6 +1095,11 @@ class FakeDiscord:
         r("PATCH", "/channels/{channel_id}/messages/{message_id}", self._patch_message)
         r("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message)
         r("POST", "/channels/{channel_id}/typing", self._no_content)
+        r("POST", "/channels/{channel_id}/messages/{message_id}/threads", self._thread_from_message)
+        r("POST", "/channels/{channel_id}/threads", self._thread_without_message)
+        r("GET", "/channels/{channel_id}/thread-members", self._list_thread_members)
+        r("PUT", "/channels/{channel_id}/thread-members/{user_id}", self._add_thread_member)
+        r("DELETE", "/channels/{channel_id}/thread-members/{user_id}", self._remove_thread_member)
         r(
             "PUT",
             "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
@@ -1084,6 +1116,15 @@ class FakeDiscord:
         r("GET", "/guilds/{guild_id}/channels", self._get_guild_channels)
         r("GET", "/guilds/{guild_id}/roles", self._get_roles)
         r("GET", "/guilds/{guild_id}/threads/active", self._get_active_threads)
+        r("GET", "/guilds/{guild_id}/auto-moderation/rules", self._list_automod_rules)
+        r("POST", "/guilds/{guild_id}/auto-moderation/rules", self._create_automod_rule)
+        r("GET", "/guilds/{guild_id}/auto-moderation/rules/{rule_id}", self._get_automod_rule)
+        r("PATCH", "/guilds/{guild_id}/auto-moderation/rules/{rule_id}", self._patch_automod_rule)
+        r(
+            "DELETE",
+            "/guilds/{guild_id}/auto-moderation/rules/{rule_id}",
+            self._delete_automod_rule,
+        )
         r("GET", "/guilds/{guild_id}/members", self._list_members)
         r("GET", "/guilds/{guild_id}/members/search", self._search_members)
         r("PATCH", "/guilds/{guild_id}/members/@me", self._patch_me_member)
@@ -1327,16 +1368,30 @@ class FakeDiscord:
         return 200, channel
 
     async def _patch_channel(self, req: _Request) -> _Reply:
-        """The bot edits a guild channel (name, topic, slowmode): CHANNEL_UPDATE."""
+        """The bot edits a guild channel (name, topic, slowmode; Manage Channels):
+        CHANNEL_UPDATE; or a thread (Manage Threads, or its owner for name, archived and
+        auto_archive_duration): THREAD_UPDATE."""
         cid, channel = self._channel_or_error(req.params["channel_id"])
         if channel is None or not self.world.is_guild_channel(cid):
             return P.error(10003)
-        perms = self.world.permissions(self.world.bot_id, cid)
+        w = self.world
+        perms = w.permissions(w.bot_id, cid)
         if not perms & Perm.VIEW_CHANNEL:
             return P.error(50001)
-        if not perms & Perm.MANAGE_CHANNELS:
-            return P.error(50013)
         body = req.body_dict()
+        if cid in w.threads:
+            owner_may = {"name", "archived", "auto_archive_duration"}
+            is_owner = channel.get("owner_id") == str(w.bot_id)
+            if not perms & Perm.MANAGE_THREADS and not (is_owner and set(body) <= owner_may):
+                return P.error(50013)
+            meta = channel["thread_metadata"]
+            for key in ("archived", "locked", "auto_archive_duration", "invitable"):
+                if key in body and body[key] is not None:
+                    meta[key] = body[key]
+            if "archived" in body:
+                meta["archive_timestamp"] = P.iso(P.utcnow())
+        elif not perms & Perm.MANAGE_CHANNELS:
+            return P.error(50013)
         for key in ("name", "topic", "rate_limit_per_user", "nsfw"):
             if key in body:
                 channel[key] = body[key] if key != "rate_limit_per_user" else int(body[key] or 0)
@@ -1346,7 +1401,237 @@ class FakeDiscord:
     async def _channel_update(self, cid: int) -> int:
         data = dict(self.world.channel(cid) or {})
         data.setdefault("guild_id", str(self.world.guild_id))
-        return await self._broadcast("CHANNEL_UPDATE", data, intents=Intent.GUILDS, channel_id=cid)
+        event = "THREAD_UPDATE" if cid in self.world.threads else "CHANNEL_UPDATE"
+        return await self._broadcast(event, data, intents=Intent.GUILDS, channel_id=cid)
+
+    def slowmode(self, channel: str | int) -> int:
+        """A channel's or thread's current slowmode (``rate_limit_per_user``) in seconds."""
+        payload = self.world.channel(self.world.resolve_channel(channel)) or {}
+        return int(payload.get("rate_limit_per_user") or 0)
+
+    def thread_members(self, thread: str | int) -> list[str]:
+        """The usernames of a thread's members (the bot included when it joined)."""
+        tid = self.world.resolve_channel(thread)
+        users = self.world.users
+        return sorted(users[u]["username"] for u in self.world.thread_members.get(tid, set()))
+
+    # ------------------------------------------------------------------ REST: threads
+
+    def _thread_member(self, tid: int, uid: int) -> JSON:
+        return {
+            "id": str(tid),
+            "user_id": str(uid),
+            "join_timestamp": P.iso(P.utcnow()),
+            "flags": 0,
+        }
+
+    async def _new_thread(
+        self,
+        parent: int,
+        body: JSON,
+        *,
+        owner: int,
+        thread_type: int,
+        tid: int | None = None,
+    ) -> JSON:
+        """Create a thread (id = the starter message's when there is one), its owner as its
+        first member, and send THREAD_CREATE (newly_created) to bots that may see it."""
+        w = self.world
+        tid = tid or w.ids.now()
+        thread = P.thread_channel(
+            tid,
+            str(body["name"]),
+            guild_id=w.guild_id,
+            parent_id=parent,
+            owner_id=owner,
+            created_at=P.utcnow(),
+            private=thread_type == P.ChannelType.PRIVATE_THREAD,
+            auto_archive_duration=int(body.get("auto_archive_duration") or 4320),
+            rate_limit_per_user=int(body.get("rate_limit_per_user") or 0),
+        )
+        if thread_type == P.ChannelType.ANNOUNCEMENT_THREAD:
+            thread["type"] = thread_type
+        if thread_type == P.ChannelType.PRIVATE_THREAD:
+            thread["thread_metadata"]["invitable"] = bool(body.get("invitable", True))
+        w.threads[tid] = thread
+        w.thread_members[tid] = {owner}
+        thread["member_count"] = 1
+        event = {**thread, "newly_created": True}
+        if owner == w.bot_id:
+            event["member"] = self._thread_member(tid, owner)
+        await self._broadcast("THREAD_CREATE", event, intents=Intent.GUILDS, channel_id=tid)
+        return thread
+
+    def _thread_parent_problem(self, cid: int, perms: int, needed: int) -> _Reply | None:
+        w = self.world
+        channel = w.channels.get(cid)
+        if channel is None or channel["type"] not in (
+            P.ChannelType.GUILD_TEXT,
+            P.ChannelType.GUILD_ANNOUNCEMENT,
+        ):
+            return P.error(50024)
+        if not perms & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        if not perms & needed:
+            return P.error(50013)
+        return None
+
+    async def _thread_from_message(self, req: _Request) -> _Reply:
+        """POST /channels/{c}/messages/{m}/threads: a public (or announcement) thread on a
+        message; the thread takes the message's id; one thread per message (160004)."""
+        w = self.world
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        if cid in w.threads or cid in w.dm_channel_user:
+            return P.error(50024)
+        perms = w.permissions(w.bot_id, cid)
+        problem = self._thread_parent_problem(cid, perms, Perm.CREATE_PUBLIC_THREADS)
+        if problem:
+            return problem
+        if not perms & Perm.READ_MESSAGE_HISTORY:
+            return P.error(50013)
+        mid = int(req.params["message_id"]) if req.params["message_id"].isdigit() else 0
+        msg = w.messages.get(mid)
+        if msg is None or int(msg["channel_id"]) != cid or mid in w.deleted_messages:
+            return P.error(10008)
+        if mid in w.threads:
+            return P.error(160004)
+        kind = (
+            P.ChannelType.ANNOUNCEMENT_THREAD
+            if channel["type"] == P.ChannelType.GUILD_ANNOUNCEMENT
+            else P.ChannelType.PUBLIC_THREAD
+        )
+        thread = await self._new_thread(
+            cid, req.body_dict(), owner=w.bot_id, thread_type=kind, tid=mid
+        )
+        msg["thread"] = thread
+        msg["flags"] = int(msg.get("flags") or 0) | MessageFlag.HAS_THREAD
+        await self._dispatch_message_event("MESSAGE_UPDATE", msg)
+        return 201, thread
+
+    async def _thread_without_message(self, req: _Request) -> _Reply:
+        """POST /channels/{c}/threads: a thread without a starter message; type 12 (private,
+        the default), 11 (public) or 10 (announcement channels only)."""
+        w = self.world
+        cid, channel = self._channel_or_error(req.params["channel_id"])
+        if channel is None:
+            return P.error(10003)
+        body = req.body_dict()
+        kind = int(body.get("type") or P.ChannelType.PRIVATE_THREAD)
+        perms = w.permissions(w.bot_id, cid)
+        needed = (
+            Perm.CREATE_PRIVATE_THREADS
+            if kind == P.ChannelType.PRIVATE_THREAD
+            else Perm.CREATE_PUBLIC_THREADS
+        )
+        problem = self._thread_parent_problem(cid, perms, needed)
+        if problem:
+            return problem
+        announcement = channel["type"] == P.ChannelType.GUILD_ANNOUNCEMENT
+        if (kind == P.ChannelType.ANNOUNCEMENT_THREAD) != announcement or (
+            announcement and kind == P.ChannelType.PRIVATE_THREAD
+        ):
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["type"], "THREAD_TYPE_INVALID", "This thread type is not allowed here"
+                ),
+            )
+        thread = await self._new_thread(cid, body, owner=w.bot_id, thread_type=kind)
+        return 201, thread
+
+    def _thread_or_error(self, raw: str) -> tuple[int, JSON | None, _Reply | None]:
+        cid, channel = self._channel_or_error(raw)
+        if channel is None:
+            return cid, None, P.error(10003)
+        if cid not in self.world.threads:
+            return cid, None, P.error(50024)
+        return cid, channel, None
+
+    async def _add_thread_member(self, req: _Request) -> _Reply:
+        """PUT /channels/{t}/thread-members/{user}: the bot adds a member (or @me joins).
+        Needs to be able to send in the thread; the thread must not be archived; the member
+        must see the parent channel."""
+        w = self.world
+        tid, thread, problem = self._thread_or_error(req.params["channel_id"])
+        if problem or thread is None:
+            return problem or P.error(10003)
+        raw = req.params["user_id"]
+        uid = w.bot_id if raw == "@me" else (int(raw) if raw.isdigit() else 0)
+        if uid not in w.members:
+            return P.error(10007)
+        bot_perms = w.permissions(w.bot_id, tid)
+        if raw == "@me":
+            if not bot_perms & Perm.VIEW_CHANNEL:
+                return P.error(50001)
+        else:
+            if not bot_perms & Perm.VIEW_CHANNEL:
+                return P.error(50001)
+            if not bot_perms & Perm.SEND_MESSAGES_IN_THREADS:
+                return P.error(50013)
+        if thread["thread_metadata"].get("archived"):
+            return P.error(50083)
+        parent = int(thread["parent_id"])
+        if not w.permissions(uid, parent) & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        await self._join_thread(tid, uid)
+        return 204, None
+
+    async def _join_thread(self, tid: int, uid: int) -> None:
+        w = self.world
+        members = w.thread_members.setdefault(tid, set())
+        if uid in members:
+            return
+        members.add(uid)
+        w.threads[tid]["member_count"] = len(members)
+        if uid == w.bot_id:
+            thread = {**w.threads[tid], "member": self._thread_member(tid, uid)}
+            await self._broadcast("THREAD_CREATE", thread, intents=Intent.GUILDS)
+        await self._broadcast(
+            "THREAD_MEMBERS_UPDATE",
+            {
+                "id": str(tid),
+                "guild_id": str(w.guild_id),
+                "member_count": len(members),
+                "added_members": [
+                    {
+                        **self._thread_member(tid, uid),
+                        "member": w.members[uid],
+                    }
+                ],
+            },
+            intents=Intent.GUILD_MEMBERS if uid != w.bot_id else Intent.GUILDS,
+            channel_id=tid,
+        )
+
+    async def _remove_thread_member(self, req: _Request) -> _Reply:
+        w = self.world
+        tid, thread, problem = self._thread_or_error(req.params["channel_id"])
+        if problem or thread is None:
+            return problem or P.error(10003)
+        raw = req.params["user_id"]
+        uid = w.bot_id if raw == "@me" else (int(raw) if raw.isdigit() else 0)
+        may_remove = w.permissions(w.bot_id, tid) & Perm.MANAGE_THREADS or thread.get(
+            "owner_id"
+        ) == str(w.bot_id)
+        if uid != w.bot_id and not may_remove:
+            return P.error(50013)
+        members = w.thread_members.setdefault(tid, set())
+        if uid not in members:
+            return P.error(10007)
+        members.discard(uid)
+        thread["member_count"] = len(members)
+        return 204, None
+
+    async def _list_thread_members(self, req: _Request) -> _Reply:
+        w = self.world
+        tid, thread, problem = self._thread_or_error(req.params["channel_id"])
+        if problem or thread is None:
+            return problem or P.error(10003)
+        if not w.permissions(w.bot_id, tid) & Perm.VIEW_CHANNEL:
+            return P.error(50001)
+        return 200, [self._thread_member(tid, u) for u in sorted(w.thread_members.get(tid, ()))]
 
     def _visible_messages(self, cid: int) -> list[JSON]:
         return [
@@ -1438,7 +1723,7 @@ class FakeDiscord:
             return []  # Discord drops embeds silently without Embed Links
         result = []
         for embed in embeds:
-            e = dict(embed)
+            e = copy.deepcopy(embed)  # attachment:// refs are resolved in the copy only
             e.setdefault("type", "rich")
             e.setdefault("content_scan_version", 0)
             result.append(e)
@@ -1469,25 +1754,87 @@ class FakeDiscord:
         return mentions, roles, everyone
 
     def _attachments(self, files: Sequence[UploadedFile], body: JSON, cid: int) -> list[JSON]:
-        now = P.utcnow()
+        """The uploads as Discord stores them: the ``files[n]`` part matched with the
+        ``attachments`` entry of id n, the bytes kept (``fake.file_bytes``) and served at the
+        attachment's url, the content type and, for PNG/GIF/JPEG, width and height read from
+        the file, as Discord's media pipeline does."""
         result = []
         described = {
             str(a.get("id")): a for a in body.get("attachments") or [] if isinstance(a, dict)
         }
         for index, f in enumerate(files):
-            meta = described.get(str(index), {})
+            match = re.fullmatch(r"files\[(\d+)\]", f.field)
+            key = match.group(1) if match else str(index)
+            meta = described.get(key, {})
+            filename = _safe_filename(meta.get("filename") or f.filename or f"file{index}")
+            aid = self.world.ids.now()
+            content_type = mimetypes.guess_type(filename)[0] or f.content_type
             att = P.attachment(
-                self.world.ids.at(now),
-                meta.get("filename") or f.filename or f"file{index}",
+                aid,
+                filename,
                 size=len(f.data),
-                content_type=f.content_type,
+                content_type=content_type,
                 url_base=self.base_url,
                 channel_id=cid,
             )
+            size = _image_size(f.data)
+            if size is not None:
+                att["width"], att["height"] = size
             if meta.get("description"):
                 att["description"] = meta["description"]
+            self.files[aid] = f.data
             result.append(att)
         return result
+
+    @staticmethod
+    def _resolve_attachment_refs(embeds: list[JSON], attachments: Sequence[JSON]) -> None:
+        """``attachment://name`` in an embed's image, thumbnail, author or footer icon
+        becomes the uploaded file's url (with proxy_url, and width/height for images), as
+        Discord stores it; the bot's own body keeps ``attachment://`` (``fake.body_of``)."""
+        by_name = {a["filename"]: a for a in attachments}
+        for embed in embeds:
+            for key, url_key in (
+                ("image", "url"),
+                ("thumbnail", "url"),
+                ("author", "icon_url"),
+                ("footer", "icon_url"),
+            ):
+                part = embed.get(key)
+                if not isinstance(part, dict):
+                    continue
+                url = part.get(url_key)
+                if not isinstance(url, str) or not url.startswith("attachment://"):
+                    continue
+                att = by_name.get(url[len("attachment://") :])
+                if att is None:
+                    log.warning("embed %s refers to %s, which was not uploaded", key, url)
+                    continue
+                part[url_key] = att["url"]
+                proxy = "proxy_icon_url" if url_key == "icon_url" else "proxy_url"
+                part[proxy] = att["proxy_url"]
+                if key in ("image", "thumbnail") and "width" in att:
+                    part["width"], part["height"] = att["width"], att["height"]
+                    part["content_type"] = att["content_type"]
+
+    def file_bytes(self, message_id: int | str, filename: str | None = None) -> bytes:
+        """The bytes of a file attached to a stored message (the only one, or by name)."""
+        msg = self.message(message_id)
+        attachments = msg.get("attachments") or []
+        chosen = [a for a in attachments if filename is None or a["filename"] == filename]
+        if len(chosen) != 1:
+            names = [a["filename"] for a in attachments]
+            raise KeyError(f"message {message_id} has attachments {names}; asked {filename!r}")
+        return self.files[int(chosen[0]["id"])]
+
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        """The CDN: an attachment's bytes at its url (``await attachment.read()``)."""
+        self._touch()
+        raw = request.match_info["attachment_id"]
+        data = self.files.get(int(raw)) if raw.isdigit() else None
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        ctype = mimetypes.guess_type(request.match_info["filename"])[0]
+        return web.Response(body=data, content_type=ctype or "application/octet-stream")
 
     def _new_bot_message(
         self,
@@ -1564,6 +1911,7 @@ class FakeDiscord:
             application_id=application_id,
             interaction_metadata=interaction_metadata,
         )
+        self._resolve_attachment_refs(msg["embeds"], msg["attachments"])
         w.messages[mid] = msg
         self._bodies[mid] = copy.deepcopy(body)
         return msg
@@ -1594,6 +1942,8 @@ class FakeDiscord:
             }
             kept = [a for a in msg.get("attachments", []) if a["id"] in kept_ids]
             msg["attachments"] = kept + self._attachments(files, body, cid)
+        if "embeds" in body or files:
+            self._resolve_attachment_refs(msg.get("embeds") or [], msg.get("attachments") or [])
         msg["edited_timestamp"] = P.iso(P.utcnow())
 
     def _gateway_message(self, msg: JSON) -> JSON:
@@ -1639,9 +1989,19 @@ class FakeDiscord:
         msg = self._new_bot_message(cid, body, files)
         if enforce:
             self._nonces[str(nonce)] = (int(msg["id"]), self._now())
+        if cid in self.world.threads:
+            await self._posted_in_thread(cid, self.world.bot_id, int(msg["id"]))
         if self.echo_own_messages:
             await self._dispatch_message_event("MESSAGE_CREATE", msg)
         return 200, msg
+
+    async def _posted_in_thread(self, tid: int, uid: int, mid: int) -> None:
+        """Posting in a thread joins it (as on Discord) and counts the message."""
+        thread = self.world.threads[tid]
+        thread["message_count"] = int(thread.get("message_count") or 0) + 1
+        thread["total_message_sent"] = int(thread.get("total_message_sent") or 0) + 1
+        thread["last_message_id"] = str(mid)
+        await self._join_thread(tid, uid)
 
     async def _patch_message(self, req: _Request) -> _Reply:
         cid, channel = self._channel_or_error(req.params["channel_id"])
@@ -1801,6 +2161,130 @@ class FakeDiscord:
 
     async def _get_roles(self, req: _Request) -> _Reply:
         return self._guild_or_error(req) or (200, self.world.guild_payload()["roles"])
+
+    # ------------------------------------------------------------------ REST: AutoMod
+
+    def _automod_access(self, req: _Request) -> _Reply | None:
+        """AutoMod routes need Manage Server (403 50013)."""
+        problem = self._guild_or_error(req)
+        if problem:
+            return problem
+        if not self.world.permissions(self.world.bot_id) & Perm.MANAGE_GUILD:
+            return P.error(50013)
+        return None
+
+    def _automod_rule_or_error(self, req: _Request) -> tuple[JSON | None, _Reply | None]:
+        problem = self._automod_access(req)
+        if problem:
+            return None, problem
+        raw = req.params["rule_id"]
+        rule = self.automod_rules.get(int(raw)) if raw.isdigit() else None
+        return rule, (None if rule else P.error(10066))
+
+    def _automod_channel_errors(self, body: JSON) -> JSON:
+        """A SEND_ALERT_MESSAGE action's channel must be a text channel of this server."""
+        errors: JSON = {}
+        for i, action in enumerate(body.get("actions") or []):
+            if not isinstance(action, dict) or action.get("type") != 2:
+                continue
+            raw = str((action.get("metadata") or {}).get("channel_id", ""))
+            channel = self.world.channels.get(int(raw)) if raw.isdigit() else None
+            if channel is None or channel["type"] not in (0, 5):
+                openapi.merge_errors(
+                    errors,
+                    P.form_error(
+                        ["actions", i, "metadata", "channel_id"],
+                        "CHANNEL_TYPE_INVALID",
+                        "Not a text channel of this server",
+                    ),
+                )
+        return errors
+
+    def _store_rule(self, rule_id: int, body: JSON, *, creator: int) -> JSON:
+        w = self.world
+        meta = body.get("trigger_metadata") or {}
+        rule: JSON = {
+            "id": str(rule_id),
+            "guild_id": str(w.guild_id),
+            "name": body["name"],
+            "creator_id": str(creator),
+            "event_type": int(body["event_type"]),
+            "trigger_type": int(body["trigger_type"]),
+            "trigger_metadata": {
+                "keyword_filter": list(meta.get("keyword_filter") or []),
+                "regex_patterns": list(meta.get("regex_patterns") or []),
+                "presets": list(meta.get("presets") or []),
+                "allow_list": list(meta.get("allow_list") or []),
+                "mention_total_limit": meta.get("mention_total_limit"),
+                "mention_raid_protection_enabled": bool(
+                    meta.get("mention_raid_protection_enabled")
+                ),
+            },
+            "actions": [
+                {"type": a["type"], "metadata": dict(a.get("metadata") or {})}
+                for a in body.get("actions") or []
+            ],
+            "enabled": bool(body.get("enabled", False)),
+            "exempt_roles": [str(r) for r in body.get("exempt_roles") or []],
+            "exempt_channels": [str(c) for c in body.get("exempt_channels") or []],
+        }
+        self.automod_rules[rule_id] = rule
+        return rule
+
+    async def _automod_event(self, event: str, rule: JSON) -> None:
+        if self.world.permissions(self.world.bot_id) & Perm.MANAGE_GUILD:
+            await self._broadcast(event, rule, intents=Intent.AUTO_MODERATION_CONFIGURATION)
+
+    async def _list_automod_rules(self, req: _Request) -> _Reply:
+        return self._automod_access(req) or (200, list(self.automod_rules.values()))
+
+    async def _get_automod_rule(self, req: _Request) -> _Reply:
+        rule, problem = self._automod_rule_or_error(req)
+        return problem or (200, rule)
+
+    async def _create_automod_rule(self, req: _Request) -> _Reply:
+        problem = self._automod_access(req)
+        if problem:
+            return problem
+        body = req.body_dict()
+        errors = L.automod_count_errors(list(self.automod_rules.values()), body["trigger_type"])
+        openapi.merge_errors(errors, self._automod_channel_errors(body))
+        if errors:
+            return P.error(50035, errors=errors)
+        rule = self._store_rule(self.world.ids.now(), body, creator=self.world.bot_id)
+        await self._automod_event("AUTO_MODERATION_RULE_CREATE", rule)
+        return 200, rule
+
+    async def _patch_automod_rule(self, req: _Request) -> _Reply:
+        rule, problem = self._automod_rule_or_error(req)
+        if problem or rule is None:
+            return problem or P.error(10066)
+        body = req.body_dict()
+        if "trigger_type" in body and body["trigger_type"] != rule["trigger_type"]:
+            return P.error(
+                50035,
+                errors=P.form_error(
+                    ["trigger_type"],
+                    "AUTO_MODERATION_TRIGGER_TYPE_IMMUTABLE",
+                    "A rule's trigger type cannot be changed",
+                ),
+            )
+        errors = L.automod_rule_errors(body, create=False, trigger_type=rule["trigger_type"])
+        openapi.merge_errors(errors, self._automod_channel_errors(body))
+        if errors:
+            return P.error(50035, errors=errors)
+        merged = {**rule, **{k: v for k, v in body.items() if v is not None}}
+        updated = self._store_rule(int(rule["id"]), merged, creator=int(rule["creator_id"]))
+        await self._automod_event("AUTO_MODERATION_RULE_UPDATE", updated)
+        return 200, updated
+
+    async def _delete_automod_rule(self, req: _Request) -> _Reply:
+        rule, problem = self._automod_rule_or_error(req)
+        if problem or rule is None:
+            return problem or P.error(10066)
+        del self.automod_rules[int(rule["id"])]
+        await self._automod_event("AUTO_MODERATION_RULE_DELETE", rule)
+        return 204, None
 
     async def _get_active_threads(self, req: _Request) -> _Reply:
         threads = [t for t in self.world.threads.values() if not t["thread_metadata"]["archived"]]
@@ -2432,6 +2916,7 @@ class FakeDiscord:
         if not w.is_guild_channel(cid):
             raise ValueError(f"{channel!r} is not a guild channel; use fake.dm() for DMs")
         when = self._message_time(at)
+        self._check_member_send(uid, cid, when)
         mid = w.ids.at(when)
         mentions = [
             P.mention_user(w.users[m], w.partial_member(m))
@@ -2472,8 +2957,45 @@ class FakeDiscord:
             referenced_message=referenced,
         )
         w.messages[mid] = msg
+        if cid in w.threads:
+            await self._posted_in_thread(cid, uid, mid)
         await self._dispatch_message_event("MESSAGE_CREATE", msg)
         return msg
+
+    def _check_member_send(self, uid: int, cid: int, when: datetime) -> None:
+        """What Discord's client lets a member post: a private thread only as its member
+        (or with Manage Threads), a locked thread only with Manage Threads, and slowmode:
+        after a post in a channel with ``rate_limit_per_user`` the member waits that long
+        (by ``at``), unless they have Manage Messages or Manage Channels (Manage Threads in
+        a thread). Channel permissions in general are not checked here: scenarios may have
+        members post where the spec does not let them see, to test the bot's side."""
+        w = self.world
+        perms = w.permissions(uid, cid)
+        thread = w.threads.get(cid)
+        name = w.users[uid]["username"]
+        if thread is not None:
+            if (
+                thread["type"] == P.ChannelType.PRIVATE_THREAD
+                and uid not in w.thread_members.get(cid, set())
+                and not perms & Perm.MANAGE_THREADS
+            ):
+                raise ValueError(f"{name} is not a member of private thread {thread['name']!r}")
+            if thread["thread_metadata"].get("locked") and not perms & Perm.MANAGE_THREADS:
+                raise ValueError(f"thread {thread['name']!r} is locked")
+        exempt = Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+        if thread is not None:
+            exempt |= Perm.MANAGE_THREADS
+        slowmode = int((w.channel(cid) or {}).get("rate_limit_per_user") or 0)
+        last = self._last_post.get((cid, uid))
+        self._last_post[(cid, uid)] = when
+        if slowmode and not perms & exempt and last is not None:
+            wait = slowmode - (when - last).total_seconds()
+            if wait > 0 and when >= last:
+                self._last_post[(cid, uid)] = last
+                raise ValueError(
+                    f"slowmode: {name} may post in channel {cid} again in {wait:.0f} s "
+                    f"(rate_limit_per_user {slowmode}); Discord's client would not send it"
+                )
 
     def _attachment_payload(self, a: AttachmentArg | str, cid: int, when: datetime) -> JSON:
         spec = AttachmentArg(a) if isinstance(a, str) else a
@@ -2705,8 +3227,23 @@ class FakeDiscord:
                     return cmd
         return None
 
-    def _synced_context_menu(self, name: str, command_type: int) -> JSON:
+    def _synced_context_menu(self, name: str, command_type: int, locale: str) -> JSON:
+        """The synced context menu a member sees as ``name``: its default name, or its
+        localization for the member's client ``locale`` (Discord shows that one, and still
+        sends the default name in ``data.name``)."""
         cmd = self._find_command(name, command_type)
+        if cmd is None:
+            w = self.world
+            cmd = next(
+                (
+                    c
+                    for scope in (w.guild_id, None)
+                    for (_, ctype), c in w.commands.get(scope, {}).items()
+                    if ctype == command_type
+                    and (c.get("name_localizations") or {}).get(locale) == name
+                ),
+                None,
+            )
         if cmd is None:
             kind = "user" if command_type == P.CommandType.USER else "message"
             raise ValueError(
@@ -2715,6 +3252,36 @@ class FakeDiscord:
             )
         return cmd
 
+    def _check_menu_visible(self, cmd: JSON, uid: int, cid: int, *, dm: bool) -> None:
+        """Discord's client offers a command only where it may run: ``contexts`` and
+        ``dm_permission`` (guild commands never in DMs), ``default_member_permissions``
+        held in the channel (0: administrators only), and for a message command a channel
+        the member can see."""
+        w = self.world
+        contexts = cmd.get("contexts")
+        name = cmd["name"]
+        if dm:
+            if (
+                cmd.get("guild_id")
+                or cmd.get("dm_permission") is False
+                or (contexts is not None and 1 not in contexts)
+            ):
+                raise ValueError(f"{name!r} is not offered in DMs")
+            return
+        if contexts is not None and 0 not in contexts:
+            raise ValueError(f"{name!r} is not offered in servers (contexts {contexts})")
+        perms = w.permissions(uid, cid)
+        if not perms & Perm.VIEW_CHANNEL:
+            raise ValueError(f"the member cannot see channel {cid}, so not its messages")
+        needed = cmd.get("default_member_permissions")
+        if needed is not None:
+            bits = int(needed)
+            if (bits == 0 and perms != Perm.ALL) or perms & bits != bits:
+                raise ValueError(
+                    f"{name!r} needs permissions {bits:#x} (default_member_permissions): "
+                    "Discord's client hides it from this member"
+                )
+
     @_on_fake_loop
     async def message_command(
         self, user: str | int, name: str, message: int | str | JSON, *, locale: str = "nl"
@@ -2722,13 +3289,19 @@ class FakeDiscord:
         """A member picks ``name`` under Apps in a message's menu: INTERACTION_CREATE type 2
         with ``data.type`` 3, ``target_id`` and ``resolved.messages``."""
         w = self.world
-        cmd = self._synced_context_menu(name, P.CommandType.MESSAGE)
+        cmd = self._synced_context_menu(name, P.CommandType.MESSAGE, locale)
         mid = int(message["id"]) if isinstance(message, dict) else int(message)
         msg = w.messages.get(mid)
         if msg is None or mid in w.deleted_messages:
             raise KeyError(f"no message {mid}")
+        if int(msg.get("flags") or 0) & MessageFlag.EPHEMERAL:
+            raise ValueError("an ephemeral message has no Apps menu for other members")
         cid = int(msg["channel_id"])
         dm = cid in w.dm_channel_user
+        uid = w.resolve_member(user)
+        if dm and w.dm_channel_user[cid] != uid:
+            raise ValueError(f"{user!r} cannot see another member's DM with the bot")
+        self._check_menu_visible(cmd, uid, cid, dm=dm)
         data = P.context_menu_data(
             cmd, target_id=mid, resolved={"messages": {str(mid): copy.deepcopy(msg)}}
         )
@@ -2754,13 +3327,19 @@ class FakeDiscord:
         """A member picks ``name`` under Apps in another member's menu: INTERACTION_CREATE
         type 2 with ``data.type`` 2, ``target_id`` and ``resolved.users``/``members``."""
         w = self.world
-        cmd = self._synced_context_menu(name, P.CommandType.USER)
+        cmd = self._synced_context_menu(name, P.CommandType.USER, locale)
         tid = w.resolve_member(target)
 
         def build(uid: int, cid: int) -> JSON:
+            self._check_menu_visible(cmd, uid, cid, dm=False)
             resolved: JSON = {"users": {str(tid): w.users[tid]}}
             if tid in w.members:
-                partial = w.partial_member(tid) or {}
+                # docs "Resolved Data": partial members lack user, deaf and mute
+                partial = {
+                    k: v
+                    for k, v in (w.partial_member(tid) or {}).items()
+                    if k not in ("deaf", "mute")
+                }
                 partial["permissions"] = str(w.permissions(tid, cid))
                 resolved["members"] = {str(tid): partial}
             return P.context_menu_data(cmd, target_id=tid, resolved=resolved)
@@ -2820,48 +3399,118 @@ class FakeDiscord:
     async def automod_action(
         self,
         member: str | int,
-        channel: str | int,
+        channel: str | int | None,
         content: str,
         *,
-        keyword: str,
+        keyword: str | None = None,
+        rule: str | int | None = None,
         rule_id: int | None = None,
         action: JSON | None = None,
         message_id: int | None = None,
     ) -> JSON:
-        """Discord's AutoMod acts on a member's message: AUTO_MODERATION_ACTION_EXECUTION
-        (needs the AUTO_MODERATION_EXECUTION intent; sent only to bots with Manage Server;
-        content fields blank without MESSAGE_CONTENT)."""
+        """Discord's AutoMod acts on a member's message (or, for a MEMBER_PROFILE rule, name):
+        AUTO_MODERATION_ACTION_EXECUTION, one per action of the rule, as Discord sends them.
+        With ``rule`` (a stored rule's name or id) the trigger type, actions and the matched
+        keyword come from the rule (the content must match it); without, a KEYWORD rule with
+        a BLOCK_MESSAGE action and ``keyword``. Needs the AUTO_MODERATION_EXECUTION intent;
+        sent only to bots with Manage Server; content fields blank without MESSAGE_CONTENT.
+        Returns the first payload."""
         w = self.world
         uid = w.resolve_member(member)
-        cid = w.resolve_channel(channel)
-        payload = P.auto_moderation_action_execution(
-            guild_id=w.guild_id,
-            rule_id=rule_id or w.ids.now(),
-            trigger_type=P.AutoModTrigger.KEYWORD,
-            action=action or {"type": 1, "metadata": {}},
-            user_id=uid,
-            content=content,
-            matched_keyword=keyword,
-            matched_content=keyword if keyword in content else None,
-            channel_id=cid,
-            message_id=message_id,
-        )
+        cid = w.resolve_channel(channel) if channel is not None else None
+        trigger = P.AutoModTrigger.KEYWORD
+        actions = [action or {"type": 1, "metadata": {}}]
+        matched_text: str | None = None
+        if rule is not None:
+            stored = self._automod_rule_named(rule)
+            trigger = int(stored["trigger_type"])
+            actions = stored["actions"]
+            rule_id = int(stored["id"])
+            matched = _automod_match(stored["trigger_metadata"], content)
+            if keyword is None:
+                if matched is None:
+                    raise ValueError(f"AutoMod rule {stored['name']!r} does not match {content!r}")
+                keyword, matched_text = matched
+        if keyword is None:
+            raise ValueError("pass keyword= (or rule= to take it from a stored rule)")
+        if trigger == P.AutoModTrigger.MEMBER_PROFILE:
+            cid = None  # a profile is not in a channel
+        elif cid is None:
+            raise ValueError("a message rule acts in a channel: pass channel")
+        if matched_text is None:
+            found = re.search(re.escape(keyword.strip("*")), content, re.IGNORECASE)
+            matched_text = found.group(0) if found else None
+        payloads = []
+        for act in actions:
+            alert_id = None
+            if act.get("type") == 2:
+                alert_id = await self._automod_alert(act, uid, content, keyword, cid)
+            payloads.append(
+                P.auto_moderation_action_execution(
+                    guild_id=w.guild_id,
+                    rule_id=rule_id or w.ids.now(),
+                    trigger_type=trigger,
+                    action=act,
+                    user_id=uid,
+                    content=content,
+                    matched_keyword=keyword,
+                    matched_content=matched_text,
+                    channel_id=cid,
+                    # a blocked message never exists; the others name the posted one
+                    message_id=None if any(a.get("type") == 1 for a in actions) else message_id,
+                    alert_system_message_id=alert_id,
+                )
+            )
         if not w.permissions(w.bot_id) & Perm.MANAGE_GUILD:
             self._undelivered("AUTO_MODERATION_ACTION_EXECUTION", "the bot lacks Manage Server")
-            return payload
+            return payloads[0]
 
         def shape(session: GatewaySession, data: JSON) -> JSON:
             if session.intents & Intent.MESSAGE_CONTENT:
                 return data
             return {**data, "content": "", "matched_content": ""}
 
-        await self._broadcast(
-            "AUTO_MODERATION_ACTION_EXECUTION",
-            payload,
-            intents=Intent.AUTO_MODERATION_EXECUTION,
-            shape=shape,
+        for payload in payloads:
+            await self._broadcast(
+                "AUTO_MODERATION_ACTION_EXECUTION",
+                payload,
+                intents=Intent.AUTO_MODERATION_EXECUTION,
+                shape=shape,
+            )
+        return payloads[0]
+
+    def _automod_rule_named(self, ref: str | int) -> JSON:
+        for rule in self.automod_rules.values():
+            if ref in (rule["name"], rule["id"]) or str(ref) == rule["id"]:
+                return rule
+        names = [r["name"] for r in self.automod_rules.values()]
+        raise KeyError(f"no AutoMod rule {ref!r}; the bot created {names}")
+
+    async def _automod_alert(
+        self, action: JSON, uid: int, content: str, keyword: str, cid: int | None
+    ) -> int:
+        """SEND_ALERT_MESSAGE: Discord posts an AutoMod system message (type 24) with an
+        auto_moderation_message embed in the alert channel."""
+        w = self.world
+        alert_cid = int(action["metadata"]["channel_id"])
+        now = P.utcnow()
+        fields = [{"name": "keyword", "value": keyword, "inline": False}]
+        if cid is not None:
+            fields.append({"name": "channel_id", "value": str(cid), "inline": False})
+        msg = P.message(
+            w.ids.at(now),
+            channel_id=alert_cid,
+            guild_id=w.guild_id,
+            author=w.users[uid],
+            member=w.partial_member(uid),
+            content="",
+            timestamp=now,
+            embeds=[{"type": "auto_moderation_message", "description": content, "fields": fields}],
+            type=24,
         )
-        return payload
+        w.messages[int(msg["id"])] = msg
+        await self._dispatch_message_event("MESSAGE_CREATE", msg)
+        return int(msg["id"])
 
     def _option_value(
         self, otype: int, value: Any, resolved: JSON, uid: int, cid: int, dm: bool
@@ -3176,14 +3825,17 @@ class FakeDiscord:
         used: set[str] = set()
 
         def answer(component: JSON) -> JSON | None:
+            ctype = int(component["type"])
+            if ctype == 10:  # a text display comes back with its id only
+                return {"type": 10, "id": component.get("id", 0)}
             cid = component.get("custom_id")
             if cid is None:
                 return None
-            ctype = int(component["type"])
             value = values.get(cid)
+            required = component.get("required")
+            required = True if required is None else bool(required)
             if ctype == 4:
-                if value is None and component.get("required", True):
-                    raise ValueError(f"modal input {cid!r} is required")
+                _check_text_answer(component, value, required)
                 used.add(cid)
                 return {
                     "type": 4,
@@ -3193,6 +3845,8 @@ class FakeDiscord:
                 }
             used.add(cid)
             picked = [value] if isinstance(value, str) else list(value or [])
+            if ctype == 3:
+                _check_select_answer(component, picked, required)
             return {"type": ctype, "id": component.get("id", 0), "custom_id": cid, "values": picked}
 
         result: list[JSON] = []
@@ -3213,6 +3867,88 @@ class FakeDiscord:
         if unknown:
             raise KeyError(f"modal has no inputs {sorted(unknown)}")
         return result
+
+
+def _automod_match(meta: JSON, content: str) -> tuple[str, str] | None:
+    """(the keyword or regex, the matched text) of a rule that ``content`` matches, by
+    Discord's keyword semantics: whole words, ``*`` at either end for any prefix/suffix,
+    case-insensitive; allow_list entries never match."""
+    allowed = {a.casefold() for a in meta.get("allow_list") or []}
+    for kw in meta.get("keyword_filter") or []:
+        core = re.escape(kw.strip("*"))
+        left = "" if kw.startswith("*") else r"\b"
+        right = "" if kw.endswith("*") else r"\b"
+        found = re.search(left + core + right, content, re.IGNORECASE)
+        if found and found.group(0).casefold() not in allowed:
+            return kw, found.group(0)
+    for pattern in meta.get("regex_patterns") or []:
+        hit = re.search(pattern, content, re.IGNORECASE)
+        if hit:
+            return pattern, hit.group(0)
+    return None
+
+
+def _safe_filename(name: str) -> str:
+    """Discord keeps letters, digits, ``.``, ``-`` and ``_`` of an upload's name and turns
+    the rest (spaces too) into ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "unknown"
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, GIF or JPEG, read from its header; None otherwise."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data) and data[i] == 0xFF:
+            marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                h = int.from_bytes(data[i + 5 : i + 7], "big")
+                return int.from_bytes(data[i + 7 : i + 9], "big"), h
+            i += 2 + length
+    return None
+
+
+def _check_text_answer(component: JSON, value: Any, required: bool) -> None:
+    """What Discord's client lets a member submit in a text input: a required input filled,
+    the text within min_length..max_length (an empty optional input is always allowed)."""
+    cid = component.get("custom_id")
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"modal text input {cid!r} takes a str, got {value!r}")
+    text = value or ""
+    if not text:
+        if required:
+            raise ValueError(f"modal input {cid!r} is required")
+        return
+    low = int(component.get("min_length") or 0)
+    high = int(component.get("max_length") or 4000)
+    if not low <= len(text) <= high:
+        raise ValueError(
+            f"modal input {cid!r} takes {low}-{high} characters; got {len(text)}: Discord's "
+            "client would not submit it"
+        )
+
+
+def _check_select_answer(component: JSON, picked: Sequence[str], required: bool) -> None:
+    """What Discord's client lets a member pick in a modal's string select: options only,
+    min_values..max_values of them (none at all when the select is not required)."""
+    cid = component.get("custom_id")
+    options = [o.get("value") for o in component.get("options") or []]
+    low = int(component.get("min_values") if component.get("min_values") is not None else 1)
+    high = int(component.get("max_values") or 1)
+    unknown = [v for v in picked if v not in options]
+    if unknown:
+        raise ValueError(f"select {cid!r} has no options {unknown}; it has {options}")
+    if len(set(picked)) != len(picked):
+        raise ValueError(f"select {cid!r}: a value can be picked once")
+    if not picked and not required:
+        return
+    if not picked:
+        raise ValueError(f"modal select {cid!r} is required")
+    if not low <= len(picked) <= high:
+        raise ValueError(f"select {cid!r} takes {low}-{high} of {options}; got {list(picked)}")
 
 
 class _SyncFake:
