@@ -19,6 +19,11 @@ For each code point, the first of these that gives ASCII letters/digits wins:
    lower case of a letter can look like another letter than its capital: Greek ``Σ``/``σ``).
 A short hand list of symbols that students use as letters (``EXTRA``) goes before all of them.
 
+A second table, ``flipped``, lists the characters that are a turned (upside-down) or mirrored
+letter and that letter (``ɯ`` -> m, ``ↄ`` -> c, ``ꟼ`` -> p), for the name rule's upside-down and
+mirrored readings: from Unicode names with TURNED / REVERSED / INVERTED, a short hand list
+(``FLIP_EXTRA``), spread over the confusables and case partners (see ``flip_table``).
+
 Characters that are invisible but not Unicode category Cf/Mn/Me (which names.py drops by
 category at run time), such as the Hangul fillers, map to the empty string.
 
@@ -101,6 +106,8 @@ NAME_RULES = (
     re.compile(r"^(?:NEGATIVE )?(?:CIRCLED|SQUARED) LATIN (?:CAPITAL|SMALL) LETTER ([A-Z])$"),
     re.compile(r"^REGIONAL INDICATOR SYMBOL LETTER ([A-Z])$"),
 )
+
+_SMALL_CAPITAL = re.compile(r"^(\w+) LETTER SMALL CAPITAL (\w+)$")
 
 _MARKS = {"Mn", "Me", "Cf"}
 _BIDI_MARKS = str.maketrans("", "", "\u200e\u200f")
@@ -195,6 +202,15 @@ def fold_char(ch: str, table: dict[str, list[str]]) -> tuple[str, str] | None:
     for rule in NAME_RULES:
         if (m := rule.match(name)) is not None:
             return m.group(1).lower(), "name"
+    # small capitals of other scripts read as their capital: GREEK LETTER SMALL CAPITAL RHO
+    # (in small-caps text generators the P) is GREEK CAPITAL LETTER RHO, which looks like P
+    if (m := _SMALL_CAPITAL.match(name)) is not None:
+        try:
+            capital = unicodedata.lookup(f"{m.group(1)} CAPITAL LETTER {m.group(2)}")
+        except KeyError:
+            capital = ""
+        if capital and (found := confusable_ascii(capital, table)) and found.isalpha():
+            return found.lower(), "name"
     # confusables are case-sensitive (Cyrillic М looks like M, but м does not look like m):
     # look the character up as it is, then what is left after stripping accents, and only
     # then the case-folded form

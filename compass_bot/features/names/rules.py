@@ -12,11 +12,12 @@ discord import, no I/O at call time, no clock. The folding table is read once at
 How a name is read
 ------------------
 1. Every character is folded to lower-case ASCII with one ``str.translate`` table: case,
-   compatibility forms (fullwidth, mathematical, circled, superscript letters: NFKC), accents and
-   strokes (``ó ø ç``), look-alikes from other scripts (Cyrillic/Greek ``с о р а ѕ ο ρ``, small
-   capitals, ... : UTS #39 confusables) and a few symbols (``© € ° §``). Invisible characters
-   (Unicode category Cf such as zero-width spaces and joiners, soft hyphens, bidi controls;
-   combining marks Mn/Me; Hangul fillers; emoji skin tones) disappear. Other letters and digits
+   compatibility forms (fullwidth, mathematical, circled, parenthesized, squared, superscript
+   letters: NFKC), accents and strokes (``ó ø ç``), look-alikes from other scripts
+   (Cyrillic/Greek ``с о р а ѕ ο ρ``, small capitals, ... : UTS #39 confusables) and a few
+   symbols (``© € ° §``). Invisible characters (Unicode category Cf such as zero-width spaces
+   and joiners, soft hyphens, bidi controls, tag characters U+E0000..; combining marks Mn/Me,
+   however many are stacked on a letter; Hangul fillers; emoji skin tones) disappear. Other letters and digits
    become ``#`` (a letter of some other word); spaces and punctuation are separators; other
    symbols and emoji become ``%``, a separator that may also stand in for a letter in a near
    miss (``C♡mpass``).
@@ -37,19 +38,28 @@ How a name is read
    or two neighbouring letters swapped (``Copmass``) -- only written in one piece, so ordinary
    names that happen to share letters across words stay clean.
 6. Text reversed with an invisible right-to-left override (U+202E) is also read backwards.
+7. When the name is not flagged yet, other readings may flag it (clear matches only, no near
+   misses): the name read backwards (``ssapmoc``), and, for names with a turned or mirrored
+   letter in them (``ɔ ɯ ɐ Ↄ ꟼ ꙅ``, table ``flip_map`` from the same generator), the name with
+   those letters read as the letter they turn or mirror, forwards and backwards, once with the
+   ASCII letters as they are (``compɐss``), once as upside-down text (``ssɐdɯoɔ``: d/p, n/u,
+   m/w swap) and once as mirrored text (``ssɒqmoↄ``: b/d, p/q swap). A match that another
+   reading sees as an allowed word is no match (``uoıssɐdɯoɔ``: compassion upside down).
 
 Reason codes (``NameVerdict.reason``)
 -------------------------------------
 flagged=True:
     ``plain``             Compass in plain letters (any case, also inside another word)
     ``leetspeak``         digits or symbols for letters (``C0mpa$$``)
-    ``homoglyph``         look-alike letters from another script or symbols (``Cоmpass``, ``©``)
+    ``homoglyph``         look-alike letters from another script or symbols (``Cоmpass``, ``©``),
+                          turned or mirrored letters (``ↃOMꟼASS``)
     ``stylized``          Unicode letter styles: fullwidth, bold, script, circled (``Ｃｏｍｐ``)
     ``accents``           accents, strokes or marks on the letters (``Cómpass``, ``Cømpass``)
     ``separators``        spaces or symbols between the letters (``c.o.m.p.a.s.s``)
     ``invisible``         invisible characters inside (``Com\\u200bpass``)
     ``repeated-letters``  letters written more than once (``Commpasss``)
-    ``reversed``          written backwards behind a right-to-left override
+    ``reversed``          written backwards (``ssapmoc``, upside-down text, a right-to-left
+                          override)
     ``disguised``         more than one of the above (see ``NameVerdict.disguises``)
 flagged=False, uncertain=True (a moderator decides):
     ``uncertain-variant`` a near miss: K for C, a letter missing, replaced or swapped
@@ -142,6 +152,7 @@ _DISGUISE_NL: Final[dict[Disguise, str]] = {
     "reversed": "achterstevoren geschreven letters",
 }
 _RTL_NL: Final = "achterstevoren geschreven tekst die een onzichtbaar teken omdraait"
+_FLIPPED_NL: Final = "op hun kop gezette of gespiegelde letters"
 
 _VARIANT_NL: Final[dict[str, str]] = {
     "k": "met een K in plaats van de C",
@@ -647,7 +658,9 @@ class NameChecker:
         explanation = found.explanation
         if found.flagged and extra:
             reason = _reason_for(disguises)
-            explanation = _explain_flagged(disguises, rtl="\u202e" in name)
+            explanation = _explain_flagged(
+                disguises, rtl="\u202e" in name, flipped=extra >= _FLIPPED
+            )
         start, end = span
         return NameVerdict(
             name,
@@ -838,7 +851,7 @@ def _letter_kind(ch: str) -> Disguise | None:
     """How one character that stands for a letter of Compass disguises it (None: plainly)."""
     if ch.isascii():
         return None if ch.isalpha() else "leetspeak"
-    nfkc = unicodedata.normalize("NFKC", ch)
+    nfkc = unicodedata.normalize("NFKC", ch).strip("()")  # parenthesized letters: (c)
     if nfkc.isascii() and nfkc.isalnum():
         return "stylized"
     base = unicodedata.normalize("NFD", ch)
@@ -865,10 +878,19 @@ def _reason_for(disguises: tuple[Disguise, ...]) -> NameReason:
     return "disguised"
 
 
-def _explain_flagged(disguises: tuple[Disguise, ...], *, rtl: bool = False) -> str:
+def _explain_flagged(
+    disguises: tuple[Disguise, ...], *, rtl: bool = False, flipped: bool = False
+) -> str:
+    """`rtl`: reversed by a right-to-left override; `flipped`: the look-alikes are turned or
+    mirrored letters."""
     if not disguises:
         return "De naam bevat 'Compass'."
-    parts = [_RTL_NL if d == "reversed" and rtl else _DISGUISE_NL[d] for d in disguises]
+    words = dict(_DISGUISE_NL)
+    if rtl:
+        words["reversed"] = _RTL_NL
+    if flipped:
+        words["homoglyph"] = _FLIPPED_NL
+    parts = [words[d] for d in disguises]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
     return f"De naam bevat 'Compass', vermomd met {listed}."
 
