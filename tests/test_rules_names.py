@@ -728,3 +728,17 @@ def test_the_generator_derives_the_turned_letters_from_their_names() -> None:
     derived = generator.flip_table(mapping, {})
     assert derived.items() <= flip_map().items()
     assert len(derived) >= 90
+
+
+def test_long_names_in_the_new_disguises_stay_linear() -> None:
+    cases = {
+        "ssɐdɯoɔ " * 1_250: "flag",
+        "ɔoɯdɐs" * 1_666: "clean",  # turned letters, never a whole compass
+        "ꙅ" * 10_000: "clean",
+        "ssapmo" * 1_666: "clean",
+        "x" * 9_993 + "ssapmoc": "flag",
+    }
+    for name, expected in cases.items():
+        verdict = check_name(name)
+        assert state(verdict) == expected, name[:30]
+        assert_consistent(verdict)
