@@ -100,8 +100,12 @@ def main(argv: list[str]) -> int:
     if kinds:
         print("per kind (flagged=True counted as positive):")
     for kind in kinds:
-        part = [(flag, v.flagged) for (v, flag), row in zip(verdicts, rows) if row[2] == kind]
-        ktp, kfp, kfn, ktn = scores(part)
+        part = [
+            (flag, v.flagged)
+            for (v, flag), row in zip(verdicts, rows, strict=True)
+            if row[2] == kind
+        ]
+        ktp, kfp, kfn, _ = scores(part)
         print(
             f"  {kind}: {len(part)} names, precision {ratio(ktp, ktp + kfp)}  "
             f"recall {ratio(ktp, ktp + kfn)}  (fp={kfp} fn={kfn})"
