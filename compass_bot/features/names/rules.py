@@ -482,6 +482,8 @@ _LOOSE: Final = re.compile(_loose_pattern())
 # m, a, s close together (comass, com?ass). Most names fail it and skip the big pattern.
 _LOOSE_PRE: Final = re.compile(r"p(?:[a4@s5$zm]|rn|.[s5$z])|[a4@]p|(?:m|rn).?[a4@][s5$z]")
 _SEP_RE: Final = re.compile(_SEP)
+# A cheap necessary condition for Compass written backwards (ssapmoc): a p and, later, an m.
+_BACKWARDS_PRE: Final = re.compile(r"p.*(?:m|rn)", re.DOTALL)
 
 
 def _allowed_pattern(words: Iterable[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -574,7 +576,7 @@ class NameChecker:
         if (
             _STRICT.search(folded) is None
             and (_LOOSE_PRE.search(folded) is None or _LOOSE.search(folded) is None)
-            and ("p" not in folded or _STRICT.search(folded[::-1]) is None)  # ssapmoc
+            and (_BACKWARDS_PRE.search(folded) is None or _STRICT.search(folded[::-1]) is None)
             and "\u202e" not in name
             and not _has_flipped(name)
         ):
