@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/names.py [PATH]
 
 PATH defaults to ../shared/names_dev.jsonl next to the project root. Each line is
-{"name": ..., "flag": true|false, ...}. A name counts as positive when the checker says
+{"name": ..., "flag": true|false, ...}; lines with a "kind" field are also scored per kind. A name counts as positive when the checker says
 flagged=True. Uncertain verdicts (flagged=False, uncertain=True: a moderator decides) are
 counted as negative in the main figures and reported on their own; a second line shows the
 figures if every uncertain verdict were counted as flagged.
@@ -28,8 +28,9 @@ DEFAULT_PATH = ROOT.parent / "shared" / "names_dev.jsonl"
 MIN_CHECKS = 100_000
 
 
-def load(path: Path) -> list[tuple[str, bool]]:
-    rows: list[tuple[str, bool]] = []
+def load(path: Path) -> list[tuple[str, bool, str]]:
+    """(name, flag, kind): kind is the line's optional "kind" field ("" when absent)."""
+    rows: list[tuple[str, bool, str]] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -37,7 +38,8 @@ def load(path: Path) -> list[tuple[str, bool]]:
         if not isinstance(item.get("name"), str) or not isinstance(item.get("flag"), bool):
             print(f"{path}:{number}: skipped, needs a string 'name' and a boolean 'flag'")
             continue
-        rows.append((item["name"], item["flag"]))
+        kind = item.get("kind")
+        rows.append((item["name"], item["flag"], kind if isinstance(kind, str) else ""))
     return rows
 
 
@@ -72,11 +74,11 @@ def main(argv: list[str]) -> int:
         print(f"{path}: no names")
         return 2
     checker = NameChecker()
-    verdicts = [(checker.check(name), flag) for name, flag in rows]
+    verdicts = [(checker.check(name), flag) for name, flag, _ in rows]
 
     strict = [(flag, v.flagged) for v, flag in verdicts]
     tp, fp, fn, tn = scores(strict)
-    print(f"file: {path} ({len(rows)} names, {sum(f for _, f in rows)} to flag)")
+    print(f"file: {path} ({len(rows)} names, {sum(f for _, f, _ in rows)} to flag)")
     print("flagged=True counted as positive; uncertain counted as not flagged:")
     print(f"  precision {ratio(tp, tp + fp)}  recall {ratio(tp, tp + fn)}")
     print(f"  tp={tp} fp={fp} fn={fn} tn={tn}")
@@ -94,6 +96,21 @@ def main(argv: list[str]) -> int:
         f"recall {ratio(ltp, ltp + lfn)}"
     )
 
+    kinds = sorted({kind for _, _, kind in rows if kind})
+    if kinds:
+        print("per kind (flagged=True counted as positive):")
+    for kind in kinds:
+        part = [
+            (flag, v.flagged)
+            for (v, flag), row in zip(verdicts, rows, strict=True)
+            if row[2] == kind
+        ]
+        ktp, kfp, kfn, _ = scores(part)
+        print(
+            f"  {kind}: {len(part)} names, precision {ratio(ktp, ktp + kfp)}  "
+            f"recall {ratio(ktp, ktp + kfn)}  (fp={kfp} fn={kfn})"
+        )
+
     wrong = [(v, flag) for v, flag in verdicts if v.flagged != flag]
     print(f"misclassified ({len(wrong)}):")
     for verdict, flag in wrong:
@@ -108,7 +125,7 @@ def main(argv: list[str]) -> int:
         reasons[verdict.reason] = reasons.get(verdict.reason, 0) + 1
     print("reasons: " + ", ".join(f"{k}={n}" for k, n in sorted(reasons.items())))
 
-    names = [name for name, _ in rows]
+    names = [name for name, _, _ in rows]
     repeats = -(-MIN_CHECKS // len(names))
     workload = names * repeats
     check = checker.check

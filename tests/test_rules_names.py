@@ -5,6 +5,7 @@ The example names here are invented for these tests (held out from shared/names_
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from compass_bot.features.names.rules import (
     fold,
 )
 from compass_bot.features.names.rules import _fold_tracked as fold_tracked
+from compass_bot.lookalikes import flip_map, fold_map
 
 ZWSP, ZWNJ, ZWJ, SHY, WJ, BOM = "\u200b", "\u200c", "\u200d", "\u00ad", "\u2060", "\ufeff"
 RLO = "\u202e"
@@ -543,3 +545,200 @@ def test_dev_set_if_present() -> None:
             if check_name(item["name"]).flagged != item["flag"]:
                 wrong.append(item["name"])
     assert wrong == []
+
+
+# --------------------------------------------------------------------------------------------
+# Disguise classes of issue 17: turned, mirrored, small capitals, enclosed, zalgo, tag
+# characters, backwards. Each class must hold for names of its kind, not for a listed few.
+# --------------------------------------------------------------------------------------------
+
+TAG = "\U000e0000"  # the Unicode tag block (U+E0000..U+E007F): invisible
+
+
+def tags(text: str) -> str:
+    """`text` with a run of tag characters after every letter."""
+    return "".join(ch + chr(0xE0020 + (ord(ch) % 90)) + "\U000e007f" for ch in text)
+
+
+def zalgo(text: str, marks: int) -> str:
+    """`text` with `marks` stacked combining marks (above, below, through) on every letter."""
+    pool = [chr(code) for code in (*range(0x0300, 0x0315), *range(0x0316, 0x0333), 0x0489)]
+    return "".join(
+        ch + "".join(pool[(i * 7 + j) % len(pool)] for j in range(marks))
+        for i, ch in enumerate(text)
+    )
+
+
+NEW_CLASSES: dict[str, list[tuple[str, str]]] = {
+    # (name, a disguise the verdict must list)
+    "upside-down text": [
+        ("ssɐdɯoɔ", "reversed"),
+        ("SS∀ԀWOƆ", "reversed"),
+        ("ʞıɯ ssɐdɯoɔ", "homoglyph"),
+        ("ssɐdɯoɔ_ʎɐʍ", "homoglyph"),
+        ("s.s.ɐ.d.ɯ.o.ɔ", "separators"),
+        ("ss@dɯ0ɔ", "leetspeak"),
+    ],
+    "turned letters, left to right": [
+        ("ɔoɯdɐss", "homoglyph"),
+        ("ꓛOWԀⱯSS", "homoglyph"),
+        ("compɐss", "homoglyph"),
+        ("Ɔompass_fan", "homoglyph"),
+        ("ᴐompass", "homoglyph"),
+    ],
+    "mirrored": [
+        ("ssɒqmoↄ", "reversed"),
+        ("ꙅꙅɒqmoↄ", "reversed"),
+        ("ƧƧAꟼMOↃ", "reversed"),
+        ("ↃOMꟼASS", "homoglyph"),
+        ("ↄompaƨƨ", "homoglyph"),
+    ],
+    "small capitals": [
+        ("ᴄᴏᴍᴘᴀꜱꜱ", "stylized"),
+        ("ᴛᴇᴀᴍ ᴄᴏᴍᴩᴀꜱꜱ", "stylized"),  # GREEK LETTER SMALL CAPITAL RHO as the P
+        ("Cᴏᴍᴘᴀss", "stylized"),
+    ],
+    "enclosed": [
+        ("Ⓒⓞⓜⓟⓐⓢⓢ", "stylized"),
+        ("ⓒⓞⓜⓟⓐⓢⓢ ⓕⓐⓝ", "stylized"),
+        ("🄲🄾🄼🄿🄰🅂🅂", "stylized"),
+        ("🅒🅞🅜🅟🅐🅢🅢", "stylized"),
+        ("🅲🅾🅼🅿🅰🆂🆂", "stylized"),
+        ("🄒🄞🄜🄟🄐🄢🄢", "stylized"),
+        ("⒞⒪⒨⒫⒜⒮⒮", "stylized"),
+        ("Ⓒ🄾ⓜ🅟⒜🆂ⓢ", "stylized"),
+    ],
+    "stacked marks": [
+        (zalgo("Compass", 3), "accents"),
+        (zalgo("COMPASS", 12), "accents"),
+        (zalgo("the compass crew", 25), "accents"),
+    ],
+    "tag characters": [
+        (tags("compass"), "invisible"),
+        ("com" + TAG + "\U000e0041\U000e0042pass", "invisible"),
+        ("🏴\U000e0067\U000e0062\U000e007fCompass", "plain"),
+    ],
+    "backwards": [
+        ("ssapmoc", "reversed"),
+        ("SSAPMOC_fan", "reversed"),
+        ("ss4pm0c", "leetspeak"),
+        ("ssapmmoc", "repeated-letters"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "disguise"), [pair for pairs in NEW_CLASSES.values() for pair in pairs]
+)
+def test_new_disguise_classes_are_flagged(name: str, disguise: str) -> None:
+    verdict = check_name(name)
+    assert state(verdict) == "flag", verdict
+    assert_consistent(verdict)
+    if disguise == "plain":
+        assert verdict.reason == "plain"
+    else:
+        assert disguise in verdict.disguises, verdict
+
+
+NEW_CLASSES_CLEAN = [
+    # allowed words and other words in the same disguises
+    ("uoıssɐdɯoɔ", "allowed-word"),  # compassion upside down
+    ("ssɐdɯoɔuǝ", "allowed-word"),  # encompass upside down
+    ("noissapmoc", "allowed-word"),  # compassion backwards
+    ("ssapmocne", "allowed-word"),
+    ("ᴄᴏᴍᴘᴀꜱꜱɪᴏɴ", "allowed-word"),
+    ("ⓒⓞⓜⓟⓐⓢⓢⓘⓞⓝ", "allowed-word"),
+    ("sndɯɐɔ", "no-match"),  # campus upside down
+    ("ʎuɐdɯoɔ", "no-match"),
+    ("ʇɔɐdɯoɔ", "no-match"),
+    ("ɹǝʇndɯoɔ", "no-match"),
+    ("sɐɯoɥʇ", "no-match"),
+    ("ɐlǝx", "no-match"),
+    ("ꟼeter", "no-match"),
+    ("Ǝmma", "no-match"),
+    ("ᴛʜᴏᴍᴀꜱ", "no-match"),
+    ("Ⓒⓐⓜⓟⓤⓢ", "no-match"),
+    ("🅂🄰🄼", "no-match"),
+    (zalgo("Campus", 15), "no-match"),
+    (tags("company"), "no-match"),
+    ("ssap", "no-match"),
+    ("sapmoc", "no-match"),  # "compas" backwards: near misses are not read backwards
+    ("Яна", "no-match"),
+    ("Ирина Соколова", "no-match"),
+    ("kʌmpəs", "no-match"),
+]
+
+
+@pytest.mark.parametrize(("name", "reason"), NEW_CLASSES_CLEAN)
+def test_new_disguise_classes_leave_other_words_clean(name: str, reason: str) -> None:
+    verdict = check_name(name)
+    assert state(verdict) == "clean", verdict
+    assert verdict.reason == reason, verdict
+    assert_consistent(verdict)
+
+
+def test_explanations_name_turned_and_backwards_letters() -> None:
+    assert check_name("ↃOMꟼASS").explanation == (
+        "De naam bevat 'Compass', vermomd met op hun kop gezette of gespiegelde letters."
+    )
+    assert check_name("ssapmoc").explanation == (
+        "De naam bevat 'Compass', vermomd met achterstevoren geschreven letters."
+    )
+    assert check_name(RLO + "ssapmoc").explanation.endswith("een onzichtbaar teken omdraait.")
+
+
+def test_span_of_a_backwards_match() -> None:
+    verdict = check_name("hi ssɐdɯoɔ!")
+    assert verdict.span == (3, 10) and verdict.matched == "ssɐdɯoɔ"
+    verdict = check_name("x " + zalgo("ssapmoc", 4) + " y")
+    assert verdict.matched is not None and fold(verdict.matched) == "ssapmoc"
+
+
+def test_the_flip_table_is_derived_and_separate() -> None:
+    flips = flip_map()
+    # from the Unicode names
+    assert {flips[ch] for ch in "ɯƜꟽ"} == {"m"}
+    assert flips["ɐ"] == flips["Ɐ"] == flips["ɒ"] == "a"
+    assert flips["ↄ"] == flips["Ↄ"] == "c"
+    assert flips["ꟼ"] == "p" and flips["ꙅ"] == "s"
+    # through the confusables and case partners
+    assert flips["ɔ"] == flips["Ɔ"] == flips["ꓛ"] == "c"
+    assert flips["∀"] == "a" and flips["ƨ"] == flips["Ƨ"] == "s"
+    # never a letter the normal reading already knows, and the normal table is unchanged
+    assert "ᴍ" not in flips and "с" not in flips
+    assert fold_map()["ɯ"] == "w"
+    assert fold("ɯ") == "w"
+
+
+def test_the_generator_derives_the_turned_letters_from_their_names() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "gen_confusables", Path(__file__).resolve().parents[1] / "tools" / "gen_confusables.py"
+    )
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    mapping = fold_map()
+    assert generator.flip_letter("ɯ", mapping) == "m"  # LATIN SMALL LETTER TURNED M
+    assert generator.flip_letter("ɒ", mapping) == "a"  # ... TURNED ALPHA -> ALPHA -> a
+    assert generator.flip_letter("Ↄ", mapping) == "c"  # ROMAN NUMERAL REVERSED ONE HUNDRED
+    assert generator.flip_letter("⅁", mapping) == "g"  # TURNED SANS-SERIF CAPITAL G
+    assert generator.flip_letter("ȃ", mapping) is None  # ... A WITH INVERTED BREVE: an accent
+    assert generator.flip_letter("ᴟ", mapping) is None  # SIDEWAYS TURNED M is no m
+    # without the confusables, every derived entry is one of the committed table
+    derived = generator.flip_table(mapping, {})
+    assert derived.items() <= flip_map().items()
+    assert len(derived) >= 90
+
+
+def test_long_names_in_the_new_disguises_stay_linear() -> None:
+    cases = {
+        "ssɐdɯoɔ " * 1_250: "flag",
+        "ɔoɯdɐs" * 1_666: "clean",  # turned letters, never a whole compass
+        "ꙅ" * 10_000: "clean",
+        "ssapmo" * 1_666: "clean",
+        "x" * 9_993 + "ssapmoc": "flag",
+    }
+    for name, expected in cases.items():
+        verdict = check_name(name)
+        assert state(verdict) == expected, name[:30]
+        assert_consistent(verdict)

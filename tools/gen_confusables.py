@@ -19,6 +19,11 @@ For each code point, the first of these that gives ASCII letters/digits wins:
    lower case of a letter can look like another letter than its capital: Greek ``Σ``/``σ``).
 A short hand list of symbols that students use as letters (``EXTRA``) goes before all of them.
 
+A second table, ``flipped``, lists the characters that are a turned (upside-down) or mirrored
+letter and that letter (``ɯ`` -> m, ``ↄ`` -> c, ``ꟼ`` -> p), for the name rule's upside-down and
+mirrored readings: from Unicode names with TURNED / REVERSED / INVERTED, a short hand list
+(``FLIP_EXTRA``), spread over the confusables and case partners (see ``flip_table``).
+
 Characters that are invisible but not Unicode category Cf/Mn/Me (which names.py drops by
 category at run time), such as the Hangul fillers, map to the empty string.
 
@@ -41,14 +46,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-OUT = (
-    Path(__file__).resolve().parent.parent
-    / "compass_bot"
-    / "features"
-    / "names"
-    / "data"
-    / "fold_map.json"
-)
+OUT = Path(__file__).resolve().parent.parent / "compass_bot" / "data" / "fold_map.json"
 
 # Invisible or blank characters that are not category Cf, Mn or Me.
 INVISIBLE = (
@@ -108,6 +106,8 @@ NAME_RULES = (
     re.compile(r"^(?:NEGATIVE )?(?:CIRCLED|SQUARED) LATIN (?:CAPITAL|SMALL) LETTER ([A-Z])$"),
     re.compile(r"^REGIONAL INDICATOR SYMBOL LETTER ([A-Z])$"),
 )
+
+_SMALL_CAPITAL = re.compile(r"^(\w+) LETTER SMALL CAPITAL (\w+)$")
 
 _MARKS = {"Mn", "Me", "Cf"}
 _BIDI_MARKS = str.maketrans("", "", "\u200e\u200f")
@@ -202,6 +202,15 @@ def fold_char(ch: str, table: dict[str, list[str]]) -> tuple[str, str] | None:
     for rule in NAME_RULES:
         if (m := rule.match(name)) is not None:
             return m.group(1).lower(), "name"
+    # small capitals of other scripts read as their capital: GREEK LETTER SMALL CAPITAL RHO
+    # (in small-caps text generators the P) is GREEK CAPITAL LETTER RHO, which looks like P
+    if (m := _SMALL_CAPITAL.match(name)) is not None:
+        try:
+            capital = unicodedata.lookup(f"{m.group(1)} CAPITAL LETTER {m.group(2)}")
+        except KeyError:
+            capital = ""
+        if capital and (found := confusable_ascii(capital, table)) and found.isalpha():
+            return found.lower(), "name"
     # confusables are case-sensitive (Cyrillic М looks like M, but м does not look like m):
     # look the character up as it is, then what is left after stripping accents, and only
     # then the case-folded form
@@ -218,6 +227,98 @@ def fold_char(ch: str, table: dict[str, list[str]]) -> tuple[str, str] | None:
     if (found := ascii_alnum(basic(ch))) is not None:
         return found, "casefold"
     return None
+
+
+# Letters that flip-text generators use for a turned (upside-down) or mirrored letter and that
+# neither their Unicode name nor the confusables call turned or reversed.
+FLIP_EXTRA = {
+    "Ԁ": "p",  # CYRILLIC CAPITAL LETTER KOMI DE: an upside-down P
+    "ᗡ": "d",  # CANADIAN SYLLABICS CARRIER THA: a mirrored D
+    "ꓷ": "d",  # LISU LETTER OE
+    "ꓭ": "b",  # LISU LETTER GHA: an upside-down B
+    "ꓘ": "k",  # LISU LETTER KHA: an upside-down K
+    "ꓤ": "r",  # LISU LETTER ZHA: an upside-down R
+    "ꓕ": "t",  # LISU LETTER THA: an upside-down T
+    "⊥": "t",  # UP TACK
+    "∩": "u",  # INTERSECTION: an upside-down U
+    "˥": "l",  # MODIFIER LETTER EXTRA-HIGH TONE BAR: an upside-down L
+    "Я": "r",  # CYRILLIC CAPITAL LETTER YA: a mirrored R
+    "я": "r",
+    "И": "n",  # CYRILLIC CAPITAL LETTER I: a mirrored N
+    "и": "n",
+}
+
+# "LATIN SMALL LETTER TURNED M", "LATIN EPIGRAPHIC LETTER REVERSED P", "TURNED SANS-SERIF
+# CAPITAL G", "ROMAN NUMERAL REVERSED ONE HUNDRED"; not "... WITH INVERTED BREVE" (an accent)
+_FLIP_WORD = re.compile(
+    r"^(?!.* WITH .*\b(?:TURNED|REVERSED|INVERTED)\b)(.*?)(?:TURNED|REVERSED|INVERTED) "
+)
+_FLIP_LETTER = re.compile(
+    r"\b(?:TURNED|REVERSED|INVERTED) (?:SANS-SERIF )?(?:CAPITAL |SMALL )?(?:LETTER )?([A-Z])"
+    r"(?: WITH .+)?$"
+)
+
+
+def flip_letter(ch: str, mapping: dict[str, str]) -> str | None:
+    """The ASCII letter `ch` is a turned (upside-down) or mirrored form of, by its name."""
+    name = unicodedata.name(ch, "")
+    if "SIDEWAYS" in name or (m := _FLIP_WORD.match(name)) is None:
+        return None
+    plain = m.group(1) + name[m.end() :]
+    candidates = [plain, plain.split(" WITH ", 1)[0]]
+    for candidate in candidates:
+        try:
+            base = unicodedata.lookup(candidate)
+        except KeyError:
+            continue
+        folded = base.lower() if base.isascii() else mapping.get(base)
+        if folded and len(folded) == 1 and folded.isalpha():
+            return folded
+    if (letter := _FLIP_LETTER.search(name)) is not None:
+        return letter.group(1).lower()
+    return None
+
+
+def flip_table(mapping: dict[str, str], table: dict[str, list[str]]) -> dict[str, str]:
+    """Every character that stands for a turned or mirrored letter, and that letter.
+
+    From the Unicode names (TURNED / REVERSED / INVERTED letters), then spread over the
+    confusables (open o ``ɔ`` looks like ``ↄ`` REVERSED C, ``∀`` like ``Ɐ`` TURNED A) and
+    upper/lower case partners, to characters that do not already fold to an ASCII letter.
+    """
+    flipped: dict[str, str] = {}
+    for cp in range(0x80, sys.maxunicode + 1):
+        ch = chr(cp)
+        if unicodedata.category(ch) in {"Cn", "Co", "Cs", "Mn", "Me", "Cf", "Cc"}:
+            continue
+        if (letter := flip_letter(ch, mapping)) is not None:
+            flipped[ch] = letter
+    flipped.update(FLIP_EXTRA)
+
+    def is_letter(ch: str) -> bool:
+        return mapping.get(ch, "").isalpha()
+
+    changed = True
+    while changed:
+        changed = False
+        for ch, others in sorted(table.items()):
+            if ch in flipped or ch.isascii() or is_letter(ch):
+                continue
+            letters = sorted({flipped[o] for o in others if o in flipped})
+            if len(letters) == 1:
+                flipped[ch] = letters[0]
+                changed = True
+        for ch, letter in sorted(flipped.items()):
+            for partner in (ch.lower(), ch.upper()):
+                if (
+                    len(partner) == 1
+                    and partner not in flipped
+                    and not partner.isascii()
+                    and not is_letter(partner)
+                ):
+                    flipped[partner] = letter
+                    changed = True
+    return dict(sorted(flipped.items()))
 
 
 def main() -> int:
@@ -242,16 +343,21 @@ def main() -> int:
         mapping[ch] = folded[0]
         counts[folded[1]] = counts.get(folded[1], 0) + 1
 
+    flipped = flip_table(mapping, table)
     doc = {
         "_about": "Generated by tools/gen_confusables.py; do not edit. See data/README.md.",
         "unicode_version": unicodedata.unidata_version,
         "confusables_source": source,
         "map": dict(sorted(mapping.items())),
+        "flipped": flipped,
     }
     args.out.write_text(
         json.dumps(doc, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8"
     )
-    print(f"{len(mapping)} characters -> {args.out}  ({counts}; {source})")
+    print(
+        f"{len(mapping)} characters, {len(flipped)} turned/mirrored -> {args.out}  "
+        f"({counts}; {source})"
+    )
     return 0
 
 

@@ -12,11 +12,12 @@ discord import, no I/O at call time, no clock. The folding table is read once at
 How a name is read
 ------------------
 1. Every character is folded to lower-case ASCII with one ``str.translate`` table: case,
-   compatibility forms (fullwidth, mathematical, circled, superscript letters: NFKC), accents and
-   strokes (``ó ø ç``), look-alikes from other scripts (Cyrillic/Greek ``с о р а ѕ ο ρ``, small
-   capitals, ... : UTS #39 confusables) and a few symbols (``© € ° §``). Invisible characters
-   (Unicode category Cf such as zero-width spaces and joiners, soft hyphens, bidi controls;
-   combining marks Mn/Me; Hangul fillers; emoji skin tones) disappear. Other letters and digits
+   compatibility forms (fullwidth, mathematical, circled, parenthesized, squared, superscript
+   letters: NFKC), accents and strokes (``ó ø ç``), look-alikes from other scripts
+   (Cyrillic/Greek ``с о р а ѕ ο ρ``, small capitals, ... : UTS #39 confusables) and a few
+   symbols (``© € ° §``). Invisible characters (Unicode category Cf such as zero-width spaces
+   and joiners, soft hyphens, bidi controls, tag characters U+E0000..; combining marks Mn/Me,
+   however many are stacked on a letter; Hangul fillers; emoji skin tones) disappear. Other letters and digits
    become ``#`` (a letter of some other word); spaces and punctuation are separators; other
    symbols and emoji become ``%``, a separator that may also stand in for a letter in a near
    miss (``C♡mpass``).
@@ -37,19 +38,28 @@ How a name is read
    or two neighbouring letters swapped (``Copmass``) -- only written in one piece, so ordinary
    names that happen to share letters across words stay clean.
 6. Text reversed with an invisible right-to-left override (U+202E) is also read backwards.
+7. When the name is not flagged yet, other readings may flag it (clear matches only, no near
+   misses): the name read backwards (``ssapmoc``), and, for names with a turned or mirrored
+   letter in them (``ɔ ɯ ɐ Ↄ ꟼ ꙅ``, table ``flip_map`` from the same generator), the name with
+   those letters read as the letter they turn or mirror, forwards and backwards, once with the
+   ASCII letters as they are (``compɐss``), once as upside-down text (``ssɐdɯoɔ``: d/p, n/u,
+   m/w swap) and once as mirrored text (``ssɒqmoↄ``: b/d, p/q swap). A match that another
+   reading sees as an allowed word is no match (``uoıssɐdɯoɔ``: compassion upside down).
 
 Reason codes (``NameVerdict.reason``)
 -------------------------------------
 flagged=True:
     ``plain``             Compass in plain letters (any case, also inside another word)
     ``leetspeak``         digits or symbols for letters (``C0mpa$$``)
-    ``homoglyph``         look-alike letters from another script or symbols (``Cоmpass``, ``©``)
+    ``homoglyph``         look-alike letters from another script or symbols (``Cоmpass``, ``©``),
+                          turned or mirrored letters (``ↃOMꟼASS``)
     ``stylized``          Unicode letter styles: fullwidth, bold, script, circled (``Ｃｏｍｐ``)
     ``accents``           accents, strokes or marks on the letters (``Cómpass``, ``Cømpass``)
     ``separators``        spaces or symbols between the letters (``c.o.m.p.a.s.s``)
     ``invisible``         invisible characters inside (``Com\\u200bpass``)
     ``repeated-letters``  letters written more than once (``Commpasss``)
-    ``reversed``          written backwards behind a right-to-left override
+    ``reversed``          written backwards (``ssapmoc``, upside-down text, a right-to-left
+                          override)
     ``disguised``         more than one of the above (see ``NameVerdict.disguises``)
 flagged=False, uncertain=True (a moderator decides):
     ``uncertain-variant`` a near miss: K for C, a letter missing, replaced or swapped
@@ -69,7 +79,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Literal, get_args
 
-from compass_bot.lookalikes import fold_map
+from compass_bot.lookalikes import flip_map, fold_map
 
 CLAUSE_ID: Final = "aanwijzing-2"
 
@@ -139,8 +149,10 @@ _DISGUISE_NL: Final[dict[Disguise, str]] = {
     "separators": "spaties of tekens tussen de letters",
     "invisible": "onzichtbare tekens",
     "repeated-letters": "dubbele letters",
-    "reversed": "achterstevoren geschreven tekst die een onzichtbaar teken omdraait",
+    "reversed": "achterstevoren geschreven letters",
 }
+_RTL_NL: Final = "achterstevoren geschreven tekst die een onzichtbaar teken omdraait"
+_FLIPPED_NL: Final = "op hun kop gezette of gespiegelde letters"
 
 _VARIANT_NL: Final[dict[str, str]] = {
     "k": "met een K in plaats van de C",
@@ -242,9 +254,12 @@ def _needs_sequences(folded: str) -> bool:
     return "|" in folded or "/" in folded or "()" in folded or "[]" in folded
 
 
-def fold(name: str) -> str:
-    """The folded form of `name` that the patterns are matched against (for tests and tools)."""
-    folded = name.translate(_TABLE)
+def fold(name: str, table: dict[int, str] = _TABLE) -> str:
+    """The folded form of `name` that the patterns are matched against (for tests and tools).
+
+    `table`: the normal reading, or one of the turned / mirrored readings (`_READINGS`).
+    """
+    folded = name.translate(table)
     if not folded.isascii():
         folded = _NON_ASCII.sub(_leftover_match, folded)
     if _needs_sequences(folded):
@@ -252,21 +267,21 @@ def fold(name: str) -> str:
     return folded
 
 
-def _fold_char(ch: str) -> str:
-    out = _TABLE.get(ord(ch))
+def _fold_char(ch: str, table: dict[int, str] = _TABLE) -> str:
+    out = table.get(ord(ch))
     if out is None:
         return ch if ch.isascii() else _leftover(ch)
     return out
 
 
-def _fold_tracked(name: str) -> tuple[str, Sequence[int]]:
+def _fold_tracked(name: str, table: dict[int, str] = _TABLE) -> tuple[str, Sequence[int]]:
     """`fold(name)` plus, for every folded character, the index of the name's character."""
-    if name.isascii():  # every ASCII character folds to exactly one character
+    if name.isascii() and table is _TABLE:  # every ASCII character folds to one character
         return fold(name), range(len(name))
     parts: list[str] = []
     owners: list[int] = []
     for index, ch in enumerate(name):
-        out = _fold_char(ch)
+        out = _fold_char(ch, table)
         if out:
             parts.append(out)
             owners.extend([index] * len(out))
@@ -274,6 +289,52 @@ def _fold_tracked(name: str) -> tuple[str, Sequence[int]]:
     if _needs_sequences(folded):
         folded = _SEQUENCES.sub(_sequence, folded)
     return folded, owners
+
+
+# Turned and mirrored letters: ``ssɐdɯoɔ`` (upside-down text: every letter turned and the order
+# reversed), ``ↃOMꟼASS`` (mirrored letters), ``ssɒqmoↄ`` (mirrored text). A character in
+# `flip_map` reads as the letter it is a turned or mirrored form of; in a turned reading the
+# ASCII letters that are each other turned also swap (d/p, b/q, n/u, m/w; of the capitals only
+# M/W), in a mirrored reading those that are each other's mirror image (b/d, p/q; no capitals).
+# These readings are only tried on names with a turned or mirrored character in them.
+_FLIP: Final[dict[int, str]] = {ord(key): value for key, value in flip_map().items()}
+_FLIP_CHARS: Final = frozenset(flip_map())
+_NO_SWAP: Final[dict[int, int]] = {}
+
+
+def _flipped_table(lower: dict[int, int], upper: dict[int, int]) -> dict[int, str]:
+    """The folding table of one reading: `lower`/`upper` swap the letters a flip turns into
+    each other, for lower-case and capital letters (a turned N is an N, a turned n a u)."""
+    table = {
+        code: value.translate(upper if chr(code).isupper() else lower)
+        for code, value in _TABLE.items()
+    }
+    for code in range(ord("a"), ord("z") + 1):
+        table[code] = chr(code).translate(lower)
+        table[code - 32] = chr(code).translate(upper)
+    table.update(_FLIP)
+    return table
+
+
+_LETTERS_TABLE: Final = _flipped_table(_NO_SWAP, _NO_SWAP)
+_TURNED_TABLE: Final = _flipped_table(
+    str.maketrans("dpbqnumw", "pdqbunwm"), str.maketrans("mw", "wm")
+)
+_MIRRORED_TABLE: Final = _flipped_table(str.maketrans("bdpq", "dbqp"), _NO_SWAP)
+# (table, read backwards): turned/mirrored characters among normal letters (compɐss), the same
+# backwards (ssɐpmoɔ), upside-down text forwards and backwards, mirrored text both ways
+_READINGS: Final[tuple[tuple[dict[int, str], bool], ...]] = (
+    (_LETTERS_TABLE, False),
+    (_LETTERS_TABLE, True),
+    (_TURNED_TABLE, True),
+    (_TURNED_TABLE, False),
+    (_MIRRORED_TABLE, True),
+    (_MIRRORED_TABLE, False),
+)
+
+
+def _has_flipped(name: str) -> bool:
+    return not name.isascii() and not _FLIP_CHARS.isdisjoint(name)
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,6 +482,8 @@ _LOOSE: Final = re.compile(_loose_pattern())
 # m, a, s close together (comass, com?ass). Most names fail it and skip the big pattern.
 _LOOSE_PRE: Final = re.compile(r"p(?:[a4@s5$zm]|rn|.[s5$z])|[a4@]p|(?:m|rn).?[a4@][s5$z]")
 _SEP_RE: Final = re.compile(_SEP)
+# A cheap necessary condition for Compass written backwards (ssapmoc): a p and, later, an m.
+_BACKWARDS_PRE: Final = re.compile(r"p.*(?:m|rn)", re.DOTALL)
 
 
 def _allowed_pattern(words: Iterable[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -484,6 +547,20 @@ class _Found:
     explanation: str
 
 
+# the disguises a reading adds: read backwards; turned or mirrored letters; both
+_BACKWARDS: Final[frozenset[Disguise]] = frozenset({"reversed"})
+_FLIPPED: Final[frozenset[Disguise]] = frozenset({"homoglyph"})
+_FLIPPED_BACKWARDS: Final[frozenset[Disguise]] = frozenset({"homoglyph", "reversed"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    found: _Found | None
+    span: tuple[int, int]  # of `found` in the name
+    allowed_seen: list[str]
+    allowed_spans: list[tuple[int, int]]  # of the allowed words, in the name
+
+
 class NameChecker:
     """Checks names against aanwijzing-2. Build once (it compiles the allowed-word pattern)."""
 
@@ -496,11 +573,12 @@ class NameChecker:
         if isinstance(approved, str):  # a lone string is one name, not a set of characters
             approved = (approved,)
         folded = fold(name)
-        reversed_text = "\u202e" in name
         if (
             _STRICT.search(folded) is None
             and (_LOOSE_PRE.search(folded) is None or _LOOSE.search(folded) is None)
-            and not reversed_text
+            and (_BACKWARDS_PRE.search(folded) is None or _STRICT.search(folded[::-1]) is None)
+            and "\u202e" not in name
+            and not _has_flipped(name)
         ):
             verdict = NameVerdict(name, False, False, None, None, "no-match", _EXPLAIN_NO_MATCH)
         else:
@@ -521,60 +599,89 @@ class NameChecker:
 
     # -- the slow path: only names with something Compass-like in them ---------------------
 
-    def _judge(self, name: str) -> NameVerdict:
-        folded, owners = _fold_tracked(name)
-        masked, allowed_seen = self._mask(folded)
-        found = _scan(name, masked, owners)
-        if (found is None or not found.flagged) and "\u202e" in name:
-            back_name = name[::-1]
-            back_folded, back_owners = _fold_tracked(back_name)
-            back_masked, back_allowed = self._mask(back_folded)
-            back = _scan(back_name, back_masked, back_owners)
-            if back is not None and (back.flagged or found is None):
+    def _read(self, name: str, table: dict[int, str], backwards: bool) -> _Reading:
+        """One reading of `name`: what it finds, and where (in `name`)."""
+        text = name[::-1] if backwards else name
+        folded, owners = _fold_tracked(text, table)
+        masked, allowed_seen, allowed_spans = self._mask(folded)
+        found = _scan(text, masked, owners)
+
+        def in_name(start: int, end: int) -> tuple[int, int]:
+            if backwards:
                 size = len(name)
-                start = size - back_owners[back.end - 1] - 1
-                end = size - back_owners[back.start]
-                disguises = _ordered({*back.disguises, "reversed"})
-                flagged = back.flagged
-                reason: NameReason = back.reason if not flagged else _reason_for(disguises)
-                explanation = back.explanation if not flagged else _explain_flagged(disguises)
-                return NameVerdict(
-                    name,
-                    flagged,
-                    not flagged,
-                    name[start:end],
-                    (start, end),
-                    reason,
-                    explanation,
-                    CLAUSE_ID,
-                    disguises,
-                )
-            allowed_seen = allowed_seen or back_allowed
+                return size - owners[end - 1] - 1, _with_marks(name, size - owners[start])
+            return owners[start], _with_marks(name, owners[end - 1] + 1)
+
+        return _Reading(
+            found,
+            in_name(found.start, found.end) if found is not None else (0, 0),
+            allowed_seen,
+            [in_name(start, end) for start, end in allowed_spans],
+        )
+
+    def _judge(self, name: str) -> NameVerdict:
+        reading = self._read(name, _TABLE, backwards=False)
+        found, span, allowed_seen = reading.found, reading.span, reading.allowed_seen
+        extra: frozenset[Disguise] = frozenset()
+        if (found is None or not found.flagged) and "\u202e" in name:
+            # text reversed by an invisible right-to-left override: read it as it is shown
+            back = self._read(name, _TABLE, backwards=True)
+            if back.found is not None and (back.found.flagged or found is None):
+                found, span, extra = back.found, back.span, _BACKWARDS
+            allowed_seen = allowed_seen or back.allowed_seen
+        if found is None or not found.flagged:
+            # written backwards (ssapmoc), or with turned or mirrored letters: only a clear
+            # match counts (these readings add no near misses), and not where another reading
+            # sees an allowed word (uoıssɐdɯoɔ is compassion upside down)
+            readings = [(self._read(name, _TABLE, True), _BACKWARDS)]
+            if _has_flipped(name):
+                readings += [
+                    (self._read(name, table, back), _FLIPPED_BACKWARDS if back else _FLIPPED)
+                    for table, back in _READINGS
+                ]
+            allowed_spans = [s for other, _ in readings for s in other.allowed_spans]
+            for other, disguise in readings:
+                allowed_seen = allowed_seen or other.allowed_seen
+                hit = other.found
+                if hit is None or not hit.flagged:
+                    continue
+                start, end = other.span
+                if not any(a <= start and end <= b for a, b in allowed_spans):
+                    found, span, extra = hit, other.span, disguise
+                    break
         if found is None:
             if allowed_seen:
                 word = allowed_seen[0]
                 explanation = f"De naam bevat het woord '{word}', dat is iets anders dan 'Compass'."
                 return NameVerdict(name, False, False, None, None, "allowed-word", explanation)
             return NameVerdict(name, False, False, None, None, "no-match", _EXPLAIN_NO_MATCH)
-        start = owners[found.start]
-        end = _with_marks(name, owners[found.end - 1] + 1)
+        disguises = _ordered({*found.disguises, *extra})
+        reason: NameReason = found.reason
+        explanation = found.explanation
+        if found.flagged and extra:
+            reason = _reason_for(disguises)
+            explanation = _explain_flagged(
+                disguises, rtl="\u202e" in name, flipped=extra >= _FLIPPED
+            )
+        start, end = span
         return NameVerdict(
             name,
             found.flagged,
             not found.flagged,
             name[start:end],
             (start, end),
-            found.reason,
-            found.explanation,
+            reason,
+            explanation,
             CLAUSE_ID,
-            found.disguises,
+            disguises,
         )
 
-    def _mask(self, folded: str) -> tuple[str, list[str]]:
-        """Blank out allowed words; also say which ones were there."""
+    def _mask(self, folded: str) -> tuple[str, list[str], list[tuple[int, int]]]:
+        """Blank out allowed words; also say which ones were there, and where."""
         if self._allowed is None:
-            return folded, []
+            return folded, [], []
         seen: list[str] = []
+        spans: list[tuple[int, int]] = []
 
         def blank(m: re.Match[str]) -> str:
             group = m.lastgroup
@@ -582,9 +689,11 @@ class NameChecker:
                 word = self._allowed_names.get(group)
                 if word is not None and word not in seen:
                     seen.append(word)
+            if m.end() > m.start():
+                spans.append(m.span())
             return _OTHER * (m.end() - m.start())
 
-        return self._allowed.sub(blank, folded), seen
+        return self._allowed.sub(blank, folded), seen, spans
 
 
 def _scan(name: str, masked: str, owners: Sequence[int]) -> _Found | None:
@@ -744,7 +853,7 @@ def _letter_kind(ch: str) -> Disguise | None:
     """How one character that stands for a letter of Compass disguises it (None: plainly)."""
     if ch.isascii():
         return None if ch.isalpha() else "leetspeak"
-    nfkc = unicodedata.normalize("NFKC", ch)
+    nfkc = unicodedata.normalize("NFKC", ch).strip("()")  # parenthesized letters: (c)
     if nfkc.isascii() and nfkc.isalnum():
         return "stylized"
     base = unicodedata.normalize("NFD", ch)
@@ -771,10 +880,19 @@ def _reason_for(disguises: tuple[Disguise, ...]) -> NameReason:
     return "disguised"
 
 
-def _explain_flagged(disguises: tuple[Disguise, ...]) -> str:
+def _explain_flagged(
+    disguises: tuple[Disguise, ...], *, rtl: bool = False, flipped: bool = False
+) -> str:
+    """`rtl`: reversed by a right-to-left override; `flipped`: the look-alikes are turned or
+    mirrored letters."""
     if not disguises:
         return "De naam bevat 'Compass'."
-    parts = [_DISGUISE_NL[d] for d in disguises]
+    words = dict(_DISGUISE_NL)
+    if rtl:
+        words["reversed"] = _RTL_NL
+    if flipped:
+        words["homoglyph"] = _FLIPPED_NL
+    parts = [words[d] for d in disguises]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
     return f"De naam bevat 'Compass', vermomd met {listed}."
 
