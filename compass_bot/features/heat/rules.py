@@ -855,12 +855,15 @@ def assess(
         for t in turns
         if t.post.author in targets_hit
     )
+    # laughing from both sides: a member who was hit laughs while hitting back; several
+    # attackers laughing at one silent target is mockery, not a roast
     laughing = {t.post.author for t in hostile if t.post.signals.laugh}
-    roast = len(laughing) >= 2 and all(t.post.signals.laugh for t in hostile)
+    both_sides = len(laughing) >= 2 and bool(laughing & targets_hit)
+    roast = both_sides and all(t.post.signals.laugh for t in hostile)
     if target_laughs or roast:
         level *= _TARGET_LAUGHS
         codes.append("banter")
-    elif len(laughing) >= 2:
+    elif both_sides:
         level *= _BOTH_LAUGH
         codes.append("banter")
     if objected:
