@@ -737,3 +737,13 @@ def test_a_roast_from_both_sides_still_cools() -> None:
     )
     assert "nudge" not in actions(heats)
     assert "banter" in heats[-1].reason
+
+
+@pytest.mark.parametrize("text", ["jij k*nkerlijer", "f#ck you", "hou je b*k", "je bent st*pid"])
+def test_a_censored_letter_hides_the_word_not_the_meaning(text: str) -> None:
+    assert signals_of(text).hostility >= 0.5, text
+
+
+@pytest.mark.parametrize("text", ["*echt* leuk", "#team rood", "5*3 is 15"])
+def test_stars_and_hashes_around_words_are_not_censoring(text: str) -> None:
+    assert not signals_of(text).hostile
