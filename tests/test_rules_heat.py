@@ -643,3 +643,107 @@ def test_one_member_going_at_the_same_member_again_and_again() -> None:
     )
     heat = replay(transcript(*lines, gap=40))[-1]
     assert "repeated" in heat.reason
+
+
+# -- general grammar: second person + a put-down, without swear words ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "praat gewoon niet meer met mij",
+        "bemoei je met je eigen leven",
+        "bemoei je er nou eens niet mee",
+        "we zijn echt allemaal klaar met jou",
+        "ik kan jou echt niet uitstaan",
+        "je maakt me echt misselijk",
+        "jij bent echt helemaal niks waard",
+        "jij stelt echt helemaal niks voor",
+        "wie denk jij eigenlijk dat je bent",
+        "kun jij niet lezen of zo",
+        "heb jij eigenlijk wel hersens",
+        "je gedraagt je echt als een kleuter",
+        "oh is de baby weer boos",
+        "ga je nou weer janken",
+        "stop eens met je gejank",
+        "ik hoop echt dat je zakt",
+        "jij denkt echt dat je beter bent dan wij",
+        "je zus is echt zo lelijk",
+        "jouw kop ziet er echt uit als een aardappel",
+        "je neus is echt te groot",
+        "hoe kom je aan die vieze tanden van je",
+        "je praat echt alleen maar onzin",
+        "door jou is de hele groep verpest",
+        "het is gewoon jouw schuld",
+        "jij bent echt de vervelendste van de klas",
+        "ben je nou gek geworden",
+        "nobody cares about your opinion",
+        "everyone here is done with you",
+    ],
+)
+def test_put_downs_are_read_by_their_grammar(text: str) -> None:
+    assert signals_of(text).hostility >= 0.2, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je kleren zijn echt mooi",
+        "ik hoop dat je wint morgen",
+        "ik hoop dat je snel beter wordt",
+        "het is niet jouw schuld hoor",
+        "jij kan het echt",
+        "mijn zusje is echt lief",
+        "je haar zit echt leuk vandaag",
+        "ik ben klaar met mijn huiswerk",
+    ],
+)
+def test_kind_words_in_the_same_grammar_stay_calm(text: str) -> None:
+    assert not signals_of(text).hostile, text
+
+
+@pytest.mark.parametrize(
+    "text", ["waarom zeg jij zoiets", "laat me gewoon met rust", "dat is echt niet aardig", "ok 😢"]
+)
+def test_being_hurt_reads_as_an_objection(text: str) -> None:
+    signals = signals_of(text)
+    assert signals.objects
+    assert not signals.hostile
+
+
+def test_attackers_laughing_at_a_silent_target_is_mockery_not_a_roast() -> None:
+    """Both attackers laugh, the target never does: that is a pile-on, not banter."""
+    heats = replay(
+        transcript(
+            ("lieke", "wie heeft er zin in het schoolfeest"),
+            ("sanne", "ik!! ik ga met mijn nieuwe jurk"),
+            ("lieke", "met die jurk lijk je op een gordijn 😂", 1),
+            ("fay", "je bent echt zo zielig 😂😂", 1),
+            ("lieke", "niemand wil met jou dansen 💀", 1),
+        )
+    )
+    assert "banter" not in heats[-1].reason
+    assert "nudge" in actions(heats)
+
+
+def test_a_roast_from_both_sides_still_cools() -> None:
+    heats = replay(
+        transcript(
+            ("bram", "jij bent echt zo slecht in fifa 😂"),
+            ("thijs", "zei de sukkel die 5-0 verloor 😂", 0),
+            ("bram", "jij bent zo zielig haha", 1),
+            ("thijs", "jij bent zieliger lol", 2),
+        )
+    )
+    assert "nudge" not in actions(heats)
+    assert "banter" in heats[-1].reason
+
+
+@pytest.mark.parametrize("text", ["jij k*nkerlijer", "f#ck you", "hou je b*k", "je bent st*pid"])
+def test_a_censored_letter_hides_the_word_not_the_meaning(text: str) -> None:
+    assert signals_of(text).hostility >= 0.5, text
+
+
+@pytest.mark.parametrize("text", ["*echt* leuk", "#team rood", "5*3 is 15"])
+def test_stars_and_hashes_around_words_are_not_censoring(text: str) -> None:
+    assert not signals_of(text).hostile

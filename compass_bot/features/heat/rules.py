@@ -421,7 +421,8 @@ def _start_trie(words: Iterable[tuple[str, bool]]) -> str:
 # After the screen's one separator character: spaced single letters ("k a n k e r", "k.u.t"),
 # and leet signs at letters ("k4nker", "1diot", "kank3r", "k@nker") -- what fold() rewrites.
 _DISGUISE: Final = (
-    r"[a-z][ .\-_*/|+]+[a-z013457](?![a-z0-9])[ .\-_*/|+]+[a-z013457](?![a-z0-9])"
+    r"(?<=[a-z][*#])(?=[a-z])|(?<=[a-z][*#][*#])(?=[a-z])"
+    r"|[a-z][ .\-_*/|+]+[a-z013457](?![a-z0-9])[ .\-_*/|+]+[a-z013457](?![a-z0-9])"
     r"|(?<=[013457@$!])(?:(?<=[013457])(?=[a-z])|(?<=[a-z][013457@$!])[013457@$!]*(?=[a-z])"
     r"|(?<=[a-z][013457]))"
 )
@@ -607,9 +608,23 @@ def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
     return _read(text, lexicon)
 
 
+# A censored letter between letters ("k*nker", "f#ck", "tyf**s"): one or two stars or hashes.
+_CENSORED: Final = re.compile(r"(?<=[a-z])[*#]{1,2}(?=[a-z])")
+_VOWELS: Final = "aeiou"
+
+
 def _read(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
-    """The full reading of one post: fold, then the lexicon's gated matches."""
-    folded = fold(text)
+    """The full reading of one post; a censored letter is read as each vowel in turn and the
+    harshest reading counts (a writer hides the word, not the meaning)."""
+    lowered = text.lower()
+    if ("*" in lowered or "#" in lowered) and _CENSORED.search(lowered):
+        readings = [_read_folded(text, fold(_CENSORED.sub(v, lowered)), lexicon) for v in _VOWELS]
+        return max(readings, key=lambda signals: signals.hostility)
+    return _read_folded(text, fold(text), lexicon)
+
+
+def _read_folded(text: str, folded: str, lexicon: Lexicon) -> PostSignals:
+    """The lexicon's gated matches in the folded text (`text` only says whether it is caps)."""
     insults: list[float] = []
     curses: list[float] = []
     kinds: list[str] = []
@@ -855,12 +870,15 @@ def assess(
         for t in turns
         if t.post.author in targets_hit
     )
+    # laughing from both sides: a member who was hit laughs while hitting back; several
+    # attackers laughing at one silent target is mockery, not a roast
     laughing = {t.post.author for t in hostile if t.post.signals.laugh}
-    roast = len(laughing) >= 2 and all(t.post.signals.laugh for t in hostile)
+    both_sides = len(laughing) >= 2 and bool(laughing & targets_hit)
+    roast = both_sides and all(t.post.signals.laugh for t in hostile)
     if target_laughs or roast:
         level *= _TARGET_LAUGHS
         codes.append("banter")
-    elif len(laughing) >= 2:
+    elif both_sides:
         level *= _BOTH_LAUGH
         codes.append("banter")
     if objected:
