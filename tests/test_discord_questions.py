@@ -14,7 +14,7 @@ from compass_bot.features.questions import texts as question_texts
 from compass_bot.features.questions.repo import QuestionRepo
 from compass_bot.policy import Clause
 from compass_bot.registry import action
-from tests.conftest import make_loaded
+from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import ChannelSpec, FakeDiscord, MemberSpec
 
@@ -509,3 +509,37 @@ async def test_a_question_to_the_bot_in_a_lesson_is_answered_and_never_warned(
         await fake.settle()
         assert len(fake.dms_sent("anna")) == 1
         assert len(await bot.app.alerts.repo.alerts()) == 1
+
+
+BULLIED = "ik word online gepest, bij wie kan ik dat melden?"
+BULLIED_EN = "I am being bullied online, who can I report it to?"
+
+
+async def test_an_answer_that_sends_someone_to_a_person_names_the_configured_people(
+    tmp_path: Path,
+) -> None:
+    """aanwijzing-9 (complaints go by the school's rules) with the mentor and the
+    vertrouwenspersoon from the config, in the asker's language; other answers name nobody."""
+    config = (
+        TEST_CONFIG
+        + "questions:\n  contacts: [je mentor, 'mevrouw De Vries (vertrouwenspersoon)']\n"
+        + "  contacts_en: [your mentor, 'Ms De Vries (confidential adviser)']\n"
+    )
+    async with compass_bot(tmp_path, config_text=config) as (fake, _bot):
+        ix = await fake.slash("anna", "vraag", {"vraag": BULLIED})
+        await fake.settle()
+        [embed] = ix.embeds
+        assert embed["footer"]["text"].endswith("aanwijzing-9")
+        people = {f["name"]: f["value"] for f in embed["fields"]}["Praat erover met"]
+        assert people == "je mentor, mevrouw De Vries (vertrouwenspersoon)"
+        ix = await fake.slash("anna", "vraag", {"vraag": BULLIED_EN}, locale="en-US")
+        await fake.settle()
+        [embed] = ix.embeds
+        fields_en = {f["name"]: f["value"] for f in embed["fields"]}
+        assert fields_en["Talk it over with"] == "your mentor, Ms De Vries (confidential adviser)"
+        assert "Praat erover met" not in fields_en
+        ix = await fake.slash("anna", "vraag", {"vraag": ANSWERED})
+        await fake.settle()
+        [embed] = ix.embeds
+        names = [f["name"] for f in embed["fields"]]
+        assert "Praat erover met" not in names and "Talk it over with" not in names

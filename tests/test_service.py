@@ -12,7 +12,13 @@ from compass_bot.app import App
 from compass_bot.features.names import texts as name_texts
 from compass_bot.features.names.service import NameService, NamesSeen
 from compass_bot.features.privacy.service import PrivacyService
-from compass_bot.features.questions.service import QuestionAsked, QuestionService
+from compass_bot.features.questions import texts as question_texts
+from compass_bot.features.questions.service import (
+    Answer,
+    QuestionAsked,
+    QuestionService,
+    referred_points,
+)
 from compass_bot.features.schooltime import texts as time_texts
 from compass_bot.features.schooltime.repo import SchoolTimeRepo
 from compass_bot.features.schooltime.rules import ChannelInfo
@@ -478,3 +484,44 @@ async def test_reset_wipes_the_console_database_only(tmp_path: Path) -> None:
         assert again.alert is not None and again.alert.id == 1  # numbering starts again
     finally:
         await console.close()
+
+
+def test_a_clause_that_refers_to_other_points_brings_them_along(service: App) -> None:
+    """medewerkers-5 ("om tot bovenstaand punt 2 en 3 te kunnen komen") shows points 2 and 3
+    of its own section; a clause that refers to nothing brings nothing."""
+    book = service.book
+    assert [c.id for c in referred_points(book["medewerkers-5"], book)] == [
+        "medewerkers-2",
+        "medewerkers-3",
+    ]
+    assert referred_points(book["schooltijd"], book) == ()
+    answer = Answer(
+        status="answer",
+        language="nl",
+        clause=book["medewerkers-5"],
+        see_also=referred_points(book["medewerkers-5"], book),
+    )
+    labels = [label for label, _ in answer.extras()]
+    assert labels == [
+        f"Dit verwijst naar: {book['medewerkers-2'].title}",
+        f"Dit verwijst naar: {book['medewerkers-3'].title}",
+    ]
+    assert answer.extras()[0][1] == book["medewerkers-2"].text  # verbatim
+
+
+def test_a_refused_question_offers_what_the_protocol_says_nearby(service: App) -> None:
+    book = service.book
+    refused = Answer(status="none", language="en", related=(book["schooltijd"],))
+    [(label, text)] = refused.extras()
+    assert label == question_texts.NEARBY["en"] and book["schooltijd"].title_en in text
+    answered = Answer(
+        status="answer",
+        language="en",
+        clause=book["locatie"],
+        related=(book["schooltijd"],),
+        talk_to=("your mentor",),
+    )
+    assert [label for label, _ in answered.extras()] == [
+        question_texts.SECOND_QUESTION["en"],
+        question_texts.TALK_TO["en"],
+    ]

@@ -26,14 +26,23 @@ def clause_title(clause: Clause, language: str = "nl") -> str:
 
 
 def clause_embed(
-    clause: Clause, language: str = "nl", question: str | None = None
+    clause: Clause,
+    language: str = "nl",
+    question: str | None = None,
+    *,
+    extra: tuple[tuple[str, str], ...] = (),
 ) -> discord.Embed:
-    """A clause quoted verbatim; the English rendering added when the question was English."""
+    """A clause quoted verbatim; the English rendering added when the question was English.
+
+    `extra`: more fields (label, text) the answer carries: the points the clause refers to,
+    the second question, the people to talk to."""
     embed = discord.Embed(
         title=clause_title(clause, language), description=clause.text, colour=ANSWER_COLOUR
     )
     if language == "en":
         embed.add_field(name="English", value=_clip(clause.text_en, MAX_FIELD), inline=False)
+    for name, value in extra:
+        embed.add_field(name=_clip(name, 256), value=_clip(value, MAX_FIELD), inline=False)
     if question:
         name = "Your question" if language == "en" else "Je vraag"
         embed.add_field(

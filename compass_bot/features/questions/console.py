@@ -32,11 +32,14 @@ def render_answer(answer: Answer) -> str:
         text = clause_as_text(answer.clause, lang)
         if answer.truncated:
             text = texts.TRUNCATED_NOTE[lang] + "\n" + text
+        for label, extra in answer.extras():
+            text += f"\n{label}:\n  " + extra.replace("\n", "\n  ")
         return text + "\n" + texts.FEEDBACK_PROMPT[lang]
     if answer.status == "doubtful":
         options = "\n".join(f"  [{c.id}] {clause_heading(c, lang)}" for c in answer.suggestions)
         return f"{answer.message}\n{options}\n{texts.CHOOSE_RULE[lang]}"
-    return answer.message
+    extras = "".join(f"\n{label}\n  {extra}" for label, extra in answer.extras())
+    return answer.message + extras
 
 
 async def cmd_vraag(console: Console, name: str, args: list[str], rest: str) -> None:

@@ -184,10 +184,11 @@ def render_answer(answer: Answer, question: str) -> dict[str, Any]:
     if answer.status == "answer" and answer.clause is not None:
         return {
             "content": note,
-            "embed": clause_embed(answer.clause, answer.language, question),
+            "embed": clause_embed(answer.clause, answer.language, question, extra=answer.extras()),
             "view": FeedbackView(answer.clause.id),
         }
-    content = "\n".join(part for part in (answer.message, note) if part)
+    nearby = "\n".join(f"{label}\n{text}" for label, text in answer.extras())
+    content = "\n".join(part for part in (answer.message, nearby, note) if part)
     if answer.status == "doubtful" and answer.suggestions and question:
         return {
             "content": content,

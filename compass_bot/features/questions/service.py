@@ -4,17 +4,18 @@ could not answer and the thumbs under answers (text and clause only, never the a
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from compass_bot import texts as shared_texts
 from compass_bot.features.questions import texts
 from compass_bot.features.questions.repo import QuestionRepo, StoredQuestion
 from compass_bot.model import Member, Refusal
-from compass_bot.policy import Clause, Match, Matcher
+from compass_bot.policy import Clause, ClauseBook, Match, Matcher
 from compass_bot.storage.db import to_db
 from compass_bot.visible import show_controls
 
@@ -40,6 +41,23 @@ class Answer:
     match: Match | None = None
     truncated: bool = False
     retry_after: timedelta | None = None  # rate_limited: when the next question is welcome
+    related: tuple[Clause, ...] = ()  # answered: the second question; refused: what lies nearby
+    see_also: tuple[Clause, ...] = ()  # the points the answering clause itself refers to
+    talk_to: tuple[str, ...] = ()  # the people to talk to (from the config), in the language
+
+    def extras(self) -> tuple[tuple[str, str], ...]:
+        """The parts beside the clause, (label, text), in the asker's language: what the
+        clause refers to, the other question (or, refused, what the protocol says nearby),
+        and the people to talk to."""
+        lang = shared_texts.lang_of(self.language)
+        see_also = tuple(
+            (c.title_en if lang == "en" else c.title, c.text_en if lang == "en" else c.text)
+            for c in self.see_also
+        )
+        related = tuple(c.title_en if lang == "en" else c.title for c in self.related)
+        if self.status != "answer" and related:
+            return ((texts.NEARBY[lang], "\n".join(f"• {r}" for r in related)),)
+        return texts.answer_extras(lang, see_also, related, self.talk_to)
 
     @property
     def message(self) -> str:
@@ -61,6 +79,28 @@ class Answer:
 @dataclass
 class _RateWindow:
     times: deque[datetime] = field(default_factory=deque)
+
+
+# The clauses that send a member to a person: when in doubt, talk to someone (aanwijzing-7);
+# complaints and reports of misuse go by the school's rules (aanwijzing-9), which start with
+# the mentor and the vertrouwenspersoon.
+TALK_TO_CLAUSES: Final = frozenset({"aanwijzing-7", "aanwijzing-9"})
+_POINTS = re.compile(r"\bpunt(?:en)?\s+(\d+)((?:\s*(?:,|en)\s*\d+)*)", re.IGNORECASE)
+
+
+def referred_points(clause: Clause, book: ClauseBook) -> tuple[Clause, ...]:
+    """The points of its own section a clause refers to ("om tot bovenstaand punt 2 en 3 te
+    kunnen komen"), so an answer quoting it also shows what it refers to."""
+    found: list[Clause] = []
+    for m in _POINTS.finditer(clause.text):
+        numbers = [int(m.group(1)), *(int(n) for n in re.findall(r"\d+", m.group(2)))]
+        for number in numbers:
+            other = next(
+                (c for c in book if c.section == clause.section and c.number == number), None
+            )
+            if other is not None and other is not clause and other not in found:
+                found.append(other)
+    return tuple(found)
 
 
 class QuestionService:
@@ -95,13 +135,18 @@ class QuestionService:
             return Answer(status="empty", language="nl")
         truncated = len(text) > limit.max_length
         match = self.matcher.match(text[: limit.max_length])
+        related = tuple(self.kernel.book[c] for c in match.related if c in self.kernel.book)
         if match.status == "answer" and match.clause:
+            clause = self.kernel.book[match.clause]
             return Answer(
                 status="answer",
                 language=match.language,
-                clause=self.kernel.book[match.clause],
+                clause=clause,
                 match=match,
                 truncated=truncated,
+                related=related,
+                see_also=referred_points(clause, self.kernel.book),
+                talk_to=self.contacts(match.language) if clause.id in TALK_TO_CLAUSES else (),
             )
         suggestions = tuple(self.kernel.book[c] for c in match.alternatives[:3])
         status: Literal["doubtful", "none"] = (
@@ -113,7 +158,13 @@ class QuestionService:
             suggestions=suggestions,
             match=match,
             truncated=truncated,
+            related=related if status == "none" else (),
         )
+
+    def contacts(self, language: str) -> tuple[str, ...]:
+        """Who a student can talk to, as the school configured it, in the asker's language."""
+        settings = self.kernel.config.questions
+        return tuple(settings.contacts_en if language == "en" else settings.contacts)
 
     async def remember_question(self, answer: Answer, question: str, at: datetime) -> None:
         """Store a question the bot could not answer (text and clause only, not the asker).

@@ -68,3 +68,23 @@ CHOOSE_RULE = {"nl": "(Kies met /protocol regel ID)", "en": "(Choose one with /p
 
 
 QUESTION_KINDS = {"unanswered": "geen antwoord", "unhelpful": "niet nuttig", "helpful": "nuttig"}
+
+TALK_TO = {"nl": "Praat erover met", "en": "Talk it over with"}
+SEE_ALSO = {"nl": "Dit verwijst naar", "en": "This refers to"}
+
+
+def answer_extras(
+    language: str,
+    see_also: tuple[tuple[str, str], ...],
+    related: tuple[str, ...],
+    talk_to: tuple[str, ...],
+) -> tuple[tuple[str, str], ...]:
+    """The parts of an answer beside the clause, as (label, text), in the asker's language:
+    the points the clause refers to (title, text), the other question, the people to talk to."""
+    lang = "en" if language == "en" else "nl"
+    parts = [(f"{SEE_ALSO[lang]}: {title}", text) for title, text in see_also]
+    if related:
+        parts.append((SECOND_QUESTION[lang], "\n".join(f"• {r}" for r in related)))
+    if talk_to:
+        parts.append((TALK_TO[lang], ", ".join(talk_to)))
+    return tuple(parts)
