@@ -13,13 +13,12 @@ import tempfile
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Any, Final, Literal
 
 import yaml
 from dotenv import dotenv_values
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -27,11 +26,16 @@ from pydantic import (
     model_validator,
 )
 
+from compass_bot.features.alerts.settings import AlertSettings
 from compass_bot.features.heat.rules import HeatSettings
-from compass_bot.features.names.rules import DEFAULT_ALLOWED_WORDS
-from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded
+from compass_bot.features.names.settings import NameSettings
+from compass_bot.features.privacy.settings import RetentionSettings
+from compass_bot.features.questions.settings import QuestionSettings
+from compass_bot.features.schooltime.settings import SchoolTimeConfig
+from compass_bot.inputs import InputError, StrictBool, StrictInt, read_bounded
 from compass_bot.refs import Ref, describe_ref
-from compass_bot.schedule import ScheduleConfig, ScheduleError, SchoolTimeConfig, read_ics_file
+from compass_bot.schedule import ScheduleConfig, ScheduleError, read_ics_file
+from compass_bot.sections import Refs, Section, Words, ref_key
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -47,14 +51,8 @@ MAX_YAML_NODES: Final = 20_000
 MAX_PROBLEM_LINES: Final = 10
 MAX_INT_DIGITS: Final = 30
 
-Refs = Annotated[list[Ref], BeforeValidator(as_list)]
-Words = Annotated[list[str], BeforeValidator(as_list)]
 
-
-class _Section(BaseModel):
-    """Every section refuses unknown keys: a typo must not silently switch a feature off."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+_Section = Section
 
 
 class DiscordSettings(_Section):
@@ -99,40 +97,6 @@ class RoleSettings(_Section):
 class ChannelSettings(_Section):
     moderators: Ref | None = "mod-meldingen"
     questions: Ref | None = "protocol-vragen"
-
-
-class QuestionSettings(_Section):
-    rate_limit_count: StrictInt = Field(default=5, ge=1, le=100)
-    rate_limit_seconds: StrictInt = Field(default=30, ge=1, le=3600)
-    max_length: StrictInt = Field(default=1000, ge=50, le=10000)
-    # Who a student can talk to, shown with the answers that send someone to a person.
-    contacts: Words = Field(
-        default_factory=lambda: ["je mentor", "de vertrouwenspersoon van school"]
-    )
-    contacts_en: Words = Field(
-        default_factory=lambda: ["your mentor", "the school's confidential adviser"]
-    )
-
-
-class NameSettings(_Section):
-    allowed_words: Words = Field(default_factory=lambda: list(DEFAULT_ALLOWED_WORDS))
-    reset_nickname: StrictBool = False
-    check_on_join: StrictBool = True
-
-
-class AlertSettings(_Section):
-    repeat_window_minutes: StrictInt = Field(default=30, ge=1, le=24 * 60)
-    retry_max_seconds: StrictInt = Field(default=300, ge=1, le=3600)
-    # Budgets of their own, below Discord's limits (5 messages per 5 s per channel), so a
-    # flood of flags cannot flood the moderators: every flag is still stored.
-    max_new_per_minute: StrictInt = Field(default=20, ge=1, le=600)
-    edit_interval_seconds: StrictInt = Field(default=5, ge=0, le=600)
-    channel_writes_per_minute: StrictInt = Field(default=50, ge=1, le=600)
-    dms_per_minute: StrictInt = Field(default=30, ge=1, le=600)
-
-
-class RetentionSettings(_Section):
-    days: StrictInt = Field(default=30, ge=1, le=3650)
 
 
 class HeatConfig(_Section):
@@ -197,8 +161,7 @@ class Config(_Section):
         return self
 
 
-def _ref_key(ref: int | str) -> int | str:
-    return ref if isinstance(ref, int) else ref.casefold()
+_ref_key = ref_key
 
 
 class LoadedConfig(BaseModel):

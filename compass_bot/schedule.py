@@ -28,13 +28,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     field_validator,
     model_validator,
 )
 
-from compass_bot.features.schooltime.rules import Interval, Scope, Timetable
-from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded, shown
+from compass_bot.features.schooltime.rules import Interval, Timetable
+from compass_bot.inputs import InputError, StrictBool, as_list, read_bounded, shown
 from compass_bot.refs import Ref, describe_ref
 
 if TYPE_CHECKING:
@@ -52,7 +51,6 @@ __all__ = [
     "ScheduleConfig",
     "ScheduleError",
     "SchoolCalendar",
-    "SchoolTimeConfig",
     "TimeRange",
     "build_timetable",
     "parse_ics_days_off",
@@ -409,71 +407,6 @@ class ScheduleConfig(_Model):
 
     def weekday_numbers(self) -> frozenset[int]:
         return frozenset(WEEKDAYS.index(day) for day in self.school_days)
-
-
-# --------------------------------------------------------------------------------------------
-# school_time:
-# --------------------------------------------------------------------------------------------
-
-
-RefList = Annotated[list[Ref], BeforeValidator(as_list)]
-"""A list of channels or roles; one name alone is a list of one."""
-
-
-def _default_staff_roles() -> list[int | str]:
-    return ["Docent", "Moderator", "Schoolleiding"]
-
-
-class SchoolTimeConfig(_Model):
-    """The `school_time:` section: which channels clause `schooltijd` watches and how it acts.
-
-    By default no channel is watched (the rule does nothing until channels are listed).
-    """
-
-    social_channels: RefList = Field(default_factory=list)
-    social_categories: RefList = Field(default_factory=list)
-    exempt_channels: RefList = Field(default_factory=list)
-    staff_roles: RefList = Field(default_factory=_default_staff_roles)
-    action: Literal["warn", "warn_and_delete"] = "warn"
-    warning_cooldown_minutes: StrictInt = Field(default=30, ge=0, le=24 * 60)
-    permission_default_minutes: StrictInt = Field(default=50, ge=1, le=24 * 60)
-    _scope_cache: tuple[tuple[tuple[int | str, ...], ...], Scope] | None = PrivateAttr(None)
-
-    @model_validator(mode="after")
-    def _not_both(self) -> SchoolTimeConfig:
-        exempt = {_ref_key(r) for r in self.exempt_channels}
-        for ref in self.social_channels:
-            if _ref_key(ref) in exempt:
-                raise ValueError(
-                    f"channel {describe_ref(ref)} is both in social_channels and exempt_channels"
-                )
-        return self
-
-    def to_scope(self) -> Scope:
-        """The plain `Scope` the verdict uses; cached, rebuilt when the ref lists change.
-
-        `judge_post` and `is_watched` accept this config section directly and call this.
-        """
-        key = (
-            tuple(self.social_channels),
-            tuple(self.social_categories),
-            tuple(self.exempt_channels),
-            tuple(self.staff_roles),
-        )
-        # Read the private cache directly: pydantic's private-attribute lookup costs ~1 µs.
-        private = self.__pydantic_private__
-        cached = private.get("_scope_cache") if private else None
-        if cached is not None and cached[0] == key:
-            scope: Scope = cached[1]
-            return scope
-        scope = Scope.from_refs(
-            social_channels=key[0],
-            social_categories=key[1],
-            exempt_channels=key[2],
-            staff_roles=key[3],
-        )
-        self._scope_cache = (key, scope)
-        return scope
 
 
 def _ref_key(ref: int | str) -> int | str:

@@ -22,7 +22,8 @@ from compass_bot.features.schooltime.rules import (
     judge_post,
     permission_end,
 )
-from compass_bot.schedule import ScheduleConfig, SchoolTimeConfig, build_timetable
+from compass_bot.features.schooltime.settings import SchoolTimeConfig
+from compass_bot.schedule import ScheduleConfig, build_timetable
 
 AMS = ZoneInfo("Europe/Amsterdam")
 YEARS = range(2026, 2028)

@@ -18,10 +18,10 @@ from compass_bot.features.schooltime.rules import (
     is_watched,
     judge_post,
 )
+from compass_bot.features.schooltime.settings import SchoolTimeConfig
 from compass_bot.schedule import (
     ScheduleConfig,
     ScheduleError,
-    SchoolTimeConfig,
     build_timetable,
     parse_ics_days_off,
 )
