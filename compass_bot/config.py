@@ -29,6 +29,7 @@ from pydantic import (
 
 from compass_bot.features.heat.rules import HeatSettings
 from compass_bot.features.names.rules import DEFAULT_ALLOWED_WORDS
+from compass_bot.features.reports.settings import ReportsConfig
 from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded
 from compass_bot.refs import Ref, describe_ref
 from compass_bot.schedule import ScheduleConfig, ScheduleError, SchoolTimeConfig, read_ics_file
@@ -176,6 +177,7 @@ class Config(_Section):
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     heat: HeatConfig = Field(default_factory=HeatConfig)
     personal_data: PersonalDataSettings = Field(default_factory=PersonalDataSettings)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:
