@@ -125,7 +125,9 @@ def reason_text(detail: str, language: str) -> str:
         return detail
     en = language == "en"
     parts: list[str] = []
-    for code, count in dict(data.get("reasons", {})).items():
+    counts = dict(data.get("reasons", {}))
+    order = {r.code: i for i, r in enumerate(REASON_BY_CODE.values())}
+    for code, count in sorted(counts.items(), key=lambda item: order.get(item[0], 99)):
         reason = REASON_BY_CODE.get(code)
         label = (reason.label_en if en else reason.label) if reason else str(code)
         clause = f" ({reason.clause_id})" if reason else ""
