@@ -31,6 +31,7 @@ from compass_bot.features.heat.rules import HeatSettings
 from compass_bot.features.names.settings import NameSettings
 from compass_bot.features.privacy.settings import RetentionSettings
 from compass_bot.features.questions.settings import QuestionSettings
+from compass_bot.features.reports.settings import ReportsConfig
 from compass_bot.features.schooltime.settings import SchoolTimeConfig
 from compass_bot.inputs import InputError, StrictBool, StrictInt, read_bounded
 from compass_bot.refs import Ref, describe_ref
@@ -147,6 +148,7 @@ class Config(_Section):
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     heat: HeatConfig = Field(default_factory=HeatConfig)
     personal_data: PersonalDataSettings = Field(default_factory=PersonalDataSettings)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:

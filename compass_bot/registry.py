@@ -17,11 +17,12 @@ from compass_bot.features.base import AlertKind, Feature
 from compass_bot.features.names.feature import FEATURE as NAMES
 from compass_bot.features.privacy.feature import FEATURE as PRIVACY
 from compass_bot.features.questions.feature import FEATURE as QUESTIONS
+from compass_bot.features.reports.feature import FEATURE as REPORTS
 from compass_bot.features.schooltime.feature import FEATURE as SCHOOL_TIME
 from compass_bot.storage.db import Migration
 from compass_bot.storage.schema import SHARED_MIGRATIONS, ordered
 
-FEATURES: tuple[Feature, ...] = (ALERTS, QUESTIONS, SCHOOL_TIME, NAMES, PRIVACY)
+FEATURES: tuple[Feature, ...] = (ALERTS, QUESTIONS, SCHOOL_TIME, NAMES, REPORTS, PRIVACY)
 
 
 def migrations() -> tuple[Migration, ...]:

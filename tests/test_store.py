@@ -187,7 +187,7 @@ async def test_purge_and_erase(tmp_path: Path) -> None:
         "member", 3, T0, T0 + timedelta(minutes=50), 7, "projectwerk"
     )
     counts = await purge(store, T0 - timedelta(days=30), T0)
-    assert counts == {"alerts": 1, "questions": 1, "grant_reasons": 1}
+    assert counts == {"alerts": 1, "questions": 1, "grant_reasons": 1, "member_reports": 0}
     conn = sqlite3.connect(tmp_path / "db")
     reasons = conn.execute("SELECT target_id, reason FROM permission_grants ORDER BY id").fetchall()
     conn.close()

@@ -265,6 +265,16 @@ class OutboxRepo:
             assert alert is not None
             return alert, created
 
+    async def restate(self, alert_id: int, count: int, detail: str, at: datetime) -> None:
+        """A feature's own count and reason for an alert (reports: the distinct reporters and
+        every reason given), shown by an edit: a new version, pending delivery. No commit:
+        the caller commits with its own rows."""
+        await self.db.execute(
+            "UPDATE alerts SET count = ?, detail = ?, updated_at = ?, delivery = 'pending',"
+            " version = version + 1, next_attempt_at = NULL WHERE id = ?",
+            (count, detail, to_db(at), alert_id),
+        )
+
     async def alert(self, alert_id: int) -> OutboxAlert | None:
         row = await self.db.fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
         return _alert(row) if row else None

@@ -1,0 +1,156 @@
+"""Reports in the console: /melden N (the N-th last message of this channel) and /melden lid
+NAAM, each with a reason word and an optional note; under a report alert "verwijderen" and
+"waarschuwen" as the buttons in Discord."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from compass_bot.console.app import Console
+from compass_bot.features.alerts.model import Alert
+from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.features.reports.rules import REASON_BY_CODE, RULE
+from compass_bot.features.reports.service import ReportRequest, ReportService
+from compass_bot.model import Member, MessagePosted, Refusal
+
+RECENT = 50  # posts kept per channel, in the console's memory only
+STATE_KEY = "reports.recent"
+USAGE = (
+    "Gebruik: /melden N [REDEN] [TOELICHTING] of /melden lid NAAM [REDEN] [TOELICHTING]; "
+    "N=1 is het laatste bericht hier; redenen: " + ", ".join(REASON_BY_CODE)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Post:
+    member: Member
+    message_id: int
+    content: str
+
+
+def _recent(console: Console) -> dict[int, deque[_Post]]:
+    found = console.state.get(STATE_KEY)
+    if not isinstance(found, dict):
+        found = {}
+        console.state[STATE_KEY] = found
+    return found
+
+
+def _service(console: Console) -> ReportService:
+    return console.app[ReportService]
+
+
+async def on_post(console: Console, event: MessagePosted) -> None:
+    """Keep the channel's last posts, so /melden N can point at one."""
+    if event.message_id is None:
+        return
+    posts = _recent(console).setdefault(event.channel.id, deque(maxlen=RECENT))
+    posts.append(_Post(event.member, event.message_id, event.content))
+
+
+def _reason_and_note(words: list[str]) -> tuple[str, str | None] | None:
+    if not words:
+        return "anders", None
+    reason = words[0].lower()
+    if reason not in REASON_BY_CODE:
+        return None
+    return reason, " ".join(words[1:]) or None
+
+
+async def cmd_melden(console: Console, name: str, args: list[str], rest: str) -> None:
+    if console.channel.name == "dm":
+        console.say("Melden kan alleen in een kanaal van de server. " + USAGE)
+        return
+    request: ReportRequest
+    if len(args) >= 2 and args[0].lower() == "lid":
+        cm = console.member(args[1])
+        if cm is None:
+            return
+        parsed = _reason_and_note(args[2:])
+        if parsed is None:
+            console.say(USAGE)
+            return
+        request = ReportRequest(
+            reporter=console.me.member,
+            reported=cm.member,
+            reason=parsed[0],
+            at=console.now(),
+            guild_id=console.guild_id,
+            note=parsed[1],
+        )
+    elif args and args[0].isascii() and args[0].isdecimal():
+        posts = _recent(console).get(console.channel.id, deque())
+        n = int(args[0])
+        parsed = _reason_and_note(args[1:])
+        if parsed is None or not 1 <= n <= len(posts):
+            console.say(
+                f"Er is geen bericht nummer {n} in #{console.channel.name} (er zijn er "
+                f"{len(posts)}). " + USAGE
+                if parsed is not None
+                else USAGE
+            )
+            return
+        post = posts[-n]
+        request = ReportRequest(
+            reporter=console.me.member,
+            reported=post.member,
+            reason=parsed[0],
+            at=console.now(),
+            guild_id=console.guild_id,
+            channel_id=console.channel.id,
+            message_id=post.message_id,
+            content=post.content,
+            note=parsed[1],
+        )
+    else:
+        console.say(USAGE)
+        return
+    result = await _service(console).file(request)
+    console.bot(result.message if isinstance(result, Refusal) else result.confirmation)
+
+
+async def delete_from_alert(console: Console, alert_id: int) -> Alert | Refusal:
+    service = _service(console)
+    alert = await service.message_to_delete(console.me.member, alert_id)
+    if isinstance(alert, Refusal):
+        return alert
+    for posts in _recent(console).values():
+        for post in list(posts):
+            if post.message_id == alert.message_id:
+                posts.remove(post)
+    await service.message_deleted(console.me.member, alert, console.now())
+    console.say(f"(bot verwijdert bericht {alert.message_id})")
+    return alert
+
+
+async def warn_from_alert(console: Console, alert_id: int) -> Alert | Refusal:
+    service = _service(console)
+    result = await service.warn_author(console.me.member, alert_id)
+    if isinstance(result, Refusal):
+        return result
+    target = next(
+        (c for c in console.members.values() if c.member.id == result.alert.member_id), None
+    )
+    if target is None:
+        return Refusal("Dit lid is niet (meer) in de server.")
+    console.show_warning(result.warning, target)
+    await service.author_warned(console.me.member, result, console.now())
+    return result.alert
+
+
+def hooks() -> ConsoleHooks:
+    return ConsoleHooks(
+        commands=(
+            CommandSpec(
+                ("melden",),
+                "  /melden N [REDEN] [TEKST] | /melden lid NAAM [REDEN] [TEKST]           een bericht of lid melden",
+                cmd_melden,
+            ),
+        ),
+        on_post=on_post,
+        alert_actions={
+            "verwijderen": (RULE, delete_from_alert),
+            "waarschuwen": (RULE, warn_from_alert),
+        },
+    )

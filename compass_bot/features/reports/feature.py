@@ -1,0 +1,38 @@
+"""The reports feature's declaration: members report a message or a member to the moderators."""
+
+from __future__ import annotations
+
+from compass_bot.access import Action
+from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.reports.repo import MIGRATIONS
+from compass_bot.features.reports.rules import RULE
+from compass_bot.features.reports.service import ReportService
+from compass_bot.features.reports.texts import TITLE, reason_text
+
+FEATURE = Feature(
+    name="reports",
+    data_statement=(
+        "Reports by members: who reported (only to refuse repeats and for the hourly limit; "
+        "never shown), who was reported, the message and channel ids, the reason, the note "
+        "and a snapshot of the message (excerpt, attachment names); the note, the snapshot "
+        "and the reporter's id expire after retention.days."
+    ),
+    build=ReportService,
+    migrations=MIGRATIONS,
+    actions=(
+        Action(
+            "report_delete",
+            ("moderator", "leadership"),
+            "Alleen moderatoren en de schoolleiding kunnen een gemeld bericht verwijderen.",
+        ),
+        Action(
+            "report_warn",
+            ("moderator", "leadership"),
+            "Alleen moderatoren en de schoolleiding kunnen de auteur waarschuwen.",
+        ),
+    ),
+    alert_kinds=(AlertKind(RULE, TITLE, 0xE67E22, personal_detail=True, reason_text=reason_text),),
+    console="compass_bot.features.reports.console",
+    discord_extension="compass_bot.features.reports.discord_ext",
+    erased_labels={"member_reports": "melding(en) door of over het lid"},
+)

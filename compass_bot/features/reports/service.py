@@ -1,0 +1,297 @@
+"""Reports: a member reports a message or a member; the moderators get one alert per message.
+
+The alert names the reported member, the reasons with their clauses, how many distinct
+members reported it, and a snapshot taken at the moment of the first report (excerpt,
+attachment names), so it survives a deletion. It never names a reporter: their id is kept
+in `member_reports` only to refuse repeats and to apply the hourly limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.reports import texts
+from compass_bot.features.reports.repo import ReportRepo, StoredReport
+from compass_bot.features.reports.rules import (
+    RULE,
+    Accepted,
+    PastReport,
+    ReportDraft,
+    judge_report,
+)
+from compass_bot.model import Member, Refusal, Warning
+from compass_bot.policy import Clause
+from compass_bot.storage.db import to_db
+from compass_bot.visible import show_controls
+
+if TYPE_CHECKING:
+    from compass_bot.app import Kernel
+
+NOTE_LIMIT = 500
+FILE_NAME_LIMIT = 80
+FILES_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    """A report as a front end saw it when the member chose to report (the snapshot)."""
+
+    reporter: Member
+    reported: Member
+    reason: str
+    at: datetime
+    guild_id: int | None = None
+    channel_id: int | None = None
+    message_id: int | None = None  # None: a member is reported, not a message
+    content: str | None = None
+    attachments: tuple[str, ...] = ()
+    note: str | None = None
+    reported_is_bot: bool = False
+    system_message: bool = False
+    reporter_can_see: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """The report was taken: the confirmation the reporter sees, and the alert (None while
+    the database cannot be written: the outbox keeps the flag and writes it later)."""
+
+    confirmation: str
+    alert: Alert | None
+    reporters: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorWarning:
+    alert: Alert
+    warning: Warning
+
+
+def _note(text: str | None) -> str | None:
+    text = " ".join((text or "").split())[:NOTE_LIMIT]
+    return show_controls(text) if text else None
+
+
+def _file_names(names: Sequence[str]) -> list[str]:
+    shown = [show_controls(" ".join(n.split()))[:FILE_NAME_LIMIT] for n in names[:FILES_SHOWN]]
+    return [n for n in shown if n]
+
+
+class ReportService:
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.repo = ReportRepo(kernel.db)
+        self._lock = asyncio.Lock()  # check-then-write: three reports at once make one alert
+
+    async def load(self, now: datetime) -> None:
+        """Nothing in memory: the reports are read where they are needed."""
+
+    def confirmation(self, language: str) -> str:
+        clause = self.kernel.book[RULE]
+        template = texts.CONFIRM_EN if language == "en" else texts.CONFIRM
+        return template.format(
+            clause_id=clause.id,
+            clause=clause.text_en if language == "en" else clause.text,
+            contacts=texts.contacts_text(list(self.kernel.config.reports.contacts), language),
+        )
+
+    async def file(self, request: ReportRequest, language: str = "nl") -> Filed | Refusal:
+        """Judge a report; an accepted one goes into the message's one open alert."""
+        settings = self.kernel.config.reports.settings()
+        draft = ReportDraft(
+            reporter_id=request.reporter.id,
+            reported_id=request.reported.id,
+            reason=request.reason,
+            at=request.at,
+            message_id=request.message_id,
+            reported_is_bot=request.reported_is_bot,
+            system_message=request.system_message,
+            reporter_can_see=request.reporter_can_see,
+        )
+        async with self._lock:
+            since = request.at - max(settings.window, settings.member_repeat)
+            past = await self.repo.by_reporter(request.reporter.id, request.message_id, since)
+            verdict = judge_report(
+                draft,
+                [PastReport(p.reported_id, p.message_id, p.created_at) for p in past],
+                settings,
+            )
+            if not isinstance(verdict, Accepted):
+                return Refusal(texts.refusal_text(verdict.code, language, settings.max_per_hour))
+            alert, reporters = await self._file(request, verdict)
+        return Filed(self.confirmation(language), alert, reporters)
+
+    async def _file(self, request: ReportRequest, verdict: Accepted) -> tuple[Alert | None, int]:
+        excerpt = None
+        if request.message_id is not None:
+            excerpt = sanitise_excerpt(request.content or "")
+        files = _file_names(request.attachments)
+        existing = await self.repo.open_alert_for(request.reported.id, request.message_id)
+        created = False
+        if existing is None:
+            # A member report shows no message, unless the outbox merges it into an open
+            # report alert of the same member (its repeat window): then that snapshot stays.
+            merging = await self.kernel.alerts.repo.alerts(
+                status="open", rule=RULE, member_id=request.reported.id, limit=1
+            )
+            shown = excerpt if excerpt is not None else (None if merging else "")
+            detail = texts.detail_json(
+                {verdict.reason.code: 1},
+                1,
+                files,
+                len(request.attachments),
+                [n for n in [_note(request.note)] if n],
+                request.message_id is None,
+            )
+            alert, created = await self.kernel.alerts.record(
+                RULE,
+                request.reported,
+                request.at,
+                request.guild_id,
+                channel_id=request.channel_id,
+                message_id=request.message_id,
+                excerpt=shown,
+                detail=detail,
+            )
+            if alert is None:  # the outbox keeps the flag until the database works again
+                return None, 1
+            alert_id = alert.id
+        else:
+            alert_id = existing
+        await self.repo.add(
+            reporter_id=request.reporter.id,
+            reported_id=request.reported.id,
+            guild_id=request.guild_id,
+            channel_id=request.channel_id,
+            message_id=request.message_id,
+            reason=verdict.reason.code,
+            clause_id=verdict.clause_id,
+            note=_note(request.note),
+            excerpt=excerpt,
+            attachments=files,
+            attachment_count=len(request.attachments),
+            alert_id=alert_id,
+            at=request.at,
+        )
+        reports = await self.repo.of_alert(alert_id)
+        reporters = len({r.reporter_id for r in reports if r.reporter_id is not None})
+        if not created:
+            # Another report of the same message (or merged by the outbox's repeat window):
+            # the alert shows the distinct reporters and every reason, and is edited.
+            await self.kernel.alerts.repo.restate(
+                alert_id, max(reporters, 1), self._detail(reports), request.at
+            )
+        await self.kernel.db.commit()
+        return await self.kernel.alerts.repo.alert(alert_id), reporters
+
+    @staticmethod
+    def _detail(reports: Sequence[StoredReport]) -> str:
+        latest = reports[-1].message_id  # the message the alert shows (the outbox may merge)
+        first = next(r for r in reports if r.message_id == latest)
+        reasons = Counter(r.reason for r in reports)
+        return texts.detail_json(
+            dict(reasons),
+            len({r.reporter_id for r in reports if r.reporter_id is not None}) or 1,
+            list(first.attachments),
+            first.attachment_count,
+            [r.note for r in reports if r.note],
+            all(r.message_id is None for r in reports),
+        )
+
+    # -- the moderators' actions ------------------------------------------------------------
+
+    async def _report_alert(self, actor: Member, alert_id: int, action: str) -> Alert | Refusal:
+        if (refused := self.kernel.access.refusal(actor, action)) is not None:
+            return refused
+        alert = await self.kernel.alerts.repo.alert(alert_id)
+        if alert is None:
+            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+        if alert.rule != RULE:
+            return Refusal(texts.NOT_A_REPORT)
+        return alert
+
+    async def message_to_delete(self, actor: Member, alert_id: int) -> Alert | Refusal:
+        """'Bericht verwijderen': the alert, when the actor may and it is about a message."""
+        alert = await self._report_alert(actor, alert_id, "report_delete")
+        if isinstance(alert, Alert) and (alert.channel_id is None or alert.message_id is None):
+            return Refusal(texts.NO_MESSAGE)
+        return alert
+
+    async def message_deleted(self, actor: Member, alert: Alert, at: datetime) -> None:
+        """Audited: who deleted the reported message (ids only)."""
+        await self.kernel.db.audit(
+            at, actor.id, "report.delete", alert.member_id, {"alert": alert.id}
+        )
+
+    async def warn_author(self, actor: Member, alert_id: int) -> AuthorWarning | Refusal:
+        """'Auteur waarschuwen': a DM citing the clause most reporters chose, never a reporter."""
+        alert = await self._report_alert(actor, alert_id, "report_warn")
+        if isinstance(alert, Refusal):
+            return alert
+        clause: Clause = self.kernel.book[await self.repo.main_clause(alert.id) or RULE]
+        warning = Warning(
+            intro=texts.WARN_INTRO, clause=clause, closing=texts.WARN_CLOSING, fallback=""
+        )
+        return AuthorWarning(alert, warning)
+
+    async def author_warned(self, actor: Member, warned: AuthorWarning, at: datetime) -> None:
+        """Audited once the DM went out: who warned whom, with which clause (ids only)."""
+        await self.kernel.db.audit(
+            at,
+            actor.id,
+            "report.warn",
+            warned.alert.member_id,
+            {"alert": warned.alert.id, "clause": warned.warning.clause.id},
+        )
+
+    async def precheck(self, request: ReportRequest, language: str = "nl") -> Refusal | None:
+        """Refuse before the form opens what no reason could make acceptable (oneself, a bot,
+        a repeat, the hourly limit), so nobody fills in a form for nothing."""
+        settings = self.kernel.config.reports.settings()
+        since = request.at - max(settings.window, settings.member_repeat)
+        past = await self.repo.by_reporter(request.reporter.id, request.message_id, since)
+        draft = ReportDraft(
+            reporter_id=request.reporter.id,
+            reported_id=request.reported.id,
+            reason="anders",
+            at=request.at,
+            message_id=request.message_id,
+            reported_is_bot=request.reported_is_bot,
+            system_message=request.system_message,
+            reporter_can_see=request.reporter_can_see,
+        )
+        verdict = judge_report(
+            draft, [PastReport(p.reported_id, p.message_id, p.created_at) for p in past], settings
+        )
+        if isinstance(verdict, Accepted):
+            return None
+        return Refusal(texts.refusal_text(verdict.code, language, settings.max_per_hour))
+
+    # -- member data -----------------------------------------------------------------------
+
+    async def erase_member(self, member_id: int) -> Mapping[str, int]:
+        """Reports the member made and reports about the member."""
+        cur = await self.kernel.db.execute(
+            "DELETE FROM member_reports WHERE reporter_id = ? OR reported_id = ?",
+            (member_id, member_id),
+        )
+        return {"member_reports": cur.rowcount}
+
+    async def purge(self, before: datetime) -> Mapping[str, int]:
+        """After retention the snapshot, the note and the reporter's id go."""
+        cur = await self.kernel.db.execute(
+            "UPDATE member_reports SET note = NULL, excerpt = NULL, attachments = NULL,"
+            " reporter_id = NULL WHERE created_at < ? AND (reporter_id IS NOT NULL"
+            " OR note IS NOT NULL OR excerpt IS NOT NULL OR attachments IS NOT NULL)",
+            (to_db(before),),
+        )
+        return {"member_reports": cur.rowcount}
+
+    def forget(self, member_id: int) -> None:
+        """Nothing in memory."""

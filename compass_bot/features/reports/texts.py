@@ -1,0 +1,148 @@
+"""What reporters, reported members and moderators read (Dutch first, English on request)."""
+
+from __future__ import annotations
+
+import json
+
+from compass_bot.features.reports.rules import REASON_BY_CODE, RefusalCode
+
+TITLE = "Melding van een lid"
+
+REFUSALS: dict[RefusalCode, tuple[str, str]] = {
+    "unknown_reason": ("Kies een reden uit de lijst.", "Choose a reason from the list."),
+    "self": ("Je kunt jezelf niet melden.", "You cannot report yourself."),
+    "bot": (
+        "Berichten en accounts van bots kun je niet melden; vraag het een moderator.",
+        "You cannot report bots; ask a moderator.",
+    ),
+    "system": (
+        "Systeemberichten van Discord kun je niet melden.",
+        "You cannot report Discord's system messages.",
+    ),
+    "not_visible": (
+        "Dat bericht kun je niet melden: je kunt dat kanaal niet zien, of het bestaat niet.",
+        "You cannot report that message: you cannot see that channel, or it does not exist.",
+    ),
+    "duplicate": (
+        "Je hebt dit al gemeld; de moderatoren hebben je melding.",
+        "You already reported this; the moderators have your report.",
+    ),
+    "rate_limited": (
+        "Je hebt het afgelopen uur al {limit} meldingen gedaan. Probeer het later opnieuw, of "
+        "praat met je mentor of een moderator als het dringend is.",
+        "You made {limit} reports in the last hour. Try again later, or talk to your mentor "
+        "or a moderator if it is urgent.",
+    ),
+}
+
+CONFIRM = (
+    "Bedankt, je melding is doorgegeven aan de moderatoren. Wat er nu gebeurt: de "
+    "moderatoren bekijken het volgens het protocol sociale media ({clause_id}):\n> {clause}\n"
+    "Wie je meldde, hoort nooit van de bot wie de melding deed.\n{contacts}"
+)
+CONFIRM_EN = (
+    "Thank you, your report has been passed on to the moderators. What happens next: they "
+    "look at it according to the social media protocol ({clause_id}):\n> {clause}\n"
+    "The member you reported never learns from the bot who reported them.\n{contacts}"
+)
+CONTACTS_DEFAULT = (
+    "Wil je erover praten? Je kunt altijd terecht bij je mentor of de vertrouwenspersoon van "
+    "school."
+)
+CONTACTS_DEFAULT_EN = (
+    "Want to talk about it? You can always go to your mentor or the school's confidential "
+    "counsellor (vertrouwenspersoon)."
+)
+CONTACTS_INTRO = "Wil je erover praten? Je kunt terecht bij:"
+CONTACTS_INTRO_EN = "Want to talk about it? You can go to:"
+
+MODAL_TITLE = ("Melden bij moderatoren", "Report to moderators")
+REASON_LABEL = ("Reden", "Reason")
+NOTE_LABEL = ("Toelichting (mag leeg)", "Note (optional)")
+NOTE_HINT = (
+    "Wat is er gebeurd? Je naam wordt niet getoond aan wie je meldt.",
+    "What happened? Your name is not shown to the member you report.",
+)
+
+WARN_INTRO = (
+    "Een moderator van de schoolserver heeft een bericht of je account bekeken na een "
+    "melding. Houd je aan deze regel van het protocol sociale media:"
+)
+WARN_CLOSING = "Vragen? Praat met je mentor of een moderator."
+
+NOT_A_REPORT = "Dit is geen melding van een lid."
+NO_MESSAGE = "Deze melding gaat over een lid, niet over een bericht."
+ALREADY_DELETED = "Het bericht is al verwijderd."
+DELETED = "Bericht verwijderd."
+WARNED = "Waarschuwing verstuurd."
+DM_CLOSED = "Het lid heeft DM's van de server uitgezet; de waarschuwing kon niet verstuurd worden."
+MAY_NOT_DELETE = "De bot mag in dat kanaal geen berichten beheren (Manage Messages ontbreekt)."
+MEMBER_GONE = "Dit lid is niet (meer) in de server."
+
+
+def refusal_text(code: RefusalCode, language: str, limit: int) -> str:
+    nl, en = REFUSALS[code]
+    return (en if language == "en" else nl).format(limit=limit)
+
+
+def contacts_text(contacts: list[str], language: str) -> str:
+    if not contacts:
+        return CONTACTS_DEFAULT_EN if language == "en" else CONTACTS_DEFAULT
+    intro = CONTACTS_INTRO_EN if language == "en" else CONTACTS_INTRO
+    return intro + "\n" + "\n".join(f"- {c}" for c in contacts)
+
+
+def detail_json(
+    reasons: dict[str, int],
+    reporters: int,
+    files: list[str],
+    file_count: int,
+    notes: list[str],
+    about_member: bool,
+) -> str:
+    """What the alert's reason shows, as stored: no reporter in it, only counts."""
+    return json.dumps(
+        {
+            "reasons": reasons,
+            "reporters": reporters,
+            "files": files,
+            "file_count": file_count,
+            "notes": notes,
+            "member": about_member,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def reason_text(detail: str, language: str) -> str:
+    """The alert's 'Reden': reasons with their clauses, how many reported, the attachments."""
+    try:
+        data = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(data, dict):
+        return detail
+    en = language == "en"
+    parts: list[str] = []
+    counts = dict(data.get("reasons", {}))
+    order = {r.code: i for i, r in enumerate(REASON_BY_CODE.values())}
+    for code, count in sorted(counts.items(), key=lambda item: order.get(item[0], 99)):
+        reason = REASON_BY_CODE.get(code)
+        label = (reason.label_en if en else reason.label) if reason else str(code)
+        clause = f" ({reason.clause_id})" if reason else ""
+        parts.append(f"{label}{clause} ×{count}")
+    lines = ["; ".join(parts)]
+    reporters = int(data.get("reporters", 1))
+    lines.append(
+        (f"reported by {reporters} member(s)" if en else f"gemeld door {reporters} lid/leden")
+        + (" (about the member, no message)" if en and data.get("member") else "")
+        + (" (over het lid, geen bericht)" if not en and data.get("member") else "")
+    )
+    files, file_count = list(data.get("files", [])), int(data.get("file_count", 0))
+    if file_count:
+        label = "attachments" if en else "bijlagen"
+        lines.append(f"{label} ({file_count}): " + ", ".join(str(f) for f in files))
+    for note in data.get("notes", []):
+        lines.append(("note: " if en else "toelichting: ") + f'"{note}"')
+    return "\n".join(lines)

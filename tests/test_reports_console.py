@@ -1,0 +1,58 @@
+"""Reports in the console: /melden N and /melden lid, one alert per message with the count of
+distinct reporters, the moderators' buttons as words, and the reporter never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_console import run_bot
+
+
+def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 12:20",
+            "/kanaal huiswerk",
+            "/als leerling bram",
+            "jij bent echt dom",
+            "nog een bericht",
+            "/als leerling anna",
+            "/melden 2 pesten hij doet dit elke dag",
+            "/melden 2 pesten",
+            "/melden 9",
+            "/als leerling carla",
+            "/melden 2 anders",
+            "/melden lid bram naam",
+            "/melden lid carla",
+            "/melden lid leerling1 naam",
+            "/als moderator",
+            "/melding 1 waarschuwen",
+            "/melding 1 verwijderen",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Afhandeling van klachten en meldingen van misbruik" in out  # aanwijzing-9 verbatim
+    assert out.count("[#mod-meldingen · nieuw] Melding #1 · Melding van een lid") == 1
+    assert "Bericht: jij bent echt dom" in out
+    assert "Pesten of uitschelden (aanwijzing-5) ×1; Iets anders (aanwijzing-9) ×1" in out
+    assert out.count("Bericht: jij bent echt dom") == 3  # the member report kept the snapshot
+    assert "gemeld door 2 lid/leden" in out and "aantal keer: 2" in out
+    assert "al gemeld" in out  # anna's second report of the same message
+    assert "geen bericht nummer 9" in out
+    assert "jezelf" in out
+    # bram's member report joins his open alert (the outbox's repeat window); another
+    # member's is an alert of its own, about the member
+    assert "Compass in een naam (aanwijzing-2) ×1; Iets anders" in out
+    assert "Melding #2 · Melding van een lid" in out and "(over het lid, geen bericht)" in out
+    # the warning DM to bram cites aanwijzing-5 verbatim; no reporter is named in any alert
+    assert "[bot · DM aan bram]" in out and "Als je in een discussie betrokken raakt" in out
+    assert "(bot verwijdert bericht" in out
+    alerts = [
+        block.split("\n[")[0]  # the alert, up to the next line of output
+        for block in out.split("[#mod-meldingen")
+        if "Melding van een lid" in block
+    ]
+    assert alerts and all("anna" not in b and "carla" not in b for b in alerts)

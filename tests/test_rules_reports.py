@@ -1,0 +1,93 @@
+"""The report rule alone: who may be reported, once per message, and the hourly limit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from compass_bot.features.reports.rules import (
+    REASONS,
+    Accepted,
+    PastReport,
+    Refused,
+    ReportDraft,
+    ReportSettings,
+    judge_report,
+)
+
+T0 = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
+SETTINGS = ReportSettings(max_per_hour=5)
+
+
+def draft(**changes: object) -> ReportDraft:
+    base: dict[str, object] = {
+        "reporter_id": 1,
+        "reported_id": 2,
+        "reason": "pesten",
+        "at": T0,
+        "message_id": 100,
+    }
+    base.update(changes)
+    return ReportDraft(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("code", "clause"),
+    [
+        ("pesten", "aanwijzing-5"),
+        ("gegevens", "aanwijzing-6"),
+        ("naam", "aanwijzing-2"),
+        ("school", "aanwijzing-4"),
+        ("anders", "aanwijzing-9"),
+    ],
+)
+def test_each_reason_maps_to_its_clause(code: str, clause: str) -> None:
+    verdict = judge_report(draft(reason=code), [], SETTINGS)
+    assert isinstance(verdict, Accepted) and verdict.clause_id == clause
+
+
+def test_five_reasons_in_the_order_the_modal_shows_them() -> None:
+    assert [r.code for r in REASONS] == ["pesten", "gegevens", "naam", "school", "anders"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"reason": "iets"}, "unknown_reason"),
+        ({"reported_id": 1}, "self"),
+        ({"reported_is_bot": True}, "bot"),
+        ({"system_message": True}, "system"),
+        ({"reporter_can_see": False}, "not_visible"),
+    ],
+)
+def test_refusals(changes: dict[str, object], code: str) -> None:
+    assert judge_report(draft(**changes), [], SETTINGS) == Refused(code)  # type: ignore[arg-type]
+
+
+def test_the_same_message_once_per_reporter_whenever() -> None:
+    past = [PastReport(2, 100, T0 - timedelta(days=20))]
+    assert judge_report(draft(), past, SETTINGS) == Refused("duplicate")
+    assert isinstance(judge_report(draft(message_id=101), past, SETTINGS), Accepted)
+
+
+def test_a_member_report_repeats_after_a_day_only() -> None:
+    past = [PastReport(2, None, T0 - timedelta(hours=23))]
+    assert judge_report(draft(message_id=None), past, SETTINGS) == Refused("duplicate")
+    later = draft(message_id=None, at=T0 + timedelta(hours=2))
+    assert isinstance(judge_report(later, past, SETTINGS), Accepted)
+    # a report of a message of that member is something else
+    assert isinstance(judge_report(draft(), past, SETTINGS), Accepted)
+
+
+def test_the_rate_limit_counts_the_last_hour_only() -> None:
+    past = [PastReport(10 + i, 200 + i, T0 - timedelta(minutes=50 - i)) for i in range(5)]
+    assert judge_report(draft(), past, SETTINGS) == Refused("rate_limited")
+    assert isinstance(judge_report(draft(), past[1:], SETTINGS), Accepted)
+    assert isinstance(judge_report(draft(at=T0 + timedelta(minutes=11)), past, SETTINGS), Accepted)
+    assert isinstance(judge_report(draft(), past, ReportSettings(max_per_hour=6)), Accepted)
+
+
+def test_a_duplicate_is_named_before_the_rate_limit() -> None:
+    past = [PastReport(2, 100 + i, T0 - timedelta(minutes=i)) for i in range(5)]
+    assert judge_report(draft(), past, SETTINGS) == Refused("duplicate")
