@@ -253,53 +253,177 @@ _LAST_SEP: Final = re.compile(r"[^0-9]+(?=[0-9]+$)")
 _NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
 _STRIP_URL_TAIL = ").,!?;:'\">]*_"
 
-# The combined candidate pass. Every branch starts with one of _CANDIDATE_CHARS (a leading
-# character class lets the regex engine skip the rest of the text fast); the branch is then
-# chosen by a look-behind at that character. Digit runs become "num" candidates only when
-# their shape can be a kind: 7+ digits in a row of separators (phone, BSN, date to reject),
-# a postcode, a coordinate, IBAN digits after two letters, or a short number right after a
-# word (a house number). Times, grades, scores, class codes and rooms fail every branch
-# inside the regex engine and never reach Python code.
-_CANDIDATE_CHARS: Final = "0123456789<@/([{\uff20"
+# The candidate passes. A candidate starts at a trigger character: a digit (a digit run whose
+# shape can be a kind) or one of ``<@/([{`` and the full-width at sign (Discord tags, links,
+# e-mail anchors). Non-digit triggers are rare in chat, so ``_OTHER_CANDIDATE`` runs between
+# the first and last of them. Digits are not rare (times, grades, rooms), and the regex
+# engine pays for every position where a branch starts, so ``_NUM_CANDIDATE`` runs only in
+# the windows that ``_number_windows`` finds with whole-text byte operations (see there).
+#
+# A digit run becomes a "num" candidate only when its shape can be a kind: 7+ digits in a
+# row of separators (phone, BSN, date to reject), a postcode, a coordinate, IBAN digits
+# after two letters, or a short number right after a word (a house number). Times, grades,
+# scores, class codes and rooms fail every branch and never reach Python code.
 _NUM_SEP = r"[ \u00a0\-./()]"
-_CANDIDATE: Final = re.compile(
-    r"[0-9<@/(\[{\uff20](?:"
-    r"(?<=[0-9])(?<![0-9][0-9])(?P<num>(?:"
+_NUM_CANDIDATE: Final = re.compile(
+    r"[0-9](?<![0-9][0-9])(?:"
     rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})"
     r"|(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)"
     r"|(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))"
     r"|(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})"
     r"|(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
     r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
-    r")[0-9]*+)"
-    r"|(?<![0-9])(?:"
+    r")[0-9]*+"
+)
+_OTHER_CHARS: Final = "<@/([{\uff20"
+_OTHER_CANDIDATE: Final = re.compile(
+    r"[<@/(\[{\uff20](?:"
     r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
     r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
     r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
     r"|(?<=[@\uff20])(?P<at>)"
     r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
-    r"))"
+    r")"
 )
 
-_TRIGGER_TABLE: Final = bytes(0 if chr(i) in _CANDIDATE_CHARS else 1 for i in range(256))
 
+def _other_span(text: str, shape: bytes) -> tuple[int, int]:
+    """First and last index of a non-digit trigger character (last -1: none), or a wider
+    span (a ')' counts as a '(' in the shape).
 
-def _trigger_span(text: str) -> tuple[int, int]:
-    """First and last index of a candidate character (last -1: none).
-
-    ASCII text: one bytes.translate that marks the triggers, then find/rfind (a C loop);
-    other text: find/rfind per trigger character (memchr).
+    find/rfind per trigger byte of the shape (memchr loops in C); the full-width at sign (a
+    ``u`` in the shape) by str.find.
     """
-    if text.isascii():
-        marked = text.encode("ascii").translate(_TRIGGER_TABLE)
-        return marked.find(0), marked.rfind(0)
-    lo, last = len(text), -1
-    for ch in _CANDIDATE_CHARS:
-        i = text.find(ch)
+    lo, last = len(shape), -1
+    for mark in (b"@", b"/", b"("):
+        i = shape.find(mark)
         if i >= 0:
             lo = min(lo, i)
-            last = max(last, text.rfind(ch))
+            last = max(last, shape.rfind(mark))
+    if "\uff20" in text:
+        lo = min(lo, text.find("\uff20"))
+        last = max(last, text.rfind("\uff20"))
     return lo, last
+
+
+# --- where digit runs can be candidates ---------------------------------------------------
+#
+# ``_NUM_CANDIDATE`` costs the regex engine a few hundred nanoseconds at every digit-run
+# start, which a post full of times and grades has hundreds of. ``_number_windows`` finds,
+# with byte operations that run in C, a window around every place where one of its five
+# branches *could* start, and the pass runs only there. Each test below is implied by its
+# branch (so no candidate is lost); a window may hold no candidate at all (then it costs one
+# short regex pass). The text is read as a "shape": one byte per character (``9`` a digit,
+# ``a`` an ASCII letter, ``u`` any other character, which may be a letter, ``.`` one of
+# ``.,:``, and so on; a no-break space counts as a space).
+#
+# branch 1, 7 digits among separators: with the separators deleted, 7 digits in a row;
+# branches 2 and 3, a coordinate or a postcode: 4 digits in a row (or a degree sign);
+# branch 4, IBAN digits: two ASCII letters and two digits;
+# branch 5, a short number after a word: ``_SHAPE_AFTER_WORD`` on the shape (a literal
+# start the regex engine searches for in C).
+
+
+def _shape_table() -> bytes:
+    table = bytearray(b"," * 256)
+    for i in range(256):
+        ch = chr(i)
+        if "0" <= ch <= "9":
+            table[i] = ord("9")
+        elif ch.isascii() and ch.isalpha():
+            table[i] = ord("a")
+    for chars, mark in ((" ", " "), (".,:", "."), ("/", "/"), ("-", "-"), ("()", "(")):
+        for ch in chars:
+            table[ord(ch)] = ord(mark)
+    for chars, mark in (("%'", "%"), ("_", "_"), ("?", "u"), ("<@[{", "@")):
+        for ch in chars:
+            table[ord(ch)] = ord(mark)
+    return bytes(table)
+
+
+_SHAPE: Final = _shape_table()
+_SHAPE_NUM_SEPS: Final = b" .-/("  # branch 1's separators (and ',', ':': a wider test)
+_SHAPE_AFTER_WORD: Final = re.compile(
+    rb" 9(?:(?<=[au] 9)|(?<=[au]\. 9))9{0,3}+(?!9|[./]9|a[a9_]|%)"
+)
+_SEP_MARKS: Final = bytes(
+    ord("s") if bytes([i]) in _SHAPE_NUM_SEPS else ord("x") for i in range(256)
+)
+_DIGITS: Final = re.compile(rb"9*")
+_DIGITS_AND_SEPS: Final = re.compile(rb"9(?:[ .\-/(]*+9)*+")
+_WINDOW_MARGIN: Final = 48
+_FEW_DIGITS: Final = 64  # up to this many digits one _NUM_CANDIDATE pass is cheaper  # > the longest look-ahead of _NUM_CANDIDATE (24 characters)
+
+
+def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]]:
+    """Spans ``(lo, hi)`` that hold every position where a _NUM_CANDIDATE match can start."""
+    cores: list[tuple[int, int]] = []
+    if b"9" not in shape:
+        return cores
+    joined = shape.translate(None, _SHAPE_NUM_SEPS)
+    k = joined.find(b"9999999")
+    if k >= 0:
+        marks = shape.translate(_SEP_MARKS)  # one byte for every separator: one count()
+        pos = 0
+        while k >= 0:
+            pos = _unjoined(marks, k, pos)
+            end = _DIGITS_AND_SEPS.match(shape, pos).end()  # type: ignore[union-attr]
+            cores.append((pos, end))
+            k = joined.find(b"9999999", _DIGITS.match(joined, k + 7).end())  # type: ignore[union-attr]
+    i = shape.find(b"9999")  # a coordinate's decimals or a postcode starts near
+    while i >= 0:
+        cores.append((max(0, i - 4), i))
+        i = shape.find(b"9999", i + 4)
+    i = shape.find(b"aa99")  # IBAN: the check digits after the country code
+    while i >= 0:
+        cores.append((i + 2, i + 2))
+        i = shape.find(b"aa99", i + 4)
+    if "°" in text:
+        i = text.find("°")
+        while i >= 0:
+            cores.append((max(0, i - 3), i))
+            i = text.find("°", i + 1)
+    for m in _SHAPE_AFTER_WORD.finditer(shape):
+        cores.append((m.start() + 1, m.start() + 1))
+    return cores
+
+
+def _unjoined(marks: bytes, k: int, lo: int) -> int:
+    """Index in the text of the character at index k once the separators are deleted
+    (``marks``: ``s`` for a separator; the answer is at least ``lo``).
+
+    The answer is k plus the separators before it: count them, move on by the count, count
+    the new stretch, until no separator is left; each byte is counted once (C loops).
+    """
+    p = max(lo, k)
+    seps = marks.count(b"s", 0, p + 1)
+    while True:
+        q = k + seps  # at least this far: seps separators come before
+        if q == p and marks[p] != 115:  # 115: "s"
+            return p
+        if q <= p:
+            q = p + 1
+        seps += marks.count(b"s", p + 1, q + 1)
+        p = q
+
+
+def _number_windows(text: str, shape: bytes) -> list[tuple[int, int]]:
+    """The cores merged and widened: ``_NUM_CANDIDATE`` runs over ``text[lo:hi]``, and a
+    match counts when it starts before ``hi - _WINDOW_MARGIN`` (or hi is the end)."""
+    cores = _number_cores(text, shape)
+    if not cores:
+        return []
+    cores.sort()
+    windows: list[tuple[int, int]] = []
+    lo, hi = cores[0]
+    for c_lo, c_hi in cores[1:]:
+        if c_lo > hi + _WINDOW_MARGIN:
+            windows.append((lo, hi))
+            lo, hi = c_lo, c_hi
+        elif c_hi > hi:
+            hi = c_hi
+    windows.append((lo, hi))
+    return windows
 
 
 # --- phone numbers -------------------------------------------------------------------------
@@ -419,19 +543,19 @@ class _Scan:
         an address blocks the digits inside it, then the digit runs in text order.
         """
         text = self.text
-        if self.n <= _SHORT:
-            lo, hi = 0, self.n
-        else:  # long post: scan only from the first to the last trigger character
-            lo, last = _trigger_span(text)
-            hi = min(self.n, last + 64) if last >= 0 else 0
-        numbers: list[tuple[int, int]] = []
-        if lo < hi:
+        n = self.n
+        if text.isascii():
+            raw = text.encode("ascii")
+        else:  # one byte per character: "?" for every other character
+            src = text.replace("\u00a0", " ") if "\u00a0" in text else text
+            raw = src.encode("ascii", "replace")
+        shape = raw.translate(_SHAPE)
+        lo, last = _other_span(text, shape)
+        if last >= 0:
             skip_until = -1
-            for m in _CANDIDATE.finditer(text, lo, hi):
+            hi = n if n <= _SHORT else min(n, last + 64)
+            for m in _OTHER_CANDIDATE.finditer(text, lo, hi):
                 kind = m.lastgroup
-                if kind == "num":
-                    numbers.append(m.span())
-                    continue
                 i = m.start()
                 if i < skip_until:
                     continue
@@ -449,12 +573,25 @@ class _Scan:
                         self.email_at(i, i + 1, False)
                 elif kind == "bat":
                     end = m.end()
-                    while end < self.n and text[end] == " ":
+                    while end < n and text[end] == " ":
                         end += 1
                     start = i
                     while start > 0 and text[start - 1] == " ":
                         start -= 1
                     self.email_at(start, end, True)
+        numbers: list[tuple[int, int]] = []
+        first = shape.find(b"9")
+        if first < 0:
+            windows: list[tuple[int, int]] = []
+        elif shape.count(b"9", first) <= _FEW_DIGITS:  # one pass costs less than windows
+            windows = [(first, shape.rfind(b"9"))]
+        else:
+            windows = _number_windows(text, shape)
+        for w_lo, w_hi in windows:
+            for m in _NUM_CANDIDATE.finditer(text, w_lo, min(n, w_hi + 1 + _WINDOW_MARGIN)):
+                if m.start() > w_hi:
+                    break
+                numbers.append(m.span())
         if _has_word_disguise(text):
             for m in _DOT_WORD.finditer(text):
                 ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
