@@ -85,6 +85,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Final, Literal, get_args
 
@@ -351,29 +352,33 @@ _SEP_MARKS: Final = bytes(
 )
 _DIGITS: Final = re.compile(rb"9*")
 _DIGITS_AND_SEPS: Final = re.compile(rb"9(?:[ .\-/(]*+9)*+")
-_WINDOW_MARGIN: Final = 48
-_FEW_DIGITS: Final = 64  # up to this many digits one _NUM_CANDIDATE pass is cheaper  # > the longest look-ahead of _NUM_CANDIDATE (24 characters)
+_WINDOW_MARGIN: Final = 48  # > the longest look-ahead of _NUM_CANDIDATE (24 characters)
+_MAX_CORES: Final = 24  # more places to try: one pass over the text is cheaper
+_FEW_DIGITS: Final = 64  # up to this many digits, too
 
 
-def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]]:
-    """Spans ``(lo, hi)`` that hold every position where a _NUM_CANDIDATE match can start."""
+def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
+    """Spans ``(lo, hi)`` that hold every position where a _NUM_CANDIDATE match can start;
+    None when there are so many that one pass over the text costs less."""
     cores: list[tuple[int, int]] = []
-    if b"9" not in shape:
-        return cores
     joined = shape.translate(None, _SHAPE_NUM_SEPS)
     k = joined.find(b"9999999")
     if k >= 0:
         marks = shape.translate(_SEP_MARKS)  # one byte for every separator: one count()
-        pos = 0
+        pos, seps = k, marks.count(b"s", 0, k + 1)
         while k >= 0:
-            pos = _unjoined(marks, k, pos)
+            pos, seps = _unjoined(marks, k, pos, seps)
             end = _DIGITS_AND_SEPS.match(shape, pos).end()  # type: ignore[union-attr]
             cores.append((pos, end))
+            if len(cores) > _MAX_CORES:
+                return None
             k = joined.find(b"9999999", _DIGITS.match(joined, k + 7).end())  # type: ignore[union-attr]
     i = shape.find(b"9999")  # a coordinate's decimals or a postcode starts near
     while i >= 0:
         cores.append((max(0, i - 4), i))
         i = shape.find(b"9999", i + 4)
+    if len(cores) > _MAX_CORES:
+        return None
     i = shape.find(b"aa99")  # IBAN: the check digits after the country code
     while i >= 0:
         cores.append((i + 2, i + 2))
@@ -385,39 +390,66 @@ def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]]:
             i = text.find("°", i + 1)
     for m in _SHAPE_AFTER_WORD.finditer(shape):
         cores.append((m.start() + 1, m.start() + 1))
-    return cores
+    return cores if len(cores) <= _MAX_CORES else None
 
 
-def _unjoined(marks: bytes, k: int, lo: int) -> int:
-    """Index in the text of the character at index k once the separators are deleted
-    (``marks``: ``s`` for a separator; the answer is at least ``lo``).
+def _unjoined(marks: bytes, k: int, p: int, seps: int) -> tuple[int, int]:
+    """Index i in the text of the character at index k once the separators are deleted,
+    and the separators in ``marks[: i + 1]`` (``s`` marks one), from a start ``p`` at or
+    before i with its count ``seps``.
 
-    The answer is k plus the separators before it: count them, move on by the count, count
-    the new stretch, until no separator is left; each byte is counted once (C loops).
+    i is k plus the separators before it: move on by the count, count the new stretch,
+    until no separator is left; each byte is counted once (C loops).
     """
-    p = max(lo, k)
-    seps = marks.count(b"s", 0, p + 1)
     while True:
         q = k + seps  # at least this far: seps separators come before
         if q == p and marks[p] != 115:  # 115: "s"
-            return p
+            return p, seps
         if q <= p:
             q = p + 1
         seps += marks.count(b"s", p + 1, q + 1)
         p = q
 
 
-def _number_windows(text: str, shape: bytes) -> list[tuple[int, int]]:
-    """The cores merged and widened: ``_NUM_CANDIDATE`` runs over ``text[lo:hi]``, and a
-    match counts when it starts before ``hi - _WINDOW_MARGIN`` (or hi is the end)."""
+def _digit_candidates(text: str, shape: bytes) -> list[tuple[int, int]]:
+    """The spans of the _NUM_CANDIDATE matches in ``text``, in order (one full pass finds
+    the same): one pass from the first digit when there are few, else a match at each
+    possible start that ``_number_cores`` found."""
+    first = shape.find(b"9")
+    if first < 0:
+        return []
+    n = len(text)
+    if shape.count(b"9", first) <= _FEW_DIGITS:
+        return [m.span() for m in _NUM_CANDIDATE.finditer(text, first)]
+    windows = _number_windows(text, shape)
+    if windows is None:
+        return [m.span() for m in _NUM_CANDIDATE.finditer(text, first)]
+    spans: list[tuple[int, int]] = []
+    for lo, hi in windows:
+        if lo == hi:
+            m = _NUM_CANDIDATE.match(text, lo)
+            if m:
+                spans.append(m.span())
+            continue
+        for m in _NUM_CANDIDATE.finditer(text, lo, min(n, hi + 1 + _WINDOW_MARGIN)):
+            if m.start() > hi:
+                break
+            spans.append(m.span())
+    return spans
+
+
+def _number_windows(text: str, shape: bytes) -> list[tuple[int, int]] | None:
+    """The cores sorted and merged where they overlap: every _NUM_CANDIDATE match starts in
+    one. A match starting in ``[lo, hi]`` is seen in full by a pass over
+    ``text[lo : hi + 1 + _WINDOW_MARGIN]``."""
     cores = _number_cores(text, shape)
     if not cores:
-        return []
+        return cores
     cores.sort()
     windows: list[tuple[int, int]] = []
     lo, hi = cores[0]
     for c_lo, c_hi in cores[1:]:
-        if c_lo > hi + _WINDOW_MARGIN:
+        if c_lo > hi + 1:
             windows.append((lo, hi))
             lo, hi = c_lo, c_hi
         elif c_hi > hi:
@@ -473,6 +505,8 @@ _STREET_WORD: Final = re.compile(
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
 _LABEL_RE: Final = re.compile(r"[A-Za-z0-9-]+")
 _NOT_DIGIT: Final = re.compile(r"[^0-9]+")
+_START: Final = attrgetter("start")
+_NONZERO_DIGITS: Final = frozenset("123456789")
 
 
 def _phone_digits(candidate: str) -> tuple[str, bool]:
@@ -579,32 +613,23 @@ class _Scan:
                     while start > 0 and text[start - 1] == " ":
                         start -= 1
                     self.email_at(start, end, True)
-        numbers: list[tuple[int, int]] = []
-        first = shape.find(b"9")
-        if first < 0:
-            windows: list[tuple[int, int]] = []
-        elif shape.count(b"9", first) <= _FEW_DIGITS:  # one pass costs less than windows
-            windows = [(first, shape.rfind(b"9"))]
-        else:
-            windows = _number_windows(text, shape)
-        for w_lo, w_hi in windows:
-            for m in _NUM_CANDIDATE.finditer(text, w_lo, min(n, w_hi + 1 + _WINDOW_MARGIN)):
-                if m.start() > w_hi:
-                    break
-                numbers.append(m.span())
+        numbers = _digit_candidates(text, shape)
         if _has_word_disguise(text):
             for m in _DOT_WORD.finditer(text):
                 ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
                 if ats:
                     self.email_at(ats[-1].start(), ats[-1].end(), False)
-        if "360" in text:
+        first = shape.find(b"9")
+        if first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0:  # life360
             for m in _LIFE360_CODE.finditer(text):
                 self.add("location-link", m.start(1), m.end(1))
         if "+" in text:
             self.plus_codes()
         if numbers:
             self.numbers(numbers)
-        return tuple(sorted(self.findings, key=lambda f: f.start))
+        if len(self.findings) > 1:
+            self.findings.sort(key=_START)
+        return tuple(self.findings)
 
     def positions(self, needle: str) -> Iterable[int]:
         text = self.text
@@ -703,10 +728,13 @@ class _Scan:
         after = text[e : e + 1]
         length = e - s
         if after in ("-", "/", ".", ":"):
-            m = _DATE.match(text, s)
-            if m:
-                return m.end()
-            if length <= 2:
+            # a date starts with 1-2 digits and - / . or with a year and -; a time with 1-2
+            # digits and : or .
+            if (length <= 2 and after != ":") or (length == 4 and after == "-"):
+                m = _DATE.match(text, s)
+                if m:
+                    return m.end()
+            if length <= 2 and after in (".", ":"):
                 m = _TIME.match(text, s)
                 if m:
                     return m.end()
@@ -746,6 +774,11 @@ class _Scan:
         m = _PHONE_RUN.match(text, p)
         if not m:
             return 0
+        end = m.end() - (text[m.end() - 1] == ")")
+        if end - s <= 16 and "0" <= text[end - 1] <= "9" and self.phone_ends_at(p, end):
+            # end closes the last group of digits 0-9, and there are at most 8 groups, so the
+            # loop below would try this one first
+            return end
         ends = [d.end() for d in _DIGIT_RUN.finditer(text, s, m.end())]
         if len(ends) > 8:
             ends = ends[:8]
@@ -769,6 +802,22 @@ class _Scan:
                 self.add("phone", p, end)
                 return end
         return 0
+
+    def phone_ends_at(self, p: int, end: int) -> bool:
+        """Is text[p:end], all of a run of digit groups, a valid number? (Then it is added.)"""
+        candidate = self.text[p:end]
+        digits, international = _phone_digits(candidate)
+        if international and not digits.startswith("31"):
+            if not 7 <= len(digits) <= 15:
+                return False
+        elif not 8 <= len(digits) <= 13:
+            return False
+        valid = self.cache.get(candidate)
+        if valid is None:
+            valid = self.cache[candidate] = _canonical_digits(digits, international) is not None
+        if valid:
+            self.add("phone", p, end)
+        return valid
 
     def number_ends(self, p: int, end: int) -> bool:
         """Does the written number text[p:end] end at ``end`` although digits follow?
@@ -905,7 +954,11 @@ class _Scan:
         start = self.street_before(s)
         if start is None:
             return 0
-        tail = _POSTCODE_TAIL.match(text, end)
+        tail = (
+            _POSTCODE_TAIL.match(text, end)
+            if text[end : end + 5].lstrip(" \u00a0,")[:1] in _NONZERO_DIGITS
+            else None
+        )
         self.add("address", start, tail.end() if tail else end)
         if tail:
             # "Kerkstraat 9, 3512 JK": the postcode has its house number (before it), so it is
@@ -969,6 +1022,8 @@ class _Scan:
 
     @staticmethod
     def is_street_word(word: str) -> bool:
+        if not word.endswith(STREET_SUFFIXES):
+            return False
         m = _STREET_WORD.fullmatch(word)
         if m is None or word in STREET_NOT:
             return False
