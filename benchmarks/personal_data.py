@@ -13,7 +13,9 @@ Prints, and asserts nothing:
 - the cost per message next to discord.py's own parse of a MESSAGE_CREATE payload with the
   same content (payload helpers from benchmarks/screening.py): the prefilter alone on a
   short chat message, the whole rule on a short message, on a 2,000-character post
-  without data, with data, and full of look-alikes; and the mean over the file.
+  without data, with data, full of look-alikes (ASCII, and with non-ASCII look-alike
+  letters), and full of short numbers after words; and the mean over the file. Rule and
+  parse are timed in alternating short batches (best of each), so both meet the same load.
 Errors are listed with their kinds only (--show-errors adds the text: it is test data).
 """
 
@@ -176,6 +178,12 @@ def cost(rows: list[Row], iterations: int) -> None:
 
     filler = "Hoi allemaal, morgen hebben we het tweede uur gym en daarna wiskunde. "
     lookalikes = "Toets H3 om 8.30-9.20 in lokaal 2.14, een 7,5 gehaald, klas 4H2, 3-2 gewonnen. "
+    # the same with non-ASCII look-alike letters (Cyrillic Т, о), an é and a no-break space
+    unicode_lookalikes = (
+        "Тoets H3 om 8.30\u00a0uur in lоkaal 2.14, één 7,5, klas 4H2, 3-2 gewonnen. "
+    )
+    # short numbers after words: candidates (a house number) that the address check turns down
+    short_numbers = "blz. 45 opdr. 3a t/m 7c, h4 §4.2, 1e uur 9.20-9.50, om 8 uur, 10x, 12/05. "
     long_clean = (filler * 40)[:2000]
     middle = " bel me op 06-12345678 of kom naar Kerkstraat 12a "
     long_data = long_clean[:1000] + middle + long_clean[1000 : 2000 - len(middle)]
@@ -187,6 +195,8 @@ def cost(rows: list[Row], iterations: int) -> None:
         "2000 chars, no data": (long_clean, find_personal_data),
         "2000 chars, with data": (long_data, find_personal_data),
         "2000 chars, look-alikes": ((lookalikes * 30)[:2000], find_personal_data),
+        "2000 chars, look-alikes, é": ((unicode_lookalikes * 30)[:2000], find_personal_data),
+        "2000 chars, page numbers": ((short_numbers * 30)[:2000], find_personal_data),
     }
     print(f"{'case':<28} {'rule us':>9} {'parse us':>9} {'ratio':>7}")
     for name, (text, fn) in cases.items():

@@ -19,18 +19,24 @@ The bot runs this on every post, so the order is cheapest first:
    ``/``, ``+``, an opening bracket or the words dot/punt/apenstaartje holds none of the
    kinds (every kind needs one of them). One compiled character-class regex for short
    posts; ``str`` membership tests (memchr-fast) for long ones.
-2. One combined regex pass (``_CANDIDATE``) yields the candidates, each starting at a
-   trigger character: Discord tags (skipped), links (``/``), ``@`` and ``[at]``-style
-   anchors, and digit runs whose shape can be a kind (7+ digits among separators, a
-   postcode, a coordinate, IBAN digits, a short number right after a word). Times, grades,
-   scores, class codes and rooms fail inside the regex engine and never reach Python code.
-   A long post is scanned only between its first and last trigger character.
+2. The text is read once as a "shape" (``bytes.translate``: one byte per character, ``9``
+   for a digit, ``a`` for a letter, ...). Two regex passes yield the candidates:
+   ``_OTHER_CANDIDATE`` from the first to the last ``<@/([{`` (Discord tags, links and
+   e-mail anchors; rare in chat), and ``_NUM_CANDIDATE`` for digit runs whose shape can be
+   a kind (7+ digits among separators, a postcode, a coordinate, IBAN digits after two
+   letters, a short number right after a word). The regex engine pays a few hundred
+   nanoseconds at every digit run, so with more than a few digits ``_number_cores``
+   first finds, with byte operations that run in C (find, count, a literal-led regex on
+   the shape), every place where such a run can start, and the digit pattern is matched
+   only there; a post full of times, grades and rooms has none. When the places are many
+   (dates, timetables) one pass costs less and is taken. Both ways yield the same
+   candidates (a test compares them on random posts).
 3. Each candidate then gets its detector (``Pattern.match`` at the anchor). Dutch phone
    numbers are decided by ``phonenumbers``' own metadata for NL (its number patterns,
    compiled once): the same verdict as ``phonenumbers.is_valid_number`` at a fraction of
-   its parse cost, cached per distinct written number within a post. Foreign numbers
-   (``+``/``00`` with another country code) go through ``phonenumbers.parse``; BSN and
-   IBAN through ``python-stdnum``.
+   its parse cost, cached per distinct written number within a post; the whole run of
+   digit groups is tried first. Foreign numbers (``+``/``00`` with another country code)
+   go through ``phonenumbers.parse``; BSN and IBAN through ``python-stdnum``.
 
 What is found (kinds)
 ---------------------
@@ -258,8 +264,8 @@ _STRIP_URL_TAIL = ").,!?;:'\">]*_"
 # shape can be a kind) or one of ``<@/([{`` and the full-width at sign (Discord tags, links,
 # e-mail anchors). Non-digit triggers are rare in chat, so ``_OTHER_CANDIDATE`` runs between
 # the first and last of them. Digits are not rare (times, grades, rooms), and the regex
-# engine pays for every position where a branch starts, so ``_NUM_CANDIDATE`` runs only in
-# the windows that ``_number_windows`` finds with whole-text byte operations (see there).
+# engine pays for every position where a branch starts, so ``_NUM_CANDIDATE`` is matched
+# only where ``_number_cores`` finds, with whole-text byte operations, that it can start.
 #
 # A digit run becomes a "num" candidate only when its shape can be a kind: 7+ digits in a
 # row of separators (phone, BSN, date to reject), a postcode, a coordinate, IBAN digits
@@ -310,11 +316,11 @@ def _other_span(text: str, shape: bytes) -> tuple[int, int]:
 # --- where digit runs can be candidates ---------------------------------------------------
 #
 # ``_NUM_CANDIDATE`` costs the regex engine a few hundred nanoseconds at every digit-run
-# start, which a post full of times and grades has hundreds of. ``_number_windows`` finds,
-# with byte operations that run in C, a window around every place where one of its five
-# branches *could* start, and the pass runs only there. Each test below is implied by its
-# branch (so no candidate is lost); a window may hold no candidate at all (then it costs one
-# short regex pass). The text is read as a "shape": one byte per character (``9`` a digit,
+# start, which a post full of times and grades has hundreds of. ``_number_cores`` finds,
+# with byte operations that run in C, every place where one of its five branches *could*
+# start, and the pattern is matched only there. Each test below is implied by its branch
+# (so no candidate is lost); a place may hold no candidate (then it costs one short match).
+# The text is read as a "shape": one byte per character (``9`` a digit,
 # ``a`` an ASCII letter, ``u`` any other character, which may be a letter, ``.`` one of
 # ``.,:``, and so on; a no-break space counts as a space).
 #
@@ -388,9 +394,13 @@ def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
         while i >= 0:
             cores.append((max(0, i - 3), i))
             i = text.find("°", i + 1)
+    if len(cores) > _MAX_CORES:
+        return None
     for m in _SHAPE_AFTER_WORD.finditer(shape):
         cores.append((m.start() + 1, m.start() + 1))
-    return cores if len(cores) <= _MAX_CORES else None
+        if len(cores) > _MAX_CORES:
+            return None
+    return cores
 
 
 def _unjoined(marks: bytes, k: int, p: int, seps: int) -> tuple[int, int]:
@@ -419,11 +429,10 @@ def _digit_candidates(text: str, shape: bytes) -> list[tuple[int, int]]:
     if first < 0:
         return []
     n = len(text)
-    if shape.count(b"9", first) <= _FEW_DIGITS:
-        return [m.span() for m in _NUM_CANDIDATE.finditer(text, first)]
-    windows = _number_windows(text, shape)
+    windows = _number_windows(text, shape) if shape.count(b"9", first) > _FEW_DIGITS else None
     if windows is None:
-        return [m.span() for m in _NUM_CANDIDATE.finditer(text, first)]
+        end = min(n, shape.rfind(b"9") + 1 + _WINDOW_MARGIN)
+        return [m.span() for m in _NUM_CANDIDATE.finditer(text, first, end)]
     spans: list[tuple[int, int]] = []
     for lo, hi in windows:
         if lo == hi:
@@ -571,7 +580,7 @@ class _Scan:
             self.findings.append(Finding(kind, start, end))
 
     def run(self) -> tuple[Finding, ...]:
-        """One combined regex pass yields the candidates; only they reach Python code.
+        """Two regex passes yield the candidates; only they reach Python code.
 
         Non-numeric candidates (Discord tags, links, e-mail anchors) go first, so a link or
         an address blocks the digits inside it, then the digit runs in text order.
@@ -699,7 +708,7 @@ class _Scan:
                     self.add("location-link", m.start(), m.end())
 
     def numbers(self, runs: list[tuple[int, int]]) -> None:
-        """Try the number kinds at each candidate digit run the combined pass let through."""
+        """Try the number kinds at each candidate digit run the digit pass let through."""
         text = self.text
         skip_until = -1
         for s, e in runs:
