@@ -587,13 +587,17 @@ class _Scan:
         """
         text = self.text
         n = self.n
-        if text.isascii():
-            raw = text.encode("ascii")
-        else:  # one byte per character: "?" for every other character
-            src = text.replace("\u00a0", " ") if "\u00a0" in text else text
-            raw = src.encode("ascii", "replace")
-        shape = raw.translate(_SHAPE)
-        lo, last = _other_span(text, shape)
+        shape = b""
+        if n <= _SHORT:  # one pass of each pattern costs less than reading the shape
+            lo, last = 0, n - 1
+        else:
+            if text.isascii():
+                raw = text.encode("ascii")
+            else:  # one byte per character: "?" for every other character
+                src = text.replace("\u00a0", " ") if "\u00a0" in text else text
+                raw = src.encode("ascii", "replace")
+            shape = raw.translate(_SHAPE)
+            lo, last = _other_span(text, shape)
         if last >= 0:
             skip_until = -1
             hi = n if n <= _SHORT else min(n, last + 64)
@@ -622,14 +626,19 @@ class _Scan:
                     while start > 0 and text[start - 1] == " ":
                         start -= 1
                     self.email_at(start, end, True)
-        numbers = _digit_candidates(text, shape)
+        if n <= _SHORT:
+            numbers = [m.span() for m in _NUM_CANDIDATE.finditer(text)]
+            life360 = "360" in text
+        else:
+            numbers = _digit_candidates(text, shape)
+            first = shape.find(b"9")  # a life360 code has its digits between the first and last
+            life360 = first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0
         if _has_word_disguise(text):
             for m in _DOT_WORD.finditer(text):
                 ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
                 if ats:
                     self.email_at(ats[-1].start(), ats[-1].end(), False)
-        first = shape.find(b"9")
-        if first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0:  # life360
+        if life360:
             for m in _LIFE360_CODE.finditer(text):
                 self.add("location-link", m.start(1), m.end(1))
         if "+" in text:
