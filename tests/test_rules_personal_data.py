@@ -12,6 +12,7 @@ import phonenumbers
 import pytest
 
 from compass_bot.config import ConfigError, parse_config
+from compass_bot.features.personal_data import rules
 from compass_bot.features.personal_data.rules import (
     CLAUSE_ID,
     KINDS,
@@ -421,3 +422,159 @@ def test_cli_without_text_is_one_line_and_exit_2() -> None:
     result = run_cli("check-message")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+# --- cost: digit runs are tried only where a candidate can start -----------------------------
+
+_FRAGMENTS = (
+    "06-12345678",
+    "06 12 34 56 78",
+    "+31 (0)6 12345678",
+    "0031 6 1234 5678",
+    "(020) 123 4567",
+    "+44 7911 123456",
+    "0612 345 678 9",
+    "Kerkstraat 12a",
+    "Burg. de Withstraat 3-II",
+    "kerkstraat 9, 3512 JK",
+    "3512 JK 8",
+    "3512jk, nr 8",
+    "huisnummer 12, 3512 AB",
+    "52.3676, 4.9041",
+    "52°22'N 4°53'E",
+    "21°C",
+    "9F46+QX",
+    "NL91 ABNA 0417 1643 00",
+    "NL91ABNA0417164300",
+    "nl91 abna 0417 1643 00",
+    "123456782",
+    "1234.56.782",
+    "123 456 782",
+    "<@123456789012345678>",
+    "12:15",
+    "8.30-9.20",
+    "8.30-10.15",
+    "7,5",
+    "3-2",
+    "4H2",
+    "lokaal 2.14",
+    "blz. 45",
+    "iPhone 15",
+    "2024",
+    "12-05-2024",
+    "12-05-24",
+    "€ 3,50",
+    "20%",
+    "8 uur",
+    "pi is 3.14159",
+    "12345678901234567890",
+    "Kerkstraat\u00a012",
+    "3512\u00a0JK\u00a08",
+    "\u041aerkstraat 12",
+    "\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
+    "é 12",
+    "ß 9",
+    "12€",
+    "3'",
+    "12_3",
+    "Straat 3b.1",
+    "a.5 9",
+    "tel0612345678",
+    "1 2 3 4 5 6 7",
+    "op",
+    "Jan",
+    "en",
+    ",",
+    ".",
+    ":",
+    "/",
+    "(",
+    ")",
+    "-",
+    "\n",
+    "x",
+)
+
+
+def _random_post(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(_FRAGMENTS) + rng.choice((" ", "", ", ", "\n")) for _ in range(parts))
+
+
+def test_digit_candidates_equal_one_full_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The windows (byte-level tests per branch) lose no digit run a full pass would yield."""
+    rng = random.Random(14)
+    texts = [_random_post(rng, rng.choice((3, 12, 60, 200))) for _ in range(1500)]
+    for text in texts:  # as the rule runs: one pass when digits are few or places many
+        full = [m.span() for m in rules._NUM_CANDIDATE.finditer(text)]
+        assert rules._digit_candidates(text, _shape_of(text)) == full, text
+    monkeypatch.setattr(rules, "_FEW_DIGITS", -1)  # windows, however many
+    monkeypatch.setattr(rules, "_MAX_CORES", 10**9)
+    for text in texts:
+        full = [m.span() for m in rules._NUM_CANDIDATE.finditer(text)]
+        assert rules._digit_candidates(text, _shape_of(text)) == full, text
+
+
+def _shape_of(text: str) -> bytes:
+    src = text.replace("\u00a0", " ")
+    return src.encode("ascii", "replace").translate(rules._SHAPE)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Toets H3 om 8.30-9.20 in lokaal 2.14, een 7,5 gehaald, klas 4H2, 3-2 gewonnen. ",
+        "\u0422oets H3 om 8.30 in l\u043ekaal 2.14 (Cyrillic T and o), cijfer 7,5, 3-2, 4H2. ",
+        "Cijfers 7,5 / 8,1 / 6,9; lokaal 1.12 en 2.14; klas 4H2 en 3VWO-B; h4 \u00a74.2. ",
+    ],
+)
+def test_look_alike_heavy_post_needs_no_digit_pass(line: str) -> None:
+    """A long post of times, grades, rooms and look-alike letters opens no window at all."""
+    text = (line * 40)[:2000]
+    assert rules._number_windows(text, _shape_of(text)) == []
+    assert found(text) == []
+
+
+def test_short_numbers_after_words_are_no_data() -> None:
+    """Page, exercise and hour numbers are candidates (a house number could follow a word)
+    that the address check turns down."""
+    line = "blz. 45 opdr. 3a t/m 7c, h4 \u00a74.2, 1e uur 9.20-9.50, om 8 uur, 10x, 12/05. "
+    assert found((line * 40)[:2000]) == []
+
+
+def test_dates_and_degrees_open_small_windows_only() -> None:
+    look = "Toets H3 om 8.30-9.20 in lokaal 2.14, een 7,5 gehaald, klas 4H2, 3-2 gewonnen. " * 8
+    text = look + "toets op 12-05-2024, " + look + "het is 21 \u00b0C. " + look
+    windows = rules._number_windows(text, _shape_of(text))
+    assert windows and sum(hi - lo + 1 for lo, hi in windows) < 40
+    assert found(text) == []
+
+
+def test_data_far_apart_in_a_look_alike_post_is_found() -> None:
+    look = "Toets H3 om 8.30-9.20 in lokaal 2.14, een 7,5 gehaald, klas 4H2, 3-2 gewonnen. " * 8
+    text = (
+        "app 06-12345678. "
+        + look
+        + "IBAN NL91 ABNA 0417 1643 00 "
+        + look
+        + "bsn 123456782, "
+        + look
+        + "pin 52.3676, 4.9041 "
+        + look
+        + "3512\u00a0JK\u00a08 "
+        + look
+        + "kom naar Kerkstraat\u00a012a"
+    )
+    assert [k for k, _ in found(text)] == [
+        "phone",
+        "id-number",
+        "id-number",
+        "location-link",
+        "postcode",
+        "address",
+    ]
+
+
+def test_a_phone_number_ends_at_its_last_ascii_digit() -> None:
+    """Full-width digits after a number are not read (and not part of its span)."""
+    text = "bel 030-2345678\uff10\uff16 nu"
+    assert found(text) == [("phone", "030-2345678")]

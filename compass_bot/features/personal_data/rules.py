@@ -19,18 +19,24 @@ The bot runs this on every post, so the order is cheapest first:
    ``/``, ``+``, an opening bracket or the words dot/punt/apenstaartje holds none of the
    kinds (every kind needs one of them). One compiled character-class regex for short
    posts; ``str`` membership tests (memchr-fast) for long ones.
-2. One combined regex pass (``_CANDIDATE``) yields the candidates, each starting at a
-   trigger character: Discord tags (skipped), links (``/``), ``@`` and ``[at]``-style
-   anchors, and digit runs whose shape can be a kind (7+ digits among separators, a
-   postcode, a coordinate, IBAN digits, a short number right after a word). Times, grades,
-   scores, class codes and rooms fail inside the regex engine and never reach Python code.
-   A long post is scanned only between its first and last trigger character.
+2. The text is read once as a "shape" (``bytes.translate``: one byte per character, ``9``
+   for a digit, ``a`` for a letter, ...). Two regex passes yield the candidates:
+   ``_OTHER_CANDIDATE`` from the first to the last ``<@/([{`` (Discord tags, links and
+   e-mail anchors; rare in chat), and ``_NUM_CANDIDATE`` for digit runs whose shape can be
+   a kind (7+ digits among separators, a postcode, a coordinate, IBAN digits after two
+   letters, a short number right after a word). The regex engine pays a few hundred
+   nanoseconds at every digit run, so with more than a few digits ``_number_cores``
+   first finds, with byte operations that run in C (find, count, a literal-led regex on
+   the shape), every place where such a run can start, and the digit pattern is matched
+   only there; a post full of times, grades and rooms has none. When the places are many
+   (dates, timetables) one pass costs less and is taken. Both ways yield the same
+   candidates (a test compares them on random posts).
 3. Each candidate then gets its detector (``Pattern.match`` at the anchor). Dutch phone
    numbers are decided by ``phonenumbers``' own metadata for NL (its number patterns,
    compiled once): the same verdict as ``phonenumbers.is_valid_number`` at a fraction of
-   its parse cost, cached per distinct written number within a post. Foreign numbers
-   (``+``/``00`` with another country code) go through ``phonenumbers.parse``; BSN and
-   IBAN through ``python-stdnum``.
+   its parse cost, cached per distinct written number within a post; the whole run of
+   digit groups is tried first. Foreign numbers (``+``/``00`` with another country code)
+   go through ``phonenumbers.parse``; BSN and IBAN through ``python-stdnum``.
 
 What is found (kinds)
 ---------------------
@@ -85,6 +91,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Final, Literal, get_args
 
@@ -253,53 +260,211 @@ _LAST_SEP: Final = re.compile(r"[^0-9]+(?=[0-9]+$)")
 _NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
 _STRIP_URL_TAIL = ").,!?;:'\">]*_"
 
-# The combined candidate pass. Every branch starts with one of _CANDIDATE_CHARS (a leading
-# character class lets the regex engine skip the rest of the text fast); the branch is then
-# chosen by a look-behind at that character. Digit runs become "num" candidates only when
-# their shape can be a kind: 7+ digits in a row of separators (phone, BSN, date to reject),
-# a postcode, a coordinate, IBAN digits after two letters, or a short number right after a
-# word (a house number). Times, grades, scores, class codes and rooms fail every branch
-# inside the regex engine and never reach Python code.
-_CANDIDATE_CHARS: Final = "0123456789<@/([{\uff20"
+# The candidate passes. A candidate starts at a trigger character: a digit (a digit run whose
+# shape can be a kind) or one of ``<@/([{`` and the full-width at sign (Discord tags, links,
+# e-mail anchors). Non-digit triggers are rare in chat, so ``_OTHER_CANDIDATE`` runs between
+# the first and last of them. Digits are not rare (times, grades, rooms), and the regex
+# engine pays for every position where a branch starts, so ``_NUM_CANDIDATE`` is matched
+# only where ``_number_cores`` finds, with whole-text byte operations, that it can start.
+#
+# A digit run becomes a "num" candidate only when its shape can be a kind: 7+ digits in a
+# row of separators (phone, BSN, date to reject), a postcode, a coordinate, IBAN digits
+# after two letters, or a short number right after a word (a house number). Times, grades,
+# scores, class codes and rooms fail every branch and never reach Python code.
 _NUM_SEP = r"[ \u00a0\-./()]"
-_CANDIDATE: Final = re.compile(
-    r"[0-9<@/(\[{\uff20](?:"
-    r"(?<=[0-9])(?<![0-9][0-9])(?P<num>(?:"
+_NUM_CANDIDATE: Final = re.compile(
+    r"[0-9](?<![0-9][0-9])(?:"
     rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})"
     r"|(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)"
     r"|(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))"
     r"|(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})"
     r"|(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
     r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
-    r")[0-9]*+)"
-    r"|(?<![0-9])(?:"
+    r")[0-9]*+"
+)
+_OTHER_CHARS: Final = "<@/([{\uff20"
+_OTHER_CANDIDATE: Final = re.compile(
+    r"[<@/(\[{\uff20](?:"
     r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
     r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
     r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
     r"|(?<=[@\uff20])(?P<at>)"
     r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
-    r"))"
+    r")"
 )
 
-_TRIGGER_TABLE: Final = bytes(0 if chr(i) in _CANDIDATE_CHARS else 1 for i in range(256))
 
+def _other_span(text: str, shape: bytes) -> tuple[int, int]:
+    """First and last index of a non-digit trigger character (last -1: none), or a wider
+    span (a ')' counts as a '(' in the shape).
 
-def _trigger_span(text: str) -> tuple[int, int]:
-    """First and last index of a candidate character (last -1: none).
-
-    ASCII text: one bytes.translate that marks the triggers, then find/rfind (a C loop);
-    other text: find/rfind per trigger character (memchr).
+    find/rfind per trigger byte of the shape (memchr loops in C); the full-width at sign (a
+    ``u`` in the shape) by str.find.
     """
-    if text.isascii():
-        marked = text.encode("ascii").translate(_TRIGGER_TABLE)
-        return marked.find(0), marked.rfind(0)
-    lo, last = len(text), -1
-    for ch in _CANDIDATE_CHARS:
-        i = text.find(ch)
+    lo, last = len(shape), -1
+    for mark in (b"@", b"/", b"("):
+        i = shape.find(mark)
         if i >= 0:
             lo = min(lo, i)
-            last = max(last, text.rfind(ch))
+            last = max(last, shape.rfind(mark))
+    if "\uff20" in text:
+        lo = min(lo, text.find("\uff20"))
+        last = max(last, text.rfind("\uff20"))
     return lo, last
+
+
+# --- where digit runs can be candidates ---------------------------------------------------
+#
+# ``_NUM_CANDIDATE`` costs the regex engine a few hundred nanoseconds at every digit-run
+# start, which a post full of times and grades has hundreds of. ``_number_cores`` finds,
+# with byte operations that run in C, every place where one of its five branches *could*
+# start, and the pattern is matched only there. Each test below is implied by its branch
+# (so no candidate is lost); a place may hold no candidate (then it costs one short match).
+# The text is read as a "shape": one byte per character (``9`` a digit,
+# ``a`` an ASCII letter, ``u`` any other character, which may be a letter, ``.`` one of
+# ``.,:``, and so on; a no-break space counts as a space).
+#
+# branch 1, 7 digits among separators: with the separators deleted, 7 digits in a row;
+# branches 2 and 3, a coordinate or a postcode: 4 digits in a row (or a degree sign);
+# branch 4, IBAN digits: two ASCII letters and two digits;
+# branch 5, a short number after a word: ``_SHAPE_AFTER_WORD`` on the shape (a literal
+# start the regex engine searches for in C).
+
+
+def _shape_table() -> bytes:
+    table = bytearray(b"," * 256)
+    for i in range(256):
+        ch = chr(i)
+        if "0" <= ch <= "9":
+            table[i] = ord("9")
+        elif ch.isascii() and ch.isalpha():
+            table[i] = ord("a")
+    for chars, mark in ((" ", " "), (".,:", "."), ("/", "/"), ("-", "-"), ("()", "(")):
+        for ch in chars:
+            table[ord(ch)] = ord(mark)
+    for chars, mark in (("%'", "%"), ("_", "_"), ("?", "u"), ("<@[{", "@")):
+        for ch in chars:
+            table[ord(ch)] = ord(mark)
+    return bytes(table)
+
+
+_SHAPE: Final = _shape_table()
+_SHAPE_NUM_SEPS: Final = b" .-/("  # branch 1's separators (and ',', ':': a wider test)
+_SHAPE_AFTER_WORD: Final = re.compile(
+    rb" 9(?:(?<=[au] 9)|(?<=[au]\. 9))9{0,3}+(?!9|[./]9|a[a9_]|%)"
+)
+_SEP_MARKS: Final = bytes(
+    ord("s") if bytes([i]) in _SHAPE_NUM_SEPS else ord("x") for i in range(256)
+)
+_DIGITS: Final = re.compile(rb"9*")
+_DIGITS_AND_SEPS: Final = re.compile(rb"9(?:[ .\-/(]*+9)*+")
+_WINDOW_MARGIN: Final = 48  # > the longest look-ahead of _NUM_CANDIDATE (24 characters)
+_MAX_CORES: Final = 24  # more places to try: one pass over the text is cheaper
+_FEW_DIGITS: Final = 64  # up to this many digits, too
+
+
+def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
+    """Spans ``(lo, hi)`` that hold every position where a _NUM_CANDIDATE match can start;
+    None when there are so many that one pass over the text costs less."""
+    cores: list[tuple[int, int]] = []
+    joined = shape.translate(None, _SHAPE_NUM_SEPS)
+    k = joined.find(b"9999999")
+    if k >= 0:
+        marks = shape.translate(_SEP_MARKS)  # one byte for every separator: one count()
+        pos, seps = k, marks.count(b"s", 0, k + 1)
+        while k >= 0:
+            pos, seps = _unjoined(marks, k, pos, seps)
+            end = _DIGITS_AND_SEPS.match(shape, pos).end()  # type: ignore[union-attr]
+            cores.append((pos, end))
+            if len(cores) > _MAX_CORES:
+                return None
+            k = joined.find(b"9999999", _DIGITS.match(joined, k + 7).end())  # type: ignore[union-attr]
+    i = shape.find(b"9999")  # a coordinate's decimals or a postcode starts near
+    while i >= 0:
+        cores.append((max(0, i - 4), i))
+        i = shape.find(b"9999", i + 4)
+    if len(cores) > _MAX_CORES:
+        return None
+    i = shape.find(b"aa99")  # IBAN: the check digits after the country code
+    while i >= 0:
+        cores.append((i + 2, i + 2))
+        i = shape.find(b"aa99", i + 4)
+    if "°" in text:
+        i = text.find("°")
+        while i >= 0:
+            cores.append((max(0, i - 3), i))
+            i = text.find("°", i + 1)
+    if len(cores) > _MAX_CORES:
+        return None
+    for m in _SHAPE_AFTER_WORD.finditer(shape):
+        cores.append((m.start() + 1, m.start() + 1))
+        if len(cores) > _MAX_CORES:
+            return None
+    return cores
+
+
+def _unjoined(marks: bytes, k: int, p: int, seps: int) -> tuple[int, int]:
+    """Index i in the text of the character at index k once the separators are deleted,
+    and the separators in ``marks[: i + 1]`` (``s`` marks one), from a start ``p`` at or
+    before i with its count ``seps``.
+
+    i is k plus the separators before it: move on by the count, count the new stretch,
+    until no separator is left; each byte is counted once (C loops).
+    """
+    while True:
+        q = k + seps  # at least this far: seps separators come before
+        if q == p and marks[p] != 115:  # 115: "s"
+            return p, seps
+        if q <= p:
+            q = p + 1
+        seps += marks.count(b"s", p + 1, q + 1)
+        p = q
+
+
+def _digit_candidates(text: str, shape: bytes) -> list[tuple[int, int]]:
+    """The spans of the _NUM_CANDIDATE matches in ``text``, in order (one full pass finds
+    the same): one pass from the first digit when there are few, else a match at each
+    possible start that ``_number_cores`` found."""
+    first = shape.find(b"9")
+    if first < 0:
+        return []
+    n = len(text)
+    windows = _number_windows(text, shape) if shape.count(b"9", first) > _FEW_DIGITS else None
+    if windows is None:
+        end = min(n, shape.rfind(b"9") + 1 + _WINDOW_MARGIN)
+        return [m.span() for m in _NUM_CANDIDATE.finditer(text, first, end)]
+    spans: list[tuple[int, int]] = []
+    for lo, hi in windows:
+        if lo == hi:
+            m = _NUM_CANDIDATE.match(text, lo)
+            if m:
+                spans.append(m.span())
+            continue
+        for m in _NUM_CANDIDATE.finditer(text, lo, min(n, hi + 1 + _WINDOW_MARGIN)):
+            if m.start() > hi:
+                break
+            spans.append(m.span())
+    return spans
+
+
+def _number_windows(text: str, shape: bytes) -> list[tuple[int, int]] | None:
+    """The cores sorted and merged where they overlap: every _NUM_CANDIDATE match starts in
+    one. A match starting in ``[lo, hi]`` is seen in full by a pass over
+    ``text[lo : hi + 1 + _WINDOW_MARGIN]``."""
+    cores = _number_cores(text, shape)
+    if not cores:
+        return cores
+    cores.sort()
+    windows: list[tuple[int, int]] = []
+    lo, hi = cores[0]
+    for c_lo, c_hi in cores[1:]:
+        if c_lo > hi + 1:
+            windows.append((lo, hi))
+            lo, hi = c_lo, c_hi
+        elif c_hi > hi:
+            hi = c_hi
+    windows.append((lo, hi))
+    return windows
 
 
 # --- phone numbers -------------------------------------------------------------------------
@@ -349,6 +514,8 @@ _STREET_WORD: Final = re.compile(
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
 _LABEL_RE: Final = re.compile(r"[A-Za-z0-9-]+")
 _NOT_DIGIT: Final = re.compile(r"[^0-9]+")
+_START: Final = attrgetter("start")
+_NONZERO_DIGITS: Final = frozenset("123456789")
 
 
 def _phone_digits(candidate: str) -> tuple[str, bool]:
@@ -413,25 +580,29 @@ class _Scan:
             self.findings.append(Finding(kind, start, end))
 
     def run(self) -> tuple[Finding, ...]:
-        """One combined regex pass yields the candidates; only they reach Python code.
+        """Two regex passes yield the candidates; only they reach Python code.
 
         Non-numeric candidates (Discord tags, links, e-mail anchors) go first, so a link or
         an address blocks the digits inside it, then the digit runs in text order.
         """
         text = self.text
-        if self.n <= _SHORT:
-            lo, hi = 0, self.n
-        else:  # long post: scan only from the first to the last trigger character
-            lo, last = _trigger_span(text)
-            hi = min(self.n, last + 64) if last >= 0 else 0
-        numbers: list[tuple[int, int]] = []
-        if lo < hi:
+        n = self.n
+        shape = b""
+        if n <= _SHORT:  # one pass of each pattern costs less than reading the shape
+            lo, last = 0, n - 1
+        else:
+            if text.isascii():
+                raw = text.encode("ascii")
+            else:  # one byte per character: "?" for every other character
+                src = text.replace("\u00a0", " ") if "\u00a0" in text else text
+                raw = src.encode("ascii", "replace")
+            shape = raw.translate(_SHAPE)
+            lo, last = _other_span(text, shape)
+        if last >= 0:
             skip_until = -1
-            for m in _CANDIDATE.finditer(text, lo, hi):
+            hi = n if n <= _SHORT else min(n, last + 64)
+            for m in _OTHER_CANDIDATE.finditer(text, lo, hi):
                 kind = m.lastgroup
-                if kind == "num":
-                    numbers.append(m.span())
-                    continue
                 i = m.start()
                 if i < skip_until:
                     continue
@@ -449,25 +620,34 @@ class _Scan:
                         self.email_at(i, i + 1, False)
                 elif kind == "bat":
                     end = m.end()
-                    while end < self.n and text[end] == " ":
+                    while end < n and text[end] == " ":
                         end += 1
                     start = i
                     while start > 0 and text[start - 1] == " ":
                         start -= 1
                     self.email_at(start, end, True)
+        if n <= _SHORT:
+            numbers = [m.span() for m in _NUM_CANDIDATE.finditer(text)]
+            life360 = "360" in text
+        else:
+            numbers = _digit_candidates(text, shape)
+            first = shape.find(b"9")  # a life360 code has its digits between the first and last
+            life360 = first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0
         if _has_word_disguise(text):
             for m in _DOT_WORD.finditer(text):
                 ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
                 if ats:
                     self.email_at(ats[-1].start(), ats[-1].end(), False)
-        if "360" in text:
+        if life360:
             for m in _LIFE360_CODE.finditer(text):
                 self.add("location-link", m.start(1), m.end(1))
         if "+" in text:
             self.plus_codes()
         if numbers:
             self.numbers(numbers)
-        return tuple(sorted(self.findings, key=lambda f: f.start))
+        if len(self.findings) > 1:
+            self.findings.sort(key=_START)
+        return tuple(self.findings)
 
     def positions(self, needle: str) -> Iterable[int]:
         text = self.text
@@ -537,7 +717,7 @@ class _Scan:
                     self.add("location-link", m.start(), m.end())
 
     def numbers(self, runs: list[tuple[int, int]]) -> None:
-        """Try the number kinds at each candidate digit run the combined pass let through."""
+        """Try the number kinds at each candidate digit run the digit pass let through."""
         text = self.text
         skip_until = -1
         for s, e in runs:
@@ -566,10 +746,13 @@ class _Scan:
         after = text[e : e + 1]
         length = e - s
         if after in ("-", "/", ".", ":"):
-            m = _DATE.match(text, s)
-            if m:
-                return m.end()
-            if length <= 2:
+            # a date starts with 1-2 digits and - / . or with a year and -; a time with 1-2
+            # digits and : or .
+            if (length <= 2 and after != ":") or (length == 4 and after == "-"):
+                m = _DATE.match(text, s)
+                if m:
+                    return m.end()
+            if length <= 2 and after in (".", ":"):
                 m = _TIME.match(text, s)
                 if m:
                     return m.end()
@@ -609,6 +792,11 @@ class _Scan:
         m = _PHONE_RUN.match(text, p)
         if not m:
             return 0
+        end = m.end() - (text[m.end() - 1] == ")")
+        if end - s <= 16 and "0" <= text[end - 1] <= "9" and self.phone_ends_at(p, end):
+            # end closes the last group of digits 0-9, and there are at most 8 groups, so the
+            # loop below would try this one first
+            return end
         ends = [d.end() for d in _DIGIT_RUN.finditer(text, s, m.end())]
         if len(ends) > 8:
             ends = ends[:8]
@@ -632,6 +820,22 @@ class _Scan:
                 self.add("phone", p, end)
                 return end
         return 0
+
+    def phone_ends_at(self, p: int, end: int) -> bool:
+        """Is text[p:end], all of a run of digit groups, a valid number? (Then it is added.)"""
+        candidate = self.text[p:end]
+        digits, international = _phone_digits(candidate)
+        if international and not digits.startswith("31"):
+            if not 7 <= len(digits) <= 15:
+                return False
+        elif not 8 <= len(digits) <= 13:
+            return False
+        valid = self.cache.get(candidate)
+        if valid is None:
+            valid = self.cache[candidate] = _canonical_digits(digits, international) is not None
+        if valid:
+            self.add("phone", p, end)
+        return valid
 
     def number_ends(self, p: int, end: int) -> bool:
         """Does the written number text[p:end] end at ``end`` although digits follow?
@@ -768,7 +972,11 @@ class _Scan:
         start = self.street_before(s)
         if start is None:
             return 0
-        tail = _POSTCODE_TAIL.match(text, end)
+        tail = (
+            _POSTCODE_TAIL.match(text, end)
+            if text[end : end + 5].lstrip(" \u00a0,")[:1] in _NONZERO_DIGITS
+            else None
+        )
         self.add("address", start, tail.end() if tail else end)
         if tail:
             # "Kerkstraat 9, 3512 JK": the postcode has its house number (before it), so it is
@@ -832,6 +1040,8 @@ class _Scan:
 
     @staticmethod
     def is_street_word(word: str) -> bool:
+        if not word.endswith(STREET_SUFFIXES):
+            return False
         m = _STREET_WORD.fullmatch(word)
         if m is None or word in STREET_NOT:
             return False
