@@ -214,3 +214,25 @@ def test_concepts_and_out_of_scope_are_optional(policy_copy: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(PolicyTextError, match="clause directory"):
         load_clauses(tmp_path / "nothing")
+
+
+def test_beside_topics_are_loaded_with_both_languages(book: ClauseBook) -> None:
+    nl, en = book.beside_topics["PUNISHMENT"]
+    assert "straf" in nl and "punishment" in en
+    assert set(book.beside_topics) <= set(book.concepts)
+
+
+@pytest.mark.parametrize(
+    ("entry", "complaint"),
+    [
+        ("  NOSUCHCONCEPT: {nl: x, en: y}\n", "unknown concept"),
+        ("  LOCATION: {nl: x}\n", "nl and en"),
+        ('  LOCATION: {nl: "", en: y}\n', "non-empty"),
+    ],
+)
+def test_a_bad_beside_entry_is_refused(policy_copy: Path, entry: str, complaint: str) -> None:
+    file = policy_copy / "concepts.yaml"
+    content = file.read_text(encoding="utf-8")
+    file.write_text(content.replace("\nbeside:\n", "\nbeside:\n" + entry, 1), encoding="utf-8")
+    with pytest.raises(PolicyTextError, match=complaint):
+        load_clauses(policy_copy)

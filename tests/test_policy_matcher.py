@@ -227,7 +227,8 @@ def test_normalisation_helpers() -> None:
         "know",
     ]
     assert tokenize("lesssss") == ["less"]
-    assert stem("posten") == stem("posts") == stem("posting") == "post"
+    assert stem("posten") == stem("posting") == "post"
+    assert stem("ruzie") == stem("ruzies") and stem("verhalen") == stem("verhaal")
     assert "snapchat" in deinflect("snapchatten")
     assert "tiktok" in deinflect("tiktokken")
     assert "openbaar" in deinflect("openbare")
@@ -467,6 +468,29 @@ def test_near_misses_are_refused_with_what_the_protocol_says_nearby(
 
 
 @pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("wat voor straf krijg je als je in de klas op tiktok zit?", "PUNISHMENT"),
+        ("moet ik naar de politie als iemand mij bedreigt op snapchat?", "POLICE"),
+        ("mag ik google translate gebruiken in de les", "TOOLAPP"),
+        ("can I go to the shop at lunch break", "SHOP"),
+    ],
+)
+def test_a_refusal_names_the_topic_the_protocol_leaves_open(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    match = matcher.match(question)
+    assert match.status == "none" and match.beside == topic
+    assert topic in matcher.book.beside_topics
+
+
+def test_only_refusals_name_a_topic_left_open(matcher: Matcher) -> None:
+    answered = matcher.match("mag ik in de pauze op tiktok")
+    assert answered.status == "answer" and answered.beside is None
+    assert matcher.match("wat is de hoofdstad van frankrijk").beside is None
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "mag ik een rekenmachine-app gebruiken bij de toets van natuurkunde",
@@ -503,6 +527,22 @@ def test_out_of_scope_needs_a_margin_over_a_story_full_of_domain_concepts(
     # out of scope still wins when it is clearly ahead
     ahead = _scores_with(matcher, "aanwijzing-6", 40.0, 46.0)
     assert matcher.decide(story, analysis, ahead).status == "none"
+
+
+def test_a_topic_beside_the_protocol_tilts_a_close_call_to_a_refusal(matcher: Matcher) -> None:
+    question = "welke straf krijg je als je op snapchat zit"
+    analysis = matcher.normaliser.analyse(question)
+    assert "PUNISHMENT" in analysis.concepts
+    assert matcher.tuning.beside_margin > 0.0
+    close = _scores_with(matcher, "schooltijd", 40.0, 40.0 - matcher.tuning.beside_margin + 0.5)
+    refused = matcher.decide(question, analysis, close)
+    assert refused.status == "none" and refused.beside == "PUNISHMENT"
+    assert refused.related == ("schooltijd",)
+    flat = Tuning(beside_margin=0.0)
+    assert matcher.decide(question, analysis, close, flat).clause == "schooltijd"
+    # the same scores without such a topic: answered
+    plain = "mag je op snapchat zitten"
+    assert matcher.decide(plain, matcher.normaliser.analyse(plain), close).clause == "schooltijd"
 
 
 def test_one_domain_concept_gets_no_margin_against_out_of_scope(matcher: Matcher) -> None:

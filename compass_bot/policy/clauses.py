@@ -96,12 +96,15 @@ class ClauseBook:
     `out_of_scope` are example questions the protocol does not answer; `concepts` maps a
     concept name to its surface forms; `domain_concepts` are the concepts that mark a
     question as being about social media at all; `staff_concepts` those that show a
-    question is asked by or about staff.
+    question is asked by or about staff; `beside_topics` names, per concept, a topic the
+    protocol does not cover although questions about it use the protocol's words (the
+    punishment, a police report), as (Dutch, English) phrases for a refusal.
     """
 
     __slots__ = (
         "_by_id",
         "_clauses",
+        "beside_topics",
         "concepts",
         "domain_concepts",
         "model",
@@ -118,6 +121,7 @@ class ClauseBook:
         concepts: Mapping[str, Iterable[str]] | None = None,
         domain_concepts: Iterable[str] = (),
         staff_concepts: Iterable[str] = (),
+        beside_topics: Mapping[str, tuple[str, str]] | None = None,
         source: Path | None = None,
         model: ClauseModel | None = None,
     ) -> None:
@@ -136,6 +140,9 @@ class ClauseBook:
         self.model = model
         """The trained clause model (model.py), or None: then the index answers alone."""
         self.staff_concepts: frozenset[str] = frozenset(staff_concepts)
+        self.beside_topics: Mapping[str, tuple[str, str]] = MappingProxyType(
+            dict(beside_topics or {})
+        )
         self.source = source
 
     def replace(
@@ -152,6 +159,7 @@ class ClauseBook:
             concepts=self.concepts,
             domain_concepts=self.domain_concepts,
             staff_concepts=self.staff_concepts,
+            beside_topics=self.beside_topics,
             source=self.source,
             model=self.model if model == "keep" else model,
         )
@@ -260,13 +268,14 @@ def load_clauses(path: Path | None = None) -> ClauseBook:
         )
     clauses = [found[cid][0] for cid in CLAUSE_IDS]
     out_of_scope = _read_out_of_scope(root / OUT_OF_SCOPE_FILE)
-    concepts, domain, staff = _read_concepts(root / CONCEPTS_FILE)
+    concepts, domain, staff, beside = _read_concepts(root / CONCEPTS_FILE)
     return ClauseBook(
         clauses,
         out_of_scope=out_of_scope,
         concepts=concepts,
         domain_concepts=domain,
         staff_concepts=staff,
+        beside_topics=beside,
         source=root,
         model=ClauseModel.load(root / MODEL_FILE, fingerprint(root)),
     )
@@ -361,11 +370,14 @@ def _read_out_of_scope(file: Path) -> tuple[str, ...]:
     return _string_list(data, f"{file}: examples")
 
 
-def _read_concepts(
-    file: Path,
-) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
+_Concepts = tuple[
+    dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], dict[str, tuple[str, str]]
+]
+
+
+def _read_concepts(file: Path) -> _Concepts:
     if not file.exists():
-        return {}, (), ()
+        return {}, (), (), {}
     data = _read_yaml(file)
     if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
         raise PolicyTextError(f"{file}: expected a 'concepts' mapping of NAME -> [forms]")
@@ -381,4 +393,25 @@ def _read_concepts(
         if unknown:
             raise PolicyTextError(f"{file}: {key} names unknown concepts {unknown}")
         lists.append(names)
-    return concepts, lists[0], lists[1]
+    return concepts, lists[0], lists[1], _read_beside(data.get("beside"), concepts, file)
+
+
+def _read_beside(
+    value: object, concepts: Mapping[str, object], file: Path
+) -> dict[str, tuple[str, str]]:
+    """`beside: {CONCEPT: {nl: ..., en: ...}}`: topics the protocol does not cover."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise PolicyTextError(f"{file}: beside must be a mapping CONCEPT -> {{nl, en}}")
+    out: dict[str, tuple[str, str]] = {}
+    for name, labels in value.items():
+        if name not in concepts:
+            raise PolicyTextError(f"{file}: beside names unknown concept {name!r}")
+        if not isinstance(labels, dict) or set(labels) != {"nl", "en"}:
+            raise PolicyTextError(f"{file}: beside {name}: needs exactly nl and en")
+        nl, en = labels["nl"], labels["en"]
+        if not (isinstance(nl, str) and nl.strip() and isinstance(en, str) and en.strip()):
+            raise PolicyTextError(f"{file}: beside {name}: nl and en must be non-empty text")
+        out[name] = (nl.strip(), en.strip())
+    return out

@@ -154,6 +154,10 @@ class Match:
     """Clause ids to offer beside the outcome: with an answer, the clause of a second
     question in the same message; with none, what the protocol does say nearby when the
     question sits just beside it ("what is the punishment" -> when social media may be used)."""
+    beside: str | None = None
+    """With none: the concept of a topic the protocol does not cover that the question
+    asks about (PUNISHMENT, POLICE, ...; `ClauseBook.beside_topics` has its Dutch and
+    English phrase), so that a refusal can say what the protocol leaves open."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +202,11 @@ class Tuning:
     """...plus this much more per domain concept of the question beyond the first
     (a story told with photos, accounts and posting is about the protocol's ground)..."""
     oos_domain_cap: float = 5.0
-    """...up to this much in all."""
+    """...up to this much in all..."""
+    beside_margin: float = 6.0
+    """...and this much less when the question asks about a topic the protocol does not
+    cover (`ClauseBook.beside_topics`: the punishment, the police, another school): such
+    a question uses the protocol's words, but its subject is just beside it."""
     alternative_floor: float = 15.0
     """Runners-up and suggestions must score at least this."""
     nearby_at: float = 25.0
@@ -519,9 +527,12 @@ class Matcher:
         )
         best_id, best = ranked[0]
         domain_count = len(analysis.concepts & self._domain)
+        beside = next((t for t in analysis.terms if t in self.book.beside_topics), None)
         oos_margin = tuning.oos_margin - min(
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
+        if beside is not None:
+            oos_margin += tuning.beside_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self._weight.get(t, 0.0) ** 2 for t in self._features(analysis))
         on_topic = not analysis.concepts.isdisjoint(self._domain)
@@ -530,7 +541,7 @@ class Matcher:
                 # "wat zijn de regels": too little said to refuse as much as to answer
                 return Match(question, None, best, (best_id, *runners[:2]), "doubtful", language)
             nearby = (best_id,) if best >= tuning.nearby_at else ()
-            return Match(question, None, best, (), "none", language, related=nearby)
+            return Match(question, None, best, (), "none", language, nearby, beside)
         if on_topic:
             needed = tuning.answer_at
         elif self._model is not None:

@@ -25,12 +25,14 @@ Steps (both languages; the same pipeline for questions and for the clause exampl
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import Stemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -286,50 +288,25 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-_SUFFIXES: tuple[tuple[str, int], ...] = (
-    # (suffix, minimum word length for stripping it)
-    ("tjes", 7),
-    ("tje", 6),
-    ("jes", 6),
-    ("ingen", 8),
-    ("ings", 7),
-    ("ing", 6),
-    ("heden", 8),
-    ("en", 5),
-    ("es", 5),
-    ("ed", 5),
-    ("s", 5),
-    ("e", 4),
-    ("t", 5),
-)
-
-
-_SECOND_ROUND = frozenset({"e", "t"})
+_SNOWBALL = Stemmer.Stemmer("dutch")
+_SNOWBALL_LOCK = threading.Lock()
+"""A PyStemmer object is not thread-safe; the matcher may run in worker threads."""
 
 
 @lru_cache(maxsize=65_536)
 def stem(token: str) -> str:
-    """A light, language-agnostic suffix stripper, deterministic.
+    """The Snowball Dutch stem of a word (PyStemmer), deterministic.
 
-    It only has to map inflections of the same word to the same key (posts, posten,
-    posting -> post; ruzie, ruzies -> ruzi; account, accounts -> accoun); it does not need
-    to produce real words. One suffix is stripped, then at most a final -e or -t.
+    It only has to map inflections of the same word to the same key (posten, posting ->
+    post; ruzie, ruzies -> ruzie; verhalen, verhaal -> verhaal); it need not be a real word. Snowball
+    replaced a hand-written suffix stripper: the same on the leave-one-set-out benchmark
+    (1721 vs 1720 of 1837 in scope, 429 of 451 refused either way), better on the
+    new-style questions, and kept by others. Short words and numbers stay as they are.
     """
-    word = token
-    if len(word) <= 3 or word.isdigit():
-        return word
-    for round_ in range(2):
-        for suffix, min_len in _SUFFIXES:
-            if round_ and suffix not in _SECOND_ROUND:
-                continue
-            if len(word) >= min_len and word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                word = word[: -len(suffix)]
-                break
-        else:
-            break
-    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "aeiou":
-        word = word[:-1]
-    return word
+    if len(token) <= 3 or token.isdigit():
+        return token
+    with _SNOWBALL_LOCK:
+        return str(_SNOWBALL.stemWord(token))
 
 
 def _undouble(word: str) -> str:
