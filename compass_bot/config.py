@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final
 
 import yaml
 from dotenv import dotenv_values
@@ -29,6 +29,7 @@ from pydantic import (
 
 from compass_bot.features.heat.rules import HeatSettings
 from compass_bot.features.names.rules import DEFAULT_ALLOWED_WORDS
+from compass_bot.features.personal_data.settings import PersonalDataSettings
 from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded
 from compass_bot.refs import Ref, describe_ref
 from compass_bot.schedule import ScheduleConfig, ScheduleError, SchoolTimeConfig, read_ics_file
@@ -145,17 +146,6 @@ class HeatConfig(_Section):
             cooldown=timedelta(minutes=self.cooldown_minutes),
             slowmode_duration=timedelta(minutes=self.slowmode_minutes),
         )
-
-
-class PersonalDataSettings(_Section):
-    """Protocol aanwijzing-6: phone numbers, addresses, live locations ... in posts."""
-
-    # The school's own public contacts (address, reception number, helplines): never flagged.
-    allowed: Words = Field(default_factory=list)
-    # warn: tell the author privately; hide: also remove the post (when the bot may).
-    action: Literal["warn", "hide"] = "warn"
-    # Channels where the rule does not apply (staff channels are exempt anyway).
-    exempt_channels: Refs = Field(default_factory=list)
 
 
 class ConsoleSettings(_Section):
