@@ -172,6 +172,17 @@ async def test_hide_deletes_the_post_and_dms_the_text_masked(tmp_path: Path) -> 
         assert_no_leak(fake)
 
 
+async def test_hide_with_closed_dms_says_so_briefly_without_the_text(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path, config_text=HIDE) as (fake, _bot):
+        post = await fake.post("stil", "algemeen", f"bel {PHONE} of mail", at=AFTER_SCHOOL)
+        await fake.settle()
+        assert fake.find_calls("DELETE", f"/channels/*/messages/{post['id']}")
+        [reply] = fake.messages_sent(channel="algemeen")
+        assert "een telefoonnummer" in reply["content"] and "verwijderd" in reply["content"]
+        assert "of mail" not in reply["content"]  # the post's text stays private
+        assert_no_leak(fake)
+
+
 async def test_hide_without_manage_messages_warns_and_logs_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -200,6 +211,12 @@ async def test_an_edit_that_adds_data_is_caught_once(tmp_path: Path) -> None:
         await fake.edit(post["id"], f"bel me straks!! {PHONE}")
         await fake.settle()
         assert len(data_warnings(fake, "anna")) == 1
+        # a teacher's edit is a teacher's post: left alone
+        theirs = await fake.post("jansen", "algemeen", "bel de conciërge", at=AFTER_SCHOOL)
+        await fake.settle()
+        await fake.edit(theirs["id"], f"bel de conciërge: {PHONE}")
+        await fake.settle()
+        assert data_warnings(fake, "jansen") == []
         rows = await bot.app.db.fetchall("SELECT detail, count FROM alerts")
         assert [(r["detail"], r["count"]) for r in rows] == [("phone", 1)]
         assert_no_leak(fake)
