@@ -127,10 +127,10 @@ class PersonalDataService:
 
     def screen(self, event: MessagePosted) -> tuple[Finding, ...]:
         """The findings in a post, or () when the rule does not apply to it. In memory."""
-        if not event.content or self.is_staff(event.member):
+        if not event.content:
             return ()
-        findings = self.rule.find(event.content)
-        if not findings or self.is_exempt_channel(event):
+        findings = self.rule.find(event.content)  # its prefilter ends almost every post here
+        if not findings or self.is_staff(event.member) or self.is_exempt_channel(event):
             return ()
         return findings
 
