@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import yaml
 from dotenv import dotenv_values
@@ -29,6 +29,7 @@ from pydantic import (
 from compass_bot.features.alerts.settings import AlertSettings
 from compass_bot.features.heat.rules import HeatSettings
 from compass_bot.features.names.settings import NameSettings
+from compass_bot.features.personal_data.settings import PersonalDataSettings
 from compass_bot.features.privacy.settings import RetentionSettings
 from compass_bot.features.questions.settings import QuestionSettings
 from compass_bot.features.reports.settings import ReportsConfig
@@ -36,7 +37,7 @@ from compass_bot.features.schooltime.settings import SchoolTimeConfig
 from compass_bot.inputs import InputError, StrictBool, StrictInt, read_bounded
 from compass_bot.refs import Ref, describe_ref
 from compass_bot.schedule import ScheduleConfig, ScheduleError, read_ics_file
-from compass_bot.sections import Refs, Section, Words, ref_key
+from compass_bot.sections import Refs, Section, ref_key
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -117,17 +118,6 @@ class HeatConfig(_Section):
             cooldown=timedelta(minutes=self.cooldown_minutes),
             slowmode_duration=timedelta(minutes=self.slowmode_minutes),
         )
-
-
-class PersonalDataSettings(_Section):
-    """Protocol aanwijzing-6: phone numbers, addresses, live locations ... in posts."""
-
-    # The school's own public contacts (address, reception number, helplines): never flagged.
-    allowed: Words = Field(default_factory=list)
-    # warn: tell the author privately; hide: also remove the post (when the bot may).
-    action: Literal["warn", "hide"] = "warn"
-    # Channels where the rule does not apply (staff channels are exempt anyway).
-    exempt_channels: Refs = Field(default_factory=list)
 
 
 class ConsoleSettings(_Section):

@@ -29,6 +29,7 @@ COMMANDS = {
     "melden",
     "Melden bij moderatoren",
     "Lid melden",
+    "tweedeblik",
 }
 
 

@@ -1,0 +1,241 @@
+"""Other people's data on Discord: posts and edits screened (aanwijzing-6), and /tweedeblik, a
+private second look at a draft before posting (aanwijzing-7).
+
+The data is never repeated where others can see it, and never logged: the author gets a DM
+naming the kind of data (or a short self-deleting reply when DMs are closed), the moderators an
+alert with the data masked. A draft given to /tweedeblik is answered ephemerally and kept
+nowhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands, ui
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from compass_bot import texts as shared_texts
+from compass_bot.discord_front.convert import channel_info, member_of
+from compass_bot.discord_front.embeds import clause_title, warning_embed
+from compass_bot.discord_front.pacing import dm_pacer
+from compass_bot.features.personal_data import texts
+from compass_bot.features.personal_data.service import (
+    MAX_DRAFT,
+    DataOutcome,
+    PersonalDataService,
+    SecondLook,
+)
+from compass_bot.model import MessagePosted, Refusal
+
+if TYPE_CHECKING:
+    from compass_bot.discord_front.client import CompassBot
+
+log = logging.getLogger("compass_bot.discord.personal_data")
+FALLBACK_SECONDS = 30.0
+MAX_FIELD = 1024
+_ENGLISH_LOCALES = {discord.Locale.american_english, discord.Locale.british_english}
+_JUDGED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+LOOK_COLOUR = 0x16A085
+
+
+def _clip(text: str, limit: int = MAX_FIELD) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class PersonalData(commands.Cog):
+    def __init__(self, bot: CompassBot) -> None:
+        self.bot = bot
+        self._cannot_hide: set[int] = set()  # channels already logged as "may not delete"
+
+    @property
+    def service(self) -> PersonalDataService:
+        return self.bot.app[PersonalDataService]
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        await self.judge_post(message, message.created_at)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edit is judged again: data added later counts as posted then. Updates without
+        an edit time (link previews, embeds) are not edits by the member."""
+        message = payload.message
+        if message.edited_at is None:
+            return
+        await self.judge_post(message, message.edited_at)
+
+    async def judge_post(self, message: discord.Message, at: datetime) -> bool:
+        """Screen one post (or edit); on findings warn, alert and maybe hide. Returns whether
+        the post held someone's data."""
+        if (
+            message.author.bot
+            or message.guild is None
+            or not self.bot.in_school_guild(message.guild)
+            or message.type not in _JUDGED_TYPES
+        ):
+            return False
+        channel = channel_info(message.channel)
+        if channel is None:
+            return False
+        event = MessagePosted(
+            member=member_of(message.author),
+            channel=channel,
+            at=at,
+            content=message.content,
+            message_id=message.id,
+            guild_id=message.guild.id,
+        )
+        findings = self.service.screen(event)  # in memory: the common path ends here
+        if not findings:
+            return False
+        outcome = await self.service.message_posted(event, findings)
+        if outcome.alert is not None:
+            self.bot.outbox_wakeup.set()
+        if outcome.warning is None:
+            return True  # an edit that added nothing new: already dealt with
+        deleted = await self._hide(message, channel.name) if outcome.hide else False
+        await self.warn(message, outcome, deleted=deleted)
+        return True
+
+    async def _hide(self, message: discord.Message, channel_name: str) -> bool:
+        """Delete the post when the bot may manage messages here; otherwise say so once."""
+        guild = message.guild
+        assert guild is not None
+        me = guild.me
+        channel = message.channel
+        allowed = isinstance(channel, discord.abc.GuildChannel | discord.Thread) and (
+            channel.permissions_for(me).manage_messages
+        )
+        if allowed:
+            try:
+                await message.delete()
+                return True
+            except discord.NotFound:
+                return True  # already gone
+            except discord.HTTPException as exc:
+                reason = f"{exc.status} {exc.text}"
+        else:
+            reason = "the bot lacks Manage Messages"
+        if channel.id not in self._cannot_hide:
+            self._cannot_hide.add(channel.id)
+            log.warning(
+                "personal_data.action is hide, but posts in #%s cannot be removed (%s); "
+                "the authors are warned only",
+                channel_name,
+                reason,
+            )
+        return False
+
+    async def warn(self, message: discord.Message, outcome: DataOutcome, *, deleted: bool) -> None:
+        """DM the warning; with DMs closed, a short reply in the channel that removes itself.
+
+        Neither names the data itself, only its kind; neither can ping anyone. A hidden post's
+        author gets their text back in the DM with the data masked, to post it again."""
+        warning = outcome.warning
+        assert warning is not None
+        embed = warning_embed(warning)
+        if deleted:
+            embed.add_field(
+                name="\u200b",
+                value=_clip(
+                    f"{texts.POST_HIDDEN}\n{discord.utils.escape_markdown(outcome.masked)}"
+                ),
+                inline=False,
+            )
+        try:
+            await dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute).wait()
+            await message.author.send(embed=embed)
+        except discord.Forbidden:
+            reference = None if deleted else message.to_reference(fail_if_not_exists=False)
+            fallback = (
+                f"{warning.fallback} {texts.POST_HIDDEN_SHORT}" if deleted else warning.fallback
+            )
+            try:
+                await message.channel.send(
+                    fallback,
+                    delete_after=FALLBACK_SECONDS,
+                    reference=reference,  # type: ignore[arg-type]  # None: no reply (the default)
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+            except discord.HTTPException as exc:
+                log.warning("could not warn %s in the channel either: %s", message.author.id, exc)
+        except discord.HTTPException as exc:
+            log.warning("could not DM a warning to %s: %s", message.author.id, exc)
+
+    # -- /tweedeblik ---------------------------------------------------------------------------
+
+    @app_commands.command(
+        name=_("tweedeblik", en="second-look"),
+        description=_(
+            "Kijk privé of je concept gegevens van anderen bevat, voordat je het post",
+            en="Check privately whether your draft holds other people's data, before posting",
+        ),
+    )
+    async def tweedeblik(self, interaction: discord.Interaction) -> None:
+        language = "en" if interaction.locale in _ENGLISH_LOCALES else "nl"
+        await interaction.response.send_modal(DraftModal(self.service, language))
+
+
+def second_look_embed(look: SecondLook) -> discord.Embed:
+    """The answer to a draft, for its author only: the verdict, the masked draft, and
+    aanwijzing-7 verbatim (with its English rendering for an English client)."""
+    lang = look.language
+    found = bool(look.kinds)
+    embed = discord.Embed(
+        title=texts.SECOND_LOOK_TITLE[lang],
+        description=look.verdict,
+        colour=0xE67E22 if found else LOOK_COLOUR,
+    )
+    if look.masked:
+        embed.add_field(
+            name=texts.SECOND_LOOK_LABEL[lang],
+            value=_clip(discord.utils.escape_markdown(look.masked)),
+            inline=False,
+        )
+    clause = look.clause
+    embed.add_field(
+        name=clause_title(clause, lang),
+        value=_clip(clause.text_en if lang == "en" else clause.text),
+        inline=False,
+    )
+    embed.set_footer(
+        text=f"{shared_texts.PROTOCOL_FOOTER} · {clause.id} · {texts.SECOND_LOOK_STORED[lang]}"
+    )
+    return embed
+
+
+class DraftModal(ui.Modal):
+    """One text input for the draft; the answer is ephemeral and nothing is kept."""
+
+    def __init__(self, service: PersonalDataService, language: str) -> None:
+        super().__init__(title=texts.SECOND_LOOK_TITLE[language], timeout=15 * 60)
+        self.service = service
+        self.language = language
+        self.draft: ui.TextInput[Any] = ui.TextInput(
+            custom_id="draft",
+            style=discord.TextStyle.paragraph,
+            max_length=MAX_DRAFT,
+            required=True,
+        )
+        self.add_item(
+            ui.Label(
+                text=texts.SECOND_LOOK_LABEL[language],
+                description=texts.SECOND_LOOK_HINT[language],
+                component=self.draft,
+            )
+        )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        look = self.service.second_look(self.draft.value, self.language)
+        if isinstance(look, Refusal):
+            await interaction.response.send_message(look.message, ephemeral=True)
+            return
+        await interaction.response.send_message(embed=second_look_embed(look), ephemeral=True)
+
+
+async def setup(bot: CompassBot) -> None:
+    await bot.add_cog(PersonalData(bot))

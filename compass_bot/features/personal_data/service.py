@@ -1,0 +1,225 @@
+"""Other people's data (aanwijzing-6) and a private second look before posting (aanwijzing-7).
+
+`screen` is the synchronous, in-memory verdict every post gets (the pure rule, after the
+cheap exemptions); `message_posted` acts on a post with findings: a private warning that names
+the kind of data only, one alert whose excerpt has the data masked, and whether to hide the
+post. Nothing of the data is stored: the alert keeps the masked excerpt and the kind codes.
+`second_look` judges a draft for its author alone and keeps nothing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.personal_data import texts
+from compass_bot.features.personal_data.rules import (
+    CLAUSE_ID,
+    Finding,
+    Kind,
+    PersonalDataRule,
+    mask,
+)
+from compass_bot.model import Member, MessagePosted, Refusal, Warning
+from compass_bot.policy import Clause
+from compass_bot.refs import any_ref_matches
+
+if TYPE_CHECKING:
+    from compass_bot.app import Kernel
+
+SECOND_LOOK_CLAUSE: Final = "aanwijzing-7"
+MAX_DRAFT: Final = 2000
+# Posts already warned about, by message id (no text, no member): an edit that keeps the same
+# kinds of data is not warned or alerted twice. Bounded, in memory only.
+_REMEMBERED_POSTS: Final = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class DataOutcome:
+    """What to do about one post: nothing (no findings), or warn, alert and maybe hide."""
+
+    findings: tuple[Finding, ...] = ()
+    kinds: tuple[Kind, ...] = ()
+    warning: Warning | None = None
+    hide: bool = False
+    masked: str = ""  # the post with every finding masked (for its author under `hide`)
+    alert: Alert | None = None
+    alert_created: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SecondLook:
+    """The private answer to a draft: what kinds of data it holds (masked), and aanwijzing-7."""
+
+    language: str
+    kinds: tuple[Kind, ...]
+    masked: str
+    verdict: str  # one sentence: found (with the kinds) or clean
+    clause: Clause  # aanwijzing-7, quoted verbatim
+    data_clause: Clause | None  # aanwijzing-6 when data was found
+
+
+def merged(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Overlapping spans joined, so masking can never leave the tail of a longer one."""
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if out and f.start < out[-1].end:
+            last = out[-1]
+            out[-1] = Finding(last.kind, last.start, max(last.end, f.end))
+        else:
+            out.append(f)
+    return tuple(out)
+
+
+def kinds_of(findings: Iterable[Finding]) -> tuple[Kind, ...]:
+    """Each kind once, in the order first found."""
+    return tuple(dict.fromkeys(f.kind for f in findings))
+
+
+def masked_text(text: str, findings: Iterable[Finding]) -> str:
+    return mask(text, merged(findings))
+
+
+class PersonalDataService:
+    """The rule with the configured allow list; holds no member data."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.settings = kernel.config.personal_data
+        self.rule = PersonalDataRule(self.settings.allowed)
+        self._warned_posts: OrderedDict[int, frozenset[Kind]] = OrderedDict()
+
+    async def load(self, now: datetime) -> None:
+        """Nothing to read: the feature stores nothing but the alerts (in the outbox)."""
+        self._warned_posts.clear()
+
+    # -- the verdict -------------------------------------------------------------------------
+
+    def is_staff(self, member: Member) -> bool:
+        """Teachers, moderators, leadership and the school-time staff roles are exempt."""
+        access = self.kernel.access
+        if any(access.has(member, c) for c in ("teacher", "moderator", "leadership")):
+            return True
+        staff = self.kernel.config.school_time.staff_roles
+        return any(any_ref_matches(staff, rid, rname) for rid, rname in member.roles)
+
+    def is_exempt_channel(self, event: MessagePosted) -> bool:
+        """The configured exempt channels (or their category) and the moderators' channel;
+        a thread follows its parent."""
+        refs = list(self.settings.exempt_channels)
+        if self.kernel.config.channels.moderators is not None:
+            refs.append(self.kernel.config.channels.moderators)
+        chain = [event.channel]
+        while (parent := chain[-1].parent) is not None:
+            chain.append(parent)
+        for place in chain:
+            if any_ref_matches(refs, place.id, place.name):
+                return True
+            if place.category_id is not None and any_ref_matches(
+                refs, place.category_id, place.category_name or ""
+            ):
+                return True
+        return False
+
+    def screen(self, event: MessagePosted) -> tuple[Finding, ...]:
+        """The findings in a post, or () when the rule does not apply to it. In memory."""
+        if not event.content:
+            return ()
+        findings = self.rule.find(event.content)  # its prefilter ends almost every post here
+        if not findings or self.is_staff(event.member) or self.is_exempt_channel(event):
+            return ()
+        return findings
+
+    async def message_posted(
+        self, event: MessagePosted, findings: tuple[Finding, ...] | None = None
+    ) -> DataOutcome:
+        """Act on a post (or an edit): warn its author privately, alert the moderators with a
+        masked excerpt, and say whether to hide it. An edit that adds no new kind of data to a
+        post already warned about does nothing again."""
+        findings = self.screen(event) if findings is None else findings
+        if not findings:
+            return DataOutcome()
+        kinds = kinds_of(findings)
+        if event.message_id is not None:
+            before = self._warned_posts.get(event.message_id, frozenset())
+            if set(kinds) <= before:
+                return DataOutcome(findings=findings, kinds=kinds)
+            self._warned_posts[event.message_id] = before | set(kinds)
+            self._warned_posts.move_to_end(event.message_id)
+            while len(self._warned_posts) > _REMEMBERED_POSTS:
+                self._warned_posts.popitem(last=False)
+        masked = masked_text(event.content, findings)
+        alert, created = await self.kernel.alerts.record(
+            CLAUSE_ID,
+            event.member,
+            event.at,
+            event.guild_id,
+            channel_id=event.channel.id,
+            message_id=event.message_id,
+            excerpt=sanitise_excerpt(masked),
+            detail=",".join(kinds),
+        )
+        return DataOutcome(
+            findings=findings,
+            kinds=kinds,
+            warning=self._warning(event, kinds),
+            hide=self.settings.action == "hide",
+            masked=masked,
+            alert=alert,
+            alert_created=created,
+        )
+
+    def _warning(self, event: MessagePosted, kinds: tuple[Kind, ...]) -> Warning:
+        said = texts.kinds_sentence(kinds)
+        return Warning(
+            intro=texts.WARNING_INTRO.format(channel=event.channel.name, kinds=said),
+            clause=self.kernel.book[CLAUSE_ID],
+            closing=texts.WARNING_CLOSING,
+            fallback=texts.WARNING_FALLBACK.format(mention=f"<@{event.member.id}>", kinds=said),
+        )
+
+    # -- a second look at a draft (aanwijzing-7) ---------------------------------------------
+
+    def second_look(self, draft: str, language: str = "nl") -> SecondLook | Refusal:
+        """A draft judged for its author only: nothing is stored, logged or alerted."""
+        lang = "en" if language == "en" else "nl"
+        text = draft.strip()
+        if not text:
+            return Refusal(texts.SECOND_LOOK_EMPTY[lang])
+        if len(text) > MAX_DRAFT:
+            return Refusal(
+                f"Je concept is {len(text)} tekens; een bericht heeft er hoogstens {MAX_DRAFT}."
+                if lang == "nl"
+                else f"Your draft is {len(text)} characters; a post has at most {MAX_DRAFT}."
+            )
+        findings = self.rule.find(text)
+        kinds = kinds_of(findings)
+        verdict = (
+            texts.SECOND_LOOK_FOUND[lang].format(kinds=texts.kinds_sentence(kinds, lang))
+            if kinds
+            else texts.SECOND_LOOK_CLEAN[lang]
+        )
+        return SecondLook(
+            language=lang,
+            kinds=kinds,
+            masked=masked_text(text, findings) if kinds else "",
+            verdict=verdict,
+            clause=self.kernel.book[SECOND_LOOK_CLAUSE],
+            data_clause=self.kernel.book[CLAUSE_ID] if kinds else None,
+        )
+
+    # -- member data: none of its own ---------------------------------------------------------
+
+    async def erase_member(self, member_id: int) -> Mapping[str, int]:
+        """Nothing stored besides the alerts, which the alerts feature erases."""
+        return {}
+
+    async def purge(self, before: datetime) -> Mapping[str, int]:
+        return {}
+
+    def forget(self, member_id: int) -> None:
+        """The posts remembered in memory are ids only, with no member."""

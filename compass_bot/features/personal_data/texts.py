@@ -1,0 +1,100 @@
+"""What the personal-data feature says. It names the KIND of data, never the value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from compass_bot.features.personal_data.rules import KINDS, Kind, describe
+
+# "een telefoonnummer": the kind with its article, for sentences about one post.
+ARTICLES_NL: dict[str, str] = {
+    "phone": "een telefoonnummer",
+    "email": "een e-mailadres",
+    "address": "een adres",
+    "postcode": "een postcode met huisnummer",
+    "location-link": "een locatie (kaart- of live-locatielink, coördinaten)",
+    "id-number": "een BSN- of rekeningnummer",
+}
+ARTICLES_EN: dict[str, str] = {
+    "phone": "a phone number",
+    "email": "an e-mail address",
+    "address": "a home address",
+    "postcode": "a postcode with a house number",
+    "location-link": "a location (map or live-location link, coordinates)",
+    "id-number": "a citizen service number or bank account number",
+}
+assert set(ARTICLES_NL) == set(ARTICLES_EN) == set(KINDS)
+
+WARNING_INTRO = (
+    "Hoi! Je bericht in #{channel} bevat {kinds}. De bot kan niet weten van wie die gegevens "
+    "zijn, dus hij zegt het je even privé. Volgens het protocol sociale media:"
+)
+WARNING_CLOSING = (
+    "Gaat het om iemand anders? Haal het dan weg, tenzij die persoon toestemming gaf. Deel je "
+    "eigen gegevens liever in een privébericht. De moderatoren krijgen een melding zonder de "
+    "gegevens zelf."
+)
+WARNING_FALLBACK = (
+    "{mention} Je bericht bevat {kinds}. Deel geen gegevens van anderen zonder hun "
+    "toestemming (protocol sociale media, aanwijzing-6)."
+)
+POST_HIDDEN = "Je bericht is daarom verwijderd. Je tekst zonder de gegevens:"
+POST_HIDDEN_SHORT = "Je bericht is daarom verwijderd."
+POST_HIDDEN_CONSOLE = "(bot verwijdert je bericht in #{channel})"
+
+SECOND_LOOK_TITLE = {"nl": "Tweede blik", "en": "Second look"}
+SECOND_LOOK_LABEL = {"nl": "Je concept", "en": "Your draft"}
+SECOND_LOOK_HINT = {
+    "nl": "Plak wat je wilt posten. Alleen jij ziet het antwoord; niets wordt bewaard.",
+    "en": "Paste what you want to post. Only you see the answer; nothing is stored.",
+}
+SECOND_LOOK_FOUND = {
+    "nl": "Je concept bevat {kinds}. Is dat van iemand anders, post het dan niet zonder "
+    "diens toestemming (aanwijzing-6). Zo ziet het eruit zonder de gegevens:",
+    "en": "Your draft contains {kinds}. If it belongs to someone else, do not post it without "
+    "their permission (aanwijzing-6). This is how it reads without the data:",
+}
+SECOND_LOOK_CLEAN = {
+    "nl": "In je concept staan geen telefoonnummers, adressen, e-mailadressen, locaties of "
+    "andere nummers van iemand.",
+    "en": "Your draft holds no phone numbers, addresses, e-mail addresses, locations or other "
+    "numbers of anyone.",
+}
+SECOND_LOOK_EMPTY = {
+    "nl": "Je concept is leeg: typ of plak de tekst die je wilt posten.",
+    "en": "Your draft is empty: type or paste the text you want to post.",
+}
+SECOND_LOOK_STORED = {
+    "nl": "Niets van je concept wordt bewaard of doorgegeven.",
+    "en": "Nothing of your draft is stored or passed on.",
+}
+
+
+def kinds_sentence(kinds: Iterable[Kind], language: str = "nl") -> str:
+    """'een telefoonnummer en een adres': the kinds, each once, in the order found."""
+    table = ARTICLES_EN if language == "en" else ARTICLES_NL
+    names = [table[k] for k in dict.fromkeys(kinds)]
+    if len(names) <= 1:
+        return "".join(names)
+    joiner = " and " if language == "en" else " en "
+    return ", ".join(names[:-1]) + joiner + names[-1]
+
+
+DUTCH_LABELS: dict[str, str] = {kind: describe(kind) for kind in KINDS}
+ENGLISH_LABELS: dict[str, str] = {
+    "phone": "phone number",
+    "email": "e-mail address",
+    "address": "address",
+    "postcode": "postcode",
+    "location-link": "location",
+    "id-number": "id number",
+}
+
+
+def reason_text(detail: str, language: str) -> str:
+    """An alert's stored detail (kind codes, comma-separated) in words, never the value."""
+    codes = [code for code in detail.split(",") if code]
+    table = ENGLISH_LABELS if language == "en" else DUTCH_LABELS
+    words = [table.get(code, code) for code in codes]
+    prefix = "contains: " if language == "en" else "bevat: "
+    return prefix + ", ".join(words) if words else detail

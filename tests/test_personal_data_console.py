@@ -1,0 +1,74 @@
+"""Other people's data in the offline console: the same warning and masked alert as on
+Discord, the hide, and /tweedeblik with the draft on the same line."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from compass_bot.policy import load_clauses
+from tests.conftest import TEST_CONFIG
+from tests.test_console import run_bot
+
+CLAUSE6 = load_clauses()["aanwijzing-6"].text
+CLAUSE7 = load_clauses()["aanwijzing-7"].text
+HIDE = TEST_CONFIG + "personal_data:\n  action: hide\n"
+
+
+def test_a_post_with_a_phone_number_is_warned_privately_and_alerted_masked(
+    tmp_path: Path,
+) -> None:
+    script = "\n".join(
+        ["/tijd 2026-11-24 16:05", "/als leerling", "bel me op 06-12345678 vanavond", "/stop"]
+    )
+    result = run_bot(tmp_path, script, "--console", "--fresh")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert CLAUSE6 in out and "bevat een telefoonnummer" in out
+    assert "[#mod-meldingen · nieuw]" in out and "Gegevens van een ander in een bericht" in out
+    assert "Bericht: bel me op [telefoonnummer verborgen] vanavond" in out
+    assert "12345678" not in out  # the console does not echo what was typed
+    assert "verwijdert" not in out  # warn: the post stays
+
+
+def test_hide_removes_the_post_and_gives_the_text_back_masked(tmp_path: Path) -> None:
+    script = "\n".join(["/tijd 2026-11-24 16:05", "mail: anna@gmail.com", "/stop"])
+    result = run_bot(tmp_path, script, "--console", "--fresh", config=HIDE)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "(bot verwijdert je bericht in #algemeen)" in out
+    assert "mail: [e-mailadres verborgen]" in out
+    assert "anna@gmail.com" not in out
+
+
+def test_staff_posts_are_left_alone(tmp_path: Path) -> None:
+    script = "\n".join(["/tijd 2026-11-24 16:05", "/als docent", "bel 06-12345678", "/stop"])
+    result = run_bot(tmp_path, script, "--console", "--fresh")
+    assert result.returncode == 0, result.stderr
+    assert "aanwijzing-6" not in result.stdout and "mod-meldingen" not in result.stdout
+
+
+def test_tweedeblik_answers_privately_and_stores_nothing(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 16:05",
+            "/tweedeblik haal me op bij Kerkstraat 12a, 3512 JK Utrecht",
+            "/tweedeblik zin in het weekend",
+            "/tweedeblik",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console", "--fresh")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "alleen voor jou" in out and "bevat een adres" in out
+    assert "[adres verborgen]" in out and "Kerkstraat" not in out
+    assert out.count(CLAUSE7) == 2
+    assert "Je concept is leeg" in out
+    assert "mod-meldingen" not in out  # no alert
+    db = next(tmp_path.rglob("compass-console.db"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM alerts").fetchone() == (0,)
+    for path in db.parent.glob(db.name + "*"):
+        raw = path.read_bytes()
+        assert b"Kerkstraat" not in raw and b"weekend" not in raw
