@@ -11,7 +11,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from compass_bot.features.heat.rules import HeatSettings
+from compass_bot.features.heat.settings import HeatConfig
 from compass_bot.features.names.rules import DEFAULT_ALLOWED_WORDS
 from compass_bot.inputs import InputError, StrictBool, StrictInt, as_list, read_bounded
 from compass_bot.refs import Ref, describe_ref
@@ -126,25 +126,6 @@ class AlertSettings(_Section):
 
 class RetentionSettings(_Section):
     days: StrictInt = Field(default=30, ge=1, le=3650)
-
-
-class HeatConfig(_Section):
-    """The `heat:` section: where the cool-down rule (aanwijzing-5/7) watches and how it acts."""
-
-    # empty: the school-time rule's social channels (and categories)
-    watched_channels: Refs = Field(default_factory=list)
-    nudge_threshold: StrictInt = Field(default=HeatSettings().nudge_threshold, ge=1, le=100)
-    cooldown_minutes: StrictInt = Field(default=15, ge=1, le=24 * 60)
-    slowmode_seconds: StrictInt = Field(default=30, ge=1, le=21600)
-    slowmode_minutes: StrictInt = Field(default=10, ge=1, le=24 * 60)
-
-    def settings(self) -> HeatSettings:
-        """The pure rule's settings."""
-        return HeatSettings(
-            nudge_threshold=self.nudge_threshold,
-            cooldown=timedelta(minutes=self.cooldown_minutes),
-            slowmode_duration=timedelta(minutes=self.slowmode_minutes),
-        )
 
 
 class PersonalDataSettings(_Section):
