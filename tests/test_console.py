@@ -336,7 +336,10 @@ def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
     assert "Onbekende soort 'directeur': kies uit leerling, docent, moderator, schoolleiding" in out
     assert "directeur (" not in out and "Je bent docent1 (Docent)" in out
     assert "Onbekende regel 'onzin'" in out and "'abc' is geen aantal dagen" in out
-    assert "Gebruik: /meldingen open [schooltijd | aanwijzing-2 | aanwijzing-5] | export [DAGEN]" in out
+    assert (
+        "Gebruik: /meldingen open [schooltijd | aanwijzing-2 | aanwijzing-5] | export [DAGEN]"
+        in out
+    )
     assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # no vote was counted
 
 
