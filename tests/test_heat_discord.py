@@ -218,7 +218,7 @@ async def test_without_manage_channels_the_nudge_still_goes_and_it_is_logged_onc
 ) -> None:
     config = TEST_CONFIG + "heat:\n  cooldown_minutes: 5\n"
     caplog.set_level(logging.WARNING, logger="compass_bot.discord.heat")
-    async with compass_bot(tmp_path, SCHOOL, config) as (fake, bot):  # the invite's permissions
+    async with compass_bot(tmp_path, SCHOOL, config) as (fake, _bot):  # the invite's permissions
         await play(fake, FIGHT)
         await play(fake, FIGHT, start=AFTER_SCHOOL + timedelta(minutes=20))  # a second episode
         assert len(nudges(fake)) == 2
@@ -305,7 +305,7 @@ async def test_the_alert_button_ends_the_slowmode_for_staff_only(tmp_path: Path)
 
 
 async def test_staff_are_not_targets_and_their_posts_are_not_fed(tmp_path: Path) -> None:
-    async with compass_bot(tmp_path, MANAGING) as (fake, bot):
+    async with compass_bot(tmp_path, MANAGING) as (fake, _bot):
         lines: list[tuple[str, str, int | None]] = [
             ("jansen", "jullie moeten echt stoppen nu", None),
             ("anna", "hou je kop idioot", 0),
