@@ -110,5 +110,5 @@ def test_the_heat_section_lives_with_its_feature_and_old_files_stay_valid() -> N
     assert parse_config(TEST_CONFIG).heat == HeatConfig()
     cfg = parse_config(TEST_CONFIG + "heat:\n  slowmode_seconds: 60\n")
     assert cfg.heat.slowmode_seconds == 60
-    with pytest.raises(ConfigError, match="heat.slowmode_second"):
+    with pytest.raises(ConfigError, match=r"heat\.slowmode_second"):
         parse_config(TEST_CONFIG + "heat:\n  slowmode_second: 60\n")
