@@ -11,7 +11,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,14 +27,14 @@ from pydantic import (
 )
 
 from compass_bot.features.alerts.settings import AlertSettings
-from compass_bot.features.heat.rules import HeatSettings
+from compass_bot.features.heat.settings import HeatConfig
 from compass_bot.features.names.settings import NameSettings
 from compass_bot.features.personal_data.settings import PersonalDataSettings
 from compass_bot.features.privacy.settings import RetentionSettings
 from compass_bot.features.questions.settings import QuestionSettings
 from compass_bot.features.reports.settings import ReportsConfig
 from compass_bot.features.schooltime.settings import SchoolTimeConfig
-from compass_bot.inputs import InputError, StrictBool, StrictInt, read_bounded
+from compass_bot.inputs import InputError, StrictBool, read_bounded
 from compass_bot.refs import Ref, describe_ref
 from compass_bot.schedule import ScheduleConfig, ScheduleError, read_ics_file
 from compass_bot.sections import Refs, Section, ref_key
@@ -99,25 +99,6 @@ class RoleSettings(_Section):
 class ChannelSettings(_Section):
     moderators: Ref | None = "mod-meldingen"
     questions: Ref | None = "protocol-vragen"
-
-
-class HeatConfig(_Section):
-    """The `heat:` section: where the cool-down rule (aanwijzing-5/7) watches and how it acts."""
-
-    # empty: the school-time rule's social channels (and categories)
-    watched_channels: Refs = Field(default_factory=list)
-    nudge_threshold: StrictInt = Field(default=HeatSettings().nudge_threshold, ge=1, le=100)
-    cooldown_minutes: StrictInt = Field(default=15, ge=1, le=24 * 60)
-    slowmode_seconds: StrictInt = Field(default=30, ge=1, le=21600)
-    slowmode_minutes: StrictInt = Field(default=10, ge=1, le=24 * 60)
-
-    def settings(self) -> HeatSettings:
-        """The pure rule's settings."""
-        return HeatSettings(
-            nudge_threshold=self.nudge_threshold,
-            cooldown=timedelta(minutes=self.cooldown_minutes),
-            slowmode_duration=timedelta(minutes=self.slowmode_minutes),
-        )
 
 
 class ConsoleSettings(_Section):

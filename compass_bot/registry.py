@@ -14,6 +14,7 @@ from functools import cache
 from compass_bot.access import Action
 from compass_bot.features.alerts.feature import FEATURE as ALERTS
 from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.heat.feature import FEATURE as HEAT
 from compass_bot.features.names.feature import FEATURE as NAMES
 from compass_bot.features.personal_data.feature import FEATURE as PERSONAL_DATA
 from compass_bot.features.privacy.feature import FEATURE as PRIVACY
@@ -30,6 +31,7 @@ FEATURES: tuple[Feature, ...] = (
     NAMES,
     REPORTS,
     PERSONAL_DATA,
+    HEAT,
     PRIVACY,
 )
 

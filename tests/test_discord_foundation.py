@@ -30,6 +30,7 @@ COMMANDS = {
     "Melden bij moderatoren",
     "Lid melden",
     "tweedeblik",
+    "afkoelen",
 }
 
 

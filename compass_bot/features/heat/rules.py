@@ -962,6 +962,20 @@ class ChannelWatch:
         self.state = self.state.after(heat, post.at, self.settings)
         return heat
 
+    def forget(self, member: int) -> None:
+        """Erasure: drop a member's posts from the window and the member as a target."""
+        kept = [
+            replace(
+                p,
+                reply_to=None if p.reply_to == member else p.reply_to,
+                mentions=p.mentions - {member},
+            )
+            for p in self.posts
+            if p.author != member
+        ]
+        self.posts = deque(kept)
+        self._hostile = sum(_heated(p) for p in kept)
+
 
 def _heated(post: Post) -> int:
     return 1 if post.signals.insult or post.signals.curse else 0

@@ -1,0 +1,291 @@
+"""Cooling down heated discussions on Discord: the nudge, the native slowmode (set and restored,
+also after a restart), the "slowmode nu uit" button under the alert, and `/afkoelen`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands, tasks
+
+from compass_bot.discord_front.convert import channel_info, member_of
+from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
+from compass_bot.features.alerts.model import Alert
+from compass_bot.features.heat import texts
+from compass_bot.features.heat.repo import Slowmode
+from compass_bot.features.heat.service import (
+    ACTION,
+    CLAUSE_ID,
+    HeatPost,
+    HeatService,
+    SlowmodeOrder,
+)
+from compass_bot.model import Done, Member, MessagePosted, Refusal
+
+if TYPE_CHECKING:
+    from compass_bot.discord_front.client import CompassBot
+
+log = logging.getLogger("compass_bot.discord.heat")
+RESTORE_EVERY_SECONDS = 20.0
+AUDIT_REASON = "Protocol sociale media, aanwijzing 5: afkoelen"
+
+SlowChannel = (discord.TextChannel, discord.Thread)
+
+
+class Heat(commands.Cog):
+    def __init__(self, bot: CompassBot) -> None:
+        self.bot = bot
+        self._no_permission: set[int] = set()  # channels already logged as not manageable
+
+    @property
+    def service(self) -> HeatService:
+        return self.bot.app[HeatService]
+
+    async def cog_load(self) -> None:
+        self.restore_loop.start()
+
+    async def cog_unload(self) -> None:
+        self.restore_loop.cancel()
+
+    @tasks.loop(seconds=RESTORE_EVERY_SECONDS)
+    async def restore_loop(self) -> None:
+        await self.restore_due()
+
+    @restore_loop.before_loop
+    async def _wait_until_ready(self) -> None:
+        """On start the first round restores the slowmodes that ran out while the bot was away."""
+        await self.bot.ready_event.wait()
+
+    async def restore_due(self) -> int:
+        """Restore every slowmode of the bot whose time is up; returns how many were ended."""
+        guild = self.bot.school_guild
+        if guild is None:
+            return 0
+        ended = 0
+        for slowmode in self.service.due_slowmodes(self.bot.app.clock.now()):
+            if await self.restore(guild, slowmode):
+                ended += 1
+        return ended
+
+    async def restore(
+        self, guild: discord.Guild, slowmode: Slowmode, actor: Member | None = None
+    ) -> bool:
+        """Put the channel's previous slowmode back, unless staff changed it meanwhile.
+        False when Discord refused for now (kept, retried by the loop)."""
+        now = self.bot.app.clock.now()
+        channel = guild.get_channel_or_thread(slowmode.channel_id)
+        if not isinstance(channel, SlowChannel):
+            await self.service.slowmode_ended(slowmode.channel_id, now, actor)  # gone
+            return True
+        if channel.slowmode_delay == slowmode.seconds:
+            try:
+                await channel.edit(slowmode_delay=slowmode.previous_seconds, reason=AUDIT_REASON)
+            except discord.Forbidden:
+                log.warning("may not restore the slowmode of #%s any more; left as it is", channel)
+            except discord.HTTPException as exc:
+                log.warning("could not restore the slowmode of #%s: %s", channel, exc)
+                return False
+        await self.service.slowmode_ended(slowmode.channel_id, now, actor)
+        return True
+
+    # -- posts -----------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if (
+            message.author.bot
+            or message.guild is None
+            or not self.bot.in_school_guild(message.guild)
+        ):
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        channel = channel_info(message.channel)
+        if channel is None or not self.service.watches(channel):
+            return
+        reference = message.reference.resolved if message.reference is not None else None
+        reply_to = None
+        if isinstance(reference, discord.Message) and not reference.author.bot:
+            reply_to = member_of(reference.author)
+        outcome = await self.service.observe(
+            HeatPost(
+                event=MessagePosted(
+                    member=member_of(message.author),
+                    channel=channel,
+                    at=message.created_at,
+                    content=message.content,
+                    message_id=message.id,
+                    guild_id=message.guild.id,
+                ),
+                reply_to_message=message.reference.message_id if message.reference else None,
+                reply_to=reply_to,
+                mentions=tuple(member_of(m) for m in message.mentions if not m.bot),
+            )
+        )
+        if outcome.alert is not None:
+            self.bot.outbox_wakeup.set()
+        if outcome.nudge is not None:
+            await self._say(message.channel, outcome.nudge)
+        if outcome.slowmode is not None:
+            await self.apply(message.channel, outcome.slowmode)
+
+    async def _say(self, channel: discord.abc.Messageable, text: str) -> None:
+        """A calm message in the channel: no reply, no names, nothing that can ping."""
+        try:
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.warning("could not post in the channel to cool it down: %s", exc)
+
+    def _may_manage(self, channel: object) -> bool:
+        if not isinstance(channel, SlowChannel):
+            return False
+        me = channel.guild.me
+        perms = channel.permissions_for(me)
+        return (
+            perms.manage_threads if isinstance(channel, discord.Thread) else perms.manage_channels
+        )
+
+    async def apply(self, channel: object, order: SlowmodeOrder) -> str | None:
+        """Set the slowmode when the bot may manage the channel; None when set, else why not.
+
+        A channel whose own slowmode is already as slow is left as it is."""
+        if not isinstance(channel, SlowChannel) or not self._may_manage(channel):
+            if order.channel_id not in self._no_permission:
+                self._no_permission.add(order.channel_id)
+                log.warning(
+                    "heat: no slowmode in #%s: the bot may not manage that channel "
+                    "(Manage Channels); only the nudge and the alert",
+                    order.channel_name,
+                )
+            return texts.NO_PERMISSION.format(channel=order.channel_name)
+        running = self.service.running_slowmode(order.channel_id)
+        previous = channel.slowmode_delay
+        if running is None and previous >= order.seconds:
+            return texts.ALREADY_SLOWER.format(channel=order.channel_name, seconds=previous)
+        try:
+            await channel.edit(slowmode_delay=order.seconds, reason=AUDIT_REASON)
+        except discord.HTTPException as exc:
+            log.warning("could not set the slowmode of #%s: %s", order.channel_name, exc)
+            return texts.NO_PERMISSION.format(channel=order.channel_name)
+        await self.service.slowmode_set(order, previous, self.bot.app.clock.now())
+        if isinstance(channel, discord.abc.Messageable):
+            await self._say(channel, order.notice)
+        return None
+
+    # -- /afkoelen -------------------------------------------------------------------------
+
+    afkoelen = app_commands.Group(
+        name=_("afkoelen"),
+        description=_("Een verhitte discussie laten afkoelen (docenten, moderators)"),
+        guild_only=True,
+    )
+
+    def _refused(self, interaction: discord.Interaction) -> str | None:
+        refused = self.bot.app.access.refusal(member_of(interaction.user), ACTION)
+        return refused.message if refused is not None else None
+
+    @afkoelen.command(name=_("start"), description=_("Zet nu slowmode aan in een kanaal"))
+    @app_commands.describe(
+        kanaal=_("Het kanaal", en="The channel"),
+        minuten=_("Hoe lang (standaard heat.slowmode_minutes)", en="How long"),
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        kanaal: discord.TextChannel,
+        minuten: app_commands.Range[int, 1, 1440] | None = None,
+    ) -> None:
+        info = channel_info(kanaal)
+        assert info is not None
+        order = self.service.start_slowmode(
+            member_of(interaction.user), info, self.bot.app.clock.now(), minuten
+        )
+        if isinstance(order, Refusal):
+            await interaction.response.send_message(order.message, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        problem = await self.apply(kanaal, order)
+        tz = self.bot.app.calendar.timetable.tz
+        text = problem or texts.STARTED.format(
+            channel=kanaal.name,
+            until=order.until.astimezone(tz).strftime("%H:%M"),
+            seconds=order.seconds,
+        )
+        await interaction.followup.send(text, ephemeral=True)
+
+    @afkoelen.command(name=_("stop"), description=_("Zet de slowmode van de bot nu uit"))
+    @app_commands.describe(kanaal=_("Het kanaal", en="The channel"))
+    async def stop(self, interaction: discord.Interaction, kanaal: discord.TextChannel) -> None:
+        actor = member_of(interaction.user)
+        running = self.service.stop_slowmode(actor, kanaal.id, kanaal.name)
+        if isinstance(running, Refusal):
+            await interaction.response.send_message(running.message, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        assert interaction.guild is not None
+        await self.restore(interaction.guild, running, actor)
+        await interaction.followup.send(
+            texts.STOPPED.format(channel=kanaal.name, seconds=running.previous_seconds),
+            ephemeral=True,
+        )
+
+    async def _watching(
+        self, interaction: discord.Interaction, kanaal: discord.TextChannel, on: bool
+    ) -> None:
+        info = channel_info(kanaal)
+        assert info is not None
+        result = await self.service.set_watching(
+            member_of(interaction.user), info, on, self.bot.app.clock.now()
+        )
+        message = result.message if isinstance(result, Refusal | Done) else str(result)
+        await interaction.response.send_message(message, ephemeral=True)
+
+    @afkoelen.command(
+        name=_("uit"), description=_("Dit kanaal nooit bewaken (bijvoorbeeld een debatles)")
+    )
+    @app_commands.describe(kanaal=_("Het kanaal", en="The channel"))
+    async def uit(self, interaction: discord.Interaction, kanaal: discord.TextChannel) -> None:
+        await self._watching(interaction, kanaal, on=False)
+
+    @afkoelen.command(name=_("aan"), description=_("Dit kanaal weer bewaken"))
+    @app_commands.describe(kanaal=_("Het kanaal", en="The channel"))
+    async def aan(self, interaction: discord.Interaction, kanaal: discord.TextChannel) -> None:
+        await self._watching(interaction, kanaal, on=True)
+
+
+async def slowmode_off_from_alert(
+    bot: CompassBot,
+    interaction: discord.Interaction,
+    actor: Member,
+    alert_id: int,
+    now: datetime,
+) -> Alert | Refusal:
+    """ "Slowmode nu uit" under a heat alert: restore the channel's slowmode now."""
+    service = bot.app[HeatService]
+    running = await service.slowmode_for_alert(actor, alert_id)
+    if isinstance(running, Refusal):
+        return running
+    cog = bot.get_cog("Heat")
+    guild = interaction.guild
+    if isinstance(cog, Heat) and guild is not None:
+        await cog.restore(guild, running, actor)
+    alert = await bot.app.alerts.repo.alert(alert_id)
+    return alert if alert is not None else Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+
+
+async def setup(bot: CompassBot) -> None:
+    add_alert_action(
+        "slowmodeoff",
+        AlertAction(
+            CLAUSE_ID,
+            "Slowmode nu uit",
+            discord.ButtonStyle.primary,
+            ACTION,
+            slowmode_off_from_alert,
+        ),
+    )
+    await bot.add_cog(Heat(bot))

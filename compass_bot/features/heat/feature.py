@@ -1,0 +1,33 @@
+"""The cool-down feature's declaration: a calm nudge when a discussion turns unpleasant, then a
+temporary slowmode (aanwijzing-5/7)."""
+
+from __future__ import annotations
+
+from compass_bot.access import Action
+from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.heat import texts
+from compass_bot.features.heat.repo import MIGRATIONS
+from compass_bot.features.heat.service import ACTION, CLAUSE_ID, HeatService
+
+FEATURE = Feature(
+    name="heat",
+    data_statement=(
+        "Nothing of a post is stored: each watched channel keeps a short window in memory "
+        "(member ids, times and scores, a few minutes). Stored: the slowmodes the bot set "
+        "(channel, previous value, until) and the channels staff switched off. The moderators' "
+        "alert holds an excerpt of at most 200 characters and the ids of the members involved."
+    ),
+    build=HeatService,
+    migrations=MIGRATIONS,
+    actions=(Action(ACTION, ("teacher", "moderator"), texts.REFUSED),),
+    alert_kinds=(
+        AlertKind(
+            CLAUSE_ID,
+            "Verhitte discussie",
+            0xC0392B,
+            reason_text=texts.reason_text,
+        ),
+    ),
+    console="compass_bot.features.heat.console",
+    discord_extension="compass_bot.features.heat.discord_ext",
+)

@@ -1,0 +1,375 @@
+"""Cooling down heated discussions (aanwijzing-5/7): the use cases both front ends call.
+
+Every post in a watched channel feeds that channel's `ChannelWatch` (the pure rule's short
+in-memory window: ids, times and scores, never the text). When the rule says so the front end
+posts one calm nudge quoting aanwijzing-5, later sets the channel's native slowmode, and the
+moderators get one alert per episode. Slowmodes the bot set are stored with the value they
+replaced, so they are restored on time, also after a restart. Staff start and stop a slowmode
+by hand and switch a channel off (`/afkoelen`); those actions are audited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict, deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Final, Protocol
+
+from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.heat import texts
+from compass_bot.features.heat.repo import HeatRepo, Slowmode
+from compass_bot.features.heat.rules import ChannelWatch, Heat, Post, signals_of
+from compass_bot.model import Done, Member, MessagePosted, Refusal
+from compass_bot.policy import detect_language
+from compass_bot.refs import any_ref_matches
+
+if TYPE_CHECKING:
+    from compass_bot.app import Kernel
+
+CLAUSE_ID: Final = "aanwijzing-5"
+ACTION: Final = "cool_down"  # the staff action: /afkoelen and "slowmode nu uit"
+MAX_MINUTES: Final = 24 * 60
+_LANGUAGE_POSTS: Final = 10  # the channel "talks English" over its last posts
+_KNOWN_AUTHORS: Final = 2000  # message id -> author id, for replies the front end cannot resolve
+_WORDS: Final = re.compile(r"[a-z']+")
+_WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
+_QUIET: Final = Heat(0, "none", "calm")
+
+
+class ChannelInfo(Protocol):
+    """Where a post was made, as `MessagePosted.channel` gives it (a thread has a parent)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def category_id(self) -> int | None: ...
+    @property
+    def category_name(self) -> str | None: ...
+    @property
+    def parent(self) -> ChannelInfo | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HeatPost:
+    """A post as the cool-down rule needs it: the post, whom it replies to, whom it mentions.
+
+    Front ends leave bots out of `reply_to` and `mentions`; the service leaves staff out."""
+
+    event: MessagePosted
+    reply_to_message: int | None = None
+    reply_to: Member | None = None  # the replied-to post's author, when the front end knows it
+    mentions: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SlowmodeOrder:
+    """Set the channel's slowmode to `seconds` until `until` (and say so in the channel)."""
+
+    channel_id: int
+    channel_name: str
+    seconds: int
+    until: datetime
+    notice: str
+    actor: Member | None = None  # staff who started it (audited), None for the rule
+
+
+@dataclass(frozen=True, slots=True)
+class HeatOutcome:
+    heat: Heat
+    nudge: str | None = None
+    slowmode: SlowmodeOrder | None = None
+    alert: Alert | None = None
+    alert_created: bool = False
+
+
+@dataclass
+class _Channel:
+    watch: ChannelWatch
+    languages: deque[str] = field(default_factory=lambda: deque(maxlen=_LANGUAGE_POSTS))
+
+
+class HeatService:
+    """The windows live in memory only; the slowmodes and switched-off channels in SQLite."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.repo = HeatRepo(kernel.db)
+        self.settings = kernel.config.heat.settings()
+        self._channels: dict[int, _Channel] = {}
+        self._off: set[int] = set()
+        self._slowmodes: dict[int, Slowmode] = {}
+        self._authors: OrderedDict[int, int] = OrderedDict()
+        self._watched: dict[ChannelInfo, bool] = {}
+
+    async def load(self, now: datetime) -> None:
+        """The switched-off channels and the slowmodes still to restore; the windows start
+        empty (they are never stored)."""
+        self._off = await self.repo.channels_off()
+        self._slowmodes = {s.channel_id: s for s in await self.repo.slowmodes()}
+        self._channels.clear()
+        self._authors.clear()
+        self._watched.clear()
+
+    # -- which channels, which members ---------------------------------------------------
+
+    def watches(self, channel: ChannelInfo) -> bool:
+        """Whether the rule watches this channel (a thread follows its parent)."""
+        if channel.id in self._off or (
+            channel.parent is not None and channel.parent.id in self._off
+        ):
+            return False
+        known = self._watched.get(channel)
+        if known is None:
+            known = self._watched[channel] = self._configured(channel)
+        return known
+
+    def _configured(self, channel: ChannelInfo) -> bool:
+        base = channel.parent or channel
+        category = (base.category_id or 0, base.category_name or "")
+        cfg = self.kernel.config
+        refs = cfg.heat.watched_channels
+        if refs:
+            return any_ref_matches(refs, base.id, base.name) or (
+                base.category_id is not None and any_ref_matches(refs, *category)
+            )
+        st = cfg.school_time
+        if any_ref_matches(st.exempt_channels, base.id, base.name):
+            return False
+        if any_ref_matches(st.social_channels, base.id, base.name):
+            return True
+        return base.category_id is not None and any_ref_matches(st.social_categories, *category)
+
+    def is_staff(self, member: Member) -> bool:
+        access = self.kernel.access
+        if any(access.has(member, c) for c in ("teacher", "moderator", "leadership")):
+            return True
+        staff = self.kernel.config.school_time.staff_roles
+        return any(any_ref_matches(staff, rid, rname) for rid, rname in member.roles)
+
+    # -- posts -----------------------------------------------------------------------------
+
+    async def observe(self, post: HeatPost) -> HeatOutcome:
+        """Feed one post to its channel's window and say what to do about the channel."""
+        event = post.event
+        if not self.watches(event.channel) or self.is_staff(event.member):
+            return HeatOutcome(_QUIET)
+        state = self._channels.get(event.channel.id)
+        if state is None:
+            state = self._channels[event.channel.id] = _Channel(ChannelWatch(self.settings))
+        reply_to = self._reply_target(post)
+        mentions = frozenset(
+            m.id for m in post.mentions if m.id != event.member.id and not self.is_staff(m)
+        )
+        if event.message_id is not None:
+            self._authors[event.message_id] = event.member.id
+            if len(self._authors) > _KNOWN_AUTHORS:
+                self._authors.popitem(last=False)
+        state.languages.append(detect_language(_WORDS.findall(event.content.lower())))
+        heat = state.watch.observe(
+            Post(
+                author=event.member.id,
+                at=event.at,
+                signals=signals_of(event.content),
+                reply_to=reply_to,
+                mentions=mentions,
+                message_id=event.message_id,
+            )
+        )
+        if heat.action == "nudge":
+            alert, created = await self._alert(event, heat)
+            return HeatOutcome(
+                heat, nudge=self.nudge_text(event.channel.id), alert=alert, alert_created=created
+            )
+        if heat.action == "slowmode" and event.channel.id not in self._slowmodes:
+            until = event.at + self.settings.slowmode_duration
+            return HeatOutcome(heat, slowmode=self._order(event.channel, event.at, until, None))
+        return HeatOutcome(heat)
+
+    def _reply_target(self, post: HeatPost) -> int | None:
+        if post.reply_to is not None:
+            if self.is_staff(post.reply_to) or post.reply_to.id == post.event.member.id:
+                return None
+            return post.reply_to.id
+        if post.reply_to_message is None:
+            return None
+        author = self._authors.get(post.reply_to_message)  # only non-staff posts are kept
+        return None if author == post.event.member.id else author
+
+    def talks_english(self, channel_id: int) -> bool:
+        state = self._channels.get(channel_id)
+        if state is None:
+            return False
+        english = sum(1 for lang in state.languages if lang == "en")
+        return english > len(state.languages) - english
+
+    def nudge_text(self, channel_id: int) -> str:
+        """The calm message: no names, no pings; aanwijzing-5 quoted verbatim."""
+        clause = self.kernel.book[CLAUSE_ID]
+        lines = [texts.NUDGE_NL, _quote(clause.text), texts.NUDGE_CLOSING_NL]
+        if self.talks_english(channel_id):
+            lines += ["", texts.NUDGE_EN, _quote(clause.text_en), texts.NUDGE_CLOSING_EN]
+        return "\n".join(lines)
+
+    def _notice(self, channel_id: int, seconds: int, until: datetime, start: datetime) -> str:
+        minutes = max(1, round((until - start).total_seconds() / 60))
+        text = texts.SLOWMODE_NL.format(minutes=minutes, seconds=seconds)
+        if self.talks_english(channel_id):
+            text += "\n" + texts.SLOWMODE_EN.format(minutes=minutes, seconds=seconds)
+        return text
+
+    def _order(
+        self, channel: ChannelInfo, start: datetime, until: datetime, actor: Member | None
+    ) -> SlowmodeOrder:
+        seconds = self.kernel.config.heat.slowmode_seconds
+        notice = self._notice(channel.id, seconds, until, start)
+        return SlowmodeOrder(channel.id, channel.name, seconds, until, notice, actor)
+
+    async def _alert(self, event: MessagePosted, heat: Heat) -> tuple[Alert | None, bool]:
+        """One alert per episode (the nudge starts one): where it turned, who is involved."""
+        members = ",".join(str(m) for m in heat.members)
+        return await self.kernel.alerts.record(
+            CLAUSE_ID,
+            event.member,
+            event.at,
+            event.guild_id,
+            channel_id=event.channel.id,
+            message_id=heat.turned_message_id or event.message_id,
+            excerpt=sanitise_excerpt(event.content),
+            detail=f"{heat.reason}|{members}",
+        )
+
+    # -- slowmodes ---------------------------------------------------------------------------
+
+    def running_slowmode(self, channel_id: int) -> Slowmode | None:
+        return self._slowmodes.get(channel_id)
+
+    async def slowmode_set(self, order: SlowmodeOrder, previous_seconds: int, at: datetime) -> None:
+        """The front end set `order` on the channel, replacing `previous_seconds`: remember it
+        (a running one keeps the value it found first) and audit a staff member's start."""
+        running = self._slowmodes.get(order.channel_id)
+        previous = running.previous_seconds if running is not None else previous_seconds
+        slowmode = Slowmode(order.channel_id, previous, order.seconds, order.until)
+        self._slowmodes[order.channel_id] = slowmode
+        if order.actor is not None:
+            await self.kernel.db.audit(
+                at,
+                order.actor.id,
+                "heat.slowmode_start",
+                order.channel_id,
+                {"seconds": order.seconds, "until": order.until.isoformat()},
+                commit=False,
+            )
+        await self.repo.save_slowmode(slowmode)
+
+    def due_slowmodes(self, now: datetime) -> list[Slowmode]:
+        """The bot's slowmodes whose time is up (also those that ran out while it was away)."""
+        return [s for s in self._slowmodes.values() if s.until <= now]
+
+    async def slowmode_ended(
+        self, channel_id: int, at: datetime, actor: Member | None = None
+    ) -> None:
+        """The front end restored (or gave up on) the channel's slowmode: forget it."""
+        slowmode = self._slowmodes.pop(channel_id, None)
+        if actor is not None and slowmode is not None:
+            await self.kernel.db.audit(
+                at,
+                actor.id,
+                "heat.slowmode_stop",
+                channel_id,
+                {"restored": slowmode.previous_seconds},
+                commit=False,
+            )
+        await self.repo.drop_slowmode(channel_id)
+
+    # -- staff -----------------------------------------------------------------------------
+
+    def start_slowmode(
+        self, actor: Member, channel: ChannelInfo, at: datetime, minutes: int | str | None = None
+    ) -> SlowmodeOrder | Refusal:
+        """/afkoelen start: a slowmode now, for `minutes` (default heat.slowmode_minutes)."""
+        if (refused := self.kernel.access.refusal(actor, ACTION)) is not None:
+            return refused
+        if minutes is None:
+            minutes = self.kernel.config.heat.slowmode_minutes
+        elif isinstance(minutes, str):
+            if not _WHOLE_NUMBER.fullmatch(minutes.strip()):
+                return Refusal(texts.BAD_MINUTES.format(value=minutes))
+            minutes = int(minutes.strip())
+        if not 1 <= minutes <= MAX_MINUTES:
+            return Refusal(texts.BAD_MINUTES.format(value=str(minutes)))
+        until = at + timedelta(minutes=minutes)
+        return self._order(channel, at, until, actor)
+
+    def stop_slowmode(
+        self, actor: Member, channel_id: int, channel_name: str
+    ) -> Slowmode | Refusal:
+        """/afkoelen stop and "slowmode nu uit": the bot's running slowmode, to restore now."""
+        if (refused := self.kernel.access.refusal(actor, ACTION)) is not None:
+            return refused
+        running = self._slowmodes.get(channel_id)
+        if running is None:
+            return Refusal(texts.NOT_RUNNING.format(channel=channel_name))
+        return running
+
+    async def slowmode_for_alert(self, actor: Member, alert_id: int) -> Slowmode | Refusal:
+        """The running slowmode in the channel of a heat alert (for its button)."""
+        if (refused := self.kernel.access.refusal(actor, ACTION)) is not None:
+            return refused
+        alert = await self.kernel.alerts.repo.alert(alert_id)
+        if alert is None:
+            return Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+        if alert.rule != CLAUSE_ID or alert.channel_id is None:
+            return Refusal(texts.ALERT_NOT_HEAT.format(alert_id=alert_id))
+        running = self._slowmodes.get(alert.channel_id)
+        if running is None:
+            return Refusal(texts.NOT_RUNNING.format(channel=alert.channel_id))
+        return running
+
+    async def set_watching(
+        self, actor: Member, channel: ChannelInfo, on: bool, at: datetime
+    ) -> Done | Refusal:
+        """/afkoelen uit (never watch this channel, e.g. a debate class) and /afkoelen aan."""
+        if (refused := self.kernel.access.refusal(actor, ACTION)) is not None:
+            return refused
+        if on == (channel.id not in self._off):
+            return Done(
+                (texts.ALREADY_ON if on else texts.ALREADY_OFF).format(channel=channel.name)
+            )
+        await self.repo.set_channel_off(channel.id, not on, at)
+        await self.kernel.db.audit(
+            at, actor.id, "heat.watch_on" if on else "heat.watch_off", channel.id, commit=False
+        )
+        await self.kernel.db.commit()
+        if on:
+            self._off.discard(channel.id)
+        else:
+            self._off.add(channel.id)
+            self._channels.pop(channel.id, None)  # its window is forgotten
+        message = (texts.CHANNEL_ON if on else texts.CHANNEL_OFF).format(channel=channel.name)
+        if on and not self.watches(channel):
+            message += " " + texts.NOT_WATCHED.format(channel=channel.name)
+        return Done(message)
+
+    # -- member data -----------------------------------------------------------------------
+
+    async def erase_member(self, member_id: int) -> Mapping[str, int]:
+        """The tables hold channels and times only; the windows are forgotten in `forget`."""
+        return {}
+
+    async def purge(self, before: datetime) -> Mapping[str, int]:
+        """Nothing about members is stored, so nothing expires."""
+        return {}
+
+    def forget(self, member_id: int) -> None:
+        for state in self._channels.values():
+            state.watch.forget(member_id)
+        for message_id in [m for m, a in self._authors.items() if a == member_id]:
+            del self._authors[message_id]
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line for line in text.splitlines())

@@ -1,0 +1,87 @@
+"""What the cool-down feature says: the nudge around aanwijzing-5, the slowmode notice, the
+alert's reason, and the staff replies. Dutch first; English beside it when the channel talks
+English. The clause itself is quoted from the protocol, never rewritten here."""
+
+from __future__ import annotations
+
+NUDGE_NL = (
+    "Even pauze, allemaal. Dit gesprek lijkt onplezierig te worden. "
+    "Uit het protocol sociale media (aanwijzing 5):"
+)
+NUDGE_CLOSING_NL = (
+    "Laat het even rusten; praat het later rustig uit, of vraag een docent of moderator."
+)
+NUDGE_EN = (
+    "Let's all take a short break. This conversation seems to be turning unpleasant. "
+    "From the social media protocol (guideline 5):"
+)
+NUDGE_CLOSING_EN = (
+    "Let it rest for a while; talk it over calmly later, or ask a teacher or moderator."
+)
+
+SLOWMODE_NL = "Slowmode staat {minutes} minuten aan: {seconds} seconden tussen berichten."
+SLOWMODE_EN = "Slowmode is on for {minutes} minutes: {seconds} seconds between messages."
+
+# /afkoelen and the alert button
+REFUSED = "Alleen docenten en moderators kunnen afkoelen starten, stoppen of uitzetten."
+STARTED = "Slowmode in #{channel} staat aan tot {until} ({seconds} seconden tussen berichten)."
+STOPPED = "Slowmode in #{channel} is uit; de vorige instelling ({seconds} s) is terug."
+NOT_RUNNING = "De bot heeft in #{channel} geen slowmode aan staan."
+NO_PERMISSION = (
+    "De bot mag #{channel} niet beheren (Kanalen beheren ontbreekt); er is geen slowmode gezet."
+)
+ALREADY_SLOWER = (
+    "#{channel} heeft al een slowmode van {seconds} seconden; de bot verandert daar niets aan."
+)
+BAD_MINUTES = "{value!r} is geen aantal minuten: geef een heel getal van 1 tot 1440."
+CHANNEL_OFF = (
+    "#{channel} wordt niet meer bewaakt op verhitte discussies (aanzetten: /afkoelen aan)."
+)
+CHANNEL_ON = "#{channel} wordt weer bewaakt op verhitte discussies."
+ALREADY_OFF = "#{channel} werd al niet bewaakt."
+ALREADY_ON = "#{channel} werd al bewaakt."
+NOT_WATCHED = (
+    "Let op: #{channel} valt buiten de bewaakte kanalen (heat.watched_channels of de sociale "
+    "kanalen van school_time)."
+)
+ALERT_NOT_HEAT = "Melding {alert_id} gaat niet over een verhitte discussie."
+ALERT_MISSING = "Melding {alert_id} bestaat niet (meer)."
+
+REASON_LABELS = {
+    "back-and-forth": "heen en weer tussen dezelfde leden",
+    "pile-on": "meerdere leden tegen één",
+    "escalation": "steeds feller",
+    "fast": "snel achter elkaar",
+    "repeated": "steeds weer tegen hetzelfde lid",
+    "objection": "iemand vroeg om te stoppen",
+    "banter": "deels lachend",
+    "hostile-words": "vijandige woorden",
+    "calm": "rustig",
+}
+REASON_LABELS_EN = {
+    "back-and-forth": "back and forth between the same members",
+    "pile-on": "several members against one",
+    "escalation": "getting harsher",
+    "fast": "fast",
+    "repeated": "the same member targeted again and again",
+    "objection": "someone asked to stop",
+    "banter": "partly laughing",
+    "hostile-words": "hostile wording",
+    "calm": "calm",
+}
+
+
+def reason_text(detail: str, language: str = "nl") -> str:
+    """An alert's stored detail ("codes: kinds|ids") in words, with the members as ids."""
+    reason, _, members = detail.partition("|")
+    codes, _, kinds = reason.partition(": ")
+    labels = REASON_LABELS_EN if language == "en" else REASON_LABELS
+    words = ", ".join(labels.get(code, code) for code in codes.split("+") if code)
+    parts = [words or reason]
+    if kinds:
+        parts.append(("wording: " if language == "en" else "woorden: ") + kinds.replace(",", ", "))
+    text = "; ".join(parts)
+    if members:
+        who = "members involved (ids)" if language == "en" else "betrokken leden (ids)"
+        text += f". {who}: {members.replace(',', ', ')}"
+    return text

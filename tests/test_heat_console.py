@@ -1,0 +1,55 @@
+"""Cooling down in the offline console: several members in turn (`/als`), and the nudge, the
+slowmode and the alert show as on Discord; `/afkoelen` and "slowmode-uit" for staff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from compass_bot.policy import load_clauses
+from tests.test_console import run_bot
+
+CLAUSE = load_clauses()["aanwijzing-5"]
+
+
+def test_a_fight_played_by_two_members_shows_nudge_slowmode_and_alert(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 16:10",
+            "/als leerling anna",
+            "jij bent zo dom",
+            "/als leerling bram",
+            "hou je kop idioot @anna",
+            "/als anna",
+            "kankerlijer @bram",
+            "/als bram",
+            "ga lekker janken",
+            "/als anna",
+            "niemand mag je",
+            "/als anna",
+            "/afkoelen stop",
+            "/als moderator",
+            "/melding 1 slowmode-uit",
+            "/melding 1 slowmode-uit",
+            "/afkoelen uit",
+            "/als bram",
+            "jij bent zo dom",
+            "/als moderator",
+            "/afkoelen aan #algemeen",
+            "/afkoelen start #algemeen 5",
+            "/tijd +6",
+            "/afkoelen stop",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count(f"> {CLAUSE.text}") == 1
+    assert "[bot · #algemeen] Even pauze, allemaal." in out
+    assert "(bot zet slowmode in #algemeen: 30 seconden" in out
+    assert "[bot · #algemeen] Slowmode staat 10 minuten aan" in out
+    assert "[#mod-meldingen · nieuw] Melding #1 · Verhitte discussie (aanwijzing-5)" in out
+    assert "Alleen docenten en moderators kunnen afkoelen starten" in out  # anna may not stop it
+    assert out.count("(slowmode in #algemeen is voorbij: weer 0 seconden") == 2
+    assert "De bot heeft in #" in out  # the second "slowmode-uit": nothing running
+    assert "#algemeen wordt niet meer bewaakt" in out
+    assert "#algemeen wordt weer bewaakt" in out
+    assert "Slowmode staat 5 minuten aan" in out
+    assert "Traceback" not in out and "(fout:" not in out

@@ -1,0 +1,114 @@
+"""The cool-down service without a front end: which channels, the nudge's language, the alert's
+reason, erasure from the in-memory windows, and the moved `heat:` config section."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from compass_bot.app import App
+from compass_bot.config import ConfigError, parse_config
+from compass_bot.features.heat.rules import ChannelWatch, Post, signals_of
+from compass_bot.features.heat.service import HeatPost, HeatService
+from compass_bot.features.heat.settings import HeatConfig
+from compass_bot.features.heat.texts import reason_text
+from compass_bot.features.schooltime.rules import ChannelInfo
+from compass_bot.model import Member, MessagePosted
+from tests.conftest import TEST_CONFIG, make_loaded
+
+T0 = datetime(2026, 11, 24, 15, 5, tzinfo=UTC)
+ANNA = Member(1, "anna", ((10, "Leerling"),))
+BRAM = Member(2, "bram", ((10, "Leerling"),))
+JANSEN = Member(3, "jansen", ((11, "Docent"),))
+ALGEMEEN = ChannelInfo(50, "algemeen", 60, "Sociaal")
+HUISWERK = ChannelInfo(51, "huiswerk", 61, "Lessen")
+DEBAT = ChannelInfo(52, "debat", 60, "Sociaal")
+
+
+def post(member: Member, text: str, i: int, channel: ChannelInfo = ALGEMEEN) -> HeatPost:
+    event = MessagePosted(member, channel, T0 + timedelta(seconds=40 * i), text, 1000 + i, 7)
+    return HeatPost(event=event, reply_to_message=999 + i if i else None)
+
+
+async def test_watched_channels_default_to_the_social_ones_and_config_overrides(
+    tmp_path: Path,
+) -> None:
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        assert service.watches(ALGEMEEN) and service.watches(DEBAT)  # by category
+        assert not service.watches(HUISWERK)
+        thread = ChannelInfo(53, "draadje", 60, "Sociaal", parent=ALGEMEEN)
+        assert service.watches(thread)
+    finally:
+        await app.close()
+    (tmp_path / "x").mkdir()
+    app = await App.create(
+        make_loaded(tmp_path / "x", TEST_CONFIG + "heat:\n  watched_channels: [huiswerk]\n")
+    )
+    try:
+        service = app[HeatService]
+        assert service.watches(HUISWERK) and not service.watches(ALGEMEEN)
+    finally:
+        await app.close()
+
+
+async def test_the_nudge_adds_english_when_the_channel_talks_english(tmp_path: Path) -> None:
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        lines = [
+            "you are so stupid",
+            "shut up you idiot",
+            "what a loser you are",
+            "nobody likes you",
+        ]
+        outcomes = [
+            await service.observe(post((ANNA, BRAM)[i % 2], t, i)) for i, t in enumerate(lines)
+        ]
+        nudge = next(o.nudge for o in outcomes if o.nudge)
+        clause = app.book["aanwijzing-5"]
+        assert nudge.index(clause.text) < nudge.index(clause.text_en)  # Dutch first
+        dutch = service.nudge_text(DEBAT.id)
+        assert clause.text in dutch and clause.text_en not in dutch
+    finally:
+        await app.close()
+
+
+async def test_staff_posts_are_not_fed(tmp_path: Path) -> None:
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        for i, text in enumerate(["jij bent zo dom", "hou je kop idioot", "kankerlijer"]):
+            outcome = await service.observe(post(JANSEN, text, i))
+            assert outcome.heat.level == 0 and outcome.nudge is None
+    finally:
+        await app.close()
+
+
+def test_forget_drops_a_member_from_the_window() -> None:
+    watch = ChannelWatch()
+    watch.observe(Post(1, T0, signals_of("jij bent zo dom"), reply_to=2))
+    watch.observe(Post(2, T0 + timedelta(seconds=20), signals_of("hou je kop"), reply_to=1))
+    watch.forget(1)
+    assert [p.author for p in watch.posts] == [2]
+    assert watch.posts[0].reply_to is None
+    heat = watch.observe(Post(3, T0 + timedelta(seconds=30), signals_of("hoi")))
+    assert 1 not in heat.members
+
+
+def test_the_reason_reads_in_words_with_the_member_ids() -> None:
+    text = reason_text("pile-on+escalation: insult,dismissive|11,22")
+    assert text.startswith("meerdere leden tegen één, steeds feller")
+    assert "11, 22" in text and "insult, dismissive" in text
+    assert "several members against one" in reason_text("pile-on|1", "en")
+
+
+def test_the_heat_section_lives_with_its_feature_and_old_files_stay_valid() -> None:
+    assert parse_config(TEST_CONFIG).heat == HeatConfig()
+    cfg = parse_config(TEST_CONFIG + "heat:\n  slowmode_seconds: 60\n")
+    assert cfg.heat.slowmode_seconds == 60
+    with pytest.raises(ConfigError, match=r"heat\.slowmode_second"):
+        parse_config(TEST_CONFIG + "heat:\n  slowmode_second: 60\n")
