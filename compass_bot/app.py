@@ -6,7 +6,7 @@ from it and found by its type: `app[SchoolTimeService]`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from compass_bot.access import Access
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
+from compass_bot.features.alerts.model import EXCERPT_LIMIT, sanitise_excerpt
 from compass_bot.features.base import AlertKind, Feature, FeatureService
 from compass_bot.model import Refusal
 from compass_bot.policy import ClauseBook, load_clauses
@@ -42,7 +43,17 @@ class Kernel:
     access: Access
     alert_kinds: Mapping[str, AlertKind]
     services: list[FeatureService] = field(default_factory=list)
+    # Text filters every alert excerpt passes before it is stored (other people's data masked,
+    # whichever rule raised the alert); features add theirs when built.
+    redactors: list[Callable[[str], str]] = field(default_factory=list)
     _alerts: AlertService | None = None
+
+    def excerpt(self, text: str, limit: int = EXCERPT_LIMIT) -> str:
+        """A post's text as an alert may keep it: redacted by every feature, then made safe
+        to show (no pings, markdown escaped) and cut to `limit`."""
+        for redact in self.redactors:
+            text = redact(text)
+        return sanitise_excerpt(text, limit)
 
     @property
     def config(self) -> Config:

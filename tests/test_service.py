@@ -525,3 +525,32 @@ def test_a_refused_question_offers_what_the_protocol_says_nearby(service: App) -
         question_texts.SECOND_QUESTION["en"],
         question_texts.TALK_TO["en"],
     ]
+
+
+async def test_other_peoples_data_is_masked_in_every_alert_excerpt(service: App) -> None:
+    """A lesson-time post with a phone number raises a school-time alert: its excerpt keeps
+    the post with the number masked (the personal-data feature redacts every excerpt)."""
+    outcome = await service[SchoolTimeService].message_posted(
+        post(STUDENT, LESSON, text="bel anna op 06-12345678 na school")
+    )
+    assert outcome.alert is not None and outcome.alert.excerpt is not None
+    assert "12345678" not in outcome.alert.excerpt and "bel anna op" in outcome.alert.excerpt
+    [stored] = await service.alerts.repo.alerts()
+    assert "12345678" not in (stored.excerpt or "")
+
+
+def test_a_refusal_names_the_topic_the_protocol_leaves_open(service: App) -> None:
+    """Just beside the protocol: "what is the punishment" is refused, saying the protocol does
+    not say what the punishment is, and offering what it does say nearby."""
+    answer = service[QuestionService].ask(
+        QuestionAsked("wat is de straf als ik in de les op snapchat zit?", 1, LESSON)
+    )
+    assert answer.status == "none" and answer.beside is not None
+    [(label, nearby)] = answer.extras()
+    assert label.startswith("Het protocol zegt niet wat de straf is")
+    assert all(c.title in nearby for c in answer.related)
+    english = service[QuestionService].ask(
+        QuestionAsked("what is the punishment for using snapchat in class?", 2, LESSON)
+    )
+    assert english.status == "none"
+    assert english.extras()[0][0].startswith("The protocol does not say what the punishment is")

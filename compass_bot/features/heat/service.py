@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final, Protocol
 
-from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.alerts.model import Alert
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import HeatRepo, Slowmode
 from compass_bot.features.heat.rules import ChannelWatch, Heat, Post, signals_of
@@ -238,7 +238,7 @@ class HeatService:
             event.guild_id,
             channel_id=event.channel.id,
             message_id=heat.turned_message_id or event.message_id,
-            excerpt=sanitise_excerpt(event.content),
+            excerpt=self.kernel.excerpt(event.content),
             detail=f"{heat.reason}|{members}",
         )
 

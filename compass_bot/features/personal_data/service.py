@@ -92,6 +92,12 @@ class PersonalDataService:
         self.settings = kernel.config.personal_data
         self.rule = PersonalDataRule(self.settings.allowed)
         self._warned_posts: OrderedDict[int, frozenset[Kind]] = OrderedDict()
+        kernel.redactors.append(self.redact)
+
+    def redact(self, text: str) -> str:
+        """Other people's data masked in any alert's excerpt, whichever rule raised it."""
+        findings = self.rule.find(text)
+        return masked_text(text, findings) if findings else text
 
     async def load(self, now: datetime) -> None:
         """Nothing to read: the feature stores nothing but the alerts (in the outbox)."""

@@ -38,7 +38,9 @@ def render_answer(answer: Answer) -> str:
     if answer.status == "doubtful":
         options = "\n".join(f"  [{c.id}] {clause_heading(c, lang)}" for c in answer.suggestions)
         return f"{answer.message}\n{options}\n{texts.CHOOSE_RULE[lang]}"
-    extras = "".join(f"\n{label}\n  {extra}" for label, extra in answer.extras())
+    extras = "".join(
+        f"\n{label}" + (f"\n  {extra}" if extra else "") for label, extra in answer.extras()
+    )
     return answer.message + extras
 
 

@@ -187,7 +187,7 @@ def render_answer(answer: Answer, question: str) -> dict[str, Any]:
             "embed": clause_embed(answer.clause, answer.language, question, extra=answer.extras()),
             "view": FeedbackView(answer.clause.id),
         }
-    nearby = "\n".join(f"{label}\n{text}" for label, text in answer.extras())
+    nearby = "\n".join(f"{label}\n{text}".strip() for label, text in answer.extras())
     content = "\n".join(part for part in (answer.message, nearby, note) if part)
     if answer.status == "doubtful" and answer.suggestions and question:
         return {

@@ -44,6 +44,7 @@ class Answer:
     related: tuple[Clause, ...] = ()  # answered: the second question; refused: what lies nearby
     see_also: tuple[Clause, ...] = ()  # the points the answering clause itself refers to
     talk_to: tuple[str, ...] = ()  # the people to talk to (from the config), in the language
+    beside: tuple[str, str] | None = None  # refused: the topic the protocol leaves open (nl, en)
 
     def extras(self) -> tuple[tuple[str, str], ...]:
         """The parts beside the clause, (label, text), in the asker's language: what the
@@ -55,8 +56,13 @@ class Answer:
             for c in self.see_also
         )
         related = tuple(c.title_en if lang == "en" else c.title for c in self.related)
-        if self.status != "answer" and related:
-            return ((texts.NEARBY[lang], "\n".join(f"• {r}" for r in related)),)
+        if self.status != "answer" and (related or self.beside):
+            topic = self.beside[1 if lang == "en" else 0] if self.beside else ""
+            label = texts.NOT_SAID[lang].format(topic=topic) if topic else texts.NEARBY[lang]
+            if not related:
+                return ((label, ""),)
+            nearby = texts.NEARBY_AFTER_NOT_SAID[lang] if topic else ""
+            return ((f"{label}{nearby}", "\n".join(f"• {r}" for r in related)),)
         return texts.answer_extras(lang, see_also, related, self.talk_to)
 
     @property
@@ -159,6 +165,9 @@ class QuestionService:
             match=match,
             truncated=truncated,
             related=related if status == "none" else (),
+            beside=self.kernel.book.beside_topics.get(match.beside or "")
+            if status == "none"
+            else None,
         )
 
     def contacts(self, language: str) -> tuple[str, ...]:

@@ -69,6 +69,8 @@ CHOOSE_RULE = {"nl": "(Kies met /protocol regel ID)", "en": "(Choose one with /p
 
 QUESTION_KINDS = {"unanswered": "geen antwoord", "unhelpful": "niet nuttig", "helpful": "nuttig"}
 
+NOT_SAID = {"nl": "Het protocol zegt niet {topic}", "en": "The protocol does not say {topic}"}
+NEARBY_AFTER_NOT_SAID = {"nl": "; wel dit, vlak ernaast:", "en": "; nearby it says:"}
 TALK_TO = {"nl": "Praat erover met", "en": "Talk it over with"}
 SEE_ALSO = {"nl": "Dit verwijst naar", "en": "This refers to"}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.alerts.model import Alert
 from compass_bot.features.reports import texts
 from compass_bot.features.reports.repo import ReportRepo, StoredReport
 from compass_bot.features.reports.rules import (
@@ -130,7 +130,7 @@ class ReportService:
     async def _file(self, request: ReportRequest, verdict: Accepted) -> tuple[Alert | None, int]:
         excerpt = None
         if request.message_id is not None:
-            excerpt = sanitise_excerpt(request.content or "")
+            excerpt = self.kernel.excerpt(request.content or "")
         files = _file_names(request.attachments)
         existing = await self.repo.open_alert_for(request.reported.id, request.message_id)
         created = False

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.alerts.model import Alert
 from compass_bot.features.schooltime import texts
 from compass_bot.features.schooltime.repo import SchoolTimeRepo
 from compass_bot.features.schooltime.rules import (
@@ -86,7 +86,7 @@ class SchoolTimeService:
             event.guild_id,
             channel_id=event.channel.id,
             message_id=event.message_id,
-            excerpt=sanitise_excerpt(event.content),
+            excerpt=self.kernel.excerpt(event.content),
             detail=verdict.reason,
         )
         warning = None
