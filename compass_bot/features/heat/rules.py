@@ -40,6 +40,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
@@ -540,7 +541,19 @@ def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
     return Lexicon.from_data(json.loads(path.read_text(encoding="utf-8")))
 
 
-LEXICON: Final = load_lexicon()
+@cache
+def shipped_lexicon() -> Lexicon:
+    """The shipped lexicon, compiled on first use (not at import: the config and every
+    command line import this module, and compiling the one regex takes a while)."""
+    return load_lexicon()
+
+
+def __getattr__(name: str) -> Lexicon:
+    if name == "LEXICON":
+        return shipped_lexicon()
+    raise AttributeError(name)
+
+
 _MENTION_IN_TEXT: Final = re.compile(r"<@!?[0-9]+>|(?<![a-z0-9])@[a-z0-9_]")
 
 
@@ -578,12 +591,13 @@ _PLAIN: Final = {
 }
 
 
-def signals_of(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
+def signals_of(text: str, lexicon: Lexicon | None = None) -> PostSignals:
     """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel.
 
     Most posts contain no word any hostile pattern needs and no disguise: one search of the
     lower-cased text (`Lexicon.screen`) settles them, and at most one more pass (`marks`) keeps
     their banter and address markers; only the rest are folded and matched in full."""
+    lexicon = lexicon or shipped_lexicon()
     lowered = text.lower()
     ascii_only = lowered.isascii()
     if not ascii_only:
@@ -613,9 +627,10 @@ _CENSORED: Final = re.compile(r"(?<=[a-z])[*#]{1,2}(?=[a-z])")
 _VOWELS: Final = "aeiou"
 
 
-def _read(text: str, lexicon: Lexicon = LEXICON) -> PostSignals:
+def _read(text: str, lexicon: Lexicon | None = None) -> PostSignals:
     """The full reading of one post; a censored letter is read as each vowel in turn and the
     harshest reading counts (a writer hides the word, not the meaning)."""
+    lexicon = lexicon or shipped_lexicon()
     lowered = text.lower()
     if ("*" in lowered or "#" in lowered) and _CENSORED.search(lowered):
         readings = [_read_folded(text, fold(_CENSORED.sub(v, lowered)), lexicon) for v in _VOWELS]

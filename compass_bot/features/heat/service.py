@@ -10,6 +10,7 @@ by hand and switch a channel off (`/afkoelen`); those actions are audited.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import OrderedDict, deque
 from collections.abc import Mapping
@@ -20,7 +21,13 @@ from typing import TYPE_CHECKING, Final, Protocol
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import HeatRepo, Slowmode
-from compass_bot.features.heat.rules import ChannelWatch, Heat, Post, signals_of
+from compass_bot.features.heat.rules import (
+    ChannelWatch,
+    Heat,
+    Post,
+    shipped_lexicon,
+    signals_of,
+)
 from compass_bot.model import Done, Member, MessagePosted, Refusal
 from compass_bot.policy import detect_language
 from compass_bot.refs import any_ref_matches
@@ -112,6 +119,8 @@ class HeatService:
         self._slowmodes = {s.channel_id: s for s in await self.repo.slowmodes()}
         self._channels.clear()
         self._authors.clear()
+        # The lexicon compiles here, at start, in a worker thread: not on the first post.
+        await asyncio.to_thread(shipped_lexicon)
         self._watched.clear()
 
     # -- which channels, which members ---------------------------------------------------
