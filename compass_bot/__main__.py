@@ -272,11 +272,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"status: {exc}", file=sys.stderr)
         return 1
     guild = loaded.config.discord.guild
+    wanted = sorted(name for name, on in intents() if on)
     report: dict[str, object] = {
         "version": status.version,
         "config": str(loaded.path) if loaded.path else None,
-        "school": describe_ref(guild) if guild is not None else None,
-        "intents": sorted(name for name, on in intents() if on),
+        "school": guild,  # the configured server: a name or an id
+        "intents": wanted,
         **status.as_json(),
     }
     if args.json:
@@ -284,8 +285,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     last = status.last_delivery.isoformat(timespec="seconds") if status.last_delivery else "never"
     print(f"compass-bot {status.version}")
-    print(f"school:        {report['school'] or 'the first server the bot is in'}")
-    print(f"intents:       {', '.join(report['intents'])}")  # type: ignore[arg-type]
+    school = describe_ref(guild) if guild is not None else "the first server the bot is in"
+    print(f"school:        {school}")
+    print(f"intents:       {', '.join(wanted)}")
     print(
         f"database:      {status.database} ({status.database_bytes} bytes, schema {status.schema_version})"
     )
