@@ -1,5 +1,9 @@
 # One command to run the bot, one to run every test. Each sets itself up on a fresh machine.
-PYTHON ?= python3.11
+# The first Python 3.11 to 3.13 on the PATH; name another with `make run PYTHON=python3.12`.
+SUPPORTED := python3.11 python3.12 python3.13 python3
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(foreach p,$(SUPPORTED),$(shell command -v $(p) 2>/dev/null)))
+endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -7,7 +11,12 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { \
+	  $(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+	    2>/dev/null || { echo "compass-bot needs Python 3.11 to 3.13 (tried:" \
+	    "$(or $(PYTHON),$(SUPPORTED): none on the PATH)); name one, e.g." \
+	    "make run PYTHON=python3.12" >&2; exit 2; }; \
+	  $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)

@@ -20,6 +20,7 @@ from compass_bot.config import (
     discord_token,
     load_config,
 )
+from compass_bot.logs import LOG_FORMATS, setup_logging
 
 NOT_STARTED = "compass-bot: not started; fix the problem above."
 NO_TOKEN = (
@@ -73,6 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "never the real bot's)",
     )
     parser.add_argument("--config", help="config file (default: $COMPASS_CONFIG or config.yaml)")
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text",
+        help="text: plain lines (coloured only at a terminal); json: one object a line, for "
+        "log collectors",
+    )
     args = parser.parse_args(argv)
     try:
         from compass_bot.clock import Clock
@@ -97,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         from compass_bot.discord_front.runner import run_discord
 
-        discord.utils.setup_logging(level=logging.INFO)
+        colour = getattr(discord.utils, "_ColourFormatter", None)
+        setup_logging(args.log_format, secrets=[token], colour=colour() if colour else None)
         try:
             return asyncio.run(run_discord(loaded, token))
         except StoreError as exc:

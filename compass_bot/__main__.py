@@ -224,6 +224,78 @@ def cmd_check_message(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_invite_url(args: argparse.Namespace) -> int:
+    from compass_bot.discord_front.permissions import invite_url, needed, permissions
+
+    loaded = _config_or_exit(args.config)
+    client_id = args.client_id or loaded.config.discord.application_id
+    if client_id is None:
+        print(
+            "invite-url: no Application ID: give --client-id ID, or set discord.application_id "
+            "in the config (Developer Portal > your application > General Information)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(invite_url(client_id, loaded.config))
+    if args.explain:
+        print(f"permissions {permissions(loaded.config).value}:")
+        for need in needed(loaded.config):
+            print(f"  {need.name}: {need.why}")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from compass_bot.ops import OpsError, backup
+
+    loaded = _config_or_exit(args.config)
+    target = Path(args.path)
+    try:
+        size = backup(loaded.database_path, target)
+    except OpsError as exc:
+        print(f"backup: {exc}", file=sys.stderr)
+        return 1
+    print(f"backup: {loaded.database_path} -> {target} ({size} bytes)")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from compass_bot.discord_front.client import intents
+    from compass_bot.ops import OpsError, database_status
+    from compass_bot.refs import describe_ref
+
+    loaded = _config_or_exit(args.config)
+    try:
+        status = database_status(loaded.database_path)
+    except OpsError as exc:
+        print(f"status: {exc}", file=sys.stderr)
+        return 1
+    guild = loaded.config.discord.guild
+    wanted = sorted(name for name, on in intents() if on)
+    report: dict[str, object] = {
+        "version": status.version,
+        "config": str(loaded.path) if loaded.path else None,
+        "school": guild,  # the configured server: a name or an id
+        "intents": wanted,
+        **status.as_json(),
+    }
+    if args.json:
+        _print_json(report)
+        return EXIT_OK
+    last = status.last_delivery.isoformat(timespec="seconds") if status.last_delivery else "never"
+    print(f"compass-bot {status.version}")
+    school = describe_ref(guild) if guild is not None else "the first server the bot is in"
+    print(f"school:        {school}")
+    print(f"intents:       {', '.join(wanted)}")
+    print(
+        f"database:      {status.database} ({status.database_bytes} bytes, schema {status.schema_version})"
+    )
+    print(f"outbox:        {status.pending_alerts} alert(s) waiting")
+    print(f"last delivery: {last}")
+    return EXIT_OK
+
+
 def _per_line_command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
@@ -290,6 +362,24 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_check_message,
         dest="text",
     )
+
+    p = sub.add_parser(
+        "invite-url", help="the link that adds the bot with exactly the permissions it needs"
+    )
+    p.add_argument("--client-id", type=int, help="the Application ID (or discord.application_id)")
+    p.add_argument("--explain", action="store_true", help="also list each permission and why")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_invite_url)
+
+    p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
+    p.add_argument("path", help="the backup file to write")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("status", help="version, school, intents, outbox, last delivery, size")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_status)
     return parser
 
 

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import yaml
 from dotenv import dotenv_values
@@ -34,7 +34,7 @@ from compass_bot.features.privacy.settings import RetentionSettings
 from compass_bot.features.questions.settings import QuestionSettings
 from compass_bot.features.reports.settings import ReportsConfig
 from compass_bot.features.schooltime.settings import SchoolTimeConfig
-from compass_bot.inputs import InputError, StrictBool, read_bounded
+from compass_bot.inputs import InputError, StrictBool, StrictInt, read_bounded
 from compass_bot.refs import Ref, describe_ref
 from compass_bot.schedule import ScheduleConfig, ScheduleError, read_ics_file
 from compass_bot.sections import Refs, Section, ref_key
@@ -57,11 +57,29 @@ MAX_INT_DIGITS: Final = 30
 _Section = Section
 
 
+# Permissions a school's staff roles typically hold; "administrator" leaves the commands to
+# server admins until they allow other roles in Server Settings > Integrations.
+StaffPermission = Literal[
+    "manage_messages",
+    "moderate_members",
+    "kick_members",
+    "manage_nicknames",
+    "manage_roles",
+    "manage_guild",
+    "administrator",
+]
+
+
 class DiscordSettings(_Section):
     guild: Ref | None = None
     api_base_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
     sync_commands: StrictBool = True
+    # The Application ID (Developer Portal > General Information), for `invite-url`.
+    application_id: StrictInt | None = Field(default=None, gt=0)
+    # Staff commands are synced visible only to members with this permission (server admins
+    # can change it per command: Server Settings > Integrations); the role check stays.
+    staff_permission: StaffPermission = "manage_messages"
 
     @field_validator("api_base_url", "gateway_url")
     @classmethod

@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from compass_bot.app import App
 from compass_bot.config import DiscordSettings, LoadedConfig
+from compass_bot.discord_front import permissions
 from compass_bot.refs import Ref, describe_ref, ref_matches
 from compass_bot.registry import FEATURES
 
@@ -27,19 +28,11 @@ log = logging.getLogger("compass_bot.discord")
 # Every feature's Discord extension, in the registry's order.
 EXTENSIONS = tuple(f.discord_extension for f in FEATURES if f.discord_extension)
 
-# Exactly what the features need: read and answer messages, DM members, delete a post when
-# configured, manage nicknames when configured, embed answers, and read message history for
-# replies. Documented in the README's invite URL.
-PERMISSIONS = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    send_messages_in_threads=True,
-    embed_links=True,
-    attach_files=True,
-    read_message_history=True,
-    manage_messages=True,
-    manage_nicknames=True,
-)
+
+def needed_permissions(loaded: LoadedConfig) -> discord.Permissions:
+    """Exactly what the enabled features declare they need (`python -m compass_bot invite-url`
+    prints the invite with these bits)."""
+    return permissions.permissions(loaded.config)
 
 
 def apply_endpoints(settings: DiscordSettings) -> None:
@@ -196,6 +189,18 @@ class CompassBot(commands.Bot):
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.hide_staff_commands()
+
+    def hide_staff_commands(self) -> None:
+        """Staff commands are synced with `default_member_permissions`, so Discord shows them
+        only to members with `discord.staff_permission` (admins may widen it per command). This
+        is the first lock; each command still checks the member's roles. Discord allows it
+        only on top-level commands: a group's subcommands share their group's setting."""
+        staff = permissions.staff_commands()
+        needed = permissions.staff_permissions(self.loaded.config)
+        for command in self.tree.get_commands(type=discord.AppCommandType.chat_input):
+            if command.name in staff:
+                command.default_permissions = needed
 
     def find_guild(self) -> discord.Guild | None:
         ref = self.loaded.config.discord.guild
@@ -208,6 +213,20 @@ class CompassBot(commands.Bot):
         for problem in self.setup.problems:
             log.warning("%s", problem)
         guild = self.setup.guild
+        if guild is not None and guild.me is not None:
+            have = guild.me.guild_permissions
+            lacking = [
+                name
+                for name, on in needed_permissions(self.loaded)
+                if on and not getattr(have, name)
+            ]
+            if lacking and not have.administrator:
+                log.warning(
+                    "the bot's role in %s lacks %s; `python -m compass_bot invite-url` gives "
+                    "the link with what the enabled features need",
+                    guild.name,
+                    ", ".join(lacking),
+                )
         if guild is not None and not self._synced and self.loaded.config.discord.sync_commands:
             # Commands exist only in the school's server: copied there, then dropped from the
             # global set, so nothing else can ever be synced or invoked.

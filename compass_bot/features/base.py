@@ -18,6 +18,7 @@ from compass_bot.storage.db import Migration
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
+    from compass_bot.config import Config
     from compass_bot.console.app import Console
     from compass_bot.features.alerts.model import Alert
     from compass_bot.model import MessagePosted, Refusal
@@ -69,6 +70,34 @@ class AlertKind:
     field_labels: Mapping[str, str] = field(default_factory=dict)  # a name alert's name field
 
 
+def _always(config: Config) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """A Discord permission a feature needs in the server, and when: always, or only with the
+    config that uses it (`when`), so the invite asks for no more than the enabled features do.
+    `name` is a discord.py `Permissions` flag (e.g. "manage_messages"); `why` is shown by
+    `invite-url --explain`."""
+
+    name: str
+    why: str
+    when: Callable[[Config], bool] = _always
+
+
+# What every installation needs: see the channels, answer and warn there (threads too), show
+# answers as embeds with the protocol attached, and read the post a reply refers to.
+BASE_PERMISSIONS: tuple[Permission, ...] = (
+    Permission("view_channel", "see the channels it watches and the moderators' channel"),
+    Permission("send_messages", "answer questions, warn, post alerts"),
+    Permission("send_messages_in_threads", "answer in threads"),
+    Permission("embed_links", "answers and alerts are embeds"),
+    Permission("attach_files", "moderators' alert export (CSV)"),
+    Permission("read_message_history", "reply to the post it answers"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Feature:
     """One feature's declaration. `build` makes its service from the shared kernel."""
@@ -82,6 +111,11 @@ class Feature:
     console: str | None = None  # a module with `def hooks() -> ConsoleHooks`
     discord_extension: str | None = None  # a module with `async def setup(bot)`
     erased_labels: Mapping[str, str] = field(default_factory=dict)  # table -> Dutch label
+    # Discord permissions it needs beyond BASE_PERMISSIONS (the invite and the README use them).
+    permissions: tuple[Permission, ...] = ()
+    # Its top-level slash commands meant for staff: synced with `default_member_permissions`
+    # (config `discord.staff_permission`) so students do not see them; the runtime check stays.
+    staff_commands: tuple[str, ...] = ()
 
 
 PostHook = Callable[["Console", "MessagePosted"], Awaitable[None]]

@@ -36,4 +36,5 @@ FEATURE = Feature(
     console="compass_bot.features.alerts.console",
     discord_extension="compass_bot.features.alerts.discord_ext",
     erased_labels={"alerts": "melding(en)"},
+    staff_commands=("meldingen",),
 )

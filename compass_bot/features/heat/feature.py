@@ -4,7 +4,7 @@ temporary slowmode (aanwijzing-5/7)."""
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.base import AlertKind, Feature, Permission
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import MIGRATIONS
 from compass_bot.features.heat.service import ACTION, CLAUSE_ID, HeatService
@@ -30,4 +30,16 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.heat.console",
     discord_extension="compass_bot.features.heat.discord_ext",
+    permissions=(
+        Permission(
+            "manage_channels",
+            "a temporary slowmode in a heated channel (aanwijzing-5)",
+            lambda config: bool(
+                config.heat.watched_channels
+                or config.school_time.social_channels
+                or config.school_time.social_categories
+            ),
+        ),
+    ),
+    staff_commands=("afkoelen",),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.base import AlertKind, Feature, Permission
 from compass_bot.features.names.repo import MIGRATIONS
 from compass_bot.features.names.rules import CLAUSE_ID
 from compass_bot.features.names.service import NameService
@@ -49,4 +49,12 @@ FEATURE = Feature(
     console="compass_bot.features.names.console",
     discord_extension="compass_bot.features.names.discord_ext",
     erased_labels={"approved_names": "goedgekeurde naam/namen"},
+    permissions=(
+        Permission(
+            "manage_nicknames",
+            "reset a server nickname with Compass in it (names.reset_nickname)",
+            lambda config: config.names.reset_nickname,
+        ),
+    ),
+    staff_commands=("naam", "naamcontrole"),
 )

@@ -3,7 +3,7 @@ private second look at a draft before posting (aanwijzing-7)."""
 
 from __future__ import annotations
 
-from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.base import AlertKind, Feature, Permission
 from compass_bot.features.personal_data.rules import CLAUSE_ID
 from compass_bot.features.personal_data.service import PersonalDataService
 from compass_bot.features.personal_data.texts import reason_text
@@ -26,4 +26,11 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.personal_data.console",
     discord_extension="compass_bot.features.personal_data.discord_ext",
+    permissions=(
+        Permission(
+            "manage_messages",
+            "hide a post with other people's data (personal_data.action: hide)",
+            lambda config: config.personal_data.action == "hide",
+        ),
+    ),
 )

@@ -17,4 +17,5 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.privacy.console",
     discord_extension="compass_bot.features.privacy.discord_ext",
+    staff_commands=("privacy",),
 )

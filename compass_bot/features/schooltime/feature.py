@@ -4,7 +4,7 @@ teacher's permission."""
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.base import AlertKind, Feature, Permission
 from compass_bot.features.schooltime.repo import MIGRATIONS
 from compass_bot.features.schooltime.rules import CLAUSE_ID
 from compass_bot.features.schooltime.service import SchoolTimeService
@@ -40,4 +40,12 @@ FEATURE = Feature(
         "warning_cooldowns": "waarschuwingstijd(en)",
         "permission_grants": "toestemming(en)",
     },
+    permissions=(
+        Permission(
+            "manage_messages",
+            "delete a post in lesson time (school_time.action: warn_and_delete)",
+            lambda config: config.school_time.action == "warn_and_delete",
+        ),
+    ),
+    staff_commands=("toestemming",),
 )

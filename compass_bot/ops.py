@@ -1,0 +1,140 @@
+"""Running the bot for real: a consistent backup of its database while it runs, and its status.
+
+Both read the database with plain `sqlite3`, beside the running bot (WAL lets a reader work
+next to the writer), and never take the bot's process lock: they only read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+# Discord snowflakes count milliseconds from the start of 2015 in their top 42 bits: a
+# delivered alert's message id is the moment Discord received it (the outbox keeps no time).
+DISCORD_EPOCH_MS = 1_420_070_400_000
+BUSY_TIMEOUT_MS = 10_000
+
+
+class OpsError(Exception):
+    """Something the operator can fix, said in one line."""
+
+
+def _open(database: Path) -> sqlite3.Connection:
+    """The live database for reading, without creating it when it is missing."""
+    if not database.is_file():
+        raise OpsError(f"no database at {database} (has the bot run with this config?)")
+    try:
+        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise OpsError(f"{database}: cannot read it: {exc}") from exc
+    return conn
+
+
+def backup(database: Path, target: Path) -> int:
+    """Copy `database` to `target` as one consistent snapshot; returns the copy's size.
+
+    SQLite's online backup API copies every page in one step inside one read transaction, so
+    the copy holds exactly the transactions committed when it started, however busy the bot
+    is. It is written beside `target` first and renamed into place, so `target` is never half
+    a database, and switched out of WAL mode so the copy is one self-contained file.
+    """
+    if target.is_dir():
+        raise OpsError(f"{target} is a folder; name the backup file, e.g. {target}/compass.db")
+    if not target.parent.is_dir():
+        raise OpsError(f"{target.parent}: no such folder")
+    if target.exists() and target.resolve() == database.resolve():
+        raise OpsError(f"{target} is the live database itself")
+    source = _open(database)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.unlink(missing_ok=True)
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+            check = copy.execute("PRAGMA quick_check").fetchone()
+        finally:
+            copy.close()
+        if check is None or check[0] != "ok":
+            raise OpsError(f"the copy failed its integrity check: {check[0] if check else '?'}")
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as exc:
+        raise OpsError(f"backup to {target} failed: {exc}") from exc
+    finally:
+        source.close()
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    return target.stat().st_size
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What an operator asks first: which bot, where, and whether alerts are getting out."""
+
+    version: str
+    database: str
+    database_bytes: int
+    schema_version: int
+    pending_alerts: int
+    last_delivery: datetime | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "version": self.version,
+            "database": self.database,
+            "database_bytes": self.database_bytes,
+            "schema_version": self.schema_version,
+            "pending_alerts": self.pending_alerts,
+            "last_delivery": self.last_delivery.isoformat() if self.last_delivery else None,
+        }
+
+
+def version() -> str:
+    """The installed package's version."""
+    try:
+        return metadata.version("compass-bot")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    """When Discord made the object with this id."""
+    return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
+
+
+def database_status(database: Path) -> Status:
+    """The outbox's length and last delivery, and the database's size (with its WAL)."""
+    conn = _open(database)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        pending, last_id = 0, None
+        if "alerts" in tables:
+            pending = conn.execute(
+                "SELECT COUNT(*) FROM alerts WHERE delivery = 'pending'"
+            ).fetchone()[0]
+            last_id = conn.execute("SELECT MAX(delivered_message_id) FROM alerts").fetchone()[0]
+        schema = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise OpsError(f"{database}: cannot read it: {exc}") from exc
+    finally:
+        conn.close()
+    size = sum(
+        p.stat().st_size
+        for p in (database, database.with_name(database.name + "-wal"))
+        if p.exists()
+    )
+    return Status(
+        version=version(),
+        database=str(database),
+        database_bytes=size,
+        schema_version=int(schema),
+        pending_alerts=int(pending),
+        last_delivery=snowflake_time(int(last_id)) if last_id else None,
+    )

@@ -1,0 +1,136 @@
+"""`backup` and `status` beside a running bot: a consistent copy during a burst of writes,
+and the outbox's length and last delivery read from the live database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from compass_bot.app import App
+from compass_bot.clock import Clock
+from compass_bot.features.schooltime.rules import CLAUSE_ID
+from compass_bot.model import Member
+from compass_bot.ops import snowflake_time
+from tests.conftest import ROOT, make_loaded
+
+START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+MIN_BEFORE = 100
+
+
+async def _cli(folder: Path, *args: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "compass_bot",
+        "--config",
+        "config.yaml",
+        *args,
+        cwd=folder,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def _committed(app: App) -> int:
+    row = await app.db.fetchone("SELECT COUNT(*) AS n FROM alerts")
+    return int(row["n"]) if row else 0
+
+
+async def test_a_backup_during_a_burst_of_writes_holds_every_committed_alert(
+    tmp_path: Path,
+) -> None:
+    loaded = make_loaded(tmp_path)
+    app = await App.create(loaded, clock=Clock(START))
+    backup = tmp_path / "backup.db"
+    try:
+        stop = asyncio.Event()
+
+        async def burst() -> None:
+            i = 0
+            while not stop.is_set():
+                member = Member(id=10_000 + i, label=f"lid {i}")
+                await app.alerts.record(
+                    CLAUSE_ID, member, START + timedelta(seconds=i), 1, detail="lesson"
+                )
+                i += 1
+                await asyncio.sleep(0)
+
+        writer = asyncio.create_task(burst())
+        while await _committed(app) < MIN_BEFORE:
+            await asyncio.sleep(0.01)
+        before = await _committed(app)
+        code, out, err = await _cli(tmp_path, "backup", str(backup))
+        after_backup = await _committed(app)
+        stop.set()
+        await writer
+    finally:
+        await app.close()
+    assert code == 0, err
+    assert out.count("\n") == 1 and out.startswith("backup: ") and str(backup) in out
+    copy = sqlite3.connect(backup)
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        ids = [r[0] for r in copy.execute("SELECT member_id FROM alerts ORDER BY id")]
+    finally:
+        copy.close()
+    # Every alert committed before the backup began is there, in order, with no gap: a
+    # consistent snapshot of some moment during the burst.
+    assert before <= len(ids) <= after_backup
+    assert after_backup > before + 10, "no writes went on during the backup"
+    assert ids == [10_000 + i for i in range(len(ids))]
+    assert not (tmp_path / "backup.db.partial").exists()
+
+
+async def test_backup_problems_are_one_line(tmp_path: Path) -> None:
+    make_loaded(tmp_path)
+    code, out, err = await _cli(tmp_path, "backup", str(tmp_path / "x.db"))
+    assert code == 1 and out == "" and err.count("\n") == 1 and "no database at" in err
+    app = await App.create(make_loaded(tmp_path), clock=Clock(START))
+    await app.close()
+    code, _, err = await _cli(tmp_path, "backup", str(tmp_path / "missing" / "x.db"))
+    assert code == 1 and err.count("\n") == 1 and "no such folder" in err
+    code, _, err = await _cli(tmp_path, "backup", str(tmp_path))
+    assert code == 1 and err.count("\n") == 1 and "is a folder" in err
+
+
+async def test_status_shows_the_outbox_and_the_last_delivery(tmp_path: Path) -> None:
+    loaded = make_loaded(tmp_path)
+    app = await App.create(loaded, clock=Clock(START))
+    try:
+        for i in range(3):
+            await app.alerts.record(CLAUSE_ID, Member(id=50 + i, label="lid"), START, 1)
+        delivered = 1_300_000_000_000_000_000  # a Discord message id
+        await app.db.execute(
+            "UPDATE alerts SET delivered_message_id = ?, delivery = 'sent' WHERE member_id = 50",
+            (delivered,),
+        )
+        await app.db.commit()
+        code, out, err = await _cli(tmp_path, "status", "--json")
+        text_code, text, _ = await _cli(tmp_path, "status")
+    finally:
+        await app.close()
+    assert code == 0, err
+    status = json.loads(out)
+    assert status["pending_alerts"] == 2
+    assert status["last_delivery"] == snowflake_time(delivered).isoformat()
+    assert status["school"] == "Compass"
+    assert status["intents"] == sorted(status["intents"]) and "guilds" in status["intents"]
+    assert status["database_bytes"] > 0 and status["schema_version"] > 0
+    assert status["version"] not in ("", None)
+    assert text_code == 0 and "outbox:        2 alert(s) waiting" in text
+
+
+def test_a_snowflake_says_when_discord_made_it() -> None:
+    # Discord's documented example: 175928847299117063 was made at 2016-04-30 11:18:25.796 UTC.
+    assert snowflake_time(175928847299117063) == datetime(
+        2016, 4, 30, 11, 18, 25, 796000, tzinfo=UTC
+    )

@@ -1,0 +1,48 @@
+"""Running it for real: the Makefile names a Python it can use, and the deploy files keep the
+promises the README makes (non-root, database on a volume, restart on failure, SIGTERM)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("python", ["/bin/false", ""])
+def test_make_without_a_suitable_python_says_how_to_name_one(tmp_path: Path, python: str) -> None:
+    done = subprocess.run(
+        ["make", "-s", "-C", str(ROOT), f"PYTHON={python}", f"VENV={tmp_path / 'venv'}", "lint"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and done.stdout == ""
+    assert "make run PYTHON=python3.12" in done.stderr.splitlines()[0]
+    assert not (tmp_path / "venv").exists()
+
+
+def _directives(path: Path) -> dict[str, str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pairs = (line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def test_the_systemd_unit_restarts_on_failure_and_stops_with_sigterm() -> None:
+    unit = _directives(ROOT / "deploy" / "compass-bot.service")
+    assert unit["Restart"] == "on-failure" and unit["KillSignal"] == "SIGTERM"
+    assert unit["User"] != "root" and "bot.py" in unit["ExecStart"]
+
+
+def test_the_image_runs_as_a_user_with_the_database_on_a_volume() -> None:
+    lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    steps = {line.split()[0]: line for line in lines if line and not line.startswith(("#", " "))}
+    assert steps["FROM"] == "FROM python:3.11-slim"
+    assert steps["USER"].split()[1] not in ("root", "0")
+    assert '"/data"' in steps["VOLUME"] and steps["STOPSIGNAL"] == "STOPSIGNAL SIGTERM"
+    compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    assert "restart: on-failure" in compose and ":/data" in compose

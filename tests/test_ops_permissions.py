@@ -1,0 +1,177 @@
+"""Least privilege: the invite asks for exactly what the enabled features need, and staff
+commands are synced hidden from students (`default_member_permissions`)."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import discord
+import pytest
+
+from compass_bot.config import Config, parse_config
+from compass_bot.discord_front.permissions import invite_url, needed, permissions
+from compass_bot.features.base import Feature, Permission
+from compass_bot.registry import FEATURES
+from tests.conftest import ROOT, TEST_CONFIG
+from tests.discord_env import compass_bot
+from tests.fakediscord import Perm
+
+BASE = (
+    Perm.VIEW_CHANNEL
+    | Perm.SEND_MESSAGES
+    | Perm.SEND_MESSAGES_IN_THREADS
+    | Perm.EMBED_LINKS
+    | Perm.ATTACH_FILES
+    | Perm.READ_MESSAGE_HISTORY
+)
+
+
+def _config(action: str, reset: bool, extra: str = "") -> Config:
+    text = (
+        f"school_time:\n  action: {action}\n  social_channels: [algemeen]\n"
+        f"names:\n  reset_nickname: {'true' if reset else 'false'}\n{extra}"
+    )
+    return parse_config(text, "config.yaml")
+
+
+@pytest.mark.parametrize(
+    ("action", "reset"), list(itertools.product(("warn", "warn_and_delete"), (False, True)))
+)
+def test_the_invite_carries_exactly_the_bits_of_the_enabled_features(
+    action: str, reset: bool
+) -> None:
+    config = _config(action, reset)
+    expected = BASE | Perm.MANAGE_CHANNELS  # social channels are watched: heat's slowmode
+    if action == "warn_and_delete":
+        expected |= Perm.MANAGE_MESSAGES
+    if reset:
+        expected |= Perm.MANAGE_NICKNAMES
+    assert permissions(config).value == expected
+    url = urlsplit(invite_url(1234, config))
+    query = parse_qs(url.query)
+    assert url.netloc == "discord.com" and url.path == "/oauth2/authorize"
+    assert query["client_id"] == ["1234"]
+    assert query["scope"] == ["bot applications.commands"]
+    assert query["permissions"] == [str(expected)]
+
+
+def test_slowmode_and_hiding_posts_ask_for_their_permission_only_when_used() -> None:
+    quiet = parse_config("school_time:\n  social_channels: []\n", "config.yaml")
+    assert permissions(quiet).value == BASE  # no channel watched: no slowmode, no deletes
+    hide = parse_config("personal_data:\n  action: hide\n", "config.yaml")
+    assert permissions(hide).value == BASE | Perm.MANAGE_MESSAGES
+    heat = parse_config("heat:\n  watched_channels: [algemeen]\n", "config.yaml")
+    assert permissions(heat).value == BASE | Perm.MANAGE_CHANNELS
+
+
+def test_a_feature_declares_a_need_with_the_config_that_switches_it_on() -> None:
+    """How the features being built add theirs: one `Permission` with its condition."""
+    slowmode = Feature(
+        name="heat",
+        data_statement="nothing",
+        build=lambda kernel: None,  # type: ignore[arg-type,return-value]
+        permissions=(
+            Permission("manage_channels", "slowmode", lambda c: c.heat.slowmode_seconds > 60),
+            Permission("manage_messages", "hide a post"),
+        ),
+    )
+    features = (*(f for f in FEATURES if f.name != "heat"), slowmode)
+    quiet = _config("warn", False, "heat:\n  slowmode_seconds: 30\n")
+    busy = _config("warn", False, "heat:\n  slowmode_seconds: 120\n")
+    assert permissions(quiet, features).value == BASE | Perm.MANAGE_MESSAGES
+    assert permissions(busy, features).value == BASE | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+    # Two features needing the same bit list it once.
+    both = _config("warn_and_delete", False)
+    assert [n.name for n in needed(both, features)].count("manage_messages") == 1
+
+
+def test_a_misspelt_permission_is_refused_not_dropped() -> None:
+    typo = Feature(
+        name="typo",
+        data_statement="nothing",
+        build=lambda kernel: None,  # type: ignore[arg-type,return-value]
+        permissions=(Permission("manage_message", "typo"),),
+    )
+    with pytest.raises(ValueError, match="manage_message"):
+        permissions(_config("warn", False), (*FEATURES, typo))
+
+
+def _cli(tmp_path: Path, config: str, *args: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "config.yaml").write_text(config, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "compass_bot", "--config", "config.yaml", *args],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_invite_url_reads_the_application_id_from_the_config_or_the_option(
+    tmp_path: Path,
+) -> None:
+    config = "discord:\n  application_id: 555\nschool_time:\n  action: warn_and_delete\n"
+    done = _cli(tmp_path, config, "invite-url")
+    assert done.returncode == 0, done.stderr
+    query = parse_qs(urlsplit(done.stdout.strip()).query)
+    assert query["client_id"] == ["555"]
+    assert query["permissions"] == [str(BASE | Perm.MANAGE_MESSAGES)]
+    done = _cli(tmp_path, config, "invite-url", "--client-id", "777", "--explain")
+    assert "client_id=777" in done.stdout and "manage_messages: delete a post" in done.stdout
+
+
+def test_invite_url_without_an_application_id_says_where_it_is(tmp_path: Path) -> None:
+    done = _cli(tmp_path, "", "invite-url")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "General Information" in done.stderr
+
+
+def test_every_declared_permission_is_a_discord_permission() -> None:
+    for feature in FEATURES:
+        for need in feature.permissions:
+            assert need.name in discord.Permissions.VALID_FLAGS, (feature.name, need.name)
+
+
+STAFF = {"toestemming", "naam", "naamcontrole", "meldingen", "privacy", "afkoelen"}
+
+
+def _synced(fake: object) -> dict[str, dict[str, object]]:
+    (put,) = fake.find_calls("PUT", "/applications/*/guilds/*/commands")  # type: ignore[attr-defined]
+    return {c["name"]: c for c in put.json}
+
+
+async def test_staff_commands_are_synced_for_manage_messages_by_default(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, _bot):
+        sent = _synced(fake)
+    assert set(sent) >= STAFF
+    for name, command in sent.items():
+        wanted = Perm.MANAGE_MESSAGES if name in STAFF else None
+        given = command.get("default_member_permissions")
+        assert (None if given is None else int(str(given))) == wanted, name
+    # /protocol holds the students' lijst and regel: Discord sets the permission per top-level
+    # command only, so onbeantwoord keeps its role check as its one lock.
+    assert sent["protocol"].get("default_member_permissions") is None
+
+
+async def test_the_staff_permission_is_configurable(tmp_path: Path) -> None:
+    config = TEST_CONFIG.replace(
+        "discord:\n  guild: Compass\n",
+        "discord:\n  guild: Compass\n  staff_permission: administrator\n",
+    )
+    assert "administrator" in config
+    async with compass_bot(tmp_path, config_text=config) as (fake, _bot):
+        sent = _synced(fake)
+    for name in STAFF:
+        assert int(str(sent[name]["default_member_permissions"])) == Perm.ADMINISTRATOR, name
+
+
+def test_an_unknown_staff_permission_is_a_config_problem() -> None:
+    from compass_bot.config import ConfigError
+
+    with pytest.raises(ConfigError, match="staff_permission"):
+        parse_config("discord:\n  staff_permission: everyone\n", "config.yaml")
