@@ -291,7 +291,9 @@ async def test_rector_approves_current_names_then_only_a_new_breach_is_flagged(
         await fake.member_update("anna", nick="anna")
         await fake.member_update("anna", nick="Compass Anna")
         await fake.settle()
-        assert len(alerts(fake)) == 1 and len(fake.dms_sent("anna")) == 1
+        assert len(alerts(fake)) == 1
+        # the name warning, then the approval; no new warning
+        assert [d.get("content") for d in fake.dms_sent("anna")][1:] == [name_texts.APPROVED_DM]
 
         # another name that breaks the rule: flagged again
         await fake.member_update("anna", global_name="C0mpass")
@@ -301,8 +303,10 @@ async def test_rector_approves_current_names_then_only_a_new_breach_is_flagged(
         f = fields(second["embeds"][0])
         assert unescape(f["Naam (weergavenaam)"]) == "C0mpass"
         assert "Compass Anna" not in unescape(f["Reden"])
-        assert len(fake.dms_sent("anna")) == 2
-        assert 'Je weergavenaam "C0mpass"' in fake.dms_sent("anna")[1]["embeds"][0]["description"]
+        # the name warning, the approval, the new warning
+        assert len(fake.dms_sent("anna")) == 3
+        assert fake.dms_sent("anna")[1]["content"] == name_texts.APPROVED_DM
+        assert 'Je weergavenaam "C0mpass"' in fake.dms_sent("anna")[2]["embeds"][0]["description"]
 
 
 @pytest.mark.parametrize("who", ["mod", "jansen", "anna"])
@@ -359,7 +363,7 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
         second = alerts(fake)[-1]
         assert len(alerts(fake)) == 2
         assert fields(second["embeds"][0])["Status"] == "Open"
-        assert len(fake.dms_sent("anna")) == 2
+        assert len(fake.dms_sent("anna")) == 3  # warning, approval, warning again
 
         empty = await fake.slash("rector", "naam lijst")
         await fake.settle()
@@ -385,7 +389,9 @@ async def test_approve_button_works_for_leadership_only(tmp_path: Path) -> None:
         await fake.member_update("bram", nick="bram")
         await fake.member_update("bram", nick="C0mpass")
         await fake.settle()
-        assert len(alerts(fake)) == 1 and len(fake.dms_sent("bram")) == 1
+        assert len(alerts(fake)) == 1
+        # the warning, then the approval
+        assert [d.get("content") for d in fake.dms_sent("bram")][1:] == [name_texts.APPROVED_DM]
 
 
 # -- /naamcontrole -----------------------------------------------------------------------------------
@@ -557,3 +563,41 @@ async def test_naam_subcommands_say_what_they_do_in_dutch_and_english(tmp_path: 
         [lid] = approve["options"]
         assert lid["type"] == 6 and lid["required"] and lid["description"] == "Het lid"
         assert subs["intrekken"]["description_localizations"]["en-GB"].startswith("Revoke")
+
+
+async def test_a_name_alert_settles_by_itself_when_the_member_fixes_the_name(
+    tmp_path: Path,
+) -> None:
+    """No moderator needed: the member drops "Compass" from the nickname, the alert reads
+    "opgelost: naam aangepast", loses its buttons, and a new breach starts a new alert."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.member_update("anna", nick="Compass Anna")
+        await fake.settle()
+        [first] = alerts(fake)
+        await fake.member_update("anna", nick="Anna")
+        await fake.settle()
+        for _ in range(100):  # the outbox edits the message in the background
+            shown = fields(fake.message(first["id"])["embeds"][0])
+            if shown["Status"].startswith("Afgehandeld"):
+                break
+            await asyncio.sleep(0.05)
+        assert shown["Status"] == "Afgehandeld"  # by the bot itself: nobody named
+        assert name_texts.SETTLED_BY_ITSELF in unescape(shown["Reden"])
+        assert buttons(fake.message(first["id"])) == {}
+        [stored] = await bot.app.alerts.repo.alerts()
+        assert stored.status == "resolved" and stored.handled_by is None
+        audit = [e.action for e in await bot.app.db.audit_entries()]
+        assert "alert.settled" in audit
+        await fake.member_update("anna", nick="C0mpass")
+        await fake.settle()
+        assert len(await bot.app.alerts.repo.alerts()) == 2  # a new breach, a new alert
+
+
+async def test_the_member_hears_when_the_leadership_approves_the_name(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.member_update("anna", nick="Compass Anna")
+        await fake.settle()
+        await fake.slash("rector", "naam goedkeuren", {"lid": "anna"})
+        await fake.settle()
+        last = fake.dms_sent("anna")[-1]
+        assert last["content"] == name_texts.APPROVED_DM

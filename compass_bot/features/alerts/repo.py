@@ -395,6 +395,22 @@ class OutboxRepo:
         )
         await self.db.commit()
 
+    async def settle(self, alert_id: int, note: str, at: datetime) -> Alert | None:
+        """The bot resolves an open alert by itself (what it flagged was put right): no handler,
+        the note added to the reason, re-delivered (edited) to show it; audited."""
+        cur = await self.db.execute(
+            "UPDATE alerts SET status = 'resolved', handled_by = NULL, handled_at = ?,"
+            " detail = CASE WHEN detail IS NULL OR detail = '' THEN ? ELSE detail || '; ' || ? END,"
+            " delivery = 'pending', version = version + 1, next_attempt_at = NULL"
+            " WHERE id = ? AND status = 'open'",
+            (to_db(at), note, note, alert_id),
+        )
+        if cur.rowcount == 0:
+            return None
+        await self.db.audit(at, None, "alert.settled", None, {"alert": alert_id}, commit=False)
+        await self.db.commit()
+        return await self.alert(alert_id)
+
     async def set_alert_status(
         self, alert_id: int, status: AlertStatus, by: int, at: datetime
     ) -> Alert | None:

@@ -283,6 +283,15 @@ class AlertService:
         await self._storage_works()
         return True
 
+    async def settle(self, member_id: int, rule: str, note: str, at: datetime) -> list[Alert]:
+        """Resolve the member's open alerts of one rule by themselves (the breach is gone)."""
+        settled: list[Alert] = []
+        for alert in await self.repo.alerts(status="open", rule=rule, member_id=member_id):
+            done = await self.repo.settle(alert.id, note, at)
+            if done is not None:
+                settled.append(done)
+        return settled
+
     async def set_alert_status(
         self, actor: Member, alert_id: int, status: AlertStatus, at: datetime
     ) -> Alert | Refusal:

@@ -17,6 +17,7 @@ from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.pacing import dm_pacer
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import Alert
+from compass_bot.features.names import texts
 from compass_bot.features.names.rules import CLAUSE_ID
 from compass_bot.features.names.service import NameOutcome, NameService, NamesSeen
 from compass_bot.model import Member, Refusal
@@ -83,7 +84,7 @@ class Names(commands.Cog):
         outcome = await self.bot.app[NameService].names_seen(
             names_seen(member, self.bot.app.clock.now())
         )
-        if outcome.alert is not None:
+        if outcome.alert is not None or outcome.settled:
             self.bot.outbox_wakeup.set()
         if outcome.warning is not None:
             pacer = dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute)
@@ -272,6 +273,18 @@ class Names(commands.Cog):
         )
         self._checked[member.id] = name_key(member)
         self.bot.outbox_wakeup.set()  # settled name alerts are re-delivered to show it
+        await self.tell_approved(member)
+
+    async def tell_approved(self, member: discord.Member) -> None:
+        """The member hears that the leadership approved their name (best effort)."""
+        pacer = dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute)
+        if not pacer.try_take():
+            pacer.later(lambda: member.send(texts.APPROVED_DM), f"approval DM to {member.id}")
+            return
+        try:
+            await member.send(texts.APPROVED_DM)
+        except discord.HTTPException as exc:
+            log.info("could not tell member %s their name was approved: %s", member.id, exc)
 
     @naam.command(
         name=_("lijst"),
@@ -336,7 +349,11 @@ async def approve_from_alert(
     names = [n for n in (member.name, member.global_name, member.nick) if n] if member else []
     if stored is not None and member is None:
         return Refusal("Dit lid is niet (meer) in de server; er is niets goed te keuren.")
-    return await bot.app[NameService].approve_from_alert(actor, alert_id, names, now)
+    result = await bot.app[NameService].approve_from_alert(actor, alert_id, names, now)
+    cog = bot.get_cog("Names")
+    if member is not None and not isinstance(result, Refusal) and isinstance(cog, Names):
+        await cog.tell_approved(member)
+    return result
 
 
 async def setup(bot: CompassBot) -> None:

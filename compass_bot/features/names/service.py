@@ -47,6 +47,7 @@ class NameOutcome:
     alert: Alert | None = None
     alert_created: bool = False
     reset_nickname: bool = False
+    settled: tuple[Alert, ...] = ()  # open name alerts that settled: the names are fine now
 
 
 class NameService:
@@ -57,12 +58,15 @@ class NameService:
         self.checker = NameChecker(kernel.config.names.allowed_words)
         self.repo = NameRepo(kernel.db)
         self._approved: dict[int, set[str]] = defaultdict(set)
+        self._open: set[int] = set()  # members with an open name alert, to settle when fixed
 
     async def load(self, now: datetime) -> None:
         """Load the approved names into memory."""
         self._approved = defaultdict(set)
         for approved in await self.repo.approved_names():
             self._approved[approved.member_id].add(approved.name)
+        alerts = await self.kernel.alerts.repo.alerts(status="open", rule=CLAUSE_ID)
+        self._open = {a.member_id for a in alerts}
 
     def may_check_names(self, actor: Member) -> Refusal | None:
         """A sweep over every member's names is for moderators and the leadership."""
@@ -94,7 +98,16 @@ class NameService:
         """Check a member's names; a breach gets a DM citing aanwijzing-2 and an alert."""
         flagged, uncertain = self.check_names(event)
         if not flagged and not uncertain:
-            return NameOutcome()
+            settled: tuple[Alert, ...] = ()
+            if event.member.id in self._open:  # the member put it right: the alert settles
+                self._open.discard(event.member.id)
+                settled = tuple(
+                    await self.kernel.alerts.settle(
+                        event.member.id, CLAUSE_ID, texts.SETTLED_BY_ITSELF, event.at
+                    )
+                )
+            return NameOutcome(settled=settled)
+        self._open.add(event.member.id)
         first = (flagged or uncertain)[0]
         detail = "; ".join(
             f"{texts.NAME_FIELDS[f.field]}: {f.verdict.name!r} ({f.verdict.reason})"
@@ -191,3 +204,4 @@ class NameService:
 
     def forget(self, member_id: int) -> None:
         self._approved.pop(member_id, None)
+        self._open.discard(member_id)

@@ -10,6 +10,11 @@ NAME_WARNING = (
 )
 
 
+SETTLED_BY_ITSELF = "opgelost: naam aangepast"
+APPROVED_DM = (
+    "Goed nieuws: de schoolleiding heeft je naam goedgekeurd. Je mag hem blijven gebruiken.\n"
+    "Good news: the school leadership approved your name. You may keep using it."
+)
 NAME_HOW_TO_ASK = (
     "Wil je deze naam toch gebruiken? Vraag dan toestemming aan de schoolleiding; tot die "
     "tijd vragen we je een andere naam te kiezen."
