@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from compass_bot.features.alerts.settings import AlertSettings
+from compass_bot.features.digest.settings import DigestSettings
 from compass_bot.features.heat.rules import HeatSettings
 from compass_bot.features.names.settings import NameSettings
 from compass_bot.features.privacy.settings import RetentionSettings
@@ -147,6 +148,7 @@ class Config(_Section):
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     heat: HeatConfig = Field(default_factory=HeatConfig)
     personal_data: PersonalDataSettings = Field(default_factory=PersonalDataSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:

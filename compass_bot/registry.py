@@ -14,6 +14,7 @@ from functools import cache
 from compass_bot.access import Action
 from compass_bot.features.alerts.feature import FEATURE as ALERTS
 from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.digest.feature import FEATURE as DIGEST
 from compass_bot.features.names.feature import FEATURE as NAMES
 from compass_bot.features.privacy.feature import FEATURE as PRIVACY
 from compass_bot.features.questions.feature import FEATURE as QUESTIONS
@@ -21,7 +22,7 @@ from compass_bot.features.schooltime.feature import FEATURE as SCHOOL_TIME
 from compass_bot.storage.db import Migration
 from compass_bot.storage.schema import SHARED_MIGRATIONS, ordered
 
-FEATURES: tuple[Feature, ...] = (ALERTS, QUESTIONS, SCHOOL_TIME, NAMES, PRIVACY)
+FEATURES: tuple[Feature, ...] = (ALERTS, QUESTIONS, SCHOOL_TIME, NAMES, DIGEST, PRIVACY)
 
 
 def migrations() -> tuple[Migration, ...]:
