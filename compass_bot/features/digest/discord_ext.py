@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("compass_bot.discord.digest")
 COLOUR = 0x2E86C1
 FIELD_LIMIT = 1024
-CHECK_SECONDS = 60.0  # a clock moved by hand (console, tests) is noticed this soon
+CHECK_SECONDS = 60.0  # a clock moved by hand is noticed this soon (or at once: `wake`)
 
 
 def _field(lines: list[str]) -> str:
@@ -47,7 +47,12 @@ class WeeklyDigest(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
         self.check_seconds = CHECK_SECONDS
+        self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Look at the clock again now (it was moved: tests, a corrected system clock)."""
+        self._wakeup.set()
 
     @property
     def service(self) -> DigestService:
@@ -90,7 +95,13 @@ class WeeklyDigest(commands.Cog):
                 log.exception("the weekly digest failed")
             now = self.bot.app.clock.now()
             wait = (self.service.next_due(now) - now).total_seconds()
-            await asyncio.sleep(min(max(wait, 0.0), self.check_seconds))
+            self._wakeup.clear()
+            try:
+                await asyncio.wait_for(
+                    self._wakeup.wait(), timeout=min(max(wait, 0.0), self.check_seconds)
+                )
+            except TimeoutError:
+                pass
 
     async def post_due(self) -> bool:
         """Post the week that is due, if it was not posted before; True when posted."""
