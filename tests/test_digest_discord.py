@@ -102,26 +102,28 @@ async def test_overzicht_agrees_with_the_command_line_and_is_for_staff_only(
     tmp_path: Path,
 ) -> None:
     loaded = make_loaded(tmp_path)
-    async with FakeDiscord(SCHOOL) as fake:
-        async with running_compass(fake, loaded, Clock(at(3, 12, month=12))) as bot:
-            await fill(bot.app)
-            refused = await fake.slash("anna", "overzicht", {"week": WEEK})
+    async with (
+        FakeDiscord(SCHOOL) as fake,
+        running_compass(fake, loaded, Clock(at(3, 12, month=12))) as bot,
+    ):
+        await fill(bot.app)
+        refused = await fake.slash("anna", "overzicht", {"week": WEEK})
+        await fake.settle()
+        assert "Alleen moderatoren" in refused.callback["data"]["content"]
+        bad = await fake.slash("mod", "overzicht", {"week": "2024-W99"})
+        await fake.settle()
+        assert "does not exist" in bad.callback["data"]["content"]
+        record = await fake.slash("rector", "overzicht", {"week": WEEK})
+        for _ in range(500):  # the chart is drawn in a thread
             await fake.settle()
-            assert "Alleen moderatoren" in refused.callback["data"]["content"]
-            bad = await fake.slash("mod", "overzicht", {"week": "2024-W99"})
-            await fake.settle()
-            assert "does not exist" in bad.callback["data"]["content"]
-            record = await fake.slash("rector", "overzicht", {"week": WEEK})
-            for _ in range(500):  # the chart is drawn in a thread
-                await fake.settle()
-                if record.original_edited:
-                    break
-                await asyncio.sleep(0.02)
-            reply = record.original  # the first follow-up replaces "thinking..."
-            assert reply is not None and not record.followups
-            assert reply["flags"] & 64  # ephemeral
-            shown = fake.file_bytes(reply["id"], "weekoverzicht-2024-W48.png")
-            fields = {f["name"]: f["value"] for f in reply["embeds"][0]["fields"]}
+            if record.original_edited:
+                break
+            await asyncio.sleep(0.02)
+        reply = record.original  # the first follow-up replaces "thinking..."
+        assert reply is not None and not record.followups
+        assert reply["flags"] & 64  # ephemeral
+        shown = fake.file_bytes(reply["id"], "weekoverzicht-2024-W48.png")
+        fields = {f["name"]: f["value"] for f in reply["embeds"][0]["fields"]}
     png = tmp_path / "cli.png"
     done = digest_cli(tmp_path, "--week", WEEK, "--json", "--png", str(png))
     assert done.returncode == 0, done.stderr

@@ -5,6 +5,7 @@ downtime), and `/overzicht [week]` on demand, ephemeral. The chart is drawn in a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from typing import TYPE_CHECKING
@@ -87,6 +88,7 @@ class WeeklyDigest(commands.Cog):
         """Post the due week (once), then sleep until the next digest moment."""
         await self.bot.ready_event.wait()
         while True:
+            self._wakeup.clear()  # before looking: a wake during the post is not lost
             try:
                 await self.post_due()
             except asyncio.CancelledError:
@@ -95,13 +97,10 @@ class WeeklyDigest(commands.Cog):
                 log.exception("the weekly digest failed")
             now = self.bot.app.clock.now()
             wait = (self.service.next_due(now) - now).total_seconds()
-            self._wakeup.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     self._wakeup.wait(), timeout=min(max(wait, 0.0), self.check_seconds)
                 )
-            except TimeoutError:
-                pass
 
     async def post_due(self) -> bool:
         """Post the week that is due, if it was not posted before; True when posted."""
