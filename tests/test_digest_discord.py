@@ -58,22 +58,20 @@ async def test_weekly_post_at_local_time_across_dst_once_with_the_chart(
     start = datetime(2027, 3, 24, 10, 0, tzinfo=AMS)  # Wednesday of 2027-W12
     async with FakeDiscord(SCHOOL) as fake:
         async with running_compass(fake, loaded, Clock(start)) as bot:
-            await settle_at(fake, bot, start, 1)
-            # A fresh store catches up the week that fell due last (W11), once.
-            assert [d["embeds"][0]["title"] for d in digests(fake)] == ["Weekoverzicht 2027-W11"]
+            # The very first start posts nothing: W11 (due last Friday) is recorded as skipped.
+            await settle_at(fake, bot, start, 0)
             await bot.app.alerts.record(
                 "schooltijd", Member(5, "anna"), datetime(2027, 3, 25, 10, 20, tzinfo=AMS), 1
             )
             # Not before Friday 16:00 local, then once at 16:00 (CET, UTC+1).
-            await settle_at(fake, bot, datetime(2027, 3, 26, 15, 59, 59, tzinfo=AMS), 1)
-            await settle_at(fake, bot, datetime(2027, 3, 26, 16, 0, tzinfo=AMS), 2)
+            await settle_at(fake, bot, datetime(2027, 3, 26, 15, 59, 59, tzinfo=AMS), 0)
+            await settle_at(fake, bot, datetime(2027, 3, 26, 16, 0, tzinfo=AMS), 1)
             # After the change to summer time (28 March): 16:00 CEST (UTC+2), once.
-            await settle_at(fake, bot, datetime(2027, 4, 2, 15, 59, 59, tzinfo=AMS), 2)
-            await settle_at(fake, bot, datetime(2027, 4, 2, 16, 0, tzinfo=AMS), 3)
-            await settle_at(fake, bot, datetime(2027, 4, 2, 17, 30, tzinfo=AMS), 3)
+            await settle_at(fake, bot, datetime(2027, 4, 2, 15, 59, 59, tzinfo=AMS), 1)
+            await settle_at(fake, bot, datetime(2027, 4, 2, 16, 0, tzinfo=AMS), 2)
+            await settle_at(fake, bot, datetime(2027, 4, 2, 17, 30, tzinfo=AMS), 2)
             posted = digests(fake)
             assert [d["embeds"][0]["title"] for d in posted] == [
-                "Weekoverzicht 2027-W11",
                 "Weekoverzicht 2027-W12",
                 "Weekoverzicht 2027-W13",
             ]
@@ -82,8 +80,9 @@ async def test_weekly_post_at_local_time_across_dst_once_with_the_chart(
                 ("2027-W12", datetime(2027, 3, 26, 15, 0, tzinfo=UTC)),
                 ("2027-W13", datetime(2027, 4, 2, 14, 0, tzinfo=UTC)),
             ]
-            assert [message_id for _, _, message_id in runs] == [int(d["id"]) for d in posted]
-            week12 = posted[1]
+            assert runs[0][0] == "2027-W11" and runs[0][2] is None  # recorded, not posted
+            assert [message_id for _, _, message_id in runs[1:]] == [int(d["id"]) for d in posted]
+            week12 = posted[0]
             name = "weekoverzicht-2027-W12.png"
             assert fake.body_of(week12["id"])["embeds"][0]["image"]["url"] == f"attachment://{name}"
             assert png_size(fake.file_bytes(week12["id"], name)) == (1200, 600)
@@ -95,7 +94,14 @@ async def test_weekly_post_at_local_time_across_dst_once_with_the_chart(
             assert "anna" not in json.dumps(week12)
         # A restart in the same week posts nothing again.
         async with running_compass(fake, loaded, Clock(datetime(2027, 4, 3, 9, tzinfo=AMS))) as b:
-            await settle_at(fake, b, datetime(2027, 4, 3, 9, tzinfo=AMS), 3)
+            await settle_at(fake, b, datetime(2027, 4, 3, 9, tzinfo=AMS), 2)
+        # Down from Saturday 3 April to Wednesday 21 April (W14 and W15 fell due meanwhile):
+        # the last week that fell due is caught up, once (the second start posts nothing).
+        back = datetime(2027, 4, 21, 9, tzinfo=AMS)
+        for _ in range(2):
+            async with running_compass(fake, loaded, Clock(back)) as b:
+                await settle_at(fake, b, back, 3)
+        assert digests(fake)[-1]["embeds"][0]["title"] == "Weekoverzicht 2027-W15"
 
 
 async def test_overzicht_agrees_with_the_command_line_and_is_for_staff_only(

@@ -18,7 +18,16 @@ from tests.conftest import ROOT, TEST_CONFIG
 from tests.discord_env import LESSON, SCHOOL, compass_bot
 from tests.fakediscord import FakeDiscord, MemberSpec
 
-COMMANDS = {"vraag", "protocol", "toestemming", "naam", "naamcontrole", "meldingen", "privacy"}
+COMMANDS = {
+    "vraag",
+    "protocol",
+    "toestemming",
+    "naam",
+    "naamcontrole",
+    "meldingen",
+    "overzicht",
+    "privacy",
+}
 
 
 async def test_ready_and_guild_create_build_the_server_and_sync_commands(tmp_path: Path) -> None:

@@ -109,6 +109,11 @@ class WeeklyDigest(commands.Cog):
         channel = self.bot.setup.moderators_channel
         if period is None or channel is None:
             return False  # nothing due, or no channel yet: tried again at the next check
+        if not await self.service.has_runs():
+            # The very first start is no downtime: the weekly posts begin with the next week.
+            await self.service.claim_run(period, now)
+            log.info("weekly digests start after %s (first start)", period.label)
+            return False
         digest = await self.service.digest(period, now)
         embed, file = await self.render(digest)
         if not await self.service.claim_run(period, now):

@@ -91,6 +91,10 @@ class DigestService:
         """Record the week's run before posting; False when it ran before."""
         return await self.repo.claim_run(period.start, period.label, now)
 
+    async def has_runs(self) -> bool:
+        """Whether any week was recorded (posted, or skipped at the very first start)."""
+        return bool(await self.repo.runs())
+
     async def posted(self, period: Period, message_id: int) -> None:
         await self.repo.posted(period.start, message_id)
 
