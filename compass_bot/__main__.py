@@ -296,6 +296,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    """The weekly digest of a stored database (counts only; see features/digest)."""
+    from compass_bot.features.digest.cli import run_digest
+
+    return run_digest(args, _config_or_exit(args.config))
+
+
 def _per_line_command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
@@ -380,6 +387,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_status)
+    p = sub.add_parser("digest", help="the weekly digest: counts per rule, the chart")
+    p.add_argument("--school", help="the school (its configured Discord server name)")
+    p.add_argument("--database", help="the SQLite file (default: storage.database)")
+    p.add_argument("--week", help="the week as YYYY-Www (default: this week so far)")
+    p.add_argument("--png", metavar="FILE", help="write the chart (PNG) here")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_digest)
     return parser
 
 

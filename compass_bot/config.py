@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from compass_bot.features.alerts.settings import AlertSettings
+from compass_bot.features.digest.settings import DigestSettings
 from compass_bot.features.heat.settings import HeatConfig
 from compass_bot.features.names.settings import NameSettings
 from compass_bot.features.personal_data.settings import PersonalDataSettings
@@ -138,6 +139,7 @@ class Config(_Section):
     heat: HeatConfig = Field(default_factory=HeatConfig)
     personal_data: PersonalDataSettings = Field(default_factory=PersonalDataSettings)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:

@@ -14,6 +14,7 @@ from functools import cache
 from compass_bot.access import Action
 from compass_bot.features.alerts.feature import FEATURE as ALERTS
 from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.digest.feature import FEATURE as DIGEST
 from compass_bot.features.heat.feature import FEATURE as HEAT
 from compass_bot.features.names.feature import FEATURE as NAMES
 from compass_bot.features.personal_data.feature import FEATURE as PERSONAL_DATA
@@ -32,6 +33,7 @@ FEATURES: tuple[Feature, ...] = (
     REPORTS,
     PERSONAL_DATA,
     HEAT,
+    DIGEST,
     PRIVACY,
 )
 

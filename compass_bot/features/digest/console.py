@@ -1,0 +1,57 @@
+"""The digest in the console: `/overzicht [week]` prints it and writes the chart beside the
+console's database."""
+
+from __future__ import annotations
+
+import asyncio
+
+from compass_bot.console.app import Console
+from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.features.digest import texts
+from compass_bot.features.digest.chart import render_png
+from compass_bot.features.digest.rules import WeekError
+from compass_bot.features.digest.service import DigestService
+
+
+def title_of(console: Console, language: str) -> texts.TitleOf:
+    return texts.clause_titles(console.app.book, language)
+
+
+async def cmd_overzicht(console: Console, name: str, args: list[str], rest: str) -> None:
+    service = console.app[DigestService]
+    refusal = service.refusal(console.me.member)
+    if refusal is not None:
+        console.bot(refusal.message)
+        return
+    if len(args) > 1:
+        console.say("Gebruik: /overzicht [JJJJ-Www], bijvoorbeeld /overzicht 2026-W48")
+        return
+    now = console.now()
+    try:
+        period = service.period(args[0] if args else None, now)
+    except WeekError as exc:
+        console.say(str(exc))
+        return
+    language = service.settings.language
+    digest = await service.digest(period, now)
+    png = await asyncio.to_thread(render_png, digest, language)
+    path = console.app.loaded.console_database_path.parent / texts.png_name(digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+    console.bot(
+        texts.as_text(digest, language, title_of(console, language))
+        + "\n"
+        + texts.labels(language)["chart"].format(path=path)
+    )
+
+
+def hooks() -> ConsoleHooks:
+    return ConsoleHooks(
+        commands=(
+            CommandSpec(
+                ("overzicht", "digest"),
+                "  /overzicht [JJJJ-Www]            het weekoverzicht (moderatoren, schoolleiding)",
+                cmd_overzicht,
+            ),
+        ),
+    )

@@ -1,0 +1,163 @@
+"""The weekly digest on Discord: posted in the moderators' channel at the configured local
+time (the run is recorded first, so a week is posted once, and caught up once after
+downtime), and `/overzicht [week]` on demand, ephemeral. The chart is drawn in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from compass_bot.discord_front.convert import member_of
+from compass_bot.features.digest import texts
+from compass_bot.features.digest.chart import render_png
+from compass_bot.features.digest.rules import Digest, WeekError
+from compass_bot.features.digest.service import DigestService
+
+if TYPE_CHECKING:
+    from compass_bot.discord_front.client import CompassBot
+
+log = logging.getLogger("compass_bot.discord.digest")
+COLOUR = 0x2E86C1
+FIELD_LIMIT = 1024
+CHECK_SECONDS = 60.0  # a clock moved by hand is noticed this soon (or at once: `wake`)
+
+
+def _field(lines: list[str]) -> str:
+    """Lines joined within an embed field's limit (what does not fit is counted)."""
+    out: list[str] = []
+    size = 0
+    for i, line in enumerate(lines):
+        line = line[:300]
+        if size + len(line) + 1 > FIELD_LIMIT - 20:
+            out.append(f"... (+{len(lines) - i})")
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out) or "-"
+
+
+class WeeklyDigest(commands.Cog):
+    def __init__(self, bot: CompassBot) -> None:
+        self.bot = bot
+        self.check_seconds = CHECK_SECONDS
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Look at the clock again now (it was moved: tests, a corrected system clock)."""
+        self._wakeup.set()
+
+    @property
+    def service(self) -> DigestService:
+        return self.bot.app[DigestService]
+
+    async def cog_load(self) -> None:
+        if self.service.settings.enabled:
+            self._task = asyncio.create_task(self.run(), name="weekly-digest")
+
+    async def cog_unload(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def embed(self, digest: Digest, filename: str) -> discord.Embed:
+        language = self.service.settings.language
+        title, span = texts.heading(digest, language)
+        embed = discord.Embed(title=title, description=span, colour=COLOUR)
+        title_of = texts.clause_titles(self.bot.app.book, language)
+        for head, lines in texts.sections(digest, language, title_of):
+            embed.add_field(name=head[:256], value=_field(lines), inline=False)
+        embed.set_image(url=f"attachment://{filename}")
+        return embed
+
+    async def render(self, digest: Digest) -> tuple[discord.Embed, discord.File]:
+        png = await asyncio.to_thread(render_png, digest, self.service.settings.language)
+        filename = texts.png_name(digest)
+        return self.embed(digest, filename), discord.File(io.BytesIO(png), filename=filename)
+
+    # -- the weekly post ---------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Post the due week (once), then sleep until the next digest moment."""
+        await self.bot.ready_event.wait()
+        while True:
+            self._wakeup.clear()  # before looking: a wake during the post is not lost
+            try:
+                await self.post_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # one bad week must not end the schedule
+                log.exception("the weekly digest failed")
+            now = self.bot.app.clock.now()
+            wait = (self.service.next_due(now) - now).total_seconds()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._wakeup.wait(), timeout=min(max(wait, 0.0), self.check_seconds)
+                )
+
+    async def post_due(self) -> bool:
+        """Post the week that is due, if it was not posted before; True when posted."""
+        now = self.bot.app.clock.now()
+        period = self.service.due(now)
+        channel = self.bot.setup.moderators_channel
+        if period is None or channel is None:
+            return False  # nothing due, or no channel yet: tried again at the next check
+        if not await self.service.has_runs():
+            # The very first start is no downtime: the weekly posts begin with the next week.
+            await self.service.claim_run(period, now)
+            log.info("weekly digests start after %s (first start)", period.label)
+            return False
+        digest = await self.service.digest(period, now)
+        embed, file = await self.render(digest)
+        if not await self.service.claim_run(period, now):
+            return False
+        try:
+            message = await channel.send(embed=embed, file=file)
+        except discord.HTTPException as exc:
+            log.warning("could not post the digest of %s: %s", period.label, exc)
+            return False
+        await self.service.posted(period, message.id)
+        log.info("posted the digest of %s", period.label)
+        return True
+
+    # -- /overzicht --------------------------------------------------------------------------
+
+    @app_commands.command(
+        name=_("overzicht"),
+        description=_(
+            "Het weekoverzicht (moderatoren, schoolleiding)",
+            en="The weekly digest (moderators, leadership)",
+        ),
+    )
+    @app_commands.describe(
+        week=_("De week als JJJJ-Www, bijvoorbeeld 2026-W48", en="The week as YYYY-Www")
+    )
+    @app_commands.guild_only()
+    async def overzicht(
+        self, interaction: discord.Interaction, week: app_commands.Range[str, 1, 20] | None = None
+    ) -> None:
+        refusal = self.service.refusal(member_of(interaction.user))
+        if refusal is not None:
+            await interaction.response.send_message(refusal.message, ephemeral=True)
+            return
+        now = self.bot.app.clock.now()
+        try:
+            period = self.service.period(week, now)
+        except WeekError as exc:
+            await interaction.response.send_message(str(exc), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        digest = await self.service.digest(period, now)
+        embed, file = await self.render(digest)
+        await interaction.followup.send(embed=embed, file=file, ephemeral=True)
+
+
+async def setup(bot: CompassBot) -> None:
+    await bot.add_cog(WeeklyDigest(bot))

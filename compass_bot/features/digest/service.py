@@ -1,0 +1,102 @@
+"""The weekly digest's use cases: which week is due, the digest of a week, and the run
+record that makes the scheduled post happen once per week."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from compass_bot.features.digest.repo import DigestRepo
+from compass_bot.features.digest.rules import (
+    AlertFact,
+    Digest,
+    Facts,
+    Period,
+    WeekError,
+    compose,
+    due_period,
+    next_due,
+    parse_week,
+    period_at,
+)
+from compass_bot.features.digest.settings import DigestSettings
+from compass_bot.model import Member, Refusal
+
+if TYPE_CHECKING:
+    from compass_bot.app import Kernel
+
+ACTION = "digest"
+
+
+class DigestService:
+    """Counts only: the digest never reads a member id or a post's text."""
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.repo = DigestRepo(kernel.db)
+
+    @property
+    def settings(self) -> DigestSettings:
+        return self.kernel.config.digest
+
+    # -- privacy hooks: nothing about members is stored here --------------------------------
+
+    async def load(self, now: datetime) -> None:
+        return None
+
+    async def erase_member(self, member_id: int) -> Mapping[str, int]:
+        return {}
+
+    async def purge(self, before: datetime) -> Mapping[str, int]:
+        return {}
+
+    def forget(self, member_id: int) -> None:
+        return None
+
+    # -- use cases ---------------------------------------------------------------------------
+
+    def refusal(self, member: Member) -> Refusal | None:
+        return self.kernel.access.refusal(member, ACTION)
+
+    def period(self, week: str | None, now: datetime) -> Period:
+        """The week asked for (YYYY-Www), or the current week; raises WeekError."""
+        timetable = self.kernel.calendar.timetable
+        return parse_week(week, timetable) if week else period_at(now, timetable)
+
+    def due(self, now: datetime) -> Period | None:
+        return due_period(now, self.kernel.calendar.timetable, self.settings)
+
+    def next_due(self, now: datetime) -> datetime:
+        return next_due(now, self.kernel.calendar.timetable, self.settings)
+
+    async def digest(self, period: Period, now: datetime) -> Digest:
+        """The week up to `now` (all of it once it is over), against last week."""
+        since = datetime.combine(period.monday - timedelta(days=7), time(0), period.tz)
+        until = min(now, period.end)
+        kinds = self.kernel.alert_kinds
+        alerts = [
+            AlertFact(rule, at, kinds[rule].about if rule in kinds else "post", count)
+            for rule, at, count in await self.repo.alerts(since, period.end)
+        ]
+        facts = Facts(
+            until=until,
+            alerts=alerts,
+            approvals=await self.repo.approvals(since, period.end),
+            questions=await self.repo.questions(since, period.end),
+        )
+        return compose(period, facts)
+
+    async def claim_run(self, period: Period, now: datetime) -> bool:
+        """Record the week's run before posting; False when it ran before."""
+        return await self.repo.claim_run(period.start, period.label, now)
+
+    async def has_runs(self) -> bool:
+        """Whether any week was recorded (posted, or skipped at the very first start)."""
+        return bool(await self.repo.runs())
+
+    async def posted(self, period: Period, message_id: int) -> None:
+        await self.repo.posted(period.start, message_id)
+
+
+__all__ = ["ACTION", "DigestService", "WeekError"]

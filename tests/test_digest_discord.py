@@ -1,0 +1,148 @@
+"""The weekly digest through the real bot and the fake Discord: posted in the moderators'
+channel at the configured local time on both sides of a DST change, with its PNG attached,
+never twice (also not after a restart); `/overzicht` agrees with `digest --json`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import struct
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from compass_bot.clock import Clock
+from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.digest.service import DigestService
+from compass_bot.model import Member
+from tests.conftest import make_loaded
+from tests.discord_env import AMS, SCHOOL, running_compass
+from tests.fakediscord import FakeDiscord
+from tests.test_digest_service import WEEK, at, digest_cli, fill
+
+
+def digests(fake: FakeDiscord) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in fake.messages_sent(channel="mod-meldingen")
+        if (m.get("embeds") or [{}])[0].get("title", "").startswith("Weekoverzicht")
+    ]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+async def settle_at(fake: FakeDiscord, bot: CompassBot, moment: datetime, posts: int) -> None:
+    """Stop the bot's clock at `moment`; wait until `posts` digests are there (the chart is
+    drawn in a thread), then a while longer, so a second post would show."""
+    bot.app.clock.freeze(moment)
+    cog: Any = bot.get_cog("WeeklyDigest")  # discord.py loads the extension as a new module
+    cog.wake()
+    for _ in range(500):
+        await fake.settle()
+        if len(digests(fake)) >= posts:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)
+    await fake.settle()
+    assert len(digests(fake)) == posts
+
+
+async def test_weekly_post_at_local_time_across_dst_once_with_the_chart(
+    tmp_path: Path,
+) -> None:
+    loaded = make_loaded(tmp_path)
+    start = datetime(2027, 3, 24, 10, 0, tzinfo=AMS)  # Wednesday of 2027-W12
+    async with FakeDiscord(SCHOOL) as fake:
+        async with running_compass(fake, loaded, Clock(start)) as bot:
+            # The very first start posts nothing: W11 (due last Friday) is recorded as skipped.
+            await settle_at(fake, bot, start, 0)
+            await bot.app.alerts.record(
+                "schooltijd", Member(5, "anna"), datetime(2027, 3, 25, 10, 20, tzinfo=AMS), 1
+            )
+            # Not before Friday 16:00 local, then once at 16:00 (CET, UTC+1).
+            await settle_at(fake, bot, datetime(2027, 3, 26, 15, 59, 59, tzinfo=AMS), 0)
+            await settle_at(fake, bot, datetime(2027, 3, 26, 16, 0, tzinfo=AMS), 1)
+            # After the change to summer time (28 March): 16:00 CEST (UTC+2), once.
+            await settle_at(fake, bot, datetime(2027, 4, 2, 15, 59, 59, tzinfo=AMS), 1)
+            await settle_at(fake, bot, datetime(2027, 4, 2, 16, 0, tzinfo=AMS), 2)
+            await settle_at(fake, bot, datetime(2027, 4, 2, 17, 30, tzinfo=AMS), 2)
+            posted = digests(fake)
+            assert [d["embeds"][0]["title"] for d in posted] == [
+                "Weekoverzicht 2027-W12",
+                "Weekoverzicht 2027-W13",
+            ]
+            runs = await bot.app[DigestService].repo.runs()
+            assert [(week, moment.astimezone(UTC)) for week, moment, _ in runs[1:]] == [
+                ("2027-W12", datetime(2027, 3, 26, 15, 0, tzinfo=UTC)),
+                ("2027-W13", datetime(2027, 4, 2, 14, 0, tzinfo=UTC)),
+            ]
+            assert runs[0][0] == "2027-W11" and runs[0][2] is None  # recorded, not posted
+            assert [message_id for _, _, message_id in runs[1:]] == [int(d["id"]) for d in posted]
+            week12 = posted[0]
+            name = "weekoverzicht-2027-W12.png"
+            assert fake.body_of(week12["id"])["embeds"][0]["image"]["url"] == f"attachment://{name}"
+            assert png_size(fake.file_bytes(week12["id"], name)) == (1200, 600)
+            fields = {f["name"]: f["value"] for f in week12["embeds"][0]["fields"]}
+            assert (
+                "`schooltijd` Sociale media onder schooltijd: 1 (0)"
+                in fields["Gesignaleerd per regel (vorige week, zelfde periode)"]
+            )
+            assert "anna" not in json.dumps(week12)
+        # A restart in the same week posts nothing again.
+        async with running_compass(fake, loaded, Clock(datetime(2027, 4, 3, 9, tzinfo=AMS))) as b:
+            await settle_at(fake, b, datetime(2027, 4, 3, 9, tzinfo=AMS), 2)
+        # Down from Saturday 3 April to Wednesday 21 April (W14 and W15 fell due meanwhile):
+        # the last week that fell due is caught up, once (the second start posts nothing).
+        back = datetime(2027, 4, 21, 9, tzinfo=AMS)
+        for _ in range(2):
+            async with running_compass(fake, loaded, Clock(back)) as b:
+                await settle_at(fake, b, back, 3)
+        assert digests(fake)[-1]["embeds"][0]["title"] == "Weekoverzicht 2027-W15"
+
+
+async def test_overzicht_agrees_with_the_command_line_and_is_for_staff_only(
+    tmp_path: Path,
+) -> None:
+    loaded = make_loaded(tmp_path)
+    async with (
+        FakeDiscord(SCHOOL) as fake,
+        running_compass(fake, loaded, Clock(at(3, 12, month=12))) as bot,
+    ):
+        await fill(bot.app)
+        refused = await fake.slash("anna", "overzicht", {"week": WEEK})
+        await fake.settle()
+        assert "Alleen moderatoren" in refused.callback["data"]["content"]
+        bad = await fake.slash("mod", "overzicht", {"week": "2024-W99"})
+        await fake.settle()
+        assert "does not exist" in bad.callback["data"]["content"]
+        record = await fake.slash("rector", "overzicht", {"week": WEEK})
+        for _ in range(500):  # the chart is drawn in a thread
+            await fake.settle()
+            if record.original_edited:
+                break
+            await asyncio.sleep(0.02)
+        reply = record.original  # the first follow-up replaces "thinking..."
+        assert reply is not None and not record.followups
+        assert reply["flags"] & 64  # ephemeral
+        shown = fake.file_bytes(reply["id"], "weekoverzicht-2024-W48.png")
+        fields = {f["name"]: f["value"] for f in reply["embeds"][0]["fields"]}
+    png = tmp_path / "cli.png"
+    done = digest_cli(tmp_path, "--week", WEEK, "--json", "--png", str(png))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert png.read_bytes() == shown  # the same counts draw the same chart
+    rule_lines = fields["Gesignaleerd per regel (vorige week, zelfde periode)"].splitlines()
+    for rule in data["rules"]:
+        assert any(
+            line.startswith(f"`{rule['rule']}`")
+            and line.endswith(f": {rule['this_week']} ({rule['last_week']})")
+            for line in rule_lines
+        )
+    assert (
+        f"{data['names']['flagged']} gemarkeerd, {data['names']['approved']} goedgekeurd"
+        in (fields["Namen"])
+    )

@@ -1,0 +1,125 @@
+"""The digest from a store filled here: the chart is a real PNG of the fixed size, the command
+line prints the counts (JSON) and refuses bad input in one line, the console shows it."""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from compass_bot.app import App
+from compass_bot.clock import Clock
+from compass_bot.features.digest.chart import HEIGHT, WIDTH, render_png
+from compass_bot.features.digest.service import DigestService
+from compass_bot.features.questions.repo import QuestionRepo
+from compass_bot.model import Member
+from tests.conftest import ROOT, make_loaded
+from tests.test_console import run_bot
+
+AMS = ZoneInfo("Europe/Amsterdam")
+WEEK = "2024-W48"  # 25 November - 1 December 2024: in the past on any day the suite runs
+
+
+def at(day: int, hh: int, mm: int = 0, month: int = 11) -> datetime:
+    return datetime(2024, month, day, hh, mm, tzinfo=AMS)
+
+
+async def fill(app: App) -> None:
+    """A week of flags, one approval, rated answers and an unanswered question."""
+    for i, (day, hh, mm) in enumerate([(25, 10, 5), (25, 10, 40), (26, 11, 0), (28, 14, 10)]):
+        await app.alerts.record("schooltijd", Member(100 + i, f"leerling{i}"), at(day, hh, mm), 1)
+    await app.alerts.record("aanwijzing-2", Member(200, "C0mpass Anna"), at(27, 19), 1)
+    await app.alerts.record("schooltijd", Member(300, "vorige"), at(20, 9), 1)  # last week
+    await app.db.audit(at(29, 9), 9, "name.approve", 200, {"count": 1})
+    questions = QuestionRepo(app.db)
+    await questions.record_question("mag ik op tiktok?", "schooltijd", "helpful", at(26, 9))
+    await questions.record_question("wie is anna de vries?", None, "unanswered", at(27, 9))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+async def test_the_chart_is_a_png_of_the_fixed_size_from_the_store(tmp_path: Path) -> None:
+    app = await App.create(make_loaded(tmp_path), clock=Clock(at(3, 12, month=12)))
+    try:
+        await fill(app)
+        service = app[DigestService]
+        digest = await service.digest(service.period(WEEK, app.clock.now()), app.clock.now())
+    finally:
+        await app.close()
+    assert digest.grid[0][2] == 2 and sum(map(sum, digest.grid)) == 4
+    assert (digest.names_flagged, digest.names_approved) == (1, 1)
+    png = render_png(digest)
+    assert png_size(png) == (WIDTH, HEIGHT) == (1200, 600)
+    assert render_png(digest) == png  # the same digest draws the same bytes
+    # No student is named: not the labels, not the name that was flagged.
+    text = json.dumps(digest.to_json())
+    assert "leerling" not in text and "Anna" not in text and "wie is anna" in text
+
+
+def digest_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "compass_bot", "--config", str(tmp_path / "config.yaml"),
+         "digest", *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+
+
+async def test_the_command_line_prints_the_counts_and_writes_the_chart(tmp_path: Path) -> None:
+    loaded = make_loaded(tmp_path)
+    app = await App.create(loaded, clock=Clock(at(3, 12, month=12)))
+    try:
+        await fill(app)
+    finally:
+        await app.close()
+    png = tmp_path / "chart.png"
+    done = digest_cli(tmp_path, "--week", WEEK, "--json", "--png", str(png), "--school", "compass")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["rules"] == [
+        {"rule": "schooltijd", "this_week": 4, "last_week": 1},
+        {"rule": "aanwijzing-2", "this_week": 1, "last_week": 0},
+    ]
+    assert data["lesson_time"]["grid"][0][data["lesson_time"]["hours"].index(10)] == 2
+    assert [d["count"] for d in data["per_day"]] == [2, 1, 1, 1, 0, 0, 0]
+    assert data["names"] == {"flagged": 1, "approved": 1}
+    assert data["top_clauses"] == [
+        {"clause": "schooltijd", "asked": 1, "helpful": 1, "unhelpful": 0}
+    ]
+    assert png_size(png.read_bytes()) == (1200, 600)
+
+    text = digest_cli(tmp_path, "--week", WEEK)
+    assert text.returncode == 0 and "Weekoverzicht 2024-W48" in text.stdout
+    assert "`schooltijd` Sociale media onder schooltijd: 4 (1)" in text.stdout
+
+    for bad, says in [
+        (("--week", "2024-W99"), "does not exist"),
+        (("--week", "volgende"), "YYYY-Www"),
+        (("--school", "Andere School"), "unknown school"),
+        (("--database", str(tmp_path / "missing.db")), "no database there"),
+    ]:
+        refused = digest_cli(tmp_path, *bad)
+        assert refused.returncode == 2 and refused.stdout == ""
+        assert len(refused.stderr.strip().splitlines()) == 1 and says in refused.stderr
+
+
+def test_the_console_prints_the_digest_and_where_the_chart_is(tmp_path: Path) -> None:
+    script = (
+        "/tijd 2026-11-24 10:15\nhoi allemaal\n/als leerling\n/overzicht\n"
+        "/als moderator\n/overzicht\n/overzicht 2026-W99\n"
+    )
+    done = run_bot(tmp_path, script, "--console", "--fresh")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Alleen moderatoren en de schoolleiding kunnen het weekoverzicht zien." in out
+    assert "Weekoverzicht 2026-W48" in out and "`schooltijd`" in out
+    chart = next(line for line in out.splitlines() if "Grafiek: " in line).split("Grafiek: ")[1]
+    assert png_size(Path(chart).read_bytes()) == (1200, 600)
+    assert "week 2026-W99 does not exist" in out
