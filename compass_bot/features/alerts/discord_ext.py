@@ -128,6 +128,8 @@ class AlertButton(
         result: Alert | Refusal
         if extra is not None:
             result = await extra.run(bot, interaction, actor, self.alert_id, now)
+            if interaction.response.is_done():  # the action answered privately itself
+                return
         else:
             status: AlertStatus = "resolved" if self.action == "resolve" else "false_positive"
             result = await app.alerts.set_alert_status(actor, self.alert_id, status, now)

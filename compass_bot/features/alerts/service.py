@@ -62,6 +62,10 @@ StorageListener = Callable[[StorageEvent], Awaitable[None]]
 
 DeferredWrite = Callable[[], Awaitable[None]]
 
+# Told when an open alert is handled (resolved or dismissed): features follow up (reports
+# thanks its reporters). Registered by a feature at build or setup.
+StatusListener = Callable[[Alert, AlertStatus, datetime], Awaitable[None]]
+
 
 class AlertService:
     """The outbox as the other features and the moderators use it."""
@@ -73,6 +77,7 @@ class AlertService:
         self.settings = kernel.config.alerts
         # Storage trouble after start: flags wait here (oldest first) and are retried.
         self.storage_listener: StorageListener | None = None
+        self.status_listeners: list[StatusListener] = []
         self.retry_seconds = RETRY_SECONDS
         self._kept: deque[_Flag] = deque()
         self._deferred: dict[tuple[str, int], DeferredWrite] = {}
@@ -297,9 +302,16 @@ class AlertService:
     ) -> Alert | Refusal:
         if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
             return refused
+        before = await self.repo.alert(alert_id)
         alert = await self.repo.set_alert_status(alert_id, status, actor.id, at)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+        if before is not None and before.status == "open" and status != "open":
+            for listener in self.status_listeners:
+                try:
+                    await listener(alert, status, at)
+                except Exception:  # a follow-up never undoes the handling
+                    log.exception("a status listener failed for alert %s", alert_id)
         return alert
 
     async def open_alerts(

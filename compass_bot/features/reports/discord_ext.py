@@ -8,6 +8,7 @@ deletion before the form is sent. Every answer to the reporter is ephemeral.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -21,8 +22,8 @@ from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import warning_embed
-from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
-from compass_bot.features.alerts.model import Alert
+from compass_bot.features.alerts.discord_ext import ALERT_ACTIONS, AlertAction, add_alert_action
+from compass_bot.features.alerts.model import Alert, AlertStatus
 from compass_bot.features.reports import texts
 from compass_bot.features.reports.rules import REASONS, RULE
 from compass_bot.features.reports.service import (
@@ -141,14 +142,40 @@ class Reports(commands.Cog):
         )
         for menu in (self.message_menu, self.member_menu):
             menu.guild_only = True
+        self._dms: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.message_menu)
         self.bot.tree.add_command(self.member_menu)
+        self.bot.app.alerts.status_listeners.append(self.alert_handled)
 
     async def cog_unload(self) -> None:
+        if self.alert_handled in self.bot.app.alerts.status_listeners:
+            self.bot.app.alerts.status_listeners.remove(self.alert_handled)
+        for task in list(self._dms):
+            task.cancel()
         self.bot.tree.remove_command(self.message_menu.name, type=self.message_menu.type)
         self.bot.tree.remove_command(self.member_menu.name, type=self.member_menu.type)
+
+    async def alert_handled(self, alert: Alert, status: AlertStatus, at: datetime) -> None:
+        """With reports.notify_reporter: each reporter gets 'je melding is bekeken' by DM,
+        nothing more (not who, what or the outcome); sent in the background, so the
+        moderator's click is answered at once."""
+        reporters = await self.bot.app[ReportService].reporters_to_thank(alert)
+        if reporters:
+            task = asyncio.create_task(self._thank(reporters), name="reports-looked-at")
+            self._dms.add(task)
+            task.add_done_callback(self._dms.discard)
+
+    async def _thank(self, reporters: list[int]) -> None:
+        for reporter_id in reporters:
+            try:
+                user = self.bot.get_user(reporter_id) or await self.bot.fetch_user(reporter_id)
+                await user.send(texts.LOOKED_AT)
+            except discord.HTTPException as exc:
+                log.info(
+                    "could not DM reporter %s that their report was seen: %s", reporter_id, exc
+                )
 
     async def _open_form(self, interaction: discord.Interaction, request: ReportRequest) -> None:
         language = language_of(interaction)
@@ -291,6 +318,25 @@ async def warn_from_alert(
     return result.alert
 
 
+async def reveal_from_alert(
+    bot: CompassBot, interaction: discord.Interaction, actor: Member, alert_id: int, now: datetime
+) -> Alert | Refusal:
+    """'Melder tonen': who reported, to the leadership member alone (ephemeral), audited."""
+    result = await bot.app[ReportService].reveal(actor, alert_id, now)
+    if isinstance(result, Refusal):
+        return result
+    alert, reporters = result
+    text = (
+        texts.REVEALED.format(who=", ".join(f"<@{r}>" for r in reporters))
+        if reporters
+        else texts.REVEALED_NONE
+    )
+    await interaction.response.send_message(
+        text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+    )
+    return alert
+
+
 async def setup(bot: CompassBot) -> None:
     add_alert_action(
         "delete",
@@ -308,4 +354,17 @@ async def setup(bot: CompassBot) -> None:
             RULE, "Auteur waarschuwen", discord.ButtonStyle.primary, "report_warn", warn_from_alert
         ),
     )
+    if bot.app.config.reports.reveal_reporter == "leadership":
+        add_alert_action(
+            "reveal",
+            AlertAction(
+                RULE,
+                "Melder tonen",
+                discord.ButtonStyle.secondary,
+                "report_reveal",
+                reveal_from_alert,
+            ),
+        )
+    else:  # off: no button (the table is shared by every bot in this process)
+        ALERT_ACTIONS.pop("reveal", None)
     await bot.add_cog(Reports(bot))

@@ -13,7 +13,8 @@ FEATURE = Feature(
     name="reports",
     data_statement=(
         "Reports by members: who reported (only to refuse repeats and for the hourly limit; "
-        "never shown), who was reported, the message and channel ids, the reason, the note "
+        "never shown, unless reports.reveal_reporter lets leadership see it, audited; used for the "
+        "optional 'your report was looked at' DM), who was reported, the message and channel ids, the reason, the note "
         "and a snapshot of the message (excerpt, attachment names); the note, the snapshot "
         "and the reporter's id expire after retention.days."
     ),
@@ -29,6 +30,11 @@ FEATURE = Feature(
             "report_warn",
             ("moderator", "leadership"),
             "Alleen moderatoren en de schoolleiding kunnen de auteur waarschuwen.",
+        ),
+        Action(
+            "report_reveal",
+            ("leadership",),
+            "Alleen de schoolleiding kan zien wie iets meldde; moderatoren nooit.",
         ),
     ),
     alert_kinds=(AlertKind(RULE, TITLE, 0xE67E22, personal_detail=True, reason_text=reason_text),),

@@ -164,3 +164,12 @@ class ReportRepo:
         counts = Counter(r.clause_id for r in reports)
         best = max(counts.values())
         return next(r.clause_id for r in reports if counts[r.clause_id] == best)
+
+    async def reporters(self, alert_id: int) -> list[int]:
+        """The distinct reporters of an alert still known (erased and expired ones are not)."""
+        rows = await self.db.fetchall(
+            "SELECT reporter_id FROM member_reports WHERE alert_id = ? AND reporter_id IS NOT NULL"
+            " GROUP BY reporter_id ORDER BY MIN(id)",
+            (alert_id,),
+        )
+        return [int(r["reporter_id"]) for r in rows]

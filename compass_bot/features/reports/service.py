@@ -273,6 +273,32 @@ class ReportService:
             return None
         return Refusal(texts.refusal_text(verdict.code, language, settings.max_per_hour))
 
+    async def reveal(
+        self, actor: Member, alert_id: int, at: datetime
+    ) -> tuple[Alert, list[int]] | Refusal:
+        """'Melder tonen': the reporters of an alert, for leadership only and only when the
+        config allows it; every reveal is audited (a count, no reporter ids in the log)."""
+        if self.kernel.config.reports.reveal_reporter != "leadership":
+            return Refusal(texts.REVEAL_OFF)
+        alert = await self._report_alert(actor, alert_id, "report_reveal")
+        if isinstance(alert, Refusal):
+            return alert
+        reporters = await self.repo.reporters(alert.id)
+        await self.kernel.db.audit(
+            at,
+            actor.id,
+            "report.reveal",
+            alert.member_id,
+            {"alert": alert.id, "shown": len(reporters)},
+        )
+        return alert, reporters
+
+    async def reporters_to_thank(self, alert: Alert) -> list[int]:
+        """Who gets the 'je melding is bekeken' DM once the alert is handled (config)."""
+        if alert.rule != RULE or not self.kernel.config.reports.notify_reporter:
+            return []
+        return await self.repo.reporters(alert.id)
+
     # -- member data -----------------------------------------------------------------------
 
     async def erase_member(self, member_id: int) -> Mapping[str, int]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from compass_bot.features.reports.rules import ReportSettings
-from compass_bot.inputs import StrictInt, as_list
+from compass_bot.inputs import StrictBool, StrictInt, as_list
 
 
 class _Section(BaseModel):
@@ -17,12 +17,23 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _reveal(value: Any) -> Any:
+    """YAML reads a bare `off` as false: that is the default, not an error."""
+    return "off" if value is False or value is None else value
+
+
 class ReportsConfig(_Section):
     # Accepted reports per member per hour; more get a clear (private) refusal.
     max_per_hour: StrictInt = Field(default=5, ge=1, le=100)
     # Who a reporter can talk to (mentor, vertrouwenspersoon), one line each; empty: a
     # general sentence.
     contacts: Annotated[list[str], BeforeValidator(as_list)] = Field(default_factory=list)
+
+    # Who may see who reported an alert ("Melder tonen"): nobody ("off") or the leadership
+    # role; every reveal is audited. Moderators never can.
+    reveal_reporter: Annotated[Literal["off", "leadership"], BeforeValidator(_reveal)] = "off"
+    # A DM to each reporter once a moderator handled their report, without any details.
+    notify_reporter: StrictBool = False
 
     def settings(self) -> ReportSettings:
         """The pure rule's settings."""

@@ -77,6 +77,17 @@ DELETED = "Bericht verwijderd."
 WARNED = "Waarschuwing verstuurd."
 DM_CLOSED = "Het lid heeft DM's van de server uitgezet; de waarschuwing kon niet verstuurd worden."
 MAY_NOT_DELETE = "De bot mag in dat kanaal geen berichten beheren (Manage Messages ontbreekt)."
+REVEAL_OFF = "Melders tonen staat uit: niemand kan zien wie iets meldde (reports.reveal_reporter)."
+REVEALED = "Gemeld door: {who}. Dit inzien is vastgelegd in het auditlog; deel het met niemand."
+REVEALED_NONE = (
+    "Van deze melding is geen melder meer bekend (gewist of verlopen). Dit inzien is "
+    "vastgelegd in het auditlog."
+)
+LOOKED_AT = (
+    "Je melding is bekeken door de moderatoren van de schoolserver. Bedankt dat je het "
+    "meldde.\n\nYour report has been looked at by the moderators of the school server. "
+    "Thank you for reporting it."
+)
 MEMBER_GONE = "Dit lid is niet (meer) in de server."
 
 
