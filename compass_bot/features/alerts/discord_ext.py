@@ -59,6 +59,7 @@ class AlertAction:
     run: Callable[
         [CompassBot, discord.Interaction, Member, int, datetime], Awaitable[Alert | Refusal]
     ]
+    shown: bool = True  # False: no button on new alerts, but an old one still gets its answer
 
 
 _OWN: dict[str, tuple[str, discord.ButtonStyle]] = {
@@ -81,7 +82,7 @@ def alert_view(alert: Alert) -> discord.ui.View:
     view.add_item(AlertButton("resolve", alert.id))
     view.add_item(AlertButton("false", alert.id))
     for word, action in ALERT_ACTIONS.items():
-        if action.rule == alert.rule:
+        if action.rule == alert.rule and action.shown:
             view.add_item(AlertButton(word, alert.id))
     return view
 

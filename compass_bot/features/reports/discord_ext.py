@@ -22,7 +22,7 @@ from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import warning_embed
-from compass_bot.features.alerts.discord_ext import ALERT_ACTIONS, AlertAction, add_alert_action
+from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import Alert, AlertStatus
 from compass_bot.features.reports import texts
 from compass_bot.features.reports.rules import REASONS, RULE
@@ -354,17 +354,17 @@ async def setup(bot: CompassBot) -> None:
             RULE, "Auteur waarschuwen", discord.ButtonStyle.primary, "report_warn", warn_from_alert
         ),
     )
-    if bot.app.config.reports.reveal_reporter == "leadership":
-        add_alert_action(
-            "reveal",
-            AlertAction(
-                RULE,
-                "Melder tonen",
-                discord.ButtonStyle.secondary,
-                "report_reveal",
-                reveal_from_alert,
-            ),
-        )
-    else:  # off: no button (the table is shared by every bot in this process)
-        ALERT_ACTIONS.pop("reveal", None)
+    # Off: no button on new alerts; an old one (the setting switched off later) is answered
+    # with the service's refusal instead of failing silently.
+    add_alert_action(
+        "reveal",
+        AlertAction(
+            RULE,
+            "Melder tonen",
+            discord.ButtonStyle.secondary,
+            "report_reveal",
+            reveal_from_alert,
+            shown=bot.app.config.reports.reveal_reporter == "leadership",
+        ),
+    )
     await bot.add_cog(Reports(bot))
