@@ -296,6 +296,51 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_automod_sync(args: argparse.Namespace) -> int:
+    """Opt-in: put the protocol's plainest checks into Discord's AutoMod (needs Manage Server)."""
+    import asyncio
+
+    import aiohttp
+    import discord
+
+    from compass_bot.config import discord_token
+    from compass_bot.discord_front.runner import login_failure
+    from compass_bot.features.automod.discord_ext import SyncError, sync_rules
+
+    loaded = _config_or_exit(args.config)
+    try:
+        token = discord_token()
+    except ConfigError as exc:
+        print(f"automod sync: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not token:
+        print("automod sync: no token: set DISCORD_TOKEN (or put it in .env)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        lines = asyncio.run(sync_rules(loaded, token))
+    except SyncError as exc:
+        print(f"automod sync: {exc}", file=sys.stderr)
+        return 1
+    except discord.LoginFailure:
+        print("automod sync: Discord refused the token (DISCORD_TOKEN)", file=sys.stderr)
+        return 1
+    except discord.Forbidden:
+        print("automod sync: the bot needs Manage Server to manage AutoMod rules", file=sys.stderr)
+        return 1
+    except discord.HTTPException as exc:
+        print(f"automod sync: Discord answered {exc.status}: {exc.text[:200]}", file=sys.stderr)
+        return 1
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        print(
+            f"automod sync: {login_failure(exc, loaded.config.discord.api_base_url)}",
+            file=sys.stderr,
+        )
+        return 1
+    for line in lines:
+        print(line)
+    return 1 if any(line.startswith("skipped") for line in lines) else EXIT_OK
+
+
 def _per_line_command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
@@ -380,6 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("automod", help="Discord's AutoMod: `automod sync` (opt-in)")
+    p.add_argument("action", choices=["sync"], help="sync: create or update the rules")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_automod_sync)
     return parser
 
 

@@ -13,6 +13,7 @@ from functools import cache
 
 from compass_bot.access import Action
 from compass_bot.features.alerts.feature import FEATURE as ALERTS
+from compass_bot.features.automod.feature import FEATURE as AUTOMOD
 from compass_bot.features.base import AlertKind, Feature
 from compass_bot.features.heat.feature import FEATURE as HEAT
 from compass_bot.features.names.feature import FEATURE as NAMES
@@ -32,6 +33,7 @@ FEATURES: tuple[Feature, ...] = (
     REPORTS,
     PERSONAL_DATA,
     HEAT,
+    AUTOMOD,
     PRIVACY,
 )
 
