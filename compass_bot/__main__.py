@@ -298,14 +298,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_automod_sync(args: argparse.Namespace) -> int:
     """Opt-in: put the protocol's plainest checks into Discord's AutoMod (needs Manage Server)."""
-    import asyncio
-
-    import aiohttp
-    import discord
-
     from compass_bot.config import discord_token
-    from compass_bot.discord_front.runner import login_failure
-    from compass_bot.features.automod.discord_ext import SyncError, sync_rules
+    from compass_bot.features.automod.discord_ext import run_sync
 
     loaded = _config_or_exit(args.config)
     try:
@@ -316,28 +310,12 @@ def cmd_automod_sync(args: argparse.Namespace) -> int:
     if not token:
         print("automod sync: no token: set DISCORD_TOKEN (or put it in .env)", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        lines = asyncio.run(sync_rules(loaded, token))
-    except SyncError as exc:
-        print(f"automod sync: {exc}", file=sys.stderr)
-        return 1
-    except discord.LoginFailure:
-        print("automod sync: Discord refused the token (DISCORD_TOKEN)", file=sys.stderr)
-        return 1
-    except discord.Forbidden:
-        print("automod sync: the bot needs Manage Server to manage AutoMod rules", file=sys.stderr)
-        return 1
-    except discord.HTTPException as exc:
-        print(f"automod sync: Discord answered {exc.status}: {exc.text[:200]}", file=sys.stderr)
-        return 1
-    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-        print(
-            f"automod sync: {login_failure(exc, loaded.config.discord.api_base_url)}",
-            file=sys.stderr,
-        )
-        return 1
+    lines, problem = run_sync(loaded, token)
     for line in lines:
         print(line)
+    if problem is not None:
+        print(f"automod sync: {problem}", file=sys.stderr)
+        return 1
     return 1 if any(line.startswith("skipped") for line in lines) else EXIT_OK
 
 

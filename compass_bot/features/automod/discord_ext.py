@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from discord.ext import commands
 
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import apply_endpoints
 from compass_bot.discord_front.convert import member_of
+from compass_bot.discord_front.runner import login_failure
 from compass_bot.features.automod.rules import TRIGGER_MEMBER_PROFILE, RuleBody, planned_rules
 from compass_bot.features.automod.service import AutoModHit, AutoModService
 from compass_bot.model import Member
@@ -103,9 +106,10 @@ async def _guild(client: discord.Client, ref: int | str | None) -> discord.Guild
     )
 
 
-async def sync_rules(loaded: LoadedConfig, token: str) -> list[str]:
+async def sync_rules(loaded: LoadedConfig, token: str, lines: list[str]) -> list[str]:
     """Create or update the planned rules, found by name: a second sync updates, never
-    duplicates. Returns one line per rule; raises SyncError or discord errors."""
+    duplicates. Adds one line per rule done to `lines` (also those done before a failure);
+    raises SyncError or discord errors."""
     config = loaded.config
     apply_endpoints(config.discord)
     planned = planned_rules(config.automod.name_keywords, config.names.allowed_words)
@@ -116,7 +120,6 @@ async def sync_rules(loaded: LoadedConfig, token: str) -> list[str]:
         http = client.http
         existing = await http.get_auto_moderation_rules(guild.id)
         by_name = {r["name"]: r for r in existing}
-        lines: list[str] = []
         for body in planned:
             payload = _payload(body)
             found = by_name.get(body.name)
@@ -139,3 +142,21 @@ async def sync_rules(loaded: LoadedConfig, token: str) -> list[str]:
             )
             lines.append(f"created: {body.name}")
         return lines
+
+
+def run_sync(loaded: LoadedConfig, token: str) -> tuple[list[str], str | None]:
+    """`automod sync` for the command line: its lines, and one line for a failure (no
+    traceback)."""
+    lines: list[str] = []
+    try:
+        return asyncio.run(sync_rules(loaded, token, lines)), None
+    except SyncError as exc:
+        return lines, str(exc)
+    except discord.LoginFailure:
+        return lines, "Discord refused the token (DISCORD_TOKEN)"
+    except discord.Forbidden:
+        return lines, "the bot needs Manage Server to manage AutoMod rules"
+    except discord.HTTPException as exc:
+        return lines, f"Discord answered {exc.status}: {exc.text[:200]}"
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        return lines, login_failure(exc, loaded.config.discord.api_base_url)
