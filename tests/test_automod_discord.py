@@ -10,6 +10,7 @@ import dataclasses
 import sqlite3
 from pathlib import Path
 
+import discord
 import pytest
 
 from compass_bot.__main__ import main
@@ -138,3 +139,42 @@ async def test_automod_hits_become_clause_cited_alerts_without_the_message(
         assert "aanwijzing-6" in f["Regel"] and f"<@{anna}>" in f["Lid"]
         assert f"<#{fake.channel_id('algemeen')}>" in f["Waar"]
         assert PHONE_RULE in unescape(f["Reden"])
+
+
+async def test_one_alert_per_hit_and_unmapped_or_unknown_rules_cite_the_default(
+    tmp_path: Path,
+) -> None:
+    config = TEST_CONFIG + "automod:\n  rules:\n    scheldwoorden: aanwijzing-7\n"
+    async with compass_bot(tmp_path, MANAGER, config) as (fake, bot):
+        guild = bot.find_guild()
+        assert guild is not None
+        mods = guild.get_channel(fake.channel_id("mod-meldingen"))
+        assert isinstance(mods, discord.TextChannel)
+        for name, word in (("Scheldwoorden", "*sukkel*"), ("Reclame", "*gratis*")):
+            await guild.create_automod_rule(
+                name=name,
+                event_type=discord.AutoModRuleEventType.message_send,
+                trigger=discord.AutoModTrigger(
+                    type=discord.AutoModRuleTriggerType.keyword, keyword_filter=[word]
+                ),
+                actions=[
+                    discord.AutoModRuleAction(),
+                    discord.AutoModRuleAction(channel_id=mods.id),
+                ],
+                enabled=True,
+            )
+        await fake.automod_action("anna", "algemeen", "jij sukkel", rule="Scheldwoorden")
+        await fake.automod_action("bram", "memes", "gratis skins", rule="Reclame")
+        await fake.automod_action("anna", "algemeen", "iets", keyword="iets")  # unknown rule
+        await fake.settle()
+        await eventually(lambda: len(stored_alerts(bot.loaded.database_path)) == 3)
+        await fake.settle()
+        rows = stored_alerts(bot.loaded.database_path)
+        anna, bram = fake.member_id("anna"), fake.member_id("bram")
+        assert [(r["rule"], r["member_id"], r["count"], r["matched"]) for r in rows] == [
+            ("aanwijzing-7", anna, 1, "*sukkel*"),  # two actions, an execution each: one alert
+            ("aanwijzing-9", bram, 1, "*gratis*"),
+            ("aanwijzing-9", anna, 1, "iets"),
+        ]
+        assert rows[2]["detail"].startswith("AutoMod: regel ")
+        fake.invalid_requests.clear()  # the unknown rule's look-up (404) is expected
