@@ -303,6 +303,29 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return run_digest(args, _config_or_exit(args.config))
 
 
+def cmd_automod_sync(args: argparse.Namespace) -> int:
+    """Opt-in: put the protocol's plainest checks into Discord's AutoMod (needs Manage Server)."""
+    from compass_bot.config import discord_token
+    from compass_bot.features.automod.discord_ext import run_sync
+
+    loaded = _config_or_exit(args.config)
+    try:
+        token = discord_token()
+    except ConfigError as exc:
+        print(f"automod sync: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not token:
+        print("automod sync: no token: set DISCORD_TOKEN (or put it in .env)", file=sys.stderr)
+        return EXIT_USAGE
+    lines, problem = run_sync(loaded, token)
+    for line in lines:
+        print(line)
+    if problem is not None:
+        print(f"automod sync: {problem}", file=sys.stderr)
+        return 1
+    return 1 if any(line.startswith("skipped") for line in lines) else EXIT_OK
+
+
 def _per_line_command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
@@ -395,6 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("automod", help="Discord's AutoMod: `automod sync` (opt-in)")
+    p.add_argument("action", choices=["sync"], help="sync: create or update the rules")
+    p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_automod_sync)
     return parser
 
 

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from compass_bot.features.alerts.settings import AlertSettings
+from compass_bot.features.automod.settings import AutoModSettings
 from compass_bot.features.digest.settings import DigestSettings
 from compass_bot.features.heat.settings import HeatConfig
 from compass_bot.features.names.settings import NameSettings
@@ -140,6 +141,7 @@ class Config(_Section):
     personal_data: PersonalDataSettings = Field(default_factory=PersonalDataSettings)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    automod: AutoModSettings = Field(default_factory=AutoModSettings)
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:

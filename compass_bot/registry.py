@@ -13,6 +13,7 @@ from functools import cache
 
 from compass_bot.access import Action
 from compass_bot.features.alerts.feature import FEATURE as ALERTS
+from compass_bot.features.automod.feature import FEATURE as AUTOMOD
 from compass_bot.features.base import AlertKind, Feature
 from compass_bot.features.digest.feature import FEATURE as DIGEST
 from compass_bot.features.heat.feature import FEATURE as HEAT
@@ -34,6 +35,7 @@ FEATURES: tuple[Feature, ...] = (
     PERSONAL_DATA,
     HEAT,
     DIGEST,
+    AUTOMOD,
     PRIVACY,
 )
 

@@ -49,6 +49,7 @@ def intents() -> discord.Intents:
     wanted.guild_messages = True
     wanted.dm_messages = True
     wanted.message_content = True
+    wanted.auto_moderation_execution = True  # AutoMod hits become alerts (features/automod)
     return wanted
 
 
