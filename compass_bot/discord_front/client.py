@@ -11,6 +11,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import discord
 import yarl
@@ -20,6 +21,8 @@ from discord.ext import commands
 from compass_bot.app import App
 from compass_bot.config import DiscordSettings, LoadedConfig
 from compass_bot.discord_front import permissions
+from compass_bot.discord_front.convert import member_post
+from compass_bot.model import MessagePosted
 from compass_bot.refs import Ref, describe_ref, ref_matches
 from compass_bot.registry import FEATURES
 
@@ -285,6 +288,12 @@ class CompassBot(commands.Bot):
         if role is not None:
             forms.append(rf"<@&{role.id}>")
         return re.compile("|".join(forms))
+
+    def school_post(self, message: discord.Message, at: datetime) -> MessagePosted | None:
+        """A member's post in the school's server as the message rules read it, else None:
+        the one guard every rule's listener shares."""
+        school = self.setup.guild
+        return member_post(message, at, school.id if school is not None else None)
 
     def in_school_guild(self, guild: discord.Guild | None) -> bool:
         return (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 
 from compass_bot.features.schooltime.rules import ChannelInfo
-from compass_bot.model import Member
+from compass_bot.model import Member, MessagePosted
 from compass_bot.visible import show_controls
 
 
@@ -38,3 +40,33 @@ def channel_info(channel: object) -> ChannelInfo | None:
             category_name=category.name if category else None,
         )
     return None
+
+
+# The posts the message rules read: what members type (a reply is typed too); not joins,
+# pins, boosts or other system messages.
+MEMBER_POSTS = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def member_post(
+    message: discord.Message, at: datetime, guild_id: int | None
+) -> MessagePosted | None:
+    """A member's post in a guild channel as every message rule reads it (school time, other
+    people's data, heat), or None for bots, system messages, DMs and other guilds.
+
+    `guild_id`: the school's guild (None: the bot has not seen it yet, so nothing is judged).
+    `at`: when the post counts as made (its own timestamp, or an edit's)."""
+    if message.author.bot or message.guild is None or message.guild.id != guild_id:
+        return None
+    if message.type not in MEMBER_POSTS:
+        return None
+    channel = channel_info(message.channel)
+    if channel is None:
+        return None
+    return MessagePosted(
+        member=member_of(message.author),
+        channel=channel,
+        at=at,
+        content=message.content,
+        message_id=message.id,
+        guild_id=message.guild.id,
+    )

@@ -24,7 +24,7 @@ from compass_bot.features.heat.service import (
     HeatService,
     SlowmodeOrder,
 )
-from compass_bot.model import Done, Member, MessagePosted, Refusal
+from compass_bot.model import Done, Member, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -96,16 +96,8 @@ class Heat(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if (
-            message.author.bot
-            or message.guild is None
-            or not self.bot.in_school_guild(message.guild)
-        ):
-            return
-        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
-            return
-        channel = channel_info(message.channel)
-        if channel is None or not self.service.watches(channel):
+        event = self.bot.school_post(message, message.created_at)
+        if event is None or not self.service.watches(event.channel):
             return
         reference = message.reference.resolved if message.reference is not None else None
         reply_to = None
@@ -113,14 +105,7 @@ class Heat(commands.Cog):
             reply_to = member_of(reference.author)
         outcome = await self.service.observe(
             HeatPost(
-                event=MessagePosted(
-                    member=member_of(message.author),
-                    channel=channel,
-                    at=message.created_at,
-                    content=message.content,
-                    message_id=message.id,
-                    guild_id=message.guild.id,
-                ),
+                event=event,
                 reply_to_message=message.reference.message_id if message.reference else None,
                 reply_to=reply_to,
                 mentions=tuple(member_of(m) for m in message.mentions if not m.bot),

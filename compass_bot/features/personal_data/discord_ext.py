@@ -19,7 +19,6 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from compass_bot import texts as shared_texts
-from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.discord_front.embeds import clause_title, warning_embed
 from compass_bot.discord_front.pacing import dm_pacer
 from compass_bot.features.personal_data import texts
@@ -29,7 +28,7 @@ from compass_bot.features.personal_data.service import (
     PersonalDataService,
     SecondLook,
 )
-from compass_bot.model import MessagePosted, Refusal
+from compass_bot.model import Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -38,7 +37,6 @@ log = logging.getLogger("compass_bot.discord.personal_data")
 FALLBACK_SECONDS = 30.0
 MAX_FIELD = 1024
 _ENGLISH_LOCALES = {discord.Locale.american_english, discord.Locale.british_english}
-_JUDGED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 LOOK_COLOUR = 0x16A085
 
 
@@ -71,24 +69,10 @@ class PersonalData(commands.Cog):
     async def judge_post(self, message: discord.Message, at: datetime) -> bool:
         """Screen one post (or edit); on findings warn, alert and maybe hide. Returns whether
         the post held someone's data."""
-        if (
-            message.author.bot
-            or message.guild is None
-            or not self.bot.in_school_guild(message.guild)
-            or message.type not in _JUDGED_TYPES
-        ):
+        event = self.bot.school_post(message, at)
+        if event is None:
             return False
-        channel = channel_info(message.channel)
-        if channel is None:
-            return False
-        event = MessagePosted(
-            member=member_of(message.author),
-            channel=channel,
-            at=at,
-            content=message.content,
-            message_id=message.id,
-            guild_id=message.guild.id,
-        )
+        channel = event.channel
         findings = self.service.screen(event)  # in memory: the common path ends here
         if not findings:
             return False

@@ -24,7 +24,7 @@ from compass_bot.features.schooltime.missed import (
 )
 from compass_bot.features.schooltime.rules import PermissionGrant, is_watched
 from compass_bot.features.schooltime.service import SchoolTimeService
-from compass_bot.model import MessagePosted, Refusal, Warning
+from compass_bot.model import Refusal, Warning
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -129,25 +129,10 @@ class SchoolTime(commands.Cog):
         """The school-time rule for one post (or edit) at `at`: warn and alert on a breach.
 
         `late` is a post read back after downtime. Returns whether the post broke the rule."""
-        if (
-            message.author.bot
-            or message.guild is None
-            or not self.bot.in_school_guild(message.guild)
-        ):
+        event = self.bot.school_post(message, at)
+        if event is None:
             return False
-        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
-            return False
-        channel = channel_info(message.channel)
-        if channel is None:
-            return False
-        event = MessagePosted(
-            member=member_of(message.author),
-            channel=channel,
-            at=at,
-            content=message.content,
-            message_id=message.id,
-            guild_id=message.guild.id,
-        )
+        channel = event.channel
         verdict = self.bot.app[SchoolTimeService].judge(event)
         if not verdict.allowed and self.bot.question_in(message) is not None:
             # Only a would-be breach pays for the addressed-to-the-bot check.
