@@ -8,12 +8,14 @@ import csv
 import dataclasses
 import io
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from compass_bot.discord_front.failures import FAILED
 from compass_bot.features.reports.service import ReportService
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
@@ -284,3 +286,23 @@ async def test_the_buttons_are_role_checked_audited_and_work_after_a_restart(
             )
             assert ("report.delete", fake.member_id("mod")) in await audit_actions(bot)
             assert bot.app[ReportService] is not None
+
+
+async def test_a_failure_while_filing_answers_the_reporter_privately(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Storage trouble (or any bug) while the form is handled: one private line, logged;
+    never a silent form and nothing in the channel."""
+    async with compass_bot(tmp_path, GUILD) as (fake, bot):
+        msg = await fake.post("bram", CHANNEL, "iets gemeens", at=LESSON)
+        await fake.settle()
+
+        async def broken(*args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("the disk is gone")
+
+        monkeypatch.setattr(bot.app[ReportService], "file", broken)
+        with caplog.at_level(logging.ERROR):
+            done = await report(fake, "anna", msg["id"])
+        assert done.ephemeral and done.data["content"] == FAILED
+        assert "a report failed" in caplog.text
+        assert alert_messages(fake) == []

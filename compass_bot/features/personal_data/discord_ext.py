@@ -20,6 +20,7 @@ from discord.ext import commands
 
 from compass_bot import texts as shared_texts
 from compass_bot.discord_front.embeds import clause_title, warning_embed
+from compass_bot.discord_front.failures import answer_failure
 from compass_bot.discord_front.pacing import dm_pacer
 from compass_bot.features.personal_data import texts
 from compass_bot.features.personal_data.service import (
@@ -212,6 +213,12 @@ class DraftModal(ui.Modal):
                 component=self.draft,
             )
         )
+
+    async def on_error(  # type: ignore[override]  # Modal narrows BaseView's signature
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        """A failure answers privately once, and is logged (never a silent form)."""
+        await answer_failure(interaction, error, log, "a second look")
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         look = self.service.second_look(self.draft.value, self.language)

@@ -22,6 +22,7 @@ from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import warning_embed
+from compass_bot.discord_front.failures import answer_failure
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import Alert, AlertStatus
 from compass_bot.features.reports import texts
@@ -79,6 +80,12 @@ class ReportModal(ui.Modal):
             ui.Label(text=_pick(texts.REASON_LABEL, language), component=self.reason_select)
         )
         self.add_item(ui.Label(text=_pick(texts.NOTE_LABEL, language), component=self.note_input))
+
+    async def on_error(  # type: ignore[override]  # Modal narrows BaseView's signature
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        """A failure answers privately once, and is logged (never a silent form)."""
+        await answer_failure(interaction, error, log, "a report")
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         reason = self.reason_select.values[0] if self.reason_select.values else ""
