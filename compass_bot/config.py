@@ -56,9 +56,6 @@ MAX_PROBLEM_LINES: Final = 10
 MAX_INT_DIGITS: Final = 30
 
 
-_Section = Section
-
-
 # Permissions a school's staff roles typically hold; "administrator" leaves the commands to
 # server admins until they allow other roles in Server Settings > Integrations.
 StaffPermission = Literal[
@@ -72,7 +69,7 @@ StaffPermission = Literal[
 ]
 
 
-class DiscordSettings(_Section):
+class DiscordSettings(Section):
     guild: Ref | None = None
     api_base_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
@@ -91,7 +88,7 @@ class DiscordSettings(_Section):
         return value.rstrip("/") if value.startswith("http") else value
 
 
-class StorageSettings(_Section):
+class StorageSettings(Section):
     database: Path = Path("data/compass.db")
 
 
@@ -99,7 +96,7 @@ def _refs(*names: str) -> list[int | str]:
     return list(names)
 
 
-class RoleSettings(_Section):
+class RoleSettings(Section):
     students: Refs = Field(default_factory=lambda: _refs("Leerling"))
     teachers: Refs = Field(default_factory=lambda: _refs("Docent"))
     moderators: Refs = Field(default_factory=lambda: _refs("Moderator"))
@@ -108,24 +105,24 @@ class RoleSettings(_Section):
     @model_validator(mode="after")
     def _students_are_not_staff(self) -> RoleSettings:
         """A role in both lists would make students staff (or staff students): a slip."""
-        students = {_ref_key(r): r for r in self.students}
+        students = {ref_key(r): r for r in self.students}
         for section in ("teachers", "moderators", "leadership"):
             for ref in getattr(self, section):
-                if _ref_key(ref) in students:
+                if ref_key(ref) in students:
                     raise ValueError(f"role {describe_ref(ref)} is in both students and {section}")
         return self
 
 
-class ChannelSettings(_Section):
+class ChannelSettings(Section):
     moderators: Ref | None = "mod-meldingen"
     questions: Ref | None = "protocol-vragen"
 
 
-class ConsoleSettings(_Section):
+class ConsoleSettings(Section):
     channel: str = "algemeen"
 
 
-class Config(_Section):
+class Config(Section):
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     roles: RoleSettings = Field(default_factory=RoleSettings)
@@ -146,17 +143,14 @@ class Config(_Section):
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:
         """Cross-checks between sections: a student role must not be exempt as staff."""
-        staff = {_ref_key(r) for r in self.school_time.staff_roles}
+        staff = {ref_key(r) for r in self.school_time.staff_roles}
         for ref in self.roles.students:
-            if _ref_key(ref) in staff:
+            if ref_key(ref) in staff:
                 raise ValueError(
                     f"role {describe_ref(ref)} is in both roles.students and "
                     "school_time.staff_roles (students would never be warned)"
                 )
         return self
-
-
-_ref_key = ref_key
 
 
 class LoadedConfig(BaseModel):

@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import ROOT
 
 
+# The README's commands are make targets; a machine without make cannot run them at all, so
+# there is nothing of the Makefile to check there (the deploy files are checked below anyway).
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 @pytest.mark.parametrize("python", ["/bin/false", ""])
 def test_make_without_a_suitable_python_says_how_to_name_one(tmp_path: Path, python: str) -> None:

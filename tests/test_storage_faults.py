@@ -250,7 +250,7 @@ def small_disk(tmp_path: Path) -> Iterator[Disk]:
         # Only where mounting is forbidden (not root, a container without the capability);
         # the same faults are also tested on a simulated failing connection, which always runs.
         pytest.skip(f"cannot mount a tmpfs here: {exc}")
-    if done.returncode != 0:
+    if done.returncode != 0:  # the same reason as above: mounting refused by the system
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
         yield Disk(mount_point)

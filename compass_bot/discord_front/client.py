@@ -178,6 +178,9 @@ class CompassBot(commands.Bot):
         self.loaded = loaded
         self.app = app
         self.setup = ServerSetup()
+        # The post the message rules last asked for: every rule's listener reads the same
+        # message in turn, so it is converted once (keyed by id, moment and text: an edit is new).
+        self._last_post: tuple[tuple[int, datetime, str], MessagePosted | None] | None = None
         self.outbox_wakeup = asyncio.Event()
         self._synced = False
         self.ready_event = asyncio.Event()
@@ -292,8 +295,13 @@ class CompassBot(commands.Bot):
     def school_post(self, message: discord.Message, at: datetime) -> MessagePosted | None:
         """A member's post in the school's server as the message rules read it, else None:
         the one guard every rule's listener shares."""
+        key = (message.id, at, message.content)
+        if self._last_post is not None and self._last_post[0] == key:
+            return self._last_post[1]
         school = self.setup.guild
-        return member_post(message, at, school.id if school is not None else None)
+        post = member_post(message, at, school.id if school is not None else None)
+        self._last_post = (key, post)
+        return post
 
     def in_school_guild(self, guild: discord.Guild | None) -> bool:
         return (

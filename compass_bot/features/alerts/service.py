@@ -259,12 +259,6 @@ class AlertService:
         for task in list(self._tasks):
             task.cancel()
 
-    def defer(self, key: tuple[str, int], write: DeferredWrite) -> None:
-        """A feature's own write that failed with the database: written after the kept flags
-        (the newest per key), so a warning cooldown survives a failing disk too."""
-        self._deferred[key] = write
-        self._start_retry()
-
     async def write_or_defer(self, key: tuple[str, int], write: DeferredWrite) -> None:
         """Write now, or, while storage fails (or when this write fails), defer it."""
         if self._storage_failing:

@@ -7,24 +7,15 @@ every key has a default.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import Field
 
 from compass_bot.features.heat.rules import HeatSettings
-from compass_bot.inputs import StrictInt, as_list
-from compass_bot.refs import Ref
-
-Refs = Annotated[list[Ref], BeforeValidator(as_list)]
+from compass_bot.inputs import StrictInt
+from compass_bot.sections import Refs, Section
 
 
-class _Section(BaseModel):
-    """Unknown keys are refused: a typo must not silently switch the feature off."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class HeatConfig(_Section):
+class HeatConfig(Section):
     """The `heat:` section."""
 
     # empty: the school-time rule's social channels (and categories), minus its exempt ones

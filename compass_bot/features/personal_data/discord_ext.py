@@ -21,7 +21,7 @@ from discord.ext import commands
 from compass_bot import texts as shared_texts
 from compass_bot.discord_front.embeds import clause_title, warning_embed
 from compass_bot.discord_front.failures import answer_failure
-from compass_bot.discord_front.pacing import dm_pacer
+from compass_bot.discord_front.warn import warn_author
 from compass_bot.features.personal_data import texts
 from compass_bot.features.personal_data.service import (
     MAX_DRAFT,
@@ -131,25 +131,10 @@ class PersonalData(commands.Cog):
                 ),
                 inline=False,
             )
-        try:
-            await dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute).wait()
-            await message.author.send(embed=embed)
-        except discord.Forbidden:
-            reference = None if deleted else message.to_reference(fail_if_not_exists=False)
-            fallback = (
-                f"{warning.fallback} {texts.POST_HIDDEN_SHORT}" if deleted else warning.fallback
-            )
-            try:
-                await message.channel.send(
-                    fallback,
-                    delete_after=FALLBACK_SECONDS,
-                    reference=reference,  # type: ignore[arg-type]  # None: no reply (the default)
-                    allowed_mentions=discord.AllowedMentions.none(),
-                )
-            except discord.HTTPException as exc:
-                log.warning("could not warn %s in the channel either: %s", message.author.id, exc)
-        except discord.HTTPException as exc:
-            log.warning("could not DM a warning to %s: %s", message.author.id, exc)
+        fallback = f"{warning.fallback} {texts.POST_HIDDEN_SHORT}" if deleted else warning.fallback
+        await warn_author(
+            self.bot, message, embed, fallback, deleted=deleted, keep_for=FALLBACK_SECONDS
+        )
 
     # -- /tweedeblik ---------------------------------------------------------------------------
 

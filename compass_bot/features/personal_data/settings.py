@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import Field
 
-from compass_bot.inputs import as_list
-from compass_bot.refs import Ref
-
-Refs = Annotated[list[Ref], BeforeValidator(as_list)]
-Words = Annotated[list[str], BeforeValidator(as_list)]
+from compass_bot.sections import Refs, Section, Words
 
 
-class PersonalDataSettings(BaseModel):
+class PersonalDataSettings(Section):
     """Protocol aanwijzing-6: phone numbers, addresses, live locations ... in posts.
 
     Unknown keys are refused (extra="forbid"): a typo must not silently switch it off.
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # The school's own public contacts (address, reception number, helplines): never flagged.
     allowed: Words = Field(default_factory=list)

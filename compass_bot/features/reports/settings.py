@@ -5,16 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from compass_bot.features.reports.rules import ReportSettings
-from compass_bot.inputs import StrictBool, StrictInt, as_list
-
-
-class _Section(BaseModel):
-    """Unknown keys are refused: a typo must not silently change a feature."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from compass_bot.inputs import StrictBool, StrictInt
+from compass_bot.sections import Section, Words
 
 
 def _reveal(value: Any) -> Any:
@@ -22,12 +17,12 @@ def _reveal(value: Any) -> Any:
     return "off" if value is False or value is None else value
 
 
-class ReportsConfig(_Section):
+class ReportsConfig(Section):
     # Accepted reports per member per hour; more get a clear (private) refusal.
     max_per_hour: StrictInt = Field(default=5, ge=1, le=100)
     # Who a reporter can talk to (mentor, vertrouwenspersoon), one line each; empty: a
     # general sentence.
-    contacts: Annotated[list[str], BeforeValidator(as_list)] = Field(default_factory=list)
+    contacts: Words = Field(default_factory=list)
 
     # Who may see who reported an alert ("Melder tonen"): nobody ("off") or the leadership
     # role; every reveal is audited. Moderators never can.

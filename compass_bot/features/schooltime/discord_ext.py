@@ -15,7 +15,7 @@ from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.discord_front.embeds import warning_embed
-from compass_bot.discord_front.pacing import dm_pacer
+from compass_bot.discord_front.warn import warn_author
 from compass_bot.features.schooltime.missed import (
     CATCH_UP_LIMIT,
     CATCH_UP_WINDOW,
@@ -170,23 +170,10 @@ class SchoolTime(commands.Cog):
         embed = warning_embed(warning)
         if deleted:
             embed.add_field(name="\u200b", value=POST_DELETED, inline=False)
-        try:
-            await dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute).wait()
-            await message.author.send(embed=embed)
-        except discord.Forbidden:
-            reference = None if deleted else message.to_reference(fail_if_not_exists=False)
-            fallback = f"{warning.fallback} {POST_DELETED}" if deleted else warning.fallback
-            try:
-                await message.channel.send(
-                    fallback,
-                    delete_after=FALLBACK_SECONDS,
-                    reference=reference,  # type: ignore[arg-type]  # None: no reply (the default)
-                    allowed_mentions=discord.AllowedMentions.none(),
-                )
-            except discord.HTTPException as exc:
-                log.warning("could not warn %s in the channel either: %s", message.author.id, exc)
-        except discord.HTTPException as exc:
-            log.warning("could not DM a warning to %s: %s", message.author.id, exc)
+        fallback = f"{warning.fallback} {POST_DELETED}" if deleted else warning.fallback
+        await warn_author(
+            self.bot, message, embed, fallback, deleted=deleted, keep_for=FALLBACK_SECONDS
+        )
 
     # -- /toestemming --------------------------------------------------------------------------
 
