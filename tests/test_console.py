@@ -427,3 +427,32 @@ def test_a_question_to_the_bot_in_a_lesson_is_answered_and_never_warned(tmp_path
     out = result.stdout
     assert "Leerlingen van de Compass mogen onder schooltijd" in out  # the answer
     assert "Melding #" not in out and "DM aan" not in out  # no alert, no warning
+
+
+def test_console_grants_start_later_tell_the_students_and_the_teacher_of_a_cut(
+    tmp_path: Path,
+) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als docent",
+            "/toestemming geven rol Leerling 30 vanaf 13:30 projectwerk",
+            "/toestemming geven leerling leerling1 20 vanaf morgen 9:00",
+            "/toestemming geven leerling leerling1 20 vanaf zondag 9:00",
+            "/toestemming geven kanaal algemeen 600",
+            "/tijd 2026-11-24 16:05",
+            "/toestemming lijst",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console").stdout
+    assert "Toestemming #1 voor Leerling van di 2026-11-24 13:30 tot di 2026-11-24 14:00." in out
+    assert (
+        "[bot · DM aan leerling1] Je docent heeft je toestemming gegeven om sociale media te "
+        "gebruiken, vandaag van 13:30 tot 14:00 (toestemming #1)."
+    ) in out
+    assert "projectwerk" not in out.split("[bot · DM aan leerling1]")[1].splitlines()[0]
+    assert "op woensdag 25-11 van 09:00 tot 09:20 (toestemming #2)" in out
+    assert "Op 29-11 om 09:00 is er geen schooltijd" in out  # a Sunday
+    assert "Ingekort: de schooldag eindigt om 16:00, eerder dan de 600 minuten" in out
+    assert "[bot · #algemeen] In dit kanaal mag sociale media" in out
+    assert out.count("Je toestemming #3 voor #algemeen is om 16:00 gestopt") == 1

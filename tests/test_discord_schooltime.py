@@ -22,7 +22,7 @@ import pytest
 from compass_bot.clock import Clock
 from compass_bot.discord_front.client import CompassBot
 from compass_bot.features.schooltime.repo import SchoolTimeRepo
-from compass_bot.features.schooltime.rules import PermissionGrant
+from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.model import Member, Refusal
 from compass_bot.policy import load_clauses
@@ -512,7 +512,11 @@ async def test_teacher_grants_lists_and_revokes_and_posts_follow(
         ix = await fake.slash("jansen", "toestemming geven", {"kanaal": "gamen", "minuten": 600})
         await fake.settle()
         gamen = fake.channel_id("gamen")
-        assert ix.content == f"Toestemming gegeven: #3 <#{gamen}> tot 16:00"  # end of the day
+        assert ix.content == (  # the end of the day cuts it short, and the teacher hears it
+            f"Toestemming gegeven: #3 <#{gamen}> tot 16:00. Ingekort: de schooldag eindigt om "
+            "16:00, eerder dan de 600 minuten die je vroeg. (Cut short: the school day ends at "
+            "16:00.)"
+        )
         ix = await fake.slash("jansen", "toestemming geven", {"kanaal": "Sociaal", "minuten": 30})
         await fake.settle()
         assert ix.content == f"Toestemming gegeven: #4 <#{fake.channel_id('Sociaal')}> tot 10:45"
@@ -695,3 +699,122 @@ async def test_posts_made_while_the_bot_was_away_are_judged_once(tmp_path: Path)
             assert len(await bot.app.alerts.repo.alerts()) == 2
             assert [a.count for a in await bot.app.alerts.repo.alerts()] == [1, 1]
             assert len(warnings_to(fake, "anna")) == 1
+
+
+# -- #18: grants that start later, the students told, the teacher told of a cut ----------------
+
+
+def notices_to(fake: FakeDiscord, member: str) -> list[str]:
+    """The grant notices the bot DMed to a member (plain text, not a warning embed)."""
+    return [m["content"] for m in fake.dms_sent(member) if "toestemming" in m.get("content", "")]
+
+
+async def test_a_grant_may_start_later_today_or_on_a_coming_school_day(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path, config_text=NO_COOLDOWN) as (fake, bot):
+        bot.app.clock.freeze(LESSON)  # Tuesday 10:15
+        ix = await fake.slash(
+            "jansen", "toestemming geven", {"leerling": "anna", "minuten": 30, "begint": "13:30"}
+        )
+        await fake.settle()
+        assert ix.content == (
+            f"Toestemming gegeven: #1 {fake.mention('anna')} vandaag van 13:30 tot 14:00"
+        )
+        assert len((await post_and_see(fake, "anna", "algemeen", at(10, 20)))[0]) == 1
+        assert (await post_and_see(fake, "anna", "algemeen", at(13, 40)))[0] == []
+        assert len((await post_and_see(fake, "anna", "algemeen", at(14, 0)))[0]) == 1
+
+        ix = await fake.slash(
+            "jansen", "toestemming geven", {"klas": "Klas 1-2", "begint": "donderdag 9:00"}
+        )
+        await fake.settle()
+        assert ix.content == (
+            f"Toestemming gegeven: #2 {fake.role_mention('Klas 1-2')} "
+            "op donderdag 26-11 van 09:00 tot 09:50"
+        )
+        assert len((await post_and_see(fake, "bram", "memes", at(9, 10)))[0]) == 1  # not today
+        assert (await post_and_see(fake, "bram", "memes", at(9, 10, day=26)))[0] == []
+        grants = await SchoolTimeRepo(bot.app.db).active_grants(LESSON)
+        assert [(g.starts_at, g.ends_at) for g in grants] == [
+            (at(13, 30), at(14, 0)),
+            (at(9, 0, day=26), at(9, 50, day=26)),
+        ]
+        [entry, _] = await permission_audit(bot)  # audited when given, with when it runs
+        assert entry.at == LESSON and entry.detail["from"] == "2026-11-24T12:30:00.000000+00:00"
+
+        for start, problem in (
+            ("9:00", "24-11 09:00 is al voorbij."),
+            ("zaterdag 10:00", "Op 28-11 om 10:00 is er geen schooltijd"),
+            ("2027-01-20 10:00", "tot 14 dagen vooruit"),
+            ("straks", "Begintijd 'straks' begrijp ik niet"),
+            ("31-02 10:00", "begrijp ik niet"),
+        ):
+            ix = await fake.slash(
+                "jansen", "toestemming geven", {"leerling": "bram", "begint": start}
+            )
+            await fake.settle()
+            assert ix.ephemeral and problem in (ix.content or ""), (start, ix.content)
+        assert len(await SchoolTimeRepo(bot.app.db).active_grants(LESSON)) == 2
+
+
+async def test_the_students_a_grant_covers_are_told_and_the_teacher_when_they_cannot_be(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        bot.app.clock.freeze(LESSON)
+        ix = await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "reden": "ziek"})
+        await fake.settle()
+        [dm] = notices_to(fake, "anna")
+        assert dm.startswith("Je docent heeft je toestemming gegeven om sociale media te gebruiken")
+        assert "tot 11:05 (toestemming #1)" in dm and "until 11:05" in dm
+        assert "ziek" not in dm and "jansen" not in dm  # not why, not who asked
+
+        ix = await fake.slash("jansen", "toestemming geven", {"leerling": "stil"})
+        await fake.settle()
+        assert notices_to(fake, "stil") == []
+        [followup] = [m for m in fake.messages_sent(ephemeral=True) if "DM's dicht" in m["content"]]
+        assert followup["content"].startswith(fake.mention("stil"))
+
+        ix = await fake.slash("jansen", "toestemming geven", {"klas": "Klas 1-2", "minuten": 20})
+        await fake.settle()
+        assert ix.content is not None and ix.content.startswith("Toestemming gegeven: #3")
+        assert [n for n in notices_to(fake, "bram") if "#3" in n]  # bram is in Klas 1-2
+        assert len(notices_to(fake, "anna")) == 1  # anna is not
+
+        ix = await fake.slash("jansen", "toestemming geven", {"kanaal": "gamen", "minuten": 20})
+        await fake.settle()
+        [line] = [m["content"] for m in fake.messages_sent(channel="gamen")]
+        assert line.startswith("In dit kanaal mag sociale media met toestemming van de docent")
+        assert "tot 10:35" in line
+
+
+async def test_the_teacher_hears_once_when_the_end_of_the_school_day_cut_a_grant_short(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        cog = bot.get_cog("SchoolTime")
+        assert cog is not None
+        bot.app.clock.freeze(at(15, 30))
+        ix = await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "minuten": 60})
+        await fake.settle()
+        assert "Ingekort: de schooldag eindigt om 16:00, eerder dan de 60 minuten" in (
+            ix.content or ""
+        )
+        await fake.slash("jansen", "toestemming geven", {"leerling": "bram", "minuten": 10})
+        await fake.settle()
+
+        def told() -> list[str]:
+            return [m["content"] for m in fake.dms_sent("jansen") if "gestopt" in m["content"]]
+
+        await cog.tell_cut_grants()  # type: ignore[attr-defined]
+        assert told() == []  # not ended yet
+        bot.app.clock.freeze(at(16, 1))
+        await cog.tell_cut_grants()  # type: ignore[attr-defined]
+        await cog.tell_cut_grants()  # type: ignore[attr-defined]
+        await fake.settle()
+        assert told() == [
+            "Je toestemming #1 voor anna is om 16:00 gestopt: einde van de schooldag. Nog nodig "
+            "op een volgende schooldag? Geef een nieuwe met een begintijd (bijvoorbeeld: "
+            "morgen 8:30).\nYour permission #1 for anna stopped at 16:00: the end of the school "
+            "day. Still needed on a coming school day? Give a new one with a start time (e.g. "
+            "tomorrow 8:30)."
+        ]  # once, and only for the grant that was cut (bram's ended at 15:40 as asked)

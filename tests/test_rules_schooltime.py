@@ -14,12 +14,15 @@ from compass_bot.features.schooltime.rules import (
     Author,
     ChannelInfo,
     Interval,
-    PermissionGrant,
     Scope,
     Timetable,
     TimeVerdict,
     is_watched,
     judge_post,
+)
+from compass_bot.features.schooltime.rules_grants import (
+    PermissionGrant,
+    grant_times,
     permission_end,
 )
 from compass_bot.features.schooltime.settings import SchoolTimeConfig
@@ -653,3 +656,67 @@ def test_no_action_paths_are_cheap() -> None:
 
         seconds = timeit.timeit(run, number=n)
         assert seconds / n < 50e-6
+
+
+# -- when a grant runs: now or later, never past the end of its school day ----------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "begins", "ends"),
+    [
+        (None, (24, 10, 15), (24, 11, 5)),
+        ("13:30", (24, 13, 30), (24, 14, 20)),
+        ("13.30", (24, 13, 30), (24, 14, 20)),
+        ("13u30", (24, 13, 30), (24, 14, 20)),
+        ("morgen 8:30", (25, 8, 30), (25, 9, 20)),
+        ("Tomorrow 8:30", (25, 8, 30), (25, 9, 20)),
+        ("di 11:00", (24, 11, 0), (24, 11, 50)),  # today's Tuesday, still ahead
+        ("di 9:00", (1, 9, 0), (1, 9, 50)),  # today's has passed: next week's
+        ("ma 10:00", (30, 10, 0), (30, 10, 50)),
+        ("27-11 15:40", (27, 15, 40), (27, 16, 0)),
+        ("2026-12-01 8:00", (1, 8, 0), (1, 8, 50)),
+    ],
+)
+def test_a_grant_runs_from_now_or_from_its_start_within_its_school_day(
+    start: str | None, begins: tuple[int, int, int], ends: tuple[int, int, int]
+) -> None:
+    now = datetime(2026, 11, 24, 10, 15, tzinfo=AMS)  # a Tuesday
+
+    def moment(day: int, hh: int, mm: int) -> datetime:
+        return datetime(2026, 11 if day > 20 else 12, day, hh, mm, tzinfo=AMS)
+
+    times = grant_times(now, 50, TT, start)
+    assert times.problem is None
+    assert (times.starts_at, times.ends_at) == (moment(*begins), moment(*ends))
+    assert times.cut_short == (start == "27-11 15:40")
+
+
+@pytest.mark.parametrize(
+    ("start", "problem"),
+    [
+        ("9:00", "24-11 09:00 is al voorbij."),
+        ("za 10:00", "Op 28-11 om 10:00 is er geen schooltijd"),
+        ("16:30", "Op 24-11 om 16:30 is er geen schooltijd"),
+        ("wo 14:00", "Op 25-11 om 14:00 is er geen schooltijd"),  # a short Wednesday
+        ("2027-02-01 10:00", "tot 14 dagen vooruit"),
+        ("1-11 10:00", "tot 14 dagen vooruit"),  # 1 November has passed: next year's
+        ("25:00", "begrijp ik niet"),
+        ("morgen", "begrijp ik niet"),
+        ("morgen na de les 9:00", "begrijp ik niet"),
+        ("30-02 10:00", "begrijp ik niet"),
+    ],
+)
+def test_a_start_that_cannot_be_is_said_in_one_line(start: str, problem: str) -> None:
+    times = grant_times(datetime(2026, 11, 24, 10, 15, tzinfo=AMS), 50, TT, start)
+    assert times.problem is not None and problem in times.problem
+    assert "\n" not in times.problem
+
+
+def test_a_grant_starting_later_is_not_active_before_its_start() -> None:
+    times = grant_times(datetime(2026, 11, 24, 10, 15, tzinfo=AMS), 30, TT, "13:30")
+    grant = PermissionGrant(1, "member", 5, times.starts_at, times.ends_at, granted_by=9)
+    anna, chat = Author(member_id=5), ChannelInfo(id=1, name="algemeen")
+    before = judge_post(datetime(2026, 11, 24, 10, 20, tzinfo=AMS), anna, chat, [grant], TT, SCOPE)
+    assert not before.allowed and "Je mag weer vanaf 12:15" in before.message
+    during = judge_post(datetime(2026, 11, 24, 13, 40, tzinfo=AMS), anna, chat, [grant], TT, SCOPE)
+    assert during.allowed and during.reason == "permission"

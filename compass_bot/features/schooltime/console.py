@@ -7,7 +7,7 @@ from typing import Literal
 from compass_bot.console.app import Console
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.schooltime import texts
-from compass_bot.features.schooltime.rules import PermissionGrant
+from compass_bot.features.schooltime.rules_grants import CLOCK_TIME, PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.inputs import parse_number
 from compass_bot.model import MessagePosted, Refusal
@@ -19,6 +19,7 @@ def _service(console: Console) -> SchoolTimeService:
 
 async def on_post(console: Console, event: MessagePosted) -> None:
     """The post as the school-time rule sees it: a warning, or a note of the verdict."""
+    await tell_cut_grants(console)
     outcome = await _service(console).message_posted(event)
     if outcome.warning:
         console.show_warning(outcome.warning, console.me)
@@ -30,12 +31,53 @@ async def on_post(console: Console, event: MessagePosted) -> None:
         console.say(f"(bot verwijdert je bericht in #{console.channel.name})")
 
 
+def _start_and_reason(words: list[str]) -> tuple[str | None, str | None]:
+    """`vanaf 13:30 REDEN`, `vanaf morgen 8:30 REDEN` or just `REDEN`: the start (up to its
+    clock time; checked by the service) and the reason."""
+    if not words or words[0].lower() not in ("vanaf", "from"):
+        return None, " ".join(words) or None
+    for end, word in enumerate(words[1:4], start=2):
+        if CLOCK_TIME.fullmatch(word):
+            return " ".join(words[1:end]), " ".join(words[end:]) or None
+    return " ".join(words[1:3]), " ".join(words[3:]) or None  # the service says what is wrong
+
+
+async def tell_cut_grants(console: Console) -> None:
+    """The teacher's DM when the end of the school day has cut a grant short (in Discord a
+    loop does this every minute; the console looks whenever something happens)."""
+    service = _service(console)
+    now = console.now()
+    for grant in await service.cut_short_ended(now):
+        teacher = next(
+            (cm for cm in console.members.values() if cm.member.id == grant.granted_by), None
+        )
+        target = console.labels().get(grant.target_id, str(grant.target_id))
+        if teacher is not None:
+            console.dm(teacher, service.end_notice(grant, target))
+        await service.end_told(grant.id, now)
+
+
+def _tell_covered(console: Console, grant: PermissionGrant) -> None:
+    """What the students a grant covers are told: a DM each, or a line in the channel."""
+    notice = _service(console).covered_notice(grant, console.now())
+    if grant.scope == "channel":
+        where = console.labels().get(grant.target_id, "?").lstrip("#")
+        console.say(f"[bot · #{where}] " + notice.replace("\n", "\n    "))
+        return
+    for cm in console.members.values():
+        if cm.member.id == grant.target_id or (
+            grant.scope == "role" and any(r == grant.target_id for r, _ in cm.member.roles)
+        ):
+            console.dm(cm, notice)
+
+
 async def cmd_toestemming(console: Console, name: str, args: list[str], rest: str) -> None:
+    await tell_cut_grants(console)
     sub = args[0].lower() if args else ""
     if sub == "geven" and len(args) >= 3:
         scope_word, target = args[1].lower(), args[2]
         minutes = args[3] if len(args) > 3 else None  # checked by the service
-        reason = " ".join(args[4:]) or None
+        start, reason = _start_and_reason(args[4:])
         scope: Literal["member", "role", "channel"]
         if scope_word in ("leerling", "lid", "student"):
             cm = console.member(target)
@@ -58,21 +100,21 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
         else:
             console.say("Gebruik: /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] [REDEN]")
             return
-        result = await _service(console).grant_permission(
-            console.me.member,
-            scope,
-            target_id,
-            label,
-            console.now(),
-            minutes,
-            reason,
+        service, now = _service(console), console.now()
+        result = await service.grant_permission(
+            console.me.member, scope, target_id, label, now, minutes, reason, start
         )
         if isinstance(result, Refusal):
             console.bot(result.message)
         else:
-            console.bot(
-                f"Toestemming #{result.id} voor {label} tot {console.local(result.ends_at)}."
+            when = (
+                f"tot {console.local(result.ends_at)}"
+                if result.starts_at <= now
+                else f"van {console.local(result.starts_at)} tot {console.local(result.ends_at)}"
             )
+            note = service.cut_note(result, int(minutes) if minutes is not None else None)
+            console.bot(f"Toestemming #{result.id} voor {label} {when}." + (note and f" {note}"))
+            _tell_covered(console, result)
     elif sub == "lijst":
         listed = _service(console).list_permissions(console.me.member, console.now())
         if isinstance(listed, Refusal):
@@ -108,7 +150,8 @@ def hooks() -> ConsoleHooks:
         commands=(
             CommandSpec(
                 ("toestemming",),
-                "  /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] [REDEN] | lijst | intrekken NR",
+                "  /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] [vanaf [DAG] TIJD] [REDEN]"
+                " | lijst | intrekken NR",
                 cmd_toestemming,
             ),
         ),

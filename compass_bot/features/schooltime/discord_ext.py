@@ -22,7 +22,8 @@ from compass_bot.features.schooltime.missed import (
     SeenPosts,
     still_worth_a_warning,
 )
-from compass_bot.features.schooltime.rules import PermissionGrant, is_watched
+from compass_bot.features.schooltime.rules import is_watched
+from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.model import Refusal, Warning
 
@@ -36,6 +37,10 @@ LIST_LIMIT = 1900
 POST_DELETED = "Je bericht is daarom verwijderd."
 NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming."
 PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaal."
+DMS_CLOSED = "{who} heeft DM's dicht en weet het dus nog niet: zeg het even zelf."
+ROLE_NOTICE_LIMIT = 60
+"""A class is told by DM; a role larger than this is not a class, and is not messaged."""
+END_NOTICE_SECONDS = 60.0
 
 
 class SchoolTime(commands.Cog):
@@ -47,9 +52,11 @@ class SchoolTime(commands.Cog):
     async def cog_load(self) -> None:
         await self.seen.load()
         self.flush_marks.start()
+        self.tell_cut_grants.start()
 
     async def cog_unload(self) -> None:
         self.flush_marks.cancel()
+        self.tell_cut_grants.cancel()
         if self._catching_up is not None:
             self._catching_up.cancel()
         await self._flush_quietly()
@@ -183,21 +190,22 @@ class SchoolTime(commands.Cog):
         guild_only=True,
     )
 
-    def _describe(self, grant: PermissionGrant) -> str:
-        """One grant for a teacher's eyes: number, target (as a mention), end, reason."""
-        tz = self.bot.app.calendar.timetable.tz
+    def _describe(self, grant: PermissionGrant, when: str | None = None) -> str:
+        """One grant for a teacher's eyes: number, target (as a mention), when, reason."""
         target = {
             "member": f"<@{grant.target_id}>",
             "role": f"<@&{grant.target_id}>",
             "channel": f"<#{grant.target_id}>",
         }[grant.scope]
-        until = grant.ends_at.astimezone(tz).strftime("%H:%M")
+        if when is None:
+            when = self.bot.app[SchoolTimeService].when(grant, self.bot.app.clock.now())[0]
         reason = f" ({discord.utils.escape_markdown(grant.reason)})" if grant.reason else ""
-        return f"#{grant.id} {target} tot {until}{reason}"
+        return f"#{grant.id} {target} {when}{reason}"
 
-    def _plain_label(self, grant: PermissionGrant, guild: discord.Guild | None) -> str:
-        """A grant as plain text (autocomplete choices cannot render mentions)."""
-        tz = self.bot.app.calendar.timetable.tz
+    @staticmethod
+    def _target_name(grant: PermissionGrant, guild: discord.Guild | None) -> str:
+        """A grant's target as plain text (autocomplete choices and DMs cannot render
+        a server's mentions)."""
         name: str | None = None
         if guild is not None:
             if grant.scope == "member":
@@ -209,9 +217,13 @@ class SchoolTime(commands.Cog):
             else:
                 channel = guild.get_channel_or_thread(grant.target_id)
                 name = f"#{channel.name}" if channel else None
+        return name or str(grant.target_id)
+
+    def _plain_label(self, grant: PermissionGrant, guild: discord.Guild | None) -> str:
+        tz = self.bot.app.calendar.timetable.tz
         until = grant.ends_at.astimezone(tz).strftime("%H:%M")
         reason = f" ({grant.reason})" if grant.reason else ""
-        return f"#{grant.id} {name or grant.target_id} tot {until}{reason}"[:100]
+        return f"#{grant.id} {self._target_name(grant, guild)} tot {until}{reason}"[:100]
 
     @toestemming.command(
         name=_("geven"),
@@ -229,6 +241,10 @@ class SchoolTime(commands.Cog):
             en="How long (default 50 minutes, never past the end of the school day)",
         ),
         reden=_("Waarom, bijvoorbeeld: projectwerk", en="Why, e.g.: project work"),
+        begint=_(
+            "Later beginnen: 13:30, morgen 8:30, maandag 10:00 of 2026-12-07 10:00",
+            en="Start later: 13:30, tomorrow 8:30, Monday 10:00 or 2026-12-07 10:00",
+        ),
     )
     async def geven(
         self,
@@ -238,8 +254,11 @@ class SchoolTime(commands.Cog):
         kanaal: discord.TextChannel | discord.CategoryChannel | discord.Thread | None = None,
         minuten: app_commands.Range[int, 1, 600] | None = None,
         reden: app_commands.Range[str, 1, 200] | None = None,
+        begint: app_commands.Range[str, 1, 40] | None = None,
     ) -> None:
-        """Exactly one target; the service checks the role and caps the end at school's end."""
+        """Exactly one target; the service checks the role and caps the end at school's end.
+        Those the grant covers are told: a DM to the student or the class, a line in the
+        channel for a channel grant."""
         targets = [t for t in (leerling, klas, kanaal) if t is not None]
         if len(targets) != 1:
             await interaction.response.send_message(PICK_ONE_TARGET, ephemeral=True)
@@ -252,21 +271,60 @@ class SchoolTime(commands.Cog):
         else:
             assert kanaal is not None
             scope, target_id, label = "channel", kanaal.id, kanaal.name
-        result = await self.bot.app[SchoolTimeService].grant_permission(
-            member_of(interaction.user),
-            scope,
-            target_id,
-            label,
-            self.bot.app.clock.now(),
-            minuten,
-            reden,
+        service = self.bot.app[SchoolTimeService]
+        now = self.bot.app.clock.now()
+        result = await service.grant_permission(
+            member_of(interaction.user), scope, target_id, label, now, minuten, reden, begint
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
-        await interaction.response.send_message(
-            f"Toestemming gegeven: {self._describe(result)}", ephemeral=True
-        )
+        summary = self._describe(result)
+        if note := service.cut_note(result, minuten):
+            summary += f". {note}"
+        await interaction.response.send_message(f"Toestemming gegeven: {summary}", ephemeral=True)
+        notice = service.covered_notice(result, now)
+        if leerling is not None:
+            if not await self._dm(leerling, notice):
+                await interaction.followup.send(
+                    DMS_CLOSED.format(who=leerling.mention), ephemeral=True
+                )
+        elif klas is not None:
+            for member in klas.members[:ROLE_NOTICE_LIMIT]:
+                if not member.bot:
+                    await self._dm(member, notice)
+        elif isinstance(kanaal, discord.TextChannel | discord.Thread):
+            try:
+                await kanaal.send(notice, allowed_mentions=discord.AllowedMentions.none())
+            except discord.HTTPException as exc:
+                log.warning("could not announce grant #%s in #%s: %s", result.id, kanaal.name, exc)
+
+    async def _dm(self, user: discord.Member, text: str) -> bool:
+        """A DM that may fail (DMs closed, left the server): False then, never an error."""
+        try:
+            await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.info("could not DM member %s about a grant: %s", user.id, exc.status)
+            return False
+        return True
+
+    @tasks.loop(seconds=END_NOTICE_SECONDS)
+    async def tell_cut_grants(self) -> None:
+        """DM each teacher whose grant the end of the school day has just cut short."""
+        service = self.bot.app[SchoolTimeService]
+        now = self.bot.app.clock.now()
+        try:
+            ended = await service.cut_short_ended(now)
+        except Exception as exc:  # storage trouble is reported by the store's own paths
+            log.warning("could not read the grants that ended: %s", exc)
+            return
+        guild = self.bot.school_guild
+        for grant in ended:
+            notice = service.end_notice(grant, self._target_name(grant, guild))
+            teacher = guild.get_member(grant.granted_by) if guild is not None else None
+            if teacher is None or not await self._dm(teacher, notice):
+                log.info("grant #%s was cut short; its teacher could not be told", grant.id)
+            await service.end_told(grant.id, now)
 
     @toestemming.command(
         name=_("lijst"),

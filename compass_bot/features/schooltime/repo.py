@@ -8,7 +8,7 @@ from typing import cast
 
 import aiosqlite
 
-from compass_bot.features.schooltime.rules import PermissionGrant
+from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.storage.db import Database, Migration, from_db, to_db
 
 
@@ -21,6 +21,7 @@ def _grant(row: aiosqlite.Row) -> PermissionGrant:
         ends_at=cast(datetime, from_db(row["ends_at"])),
         granted_by=row["granted_by"],
         reason=row["reason"],
+        cut_short=bool(row["cut_short"]),
     )
 
 
@@ -58,6 +59,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    # 12: grants that start later, and telling the teacher when the school day cut one short.
+    Migration(
+        12,
+        "grant_cut_short",
+        """
+        ALTER TABLE permission_grants ADD COLUMN cut_short INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE permission_grants ADD COLUMN end_told_at TEXT;
+        """,
+    ),
 )
 
 
@@ -75,19 +85,31 @@ class SchoolTimeRepo:
         ends_at: datetime,
         granted_by: int,
         reason: str | None,
+        *,
+        cut_short: bool = False,
+        at: datetime | None = None,
     ) -> PermissionGrant:
+        """Store a grant given at `at` (default: its start; it may start later), audited."""
         cur = await self.db.execute(
             "INSERT INTO permission_grants (scope, target_id, starts_at, ends_at, granted_by,"
-            " reason) VALUES (?, ?, ?, ?, ?, ?)",
-            (scope, target_id, to_db(starts_at), to_db(ends_at), granted_by, reason),
+            " reason, cut_short) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                scope,
+                target_id,
+                to_db(starts_at),
+                to_db(ends_at),
+                granted_by,
+                reason,
+                int(cut_short),
+            ),
         )
         grant_id = cast(int, cur.lastrowid)
         await self.db.audit(
-            starts_at,
+            at or starts_at,
             granted_by,
             "permission.grant",
             target_id,
-            {"grant": grant_id, "scope": scope, "until": to_db(ends_at)},
+            {"grant": grant_id, "scope": scope, "from": to_db(starts_at), "until": to_db(ends_at)},
             commit=False,
         )
         await self.db.commit()
@@ -120,6 +142,22 @@ class SchoolTimeRepo:
             (to_db(at),),
         )
         return [_grant(r) for r in rows]
+
+    async def cut_short_ended(self, since: datetime, at: datetime) -> list[PermissionGrant]:
+        """Grants the school day cut short that ended in (since, at] and whose teacher has not
+        been told yet; older ones (downtime) are not worth a message any more."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM permission_grants WHERE cut_short = 1 AND end_told_at IS NULL"
+            " AND revoked_at IS NULL AND ends_at > ? AND ends_at <= ? ORDER BY ends_at",
+            (to_db(since), to_db(at)),
+        )
+        return [_grant(r) for r in rows]
+
+    async def set_end_told(self, grant_id: int, at: datetime) -> None:
+        await self.db.execute(
+            "UPDATE permission_grants SET end_told_at = ? WHERE id = ?", (to_db(at), grant_id)
+        )
+        await self.db.commit()
 
     async def set_warned(self, member_id: int, at: datetime) -> None:
         await self.db.execute(

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Final, Literal, Protocol
 from zoneinfo import ZoneInfo
+
+from compass_bot.features.schooltime.rules_grants import PermissionGrant
 
 CLAUSE_ID: Final = "schooltijd"
 
@@ -37,8 +39,6 @@ TimeReason = Literal[
     "permission",  # an active teacher's permission grant applies
     "lesson_time",  # NOT allowed
 ]
-
-GrantScope = Literal["member", "role", "channel"]
 
 RefValue = int | str
 """A channel or role reference as validated config gives it: id (int) or name (str)."""
@@ -169,45 +169,6 @@ class Author:
 
     member_id: int
     roles: tuple[tuple[int, str], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PermissionGrant:
-    """A teacher's permission: for one member, everyone with a role, or everyone in a channel.
-
-    Active on [starts_at, ends_at). A channel grant also covers the channel's threads, and a grant
-    whose target is a category id covers every channel in that category.
-    """
-
-    id: int
-    scope: GrantScope
-    target_id: int
-    starts_at: datetime
-    ends_at: datetime
-    granted_by: int
-    reason: str | None = None
-
-    def __post_init__(self) -> None:
-        if not _is_aware(self.starts_at) or not _is_aware(self.ends_at):
-            raise ValueError("PermissionGrant times must be timezone-aware")
-
-    def applies_to(self, author: Author, channel: ChannelInfo) -> bool:
-        """Whether this grant concerns this author posting in this channel (ignores time)."""
-        target = self.target_id
-        if self.scope == "member":
-            return author.member_id == target
-        if self.scope == "role":
-            return any(role_id == target for role_id, _ in author.roles)
-        # channel: the channel itself, a thread's parent, or the enclosing category
-        ch: ChannelInfo | None = channel
-        while ch is not None:
-            if ch.id == target or ch.category_id == target:
-                return True
-            ch = ch.parent
-        return False
-
-    def is_active(self, moment: datetime) -> bool:
-        return self.starts_at <= moment < self.ends_at
 
 
 @dataclass(frozen=True, eq=False)
@@ -499,25 +460,3 @@ def judge_post(
         ),
         next_allowed_at=next_at,
     )
-
-
-def permission_end(start: datetime, minutes: int, timetable: Timetable) -> datetime:
-    """When a permission granted at `start` for `minutes` minutes ends (school time zone).
-
-    A grant never runs past the end of that school day: the result is
-    min(start + minutes, end of school on start's date). When no school time is left that day
-    (after school, a weekend, a day off) the result is `start` itself: an empty grant, which the
-    caller should refuse. A grant given before school starts may cover the morning.
-    """
-    _require_aware(start, "start")
-    if minutes <= 0:
-        raise ValueError(f"minutes must be positive, got {minutes}")
-    local = start.astimezone(timetable.tz)
-    day = local.date()
-    hours = timetable.school_hours(day)
-    if hours is None or local.time() >= hours.end:
-        return local
-    # Elapsed-time arithmetic in UTC, so a DST change in between is counted correctly.
-    end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(timetable.tz)
-    cap = timetable.at(day, hours.end)
-    return cap if cap.astimezone(UTC) < end.astimezone(UTC) else end

@@ -16,13 +16,8 @@ from typing import TYPE_CHECKING, Literal
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.schooltime import texts
 from compass_bot.features.schooltime.repo import SchoolTimeRepo
-from compass_bot.features.schooltime.rules import (
-    CLAUSE_ID,
-    PermissionGrant,
-    TimeVerdict,
-    judge_post,
-    permission_end,
-)
+from compass_bot.features.schooltime.rules import CLAUSE_ID, TimeVerdict, judge_post
+from compass_bot.features.schooltime.rules_grants import PermissionGrant, grant_times
 from compass_bot.model import Member, MessagePosted, Refusal, Warning
 from compass_bot.storage.db import to_db
 
@@ -30,6 +25,8 @@ if TYPE_CHECKING:
     from compass_bot.app import Kernel
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+END_NOTICE_WINDOW = timedelta(hours=6)
+"""A cut-short grant that ended longer ago (the bot was down) is not told any more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +131,10 @@ class SchoolTimeService:
         at: datetime,
         minutes: int | str | None = None,
         reason: str | None = None,
+        start: str | None = None,
     ) -> PermissionGrant | Refusal:
-        """A teacher lets a student, a class (role) or a channel use social media for a while.
+        """A teacher lets a student, a class (role) or a channel use social media for a while,
+        from now or from `start` (later today or on a coming school day).
 
         `minutes` may be typed text (the console): both front ends share its checks here.
         """
@@ -153,31 +152,86 @@ class SchoolTimeService:
             return Refusal(
                 f"{minutes} minuten kan niet: de duur moet tussen 1 en 1440 minuten liggen."
             )
-        ends = permission_end(at, minutes, self.kernel.calendar.timetable)
-        if ends <= at:
-            return Refusal("Er is vandaag geen schooltijd meer over om toestemming voor te geven.")
+        times = grant_times(at, minutes, self.kernel.calendar.timetable, start)
+        if times.problem is not None:
+            return Refusal(times.problem)
         same = next(
             (
                 g
                 for g in self._grants
                 if g.scope == scope
                 and g.target_id == target_id
-                and g.ends_at > at
-                and g.starts_at < ends
+                and g.ends_at > times.starts_at
+                and g.starts_at < times.ends_at
             ),
             None,
         )
         if same is not None:
-            until = same.ends_at.astimezone(self.kernel.calendar.timetable.tz)
             return Refusal(
-                f"{target_label} heeft al toestemming (#{same.id}) tot {until:%H:%M}; "
+                f"{target_label} heeft al toestemming (#{same.id}) {self.when(same, at)[0]}; "
                 "trek die eerst in om een andere duur te geven."
             )
         grant = await self.repo.add_grant(
-            scope, target_id, at, ends, actor.id, (reason or "")[:200] or None
+            scope,
+            target_id,
+            times.starts_at,
+            times.ends_at,
+            actor.id,
+            (reason or "")[:200] or None,
+            cut_short=times.cut_short,
+            at=at,
         )
         self._grants = [g for g in self._grants if g.ends_at > at] + [grant]
         return grant
+
+    def when(self, grant: PermissionGrant, now: datetime) -> tuple[str, str]:
+        """When a grant runs, in Dutch and English: "tot 10:50" while it runs, "vandaag van
+        13:30 tot 14:20" or "op maandag 07-12 van 10:00 tot 10:50" when it starts later."""
+        tz = self.kernel.calendar.timetable.tz
+        starts, ends = grant.starts_at.astimezone(tz), grant.ends_at.astimezone(tz)
+        if starts <= now:
+            return f"tot {ends:%H:%M}", f"until {ends:%H:%M}"
+        if starts.date() == now.astimezone(tz).date():
+            return (
+                f"vandaag van {starts:%H:%M} tot {ends:%H:%M}",
+                f"today from {starts:%H:%M} until {ends:%H:%M}",
+            )
+        day_nl, day_en = texts.WEEKDAYS_NL[starts.weekday()], texts.WEEKDAYS_EN[starts.weekday()]
+        return (
+            f"op {day_nl} {starts:%d-%m} van {starts:%H:%M} tot {ends:%H:%M}",
+            f"on {day_en} {starts:%d-%m} from {starts:%H:%M} until {ends:%H:%M}",
+        )
+
+    def cut_note(self, grant: PermissionGrant, minutes: int | None) -> str:
+        """What the teacher reads after giving a grant the end of the school day cut short
+        (empty when it was not)."""
+        if not grant.cut_short:
+            return ""
+        asked = minutes or self.kernel.config.school_time.permission_default_minutes
+        end = grant.ends_at.astimezone(self.kernel.calendar.timetable.tz)
+        return texts.GRANT_CUT_SHORT.format(end=f"{end:%H:%M}", minutes=asked)
+
+    def covered_notice(self, grant: PermissionGrant, now: datetime) -> str:
+        """What the students a grant covers are told (a DM; in the channel for a channel
+        grant): that it is allowed and until when. Nothing about who asked or why."""
+        when_nl, when_en = self.when(grant, now)
+        if grant.scope == "channel":
+            return texts.GRANT_IN_CHANNEL.format(when_nl=when_nl, when_en=when_en)
+        return texts.GRANT_COVERS_YOU.format(when_nl=when_nl, when_en=when_en, id=grant.id)
+
+    async def cut_short_ended(self, now: datetime) -> list[PermissionGrant]:
+        """Grants the end of the school day cut short that have ended in the last hours and
+        whose teacher was not told yet (see `end_told`)."""
+        return await self.repo.cut_short_ended(now - END_NOTICE_WINDOW, now)
+
+    def end_notice(self, grant: PermissionGrant, target_label: str) -> str:
+        end = grant.ends_at.astimezone(self.kernel.calendar.timetable.tz)
+        return texts.GRANT_ENDED_CUT_SHORT.format(
+            id=grant.id, target=target_label, end=f"{end:%H:%M}"
+        )
+
+    async def end_told(self, grant_id: int, at: datetime) -> None:
+        await self.repo.set_end_told(grant_id, at)
 
     async def revoke_permission(
         self, actor: Member, grant_id: int, at: datetime

@@ -19,3 +19,30 @@ REASON_LABELS = {
 
 
 SCOPE_LABELS = {"member": "leerling", "role": "rol", "channel": "kanaal"}
+
+
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+GRANT_COVERS_YOU = (
+    "Je docent heeft je toestemming gegeven om sociale media te gebruiken, {when_nl} "
+    "(toestemming #{id}).\n"
+    "Your teacher has given you permission to use social media, {when_en} (permission #{id})."
+)
+
+GRANT_IN_CHANNEL = (
+    "In dit kanaal mag sociale media met toestemming van de docent, {when_nl}.\n"
+    "Social media is allowed in this channel with the teacher's permission, {when_en}."
+)
+
+GRANT_CUT_SHORT = (
+    "Ingekort: de schooldag eindigt om {end}, eerder dan de {minutes} minuten die je vroeg. "
+    "(Cut short: the school day ends at {end}.)"
+)
+
+GRANT_ENDED_CUT_SHORT = (
+    "Je toestemming #{id} voor {target} is om {end} gestopt: einde van de schooldag. Nog nodig "
+    "op een volgende schooldag? Geef een nieuwe met een begintijd (bijvoorbeeld: morgen 8:30).\n"
+    "Your permission #{id} for {target} stopped at {end}: the end of the school day. Still "
+    "needed on a coming school day? Give a new one with a start time (e.g. tomorrow 8:30)."
+)
