@@ -12,7 +12,7 @@ import phonenumbers
 import pytest
 
 from compass_bot.config import ConfigError, parse_config
-from compass_bot.features.personal_data import rules
+from compass_bot.features.personal_data import rules_candidates as candidates
 from compass_bot.features.personal_data.rules import (
     CLAUSE_ID,
     KINDS,
@@ -505,18 +505,18 @@ def test_digit_candidates_equal_one_full_pass(monkeypatch: pytest.MonkeyPatch) -
     rng = random.Random(14)
     texts = [_random_post(rng, rng.choice((3, 12, 60, 200))) for _ in range(1500)]
     for text in texts:  # as the rule runs: one pass when digits are few or places many
-        full = [m.span() for m in rules._NUM_CANDIDATE.finditer(text)]
-        assert rules._digit_candidates(text, _shape_of(text)) == full, text
-    monkeypatch.setattr(rules, "_FEW_DIGITS", -1)  # windows, however many
-    monkeypatch.setattr(rules, "_MAX_CORES", 10**9)
+        full = [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)]
+        assert candidates.digit_candidates(text, _shape_of(text)) == full, text
+    monkeypatch.setattr(candidates, "_FEW_DIGITS", -1)  # windows, however many
+    monkeypatch.setattr(candidates, "_MAX_CORES", 10**9)
     for text in texts:
-        full = [m.span() for m in rules._NUM_CANDIDATE.finditer(text)]
-        assert rules._digit_candidates(text, _shape_of(text)) == full, text
+        full = [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)]
+        assert candidates.digit_candidates(text, _shape_of(text)) == full, text
 
 
 def _shape_of(text: str) -> bytes:
     src = text.replace("\u00a0", " ")
-    return src.encode("ascii", "replace").translate(rules._SHAPE)
+    return src.encode("ascii", "replace").translate(candidates.SHAPE)
 
 
 @pytest.mark.parametrize(
@@ -530,7 +530,7 @@ def _shape_of(text: str) -> bytes:
 def test_look_alike_heavy_post_needs_no_digit_pass(line: str) -> None:
     """A long post of times, grades, rooms and look-alike letters opens no window at all."""
     text = (line * 40)[:2000]
-    assert rules._number_windows(text, _shape_of(text)) == []
+    assert candidates.number_windows(text, _shape_of(text)) == []
     assert found(text) == []
 
 
@@ -544,7 +544,7 @@ def test_short_numbers_after_words_are_no_data() -> None:
 def test_dates_and_degrees_open_small_windows_only() -> None:
     look = "Toets H3 om 8.30-9.20 in lokaal 2.14, een 7,5 gehaald, klas 4H2, 3-2 gewonnen. " * 8
     text = look + "toets op 12-05-2024, " + look + "het is 21 \u00b0C. " + look
-    windows = rules._number_windows(text, _shape_of(text))
+    windows = candidates.number_windows(text, _shape_of(text))
     assert windows and sum(hi - lo + 1 for lo, hi in windows) < 40
     assert found(text) == []
 
