@@ -13,6 +13,7 @@ import pytest
 
 from compass_bot.config import ConfigError, parse_config
 from compass_bot.features.personal_data import rules_candidates as candidates
+from compass_bot.features.personal_data import rules_scan
 from compass_bot.features.personal_data.rules import (
     CLAUSE_ID,
     KINDS,
@@ -23,6 +24,7 @@ from compass_bot.features.personal_data.rules import (
     mask,
     nl_number_is_valid,
 )
+from compass_bot.features.personal_data.rules_address import may_start_house_number
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -500,18 +502,47 @@ def _random_post(rng: random.Random, parts: int) -> str:
     return "".join(rng.choice(_FRAGMENTS) + rng.choice((" ", "", ", ", "\n")) for _ in range(parts))
 
 
+def _assert_full_pass_less_hopeless_numbers(text: str) -> None:
+    full = [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)]
+    got = candidates.digit_candidates(text, _shape_of(text))
+    assert got == [span for span in full if span in got], text
+    left_out = [span for span in full if span not in got]
+    assert not [s for s, _ in left_out if may_start_house_number(text, s)], text
+
+
 def test_digit_candidates_equal_one_full_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The windows (byte-level tests per branch) lose no digit run a full pass would yield."""
+    """The windows (byte-level tests per branch) lose no digit run a full pass would yield,
+    but short numbers after a word no house number can follow ("blz. 45")."""
     rng = random.Random(14)
     texts = [_random_post(rng, rng.choice((3, 12, 60, 200))) for _ in range(1500)]
-    for text in texts:  # as the rule runs: one pass when digits are few or places many
-        full = [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)]
-        assert candidates.digit_candidates(text, _shape_of(text)) == full, text
+    for text in texts:  # as the rule runs: runs when digits are few, windows or one pass
+        _assert_full_pass_less_hopeless_numbers(text)
     monkeypatch.setattr(candidates, "_FEW_DIGITS", -1)  # windows, however many
     monkeypatch.setattr(candidates, "_MAX_CORES", 10**9)
     for text in texts:
-        full = [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)]
-        assert candidates.digit_candidates(text, _shape_of(text)) == full, text
+        _assert_full_pass_less_hopeless_numbers(text)
+
+
+def test_the_candidates_left_out_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings with every candidate of a full pass equal the rule's own (long posts)."""
+    rng = random.Random(15)
+    texts = [_random_post(rng, rng.choice((60, 200))) for _ in range(400)]
+    texts.append("blz. 45 opdr. 3a t/m 7c, h4 om 8 uur, Kerkstraat 12a, 10x, 12/05. " * 30)
+    own = [find_personal_data(text) for text in texts]
+    monkeypatch.setattr(
+        rules_scan,
+        "digit_candidates",
+        lambda text, shape: [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)],
+    )
+    assert [find_personal_data(text) for text in texts] == own
+    assert any(f.kind == "address" for f in own[-1])
+
+
+def test_page_and_exercise_numbers_are_no_candidates() -> None:
+    text = "blz 12, 13, 14 opg 3a 4b 5c, om 8 uur, t/m 7c " * 40
+    assert len(text) > 256
+    assert candidates.digit_candidates(text, _shape_of(text)) == []
+    assert find_personal_data(text) == ()
 
 
 def _shape_of(text: str) -> bytes:

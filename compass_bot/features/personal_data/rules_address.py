@@ -38,11 +38,11 @@ _NR_BEFORE: Final = re.compile(
 )
 _POSTCODE_TAIL: Final = re.compile(rf"{SPACE}?,?{SPACE}{{0,2}}{_POSTCODE_TEXT}")
 _NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
-# A lower-case street word: a stem of letters ("-" and "'" allowed) and the longest
-# street suffix it ends with (the stem is then as short as it can be).
-_STREET_WORD: Final = re.compile(
-    r"((?:[^\W\d_]|['-])*?)(?:" + "|".join(map(re.escape, STREET_SUFFIXES)) + ")"
-)
+_SUFFIX_LENGTHS: Final = tuple(sorted({len(x) for x in STREET_SUFFIXES}, reverse=True))
+_SUFFIXES_OF_LENGTH: Final = {
+    n: frozenset(x for x in STREET_SUFFIXES if len(x) == n) for n in _SUFFIX_LENGTHS
+}
+_STEM: Final = re.compile(r"(?:[^\W\d_]|['-])+")
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
 _NONZERO_DIGITS: Final = frozenset("123456789")
 
@@ -63,15 +63,23 @@ def postcode_at(text: str, s: int) -> tuple[int, int] | None:
     return nr.start(), m.end()
 
 
+def may_start_house_number(text: str, s: int) -> bool:
+    """Can the digits at s be a house number? Only after a space or comma, with a word before
+    that is capitalised or ends in a street suffix or a number word: "hoofdstuk 3", "om 8",
+    "blz. 45" cannot. The cheap first test of ``address_at``, which the candidate pass uses
+    too (a short number after a word is a candidate for no other kind)."""
+    if s < 2 or text[s - 1] not in " \u00a0,":
+        return False
+    space = text.rfind(" ", max(0, s - 40), s - 1)
+    word = text[space + 1 : s].rstrip(" \u00a0,.:")
+    return word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)
+
+
 def address_at(text: str, s: int) -> tuple[Finding, ...]:
     """A street and the house number at s (and a postcode after it): the address, and the
     postcode inside it when there is one; () when s holds no house number of a street."""
-    if s < 2 or text[s - 1] not in " \u00a0,":
+    if not may_start_house_number(text, s):
         return ()
-    space = text.rfind(" ", max(0, s - 40), s - 1)
-    word = text[space + 1 : s].rstrip(" \u00a0,.:")
-    if not (word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)):
-        return ()  # cheap reject: "hoofdstuk 3", "om 8", "cijfer 7"
     m = HOUSE_NR.match(text, s)
     if not m or unit_follows(text, m.end()):
         return ()
@@ -150,13 +158,19 @@ def street_before(text: str, s: int) -> int | None:
 
 
 def is_street_word(word: str) -> bool:
-    """A lower-case word that ends in a street suffix and is no word such as onderweg."""
-    if not word.endswith(STREET_SUFFIXES):
+    """A lower-case word that ends in a street suffix and is no word such as onderweg.
+
+    The stem before the longest suffix it ends with must be letters ("-" and "'" allowed),
+    at least two of them unless the word is a street type itself ("weg", "laan")."""
+    for length in _SUFFIX_LENGTHS:  # longest first: a few set lookups, not a regex
+        if word[-length:] in _SUFFIXES_OF_LENGTH[length]:
+            break
+    else:
         return False
-    m = _STREET_WORD.fullmatch(word)
-    if m is None or word in STREET_NOT:
+    stem = word[:-length]
+    if (stem and _STEM.fullmatch(stem) is None) or word in STREET_NOT:
         return False
-    return m.end(1) >= 2 or word in STREET_TYPE_WORDS
+    return len(stem) >= 2 or word in STREET_TYPE_WORDS
 
 
 def name_word(word: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from compass_bot.features.personal_data.rules_address import may_start_house_number
 from compass_bot.features.personal_data.rules_email import has_word_disguise
 
 # --- step 1: could the text hold data at all? ---------------------------------------------
@@ -93,7 +94,10 @@ def other_span(text: str, shape: bytes) -> tuple[int, int]:
 # branches 2 and 3, a coordinate or a postcode: 4 digits in a row (or a degree sign);
 # branch 4, IBAN digits: two ASCII letters and two digits;
 # branch 5, a short number after a word: ``_SHAPE_AFTER_WORD`` on the shape (a literal
-# start the regex engine searches for in C).
+# start the regex engine searches for in C), kept only where the word before can precede a
+# house number (``may_start_house_number``). Branch 5 serves the address alone, so a place
+# it drops ("blz. 45", "opdr. 3a", "om 8") would have yielded no finding: a page full of
+# page and exercise numbers costs a few windows instead of a match at every number.
 
 
 def _shape_table() -> bytes:
@@ -161,10 +165,18 @@ def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
             i = text.find("°", i + 1)
     if len(cores) > _MAX_CORES:
         return None
+    seen: dict[str, bool] = {}  # the word before a number, by its text: "blz." once a post
     for m in _SHAPE_AFTER_WORD.finditer(shape):
-        cores.append((m.start() + 1, m.start() + 1))
-        if len(cores) > _MAX_CORES:
-            return None
+        s = m.start() + 1
+        space = text.rfind(" ", s - 40 if s > 40 else 0, s - 1)
+        word = text[space + 1 : s]
+        ok = seen.get(word)
+        if ok is None:
+            ok = seen[word] = may_start_house_number(text, s)
+        if ok:  # not "blz. 45", "om 8": no place for a house number, so no candidate
+            cores.append((s, s))
+            if len(cores) > _MAX_CORES:
+                return None
     return cores
 
 
@@ -187,17 +199,32 @@ def _unjoined(marks: bytes, k: int, p: int, seps: int) -> tuple[int, int]:
 
 
 def digit_candidates(text: str, shape: bytes) -> list[tuple[int, int]]:
-    """The spans of the NUM_CANDIDATE matches in ``text``, in order (one full pass finds
-    the same): one pass from the first digit when there are few, else a match at each
-    possible start that ``_number_cores`` found."""
+    """The spans of the NUM_CANDIDATE matches in ``text``, in order: what one full pass
+    finds, less the short numbers after a word that cannot precede a house number when the
+    windows are used (they would yield no finding). With few digits, a match at the first
+    and second digit of each digit run (no later digit can start a match); with many, a
+    match at each possible start that ``_number_cores`` found, or one pass when those are
+    many too."""
     first = shape.find(b"9")
     if first < 0:
         return []
     n = len(text)
-    windows = number_windows(text, shape) if shape.count(b"9", first) > _FEW_DIGITS else None
+    few = shape.count(b"9", first) <= _FEW_DIGITS
+    windows = None if few else number_windows(text, shape)
+    if few:
+        found: list[tuple[int, int]] = []
+        i = first
+        while i >= 0:  # find() runs in C; a regex for the runs would try every position
+            end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
+            m = NUM_CANDIDATE.match(text, i)
+            if m is None and end - i > 1:
+                m = NUM_CANDIDATE.match(text, i + 1)
+            if m is not None:
+                found.append(m.span())
+            i = shape.find(b"9", end)
+        return found
     if windows is None:
-        end = min(n, shape.rfind(b"9") + 1 + _WINDOW_MARGIN)
-        return [m.span() for m in NUM_CANDIDATE.finditer(text, first, end)]
+        return [m.span() for m in NUM_CANDIDATE.finditer(text, first)]
     spans: list[tuple[int, int]] = []
     for lo, hi in windows:
         if lo == hi:

@@ -32,7 +32,10 @@ _LIFE360_CODE: Final = re.compile(
 
 
 def _token_bounds(text: str, i: int) -> tuple[int, int]:
-    start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), text.rfind("\t", 0, i)) + 1
+    # the nearest space first, then a line break or tab only after it: each search stops at
+    # the token's start instead of reading the whole text before it at every link
+    space = text.rfind(" ", 0, i)
+    start = max(space, text.rfind("\n", space + 1, i), text.rfind("\t", space + 1, i)) + 1
     m = _NONSPACE.match(text, i)
     end = m.end() if m else i
     while start < end and text[start] in "<(\"'[":

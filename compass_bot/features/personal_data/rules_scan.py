@@ -188,7 +188,9 @@ class Scan:
         if length <= 4 and text[s] != "0":
             found = address_at(text, s)
             if found:
-                self.add(found[0].kind, found[0].start, found[0].end)
+                address = found[0]
+                if not self.taken(address.start, address.end):
+                    self.findings.append(address)
                 self.findings.extend(found[1:])
-                return found[0].end
+                return address.end
         return 0
