@@ -21,6 +21,7 @@ import pytest
 
 from compass_bot.app import App
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.alerts import discord_delivery
 from compass_bot.features.names.repo import NameRepo
 from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.features.schooltime.service import SchoolTimeService
@@ -32,7 +33,6 @@ from tests.fakediscord import FakeDiscord, MemberSpec
 MOD_CHANNEL = "mod-meldingen"
 # 14 alerts at once: past the channel's default pace (5 at once, then 50 a minute).
 FAST_CHANNEL = TEST_CONFIG + "\nalerts:\n  channel_writes_per_minute: 600\n"
-ALERTS_EXT = "compass_bot.features.alerts.discord_ext"
 
 
 def alert_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
@@ -250,9 +250,10 @@ async def test_a_button_still_works_after_a_restart(tmp_path: Path) -> None:
 def fast_backoff(bot: CompassBot, monkeypatch: pytest.MonkeyPatch) -> None:
     """Outbox retries in tens of milliseconds instead of seconds (the logic stays the same).
 
-    discord.py loads each extension as a fresh module, so patch the one this bot runs.
+    The delivery lives in `discord_delivery`, which the extension imports (one module for
+    every bot), so patching it reaches the loop this bot runs.
     """
-    module = bot.extensions[ALERTS_EXT]
+    module = discord_delivery
     monkeypatch.setattr(module, "BACKOFF_START", 0.02)
     monkeypatch.setattr(module, "RETRY_WHEN_BLOCKED", 0.1)
 
