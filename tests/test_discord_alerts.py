@@ -433,6 +433,25 @@ async def test_repeats_within_the_window_update_one_alert(tmp_path: Path) -> Non
         assert [a.count for a in await bot.app.alerts.repo.alerts()] == [1, 1, 3]
 
 
+async def test_a_repeat_across_channels_keeps_each_channel_with_its_count(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        for minutes, channel in ((0, "algemeen"), (5, "gamen"), (10, "algemeen"), (15, "algemeen")):
+            await fake.post("anna", channel, "hoi", at=LESSON + timedelta(minutes=minutes))
+            await fake.settle()
+        [alert] = alert_messages(fake)
+        f = fields(fake.message(alert["id"])["embeds"][0])
+        algemeen, gamen = fake.channel_id("algemeen"), fake.channel_id("gamen")
+        assert f["Waar"].startswith(f"<#{algemeen}> x3, <#{gamen}> x1 · [naar het bericht](")
+        assert f["Aantal keer"] == "4"
+        [stored] = await bot.app.alerts.repo.alerts()
+        assert stored.channels == ((algemeen, 3), (gamen, 1))  # ids and counts, no text
+        # One channel shows as before, without a count (the count has its own field).
+        await fake.post("bram", "gamen", "hoi", at=LESSON + timedelta(minutes=16))
+        await fake.settle()
+        bram = fields(alert_messages(fake)[-1]["embeds"][0])
+        assert bram["Waar"].startswith(f"<#{gamen}> · [naar het bericht](")
+
+
 async def test_a_button_press_during_an_outbox_edit_is_not_overwritten(tmp_path: Path) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
         await fake.post("anna", "algemeen", "hoi", at=LESSON)

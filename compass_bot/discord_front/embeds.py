@@ -97,7 +97,7 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
                 inline=True,
             )
     else:
-        where = f"<#{alert.channel_id}>" if alert.channel_id else "-"
+        where = alert.where(lambda channel: f"<#{channel}>") or "-"
         if alert.jump_url:
             where += f" · [naar het bericht]({alert.jump_url})"
         embed.add_field(name="Waar", value=where, inline=False)

@@ -105,4 +105,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         UPDATE alerts SET delivered_version = version WHERE delivery = 'sent';
         """,
     ),
+    # 12: a repeated alert keeps every channel it was flagged in with its count (JSON
+    # [[channel id, count], ...], ids only: no text), and one moderator's note with who wrote
+    # it and when. Alerts from before keep their one channel with their whole count.
+    Migration(
+        12,
+        "alert_channels_and_note",
+        """
+        ALTER TABLE alerts ADD COLUMN channels TEXT;
+        ALTER TABLE alerts ADD COLUMN note TEXT;
+        ALTER TABLE alerts ADD COLUMN note_by INTEGER;
+        ALTER TABLE alerts ADD COLUMN note_at TEXT;
+        UPDATE alerts SET channels = json_array(json_array(channel_id, count))
+            WHERE channel_id IS NOT NULL;
+        """,
+    ),
 )

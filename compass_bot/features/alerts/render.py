@@ -25,9 +25,7 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
         found = f" (gevonden: {alert.matched})" if alert.matched else ""
         lines.append(f"  Naam ({field}): {name}{found}")
     else:
-        where = labels.get(alert.channel_id or 0) or (
-            f"kanaal {alert.channel_id}" if alert.channel_id else "-"
-        )
+        where = alert.where(lambda channel: labels.get(channel) or f"kanaal {channel}") or "-"
         lines.append(f"  Waar: {where}")
         if alert.excerpt:
             lines.append(f"  Bericht: {unescape_excerpt(alert.excerpt)}")

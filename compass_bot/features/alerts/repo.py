@@ -3,12 +3,18 @@ from here with retries, so no alert is lost when Discord or the bot is down."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import cast
 
 from compass_bot.features.alerts.migrations import MIGRATIONS
 from compass_bot.features.alerts.model import Alert, AlertStatus
-from compass_bot.features.alerts.repo_delivery import DeliveryQueries, OutboxAlert, outbox_alert
+from compass_bot.features.alerts.repo_delivery import (
+    DeliveryQueries,
+    OutboxAlert,
+    outbox_alert,
+    read_channels,
+)
 from compass_bot.storage.db import Database, to_db
 
 __all__ = ["MIGRATIONS", "OutboxAlert", "OutboxRepo"]
@@ -35,6 +41,14 @@ def _alert_filter(
         where.append("created_at < ?")
         params.append(to_db(until))
     return " AND ".join(where), params
+
+
+def _counted(channels: tuple[tuple[int, int], ...], channel_id: int | None) -> str | None:
+    """The `channels` column after one more flag in `channel_id` (none: a name alert)."""
+    counts = dict(channels)  # keeps the order: first seen first
+    if channel_id is not None:
+        counts[channel_id] = counts.get(channel_id, 0) + 1
+    return json.dumps([[channel, count] for channel, count in counts.items()]) if counts else None
 
 
 class OutboxRepo(DeliveryQueries):
@@ -67,7 +81,8 @@ class OutboxRepo(DeliveryQueries):
         """
         async with self.db.write_lock:  # check-then-insert: two flags at once make one alert
             row = await self.db.fetchone(
-                "SELECT id FROM alerts WHERE member_id = ? AND rule = ? AND status = 'open'"
+                "SELECT id, channels FROM alerts WHERE member_id = ? AND rule = ?"
+                " AND status = 'open'"
                 " AND updated_at >= ? ORDER BY id DESC LIMIT 1",
                 (member_id, rule, to_db(window_start)),
             )
@@ -79,7 +94,8 @@ class OutboxRepo(DeliveryQueries):
                     " next_attempt_at = NULL, excerpt = COALESCE(?, excerpt),"
                     " channel_id = COALESCE(?, channel_id), message_id = COALESCE(?, message_id),"
                     " name_field = COALESCE(?, name_field), matched = COALESCE(?, matched),"
-                    " detail = COALESCE(?, detail), member_label = ? WHERE id = ?",
+                    " detail = COALESCE(?, detail), member_label = ?, channels = ?"
+                    " WHERE id = ?",
                     (
                         to_db(at),
                         excerpt,
@@ -89,6 +105,7 @@ class OutboxRepo(DeliveryQueries):
                         matched,
                         detail,
                         member_label,
+                        _counted(read_channels(row["channels"]), channel_id),
                         alert_id,
                     ),
                 )
@@ -96,8 +113,8 @@ class OutboxRepo(DeliveryQueries):
             else:
                 cur = await self.db.execute(
                     "INSERT INTO alerts (rule, member_id, member_label, guild_id, channel_id,"
-                    " message_id, excerpt, name_field, matched, detail, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " message_id, excerpt, name_field, matched, detail, created_at, updated_at,"
+                    " channels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         rule,
                         member_id,
@@ -111,6 +128,7 @@ class OutboxRepo(DeliveryQueries):
                         detail,
                         to_db(at),
                         to_db(at),
+                        _counted((), channel_id),
                     ),
                 )
                 alert_id = cast(int, cur.lastrowid)

@@ -55,7 +55,18 @@ def outbox_alert(row: aiosqlite.Row) -> OutboxAlert:
         version=row["version"],
         delivered_version=row["delivered_version"],
         send_nonce=row["send_nonce"],
+        channels=read_channels(row["channels"]),
+        note=row["note"],
+        note_by=row["note_by"],
+        note_at=from_db(row["note_at"]),
     )
+
+
+def read_channels(stored: str | None) -> tuple[tuple[int, int], ...]:
+    """The `channels` column: [[channel id, count], ...] as JSON, first seen first."""
+    if not stored:
+        return ()
+    return tuple((int(channel), int(count)) for channel, count in json.loads(stored))
 
 
 class DeliveryQueries:
