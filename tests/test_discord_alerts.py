@@ -102,7 +102,7 @@ async def test_lesson_time_post_gives_one_alert_with_rule_member_where_when_exce
         assert "<@&123>" not in excerpt
         assert "**" not in excerpt and "||" not in excerpt and "](" not in excerpt
         assert "\n" not in excerpt and "\\# kop" in excerpt
-        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht"}
+        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht", "Notitie / Note"}
         assert buttons(alert)["Afgehandeld"] == "alert:resolve:1"
 
 
@@ -124,7 +124,12 @@ async def test_name_change_to_c0mpass_gives_a_name_alert_with_approve_button(
         assert "Waar" not in f and "Bericht" not in f
         local = before.astimezone(AMS).strftime("%Y-%m-%d")
         assert f["Wanneer"].startswith(local)
-        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht", "Naam goedkeuren"}
+        assert set(buttons(alert)) == {
+            "Afgehandeld",
+            "Onterecht",
+            "Notitie / Note",
+            "Naam goedkeuren",
+        }
         assert fake.body_of(alert["id"])["allowed_mentions"] == {"parse": []}
 
         # A name with markdown characters is shown as it is, not as formatting.
@@ -183,6 +188,55 @@ async def test_status_buttons_edit_the_alert_for_moderators_and_refuse_others(
         # The outbox does not post it again, nor edit it back.
         assert len(alert_posts(fake)) == 1
         assert fields(fake.message(alert["id"])["embeds"][0])["Status"] == f["Status"]
+
+
+async def test_a_moderator_note_is_a_form_shown_on_the_alert_and_audited(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.settle()
+        [alert] = alert_messages(fake)
+        assert buttons(alert)["Notitie / Note"] == "alert:note:1"
+
+        refused = await fake.click("anna", alert["id"], label="Notitie / Note")
+        await fake.settle()
+        assert refused.modal is None and refused.ephemeral
+        assert "moderator" in (refused.data.get("content") or "").lower()
+
+        bot.app.clock.freeze(LESSON + timedelta(minutes=7))
+        opened = await fake.click("mod", alert["id"], label="Notitie / Note")
+        await fake.settle()
+        assert opened.modal is not None
+        [row] = opened.modal["components"]
+        [text_input] = row["components"]
+        assert text_input["max_length"] == 500 and not text_input.get("value")
+        too_long = "x" * 501
+        with pytest.raises(ValueError):  # the client would not submit it
+            await fake.submit_modal("mod", opened, {"note": too_long})
+        note = "Besproken met mentor @everyone"
+        submitted = await fake.submit_modal("mod", opened, {"note": note})
+        await fake.settle()
+        assert submitted.callback_type == 7
+        mod = fake.member_id("mod")
+        shown = fields(fake.message(alert["id"])["embeds"][0])
+        assert shown["Notitie"].startswith(f"<@{mod}> om 2026-11-24 10:22: Besproken met mentor")
+        assert "@everyone" not in shown["Notitie"]  # escaped: an embed shows, never pings
+        assert shown["Status"] == "Open" and "Notitie / Note" in buttons(fake.message(alert["id"]))
+        stored = await bot.app.alerts.repo.alert(1)
+        assert stored is not None and stored.note == note and stored.note_by == mod
+        assert stored.note_at == LESSON + timedelta(minutes=7) and stored.delivery == "sent"
+        assert ("alert.note", mod) in await audit_actions(bot)
+        [entry] = [e for e in await bot.app.db.audit_entries() if e.action == "alert.note"]
+        assert entry.detail == {"alert": 1}  # who and when, never the text
+        # A second note starts from the first and replaces it.
+        again = await fake.click("mod", alert["id"], label="Notitie / Note")
+        await fake.settle()
+        assert again.modal is not None
+        assert again.modal["components"][0]["components"][0]["value"] == note
+        await fake.submit_modal("mod", again, {"note": "Opgelost in gesprek"})
+        await fake.settle()
+        shown = fields(fake.message(alert["id"])["embeds"][0])
+        assert shown["Notitie"].endswith(": Opgelost in gesprek")
+        assert len(alert_posts(fake)) == 1
 
 
 async def test_approve_name_button_is_for_leadership_and_approves_current_names(

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from compass_bot.features.alerts import texts
-from compass_bot.features.alerts.model import Alert, AlertStatus
+from compass_bot.features.alerts.model import NOTE_LIMIT, Alert, AlertStatus
 from compass_bot.model import Member, Refusal
 
 if TYPE_CHECKING:
@@ -56,6 +56,26 @@ class AlertHandling:
                     await listener(alert, status, at)
                 except Exception:  # a follow-up never undoes the handling
                     log.exception("a status listener failed for alert %s", alert_id)
+        return alert
+
+    async def add_note(
+        self, actor: Member, alert_id: int, text: str, at: datetime
+    ) -> Alert | Refusal:
+        """A moderator's note on an alert, shown on it with who wrote it and when (a new note
+        replaces the one before; the form starts from it). Staff only, like handling."""
+        if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
+            return refused
+        note = text.strip()
+        if not note:
+            return Refusal("Een notitie mag niet leeg zijn. / A note cannot be empty.")
+        if len(note) > NOTE_LIMIT:
+            return Refusal(
+                f"Een notitie is hoogstens {NOTE_LIMIT} tekens. / A note is at most"
+                f" {NOTE_LIMIT} characters."
+            )
+        alert = await self.repo.set_note(alert_id, note, actor.id, at)
+        if alert is None:
+            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
         return alert
 
     async def open_alerts(

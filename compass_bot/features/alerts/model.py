@@ -26,6 +26,7 @@ STATUS_LABELS: dict[str, str] = {
     "false_positive": "Onterecht",
 }
 EXCERPT_LIMIT = 200
+NOTE_LIMIT = 500  # a moderator's note on an alert
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,4 +36,8 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
         handled = alert.handled_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         who = labels.get(alert.handled_by, f"id {alert.handled_by}")
         lines.append(f"  {STATUS_LABELS[alert.status]} door {who} om {handled}")
+    if alert.note_by and alert.note_at:
+        noted = alert.note_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        who = labels.get(alert.note_by, f"id {alert.note_by}")
+        lines.append(f"  Notitie van {who} om {noted}: {alert.note or '(verlopen)'}")
     return "\n".join(lines)

@@ -152,36 +152,60 @@ class OutboxRepo(DeliveryQueries):
         row = await self.db.fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
         return outbox_alert(row) if row else None
 
-    async def settle(self, alert_id: int, note: str, at: datetime) -> Alert | None:
-        """The bot resolves an open alert by itself (what it flagged was put right): no handler,
-        the note added to the reason, re-delivered (edited) to show it; audited."""
+    async def _change(
+        self,
+        alert_id: int,
+        assignments: str,
+        params: tuple[object, ...],
+        audit: tuple[int | None, str, datetime],
+        only_open: bool = False,
+    ) -> Alert | None:
+        """One audited change of an alert, re-delivered (edited) to show it; None if the
+        alert is gone (or, with `only_open`, no longer open)."""
+        by, action, at = audit
         cur = await self.db.execute(
-            "UPDATE alerts SET status = 'resolved', handled_by = NULL, handled_at = ?,"
-            " detail = CASE WHEN detail IS NULL OR detail = '' THEN ? ELSE detail || '; ' || ? END,"
-            " delivery = 'pending', version = version + 1, next_attempt_at = NULL"
-            " WHERE id = ? AND status = 'open'",
-            (to_db(at), note, note, alert_id),
+            f"UPDATE alerts SET {assignments}, delivery = 'pending', version = version + 1,"
+            " next_attempt_at = NULL WHERE id = ?" + (" AND status = 'open'" if only_open else ""),
+            (*params, alert_id),
         )
         if cur.rowcount == 0:
             return None
-        await self.db.audit(at, None, "alert.settled", None, {"alert": alert_id}, commit=False)
+        await self.db.audit(at, by, action, None, {"alert": alert_id}, commit=False)
         await self.db.commit()
         return await self.alert(alert_id)
+
+    async def settle(self, alert_id: int, note: str, at: datetime) -> Alert | None:
+        """The bot resolves an open alert by itself (what it flagged was put right): no handler,
+        the note added to the reason, re-delivered (edited) to show it; audited."""
+        return await self._change(
+            alert_id,
+            "status = 'resolved', handled_by = NULL, handled_at = ?,"
+            " detail = CASE WHEN detail IS NULL OR detail = '' THEN ? ELSE detail || '; ' || ? END",
+            (to_db(at), note, note),
+            (None, "alert.settled", at),
+            only_open=True,
+        )
 
     async def set_alert_status(
         self, alert_id: int, status: AlertStatus, by: int, at: datetime
     ) -> Alert | None:
         """Resolve or dismiss an alert; the alert is re-delivered (edited) to show it."""
-        cur = await self.db.execute(
-            "UPDATE alerts SET status = ?, handled_by = ?, handled_at = ?, delivery = 'pending',"
-            " version = version + 1, next_attempt_at = NULL WHERE id = ?",
-            (status, by, to_db(at), alert_id),
+        return await self._change(
+            alert_id,
+            "status = ?, handled_by = ?, handled_at = ?",
+            (status, by, to_db(at)),
+            (by, f"alert.{status}", at),
         )
-        if cur.rowcount == 0:
-            return None
-        await self.db.audit(at, by, f"alert.{status}", None, {"alert": alert_id}, commit=False)
-        await self.db.commit()
-        return await self.alert(alert_id)
+
+    async def set_note(self, alert_id: int, note: str, by: int, at: datetime) -> Alert | None:
+        """A moderator's note on an alert (it replaces the one before), shown by an edit; the
+        audit trail keeps who and when, never the text."""
+        return await self._change(
+            alert_id,
+            "note = ?, note_by = ?, note_at = ?",
+            (note, by, to_db(at)),
+            (by, "alert.note", at),
+        )
 
     async def alerts(
         self,

@@ -284,13 +284,16 @@ class AlertService(AlertHandling):
         return {"alerts": cur.rowcount}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
-        """Excerpts, matched text and labels expire; so do reasons that hold names."""
+        """Excerpts, matched text, labels and moderators' notes expire; so do reasons that
+        hold names. Who wrote a note and when stay, as for handling."""
         personal = sorted(k.rule for k in self.kernel.alert_kinds.values() if k.personal_detail)
         marks = ", ".join("?" for _ in personal) or "NULL"
         cur = await self.db.execute(
             "UPDATE alerts SET excerpt = NULL, matched = NULL, member_label = '(verlopen)',"
+            " note = NULL,"
             f" detail = CASE WHEN rule IN ({marks}) THEN NULL ELSE detail END"
-            " WHERE updated_at < ? AND (excerpt IS NOT NULL OR member_label != '(verlopen)')",
+            " WHERE updated_at < ?"
+            " AND (excerpt IS NOT NULL OR member_label != '(verlopen)' OR note IS NOT NULL)",
             (*personal, to_db(before)),
         )
         return {"alerts": cur.rowcount}
