@@ -37,6 +37,7 @@ RELEASED = {
     9: "c410ee967b1f96c7",
     10: "277f521351b2758b",
     11: "f47558f8630a38e8",
+    12: "eb0faa1906282cd5",
 }
 
 
@@ -71,7 +72,8 @@ def test_the_pure_core_imports_no_discord_no_storage_no_clock() -> None:
 
 def test_only_the_discord_shells_import_discord() -> None:
     for path in PACKAGE.rglob("*.py"):
-        shell = path.name == "discord_ext.py" or "discord_front" in path.parts
+        feature_shell = path.name.startswith("discord_") and _feature_of(path) is not None
+        shell = feature_shell or "discord_front" in path.parts
         if not shell:
             uses = [m for m in _imports(path) if m == "discord" or m.startswith("discord.")]
             assert not uses, f"{path.relative_to(PACKAGE)} imports {uses}"

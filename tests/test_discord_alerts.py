@@ -21,6 +21,7 @@ import pytest
 
 from compass_bot.app import App
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.alerts import discord_delivery
 from compass_bot.features.names.repo import NameRepo
 from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.features.schooltime.service import SchoolTimeService
@@ -32,7 +33,6 @@ from tests.fakediscord import FakeDiscord, MemberSpec
 MOD_CHANNEL = "mod-meldingen"
 # 14 alerts at once: past the channel's default pace (5 at once, then 50 a minute).
 FAST_CHANNEL = TEST_CONFIG + "\nalerts:\n  channel_writes_per_minute: 600\n"
-ALERTS_EXT = "compass_bot.features.alerts.discord_ext"
 
 
 def alert_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
@@ -102,7 +102,7 @@ async def test_lesson_time_post_gives_one_alert_with_rule_member_where_when_exce
         assert "<@&123>" not in excerpt
         assert "**" not in excerpt and "||" not in excerpt and "](" not in excerpt
         assert "\n" not in excerpt and "\\# kop" in excerpt
-        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht"}
+        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht", "Notitie / Note"}
         assert buttons(alert)["Afgehandeld"] == "alert:resolve:1"
 
 
@@ -124,7 +124,12 @@ async def test_name_change_to_c0mpass_gives_a_name_alert_with_approve_button(
         assert "Waar" not in f and "Bericht" not in f
         local = before.astimezone(AMS).strftime("%Y-%m-%d")
         assert f["Wanneer"].startswith(local)
-        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht", "Naam goedkeuren"}
+        assert set(buttons(alert)) == {
+            "Afgehandeld",
+            "Onterecht",
+            "Notitie / Note",
+            "Naam goedkeuren",
+        }
         assert fake.body_of(alert["id"])["allowed_mentions"] == {"parse": []}
 
         # A name with markdown characters is shown as it is, not as formatting.
@@ -183,6 +188,55 @@ async def test_status_buttons_edit_the_alert_for_moderators_and_refuse_others(
         # The outbox does not post it again, nor edit it back.
         assert len(alert_posts(fake)) == 1
         assert fields(fake.message(alert["id"])["embeds"][0])["Status"] == f["Status"]
+
+
+async def test_a_moderator_note_is_a_form_shown_on_the_alert_and_audited(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.settle()
+        [alert] = alert_messages(fake)
+        assert buttons(alert)["Notitie / Note"] == "alert:note:1"
+
+        refused = await fake.click("anna", alert["id"], label="Notitie / Note")
+        await fake.settle()
+        assert refused.modal is None and refused.ephemeral
+        assert "moderator" in (refused.data.get("content") or "").lower()
+
+        bot.app.clock.freeze(LESSON + timedelta(minutes=7))
+        opened = await fake.click("mod", alert["id"], label="Notitie / Note")
+        await fake.settle()
+        assert opened.modal is not None
+        [row] = opened.modal["components"]
+        [text_input] = row["components"]
+        assert text_input["max_length"] == 500 and not text_input.get("value")
+        too_long = "x" * 501
+        with pytest.raises(ValueError):  # the client would not submit it
+            await fake.submit_modal("mod", opened, {"note": too_long})
+        note = "Besproken met mentor @everyone"
+        submitted = await fake.submit_modal("mod", opened, {"note": note})
+        await fake.settle()
+        assert submitted.callback_type == 7
+        mod = fake.member_id("mod")
+        shown = fields(fake.message(alert["id"])["embeds"][0])
+        assert shown["Notitie"].startswith(f"<@{mod}> om 2026-11-24 10:22: Besproken met mentor")
+        assert "@everyone" not in shown["Notitie"]  # escaped: an embed shows, never pings
+        assert shown["Status"] == "Open" and "Notitie / Note" in buttons(fake.message(alert["id"]))
+        stored = await bot.app.alerts.repo.alert(1)
+        assert stored is not None and stored.note == note and stored.note_by == mod
+        assert stored.note_at == LESSON + timedelta(minutes=7) and stored.delivery == "sent"
+        assert ("alert.note", mod) in await audit_actions(bot)
+        [entry] = [e for e in await bot.app.db.audit_entries() if e.action == "alert.note"]
+        assert entry.detail == {"alert": 1}  # who and when, never the text
+        # A second note starts from the first and replaces it.
+        again = await fake.click("mod", alert["id"], label="Notitie / Note")
+        await fake.settle()
+        assert again.modal is not None
+        assert again.modal["components"][0]["components"][0]["value"] == note
+        await fake.submit_modal("mod", again, {"note": "Opgelost in gesprek"})
+        await fake.settle()
+        shown = fields(fake.message(alert["id"])["embeds"][0])
+        assert shown["Notitie"].endswith(": Opgelost in gesprek")
+        assert len(alert_posts(fake)) == 1
 
 
 async def test_approve_name_button_is_for_leadership_and_approves_current_names(
@@ -250,9 +304,10 @@ async def test_a_button_still_works_after_a_restart(tmp_path: Path) -> None:
 def fast_backoff(bot: CompassBot, monkeypatch: pytest.MonkeyPatch) -> None:
     """Outbox retries in tens of milliseconds instead of seconds (the logic stays the same).
 
-    discord.py loads each extension as a fresh module, so patch the one this bot runs.
+    The delivery lives in `discord_delivery`, which the extension imports (one module for
+    every bot), so patching it reaches the loop this bot runs.
     """
-    module = bot.extensions[ALERTS_EXT]
+    module = discord_delivery
     monkeypatch.setattr(module, "BACKOFF_START", 0.02)
     monkeypatch.setattr(module, "RETRY_WHEN_BLOCKED", 0.1)
 
@@ -430,6 +485,25 @@ async def test_repeats_within_the_window_update_one_alert(tmp_path: Path) -> Non
         await fake.settle()
         assert len(alert_posts(fake)) == 3
         assert [a.count for a in await bot.app.alerts.repo.alerts()] == [1, 1, 3]
+
+
+async def test_a_repeat_across_channels_keeps_each_channel_with_its_count(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        for minutes, channel in ((0, "algemeen"), (5, "gamen"), (10, "algemeen"), (15, "algemeen")):
+            await fake.post("anna", channel, "hoi", at=LESSON + timedelta(minutes=minutes))
+            await fake.settle()
+        [alert] = alert_messages(fake)
+        f = fields(fake.message(alert["id"])["embeds"][0])
+        algemeen, gamen = fake.channel_id("algemeen"), fake.channel_id("gamen")
+        assert f["Waar"].startswith(f"<#{algemeen}> x3, <#{gamen}> x1 · [naar het bericht](")
+        assert f["Aantal keer"] == "4"
+        [stored] = await bot.app.alerts.repo.alerts()
+        assert stored.channels == ((algemeen, 3), (gamen, 1))  # ids and counts, no text
+        # One channel shows as before, without a count (the count has its own field).
+        await fake.post("bram", "gamen", "hoi", at=LESSON + timedelta(minutes=16))
+        await fake.settle()
+        bram = fields(alert_messages(fake)[-1]["embeds"][0])
+        assert bram["Waar"].startswith(f"<#{gamen}> · [naar het bericht](")
 
 
 async def test_a_button_press_during_an_outbox_edit_is_not_overwritten(tmp_path: Path) -> None:

@@ -99,7 +99,12 @@ async def test_join_with_compass_username_alerts_moderators_and_dms_the_member(
         assert "aanwijzing-2" in f["Regel"]
         assert unescape(f["Naam (gebruikersnaam)"]) == "c0mpass_fan"
         assert f["Gevonden"] == "**c0mpass**"  # the matched part, highlighted
-        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht", "Naam goedkeuren"}
+        assert set(buttons(alert)) == {
+            "Afgehandeld",
+            "Onterecht",
+            "Notitie / Note",
+            "Naam goedkeuren",
+        }
         assert fake.body_of(alert["id"])["allowed_mentions"] == {"parse": []}
         assert_name_dm(fake, "c0mpass_fan", "gebruikersnaam", "c0mpass_fan")
         assert public_posts(fake) == []

@@ -148,7 +148,12 @@ async def test_a_fight_gets_one_calm_nudge_then_slowmode_then_restored(tmp_path:
         assert f"/{fake.channel_id('algemeen')}/{ids[0]})" in shown["Waar"]  # where it turned
         assert str(fake.member_id("anna")) in shown["Reden"]
         assert str(fake.member_id("bram")) in shown["Reden"]
-        assert set(buttons(alert)) == {"Afgehandeld", "Onterecht", "Slowmode nu uit"}
+        assert set(buttons(alert)) == {
+            "Afgehandeld",
+            "Onterecht",
+            "Notitie / Note",
+            "Slowmode nu uit",
+        }
         stored = (await bot.app.alerts.repo.alerts())[0]
         assert stored.rule == "aanwijzing-5" and len(stored.excerpt or "") <= 200
 

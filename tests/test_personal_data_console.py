@@ -12,6 +12,7 @@ from tests.test_console import run_bot
 
 CLAUSE6 = load_clauses()["aanwijzing-6"].text
 CLAUSE7 = load_clauses()["aanwijzing-7"].text
+CLAUSE6_EN = load_clauses()["aanwijzing-6"].text_en
 HIDE = TEST_CONFIG + "personal_data:\n  action: hide\n"
 
 
@@ -25,6 +26,8 @@ def test_a_post_with_a_phone_number_is_warned_privately_and_alerted_masked(
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert CLAUSE6 in out and "bevat een telefoonnummer" in out
+    assert "contains a phone number" in out and CLAUSE6_EN in out  # English second
+    assert out.index("bevat een telefoonnummer") < out.index("contains a phone number")
     assert "[#mod-meldingen · nieuw]" in out and "Gegevens van een ander in een bericht" in out
     assert "Bericht: bel me op [telefoonnummer verborgen] vanavond" in out
     assert "12345678" not in out  # the console does not echo what was typed

@@ -30,6 +30,7 @@ PHONE = "06-12345678"
 LEAKS = ("12345678", "1234 5678", "0612345678", "31612345678", "6-1234")
 CLAUSE6 = load_clauses()["aanwijzing-6"].text
 CLAUSE7 = load_clauses()["aanwijzing-7"].text
+CLAUSE6_EN = load_clauses()["aanwijzing-6"].text_en
 MOD_CHANNEL = "mod-meldingen"
 HIDE = TEST_CONFIG + "personal_data:\n  action: hide\n"
 EXEMPT = TEST_CONFIG + "personal_data:\n  exempt_channels: [gamen]\n"
@@ -132,6 +133,22 @@ async def test_closed_dms_get_a_short_reply_without_the_number(tmp_path: Path) -
         await fake.settle()
         [reply] = fake.messages_sent(channel="algemeen")
         assert "een telefoonnummer" in reply["content"] and "aanwijzing-6" in reply["content"]
+        assert_no_leak(fake)
+
+
+async def test_the_warning_is_dutch_first_then_english(tmp_path: Path) -> None:
+    """The DM and the closed-DM reply both carry the English second part, after the Dutch."""
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.post("anna", "algemeen", f"bel me op {PHONE}", at=AFTER_SCHOOL)
+        await fake.post("stil", "algemeen", f"mijn nummer: {PHONE}", at=AFTER_SCHOOL)
+        await fake.settle()
+        [dm] = data_warnings(fake, "anna")
+        said = embed_text(dm)
+        assert "a phone number" in said and CLAUSE6_EN in said
+        assert said.index("een telefoonnummer") < said.index("a phone number")
+        [reply] = fake.messages_sent(channel="algemeen")
+        content = reply["content"]
+        assert content.index("een telefoonnummer") < content.index("a phone number")
         assert_no_leak(fake)
 
 

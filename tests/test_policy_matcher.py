@@ -353,7 +353,7 @@ def test_spelling_blend_and_switching_it_off() -> None:
     question = "mag ik mn snapchatlocatie aanzetten op het schoolplein"
     assert Matcher(book).match(question).clause == "locatie"
     plain = Matcher(book, Tuning(spelling_weight=0.0))
-    assert plain._spelling is None
+    assert plain.index.spelling is None
     assert plain.match("insta in de les?").clause == "schooltijd"
 
 
@@ -422,7 +422,7 @@ def test_courtesy_words_change_nothing_around_a_question(
 def test_a_quote_of_common_words_points_nowhere(matcher: Matcher) -> None:
     analysis = matcher.normaliser.analyse("hij zette 'de leerlingen van de school' in zn bio")
     assert analysis.quotes == ("de leerlingen van de school",)
-    assert matcher._quoted_clause(analysis.quotes[0]) is None
+    assert matcher.index.quoted_clause(analysis.quotes[0]) is None
 
 
 def test_questions_in_splits_a_message_on_its_question_marks() -> None:

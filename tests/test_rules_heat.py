@@ -505,13 +505,13 @@ def _dev_texts() -> list[str]:
     ],
 )
 def test_the_early_exit_reads_plain_posts_as_the_full_path_does(text: str) -> None:
-    from compass_bot.features.heat.rules import _read
+    from compass_bot.features.heat.rules_signals import _read
 
     assert signals_of(text) == _read(text)
 
 
 def test_the_early_exit_agrees_with_the_full_path_on_every_dev_post() -> None:
-    from compass_bot.features.heat.rules import _read
+    from compass_bot.features.heat.rules_signals import _read
 
     texts = _dev_texts()
     assert len(texts) > 300
@@ -522,7 +522,7 @@ def test_the_early_exit_agrees_with_the_full_path_on_mixed_fragments() -> None:
     """Shuffled fragments: words, leet signs, spaced letters, mentions, emoji, laughs."""
     import random
 
-    from compass_bot.features.heat.rules import _read
+    from compass_bot.features.heat.rules_signals import _read
 
     parts = "je|jij|u|haha|lol|xd|:p|kanker|k|a|n|1|4|@|!|$|.|-|😂|é|KANR|<@12>|idioot|l0ser"
     fragments = [*parts.split("|"), " ", " ", "ik ga dood"]

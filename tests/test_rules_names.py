@@ -20,7 +20,7 @@ from compass_bot.features.names.rules import (
     check_name,
     fold,
 )
-from compass_bot.features.names.rules import _fold_tracked as fold_tracked
+from compass_bot.features.names.rules_fold import fold_tracked
 from compass_bot.lookalikes import flip_map, fold_map
 
 ZWSP, ZWNJ, ZWJ, SHY, WJ, BOM = "\u200b", "\u200c", "\u200d", "\u00ad", "\u2060", "\ufeff"

@@ -12,7 +12,8 @@ import phonenumbers
 import pytest
 
 from compass_bot.config import ConfigError, parse_config
-from compass_bot.features.personal_data import rules
+from compass_bot.features.personal_data import rules_candidates as candidates
+from compass_bot.features.personal_data import rules_scan
 from compass_bot.features.personal_data.rules import (
     CLAUSE_ID,
     KINDS,
@@ -23,6 +24,7 @@ from compass_bot.features.personal_data.rules import (
     mask,
     nl_number_is_valid,
 )
+from compass_bot.features.personal_data.rules_address import may_start_house_number
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -500,23 +502,52 @@ def _random_post(rng: random.Random, parts: int) -> str:
     return "".join(rng.choice(_FRAGMENTS) + rng.choice((" ", "", ", ", "\n")) for _ in range(parts))
 
 
+def _assert_full_pass_less_hopeless_numbers(text: str) -> None:
+    full = [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)]
+    got = candidates.digit_candidates(text, _shape_of(text))
+    assert got == [span for span in full if span in got], text
+    left_out = [span for span in full if span not in got]
+    assert not [s for s, _ in left_out if may_start_house_number(text, s)], text
+
+
 def test_digit_candidates_equal_one_full_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The windows (byte-level tests per branch) lose no digit run a full pass would yield."""
+    """The windows (byte-level tests per branch) lose no digit run a full pass would yield,
+    but short numbers after a word no house number can follow ("blz. 45")."""
     rng = random.Random(14)
     texts = [_random_post(rng, rng.choice((3, 12, 60, 200))) for _ in range(1500)]
-    for text in texts:  # as the rule runs: one pass when digits are few or places many
-        full = [m.span() for m in rules._NUM_CANDIDATE.finditer(text)]
-        assert rules._digit_candidates(text, _shape_of(text)) == full, text
-    monkeypatch.setattr(rules, "_FEW_DIGITS", -1)  # windows, however many
-    monkeypatch.setattr(rules, "_MAX_CORES", 10**9)
+    for text in texts:  # as the rule runs: runs when digits are few, windows or one pass
+        _assert_full_pass_less_hopeless_numbers(text)
+    monkeypatch.setattr(candidates, "_FEW_DIGITS", -1)  # windows, however many
+    monkeypatch.setattr(candidates, "_MAX_CORES", 10**9)
     for text in texts:
-        full = [m.span() for m in rules._NUM_CANDIDATE.finditer(text)]
-        assert rules._digit_candidates(text, _shape_of(text)) == full, text
+        _assert_full_pass_less_hopeless_numbers(text)
+
+
+def test_the_candidates_left_out_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings with every candidate of a full pass equal the rule's own (long posts)."""
+    rng = random.Random(15)
+    texts = [_random_post(rng, rng.choice((60, 200))) for _ in range(400)]
+    texts.append("blz. 45 opdr. 3a t/m 7c, h4 om 8 uur, Kerkstraat 12a, 10x, 12/05. " * 30)
+    own = [find_personal_data(text) for text in texts]
+    monkeypatch.setattr(
+        rules_scan,
+        "digit_candidates",
+        lambda text, shape: [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)],
+    )
+    assert [find_personal_data(text) for text in texts] == own
+    assert any(f.kind == "address" for f in own[-1])
+
+
+def test_page_and_exercise_numbers_are_no_candidates() -> None:
+    text = "blz 12, 13, 14 opg 3a 4b 5c, om 8 uur, t/m 7c " * 40
+    assert len(text) > 256
+    assert candidates.digit_candidates(text, _shape_of(text)) == []
+    assert find_personal_data(text) == ()
 
 
 def _shape_of(text: str) -> bytes:
     src = text.replace("\u00a0", " ")
-    return src.encode("ascii", "replace").translate(rules._SHAPE)
+    return src.encode("ascii", "replace").translate(candidates.SHAPE)
 
 
 @pytest.mark.parametrize(
@@ -530,7 +561,7 @@ def _shape_of(text: str) -> bytes:
 def test_look_alike_heavy_post_needs_no_digit_pass(line: str) -> None:
     """A long post of times, grades, rooms and look-alike letters opens no window at all."""
     text = (line * 40)[:2000]
-    assert rules._number_windows(text, _shape_of(text)) == []
+    assert candidates.number_windows(text, _shape_of(text)) == []
     assert found(text) == []
 
 
@@ -544,7 +575,7 @@ def test_short_numbers_after_words_are_no_data() -> None:
 def test_dates_and_degrees_open_small_windows_only() -> None:
     look = "Toets H3 om 8.30-9.20 in lokaal 2.14, een 7,5 gehaald, klas 4H2, 3-2 gewonnen. " * 8
     text = look + "toets op 12-05-2024, " + look + "het is 21 \u00b0C. " + look
-    windows = rules._number_windows(text, _shape_of(text))
+    windows = candidates.number_windows(text, _shape_of(text))
     assert windows and sum(hi - lo + 1 for lo, hi in windows) < 40
     assert found(text) == []
 

@@ -97,7 +97,7 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
                 inline=True,
             )
     else:
-        where = f"<#{alert.channel_id}>" if alert.channel_id else "-"
+        where = alert.where(lambda channel: f"<#{channel}>") or "-"
         if alert.jump_url:
             where += f" · [naar het bericht]({alert.jump_url})"
         embed.add_field(name="Waar", value=where, inline=False)
@@ -119,5 +119,10 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         when = alert.handled_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         status += f" door <@{alert.handled_by}> om {when}"
     embed.add_field(name="Status", value=status, inline=False)
+    if alert.note_by and alert.note_at:
+        at = alert.note_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        text = EXPIRED if alert.note is None else discord.utils.escape_mentions(alert.note)
+        note = f"<@{alert.note_by}> om {at}: {text}"
+        embed.add_field(name="Notitie", value=_clip(note, MAX_FIELD), inline=False)
     embed.set_footer(text=texts.PROTOCOL_FOOTER)
     return embed

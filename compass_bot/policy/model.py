@@ -39,8 +39,13 @@ _CODE = tuple(
     Path(__file__).with_name(name)
     for name in (
         "clauses.py",
+        "wordlists.py",
+        "text.py",
+        "morphology.py",
         "normalise.py",
         "spelling.py",
+        "tuning.py",
+        "index.py",
         "matcher.py",
         "model.py",
         "training.py",

@@ -1,5 +1,6 @@
 """Alerts in the console: /meldingen (open, export) and /melding NR with the buttons an alert
-has in Discord: afgehandeld, onterecht, and each feature's own actions (names: goedkeuren)."""
+has in Discord: afgehandeld, onterecht, notitie TEKST, and each feature's own actions (names:
+goedkeuren)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,9 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
 
 async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -> None:
     actions = {word: act for h in console.hooks for word, act in h.alert_actions.items()}
-    usage = "Gebruik: /melding NR " + " | ".join(["afgehandeld", "onterecht", *actions])
+    usage = "Gebruik: /melding NR " + " | ".join(
+        ["afgehandeld", "onterecht", "notitie TEKST", *actions]
+    )
     if len(args) < 2 or not args[0].lstrip("#").isdigit():
         console.say(usage)
         return
@@ -64,6 +67,11 @@ async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -
         status: AlertStatus = "resolved" if action == "afgehandeld" else "false_positive"
         result = await _service(console).set_alert_status(
             console.me.member, alert_id, status, console.now()
+        )
+    elif action == "notitie":
+        words = rest.split(None, 2)  # the text as typed, quotes and all
+        result = await _service(console).add_note(
+            console.me.member, alert_id, words[2] if len(words) > 2 else "", console.now()
         )
     elif action in actions:
         result = await actions[action][1](console, alert_id)
@@ -82,7 +90,7 @@ def hooks() -> ConsoleHooks:
             ),
             CommandSpec(
                 ("melding",),
-                "  /melding NR afgehandeld | onterecht | goedkeuren                        knoppen onder een melding",
+                "  /melding NR afgehandeld | onterecht | notitie TEKST | goedkeuren       knoppen onder een melding",
                 cmd_melding,
             ),
         ),

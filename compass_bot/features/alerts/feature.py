@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.alerts.repo import MIGRATIONS
+from compass_bot.features.alerts.migrations import MIGRATIONS
 from compass_bot.features.alerts.service import AlertService
 from compass_bot.features.base import Feature
 

@@ -7,6 +7,7 @@ before anyone tries to send it and nothing is lost when Discord or the bot is do
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -25,6 +26,7 @@ STATUS_LABELS: dict[str, str] = {
     "false_positive": "Onterecht",
 }
 EXCERPT_LIMIT = 200
+NOTE_LIMIT = 500  # a moderator's note on an alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,11 @@ class Alert:
     attempts: int = 0
     next_attempt_at: datetime | None = None
     last_error: str | None = None
+    # Every channel a repeated alert was flagged in, with its count, first seen first.
+    channels: tuple[tuple[int, int], ...] = ()
+    note: str | None = None  # a moderator's note (None once expired with the excerpt)
+    note_by: int | None = None
+    note_at: datetime | None = None
 
     @property
     def title(self) -> str:
@@ -81,6 +88,14 @@ class Alert:
         """A name alert shows the name and what matched instead of a post and its place."""
         kind = kind_of(self.rule)
         return kind is not None and kind.about == "name"
+
+    def where(self, name: Callable[[int], str]) -> str | None:
+        """Where it was flagged, each channel written by `name`: the channel, or for a repeat
+        across channels each with its count, most first ("#algemeen x3, #gamen x1")."""
+        if len(self.channels) > 1:
+            most_first = sorted(self.channels, key=lambda place: -place[1])
+            return ", ".join(f"{name(channel)} x{count}" for channel, count in most_first)
+        return name(self.channel_id) if self.channel_id else None
 
     @property
     def jump_url(self) -> str | None:

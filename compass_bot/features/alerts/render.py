@@ -25,9 +25,7 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
         found = f" (gevonden: {alert.matched})" if alert.matched else ""
         lines.append(f"  Naam ({field}): {name}{found}")
     else:
-        where = labels.get(alert.channel_id or 0) or (
-            f"kanaal {alert.channel_id}" if alert.channel_id else "-"
-        )
+        where = alert.where(lambda channel: labels.get(channel) or f"kanaal {channel}") or "-"
         lines.append(f"  Waar: {where}")
         if alert.excerpt:
             lines.append(f"  Bericht: {unescape_excerpt(alert.excerpt)}")
@@ -38,4 +36,8 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
         handled = alert.handled_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         who = labels.get(alert.handled_by, f"id {alert.handled_by}")
         lines.append(f"  {STATUS_LABELS[alert.status]} door {who} om {handled}")
+    if alert.note_by and alert.note_at:
+        noted = alert.note_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        who = labels.get(alert.note_by, f"id {alert.note_by}")
+        lines.append(f"  Notitie van {who} om {noted}: {alert.note or '(verlopen)'}")
     return "\n".join(lines)

@@ -4,159 +4,20 @@ from here with retries, so no alert is lost when Discord or the bot is down."""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import cast
 
-import aiosqlite
-
+from compass_bot.features.alerts.migrations import MIGRATIONS
 from compass_bot.features.alerts.model import Alert, AlertStatus
-from compass_bot.storage.db import Database, Migration, from_db, to_db
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxAlert(Alert):
-    """An alert as the outbox keeps it: which version a delivered message must show, and the
-    nonce of a post that was under way (set before the POST, cleared once it is marked)."""
-
-    version: int = 1
-    delivered_version: int = 0
-    send_nonce: str | None = None
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    # 4: the alerts outbox: written before it is sent, delivered with retries.
-    Migration(
-        4,
-        "alerts",
-        """
-        CREATE TABLE alerts (
-            id INTEGER PRIMARY KEY,
-            rule TEXT NOT NULL,
-            member_id INTEGER NOT NULL,
-            member_label TEXT NOT NULL,
-            guild_id INTEGER,
-            channel_id INTEGER,
-            message_id INTEGER,
-            excerpt TEXT,
-            name_field TEXT,
-            matched TEXT,
-            detail TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            count INTEGER NOT NULL DEFAULT 1,
-            status TEXT NOT NULL DEFAULT 'open',
-            handled_by INTEGER,
-            handled_at TEXT,
-            delivery TEXT NOT NULL DEFAULT 'pending',
-            delivered_message_id INTEGER,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at TEXT,
-            last_error TEXT
-        );
-        CREATE INDEX alerts_member_rule ON alerts(member_id, rule, updated_at);
-        CREATE INDEX alerts_delivery ON alerts(delivery, next_attempt_at);
-        """,
-    ),
-    # 6: alert numbers are never reused, also after `/privacy wissen` deleted the newest ones:
-    # the table is rebuilt with AUTOINCREMENT (rows and ids kept) and the counter starts past
-    # the highest number ever seen, in the table or in the audit trail of handled alerts.
-    Migration(
-        6,
-        "alerts_autoincrement",
-        """
-        CREATE TABLE alerts_v6 (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            rule TEXT NOT NULL,
-            member_id INTEGER NOT NULL,
-            member_label TEXT NOT NULL,
-            guild_id INTEGER,
-            channel_id INTEGER,
-            message_id INTEGER,
-            excerpt TEXT,
-            name_field TEXT,
-            matched TEXT,
-            detail TEXT,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            count INTEGER NOT NULL DEFAULT 1,
-            status TEXT NOT NULL DEFAULT 'open',
-            handled_by INTEGER,
-            handled_at TEXT,
-            delivery TEXT NOT NULL DEFAULT 'pending',
-            delivered_message_id INTEGER,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at TEXT,
-            last_error TEXT
-        );
-        INSERT INTO alerts_v6 (id, rule, member_id, member_label, guild_id, channel_id, message_id,
-            excerpt, name_field, matched, detail, created_at, updated_at, count, status, handled_by,
-            handled_at, delivery, delivered_message_id, attempts, next_attempt_at, last_error)
-        SELECT id, rule, member_id, member_label, guild_id, channel_id, message_id,
-            excerpt, name_field, matched, detail, created_at, updated_at, count, status, handled_by,
-            handled_at, delivery, delivered_message_id, attempts, next_attempt_at, last_error
-        FROM alerts;
-        DROP TABLE alerts;
-        ALTER TABLE alerts_v6 RENAME TO alerts;
-        CREATE INDEX alerts_member_rule ON alerts(member_id, rule, updated_at);
-        CREATE INDEX alerts_delivery ON alerts(delivery, next_attempt_at);
-        DELETE FROM sqlite_sequence WHERE name IN ('alerts', 'alerts_v6');
-        INSERT INTO sqlite_sequence (name, seq) SELECT 'alerts', MAX(
-            COALESCE((SELECT MAX(id) FROM alerts), 0),
-            COALESCE((SELECT MAX(CAST(json_extract(detail, '$.alert') AS INTEGER)) FROM audit
-                      WHERE action LIKE 'alert.%' AND json_valid(detail)), 0)
-        );
-        """,
-    ),
-    # 8: the outbox's own bookkeeping (it only adds columns, so it can take any number):
-    # `version` counts every change a moderator must see (never a time, which two flags in one
-    # millisecond share) and `delivered_version` is what the message shows; `claimed_until`
-    # is a sender's claim on the row, and `send_nonce` the nonce of a post under way, kept
-    # until the post is marked, so a post interrupted by a crash is sent again with the same
-    # nonce and Discord returns the first message instead of making a second.
-    Migration(
-        8,
-        "outbox_bookkeeping",
-        """
-        ALTER TABLE alerts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
-        ALTER TABLE alerts ADD COLUMN delivered_version INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE alerts ADD COLUMN claimed_until TEXT;
-        ALTER TABLE alerts ADD COLUMN send_nonce TEXT;
-        UPDATE alerts SET delivered_version = version WHERE delivery = 'sent';
-        """,
-    ),
+from compass_bot.features.alerts.repo_delivery import (
+    DeliveryQueries,
+    OutboxAlert,
+    outbox_alert,
+    read_channels,
 )
+from compass_bot.storage.db import Database, to_db
 
-
-def _alert(row: aiosqlite.Row) -> OutboxAlert:
-    return OutboxAlert(
-        id=row["id"],
-        rule=row["rule"],
-        member_id=row["member_id"],
-        member_label=row["member_label"],
-        created_at=cast(datetime, from_db(row["created_at"])),
-        updated_at=cast(datetime, from_db(row["updated_at"])),
-        count=row["count"],
-        status=row["status"],
-        guild_id=row["guild_id"],
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        excerpt=row["excerpt"],
-        name_field=row["name_field"],
-        matched=row["matched"],
-        detail=row["detail"],
-        handled_by=row["handled_by"],
-        handled_at=from_db(row["handled_at"]),
-        delivery=row["delivery"],
-        delivered_message_id=row["delivered_message_id"],
-        attempts=row["attempts"],
-        next_attempt_at=from_db(row["next_attempt_at"]),
-        last_error=row["last_error"],
-        version=row["version"],
-        delivered_version=row["delivered_version"],
-        send_nonce=row["send_nonce"],
-    )
+__all__ = ["MIGRATIONS", "OutboxAlert", "OutboxRepo"]
 
 
 def _alert_filter(
@@ -182,7 +43,15 @@ def _alert_filter(
     return " AND ".join(where), params
 
 
-class OutboxRepo:
+def _counted(channels: tuple[tuple[int, int], ...], channel_id: int | None) -> str | None:
+    """The `channels` column after one more flag in `channel_id` (none: a name alert)."""
+    counts = dict(channels)  # keeps the order: first seen first
+    if channel_id is not None:
+        counts[channel_id] = counts.get(channel_id, 0) + 1
+    return json.dumps([[channel, count] for channel, count in counts.items()]) if counts else None
+
+
+class OutboxRepo(DeliveryQueries):
     """The `alerts` table: record (repeats make one alert), claim, mark, list, count."""
 
     def __init__(self, db: Database) -> None:
@@ -212,7 +81,8 @@ class OutboxRepo:
         """
         async with self.db.write_lock:  # check-then-insert: two flags at once make one alert
             row = await self.db.fetchone(
-                "SELECT id FROM alerts WHERE member_id = ? AND rule = ? AND status = 'open'"
+                "SELECT id, channels FROM alerts WHERE member_id = ? AND rule = ?"
+                " AND status = 'open'"
                 " AND updated_at >= ? ORDER BY id DESC LIMIT 1",
                 (member_id, rule, to_db(window_start)),
             )
@@ -224,7 +94,8 @@ class OutboxRepo:
                     " next_attempt_at = NULL, excerpt = COALESCE(?, excerpt),"
                     " channel_id = COALESCE(?, channel_id), message_id = COALESCE(?, message_id),"
                     " name_field = COALESCE(?, name_field), matched = COALESCE(?, matched),"
-                    " detail = COALESCE(?, detail), member_label = ? WHERE id = ?",
+                    " detail = COALESCE(?, detail), member_label = ?, channels = ?"
+                    " WHERE id = ?",
                     (
                         to_db(at),
                         excerpt,
@@ -234,6 +105,7 @@ class OutboxRepo:
                         matched,
                         detail,
                         member_label,
+                        _counted(read_channels(row["channels"]), channel_id),
                         alert_id,
                     ),
                 )
@@ -241,8 +113,8 @@ class OutboxRepo:
             else:
                 cur = await self.db.execute(
                     "INSERT INTO alerts (rule, member_id, member_label, guild_id, channel_id,"
-                    " message_id, excerpt, name_field, matched, detail, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " message_id, excerpt, name_field, matched, detail, created_at, updated_at,"
+                    " channels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         rule,
                         member_id,
@@ -256,6 +128,7 @@ class OutboxRepo:
                         detail,
                         to_db(at),
                         to_db(at),
+                        _counted((), channel_id),
                     ),
                 )
                 alert_id = cast(int, cur.lastrowid)
@@ -277,154 +150,62 @@ class OutboxRepo:
 
     async def alert(self, alert_id: int) -> OutboxAlert | None:
         row = await self.db.fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))
-        return _alert(row) if row else None
+        return outbox_alert(row) if row else None
 
-    async def pending_alerts(self, now: datetime, limit: int = 50) -> list[OutboxAlert]:
-        """Alerts to send or edit now, oldest first (claimed or not: for the console)."""
-        rows = await self.db.fetchall(
-            "SELECT * FROM alerts WHERE delivery = 'pending'"
-            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
-            (to_db(now), limit),
-        )
-        return [_alert(r) for r in rows]
-
-    async def claim_next(
+    async def _change(
         self,
-        now: datetime,
-        claim_until: datetime,
-        *,
-        due_by: datetime | None = None,
-        posts: bool = True,
-        skip: Collection[int] = (),
-    ) -> OutboxAlert | None:
-        """Claim the oldest due alert for sending, atomically, until `claim_until`.
-
-        One UPDATE inside BEGIN IMMEDIATE: of two senders (two loops, or two processes on
-        one file) only one gets a row, so none is sent twice. A post (no message yet) gets
-        its nonce here, before the POST, unless an interrupted post left one to reuse.
-        `due_by` overrides the retry backoff (a start sends everything at once); `posts`
-        False leaves alerts without a message for later (the new-alert budget); `skip` are
-        alerts the caller holds back (an edit budget, a mark that failed to write).
-        """
-        due = to_db(due_by or now)
-        sql = (
-            "UPDATE alerts SET claimed_until = ?, send_nonce = CASE"
-            " WHEN delivered_message_id IS NULL"
-            " THEN COALESCE(send_nonce, printf('a%xv%x', id, version))"
-            " ELSE send_nonce END"
-            " WHERE id = (SELECT id FROM alerts WHERE delivery = 'pending'"
-            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
-            " AND (claimed_until IS NULL OR claimed_until <= ?)"
-            " AND (? OR delivered_message_id IS NOT NULL)"
-            " AND id NOT IN (SELECT value FROM json_each(?))"
-            " ORDER BY id LIMIT 1) RETURNING *"
+        alert_id: int,
+        assignments: str,
+        params: tuple[object, ...],
+        audit: tuple[int | None, str, datetime],
+        only_open: bool = False,
+    ) -> Alert | None:
+        """One audited change of an alert, re-delivered (edited) to show it; None if the
+        alert is gone (or, with `only_open`, no longer open)."""
+        by, action, at = audit
+        cur = await self.db.execute(
+            f"UPDATE alerts SET {assignments}, delivery = 'pending', version = version + 1,"
+            " next_attempt_at = NULL WHERE id = ?" + (" AND status = 'open'" if only_open else ""),
+            (*params, alert_id),
         )
-        params = (to_db(claim_until), due, to_db(now), posts, json.dumps(sorted(skip)))
-        async with self.db.write_lock:
-            conn = await self.db.claims_connection()
-            if conn is self.db.conn:  # an in-memory database: one connection, one statement
-                rows = await conn.execute_fetchall(sql, params)
-                await conn.commit()
-            else:
-                # A connection of its own, so the transaction holds only the claim (the main
-                # one may have another method's statement open at this moment).
-                await conn.execute("BEGIN IMMEDIATE")
-                try:
-                    rows = await conn.execute_fetchall(sql, params)
-                    await conn.commit()
-                except BaseException:
-                    await conn.rollback()
-                    raise
-        row = next(iter(rows), None)
-        return _alert(row) if row is not None else None
-
-    async def release_claims(self) -> tuple[int, int]:
-        """At start: drop the claims a stopped process left (the process lock makes this one
-        the only sender). Returns (claims released, posts that were under way); those posts
-        keep their nonce, so sending them again cannot make a second message."""
-        async with self.db.write_lock:
-            cur = await self.db.execute(
-                "UPDATE alerts SET claimed_until = NULL WHERE claimed_until IS NOT NULL"
-            )
-            row = await self.db.fetchone(
-                "SELECT COUNT(*) AS n FROM alerts WHERE send_nonce IS NOT NULL"
-                " AND delivered_message_id IS NULL AND delivery = 'pending'"
-            )
-            await self.db.commit()
-        return cur.rowcount, int(row["n"]) if row else 0
-
-    async def next_pending_at(self) -> datetime | None:
-        """When the next unclaimed alert falls due (a claim that lapsed counts as due)."""
-        row = await self.db.fetchone(
-            "SELECT MIN(MAX(COALESCE(next_attempt_at, ''), COALESCE(claimed_until, ''))) AS t"
-            " FROM alerts WHERE delivery = 'pending'"
-        )
-        if row is None or row["t"] is None:
+        if cur.rowcount == 0:
             return None
-        return from_db(row["t"]) if row["t"] else datetime.min.replace(tzinfo=UTC)
-
-    async def unposted_count(self) -> int:
-        """Alerts waiting for their first message (held back by the new-alert budget)."""
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) AS n FROM alerts WHERE delivery = 'pending'"
-            " AND delivered_message_id IS NULL"
-        )
-        return int(row["n"]) if row else 0
-
-    async def mark_delivered(self, alert_id: int, delivered_message_id: int, version: int) -> None:
-        """The message now shows `version`: sent, unless the alert changed again meanwhile.
-
-        The version is a counter, not a time: two changes in one millisecond still differ.
-        """
-        await self.db.execute(
-            "UPDATE alerts SET delivered_message_id = ?, delivered_version = ?, attempts = 0,"
-            " last_error = NULL, next_attempt_at = NULL, claimed_until = NULL,"
-            " send_nonce = NULL,"
-            " delivery = CASE WHEN version = ? THEN 'sent' ELSE 'pending' END WHERE id = ?",
-            (delivered_message_id, version, version, alert_id),
-        )
+        await self.db.audit(at, by, action, None, {"alert": alert_id}, commit=False)
         await self.db.commit()
-
-    async def mark_delivery_failed(
-        self, alert_id: int, error: str, next_attempt_at: datetime
-    ) -> None:
-        await self.db.execute(
-            "UPDATE alerts SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
-            " claimed_until = NULL WHERE id = ?",
-            (error[:300], to_db(next_attempt_at), alert_id),
-        )
-        await self.db.commit()
+        return await self.alert(alert_id)
 
     async def settle(self, alert_id: int, note: str, at: datetime) -> Alert | None:
         """The bot resolves an open alert by itself (what it flagged was put right): no handler,
         the note added to the reason, re-delivered (edited) to show it; audited."""
-        cur = await self.db.execute(
-            "UPDATE alerts SET status = 'resolved', handled_by = NULL, handled_at = ?,"
-            " detail = CASE WHEN detail IS NULL OR detail = '' THEN ? ELSE detail || '; ' || ? END,"
-            " delivery = 'pending', version = version + 1, next_attempt_at = NULL"
-            " WHERE id = ? AND status = 'open'",
-            (to_db(at), note, note, alert_id),
+        return await self._change(
+            alert_id,
+            "status = 'resolved', handled_by = NULL, handled_at = ?,"
+            " detail = CASE WHEN detail IS NULL OR detail = '' THEN ? ELSE detail || '; ' || ? END",
+            (to_db(at), note, note),
+            (None, "alert.settled", at),
+            only_open=True,
         )
-        if cur.rowcount == 0:
-            return None
-        await self.db.audit(at, None, "alert.settled", None, {"alert": alert_id}, commit=False)
-        await self.db.commit()
-        return await self.alert(alert_id)
 
     async def set_alert_status(
         self, alert_id: int, status: AlertStatus, by: int, at: datetime
     ) -> Alert | None:
         """Resolve or dismiss an alert; the alert is re-delivered (edited) to show it."""
-        cur = await self.db.execute(
-            "UPDATE alerts SET status = ?, handled_by = ?, handled_at = ?, delivery = 'pending',"
-            " version = version + 1, next_attempt_at = NULL WHERE id = ?",
-            (status, by, to_db(at), alert_id),
+        return await self._change(
+            alert_id,
+            "status = ?, handled_by = ?, handled_at = ?",
+            (status, by, to_db(at)),
+            (by, f"alert.{status}", at),
         )
-        if cur.rowcount == 0:
-            return None
-        await self.db.audit(at, by, f"alert.{status}", None, {"alert": alert_id}, commit=False)
-        await self.db.commit()
-        return await self.alert(alert_id)
+
+    async def set_note(self, alert_id: int, note: str, by: int, at: datetime) -> Alert | None:
+        """A moderator's note on an alert (it replaces the one before), shown by an edit; the
+        audit trail keeps who and when, never the text."""
+        return await self._change(
+            alert_id,
+            "note = ?, note_by = ?, note_at = ?",
+            (note, by, to_db(at)),
+            (by, "alert.note", at),
+        )
 
     async def alerts(
         self,
@@ -443,7 +224,7 @@ class OutboxRepo:
             f"SELECT * FROM alerts WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [_alert(r) for r in rows]
+        return [outbox_alert(r) for r in rows]
 
     async def count_alerts(
         self, *, status: AlertStatus | None = None, rule: str | None = None

@@ -3,15 +3,14 @@
 `record` writes a flag to the outbox (repeats within the window make one alert). When the
 database cannot be written the flag is kept in memory, oldest first, and retried with the
 next flag or on a timer; other features defer their own small writes (a warning cooldown)
-behind the kept flags with `defer`. Moderators handle alerts here (status, list, export).
+behind the kept flags with `write_or_defer`. What moderators do with alerts is in
+`handling.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
-import io
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from compass_bot.features.alerts import texts
-from compass_bot.features.alerts.model import Alert, AlertStatus
+from compass_bot.features.alerts.handling import AlertHandling, StatusListener
+from compass_bot.features.alerts.model import Alert
 from compass_bot.features.alerts.repo import OutboxRepo
-from compass_bot.model import Member, Refusal
+from compass_bot.model import Member
 from compass_bot.storage.db import STORAGE_ERRORS, describe_failure, to_db
 
 if TYPE_CHECKING:
@@ -62,12 +61,8 @@ StorageListener = Callable[[StorageEvent], Awaitable[None]]
 
 DeferredWrite = Callable[[], Awaitable[None]]
 
-# Told when an open alert is handled (resolved or dismissed): features follow up (reports
-# thanks its reporters). Registered by a feature at build or setup.
-StatusListener = Callable[[Alert, AlertStatus, datetime], Awaitable[None]]
 
-
-class AlertService:
+class AlertService(AlertHandling):
     """The outbox as the other features and the moderators use it."""
 
     def __init__(self, kernel: Kernel) -> None:
@@ -282,86 +277,6 @@ class AlertService:
         await self._storage_works()
         return True
 
-    async def settle(self, member_id: int, rule: str, note: str, at: datetime) -> list[Alert]:
-        """Resolve the member's open alerts of one rule by themselves (the breach is gone)."""
-        settled: list[Alert] = []
-        for alert in await self.repo.alerts(status="open", rule=rule, member_id=member_id):
-            done = await self.repo.settle(alert.id, note, at)
-            if done is not None:
-                settled.append(done)
-        return settled
-
-    async def set_alert_status(
-        self, actor: Member, alert_id: int, status: AlertStatus, at: datetime
-    ) -> Alert | Refusal:
-        if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
-            return refused
-        before = await self.repo.alert(alert_id)
-        alert = await self.repo.set_alert_status(alert_id, status, actor.id, at)
-        if alert is None:
-            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
-        if before is not None and before.status == "open" and status != "open":
-            for listener in self.status_listeners:
-                try:
-                    await listener(alert, status, at)
-                except Exception:  # a follow-up never undoes the handling
-                    log.exception("a status listener failed for alert %s", alert_id)
-        return alert
-
-    async def open_alerts(
-        self, actor: Member, rule: str | None = None, page: int = 0, per_page: int = 10
-    ) -> tuple[list[Alert], int] | Refusal:
-        if (refused := self.kernel.access.refusal(actor, "open_alerts")) is not None:
-            return refused
-        total = await self.repo.count_alerts(status="open", rule=rule)
-        alerts = await self.repo.alerts(
-            status="open", rule=rule, limit=per_page, offset=page * per_page
-        )
-        return alerts, total
-
-    async def export_alerts(self, actor: Member, since: datetime, until: datetime) -> str | Refusal:
-        """A CSV of the alerts created in [since, until), for the moderators' records."""
-        if (refused := self.kernel.access.refusal(actor, "export_alerts")) is not None:
-            return refused
-        alerts = await self.repo.alerts(since=since, until=until, limit=100_000)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "id",
-                "rule",
-                "member_id",
-                "created_at",
-                "updated_at",
-                "count",
-                "status",
-                "channel_id",
-                "message_id",
-                "handled_by",
-                "handled_at",
-            ]
-        )
-        tz = self.kernel.calendar.timetable.tz
-        for a in reversed(alerts):
-            writer.writerow(
-                [
-                    a.id,
-                    a.rule,
-                    a.member_id,
-                    a.created_at.astimezone(tz).isoformat(timespec="seconds"),
-                    a.updated_at.astimezone(tz).isoformat(timespec="seconds"),
-                    a.count,
-                    texts.ALERT_STATUS_EXPORT.get(a.status, a.status),
-                    a.channel_id or "",
-                    a.message_id or "",
-                    a.handled_by or "",
-                    a.handled_at.astimezone(tz).isoformat(timespec="seconds")
-                    if a.handled_at
-                    else "",
-                ]
-            )
-        return out.getvalue()
-
     # -- member data -----------------------------------------------------------------------
 
     async def erase_member(self, member_id: int) -> Mapping[str, int]:
@@ -369,13 +284,16 @@ class AlertService:
         return {"alerts": cur.rowcount}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
-        """Excerpts, matched text and labels expire; so do reasons that hold names."""
+        """Excerpts, matched text, labels and moderators' notes expire; so do reasons that
+        hold names. Who wrote a note and when stay, as for handling."""
         personal = sorted(k.rule for k in self.kernel.alert_kinds.values() if k.personal_detail)
         marks = ", ".join("?" for _ in personal) or "NULL"
         cur = await self.db.execute(
             "UPDATE alerts SET excerpt = NULL, matched = NULL, member_label = '(verlopen)',"
+            " note = NULL,"
             f" detail = CASE WHEN rule IN ({marks}) THEN NULL ELSE detail END"
-            " WHERE updated_at < ? AND (excerpt IS NOT NULL OR member_label != '(verlopen)')",
+            " WHERE updated_at < ?"
+            " AND (excerpt IS NOT NULL OR member_label != '(verlopen)' OR note IS NOT NULL)",
             (*personal, to_db(before)),
         )
         return {"alerts": cur.rowcount}

@@ -68,20 +68,60 @@ flagged=False, uncertain=False:
     ``approved``          the exact name is approved by the school leadership
     ``allowed-word``      only inside an allowed word such as compassion or encompass
     ``no-match``          nothing that looks like Compass
+
+The rule lives in one module per idea; this module holds the checker and keeps the public names
+importable: `rules_verdict` (reasons, disguises, explanations), `rules_fold` (a name folded to
+ASCII, and the turned and mirrored readings), `rules_patterns` (the regexes over a folded name)
+and `rules_match` (a match classified).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Final, Literal, get_args
+from typing import Final
 
-from compass_bot.lookalikes import flip_map, fold_map
+from compass_bot.features.names.rules_fold import (
+    FOLD_TABLE,
+    OTHER,
+    READINGS,
+    fold,
+    fold_tracked,
+    has_flipped,
+)
+from compass_bot.features.names.rules_match import Found, scan, with_marks
+from compass_bot.features.names.rules_patterns import (
+    BACKWARDS_PRE,
+    LOOSE,
+    LOOSE_PRE,
+    STRICT,
+    allowed_pattern,
+)
+from compass_bot.features.names.rules_verdict import (
+    CLAUSE_ID,
+    EXPLAIN_APPROVED,
+    EXPLAIN_NO_MATCH,
+    REASONS,
+    Disguise,
+    NameReason,
+    NameVerdict,
+    explain_flagged,
+    in_order,
+    reason_for,
+)
 
-CLAUSE_ID: Final = "aanwijzing-2"
+__all__ = [
+    "CLAUSE_ID",
+    "DEFAULT_ALLOWED_WORDS",
+    "REASONS",
+    "Disguise",
+    "NameChecker",
+    "NameReason",
+    "NameVerdict",
+    "check_name",
+    "fold",
+]
 
 DEFAULT_ALLOWED_WORDS: tuple[str, ...] = (
     "compassion",
@@ -105,447 +145,6 @@ DEFAULT_ALLOWED_WORDS: tuple[str, ...] = (
     "compasiva",
 )
 
-Disguise = Literal[
-    "leetspeak",
-    "homoglyph",
-    "stylized",
-    "accents",
-    "separators",
-    "invisible",
-    "repeated-letters",
-    "reversed",
-]
-
-NameReason = Literal[
-    "plain",
-    Disguise,
-    "disguised",
-    "uncertain-variant",
-    "uncertain-split",
-    "approved",
-    "allowed-word",
-    "no-match",
-]
-
-REASONS: Final[tuple[NameReason, ...]] = get_args(NameReason)
-
-# the order disguises are named in an explanation
-_DISGUISE_ORDER: Final[tuple[Disguise, ...]] = (
-    "leetspeak",
-    "homoglyph",
-    "stylized",
-    "accents",
-    "separators",
-    "invisible",
-    "repeated-letters",
-    "reversed",
-)
-
-_DISGUISE_NL: Final[dict[Disguise, str]] = {
-    "leetspeak": "cijfers of tekens in plaats van letters",
-    "homoglyph": "letters uit een ander schrift of tekens die op letters lijken",
-    "stylized": "sierletters (brede, vette, schuine of omcirkelde letters)",
-    "accents": "accenten of andere tekens op de letters",
-    "separators": "spaties of tekens tussen de letters",
-    "invisible": "onzichtbare tekens",
-    "repeated-letters": "dubbele letters",
-    "reversed": "achterstevoren geschreven letters",
-}
-_RTL_NL: Final = "achterstevoren geschreven tekst die een onzichtbaar teken omdraait"
-_FLIPPED_NL: Final = "op hun kop gezette of gespiegelde letters"
-
-_VARIANT_NL: Final[dict[str, str]] = {
-    "k": "met een K in plaats van de C",
-    "missing": "met een ontbrekende letter",
-    "other": "met één andere letter of een ander teken",
-    "swapped": "met twee omgewisselde letters",
-    "z": "met een z in plaats van een s",
-}
-
-_EXPLAIN_NO_MATCH: Final = "De naam bevat 'Compass' niet."
-_EXPLAIN_APPROVED: Final = "De schoolleiding heeft deze naam goedgekeurd."
-_EXPLAIN_SPLIT: Final = (
-    "De letters van 'Compass' staan alleen verspreid over verschillende woorden; dat kan toeval "
-    "zijn, een moderator beslist."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class NameVerdict:
-    name: str
-    """The name as given."""
-    flagged: bool
-    """The name clearly breaks the rule."""
-    uncertain: bool
-    """The rule can't tell: a moderator decides (``flagged`` is False then)."""
-    matched: str | None
-    """The part of the original name that spelled Compass; None if nothing matched."""
-    span: tuple[int, int] | None
-    """[start, end) of ``matched`` in ``name``."""
-    reason: NameReason
-    """A short stable code; see the module docstring."""
-    explanation: str
-    """One Dutch sentence for moderators and members."""
-    clause_id: str = CLAUSE_ID
-    disguises: tuple[Disguise, ...] = ()
-    """Every disguise seen in ``matched`` (in a fixed order); empty for a plain match."""
-
-
-# --------------------------------------------------------------------------------------------
-# Folding: one character -> lower-case ASCII (or nothing)
-# --------------------------------------------------------------------------------------------
-
-# '#' stands for "a letter or digit of some other word"; a '#' in the name is a separator.
-# '\x01' marks the 2nd.. characters of a multi-character letter (|\/| for m, () for o).
-_OTHER: Final = "#"
-_CONT: Final = "\x01"
-# A symbol or emoji that is no look-alike: a separator, but one that may stand in for a letter
-# in a near miss (C♡mpass) where a space or an underscore may not.
-_SYMBOL: Final = "%"
-
-
-def _load_table() -> dict[int, str]:
-    table: dict[int, str] = {ord(key): value for key, value in fold_map().items()}
-    for code in range(128):
-        ch = chr(code)
-        if "A" <= ch <= "Z":
-            table[code] = ch.lower()
-        elif code < 32 or code == 127:
-            table[code] = " "
-        elif ch == _OTHER:
-            table[code] = _SYMBOL
-    return table
-
-
-_TABLE: Final = _load_table()
-_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
-_INVISIBLE_EXTRA: Final = frozenset(chr(c) for c, v in _TABLE.items() if c >= 128 and v == "")
-
-
-@lru_cache(maxsize=8192)
-def _leftover(ch: str) -> str:
-    """A non-ASCII character the table does not know: drop, other-word letter, or separator."""
-    category = unicodedata.category(ch)
-    if category in ("Cf", "Mn", "Me") or "\U0001f3fb" <= ch <= "\U0001f3ff":  # skin tones
-        return ""
-    if category[0] in "LN" or category == "Mc":
-        return _OTHER
-    if category[0] in "ZP" or category == "Cc":
-        return " "
-    return _SYMBOL
-
-
-def _leftover_match(m: re.Match[str]) -> str:
-    return _leftover(m.group())
-
-
-# Multi-character letters, replaced by the letter plus continuation marks (same length, so
-# positions in the folded text stay valid).
-_SEQUENCES: Final = re.compile(r"\|\\/\||/\\/\\|\|v\||/v\\|\(\)|\[\]")
-
-
-def _sequence(m: re.Match[str]) -> str:
-    text = m.group()
-    letter = "o" if text in ("()", "[]") else "m"
-    return letter + _CONT * (len(text) - 1)
-
-
-def _needs_sequences(folded: str) -> bool:
-    return "|" in folded or "/" in folded or "()" in folded or "[]" in folded
-
-
-def fold(name: str, table: dict[int, str] = _TABLE) -> str:
-    """The folded form of `name` that the patterns are matched against (for tests and tools).
-
-    `table`: the normal reading, or one of the turned / mirrored readings (`_READINGS`).
-    """
-    folded = name.translate(table)
-    if not folded.isascii():
-        folded = _NON_ASCII.sub(_leftover_match, folded)
-    if _needs_sequences(folded):
-        folded = _SEQUENCES.sub(_sequence, folded)
-    return folded
-
-
-def _fold_char(ch: str, table: dict[int, str] = _TABLE) -> str:
-    out = table.get(ord(ch))
-    if out is None:
-        return ch if ch.isascii() else _leftover(ch)
-    return out
-
-
-def _fold_tracked(name: str, table: dict[int, str] = _TABLE) -> tuple[str, Sequence[int]]:
-    """`fold(name)` plus, for every folded character, the index of the name's character."""
-    if name.isascii() and table is _TABLE:  # every ASCII character folds to one character
-        return fold(name), range(len(name))
-    parts: list[str] = []
-    owners: list[int] = []
-    for index, ch in enumerate(name):
-        out = _fold_char(ch, table)
-        if out:
-            parts.append(out)
-            owners.extend([index] * len(out))
-    folded = "".join(parts)
-    if _needs_sequences(folded):
-        folded = _SEQUENCES.sub(_sequence, folded)
-    return folded, owners
-
-
-# Turned and mirrored letters: ``ssɐdɯoɔ`` (upside-down text: every letter turned and the order
-# reversed), ``ↃOMꟼASS`` (mirrored letters), ``ssɒqmoↄ`` (mirrored text). A character in
-# `flip_map` reads as the letter it is a turned or mirrored form of; in a turned reading the
-# ASCII letters that are each other turned also swap (d/p, b/q, n/u, m/w; of the capitals only
-# M/W), in a mirrored reading those that are each other's mirror image (b/d, p/q; no capitals).
-# These readings are only tried on names with a turned or mirrored character in them.
-_FLIP: Final[dict[int, str]] = {ord(key): value for key, value in flip_map().items()}
-_FLIP_CHARS: Final = frozenset(flip_map())
-_NO_SWAP: Final[dict[int, int]] = {}
-
-
-def _flipped_table(lower: dict[int, int], upper: dict[int, int]) -> dict[int, str]:
-    """The folding table of one reading: `lower`/`upper` swap the letters a flip turns into
-    each other, for lower-case and capital letters (a turned N is an N, a turned n a u)."""
-    table = {
-        code: value.translate(upper if chr(code).isupper() else lower)
-        for code, value in _TABLE.items()
-    }
-    for code in range(ord("a"), ord("z") + 1):
-        table[code] = chr(code).translate(lower)
-        table[code - 32] = chr(code).translate(upper)
-    table.update(_FLIP)
-    return table
-
-
-_LETTERS_TABLE: Final = _flipped_table(_NO_SWAP, _NO_SWAP)
-_TURNED_TABLE: Final = _flipped_table(
-    str.maketrans("dpbqnumw", "pdqbunwm"), str.maketrans("mw", "wm")
-)
-_MIRRORED_TABLE: Final = _flipped_table(str.maketrans("bdpq", "dbqp"), _NO_SWAP)
-# (table, read backwards): turned/mirrored characters among normal letters (compɐss), the same
-# backwards (ssɐpmoɔ), upside-down text forwards and backwards, mirrored text both ways
-_READINGS: Final[tuple[tuple[dict[int, str], bool], ...]] = (
-    (_LETTERS_TABLE, False),
-    (_LETTERS_TABLE, True),
-    (_TURNED_TABLE, True),
-    (_TURNED_TABLE, False),
-    (_MIRRORED_TABLE, True),
-    (_MIRRORED_TABLE, False),
-)
-
-
-def _has_flipped(name: str) -> bool:
-    return not name.isascii() and not _FLIP_CHARS.isdisjoint(name)
-
-
-# --------------------------------------------------------------------------------------------
-# Patterns over the folded text
-# --------------------------------------------------------------------------------------------
-
-_SEP: Final = r"[^a-z0-9#$@]"
-"""A separator: anything that is no letter, digit, other-word letter or letter-like symbol."""
-_WORD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz#")
-_MAX_GAP: Final = 12  # separators between two letters
-_MAX_REPEAT: Final = 40  # extra copies of one letter
-
-# ( < [ { stand for a c only right before an o (a few separators allowed) and not right before
-# a real c: "(ompass" and "< o m p a s s", but not the bracket of "[Compass]".
-_C_LEET: Final = rf"[(<\[{{](?!{_SEP}{{0,3}}+[ck])(?={_SEP}{{0,3}}+[o0])"
-
-# Letter classes: the letter and its leetspeak stand-ins.
-_CLASS: Final[dict[str, str]] = {
-    "c": rf"(?:c|{_C_LEET})",
-    "o": "[o0]",
-    "m": "(?:m|rn)",
-    "p": "p",
-    "a": "[a4@]",
-    "s": "[s5$]",
-    "e": "[e3]",
-    "i": "[i1]",
-    "l": "[l1]",
-    "t": "[t7]",
-}
-# the single characters each class of _CLASS can start with
-_CLASS_FIRST: Final[dict[str, str]] = {
-    "c": "c(<[{",
-    "o": "o0",
-    "m": "mr",
-    "a": "a4@",
-    "s": "s5$",
-    "e": "e3",
-    "i": "i1",
-    "l": "l1",
-    "t": "t7",
-}
-_LETTER_CHARS: Final[dict[str, str]] = {
-    "c": "c(<[{",
-    "k": "k",
-    "o": "o0",
-    "m": "mrn",
-    "p": "p",
-    "a": "a4@",
-    "s": "s5$",
-}
-
-
-def _strict_pattern() -> str:
-    # Bounded gaps and repeats keep the search linear on hostile 10,000-character input; a
-    # Discord name has at most 32 characters.
-    gap = rf"{_SEP}{{0,{_MAX_GAP}}}+"
-
-    def repeat(cls: str) -> str:
-        return rf"{cls}(?:{gap}{cls}){{0,{_MAX_REPEAT}}}+"
-
-    return (
-        rf"(?<![ck])(?P<c>(?:[ck]|{_C_LEET})[ck]*+)"
-        rf"{gap}(?P<o>{repeat('[o0]')})"
-        rf"{gap}(?P<m>{repeat('(?:m|rn)')})"
-        rf"{gap}(?P<p>{repeat('p')})"
-        rf"{gap}(?P<a>{repeat('[a4@]')})"
-        rf"{gap}(?P<s>[s5$]{gap}[s5$][s5$]*+)"
-    )
-
-
-# Near misses: written in one piece, each letter may repeat; K counts as C, z as s.
-_LOOSE_CLASS: Final[dict[str, str]] = {
-    "c": r"(?:[ck]|[(<\[{](?![ck]))",
-    "o": "[o0]",
-    "m": "(?:m|rn)",
-    "p": "p",
-    "a": "[a4@]",
-    "s": "[s5$z]",
-}
-_LOOSE_CHARS: Final[dict[str, str]] = {
-    "c": "ck(<[{",
-    "o": "o0",
-    "m": "mr",
-    "p": "p",
-    "a": "a4@",
-    "s": "s5$z",
-}
-# characters that never stand in for a letter in a near miss: word separators
-_NOT_A_LETTER: Final = " \t_.,'\"|/\\-" + _CONT
-
-
-def _seq(units: list[str], *, k_for_c: bool = False) -> str:
-    """Units are letters of _LOOSE_CLASS or '?x y' for one other character (not in x, y).
-
-    `k_for_c`: a K may stand for the C.
-    """
-    out: list[str] = []
-    i = 0
-    while i < len(units):
-        unit = units[i]
-        if unit.startswith("?"):
-            excluded = "".join(_LOOSE_CHARS[k] for k in unit[1:].split()) + _NOT_A_LETTER
-            out.append("[^" + re.escape(excluded) + "]")
-            i += 1
-            continue
-        count = 1
-        while i + count < len(units) and units[i + count] == unit:
-            count += 1
-        cls = _LOOSE_CLASS[unit]
-        if unit == "c" and not k_for_c:
-            cls = _LOOSE_CLASS["c"].replace("[ck]", "c")
-        out.append(f"(?:{cls}){{{count},}}+")
-        i += count
-    return f"(?<![{re.escape(_LOOSE_CHARS[units[0]])}])" + "".join(out)
-
-
-def _loose_pattern() -> str:
-    word = ["c", "o", "m", "p", "a", "s", "s"]
-    compas = _seq(word[:-1], k_for_c=True)
-    missing: list[str] = []
-    other: list[str] = []
-    swapped: list[str] = []
-    for i in range(len(word) - 2):
-        missing.append(_seq(word[:i] + word[i + 1 :], k_for_c=True))
-    for i in range(1, 6):
-        any_char = f"?{word[i - 1]} {word[i + 1]}"
-        other.append(_seq([*word[:i], any_char, *word[i + 1 :]]))
-    for i in range(len(word) - 1):
-        if word[i] != word[i + 1]:
-            swapped.append(_seq([*word[:i], word[i + 1], word[i], *word[i + 2 :]]))
-    # every variant starts with a c (or k, or leet c) or an o: the lookahead lets the search
-    # skip other positions at once
-    return (
-        r"(?=[ck(<\[{o0])"
-        f"(?:(?P<compas>{compas})"
-        f"|(?P<missing>{'|'.join(missing)})"
-        f"|(?P<other>{'|'.join(other)})"
-        f"|(?P<swapped>{'|'.join(swapped)}))"
-    )
-
-
-_STRICT: Final = re.compile(_strict_pattern())
-_LOOSE: Final = re.compile(_loose_pattern())
-# A cheap necessary condition for _LOOSE: every near miss has p next to an a or s (or m), or
-# m, a, s close together (comass, com?ass). Most names fail it and skip the big pattern.
-_LOOSE_PRE: Final = re.compile(r"p(?:[a4@s5$zm]|rn|.[s5$z])|[a4@]p|(?:m|rn).?[a4@][s5$z]")
-_SEP_RE: Final = re.compile(_SEP)
-# A cheap necessary condition for Compass written backwards (ssapmoc): a p and, later, an m.
-_BACKWARDS_PRE: Final = re.compile(r"p.*(?:m|rn)", re.DOTALL)
-
-
-def _allowed_pattern(words: Iterable[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    """One alternation matching any allowed word (longest first), and its group -> word map.
-
-    Each word matches written in one piece or with separators between all of its letters, with
-    the same leetspeak and repeated letters as Compass itself.
-    """
-    folded_words: dict[str, str] = {}
-    for word in words:
-        key = fold(word).strip()
-        if key and key not in folded_words:
-            folded_words[key] = word
-    if not folded_words:
-        return None, {}
-    gap = f"{_SEP}{{0,{_MAX_GAP}}}+"
-    branches: list[str] = []
-    groups: dict[str, str] = {}
-    first = ""
-    for index, key in enumerate(sorted(folded_words, key=lambda k: (-len(k), k))):
-        units: list[tuple[str, int]] = []  # (class, or "" for a separator; count)
-        for ch in key:
-            is_letter = ch.isdigit() or (ch in _WORD_CHARS and ch != _OTHER)
-            cls = _CLASS.get(ch, ch) if is_letter else ""
-            if units and units[-1][0] == cls:
-                units[-1] = (cls, units[-1][1] + 1)
-            else:
-                units.append((cls, 1))
-        whole = "".join(
-            gap if not cls else f"(?:{cls}){{{count},{count + _MAX_REPEAT}}}+"
-            for cls, count in units
-        )
-        spaced = f"{_SEP}{{1,{_MAX_GAP}}}+".join(
-            f"(?:{cls})(?:{_SEP}{{0,{_MAX_GAP}}}+(?:{cls}))"
-            f"{{{count - 1},{count - 1 + _MAX_REPEAT}}}+"
-            for cls, count in units
-            if cls
-        )
-        branches.append(f"(?P<w{index}>{whole}|{spaced})")
-        groups[f"w{index}"] = folded_words[key]
-        first += _CLASS_FIRST.get(key[0], key[0]) if key[0].isalnum() else ""
-    if not first:
-        return re.compile("|".join(branches)), groups
-    # a lookahead on the possible first characters makes the search skip other positions fast
-    starts = "".join(sorted(set(first)))
-    return re.compile(f"(?=[{re.escape(starts)}])(?:{'|'.join(branches)})"), groups
-
-
-# --------------------------------------------------------------------------------------------
-# The checker
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    start: int  # in the folded text
-    end: int
-    flagged: bool
-    reason: NameReason
-    disguises: tuple[Disguise, ...]
-    explanation: str
-
 
 # the disguises a reading adds: read backwards; turned or mirrored letters; both
 _BACKWARDS: Final[frozenset[Disguise]] = frozenset({"reversed"})
@@ -555,7 +154,7 @@ _FLIPPED_BACKWARDS: Final[frozenset[Disguise]] = frozenset({"homoglyph", "revers
 
 @dataclass(frozen=True, slots=True)
 class _Reading:
-    found: _Found | None
+    found: Found | None
     span: tuple[int, int]  # of `found` in the name
     allowed_seen: list[str]
     allowed_spans: list[tuple[int, int]]  # of the allowed words, in the name
@@ -567,20 +166,20 @@ class NameChecker:
     def __init__(self, allowed_words: Iterable[str] = DEFAULT_ALLOWED_WORDS) -> None:
         words = [w for w in allowed_words if isinstance(w, str)]
         self.allowed_words: tuple[str, ...] = tuple(words)
-        self._allowed, self._allowed_names = _allowed_pattern(words)
+        self._allowed, self._allowed_names = allowed_pattern(words)
 
     def check(self, name: str, approved: Collection[str] = ()) -> NameVerdict:
         if isinstance(approved, str):  # a lone string is one name, not a set of characters
             approved = (approved,)
         folded = fold(name)
         if (
-            _STRICT.search(folded) is None
-            and (_LOOSE_PRE.search(folded) is None or _LOOSE.search(folded) is None)
-            and (_BACKWARDS_PRE.search(folded) is None or _STRICT.search(folded[::-1]) is None)
+            STRICT.search(folded) is None
+            and (LOOSE_PRE.search(folded) is None or LOOSE.search(folded) is None)
+            and (BACKWARDS_PRE.search(folded) is None or STRICT.search(folded[::-1]) is None)
             and "\u202e" not in name
-            and not _has_flipped(name)
+            and not has_flipped(name)
         ):
-            verdict = NameVerdict(name, False, False, None, None, "no-match", _EXPLAIN_NO_MATCH)
+            verdict = NameVerdict(name, False, False, None, None, "no-match", EXPLAIN_NO_MATCH)
         else:
             verdict = self._judge(name)
         if name in approved:
@@ -591,7 +190,7 @@ class NameChecker:
                 verdict.matched,
                 verdict.span,
                 "approved",
-                _EXPLAIN_APPROVED,
+                EXPLAIN_APPROVED,
                 CLAUSE_ID,
                 verdict.disguises,
             )
@@ -602,15 +201,15 @@ class NameChecker:
     def _read(self, name: str, table: dict[int, str], backwards: bool) -> _Reading:
         """One reading of `name`: what it finds, and where (in `name`)."""
         text = name[::-1] if backwards else name
-        folded, owners = _fold_tracked(text, table)
+        folded, owners = fold_tracked(text, table)
         masked, allowed_seen, allowed_spans = self._mask(folded)
-        found = _scan(text, masked, owners)
+        found = scan(text, masked, owners)
 
         def in_name(start: int, end: int) -> tuple[int, int]:
             if backwards:
                 size = len(name)
-                return size - owners[end - 1] - 1, _with_marks(name, size - owners[start])
-            return owners[start], _with_marks(name, owners[end - 1] + 1)
+                return size - owners[end - 1] - 1, with_marks(name, size - owners[start])
+            return owners[start], with_marks(name, owners[end - 1] + 1)
 
         return _Reading(
             found,
@@ -620,12 +219,12 @@ class NameChecker:
         )
 
     def _judge(self, name: str) -> NameVerdict:
-        reading = self._read(name, _TABLE, backwards=False)
+        reading = self._read(name, FOLD_TABLE, backwards=False)
         found, span, allowed_seen = reading.found, reading.span, reading.allowed_seen
         extra: frozenset[Disguise] = frozenset()
         if (found is None or not found.flagged) and "\u202e" in name:
             # text reversed by an invisible right-to-left override: read it as it is shown
-            back = self._read(name, _TABLE, backwards=True)
+            back = self._read(name, FOLD_TABLE, backwards=True)
             if back.found is not None and (back.found.flagged or found is None):
                 found, span, extra = back.found, back.span, _BACKWARDS
             allowed_seen = allowed_seen or back.allowed_seen
@@ -633,11 +232,11 @@ class NameChecker:
             # written backwards (ssapmoc), or with turned or mirrored letters: only a clear
             # match counts (these readings add no near misses), and not where another reading
             # sees an allowed word (uoıssɐdɯoɔ is compassion upside down)
-            readings = [(self._read(name, _TABLE, True), _BACKWARDS)]
-            if _has_flipped(name):
+            readings = [(self._read(name, FOLD_TABLE, True), _BACKWARDS)]
+            if has_flipped(name):
                 readings += [
                     (self._read(name, table, back), _FLIPPED_BACKWARDS if back else _FLIPPED)
-                    for table, back in _READINGS
+                    for table, back in READINGS
                 ]
             allowed_spans = [s for other, _ in readings for s in other.allowed_spans]
             for other, disguise in readings:
@@ -654,13 +253,13 @@ class NameChecker:
                 word = allowed_seen[0]
                 explanation = f"De naam bevat het woord '{word}', dat is iets anders dan 'Compass'."
                 return NameVerdict(name, False, False, None, None, "allowed-word", explanation)
-            return NameVerdict(name, False, False, None, None, "no-match", _EXPLAIN_NO_MATCH)
-        disguises = _ordered({*found.disguises, *extra})
+            return NameVerdict(name, False, False, None, None, "no-match", EXPLAIN_NO_MATCH)
+        disguises = in_order({*found.disguises, *extra})
         reason: NameReason = found.reason
         explanation = found.explanation
         if found.flagged and extra:
-            reason = _reason_for(disguises)
-            explanation = _explain_flagged(
+            reason = reason_for(disguises)
+            explanation = explain_flagged(
                 disguises, rtl="\u202e" in name, flipped=extra >= _FLIPPED
             )
         start, end = span
@@ -691,210 +290,9 @@ class NameChecker:
                     seen.append(word)
             if m.end() > m.start():
                 spans.append(m.span())
-            return _OTHER * (m.end() - m.start())
+            return OTHER * (m.end() - m.start())
 
         return self._allowed.sub(blank, folded), seen, spans
-
-
-def _scan(name: str, masked: str, owners: Sequence[int]) -> _Found | None:
-    """The first flagged match, else the first uncertain one, else a near miss."""
-    uncertain: _Found | None = None
-    for m in _STRICT.finditer(masked):
-        found = _classify(name, masked, owners, m)
-        if found.flagged:
-            return found
-        if uncertain is None:
-            uncertain = found
-    if uncertain is not None:
-        return uncertain
-    for near in _LOOSE.finditer(masked):
-        kind = near.lastgroup or "other"
-        start, end = near.span()
-        # "compas"/"kompas" anywhere; rarer near misses only where a word starts, so that
-        # "syncopasse" or "krompasser" stay clean
-        if kind == "compas" or _starts_word(name, masked, owners, start):
-            return _near_miss(masked, start, end, kind)
-    return None
-
-
-def _near_miss(masked: str, start: int, end: int, kind: str) -> _Found:
-    detail = _VARIANT_NL["missing" if kind == "compas" else kind]
-    if kind in ("compas", "missing") and "z" in masked[start:end]:
-        detail = _VARIANT_NL["z"]
-    if masked[start] == "k":  # kompas: a K and one more difference
-        detail = f"{_VARIANT_NL['k']} en {detail}"
-    return _Found(
-        start,
-        end,
-        False,
-        "uncertain-variant",
-        (),
-        f"De naam lijkt op 'Compass', {detail}; een moderator beslist.",
-    )
-
-
-_BASE_COUNT: Final[dict[str, int]] = {"c": 1, "o": 1, "m": 1, "p": 1, "a": 1, "s": 2}
-
-
-def _classify(name: str, masked: str, owners: Sequence[int], m: re.Match[str]) -> _Found:
-    start, end = m.span()
-    # trailing leet s after a real "ss" is not part of the name ("Compass5" -> "Compass")
-    s_start, s_end = m.span("s")
-    while (
-        s_end - s_start > 2
-        and masked[s_end - 1] in "5$"
-        and masked[s_end - 2] == "s"
-        and not _SEP_RE.match(masked, s_end - 2)
-    ):
-        s_end -= 1
-    end = s_end
-
-    disguises: set[Disguise] = set()
-    letter_pos: set[int] = set()
-    only_k = True
-    repeated = False
-    for group in ("c", "o", "m", "p", "a", "s"):
-        g_start, g_end = m.span(group)
-        if group == "s":
-            g_end = end
-        count = 0
-        chars = _LETTER_CHARS[group] + ("k" if group == "c" else "")
-        for pos in range(g_start, g_end):
-            ch = masked[pos]
-            if ch == _CONT:
-                letter_pos.add(pos)
-            elif ch in chars and not (group == "m" and ch == "n" and masked[pos - 1] == "r"):
-                letter_pos.add(pos)
-                count += 1
-                if group == "m" and ch == "r":
-                    letter_pos.add(pos + 1)
-                    disguises.add("homoglyph")
-                if group == "c" and ch != "k":
-                    only_k = False
-        if count > _BASE_COUNT[group]:
-            repeated = True
-    if repeated:
-        disguises.add("repeated-letters")
-
-    has_separator = False
-    seen_chars: set[int] = set()
-    for pos in range(start, end):
-        index = owners[pos]
-        if masked[pos] == _CONT:
-            letter_pos.add(pos)
-        if pos not in letter_pos:
-            has_separator = True
-            disguises.add("separators")
-        if index in seen_chars:
-            continue
-        seen_chars.add(index)
-        if pos in letter_pos:
-            kind = _letter_kind(name[index])
-            if kind is not None:
-                disguises.add(kind)
-    # characters that folded to nothing (zero-width, soft hyphen, combining marks) between
-    first, last = owners[start], owners[end - 1]
-    for index in range(first, last + 1):
-        if index not in seen_chars:
-            ch = name[index]
-            category = unicodedata.category(ch)
-            if category in ("Mn", "Me"):
-                disguises.add("accents")
-            elif category == "Cf" or ch in _INVISIBLE_EXTRA:
-                disguises.add("invisible")
-            else:  # pragma: no cover - every other character folds to something
-                disguises.add("separators")
-
-    ordered = _ordered(disguises)
-    if only_k:
-        detail = _VARIANT_NL["k"]
-        return _Found(
-            start,
-            end,
-            False,
-            "uncertain-variant",
-            ordered,
-            f"De naam lijkt op 'Compass', {detail}; een moderator beslist.",
-        )
-    if has_separator and not _on_word_boundaries(name, masked, owners, start, end):
-        return _Found(start, end, False, "uncertain-split", ordered, _EXPLAIN_SPLIT)
-    return _Found(start, end, True, _reason_for(ordered), ordered, _explain_flagged(ordered))
-
-
-def _with_marks(name: str, end: int) -> int:
-    """Extend `end` over combining marks that belong to the last character."""
-    while end < len(name) and unicodedata.category(name[end]) in ("Mn", "Me"):
-        end += 1
-    return end
-
-
-def _starts_word(name: str, masked: str, owners: Sequence[int], start: int) -> bool:
-    return (
-        start == 0
-        or masked[start - 1] not in _WORD_CHARS
-        or (name[owners[start]].isupper() and name[owners[start - 1]].islower())
-    )
-
-
-def _on_word_boundaries(
-    name: str, masked: str, owners: Sequence[int], start: int, end: int
-) -> bool:
-    starts_word = _starts_word(name, masked, owners, start)
-    ends_word = (
-        end == len(masked)
-        or masked[end] not in _WORD_CHARS
-        or (name[owners[end]].isupper() and name[owners[end - 1]].islower())
-    )
-    return starts_word and ends_word
-
-
-@lru_cache(maxsize=4096)
-def _letter_kind(ch: str) -> Disguise | None:
-    """How one character that stands for a letter of Compass disguises it (None: plainly)."""
-    if ch.isascii():
-        return None if ch.isalpha() else "leetspeak"
-    nfkc = unicodedata.normalize("NFKC", ch).strip("()")  # parenthesized letters: (c)
-    if nfkc.isascii() and nfkc.isalnum():
-        return "stylized"
-    base = unicodedata.normalize("NFD", ch)
-    if len(base) > 1 and base[0].isascii() and base[0].isalpha():
-        return "accents"
-    name = unicodedata.name(ch, "")
-    if name.startswith("LATIN") and " WITH " in name:
-        return "accents"  # stroked, barred, hooked letters: ø ȼ ɱ
-    if name.startswith(("LATIN LETTER SMALL CAPITAL", "NEGATIVE ", "REGIONAL INDICATOR")):
-        return "stylized"
-    return "homoglyph"
-
-
-def _ordered(disguises: Iterable[Disguise]) -> tuple[Disguise, ...]:
-    present = set(disguises)
-    return tuple(d for d in _DISGUISE_ORDER if d in present)
-
-
-def _reason_for(disguises: tuple[Disguise, ...]) -> NameReason:
-    if not disguises:
-        return "plain"
-    if len(disguises) == 1:
-        return disguises[0]
-    return "disguised"
-
-
-def _explain_flagged(
-    disguises: tuple[Disguise, ...], *, rtl: bool = False, flipped: bool = False
-) -> str:
-    """`rtl`: reversed by a right-to-left override; `flipped`: the look-alikes are turned or
-    mirrored letters."""
-    if not disguises:
-        return "De naam bevat 'Compass'."
-    words = dict(_DISGUISE_NL)
-    if rtl:
-        words["reversed"] = _RTL_NL
-    if flipped:
-        words["homoglyph"] = _FLIPPED_NL
-    parts = [words[d] for d in disguises]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
-    return f"De naam bevat 'Compass', vermomd met {listed}."
 
 
 _DEFAULT_CHECKER: Final = NameChecker()

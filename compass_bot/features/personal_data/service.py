@@ -180,12 +180,24 @@ class PersonalDataService:
         )
 
     def _warning(self, event: MessagePosted, kinds: tuple[Kind, ...]) -> Warning:
+        """Dutch first, then English (the clause's own English text): the warning names the
+        kinds of data only, never a value."""
         said = texts.kinds_sentence(kinds)
+        said_en = texts.kinds_sentence(kinds, "en")
+        clause = self.kernel.book[CLAUSE_ID]
+        english = "\n".join(
+            (
+                texts.WARNING_EN.format(channel=event.channel.name, kinds=said_en),
+                f"> {clause.text_en}",
+                texts.WARNING_CLOSING_EN,
+            )
+        )
+        fallback_nl = texts.WARNING_FALLBACK.format(mention=f"<@{event.member.id}>", kinds=said)
         return Warning(
             intro=texts.WARNING_INTRO.format(channel=event.channel.name, kinds=said),
-            clause=self.kernel.book[CLAUSE_ID],
-            closing=texts.WARNING_CLOSING,
-            fallback=texts.WARNING_FALLBACK.format(mention=f"<@{event.member.id}>", kinds=said),
+            clause=clause,
+            closing=f"{texts.WARNING_CLOSING}\n\n{english}",
+            fallback=f"{fallback_nl}\n{texts.WARNING_FALLBACK_EN.format(kinds=said_en)}",
         )
 
     # -- a second look at a draft (aanwijzing-7) ---------------------------------------------

@@ -38,6 +38,18 @@ WARNING_FALLBACK = (
     "{mention} Je bericht bevat {kinds}. Deel geen gegevens van anderen zonder hun "
     "toestemming (protocol sociale media, aanwijzing-6)."
 )
+# The English second part, after the Dutch: the same message with the clause's English text.
+WARNING_EN = (
+    "English: your post in #{channel} contains {kinds}. The bot cannot know whose data it "
+    "is, so it tells you privately. The social media protocol says:"
+)
+WARNING_CLOSING_EN = (
+    "Is it someone else's? Then remove it, unless they gave permission. Share your own "
+    "details in a private message instead. The moderators get an alert without the data."
+)
+WARNING_FALLBACK_EN = (
+    "Your post contains {kinds}. Do not share other people's data without their permission."
+)
 POST_HIDDEN = "Je bericht is daarom verwijderd. Je tekst zonder de gegevens:"
 POST_HIDDEN_SHORT = "Je bericht is daarom verwijderd."
 POST_HIDDEN_CONSOLE = "(bot verwijdert je bericht in #{channel})"

@@ -1,0 +1,72 @@
+"""What the config points at (the .ics file, the database folder), checked without changing
+anything."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from compass_bot.config.loading import ConfigError
+from compass_bot.config.model import LoadedConfig
+from compass_bot.schedule import ScheduleError, read_ics_file
+
+
+def database_problem(path: Path) -> str | None:
+    """Why the SQLite file at `path` cannot be used, or None; creates nothing.
+
+    The file may be missing (it is created on first run), but then its folder must exist and
+    be writable, or be creatable: the nearest existing ancestor must be a writable folder.
+    """
+    if path.is_dir():
+        return f"{path} is a folder; give a file name such as {path / 'compass.db'}"
+    if path.exists():
+        if not path.is_file():
+            return f"{path} is not a regular file"
+        if not os.access(path, os.R_OK | os.W_OK):
+            return f"{path} cannot be read and written (check its permissions)"
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        if ancestor.is_symlink():
+            return f"the folder {ancestor} is a broken link"
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"the folder {path.parent} cannot be created: {ancestor} is a file"
+    what = "cannot be written" if ancestor == path.parent else "cannot be created"
+    if not os.access(ancestor, os.W_OK | os.X_OK) or not _can_create_in(ancestor):
+        return f"the folder {path.parent} {what} (check the permissions of {ancestor})"
+    return None
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Try it: permission bits do not tell for root, a read-only mount or a pseudo file
+    system. The probe file is removed at once."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def check_targets(loaded: LoadedConfig, now: datetime) -> None:
+    """Check what the config points at (the .ics file, the database folder) without changing
+    anything; raises ConfigError with one `config: key: problem` line per problem.
+
+    `now` sets the years the calendar is expanded for, as the bot will.
+    """
+    source = str(loaded.path) if loaded.path else "<config>"
+    problems: list[str] = []
+    cfg = loaded.config
+    ics = cfg.schedule.days_off.ics_file
+    if ics is not None:
+        this_year = now.astimezone(cfg.schedule.zone).year
+        try:
+            read_ics_file(loaded.resolve(ics), range(this_year - 2, this_year + 3))
+        except ScheduleError as exc:
+            problems.append(f"{source}: {exc}")
+    problem = database_problem(loaded.database_path)
+    if problem is not None:
+        problems.append(f"{source}: storage.database: {problem}")
+    if problems:
+        raise ConfigError(problems)

@@ -1,0 +1,183 @@
+"""The console's commands: one table of its own and the features' commands, the help text, and
+its own: /help, /stop, /als (who you are), /wie, /leden, /kanaal, /tijd (the clock), /reset."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from typing import TextIO
+
+from compass_bot.app import App
+from compass_bot.console.output import ConsoleOutput
+from compass_bot.console.server import ROLE_KINDS, ConsoleMember
+from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.features.schooltime.rules import is_watched
+from compass_bot.registry import FEATURES
+
+HELP_START = """\
+Console van compass-bot. Typ een bericht, of een opdracht:
+  /als leerling | docent | moderator | schoolleiding [NAAM] [, extra rol, ...]   wie je bent
+  /als LID                          een bestaand lid worden (zie /leden)
+  /kanaal NAAM [in CATEGORIE] | /kanaal dm                              waar je typt
+  /tijd 2026-11-24 10:15 | /tijd 10:15 | /tijd +15 | /tijd nu          de klok (loopt door)"""
+HELP_END = """\
+  /reset                            opnieuw beginnen: alles van deze console vergeten
+  /leden, /wie, /help, /stop (of Ctrl-C)
+"""
+
+
+class ConsoleCommands(ConsoleOutput):
+    """The simulated server with the commands typed at it (lines starting with `/`)."""
+
+    def __init__(self, app: App, out: TextIO = sys.stdout) -> None:
+        super().__init__(app, out)
+        self.running = True
+        self.hooks: tuple[ConsoleHooks, ...] = tuple(
+            importlib.import_module(f.console).hooks() for f in FEATURES if f.console
+        )
+        self._commands = self._command_table()
+
+    def _command_table(self) -> dict[str, tuple[CommandSpec, bool]]:
+        """Every command name (the console's own and the features'), unique."""
+        own = (
+            CommandSpec(("help", "hulp"), "", ConsoleCommands.cmd_help),
+            CommandSpec(("stop", "quit"), "", ConsoleCommands.cmd_stop),
+            CommandSpec(("als",), "", ConsoleCommands.cmd_als),
+            CommandSpec(("wie",), "", ConsoleCommands.cmd_wie),
+            CommandSpec(("kanaal",), "", ConsoleCommands.cmd_kanaal),
+            CommandSpec(("tijd",), "", ConsoleCommands.cmd_tijd),
+            CommandSpec(("leden",), "", ConsoleCommands.cmd_leden),
+            CommandSpec(("reset",), "", ConsoleCommands.cmd_reset),
+        )
+        table: dict[str, tuple[CommandSpec, bool]] = {}
+        for spec in own + tuple(c for h in self.hooks for c in h.commands):
+            for name in spec.names:
+                if name in table:
+                    raise ValueError(f"console command /{name} is declared twice")
+                table[name] = (spec, spec in own)
+        return table
+
+    def help_text(self) -> str:
+        """The console's own lines, then each feature's usage lines, in registry order."""
+        lines = [HELP_START]
+        lines += [spec.usage for h in self.hooks for spec in h.commands if spec.usage]
+        return "\n".join(lines) + "\n" + HELP_END
+
+    async def cmd_help(self, name: str, args: list[str], rest: str) -> None:
+        self.say(self.help_text())
+
+    async def cmd_stop(self, name: str, args: list[str], rest: str) -> None:
+        self.running = False
+
+    async def cmd_wie(self, name: str, args: list[str], rest: str) -> None:
+        self.say(self.status())
+
+    async def cmd_leden(self, name: str, args: list[str], rest: str) -> None:
+        for cm in self.members.values():
+            roles = ", ".join(n for _, n in cm.member.roles) or "geen rollen"
+            names = [f"gebruikersnaam {cm.username}"]
+            names += [f"weergavenaam {cm.global_name}"] if cm.global_name else []
+            names += [f"bijnaam {cm.nick}"] if cm.nick else []
+            self.say(f"  {cm.member.label}: {roles}; {', '.join(names)}")
+
+    async def cmd_reset(self, name: str, args: list[str], rest: str) -> None:
+        """Start again from a clean state: empty database, the four members, the real clock."""
+        refused = await self.app.reset_console_state()
+        if refused is not None:
+            self.say(refused.message)
+            return
+        self.clock.reset()
+        self._start()
+        self.say("Opnieuw begonnen: alle meldingen, toestemmingen en namen zijn vergeten.")
+        self.say(self.status())
+
+    async def cmd_als(self, name: str, args: list[str], rest: str) -> None:
+        usage = (
+            "Gebruik: /als leerling | docent | moderator | schoolleiding [NAAM] [, extra rol] "
+            "of /als LID (zie /leden)"
+        )
+        parts = [p.strip() for p in rest.split(",") if p.strip()]
+        if not parts:
+            self.say(usage)
+            return
+        first, *extra = parts
+        kind, _, name = first.partition(" ")
+        key, name = kind.casefold(), name.strip()
+        if first.casefold() in self.members:
+            cm = self.members[first.casefold()]
+            if extra:
+                cm.member = replace(
+                    cm.member, roles=cm.member.roles + tuple(self._role(r) for r in extra)
+                )
+        elif key in ROLE_KINDS:
+            roles = [self._kind_role(key), *extra]
+            label = name or (
+                f"{key}1" if not extra else f"{key}-{'-'.join(extra)}".replace(" ", "")
+            )
+            cm = self.members.get(label.casefold()) or self._add_member(label, roles)
+        else:
+            self.say(
+                f"Onbekende soort {first!r}: kies uit {', '.join(ROLE_KINDS)}, of een lid uit "
+                "/leden. " + usage
+            )
+            return
+        self.me = cm
+        self.say(self.status())
+
+    async def cmd_kanaal(self, name: str, args: list[str], rest: str) -> None:
+        if not args:
+            self.say("Gebruik: /kanaal NAAM [in CATEGORIE] of /kanaal dm")
+            return
+        category = None
+        if len(args) >= 3 and args[1].lower() == "in":
+            category = " ".join(args[2:])
+        self.channel = self.channel_named(args[0], category)
+        watched = is_watched(self.channel, self.config.school_time)
+        kind = (
+            "DM met de bot"
+            if self.channel.name == "dm"
+            else ("sociaal kanaal (schooltijdregel geldt)" if watched else "les- of schoolkanaal")
+        )
+        self.say(f"Je bent nu in #{self.channel.name}: {kind}.")
+
+    async def cmd_tijd(self, name: str, args: list[str], rest: str) -> None:
+        """Move the simulated clock; it keeps running from there (UTC arithmetic, DST-safe)."""
+        tz = self.app.calendar.timetable.tz
+        if not args or args[0] == "nu":
+            self.clock.reset()
+        elif args[0][:1] in "+-" and args[0][1:].isdecimal() and args[0][1:].isascii():
+            self.clock.advance(timedelta(minutes=int(args[0])))
+        else:
+            moment = _parse_console_moment(" ".join(args), self.now().astimezone(tz))
+            if moment is None:
+                self.say("Gebruik: /tijd 2026-11-24 10:15, /tijd 10:15, /tijd +15 of /tijd nu")
+                return
+            self.clock.set(moment)
+        self.say(
+            f"Het is nu {self.local(self.now())}" + (" (gesimuleerd)." if self.clock.moved else ".")
+        )
+
+    def member(self, label: str) -> ConsoleMember | None:
+        found = self.members.get(label.lstrip("@").casefold())
+        if found is None:
+            self.say(f"Onbekend lid {label!r}. Zie /leden.")
+        return found
+
+
+def _parse_console_moment(text: str, local_now: datetime) -> datetime | None:
+    """`2026-11-24 10:15` or `10:15` (today, school-local), as an aware moment; None if neither."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            clock_time = time.fromisoformat(text)
+        except ValueError:
+            return None
+        moment = datetime.combine(local_now.date(), clock_time)
+    except OverflowError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_now.tzinfo)
+    return moment

@@ -1,0 +1,109 @@
+"""The console's simulated server: its members, roles and channels, their ids, and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from compass_bot.app import App
+from compass_bot.features.schooltime.rules import ChannelInfo
+from compass_bot.model import Member
+
+ROLE_KINDS = ("leerling", "docent", "moderator", "schoolleiding")
+
+
+@dataclass
+class ConsoleMember:
+    member: Member
+    username: str
+    global_name: str | None = None
+    nick: str | None = None
+
+
+class SimulatedServer:
+    """The server the console's user acts in: members, roles and channels with stable ids, as
+    Discord would give them to the features."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.config = app.config
+        self.clock = app.clock
+        self.guild_id = 1
+        self._start()
+
+    def _start(self) -> None:
+        """The simulated server as it is at the start: four members, one per kind."""
+        self._role_ids: dict[str, int] = {}
+        self.role_names: dict[int, str] = {}
+        self.channels: dict[int, ChannelInfo] = {}
+        self.members: dict[str, ConsoleMember] = {}
+        for kind in ROLE_KINDS:
+            self._add_member(f"{kind}1", [self._kind_role(kind)])
+        self.me = self.members["leerling1"]
+        self.channel = self.channel_named(self.config.console.channel, None)
+        self.state: dict[str, object] = {}  # the features' console state (the last answer)
+        self._messages = 0
+
+    def _next_message_id(self) -> int:
+        """Message ids count up from the start, so a scripted run prints the same each time."""
+        self._messages += 1
+        return 900_000_000 + self._messages
+
+    def _kind_role(self, kind: str) -> str:
+        roles = self.config.roles
+        refs = {
+            "leerling": roles.students,
+            "docent": roles.teachers,
+            "moderator": roles.moderators,
+            "schoolleiding": roles.leadership,
+        }[kind]
+        if not refs:
+            return kind.capitalize()
+        ref = refs[0]
+        return ref if isinstance(ref, str) else f"rol-{ref}"
+
+    def _role(self, name: str) -> tuple[int, str]:
+        """A role of the simulated server, created on first use (by `/als`)."""
+        if name.startswith("rol-") and name[4:].isdigit():
+            self.role_names[int(name[4:])] = name
+            return int(name[4:]), name
+        key = name.casefold()
+        if key not in self._role_ids:
+            self._role_ids[key] = 500 + len(self._role_ids)
+            self.role_names[self._role_ids[key]] = name
+        return self._role_ids[key], self.role_names[self._role_ids[key]]
+
+    def known_role(self, name: str) -> tuple[int, str] | None:
+        """A role the simulated server already has (as Discord would resolve it), or None."""
+        if name.startswith("rol-") and name[4:].isdigit() and int(name[4:]) in self.role_names:
+            return int(name[4:]), name
+        role_id = self._role_ids.get(name.casefold())
+        return None if role_id is None else (role_id, self.role_names[role_id])
+
+    def _add_member(self, label: str, role_names: list[str]) -> ConsoleMember:
+        member_id = 100_000 + len(self.members) + 1
+        cm = ConsoleMember(
+            Member(member_id, label, tuple(self._role(r) for r in role_names)), username=label
+        )
+        self.members[label.casefold()] = cm
+        return cm
+
+    def channel_named(self, name: str, category: str | None) -> ChannelInfo:
+        name = name.lstrip("#")
+        channel_id = 700_000 + sum(ord(c) for c in name.casefold()) * 7 % 99_991
+        category_id = None
+        if category:
+            category_id = 800_000 + sum(ord(c) for c in category.casefold()) % 99_991
+        info = ChannelInfo(channel_id, name, category_id, category)
+        self.channels[channel_id] = info
+        return info
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def labels(self) -> dict[int, str]:
+        """Names for the ids the console knows: channels, roles and members."""
+        known = {c.id: f"#{c.name}" for c in self.channels.values()}
+        known.update(self.role_names)
+        known.update({cm.member.id: cm.member.label for cm in self.members.values()})
+        return known

@@ -1,0 +1,143 @@
+"""The moderators' commands: `/meldingen open` (paged, newest first) and `/meldingen export`."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from compass_bot.discord_front.convert import member_of
+from compass_bot.model import Refusal
+from compass_bot.registry import alert_kinds
+
+if TYPE_CHECKING:
+    from compass_bot.discord_front.client import CompassBot
+
+
+class OpenAlertsView(discord.ui.View):
+    """Paging through open alerts, newest first (only the moderator who asked can page)."""
+
+    def __init__(
+        self, bot: CompassBot, owner: int, rule: str | None, page: int, pages: int
+    ) -> None:
+        super().__init__(timeout=300)
+        self.bot, self.owner, self.rule, self.page, self.pages = bot, owner, rule, page, pages
+        self.previous.disabled = page <= 0
+        self.next.disabled = page >= pages - 1
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.owner
+
+    async def show(self, interaction: discord.Interaction, page: int) -> None:
+        embed, view = await open_alerts_page(self.bot, interaction.user, self.rule, page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await self.show(interaction, self.page - 1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self.show(interaction, self.page + 1)
+
+
+OPEN_PER_PAGE = 10
+
+
+async def open_alerts_page(
+    bot: CompassBot, user: discord.User | discord.Member, rule: str | None, page: int
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    """One page of open alerts, newest first, each linking to its message."""
+    page = max(page, 0)
+    result = await bot.app.alerts.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
+    if isinstance(result, Refusal):
+        return discord.Embed(description=result.message), None
+    alerts, total = result
+    pages = max(1, -(-total // OPEN_PER_PAGE))
+    if page >= pages:  # alerts were handled since the last page was shown
+        page = pages - 1
+        result = await bot.app.alerts.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
+        assert not isinstance(result, Refusal)
+        alerts, total = result
+    tz = bot.app.calendar.timetable.tz
+    channel = bot.setup.moderators_channel
+    base = (
+        f"https://discord.com/channels/{channel.guild.id}/{channel.id}"
+        if isinstance(channel, discord.abc.GuildChannel)
+        else None
+    )
+    lines = []
+    for a in alerts:
+        when = a.updated_at.astimezone(tz).strftime("%d-%m %H:%M")
+        line = f"**#{a.id}** `{a.rule}` <@{a.member_id}> · {when} · {a.count}×"
+        if base is not None and a.delivered_message_id is not None:
+            line += f" · [melding]({base}/{a.delivered_message_id})"
+        lines.append(line)
+    which = f" · {rule}" if rule else ""
+    embed = discord.Embed(
+        title=f"Open meldingen ({total}){which}",
+        description="\n".join(lines) or "Geen open meldingen.",
+    )
+    embed.set_footer(text=f"Pagina {page + 1} van {pages} · nieuwste eerst")
+    return embed, OpenAlertsView(bot, user.id, rule, page, pages) if pages > 1 else None
+
+
+class Alerts(commands.Cog):
+    """The moderators' commands on the outbox."""
+
+    def __init__(self, bot: CompassBot) -> None:
+        self.bot = bot
+
+    meldingen = app_commands.Group(name=_("meldingen"), description=_("Meldingen voor moderatoren"))
+
+    @meldingen.command(name=_("open"), description=_("Meldingen voor moderatoren"))
+    @app_commands.choices(
+        regel=[
+            app_commands.Choice(name=f"{kind.rule} ({kind.title})"[:100], value=kind.rule)
+            for kind in alert_kinds().values()
+        ]
+    )
+    async def open(self, interaction: discord.Interaction, regel: str | None = None) -> None:
+        embed, view = await open_alerts_page(self.bot, interaction.user, regel, 0)
+        if view is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @meldingen.command(name=_("export"), description=_("Meldingen voor moderatoren"))
+    @app_commands.describe(
+        van="Eerste dag, JJJJ-MM-DD (standaard 30 dagen geleden)",
+        tot="Laatste dag, JJJJ-MM-DD (standaard vandaag)",
+    )
+    async def export(
+        self, interaction: discord.Interaction, van: str | None = None, tot: str | None = None
+    ) -> None:
+        tz = self.bot.app.calendar.timetable.tz
+        today = self.bot.app.clock.now().astimezone(tz).date()
+        try:
+            first = date.fromisoformat(van) if van else today - timedelta(days=30)
+            last = date.fromisoformat(tot) if tot else today
+        except ValueError:
+            await interaction.response.send_message(
+                "Gebruik datums als 2026-11-24.", ephemeral=True
+            )
+            return
+        since = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+        until = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+        result = await self.bot.app.alerts.export_alerts(member_of(interaction.user), since, until)
+        if isinstance(result, Refusal):
+            await interaction.response.send_message(result.message, ephemeral=True)
+            return
+        data = io.BytesIO(result.encode("utf-8"))
+        await interaction.response.send_message(
+            f"Meldingen van {first} tot en met {last}.",
+            file=discord.File(data, filename=f"meldingen-{first}-{last}.csv"),
+            ephemeral=True,
+        )

@@ -1,0 +1,133 @@
+"""What moderators do with alerts: resolve or dismiss, list the open ones, export a period;
+and the bot's own settling of an alert whose breach is gone."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from compass_bot.features.alerts import texts
+from compass_bot.features.alerts.model import NOTE_LIMIT, Alert, AlertStatus
+from compass_bot.model import Member, Refusal
+
+if TYPE_CHECKING:
+    from compass_bot.app import Kernel
+    from compass_bot.features.alerts.repo import OutboxRepo
+
+log = logging.getLogger("compass_bot.features.alerts.service")
+
+# Told when an open alert is handled (resolved or dismissed): features follow up (reports
+# thanks its reporters). Registered by a feature at build or setup.
+StatusListener = Callable[[Alert, AlertStatus, datetime], Awaitable[None]]
+
+
+class AlertHandling:
+    """The moderators' use cases of `AlertService` (a part of it: it sets these attributes)."""
+
+    kernel: Kernel
+    repo: OutboxRepo
+    status_listeners: list[StatusListener]
+
+    async def settle(self, member_id: int, rule: str, note: str, at: datetime) -> list[Alert]:
+        """Resolve the member's open alerts of one rule by themselves (the breach is gone)."""
+        settled: list[Alert] = []
+        for alert in await self.repo.alerts(status="open", rule=rule, member_id=member_id):
+            done = await self.repo.settle(alert.id, note, at)
+            if done is not None:
+                settled.append(done)
+        return settled
+
+    async def set_alert_status(
+        self, actor: Member, alert_id: int, status: AlertStatus, at: datetime
+    ) -> Alert | Refusal:
+        if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
+            return refused
+        before = await self.repo.alert(alert_id)
+        alert = await self.repo.set_alert_status(alert_id, status, actor.id, at)
+        if alert is None:
+            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+        if before is not None and before.status == "open" and status != "open":
+            for listener in self.status_listeners:
+                try:
+                    await listener(alert, status, at)
+                except Exception:  # a follow-up never undoes the handling
+                    log.exception("a status listener failed for alert %s", alert_id)
+        return alert
+
+    async def add_note(
+        self, actor: Member, alert_id: int, text: str, at: datetime
+    ) -> Alert | Refusal:
+        """A moderator's note on an alert, shown on it with who wrote it and when (a new note
+        replaces the one before; the form starts from it). Staff only, like handling."""
+        if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
+            return refused
+        note = text.strip()
+        if not note:
+            return Refusal("Een notitie mag niet leeg zijn. / A note cannot be empty.")
+        if len(note) > NOTE_LIMIT:
+            return Refusal(
+                f"Een notitie is hoogstens {NOTE_LIMIT} tekens. / A note is at most"
+                f" {NOTE_LIMIT} characters."
+            )
+        alert = await self.repo.set_note(alert_id, note, actor.id, at)
+        if alert is None:
+            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+        return alert
+
+    async def open_alerts(
+        self, actor: Member, rule: str | None = None, page: int = 0, per_page: int = 10
+    ) -> tuple[list[Alert], int] | Refusal:
+        if (refused := self.kernel.access.refusal(actor, "open_alerts")) is not None:
+            return refused
+        total = await self.repo.count_alerts(status="open", rule=rule)
+        alerts = await self.repo.alerts(
+            status="open", rule=rule, limit=per_page, offset=page * per_page
+        )
+        return alerts, total
+
+    async def export_alerts(self, actor: Member, since: datetime, until: datetime) -> str | Refusal:
+        """A CSV of the alerts created in [since, until), for the moderators' records."""
+        if (refused := self.kernel.access.refusal(actor, "export_alerts")) is not None:
+            return refused
+        alerts = await self.repo.alerts(since=since, until=until, limit=100_000)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "id",
+                "rule",
+                "member_id",
+                "created_at",
+                "updated_at",
+                "count",
+                "status",
+                "channel_id",
+                "message_id",
+                "handled_by",
+                "handled_at",
+            ]
+        )
+        tz = self.kernel.calendar.timetable.tz
+        for a in reversed(alerts):
+            writer.writerow(
+                [
+                    a.id,
+                    a.rule,
+                    a.member_id,
+                    a.created_at.astimezone(tz).isoformat(timespec="seconds"),
+                    a.updated_at.astimezone(tz).isoformat(timespec="seconds"),
+                    a.count,
+                    texts.ALERT_STATUS_EXPORT.get(a.status, a.status),
+                    a.channel_id or "",
+                    a.message_id or "",
+                    a.handled_by or "",
+                    a.handled_at.astimezone(tz).isoformat(timespec="seconds")
+                    if a.handled_at
+                    else "",
+                ]
+            )
+        return out.getvalue()

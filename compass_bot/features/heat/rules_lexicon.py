@@ -1,0 +1,352 @@
+"""The heat lexicon: its pattern syntax compiled to gated regexes and the early-exit screen."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from compass_bot.features.heat.rules_fold import fold
+
+_DATA_DIR: Final = Path(__file__).resolve().parent / "data"
+_LEXICON_FILE: Final = _DATA_DIR / "heat_lexicon.json"
+
+MOTHER: Final = "mother"
+
+_SEP: Final = r"[\s,.;:!?'\"()\-]+"
+_JOIN: Final = r"[\s\-]*"
+_EDGE_L: Final = r"(?<![a-z0-9])"
+_EDGE_R: Final = r"(?![a-z0-9])"
+# Negations (folded): "niet dom", "geen sukkel" are not insults; the free gap never crosses one.
+NEGATION: Final = r"(?:niet|nie|geen|not|never|noit|no)"
+
+
+class LexiconError(ValueError):
+    """The lexicon file is malformed (a developer's mistake, caught by the tests)."""
+
+
+def _word(word: str) -> str:
+    """One alternative of a pattern word: folded, with '*' letting the word continue."""
+    prefix = word.endswith("*")
+    core = fold(word.rstrip("*"))
+    if not core or " " in core:
+        raise LexiconError(f"{_LEXICON_FILE.name}: bad word {word!r}")
+    return re.escape(core) + ("[a-z]*" if prefix else "")
+
+
+def _alternatives(part: str, sets: dict[str, list[str]]) -> str:
+    words: list[str] = []
+    for alt in part.split("|"):
+        if alt.startswith("$"):
+            if alt[1:] not in sets:
+                raise LexiconError(f"{_LEXICON_FILE.name}: no set {alt!r}")
+            words.extend(sets[alt[1:]])
+        else:
+            words.append(alt)
+    return "(?:" + "|".join(_word(w) for w in words) + ")"
+
+
+def _token(token: str, sets: dict[str, list[str]]) -> str:
+    return _JOIN.join(_alternatives(part, sets) for part in token.split("+"))
+
+
+def _pattern(text: str, gap: str, sets: dict[str, list[str]] | None = None) -> str:
+    """The regex of one pattern in the lexicon's small syntax (see its `_about`)."""
+    tokens = text.split()
+    if not tokens or tokens[-1] in ("~", "~~") or tokens[-1].endswith("?"):
+        raise LexiconError(f"{_LEXICON_FILE.name}: pattern {text!r} cannot end optionally")
+    out = []
+    for index, token in enumerate(tokens):
+        last = index == len(tokens) - 1
+        if token == "~":
+            out.append(f"(?:(?:{gap}){_SEP}){{0,3}}")
+        elif token == "~~":
+            out.append(f"(?:(?!{NEGATION}{_EDGE_R})[a-z0-9]+{_SEP}){{0,4}}")
+        elif token.endswith("?"):
+            out.append(f"(?:{_token(token[:-1], sets or {})}{_SEP})?")
+        else:
+            out.append(_token(token, sets or {}) + ("" if last else _SEP))
+    return _EDGE_L + "".join(out) + _EDGE_R
+
+
+def _emoji(chars: Iterable[str]) -> str:
+    return "|".join(re.escape(ch) for ch in chars)
+
+
+def _first_words(text: str, sets: dict[str, list[str]]) -> list[tuple[str, bool]]:
+    """The folded words a pattern can start with, and whether each may continue ('*')."""
+    first = text.split()[0]
+    if first in ("~", "~~") or first.endswith("?"):
+        raise LexiconError(f"{_LEXICON_FILE.name}: pattern {text!r} cannot start optionally")
+    out = []
+    joined = "+" in first  # "kkr+mongool" also starts "kkrmongool": the first word continues
+    for alt in first.split("+")[0].split("|"):
+        for word in sets[alt[1:]] if alt.startswith("$") else [alt]:
+            core = fold(word.rstrip("*"))
+            prefix = word.endswith("*") or joined
+            if prefix and len(core) < 2:
+                raise LexiconError(f"{_LEXICON_FILE.name}: stem {word!r} is too short")
+            out.append((core, prefix))
+    return out
+
+
+def _trie_nodes(words: Iterable[tuple[str, bool]]) -> dict[str, Any]:
+    """The trie of `words` as nested dicts: "" marks a word's end, "*" a prefix (anything may
+    follow)."""
+    root: dict[str, Any] = {}
+    for word, prefix in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node["*" if prefix else ""] = True
+    return root
+
+
+def _trie(words: Iterable[tuple[str, bool]]) -> str:
+    """One regex for many words, as a trie: each position fails after a character or two
+    (Python's re tries a flat alternation one alternative at a time)."""
+    root = _trie_nodes(words)
+
+    def render(node: dict[str, Any]) -> str:
+        if "*" in node:
+            return ""
+        alts = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append(_EDGE_R)
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return _EDGE_L + render(root)
+
+
+# Words too common to be the one a pattern is recognised by ("je bent ~ $bad": $bad).
+_COMMON: Final = frozenset(
+    [
+        "ik",
+        "je",
+        "jij",
+        "jou",
+        "jouw",
+        "u",
+        "you",
+        "ur",
+        "your",
+        "de",
+        "het",
+        "een",
+        "a",
+        "the",
+        "ga",
+        "gaat",
+        "gaan",
+        "wat",
+        "wie",
+        "is",
+        "ben",
+        "bent",
+        "zijn",
+        "are",
+        "r",
+        "maar",
+        "dan",
+        "zo",
+        "niet",
+        "met",
+        "op",
+        "van",
+        "dat",
+        "die",
+        "dit",
+        "ze",
+        "hij",
+        "zij",
+        "we",
+        "wij",
+        "mijn",
+        "me",
+        "my",
+        "to",
+        "of",
+        "in",
+        "and",
+        "en",
+        "hou",
+        "houd",
+        "doe",
+        "go",
+        "i",
+        "im",
+        "ill",
+    ]
+)
+
+
+def _needed_words(text: str, sets: dict[str, list[str]]) -> list[str]:
+    """The folded alternatives of the one word of a pattern that any match must contain:
+    the least common token (no function words, longest shortest alternative)."""
+    best: tuple[int, list[str]] | None = None
+    for token in text.split():
+        if token in ("~", "~~") or token.endswith("?"):
+            continue
+        words = [
+            fold(word.rstrip("*"))
+            for alt in token.split("+")[0].split("|")
+            for word in (sets[alt[1:]] if alt.startswith("$") else [alt])
+        ]
+        rank = min(len(w) for w in words) - (100 if _COMMON.intersection(words) else 0)
+        if best is None or rank > best[0]:
+            best = (rank, words)
+    return best[1] if best else []
+
+
+def _start_trie(words: Iterable[tuple[str, bool]]) -> str:
+    """A trie of word starts over lower-cased, unfolded text, each letter repeatable ("kkanker");
+    a word not marked as a prefix must end there. Each branch opens with a plain character, so
+    Python's re rejects a wrong branch with one comparison (a `k+` opening would enter a loop)."""
+    root = _trie_nodes(words)
+
+    def render(node: dict[str, Any]) -> str:
+        if "*" in node:
+            return ""
+        alts = [
+            re.escape(ch) + re.escape(ch) + "*" + render(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if "" in node:
+            alts.append("(?![a-z])")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return render(root)
+
+
+# After the screen's one separator character: spaced single letters ("k a n k e r", "k.u.t"),
+# and leet signs at letters ("k4nker", "1diot", "kank3r", "k@nker") -- what fold() rewrites.
+_DISGUISE: Final = (
+    r"(?<=[a-z][*#])(?=[a-z])|(?<=[a-z][*#][*#])(?=[a-z])"
+    r"|[a-z][ .\-_*/|+]+[a-z013457](?![a-z0-9])[ .\-_*/|+]+[a-z013457](?![a-z0-9])"
+    r"|(?<=[013457@$!])(?:(?<=[013457])(?=[a-z])|(?<=[a-z][013457@$!])[013457@$!]*(?=[a-z])"
+    r"|(?<=[a-z][013457]))"
+)
+# as _MENTION_IN_TEXT, after the separator: "@name" (not after a digit) or "<@123>"
+_MENTION_START: Final = r"@(?:(?<![0-9]@)[a-z0-9_]|(?<=<@)!?[0-9]+>)"
+
+
+def _screens(needed: list[str], laugh: list[tuple[str, bool]], you: list[str]) -> tuple[str, str]:
+    """The early exit's two regexes over " " + the lower-cased text, both anchored on the
+    character before a word (a class test Python's re scans for in C, so a post costs about
+    one try per word): `screen` finds whether anything at all needs reading; `marks` says what
+    (a hostile word or a disguise: read in full; a laugh; an address)."""
+    hostile = _start_trie((word, True) for word in needed) + "|" + _DISGUISE
+    laughs = _start_trie(laugh)
+    yous = _start_trie((word, False) for word in you) + "|" + _MENTION_START
+    every = _start_trie([(w, True) for w in needed] + laugh + [(w, False) for w in you])
+    screen = rf"[^a-z](?:{every}|{_DISGUISE}|{_MENTION_START})"
+    # laugh and address marks look ahead only, so a word inside them is still tried on its own
+    marks = rf"[^a-z](?:(?P<hostile>{hostile})|(?P<laugh>(?<![0-9])(?={laughs}))|(?P<you>(?<![0-9])(?={yous})))"
+    return screen, marks
+
+
+def _key(word: str) -> str:
+    return word[:2]
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    kind: str
+    weight: float
+    aimed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The compiled word lists.
+
+    `gate` finds, in one pass, where a listed pattern may start (a trie of the patterns' first
+    words); `buckets` holds, per first two letters, one regex of the patterns starting there,
+    whose named group says what matched (allow, laugh, you, or a term `t<n>`). The patterns are
+    tried in the file's order, allow first, and matches do not overlap.
+    """
+
+    gate: re.Pattern[str]
+    buckets: dict[str, re.Pattern[str]]
+    emoji: re.Pattern[str]
+    terms: dict[str, _Term]  # group name -> term
+    mother_weight: float = 0.0
+    # the early exit over " " + the lower-cased text: `screen` is None for a post without any
+    # word a hostile pattern needs, a laugh, an address or a disguise; `marks` tells them apart
+    screen: re.Pattern[str] = re.compile(r"(?!)")
+    marks: re.Pattern[str] = re.compile(r"(?!)")
+
+    @classmethod
+    def from_data(cls, doc: dict[str, Any]) -> Lexicon:
+        try:
+            gap = "|".join(_word(w) for w in doc["intensifiers"])
+            sets: dict[str, list[str]] = {k: list(v) for k, v in doc.get("sets", {}).items()}
+            groups: list[tuple[str, list[str]]] = [
+                ("allow", list(doc["allow"])),
+                ("laugh", list(doc["laugh"]["words"])),
+            ]
+            terms: dict[str, _Term] = {}
+            for index, entry in enumerate(doc["terms"]):
+                name = f"t{index}"
+                weight = float(entry["weight"])
+                if not 0.0 < weight <= 1.0:
+                    raise LexiconError(f"{_LEXICON_FILE.name}: weight {weight} not in (0, 1]")
+                terms[name] = _Term(str(entry["kind"]), weight, bool(entry["aimed"]))
+                groups.append((name, list(entry["patterns"])))
+            groups.append(("you", list(doc["second_person"])))
+            emoji = re.compile(_emoji(doc["laugh"]["emoji"]))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise LexiconError(f"{_LEXICON_FILE.name}: malformed ({exc!r})") from None
+        firsts: list[tuple[str, bool]] = []
+        by_key: dict[str, dict[str, list[str]]] = {}
+        for name, patterns in groups:
+            for text in patterns:
+                words = _first_words(text, sets)
+                firsts.extend(words)
+                regex = _pattern(text, gap, sets)
+                for key in {_key(word) for word, _ in words}:
+                    by_key.setdefault(key, {}).setdefault(name, []).append(regex)
+        buckets = {
+            key: re.compile(
+                "|".join(f"(?P<{name}>" + "|".join(rx) + ")" for name, rx in named.items())
+            )
+            for key, named in by_key.items()
+        }
+        mother = max((t.weight for t in terms.values() if t.kind == MOTHER), default=0.0)
+        needed = [
+            word
+            for name, patterns in groups
+            if name.startswith("t")
+            for text in patterns
+            for word in _needed_words(text, sets)
+        ]
+        screen, marks = _screens(
+            needed,
+            [(fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"]],
+            [fold(w) for w in doc["second_person"]],
+        )
+        return cls(
+            re.compile(_trie(firsts)),
+            buckets,
+            emoji,
+            terms,
+            mother,
+            re.compile(screen),
+            re.compile(marks),
+        )
+
+
+def load_lexicon(path: Path = _LEXICON_FILE) -> Lexicon:
+    return Lexicon.from_data(json.loads(path.read_text(encoding="utf-8")))
+
+
+@cache
+def shipped_lexicon() -> Lexicon:
+    """The shipped lexicon, compiled on first use (not at import: the config and every
+    command line import this module, and compiling the one regex takes a while)."""
+    return load_lexicon()

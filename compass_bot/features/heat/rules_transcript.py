@@ -1,0 +1,109 @@
+"""Transcripts for the command line and the benchmark: one channel's messages, replayed live."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from compass_bot.features.heat.rules_signals import signals_of
+from compass_bot.features.heat.rules_window import ChannelWatch, Heat, HeatSettings, Post
+
+_UTC: Final = ZoneInfo("UTC")
+MAX_TEXT_CHARS: Final = 4000  # Discord's longest post; longer text is read up to here
+_MENTION: Final = re.compile(r"@([^\s@,.:;!?]+)")
+_NAME_PART: Final = re.compile(r"[a-z]+")
+_MIN_NAME: Final = 3
+_DEFAULT_SETTINGS: Final = HeatSettings()
+
+
+class TranscriptError(ValueError):
+    """A transcript message that cannot be used; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message of a transcript as written: the author's name, the time, the text."""
+
+    author: str
+    at: datetime
+    text: str
+    reply_to: int | None = None  # index of an earlier message
+
+
+def parse_message(obj: object, index: int, previous: datetime | None = None) -> Message:
+    """A transcript message from its decoded JSON: `{"author", "at", "text", "reply_to"}`."""
+    from compass_bot.inputs import InputError, parse_moment, shown
+
+    if not isinstance(obj, dict):
+        raise TranscriptError(f"expected a JSON object, got {type(obj).__name__}")
+    author, at, text = obj.get("author"), obj.get("at"), obj.get("text")
+    reply_to = obj.get("reply_to")
+    if not isinstance(author, str) or not author.strip():
+        raise TranscriptError(f'"author" must be a non-empty string, got {shown(author)}')
+    if not isinstance(at, str):
+        raise TranscriptError(f'"at" must be an ISO-8601 date-time string, got {shown(at)}')
+    if not isinstance(text, str):
+        raise TranscriptError(f'"text" must be a string, got {shown(text)}')
+    if reply_to is not None and (
+        isinstance(reply_to, bool) or not isinstance(reply_to, int) or not 0 <= reply_to < index
+    ):
+        raise TranscriptError(
+            f'"reply_to" must be null or the index of an earlier message (0..{index - 1}), '
+            f"got {shown(reply_to)}"
+        )
+    try:
+        moment = parse_moment(at, _UTC, '"at"')
+    except InputError as exc:
+        raise TranscriptError(str(exc)) from None
+    if previous is not None and moment < previous:
+        raise TranscriptError(f'"at" {at} is earlier than the message before it')
+    return Message(author.strip(), moment, text[:MAX_TEXT_CHARS], reply_to)
+
+
+def replay(messages: Sequence[Message], settings: HeatSettings = _DEFAULT_SETTINGS) -> list[Heat]:
+    """The rule's verdict after each message, as the bot would have acted live.
+
+    Authors get ids in order of appearance; "@name" of an author in the text is a mention.
+    """
+    ids: dict[str, int] = {}
+    for message in messages:
+        ids.setdefault(message.author.casefold(), len(ids) + 1)
+    # a member is also addressed by the letters of their name without "@" ("kevin_03": kevin)
+    stems = {
+        stem: ident
+        for name, ident in ids.items()
+        for stem in _NAME_PART.findall(name)
+        if len(stem) >= _MIN_NAME
+    }
+    bare = (
+        re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, stems)) + r")(?![a-z0-9])")
+        if stems
+        else None
+    )
+    watch = ChannelWatch(settings)
+    out: list[Heat] = []
+    for index, message in enumerate(messages):
+        mentioned = frozenset(
+            ids[name]
+            for name in (m.casefold() for m in _MENTION.findall(message.text))
+            if name in ids
+        )
+        if bare is not None:
+            mentioned |= {stems[m] for m in bare.findall(message.text.casefold())}
+        reply = (
+            messages[message.reply_to].author.casefold() if message.reply_to is not None else None
+        )
+        post = Post(
+            author=ids[message.author.casefold()],
+            at=message.at,
+            signals=signals_of(message.text),
+            reply_to=ids[reply] if reply is not None else None,
+            mentions=mentioned,
+            message_id=index,
+        )
+        out.append(watch.observe(post))
+    return out

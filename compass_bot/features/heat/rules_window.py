@@ -1,0 +1,339 @@
+"""The conversation-level episode: a channel's window of posts assessed into heat and an action."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Final, Literal
+
+from compass_bot.features.heat.rules_lexicon import MOTHER
+from compass_bot.features.heat.rules_signals import CALM, PostSignals, hostility_of
+
+Action = Literal["none", "nudge", "slowmode"]
+
+_THREAT_KINDS: Final = frozenset({"threat", "self-harm-wish"})
+_HALF_LIFE_S: Final = 150.0  # older hostility fades: a fight two minutes ago counts half
+_IMPLICIT_S: Final = 90.0  # a post without reply/mention answers the last other author
+_HOSTILE: Final = 0.2  # a post this hostile counts as a hostile turn
+_SCALE: Final = 1.0
+_SINGLE: Final = 0.7  # one hostile post alone is not yet a discussion
+_MUTUAL: Final = 1.3
+_PILE_ON: Final = 1.35
+_ESCALATION: Final = 1.2
+_FAST: Final = 1.1
+_TARGET_LAUGHS: Final = 0.35
+_REPEATED: Final = 1.25  # one member going at the same member a third time
+_REPEATS_AT_ONE: Final = 3
+_OBJECTED: Final = 1.35  # someone asks to stop / says it goes too far, not laughing
+_BOTH_LAUGH: Final = 0.6
+_FAST_POSTS: Final = 4
+_FAST_SECONDS: Final = 60.0
+_EPSILON: Final = timedelta(seconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post in a channel's window: who, when, to whom, and its signals (no text)."""
+
+    author: int
+    at: datetime
+    signals: PostSignals = CALM
+    reply_to: int | None = None  # the author id of the post it replies to
+    mentions: frozenset[int] = frozenset()
+    message_id: int | None = None  # for a jump link to where it turned; never needed
+
+
+@dataclass(frozen=True, slots=True)
+class HeatSettings:
+    """The rule's knobs (the config's `heat:` section gives the first three)."""
+
+    nudge_threshold: int = 50
+    cooldown: timedelta = timedelta(minutes=15)
+    slowmode_duration: timedelta = timedelta(minutes=10)
+    window_posts: int = 20
+    window: timedelta = timedelta(minutes=5)
+    # hostile posts after a nudge, while the heat stays over the threshold, before slowmode
+    slowmode_after_posts: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class HeatState:
+    """What the channel's earlier actions left: given to `assess`, updated by `after`."""
+
+    last_nudge_at: datetime | None = None
+    slowmode_until: datetime | None = None
+
+    def after(self, heat: Heat, at: datetime, settings: HeatSettings) -> HeatState:
+        """The state once `heat.action` has been carried out at `at`."""
+        if heat.action == "nudge":
+            return HeatState(last_nudge_at=at, slowmode_until=self.slowmode_until)
+        if heat.action == "slowmode":
+            return replace(self, slowmode_until=at + settings.slowmode_duration)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Heat:
+    """The rule's verdict on a channel at one moment."""
+
+    level: int  # 0..100
+    action: Action
+    reason: str  # short codes, e.g. "pile-on+escalation: insult,dismissive"
+    members: tuple[int, ...] = ()  # the members involved (authors and targets), sorted
+    turned_at: datetime | None = None  # the first hostile post of the episode in the window
+    turned_message_id: int | None = None
+
+
+@dataclass(slots=True)
+class _Turn:
+    post: Post
+    targets: frozenset[int]
+    score: float
+
+
+def _targets(post: Post, previous: Sequence[Post]) -> tuple[frozenset[int], bool]:
+    """Whom a post is aimed at, and whether explicitly (reply/mention) or by the flow."""
+    explicit = set(post.mentions)
+    if post.reply_to is not None:
+        explicit.add(post.reply_to)
+    explicit.discard(post.author)
+    if explicit:
+        return frozenset(explicit), True
+    for earlier in reversed(previous):
+        if (post.at - earlier.at).total_seconds() > _IMPLICIT_S:
+            break
+        if earlier.author != post.author:
+            return frozenset({earlier.author}), False
+    return frozenset(), False
+
+
+def _recent(window: Sequence[Post], at: datetime, settings: HeatSettings) -> list[Post]:
+    start = at - settings.window
+    posts = [p for p in window[-settings.window_posts :] if start <= p.at <= at]
+    return posts
+
+
+def assess(
+    window: Sequence[Post],
+    at: datetime,
+    settings: HeatSettings = HeatSettings(),
+    state: HeatState = HeatState(),
+) -> Heat:
+    """The channel's heat at `at` from its recent posts, and what to do about it."""
+    posts = _recent(window, at, settings)
+    if not any(p.signals.insult or p.signals.curse for p in posts):
+        # the common case: nothing hostile in the window
+        banter = any(p.signals.laugh for p in posts)
+        return Heat(0, "none", "banter" if banter else "calm")
+    turns: list[_Turn] = []
+    for index, post in enumerate(posts):
+        targets, explicit = _targets(post, posts[:index])
+        s = post.signals
+        score = 0.0
+        if s.hostility or s.insult or s.curse:
+            addressed = bool(targets)
+            aimed = s.aimed or bool(post.mentions)
+            score = hostility_of(s.insult, s.curse, aimed, addressed or explicit, s.laugh, s.caps)
+        turns.append(_Turn(post, targets, score))
+
+    hostile = [t for t in turns if t.score >= _HOSTILE]
+    if not hostile:
+        banter = any(t.post.signals.laugh for t in turns)
+        return Heat(0, "none", "banter" if banter else "calm")
+
+    mass = 0.0
+    for turn in turns:
+        age = (at - turn.post.at).total_seconds()
+        mass += turn.score * 0.5 ** (age / _HALF_LIFE_S)
+    level = 1.0 - pow(2.718281828, -mass / _SCALE)
+    codes: list[str] = []
+
+    # who is hostile to whom
+    edges: dict[tuple[int, int], float] = {}
+    for turn in hostile:
+        for target in turn.targets:
+            key = (turn.post.author, target)
+            edges[key] = max(edges.get(key, 0.0), turn.score)
+    mutual = any((b, a) in edges for (a, b) in edges)
+    attackers: dict[int, set[int]] = {}
+    for a, b in edges:
+        attackers.setdefault(b, set()).add(a)
+    # laughing along with an attacker at someone else joins the pile-on ("NOOR 😭 accurate")
+    by_author = {t.post.author: t for t in hostile}
+    for turn in turns:
+        s = turn.post.signals
+        if not s.laugh or s.objects or turn.score >= _HOSTILE:
+            continue
+        for attacker in turn.targets:
+            hit = by_author.get(attacker)
+            if hit is None or hit.post.at > turn.post.at:
+                continue
+            for victim in hit.targets - {turn.post.author}:
+                attackers.setdefault(victim, set()).add(turn.post.author)
+    pile_target = max(attackers, key=lambda b: len(attackers[b]), default=None)
+    pile_on = pile_target is not None and len(attackers[pile_target]) >= 2
+    if len(hostile) == 1 and not _THREAT_KINDS.intersection(hostile[0].post.signals.kinds):
+        level *= _SINGLE  # one threat alone is enough; one insult is not yet a discussion
+        codes.append("hostile-words")
+    if pile_on:
+        level *= _PILE_ON
+        codes.append("pile-on")
+    elif mutual:
+        level *= _MUTUAL
+        codes.append("back-and-forth")
+    elif _repeated(hostile):
+        level *= _REPEATED
+        codes.append("repeated")
+    if _escalating(turns):
+        level *= _ESCALATION
+        codes.append("escalation")
+    involved = {t.post.author for t in hostile} | {b for (_, b) in edges}
+    fast = [
+        t
+        for t in turns
+        if t.post.author in involved and (at - t.post.at).total_seconds() <= _FAST_SECONDS
+    ]
+    if len(fast) >= _FAST_POSTS:
+        level *= _FAST
+        codes.append("fast")
+
+    # banter: the target laughing along, or every hostile turn written laughing from both
+    # sides (a roast); one side laughing alone is mockery and cools nothing
+    # a target laughing along once it turned cools it, ...
+    opened = hostile[0].post.at
+    targets_hit = {b for (_, b) in edges}
+    # ... and stops counting once that member hits back in earnest (hostile, not laughing)
+    earnest: dict[int, datetime] = {}
+    objected = False
+    for turn in turns:
+        signals = turn.post.signals
+        if signals.laugh or turn.post.at < opened:
+            continue
+        if signals.objects:  # an earnest "stop it" after it turned: not a roast any more
+            earnest[turn.post.author] = turn.post.at
+            objected = True
+        elif turn.score >= _HOSTILE and any(kind != MOTHER for kind in signals.kinds):
+            earnest[turn.post.author] = turn.post.at  # "je moeder" alone is the classic joke
+    target_laughs = any(
+        t.post.signals.laugh
+        and t.score < _HOSTILE
+        and t.post.at >= opened
+        and t.post.at > earnest.get(t.post.author, t.post.at - _EPSILON)
+        for t in turns
+        if t.post.author in targets_hit
+    )
+    # laughing from both sides: a member who was hit laughs while hitting back; several
+    # attackers laughing at one silent target is mockery, not a roast
+    laughing = {t.post.author for t in hostile if t.post.signals.laugh}
+    both_sides = len(laughing) >= 2 and bool(laughing & targets_hit)
+    roast = both_sides and all(t.post.signals.laugh for t in hostile)
+    if target_laughs or roast:
+        level *= _TARGET_LAUGHS
+        codes.append("banter")
+    elif both_sides:
+        level *= _BOTH_LAUGH
+        codes.append("banter")
+    if objected:
+        level *= _OBJECTED
+        codes.append("objection")
+    if not codes:
+        codes.append("hostile-words")
+
+    kinds: list[str] = []
+    for turn in hostile:
+        for kind in turn.post.signals.kinds:
+            if kind not in kinds:
+                kinds.append(kind)
+    value = max(0, min(100, round(level * 100)))
+    reason = "+".join(codes) + (": " + ",".join(kinds) if kinds else "")
+    first = hostile[0].post
+    heat = Heat(value, "none", reason, tuple(sorted(involved)), first.at, first.message_id)
+    return replace(heat, action=_action(heat, turns, at, settings, state))
+
+
+def _repeated(hostile: Sequence[_Turn]) -> bool:
+    """One member going at the same member again and again (without an answer in kind)."""
+    counts: dict[tuple[int, int], int] = {}
+    for turn in hostile:
+        for target in turn.targets:
+            key = (turn.post.author, target)
+            counts[key] = counts.get(key, 0) + 1
+    return max(counts.values(), default=0) >= _REPEATS_AT_ONE
+
+
+def _escalating(turns: Sequence[_Turn]) -> bool:
+    """Each turn harsher: the last three hostile-ish turns rise and end clearly hostile."""
+    scores = [t.score for t in turns if t.score > 0.0]
+    if len(scores) < 3:
+        return False
+    a, b, c = scores[-3:]
+    return a <= b <= c and c - a >= 0.2 and c >= 0.5
+
+
+def _action(
+    heat: Heat, turns: Sequence[_Turn], at: datetime, settings: HeatSettings, state: HeatState
+) -> Action:
+    """A nudge when the heat crosses the threshold (once per cool-down); slowmode when it
+    stays high after the nudge (hostile turns after it), once per episode."""
+    if heat.level < settings.nudge_threshold:
+        return "none"
+    nudged = state.last_nudge_at
+    if nudged is None or at - nudged >= settings.cooldown:
+        return "nudge"
+    if state.slowmode_until is not None and state.slowmode_until > nudged:
+        return "none"  # this episode already has its slowmode (running or over)
+    after = sum(1 for t in turns if t.post.at > nudged and t.score >= _HOSTILE)
+    return "slowmode" if after >= settings.slowmode_after_posts else "none"
+
+
+@dataclass
+class ChannelWatch:
+    """One channel's bounded window and action state, in memory (nothing of the text).
+
+    `observe` adds a post, assesses the channel at the post's time and assumes the returned
+    action is carried out (the state then holds the nudge or slowmode time).
+    """
+
+    settings: HeatSettings = field(default_factory=HeatSettings)
+    state: HeatState = field(default_factory=HeatState)
+    posts: deque[Post] = field(default_factory=deque)
+    _hostile: int = field(
+        default=0, init=False, repr=False
+    )  # posts in the window with insult/curse
+
+    def observe(self, post: Post) -> Heat:
+        posts = self.posts
+        posts.append(post)
+        self._hostile += _heated(post)
+        start = post.at - self.settings.window
+        while posts and (len(posts) > self.settings.window_posts or posts[0].at < start):
+            self._hostile -= _heated(posts.popleft())
+        if not self._hostile:  # the common case, without building the window
+            return _BANTER if post.signals.laugh else _CALM
+        heat = assess(list(posts), post.at, self.settings, self.state)
+        self.state = self.state.after(heat, post.at, self.settings)
+        return heat
+
+    def forget(self, member: int) -> None:
+        """Erasure: drop a member's posts from the window and the member as a target."""
+        kept = [
+            replace(
+                p,
+                reply_to=None if p.reply_to == member else p.reply_to,
+                mentions=p.mentions - {member},
+            )
+            for p in self.posts
+            if p.author != member
+        ]
+        self.posts = deque(kept)
+        self._hostile = sum(_heated(p) for p in kept)
+
+
+def _heated(post: Post) -> int:
+    return 1 if post.signals.insult or post.signals.curse else 0
+
+
+_CALM: Final = Heat(0, "none", "calm")
+_BANTER: Final = Heat(0, "none", "banter")

@@ -1,0 +1,152 @@
+"""Folding a name to lower-case ASCII: look-alikes, styles, leet sequences, turned letters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Final
+
+from compass_bot.lookalikes import flip_map, fold_map
+
+# '#' stands for "a letter or digit of some other word"; a '#' in the name is a separator.
+# '\x01' marks the 2nd.. characters of a multi-character letter (|\/| for m, () for o).
+OTHER: Final = "#"
+CONT: Final = "\x01"
+# A symbol or emoji that is no look-alike: a separator, but one that may stand in for a letter
+# in a near miss (C♡mpass) where a space or an underscore may not.
+_SYMBOL: Final = "%"
+
+
+def _load_table() -> dict[int, str]:
+    table: dict[int, str] = {ord(key): value for key, value in fold_map().items()}
+    for code in range(128):
+        ch = chr(code)
+        if "A" <= ch <= "Z":
+            table[code] = ch.lower()
+        elif code < 32 or code == 127:
+            table[code] = " "
+        elif ch == OTHER:
+            table[code] = _SYMBOL
+    return table
+
+
+FOLD_TABLE: Final = _load_table()
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
+INVISIBLE_EXTRA: Final = frozenset(chr(c) for c, v in FOLD_TABLE.items() if c >= 128 and v == "")
+
+
+@lru_cache(maxsize=8192)
+def _leftover(ch: str) -> str:
+    """A non-ASCII character the table does not know: drop, other-word letter, or separator."""
+    category = unicodedata.category(ch)
+    if category in ("Cf", "Mn", "Me") or "\U0001f3fb" <= ch <= "\U0001f3ff":  # skin tones
+        return ""
+    if category[0] in "LN" or category == "Mc":
+        return OTHER
+    if category[0] in "ZP" or category == "Cc":
+        return " "
+    return _SYMBOL
+
+
+def _leftover_match(m: re.Match[str]) -> str:
+    return _leftover(m.group())
+
+
+# Multi-character letters, replaced by the letter plus continuation marks (same length, so
+# positions in the folded text stay valid).
+_SEQUENCES: Final = re.compile(r"\|\\/\||/\\/\\|\|v\||/v\\|\(\)|\[\]")
+
+
+def _sequence(m: re.Match[str]) -> str:
+    text = m.group()
+    letter = "o" if text in ("()", "[]") else "m"
+    return letter + CONT * (len(text) - 1)
+
+
+def _needs_sequences(folded: str) -> bool:
+    return "|" in folded or "/" in folded or "()" in folded or "[]" in folded
+
+
+def fold(name: str, table: dict[int, str] = FOLD_TABLE) -> str:
+    """The folded form of `name` that the patterns are matched against (for tests and tools).
+
+    `table`: the normal reading, or one of the turned / mirrored readings (`READINGS`).
+    """
+    folded = name.translate(table)
+    if not folded.isascii():
+        folded = _NON_ASCII.sub(_leftover_match, folded)
+    if _needs_sequences(folded):
+        folded = _SEQUENCES.sub(_sequence, folded)
+    return folded
+
+
+def _fold_char(ch: str, table: dict[int, str] = FOLD_TABLE) -> str:
+    out = table.get(ord(ch))
+    if out is None:
+        return ch if ch.isascii() else _leftover(ch)
+    return out
+
+
+def fold_tracked(name: str, table: dict[int, str] = FOLD_TABLE) -> tuple[str, Sequence[int]]:
+    """`fold(name)` plus, for every folded character, the index of the name's character."""
+    if name.isascii() and table is FOLD_TABLE:  # every ASCII character folds to one character
+        return fold(name), range(len(name))
+    parts: list[str] = []
+    owners: list[int] = []
+    for index, ch in enumerate(name):
+        out = _fold_char(ch, table)
+        if out:
+            parts.append(out)
+            owners.extend([index] * len(out))
+    folded = "".join(parts)
+    if _needs_sequences(folded):
+        folded = _SEQUENCES.sub(_sequence, folded)
+    return folded, owners
+
+
+# Turned and mirrored letters: ``ssɐdɯoɔ`` (upside-down text: every letter turned and the order
+# reversed), ``ↃOMꟼASS`` (mirrored letters), ``ssɒqmoↄ`` (mirrored text). A character in
+# `flip_map` reads as the letter it is a turned or mirrored form of; in a turned reading the
+# ASCII letters that are each other turned also swap (d/p, b/q, n/u, m/w; of the capitals only
+# M/W), in a mirrored reading those that are each other's mirror image (b/d, p/q; no capitals).
+# These readings are only tried on names with a turned or mirrored character in them.
+_FLIP: Final[dict[int, str]] = {ord(key): value for key, value in flip_map().items()}
+_FLIP_CHARS: Final = frozenset(flip_map())
+_NO_SWAP: Final[dict[int, int]] = {}
+
+
+def _flipped_table(lower: dict[int, int], upper: dict[int, int]) -> dict[int, str]:
+    """The folding table of one reading: `lower`/`upper` swap the letters a flip turns into
+    each other, for lower-case and capital letters (a turned N is an N, a turned n a u)."""
+    table = {
+        code: value.translate(upper if chr(code).isupper() else lower)
+        for code, value in FOLD_TABLE.items()
+    }
+    for code in range(ord("a"), ord("z") + 1):
+        table[code] = chr(code).translate(lower)
+        table[code - 32] = chr(code).translate(upper)
+    table.update(_FLIP)
+    return table
+
+
+_LETTERS_TABLE: Final = _flipped_table(_NO_SWAP, _NO_SWAP)
+_TURNED_TABLE: Final = _flipped_table(
+    str.maketrans("dpbqnumw", "pdqbunwm"), str.maketrans("mw", "wm")
+)
+_MIRRORED_TABLE: Final = _flipped_table(str.maketrans("bdpq", "dbqp"), _NO_SWAP)
+# (table, read backwards): turned/mirrored characters among normal letters (compɐss), the same
+# backwards (ssɐpmoɔ), upside-down text forwards and backwards, mirrored text both ways
+READINGS: Final[tuple[tuple[dict[int, str], bool], ...]] = (
+    (_LETTERS_TABLE, False),
+    (_LETTERS_TABLE, True),
+    (_TURNED_TABLE, True),
+    (_TURNED_TABLE, False),
+    (_MIRRORED_TABLE, True),
+    (_MIRRORED_TABLE, False),
+)
+
+
+def has_flipped(name: str) -> bool:
+    return not name.isascii() and not _FLIP_CHARS.isdisjoint(name)

@@ -1,0 +1,209 @@
+"""A match of Compass in a folded name classified: which disguises, flagged or uncertain."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from compass_bot.features.names.rules_fold import CONT, INVISIBLE_EXTRA
+from compass_bot.features.names.rules_patterns import (
+    LETTER_CHARS,
+    LOOSE,
+    SEP_RE,
+    STRICT,
+    WORD_CHARS,
+)
+from compass_bot.features.names.rules_verdict import (
+    EXPLAIN_SPLIT,
+    VARIANT_NL,
+    Disguise,
+    NameReason,
+    explain_flagged,
+    in_order,
+    reason_for,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    start: int  # in the folded text
+    end: int
+    flagged: bool
+    reason: NameReason
+    disguises: tuple[Disguise, ...]
+    explanation: str
+
+
+def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
+    """The first flagged match, else the first uncertain one, else a near miss."""
+    uncertain: Found | None = None
+    for m in STRICT.finditer(masked):
+        found = _classify(name, masked, owners, m)
+        if found.flagged:
+            return found
+        if uncertain is None:
+            uncertain = found
+    if uncertain is not None:
+        return uncertain
+    for near in LOOSE.finditer(masked):
+        kind = near.lastgroup or "other"
+        start, end = near.span()
+        # "compas"/"kompas" anywhere; rarer near misses only where a word starts, so that
+        # "syncopasse" or "krompasser" stay clean
+        if kind == "compas" or _starts_word(name, masked, owners, start):
+            return _near_miss(masked, start, end, kind)
+    return None
+
+
+def _near_miss(masked: str, start: int, end: int, kind: str) -> Found:
+    detail = VARIANT_NL["missing" if kind == "compas" else kind]
+    if kind in ("compas", "missing") and "z" in masked[start:end]:
+        detail = VARIANT_NL["z"]
+    if masked[start] == "k":  # kompas: a K and one more difference
+        detail = f"{VARIANT_NL['k']} en {detail}"
+    return Found(
+        start,
+        end,
+        False,
+        "uncertain-variant",
+        (),
+        f"De naam lijkt op 'Compass', {detail}; een moderator beslist.",
+    )
+
+
+_BASE_COUNT: Final[dict[str, int]] = {"c": 1, "o": 1, "m": 1, "p": 1, "a": 1, "s": 2}
+
+
+def _classify(name: str, masked: str, owners: Sequence[int], m: re.Match[str]) -> Found:
+    start, end = m.span()
+    # trailing leet s after a real "ss" is not part of the name ("Compass5" -> "Compass")
+    s_start, s_end = m.span("s")
+    while (
+        s_end - s_start > 2
+        and masked[s_end - 1] in "5$"
+        and masked[s_end - 2] == "s"
+        and not SEP_RE.match(masked, s_end - 2)
+    ):
+        s_end -= 1
+    end = s_end
+
+    disguises: set[Disguise] = set()
+    letter_pos: set[int] = set()
+    only_k = True
+    repeated = False
+    for group in ("c", "o", "m", "p", "a", "s"):
+        g_start, g_end = m.span(group)
+        if group == "s":
+            g_end = end
+        count = 0
+        chars = LETTER_CHARS[group] + ("k" if group == "c" else "")
+        for pos in range(g_start, g_end):
+            ch = masked[pos]
+            if ch == CONT:
+                letter_pos.add(pos)
+            elif ch in chars and not (group == "m" and ch == "n" and masked[pos - 1] == "r"):
+                letter_pos.add(pos)
+                count += 1
+                if group == "m" and ch == "r":
+                    letter_pos.add(pos + 1)
+                    disguises.add("homoglyph")
+                if group == "c" and ch != "k":
+                    only_k = False
+        if count > _BASE_COUNT[group]:
+            repeated = True
+    if repeated:
+        disguises.add("repeated-letters")
+
+    has_separator = False
+    seen_chars: set[int] = set()
+    for pos in range(start, end):
+        index = owners[pos]
+        if masked[pos] == CONT:
+            letter_pos.add(pos)
+        if pos not in letter_pos:
+            has_separator = True
+            disguises.add("separators")
+        if index in seen_chars:
+            continue
+        seen_chars.add(index)
+        if pos in letter_pos:
+            kind = _letter_kind(name[index])
+            if kind is not None:
+                disguises.add(kind)
+    # characters that folded to nothing (zero-width, soft hyphen, combining marks) between
+    first, last = owners[start], owners[end - 1]
+    for index in range(first, last + 1):
+        if index not in seen_chars:
+            ch = name[index]
+            category = unicodedata.category(ch)
+            if category in ("Mn", "Me"):
+                disguises.add("accents")
+            elif category == "Cf" or ch in INVISIBLE_EXTRA:
+                disguises.add("invisible")
+            else:  # pragma: no cover - every other character folds to something
+                disguises.add("separators")
+
+    ordered = in_order(disguises)
+    if only_k:
+        detail = VARIANT_NL["k"]
+        return Found(
+            start,
+            end,
+            False,
+            "uncertain-variant",
+            ordered,
+            f"De naam lijkt op 'Compass', {detail}; een moderator beslist.",
+        )
+    if has_separator and not _on_word_boundaries(name, masked, owners, start, end):
+        return Found(start, end, False, "uncertain-split", ordered, EXPLAIN_SPLIT)
+    return Found(start, end, True, reason_for(ordered), ordered, explain_flagged(ordered))
+
+
+def with_marks(name: str, end: int) -> int:
+    """Extend `end` over combining marks that belong to the last character."""
+    while end < len(name) and unicodedata.category(name[end]) in ("Mn", "Me"):
+        end += 1
+    return end
+
+
+def _starts_word(name: str, masked: str, owners: Sequence[int], start: int) -> bool:
+    return (
+        start == 0
+        or masked[start - 1] not in WORD_CHARS
+        or (name[owners[start]].isupper() and name[owners[start - 1]].islower())
+    )
+
+
+def _on_word_boundaries(
+    name: str, masked: str, owners: Sequence[int], start: int, end: int
+) -> bool:
+    starts_word = _starts_word(name, masked, owners, start)
+    ends_word = (
+        end == len(masked)
+        or masked[end] not in WORD_CHARS
+        or (name[owners[end]].isupper() and name[owners[end - 1]].islower())
+    )
+    return starts_word and ends_word
+
+
+@lru_cache(maxsize=4096)
+def _letter_kind(ch: str) -> Disguise | None:
+    """How one character that stands for a letter of Compass disguises it (None: plainly)."""
+    if ch.isascii():
+        return None if ch.isalpha() else "leetspeak"
+    nfkc = unicodedata.normalize("NFKC", ch).strip("()")  # parenthesized letters: (c)
+    if nfkc.isascii() and nfkc.isalnum():
+        return "stylized"
+    base = unicodedata.normalize("NFD", ch)
+    if len(base) > 1 and base[0].isascii() and base[0].isalpha():
+        return "accents"
+    name = unicodedata.name(ch, "")
+    if name.startswith("LATIN") and " WITH " in name:
+        return "accents"  # stroked, barred, hooked letters: ø ȼ ɱ
+    if name.startswith(("LATIN LETTER SMALL CAPITAL", "NEGATIVE ", "REGIONAL INDICATOR")):
+        return "stylized"
+    return "homoglyph"

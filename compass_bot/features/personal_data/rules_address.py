@@ -1,0 +1,258 @@
+"""Home addresses: a street with a house number, and a postcode with a house number."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from compass_bot.features.personal_data.rules_kinds import (
+    NAME_ABBREVIATIONS,
+    NAME_PARTICLES,
+    SPACE,
+    STREET_NOT,
+    STREET_SUFFIXES,
+    STREET_TYPE_WORDS,
+    Finding,
+)
+from compass_bot.features.personal_data.rules_lookalikes import unit_follows, year_and_word
+
+_HOUSE_NR_TEXT = (
+    r"[1-9]\d{0,3}(?:"
+    rf"{SPACE}?-{SPACE}?(?:[IVX]{{1,4}}|hs|bis|\d{{1,3}}|[A-Za-z])(?![\w-])"
+    rf"|{SPACE}?(?:bis|hs|huis|boven|rood|zwart)(?![\w-])"
+    r"|[A-Za-z](?![\w-])"
+    r")?"
+)
+HOUSE_NR: Final = re.compile(_HOUSE_NR_TEXT)
+_POSTCODE_TEXT = (
+    rf"[1-9]\d{{3}}(?:{SPACE}?(?!SA|SD|SS)[A-Z]{{2}}|(?!sa|sd|ss)[a-z]{{2}})(?![A-Za-z0-9])"
+)
+_NR_WORD = r"(?:huis)?(?:nummer|nr|no)\.?:?"
+_POSTCODE: Final = re.compile(
+    rf"{_POSTCODE_TEXT}(?:{SPACE}?,?{SPACE}{{0,2}}(?:{_NR_WORD}{SPACE}?)?)"
+    rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
+)
+_POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
+_NR_BEFORE: Final = re.compile(
+    rf"\b{_NR_WORD}{SPACE}?{_HOUSE_NR_TEXT}{SPACE}?,?{SPACE}{{0,2}}$", re.IGNORECASE
+)
+_POSTCODE_TAIL: Final = re.compile(rf"{SPACE}?,?{SPACE}{{0,2}}{_POSTCODE_TEXT}")
+_NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
+_SUFFIX_LENGTHS: Final = tuple(sorted({len(x) for x in STREET_SUFFIXES}, reverse=True))
+_SUFFIXES_OF_LENGTH: Final = {
+    n: frozenset(x for x in STREET_SUFFIXES if len(x) == n) for n in _SUFFIX_LENGTHS
+}
+_STEM: Final = re.compile(r"(?:[^\W\d_]|['-])+")
+_ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
+_NONZERO_DIGITS: Final = frozenset("123456789")
+
+
+def postcode_at(text: str, s: int) -> tuple[int, int] | None:
+    """The span of a postcode with its house number (after or before it) at s, or None."""
+    if year_and_word(text, s):
+        return None
+    m = _POSTCODE.match(text, s)
+    if m and not unit_follows(text, m.end()):
+        return s, m.end()
+    m = _POSTCODE_ALONE.match(text, s)
+    if not m:
+        return None
+    nr = _NR_BEFORE.search(text, max(0, s - 30), s)  # "huisnummer 12, 3512 AB"
+    if not nr:
+        return None
+    return nr.start(), m.end()
+
+
+def may_start_house_number(text: str, s: int) -> bool:
+    """Can the digits at s be a house number? Only after a space or comma, with a word before
+    that is capitalised or ends in a street suffix or a number word: "hoofdstuk 3", "om 8",
+    "blz. 45" cannot. The cheap first test of ``address_at``, which the candidate pass uses
+    too (a short number after a word is a candidate for no other kind)."""
+    if s < 2 or text[s - 1] not in " \u00a0,":
+        return False
+    space = text.rfind(" ", max(0, s - 40), s - 1)
+    word = text[space + 1 : s].rstrip(" \u00a0,.:")
+    return word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)
+
+
+def address_at(text: str, s: int) -> tuple[Finding, ...]:
+    """A street and the house number at s (and a postcode after it): the address, and the
+    postcode inside it when there is one; () when s holds no house number of a street."""
+    if not may_start_house_number(text, s):
+        return ()
+    m = HOUSE_NR.match(text, s)
+    if not m or unit_follows(text, m.end()):
+        return ()
+    end = m.end()
+    nxt = text[end : end + 2]
+    if nxt[:1] in ":.," and nxt[1:2].isdigit():
+        return ()
+    start = street_before(text, s)
+    if start is None:
+        return ()
+    tail = (
+        _POSTCODE_TAIL.match(text, end)
+        if text[end : end + 5].lstrip(" \u00a0,")[:1] in _NONZERO_DIGITS
+        else None
+    )
+    if not tail:
+        return (Finding("address", start, end),)
+    # "Kerkstraat 9, 3512 JK": the postcode has its house number (before it), so it is a
+    # postcode finding too, inside the address.
+    code = tail.group(0).lstrip(" \u00a0,")
+    return (
+        Finding("address", start, tail.end()),
+        Finding("postcode", tail.end() - len(code), tail.end()),
+    )
+
+
+def street_before(text: str, s: int) -> int | None:
+    """Start of the street name that ends just before position s, or None."""
+    lo = max(0, s - 80)
+    head = text[lo:s]
+    stripped = head.rstrip(" \u00a0,")
+    if len(stripped) == len(head):
+        return None  # the number touches the word: "4H2", "iPhone15"
+    nr_word = (
+        _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
+        if stripped[-1:] in "rRoO.:"
+        else None
+    )
+    if nr_word:
+        stripped = stripped[: nr_word.start()].rstrip(" ,")
+    words = stripped.rsplit(maxsplit=6)
+    if not words:
+        return None
+    if len(words) == 7:
+        words = words[1:]
+    last = words[-1]
+    bare = last.rstrip(".,:").lower()
+    chain_from: int | None = None
+    if is_street_word(bare) and bare not in STREET_TYPE_WORDS:
+        chain_from = len(words) - 1
+    elif last[:1].isupper():
+        for k in range(len(words) - 1, -1, -1):
+            word = words[k].rstrip(".,:")
+            if word[:1].isupper() and word.lower() in STREET_TYPE_WORDS:
+                if k == len(words) - 1:
+                    if k > 0 and name_word(words[k - 1]) == "cap":
+                        chain_from = k
+                elif all(
+                    name_word(w.rstrip(".,")) in ("cap", "particle", "abbr") for w in words[k + 1 :]
+                ):
+                    chain_from = k
+                break
+    if chain_from is None:
+        return None
+    start_k = chain_from
+    for k in range(chain_from - 1, -1, -1):
+        kind = name_word(words[k])
+        if kind in ("cap", "abbr"):
+            start_k = k  # particles in between ("Burg. de With...") come along
+        elif kind != "particle":
+            break
+    pos = len(stripped)
+    for word in reversed(words[start_k:]):
+        pos = stripped.rfind(word, 0, pos)
+    return lo + pos
+
+
+def is_street_word(word: str) -> bool:
+    """A lower-case word that ends in a street suffix and is no word such as onderweg.
+
+    The stem before the longest suffix it ends with must be letters ("-" and "'" allowed),
+    at least two of them unless the word is a street type itself ("weg", "laan")."""
+    for length in _SUFFIX_LENGTHS:  # longest first: a few set lookups, not a regex
+        if word[-length:] in _SUFFIXES_OF_LENGTH[length]:
+            break
+    else:
+        return False
+    stem = word[:-length]
+    if (stem and _STEM.fullmatch(stem) is None) or word in STREET_NOT:
+        return False
+    return len(stem) >= 2 or word in STREET_TYPE_WORDS
+
+
+def name_word(word: str) -> str:
+    """'abbr' (Burg., St., v.), 'cap' (a capitalised name), 'particle' (de, van) or ''."""
+    if word.endswith((",", ":", ";", "!", "?")):
+        return ""
+    bare = word.rstrip(".")
+    low = bare.lower()
+    if word.endswith(".") and (low in NAME_ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())):
+        return "abbr"
+    if low in NAME_PARTICLES:
+        return (
+            "cap"
+            if bare[:1].isupper() and low in ("van", "de", "den", "der", "ter", "ten", "het")
+            else "particle"
+        )
+    if bare[:1].isupper() and bare.replace("-", "").replace("'", "").isalpha():
+        return "cap" if low not in _SENTENCE_WORDS else ""
+    return ""
+
+
+_SENTENCE_WORDS: Final = frozenset(
+    {
+        "ik",
+        "jij",
+        "je",
+        "hij",
+        "zij",
+        "ze",
+        "wij",
+        "we",
+        "mijn",
+        "m'n",
+        "zijn",
+        "haar",
+        "onze",
+        "ons",
+        "hun",
+        "het",
+        "op",
+        "in",
+        "naar",
+        "bij",
+        "adres",
+        "is",
+        "woon",
+        "woont",
+        "kom",
+        "the",
+        "my",
+        "at",
+        "on",
+        "i",
+        "his",
+        "her",
+        "our",
+        "their",
+        "address",
+        "lives",
+        "live",
+        "hoi",
+        "hey",
+        "hallo",
+        "zit",
+        "thuis",
+        "oh",
+        "ja",
+        "nee",
+        "dus",
+        "maar",
+        "en",
+        "of",
+        "want",
+        "ok",
+        "oke",
+        "oké",
+        "welke",
+        "wie",
+        "waar",
+        "dat",
+        "die",
+        "deze",
+        "dit",
+    }
+)

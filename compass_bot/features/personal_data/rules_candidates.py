@@ -1,0 +1,269 @@
+"""The cheap passes: the prefilter, the text's shape, and where candidates can start."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from compass_bot.features.personal_data.rules_address import may_start_house_number
+from compass_bot.features.personal_data.rules_email import has_word_disguise
+
+# --- step 1: could the text hold data at all? ---------------------------------------------
+
+_TRIGGER_CHARS: Final = "0123456789@/+([{\uff20"
+_MAYBE: Final = re.compile(r"[0-9@/+(\[{\uff20]")
+SHORT: Final = 256
+
+
+def could_contain(text: str) -> bool:
+    """Cheap prefilter: False means the text certainly holds none of the kinds."""
+    if len(text) <= SHORT:
+        if _MAYBE.search(text) is not None:
+            return True
+    else:
+        for ch in _TRIGGER_CHARS:  # memchr per character beats one regex pass on long text
+            if ch in text:
+                return True
+    return has_word_disguise(text)
+
+
+# The candidate passes. A candidate starts at a trigger character: a digit (a digit run whose
+# shape can be a kind) or one of ``<@/([{`` and the full-width at sign (Discord tags, links,
+# e-mail anchors). Non-digit triggers are rare in chat, so ``OTHER_CANDIDATE`` runs between
+# the first and last of them. Digits are not rare (times, grades, rooms), and the regex
+# engine pays for every position where a branch starts, so ``NUM_CANDIDATE`` is matched
+# only where ``_number_cores`` finds, with whole-text byte operations, that it can start.
+#
+# A digit run becomes a "num" candidate only when its shape can be a kind: 7+ digits in a
+# row of separators (phone, BSN, date to reject), a postcode, a coordinate, IBAN digits
+# after two letters, or a short number right after a word (a house number). Times, grades,
+# scores, class codes and rooms fail every branch and never reach Python code.
+_NUM_SEP = r"[ \u00a0\-./()]"
+NUM_CANDIDATE: Final = re.compile(
+    r"[0-9](?<![0-9][0-9])(?:"
+    rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})"
+    r"|(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)"
+    r"|(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))"
+    r"|(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})"
+    r"|(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
+    r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
+    r")[0-9]*+"
+)
+OTHER_CANDIDATE: Final = re.compile(
+    r"[<@/(\[{\uff20](?:"
+    r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
+    r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
+    r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
+    r"|(?<=[@\uff20])(?P<at>)"
+    r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
+    r")"
+)
+
+
+def other_span(text: str, shape: bytes) -> tuple[int, int]:
+    """First and last index of a non-digit trigger character (last -1: none), or a wider
+    span (a ')' counts as a '(' in the shape).
+
+    find/rfind per trigger byte of the shape (memchr loops in C); the full-width at sign (a
+    ``u`` in the shape) by str.find.
+    """
+    lo, last = len(shape), -1
+    for mark in (b"@", b"/", b"("):
+        i = shape.find(mark)
+        if i >= 0:
+            lo = min(lo, i)
+            last = max(last, shape.rfind(mark))
+    if "\uff20" in text:
+        lo = min(lo, text.find("\uff20"))
+        last = max(last, text.rfind("\uff20"))
+    return lo, last
+
+
+# --- where digit runs can be candidates ---------------------------------------------------
+#
+# ``NUM_CANDIDATE`` costs the regex engine a few hundred nanoseconds at every digit-run
+# start, which a post full of times and grades has hundreds of. ``_number_cores`` finds,
+# with byte operations that run in C, every place where one of its five branches *could*
+# start, and the pattern is matched only there. Each test below is implied by its branch
+# (so no candidate is lost); a place may hold no candidate (then it costs one short match).
+# The text is read as a "shape": one byte per character (``9`` a digit,
+# ``a`` an ASCII letter, ``u`` any other character, which may be a letter, ``.`` one of
+# ``.,:``, and so on; a no-break space counts as a space).
+#
+# branch 1, 7 digits among separators: with the separators deleted, 7 digits in a row;
+# branches 2 and 3, a coordinate or a postcode: 4 digits in a row (or a degree sign);
+# branch 4, IBAN digits: two ASCII letters and two digits;
+# branch 5, a short number after a word: ``_SHAPE_AFTER_WORD`` on the shape (a literal
+# start the regex engine searches for in C), kept only where the word before can precede a
+# house number (``may_start_house_number``). Branch 5 serves the address alone, so a place
+# it drops ("blz. 45", "opdr. 3a", "om 8") would have yielded no finding: a page full of
+# page and exercise numbers costs a few windows instead of a match at every number.
+
+
+def _shape_table() -> bytes:
+    table = bytearray(b"," * 256)
+    for i in range(256):
+        ch = chr(i)
+        if "0" <= ch <= "9":
+            table[i] = ord("9")
+        elif ch.isascii() and ch.isalpha():
+            table[i] = ord("a")
+    for chars, mark in ((" ", " "), (".,:", "."), ("/", "/"), ("-", "-"), ("()", "(")):
+        for ch in chars:
+            table[ord(ch)] = ord(mark)
+    for chars, mark in (("%'", "%"), ("_", "_"), ("?", "u"), ("<@[{", "@")):
+        for ch in chars:
+            table[ord(ch)] = ord(mark)
+    return bytes(table)
+
+
+SHAPE: Final = _shape_table()
+_SHAPE_NUM_SEPS: Final = b" .-/("  # branch 1's separators (and ',', ':': a wider test)
+_SHAPE_AFTER_WORD: Final = re.compile(
+    rb" 9(?:(?<=[au] 9)|(?<=[au]\. 9))9{0,3}+(?!9|[./]9|a[a9_]|%)"
+)
+_SEP_MARKS: Final = bytes(
+    ord("s") if bytes([i]) in _SHAPE_NUM_SEPS else ord("x") for i in range(256)
+)
+_DIGITS: Final = re.compile(rb"9*")
+_DIGITS_AND_SEPS: Final = re.compile(rb"9(?:[ .\-/(]*+9)*+")
+_WINDOW_MARGIN: Final = 48  # > the longest look-ahead of NUM_CANDIDATE (24 characters)
+_MAX_CORES: Final = 24  # more places to try: one pass over the text is cheaper
+_FEW_DIGITS: Final = 64  # up to this many digits, too
+
+
+def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
+    """Spans ``(lo, hi)`` that hold every position where a NUM_CANDIDATE match can start;
+    None when there are so many that one pass over the text costs less."""
+    cores: list[tuple[int, int]] = []
+    joined = shape.translate(None, _SHAPE_NUM_SEPS)
+    k = joined.find(b"9999999")
+    if k >= 0:
+        marks = shape.translate(_SEP_MARKS)  # one byte for every separator: one count()
+        pos, seps = k, marks.count(b"s", 0, k + 1)
+        while k >= 0:
+            pos, seps = _unjoined(marks, k, pos, seps)
+            end = _DIGITS_AND_SEPS.match(shape, pos).end()  # type: ignore[union-attr]
+            cores.append((pos, end))
+            if len(cores) > _MAX_CORES:
+                return None
+            k = joined.find(b"9999999", _DIGITS.match(joined, k + 7).end())  # type: ignore[union-attr]
+    i = shape.find(b"9999")  # a coordinate's decimals or a postcode starts near
+    while i >= 0:
+        cores.append((max(0, i - 4), i))
+        i = shape.find(b"9999", i + 4)
+    if len(cores) > _MAX_CORES:
+        return None
+    i = shape.find(b"aa99")  # IBAN: the check digits after the country code
+    while i >= 0:
+        cores.append((i + 2, i + 2))
+        i = shape.find(b"aa99", i + 4)
+    if "°" in text:
+        i = text.find("°")
+        while i >= 0:
+            cores.append((max(0, i - 3), i))
+            i = text.find("°", i + 1)
+    if len(cores) > _MAX_CORES:
+        return None
+    seen: dict[str, bool] = {}  # the word before a number, by its text: "blz." once a post
+    for m in _SHAPE_AFTER_WORD.finditer(shape):
+        s = m.start() + 1
+        space = text.rfind(" ", s - 40 if s > 40 else 0, s - 1)
+        word = text[space + 1 : s]
+        ok = seen.get(word)
+        if ok is None:
+            ok = seen[word] = may_start_house_number(text, s)
+        if ok:  # not "blz. 45", "om 8": no place for a house number, so no candidate
+            cores.append((s, s))
+            if len(cores) > _MAX_CORES:
+                return None
+    return cores
+
+
+def _unjoined(marks: bytes, k: int, p: int, seps: int) -> tuple[int, int]:
+    """Index i in the text of the character at index k once the separators are deleted,
+    and the separators in ``marks[: i + 1]`` (``s`` marks one), from a start ``p`` at or
+    before i with its count ``seps``.
+
+    i is k plus the separators before it: move on by the count, count the new stretch,
+    until no separator is left; each byte is counted once (C loops).
+    """
+    while True:
+        q = k + seps  # at least this far: seps separators come before
+        if q == p and marks[p] != 115:  # 115: "s"
+            return p, seps
+        if q <= p:
+            q = p + 1
+        seps += marks.count(b"s", p + 1, q + 1)
+        p = q
+
+
+def digit_candidates(text: str, shape: bytes) -> list[tuple[int, int]]:
+    """The spans of the NUM_CANDIDATE matches in ``text``, in order: what one full pass
+    finds, less the short numbers after a word that cannot precede a house number when the
+    windows are used (they would yield no finding). With few digits, a match at the first
+    and second digit of each digit run (no later digit can start a match); with many, a
+    match at each possible start that ``_number_cores`` found, or one pass when those are
+    many too."""
+    first = shape.find(b"9")
+    if first < 0:
+        return []
+    n = len(text)
+    few = shape.count(b"9", first) <= _FEW_DIGITS
+    windows = None if few else number_windows(text, shape)
+    if few:
+        found: list[tuple[int, int]] = []
+        i = first
+        while i >= 0:  # find() runs in C; a regex for the runs would try every position
+            end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
+            m = NUM_CANDIDATE.match(text, i)
+            if m is None and end - i > 1:
+                m = NUM_CANDIDATE.match(text, i + 1)
+            if m is not None:
+                found.append(m.span())
+            i = shape.find(b"9", end)
+        return found
+    if windows is None:
+        return [m.span() for m in NUM_CANDIDATE.finditer(text, first)]
+    spans: list[tuple[int, int]] = []
+    for lo, hi in windows:
+        if lo == hi:
+            m = NUM_CANDIDATE.match(text, lo)
+            if m:
+                spans.append(m.span())
+            continue
+        for m in NUM_CANDIDATE.finditer(text, lo, min(n, hi + 1 + _WINDOW_MARGIN)):
+            if m.start() > hi:
+                break
+            spans.append(m.span())
+    return spans
+
+
+def number_windows(text: str, shape: bytes) -> list[tuple[int, int]] | None:
+    """The cores sorted and merged where they overlap: every NUM_CANDIDATE match starts in
+    one. A match starting in ``[lo, hi]`` is seen in full by a pass over
+    ``text[lo : hi + 1 + _WINDOW_MARGIN]``."""
+    cores = _number_cores(text, shape)
+    if not cores:
+        return cores
+    cores.sort()
+    windows: list[tuple[int, int]] = []
+    lo, hi = cores[0]
+    for c_lo, c_hi in cores[1:]:
+        if c_lo > hi + 1:
+            windows.append((lo, hi))
+            lo, hi = c_lo, c_hi
+        elif c_hi > hi:
+            hi = c_hi
+    windows.append((lo, hi))
+    return windows
+
+
+def shape_of(text: str) -> bytes:
+    """The text as one byte per character (see ``_shape_table``)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+    else:  # one byte per character: "?" for every other character
+        src = text.replace("\u00a0", " ") if "\u00a0" in text else text
+        raw = src.encode("ascii", "replace")
+    return raw.translate(SHAPE)

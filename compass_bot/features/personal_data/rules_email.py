@@ -1,0 +1,95 @@
+"""E-mail addresses, plain and in the usual disguises ([at], (punt), ' at ... dot ')."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from compass_bot.features.personal_data.rules_kinds import EMAIL_PROVIDERS, EMAIL_TLDS
+
+_AT_FORMS = r"(?:\s?[\[({<]\s?(?:at|@|a|apenstaartje)\s?[\])}>]\s?|\s(?:at|AT|apenstaartje)\s|\s?[@\uff20]\s?)"
+_DOT_FORMS = r"(?:\s?[\[({<]\s?(?:dot|punt|\.)\s?[\])}>]\s?|\s(?:dot|DOT|punt|PUNT)\s| \. |\.)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+_AT: Final = re.compile(_AT_FORMS, re.IGNORECASE)
+_AT_WORD: Final = re.compile(r"\s(?:at|apenstaartje)\s", re.IGNORECASE)
+_DOMAIN: Final = re.compile(
+    rf"{_LABEL}(?:{_DOT_FORMS}{_LABEL})*{_DOT_FORMS}(?P<tld>[A-Za-z]{{2,24}})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_LOCAL_REV: Final = re.compile(r"[\w+-](?:[\w.+-]{0,63}[\w+-])?")
+_DOT_WORD: Final = re.compile(r"\s(?:dot|punt)\s", re.IGNORECASE)
+_LABEL_RE: Final = re.compile(r"[A-Za-z0-9-]+")
+_MAYBE_WORDS: Final = (" dot ", " punt ", "apenstaart")
+
+
+def has_word_disguise(text: str) -> bool:
+    """' dot ' / ' punt ' / 'apenstaartje' in any case: the only kinds without a trigger
+    character. One lower-cased copy and three substring searches (cheaper than six)."""
+    low = text.lower()
+    for word in _MAYBE_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
+        if word in low:
+            return True
+    return False
+
+
+def at_sign_span(text: str, i: int) -> tuple[int, int]:
+    """The at sign at i with the spaces around it that belong to it (``naam @ x.nl``)."""
+    j = _AT.match(text, i - 1) if i and text[i - 1] == " " else None
+    return (j.start(), j.end()) if j else (i, i + 1)
+
+
+def bracket_at_span(text: str, i: int, end: int) -> tuple[int, int]:
+    """A bracketed at (``[at]`` at text[i:end]) widened by the spaces around it."""
+    n = len(text)
+    while end < n and text[end] == " ":
+        end += 1
+    start = i
+    while start > 0 and text[start - 1] == " ":
+        start -= 1
+    return start, end
+
+
+def word_at_spans(text: str) -> Iterator[tuple[int, int]]:
+    """For each ' dot ' / ' punt ', the last ' at ' / ' apenstaartje ' in the 80 before it."""
+    for m in _DOT_WORD.finditer(text):
+        ats = list(_AT_WORD.finditer(text, max(0, m.start() - 80), m.start()))
+        if ats:
+            yield ats[-1].start(), ats[-1].end()
+
+
+def email_at(text: str, a0: int, a1: int, disguised: bool) -> tuple[int, int] | None:
+    """The span of an e-mail address around the '@' (or its disguise) at text[a0:a1]."""
+    window = text[max(0, a0 - 64) : a0][::-1]
+    local = _LOCAL_REV.match(window)
+    if not local:
+        return None
+    start = a0 - local.end()
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "<#"):
+        return None
+    dom = _DOMAIN.match(text, a1)
+    if not dom:
+        return None
+    tld = dom.group("tld").lower()
+    domain = dom.group(0).lower()
+    plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
+    if not plain and tld not in EMAIL_TLDS:
+        return None
+    if not disguised and text[a0:a1].strip().isalpha():
+        # "naam at gmail dot com": plain words, so only with a mail provider or a
+        # local part no sentence has ("look at this dot com" is English).
+        label = _LABEL_RE.match(dom.group(0).lstrip())
+        provider = label is not None and label.group(0).lower() in EMAIL_PROVIDERS
+        if not provider and not any(c in local.group(0) for c in "._0123456789"):
+            return None
+    return start, dom.end()
+
+
+def email_key(value: str) -> str:
+    """An address in one spelling (``@`` and ``.``, no spaces), to compare with the allow list."""
+    low = value.lower()
+    at = _AT.search(low)
+    if at:
+        low = low[: at.start()] + "@" + low[at.end() :]
+    low = re.sub(_DOT_FORMS, ".", low, flags=re.IGNORECASE)
+    return "".join(low.split())

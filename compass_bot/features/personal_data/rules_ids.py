@@ -1,0 +1,36 @@
+"""Identity numbers: a BSN that passes the elfproef and an IBAN that passes mod-97."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from stdnum import iban as _iban
+from stdnum.nl import bsn as _bsn
+
+_BSN: Final = re.compile(
+    r"\d{9}(?![\d])|\d{4}\.\d{2}\.\d{3}(?![.\d])|\d{3}[ .-]\d{3}[ .-]\d{3}(?![ .-]?\d)"
+)
+_IBAN: Final = re.compile(
+    r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])"
+)
+
+
+def bsn_at(text: str, s: int) -> int:
+    """The end of a valid BSN starting at s, or 0."""
+    m = _BSN.match(text, s)
+    if not m:
+        return 0
+    digits = "".join(ch for ch in m.group(0) if ch.isdigit())
+    return m.end() if _bsn.is_valid(digits) else 0
+
+
+def iban_at(text: str, s: int) -> tuple[int, int] | None:
+    """The span of a valid IBAN whose check digits start at s (after its country code)."""
+    p = s - 2
+    if p < 0 or (p and text[p - 1].isalnum()):
+        return None
+    m = _IBAN.match(text, p)
+    if not m or not _iban.is_valid(m.group(0)):
+        return None
+    return p, m.end()

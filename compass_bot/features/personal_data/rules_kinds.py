@@ -1,0 +1,58 @@
+"""The vocabulary of the personal-data rule: the kinds, a finding, and the word lists."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal, get_args
+
+CLAUSE_ID: Final = "aanwijzing-6"
+
+Kind = Literal["phone", "email", "address", "postcode", "location-link", "id-number"]
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
+
+_DATA_PATH = Path(__file__).with_name("data") / "personal_data.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of personal data: its kind and the span ``text[start:end]``."""
+
+    kind: Kind
+    start: int
+    end: int
+
+
+def _load_words() -> dict[str, object]:
+    data: dict[str, object] = json.loads(_DATA_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def _strings(name: str) -> tuple[str, ...]:
+    value = _WORDS[name]
+    assert isinstance(value, list)
+    return tuple(str(item) for item in value)
+
+
+_WORDS = _load_words()
+STREET_SUFFIXES: Final = tuple(sorted(set(_strings("street_suffixes")), key=len, reverse=True))
+STREET_TYPE_WORDS: Final = frozenset(_strings("street_type_words"))
+STREET_NOT: Final = frozenset(_strings("street_not"))
+NAME_ABBREVIATIONS: Final = frozenset(_strings("name_abbreviations"))
+NAME_PARTICLES: Final = frozenset(_strings("name_particles"))
+HOUSE_NUMBER_UNITS: Final = frozenset(_strings("house_number_units"))
+EMAIL_TLDS: Final = frozenset(_strings("email_tlds"))
+EMAIL_PROVIDERS: Final = frozenset(_strings("email_providers"))
+LOCATION_LINK_MARKERS: Final = _strings("location_link_markers")
+COORDINATE_MATH_WORDS: Final = frozenset(_strings("coordinate_math_words"))
+COORDINATE_CONTEXT_WORDS: Final = frozenset(_strings("coordinate_context_words"))
+POSTCODE_NOT_LETTERS: Final = frozenset(_strings("postcode_not_letters"))
+_labels = _WORDS["mask_labels"]
+assert isinstance(_labels, dict)
+MASK_LABELS: Final[dict[str, str]] = {str(k): str(v) for k, v in _labels.items()}
+assert set(MASK_LABELS) == set(KINDS), "mask_labels must name every kind"
+
+SPACE: Final = "[ \u00a0]"  # a space or a no-break space, in the patterns of every kind
+DIGIT_RUN: Final = re.compile(r"[0-9]+")

@@ -1,0 +1,164 @@
+"""Phone numbers: a run of digit groups that phonenumbers' metadata calls a valid number."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import phonenumbers
+
+from compass_bot.features.personal_data.rules_kinds import DIGIT_RUN, SPACE
+
+_PHONE_RUN: Final = re.compile(
+    rf"(?:\+|00)?{SPACE}?\(?\+?\d{{1,12}}\)?"
+    rf"(?:(?:{SPACE}{{0,2}}[-./]{SPACE}{{0,2}}|{SPACE}{{1,2}}|(?<=\)))\(?\d{{1,12}}\)?)*"
+)
+_TRUNK: Final = re.compile(r"\(\s?0\s?\)")
+_LAST_SEP: Final = re.compile(r"[^0-9]+(?=[0-9]+$)")
+_NOT_DIGIT: Final = re.compile(r"[^0-9]+")
+
+_NL_META = phonenumbers.PhoneMetadata.metadata_for_region("NL")
+assert _NL_META is not None and _NL_META.general_desc is not None
+_NL_GENERAL: Final = re.compile(str(_NL_META.general_desc.national_number_pattern))
+_NL_TYPES: Final = re.compile(
+    "|".join(
+        f"(?:{desc.national_number_pattern})"
+        for desc in (
+            _NL_META.fixed_line,
+            _NL_META.mobile,
+            _NL_META.toll_free,
+            _NL_META.premium_rate,
+            _NL_META.shared_cost,
+            _NL_META.personal_number,
+            _NL_META.voip,
+            _NL_META.pager,
+            _NL_META.uan,
+            _NL_META.voicemail,
+        )
+        if desc is not None and desc.national_number_pattern
+    )
+)
+
+
+def nl_number_is_valid(national_significant_number: str) -> bool:
+    """phonenumbers.is_valid_number for an NL number, from phonenumbers' NL metadata."""
+    nsn = national_significant_number
+    return _NL_GENERAL.fullmatch(nsn) is not None and _NL_TYPES.fullmatch(nsn) is not None
+
+
+def _foreign_is_valid(digits: str) -> bool:
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))
+
+
+def phone_digits(candidate: str) -> tuple[str, bool]:
+    """(digits, international?) of a written number; ``(0)`` after a country code dropped."""
+    stripped = candidate.lstrip(" \u00a0(")
+    international = stripped.startswith("+")
+    if international or stripped.startswith("00"):
+        candidate = _TRUNK.sub("", candidate)
+    digits = _NOT_DIGIT.sub("", candidate)
+    if not international and digits.startswith("00"):
+        return digits[2:], True
+    return digits, international
+
+
+def canonical_digits(digits: str, international: bool) -> str | None:
+    """Country code + national number when the digits are a valid number, else None."""
+    if international:
+        if digits.startswith("31"):
+            nsn = digits[2:]
+            if nsn.startswith("0"):
+                nsn = nsn[1:]
+            return "31" + nsn if 7 <= len(nsn) <= 10 and nl_number_is_valid(nsn) else None
+        if 7 <= len(digits) <= 15 and _foreign_is_valid(digits):
+            return digits
+        return None
+    if len(digits) < 8 or digits[0] != "0" or digits[1] == "0":
+        return None
+    nsn = digits[1:]
+    return "31" + nsn if len(nsn) <= 10 and nl_number_is_valid(nsn) else None
+
+
+def phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | None:
+    """The span of a valid phone number whose digits start at s, or None.
+
+    ``cache`` holds the verdicts on the written numbers of one post (a post repeating a
+    number checks it once); it lives as long as the scan of that post.
+    """
+    p = s
+    if p and text[p - 1] == "(":
+        p -= 1
+    if p and text[p - 1] == "+":
+        p -= 1
+    if p and text[p - 1] == "(":
+        p -= 1
+    if p and (text[p - 1].isalnum() or text[p - 1] in "+-"):
+        return None
+    if text[s] != "0" and "+" not in text[p:s]:
+        return None
+    m = _PHONE_RUN.match(text, p)
+    if not m:
+        return None
+    end = m.end() - (text[m.end() - 1] == ")")
+    if end - s <= 16 and "0" <= text[end - 1] <= "9" and _verdict(text[p:end], cache)[0]:
+        # end closes the last group of digits 0-9, and there are at most 8 groups, so the
+        # loop below would try this one first
+        return p, end
+    ends = [d.end() for d in DIGIT_RUN.finditer(text, s, m.end())]
+    if len(ends) > 8:
+        ends = ends[:8]
+    foreign_tries = 0
+    for k in range(len(ends) - 1, -1, -1):
+        end = ends[k]
+        if k < len(ends) - 1 and not number_ends(text, p, end):
+            continue  # "0612 345 678 9": the run goes on, so no prefix of it is a number
+        valid, foreign = _verdict(text[p:end], cache, foreign_tries < 3)
+        if foreign and valid is not None:
+            foreign_tries += 1
+        if valid:
+            return p, end
+    return None
+
+
+def _verdict(
+    candidate: str, cache: dict[str, bool], foreign_ok: bool = True
+) -> tuple[bool | None, bool]:
+    """(valid?, foreign?) of one written number; valid is None when it is not tried (its
+    length rules it out, or it is foreign and ``foreign_ok`` is False)."""
+    digits, international = phone_digits(candidate)
+    foreign = international and not digits.startswith("31")
+    if foreign:
+        if not 7 <= len(digits) <= 15 or not foreign_ok:
+            return None, foreign
+    elif not 8 <= len(digits) <= 13:
+        return None, foreign
+    valid = cache.get(candidate)
+    if valid is None:
+        valid = cache[candidate] = canonical_digits(digits, international) is not None
+    return valid, foreign
+
+
+def number_ends(text: str, p: int, end: int) -> bool:
+    """Does the written number text[p:end] end at ``end`` although digits follow?
+
+    Only at a clear break: another separator than the one before the number's last
+    group ("06-12345678 20%", "0612345678 14"), a new number (starting with 0, + or a
+    bracket, or a group of 6+ digits), or a group that is a time, decimal or count of
+    its own ("0612 345 678 15:00", "2x"). Otherwise the following group is the rest of
+    the number ("0612 345 678 9"), and no shorter number inside it is flagged.
+    """
+    m = DIGIT_RUN.search(text, end)
+    if not m:
+        return True
+    gap = text[end : m.start()]
+    last_sep = _LAST_SEP.search(text, p, end)
+    if last_sep is None or gap != last_sep.group(0) or gap[-1] in "(+":
+        return True
+    if text[m.start()] == "0" or m.end() - m.start() >= 6:
+        return True
+    after = text[m.end() : m.end() + 2]
+    return (after[:1] in (":", ".", ",") and after[1:].isdigit()) or after[:1].isalpha()

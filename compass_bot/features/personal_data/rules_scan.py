@@ -1,0 +1,196 @@
+"""The scan: one pass over one text that runs each detector at its candidates."""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import Final
+
+from compass_bot.features.personal_data.rules_address import address_at, postcode_at
+from compass_bot.features.personal_data.rules_candidates import (
+    NUM_CANDIDATE,
+    OTHER_CANDIDATE,
+    SHORT,
+    digit_candidates,
+    other_span,
+    shape_of,
+)
+from compass_bot.features.personal_data.rules_email import (
+    at_sign_span,
+    bracket_at_span,
+    email_at,
+    has_word_disguise,
+    word_at_spans,
+)
+from compass_bot.features.personal_data.rules_ids import bsn_at, iban_at
+from compass_bot.features.personal_data.rules_kinds import Finding, Kind
+from compass_bot.features.personal_data.rules_location import (
+    coordinates_at,
+    life360_codes,
+    link_at,
+    plus_codes,
+)
+from compass_bot.features.personal_data.rules_lookalikes import date_or_time_end
+from compass_bot.features.personal_data.rules_phone import phone_at
+
+_START: Final = attrgetter("start")
+
+
+class Scan:
+    """One pass over one text; findings and skipped spans never overlap."""
+
+    __slots__ = ("blocked", "cache", "findings", "n", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cache: dict[str, bool] = {}
+        self.n = len(text)
+        self.findings: list[Finding] = []
+        self.blocked: list[tuple[int, int]] = []
+
+    def taken(self, start: int, end: int) -> bool:
+        for f in self.findings:
+            if start < f.end and f.start < end:
+                return True
+        for s, e in self.blocked:  # noqa: SIM110 - a plain loop: no generator on the hot path
+            if start < e and s < end:
+                return True
+        return False
+
+    def add(self, kind: Kind, start: int, end: int) -> None:
+        if not self.taken(start, end):
+            self.findings.append(Finding(kind, start, end))
+
+    def run(self) -> tuple[Finding, ...]:
+        """Two regex passes yield the candidates; only they reach Python code.
+
+        Non-numeric candidates (Discord tags, links, e-mail anchors) go first, so a link or
+        an address blocks the digits inside it, then the digit runs in text order.
+        """
+        text = self.text
+        n = self.n
+        shape = b""
+        if n <= SHORT:  # one pass of each pattern costs less than reading the shape
+            lo, last = 0, n - 1
+        else:
+            shape = shape_of(text)
+            lo, last = other_span(text, shape)
+        if last >= 0:
+            self.others(lo, n if n <= SHORT else min(n, last + 64))
+        if n <= SHORT:
+            numbers = [m.span() for m in NUM_CANDIDATE.finditer(text)]
+            life360 = "360" in text
+        else:
+            numbers = digit_candidates(text, shape)
+            first = shape.find(b"9")  # a life360 code has its digits between the first and last
+            life360 = first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0
+        if has_word_disguise(text):
+            for a0, a1 in word_at_spans(text):
+                self.email(a0, a1, False)
+        if life360:
+            for start, end in life360_codes(text):
+                self.add("location-link", start, end)
+        if "+" in text:
+            for start, end in plus_codes(text):
+                self.add("location-link", start, end)
+        if numbers:
+            self.numbers(numbers)
+        if len(self.findings) > 1:
+            self.findings.sort(key=_START)
+        return tuple(self.findings)
+
+    def others(self, lo: int, hi: int) -> None:
+        """Discord tags, links, what3words and e-mail anchors in text[lo:hi]."""
+        text = self.text
+        skip_until = -1
+        for m in OTHER_CANDIDATE.finditer(text, lo, hi):
+            kind = m.lastgroup
+            i = m.start()
+            if i < skip_until:
+                continue
+            if kind == "tag":
+                self.blocked.append(m.span())
+            elif kind == "w3w":
+                self.add("location-link", i, m.end())
+            elif kind == "link":
+                start, end, is_map = link_at(text, i)
+                if is_map:
+                    self.add("location-link", start, end)
+                elif is_map is not None and not self.taken(start, end):
+                    self.blocked.append((start, end))
+                skip_until = max(end, i + 1)
+            elif kind == "at":
+                self.email(*at_sign_span(text, i), False)
+            elif kind == "bat":
+                self.email(*bracket_at_span(text, i, m.end()), True)
+
+    def email(self, a0: int, a1: int, disguised: bool) -> None:
+        if self.taken(a0, a1):
+            return
+        span = email_at(self.text, a0, a1, disguised)
+        if span:
+            self.add("email", *span)
+
+    def numbers(self, runs: list[tuple[int, int]]) -> None:
+        """Try the number kinds at each candidate digit run the digit pass let through."""
+        text = self.text
+        skip_until = -1
+        for s, e in runs:
+            if s < skip_until:
+                continue
+            if s and text[s - 1].isalpha():
+                if not self.taken(s, e):
+                    span = iban_at(text, s)
+                    if span:
+                        self.add("id-number", *span)
+                continue
+            if e - s >= 15 or self.taken(s, e):
+                continue
+            end = self.number_at(s, e)
+            if end:
+                skip_until = end
+
+    def number_at(self, s: int, e: int) -> int:
+        """Try every number kind at the digit run text[s:e]; the end of what was used or 0.
+
+        Each detector runs only when the run's length and neighbours allow its kind, so a
+        post full of times, grades and page numbers stays cheap.
+        """
+        text = self.text
+        before = text[s - 1] if s else " "
+        if before in "#@_/\\" or (before in ".," and s > 1 and text[s - 2].isdigit()):
+            return 0
+        after = text[e : e + 1]
+        length = e - s
+        if after in ("-", "/", ".", ":"):
+            end = date_or_time_end(text, s, length, after)
+            if end:
+                return end
+        if length <= 2 and after in (".", ",", "°"):
+            span = coordinates_at(text, s)
+            if span:
+                self.add("location-link", *span)
+                return span[1]
+        if text[s] == "0" or before in "+(":
+            span = phone_at(text, s, self.cache)
+            if span:
+                self.add("phone", *span)
+                return span[1]
+        if length == 4:
+            span = postcode_at(text, s)
+            if span:
+                self.add("postcode", *span)
+                return span[1]
+        if length in (9, 4, 3):
+            end = bsn_at(text, s)
+            if end:
+                self.add("id-number", s, end)
+                return end
+        if length <= 4 and text[s] != "0":
+            found = address_at(text, s)
+            if found:
+                address = found[0]
+                if not self.taken(address.start, address.end):
+                    self.findings.append(address)
+                self.findings.extend(found[1:])
+                return address.end
+        return 0

@@ -1,0 +1,271 @@
+"""The class index: the examples weighed by term, and each class's score for a question."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import re
+
+from rapidfuzz import fuzz
+
+from compass_bot.policy.clauses import ClauseBook
+from compass_bot.policy.model import features as model_features
+from compass_bot.policy.normalise import (
+    STOPWORDS,
+    Analysis,
+    Normaliser,
+    concept_pairs,
+    fold,
+    stem,
+)
+from compass_bot.policy.spelling import SpellingIndex
+from compass_bot.policy.tuning import Tuning
+
+log = logging.getLogger(__name__)
+
+OUT_OF_SCOPE = "__out_of_scope__"
+"""The internal label of the negative examples; never returned as a clause."""
+
+
+QUOTE_SIMILARITY = 85.0
+"""How close (0..100: rapidfuzz partial_ratio, or the share of its content words) a quoted
+passage must be to a clause text to count as quoting it..."""
+QUOTE_MARGIN = 5.0
+"""...and by how much it must be closer to that clause than to any other."""
+
+COURTESY = frozenset({"GREETING", "BOT"})
+"""Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
+there is nothing else (chit-chat, out of scope), noise around a social-media question."""
+
+
+class ClassIndex:
+    """Built once from the clause book (the matcher's `__init__`): weights, postings, the
+    spelling index and the model; `scores` rates every class for an analysed question."""
+
+    def __init__(self, book: ClauseBook, tuning: Tuning, normaliser: Normaliser) -> None:
+        self.tuning = tuning
+        self.normaliser = normaliser
+        self.domain = book.domain_concepts
+
+        def features_of(text: str) -> frozenset[str]:
+            return self.features(self.normaliser.analyse(text, correct_typos=False))
+
+        labels: list[str] = []
+        entries: list[frozenset[str]] = []
+        entry_words: list[tuple[str, ...]] = []
+        docs: dict[str, set[str]] = {}
+
+        def add_entry(label: str, text: str) -> None:
+            analysis = self.normaliser.analyse(text, correct_typos=False)
+            features = self.features(analysis)
+            if features:
+                labels.append(label)
+                entries.append(features)
+                entry_words.append(analysis.words)
+                docs[label] |= features
+
+        for clause in book:
+            doc = docs.setdefault(clause.id, set())
+            for text in (*clause.examples, clause.title, clause.title_en):
+                add_entry(clause.id, text)
+            for text in (*clause.keywords, clause.text, clause.text_en):
+                doc |= features_of(text)
+        docs[OUT_OF_SCOPE] = set()
+        for text in book.out_of_scope:
+            add_entry(OUT_OF_SCOPE, text)
+
+        # inverse class frequency (BM25 form, always positive), then per-kind factors
+        n_docs = len(docs)
+        df: dict[str, int] = {}
+        for doc in docs.values():
+            for term in doc:
+                df[term] = df.get(term, 0) + 1
+        self.weight: dict[str, float] = {
+            term: self.term_weight(term, math.log(1.0 + (n_docs - n + 0.5) / (n + 0.5)))
+            for term, n in df.items()
+        }
+
+        self._classes: tuple[str, ...] = tuple(docs)
+        self.class_index = {label: i for i, label in enumerate(self._classes)}
+        # entries were added class by class: each class owns one contiguous span
+        spans: dict[int, list[int]] = {}
+        for idx, label in enumerate(labels):
+            spans.setdefault(self.class_index[label], []).append(idx)
+        for owned in spans.values():
+            if owned[-1] - owned[0] + 1 != len(owned):
+                raise RuntimeError("matcher index: a class's examples are not contiguous")
+        self._class_spans: tuple[tuple[int, int], ...] = tuple(
+            (spans[ci][0], spans[ci][-1] + 1) if ci in spans else (0, 0)
+            for ci in range(len(self._classes))
+        )
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for idx, features in enumerate(entries):
+            norm = math.sqrt(sum(self.weight[t] ** 2 for t in features)) or 1.0
+            for term in features:
+                postings.setdefault(term, []).append((idx, self.weight[term] / norm))
+        self._postings = {term: tuple(p) for term, p in postings.items()}
+        term_classes: dict[str, list[int]] = {}
+        for label, doc in docs.items():
+            for term in doc:
+                term_classes.setdefault(term, []).append(self.class_index[label])
+        self._term_classes = {term: tuple(c) for term, c in term_classes.items()}
+        self._n_entries = len(entries)
+        oos_start, oos_stop = self._class_spans[self.class_index[OUT_OF_SCOPE]]
+        self._oos_entry_domain = tuple(
+            (idx, entries[idx] & self.domain) for idx in range(oos_start, oos_stop)
+        )
+        self.spelling = SpellingIndex(entry_words) if tuning.spelling_weight > 0.0 else None
+        model = book.model
+        if model is not None and set(model.classes) != set(self._classes):
+            log.warning("clause model knows other clauses than the policy text: not used")
+            model = None
+        self.model = model if tuning.model_weight > 0.0 else None
+        self._passages = [
+            (clause.id, " ".join(words), frozenset(map(stem, words)))
+            for clause in book
+            for text in (clause.text, clause.text_en)
+            for words in [re.findall(r"[a-z0-9]+", fold(text))]
+        ]
+        self._staff_only = frozenset(c.id for c in book if c.audience == "staff")
+        self._staff_signals = book.staff_concepts
+
+    def term_weight(self, term: str, idf: float) -> float:
+        tuning = self.tuning
+        if "+" in term:
+            return idf * tuning.pair_factor
+        if not term.isupper():
+            return idf * tuning.raw_factor
+        if term in self.domain:
+            return max(idf, tuning.domain_floor)
+        return idf
+
+    def features(self, analysis: Analysis) -> frozenset[str]:
+        """The analysed terms plus, when pair features are on, all concept pairs."""
+        if self.tuning.pair_factor <= 0.0:
+            return frozenset(analysis.terms)
+        return frozenset((*analysis.terms, *concept_pairs(analysis)))
+
+    # ------------------------------------------------------------ scoring
+
+    def scores(self, analysis: Analysis) -> dict[str, float]:
+        """Score (0..100) of every class, OUT_OF_SCOPE included, for an analysed question."""
+        tuning = self.tuning
+        analysis = self.focus(analysis)
+        weights: dict[str, float] = {}
+        for term in self.features(analysis):
+            weight = self.weight.get(term)
+            if weight is None:
+                if "+" in term:
+                    continue  # a pair no example has says nothing either way
+                weight = self.term_weight(term, tuning.unknown_weight)
+            weights[term] = weight
+        q_sq = sum(w * w for w in weights.values())
+        if q_sq <= 0.0:
+            return dict.fromkeys(self._classes, 0.0)
+        q_norm = math.sqrt(q_sq)
+
+        dots = [0.0] * self._n_entries
+        for term, weight in weights.items():
+            for idx, entry_weight in self._postings.get(term, ()):
+                dots[idx] += weight * entry_weight
+        offdomain = self._offdomain_examples(analysis)
+        for idx in offdomain:
+            dots[idx] *= tuning.offdomain_factor
+        best, second = self._nearest(dots)
+
+        covered = [0.0] * len(self._classes)
+        for term, weight in weights.items():
+            for ci in self._term_classes.get(term, ()):
+                covered[ci] += weight * weight
+
+        knn_w = tuning.knn_weight
+        sec_w = tuning.second_weight
+        meaning = [
+            knn_w * (best[ci] + sec_w * second[ci]) / ((1.0 + sec_w) * q_norm)
+            + (1.0 - knn_w) * covered[ci] / q_sq
+            for ci in range(len(self._classes))
+        ]
+        if self.spelling is not None:
+            # a question whose letters match no example has a spelling likeness of 0 but
+            # keeps the blend's proportions: every question is scored on the same scale
+            spell_w = tuning.spelling_weight
+            dots, norm = self.spelling.dot_products(analysis.words)
+            for idx in offdomain:
+                dots[idx] *= tuning.offdomain_factor
+            s_best, s_second = self._nearest(dots)
+            scale = spell_w / ((1.0 + sec_w) * norm) if norm else 0.0
+            meaning = [
+                (1.0 - spell_w) * score + scale * (s_best[ci] + sec_w * s_second[ci])
+                for ci, score in enumerate(meaning)
+            ]
+        # min(): a perfect match can come out a hair above 100 through rounding
+        out = {label: min(100.0, 100.0 * meaning[ci]) for ci, label in enumerate(self._classes)}
+        if tuning.staff_factor != 1.0 and analysis.concepts.isdisjoint(self._staff_signals):
+            for label in self._staff_only:
+                out[label] *= tuning.staff_factor
+        if self.model is not None:
+            blend = tuning.model_weight
+            probabilities = self.model.probabilities(model_features(analysis))
+            out = {
+                label: (1.0 - blend) * score + blend * 100.0 * probabilities.get(label, 0.0)
+                for label, score in out.items()
+            }
+        for quote in analysis.quotes:  # last: the reader points at the clause themselves
+            quoted = self.quoted_clause(quote)
+            if quoted is not None:
+                out[quoted] = min(100.0, out[quoted] + tuning.quote_boost)
+        return out
+
+    def quoted_clause(self, quote: str) -> str | None:
+        """The clause whose Dutch text or English rendering contains the quoted passage
+        (nearly word for word), if one does."""
+        content = {stem(w) for w in quote.split() if w not in STOPWORDS}
+        if len(content) < 2:
+            return None  # 'het is niet', 'op de school': words every clause has
+        by_clause: dict[str, float] = {}
+        for clause_id, passage, stems in self._passages:
+            similarity = max(  # near word for word, or the same words in another order
+                fuzz.partial_ratio(quote, passage),
+                100.0 * len(content & stems) / len(content),
+            )
+            by_clause[clause_id] = max(similarity, by_clause.get(clause_id, 0.0))
+        ranked = sorted(by_clause.items(), key=lambda item: -item[1])
+        (best_id, best), (_, runner_up) = ranked[0], ranked[1]
+        if best >= QUOTE_SIMILARITY and best - runner_up >= QUOTE_MARGIN:
+            return best_id
+        return None
+
+    def focus(self, analysis: Analysis) -> Analysis:
+        """The question without its courtesy words when it is about social media, for
+        every part of the score alike (concepts, spelling, model, vagueness)."""
+        if analysis.concepts.isdisjoint(COURTESY) or analysis.concepts.isdisjoint(self.domain):
+            return analysis
+        concepts_of = self.normaliser.concepts_of
+        return dataclasses.replace(
+            analysis,
+            terms=tuple(t for t in analysis.terms if t not in COURTESY),
+            concepts=analysis.concepts - COURTESY,
+            words=tuple(w for w in analysis.words if not (concepts_of(w) or {w}) <= COURTESY),
+        )
+
+    def _offdomain_examples(self, analysis: Analysis) -> list[int]:
+        """The out-of-scope examples that share no social-media concept with the question.
+
+        "mijn vriend zette mijn cijfers op snap" is about posting something about
+        someone, not about grades: an out-of-scope example about grades explains only
+        part of it. Empty when the question has no social-media concept at all."""
+        asked = analysis.concepts & self.domain
+        if not asked or self.tuning.offdomain_factor == 1.0:
+            return []
+        return [idx for idx, domain in self._oos_entry_domain if not domain & asked]
+
+    def _nearest(self, similarities: list[float]) -> tuple[list[float], list[float]]:
+        """Per class, the best and second-best similarity among its examples."""
+        best: list[float] = []
+        second: list[float] = []
+        for start, stop in self._class_spans:
+            top = sorted(similarities[start:stop])
+            best.append(top[-1] if top else 0.0)
+            second.append(top[-2] if len(top) > 1 else 0.0)
+        return best, second

@@ -1,0 +1,66 @@
+"""The matcher's knobs, with their calibrated defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The matcher's knobs. The defaults are the calibrated values (matcher.py's docstring)."""
+
+    knn_weight: float = 0.8
+    """Share of the score from the nearest examples; the rest is document coverage."""
+    second_weight: float = 0.8
+    """How much a class's second-best example adds to its best one."""
+    spelling_weight: float = 0.45
+    """Share of the score from letter-gram likeness to the examples (spelling.py); the
+    rest comes from concepts and stems. 0 turns the spelling index off."""
+    unknown_weight: float = 1.6
+    """Weight of a word the index has never seen (an unfixed typo or an off-topic word)."""
+    raw_factor: float = 0.6
+    """Weight multiplier for plain words (not concepts): they are noisier than concepts."""
+    pair_factor: float = 1.0
+    """Weight multiplier for concept pairs (NAME+SCHOOL, ...); 0 turns pairs off."""
+    domain_floor: float = 1.0
+    """Minimum weight of a domain concept (social media, platform, post, ...)."""
+    model_weight: float = 0.17
+    """Share of the score from the trained clause model's probability (model.py), when
+    the policy text has an up-to-date model; 0 leaves the model out."""
+    quote_boost: float = 30.0
+    """Added, after the blend, to the score of the clause a quoted passage comes from
+    ("what does 'use your common sense' mean"): the reader points at the clause."""
+    offdomain_factor: float = 0.6
+    """Similarity multiplier for out-of-scope examples that share none of the question's
+    social-media concepts (`ClassIndex._offdomain_examples`)."""
+    staff_factor: float = 0.85
+    """Score multiplier for staff-only clauses when the question shows no staff signal."""
+    none_below: float = 20.0
+    answer_at: float = 24.0
+    answer_at_offtopic: float = 45.0
+    answer_at_offtopic_index_only: float = 70.0
+    """The same when the model is missing or stale: the index's own scores are not
+    damped by the blend."""
+    oos_margin: float = 0.0
+    """Out of scope wins when its score >= best clause score - oos_margin..."""
+    oos_domain_margin: float = 2.0
+    """...plus this much more per domain concept of the question beyond the first
+    (a story told with photos, accounts and posting is about the protocol's ground)..."""
+    oos_domain_cap: float = 5.0
+    """...up to this much in all..."""
+    beside_margin: float = 6.0
+    """...and this much less when the question asks about a topic the protocol does not
+    cover (`ClauseBook.beside_topics`: the punishment, the police, another school): such
+    a question uses the protocol's words, but its subject is just beside it."""
+    alternative_floor: float = 15.0
+    """Runners-up and suggestions must score at least this."""
+    nearby_at: float = 25.0
+    """A refused question whose best clause scores at least this gets that clause as
+    `related`: the protocol does not answer it, but says something nearby."""
+    vague_below: float = 1.5
+    """A question whose known terms and pairs carry less weight than this (sum of
+    squares) is too vague to answer outright ("social media", "protocol", "online"):
+    doubtful at most. One specific concept ("cyberpesten", "locatie") is enough."""
+
+
+DEFAULT_TUNING = Tuning()

@@ -1,0 +1,167 @@
+"""The school's iCalendar file as days off: icalendar parses, recurring-ical-events expands
+RRULE/RDATE/EXDATE and moved or cancelled occurrences; every problem is one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import icalendar
+import recurring_ical_events  # type: ignore[import-untyped]
+
+from compass_bot.inputs import InputError, read_bounded, shown
+from compass_bot.schedule.fields import MAX_SPAN_DAYS
+
+
+class ScheduleError(ValueError):
+    """A schedule problem found while building the timetable (e.g. an unreadable .ics file)."""
+
+
+ICS_KEY: Final = "schedule.days_off.ics_file"
+MAX_ICS_BYTES: Final = 8 << 20
+_MAX_OCCURRENCES: Final = 5000
+
+
+def _ics_problem(source: str, problem: str) -> ScheduleError:
+    return ScheduleError(f"{ICS_KEY}: {source}: {problem}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    return line if len(line) <= 120 else line[:117] + "..."
+
+
+def _event_name(event: Any) -> str:
+    summary = str(event.get("SUMMARY", "")).strip()
+    uid = str(event.get("UID", "")).strip()
+    label = summary or uid or "without a summary"
+    return f"event {shown(label)}"
+
+
+def parse_ics_days_off(
+    data: str | bytes, years: Iterable[int], *, source: str = "ics"
+) -> dict[date, str]:
+    """The all-day events of an iCalendar text as days off within `years`: date -> summary.
+
+    Recurring events (RRULE, RDATE, EXDATE, moved or cancelled occurrences) are expanded;
+    DTEND is exclusive, DURATION or neither (one day) work too. Timed events (a parents'
+    evening) and cancelled events (STATUS:CANCELLED) are not days off. Raises ScheduleError,
+    one line naming the file and the event, for anything that is not a readable calendar.
+    """
+    year_list = sorted(set(years))
+    if not year_list:
+        return {}
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _ics_problem(source, "not UTF-8 text (export it as UTF-8)") from None
+    data = data.removeprefix("\ufeff")
+    if "BEGIN:VCALENDAR" not in data.upper():
+        raise _ics_problem(source, "not an iCalendar file (no BEGIN:VCALENDAR)")
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except Exception as exc:  # the parser's errors are not one type; each is one line here
+        raise _ics_problem(source, f"not a readable iCalendar file: {_first_line(exc)}") from None
+    if not isinstance(calendar, icalendar.Calendar):
+        raise _ics_problem(source, "not an iCalendar file (no VCALENDAR at the top)")
+    for component in calendar.walk():
+        for prop, problem in getattr(component, "errors", ()):
+            name = _event_name(component) if component.name == "VEVENT" else component.name
+            raise _ics_problem(source, f"{name}: cannot read {prop}: {_clip(problem)}")
+    _keep_all_day_events(calendar, source)
+    window_start = date(year_list[0], 1, 1)
+    window_end = date(year_list[-1] + 1, 1, 1)
+    days: dict[date, str] = {}
+    count = 0
+    try:
+        query = recurring_ical_events.of(calendar)
+        month = window_start
+        while month < window_end:
+            # A month at a time, so a rule that repeats too often is stopped early.
+            next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            for event in query.between(month, next_month):
+                count += 1
+                if count > _MAX_OCCURRENCES:
+                    raise _ics_problem(
+                        source,
+                        f"more than {_MAX_OCCURRENCES} all-day events in {year_list[0]}-"
+                        f"{year_list[-1]}; does a rule repeat too often?",
+                    )
+                _add_occurrence(event, days, window_start, window_end, source)
+            month = next_month
+    except ScheduleError:
+        raise
+    except Exception as exc:  # a broken RRULE, DTSTART or time zone in the file
+        raise _ics_problem(source, f"cannot expand the events: {_first_line(exc)}") from None
+    return days
+
+
+_SUB_DAILY: Final = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+_MAX_ALL_DAY_EVENTS: Final = 2000
+
+
+def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
+    """Drop timed events before expansion (they are never days off, and a rule repeating
+    every minute would take long to expand); refuse an all-day rule repeating within a day."""
+    kept: list[Any] = []
+    all_day = 0
+    for component in calendar.subcomponents:
+        if component.name == "VEVENT" and "RECURRENCE-ID" not in component:
+            start = component.get("DTSTART")
+            if isinstance(getattr(start, "dt", None), datetime):
+                continue
+            all_day += 1
+            rules = component.get("RRULE")
+            for rule in rules if isinstance(rules, list) else [rules] if rules else []:
+                freq = {str(f).upper() for f in rule.get("FREQ", [])}
+                if freq & _SUB_DAILY or any(k in rule for k in ("BYHOUR", "BYMINUTE", "BYSECOND")):
+                    raise _ics_problem(
+                        source,
+                        f"{_event_name(component)}: an all-day event cannot repeat within a day "
+                        f"(RRULE {_clip(rule.to_ical().decode(errors='replace'))})",
+                    )
+        kept.append(component)
+    if all_day > _MAX_ALL_DAY_EVENTS:
+        raise _ics_problem(source, f"more than {_MAX_ALL_DAY_EVENTS} all-day events")
+    calendar.subcomponents = kept
+
+
+def _clip(problem: object) -> str:
+    text = str(problem).replace("\n", " ")
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _add_occurrence(
+    event: Any, days: dict[date, str], window_start: date, window_end: date, source: str
+) -> None:
+    if str(event.get("STATUS", "")).strip().upper() == "CANCELLED":
+        return
+    start, end = event.start, event.end
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        return  # a timed event (a parents' evening) is not a day off
+    if end <= start:
+        end = start + timedelta(days=1)
+    if (end - start).days > MAX_SPAN_DAYS:
+        raise _ics_problem(
+            source, f"{_event_name(event)} from {start} to {end} is longer than a year"
+        )
+    summary = " ".join(str(event.get("SUMMARY", "")).split()) or "vrije dag"
+    day = max(start, window_start)
+    while day < min(end, window_end):
+        days.setdefault(day, summary)
+        day += timedelta(days=1)
+
+
+def read_ics_file(path: Path, years: Iterable[int]) -> dict[date, str]:
+    """Read and parse the school's .ics file (a regular UTF-8 file of at most 8 MiB)."""
+    try:
+        data = read_bounded(path, MAX_ICS_BYTES)
+    except FileNotFoundError:
+        raise _ics_problem(str(path), "file not found") from None
+    except InputError as exc:
+        raise _ics_problem(str(path), str(exc)) from None
+    return parse_ics_days_off(data, years, source=str(path))

@@ -1,0 +1,53 @@
+"""Alerts in the console: a repeat across channels lists each channel with its count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_console import run_bot
+
+
+def test_console_alert_lists_the_channels_of_a_repeat_with_counts(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als leerling anna",
+            "/kanaal algemeen",
+            "hoi",
+            "/kanaal memes",
+            "kijk dit",
+            "/kanaal algemeen",
+            "en nog eens",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console")
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.split("[#mod-meldingen")
+    assert "Waar: #algemeen\n" in shown[1]  # one channel: as before
+    assert "Waar: #algemeen x2, #memes x1\n" in shown[-1]
+    assert "aantal keer: 3" in shown[-1]
+
+
+def test_console_note_on_an_alert_for_moderators_only(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als leerling anna",
+            "/kanaal algemeen",
+            "hoi",
+            "/melding 1 notitie dit is mijn kant",
+            "/als moderator",
+            "/tijd 10:20",
+            '/melding 1 notitie besproken met "mentor", opgelost',
+            "/melding 1 notitie",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Alleen moderatoren en de schoolleiding kunnen meldingen afhandelen." in out
+    assert "dit is mijn kant" not in out.split("[#mod-meldingen")[-1]
+    assert 'Notitie van moderator1 om 2026-11-24 10:20: besproken met "mentor", opgelost' in out
+    assert "Een notitie mag niet leeg zijn. / A note cannot be empty." in out
