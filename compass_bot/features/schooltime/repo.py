@@ -59,9 +59,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
-    # 12: grants that start later, and telling the teacher when the school day cut one short.
+    # 13: grants that start later, and telling the teacher when the school day cut one short.
     Migration(
-        12,
+        13,
         "grant_cut_short",
         """
         ALTER TABLE permission_grants ADD COLUMN cut_short INTEGER NOT NULL DEFAULT 0;
