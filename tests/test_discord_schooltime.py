@@ -791,7 +791,7 @@ async def test_the_teacher_hears_once_when_the_end_of_the_school_day_cut_a_grant
     tmp_path: Path,
 ) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
-        cog = bot.get_cog("SchoolTime")
+        cog = bot.get_cog("PermissionGrants")
         assert cog is not None
         bot.app.clock.freeze(at(15, 30))
         ix = await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "minuten": 60})

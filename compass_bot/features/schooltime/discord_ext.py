@@ -6,16 +6,15 @@ import asyncio
 import dataclasses
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import discord
-from discord import app_commands
-from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
-from compass_bot.discord_front.convert import channel_info, member_of
+from compass_bot.discord_front.convert import channel_info
 from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.warn import warn_author
+from compass_bot.features.schooltime.discord_grants import PermissionGrants
 from compass_bot.features.schooltime.missed import (
     CATCH_UP_LIMIT,
     CATCH_UP_WINDOW,
@@ -23,9 +22,8 @@ from compass_bot.features.schooltime.missed import (
     still_worth_a_warning,
 )
 from compass_bot.features.schooltime.rules import is_watched
-from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
-from compass_bot.model import Refusal, Warning
+from compass_bot.model import Warning
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -33,14 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("compass_bot.discord.schooltime")
 FALLBACK_SECONDS = 30.0
 MARK_FLUSH_SECONDS = 60.0
-LIST_LIMIT = 1900
 POST_DELETED = "Je bericht is daarom verwijderd."
-NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming."
-PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaal."
-DMS_CLOSED = "{who} heeft DM's dicht en weet het dus nog niet: zeg het even zelf."
-ROLE_NOTICE_LIMIT = 60
-"""A class is told by DM; a role larger than this is not a class, and is not messaged."""
-END_NOTICE_SECONDS = 60.0
 
 
 class SchoolTime(commands.Cog):
@@ -52,11 +43,9 @@ class SchoolTime(commands.Cog):
     async def cog_load(self) -> None:
         await self.seen.load()
         self.flush_marks.start()
-        self.tell_cut_grants.start()
 
     async def cog_unload(self) -> None:
         self.flush_marks.cancel()
-        self.tell_cut_grants.cancel()
         if self._catching_up is not None:
             self._catching_up.cancel()
         await self._flush_quietly()
@@ -182,211 +171,7 @@ class SchoolTime(commands.Cog):
             self.bot, message, embed, fallback, deleted=deleted, keep_for=FALLBACK_SECONDS
         )
 
-    # -- /toestemming --------------------------------------------------------------------------
-
-    toestemming = app_commands.Group(
-        name=_("toestemming"),
-        description=_("Toestemming voor sociale media onder schooltijd (docenten)"),
-        guild_only=True,
-    )
-
-    def _describe(self, grant: PermissionGrant, when: str | None = None) -> str:
-        """One grant for a teacher's eyes: number, target (as a mention), when, reason."""
-        target = {
-            "member": f"<@{grant.target_id}>",
-            "role": f"<@&{grant.target_id}>",
-            "channel": f"<#{grant.target_id}>",
-        }[grant.scope]
-        if when is None:
-            when = self.bot.app[SchoolTimeService].when(grant, self.bot.app.clock.now())[0]
-        reason = f" ({discord.utils.escape_markdown(grant.reason)})" if grant.reason else ""
-        return f"#{grant.id} {target} {when}{reason}"
-
-    @staticmethod
-    def _target_name(grant: PermissionGrant, guild: discord.Guild | None) -> str:
-        """A grant's target as plain text (autocomplete choices and DMs cannot render
-        a server's mentions)."""
-        name: str | None = None
-        if guild is not None:
-            if grant.scope == "member":
-                member = guild.get_member(grant.target_id)
-                name = member.display_name if member else None
-            elif grant.scope == "role":
-                role = guild.get_role(grant.target_id)
-                name = f"@{role.name}" if role else None
-            else:
-                channel = guild.get_channel_or_thread(grant.target_id)
-                name = f"#{channel.name}" if channel else None
-        return name or str(grant.target_id)
-
-    def _plain_label(self, grant: PermissionGrant, guild: discord.Guild | None) -> str:
-        tz = self.bot.app.calendar.timetable.tz
-        until = grant.ends_at.astimezone(tz).strftime("%H:%M")
-        reason = f" ({grant.reason})" if grant.reason else ""
-        return f"#{grant.id} {self._target_name(grant, guild)} tot {until}{reason}"[:100]
-
-    @toestemming.command(
-        name=_("geven"),
-        description=_("Geef toestemming aan een leerling, een klas (rol) of een kanaal"),
-    )
-    @app_commands.describe(
-        leerling=_("De leerling die toestemming krijgt", en="The student who gets permission"),
-        klas=_("De klas (rol) die toestemming krijgt", en="The class (role) that gets permission"),
-        kanaal=_(
-            "Het kanaal (of de categorie) waarin iedereen toestemming krijgt",
-            en="The channel (or category) where everyone gets permission",
-        ),
-        minuten=_(
-            "Hoe lang (standaard 50 minuten, nooit na het einde van de schooldag)",
-            en="How long (default 50 minutes, never past the end of the school day)",
-        ),
-        reden=_("Waarom, bijvoorbeeld: projectwerk", en="Why, e.g.: project work"),
-        begint=_(
-            "Later beginnen: 13:30, morgen 8:30, maandag 10:00 of 2026-12-07 10:00",
-            en="Start later: 13:30, tomorrow 8:30, Monday 10:00 or 2026-12-07 10:00",
-        ),
-    )
-    async def geven(
-        self,
-        interaction: discord.Interaction,
-        leerling: discord.Member | None = None,
-        klas: discord.Role | None = None,
-        kanaal: discord.TextChannel | discord.CategoryChannel | discord.Thread | None = None,
-        minuten: app_commands.Range[int, 1, 600] | None = None,
-        reden: app_commands.Range[str, 1, 200] | None = None,
-        begint: app_commands.Range[str, 1, 40] | None = None,
-    ) -> None:
-        """Exactly one target; the service checks the role and caps the end at school's end.
-        Those the grant covers are told: a DM to the student or the class, a line in the
-        channel for a channel grant."""
-        targets = [t for t in (leerling, klas, kanaal) if t is not None]
-        if len(targets) != 1:
-            await interaction.response.send_message(PICK_ONE_TARGET, ephemeral=True)
-            return
-        scope: Literal["member", "role", "channel"]
-        if leerling is not None:
-            scope, target_id, label = "member", leerling.id, str(leerling)
-        elif klas is not None:
-            scope, target_id, label = "role", klas.id, klas.name
-        else:
-            assert kanaal is not None
-            scope, target_id, label = "channel", kanaal.id, kanaal.name
-        service = self.bot.app[SchoolTimeService]
-        now = self.bot.app.clock.now()
-        result = await service.grant_permission(
-            member_of(interaction.user), scope, target_id, label, now, minuten, reden, begint
-        )
-        if isinstance(result, Refusal):
-            await interaction.response.send_message(result.message, ephemeral=True)
-            return
-        summary = self._describe(result)
-        if note := service.cut_note(result, minuten):
-            summary += f". {note}"
-        await interaction.response.send_message(f"Toestemming gegeven: {summary}", ephemeral=True)
-        notice = service.covered_notice(result, now)
-        if leerling is not None:
-            if not await self._dm(leerling, notice):
-                await interaction.followup.send(
-                    DMS_CLOSED.format(who=leerling.mention), ephemeral=True
-                )
-        elif klas is not None:
-            for member in klas.members[:ROLE_NOTICE_LIMIT]:
-                if not member.bot:
-                    await self._dm(member, notice)
-        elif isinstance(kanaal, discord.TextChannel | discord.Thread):
-            try:
-                await kanaal.send(notice, allowed_mentions=discord.AllowedMentions.none())
-            except discord.HTTPException as exc:
-                log.warning("could not announce grant #%s in #%s: %s", result.id, kanaal.name, exc)
-
-    async def _dm(self, user: discord.Member, text: str) -> bool:
-        """A DM that may fail (DMs closed, left the server): False then, never an error."""
-        try:
-            await user.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            log.info("could not DM member %s about a grant: %s", user.id, exc.status)
-            return False
-        return True
-
-    @tasks.loop(seconds=END_NOTICE_SECONDS)
-    async def tell_cut_grants(self) -> None:
-        """DM each teacher whose grant the end of the school day has just cut short."""
-        service = self.bot.app[SchoolTimeService]
-        now = self.bot.app.clock.now()
-        try:
-            ended = await service.cut_short_ended(now)
-        except Exception as exc:  # storage trouble is reported by the store's own paths
-            log.warning("could not read the grants that ended: %s", exc)
-            return
-        guild = self.bot.school_guild
-        for grant in ended:
-            notice = service.end_notice(grant, self._target_name(grant, guild))
-            teacher = guild.get_member(grant.granted_by) if guild is not None else None
-            if teacher is None or not await self._dm(teacher, notice):
-                log.info("grant #%s was cut short; its teacher could not be told", grant.id)
-            await service.end_told(grant.id, now)
-
-    @toestemming.command(
-        name=_("lijst"),
-        description=_("De toestemmingen die nu gelden", en="The permissions in force now"),
-    )
-    async def lijst(self, interaction: discord.Interaction) -> None:
-        result = self.bot.app[SchoolTimeService].list_permissions(
-            member_of(interaction.user), self.bot.app.clock.now()
-        )
-        if isinstance(result, Refusal):
-            await interaction.response.send_message(result.message, ephemeral=True)
-            return
-        lines: list[str] = []
-        size = 0
-        for grant in result:
-            line = self._describe(grant)
-            if size + len(line) + 1 > LIST_LIMIT:
-                lines.append(f"... en nog {len(result) - len(lines)}")
-                break
-            lines.append(line)
-            size += len(line) + 1
-        text = "\n".join(lines) or NO_ACTIVE_GRANTS
-        await interaction.response.send_message(text, ephemeral=True)
-
-    @toestemming.command(
-        name=_("intrekken"), description=_("Trek een toestemming in", en="Revoke a permission")
-    )
-    @app_commands.describe(
-        nummer=_(
-            "Het nummer van de toestemming (zie /toestemming lijst)",
-            en="The permission's number (see /permission list)",
-        )
-    )
-    async def intrekken(self, interaction: discord.Interaction, nummer: int) -> None:
-        result = await self.bot.app[SchoolTimeService].revoke_permission(
-            member_of(interaction.user), nummer, self.bot.app.clock.now()
-        )
-        if isinstance(result, Refusal):
-            await interaction.response.send_message(result.message, ephemeral=True)
-            return
-        await interaction.response.send_message(
-            f"Ingetrokken: {self._describe(result)}", ephemeral=True
-        )
-
-    @intrekken.autocomplete("nummer")
-    async def _nummer_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
-        """The active grants, for teachers only (others would only see a refusal)."""
-        result = self.bot.app[SchoolTimeService].list_permissions(
-            member_of(interaction.user), self.bot.app.clock.now()
-        )
-        if isinstance(result, Refusal):
-            return []
-        needle = current.strip().lstrip("#").casefold()
-        choices = []
-        for grant in result:
-            label = self._plain_label(grant, interaction.guild)
-            if needle in label.casefold():
-                choices.append(app_commands.Choice(name=label, value=grant.id))
-        return choices[:25]
-
 
 async def setup(bot: CompassBot) -> None:
     await bot.add_cog(SchoolTime(bot))
+    await bot.add_cog(PermissionGrants(bot))
