@@ -203,3 +203,23 @@ def test_each_feature_lives_in_its_own_folder(feature: Feature) -> None:
     assert (folder / "feature.py").exists() and (folder / "service.py").exists()
     if feature.discord_extension:
         assert feature.discord_extension == f"compass_bot.features.{feature.name}.discord_ext"
+
+
+MODULE_LINES = 500
+CLASS_LINES = 300
+
+
+def test_modules_and_classes_stay_small_enough_to_read() -> None:
+    """One idea per module: a module over about 500 lines or a class over about 300 holds
+    more than one, and is split by idea (issue #12), not trimmed to the number."""
+    too_big: list[str] = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        name = path.relative_to(PACKAGE.parent)
+        if (lines := source.count("\n")) > MODULE_LINES:
+            too_big.append(f"{name}: {lines} lines")
+        for node in ast.walk(ast.parse(source)):
+            size = (node.end_lineno or 0) - node.lineno + 1 if isinstance(node, ast.ClassDef) else 0
+            if isinstance(node, ast.ClassDef) and size > CLASS_LINES:
+                too_big.append(f"{name}: class {node.name}, {size} lines")
+    assert too_big == []
