@@ -734,3 +734,29 @@ async def test_the_daily_purge_drops_excerpts_after_the_retention_period(tmp_pat
             text = str(message["embeds"])
             assert "oud bericht" not in text and "C0mpass" not in text
             assert "(verlopen)" in text
+
+
+async def test_the_purge_redraws_an_alert_without_excerpt_whose_label_or_note_expires(
+    tmp_path: Path,
+) -> None:
+    """An alert with no excerpt (an AutoMod hit, a post without text) still shows the
+    member's label and a moderator's note: both expire, in Discord too."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        bot.app.clock.set(LESSON)
+        anna = Member(fake.member_id("anna"), "annadevries")
+        await bot.app.alerts.record("schooltijd", anna, LESSON, fake.guild_id)
+        bot.outbox_wakeup.set()
+        await eventually(lambda: len(alert_messages(fake)) == 1)
+        [message] = alert_messages(fake)
+        opened = await fake.click("mod", message["id"], label="Notitie / Note")
+        await fake.settle()
+        await fake.submit_modal("mod", opened, {"note": "moeder gebeld"})
+        await fake.settle()
+        before = str(fake.message(message["id"])["embeds"])
+        assert "moeder gebeld" in before and "annadevries" in before
+        cog: Any = bot.get_cog("Privacy")
+        await cog.purge(LESSON + timedelta(days=31))
+        await fake.settle()
+        text = str(fake.message(message["id"])["embeds"])
+        assert "annadevries" not in text and "moeder gebeld" not in text
+        assert "(verlopen)" in text

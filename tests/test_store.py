@@ -90,6 +90,25 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
         await Database.open(path)
 
 
+async def test_a_bad_migration_list_fails_before_a_connection_is_left_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two features taking one migration number is a programming error: it fails at once,
+    and no aiosqlite worker thread is left behind to keep the process from exiting."""
+    import threading
+
+    from compass_bot.storage import schema
+
+    def gap() -> tuple[object, ...]:
+        raise ValueError("migration numbers must run 1..12 once each")
+
+    monkeypatch.setattr(schema, "migrations", gap)
+    before = {t.ident for t in threading.enumerate()}
+    with pytest.raises(ValueError, match="once each"):
+        await Database.open(tmp_path / "db")
+    assert {t.ident for t in threading.enumerate() if t.is_alive()} <= before
+
+
 async def test_grants_are_audited_and_revocable(tmp_path: Path) -> None:
     store = await Database.open(tmp_path / "db")
     grant = await SchoolTimeRepo(store).add_grant(

@@ -190,6 +190,10 @@ class Database:
         Raises StoreError (one line) when the file cannot be used. Every failure closes the
         connection: aiosqlite's worker thread would otherwise keep the process alive.
         """
+        if migrations is None:  # before connecting: a bad declaration must not leave a thread
+            from compass_bot.storage.schema import migrations as declared
+
+            migrations = declared()
         lock: _ProcessLock | None = None
         if str(path) != ":memory:":
             try:
@@ -205,10 +209,6 @@ class Database:
             if isinstance(exc, STORAGE_ERRORS):
                 raise StoreError(describe_failure(path, exc)) from exc
             raise
-        if migrations is None:
-            from compass_bot.storage.schema import migrations as declared
-
-            migrations = declared()
         store = cls(conn, path, migrations, lock)
         try:
             conn.row_factory = aiosqlite.Row

@@ -27,6 +27,7 @@ STATUS_LABELS: dict[str, str] = {
 }
 EXCERPT_LIMIT = 200
 NOTE_LIMIT = 500  # a moderator's note on an alert
+EXPIRED_LABEL = "(verlopen)"  # what the retention purge leaves of a member's label
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,18 @@ class Alert:
     note: str | None = None  # a moderator's note (None once expired with the excerpt)
     note_by: int | None = None
     note_at: datetime | None = None
+
+    @property
+    def holds_personal_text(self) -> bool:
+        """Whether the retention purge still has something to clear from this alert (and so
+        from its message in the moderators' channel): the excerpt, the matched text, the
+        member's label or a moderator's note."""
+        return (
+            self.excerpt is not None
+            or self.matched is not None
+            or self.note is not None
+            or self.member_label != EXPIRED_LABEL
+        )
 
     @property
     def title(self) -> str:

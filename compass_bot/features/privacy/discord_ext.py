@@ -72,7 +72,7 @@ class Privacy(commands.Cog):
         """The retention purge: excerpts and questions older than retention.days go.
 
         The alert messages in the moderators' channel are edited to match, so an expired
-        excerpt does not live on in Discord (best effort: a failure is logged).
+        excerpt, label or note does not live on in Discord (best effort: a failure is logged).
         """
         outbox = self.bot.app.alerts.repo
         cutoff = now - timedelta(days=self.bot.loaded.config.retention.days)
@@ -81,7 +81,7 @@ class Privacy(commands.Cog):
             for a in await outbox.alerts(until=cutoff, limit=100_000)
             if a.updated_at < cutoff
             and a.delivered_message_id is not None
-            and (a.excerpt is not None or a.matched is not None)
+            and a.holds_personal_text
         ]
         counts = await self.bot.app[PrivacyService].purge_expired(now)
         log.info("retention purge: %s", counts)
