@@ -150,6 +150,12 @@ async def test_lesson_post_gets_a_friendly_dm_citing_the_clause_and_an_alert(
         assert CLAUSE_TEXT in fields(dm).values()  # the clause verbatim, as one field
         assert "#algemeen" in text
         assert "Je mag weer vanaf 12:15." in text
+        # Dutch first, then English with the clause's own English text.
+        english = load_clauses()["schooltijd"].text_en
+        assert text.index("Je mag weer vanaf 12:15.") < text.index(
+            "English: your post in #algemeen"
+        )
+        assert english in text and "You can post again from 12:15." in text
         assert "kijk deze meme" not in text  # the post is not echoed
         assert fake.body_of(dm["id"])["allowed_mentions"] == {"parse": []}
 
@@ -317,6 +323,9 @@ async def test_dms_closed_gives_a_short_reply_in_the_channel_that_deletes_itself
         assert body["content"].startswith(fake.mention("stil"))
         assert "Je mag weer vanaf 12:15." in body["content"]
         assert "middagpauze" in body["content"]
+        dutch, english = body["content"].split("\n")
+        assert english.startswith("Social media during school time only in the lunch break")
+        assert english.endswith("You can post again from 12:15.") and "12:15" in dutch
         assert "geheime" not in body["content"]  # the member's message is not echoed
         assert body["allowed_mentions"] == {"parse": []}  # the mention does not ping
         assert body["message_reference"]["message_id"] == int(post["id"])

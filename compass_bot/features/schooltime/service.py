@@ -105,18 +105,33 @@ class SchoolTimeService:
         )
 
     def _time_warning(self, event: MessagePosted, verdict: TimeVerdict) -> Warning:
+        """Dutch first, then English (the clause's own English text), as every warning."""
         clause = self.kernel.book[verdict.clause_id]
-        when = ""
+        tz = self.kernel.calendar.timetable.tz
+        when = when_en = ""
         if verdict.next_allowed_at is not None:
-            local = verdict.next_allowed_at.astimezone(self.kernel.calendar.timetable.tz)
-            when = f"Je mag weer vanaf {local:%H:%M}."
+            local = verdict.next_allowed_at.astimezone(tz)
+            when, when_en = (
+                f"Je mag weer vanaf {local:%H:%M}.",
+                f" You can post again from {local:%H:%M}.",
+            )
+        english = "\n".join(
+            (
+                texts.TIME_WARNING_EN.format(
+                    channel=event.channel.name, at=f"{event.at.astimezone(tz):%H:%M}"
+                ),
+                f"> {clause.text_en}",
+                texts.TIME_WARNING_CLOSING_EN.format(next_allowed=when_en),
+            )
+        )
+        fallback_nl = texts.TIME_WARNING_FALLBACK.format(
+            mention=f"<@{event.member.id}>", next_allowed=when
+        ).strip()
         return Warning(
             intro=texts.TIME_WARNING_INTRO.format(channel=event.channel.name),
             clause=clause,
-            closing=f"{verdict.message}",
-            fallback=texts.TIME_WARNING_FALLBACK.format(
-                mention=f"<@{event.member.id}>", next_allowed=when
-            ).strip(),
+            closing=f"{verdict.message}\n\n{english}",
+            fallback=f"{fallback_nl}\n{texts.TIME_WARNING_FALLBACK_EN.format(next_allowed=when_en)}",
         )
 
     def grants(self, at: datetime) -> list[PermissionGrant]:

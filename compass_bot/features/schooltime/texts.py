@@ -12,6 +12,20 @@ TIME_WARNING_FALLBACK = (
     "toestemming van je docent. {next_allowed}"
 )
 
+# The English second part, after the Dutch: the same message with the clause's English text.
+TIME_WARNING_EN = (
+    "English: your post in #{channel} was during lesson time ({at}). The social media "
+    "protocol says:"
+)
+TIME_WARNING_CLOSING_EN = (
+    "Social media during school time only in the lunch break or with your teacher's "
+    "permission.{next_allowed}"
+)
+TIME_WARNING_FALLBACK_EN = (
+    "Social media during school time only in the lunch break or with your teacher's "
+    "permission.{next_allowed}"
+)
+
 
 REASON_LABELS = {
     "lesson_time": "gepost onder lestijd, buiten de pauzes en zonder toestemming",
