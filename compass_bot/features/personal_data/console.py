@@ -59,8 +59,8 @@ def hooks() -> ConsoleHooks:
         commands=(
             CommandSpec(
                 ("tweedeblik", "second-look"),
-                "  /tweedeblik TEKST                 kijk privé of je concept gegevens van "
-                "anderen bevat (niets wordt bewaard)",
+                "  /tweedeblik TEKST                 kijk privé naar je concept: gegevens van "
+                "anderen, punten van het protocol, lestijd (niets wordt bewaard)",
                 cmd_tweedeblik,
             ),
         ),

@@ -143,8 +143,8 @@ class PersonalData(commands.Cog):
     @app_commands.command(
         name=_("tweedeblik", en="second-look"),
         description=_(
-            "Kijk privé of je concept gegevens van anderen bevat, voordat je het post",
-            en="Check privately whether your draft holds other people's data, before posting",
+            "Kijk privé naar je concept: gegevens van anderen, punten van het protocol, lestijd",
+            en="Check your draft privately: other people's data, protocol points, lesson time",
         ),
     )
     async def tweedeblik(self, interaction: discord.Interaction) -> None:
