@@ -45,6 +45,7 @@ class PostVerdict:
     reason: str
     message: str
     next_allowed_at: datetime | None = None
+    after_school: bool = False  # `next_allowed_at` is the end of the school day
 
 
 # The channel a draft is judged for: none in particular, but watched as a social channel
@@ -72,11 +73,15 @@ def social_post_verdict(
             at, member.author(), _ANY_SOCIAL_CHANNEL, schooltime.grants(at), timetable, watched
         )
         then = judged.next_allowed_at
+        if then is not None:
+            then = then.astimezone(timetable.tz)
+        hours = timetable.school_hours(then.date()) if then is not None else None
         return PostVerdict(
             allowed=judged.allowed,
             reason=judged.reason,
             message=judged.message,
-            next_allowed_at=then.astimezone(timetable.tz) if then is not None else None,
+            next_allowed_at=then,
+            after_school=then is not None and hours is not None and then.time() == hours.end,
         )
 
     return verdict

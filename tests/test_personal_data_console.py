@@ -110,7 +110,9 @@ def test_tweedeblik_lists_touched_clauses_and_whether_it_is_lesson_time(tmp_path
     assert "Nu posten in een sociaal kanaal? Nu mag het. Het is nu middagpauze (tot 12:45)." in film
     assert "Points of the protocol your draft touches:" in location and "• locatie · " in location
     assert "Posting it now in a social channel? Fine now: it is the lunch break." in location
-    assert CLAUSES_LABEL not in bram and "Nu is het lestijd: pas vanaf 16:00." in bram
+    assert (
+        CLAUSES_LABEL not in bram and "Nu is het lestijd: pas vanaf 16:00, na schooltijd." in bram
+    )
     assert "mod-meldingen" not in result.stdout  # no alert
     db = next(tmp_path.rglob("compass-console.db"))
     with sqlite3.connect(db) as conn:

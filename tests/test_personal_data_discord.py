@@ -314,7 +314,7 @@ async def test_second_look_lists_touched_clauses_and_the_lesson_time_at_two_mome
         assert not any("aanwijzing-2" in v or "locatie ·" in v for v in plain.values())
         assert plain[TIMING_NL] == "Nu mag het. Het is nu middagpauze (tot 12:45)."
         assert (await look(fake, "bram", PLAIN_DRAFT))[TIMING_NL] == (
-            "Nu is het lestijd: pas vanaf 16:00."
+            "Nu is het lestijd: pas vanaf 16:00, na schooltijd."
         )
         english = await look(fake, "anna", ACCOUNT_DRAFT, locale="en-GB")
         assert english["Points of the protocol your draft touches"].startswith("• aanwijzing-2 · ")

@@ -163,7 +163,11 @@ async def test_second_look_says_whether_posting_now_falls_in_lesson_time(
         app.clock.freeze(LUNCH)
         assert timing(ANNA) == ("Nu mag het. Het is nu middagpauze (tot 12:45).", True)
         assert timing(ANNA, "en") == ("Fine now: it is the lunch break.", True)
-        assert timing(BRAM) == ("Nu is het lestijd: pas vanaf 16:00.", False)  # his is over
+        assert timing(BRAM) == ("Nu is het lestijd: pas vanaf 16:00, na schooltijd.", False)
+        assert timing(BRAM, "en") == (  # his break is over
+            "It is lesson time now: not until 16:00, after school.",
+            False,
+        )
         at = datetime(2026, 11, 24, 16, 5, tzinfo=AMS)
         look = pd.second_look(PLAIN_DRAFT, "nl", ANNA, at)  # an explicit moment wins
         assert isinstance(look, SecondLook) and look.timing.startswith(

@@ -250,7 +250,7 @@ class PersonalDataService:
             now = post_verdict(member, at or self.kernel.clock.now())
             allowed = now.allowed
             timing = texts.timing_sentence(
-                now.allowed, now.reason, now.message, now.next_allowed_at, lang
+                now.allowed, now.reason, now.message, now.next_allowed_at, lang, now.after_school
             )
         return SecondLook(
             language=lang,

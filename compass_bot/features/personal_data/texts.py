@@ -89,6 +89,8 @@ SECOND_LOOK_TIMING = {
 SECOND_LOOK_ALLOWED_NL = "Nu mag het. {why}"
 SECOND_LOOK_LESSON_NL = "Nu is het lestijd: pas vanaf {at:%H:%M}."
 SECOND_LOOK_LESSON_EN = "It is lesson time now: not until {at:%H:%M}."
+SECOND_LOOK_AFTER_SCHOOL_NL = "Nu is het lestijd: pas vanaf {at:%H:%M}, na schooltijd."
+SECOND_LOOK_AFTER_SCHOOL_EN = "It is lesson time now: not until {at:%H:%M}, after school."
 SECOND_LOOK_LESSON_ANYTIME_NL = "Nu is het lestijd: nu niet."  # no later moment known
 SECOND_LOOK_LESSON_ANYTIME_EN = "It is lesson time now: not now."
 # Why posting is fine now, by the school-time verdict's reason code.
@@ -108,7 +110,12 @@ SECOND_LOOK_STORED = {
 
 
 def timing_sentence(
-    allowed: bool, reason: str, message: str, next_at: datetime | None, language: str
+    allowed: bool,
+    reason: str,
+    message: str,
+    next_at: datetime | None,
+    language: str,
+    after_school: bool = False,
 ) -> str:
     """'Nu mag het. Het is nu middagpauze (tot 12:45).' or 'Nu is het lestijd: pas vanaf
     12:15.': whether a post in a social channel would be fine now, from the school-time
@@ -119,7 +126,11 @@ def timing_sentence(
         return SECOND_LOOK_ALLOWED_NL.format(why=message).strip()
     if next_at is None:
         return SECOND_LOOK_LESSON_ANYTIME_EN if language == "en" else SECOND_LOOK_LESSON_ANYTIME_NL
-    return (SECOND_LOOK_LESSON_EN if language == "en" else SECOND_LOOK_LESSON_NL).format(at=next_at)
+    if after_school:
+        english, dutch = SECOND_LOOK_AFTER_SCHOOL_EN, SECOND_LOOK_AFTER_SCHOOL_NL
+    else:
+        english, dutch = SECOND_LOOK_LESSON_EN, SECOND_LOOK_LESSON_NL
+    return (english if language == "en" else dutch).format(at=next_at)
 
 
 def kinds_sentence(kinds: Iterable[Kind], language: str = "nl") -> str:
