@@ -58,7 +58,12 @@ def social_post_verdict(
     kernel: Kernel, schooltime: SchoolTimeService
 ) -> Callable[[Member, datetime], PostVerdict]:
     """The pure school-time rule for a post by `member` at `at` in a social channel, with
-    the kernel's timetable and config and the grants the school-time service holds."""
+    the kernel's timetable and config and the grants the school-time service holds.
+
+    Why a callable on the kernel, wired here: features may not import each other but
+    through alerts/base (tests/test_conventions.py), so the second look at a draft cannot
+    ask `SchoolTimeService`; a function returning plain data is the smallest thing it
+    needs, and the rule it runs stays the one pure `judge_post` every post gets."""
 
     def verdict(member: Member, at: datetime) -> PostVerdict:
         settings = kernel.config.school_time
