@@ -1,13 +1,13 @@
 """The composition root: one `App` per running bot (Discord or console), built from the
 registry. The kernel is what every feature shares (config, clock, database, the protocol,
-the school calendar, who may do what, the alerts outbox); each feature's service is built
-from it and found by its type: `app[SchoolTimeService]`.
+the school calendar, who may do what, the alerts outbox, the question matcher); each
+feature's service is built from it and found by its type: `app[SchoolTimeService]`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -16,8 +16,9 @@ from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.features.alerts.model import EXCERPT_LIMIT, sanitise_excerpt
 from compass_bot.features.base import AlertKind, Feature, FeatureService
-from compass_bot.model import Refusal
-from compass_bot.policy import ClauseBook, load_clauses
+from compass_bot.features.schooltime.rules import ChannelInfo, RefSet, judge_post
+from compass_bot.model import Member, Refusal
+from compass_bot.policy import ClauseBook, Matcher, load_clauses
 from compass_bot.registry import FEATURES, alert_kinds
 from compass_bot.schedule import SchoolCalendar
 from compass_bot.storage.db import STORAGE_ERRORS, Database, StoreError, describe_failure
@@ -25,10 +26,70 @@ from compass_bot.storage.db import STORAGE_ERRORS, Database, StoreError, describ
 if TYPE_CHECKING:
     from compass_bot.config import Config
     from compass_bot.features.alerts.service import AlertService
+    from compass_bot.features.schooltime.service import SchoolTimeService
 
 S = TypeVar("S")
 
 RESET_REFUSED = "Alleen de console kan opnieuw beginnen; de database van de echte bot blijft staan."
+
+
+@dataclass(frozen=True, slots=True)
+class PostVerdict:
+    """Whether a member may post in a social channel at a moment (the school-time rule).
+
+    Plain data, so a feature can ask without importing the school-time feature: `message`
+    is the verdict's own Dutch sentence, `reason` its code ("lunch_break", "lesson_time",
+    ...), `next_allowed_at` (school time zone) when posting is allowed again, if not now."""
+
+    allowed: bool
+    reason: str
+    message: str
+    next_allowed_at: datetime | None = None
+    after_school: bool = False  # `next_allowed_at` is the end of the school day
+
+
+# The channel a draft is judged for: none in particular, but watched as a social channel
+# is. A teacher's grant for one channel does not count for it; grants for the member or
+# for one of their roles do.
+_ANY_SOCIAL_CHANNEL = ChannelInfo(id=0, name="")
+
+
+def social_post_verdict(
+    kernel: Kernel, schooltime: SchoolTimeService
+) -> Callable[[Member, datetime], PostVerdict]:
+    """The pure school-time rule for a post by `member` at `at` in a social channel, with
+    the kernel's timetable and config and the grants the school-time service holds.
+
+    Why a callable on the kernel, wired here: features may not import each other but
+    through alerts/base (tests/test_conventions.py), so the second look at a draft cannot
+    ask `SchoolTimeService`; a function returning plain data is the smallest thing it
+    needs, and the rule it runs stays the one pure `judge_post` every post gets."""
+
+    def verdict(member: Member, at: datetime) -> PostVerdict:
+        settings = kernel.config.school_time
+        watched = replace(
+            settings.to_scope(),
+            social_channels=RefSet((_ANY_SOCIAL_CHANNEL.id,)),
+            social_categories=RefSet(),
+            exempt_channels=RefSet(),
+        )
+        timetable = kernel.calendar.timetable
+        judged = judge_post(
+            at, member.author(), _ANY_SOCIAL_CHANNEL, schooltime.grants(at), timetable, watched
+        )
+        then = judged.next_allowed_at
+        if then is not None:
+            then = then.astimezone(timetable.tz)
+        hours = timetable.school_hours(then.date()) if then is not None else None
+        return PostVerdict(
+            allowed=judged.allowed,
+            reason=judged.reason,
+            message=judged.message,
+            next_allowed_at=then,
+            after_school=then is not None and hours is not None and then.time() == hours.end,
+        )
+
+    return verdict
 
 
 @dataclass
@@ -46,7 +107,13 @@ class Kernel:
     # Text filters every alert excerpt passes before it is stored (other people's data masked,
     # whichever rule raised the alert); features add theirs when built.
     redactors: list[Callable[[str], str]] = field(default_factory=list)
+    # Whether a member may post in a social channel at a moment. A seam rather than an
+    # import: features may not import each other (tests/test_conventions.py), and the
+    # school-time feature owns the grants. `App` wires it once the services are built;
+    # None without the school-time feature.
+    post_verdict: Callable[[Member, datetime], PostVerdict] | None = None
     _alerts: AlertService | None = None
+    _matcher: Matcher | None = None
 
     def excerpt(self, text: str, limit: int = EXCERPT_LIMIT) -> str:
         """A post's text as an alert may keep it: redacted by every feature, then made safe
@@ -60,6 +127,15 @@ class Kernel:
         return self.loaded.config
 
     @property
+    def matcher(self) -> Matcher:
+        """The protocol's question matcher, shared knowledge: built on first use, once per
+        kernel (its index costs a fifth of a second), for every feature that asks which
+        clause a text touches (questions, the second look at a draft)."""
+        if self._matcher is None:
+            self._matcher = Matcher(self.book)
+        return self._matcher
+
+    @property
     def alerts(self) -> AlertService:
         assert self._alerts is not None, "the alerts feature is built first"
         return self._alerts
@@ -70,6 +146,7 @@ class App:
 
     def __init__(self, kernel: Kernel, features: tuple[Feature, ...] = FEATURES) -> None:
         from compass_bot.features.alerts.service import AlertService
+        from compass_bot.features.schooltime.service import SchoolTimeService
 
         self.kernel = kernel
         self.features = features
@@ -80,6 +157,8 @@ class App:
             kernel.services.append(service)
             if isinstance(service, AlertService):
                 kernel._alerts = service
+            if isinstance(service, SchoolTimeService):
+                kernel.post_verdict = social_post_verdict(kernel, service)
 
     @classmethod
     async def create(

@@ -14,6 +14,17 @@ CLAUSE6 = load_clauses()["aanwijzing-6"].text
 CLAUSE7 = load_clauses()["aanwijzing-7"].text
 CLAUSE6_EN = load_clauses()["aanwijzing-6"].text_en
 HIDE = TEST_CONFIG + "personal_data:\n  action: hide\n"
+BY_ROLE = TEST_CONFIG.replace(
+    '    default: {start: "12:15", end: "12:45"}\n',
+    '    default: {start: "12:15", end: "12:45"}\n'
+    '    by_role:\n      - {role: "Klas 1-2", start: "11:45", end: "12:15"}\n',
+)
+CLAUSES_LABEL = "Punten van het protocol die je concept raakt:"
+
+
+def answers(out: str) -> list[str]:
+    """The bot's private answers, one block each."""
+    return [block for block in out.split("[bot → ")[1:] if "alleen voor jou" in block]
 
 
 def test_a_post_with_a_phone_number_is_warned_privately_and_alerted_masked(
@@ -75,3 +86,36 @@ def test_tweedeblik_answers_privately_and_stores_nothing(tmp_path: Path) -> None
     for path in db.parent.glob(db.name + "*"):
         raw = path.read_bytes()
         assert b"Kerkstraat" not in raw and b"weekend" not in raw
+
+
+def test_tweedeblik_lists_touched_clauses_and_whether_it_is_lesson_time(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/tweedeblik Ik heb een account Compass_roddels gemaakt, volg me",
+            "/tijd 2026-11-24 12:20",
+            "/tweedeblik hoi allemaal, wie gaat er mee naar de film?",
+            "/second-look Ik deel even mijn locatie zodat jullie me kunnen vinden",
+            "/als leerling Bram, Klas 1-2",  # his year group's lunch is 11:45-12:15
+            "/tweedeblik hoi allemaal, wie gaat er mee naar de film?",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console", "--fresh", config=BY_ROLE)
+    assert result.returncode == 0, result.stderr
+    account, film, location, bram = answers(result.stdout)
+    assert CLAUSES_LABEL in account and "• aanwijzing-2 · Compass niet in je accountnaam" in account
+    assert "Nu posten in een sociaal kanaal? Nu is het lestijd: pas vanaf 12:15." in account
+    assert CLAUSES_LABEL not in film and "aanwijzing-2" not in film and "locatie ·" not in film
+    assert "Nu posten in een sociaal kanaal? Nu mag het. Het is nu middagpauze (tot 12:45)." in film
+    assert "Points of the protocol your draft touches:" in location and "• locatie · " in location
+    assert "Posting it now in a social channel? Fine now: it is the lunch break." in location
+    assert (
+        CLAUSES_LABEL not in bram and "Nu is het lestijd: pas vanaf 16:00, na schooltijd." in bram
+    )
+    assert "mod-meldingen" not in result.stdout  # no alert
+    db = next(tmp_path.rglob("compass-console.db"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM alerts").fetchone() == (0,)
+    for path in db.parent.glob(db.name + "*"):
+        assert b"Compass_roddels" not in path.read_bytes() and b"film" not in path.read_bytes()

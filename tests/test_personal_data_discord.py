@@ -20,7 +20,7 @@ import pytest
 
 from compass_bot.policy import load_clauses
 from tests.conftest import TEST_CONFIG
-from tests.discord_env import AFTER_SCHOOL, SCHOOL, compass_bot
+from tests.discord_env import AFTER_SCHOOL, LESSON, LUNCH, SCHOOL, compass_bot
 from tests.fakediscord import BotSpec, FakeDiscord, Perm
 
 pytestmark = pytest.mark.timeout(60)
@@ -34,6 +34,15 @@ CLAUSE6_EN = load_clauses()["aanwijzing-6"].text_en
 MOD_CHANNEL = "mod-meldingen"
 HIDE = TEST_CONFIG + "personal_data:\n  action: hide\n"
 EXEMPT = TEST_CONFIG + "personal_data:\n  exempt_channels: [gamen]\n"
+BY_ROLE = TEST_CONFIG.replace(
+    '    default: {start: "12:15", end: "12:45"}\n',
+    '    default: {start: "12:15", end: "12:45"}\n'
+    '    by_role:\n      - {role: "Klas 1-2", start: "11:45", end: "12:15"}\n',
+)
+ACCOUNT_DRAFT = "Ik heb een account Compass_roddels gemaakt, volg me"
+PLAIN_DRAFT = "hoi allemaal, wie gaat er mee naar de film?"
+CLAUSES_NL = "Punten van het protocol die je concept raakt"
+TIMING_NL = "Nu posten in een sociaal kanaal?"
 
 
 def embed_text(message: dict[str, Any]) -> str:
@@ -260,14 +269,60 @@ async def test_second_look_is_ephemeral_and_leaves_no_trace(
         await fake.settle()
         assert answer2.ephemeral and CLAUSE7 in embed_text(answer2.callback["data"])  # type: ignore[index]
         assert "geen telefoonnummers" in embed_text(answer2.callback["data"])  # type: ignore[index]
+        touching = await fake.slash("anna", "tweedeblik", {}, channel="algemeen")
+        await fake.settle()
+        answer3 = await fake.submit_modal("anna", touching, {"draft": ACCOUNT_DRAFT})
+        await fake.settle()
+        assert answer3.ephemeral and "aanwijzing-2" in fields(answer3.callback["data"])[CLAUSES_NL]  # type: ignore[index]
         assert_no_leak(fake)
+        for call in fake.calls:  # the draft is not echoed anywhere: only the clause it touches
+            assert "roddels" not in json.dumps(call.json or "", ensure_ascii=False)
         assert await bot.app.db.fetchall("SELECT id FROM alerts") == []
         db_path = bot.app.db.path
     assert_not_stored(db_path)
-    for draft_word in ("vanavond", "weekend"):
+    for draft_word in ("vanavond", "weekend", "roddels"):
         assert not db_path.read_bytes().count(draft_word.encode())
     logged = bot_log(caplog)
     assert not any(leak in logged for leak in LEAKS) and "vanavond" not in logged
+    assert "roddels" not in logged
+
+
+async def look(fake: FakeDiscord, member: str, draft: str, locale: str = "nl") -> dict[str, str]:
+    """/tweedeblik through its modal: the fields of the private answer."""
+    opened = await fake.slash(member, "tweedeblik", {}, channel="algemeen", locale=locale)
+    await fake.settle()
+    answer = await fake.submit_modal(member, opened, {"draft": draft}, locale=locale)
+    await fake.settle()
+    assert answer.ephemeral and answer.callback is not None
+    return fields(answer.callback["data"])
+
+
+async def test_second_look_lists_touched_clauses_and_the_lesson_time_at_two_moments(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path, config_text=BY_ROLE) as (fake, bot):
+        bot.app.clock.freeze(LESSON)
+        account = await look(fake, "anna", ACCOUNT_DRAFT)
+        assert account[CLAUSES_NL] == "• aanwijzing-2 · Compass niet in je accountnaam"
+        assert account[TIMING_NL] == "Nu is het lestijd: pas vanaf 12:15."
+        assert (await look(fake, "bram", PLAIN_DRAFT))[TIMING_NL] == (
+            "Nu is het lestijd: pas vanaf 11:45."  # his year group lunches earlier
+        )
+        bot.app.clock.freeze(LUNCH)
+        plain = await look(fake, "anna", PLAIN_DRAFT)
+        assert CLAUSES_NL not in plain  # the matcher refuses it: no clause is guessed
+        assert not any("aanwijzing-2" in v or "locatie ·" in v for v in plain.values())
+        assert plain[TIMING_NL] == "Nu mag het. Het is nu middagpauze (tot 12:45)."
+        assert (await look(fake, "bram", PLAIN_DRAFT))[TIMING_NL] == (
+            "Nu is het lestijd: pas vanaf 16:00, na schooltijd."
+        )
+        english = await look(fake, "anna", ACCOUNT_DRAFT, locale="en-GB")
+        assert english["Points of the protocol your draft touches"].startswith("• aanwijzing-2 · ")
+        assert english["Posting it now in a social channel?"] == "Fine now: it is the lunch break."
+        assert (await look(fake, "jansen", PLAIN_DRAFT))[TIMING_NL] == (
+            "Nu mag het. Medewerkers vallen niet onder de schooltijdregel."
+        )
+        assert await bot.app.db.fetchall("SELECT id FROM alerts") == []
 
 
 async def test_erasure_of_a_member_reaches_the_alert_and_the_feature_stores_nothing(

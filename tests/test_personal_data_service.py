@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from compass_bot.app import App
+from compass_bot.clock import Clock
 from compass_bot.config import ConfigError, parse_config
 from compass_bot.features.personal_data.rules import Finding
 from compass_bot.features.personal_data.service import (
@@ -16,7 +18,9 @@ from compass_bot.features.personal_data.service import (
     SecondLook,
     masked_text,
 )
+from compass_bot.features.questions.service import QuestionService
 from compass_bot.features.schooltime.rules import ChannelInfo
+from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.model import Member, MessagePosted, Refusal
 from tests.conftest import TEST_CONFIG, make_loaded
 
@@ -25,6 +29,16 @@ ANNA = Member(11, "anna", ((1, "Leerling"),))
 JANSEN = Member(12, "jansen", ((2, "Docent"),))
 ALGEMEEN = ChannelInfo(100, "algemeen", 9, "Sociaal")
 MODS = ChannelInfo(101, "mod-meldingen")
+AMS = ZoneInfo("Europe/Amsterdam")
+LESSON = datetime(2026, 11, 24, 10, 15, tzinfo=AMS)  # a Tuesday
+LUNCH = datetime(2026, 11, 24, 12, 20, tzinfo=AMS)
+BRAM = Member(13, "bram", ((1, "Leerling"), (3, "Klas 1-2")))  # a year group lunching earlier
+BY_ROLE = TEST_CONFIG.replace(
+    '    default: {start: "12:15", end: "12:45"}\n',
+    '    default: {start: "12:15", end: "12:45"}\n'
+    '    by_role:\n      - {role: "Klas 1-2", start: "11:45", end: "12:15"}\n',
+)
+PLAIN_DRAFT = "hoi allemaal, wie gaat er mee naar de film?"
 
 
 def post(text: str, member: Member = ANNA, channel: ChannelInfo = ALGEMEEN) -> MessagePosted:
@@ -80,6 +94,105 @@ async def test_second_look_in_dutch_and_english_and_its_limits(service: App) -> 
     assert isinstance(pd.second_look("   "), Refusal)
     assert isinstance(pd.second_look("x" * 2001), Refusal)
     assert await service.db.fetchall("SELECT id FROM alerts") == []
+
+
+@pytest.mark.parametrize(
+    ("draft", "clause"),
+    [
+        ("Ik heb een account Compass_roddels gemaakt, volg me", "aanwijzing-2"),
+        ("Wat een slechte school is dit, ik ga het op tiktok zetten", "aanwijzing-4"),
+        ("Ik deel even mijn locatie zodat jullie me kunnen vinden", "locatie"),
+    ],
+)
+async def test_second_look_lists_the_clauses_a_draft_touches(
+    service: App, draft: str, clause: str
+) -> None:
+    for language in ("nl", "en"):
+        look = service[PersonalDataService].second_look(draft, language)
+        assert isinstance(look, SecondLook)
+        assert [c.id for c in look.touches] == [clause]
+        title = service.book[clause].title_en if language == "en" else service.book[clause].title
+        assert look.touched_lines() == (f"{clause} · {title}",)  # id and title, not the text
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        PLAIN_DRAFT,  # refused by the matcher
+        "zin in het weekend",  # doubtful: suggestions only, and a suggestion is a guess
+        "bel 06-12345678 vanavond",
+    ],
+)
+async def test_a_draft_the_matcher_is_not_sure_about_touches_no_clause(
+    service: App, draft: str
+) -> None:
+    look = service[PersonalDataService].second_look(draft)
+    assert isinstance(look, SecondLook) and look.touches == () and look.touched_lines() == ()
+    assert service[QuestionService].matcher.match(draft).status != "answer"
+
+
+async def test_one_matcher_per_kernel_built_on_first_use(service: App) -> None:
+    assert service.kernel._matcher is None  # nobody asked yet: no index built at start
+    service[PersonalDataService].second_look(PLAIN_DRAFT)
+    shared = service.kernel.matcher
+    assert service[QuestionService].matcher is shared
+    service[PersonalDataService].second_look("zin in het weekend")
+    assert service.kernel.matcher is shared
+
+
+async def test_second_look_says_whether_posting_now_falls_in_lesson_time(
+    tmp_path: Path,
+) -> None:
+    app = await App.create(make_loaded(tmp_path, BY_ROLE), clock=Clock(LESSON, frozen=True))
+    try:
+        pd = app[PersonalDataService]
+
+        def timing(member: Member | None, language: str = "nl") -> tuple[str, bool]:
+            look = pd.second_look(PLAIN_DRAFT, language, member)
+            assert isinstance(look, SecondLook)
+            return look.timing, look.timing_allowed
+
+        assert timing(ANNA) == ("Nu is het lestijd: pas vanaf 12:15.", False)
+        assert timing(BRAM) == ("Nu is het lestijd: pas vanaf 11:45.", False)
+        assert timing(ANNA, "en") == ("It is lesson time now: not until 12:15.", False)
+        assert timing(JANSEN) == (
+            "Nu mag het. Medewerkers vallen niet onder de schooltijdregel.",
+            True,
+        )
+        assert timing(None) == ("", True)  # no member, no lunch break to judge by
+        app.clock.freeze(LUNCH)
+        assert timing(ANNA) == ("Nu mag het. Het is nu middagpauze (tot 12:45).", True)
+        assert timing(ANNA, "en") == ("Fine now: it is the lunch break.", True)
+        assert timing(BRAM) == ("Nu is het lestijd: pas vanaf 16:00, na schooltijd.", False)
+        assert timing(BRAM, "en") == (  # his break is over
+            "It is lesson time now: not until 16:00, after school.",
+            False,
+        )
+        at = datetime(2026, 11, 24, 16, 5, tzinfo=AMS)
+        look = pd.second_look(PLAIN_DRAFT, "nl", ANNA, at)  # an explicit moment wins
+        assert isinstance(look, SecondLook) and look.timing.startswith(
+            "Nu mag het. Het is nu buiten schooltijd"
+        )
+        assert await app.db.fetchall("SELECT id FROM alerts") == []
+    finally:
+        await app.close()
+
+
+async def test_second_look_counts_a_grant_for_the_member_not_one_for_a_channel(
+    tmp_path: Path,
+) -> None:
+    app = await App.create(make_loaded(tmp_path), clock=Clock(LESSON, frozen=True))
+    try:
+        pd, school = app[PersonalDataService], app[SchoolTimeService]
+        await school.grant_permission(JANSEN, "channel", ALGEMEEN.id, "#algemeen", LESSON, 30)
+        look = pd.second_look(PLAIN_DRAFT, "nl", ANNA)
+        assert isinstance(look, SecondLook) and not look.timing_allowed  # no channel named
+        await school.grant_permission(JANSEN, "member", ANNA.id, "anna", LESSON, 30)
+        look = pd.second_look(PLAIN_DRAFT, "nl", ANNA)
+        assert isinstance(look, SecondLook) and look.timing_allowed
+        assert look.timing == "Nu mag het. Je hebt toestemming van je docent tot 10:45."
+    finally:
+        await app.close()
 
 
 def test_old_config_files_stay_valid_and_typos_are_refused() -> None:

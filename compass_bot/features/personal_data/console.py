@@ -28,10 +28,16 @@ async def on_post(console: Console, event: MessagePosted) -> None:
 
 
 def second_look_text(look: SecondLook) -> str:
-    """The answer to a draft as plain lines: the verdict, the masked draft, aanwijzing-7."""
+    """The answer to a draft as plain lines: the verdict, the masked draft, the clauses it
+    touches, posting it now in a social channel, aanwijzing-7."""
     lines = [look.verdict]
     if look.masked:
         lines.append(f"> {look.masked}")
+    if look.touches:
+        lines.append(f"{texts.SECOND_LOOK_CLAUSES[look.language]}:")
+        lines.extend(f"  • {line}" for line in look.touched_lines())
+    if look.timing:
+        lines.append(f"{texts.SECOND_LOOK_TIMING[look.language]} {look.timing}")
     clause = look.clause
     text = clause.text_en if look.language == "en" else clause.text
     lines.append(f"{clause.id}: {text}")
@@ -41,7 +47,7 @@ def second_look_text(look: SecondLook) -> str:
 
 async def cmd_tweedeblik(console: Console, name: str, args: list[str], rest: str) -> None:
     language = "en" if name == "second-look" else "nl"
-    look = _service(console).second_look(rest, language)
+    look = _service(console).second_look(rest, language, console.me.member, console.app.clock.now())
     if isinstance(look, Refusal):
         console.bot(look.message, where=ONLY_YOU)
         return
@@ -53,8 +59,8 @@ def hooks() -> ConsoleHooks:
         commands=(
             CommandSpec(
                 ("tweedeblik", "second-look"),
-                "  /tweedeblik TEKST                 kijk privé of je concept gegevens van "
-                "anderen bevat (niets wordt bewaard)",
+                "  /tweedeblik TEKST                 kijk privé naar je concept: gegevens van "
+                "anderen, punten van het protocol, lestijd (niets wordt bewaard)",
                 cmd_tweedeblik,
             ),
         ),

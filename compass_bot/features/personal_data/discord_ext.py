@@ -19,6 +19,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from compass_bot import texts as shared_texts
+from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import clause_title, warning_embed
 from compass_bot.discord_front.failures import answer_failure
 from compass_bot.discord_front.warn import warn_author
@@ -32,6 +33,7 @@ from compass_bot.features.personal_data.service import (
 from compass_bot.model import Refusal
 
 if TYPE_CHECKING:
+    from compass_bot.clock import Clock
     from compass_bot.discord_front.client import CompassBot
 
 log = logging.getLogger("compass_bot.discord.personal_data")
@@ -141,18 +143,21 @@ class PersonalData(commands.Cog):
     @app_commands.command(
         name=_("tweedeblik", en="second-look"),
         description=_(
-            "Kijk privé of je concept gegevens van anderen bevat, voordat je het post",
-            en="Check privately whether your draft holds other people's data, before posting",
+            "Kijk privé naar je concept: gegevens van anderen, punten van het protocol, lestijd",
+            en="Check your draft privately: other people's data, protocol points, lesson time",
         ),
     )
     async def tweedeblik(self, interaction: discord.Interaction) -> None:
         language = "en" if interaction.locale in _ENGLISH_LOCALES else "nl"
-        await interaction.response.send_modal(DraftModal(self.service, language))
+        await interaction.response.send_modal(
+            DraftModal(self.service, language, self.bot.app.clock)
+        )
 
 
 def second_look_embed(look: SecondLook) -> discord.Embed:
-    """The answer to a draft, for its author only: the verdict, the masked draft, and
-    aanwijzing-7 verbatim (with its English rendering for an English client)."""
+    """The answer to a draft, for its author only: the verdict, the masked draft, the clauses
+    it touches (id and title), posting it now in a social channel, and aanwijzing-7 verbatim
+    (with its English rendering for an English client)."""
     lang = look.language
     found = bool(look.kinds)
     embed = discord.Embed(
@@ -166,6 +171,14 @@ def second_look_embed(look: SecondLook) -> discord.Embed:
             value=_clip(discord.utils.escape_markdown(look.masked)),
             inline=False,
         )
+    if look.touches:
+        embed.add_field(
+            name=texts.SECOND_LOOK_CLAUSES[lang],
+            value=_clip("\n".join(f"• {line}" for line in look.touched_lines())),
+            inline=False,
+        )
+    if look.timing:
+        embed.add_field(name=texts.SECOND_LOOK_TIMING[lang], value=_clip(look.timing), inline=False)
     clause = look.clause
     embed.add_field(
         name=clause_title(clause, lang),
@@ -181,10 +194,11 @@ def second_look_embed(look: SecondLook) -> discord.Embed:
 class DraftModal(ui.Modal):
     """One text input for the draft; the answer is ephemeral and nothing is kept."""
 
-    def __init__(self, service: PersonalDataService, language: str) -> None:
+    def __init__(self, service: PersonalDataService, language: str, clock: Clock) -> None:
         super().__init__(title=texts.SECOND_LOOK_TITLE[language], timeout=15 * 60)
         self.service = service
         self.language = language
+        self.clock = clock
         self.draft: ui.TextInput[Any] = ui.TextInput(
             custom_id="draft",
             style=discord.TextStyle.paragraph,
@@ -206,7 +220,9 @@ class DraftModal(ui.Modal):
         await answer_failure(interaction, error, log, "a second look")
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        look = self.service.second_look(self.draft.value, self.language)
+        look = self.service.second_look(
+            self.draft.value, self.language, member_of(interaction.user), self.clock.now()
+        )
         if isinstance(look, Refusal):
             await interaction.response.send_message(look.message, ephemeral=True)
             return

@@ -4,7 +4,10 @@
 cheap exemptions); `message_posted` acts on a post with findings: a private warning that names
 the kind of data only, one alert whose excerpt has the data masked, and whether to hide the
 post. Nothing of the data is stored: the alert keeps the masked excerpt and the kind codes.
-`second_look` judges a draft for its author alone and keeps nothing.
+`second_look` judges a draft for its author alone and keeps nothing: the data in it, the
+protocol clauses it touches (the kernel's question matcher, confident answers only) and whether
+posting it now in a social channel would fall outside the lunch break (the kernel's
+school-time seam, `Kernel.post_verdict`).
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ class DataOutcome:
 
 @dataclass(frozen=True, slots=True)
 class SecondLook:
-    """The private answer to a draft: what kinds of data it holds (masked), and aanwijzing-7."""
+    """The private answer to a draft: what kinds of data it holds (masked), the clauses it
+    touches, whether posting it now would fall in lesson time, and aanwijzing-7."""
 
     language: str
     kinds: tuple[Kind, ...]
@@ -61,6 +65,15 @@ class SecondLook:
     verdict: str  # one sentence: found (with the kinds) or clean
     clause: Clause  # aanwijzing-7, quoted verbatim
     data_clause: Clause | None  # aanwijzing-6 when data was found
+    touches: tuple[Clause, ...] = ()  # the clauses the matcher is sure the draft is about
+    timing: str = ""  # posting it now in a social channel; "" when no member or no rule
+    timing_allowed: bool = True
+
+    def touched_lines(self) -> tuple[str, ...]:
+        """'aanwijzing-2 · Schoolnaam in accountnaam': id and title, not the text."""
+        return tuple(
+            f"{c.id} · {c.title_en if self.language == 'en' else c.title}" for c in self.touches
+        )
 
 
 def merged(findings: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -202,8 +215,18 @@ class PersonalDataService:
 
     # -- a second look at a draft (aanwijzing-7) ---------------------------------------------
 
-    def second_look(self, draft: str, language: str = "nl") -> SecondLook | Refusal:
-        """A draft judged for its author only: nothing is stored, logged or alerted."""
+    def second_look(
+        self,
+        draft: str,
+        language: str = "nl",
+        member: Member | None = None,
+        at: datetime | None = None,
+    ) -> SecondLook | Refusal:
+        """A draft judged for its author only: nothing is stored, logged or alerted.
+
+        `member` (their roles decide their lunch break) and `at` (default: the kernel's
+        clock) give the line on posting it now in a social channel; without a member that
+        line is left out."""
         lang = "en" if language == "en" else "nl"
         text = draft.strip()
         if not text:
@@ -221,6 +244,14 @@ class PersonalDataService:
             if kinds
             else texts.SECOND_LOOK_CLEAN[lang]
         )
+        timing, allowed = "", True
+        post_verdict = self.kernel.post_verdict
+        if member is not None and post_verdict is not None:
+            now = post_verdict(member, at or self.kernel.clock.now())
+            allowed = now.allowed
+            timing = texts.timing_sentence(
+                now.allowed, now.reason, now.message, now.next_allowed_at, lang, now.after_school
+            )
         return SecondLook(
             language=lang,
             kinds=kinds,
@@ -228,7 +259,21 @@ class PersonalDataService:
             verdict=verdict,
             clause=self.kernel.book[SECOND_LOOK_CLAUSE],
             data_clause=self.kernel.book[CLAUSE_ID] if kinds else None,
+            touches=self.touched_clauses(text),
+            timing=timing,
+            timing_allowed=allowed,
         )
+
+    def touched_clauses(self, draft: str) -> tuple[Clause, ...]:
+        """The clauses the question matcher is confident a draft is about: its answer and the
+        answers to further questions in it, at the threshold the questions feature answers
+        at. A doubtful or refused match lists none: a guess would teach the wrong rule."""
+        match = self.kernel.matcher.match(draft)
+        if match.status != "answer" or match.clause is None:
+            return ()
+        book = self.kernel.book
+        ids = dict.fromkeys((match.clause, *match.related))
+        return tuple(book[cid] for cid in ids if cid in book)
 
     # -- member data: none of its own ---------------------------------------------------------
 

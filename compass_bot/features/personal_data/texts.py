@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from compass_bot.features.personal_data.rules import KINDS, Kind, describe
 
@@ -76,10 +77,60 @@ SECOND_LOOK_EMPTY = {
     "nl": "Je concept is leeg: typ of plak de tekst die je wilt posten.",
     "en": "Your draft is empty: type or paste the text you want to post.",
 }
+SECOND_LOOK_CLAUSES = {
+    "nl": "Punten van het protocol die je concept raakt",
+    "en": "Points of the protocol your draft touches",
+}
+SECOND_LOOK_TIMING = {
+    "nl": "Nu posten in een sociaal kanaal?",
+    "en": "Posting it now in a social channel?",
+}
+# The school-time verdict's own (Dutch) sentence says why posting is fine now.
+SECOND_LOOK_ALLOWED_NL = "Nu mag het. {why}"
+SECOND_LOOK_LESSON_NL = "Nu is het lestijd: pas vanaf {at:%H:%M}."
+SECOND_LOOK_LESSON_EN = "It is lesson time now: not until {at:%H:%M}."
+SECOND_LOOK_AFTER_SCHOOL_NL = "Nu is het lestijd: pas vanaf {at:%H:%M}, na schooltijd."
+SECOND_LOOK_AFTER_SCHOOL_EN = "It is lesson time now: not until {at:%H:%M}, after school."
+SECOND_LOOK_LESSON_ANYTIME_NL = "Nu is het lestijd: nu niet."  # no later moment known
+SECOND_LOOK_LESSON_ANYTIME_EN = "It is lesson time now: not now."
+# Why posting is fine now, by the school-time verdict's reason code.
+SECOND_LOOK_ALLOWED_EN: dict[str, str] = {
+    "lunch_break": "Fine now: it is the lunch break.",
+    "outside_school_hours": "Fine now: it is outside school hours.",
+    "not_school_day": "Fine now: there is no school today.",
+    "day_off": "Fine now: there is no school today.",
+    "permission": "Fine now: your teacher has given you permission.",
+    "staff": "Fine now: staff are not bound by the school-time rule.",
+}
+SECOND_LOOK_ALLOWED_EN_OTHER = "Fine now."
 SECOND_LOOK_STORED = {
     "nl": "Niets van je concept wordt bewaard of doorgegeven.",
     "en": "Nothing of your draft is stored or passed on.",
 }
+
+
+def timing_sentence(
+    allowed: bool,
+    reason: str,
+    message: str,
+    next_at: datetime | None,
+    language: str,
+    after_school: bool = False,
+) -> str:
+    """'Nu mag het. Het is nu middagpauze (tot 12:45).' or 'Nu is het lestijd: pas vanaf
+    12:15.': whether a post in a social channel would be fine now, from the school-time
+    verdict (its Dutch sentence for why; the English by its reason code)."""
+    if allowed:
+        if language == "en":
+            return SECOND_LOOK_ALLOWED_EN.get(reason, SECOND_LOOK_ALLOWED_EN_OTHER)
+        return SECOND_LOOK_ALLOWED_NL.format(why=message).strip()
+    if next_at is None:
+        return SECOND_LOOK_LESSON_ANYTIME_EN if language == "en" else SECOND_LOOK_LESSON_ANYTIME_NL
+    if after_school:
+        english, dutch = SECOND_LOOK_AFTER_SCHOOL_EN, SECOND_LOOK_AFTER_SCHOOL_NL
+    else:
+        english, dutch = SECOND_LOOK_LESSON_EN, SECOND_LOOK_LESSON_NL
+    return (english if language == "en" else dutch).format(at=next_at)
 
 
 def kinds_sentence(kinds: Iterable[Kind], language: str = "nl") -> str:

@@ -114,9 +114,13 @@ class QuestionService:
 
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
-        self.matcher = Matcher(kernel.book)
         self.repo = QuestionRepo(kernel.db)
         self._asked: dict[int, _RateWindow] = defaultdict(_RateWindow)
+
+    @property
+    def matcher(self) -> Matcher:
+        """The kernel's matcher: one index per bot, shared with the second look at a draft."""
+        return self.kernel.matcher
 
     async def load(self, now: datetime) -> None:
         """A fresh start (also the console's /reset) forgets the rate windows."""
