@@ -186,3 +186,19 @@ async def test_without_message_content_heat_reads_nothing(
             await fake.post("bram", "algemeen", "hou je kop", at=AFTER_SCHOOL, reply_to=first["id"])
             await fake.settle()
         assert len(fed) == expected, config
+
+
+def test_an_intent_the_portal_has_off_is_one_line_naming_it(tmp_path: Path) -> None:
+    from tests.test_startup_failures import TOKEN, _errors, _run_bot
+
+    fake = FakeDiscord(SCHOOL, token=TOKEN, privileged_intents=("members",))
+    fake.start()
+    try:
+        code, output, _took = _run_bot(tmp_path, fake.api_base_url, fake.gateway_url)
+    finally:
+        fake.stop()
+    assert code == 1, output
+    assert "Traceback" not in output and TOKEN not in output
+    [line] = _errors(output)
+    assert "Message Content" in line and "Server Members" in line
+    assert "discord.members / discord.message_content" in line

@@ -89,7 +89,7 @@ def intent_notes(config: Config) -> list[str]:
         if config.channels.questions is not None:
             notes.append(
                 f"{off}: posts in the questions channel are not answered; questions still come "
-                "by /vraag, a mention, a DM or the context menu"
+                "by /vraag, a mention or a DM"
             )
     if not config.discord.members:
         notes.append(
