@@ -262,7 +262,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from compass_bot.discord_front.client import intents
-    from compass_bot.ops import OpsError, database_status
+    from compass_bot.ops import OpsError, PrivilegedIntents, database_status
     from compass_bot.refs import describe_ref
 
     loaded = _config_or_exit(args.config)
@@ -272,12 +272,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"status: {exc}", file=sys.stderr)
         return 1
     guild = loaded.config.discord.guild
-    wanted = sorted(name for name, on in intents() if on)
+    settings = loaded.config.discord
+    wanted = sorted(name for name, on in intents(settings) if on)
+    privileged = PrivilegedIntents(settings.message_content, settings.members)
     report: dict[str, object] = {
         "version": status.version,
         "config": str(loaded.path) if loaded.path else None,
         "school": guild,  # the configured server: a name or an id
         "intents": wanted,
+        "privileged_intents": privileged.as_json(),
         **status.as_json(),
     }
     if args.json:
@@ -288,6 +291,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     school = describe_ref(guild) if guild is not None else "the first server the bot is in"
     print(f"school:        {school}")
     print(f"intents:       {', '.join(wanted)}")
+    print(f"privileged:    {privileged.describe()}")
     print(
         f"database:      {status.database} ({status.database_bytes} bytes, schema {status.schema_version})"
     )

@@ -1,4 +1,5 @@
-"""Running the bot for real: a consistent backup of its database while it runs, and its status.
+"""Running the bot for real: a consistent backup of its database while it runs, and its status
+(`python -m compass_bot status` and the moderators' `/status` both read `database_status`).
 
 Both read the database with plain `sqlite3`, beside the running bot (WAL lets a reader work
 next to the writer), and never take the bot's process lock: they only read.
@@ -94,6 +95,28 @@ class Status:
             "pending_alerts": self.pending_alerts,
             "last_delivery": self.last_delivery.isoformat() if self.last_delivery else None,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PrivilegedIntents:
+    """Which privileged intents the bot asks Discord for (config `discord.message_content`,
+    `discord.members`): what a school's Discord review is about."""
+
+    message_content: bool
+    members: bool
+
+    def as_json(self) -> dict[str, bool]:
+        return {"message_content": self.message_content, "members": self.members}
+
+    def describe(self, on: str = "on", off: str = "off") -> str:
+        """`Message Content on, Server Members off` (the words for on and off given)."""
+        return ", ".join(
+            f"{label} {on if value else off}"
+            for label, value in (
+                ("Message Content", self.message_content),
+                ("Server Members", self.members),
+            )
+        )
 
 
 def version() -> str:

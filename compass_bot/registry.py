@@ -18,6 +18,7 @@ from compass_bot.features.base import AlertKind, Feature
 from compass_bot.features.digest.feature import FEATURE as DIGEST
 from compass_bot.features.heat.feature import FEATURE as HEAT
 from compass_bot.features.names.feature import FEATURE as NAMES
+from compass_bot.features.operations.feature import FEATURE as OPERATIONS
 from compass_bot.features.personal_data.feature import FEATURE as PERSONAL_DATA
 from compass_bot.features.privacy.feature import FEATURE as PRIVACY
 from compass_bot.features.questions.feature import FEATURE as QUESTIONS
@@ -36,6 +37,7 @@ FEATURES: tuple[Feature, ...] = (
     HEAT,
     DIGEST,
     AUTOMOD,
+    OPERATIONS,
     PRIVACY,
 )
 

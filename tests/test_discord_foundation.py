@@ -31,6 +31,7 @@ COMMANDS = {
     "Lid melden",
     "tweedeblik",
     "afkoelen",
+    "status",
     "overzicht",
 }
 

@@ -46,6 +46,12 @@ class DiscordSettings(Section):
     # Staff commands are synced visible only to members with this permission (server admins
     # can change it per command: Server Settings > Integrations); the role check stays.
     staff_permission: StaffPermission = "manage_messages"
+    # The privileged intents (Developer Portal > Bot > Privileged Gateway Intents). Off asks
+    # Discord for less: without message_content the bot judges posts on their metadata and
+    # the features that read text switch off; without members names are checked on posts
+    # and commands instead of on joins and changes (README, "Privileged intents").
+    message_content: StrictBool = True
+    members: StrictBool = True
 
     @field_validator("api_base_url", "gateway_url")
     @classmethod

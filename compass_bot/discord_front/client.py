@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from compass_bot.app import App
-from compass_bot.config import DiscordSettings, LoadedConfig
+from compass_bot.config import Config, DiscordSettings, LoadedConfig
 from compass_bot.discord_front import permissions
 from compass_bot.discord_front.convert import member_post
 from compass_bot.model import MessagePosted
@@ -44,16 +44,59 @@ def apply_endpoints(settings: DiscordSettings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-def intents() -> discord.Intents:
-    """Guilds, members (names, joins) and message content (questions, school time)."""
+def intents(settings: DiscordSettings) -> discord.Intents:
+    """Guilds, messages and AutoMod hits always; the privileged Server Members (names on join
+    and change, the sweep) and Message Content (text rules, the questions channel) only when
+    the config keeps them on (`discord.members`, `discord.message_content`)."""
     wanted = discord.Intents.none()
     wanted.guilds = True
-    wanted.members = True
+    wanted.members = settings.members
     wanted.guild_messages = True
     wanted.dm_messages = True
-    wanted.message_content = True
+    wanted.message_content = settings.message_content
     wanted.auto_moderation_execution = True  # AutoMod hits become alerts (features/automod)
     return wanted
+
+
+def privileged_refused(settings: DiscordSettings) -> str:
+    """The one line for Discord's 4014: which portal switches this config needs, or how to
+    ask for less."""
+    asked = [
+        label
+        for label, on in (
+            ("Server Members", settings.members),
+            ("Message Content", settings.message_content),
+        )
+        if on
+    ]
+    return (
+        f"Discord refused the privileged intent(s) {' and '.join(asked) or '?'}: switch them on "
+        "in the Developer Portal (Bot > Privileged Gateway Intents), or set "
+        "discord.members / discord.message_content to false in the config"
+    )
+
+
+def intent_notes(config: Config) -> list[str]:
+    """What an intent that is off switches off, one line per feature, logged once at start."""
+    notes: list[str] = []
+    off = "discord.message_content is false"
+    if not config.discord.message_content:
+        notes.append(
+            f"{off}: school_time judges posts by author, channel and time; alerts carry no excerpt"
+        )
+        notes.append(f"{off}: personal_data is off (it reads the text of posts)")
+        notes.append(f"{off}: heat is off (it reads the text of posts)")
+        if config.channels.questions is not None:
+            notes.append(
+                f"{off}: posts in the questions channel are not answered; questions still come "
+                "by /vraag, a mention or a DM"
+            )
+    if not config.discord.members:
+        notes.append(
+            "discord.members is false: names are checked when a member posts or uses a command, "
+            "not on join or change; the name sweep (/naamcontrole) is off"
+        )
+    return notes
 
 
 @dataclass
@@ -169,7 +212,7 @@ class CompassBot(commands.Bot):
         discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents(),
+            intents=intents(loaded.config.discord),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=SchoolTree,
@@ -197,6 +240,8 @@ class CompassBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.hide_staff_commands()
+        for note in intent_notes(self.loaded.config):
+            log.info("%s", note)
 
     def hide_staff_commands(self) -> None:
         """Staff commands are synced with `default_member_permissions`, so Discord shows them

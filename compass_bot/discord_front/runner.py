@@ -13,7 +13,7 @@ import yarl
 
 from compass_bot.app import App
 from compass_bot.config import LoadedConfig
-from compass_bot.discord_front.client import CompassBot, apply_endpoints
+from compass_bot.discord_front.client import CompassBot, apply_endpoints, privileged_refused
 from compass_bot.features.alerts.service import StorageEvent, StorageListener
 
 log = logging.getLogger("compass_bot")
@@ -134,10 +134,7 @@ async def _run(loaded: LoadedConfig, token: str, app: App) -> int:
         if connect in done and connect.exception() is not None:
             exc = connect.exception()
             if isinstance(exc, discord.PrivilegedIntentsRequired):
-                log.error(
-                    "Enable the Server Members and Message Content intents for this bot in the "
-                    "Discord Developer Portal (Bot > Privileged Gateway Intents)."
-                )
+                log.error("%s", privileged_refused(loaded.config.discord))
                 return 1
             log.error("the connection to Discord failed: %s", exc)
             return 1

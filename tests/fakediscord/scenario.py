@@ -558,12 +558,15 @@ class World:
             system_channel_id=self.system_channel_id,
         )
 
-    def guild_create(self, *, large_threshold: int = 250) -> JSON:
+    def guild_create(self, *, large_threshold: int = 250, member_list: bool = True) -> JSON:
         """GUILD_CREATE: all members for a small guild; for a large one (more members than
-        IDENTIFY's large_threshold) only the bot, like Discord, so the client must chunk."""
+        IDENTIFY's large_threshold) only the bot, like Discord, so the client must chunk.
+        `member_list` False (IDENTIFY without GUILD_MEMBERS): only the bot, as Discord
+        sends no member list to a client that did not ask for members."""
         count = len(self.members)
         large = count > large_threshold
-        members = [self.members[self.bot_id]] if large else list(self.members.values())
+        only_bot = large or not member_list
+        members = [self.members[self.bot_id]] if only_bot else list(self.members.values())
         return P.guild_create(
             self.guild_payload(),
             joined_at=P.iso_to_dt(self.members[self.bot_id]["joined_at"]),

@@ -2728,7 +2728,11 @@ class FakeDiscord:
         session.ready = True
         if intents & Intent.GUILDS:
             await session.dispatch(
-                "GUILD_CREATE", w.guild_create(large_threshold=session.large_threshold)
+                "GUILD_CREATE",
+                w.guild_create(
+                    large_threshold=session.large_threshold,
+                    member_list=bool(intents & Intent.GUILD_MEMBERS),
+                ),
             )
         self._touch()
         if self._identified is not None:

@@ -66,6 +66,14 @@ def code(name: str) -> str:
     return "`" + name.replace("`", "\u02cb") + "`"
 
 
+SWEEP_NEEDS_MEMBERS = (
+    "De naamcontrole staat uit: de bot vraagt Discord niet om de ledenlijst (Server Members "
+    "uit). Namen worden gecontroleerd als een lid iets plaatst of een opdracht gebruikt. / "
+    "The name sweep is off: the bot does not ask Discord for the member list (Server Members "
+    "off). Names are checked when a member posts or uses a command."
+)
+
+
 class Names(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
@@ -137,6 +145,19 @@ class Names(commands.Cog):
             return
         await self.check(member)
 
+    # Without the Server Members intent Discord sends no joins or name changes: a member's
+    # names are then checked when they post or use a command (each carries the member).
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if not self.bot.intents.members and isinstance(message.author, discord.Member):
+            await self.names_changed(message.author)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if not self.bot.intents.members and isinstance(interaction.user, discord.Member):
+            await self.names_changed(interaction.user)
+
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         if member.bot or not self.bot.in_school_guild(member.guild):
@@ -175,6 +196,9 @@ class Names(commands.Cog):
         refused = service.may_check_names(actor)
         if refused is not None:
             await interaction.response.send_message(refused.message, ephemeral=True)
+            return
+        if not self.bot.intents.members:
+            await interaction.response.send_message(SWEEP_NEEDS_MEMBERS, ephemeral=True)
             return
         guild = interaction.guild
         if guild is None or not self.bot.in_school_guild(guild) or self._sweeping:

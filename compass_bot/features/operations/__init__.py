@@ -1,0 +1,1 @@
+"""Operations: the bot's status for moderators (`/status`, the console's `/status`)."""
