@@ -827,3 +827,56 @@ async def test_the_teacher_hears_once_when_the_end_of_the_school_day_cut_a_grant
             "day. Still needed on a coming school day? Give a new one with a start time (e.g. "
             "tomorrow 8:30)."
         ]  # once, and only for the grant that was cut (bram's ended at 15:40 as asked)
+
+
+async def test_a_cut_grant_that_ended_while_the_bot_was_down_is_told_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    loaded = make_loaded(tmp_path, TEST_CONFIG)
+    async with FakeDiscord(SCHOOL) as fake:
+        async with running_compass(fake, loaded, Clock(at(15, 30))) as bot:
+            bot.app.clock.freeze(at(15, 30))
+            await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "minuten": 60})
+            await fake.settle()
+        async with running_compass(fake, loaded, Clock(at(16, 5))) as bot:
+            bot.app.clock.freeze(at(16, 5))
+
+            def told() -> list[str]:
+                return [m["content"] for m in fake.dms_sent("jansen") if "gestopt" in m["content"]]
+
+            deadline = asyncio.get_running_loop().time() + 10
+            while not told() and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.05)
+            assert len(told()) == 1 and told()[0].startswith("Je toestemming #1 voor anna")
+            [row] = await bot.app.db.fetchall("SELECT end_told_at FROM permission_grants")
+            assert row["end_told_at"] is not None
+
+
+async def test_a_role_too_big_to_be_a_class_gets_no_dms_and_the_teacher_hears_it(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        cog = bot.get_cog("PermissionGrants")
+        assert cog is not None
+        sys.modules[type(cog).__module__].ROLE_NOTICE_LIMIT = 2  # Leerling: anna, bram, stil
+        bot.app.clock.freeze(LESSON)
+        await fake.slash("jansen", "toestemming geven", {"klas": "Leerling", "minuten": 20})
+        await fake.settle()
+        assert [notices_to(fake, m) for m in ("anna", "bram", "stil")] == [[], [], []]
+        [said] = [
+            m["content"] for m in fake.messages_sent(ephemeral=True) if "geen klas" in m["content"]
+        ]
+        assert said.startswith(f"{fake.role_mention('Leerling')} heeft 3 leden")
+
+        sys.modules[type(cog).__module__].ROLE_NOTICE_LIMIT = 60
+        await fake.slash("jansen", "toestemming geven", {"klas": "Leerling", "minuten": 20})
+        await fake.settle()  # refused: Leerling already has a grant now
+        await fake.slash("jansen", "toestemming intrekken", {"nummer": 1})
+        await fake.settle()
+        await fake.slash("jansen", "toestemming geven", {"klas": "Leerling", "minuten": 20})
+        await fake.settle()
+        assert [len(notices_to(fake, m)) for m in ("anna", "bram", "stil")] == [1, 1, 0]
+        [closed] = [
+            m["content"] for m in fake.messages_sent(ephemeral=True) if "van de 3" in m["content"]
+        ]
+        assert closed.startswith("1 van de 3 leden")
