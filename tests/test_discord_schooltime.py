@@ -156,6 +156,7 @@ async def test_lesson_post_gets_a_friendly_dm_citing_the_clause_and_an_alert(
             "English: your post in #algemeen"
         )
         assert english in text and "You can post again from 12:15." in text
+        assert fields(dm)["English"].startswith("English: your post in #algemeen")  # its own
         assert "kijk deze meme" not in text  # the post is not echoed
         assert fake.body_of(dm["id"])["allowed_mentions"] == {"parse": []}
 
@@ -324,7 +325,7 @@ async def test_dms_closed_gives_a_short_reply_in_the_channel_that_deletes_itself
         assert "Je mag weer vanaf 12:15." in body["content"]
         assert "middagpauze" in body["content"]
         dutch, english = body["content"].split("\n")
-        assert english.startswith("Social media during school time only in the lunch break")
+        assert english.startswith("During school time, social media is only allowed in the lunch")
         assert english.endswith("You can post again from 12:15.") and "12:15" in dutch
         assert "geheime" not in body["content"]  # the member's message is not echoed
         assert body["allowed_mentions"] == {"parse": []}  # the mention does not ping
@@ -370,7 +371,9 @@ async def test_warn_and_delete_removes_the_post_and_says_so(
         [reply] = fake.messages_sent(channel="algemeen")
         body = fake.body_of(reply["id"])
         assert "message_reference" not in body
-        assert "Je bericht is daarom verwijderd." in body["content"]
+        dutch, english = body["content"].split("\n")  # each language says it was removed
+        assert dutch.endswith("Je bericht is daarom verwijderd.")
+        assert english.endswith("Your post was removed for this reason.")
         assert body["allowed_mentions"] == {"parse": []}
         await fake.wait_for_call(
             "DELETE", f"/channels/{algemeen}/messages/{reply['id']}", since=start, timeout=5
@@ -522,9 +525,9 @@ async def test_teacher_grants_lists_and_revokes_and_posts_follow(
         await fake.settle()
         gamen = fake.channel_id("gamen")
         assert ix.content == (  # the end of the day cuts it short, and the teacher hears it
-            f"Toestemming gegeven: #3 <#{gamen}> tot 16:00. Ingekort: de schooldag eindigt om "
-            "16:00, eerder dan de 600 minuten die je vroeg. (Cut short: the school day ends at "
-            "16:00.)"
+            f"Toestemming gegeven: #3 <#{gamen}> tot 16:00. Ingekort tot 16:00, het einde van "
+            "de schooldag (je vroeg 600 minuten). (Cut short to 16:00, the end of the school "
+            "day: you asked for 600 minutes.)"
         )
         ix = await fake.slash("jansen", "toestemming geven", {"kanaal": "Sociaal", "minuten": 30})
         await fake.settle()
@@ -805,7 +808,7 @@ async def test_the_teacher_hears_once_when_the_end_of_the_school_day_cut_a_grant
         bot.app.clock.freeze(at(15, 30))
         ix = await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "minuten": 60})
         await fake.settle()
-        assert "Ingekort: de schooldag eindigt om 16:00, eerder dan de 60 minuten" in (
+        assert "Ingekort tot 16:00, het einde van de schooldag (je vroeg 60 minuten)" in (
             ix.content or ""
         )
         await fake.slash("jansen", "toestemming geven", {"leerling": "bram", "minuten": 10})
