@@ -39,12 +39,22 @@ class MessagePosted:
 
 @dataclass(frozen=True, slots=True)
 class Warning:
-    """A friendly warning to one member, citing a clause verbatim."""
+    """A friendly warning to one member, citing a clause verbatim: Dutch first, then the same
+    in English (`english`, with the clause's English text) where the feature gives it."""
 
     intro: str
     clause: Clause
     closing: str
     fallback: str  # the short in-channel version when the member's DMs are closed
+    english: str = ""  # the English second part of the DM, shown apart so neither is cut
+    fallback_en: str = ""  # the English line under the short in-channel version
+
+    def short(self, also: str = "", also_en: str = "") -> str:
+        """The in-channel version: the Dutch line (plus `also`), then the English line (plus
+        `also_en`)."""
+        dutch = f"{self.fallback} {also}".strip()
+        english = f"{self.fallback_en} {also_en}".strip() if self.fallback_en else ""
+        return f"{dutch}\n{english}" if english else dutch
 
 
 @dataclass(frozen=True, slots=True)

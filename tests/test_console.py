@@ -453,6 +453,6 @@ def test_console_grants_start_later_tell_the_students_and_the_teacher_of_a_cut(
     assert "projectwerk" not in out.split("[bot · DM aan leerling1]")[1].splitlines()[0]
     assert "op woensdag 25-11 van 09:00 tot 09:20 (toestemming #2)" in out
     assert "Op 29-11 om 09:00 is er geen schooltijd" in out  # a Sunday
-    assert "Ingekort: de schooldag eindigt om 16:00, eerder dan de 600 minuten" in out
+    assert "Ingekort tot 16:00, het einde van de schooldag (je vroeg 600 minuten)." in out
     assert "[bot · #algemeen] In dit kanaal mag sociale media" in out
     assert out.count("Je toestemming #3 voor #algemeen is om 16:00 gestopt") == 1

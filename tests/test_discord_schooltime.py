@@ -156,6 +156,7 @@ async def test_lesson_post_gets_a_friendly_dm_citing_the_clause_and_an_alert(
             "English: your post in #algemeen"
         )
         assert english in text and "You can post again from 12:15." in text
+        assert fields(dm)["English"].startswith("English: your post in #algemeen")  # its own
         assert "kijk deze meme" not in text  # the post is not echoed
         assert fake.body_of(dm["id"])["allowed_mentions"] == {"parse": []}
 
@@ -324,7 +325,7 @@ async def test_dms_closed_gives_a_short_reply_in_the_channel_that_deletes_itself
         assert "Je mag weer vanaf 12:15." in body["content"]
         assert "middagpauze" in body["content"]
         dutch, english = body["content"].split("\n")
-        assert english.startswith("Social media during school time only in the lunch break")
+        assert english.startswith("During school time, social media is only allowed in the lunch")
         assert english.endswith("You can post again from 12:15.") and "12:15" in dutch
         assert "geheime" not in body["content"]  # the member's message is not echoed
         assert body["allowed_mentions"] == {"parse": []}  # the mention does not ping
@@ -370,7 +371,9 @@ async def test_warn_and_delete_removes_the_post_and_says_so(
         [reply] = fake.messages_sent(channel="algemeen")
         body = fake.body_of(reply["id"])
         assert "message_reference" not in body
-        assert "Je bericht is daarom verwijderd." in body["content"]
+        dutch, english = body["content"].split("\n")  # each language says it was removed
+        assert dutch.endswith("Je bericht is daarom verwijderd.")
+        assert english.endswith("Your post was removed for this reason.")
         assert body["allowed_mentions"] == {"parse": []}
         await fake.wait_for_call(
             "DELETE", f"/channels/{algemeen}/messages/{reply['id']}", since=start, timeout=5
@@ -522,9 +525,9 @@ async def test_teacher_grants_lists_and_revokes_and_posts_follow(
         await fake.settle()
         gamen = fake.channel_id("gamen")
         assert ix.content == (  # the end of the day cuts it short, and the teacher hears it
-            f"Toestemming gegeven: #3 <#{gamen}> tot 16:00. Ingekort: de schooldag eindigt om "
-            "16:00, eerder dan de 600 minuten die je vroeg. (Cut short: the school day ends at "
-            "16:00.)"
+            f"Toestemming gegeven: #3 <#{gamen}> tot 16:00. Ingekort tot 16:00, het einde van "
+            "de schooldag (je vroeg 600 minuten). (Cut short to 16:00, the end of the school "
+            "day: you asked for 600 minutes.)"
         )
         ix = await fake.slash("jansen", "toestemming geven", {"kanaal": "Sociaal", "minuten": 30})
         await fake.settle()
@@ -805,7 +808,7 @@ async def test_the_teacher_hears_once_when_the_end_of_the_school_day_cut_a_grant
         bot.app.clock.freeze(at(15, 30))
         ix = await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "minuten": 60})
         await fake.settle()
-        assert "Ingekort: de schooldag eindigt om 16:00, eerder dan de 60 minuten" in (
+        assert "Ingekort tot 16:00, het einde van de schooldag (je vroeg 60 minuten)" in (
             ix.content or ""
         )
         await fake.slash("jansen", "toestemming geven", {"leerling": "bram", "minuten": 10})
@@ -827,3 +830,56 @@ async def test_the_teacher_hears_once_when_the_end_of_the_school_day_cut_a_grant
             "day. Still needed on a coming school day? Give a new one with a start time (e.g. "
             "tomorrow 8:30)."
         ]  # once, and only for the grant that was cut (bram's ended at 15:40 as asked)
+
+
+async def test_a_cut_grant_that_ended_while_the_bot_was_down_is_told_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    loaded = make_loaded(tmp_path, TEST_CONFIG)
+    async with FakeDiscord(SCHOOL) as fake:
+        async with running_compass(fake, loaded, Clock(at(15, 30))) as bot:
+            bot.app.clock.freeze(at(15, 30))
+            await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "minuten": 60})
+            await fake.settle()
+        async with running_compass(fake, loaded, Clock(at(16, 5))) as bot:
+            bot.app.clock.freeze(at(16, 5))
+
+            def told() -> list[str]:
+                return [m["content"] for m in fake.dms_sent("jansen") if "gestopt" in m["content"]]
+
+            deadline = asyncio.get_running_loop().time() + 10
+            while not told() and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.05)
+            assert len(told()) == 1 and told()[0].startswith("Je toestemming #1 voor anna")
+            [row] = await bot.app.db.fetchall("SELECT end_told_at FROM permission_grants")
+            assert row["end_told_at"] is not None
+
+
+async def test_a_role_too_big_to_be_a_class_gets_no_dms_and_the_teacher_hears_it(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        cog = bot.get_cog("PermissionGrants")
+        assert cog is not None
+        sys.modules[type(cog).__module__].ROLE_NOTICE_LIMIT = 2  # Leerling: anna, bram, stil
+        bot.app.clock.freeze(LESSON)
+        await fake.slash("jansen", "toestemming geven", {"klas": "Leerling", "minuten": 20})
+        await fake.settle()
+        assert [notices_to(fake, m) for m in ("anna", "bram", "stil")] == [[], [], []]
+        [said] = [
+            m["content"] for m in fake.messages_sent(ephemeral=True) if "geen klas" in m["content"]
+        ]
+        assert said.startswith(f"{fake.role_mention('Leerling')} heeft 3 leden")
+
+        sys.modules[type(cog).__module__].ROLE_NOTICE_LIMIT = 60
+        await fake.slash("jansen", "toestemming geven", {"klas": "Leerling", "minuten": 20})
+        await fake.settle()  # refused: Leerling already has a grant now
+        await fake.slash("jansen", "toestemming intrekken", {"nummer": 1})
+        await fake.settle()
+        await fake.slash("jansen", "toestemming geven", {"klas": "Leerling", "minuten": 20})
+        await fake.settle()
+        assert [len(notices_to(fake, m)) for m in ("anna", "bram", "stil")] == [1, 1, 0]
+        [closed] = [
+            m["content"] for m in fake.messages_sent(ephemeral=True) if "van de 3" in m["content"]
+        ]
+        assert closed.startswith("1 van de 3 leden")

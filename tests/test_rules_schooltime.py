@@ -674,7 +674,7 @@ def test_no_action_paths_are_cheap() -> None:
         ("di 9:00", (1, 9, 0), (1, 9, 50)),  # today's has passed: next week's
         ("ma 10:00", (30, 10, 0), (30, 10, 50)),
         ("27-11 15:40", (27, 15, 40), (27, 16, 0)),
-        ("2026-12-01 8:00", (1, 8, 0), (1, 8, 50)),
+        ("2026-12-01 8:30", (1, 8, 30), (1, 9, 20)),
     ],
 )
 def test_a_grant_runs_from_now_or_from_its_start_within_its_school_day(
@@ -698,6 +698,7 @@ def test_a_grant_runs_from_now_or_from_its_start_within_its_school_day(
         ("za 10:00", "Op 28-11 om 10:00 is er geen schooltijd"),
         ("16:30", "Op 24-11 om 16:30 is er geen schooltijd"),
         ("wo 14:00", "Op 25-11 om 14:00 is er geen schooltijd"),  # a short Wednesday
+        ("morgen 7:00", "School begint op 25-11 om 08:30"),  # it would end before school
         ("2027-02-01 10:00", "tot 14 dagen vooruit"),
         ("1-11 10:00", "tot 14 dagen vooruit"),  # 1 November has passed: next year's
         ("25:00", "begrijp ik niet"),

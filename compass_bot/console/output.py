@@ -48,7 +48,8 @@ class ConsoleOutput(SimulatedServer):
         return f"Je bent {self.me.member.label} ({roles}) in #{self.channel.name}; het is {clock}."
 
     def show_warning(self, warning: Warning, to: ConsoleMember) -> None:
-        self.dm(to, f"{warning.intro}\n> {warning.clause.text}\n{warning.closing}")
+        english = f"\n\n{warning.english}" if warning.english else ""
+        self.dm(to, f"{warning.intro}\n> {warning.clause.text}\n{warning.closing}{english}")
 
     async def deliver_alerts(self) -> None:
         """Print pending alerts as the moderators' channel would show them, then mark sent."""

@@ -61,6 +61,8 @@ def warning_embed(warning: Warning) -> discord.Embed:
     )
     if warning.closing:
         embed.add_field(name="\u200b", value=_clip(warning.closing, MAX_FIELD), inline=False)
+    if warning.english:
+        embed.add_field(name="English", value=_clip(warning.english, MAX_FIELD), inline=False)
     embed.set_footer(text=f"{texts.PROTOCOL_FOOTER} · {warning.clause.id}")
     return embed
 

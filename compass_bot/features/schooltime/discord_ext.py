@@ -32,6 +32,7 @@ log = logging.getLogger("compass_bot.discord.schooltime")
 FALLBACK_SECONDS = 30.0
 MARK_FLUSH_SECONDS = 60.0
 POST_DELETED = "Je bericht is daarom verwijderd."
+POST_DELETED_EN = "Your post was removed for this reason."
 
 
 class SchoolTime(commands.Cog):
@@ -165,8 +166,10 @@ class SchoolTime(commands.Cog):
         """
         embed = warning_embed(warning)
         if deleted:
-            embed.add_field(name="\u200b", value=POST_DELETED, inline=False)
-        fallback = f"{warning.fallback} {POST_DELETED}" if deleted else warning.fallback
+            embed.add_field(
+                name="\u200b", value=f"{POST_DELETED} ({POST_DELETED_EN})", inline=False
+            )
+        fallback = warning.short(POST_DELETED, POST_DELETED_EN) if deleted else warning.short()
         await warn_author(
             self.bot, message, embed, fallback, deleted=deleted, keep_for=FALLBACK_SECONDS
         )

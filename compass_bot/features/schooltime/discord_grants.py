@@ -23,9 +23,20 @@ log = logging.getLogger("compass_bot.discord.schooltime")
 LIST_LIMIT = 1900
 NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming."
 PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaal."
-DMS_CLOSED = "{who} heeft DM's dicht en weet het dus nog niet: zeg het even zelf."
+DMS_CLOSED = (
+    "{who} heeft DM's dicht en weet het dus nog niet: zeg het even zelf. "
+    "(DMs closed: please tell them yourself.)"
+)
+ROLE_TOO_BIG = (
+    "{role} heeft {count} leden: dat is geen klas, dus niemand kreeg een DM; zeg het zelf. "
+    "({count} members is not a class, so no one was messaged: please tell them yourself.)"
+)
+ROLE_SOME_CLOSED = (
+    "{closed} van de {count} leden van {role} hebben DM's dicht en weten het nog niet. "
+    "({closed} of {count} have DMs closed.)"
+)
 ROLE_NOTICE_LIMIT = 60
-"""A class is told by DM; a role larger than this is not a class, and is not messaged."""
+"""A class is told by DM; a role larger than this is not a class, and no one is messaged."""
 END_NOTICE_SECONDS = 60.0
 
 
@@ -47,15 +58,14 @@ class PermissionGrants(commands.Cog):
         guild_only=True,
     )
 
-    def _describe(self, grant: PermissionGrant, when: str | None = None) -> str:
+    def _describe(self, grant: PermissionGrant) -> str:
         """One grant for a teacher's eyes: number, target (as a mention), when, reason."""
         target = {
             "member": f"<@{grant.target_id}>",
             "role": f"<@&{grant.target_id}>",
             "channel": f"<#{grant.target_id}>",
         }[grant.scope]
-        if when is None:
-            when = self.bot.app[SchoolTimeService].when(grant, self.bot.app.clock.now())[0]
+        when = self.bot.app[SchoolTimeService].when(grant, self.bot.app.clock.now())[0]
         reason = f" ({discord.utils.escape_markdown(grant.reason)})" if grant.reason else ""
         return f"#{grant.id} {target} {when}{reason}"
 
@@ -77,10 +87,9 @@ class PermissionGrants(commands.Cog):
         return name or str(grant.target_id)
 
     def _plain_label(self, grant: PermissionGrant, guild: discord.Guild | None) -> str:
-        tz = self.bot.app.calendar.timetable.tz
-        until = grant.ends_at.astimezone(tz).strftime("%H:%M")
+        when = self.bot.app[SchoolTimeService].when(grant, self.bot.app.clock.now())[0]
         reason = f" ({grant.reason})" if grant.reason else ""
-        return f"#{grant.id} {self._target_name(grant, guild)} tot {until}{reason}"[:100]
+        return f"#{grant.id} {self._target_name(grant, guild)} {when}{reason}"[:100]
 
     @toestemming.command(
         name=_("geven"),
@@ -147,14 +156,30 @@ class PermissionGrants(commands.Cog):
                     DMS_CLOSED.format(who=leerling.mention), ephemeral=True
                 )
         elif klas is not None:
-            for member in klas.members[:ROLE_NOTICE_LIMIT]:
-                if not member.bot:
-                    await self._dm(member, notice)
+            await self._tell_class(interaction, klas, notice)
         elif isinstance(kanaal, discord.TextChannel | discord.Thread):
             try:
                 await kanaal.send(notice, allowed_mentions=discord.AllowedMentions.none())
             except discord.HTTPException as exc:
                 log.warning("could not announce grant #%s in #%s: %s", result.id, kanaal.name, exc)
+
+    async def _tell_class(
+        self, interaction: discord.Interaction, klas: discord.Role, notice: str
+    ) -> None:
+        """A DM to each student of a class; a role too big to be a class gets none, and the
+        teacher hears who could not be told."""
+        students = [m for m in klas.members if not m.bot]
+        if len(students) > ROLE_NOTICE_LIMIT:
+            await interaction.followup.send(
+                ROLE_TOO_BIG.format(role=klas.mention, count=len(students)), ephemeral=True
+            )
+            return
+        closed = sum([not await self._dm(member, notice) for member in students])
+        if closed:
+            await interaction.followup.send(
+                ROLE_SOME_CLOSED.format(role=klas.mention, closed=closed, count=len(students)),
+                ephemeral=True,
+            )
 
     async def _dm(self, user: discord.Member, text: str) -> bool:
         """A DM that may fail (DMs closed, left the server): False then, never an error."""
@@ -167,7 +192,12 @@ class PermissionGrants(commands.Cog):
 
     @tasks.loop(seconds=END_NOTICE_SECONDS)
     async def tell_cut_grants(self) -> None:
-        """DM each teacher whose grant the end of the school day has just cut short."""
+        """DM each teacher whose grant the end of the school day has just cut short. A grant
+        is marked told only once its teacher was reached or cannot be (left the server, DMs
+        closed); a storage error skips one round, never stops the loop."""
+        guild = self.bot.school_guild
+        if guild is None:
+            return  # not connected to the school yet: the next round tells
         service = self.bot.app[SchoolTimeService]
         now = self.bot.app.clock.now()
         try:
@@ -175,13 +205,29 @@ class PermissionGrants(commands.Cog):
         except Exception as exc:  # storage trouble is reported by the store's own paths
             log.warning("could not read the grants that ended: %s", exc)
             return
-        guild = self.bot.school_guild
         for grant in ended:
-            notice = service.end_notice(grant, self._target_name(grant, guild))
-            teacher = guild.get_member(grant.granted_by) if guild is not None else None
-            if teacher is None or not await self._dm(teacher, notice):
-                log.info("grant #%s was cut short; its teacher could not be told", grant.id)
-            await service.end_told(grant.id, now)
+            try:
+                await self._tell_teacher(guild, grant)
+                await service.end_told(grant.id, now)
+            except Exception as exc:
+                log.warning("could not tell the teacher of grant #%s: %s", grant.id, exc)
+
+    @tell_cut_grants.before_loop
+    async def _until_ready(self) -> None:
+        await self.bot.ready_event.wait()  # the server's members are known by then
+
+    async def _tell_teacher(self, guild: discord.Guild, grant: PermissionGrant) -> None:
+        service = self.bot.app[SchoolTimeService]
+        notice = service.end_notice(grant, self._target_name(grant, guild))
+        teacher = guild.get_member(grant.granted_by)
+        if teacher is None:
+            try:
+                teacher = await guild.fetch_member(grant.granted_by)
+            except discord.NotFound:
+                log.info("grant #%s was cut short; its teacher left the server", grant.id)
+                return
+        if not await self._dm(teacher, notice):
+            log.info("grant #%s was cut short; its teacher has DMs closed", grant.id)
 
     @toestemming.command(
         name=_("lijst"),

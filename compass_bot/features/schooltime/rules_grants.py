@@ -180,6 +180,14 @@ def grant_times(
             return GrantTimes(
                 now, now, problem=f"Een toestemming kan tot {days_ahead} dagen vooruit beginnen."
             )
+        hours = timetable.school_hours(begins.date())
+        if hours is not None and begins.time() < hours.start and begins > local_now:
+            return GrantTimes(
+                now,
+                now,
+                problem=f"School begint op {begins:%d-%m} om {hours.start:%H:%M}: "
+                "kies een begintijd binnen schooltijd.",
+            )
         begins = max(begins, local_now)
     ends = permission_end(begins, minutes, timetable)
     if ends <= begins:

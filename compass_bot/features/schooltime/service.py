@@ -124,14 +124,15 @@ class SchoolTimeService:
                 texts.TIME_WARNING_CLOSING_EN.format(next_allowed=when_en),
             )
         )
-        fallback_nl = texts.TIME_WARNING_FALLBACK.format(
-            mention=f"<@{event.member.id}>", next_allowed=when
-        ).strip()
         return Warning(
             intro=texts.TIME_WARNING_INTRO.format(channel=event.channel.name),
             clause=clause,
-            closing=f"{verdict.message}\n\n{english}",
-            fallback=f"{fallback_nl}\n{texts.TIME_WARNING_FALLBACK_EN.format(next_allowed=when_en)}",
+            closing=verdict.message,
+            fallback=texts.TIME_WARNING_FALLBACK.format(
+                mention=f"<@{event.member.id}>", next_allowed=when
+            ).strip(),
+            english=english,
+            fallback_en=texts.TIME_WARNING_CLOSING_EN.format(next_allowed=when_en).strip(),
         )
 
     def grants(self, at: datetime) -> list[PermissionGrant]:

@@ -18,12 +18,8 @@ TIME_WARNING_EN = (
     "protocol says:"
 )
 TIME_WARNING_CLOSING_EN = (
-    "Social media during school time only in the lunch break or with your teacher's "
-    "permission.{next_allowed}"
-)
-TIME_WARNING_FALLBACK_EN = (
-    "Social media during school time only in the lunch break or with your teacher's "
-    "permission.{next_allowed}"
+    "During school time, social media is only allowed in the lunch break or with your "
+    "teacher's permission.{next_allowed}"
 )
 
 
@@ -50,8 +46,8 @@ GRANT_IN_CHANNEL = (
 )
 
 GRANT_CUT_SHORT = (
-    "Ingekort: de schooldag eindigt om {end}, eerder dan de {minutes} minuten die je vroeg. "
-    "(Cut short: the school day ends at {end}.)"
+    "Ingekort tot {end}, het einde van de schooldag (je vroeg {minutes} minuten). "
+    "(Cut short to {end}, the end of the school day: you asked for {minutes} minutes.)"
 )
 
 GRANT_ENDED_CUT_SHORT = (
