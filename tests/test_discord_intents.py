@@ -159,23 +159,33 @@ async def test_the_fake_sends_the_member_list_and_events_only_with_guild_members
         assert bool(client.joined) is members
 
 
-async def test_without_message_content_heat_reads_nothing(
+async def test_without_message_content_heat_and_personal_data_read_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Heat judges text: without it the rule is off, not fed blank posts it would misread."""
+    """Heat and other people's data judge text: without it both rules are off, not fed
+    blank posts they would misread."""
     from compass_bot.features.heat.service import HeatService
+    from compass_bot.features.personal_data.service import PersonalDataService
     from tests.discord_env import AFTER_SCHOOL
 
     fed: list[object] = []
+    screened: list[object] = []
     original = HeatService.observe
+    original_screen = PersonalDataService.screen
 
     async def spy(self: HeatService, post: Any) -> Any:
         fed.append(post)
         return await original(self, post)
 
+    def screen_spy(self: PersonalDataService, event: Any) -> Any:
+        screened.append(event)
+        return original_screen(self, event)
+
     monkeypatch.setattr(HeatService, "observe", spy)
+    monkeypatch.setattr(PersonalDataService, "screen", screen_spy)
     for config, expected in ((TEST_CONFIG, 2), (OFF, 0)):
         fed.clear()
+        screened.clear()
         folder = tmp_path / str(expected)
         folder.mkdir()
         async with (
@@ -185,7 +195,7 @@ async def test_without_message_content_heat_reads_nothing(
             first = await fake.post("anna", "algemeen", "jij bent zo dom", at=AFTER_SCHOOL)
             await fake.post("bram", "algemeen", "hou je kop", at=AFTER_SCHOOL, reply_to=first["id"])
             await fake.settle()
-        assert len(fed) == expected, config
+        assert len(fed) == len(screened) == expected, config
 
 
 def test_an_intent_the_portal_has_off_is_one_line_naming_it(tmp_path: Path) -> None:

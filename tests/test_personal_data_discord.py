@@ -155,6 +155,8 @@ async def test_the_warning_is_dutch_first_then_english(tmp_path: Path) -> None:
         said = embed_text(dm)
         assert "a phone number" in said and CLAUSE6_EN in said
         assert said.index("een telefoonnummer") < said.index("a phone number")
+        english = next(f["value"] for f in dm["embeds"][0]["fields"] if f["name"] == "English")
+        assert "a phone number" in english and CLAUSE6_EN in english  # its own field: not cut
         [reply] = fake.messages_sent(channel="algemeen")
         content = reply["content"]
         assert content.index("een telefoonnummer") < content.index("a phone number")

@@ -85,4 +85,4 @@ def test_console_status_is_for_staff(tmp_path: Path) -> None:
     assert out.count("Scholen / Schools: Compass") == 1
     assert "Message Content aan/on, Server Members aan/on" in out
     assert "Database: " in out and "Laatste bezorging / Last delivery: - (console)" in out
-    assert "Outbox: 1 melding(en) wachten" in out or "Outbox: 0 melding(en) wachten" in out
+    assert "Outbox: 0 melding(en) wachten" in out  # the console shows each alert at once

@@ -71,7 +71,10 @@ class PersonalData(commands.Cog):
 
     async def judge_post(self, message: discord.Message, at: datetime) -> bool:
         """Screen one post (or edit); on findings warn, alert and maybe hide. Returns whether
-        the post held someone's data."""
+        the post held someone's data. Without the Message Content intent posts come without
+        text, so the rule is off (said once at start-up) rather than screening blanks."""
+        if not self.bot.intents.message_content:
+            return False
         event = self.bot.school_post(message, at)
         if event is None:
             return False
@@ -133,7 +136,11 @@ class PersonalData(commands.Cog):
                 ),
                 inline=False,
             )
-        fallback = f"{warning.fallback} {texts.POST_HIDDEN_SHORT}" if deleted else warning.fallback
+        fallback = (
+            warning.short(texts.POST_HIDDEN_SHORT, texts.POST_HIDDEN_SHORT_EN)
+            if deleted
+            else warning.short()
+        )
         await warn_author(
             self.bot, message, embed, fallback, deleted=deleted, keep_for=FALLBACK_SECONDS
         )

@@ -205,12 +205,13 @@ class PersonalDataService:
                 texts.WARNING_CLOSING_EN,
             )
         )
-        fallback_nl = texts.WARNING_FALLBACK.format(mention=f"<@{event.member.id}>", kinds=said)
         return Warning(
             intro=texts.WARNING_INTRO.format(channel=event.channel.name, kinds=said),
             clause=clause,
-            closing=f"{texts.WARNING_CLOSING}\n\n{english}",
-            fallback=f"{fallback_nl}\n{texts.WARNING_FALLBACK_EN.format(kinds=said_en)}",
+            closing=texts.WARNING_CLOSING,
+            fallback=texts.WARNING_FALLBACK.format(mention=f"<@{event.member.id}>", kinds=said),
+            english=english,
+            fallback_en=texts.WARNING_FALLBACK_EN.format(kinds=said_en),
         )
 
     # -- a second look at a draft (aanwijzing-7) ---------------------------------------------

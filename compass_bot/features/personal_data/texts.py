@@ -51,8 +51,12 @@ WARNING_CLOSING_EN = (
 WARNING_FALLBACK_EN = (
     "Your post contains {kinds}. Do not share other people's data without their permission."
 )
-POST_HIDDEN = "Je bericht is daarom verwijderd. Je tekst zonder de gegevens:"
+POST_HIDDEN = (
+    "Je bericht is daarom verwijderd. Je tekst zonder de gegevens (your post was removed; "
+    "your text without the data):"
+)
 POST_HIDDEN_SHORT = "Je bericht is daarom verwijderd."
+POST_HIDDEN_SHORT_EN = "Your post was removed for this reason."
 POST_HIDDEN_CONSOLE = "(bot verwijdert je bericht in #{channel})"
 
 SECOND_LOOK_TITLE = {"nl": "Tweede blik", "en": "Second look"}

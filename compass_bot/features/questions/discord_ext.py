@@ -206,6 +206,11 @@ class Questions(commands.Cog):
         self._slowed: dict[int, datetime] = {}  # member id -> when they were last told
         self._votes: dict[tuple[int, int, str], None] = {}  # (message, member, vote), ordered
 
+    async def cog_load(self) -> None:
+        """Build the matcher's index at start, so the first question is not the one that
+        waits for it."""
+        _ = self.bot.app[QuestionService].matcher
+
     async def answer(
         self, user: discord.User | discord.Member, question: str
     ) -> tuple[Answer, dict[str, Any]]:
