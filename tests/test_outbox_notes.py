@@ -47,3 +47,46 @@ async def test_a_note_is_for_staff_bounded_and_goes_with_its_alert(tmp_path: Pat
         assert left == []
     finally:
         await app.close()
+
+
+async def test_a_note_expires_counted_from_when_it_was_written(tmp_path: Path) -> None:
+    """A note added late to an old alert keeps its full retention period: the purge clears
+    the alert's own text, not the note, until the note is as old."""
+    db = await Database.open(tmp_path / "db")
+    app = await App.create(make_loaded(tmp_path), db=db)
+    days = timedelta(days=app.kernel.config.retention.days)
+    try:
+        alert, _ = await app.alerts.record("schooltijd", STUDENT, T0, None, excerpt="hoi")
+        assert alert is not None
+        late = T0 + days - timedelta(days=1)
+        await app.alerts.add_note(MODERATOR, alert.id, "ouders gebeld", late)
+        await app[PrivacyService].purge_expired(T0 + days + timedelta(days=1))
+        kept = await app.alerts.repo.alert(alert.id)
+        assert kept is not None and kept.excerpt is None and kept.member_label == "(verlopen)"
+        assert kept.note == "ouders gebeld"
+        assert not kept.text_to_expire(late)  # only the note is left, and it is not old yet
+        assert kept.text_to_expire(late + timedelta(seconds=1))
+        await app[PrivacyService].purge_expired(late + days + timedelta(days=1))
+        gone = await app.alerts.repo.alert(alert.id)
+        assert gone is not None and gone.note is None and gone.note_at == late
+    finally:
+        await app.close()
+
+
+def test_a_repeat_across_many_channels_lists_ten_and_counts_the_rest() -> None:
+    """An embed field holds 1,024 characters: a repeat over 35 channels must still deliver."""
+    from compass_bot.discord_front.embeds import MAX_FIELD, alert_embed
+
+    channels = tuple((1_000_000_000_000_000_000 + i, 35 - i) for i in range(35))
+    alert = Alert(
+        id=1, rule="schooltijd", member_id=1, member_label="anna", created_at=T0,
+        updated_at=T0, count=sum(c for _, c in channels), status="open",
+        channel_id=channels[0][0], message_id=5, guild_id=7, channels=channels,
+    )  # fmt: skip
+    where = alert.where(lambda channel: f"<#{channel}>")
+    assert where is not None and where.endswith("en nog 25 kanalen (and 25 more)")
+    assert where.startswith(f"<#{channels[0][0]}> x35, ") and where.count("<#") == 10
+    embed = alert_embed(alert, UTC)
+    [field] = [f for f in embed.fields if f.name == "Waar"]
+    assert field.value is not None and len(field.value) <= MAX_FIELD
+    assert "naar het bericht" in field.value  # the jump link stays

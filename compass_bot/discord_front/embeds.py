@@ -7,7 +7,7 @@ from datetime import tzinfo
 import discord
 
 from compass_bot import texts
-from compass_bot.features.alerts.model import STATUS_LABELS, Alert
+from compass_bot.features.alerts.model import EXPIRED_LABEL, STATUS_LABELS, Alert
 from compass_bot.model import Warning
 from compass_bot.policy import Clause
 
@@ -67,7 +67,7 @@ def warning_embed(warning: Warning) -> discord.Embed:
     return embed
 
 
-EXPIRED = "(verlopen)"
+EXPIRED = EXPIRED_LABEL
 
 
 def _member_line(alert: Alert) -> str:
@@ -102,7 +102,7 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         where = alert.where(lambda channel: f"<#{channel}>") or "-"
         if alert.jump_url:
             where += f" · [naar het bericht]({alert.jump_url})"
-        embed.add_field(name="Waar", value=where, inline=False)
+        embed.add_field(name="Waar", value=_clip(where, MAX_FIELD), inline=False)
         excerpt = EXPIRED if alert.excerpt is None else alert.excerpt or "(geen tekst)"
         embed.add_field(name="Bericht", value=_clip(excerpt, MAX_FIELD), inline=False)
     if alert.detail:

@@ -10,9 +10,11 @@ from compass_bot.features.base import Feature
 FEATURE = Feature(
     name="alerts",
     data_statement=(
-        "Per alert: the member's id and label, where, an excerpt of at most 200 characters "
-        "and the reason; the excerpt and label expire after retention.days, the alert is "
-        "erased with the member."
+        "Per alert: the member's id and label, where (the channels of a repeat with their "
+        "counts, ids only), an excerpt of at most 200 characters, the reason, and a "
+        "moderator's note of at most 500 characters with who wrote it and when; the excerpt "
+        "and label expire after retention.days from the last flag, the note's text after "
+        "retention.days from when it was written; the alert is erased with the member."
     ),
     build=AlertService,
     migrations=MIGRATIONS,

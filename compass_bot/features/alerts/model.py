@@ -28,6 +28,7 @@ STATUS_LABELS: dict[str, str] = {
 EXCERPT_LIMIT = 200
 NOTE_LIMIT = 500  # a moderator's note on an alert
 EXPIRED_LABEL = "(verlopen)"  # what the retention purge leaves of a member's label
+WHERE_LIMIT = 10  # channels listed on a repeated alert; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +61,17 @@ class Alert:
     note_by: int | None = None
     note_at: datetime | None = None
 
-    @property
-    def holds_personal_text(self) -> bool:
-        """Whether the retention purge still has something to clear from this alert (and so
-        from its message in the moderators' channel): the excerpt, the matched text, the
-        member's label or a moderator's note."""
+    def text_to_expire(self, cutoff: datetime) -> bool:
+        """Whether the retention purge at `cutoff` clears something from this alert (and so
+        from its message in the moderators' channel): the excerpt, the matched text or the
+        member's label once the alert's last flag is older, a moderator's note once it is."""
+        if self.updated_at >= cutoff:
+            return False
         return (
             self.excerpt is not None
             or self.matched is not None
-            or self.note is not None
             or self.member_label != EXPIRED_LABEL
+            or (self.note is not None and (self.note_at is None or self.note_at < cutoff))
         )
 
     @property
@@ -102,12 +104,17 @@ class Alert:
         kind = kind_of(self.rule)
         return kind is not None and kind.about == "name"
 
-    def where(self, name: Callable[[int], str]) -> str | None:
+    def where(self, name: Callable[[int], str], most: int = WHERE_LIMIT) -> str | None:
         """Where it was flagged, each channel written by `name`: the channel, or for a repeat
-        across channels each with its count, most first ("#algemeen x3, #gamen x1")."""
+        across channels each with its count, most first ("#algemeen x3, #gamen x1"), the
+        first `most` of them and how many more (an embed field holds 1,024 characters)."""
         if len(self.channels) > 1:
             most_first = sorted(self.channels, key=lambda place: -place[1])
-            return ", ".join(f"{name(channel)} x{count}" for channel, count in most_first)
+            shown = ", ".join(f"{name(channel)} x{count}" for channel, count in most_first[:most])
+            if len(most_first) > most:
+                more = len(most_first) - most
+                shown += f" en nog {more} kanalen (and {more} more)"
+            return shown
         return name(self.channel_id) if self.channel_id else None
 
     @property

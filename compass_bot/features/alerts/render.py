@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import tzinfo
 
-from compass_bot.features.alerts.model import STATUS_LABELS, Alert, unescape_excerpt
+from compass_bot.features.alerts.model import (
+    EXPIRED_LABEL,
+    STATUS_LABELS,
+    Alert,
+    unescape_excerpt,
+)
 
 
 def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = None) -> str:
@@ -21,7 +26,7 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
     lines = [head, f"  Lid: {member}"]
     if alert.about_a_name:
         field = alert.name_field_label
-        name = unescape_excerpt(alert.excerpt) if alert.excerpt else "(verlopen)"
+        name = unescape_excerpt(alert.excerpt) if alert.excerpt else EXPIRED_LABEL
         found = f" (gevonden: {alert.matched})" if alert.matched else ""
         lines.append(f"  Naam ({field}): {name}{found}")
     else:
@@ -39,5 +44,5 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
     if alert.note_by and alert.note_at:
         noted = alert.note_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         who = labels.get(alert.note_by, f"id {alert.note_by}")
-        lines.append(f"  Notitie van {who} om {noted}: {alert.note or '(verlopen)'}")
+        lines.append(f"  Notitie van {who} om {noted}: {alert.note or EXPIRED_LABEL}")
     return "\n".join(lines)

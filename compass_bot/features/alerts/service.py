@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from compass_bot.features.alerts.handling import AlertHandling, StatusListener
-from compass_bot.features.alerts.model import Alert
+from compass_bot.features.alerts.model import EXPIRED_LABEL, Alert
 from compass_bot.features.alerts.repo import OutboxRepo
 from compass_bot.model import Member
 from compass_bot.storage.db import STORAGE_ERRORS, describe_failure, to_db
@@ -284,17 +284,20 @@ class AlertService(AlertHandling):
         return {"alerts": cur.rowcount}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
-        """Excerpts, matched text, labels and moderators' notes expire; so do reasons that
-        hold names. Who wrote a note and when stay, as for handling."""
+        """Excerpts, matched text, labels and reasons that hold names expire with the alert's
+        last flag; a moderator's note expires counted from when it was written. Who wrote a
+        note and when stay, as for handling."""
         personal = sorted(k.rule for k in self.kernel.alert_kinds.values() if k.personal_detail)
         marks = ", ".join("?" for _ in personal) or "NULL"
+        cutoff = to_db(before)
         cur = await self.db.execute(
-            "UPDATE alerts SET excerpt = NULL, matched = NULL, member_label = '(verlopen)',"
-            " note = NULL,"
+            f"UPDATE alerts SET excerpt = NULL, matched = NULL, member_label = '{EXPIRED_LABEL}',"
+            " note = CASE WHEN note_at IS NULL OR note_at < ? THEN NULL ELSE note END,"
             f" detail = CASE WHEN rule IN ({marks}) THEN NULL ELSE detail END"
-            " WHERE updated_at < ?"
-            " AND (excerpt IS NOT NULL OR member_label != '(verlopen)' OR note IS NOT NULL)",
-            (*personal, to_db(before)),
+            " WHERE updated_at < ? AND (excerpt IS NOT NULL OR matched IS NOT NULL"
+            f" OR member_label != '{EXPIRED_LABEL}'"
+            " OR (note IS NOT NULL AND (note_at IS NULL OR note_at < ?)))",
+            (cutoff, *personal, cutoff, cutoff),
         )
         return {"alerts": cur.rowcount}
 

@@ -79,9 +79,7 @@ class Privacy(commands.Cog):
         expiring = [
             a.id
             for a in await outbox.alerts(until=cutoff, limit=100_000)
-            if a.updated_at < cutoff
-            and a.delivered_message_id is not None
-            and a.holds_personal_text
+            if a.delivered_message_id is not None and a.text_to_expire(cutoff)
         ]
         counts = await self.bot.app[PrivacyService].purge_expired(now)
         log.info("retention purge: %s", counts)
