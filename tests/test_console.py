@@ -440,6 +440,7 @@ def test_console_grants_start_later_tell_the_students_and_the_teacher_of_a_cut(
             "/toestemming geven leerling leerling1 20 vanaf morgen 9:00",
             "/toestemming geven leerling leerling1 20 vanaf zondag 9:00",
             "/toestemming geven kanaal algemeen 600",
+            "/toestemming intrekken 1",
             "/tijd 2026-11-24 16:05",
             "/toestemming lijst",
         ]
@@ -456,3 +457,7 @@ def test_console_grants_start_later_tell_the_students_and_the_teacher_of_a_cut(
     assert "Ingekort tot 16:00, het einde van de schooldag (je vroeg 600 minuten)." in out
     assert "[bot · #algemeen] In dit kanaal mag sociale media" in out
     assert out.count("Je toestemming #3 voor #algemeen is om 16:00 gestopt") == 1
+    assert (
+        "[bot · DM aan leerling1] Je docent heeft je toestemming #1 voor sociale media ingetrokken"
+        in out
+    )

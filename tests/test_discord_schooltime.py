@@ -718,7 +718,13 @@ async def test_posts_made_while_the_bot_was_away_are_judged_once(tmp_path: Path)
 
 def notices_to(fake: FakeDiscord, member: str) -> list[str]:
     """The grant notices the bot DMed to a member (plain text, not a warning embed)."""
-    return [m["content"] for m in fake.dms_sent(member) if "toestemming" in m.get("content", "")]
+    return [
+        m["content"] for m in fake.dms_sent(member) if "toestemming gegeven" in m.get("content", "")
+    ]
+
+
+def revoked_to(fake: FakeDiscord, member: str) -> list[str]:
+    return [m["content"] for m in fake.dms_sent(member) if "ingetrokken" in m.get("content", "")]
 
 
 async def test_a_grant_may_start_later_today_or_on_a_coming_school_day(tmp_path: Path) -> None:
@@ -879,7 +885,27 @@ async def test_a_role_too_big_to_be_a_class_gets_no_dms_and_the_teacher_hears_it
         await fake.slash("jansen", "toestemming geven", {"klas": "Leerling", "minuten": 20})
         await fake.settle()
         assert [len(notices_to(fake, m)) for m in ("anna", "bram", "stil")] == [1, 1, 0]
-        [closed] = [
+        closed = [
             m["content"] for m in fake.messages_sent(ephemeral=True) if "van de 3" in m["content"]
         ]
-        assert closed.startswith("1 van de 3 leden")
+        assert len(closed) == 2  # the revoke and the new grant: stil has DMs closed
+        assert all(c.startswith("1 van de 3 leden") for c in closed)
+
+
+async def test_those_a_revoked_grant_covered_hear_it_is_gone(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        bot.app.clock.freeze(LESSON)
+        await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "begint": "13:30"})
+        await fake.slash("jansen", "toestemming geven", {"klas": "Klas 1-2", "minuten": 20})
+        await fake.slash("jansen", "toestemming geven", {"kanaal": "gamen", "minuten": 20})
+        await fake.settle()
+        assert revoked_to(fake, "anna") == revoked_to(fake, "bram") == []
+        for number in (1, 2, 3):
+            await fake.slash("jansen", "toestemming intrekken", {"nummer": number})
+            await fake.settle()
+        [anna] = revoked_to(fake, "anna")
+        assert anna.startswith("Je docent heeft je toestemming #1 voor sociale media ingetrokken")
+        assert "Your teacher has revoked your permission #1" in anna
+        assert [n[:30] for n in revoked_to(fake, "bram")] == ["Je docent heeft je toestemming"]
+        last = fake.messages_sent(channel="gamen")[-1]["content"]
+        assert last.startswith("De toestemming voor sociale media in dit kanaal is ingetrokken.")

@@ -57,9 +57,9 @@ async def tell_cut_grants(console: Console) -> None:
         await service.end_told(grant.id, now)
 
 
-def _tell_covered(console: Console, grant: PermissionGrant) -> None:
-    """What the students a grant covers are told: a DM each, or a line in the channel."""
-    notice = _service(console).covered_notice(grant, console.now())
+def _tell_covered(console: Console, grant: PermissionGrant, notice: str) -> None:
+    """What the students a grant covers are told (given or revoked): a DM each, or a line
+    in the channel."""
     if grant.scope == "channel":
         where = console.labels().get(grant.target_id, "?").lstrip("#")
         console.say(f"[bot · #{where}] " + notice.replace("\n", "\n    "))
@@ -114,7 +114,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
             )
             note = service.cut_note(result, int(minutes) if minutes is not None else None)
             console.bot(f"Toestemming #{result.id} voor {label} {when}." + (note and f" {note}"))
-            _tell_covered(console, result)
+            _tell_covered(console, result, service.covered_notice(result, now))
     elif sub == "lijst":
         listed = _service(console).list_permissions(console.me.member, console.now())
         if isinstance(listed, Refusal):
@@ -127,11 +127,11 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
         revoked = await _service(console).revoke_permission(
             console.me.member, number, console.now()
         )
-        console.bot(
-            revoked.message
-            if isinstance(revoked, Refusal)
-            else f"Toestemming #{revoked.id} ingetrokken."
-        )
+        if isinstance(revoked, Refusal):
+            console.bot(revoked.message)
+            return
+        console.bot(f"Toestemming #{revoked.id} ingetrokken.")
+        _tell_covered(console, revoked, _service(console).revoked_notice(revoked, console.now()))
     else:
         console.say("Gebruik: /toestemming geven ... | lijst | intrekken NR")
 

@@ -149,19 +149,32 @@ class PermissionGrants(commands.Cog):
         if note := service.cut_note(result, minuten):
             summary += f". {note}"
         await interaction.response.send_message(f"Toestemming gegeven: {summary}", ephemeral=True)
-        notice = service.covered_notice(result, now)
-        if leerling is not None:
-            if not await self._dm(leerling, notice):
+        await self._tell_covered(interaction, result, service.covered_notice(result, now))
+
+    async def _tell_covered(
+        self, interaction: discord.Interaction, grant: PermissionGrant, notice: str
+    ) -> None:
+        """Those a grant covers hear of it (given or revoked): a DM to the student or to each
+        student of the class, a line in the channel for a channel grant."""
+        guild = interaction.guild
+        if guild is None:
+            return
+        if grant.scope == "member":
+            student = guild.get_member(grant.target_id)
+            if student is not None and not await self._dm(student, notice):
                 await interaction.followup.send(
-                    DMS_CLOSED.format(who=leerling.mention), ephemeral=True
+                    DMS_CLOSED.format(who=student.mention), ephemeral=True
                 )
-        elif klas is not None:
-            await self._tell_class(interaction, klas, notice)
-        elif isinstance(kanaal, discord.TextChannel | discord.Thread):
-            try:
-                await kanaal.send(notice, allowed_mentions=discord.AllowedMentions.none())
-            except discord.HTTPException as exc:
-                log.warning("could not announce grant #%s in #%s: %s", result.id, kanaal.name, exc)
+        elif grant.scope == "role":
+            if (klas := guild.get_role(grant.target_id)) is not None:
+                await self._tell_class(interaction, klas, notice)
+        else:
+            channel = guild.get_channel_or_thread(grant.target_id)
+            if isinstance(channel, discord.TextChannel | discord.Thread):
+                try:
+                    await channel.send(notice, allowed_mentions=discord.AllowedMentions.none())
+                except discord.HTTPException as exc:
+                    log.warning("could not tell #%s of grant #%s: %s", channel.name, grant.id, exc)
 
     async def _tell_class(
         self, interaction: discord.Interaction, klas: discord.Role, notice: str
@@ -270,6 +283,10 @@ class PermissionGrants(commands.Cog):
             return
         await interaction.response.send_message(
             f"Ingetrokken: {self._describe(result)}", ephemeral=True
+        )
+        service = self.bot.app[SchoolTimeService]
+        await self._tell_covered(
+            interaction, result, service.revoked_notice(result, self.bot.app.clock.now())
         )
 
     @intrekken.autocomplete("nummer")

@@ -235,6 +235,13 @@ class SchoolTimeService:
             return texts.GRANT_IN_CHANNEL.format(when_nl=when_nl, when_en=when_en)
         return texts.GRANT_COVERS_YOU.format(when_nl=when_nl, when_en=when_en, id=grant.id)
 
+    def revoked_notice(self, grant: PermissionGrant, now: datetime) -> str:
+        """What those a revoked grant covered are told, so nobody posts on a permission that
+        is gone."""
+        if grant.scope == "channel":
+            return texts.GRANT_REVOKED_IN_CHANNEL
+        return texts.GRANT_REVOKED_YOU.format(id=grant.id)
+
     async def cut_short_ended(self, now: datetime) -> list[PermissionGrant]:
         """Grants the end of the school day cut short that have ended in the last hours and
         whose teacher was not told yet (see `end_told`)."""

@@ -45,6 +45,16 @@ GRANT_IN_CHANNEL = (
     "Social media is allowed in this channel with the teacher's permission, {when_en}."
 )
 
+GRANT_REVOKED_YOU = (
+    "Je docent heeft je toestemming #{id} voor sociale media ingetrokken: die geldt niet meer.\n"
+    "Your teacher has revoked your permission #{id} for social media: it no longer applies."
+)
+
+GRANT_REVOKED_IN_CHANNEL = (
+    "De toestemming voor sociale media in dit kanaal is ingetrokken.\n"
+    "The permission for social media in this channel has been revoked."
+)
+
 GRANT_CUT_SHORT = (
     "Ingekort tot {end}, het einde van de schooldag (je vroeg {minutes} minuten). "
     "(Cut short to {end}, the end of the school day: you asked for {minutes} minutes.)"
