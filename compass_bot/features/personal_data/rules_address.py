@@ -170,9 +170,9 @@ def is_street_word(word: str) -> bool:
             break
     else:
         return False
-    length = len(suffix)
-    stem = word[:-length]
-    if (stem and _STEM.fullmatch(stem) is None) or word in STREET_NOT:
+    stem = word[: -len(suffix)]
+    # isalpha() letters are a subset of _STEM's: the regex only for the rest ("'s-", "é")
+    if (stem and not stem.isalpha() and _STEM.fullmatch(stem) is None) or word in STREET_NOT:
         return False
     return len(stem) >= 2 or word in STREET_TYPE_WORDS
 
