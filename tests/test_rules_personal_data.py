@@ -609,3 +609,107 @@ def test_a_phone_number_ends_at_its_last_ascii_digit() -> None:
     """Full-width digits after a number are not read (and not part of its span)."""
     text = "bel 030-2345678\uff10\uff16 nu"
     assert found(text) == [("phone", "030-2345678")]
+
+
+# --- fast paths against the slow definitions they replace ---------------------------------
+
+_MIXED = (
+    "aAdDoOtTpPuUnNeErRsS 0123456789.,:-/()+@?'%_\u00a0\u00e9\u00c9\u00df\u0422\u043e\u212a\u0130\n"
+)
+
+
+def _random_mixed(rng: random.Random) -> str:
+    words = ("dot", "DOT", "Punt", "pUnT", "apenstaart", "APENSTAARTJE", "at", "\u212aade")
+    parts = [
+        rng.choice(words) if rng.random() < 0.2 else rng.choice(_MIXED)
+        for _ in range(rng.randint(0, 40))
+    ]
+    return "".join(parts)
+
+
+def test_word_disguise_from_the_latin1_view_equals_str_lower() -> None:
+    """The byte view (lowered as bytes) finds the words exactly where ``str.lower`` does,
+    also with non-Latin-1 letters, the Kelvin sign and the Turkish dotted I around."""
+    from compass_bot.features.personal_data.rules_email import (
+        has_word_disguise,
+        latin1_view,
+        word_disguise_in,
+    )
+
+    rng = random.Random(141)
+    texts = [_random_mixed(rng) for _ in range(5000)]
+    hits = 0
+    for text in texts:
+        low = text.lower()
+        expected = any(w in low for w in (" dot ", " punt ", "apenstaart"))
+        assert word_disguise_in(latin1_view(text)) == expected, text
+        assert has_word_disguise(text) == expected, text
+        hits += expected
+    assert 100 < hits < 4900  # both answers are met often
+
+
+def test_shape_from_the_latin1_view_equals_the_ascii_shape() -> None:
+    """Latin-1 letters, the no-break space and other characters get the bytes they had when
+    the shape was read from an ASCII encoding with the no-break space replaced."""
+    rng = random.Random(142)
+    for _ in range(3000):
+        text = _random_mixed(rng)
+        assert candidates.shape_of(text) == _shape_of(text), text
+
+
+def _street_word_slow(word: str) -> bool:
+    import re
+
+    from compass_bot.features.personal_data.rules_kinds import (
+        STREET_NOT,
+        STREET_SUFFIXES,
+        STREET_TYPE_WORDS,
+    )
+
+    ends = [x for x in STREET_SUFFIXES if word.endswith(x)]
+    if not ends:
+        return False
+    stem = word[: -max(len(x) for x in ends)]
+    if (stem and re.fullmatch(r"(?:[^\W\d_]|['-])+", stem) is None) or word in STREET_NOT:
+        return False
+    return len(stem) >= 2 or word in STREET_TYPE_WORDS
+
+
+def test_street_word_lookup_by_last_letters_equals_the_longest_suffix_rule() -> None:
+    from compass_bot.features.personal_data.rules_address import is_street_word
+    from compass_bot.features.personal_data.rules_kinds import STREET_NOT, STREET_SUFFIXES
+
+    rng = random.Random(143)
+    stems = ("", "a", "kerk", "dwars", "'s-", "x1", "\u00e9glise", "b\u00b2", "de-", "onder", "s")
+    words = [stem + suffix for stem in stems for suffix in STREET_SUFFIXES]
+    words += [*STREET_NOT, "straatjes", "weggetje", "kerk", "nr", "", "aat", "traat"]
+    words += ["".join(rng.choice("straeglnpdhofwjk'-") for _ in range(8)) for _ in range(3000)]
+    assert sum(_street_word_slow(w) for w in words) > 100
+    for word in words:
+        assert is_street_word(word) == _street_word_slow(word), word
+
+
+def test_date_precheck_turns_down_no_date() -> None:
+    """Without the separator again 1-2 digits on, ``date_or_time_end`` skips the date
+    regex; on random digit runs it answers as the regexes alone do."""
+    from compass_bot.features.personal_data import rules_lookalikes as lookalikes
+
+    rng = random.Random(144)
+    dates = 0
+    for _ in range(20000):
+        text = "".join(rng.choice("0123456789-/.: ") for _ in range(rng.randint(2, 14)))
+        s = 0
+        length = len(text) - len(text.lstrip("0123456789"))
+        after = text[length : length + 1]
+        if not length or after not in ("-", "/", ".", ":"):
+            continue
+        expected = 0
+        if (length <= 2 and after != ":") or (length == 4 and after == "-"):
+            m = lookalikes._DATE.match(text, s)
+            expected = m.end() if m else 0
+        if not expected and length <= 2 and after in (".", ":"):
+            m = lookalikes._TIME.match(text, s)
+            expected = m.end() if m else 0
+        dates += expected > 0
+        assert lookalikes.date_or_time_end(text, s, length, after) == expected, text
+    assert dates > 100

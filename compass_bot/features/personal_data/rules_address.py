@@ -38,10 +38,10 @@ _NR_BEFORE: Final = re.compile(
 )
 _POSTCODE_TAIL: Final = re.compile(rf"{SPACE}?,?{SPACE}{{0,2}}{_POSTCODE_TEXT}")
 _NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
-_SUFFIX_LENGTHS: Final = tuple(sorted({len(x) for x in STREET_SUFFIXES}, reverse=True))
-_SUFFIXES_OF_LENGTH: Final = {
-    n: frozenset(x for x in STREET_SUFFIXES if len(x) == n) for n in _SUFFIX_LENGTHS
-}
+_SUFFIXES_BY_END: Final[dict[str, tuple[str, ...]]] = {}  # last 3 letters -> suffixes
+for _suffix in STREET_SUFFIXES:  # sorted longest first, so each tuple is too
+    _SUFFIXES_BY_END[_suffix[-3:]] = (*_SUFFIXES_BY_END.get(_suffix[-3:], ()), _suffix)
+assert min(len(x) for x in STREET_SUFFIXES) >= 3, "street suffixes are looked up by 3 letters"
 _STEM: Final = re.compile(r"(?:[^\W\d_]|['-])+")
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
 _NONZERO_DIGITS: Final = frozenset("123456789")
@@ -162,13 +162,17 @@ def is_street_word(word: str) -> bool:
 
     The stem before the longest suffix it ends with must be letters ("-" and "'" allowed),
     at least two of them unless the word is a street type itself ("weg", "laan")."""
-    for length in _SUFFIX_LENGTHS:  # longest first: a few set lookups, not a regex
-        if word[-length:] in _SUFFIXES_OF_LENGTH[length]:
+    ends = _SUFFIXES_BY_END.get(word[-3:])  # one dict lookup turns down almost every word
+    if ends is None:
+        return False
+    for suffix in ends:  # longest first
+        if word.endswith(suffix):
             break
     else:
         return False
-    stem = word[:-length]
-    if (stem and _STEM.fullmatch(stem) is None) or word in STREET_NOT:
+    stem = word[: -len(suffix)]
+    # isalpha() letters are a subset of _STEM's: the regex only for the rest ("'s-", "é")
+    if (stem and not stem.isalpha() and _STEM.fullmatch(stem) is None) or word in STREET_NOT:
         return False
     return len(stem) >= 2 or word in STREET_TYPE_WORDS
 

@@ -6,7 +6,7 @@ import re
 from typing import Final
 
 from compass_bot.features.personal_data.rules_address import may_start_house_number
-from compass_bot.features.personal_data.rules_email import has_word_disguise
+from compass_bot.features.personal_data.rules_email import has_word_disguise, latin1_view
 
 # --- step 1: could the text hold data at all? ---------------------------------------------
 
@@ -101,14 +101,14 @@ def other_span(text: str, shape: bytes) -> tuple[int, int]:
 
 
 def _shape_table() -> bytes:
-    table = bytearray(b"," * 256)
-    for i in range(256):
+    table = bytearray(b"," * 128 + b"u" * 128)  # bytes 128-255: Latin-1 letters and signs
+    for i in range(128):
         ch = chr(i)
         if "0" <= ch <= "9":
             table[i] = ord("9")
-        elif ch.isascii() and ch.isalpha():
+        elif ch.isalpha():
             table[i] = ord("a")
-    for chars, mark in ((" ", " "), (".,:", "."), ("/", "/"), ("-", "-"), ("()", "(")):
+    for chars, mark in ((" \u00a0", " "), (".,:", "."), ("/", "/"), ("-", "-"), ("()", "(")):
         for ch in chars:
             table[ord(ch)] = ord(mark)
     for chars, mark in (("%'", "%"), ("_", "_"), ("?", "u"), ("<@[{", "@")):
@@ -202,7 +202,7 @@ def digit_candidates(text: str, shape: bytes) -> list[tuple[int, int]]:
     """The spans of the NUM_CANDIDATE matches in ``text``, in order: what one full pass
     finds, less the short numbers after a word that cannot precede a house number when the
     windows are used (they would yield no finding). With few digits, a match at the first
-    and second digit of each digit run (no later digit can start a match); with many, a
+    digit of each digit run (the pattern's look-behind allows no other); with many, a
     match at each possible start that ``_number_cores`` found, or one pass when those are
     many too."""
     first = shape.find(b"9")
@@ -216,9 +216,7 @@ def digit_candidates(text: str, shape: bytes) -> list[tuple[int, int]]:
         i = first
         while i >= 0:  # find() runs in C; a regex for the runs would try every position
             end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
-            m = NUM_CANDIDATE.match(text, i)
-            if m is None and end - i > 1:
-                m = NUM_CANDIDATE.match(text, i + 1)
+            m = NUM_CANDIDATE.match(text, i)  # only a run's first digit can start a match
             if m is not None:
                 found.append(m.span())
             i = shape.find(b"9", end)
@@ -261,9 +259,9 @@ def number_windows(text: str, shape: bytes) -> list[tuple[int, int]] | None:
 
 def shape_of(text: str) -> bytes:
     """The text as one byte per character (see ``_shape_table``)."""
-    if text.isascii():
-        raw = text.encode("ascii")
-    else:  # one byte per character: "?" for every other character
-        src = text.replace("\u00a0", " ") if "\u00a0" in text else text
-        raw = src.encode("ascii", "replace")
-    return raw.translate(SHAPE)
+    return latin1_view(text).translate(SHAPE)
+
+
+def shape_of_view(view: bytes) -> bytes:
+    """The shape from the text's ``latin1_view`` (read once for the shape and the words)."""
+    return view.translate(SHAPE)

@@ -26,7 +26,25 @@ _MAYBE_WORDS: Final = (" dot ", " punt ", "apenstaart")
 def has_word_disguise(text: str) -> bool:
     """' dot ' / ' punt ' / 'apenstaartje' in any case: the only kinds without a trigger
     character. One lower-cased copy and three substring searches (cheaper than six)."""
-    low = text.lower()
+    return _holds_a_word(text.lower())
+
+
+def latin1_view(text: str) -> bytes:
+    """One byte per character: Latin-1, ``?`` for any other character (C loops only)."""
+    return text.encode("latin-1", "replace")
+
+
+def word_disguise_in(view: bytes) -> bool:
+    """``has_word_disguise`` on the ``latin1_view`` of the text (read once for the shape too).
+
+    Lower-casing the bytes changes the ASCII letters only, as ``str.lower`` does for every
+    character that can lower to a letter of the words (the Kelvin sign U+212A lowers to
+    "k", which none holds), at a fraction of ``str.lower``'s cost on a non-ASCII text;
+    the search runs on ``str`` again (faster than on ``bytes``)."""
+    return _holds_a_word(view.lower().decode("latin-1"))
+
+
+def _holds_a_word(low: str) -> bool:
     for word in _MAYBE_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
         if word in low:
             return True

@@ -28,7 +28,11 @@ def date_or_time_end(text: str, s: int, length: int, after: str) -> int:
     A date starts with 1-2 digits and - / . or with a year and -; a time with 1-2 digits
     and : or . (``after`` is the character after the run).
     """
-    if (length <= 2 and after != ":") or (length == 4 and after == "-"):
+    e = s + length
+    # a day-month date repeats its separator after 1-2 digits: no regex without it
+    if (length <= 2 and after != ":" and after in text[e + 2 : e + 4]) or (
+        length == 4 and after == "-"
+    ):
         m = _DATE.match(text, s)
         if m:
             return m.end()

@@ -12,14 +12,16 @@ from compass_bot.features.personal_data.rules_candidates import (
     SHORT,
     digit_candidates,
     other_span,
-    shape_of,
+    shape_of_view,
 )
 from compass_bot.features.personal_data.rules_email import (
     at_sign_span,
     bracket_at_span,
     email_at,
     has_word_disguise,
+    latin1_view,
     word_at_spans,
+    word_disguise_in,
 )
 from compass_bot.features.personal_data.rules_ids import bsn_at, iban_at
 from compass_bot.features.personal_data.rules_kinds import Finding, Kind
@@ -68,11 +70,12 @@ class Scan:
         """
         text = self.text
         n = self.n
-        shape = b""
+        shape = view = b""
         if n <= SHORT:  # one pass of each pattern costs less than reading the shape
             lo, last = 0, n - 1
         else:
-            shape = shape_of(text)
+            view = latin1_view(text)
+            shape = shape_of_view(view)
             lo, last = other_span(text, shape)
         if last >= 0:
             self.others(lo, n if n <= SHORT else min(n, last + 64))
@@ -83,7 +86,7 @@ class Scan:
             numbers = digit_candidates(text, shape)
             first = shape.find(b"9")  # a life360 code has its digits between the first and last
             life360 = first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0
-        if has_word_disguise(text):
+        if word_disguise_in(view) if view else has_word_disguise(text):
             for a0, a1 in word_at_spans(text):
                 self.email(a0, a1, False)
         if life360:
