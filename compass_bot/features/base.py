@@ -42,6 +42,23 @@ class FeatureService(Protocol):
     def forget(self, member_id: int) -> None: ...
 
 
+class KeepsNoMemberData:
+    """The privacy hooks of a feature that stores nothing about members (the digest counts,
+    AutoMod's bridge, the status): there is nothing to load, erase, purge or forget."""
+
+    async def load(self, now: datetime) -> None:
+        return None
+
+    async def erase_member(self, member_id: int) -> Mapping[str, int]:
+        return {}
+
+    async def purge(self, before: datetime) -> Mapping[str, int]:
+        return {}
+
+    def forget(self, member_id: int) -> None:
+        return None
+
+
 ConsoleHandler = Callable[["Console", str, list[str], str], Awaitable[None]]
 
 

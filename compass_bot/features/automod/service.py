@@ -3,13 +3,13 @@ channel and the rule's matched keyword; never the message itself."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.automod.rules import clause_for, default_mapping, detail_text
+from compass_bot.features.base import KeepsNoMemberData
 from compass_bot.model import Member
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class AutoModHit:
     message_id: int | None = None
 
 
-class AutoModService:
+class AutoModService(KeepsNoMemberData):
     """Stores nothing of its own: its alerts live in the outbox, erased with the alerts."""
 
     def __init__(self, kernel: Kernel) -> None:
@@ -55,15 +55,3 @@ class AutoModService:
             matched=keyword,
             detail=detail_text(hit.rule_name, hit.rule_id, keyword),
         )
-
-    async def load(self, now: datetime) -> None:
-        return None
-
-    async def erase_member(self, member_id: int) -> Mapping[str, int]:
-        return {}
-
-    async def purge(self, before: datetime) -> Mapping[str, int]:
-        return {}
-
-    def forget(self, member_id: int) -> None:
-        return None

@@ -3,10 +3,10 @@ record that makes the scheduled post happen once per week."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from compass_bot.features.base import KeepsNoMemberData
 from compass_bot.features.digest.repo import DigestRepo
 from compass_bot.features.digest.rules import (
     AlertFact,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 ACTION = "digest"
 
 
-class DigestService:
+class DigestService(KeepsNoMemberData):
     """Counts only: the digest never reads a member id or a post's text."""
 
     def __init__(self, kernel: Kernel) -> None:
@@ -39,20 +39,6 @@ class DigestService:
     @property
     def settings(self) -> DigestSettings:
         return self.kernel.config.digest
-
-    # -- privacy hooks: nothing about members is stored here --------------------------------
-
-    async def load(self, now: datetime) -> None:
-        return None
-
-    async def erase_member(self, member_id: int) -> Mapping[str, int]:
-        return {}
-
-    async def purge(self, before: datetime) -> Mapping[str, int]:
-        return {}
-
-    def forget(self, member_id: int) -> None:
-        return None
 
     # -- use cases ---------------------------------------------------------------------------
 

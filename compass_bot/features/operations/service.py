@@ -4,11 +4,11 @@ same reader as `python -m compass_bot status`, beside the running bot)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
+from compass_bot.features.base import KeepsNoMemberData
 from compass_bot.model import Member, Refusal
 from compass_bot.ops import PrivilegedIntents, Status, database_status
 
@@ -28,25 +28,11 @@ class BotStatus:
     database: Status
 
 
-class OperationsService:
+class OperationsService(KeepsNoMemberData):
     """Stores nothing: the status is counts read from the database on request."""
 
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
-
-    # -- privacy hooks: nothing about members is stored here --------------------------------
-
-    async def load(self, now: datetime) -> None:
-        return None
-
-    async def erase_member(self, member_id: int) -> Mapping[str, int]:
-        return {}
-
-    async def purge(self, before: datetime) -> Mapping[str, int]:
-        return {}
-
-    def forget(self, member_id: int) -> None:
-        return None
 
     # -- use cases ---------------------------------------------------------------------------
 
