@@ -747,3 +747,112 @@ def test_a_censored_letter_hides_the_word_not_the_meaning(text: str) -> None:
 @pytest.mark.parametrize("text", ["*echt* leuk", "#team rood", "5*3 is 15"])
 def test_stars_and_hashes_around_words_are_not_censoring(text: str) -> None:
     assert not signals_of(text).hostile
+
+
+# --- grammar-based put-downs, objections and the ignored objection (heattune) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jij kunt niet eens fietsen",
+        "hoe ben jij ooit geslaagd",
+        "je bent echt een domme vlieg",
+        "you're such a liar",
+        "you're actually braindead",
+        "niemand vindt hem leuk",
+        "we willen je gewoon niet erbij",
+    ],
+)
+def test_grammar_based_put_downs_are_hostile(text: str) -> None:
+    assert signals_of(text).hostile
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik kan niet eens fietsen haha",
+        "je bent echt een held",
+        "you're such a legend",
+        "iedereen vindt hem leuk",
+        "ik weet het niet eens meer",
+    ],
+)
+def test_the_same_grammar_kind_or_about_oneself_is_not_hostile(text: str) -> None:
+    assert not signals_of(text).hostile
+
+
+def test_an_apostrophe_inside_a_word_is_folded_away() -> None:
+    assert fold("you're") == fold("youre")
+    assert signals_of("you're stupid").kinds == signals_of("youre stupid").kinds
+
+
+@pytest.mark.parametrize(
+    "text", ["doe normaal", "dit is echt te ver nu", "that's not ok", "laat mijn zusje erbuiten"]
+)
+def test_more_ways_of_asking_to_stop_are_objections(text: str) -> None:
+    signals = signals_of(text)
+    assert signals.objects and signals.protests
+    assert not signals.hostile
+
+
+def test_a_sad_emoji_objects_but_is_no_protest_in_words() -> None:
+    signals = signals_of("oh nee 😢")
+    assert signals.objects and not signals.protests
+
+
+_NEEDLING: tuple[Line, ...] = (
+    ("mara", "wie heeft er nieuwe schoenen"),
+    ("tess", "ik, kijk 👟"),
+    ("mara", "tess die zijn van je zus toch 😂", 1),
+    ("lynn", "hahaha tweedehands"),
+)
+
+
+def test_an_objection_the_needlers_ignore_is_heat() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal, ik heb ze zelf gekocht"),
+            ("mara", "met je zakgeld van een maand zeker", 4),
+        )
+    )
+    assert "ignored-objection" in heats[-1].reason
+    assert heats[-1].action == "nudge"
+    assert all(h.action == "none" for h in heats[:-1])
+
+
+def test_an_objection_the_others_take_to_heart_stays_calm() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal, ik heb ze zelf gekocht"),
+            ("sanne", "ze zijn mooi hoor"),
+        )
+    )
+    assert all(h.action == "none" for h in heats)
+    assert "ignored-objection" not in heats[-1].reason
+
+
+def test_an_objection_written_laughing_is_not_ignored_heat() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal 😂 ik heb ze zelf gekocht"),
+            ("mara", "met je zakgeld van een maand zeker", 4),
+        )
+    )
+    assert all(h.action == "none" for h in heats)
+
+
+def test_one_remark_answered_with_stop_is_a_disagreement() -> None:
+    heats = replay(
+        transcript(
+            ("mara", "wie doet de presentatie"),
+            ("tess", "ik doe de inleiding"),
+            ("mara", "jij doet altijd het minste", 1),
+            ("tess", "doe normaal"),
+            ("mara", "het is gewoon zo", 3),
+        )
+    )
+    assert all(h.action == "none" for h in heats)
