@@ -856,3 +856,17 @@ def test_one_remark_answered_with_stop_is_a_disagreement() -> None:
         )
     )
     assert all(h.action == "none" for h in heats)
+
+
+_JAB: tuple[Line, ...] = (
+    ("bo", "weer verloren in ranked"),
+    ("siem", "jij bent gewoon echt slecht"),
+)
+
+
+def test_the_target_roasting_back_laughing_cools_it() -> None:
+    back = replay(transcript(*_JAB, ("bo", "hou je bek jij bent zelf slecht 😂", 1)))[-1]
+    earnest = replay(transcript(*_JAB, ("bo", "hou je bek jij bent zelf slecht", 1)))[-1]
+    assert "banter" in back.reason
+    assert "banter" not in earnest.reason
+    assert back.level < earnest.level

@@ -242,10 +242,16 @@ def assess(
     laughing = {t.post.author for t in hostile if t.post.signals.laugh}
     both_sides = len(laughing) >= 2 and bool(laughing & targets_hit)
     roast = both_sides and all(t.post.signals.laugh for t in hostile)
+    # the member hit roasting back, laughing, at whoever hit them (and nobody asks to stop)
+    roast_back = not objected and any(
+        t.post.signals.laugh and t.targets & _attackers_of(t.post.author, edges)
+        for t in hostile
+        if t.post.author in targets_hit
+    )
     if target_laughs or roast:
         level *= _TARGET_LAUGHS
         codes.append("banter")
-    elif both_sides:
+    elif both_sides or roast_back:
         level *= _BOTH_LAUGH
         codes.append("banter")
     if objected:
@@ -263,6 +269,11 @@ def assess(
     reason = "+".join(codes) + (": " + ",".join(kinds) if kinds else "")
     heat = Heat(value, "none", reason, tuple(sorted(involved)), first.at, first.message_id)
     return replace(heat, action=_action(heat, turns, at, settings, state))
+
+
+def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
+    """The members with a hostile turn at `member`."""
+    return {a for (a, b) in edges if b == member}
 
 
 def _needles(post: Post) -> bool:
