@@ -762,6 +762,8 @@ def test_stars_and_hashes_around_words_are_not_censoring(text: str) -> None:
         "you're actually braindead",
         "niemand vindt hem leuk",
         "we willen je gewoon niet erbij",
+        "jij bent gewoon een dief",
+        "wat een uitvreter ben jij",
     ],
 )
 def test_grammar_based_put_downs_are_hostile(text: str) -> None:
@@ -788,7 +790,16 @@ def test_an_apostrophe_inside_a_word_is_folded_away() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["doe normaal", "dit is echt te ver nu", "that's not ok", "laat mijn zusje erbuiten"]
+    "text",
+    [
+        "doe normaal",
+        "dit is echt te ver nu",
+        "that's not ok",
+        "laat mijn zusje erbuiten",
+        "jongens rustig",
+        "dat gaat jou niks aan",
+        "noem me nog een keer zo",
+    ],
 )
 def test_more_ways_of_asking_to_stop_are_objections(text: str) -> None:
     signals = signals_of(text)
