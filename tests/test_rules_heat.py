@@ -764,6 +764,10 @@ def test_stars_and_hashes_around_words_are_not_censoring(text: str) -> None:
         "we willen je gewoon niet erbij",
         "jij bent gewoon een dief",
         "wat een uitvreter ben jij",
+        "jij zit altijd in je eentje",
+        "wie ben jij eigenlijk",
+        "ik weet op welke school je zusje zit",
+        "i'll post your address everywhere",
     ],
 )
 def test_grammar_based_put_downs_are_hostile(text: str) -> None:
@@ -778,6 +782,8 @@ def test_grammar_based_put_downs_are_hostile(text: str) -> None:
         "you're such a legend",
         "iedereen vindt hem leuk",
         "ik weet het niet eens meer",
+        "ik zat in mijn eentje te leren",
+        "ik weet waar de sleutel ligt",
     ],
 )
 def test_the_same_grammar_kind_or_about_oneself_is_not_hostile(text: str) -> None:
@@ -881,3 +887,18 @@ def test_the_target_roasting_back_laughing_cools_it() -> None:
     assert "banter" in back.reason
     assert "banter" not in earnest.reason
     assert back.level < earnest.level
+
+
+def test_a_laugh_at_an_objection_carries_the_needling_on() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal, ik heb ze zelf gekocht"),
+            ("noor", "🤭🤭", 4),
+        )
+    )
+    assert "ignored-objection" in heats[-1].reason
+
+
+def test_a_giggle_emoji_is_a_laugh() -> None:
+    assert signals_of("oeps 🤭").laugh

@@ -298,12 +298,18 @@ def _ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | N
         if len(needles) < _NEEDLES:  # one remark answered is a disagreement, not needling
             continue
         needlers = set(needles)
+        # one who needled goes on, or anyone laughs at the objection or answers it needling
         going_on = frozenset(
             q.author
             for q in posts[index + 1 :]
-            if q.author in needlers
+            if q.author != post.author
             and not q.signals.objects
             and (q.at - post.at).total_seconds() <= _IGNORED_S
+            and (
+                q.author in needlers
+                or q.signals.laugh
+                or (_needles(q) and (q.reply_to == post.author or post.author in q.mentions))
+            )
         )
         if going_on:
             return post, going_on
