@@ -902,3 +902,14 @@ def test_a_laugh_at_an_objection_carries_the_needling_on() -> None:
 
 def test_a_giggle_emoji_is_a_laugh() -> None:
     assert signals_of("oeps 🤭").laugh
+
+
+def test_echoing_an_objection_laughing_mocks_it() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal, ik heb ze zelf gekocht"),
+            ("noor", "'doe normaal' 😂😂", 4),
+        )
+    )
+    assert "ignored-objection" in heats[-1].reason

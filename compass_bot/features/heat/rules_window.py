@@ -303,7 +303,7 @@ def _ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | N
             q.author
             for q in posts[index + 1 :]
             if q.author != post.author
-            and not q.signals.objects
+            and not (q.signals.objects and not q.signals.laugh)  # echoing it laughing mocks it
             and (q.at - post.at).total_seconds() <= _IGNORED_S
             and (
                 q.author in needlers
