@@ -913,3 +913,22 @@ def test_echoing_an_objection_laughing_mocks_it() -> None:
         )
     )
     assert "ignored-objection" in heats[-1].reason
+
+
+@pytest.mark.parametrize("text", ["both of u chill", "jongens dit loopt uit de hand"])
+def test_saying_it_gets_out_of_hand_is_an_objection(text: str) -> None:
+    assert signals_of(text).protests
+
+
+def test_an_earnest_stop_from_a_bystander_ends_the_banter_reading() -> None:
+    lines: tuple[Line, ...] = (
+        ("kees", "wie heeft er gewonnen"),
+        ("bart", "kees jij bent echt een sukkel", 0),
+        ("kees", "haha ok"),
+    )
+    after = ("bart", "serieus jij bent een sukkel", 2)
+    laughed = replay(transcript(*lines, after))[-1]
+    stopped = replay(transcript(*lines, ("lien", "jongens stop nou"), after))[-1]
+    assert "banter" in laughed.reason
+    assert "banter" not in stopped.reason
+    assert stopped.level > laughed.level

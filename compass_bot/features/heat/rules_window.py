@@ -220,6 +220,7 @@ def assess(
     # ... and stops counting once that member hits back in earnest (hostile, not laughing)
     earnest: dict[int, datetime] = {}
     objected = False
+    last_objection: datetime | None = None
     for turn in turns:
         signals = turn.post.signals
         if signals.laugh or turn.post.at < opened:
@@ -227,6 +228,7 @@ def assess(
         if signals.objects:  # an earnest "stop it" after it turned: not a roast any more
             earnest[turn.post.author] = turn.post.at
             objected = True
+            last_objection = turn.post.at
         elif turn.score >= _HOSTILE and any(kind != MOTHER for kind in signals.kinds):
             earnest[turn.post.author] = turn.post.at  # "je moeder" alone is the classic joke
     target_laughs = any(
@@ -234,6 +236,8 @@ def assess(
         and t.score < _HOSTILE
         and t.post.at >= opened
         and t.post.at > earnest.get(t.post.author, t.post.at - _EPSILON)
+        # an earnest "stop" from anyone ends the banter reading of the laughs before it
+        and (last_objection is None or t.post.at > last_objection)
         for t in turns
         if t.post.author in targets_hit
     )
