@@ -932,3 +932,20 @@ def test_an_earnest_stop_from_a_bystander_ends_the_banter_reading() -> None:
     assert "banter" in laughed.reason
     assert "banter" not in stopped.reason
     assert stopped.level > laughed.level
+
+
+def test_laughing_insults_at_a_member_who_laughs_too_are_a_roast() -> None:
+    def last(opening: str) -> Heat:
+        return replay(
+            transcript(
+                ("jop", opening),
+                ("fem", "jop je bent echt een sukkel 😂", 0),
+                ("ruud", "jop jij idioot 😭", 0),
+            )
+        )[-1]
+
+    laughing = last("ik ben weer over mijn eigen veter gevallen 😂")
+    plain = last("ik ben weer over mijn eigen veter gevallen")
+    assert "banter" in laughing.reason
+    assert "banter" not in plain.reason
+    assert laughing.level < plain.level

@@ -245,7 +245,9 @@ def assess(
     # attackers laughing at one silent target is mockery, not a roast
     laughing = {t.post.author for t in hostile if t.post.signals.laugh}
     both_sides = len(laughing) >= 2 and bool(laughing & targets_hit)
-    roast = both_sides and all(t.post.signals.laugh for t in hostile)
+    # every hostile turn written laughing at a member who laughs in the window too: a roast
+    target_laughed = any(t.post.signals.laugh for t in turns if t.post.author in targets_hit)
+    roast = (both_sides or target_laughed) and all(t.post.signals.laugh for t in hostile)
     # the member hit roasting back, laughing, at whoever hit them (and nobody asks to stop)
     roast_back = not objected and any(
         t.post.signals.laugh and t.targets & _attackers_of(t.post.author, edges)
