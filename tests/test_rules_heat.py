@@ -747,3 +747,205 @@ def test_a_censored_letter_hides_the_word_not_the_meaning(text: str) -> None:
 @pytest.mark.parametrize("text", ["*echt* leuk", "#team rood", "5*3 is 15"])
 def test_stars_and_hashes_around_words_are_not_censoring(text: str) -> None:
     assert not signals_of(text).hostile
+
+
+# --- grammar-based put-downs, objections and the ignored objection (heattune) ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jij kunt niet eens fietsen",
+        "hoe ben jij ooit geslaagd",
+        "je bent echt een domme vlieg",
+        "you're such a liar",
+        "you're actually braindead",
+        "niemand vindt hem leuk",
+        "we willen je gewoon niet erbij",
+        "jij bent gewoon een dief",
+        "wat een uitvreter ben jij",
+        "jij zit altijd in je eentje",
+        "wie ben jij eigenlijk",
+        "ik weet op welke school je zusje zit",
+        "i'll post your address everywhere",
+    ],
+)
+def test_grammar_based_put_downs_are_hostile(text: str) -> None:
+    assert signals_of(text).hostile
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik kan niet eens fietsen haha",
+        "je bent echt een held",
+        "you're such a legend",
+        "iedereen vindt hem leuk",
+        "ik weet het niet eens meer",
+        "ik zat in mijn eentje te leren",
+        "ik weet waar de sleutel ligt",
+    ],
+)
+def test_the_same_grammar_kind_or_about_oneself_is_not_hostile(text: str) -> None:
+    assert not signals_of(text).hostile
+
+
+def test_an_apostrophe_inside_a_word_is_folded_away() -> None:
+    assert fold("you're") == fold("youre")
+    assert signals_of("you're stupid").kinds == signals_of("youre stupid").kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "doe normaal",
+        "dit is echt te ver nu",
+        "that's not ok",
+        "laat mijn zusje erbuiten",
+        "jongens rustig",
+        "dat gaat jou niks aan",
+        "noem me nog een keer zo",
+    ],
+)
+def test_more_ways_of_asking_to_stop_are_objections(text: str) -> None:
+    signals = signals_of(text)
+    assert signals.objects and signals.protests
+    assert not signals.hostile
+
+
+def test_a_sad_emoji_objects_but_is_no_protest_in_words() -> None:
+    signals = signals_of("oh nee 😢")
+    assert signals.objects and not signals.protests
+
+
+_NEEDLING: tuple[Line, ...] = (
+    ("mara", "wie heeft er nieuwe schoenen"),
+    ("tess", "ik, kijk 👟"),
+    ("mara", "tess die zijn van je zus toch 😂", 1),
+    ("lynn", "hahaha tweedehands"),
+)
+
+
+def test_an_objection_the_needlers_ignore_is_heat() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal, ik heb ze zelf gekocht"),
+            ("mara", "met je zakgeld van een maand zeker", 4),
+        )
+    )
+    assert "ignored-objection" in heats[-1].reason
+    assert heats[-1].action == "nudge"
+    assert all(h.action == "none" for h in heats[:-1])
+
+
+def test_an_objection_the_others_take_to_heart_stays_calm() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal, ik heb ze zelf gekocht"),
+            ("sanne", "ze zijn mooi hoor"),
+        )
+    )
+    assert all(h.action == "none" for h in heats)
+    assert "ignored-objection" not in heats[-1].reason
+
+
+def test_an_objection_written_laughing_is_not_ignored_heat() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal 😂 ik heb ze zelf gekocht"),
+            ("mara", "met je zakgeld van een maand zeker", 4),
+        )
+    )
+    assert all(h.action == "none" for h in heats)
+
+
+def test_one_remark_answered_with_stop_is_a_disagreement() -> None:
+    heats = replay(
+        transcript(
+            ("mara", "wie doet de presentatie"),
+            ("tess", "ik doe de inleiding"),
+            ("mara", "jij doet altijd het minste", 1),
+            ("tess", "doe normaal"),
+            ("mara", "het is gewoon zo", 3),
+        )
+    )
+    assert all(h.action == "none" for h in heats)
+
+
+_JAB: tuple[Line, ...] = (
+    ("bo", "weer verloren in ranked"),
+    ("siem", "jij bent gewoon echt slecht"),
+)
+
+
+def test_the_target_roasting_back_laughing_cools_it() -> None:
+    back = replay(transcript(*_JAB, ("bo", "hou je bek jij bent zelf slecht 😂", 1)))[-1]
+    earnest = replay(transcript(*_JAB, ("bo", "hou je bek jij bent zelf slecht", 1)))[-1]
+    assert "banter" in back.reason
+    assert "banter" not in earnest.reason
+    assert back.level < earnest.level
+
+
+def test_a_laugh_at_an_objection_carries_the_needling_on() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal, ik heb ze zelf gekocht"),
+            ("noor", "🤭🤭", 4),
+        )
+    )
+    assert "ignored-objection" in heats[-1].reason
+
+
+def test_a_giggle_emoji_is_a_laugh() -> None:
+    assert signals_of("oeps 🤭").laugh
+
+
+def test_echoing_an_objection_laughing_mocks_it() -> None:
+    heats = replay(
+        transcript(
+            *_NEEDLING,
+            ("tess", "doe normaal, ik heb ze zelf gekocht"),
+            ("noor", "'doe normaal' 😂😂", 4),
+        )
+    )
+    assert "ignored-objection" in heats[-1].reason
+
+
+@pytest.mark.parametrize("text", ["both of u chill", "jongens dit loopt uit de hand"])
+def test_saying_it_gets_out_of_hand_is_an_objection(text: str) -> None:
+    assert signals_of(text).protests
+
+
+def test_an_earnest_stop_from_a_bystander_ends_the_banter_reading() -> None:
+    lines: tuple[Line, ...] = (
+        ("kees", "wie heeft er gewonnen"),
+        ("bart", "kees jij bent echt een sukkel", 0),
+        ("kees", "haha ok"),
+    )
+    after = ("bart", "serieus jij bent een sukkel", 2)
+    laughed = replay(transcript(*lines, after))[-1]
+    stopped = replay(transcript(*lines, ("lien", "jongens stop nou"), after))[-1]
+    assert "banter" in laughed.reason
+    assert "banter" not in stopped.reason
+    assert stopped.level > laughed.level
+
+
+def test_laughing_insults_at_a_member_who_laughs_too_are_a_roast() -> None:
+    def last(opening: str) -> Heat:
+        return replay(
+            transcript(
+                ("jop", opening),
+                ("fem", "jop je bent echt een sukkel 😂", 0),
+                ("ruud", "jop jij idioot 😭", 0),
+            )
+        )[-1]
+
+    laughing = last("ik ben weer over mijn eigen veter gevallen 😂")
+    plain = last("ik ben weer over mijn eigen veter gevallen")
+    assert "banter" in laughing.reason
+    assert "banter" not in plain.reason
+    assert laughing.level < plain.level

@@ -32,6 +32,8 @@ _SPACED: Final = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*/|+]+[a-z013457](?![a-
 _SPACED_SEPS: Final = re.compile(r"[^a-z]+")
 _REPEATS: Final = re.compile(r"([a-z])\1+")
 _LEET_ANY: Final = re.compile(r"[013457@$!]")
+# An apostrophe inside a word is dropped: "you're", "that's", "zo'n" read as "youre", "thats".
+_APOSTROPHE: Final = re.compile(r"(?<=[a-z])'(?=[a-z])")
 
 
 def _leet(m: re.Match[str]) -> str:
@@ -59,4 +61,6 @@ def fold(text: str) -> str:
     if _LEET_ANY.search(folded):
         folded = _LEET.sub(_leet, folded)
     folded = _SPACED.sub(_unspace, folded)
+    if "'" in folded:
+        folded = _APOSTROPHE.sub("", folded)
     return _REPEATS.sub(_first, folded)

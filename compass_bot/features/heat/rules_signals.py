@@ -42,6 +42,8 @@ class PostSignals:
     laugh: bool = False  # banter markers: haha, lol, xD, 😂, 💀 ...
     caps: bool = False  # written all in capitals
     objects: bool = False  # asks to stop or says it goes too far ("doe rustig", "dit is gemeen")
+    # the objection is in words, not only a sad emoji (which is also plain sympathy: "oh nee 😢")
+    protests: bool = False
     kinds: tuple[str, ...] = ()  # kinds of hostile wording found, in order
     words: tuple[str, ...] = ()  # the folded lexicon matches (a few, short), for reasons
 
@@ -53,6 +55,7 @@ class PostSignals:
 CALM: Final = PostSignals()
 
 
+_LETTER: Final = re.compile("[a-z]")
 _MENTION_IN_TEXT: Final = re.compile(r"<@!?[0-9]+>|(?<![a-z0-9])@[a-z0-9_]")
 
 
@@ -144,7 +147,7 @@ def _read_folded(text: str, folded: str, lexicon: Lexicon) -> PostSignals:
     kinds: list[str] = []
     words: list[str] = []
     per_kind: dict[str, int] = {}
-    aimed = laugh = mother = objects = False
+    aimed = laugh = mother = objects = protests = False
     for m in _matches(folded, lexicon):
         group = m.lastgroup
         if group == "allow" or group is None:
@@ -161,6 +164,7 @@ def _read_folded(text: str, folded: str, lexicon: Lexicon) -> PostSignals:
             continue
         if term.kind == _OBJECTION:
             objects = True
+            protests = protests or _LETTER.search(m.group()) is not None
             continue
         aimed = aimed or term.aimed
         if term.kind == MOTHER:
@@ -186,7 +190,9 @@ def _read_folded(text: str, folded: str, lexicon: Lexicon) -> PostSignals:
     insult = _combine(insults)
     curse = _combine(curses)
     if not (insult or curse):
-        return PostSignals(aimed=aimed, laugh=laugh, caps=_caps(text), objects=objects)
+        return PostSignals(
+            aimed=aimed, laugh=laugh, caps=_caps(text), objects=objects, protests=protests
+        )
     caps = _caps(text)
     hostility = hostility_of(insult, curse, aimed, aimed, laugh, caps)
     return PostSignals(
@@ -197,6 +203,7 @@ def _read_folded(text: str, folded: str, lexicon: Lexicon) -> PostSignals:
         laugh=laugh,
         caps=caps,
         objects=objects,
+        protests=protests,
         kinds=tuple(kinds),
         words=tuple(words),
     )

@@ -28,6 +28,11 @@ _REPEATED: Final = 1.25  # one member going at the same member a third time
 _REPEATS_AT_ONE: Final = 3
 _OBJECTED: Final = 1.35  # someone asks to stop / says it goes too far, not laughing
 _BOTH_LAUGH: Final = 0.6
+# someone asks to stop (in words, not laughing) after others needled them (addressed them or
+# laughed), and one of those goes on: the discussion is unpleasant even without a hostile word
+_IGNORED_MASS: Final = 0.6
+_IGNORED_S: Final = 180.0
+_NEEDLES: Final = 2
 _FAST_POSTS: Final = 4
 _FAST_SECONDS: Final = 60.0
 _EPSILON: Final = timedelta(seconds=1)
@@ -123,7 +128,8 @@ def assess(
 ) -> Heat:
     """The channel's heat at `at` from its recent posts, and what to do about it."""
     posts = _recent(window, at, settings)
-    if not any(p.signals.insult or p.signals.curse for p in posts):
+    ignored = _ignored_objection(posts)
+    if ignored is None and not any(p.signals.insult or p.signals.curse for p in posts):
         # the common case: nothing hostile in the window
         banter = any(p.signals.laugh for p in posts)
         return Heat(0, "none", "banter" if banter else "calm")
@@ -139,7 +145,7 @@ def assess(
         turns.append(_Turn(post, targets, score))
 
     hostile = [t for t in turns if t.score >= _HOSTILE]
-    if not hostile:
+    if not hostile and ignored is None:
         banter = any(t.post.signals.laugh for t in turns)
         return Heat(0, "none", "banter" if banter else "calm")
 
@@ -147,6 +153,8 @@ def assess(
     for turn in turns:
         age = (at - turn.post.at).total_seconds()
         mass += turn.score * 0.5 ** (age / _HALF_LIFE_S)
+    if ignored is not None:
+        mass += _IGNORED_MASS
     level = 1.0 - pow(2.718281828, -mass / _SCALE)
     codes: list[str] = []
 
@@ -174,7 +182,9 @@ def assess(
                 attackers.setdefault(victim, set()).add(turn.post.author)
     pile_target = max(attackers, key=lambda b: len(attackers[b]), default=None)
     pile_on = pile_target is not None and len(attackers[pile_target]) >= 2
-    if len(hostile) == 1 and not _THREAT_KINDS.intersection(hostile[0].post.signals.kinds):
+    if ignored is not None:
+        codes.append("ignored-objection")
+    elif len(hostile) == 1 and not _THREAT_KINDS.intersection(hostile[0].post.signals.kinds):
         level *= _SINGLE  # one threat alone is enough; one insult is not yet a discussion
         codes.append("hostile-words")
     if pile_on:
@@ -190,6 +200,8 @@ def assess(
         level *= _ESCALATION
         codes.append("escalation")
     involved = {t.post.author for t in hostile} | {b for (_, b) in edges}
+    if ignored is not None:
+        involved |= {ignored[0].author, *ignored[1]}
     fast = [
         t
         for t in turns
@@ -202,11 +214,13 @@ def assess(
     # banter: the target laughing along, or every hostile turn written laughing from both
     # sides (a roast); one side laughing alone is mockery and cools nothing
     # a target laughing along once it turned cools it, ...
-    opened = hostile[0].post.at
+    first = hostile[0].post if hostile else ignored[0] if ignored is not None else posts[-1]
+    opened = min(first.at, ignored[0].at) if ignored is not None else first.at
     targets_hit = {b for (_, b) in edges}
     # ... and stops counting once that member hits back in earnest (hostile, not laughing)
     earnest: dict[int, datetime] = {}
     objected = False
+    last_objection: datetime | None = None
     for turn in turns:
         signals = turn.post.signals
         if signals.laugh or turn.post.at < opened:
@@ -214,6 +228,7 @@ def assess(
         if signals.objects:  # an earnest "stop it" after it turned: not a roast any more
             earnest[turn.post.author] = turn.post.at
             objected = True
+            last_objection = turn.post.at
         elif turn.score >= _HOSTILE and any(kind != MOTHER for kind in signals.kinds):
             earnest[turn.post.author] = turn.post.at  # "je moeder" alone is the classic joke
     target_laughs = any(
@@ -221,6 +236,8 @@ def assess(
         and t.score < _HOSTILE
         and t.post.at >= opened
         and t.post.at > earnest.get(t.post.author, t.post.at - _EPSILON)
+        # an earnest "stop" from anyone ends the banter reading of the laughs before it
+        and (last_objection is None or t.post.at > last_objection)
         for t in turns
         if t.post.author in targets_hit
     )
@@ -228,11 +245,19 @@ def assess(
     # attackers laughing at one silent target is mockery, not a roast
     laughing = {t.post.author for t in hostile if t.post.signals.laugh}
     both_sides = len(laughing) >= 2 and bool(laughing & targets_hit)
-    roast = both_sides and all(t.post.signals.laugh for t in hostile)
+    # every hostile turn written laughing at a member who laughs in the window too: a roast
+    target_laughed = any(t.post.signals.laugh for t in turns if t.post.author in targets_hit)
+    roast = (both_sides or target_laughed) and all(t.post.signals.laugh for t in hostile)
+    # the member hit roasting back, laughing, at whoever hit them (and nobody asks to stop)
+    roast_back = not objected and any(
+        t.post.signals.laugh and t.targets & _attackers_of(t.post.author, edges)
+        for t in hostile
+        if t.post.author in targets_hit
+    )
     if target_laughs or roast:
         level *= _TARGET_LAUGHS
         codes.append("banter")
-    elif both_sides:
+    elif both_sides or roast_back:
         level *= _BOTH_LAUGH
         codes.append("banter")
     if objected:
@@ -248,9 +273,53 @@ def assess(
                 kinds.append(kind)
     value = max(0, min(100, round(level * 100)))
     reason = "+".join(codes) + (": " + ",".join(kinds) if kinds else "")
-    first = hostile[0].post
     heat = Heat(value, "none", reason, tuple(sorted(involved)), first.at, first.message_id)
     return replace(heat, action=_action(heat, turns, at, settings, state))
+
+
+def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
+    """The members with a hostile turn at `member`."""
+    return {a for (a, b) in edges if b == member}
+
+
+def _needles(post: Post) -> bool:
+    s = post.signals
+    return (s.aimed or s.laugh or s.hostility > 0.0 or bool(post.mentions)) and not s.objects
+
+
+def _ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | None:
+    """An earnest "stop" (in words, not laughing) after others needled its writer, and one of
+    them goes on: the objection and the members who needled and went on."""
+    for index, post in enumerate(posts):
+        s = post.signals
+        if not s.protests or s.laugh:
+            continue
+        needles = [
+            q.author
+            for q in posts[:index]
+            if q.author != post.author
+            and (post.at - q.at).total_seconds() <= _IGNORED_S
+            and _needles(q)
+        ]
+        if len(needles) < _NEEDLES:  # one remark answered is a disagreement, not needling
+            continue
+        needlers = set(needles)
+        # one who needled goes on, or anyone laughs at the objection or answers it needling
+        going_on = frozenset(
+            q.author
+            for q in posts[index + 1 :]
+            if q.author != post.author
+            and not (q.signals.objects and not q.signals.laugh)  # echoing it laughing mocks it
+            and (q.at - post.at).total_seconds() <= _IGNORED_S
+            and (
+                q.author in needlers
+                or q.signals.laugh
+                or (_needles(q) and (q.reply_to == post.author or post.author in q.mentions))
+            )
+        )
+        if going_on:
+            return post, going_on
+    return None
 
 
 def _repeated(hostile: Sequence[_Turn]) -> bool:
@@ -332,7 +401,8 @@ class ChannelWatch:
 
 
 def _heated(post: Post) -> int:
-    return 1 if post.signals.insult or post.signals.curse else 0
+    s = post.signals
+    return 1 if s.insult or s.curse or s.protests else 0
 
 
 _CALM: Final = Heat(0, "none", "calm")
