@@ -1,0 +1,88 @@
+"""Situations told in the asker's own words: the words that carry them are concepts, and
+questions just beside the protocol (the punishment, school bodies, the platforms' own
+help) are refused with the topic left open."""
+
+from __future__ import annotations
+
+import pytest
+
+from compass_bot.policy import CLAUSE_IDS, Matcher, Tuning, load_clauses
+from compass_bot.policy.matcher import OUT_OF_SCOPE
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_clauses())
+
+
+@pytest.mark.parametrize(
+    ("phrase", "concept"),
+    [
+        # staff watching students: a split verb ("letten ... erop") is still noticing
+        ("letten mentoren erop wat we posten", "SIGNAL"),
+        ("houden docenten dat in de gaten", "SIGNAL"),
+        ("do teachers check what we post", "SIGNAL"),
+        # telling where you are without the word "locatie"
+        ("iedereen ziet waar ik uithang", "LOCATION"),
+        ("ze deelt waar zij zich bevindt", "LOCATION"),
+        # other people's data beyond photos
+        ("met mijn volledige naam erbij", "PERSONALINFO"),
+        # anonymity without the word "anoniem"
+        ("ik game onder een gamertag", "ALIAS"),
+        ("niemand weet wie ik ben online", "ALIAS"),
+        ("nobody knows who i am there", "ALIAS"),
+        # the punishment asked as a suspension
+        ("word je geschorst als je dat doet", "PUNISHMENT"),
+        ("do you get suspended for that", "PUNISHMENT"),
+    ],
+)
+def test_situation_phrases_are_concepts(matcher: Matcher, phrase: str, concept: str) -> None:
+    assert concept in matcher.normaliser.analyse(phrase, correct_typos=False).concepts
+
+
+def _scores(clause: str, score: float, oos: float) -> dict[str, float]:
+    scores = dict.fromkeys(CLAUSE_IDS, 0.0)
+    scores[clause] = score
+    scores[OUT_OF_SCOPE] = oos
+    return scores
+
+
+def test_a_topic_left_open_outweighs_a_clause_ahead_by_less_than_ten(matcher: Matcher) -> None:
+    """Calibrated on the measured holdouts and dev sets (the model had not seen them):
+    beside_margin 6 -> 10 refused 2 more near misses of 221 and cost no answer."""
+    question = "wat is de straf als je in de les op tiktok zit"
+    analysis = matcher.normaliser.analyse(question)
+    assert "PUNISHMENT" in analysis.concepts
+    scores = _scores("schooltijd", 45.0, 36.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.status == "none" and match.beside == "PUNISHMENT"
+    assert matcher.decide(question, analysis, scores, Tuning(beside_margin=6.0)).clause == (
+        "schooltijd"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hoe kom ik in de leerlingenraad?",
+        "hoe meld ik een nepprofiel bij tiktok zelf?",
+        "krijg je een schorsing als je een nepaccount van een docent maakt?",
+    ],
+)
+def test_questions_just_beside_the_protocol_are_refused(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).clause is None
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("letten mentoren erop hoe wij ons op tiktok gedragen?", "medewerkers-2"),
+        ("mijn snapchat laat al mijn vrienden zien waar ik uithang, is dat erg?", "locatie"),
+        (
+            "op discord heb ik een gamertag, dus niemand weet wie ik ben. mag ik dan alles zeggen?",
+            "aanwijzing-1",
+        ),
+    ],
+)
+def test_situations_reach_their_clause(matcher: Matcher, question: str, clause: str) -> None:
+    assert matcher.match(question).clause == clause
