@@ -212,3 +212,33 @@ def test_an_intent_the_portal_has_off_is_one_line_naming_it(tmp_path: Path) -> N
     [line] = _errors(output)
     assert "Message Content" in line and "Server Members" in line
     assert "discord.members / discord.message_content" in line
+
+
+async def test_without_server_members_staff_actions_reach_members_through_discord(
+    tmp_path: Path,
+) -> None:
+    """The member cache holds only the bot without the intent: "Naam goedkeuren" and a
+    grant's DM fetch the member from Discord, and a class grant tells the teacher that the
+    class could not be reached rather than telling nobody."""
+    loaded = make_loaded(tmp_path, OFF)
+    async with (
+        FakeDiscord(SCHOOL, privileged_intents=()) as fake,
+        running_compass(fake, loaded) as bot,
+    ):
+        await fake.member_update("bram", nick="Compass Bram")
+        await fake.slash("bram", "vraag", {"vraag": QUESTION})
+        await fake.settle()
+        [alert] = fake.messages_sent(channel="mod-meldingen")
+        pressed = await fake.click("rector", alert["id"], label="Naam goedkeuren")
+        await fake.settle()
+        assert "niet (meer) in de server" not in str(pressed.data)
+        assert fields(fake.message(alert["id"]))["Status"] != "Open"
+
+        bot.app.clock.freeze(LESSON)
+        await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "minuten": 20})
+        await fake.settle()
+        assert any("toestemming gegeven" in m["content"] for m in fake.dms_sent("anna"))
+        await fake.slash("jansen", "toestemming geven", {"klas": "Klas 1-2", "minuten": 20})
+        await fake.settle()
+        told = [m["content"] for m in fake.messages_sent(ephemeral=True)]
+        assert any(t.startswith("Zonder de Server Members-intent kent de bot") for t in told)

@@ -94,7 +94,8 @@ def intent_notes(config: Config) -> list[str]:
     if not config.discord.members:
         notes.append(
             "discord.members is false: names are checked when a member posts or uses a command, "
-            "not on join or change; the name sweep (/naamcontrole) is off"
+            "not on join or change; the name sweep (/naamcontrole) is off; a class given "
+            "permission is not told by DM (the teacher is asked to tell them)"
         )
     return notes
 

@@ -11,6 +11,18 @@ from compass_bot.model import Member, MessagePosted
 from compass_bot.visible import show_controls
 
 
+async def find_member(guild: discord.Guild, member_id: int) -> discord.Member | None:
+    """A member of the server, from the cache or, when it is not there (the Server Members
+    intent is off, or the cache is cold), from Discord; None when they left."""
+    found = guild.get_member(member_id)
+    if found is not None:
+        return found
+    try:
+        return await guild.fetch_member(member_id)
+    except discord.HTTPException:
+        return None
+
+
 def member_of(user: discord.Member | discord.User) -> Member:
     """The service's view of a member: id, a label for moderators, and roles by id and name."""
     roles: tuple[tuple[int, str], ...] = ()

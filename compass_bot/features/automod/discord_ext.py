@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import apply_endpoints
-from compass_bot.discord_front.convert import member_of
+from compass_bot.discord_front.convert import find_member, member_of
 from compass_bot.discord_front.runner import login_failure
 from compass_bot.features.automod.rules import TRIGGER_MEMBER_PROFILE, RuleBody, planned_rules
 from compass_bot.features.automod.service import AutoModHit, AutoModService
@@ -37,13 +37,8 @@ class AutoModBridge(commands.Cog):
             return None
 
     async def _member(self, guild: discord.Guild, user_id: int) -> Member:
-        found = guild.get_member(user_id)
-        if found is None:
-            try:
-                found = await guild.fetch_member(user_id)
-            except discord.HTTPException:
-                return Member(id=user_id, label=str(user_id))
-        return member_of(found)
+        found = await find_member(guild, user_id)
+        return member_of(found) if found is not None else Member(id=user_id, label=str(user_id))
 
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:

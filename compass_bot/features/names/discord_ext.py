@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from compass_bot.discord_front.convert import member_of
+from compass_bot.discord_front.convert import find_member, member_of
 from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.pacing import dm_pacer
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
@@ -369,7 +369,7 @@ async def approve_from_alert(
     """ "Naam goedkeuren" under a name alert: the member's names as the server has them now."""
     stored = await bot.app.alerts.repo.alert(alert_id)
     guild = interaction.guild
-    member = guild.get_member(stored.member_id) if guild and stored else None
+    member = await find_member(guild, stored.member_id) if guild and stored else None
     names = [n for n in (member.name, member.global_name, member.nick) if n] if member else []
     if stored is not None and member is None:
         return Refusal("Dit lid is niet (meer) in de server; er is niets goed te keuren.")

@@ -20,7 +20,7 @@ from discord import app_commands, ui
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from compass_bot.discord_front.convert import member_of
+from compass_bot.discord_front.convert import find_member, member_of
 from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.failures import answer_failure
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
@@ -313,7 +313,7 @@ async def warn_from_alert(
     if isinstance(result, Refusal):
         return result
     guild = interaction.guild
-    member = guild.get_member(result.alert.member_id) if guild else None
+    member = await find_member(guild, result.alert.member_id) if guild else None
     if member is None:
         return Refusal(texts.MEMBER_GONE)
     try:

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
-from compass_bot.discord_front.convert import member_of
+from compass_bot.discord_front.convert import find_member, member_of
 from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.model import Refusal
@@ -34,6 +34,11 @@ ROLE_TOO_BIG = (
 ROLE_SOME_CLOSED = (
     "{closed} van de {count} leden van {role} hebben DM's dicht en weten het nog niet. "
     "({closed} of {count} have DMs closed.)"
+)
+ROLE_UNKNOWN = (
+    "Zonder de Server Members-intent kent de bot de leden van {role} niet, dus niemand kreeg "
+    "een DM; zeg het zelf. (Without the Server Members intent the bot does not know the "
+    "class's members: please tell them yourself.)"
 )
 ROLE_NOTICE_LIMIT = 60
 """A class is told by DM; a role larger than this is not a class, and no one is messaged."""
@@ -160,7 +165,7 @@ class PermissionGrants(commands.Cog):
         if guild is None:
             return
         if grant.scope == "member":
-            student = guild.get_member(grant.target_id)
+            student = await find_member(guild, grant.target_id)
             if student is not None and not await self._dm(student, notice):
                 await interaction.followup.send(
                     DMS_CLOSED.format(who=student.mention), ephemeral=True
@@ -181,6 +186,9 @@ class PermissionGrants(commands.Cog):
     ) -> None:
         """A DM to each student of a class; a role too big to be a class gets none, and the
         teacher hears who could not be told."""
+        if not self.bot.intents.members:  # the class's members are not known to the bot
+            await interaction.followup.send(ROLE_UNKNOWN.format(role=klas.mention), ephemeral=True)
+            return
         students = [m for m in klas.members if not m.bot]
         if len(students) > ROLE_NOTICE_LIMIT:
             await interaction.followup.send(
@@ -232,13 +240,10 @@ class PermissionGrants(commands.Cog):
     async def _tell_teacher(self, guild: discord.Guild, grant: PermissionGrant) -> None:
         service = self.bot.app[SchoolTimeService]
         notice = service.end_notice(grant, self._target_name(grant, guild))
-        teacher = guild.get_member(grant.granted_by)
+        teacher = await find_member(guild, grant.granted_by)
         if teacher is None:
-            try:
-                teacher = await guild.fetch_member(grant.granted_by)
-            except discord.NotFound:
-                log.info("grant #%s was cut short; its teacher left the server", grant.id)
-                return
+            log.info("grant #%s was cut short; its teacher left the server", grant.id)
+            return
         if not await self._dm(teacher, notice):
             log.info("grant #%s was cut short; its teacher has DMs closed", grant.id)
 
