@@ -56,19 +56,23 @@ _ANY_SOCIAL_CHANNEL = ChannelInfo(id=0, name="")
 
 def social_post_verdict(
     kernel: Kernel, schooltime: SchoolTimeService
-) -> Callable[[Member, datetime], PostVerdict]:
+) -> Callable[[Member, datetime], PostVerdict | None]:
     """The pure school-time rule for a post by `member` at `at` in a social channel, with
     the kernel's timetable and config and the grants the school-time service holds.
 
     Why a callable on the kernel, wired here: features may not import each other but
     through alerts/base (tests/test_conventions.py), so the second look at a draft cannot
     ask `SchoolTimeService`; a function returning plain data is the smallest thing it
-    needs, and the rule it runs stays the one pure `judge_post` every post gets."""
+    needs, and the rule it runs stays the one pure `judge_post` every post gets. None when
+    the school watches no social channel: then there is no lunch-break rule to tell of."""
 
-    def verdict(member: Member, at: datetime) -> PostVerdict:
+    def verdict(member: Member, at: datetime) -> PostVerdict | None:
         settings = kernel.config.school_time
+        scope = settings.to_scope()
+        if not scope.social_channels and not scope.social_categories:
+            return None
         watched = replace(
-            settings.to_scope(),
+            scope,
             social_channels=RefSet((_ANY_SOCIAL_CHANNEL.id,)),
             social_categories=RefSet(),
             exempt_channels=RefSet(),
@@ -111,7 +115,7 @@ class Kernel:
     # import: features may not import each other (tests/test_conventions.py), and the
     # school-time feature owns the grants. `App` wires it once the services are built;
     # None without the school-time feature.
-    post_verdict: Callable[[Member, datetime], PostVerdict] | None = None
+    post_verdict: Callable[[Member, datetime], PostVerdict | None] | None = None
     _alerts: AlertService | None = None
     _matcher: Matcher | None = None
 

@@ -203,3 +203,22 @@ def test_old_config_files_stay_valid_and_typos_are_refused() -> None:
         parse_config(TEST_CONFIG + "personal_data:\n  acton: hide\n")
     with pytest.raises(ConfigError, match=r"personal_data\.action"):
         parse_config(TEST_CONFIG + "personal_data:\n  action: delete\n")
+
+
+async def test_second_look_says_nothing_of_lesson_time_when_no_channel_is_watched(
+    tmp_path: Path,
+) -> None:
+    """A school that watches no social channel has no lunch-break rule in force: the second
+    look does not tell a student about one."""
+    unwatched = TEST_CONFIG.replace(
+        "  social_channels: [algemeen, memes]\n  social_categories: [Sociaal]\n",
+        "  social_channels: []\n  social_categories: []\n",
+    )
+    assert unwatched != TEST_CONFIG
+    app = await App.create(make_loaded(tmp_path, unwatched), clock=Clock(LESSON, frozen=True))
+    try:
+        look = app[PersonalDataService].second_look(PLAIN_DRAFT, "nl", ANNA)
+        assert isinstance(look, SecondLook)
+        assert (look.timing, look.timing_allowed) == ("", True)
+    finally:
+        await app.close()

@@ -247,8 +247,10 @@ class PersonalDataService:
         )
         timing, allowed = "", True
         post_verdict = self.kernel.post_verdict
-        if member is not None and post_verdict is not None:
-            now = post_verdict(member, at or self.kernel.clock.now())
+        now = (
+            post_verdict(member, at or self.kernel.clock.now()) if member and post_verdict else None
+        )
+        if now is not None:
             allowed = now.allowed
             timing = texts.timing_sentence(
                 now.allowed, now.reason, now.message, now.next_allowed_at, lang, now.after_school
