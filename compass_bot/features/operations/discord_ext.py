@@ -41,6 +41,8 @@ class Operations(commands.Cog):
         if refusal is not None:
             await interaction.response.send_message(refusal.message, ephemeral=True)
             return
+        # Reading the database may wait on a busy writer longer than Discord's 3 seconds.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         guild = self.bot.school_guild
         # The intents the bot identified with, not the config's wish: what Discord gives it.
         given = self.bot.intents
@@ -48,11 +50,11 @@ class Operations(commands.Cog):
         try:
             status = await service.status([guild.name] if guild is not None else [], intents)
         except OpsError as exc:
-            log.warning("/status: %s", exc)
-            text = texts.UNREADABLE.format(detail=exc)
+            log.warning("/status: %s", exc)  # the path and the error stay in the log
+            text = texts.UNREADABLE_IN_DISCORD
         else:
             text = texts.status_text(status, self.bot.app.calendar.timetable.tz)
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.followup.send(text, ephemeral=True)
 
 
 async def setup(bot: CompassBot) -> None:

@@ -11,6 +11,10 @@ REFUSED = (
     "Only moderators and leadership can see the bot's status."
 )
 UNREADABLE = "De status is nu niet te lezen. / The status cannot be read now: {detail}"
+UNREADABLE_IN_DISCORD = (
+    "De status is nu niet te lezen; de reden staat in het log van de bot. / The status "
+    "cannot be read now; the reason is in the bot's log."
+)
 
 
 def status_text(status: BotStatus, tz: ZoneInfo, *, deliveries: bool = True) -> str:
