@@ -220,6 +220,9 @@ class CompassBot(commands.Bot):
             **options,  # type: ignore[arg-type]
         )
         self.loaded = loaded
+        # Read on every post: `Client.intents` builds a new object per access.
+        self.reads_content = self.intents.message_content
+        self.knows_members = self.intents.members
         self.app = app
         self.setup = ServerSetup()
         # The post the message rules last asked for: every rule's listener reads the same

@@ -96,7 +96,7 @@ class Heat(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if not self.bot.intents.message_content:
+        if not self.bot.reads_content:
             return  # the rule reads the text; without it, it is off (logged at start)
         event = self.bot.school_post(message, message.created_at)
         if event is None or not self.service.watches(event.channel):

@@ -150,12 +150,12 @@ class Names(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if not self.bot.intents.members and isinstance(message.author, discord.Member):
+        if not self.bot.knows_members and isinstance(message.author, discord.Member):
             await self.names_changed(message.author)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if not self.bot.intents.members and isinstance(interaction.user, discord.Member):
+        if not self.bot.knows_members and isinstance(interaction.user, discord.Member):
             await self.names_changed(interaction.user)
 
     @commands.Cog.listener()
@@ -197,7 +197,7 @@ class Names(commands.Cog):
         if refused is not None:
             await interaction.response.send_message(refused.message, ephemeral=True)
             return
-        if not self.bot.intents.members:
+        if not self.bot.knows_members:
             await interaction.response.send_message(SWEEP_NEEDS_MEMBERS, ephemeral=True)
             return
         guild = interaction.guild

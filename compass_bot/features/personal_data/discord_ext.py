@@ -73,7 +73,7 @@ class PersonalData(commands.Cog):
         """Screen one post (or edit); on findings warn, alert and maybe hide. Returns whether
         the post held someone's data. Without the Message Content intent posts come without
         text, so the rule is off (said once at start-up) rather than screening blanks."""
-        if not self.bot.intents.message_content:
+        if not self.bot.reads_content:
             return False
         event = self.bot.school_post(message, at)
         if event is None:

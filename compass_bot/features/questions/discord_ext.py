@@ -265,7 +265,7 @@ class Questions(commands.Cog):
         question = self.bot.question_in(message)
         if question is None:
             return
-        if not question and not self.bot.intents.message_content:
+        if not question and not self.bot.reads_content:
             return  # a post in the questions channel whose text Discord withheld
         answer, kwargs = await self.answer(message.author, question)
         if answer.status == "rate_limited" and not self.first_slow_down(

@@ -186,7 +186,7 @@ class PermissionGrants(commands.Cog):
     ) -> None:
         """A DM to each student of a class; a role too big to be a class gets none, and the
         teacher hears who could not be told."""
-        if not self.bot.intents.members:  # the class's members are not known to the bot
+        if not self.bot.knows_members:  # the class's members are not known to the bot
             await interaction.followup.send(ROLE_UNKNOWN.format(role=klas.mention), ephemeral=True)
             return
         students = [m for m in klas.members if not m.bot]
