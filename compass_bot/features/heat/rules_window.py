@@ -201,7 +201,10 @@ def assess(
         codes.append("escalation")
     involved = {t.post.author for t in hostile} | {b for (_, b) in edges}
     if ignored is not None:
-        involved |= {ignored[0].author, *ignored[1]}
+        involved |= ignored[1]
+        # the member who asked to stop is not one of those carrying it on (unless hostile too)
+        if ignored[0].author not in {t.post.author for t in hostile}:
+            involved.discard(ignored[0].author)
     fast = [
         t
         for t in turns
@@ -260,7 +263,7 @@ def assess(
     elif both_sides or roast_back:
         level *= _BOTH_LAUGH
         codes.append("banter")
-    if objected:
+    if objected and ignored is None:  # the ignored objection's boost already counts it
         level *= _OBJECTED
         codes.append("objection")
     if not codes:
@@ -283,39 +286,45 @@ def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
 
 
 def _needles(post: Post) -> bool:
+    """Addressing, laughing or hostile; an objection counts only when written laughing (an
+    echo of it that mocks it)."""
     s = post.signals
-    return (s.aimed or s.laugh or s.hostility > 0.0 or bool(post.mentions)) and not s.objects
+    aimed = s.aimed or s.laugh or s.hostility > 0.0 or bool(post.mentions)
+    return aimed and not (s.objects and not s.laugh)
+
+
+def _needles_at(post: Post, member: int, earlier: Sequence[Post], needlers: set[int]) -> bool:
+    """Whether `post` needles `member`: aimed at them (reply, mention or the flow), or laughing
+    along with someone who needled them."""
+    if post.author == member or not _needles(post):
+        return False
+    targets, _ = _targets(post, earlier)
+    return member in targets or (post.signals.laugh and bool(targets & needlers))
 
 
 def _ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | None:
-    """An earnest "stop" (in words, not laughing) after others needled its writer, and one of
-    them goes on: the objection and the members who needled and went on."""
+    """An earnest "stop" (in words, not laughing) after at least two other members needled its
+    writer, and someone goes on needling the writer: the objection and those who went on."""
     for index, post in enumerate(posts):
         s = post.signals
         if not s.protests or s.laugh:
             continue
-        needles = [
-            q.author
-            for q in posts[:index]
-            if q.author != post.author
-            and (post.at - q.at).total_seconds() <= _IGNORED_S
-            and _needles(q)
-        ]
-        if len(needles) < _NEEDLES:  # one remark answered is a disagreement, not needling
+        objector = post.author
+        needlers: set[int] = set()
+        for before, q in enumerate(posts[:index]):
+            if (post.at - q.at).total_seconds() > _IGNORED_S:
+                continue
+            if _needles_at(q, objector, posts[:before], needlers):
+                needlers.add(q.author)
+        if len(needlers) < _NEEDLES:  # one member's remark answered is a disagreement
             continue
-        needlers = set(needles)
-        # one who needled goes on, or anyone laughs at the objection or answers it needling
+        # a later post itself needling the objector: one who needled goes on, or anyone
+        # laughs at the objection or answers it needling
         going_on = frozenset(
             q.author
-            for q in posts[index + 1 :]
-            if q.author != post.author
-            and not (q.signals.objects and not q.signals.laugh)  # echoing it laughing mocks it
-            and (q.at - post.at).total_seconds() <= _IGNORED_S
-            and (
-                q.author in needlers
-                or q.signals.laugh
-                or (_needles(q) and (q.reply_to == post.author or post.author in q.mentions))
-            )
+            for after, q in enumerate(posts[index + 1 :], start=index + 1)
+            if (q.at - post.at).total_seconds() <= _IGNORED_S
+            and _needles_at(q, objector, posts[:after], set())
         )
         if going_on:
             return post, going_on
