@@ -1069,3 +1069,23 @@ def test_bare_kom_op_and_buiten_are_no_objection() -> None:
     assert not signals_of("kom op, opschieten").objects
     assert not signals_of("laat me buiten spelen").objects
     assert signals_of("laat mij erbuiten").protests
+
+
+def test_a_bystander_asking_to_stop_for_a_mocked_member_is_still_heat() -> None:
+    heats = replay(
+        transcript(
+            ("tess", "kijk mijn nieuwe schoenen 👟"),
+            ("mara", "tess die schoenen zijn van je zus toch 😂"),
+            ("lynn", "tess hahaha tweedehands"),
+            ("sanne", "doe normaal jongens"),
+            ("mara", "tess je bent zo gevoelig haha"),
+        )
+    )
+    last = heats[-1]
+    assert "ignored-objection" in last.reason
+    assert 4 not in last.members  # sanne asked to stop
+    assert {1, 2, 3} <= set(last.members)
+
+
+def test_a_threat_about_a_family_member_at_school_stays_a_threat() -> None:
+    assert "threat" in signals_of("ik weet op welke school je broertje zit").kinds

@@ -201,10 +201,7 @@ def assess(
         codes.append("escalation")
     involved = {t.post.author for t in hostile} | {b for (_, b) in edges}
     if ignored is not None:
-        involved |= ignored[1]
-        # the member who asked to stop is not one of those carrying it on (unless hostile too)
-        if ignored[0].author not in {t.post.author for t in hostile}:
-            involved.discard(ignored[0].author)
+        involved |= {ignored[0].author, *ignored[1]}  # for "fast"; not listed (see members)
     fast = [
         t
         for t in turns
@@ -276,7 +273,10 @@ def assess(
                 kinds.append(kind)
     value = max(0, min(100, round(level * 100)))
     reason = "+".join(codes) + (": " + ",".join(kinds) if kinds else "")
-    heat = Heat(value, "none", reason, tuple(sorted(involved)), first.at, first.message_id)
+    members = set(involved)
+    if ignored is not None and ignored[0].author not in {t.post.author for t in hostile}:
+        members.discard(ignored[0].author)  # asked to stop: not one carrying it on
+    heat = Heat(value, "none", reason, tuple(sorted(members)), first.at, first.message_id)
     return replace(heat, action=_action(heat, turns, at, settings, state))
 
 
@@ -302,32 +302,49 @@ def _needles_at(post: Post, member: int, earlier: Sequence[Post], needlers: set[
     return member in targets or (post.signals.laugh and bool(targets & needlers))
 
 
+def _needled_by(member: int, posts: Sequence[Post], at: datetime) -> set[int]:
+    """The distinct members whose posts before `at` (within the span) needle `member`."""
+    needlers: set[int] = set()
+    for index, q in enumerate(posts):
+        if (at - q.at).total_seconds() <= _IGNORED_S and _needles_at(
+            q, member, posts[:index], needlers
+        ):
+            needlers.add(q.author)
+    return needlers
+
+
 def _ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | None:
-    """An earnest "stop" (in words, not laughing) after at least two other members needled its
-    writer, and someone goes on needling the writer: the objection and those who went on."""
+    """An earnest "stop" (in words, not laughing) by a member at least two others needled, or by
+    a bystander for such a member, and someone goes on needling that member: the objection and
+    the members it is about (who needled, who went on, and a bystander's needled member)."""
     for index, post in enumerate(posts):
         s = post.signals
         if not s.protests or s.laugh:
             continue
         objector = post.author
-        needlers: set[int] = set()
-        for before, q in enumerate(posts[:index]):
-            if (post.at - q.at).total_seconds() > _IGNORED_S:
+        before = posts[:index]
+        needled = objector
+        needlers = _needled_by(objector, before, post.at)
+        if len(needlers) < _NEEDLES:
+            # a bystander asking to stop for the member the others needle (not one of them)
+            members = {t for k, q in enumerate(before) for t in _targets(q, before[:k])[0]}
+            members.discard(objector)
+            counts = {m: _needled_by(m, before, post.at) for m in members}
+            victims = [m for m, by in counts.items() if len(by) >= _NEEDLES and objector not in by]
+            if not victims:  # one member's remark answered is a disagreement
                 continue
-            if _needles_at(q, objector, posts[:before], needlers):
-                needlers.add(q.author)
-        if len(needlers) < _NEEDLES:  # one member's remark answered is a disagreement
-            continue
-        # a later post itself needling the objector: one who needled goes on, or anyone
+            needled = max(victims, key=lambda m: len(counts[m]))
+            needlers = counts[needled] | {needled}
+        # a later post itself needling that member: one who needled goes on, or anyone
         # laughs at the objection or answers it needling
         going_on = frozenset(
             q.author
             for after, q in enumerate(posts[index + 1 :], start=index + 1)
             if (q.at - post.at).total_seconds() <= _IGNORED_S
-            and _needles_at(q, objector, posts[:after], set())
+            and _needles_at(q, needled, posts[:after], set())
         )
         if going_on:
-            return post, going_on
+            return post, going_on | needlers
     return None
 
 
