@@ -25,6 +25,14 @@ _MAX_WORD_CHARS: Final = 24
 
 # A term right after a negation ("niet dom", "geen sukkel") is not an insult.
 _NEGATED: Final = re.compile(NEGATION + r"[\s,]+$")
+# A threat followed within two words by a negation ("ik deel je adres echt niet", "i'll post
+# your address, never") is not one; "niet normaal" (folded "normal") is an
+# intensifier and "niet dan?", "niet waar?" ask for agreement: no negation.
+_THREAT: Final = "threat"
+_NEGATED_AFTER: Final = re.compile(
+    r"(?:[\s,.;:!?'\"()\-]+[a-z0-9]+)?[\s,.;:!?'\"()\-]+(?:niet|nie|noit|not|never)"
+    r"(?![a-z0-9])(?![\s,]+(?:normal|dan|waar)(?![a-z0-9]))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +169,8 @@ def _read_folded(text: str, folded: str, lexicon: Lexicon) -> PostSignals:
         term = lexicon.terms[group]
         start = m.start()
         if start and _NEGATED.search(folded, max(0, start - 7), start):
+            continue
+        if term.kind == _THREAT and _NEGATED_AFTER.match(folded, m.end()):
             continue
         if term.kind == _OBJECTION:
             objects = True

@@ -201,7 +201,7 @@ def assess(
         codes.append("escalation")
     involved = {t.post.author for t in hostile} | {b for (_, b) in edges}
     if ignored is not None:
-        involved |= {ignored[0].author, *ignored[1]}
+        involved |= {ignored[0].author, *ignored[1]}  # for "fast"; not listed (see members)
     fast = [
         t
         for t in turns
@@ -260,7 +260,7 @@ def assess(
     elif both_sides or roast_back:
         level *= _BOTH_LAUGH
         codes.append("banter")
-    if objected:
+    if objected and ignored is None:  # the ignored objection's boost already counts it
         level *= _OBJECTED
         codes.append("objection")
     if not codes:
@@ -273,7 +273,10 @@ def assess(
                 kinds.append(kind)
     value = max(0, min(100, round(level * 100)))
     reason = "+".join(codes) + (": " + ",".join(kinds) if kinds else "")
-    heat = Heat(value, "none", reason, tuple(sorted(involved)), first.at, first.message_id)
+    members = set(involved)
+    if ignored is not None and ignored[0].author not in {t.post.author for t in hostile}:
+        members.discard(ignored[0].author)  # asked to stop: not one carrying it on
+    heat = Heat(value, "none", reason, tuple(sorted(members)), first.at, first.message_id)
     return replace(heat, action=_action(heat, turns, at, settings, state))
 
 
@@ -283,42 +286,65 @@ def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
 
 
 def _needles(post: Post) -> bool:
+    """Addressing, laughing or hostile; an objection counts only when written laughing (an
+    echo of it that mocks it)."""
     s = post.signals
-    return (s.aimed or s.laugh or s.hostility > 0.0 or bool(post.mentions)) and not s.objects
+    aimed = s.aimed or s.laugh or s.hostility > 0.0 or bool(post.mentions)
+    return aimed and not (s.objects and not s.laugh)
+
+
+def _needles_at(post: Post, member: int, earlier: Sequence[Post], needlers: set[int]) -> bool:
+    """Whether `post` needles `member`: aimed at them (reply, mention or the flow), or laughing
+    along with someone who needled them."""
+    if post.author == member or not _needles(post):
+        return False
+    targets, _ = _targets(post, earlier)
+    return member in targets or (post.signals.laugh and bool(targets & needlers))
+
+
+def _needled_by(member: int, posts: Sequence[Post], at: datetime) -> set[int]:
+    """The distinct members whose posts before `at` (within the span) needle `member`."""
+    needlers: set[int] = set()
+    for index, q in enumerate(posts):
+        if (at - q.at).total_seconds() <= _IGNORED_S and _needles_at(
+            q, member, posts[:index], needlers
+        ):
+            needlers.add(q.author)
+    return needlers
 
 
 def _ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | None:
-    """An earnest "stop" (in words, not laughing) after others needled its writer, and one of
-    them goes on: the objection and the members who needled and went on."""
+    """An earnest "stop" (in words, not laughing) by a member at least two others needled, or by
+    a bystander for such a member, and someone goes on needling that member: the objection and
+    the members it is about (who needled, who went on, and a bystander's needled member)."""
     for index, post in enumerate(posts):
         s = post.signals
         if not s.protests or s.laugh:
             continue
-        needles = [
-            q.author
-            for q in posts[:index]
-            if q.author != post.author
-            and (post.at - q.at).total_seconds() <= _IGNORED_S
-            and _needles(q)
-        ]
-        if len(needles) < _NEEDLES:  # one remark answered is a disagreement, not needling
-            continue
-        needlers = set(needles)
-        # one who needled goes on, or anyone laughs at the objection or answers it needling
+        objector = post.author
+        before = posts[:index]
+        needled = objector
+        needlers = _needled_by(objector, before, post.at)
+        if len(needlers) < _NEEDLES:
+            # a bystander asking to stop for the member the others needle (not one of them)
+            members = {t for k, q in enumerate(before) for t in _targets(q, before[:k])[0]}
+            members.discard(objector)
+            counts = {m: _needled_by(m, before, post.at) for m in members}
+            victims = [m for m, by in counts.items() if len(by) >= _NEEDLES and objector not in by]
+            if not victims:  # one member's remark answered is a disagreement
+                continue
+            needled = max(victims, key=lambda m: len(counts[m]))
+            needlers = counts[needled] | {needled}
+        # a later post itself needling that member: one who needled goes on, or anyone
+        # laughs at the objection or answers it needling
         going_on = frozenset(
             q.author
-            for q in posts[index + 1 :]
-            if q.author != post.author
-            and not (q.signals.objects and not q.signals.laugh)  # echoing it laughing mocks it
-            and (q.at - post.at).total_seconds() <= _IGNORED_S
-            and (
-                q.author in needlers
-                or q.signals.laugh
-                or (_needles(q) and (q.reply_to == post.author or post.author in q.mentions))
-            )
+            for after, q in enumerate(posts[index + 1 :], start=index + 1)
+            if (q.at - post.at).total_seconds() <= _IGNORED_S
+            and _needles_at(q, needled, posts[:after], set())
         )
         if going_on:
-            return post, going_on
+            return post, going_on | needlers
     return None
 
 
