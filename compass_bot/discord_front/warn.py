@@ -16,6 +16,18 @@ if TYPE_CHECKING:
 log = logging.getLogger("compass_bot.discord")
 
 
+async def paced_dm(bot: CompassBot, member: discord.Member, text: str) -> bool:
+    """A plain DM to a member, paced with every other DM of this bot; False when it could not
+    be delivered (DMs closed, left the server), never an error."""
+    try:
+        await dm_pacer(bot, bot.loaded.config.alerts.dms_per_minute).wait()
+        await member.send(text, allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException as exc:
+        log.info("could not DM member %s: %s", member.id, exc.status)
+        return False
+    return True
+
+
 async def warn_author(
     bot: CompassBot,
     message: discord.Message,

@@ -12,6 +12,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import find_member, member_of
+from compass_bot.discord_front.warn import paced_dm
 from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.model import Refusal
@@ -166,7 +167,7 @@ class PermissionGrants(commands.Cog):
             return
         if grant.scope == "member":
             student = await find_member(guild, grant.target_id)
-            if student is not None and not await self._dm(student, notice):
+            if student is not None and not await paced_dm(self.bot, student, notice):
                 await interaction.followup.send(
                     DMS_CLOSED.format(who=student.mention), ephemeral=True
                 )
@@ -195,21 +196,12 @@ class PermissionGrants(commands.Cog):
                 ROLE_TOO_BIG.format(role=klas.mention, count=len(students)), ephemeral=True
             )
             return
-        closed = sum([not await self._dm(member, notice) for member in students])
+        closed = sum([not await paced_dm(self.bot, member, notice) for member in students])
         if closed:
             await interaction.followup.send(
                 ROLE_SOME_CLOSED.format(role=klas.mention, closed=closed, count=len(students)),
                 ephemeral=True,
             )
-
-    async def _dm(self, user: discord.Member, text: str) -> bool:
-        """A DM that may fail (DMs closed, left the server): False then, never an error."""
-        try:
-            await user.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            log.info("could not DM member %s about a grant: %s", user.id, exc.status)
-            return False
-        return True
 
     @tasks.loop(seconds=END_NOTICE_SECONDS)
     async def tell_cut_grants(self) -> None:
@@ -244,7 +236,7 @@ class PermissionGrants(commands.Cog):
         if teacher is None:
             log.info("grant #%s was cut short; its teacher left the server", grant.id)
             return
-        if not await self._dm(teacher, notice):
+        if not await paced_dm(self.bot, teacher, notice):
             log.info("grant #%s was cut short; its teacher has DMs closed", grant.id)
 
     @toestemming.command(
