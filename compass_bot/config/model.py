@@ -133,6 +133,14 @@ class LoadedConfig(BaseModel):
 
     config: Config
     path: Path | None
+    # The school's name when this config is one entry of a board's `schools:` list.
+    school: str | None = None
+    # On the file's own config: one merged config per `schools:` entry (empty for one school).
+    schools: tuple[LoadedConfig, ...] = ()
+
+    def each_school(self) -> tuple[LoadedConfig, ...]:
+        """The config of every school this file runs: its `schools:` entries, or itself."""
+        return self.schools or (self,)
 
     @property
     def base_dir(self) -> Path:
