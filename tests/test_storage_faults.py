@@ -643,7 +643,7 @@ async def test_through_discord_the_warning_goes_out_and_moderators_are_told_once
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
-        bot.app.alerts.storage_listener = storage_notice(bot)  # as run_discord wires it
+        bot.app.alerts.storage_listener = storage_notice(bot.school)  # as run_discord wires it
         await _query_only(bot.app, True)
         with caplog.at_level(logging.INFO):
             for minute in (0, 1, 2):

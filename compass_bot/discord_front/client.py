@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 import discord
 import yarl
@@ -22,8 +23,18 @@ from compass_bot.app import App
 from compass_bot.config import Config, DiscordSettings, LoadedConfig
 from compass_bot.discord_front import permissions
 from compass_bot.discord_front.convert import member_post
+from compass_bot.discord_front.schools import (
+    CURRENT,
+    School,
+    SchoolRouter,
+    ServerSetup,
+    acting_for,
+    resolve_setup,
+    route_gateway_events,
+    start_per_school,
+)
 from compass_bot.model import MessagePosted
-from compass_bot.refs import Ref, describe_ref, ref_matches
+from compass_bot.refs import ref_matches
 from compass_bot.registry import FEATURES
 
 log = logging.getLogger("compass_bot.discord")
@@ -100,82 +111,6 @@ def intent_notes(config: Config) -> list[str]:
     return notes
 
 
-@dataclass
-class ServerSetup:
-    """The configured channels and roles as found in the server."""
-
-    guild: discord.Guild | None = None
-    moderators_channel: discord.abc.Messageable | None = None
-    questions_channel_id: int | None = None
-    problems: list[str] = field(default_factory=list)
-    disabled: set[str] = field(default_factory=set)
-
-
-def _find_channel(guild: discord.Guild, ref: Ref) -> discord.abc.GuildChannel | None:
-    for channel in guild.channels:
-        if ref_matches(ref, channel.id, channel.name):
-            return channel
-    return None
-
-
-def resolve_setup(guild: discord.Guild | None, loaded: LoadedConfig) -> ServerSetup:
-    """Look up every channel and role the config names; collect what is missing."""
-    cfg = loaded.config
-    setup = ServerSetup(guild=guild)
-    source = str(loaded.path) if loaded.path else "config"
-    if guild is None:
-        target = describe_ref(cfg.discord.guild) if cfg.discord.guild is not None else "any"
-        setup.problems.append(f"{source}: discord.guild: the bot is not in server {target}")
-        setup.disabled.update({"alerts", "questions_channel", "school_time", "names"})
-        return setup
-
-    def missing(key: str, ref: Ref, feature: str | None) -> None:
-        off = f"; {feature} is switched off" if feature else ""
-        setup.problems.append(
-            f"{source}: {key}: server '{guild.name}' has no channel or role {describe_ref(ref)}{off}"
-        )
-        if feature:
-            setup.disabled.add(feature)
-
-    if cfg.channels.moderators is not None:
-        found = _find_channel(guild, cfg.channels.moderators)
-        if isinstance(found, discord.TextChannel | discord.Thread):
-            setup.moderators_channel = found
-        else:
-            missing("channels.moderators", cfg.channels.moderators, None)
-            setup.problems[-1] += "; alerts wait in the outbox until it exists"
-    if cfg.channels.questions is not None:
-        found = _find_channel(guild, cfg.channels.questions)
-        if found is None:
-            missing("channels.questions", cfg.channels.questions, "questions_channel")
-        else:
-            setup.questions_channel_id = found.id
-    st = cfg.school_time
-    for key, refs in (
-        ("school_time.social_channels", st.social_channels),
-        ("school_time.social_categories", st.social_categories),
-        ("school_time.exempt_channels", st.exempt_channels),
-    ):
-        for i, ref in enumerate(refs):
-            if _find_channel(guild, ref) is None:
-                missing(f"{key}[{i}]", ref, None)
-    role_keys: list[tuple[str, list[Ref]]] = [
-        ("roles.students", cfg.roles.students),
-        ("roles.teachers", cfg.roles.teachers),
-        ("roles.moderators", cfg.roles.moderators),
-        ("roles.leadership", cfg.roles.leadership),
-    ]
-    role_keys.append(("school_time.staff_roles", list(st.staff_roles)))
-    for key, refs in role_keys:
-        for i, ref in enumerate(refs):
-            if not any(ref_matches(ref, r.id, r.name) for r in guild.roles):
-                missing(f"{key}[{i}]", ref, None)
-    for i, lunch in enumerate(cfg.schedule.lunch_breaks.by_role):
-        if not any(ref_matches(lunch.role, r.id, r.name) for r in guild.roles):
-            missing(f"schedule.lunch_breaks.by_role[{i}].role", lunch.role, None)
-    return setup
-
-
 OTHER_SERVER = (
     "Deze bot werkt alleen in de Discord-server van de school. / "
     "This bot only works in the school's Discord server."
@@ -205,9 +140,13 @@ class SchoolTree(app_commands.CommandTree["CompassBot"]):
 
 
 class CompassBot(commands.Bot):
-    """The bot. Features live in their extensions; policy lives in their services."""
+    """The bot. Features live in their extensions; policy lives in their services.
 
-    def __init__(self, loaded: LoadedConfig, app: App, **options: object) -> None:
+    One bot serves one school, or every school of a board (one `App` each, in the order of
+    the file's `schools:`): `app`, `setup` and `loaded` are the current school's
+    (`discord_front/schools.py`), so a feature never picks a school itself."""
+
+    def __init__(self, loaded: LoadedConfig, app: App | Sequence[App], **options: object) -> None:
         # The bot has no voice features; discord.py's warnings about voice libraries are noise.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -219,22 +158,71 @@ class CompassBot(commands.Bot):
             tree_cls=SchoolTree,
             **options,  # type: ignore[arg-type]
         )
-        self.loaded = loaded
+        # The file's own config: the connection (intents, endpoints) is one for all schools.
+        self.board = loaded
+        apps = [app] if isinstance(app, App) else list(app)
+        if not apps:
+            raise ValueError("a bot needs at least one school")
+        self.schools = [School(a) for a in apps]
+        if len(self.schools) > 1:
+            route_gateway_events(self, SchoolRouter(self.schools))
         # Read on every post: `Client.intents` builds a new object per access.
         self.reads_content = self.intents.message_content
         self.knows_members = self.intents.members
-        self.app = app
-        self.setup = ServerSetup()
         # The post the message rules last asked for: every rule's listener reads the same
         # message in turn, so it is converted once (keyed by id, moment and text: an edit is new).
         self._last_post: tuple[tuple[int, datetime, str], MessagePosted | None] | None = None
-        self.outbox_wakeup = asyncio.Event()
-        self._synced = False
+        self._school_commands: list[Any] | None = None
         self.ready_event = asyncio.Event()
+
+    # -- the current school ----------------------------------------------------------------
+
+    @property
+    def school(self) -> School:
+        """The school this event or loop is for; with one school, always that one. Work that
+        belongs to no server (a DM from someone in none of the schools' servers) is the first
+        school's."""
+        return CURRENT.get() or self.schools[0]
+
+    @property
+    def app(self) -> App:
+        return self.school.app
+
+    @property
+    def loaded(self) -> LoadedConfig:
+        return self.school.loaded
+
+    @property
+    def setup(self) -> ServerSetup:
+        return self.school.setup
+
+    @setup.setter
+    def setup(self, value: ServerSetup) -> None:
+        self.school.setup = value
+
+    @property
+    def outbox_wakeup(self) -> asyncio.Event:
+        return self.school.outbox_wakeup
 
     @property
     def school_guild(self) -> discord.Guild | None:
         return self.setup.guild
+
+    def each_school(self) -> Iterator[School]:
+        """Each school in turn, current while the loop's body runs (background loops)."""
+        for school in self.schools:
+            with acting_for(school):
+                yield school
+
+    def start_per_school(
+        self, run: Callable[[School], Coroutine[Any, Any, Any]], name: str
+    ) -> list[asyncio.Task[Any]]:
+        """One task per school running `run(school)` with that school current throughout."""
+        return start_per_school(self.schools, run, name)
+
+    def wake_outboxes(self) -> None:
+        for school in self.schools:
+            school.outbox_wakeup.set()
 
     async def setup_hook(self) -> None:
         from compass_bot.discord_front.translator import CompassTranslator
@@ -244,8 +232,9 @@ class CompassBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.hide_staff_commands()
-        for note in intent_notes(self.loaded.config):
-            log.info("%s", note)
+        for school in self.each_school():
+            for note in intent_notes(school.loaded.config):
+                log.info("%s%s", f"{school.name}: " if len(self.schools) > 1 else "", note)
 
     def hide_staff_commands(self) -> None:
         """Staff commands are synced with `default_member_permissions`, so Discord shows them
@@ -253,27 +242,38 @@ class CompassBot(commands.Bot):
         is the first lock; each command still checks the member's roles. Discord allows it
         only on top-level commands: a group's subcommands share their group's setting."""
         staff = permissions.staff_commands()
-        needed = permissions.staff_permissions(self.loaded.config)
+        needed = permissions.staff_permissions(self.board.config)
         for command in self.tree.get_commands(type=discord.AppCommandType.chat_input):
             if command.name in staff:
                 command.default_permissions = needed
 
-    def find_guild(self) -> discord.Guild | None:
-        ref = self.loaded.config.discord.guild
+    def find_guild(self, school: School | None = None) -> discord.Guild | None:
+        ref = (school or self.school).loaded.config.discord.guild
         if ref is None:
             return self.guilds[0] if self.guilds else None
         return next((g for g in self.guilds if ref_matches(ref, g.id, g.name)), None)
 
     async def on_ready(self) -> None:
-        self.setup = resolve_setup(self.find_guild(), self.loaded)
-        for problem in self.setup.problems:
+        for school in self.each_school():
+            await self._ready_in(school)
+        names = ", ".join(
+            f"{s.setup.guild.name if s.setup.guild else 'no server'}" for s in self.schools
+        )
+        log.info("ready as %s in %s", self.user, names)
+        self.wake_outboxes()
+        self.ready_event.set()
+
+    async def _ready_in(self, school: School) -> None:
+        """Find the school's server and what the config names in it; sync its commands."""
+        school.setup = resolve_setup(self.find_guild(school), school.loaded)
+        for problem in school.setup.problems:
             log.warning("%s", problem)
-        guild = self.setup.guild
+        guild = school.setup.guild
         if guild is not None and guild.me is not None:
             have = guild.me.guild_permissions
             lacking = [
                 name
-                for name, on in needed_permissions(self.loaded)
+                for name, on in needed_permissions(school.loaded)
                 if on and not getattr(have, name)
             ]
             if lacking and not have.administrator:
@@ -283,20 +283,25 @@ class CompassBot(commands.Bot):
                     guild.name,
                     ", ".join(lacking),
                 )
-        if guild is not None and not self._synced and self.loaded.config.discord.sync_commands:
-            # Commands exist only in the school's server: copied there, then dropped from the
-            # global set, so nothing else can ever be synced or invoked.
-            self.tree.copy_global_to(guild=guild)
+        if guild is not None and not school.synced and school.loaded.config.discord.sync_commands:
+            await self._sync_commands(guild)
+            school.synced = True
+
+    async def _sync_commands(self, guild: discord.Guild) -> None:
+        """Commands exist only in the schools' servers: copied to each, then dropped from the
+        global set, so nothing else can ever be synced or invoked. The global set is kept
+        aside for a school whose server comes later."""
+        if self._school_commands is None:
+            self._school_commands = self.tree.get_commands()
             self.tree.clear_commands(guild=None)
-            try:
-                synced = await self.tree.sync(guild=guild)
-                log.info("synced %d app commands to %s", len(synced), guild.name)
-            except discord.HTTPException as exc:
-                log.error("could not sync app commands to %s: %s", guild.name, exc)
-            self._synced = True
-        log.info("ready as %s in %s", self.user, guild.name if guild else "no server")
-        self.outbox_wakeup.set()
-        self.ready_event.set()
+        self.tree.clear_commands(guild=guild)
+        for command in self._school_commands:
+            self.tree.add_command(command, guild=guild, override=True)
+        try:
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d app commands to %s", len(synced), guild.name)
+        except discord.HTTPException as exc:
+            log.error("could not sync app commands to %s: %s", guild.name, exc)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No text commands: the features listen to messages in their own extensions."""
@@ -369,4 +374,5 @@ class CompassBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
-        await self.app.close()
+        for school in self.schools:
+            await school.app.close()

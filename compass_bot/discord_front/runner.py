@@ -12,8 +12,10 @@ import discord
 import yarl
 
 from compass_bot.app import App
+from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import CompassBot, apply_endpoints, privileged_refused
+from compass_bot.discord_front.schools import School
 from compass_bot.features.alerts.service import StorageEvent, StorageListener
 
 log = logging.getLogger("compass_bot")
@@ -66,7 +68,7 @@ STORAGE_DROPPED = (
 )
 
 
-def storage_notice(bot: CompassBot) -> StorageListener:
+def storage_notice(school: School) -> StorageListener:
     """Tell the moderators, in their channel, once when storage fails and once when it is back.
 
     A plain message, not an alert: alerts go through the outbox, which lives in the database
@@ -77,8 +79,8 @@ def storage_notice(bot: CompassBot) -> StorageListener:
 
     async def notice(event: StorageEvent) -> None:
         if not event.failing:
-            bot.outbox_wakeup.set()  # the kept flags are in the outbox now
-        channel = bot.setup.moderators_channel
+            school.outbox_wakeup.set()  # the kept flags are in the outbox now
+        channel = school.setup.moderators_channel
         if channel is None:
             return  # the service has logged it; there is nowhere else to say it
         if event.failing:
@@ -98,19 +100,28 @@ def storage_notice(bot: CompassBot) -> StorageListener:
 async def run_discord(loaded: LoadedConfig, token: str) -> int:
     """Log in, connect, and run until a signal or a fatal error; returns an exit code.
 
-    Raises StoreError when the database cannot be used; the app is closed on every
-    way out, so its database thread never keeps the process alive."""
+    Every school of the file gets its own services and database (one `App` each, one clock
+    and one copy of the protocol between them). Raises StoreError when a database cannot be
+    used; every app opened is closed on every way out, so no database thread keeps the
+    process alive."""
     apply_endpoints(loaded.config.discord)
-    app = await App.create(loaded)
+    clock = Clock()
+    apps: list[App] = []
     try:
-        return await _run(loaded, token, app)
+        for school in loaded.each_school():
+            # The first school reads the protocol (after its database: a bad file fails fast).
+            book = apps[0].book if apps else None
+            apps.append(await App.create(school, book=book, clock=clock))
+        return await _run(loaded, token, apps)
     finally:
-        await app.close()
+        for app in apps:
+            await app.close()
 
 
-async def _run(loaded: LoadedConfig, token: str, app: App) -> int:
-    bot = CompassBot(loaded, app)
-    app.alerts.storage_listener = storage_notice(bot)
+async def _run(loaded: LoadedConfig, token: str, apps: list[App]) -> int:
+    bot = CompassBot(loaded, apps)
+    for school in bot.schools:
+        school.app.alerts.storage_listener = storage_notice(school)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -70,11 +70,30 @@ def moderators_channel(bot: CompassBot) -> discord.abc.Messageable | None:
 
 
 class AlertDelivery(commands.Cog):
-    """The outbox's delivery: one loop per bot, within the channel's and the alerts' budgets."""
+    """The outbox's delivery: one courier per school, each with its own loop and budgets."""
 
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def cog_load(self) -> None:
+        self._tasks = self.bot.start_per_school(
+            lambda _school: Courier(self.bot).delivery_loop(), "alert-outbox"
+        )
+
+    async def cog_unload(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+class Courier:
+    """Delivers one school's outbox to its moderators' channel, within the channel's and the
+    alerts' budgets (created per school, so budgets and pending marks never mix)."""
+
+    def __init__(self, bot: CompassBot) -> None:
+        self.bot = bot
         self._reported: set[str] = set()
         self._budget_key: tuple[int, int, int] | None = None
         self._new = Window(1, 60.0)
@@ -84,16 +103,6 @@ class AlertDelivery(commands.Cog):
         self._unmarked: dict[int, tuple[int, int]] = {}  # alert id -> (message id, version)
         self._summary: tuple[int, float, int] | None = None  # message id, posted at, count
         self._summary_edited = 0.0
-
-    async def cog_load(self) -> None:
-        self._task = asyncio.create_task(self.delivery_loop(), name="alert-outbox")
-
-    async def cog_unload(self) -> None:
-        for task in (self._task,):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
 
     def _report_once(self, key: str, message: str, *args: object) -> None:
         if key not in self._reported:

@@ -23,6 +23,7 @@ from compass_bot.features.digest.service import DigestService
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
+    from compass_bot.discord_front.schools import School
 
 log = logging.getLogger("compass_bot.discord.digest")
 COLOUR = 0x2E86C1
@@ -49,7 +50,7 @@ class WeeklyDigest(commands.Cog):
         self.bot = bot
         self.check_seconds = CHECK_SECONDS
         self._wakeup = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def wake(self) -> None:
         """Look at the clock again now (it was moved: tests, a corrected system clock)."""
@@ -60,12 +61,15 @@ class WeeklyDigest(commands.Cog):
         return self.bot.app[DigestService]
 
     async def cog_load(self) -> None:
-        if self.service.settings.enabled:
-            self._task = asyncio.create_task(self.run(), name="weekly-digest")
+        self._tasks = self.bot.start_per_school(self._run_if_enabled, "weekly-digest")
+
+    async def _run_if_enabled(self, school: School) -> None:
+        if school.app[DigestService].settings.enabled:
+            await self.run()
 
     async def cog_unload(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
 
     def embed(self, digest: Digest, filename: str) -> discord.Embed:
         language = self.service.settings.language

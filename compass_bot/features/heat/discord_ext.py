@@ -53,7 +53,8 @@ class Heat(commands.Cog):
 
     @tasks.loop(seconds=RESTORE_EVERY_SECONDS)
     async def restore_loop(self) -> None:
-        await self.restore_due()
+        for _school in self.bot.each_school():
+            await self.restore_due()
 
     @restore_loop.before_loop
     async def _wait_until_ready(self) -> None:

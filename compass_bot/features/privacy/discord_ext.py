@@ -57,16 +57,18 @@ class Privacy(commands.Cog):
 
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        self._purge_task: asyncio.Task[None] | None = None
+        self._purge_tasks: list[asyncio.Task[None]] = []
 
     async def cog_load(self) -> None:
-        self._purge_task = asyncio.create_task(self.purge_loop(), name="retention-purge")
+        self._purge_tasks = self.bot.start_per_school(
+            lambda _school: self.purge_loop(), "retention-purge"
+        )
 
     async def cog_unload(self) -> None:
-        if self._purge_task is not None:
-            self._purge_task.cancel()
+        for task in self._purge_tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._purge_task
+                await task
 
     async def purge(self, now: datetime) -> dict[str, int]:
         """The retention purge: excerpts and questions older than retention.days go.

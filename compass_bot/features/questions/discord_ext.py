@@ -209,7 +209,8 @@ class Questions(commands.Cog):
     async def cog_load(self) -> None:
         """Build the matcher's index at start, so the first question is not the one that
         waits for it."""
-        _ = self.bot.app[QuestionService].matcher
+        for _school in self.bot.each_school():
+            _ = self.bot.app[QuestionService].matcher
 
     async def answer(
         self, user: discord.User | discord.Member, question: str

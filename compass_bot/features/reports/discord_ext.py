@@ -154,11 +154,13 @@ class Reports(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.message_menu)
         self.bot.tree.add_command(self.member_menu)
-        self.bot.app.alerts.status_listeners.append(self.alert_handled)
+        for _school in self.bot.each_school():
+            self.bot.app.alerts.status_listeners.append(self.alert_handled)
 
     async def cog_unload(self) -> None:
-        if self.alert_handled in self.bot.app.alerts.status_listeners:
-            self.bot.app.alerts.status_listeners.remove(self.alert_handled)
+        for _school in self.bot.each_school():
+            if self.alert_handled in self.bot.app.alerts.status_listeners:
+                self.bot.app.alerts.status_listeners.remove(self.alert_handled)
         for task in list(self._dms):
             task.cancel()
         self.bot.tree.remove_command(self.message_menu.name, type=self.message_menu.type)

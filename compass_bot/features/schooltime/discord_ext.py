@@ -38,17 +38,23 @@ POST_DELETED_EN = "Your post was removed for this reason."
 class SchoolTime(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        self.seen = SeenPosts(bot.app[SchoolTimeService].repo)
-        self._catching_up: asyncio.Task[None] | None = None
+        # The last post seen per channel, kept by each school in its own database.
+        self._seen = {s: SeenPosts(s.app[SchoolTimeService].repo) for s in bot.schools}
+        self._catching_up: list[asyncio.Task[None]] = []
+
+    @property
+    def seen(self) -> SeenPosts:
+        return self._seen[self.bot.school]
 
     async def cog_load(self) -> None:
-        await self.seen.load()
+        for _school in self.bot.each_school():
+            await self.seen.load()
         self.flush_marks.start()
 
     async def cog_unload(self) -> None:
         self.flush_marks.cancel()
-        if self._catching_up is not None:
-            self._catching_up.cancel()
+        for task in self._catching_up:
+            task.cancel()
         await self._flush_quietly()
 
     @tasks.loop(seconds=MARK_FLUSH_SECONDS)
@@ -56,16 +62,19 @@ class SchoolTime(commands.Cog):
         await self._flush_quietly()
 
     async def _flush_quietly(self) -> None:
-        try:
-            await self.seen.flush()
-        except Exception as exc:  # storage trouble is reported by the store's own paths
-            log.warning("could not save the last posts seen: %s", exc)
+        for _school in self.bot.each_school():
+            try:
+                await self.seen.flush()
+            except Exception as exc:  # storage trouble is reported by the store's own paths
+                log.warning("could not save the last posts seen: %s", exc)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Back after a start or a reconnect that could not resume: judge what was missed."""
-        if self._catching_up is None or self._catching_up.done():
-            self._catching_up = asyncio.create_task(self.catch_up(), name="school-time-catch-up")
+        if all(task.done() for task in self._catching_up):
+            self._catching_up = self.bot.start_per_school(
+                lambda _school: self.catch_up(), "school-time-catch-up"
+            )
 
     async def catch_up(self) -> None:
         """Read each watched channel's history after the last post seen (bounded in time and

@@ -205,6 +205,10 @@ class PermissionGrants(commands.Cog):
 
     @tasks.loop(seconds=END_NOTICE_SECONDS)
     async def tell_cut_grants(self) -> None:
+        for _school in self.bot.each_school():
+            await self._tell_cut_grants()
+
+    async def _tell_cut_grants(self) -> None:
         """DM each teacher whose grant the end of the school day has just cut short. A grant
         is marked told only once its teacher was reached or cannot be (left the server, DMs
         closed); a storage error skips one round, never stops the loop."""
