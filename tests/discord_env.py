@@ -90,6 +90,25 @@ async def running_compass(
 
 
 @asynccontextmanager
+async def running_board(
+    fake: FakeDiscord, loaded: LoadedConfig, clock: Clock | None = None
+) -> AsyncIterator[CompassBot]:
+    """One CompassBot for every school of a board's config (`loaded.schools`), each school
+    with its own services and SQLite file, one clock between them (starting at LESSON)."""
+    clock = clock or Clock(LESSON)
+    apps: list[App] = []
+    try:
+        for school in loaded.each_school():
+            apps.append(await App.create(school, clock=clock))
+        bot = CompassBot(loaded, apps, guild_ready_timeout=0.05)
+        async with running_bot(fake, bot):
+            yield bot
+    finally:
+        for app in apps:
+            await app.close()
+
+
+@asynccontextmanager
 async def compass_bot(
     tmp_path: Path,
     guild: GuildSpec = SCHOOL,
