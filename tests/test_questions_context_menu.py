@@ -179,3 +179,20 @@ async def test_without_message_content_the_menu_still_answers(tmp_path: Path) ->
         assert ix.ephemeral
         [embed] = ix.embeds
         assert_answer_embed(embed, clause(bot, "schooltijd"), ANSWERED)
+
+
+async def test_an_unanswered_menu_question_is_kept_only_when_it_is_the_askers_own_post(
+    tmp_path: Path,
+) -> None:
+    async with compass_bot(tmp_path) as (fake, bot):
+        theirs = await fake.post("bram", CHANNEL, UNCOVERED, at=LESSON)
+        own = await fake.post("anna", CHANNEL, UNCOVERED + " echt", at=LESSON)
+        await fake.settle()
+        await fake.message_command("anna", MENU, theirs["id"])
+        await fake.settle()
+        # Another member's post is not the asker's to hand to the moderators' list.
+        assert await QuestionRepo(bot.app.db).questions(("unanswered",), 10) == []
+        await fake.message_command("anna", MENU, own["id"])
+        await fake.settle()
+        [kept] = await QuestionRepo(bot.app.db).questions(("unanswered",), 10)
+        assert kept.question == UNCOVERED + " echt"

@@ -221,11 +221,13 @@ class Questions(commands.Cog):
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
 
     async def answer(
-        self, user: discord.User | discord.Member, question: str
+        self, user: discord.User | discord.Member, question: str, remember: bool = True
     ) -> tuple[Answer, dict[str, Any]]:
+        """`remember=False` for text the asker did not write: it is not theirs to store."""
         now = self.bot.app.clock.now()
         answer = self.bot.app[QuestionService].ask(QuestionAsked(question, user.id, now))
-        await self.bot.app[QuestionService].remember_question(answer, question, now)
+        if remember:
+            await self.bot.app[QuestionService].remember_question(answer, question, now)
         # One character more than is shown, so a cut question ends in '…'.
         return answer, render_answer(answer, question.strip()[: SHOWN_QUESTION + 1])
 
@@ -274,7 +276,10 @@ class Questions(commands.Cog):
         if not question:
             await interaction.response.send_message(question_texts.NO_TEXT_TO_ASK, ephemeral=True)
             return
-        _answer, kwargs = await self.answer(interaction.user, question)
+        # Another member's post is not kept among the unanswered questions: a student may
+        # right-click a hurtful post, and its text is not the asker's to hand over.
+        own = message.author.id == interaction.user.id
+        _answer, kwargs = await self.answer(interaction.user, question, remember=own)
         await interaction.response.send_message(ephemeral=True, **kwargs)
 
     @commands.Cog.listener()
