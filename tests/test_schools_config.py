@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from compass_bot.__main__ import main
-from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
+from compass_bot.config import (
+    ConfigError,
+    LoadedConfig,
+    check_targets,
+    load_config,
+    parse_config,
+    parse_loaded,
+)
 from compass_bot.config.board import deep_merge, slug
 from compass_bot.config.loading import MAX_PROBLEM_LINES
 from tests.conftest import TEST_CONFIG
@@ -148,6 +155,21 @@ def test_a_problem_in_the_defaults_is_reported_once(tmp_path: Path) -> None:
     assert len(found) == 2, found
     assert found[0].startswith("questions.max_length: ")
     assert found[1].startswith("schools[2].questions.max_length: ")
+
+
+def test_a_whole_config_problem_of_the_defaults_is_reported_once(tmp_path: Path) -> None:
+    text = "school_time: {staff_roles: [Leerling]}\n" + board_with(
+        "{name: A, discord: {guild: A}}", "{name: B, discord: {guild: B}}"
+    )
+    found = problems(tmp_path, text)
+    assert len(found) == 1 and "is in both roles.students and school_time.staff_roles" in found[0]
+    assert not found[0].startswith("schools")
+
+
+def test_parse_loaded_gives_the_schools_without_a_file() -> None:
+    loaded = parse_loaded(BOARD, None)
+    assert [school.school for school in loaded.schools] == ["Noord", "Zuid"]
+    assert parse_config(BOARD) == loaded.config
 
 
 def test_names_servers_and_database_files_differ_between_schools(tmp_path: Path) -> None:

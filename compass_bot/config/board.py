@@ -48,7 +48,10 @@ def school_database(default: Path, name: str) -> Path:
 
 
 def _sets(entry: Mapping[Any, Any], loc: Loc) -> bool:
-    """Does the entry itself give the value at `loc` (or a list/scalar replacing it)?"""
+    """Does the entry itself give the value at `loc` (or a list/scalar replacing it)? A
+    problem of the whole config (no key) counts as the defaults' when they have it too."""
+    if not loc:
+        return False
     node: object = entry
     for item in loc:
         if isinstance(node, Mapping) and item in node:
