@@ -39,6 +39,26 @@ def _config_or_exit(path: str | None) -> LoadedConfig:
         raise SystemExit(EXIT_USAGE) from None
 
 
+def _school_or_exit(
+    args: argparse.Namespace, command: str, loaded: LoadedConfig | None = None
+) -> LoadedConfig:
+    """The config of the school `--school` names (see config.schools), or exit 2."""
+    from compass_bot.config.schools import SchoolChoiceError, pick_school
+
+    loaded = loaded or _config_or_exit(args.config)
+    try:
+        return pick_school(loaded, args.school)
+    except SchoolChoiceError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _optional_school(args: argparse.Namespace, command: str) -> LoadedConfig | None:
+    """For the commands that run without a config: the school's config when --config or
+    --school is given, else None."""
+    return _school_or_exit(args, command) if args.config or args.school else None
+
+
 def cmd_validate_config(args: argparse.Namespace) -> int:
     from compass_bot.clock import Clock
 
@@ -49,7 +69,10 @@ def cmd_validate_config(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_USAGE
-    print(f"ok: {loaded.path}")
+    from compass_bot.config.schools import school_names
+
+    schools = f" ({len(loaded.schools)} schools: {school_names(loaded)})" if loaded.schools else ""
+    print(f"ok: {loaded.path}{schools}")
     return EXIT_OK
 
 
@@ -57,6 +80,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from compass_bot.features.questions.render import answer_as_text
     from compass_bot.policy import Matcher, PolicyTextError, load_clauses
 
+    _optional_school(args, "ask")  # the answers are the protocol's, the same for every school
     try:
         book = load_clauses()
     except PolicyTextError as exc:
@@ -88,8 +112,9 @@ def cmd_check_name(args: argparse.Namespace) -> int:
     from compass_bot.features.names.rules import NameChecker
 
     allowed = None
-    if args.config:
-        allowed = _config_or_exit(args.config).config.names.allowed_words
+    school = _optional_school(args, "check-name")
+    if school is not None:
+        allowed = school.config.names.allowed_words
     checker = NameChecker(allowed) if allowed is not None else NameChecker()
     if not args.stdin and not args.name:
         print("check-name: give a name, or --stdin to read one per line", file=sys.stderr)
@@ -118,7 +143,7 @@ def cmd_check_time(args: argparse.Namespace) -> int:
     from compass_bot.inputs import InputError, parse_moment
     from compass_bot.schedule import ScheduleError
 
-    loaded = _config_or_exit(args.config)
+    loaded = _school_or_exit(args, "check-time")
     try:
         moment = parse_moment(args.at, loaded.config.schedule.zone, "--at")
     except InputError as exc:
@@ -168,8 +193,9 @@ def cmd_check_discussion(args: argparse.Namespace) -> int:
     from compass_bot.features.heat.rules import Message, TranscriptError, parse_message, replay
 
     settings = None
-    if args.config:
-        settings = _config_or_exit(args.config).config.heat.settings()
+    school = _optional_school(args, "check-discussion")
+    if school is not None:
+        settings = school.config.heat.settings()
     name = "<stdin>" if args.json == "-" else args.json
     messages: list[Message] = []
     for number, line in enumerate(_read_transcript(args.json).splitlines(), start=1):
@@ -197,8 +223,9 @@ def cmd_check_message(args: argparse.Namespace) -> int:
     from compass_bot.features.personal_data.rules import CLAUSE_ID, PersonalDataRule, mask
 
     allowed: list[str] = []
-    if args.config:
-        allowed = _config_or_exit(args.config).config.personal_data.allowed
+    school = _optional_school(args, "check-message")
+    if school is not None:
+        allowed = school.config.personal_data.allowed
     rule = PersonalDataRule(allowed)
     if not args.stdin and not args.text:
         print("check-message: give a text, or --stdin to read one per line", file=sys.stderr)
@@ -249,7 +276,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from compass_bot.ops import OpsError, backup
 
-    loaded = _config_or_exit(args.config)
+    loaded = _school_or_exit(args, "backup")
     target = Path(args.path)
     try:
         size = backup(loaded.database_path, target)
@@ -260,51 +287,50 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_status(args: argparse.Namespace) -> int:
+def _status(loaded: LoadedConfig, as_json: bool) -> dict[str, object] | None:
+    """One school's status: printed as a block (text), or returned (JSON); None after an
+    error line on stderr."""
     from compass_bot.discord_front.client import intents
-    from compass_bot.ops import OpsError, PrivilegedIntents, database_status
-    from compass_bot.refs import describe_ref
+    from compass_bot.ops import OpsError, status_report
 
-    loaded = _config_or_exit(args.config)
+    wanted = sorted(name for name, on in intents(loaded.config.discord) if on)
     try:
-        status = database_status(loaded.database_path)
+        report, lines = status_report(loaded, wanted)
     except OpsError as exc:
-        print(f"status: {exc}", file=sys.stderr)
-        return 1
-    guild = loaded.config.discord.guild
-    settings = loaded.config.discord
-    wanted = sorted(name for name, on in intents(settings) if on)
-    privileged = PrivilegedIntents(settings.message_content, settings.members)
-    report: dict[str, object] = {
-        "version": status.version,
-        "config": str(loaded.path) if loaded.path else None,
-        "school": guild,  # the configured server: a name or an id
-        "intents": wanted,
-        "privileged_intents": privileged.as_json(),
-        **status.as_json(),
-    }
-    if args.json:
-        _print_json(report)
+        print(f"status: {loaded.school + ': ' if loaded.school else ''}{exc}", file=sys.stderr)
+        return None
+    if not as_json:
+        print("\n".join(lines))
+    return report
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    loaded = _config_or_exit(args.config)
+    if args.school is not None or not loaded.schools:
+        report = _status(_school_or_exit(args, "status", loaded), args.json)
+        if report is None:
+            return 1
+        if args.json:
+            _print_json(report)
         return EXIT_OK
-    last = status.last_delivery.isoformat(timespec="seconds") if status.last_delivery else "never"
-    print(f"compass-bot {status.version}")
-    school = describe_ref(guild) if guild is not None else "the first server the bot is in"
-    print(f"school:        {school}")
-    print(f"intents:       {', '.join(wanted)}")
-    print(f"privileged:    {privileged.describe()}")
-    print(
-        f"database:      {status.database} ({status.database_bytes} bytes, schema {status.schema_version})"
-    )
-    print(f"outbox:        {status.pending_alerts} alert(s) waiting")
-    print(f"last delivery: {last}")
-    return EXIT_OK
+    # A board without --school: every school, one block (or JSON entry) each.
+    reports = []
+    for number, school in enumerate(loaded.schools):
+        if number and not args.json:
+            print()
+        reports.append(_status(school, args.json))
+    if args.json:
+        _print_json({"schools": [report for report in reports if report is not None]})
+    return EXIT_OK if all(report is not None for report in reports) else 1
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """The weekly digest of a stored database (counts only; see features/digest)."""
     from compass_bot.features.digest.cli import run_digest
 
-    return run_digest(args, _config_or_exit(args.config))
+    school = _school_or_exit(args, "digest")
+    # The school is chosen here (a board's entry or the file's server); the digest reads it.
+    return run_digest(argparse.Namespace(**{**vars(args), "school": None}), school)
 
 
 def cmd_automod_sync(args: argparse.Namespace) -> int:
@@ -345,7 +371,12 @@ def _per_line_command(
     p.add_argument("--json", action="store_true", help=f"one JSON object per {item}")
     p.add_argument("--stdin", action="store_true", help=f"read one {item} per line")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    _school_option(p)
     p.set_defaults(func=func)
+
+
+def _school_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--school", help="the school: a board's entry name or its server (name or id)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -373,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channel", help="channel name (default: a watched social channel)")
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    _school_option(p)
     p.set_defaults(func=cmd_check_time)
 
     p = sub.add_parser(
@@ -386,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='JSONL transcript, one {"author","at","text","reply_to"} a line; - for stdin',
     )
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    _school_option(p)
     p.set_defaults(func=cmd_check_discussion)
 
     _per_line_command(
@@ -408,14 +441,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
     p.add_argument("path", help="the backup file to write")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    _school_option(p)
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("status", help="version, school, intents, outbox, last delivery, size")
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
+    p.add_argument("--school", help="one school of a board (default: every school)")
     p.set_defaults(func=cmd_status)
     p = sub.add_parser("digest", help="the weekly digest: counts per rule, the chart")
-    p.add_argument("--school", help="the school (its configured Discord server name)")
+    _school_option(p)
     p.add_argument("--database", help="the SQLite file (default: storage.database)")
     p.add_argument("--week", help="the week as YYYY-Www (default: this week so far)")
     p.add_argument("--png", metavar="FILE", help="write the chart (PNG) here")

@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from compass_bot.config.model import LoadedConfig
+from compass_bot.refs import describe_ref
+
 # Discord snowflakes count milliseconds from the start of 2015 in their top 42 bits: a
 # delivered alert's message id is the moment Discord received it (the outbox keeps no time).
 DISCORD_EPOCH_MS = 1_420_070_400_000
@@ -161,3 +164,34 @@ def database_status(database: Path) -> Status:
         pending_alerts=int(pending),
         last_delivery=snowflake_time(int(last_id)) if last_id else None,
     )
+
+
+def status_report(loaded: LoadedConfig, intents: list[str]) -> tuple[dict[str, object], list[str]]:
+    """`status` for one school: the JSON object and the text lines. A board's school also
+    carries its `name`; `school` stays the configured server. Raises OpsError."""
+    status = database_status(loaded.database_path)
+    guild = loaded.config.discord.guild
+    settings = loaded.config.discord
+    privileged = PrivilegedIntents(settings.message_content, settings.members)
+    report: dict[str, object] = {
+        "version": status.version,
+        "config": str(loaded.path) if loaded.path else None,
+        **({"name": loaded.school} if loaded.school else {}),
+        "school": guild,  # the configured server: a name or an id
+        "intents": intents,
+        "privileged_intents": privileged.as_json(),
+        **status.as_json(),
+    }
+    last = status.last_delivery.isoformat(timespec="seconds") if status.last_delivery else "never"
+    server = describe_ref(guild) if guild is not None else "the first server the bot is in"
+    lines = [
+        f"compass-bot {status.version}",
+        f"school:        {f'{loaded.school} ({server})' if loaded.school else server}",
+        f"intents:       {', '.join(intents)}",
+        f"privileged:    {privileged.describe()}",
+        f"database:      {status.database} ({status.database_bytes} bytes, "
+        f"schema {status.schema_version})",
+        f"outbox:        {status.pending_alerts} alert(s) waiting",
+        f"last delivery: {last}",
+    ]
+    return report, lines

@@ -29,6 +29,7 @@ COMMANDS = {
     "melden",
     "Melden bij moderatoren",
     "Lid melden",
+    "Vraag aan het protocol",
     "tweedeblik",
     "afkoelen",
     "status",

@@ -14,6 +14,7 @@ from compass_bot.config.loading import (
     find_config_path,
     load_config,
     parse_config,
+    parse_loaded,
 )
 from compass_bot.config.model import (
     ChannelSettings,
@@ -46,5 +47,6 @@ __all__ = [
     "find_config_path",
     "load_config",
     "parse_config",
+    "parse_loaded",
     "read_env_file",
 ]

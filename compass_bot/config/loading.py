@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from pydantic import ValidationError
 
+from compass_bot.config.board import SCHOOLS_KEY, parse_schools
 from compass_bot.config.model import Config, LoadedConfig
+from compass_bot.config.validation import line, validate
 from compass_bot.config.yaml_bounds import BoundedLoader, Refused
 from compass_bot.inputs import InputError, read_bounded
 
@@ -47,27 +48,8 @@ def find_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return PROJECT_ROOT / EXAMPLE_CONFIG_NAME
 
 
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif item.startswith("function-") or item in {"int", "str", "list", "dict"}:
-            continue  # pydantic's union/validator branch names say nothing to an admin
-        else:
-            parts.append(("." if parts else "") + item)
-    return "".join(parts)
-
-
-def _describe(err: dict[str, Any]) -> str:
-    msg = str(err.get("msg", "invalid value"))
-    if err.get("type") == "extra_forbidden":
-        return "unknown key (check the spelling; see config.example.yaml)"
-    return msg.removeprefix("Value error, ")
-
-
-def parse_config(text: str, source: str = "<config>") -> Config:
-    """Validate YAML text; raises ConfigError with `source: key: problem` lines."""
+def _read_yaml(text: str, source: str) -> dict[Any, Any]:
+    """The YAML document as a mapping; raises ConfigError (one line) otherwise."""
     try:
         data = yaml.load(text, Loader=BoundedLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -85,22 +67,40 @@ def parse_config(text: str, source: str = "<config>") -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([f"{source}: the top level must be a mapping of sections (key: value)"])
-    try:
-        return Config.model_validate(data)
-    except ValidationError as exc:
-        seen: set[str] = set()
-        problems = []
-        errors = exc.errors(include_input=False, include_url=False)
-        for err in errors:
-            key = _key_path(tuple(err["loc"]))
-            line = f"{source}: {key + ': ' if key else ''}{_describe(dict(err))}"
-            if line not in seen:
-                seen.add(line)
-                problems.append(line)
-        if len(problems) > MAX_PROBLEM_LINES:
-            more = len(problems) - MAX_PROBLEM_LINES + 1
-            problems = [*problems[: MAX_PROBLEM_LINES - 1], f"{source}: ... and {more} more"]
-        raise ConfigError(problems) from None
+    return data
+
+
+def capped(problems: list[str], source: str) -> list[str]:
+    """Each line once, at most MAX_PROBLEM_LINES of them."""
+    problems = list(dict.fromkeys(problems))
+    if len(problems) > MAX_PROBLEM_LINES:
+        more = len(problems) - MAX_PROBLEM_LINES + 1
+        problems = [*problems[: MAX_PROBLEM_LINES - 1], f"{source}: ... and {more} more"]
+    return problems
+
+
+def parse_loaded(text: str, path: Path | None, source: str | None = None) -> LoadedConfig:
+    """Validate YAML text into the file's config and, for a board, each school's (see
+    `board`); raises ConfigError with `source: key: problem` lines."""
+    source = source if source is not None else str(path) if path else "<config>"
+    data = _read_yaml(text, source)
+    has_schools = SCHOOLS_KEY in data
+    raw_schools = data.pop(SCHOOLS_KEY, None)
+    config, errors = validate(data)
+    problems = [line(source, loc, problem) for loc, problem in errors]
+    schools: tuple[LoadedConfig, ...] = ()
+    if has_schools:
+        schools, school_problems = parse_schools(raw_schools, source, path, data, config, errors)
+        problems += school_problems
+    if problems or config is None:
+        raise ConfigError(capped(problems, source))
+    return LoadedConfig(config=config, path=path, schools=schools)
+
+
+def parse_config(text: str, source: str = "<config>") -> Config:
+    """Validate YAML text; raises ConfigError with `source: key: problem` lines. A board's
+    `schools:` are checked too; the board's defaults are returned."""
+    return parse_loaded(text, None, source).config
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> LoadedConfig:
@@ -114,4 +114,4 @@ def load_config(path: str | os.PathLike[str] | None = None) -> LoadedConfig:
         raise ConfigError([f"{found}: {exc}"]) from None
     except UnicodeDecodeError:
         raise ConfigError([f"{found}: not UTF-8 text (save it as UTF-8)"]) from None
-    return LoadedConfig(config=parse_config(text, str(found)), path=found.resolve())
+    return parse_loaded(text, found.resolve(), str(found))

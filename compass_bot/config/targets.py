@@ -8,7 +8,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from compass_bot.config.loading import ConfigError
+from compass_bot.config.loading import ConfigError, capped
 from compass_bot.config.model import LoadedConfig
 from compass_bot.schedule import ScheduleError, read_ics_file
 
@@ -53,20 +53,36 @@ def check_targets(loaded: LoadedConfig, now: datetime) -> None:
     """Check what the config points at (the .ics file, the database folder) without changing
     anything; raises ConfigError with one `config: key: problem` line per problem.
 
-    `now` sets the years the calendar is expanded for, as the bot will.
+    A board's file is checked school by school (`schools[1].storage.database: ...`); a
+    calendar file the schools share is reported once. `now` sets the years the calendar is
+    expanded for, as the bot will.
     """
     source = str(loaded.path) if loaded.path else "<config>"
     problems: list[str] = []
+    calendars: set[Path] = set()
+    for index, school in enumerate(loaded.schools):
+        problems += _school_problems(school, now, f"{source}: schools[{index}].", calendars)
+    if not loaded.schools:
+        problems += _school_problems(loaded, now, f"{source}: ", calendars)
+    if problems:
+        raise ConfigError(capped(problems, source))
+
+
+def _school_problems(
+    loaded: LoadedConfig, now: datetime, where: str, calendars: set[Path]
+) -> list[str]:
+    """One school's target problems, each line starting with `where` (file and key prefix)."""
+    problems: list[str] = []
     cfg = loaded.config
     ics = cfg.schedule.days_off.ics_file
-    if ics is not None:
+    if ics is not None and loaded.resolve(ics).resolve() not in calendars:
+        calendars.add(loaded.resolve(ics).resolve())
         this_year = now.astimezone(cfg.schedule.zone).year
         try:
             read_ics_file(loaded.resolve(ics), range(this_year - 2, this_year + 3))
         except ScheduleError as exc:
-            problems.append(f"{source}: {exc}")
+            problems.append(f"{where}{exc}")
     problem = database_problem(loaded.database_path)
     if problem is not None:
-        problems.append(f"{source}: storage.database: {problem}")
-    if problems:
-        raise ConfigError(problems)
+        problems.append(f"{where}storage.database: {problem}")
+    return problems

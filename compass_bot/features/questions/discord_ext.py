@@ -1,4 +1,5 @@
-"""Questions about the protocol: /vraag (/ask), mentions, DMs and the questions channel.
+"""Questions about the protocol: /vraag (/ask), mentions, DMs, the questions channel and the
+message menu "Vraag aan het protocol" (English: "Ask the protocol").
 
 Every surface goes through `Questions.answer` (the service decides; this file renders).
 Answers never ping: the bot's default is `AllowedMentions.none()`, and replies in channels
@@ -205,19 +206,29 @@ class Questions(commands.Cog):
         self.bot = bot
         self._slowed: dict[int, datetime] = {}  # member id -> when they were last told
         self._votes: dict[tuple[int, int, str], None] = {}  # (message, member, vote), ordered
+        self.ask_menu = app_commands.ContextMenu(
+            name=_("Vraag aan het protocol", en="Ask the protocol"), callback=self.ask_about
+        )
+        self.ask_menu.guild_only = True
 
     async def cog_load(self) -> None:
         """Build the matcher's index at start, so the first question is not the one that
         waits for it."""
         for _school in self.bot.each_school():
             _ = self.bot.app[QuestionService].matcher
+        self.bot.tree.add_command(self.ask_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
 
     async def answer(
-        self, user: discord.User | discord.Member, question: str
+        self, user: discord.User | discord.Member, question: str, remember: bool = True
     ) -> tuple[Answer, dict[str, Any]]:
+        """`remember=False` for text the asker did not write: it is not theirs to store."""
         now = self.bot.app.clock.now()
         answer = self.bot.app[QuestionService].ask(QuestionAsked(question, user.id, now))
-        await self.bot.app[QuestionService].remember_question(answer, question, now)
+        if remember:
+            await self.bot.app[QuestionService].remember_question(answer, question, now)
         # One character more than is shown, so a cut question ends in '…'.
         return answer, render_answer(answer, question.strip()[: SHOWN_QUESTION + 1])
 
@@ -254,6 +265,23 @@ class Questions(commands.Cog):
         answer, kwargs = await self.answer(interaction.user, vraag)
         ephemeral = answer.status != "answer"
         await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+
+    async def ask_about(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Any message as a question, answered as /vraag answers it but always privately:
+        the message may be someone else's. Its text comes in the interaction's resolved
+        data, so this works without the Message Content intent too."""
+        # A message addressed to the bot loses the bot's mention, as when it was posted.
+        question = self.bot.question_in(message)
+        if question is None:
+            question = message.content.strip()
+        if not question:
+            await interaction.response.send_message(question_texts.NO_TEXT_TO_ASK, ephemeral=True)
+            return
+        # Another member's post is not kept among the unanswered questions: a student may
+        # right-click a hurtful post, and its text is not the asker's to hand over.
+        own = message.author.id == interaction.user.id
+        _answer, kwargs = await self.answer(interaction.user, question, remember=own)
+        await interaction.response.send_message(ephemeral=True, **kwargs)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:

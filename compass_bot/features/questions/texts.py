@@ -55,6 +55,12 @@ TRUNCATED_NOTE = {
 }
 
 
+NO_TEXT_TO_ASK = (
+    "Dit bericht heeft geen tekst om aan het protocol te vragen. / "
+    "This message has no text to ask the protocol about."
+)
+
+
 FEEDBACK_THANKS = {"nl": "Bedankt voor je reactie!", "en": "Thanks for your feedback!"}
 
 

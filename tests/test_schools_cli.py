@@ -1,0 +1,203 @@
+"""`--school` on the command line: a board's file needs it (exit 2 naming the schools), a
+one-school file does not, and each command reads the school's own config and data."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from compass_bot.__main__ import main
+from compass_bot.app import App
+from compass_bot.clock import Clock
+from compass_bot.config import LoadedConfig, load_config
+from compass_bot.model import Member
+from tests.conftest import TEST_CONFIG
+
+AMS = ZoneInfo("Europe/Amsterdam")
+LUNCH_AT_A = "2026-11-24T12:15+01:00"  # a Tuesday: lunch at Noord, a lesson at Zuid
+
+BOARD = """
+schedule:
+  timezone: Europe/Amsterdam
+  lunch_breaks:
+    default: {start: "12:00", end: "12:30"}
+school_time:
+  social_channels: [algemeen]
+names:
+  reset_nickname: false
+schools:
+  - name: Noord
+    discord: {guild: Compass Noord}
+    personal_data: {allowed: ["06-12345678"]}
+  - name: Zuid
+    discord: {guild: 123456789012345678}
+    schedule:
+      lunch_breaks:
+        default: {start: "12:30", end: "13:00"}
+    names: {allowed_words: [compasso]}
+"""
+
+Run = tuple[int, str, str]
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Run]:
+    monkeypatch.delenv("COMPASS_CONFIG", raising=False)
+
+    def run(*argv: str, config: str = "config.yaml") -> Run:
+        try:
+            code = main(["--config", str(tmp_path / config), *argv])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    (tmp_path / "config.yaml").write_text(BOARD, encoding="utf-8")
+    (tmp_path / "single.yaml").write_text(TEST_CONFIG, encoding="utf-8")
+    return run
+
+
+def board(tmp_path: Path) -> LoadedConfig:
+    return load_config(tmp_path / "config.yaml")
+
+
+async def _fill(school: LoadedConfig, alerts: int) -> None:
+    """The school's database, made by the bot's own App, holding `alerts` school-time flags."""
+    app = await App.create(school, clock=Clock(datetime(2024, 11, 26, 10, tzinfo=AMS)))
+    try:
+        for i in range(alerts):
+            await app.alerts.record(
+                "schooltijd",
+                Member(100 + i, f"leerling{i}"),
+                datetime(2024, 11, 26, 10, i, tzinfo=AMS),
+                1,
+            )
+    finally:
+        await app.close()
+
+
+def test_check_time_gives_each_school_its_own_lunch(cli: Callable[..., Run]) -> None:
+    verdicts = {}
+    for school in ("Noord", "zuid", "123456789012345678", "compass noord"):
+        code, out, err = cli("check-time", "--json", "--at", LUNCH_AT_A, "--school", school)
+        assert code == 0, err
+        verdicts[school] = json.loads(out)
+    assert verdicts["Noord"]["allowed"] is True and verdicts["Noord"]["reason"] == "lunch_break"
+    assert verdicts["zuid"]["allowed"] is False and verdicts["zuid"]["reason"] == "lesson_time"
+    assert verdicts["123456789012345678"] == verdicts["zuid"]  # the server's id names it too
+    assert verdicts["compass noord"] == verdicts["Noord"]  # and the server's name
+
+
+SCHOOL_COMMANDS = [
+    ("check-time", "--at", LUNCH_AT_A),
+    ("ask", "mag ik op tiktok in de les?"),
+    ("check-name", "C0mpass"),
+    ("check-message", "bel me"),
+    ("check-discussion", "--json", "-"),
+    ("digest",),
+    ("backup", "copy.db"),
+]
+
+
+@pytest.mark.parametrize("command", SCHOOL_COMMANDS, ids=lambda c: c[0])
+def test_a_board_needs_school_and_names_them(
+    cli: Callable[..., Run], command: tuple[str, ...]
+) -> None:
+    code, out, err = cli(*command)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{command[0]}: this config runs 2 schools (Noord, Zuid): name one with --school\n"
+    )
+    code, out, err = cli(*command, "--school", "West")
+    assert (code, out) == (2, "")
+    assert err == f"{command[0]}: unknown school 'West': this config runs 2 schools (Noord, Zuid)\n"
+
+
+def test_a_one_school_file_needs_no_school_but_refuses_a_wrong_one(cli: Callable[..., Run]) -> None:
+    code, out, err = cli("check-time", "--json", "--at", LUNCH_AT_A, config="single.yaml")
+    assert code == 0 and json.loads(out)["allowed"] is True, err  # its lunch: 12:15-12:45
+    assert (
+        cli("check-time", "--at", LUNCH_AT_A, "--school", "compass", config="single.yaml")[0] == 0
+    )
+    code, out, err = cli(
+        "check-time", "--at", LUNCH_AT_A, "--school", "Noord", config="single.yaml"
+    )
+    assert (code, out) == (2, "")
+    assert err == "check-time: unknown school 'Noord': this config serves 'Compass'\n"
+
+
+def test_the_school_own_settings_apply(cli: Callable[..., Run]) -> None:
+    flagged = {
+        school: json.loads(cli("check-name", "--json", "Compasso", "--school", school)[1])[
+            "flagged"
+        ]
+        for school in ("Noord", "Zuid")
+    }
+    assert flagged == {"Noord": True, "Zuid": False}
+    found = {
+        school: json.loads(cli("check-message", "--json", "bel 06-12345678", "--school", school)[1])
+        for school in ("Noord", "Zuid")
+    }
+    assert found["Noord"]["flagged"] is False and found["Zuid"]["flagged"] is True
+
+
+def test_backup_copies_the_named_school_only(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    noord, zuid = board(tmp_path).schools
+    assert noord.database_path != zuid.database_path
+    asyncio.run(_fill(noord, 1))
+    asyncio.run(_fill(zuid, 3))
+    code, out, err = cli("backup", str(tmp_path / "zuid-copy.db"), "--school", "Zuid")
+    assert code == 0, err
+    assert str(zuid.database_path) in out and str(noord.database_path) not in out
+    with sqlite3.connect(tmp_path / "zuid-copy.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 3
+
+
+def test_status_reports_every_school_of_a_board(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    noord, zuid = board(tmp_path).schools
+    asyncio.run(_fill(noord, 0))
+    asyncio.run(_fill(zuid, 0))
+    code, out, err = cli("status", "--json")
+    assert code == 0, err
+    reports = json.loads(out)["schools"]
+    assert [(r["name"], r["school"], r["database"]) for r in reports] == [
+        ("Noord", "Compass Noord", str(noord.database_path)),
+        ("Zuid", 123456789012345678, str(zuid.database_path)),
+    ]
+    code, out, err = cli("status")
+    assert code == 0, err
+    assert out.count("compass-bot ") == 2 and "school:        Zuid (id 123456789012345678)" in out
+    code, out, err = cli("status", "--json", "--school", "zuid")
+    assert code == 0 and json.loads(out)["name"] == "Zuid", err
+    zuid.database_path.unlink()
+    code, out, err = cli("status", "--json")
+    assert code == 1 and [r["name"] for r in json.loads(out)["schools"]] == ["Noord"]
+    assert err.startswith("status: Zuid: no database at ")
+
+
+def test_status_of_one_school_keeps_its_keys(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    asyncio.run(_fill(load_config(tmp_path / "single.yaml"), 0))
+    code, out, err = cli("status", "--json", config="single.yaml")
+    assert code == 0, err
+    assert list(json.loads(out)) == [
+        "version", "config", "school", "intents", "privileged_intents", "database",
+        "database_bytes", "schema_version", "pending_alerts", "last_delivery",
+    ]  # fmt: skip
+
+
+def test_digest_reads_the_named_school_database(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    asyncio.run(_fill(board(tmp_path).schools[1], 2))
+    code, out, err = cli("digest", "--week", "2024-W48", "--json", "--school", "ZUID")
+    assert code == 0, err
+    assert json.loads(out)["total"]["this_week"] == 2
+    code, out, err = cli("digest", "--week", "2024-W48", "--school", "Noord")
+    assert code == 2 and "compass-noord.db: no database there" in err
