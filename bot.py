@@ -20,6 +20,7 @@ from compass_bot.config import (
     discord_token,
     load_config,
 )
+from compass_bot.config.schools import SchoolChoiceError, pick_school, school_names
 from compass_bot.logs import LOG_FORMATS, setup_logging
 
 NOT_STARTED = "compass-bot: not started; fix the problem above."
@@ -57,6 +58,20 @@ async def _console(loaded: LoadedConfig) -> int:
     return 0
 
 
+def _console_school(loaded: LoadedConfig, wanted: str | None) -> LoadedConfig:
+    """The console simulates one school's server: the one named, else a board's first (said
+    once, with how to pick another)."""
+    if wanted is None and loaded.schools:
+        first = loaded.schools[0]
+        print(
+            f"compass-bot: console for school {first.school} (this config runs "
+            f"{len(loaded.schools)} schools: {school_names(loaded)}; --school NAME for another)",
+            file=sys.stderr,
+        )
+        return first
+    return pick_school(loaded, wanted)
+
+
 def _store_failed(exc: Exception) -> int:
     """The database cannot be used (or another bot holds it): its one line, then stop."""
     print(exc, file=sys.stderr)
@@ -74,6 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "never the real bot's)",
     )
     parser.add_argument("--config", help="config file (default: $COMPASS_CONFIG or config.yaml)")
+    parser.add_argument(
+        "--school",
+        help="console: which school of a board's config (default: the first); on Discord the "
+        "bot serves every school of the file",
+    )
     parser.add_argument(
         "--log-format",
         choices=LOG_FORMATS,
@@ -95,8 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(NOT_STARTED, file=sys.stderr)
         return 2
-    if token and args.fresh:
-        print("compass-bot: --fresh is for the console only; add --console.", file=sys.stderr)
+    if token and (args.fresh or args.school):
+        flag = "--fresh" if args.fresh else "--school"
+        print(f"compass-bot: {flag} is for the console only; add --console.", file=sys.stderr)
         return 2
     from compass_bot.storage.db import StoreError
 
@@ -115,6 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        loaded = _console_school(loaded, args.school)
+    except SchoolChoiceError as exc:
+        print(f"compass-bot: {exc}", file=sys.stderr)
+        return 2
     if args.fresh:
         try:
             _wipe_console_database(loaded)

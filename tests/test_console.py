@@ -461,3 +461,40 @@ def test_console_grants_start_later_tell_the_students_and_the_teacher_of_a_cut(
         "[bot · DM aan leerling1] Je docent heeft je toestemming #1 voor sociale media ingetrokken"
         in out
     )
+
+
+CONSOLE_BOARD = """
+schedule:
+  timezone: Europe/Amsterdam
+  lunch_breaks:
+    default: {start: "12:00", end: "12:30"}
+school_time:
+  social_channels: [algemeen]
+schools:
+  - name: Noord
+    discord: {guild: Noord}
+  - name: Zuid
+    discord: {guild: Zuid}
+    schedule:
+      lunch_breaks:
+        default: {start: "12:30", end: "13:00"}
+"""
+
+
+def test_the_console_runs_one_school_of_a_board_the_first_unless_named(tmp_path: Path) -> None:
+    script = "/tijd 2026-11-24 12:15\n/als leerling\n/kanaal algemeen\nhoi\n/stop\n"
+    first = run_bot(tmp_path, script, "--console", config=CONSOLE_BOARD)
+    assert first.returncode == 0, first.stderr
+    assert "console for school Noord" in first.stderr and "Noord, Zuid" in first.stderr
+    assert "Melding #" not in first.stdout  # lunch at Noord
+    assert (tmp_path / "data" / "compass-noord-console.db").exists()
+
+    zuid = run_bot(tmp_path, script, "--console", "--school", "zuid", config=CONSOLE_BOARD)
+    assert zuid.returncode == 0, zuid.stderr
+    assert "console for school" not in zuid.stderr
+    assert "Melding #1" in zuid.stdout  # a lesson at Zuid
+    assert (tmp_path / "data" / "compass-zuid-console.db").exists()
+
+    unknown = run_bot(tmp_path, script, "--console", "--school", "West", config=CONSOLE_BOARD)
+    assert unknown.returncode == 2 and "West" in unknown.stderr and "Noord, Zuid" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

@@ -18,7 +18,10 @@ async def cmd_status(console: Console, name: str, args: list[str], rest: str) ->
         return
     config = console.app.config
     guild = config.discord.guild
-    school = guild if isinstance(guild, str) else describe_ref(guild) if guild else "-"
+    # The school's name in a board's file, else its server as configured.
+    school = console.app.loaded.school or (
+        guild if isinstance(guild, str) else describe_ref(guild) if guild else "-"
+    )
     intents = PrivilegedIntents(config.discord.message_content, config.discord.members)
     try:
         status = await service.status([school], intents)
