@@ -296,3 +296,25 @@ def test_merge_and_slug() -> None:
     assert slug("Compass Noord") == "compass-noord"
     assert slug("  Sint-Jan  Noörd (vmbo) ") == "sint-jan-noord-vmbo"
     assert slug("学校") == ""
+
+
+def test_connection_settings_are_the_boards_not_a_schools(tmp_path: Path) -> None:
+    """One token and one gateway session serve every school: intents and endpoints are set
+    once, at the top level."""
+    text = """
+schools:
+  - name: Noord
+    discord: {guild: Noord, message_content: false}
+  - name: Zuid
+    discord: {guild: Zuid, api_base_url: "http://localhost:1/api"}
+"""
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    problems = caught.value.problems
+    assert any(
+        "schools[0].discord.message_content: one connection serves every school" in p
+        for p in problems
+    )
+    assert any("schools[1].discord.api_base_url: one connection" in p for p in problems)

@@ -75,6 +75,21 @@ def _guild_given(entry: Mapping[Any, Any]) -> bool | None:
     return discord.get("guild") is not None
 
 
+# The Discord connection is one for the whole board (one token, one gateway session, one
+# command tree): these `discord` keys cannot differ per school.
+CONNECTION_KEYS = frozenset(
+    {
+        "api_base_url",
+        "gateway_url",
+        "sync_commands",
+        "application_id",
+        "staff_permission",
+        "message_content",
+        "members",
+    }
+)
+
+
 class _Board:
     """One pass over the `schools:` list, collecting one line per problem."""
 
@@ -113,6 +128,14 @@ class _Board:
         if guild is False:
             self.say(f"{where}.discord.guild", "required in a school entry")
             ok = False
+        own_discord = raw.get("discord")
+        if isinstance(own_discord, Mapping):
+            for key in sorted(CONNECTION_KEYS & set(own_discord)):
+                self.say(
+                    f"{where}.discord.{key}",
+                    "one connection serves every school: set it at the top level",
+                )
+                ok = False
         overrides = {key: value for key, value in raw.items() if key != "name"}
         data = deep_merge(self.defaults_data, overrides)
         storage = overrides.get("storage")
