@@ -277,6 +277,8 @@ class GatewaySession:
         self.presence: JSON | None = None
         self.binary_frames = 0
         self.probe_seq = 0
+        # Every dispatch sent on this connection, in order: (event name, data).
+        self.dispatched: list[tuple[str, JSON]] = []
         self._lock = asyncio.Lock()
 
     async def _send_unlocked(self, payload: JSON) -> None:
@@ -302,6 +304,7 @@ class GatewaySession:
         async with self._lock:
             self.seq += 1
             seq = self.seq
+            self.dispatched.append((event, data))
             await self._send_unlocked({"op": 0, "t": event, "s": seq, "d": data})
         return seq
 
@@ -483,7 +486,8 @@ class FakeDiscord:
 
     def _world_of_guild(self, raw: str | int | None) -> World | None:
         """The World of a guild id from a path or payload; None when the bot is not in it."""
-        return self.worlds.get(int(raw)) if str(raw).isdigit() else None
+        text = "" if raw is None else str(raw)
+        return self.worlds.get(int(text)) if text.isdigit() else None
 
     def _channel_world(self, ref: str | int, guild: str | int | None) -> tuple[World, int]:
         """(World, channel id) of a channel name in ``guild`` or of a channel id anywhere."""
@@ -1783,7 +1787,8 @@ class FakeDiscord:
         if cid in w.dm_channel_user:
             uid = w.dm_channel_user[cid]
             user = w.users.get(uid, {})
-            if not w.dms_open.get(uid, True) or uid not in w.members or user.get("bot"):
+            shares_a_guild = any(uid in o.members for o in self.worlds.values())
+            if not w.dms_open.get(uid, True) or not shares_a_guild or user.get("bot"):
                 return P.error(50007)
             return None
         perms = w.permissions(w.bot_id, cid)
