@@ -349,3 +349,36 @@ def test_guild_names_must_differ_and_unknown_guilds_are_named() -> None:
         fake.channel_id("algemeen", guild="Oost")
     with pytest.raises(KeyError):
         fake.channel_id("lokaal-12")  # only in Zuid
+
+
+async def test_automod_rules_belong_to_their_guild() -> None:
+    async with FakeDiscord(noord(), other_guilds=[zuid()]) as fake:
+        bot = SchoolsBot(fake.guild_ids, sync=False)
+        async with running_bot(fake, bot):
+            north, south = fake.guild_ids
+            rule = {
+                "name": "scheldwoorden",
+                "event_type": 1,
+                "trigger_type": 1,
+                "trigger_metadata": {"keyword_filter": ["sukkel"]},
+                "actions": [{"type": 1, "metadata": {}}],
+                "enabled": True,
+            }
+            created = await bot.http.create_auto_moderation_rule(north, reason=None, **rule)
+            assert created["guild_id"] == str(north)
+            assert [r["name"] for r in await bot.http.get_auto_moderation_rules(north)] == [
+                "scheldwoorden"
+            ]
+            # The bot lacks Manage Server in Zuid.
+            with pytest.raises(discord.Forbidden) as caught:
+                await bot.http.get_auto_moderation_rules(south)
+            assert caught.value.code == 50013
+            payload = await fake.automod_action(
+                "anna", "algemeen", "jij sukkel", rule="scheldwoorden"
+            )
+            assert payload["guild_id"] == str(north)
+            with pytest.raises(KeyError, match="Zuid"):
+                await fake.automod_action(
+                    "anna", "algemeen", "jij sukkel", rule="scheldwoorden", guild="Zuid"
+                )
+            await fake.settle()
