@@ -208,6 +208,13 @@ async def test_a_name_in_two_guilds_is_one_user_with_a_member_in_each() -> None:
             dm = await fake.dm("karim", "hoi", at=T, guild="Zuid")
             assert "guild_id" not in dm
             assert int(dm["channel_id"]) == fake.dm_channel_id("karim", guild="Zuid")
+            # Joining a second guild keeps the user; leaving one keeps the other.
+            joined = await fake.member_join("bram", at=T, guild="Zuid")
+            assert joined["user"]["id"] == str(fake.member_id("bram"))
+            await fake.member_leave("bram")
+            await fake.settle()
+            assert bot.get_guild(north).get_member(fake.member_id("bram")) is None  # type: ignore[union-attr]
+            assert bot.get_guild(south).get_member(fake.member_id("bram", guild="Zuid"))  # type: ignore[union-attr]
             # karim shares only Zuid with the bot: the bot may still DM him.
             karim = await bot.fetch_user(fake.member_id("karim", guild="Zuid"))
             await karim.send("welkom")
