@@ -184,21 +184,61 @@ def _casefold(name: str) -> str:
 class World:
     """The simulated state of one Discord server, its bot user and application.
 
+    Several servers in one fake (``FakeDiscord(other_guilds=...)``) are one World each,
+    built with ``shared=`` the first: they share what Discord keeps per user or per
+    application rather than per server (the snowflake source, the bot user, users and their
+    DM channels, messages, application commands), so ids stay unique and a name in two
+    servers is one user.
+
     All payload dicts held here are the current Discord representation; the server hands out
     copies where the bot could mutate them."""
 
-    def __init__(self, spec: GuildSpec, *, url_base: str = "http://127.0.0.1") -> None:
+    def __init__(
+        self,
+        spec: GuildSpec,
+        *,
+        url_base: str = "http://127.0.0.1",
+        shared: World | None = None,
+    ) -> None:
         self.spec = spec
         self.url_base = url_base
-        self.ids = P.SnowflakeFactory(spec.created_at)
-        self.guild_id = spec.id or self.ids.next()
         self.created_at = spec.created_at
-
-        bot = spec.bot
-        self.bot_id = bot.id or self.ids.next()
-        self.application_id = bot.application_id or self.bot_id
-        self.bot_user = P.user(self.bot_id, bot.username, global_name=bot.global_name, bot=True)
-        self.app_owner = P.user(self.ids.next(), "compass-team", global_name="Compass Team")
+        if shared is None:
+            self.ids = P.SnowflakeFactory(spec.created_at)
+            self.guild_id = spec.id or self.ids.next()
+            bot = spec.bot
+            self.bot_id = bot.id or self.ids.next()
+            self.application_id = bot.application_id or self.bot_id
+            self.bot_user = P.user(self.bot_id, bot.username, global_name=bot.global_name, bot=True)
+            self.app_owner = P.user(self.ids.next(), "compass-team", global_name="Compass Team")
+            self.users: dict[int, JSON] = {}
+            # Casefolded username -> user id, across every server of the fake.
+            self.user_by_key: dict[str, int] = {}
+            self.dms_open: dict[int, bool] = {}
+            self.dm_channels: dict[int, JSON] = {}
+            self.dm_channel_user: dict[int, int] = {}
+            self.messages: dict[int, JSON] = {}
+            self.deleted_messages: set[int] = set()
+            # Scope (None: global, or a guild id) -> {(name, type): command}.
+            self.commands: dict[int | None, dict[tuple[str, int], JSON]] = {None: {}}
+            self.command_ids: dict[tuple[int | None, str, int], int] = {}
+        else:
+            self.ids = shared.ids
+            self.guild_id = spec.id or self.ids.next()
+            self.bot_id = shared.bot_id
+            self.application_id = shared.application_id
+            self.bot_user = shared.bot_user
+            self.app_owner = shared.app_owner
+            self.users = shared.users
+            self.user_by_key = shared.user_by_key
+            self.dms_open = shared.dms_open
+            self.dm_channels = shared.dm_channels
+            self.dm_channel_user = shared.dm_channel_user
+            self.messages = shared.messages
+            self.deleted_messages = shared.deleted_messages
+            self.commands = shared.commands
+            self.command_ids = shared.command_ids
+        self.command_version = 0
 
         self.roles: dict[int, JSON] = {}
         self.role_by_name: dict[str, int] = {}
@@ -209,15 +249,8 @@ class World:
         self.channel_by_name: dict[str, int] = {}
         self.members: dict[int, JSON] = {}
         self.member_by_key: dict[str, int] = {}
-        self.users: dict[int, JSON] = {}
-        self.dms_open: dict[int, bool] = {}
-        self.dm_channels: dict[int, JSON] = {}
-        self.dm_channel_user: dict[int, int] = {}
-        self.messages: dict[int, JSON] = {}
-        self.deleted_messages: set[int] = set()
-        self.commands: dict[int | None, dict[tuple[str, int], JSON]] = {None: {}}
-        self.command_ids: dict[tuple[int | None, str, int], int] = {}
-        self.command_version = 0
+        # Users who have been members of this server (name lookups stay in the server).
+        self.known_users: set[int] = set()
 
         self._build_roles()
         self._build_members()
@@ -248,13 +281,13 @@ class World:
         top = max((int(r["position"]) for r in self.roles.values()), default=0)
         self.roles[self.bot_role_id] = P.role(
             self.bot_role_id,
-            bot.username,
+            self.bot_user["username"],
             position=bot.role_position if bot.role_position is not None else top + 1,
             permissions=bot.permissions,
             managed=True,
             tags={"bot_id": str(self.bot_id)},
         )
-        self.role_by_name.setdefault(bot.username, self.bot_role_id)
+        self.role_by_name.setdefault(self.bot_user["username"], self.bot_role_id)
 
     def _build_members(self) -> None:
         spec = self.spec
@@ -268,13 +301,14 @@ class World:
         self.owner_id = self.resolve_member(owner_key)
         bot = spec.bot
         self.users[self.bot_id] = self.bot_user
+        self.known_users.add(self.bot_id)
         self.members[self.bot_id] = P.member(
             self.bot_user,
             roles=[self.bot_role_id],
             joined_at=self.created_at + timedelta(days=1),
             nick=bot.nick,
         )
-        self.member_by_key.setdefault(_casefold(bot.username), self.bot_id)
+        self.member_by_key.setdefault(_casefold(self.bot_user["username"]), self.bot_id)
 
     def _overwrites(self, mapping: Mapping[str, tuple[int, int]] | None) -> list[JSON]:
         result = []
@@ -386,10 +420,12 @@ class World:
     def add_member(self, m: MemberSpec) -> JSON:
         """Add (or re-add) a member from a spec; returns the member payload (with ``user``)."""
         key = _casefold(m.username)
-        existing = self.member_by_key.get(key)
+        existing = self.member_by_key.get(key) or self.user_by_key.get(key)
         uid = m.id or existing or self.ids.next()
         if uid in self.members:
             raise ValueError(f"member {m.username!r} is already in the server")
+        # A user already in another server keeps DMs closed if either spec closed them.
+        elsewhere = uid in self.users and uid not in self.known_users
         user = self.users.get(uid) or P.user(
             uid, m.username, global_name=m.global_name, avatar=m.avatar, bot=m.bot
         )
@@ -400,7 +436,9 @@ class World:
             user, roles=role_ids, joined_at=joined, nick=m.nick, avatar=None, pending=m.pending
         )
         self.member_by_key[key] = uid
-        self.dms_open[uid] = m.dms_open
+        self.user_by_key.setdefault(key, uid)
+        self.known_users.add(uid)
+        self.dms_open[uid] = m.dms_open and (not elsewhere or self.dms_open.get(uid, True))
         return self.members[uid]
 
     # ------------------------------------------------------------------ lookups
@@ -415,10 +453,11 @@ class World:
         key = _casefold(ref)
         if key in self.member_by_key:
             return self.member_by_key[key]
-        for uid, user in self.users.items():
+        known = [(uid, user) for uid, user in self.users.items() if uid in self.known_users]
+        for uid, user in known:
             if _casefold(user["username"]) == key:
                 return uid
-        for uid, user in self.users.items():
+        for uid, user in known:
             member = self.members.get(uid)
             names = [user.get("global_name"), member.get("nick") if member else None]
             if any(n and _casefold(n) == key for n in names):

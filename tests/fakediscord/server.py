@@ -192,6 +192,7 @@ class InteractionRecord:
     channel_id: int
     created: float
     source_message_id: int | None = None
+    guild_id: int | None = None
     callback: JSON | None = None
     original: JSON | None = None
     followups: list[JSON] = field(default_factory=list)
@@ -276,6 +277,8 @@ class GatewaySession:
         self.presence: JSON | None = None
         self.binary_frames = 0
         self.probe_seq = 0
+        # Every dispatch sent on this connection, in order: (event name, data).
+        self.dispatched: list[tuple[str, JSON]] = []
         self._lock = asyncio.Lock()
 
     async def _send_unlocked(self, payload: JSON) -> None:
@@ -301,6 +304,7 @@ class GatewaySession:
         async with self._lock:
             self.seq += 1
             seq = self.seq
+            self.dispatched.append((event, data))
             await self._send_unlocked({"op": 0, "t": event, "s": seq, "d": data})
         return seq
 
@@ -337,7 +341,9 @@ def _truthy(value: str | None) -> bool:
 
 
 class FakeDiscord:
-    """A fake Discord (REST + gateway) on 127.0.0.1 for one server.
+    """A fake Discord (REST + gateway) on 127.0.0.1 for one server, or several in one
+    gateway session (``other_guilds``): helpers take ``guild=`` (name or id; None: the
+    first).
 
     Use ``async with FakeDiscord(GuildSpec(...)) as fake:`` in an async test (serves on the
     test's event loop), or ``port = fake.start()`` / ``fake.stop()`` to serve from a
@@ -349,6 +355,7 @@ class FakeDiscord:
         self,
         guild: GuildSpec | None = None,
         *,
+        other_guilds: Sequence[GuildSpec] = (),
         host: str = "127.0.0.1",
         port: int = 0,
         token: str | None = None,
@@ -371,7 +378,17 @@ class FakeDiscord:
         self.echo_own_messages = echo_own_messages
         self.rate_limits = rate_limits
         self.invalid_requests: list[Call] = []
+        # The first server; ``other_guilds`` share its snowflakes, bot user and users.
         self.world = World(self.spec)
+        self.worlds: dict[int, World] = {self.world.guild_id: self.world}
+        for other in other_guilds:
+            world = World(other, shared=self.world)
+            if world.guild_id in self.worlds:
+                raise ValueError(f"guild id {world.guild_id} is given twice")
+            self.worlds[world.guild_id] = world
+        names = [w.spec.name.casefold() for w in self.worlds.values()]
+        if len(set(names)) != len(names):
+            raise ValueError(f"guild names must differ (helpers take guild=name): {names}")
 
         self.calls: list[Call] = []
         self.unknown_routes: list[Call] = []
@@ -433,7 +450,52 @@ class FakeDiscord:
 
     @property
     def guild_id(self) -> int:
+        """The first server's id."""
         return self.world.guild_id
+
+    @property
+    def guild_ids(self) -> list[int]:
+        """Every server's id, the first first (the order of READY and GUILD_CREATE)."""
+        return list(self.worlds)
+
+    def guild_id_of(self, name: str | int) -> int:
+        """A server's id from its name (case-insensitive) or id."""
+        return self._w(name).guild_id
+
+    def _w(self, guild: str | int | None) -> World:
+        """The World of a server by name or id; None: the first."""
+        if guild is None:
+            return self.world
+        if isinstance(guild, int):
+            if guild in self.worlds:
+                return self.worlds[guild]
+        else:
+            for world in self.worlds.values():
+                if world.spec.name.casefold() == guild.casefold() or str(world.guild_id) == guild:
+                    return world
+        known = [w.spec.name for w in self.worlds.values()]
+        raise KeyError(f"no guild {guild!r}; known: {known}")
+
+    def _world_of_channel(self, cid: int) -> World:
+        """The World holding a channel or thread (the first for DMs and unknown ids: DM
+        channels and messages are shared by all)."""
+        for world in self.worlds.values():
+            if world.is_guild_channel(cid):
+                return world
+        return self.world
+
+    def _world_of_guild(self, raw: str | int | None) -> World | None:
+        """The World of a guild id from a path or payload; None when the bot is not in it."""
+        text = "" if raw is None else str(raw)
+        return self.worlds.get(int(text)) if text.isdigit() else None
+
+    def _channel_world(self, ref: str | int, guild: str | int | None) -> tuple[World, int]:
+        """(World, channel id) of a channel name in ``guild`` or of a channel id anywhere."""
+        if guild is None and isinstance(ref, int):
+            world = self._world_of_channel(ref)
+        else:
+            world = self._w(guild)
+        return world, world.resolve_channel(ref)
 
     @property
     def bot_user_id(self) -> int:
@@ -448,28 +510,48 @@ class FakeDiscord:
         """The intents of the latest IDENTIFY (None before one)."""
         return int(self.identifies[-1].get("intents", 0)) if self.identifies else None
 
-    def channel_id(self, name: str | int) -> int:
-        return self.world.resolve_channel(name)
+    def channel_id(self, name: str | int, *, guild: str | int | None = None) -> int:
+        return self._channel_world(name, guild)[1]
 
-    def role_id(self, name: str | int) -> int:
-        return self.world.resolve_role(name)
+    def role_id(self, name: str | int, *, guild: str | int | None = None) -> int:
+        if guild is None and isinstance(name, int):
+            world = next((w for w in self.worlds.values() if name in w.roles), self.world)
+            return world.resolve_role(name)
+        return self._w(guild).resolve_role(name)
 
-    def member_id(self, name: str | int) -> int:
-        return self.world.resolve_member(name)
+    def member_id(self, name: str | int, *, guild: str | int | None = None) -> int:
+        return self._w(guild).resolve_member(name)
 
-    def dm_channel_id(self, member: str | int) -> int:
-        """The id of the DM channel between the bot and a member (created if needed)."""
-        return int(self.world.open_dm(self.member_id(member))["id"])
+    def dm_channel_id(self, member: str | int, *, guild: str | int | None = None) -> int:
+        """The id of the DM channel between the bot and a member (created if needed; one per
+        user, whichever server names them)."""
+        return int(self.world.open_dm(self.member_id(member, guild=guild))["id"])
 
-    def mention(self, member: str | int) -> str:
-        return f"<@{self.member_id(member)}>"
+    def mention(self, member: str | int, *, guild: str | int | None = None) -> str:
+        return f"<@{self.member_id(member, guild=guild)}>"
 
-    def role_mention(self, role: str | int) -> str:
-        return f"<@&{self.role_id(role)}>"
+    def role_mention(self, role: str | int, *, guild: str | int | None = None) -> str:
+        return f"<@&{self.role_id(role, guild=guild)}>"
 
-    def member(self, name: str | int) -> JSON:
-        """The member's current payload (with ``user``)."""
-        return self.world.members[self.member_id(name)]
+    def member(self, name: str | int, *, guild: str | int | None = None) -> JSON:
+        """The member's current payload (with ``user``) in ``guild``."""
+        world = self._w(guild)
+        return world.members[world.resolve_member(name)]
+
+    def global_commands(self) -> list[JSON]:
+        """The application's global commands as Discord stores them."""
+        return list(self.world.commands.get(None, {}).values())
+
+    def guild_commands(self, guild: str | int | None = None) -> list[JSON]:
+        """The commands synced to ``guild`` only (``PUT .../guilds/{id}/commands``)."""
+        return list(self.world.commands.get(self._w(guild).guild_id, {}).values())
+
+    def command(
+        self, name: str, *, command_type: int = 1, guild: str | int | None = None
+    ) -> JSON | None:
+        """The synced command a member of ``guild`` sees as ``name``: the guild's own, else
+        the global one; None when neither exists."""
+        return self._find_command(name, command_type, self._w(guild))
 
     def message(self, message_id: int | str) -> JSON:
         """A message's current payload (any author)."""
@@ -480,14 +562,21 @@ class FakeDiscord:
         return self._bodies.get(int(message_id))
 
     def messages(
-        self, channel: str | int | None = None, *, include_deleted: bool = False
+        self,
+        channel: str | int | None = None,
+        *,
+        include_deleted: bool = False,
+        guild: str | int | None = None,
     ) -> list[JSON]:
-        """All messages (from members and the bot) in a channel, oldest first."""
-        cid = None if channel is None else self.channel_id(channel)
+        """All messages (from members and the bot) in a channel, oldest first; without a
+        channel, in ``guild`` (when given) or everywhere."""
+        cid = None if channel is None else self.channel_id(channel, guild=guild)
+        gid = str(self._w(guild).guild_id) if channel is None and guild is not None else None
         return [
             m
             for mid, m in sorted(self.world.messages.items())
             if (cid is None or int(m["channel_id"]) == cid)
+            and (gid is None or m.get("guild_id") == gid)
             and (include_deleted or mid not in self.world.deleted_messages)
         ]
 
@@ -498,17 +587,21 @@ class FakeDiscord:
         to: str | int | None = None,
         include_deleted: bool = False,
         ephemeral: bool | None = None,
+        guild: str | int | None = None,
     ) -> list[JSON]:
         """Messages the bot created (channel posts and interaction responses), oldest first:
-        in ``channel``, or in the DM with member ``to``, or everywhere. ``ephemeral``
-        filters on the EPHEMERAL flag."""
+        in ``channel``, or in the DM with member ``to``, or everywhere (in ``guild`` when
+        given). ``ephemeral`` filters on the EPHEMERAL flag."""
         cid: int | None = None
+        scope: str | int | None = None
         if to is not None:
-            cid = self.dm_channel_id(to)
+            cid = self.dm_channel_id(to, guild=guild)
         elif channel is not None:
-            cid = self.channel_id(channel)
+            cid = self.channel_id(channel, guild=guild)
+        else:
+            scope = guild
         result = []
-        for m in self.messages(None, include_deleted=include_deleted):
+        for m in self.messages(None, include_deleted=include_deleted, guild=scope):
             if int(m["author"]["id"]) != self.world.bot_id:
                 continue
             if cid is not None and int(m["channel_id"]) != cid:
@@ -519,9 +612,9 @@ class FakeDiscord:
             result.append(m)
         return result
 
-    def dms_sent(self, member: str | int) -> list[JSON]:
-        """Messages the bot sent in its DM with ``member``."""
-        return self.messages_sent(to=member)
+    def dms_sent(self, member: str | int, *, guild: str | int | None = None) -> list[JSON]:
+        """Messages the bot sent in its DM with ``member`` (a name in ``guild``)."""
+        return self.messages_sent(to=member, guild=guild)
 
     def find_calls(
         self, method: str | None = None, path: str | re.Pattern[str] | None = None
@@ -529,9 +622,11 @@ class FakeDiscord:
         """Recorded calls by method and path (fnmatch glob, e.g. ``/channels/*/messages``)."""
         return [c for c in self.calls if c.matches(method, path)]
 
-    def set_dms_open(self, member: str | int, is_open: bool) -> None:
+    def set_dms_open(
+        self, member: str | int, is_open: bool, *, guild: str | int | None = None
+    ) -> None:
         """Open or close a member's DMs (closed: the bot's DMs fail with 403 50007)."""
-        self.world.dms_open[self.member_id(member)] = is_open
+        self.world.dms_open[self.member_id(member, guild=guild)] = is_open
 
     def register_bot(self, bot: discord.Client) -> None:
         """Let ``settle()`` wait for this in-process bot's event handlers (running_bot does)."""
@@ -595,10 +690,13 @@ class FakeDiscord:
         """Like ``fail_next`` but until ``clear_failures()``."""
         return self.fail_next(method, path, status, times=None, **kwargs)
 
-    def block_channel(self, channel: str | int, *, code: int = 50013) -> FailRule:
+    def block_channel(
+        self, channel: str | int, *, code: int = 50013, guild: str | int | None = None
+    ) -> FailRule:
         """Make every ``POST /channels/{id}/messages`` in a channel fail (default 403 Missing
         Permissions) until ``clear_failures(rule)``."""
-        return self.fail_always("POST", f"/channels/{self.channel_id(channel)}/messages", code=code)
+        cid = self.channel_id(channel, guild=guild)
+        return self.fail_always("POST", f"/channels/{cid}/messages", code=code)
 
     def clear_failures(self, rule: FailRule | None = None) -> None:
         if rule is None:
@@ -626,7 +724,8 @@ class FakeDiscord:
         self._runner = runner
         address = runner.addresses[0]
         self._port = int(address[1])
-        self.world.url_base = self.base_url
+        for world in self.worlds.values():
+            world.url_base = self.base_url
         log.info("fake Discord at %s (gateway %s)", self.api_base_url, self.gateway_url)
         return self._port
 
@@ -1174,18 +1273,17 @@ class FakeDiscord:
         return 200, self._me()
 
     async def _get_my_guilds(self, req: _Request) -> _Reply:
-        w = self.world
-        perms = w.permissions(w.bot_id)
         return 200, [
             {
                 "id": str(w.guild_id),
-                "name": self.spec.name,
+                "name": w.spec.name,
                 "icon": None,
                 "banner": None,
                 "owner": False,
-                "permissions": str(perms),
+                "permissions": str(w.permissions(w.bot_id)),
                 "features": [],
             }
+            for w in self.worlds.values()
         ]
 
     async def _get_user(self, req: _Request) -> _Reply:
@@ -1210,7 +1308,7 @@ class FakeDiscord:
                 ),
             )
         if uid not in self.world.users or uid == self.world.bot_id:
-            return P.error(50033)
+            return P.error(50033)  # users (and DM channels) are shared by every World
         return 200, self.world.open_dm(uid)
 
     def _application_flags(self) -> int:
@@ -1262,8 +1360,8 @@ class FakeDiscord:
         guild = req.params.get("guild_id")
         if guild is None:
             return None, None
-        if guild != str(self.world.guild_id):
-            return None, P.error(50001)
+        if self._world_of_guild(guild) is None:
+            return None, P.error(50001)  # Missing Access: the bot is not in that guild
         return int(guild), None
 
     def _store_command(self, guild_id: int | None, body: JSON) -> tuple[JSON, bool]:
@@ -1354,16 +1452,14 @@ class FakeDiscord:
 
     def _channel_or_error(self, raw: str) -> tuple[int, JSON | None]:
         cid = int(raw) if raw.isdigit() else 0
-        return cid, self.world.channel(cid)
+        return cid, self._world_of_channel(cid).channel(cid)
 
     async def _get_channel(self, req: _Request) -> _Reply:
         cid, channel = self._channel_or_error(req.params["channel_id"])
         if channel is None:
             return P.error(10003)
-        if (
-            self.world.is_guild_channel(cid)
-            and not self.world.permissions(self.world.bot_id, cid) & Perm.VIEW_CHANNEL
-        ):
+        w = self._world_of_channel(cid)
+        if w.is_guild_channel(cid) and not w.permissions(w.bot_id, cid) & Perm.VIEW_CHANNEL:
             return P.error(50001)
         return 200, channel
 
@@ -1372,9 +1468,9 @@ class FakeDiscord:
         CHANNEL_UPDATE; or a thread (Manage Threads, or its owner for name, archived and
         auto_archive_duration): THREAD_UPDATE."""
         cid, channel = self._channel_or_error(req.params["channel_id"])
-        if channel is None or not self.world.is_guild_channel(cid):
+        w = self._world_of_channel(cid)
+        if channel is None or not w.is_guild_channel(cid):
             return P.error(10003)
-        w = self.world
         perms = w.permissions(w.bot_id, cid)
         if not perms & Perm.VIEW_CHANNEL:
             return P.error(50001)
@@ -1399,21 +1495,22 @@ class FakeDiscord:
         return 200, channel
 
     async def _channel_update(self, cid: int) -> int:
-        data = dict(self.world.channel(cid) or {})
-        data.setdefault("guild_id", str(self.world.guild_id))
-        event = "THREAD_UPDATE" if cid in self.world.threads else "CHANNEL_UPDATE"
+        w = self._world_of_channel(cid)
+        data = dict(w.channel(cid) or {})
+        data.setdefault("guild_id", str(w.guild_id))
+        event = "THREAD_UPDATE" if cid in w.threads else "CHANNEL_UPDATE"
         return await self._broadcast(event, data, intents=Intent.GUILDS, channel_id=cid)
 
-    def slowmode(self, channel: str | int) -> int:
+    def slowmode(self, channel: str | int, *, guild: str | int | None = None) -> int:
         """A channel's or thread's current slowmode (``rate_limit_per_user``) in seconds."""
-        payload = self.world.channel(self.world.resolve_channel(channel)) or {}
+        w, cid = self._channel_world(channel, guild)
+        payload = w.channel(cid) or {}
         return int(payload.get("rate_limit_per_user") or 0)
 
-    def thread_members(self, thread: str | int) -> list[str]:
+    def thread_members(self, thread: str | int, *, guild: str | int | None = None) -> list[str]:
         """The usernames of a thread's members (the bot included when it joined)."""
-        tid = self.world.resolve_channel(thread)
-        users = self.world.users
-        return sorted(users[u]["username"] for u in self.world.thread_members.get(tid, set()))
+        w, tid = self._channel_world(thread, guild)
+        return sorted(w.users[u]["username"] for u in w.thread_members.get(tid, set()))
 
     # ------------------------------------------------------------------ REST: threads
 
@@ -1436,7 +1533,7 @@ class FakeDiscord:
     ) -> JSON:
         """Create a thread (id = the starter message's when there is one), its owner as its
         first member, and send THREAD_CREATE (newly_created) to bots that may see it."""
-        w = self.world
+        w = self._world_of_channel(parent)
         tid = tid or w.ids.now()
         thread = P.thread_channel(
             tid,
@@ -1463,7 +1560,7 @@ class FakeDiscord:
         return thread
 
     def _thread_parent_problem(self, cid: int, perms: int, needed: int) -> _Reply | None:
-        w = self.world
+        w = self._world_of_channel(cid)
         channel = w.channels.get(cid)
         if channel is None or channel["type"] not in (
             P.ChannelType.GUILD_TEXT,
@@ -1479,10 +1576,10 @@ class FakeDiscord:
     async def _thread_from_message(self, req: _Request) -> _Reply:
         """POST /channels/{c}/messages/{m}/threads: a public (or announcement) thread on a
         message; the thread takes the message's id; one thread per message (160004)."""
-        w = self.world
         cid, channel = self._channel_or_error(req.params["channel_id"])
         if channel is None:
             return P.error(10003)
+        w = self._world_of_channel(cid)
         if cid in w.threads or cid in w.dm_channel_user:
             return P.error(50024)
         perms = w.permissions(w.bot_id, cid)
@@ -1513,10 +1610,10 @@ class FakeDiscord:
     async def _thread_without_message(self, req: _Request) -> _Reply:
         """POST /channels/{c}/threads: a thread without a starter message; type 12 (private,
         the default), 11 (public) or 10 (announcement channels only)."""
-        w = self.world
         cid, channel = self._channel_or_error(req.params["channel_id"])
         if channel is None:
             return P.error(10003)
+        w = self._world_of_channel(cid)
         body = req.body_dict()
         kind = int(body.get("type") or P.ChannelType.PRIVATE_THREAD)
         perms = w.permissions(w.bot_id, cid)
@@ -1545,7 +1642,7 @@ class FakeDiscord:
         cid, channel = self._channel_or_error(raw)
         if channel is None:
             return cid, None, P.error(10003)
-        if cid not in self.world.threads:
+        if cid not in self._world_of_channel(cid).threads:
             return cid, None, P.error(50024)
         return cid, channel, None
 
@@ -1553,10 +1650,10 @@ class FakeDiscord:
         """PUT /channels/{t}/thread-members/{user}: the bot adds a member (or @me joins).
         Needs to be able to send in the thread; the thread must not be archived; the member
         must see the parent channel."""
-        w = self.world
         tid, thread, problem = self._thread_or_error(req.params["channel_id"])
         if problem or thread is None:
             return problem or P.error(10003)
+        w = self._world_of_channel(tid)
         raw = req.params["user_id"]
         uid = w.bot_id if raw == "@me" else (int(raw) if raw.isdigit() else 0)
         if uid not in w.members:
@@ -1579,7 +1676,7 @@ class FakeDiscord:
         return 204, None
 
     async def _join_thread(self, tid: int, uid: int) -> None:
-        w = self.world
+        w = self._world_of_channel(tid)
         members = w.thread_members.setdefault(tid, set())
         if uid in members:
             return
@@ -1606,10 +1703,10 @@ class FakeDiscord:
         )
 
     async def _remove_thread_member(self, req: _Request) -> _Reply:
-        w = self.world
         tid, thread, problem = self._thread_or_error(req.params["channel_id"])
         if problem or thread is None:
             return problem or P.error(10003)
+        w = self._world_of_channel(tid)
         raw = req.params["user_id"]
         uid = w.bot_id if raw == "@me" else (int(raw) if raw.isdigit() else 0)
         may_remove = w.permissions(w.bot_id, tid) & Perm.MANAGE_THREADS or thread.get(
@@ -1625,10 +1722,10 @@ class FakeDiscord:
         return 204, None
 
     async def _list_thread_members(self, req: _Request) -> _Reply:
-        w = self.world
         tid, thread, problem = self._thread_or_error(req.params["channel_id"])
         if problem or thread is None:
             return problem or P.error(10003)
+        w = self._world_of_channel(tid)
         if not w.permissions(w.bot_id, tid) & Perm.VIEW_CHANNEL:
             return P.error(50001)
         return 200, [self._thread_member(tid, u) for u in sorted(w.thread_members.get(tid, ()))]
@@ -1646,7 +1743,7 @@ class FakeDiscord:
         cid, channel = self._channel_or_error(req.params["channel_id"])
         if channel is None:
             return P.error(10003)
-        w = self.world
+        w = self._world_of_channel(cid)
         if w.is_guild_channel(cid):
             perms = w.permissions(w.bot_id, cid)
             if not perms & Perm.VIEW_CHANNEL:
@@ -1686,11 +1783,12 @@ class FakeDiscord:
 
     def _check_send(self, cid: int, body: JSON, files: Sequence[UploadedFile]) -> _Reply | None:
         """Discord's refusals for the bot posting in a channel."""
-        w = self.world
+        w = self._world_of_channel(cid)
         if cid in w.dm_channel_user:
             uid = w.dm_channel_user[cid]
             user = w.users.get(uid, {})
-            if not w.dms_open.get(uid, True) or uid not in w.members or user.get("bot"):
+            shares_a_guild = any(uid in o.members for o in self.worlds.values())
+            if not w.dms_open.get(uid, True) or not shares_a_guild or user.get("bot"):
                 return P.error(50007)
             return None
         perms = w.permissions(w.bot_id, cid)
@@ -1714,12 +1812,9 @@ class FakeDiscord:
     def _normalize_embeds(self, embeds: Any, cid: int | None) -> list[JSON]:
         if not embeds:
             return []
-        bot_perms = self.world.permissions(self.world.bot_id, cid) if cid is not None else Perm.ALL
-        if (
-            cid is not None
-            and self.world.is_guild_channel(cid)
-            and not bot_perms & Perm.EMBED_LINKS
-        ):
+        w = self.world if cid is None else self._world_of_channel(cid)
+        bot_perms = w.permissions(w.bot_id, cid) if cid is not None else Perm.ALL
+        if cid is not None and w.is_guild_channel(cid) and not bot_perms & Perm.EMBED_LINKS:
             return []  # Discord drops embeds silently without Embed Links
         result = []
         for embed in embeds:
@@ -1730,10 +1825,10 @@ class FakeDiscord:
         return result
 
     def _mentions(
-        self, content: str, allowed: JSON | None, *, guild: bool
+        self, content: str, allowed: JSON | None, *, guild: bool, cid: int
     ) -> tuple[list[JSON], list[int], bool]:
         """(mentions, mention_roles, mention_everyone) for a bot message under allowed_mentions."""
-        w = self.world
+        w = self._world_of_channel(cid)
         parse = (
             set((allowed or {}).get("parse", ["users", "roles", "everyone"]))
             if allowed is not None
@@ -1845,7 +1940,7 @@ class FakeDiscord:
         interaction: InteractionRecord | None = None,
         extra_flags: int = 0,
     ) -> JSON:
-        w = self.world
+        w = self._world_of_channel(cid)
         now = P.utcnow()
         mid = w.ids.at(now)
         guild = w.is_guild_channel(cid)
@@ -1853,7 +1948,7 @@ class FakeDiscord:
         if not isinstance(content, str):
             content = str(content)
         mentions, roles, everyone = self._mentions(
-            content, body.get("allowed_mentions"), guild=guild
+            content, body.get("allowed_mentions"), guild=guild, cid=cid
         )
         reference = body.get("message_reference")
         referenced = None
@@ -1920,9 +2015,9 @@ class FakeDiscord:
         cid = int(msg["channel_id"])
         if "content" in body:
             msg["content"] = body["content"] or ""
-            guild = self.world.is_guild_channel(cid)
+            guild = self._world_of_channel(cid).is_guild_channel(cid)
             mentions, roles, everyone = self._mentions(
-                msg["content"], body.get("allowed_mentions"), guild=guild
+                msg["content"], body.get("allowed_mentions"), guild=guild, cid=cid
             )
             msg["mentions"], msg["mention_roles"], msg["mention_everyone"] = (
                 mentions,
@@ -1950,7 +2045,8 @@ class FakeDiscord:
         """A stored message as MESSAGE_CREATE/UPDATE carries it (with ``member`` in guilds)."""
         data = dict(msg)
         if "guild_id" in data:
-            member = self.world.partial_member(int(msg["author"]["id"]))
+            world = self._world_of_guild(data["guild_id"]) or self.world
+            member = world.partial_member(int(msg["author"]["id"]))
             if member is not None and "webhook_id" not in data:
                 data["member"] = member
         return data
@@ -1989,7 +2085,7 @@ class FakeDiscord:
         msg = self._new_bot_message(cid, body, files)
         if enforce:
             self._nonces[str(nonce)] = (int(msg["id"]), self._now())
-        if cid in self.world.threads:
+        if cid in self._world_of_channel(cid).threads:
             await self._posted_in_thread(cid, self.world.bot_id, int(msg["id"]))
         if self.echo_own_messages:
             await self._dispatch_message_event("MESSAGE_CREATE", msg)
@@ -1997,7 +2093,7 @@ class FakeDiscord:
 
     async def _posted_in_thread(self, tid: int, uid: int, mid: int) -> None:
         """Posting in a thread joins it (as on Discord) and counts the message."""
-        thread = self.world.threads[tid]
+        thread = self._world_of_channel(tid).threads[tid]
         thread["message_count"] = int(thread.get("message_count") or 0) + 1
         thread["total_message_sent"] = int(thread.get("total_message_sent") or 0) + 1
         thread["last_message_id"] = str(mid)
@@ -2026,7 +2122,7 @@ class FakeDiscord:
         msg = self.world.messages.get(mid)
         if msg is None or int(msg["channel_id"]) != cid or mid in self.world.deleted_messages:
             return P.error(10008)
-        w = self.world
+        w = self._world_of_channel(cid)
         if int(msg["author"]["id"]) != w.bot_id:
             if cid in w.dm_channel_user:
                 return 403, {"message": "Cannot execute action on a DM channel", "code": 50003}
@@ -2047,7 +2143,8 @@ class FakeDiscord:
         cid, channel = self._channel_or_error(req.params["channel_id"])
         if channel is None:
             return P.error(10003)
-        if not self.world.permissions(self.world.bot_id, cid) & Perm.MANAGE_MESSAGES:
+        w = self._world_of_channel(cid)
+        if not w.permissions(w.bot_id, cid) & Perm.MANAGE_MESSAGES:
             return P.error(50013)
         ids = [int(i) for i in req.body_dict().get("messages", [])]
         if not 2 <= len(ids) <= 100:
@@ -2064,7 +2161,7 @@ class FakeDiscord:
             {
                 "ids": [str(i) for i in ids],
                 "channel_id": str(cid),
-                "guild_id": str(self.world.guild_id),
+                "guild_id": str(w.guild_id),
             },
             intents=Intent.GUILD_MESSAGES,
             channel_id=cid,
@@ -2085,7 +2182,7 @@ class FakeDiscord:
         msg = self.world.messages.get(mid)
         if msg is None or mid in self.world.deleted_messages:
             return P.error(10008)
-        w = self.world
+        w = self._world_of_channel(cid)
         if (
             w.is_guild_channel(cid)
             and add
@@ -2141,54 +2238,65 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ REST: guilds & members
 
-    def _guild_or_error(self, req: _Request) -> _Reply | None:
-        if req.params["guild_id"] != str(self.world.guild_id):
-            return P.error(10004)
-        return None
+    def _guild_or_error(self, req: _Request) -> tuple[World, None] | tuple[None, _Reply]:
+        """The World of the path's ``{guild_id}``, or 404 Unknown Guild (10004) for a guild
+        the bot is not in, as Discord answers."""
+        world = self._world_of_guild(req.params["guild_id"])
+        if world is None:
+            return None, P.error(10004)
+        return world, None
 
     async def _get_guild(self, req: _Request) -> _Reply:
-        problem = self._guild_or_error(req)
-        if problem:
-            return problem
-        data = self.world.guild_payload()
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
+        data = w.guild_payload()
         if _truthy(req.call.query.get("with_counts")):
-            data["approximate_member_count"] = len(self.world.members)
+            data["approximate_member_count"] = len(w.members)
             data["approximate_presence_count"] = 0
         return 200, data
 
     async def _get_guild_channels(self, req: _Request) -> _Reply:
-        return self._guild_or_error(req) or (200, list(self.world.channels.values()))
+        w, problem = self._guild_or_error(req)
+        return (200, list(w.channels.values())) if w else problem or P.error(10004)
 
     async def _get_roles(self, req: _Request) -> _Reply:
-        return self._guild_or_error(req) or (200, self.world.guild_payload()["roles"])
+        w, problem = self._guild_or_error(req)
+        return (200, w.guild_payload()["roles"]) if w else problem or P.error(10004)
 
     # ------------------------------------------------------------------ REST: AutoMod
 
-    def _automod_access(self, req: _Request) -> _Reply | None:
-        """AutoMod routes need Manage Server (403 50013)."""
-        problem = self._guild_or_error(req)
-        if problem:
-            return problem
-        if not self.world.permissions(self.world.bot_id) & Perm.MANAGE_GUILD:
-            return P.error(50013)
-        return None
+    def _automod_access(self, req: _Request) -> tuple[World, None] | tuple[None, _Reply]:
+        """AutoMod routes need Manage Server in that guild (403 50013)."""
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return None, problem or P.error(10004)
+        if not w.permissions(w.bot_id) & Perm.MANAGE_GUILD:
+            return None, P.error(50013)
+        return w, None
+
+    def _rules_of(self, w: World) -> list[JSON]:
+        """The AutoMod rules of one guild (``fake.automod_rules`` holds every guild's)."""
+        return [r for r in self.automod_rules.values() if r["guild_id"] == str(w.guild_id)]
 
     def _automod_rule_or_error(self, req: _Request) -> tuple[JSON | None, _Reply | None]:
-        problem = self._automod_access(req)
-        if problem:
+        w, problem = self._automod_access(req)
+        if w is None:
             return None, problem
         raw = req.params["rule_id"]
         rule = self.automod_rules.get(int(raw)) if raw.isdigit() else None
+        if rule is not None and rule["guild_id"] != str(w.guild_id):
+            rule = None  # another guild's rule is unknown here
         return rule, (None if rule else P.error(10066))
 
-    def _automod_channel_errors(self, body: JSON) -> JSON:
+    def _automod_channel_errors(self, w: World, body: JSON) -> JSON:
         """A SEND_ALERT_MESSAGE action's channel must be a text channel of this server."""
         errors: JSON = {}
         for i, action in enumerate(body.get("actions") or []):
             if not isinstance(action, dict) or action.get("type") != 2:
                 continue
             raw = str((action.get("metadata") or {}).get("channel_id", ""))
-            channel = self.world.channels.get(int(raw)) if raw.isdigit() else None
+            channel = w.channels.get(int(raw)) if raw.isdigit() else None
             if channel is None or channel["type"] not in (0, 5):
                 openapi.merge_errors(
                     errors,
@@ -2200,8 +2308,7 @@ class FakeDiscord:
                 )
         return errors
 
-    def _store_rule(self, rule_id: int, body: JSON, *, creator: int) -> JSON:
-        w = self.world
+    def _store_rule(self, w: World, rule_id: int, body: JSON, *, creator: int) -> JSON:
         meta = body.get("trigger_metadata") or {}
         rule: JSON = {
             "id": str(rule_id),
@@ -2232,26 +2339,28 @@ class FakeDiscord:
         return rule
 
     async def _automod_event(self, event: str, rule: JSON) -> None:
-        if self.world.permissions(self.world.bot_id) & Perm.MANAGE_GUILD:
+        w = self._world_of_guild(rule["guild_id"]) or self.world
+        if w.permissions(w.bot_id) & Perm.MANAGE_GUILD:
             await self._broadcast(event, rule, intents=Intent.AUTO_MODERATION_CONFIGURATION)
 
     async def _list_automod_rules(self, req: _Request) -> _Reply:
-        return self._automod_access(req) or (200, list(self.automod_rules.values()))
+        w, problem = self._automod_access(req)
+        return (200, self._rules_of(w)) if w else problem or P.error(10004)
 
     async def _get_automod_rule(self, req: _Request) -> _Reply:
         rule, problem = self._automod_rule_or_error(req)
         return problem or (200, rule)
 
     async def _create_automod_rule(self, req: _Request) -> _Reply:
-        problem = self._automod_access(req)
-        if problem:
-            return problem
+        w, problem = self._automod_access(req)
+        if w is None:
+            return problem or P.error(10004)
         body = req.body_dict()
-        errors = L.automod_count_errors(list(self.automod_rules.values()), body["trigger_type"])
-        openapi.merge_errors(errors, self._automod_channel_errors(body))
+        errors = L.automod_count_errors(self._rules_of(w), body["trigger_type"])
+        openapi.merge_errors(errors, self._automod_channel_errors(w, body))
         if errors:
             return P.error(50035, errors=errors)
-        rule = self._store_rule(self.world.ids.now(), body, creator=self.world.bot_id)
+        rule = self._store_rule(w, w.ids.now(), body, creator=w.bot_id)
         await self._automod_event("AUTO_MODERATION_RULE_CREATE", rule)
         return 200, rule
 
@@ -2270,11 +2379,12 @@ class FakeDiscord:
                 ),
             )
         errors = L.automod_rule_errors(body, create=False, trigger_type=rule["trigger_type"])
-        openapi.merge_errors(errors, self._automod_channel_errors(body))
+        w = self._world_of_guild(rule["guild_id"]) or self.world
+        openapi.merge_errors(errors, self._automod_channel_errors(w, body))
         if errors:
             return P.error(50035, errors=errors)
         merged = {**rule, **{k: v for k, v in body.items() if v is not None}}
-        updated = self._store_rule(int(rule["id"]), merged, creator=int(rule["creator_id"]))
+        updated = self._store_rule(w, int(rule["id"]), merged, creator=int(rule["creator_id"]))
         await self._automod_event("AUTO_MODERATION_RULE_UPDATE", updated)
         return 200, updated
 
@@ -2287,13 +2397,16 @@ class FakeDiscord:
         return 204, None
 
     async def _get_active_threads(self, req: _Request) -> _Reply:
-        threads = [t for t in self.world.threads.values() if not t["thread_metadata"]["archived"]]
-        return self._guild_or_error(req) or (200, {"threads": threads, "members": []})
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
+        threads = [t for t in w.threads.values() if not t["thread_metadata"]["archived"]]
+        return 200, {"threads": threads, "members": []}
 
     async def _list_members(self, req: _Request) -> _Reply:
-        problem = self._guild_or_error(req)
-        if problem:
-            return problem
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
         q = req.call.query
         limit = int(q.get("limit", 1))
         if not 1 <= limit <= 1000:
@@ -2304,58 +2417,56 @@ class FakeDiscord:
                 ),
             )
         after = int(q.get("after", 0))
-        ids = sorted(uid for uid in self.world.members if uid > after)[:limit]
-        return 200, [self.world.members[uid] for uid in ids]
+        ids = sorted(uid for uid in w.members if uid > after)[:limit]
+        return 200, [w.members[uid] for uid in ids]
 
     async def _search_members(self, req: _Request) -> _Reply:
-        problem = self._guild_or_error(req)
-        if problem:
-            return problem
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
         q = req.call.query
         query = (q.get("query") or "").casefold()
         limit = max(1, min(1000, int(q.get("limit", 1))))
-        return 200, self._member_query(query)[:limit]
+        return 200, self._member_query(w, query)[:limit]
 
-    def _member_query(self, query: str) -> list[JSON]:
+    def _member_query(self, w: World, query: str) -> list[JSON]:
         result = []
-        for member in self.world.members.values():
+        for member in w.members.values():
             user = member["user"]
             names = [user["username"], user.get("global_name"), member.get("nick")]
             if any(n and n.casefold().startswith(query) for n in names):
                 result.append(member)
         return result
 
-    def _member_or_error(self, req: _Request) -> tuple[int, JSON | None]:
+    def _member_or_error(self, w: World, req: _Request) -> tuple[int, JSON | None]:
         raw = req.params["user_id"]
         uid = int(raw) if raw.isdigit() else 0
-        return uid, self.world.members.get(uid)
+        return uid, w.members.get(uid)
 
     async def _get_member(self, req: _Request) -> _Reply:
-        problem = self._guild_or_error(req)
-        if problem:
-            return problem
-        _uid, member = self._member_or_error(req)
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
+        _uid, member = self._member_or_error(w, req)
         return (200, member) if member else P.error(10007)
 
-    def _outranks(self, target: int) -> bool:
+    def _outranks(self, w: World, target: int) -> bool:
         """Whether the bot may moderate ``target`` (owner and equal/higher roles are off limits)."""
-        w = self.world
         if target == w.owner_id:
             return False
         return w.top_role_position(w.bot_id) > w.top_role_position(target)
 
     async def _patch_member(self, req: _Request) -> _Reply:
-        problem = self._guild_or_error(req)
-        if problem:
-            return problem
-        uid, member = self._member_or_error(req)
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
+        uid, member = self._member_or_error(w, req)
         if member is None:
             return P.error(10007)
-        w = self.world
         body = req.body_dict()
         perms = w.permissions(w.bot_id)
         if uid == w.bot_id and set(body) <= {"nick"}:
-            return await self._set_own_nick(body)
+            return await self._set_own_nick(w, body)
         if "nick" in body:
             nick = body["nick"]
             if nick is not None and len(nick) > 32:
@@ -2365,7 +2476,7 @@ class FakeDiscord:
                         ["nick"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."
                     ),
                 )
-            if not perms & Perm.MANAGE_NICKNAMES or not self._outranks(uid):
+            if not perms & Perm.MANAGE_NICKNAMES or not self._outranks(w, uid):
                 return P.error(50013)
         if "roles" in body:
             if not perms & Perm.MANAGE_ROLES:
@@ -2380,7 +2491,7 @@ class FakeDiscord:
                 if int(role["position"]) >= top or role.get("managed"):
                     return P.error(50013)
         if "communication_disabled_until" in body and (
-            not perms & Perm.MODERATE_MEMBERS or not self._outranks(uid)
+            not perms & Perm.MODERATE_MEMBERS or not self._outranks(w, uid)
         ):
             return P.error(50013)
         if "nick" in body:
@@ -2389,33 +2500,33 @@ class FakeDiscord:
             member["roles"] = [str(r) for r in body["roles"] or []]
         if "communication_disabled_until" in body:
             member["communication_disabled_until"] = body["communication_disabled_until"]
-        await self._member_update_event(uid)
+        await self._member_update_event(w, uid)
         return 200, member
 
     async def _patch_me_member(self, req: _Request) -> _Reply:
-        problem = self._guild_or_error(req)
-        return problem or await self._set_own_nick(req.body_dict())
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
+        return await self._set_own_nick(w, req.body_dict())
 
-    async def _set_own_nick(self, body: JSON) -> _Reply:
-        w = self.world
+    async def _set_own_nick(self, w: World, body: JSON) -> _Reply:
         if not w.permissions(w.bot_id) & (Perm.CHANGE_NICKNAME | Perm.MANAGE_NICKNAMES):
             return P.error(50013)
         member = w.members[w.bot_id]
         member["nick"] = body.get("nick") or None
-        await self._member_update_event(w.bot_id)
+        await self._member_update_event(w, w.bot_id)
         return 200, member
 
     async def _kick_member(self, req: _Request) -> _Reply:
-        problem = self._guild_or_error(req)
-        if problem:
-            return problem
-        uid, member = self._member_or_error(req)
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
+        uid, member = self._member_or_error(w, req)
         if member is None:
             return P.error(10007)
-        w = self.world
-        if not w.permissions(w.bot_id) & Perm.KICK_MEMBERS or not self._outranks(uid):
+        if not w.permissions(w.bot_id) & Perm.KICK_MEMBERS or not self._outranks(w, uid):
             return P.error(50013)
-        await self._remove_member(uid)
+        await self._remove_member(w, uid)
         return 204, None
 
     async def _add_member_role(self, req: _Request) -> _Reply:
@@ -2425,13 +2536,12 @@ class FakeDiscord:
         return await self._change_role(req, add=False)
 
     async def _change_role(self, req: _Request, *, add: bool) -> _Reply:
-        problem = self._guild_or_error(req)
-        if problem:
-            return problem
-        uid, member = self._member_or_error(req)
+        w, problem = self._guild_or_error(req)
+        if w is None:
+            return problem or P.error(10004)
+        uid, member = self._member_or_error(w, req)
         if member is None:
             return P.error(10007)
-        w = self.world
         rid = req.params["role_id"]
         role = w.roles.get(int(rid)) if rid.isdigit() else None
         if role is None:
@@ -2445,7 +2555,7 @@ class FakeDiscord:
             roles.append(rid)
         if roles != member["roles"]:
             member["roles"] = roles
-            await self._member_update_event(uid)
+            await self._member_update_event(w, uid)
         return 204, None
 
     # ------------------------------------------------------------------ REST: interactions
@@ -2718,7 +2828,7 @@ class FakeDiscord:
             "READY",
             P.ready(
                 bot_user=w.bot_user,
-                guild_ids=[w.guild_id],
+                guild_ids=list(self.worlds),
                 session_id=session.session_id,
                 resume_gateway_url=self.gateway_url,
                 application_id=w.application_id,
@@ -2727,13 +2837,14 @@ class FakeDiscord:
         )
         session.ready = True
         if intents & Intent.GUILDS:
-            await session.dispatch(
-                "GUILD_CREATE",
-                w.guild_create(
-                    large_threshold=session.large_threshold,
-                    member_list=bool(intents & Intent.GUILD_MEMBERS),
-                ),
-            )
+            for world in self.worlds.values():  # one GUILD_CREATE per guild, as Discord does
+                await session.dispatch(
+                    "GUILD_CREATE",
+                    world.guild_create(
+                        large_threshold=session.large_threshold,
+                        member_list=bool(intents & Intent.GUILD_MEMBERS),
+                    ),
+                )
         self._touch()
         if self._identified is not None:
             self._identified.set()
@@ -2764,9 +2875,10 @@ class FakeDiscord:
         guild_ids = data.get("guild_id")
         if isinstance(guild_ids, list):
             guild_ids = guild_ids[0] if guild_ids else None
-        if str(guild_ids) != str(self.world.guild_id):
+        found = self._world_of_guild(guild_ids)
+        if found is None:
             return
-        w = self.world
+        w = found
         not_found: list[str] = []
         user_ids = data.get("user_ids")
         if user_ids is not None:
@@ -2782,7 +2894,7 @@ class FakeDiscord:
         else:
             query = (data.get("query") or "").casefold()
             limit = int(data.get("limit") or 0)
-            members = list(w.members.values()) if not query else self._member_query(query)
+            members = list(w.members.values()) if not query else self._member_query(w, query)
             if query and not limit:
                 limit = 100
             if limit:
@@ -2818,10 +2930,8 @@ class FakeDiscord:
     ) -> int:
         """Send a dispatch to every ready session that asked for ``intents`` (any of the
         bits) and, for guild channel events, whose bot can see ``channel_id``."""
-        if (
-            channel_id is not None
-            and not self.world.permissions(self.world.bot_id, channel_id) & Perm.VIEW_CHANNEL
-        ):
+        w = self.world if channel_id is None else self._world_of_channel(channel_id)
+        if channel_id is not None and not w.permissions(w.bot_id, channel_id) & Perm.VIEW_CHANNEL:
             self._undelivered(event, f"the bot cannot see channel {channel_id}")
             return 0
         delivered = 0
@@ -2869,16 +2979,15 @@ class FakeDiscord:
             shape=self._content_shape if data is None else None,
         )
 
-    async def _member_update_event(self, uid: int) -> int:
-        member = self.world.members[uid]
+    async def _member_update_event(self, w: World, uid: int) -> int:
+        member = w.members[uid]
         return await self._broadcast(
             "GUILD_MEMBER_UPDATE",
-            {"guild_id": str(self.world.guild_id), **member},
+            {"guild_id": str(w.guild_id), **member},
             intents=Intent.GUILD_MEMBERS,
         )
 
-    async def _remove_member(self, uid: int) -> None:
-        w = self.world
+    async def _remove_member(self, w: World, uid: int) -> None:
         w.members.pop(uid, None)
         await self._broadcast(
             "GUILD_MEMBER_REMOVE",
@@ -2910,13 +3019,14 @@ class FakeDiscord:
         attachments: Sequence[AttachmentArg | str] = (),
         components: Sequence[JSON] = (),
         tts: bool = False,
+        guild: str | int | None = None,
     ) -> JSON:
         """A member posts in a guild channel or thread: MESSAGE_CREATE. ``at`` (aware) sets
         the message time and so its snowflake; mentions (``<@id>``, ``<@&id>``, ``@everyone``)
-        are read from the content (see ``fake.mention``). Returns the full payload."""
-        w = self.world
+        are read from the content (see ``fake.mention``). ``guild`` names the server (None:
+        the first; a channel id finds its own). Returns the full payload."""
+        w, cid = self._channel_world(channel, guild)
         uid = w.resolve_member(author)
-        cid = w.resolve_channel(channel)
         if not w.is_guild_channel(cid):
             raise ValueError(f"{channel!r} is not a guild channel; use fake.dm() for DMs")
         when = self._message_time(at)
@@ -2973,7 +3083,7 @@ class FakeDiscord:
         (by ``at``), unless they have Manage Messages or Manage Channels (Manage Threads in
         a thread). Channel permissions in general are not checked here: scenarios may have
         members post where the spec does not let them see, to test the bot's side."""
-        w = self.world
+        w = self._world_of_channel(cid)
         perms = w.permissions(uid, cid)
         thread = w.threads.get(cid)
         name = w.users[uid]["username"]
@@ -3020,10 +3130,12 @@ class FakeDiscord:
         *,
         at: datetime | None = None,
         attachments: Sequence[AttachmentArg | str] = (),
+        guild: str | int | None = None,
     ) -> JSON:
         """A member writes to the bot in DM: MESSAGE_CREATE without guild_id (needs the
-        DIRECT_MESSAGES intent; DMs keep their content without MESSAGE_CONTENT)."""
-        w = self.world
+        DIRECT_MESSAGES intent; DMs keep their content without MESSAGE_CONTENT). ``guild``
+        says where to look the name up; the DM channel is the user's one, whatever the guild."""
+        w = self._w(guild)
         uid = w.resolve_member(author)
         channel = w.open_dm(uid)
         cid = int(channel["id"])
@@ -3045,22 +3157,42 @@ class FakeDiscord:
 
     @_on_fake_loop
     async def edit(
-        self, message_id: int | str, content: str, *, at: datetime | None = None
+        self,
+        message_id: int | str,
+        content: str,
+        *,
+        at: datetime | None = None,
+        guild: str | int | None = None,
     ) -> JSON:
-        """A member edits their message: MESSAGE_UPDATE with the full message."""
-        msg = self.world.messages[int(message_id)]
+        """A member edits their message: MESSAGE_UPDATE with the full message. ``guild``,
+        when given, must be the message's server."""
+        msg = self._message_in(message_id, guild)
         msg["content"] = content
         msg["edited_timestamp"] = P.iso(self._message_time(at))
         await self._dispatch_message_event("MESSAGE_UPDATE", msg)
         return msg
 
     @_on_fake_loop
-    async def delete(self, message_id: int | str) -> None:
-        """A message is deleted (by its author or a moderator): MESSAGE_DELETE."""
-        await self._delete(self.world.messages[int(message_id)])
+    async def delete(self, message_id: int | str, *, guild: str | int | None = None) -> None:
+        """A message is deleted (by its author or a moderator): MESSAGE_DELETE. ``guild``,
+        when given, must be the message's server."""
+        await self._delete(self._message_in(message_id, guild))
+
+    def _message_in(self, message_id: int | str, guild: str | int | None) -> JSON:
+        """A stored message, checked to be in ``guild`` when one is named."""
+        msg = self.world.messages[int(message_id)]
+        if guild is not None and msg.get("guild_id") != str(self._w(guild).guild_id):
+            raise KeyError(f"message {message_id} is not in guild {guild!r}")
+        return msg
 
     @_on_fake_loop
-    async def member_join(self, member: MemberSpec | str, *, at: datetime | None = None) -> JSON:
+    async def member_join(
+        self,
+        member: MemberSpec | str,
+        *,
+        at: datetime | None = None,
+        guild: str | int | None = None,
+    ) -> JSON:
         """A member joins: GUILD_MEMBER_ADD (needs the GUILD_MEMBERS intent). A name re-adds
         a former member or creates a plain new one."""
         spec = member if isinstance(member, MemberSpec) else MemberSpec(member)
@@ -3068,18 +3200,20 @@ class FakeDiscord:
             spec.joined_at = self._message_time(at)
         elif spec.joined_at is None:
             spec.joined_at = P.utcnow()
-        payload = self.world.add_member(spec)
+        w = self._w(guild)
+        payload = w.add_member(spec)
         await self._broadcast(
             "GUILD_MEMBER_ADD",
-            {"guild_id": str(self.world.guild_id), **payload},
+            {"guild_id": str(w.guild_id), **payload},
             intents=Intent.GUILD_MEMBERS,
         )
         return payload
 
     @_on_fake_loop
-    async def member_leave(self, member: str | int) -> None:
+    async def member_leave(self, member: str | int, *, guild: str | int | None = None) -> None:
         """A member leaves: GUILD_MEMBER_REMOVE."""
-        await self._remove_member(self.member_id(member))
+        w = self._w(guild)
+        await self._remove_member(w, w.resolve_member(member))
 
     @_on_fake_loop
     async def member_update(
@@ -3093,13 +3227,15 @@ class FakeDiscord:
         avatar: str | None = MISSING,
         pending: bool = MISSING,
         timed_out_until: datetime | None = MISSING,
+        guild: str | int | None = None,
     ) -> JSON:
         """Change a member: GUILD_MEMBER_UPDATE with the full member and its (new) user.
 
         A changed username/global_name/avatar makes discord.py fire ``on_user_update`` as
         well as ``on_member_update`` (it compares the embedded user), as with real Discord.
-        Needs the GUILD_MEMBERS intent."""
-        w = self.world
+        Needs the GUILD_MEMBERS intent. A user's names are one for every server; nick and
+        roles are the ``guild``'s."""
+        w = self._w(guild)
         uid = w.resolve_member(member)
         payload = w.members[uid]
         user_changes = {
@@ -3112,6 +3248,11 @@ class FakeDiscord:
             user.update(user_changes)
             w.users[uid] = user
             payload["user"] = user
+            others = [o for o in self.worlds.values() if o is not w and uid in o.members]
+            for other in others:  # one user: the new name shows in every server
+                other.members[uid]["user"] = user
+        else:
+            others = []
         if nick is not MISSING:
             payload["nick"] = nick
         if roles is not MISSING:
@@ -3120,25 +3261,32 @@ class FakeDiscord:
             payload["pending"] = pending
         if timed_out_until is not MISSING:
             payload["communication_disabled_until"] = P.iso(timed_out_until)
-        await self._member_update_event(uid)
+        await self._member_update_event(w, uid)
+        for other in others:
+            await self._member_update_event(other, uid)
         return payload
 
-    async def add_role(self, member: str | int, role: str | int) -> JSON:
+    async def add_role(
+        self, member: str | int, role: str | int, *, guild: str | int | None = None
+    ) -> JSON:
         """Give a member a role (GUILD_MEMBER_UPDATE)."""
-        uid = self.member_id(member)
-        current = [int(r) for r in self.world.members[uid]["roles"]]
-        rid = self.role_id(role)
+        w = self._w(guild)
+        uid = w.resolve_member(member)
+        current = [int(r) for r in w.members[uid]["roles"]]
+        rid = w.resolve_role(role)
         return await self.member_update(
-            uid, roles=[*current, rid] if rid not in current else current
+            uid, roles=[*current, rid] if rid not in current else current, guild=w.guild_id
         )
 
-    async def remove_role(self, member: str | int, role: str | int) -> JSON:
+    async def remove_role(
+        self, member: str | int, role: str | int, *, guild: str | int | None = None
+    ) -> JSON:
         """Take a role from a member (GUILD_MEMBER_UPDATE)."""
-        uid = self.member_id(member)
-        rid = self.role_id(role)
-        return await self.member_update(
-            uid, roles=[int(r) for r in self.world.members[uid]["roles"] if int(r) != rid]
-        )
+        w = self._w(guild)
+        uid = w.resolve_member(member)
+        rid = w.resolve_role(role)
+        roles = [int(r) for r in w.members[uid]["roles"] if int(r) != rid]
+        return await self.member_update(uid, roles=roles, guild=w.guild_id)
 
     # ------------------------------------------------------------------ interactions
 
@@ -3148,9 +3296,9 @@ class FakeDiscord:
         channel: str | int | None,
         *,
         dm: bool,
+        w: World,
     ) -> tuple[int, int, JSON, JSON | None, JSON | None, int, int]:
         """(user id, channel id, channel payload, member, user, app_permissions, context)."""
-        w = self.world
         uid = w.resolve_member(user)
         if dm:
             channel_payload = dict(w.open_dm(uid))
@@ -3162,7 +3310,7 @@ class FakeDiscord:
         else:
             cid = w.resolve_channel(channel)
         if uid not in w.members:
-            raise ValueError(f"{user!r} is not a member of the server")
+            raise ValueError(f"{user!r} is not a member of the server {w.spec.name!r}")
         channel_payload = dict(w.channel(cid) or {})
         channel_payload["guild_id"] = str(w.guild_id)
         perms = w.permissions(uid, cid)
@@ -3181,10 +3329,11 @@ class FakeDiscord:
         dm: bool = False,
         locale: str = "nl",
         message: JSON | None = None,
+        world: World | None = None,
     ) -> InteractionRecord:
-        w = self.world
+        w = world or self.world
         uid, cid, channel_payload, member, user_payload, app_perms, context = (
-            self._interaction_base(user, channel, dm=dm)
+            self._interaction_base(user, channel, dm=dm, w=w)
         )
         inner = data(uid, cid) if callable(data) else data
         iid = w.ids.now()
@@ -3202,7 +3351,7 @@ class FakeDiscord:
             user=user_payload,
             app_permissions=app_perms,
             locale=locale,
-            guild_locale=None if dm else self.spec.preferred_locale,
+            guild_locale=None if dm else w.spec.preferred_locale,
             message=message,
             context=context,
             authorizing_integration_owners=owners,
@@ -3216,6 +3365,7 @@ class FakeDiscord:
             channel_id=cid,
             created=self._now(),
             source_message_id=int(message["id"]) if message else None,
+            guild_id=None if dm else w.guild_id,
         )
         self.interactions[iid] = rec
         self._interactions_by_token[token] = rec
@@ -3223,21 +3373,41 @@ class FakeDiscord:
             log.warning("INTERACTION_CREATE %s reached no bot", iid)
         return rec
 
-    def _find_command(self, name: str, command_type: int = 1) -> JSON | None:
-        w = self.world
+    def _find_command(self, name: str, command_type: int, w: World) -> JSON | None:
+        """The synced command ``name`` as a member of ``w``'s server sees it: the guild's own
+        command first, then the global one."""
         for scope in (w.guild_id, None):
             for (cname, ctype), cmd in w.commands.get(scope, {}).items():
                 if cname == name and ctype == command_type:
                     return cmd
         return None
 
-    def _synced_context_menu(self, name: str, command_type: int, locale: str) -> JSON:
+    def _synced_elsewhere(self, name: str, command_type: int, w: World) -> str:
+        """Words for an error: the guilds other than ``w``'s where ``name`` was synced."""
+        others = [
+            o.spec.name
+            for o in self.worlds.values()
+            if o is not w and (name, command_type) in self.world.commands.get(o.guild_id, {})
+        ]
+        return f" in guild {w.spec.name!r} (only in {others})" if others else ""
+
+    def _world_of_message(self, msg: JSON, guild: str | int | None) -> World:
+        """The World a message's channel is in (``guild`` for a DM); a ``guild`` naming
+        another server is a mistake in the test."""
+        cid = int(msg["channel_id"])
+        if cid in self.world.dm_channel_user:
+            return self._w(guild)
+        w = self._world_of_channel(cid)
+        if guild is not None and self._w(guild) is not w:
+            raise ValueError(f"message {msg['id']} is in guild {w.spec.name!r}, not {guild!r}")
+        return w
+
+    def _synced_context_menu(self, name: str, command_type: int, locale: str, w: World) -> JSON:
         """The synced context menu a member sees as ``name``: its default name, or its
         localization for the member's client ``locale`` (Discord shows that one, and still
         sends the default name in ``data.name``)."""
-        cmd = self._find_command(name, command_type)
+        cmd = self._find_command(name, command_type, w)
         if cmd is None:
-            w = self.world
             cmd = next(
                 (
                     c
@@ -3251,17 +3421,16 @@ class FakeDiscord:
         if cmd is None:
             kind = "user" if command_type == P.CommandType.USER else "message"
             raise ValueError(
-                f"no {kind} context-menu command {name!r} was synced: Discord's client shows "
-                "only synced ones"
+                f"no {kind} context-menu command {name!r} was synced{self._synced_elsewhere(name, command_type, w)}: "
+                "Discord's client shows only synced ones"
             )
         return cmd
 
-    def _check_menu_visible(self, cmd: JSON, uid: int, cid: int, *, dm: bool) -> None:
+    def _check_menu_visible(self, cmd: JSON, uid: int, cid: int, *, dm: bool, w: World) -> None:
         """Discord's client offers a command only where it may run: ``contexts`` and
         ``dm_permission`` (guild commands never in DMs), ``default_member_permissions``
         held in the channel (0: administrators only), and for a message command a channel
         the member can see."""
-        w = self.world
         contexts = cmd.get("contexts")
         name = cmd["name"]
         if dm:
@@ -3288,16 +3457,22 @@ class FakeDiscord:
 
     @_on_fake_loop
     async def message_command(
-        self, user: str | int, name: str, message: int | str | JSON, *, locale: str = "nl"
+        self,
+        user: str | int,
+        name: str,
+        message: int | str | JSON,
+        *,
+        locale: str = "nl",
+        guild: str | int | None = None,
     ) -> InteractionRecord:
         """A member picks ``name`` under Apps in a message's menu: INTERACTION_CREATE type 2
         with ``data.type`` 3, ``target_id`` and ``resolved.messages``."""
-        w = self.world
-        cmd = self._synced_context_menu(name, P.CommandType.MESSAGE, locale)
         mid = int(message["id"]) if isinstance(message, dict) else int(message)
-        msg = w.messages.get(mid)
-        if msg is None or mid in w.deleted_messages:
+        msg = self.world.messages.get(mid)
+        if msg is None or mid in self.world.deleted_messages:
             raise KeyError(f"no message {mid}")
+        w = self._world_of_message(msg, guild)
+        cmd = self._synced_context_menu(name, P.CommandType.MESSAGE, locale, w)
         if int(msg.get("flags") or 0) & MessageFlag.EPHEMERAL:
             raise ValueError("an ephemeral message has no Apps menu for other members")
         cid = int(msg["channel_id"])
@@ -3305,7 +3480,7 @@ class FakeDiscord:
         uid = w.resolve_member(user)
         if dm and w.dm_channel_user[cid] != uid:
             raise ValueError(f"{user!r} cannot see another member's DM with the bot")
-        self._check_menu_visible(cmd, uid, cid, dm=dm)
+        self._check_menu_visible(cmd, uid, cid, dm=dm, w=w)
         data = P.context_menu_data(
             cmd, target_id=mid, resolved={"messages": {str(mid): copy.deepcopy(msg)}}
         )
@@ -3316,6 +3491,7 @@ class FakeDiscord:
             data,
             dm=dm,
             locale=locale,
+            world=w,
         )
 
     @_on_fake_loop
@@ -3327,15 +3503,16 @@ class FakeDiscord:
         *,
         channel: str | int | None = None,
         locale: str = "nl",
+        guild: str | int | None = None,
     ) -> InteractionRecord:
         """A member picks ``name`` under Apps in another member's menu: INTERACTION_CREATE
         type 2 with ``data.type`` 2, ``target_id`` and ``resolved.users``/``members``."""
-        w = self.world
-        cmd = self._synced_context_menu(name, P.CommandType.USER, locale)
+        w = self._w(guild) if channel is None else self._channel_world(channel, guild)[0]
+        cmd = self._synced_context_menu(name, P.CommandType.USER, locale, w)
         tid = w.resolve_member(target)
 
         def build(uid: int, cid: int) -> JSON:
-            self._check_menu_visible(cmd, uid, cid, dm=False)
+            self._check_menu_visible(cmd, uid, cid, dm=False, w=w)
             resolved: JSON = {"users": {str(tid): w.users[tid]}}
             if tid in w.members:
                 # docs "Resolved Data": partial members lack user, deaf and mute
@@ -3349,7 +3526,7 @@ class FakeDiscord:
             return P.context_menu_data(cmd, target_id=tid, resolved=resolved)
 
         return await self._send_interaction(
-            InteractionType.APPLICATION_COMMAND, user, channel, build, locale=locale
+            InteractionType.APPLICATION_COMMAND, user, channel, build, locale=locale, world=w
         )
 
     @_on_fake_loop
@@ -3361,6 +3538,7 @@ class FakeDiscord:
         values: Sequence[str],
         *,
         locale: str = "nl",
+        guild: str | int | None = None,
     ) -> InteractionRecord:
         """A member picks ``values`` in a string select: INTERACTION_CREATE type 3 with
         ``component_type`` 3. Values must be among the options and within min/max_values,
@@ -3384,16 +3562,20 @@ class FakeDiscord:
             raise ValueError(
                 f"select {custom_id!r} takes {low}-{high} of {options}; got {list(values)}"
             )
-        return await self.click(user, mid, custom_id, values=list(values), locale=locale)
+        return await self.click(
+            user, mid, custom_id, values=list(values), locale=locale, guild=guild
+        )
 
     @_on_fake_loop
-    async def set_slowmode(self, channel: str | int, seconds: int) -> JSON:
+    async def set_slowmode(
+        self, channel: str | int, seconds: int, *, guild: str | int | None = None
+    ) -> JSON:
         """A moderator sets slowmode in the Discord client: CHANNEL_UPDATE with the new
         ``rate_limit_per_user`` (0 to 21600 seconds)."""
         if not 0 <= seconds <= 21600:
             raise ValueError("slowmode is 0 to 21600 seconds")
-        cid = self.world.resolve_channel(channel)
-        payload = self.world.channel(cid)
+        w, cid = self._channel_world(channel, guild)
+        payload = w.channel(cid)
         assert payload is not None
         payload["rate_limit_per_user"] = seconds
         await self._channel_update(cid)
@@ -3411,6 +3593,7 @@ class FakeDiscord:
         rule_id: int | None = None,
         action: JSON | None = None,
         message_id: int | None = None,
+        guild: str | int | None = None,
     ) -> JSON:
         """Discord's AutoMod acts on a member's message (or, for a MEMBER_PROFILE rule, name):
         AUTO_MODERATION_ACTION_EXECUTION, one per action of the rule, as Discord sends them.
@@ -3419,14 +3602,14 @@ class FakeDiscord:
         a BLOCK_MESSAGE action and ``keyword``. Needs the AUTO_MODERATION_EXECUTION intent;
         sent only to bots with Manage Server; content fields blank without MESSAGE_CONTENT.
         Returns the first payload."""
-        w = self.world
+        w = self._w(guild) if channel is None else self._channel_world(channel, guild)[0]
         uid = w.resolve_member(member)
         cid = w.resolve_channel(channel) if channel is not None else None
         trigger = P.AutoModTrigger.KEYWORD
         actions = [action or {"type": 1, "metadata": {}}]
         matched_text: str | None = None
         if rule is not None:
-            stored = self._automod_rule_named(rule)
+            stored = self._automod_rule_named(rule, w)
             trigger = int(stored["trigger_type"])
             actions = stored["actions"]
             rule_id = int(stored["id"])
@@ -3448,7 +3631,7 @@ class FakeDiscord:
         for act in actions:
             alert_id = None
             if act.get("type") == 2:
-                alert_id = await self._automod_alert(act, uid, content, keyword, cid)
+                alert_id = await self._automod_alert(w, act, uid, content, keyword, cid)
             payloads.append(
                 P.auto_moderation_action_execution(
                     guild_id=w.guild_id,
@@ -3483,19 +3666,18 @@ class FakeDiscord:
             )
         return payloads[0]
 
-    def _automod_rule_named(self, ref: str | int) -> JSON:
-        for rule in self.automod_rules.values():
+    def _automod_rule_named(self, ref: str | int, w: World) -> JSON:
+        for rule in self._rules_of(w):
             if ref in (rule["name"], rule["id"]) or str(ref) == rule["id"]:
                 return rule
-        names = [r["name"] for r in self.automod_rules.values()]
-        raise KeyError(f"no AutoMod rule {ref!r}; the bot created {names}")
+        names = [r["name"] for r in self._rules_of(w)]
+        raise KeyError(f"no AutoMod rule {ref!r} in {w.spec.name!r}; the bot created {names}")
 
     async def _automod_alert(
-        self, action: JSON, uid: int, content: str, keyword: str, cid: int | None
+        self, w: World, action: JSON, uid: int, content: str, keyword: str, cid: int | None
     ) -> int:
         """SEND_ALERT_MESSAGE: Discord posts an AutoMod system message (type 24) with an
         auto_moderation_message embed in the alert channel."""
-        w = self.world
         alert_cid = int(action["metadata"]["channel_id"])
         now = P.utcnow()
         fields = [{"name": "keyword", "value": keyword, "inline": False}]
@@ -3517,9 +3699,8 @@ class FakeDiscord:
         return int(msg["id"])
 
     def _option_value(
-        self, otype: int, value: Any, resolved: JSON, uid: int, cid: int, dm: bool
+        self, otype: int, value: Any, resolved: JSON, uid: int, cid: int, dm: bool, w: World
     ) -> Any:
-        w = self.world
         ref = getattr(value, "ref", value)
         if otype == OptionType.STRING:
             return str(value)
@@ -3577,6 +3758,7 @@ class FakeDiscord:
         *,
         focused: str | None,
         dm: bool,
+        w: World,
     ) -> Callable[[int, int], JSON]:
         parts = command.strip().lstrip("/").split()
         if not parts or len(parts) > 3:
@@ -3584,7 +3766,12 @@ class FakeDiscord:
                 f"bad command path {command!r}: use 'name', 'name sub' or 'name group sub'"
             )
         root, subs = parts[0], parts[1:]
-        schema = self._find_command(root)
+        schema = self._find_command(root, 1, w)
+        elsewhere = self._synced_elsewhere(root, 1, w) if schema is None else ""
+        if elsewhere:
+            raise ValueError(
+                f"/{root} was not synced{elsewhere}: Discord's client does not offer it there"
+            )
         if schema is None:
             log.warning(
                 "slash /%s: no such command was synced; building the interaction from the values",
@@ -3615,11 +3802,12 @@ class FakeDiscord:
                 cid=cid,
                 dm=dm,
                 path=command,
+                w=w,
             )
             for name, otype in reversed(chain):
                 inner = [{"name": name, "type": otype, "options": inner}]
             data: JSON = {
-                "id": schema["id"] if schema else str(self.world.ids.now()),
+                "id": schema["id"] if schema else str(w.ids.now()),
                 "name": root,
                 "type": 1,
                 "options": inner,
@@ -3643,6 +3831,7 @@ class FakeDiscord:
         cid: int,
         dm: bool,
         path: str,
+        w: World,
     ) -> list[JSON]:
         by_name = {o["name"]: o for o in schema} if schema is not None else None
         out: list[JSON] = []
@@ -3658,7 +3847,7 @@ class FakeDiscord:
                 )
                 entry["focused"] = True
             else:
-                entry["value"] = self._option_value(otype, value, resolved, uid, cid, dm)
+                entry["value"] = self._option_value(otype, value, resolved, uid, cid, dm, w)
                 choices = (opt or {}).get("choices")
                 if choices and entry["value"] not in [c["value"] for c in choices]:
                     raise ValueError(
@@ -3683,6 +3872,7 @@ class FakeDiscord:
         channel: str | int | None = None,
         dm: bool = False,
         locale: str = "nl",
+        guild: str | int | None = None,
     ) -> InteractionRecord:
         """A member runs a slash command: INTERACTION_CREATE type 2.
 
@@ -3691,13 +3881,15 @@ class FakeDiscord:
         else from the values: ``UserArg``/``ChannelArg``/``RoleArg``/``AttachmentArg``,
         bool, int, float, str. User/channel/role options get ``resolved`` data. ``channel``
         defaults to the first text channel; ``dm=True`` runs it in the bot's DM."""
+        w = self._w(guild) if channel is None or dm else self._channel_world(channel, guild)[0]
         return await self._send_interaction(
             InteractionType.APPLICATION_COMMAND,
             user,
             channel,
-            self._command_data(command, options, focused=None, dm=dm),
+            self._command_data(command, options, focused=None, dm=dm, w=w),
             dm=dm,
             locale=locale,
+            world=w,
         )
 
     @_on_fake_loop
@@ -3711,16 +3903,19 @@ class FakeDiscord:
         channel: str | int | None = None,
         dm: bool = False,
         locale: str = "nl",
+        guild: str | int | None = None,
     ) -> InteractionRecord:
         """A member is typing option ``focused``: INTERACTION_CREATE type 4. The bot's
         choices end up in ``record.choices``."""
+        w = self._w(guild) if channel is None or dm else self._channel_world(channel, guild)[0]
         return await self._send_interaction(
             InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE,
             user,
             channel,
-            self._command_data(command, options, focused=focused, dm=dm),
+            self._command_data(command, options, focused=focused, dm=dm, w=w),
             dm=dm,
             locale=locale,
+            world=w,
         )
 
     @_on_fake_loop
@@ -3733,15 +3928,16 @@ class FakeDiscord:
         label: str | None = None,
         values: Sequence[str] | None = None,
         locale: str = "nl",
+        guild: str | int | None = None,
     ) -> InteractionRecord:
         """A member presses a button (or picks ``values`` in a select) on a message the fake
         knows (usually one the bot sent): INTERACTION_CREATE type 3 carrying that message.
         Find the component by ``custom_id`` or by button ``label``."""
-        w = self.world
         mid = int(message["id"]) if isinstance(message, dict) else int(message)
-        msg = w.messages.get(mid)
-        if msg is None or mid in w.deleted_messages:
+        msg = self.world.messages.get(mid)
+        if msg is None or mid in self.world.deleted_messages:
             raise KeyError(f"no message {mid} to click on")
+        w = self._world_of_message(msg, guild)
         components = [
             c
             for c in iter_components(msg.get("components") or [])
@@ -3778,6 +3974,7 @@ class FakeDiscord:
             dm=dm,
             locale=locale,
             message=copy.deepcopy(msg),
+            world=w,
         )
 
     @_on_fake_loop
@@ -3789,6 +3986,7 @@ class FakeDiscord:
         *,
         channel: str | int | None = None,
         locale: str = "nl",
+        guild: str | int | None = None,
     ) -> InteractionRecord:
         """A member submits the modal the bot opened (``modal`` = the InteractionRecord that
         got the MODAL callback, or a custom_id): INTERACTION_CREATE type 5. ``values`` maps
@@ -3813,6 +4011,12 @@ class FakeDiscord:
             cid = channel
             message = None
         dm = isinstance(cid, int) and cid in self.world.dm_channel_user
+        if source is not None and source.guild_id is not None and guild is None:
+            w = self.worlds[source.guild_id]  # the modal's own server
+        elif cid is None or dm:
+            w = self._w(guild)
+        else:
+            w = self._channel_world(cid, guild)[0]
         return await self._send_interaction(
             InteractionType.MODAL_SUBMIT,
             user,
@@ -3821,6 +4025,7 @@ class FakeDiscord:
             dm=dm,
             locale=locale,
             message=message,
+            world=w,
         )
 
     def _modal_submission(
