@@ -8,10 +8,12 @@ on only from that school's server.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from compass_bot.config import LoadedConfig, load_config
+from compass_bot.features.questions.repo import QuestionRepo
 from tests.discord_env import AMS, SCHOOL, running_board
 from tests.fakediscord import FakeDiscord, GuildSpec, MemberSpec
 
@@ -73,6 +75,16 @@ def alerts_in(fake: FakeDiscord, guild: str) -> list[dict[str, object]]:
     return [m for m in fake.messages_sent("mod-meldingen", guild=guild) if m.get("embeds")]
 
 
+async def delivered(fake: FakeDiscord, guild: str, count: int) -> list[dict[str, object]]:
+    """The alerts in a school's moderators' channel once `count` are there (the outbox
+    delivers in the background: settle does not wait for it)."""
+    deadline = asyncio.get_running_loop().time() + 30.0
+    while len(alerts_in(fake, guild)) < count:
+        assert asyncio.get_running_loop().time() < deadline, "timed out waiting for the outbox"
+        await asyncio.sleep(0.02)
+    return alerts_in(fake, guild)
+
+
 async def test_each_school_is_judged_by_its_own_lunch_break_and_alerts_its_own_moderators(
     tmp_path: Path,
 ) -> None:
@@ -85,8 +97,8 @@ async def test_each_school_is_judged_by_its_own_lunch_break_and_alerts_its_own_m
         await fake.post("anna", "algemeen", "hoi allemaal", at=NOON, guild="Noord")
         await fake.post("anna", "algemeen", "hoi allemaal", at=NOON, guild="Zuid")
         await fake.settle()
+        [alert] = await delivered(fake, "Zuid", 1)  # a lesson at Zuid
         assert alerts_in(fake, "Noord") == []  # lunch at Noord
-        [alert] = alerts_in(fake, "Zuid")  # a lesson at Zuid
         assert "schooltijd" in str(alert["embeds"])
         noord, zuid = bot.schools
         assert await noord.app.alerts.repo.alerts() == []
@@ -106,7 +118,10 @@ async def test_commands_are_synced_to_each_schools_own_server(tmp_path: Path) ->
             for call in fake.find_calls("PUT", "/applications/*/guilds/*/commands")
         }
         assert synced == {str(fake.guild_id_of("Noord")), str(fake.guild_id_of("Zuid"))}
-        assert fake.find_calls("PUT", "/applications/*/commands") == []
+        assert fake.global_commands() == []  # nothing outside the schools' servers
+        noord = {c["name"] for c in fake.guild_commands("Noord")}
+        assert "vraag" in noord and "meldingen" in noord
+        assert {c["name"] for c in fake.guild_commands("Zuid")} == noord
 
 
 async def test_a_moderator_of_one_school_cannot_act_on_the_other(tmp_path: Path) -> None:
@@ -148,3 +163,63 @@ async def test_erasure_is_per_school(tmp_path: Path) -> None:
         assert erased.ephemeral and "gewist" in erased.data["content"]
         assert await zuid.app.alerts.repo.alerts() == []
         assert len(await noord.app.alerts.repo.alerts()) == 1  # Noord keeps its own record
+
+
+async def test_alert_buttons_act_on_their_own_schools_alert_only(tmp_path: Path) -> None:
+    """Both schools have an alert #1; a button under Zuid's acts on Zuid's, and only for a
+    moderator of Zuid."""
+    loaded = load_config_at(tmp_path)
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID]) as fake,
+        running_board(fake, loaded) as bot,
+    ):
+        await fake.post("anna", "algemeen", "hoi", at=MORNING, guild="Noord")
+        await fake.post("anna", "algemeen", "hoi", at=MORNING, guild="Zuid")
+        await fake.settle()
+        noord, zuid = bot.schools
+        [at_noord] = await noord.app.alerts.repo.alerts()
+        [at_zuid] = await zuid.app.alerts.repo.alerts()
+        assert at_noord.id == at_zuid.id == 1
+        [message] = await delivered(fake, "Zuid", 1)
+
+        refused = await fake.click("mod", message["id"], label="Onterecht")
+        await fake.settle()
+        assert refused.ephemeral and "moderator" in str(refused.data).lower()
+        pressed = await fake.click("zmod", message["id"], label="Onterecht")
+        await fake.settle()
+        assert pressed.callback_type == 7
+        [at_zuid] = await zuid.app.alerts.repo.alerts()
+        [at_noord] = await noord.app.alerts.repo.alerts()
+        assert at_zuid.status != "open" and at_noord.status == "open"
+
+
+async def test_a_dm_is_handled_for_the_school_of_the_sender(tmp_path: Path) -> None:
+    """zmod is only in Zuid's server: their unanswered DM question is kept in Zuid's file."""
+    loaded = load_config_at(tmp_path)
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID]) as fake,
+        running_board(fake, loaded) as bot,
+    ):
+        await fake.dm("zmod", "wat eten we vandaag?", guild="Zuid")
+        await fake.settle()
+        assert fake.dms_sent("zmod", guild="Zuid")  # answered (the protocol does not cover it)
+        noord, zuid = bot.schools
+        assert await QuestionRepo(zuid.app.db).questions(("unanswered",), 10) != []
+        assert await QuestionRepo(noord.app.db).questions(("unanswered",), 10) == []
+
+
+async def test_a_server_that_is_no_school_gets_no_commands_and_no_rules(tmp_path: Path) -> None:
+    loaded = load_config_at(tmp_path)
+    other = GuildSpec(
+        name="Gamers", roles=SCHOOL.roles, channels=SCHOOL.channels, members=SCHOOL.members
+    )
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID, other]) as fake,
+        running_board(fake, loaded) as bot,
+    ):
+        await fake.post("anna", "algemeen", "hoi", at=MORNING, guild="Gamers")
+        await fake.settle()
+        assert fake.guild_commands("Gamers") == []
+        assert fake.messages_sent(guild="Gamers") == []
+        for school in bot.schools:
+            assert await school.app.alerts.repo.alerts() == []

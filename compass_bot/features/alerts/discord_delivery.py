@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -35,6 +36,16 @@ ROUND_LIMIT = 1000  # alerts per delivery round, so one round always ends
 CHANNEL_BURST = 5  # posts and edits at once before the channel's pace applies
 EDIT_BURST = 3  # edits of one alert at once before edit_interval_seconds applies
 RETRY_WHEN_BLOCKED = 60.0  # seconds before retrying a missing channel or permission
+
+
+def channel_nonce(channel: discord.abc.Messageable, nonce: str) -> str:
+    """The alert's nonce made unique to its channel. Discord checks a nonce against every
+    recent message of the same author, in any channel: two schools of one board both have an
+    alert #1, and without the channel's mark the second school's post would be answered with
+    the first school's message (and never appear). Same channel, same nonce: a resend after a
+    crash still finds its first message. At most 25 characters, as Discord allows."""
+    mark = hashlib.blake2b(str(getattr(channel, "id", 0)).encode(), digest_size=4).hexdigest()
+    return f"{mark}{nonce}"[:25]
 
 
 def texts_summary(count: int) -> str:
@@ -365,5 +376,5 @@ class Courier:
         nonce = alert.send_nonce if alert.delivered_message_id is None else None
         if nonce is None:  # a post again after the message was deleted: a nonce of its own
             nonce = f"a{alert.id:x}v{alert.version:x}r"
-        message = await channel.send(embed=embed, view=view, nonce=nonce)
+        message = await channel.send(embed=embed, view=view, nonce=channel_nonce(channel, nonce))
         return message.id
