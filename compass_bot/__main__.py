@@ -263,11 +263,18 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print(invite_url(client_id, loaded.config))
-    if args.explain:
-        print(f"permissions {permissions(loaded.config).value}:")
-        for need in needed(loaded.config):
-            print(f"  {need.name}: {need.why}")
+    # Least privilege per server: a board's schools each get the link with what their own
+    # features need (`Noord: URL`), or the one school --school names.
+    schools: tuple[LoadedConfig, ...] = (
+        (_school_or_exit(args, "invite-url", loaded),) if args.school else loaded.each_school()
+    )
+    for school in schools:
+        url = invite_url(client_id, school.config)
+        print(f"{school.school}: {url}" if len(schools) > 1 else url)
+        if args.explain:
+            print(f"permissions {permissions(school.config).value}:")
+            for need in needed(school.config):
+                print(f"  {need.name}: {need.why}")
     return EXIT_OK
 
 
@@ -435,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--client-id", type=int, help="the Application ID (or discord.application_id)")
     p.add_argument("--explain", action="store_true", help="also list each permission and why")
+    p.add_argument("--school", help="one school of a board (default: one link per school)")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_invite_url)
 

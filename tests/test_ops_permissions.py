@@ -175,3 +175,28 @@ def test_an_unknown_staff_permission_is_a_config_problem() -> None:
 
     with pytest.raises(ConfigError, match="staff_permission"):
         parse_config("discord:\n  staff_permission: everyone\n", "config.yaml")
+
+
+def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_path: Path) -> None:
+    """Each school's server admin adds the bot with what that school's features need: Zuid
+    deletes posts in lesson time, Noord only warns."""
+    config = (
+        "discord:\n  application_id: 555\n"
+        "schools:\n"
+        "  - name: Noord\n    discord: {guild: Noord}\n"
+        "  - name: Zuid\n    discord: {guild: Zuid}\n"
+        "    school_time: {action: warn_and_delete}\n"
+    )
+    done = _cli(tmp_path, config, "invite-url")
+    assert done.returncode == 0, done.stderr
+    links = dict(line.split(": ", 1) for line in done.stdout.strip().splitlines())
+    assert list(links) == ["Noord", "Zuid"]
+    bits = {
+        name: int(parse_qs(urlsplit(url).query)["permissions"][0]) for name, url in links.items()
+    }
+    assert bits["Zuid"] == bits["Noord"] | Perm.MANAGE_MESSAGES
+    assert not bits["Noord"] & Perm.MANAGE_MESSAGES
+    one = _cli(tmp_path, config, "invite-url", "--school", "zuid")
+    assert one.returncode == 0 and one.stdout.strip() == links["Zuid"]
+    unknown = _cli(tmp_path, config, "invite-url", "--school", "West")
+    assert unknown.returncode == 2 and "Noord, Zuid" in unknown.stderr
