@@ -345,7 +345,7 @@ def cmd_automod_sync(args: argparse.Namespace) -> int:
     from compass_bot.config import discord_token
     from compass_bot.features.automod.discord_ext import run_sync
 
-    loaded = _config_or_exit(args.config)
+    loaded = _school_or_exit(args, "automod sync")  # AutoMod rules belong to one server
     try:
         token = discord_token()
     except ConfigError as exc:
@@ -468,6 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("automod", help="Discord's AutoMod: `automod sync` (opt-in)")
     p.add_argument("action", choices=["sync"], help="sync: create or update the rules")
+    _school_option(p)
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     p.set_defaults(func=cmd_automod_sync)
     return parser

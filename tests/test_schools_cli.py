@@ -201,3 +201,16 @@ def test_digest_reads_the_named_school_database(tmp_path: Path, cli: Callable[..
     assert json.loads(out)["total"]["this_week"] == 2
     code, out, err = cli("digest", "--week", "2024-W48", "--school", "Noord")
     assert code == 2 and "compass-noord.db: no database there" in err
+
+
+def test_automod_sync_is_for_one_schools_server(
+    cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AutoMod rules belong to one server: a board's file names the school, before any token
+    or connection is looked at."""
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    code, out, err = cli("automod", "sync")
+    assert (code, out) == (2, "")
+    assert err == "automod sync: this config runs 2 schools (Noord, Zuid): name one with --school\n"
+    code, _out, err = cli("automod", "sync", "--school", "Zuid")
+    assert code == 2 and "no token" in err  # the school is known; the token is what is missing
