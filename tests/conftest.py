@@ -34,6 +34,24 @@ school_time:
 """
 
 
+# A board of two schools on the test school's defaults: lunch 12:00-12:30 at Noord and
+# 12:30-13:00 at Zuid, so 12:15 is lunch at one and a lesson at the other.
+BOARD_CONFIG = (
+    TEST_CONFIG.replace("discord:\n  guild: Compass\n", "").replace(
+        '{start: "12:15", end: "12:45"}', '{start: "12:00", end: "12:30"}'
+    )
+    + """schools:
+  - name: Noord
+    discord: {guild: Noord}
+  - name: Zuid
+    discord: {guild: Zuid}
+    schedule:
+      lunch_breaks:
+        default: {start: "12:30", end: "13:00"}
+"""
+)
+
+
 def make_loaded(tmp_path: Path, text: str = TEST_CONFIG) -> LoadedConfig:
     path = tmp_path / "config.yaml"
     path.write_text(text, encoding="utf-8")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from compass_bot.registry import alert_kinds
-from tests.conftest import ROOT, TEST_CONFIG
+from tests.conftest import BOARD_CONFIG, ROOT, TEST_CONFIG
 
 
 def run_bot(
@@ -463,38 +463,20 @@ def test_console_grants_start_later_tell_the_students_and_the_teacher_of_a_cut(
     )
 
 
-CONSOLE_BOARD = """
-schedule:
-  timezone: Europe/Amsterdam
-  lunch_breaks:
-    default: {start: "12:00", end: "12:30"}
-school_time:
-  social_channels: [algemeen]
-schools:
-  - name: Noord
-    discord: {guild: Noord}
-  - name: Zuid
-    discord: {guild: Zuid}
-    schedule:
-      lunch_breaks:
-        default: {start: "12:30", end: "13:00"}
-"""
-
-
 def test_the_console_runs_one_school_of_a_board_the_first_unless_named(tmp_path: Path) -> None:
     script = "/tijd 2026-11-24 12:15\n/als leerling\n/kanaal algemeen\nhoi\n/stop\n"
-    first = run_bot(tmp_path, script, "--console", config=CONSOLE_BOARD)
+    first = run_bot(tmp_path, script, "--console", config=BOARD_CONFIG)
     assert first.returncode == 0, first.stderr
     assert "console for school Noord" in first.stderr and "Noord, Zuid" in first.stderr
     assert "Melding #" not in first.stdout  # lunch at Noord
     assert (tmp_path / "data" / "compass-noord-console.db").exists()
 
-    zuid = run_bot(tmp_path, script, "--console", "--school", "zuid", config=CONSOLE_BOARD)
+    zuid = run_bot(tmp_path, script, "--console", "--school", "zuid", config=BOARD_CONFIG)
     assert zuid.returncode == 0, zuid.stderr
     assert "console for school" not in zuid.stderr
     assert "Melding #1" in zuid.stdout  # a lesson at Zuid
     assert (tmp_path / "data" / "compass-zuid-console.db").exists()
 
-    unknown = run_bot(tmp_path, script, "--console", "--school", "West", config=CONSOLE_BOARD)
+    unknown = run_bot(tmp_path, script, "--console", "--school", "West", config=BOARD_CONFIG)
     assert unknown.returncode == 2 and "West" in unknown.stderr and "Noord, Zuid" in unknown.stderr
     assert "Traceback" not in unknown.stderr

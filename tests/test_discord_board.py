@@ -14,35 +14,9 @@ from pathlib import Path
 
 from compass_bot.config import LoadedConfig, load_config
 from compass_bot.features.questions.repo import QuestionRepo
+from tests.conftest import BOARD_CONFIG
 from tests.discord_env import AMS, SCHOOL, running_board
 from tests.fakediscord import FakeDiscord, GuildSpec, MemberSpec
-
-BOARD = """
-roles:
-  students: [Leerling]
-  teachers: [Docent]
-  moderators: [Moderator]
-  leadership: [Schoolleiding]
-channels:
-  moderators: mod-meldingen
-  questions: protocol-vragen
-schedule:
-  timezone: Europe/Amsterdam
-  lunch_breaks:
-    default: {start: "12:00", end: "12:30"}
-school_time:
-  social_channels: [algemeen, memes]
-  social_categories: [Sociaal]
-  exempt_channels: [wiskunde-3b]
-schools:
-  - name: Noord
-    discord: {guild: Noord}
-  - name: Zuid
-    discord: {guild: Zuid}
-    schedule:
-      lunch_breaks:
-        default: {start: "12:30", end: "13:00"}
-"""
 
 # 12:15 on a Tuesday: lunch at Noord, a lesson at Zuid.
 NOON = datetime(2026, 11, 24, 12, 15, tzinfo=AMS)
@@ -67,7 +41,7 @@ ZUID = GuildSpec(
 
 def load_config_at(tmp_path: Path) -> LoadedConfig:
     path = tmp_path / "config.yaml"
-    path.write_text(BOARD, encoding="utf-8")
+    path.write_text(BOARD_CONFIG, encoding="utf-8")
     return load_config(path)
 
 
