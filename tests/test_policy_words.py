@@ -88,5 +88,4 @@ def test_a_student_naming_a_manager_damps_the_staff_duty(matcher: Matcher) -> No
     base = "Mijn teamleider zei dat je bij twijfel altijd bij je leidinggevende moet aankloppen."
     as_student = matcher.scores(matcher.normaliser.analyse(f"{base} Ik ben leerling."))
     plain = matcher.scores(matcher.normaliser.analyse(f"{base} Ik ben hier."))
-    assert as_student["medewerkers-8"] < plain["medewerkers-8"]
-    assert as_student["aanwijzing-7"] >= plain["aanwijzing-7"] - 1.0
+    assert as_student["medewerkers-8"] < plain["medewerkers-8"] - 10.0
