@@ -133,15 +133,17 @@ class ClauseModel:
         file's own layout, so that loading builds nothing per weight."""
         self.classes = tuple(classes)
         self._bias = list(bias)
-        self._weights = weights
+        # tuples, not the file's lists: a tuple of numbers leaves the garbage collector's
+        # view, 12,000 lists stayed in it and lengthened every full collection
+        self._weights = {feature: tuple(flat) for feature, flat in weights.items()}
         # one dense row per feature (about 12,000 x 27 floats): a question's logits are
         # one gather and one sum instead of a Python loop over every weight of its letter
         # grams, the largest cost of a long question
-        self._row = {feature: i for i, feature in enumerate(weights)}
+        self._row = {feature: i for i, feature in enumerate(self._weights)}
         rows: list[int] = []
         cols: list[int] = []
         values: list[float] = []
-        for i, flat in enumerate(weights.values()):
+        for i, flat in enumerate(self._weights.values()):
             rows.extend([i] * (len(flat) // 2))
             cols.extend(int(c) for c in flat[0::2])
             values.extend(flat[1::2])

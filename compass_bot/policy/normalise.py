@@ -154,31 +154,43 @@ _MAX_PHRASE = 5
 _TYPO_SIMILARITY = 80.0
 
 
+def _read_lexicon(
+    concepts: Mapping[str, Iterable[str]],
+) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[tuple[str, ...], set[str]]]:
+    """The concepts of each single word, of each word's stem, and of each phrase (as
+    the stems of its first words)."""
+    exact: dict[str, set[str]] = {}
+    stemmed: dict[str, set[str]] = {}
+    phrases: dict[tuple[str, ...], set[str]] = {}
+    for name, forms in concepts.items():
+        for form in forms:
+            tokens = tokenize(form)
+            if len(tokens) == 1:
+                exact.setdefault(tokens[0], set()).add(name)
+                stemmed.setdefault(stem(tokens[0]), set()).add(name)
+            elif tokens:
+                key = tuple(stem(t) for t in tokens[:_MAX_PHRASE])
+                phrases.setdefault(key, set()).add(name)
+    return exact, stemmed, phrases
+
+
 class Normaliser:
     """Maps text to terms using a concept lexicon; corrects typos against a vocabulary."""
 
     def __init__(self, concepts: Mapping[str, Iterable[str]]) -> None:
-        self._exact: dict[str, frozenset[str]] = {}
-        self._stemmed: dict[str, frozenset[str]] = {}
-        self._phrases: dict[tuple[str, ...], frozenset[str]] = {}
-        exact: dict[str, set[str]] = {}
-        stemmed: dict[str, set[str]] = {}
-        phrases: dict[tuple[str, ...], set[str]] = {}
-        for name, forms in concepts.items():
-            for form in forms:
-                tokens = tokenize(form)
-                if not tokens:
-                    continue
-                if len(tokens) == 1:
-                    exact.setdefault(tokens[0], set()).add(name)
-                    stemmed.setdefault(stem(tokens[0]), set()).add(name)
-                else:
-                    key = tuple(stem(t) for t in tokens[:_MAX_PHRASE])
-                    phrases.setdefault(key, set()).add(name)
-        # IGNORE forms are recognised (so that they are consumed) but yield no concept
-        self._exact = {k: frozenset(v - {IGNORE}) for k, v in exact.items()}
-        self._stemmed = {k: frozenset(v - {IGNORE}) for k, v in stemmed.items() if v != {IGNORE}}
-        self._phrases = {k: frozenset(v - {IGNORE}) for k, v in phrases.items()}
+        exact, stemmed, phrases = _read_lexicon(concepts)
+        # IGNORE forms are recognised (so that they are consumed) but yield no concept;
+        # one object per distinct concept set (some 200 for 8,000 forms): fewer objects
+        # for the garbage collector to walk through at every full collection
+        shared: dict[frozenset[str], frozenset[str]] = {}
+
+        def names_of(found: set[str]) -> frozenset[str]:
+            names = frozenset(found - {IGNORE})
+            return shared.setdefault(names, names)
+
+        self._exact = {k: names_of(v) for k, v in exact.items()}
+        self._stemmed = {k: names_of(v) for k, v in stemmed.items() if v != {IGNORE}}
+        self._phrases = {k: names_of(v) for k, v in phrases.items()}
         self._max_phrase = max((len(k) for k in self._phrases), default=1)
         self._phrase_stems = frozenset(t for key in self._phrases for t in key)
         self._vocab_stems: set[str] = set()
@@ -194,7 +206,7 @@ class Normaliser:
         for word, names in self._exact.items():
             if names and word.isalpha():
                 by_lemma.setdefault(lemma(word), set()).update(names)
-        self._by_lemma = {k: frozenset(v) for k, v in by_lemma.items()}
+        self._by_lemma = {k: names_of(v) for k, v in by_lemma.items()}
 
     # -- vocabulary for typo correction
 
