@@ -7,12 +7,15 @@ import logging
 import math
 import re
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.model import features as model_features
 from compass_bot.policy.normalise import (
     STOPWORDS,
+    STUDENT_VOICE,
     Analysis,
     Normaliser,
     concept_pairs,
@@ -99,12 +102,27 @@ class ClassIndex:
             (spans[ci][0], spans[ci][-1] + 1) if ci in spans else (0, 0)
             for ci in range(len(self._classes))
         )
+        # postings in one pair of arrays (entry, weight), term -> its span: a question's
+        # dot products are one numpy bincount over the spans of its terms
         postings: dict[str, list[tuple[int, float]]] = {}
         for idx, features in enumerate(entries):
             norm = math.sqrt(sum(self.weight[t] ** 2 for t in features)) or 1.0
             for term in features:
                 postings.setdefault(term, []).append((idx, self.weight[term] / norm))
-        self._postings = {term: tuple(p) for term, p in postings.items()}
+        self._spans: dict[str, tuple[int, int]] = {}
+        flat: list[tuple[int, float]] = []
+        for term, plist in postings.items():
+            self._spans[term] = (len(flat), len(flat) + len(plist))
+            flat.extend(plist)
+        self._post_entry = np.array([e for e, _ in flat], dtype=np.intp)
+        self._post_weight = np.array([w for _, w in flat], dtype=np.float64)
+        # per class its entries, padded with a pointer to an extra 0.0 (similarities are
+        # never negative, so the pad never beats a real example): best and second-best of
+        # every class in one partition
+        width = max(2, *(stop - start for start, stop in self._class_spans))
+        self._gather = np.full((len(self._classes), width), len(entries), dtype=np.intp)
+        for ci, (start, stop) in enumerate(self._class_spans):
+            self._gather[ci, : stop - start] = np.arange(start, stop)
         term_classes: dict[str, list[int]] = {}
         for label, doc in docs.items():
             for term in doc:
@@ -151,6 +169,7 @@ class ClassIndex:
     def scores(self, analysis: Analysis) -> dict[str, float]:
         """Score (0..100) of every class, OUT_OF_SCOPE included, for an analysed question."""
         tuning = self.tuning
+        student_voice = STUDENT_VOICE in analysis.concepts
         analysis = self.focus(analysis)
         weights: dict[str, float] = {}
         for term in self.features(analysis):
@@ -165,43 +184,53 @@ class ClassIndex:
             return dict.fromkeys(self._classes, 0.0)
         q_norm = math.sqrt(q_sq)
 
-        dots = [0.0] * self._n_entries
+        starts: list[npt.NDArray[np.intp]] = []
+        shares: list[npt.NDArray[np.float64]] = []
         for term, weight in weights.items():
-            for idx, entry_weight in self._postings.get(term, ()):
-                dots[idx] += weight * entry_weight
+            span = self._spans.get(term)
+            if span is not None:
+                starts.append(self._post_entry[span[0] : span[1]])
+                shares.append(self._post_weight[span[0] : span[1]] * weight)
+        dots: npt.NDArray[np.float64]
+        if starts:
+            dots = np.bincount(
+                np.concatenate(starts), np.concatenate(shares), minlength=self._n_entries
+            ).astype(np.float64, copy=False)
+        else:
+            dots = np.zeros(self._n_entries)
         offdomain = self._offdomain_examples(analysis)
-        for idx in offdomain:
-            dots[idx] *= tuning.offdomain_factor
+        if offdomain:
+            dots[offdomain] *= tuning.offdomain_factor
         best, second = self._nearest(dots)
 
-        covered = [0.0] * len(self._classes)
+        covered_sq = [0.0] * len(self._classes)
         for term, weight in weights.items():
             for ci in self._term_classes.get(term, ()):
-                covered[ci] += weight * weight
+                covered_sq[ci] += weight * weight
+        covered = np.array(covered_sq)
 
         knn_w = tuning.knn_weight
         sec_w = tuning.second_weight
-        meaning = [
-            knn_w * (best[ci] + sec_w * second[ci]) / ((1.0 + sec_w) * q_norm)
-            + (1.0 - knn_w) * covered[ci] / q_sq
-            for ci in range(len(self._classes))
-        ]
+        meaning = (
+            knn_w * (best + sec_w * second) / ((1.0 + sec_w) * q_norm)
+            + (1.0 - knn_w) * covered / q_sq
+        )
         if self.spelling is not None:
             # a question whose letters match no example has a spelling likeness of 0 but
             # keeps the blend's proportions: every question is scored on the same scale
             spell_w = tuning.spelling_weight
-            dots, norm = self.spelling.dot_products(analysis.words)
-            for idx in offdomain:
-                dots[idx] *= tuning.offdomain_factor
-            s_best, s_second = self._nearest(dots)
+            s_dots, norm = self.spelling.dot_array(analysis.words)
+            if offdomain:
+                s_dots[offdomain] *= tuning.offdomain_factor
+            s_best, s_second = self._nearest(s_dots)
             scale = spell_w / ((1.0 + sec_w) * norm) if norm else 0.0
-            meaning = [
-                (1.0 - spell_w) * score + scale * (s_best[ci] + sec_w * s_second[ci])
-                for ci, score in enumerate(meaning)
-            ]
+            meaning = (1.0 - spell_w) * meaning + scale * (s_best + sec_w * s_second)
+        percent: list[float] = np.minimum(100.0, 100.0 * meaning).tolist()
         # min(): a perfect match can come out a hair above 100 through rounding
-        out = {label: min(100.0, 100.0 * meaning[ci]) for ci, label in enumerate(self._classes)}
-        if tuning.staff_factor != 1.0 and analysis.concepts.isdisjoint(self._staff_signals):
+        out = dict(zip(self._classes, percent, strict=True))
+        if tuning.staff_factor != 1.0 and (
+            analysis.concepts.isdisjoint(self._staff_signals) or student_voice
+        ):
             for label in self._staff_only:
                 out[label] *= tuning.staff_factor
         if self.model is not None:
@@ -238,7 +267,14 @@ class ClassIndex:
 
     def focus(self, analysis: Analysis) -> Analysis:
         """The question without its courtesy words when it is about social media, for
-        every part of the score alike (concepts, spelling, model, vagueness)."""
+        every part of the score alike (concepts, spelling, model, vagueness); and always
+        without STUDENT_VOICE, which says who asks, not what about (`scores` reads it)."""
+        if STUDENT_VOICE in analysis.concepts:
+            analysis = dataclasses.replace(
+                analysis,
+                terms=tuple(t for t in analysis.terms if t != STUDENT_VOICE),
+                concepts=analysis.concepts - {STUDENT_VOICE},
+            )
         if analysis.concepts.isdisjoint(COURTESY) or analysis.concepts.isdisjoint(self.domain):
             return analysis
         concepts_of = self.normaliser.concepts_of
@@ -260,12 +296,13 @@ class ClassIndex:
             return []
         return [idx for idx, domain in self._oos_entry_domain if not domain & asked]
 
-    def _nearest(self, similarities: list[float]) -> tuple[list[float], list[float]]:
+    def _nearest(
+        self, similarities: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Per class, the best and second-best similarity among its examples."""
-        best: list[float] = []
-        second: list[float] = []
-        for start, stop in self._class_spans:
-            top = sorted(similarities[start:stop])
-            best.append(top[-1] if top else 0.0)
-            second.append(top[-2] if len(top) > 1 else 0.0)
-        return best, second
+        grid = np.append(similarities, 0.0)[self._gather]
+        rows = np.arange(grid.shape[0])
+        at = grid.argmax(axis=1)
+        best = grid[rows, at]
+        grid[rows, at] = -1.0  # below every similarity: the next max is the second best
+        return best, grid.max(axis=1)

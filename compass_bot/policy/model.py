@@ -17,6 +17,7 @@ fails until the model is trained again, so a stale model never ships unnoticed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -27,7 +28,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from compass_bot.policy.normalise import Analysis, concept_pairs
+import numpy as np
+import numpy.typing as npt
+
+from compass_bot.policy.normalise import STUDENT_VOICE, Analysis, concept_pairs
 from compass_bot.policy.spelling import grams
 
 log = logging.getLogger(__name__)
@@ -88,6 +92,12 @@ def fingerprint(policy_dir: Path, settings: TrainingSettings = DEFAULT_TRAINING)
 def features(analysis: Analysis) -> frozenset[str]:
     """The model's view of a question: its terms, its concept pairs, its letter grams."""
     letters = [f"#{g}" for word in analysis.words for g in grams(word)]
+    if STUDENT_VOICE in analysis.concepts:  # who asks, not what about
+        analysis = dataclasses.replace(
+            analysis,
+            terms=tuple(t for t in analysis.terms if t != STUDENT_VOICE),
+            concepts=analysis.concepts - {STUDENT_VOICE},
+        )
     return frozenset((*analysis.terms, *concept_pairs(analysis), *letters))
 
 
@@ -123,20 +133,31 @@ class ClauseModel:
         file's own layout, so that loading builds nothing per weight."""
         self.classes = tuple(classes)
         self._bias = list(bias)
-        self._weights = weights
+        # tuples, not the file's lists: a tuple of numbers leaves the garbage collector's
+        # view, 12,000 lists stayed in it and lengthened every full collection
+        self._weights = {feature: tuple(flat) for feature, flat in weights.items()}
+        # one dense row per feature (about 12,000 x 27 floats): a question's logits are
+        # one gather and one sum instead of a Python loop over every weight of its letter
+        # grams, the largest cost of a long question
+        self._row = {feature: i for i, feature in enumerate(self._weights)}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        for i, flat in enumerate(self._weights.values()):
+            rows.extend([i] * (len(flat) // 2))
+            cols.extend(int(c) for c in flat[0::2])
+            values.extend(flat[1::2])
+        self._matrix: npt.NDArray[np.float64] = np.zeros((len(self._row), len(self.classes)))
+        self._matrix[rows, cols] = values
+        self._bias_vector = np.array(self._bias, dtype=np.float64)
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        logits = list(self._bias)
-        weights = self._weights
-        for feature in features:
-            flat = weights.get(feature)
-            if flat is not None:
-                for i in range(0, len(flat), 2):
-                    logits[int(flat[i])] += flat[i + 1]
-        top = max(logits)
-        exps = [math.exp(z - top) for z in logits]
-        total = sum(exps)
-        return {label: e / total for label, e in zip(self.classes, exps, strict=True)}
+        row = self._row
+        found = [i for i in map(row.get, features) if i is not None]
+        logits = self._bias_vector + self._matrix[found].sum(axis=0)
+        exps = np.exp(logits - logits.max())
+        probabilities: list[float] = (exps / exps.sum()).tolist()
+        return dict(zip(self.classes, probabilities, strict=True))
 
     # -- file
 

@@ -35,7 +35,15 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from compass_bot.policy.morphology import deinflect, infinitives, stem, undouble
+from compass_bot.policy.morphology import (
+    deinflect,
+    infinitives,
+    is_word,
+    lemma,
+    load_dictionaries,
+    stem,
+    undouble,
+)
 from compass_bot.policy.text import (
     Language,
     detect_language,
@@ -64,6 +72,7 @@ __all__ = [
     "STOPWORDS",
     "STOPWORDS_EN",
     "STOPWORDS_NL",
+    "STUDENT_VOICE",
     "Analysis",
     "Language",
     "Normaliser",
@@ -89,6 +98,11 @@ MAX_QUESTION_CHARS = 500
 NUMBER = "NUMBER"
 ACCOUNTNAME = "ACCOUNTNAME"
 SCHOOL = "SCHOOL"
+STUDENT_VOICE = "ASSTUDENT"
+"""The asker says they are a student ("ik ben leerling", "mijn mentor", "mijn
+klasgenoten"): the staff-only clauses score as for a question without staff signal
+(index.py), even when it names a manager or a teacher ("mijn teamleider zei ... ik ben
+leerling"). It says who asks, not what about: no similarity or model feature uses it."""
 IGNORE = "IGNORE"
 """Concept name for false friends in concepts.yaml: phrases such as "does that mean" or
 "ik snap het" whose words would otherwise be read as a concept ("mean" UNPLEASANT,
@@ -140,38 +154,59 @@ _MAX_PHRASE = 5
 _TYPO_SIMILARITY = 80.0
 
 
+def _read_lexicon(
+    concepts: Mapping[str, Iterable[str]],
+) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[tuple[str, ...], set[str]]]:
+    """The concepts of each single word, of each word's stem, and of each phrase (as
+    the stems of its first words)."""
+    exact: dict[str, set[str]] = {}
+    stemmed: dict[str, set[str]] = {}
+    phrases: dict[tuple[str, ...], set[str]] = {}
+    for name, forms in concepts.items():
+        for form in forms:
+            tokens = tokenize(form)
+            if len(tokens) == 1:
+                exact.setdefault(tokens[0], set()).add(name)
+                stemmed.setdefault(stem(tokens[0]), set()).add(name)
+            elif tokens:
+                key = tuple(stem(t) for t in tokens[:_MAX_PHRASE])
+                phrases.setdefault(key, set()).add(name)
+    return exact, stemmed, phrases
+
+
 class Normaliser:
     """Maps text to terms using a concept lexicon; corrects typos against a vocabulary."""
 
     def __init__(self, concepts: Mapping[str, Iterable[str]]) -> None:
-        self._exact: dict[str, frozenset[str]] = {}
-        self._stemmed: dict[str, frozenset[str]] = {}
-        self._phrases: dict[tuple[str, ...], frozenset[str]] = {}
-        exact: dict[str, set[str]] = {}
-        stemmed: dict[str, set[str]] = {}
-        phrases: dict[tuple[str, ...], set[str]] = {}
-        for name, forms in concepts.items():
-            for form in forms:
-                tokens = tokenize(form)
-                if not tokens:
-                    continue
-                if len(tokens) == 1:
-                    exact.setdefault(tokens[0], set()).add(name)
-                    stemmed.setdefault(stem(tokens[0]), set()).add(name)
-                else:
-                    key = tuple(stem(t) for t in tokens[:_MAX_PHRASE])
-                    phrases.setdefault(key, set()).add(name)
-        # IGNORE forms are recognised (so that they are consumed) but yield no concept
-        self._exact = {k: frozenset(v - {IGNORE}) for k, v in exact.items()}
-        self._stemmed = {k: frozenset(v - {IGNORE}) for k, v in stemmed.items() if v != {IGNORE}}
-        self._phrases = {k: frozenset(v - {IGNORE}) for k, v in phrases.items()}
+        exact, stemmed, phrases = _read_lexicon(concepts)
+        # IGNORE forms are recognised (so that they are consumed) but yield no concept;
+        # one object per distinct concept set (some 200 for 8,000 forms): fewer objects
+        # for the garbage collector to walk through at every full collection
+        shared: dict[frozenset[str], frozenset[str]] = {}
+
+        def names_of(found: set[str]) -> frozenset[str]:
+            names = frozenset(found - {IGNORE})
+            return shared.setdefault(names, names)
+
+        self._exact = {k: names_of(v) for k, v in exact.items()}
+        self._stemmed = {k: names_of(v) for k, v in stemmed.items() if v != {IGNORE}}
+        self._phrases = {k: names_of(v) for k, v in phrases.items()}
         self._max_phrase = max((len(k) for k in self._phrases), default=1)
         self._phrase_stems = frozenset(t for key in self._phrases for t in key)
         self._vocab_stems: set[str] = set()
         self._vocab_words: set[str] = set(exact)
         self._by_initial: dict[str, list[str]] = {}
         self._fuzzy_cache: dict[str, str | None] = {}
+        self._phrase_stem_cache: dict[str, str] = {}
+        self._concepts_cache: dict[str, frozenset[str] | None] = {}
         self._index_words(sorted(exact))
+        load_dictionaries()
+        # the lexicon by dictionary form: "vernoemd" is listed, "vernoemen" is asked
+        by_lemma: dict[str, set[str]] = {}
+        for word, names in self._exact.items():
+            if names and word.isalpha():
+                by_lemma.setdefault(lemma(word), set()).update(names)
+        self._by_lemma = {k: names_of(v) for k, v in by_lemma.items()}
 
     # -- vocabulary for typo correction
 
@@ -195,6 +230,15 @@ class Normaliser:
     def _phrase_stem(self, token: str) -> str:
         """The stem used to look phrases up: a conjugated verb takes its infinitive's stem
         when only that one occurs in a phrase ("praat over" matches "praten over")."""
+        cached = self._phrase_stem_cache.get(token)
+        if cached is not None:
+            return cached
+        if len(self._phrase_stem_cache) > 20_000:
+            self._phrase_stem_cache.clear()
+        self._phrase_stem_cache[token] = key = self._find_phrase_stem(token)
+        return key
+
+    def _find_phrase_stem(self, token: str) -> str:
         key = stem(token)
         if key in self._phrase_stems:
             return key
@@ -217,6 +261,8 @@ class Normaliser:
         squeezed = re.sub(r"([a-z])\1", r"\1", token)
         if squeezed != token and squeezed in self._vocab_words:
             result = squeezed
+        elif is_word(token):
+            pass  # a word of the language, not a typo of another one
         else:
             limit = 1 if len(token) <= 5 else 2
             candidates = self._by_initial.get(token[0], ())
@@ -238,6 +284,17 @@ class Normaliser:
         return self._concepts_of(word)
 
     def _concepts_of(self, token: str) -> frozenset[str] | None:
+        """`_find_concepts`, remembered per word (the lexicon does not change)."""
+        try:
+            return self._concepts_cache[token]
+        except KeyError:
+            pass
+        if len(self._concepts_cache) > 20_000:
+            self._concepts_cache.clear()
+        found = self._concepts_cache[token] = self._find_concepts(token)
+        return found
+
+    def _find_concepts(self, token: str) -> frozenset[str] | None:
         """Concepts of a word: its exact form, a de-inflected form, else its stem.
 
         De-inflection handles verbs made from app names and Dutch participles
@@ -363,6 +420,18 @@ class Normaliser:
                     if stem(base) in self._vocab_stems:
                         key = stem(base)
                         break
+            if key not in self._vocab_stems:
+                # the dictionary form: zusje -> zus, liep -> lopen, gefilmd -> filmen; or
+                # a listed word with the same dictionary form (vernoemen ~ vernoemd)
+                base = lemma(token)
+                names = self._concepts_of(base) if base != token else None
+                names = names or self._by_lemma.get(base)
+                if names is not None:
+                    for name in sorted(names):
+                        add(name)
+                    continue
+                if base != token and stem(base) in self._vocab_stems:
+                    key = stem(base)
             if key not in self._vocab_stems:
                 parts = self._compound(token)
                 if parts:

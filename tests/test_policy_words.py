@@ -1,0 +1,91 @@
+"""Words the dictionaries know: a real word is never 'corrected' into another one, the
+dictionary form finds a concept an inflection hides, people around the asker are
+others, and a student's question is not answered with an employee duty."""
+
+from __future__ import annotations
+
+import pytest
+
+from compass_bot.policy import Matcher, load_clauses
+from compass_bot.policy.morphology import is_word, lemma
+from compass_bot.policy.normalise import STUDENT_VOICE, Normaliser
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_clauses())
+
+
+@pytest.mark.parametrize(
+    ("word", "not_concept"),
+    [
+        ("parijs", "MONEY"),  # was corrected to "prijs"
+        ("slaap", "PHYSICAL"),  # was "slaan"
+        ("tekst", "HOMEWORK"),  # was "test"
+        ("lekker", "SPREAD"),  # was "lekken"
+        ("beledigd", "PROTOCOL"),  # was "beleid"
+        ("politics", "POLICE"),  # was "politie"
+        ("tiener", "PLATFORM"),  # was "tinder"
+    ],
+)
+def test_a_real_word_is_not_a_typo_of_a_concept(
+    matcher: Matcher, word: str, not_concept: str
+) -> None:
+    assert is_word(word)
+    assert not_concept not in matcher.normaliser.analyse(f"ik vraag iets over {word}").concepts
+
+
+@pytest.mark.parametrize(
+    ("typo", "concept"),
+    [
+        ("pauzze", "BREAK"),
+        ("protokol", "PROTOCOL"),
+        ("acount", "ACCOUNT"),
+        ("socal", "SOCIALMEDIA"),
+    ],
+)
+def test_real_typos_are_still_corrected(matcher: Matcher, typo: str, concept: str) -> None:
+    assert not is_word(typo)
+    assert concept in matcher.normaliser.analyse(f"mag ik in de {typo} iets doen").concepts
+
+
+def test_the_dictionary_form_finds_a_concept_an_inflection_hides() -> None:
+    """Neither the exact form, de-inflection nor the stem turns "zusje" into "zus"."""
+    normaliser = Normaliser({"OTHERS": ["zus"]})
+    normaliser.add_vocabulary(["mijn zus"])
+    assert lemma("zusje") == "zus"
+    assert "OTHERS" in normaliser.analyse("mijn zusje zegt iets").concepts
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["mijn buurmeisje", "mijn kamergenoot", "my teammate", "een jongen uit mijn klas"],
+)
+def test_people_around_the_asker_are_others(matcher: Matcher, phrase: str) -> None:
+    assert "OTHERS" in matcher.normaliser.analyse(phrase).concepts
+
+
+def test_apps_that_share_a_route_are_location(matcher: Matcher) -> None:
+    assert "LOCATION" in matcher.normaliser.analyse("strava zet mijn route online").concepts
+
+
+@pytest.mark.parametrize(
+    ("phrase", "also"),
+    [
+        ("ik ben leerling", "STUDENT"),
+        ("mijn mentor zei het", "TEACHER"),  # the phrase does not swallow the teacher
+        ("mijn klasgenoten", "OTHERS"),
+    ],
+)
+def test_a_student_asking_is_heard(matcher: Matcher, phrase: str, also: str) -> None:
+    concepts = matcher.normaliser.analyse(phrase).concepts
+    assert STUDENT_VOICE in concepts and also in concepts
+
+
+def test_a_student_naming_a_manager_damps_the_staff_duty(matcher: Matcher) -> None:
+    """ "My team leader said ... I'm a student": the manager is a staff signal, but the
+    asker is a student, so the staff-only clauses are damped."""
+    base = "Mijn teamleider zei dat je bij twijfel altijd bij je leidinggevende moet aankloppen."
+    as_student = matcher.scores(matcher.normaliser.analyse(f"{base} Ik ben leerling."))
+    plain = matcher.scores(matcher.normaliser.analyse(f"{base} Ik ben hier."))
+    assert as_student["medewerkers-8"] < plain["medewerkers-8"] - 10.0
