@@ -171,9 +171,13 @@ class App:
         db: Database | None = None,
         book: ClauseBook | None = None,
         clock: Clock | None = None,
+        matcher: Matcher | None = None,
     ) -> App:
         """Raises StoreError (one line) when the database cannot be used; a database opened
-        here is closed again on any failure, so a failed start never hangs the process."""
+        here is closed again on any failure, so a failed start never hangs the process.
+
+        A board's schools share one protocol, so they share its `book` and `matcher` (the
+        matcher's index and dictionaries are the bot's largest piece of memory)."""
         clock = clock or Clock()
         opened = db is None
         db = db or await Database.open(loaded.database_path)  # first: a bad file fails fast
@@ -186,6 +190,7 @@ class App:
                 calendar=SchoolCalendar.build(loaded, clock.now()),
                 access=Access(loaded.config.roles, (a for f in FEATURES for a in f.actions)),
                 alert_kinds=alert_kinds(),
+                _matcher=matcher,
             )
             app = cls(kernel)
             await app.reload_state()
@@ -196,6 +201,29 @@ class App:
                 raise StoreError(describe_failure(db.path, exc)) from exc
             raise
         return app
+
+    @classmethod
+    async def create_each_school(cls, loaded: LoadedConfig, clock: Clock) -> list[App]:
+        """One app per school of the file (one for a one-school file), on one clock. The first
+        reads the protocol, after its database (a bad file fails fast); the others share the
+        protocol and its matcher. On a failure the apps already open are closed again."""
+        apps: list[App] = []
+        try:
+            for school in loaded.each_school():
+                first = apps[0] if apps else None
+                apps.append(
+                    await cls.create(
+                        school,
+                        clock=clock,
+                        book=first.book if first else None,
+                        matcher=first.kernel.matcher if first else None,
+                    )
+                )
+        except BaseException:
+            for app in apps:
+                await app.close()
+            raise
+        return apps
 
     def __getitem__(self, kind: type[S]) -> S:
         """The service of one feature, by its class: `app[NameService]`."""

@@ -95,11 +95,8 @@ async def running_board(
 ) -> AsyncIterator[CompassBot]:
     """One CompassBot for every school of a board's config (`loaded.schools`), each school
     with its own services and SQLite file, one clock between them (starting at LESSON)."""
-    clock = clock or Clock(LESSON)
-    apps: list[App] = []
+    apps = await App.create_each_school(loaded, clock or Clock(LESSON))
     try:
-        for school in loaded.each_school():
-            apps.append(await App.create(school, clock=clock))
         bot = CompassBot(loaded, apps, guild_ready_timeout=0.05)
         async with running_bot(fake, bot):
             yield bot

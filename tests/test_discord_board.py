@@ -9,11 +9,17 @@ on only from that school's server.
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from compass_bot.app import App
+from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig, load_config
 from compass_bot.features.questions.repo import QuestionRepo
+from compass_bot.storage.db import StoreError
 from tests.conftest import BOARD_CONFIG
 from tests.discord_env import AMS, SCHOOL, running_board
 from tests.fakediscord import FakeDiscord, GuildSpec, MemberSpec
@@ -197,3 +203,44 @@ async def test_a_server_that_is_no_school_gets_no_commands_and_no_rules(tmp_path
         assert fake.messages_sent(guild="Gamers") == []
         for school in bot.schools:
             assert await school.app.alerts.repo.alerts() == []
+
+
+async def test_the_schools_share_one_protocol_and_matcher(tmp_path: Path) -> None:
+    loaded = load_config_at(tmp_path)
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID]) as fake,
+        running_board(fake, loaded) as bot,
+    ):
+        noord, zuid = bot.schools
+        assert noord.app.book is zuid.app.book
+        assert noord.app.kernel.matcher is zuid.app.kernel.matcher
+
+
+async def test_a_schools_bad_database_closes_the_schools_already_open(tmp_path: Path) -> None:
+    """Zuid's database cannot be opened: one StoreError, and Noord's file (opened first) is
+    closed again, so no database thread keeps the process alive."""
+    text = BOARD_CONFIG.replace(
+        "    discord: {guild: Zuid}\n",
+        "    discord: {guild: Zuid}\n    storage: {database: zuid}\n",
+    )
+    (tmp_path / "zuid").mkdir()  # a folder where Zuid's file should be
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_config(path)
+
+    def database_threads() -> list[str]:
+        # asyncio's own executor threads stay for the loop; the database's must end.
+        return [
+            t.name
+            for t in threading.enumerate()
+            if t.name != "MainThread" and not t.name.startswith("asyncio_")
+        ]
+
+    before = database_threads()
+    with pytest.raises(StoreError):
+        await App.create_each_school(loaded, Clock(MORNING))
+    for _ in range(100):  # a closed connection's worker thread ends soon after
+        if database_threads() == before:
+            break
+        await asyncio.sleep(0.02)
+    assert database_threads() == before

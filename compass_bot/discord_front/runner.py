@@ -105,13 +105,8 @@ async def run_discord(loaded: LoadedConfig, token: str) -> int:
     used; every app opened is closed on every way out, so no database thread keeps the
     process alive."""
     apply_endpoints(loaded.config.discord)
-    clock = Clock()
-    apps: list[App] = []
+    apps = await App.create_each_school(loaded, Clock())
     try:
-        for school in loaded.each_school():
-            # The first school reads the protocol (after its database: a bad file fails fast).
-            book = apps[0].book if apps else None
-            apps.append(await App.create(school, book=book, clock=clock))
         return await _run(loaded, token, apps)
     finally:
         for app in apps:
