@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from compass_bot.features.heat.rules_fold import FOLD_TABLE, fold
 from compass_bot.features.heat.rules_lexicon import MOTHER, NEGATION, Lexicon, shipped_lexicon
+from compass_bot.features.heat.rules_model import HeatModel, shipped_model
 
 # Kinds whose match is itself about a person (an insult noun, a threat); curses ("kanker",
 # "kut") are about a person only when the post addresses one.
@@ -54,6 +55,8 @@ class PostSignals:
     protests: bool = False
     kinds: tuple[str, ...] = ()  # kinds of hostile wording found, in order
     words: tuple[str, ...] = ()  # the folded lexicon matches (a few, short), for reasons
+    # the learned model's score of what the post says (rules_model); None: not scored
+    learned: float | None = None
 
     @property
     def hostile(self) -> bool:
@@ -101,7 +104,19 @@ _PLAIN: Final = {
 }
 
 
-def signals_of(text: str, lexicon: Lexicon | None = None) -> PostSignals:
+def signals_of(
+    text: str, lexicon: Lexicon | None = None, model: HeatModel | None = None
+) -> PostSignals:
+    """Read one post: the lexicon's reading and the learned model's score of its text
+    (`model`: the shipped one unless given; `rules_model.OFF` for none)."""
+    signals = _lexical(text, lexicon)
+    model = shipped_model() if model is None else model
+    if not model.enabled:
+        return signals
+    return replace(signals, learned=model.text_score(text, signals))
+
+
+def _lexical(text: str, lexicon: Lexicon | None = None) -> PostSignals:
     """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel.
 
     Most posts contain no word any hostile pattern needs and no disguise: one search of the
