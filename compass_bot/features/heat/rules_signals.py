@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 from compass_bot.features.heat.rules_fold import FOLD_TABLE, fold
@@ -55,8 +55,9 @@ class PostSignals:
     protests: bool = False
     kinds: tuple[str, ...] = ()  # kinds of hostile wording found, in order
     words: tuple[str, ...] = ()  # the folded lexicon matches (a few, short), for reasons
-    # the learned model's score of what the post says (rules_model); None: not scored
-    learned: float | None = None
+    # the learned model's score of what the post says (rules_model); None: not scored. Not
+    # part of equality: two readings of a post are the same reading whatever the model says
+    learned: float | None = field(default=None, compare=False)
 
     @property
     def hostile(self) -> bool:
