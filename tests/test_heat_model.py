@@ -165,3 +165,14 @@ def test_features_are_named_and_never_the_whole_text() -> None:
     assert "JIJ NIET!!" not in features
     assert OFF.evidence([5.0, 5.0]) >= 0.0 and not OFF.enabled
     assert DEFAULT.threshold == shipped_model().threshold
+
+
+def test_a_fast_crowd_of_plain_posts_is_not_a_fight() -> None:
+    """A burst of neutral posts from many members (fast, everyone answering the last one) has
+    the context of a pile-on but no words for one: the model stays quiet."""
+    start = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    burst = [
+        Message(f"leerling{i % 30}", start + timedelta(seconds=i // 10), f"spam {i}")
+        for i in range(60)
+    ]
+    assert all(h.action == "none" for h in replay(burst))

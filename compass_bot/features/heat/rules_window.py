@@ -305,6 +305,8 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     if evidence < needed:
         return heat
     last = scored[-model.window :]
+    if not any((p.signals.learned or 0.0) >= 0.0 for p in last):
+        return heat  # the context alone (a fast crowd, e.g. a burst of spam) is not a fight
     hot = [p for p in last if sigmoid(p.learned or 0.0) >= 0.5] or last[-1:]
     first = hot[0]
     index = {id(p): i for i, p in enumerate(posts)}
