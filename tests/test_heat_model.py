@@ -176,3 +176,72 @@ def test_a_fast_crowd_of_plain_posts_is_not_a_fight() -> None:
         for i in range(60)
     ]
     assert all(h.action == "none" for h in replay(burst))
+
+
+def test_the_compiled_scores_equal_the_feature_scores_on_every_training_transcript() -> None:
+    """The live path (compiled text score in `signals_of`, compiled context score in
+    `ChannelWatch.observe`) gives the numbers the model was trained on: every message of the six
+    training sets replayed through both, scores equal to 1e-9."""
+    from train_heat_model import load
+
+    from compass_bot.features.heat.rules_transcript import transcript_posts
+    from compass_bot.features.heat.rules_window import arrival_context
+
+    model = shipped_model()
+    checked = 0
+    for path in training_paths():
+        for _, _, messages in load(path):
+            watch = ChannelWatch(model=model)
+            for message, post in zip(messages, transcript_posts(messages, model), strict=True):
+                text = model.score(text_features(message.text, signals_of(message.text, model=OFF)))
+                assert post.signals.learned == pytest.approx(text, abs=1e-9), message.text
+                previous = list(watch.posts)
+                start = post.at - watch.settings.window
+                while previous and (
+                    len(previous) >= watch.settings.window_posts or previous[0].at < start
+                ):
+                    previous.pop(0)
+                context = model.score(arrival_context(post, previous))
+                watch.observe(post)
+                assert watch.posts[-1].learned == pytest.approx(text + context, abs=1e-9)
+                checked += 1
+    assert checked > 4000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "heeft iemand de huiswerkopdracht al af?",
+        "jij bent echt zooo dommmm haha",
+        "k a n k e r  l i j e r",
+        "j3 b3nt 1diot!!",
+        "you're so done... 🙄😂😂",
+        "NIEMAND MAG JOU",
+        "huiswerk huiswerkopdracht huiswerk, werkopdracht",
+        "wat een k*nker toets",
+        "Ça va? Jíj bènt ràar 💀",
+        "",
+        "!!! ???",
+    ],
+)
+def test_the_compiled_text_score_equals_the_feature_score(text: str) -> None:
+    """Disguises, apostrophes, repeated letters, a repeated word, letter grams shared by two
+    words, accents and emoji: the same number as the features give."""
+    model = shipped_model()
+    expected = model.score(text_features(text, signals_of(text, model=OFF)))
+    assert signals_of(text).learned == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_unknown_word_cache_is_bounded_and_changes_no_score() -> None:
+    from compass_bot.features.heat.rules_score import CACHE_WORDS, TextScorer
+
+    model = shipped_model()
+    scorer = TextScorer(model.weights)
+    known = len(scorer._words)
+    lexical = signals_of("x", model=OFF)
+    for i in range(CACHE_WORDS + 50):
+        text = f"woord{'ab'[i % 2]}{i:x}".translate(str.maketrans("0123456789", "ghijklmnop"))
+        assert scorer.score(text, lexical) == pytest.approx(
+            model.score(text_features(text, lexical)), abs=1e-9
+        )
+    assert len(scorer._words) <= known + CACHE_WORDS

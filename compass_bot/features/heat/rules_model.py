@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
 from compass_bot.features.heat.rules_fold import fold
+from compass_bot.features.heat.rules_score import ContextScorer, TextScorer
 
 if TYPE_CHECKING:
     from compass_bot.features.heat.rules_window import Post
@@ -208,6 +209,13 @@ class HeatModel:
     top: int = 2
     threshold: float = 1.0  # an empty model never fires
     assist: float = 1.0  # the evidence that suffices once the lexicon sees some heat
+    # the weights compiled for scoring every post cheaply (rules_score), built once
+    _text: TextScorer = field(init=False, repr=False, compare=False)
+    _context: ContextScorer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_text", TextScorer(self.weights))
+        object.__setattr__(self, "_context", ContextScorer(self.weights))
 
     @property
     def enabled(self) -> bool:
@@ -222,8 +230,16 @@ class HeatModel:
                 total += w * value
         return total
 
-    def text_score(self, text: str, lexical: Lexical) -> float:
-        return self.score(text_features(text, lexical))
+    def text_score(self, text: str, lexical: Lexical, lowered: str | None = None) -> float:
+        """`score(text_features(text, lexical))`, compiled (`rules_score.TextScorer.score`
+        says what `lowered` may be)."""
+        return self._text.score(text, lexical, lowered)
+
+    def context_score(
+        self, post: Post, targets: frozenset[int], explicit: bool, previous: Sequence[Post]
+    ) -> float:
+        """`score(context_features(post, targets, explicit, previous))`, compiled."""
+        return self._context.score(post, targets, explicit, previous)
 
     def evidence(self, scores: Sequence[float]) -> float:
         """The window's evidence (0..1) from its last posts' scores, oldest first."""

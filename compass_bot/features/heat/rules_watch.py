@@ -12,7 +12,7 @@ from compass_bot.features.heat.rules_window import (
     HeatSettings,
     HeatState,
     Post,
-    arrival_context,
+    arrival_score,
     assess,
 )
 
@@ -41,8 +41,9 @@ class ChannelWatch:
         model = self.model
         learned = post.signals.learned
         if learned is not None and model.enabled:  # scored once, as it arrives
-            context = arrival_context(post, list(posts))
-            post = replace(post, learned=learned + model.score(context))
+            score = learned + arrival_score(model, post, posts)
+            p = post
+            post = Post(p.author, p.at, p.signals, p.reply_to, p.mentions, p.message_id, score)
         posts.append(post)
         self._hostile += _heated(post)
         if not self._hostile and not (model.enabled and self._learned_hot()):
@@ -54,7 +55,13 @@ class ChannelWatch:
     def _learned_hot(self) -> bool:
         """Whether the model's evidence over the last posts reaches its threshold."""
         model = self.model
-        scores = [p.learned for p in self.posts if p.learned is not None]
+        scores: list[float] = []
+        for p in reversed(self.posts):  # only the last `model.window` scores count
+            if p.learned is not None:
+                scores.append(p.learned)
+                if len(scores) == model.window:
+                    break
+        scores.reverse()
         return model.evidence(scores) >= model.threshold
 
     def forget(self, member: int) -> None:

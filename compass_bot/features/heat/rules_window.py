@@ -334,6 +334,12 @@ def arrival_context(post: Post, previous: Sequence[Post]) -> dict[str, float]:
     return context_features(post, targets, explicit, previous)
 
 
+def arrival_score(model: HeatModel, post: Post, previous: Sequence[Post]) -> float:
+    """`model.score(arrival_context(post, previous))`, without building the features."""
+    targets, explicit = _targets(post, previous)
+    return model.context_score(post, targets, explicit, previous)
+
+
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
     """The members with a hostile turn at `member`."""
     return {a for (a, b) in edges if b == member}
