@@ -1,6 +1,7 @@
 """Cool-down rule (aanwijzing-5/7): nudged in time on heated transcripts, left alone otherwise.
 
     python benchmarks/heat.py [FILE.jsonl ...] [--within N] [--iterations N]
+    python benchmarks/heat.py --loso [--mode message|window] [--window N] [--top N] ...
 
 FILE holds one transcript a line: `{"messages": [{"author", "at", "text", "reply_to"}, ...],
 "label": "heated"|"calm"|"banter", "turns_at": index or null}` (turns_at: the message where a
@@ -14,6 +15,11 @@ heated one turns unpleasant). Each transcript is replayed as the bot acts live
 The default FILE is the development set tests/data/heat_dev.jsonl (tuned on: not honest).
 With several FILEs each is reported on its own (for a leave-one-set-out check: judge a change
 made for the misses of one set by the figures of the others); the cost uses the first.
+
+--loso trains the learned signal (tools/train_heat_model.py) once per training set without
+that set and replays the set with the rule alone and with rule+model, for each threshold of
+--thresholds: the honest figure for the model (none of a set's lines is in its model). The
+threshold is chosen on the summed figures of all six folds, never on one set.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 import discord  # noqa: E402
 from screening import (  # noqa: E402
@@ -49,6 +56,7 @@ from compass_bot.features.heat.rules import (  # noqa: E402
     replay,
     signals_of,
 )
+from compass_bot.features.heat.rules_model import OFF, HeatModel  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "data" / "heat_dev.jsonl"
 LABELS = ("heated", "calm", "banter")
@@ -85,10 +93,23 @@ def pct(part: int, whole: int) -> str:
 
 def accuracy(path: Path, within: int, verbose: bool) -> None:
     transcripts = load(path)
+    outcome, slowmodes = outcomes(transcripts, within, verbose, None)
+    report(outcome, path, within, len(transcripts))
+    print(f"transcripts with a slowmode: {dict(slowmodes)}")
+
+
+def outcomes(
+    transcripts: list[tuple[int, str, int | None, list[Message]]],
+    within: int,
+    verbose: bool,
+    model: HeatModel | None,
+) -> tuple[dict[str, Counter[str]], Counter[str]]:
+    """Per label, how many transcripts ended how (heated: in time / early / late / never;
+    calm and banter: nudged / left alone), and how many got a slowmode."""
     outcome: dict[str, Counter[str]] = {label: Counter() for label in LABELS}
     slowmodes = Counter[str]()
     for number, label, turns_at, messages in transcripts:
-        heats = replay(messages)
+        heats = replay(messages, model=model)
         nudges = [i for i, h in enumerate(heats) if h.action == "nudge"]
         if any(h.action == "slowmode" for h in heats):
             slowmodes[label] += 1
@@ -112,8 +133,12 @@ def accuracy(path: Path, within: int, verbose: bool) -> None:
                 f"  line {number:3} {label:<6} turns_at={turns_at!s:<4} first nudge={first!s:<4} "
                 f"{result:<10} peak {peak.level:3} {peak.reason}"
             )
+    return outcome, slowmodes
+
+
+def report(outcome: dict[str, Counter[str]], path: Path, within: int, count: int) -> None:
     heated = sum(outcome["heated"].values())
-    print(f"transcripts: {len(transcripts)} from {path}")
+    print(f"transcripts: {count} from {path}")
     print(f"heated nudged in time (within {within} messages after it turned): ", end="")
     print(pct(outcome["heated"]["in time"], heated), "target >= 85%")
     for result in ("early", "late", "never"):
@@ -125,7 +150,61 @@ def accuracy(path: Path, within: int, verbose: bool) -> None:
     print(
         f"calm+banter nudged at all: {pct(outcome['calm']['nudged'] + outcome['banter']['nudged'], quiet)}"
     )
-    print(f"transcripts with a slowmode: {dict(slowmodes)}")
+
+
+def _line(name: str, outcome: dict[str, Counter[str]]) -> str:
+    h = outcome["heated"]
+    heated = sum(h.values())
+    quiet = sum(outcome["calm"].values()) + sum(outcome["banter"].values())
+    nudged = outcome["calm"]["nudged"] + outcome["banter"]["nudged"]
+    return (
+        f"{name:<22} in time {pct(h['in time'], heated)}  late {h['late']:2}  never "
+        f"{h['never']:2}  early {h['early']:2}  calm+banter nudged {pct(nudged, quiet)}"
+    )
+
+
+def loso(args: argparse.Namespace) -> None:
+    """Leave one training set out: train on the others, replay the one left out."""
+    from dataclasses import replace
+
+    from train_heat_model import DEFAULT as TRAIN
+    from train_heat_model import train, training_paths
+
+    settings = replace(
+        TRAIN,
+        mode=args.mode or TRAIN.mode,
+        window=args.window or TRAIN.window,
+        top=args.top or TRAIN.top,
+        l2=args.l2 if args.l2 is not None else TRAIN.l2,
+        positive_weight=args.positive_weight or TRAIN.positive_weight,
+        drop=tuple(args.drop.split(",")) if args.drop else TRAIN.drop,
+        assist=args.assist or TRAIN.assist,
+    )
+    thresholds = (
+        [float(t) for t in args.thresholds.split(",")] if args.thresholds else [settings.threshold]
+    )
+    print(f"== leave one set out, {settings}")
+    paths = training_paths()
+    totals: dict[str, dict[str, Counter[str]]] = {}
+
+    def add(key: str, outcome: dict[str, Counter[str]]) -> None:
+        into = totals.setdefault(key, {label: Counter() for label in LABELS})
+        for label in LABELS:
+            into[label].update(outcome[label])
+
+    for held in paths:
+        model = train([p for p in paths if p != held], settings)
+        transcripts = load(held)
+        rule, _ = outcomes(transcripts, args.within, False, OFF)
+        add("rule", rule)
+        print(_line(f"{held.stem} rule", rule))
+        for t in thresholds:
+            both, _ = outcomes(transcripts, args.within, args.verbose, replace(model, threshold=t))
+            add(f"rule+model {t:.2f}", both)
+            print(_line(f"{held.stem} +model {t:.2f}", both))
+    print("== all six sets")
+    for key, outcome in totals.items():
+        print(_line(key, outcome))
 
 
 def cost(path: Path, iterations: int) -> None:
@@ -188,7 +267,19 @@ def main() -> None:
     parser.add_argument("--within", type=int, default=5, help="messages after turns_at (5)")
     parser.add_argument("--iterations", type=int, default=20000)
     parser.add_argument("--verbose", "-v", action="store_true", help="one line per transcript")
+    parser.add_argument("--loso", action="store_true", help="leave one training set out")
+    parser.add_argument("--mode", choices=("message", "window"))
+    parser.add_argument("--window", type=int)
+    parser.add_argument("--top", type=int)
+    parser.add_argument("--l2", type=float)
+    parser.add_argument("--positive-weight", type=float)
+    parser.add_argument("--drop", help="comma-separated feature prefixes to leave out (c:,b:)")
+    parser.add_argument("--assist", type=float, help="evidence enough beside worded heat")
+    parser.add_argument("--thresholds", help="comma-separated evidence thresholds to compare")
     args = parser.parse_args()
+    if args.loso:
+        loso(args)
+        return
     for path in args.files:
         if not path.is_file():
             raise SystemExit(f"{path}: no such file")

@@ -56,9 +56,9 @@ from compass_bot.features.heat.rules_transcript import (
     parse_message,
     replay,
 )
+from compass_bot.features.heat.rules_watch import ChannelWatch
 from compass_bot.features.heat.rules_window import (
     Action,
-    ChannelWatch,
     Heat,
     HeatSettings,
     HeatState,

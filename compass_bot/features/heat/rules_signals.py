@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from compass_bot.features.heat.rules_fold import FOLD_TABLE, fold
 from compass_bot.features.heat.rules_lexicon import MOTHER, NEGATION, Lexicon, shipped_lexicon
+from compass_bot.features.heat.rules_model import HeatModel, shipped_model
 
 # Kinds whose match is itself about a person (an insult noun, a threat); curses ("kanker",
 # "kut") are about a person only when the post addresses one.
@@ -54,6 +55,9 @@ class PostSignals:
     protests: bool = False
     kinds: tuple[str, ...] = ()  # kinds of hostile wording found, in order
     words: tuple[str, ...] = ()  # the folded lexicon matches (a few, short), for reasons
+    # the learned model's score of what the post says (rules_model); None: not scored. Not
+    # part of equality: two readings of a post are the same reading whatever the model says
+    learned: float | None = field(default=None, compare=False)
 
     @property
     def hostile(self) -> bool:
@@ -101,21 +105,43 @@ _PLAIN: Final = {
 }
 
 
-def signals_of(text: str, lexicon: Lexicon | None = None) -> PostSignals:
-    """Read one post: one fold, one gated regex pass. Cheap enough for every post in a channel.
+def signals_of(
+    text: str, lexicon: Lexicon | None = None, model: HeatModel | None = None
+) -> PostSignals:
+    """Read one post: the lexicon's reading and the learned model's score of its text
+    (`model`: the shipped one unless given; `rules_model.OFF` for none)."""
+    signals, lowered = _screened(text, lexicon)
+    model = shipped_model() if model is None else model
+    if not model.enabled:
+        return signals
+    learned = model.text_score(text, signals, lowered)
+    s = signals
+    return PostSignals(
+        s.hostility, s.insult, s.curse, s.aimed, s.laugh, s.caps, s.objects, s.protests,
+        s.kinds, s.words, learned,
+    )  # fmt: skip
+
+
+def _screened(text: str, lexicon: Lexicon | None = None) -> tuple[PostSignals, str | None]:
+    """The post's lexical reading, and its lower-cased folded text when folding has nothing
+    more to do than collapse repeated letters (no disguise, no apostrophe: the model's words
+    are then read from it without a second fold), else None.
 
     Most posts contain no word any hostile pattern needs and no disguise: one search of the
     lower-cased text (`Lexicon.screen`) settles them, and at most one more pass (`marks`) keeps
-    their banter and address markers; only the rest are folded and matched in full."""
+    their banter and address markers; only the rest are folded and matched in full. Both the
+    screen and the marks find every disguise (spaced letters, leet signs at letters) `fold`
+    rewrites."""
     lexicon = lexicon or shipped_lexicon()
     lowered = text.lower()
     ascii_only = lowered.isascii()
     if not ascii_only:
         lowered = lowered.translate(FOLD_TABLE)
     padded = " " + lowered
+    plain = None if "'" in lowered else lowered
     if lexicon.screen.search(padded) is None:
         laugh = not ascii_only and lexicon.emoji.search(lowered) is not None
-        return _PLAIN[False, laugh, _caps(text)]
+        return _PLAIN[False, laugh, _caps(text)], plain
     aimed = laugh = False
     for mark in lexicon.marks.finditer(padded):
         kind = mark.lastgroup
@@ -128,8 +154,8 @@ def signals_of(text: str, lexicon: Lexicon | None = None) -> PostSignals:
     else:
         if not laugh and not ascii_only:
             laugh = lexicon.emoji.search(lowered) is not None
-        return _PLAIN[aimed, laugh, _caps(text)]
-    return _read(text, lexicon)
+        return _PLAIN[aimed, laugh, _caps(text)], plain
+    return _read(text, lexicon), None
 
 
 # A censored letter between letters ("k*nker", "f#ck", "tyf**s"): one or two stars or hashes.

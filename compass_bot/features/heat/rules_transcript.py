@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from compass_bot.features.heat.rules_model import HeatModel, shipped_model
 from compass_bot.features.heat.rules_signals import signals_of
-from compass_bot.features.heat.rules_window import ChannelWatch, Heat, HeatSettings, Post
+from compass_bot.features.heat.rules_watch import ChannelWatch
+from compass_bot.features.heat.rules_window import Heat, HeatSettings, Post
 
 _UTC: Final = ZoneInfo("UTC")
 MAX_TEXT_CHARS: Final = 4000  # Discord's longest post; longer text is read up to here
@@ -64,8 +66,20 @@ def parse_message(obj: object, index: int, previous: datetime | None = None) -> 
     return Message(author.strip(), moment, text[:MAX_TEXT_CHARS], reply_to)
 
 
-def replay(messages: Sequence[Message], settings: HeatSettings = _DEFAULT_SETTINGS) -> list[Heat]:
-    """The rule's verdict after each message, as the bot would have acted live.
+def replay(
+    messages: Sequence[Message],
+    settings: HeatSettings = _DEFAULT_SETTINGS,
+    model: HeatModel | None = None,
+) -> list[Heat]:
+    """The rule's verdict after each message, as the bot would have acted live (`model`: the
+    shipped learned model unless given; `rules_model.OFF` for the lexicon alone)."""
+    model = shipped_model() if model is None else model
+    watch = ChannelWatch(settings, model=model)
+    return [watch.observe(post) for post in transcript_posts(messages, model)]
+
+
+def transcript_posts(messages: Sequence[Message], model: HeatModel | None = None) -> list[Post]:
+    """The messages as the bot's posts (signals, reply and mention targets as member ids).
 
     Authors get ids in order of appearance; "@name" of an author in the text is a mention.
     """
@@ -84,8 +98,7 @@ def replay(messages: Sequence[Message], settings: HeatSettings = _DEFAULT_SETTIN
         if stems
         else None
     )
-    watch = ChannelWatch(settings)
-    out: list[Heat] = []
+    out: list[Post] = []
     for index, message in enumerate(messages):
         mentioned = frozenset(
             ids[name]
@@ -97,13 +110,14 @@ def replay(messages: Sequence[Message], settings: HeatSettings = _DEFAULT_SETTIN
         reply = (
             messages[message.reply_to].author.casefold() if message.reply_to is not None else None
         )
-        post = Post(
-            author=ids[message.author.casefold()],
-            at=message.at,
-            signals=signals_of(message.text),
-            reply_to=ids[reply] if reply is not None else None,
-            mentions=mentioned,
-            message_id=index,
+        out.append(
+            Post(
+                author=ids[message.author.casefold()],
+                at=message.at,
+                signals=signals_of(message.text, model=model),
+                reply_to=ids[reply] if reply is not None else None,
+                mentions=mentioned,
+                message_id=index,
+            )
         )
-        out.append(watch.observe(post))
     return out

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
 from compass_bot.features.heat.rules_lexicon import MOTHER
+from compass_bot.features.heat.rules_model import OFF, HeatModel, context_features, sigmoid
 from compass_bot.features.heat.rules_signals import CALM, PostSignals, hostility_of
 
 Action = Literal["none", "nudge", "slowmode"]
@@ -48,6 +48,8 @@ class Post:
     reply_to: int | None = None  # the author id of the post it replies to
     mentions: frozenset[int] = frozenset()
     message_id: int | None = None  # for a jump link to where it turned; never needed
+    # the learned model's score (text and context, rules_model) given on arrival; None: none
+    learned: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +127,26 @@ def assess(
     at: datetime,
     settings: HeatSettings = HeatSettings(),
     state: HeatState = HeatState(),
+    model: HeatModel = OFF,
 ) -> Heat:
-    """The channel's heat at `at` from its recent posts, and what to do about it."""
+    """The channel's heat at `at` from its recent posts, and what to do about it: the
+    lexicon's episode, raised by the learned model's evidence where the words fall short."""
     posts = _recent(window, at, settings)
+    heat, turns = _worded(posts, at)
+    if model.enabled and heat.level < settings.nudge_threshold:
+        heat = _learned(heat, posts, model, settings)
+    if not heat.level:
+        return heat
+    return replace(heat, action=_action(heat, turns, posts, at, settings, state, model))
+
+
+def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
+    """The lexicon's episode in the window (action not yet decided) and its turns."""
     ignored = _ignored_objection(posts)
     if ignored is None and not any(p.signals.insult or p.signals.curse for p in posts):
         # the common case: nothing hostile in the window
         banter = any(p.signals.laugh for p in posts)
-        return Heat(0, "none", "banter" if banter else "calm")
+        return Heat(0, "none", "banter" if banter else "calm"), []
     turns: list[_Turn] = []
     for index, post in enumerate(posts):
         targets, explicit = _targets(post, posts[:index])
@@ -147,7 +161,7 @@ def assess(
     hostile = [t for t in turns if t.score >= _HOSTILE]
     if not hostile and ignored is None:
         banter = any(t.post.signals.laugh for t in turns)
-        return Heat(0, "none", "banter" if banter else "calm")
+        return Heat(0, "none", "banter" if banter else "calm"), turns
 
     mass = 0.0
     for turn in turns:
@@ -277,7 +291,53 @@ def assess(
     if ignored is not None and ignored[0].author not in {t.post.author for t in hostile}:
         members.discard(ignored[0].author)  # asked to stop: not one carrying it on
     heat = Heat(value, "none", reason, tuple(sorted(members)), first.at, first.message_id)
-    return replace(heat, action=_action(heat, turns, at, settings, state))
+    return heat, turns
+
+
+def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: HeatSettings) -> Heat:
+    """The heat raised to the model's evidence over the last posts, unless it reads as banter
+    (a member the hot posts aim at laughs along, or every hot post is written laughing)."""
+    scored = [p for p in posts if p.learned is not None]
+    scores = [p.learned for p in scored if p.learned is not None]
+    evidence = model.evidence(scores)
+    half_way = heat.level * 2 >= settings.nudge_threshold
+    needed = min(model.threshold, model.assist) if half_way else model.threshold
+    if evidence < needed:
+        return heat
+    last = scored[-model.window :]
+    if not any((p.signals.learned or 0.0) >= 0.0 for p in last):
+        return heat  # the context alone (a fast crowd, e.g. a burst of spam) is not a fight
+    hot = [p for p in last if sigmoid(p.learned or 0.0) >= 0.5] or last[-1:]
+    first = hot[0]
+    index = {id(p): i for i, p in enumerate(posts)}
+    targets = {t for p in hot for t in _targets(p, posts[: index[id(p)]])[0]}
+    targets -= {p.author for p in hot}
+    laughs_along = any(
+        q.signals.laugh and not q.signals.objects and q.author in targets and q.at >= first.at
+        for q in posts
+    )
+    if laughs_along or all(p.signals.laugh for p in hot):
+        return heat
+    level = max(heat.level, min(100, round(settings.nudge_threshold * evidence / needed)))
+    codes, _, kinds = heat.reason.partition(": ")
+    reason = "learned" + ("+" + codes if heat.level else "") + (": " + kinds if kinds else "")
+    members = tuple(sorted({*heat.members, *targets, *(p.author for p in hot)}))
+    turned = (
+        (heat.turned_at, heat.turned_message_id) if heat.turned_at else (first.at, first.message_id)
+    )
+    return Heat(level, "none", reason, members, turned[0], turned[1])
+
+
+def arrival_context(post: Post, previous: Sequence[Post]) -> dict[str, float]:
+    """The learned model's context features of a post arriving after `previous` (the window)."""
+    targets, explicit = _targets(post, previous)
+    return context_features(post, targets, explicit, previous)
+
+
+def arrival_score(model: HeatModel, post: Post, previous: Sequence[Post]) -> float:
+    """`model.score(arrival_context(post, previous))`, without building the features."""
+    targets, explicit = _targets(post, previous)
+    return model.context_score(post, targets, explicit, previous)
 
 
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
@@ -368,7 +428,13 @@ def _escalating(turns: Sequence[_Turn]) -> bool:
 
 
 def _action(
-    heat: Heat, turns: Sequence[_Turn], at: datetime, settings: HeatSettings, state: HeatState
+    heat: Heat,
+    turns: Sequence[_Turn],
+    posts: Sequence[Post],
+    at: datetime,
+    settings: HeatSettings,
+    state: HeatState,
+    model: HeatModel,
 ) -> Action:
     """A nudge when the heat crosses the threshold (once per cool-down); slowmode when it
     stays high after the nudge (hostile turns after it), once per episode."""
@@ -380,56 +446,11 @@ def _action(
     if state.slowmode_until is not None and state.slowmode_until > nudged:
         return "none"  # this episode already has its slowmode (running or over)
     after = sum(1 for t in turns if t.post.at > nudged and t.score >= _HOSTILE)
+    if model.enabled and after < settings.slowmode_after_posts:
+        worded = {id(t.post) for t in turns if t.score >= _HOSTILE}
+        after += sum(
+            1
+            for p in posts
+            if p.at > nudged and id(p) not in worded and sigmoid(p.learned or -9.0) >= 0.5
+        )
     return "slowmode" if after >= settings.slowmode_after_posts else "none"
-
-
-@dataclass
-class ChannelWatch:
-    """One channel's bounded window and action state, in memory (nothing of the text).
-
-    `observe` adds a post, assesses the channel at the post's time and assumes the returned
-    action is carried out (the state then holds the nudge or slowmode time).
-    """
-
-    settings: HeatSettings = field(default_factory=HeatSettings)
-    state: HeatState = field(default_factory=HeatState)
-    posts: deque[Post] = field(default_factory=deque)
-    _hostile: int = field(
-        default=0, init=False, repr=False
-    )  # posts in the window with insult/curse
-
-    def observe(self, post: Post) -> Heat:
-        posts = self.posts
-        posts.append(post)
-        self._hostile += _heated(post)
-        start = post.at - self.settings.window
-        while posts and (len(posts) > self.settings.window_posts or posts[0].at < start):
-            self._hostile -= _heated(posts.popleft())
-        if not self._hostile:  # the common case, without building the window
-            return _BANTER if post.signals.laugh else _CALM
-        heat = assess(list(posts), post.at, self.settings, self.state)
-        self.state = self.state.after(heat, post.at, self.settings)
-        return heat
-
-    def forget(self, member: int) -> None:
-        """Erasure: drop a member's posts from the window and the member as a target."""
-        kept = [
-            replace(
-                p,
-                reply_to=None if p.reply_to == member else p.reply_to,
-                mentions=p.mentions - {member},
-            )
-            for p in self.posts
-            if p.author != member
-        ]
-        self.posts = deque(kept)
-        self._hostile = sum(_heated(p) for p in kept)
-
-
-def _heated(post: Post) -> int:
-    s = post.signals
-    return 1 if s.insult or s.curse or s.protests else 0
-
-
-_CALM: Final = Heat(0, "none", "calm")
-_BANTER: Final = Heat(0, "none", "banter")

@@ -1,0 +1,247 @@
+"""The heat rule's learned signal: the shipped file, staleness, training, and its place in the rule."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from compass_bot.features.heat.rules_model import (
+    MODEL_FILE,
+    OFF,
+    HeatModel,
+    code_fingerprint,
+    shipped_model,
+    text_features,
+)
+from compass_bot.features.heat.rules_signals import signals_of
+from compass_bot.features.heat.rules_transcript import Message, replay
+from compass_bot.features.heat.rules_watch import ChannelWatch
+from compass_bot.features.heat.rules_window import Post
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from train_heat_model import (
+    DEFAULT,
+    TRAINING_SETS,
+    TrainSettings,
+    data_fingerprint,
+    fit,
+    training_paths,
+)
+
+RETRAIN = "run .venv/bin/python tools/train_heat_model.py"
+
+
+def _conversation(lines: list[tuple[str, str]]) -> list[Message]:
+    start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    return [
+        Message(author, start + timedelta(seconds=12 * i), text)
+        for i, (author, text) in enumerate(lines)
+    ]
+
+
+# Written for this test (in no set): one member shut out by three, in short messages the
+# lexicon has no hostile word for.
+SHUT_OUT = [
+    ("daan", "wie gaat er zaterdag mee naar de stad"),
+    ("mila", "ik ga mee"),
+    ("sem", "ik ook"),
+    ("ravi", "ik kan ook"),
+    ("daan", "ravi jij niet"),
+    ("mila", "nee serieus jij niet"),
+    ("sem", "niemand vroeg jou iets"),
+    ("ravi", "waarom niet dan"),
+    ("daan", "daarom"),
+    ("mila", "snap het zelf maar"),
+    ("sem", "echt elke keer weer"),
+]
+# Friends teasing, the teased one laughing along.
+TEASING = [
+    ("lotte", "wie heeft de wiskunde al af"),
+    ("ayoub", "ik niet haha"),
+    ("lotte", "jij hebt nooit iets af 😂"),
+    ("ayoub", "klopt helemaal 😂😂"),
+    ("finn", "ayoub is de koning van te laat"),
+    ("ayoub", "haha eerlijk is eerlijk"),
+    ("lotte", "morgen samen maken?"),
+    ("ayoub", "deal, ik neem chips mee"),
+    ("finn", "ik kom ook lol"),
+]
+
+
+def test_the_shipped_model_is_trained_from_the_current_code_and_transcripts() -> None:
+    doc = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert doc["code"] == code_fingerprint(), f"heat model is stale (code): {RETRAIN}"
+    assert tuple(doc["trained_on"]) == TRAINING_SETS
+    missing = [p.name for p in training_paths() if not p.is_file()]
+    assert not missing, f"training transcripts missing from tests/data: {missing}"
+    assert doc["data"] == data_fingerprint(training_paths()), (
+        f"heat model is stale (transcripts or training settings): {RETRAIN}"
+    )
+    assert shipped_model().enabled
+
+
+def test_a_model_from_other_code_or_a_damaged_file_is_not_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = HeatModel({"bias": -1.0, "w:weg": 2.0}, "window", 3, 2, 0.9)
+    path = tmp_path / "m.json"
+    model.save(path, "code-1", "data-1", ["a.jsonl"])
+    assert HeatModel.load(path, "code-1") == model
+    with caplog.at_level(logging.WARNING):
+        assert HeatModel.load(path, "code-2") is None
+    assert "tools/train_heat_model.py" in caplog.text
+    path.write_text('{"format": 1, "code": "code-1", "weights": []}', encoding="utf-8")
+    assert HeatModel.load(path, "code-1") is None
+    assert HeatModel.load(tmp_path / "none.json", "code-1") is None
+
+
+def test_training_learns_a_small_problem() -> None:
+    rows = [({"bias": 1.0, "w:weg": 1.0}, 1), ({"bias": 1.0, "w:hoi": 1.0}, 0)] * 30
+    weights = fit(rows, TrainSettings(iterations=200, l2=0.1))
+    assert weights["w:weg"] > 1.0 > -1.0 > weights["w:hoi"]
+
+
+def test_the_model_catches_a_shut_out_member_the_lexicon_misses() -> None:
+    messages = _conversation(SHUT_OUT)
+    assert all(h.action == "none" for h in replay(messages, model=OFF))
+    heats = replay(messages)
+    nudges = [i for i, h in enumerate(heats) if h.action == "nudge"]
+    assert nudges and 4 <= nudges[0] <= 8  # after it turned (index 4), not long after
+    first = heats[nudges[0]]
+    assert first.reason.startswith("learned")
+    assert first.members  # the members involved, as ids
+
+
+def test_the_model_leaves_friends_teasing_alone() -> None:
+    heats = replay(_conversation(TEASING))
+    assert all(h.action == "none" for h in heats)
+
+
+def test_the_target_laughing_along_cools_the_model_too() -> None:
+    laughing = [
+        *SHUT_OUT[:5],
+        ("ravi", "hahaha oke oke 😂"),
+        SHUT_OUT[5],
+        ("ravi", "lol 😂 jullie zijn erg"),
+        SHUT_OUT[6],
+        ("ravi", "hahah 😂"),
+    ]
+    assert all(h.action == "none" for h in replay(_conversation(laughing)))
+    # the same jabs unanswered are nudged (the laughing is what cools it)
+    assert any(h.action == "nudge" for h in replay(_conversation(SHUT_OUT[:7])))
+
+
+def test_a_post_is_scored_once_on_arrival_and_keeps_no_text() -> None:
+    watch = ChannelWatch()
+    messages = _conversation(SHUT_OUT[:5])
+    for i, m in enumerate(messages):
+        watch.observe(Post(author=i % 3 + 1, at=m.at, signals=signals_of(m.text)))
+    kept = list(watch.posts)
+    assert all(p.learned is not None for p in kept)
+    # the context part was added once, on arrival: the text part plus the context
+    assert any(p.learned != p.signals.learned for p in kept)
+    assert not any(isinstance(v, str) for p in kept for v in vars_of(p))
+    # without a score (a post built by hand) the model adds nothing
+    bare = Post(author=9, at=messages[-1].at)
+    assert replace(bare).learned is None
+
+
+def vars_of(post: Post) -> list[object]:
+    return [getattr(post, name) for name in post.__slots__] + [
+        getattr(post.signals, name) for name in post.signals.__slots__ if name != "words"
+    ]
+
+
+def test_features_are_named_and_never_the_whole_text() -> None:
+    lexical = signals_of("JIJ NIET!!", model=OFF)
+    features = text_features("JIJ NIET!!", lexical)
+    assert {"w:jij", "w:niet", "b:jij_niet", "you", "excl", "caps", "bias"} <= set(features)
+    assert "JIJ NIET!!" not in features
+    assert OFF.evidence([5.0, 5.0]) >= 0.0 and not OFF.enabled
+    assert DEFAULT.threshold == shipped_model().threshold
+
+
+def test_a_fast_crowd_of_plain_posts_is_not_a_fight() -> None:
+    """A burst of neutral posts from many members (fast, everyone answering the last one) has
+    the context of a pile-on but no words for one: the model stays quiet."""
+    start = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    burst = [
+        Message(f"leerling{i % 30}", start + timedelta(seconds=i // 10), f"spam {i}")
+        for i in range(60)
+    ]
+    assert all(h.action == "none" for h in replay(burst))
+
+
+def test_the_compiled_scores_equal_the_feature_scores_on_every_training_transcript() -> None:
+    """The live path (compiled text score in `signals_of`, compiled context score in
+    `ChannelWatch.observe`) gives the numbers the model was trained on: every message of the six
+    training sets replayed through both, scores equal to 1e-9."""
+    from train_heat_model import load
+
+    from compass_bot.features.heat.rules_transcript import transcript_posts
+    from compass_bot.features.heat.rules_window import arrival_context
+
+    model = shipped_model()
+    checked = 0
+    for path in training_paths():
+        for _, _, messages in load(path):
+            watch = ChannelWatch(model=model)
+            for message, post in zip(messages, transcript_posts(messages, model), strict=True):
+                text = model.score(text_features(message.text, signals_of(message.text, model=OFF)))
+                assert post.signals.learned == pytest.approx(text, abs=1e-9), message.text
+                previous = list(watch.posts)
+                start = post.at - watch.settings.window
+                while previous and (
+                    len(previous) >= watch.settings.window_posts or previous[0].at < start
+                ):
+                    previous.pop(0)
+                context = model.score(arrival_context(post, previous))
+                watch.observe(post)
+                assert watch.posts[-1].learned == pytest.approx(text + context, abs=1e-9)
+                checked += 1
+    assert checked > 4000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "heeft iemand de huiswerkopdracht al af?",
+        "jij bent echt zooo dommmm haha",
+        "k a n k e r  l i j e r",
+        "j3 b3nt 1diot!!",
+        "you're so done... 🙄😂😂",
+        "NIEMAND MAG JOU",
+        "huiswerk huiswerkopdracht huiswerk, werkopdracht",
+        "wat een k*nker toets",
+        "Ça va? Jíj bènt ràar 💀",
+        "",
+        "!!! ???",
+    ],
+)
+def test_the_compiled_text_score_equals_the_feature_score(text: str) -> None:
+    """Disguises, apostrophes, repeated letters, a repeated word, letter grams shared by two
+    words, accents and emoji: the same number as the features give."""
+    model = shipped_model()
+    expected = model.score(text_features(text, signals_of(text, model=OFF)))
+    assert signals_of(text).learned == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_unknown_word_cache_is_bounded_and_changes_no_score() -> None:
+    from compass_bot.features.heat.rules_score import CACHE_WORDS, TextScorer
+
+    model = shipped_model()
+    scorer = TextScorer(model.weights)
+    known = len(scorer._words)
+    lexical = signals_of("x", model=OFF)
+    for i in range(CACHE_WORDS + 50):
+        text = f"woord{'ab'[i % 2]}{i:x}".translate(str.maketrans("0123456789", "ghijklmnop"))
+        assert scorer.score(text, lexical) == pytest.approx(
+            model.score(text_features(text, lexical)), abs=1e-9
+        )
+    assert len(scorer._words) <= known + CACHE_WORDS
