@@ -202,7 +202,7 @@ def loso(args: argparse.Namespace) -> None:
             both, _ = outcomes(transcripts, args.within, args.verbose, replace(model, threshold=t))
             add(f"rule+model {t:.2f}", both)
             print(_line(f"{held.stem} +model {t:.2f}", both))
-    print("== all six sets")
+    print(f"== all {len(paths)} sets")
     for key, outcome in totals.items():
         print(_line(key, outcome))
 
