@@ -224,13 +224,18 @@ class Questions(commands.Cog):
     async def answer(
         self, user: discord.User | discord.Member, question: str, remember: bool = True
     ) -> tuple[Answer, dict[str, Any]]:
-        """`remember=False` for text the asker did not write: it is not theirs to store."""
+        """`remember=False` for text the asker did not write: it is not theirs to store, so it
+        is neither kept among the unanswered questions nor echoed under the answer (where a
+        👎 would store it): the answer names it as another member's post instead."""
         now = self.bot.app.clock.now()
         answer = self.bot.app[QuestionService].ask(QuestionAsked(question, user.id, now))
         if remember:
             await self.bot.app[QuestionService].remember_question(answer, question, now)
-        # One character more than is shown, so a cut question ends in '…'.
-        return answer, render_answer(answer, question.strip()[: SHOWN_QUESTION + 1])
+            # One character more than is shown, so a cut question ends in '…'.
+            shown = question.strip()[: SHOWN_QUESTION + 1]
+        else:
+            shown = question_texts.SOMEONE_ELSES_POST[texts.lang_of(answer.language)]
+        return answer, render_answer(answer, shown)
 
     def first_slow_down(self, member_id: int, now: datetime) -> bool:
         """Say 'slow down' once per window: answering every extra message would be spam too."""

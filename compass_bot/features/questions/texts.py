@@ -55,6 +55,12 @@ TRUNCATED_NOTE = {
 }
 
 
+# What stands in an answer's question field when the question was another member's post
+# (the message menu): that text is not the asker's to store through feedback.
+SOMEONE_ELSES_POST = {
+    "nl": "(het bericht van een ander lid)",
+    "en": "(another member's message)",
+}
 NO_TEXT_TO_ASK = (
     "Dit bericht heeft geen tekst om aan het protocol te vragen. / "
     "This message has no text to ask the protocol about."
