@@ -244,3 +244,20 @@ async def test_a_schools_bad_database_closes_the_schools_already_open(tmp_path: 
             break
         await asyncio.sleep(0.02)
     assert database_threads() == before
+
+
+async def test_a_name_shared_by_two_schools_servers_is_checked_by_each_school(
+    tmp_path: Path,
+) -> None:
+    """anna is in both servers: her new username is one for both, and discord.py tells it
+    once; each school's own name rule (and its own approvals) must still see it."""
+    loaded = load_config_at(tmp_path)
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID]) as fake,
+        running_board(fake, loaded) as bot,
+    ):
+        await fake.member_update("anna", username="c0mpass_official")
+        await fake.settle()
+        noord, zuid = bot.schools
+        assert [a.rule for a in await noord.app.alerts.repo.alerts()] == ["aanwijzing-2"]
+        assert [a.rule for a in await zuid.app.alerts.repo.alerts()] == ["aanwijzing-2"]

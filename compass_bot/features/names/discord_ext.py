@@ -77,10 +77,12 @@ SWEEP_NEEDS_MEMBERS = (
 class Names(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        self._sweeping = False
-        # The names last checked per member: one GUILD_MEMBER_UPDATE can fire both
-        # on_user_update and on_member_update, and must be checked (and counted) once.
-        self._checked: dict[int, NameKey] = {}
+        # The servers where a sweep runs now (one at a time per school).
+        self._sweeping: set[int] = set()
+        # The names last checked per member and server: one GUILD_MEMBER_UPDATE can fire both
+        # on_user_update and on_member_update, and must be checked (and counted) once; a
+        # member of two schools' servers is checked by each school's own rule.
+        self._checked: dict[tuple[int, int], NameKey] = {}
 
     async def check(self, member: discord.Member) -> NameOutcome:
         """Check one member's names; tell the member and the moderators about a breach.
@@ -88,7 +90,7 @@ class Names(commands.Cog):
         The DM goes through the shared DM pacer: at once while it has room, otherwise in
         the background, so a sweep with many hits is not held up by the pace of its DMs.
         """
-        self._checked[member.id] = name_key(member)
+        self._checked[member.guild.id, member.id] = name_key(member)
         outcome = await self.bot.app[NameService].names_seen(
             names_seen(member, self.bot.app.clock.now())
         )
@@ -141,7 +143,7 @@ class Names(commands.Cog):
         """A name may have changed: check the member unless these names were just checked."""
         if member.bot or not self.bot.in_school_guild(member.guild):
             return
-        if self._checked.get(member.id) == name_key(member):
+        if self._checked.get((member.guild.id, member.id)) == name_key(member):
             return
         await self.check(member)
 
@@ -167,7 +169,7 @@ class Names(commands.Cog):
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
-        self._checked.pop(member.id, None)
+        self._checked.pop((member.guild.id, member.id), None)
 
     @commands.Cog.listener()
     async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
@@ -178,12 +180,15 @@ class Names(commands.Cog):
 
     @commands.Cog.listener()
     async def on_user_update(self, before: discord.User, after: discord.User) -> None:
-        guild = self.bot.school_guild
-        if guild is None or (before.name, before.global_name) == (after.name, after.global_name):
+        """A username or display name is one for all servers, and discord.py tells it once
+        (for whichever server's update came first): every school checks its member."""
+        if (before.name, before.global_name) == (after.name, after.global_name):
             return
-        member = guild.get_member(after.id)
-        if member is not None:
-            await self.names_changed(member)
+        for _school in self.bot.each_school():
+            guild = self.bot.school_guild
+            member = guild.get_member(after.id) if guild is not None else None
+            if member is not None:
+                await self.names_changed(member)
 
     # -- /naamcontrole ---------------------------------------------------------------------
 
@@ -201,19 +206,20 @@ class Names(commands.Cog):
             await interaction.response.send_message(SWEEP_NEEDS_MEMBERS, ephemeral=True)
             return
         guild = interaction.guild
-        if guild is None or not self.bot.in_school_guild(guild) or self._sweeping:
+        busy = guild is not None and guild.id in self._sweeping
+        if guild is None or not self.bot.in_school_guild(guild) or busy:
             text = (
                 "Er loopt al een naamcontrole."
-                if self._sweeping
+                if busy
                 else "Dit werkt alleen in de server van de school."
             )
             await interaction.response.send_message(text, ephemeral=True)
             return
-        self._sweeping = True
+        self._sweeping.add(guild.id)
         try:
             await self._sweep(interaction, guild)
         finally:
-            self._sweeping = False
+            self._sweeping.discard(guild.id)
 
     async def _sweep(self, interaction: discord.Interaction, guild: discord.Guild) -> None:
         """Check every member in slices, showing progress, while the bot keeps running."""
@@ -295,7 +301,7 @@ class Names(commands.Cog):
         await interaction.response.send_message(
             f"Goedgekeurd voor {member.mention}: {shown}"[:MAX_REPLY], ephemeral=True
         )
-        self._checked[member.id] = name_key(member)
+        self._checked[member.guild.id, member.id] = name_key(member)
         self.bot.outbox_wakeup.set()  # settled name alerts are re-delivered to show it
         await self.tell_approved(member)
 
