@@ -12,12 +12,14 @@ import asyncio
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig, load_config
+from compass_bot.discord_front.pacing import dm_pacer
 from compass_bot.features.questions.repo import QuestionRepo
 from compass_bot.storage.db import StoreError
 from tests.conftest import BOARD_CONFIG
@@ -261,3 +263,19 @@ async def test_a_name_shared_by_two_schools_servers_is_checked_by_each_school(
         noord, zuid = bot.schools
         assert [a.rule for a in await noord.app.alerts.repo.alerts()] == ["aanwijzing-2"]
         assert [a.rule for a in await zuid.app.alerts.repo.alerts()] == ["aanwijzing-2"]
+
+
+def test_a_boards_schools_share_one_dm_budget_at_the_slowest_schools_pace() -> None:
+    """Asking with each school's own pace in turn must not start a new burst each time."""
+
+    def school(per_minute: int) -> SimpleNamespace:
+        alerts = SimpleNamespace(dms_per_minute=per_minute)
+        return SimpleNamespace(loaded=SimpleNamespace(config=SimpleNamespace(alerts=alerts)))
+
+    class Bot:  # the pacers are kept per bot in a weak mapping
+        schools = [school(30), school(10)]
+
+    bot = Bot()
+    first = dm_pacer(bot, 30)
+    assert first.interval == 6.0  # 10 a minute: Zuid's pace
+    assert dm_pacer(bot, 10) is first and dm_pacer(bot, 30) is first

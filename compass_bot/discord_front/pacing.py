@@ -128,7 +128,13 @@ _DM_PACERS: weakref.WeakKeyDictionary[object, Pacer] = weakref.WeakKeyDictionary
 
 
 def dm_pacer(bot: object, per_minute: int) -> Pacer:
-    """The one DM pacer of this bot, shared by every cog that writes to members."""
+    """The one DM pacer of this bot, shared by every cog that writes to members.
+
+    A board's schools share one bot, so one DM budget: it keeps the slowest school's
+    `alerts.dms_per_minute` (a pace that changed with the school asking would start a new
+    burst each time)."""
+    schools = getattr(bot, "schools", ())
+    per_minute = min([per_minute, *(s.loaded.config.alerts.dms_per_minute for s in schools)])
     pacer = _DM_PACERS.get(bot)
     if pacer is None or pacer.interval != 60.0 / per_minute:
         pacer = _DM_PACERS[bot] = Pacer(per_minute, burst=DM_BURST)

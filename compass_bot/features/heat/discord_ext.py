@@ -53,8 +53,11 @@ class Heat(commands.Cog):
 
     @tasks.loop(seconds=RESTORE_EVERY_SECONDS)
     async def restore_loop(self) -> None:
-        for _school in self.bot.each_school():
-            await self.restore_due()
+        for school in self.bot.each_school():
+            try:
+                await self.restore_due()
+            except Exception as exc:  # one school's failing store must not stop the others
+                log.warning("%s: could not restore the slowmodes: %s", school.name, exc)
 
     @restore_loop.before_loop
     async def _wait_until_ready(self) -> None:
