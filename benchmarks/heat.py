@@ -53,8 +53,8 @@ from compass_bot.features.heat.rules import (  # noqa: E402
     TranscriptError,
     assess,
     parse_message,
+    read,
     replay,
-    signals_of,
 )
 from compass_bot.features.heat.rules_model import OFF, HeatModel  # noqa: E402
 
@@ -222,24 +222,28 @@ def cost(path: Path, iterations: int) -> None:
         lambda: discord.Message(state=state, channel=channel, data=payload),  # type: ignore[arg-type]
         iterations,
     )
-    signal_plain = per_call_us(lambda: signals_of(plain), iterations)
+    # "signals_of" below: a post's whole reading, the lexicon's and the model's text score
+    # (`read`; signals_of gave both until the score moved to `Post.said`)
+    signal_plain = per_call_us(lambda: read(plain), iterations)
     n = len(texts)
-    signal_all = per_call_us(lambda: [signals_of(t) for t in texts], max(1, iterations // n)) / n
+    signal_all = per_call_us(lambda: [read(t) for t in texts], max(1, iterations // n)) / n
 
     # a full window (20 posts from 4 members) kept by a ChannelWatch, one more post observed:
     # a calm channel (the common case) and a heated one (every post re-assessed in full)
-    calm = [signals_of(t) for t in texts if not signals_of(t).hostile][:20]
-    hot = [s for s in (signals_of(t) for t in texts) if s.hostile][:20]
+    readings = [read(t) for t in texts]
+    calm = [r for r in readings if not r[0].hostile][:20]
+    hot = [r for r in readings if r[0].hostile][:20]
     observe_us = {}
     watch = ChannelWatch()
-    for i, s in enumerate(calm):
-        watch.observe(Post(author=1 + i % 4, at=at, signals=s, reply_to=1 + (i + 1) % 4))
-    post = Post(author=1, at=at, signals=signals_of(plain))
+    for i, (s, said) in enumerate(calm):
+        watch.observe(Post(1 + i % 4, at, s, reply_to=1 + (i + 1) % 4, said=said))
+    signals, said = read(plain)
+    post = Post(author=1, at=at, signals=signals, said=said)
     observe_us["calm"] = per_call_us(lambda: watch.observe(post), iterations)
     # a heated window is assessed in full on every post (observe would slide it calm)
     window = [
-        Post(author=1 + i % 4, at=at, signals=s, reply_to=1 + (i + 1) % 4)
-        for i, s in enumerate(hot)
+        Post(1 + i % 4, at, s, reply_to=1 + (i + 1) % 4, said=said)
+        for i, (s, said) in enumerate(hot)
     ]
     observe_us["heated"] = per_call_us(lambda: assess(window, at), iterations // 4)
     assess_us = observe_us["calm"]

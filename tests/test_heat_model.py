@@ -19,7 +19,7 @@ from compass_bot.features.heat.rules_model import (
     shipped_model,
     text_features,
 )
-from compass_bot.features.heat.rules_signals import signals_of
+from compass_bot.features.heat.rules_signals import read, signals_of
 from compass_bot.features.heat.rules_transcript import Message, replay
 from compass_bot.features.heat.rules_watch import ChannelWatch
 from compass_bot.features.heat.rules_window import Post
@@ -141,11 +141,12 @@ def test_a_post_is_scored_once_on_arrival_and_keeps_no_text() -> None:
     watch = ChannelWatch()
     messages = _conversation(SHUT_OUT[:5])
     for i, m in enumerate(messages):
-        watch.observe(Post(author=i % 3 + 1, at=m.at, signals=signals_of(m.text)))
+        signals, said = read(m.text)
+        watch.observe(Post(author=i % 3 + 1, at=m.at, signals=signals, said=said))
     kept = list(watch.posts)
     assert all(p.learned is not None for p in kept)
     # the context part was added once, on arrival: the text part plus the context
-    assert any(p.learned != p.signals.learned for p in kept)
+    assert any(p.learned != p.said for p in kept)
     assert not any(isinstance(v, str) for p in kept for v in vars_of(p))
     # without a score (a post built by hand) the model adds nothing
     bare = Post(author=9, at=messages[-1].at)
@@ -159,7 +160,7 @@ def vars_of(post: Post) -> list[object]:
 
 
 def test_features_are_named_and_never_the_whole_text() -> None:
-    lexical = signals_of("JIJ NIET!!", model=OFF)
+    lexical = signals_of("JIJ NIET!!")
     features = text_features("JIJ NIET!!", lexical)
     assert {"w:jij", "w:niet", "b:jij_niet", "you", "excl", "caps", "bias"} <= set(features)
     assert "JIJ NIET!!" not in features
@@ -193,8 +194,8 @@ def test_the_compiled_scores_equal_the_feature_scores_on_every_training_transcri
         for _, _, messages in load(path):
             watch = ChannelWatch(model=model)
             for message, post in zip(messages, transcript_posts(messages, model), strict=True):
-                text = model.score(text_features(message.text, signals_of(message.text, model=OFF)))
-                assert post.signals.learned == pytest.approx(text, abs=1e-9), message.text
+                text = model.score(text_features(message.text, signals_of(message.text)))
+                assert post.said == pytest.approx(text, abs=1e-9), message.text
                 previous = list(watch.posts)
                 start = post.at - watch.settings.window
                 while previous and (
@@ -228,8 +229,8 @@ def test_the_compiled_text_score_equals_the_feature_score(text: str) -> None:
     """Disguises, apostrophes, repeated letters, a repeated word, letter grams shared by two
     words, accents and emoji: the same number as the features give."""
     model = shipped_model()
-    expected = model.score(text_features(text, signals_of(text, model=OFF)))
-    assert signals_of(text).learned == pytest.approx(expected, abs=1e-9)
+    expected = model.score(text_features(text, signals_of(text)))
+    assert read(text)[1] == pytest.approx(expected, abs=1e-9)
 
 
 def test_the_unknown_word_cache_is_bounded_and_changes_no_score() -> None:
@@ -238,10 +239,51 @@ def test_the_unknown_word_cache_is_bounded_and_changes_no_score() -> None:
     model = shipped_model()
     scorer = TextScorer(model.weights)
     known = len(scorer._words)
-    lexical = signals_of("x", model=OFF)
+    lexical = signals_of("x")
     for i in range(CACHE_WORDS + 50):
         text = f"woord{'ab'[i % 2]}{i:x}".translate(str.maketrans("0123456789", "ghijklmnop"))
         assert scorer.score(text, lexical) == pytest.approx(
             model.score(text_features(text, lexical)), abs=1e-9
         )
     assert len(scorer._words) <= known + CACHE_WORDS
+
+
+def test_the_window_index_answers_as_the_window_scans_do() -> None:
+    """Random posts (times going back too, self-replies, the same post object twice, posts
+    leaving the window, erasure): the index's targets and addressing equal the scans'."""
+    import random
+
+    from compass_bot.features.heat.rules_index import WindowIndex
+    from compass_bot.features.heat.rules_window import _targets
+
+    rng = random.Random(11)
+    start = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    model = shipped_model()
+    for _ in range(60):
+        watch = ChannelWatch(model=model)
+        at = start
+        reused: Post | None = None
+        for _ in range(rng.randint(1, 60)):
+            at += timedelta(seconds=rng.choice([-30, 0, 5, 40, 80, 100, 200]))
+            author = rng.randint(1, 4)
+            post = reused if reused is not None and rng.random() < 0.1 else None
+            if post is None:
+                reply = rng.choice([None, None, 1, 2, 3, 4])
+                mentions = frozenset(rng.sample(range(1, 6), rng.choice([0, 0, 1, 2])))
+                post = Post(author, at, signals_of("hoi"), reply, mentions, said=0.0)
+            previous = list(watch.posts)
+            start_at = post.at - watch.settings.window
+            while previous and (
+                len(previous) >= watch.settings.window_posts or previous[0].at < start_at
+            ):
+                previous.pop(0)
+            expected = model.context_score(post, *_targets(post, previous), previous)
+            watch.observe(post)
+            assert watch.posts[-1].learned == pytest.approx(expected, abs=1e-12)
+            reused = post
+            if rng.random() < 0.05:
+                watch.forget(rng.randint(1, 4))
+                index = WindowIndex(watch.posts)
+                assert index.addressing(1, frozenset({2})) == watch._index.addressing(
+                    1, frozenset({2})
+                )

@@ -7,7 +7,8 @@ than be carried along; and don't react impulsively.
 This module is the pure rule: no discord import, no store, no clock (time is a parameter). It has
 two steps, so the cheap one can run on every post and the text is never kept:
 
-1. `signals_of(text)` reads one post into `PostSignals` (numbers and short codes, not the text):
+1. `read(text)` reads one post into `PostSignals` (numbers and short codes, not the text) and
+   the learned model's score of what it says (`signals_of`: the reading alone):
    the text is folded (lower case; accents and look-alike letters to ASCII with the name rule's
    table; leet digits between letters; spaced letters "k a n k e r" joined; repeated letters
    collapsed), then one compiled regex over the word lists of ``data/heat_lexicon.json`` finds
@@ -48,7 +49,7 @@ from compass_bot.features.heat.rules_lexicon import (
     load_lexicon,
     shipped_lexicon,
 )
-from compass_bot.features.heat.rules_signals import CALM, PostSignals, signals_of
+from compass_bot.features.heat.rules_signals import CALM, PostSignals, read, signals_of
 from compass_bot.features.heat.rules_transcript import (
     MAX_TEXT_CHARS,
     Message,
@@ -85,6 +86,7 @@ __all__ = [
     "fold",
     "load_lexicon",
     "parse_message",
+    "read",
     "replay",
     "shipped_lexicon",
     "signals_of",

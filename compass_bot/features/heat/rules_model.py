@@ -7,7 +7,7 @@ within words for spelling variants, second-person address, laughter and emoji cl
 punctuation, the lexicon's own scores, and who addresses whom) adds that evidence.
 
 A post is scored once, as it arrives, in two parts: `HeatModel.text_score` (what it says;
-`signals_of` keeps only this number, never the text) and `HeatModel.context_score` (to whom,
+`rules_signals.read` gives only this number, never the text) and `HeatModel.context_score` (to whom,
 from the window before it). The window's evidence is an aggregate of the last posts' scores
 (`HeatModel.evidence`). Training is `tools/train_heat_model.py` (numpy, offline); the file
 records a fingerprint of the code the features depend on (checked at load: a stale model is
@@ -212,10 +212,16 @@ class HeatModel:
     # the weights compiled for scoring every post cheaply (rules_score), built once
     _text: TextScorer = field(init=False, repr=False, compare=False)
     _context: ContextScorer = field(init=False, repr=False, compare=False)
+    # a post scored below this cannot bring the evidence to the threshold, whatever the others
+    # (the evidence never exceeds the highest post's probability); a margin for rounding
+    lowest_hot: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_text", TextScorer(self.weights))
         object.__setattr__(self, "_context", ContextScorer(self.weights))
+        t = self.threshold
+        lowest = -math.inf if t <= 0.0 else 30.0 if t >= 1.0 else math.log(t / (1.0 - t)) - 1e-6
+        object.__setattr__(self, "lowest_hot", lowest)
 
     @property
     def enabled(self) -> bool:
@@ -240,6 +246,17 @@ class HeatModel:
     ) -> float:
         """`score(context_features(post, targets, explicit, previous))`, compiled."""
         return self._context.score(post, targets, explicit, previous)
+
+    def context_total(
+        self,
+        post: Post,
+        targets: frozenset[int],
+        explicit: bool,
+        previous: Sequence[Post],
+        addressing: tuple[int, bool, bool],
+    ) -> float:
+        """`context_score` with who addresses whom already known (`WindowIndex.addressing`)."""
+        return self._context.total(post, targets, explicit, previous, *addressing)
 
     def evidence(self, scores: Sequence[float]) -> float:
         """The window's evidence (0..1) from its last posts' scores, oldest first."""

@@ -212,16 +212,11 @@ class ContextScorer:
     def score(
         self, post: Post, targets: frozenset[int], explicit: bool, previous: Sequence[Post]
     ) -> float:
-        total = 0.0
+        """From a scan of the window before the post."""
         me = post.author
-        if not targets:
-            total += self.none
-        else:
-            total += (
-                self.reply if post.reply_to is not None else self.mention if explicit else self.flow
-            )
+        count, again, mutual = 0, False, False
+        if targets:
             addressers = {me}
-            again = mutual = False
             for q in previous:
                 reply, mentions, author = q.reply_to, q.mentions, q.author
                 if reply in targets or (mentions and not targets.isdisjoint(mentions)):
@@ -230,6 +225,28 @@ class ContextScorer:
                 if author in targets and (reply == me or me in mentions):
                     mutual = True
             count = min(len(addressers), 3)
+        return self.total(post, targets, explicit, previous, count, again, mutual)
+
+    def total(
+        self,
+        post: Post,
+        targets: frozenset[int],
+        explicit: bool,
+        previous: Sequence[Post],
+        count: int,
+        again: bool,
+        mutual: bool,
+    ) -> float:
+        """Given who addresses the targets (`count` members with the author, at most 3; the
+        author `again`; the two answering each other: `mutual`), from a scan or an index."""
+        total = 0.0
+        me = post.author
+        if not targets:
+            total += self.none
+        else:
+            total += (
+                self.reply if post.reply_to is not None else self.mention if explicit else self.flow
+            )
             total += self.addr[count]
             if again:
                 total += self.again

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from compass_bot.features.heat.rules_fold import FOLD_TABLE, fold
@@ -55,9 +55,6 @@ class PostSignals:
     protests: bool = False
     kinds: tuple[str, ...] = ()  # kinds of hostile wording found, in order
     words: tuple[str, ...] = ()  # the folded lexicon matches (a few, short), for reasons
-    # the learned model's score of what the post says (rules_model); None: not scored. Not
-    # part of equality: two readings of a post are the same reading whatever the model says
-    learned: float | None = field(default=None, compare=False)
 
     @property
     def hostile(self) -> bool:
@@ -105,27 +102,30 @@ _PLAIN: Final = {
 }
 
 
-def signals_of(
+def signals_of(text: str, lexicon: Lexicon | None = None) -> PostSignals:
+    """Read one post as the lexicon does (a plain post gets a shared, prebuilt reading)."""
+    return _screened(text, lexicon)[0]
+
+
+def read(
     text: str, lexicon: Lexicon | None = None, model: HeatModel | None = None
-) -> PostSignals:
-    """Read one post: the lexicon's reading and the learned model's score of its text
-    (`model`: the shipped one unless given; `rules_model.OFF` for none)."""
+) -> tuple[PostSignals, float | None]:
+    """Read one post: the lexicon's reading and the learned model's score of what it says
+    (`model`: the shipped one unless given; `rules_model.OFF` for none: the score is None).
+    The score travels beside the reading (`Post.said`), so a plain post's reading is shared,
+    never copied."""
     signals, lowered = _screened(text, lexicon)
     model = shipped_model() if model is None else model
     if not model.enabled:
-        return signals
-    learned = model.text_score(text, signals, lowered)
-    s = signals
-    return PostSignals(
-        s.hostility, s.insult, s.curse, s.aimed, s.laugh, s.caps, s.objects, s.protests,
-        s.kinds, s.words, learned,
-    )  # fmt: skip
+        return signals, None
+    return signals, model.text_score(text, signals, lowered)
 
 
 def _screened(text: str, lexicon: Lexicon | None = None) -> tuple[PostSignals, str | None]:
-    """The post's lexical reading, and its lower-cased folded text when folding has nothing
-    more to do than collapse repeated letters (no disguise, no apostrophe: the model's words
-    are then read from it without a second fold), else None.
+    """The post's lexical reading, and a text the model's words can be read from without a
+    second fold: the lower-cased folded text when folding has nothing more to do than collapse
+    repeated letters (no disguise, no apostrophe), the full fold when the post was read in full
+    (hostile posts), else None.
 
     Most posts contain no word any hostile pattern needs and no disguise: one search of the
     lower-cased text (`Lexicon.screen`) settles them, and at most one more pass (`marks`) keeps
@@ -155,7 +155,7 @@ def _screened(text: str, lexicon: Lexicon | None = None) -> tuple[PostSignals, s
         if not laugh and not ascii_only:
             laugh = lexicon.emoji.search(lowered) is not None
         return _PLAIN[aimed, laugh, _caps(text)], plain
-    return _read(text, lexicon), None
+    return _read(text, lexicon)
 
 
 # A censored letter between letters ("k*nker", "f#ck", "tyf**s"): one or two stars or hashes.
@@ -163,15 +163,17 @@ _CENSORED: Final = re.compile(r"(?<=[a-z])[*#]{1,2}(?=[a-z])")
 _VOWELS: Final = "aeiou"
 
 
-def _read(text: str, lexicon: Lexicon | None = None) -> PostSignals:
-    """The full reading of one post; a censored letter is read as each vowel in turn and the
-    harshest reading counts (a writer hides the word, not the meaning)."""
+def _read(text: str, lexicon: Lexicon | None = None) -> tuple[PostSignals, str | None]:
+    """The full reading of one post and its folded text; a censored letter is read as each
+    vowel in turn and the harshest reading counts (a writer hides the word, not the meaning;
+    the folded text is then None: the model reads the post as written)."""
     lexicon = lexicon or shipped_lexicon()
     lowered = text.lower()
     if ("*" in lowered or "#" in lowered) and _CENSORED.search(lowered):
         readings = [_read_folded(text, fold(_CENSORED.sub(v, lowered)), lexicon) for v in _VOWELS]
-        return max(readings, key=lambda signals: signals.hostility)
-    return _read_folded(text, fold(text), lexicon)
+        return max(readings, key=lambda signals: signals.hostility), None
+    folded = fold(text)
+    return _read_folded(text, folded, lexicon), folded
 
 
 def _read_folded(text: str, folded: str, lexicon: Lexicon) -> PostSignals:

@@ -10,7 +10,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from compass_bot.features.heat.rules_model import HeatModel, shipped_model
-from compass_bot.features.heat.rules_signals import signals_of
+from compass_bot.features.heat.rules_signals import read
 from compass_bot.features.heat.rules_watch import ChannelWatch
 from compass_bot.features.heat.rules_window import Heat, HeatSettings, Post
 
@@ -110,14 +110,16 @@ def transcript_posts(messages: Sequence[Message], model: HeatModel | None = None
         reply = (
             messages[message.reply_to].author.casefold() if message.reply_to is not None else None
         )
+        signals, said = read(message.text, model=model)
         out.append(
             Post(
                 author=ids[message.author.casefold()],
                 at=message.at,
-                signals=signals_of(message.text, model=model),
+                signals=signals,
                 reply_to=ids[reply] if reply is not None else None,
                 mentions=mentioned,
                 message_id=index,
+                said=said,
             )
         )
     return out

@@ -38,9 +38,12 @@ _FAST_SECONDS: Final = 60.0
 _EPSILON: Final = timedelta(seconds=1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Post:
-    """One post in a channel's window: who, when, to whom, and its signals (no text)."""
+    """One post in a channel's window: who, when, to whom, and its signals (no text).
+
+    Not frozen, for one field: `learned` is written once, by `ChannelWatch.observe` as the post
+    arrives (so the post is not copied); the rest is never changed after it is built."""
 
     author: int
     at: datetime
@@ -50,6 +53,8 @@ class Post:
     message_id: int | None = None  # for a jump link to where it turned; never needed
     # the learned model's score (text and context, rules_model) given on arrival; None: none
     learned: float | None = None
+    # the model's score of what the post says (`rules_signals.read`); None: not scored
+    said: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +310,7 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     if evidence < needed:
         return heat
     last = scored[-model.window :]
-    if not any((p.signals.learned or 0.0) >= 0.0 for p in last):
+    if not any((p.said or 0.0) >= 0.0 for p in last):
         return heat  # the context alone (a fast crowd, e.g. a burst of spam) is not a fight
     hot = [p for p in last if sigmoid(p.learned or 0.0) >= 0.5] or last[-1:]
     first = hot[0]

@@ -25,8 +25,8 @@ from compass_bot.features.heat.rules import (
     ChannelWatch,
     Heat,
     Post,
+    read,
     shipped_lexicon,
-    signals_of,
 )
 from compass_bot.model import Done, Member, MessagePosted, Refusal
 from compass_bot.policy import detect_language
@@ -178,11 +178,13 @@ class HeatService:
             if len(self._authors) > _KNOWN_AUTHORS:
                 self._authors.popitem(last=False)
         state.languages.append(detect_language(_WORDS.findall(event.content.lower())))
+        signals, said = read(event.content)
         heat = state.watch.observe(
             Post(
                 author=event.member.id,
                 at=event.at,
-                signals=signals_of(event.content),
+                signals=signals,
+                said=said,
                 reply_to=reply_to,
                 mentions=mentions,
                 message_id=event.message_id,
