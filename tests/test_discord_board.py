@@ -273,7 +273,8 @@ def test_a_boards_schools_share_one_dm_budget_at_the_slowest_schools_pace() -> N
         return SimpleNamespace(loaded=SimpleNamespace(config=SimpleNamespace(alerts=alerts)))
 
     class Bot:  # the pacers are kept per bot in a weak mapping
-        schools = [school(30), school(10)]
+        def __init__(self) -> None:
+            self.schools = [school(30), school(10)]
 
     bot = Bot()
     first = dm_pacer(bot, 30)
