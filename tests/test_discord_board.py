@@ -20,6 +20,7 @@ from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig, load_config
 from compass_bot.discord_front.pacing import dm_pacer
+from compass_bot.discord_front.schools import ServerSetup
 from compass_bot.features.questions.repo import QuestionRepo
 from compass_bot.storage.db import StoreError
 from tests.conftest import BOARD_CONFIG
@@ -280,3 +281,41 @@ def test_a_boards_schools_share_one_dm_budget_at_the_slowest_schools_pace() -> N
     first = dm_pacer(bot, 30)
     assert first.interval == 6.0  # 10 a minute: Zuid's pace
     assert dm_pacer(bot, 10) is first and dm_pacer(bot, 30) is first
+
+
+async def test_a_school_whose_server_comes_later_is_set_up_when_it_comes(tmp_path: Path) -> None:
+    loaded = load_config_at(tmp_path)
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID]) as fake,
+        running_board(fake, loaded) as bot,
+    ):
+        noord, zuid = bot.schools
+        server = zuid.setup.guild
+        assert server is not None
+        zuid.setup = ServerSetup()  # as if Zuid's server was unavailable at the start
+        bot.dispatch("guild_available", server)
+        for _ in range(100):
+            if zuid.setup.guild is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert zuid.setup.guild is server and zuid.setup.moderators_channel is not None
+        assert noord.setup.guild is not server
+
+
+async def test_two_schools_naming_one_server_leave_it_to_the_first(tmp_path: Path) -> None:
+    """One school names the server by name, the other by its id: the config cannot see it;
+    at the start the later school is switched off, so no post is judged twice."""
+    async with FakeDiscord(NOORD, other_guilds=[ZUID]) as fake:
+        text = BOARD_CONFIG.replace(
+            "    discord: {guild: Zuid}\n", f"    discord: {{guild: {fake.guild_id_of('Noord')}}}\n"
+        )
+        path = tmp_path / "config.yaml"
+        path.write_text(text, encoding="utf-8")
+        async with running_board(fake, load_config(path)) as bot:
+            noord, zuid = bot.schools
+            assert noord.setup.guild is not None and zuid.setup.guild is None
+            await fake.post("anna", "algemeen", "hoi", at=MORNING, guild="Noord")
+            await fake.settle()
+            await delivered(fake, "Noord", 1)
+            assert len(await noord.app.alerts.repo.alerts()) == 1
+            assert await zuid.app.alerts.repo.alerts() == []

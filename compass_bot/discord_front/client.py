@@ -256,12 +256,49 @@ class CompassBot(commands.Bot):
     async def on_ready(self) -> None:
         for school in self.each_school():
             await self._ready_in(school)
+        self._one_school_per_server()
         names = ", ".join(
             f"{s.setup.guild.name if s.setup.guild else 'no server'}" for s in self.schools
         )
         log.info("ready as %s in %s", self.user, names)
         self.wake_outboxes()
         self.ready_event.set()
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self._server_arrived(guild)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._server_arrived(guild)
+
+    async def _server_arrived(self, guild: discord.Guild) -> None:
+        """A school's server that was away at the start (unavailable, or invited later) is
+        set up when it comes: found, its commands synced, its waiting alerts sent."""
+        if not self.ready_event.is_set():
+            return  # on_ready sets up every school that is there
+        for school in self.each_school():
+            if school.setup.guild is None and self.find_guild(school) is guild:
+                await self._ready_in(school)
+                self._one_school_per_server()
+                school.outbox_wakeup.set()
+
+    def _one_school_per_server(self) -> None:
+        """Two schools that name one server (one by id, one by name: the config cannot tell)
+        would share its events: the later one is switched off, with one line."""
+        taken: dict[int, School] = {}
+        for school in self.schools:
+            guild = school.setup.guild
+            if guild is None:
+                continue
+            first = taken.setdefault(guild.id, school)
+            if first is not school:
+                log.warning(
+                    "school %s names server %s, which is school %s's; %s is switched off",
+                    school.name,
+                    guild.name,
+                    first.name,
+                    school.name,
+                )
+                school.setup = ServerSetup(problems=[f"the same server as school {first.name}"])
 
     async def _ready_in(self, school: School) -> None:
         """Find the school's server and what the config names in it; sync its commands."""

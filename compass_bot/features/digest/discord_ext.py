@@ -49,12 +49,14 @@ class WeeklyDigest(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
         self.check_seconds = CHECK_SECONDS
-        self._wakeup = asyncio.Event()
+        # One wake-up per school: each school's digest task clears its own.
+        self._wakeups = {school: asyncio.Event() for school in bot.schools}
         self._tasks: list[asyncio.Task[None]] = []
 
     def wake(self) -> None:
         """Look at the clock again now (it was moved: tests, a corrected system clock)."""
-        self._wakeup.set()
+        for wakeup in self._wakeups.values():
+            wakeup.set()
 
     @property
     def service(self) -> DigestService:
@@ -92,7 +94,8 @@ class WeeklyDigest(commands.Cog):
         """Post the due week (once), then sleep until the next digest moment."""
         await self.bot.ready_event.wait()
         while True:
-            self._wakeup.clear()  # before looking: a wake during the post is not lost
+            wakeup = self._wakeups[self.bot.school]
+            wakeup.clear()  # before looking: a wake during the post is not lost
             try:
                 await self.post_due()
             except asyncio.CancelledError:
@@ -103,7 +106,7 @@ class WeeklyDigest(commands.Cog):
             wait = (self.service.next_due(now) - now).total_seconds()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
-                    self._wakeup.wait(), timeout=min(max(wait, 0.0), self.check_seconds)
+                    wakeup.wait(), timeout=min(max(wait, 0.0), self.check_seconds)
                 )
 
     async def post_due(self) -> bool:
