@@ -318,3 +318,31 @@ schools:
         for p in problems
     )
     assert any("schools[1].discord.api_base_url: one connection" in p for p in problems)
+
+
+def test_a_one_school_database_left_behind_by_a_board_must_be_given_to_a_school(
+    tmp_path: Path,
+) -> None:
+    """Turning a one-school file into a board gives every school a new file; the old one
+    (pending alerts, approvals, excerpts the retention purge must clear) must not be orphaned."""
+    board = """
+schools:
+  - name: Noord
+    discord: {guild: Noord}
+  - name: Zuid
+    discord: {guild: Zuid}
+"""
+    path = tmp_path / "config.yaml"
+    path.write_text(board, encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "compass.db").write_bytes(b"")
+    with pytest.raises(ConfigError) as caught:
+        check_targets(load_config(path), datetime(2026, 11, 24, tzinfo=UTC))
+    [problem] = caught.value.problems
+    assert "storage.database" in problem and "no school" in problem
+    claimed = board.replace(
+        "    discord: {guild: Noord}\n",
+        "    discord: {guild: Noord}\n    storage: {database: data/compass.db}\n",
+    )
+    path.write_text(claimed, encoding="utf-8")
+    check_targets(load_config(path), datetime(2026, 11, 24, tzinfo=UTC))

@@ -64,8 +64,25 @@ def check_targets(loaded: LoadedConfig, now: datetime) -> None:
         problems += _school_problems(school, now, f"{source}: schools[{index}].", calendars)
     if not loaded.schools:
         problems += _school_problems(loaded, now, f"{source}: ", calendars)
+    else:
+        problems += _unclaimed_database(loaded, source)
     if problems:
         raise ConfigError(capped(problems, source))
+
+
+def _unclaimed_database(loaded: LoadedConfig, source: str) -> list[str]:
+    """A one-school file that became a board leaves its database behind: every school gets a
+    file of its own, so the old one (its pending alerts, approvals, grants, and excerpts the
+    retention purge must still clear) would belong to no one. It must be given to a school."""
+    old = loaded.database_path
+    claimed = {school.database_path.resolve() for school in loaded.schools}
+    if not old.exists() or old.resolve() in claimed:
+        return []
+    return [
+        f"{source}: storage.database: {old} holds a school's data, but no school in "
+        "`schools:` uses it; give it to the school it belongs to (`storage: {database: "
+        f"{loaded.config.storage.database}}}` in that school's entry)"
+    ]
 
 
 def _school_problems(
