@@ -319,3 +319,22 @@ async def test_two_schools_naming_one_server_leave_it_to_the_first(tmp_path: Pat
             await delivered(fake, "Noord", 1)
             assert len(await noord.app.alerts.repo.alerts()) == 1
             assert await zuid.app.alerts.repo.alerts() == []
+
+
+async def test_a_dm_finds_the_senders_school_also_without_the_member_list(
+    tmp_path: Path,
+) -> None:
+    """Without the Server Members intent the bot's member cache is empty: the school of a DM
+    is asked of Discord, so zmod's question is kept in Zuid's file, not in the first school's."""
+    path = tmp_path / "config.yaml"
+    path.write_text("discord: {members: false}\n" + BOARD_CONFIG, encoding="utf-8")
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID]) as fake,
+        running_board(fake, load_config(path)) as bot,
+    ):
+        await fake.dm("zmod", "wat eten we vandaag?", guild="Zuid")
+        await fake.settle()
+        assert fake.dms_sent("zmod", guild="Zuid")
+        noord, zuid = bot.schools
+        assert await QuestionRepo(zuid.app.db).questions(("unanswered",), 10) != []
+        assert await QuestionRepo(noord.app.db).questions(("unanswered",), 10) == []

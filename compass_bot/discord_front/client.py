@@ -220,6 +220,25 @@ class CompassBot(commands.Bot):
         """One task per school running `run(school)` with that school current throughout."""
         return start_per_school(self.schools, run, name)
 
+    async def school_of_member(self, user_id: int) -> School | None:
+        """The first school whose server has this member (asking Discord when the member
+        cache does not know them, e.g. without the Server Members intent); None if none."""
+        for school in self.schools:
+            guild = school.setup.guild
+            if guild is None:
+                continue
+            if guild.get_member(user_id) is not None:
+                return school
+            try:
+                await guild.fetch_member(user_id)
+            except discord.NotFound:
+                continue
+            except discord.HTTPException as exc:
+                log.warning("could not look up member %s in %s: %s", user_id, guild.name, exc)
+                continue
+            return school
+        return None
+
     def wake_outboxes(self) -> None:
         for school in self.schools:
             school.outbox_wakeup.set()

@@ -21,6 +21,7 @@ from discord.ext import commands
 from compass_bot import texts
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import ANSWER_COLOUR, clause_embed, clause_title
+from compass_bot.discord_front.schools import acting_for
 from compass_bot.features.questions import texts as question_texts
 from compass_bot.features.questions.service import Answer, QuestionAsked, QuestionService
 from compass_bot.model import Refusal
@@ -222,15 +223,21 @@ class Questions(commands.Cog):
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
 
     async def answer(
-        self, user: discord.User | discord.Member, question: str, remember: bool = True
+        self,
+        user: discord.User | discord.Member,
+        question: str,
+        remember: bool = True,
+        theirs: bool = True,
     ) -> tuple[Answer, dict[str, Any]]:
-        """`remember=False` for text the asker did not write: it is not theirs to store, so it
-        is neither kept among the unanswered questions nor echoed under the answer (where a
-        👎 would store it): the answer names it as another member's post instead."""
+        """`remember=False`: not kept among the unanswered questions (a DM from someone in
+        none of the schools' servers). `theirs=False` for text the asker did not write (the
+        message menu on another member's post): not kept, and not echoed under the answer
+        either (a 👎 would store it); the answer names it as another member's post."""
         now = self.bot.app.clock.now()
         answer = self.bot.app[QuestionService].ask(QuestionAsked(question, user.id, now))
-        if remember:
+        if remember and theirs:
             await self.bot.app[QuestionService].remember_question(answer, question, now)
+        if theirs:
             # One character more than is shown, so a cut question ends in '…'.
             shown = question.strip()[: SHOWN_QUESTION + 1]
         else:
@@ -285,7 +292,7 @@ class Questions(commands.Cog):
         # Another member's post is not kept among the unanswered questions: a student may
         # right-click a hurtful post, and its text is not the asker's to hand over.
         own = message.author.id == interaction.user.id
-        _answer, kwargs = await self.answer(interaction.user, question, remember=own)
+        _answer, kwargs = await self.answer(interaction.user, question, theirs=own)
         await interaction.response.send_message(ephemeral=True, **kwargs)
 
     @commands.Cog.listener()
@@ -301,7 +308,24 @@ class Questions(commands.Cog):
             return
         if not question and not self.bot.reads_content:
             return  # a post in the questions channel whose text Discord withheld
-        answer, kwargs = await self.answer(message.author, question)
+        if in_dm and len(self.bot.schools) > 1:
+            # A DM names no server: ask Discord which school's server has the sender (the
+            # member cache may not know them). Someone in none of them is answered from the
+            # protocol, and their question is not kept in any school's list.
+            school = await self.bot.school_of_member(message.author.id)
+            if school is None:
+                await self._reply(message, question, in_dm, remember=False)
+                return
+            with acting_for(school):
+                await self._reply(message, question, in_dm)
+            return
+        await self._reply(message, question, in_dm)
+
+    async def _reply(
+        self, message: discord.Message, question: str, in_dm: bool, remember: bool = True
+    ) -> None:
+        """Answer a question posted to the bot: in the DM, or as a reply in the channel."""
+        answer, kwargs = await self.answer(message.author, question, remember)
         if answer.status == "rate_limited" and not self.first_slow_down(
             message.author.id, self.bot.app.clock.now()
         ):
