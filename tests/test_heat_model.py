@@ -287,3 +287,21 @@ def test_the_window_index_answers_as_the_window_scans_do() -> None:
                 assert index.addressing(1, frozenset({2})) == watch._index.addressing(
                     1, frozenset({2})
                 )
+
+
+def test_without_its_feature_code_on_disk_the_rule_runs_without_the_model(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An install without the .py sources cannot check the model against its features: one
+    log line and the lexicon alone, never an exception on every post."""
+    from compass_bot.features.heat import rules_model
+
+    monkeypatch.setattr(rules_model, "CODE_FILES", (Path("/nonexistent/rules_model.py"),))
+    rules_model.shipped_model.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert rules_model.shipped_model() is rules_model.OFF
+        assert "cannot read the feature code" in caplog.text
+    finally:
+        monkeypatch.undo()
+        rules_model.shipped_model.cache_clear()

@@ -342,5 +342,11 @@ def code_fingerprint() -> str:
 
 @cache
 def shipped_model() -> HeatModel:
-    """The shipped model, loaded on first use; `OFF` when it is missing or stale."""
-    return HeatModel.load(MODEL_FILE, code_fingerprint()) or OFF
+    """The shipped model, loaded on first use; `OFF` when it is missing or stale, or when the
+    feature code it is checked against cannot be read (an install without sources)."""
+    try:
+        code = code_fingerprint()
+    except OSError as exc:
+        log.warning("heat model: cannot read the feature code (%s): the rule runs without it", exc)
+        return OFF
+    return HeatModel.load(MODEL_FILE, code) or OFF
