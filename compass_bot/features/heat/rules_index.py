@@ -2,7 +2,7 @@
 
 The learned model's context of an arriving post (`rules_window._targets`, `context_features`)
 asks the whole window: whom the post answers when it names nobody (the last other author within
-`_IMPLICIT_S`), which members address the same member, whether the author did before, whether
+`IMPLICIT_S`), which members address the same member, whether the author did before, whether
 the two answer each other. `WindowIndex` keeps the answers up to date in O(1) per post instead of
 rescanning the window on every arrival; it gives the same answers as the scans (a test replays
 the training sets through both).
@@ -18,8 +18,17 @@ if TYPE_CHECKING:
 
     from compass_bot.features.heat.rules_window import Post
 
-_IMPLICIT_S: Final = 90.0  # as rules_window: a post without reply/mention answers the last one
+IMPLICIT_S: Final = 90.0  # a post without reply/mention answers the last other author
 _NONE: Final[frozenset[int]] = frozenset()
+
+
+def explicit_targets(post: Post) -> frozenset[int]:
+    """Whom a post names itself: the members it mentions and the one it replies to."""
+    explicit = set(post.mentions)
+    if post.reply_to is not None:
+        explicit.add(post.reply_to)
+    explicit.discard(post.author)
+    return frozenset(explicit)
 
 
 class WindowIndex:
@@ -85,26 +94,23 @@ class WindowIndex:
     def targets(self, post: Post, last: Post | None) -> tuple[frozenset[int], bool]:
         """`rules_window._targets(post, window)`: whom the post is aimed at, and whether
         explicitly; `last` is the window's newest post (None: empty)."""
-        explicit = set(post.mentions)
-        if post.reply_to is not None:
-            explicit.add(post.reply_to)
-        explicit.discard(post.author)
+        explicit = explicit_targets(post)
         if explicit:
-            return frozenset(explicit), True
+            return explicit, True
         if last is None:
             return _NONE, False
         at = post.at
         if last.author != post.author:  # the scan's first look is the newest post
-            if (at - last.at).total_seconds() > _IMPLICIT_S:
+            if (at - last.at).total_seconds() > IMPLICIT_S:
                 return _NONE, False
             return frozenset({last.author}), False
         # the scan walks back through the author's own run, then meets the other member's post
         oldest, other = self._run_oldest, self._other_at
         if self._other < self._left or other is None or oldest is None:
             return _NONE, False  # the run fills the window: nobody else to answer
-        if (at - oldest).total_seconds() > _IMPLICIT_S:
+        if (at - oldest).total_seconds() > IMPLICIT_S:
             return _NONE, False
-        if (at - other[1]).total_seconds() > _IMPLICIT_S:
+        if (at - other[1]).total_seconds() > IMPLICIT_S:
             return _NONE, False
         return frozenset({other[0]}), False
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
+from compass_bot.features.heat.rules_index import IMPLICIT_S, explicit_targets
 from compass_bot.features.heat.rules_lexicon import MOTHER
 from compass_bot.features.heat.rules_model import OFF, HeatModel, context_features, sigmoid
 from compass_bot.features.heat.rules_signals import CALM, PostSignals, hostility_of
@@ -15,7 +16,6 @@ Action = Literal["none", "nudge", "slowmode"]
 
 _THREAT_KINDS: Final = frozenset({"threat", "self-harm-wish"})
 _HALF_LIFE_S: Final = 150.0  # older hostility fades: a fight two minutes ago counts half
-_IMPLICIT_S: Final = 90.0  # a post without reply/mention answers the last other author
 _HOSTILE: Final = 0.2  # a post this hostile counts as a hostile turn
 _SCALE: Final = 1.0
 _SINGLE: Final = 0.7  # one hostile post alone is not yet a discussion
@@ -107,14 +107,11 @@ class _Turn:
 
 def _targets(post: Post, previous: Sequence[Post]) -> tuple[frozenset[int], bool]:
     """Whom a post is aimed at, and whether explicitly (reply/mention) or by the flow."""
-    explicit = set(post.mentions)
-    if post.reply_to is not None:
-        explicit.add(post.reply_to)
-    explicit.discard(post.author)
+    explicit = explicit_targets(post)
     if explicit:
-        return frozenset(explicit), True
+        return explicit, True
     for earlier in reversed(previous):
-        if (post.at - earlier.at).total_seconds() > _IMPLICIT_S:
+        if (post.at - earlier.at).total_seconds() > IMPLICIT_S:
             break
         if earlier.author != post.author:
             return frozenset({earlier.author}), False
