@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 import re
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -760,3 +762,36 @@ async def test_the_purge_redraws_an_alert_without_excerpt_whose_label_or_note_ex
         text = str(fake.message(message["id"])["embeds"])
         assert "annadevries" not in text and "moeder gebeld" not in text
         assert "(verlopen)" in text
+
+
+async def test_a_delivery_round_failing_on_the_database_is_one_line_and_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk while a mark is written: one line for the round (the store announces the
+    failure itself), no traceback, and the alert still goes out on a later round."""
+    failed = asyncio.Event()
+    async with compass_bot(tmp_path) as (fake, bot):
+        repo = bot.app.alerts.repo
+        mark = repo.mark_delivered
+
+        async def full_disk_once(*args: Any) -> None:
+            if not failed.is_set():
+                failed.set()
+                raise sqlite3.OperationalError("database or disk is full")
+            await mark(*args)
+
+        monkeypatch.setattr(repo, "mark_delivered", full_disk_once)
+        monkeypatch.setattr(discord_delivery, "BACKOFF_START", 0.01)
+        with caplog.at_level(logging.WARNING):
+            await fake.post("anna", "algemeen", "hoi", at=LESSON)
+            await asyncio.wait_for(failed.wait(), 10)
+            await eventually(lambda: "on the database" in caplog.text)
+            bot.outbox_wakeup.set()
+            deadline = asyncio.get_running_loop().time() + 30
+            while [a.delivery for a in await repo.alerts()] != ["sent"]:
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.05)
+        assert (
+            "Traceback" not in caplog.text and "alert delivery round failed on the" in caplog.text
+        )
+        assert len(alert_messages(fake)) == 1

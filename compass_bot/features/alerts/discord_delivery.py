@@ -25,6 +25,7 @@ from compass_bot.features.alerts.discord_actions import alert_view
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.alerts.repo_delivery import OutboxAlert
 from compass_bot.refs import ref_matches
+from compass_bot.storage.db import STORAGE_ERRORS
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -136,6 +137,11 @@ class Courier:
                 # missing channel or permission) may well have been fixed meanwhile.
                 await self.deliver_pending(ignore_backoff=first)
                 first, failures = False, 0
+            except STORAGE_ERRORS as exc:
+                # A full or failing disk is the store's to announce (once, with what to do);
+                # here one line a round, never a traceback, and the round is tried again.
+                failures += 1
+                log.warning("alert delivery round failed on the database (%s); retrying", exc)
             except Exception:
                 failures += 1
                 log.exception("alert delivery round failed; retrying")
@@ -303,11 +309,14 @@ class Courier:
                 continue
             try:
                 await store.mark_delivered(alert.id, message_id, alert.version)
-            except Exception:
+            except Exception as exc:
                 # Discord has the message; a failing write must not make it go out twice.
                 # Kept here (and the alert held back) until the mark is written.
                 self._unmarked[alert.id] = (message_id, alert.version)
-                log.exception("alert %s was sent but could not be marked; retrying", alert.id)
+                if isinstance(exc, STORAGE_ERRORS):  # the store announces a failing disk
+                    log.warning("alert %s was sent but could not be marked (%s)", alert.id, exc)
+                else:
+                    log.exception("alert %s was sent but could not be marked; retrying", alert.id)
                 raise
             self._reported.clear()  # a later outage is reported again
             sent += 1
