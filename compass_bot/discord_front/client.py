@@ -34,7 +34,6 @@ from compass_bot.discord_front.schools import (
     start_per_school,
 )
 from compass_bot.model import MessagePosted
-from compass_bot.refs import ref_matches
 from compass_bot.registry import FEATURES
 
 log = logging.getLogger("compass_bot.discord")
@@ -267,10 +266,12 @@ class CompassBot(commands.Bot):
                 command.default_permissions = needed
 
     def find_guild(self, school: School | None = None) -> discord.Guild | None:
-        ref = (school or self.school).loaded.config.discord.guild
-        if ref is None:
+        """The school's server among the bot's (`School.serves`); without `discord.guild`,
+        the first server the bot is in."""
+        school = school or self.school
+        if school.loaded.config.discord.guild is None:
             return self.guilds[0] if self.guilds else None
-        return next((g for g in self.guilds if ref_matches(ref, g.id, g.name)), None)
+        return next((g for g in self.guilds if school.serves(g.id, g.name)), None)
 
     async def on_ready(self) -> None:
         for school in self.each_school():
