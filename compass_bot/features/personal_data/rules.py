@@ -16,7 +16,7 @@ Cost
 The bot runs this on every post, so the order is cheapest first:
 
 1. ``could_contain`` rejects almost every chat message: a post without a digit, ``@``,
-   ``/``, ``+``, an opening bracket or the words dot/punt/apenstaartje holds none of the
+   ``/``, ``+``, an opening bracket or the words dot/punt holds none of the
    kinds (every kind needs one of them). One compiled character-class regex for short
    posts; ``str`` membership tests (memchr-fast) for long ones.
 2. The text is read once as a "shape" (``bytes.translate``: one byte per character, ``9``

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
 
 from compass_bot.features.personal_data.rules_address import may_start_house_number
@@ -198,43 +199,48 @@ def _unjoined(marks: bytes, k: int, p: int, seps: int) -> tuple[int, int]:
         p = q
 
 
-def digit_candidates(text: str, shape: bytes) -> list[tuple[int, int]]:
+def digit_candidates(
+    text: str, shape: bytes, skip: list[int] | None = None
+) -> Iterator[tuple[int, int]]:
     """The spans of the NUM_CANDIDATE matches in ``text``, in order: what one full pass
     finds, less the short numbers after a word that cannot precede a house number when the
     windows are used (they would yield no finding). With few digits, a match at the first
     digit of each digit run (the pattern's look-behind allows no other); with many, a
     match at each possible start that ``_number_cores`` found, or one pass when those are
-    many too."""
+    many too.
+
+    ``skip`` (one int, set by the caller between two spans): with few digits, a run that
+    starts before it is not matched at all (the caller found a number that holds it)."""
     first = shape.find(b"9")
     if first < 0:
-        return []
+        return
     n = len(text)
     few = shape.count(b"9", first) <= _FEW_DIGITS
-    windows = None if few else number_windows(text, shape)
     if few:
-        found: list[tuple[int, int]] = []
         i = first
         while i >= 0:  # find() runs in C; a regex for the runs would try every position
             end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
-            m = NUM_CANDIDATE.match(text, i)  # only a run's first digit can start a match
-            if m is not None:
-                found.append(m.span())
+            if skip is None or i >= skip[0]:
+                m = NUM_CANDIDATE.match(text, i)  # only a run's first digit can start a match
+                if m is not None:
+                    yield m.span()
             i = shape.find(b"9", end)
-        return found
+        return
+    windows = number_windows(text, shape)
     if windows is None:
-        return [m.span() for m in NUM_CANDIDATE.finditer(text, first)]
-    spans: list[tuple[int, int]] = []
+        for m in NUM_CANDIDATE.finditer(text, first):
+            yield m.span()
+        return
     for lo, hi in windows:
         if lo == hi:
             m = NUM_CANDIDATE.match(text, lo)
             if m:
-                spans.append(m.span())
+                yield m.span()
             continue
         for m in NUM_CANDIDATE.finditer(text, lo, min(n, hi + 1 + _WINDOW_MARGIN)):
             if m.start() > hi:
                 break
-            spans.append(m.span())
-    return spans
+            yield m.span()
 
 
 def number_windows(text: str, shape: bytes) -> list[tuple[int, int]] | None:

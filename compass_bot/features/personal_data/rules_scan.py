@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import Final
 
@@ -40,7 +41,7 @@ _START: Final = attrgetter("start")
 class Scan:
     """One pass over one text; findings and skipped spans never overlap."""
 
-    __slots__ = ("blocked", "cache", "findings", "n", "text")
+    __slots__ = ("blocked", "cache", "findings", "n", "skip", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -48,6 +49,7 @@ class Scan:
         self.n = len(text)
         self.findings: list[Finding] = []
         self.blocked: list[tuple[int, int]] = []
+        self.skip = [-1]  # the end of the last number found (see ``numbers``)
 
     def taken(self, start: int, end: int) -> bool:
         for f in self.findings:
@@ -79,14 +81,15 @@ class Scan:
             lo, last = other_span(text, shape)
         if last >= 0:
             self.others(lo, n if n <= SHORT else min(n, last + 64))
+        numbers: Iterable[tuple[int, int]]
         if n <= SHORT:
             numbers = [m.span() for m in NUM_CANDIDATE.finditer(text)]
             life360 = "360" in text
         else:
-            numbers = digit_candidates(text, shape)
+            numbers = digit_candidates(text, shape, self.skip)
             first = shape.find(b"9")  # a life360 code has its digits between the first and last
             life360 = first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0
-        if word_disguise_in(view) if view else has_word_disguise(text):
+        if word_disguise_in(view, text) if view else has_word_disguise(text):
             for a0, a1 in word_at_spans(text):
                 self.email(a0, a1, False)
         if life360:
@@ -133,12 +136,15 @@ class Scan:
         if span:
             self.add("email", *span)
 
-    def numbers(self, runs: list[tuple[int, int]]) -> None:
-        """Try the number kinds at each candidate digit run the digit pass let through."""
+    def numbers(self, runs: Iterable[tuple[int, int]]) -> None:
+        """Try the number kinds at each candidate digit run the digit pass let through.
+
+        ``self.skip[0]`` is the end of the last number found: a run before it is part of
+        that number, and the digit pass (a generator on a long post) skips it unmatched."""
         text = self.text
-        skip_until = -1
+        skip = self.skip
         for s, e in runs:
-            if s < skip_until:
+            if s < skip[0]:
                 continue
             if s and text[s - 1].isalpha():
                 if not self.taken(s, e):
@@ -150,7 +156,7 @@ class Scan:
                 continue
             end = self.number_at(s, e)
             if end:
-                skip_until = end
+                skip[0] = end
 
     def number_at(self, s: int, e: int) -> int:
         """Try every number kind at the digit run text[s:e]; the end of what was used or 0.
