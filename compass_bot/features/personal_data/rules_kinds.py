@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import Final, Literal, NamedTuple, get_args
 
 CLAUSE_ID: Final = "aanwijzing-6"
 
@@ -16,9 +15,11 @@ KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
 _DATA_PATH = Path(__file__).with_name("data") / "personal_data.json"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One piece of personal data: its kind and the span ``text[start:end]``."""
+class Finding(NamedTuple):
+    """One piece of personal data: its kind and the span ``text[start:end]``.
+
+    A named tuple, not a frozen dataclass: as immutable, and made at half the cost on the
+    path of every post with data."""
 
     kind: Kind
     start: int

@@ -60,7 +60,9 @@ def phone_digits(candidate: str) -> tuple[str, bool]:
     international = stripped.startswith("+")
     if international or stripped.startswith("00"):
         candidate = _TRUNK.sub("", candidate)
-    digits = _NOT_DIGIT.sub("", candidate)
+    digits = candidate.replace("-", "").replace(" ", "")  # the usual writing: no regex
+    if not (digits.isdigit() and digits.isascii()):
+        digits = _NOT_DIGIT.sub("", candidate)
     if not international and digits.startswith("00"):
         return digits[2:], True
     return digits, international
