@@ -93,7 +93,6 @@ def test_the_word_screen_reads_every_post_as_the_regex_screen_does() -> None:
         "f#ck",
         "you're done",  # apostrophe
         "lol :p",  # a laugh made of signs
-        "ik ga dood",  # a phrase: the regexes read what follows "ik"
         "hé jij",  # not ASCII
     ],
 )
@@ -106,6 +105,26 @@ def test_a_post_with_a_disguise_sign_or_phrase_is_left_to_the_regexes(text: str)
         leaves = any(lexicon.leads.match(w) for w in words)
     assert leaves
     assert _screened(text, lexicon)[0] == _screened_by_regex(text, lexicon)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "laugh"),
+    [
+        ("lig dubbel", True),
+        ("nee ik lig dubbel", True),
+        ("ik lig   dubbel", True),
+        ("lig, dubbel", False),  # a phrase is written with spaces
+        ("lig dubbel?", True),
+        ("ik lig op bed", False),
+        ("ik ga naar huis", False),
+    ],
+)
+def test_a_laughing_phrase_is_read_on_the_word_path(text: str, laugh: bool) -> None:
+    lexicon = shipped_lexicon()
+    signals, words = _screened(text, lexicon)
+    assert isinstance(words, list)
+    assert signals.laugh is laugh
+    assert signals == _screened_by_regex(text, lexicon)[0]
 
 
 def test_a_plain_post_is_split_into_its_words() -> None:

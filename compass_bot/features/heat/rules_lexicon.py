@@ -255,11 +255,22 @@ def _screens(needed: list[str], laugh: list[tuple[str, bool]], you: list[str]) -
 # word contains); "!" only where no letter follows it (rules_signals checks: leet "k!nker").
 _SEPARATORS: Final = '.,?!:;"()-'
 WORD_CACHE: Final = 4096
+WORD_UNSURE: Final = 5
 WORD_PHRASE: Final = 4
 WORD_HOSTILE: Final = 3
 WORD_LAUGH: Final = 2
 WORD_YOU: Final = 1
 _WORD_KIND: Final = {"hostile": WORD_HOSTILE, "laugh": WORD_LAUGH, "you": WORD_YOU}
+
+
+def _byte_table(separators: Iterable[str]) -> bytes:
+    """`Lexicon.separators`: "[a-z]" kept, white space and `separators` to " ", else "#"."""
+    table = bytearray(b"#" * 256)
+    for ch in "abcdefghijklmnopqrstuvwxyz":
+        table[ord(ch)] = ord(ch)
+    for ch in [*separators, *" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"]:
+        table[ord(ch)] = ord(" ")
+    return bytes(table)
 
 
 def _key(word: str) -> str:
@@ -295,10 +306,13 @@ class Lexicon:
     # what `marks` finds at the start of a word met before (WORD_HOSTILE, WORD_LAUGH, WORD_YOU or
     # 0), by the lower-cased word; bounded like the model's unknown words, the oldest dropped
     _kinds: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
-    # punctuation that separates words and is part of no screened word (":p" is a laugh), as a
-    # translate table to spaces; and the first words of the screened phrases ("ik ga dood")
-    separators: dict[int, str] = field(default_factory=dict)
+    # a byte table over ASCII: letters kept, white space and the punctuation that separates
+    # words and is part of no screened word (":p" is a laugh) to a space, anything else to
+    # "#"; and the first words of the screened phrases ("ik ga dood")
+    separators: bytes = b"#" * 256
     leads: re.Pattern[str] = re.compile(r"(?!)")
+    # where `marks` finds a laugh, single words and phrases, over " " + the lower-cased text
+    laughs: re.Pattern[str] = re.compile(r"(?!)")
 
     def word_kinds(self, words: Sequence[str]) -> set[int]:
         """What `marks` finds at the start of each word (lower-case ASCII letters only), as one
@@ -313,8 +327,10 @@ class Lexicon:
                 if kind is None:
                     m = marks.match(" " + word)
                     kind = 0 if m is None else _WORD_KIND[m.lastgroup or ""]
-                    if self.leads.match(word):
-                        kind = WORD_PHRASE  # a phrase may go on past this word
+                    if kind != WORD_HOSTILE and self.leads.match(word):
+                        # a laughing phrase may go on past this word (`laughs`); an address
+                        # word that starts one is left to the marks
+                        kind = WORD_UNSURE if kind == WORD_YOU else WORD_PHRASE
                     if len(known) >= WORD_CACHE:
                         del known[next(iter(known))]
                     known[word] = kind
@@ -370,7 +386,7 @@ class Lexicon:
         screen, marks = _screens(needed, laughs, yous)
         screened = [*needed, *(w for w, _ in laughs), *yous]
         signs = {ch for word in screened for ch in word if not ("a" <= ch <= "z")}
-        separators = str.maketrans(dict.fromkeys(set(_SEPARATORS) - signs, " "))
+        separators = _byte_table(set(_SEPARATORS) - signs)
         firsts_of_phrases = {(w.split()[0], False) for w in screened if " " in w.strip()}
         leads = _start_trie(firsts_of_phrases) if firsts_of_phrases else "(?!)"
         return cls(
@@ -383,6 +399,7 @@ class Lexicon:
             re.compile(marks),
             separators,
             re.compile(leads + r"\Z"),
+            re.compile(rf"[^a-z](?<![0-9])(?={_start_trie(laughs)})"),
         )
 
 

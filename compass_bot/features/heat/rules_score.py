@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from itertools import pairwise, repeat
-from operator import attrgetter
-from typing import TYPE_CHECKING, Final, cast
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Final
 
 from compass_bot.features.heat.rules_fold import fold
 
@@ -29,8 +27,6 @@ if TYPE_CHECKING:
 CACHE_WORDS: Final = 4096
 _WORD: Final = re.compile(r"[a-z]+")
 _REPEATS: Final = re.compile(r"([a-z])\1+")
-_SCORE: Final[Callable[[_Word], float]] = attrgetter("score")
-_FOLDED: Final[Callable[[_Word], str]] = attrgetter("word")
 _YOU_FLAG: Final = 1
 _LAUGH_FLAG: Final = 2
 
@@ -77,13 +73,11 @@ class TextScorer:
         self._emoji = _EMOJI_CLASS
         self._emoji_weights = {name: get("e:" + name, 0.0) for name in set(_EMOJI_CLASS.values())}
         self._follow: dict[str, dict[str, float]] = {}
-        self._pairs: dict[tuple[str, str], float] = {}
         vocabulary: set[str] = set()
         for name, value in weights.items():
             if name.startswith("b:"):
                 first, _, second = name[2:].partition("_")
                 self._follow.setdefault(first, {})[second] = value
-                self._pairs[first, second] = value
                 vocabulary.update((first, second))
             elif name.startswith("w:"):
                 vocabulary.add(name[2:])
@@ -129,43 +123,38 @@ class TextScorer:
         else:
             raw = _WORD.findall(fold(text) if lowered is None else lowered)
         known = self._words.get
-        looked = list(map(known, raw))
-        entries = (
-            [e or self._unknown(w) for e, w in zip(looked, raw, strict=True)]
-            if None in looked
-            else cast("list[_Word]", looked)
-        )
         total = self._bias + self._counts[min(len(raw), 7)]
-        distinct = dict.fromkeys(entries)  # one entry per folded word: a word counts once
-        total += sum(map(_SCORE, distinct))
+        seen: set[_Word] = set()  # one entry per folded word: a word counts once
+        grams: set[str] = set()  # and a letter gram once, across the words
+        pairs: set[tuple[str, str]] | None = None
         flags = 0
-        if len(distinct) > 1:
-            # a letter gram counts once across the words: subtract the ones counted twice
-            gram_sets = [e.grams for e in distinct if e.grams]
-            if len(gram_sets) > 1 and sum(map(len, gram_sets)) != len(
-                frozenset().union(*gram_sets)
-            ):
-                total -= self._shared(gram_sets)
-            for entry in distinct:
+        follow: Mapping[str, float] | None = None  # the previous word's bigram weights
+        previous = ""
+        for w in raw:
+            entry = known(w) or self._unknown(w)
+            if entry not in seen:
+                seen.add(entry)
+                total += entry.score
                 flags |= entry.flag
-        elif distinct:
-            flags = entries[0].flag
-        if len(entries) > 1:
-            words = list(map(_FOLDED, entries))
-            pairs = dict.fromkeys(pairwise(words))  # a word pair counts once
-            total += sum(map(self._pairs.get, pairs, repeat(0.0)))
+                own = entry.grams
+                if own:
+                    if grams and not grams.isdisjoint(own):
+                        weights = self._weights
+                        total -= sum(weights[name] for name in own & grams)
+                    grams |= own
+            if follow is not None:
+                weight = follow.get(entry.word)
+                if weight is not None:
+                    pair = (previous, entry.word)
+                    if pairs is None:
+                        pairs = {pair}
+                        total += weight
+                    elif pair not in pairs:
+                        pairs.add(pair)
+                        total += weight
+            follow = entry.follow
+            previous = entry.word
         return total + self._extras(text, lexical, flags)
-
-    def _shared(self, gram_sets: list[frozenset[str]]) -> float:
-        """The weight counted more than once when each word adds all its grams."""
-        weights = self._weights
-        seen: set[str] = set()
-        extra = 0.0
-        for grams in gram_sets:
-            for name in grams & seen:
-                extra += weights[name]
-            seen |= grams
-        return extra
 
     def _extras(self, text: str, lexical: Lexical, flags: int) -> float:
         """Address, laughter, emoji, caps, punctuation and the lexicon's own scores."""

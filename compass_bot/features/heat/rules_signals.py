@@ -14,6 +14,7 @@ from compass_bot.features.heat.rules_lexicon import (
     WORD_HOSTILE,
     WORD_LAUGH,
     WORD_PHRASE,
+    WORD_UNSURE,
     WORD_YOU,
     Lexicon,
     shipped_lexicon,
@@ -152,8 +153,12 @@ def _screened(
             kinds = lexicon.word_kinds(words)
             if WORD_HOSTILE in kinds:
                 return _read(text, lexicon)
-            if WORD_PHRASE not in kinds:  # else the regexes see what follows "ik"
-                return _PLAIN[WORD_YOU in kinds, WORD_LAUGH in kinds, _caps(text)], words
+            if WORD_UNSURE not in kinds:
+                laugh = WORD_LAUGH in kinds or (
+                    WORD_PHRASE in kinds  # "ik ga dood": what follows "ik" says
+                    and lexicon.laughs.search(" " + lowered) is not None
+                )
+                return _PLAIN[WORD_YOU in kinds, laugh, _caps(text)], words
     return _screened_by_regex(text, lexicon, lowered)
 
 
@@ -190,14 +195,15 @@ def _screened_by_regex(
 _BANG_LETTER: Final = re.compile(r"![a-z]")
 
 
-def _plain_words(lowered: str, separators: dict[int, str]) -> list[str] | None:
+def _plain_words(lowered: str, separators: bytes) -> list[str] | None:
     """The words of a lower-cased ASCII post made of letters, spaces and plain punctuation
-    (`separators`: read as spaces), as `[a-z]+` finds them; None when it has anything a
-    disguise is made of: another sign, a digit, an apostrophe, "!" before a letter (leet:
-    "k!nker"), or three single letters in a row ("k u t")."""
-    words = lowered.translate(separators).split()
-    if not "".join(words).isalpha() and words:
+    (`separators`: a byte table, `Lexicon.separators`), as `[a-z]+` finds them; None when it
+    has anything a disguise is made of: another sign, a digit, an apostrophe, "!" before a
+    letter (leet: "k!nker"), or three single letters in a row ("k u t")."""
+    spaced = lowered.encode().translate(separators)
+    if b"#" in spaced:
         return None
+    words = spaced.decode().split()
     if "!" in lowered and _BANG_LETTER.search(lowered):
         return None
     if 1 in map(len, words):
