@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Final
 
@@ -250,6 +251,28 @@ def _screens(needed: list[str], laugh: list[tuple[str, bool]], you: list[str]) -
     return screen, marks
 
 
+# Punctuation a plain post's words may be split on (`Lexicon.separators` keeps those no screened
+# word contains); "!" only where no letter follows it (rules_signals checks: leet "k!nker").
+_SEPARATORS: Final = '.,?!:;"()-'
+WORD_CACHE: Final = 4096
+WORD_UNSURE: Final = 5
+WORD_PHRASE: Final = 4
+WORD_HOSTILE: Final = 3
+WORD_LAUGH: Final = 2
+WORD_YOU: Final = 1
+_WORD_KIND: Final = {"hostile": WORD_HOSTILE, "laugh": WORD_LAUGH, "you": WORD_YOU}
+
+
+def _byte_table(separators: Iterable[str]) -> bytes:
+    """`Lexicon.separators`: "[a-z]" kept, white space and `separators` to " ", else "#"."""
+    table = bytearray(b"#" * 256)
+    for ch in "abcdefghijklmnopqrstuvwxyz":
+        table[ord(ch)] = ord(ch)
+    for ch in [*separators, *" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"]:
+        table[ord(ch)] = ord(" ")
+    return bytes(table)
+
+
 def _key(word: str) -> str:
     return word[:2]
 
@@ -280,6 +303,39 @@ class Lexicon:
     # word a hostile pattern needs, a laugh, an address or a disguise; `marks` tells them apart
     screen: re.Pattern[str] = re.compile(r"(?!)")
     marks: re.Pattern[str] = re.compile(r"(?!)")
+    # what `marks` finds at the start of a word met before (WORD_HOSTILE, WORD_LAUGH, WORD_YOU or
+    # 0), by the lower-cased word; bounded like the model's unknown words, the oldest dropped
+    _kinds: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # a byte table over ASCII: letters kept, white space and the punctuation that separates
+    # words and is part of no screened word (":p" is a laugh) to a space, anything else to
+    # "#"; and the first words of the screened phrases ("ik ga dood")
+    separators: bytes = b"#" * 256
+    leads: re.Pattern[str] = re.compile(r"(?!)")
+    # where `marks` finds a laugh, single words and phrases, over " " + the lower-cased text
+    laughs: re.Pattern[str] = re.compile(r"(?!)")
+
+    def word_kinds(self, words: Sequence[str]) -> set[int]:
+        """What `marks` finds at the start of each word (lower-case ASCII letters only), as one
+        set: the screen of a post whose words are all plain, one dict lookup per word."""
+        known = self._kinds
+        found = set(map(known.get, words, repeat(-1)))
+        if -1 in found:
+            found.discard(-1)
+            marks = self.marks
+            for word in words:
+                kind = known.get(word)
+                if kind is None:
+                    m = marks.match(" " + word)
+                    kind = 0 if m is None else _WORD_KIND[m.lastgroup or ""]
+                    if kind != WORD_HOSTILE and self.leads.match(word):
+                        # a laughing phrase may go on past this word (`laughs`); an address
+                        # word that starts one is left to the marks
+                        kind = WORD_UNSURE if kind == WORD_YOU else WORD_PHRASE
+                    if len(known) >= WORD_CACHE:
+                        del known[next(iter(known))]
+                    known[word] = kind
+                found.add(kind)
+        return found
 
     @classmethod
     def from_data(cls, doc: dict[str, Any]) -> Lexicon:
@@ -325,11 +381,14 @@ class Lexicon:
             for text in patterns
             for word in _needed_words(text, sets)
         ]
-        screen, marks = _screens(
-            needed,
-            [(fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"]],
-            [fold(w) for w in doc["second_person"]],
-        )
+        laughs = [(fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"]]
+        yous = [fold(w) for w in doc["second_person"]]
+        screen, marks = _screens(needed, laughs, yous)
+        screened = [*needed, *(w for w, _ in laughs), *yous]
+        signs = {ch for word in screened for ch in word if not ("a" <= ch <= "z")}
+        separators = _byte_table(set(_SEPARATORS) - signs)
+        firsts_of_phrases = {(w.split()[0], False) for w in screened if " " in w.strip()}
+        leads = _start_trie(firsts_of_phrases) if firsts_of_phrases else "(?!)"
         return cls(
             re.compile(_trie(firsts)),
             buckets,
@@ -338,6 +397,9 @@ class Lexicon:
             mother,
             re.compile(screen),
             re.compile(marks),
+            separators,
+            re.compile(leads + r"\Z"),
+            re.compile(rf"[^a-z](?<![0-9])(?={_start_trie(laughs)})"),
         )
 
 

@@ -236,7 +236,9 @@ class HeatModel:
                 total += w * value
         return total
 
-    def text_score(self, text: str, lexical: Lexical, lowered: str | None = None) -> float:
+    def text_score(
+        self, text: str, lexical: Lexical, lowered: str | list[str] | None = None
+    ) -> float:
         """`score(text_features(text, lexical))`, compiled (`rules_score.TextScorer.score`
         says what `lowered` may be)."""
         return self._text.score(text, lexical, lowered)

@@ -113,37 +113,47 @@ class TextScorer:
         order.append(raw)
         return entry
 
-    def score(self, text: str, lexical: Lexical, lowered: str | None = None) -> float:
-        """The text score. `lowered`: the post lower-cased and accent-folded, given when the
-        lexicon's screen found no disguise (spaced or leet letters) and it has no apostrophe:
-        then folding only collapses repeated letters, per word; otherwise the text is folded."""
-        raw = _WORD.findall(fold(text) if lowered is None else lowered)
+    def score(self, text: str, lexical: Lexical, lowered: str | list[str] | None = None) -> float:
+        """The text score. `lowered`: the post's `[a-z]+` words, or the post lower-cased and
+        accent-folded, given when the lexicon's screen found no disguise (spaced or leet
+        letters) and it has no apostrophe: then folding only collapses repeated letters, per
+        word; otherwise (None) the text is folded."""
+        if isinstance(lowered, list):
+            raw = lowered
+        else:
+            raw = _WORD.findall(fold(text) if lowered is None else lowered)
         known = self._words.get
         total = self._bias + self._counts[min(len(raw), 7)]
         seen: set[_Word] = set()  # one entry per folded word: a word counts once
-        grams: frozenset[str] = frozenset()  # and a letter gram once, across the words
-        pairs: set[tuple[str, str]] = set()
+        grams: set[str] = set()  # and a letter gram once, across the words
+        pairs: set[tuple[str, str]] | None = None
         flags = 0
-        prev: _Word | None = None
+        follow: Mapping[str, float] | None = None  # the previous word's bigram weights
+        previous = ""
         for w in raw:
             entry = known(w) or self._unknown(w)
             if entry not in seen:
                 seen.add(entry)
                 total += entry.score
                 flags |= entry.flag
-                if entry.grams:
-                    if not grams.isdisjoint(entry.grams):
+                own = entry.grams
+                if own:
+                    if grams and not grams.isdisjoint(own):
                         weights = self._weights
-                        total -= sum(weights[name] for name in entry.grams & grams)
-                    grams = grams | entry.grams
-            if prev is not None and prev.follow is not None:
-                weight = prev.follow.get(entry.word)
+                        total -= sum(weights[name] for name in own & grams)
+                    grams |= own
+            if follow is not None:
+                weight = follow.get(entry.word)
                 if weight is not None:
-                    pair = (prev.word, entry.word)
-                    if pair not in pairs:
+                    pair = (previous, entry.word)
+                    if pairs is None:
+                        pairs = {pair}
+                        total += weight
+                    elif pair not in pairs:
                         pairs.add(pair)
                         total += weight
-            prev = entry
+            follow = entry.follow
+            previous = entry.word
         return total + self._extras(text, lexical, flags)
 
     def _extras(self, text: str, lexical: Lexical, flags: int) -> float:

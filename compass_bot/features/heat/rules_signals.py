@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from typing import Final
 
 from compass_bot.features.heat.rules_fold import FOLD_TABLE, fold
-from compass_bot.features.heat.rules_lexicon import MOTHER, NEGATION, Lexicon, shipped_lexicon
+from compass_bot.features.heat.rules_lexicon import (
+    MOTHER,
+    NEGATION,
+    WORD_HOSTILE,
+    WORD_LAUGH,
+    WORD_PHRASE,
+    WORD_UNSURE,
+    WORD_YOU,
+    Lexicon,
+    shipped_lexicon,
+)
 from compass_bot.features.heat.rules_model import HeatModel, shipped_model
 
 # Kinds whose match is itself about a person (an insult noun, a threat); curses ("kanker",
@@ -121,19 +131,43 @@ def read(
     return signals, model.text_score(text, signals, lowered)
 
 
-def _screened(text: str, lexicon: Lexicon | None = None) -> tuple[PostSignals, str | None]:
-    """The post's lexical reading, and a text the model's words can be read from without a
-    second fold: the lower-cased folded text when folding has nothing more to do than collapse
-    repeated letters (no disguise, no apostrophe), the full fold when the post was read in full
-    (hostile posts), else None.
+def _screened(
+    text: str, lexicon: Lexicon | None = None
+) -> tuple[PostSignals, str | list[str] | None]:
+    """The post's lexical reading, and what the model's words can be read from without a
+    second fold: the post's words (`_plain_words`) or its lower-cased folded text when folding
+    has nothing more to do than collapse repeated letters (no disguise, no apostrophe), the full
+    fold when the post was read in full (hostile posts), else None.
 
-    Most posts contain no word any hostile pattern needs and no disguise: one search of the
-    lower-cased text (`Lexicon.screen`) settles them, and at most one more pass (`marks`) keeps
-    their banter and address markers; only the rest are folded and matched in full. Both the
-    screen and the marks find every disguise (spaced letters, leet signs at letters) `fold`
-    rewrites."""
+    Most posts contain no word any hostile pattern needs and no disguise. A post of plain words
+    is screened word by word (`Lexicon.word_kinds`, one lookup per word); any other post by one
+    search of the lower-cased text (`Lexicon.screen`) and at most one more pass (`marks`) for
+    its banter and address markers; only the rest are folded and matched in full. The screen,
+    the marks and `_plain_words` see every disguise (spaced letters, leet signs at letters)
+    `fold` rewrites."""
     lexicon = lexicon or shipped_lexicon()
     lowered = text.lower()
+    if lowered.isascii():
+        words = _plain_words(lowered, lexicon.separators)
+        if words is not None:
+            kinds = lexicon.word_kinds(words)
+            if WORD_HOSTILE in kinds:
+                return _read(text, lexicon)
+            if WORD_UNSURE not in kinds:
+                laugh = WORD_LAUGH in kinds or (
+                    WORD_PHRASE in kinds  # "ik ga dood": what follows "ik" says
+                    and lexicon.laughs.search(" " + lowered) is not None
+                )
+                return _PLAIN[WORD_YOU in kinds, laugh, _caps(text)], words
+    return _screened_by_regex(text, lexicon, lowered)
+
+
+def _screened_by_regex(
+    text: str, lexicon: Lexicon, lowered: str | None = None
+) -> tuple[PostSignals, str | None]:
+    """`_screened` for any post: the screen and the marks over the whole lower-cased text."""
+    if lowered is None:
+        lowered = text.lower()
     ascii_only = lowered.isascii()
     if not ascii_only:
         lowered = lowered.translate(FOLD_TABLE)
@@ -156,6 +190,29 @@ def _screened(text: str, lexicon: Lexicon | None = None) -> tuple[PostSignals, s
             laugh = lexicon.emoji.search(lowered) is not None
         return _PLAIN[aimed, laugh, _caps(text)], plain
     return _read(text, lexicon)
+
+
+_BANG_LETTER: Final = re.compile(r"![a-z]")
+
+
+def _plain_words(lowered: str, separators: bytes) -> list[str] | None:
+    """The words of a lower-cased ASCII post made of letters, spaces and plain punctuation
+    (`separators`: a byte table, `Lexicon.separators`), as `[a-z]+` finds them; None when it
+    has anything a disguise is made of: another sign, a digit, an apostrophe, "!" before a
+    letter (leet: "k!nker"), or three single letters in a row ("k u t")."""
+    spaced = lowered.encode().translate(separators)
+    if b"#" in spaced:
+        return None
+    words = spaced.decode().split()
+    if "!" in lowered and _BANG_LETTER.search(lowered):
+        return None
+    if 1 in map(len, words):
+        run = 0
+        for word in words:
+            run = run + 1 if len(word) == 1 else 0
+            if run == 3:
+                return None
+    return words
 
 
 # A censored letter between letters ("k*nker", "f#ck", "tyf**s"): one or two stars or hashes.
