@@ -168,11 +168,25 @@ class Match:
     English phrase), so that a refusal can say what the protocol leaves open."""
 
 
+_NEXT_QUESTION = (
+    r"(?:daarnaast|bovendien|verder wil ik|verder vraag ik|ook:|nog een vraag|een andere vraag"
+    r"|also,|also:|besides,|another question|one more thing|one more question)"
+)
+"""Words that open a second question told as a statement ("Daarnaast verneem ik graag
+wanneer ...", "Also, I'd like to know ..."), which has no question mark of its own."""
+_QUESTION_BREAK = re.compile(rf"(?<=\?)\s+|(?<=[.!])\s+(?={_NEXT_QUESTION})", re.IGNORECASE)
+
+
 def questions_in(text: str) -> list[str]:
-    """The separate questions of a message: the parts ending in a question mark, the
-    rest joined to the last. One part when the message asks one question."""
-    parts = [p.strip() for p in re.split(r"(?<=\?)\s+", text) if p.strip()]
-    if len(parts) > 1 and not parts[-1].endswith("?"):
+    """The separate questions of a message: the parts ending in a question mark or
+    opened by a word that announces another question ("Daarnaast ..."), the rest
+    joined to the last. One part when the message asks one question."""
+    parts = [p.strip() for p in _QUESTION_BREAK.split(text) if p.strip()]
+    if (
+        len(parts) > 1
+        and not parts[-1].endswith("?")
+        and not re.match(_NEXT_QUESTION, parts[-1], re.IGNORECASE)
+    ):
         parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
     return [p for p in parts if len(re.findall(r"\w+", p)) >= 3] if len(parts) > 1 else parts
 
