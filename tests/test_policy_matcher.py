@@ -437,6 +437,53 @@ def test_questions_in_splits_a_message_on_its_question_marks() -> None:
     assert questions_in("mag ik tiktokken in de les? toch? lol") == ["mag ik tiktokken in de les?"]
 
 
+def test_questions_in_splits_off_a_second_question_told_as_a_statement() -> None:
+    # a parent's "Daarnaast verneem ik graag ..." asks a second question without "?"
+    assert questions_in(
+        "Mag mijn dochter in de pauze op TikTok? Daarnaast hoor ik graag wanneer de toetsweek is."
+    ) == [
+        "Mag mijn dochter in de pauze op TikTok?",
+        "Daarnaast hoor ik graag wanneer de toetsweek is.",
+    ]
+    assert questions_in("can I snap in class? Also, when does term end.") == [
+        "can I snap in class?",
+        "Also, when does term end.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "mijn vriend staat op de foto en hij vindt het niet leuk",
+        "ze wil het niet maar ik post het toch",
+        "my friend doesn't want me to post the clip",
+        "mijn klasgenoten zijn het er niet mee eens dat ik de video deel",
+    ],
+)
+def test_someone_not_wanting_it_is_an_objection(matcher: Matcher, question: str) -> None:
+    assert "OBJECT" in matcher.normaliser.analyse(question).concepts
+
+
+def test_an_objection_in_a_setting_reaches_the_third_party_clause(matcher: Matcher) -> None:
+    # the break is where it happened; what is asked is about the classmate's consent
+    match = matcher.match(
+        "ik heb in de pauze een filmpje van mijn klasgenoot gemaakt en hij vindt het niet "
+        "leuk, mag ik het toch op snap zetten?"
+    )
+    assert match.clause == "aanwijzing-6"
+
+
+def test_secondary_school_is_the_school_not_grades(matcher: Matcher) -> None:
+    concepts = matcher.normaliser.analyse("op de middelbare mag je de hele dag op insta").concepts
+    assert "SCHOOL" in concepts and "SCHOOLTIME" in concepts
+    assert "GRADES" not in concepts
+
+
+def test_apps_that_just_came_out_are_social_media_too(matcher: Matcher) -> None:
+    match = matcher.match("gelden de regels ook voor apps die net uit zijn?")
+    assert match.clause in {"definitie", "slot"}
+
+
 def test_two_questions_answer_the_main_one_and_offer_the_other(matcher: Matcher) -> None:
     # the second question is out of scope: the first is still answered
     match = matcher.match("mag ik in de pauze op snapchat? en wanneer begint de kerstvakantie?")
@@ -579,3 +626,11 @@ def test_a_vague_question_on_the_protocols_ground_is_doubtful_not_refused(
     scores = _scores_with(matcher, "inleiding", 50.0, 53.0)
     match = matcher.decide(question, analysis, scores)
     assert match.status == "doubtful" and match.alternatives[0] == "inleiding"
+
+
+def test_english_negations_are_not_read_as_dutch_het() -> None:
+    # "'t" is Dutch for "het", but not at the end of "doesn't", "can't", "won't"
+    assert tokenize("she doesn't want it, I can't and won't") == [
+        "she", "does", "not", "want", "it", "i", "can", "not", "and", "will", "not",
+    ]  # fmt: skip
+    assert tokenize("is 't goed") == ["is", "het", "goed"]

@@ -78,15 +78,10 @@ def test_questions_just_beside_the_protocol_are_refused(matcher: Matcher, questi
     [
         ("letten mentoren erop hoe wij ons op tiktok gedragen?", "medewerkers-2"),
         ("mijn snapchat laat al mijn vrienden zien waar ik uithang, is dat erg?", "locatie"),
-        pytest.param(
+        # a strict xfail until holdout_g/h/i joined the training questions (qa6)
+        (
             "op discord heb ik een gamertag, dus niemand weet wie ik ben. mag ik dan alles zeggen?",
             "aanwijzing-1",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss since holdout_f joined the training questions: 'gamertag' is "
-                "ACCOUNTNAME, the index leans to aanwijzing-2 and the model's 0.63 no longer "
-                "outweighs it (report of qa5)",
-            ),
         ),
     ],
 )

@@ -18,9 +18,12 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bm'n\b", "mijn"),
         (r"\bz'n\b", "zijn"),
         (r"\bd'r\b", "haar"),
+        # English negations before Dutch 't: "doesn't" was "doesn het", "can't" "can het"
+        (r"\bcan't\b", "can not"),
+        (r"\bwon't\b", "will not"),
+        (r"n't\b", " not"),
         (r"'t\b", " het"),
         (r"\bi'm\b", "i am"),
-        (r"n't\b", " not"),
         (r"'re\b", " are"),
         (r"'ll\b", " will"),
         (r"'ve\b", " have"),
