@@ -742,3 +742,30 @@ def test_long_names_in_the_new_disguises_stay_linear() -> None:
         verdict = check_name(name)
         assert state(verdict) == expected, name[:30]
         assert_consistent(verdict)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "c\U0001f9edmpass",
+        "\U0001f9edompass",
+        "C\U0001f9edMPASS_4H",
+        "comp\U0001f9edss",
+        "c\U0001f9edmp4ss",
+    ],
+)
+def test_the_compass_emoji_for_a_letter_is_flagged(name: str) -> None:
+    """The compass emoji in place of one letter spells the school's name: flagged, as a
+    character that looks like a letter (a near miss with another symbol stays uncertain)."""
+    verdict = check_name(name)
+    assert verdict.flagged and verdict.reason in ("homoglyph", "disguised"), verdict
+    assert "homoglyph" in verdict.disguises
+    assert "\U0001f9ed" in (verdict.matched or "")
+
+
+@pytest.mark.parametrize(
+    "name", ["\U0001f9ed Lars", "\U0001f9ed", "Lars \U0001f9ed kaart", "\U0001f9ed\U0001f9edmpass"]
+)
+def test_the_compass_emoji_alone_spells_nothing(name: str) -> None:
+    verdict = check_name(name)
+    assert not verdict.flagged, verdict

@@ -83,6 +83,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from compass_bot.features.names.rules_fold import (
+    COMPASS_EMOJI,
+    EMOJI_READINGS,
     FOLD_TABLE,
     OTHER,
     READINGS,
@@ -178,6 +180,7 @@ class NameChecker:
             and (BACKWARDS_PRE.search(folded) is None or STRICT.search(folded[::-1]) is None)
             and "\u202e" not in name
             and not has_flipped(name)
+            and COMPASS_EMOJI not in name
         ):
             verdict = NameVerdict(name, False, False, None, None, "no-match", EXPLAIN_NO_MATCH)
         else:
@@ -247,6 +250,15 @@ class NameChecker:
                 start, end = other.span
                 if not any(a <= start and end <= b for a, b in allowed_spans):
                     found, span, extra = hit, other.span, disguise
+                    break
+        if (found is None or not found.flagged) and COMPASS_EMOJI in name:
+            # the compass emoji for one of the letters: a clear match in one of its readings (the
+            # emoji counts as a character that looks like a letter: a homoglyph)
+            for table in EMOJI_READINGS:
+                other = self._read(name, table, backwards=False)
+                hit = other.found
+                if hit is not None and hit.flagged and COMPASS_EMOJI in name[slice(*other.span)]:
+                    found, span = hit, other.span
                     break
         if found is None:
             if allowed_seen:

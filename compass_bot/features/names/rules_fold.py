@@ -150,3 +150,11 @@ READINGS: Final[tuple[tuple[dict[int, str], bool], ...]] = (
 
 def has_flipped(name: str) -> bool:
     return not name.isascii() and not _FLIP_CHARS.isdisjoint(name)
+
+
+# The compass emoji stands in for a letter of the school's name (c🧭mpass, 🧭ompass): one reading
+# per letter it may replace; the emoji elsewhere ("🧭 Lars") spells nothing.
+COMPASS_EMOJI: Final = "\U0001f9ed"
+EMOJI_READINGS: Final[tuple[dict[int, str], ...]] = tuple(
+    {**FOLD_TABLE, ord(COMPASS_EMOJI): letter} for letter in "compas"
+)
