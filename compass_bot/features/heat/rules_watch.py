@@ -46,6 +46,7 @@ class ChannelWatch:
     _scored_left: int = field(default=0, init=False, repr=False)
     _hot: int = field(default=-1, init=False, repr=False)
     _hot_model: HeatModel | None = field(default=None, init=False, repr=False)
+    _enabled: bool = field(default=False, init=False, repr=False)  # `_hot_model.enabled`
 
     def __post_init__(self) -> None:
         self._rebuild()
@@ -59,6 +60,7 @@ class ChannelWatch:
         self._scored = self._scored_left = 0
         self._hot = -1
         self._hot_model = self.model
+        self._enabled = self.model.enabled
         for p in posts:
             self._count_score(p)
 
@@ -80,14 +82,16 @@ class ChannelWatch:
             index.remove(gone)
             if gone.learned is not None:
                 self._scored_left += 1
-            if _heated(gone):
+            g = gone.signals
+            if g.insult or g.curse or g.protests:  # _heated
                 self._hostile -= 1
         model = self.model
         if model is not self._hot_model:  # another model given: its own threshold
             self._rebuild()
+        enabled = self._enabled
         said = post.said
         authors = self._authors
-        if said is not None and model.enabled:  # scored once, as it arrives
+        if said is not None and enabled:  # scored once, as it arrives
             last = posts[-1] if posts else None
             targets, explicit = index.targets(post, last)
             count, again, mutual = index.addressing(post.author, targets)
@@ -108,9 +112,10 @@ class ChannelWatch:
         index.add(post)
         authors.append(post.author)
         self._count_score(post)
-        if _heated(post):
+        s = post.signals
+        if s.insult or s.curse or s.protests:  # _heated
             self._hostile += 1
-        if not self._hostile and not (model.enabled and self._learned_hot()):
+        if not self._hostile and not (enabled and self._learned_hot()):
             return _BANTER if post.signals.laugh else _CALM  # the common case
         heat = assess(list(posts), post.at, self.settings, self.state, model)
         self.state = self.state.after(heat, post.at, self.settings)
