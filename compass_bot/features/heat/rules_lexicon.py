@@ -259,7 +259,6 @@ def _screens(
 # word contains); "!" only where no letter follows it (rules_signals checks: leet "k!nker").
 _SEPARATORS: Final = '.,?!:;"()-'
 WORD_CACHE: Final = 4096
-_CANDIDATE: Final = 8  # with a word kind in the cache: the word is one some pattern is anchored on
 WORD_UNSURE: Final = 5
 WORD_PHRASE: Final = 4
 WORD_HOSTILE: Final = 3
@@ -311,6 +310,8 @@ class Lexicon:
     # what `marks` finds at the start of a word met before (WORD_HOSTILE, WORD_LAUGH, WORD_YOU or
     # 0), by the lower-cased word; bounded like the model's unknown words, the oldest dropped
     _kinds: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # the words in `_kinds` a screened pattern is anchored on (`patterns`)
+    _anchors: set[str] = field(default_factory=set, init=False, compare=False, repr=False)
     # a byte table over ASCII: letters kept, white space and the punctuation that separates
     # words and is part of no screened word (":p" is a laugh) to a space, anything else to
     # "#"; and the first words of the screened phrases ("ik ga dood")
@@ -337,13 +338,17 @@ class Lexicon:
                 if kind is None:
                     kind = self._word_kind(word)
                     if len(known) >= WORD_CACHE:
+                        self._anchors.discard(next(iter(known)))
                         del known[next(iter(known))]
                     known[word] = kind
                 found.add(kind)
-        if max(found, default=0) >= _CANDIDATE:
-            found = {kind & ~_CANDIDATE for kind in found}
-            if self.patterns is not None and self.patterns.may_match(words):
-                found.add(WORD_HOSTILE)
+        patterns = self.patterns
+        if (
+            patterns is not None
+            and not self._anchors.isdisjoint(words)
+            and patterns.may_match(words)
+        ):
+            found.add(WORD_HOSTILE)
         return found
 
     def _word_kind(self, word: str) -> int:
@@ -355,7 +360,7 @@ class Lexicon:
             # starts one is left to the marks
             kind = WORD_UNSURE if kind == WORD_YOU else WORD_PHRASE
         if patterns is not None and patterns.word(word)[1]:
-            kind |= _CANDIDATE
+            self._anchors.add(word)
         return kind
 
     @classmethod

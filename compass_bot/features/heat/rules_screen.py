@@ -19,7 +19,7 @@ that starts a laugh), `build` gives None and the screen by needed words stays in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -29,6 +29,7 @@ _LETTERS: Final = re.compile(r"[a-z]+\Z")
 _REPEATS: Final = re.compile(r"([a-z])\1+")
 _OPTIONAL: Final = ("~", "~~")
 CACHE_WORDS: Final = 4096
+_ALTERNATIVES: Final = 5  # a word with this many more alternatives ranks as a letter shorter
 
 # An alternative: its folded core and whether a word may go on after it.
 _Alt = tuple[str, bool]
@@ -122,14 +123,18 @@ class PatternScreen:
         words[raw] = entry
         return entry
 
-    def may_match(self, words: Iterable[str]) -> bool:
+    def may_match(self, words: Sequence[str]) -> bool:
         """Whether some screened pattern has every required word among `words` (a plain
         post's lower-case words)."""
-        entries = [self.word(w) for w in words]
+        known = self._words.get
         present = 0
-        for bits, _ in entries:
+        masks: list[int] = []
+        for word in words:
+            bits, anchored = known(word) or self.word(word)
             present |= bits
-        return any(mask & present == mask for _, masks in entries for mask in masks)
+            if anchored:
+                masks.extend(anchored)
+        return any(mask & present == mask for mask in masks)
 
 
 def build(
@@ -176,9 +181,10 @@ def build(
                     into = prefixes.setdefault(len(core), {}) if more else exact
                     into[core] = into.get(core, 0) | bit
             mask |= bit
-            rank = min(len(core) for core, _ in alts) - (
-                100 if common.intersection(core for core, _ in alts) else 0
-            )
+            # the rarest word: no function word, long, few alternatives (each may be the one)
+            rank = min(len(core) for core, _ in alts) - len(alts) // _ALTERNATIVES
+            if common.intersection(core for core, _ in alts):
+                rank -= 100
             if best is None or rank > best[0]:
                 best = (rank, bit)
         if not possible:
