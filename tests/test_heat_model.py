@@ -305,3 +305,44 @@ def test_without_its_feature_code_on_disk_the_rule_runs_without_the_model(
     finally:
         monkeypatch.undo()
         rules_model.shipped_model.cache_clear()
+
+
+def test_the_watch_keeps_what_the_window_scans_gave() -> None:
+    """Random posts (up to eight members, scores around the model's threshold, times going back,
+    the same post twice, posts leaving by count and by time, erasure): the context scored on
+    arrival and whether the evidence can be hot equal a scan of the window."""
+    import random
+
+    from compass_bot.features.heat.rules_window import _targets
+
+    rng = random.Random(7)
+    start = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    model = shipped_model()
+    hot_seen = 0
+    for _ in range(80):
+        watch = ChannelWatch(model=model)
+        at = start
+        reused: Post | None = None
+        for _ in range(rng.randint(1, 80)):
+            at += timedelta(seconds=rng.choice([-20, 0, 3, 10, 30, 90, 200]))
+            post = reused if reused is not None and rng.random() < 0.1 else None
+            if post is None:
+                said = rng.choice([-6.0, -2.0, 0.5, 2.5, 6.0])
+                post = Post(rng.randint(1, 8), at, signals_of("hoi"), said=said)
+            previous = list(watch.posts)
+            while previous and (
+                len(previous) >= watch.settings.window_posts
+                or previous[0].at < post.at - watch.settings.window
+            ):
+                previous.pop(0)
+            expected = post.said + model.context_score(post, *_targets(post, previous), previous)
+            watch.observe(post)
+            assert watch.posts[-1].learned == pytest.approx(expected, abs=1e-12)
+            scores = [p.learned for p in watch.posts if p.learned is not None][-model.window :]
+            hot = model.evidence(scores) >= model.threshold
+            assert watch._learned_hot() is hot
+            hot_seen += hot
+            reused = post
+            if rng.random() < 0.05:
+                watch.forget(rng.randint(1, 8))
+    assert hot_seen > 20

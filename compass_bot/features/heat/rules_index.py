@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 IMPLICIT_S: Final = 90.0  # a post without reply/mention answers the last other author
 _NONE: Final[frozenset[int]] = frozenset()
+_ONES: Final = 256
 
 
 def explicit_targets(post: Post) -> frozenset[int]:
@@ -41,6 +42,7 @@ class WindowIndex:
         "_addressed",
         "_last_at",
         "_left",
+        "_ones",
         "_other",
         "_other_at",
         "_run_author",
@@ -50,6 +52,7 @@ class WindowIndex:
 
     def __init__(self, posts: Sequence[Post] = ()) -> None:
         self._addressed: dict[int, dict[int, int]] = {}
+        self._ones: dict[int, frozenset[int]] = {}
         self._seq = 0  # posts added so far
         self._left = 0  # posts that have left the window so far
         self._run_author: int | None = None
@@ -63,11 +66,13 @@ class WindowIndex:
     def add(self, post: Post) -> None:
         """A post joins the window (at its newest end)."""
         author = post.author
-        for target in _aimed_at(post):
-            by = self._addressed.setdefault(target, {})
-            by[author] = by.get(author, 0) + 1
+        if post.mentions or post.reply_to is not None:
+            for target in _aimed_at(post):
+                by = self._addressed.setdefault(target, {})
+                by[author] = by.get(author, 0) + 1
         if author == self._run_author and self._run_oldest is not None:
-            self._run_oldest = min(self._run_oldest, post.at)
+            if post.at < self._run_oldest:
+                self._run_oldest = post.at
         else:
             if self._run_author is not None and self._last_at is not None:
                 self._other = self._seq - 1
@@ -79,6 +84,9 @@ class WindowIndex:
 
     def remove(self, post: Post) -> None:
         """The oldest post leaves the window."""
+        self._left += 1
+        if not post.mentions and post.reply_to is None:
+            return
         author = post.author
         for target in _aimed_at(post):
             by = self._addressed[target]
@@ -89,7 +97,6 @@ class WindowIndex:
                 del by[author]
                 if not by:
                     del self._addressed[target]
-        self._left += 1
 
     def targets(self, post: Post, last: Post | None) -> tuple[frozenset[int], bool]:
         """`rules_window._targets(post, window)`: whom the post is aimed at, and whether
@@ -112,7 +119,18 @@ class WindowIndex:
             return _NONE, False
         if (at - other[1]).total_seconds() > IMPLICIT_S:
             return _NONE, False
-        return frozenset({other[0]}), False
+        return self._one(other[0]), False
+
+    def _one(self, member: int) -> frozenset[int]:
+        """`frozenset({member})`, built once per member (a few members talk in a channel;
+        bounded; an erasure builds a new index, so an erased member is not kept here)."""
+        ones = self._ones
+        one = ones.get(member)
+        if one is None:
+            if len(ones) >= _ONES:
+                ones.clear()
+            one = ones[member] = frozenset((member,))
+        return one
 
     def addressing(self, me: int, targets: frozenset[int]) -> tuple[int, bool, bool]:
         """Over the window: how many members address one of `targets` (with `me`, at most 3),

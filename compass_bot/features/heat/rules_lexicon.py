@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from compass_bot.features.heat.rules_fold import fold
+from compass_bot.features.heat.rules_screen import PatternScreen, build
 
 _DATA_DIR: Final = Path(__file__).resolve().parent / "data"
 _LEXICON_FILE: Final = _DATA_DIR / "heat_lexicon.json"
@@ -236,7 +237,9 @@ _DISGUISE: Final = (
 _MENTION_START: Final = r"@(?:(?<![0-9]@)[a-z0-9_]|(?<=<@)!?[0-9]+>)"
 
 
-def _screens(needed: list[str], laugh: list[tuple[str, bool]], you: list[str]) -> tuple[str, str]:
+def _screens(
+    needed: list[str], laugh: list[tuple[str, bool]], you: list[str]
+) -> tuple[str, str, str]:
     """The early exit's two regexes over " " + the lower-cased text, both anchored on the
     character before a word (a class test Python's re scans for in C, so a post costs about
     one try per word): `screen` finds whether anything at all needs reading; `marks` says what
@@ -247,8 +250,9 @@ def _screens(needed: list[str], laugh: list[tuple[str, bool]], you: list[str]) -
     every = _start_trie([(w, True) for w in needed] + laugh + [(w, False) for w in you])
     screen = rf"[^a-z](?:{every}|{_DISGUISE}|{_MENTION_START})"
     # laugh and address marks look ahead only, so a word inside them is still tried on its own
-    marks = rf"[^a-z](?:(?P<hostile>{hostile})|(?P<laugh>(?<![0-9])(?={laughs}))|(?P<you>(?<![0-9])(?={yous})))"
-    return screen, marks
+    others = rf"(?P<laugh>(?<![0-9])(?={laughs}))|(?P<you>(?<![0-9])(?={yous}))"
+    marks = rf"[^a-z](?:(?P<hostile>{hostile})|{others})"
+    return screen, marks, rf"[^a-z](?:{others})"
 
 
 # Punctuation a plain post's words may be split on (`Lexicon.separators` keeps those no screened
@@ -306,6 +310,8 @@ class Lexicon:
     # what `marks` finds at the start of a word met before (WORD_HOSTILE, WORD_LAUGH, WORD_YOU or
     # 0), by the lower-cased word; bounded like the model's unknown words, the oldest dropped
     _kinds: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # the words in `_kinds` a screened pattern is anchored on (`patterns`)
+    _anchors: set[str] = field(default_factory=set, init=False, compare=False, repr=False)
     # a byte table over ASCII: letters kept, white space and the punctuation that separates
     # words and is part of no screened word (":p" is a laugh) to a space, anything else to
     # "#"; and the first words of the screened phrases ("ik ga dood")
@@ -313,29 +319,49 @@ class Lexicon:
     leads: re.Pattern[str] = re.compile(r"(?!)")
     # where `marks` finds a laugh, single words and phrases, over " " + the lower-cased text
     laughs: re.Pattern[str] = re.compile(r"(?!)")
+    # the exact screen of a plain post's words (rules_screen; None: by the needed words), and
+    # `marks` without its hostile words (what a word is when the pattern screen decides that)
+    patterns: PatternScreen | None = None
+    word_marks: re.Pattern[str] = re.compile(r"(?!)")
 
     def word_kinds(self, words: Sequence[str]) -> set[int]:
         """What `marks` finds at the start of each word (lower-case ASCII letters only), as one
-        set: the screen of a post whose words are all plain, one dict lookup per word."""
+        set: the screen of a post whose words are all plain, one dict lookup per word. With the
+        pattern screen, WORD_HOSTILE says some pattern may match (`PatternScreen.may_match`,
+        asked only when a word of the post is one a pattern is anchored on)."""
         known = self._kinds
         found = set(map(known.get, words, repeat(-1)))
         if -1 in found:
             found.discard(-1)
-            marks = self.marks
             for word in words:
                 kind = known.get(word)
                 if kind is None:
-                    m = marks.match(" " + word)
-                    kind = 0 if m is None else _WORD_KIND[m.lastgroup or ""]
-                    if kind != WORD_HOSTILE and self.leads.match(word):
-                        # a laughing phrase may go on past this word (`laughs`); an address
-                        # word that starts one is left to the marks
-                        kind = WORD_UNSURE if kind == WORD_YOU else WORD_PHRASE
+                    kind = self._word_kind(word)
                     if len(known) >= WORD_CACHE:
+                        self._anchors.discard(next(iter(known)))
                         del known[next(iter(known))]
                     known[word] = kind
                 found.add(kind)
+        patterns = self.patterns
+        if (
+            patterns is not None
+            and not self._anchors.isdisjoint(words)
+            and patterns.may_match(words)
+        ):
+            found.add(WORD_HOSTILE)
         return found
+
+    def _word_kind(self, word: str) -> int:
+        patterns = self.patterns
+        m = (self.marks if patterns is None else self.word_marks).match(" " + word)
+        kind = 0 if m is None else _WORD_KIND[m.lastgroup or ""]
+        if kind != WORD_HOSTILE and self.leads.match(word):
+            # a laughing phrase may go on past this word (`laughs`); an address word that
+            # starts one is left to the marks
+            kind = WORD_UNSURE if kind == WORD_YOU else WORD_PHRASE
+        if patterns is not None and patterns.word(word)[1]:
+            self._anchors.add(word)
+        return kind
 
     @classmethod
     def from_data(cls, doc: dict[str, Any]) -> Lexicon:
@@ -383,7 +409,16 @@ class Lexicon:
         ]
         laughs = [(fold(w.rstrip("*")), w.endswith("*")) for w in doc["laugh"]["words"]]
         yous = [fold(w) for w in doc["second_person"]]
-        screen, marks = _screens(needed, laughs, yous)
+        screen, marks, word_marks = _screens(needed, laughs, yous)
+        pattern_screen = build(
+            [text for name, texts in groups if name.startswith("t") for text in texts],
+            doc["allow"],
+            doc["laugh"]["words"],
+            doc["second_person"],
+            doc["intensifiers"],
+            sets,
+            _COMMON,
+        )
         screened = [*needed, *(w for w, _ in laughs), *yous]
         signs = {ch for word in screened for ch in word if not ("a" <= ch <= "z")}
         separators = _byte_table(set(_SEPARATORS) - signs)
@@ -400,6 +435,8 @@ class Lexicon:
             separators,
             re.compile(leads + r"\Z"),
             re.compile(rf"[^a-z](?<![0-9])(?={_start_trie(laughs)})"),
+            pattern_screen,
+            re.compile(word_marks),
         )
 
 

@@ -44,6 +44,7 @@ CODE_FILES: Final = tuple(
     for name in (
         "rules_fold.py",
         "rules_lexicon.py",
+        "rules_screen.py",
         "rules_signals.py",
         "rules_model.py",
         "rules_transcript.py",

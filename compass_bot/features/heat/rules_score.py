@@ -196,7 +196,7 @@ class TextScorer:
         return total
 
 
-_AUTHORS_SPAN: Final = 6
+AUTHORS_SPAN: Final = 6  # as rules_model's: posts looked back for how many members talk
 _FAST_S: Final = 15.0
 _SLOW_S: Final = 120.0
 
@@ -249,8 +249,28 @@ class ContextScorer:
     ) -> float:
         """Given who addresses the targets (`count` members with the author, at most 3; the
         author `again`; the two answering each other: `mutual`), from a scan or an index."""
+        n = len(previous)
+        authors = {post.author}
+        for i in range(1, min(n, AUTHORS_SPAN) + 1):
+            authors.add(previous[-i].author)
+        gap = (post.at - previous[-1].at).total_seconds() if n else None
+        return self.arrival(post, targets, explicit, count, again, mutual, len(authors), gap)
+
+    def arrival(
+        self,
+        post: Post,
+        targets: frozenset[int],
+        explicit: bool,
+        count: int,
+        again: bool,
+        mutual: bool,
+        authors: int,
+        gap: float | None,
+    ) -> float:
+        """`total` with the window's part known too: `authors`, the distinct members among the
+        author and the last `AUTHORS_SPAN` posts; `gap`, the seconds since the newest post
+        (None: the window is empty). Summed in the order of `context_features`."""
         total = 0.0
-        me = post.author
         if not targets:
             total += self.none
         else:
@@ -266,13 +286,8 @@ class ContextScorer:
                 total += self.addr_laugh[count]
             if post.signals.aimed:
                 total += self.addr_you[count]
-        n = len(previous)
-        authors = {me}
-        for i in range(1, min(n, _AUTHORS_SPAN) + 1):
-            authors.add(previous[-i].author)
-        total += self.authors[min(len(authors), 4)]
-        if n:
-            gap = (post.at - previous[-1].at).total_seconds()
+        total += self.authors[min(authors, 4)]
+        if gap is not None:
             if gap <= _FAST_S:
                 total += self.fast
             elif gap >= _SLOW_S:

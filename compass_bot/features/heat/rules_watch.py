@@ -8,6 +8,7 @@ from typing import Final
 
 from compass_bot.features.heat.rules_index import WindowIndex
 from compass_bot.features.heat.rules_model import HeatModel, shipped_model
+from compass_bot.features.heat.rules_score import AUTHORS_SPAN as _AUTHORS_SPAN
 from compass_bot.features.heat.rules_window import (
     Heat,
     HeatSettings,
@@ -23,7 +24,10 @@ class ChannelWatch:
 
     `observe` adds a post, assesses the channel at the post's time and assumes the returned
     action is carried out (the state then holds the nudge or slowmode time). The posts are
-    changed only through `observe` and `forget` (they keep the window's index in step).
+    changed only through `observe` and `forget` (they keep the window's index and tallies in
+    step): what an arriving post's context and the model's evidence read of the window (its
+    last authors, its newest time, where its last hot score is) is kept as posts arrive and
+    leave, never rescanned.
     """
 
     settings: HeatSettings = field(default_factory=HeatSettings)
@@ -34,25 +38,71 @@ class ChannelWatch:
         default=0, init=False, repr=False
     )  # posts in the window with insult/curse
     _index: WindowIndex = field(init=False, repr=False)
+    # the authors of the last posts added (at most _AUTHORS_SPAN; the window may hold fewer)
+    _authors: deque[int] = field(init=False, repr=False)
+    # the posts with a learned score: added so far, left so far, and the number (in that
+    # count) of the latest one scored at least `_hot_model.lowest_hot` (-1: none)
+    _scored: int = field(default=0, init=False, repr=False)
+    _scored_left: int = field(default=0, init=False, repr=False)
+    _hot: int = field(default=-1, init=False, repr=False)
+    _hot_model: HeatModel | None = field(default=None, init=False, repr=False)
+    _enabled: bool = field(default=False, init=False, repr=False)  # `_hot_model.enabled`
 
     def __post_init__(self) -> None:
-        self._index = WindowIndex(self.posts)
-        self._hostile = sum(_heated(p) for p in self.posts)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """The index and tallies from the posts as they are (at start and after erasure)."""
+        posts = self.posts
+        self._index = WindowIndex(posts)
+        self._hostile = sum(_heated(p) for p in posts)
+        self._authors = deque((p.author for p in posts), maxlen=_AUTHORS_SPAN)
+        self._scored = self._scored_left = 0
+        self._hot = -1
+        self._hot_model = self.model
+        self._enabled = self.model.enabled
+        for p in posts:
+            self._count_score(p)
+
+    def _count_score(self, post: Post) -> None:
+        learned = post.learned
+        if learned is not None:
+            if learned >= self.model.lowest_hot:
+                self._hot = self._scored
+            self._scored += 1
 
     def observe(self, post: Post) -> Heat:
         posts = self.posts
         index = self._index
-        start = post.at - self.settings.window
-        while posts and (len(posts) >= self.settings.window_posts or posts[0].at < start):
+        settings = self.settings
+        start = post.at - settings.window
+        limit = settings.window_posts
+        while posts and (len(posts) >= limit or posts[0].at < start):
             gone = posts.popleft()
             index.remove(gone)
-            self._hostile -= _heated(gone)
+            if gone.learned is not None:
+                self._scored_left += 1
+            g = gone.signals
+            if g.insult or g.curse or g.protests:  # _heated
+                self._hostile -= 1
         model = self.model
+        if model is not self._hot_model:  # another model given: its own threshold
+            self._rebuild()
+        enabled = self._enabled
         said = post.said
-        if said is not None and model.enabled:  # scored once, as it arrives
-            targets, explicit = index.targets(post, posts[-1] if posts else None)
-            addressing = index.addressing(post.author, targets)
-            score = said + model.context_total(post, targets, explicit, posts, addressing)
+        authors = self._authors
+        if said is not None and enabled:  # scored once, as it arrives
+            last = posts[-1] if posts else None
+            targets, explicit = index.targets(post, last)
+            count, again, mutual = index.addressing(post.author, targets)
+            n = len(posts)
+            recent = set(authors) if n >= len(authors) else set(list(authors)[len(authors) - n :])
+            recent.add(post.author)
+            gap = None if last is None else (post.at - last.at).total_seconds()
+            context = model._context.arrival(
+                post, targets, explicit, count, again, mutual, len(recent), gap
+            )
+            score = said + context
             if post.learned is not None:  # the same post again: a copy, the first keeps its score
                 p = post
                 post = Post(p.author, p.at, p.signals, p.reply_to, p.mentions, p.message_id)
@@ -60,8 +110,12 @@ class ChannelWatch:
             post.learned = score
         posts.append(post)
         index.add(post)
-        self._hostile += _heated(post)
-        if not self._hostile and not (model.enabled and self._learned_hot()):
+        authors.append(post.author)
+        self._count_score(post)
+        s = post.signals
+        if s.insult or s.curse or s.protests:  # _heated
+            self._hostile += 1
+        if not self._hostile and not (enabled and self._learned_hot()):
             return _BANTER if post.signals.laugh else _CALM  # the common case
         heat = assess(list(posts), post.at, self.settings, self.state, model)
         self.state = self.state.after(heat, post.at, self.settings)
@@ -71,6 +125,9 @@ class ChannelWatch:
         """Whether the model's evidence over the last posts reaches its threshold (never when
         none of them reaches it alone: the evidence is a mean of the highest)."""
         model = self.model
+        hot = self._hot
+        if hot < self._scored_left or hot < self._scored - model.window:
+            return False  # no score among the last `model.window` reaches `lowest_hot`
         scores: list[float] = []
         for p in reversed(self.posts):  # only the last `model.window` scores count
             if p.learned is not None:
@@ -94,8 +151,7 @@ class ChannelWatch:
             if p.author != member
         ]
         self.posts = deque(kept)
-        self._index = WindowIndex(kept)
-        self._hostile = sum(_heated(p) for p in kept)
+        self._rebuild()
 
 
 def _heated(post: Post) -> int:
