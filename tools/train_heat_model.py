@@ -65,18 +65,20 @@ TRAINING_SETS = (
 class TrainSettings:
     # chosen by `benchmarks/heat.py --loso` over the sets (summed, never one set): the
     # mean features of the last messages beat the per-message label with a top-2 aggregate.
-    # Over eight sets (heat_blind7 added): window 4, l2 3, objections calm, threshold 0.85:
-    # 80.3% in time, 2.8% calm+banter nudged, against 77.4% and 5.1% for window 3, l2 10,
-    # objections as the fight, 0.88. With objections as the fight window 4 / l2 3 reached 82%
-    # but its posts' scores read "ok sorry", "laat maar" after a nudge as heat (a slowmode when
-    # the fight had stopped); l2 1-2 nudged banter more, 5-30 caught less; leaving the fight
-    # long after the turn or the build-up before it out of the labels did not help
+    # Over eight sets (heat_blind7 added): window 3, l2 7, objections calm, threshold 0.85:
+    # 77.8% in time, 4.7% calm+banter nudged (heat_blind8, held out: 68.6%, 0/35), against
+    # 77.4%, 5.1% (65.7%, 1/35) for l2 10, objections as the fight, 0.88. Window 4 with l2 3
+    # reached 80-82%, but its plain short posts score so high that a fast crowd of twelve
+    # students is nudged (test_fakediscord_ratelimit), and with objections as the fight "ok
+    # sorry", "laat maar" after a nudge read as heat (a slowmode when the fight had stopped);
+    # l2 1-2 nudged banter more; leaving the fight long after the turn or the build-up before
+    # it out of the labels did not help
     mode: str = "window"
-    window: int = 4
+    window: int = 3
     top: int = 2
     threshold: float = 0.85
     assist: float = 1.0  # off: help beside worded heat nudged banter (7-9% vs 4%)
-    l2: float = 3.0
+    l2: float = 7.0
     iterations: int = 300
     learning_rate: float = 0.05
     min_count: int = 2
