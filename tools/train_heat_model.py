@@ -8,8 +8,8 @@ features depend on (rules_model.CODE_FILES):
 Offline, numpy (not needed at run time: the bot scores with pure Python over the weights),
 deterministic, a few seconds. A logistic regression with L2 by full-batch gradient descent
 (Adam). Labels: in a heated transcript the messages from `turns_at` on are hostile, the ones
-before are not; every message of a calm or banter transcript is not (banter is the negative
-that matters). `mode="window"` labels the mean features of the last `window` messages
+before are not, except an earnest request to stop (`objections`); every message of a calm or
+banter transcript is not (banter is the negative that matters). `mode="window"` labels the mean features of the last `window` messages
 instead. The threshold and the aggregation were chosen by `benchmarks/heat.py --loso`.
 """
 
@@ -37,6 +37,7 @@ from compass_bot.features.heat.rules_model import (  # noqa: E402
     fingerprint,
     text_features,
 )
+from compass_bot.features.heat.rules_signals import PostSignals  # noqa: E402
 from compass_bot.features.heat.rules_transcript import (  # noqa: E402
     Message,
     TranscriptError,
@@ -54,6 +55,8 @@ TRAINING_SETS = (
     "heat_blind4.jsonl",
     "heat_blind5.jsonl",
     "heat_blind6.jsonl",
+    "heat_blind7.jsonl",
+    "heat_blind8.jsonl",
 )
 """Named, not globbed: a new held-out set in tests/data/ is measured before anyone trains on it."""
 
@@ -61,19 +64,31 @@ TRAINING_SETS = (
 @dataclass(frozen=True, slots=True)
 class TrainSettings:
     # chosen by `benchmarks/heat.py --loso` over the sets (summed, never one set): the
-    # mean features of the last 3 messages beat the per-message label with a top-2 aggregate
+    # mean features of the last messages beat the per-message label with a top-2 aggregate.
+    # Over eight sets (heat_blind7 added): window 3, l2 7, objections calm, threshold 0.85:
+    # 77.8% in time, 4.7% calm+banter nudged (heat_blind8, held out: 68.6%, 0/35), against
+    # 77.4%, 5.1% (65.7%, 1/35) for l2 10, objections as the fight, 0.88. Window 4 with l2 3
+    # reached 80-82%, but its plain short posts score so high that a fast crowd of twelve
+    # students is nudged (test_fakediscord_ratelimit), and with objections as the fight "ok
+    # sorry", "laat maar" after a nudge read as heat (a slowmode when the fight had stopped);
+    # l2 1-2 nudged banter more; leaving the fight long after the turn or the build-up before
+    # it out of the labels did not help
     mode: str = "window"
     window: int = 3
     top: int = 2
-    threshold: float = 0.88
+    threshold: float = 0.85
     assist: float = 1.0  # off: help beside worded heat nudged banter (7-9% vs 4%)
-    l2: float = 10.0
+    l2: float = 7.0
     iterations: int = 300
     learning_rate: float = 0.05
     min_count: int = 2
     positive_weight: float = 1.0
     keep_above: float = 0.005
     drop: tuple[str, ...] = ()  # feature families left out (name prefixes, e.g. "c:")
+    # a post that asks to stop ("doe normaal", "laat maar"), without hostile words or a laugh:
+    # "fight" labels it by turns_at like the rest, "calm" labels it calm, "skip" leaves it out
+    # of training (it is the cooling the rule wants, not the fight, but it comes with one)
+    objections: str = "calm"
 
 
 DEFAULT = TrainSettings()
@@ -114,6 +129,10 @@ def rows_of(
             f.update(arrival_context(post, previous))
             feats.append(f)
             hostile = int(label == "heated" and turns_at is not None and i >= turns_at)
+            if settings.objections != "fight" and _asks_to_stop(post.signals):
+                if settings.objections == "skip":
+                    continue
+                hostile = 0
             if settings.mode == "window":
                 last = feats[-settings.window :]
                 mean: dict[str, float] = {}
@@ -124,6 +143,11 @@ def rows_of(
             else:
                 rows.append((f, hostile))
     return rows
+
+
+def _asks_to_stop(signals: PostSignals) -> bool:
+    """An earnest objection: asks to stop, in words, with no hostile wording and no laugh."""
+    return signals.protests and not signals.hostile and not signals.laugh
 
 
 def fit(rows: Sequence[tuple[dict[str, float], int]], settings: TrainSettings) -> dict[str, float]:

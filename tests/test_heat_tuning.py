@@ -1,0 +1,65 @@
+"""The heat rule's tuning: lexicon entries changed for banter (invented sentences, not a set's
+lines: a dare or "wait till the match" between friends is no threat, the school-gate threats
+stay) and how the training labels a heated transcript's posts."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from compass_bot.features.heat.rules import Message, signals_of
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from train_heat_model import DEFAULT, Transcript, rows_of
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wacht maar tot de finale",  # a match, not a threat
+        "wacht maar tot je mijn nieuwe skin ziet",
+        "kom maar op met je pizza",  # a dare in a game or a silly argument
+        "kom maar op, ik win toch",
+    ],
+)
+def test_dares_between_friends_are_not_threats(text: str) -> None:
+    assert "threat" not in signals_of(text).kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["wacht maar tot na school", "wacht maar af jij", "wacht maar tot ik je buiten zie"],
+)
+def test_the_school_gate_threats_stay(text: str) -> None:
+    assert "threat" in signals_of(text).kinds
+
+
+# -- how the training labels a heated transcript --------------------------------------------
+
+
+def _heated(*texts: str, turns_at: int) -> Transcript:
+    start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    messages = [
+        Message("ab"[i % 2], start + timedelta(seconds=12 * i), text)
+        for i, text in enumerate(texts)
+    ]
+    return ("heated", turns_at, messages)
+
+
+def test_asking_to_stop_after_the_turn_is_labelled_calm_not_the_fight() -> None:
+    """The posts that cool a fight must not teach the model that cooling is heat (a slowmode
+    after "ok sorry", "laat maar" would follow)."""
+    fight = _heated(
+        "wie doet de presentatie", "jij doet altijd het minste", "laat maar", turns_at=1
+    )
+    labels = [hostile for _, hostile in rows_of([fight], replace(DEFAULT, objections="calm"))]
+    assert labels == [0, 1, 0]
+    assert [h for _, h in rows_of([fight], replace(DEFAULT, objections="fight"))] == [0, 1, 1]
+    assert [h for _, h in rows_of([fight], replace(DEFAULT, objections="skip"))] == [0, 1]
+    # laughing "stop" is no objection
+    laughing = _heated("hoi", "jij doet altijd het minste", "haha stop 😂", turns_at=1)
+    assert [h for _, h in rows_of([laughing], replace(DEFAULT, objections="calm"))] == [0, 1, 1]
