@@ -89,3 +89,17 @@ def test_a_student_naming_a_manager_damps_the_staff_duty(matcher: Matcher) -> No
     as_student = matcher.scores(matcher.normaliser.analyse(f"{base} Ik ben leerling."))
     plain = matcher.scores(matcher.normaliser.analyse(f"{base} Ik ben hier."))
     assert as_student["medewerkers-8"] < plain["medewerkers-8"] - 10.0
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["we spreken om 2 uur af", "het verdwijnt na 24 uur", "twee uur later", "after 3 hours"],
+)
+def test_a_clock_time_is_not_a_lesson(matcher: Matcher, phrase: str) -> None:
+    """ "om 2 uur" is a time of day, "het 2e uur" a lesson: the cardinal decides."""
+    assert "LESSON" not in matcher.normaliser.analyse(phrase).concepts
+
+
+@pytest.mark.parametrize("phrase", ["in het 2e uur", "het tweede uur", "tijdens het uur"])
+def test_the_lesson_hour_is_still_a_lesson(matcher: Matcher, phrase: str) -> None:
+    assert "LESSON" in matcher.normaliser.analyse(phrase).concepts

@@ -174,6 +174,19 @@ def _read_lexicon(
     return exact, stemmed, phrases
 
 
+_HOUR_WORDS = frozenset({"uur", "uren", "uurtje", "uurtjes", "hour", "hours"})
+_COUNT_WORDS = frozenset(
+    "twee drie vier vijf zes zeven acht negen tien elf twaalf half anderhalf paar enkele"
+    " two three four five six seven eight nine ten eleven twelve few couple".split()
+)
+
+
+def _is_count(token: str) -> bool:
+    """A cardinal before "uur" makes it a time of day or a duration; an ordinal ("2e",
+    "tweede") leaves it the lesson hour."""
+    return token.isdigit() or token in _COUNT_WORDS
+
+
 class Normaliser:
     """Maps text to terms using a concept lexicon; corrects typos against a vocabulary."""
 
@@ -390,6 +403,9 @@ class Normaliser:
         i = 0
         n = len(tokens)
         while i < n:
+            if i and tokens[i] in _HOUR_WORDS and _is_count(tokens[i - 1]):
+                i += 1
+                continue  # "om 2 uur", "na 24 uur": a clock time or a duration, not a lesson
             matched = False
             for size in range(min(self._max_phrase, n - i), 1, -1):
                 names = self._phrases.get(tuple(stems[i : i + size]))
