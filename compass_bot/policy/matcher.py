@@ -184,18 +184,34 @@ _NEXT_QUESTION = (
 )
 """Words that open a second question told as a statement ("Daarnaast verneem ik graag
 wanneer ...", "Also, I'd like to know ..."), which has no question mark of its own."""
-_QUESTION_BREAK = re.compile(rf"(?<=\?)\s+|(?<=[.!])\s+(?={_NEXT_QUESTION})", re.IGNORECASE)
+_ASKS = (
+    r"(?:(?:and|also|en|ook|btw|trouwens)\s+)?(?:how|what|when|where|who|why|which|do|does|did"
+    r"|is|are|can|could|may|should|hoe|wat|wanneer|waar|waarom|wie|welke|weet|mag|mogen|kan"
+    r"|kun|kunnen|moet|moeten|is|zijn|heeft|hebben)\b"
+)
+"""How a question opens in chat (a question word or the verb first, maybe after "also"):
+after a question mark, such a part is a question of its own even without "?"."""
+_SECOND_ASK = (
+    r"(?:en|and)\s+(?:mag|mogen|kan|kun|moet|is|zijn|can|may|should|is|do|does)\s+"
+    r"(?:ik|je|jij|we|wij|het|dat|i|you|we|it|that)\b"
+)
+"""A second question joined to the first inside one sentence: "..., en mag ik ook ...?"."""
+_QUESTION_BREAK = re.compile(
+    rf"(?<=\?)\s+|(?<=[.!])\s+(?={_NEXT_QUESTION})|(?<=,)\s+(?={_SECOND_ASK})", re.IGNORECASE
+)
 
 
 def questions_in(text: str) -> list[str]:
-    """The separate questions of a message: the parts ending in a question mark or
-    opened by a word that announces another question ("Daarnaast ..."), the rest
-    joined to the last. One part when the message asks one question."""
+    """The separate questions of a message: the parts ending in a question mark, opened
+    by a word that announces another question ("Daarnaast ..."), asking after a question
+    mark without one of their own ("... Crew? also does anyone know ...") or joined by
+    ", en mag ik ...", the rest joined to the last. One part when the message asks one question."""
     parts = [p.strip() for p in _QUESTION_BREAK.split(text) if p.strip()]
     if (
         len(parts) > 1
         and not parts[-1].endswith("?")
         and not re.match(_NEXT_QUESTION, parts[-1], re.IGNORECASE)
+        and not (parts[-2].endswith("?") and re.match(_ASKS, parts[-1], re.IGNORECASE))
     ):
         parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
     return [p for p in parts if len(re.findall(r"\w+", p)) >= 3] if len(parts) > 1 else parts
