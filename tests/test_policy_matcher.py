@@ -521,6 +521,8 @@ def test_near_misses_are_refused_with_what_the_protocol_says_nearby(
         ("moet ik naar de politie als iemand mij bedreigt op snapchat?", "POLICE"),
         ("mag ik google translate gebruiken in de les", "TOOLAPP"),
         ("can I go to the shop at lunch break", "SHOP"),
+        ("wordt je slaap slechter van 's avonds lang op insta scrollen?", "WELLBEING"),
+        ("is too much snapchat bad for your mental health", "WELLBEING"),
     ],
 )
 def test_a_refusal_names_the_topic_the_protocol_leaves_open(
