@@ -103,3 +103,15 @@ def test_a_clock_time_is_not_a_lesson(matcher: Matcher, phrase: str) -> None:
 @pytest.mark.parametrize("phrase", ["in het 2e uur", "het tweede uur", "tijdens het uur"])
 def test_the_lesson_hour_is_still_a_lesson(matcher: Matcher, phrase: str) -> None:
     assert "LESSON" in matcher.normaliser.analyse(phrase).concepts
+
+
+@pytest.mark.parametrize(
+    "phrase", ["we zaten in een call", "in de discord-call", "in de voice chat van de game"]
+)
+def test_a_voice_call_is_a_chat_not_a_name(matcher: Matcher, phrase: str) -> None:
+    concepts = matcher.normaliser.analyse(phrase).concepts
+    assert "CHAT" in concepts and "NAME" not in concepts
+
+
+def test_online_games_are_platforms(matcher: Matcher) -> None:
+    assert "PLATFORM" in matcher.normaliser.analyse("we spelen valorant").concepts
