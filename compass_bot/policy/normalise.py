@@ -176,8 +176,38 @@ def _read_lexicon(
 
 _HOUR_WORDS = frozenset({"uur", "uren", "uurtje", "uurtjes", "hour", "hours"})
 _COUNT_WORDS = frozenset(
-    "twee drie vier vijf zes zeven acht negen tien elf twaalf half anderhalf paar enkele"
-    " hoeveel two three four five six seven eight nine ten eleven twelve few couple many".split()
+    [
+        "twee",
+        "drie",
+        "vier",
+        "vijf",
+        "zes",
+        "zeven",
+        "acht",
+        "negen",
+        "tien",
+        "elf",
+        "twaalf",
+        "half",
+        "anderhalf",
+        "paar",
+        "enkele",
+        "hoeveel",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "few",
+        "couple",
+        "many",
+    ]
 )
 
 
