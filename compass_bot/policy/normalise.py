@@ -56,6 +56,8 @@ from compass_bot.policy.text import (
 )
 from compass_bot.policy.wordlists import (
     CHAT_ABBREVIATIONS,
+    COUNT_WORDS,
+    HOUR_WORDS,
     STOPWORDS,
     STOPWORDS_EN,
     STOPWORDS_NL,
@@ -174,47 +176,10 @@ def _read_lexicon(
     return exact, stemmed, phrases
 
 
-_HOUR_WORDS = frozenset({"uur", "uren", "uurtje", "uurtjes", "hour", "hours"})
-_COUNT_WORDS = frozenset(
-    [
-        "twee",
-        "drie",
-        "vier",
-        "vijf",
-        "zes",
-        "zeven",
-        "acht",
-        "negen",
-        "tien",
-        "elf",
-        "twaalf",
-        "half",
-        "anderhalf",
-        "paar",
-        "enkele",
-        "hoeveel",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "few",
-        "couple",
-        "many",
-    ]
-)
-
-
 def _is_count(token: str) -> bool:
     """A cardinal before "uur" makes it a time of day or a duration; an ordinal ("2e",
     "tweede") leaves it the lesson hour."""
-    return token.isdigit() or token in _COUNT_WORDS
+    return token.isdigit() or token in COUNT_WORDS
 
 
 class Normaliser:
@@ -433,7 +398,7 @@ class Normaliser:
         i = 0
         n = len(tokens)
         while i < n:
-            if i and tokens[i] in _HOUR_WORDS and _is_count(tokens[i - 1]):
+            if i and tokens[i] in HOUR_WORDS and _is_count(tokens[i - 1]):
                 i += 1
                 continue  # "om 2 uur", "na 24 uur": a clock time or a duration, not a lesson
             matched = False
