@@ -521,6 +521,8 @@ def test_near_misses_are_refused_with_what_the_protocol_says_nearby(
         ("moet ik naar de politie als iemand mij bedreigt op snapchat?", "POLICE"),
         ("mag ik google translate gebruiken in de les", "TOOLAPP"),
         ("can I go to the shop at lunch break", "SHOP"),
+        ("wordt je slaap slechter van 's avonds lang op insta scrollen?", "WELLBEING"),
+        ("is too much snapchat bad for your mental health", "WELLBEING"),
     ],
 )
 def test_a_refusal_names_the_topic_the_protocol_leaves_open(
@@ -634,3 +636,35 @@ def test_english_negations_are_not_read_as_dutch_het() -> None:
         "she", "does", "not", "want", "it", "i", "can", "not", "and", "will", "not",
     ]  # fmt: skip
     assert tokenize("is 't goed") == ["is", "het", "goed"]
+
+
+def test_questions_in_hears_a_second_question_without_its_question_mark() -> None:
+    # chat drops the last "?": after a question mark, a part that asks stands on its own
+    assert questions_in(
+        "is it ok if our shop is called Compass Shop? also when does lunch end"
+    ) == [
+        "is it ok if our shop is called Compass Shop?",
+        "also when does lunch end",
+    ]
+    # a remark after the question still belongs to it
+    assert questions_in("mag ik dat posten? ik weet het niet zeker") == [
+        "mag ik dat posten? ik weet het niet zeker"
+    ]
+
+
+def test_questions_in_splits_a_second_question_joined_by_en_mag_ik() -> None:
+    assert questions_in("Mag ik in de pauze op insta, en mag ik dan ook je foto posten?") == [
+        "Mag ik in de pauze op insta,",
+        "en mag ik dan ook je foto posten?",
+    ]
+    # "en" inside one question is no second question
+    assert questions_in("mag ik foto's en video's posten?") == ["mag ik foto's en video's posten?"]
+
+
+def test_the_first_of_two_joined_questions_is_the_main_one(matcher: Matcher) -> None:
+    match = matcher.match(
+        "mag ik in de middagpauze op snapchat, en mag ik daar dan ook een foto van mijn "
+        "vriendin op zetten zonder het te vragen?"
+    )
+    assert match.clause == "schooltijd"
+    assert "aanwijzing-6" in match.related

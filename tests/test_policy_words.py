@@ -89,3 +89,29 @@ def test_a_student_naming_a_manager_damps_the_staff_duty(matcher: Matcher) -> No
     as_student = matcher.scores(matcher.normaliser.analyse(f"{base} Ik ben leerling."))
     plain = matcher.scores(matcher.normaliser.analyse(f"{base} Ik ben hier."))
     assert as_student["medewerkers-8"] < plain["medewerkers-8"] - 10.0
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["we spreken om 2 uur af", "het verdwijnt na 24 uur", "twee uur later", "after 3 hours"],
+)
+def test_a_clock_time_is_not_a_lesson(matcher: Matcher, phrase: str) -> None:
+    """ "om 2 uur" is a time of day, "het 2e uur" a lesson: the cardinal decides."""
+    assert "LESSON" not in matcher.normaliser.analyse(phrase).concepts
+
+
+@pytest.mark.parametrize("phrase", ["in het 2e uur", "het tweede uur", "tijdens het uur"])
+def test_the_lesson_hour_is_still_a_lesson(matcher: Matcher, phrase: str) -> None:
+    assert "LESSON" in matcher.normaliser.analyse(phrase).concepts
+
+
+@pytest.mark.parametrize(
+    "phrase", ["we zaten in een call", "in de discord-call", "in de voice chat van de game"]
+)
+def test_a_voice_call_is_a_chat_not_a_name(matcher: Matcher, phrase: str) -> None:
+    concepts = matcher.normaliser.analyse(phrase).concepts
+    assert "CHAT" in concepts and "NAME" not in concepts
+
+
+def test_online_games_are_platforms(matcher: Matcher) -> None:
+    assert "PLATFORM" in matcher.normaliser.analyse("we spelen valorant").concepts

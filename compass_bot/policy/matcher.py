@@ -66,6 +66,25 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 9 (#17, qa7: holdout_j and holdout_k joined the training questions at the end; j's
+misses were studied, k was judged by its figures only): a cardinal before "uur" is a
+clock time or a duration ("om 2 uur", "na 24 uur", "hoeveel uur"), not LESSON; health
+and habits (WELLBEING) are a topic beside the protocol; out-of-scope examples of what
+apps do to you, how an app behaves, which app is better and the dress code; a voice call
+is a CHAT (not a NAME) and online games are platforms; a second question after a "?"
+needs no "?" of its own when it asks ("... also when ..."), and ", en mag ik ..." splits
+one off inside a sentence. holdout_k, judged by figures: 84.7% -> 85.3% in scope, 86.0%
+refused either way (within noise); holdout_j 84.7% -> 88.0% and 88.0% -> 92.0%. Tried
+and dropped (helped j, cost k one to three): escalation words (opjutten, welles-nietes,
+steeds persoonlijker), impulsive sending and regret, insults as NEGATIVE, live
+streaming as PHOTO, "beter" in advice as no VALUE, "zelf uitzoeken" as RESOLVE, a
+notification ("melding krijgen") as TECH, a dress-code vocabulary; thresholds and weights
+(oos_margin 2..6 trades answers for refusals one for one on k; answer_at 26/28 costs 5-6
+answers), model_weight 0.12/0.22, training l2 and epochs: the defaults are a plateau.
+Leave-one-file-out over the 21 files (j and k included, before -> after): 92.1% -> 92.1%
+in scope (3324 -> 3323 of 3608), 95.1% -> 95.5% refused (915 -> 919 of 962); holdout_k
+82.0% -> 82.7% and 88.0% either way. p99 per question (qa_dev2, cold pass) 1.4-1.7 ms.
+
 Round 8 (#17, qa6: holdout_g/h/i joined the training questions at the end; before that
 g and h were studied, i judged by its figures only): an OBJECT concept ("ze vindt het
 niet leuk", "doesn't want it"), more people for OTHERS, aanwijzing-6 examples told in a
@@ -184,18 +203,34 @@ _NEXT_QUESTION = (
 )
 """Words that open a second question told as a statement ("Daarnaast verneem ik graag
 wanneer ...", "Also, I'd like to know ..."), which has no question mark of its own."""
-_QUESTION_BREAK = re.compile(rf"(?<=\?)\s+|(?<=[.!])\s+(?={_NEXT_QUESTION})", re.IGNORECASE)
+_ASKS = (
+    r"(?:(?:and|also|en|ook|btw|trouwens)\s+)?(?:how|what|when|where|who|why|which|do|does|did"
+    r"|is|are|can|could|may|should|hoe|wat|wanneer|waar|waarom|wie|welke|weet|mag|mogen|kan"
+    r"|kun|kunnen|moet|moeten|is|zijn|heeft|hebben)\b"
+)
+"""How a question opens in chat (a question word or the verb first, maybe after "also"):
+after a question mark, such a part is a question of its own even without "?"."""
+_SECOND_ASK = (
+    r"(?:en|and)\s+(?:mag|mogen|kan|kun|moet|is|zijn|can|may|should|is|do|does)\s+"
+    r"(?:ik|je|jij|we|wij|het|dat|i|you|we|it|that)\b"
+)
+"""A second question joined to the first inside one sentence: "..., en mag ik ook ...?"."""
+_QUESTION_BREAK = re.compile(
+    rf"(?<=\?)\s+|(?<=[.!])\s+(?={_NEXT_QUESTION})|(?<=,)\s+(?={_SECOND_ASK})", re.IGNORECASE
+)
 
 
 def questions_in(text: str) -> list[str]:
-    """The separate questions of a message: the parts ending in a question mark or
-    opened by a word that announces another question ("Daarnaast ..."), the rest
-    joined to the last. One part when the message asks one question."""
+    """The separate questions of a message: the parts ending in a question mark, opened
+    by a word that announces another question ("Daarnaast ..."), asking after a question
+    mark without one of their own ("... Crew? also does anyone know ...") or joined by
+    ", en mag ik ...", the rest joined to the last. One part when the message asks one question."""
     parts = [p.strip() for p in _QUESTION_BREAK.split(text) if p.strip()]
     if (
         len(parts) > 1
         and not parts[-1].endswith("?")
         and not re.match(_NEXT_QUESTION, parts[-1], re.IGNORECASE)
+        and not (parts[-2].endswith("?") and re.match(_ASKS, parts[-1], re.IGNORECASE))
     ):
         parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
     return [p for p in parts if len(re.findall(r"\w+", p)) >= 3] if len(parts) > 1 else parts

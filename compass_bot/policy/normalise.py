@@ -56,6 +56,8 @@ from compass_bot.policy.text import (
 )
 from compass_bot.policy.wordlists import (
     CHAT_ABBREVIATIONS,
+    COUNT_WORDS,
+    HOUR_WORDS,
     STOPWORDS,
     STOPWORDS_EN,
     STOPWORDS_NL,
@@ -172,6 +174,12 @@ def _read_lexicon(
                 key = tuple(stem(t) for t in tokens[:_MAX_PHRASE])
                 phrases.setdefault(key, set()).add(name)
     return exact, stemmed, phrases
+
+
+def _is_count(token: str) -> bool:
+    """A cardinal before "uur" makes it a time of day or a duration; an ordinal ("2e",
+    "tweede") leaves it the lesson hour."""
+    return token.isdigit() or token in COUNT_WORDS
 
 
 class Normaliser:
@@ -390,6 +398,9 @@ class Normaliser:
         i = 0
         n = len(tokens)
         while i < n:
+            if i and tokens[i] in HOUR_WORDS and _is_count(tokens[i - 1]):
+                i += 1
+                continue  # "om 2 uur", "na 24 uur": a clock time or a duration, not a lesson
             matched = False
             for size in range(min(self._max_phrase, n - i), 1, -1):
                 names = self._phrases.get(tuple(stems[i : i + size]))

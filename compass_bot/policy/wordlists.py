@@ -160,3 +160,12 @@ EN_MARKERS = _words(
     has will would could allowed teacher teachers class lesson student students and or
     """
 )
+
+HOUR_WORDS = _words("uur uren uurtje uurtjes hour hours")
+"""After a cardinal (COUNT_WORDS, digits) a time of day or a duration, not the lesson hour."""
+COUNT_WORDS = _words(
+    """
+    twee drie vier vijf zes zeven acht negen tien elf twaalf half anderhalf paar enkele hoeveel
+    two three four five six seven eight nine ten eleven twelve few couple many
+    """
+)
