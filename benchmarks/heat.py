@@ -45,6 +45,7 @@ from screening import (  # noqa: E402
     STUDENT_ROLE,
     guild_payload,
     message_payload,
+    per_call_us,
 )
 
 from compass_bot.features.heat.rules import (  # noqa: E402
@@ -215,13 +216,7 @@ _REPEATS = 7
 def cpu_us(fn: Callable[[], object], iterations: int, repeats: int = _REPEATS) -> float:
     """Best-of-repeats mean CPU time per call (`time.process_time`: this process only, so
     the other processes of a loaded machine count less than in wall time), microseconds."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.process_time()
-        for _ in range(iterations):
-            fn()
-        best = min(best, (time.process_time() - start) / iterations)
-    return best * 1e6
+    return per_call_us(fn, iterations, repeats, timer=time.process_time)
 
 
 def cpu_us_each(fn: Callable[[Post], object], items: Sequence[Post]) -> float:

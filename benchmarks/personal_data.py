@@ -42,6 +42,7 @@ from screening import (  # noqa: E402
     STUDENT_ROLE,
     guild_payload,
     message_payload,
+    per_call_us,
 )
 
 from compass_bot.features.personal_data.rules import KINDS, could_contain, find_personal_data  # noqa: E402
@@ -73,17 +74,6 @@ def load(path: Path) -> list[Row]:
 
 def pct(numerator: int, denominator: int) -> str:
     return f"{numerator / denominator:7.2%}" if denominator else "    n/a"
-
-
-def per_call_us(fn: Callable[[], object], iterations: int, repeats: int = 7) -> float:
-    """Best-of-repeats mean time per call in microseconds (min filters scheduler noise)."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(iterations):
-            fn()
-        best = min(best, (time.perf_counter() - start) / iterations)
-    return best * 1e6
 
 
 def paired_us(
