@@ -78,7 +78,7 @@ def test_questions_just_beside_the_protocol_are_refused(matcher: Matcher, questi
     [
         ("letten mentoren erop hoe wij ons op tiktok gedragen?", "medewerkers-2"),
         ("mijn snapchat laat al mijn vrienden zien waar ik uithang, is dat erg?", "locatie"),
-        # a strict xfail until holdout_g/h/i joined the training questions (qa6)
+        # expected to fail (and marked so) until holdout_g/h/i joined the training questions
         (
             "op discord heb ik een gamertag, dus niemand weet wie ik ben. mag ik dan alles zeggen?",
             "aanwijzing-1",
