@@ -250,16 +250,19 @@ class HeatModel:
         """`score(context_features(post, targets, explicit, previous))`, compiled."""
         return self._context.score(post, targets, explicit, previous)
 
-    def context_total(
+    def context_at_arrival(
         self,
         post: Post,
         targets: frozenset[int],
         explicit: bool,
-        previous: Sequence[Post],
         addressing: tuple[int, bool, bool],
+        authors: int,
+        gap: float | None,
     ) -> float:
-        """`context_score` with who addresses whom already known (`WindowIndex.addressing`)."""
-        return self._context.total(post, targets, explicit, previous, *addressing)
+        """`context_score` from what the channel watch keeps as posts arrive: who addresses
+        whom (`WindowIndex.addressing`), the distinct recent `authors` and the `gap` in
+        seconds since the newest post (None: an empty window)."""
+        return self._context.arrival(post, targets, explicit, *addressing, authors, gap)
 
     def evidence(self, scores: Sequence[float]) -> float:
         """The window's evidence (0..1) from its last posts' scores, oldest first."""

@@ -94,15 +94,14 @@ class ChannelWatch:
         if said is not None and enabled:  # scored once, as it arrives
             last = posts[-1] if posts else None
             targets, explicit = index.targets(post, last)
-            count, again, mutual = index.addressing(post.author, targets)
+            addressing = index.addressing(post.author, targets)
             n = len(posts)
             recent = set(authors) if n >= len(authors) else set(list(authors)[len(authors) - n :])
             recent.add(post.author)
             gap = None if last is None else (post.at - last.at).total_seconds()
-            context = model._context.arrival(
-                post, targets, explicit, count, again, mutual, len(recent), gap
+            score = said + model.context_at_arrival(
+                post, targets, explicit, addressing, len(recent), gap
             )
-            score = said + context
             if post.learned is not None:  # the same post again: a copy, the first keeps its score
                 p = post
                 post = Post(p.author, p.at, p.signals, p.reply_to, p.mentions, p.message_id)
