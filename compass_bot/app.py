@@ -18,7 +18,8 @@ from compass_bot.features.alerts.model import EXCERPT_LIMIT, sanitise_excerpt
 from compass_bot.features.base import AlertKind, Feature, FeatureService
 from compass_bot.features.schooltime.rules import ChannelInfo, RefSet, judge_post
 from compass_bot.model import Member, Refusal
-from compass_bot.policy import ClauseBook, Matcher, load_clauses
+from compass_bot.policy import ClauseBook, Matcher
+from compass_bot.policy.shared import PROTOCOL
 from compass_bot.registry import FEATURES, alert_kinds
 from compass_bot.schedule import SchoolCalendar
 from compass_bot.storage.db import STORAGE_ERRORS, Database, StoreError, describe_failure
@@ -133,10 +134,11 @@ class Kernel:
     @property
     def matcher(self) -> Matcher:
         """The protocol's question matcher, shared knowledge: built on first use, once per
-        kernel (its index costs a fifth of a second), for every feature that asks which
-        clause a text touches (questions, the second look at a draft)."""
+        kernel (its index costs a fifth of a second; the process's own protocol shares one
+        across kernels), for every feature that asks which clause a text touches (questions,
+        the second look at a draft)."""
         if self._matcher is None:
-            self._matcher = Matcher(self.book)
+            self._matcher = PROTOCOL.matcher(self.book)
         return self._matcher
 
     @property
@@ -186,7 +188,7 @@ class App:
                 loaded=loaded,
                 clock=clock,
                 db=db,
-                book=book or load_clauses(),
+                book=book or PROTOCOL.book(),
                 calendar=SchoolCalendar.build(loaded, clock.now()),
                 access=Access(loaded.config.roles, (a for f in FEATURES for a in f.actions)),
                 alert_kinds=alert_kinds(),

@@ -613,6 +613,29 @@ async def test_running_bot_reports_listener_exceptions() -> None:
                 await fake.settle()
 
 
+async def test_a_bot_that_hangs_logs_what_each_of_its_tasks_awaits(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("tests.fakediscord.scenario.HANG_REPORT_SECONDS", 0.2)
+    never = asyncio.Event()
+
+    class Stuck(TinyBot):
+        async def on_message(self, message: discord.Message) -> None:
+            await never.wait()
+
+    async with FakeDiscord(GUILD) as fake, running_bot(fake, Stuck()):
+        await fake.post("anna", "algemeen", "hoi")
+        await asyncio.sleep(0.5)
+        never.set()
+    reports = [r.getMessage() for r in caplog.records if "tasks wait on" in r.getMessage()]
+    assert len(reports) >= 2  # again and again while it hangs
+    assert "on_message (test_fakediscord.py:" in reports[0]
+    assert "wait (locks.py:" in reports[0]  # the Event it waits for
+    caplog.clear()
+    await asyncio.sleep(0.3)
+    assert not [r for r in caplog.records if "tasks wait on" in r.getMessage()]  # cancelled
+
+
 async def test_privileged_intents_not_enabled_closes_with_4014() -> None:
     async with FakeDiscord(GUILD, privileged_intents=()) as fake:
         # With reconnect=False discord.py raises ConnectionClosed(4014); a bot run with

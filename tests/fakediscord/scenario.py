@@ -665,6 +665,48 @@ def _describe(record: logging.LogRecord) -> str:
     return f"[{record.name}] {text}"
 
 
+HANG_REPORT_SECONDS = 40.0  # past any test's normal run; well inside its timeout
+
+
+def _waiting_on(task: asyncio.Task[Any]) -> str:
+    """Where a task waits: its chain of awaits, outermost first, and what the last awaits."""
+    steps: list[str] = []
+    step: Any = task.get_coro()
+    while step is not None:
+        frame = getattr(step, "cr_frame", None) or getattr(step, "gi_frame", None)
+        if frame is None:  # a Future or another awaitable: the end of the chain
+            steps.append(f"{type(step).__name__}")
+            break
+        steps.append(
+            f"{frame.f_code.co_name} ({frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno})"
+        )
+        step = getattr(step, "cr_await", None) or getattr(step, "gi_yieldfrom", None)
+    return " > ".join(steps)
+
+
+class _TaskReport:
+    """Logs what every task of the loop awaits, every `seconds` until cancelled: a test
+    that hangs then shows, in its captured log, which await never came back (the thread
+    dump of a timeout shows only an idle loop)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._loop = asyncio.get_running_loop()
+        self._handle = self._loop.call_later(seconds, self._report)
+
+    def _report(self) -> None:
+        tasks = sorted(asyncio.all_tasks(self._loop), key=lambda t: t.get_name())
+        log.warning(
+            "another %g s with the bot running; its loop's tasks wait on:\n  %s",
+            self.seconds,
+            "\n  ".join(f"{t.get_name()}: {_waiting_on(t)}" for t in tasks),
+        )
+        self._handle = self._loop.call_later(self.seconds, self._report)
+
+    def cancel(self) -> None:
+        self._handle.cancel()
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
     fake: FakeDiscord,
@@ -693,6 +735,7 @@ async def running_bot(
     invalid_before = len(fake.invalid_requests)
     connect: asyncio.Task[None] | None = None
     body_ok = False
+    report = _TaskReport(HANG_REPORT_SECONDS)
     with patch_endpoints(fake):
         fake.register_bot(bot)
         try:
@@ -726,6 +769,7 @@ async def running_bot(
                     log.debug("bot connect task ended with %r", exc)
             fake.unregister_bot(bot)
             discord_logger.removeHandler(collector)
+            report.cancel()
     if body_ok and check_errors:
         problems = [_describe(r) for r in collector.records]
         problems += [
