@@ -167,6 +167,25 @@ async def test_two_senders_on_one_file_never_claim_the_same_alert(tmp_path: Path
         await two.close()
 
 
+async def test_a_claim_cancelled_mid_way_leaves_no_transaction_open(tmp_path: Path) -> None:
+    """A sender stopped while its claim is on the database's thread (a shutdown) must not
+    leave the file locked: the claim is one statement, its own transaction."""
+    store = await Database.open(tmp_path / "db")
+    try:
+        await record(store, 1, T0)
+        await store.claims_connection()
+        claim = asyncio.ensure_future(OutboxRepo(store).claim_next(T0, T0 + timedelta(minutes=1)))
+        await asyncio.sleep(0)  # the claim's statement is now queued on its thread
+        claim.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await claim
+        await store.execute("PRAGMA busy_timeout=200")
+        await record(store, 2, T0)  # the main connection writes: nothing holds the lock
+        assert await OutboxRepo(store).release_claims() == (1, 1)
+    finally:
+        await store.close()
+
+
 async def test_a_repeat_in_the_same_millisecond_keeps_the_alert_pending(tmp_path: Path) -> None:
     store = await Database.open(tmp_path / "db")
     try:

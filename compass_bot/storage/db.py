@@ -328,9 +328,8 @@ class Database:
         await self.conn.commit()
 
     async def claims_connection(self) -> aiosqlite.Connection:
-        """A second connection for a short `BEGIN IMMEDIATE` claim (the outbox's), opened on
-        first use, so the transaction holds only the claim while the main connection may have
-        another statement open."""
+        """A second connection, in autocommit mode, for the outbox's claim: one statement that
+        is its own transaction, whatever the main connection has open. Opened on first use."""
         if self._claim_conn is None:
             if str(self.path) == ":memory:":
                 self._claim_conn = self.conn

@@ -94,8 +94,8 @@ class DeliveryQueries:
     ) -> OutboxAlert | None:
         """Claim the oldest due alert for sending, atomically, until `claim_until`.
 
-        One UPDATE inside BEGIN IMMEDIATE: of two senders (two loops, or two processes on
-        one file) only one gets a row, so none is sent twice. A post (no message yet) gets
+        One UPDATE statement, atomic on its own: of two senders (two loops, or two processes
+        on one file) only one gets a row, so none is sent twice. A post (no message yet) gets
         its nonce here, before the POST, unless an interrupted post left one to reuse.
         `due_by` overrides the retry backoff (a start sends everything at once); `posts`
         False leaves alerts without a message for later (the new-alert budget); `skip` are
@@ -121,15 +121,12 @@ class DeliveryQueries:
                 rows = await conn.execute_fetchall(sql, params)
                 await conn.commit()
             else:
-                # A connection of its own, so the transaction holds only the claim (the main
-                # one may have another method's statement open at this moment).
-                await conn.execute("BEGIN IMMEDIATE")
-                try:
-                    rows = await conn.execute_fetchall(sql, params)
-                    await conn.commit()
-                except BaseException:
-                    await conn.rollback()
-                    raise
+                # A connection of its own in autocommit mode, so the claim is one statement,
+                # its own transaction, taken and committed within one call on the database's
+                # thread: the write lock is never held across a turn of the event loop (a
+                # busy loop would otherwise make the other connection's writes wait), and a
+                # cancelled sender cannot leave a transaction open.
+                rows = await conn.execute_fetchall(sql, params)
         row = next(iter(rows), None)
         return outbox_alert(row) if row is not None else None
 
