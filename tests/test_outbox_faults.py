@@ -179,6 +179,8 @@ async def test_a_claim_cancelled_mid_way_leaves_no_transaction_open(tmp_path: Pa
         claim.cancel()
         with pytest.raises(asyncio.CancelledError):
             await claim
+        claims = await store.claims_connection()
+        await claims.execute_fetchall("SELECT 1")  # after the claim's statement (one thread)
         await store.execute("PRAGMA busy_timeout=200")
         await record(store, 2, T0)  # the main connection writes: nothing holds the lock
         assert await OutboxRepo(store).release_claims() == (1, 1)
