@@ -10,8 +10,8 @@ SQLite file, for restart tests.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.features.alerts.discord_delivery import AlertDelivery
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.fakediscord import (
     ChannelSpec,
@@ -73,6 +74,23 @@ SCHOOL = GuildSpec(
 )
 
 
+@contextmanager
+def outbox_watched(fake: FakeDiscord, bot: CompassBot) -> Iterator[None]:
+    """`fake.settle()` also waits while the bot's outbox has alerts to send now (it works in
+    the background, so without this a test could read the moderators' channel too early)."""
+
+    def outbox() -> str | None:
+        delivery = bot.get_cog("AlertDelivery")
+        busy = isinstance(delivery, AlertDelivery) and not bot.is_closed() and delivery.busy()
+        return "the bot's outbox is sending" if busy else None
+
+    fake.busy_checks.append(outbox)
+    try:
+        yield
+    finally:
+        fake.busy_checks.remove(outbox)
+
+
 @asynccontextmanager
 async def running_compass(
     fake: FakeDiscord, loaded: LoadedConfig, clock: Clock | None = None
@@ -86,7 +104,8 @@ async def running_compass(
     service = await App.create(loaded, clock=clock or Clock(LESSON))
     bot = CompassBot(loaded, service, guild_ready_timeout=0.05)
     async with running_bot(fake, bot):
-        yield bot
+        with outbox_watched(fake, bot):
+            yield bot
 
 
 @asynccontextmanager
@@ -99,7 +118,8 @@ async def running_board(
     try:
         bot = CompassBot(loaded, apps, guild_ready_timeout=0.05)
         async with running_bot(fake, bot):
-            yield bot
+            with outbox_watched(fake, bot):
+                yield bot
     finally:
         for app in apps:
             await app.close()

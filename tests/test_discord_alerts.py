@@ -24,6 +24,7 @@ import pytest
 from compass_bot.app import App
 from compass_bot.discord_front.client import CompassBot
 from compass_bot.features.alerts import discord_delivery
+from compass_bot.features.alerts.repo import OutboxRepo
 from compass_bot.features.names.repo import NameRepo
 from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.features.schooltime.service import SchoolTimeService
@@ -321,6 +322,24 @@ async def eventually(check: Any, timeout: float = 30.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("timed out waiting for the outbox")
         await asyncio.sleep(0.02)
+
+
+async def test_settle_waits_for_the_outbox_on_a_slow_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outbox works in the background; a test that settles and then reads the
+    moderators' channel must see the alert however slowly the machine answers."""
+    claim = OutboxRepo.claim_next
+
+    async def slow_claim(self: OutboxRepo, *args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.3)  # a loaded machine: far longer than settle's quiet period
+        return await claim(self, *args, **kwargs)
+
+    async with compass_bot(tmp_path) as (fake, _bot):
+        monkeypatch.setattr(OutboxRepo, "claim_next", slow_claim)
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.settle()
+        assert len(alert_posts(fake)) == 1
 
 
 async def test_delivery_survives_5xx_and_429_without_losing_or_doubling(

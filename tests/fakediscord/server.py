@@ -411,6 +411,9 @@ class FakeDiscord:
         # (channel id, user id) -> the time of the member's last post, for slowmode.
         self._last_post: dict[tuple[int, int], datetime] = {}
         self._bots: list[discord.Client] = []
+        # The bot's own background work settle() should wait for too (a loop the fake cannot
+        # see, such as an outbox): each check returns what is busy, or None.
+        self.busy_checks: list[Callable[[], str | None]] = []
 
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -822,6 +825,7 @@ class FakeDiscord:
             reasons.append(
                 f"discord.py retrying a failed request for {self._retry_until - now:.2f}s more"
             )
+        reasons += [r for check in self.busy_checks if (r := check()) is not None]
         for bot in self._bots:
             ws = getattr(bot, "ws", None)
             if ws is None or bot.is_closed():

@@ -11,8 +11,9 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -29,6 +30,7 @@ from compass_bot.storage.db import STORAGE_ERRORS
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
+    from compass_bot.discord_front.schools import School
 
 log = logging.getLogger("compass_bot.discord.alerts")
 BACKOFF_START = 2.0
@@ -87,11 +89,22 @@ class AlertDelivery(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
         self._tasks: list[asyncio.Task[None]] = []
+        self._couriers: list[Courier] = []
 
     async def cog_load(self) -> None:
-        self._tasks = self.bot.start_per_school(
-            lambda _school: Courier(self.bot).delivery_loop(), "alert-outbox"
-        )
+        def start(_school: School) -> Coroutine[Any, Any, None]:
+            courier = Courier(self.bot)
+            self._couriers.append(courier)
+            return courier.delivery_loop()
+
+        self._tasks = self.bot.start_per_school(start, "alert-outbox")
+
+    def busy(self) -> bool:
+        """Whether a courier has alerts to send now: woken by a flag it has not taken up yet,
+        or in a round that is not waiting on a budget (what a caller that waits until the
+        bot has acted, such as a test's settle, must wait for too)."""
+        woken = any(school.outbox_wakeup.is_set() for school in self.bot.schools)
+        return woken or any(courier.working for courier in self._couriers)
 
     async def cog_unload(self) -> None:
         for task in self._tasks:
@@ -115,6 +128,7 @@ class Courier:
         self._unmarked: dict[int, tuple[int, int]] = {}  # alert id -> (message id, version)
         self._summary: tuple[int, float, int] | None = None  # message id, posted at, count
         self._summary_edited = 0.0
+        self.working = False  # in a delivery round and not waiting for the channel's pace
 
     def _report_once(self, key: str, message: str, *args: object) -> None:
         if key not in self._reported:
@@ -130,6 +144,7 @@ class Courier:
         failures = 0
         while not self.bot.is_closed():
             self.bot.outbox_wakeup.clear()
+            self.working = True
             try:
                 if first:
                     await self.resume_interrupted()
@@ -145,6 +160,8 @@ class Courier:
             except Exception:
                 failures += 1
                 log.exception("alert delivery round failed; retrying")
+            finally:
+                self.working = False
             wait = 30.0
             with contextlib.suppress(Exception):  # the next round reports a failing store
                 next_at = await self.bot.app.alerts.repo.next_pending_at()
@@ -342,7 +359,7 @@ class Courier:
         self._summary_edited = mono
         text = texts_summary(total)
         try:
-            await self._writes.wait()
+            await self._paced()
             if fresh and self._summary is not None:
                 partial = discord.PartialMessage(channel=channel, id=self._summary[0])  # type: ignore[arg-type]
                 await partial.edit(content=text)
@@ -358,6 +375,14 @@ class Courier:
         delay = min(cap, max(minimum, BACKOFF_START * (2 ** min(alert.attempts, 12))))
         return self.bot.app.clock.now() + timedelta(seconds=delay)
 
+    async def _paced(self) -> None:
+        """Wait for the channel's pace; while it holds the courier back, it is not working."""
+        self.working = self._writes.delay() <= 0
+        try:
+            await self._writes.wait()
+        finally:
+            self.working = True
+
     async def send(
         self, channel: discord.abc.Messageable, alert: OutboxAlert, message_id: int | None = None
     ) -> int:
@@ -370,7 +395,7 @@ class Courier:
         embed = alert_embed(alert, self.bot.app.calendar.timetable.tz)
         view = alert_view(alert)
         message_id = message_id or alert.delivered_message_id
-        await self._writes.wait()
+        await self._paced()
         if message_id is not None:
             budget = self._edit_budget(alert.id)
             if budget is not None:
@@ -381,7 +406,7 @@ class Courier:
                 return message_id
             except discord.NotFound:
                 log.info("alert %s message was deleted; posting it again", alert.id)
-                await self._writes.wait()
+                await self._paced()
         nonce = alert.send_nonce if alert.delivered_message_id is None else None
         if nonce is None:  # a post again after the message was deleted: a nonce of its own
             nonce = f"a{alert.id:x}v{alert.version:x}r"
