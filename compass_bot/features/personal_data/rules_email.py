@@ -30,6 +30,21 @@ _DOT_WORDS: Final = (" dot ", " punt ")
 _GATE_TABLE: Final = bytes(
     32 if chr(i) in _WHITESPACE else i + 32 if 65 <= i <= 90 else i for i in range(256)
 )
+# the necessary test before it: whitespace as a space, d p as d, o u as o, t as t (any
+# case), every other byte (n too) dropped: " dot " and " punt " both become " dot "
+_FOLD_TABLE: Final = bytes(
+    32
+    if chr(i) in _WHITESPACE
+    else ord("d")
+    if chr(i) in "dpDP"
+    else ord("o")
+    if chr(i) in "ouOU"
+    else ord("t")
+    if chr(i) in "tT"
+    else i
+    for i in range(256)
+)
+_FOLD_DROP: Final = bytes(i for i in range(256) if chr(i) not in _WHITESPACE + "dpouDPOUtT")
 
 
 def has_word_disguise(text: str) -> bool:
@@ -47,10 +62,16 @@ def latin1_view(text: str) -> bytes:
 def word_disguise_in(view: bytes) -> bool:
     """``has_word_disguise`` on the ``latin1_view`` of the text (read once for the shape too).
 
-    One translate lower-cases the ASCII letters (as ``str.lower`` and ``re.IGNORECASE``
-    do for every character that can lower to a letter of the words: the Kelvin sign
-    U+212A lowers to "k", which none holds) and turns every whitespace of ``_DOT_WORD``
-    into a space; then two substring searches, on ``str`` (faster than on ``bytes``)."""
+    First a cheap necessary test: one translate keeps only the whitespace and the letters
+    of the two words, folded so that both read " dot " (p as d, u as o, n dropped), and
+    one search of the short rest; a substring search costs about as much per byte as the
+    translate, so the short rest pays. Only a text that passes ("doet" does) gets the
+    exact test: one translate lower-cases the ASCII letters (as ``str.lower`` and
+    ``re.IGNORECASE`` do for every character that can lower to a letter of the words: the
+    Kelvin sign U+212A lowers to "k", which none holds) and turns every whitespace of
+    ``_DOT_WORD`` into a space; then two substring searches, on ``str``."""
+    if b" dot " not in view.translate(_FOLD_TABLE, _FOLD_DROP):
+        return False
     low = view.translate(_GATE_TABLE).decode("latin-1")
     for word in _DOT_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
         if word in low:
