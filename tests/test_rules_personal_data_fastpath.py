@@ -365,3 +365,43 @@ if __name__ == "__main__":  # record the fixture: run only with the scan that is
         Path(sys.argv[2]).write_text(json.dumps(record), encoding="utf-8")
     else:
         FIXTURE.write_text(json.dumps(record, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def test_the_folded_dot_word_test_is_necessary_and_turns_down_chat() -> None:
+    """The cheap test before the dot-word gate never says no where a dot word stands (also
+    with words that fold to it, such as "doet" and "pot", around), and says no to chat."""
+    from compass_bot.features.personal_data.rules_email import (
+        _DOT_WORD,
+        latin1_view,
+        may_hold_dot_word,
+    )
+
+    rng = random.Random(1416)
+    pieces = ("dot", "DoT", "punt", "PUNT", "doet", "pot", "put", "dont", "pont", "x", "\u00e9")
+    spaces = (" ", "\n", "\t", "\u00a0", "\u2003", "", "-")
+    hits = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randint(1, 8)))
+        exact = _DOT_WORD.search(text) is not None
+        assert may_hold_dot_word(latin1_view(text)) or not exact, text
+        hits += exact
+    assert hits > 500
+    assert may_hold_dot_word(latin1_view("hij doet het"))  # passes on to the exact test
+    chat = "Hoi allemaal, morgen hebben we het tweede uur gym en daarna wiskunde. " * 20
+    assert not may_hold_dot_word(latin1_view(chat))
+
+
+def test_a_date_or_fraction_token_is_no_link_candidate() -> None:
+    """A slash between digits in a token of its own ("12/05.", "10/10") is not sent to the
+    link check (it holds no dot, so it is no link); a link with digits after its slash is."""
+    from compass_bot.features.personal_data.rules_candidates import OTHER_CANDIDATE
+
+    def links(text: str) -> list[int]:
+        return [m.start() for m in OTHER_CANDIDATE.finditer(text) if m.lastgroup == "link"]
+
+    assert links("inleveren 12/05. blz 45, cijfer 10/10, (zie 24/7)") == []
+    assert links("school.nl/05 en ab12/05 en 12/05a en 12/123456") == [9, 20, 29, 39]
+    text = "kijk op www.school.nl/2024 of 12/05 " * 3
+    assert [(f.kind, f.start) for f in find_personal_data(text + "goo.gl/maps/x")] == [
+        ("location-link", len(text))
+    ]

@@ -55,6 +55,8 @@ OTHER_CANDIDATE: Final = re.compile(
     r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
     r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
     r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
+    # no link: a date or fraction token ("12/05.", "10/10"), digits around the slash
+    r"(?!(?<=(?<![^ \n\t])[0-9]{2}/)[0-9]{1,4}[).,!?;:'\">\]*_]*(?!\S))"
     r"|(?<=[@\uff20])(?P<at>)"
     r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
     r")"
@@ -127,6 +129,7 @@ _SEP_MARKS: Final = bytes(
     ord("s") if bytes([i]) in _SHAPE_NUM_SEPS else ord("x") for i in range(256)
 )
 _DIGITS: Final = re.compile(rb"9*")
+_MATCH_START: Final = re.Match.start
 _DIGITS_AND_SEPS: Final = re.compile(rb"9(?:[ .\-/(]*+9)*+")
 _WINDOW_MARGIN: Final = 48  # > the longest look-ahead of NUM_CANDIDATE (24 characters)
 _MAX_CORES: Final = 24  # more places to try: one pass over the text is cheaper
@@ -166,16 +169,21 @@ def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
             i = text.find("°", i + 1)
     if len(cores) > _MAX_CORES:
         return None
-    seen: dict[str, bool] = {}  # the word before a number, by its text: "blz." once a post
-    for m in _SHAPE_AFTER_WORD.finditer(shape):
-        s = m.start() + 1
-        space = text.rfind(" ", s - 40 if s > 40 else 0, s - 1)
-        word = text[space + 1 : s]
-        ok = seen.get(word)
+    # The verdict on the word before a number, by the 8 characters up to the number (the
+    # word and the space after it) when a space starts the word inside them: "blz. 45" is
+    # judged once a post. The loop body is the whole cost of a post full of page numbers
+    # (a slice and a dict lookup per number), so it is kept bare.
+    seen: dict[str, bool] = {}
+    get = seen.get
+    for sp in map(_MATCH_START, _SHAPE_AFTER_WORD.finditer(shape)):  # sp: the space
+        key = text[sp - 7 if sp > 7 else 0 : sp + 1]
+        ok = get(key)
         if ok is None:
-            ok = seen[word] = may_start_house_number(text, s)
+            ok = may_start_house_number(text, sp + 1)
+            if " " in key[:-1]:  # the word lies inside the key: the key decides
+                seen[key] = ok
         if ok:  # not "blz. 45", "om 8": no place for a house number, so no candidate
-            cores.append((s, s))
+            cores.append((sp + 1, sp + 1))
             if len(cores) > _MAX_CORES:
                 return None
     return cores
@@ -215,15 +223,19 @@ def digit_candidates(
     if first < 0:
         return
     n = len(text)
-    few = shape.count(b"9", first) <= _FEW_DIGITS
+    # digits within a stretch of _FEW_DIGITS characters are few without counting them
+    few = shape.rfind(b"9") - first < _FEW_DIGITS or shape.count(b"9", first) <= _FEW_DIGITS
     if few:
         i = first
         while i >= 0:  # find() runs in C; a regex for the runs would try every position
-            end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
             if skip is None or i >= skip[0]:
                 m = NUM_CANDIDATE.match(text, i)  # only a run's first digit can start a match
                 if m is not None:
                     yield m.span()
+                    end = m.end()  # the pattern ends with the run's digits
+                    i = shape.find(b"9", end)
+                    continue
+            end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
             i = shape.find(b"9", end)
         return
     windows = number_windows(text, shape)

@@ -70,13 +70,19 @@ def word_disguise_in(view: bytes) -> bool:
     ``re.IGNORECASE`` do for every character that can lower to a letter of the words: the
     Kelvin sign U+212A lowers to "k", which none holds) and turns every whitespace of
     ``_DOT_WORD`` into a space; then two substring searches, on ``str``."""
-    if b" dot " not in view.translate(_FOLD_TABLE, _FOLD_DROP):
+    if not may_hold_dot_word(view):
         return False
     low = view.translate(_GATE_TABLE).decode("latin-1")
     for word in _DOT_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
         if word in low:
             return True
     return False
+
+
+def may_hold_dot_word(view: bytes) -> bool:
+    """False when the ``latin1_view`` certainly holds no dot word: the whitespace and the
+    letters of "dot" and "punt" kept, folded to read " dot " (any other byte dropped)."""
+    return b" dot " in view.translate(_FOLD_TABLE, _FOLD_DROP)
 
 
 def at_sign_span(text: str, i: int) -> tuple[int, int]:
