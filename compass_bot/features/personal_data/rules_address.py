@@ -146,7 +146,10 @@ def street_before(text: str, s: int) -> int | None:
         return None
     start_k = chain_from
     for k in range(chain_from - 1, -1, -1):
-        kind = name_word(words[k])
+        word = words[k]
+        if word.islower() and word.isalpha() and word not in NAME_PARTICLES:
+            break  # name_word says '' to a plain lower-case word ("naar"): without the call
+        kind = name_word(word)
         if kind in ("cap", "abbr"):
             start_k = k  # particles in between ("Burg. de With...") come along
         elif kind != "particle":

@@ -61,7 +61,7 @@ class Scan:
         return False
 
     def add(self, kind: Kind, start: int, end: int) -> None:
-        if not self.taken(start, end):
+        if not (self.findings or self.blocked) or not self.taken(start, end):
             self.findings.append(Finding(kind, start, end))
 
     def run(self) -> tuple[Finding, ...]:
@@ -143,6 +143,8 @@ class Scan:
         that number, and the digit pass (a generator on a long post) skips it unmatched."""
         text = self.text
         skip = self.skip
+        findings = self.findings
+        blocked = self.blocked
         for s, e in runs:
             if s < skip[0]:
                 continue
@@ -152,7 +154,7 @@ class Scan:
                     if span:
                         self.add("id-number", *span)
                 continue
-            if e - s >= 15 or self.taken(s, e):
+            if e - s >= 15 or ((findings or blocked) and self.taken(s, e)):
                 continue
             end = self.number_at(s, e)
             if end:
