@@ -82,7 +82,7 @@ def word_disguise_in(view: bytes) -> bool:
 def may_hold_dot_word(view: bytes) -> bool:
     """False when the ``latin1_view`` certainly holds no dot word: the whitespace and the
     letters of "dot" and "punt" kept, folded to read " dot " (any other byte dropped)."""
-    return b" dot " in view.translate(_FOLD_TABLE, _FOLD_DROP)
+    return view.translate(_FOLD_TABLE, _FOLD_DROP).rfind(b" dot ") >= 0  # rfind: faster
 
 
 def at_sign_span(text: str, i: int) -> tuple[int, int]:

@@ -88,7 +88,7 @@ class Scan:
         else:
             numbers = digit_candidates(text, shape, self.skip)
             first = shape.find(b"9")  # a life360 code has its digits between the first and last
-            life360 = first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0
+            life360 = first >= 0 and text.rfind("360", first, shape.rfind(b"9") + 1) >= 0
         if word_disguise_in(view) if view else has_word_disguise(text):
             for a0, a1 in word_at_spans(text):
                 self.email(a0, a1, False)
