@@ -81,11 +81,10 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     if not may_start_house_number(text, s):
         return ()
     m = HOUSE_NR.match(text, s)
-    if not m or unit_follows(text, m.end()):
+    if not m:
         return ()
     end = m.end()
-    nxt = text[end : end + 2]
-    if nxt[:1] in ":.," and nxt[1:2].isdigit():
+    if unit_follows(text, end):  # also a decimal or time after it: "12:30", "12,5"
         return ()
     start = street_before(text, s)
     if start is None:
