@@ -374,6 +374,7 @@ def test_the_folded_dot_word_test_is_necessary_and_turns_down_chat() -> None:
         _DOT_WORD,
         latin1_view,
         may_hold_dot_word,
+        word_disguise_in,
     )
 
     rng = random.Random(1416)
@@ -386,6 +387,16 @@ def test_the_folded_dot_word_test_is_necessary_and_turns_down_chat() -> None:
         assert may_hold_dot_word(latin1_view(text)) or not exact, text
         hits += exact
     assert hits > 500
+    long_hits = 0
+    for _ in range(1000):  # long texts, where the gate runs the cheap test first
+        words = [rng.choice(pieces[4:]) for _ in range(60)]  # look-alikes, now and then a dot word
+        words[rng.randrange(60)] = rng.choice(pieces)
+        text = "".join(word + rng.choice(spaces) for word in words)
+        assert len(text) > 160
+        exact = _DOT_WORD.search(text) is not None
+        assert word_disguise_in(latin1_view(text)) == exact, text
+        long_hits += exact
+    assert 100 < long_hits < 1000
     assert may_hold_dot_word(latin1_view("hij doet het"))  # passes on to the exact test
     chat = "Hoi allemaal, morgen hebben we het tweede uur gym en daarna wiskunde. " * 20
     assert not may_hold_dot_word(latin1_view(chat))

@@ -44,6 +44,7 @@ _FOLD_TABLE: Final = bytes(
     else i
     for i in range(256)
 )
+_FOLD_FROM: Final = 160  # shorter texts: the exact test alone costs less
 _FOLD_DROP: Final = bytes(i for i in range(256) if chr(i) not in _WHITESPACE + "dpouDPOUtT")
 
 
@@ -62,15 +63,15 @@ def latin1_view(text: str) -> bytes:
 def word_disguise_in(view: bytes) -> bool:
     """``has_word_disguise`` on the ``latin1_view`` of the text (read once for the shape too).
 
-    First a cheap necessary test: one translate keeps only the whitespace and the letters
-    of the two words, folded so that both read " dot " (p as d, u as o, n dropped), and
-    one search of the short rest; a substring search costs about as much per byte as the
-    translate, so the short rest pays. Only a text that passes ("doet" does) gets the
-    exact test: one translate lower-cases the ASCII letters (as ``str.lower`` and
-    ``re.IGNORECASE`` do for every character that can lower to a letter of the words: the
-    Kelvin sign U+212A lowers to "k", which none holds) and turns every whitespace of
-    ``_DOT_WORD`` into a space; then two substring searches, on ``str``."""
-    if not may_hold_dot_word(view):
+    On a long text first a cheap necessary test (``may_hold_dot_word``): a substring
+    search costs about as much per byte as a translate, so one translate that keeps only
+    the bytes the words need and one search of the short rest cost less than the exact
+    test. Only a text that passes ("doet" does) gets the exact test: one translate
+    lower-cases the ASCII letters (as ``str.lower`` and ``re.IGNORECASE`` do for every
+    character that can lower to a letter of the words: the Kelvin sign U+212A lowers to
+    "k", which none holds) and turns every whitespace of ``_DOT_WORD`` into a space; then
+    two substring searches, on ``str``."""
+    if len(view) > _FOLD_FROM and not may_hold_dot_word(view):
         return False
     low = view.translate(_GATE_TABLE).decode("latin-1")
     for word in _DOT_WORDS:  # noqa: SIM110 - a plain loop: no generator on the hot path
