@@ -416,3 +416,50 @@ def test_a_date_or_fraction_token_is_no_link_candidate() -> None:
     assert [(f.kind, f.start) for f in find_personal_data(text + "goo.gl/maps/x")] == [
         ("location-link", len(text))
     ]
+
+
+def test_nl_validity_in_one_match_equals_both_metadata_patterns() -> None:
+    """``nl_number_is_valid`` folds the general and the per-type pattern into one match."""
+    from compass_bot.features.personal_data import rules_phone
+
+    rng = random.Random(1415)
+    valid = 0
+    for _ in range(20000):
+        nsn = rng.choice(("6", "20", "10", "30", "800", "900", "85", "88", "97", "1", "")) + (
+            _digits(rng, rng.randint(0, 11))
+        )
+        both = (
+            rules_phone._NL_GENERAL.fullmatch(nsn) is not None
+            and rules_phone._NL_TYPES.fullmatch(nsn) is not None
+        )
+        assert rules_phone.nl_number_is_valid(nsn) == both, nsn
+        valid += both
+    assert 1000 < valid < 19000
+
+
+def _phone_digits_general(candidate: str) -> tuple[str, bool]:
+    """``phone_digits`` as it was before its fast path for the usual national writing."""
+    import re
+
+    stripped = candidate.lstrip(" \u00a0(")
+    international = stripped.startswith("+")
+    if international or stripped.startswith("00"):
+        candidate = re.sub(r"\(\s?0\s?\)", "", candidate)
+    digits = re.sub(r"[^0-9]+", "", candidate)
+    if not international and digits.startswith("00"):
+        return digits[2:], True
+    return digits, international
+
+
+def test_phone_digits_fast_path_equals_the_general_reading() -> None:
+    """The usual national writing ("06-12345678") skips the general path with the same
+    answer, also for "0 0031 ...", full-width digits, brackets and no-break spaces."""
+    from compass_bot.features.personal_data.rules_phone import phone_digits
+
+    rng = random.Random(1417)
+    chars = "0000123456789 --.()+\u00a0/\uff10"
+    for _ in range(20000):
+        text = rng.choice(("0", "06", "00", "0 0", "+", "(0", "")) + "".join(
+            rng.choice(chars) for _ in range(rng.randint(0, 14))
+        )
+        assert phone_digits(text) == _phone_digits_general(text), text
