@@ -463,3 +463,29 @@ def test_phone_digits_fast_path_equals_the_general_reading() -> None:
             rng.choice(chars) for _ in range(rng.randint(0, 14))
         )
         assert phone_digits(text) == _phone_digits_general(text), text
+
+
+def test_the_slash_pattern_matches_as_the_full_one_where_slashes_are_the_only_trigger() -> None:
+    """On a post whose only trigger character is the slash, the slash-led pattern finds
+    exactly what the full one finds (span and branch), and ``other_span`` chooses it."""
+    from compass_bot.features.personal_data.rules_candidates import (
+        OTHER_CANDIDATE,
+        SLASH_CANDIDATE,
+        other_span,
+        shape_of,
+    )
+
+    rng = random.Random(1418)
+    pieces = ("/", "//", "///", "12/05", "t/m", "x.nl/a", "appel.boom.huis", "10", "ab", ".")
+    pieces += (" ", "\n", "\t", "!", ")", "w", "5")
+    seen = set()
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        full = [(m.lastgroup, m.span()) for m in OTHER_CANDIDATE.finditer(text)]
+        assert [(m.lastgroup, m.span()) for m in SLASH_CANDIDATE.finditer(text)] == full, text
+        seen.update(kind for kind, _ in full)
+    assert seen == {"link", "w3w"}
+    assert other_span("blz 12/05 t/m 7", shape_of("blz 12/05 t/m 7"))[2] is SLASH_CANDIDATE
+    for other in ("(", "@", "<", "[", "{", "\uff20"):
+        text = "blz 12/05 " + other
+        assert other_span(text, shape_of(text))[2] is OTHER_CANDIDATE, other

@@ -50,36 +50,48 @@ NUM_CANDIDATE: Final = re.compile(
     r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
     r")[0-9]*+"
 )
-OTHER_CANDIDATE: Final = re.compile(
-    r"[<@/(\[{\uff20](?:"
-    r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
-    r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
+_SLASH_BRANCHES = (
+    r"(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
     r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
     # no link: a date or fraction token ("12/05.", "10/10"), digits around the slash
     r"(?!(?<=(?<![^ \n\t])[0-9]{2}/)[0-9]{1,4}[).,!?;:'\">\]*_]*(?!\S))"
+)
+OTHER_CANDIDATE: Final = re.compile(
+    r"[<@/(\[{\uff20](?:"
+    r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
+    rf"|{_SLASH_BRANCHES}"
     r"|(?<=[@\uff20])(?P<at>)"
     r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
     r")"
 )
+# the same matches where a slash is the only trigger character (a post of dates, "t/m"):
+# a pattern led by one literal, which the regex engine searches for at C speed instead of
+# testing a character class at every position
+SLASH_CANDIDATE: Final = re.compile(rf"/(?:{_SLASH_BRANCHES})")
 
 
-def other_span(text: str, shape: bytes) -> tuple[int, int]:
+def other_span(text: str, shape: bytes) -> tuple[int, int, re.Pattern[str]]:
     """First and last index of a non-digit trigger character (last -1: none), or a wider
-    span (a ')' counts as a '(' in the shape).
+    span (a ')' counts as a '(' in the shape), and the pattern for it: ``SLASH_CANDIDATE``
+    when the slash is the only trigger character, else ``OTHER_CANDIDATE``.
 
     find/rfind per trigger byte of the shape (memchr loops in C); the full-width at sign (a
     ``u`` in the shape) by str.find.
     """
     lo, last = len(shape), -1
+    pattern = SLASH_CANDIDATE
     for mark in (b"@", b"/", b"("):
         i = shape.find(mark)
         if i >= 0:
             lo = min(lo, i)
             last = max(last, shape.rfind(mark))
+            if mark != b"/":
+                pattern = OTHER_CANDIDATE
     if "\uff20" in text:
         lo = min(lo, text.find("\uff20"))
         last = max(last, text.rfind("\uff20"))
-    return lo, last
+        pattern = OTHER_CANDIDATE
+    return lo, last, pattern
 
 
 # --- where digit runs can be candidates ---------------------------------------------------

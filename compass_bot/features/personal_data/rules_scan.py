@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import Final
@@ -73,14 +74,15 @@ class Scan:
         text = self.text
         n = self.n
         shape = view = b""
+        pattern = OTHER_CANDIDATE
         if n <= SHORT:  # one pass of each pattern costs less than reading the shape
             lo, last = 0, n - 1
         else:
             view = latin1_view(text)
             shape = shape_of_view(view)
-            lo, last = other_span(text, shape)
+            lo, last, pattern = other_span(text, shape)
         if last >= 0:
-            self.others(lo, n if n <= SHORT else min(n, last + 64))
+            self.others(lo, n if n <= SHORT else min(n, last + 64), pattern)
         numbers: Iterable[tuple[int, int]]
         if n <= SHORT:
             numbers = [m.span() for m in NUM_CANDIDATE.finditer(text)]
@@ -104,11 +106,12 @@ class Scan:
             self.findings.sort(key=_START)
         return tuple(self.findings)
 
-    def others(self, lo: int, hi: int) -> None:
-        """Discord tags, links, what3words and e-mail anchors in text[lo:hi]."""
+    def others(self, lo: int, hi: int, pattern: re.Pattern[str]) -> None:
+        """Discord tags, links, what3words and e-mail anchors in text[lo:hi] (``pattern``:
+        OTHER_CANDIDATE, or SLASH_CANDIDATE when no other trigger character is there)."""
         text = self.text
         skip_until = -1
-        for m in OTHER_CANDIDATE.finditer(text, lo, hi):
+        for m in pattern.finditer(text, lo, hi):
             kind = m.lastgroup
             i = m.start()
             if i < skip_until:
