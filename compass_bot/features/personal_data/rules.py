@@ -43,10 +43,11 @@ The bot runs this on every post, so the order is cheapest first:
    at every place a branch can start. A ``bytes.translate`` costs 0.6 ns a byte and a
    one-character find runs at memchr speed; a short multi-character find costs about
    1 ns a byte forward and half that in reverse, so presence tests use ``rfind``. Hence
-   the byte passes, regexes only at anchors, and cheap general rejections before any
-   detector: a date or fraction token (``12/05``) is no link candidate, the word before
-   a short number is judged once a post ("blz. 45"), and the dot-word gate first reads
-   only the whitespace and the letters of dot/punt.
+   the byte passes, regexes only at anchors or led by one literal (the link pass when a
+   slash is the only trigger), and cheap general rejections before any detector: a date
+   or fraction token (``12/05``) is no link candidate, the word before a short number is
+   judged once a post ("blz. 45"), and the dot-word gate first reads only the whitespace
+   and the letters of dot/punt.
 
 What is found (kinds)
 ---------------------
