@@ -37,6 +37,17 @@ The bot runs this on every post, so the order is cheapest first:
    its parse cost, cached per distinct written number within a post; the whole run of
    digit groups is tried first. Foreign numbers (``+``/``00`` with another country code)
    go through ``phonenumbers.parse``; BSN and IBAN through ``python-stdnum``.
+4. Why no single combined candidate regex: on CPython 3.11 a regex pass over a 2,000-
+   character post costs about 4 ns a character even for a bare character class (7 us, over
+   half a discord.py parse; with a dot-word branch 25 us), and a few hundred nanoseconds
+   at every place a branch can start. A ``bytes.translate`` costs 0.6 ns a byte and a
+   one-character find runs at memchr speed; a short multi-character find costs about
+   1 ns a byte forward and half that in reverse, so presence tests use ``rfind``. Hence
+   the byte passes, regexes only at anchors or led by one literal (the link pass when a
+   slash is the only trigger), and cheap general rejections before any detector: a date
+   or fraction token (``12/05``) is no link candidate, the word before a short number is
+   judged once a post ("blz. 45"), and the dot-word gate first reads only the whitespace
+   and the letters of dot/punt.
 
 What is found (kinds)
 ---------------------

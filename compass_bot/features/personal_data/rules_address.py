@@ -81,11 +81,10 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     if not may_start_house_number(text, s):
         return ()
     m = HOUSE_NR.match(text, s)
-    if not m or unit_follows(text, m.end()):
+    if not m:
         return ()
     end = m.end()
-    nxt = text[end : end + 2]
-    if nxt[:1] in ":.," and nxt[1:2].isdigit():
+    if unit_follows(text, end):  # also a decimal or time after it: "12:30", "12,5"
         return ()
     start = street_before(text, s)
     if start is None:
@@ -146,7 +145,10 @@ def street_before(text: str, s: int) -> int | None:
         return None
     start_k = chain_from
     for k in range(chain_from - 1, -1, -1):
-        kind = name_word(words[k])
+        word = words[k]
+        if word.islower() and word.isalpha() and word not in NAME_PARTICLES:
+            break  # name_word says '' to a plain lower-case word ("naar"): without the call
+        kind = name_word(word)
         if kind in ("cap", "abbr"):
             start_k = k  # particles in between ("Burg. de With...") come along
         elif kind != "particle":

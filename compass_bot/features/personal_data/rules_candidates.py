@@ -50,34 +50,48 @@ NUM_CANDIDATE: Final = re.compile(
     r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
     r")[0-9]*+"
 )
+_SLASH_BRANCHES = (
+    r"(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
+    r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
+    # no link: a date or fraction token ("12/05.", "10/10"), digits around the slash
+    r"(?!(?<=(?<![^ \n\t])[0-9]{2}/)[0-9]{1,4}[).,!?;:'\">\]*_]*(?!\S))"
+)
 OTHER_CANDIDATE: Final = re.compile(
     r"[<@/(\[{\uff20](?:"
     r"(?<=<)(?P<tag>(?:@[!&]?\d+|#\d+|t:-?\d+(?::[a-zA-Z])?|a?:\w+:\d+|/[\w -]+:\d+)>)"
-    r"|(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
-    r"|(?<=/)(?P<link>(?<=[A-Za-z0-9]{2}/)|(?=/))"
+    rf"|{_SLASH_BRANCHES}"
     r"|(?<=[@\uff20])(?P<at>)"
     r"|(?<=[\[({<])(?P<bat>\s?(?i:at|@|a|apenstaartje)\s?[\])}>])"
     r")"
 )
+# the same matches where a slash is the only trigger character (a post of dates, "t/m"):
+# a pattern led by one literal, which the regex engine searches for at C speed instead of
+# testing a character class at every position
+SLASH_CANDIDATE: Final = re.compile(rf"/(?:{_SLASH_BRANCHES})")
 
 
-def other_span(text: str, shape: bytes) -> tuple[int, int]:
+def other_span(text: str, shape: bytes) -> tuple[int, int, re.Pattern[str]]:
     """First and last index of a non-digit trigger character (last -1: none), or a wider
-    span (a ')' counts as a '(' in the shape).
+    span (a ')' counts as a '(' in the shape), and the pattern for it: ``SLASH_CANDIDATE``
+    when the slash is the only trigger character, else ``OTHER_CANDIDATE``.
 
     find/rfind per trigger byte of the shape (memchr loops in C); the full-width at sign (a
     ``u`` in the shape) by str.find.
     """
     lo, last = len(shape), -1
+    pattern = SLASH_CANDIDATE
     for mark in (b"@", b"/", b"("):
         i = shape.find(mark)
         if i >= 0:
             lo = min(lo, i)
             last = max(last, shape.rfind(mark))
+            if mark != b"/":
+                pattern = OTHER_CANDIDATE
     if "\uff20" in text:
         lo = min(lo, text.find("\uff20"))
         last = max(last, text.rfind("\uff20"))
-    return lo, last
+        pattern = OTHER_CANDIDATE
+    return lo, last, pattern
 
 
 # --- where digit runs can be candidates ---------------------------------------------------
@@ -127,6 +141,7 @@ _SEP_MARKS: Final = bytes(
     ord("s") if bytes([i]) in _SHAPE_NUM_SEPS else ord("x") for i in range(256)
 )
 _DIGITS: Final = re.compile(rb"9*")
+_MATCH_START: Final = re.Match.start
 _DIGITS_AND_SEPS: Final = re.compile(rb"9(?:[ .\-/(]*+9)*+")
 _WINDOW_MARGIN: Final = 48  # > the longest look-ahead of NUM_CANDIDATE (24 characters)
 _MAX_CORES: Final = 24  # more places to try: one pass over the text is cheaper
@@ -137,8 +152,10 @@ def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
     """Spans ``(lo, hi)`` that hold every position where a NUM_CANDIDATE match can start;
     None when there are so many that one pass over the text costs less."""
     cores: list[tuple[int, int]] = []
+    # rfind() first where only presence counts: CPython's reverse search is about twice as
+    # fast as its forward one on such short needles in these byte strings
     joined = shape.translate(None, _SHAPE_NUM_SEPS)
-    k = joined.find(b"9999999")
+    k = joined.find(b"9999999") if joined.rfind(b"9999999") >= 0 else -1
     if k >= 0:
         marks = shape.translate(_SEP_MARKS)  # one byte for every separator: one count()
         pos, seps = k, marks.count(b"s", 0, k + 1)
@@ -149,16 +166,17 @@ def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
             if len(cores) > _MAX_CORES:
                 return None
             k = joined.find(b"9999999", _DIGITS.match(joined, k + 7).end())  # type: ignore[union-attr]
-    i = shape.find(b"9999")  # a coordinate's decimals or a postcode starts near
+    # a coordinate's decimals or a postcode starts near
+    i = shape.find(b"9999") if shape.rfind(b"9999") >= 0 else -1
     while i >= 0:
         cores.append((max(0, i - 4), i))
         i = shape.find(b"9999", i + 4)
     if len(cores) > _MAX_CORES:
         return None
-    i = shape.find(b"aa99")  # IBAN: the check digits after the country code
-    while i >= 0:
+    i = shape.rfind(b"aa99")  # IBAN: the check digits after the country code
+    while i >= 0:  # from the end: the cores are sorted later, and "aa99" cannot overlap
         cores.append((i + 2, i + 2))
-        i = shape.find(b"aa99", i + 4)
+        i = shape.rfind(b"aa99", 0, i)
     if "°" in text:
         i = text.find("°")
         while i >= 0:
@@ -166,16 +184,21 @@ def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
             i = text.find("°", i + 1)
     if len(cores) > _MAX_CORES:
         return None
-    seen: dict[str, bool] = {}  # the word before a number, by its text: "blz." once a post
-    for m in _SHAPE_AFTER_WORD.finditer(shape):
-        s = m.start() + 1
-        space = text.rfind(" ", s - 40 if s > 40 else 0, s - 1)
-        word = text[space + 1 : s]
-        ok = seen.get(word)
+    # The verdict on the word before a number, by the 8 characters up to the number (the
+    # word and the space after it) when a space starts the word inside them: "blz. 45" is
+    # judged once a post. The loop body is the whole cost of a post full of page numbers
+    # (a slice and a dict lookup per number), so it is kept bare.
+    seen: dict[str, bool] = {}
+    get = seen.get
+    for sp in map(_MATCH_START, _SHAPE_AFTER_WORD.finditer(shape)):  # sp: the space
+        key = text[sp - 7 if sp > 7 else 0 : sp + 1]
+        ok = get(key)
         if ok is None:
-            ok = seen[word] = may_start_house_number(text, s)
+            ok = may_start_house_number(text, sp + 1)
+            if " " in key[:-1]:  # the word lies inside the key: the key decides
+                seen[key] = ok
         if ok:  # not "blz. 45", "om 8": no place for a house number, so no candidate
-            cores.append((s, s))
+            cores.append((sp + 1, sp + 1))
             if len(cores) > _MAX_CORES:
                 return None
     return cores
@@ -215,15 +238,19 @@ def digit_candidates(
     if first < 0:
         return
     n = len(text)
-    few = shape.count(b"9", first) <= _FEW_DIGITS
+    # digits within a stretch of _FEW_DIGITS characters are few without counting them
+    few = shape.rfind(b"9") - first < _FEW_DIGITS or shape.count(b"9", first) <= _FEW_DIGITS
     if few:
         i = first
         while i >= 0:  # find() runs in C; a regex for the runs would try every position
-            end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
             if skip is None or i >= skip[0]:
                 m = NUM_CANDIDATE.match(text, i)  # only a run's first digit can start a match
                 if m is not None:
                     yield m.span()
+                    end = m.end()  # the pattern ends with the run's digits
+                    i = shape.find(b"9", end)
+                    continue
+            end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
             i = shape.find(b"9", end)
         return
     windows = number_windows(text, shape)

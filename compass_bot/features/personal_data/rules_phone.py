@@ -40,10 +40,13 @@ _NL_TYPES: Final = re.compile(
 )
 
 
+# both in one match: the general pattern as a look-ahead to the end, then the types
+_NL_VALID: Final = re.compile(f"(?=(?:{_NL_GENERAL.pattern})\\Z)(?:{_NL_TYPES.pattern})")
+
+
 def nl_number_is_valid(national_significant_number: str) -> bool:
     """phonenumbers.is_valid_number for an NL number, from phonenumbers' NL metadata."""
-    nsn = national_significant_number
-    return _NL_GENERAL.fullmatch(nsn) is not None and _NL_TYPES.fullmatch(nsn) is not None
+    return _NL_VALID.fullmatch(national_significant_number) is not None
 
 
 def _foreign_is_valid(digits: str) -> bool:
@@ -56,6 +59,13 @@ def _foreign_is_valid(digits: str) -> bool:
 
 def phone_digits(candidate: str) -> tuple[str, bool]:
     """(digits, international?) of a written number; ``(0)`` after a country code dropped."""
+    if candidate[:1] == "0" and candidate[1:2] != "0":  # the usual writing: no regex
+        digits = candidate.replace("-", "").replace(" ", "")
+        if not (digits.isdigit() and digits.isascii()):
+            digits = _NOT_DIGIT.sub("", candidate)
+        if digits[1:2] != "0":
+            return digits, False
+        return digits[2:], True  # "0 0031 ...": read as 00
     stripped = candidate.lstrip(" \u00a0(")
     international = stripped.startswith("+")
     if international or stripped.startswith("00"):
@@ -132,7 +142,19 @@ def _verdict(
     """(valid?, foreign?) of one written number; valid is None when it is not tried (its
     length rules it out, or it is foreign and ``foreign_ok`` is False)."""
     digits, international = phone_digits(candidate)
-    foreign = international and not digits.startswith("31")
+    if not international:  # the usual case, canonical_digits inlined (the hot path)
+        if not 8 <= len(digits) <= 13:
+            return None, False
+        valid = cache.get(candidate)
+        if valid is None:
+            valid = cache[candidate] = (
+                len(digits) <= 11
+                and digits[0] == "0"
+                and digits[1] != "0"
+                and _NL_VALID.fullmatch(digits, 1) is not None
+            )
+        return valid, False
+    foreign = not digits.startswith("31")
     if foreign:
         if not 7 <= len(digits) <= 15 or not foreign_ok:
             return None, foreign

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import Final
@@ -61,7 +62,7 @@ class Scan:
         return False
 
     def add(self, kind: Kind, start: int, end: int) -> None:
-        if not self.taken(start, end):
+        if not (self.findings or self.blocked) or not self.taken(start, end):
             self.findings.append(Finding(kind, start, end))
 
     def run(self) -> tuple[Finding, ...]:
@@ -73,14 +74,15 @@ class Scan:
         text = self.text
         n = self.n
         shape = view = b""
+        pattern = OTHER_CANDIDATE
         if n <= SHORT:  # one pass of each pattern costs less than reading the shape
             lo, last = 0, n - 1
         else:
             view = latin1_view(text)
             shape = shape_of_view(view)
-            lo, last = other_span(text, shape)
+            lo, last, pattern = other_span(text, shape)
         if last >= 0:
-            self.others(lo, n if n <= SHORT else min(n, last + 64))
+            self.others(lo, n if n <= SHORT else min(n, last + 64), pattern)
         numbers: Iterable[tuple[int, int]]
         if n <= SHORT:
             numbers = [m.span() for m in NUM_CANDIDATE.finditer(text)]
@@ -88,7 +90,7 @@ class Scan:
         else:
             numbers = digit_candidates(text, shape, self.skip)
             first = shape.find(b"9")  # a life360 code has its digits between the first and last
-            life360 = first >= 0 and text.find("360", first, shape.rfind(b"9") + 1) >= 0
+            life360 = first >= 0 and text.rfind("360", first, shape.rfind(b"9") + 1) >= 0
         if word_disguise_in(view) if view else has_word_disguise(text):
             for a0, a1 in word_at_spans(text):
                 self.email(a0, a1, False)
@@ -104,11 +106,12 @@ class Scan:
             self.findings.sort(key=_START)
         return tuple(self.findings)
 
-    def others(self, lo: int, hi: int) -> None:
-        """Discord tags, links, what3words and e-mail anchors in text[lo:hi]."""
+    def others(self, lo: int, hi: int, pattern: re.Pattern[str]) -> None:
+        """Discord tags, links, what3words and e-mail anchors in text[lo:hi] (``pattern``:
+        OTHER_CANDIDATE, or SLASH_CANDIDATE when no other trigger character is there)."""
         text = self.text
         skip_until = -1
-        for m in OTHER_CANDIDATE.finditer(text, lo, hi):
+        for m in pattern.finditer(text, lo, hi):
             kind = m.lastgroup
             i = m.start()
             if i < skip_until:
@@ -143,6 +146,8 @@ class Scan:
         that number, and the digit pass (a generator on a long post) skips it unmatched."""
         text = self.text
         skip = self.skip
+        findings = self.findings
+        blocked = self.blocked
         for s, e in runs:
             if s < skip[0]:
                 continue
@@ -152,7 +157,7 @@ class Scan:
                     if span:
                         self.add("id-number", *span)
                 continue
-            if e - s >= 15 or self.taken(s, e):
+            if e - s >= 15 or ((findings or blocked) and self.taken(s, e)):
                 continue
             end = self.number_at(s, e)
             if end:
