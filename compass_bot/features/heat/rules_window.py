@@ -298,7 +298,8 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
 
 def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: HeatSettings) -> Heat:
     """The heat raised to the model's evidence over the last posts, unless it reads as banter
-    (a member the hot posts aim at laughs along, or every hot post is written laughing)."""
+    (a member the hot posts aim at laughs along, or every hot post is written laughing), or the
+    window holds one member alone (a discussion takes two) or only context speaks."""
     scored = [p for p in posts if p.learned is not None]
     scores = [p.learned for p in scored if p.learned is not None]
     evidence = model.evidence(scores)
