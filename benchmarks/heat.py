@@ -2,6 +2,7 @@
 
     python benchmarks/heat.py [FILE.jsonl ...] [--within N] [--iterations N]
     python benchmarks/heat.py --loso [--mode message|window] [--window N] [--top N] ...
+    python benchmarks/heat.py --loso --misses   # the transcripts each fold gets wrong
 
 FILE holds one transcript a line: `{"messages": [{"author", "at", "text", "reply_to"}, ...],
 "label": "heated"|"calm"|"banter", "turns_at": index or null}` (turns_at: the message where a
@@ -19,7 +20,9 @@ made for the misses of one set by the figures of the others); the cost uses the 
 --loso trains the learned signal (tools/train_heat_model.py) once per training set without
 that set and replays the set with the rule alone and with rule+model, for each threshold of
 --thresholds: the honest figure for the model (none of a set's lines is in its model). The
-threshold is chosen on the summed figures of all six folds, never on one set.
+threshold is chosen on the summed figures of all folds, never on one set. --misses lists, per
+fold, the heated transcripts not nudged in time and the calm or banter ones nudged, with the
+level after each message from the turn on: why a miss is missed, read as LOSO sees it.
 """
 
 from __future__ import annotations
@@ -94,9 +97,9 @@ def pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}% ({part}/{whole})" if whole else "   n/a"
 
 
-def accuracy(path: Path, within: int, verbose: bool) -> None:
+def accuracy(path: Path, within: int, verbose: bool, misses: bool = False) -> None:
     transcripts = load(path)
-    outcome, slowmodes = outcomes(transcripts, within, verbose, None)
+    outcome, slowmodes = outcomes(transcripts, within, verbose, None, misses)
     report(outcome, path, within, len(transcripts))
     print(f"transcripts with a slowmode: {dict(slowmodes)}")
 
@@ -106,9 +109,11 @@ def outcomes(
     within: int,
     verbose: bool,
     model: HeatModel | None,
+    misses: bool = False,
 ) -> tuple[dict[str, Counter[str]], Counter[str]]:
     """Per label, how many transcripts ended how (heated: in time / early / late / never;
-    calm and banter: nudged / left alone), and how many got a slowmode."""
+    calm and banter: nudged / left alone), and how many got a slowmode. `verbose`: a line per
+    transcript; `misses`: a line per transcript gone wrong, with the levels from its turn on."""
     outcome: dict[str, Counter[str]] = {label: Counter() for label in LABELS}
     slowmodes = Counter[str]()
     for number, label, turns_at, messages in transcripts:
@@ -130,7 +135,15 @@ def outcomes(
         else:
             result = "nudged" if first is not None else "left alone"
         outcome[label][result] += 1
-        if verbose:
+        if misses and result not in ("in time", "left alone"):
+            start = turns_at if turns_at is not None else 0
+            levels = " ".join(str(h.level) for h in heats[start : start + within + 1])
+            peak = max(heats, key=lambda h: h.level)
+            print(
+                f"    miss line {number:3} {label:<6} {result:<7} turns_at={turns_at!s:<4} "
+                f"first nudge={first!s:<4} levels from the turn: {levels} | peak {peak.reason}"
+            )
+        elif verbose:
             peak = max(heats, key=lambda h: h.level)
             print(
                 f"  line {number:3} {label:<6} turns_at={turns_at!s:<4} first nudge={first!s:<4} "
@@ -182,6 +195,7 @@ def loso(args: argparse.Namespace) -> None:
         positive_weight=args.positive_weight or TRAIN.positive_weight,
         drop=tuple(args.drop.split(",")) if args.drop else TRAIN.drop,
         assist=args.assist or TRAIN.assist,
+        objections=args.objections or TRAIN.objections,
     )
     thresholds = (
         [float(t) for t in args.thresholds.split(",")] if args.thresholds else [settings.threshold]
@@ -202,7 +216,9 @@ def loso(args: argparse.Namespace) -> None:
         add("rule", rule)
         print(_line(f"{held.stem} rule", rule))
         for t in thresholds:
-            both, _ = outcomes(transcripts, args.within, args.verbose, replace(model, threshold=t))
+            both, _ = outcomes(
+                transcripts, args.within, args.verbose, replace(model, threshold=t), args.misses
+            )
             add(f"rule+model {t:.2f}", both)
             print(_line(f"{held.stem} +model {t:.2f}", both))
     print(f"== all {len(paths)} sets")
@@ -327,6 +343,9 @@ def main() -> None:
     parser.add_argument("--within", type=int, default=5, help="messages after turns_at (5)")
     parser.add_argument("--iterations", type=int, default=20000)
     parser.add_argument("--verbose", "-v", action="store_true", help="one line per transcript")
+    parser.add_argument(
+        "--misses", action="store_true", help="one line per transcript gone wrong (with --loso)"
+    )
     parser.add_argument("--loso", action="store_true", help="leave one training set out")
     parser.add_argument("--mode", choices=("message", "window"))
     parser.add_argument("--window", type=int)
@@ -335,6 +354,7 @@ def main() -> None:
     parser.add_argument("--positive-weight", type=float)
     parser.add_argument("--drop", help="comma-separated feature prefixes to leave out (c:,b:)")
     parser.add_argument("--assist", type=float, help="evidence enough beside worded heat")
+    parser.add_argument("--objections", choices=("fight", "calm", "skip"))
     parser.add_argument("--thresholds", help="comma-separated evidence thresholds to compare")
     args = parser.parse_args()
     if args.loso:
@@ -344,7 +364,7 @@ def main() -> None:
         if not path.is_file():
             raise SystemExit(f"{path}: no such file")
     for path in args.files:
-        accuracy(path, args.within, args.verbose)
+        accuracy(path, args.within, args.verbose, args.misses)
     cost(args.files[0], args.iterations)
 
 

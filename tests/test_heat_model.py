@@ -19,7 +19,7 @@ from compass_bot.features.heat.rules_model import (
     shipped_model,
     text_features,
 )
-from compass_bot.features.heat.rules_signals import read, signals_of
+from compass_bot.features.heat.rules_signals import PostSignals, read, signals_of
 from compass_bot.features.heat.rules_transcript import Message, replay
 from compass_bot.features.heat.rules_watch import ChannelWatch
 from compass_bot.features.heat.rules_window import Post
@@ -346,3 +346,56 @@ def test_the_watch_keeps_what_the_window_scans_gave() -> None:
             if rng.random() < 0.05:
                 watch.forget(rng.randint(1, 8))
     assert hot_seen > 20
+
+
+def test_one_member_alone_is_never_a_discussion_for_the_model() -> None:
+    """The learned evidence nudges a discussion, not one member's posts: a window with a single
+    author (a rant, the first hot post of a channel) is left to the lexicon, however high its
+    scores; a second member in the window makes it a discussion again."""
+    from compass_bot.features.heat.rules_window import assess
+
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    alone = [
+        Post(author=1, at=start + timedelta(seconds=10 * i), learned=4.0, said=1.0)
+        for i in range(3)
+    ]
+    heat = assess(alone, alone[-1].at, model=model)
+    assert heat.action == "none" and heat.level == 0
+    two = [*alone, Post(author=2, at=start + timedelta(seconds=40), learned=4.0, said=1.0)]
+    assert assess(two, two[-1].at, model=model).action == "nudge"
+
+
+def test_asking_to_stop_after_the_nudge_never_brings_the_slowmode() -> None:
+    """The model learns an objection as part of the fight it comes with; after the nudge the
+    same words are the cooling it asked for, so they never count towards a slowmode (posts the
+    model reads as hot, without such words, do)."""
+    from compass_bot.features.heat.rules_window import HeatState, assess
+
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    stop = signals_of("doe normaal")
+    assert stop.protests and not stop.hostile
+
+    def window(after: PostSignals) -> list[Post]:
+        before = [
+            Post(author=1 + i % 2, at=start + timedelta(seconds=10 * i), learned=4.0, said=1.0)
+            for i in range(3)
+        ]
+        later = [
+            Post(
+                author=1 + i % 2,
+                at=start + timedelta(seconds=40 + 10 * i),
+                signals=after,
+                learned=4.0,
+                said=1.0,
+            )
+            for i in range(2)
+        ]
+        return before + later
+
+    state = HeatState(last_nudge_at=start + timedelta(seconds=25))
+    calmed = window(stop)
+    assert assess(calmed, calmed[-1].at, state=state, model=model).action == "none"
+    hot = window(signals_of("ja en"))
+    assert assess(hot, hot[-1].at, state=state, model=model).action == "slowmode"

@@ -63,3 +63,31 @@ def test_asking_to_stop_after_the_turn_is_labelled_calm_not_the_fight() -> None:
     # laughing "stop" is no objection
     laughing = _heated("hoi", "jij doet altijd het minste", "haha stop 😂", turns_at=1)
     assert [h for _, h in rows_of([laughing], replace(DEFAULT, objections="calm"))] == [0, 1, 1]
+
+
+# -- asking to stop (invented sentences, not a set's lines) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop nou alsjeblieft",
+        "stop stop, genoeg",
+        "kunnen jullie gewoon stoppen",
+        "kun je ophouden",
+        "pls niet doen",
+        "niet doen aub",
+        "dit is zo laag",
+        "dat is echt respectloos",
+    ],
+)
+def test_pleading_to_stop_is_an_objection(text: str) -> None:
+    signals = signals_of(text)
+    assert signals.objects and signals.protests and not signals.hostile
+
+
+@pytest.mark.parametrize(
+    "text", ["de bus stopt bij school", "ik heb een laag cijfer", "niet doen wat de juf zegt"]
+)
+def test_everyday_words_near_stop_are_no_objection(text: str) -> None:
+    assert not signals_of(text).objects

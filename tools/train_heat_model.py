@@ -8,8 +8,8 @@ features depend on (rules_model.CODE_FILES):
 Offline, numpy (not needed at run time: the bot scores with pure Python over the weights),
 deterministic, a few seconds. A logistic regression with L2 by full-batch gradient descent
 (Adam). Labels: in a heated transcript the messages from `turns_at` on are hostile, the ones
-before are not, except an earnest request to stop (`objections`); every message of a calm or
-banter transcript is not (banter is the negative that matters). `mode="window"` labels the mean features of the last `window` messages
+before are not (an earnest request to stop after the turn too: `objections`); every message of
+a calm or banter transcript is not (banter is the negative that matters). `mode="window"` labels the mean features of the last `window` messages
 instead. The threshold and the aggregation were chosen by `benchmarks/heat.py --loso`.
 """
 
@@ -72,12 +72,18 @@ class TrainSettings:
     # students is nudged (test_fakediscord_ratelimit), and with objections as the fight "ok
     # sorry", "laat maar" after a nudge read as heat (a slowmode when the fight had stopped);
     # l2 1-2 nudged banter more; leaving the fight long after the turn or the build-up before
-    # it out of the labels did not help
+    # it out of the labels did not help.
+    # Over nine sets (heat9): objections as the fight, assist 0.7, with the rule's guards (the
+    # model never nudges one member alone; an objection after the nudge never counts towards
+    # the slowmode) and more ways to ask to stop in the lexicon: 84.4% in time, 4.5%
+    # calm+banter, against 77.7%, 4.2% (objections calm, no assist). An objection after the
+    # turn is the surest sign the discussion is unpleasant; labelled calm, the model learned
+    # the opposite. Window 2 or 4, l2 5 or 12, assist 0.6 nudged more calm or caught fewer.
     mode: str = "window"
     window: int = 3
     top: int = 2
     threshold: float = 0.85
-    assist: float = 1.0  # off: help beside worded heat nudged banter (7-9% vs 4%)
+    assist: float = 0.7  # the evidence that suffices when the lexicon is half-way to a nudge
     l2: float = 7.0
     iterations: int = 300
     learning_rate: float = 0.05
@@ -87,8 +93,9 @@ class TrainSettings:
     drop: tuple[str, ...] = ()  # feature families left out (name prefixes, e.g. "c:")
     # a post that asks to stop ("doe normaal", "laat maar"), without hostile words or a laugh:
     # "fight" labels it by turns_at like the rest, "calm" labels it calm, "skip" leaves it out
-    # of training (it is the cooling the rule wants, not the fight, but it comes with one)
-    objections: str = "calm"
+    # of training (it is the cooling the rule wants, but it comes with a fight: labelled with
+    # it, the model learns that one member pleading is a sign; the slowmode never counts it)
+    objections: str = "fight"
 
 
 DEFAULT = TrainSettings()

@@ -298,7 +298,8 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
 
 def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: HeatSettings) -> Heat:
     """The heat raised to the model's evidence over the last posts, unless it reads as banter
-    (a member the hot posts aim at laughs along, or every hot post is written laughing)."""
+    (a member the hot posts aim at laughs along, or every hot post is written laughing), or the
+    window holds one member alone (a discussion takes two) or only context speaks."""
     scored = [p for p in posts if p.learned is not None]
     scores = [p.learned for p in scored if p.learned is not None]
     evidence = model.evidence(scores)
@@ -306,6 +307,8 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     needed = min(model.threshold, model.assist) if half_way else model.threshold
     if evidence < needed:
         return heat
+    if len({p.author for p in posts}) < 2:
+        return heat  # one member alone (a rant, a channel's first hot post) is no discussion
     last = scored[-model.window :]
     if not any((p.said or 0.0) >= 0.0 for p in last):
         return heat  # the context alone (a fast crowd, e.g. a burst of spam) is not a fight
@@ -340,6 +343,11 @@ def arrival_score(model: HeatModel, post: Post, previous: Sequence[Post]) -> flo
     """`model.score(arrival_context(post, previous))`, without building the features."""
     targets, explicit = _targets(post, previous)
     return model.context_score(post, targets, explicit, previous)
+
+
+def _asks_to_stop(signals: PostSignals) -> bool:
+    """An earnest objection: asks to stop, in words, with no hostile wording and no laugh."""
+    return signals.protests and not signals.hostile and not signals.laugh
 
 
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
@@ -449,10 +457,15 @@ def _action(
         return "none"  # this episode already has its slowmode (running or over)
     after = sum(1 for t in turns if t.post.at > nudged and t.score >= _HOSTILE)
     if model.enabled and after < settings.slowmode_after_posts:
+        # an earnest request to stop after the nudge is the cooling the nudge asked for, however
+        # the model scores it (it learned objections as part of the fight they come with)
         worded = {id(t.post) for t in turns if t.score >= _HOSTILE}
         after += sum(
             1
             for p in posts
-            if p.at > nudged and id(p) not in worded and sigmoid(p.learned or -9.0) >= 0.5
+            if p.at > nudged
+            and id(p) not in worded
+            and not _asks_to_stop(p.signals)
+            and sigmoid(p.learned or -9.0) >= 0.5
         )
     return "slowmode" if after >= settings.slowmode_after_posts else "none"
