@@ -116,10 +116,24 @@ def phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | Non
     if not m:
         return None
     end = m.end() - (text[m.end() - 1] == ")")
-    if end - s <= 16 and "0" <= text[end - 1] <= "9" and _verdict(text[p:end], cache)[0]:
+    if end - s <= 16 and "0" <= text[end - 1] <= "9":
         # end closes the last group of digits 0-9, and there are at most 8 groups, so the
         # loop below would try this one first
-        return p, end
+        written = text[p:end]
+        digits = written.replace("-", "").replace(" ", "")
+        if p == s and digits[1:2] != "0" and digits.isdigit() and digits.isascii():
+            # "06-12345678": what _verdict does for the usual national writing, inline
+            # (text[s] is "0" here: the test above)
+            if 8 <= len(digits) <= 13:
+                valid = cache.get(written)
+                if valid is None:
+                    valid = cache[written] = (
+                        len(digits) <= 11 and _NL_VALID.fullmatch(digits, 1) is not None
+                    )
+                if valid:
+                    return p, end
+        elif _verdict(written, cache)[0]:
+            return p, end
     ends = [d.end() for d in DIGIT_RUN.finditer(text, s, m.end())]
     if len(ends) > 8:
         ends = ends[:8]
