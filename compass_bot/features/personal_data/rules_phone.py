@@ -102,13 +102,17 @@ def phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | Non
     number checks it once); it lives as long as the scan of that post.
     """
     p = s
-    if p and text[p - 1] == "(":
+    before = text[s - 1] if s else ""  # the character before text[p] ("" at the start)
+    if before == "(":
         p -= 1
-    if p and text[p - 1] == "+":
+        before = text[p - 1] if p else ""
+    if before == "+":
         p -= 1
-    if p and text[p - 1] == "(":
+        before = text[p - 1] if p else ""
+    if before == "(":
         p -= 1
-    if p and (text[p - 1].isalnum() or text[p - 1] in "+-"):
+        before = text[p - 1] if p else ""
+    if before and (before.isalnum() or before in "+-"):
         return None
     if text[s] != "0" and "+" not in text[p:s]:
         return None
