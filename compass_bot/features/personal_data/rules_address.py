@@ -77,8 +77,14 @@ def may_start_house_number(text: str, s: int) -> bool:
 
 def address_at(text: str, s: int) -> tuple[Finding, ...]:
     """A street and the house number at s (and a postcode after it): the address, and the
-    postcode inside it when there is one; () when s holds no house number of a street."""
-    if not may_start_house_number(text, s):
+    postcode inside it when there is one; () when s holds no house number of a street.
+
+    ``may_start_house_number`` inlined (this runs at every short number after a word)."""
+    if s < 2 or text[s - 1] not in " \u00a0,":
+        return ()
+    space = text.rfind(" ", s - 40 if s > 40 else 0, s - 1)
+    word = text[space + 1 : s].rstrip(" \u00a0,.:")
+    if not (word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)):
         return ()
     m = HOUSE_NR.match(text, s)
     if not m:
@@ -86,7 +92,7 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     end = m.end()
     if unit_follows(text, end):  # also a decimal or time after it: "12:30", "12,5"
         return ()
-    start = street_before(text, s)
+    start = _street_start(text, s)
     if start is None:
         return ()
     tail = (
@@ -107,25 +113,35 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
 
 def street_before(text: str, s: int) -> int | None:
     """Start of the street name that ends just before position s, or None."""
-    lo = max(0, s - 80)
-    head = text[lo:s]
-    stripped = head.rstrip(" \u00a0,")
-    if len(stripped) == len(head):
+    if not s or text[s - 1] not in " \u00a0,":
         return None  # the number touches the word: "4H2", "iPhone15"
-    nr_word = (
-        _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
-        if stripped[-1:] in "rRoO.:"
-        else None
-    )
-    if nr_word:
-        stripped = stripped[: nr_word.start()].rstrip(" ,")
-    words = stripped.rsplit(maxsplit=6)
-    if not words:
+    return _street_start(text, s)
+
+
+def _street_start(text: str, s: int) -> int | None:
+    """``street_before`` once text[s - 1] is known to be a space, no-break space or comma.
+
+    The usual street ("naar Kerkstraat 12") is settled from the last two words: a street
+    word after a plain lower-case word starts the street itself; only other shapes split
+    the six words before the number."""
+    lo = s - 80 if s > 80 else 0
+    stripped = text[lo:s].rstrip(" \u00a0,")
+    if stripped[-1:] in "rRoO.:":
+        nr_word = _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
+        if nr_word:
+            stripped = stripped[: nr_word.start()].rstrip(" ,")
+    two = stripped.rsplit(maxsplit=2)
+    if not two:
         return None
+    last = two[-1]
+    bare = last.rstrip(".,:").lower()
+    if len(two) >= 2 and bare not in STREET_TYPE_WORDS and is_street_word(bare):
+        word = two[-2]
+        if word.islower() and word.isalpha() and word not in NAME_PARTICLES:
+            return lo + stripped.rfind(last)  # the loop below would stop at this word
+    words = stripped.rsplit(maxsplit=6)
     if len(words) == 7:
         words = words[1:]
-    last = words[-1]
-    bare = last.rstrip(".,:").lower()
     chain_from: int | None = None
     if is_street_word(bare) and bare not in STREET_TYPE_WORDS:
         chain_from = len(words) - 1

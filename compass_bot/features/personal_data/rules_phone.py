@@ -102,13 +102,17 @@ def phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | Non
     number checks it once); it lives as long as the scan of that post.
     """
     p = s
-    if p and text[p - 1] == "(":
+    before = text[s - 1] if s else ""  # the character before text[p] ("" at the start)
+    if before == "(":
         p -= 1
-    if p and text[p - 1] == "+":
+        before = text[p - 1] if p else ""
+    if before == "+":
         p -= 1
-    if p and text[p - 1] == "(":
+        before = text[p - 1] if p else ""
+    if before == "(":
         p -= 1
-    if p and (text[p - 1].isalnum() or text[p - 1] in "+-"):
+        before = text[p - 1] if p else ""
+    if before and (before.isalnum() or before in "+-"):
         return None
     if text[s] != "0" and "+" not in text[p:s]:
         return None
@@ -116,10 +120,24 @@ def phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | Non
     if not m:
         return None
     end = m.end() - (text[m.end() - 1] == ")")
-    if end - s <= 16 and "0" <= text[end - 1] <= "9" and _verdict(text[p:end], cache)[0]:
+    if end - s <= 16 and "0" <= text[end - 1] <= "9":
         # end closes the last group of digits 0-9, and there are at most 8 groups, so the
         # loop below would try this one first
-        return p, end
+        written = text[p:end]
+        digits = written.replace("-", "").replace(" ", "")
+        if p == s and digits[1:2] != "0" and digits.isdigit() and digits.isascii():
+            # "06-12345678": what _verdict does for the usual national writing, inline
+            # (text[s] is "0" here: the test above)
+            if 8 <= len(digits) <= 13:
+                valid = cache.get(written)
+                if valid is None:
+                    valid = cache[written] = (
+                        len(digits) <= 11 and _NL_VALID.fullmatch(digits, 1) is not None
+                    )
+                if valid:
+                    return p, end
+        elif _verdict(written, cache)[0]:
+            return p, end
     ends = [d.end() for d in DIGIT_RUN.finditer(text, s, m.end())]
     if len(ends) > 8:
         ends = ends[:8]

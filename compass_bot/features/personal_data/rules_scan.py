@@ -102,9 +102,13 @@ class Scan:
                 self.add("location-link", start, end)
         if numbers:
             self.numbers(numbers)
-        if len(self.findings) > 1:
-            self.findings.sort(key=_START)
-        return tuple(self.findings)
+        findings = self.findings
+        if len(findings) == 2:  # the usual case, as the stable sort orders it
+            if findings[0].start > findings[1].start:
+                findings.reverse()
+        elif len(findings) > 2:
+            findings.sort(key=_START)
+        return tuple(findings)
 
     def others(self, lo: int, hi: int, pattern: re.Pattern[str]) -> None:
         """Discord tags, links, what3words and e-mail anchors in text[lo:hi] (``pattern``:
