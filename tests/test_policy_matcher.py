@@ -668,3 +668,32 @@ def test_the_first_of_two_joined_questions_is_the_main_one(matcher: Matcher) -> 
     )
     assert match.clause == "schooltijd"
     assert "aanwijzing-6" in match.related
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ik wil op insta zetten dat het nieuwe rooster echt waardeloos is, kan dat",
+        "mag ik in mijn story zeggen dat de toetsweek belachelijk slecht geregeld is",
+    ],
+)
+def test_criticising_a_school_matter_online_is_about_being_negative(
+    matcher: Matcher, question: str
+) -> None:
+    """The timetable is what is run down, not what is asked: aanwijzing-4 answers."""
+    match = matcher.match(question)
+    assert match.status == "answer" and match.clause == "aanwijzing-4"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("hoe laat begint het rooster morgen, het is zo slecht", "TIMETABLE"),
+        ("wat voor straf krijg je als je slecht over het rooster zeurt in de les", "PUNISHMENT"),
+    ],
+)
+def test_a_topic_beside_the_protocol_stays_refused_when_it_is_asked(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    match = matcher.match(question)
+    assert match.clause is None and match.beside == topic

@@ -115,3 +115,32 @@ def test_a_voice_call_is_a_chat_not_a_name(matcher: Matcher, phrase: str) -> Non
 
 def test_online_games_are_platforms(matcher: Matcher) -> None:
     assert "PLATFORM" in matcher.normaliser.analyse("we spelen valorant").concepts
+
+
+@pytest.mark.parametrize(
+    ("phrase", "concept"),
+    [
+        ("na de bel check ik met mijn app in bij het gebouw", "LOCATION"),
+        ("ik geef het morgen bij mijn mentor aan", "REPORT"),
+        ("ze lachen hem in de groepsapp steeds uit", "UNPLEASANT"),
+        ("de jongens kraken die leraar op hun story af.", "NEGATIVE"),
+    ],
+)
+def test_a_separated_particle_finds_its_verb(matcher: Matcher, phrase: str, concept: str) -> None:
+    """A Dutch main clause moves the particle away from its verb ("check ... in")."""
+    assert concept in matcher.normaliser.analyse(phrase).concepts
+
+
+@pytest.mark.parametrize(
+    ("phrase", "concept"),
+    [
+        ("ik zet een filmpje op tiktok", "CREATE"),  # "op" opens a place: not opzetten
+        ("ik check mijn cijfers in magister", "LOCATION"),  # "in magister": a place
+        ("i check my phone a lot in class", "LOCATION"),  # English has no such particles
+        ("ik check mijn telefoon. in de pauze mag het", "LOCATION"),  # another sentence
+    ],
+)
+def test_a_preposition_is_not_a_separated_particle(
+    matcher: Matcher, phrase: str, concept: str
+) -> None:
+    assert concept not in matcher.normaliser.analyse(phrase).concepts

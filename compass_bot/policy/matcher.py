@@ -66,6 +66,20 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 10 (#17, qa8: the leave-one-file-out misses of holdout_g..k studied): a Dutch
+main clause moves a separable verb's particle to the end ("ik check elke ochtend op
+snap in", "ik geef het bij mijn mentor aan"): particle + verb is looked up in the lexicon
+(morphology.separated_verbs; Dutch only, the particle ending its clause or followed by a
+preposition or conjunction, else it is a preposition: "zet het op tiktok"); a school
+matter beside the protocol that a social-media question runs down ("post how bad the new
+timetable is") no longer widens the refusal margin (_CRITICISED). Leave-one-file-out on
+the five newest files (--only, before -> after): in scope 675 -> 678 of 790 (g 143 ->
+142, h 144 -> 143, i 129 -> 132, j 135, k 124 -> 126), refused 249 -> 248 of 270 (k 44 ->
+43); all 21 files 3323 -> 3326 of 3608 in scope (92.2%), 919 -> 918 of 962 refused
+(95.4%). The separable verbs fix five check-ins (locatie) in g, i and k; the retrained
+model moves a few answers either way. Not done: the neighbouring-clause confusions
+(aanwijzing-7/5, aanwijzing-6/locatie, privegebruik/aanwijzing-6) and near-miss refusals.
+
 Round 9 (#17, qa7: holdout_j and holdout_k joined the training questions at the end; j's
 misses were studied, k was judged by its figures only): a cardinal before "uur" is a
 clock time or a duration ("om 2 uur", "na 24 uur", "hoeveel uur"), not LESSON; health
@@ -220,6 +234,15 @@ _QUESTION_BREAK = re.compile(
 )
 
 
+_CRITICISM = "NEGATIVE"
+_CRITICISED = frozenset({"TIMETABLE", "HOMEWORK", "GRADES", "DRESS_FOOD", "HOLIDAY", "ABSENCE"})
+"""School matters beside the protocol that a message may only criticise: a question that
+runs them down (NEGATIVE) on social media asks about being negative online
+(aanwijzing-4), not about the timetable, so the margin for topics beside the protocol
+does not apply. The punishment,
+the police, another school are asked about for themselves and keep it."""
+
+
 def questions_in(text: str) -> list[str]:
     """The separate questions of a message: the parts ending in a question mark, opened
     by a word that announces another question ("Daarnaast ..."), asking after a question
@@ -317,6 +340,8 @@ class Matcher:
         best_id, best = ranked[0]
         domain_count = len(analysis.concepts & self.index.domain)
         beside = next((t for t in analysis.terms if t in self.book.beside_topics), None)
+        if beside in _CRITICISED and _CRITICISM in analysis.concepts and domain_count:
+            beside = None  # "I'll post how bad the new timetable is": the post is the topic
         oos_margin = tuning.oos_margin - min(
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )

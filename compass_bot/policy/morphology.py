@@ -138,3 +138,39 @@ def _open_syllable(base: str) -> bool:
         and base[-2] in "aeou"
         and base[-3] not in _VOWELS
     )
+
+
+SEPARABLE_PARTICLES = frozenset(
+    {"in", "uit", "af", "aan", "op", "weg", "mee", "terug", "door", "rond", "online"}
+)
+"""Particles that a Dutch main clause moves to the end, away from their verb: "ik check
+elke ochtend op Snapchat in" is inchecken, "haal hem morgen weg" is weghalen."""
+_AFTER_PARTICLE = frozenset(
+    {"bij", "op", "met", "om", "voor", "na", "naar", "tijdens", "in", "vanaf", "zodat"}
+    | {"als", "want", "maar", "en", "of", "omdat", "toen", "terwijl", "dan", "hoor", "toch"}
+)
+"""What may follow a particle at the end of its clause: the clause ends, or a
+preposition or a conjunction opens the next part ("check ... in bij school"). A particle
+followed by anything else is a preposition ("zet het op tiktok", "in de les")."""
+_SEPARATED_WITHIN = 8
+"""How far after its verb a particle is still looked for (tokens of the same sentence)."""
+
+
+def separated_verbs(sentence: list[str]) -> list[str]:
+    """Candidate whole verbs of a sentence's separated particles (particle + verb form),
+    e.g. "check ... in" -> "incheck", "inchecken".
+    The caller keeps the candidates its lexicon knows. A particle right after the verb
+    is left to the phrase lexicon ("check in")."""
+    found: list[str] = []
+    for j, particle in enumerate(sentence):
+        if particle not in SEPARABLE_PARTICLES or j < 2:
+            continue
+        if j + 1 < len(sentence) and sentence[j + 1] not in _AFTER_PARTICLE:
+            continue
+        for i in range(max(0, j - _SEPARATED_WITHIN), j - 1):
+            verb = sentence[i]
+            if len(verb) < 3 or verb in SEPARABLE_PARTICLES:
+                continue
+            for form in {verb, lemma(verb), *infinitives(verb)}:
+                found.append(particle + form)
+    return found

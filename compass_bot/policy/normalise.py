@@ -41,6 +41,7 @@ from compass_bot.policy.morphology import (
     is_word,
     lemma,
     load_dictionaries,
+    separated_verbs,
     stem,
     undouble,
 )
@@ -150,6 +151,19 @@ def concept_pairs(analysis: Analysis) -> list[str]:
     parts (the school's name inside an account name, aanwijzing-2)."""
     concepts = sorted(analysis.concepts)
     return [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?;:,()\n]+")
+
+
+def _separated(text: str, lexicon: Mapping[str, frozenset[str]]) -> set[str]:
+    """Concepts of separable verbs split by a main clause ("check ... in", "geef ... aan");
+    sentences are cut at punctuation."""
+    out: set[str] = set()
+    for piece in _SENTENCE_BREAK.split(text):
+        for word in separated_verbs(tokenize(piece)):
+            out |= lexicon.get(word, frozenset())
+    return out
 
 
 _MAX_PHRASE = 5
@@ -466,6 +480,8 @@ class Normaliser:
                     add(name)
             elif fixed not in STOPWORDS:
                 add(stem(fixed))
+        for name in sorted(_separated(text, self._exact) if language == "nl" else ()):
+            add(name)
         return Analysis(
             terms=tuple(terms),
             unknown=frozenset(unknown),
