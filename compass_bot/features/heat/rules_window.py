@@ -257,6 +257,10 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
         for t in turns
         if t.post.author in targets_hit
     )
+    if not target_laughs and not objected:
+        # a member hit who took an earlier remark at them laughing (and has not hit back in
+        # earnest or asked to stop since) is in on the joke
+        target_laughs = bool(targets_hit & _laughing_along(posts))
     # laughing from both sides: a member who was hit laughs while hitting back; several
     # attackers laughing at one silent target is mockery, not a roast
     laughing = {t.post.author for t in hostile if t.post.signals.laugh}
@@ -300,7 +304,10 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     """The heat raised to the model's evidence over the last posts, unless it reads as banter
     (a member the hot posts aim at laughs along, or every hot post is written laughing), or the
     window holds one member alone (a discussion takes two) or only context speaks."""
-    scored = [p for p in posts if p.learned is not None]
+    # two members alone, the words silent: "stop" answering one remark is a disagreement
+    # (the objection, learned with the fights it comes with, is not evidence of one here)
+    duo = not heat.level and len({p.author for p in posts}) == 2
+    scored = [p for p in posts if p.learned is not None and not (duo and _asks_to_stop(p.signals))]
     scores = [p.learned for p in scored if p.learned is not None]
     evidence = model.evidence(scores)
     half_way = heat.level * 2 >= settings.nudge_threshold
@@ -331,6 +338,26 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
         (heat.turned_at, heat.turned_message_id) if heat.turned_at else (first.at, first.message_id)
     )
     return Heat(level, "none", reason, members, turned[0], turned[1])
+
+
+def _laughing_along(posts: Sequence[Post]) -> set[int]:
+    """The members who answered one who addressed them (a reply, a mention or "je/jij")
+    laughing, without hostile words, an objection or a jab back (a laugh that addresses is
+    mockery), and have not since hit back in earnest or asked to stop: in on the joke."""
+    members: set[int] = set()
+    addressed_by: dict[int, set[int]] = {}
+    for index, post in enumerate(posts):
+        s = post.signals
+        targets, explicit = _targets(post, posts[:index])
+        if s.laugh and not s.objects and not s.hostile and not s.aimed:
+            if targets & addressed_by.get(post.author, set()):
+                members.add(post.author)
+        elif s.objects or (s.hostile and not s.laugh):
+            members.discard(post.author)
+        if explicit or s.aimed:
+            for target in targets:
+                addressed_by.setdefault(target, set()).add(post.author)
+    return members
 
 
 def arrival_context(post: Post, previous: Sequence[Post]) -> dict[str, float]:
