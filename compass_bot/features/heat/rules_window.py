@@ -257,7 +257,12 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
         for t in turns
         if t.post.author in targets_hit
     )
-    if not target_laughs and not objected:
+    if (
+        not target_laughs
+        and not objected
+        and targets_hit
+        and any(t.post.signals.laugh for t in turns)
+    ):
         # a member hit who took an earlier remark at them laughing (and has not hit back in
         # earnest or asked to stop since) is in on the joke
         target_laughs = bool(targets_hit & _laughing_along(posts))
