@@ -24,6 +24,7 @@ from compass_bot.features.heat.rules import (
     replay,
     signals_of,
 )
+from compass_bot.features.heat.rules_model import OFF
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT / "tests" / "data" / "heat_dev.jsonl"
@@ -1089,3 +1090,35 @@ def test_a_bystander_asking_to_stop_for_a_mocked_member_is_still_heat() -> None:
 
 def test_a_threat_about_a_family_member_at_school_stays_a_threat() -> None:
     assert "threat" in signals_of("ik weet op welke school je broertje zit").kinds
+
+
+def _last_worded(*lines: Line) -> Heat:
+    """The lexicon's episode after the last line (the learned model off)."""
+    return replay(transcript(*lines), model=OFF)[-1]
+
+
+_TEASED = ("daan", "milan jij hebt al mijn chips opgegeten")
+_LATER = [("roos", "milan is een dief 😂"), ("daan", "milan jij bent zo'n sukkel")]
+
+
+def test_a_member_who_took_a_remark_laughing_is_in_on_the_joke() -> None:
+    laughed = _last_worded(_TEASED, ("milan", "hahaha sorry ze waren te lekker"), *_LATER)
+    plain = _last_worded(_TEASED, ("milan", "ik heb er maar twee gepakt"), *_LATER)
+    assert "banter" in laughed.reason and laughed.action == "none"
+    assert "banter" not in plain.reason
+    assert laughed.level < plain.level
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        # a laugh that jabs back is mockery, not a joke taken
+        [("milan", "haha en jij eet alles van anderen op")],
+        # ... and taking it laughing ends once they ask to stop
+        [("milan", "hahaha sorry"), ("milan", "doe normaal, dit is niet leuk meer")],
+    ],
+)
+def test_a_laugh_that_jabs_back_or_an_objection_after_it_is_not_in_on_the_joke(
+    answers: list[Line],
+) -> None:
+    assert "banter" not in _last_worded(_TEASED, *answers, *_LATER).reason

@@ -189,8 +189,10 @@ def test_the_compiled_score_of_words_equals_the_feature_score() -> None:
         text = rng.choice([" ", ", ", "? "]).join(words)
         lexical = signals_of(text)
         expected = model.score(text_features(text, lexical))
-        assert model.text_score(text, lexical, words) == pytest.approx(expected, abs=1e-9), text
-        assert model.text_score(text, lexical, text) == pytest.approx(expected, abs=1e-9), text
+        # the shortcut the screen gives (its words, or the lower-cased text, only when folding
+        # has nothing more to do: single letters "d a a" are spaced letters, folded together)
+        given = _screened(text)[1]
+        assert model.text_score(text, lexical, given) == pytest.approx(expected, abs=1e-9), text
         assert model.text_score(text, lexical) == pytest.approx(expected, abs=1e-9), text
 
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
-from compass_bot.features.heat.rules_index import IMPLICIT_S, explicit_targets
 from compass_bot.features.heat.rules_lexicon import MOTHER
 from compass_bot.features.heat.rules_model import OFF, HeatModel, context_features, sigmoid
+from compass_bot.features.heat.rules_needle import ignored_objection as _ignored_objection
+from compass_bot.features.heat.rules_needle import laughing_along as _laughing_along
+from compass_bot.features.heat.rules_needle import targets_of as _targets
 from compass_bot.features.heat.rules_signals import CALM, PostSignals, hostility_of
 
 Action = Literal["none", "nudge", "slowmode"]
@@ -31,8 +33,6 @@ _BOTH_LAUGH: Final = 0.6
 # someone asks to stop (in words, not laughing) after others needled them (addressed them or
 # laughed), and one of those goes on: the discussion is unpleasant even without a hostile word
 _IGNORED_MASS: Final = 0.6
-_IGNORED_S: Final = 180.0
-_NEEDLES: Final = 2
 _FAST_POSTS: Final = 4
 _FAST_SECONDS: Final = 60.0
 _EPSILON: Final = timedelta(seconds=1)
@@ -103,19 +103,6 @@ class _Turn:
     post: Post
     targets: frozenset[int]
     score: float
-
-
-def _targets(post: Post, previous: Sequence[Post]) -> tuple[frozenset[int], bool]:
-    """Whom a post is aimed at, and whether explicitly (reply/mention) or by the flow."""
-    explicit = explicit_targets(post)
-    if explicit:
-        return explicit, True
-    for earlier in reversed(previous):
-        if (post.at - earlier.at).total_seconds() > IMPLICIT_S:
-            break
-        if earlier.author != post.author:
-            return frozenset({earlier.author}), False
-    return frozenset(), False
 
 
 def _recent(window: Sequence[Post], at: datetime, settings: HeatSettings) -> list[Post]:
@@ -257,6 +244,15 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
         for t in turns
         if t.post.author in targets_hit
     )
+    if (
+        not target_laughs
+        and not objected
+        and targets_hit
+        and any(t.post.signals.laugh for t in turns)
+    ):
+        # a member hit who took an earlier remark at them laughing (and has not hit back in
+        # earnest or asked to stop since) is in on the joke
+        target_laughs = bool(targets_hit & _laughing_along(posts))
     # laughing from both sides: a member who was hit laughs while hitting back; several
     # attackers laughing at one silent target is mockery, not a roast
     laughing = {t.post.author for t in hostile if t.post.signals.laugh}
@@ -300,7 +296,10 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     """The heat raised to the model's evidence over the last posts, unless it reads as banter
     (a member the hot posts aim at laughs along, or every hot post is written laughing), or the
     window holds one member alone (a discussion takes two) or only context speaks."""
-    scored = [p for p in posts if p.learned is not None]
+    # two members alone, the words silent: "stop" answering one remark is a disagreement
+    # (the objection, learned with the fights it comes with, is not evidence of one here)
+    duo = not heat.level and len({p.author for p in posts}) == 2
+    scored = [p for p in posts if p.learned is not None and not (duo and _asks_to_stop(p.signals))]
     scores = [p.learned for p in scored if p.learned is not None]
     evidence = model.evidence(scores)
     half_way = heat.level * 2 >= settings.nudge_threshold
@@ -353,69 +352,6 @@ def _asks_to_stop(signals: PostSignals) -> bool:
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
     """The members with a hostile turn at `member`."""
     return {a for (a, b) in edges if b == member}
-
-
-def _needles(post: Post) -> bool:
-    """Addressing, laughing or hostile; an objection counts only when written laughing (an
-    echo of it that mocks it)."""
-    s = post.signals
-    aimed = s.aimed or s.laugh or s.hostility > 0.0 or bool(post.mentions)
-    return aimed and not (s.objects and not s.laugh)
-
-
-def _needles_at(post: Post, member: int, earlier: Sequence[Post], needlers: set[int]) -> bool:
-    """Whether `post` needles `member`: aimed at them (reply, mention or the flow), or laughing
-    along with someone who needled them."""
-    if post.author == member or not _needles(post):
-        return False
-    targets, _ = _targets(post, earlier)
-    return member in targets or (post.signals.laugh and bool(targets & needlers))
-
-
-def _needled_by(member: int, posts: Sequence[Post], at: datetime) -> set[int]:
-    """The distinct members whose posts before `at` (within the span) needle `member`."""
-    needlers: set[int] = set()
-    for index, q in enumerate(posts):
-        if (at - q.at).total_seconds() <= _IGNORED_S and _needles_at(
-            q, member, posts[:index], needlers
-        ):
-            needlers.add(q.author)
-    return needlers
-
-
-def _ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | None:
-    """An earnest "stop" (in words, not laughing) by a member at least two others needled, or by
-    a bystander for such a member, and someone goes on needling that member: the objection and
-    the members it is about (who needled, who went on, and a bystander's needled member)."""
-    for index, post in enumerate(posts):
-        s = post.signals
-        if not s.protests or s.laugh:
-            continue
-        objector = post.author
-        before = posts[:index]
-        needled = objector
-        needlers = _needled_by(objector, before, post.at)
-        if len(needlers) < _NEEDLES:
-            # a bystander asking to stop for the member the others needle (not one of them)
-            members = {t for k, q in enumerate(before) for t in _targets(q, before[:k])[0]}
-            members.discard(objector)
-            counts = {m: _needled_by(m, before, post.at) for m in members}
-            victims = [m for m, by in counts.items() if len(by) >= _NEEDLES and objector not in by]
-            if not victims:  # one member's remark answered is a disagreement
-                continue
-            needled = max(victims, key=lambda m: len(counts[m]))
-            needlers = counts[needled] | {needled}
-        # a later post itself needling that member: one who needled goes on, or anyone
-        # laughs at the objection or answers it needling
-        going_on = frozenset(
-            q.author
-            for after, q in enumerate(posts[index + 1 :], start=index + 1)
-            if (q.at - post.at).total_seconds() <= _IGNORED_S
-            and _needles_at(q, needled, posts[:after], set())
-        )
-        if going_on:
-            return post, going_on | needlers
-    return None
 
 
 def _repeated(hostile: Sequence[_Turn]) -> bool:

@@ -1,0 +1,112 @@
+"""Who a post is aimed at, who needles whom, who is in on the joke, and an objection ignored:
+the reading of the window's address that the episode (`rules_window`) weighs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+from compass_bot.features.heat.rules_index import IMPLICIT_S, explicit_targets
+
+if TYPE_CHECKING:
+    from compass_bot.features.heat.rules_window import Post
+
+_IGNORED_S: Final = 180.0
+_NEEDLES: Final = 2
+
+
+def targets_of(post: Post, previous: Sequence[Post]) -> tuple[frozenset[int], bool]:
+    """Whom a post is aimed at, and whether explicitly (reply/mention) or by the flow."""
+    explicit = explicit_targets(post)
+    if explicit:
+        return explicit, True
+    for earlier in reversed(previous):
+        if (post.at - earlier.at).total_seconds() > IMPLICIT_S:
+            break
+        if earlier.author != post.author:
+            return frozenset({earlier.author}), False
+    return frozenset(), False
+
+
+def laughing_along(posts: Sequence[Post]) -> set[int]:
+    """The members who answered one who addressed them (a reply, a mention or "je/jij")
+    laughing, without hostile words, an objection or a jab back (a laugh that addresses is
+    mockery), and have not since hit back in earnest or asked to stop: in on the joke."""
+    members: set[int] = set()
+    addressed_by: dict[int, set[int]] = {}
+    for index, post in enumerate(posts):
+        s = post.signals
+        targets, explicit = targets_of(post, posts[:index])
+        if s.laugh and not s.objects and not s.hostile and not s.aimed:
+            if targets & addressed_by.get(post.author, set()):
+                members.add(post.author)
+        elif s.objects or (s.hostile and not s.laugh):
+            members.discard(post.author)
+        if explicit or s.aimed:
+            for target in targets:
+                addressed_by.setdefault(target, set()).add(post.author)
+    return members
+
+
+def _needles(post: Post) -> bool:
+    """Addressing, laughing or hostile; an objection counts only when written laughing (an
+    echo of it that mocks it)."""
+    s = post.signals
+    aimed = s.aimed or s.laugh or s.hostility > 0.0 or bool(post.mentions)
+    return aimed and not (s.objects and not s.laugh)
+
+
+def _needles_at(post: Post, member: int, earlier: Sequence[Post], needlers: set[int]) -> bool:
+    """Whether `post` needles `member`: aimed at them (reply, mention or the flow), or laughing
+    along with someone who needled them."""
+    if post.author == member or not _needles(post):
+        return False
+    targets, _ = targets_of(post, earlier)
+    return member in targets or (post.signals.laugh and bool(targets & needlers))
+
+
+def _needled_by(member: int, posts: Sequence[Post], at: datetime) -> set[int]:
+    """The distinct members whose posts before `at` (within the span) needle `member`."""
+    needlers: set[int] = set()
+    for index, q in enumerate(posts):
+        if (at - q.at).total_seconds() <= _IGNORED_S and _needles_at(
+            q, member, posts[:index], needlers
+        ):
+            needlers.add(q.author)
+    return needlers
+
+
+def ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | None:
+    """An earnest "stop" (in words, not laughing) by a member at least two others needled, or by
+    a bystander for such a member, and someone goes on needling that member: the objection and
+    the members it is about (who needled, who went on, and a bystander's needled member)."""
+    for index, post in enumerate(posts):
+        s = post.signals
+        if not s.protests or s.laugh:
+            continue
+        objector = post.author
+        before = posts[:index]
+        needled = objector
+        needlers = _needled_by(objector, before, post.at)
+        if len(needlers) < _NEEDLES:
+            # a bystander asking to stop for the member the others needle (not one of them)
+            members = {t for k, q in enumerate(before) for t in targets_of(q, before[:k])[0]}
+            members.discard(objector)
+            counts = {m: _needled_by(m, before, post.at) for m in members}
+            victims = [m for m, by in counts.items() if len(by) >= _NEEDLES and objector not in by]
+            if not victims:  # one member's remark answered is a disagreement
+                continue
+            needled = max(victims, key=lambda m: len(counts[m]))
+            needlers = counts[needled] | {needled}
+        # a later post itself needling that member: one who needled goes on, or anyone
+        # laughs at the objection or answers it needling
+        going_on = frozenset(
+            q.author
+            for after, q in enumerate(posts[index + 1 :], start=index + 1)
+            if (q.at - post.at).total_seconds() <= _IGNORED_S
+            and _needles_at(q, needled, posts[:after], set())
+        )
+        if going_on:
+            return post, going_on | needlers
+    return None
