@@ -296,9 +296,12 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     """The heat raised to the model's evidence over the last posts, unless it reads as banter
     (a member the hot posts aim at laughs along, or every hot post is written laughing), or the
     window holds one member alone (a discussion takes two) or only context speaks."""
+    authors = len({p.author for p in posts})
+    if authors < 2:
+        return heat  # one member alone (a rant, a channel's first hot post) is no discussion
     # two members alone, the words silent: "stop" answering one remark is a disagreement
     # (the objection, learned with the fights it comes with, is not evidence of one here)
-    duo = not heat.level and len({p.author for p in posts}) == 2
+    duo = not heat.level and authors == 2
     scored = [p for p in posts if p.learned is not None and not (duo and _asks_to_stop(p.signals))]
     scores = [p.learned for p in scored if p.learned is not None]
     evidence = model.evidence(scores)
@@ -306,8 +309,6 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     needed = min(model.threshold, model.assist) if half_way else model.threshold
     if evidence < needed:
         return heat
-    if len({p.author for p in posts}) < 2:
-        return heat  # one member alone (a rant, a channel's first hot post) is no discussion
     last = scored[-model.window :]
     if not any((p.said or 0.0) >= 0.0 for p in last):
         return heat  # the context alone (a fast crowd, e.g. a burst of spam) is not a fight
