@@ -85,6 +85,11 @@ FLAGGED: dict[str, list[str]] = {
         "co|\\/|pass",
         "C()mpass",
         "xXx_c0mp4$$_xXx",
+        "Com|>ass",  # |> for p
+        "com|*ass",  # |* for p
+        "C0mp/-\\ss",  # /-\ for a
+        "comp/\\ss",  # /\ for a
+        "Compa\ufe69\ufe69",  # small dollar signs
     ],
     "homoglyph": [
         "\u0421ompass",  # Cyrillic capital es
@@ -157,6 +162,7 @@ FLAGGED: dict[str, list[str]] = {
         "c-o-o-m-p-a-s-s",  # separators + repeated letters
         "ＣＯＭＰ\u200bＡＳＳ",  # stylized + invisible
         "C\u043e\u043empa$$",  # Cyrillic o, then o again, and $$
+        "Ｃ０ｍｐ＠ｓｓ",  # fullwidth letters, a fullwidth zero and a fullwidth @
     ],
 }
 
@@ -666,6 +672,11 @@ NEW_CLASSES_CLEAN = [
     ("Яна", "no-match"),
     ("Ирина Соколова", "no-match"),
     ("kʌmpəs", "no-match"),
+    # the multi-character letters and fullwidth symbols in other words
+    ("/\\/\\", "no-match"),
+    ("c0mp|>any", "no-match"),
+    ("Ｃ０ｍｐ＠ｃｔ", "no-match"),
+    ("|>/-\\$$", "no-match"),
 ]
 
 

@@ -29,9 +29,19 @@ def _load_table() -> dict[int, str]:
             table[code] = " "
         elif ch == OTHER:
             table[code] = _SYMBOL
+    # Compatibility forms of the ASCII symbols students use as letters (fullwidth ＠ ＄ ｜,
+    # small ﹩): read as those symbols, as their letters already are (ｃ -> c).
+    for start, end in _COMPATIBILITY_BLOCKS:
+        for code in range(start, end):
+            if code not in table:
+                plain = unicodedata.normalize("NFKC", chr(code))
+                if len(plain) == 1 and plain.isascii() and plain.isprintable():
+                    table[code] = plain.lower()
     return table
 
 
+# Small form variants and the fullwidth ASCII block: their NFKC form is one ASCII character.
+_COMPATIBILITY_BLOCKS: Final = ((0xFE50, 0xFE70), (0xFF01, 0xFF5F))
 FOLD_TABLE: Final = _load_table()
 _NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 INVISIBLE_EXTRA: Final = frozenset(chr(c) for c, v in FOLD_TABLE.items() if c >= 128 and v == "")
@@ -54,15 +64,30 @@ def _leftover_match(m: re.Match[str]) -> str:
     return _leftover(m.group())
 
 
-# Multi-character letters, replaced by the letter plus continuation marks (same length, so
-# positions in the folded text stay valid).
-_SEQUENCES: Final = re.compile(r"\|\\/\||/\\/\\|\|v\||/v\\|\(\)|\[\]")
+# Multi-character letters of the usual leetspeak alphabets for the letters of the school's
+# name, replaced by the letter plus continuation marks (same length, so positions in the
+# folded text stay valid). Longest first: /\/\ is an m before /\ is an a.
+_LETTER_SEQUENCES: Final[dict[str, str]] = {
+    "|\\/|": "m",
+    "/\\/\\": "m",
+    "|v|": "m",
+    "/v\\": "m",
+    "/-\\": "a",
+    "/\\": "a",
+    "|>": "p",
+    "|*": "p",
+    '|"': "p",
+    "()": "o",
+    "[]": "o",
+}
+_SEQUENCES: Final = re.compile(
+    "|".join(re.escape(seq) for seq in sorted(_LETTER_SEQUENCES, key=len, reverse=True))
+)
 
 
 def _sequence(m: re.Match[str]) -> str:
     text = m.group()
-    letter = "o" if text in ("()", "[]") else "m"
-    return letter + CONT * (len(text) - 1)
+    return _LETTER_SEQUENCES[text] + CONT * (len(text) - 1)
 
 
 def _needs_sequences(folded: str) -> bool:

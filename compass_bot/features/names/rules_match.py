@@ -198,6 +198,8 @@ def _letter_kind(ch: str) -> Disguise | None:
     nfkc = unicodedata.normalize("NFKC", ch).strip("()")  # parenthesized letters: (c)
     if nfkc.isascii() and nfkc.isalnum():
         return "stylized"
+    if len(nfkc) == 1 and nfkc.isascii():
+        return "leetspeak"  # a fullwidth or small form of a symbol used as a letter: ＠ ﹩
     base = unicodedata.normalize("NFD", ch)
     if len(base) > 1 and base[0].isascii() and base[0].isalpha():
         return "accents"
