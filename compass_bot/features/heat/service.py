@@ -153,11 +153,8 @@ class HeatService:
         return base.category_id is not None and any_ref_matches(st.social_categories, *category)
 
     def is_staff(self, member: Member) -> bool:
-        access = self.kernel.access
-        if any(access.has(member, c) for c in ("teacher", "moderator", "leadership")):
-            return True
-        staff = self.kernel.config.school_time.staff_roles
-        return any(any_ref_matches(staff, rid, rname) for rid, rname in member.roles)
+        """Staff are never watched, nor counted as targets (the shared check)."""
+        return self.kernel.access.is_staff(member)
 
     # -- posts -----------------------------------------------------------------------------
 
