@@ -25,9 +25,9 @@ from compass_bot.features.heat.rules import (
     ChannelWatch,
     Heat,
     Post,
-    read,
     shipped_lexicon,
 )
+from compass_bot.features.heat.rules_post import read_post
 from compass_bot.model import Done, Member, MessagePosted, Refusal
 from compass_bot.policy import detect_language
 from compass_bot.refs import any_ref_matches
@@ -174,8 +174,10 @@ class HeatService:
             self._authors[event.message_id] = event.member.id
             if len(self._authors) > _KNOWN_AUTHORS:
                 self._authors.popitem(last=False)
-        state.languages.append(detect_language(_WORDS.findall(event.content.lower())))
-        signals, said = read(event.content)
+        signals, said, words = read_post(event.content)
+        if words is None:
+            words = _WORDS.findall(event.content.lower())
+        state.languages.append(detect_language(words))
         heat = state.watch.observe(
             Post(
                 author=event.member.id,
