@@ -43,6 +43,7 @@ _KNOWN_AUTHORS: Final = 2000  # message id -> author id, for replies the front e
 _WORDS: Final = re.compile(r"[a-z']+")
 _WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
 _QUIET: Final = Heat(0, "none", "calm")
+_NO_MENTIONS: Final[frozenset[int]] = frozenset()
 
 
 class ChannelInfo(Protocol):
@@ -167,8 +168,12 @@ class HeatService:
         if state is None:
             state = self._channels[event.channel.id] = _Channel(ChannelWatch(self.settings))
         reply_to = self._reply_target(post)
-        mentions = frozenset(
-            m.id for m in post.mentions if m.id != event.member.id and not self.is_staff(m)
+        mentions = (
+            frozenset(
+                m.id for m in post.mentions if m.id != event.member.id and not self.is_staff(m)
+            )
+            if post.mentions
+            else _NO_MENTIONS
         )
         if event.message_id is not None:
             self._authors[event.message_id] = event.member.id
