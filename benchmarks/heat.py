@@ -28,13 +28,16 @@ level after each message from the turn on: why a miss is missed, read as LOSO se
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -44,6 +47,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import discord  # noqa: E402
 from screening import (  # noqa: E402
     CHANNEL_ID,
+    CONFIG,
+    GUILD_ID,
     MEMBER_ID,
     STUDENT_ROLE,
     guild_payload,
@@ -51,6 +56,9 @@ from screening import (  # noqa: E402
     per_call_us,
 )
 
+from compass_bot.app import App  # noqa: E402
+from compass_bot.config import LoadedConfig, parse_config  # noqa: E402
+from compass_bot.discord_front.convert import channel_info, member_of  # noqa: E402
 from compass_bot.features.heat.rules import (  # noqa: E402
     ChannelWatch,
     Message,
@@ -63,7 +71,10 @@ from compass_bot.features.heat.rules import (  # noqa: E402
     replay,
 )
 from compass_bot.features.heat.rules_model import OFF, HeatModel  # noqa: E402
+from compass_bot.features.heat.service import HeatPost, HeatService  # noqa: E402
+from compass_bot.model import Member, MessagePosted  # noqa: E402
 
+T = TypeVar("T")
 DEFAULT = ROOT / "tests" / "data" / "heat_dev.jsonl"
 LABELS = ("heated", "calm", "banter")
 
@@ -235,7 +246,7 @@ def cpu_us(fn: Callable[[], object], iterations: int, repeats: int = _REPEATS) -
     return per_call_us(fn, iterations, repeats, timer=time.process_time)
 
 
-def cpu_us_each(fn: Callable[[Post], object], items: Sequence[Post]) -> float:
+def cpu_us_each(fn: Callable[[T], object], items: Sequence[T]) -> float:
     """`cpu_us` for a call on each item in turn (each post arrives once), in `_REPEATS` runs."""
     best = float("inf")
     size = max(1, len(items) // _REPEATS)
@@ -275,6 +286,56 @@ def calm_channel(
             raise SystemExit("the benchmark's calm window is not calm")
     start = len(calm)
     return watch, [post(start + i, plain) for i in range(count)]
+
+
+def run_now(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never awaits (a calm post's `HeatService.observe`) to its end, in
+    this thread; fail loudly if it suspends (it would then be timing something else)."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    coro.close()
+    raise SystemExit("HeatService.observe suspended on a calm post: not timed")
+
+
+async def service_observe_us(
+    message: discord.Message, calm_texts: Sequence[str], iterations: int
+) -> float:
+    """`HeatService.observe` as the Discord listener calls it, through a real App built as
+    benchmarks/screening.py builds it: a watched social channel holding `calm_texts` by six
+    members 15 s apart, then the plain post (`message`) arriving again and again from the same
+    mix, some replying; the window slides and stays calm."""
+    tmp = Path(tempfile.mkdtemp())
+    cfg_path = tmp / "config.yaml"
+    cfg_path.write_text(CONFIG, encoding="utf-8")
+    app = await App.create(LoadedConfig(config=parse_config(CONFIG, str(cfg_path)), path=cfg_path))
+    try:
+        heat = app[HeatService]
+        info = channel_info(message.channel)
+        student = member_of(message.author)  # type: ignore[arg-type]
+        if not heat.watches(info) or heat.is_staff(student):
+            raise SystemExit("the benchmark's post is not one the heat rule reads")
+        members = [Member(m, f"m{m}", student.roles) for m in _MEMBERS]
+
+        def post(i: int, text: str) -> HeatPost:
+            author = members[_TALK[i % len(_TALK)]]
+            before = 10_000 + i - 1
+            event = MessagePosted(
+                author, info, message.created_at + i * _GAP, text, 10_000 + i, GUILD_ID
+            )
+            return HeatPost(event, reply_to_message=before if i % 3 == 2 else None)
+
+        for i, text in enumerate(calm_texts):
+            if run_now(heat.observe(post(i, text))).heat.level:
+                raise SystemExit("the benchmark's calm channel is not calm")
+        start = len(calm_texts)
+        arrivals = [post(start + i, message.content) for i in range(iterations * _REPEATS)]
+        if any(run_now(heat.observe(p)).heat.level for p in arrivals[:60]):
+            raise SystemExit("the benchmark's calm channel is not calm")
+        return cpu_us_each(lambda p: run_now(heat.observe(p)), arrivals)
+    finally:
+        await app.close()
 
 
 def cost(path: Path, iterations: int) -> None:
@@ -319,6 +380,9 @@ def cost(path: Path, iterations: int) -> None:
     ]
     observe_us["heated"] = cpu_us(lambda: assess(window, at), iterations // 4)
     assess_us = observe_us["calm"]
+    message = discord.Message(state=state, channel=channel, data=payload)  # type: ignore[arg-type]
+    calm_posts = [t for t in calm_texts if not read(t)[0].hostile][:20]
+    service_us = asyncio.run(service_observe_us(message, calm_posts, iterations))
     print(f"discord.py parse of MESSAGE_CREATE: {parse_us:7.2f} us per message")
     print(
         f"signals_of, screening's plain post: {signal_plain:7.2f} us  ({signal_plain / parse_us:.3f} x parse)"
@@ -330,6 +394,10 @@ def cost(path: Path, iterations: int) -> None:
         print(
             f"observe into a full {name} 20-post window: {us:7.2f} us  ({us / parse_us:.3f} x parse)"
         )
+    print(
+        f"HeatService.observe, plain post in a calm channel (real App, as the listener calls "
+        f"it): {service_us:7.2f} us  ({service_us / parse_us:.3f} x parse; target <= 3 us)"
+    )
     total = signal_plain + assess_us
     print(
         f"heat rule per plain post in a calm channel (signals + window): {total:7.2f} us = {total / parse_us:.3f} x parse "

@@ -2,20 +2,24 @@
 
 Each feature declares its staff actions (`Feature.actions`): which capabilities may take it
 and the refusal that names the role and the action. This is the one table both front ends'
-early checks and the services' use cases ask.
+early checks and the services' use cases ask. `is_staff` is the one answer to "do the rules
+leave this member alone" (every post asks it, so it is memoised per roles tuple).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Final, Literal
 
 from compass_bot.config import RoleSettings
-from compass_bot.model import Member, Refusal
+from compass_bot.model import Member, Refusal, Role
 from compass_bot.refs import any_ref_matches
 
 Capability = Literal["teacher", "moderator", "leadership"]
+
+STAFF_CACHE: Final = 1024  # distinct role mixes remembered per Access (a school has few)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +34,31 @@ class Action:
 class Access:
     """The roles of the config read as capabilities, and the actions of every feature."""
 
-    def __init__(self, roles: RoleSettings, actions: Iterable[Action]) -> None:
+    def __init__(
+        self,
+        roles: RoleSettings,
+        actions: Iterable[Action],
+        *,
+        staff_roles: Iterable[int | str] = (),
+    ) -> None:
+        """`staff_roles`: further roles the rules leave alone (school_time.staff_roles)."""
         self.roles = roles
         self.actions: Mapping[str, Action] = {a.name: a for a in actions}
+        self.staff_roles: tuple[int | str, ...] = tuple(staff_roles)
+        refs = (*roles.teachers, *roles.moderators, *roles.leadership, *self.staff_roles)
+        self._staff_ids = frozenset(r for r in refs if isinstance(r, int))
+        self._staff_names = frozenset(r.casefold() for r in refs if isinstance(r, str))
+        # Per instance, so two schools' configs never share an answer.
+        self._staff_by_roles = lru_cache(maxsize=STAFF_CACHE)(self._roles_are_staff)
+
+    def is_staff(self, member: Member) -> bool:
+        """Teacher, moderator, leadership or a school-time staff role: the message rules
+        (school time aside, which has its own scope) leave such a member alone."""
+        return self._staff_by_roles(member.roles)
+
+    def _roles_are_staff(self, roles: tuple[Role, ...]) -> bool:
+        ids, names = self._staff_ids, self._staff_names
+        return any(rid in ids or rname.casefold() in names for rid, rname in roles)
 
     def has(self, member: Member, capability: Capability) -> bool:
         refs = {

@@ -190,7 +190,11 @@ class App:
                 db=db,
                 book=book or PROTOCOL.book(),
                 calendar=SchoolCalendar.build(loaded, clock.now()),
-                access=Access(loaded.config.roles, (a for f in FEATURES for a in f.actions)),
+                access=Access(
+                    loaded.config.roles,
+                    (a for f in FEATURES for a in f.actions),
+                    staff_roles=loaded.config.school_time.staff_roles,
+                ),
                 alert_kinds=alert_kinds(),
                 _matcher=matcher,
             )

@@ -12,7 +12,7 @@ from compass_bot.features.heat.rules import Message
 from compass_bot.features.heat.rules_model import OFF
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from heat import outcomes
+from heat import outcomes, run_now
 
 
 def _messages(*texts: str) -> list[Message]:
@@ -34,3 +34,21 @@ def test_misses_lists_only_the_transcripts_gone_wrong(capsys: pytest.CaptureFixt
     assert "line   2 heated never" in lines[0] and "levels from the turn: 0 0" in lines[0]
     outcomes(transcripts, 5, False, OFF)  # without it, nothing is listed
     assert capsys.readouterr().out == ""
+
+
+async def _calm() -> int:
+    return 7
+
+
+async def _suspends() -> None:
+    import asyncio
+
+    await asyncio.sleep(0)
+
+
+def test_the_service_line_drives_a_calm_post_synchronously_and_fails_loudly_if_it_suspends() -> (
+    None
+):
+    assert run_now(_calm()) == 7
+    with pytest.raises(SystemExit, match="suspended"):
+        run_now(_suspends())

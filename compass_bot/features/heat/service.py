@@ -25,9 +25,9 @@ from compass_bot.features.heat.rules import (
     ChannelWatch,
     Heat,
     Post,
-    read,
     shipped_lexicon,
 )
+from compass_bot.features.heat.rules_post import read_post
 from compass_bot.model import Done, Member, MessagePosted, Refusal
 from compass_bot.policy import detect_language
 from compass_bot.refs import any_ref_matches
@@ -43,6 +43,7 @@ _KNOWN_AUTHORS: Final = 2000  # message id -> author id, for replies the front e
 _WORDS: Final = re.compile(r"[a-z']+")
 _WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
 _QUIET: Final = Heat(0, "none", "calm")
+_NO_MENTIONS: Final[frozenset[int]] = frozenset()
 
 
 class ChannelInfo(Protocol):
@@ -153,11 +154,8 @@ class HeatService:
         return base.category_id is not None and any_ref_matches(st.social_categories, *category)
 
     def is_staff(self, member: Member) -> bool:
-        access = self.kernel.access
-        if any(access.has(member, c) for c in ("teacher", "moderator", "leadership")):
-            return True
-        staff = self.kernel.config.school_time.staff_roles
-        return any(any_ref_matches(staff, rid, rname) for rid, rname in member.roles)
+        """Staff are never watched, nor counted as targets (the shared check)."""
+        return self.kernel.access.is_staff(member)
 
     # -- posts -----------------------------------------------------------------------------
 
@@ -170,15 +168,21 @@ class HeatService:
         if state is None:
             state = self._channels[event.channel.id] = _Channel(ChannelWatch(self.settings))
         reply_to = self._reply_target(post)
-        mentions = frozenset(
-            m.id for m in post.mentions if m.id != event.member.id and not self.is_staff(m)
+        mentions = (
+            frozenset(
+                m.id for m in post.mentions if m.id != event.member.id and not self.is_staff(m)
+            )
+            if post.mentions
+            else _NO_MENTIONS
         )
         if event.message_id is not None:
             self._authors[event.message_id] = event.member.id
             if len(self._authors) > _KNOWN_AUTHORS:
                 self._authors.popitem(last=False)
-        state.languages.append(detect_language(_WORDS.findall(event.content.lower())))
-        signals, said = read(event.content)
+        signals, said, words = read_post(event.content)
+        if words is None:
+            words = _WORDS.findall(event.content.lower())
+        state.languages.append(detect_language(words))
         heat = state.watch.observe(
             Post(
                 author=event.member.id,

@@ -120,11 +120,7 @@ class PersonalDataService:
 
     def is_staff(self, member: Member) -> bool:
         """Teachers, moderators, leadership and the school-time staff roles are exempt."""
-        access = self.kernel.access
-        if any(access.has(member, c) for c in ("teacher", "moderator", "leadership")):
-            return True
-        staff = self.kernel.config.school_time.staff_roles
-        return any(any_ref_matches(staff, rid, rname) for rid, rname in member.roles)
+        return self.kernel.access.is_staff(member)
 
     def is_exempt_channel(self, event: MessagePosted) -> bool:
         """The configured exempt channels (or their category) and the moderators' channel;
