@@ -23,16 +23,50 @@ async def find_member(guild: discord.Guild, member_id: int) -> discord.Member | 
         return None
 
 
+_KEPT = 4096  # entries per cache before it starts over (bounded memory)
+_members: dict[tuple[int, str, tuple[tuple[int, str], ...]], Member] = {}
+_channels: dict[tuple[int, str, int | None, str | None], ChannelInfo] = {}
+
+
 def member_of(user: discord.Member | discord.User) -> Member:
-    """The service's view of a member: id, a label for moderators, and roles by id and name."""
+    """The service's view of a member: id, a label for moderators, and roles by id and name.
+
+    Every post asks, so one `Member` is kept per id, name and roles (ids and names): the
+    same object post after post, which the rules' own caches then recognise."""
     roles: tuple[tuple[int, str], ...] = ()
     if isinstance(user, discord.Member):
         roles = tuple((r.id, r.name) for r in user.roles if not r.is_default())
-    return Member(id=user.id, label=show_controls(str(user)), roles=roles)
+    name = str(user)
+    key = (user.id, name, roles)
+    found = _members.get(key)
+    if found is None:
+        if len(_members) >= _KEPT:
+            _members.clear()
+        found = _members[key] = Member(id=user.id, label=show_controls(name), roles=roles)
+    return found
 
 
 def channel_info(channel: object) -> ChannelInfo | None:
-    """A guild channel (or thread, which follows its parent); None for DMs and the unknown."""
+    """A guild channel (or thread, which follows its parent); None for DMs and the unknown.
+
+    A channel (not a thread) is one `ChannelInfo` per id, name and category, kept: every
+    post asks, and the school-time judge recognises the same object cheaply."""
+    if type(channel) is discord.TextChannel:  # the common case first
+        category = channel.category
+        key = (
+            channel.id,
+            channel.name,
+            category.id if category else None,
+            category.name if category else None,
+        )
+        found = _channels.get(key)
+        if found is None:
+            if len(_channels) >= _KEPT:
+                _channels.clear()
+            found = _channels[key] = ChannelInfo(
+                id=key[0], name=key[1], category_id=key[2], category_name=key[3]
+            )
+        return found
     if isinstance(channel, discord.Thread):
         parent = channel.parent
         parent_info = channel_info(parent) if parent is not None else None

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Literal
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.schooltime import texts
 from compass_bot.features.schooltime.repo import SchoolTimeRepo
-from compass_bot.features.schooltime.rules import CLAUSE_ID, TimeVerdict, judge_post
+from compass_bot.features.schooltime.rules import CLAUSE_ID, TimeVerdict
+from compass_bot.features.schooltime.rules_fast import PostJudge
 from compass_bot.features.schooltime.rules_grants import PermissionGrant, grant_times
 from compass_bot.model import Member, MessagePosted, Refusal, Warning
 from compass_bot.storage.db import to_db
@@ -46,6 +47,8 @@ class SchoolTimeService:
         self.repo = SchoolTimeRepo(kernel.db)
         self._grants: list[PermissionGrant] = []
         self._warned: dict[int, datetime] = {}
+        self._judge: PostJudge | None = None
+        self._judged_for: object = None  # the config section `_judge` was built from
 
     async def load(self, now: datetime) -> None:
         """Load the grants still running and the cooldowns into memory."""
@@ -53,14 +56,24 @@ class SchoolTimeService:
         self._warned = await self.repo.warning_cooldowns()
 
     def judge(self, event: MessagePosted) -> TimeVerdict:
-        """The pure verdict for a post, with the grants held in memory."""
-        return judge_post(
+        """The pure verdict for a post (`judge_post`'s), with the grants held in memory.
+
+        Every post comes here, so the verdict's repeating work is kept in a `PostJudge`,
+        built anew when the timetable (rebuilt for a new year) or the config section is
+        another object (a config is replaced, never edited in place)."""
+        judge = self._judge
+        timetable = self.kernel.calendar.timetable
+        section = self.kernel.config.school_time
+        if judge is None or judge.timetable is not timetable or self._judged_for is not section:
+            judge = self._judge = PostJudge(timetable, section.to_scope())
+            self._judged_for = section
+        member = event.member
+        return judge.judge(
             event.at,
-            event.member.author(),
+            member.id,
+            member.roles,
             event.channel,
             self._grants,
-            self.kernel.calendar.timetable,
-            self.kernel.config.school_time,
             to_the_bot=event.to_the_bot,
         )
 
