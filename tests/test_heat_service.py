@@ -55,6 +55,44 @@ async def test_watched_channels_default_to_the_social_ones_and_config_overrides(
         await app.close()
 
 
+async def test_a_channel_moved_or_renamed_is_judged_again_under_the_same_id(
+    tmp_path: Path,
+) -> None:
+    """The watched-channel answer is kept per channel id with what it was decided on: a
+    channel moved out of the social category, renamed, or turned into a thread of a lesson
+    channel is decided again, not served from the id's old answer."""
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        assert service.watches(DEBAT)  # by its category
+        assert not service.watches(ChannelInfo(52, "debat", 61, "Lessen"))  # moved
+        assert service.watches(ChannelInfo(52, "debat", 60, "Sociaal"))  # and back
+        assert not service.watches(ChannelInfo(51, "wiskunde-3b", None, None))  # exempt
+        assert service.watches(ChannelInfo(51, "algemeen", None, None))  # renamed: social
+        assert not service.watches(ChannelInfo(53, "draad", 61, "Lessen", parent=HUISWERK))
+        assert service.watches(ChannelInfo(53, "draad", 60, "Sociaal", parent=ALGEMEEN))
+    finally:
+        await app.close()
+
+
+async def test_a_calm_post_gets_the_shared_calm_outcome(tmp_path: Path) -> None:
+    """Nothing is built per post for the common case: a calm (or laughing) post in a calm
+    channel gets one shared outcome, the same as an unwatched channel's."""
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        first = await service.observe(post(ANNA, "heeft iemand de opdracht al af?", 0))
+        second = await service.observe(post(BRAM, "nee nog niet", 1))
+        unwatched = await service.observe(post(BRAM, "nee nog niet", 2, HUISWERK))
+        assert first is second is unwatched
+        assert first.heat.action == "none" and first.nudge is None and first.alert is None
+        laughing = await service.observe(post(ANNA, "hahaha echt", 3))
+        assert laughing.heat.reason == "banter"
+        assert laughing is await service.observe(post(BRAM, "haha ja", 4))
+    finally:
+        await app.close()
+
+
 async def test_the_nudge_adds_english_when_the_channel_talks_english(tmp_path: Path) -> None:
     app = await App.create(make_loaded(tmp_path))
     try:

@@ -98,19 +98,28 @@ class WindowIndex:
                 if not by:
                     del self._addressed[target]
 
-    def targets(self, post: Post, last: Post | None) -> tuple[frozenset[int], bool]:
+    def targets(
+        self, post: Post, last: Post | None, gap: float | None = None
+    ) -> tuple[frozenset[int], bool]:
         """`rules_window._targets(post, window)`: whom the post is aimed at, and whether
-        explicitly; `last` is the window's newest post (None: empty)."""
-        explicit = explicit_targets(post)
-        if explicit:
-            return explicit, True
+        explicitly; `last` is the window's newest post (None: empty), `gap` the seconds from
+        it to the post when the caller has them."""
+        mentions, reply = post.mentions, post.reply_to
+        if mentions:
+            explicit = explicit_targets(post)
+            if explicit:
+                return explicit, True
+        elif reply is not None and reply != post.author:  # a reply alone: no set to build
+            return self._one(reply), True
         if last is None:
             return _NONE, False
         at = post.at
         if last.author != post.author:  # the scan's first look is the newest post
-            if (at - last.at).total_seconds() > IMPLICIT_S:
+            if gap is None:
+                gap = (at - last.at).total_seconds()
+            if gap > IMPLICIT_S:
                 return _NONE, False
-            return frozenset({last.author}), False
+            return self._one(last.author), False
         # the scan walks back through the author's own run, then meets the other member's post
         oldest, other = self._run_oldest, self._other_at
         if self._other < self._left or other is None or oldest is None:

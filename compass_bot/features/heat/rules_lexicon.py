@@ -352,6 +352,14 @@ class Lexicon:
         return found
 
     def _word_kind(self, word: str) -> int:
+        kind, anchored = self.word_entry(word)
+        if anchored:
+            self._anchors.add(word)
+        return kind
+
+    def word_entry(self, word: str) -> tuple[int, bool]:
+        """What `marks` finds at the start of a plain word (as `word_kinds`), and whether a
+        screened pattern is anchored on it (then `patterns.may_match` decides); not cached."""
         patterns = self.patterns
         m = (self.marks if patterns is None else self.word_marks).match(" " + word)
         kind = 0 if m is None else _WORD_KIND[m.lastgroup or ""]
@@ -359,9 +367,7 @@ class Lexicon:
             # a laughing phrase may go on past this word (`laughs`); an address word that
             # starts one is left to the marks
             kind = WORD_UNSURE if kind == WORD_YOU else WORD_PHRASE
-        if patterns is not None and patterns.word(word)[1]:
-            self._anchors.add(word)
-        return kind
+        return kind, patterns is not None and bool(patterns.word(word)[1])
 
     @classmethod
     def from_data(cls, doc: dict[str, Any]) -> Lexicon:

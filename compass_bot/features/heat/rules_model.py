@@ -250,6 +250,16 @@ class HeatModel:
         """`score(context_features(post, targets, explicit, previous))`, compiled."""
         return self._context.score(post, targets, explicit, previous)
 
+    @property
+    def text_scorer(self) -> TextScorer:
+        """The compiled text part (`TextScorer`, for the service's reader)."""
+        return self._text
+
+    @property
+    def context_scorer(self) -> ContextScorer:
+        """The compiled context part (`ContextScorer.arrival`, for the channel watch)."""
+        return self._context
+
     def context_at_arrival(
         self,
         post: Post,

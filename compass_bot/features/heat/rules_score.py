@@ -123,15 +123,23 @@ class TextScorer:
         else:
             raw = _WORD.findall(fold(text) if lowered is None else lowered)
         known = self._words.get
-        total = self._bias + self._counts[min(len(raw), 7)]
+        return self.score_entries(text, lexical, [known(w) or self._unknown(w) for w in raw])
+
+    def entry(self, raw: str) -> _Word:
+        """A lower-case word's contribution (cached as `score` caches it)."""
+        return self._words.get(raw) or self._unknown(raw)
+
+    def score_entries(self, text: str, lexical: Lexical, entries: Sequence[_Word]) -> float:
+        """The text score from the post's words' entries (`entry`), in order: a folded word,
+        a letter gram and a bigram each count once."""
+        total = self._bias + self._counts[min(len(entries), 7)]
         seen: set[_Word] = set()  # one entry per folded word: a word counts once
         grams: set[str] = set()  # and a letter gram once, across the words
         pairs: set[tuple[str, str]] | None = None
         flags = 0
         follow: Mapping[str, float] | None = None  # the previous word's bigram weights
         previous = ""
-        for w in raw:
-            entry = known(w) or self._unknown(w)
+        for entry in entries:
             if entry not in seen:
                 seen.add(entry)
                 total += entry.score

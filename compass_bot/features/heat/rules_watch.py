@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Final
 
@@ -47,6 +48,9 @@ class ChannelWatch:
     _hot: int = field(default=-1, init=False, repr=False)
     _hot_model: HeatModel | None = field(default=None, init=False, repr=False)
     _enabled: bool = field(default=False, init=False, repr=False)  # `_hot_model.enabled`
+    _lowest_hot: float = field(default=0.0, init=False, repr=False)  # `_hot_model.lowest_hot`
+    # `_hot_model`'s context scorer (`ContextScorer.arrival`), looked up once
+    _arrival: Callable[..., float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rebuild()
@@ -61,6 +65,8 @@ class ChannelWatch:
         self._hot = -1
         self._hot_model = self.model
         self._enabled = self.model.enabled
+        self._lowest_hot = self.model.lowest_hot
+        self._arrival = self.model.context_scorer.arrival
         for p in posts:
             self._count_score(p)
 
@@ -74,50 +80,63 @@ class ChannelWatch:
     def observe(self, post: Post) -> Heat:
         posts = self.posts
         index = self._index
-        settings = self.settings
-        start = post.at - settings.window
-        limit = settings.window_posts
-        while posts and (len(posts) >= limit or posts[0].at < start):
-            gone = posts.popleft()
-            index.remove(gone)
-            if gone.learned is not None:
-                self._scored_left += 1
-            g = gone.signals
-            if g.insult or g.curse or g.protests:  # _heated
-                self._hostile -= 1
+        at = post.at
+        if posts:
+            settings = self.settings
+            limit = settings.window_posts
+            if len(posts) >= limit or posts[0].at < at - settings.window:
+                start = at - settings.window
+                while posts and (len(posts) >= limit or posts[0].at < start):
+                    gone = posts.popleft()
+                    index.remove(gone)
+                    if gone.learned is not None:
+                        self._scored_left += 1
+                    g = gone.signals
+                    if g.insult or g.curse or g.protests:  # _heated
+                        self._hostile -= 1
         model = self.model
         if model is not self._hot_model:  # another model given: its own threshold
             self._rebuild()
         enabled = self._enabled
         said = post.said
         authors = self._authors
+        author = post.author
         if said is not None and enabled:  # scored once, as it arrives
             last = posts[-1] if posts else None
-            targets, explicit = index.targets(post, last)
-            addressing = index.addressing(post.author, targets)
+            gap = None if last is None else (at - last.at).total_seconds()
+            targets, explicit = index.targets(post, last, gap)
+            count, again, mutual = index.addressing(author, targets)
             n = len(posts)
             recent = set(authors) if n >= len(authors) else set(list(authors)[len(authors) - n :])
-            recent.add(post.author)
-            gap = None if last is None else (post.at - last.at).total_seconds()
-            score = said + model.context_at_arrival(
-                post, targets, explicit, addressing, len(recent), gap
+            recent.add(author)
+            score = said + self._arrival(
+                post, targets, explicit, count, again, mutual, len(recent), gap
             )
             if post.learned is not None:  # the same post again: a copy, the first keeps its score
                 p = post
                 post = Post(p.author, p.at, p.signals, p.reply_to, p.mentions, p.message_id)
                 post.said = said
             post.learned = score
+            if score >= self._lowest_hot:  # _count_score
+                self._hot = self._scored
+            self._scored += 1
+        else:
+            self._count_score(post)
         posts.append(post)
         index.add(post)
-        authors.append(post.author)
-        self._count_score(post)
+        authors.append(author)
         s = post.signals
         if s.insult or s.curse or s.protests:  # _heated
             self._hostile += 1
-        if not self._hostile and not (enabled and self._learned_hot()):
-            return _BANTER if post.signals.laugh else _CALM  # the common case
-        heat = assess(list(posts), post.at, self.settings, self.state, model)
-        self.state = self.state.after(heat, post.at, self.settings)
+        if not self._hostile:
+            hot = self._hot
+            if not enabled or hot < self._scored_left or hot < self._scored - model.window:
+                # no score among the last `model.window` reaches `lowest_hot` (_learned_hot)
+                return BANTER_HEAT if s.laugh else CALM_HEAT  # the common case
+            if not self._learned_hot():
+                return BANTER_HEAT if s.laugh else CALM_HEAT
+        heat = assess(list(posts), at, self.settings, self.state, model)
+        self.state = self.state.after(heat, at, self.settings)
         return heat
 
     def _learned_hot(self) -> bool:
@@ -158,5 +177,6 @@ def _heated(post: Post) -> int:
     return 1 if s.insult or s.curse or s.protests else 0
 
 
-_CALM: Final = Heat(0, "none", "calm")
-_BANTER: Final = Heat(0, "none", "banter")
+# what `observe` returns for a post that leaves a calm window calm (shared, never rebuilt)
+CALM_HEAT: Final = Heat(0, "none", "calm")
+BANTER_HEAT: Final = Heat(0, "none", "banter")

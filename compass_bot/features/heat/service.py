@@ -27,9 +27,9 @@ from compass_bot.features.heat.rules import (
     Post,
     shipped_lexicon,
 )
-from compass_bot.features.heat.rules_post import read_post
+from compass_bot.features.heat.rules_post import reader
+from compass_bot.features.heat.rules_watch import BANTER_HEAT, CALM_HEAT
 from compass_bot.model import Done, Member, MessagePosted, Refusal
-from compass_bot.policy import detect_language
 from compass_bot.refs import any_ref_matches
 
 if TYPE_CHECKING:
@@ -40,9 +40,7 @@ ACTION: Final = "cool_down"  # the staff action: /afkoelen and "slowmode nu uit"
 MAX_MINUTES: Final = 24 * 60
 _LANGUAGE_POSTS: Final = 10  # the channel "talks English" over its last posts
 _KNOWN_AUTHORS: Final = 2000  # message id -> author id, for replies the front end cannot resolve
-_WORDS: Final = re.compile(r"[a-z']+")
 _WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
-_QUIET: Final = Heat(0, "none", "calm")
 _NO_MENTIONS: Final[frozenset[int]] = frozenset()
 
 
@@ -111,7 +109,9 @@ class HeatService:
         self._off: set[int] = set()
         self._slowmodes: dict[int, Slowmode] = {}
         self._authors: OrderedDict[int, int] = OrderedDict()
-        self._watched: dict[ChannelInfo, bool] = {}
+        # per channel id: its name, category and parent as last seen, and whether it is watched
+        self._watched: dict[int, tuple[str, int | None, str | None, ChannelInfo | None, bool]] = {}
+        self._reader = reader()
 
     async def load(self, now: datetime) -> None:
         """The switched-off channels and the slowmodes still to restore; the windows start
@@ -122,6 +122,7 @@ class HeatService:
         self._authors.clear()
         # The lexicon compiles here, at start, in a worker thread: not on the first post.
         await asyncio.to_thread(shipped_lexicon)
+        self._reader = reader()
         self._watched.clear()
 
     # -- which channels, which members ---------------------------------------------------
@@ -132,10 +133,24 @@ class HeatService:
             channel.parent is not None and channel.parent.id in self._off
         ):
             return False
-        known = self._watched.get(channel)
-        if known is None:
-            known = self._watched[channel] = self._configured(channel)
-        return known
+        known = self._watched.get(channel.id)
+        if (
+            known is None
+            or known[0] != channel.name
+            or known[1] != channel.category_id
+            or known[2] != channel.category_name
+            or known[3] != channel.parent
+        ):  # first seen, or renamed or moved since
+            watched = self._configured(channel)
+            self._watched[channel.id] = (
+                channel.name,
+                channel.category_id,
+                channel.category_name,
+                channel.parent,
+                watched,
+            )
+            return watched
+        return known[4]
 
     def _configured(self, channel: ChannelInfo) -> bool:
         base = channel.parent or channel
@@ -162,46 +177,43 @@ class HeatService:
     async def observe(self, post: HeatPost) -> HeatOutcome:
         """Feed one post to its channel's window and say what to do about the channel."""
         event = post.event
-        if not self.watches(event.channel) or self.is_staff(event.member):
-            return HeatOutcome(_QUIET)
-        state = self._channels.get(event.channel.id)
+        member = event.member
+        if not self.watches(event.channel) or self.is_staff(member):
+            return _QUIET_OUTCOME
+        channel_id = event.channel.id
+        state = self._channels.get(channel_id)
         if state is None:
-            state = self._channels[event.channel.id] = _Channel(ChannelWatch(self.settings))
+            state = self._channels[channel_id] = _Channel(ChannelWatch(self.settings))
         reply_to = self._reply_target(post)
         mentions = (
-            frozenset(
-                m.id for m in post.mentions if m.id != event.member.id and not self.is_staff(m)
-            )
+            frozenset(m.id for m in post.mentions if m.id != member.id and not self.is_staff(m))
             if post.mentions
             else _NO_MENTIONS
         )
-        if event.message_id is not None:
-            self._authors[event.message_id] = event.member.id
-            if len(self._authors) > _KNOWN_AUTHORS:
-                self._authors.popitem(last=False)
-        signals, said, words = read_post(event.content)
-        if words is None:
-            words = _WORDS.findall(event.content.lower())
-        state.languages.append(detect_language(words))
+        message_id = event.message_id
+        if message_id is not None:
+            authors = self._authors
+            authors[message_id] = member.id
+            if len(authors) > _KNOWN_AUTHORS:
+                authors.popitem(last=False)
+        signals, said, language = self._reader.read(event.content)
+        state.languages.append(language)
+        at = event.at
         heat = state.watch.observe(
-            Post(
-                author=event.member.id,
-                at=event.at,
-                signals=signals,
-                said=said,
-                reply_to=reply_to,
-                mentions=mentions,
-                message_id=event.message_id,
-            )
+            Post(member.id, at, signals, reply_to, mentions, message_id, None, said)
         )
+        if heat is CALM_HEAT:  # the common case: a shared outcome
+            return _QUIET_OUTCOME
+        if heat is BANTER_HEAT:
+            return _BANTER_OUTCOME
         if heat.action == "nudge":
             alert, created = await self._alert(event, heat)
             return HeatOutcome(
-                heat, nudge=self.nudge_text(event.channel.id), alert=alert, alert_created=created
+                heat, nudge=self.nudge_text(channel_id), alert=alert, alert_created=created
             )
-        if heat.action == "slowmode" and event.channel.id not in self._slowmodes:
-            until = event.at + self.settings.slowmode_duration
-            return HeatOutcome(heat, slowmode=self._order(event.channel, event.at, until, None))
+        if heat.action == "slowmode" and channel_id not in self._slowmodes:
+            until = at + self.settings.slowmode_duration
+            return HeatOutcome(heat, slowmode=self._order(event.channel, at, until, None))
         return HeatOutcome(heat)
 
     def _reply_target(self, post: HeatPost) -> int | None:
@@ -384,6 +396,10 @@ class HeatService:
             state.watch.forget(member_id)
         for message_id in [m for m, a in self._authors.items() if a == member_id]:
             del self._authors[message_id]
+
+
+_QUIET_OUTCOME: Final = HeatOutcome(CALM_HEAT)
+_BANTER_OUTCOME: Final = HeatOutcome(BANTER_HEAT)
 
 
 def _quote(text: str) -> str:
