@@ -26,7 +26,7 @@ from compass_bot.features.personal_data.rules_email import (
     word_disguise_in,
 )
 from compass_bot.features.personal_data.rules_ids import bsn_at, iban_at
-from compass_bot.features.personal_data.rules_kinds import Finding, Kind
+from compass_bot.features.personal_data.rules_kinds import Finding, Kind, new_finding
 from compass_bot.features.personal_data.rules_location import (
     coordinates_at,
     life360_codes,
@@ -63,7 +63,7 @@ class Scan:
 
     def add(self, kind: Kind, start: int, end: int) -> None:
         if not (self.findings or self.blocked) or not self.taken(start, end):
-            self.findings.append(Finding(kind, start, end))
+            self.findings.append(new_finding(Finding, (kind, start, end)))
 
     def run(self) -> tuple[Finding, ...]:
         """Two regex passes yield the candidates; only they reach Python code.
@@ -179,7 +179,10 @@ class Scan:
             return 0
         after = text[e : e + 1]
         length = e - s
-        if after in ("-", "/", ".", ":"):
+        if after in ("-", "/", ".", ":") and (
+            (length <= 2 and (after in ".:" or after in text[e + 2 : e + 4]))
+            or (length == 4 and after == "-")
+        ):  # date_or_time_end's own first tests: without them it finds nothing
             end = date_or_time_end(text, s, length, after)
             if end:
                 return end
