@@ -131,7 +131,15 @@ def _street_after_word(text: str, s: int, space: int, word: str) -> int:
     ):
         return -1
     bare = word.lower()
-    if bare in STREET_TYPE_WORDS or not is_street_word(bare):
+    ends = _SUFFIXES_BY_END.get(bare[-3:])  # is_street_word on letters only, inlined
+    if ends is None or bare in STREET_TYPE_WORDS or bare in STREET_NOT or not bare.isalpha():
+        return -1  # lower() may add a combining mark (the stem would be no name)
+    for suffix in ends:  # longest first
+        if bare.endswith(suffix):
+            break
+    else:
+        return -1
+    if len(bare) - len(suffix) < 2:  # the stem: letters, as the word is
         return -1
     lo = s - 80 if s > 80 else 0
     before = text.rfind(" ", lo, space)

@@ -145,6 +145,7 @@ _SEP_MARKS: Final = bytes(
     ord("s") if bytes([i]) in _SHAPE_NUM_SEPS else ord("x") for i in range(256)
 )
 _DIGITS: Final = re.compile(rb"9*")
+SHAPE_DIGITS: Final = _DIGITS  # a digit run in the shape
 _MATCH_START: Final = re.Match.start
 _DIGITS_AND_SEPS: Final = re.compile(rb"9(?:[ .\-/(]*+9)*+")
 _WINDOW_MARGIN: Final = 48  # > the longest look-ahead of NUM_CANDIDATE (24 characters)
@@ -242,9 +243,7 @@ def digit_candidates(
     if first < 0:
         return
     n = len(text)
-    # digits within a stretch of _FEW_DIGITS characters are few without counting them
-    few = shape.rfind(b"9") - first < _FEW_DIGITS or shape.count(b"9", first) <= _FEW_DIGITS
-    if few:
+    if few_digits(shape, first, shape.rfind(b"9")):
         i = first
         while i >= 0:  # find() runs in C; a regex for the runs would try every position
             if skip is None or i >= skip[0]:
@@ -272,6 +271,13 @@ def digit_candidates(
             if m.start() > hi:
                 break
             yield m.span()
+
+
+def few_digits(shape: bytes, first: int, last: int) -> bool:
+    """Are the digits between the first and the last digit of the shape few (the way
+    ``digit_candidates`` takes: a match at each run's first digit)? Digits within a
+    stretch of _FEW_DIGITS characters are few without counting them."""
+    return last - first < _FEW_DIGITS or shape.count(b"9", first) <= _FEW_DIGITS
 
 
 def number_windows(text: str, shape: bytes) -> list[tuple[int, int]] | None:
