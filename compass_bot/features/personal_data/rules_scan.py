@@ -82,23 +82,31 @@ class Scan:
         else:
             view = latin1_view(text)
             shape = shape_of_view(view)
-            lo, last, pattern = other_span(text, shape)
+            if (  # the usual chat post: none of the trigger bytes, no call
+                shape.rfind(b"@") < 0
+                and shape.rfind(b"/") < 0
+                and shape.rfind(b"(") < 0
+                and "\uff20" not in text
+            ):
+                lo, last = 0, -1
+            else:
+                lo, last, pattern = other_span(text, shape)
         if last >= 0:
             self.others(lo, n if n <= SHORT else min(n, last + 64), pattern)
         numbers: Iterable[tuple[int, int]] = ()
-        first = few = last = -1  # few: the first digit when the digits are few (few_numbers)
+        first = few = last9 = -1  # few: the first digit when the digits are few (few_numbers)
         if n <= SHORT:
             numbers = [m.span() for m in NUM_CANDIDATE.finditer(text)]
             life360 = "360" in text
         else:
             first = shape.find(b"9")  # a life360 code has its digits between the first and last
             if first >= 0:
-                last = shape.rfind(b"9")
-                if few_digits(shape, first, last):
+                last9 = shape.rfind(b"9")
+                if few_digits(shape, first, last9):
                     few = first
                 else:
                     numbers = digit_candidates(text, shape, self.skip)
-            life360 = first >= 0 and text.rfind("360", first, last + 1) >= 0
+            life360 = first >= 0 and text.rfind("360", first, last9 + 1) >= 0
         if word_disguise_in(view) if view else has_word_disguise(text):
             for a0, a1 in word_at_spans(text):
                 self.email(a0, a1, False)
@@ -180,30 +188,30 @@ class Scan:
     def few_numbers(self, shape: bytes, i: int) -> None:
         """``numbers`` over the runs ``digit_candidates`` yields when the digits are few,
         in one loop (no generator between them): a NUM_CANDIDATE match at the first digit
-        of each run from i on that starts at or after the end of the last number found."""
+        of each run from i on, and after a number found the next digit after its end (a
+        digit inside a run there matches nothing, as a run the number holds yields no
+        candidate)."""
         text = self.text
         findings = self.findings
         blocked = self.blocked
         match = NUM_CANDIDATE.match
         find = shape.find
-        skip = -1
         while i >= 0:
-            if i >= skip:
-                m = match(text, i)  # only a run's first digit can start a match
-                if m is not None:
-                    s, e = m.span()  # the pattern ends with the run's digits
-                    if s and text[s - 1].isalpha():
-                        if not self.taken(s, e):
-                            span = iban_at(text, s)
-                            if span:
-                                self.add("id-number", *span)
-                    elif e - s < 15 and not ((findings or blocked) and self.taken(s, e)):
-                        end = self.number_at(s, e)
-                        if end:
-                            skip = end
-                    i = find(b"9", e)
-                    continue
-            i = find(b"9", SHAPE_DIGITS.match(shape, i).end())  # type: ignore[union-attr]
+            m = match(text, i)  # only a run's first digit can start a match
+            if m is None:
+                i = find(b"9", SHAPE_DIGITS.match(shape, i).end())  # type: ignore[union-attr]
+                continue
+            s, e = m.span()  # the pattern ends with the run's digits
+            if s and text[s - 1].isalpha():
+                if not self.taken(s, e):
+                    span = iban_at(text, s)
+                    if span:
+                        self.add("id-number", *span)
+            elif e - s < 15 and not ((findings or blocked) and self.taken(s, e)):
+                end = self.number_at(s, e)
+                if end > e:
+                    e = end
+            i = find(b"9", e)
 
     def number_at(self, s: int, e: int) -> int:
         """Try every number kind at the digit run text[s:e]; the end of what was used or 0.
