@@ -256,8 +256,10 @@ class Scan:
             found = address_at(text, s)
             if found:
                 address = found[0]
-                if not self.taken(address.start, address.end):
+                end = address[2]  # by index: a named tuple's attribute costs a call
+                if not self.taken(address[1], end):
                     self.findings.append(address)
-                self.findings.extend(found[1:])
-                return address.end
+                if len(found) > 1:
+                    self.findings.extend(found[1:])
+                return end
         return 0
