@@ -10,11 +10,12 @@ from typing import Final
 from compass_bot.features.personal_data.rules_address import address_at, postcode_at
 from compass_bot.features.personal_data.rules_candidates import (
     NUM_CANDIDATE,
+    NUM_CANDIDATE_WORD_FIRST,
     OTHER_CANDIDATE,
     SHAPE_DIGITS,
     SHORT,
-    digit_candidates,
     few_digits,
+    many_digit_candidates,
     other_span,
     shape_of_view,
 )
@@ -105,7 +106,7 @@ class Scan:
                 if few_digits(shape, first, last9):
                     few = first
                 else:
-                    numbers = digit_candidates(text, shape, self.skip)
+                    numbers = many_digit_candidates(text, shape, first)
             life360 = first >= 0 and text.rfind("360", first, last9 + 1) >= 0
         if word_disguise_in(view) if view else has_word_disguise(text):
             for a0, a1 in word_at_spans(text):
@@ -194,7 +195,7 @@ class Scan:
         text = self.text
         findings = self.findings
         blocked = self.blocked
-        match = NUM_CANDIDATE.match
+        match = NUM_CANDIDATE_WORD_FIRST.match
         find = shape.find
         while i >= 0:
             m = match(text, i)  # only a run's first digit can start a match
