@@ -529,10 +529,11 @@ def test_the_candidates_left_out_change_no_finding(monkeypatch: pytest.MonkeyPat
     texts = [_random_post(rng, rng.choice((60, 200))) for _ in range(400)]
     texts.append("blz. 45 opdr. 3a t/m 7c, h4 om 8 uur, Kerkstraat 12a, 10x, 12/05. " * 30)
     own = [find_personal_data(text) for text in texts]
+    monkeypatch.setattr(rules_scan, "few_digits", lambda shape, first, last: False)
     monkeypatch.setattr(
         rules_scan,
-        "digit_candidates",
-        lambda text, shape, skip: [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)],
+        "many_digit_candidates",
+        lambda text, shape, first: [m.span() for m in candidates.NUM_CANDIDATE.finditer(text)],
     )
     assert [find_personal_data(text) for text in texts] == own
     assert any(f.kind == "address" for f in own[-1])

@@ -13,6 +13,7 @@ from compass_bot.features.personal_data.rules_kinds import (
     STREET_SUFFIXES,
     STREET_TYPE_WORDS,
     Finding,
+    new_finding,
 )
 from compass_bot.features.personal_data.rules_lookalikes import unit_follows, year_and_word
 
@@ -92,23 +93,60 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     end = m.end()
     if unit_follows(text, end):  # also a decimal or time after it: "12:30", "12,5"
         return ()
-    start = _street_start(text, s)
-    if start is None:
-        return ()
+    start = _street_after_word(text, s, space, word)
+    if start < 0:
+        general = _street_start(text, s)
+        if general is None:
+            return ()
+        start = general
     tail = (
         _POSTCODE_TAIL.match(text, end)
         if text[end : end + 5].lstrip(" \u00a0,")[:1] in _NONZERO_DIGITS
         else None
     )
     if not tail:
-        return (Finding("address", start, end),)
+        return (new_finding(Finding, ("address", start, end)),)
     # "Kerkstraat 9, 3512 JK": the postcode has its house number (before it), so it is a
     # postcode finding too, inside the address.
     code = tail.group(0).lstrip(" \u00a0,")
     return (
-        Finding("address", start, tail.end()),
-        Finding("postcode", tail.end() - len(code), tail.end()),
+        new_finding(Finding, ("address", start, tail.end())),
+        new_finding(Finding, ("postcode", tail.end() - len(code), tail.end())),
     )
+
+
+def _street_after_word(text: str, s: int, space: int, word: str) -> int:
+    """``_street_start``'s answer for the usual writing ("naar Kerkstraat 12"), from the
+    word ``address_at`` has read, or -1 when only ``_street_start`` can tell.
+
+    The usual writing: one space, then the street word (letters only, not ending in r or o,
+    which could end a number word), after one space a plain lower-case word. Then the
+    street starts at the street word, as ``_street_start`` finds by splitting."""
+    if (
+        space + len(word) + 2 != s
+        or text[s - 1] != " "
+        or space < 1
+        or word[-1] in "rRoO"
+        or not word.isalpha()
+    ):
+        return -1
+    bare = word.lower()
+    ends = _SUFFIXES_BY_END.get(bare[-3:])  # is_street_word on letters only, inlined
+    if ends is None or bare in STREET_TYPE_WORDS or bare in STREET_NOT or not bare.isalpha():
+        return -1  # lower() may add a combining mark (the stem would be no name)
+    for suffix in ends:  # longest first
+        if bare.endswith(suffix):
+            break
+    else:
+        return -1
+    if len(bare) - len(suffix) < 2:  # the stem: letters, as the word is
+        return -1
+    lo = s - 80 if s > 80 else 0
+    before = text.rfind(" ", lo, space)
+    prev = text[before + 1 if before >= 0 else lo : space]
+    if prev.isalpha() and prev.islower() and prev not in NAME_PARTICLES:
+        return space + 1
+    return -1
 
 
 def street_before(text: str, s: int) -> int | None:

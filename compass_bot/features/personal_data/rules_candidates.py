@@ -40,15 +40,22 @@ def could_contain(text: str) -> bool:
 # after two letters, or a short number right after a word (a house number). Times, grades,
 # scores, class codes and rooms fail every branch and never reach Python code.
 _NUM_SEP = r"[ \u00a0\-./()]"
-NUM_CANDIDATE: Final = re.compile(
-    r"[0-9](?<![0-9][0-9])(?:"
-    rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})"
-    r"|(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)"
-    r"|(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))"
-    r"|(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})"
-    r"|(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
-    r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))"
-    r")[0-9]*+"
+_NUM_BRANCHES = (
+    rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})",
+    r"(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)",
+    r"(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))",
+    r"(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})",
+    r"(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
+    r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))",
+)
+NUM_CANDIDATE: Final = re.compile(rf"[0-9](?<![0-9][0-9])(?:{'|'.join(_NUM_BRANCHES)})[0-9]*+")
+# The same pattern with the short number after a word tried first, for a post with few
+# digits (``few_numbers``): every branch is zero-width and the match is the run's digits,
+# so the order changes the cost, never the match. A cheap one-character look-behind turns
+# a run led by 0 down at once, and the house number of a post with data is found without
+# four failing branches; on a post full of look-alikes the first order costs less.
+NUM_CANDIDATE_WORD_FIRST: Final = re.compile(
+    rf"[0-9](?<![0-9][0-9])(?:(?<=[1-9]){_NUM_BRANCHES[4]}|{'|'.join(_NUM_BRANCHES[:4])})[0-9]*+"
 )
 _SLASH_BRANCHES = (
     r"(?<=/)(?P<w3w>//[^\W\d_]{2,}\.[^\W\d_]{2,}\.[^\W\d_]{2,})"
@@ -141,6 +148,7 @@ _SEP_MARKS: Final = bytes(
     ord("s") if bytes([i]) in _SHAPE_NUM_SEPS else ord("x") for i in range(256)
 )
 _DIGITS: Final = re.compile(rb"9*")
+SHAPE_DIGITS: Final = _DIGITS  # a digit run in the shape
 _MATCH_START: Final = re.Match.start
 _DIGITS_AND_SEPS: Final = re.compile(rb"9(?:[ .\-/(]*+9)*+")
 _WINDOW_MARGIN: Final = 48  # > the longest look-ahead of NUM_CANDIDATE (24 characters)
@@ -237,10 +245,7 @@ def digit_candidates(
     first = shape.find(b"9")
     if first < 0:
         return
-    n = len(text)
-    # digits within a stretch of _FEW_DIGITS characters are few without counting them
-    few = shape.rfind(b"9") - first < _FEW_DIGITS or shape.count(b"9", first) <= _FEW_DIGITS
-    if few:
+    if few_digits(shape, first, shape.rfind(b"9")):
         i = first
         while i >= 0:  # find() runs in C; a regex for the runs would try every position
             if skip is None or i >= skip[0]:
@@ -253,6 +258,14 @@ def digit_candidates(
             end = _DIGITS.match(shape, i).end()  # type: ignore[union-attr]
             i = shape.find(b"9", end)
         return
+    yield from many_digit_candidates(text, shape, first)
+
+
+def many_digit_candidates(text: str, shape: bytes, first: int) -> Iterator[tuple[int, int]]:
+    """``digit_candidates`` when the digits are many (``first``: the first digit): a
+    match at each possible start that ``_number_cores`` found, or one pass when those are
+    many too. The scan calls it directly, having counted the digits once."""
+    n = len(text)
     windows = number_windows(text, shape)
     if windows is None:
         for m in NUM_CANDIDATE.finditer(text, first):
@@ -260,14 +273,21 @@ def digit_candidates(
         return
     for lo, hi in windows:
         if lo == hi:
-            m = NUM_CANDIDATE.match(text, lo)
-            if m:
-                yield m.span()
+            at = NUM_CANDIDATE.match(text, lo)
+            if at:
+                yield at.span()
             continue
         for m in NUM_CANDIDATE.finditer(text, lo, min(n, hi + 1 + _WINDOW_MARGIN)):
             if m.start() > hi:
                 break
             yield m.span()
+
+
+def few_digits(shape: bytes, first: int, last: int) -> bool:
+    """Are the digits between the first and the last digit of the shape few (the way
+    ``digit_candidates`` takes: a match at each run's first digit)? Digits within a
+    stretch of _FEW_DIGITS characters are few without counting them."""
+    return last - first < _FEW_DIGITS or shape.count(b"9", first) <= _FEW_DIGITS
 
 
 def number_windows(text: str, shape: bytes) -> list[tuple[int, int]] | None:

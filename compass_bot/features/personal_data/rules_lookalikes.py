@@ -19,6 +19,10 @@ _TIME: Final = re.compile(r"[0-2]?\d[:.][0-5]\d(?![.:]?\d)")
 _MATH_CHARS: Final = "=≈~^×*÷√π"
 _WORD: Final = re.compile(r"[^\W\d_]+")
 _COORD_NUMBER: Final = re.compile(r"-?\d+(?=[.,]\d)")
+# lower-case letters no unit starts with: after one space, the word is no unit
+_NO_UNIT_STARTS: Final = frozenset(
+    ch for ch in "abcdefghijklmnopqrstuvwxyz" if not any(u[:1] == ch for u in HOUSE_NUMBER_UNITS)
+)
 _POSTCODE_WORD_BEFORE: Final = re.compile(r"\b(?:postcode|pc|zip)\b\W{0,3}$", re.IGNORECASE)
 
 
@@ -46,7 +50,10 @@ def date_or_time_end(text: str, s: int, length: int, after: str) -> int:
 def unit_follows(text: str, end: int) -> bool:
     """A unit or a decimal after a number: '12 km', '12:30', '12,5' are no house numbers."""
     rest = text[end : end + 12]
-    if rest[:1] in ("%", "€", "'", "°") and rest:
+    first = rest[:1]
+    if first == " " and rest[1:2] in _NO_UNIT_STARTS:  # " of", " in": no unit, at once
+        return False
+    if first in ("%", "€", "'", "°") and rest:
         return True
     if rest[:1] in (":", ".", ",") and rest[1:2].isdigit():
         return True

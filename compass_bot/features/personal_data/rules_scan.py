@@ -10,9 +10,12 @@ from typing import Final
 from compass_bot.features.personal_data.rules_address import address_at, postcode_at
 from compass_bot.features.personal_data.rules_candidates import (
     NUM_CANDIDATE,
+    NUM_CANDIDATE_WORD_FIRST,
     OTHER_CANDIDATE,
+    SHAPE_DIGITS,
     SHORT,
-    digit_candidates,
+    few_digits,
+    many_digit_candidates,
     other_span,
     shape_of_view,
 )
@@ -26,7 +29,7 @@ from compass_bot.features.personal_data.rules_email import (
     word_disguise_in,
 )
 from compass_bot.features.personal_data.rules_ids import bsn_at, iban_at
-from compass_bot.features.personal_data.rules_kinds import Finding, Kind
+from compass_bot.features.personal_data.rules_kinds import Finding, Kind, new_finding
 from compass_bot.features.personal_data.rules_location import (
     coordinates_at,
     life360_codes,
@@ -63,7 +66,7 @@ class Scan:
 
     def add(self, kind: Kind, start: int, end: int) -> None:
         if not (self.findings or self.blocked) or not self.taken(start, end):
-            self.findings.append(Finding(kind, start, end))
+            self.findings.append(new_finding(Finding, (kind, start, end)))
 
     def run(self) -> tuple[Finding, ...]:
         """Two regex passes yield the candidates; only they reach Python code.
@@ -80,17 +83,31 @@ class Scan:
         else:
             view = latin1_view(text)
             shape = shape_of_view(view)
-            lo, last, pattern = other_span(text, shape)
+            if (  # the usual chat post: none of the trigger bytes, no call
+                shape.rfind(b"@") < 0
+                and shape.rfind(b"/") < 0
+                and shape.rfind(b"(") < 0
+                and "\uff20" not in text
+            ):
+                lo, last = 0, -1
+            else:
+                lo, last, pattern = other_span(text, shape)
         if last >= 0:
             self.others(lo, n if n <= SHORT else min(n, last + 64), pattern)
-        numbers: Iterable[tuple[int, int]]
+        numbers: Iterable[tuple[int, int]] = ()
+        first = few = last9 = -1  # few: the first digit when the digits are few (few_numbers)
         if n <= SHORT:
             numbers = [m.span() for m in NUM_CANDIDATE.finditer(text)]
             life360 = "360" in text
         else:
-            numbers = digit_candidates(text, shape, self.skip)
             first = shape.find(b"9")  # a life360 code has its digits between the first and last
-            life360 = first >= 0 and text.rfind("360", first, shape.rfind(b"9") + 1) >= 0
+            if first >= 0:
+                last9 = shape.rfind(b"9")
+                if few_digits(shape, first, last9):
+                    few = first
+                else:
+                    numbers = many_digit_candidates(text, shape, first)
+            life360 = first >= 0 and text.rfind("360", first, last9 + 1) >= 0
         if word_disguise_in(view) if view else has_word_disguise(text):
             for a0, a1 in word_at_spans(text):
                 self.email(a0, a1, False)
@@ -100,7 +117,9 @@ class Scan:
         if "+" in text:
             for start, end in plus_codes(text):
                 self.add("location-link", start, end)
-        if numbers:
+        if few >= 0:
+            self.few_numbers(shape, few)
+        elif numbers:
             self.numbers(numbers)
         findings = self.findings
         if len(findings) == 2:  # the usual case, as the stable sort orders it
@@ -167,6 +186,34 @@ class Scan:
             if end:
                 skip[0] = end
 
+    def few_numbers(self, shape: bytes, i: int) -> None:
+        """``numbers`` over the runs ``digit_candidates`` yields when the digits are few,
+        in one loop (no generator between them): a NUM_CANDIDATE match at the first digit
+        of each run from i on, and after a number found the next digit after its end (a
+        digit inside a run there matches nothing, as a run the number holds yields no
+        candidate)."""
+        text = self.text
+        findings = self.findings
+        blocked = self.blocked
+        match = NUM_CANDIDATE_WORD_FIRST.match
+        find = shape.find
+        while i >= 0:
+            m = match(text, i)  # only a run's first digit can start a match
+            if m is None:
+                i = find(b"9", SHAPE_DIGITS.match(shape, i).end())  # type: ignore[union-attr]
+                continue
+            s, e = m.span()  # the pattern ends with the run's digits
+            if s and text[s - 1].isalpha():
+                if not self.taken(s, e):
+                    span = iban_at(text, s)
+                    if span:
+                        self.add("id-number", *span)
+            elif e - s < 15 and not ((findings or blocked) and self.taken(s, e)):
+                end = self.number_at(s, e)
+                if end > e:
+                    e = end
+            i = find(b"9", e)
+
     def number_at(self, s: int, e: int) -> int:
         """Try every number kind at the digit run text[s:e]; the end of what was used or 0.
 
@@ -179,7 +226,10 @@ class Scan:
             return 0
         after = text[e : e + 1]
         length = e - s
-        if after in ("-", "/", ".", ":"):
+        if after in ("-", "/", ".", ":") and (
+            (length <= 2 and (after in ".:" or after in text[e + 2 : e + 4]))
+            or (length == 4 and after == "-")
+        ):  # date_or_time_end's own first tests: without them it finds nothing
             end = date_or_time_end(text, s, length, after)
             if end:
                 return end
@@ -207,8 +257,10 @@ class Scan:
             found = address_at(text, s)
             if found:
                 address = found[0]
-                if not self.taken(address.start, address.end):
+                end = address[2]  # by index: a named tuple's attribute costs a call
+                if not self.taken(address[1], end):
                     self.findings.append(address)
-                self.findings.extend(found[1:])
-                return address.end
+                if len(found) > 1:
+                    self.findings.extend(found[1:])
+                return end
         return 0
