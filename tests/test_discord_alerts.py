@@ -483,6 +483,25 @@ async def test_a_missing_moderators_channel_keeps_alerts_until_it_exists(
             assert fields(message["embeds"][0])["Aantal keer"] == "2"
 
 
+async def test_a_start_without_the_moderators_channel_tries_each_alert_once(
+    tmp_path: Path,
+) -> None:
+    """A start sends everything pending at once (the backoff ignored); with the channel still
+    missing, each alert is tried once in that round, not claimed and failed again and again
+    until the round's limit (which kept a loaded machine busy for many seconds)."""
+    missing = TEST_CONFIG.replace("moderators: mod-meldingen", "moderators: mod-nieuw")
+    async with FakeDiscord(SCHOOL) as fake:
+        async with running_compass(fake, make_loaded(tmp_path, missing)) as bot:
+            await fake.post("anna", "algemeen", "hoi", at=LESSON)
+            await fake.settle()
+            [alert] = await bot.app.alerts.repo.alerts()
+            assert alert.attempts == 1
+        async with running_compass(fake, make_loaded(tmp_path, missing)) as bot:
+            await fake.settle()
+            [alert] = await bot.app.alerts.repo.alerts()
+            assert alert.delivery == "pending" and alert.attempts == 2
+
+
 async def test_repeats_within_the_window_update_one_alert(tmp_path: Path) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
         for minutes in (0, 10, 20):

@@ -250,6 +250,10 @@ class Courier:
         channel: discord.abc.Messageable | None = None
         looked_up = False
         self._held_for = 30.0
+        # Alerts that failed in this round: not claimed again in it. A start round ignores
+        # the backoff, so without this a missing channel would fail the same alert
+        # ROUND_LIMIT times in a row.
+        failed: set[int] = set()
         for _round in range(ROUND_LIMIT):
             now = self.bot.app.clock.now()
             quiet, quiet_for = self._quiet()
@@ -259,7 +263,7 @@ class Courier:
                 now + timedelta(seconds=CLAIM_SECONDS),
                 due_by=datetime.max.replace(tzinfo=UTC) if ignore_backoff else None,
                 posts=posts,
-                skip=quiet | set(self._unmarked),
+                skip=quiet | set(self._unmarked) | failed,
             )
             if alert is None:
                 held = [quiet_for] if quiet else []
@@ -277,6 +281,7 @@ class Courier:
                     " until it exists",
                     self.bot.loaded.config.channels.moderators,
                 )
+                failed.add(alert.id)
                 await store.mark_delivery_failed(
                     alert.id, "no moderators channel", self._retry_at(alert, RETRY_WHEN_BLOCKED)
                 )
@@ -302,6 +307,7 @@ class Courier:
                     getattr(channel, "name", channel),
                     exc,
                 )
+                failed.add(alert.id)
                 await store.mark_delivery_failed(
                     alert.id, f"forbidden: {exc}", self._retry_at(alert, RETRY_WHEN_BLOCKED)
                 )
@@ -314,10 +320,12 @@ class Courier:
                 OSError,
             ) as exc:
                 log.warning("alert %s not delivered (%s); will retry", alert.id, exc)
+                failed.add(alert.id)
                 await store.mark_delivery_failed(alert.id, str(exc), self._retry_at(alert))
                 continue
             except Exception as exc:  # a bug with one alert must not hold up the others
                 log.exception("alert %s could not be sent; will retry", alert.id)
+                failed.add(alert.id)
                 await store.mark_delivery_failed(alert.id, repr(exc), self._retry_at(alert))
                 continue
             if posting:
