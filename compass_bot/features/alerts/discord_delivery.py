@@ -113,9 +113,15 @@ class AlertDelivery(commands.Cog):
                 await task
 
 
+def retry_delay(alert: Alert, cap: float, minimum: float = 0.0) -> float:
+    """Seconds before the next try: doubling from BACKOFF_START, at least `minimum`, at most
+    `cap` (the config's retry_max_seconds)."""
+    delay: float = min(cap, max(minimum, BACKOFF_START * (2 ** min(alert.attempts, 12))))
+    return delay
+
+
 class Courier:
-    """Delivers one school's outbox to its moderators' channel, within the channel's and the
-    alerts' budgets (created per school, so budgets and pending marks never mix)."""
+    """One school's outbox to its moderators' channel, within its own budgets and marks."""
 
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
@@ -134,9 +140,6 @@ class Courier:
         if key not in self._reported:
             self._reported.add(key)
             log.error(message, *args)
-
-    def moderators_channel(self) -> discord.abc.Messageable | None:
-        return moderators_channel(self.bot)
 
     async def delivery_loop(self) -> None:
         await self.bot.wait_until_ready()
@@ -238,7 +241,8 @@ class Courier:
     async def deliver_pending(self, ignore_backoff: bool = False) -> int:
         """Send or edit every due alert the budgets allow; returns how many went out.
 
-        Each alert is claimed atomically first, so two senders never take the same one.
+        Each alert is claimed atomically first, so two senders never take the same one, and
+        once a round (a start round ignores the backoff: a missing channel fails it again).
         New alerts past `max_new_per_minute` wait (and one summary says how many came);
         an alert is edited at most once per `edit_interval_seconds` after a first few, and
         then with its latest version; all posts and edits share the channel's pace.
@@ -250,10 +254,8 @@ class Courier:
         channel: discord.abc.Messageable | None = None
         looked_up = False
         self._held_for = 30.0
-        # Alerts that failed in this round: not claimed again in it. A start round ignores
-        # the backoff, so without this a missing channel would fail the same alert
-        # ROUND_LIMIT times in a row.
-        failed: set[int] = set()
+        tried: set[int] = set()
+        done: set[int] = set()  # sent in this round; the rest of `tried` failed
         for _round in range(ROUND_LIMIT):
             now = self.bot.app.clock.now()
             quiet, quiet_for = self._quiet()
@@ -263,17 +265,19 @@ class Courier:
                 now + timedelta(seconds=CLAIM_SECONDS),
                 due_by=datetime.max.replace(tzinfo=UTC) if ignore_backoff else None,
                 posts=posts,
-                skip=quiet | set(self._unmarked) | failed,
+                skip=quiet | set(self._unmarked) | tried,
             )
             if alert is None:
-                held = [quiet_for] if quiet else []
+                # an alert that failed in this round and is due again: the next round soon
+                held = ([quiet_for] if quiet else []) + ([0.0] if tried - done else [])
                 if not posts and await store.unposted_count():
                     held.append(self._new.delay())
-                    await self._summarise(channel if looked_up else self.moderators_channel())
+                    await self._summarise(channel if looked_up else moderators_channel(self.bot))
                 self._held_for = min([30.0, *held])
                 break
+            tried.add(alert.id)
             if not looked_up:
-                channel, looked_up = self.moderators_channel(), True
+                channel, looked_up = moderators_channel(self.bot), True
             if channel is None:
                 self._report_once(
                     "no-channel",
@@ -281,7 +285,6 @@ class Courier:
                     " until it exists",
                     self.bot.loaded.config.channels.moderators,
                 )
-                failed.add(alert.id)
                 await store.mark_delivery_failed(
                     alert.id, "no moderators channel", self._retry_at(alert, RETRY_WHEN_BLOCKED)
                 )
@@ -307,7 +310,6 @@ class Courier:
                     getattr(channel, "name", channel),
                     exc,
                 )
-                failed.add(alert.id)
                 await store.mark_delivery_failed(
                     alert.id, f"forbidden: {exc}", self._retry_at(alert, RETRY_WHEN_BLOCKED)
                 )
@@ -320,12 +322,10 @@ class Courier:
                 OSError,
             ) as exc:
                 log.warning("alert %s not delivered (%s); will retry", alert.id, exc)
-                failed.add(alert.id)
                 await store.mark_delivery_failed(alert.id, str(exc), self._retry_at(alert))
                 continue
             except Exception as exc:  # a bug with one alert must not hold up the others
                 log.exception("alert %s could not be sent; will retry", alert.id)
-                failed.add(alert.id)
                 await store.mark_delivery_failed(alert.id, repr(exc), self._retry_at(alert))
                 continue
             if posting:
@@ -345,6 +345,7 @@ class Courier:
                 raise
             self._reported.clear()  # a later outage is reported again
             sent += 1
+            done.add(alert.id)
         return sent
 
     async def _summarise(self, channel: discord.abc.Messageable | None) -> None:
@@ -380,8 +381,7 @@ class Courier:
 
     def _retry_at(self, alert: Alert, minimum: float = 0.0) -> datetime:
         cap = float(self.bot.loaded.config.alerts.retry_max_seconds)
-        delay = min(cap, max(minimum, BACKOFF_START * (2 ** min(alert.attempts, 12))))
-        return self.bot.app.clock.now() + timedelta(seconds=delay)
+        return self.bot.app.clock.now() + timedelta(seconds=retry_delay(alert, cap, minimum))
 
     async def _paced(self) -> None:
         """Wait for the channel's pace; while it holds the courier back, it is not working."""
