@@ -215,3 +215,18 @@ async def test_run_eagerly_gives_the_result_or_the_rest_to_await() -> None:
 
     with pytest.raises(KeyError, match="early"):
         run_eagerly(fails_at_once())
+
+
+async def test_a_lone_failing_action_is_logged_in_the_listeners_own_task(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def failing() -> None:
+        raise RuntimeError("alone broke")
+
+    screening = Screening([("solo", lambda post: failing())])
+    message: Any = SimpleNamespace(id=7)
+    actions = screening.decide(SimpleNamespace(message=message))  # type: ignore[arg-type]
+    assert actions is not None
+    with caplog.at_level(logging.ERROR, logger="compass_bot.discord.screening"):
+        await screening.act(message, actions)
+    assert "solo: acting on post 7 failed" in caplog.text and "alone broke" in caplog.text

@@ -146,10 +146,19 @@ class Screening:
         return actions
 
     async def act(self, message: discord.Message, actions: list[tuple[str, PostAction]]) -> None:
-        """The actions of one post, concurrently; each failure logged with its feature."""
+        """The actions of one post, concurrently; each failure logged with its feature. A
+        lone action runs in the listener's own task (no second task, no extra loop turn, so
+        it starts as soon as a listener of its own would have)."""
+        if len(actions) == 1:
+            name, action = actions[0]
+            try:
+                await action
+            except Exception as exc:
+                log.error("%s: acting on post %s failed", name, message.id, exc_info=exc)
+            return
         results = await asyncio.gather(*(a for _, a in actions), return_exceptions=True)
         for (name, _), result in zip(actions, results, strict=True):
-            if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+            if isinstance(result, Exception):
                 log.error("%s: acting on post %s failed", name, message.id, exc_info=result)
 
     def screen(
