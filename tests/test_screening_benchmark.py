@@ -1,4 +1,5 @@
-"""benchmarks/screening.py runs the real bot's listeners on posts that need no action."""
+"""benchmarks/screening.py runs the real bot's one screening listener, each feature's check
+and discord.py's dispatch on posts that need no action."""
 
 from __future__ import annotations
 
@@ -32,6 +33,17 @@ def test_every_listener_is_timed_and_summed() -> None:
     assert any(line.startswith("whole screening / parse") for line in lines)
     assert any("without the conversion" in line for line in lines)
     assert any(line.startswith("target:") for line in lines)
+    assert "listener" in header
+    dispatch = next(line for line in lines if line.startswith("real dispatch / parse"))
+    assert "its 1 task(s) are done" in dispatch  # the one screening listener
+
+
+def test_dispatch_only_measures_the_parse_and_the_real_dispatch() -> None:
+    done = _run("--iterations", "1", "--repeats", "1", "--dispatch-only")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("discord.py parse of MESSAGE_CREATE")
+    assert lines[1].startswith("real dispatch / parse") and len(lines) == 2
 
 
 def test_names_are_checked_on_posts_without_the_members_intent() -> None:

@@ -33,6 +33,7 @@ from compass_bot.discord_front.schools import (
     route_gateway_events,
     start_per_school,
 )
+from compass_bot.discord_front.screening import Screening, post_checks
 from compass_bot.model import MessagePosted
 from compass_bot.registry import FEATURES
 
@@ -168,9 +169,8 @@ class CompassBot(commands.Bot):
         # Read on every post: `Client.intents` builds a new object per access.
         self.reads_content = self.intents.message_content
         self.knows_members = self.intents.members
-        # The post the message rules last asked for: every rule's listener reads the same
-        # message in turn, so it is converted once (keyed by id, moment and text: an edit is new).
-        self._last_post: tuple[tuple[int, datetime, str], MessagePosted | None] | None = None
+        # Every feature's post check, bound once the extensions are loaded (setup_hook).
+        self.screening = Screening()
         self._school_commands: list[Any] | None = None
         self.ready_event = asyncio.Event()
 
@@ -249,6 +249,7 @@ class CompassBot(commands.Bot):
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.screening = Screening(post_checks(self, FEATURES))
         self.hide_staff_commands()
         for school in self.each_school():
             for note in intent_notes(school.loaded.config):
@@ -361,7 +362,16 @@ class CompassBot(commands.Bot):
             log.error("could not sync app commands to %s: %s", guild.name, exc)
 
     async def on_message(self, message: discord.Message, /) -> None:
-        """No text commands: the features listen to messages in their own extensions."""
+        """The one listener for posts: every feature's check (`screening.py`); no commands."""
+        if (acting := self.screening.screen(self, message, message.created_at, False)) is not None:
+            await acting
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent, /) -> None:
+        """The one listener for edits, posting anew at the edit's moment. Updates without an
+        edit time (link previews, embeds) are not edits by the member."""
+        at = payload.message.edited_at
+        if at is not None and (acting := self.screening.screen(self, payload.message, at, True)):
+            await acting
 
     def question_in(self, message: discord.Message) -> str | None:
         """The question when `message` is addressed to the bot, else None.
@@ -404,15 +414,10 @@ class CompassBot(commands.Bot):
         return re.compile("|".join(forms))
 
     def school_post(self, message: discord.Message, at: datetime) -> MessagePosted | None:
-        """A member's post in the school's server as the message rules read it, else None:
-        the one guard every rule's listener shares."""
-        key = (message.id, at, message.content)
-        if self._last_post is not None and self._last_post[0] == key:
-            return self._last_post[1]
+        """A member's post in the current school's server as the message rules read it, else
+        None (posts read back after downtime; live posts are converted by the screening)."""
         school = self.setup.guild
-        post = member_post(message, at, school.id if school is not None else None)
-        self._last_post = (key, post)
-        return post
+        return member_post(message, at, school.id if school is not None else None)
 
     def in_school_guild(self, guild: discord.Guild | None) -> bool:
         return (

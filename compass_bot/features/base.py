@@ -133,6 +133,9 @@ class Feature:
     # Its top-level slash commands meant for staff: synced with `default_member_permissions`
     # (config `discord.staff_permission`) so students do not see them; the runtime check stays.
     staff_commands: tuple[str, ...] = ()
+    # Its check of every post and edit: "Cog.method", a cog its Discord extension adds. The one
+    # screening listener (`discord_front/screening.py`) calls the checks in `FEATURES` order.
+    post_check: str | None = None
 
 
 PostHook = Callable[["Console", "MessagePosted"], Awaitable[None]]

@@ -13,6 +13,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import channel_info, member_of
+from compass_bot.discord_front.screening import Pending, run_eagerly
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.heat import texts
@@ -20,6 +21,7 @@ from compass_bot.features.heat.repo import Slowmode
 from compass_bot.features.heat.service import (
     ACTION,
     CLAUSE_ID,
+    HeatOutcome,
     HeatPost,
     HeatService,
     SlowmodeOrder,
@@ -28,6 +30,7 @@ from compass_bot.model import Done, Member, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
+    from compass_bot.discord_front.screening import Post, PostAction
 
 log = logging.getLogger("compass_bot.discord.heat")
 RESTORE_EVERY_SECONDS = 20.0
@@ -98,25 +101,44 @@ class Heat(commands.Cog):
 
     # -- posts -----------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        if not self.bot.reads_content:
-            return  # the rule reads the text; without it, it is off (logged at start)
-        event = self.bot.school_post(message, message.created_at)
-        if event is None or not self.service.watches(event.channel):
-            return
-        reference = message.reference.resolved if message.reference is not None else None
+    def check_post(self, post: Post) -> PostAction | None:
+        """The screening's check (`Feature.post_check`): a new post in a watched channel feeds
+        its window (edits do not). The service decides in memory; only a nudge, a slowmode or
+        an alert (whose recording waits on the store) returns the action."""
+        if post.edited or not self.bot.reads_content:
+            return None  # the rule reads the text; without it, it is off (logged at start)
+        event = post.event
+        service = post.app[HeatService]
+        if event is None or not service.watches(event.channel):
+            return None
+        message = post.message
+        reference = message.reference
         reply_to = None
-        if isinstance(reference, discord.Message) and not reference.author.bot:
-            reply_to = member_of(reference.author)
-        outcome = await self.service.observe(
-            HeatPost(
-                event=event,
-                reply_to_message=message.reference.message_id if message.reference else None,
-                reply_to=reply_to,
-                mentions=tuple(member_of(m) for m in message.mentions if not m.bot),
+        if reference is not None:
+            resolved = reference.resolved
+            if isinstance(resolved, discord.Message) and not resolved.author.bot:
+                reply_to = member_of(resolved.author)
+        observed = run_eagerly(
+            service.observe(
+                HeatPost(
+                    event=event,
+                    reply_to_message=reference.message_id if reference else None,
+                    reply_to=reply_to,
+                    mentions=tuple(member_of(m) for m in message.mentions if not m.bot),
+                )
             )
         )
+        if isinstance(observed, Pending):
+            return self._act(message, observed)
+        if observed.alert is None and observed.nudge is None and observed.slowmode is None:
+            return None
+        return self._act(message, observed)
+
+    async def _act(
+        self, message: discord.Message, observed: HeatOutcome | Pending[HeatOutcome]
+    ) -> None:
+        """Nudge the channel, set its slowmode, wake the outbox for the alert."""
+        outcome = await observed if isinstance(observed, Pending) else observed
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         if outcome.nudge is not None:

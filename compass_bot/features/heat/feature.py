@@ -30,6 +30,7 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.heat.console",
     discord_extension="compass_bot.features.heat.discord_ext",
+    post_check="Heat.check_post",
     permissions=(
         Permission(
             "manage_channels",

@@ -24,6 +24,7 @@ from compass_bot.model import Member, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
+    from compass_bot.discord_front.screening import Post, PostAction
 
 log = logging.getLogger("compass_bot.discord.names")
 # The sweep gives the event loop a turn after this many members or this much time, whichever
@@ -141,19 +142,27 @@ class Names(commands.Cog):
 
     async def names_changed(self, member: discord.Member) -> None:
         """A name may have changed: check the member unless these names were just checked."""
+        if self.needs_check(member):
+            await self.check(member)
+
+    def needs_check(self, member: discord.Member) -> bool:
+        """In memory: a member of the school's server whose names were not just checked."""
         if member.bot or not self.bot.in_school_guild(member.guild):
-            return
-        if self._checked.get((member.guild.id, member.id)) == name_key(member):
-            return
-        await self.check(member)
+            return False
+        return self._checked.get((member.guild.id, member.id)) != name_key(member)
 
     # Without the Server Members intent Discord sends no joins or name changes: a member's
     # names are then checked when they post or use a command (each carries the member).
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        if not self.bot.knows_members and isinstance(message.author, discord.Member):
-            await self.names_changed(message.author)
+    def check_post(self, post: Post) -> PostAction | None:
+        """The screening's check (`Feature.post_check`) of a new post: its author's names,
+        when they may have changed unseen (no Server Members intent)."""
+        if self.bot.knows_members or post.edited:
+            return None
+        author = post.message.author
+        if not isinstance(author, discord.Member) or not self.needs_check(author):
+            return None
+        return self.check(author)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:

@@ -48,6 +48,7 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.names.console",
     discord_extension="compass_bot.features.names.discord_ext",
+    post_check="Names.check_post",
     erased_labels={"approved_names": "goedgekeurde naam/namen"},
     permissions=(
         Permission(

@@ -10,7 +10,6 @@ nowhere.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -30,11 +29,13 @@ from compass_bot.features.personal_data.service import (
     PersonalDataService,
     SecondLook,
 )
-from compass_bot.model import Refusal
+from compass_bot.model import MessagePosted, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.clock import Clock
     from compass_bot.discord_front.client import CompassBot
+    from compass_bot.discord_front.screening import Post, PostAction
+    from compass_bot.features.personal_data.rules import Finding
 
 log = logging.getLogger("compass_bot.discord.personal_data")
 FALLBACK_SECONDS = 30.0
@@ -56,40 +57,35 @@ class PersonalData(commands.Cog):
     def service(self) -> PersonalDataService:
         return self.bot.app[PersonalDataService]
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        await self.judge_post(message, message.created_at)
-
-    @commands.Cog.listener()
-    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        """An edit is judged again: data added later counts as posted then. Updates without
-        an edit time (link previews, embeds) are not edits by the member."""
-        message = payload.message
-        if message.edited_at is None:
-            return
-        await self.judge_post(message, message.edited_at)
-
-    async def judge_post(self, message: discord.Message, at: datetime) -> bool:
-        """Screen one post (or edit); on findings warn, alert and maybe hide. Returns whether
-        the post held someone's data. Without the Message Content intent posts come without
-        text, so the rule is off (said once at start-up) rather than screening blanks."""
-        if not self.bot.reads_content:
-            return False
-        event = self.bot.school_post(message, at)
-        if event is None:
-            return False
-        channel = event.channel
-        findings = self.service.screen(event)  # in memory: the common path ends here
+    def check_post(self, post: Post) -> PostAction | None:
+        """The screening's check (`Feature.post_check`) of a post or an edit (data added
+        later counts as posted then). Without the Message Content intent posts come without
+        text, so the rule is off (said once at start-up) rather than screening blanks. The
+        screening is in memory; only findings return the action."""
+        event = post.event
+        if event is None or not self.bot.reads_content:
+            return None
+        service = post.app[PersonalDataService]
+        findings = service.screen(event)  # in memory: the common path ends here
         if not findings:
-            return False
-        outcome = await self.service.message_posted(event, findings)
+            return None
+        return self._act(post.message, event, service, findings)
+
+    async def _act(
+        self,
+        message: discord.Message,
+        event: MessagePosted,
+        service: PersonalDataService,
+        findings: tuple[Finding, ...],
+    ) -> None:
+        """Findings: warn, alert and maybe hide."""
+        outcome = await service.message_posted(event, findings)
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         if outcome.warning is None:
-            return True  # an edit that added nothing new: already dealt with
-        deleted = await self._hide(message, channel.name) if outcome.hide else False
+            return  # an edit that added nothing new: already dealt with
+        deleted = await self._hide(message, event.channel.name) if outcome.hide else False
         await self.warn(message, outcome, deleted=deleted)
-        return True
 
     async def _hide(self, message: discord.Message, channel_name: str) -> bool:
         """Delete the post when the bot may manage messages here; otherwise say so once."""

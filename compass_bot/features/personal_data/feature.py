@@ -26,6 +26,7 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.personal_data.console",
     discord_extension="compass_bot.features.personal_data.discord_ext",
+    post_check="PersonalData.check_post",
     permissions=(
         Permission(
             "manage_messages",

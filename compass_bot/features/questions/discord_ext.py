@@ -28,6 +28,7 @@ from compass_bot.model import Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
+    from compass_bot.discord_front.screening import Post, PostAction
 
 log = logging.getLogger("compass_bot.discord.questions")
 
@@ -295,19 +296,24 @@ class Questions(commands.Cog):
         _answer, kwargs = await self.answer(interaction.user, question, theirs=own)
         await interaction.response.send_message(ephemeral=True, **kwargs)
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        """What is addressed to the bot is a question (`CompassBot.question_in`)."""
-        if message.author.bot or message.type not in _ANSWERED_TYPES:
-            return
+    def check_post(self, post: Post) -> PostAction | None:
+        """The screening's check (`Feature.post_check`): a new post addressed to the bot
+        (`CompassBot.question_in`) is a question; only a question returns the action."""
+        message = post.message
+        if post.edited or message.author.bot or message.type not in _ANSWERED_TYPES:
+            return None
         in_dm = message.guild is None
         if not in_dm and not self.bot.in_school_guild(message.guild):
-            return
+            return None
         question = self.bot.question_in(message)
         if question is None:
-            return
+            return None
         if not question and not self.bot.reads_content:
-            return  # a post in the questions channel whose text Discord withheld
+            return None  # a post in the questions channel whose text Discord withheld
+        return self._answer_post(message, question, in_dm)
+
+    async def _answer_post(self, message: discord.Message, question: str, in_dm: bool) -> None:
+        """Answer a question posted to the bot, for the asker's school."""
         if in_dm and len(self.bot.schools) > 1:
             # A DM names no server: ask Discord which school's server has the sender (the
             # member cache may not know them). Someone in none of them is answered from the

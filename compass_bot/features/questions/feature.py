@@ -24,4 +24,5 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.questions.console",
     discord_extension="compass_bot.features.questions.discord_ext",
+    post_check="Questions.check_post",
 )

@@ -21,12 +21,14 @@ from compass_bot.features.schooltime.missed import (
     SeenPosts,
     still_worth_a_warning,
 )
-from compass_bot.features.schooltime.rules import is_watched
+from compass_bot.features.schooltime.rules import TimeVerdict, is_watched
 from compass_bot.features.schooltime.service import SchoolTimeService
-from compass_bot.model import Warning
+from compass_bot.model import MessagePosted, Warning
 
 if TYPE_CHECKING:
+    from compass_bot.app import App
     from compass_bot.discord_front.client import CompassBot
+    from compass_bot.discord_front.screening import Post, PostAction
 
 log = logging.getLogger("compass_bot.discord.schooltime")
 FALLBACK_SECONDS = 30.0
@@ -114,20 +116,17 @@ class SchoolTime(commands.Cog):
                 flagged,
             )
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        """Judge a post by when it was written (its own timestamp), not by the clock."""
-        await self.judge_post(message, message.created_at)
-
-    @commands.Cog.listener()
-    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        """An edit is posting anew at the moment of the edit: a post written in the lunch
-        break and edited into something else during a lesson counts as posted then. Updates
-        without an edit time (link previews, embeds) are not edits by the member."""
-        message = payload.message
-        if message.edited_at is None:
-            return
-        await self.judge_post(message, message.edited_at)
+    def check_post(self, post: Post) -> PostAction | None:
+        """The screening's check (`Feature.post_check`): a post or edit judged by when it
+        counts as posted (its own timestamp or the edit's), never by the clock; only a breach
+        returns the action."""
+        event = post.event
+        if event is None:
+            return None
+        found = self._decide(post.message, event, post.at, post.app, self._seen[post.school])
+        if found is None:
+            return None
+        return self._act(post.message, found[0], found[1], post.at, late=False)
 
     async def judge_post(
         self, message: discord.Message, at: datetime, *, late: bool = False
@@ -138,16 +137,43 @@ class SchoolTime(commands.Cog):
         event = self.bot.school_post(message, at)
         if event is None:
             return False
-        channel = event.channel
-        verdict = self.bot.app[SchoolTimeService].judge(event)
+        found = self._decide(message, event, at, self.bot.app, self.seen)
+        if found is None:
+            return False
+        await self._act(message, found[0], found[1], at, late=late)
+        return True
+
+    def _decide(
+        self,
+        message: discord.Message,
+        event: MessagePosted,
+        at: datetime,
+        app: App,
+        seen: SeenPosts,
+    ) -> tuple[MessagePosted, TimeVerdict] | None:
+        """In memory: the verdict, the post marked as seen; the breach, or None when allowed."""
+        service = app[SchoolTimeService]
+        verdict = service.judge(event)
         if not verdict.allowed and self.bot.question_in(message) is not None:
             # Only a would-be breach pays for the addressed-to-the-bot check.
             event = dataclasses.replace(event, to_the_bot=True)
-            verdict = self.bot.app[SchoolTimeService].judge(event)
+            verdict = service.judge(event)
         if verdict.reason != "not_watched" and at == message.created_at:
-            self.seen.saw(channel.id, message.id)
+            seen.saw(event.channel.id, message.id)
         if verdict.allowed:
-            return False
+            return None
+        return event, verdict
+
+    async def _act(
+        self,
+        message: discord.Message,
+        event: MessagePosted,
+        verdict: TimeVerdict,
+        at: datetime,
+        *,
+        late: bool,
+    ) -> None:
+        """A breach: record it, alert, maybe delete the post, warn the author."""
         outcome = await self.bot.app[SchoolTimeService].message_posted(event, verdict)
         await self._flush_quietly()  # a flagged post is never judged twice
         if outcome.alert is not None:
@@ -159,12 +185,13 @@ class SchoolTime(commands.Cog):
                 await message.delete()
                 deleted = True
             except discord.HTTPException as exc:
-                log.warning("could not delete post %s in #%s: %s", message.id, channel.name, exc)
+                log.warning(
+                    "could not delete post %s in #%s: %s", message.id, event.channel.name, exc
+                )
         if outcome.warning is not None and (
             not late or still_worth_a_warning(at, self.bot.app.clock.now())
         ):
             await self.warn(message, outcome.warning, deleted=deleted)
-        return True
 
     async def warn(
         self, message: discord.Message, warning: Warning, *, deleted: bool = False

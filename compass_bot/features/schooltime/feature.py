@@ -36,6 +36,7 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.schooltime.console",
     discord_extension="compass_bot.features.schooltime.discord_ext",
+    post_check="SchoolTime.check_post",
     erased_labels={
         "warning_cooldowns": "waarschuwingstijd(en)",
         "permission_grants": "toestemming(en)",
