@@ -399,3 +399,44 @@ def test_asking_to_stop_after_the_nudge_never_brings_the_slowmode() -> None:
     assert assess(calmed, calmed[-1].at, state=state, model=model).action == "none"
     hot = window(signals_of("ja en"))
     assert assess(hot, hot[-1].at, state=state, model=model).action == "slowmode"
+
+
+def test_the_member_aimed_at_answering_back_in_kind_keeps_the_model_quiet() -> None:
+    """A roast answered in kind (the member the hot posts aim at addresses the one who
+    addressed them, without hostile words or a plea) reads as banter even with no emoji; the
+    same hot posts answered with a plea, or not answered back, are still nudged."""
+    from compass_bot.features.heat.rules_window import assess
+
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+
+    def window(answer: str) -> list[Post]:
+        jab = signals_of("jij bent altijd te laat")
+        assert not jab.hostile and jab.aimed
+        posts = [
+            Post(author=1, at=start, signals=jab, mentions=frozenset({2}), learned=4.0, said=1.0),
+            Post(
+                author=2,
+                at=start + timedelta(seconds=10),
+                signals=signals_of(answer),
+                mentions=frozenset({1}),
+                learned=-0.5,  # not hot itself; the window's evidence stays above 0.85
+                said=-1.0,
+            ),
+            Post(
+                author=1,
+                at=start + timedelta(seconds=20),
+                signals=jab,
+                mentions=frozenset({2}),
+                learned=4.0,
+                said=1.0,
+            ),
+        ]
+        return posts
+
+    answered = window("en jij staat elke week op de bank")
+    assert assess(answered, answered[-1].at, model=model).action == "none"
+    pleaded = window("doe normaal")
+    assert assess(pleaded, pleaded[-1].at, model=model).action == "nudge"
+    unanswered = window("ok")
+    assert assess(unanswered, unanswered[-1].at, model=model).action == "nudge"

@@ -560,6 +560,7 @@ def test_a_plain_post_is_settled_by_the_screen_alone() -> None:
         ("huil huil", "dismissive"),
         ("boeiend", "dismissive"),
         ("wat een uitslover", "insult"),
+        ("wat is jullie probleem", "dismissive"),
     ],
 )
 def test_cold_and_indirect_hostility_is_read(text: str, kind: str) -> None:
@@ -590,6 +591,13 @@ def test_a_bystander_objecting_raises_the_heat() -> None:
     neutral = replay(transcript(*_OPENING, ("joep", "jongens wie gaat er mee", 2)))[-1]
     assert "objection" in objecting.reason
     assert objecting.level > neutral.level
+
+
+@pytest.mark.parametrize("text", ["ik maak een groep aan 💔🍕", "single forever 💔"])
+def test_a_broken_heart_alone_is_no_objection(text: str) -> None:
+    """Teenagers write 💔 for mock heartbreak at least as often as for hurt; it is not asking
+    anyone to stop."""
+    assert not signals_of(text).objects
 
 
 def test_an_objection_written_laughing_does_not_count() -> None:

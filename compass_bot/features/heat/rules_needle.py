@@ -49,6 +49,26 @@ def laughing_along(posts: Sequence[Post]) -> set[int]:
     return members
 
 
+def answering_back(posts: Sequence[Post], since: datetime) -> set[int]:
+    """The members who, from `since` on, answered one who addressed them with a comeback at
+    that member (in the second person: "en jij ..."; a bare "ok" in reply is no comeback),
+    without hostile words or an objection, and have not since hit back in earnest or asked to
+    stop: a roast answered in kind, the tone carried by the reply rather than by emoji."""
+    members: set[int] = set()
+    addressed_by: dict[int, set[int]] = {}
+    for index, post in enumerate(posts):
+        s = post.signals
+        targets, explicit = targets_of(post, posts[:index])
+        if s.objects or s.protests or (s.hostile and not s.laugh):
+            members.discard(post.author)
+        elif post.at >= since and s.aimed and targets & addressed_by.get(post.author, set()):
+            members.add(post.author)
+        if explicit or s.aimed:
+            for target in targets:
+                addressed_by.setdefault(target, set()).add(post.author)
+    return members
+
+
 def _needles(post: Post) -> bool:
     """Addressing, laughing or hostile; an objection counts only when written laughing (an
     echo of it that mocks it)."""

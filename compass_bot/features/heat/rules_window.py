@@ -9,6 +9,7 @@ from typing import Final, Literal
 
 from compass_bot.features.heat.rules_lexicon import MOTHER
 from compass_bot.features.heat.rules_model import OFF, HeatModel, context_features, sigmoid
+from compass_bot.features.heat.rules_needle import answering_back as _answering_back
 from compass_bot.features.heat.rules_needle import ignored_objection as _ignored_objection
 from compass_bot.features.heat.rules_needle import laughing_along as _laughing_along
 from compass_bot.features.heat.rules_needle import targets_of as _targets
@@ -323,6 +324,8 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     )
     if laughs_along or all(p.signals.laugh for p in hot):
         return heat
+    if targets & _answering_back(posts, first.at):
+        return heat  # the member the hot posts aim at answers in kind: a roast, not a fight
     level = max(heat.level, min(100, round(settings.nudge_threshold * evidence / needed)))
     codes, _, kinds = heat.reason.partition(": ")
     reason = "learned" + ("+" + codes if heat.level else "") + (": " + kinds if kinds else "")
