@@ -216,7 +216,16 @@ class Scan:
                     if span:
                         self.add("id-number", *span)
             elif e - s < 15 and not ((findings or blocked) and self.taken(s, e)):
-                end = self.number_at(s, e)
+                if (
+                    e - s <= 2
+                    and s > 1
+                    and text[s - 1] == " "
+                    and text[s] != "0"
+                    and text[e : e + 1] not in _MARKS_AFTER
+                ):  # what number_at does with a short number after a space
+                    end = self.address_at(s)
+                else:
+                    end = self.number_at(s, e)
                 if end > e:
                     e = end
             i = find(b"9", e)
