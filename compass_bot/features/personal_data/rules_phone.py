@@ -42,6 +42,8 @@ _NL_TYPES: Final = re.compile(
 
 # both in one match: the general pattern as a look-ahead to the end, then the types
 _NL_VALID: Final = re.compile(f"(?=(?:{_NL_GENERAL.pattern})\\Z)(?:{_NL_TYPES.pattern})")
+NL_VALID: Final = _NL_VALID  # the scan judges the usual writing with it (Scan.number_at)
+PHONE_RUN: Final = _PHONE_RUN
 
 
 def nl_number_is_valid(national_significant_number: str) -> bool:
@@ -119,6 +121,14 @@ def phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | Non
     m = _PHONE_RUN.match(text, p)
     if not m:
         return None
+    return phone_of_run(text, s, p, m, cache)
+
+
+def phone_of_run(
+    text: str, s: int, p: int, m: re.Match[str], cache: dict[str, bool]
+) -> tuple[int, int] | None:
+    """``phone_at`` once its tests before the number passed and ``m``, the match of
+    ``PHONE_RUN`` at p, is read (the scan judges the usual writing itself first)."""
     end = m.end() - (text[m.end() - 1] == ")")
     if end - s <= 16 and "0" <= text[end - 1] <= "9":
         # end closes the last group of digits 0-9, and there are at most 8 groups, so the

@@ -37,9 +37,16 @@ from compass_bot.features.personal_data.rules_location import (
     plus_codes,
 )
 from compass_bot.features.personal_data.rules_lookalikes import date_or_time_end
-from compass_bot.features.personal_data.rules_phone import phone_at
+from compass_bot.features.personal_data.rules_phone import (
+    NL_VALID,
+    PHONE_RUN,
+    phone_at,
+    phone_of_run,
+)
 
 _START: Final = attrgetter("start")
+# after a number, the marks of a date, time or coordinate ("" after the text's end: none)
+_MARKS_AFTER: Final = ("-", "/", ".", ":", ",", "°")
 
 
 class Scan:
@@ -209,10 +216,47 @@ class Scan:
                     if span:
                         self.add("id-number", *span)
             elif e - s < 15 and not ((findings or blocked) and self.taken(s, e)):
-                end = self.number_at(s, e)
+                if (
+                    e - s <= 2
+                    and s > 1
+                    and text[s - 1] == " "
+                    and text[s] != "0"
+                    and text[e : e + 1] not in _MARKS_AFTER
+                ):  # what number_at does with a short number after a space
+                    end = self.address_at(s)
+                else:
+                    end = self.number_at(s, e)
                 if end > e:
                     e = end
             i = find(b"9", e)
+
+    def usual_phone(self, s: int) -> tuple[int, int] | None:
+        """``phone_at`` for a number starting with 0 after no bracket, plus, dash or
+        letter: the usual national writing ("06-12345678") judged here, the rest by
+        ``phone_of_run`` (the same span, the same verdicts in the post's cache)."""
+        text = self.text
+        m = PHONE_RUN.match(text, s)
+        if m is None:  # never at a digit
+            return None
+        end = m.end()
+        if text[end - 1] == ")":
+            end -= 1
+        if end - s <= 16 and "0" <= text[end - 1] <= "9":
+            written = text[s:end]
+            digits = written.replace("-", "").replace(" ", "")
+            if (
+                8 <= len(digits) <= 11
+                and digits[1] != "0"
+                and digits.isdigit()
+                and digits.isascii()  # other digits: _verdict reads them otherwise
+            ):
+                cache = self.cache
+                valid = cache.get(written)
+                if valid is None:
+                    valid = cache[written] = NL_VALID.fullmatch(digits, 1) is not None
+                if valid:
+                    return s, end
+        return phone_of_run(text, s, s, m, self.cache)
 
     def number_at(self, s: int, e: int) -> int:
         """Try every number kind at the digit run text[s:e]; the end of what was used or 0.
@@ -226,6 +270,19 @@ class Scan:
             return 0
         after = text[e : e + 1]
         length = e - s
+        if length <= 2 and after not in _MARKS_AFTER and text[s] != "0" and before not in "+(":
+            # the usual short number after a word: of the tests below only the address's
+            # can pass (no date, time or coordinate mark after it, no phone, postcode, BSN)
+            found = address_at(text, s)
+            if not found:
+                return 0
+            address = found[0]
+            end = address[2]  # by index: a named tuple's attribute costs a call
+            if not self.taken(address[1], end):
+                self.findings.append(address)
+            if len(found) > 1:
+                self.findings.extend(found[1:])
+            return end
         if after in ("-", "/", ".", ":") and (
             (length <= 2 and (after in ".:" or after in text[e + 2 : e + 4]))
             or (length == 4 and after == "-")
@@ -238,7 +295,13 @@ class Scan:
             if span:
                 self.add("location-link", *span)
                 return span[1]
-        if text[s] == "0" or before in "+(":
+        if text[s] == "0" and before not in "+(":
+            if before != "-" and not before.isalnum():  # else phone_at finds nothing
+                span = self.usual_phone(s)
+                if span:
+                    self.add("phone", *span)
+                    return span[1]
+        elif before in "+(":
             span = phone_at(text, s, self.cache)
             if span:
                 self.add("phone", *span)
@@ -254,13 +317,19 @@ class Scan:
                 self.add("id-number", s, end)
                 return end
         if length <= 4 and text[s] != "0":
-            found = address_at(text, s)
-            if found:
-                address = found[0]
-                end = address[2]  # by index: a named tuple's attribute costs a call
-                if not self.taken(address[1], end):
-                    self.findings.append(address)
-                if len(found) > 1:
-                    self.findings.extend(found[1:])
-                return end
+            return self.address_at(s)
         return 0
+
+    def address_at(self, s: int) -> int:
+        """The address (and the postcode in it) whose house number starts at s: the end
+        of what was used, or 0."""
+        found = address_at(self.text, s)
+        if not found:
+            return 0
+        address = found[0]
+        end = address[2]  # by index: a named tuple's attribute costs a call
+        if not self.taken(address[1], end):
+            self.findings.append(address)
+        if len(found) > 1:
+            self.findings.extend(found[1:])
+        return end
