@@ -245,6 +245,11 @@ runs them down (NEGATIVE) on social media asks about being negative online
 does not apply. The punishment,
 the police, another school are asked about for themselves and keep it."""
 
+_SANCTION = frozenset({"PUNISHMENT"})
+"""The topic beside the protocol that a question asks about for itself even when it names
+a clause's whole situation ("what do you get for an account with the school's name"): the
+protocol never says what the sanction is."""
+
 
 def questions_in(text: str) -> list[str]:
     """The separate questions of a message: the parts ending in a question mark, opened
@@ -350,6 +355,8 @@ class Matcher:
         )
         if beside is not None:
             oos_margin += tuning.beside_margin
+        if not _SANCTION.isdisjoint(analysis.terms):
+            oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self.index.weight.get(t, 0.0) ** 2 for t in self.index.features(analysis))
         on_topic = not analysis.concepts.isdisjoint(self.index.domain)
