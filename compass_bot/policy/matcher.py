@@ -66,6 +66,21 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 11 (#17, qa11: the leave-one-file-out misses of holdout_m, l and k studied):
+the protocol names no sanction, so a question that asks for one (PUNISHMENT: "welke
+straf", "word je geschorst") widens the refusal margin by `sanction_margin` more and
+is refused even when a clause shares its whole situation (that clause is offered
+nearby); "finding my account" is no longer the Find My app (LOCATION); compounds on
+the three-letter heads les and app (tekenles, mentorles); slang and staff words
+(uitflippen, afstemmen, vloggen, geblurd, threw it away, dreigen); out-of-scope
+examples about how the protocol is made and kept and about staff employment.
+Leave-one-file-out (--only, before -> after): holdout_k 125 -> 129 of 150 in scope, 43
+-> 42 of 50 refused; holdout_l 148 -> 145 of 162, 53 -> 54 of 58; holdout_m 138 -> 140
+of 165, 47 -> 48 of 55; together 411 -> 414 of 477 in scope, 143 -> 144 of 163 refused.
+The sanction margin and the governance examples gave +4 / +1 (k +4, l -2, m +2); the
+words were neutral (l -1), kept because each corrects a clear misreading. Not done: the
+staff cases (medewerkers-1 vs -2, a teacher's own account) and the mixed scenarios.
+
 Round 10 (#17, qa8: the leave-one-file-out misses of holdout_g..k studied): a Dutch
 main clause moves a separable verb's particle to the end ("ik check elke ochtend op
 snap in", "ik geef het bij mijn mentor aan"): particle + verb is looked up in the lexicon
