@@ -587,11 +587,28 @@ def test_a_topic_beside_the_protocol_tilts_a_close_call_to_a_refusal(matcher: Ma
     refused = matcher.decide(question, analysis, close)
     assert refused.status == "none" and refused.beside == "PUNISHMENT"
     assert refused.related == ("schooltijd",)
-    flat = Tuning(beside_margin=0.0)
+    flat = Tuning(beside_margin=0.0, sanction_margin=0.0)
     assert matcher.decide(question, analysis, close, flat).clause == "schooltijd"
     # the same scores without such a topic: answered
     plain = "mag je op snapchat zitten"
     assert matcher.decide(plain, matcher.normaliser.analyse(plain), close).clause == "schooltijd"
+
+
+def test_asking_for_the_sanction_is_refused_even_far_behind_a_clause(matcher: Matcher) -> None:
+    """The protocol names no sanction: a question asking for one is refused although a
+    clause shares its whole situation, and that clause is offered as what it says nearby."""
+    question = "welke straf krijg je als je een account met de schoolnaam maakt"
+    analysis = matcher.normaliser.analyse(question)
+    gap = matcher.tuning.beside_margin + matcher.tuning.sanction_margin - 1.0
+    far = _scores_with(matcher, "aanwijzing-2", 50.0, 50.0 - gap)
+    refused = matcher.decide(question, analysis, far)
+    assert refused.status == "none" and refused.beside == "PUNISHMENT"
+    assert refused.related == ("aanwijzing-2",)
+    assert matcher.decide(question, analysis, far, Tuning(sanction_margin=0.0)).clause
+    # another topic beside the protocol keeps the ordinary margin
+    grades = "kan ik mijn cijfers op snapchat zetten en een account maken"
+    other = matcher.decide(grades, matcher.normaliser.analyse(grades), far)
+    assert other.clause == "aanwijzing-2"
 
 
 def test_one_domain_concept_gets_no_margin_against_out_of_scope(matcher: Matcher) -> None:

@@ -56,9 +56,9 @@ def test_a_topic_left_open_outweighs_a_clause_ahead_by_less_than_ten(matcher: Ma
     scores = _scores("schooltijd", 45.0, 36.0)
     match = matcher.decide(question, analysis, scores)
     assert match.status == "none" and match.beside == "PUNISHMENT"
-    assert matcher.decide(question, analysis, scores, Tuning(beside_margin=6.0)).clause == (
-        "schooltijd"
-    )
+    assert matcher.decide(
+        question, analysis, scores, Tuning(beside_margin=6.0, sanction_margin=0.0)
+    ).clause == ("schooltijd")
 
 
 @pytest.mark.parametrize(

@@ -144,3 +144,45 @@ def test_a_preposition_is_not_a_separated_particle(
     matcher: Matcher, phrase: str, concept: str
 ) -> None:
     assert concept not in matcher.normaliser.analyse(phrase).concepts
+
+
+@pytest.mark.parametrize(
+    ("word", "concepts"),
+    [
+        ("tekenles", {"LESSON"}),  # the head "les" is too short for the general split
+        ("mentorles", {"TEACHER", "LESSON"}),  # the modifier's concept is kept
+        ("schoolapp", {"SCHOOL", "APP"}),
+    ],
+)
+def test_a_compound_on_a_short_concept_head_is_split(
+    matcher: Matcher, word: str, concepts: set[str]
+) -> None:
+    assert concepts <= matcher.normaliser.analyse(f"iets over de {word}").concepts
+
+
+def test_a_word_merely_ending_like_a_short_head_is_not_split(matcher: Matcher) -> None:
+    assert "LESSON" not in matcher.normaliser.analyse("ik heb alles gedaan").concepts
+    assert "LESSON" not in matcher.normaliser.analyse("een stapeles boeken").concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("mijn mentor flipte helemaal uit in de klas", "ANGRY"),
+        ("moet ik dat eerst afstemmen met iemand", "CONTACT"),
+        ("ik wil mijn dag vloggen", "PHOTO"),
+        ("mag het als zijn gezicht geblurd is", "PHOTO"),  # was "corrected" to gebeurd
+    ],
+)
+def test_slang_and_staff_words_find_their_concept(
+    matcher: Matcher, text: str, concept: str
+) -> None:
+    assert concept in matcher.normaliser.analyse(text).concepts
+
+
+def test_finding_my_account_is_not_the_find_my_app(matcher: Matcher) -> None:
+    students = "my students keep finding my personal instagram"
+    assert "LOCATION" not in matcher.normaliser.analyse(students).concepts
+    app = "my friends see my location on find my"
+    assert "LOCATION" in matcher.normaliser.analyse(app).concepts
+    assert "LOCATION" in matcher.normaliser.analyse("is find my app allowed").concepts

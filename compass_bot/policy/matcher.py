@@ -66,6 +66,21 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 11 (#17, qa11: the leave-one-file-out misses of holdout_m, l and k studied):
+the protocol names no sanction, so a question that asks for one (PUNISHMENT: "welke
+straf", "word je geschorst") widens the refusal margin by `sanction_margin` more and
+is refused even when a clause shares its whole situation (that clause is offered
+nearby); "finding my account" is no longer the Find My app (LOCATION); compounds on
+the three-letter heads les and app (tekenles, mentorles); slang and staff words
+(uitflippen, afstemmen, vloggen, geblurd, threw it away, dreigen); out-of-scope
+examples about how the protocol is made and kept and about staff employment.
+Leave-one-file-out (--only, before -> after): holdout_k 125 -> 129 of 150 in scope, 43
+-> 42 of 50 refused; holdout_l 148 -> 145 of 162, 53 -> 54 of 58; holdout_m 138 -> 140
+of 165, 47 -> 48 of 55; together 411 -> 414 of 477 in scope, 143 -> 144 of 163 refused.
+The sanction margin and the governance examples gave +4 / +1 (k +4, l -2, m +2); the
+words were neutral (l -1), kept because each corrects a clear misreading. Not done: the
+staff cases (medewerkers-1 vs -2, a teacher's own account) and the mixed scenarios.
+
 Round 10 (#17, qa8: the leave-one-file-out misses of holdout_g..k studied): a Dutch
 main clause moves a separable verb's particle to the end ("ik check elke ochtend op
 snap in", "ik geef het bij mijn mentor aan"): particle + verb is looked up in the lexicon
@@ -245,6 +260,11 @@ runs them down (NEGATIVE) on social media asks about being negative online
 does not apply. The punishment,
 the police, another school are asked about for themselves and keep it."""
 
+_SANCTION = frozenset({"PUNISHMENT"})
+"""The topic beside the protocol that a question asks about for itself even when it names
+a clause's whole situation ("what do you get for an account with the school's name"): the
+protocol never says what the sanction is."""
+
 
 def questions_in(text: str) -> list[str]:
     """The separate questions of a message: the parts ending in a question mark, opened
@@ -350,6 +370,8 @@ class Matcher:
         )
         if beside is not None:
             oos_margin += tuning.beside_margin
+        if not _SANCTION.isdisjoint(analysis.terms):
+            oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self.index.weight.get(t, 0.0) ** 2 for t in self.index.features(analysis))
         on_topic = not analysis.concepts.isdisjoint(self.index.domain)

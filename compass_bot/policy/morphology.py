@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Mapping
 from functools import lru_cache
 
 import simplemma
 import Stemmer
+
+from compass_bot.policy.text import tokenize
 
 _SNOWBALL = Stemmer.Stemmer("dutch")
 _SNOWBALL_LOCK = threading.Lock()
@@ -174,3 +178,16 @@ def separated_verbs(sentence: list[str]) -> list[str]:
             for form in {verb, lemma(verb), *infinitives(verb)}:
                 found.append(particle + form)
     return found
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?;:,()\n]+")
+
+
+def separated_concepts(text: str, lexicon: Mapping[str, frozenset[str]]) -> set[str]:
+    """Concepts of separable verbs split by a main clause ("check ... in", "geef ... aan");
+    sentences are cut at punctuation."""
+    out: set[str] = set()
+    for piece in _SENTENCE_BREAK.split(text):
+        for word in separated_verbs(tokenize(piece)):
+            out |= lexicon.get(word, frozenset())
+    return out

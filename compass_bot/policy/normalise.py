@@ -12,14 +12,12 @@ Steps (both languages; the same pipeline for questions and for the clause exampl
 4. tokenise on letters/digits; squeeze letters repeated 3+ times (lesss -> less);
    expand chat abbreviations (ff, mn, gwn, eig, wnr, ipv, idk, pls, btw, w8, ...);
 5. detect the language (nl/en) from function words;
-6. map phrases and words to canonical CONCEPTS from policy_text/concepts.yaml: longest
-   phrase first (on stems), then the exact word, a de-inflected form (snapchatten ->
-   snapchat, gepost -> post), or the stem of a longer word (posting -> post);
-7. drop stop words; a word still unknown is split as a Dutch compound when its last part
-   is known (instagrampagina -> PLATFORM + ACCOUNT), else corrected towards the known
-   vocabulary when it is a likely typo (same first letter, one edit, two for longer
-   words, 80% Indel similarity; rapidfuzz): "pauzze", "protokol", "acount", "socal".
-   What remains unknown is kept as its stem and flagged.
+6. map phrases and words to CONCEPTS (policy_text/concepts.yaml): longest phrase first
+   (on stems), then the word, a de-inflected form (gepost -> post) or its stem;
+7. drop stop words; split an unknown word as a Dutch compound on a known last part
+   (instagrampagina -> PLATFORM + ACCOUNT), else correct a likely typo towards the known
+   vocabulary (one or two edits, rapidfuzz): "pauzze", "protokol", "acount". What
+   remains unknown is kept as its stem and flagged.
 
 The steps live in one module per idea: `wordlists` (abbreviations, stop words, language
 markers), `text` (steps 1-5), `morphology` (stems and word forms); this module holds the
@@ -41,7 +39,7 @@ from compass_bot.policy.morphology import (
     is_word,
     lemma,
     load_dictionaries,
-    separated_verbs,
+    separated_concepts,
     stem,
     undouble,
 )
@@ -59,6 +57,7 @@ from compass_bot.policy.wordlists import (
     CHAT_ABBREVIATIONS,
     COUNT_WORDS,
     HOUR_WORDS,
+    SHORT_HEADS,
     STOPWORDS,
     STOPWORDS_EN,
     STOPWORDS_NL,
@@ -151,19 +150,6 @@ def concept_pairs(analysis: Analysis) -> list[str]:
     parts (the school's name inside an account name, aanwijzing-2)."""
     concepts = sorted(analysis.concepts)
     return [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
-
-
-_SENTENCE_BREAK = re.compile(r"[.!?;:,()\n]+")
-
-
-def _separated(text: str, lexicon: Mapping[str, frozenset[str]]) -> set[str]:
-    """Concepts of separable verbs split by a main clause ("check ... in", "geef ... aan");
-    sentences are cut at punctuation."""
-    out: set[str] = set()
-    for piece in _SENTENCE_BREAK.split(text):
-        for word in separated_verbs(tokenize(piece)):
-            out |= lexicon.get(word, frozenset())
-    return out
 
 
 _MAX_PHRASE = 5
@@ -317,13 +303,8 @@ class Normaliser:
         return found
 
     def _find_concepts(self, token: str) -> frozenset[str] | None:
-        """Concepts of a word: its exact form, a de-inflected form, else its stem.
-
-        De-inflection handles verbs made from app names and Dutch participles
-        (snapchatten -> snapchat, tiktokken -> tiktok, gepost -> post, geappt -> app).
-        Words under five letters are not looked up by stem: "het" is not "heten", "geld"
-        is not "gelden", "tell" is not "tellen".
-        """
+        """Concepts of a word: its exact form, a de-inflected form (snapchatten -> snapchat,
+        gepost -> post), else its stem; not under five letters ("het" is not "heten")."""
         found = self._exact.get(token)
         if found is not None or token in STOPWORDS:
             return found
@@ -342,11 +323,8 @@ class Normaliser:
         return None
 
     def _is_word(self, part: str, *, nested: bool = True) -> bool:
-        """A known word, also with a linking -s-/-e-/-en- (klassenfoto, groepsapp).
-
-        A compound's modifier must be one: "spij" + "bellen" is not a kind of calling. A
-        modifier may be a compound of known words itself (socialemedia + protocol), one
-        level deep."""
+        """A known word, also with a linking -s-/-e-/-en- (klassenfoto, groepsapp), or one
+        level deep a compound of them (socialemedia + protocol): not "spij" + "bellen"."""
         if part in self._vocab_words or part in _INTENSIFIERS:
             return True
         if any(
@@ -357,12 +335,9 @@ class Normaliser:
         return nested and len(part) >= 7 and bool(self._compound(part, nested=False))
 
     def _compound(self, token: str, *, nested: bool = True) -> list[frozenset[str]]:
-        """Concepts of a Dutch compound: instagrampagina -> PLATFORM + ACCOUNT.
-
-        The head (last part, at least four letters) must be a known word; a known
-        modifier adds its concepts too (feestfotos -> PHOTO; schoolfoto -> SCHOOL + PHOTO).
-        Words longer than MAX_COMPOUND letters are not split ("hahahaha...").
-        """
+        """Concepts of a Dutch compound (instagrampagina -> PLATFORM + ACCOUNT): a known head
+        of four letters or more, plus a known modifier's concepts (schoolfoto -> SCHOOL +
+        PHOTO); not over MAX_COMPOUND letters ("hahahaha...")."""
         if not 7 <= len(token) <= MAX_COMPOUND:
             return []
         for cut in range(3, len(token) - 3):
@@ -377,6 +352,8 @@ class Normaliser:
             if mod is not None and modifier not in STOPWORDS:
                 found.insert(0, mod)
             return found
+        if short := self._short_head(token):
+            return short
         # unknown head: a known modifier of four letters or more still says what the
         # compound is about (discordserver -> PLATFORM, klassengroep -> LESSON)
         for cut in range(len(token) - 3, 3, -1):
@@ -387,6 +364,18 @@ class Normaliser:
             if mod:
                 return [mod]
         return []
+
+    def _short_head(self, token: str) -> list[frozenset[str]]:
+        """tekenles -> LESSON: a three-letter concept (SHORT_HEADS) after a known word."""
+        head, modifier = token[-3:], token[:-3]
+        concepts = self._concepts_of(head) if head in SHORT_HEADS else None
+        if (
+            not concepts
+            or _VERB_PREFIX.fullmatch(modifier)
+            or not self._is_word(modifier, nested=False)
+        ):
+            return []
+        return [c for c in (self._exact.get(modifier), concepts) if c]
 
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
         quotes = quotes_in(strip_discord(text[:MAX_QUESTION_CHARS]))
@@ -480,7 +469,7 @@ class Normaliser:
                     add(name)
             elif fixed not in STOPWORDS:
                 add(stem(fixed))
-        for name in sorted(_separated(text, self._exact) if language == "nl" else ()):
+        for name in sorted(separated_concepts(text, self._exact) if language == "nl" else ()):
             add(name)
         return Analysis(
             terms=tuple(terms),

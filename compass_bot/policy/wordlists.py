@@ -169,3 +169,6 @@ COUNT_WORDS = _words(
     two three four five six seven eight nine ten eleven twelve few couple many
     """
 )
+
+SHORT_HEADS = frozenset({"les", "app"})
+"""Three-letter concept words that end compounds often enough to split off (tekenles)."""
