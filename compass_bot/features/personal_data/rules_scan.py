@@ -273,16 +273,7 @@ class Scan:
         if length <= 2 and after not in _MARKS_AFTER and text[s] != "0" and before not in "+(":
             # the usual short number after a word: of the tests below only the address's
             # can pass (no date, time or coordinate mark after it, no phone, postcode, BSN)
-            found = address_at(text, s)
-            if not found:
-                return 0
-            address = found[0]
-            end = address[2]  # by index: a named tuple's attribute costs a call
-            if not self.taken(address[1], end):
-                self.findings.append(address)
-            if len(found) > 1:
-                self.findings.extend(found[1:])
-            return end
+            return self.address_at(s)
         if after in ("-", "/", ".", ":") and (
             (length <= 2 and (after in ".:" or after in text[e + 2 : e + 4]))
             or (length == 4 and after == "-")
