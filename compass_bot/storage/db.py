@@ -272,8 +272,14 @@ class Database:
 
     async def checkpoint(self) -> None:
         """Copy the WAL into the file and truncate it, so erased text leaves the -wal file."""
-        row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
-        if row is not None and row[0]:
+        try:
+            row = await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = row is not None and bool(row[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            busy = True  # a statement of this connection still open: like another reader
+        if busy:
             log.warning(
                 "%s: the WAL could not be truncated (busy); erased text may linger", self.path
             )
