@@ -33,6 +33,7 @@ import argparse
 import dataclasses
 import json
 import random
+import signal
 import statistics
 import sys
 import time
@@ -340,4 +341,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # piped into `head`: stop without a traceback
     raise SystemExit(main())
