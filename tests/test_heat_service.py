@@ -115,6 +115,26 @@ async def test_the_nudge_adds_english_when_the_channel_talks_english(tmp_path: P
         await app.close()
 
 
+async def test_decide_is_in_memory_and_the_nudge_alert_is_recorded_after(tmp_path: Path) -> None:
+    """The screening asks `decide` for every post: it never touches the store; a nudge's
+    alert is recorded by `record_nudge` (what `observe` does in one call)."""
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        lines = ["je bent zo dom", "hou je bek idioot", "wat een loser ben jij", "niemand mag jou"]
+        posts = [post((ANNA, BRAM)[i % 2], t, i) for i, t in enumerate(lines)]
+        outcomes = [service.decide(p) for p in posts]
+        decided = next(o for o in outcomes if o.nudge)
+        assert decided.alert is None and await app.alerts.repo.alerts() == []
+        turned = posts[outcomes.index(decided)].event
+        recorded = await service.record_nudge(turned, decided)
+        assert recorded.alert is not None and recorded.alert_created
+        assert recorded.nudge == decided.nudge and recorded.heat == decided.heat
+        assert [a.rule for a in await app.alerts.repo.alerts()] == ["aanwijzing-5"]
+    finally:
+        await app.close()
+
+
 async def test_staff_posts_are_not_fed(tmp_path: Path) -> None:
     app = await App.create(make_loaded(tmp_path))
     try:

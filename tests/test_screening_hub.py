@@ -20,12 +20,10 @@ import pytest
 
 from compass_bot.discord_front.client import CompassBot
 from compass_bot.discord_front.screening import (
-    Pending,
     Post,
     PostAction,
     Screening,
     post_checks,
-    run_eagerly,
 )
 from compass_bot.registry import FEATURES
 
@@ -179,42 +177,6 @@ async def test_a_check_decides_in_memory_and_only_a_breach_acts(bot: CompassBot)
     action = check(Post(message, lesson, True, bot.school_post(message, lesson), school))
     assert action is not None
     action.close()  # not run: the test asks only whether it acts
-
-
-async def test_run_eagerly_gives_the_result_or_the_rest_to_await() -> None:
-    async def at_once() -> int:
-        return 7
-
-    assert run_eagerly(at_once()) == 7
-
-    gate: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-    steps: list[str] = []
-
-    async def waits() -> int:
-        steps.append("before")
-        value = await gate
-        steps.append("after")
-        return value + 1
-
-    pending = run_eagerly(waits())
-    assert isinstance(pending, Pending) and steps == ["before"]
-    asyncio.get_running_loop().call_soon(gate.set_result, 41)
-    assert await pending == 42 and steps == ["before", "after"]
-
-    async def fails_later() -> int:
-        await asyncio.sleep(0)
-        raise KeyError("late")
-
-    later = run_eagerly(fails_later())
-    assert isinstance(later, Pending)
-    with pytest.raises(KeyError, match="late"):
-        await later
-
-    async def fails_at_once() -> int:
-        raise KeyError("early")
-
-    with pytest.raises(KeyError, match="early"):
-        run_eagerly(fails_at_once())
 
 
 async def test_a_lone_failing_action_is_logged_in_the_listeners_own_task(

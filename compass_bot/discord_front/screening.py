@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("compass_bot.discord.screening")
 
-T = TypeVar("T")
 PostAction = Coroutine[Any, Any, object]
 
 
@@ -61,47 +60,6 @@ class Post:
 
 # A feature's check: None when the post needs nothing from it, else the coroutine that acts.
 PostCheck = Callable[[Post], PostAction | None]
-
-
-class Pending(Generic[T]):
-    """The rest of a coroutine that suspended during its first step (`run_eagerly`): awaiting
-    it continues the coroutine where it stopped, as `await coroutine` would have."""
-
-    __slots__ = ("_coro", "_yielded")
-
-    def __init__(self, coro: Coroutine[Any, Any, T], yielded: object) -> None:
-        self._coro = coro
-        self._yielded = yielded
-
-    def __await__(self) -> Generator[Any, Any, T]:
-        coro, value = self._coro, self._yielded
-        while True:  # `yield from coro`, its first value already taken
-            try:
-                sent = yield value
-            except GeneratorExit:
-                coro.close()
-                raise
-            except BaseException as exc:
-                try:
-                    value = coro.throw(exc)
-                except StopIteration as done:
-                    return done.value  # type: ignore[no-any-return]
-            else:
-                try:
-                    value = coro.send(sent)
-                except StopIteration as done:
-                    return done.value  # type: ignore[no-any-return]
-
-
-def run_eagerly(coro: Coroutine[Any, Any, T]) -> T | Pending[T]:
-    """Run a coroutine up to its first suspension: its result when it never waits (a service
-    that decides in memory), else what awaits the rest. No task, no event loop turn: a
-    service whose decision is a coroutine can be asked synchronously on the common path."""
-    try:
-        yielded = coro.send(None)
-    except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
-    return Pending(coro, yielded)
 
 
 def post_checks(bot: CompassBot, features: Sequence[Feature]) -> list[tuple[str, PostCheck]]:

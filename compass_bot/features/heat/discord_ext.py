@@ -13,7 +13,6 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import channel_info, member_of
-from compass_bot.discord_front.screening import Pending, run_eagerly
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.heat import texts
@@ -26,7 +25,7 @@ from compass_bot.features.heat.service import (
     HeatService,
     SlowmodeOrder,
 )
-from compass_bot.model import Done, Member, Refusal
+from compass_bot.model import Done, Member, MessagePosted, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -118,27 +117,28 @@ class Heat(commands.Cog):
             resolved = reference.resolved
             if isinstance(resolved, discord.Message) and not resolved.author.bot:
                 reply_to = member_of(resolved.author)
-        observed = run_eagerly(
-            service.observe(
-                HeatPost(
-                    event=event,
-                    reply_to_message=reference.message_id if reference else None,
-                    reply_to=reply_to,
-                    mentions=tuple(member_of(m) for m in message.mentions if not m.bot),
-                )
+        outcome = service.decide(
+            HeatPost(
+                event=event,
+                reply_to_message=reference.message_id if reference else None,
+                reply_to=reply_to,
+                mentions=tuple(member_of(m) for m in message.mentions if not m.bot),
             )
         )
-        if isinstance(observed, Pending):
-            return self._act(message, observed)
-        if observed.alert is None and observed.nudge is None and observed.slowmode is None:
+        if outcome.nudge is None and outcome.slowmode is None:
             return None
-        return self._act(message, observed)
+        return self._act(message, service, event, outcome)
 
     async def _act(
-        self, message: discord.Message, observed: HeatOutcome | Pending[HeatOutcome]
+        self,
+        message: discord.Message,
+        service: HeatService,
+        event: MessagePosted,
+        outcome: HeatOutcome,
     ) -> None:
-        """Nudge the channel, set its slowmode, wake the outbox for the alert."""
-        outcome = await observed if isinstance(observed, Pending) else observed
+        """Record the nudge's alert and wake the outbox, nudge the channel, set its slowmode."""
+        if outcome.nudge is not None:
+            outcome = await service.record_nudge(event, outcome)
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         if outcome.nudge is not None:

@@ -14,7 +14,7 @@ import asyncio
 import re
 from collections import OrderedDict, deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final, Protocol
 
@@ -175,7 +175,16 @@ class HeatService:
     # -- posts -----------------------------------------------------------------------------
 
     async def observe(self, post: HeatPost) -> HeatOutcome:
-        """Feed one post to its channel's window and say what to do about the channel."""
+        """Feed one post to its channel's window and say what to do about the channel, a
+        nudge's alert recorded."""
+        outcome = self.decide(post)
+        if outcome.nudge is not None:
+            outcome = await self.record_nudge(post.event, outcome)
+        return outcome
+
+    def decide(self, post: HeatPost) -> HeatOutcome:
+        """`observe` in memory, for the screening of every post: a nudge's alert is not
+        recorded yet (`record_nudge`, which waits on the store)."""
         event = post.event
         member = event.member
         if not self.watches(event.channel) or self.is_staff(member):
@@ -207,10 +216,7 @@ class HeatService:
         if heat is BANTER_HEAT:
             return _BANTER_OUTCOME
         if heat.action == "nudge":
-            alert, created = await self._alert(event, heat)
-            return HeatOutcome(
-                heat, nudge=self.nudge_text(channel_id), alert=alert, alert_created=created
-            )
+            return HeatOutcome(heat, nudge=self.nudge_text(channel_id))
         if heat.action == "slowmode" and channel_id not in self._slowmodes:
             until = at + self.settings.slowmode_duration
             return HeatOutcome(heat, slowmode=self._order(event.channel, at, until, None))
@@ -255,10 +261,11 @@ class HeatService:
         notice = self._notice(channel.id, seconds, until, start)
         return SlowmodeOrder(channel.id, channel.name, seconds, until, notice, actor)
 
-    async def _alert(self, event: MessagePosted, heat: Heat) -> tuple[Alert | None, bool]:
-        """One alert per episode (the nudge starts one): where it turned, who is involved."""
+    async def record_nudge(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
+        """The nudge's alert, one per episode: where it turned, who is involved."""
+        heat = outcome.heat
         members = ",".join(str(m) for m in heat.members)
-        return await self.kernel.alerts.record(
+        alert, created = await self.kernel.alerts.record(
             CLAUSE_ID,
             event.member,
             event.at,
@@ -268,6 +275,7 @@ class HeatService:
             excerpt=self.kernel.excerpt(event.content),
             detail=f"{heat.reason}|{members}",
         )
+        return replace(outcome, alert=alert, alert_created=created)
 
     # -- slowmodes ---------------------------------------------------------------------------
 
