@@ -170,18 +170,18 @@ async def test_without_message_content_heat_and_personal_data_read_nothing(
 
     fed: list[object] = []
     screened: list[object] = []
-    original = HeatService.observe
+    original = HeatService.decide
     original_screen = PersonalDataService.screen
 
-    async def spy(self: HeatService, post: Any) -> Any:
+    def spy(self: HeatService, post: Any) -> Any:
         fed.append(post)
-        return await original(self, post)
+        return original(self, post)
 
     def screen_spy(self: PersonalDataService, event: Any) -> Any:
         screened.append(event)
         return original_screen(self, event)
 
-    monkeypatch.setattr(HeatService, "observe", spy)
+    monkeypatch.setattr(HeatService, "decide", spy)
     monkeypatch.setattr(PersonalDataService, "screen", screen_spy)
     for config, expected in ((TEST_CONFIG, 2), (OFF, 0)):
         fed.clear()

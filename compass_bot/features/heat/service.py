@@ -175,16 +175,12 @@ class HeatService:
     # -- posts -----------------------------------------------------------------------------
 
     async def observe(self, post: HeatPost) -> HeatOutcome:
-        """Feed one post to its channel's window and say what to do about the channel, a
-        nudge's alert recorded."""
+        """`decide`, and a nudge's alert recorded (`record_nudge`) in the same call."""
         outcome = self.decide(post)
-        if outcome.nudge is not None:
-            outcome = await self.record_nudge(post.event, outcome)
-        return outcome
+        return await self.record_nudge(post.event, outcome) if outcome.nudge else outcome
 
     def decide(self, post: HeatPost) -> HeatOutcome:
-        """`observe` in memory, for the screening of every post: a nudge's alert is not
-        recorded yet (`record_nudge`, which waits on the store)."""
+        """Feed one post to its channel's window and say what to do, in memory (every post)."""
         event = post.event
         member = event.member
         if not self.watches(event.channel) or self.is_staff(member):
@@ -236,8 +232,7 @@ class HeatService:
         state = self._channels.get(channel_id)
         if state is None:
             return False
-        english = sum(1 for lang in state.languages if lang == "en")
-        return english > len(state.languages) - english
+        return 2 * state.languages.count("en") > len(state.languages)
 
     def nudge_text(self, channel_id: int) -> str:
         """The calm message: no names, no pings; aanwijzing-5 quoted verbatim."""
@@ -264,7 +259,6 @@ class HeatService:
     async def record_nudge(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
         """The nudge's alert, one per episode: where it turned, who is involved."""
         heat = outcome.heat
-        members = ",".join(str(m) for m in heat.members)
         alert, created = await self.kernel.alerts.record(
             CLAUSE_ID,
             event.member,
@@ -273,7 +267,7 @@ class HeatService:
             channel_id=event.channel.id,
             message_id=heat.turned_message_id or event.message_id,
             excerpt=self.kernel.excerpt(event.content),
-            detail=f"{heat.reason}|{members}",
+            detail=f"{heat.reason}|{','.join(str(m) for m in heat.members)}",
         )
         return replace(outcome, alert=alert, alert_created=created)
 
