@@ -415,7 +415,7 @@ class CompassBot(commands.Bot):
 
     def school_post(self, message: discord.Message, at: datetime) -> MessagePosted | None:
         """A member's post in the current school's server as the message rules read it, else
-        None (posts read back after downtime; live posts are converted by the screening)."""
+        None: the one conversion of the screening and of posts read back after downtime."""
         school = self.setup.guild
         return member_post(message, at, school.id if school is not None else None)
 

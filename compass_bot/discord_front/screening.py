@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from compass_bot.discord_front.convert import member_post
 from compass_bot.model import MessagePosted
 
 if TYPE_CHECKING:
@@ -124,8 +123,6 @@ class Screening:
     ) -> Awaitable[None] | None:
         """Convert the post once and decide: None when it needs no action, else the awaitable
         that acts (the listener awaits it)."""
-        school = bot.school
-        guild = school.setup.guild
-        event = member_post(message, at, guild.id if guild is not None else None)
-        actions = self.decide(Post(message, at, edited, event, school))
+        event = bot.school_post(message, at)
+        actions = self.decide(Post(message, at, edited, event, bot.school))
         return None if actions is None else self.act(message, actions)
