@@ -117,12 +117,13 @@ class Heat(commands.Cog):
             resolved = reference.resolved
             if isinstance(resolved, discord.Message) and not resolved.author.bot:
                 reply_to = member_of(resolved.author)
+        mentioned = message.mentions
         outcome = service.decide(
-            HeatPost(
-                event=event,
-                reply_to_message=reference.message_id if reference else None,
-                reply_to=reply_to,
-                mentions=tuple(member_of(m) for m in message.mentions if not m.bot),
+            HeatPost(  # positional: every post in a watched channel pays for this call
+                event,
+                reference.message_id if reference else None,
+                reply_to,
+                tuple(member_of(m) for m in mentioned if not m.bot) if mentioned else (),
             )
         )
         if outcome.nudge is None and outcome.slowmode is None:

@@ -123,7 +123,9 @@ class SchoolTime(commands.Cog):
         event = post.event
         if event is None:
             return None
-        found = self._decide(post.message, event, post.at, post.app, self._seen[post.school])
+        found = self._decide(
+            post.message, event, not post.edited, post.app, self._seen[post.school]
+        )
         if found is None:
             return None
         return self._act(post.message, found[0], found[1], post.at, late=False)
@@ -137,7 +139,7 @@ class SchoolTime(commands.Cog):
         event = self.bot.school_post(message, at)
         if event is None:
             return False
-        found = self._decide(message, event, at, self.bot.app, self.seen)
+        found = self._decide(message, event, at == message.created_at, self.bot.app, self.seen)
         if found is None:
             return False
         await self._act(message, found[0], found[1], at, late=late)
@@ -147,18 +149,19 @@ class SchoolTime(commands.Cog):
         self,
         message: discord.Message,
         event: MessagePosted,
-        at: datetime,
+        first: bool,
         app: App,
         seen: SeenPosts,
     ) -> tuple[MessagePosted, TimeVerdict] | None:
-        """In memory: the verdict, the post marked as seen; the breach, or None when allowed."""
+        """In memory: the verdict, the post marked as seen (`first`: judged as posted, not as
+        edited); the breach, or None when allowed."""
         service = app[SchoolTimeService]
         verdict = service.judge(event)
         if not verdict.allowed and self.bot.question_in(message) is not None:
             # Only a would-be breach pays for the addressed-to-the-bot check.
             event = dataclasses.replace(event, to_the_bot=True)
             verdict = service.judge(event)
-        if verdict.reason != "not_watched" and at == message.created_at:
+        if first and verdict.reason != "not_watched":
             seen.saw(event.channel.id, message.id)
         if verdict.allowed:
             return None
