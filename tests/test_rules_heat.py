@@ -455,6 +455,40 @@ def test_negation_first_person_and_things_are_not_hostile(text: str) -> None:
     assert signals_of(text).hostility < 0.2, text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zij snapt gewoon niet eens de uitleg",  # third person of "je kan niet eens"
+        "hoe arm is hij dan",  # poverty taunts, second and third person
+        "ben jij echt zo arm",
+        "die armoedzaaiers weer",
+        "zij is echt lui",  # third person + contempt word
+        "wat een vieze oplichter",  # contempt adjective + person noun
+        "ze zit wel weer te janken",  # mocking someone's tears
+        "morgen gewoon zonder haar spelen",  # exclusion of one member
+        "zij is altijd de schuld van alles",  # blame laid on one member
+    ],
+)
+def test_mean_remarks_about_a_classmate_are_hostile(text: str) -> None:
+    """How 13-15 year olds write mean things about a classmate (heat_blind12's misses)."""
+    assert signals_of(text).hostility >= 0.3, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ben zo lui vandaag",
+        "mijn arm doet pijn van gym",
+        "ze kan niet komen, ze is ziek",
+        "zonder haar hulp was het niet gelukt",
+        "ik zit wel eens te huilen bij films",
+        "ze zit te huilen op de wc, kan iemand helpen",
+    ],
+)
+def test_near_misses_of_mean_remarks_stay_calm(text: str) -> None:
+    assert signals_of(text).hostility < 0.2, text
+
+
 def test_spaced_letters_with_leet_digits_fold() -> None:
     assert fold("k 4 n k e r") == "kanker"
     assert "disease-insult" in signals_of("jij kkrmongool").kinds  # compound after a join
