@@ -49,6 +49,11 @@ _START: Final = attrgetter("start")
 _MARKS_AFTER: Final = ("-", "/", ".", ":", ",", "°")
 
 
+def _last_end(findings: list[Finding], blocked: list[tuple[int, int]]) -> int:
+    """The last end of a finding or a skipped span."""
+    return max([f[2] for f in findings] + [b[1] for b in blocked])
+
+
 class Scan:
     """One pass over one text; findings and skipped spans never overlap."""
 
@@ -198,10 +203,15 @@ class Scan:
         in one loop (no generator between them): a NUM_CANDIDATE match at the first digit
         of each run from i on, and after a number found the next digit after its end (a
         digit inside a run there matches nothing, as a run the number holds yields no
-        candidate)."""
+        candidate).
+
+        ``hi`` bounds the ends of the findings and skipped spans: a span from ``hi`` on
+        overlaps none of them, so ``taken`` is not called. What the loop finds ends at or
+        before the run it reads next, so only what was there before it and an IBAN (which
+        runs on past its digits) raise ``hi``."""
         text = self.text
         findings = self.findings
-        blocked = self.blocked
+        hi = _last_end(findings, self.blocked) if findings or self.blocked else -1
         match = NUM_CANDIDATE_WORD_FIRST.match
         find = shape.find
         while i >= 0:
@@ -211,19 +221,32 @@ class Scan:
                 continue
             s, e = m.span()  # the pattern ends with the run's digits
             if s and text[s - 1].isalpha():
-                if not self.taken(s, e):
+                if s >= hi or not self.taken(s, e):
                     span = iban_at(text, s)
                     if span:
                         self.add("id-number", *span)
-            elif e - s < 15 and not ((findings or blocked) and self.taken(s, e)):
-                if (
-                    e - s <= 2
-                    and s > 1
-                    and text[s - 1] == " "
-                    and text[s] != "0"
-                    and text[e : e + 1] not in _MARKS_AFTER
-                ):  # what number_at does with a short number after a space
-                    end = self.address_at(s)
+                        if span[1] > hi:
+                            hi = span[1]
+            elif e - s < 15 and (s >= hi or not self.taken(s, e)):
+                length = e - s
+                after = text[e : e + 1]
+                if s < 2 or text[s - 1] != " ":
+                    end = self.number_at(s, e)
+                elif text[s] != "0":  # number_at's own first test of a short number:
+                    short = length <= 2 and after not in _MARKS_AFTER  # only the address
+                    end = self.address_at(s) if short else self.number_at(s, e)
+                elif (
+                    length == 3
+                    or length >= 5
+                    or (length == 4 and after != "-")
+                    or after == " "
+                    or (after == "-" and "-" not in text[e + 2 : e + 4])
+                ) and (span := self.usual_phone(s)):
+                    # led by 0 after a space, no date, time or coordinate test can take
+                    # it: number_at's first test is the phone's, so its span is the answer
+                    end = span[1]
+                    if s >= hi or not self.taken(s, end):
+                        findings.append(new_finding(Finding, ("phone", s, end)))
                 else:
                     end = self.number_at(s, e)
                 if end > e:
