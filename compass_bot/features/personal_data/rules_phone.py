@@ -47,8 +47,6 @@ _NL_TYPES: Final = re.compile(
 
 # both in one match: the general pattern as a look-ahead to the end, then the types
 _NL_VALID: Final = re.compile(f"(?=(?:{_NL_GENERAL.pattern})\\Z)(?:{_NL_TYPES.pattern})")
-NL_VALID: Final = _NL_VALID  # the scan judges the usual writing with it (Scan.number_at)
-PHONE_RUN: Final = _PHONE_RUN
 
 
 def nl_number_is_valid(national_significant_number: str) -> bool:
@@ -127,6 +125,33 @@ def phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | Non
     if not m:
         return None
     return phone_of_run(text, s, p, m, cache)
+
+
+def usual_phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | None:
+    """``phone_at`` for a number starting with 0 after no bracket, plus, dash or letter:
+    the usual national writing ("06-12345678") judged here, the rest by ``phone_of_run``
+    (the same span, the same verdicts in the post's cache)."""
+    m = _PHONE_RUN.match(text, s)
+    if m is None:  # never at a digit
+        return None
+    end = m.end()
+    if text[end - 1] == ")":
+        end -= 1
+    if end - s <= 16 and "0" <= text[end - 1] <= "9":
+        written = text[s:end]
+        digits = written.replace("-", "").replace(" ", "")
+        if (
+            8 <= len(digits) <= 11
+            and digits[1] != "0"
+            and digits.isdigit()
+            and digits.isascii()  # other digits: _verdict reads them otherwise
+        ):
+            valid = cache.get(written)
+            if valid is None:
+                valid = cache[written] = _NL_VALID.fullmatch(digits, 1) is not None
+            if valid:
+                return s, end
+    return phone_of_run(text, s, s, m, cache)
 
 
 def phone_of_run(
