@@ -3,7 +3,7 @@
 Each shortcut (#14: a 2,000-character post with data judged in <= 1x discord.py's parse)
 is compared with the code it replaces, kept below as the reference, on random texts built
 to hit the shortcut and its edges: the usual national phone writing judged in the scan
-(``Scan.usual_phone``, with the post's verdict cache), and the short number after a word
+(``usual_phone_at``, with the post's verdict cache), and the short number after a word
 sent straight to the address test.
 """
 
@@ -117,7 +117,7 @@ def test_usual_phone_answers_as_phone_at() -> None:
             before = text[s - 1] if s else " "
             if text[s] != "0" or before in "+(-" or before.isalnum():
                 continue
-            got = scan.usual_phone(s)
+            got = phone.usual_phone_at(text, s, scan.cache)
             assert got == phone.phone_at(text, s, reference_cache), (text, s)
             found += got is not None
         for written, valid in scan.cache.items():

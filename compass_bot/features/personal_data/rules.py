@@ -40,7 +40,7 @@ The bot runs this on every post, so the order is cheapest first:
    compiled once): the same verdict as ``phonenumbers.is_valid_number`` at a fraction of
    its parse cost, cached per distinct written number within a post; the whole run of
    digit groups is tried first; the usual national writing ("06-12345678") is read by
-   the scan itself (``Scan.usual_phone``), and a short number after a word with no date,
+   the scan itself (``usual_phone_at``), and a short number after a word with no date,
    time or coordinate mark after it goes straight to the address test. Foreign numbers
    (``+``/``00`` with another country code) go through ``phonenumbers.parse``; BSN and
    IBAN through ``python-stdnum``.

@@ -9,9 +9,14 @@ import phonenumbers
 
 from compass_bot.features.personal_data.rules_kinds import DIGIT_RUN, SPACE
 
+# A run of digit groups. Every quantifier but the first is possessive: giving back what it
+# took would leave a space, bracket or plus where a digit or separator is needed, or free
+# nothing that the rest needs (it can match empty), so the match is the same and the
+# engine keeps no backtracking states. ``(?:\+|00)?`` stays as it is: "00" given back can
+# be the number's first digits.
 _PHONE_RUN: Final = re.compile(
-    rf"(?:\+|00)?{SPACE}?\(?\+?\d{{1,12}}\)?"
-    rf"(?:(?:{SPACE}{{0,2}}[-./]{SPACE}{{0,2}}|{SPACE}{{1,2}}|(?<=\)))\(?\d{{1,12}}\)?)*"
+    rf"(?:\+|00)?{SPACE}?+\(?+\+?+\d{{1,12}}+\)?+"
+    rf"(?:(?:{SPACE}{{0,2}}+[-./]{SPACE}{{0,2}}+|{SPACE}{{1,2}}+|(?<=\)))\(?+\d{{1,12}}+\)?+)*+"
 )
 _TRUNK: Final = re.compile(r"\(\s?0\s?\)")
 _LAST_SEP: Final = re.compile(r"[^0-9]+(?=[0-9]+$)")
@@ -42,8 +47,6 @@ _NL_TYPES: Final = re.compile(
 
 # both in one match: the general pattern as a look-ahead to the end, then the types
 _NL_VALID: Final = re.compile(f"(?=(?:{_NL_GENERAL.pattern})\\Z)(?:{_NL_TYPES.pattern})")
-NL_VALID: Final = _NL_VALID  # the scan judges the usual writing with it (Scan.number_at)
-PHONE_RUN: Final = _PHONE_RUN
 
 
 def nl_number_is_valid(national_significant_number: str) -> bool:
@@ -122,6 +125,33 @@ def phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | Non
     if not m:
         return None
     return phone_of_run(text, s, p, m, cache)
+
+
+def usual_phone_at(text: str, s: int, cache: dict[str, bool]) -> tuple[int, int] | None:
+    """``phone_at`` for a number starting with 0 after no bracket, plus, dash or letter:
+    the usual national writing ("06-12345678") judged here, the rest by ``phone_of_run``
+    (the same span, the same verdicts in the post's cache)."""
+    m = _PHONE_RUN.match(text, s)
+    if m is None:  # never at a digit
+        return None
+    end = m.end()
+    if text[end - 1] == ")":
+        end -= 1
+    if end - s <= 16 and "0" <= text[end - 1] <= "9":
+        written = text[s:end]
+        digits = written.replace("-", "").replace(" ", "")
+        if (
+            8 <= len(digits) <= 11
+            and digits[1] != "0"
+            and digits.isdigit()
+            and digits.isascii()  # other digits: _verdict reads them otherwise
+        ):
+            valid = cache.get(written)
+            if valid is None:
+                valid = cache[written] = _NL_VALID.fullmatch(digits, 1) is not None
+            if valid:
+                return s, end
+    return phone_of_run(text, s, s, m, cache)
 
 
 def phone_of_run(

@@ -37,16 +37,16 @@ from compass_bot.features.personal_data.rules_location import (
     plus_codes,
 )
 from compass_bot.features.personal_data.rules_lookalikes import date_or_time_end
-from compass_bot.features.personal_data.rules_phone import (
-    NL_VALID,
-    PHONE_RUN,
-    phone_at,
-    phone_of_run,
-)
+from compass_bot.features.personal_data.rules_phone import phone_at, usual_phone_at
 
 _START: Final = attrgetter("start")
 # after a number, the marks of a date, time or coordinate ("" after the text's end: none)
 _MARKS_AFTER: Final = ("-", "/", ".", ":", ",", "°")
+
+
+def _last_end(findings: list[Finding], blocked: list[tuple[int, int]]) -> int:
+    """The last end of a finding or a skipped span."""
+    return max([f[2] for f in findings] + [b[1] for b in blocked])
 
 
 class Scan:
@@ -198,10 +198,13 @@ class Scan:
         in one loop (no generator between them): a NUM_CANDIDATE match at the first digit
         of each run from i on, and after a number found the next digit after its end (a
         digit inside a run there matches nothing, as a run the number holds yields no
-        candidate)."""
+        candidate).
+
+        ``hi`` bounds the ends of the findings and skipped spans, so a span from ``hi`` on
+        needs no ``taken``; a number found ends before the next run read."""
         text = self.text
         findings = self.findings
-        blocked = self.blocked
+        hi = _last_end(findings, self.blocked) if findings or self.blocked else -1
         match = NUM_CANDIDATE_WORD_FIRST.match
         find = shape.find
         while i >= 0:
@@ -211,52 +214,50 @@ class Scan:
                 continue
             s, e = m.span()  # the pattern ends with the run's digits
             if s and text[s - 1].isalpha():
-                if not self.taken(s, e):
+                if s >= hi or not self.taken(s, e):
                     span = iban_at(text, s)
                     if span:
                         self.add("id-number", *span)
-            elif e - s < 15 and not ((findings or blocked) and self.taken(s, e)):
-                if (
-                    e - s <= 2
-                    and s > 1
-                    and text[s - 1] == " "
-                    and text[s] != "0"
-                    and text[e : e + 1] not in _MARKS_AFTER
-                ):  # what number_at does with a short number after a space
-                    end = self.address_at(s)
+                        if span[1] > hi:
+                            hi = span[1]
+            elif e - s < 15 and (s >= hi or not self.taken(s, e)):
+                length = e - s
+                after = text[e : e + 1]
+                if s < 2 or text[s - 1] != " ":
+                    end = self.number_at(s, e)
+                elif text[s] != "0":
+                    if length <= 2 and after not in _MARKS_AFTER:
+                        # number_at's own first test of a short number: only an address
+                        found = address_at(text, s)
+                        end = 0
+                        if found:  # Scan.address_at, with hi for its overlap test
+                            address = found[0]
+                            end = address[2]
+                            if address[1] >= hi or not self.taken(address[1], end):
+                                findings.append(address)
+                            if len(found) > 1:
+                                findings.extend(found[1:])
+                    else:
+                        end = self.number_at(s, e)
+                elif (
+                    length == 3
+                    or length >= 5
+                    or (length == 4 and after != "-")
+                    or after == " "
+                    or (after == "-" and "-" not in text[e + 2 : e + 4])
+                ) and (span := usual_phone_at(text, s, self.cache)):
+                    # led by 0 after a space, no date, time or coordinate test can take
+                    # it: number_at's first test is the phone's, so its span is the answer
+                    end = span[1]
+                    if s >= hi or not self.taken(s, end):
+                        findings.append(new_finding(Finding, ("phone", s, end)))
                 else:
                     end = self.number_at(s, e)
                 if end > e:
                     e = end
+                if end > hi:
+                    hi = end
             i = find(b"9", e)
-
-    def usual_phone(self, s: int) -> tuple[int, int] | None:
-        """``phone_at`` for a number starting with 0 after no bracket, plus, dash or
-        letter: the usual national writing ("06-12345678") judged here, the rest by
-        ``phone_of_run`` (the same span, the same verdicts in the post's cache)."""
-        text = self.text
-        m = PHONE_RUN.match(text, s)
-        if m is None:  # never at a digit
-            return None
-        end = m.end()
-        if text[end - 1] == ")":
-            end -= 1
-        if end - s <= 16 and "0" <= text[end - 1] <= "9":
-            written = text[s:end]
-            digits = written.replace("-", "").replace(" ", "")
-            if (
-                8 <= len(digits) <= 11
-                and digits[1] != "0"
-                and digits.isdigit()
-                and digits.isascii()  # other digits: _verdict reads them otherwise
-            ):
-                cache = self.cache
-                valid = cache.get(written)
-                if valid is None:
-                    valid = cache[written] = NL_VALID.fullmatch(digits, 1) is not None
-                if valid:
-                    return s, end
-        return phone_of_run(text, s, s, m, self.cache)
 
     def number_at(self, s: int, e: int) -> int:
         """Try every number kind at the digit run text[s:e]; the end of what was used or 0.
@@ -288,7 +289,7 @@ class Scan:
                 return span[1]
         if text[s] == "0" and before not in "+(":
             if before != "-" and not before.isalnum():  # else phone_at finds nothing
-                span = self.usual_phone(s)
+                span = usual_phone_at(text, s, self.cache)
                 if span:
                     self.add("phone", *span)
                     return span[1]
