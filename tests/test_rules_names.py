@@ -335,7 +335,10 @@ UNCERTAIN: dict[str, str] = {
     "Compas_Fan": "uncertain-variant",
     "thecompaskid": "uncertain-variant",  # one s short, inside a word
     "c0mpas": "uncertain-variant",
-    "Cmpass": "uncertain-variant",
+    "Kmpass": "uncertain-variant",  # a K and a letter left out: two differences
+    "Cmpazz": "uncertain-variant",
+    "Comass": "uncertain-variant",  # a consonant left out makes another word
+    "Copass": "uncertain-variant",
     "C*mpass": "uncertain-variant",
     "Comp#ss": "uncertain-variant",
     "C♡mpass": "uncertain-variant",
@@ -780,3 +783,109 @@ def test_the_compass_emoji_for_a_letter_is_flagged(name: str) -> None:
 def test_the_compass_emoji_alone_spells_nothing(name: str) -> None:
     verdict = check_name(name)
     assert not verdict.flagged, verdict
+
+
+# --------------------------------------------------------------------------------------------
+# Round 6: look-alikes of the letters of Compass from any script (the kept library decancer,
+# on top of the confusables table), and one vowel left out.
+# --------------------------------------------------------------------------------------------
+
+LOOKALIKE_NAMES = [
+    "\u0188\u0585\u028d\u0584\u01df\u0586\u0586",  # Armenian "fancy text": ƈօʍքǟֆֆ
+    "\u0188\u0585\u028d\u0584\u01df\u0586\u0586 4ever",
+    "COMP\u039bSS",  # Greek capital lambda as the A
+    "c\u03bfmp\u039bss_fan",
+    "\u1103\u04e8MP\u039b\u01a7\u01a7",  # ᄃӨMPΛƧƧ: lambda, mirrored S
+    "\u531a\u3116\u722a\u5369\u5342\u4e02\u4e02",  # CJK "fancy text": 匚ㄖ爪卩卂丂丂
+    "\uabaf\uab8e\uab87\uabb2\uab7a\uabaa\uabaa",  # Cherokee small letters
+    "Compa\u0586\u0586",
+]
+
+
+@pytest.mark.parametrize("name", LOOKALIKE_NAMES)
+def test_lookalikes_of_any_script_are_flagged(name: str) -> None:
+    verdict = check_name(name)
+    assert verdict.flagged, verdict
+    assert "homoglyph" in verdict.disguises
+    assert_consistent(verdict)
+
+
+def test_every_lookalike_spells_the_name() -> None:
+    """Each character of any script that folds to a letter of Compass (the confusables table
+    or the library's reading), put in that letter's place, gives a flagged name: the whole
+    class, not a listed few."""
+    from compass_bot.features.names.rules_fold import fancy_letter
+
+    library = 0
+    for code in range(0x80, 0x30000):
+        ch = chr(code)
+        letter = fold(ch)
+        if len(letter) != 1 or letter not in "compas":
+            continue
+        library += fancy_letter(ch) == letter and ch not in fold_map()
+        index = "compas".index(letter)
+        name = "compass"[:index] + ch + "compass"[index + 1 :]
+        assert check_name(name).flagged, (hex(code), name)
+    assert library > 1000  # Armenian, Greek, CJK, Canadian, Yi, ... look-alikes
+
+
+LOOKALIKE_CLEAN = [
+    "\u039b\u03ac\u03bc\u03c0\u03c1\u03bf\u03c2",  # Λάμπρος
+    "\u041a\u043e\u043c\u043f\u0430\u0441",  # компас (Russian: compass)
+    "\u056f\u0578\u0572\u0574\u0576\u0561\u0581\u0578\u0582\u0575\u0581",  # Armenian
+    "\u10d9\u10dd\u10db\u10de\u10d0\u10e1\u10d8",  # კომპასი (Georgian: compass)
+    "\u6307\u5357\u9488",  # 指南针
+    "C\u039bMPUS",  # campus with a lambda
+    "\u0188\u0585\u028d\u0584\u0561\u0572",  # fancy "compan"-like, no name
+]
+
+
+@pytest.mark.parametrize("name", LOOKALIKE_CLEAN)
+def test_words_in_other_scripts_stay_clean(name: str) -> None:
+    assert not check_name(name).flagged
+
+
+def test_a_lookalike_never_replaces_a_letter_the_rule_reads() -> None:
+    """The confusables' reading wins where it is a letter the rule uses (ó stays an o)."""
+    assert fold("C\u00f3mpass") == "compass"
+    assert fold("\u0584") == "p"  # Armenian keh: f in the confusables, p in fancy text
+
+
+def test_upside_down_text_keeps_its_turned_letters() -> None:
+    # ǝ is a turned e (a look-alike of a as well): upside-down encompass stays allowed
+    assert check_name("ss\u0250d\u026fo\u0254u\u01dd").reason == "allowed-word"
+
+
+DROPPED_VOWEL = [
+    "Cmpass",
+    "Compss",
+    "cmpass_fan",
+    "thecmpasskid",
+    "C0mp55",
+    "Cmmpasss",
+    "C\u00f6mpss",
+    "Cmp\u200bass",
+]
+
+
+@pytest.mark.parametrize("name", DROPPED_VOWEL)
+def test_one_vowel_left_out_is_flagged(name: str) -> None:
+    verdict = check_name(name)
+    assert verdict.flagged, verdict
+    assert "missing-letter" in verdict.disguises
+    assert "weggelaten letter" in verdict.explanation
+    assert_consistent(verdict)
+
+
+@pytest.mark.parametrize(
+    "name", ["Compas", "Kompas", "Cmpas", "Cmpss", "compact", "compost", "campus", "Comass"]
+)
+def test_other_dropped_letters_are_not_flagged(name: str) -> None:
+    assert not check_name(name).flagged
+
+
+def test_every_reason_has_a_label_in_both_languages() -> None:
+    from compass_bot.features.names.texts import NAME_REASON_LABELS
+
+    for labels in NAME_REASON_LABELS.values():
+        assert set(REASONS) <= set(labels)

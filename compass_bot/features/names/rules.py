@@ -15,7 +15,10 @@ How a name is read
    compatibility forms (fullwidth, mathematical, circled, parenthesized, squared, superscript
    letters: NFKC), accents and strokes (``ó ø ç``), look-alikes from other scripts
    (Cyrillic/Greek ``с о р а ѕ ο ρ``, small capitals, ... : UTS #39 confusables) and a few
-   symbols (``© € ° §``). Invisible characters (Unicode category Cf such as zero-width spaces
+   symbols (``© € ° §``). A letter or digit of any script that this leaves unread, or reads
+   as a letter the rule never uses (Armenian ``ք`` as f), is read as the letter of Compass
+   that the kept library decancer (confusables and the "fancy text" alphabets) reads it as:
+   ``ƈօʍքǟֆֆ``, ``COMPΛSS``, ``匚ㄖ爪卩卂丂丂``. Invisible characters (Unicode category Cf such as zero-width spaces
    and joiners, soft hyphens, bidi controls, tag characters U+E0000..; combining marks Mn/Me,
    however many are stacked on a letter; Hangul fillers; emoji skin tones) disappear. Other letters and digits
    become ``#`` (a letter of some other word); spaces and punctuation are separators; other
@@ -33,7 +36,9 @@ How a name is read
    uncertain when it starts or ends inside another word (``Rico M. Passchier``): coincidence.
 4. A ``K`` instead of the ``C`` (``Kompass``, the Dutch/German spelling of compass) is not the
    school's name but close to it: uncertain, a moderator decides.
-5. When nothing matched, near misses are uncertain: one letter missing (``Compas``), one letter
+5. When nothing matched, one vowel left out with the C and both s there (``Cmpass``,
+   ``Compss``) is flagged: Compass as short messages write it, and no Dutch or English word.
+   Other near misses are uncertain: one letter missing (``Compas``), one letter
    replaced by another letter or a symbol that is no known look-alike (``C*mpass``, ``Comp#ss``),
    or two neighbouring letters swapped (``Copmass``) -- only written in one piece, so ordinary
    names that happen to share letters across words stay clean.
@@ -58,6 +63,7 @@ flagged=True:
     ``separators``        spaces or symbols between the letters (``c.o.m.p.a.s.s``)
     ``invisible``         invisible characters inside (``Com\\u200bpass``)
     ``repeated-letters``  letters written more than once (``Commpasss``)
+    ``missing-letter``    one vowel left out (``Cmpass``, ``Compss``)
     ``reversed``          written backwards (``ssapmoc``, upside-down text, a right-to-left
                           override)
     ``disguised``         more than one of the above (see ``NameVerdict.disguises``)
@@ -257,7 +263,12 @@ class NameChecker:
             for table in EMOJI_READINGS:
                 other = self._read(name, table, backwards=False)
                 hit = other.found
-                if hit is not None and hit.flagged and COMPASS_EMOJI in name[slice(*other.span)]:
+                if (
+                    hit is not None
+                    and hit.flagged
+                    and "missing-letter" not in hit.disguises  # the emoji and a letter left out
+                    and COMPASS_EMOJI in name[slice(*other.span)]
+                ):
                     found, span = hit, other.span
                     break
         if found is None:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Final
 
+import decancer_py
+
 from compass_bot.lookalikes import flip_map, fold_map
 
 # '#' stands for "a letter or digit of some other word"; a '#' in the name is a separator.
@@ -17,6 +19,28 @@ CONT: Final = "\x01"
 # A symbol or emoji that is no look-alike: a separator, but one that may stand in for a letter
 # in a near miss (C♡mpass) where a space or an underscore may not.
 _SYMBOL: Final = "%"
+
+# The letters of the school's name, and every character some pattern reads: the letters of
+# Compass and its near misses (k, z, rn), those of the default allowed words, and the digits
+# read as letters. A look-alike reading (below) never replaces a reading as one of these.
+_NAME_LETTERS: Final = frozenset("compas")
+_NAME_LEET: Final = frozenset("045")  # what decancer reads some fancy letters as (丂 as 5)
+_READ_CHARS: Final = frozenset("compaskrnzdeigltuvy013457")
+
+
+@lru_cache(maxsize=8192)
+def fancy_letter(ch: str) -> str | None:
+    """The letter of Compass that a letter or digit of any script is a look-alike of, if any.
+
+    Why: "fancy text" generators pick letters of other scripts for their shape (Armenian ֆ for
+    s, Greek Λ for A, CJK 卂 for a); Unicode's confusables list many, decancer (a kept library
+    made for Discord names) also knows the fancy alphabets. Symbols are left out: they stay
+    separators that a near miss may read as one letter.
+    """
+    if unicodedata.category(ch)[0] not in "LN":
+        return None
+    cured = str(decancer_py.parse(ch)).lower()
+    return cured if cured in _NAME_LETTERS or cured in _NAME_LEET else None
 
 
 def _load_table() -> dict[int, str]:
@@ -37,6 +61,13 @@ def _load_table() -> dict[int, str]:
                 plain = unicodedata.normalize("NFKC", chr(code))
                 if len(plain) == 1 and plain.isascii() and plain.isprintable():
                     table[code] = plain.lower()
+    # A character the confusables read as a letter this rule never reads (Armenian ք as f) is
+    # read as the letter of Compass it also stands for in fancy text (ք as p).
+    for code, value in table.items():
+        if code >= 128 and len(value) == 1 and value not in _READ_CHARS:
+            letter = fancy_letter(chr(code))
+            if letter is not None:
+                table[code] = letter
     return table
 
 
@@ -53,7 +84,9 @@ def _leftover(ch: str) -> str:
     category = unicodedata.category(ch)
     if category in ("Cf", "Mn", "Me") or "\U0001f3fb" <= ch <= "\U0001f3ff":  # skin tones
         return ""
-    if category[0] in "LN" or category == "Mc":
+    if category[0] in "LN":
+        return fancy_letter(ch) or OTHER
+    if category == "Mc":
         return OTHER
     if category[0] in "ZP" or category == "Cc":
         return " "
@@ -142,9 +175,16 @@ _FLIP_CHARS: Final = frozenset(flip_map())
 _NO_SWAP: Final[dict[int, int]] = {}
 
 
-def _flipped_table(lower: dict[int, int], upper: dict[int, int]) -> dict[int, str]:
+def _flipped_table(
+    lower: dict[int, int], upper: dict[int, int], *, lookalikes_first: bool = False
+) -> dict[int, str]:
     """The folding table of one reading: `lower`/`upper` swap the letters a flip turns into
-    each other, for lower-case and capital letters (a turned N is an N, a turned n a u)."""
+    each other, for lower-case and capital letters (a turned N is an N, a turned n a u).
+
+    `lookalikes_first`: a turned letter that is no letter of Compass but a look-alike of one
+    reads as that letter (Λ, a turned V, as an A in ᄃӨMPΛƧƧ, where the mirrored Ƨ asks for
+    these readings); upside-down text (ǝ for e) needs the turned reading instead.
+    """
     table = {
         code: value.translate(upper if chr(code).isupper() else lower)
         for code, value in FOLD_TABLE.items()
@@ -152,7 +192,12 @@ def _flipped_table(lower: dict[int, int], upper: dict[int, int]) -> dict[int, st
     for code in range(ord("a"), ord("z") + 1):
         table[code] = chr(code).translate(lower)
         table[code - 32] = chr(code).translate(upper)
-    table.update(_FLIP)
+    for code, value in _FLIP.items():
+        plain = FOLD_TABLE.get(code) or fancy_letter(chr(code))
+        if lookalikes_first and value not in _NAME_LETTERS and plain in _NAME_LETTERS:
+            table[code] = plain
+        else:
+            table[code] = value
     return table
 
 
@@ -161,8 +206,10 @@ _TURNED_TABLE: Final = _flipped_table(
     str.maketrans("dpbqnumw", "pdqbunwm"), str.maketrans("mw", "wm")
 )
 _MIRRORED_TABLE: Final = _flipped_table(str.maketrans("bdpq", "dbqp"), _NO_SWAP)
+_LOOKALIKES_TABLE: Final = _flipped_table(_NO_SWAP, _NO_SWAP, lookalikes_first=True)
 # (table, read backwards): turned/mirrored characters among normal letters (compɐss), the same
-# backwards (ssɐpmoɔ), upside-down text forwards and backwards, mirrored text both ways
+# backwards (ssɐpmoɔ), upside-down text forwards and backwards, mirrored text both ways, and
+# turned letters among normal ones with the look-alikes first (ᄃӨMPΛƧƧ), both ways
 READINGS: Final[tuple[tuple[dict[int, str], bool], ...]] = (
     (_LETTERS_TABLE, False),
     (_LETTERS_TABLE, True),
@@ -170,6 +217,8 @@ READINGS: Final[tuple[tuple[dict[int, str], bool], ...]] = (
     (_TURNED_TABLE, False),
     (_MIRRORED_TABLE, True),
     (_MIRRORED_TABLE, False),
+    (_LOOKALIKES_TABLE, False),
+    (_LOOKALIKES_TABLE, True),
 )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from compass_bot.features.names.rules_fold import CONT, INVISIBLE_EXTRA
+from compass_bot.features.names.rules_fold import CONT, INVISIBLE_EXTRA, has_flipped
 from compass_bot.features.names.rules_patterns import (
     LETTER_CHARS,
     LOOSE,
@@ -52,6 +52,8 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
     for near in LOOSE.finditer(masked):
         kind = near.lastgroup or "other"
         start, end = near.span()
+        if kind == "dropped":
+            return _dropped(name, masked, owners, start, end)
         # "compas"/"kompas" anywhere; rarer near misses only where a word starts, so that
         # "syncopasse" or "krompasser" stay clean
         if kind == "compas" or _starts_word(name, masked, owners, start):
@@ -73,6 +75,27 @@ def _near_miss(masked: str, start: int, end: int, kind: str) -> Found:
         (),
         f"De naam lijkt op 'Compass', {detail}; een moderator beslist.",
     )
+
+
+def _dropped(name: str, masked: str, owners: Sequence[int], start: int, end: int) -> Found:
+    """Compass with one vowel left out (Cmpass, Compss): flagged (see `rules_patterns`)."""
+    while end - start > 6 and masked[end - 1] in "5$" and masked[end - 2] == "s":
+        end -= 1  # trailing leet s after a real "ss" is not part of the name (Cmpass5)
+    disguises: set[Disguise] = {"missing-letter"}
+    if end - start > 6:
+        disguises.add("repeated-letters")
+    for index in sorted({owners[pos] for pos in range(start, end)}):
+        kind = _letter_kind(name[index])
+        if kind is not None:
+            disguises.add(kind)
+    for index in range(owners[start], owners[end - 1] + 1):  # folded to nothing in between
+        category = unicodedata.category(name[index])
+        if category in ("Mn", "Me"):
+            disguises.add("accents")
+        elif category == "Cf" or name[index] in INVISIBLE_EXTRA:
+            disguises.add("invisible")
+    ordered = in_order(disguises)
+    return Found(start, end, True, reason_for(ordered), ordered, explain_flagged(ordered))
 
 
 _BASE_COUNT: Final[dict[str, int]] = {"c": 1, "o": 1, "m": 1, "p": 1, "a": 1, "s": 2}
@@ -203,6 +226,8 @@ def _letter_kind(ch: str) -> Disguise | None:
     base = unicodedata.normalize("NFD", ch)
     if len(base) > 1 and base[0].isascii() and base[0].isalpha():
         return "accents"
+    if has_flipped(ch):
+        return "homoglyph"  # a turned or mirrored letter (ᴐ), also where it reads as itself
     name = unicodedata.name(ch, "")
     if name.startswith("LATIN") and " WITH " in name:
         return "accents"  # stroked, barred, hooked letters: ø ȼ ɱ

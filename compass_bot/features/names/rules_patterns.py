@@ -121,6 +121,17 @@ def _seq(units: list[str], *, k_for_c: bool = False) -> str:
 def _loose_pattern() -> str:
     word = ["c", "o", "m", "p", "a", "s", "s"]
     compas = _seq(word[:-1], k_for_c=True)
+    # A dropped vowel (Cmpass, Compss) is flagged, the rest of the near misses are not: with the
+    # C, the consonants c-m-p-s-s all there and a vowel left out, the name is Compass written
+    # the way short messages are, and no Dutch or English word reads so. A dropped consonant
+    # or s makes a word of its own (Compas: the Dutch kompas with a C, Spanish compás; comass,
+    # copass) and a K makes the Dutch/German spelling: a moderator decides those.
+    # Only a real C starts it (a bracket is no C here) and only real s end it (no z).
+    plain = {**_LOOSE_CLASS, "c": "c", "s": "[s5$]"}
+    dropped = "|".join(
+        r"(?<![ck(<\[{])" + "".join(f"(?:{plain[unit]})++" for unit in units[:-2]) + "[s5$]{2,}+"
+        for units in (word[:1] + word[2:], word[:4] + word[5:])
+    )
     missing: list[str] = []
     other: list[str] = []
     swapped: list[str] = []
@@ -136,7 +147,8 @@ def _loose_pattern() -> str:
     # skip other positions at once
     return (
         r"(?=[ck(<\[{o0])"
-        f"(?:(?P<compas>{compas})"
+        f"(?:(?P<dropped>{dropped})"
+        f"|(?P<compas>{compas})"
         f"|(?P<missing>{'|'.join(missing)})"
         f"|(?P<other>{'|'.join(other)})"
         f"|(?P<swapped>{'|'.join(swapped)}))"

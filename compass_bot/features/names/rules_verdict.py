@@ -16,6 +16,7 @@ Disguise = Literal[
     "separators",
     "invisible",
     "repeated-letters",
+    "missing-letter",
     "reversed",
 ]
 
@@ -41,6 +42,7 @@ _DISGUISE_ORDER: Final[tuple[Disguise, ...]] = (
     "separators",
     "invisible",
     "repeated-letters",
+    "missing-letter",
     "reversed",
 )
 
@@ -52,6 +54,7 @@ _DISGUISE_NL: Final[dict[Disguise, str]] = {
     "separators": "spaties of tekens tussen de letters",
     "invisible": "onzichtbare tekens",
     "repeated-letters": "dubbele letters",
+    "missing-letter": "een weggelaten letter",
     "reversed": "achterstevoren geschreven letters",
 }
 _RTL_NL: Final = "achterstevoren geschreven tekst die een onzichtbaar teken omdraait"
