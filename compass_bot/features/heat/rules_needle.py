@@ -130,3 +130,55 @@ def ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | No
         if going_on:
             return post, going_on | needlers
     return None
+
+
+def mocked(posts: Sequence[Post], since: datetime) -> set[int]:
+    """The members several others laugh AT from `since` on: named by two or more members (a
+    mention or a reply, laughing or hostile, or laughing along with one who named them) while
+    they neither laugh along, answer in kind, nor jab anyone themselves. The target of a pile-on often stays silent or
+    is not in the channel at all, so the flow (the last other author) points at another
+    attacker; only the name shows whom it is about. Laughing at a silent member is mockery,
+    not the banter of friends who roast each other."""
+    named_by: dict[int, set[int]] = {}
+    last_named: dict[int, frozenset[int]] = {}  # per author, whom their last jab named
+    answered: set[int] = set()  # members named who laughed along or answered back since
+    for index, post in enumerate(posts):
+        if post.at < since:
+            continue
+        s = post.signals
+        author = post.author
+        if author in named_by and (s.laugh or s.aimed) and not (s.objects or s.protests):
+            answered.add(author)
+        explicit = explicit_targets(post)
+        along = s.laugh and not s.objects and not s.aimed
+        if along:
+            # a bare laugh goes with the latest jab (by another member) within the span,
+            # however slowly the channel runs
+            targets = explicit or _latest_jabber(post, posts[:index], last_named)
+            along = any(t in last_named for t in targets)
+            for attacker in targets:  # laughing with one who named someone joins them
+                for target in last_named.get(attacker, frozenset()) - {author}:
+                    named_by.setdefault(target, set()).add(author)
+        if explicit and not along and (s.laugh or s.hostile):
+            last_named[author] = explicit
+            for target in explicit:
+                named_by.setdefault(target, set()).add(author)
+    # one who jabbed others (laughing or hostile) is in the roast, not its silent target
+    return {
+        m
+        for m, by in named_by.items()
+        if len(by - {m}) >= _NEEDLES and m not in answered and m not in last_named
+    }
+
+
+def _latest_jabber(
+    post: Post, earlier: Sequence[Post], jabbers: dict[int, frozenset[int]]
+) -> frozenset[int]:
+    """The author of the latest post (within `_IGNORED_S`) by another member who has named
+    someone in a jab and names someone in it: whom a bare laugh goes with."""
+    for q in reversed(earlier):
+        if (post.at - q.at).total_seconds() > _IGNORED_S:
+            break
+        if q.author != post.author and q.author in jabbers and explicit_targets(q):
+            return frozenset({q.author})
+    return frozenset()

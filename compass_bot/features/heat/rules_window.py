@@ -12,6 +12,7 @@ from compass_bot.features.heat.rules_model import OFF, HeatModel, context_featur
 from compass_bot.features.heat.rules_needle import answering_back as _answering_back
 from compass_bot.features.heat.rules_needle import ignored_objection as _ignored_objection
 from compass_bot.features.heat.rules_needle import laughing_along as _laughing_along
+from compass_bot.features.heat.rules_needle import mocked as _mocked
 from compass_bot.features.heat.rules_needle import targets_of as _targets
 from compass_bot.features.heat.rules_signals import CALM, PostSignals, hostility_of
 
@@ -318,11 +319,16 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     index = {id(p): i for i, p in enumerate(posts)}
     targets = {t for p in hot for t in _targets(p, posts[: index[id(p)]])[0]}
     targets -= {p.author for p in hot}
+    # several members laughing at one who stays silent (or is not here): mockery, whoever
+    # the flow says the hot posts answer (each other, often)
+    victims = _mocked(posts, posts[0].at) - {p.author for p in hot}
+    if victims:
+        targets = victims
     laughs_along = any(
         q.signals.laugh and not q.signals.objects and q.author in targets and q.at >= first.at
         for q in posts
     )
-    if laughs_along or all(p.signals.laugh for p in hot):
+    if laughs_along or (not victims and all(p.signals.laugh for p in hot)):
         return heat
     if targets & _answering_back(posts, first.at):
         return heat  # the member the hot posts aim at answers in kind: a roast, not a fight

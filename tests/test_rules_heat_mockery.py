@@ -1,0 +1,133 @@
+"""Pile-ons on a member who stays silent or is not in the channel (heat14), and threats to put
+someone's name, photos or messages in a group."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from compass_bot.features.heat.rules import Post, signals_of
+from compass_bot.features.heat.rules_model import HeatModel
+from compass_bot.features.heat.rules_needle import mocked
+from compass_bot.features.heat.rules_window import assess
+
+START = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+SILENT = 9  # named, never posts (in Discord: a mention of a member who is not talking)
+MODEL = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+
+
+def _post(
+    author: int,
+    seconds: float,
+    text: str,
+    reply_to: int | None = None,
+    mentions: frozenset[int] = frozenset(),
+) -> Post:
+    at = START + timedelta(seconds=seconds)
+    return Post(author, at, signals_of(text), reply_to=reply_to, mentions=mentions)
+
+
+def _hot(post: Post) -> Post:
+    post.learned, post.said = 4.0, 1.0
+    return post
+
+
+def _laughing_at(target: int, *, answer: str | None = None) -> list[Post]:
+    """Members 1 and 2 laugh at `target` by name, each hot post written laughing."""
+    posts = [
+        _hot(_post(1, 0, "die kan niet eens normaal praten 😂", mentions=frozenset({target}))),
+        _hot(_post(2, 20, "hahaha echt, moet terug naar groep 8", mentions=frozenset({target}))),
+    ]
+    if answer is not None:
+        reply = _post(target, 30, answer, reply_to=1)
+        reply.learned, reply.said = -0.5, -1.0
+        posts.append(reply)
+    posts.append(_hot(_post(1, 40, "en dat accent 💀", mentions=frozenset({target}))))
+    return posts
+
+
+def test_several_laughing_at_a_silent_member_is_mockery_not_banter() -> None:
+    """Every hot post is written laughing, which alone reads as banter; but two members laugh
+    AT a third who does not laugh along: the model's raise is not held back."""
+    posts = _laughing_at(SILENT)
+    assert all(p.signals.laugh for p in posts)
+    assert mocked(posts, START) == {SILENT}
+    heat = assess(posts, posts[-1].at, model=MODEL)
+    assert heat.action == "nudge"
+    assert SILENT in heat.members
+
+
+def test_the_member_laughed_at_laughing_along_is_banter() -> None:
+    posts = _laughing_at(3, answer="hahaha jullie zijn zo erg 😂")
+    assert mocked(posts, START) == set()
+    assert assess(posts, posts[-1].at, model=MODEL).action == "none"
+
+
+def test_one_member_laughing_at_another_is_not_yet_a_pile_on() -> None:
+    posts = [
+        _hot(_post(1, 0, "die kan niet eens normaal praten 😂", mentions=frozenset({SILENT}))),
+        _hot(_post(1, 20, "en dat accent 💀", mentions=frozenset({SILENT}))),
+        _hot(_post(2, 40, "hahaha wat", mentions=frozenset({4}))),
+    ]
+    assert mocked(posts, START) == set()
+    assert assess(posts, posts[-1].at, model=MODEL).action == "none"
+
+
+def test_one_who_jabbed_first_is_in_the_roast_not_its_silent_target() -> None:
+    """The member two others laugh at had roasted one of them, laughing, first."""
+    posts = [
+        _hot(_post(3, 0, "romy is zo slim als een stoeptegel 😂", mentions=frozenset({1}))),
+        *_laughing_at(3)[:2],
+    ]
+    for p in posts[1:]:
+        p.at += timedelta(seconds=5)
+    assert mocked(posts, START) == set()
+
+
+def test_a_bare_laugh_in_a_slow_channel_joins_the_latest_jab() -> None:
+    """Two minutes after a jab at a named member (too late to answer it by the flow), a bare
+    "💀" still laughs along with it: the member laughed at has two against them."""
+    posts = [
+        _post(1, 0, "imagine being that broke 😭", reply_to=SILENT),
+        _post(2, 110, "poor girl era 💀"),
+    ]
+    assert mocked(posts, START) == {SILENT}
+    alone = [posts[0], _post(2, 400, "poor girl era 💀")]
+    assert mocked(alone, START) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik zet je naam in de klassenapp",
+        "ik post je naam",
+        "ik ga jouw dms in de klassenapp zetten",
+        "ik stuur haar fotos naar de hele groep",
+        "ik zet zijn screenshots in de groepsapp",
+        "iedereen gaat je berichten zien",
+        "ik ga je naam posten",
+        "imma leak your dms",
+        "ill post her pics",
+        "everyone gonna see your messages",
+    ],
+)
+def test_threats_to_put_someones_name_photos_or_messages_in_a_group(text: str) -> None:
+    signals = signals_of(text)
+    assert "threat" in signals.kinds and signals.hostility >= 0.8, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik zet je naam op de lijst",
+        "ik stuur je de fotos in de groep",
+        "ik zet de fotos in de groepsapp",
+        "ik post je naam niet",
+        "ik ga je even in de klassenapp zetten",
+        "ik stuur je fotos straks",
+        "nog steeds krap maar beter dan niks",  # "krap" (tight) folds like "kkr aap"
+    ],
+)
+def test_sharing_in_a_group_and_everyday_words_are_no_threat(text: str) -> None:
+    assert signals_of(text).hostility == 0.0, text
