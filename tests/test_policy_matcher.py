@@ -611,6 +611,23 @@ def test_asking_for_the_sanction_is_refused_even_far_behind_a_clause(matcher: Ma
     assert other.clause == "aanwijzing-2"
 
 
+def test_asking_for_the_sanction_is_refused_however_far_ahead_the_clause_is(
+    matcher: Matcher,
+) -> None:
+    """A clause quoted for "what is the punishment" is a wrong answer: even a clause far
+    ahead of the out-of-scope class (the whole situation is its own) is only offered
+    nearby, and the refusal says the protocol names no punishment."""
+    for question in (
+        "welke straf krijg je als je een account met de schoolnaam maakt",
+        "word je geschorst als je een docent filmt en dat online zet",
+    ):
+        analysis = matcher.normaliser.analyse(question)
+        ahead = _scores_with(matcher, "aanwijzing-2", 85.0, 0.0)
+        refused = matcher.decide(question, analysis, ahead)
+        assert refused.status == "none" and refused.beside == "PUNISHMENT"
+        assert refused.related == ("aanwijzing-2",)
+
+
 def test_one_domain_concept_gets_no_margin_against_out_of_scope(matcher: Matcher) -> None:
     question = "hoe werkt een filter op snapchat"
     analysis = matcher.normaliser.analyse(question)

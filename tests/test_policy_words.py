@@ -186,3 +186,25 @@ def test_finding_my_account_is_not_the_find_my_app(matcher: Matcher) -> None:
     app = "my friends see my location on find my"
     assert "LOCATION" in matcher.normaliser.analyse(app).concepts
     assert "LOCATION" in matcher.normaliser.analyse("is find my app allowed").concepts
+
+
+@pytest.mark.parametrize(
+    ("opening", "addressee"),
+    [
+        ("Geachte mentor,", "TEACHER"),
+        ("Beste schoolleiding,", "LEADERSHIP"),
+        ("Dear teacher,", "TEACHER"),
+    ],
+)
+def test_the_addressee_of_a_letter_is_not_its_subject(
+    matcher: Matcher, opening: str, addressee: str
+) -> None:
+    """A parent writing to the mentor asks about their child, not about staff: the
+    addressee's role is no term (and no staff signal); the message still is."""
+    analysis = matcher.normaliser.analyse(f"{opening} onze zoon zet foto's van klasgenoten online.")
+    assert addressee not in analysis.concepts
+    assert "PHOTO" in analysis.concepts
+    named = matcher.normaliser.analyse(
+        f"Onze zoon zegt dat de {opening.split()[1].rstrip(',')} het weet."
+    )
+    assert addressee in named.concepts  # named in the message itself, the role counts

@@ -66,6 +66,21 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 12 (#17, qa12: the leave-one-file-out misses of holdout_m, l and k studied): a
+letter's opening names whom it is written to ("Geachte mentor,", "Dear teacher,"): the
+addressee is dropped (normalise._SALUTATION), so a parent's letter to the mentor is no
+staff signal and no TEACHER term (parents' letters went to medewerkers-2/-9); asking for
+the sanction is always refused (`sanction_margin` 15 -> 100): at 15 a clause sharing the
+whole situation still won ("welke straf krijg je als ...", "word je geschorst als ..."),
+and in the labelled questions 31 of 33 such questions are out of scope (the other two
+are two-question messages whose first part keeps its answer). Leave-one-file-out
+(before -> after): holdout_k 129 -> 131 of 150 in scope, 42 -> 43 of 50 refused; holdout_l
+145 -> 143 of 162, 54 -> 54 of 58; holdout_m 140 -> 142 of 165, 48 -> 50 of 55; together
+414 -> 416 of 477 (87.2%), 144 -> 147 of 163 (90.2%); the addressee fixed two parents'
+letters, l's two losses are retraining noise (no salutation in them). All 23 files:
+92.4% -> 92.4% in scope (3636 of 3935), 95.0% -> 95.3% refused (1024 of 1075). Not done:
+the staff cases (a teacher's own account read as medewerkers-2), slang misreadings.
+
 Round 11 (#17, qa11: the leave-one-file-out misses of holdout_m, l and k studied):
 the protocol names no sanction, so a question that asks for one (PUNISHMENT: "welke
 straf", "word je geschorst") widens the refusal margin by `sanction_margin` more and

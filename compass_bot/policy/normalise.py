@@ -122,6 +122,12 @@ _VERB_PREFIX = re.compile(
 glues to is a verb of another meaning (aan+vallen "attack" is not vallen "count as",
 ver+anderd "changed" is not ander "other"). Not a compound's modifier."""
 
+_SALUTATION = re.compile(
+    r"^(\W*(?:geachte|beste|lieve|dear)\s)[^,:;.!?\n]{1,40}?(?=\s*[,:;\n])", re.IGNORECASE
+)
+"""A letter's opening names whom it is written to ("Geachte mentor,", "Dear head of year,"):
+the addressee is not the subject, so the words after the greeting are dropped."""
+
 
 # ---------------------------------------------------------------- the analyser
 
@@ -380,6 +386,7 @@ class Normaliser:
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
         quotes = quotes_in(strip_discord(text[:MAX_QUESTION_CHARS]))
         text, has_handle = split_handles(strip_discord(text[:MAX_QUESTION_CHARS]))
+        text = _SALUTATION.sub(r"\1", text)
         tokens = tokenize(text)
         language = detect_language(tokens)
         stems = [self._phrase_stem(t) for t in tokens]

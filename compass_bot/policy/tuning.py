@@ -54,12 +54,14 @@ class Tuning:
     a question uses the protocol's words, but its subject is just beside it. 6 -> 10 on
     the measured holdouts a..e and the dev sets, before the model saw them: 2 more of
     221 near misses refused, no answer lost; 15 and more began to cost answers."""
-    sanction_margin: float = 15.0
+    sanction_margin: float = 100.0
     """...and this much less again when the topic is the sanction (PUNISHMENT): the
     protocol names none, so a question asking for one is never answered by a clause
     that shares its other words (the account, the lesson); the refusal still offers
-    that clause as what the protocol says nearby. In the labelled questions, 30 of 32
-    that ask for a sanction are out of scope."""
+    that clause as what the protocol says nearby. In the labelled questions, 31 of 33
+    that ask for a sanction are out of scope, and 15 still let the clause win at the
+    leave-one-file-out; 100 (the whole scale) refuses every one: a clause quoted for
+    "what is the punishment" is a wrong answer, the clause offered nearby is not."""
     alternative_floor: float = 15.0
     """Runners-up and suggestions must score at least this."""
     nearby_at: float = 25.0
