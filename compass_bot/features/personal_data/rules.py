@@ -75,16 +75,22 @@ What is found (kinds)
                   words such as onderweg or supermarkt), optionally preceded by capitalised
                   words, particles and abbreviations (``Burg. de Withstraat``,
                   ``Van Heemstraweg``), or a street type first (``Laan van Meerdervoort``);
-                  then a house number with suffix (``12a``, ``3-II``, ``14 bis``, ``7-1``)
-                  and optionally a postcode (included in the span).
-``postcode``      a full postcode with a house number (``3512 JK 8``, ``3512jk, nr 8``).
-                  A postcode alone names a street, not a home: not flagged. A year
-                  followed by a short word (``2024 EN 8``) is no postcode unless the word
-                  postcode stands before it.
+                  then a house number with suffix (``12a``, ``3-II``, ``14 bis``, ``7-1``,
+                  ``3 b`` before a comma or postcode) and optionally a postcode (included
+                  in the span; also after ``|``, ``(``, ``/`` or a dash, unless it has a
+                  house number of its own). In lower case only with the type first and
+                  a particle (``laan van meerdervoort 418``; laan, dreef, allee, ...).
+``postcode``      a full postcode with a house number (``3512 JK 8``, ``3512jk, nr 8``,
+                  ``3512 jk 8``, ``3512 JK en het huisnummer is 8``). A postcode alone
+                  names a street, not a home: not flagged. A year followed by a short
+                  word (``2024 EN 8``) is no postcode unless the word postcode stands
+                  before it; lower case after a space never a word or unit (``2024 en``,
+                  ``1500 km``).
 ``location-link`` a link to a map or a live location (Google Maps incl. maps.app.goo.gl and
                   goo.gl/maps, Apple Maps, Snap Map, Life360 links and invite codes,
                   what3words ``///a.b.c``, Waze, OpenStreetMap), raw coordinates (decimal
                   with at least four decimals, latitude -90..90 and longitude -180..180,
+                  the longitude may be named (``52.5168 lon 6.0830``),
                   not next to a math word or operator, and near 0,0 only with a degree
                   sign, compass letter or location word; or degrees-minutes-seconds) and
                   plus codes (Open Location Code in one case, such as ``9F46+QX``,

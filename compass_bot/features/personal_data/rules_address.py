@@ -6,11 +6,15 @@ import re
 from typing import Final
 
 from compass_bot.features.personal_data.rules_kinds import (
+    HOUSE_NUMBER_UNITS,
     NAME_ABBREVIATIONS,
     NAME_PARTICLES,
+    POSTCODE_NOT_LETTERS,
+    POSTCODE_SPACED_LOWER_NOT,
     SPACE,
     STREET_NOT,
     STREET_SUFFIXES,
+    STREET_TYPE_FIRST_LOWER,
     STREET_TYPE_WORDS,
     Finding,
     new_finding,
@@ -22,13 +26,25 @@ _HOUSE_NR_TEXT = (
     rf"{SPACE}?-{SPACE}?(?:[IVX]{{1,4}}|hs|bis|\d{{1,3}}|[A-Za-z])(?![\w-])"
     rf"|{SPACE}?(?:bis|hs|huis|boven|rood|zwart)(?![\w-])"
     r"|[A-Za-z](?![\w-])"
+    # "3 b, 6221 BT": a letter after a space only before a comma or a postcode
+    rf"|{SPACE}[A-Za-z](?={SPACE}?,|{SPACE}{{1,2}}[1-9]\d{{3}}{SPACE}?[A-Za-z]{{2}}(?![A-Za-z0-9]))"
     r")?"
 )
 HOUSE_NR: Final = re.compile(_HOUSE_NR_TEXT)
-_POSTCODE_TEXT = (
-    rf"[1-9]\d{{3}}(?:{SPACE}?(?!SA|SD|SS)[A-Z]{{2}}|(?!sa|sd|ss)[a-z]{{2}})(?![A-Za-z0-9])"
+# "5651 cd": lower case after a space only when the letters are no word or unit ("2024 en")
+_SPACED_LOWER_NOT = "|".join(
+    sorted(
+        {"sa", "sd", "ss"}
+        | POSTCODE_NOT_LETTERS
+        | POSTCODE_SPACED_LOWER_NOT
+        | {unit for unit in HOUSE_NUMBER_UNITS if len(unit) == 2}
+    )
 )
-_NR_WORD = r"(?:huis)?(?:nummer|nr|no)\.?:?"
+_POSTCODE_TEXT = (
+    rf"[1-9]\d{{3}}(?:{SPACE}?(?!SA|SD|SS)[A-Z]{{2}}|(?!sa|sd|ss)[a-z]{{2}}"
+    rf"|{SPACE}(?!{_SPACED_LOWER_NOT})[a-z]{{2}})(?![A-Za-z0-9])"
+)
+_NR_WORD = r"(?:huis)?(?:nummer|number|nr|no)\.?:?"
 _POSTCODE: Final = re.compile(
     rf"{_POSTCODE_TEXT}(?:{SPACE}?,?{SPACE}{{0,2}}(?:{_NR_WORD}{SPACE}?)?)"
     rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
@@ -37,7 +53,16 @@ _POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
 _NR_BEFORE: Final = re.compile(
     rf"\b{_NR_WORD}{SPACE}?{_HOUSE_NR_TEXT}{SPACE}?,?{SPACE}{{0,2}}$", re.IGNORECASE
 )
-_POSTCODE_TAIL: Final = re.compile(rf"{SPACE}?,?{SPACE}{{0,2}}{_POSTCODE_TEXT}")
+# "the number is 19" after a postcode alone: a house number named a few words on
+_NR_AFTER: Final = re.compile(
+    rf"(?-i:[a-z,;&' \u00a0]{{0,30}}?)\b(?:huis{SPACE}?|house{SPACE}?)?(?:nummer|number|nr|no)\b\.?"
+    rf"(?:{SPACE}?[:=]|{SPACE}is)?{SPACE}?(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])",
+    re.IGNORECASE,
+)
+# after a house number: a comma, bar, bracket, slash or dash may stand before the postcode
+_POSTCODE_TAIL: Final = re.compile(rf"{SPACE}?[,|(/;\-–—]?{SPACE}{{0,2}}(?P<pc>{_POSTCODE_TEXT})")
+_TAIL_MARKS: Final = "|(/;-–—"
+_TAIL_FIRST: Final = frozenset("123456789" + _TAIL_MARKS)
 _NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
 _SUFFIXES_BY_END: Final[dict[str, tuple[str, ...]]] = {}  # last 3 letters -> suffixes
 for _suffix in STREET_SUFFIXES:  # sorted longest first, so each tuple is too
@@ -45,7 +70,6 @@ for _suffix in STREET_SUFFIXES:  # sorted longest first, so each tuple is too
 assert min(len(x) for x in STREET_SUFFIXES) >= 3, "street suffixes are looked up by 3 letters"
 _STEM: Final = re.compile(r"(?:[^\W\d_]|['-])+")
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
-_NONZERO_DIGITS: Final = frozenset("123456789")
 
 
 def postcode_at(text: str, s: int) -> tuple[int, int] | None:
@@ -59,21 +83,70 @@ def postcode_at(text: str, s: int) -> tuple[int, int] | None:
     if not m:
         return None
     nr = _NR_BEFORE.search(text, max(0, s - 30), s)  # "huisnummer 12, 3512 AB"
-    if not nr:
-        return None
-    return nr.start(), m.end()
+    if nr:
+        return nr.start(), m.end()
+    after = _NR_AFTER.match(text, m.end())  # "3512 AB en het huisnummer is 12"
+    if after and not unit_follows(text, after.end()):
+        return s, after.end()
+    return None
 
 
 def may_start_house_number(text: str, s: int) -> bool:
     """Can the digits at s be a house number? Only after a space or comma, with a word before
-    that is capitalised or ends in a street suffix or a number word: "hoofdstuk 3", "om 8",
+    that is capitalised or ends in a street suffix or a number word, or a lower-case name
+    after a street type and a particle ("laan van meerdervoort 418"): "hoofdstuk 3", "om 8",
     "blz. 45" cannot. The cheap first test of ``address_at``, which the candidate pass uses
     too (a short number after a word is a candidate for no other kind)."""
+    verdict = house_number_word(text, s)
+    return verdict == 1 or (verdict == 2 and lower_street_first(text, s) >= 0)
+
+
+def house_number_word(text: str, s: int) -> int:
+    """``may_start_house_number`` by the word before s alone: 1 yes, 0 no, 2 when the text
+    before the word decides (a lower-case name: ``lower_street_first``). A function of that
+    word, so the candidate pass can keep it per word."""
     if s < 2 or text[s - 1] not in " \u00a0,":
-        return False
+        return 0
     space = text.rfind(" ", max(0, s - 40), s - 1)
     word = text[space + 1 : s].rstrip(" \u00a0,.:")
-    return word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)
+    if word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS):
+        return 1
+    return 2 if _lower_name(text, s, space, word) else 0
+
+
+def _lower_name(text: str, s: int, space: int, word: str) -> bool:
+    """Is ``word``, right before the number at s after one space, a lower-case name that a
+    street type and a particle may stand before ("meerdervoort" in "laan van ...")?"""
+    return (
+        len(word) >= 4
+        and space + len(word) + 2 == s
+        and text[s - 1] == " "
+        and word.islower()
+        and word.replace("-", "").isalpha()
+    )
+
+
+_LOWER_FIRST_PARTICLES: Final = frozenset({"van", "de", "der", "den", "het", "'t", "ter", "ten"})
+_LOWER_STREET_FIRST: Final = re.compile(
+    rf"(?<![^\s(,;:])(?i:{'|'.join(STREET_TYPE_FIRST_LOWER)})"
+    rf"(?: (?:{'|'.join(sorted(_LOWER_FIRST_PARTICLES))})){{1,2}} [^\W\d_][\w'-]* $"
+)
+
+
+def lower_street_first(text: str, s: int) -> int:
+    """The start of a street written in lower case with its type first and a particle
+    ("laan van meerdervoort 418", "plein van de vrede 3") whose house number starts at s,
+    or -1. Only called when ``house_number_word`` says 2; the word before the name must be
+    a particle, which turns down almost every other word at once."""
+    space = text.rfind(" ", s - 40 if s > 40 else 0, s - 1)
+    if space < 1:
+        return -1
+    prev = text.rfind(" ", space - 8 if space > 8 else 0, space)
+    if text[prev + 1 : space] not in _LOWER_FIRST_PARTICLES:
+        return -1
+    lo = space - 40 if space > 40 else 0
+    m = _LOWER_STREET_FIRST.search(text, lo, s)
+    return m.start() if m else -1
 
 
 def address_at(text: str, s: int) -> tuple[Finding, ...]:
@@ -86,7 +159,9 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     space = text.rfind(" ", s - 40 if s > 40 else 0, s - 1)
     word = text[space + 1 : s].rstrip(" \u00a0,.:")
     if not (word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)):
-        return ()
+        if not _lower_name(text, s, space, word):
+            return ()
+        return _lower_address_at(text, s)
     m = HOUSE_NR.match(text, s)
     if not m:
         return ()
@@ -99,19 +174,36 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
         if general is None:
             return ()
         start = general
-    tail = (
-        _POSTCODE_TAIL.match(text, end)
-        if text[end : end + 5].lstrip(" \u00a0,")[:1] in _NONZERO_DIGITS
-        else None
-    )
-    if not tail:
+    if text[end : end + 5].lstrip(" \u00a0,")[:1] not in _TAIL_FIRST:
         return (new_finding(Finding, ("address", start, end)),)
-    # "Kerkstraat 9, 3512 JK": the postcode has its house number (before it), so it is a
-    # postcode finding too, inside the address.
-    code = tail.group(0).lstrip(" \u00a0,")
+    return _with_postcode(text, start, end)
+
+
+def _lower_address_at(text: str, s: int) -> tuple[Finding, ...]:
+    """``address_at`` for a street in lower case with its type first ("laan van
+    meerdervoort 418"), once the word before s is a lower-case name."""
+    start = lower_street_first(text, s)
+    if start < 0:
+        return ()
+    m = HOUSE_NR.match(text, s)
+    if not m or unit_follows(text, m.end()):
+        return ()
+    return _with_postcode(text, start, m.end())
+
+
+def _with_postcode(text: str, start: int, end: int) -> tuple[Finding, ...]:
+    """The address text[start:end] and a postcode right after it ("Kerkstraat 9, 3512 JK",
+    "Havenstraat 21 | 1211 KL", "Emmastraat 3 (9401 GT"), taken into the address and found
+    as a postcode too (it has its house number, before it)."""
+    tail = _POSTCODE_TAIL.match(text, end)
+    if not tail or (
+        text[tail.start() : tail.start("pc")].strip(" \u00a0,")
+        and _POSTCODE.match(text, tail.start("pc"))
+    ):  # "Laan 12 - 2929 LZ 44-A": after a mark, a postcode with its own house number
+        return (new_finding(Finding, ("address", start, end)),)
     return (
         new_finding(Finding, ("address", start, tail.end())),
-        new_finding(Finding, ("postcode", tail.end() - len(code), tail.end())),
+        new_finding(Finding, ("postcode", tail.start("pc"), tail.end())),
     )
 
 

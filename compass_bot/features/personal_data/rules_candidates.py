@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from compass_bot.features.personal_data.rules_address import may_start_house_number
+from compass_bot.features.personal_data.rules_address import house_number_word, lower_street_first
 from compass_bot.features.personal_data.rules_email import has_word_disguise, latin1_view
 
 # --- step 1: could the text hold data at all? ---------------------------------------------
@@ -43,7 +43,7 @@ _NUM_SEP = r"[ \u00a0\-./()]"
 _NUM_BRANCHES = (
     rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})",
     r"(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)",
-    r"(?<=[1-9])(?=[0-9]{3}(?:[ \u00a0]?[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))",
+    r"(?<=[1-9])(?=[0-9]{3}[ \u00a0]?(?:[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))",
     r"(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})",
     r"(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
     r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))",
@@ -196,16 +196,18 @@ def _number_cores(text: str, shape: bytes) -> list[tuple[int, int]] | None:
     # word and the space after it) when a space starts the word inside them: "blz. 45" is
     # judged once a post. The loop body is the whole cost of a post full of page numbers
     # (a slice and a dict lookup per number), so it is kept bare.
-    seen: dict[str, bool] = {}
+    seen: dict[str, int] = {}
     get = seen.get
     for sp in map(_MATCH_START, _SHAPE_AFTER_WORD.finditer(shape)):  # sp: the space
         key = text[sp - 7 if sp > 7 else 0 : sp + 1]
         ok = get(key)
         if ok is None:
-            ok = may_start_house_number(text, sp + 1)
+            ok = house_number_word(text, sp + 1)
             if " " in key[:-1]:  # the word lies inside the key: the key decides
                 seen[key] = ok
         if ok:  # not "blz. 45", "om 8": no place for a house number, so no candidate
+            if ok == 2 and lower_street_first(text, sp + 1) < 0:
+                continue  # a lower-case name: the street type before it decides, each time
             cores.append((sp + 1, sp + 1))
             if len(cores) > _MAX_CORES:
                 return None
