@@ -139,3 +139,18 @@ def dm_pacer(bot: object, per_minute: int) -> Pacer:
     if pacer is None or pacer.interval != 60.0 / per_minute:
         pacer = _DM_PACERS[bot] = Pacer(per_minute, burst=DM_BURST)
     return pacer
+
+
+async def woken(event: asyncio.Event, seconds: float) -> bool:
+    """Wait until `event` is set, at most `seconds`; whether it was set.
+
+    A loop that sleeps between rounds waits here. `asyncio.timeout`, not `asyncio.wait_for`:
+    on Python 3.11, `wait_for` drops a cancellation that arrives just as the event is set,
+    so a loop stopped at that moment would run on and its cog's unload would wait forever.
+    """
+    try:
+        async with asyncio.timeout(seconds):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True

@@ -21,7 +21,7 @@ from discord.ext import commands
 
 from compass_bot.clock import Clock
 from compass_bot.discord_front.embeds import alert_embed
-from compass_bot.discord_front.pacing import Pacer, Window
+from compass_bot.discord_front.pacing import Pacer, Window, woken
 from compass_bot.features.alerts.discord_actions import alert_view
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.alerts.repo_delivery import OutboxAlert
@@ -177,8 +177,7 @@ class Courier:
             wait = max(0.05, wait)
             if failures:
                 wait = max(wait, min(30.0, BACKOFF_START * 2 ** min(failures, 8)))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.bot.outbox_wakeup.wait(), timeout=wait)
+            await woken(self.bot.outbox_wakeup, wait)
 
     async def resume_interrupted(self) -> None:
         """At start: alerts a stopped process had claimed, or was posting, go out again.

@@ -5,7 +5,6 @@ downtime), and `/overzicht [week]` on demand, ephemeral. The chart is drawn in a
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import logging
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
+from compass_bot.discord_front.pacing import woken
 from compass_bot.features.digest import texts
 from compass_bot.features.digest.chart import render_png
 from compass_bot.features.digest.rules import Digest, WeekError
@@ -104,10 +104,7 @@ class WeeklyDigest(commands.Cog):
                 log.exception("the weekly digest failed")
             now = self.bot.app.clock.now()
             wait = (self.service.next_due(now) - now).total_seconds()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    wakeup.wait(), timeout=min(max(wait, 0.0), self.check_seconds)
-                )
+            await woken(wakeup, min(max(wait, 0.0), self.check_seconds))
 
     async def post_due(self) -> bool:
         """Post the week that is due, if it was not posted before; True when posted."""
