@@ -124,8 +124,7 @@ class Heat(commands.Cog):
                 reference.message_id if reference else None,
                 reply_to,
                 tuple(member_of(m) for m in mentioned if not m.bot) if mentioned else (),
-            ),
-            True,  # watched: asked just above
+            )
         )
         if outcome.nudge is None and outcome.slowmode is None:
             return None

@@ -180,22 +180,17 @@ class HeatService:
         outcome = self.decide(post)
         return await self.record_nudge(post.event, outcome) if outcome.nudge else outcome
 
-    def decide(self, post: HeatPost, watched: bool = False) -> HeatOutcome:
-        """Feed one post to its channel's window and say what to do, in memory (every post).
-        `watched`: the caller has just asked `watches` of the post's channel (it said yes)."""
+    def decide(self, post: HeatPost) -> HeatOutcome:
+        """Feed one post to its channel's window and say what to do, in memory (every post)."""
         event = post.event
         member = event.member
-        if not (watched or self.watches(event.channel)) or self.is_staff(member):
+        if not self.watches(event.channel) or self.is_staff(member):
             return _QUIET_OUTCOME
         channel_id = event.channel.id
         state = self._channels.get(channel_id)
         if state is None:
             state = self._channels[channel_id] = _Channel(ChannelWatch(self.settings))
-        reply_to = (
-            None
-            if post.reply_to is None and post.reply_to_message is None  # most posts
-            else self._reply_target(post)
-        )
+        reply_to = self._reply_target(post)
         mentions = (
             frozenset(m.id for m in post.mentions if m.id != member.id and not self.is_staff(m))
             if post.mentions
