@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Mapping
 from typing import Final
 
 from compass_bot.features.heat.rules_lexicon import (
@@ -47,13 +48,22 @@ _PHRASE: Final = 1 << WORD_PHRASE
 _YOU: Final = 1 << WORD_YOU
 _ANCHOR: Final = 1 << 8  # a screened pattern is anchored on the word
 
-# per word: its kind (a bit, with _ANCHOR), +1 for an English marker, -1 for a Dutch one, and
-# the model's entry (None without a model)
-_Entry = tuple[int, int, _Word | None]
+# per word: its kind (a bit, with _ANCHOR), +1 for an English marker, -1 for a Dutch one, the
+# model's entry (None without a model) and, from it, what the score's fast path adds up: the
+# entry's key, score, flag, bigram weights and folded word (`rules_score._Word`)
+_Entry = tuple[int, int, _Word | None, int, float, int, Mapping[str, float] | None, str]
+_NO_MODEL: Final = (0, 0.0, 0, None, "")
 
 
 class PostReader:
-    """`read` and the language of a post, for one lexicon and model (`reader` keeps one)."""
+    """`read` and the language of a post, for one lexicon and model (`reader` keeps one).
+
+    A plain post's model score is summed in the same pass over its words when no two of them
+    share a bit of their keys (`rules_score._Word.key`: no repeated word, no shared letter
+    gram, the common case): each word's score, then the bigram it ends, in the order
+    `TextScorer.score_entries` adds them, so the sum is the same float; its last part (address,
+    laughter, caps, punctuation, the plain reading's lexicon part) is kept per combination for
+    an ASCII post. Any other post is scored by `score_entries`."""
 
     def __init__(self, lexicon: Lexicon, model: HeatModel) -> None:
         self.lexicon = lexicon
@@ -61,15 +71,18 @@ class PostReader:
         self._scorer: TextScorer | None = model.text_scorer if model.enabled else None
         self._words: dict[str, _Entry] = {}
         self._order: deque[str] = deque()
+        self._extras: dict[int, float] = {}  # an ASCII plain post's extras, per combination
 
     def _entry(self, word: str) -> _Entry:
         kind, anchored = self.lexicon.word_entry(word)
         scorer = self._scorer
-        entry = (
-            1 << kind | (_ANCHOR if anchored else 0),
-            (word in EN_MARKERS) - (word in NL_MARKERS),
-            None if scorer is None else scorer.entry(word),
-        )
+        bits = 1 << kind | (_ANCHOR if anchored else 0)
+        english = (word in EN_MARKERS) - (word in NL_MARKERS)
+        if scorer is None:
+            entry: _Entry = (bits, english, None, *_NO_MODEL)
+        else:
+            w = scorer.entry(word)
+            entry = (bits, english, w, w.key, w.score, w.flag, w.follow, w.word)
         words, order = self._words, self._order
         if len(order) >= CACHE_WORDS:
             del words[order.popleft()]
@@ -86,11 +99,25 @@ class PostReader:
             words = _plain_words(lowered, lexicon.separators)
             if words is not None:
                 known = self._words.get
-                entries = [known(w) or self._entry(w) for w in words]
-                bits = english = 0
-                for entry in entries:
-                    bits |= entry[0]
-                    english += entry[1]
+                scorer = self._scorer
+                bits = english = keys = flags = 0
+                clash = False
+                total = 0.0 if scorer is None else scorer.start(len(words))
+                follow: Mapping[str, float] | None = None
+                entries = [known(word) or self._entry(word) for word in words]
+                for b, e, _, key, score, flag, follows, folded in entries:
+                    bits |= b
+                    english += e
+                    if keys & key:
+                        clash = True
+                    keys |= key
+                    total += score
+                    flags |= flag
+                    if follow is not None:
+                        weight = follow.get(folded)
+                        if weight is not None:
+                            total += weight
+                    follow = follows
                 language: Language = "en" if english > 0 else "nl"
                 patterns = lexicon.patterns
                 if bits & _ANCHOR and patterns is not None and patterns.may_match(words):
@@ -100,20 +127,44 @@ class PostReader:
                 elif bits & _UNSURE:
                     signals, lowered_read = _screened_by_regex(text, lexicon, lowered)
                 else:
+                    you = bits & _YOU != 0
                     laugh = bool(bits & _LAUGH) or (
                         bits & _PHRASE != 0  # "ik ga dood": what follows "ik" says
                         and lexicon.laughs.search(" " + lowered) is not None
                     )
-                    signals = _PLAIN[bits & _YOU != 0, laugh, _caps(text)]
-                    scorer = self._scorer
+                    signals = _PLAIN[you, laugh, _caps(text)]
                     if scorer is None:
                         return signals, None, language
-                    model_words = [entry[2] for entry in entries if entry[2] is not None]
-                    return signals, scorer.score_entries(text, signals, model_words), language
+                    if clash:  # a repeated word or a shared gram: counted once, the exact way
+                        model_words = [e[2] for e in entries if e[2] is not None]
+                        return signals, scorer.score_entries(text, signals, model_words), language
+                    return signals, total + self._extra(text, signals, flags), language
                 return signals, self._score(text, signals, lowered_read), language
         signals, lowered_read = _screened_by_regex(text, lexicon, lowered)
         words = _WORDS.findall(lowered)
         return signals, self._score(text, signals, lowered_read), detect_language(words)
+
+    def _extra(self, text: str, signals: PostSignals, flags: int) -> float:
+        """`TextScorer._extras` of a plain post: for an ASCII one it depends only on the plain
+        reading, the words' flags and the three punctuation marks, so it is kept per
+        combination (at most 2**7)."""
+        scorer = self._scorer
+        assert scorer is not None
+        if not text.isascii():  # lower-cased to ASCII ("\u212a"): the emoji part looks
+            return scorer._extras(text, signals, flags)
+        combination = (
+            flags
+            | signals.aimed << 2
+            | signals.laugh << 3
+            | signals.caps << 4
+            | ("!" in text) << 5
+            | ("?" in text) << 6
+            | ("..." in text) << 7
+        )
+        extra = self._extras.get(combination)
+        if extra is None:
+            extra = self._extras[combination] = scorer._extras(text, signals, flags)
+        return extra
 
     def _score(self, text: str, signals: PostSignals, lowered: str | None) -> float | None:
         return None if self._scorer is None else self._scorer.score(text, signals, lowered)

@@ -14,6 +14,7 @@ through both).
 from __future__ import annotations
 
 import re
+import zlib
 from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
@@ -29,14 +30,18 @@ _WORD: Final = re.compile(r"[a-z]+")
 _REPEATS: Final = re.compile(r"([a-z])\1+")
 _YOU_FLAG: Final = 1
 _LAUGH_FLAG: Final = 2
+KEY_BITS: Final = 1021  # the width of `_Word.key` (a prime: the grams' and words' bits spread)
 
 
 class _Word:
     """What one folded word adds: its unigram and letter-gram weights (`score`), the weighted
     grams (to count a gram shared with another word once), the bigrams it starts, and whether it
-    addresses someone (1) or laughs (2)."""
+    addresses someone (1) or laughs (2). `key` has one bit per weighted gram and one for the word
+    (hashed into `KEY_BITS`): words whose keys share no bit neither repeat nor share a gram, so
+    their scores simply add up (`TextScorer.score_entries`' fast path; a shared bit only sends the
+    post the exact way)."""
 
-    __slots__ = ("flag", "follow", "grams", "score", "word")
+    __slots__ = ("flag", "follow", "grams", "key", "score", "word")
 
     def __init__(
         self,
@@ -51,6 +56,10 @@ class _Word:
         self.grams = grams
         self.follow = follow
         self.flag = flag
+        key = 1 << zlib.crc32(word.encode()) % KEY_BITS
+        for name in grams:
+            key |= 1 << zlib.crc32(name.encode()) % KEY_BITS
+        self.key = key
 
 
 class TextScorer:
@@ -128,6 +137,11 @@ class TextScorer:
     def entry(self, raw: str) -> _Word:
         """A lower-case word's contribution (cached as `score` caches it)."""
         return self._words.get(raw) or self._unknown(raw)
+
+    def start(self, words: int) -> float:
+        """What a post of `words` model words starts from (bias and word count), as
+        `score_entries` adds it first."""
+        return self._bias + self._counts[min(words, 7)]
 
     def score_entries(self, text: str, lexical: Lexical, entries: Sequence[_Word]) -> float:
         """The text score from the post's words' entries (`entry`), in order: a folded word,
@@ -226,6 +240,25 @@ class ContextScorer:
         self.authors = tuple(get(f"x:authors{n}", 0.0) for n in range(5))
         self.fast = get("x:fast", 0.0)
         self.slow = get("x:slow", 0.0)
+        # `arrival` of a post aimed at nobody, per min(authors, 4) and gap (None, fast, between,
+        # slow): added up in `arrival`'s order, so the same floats
+        self._untargeted = tuple(
+            (
+                0.0 + self.none + self.authors[a],
+                0.0 + self.none + self.authors[a] + self.fast,
+                0.0 + self.none + self.authors[a],
+                0.0 + self.none + self.authors[a] + self.slow,
+            )
+            for a in range(5)
+        )
+
+    def untargeted(self, authors: int, gap: float | None) -> float:
+        """`arrival` of a post aimed at nobody (`targets` empty), which reads nothing else of
+        the post: `authors` and `gap` as there."""
+        row = self._untargeted[min(authors, 4)]
+        if gap is None:
+            return row[0]
+        return row[1] if gap <= _FAST_S else row[3] if gap >= _SLOW_S else row[2]
 
     def score(
         self, post: Post, targets: frozenset[int], explicit: bool, previous: Sequence[Post]

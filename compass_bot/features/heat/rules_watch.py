@@ -51,6 +51,7 @@ class ChannelWatch:
     _lowest_hot: float = field(default=0.0, init=False, repr=False)  # `_hot_model.lowest_hot`
     # `_hot_model`'s context scorer (`ContextScorer.arrival`), looked up once
     _arrival: Callable[..., float] = field(init=False, repr=False)
+    _untargeted: Callable[[int, float | None], float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rebuild()
@@ -67,6 +68,7 @@ class ChannelWatch:
         self._enabled = self.model.enabled
         self._lowest_hot = self.model.lowest_hot
         self._arrival = self.model.context_scorer.arrival
+        self._untargeted = self.model.context_scorer.untargeted
         for p in posts:
             self._count_score(p)
 
@@ -105,13 +107,16 @@ class ChannelWatch:
             last = posts[-1] if posts else None
             gap = None if last is None else (at - last.at).total_seconds()
             targets, explicit = index.targets(post, last, gap)
-            count, again, mutual = index.addressing(author, targets)
             n = len(posts)
             recent = set(authors) if n >= len(authors) else set(list(authors)[len(authors) - n :])
             recent.add(author)
-            score = said + self._arrival(
-                post, targets, explicit, count, again, mutual, len(recent), gap
-            )
+            if targets:
+                count, again, mutual = index.addressing(author, targets)
+                score = said + self._arrival(
+                    post, targets, explicit, count, again, mutual, len(recent), gap
+                )
+            else:  # aimed at nobody (most posts): nothing of the addressing counts
+                score = said + self._untargeted(len(recent), gap)
             if post.learned is not None:  # the same post again: a copy, the first keeps its score
                 p = post
                 post = Post(p.author, p.at, p.signals, p.reply_to, p.mentions, p.message_id)
