@@ -147,9 +147,15 @@ def mocked(posts: Sequence[Post], since: datetime) -> set[int]:
             continue
         s = post.signals
         author = post.author
-        if author in named_by and (s.laugh or s.aimed) and not (s.objects or s.protests):
-            answered.add(author)
         explicit = explicit_targets(post)
+        # laughing along, addressing someone, or a reply to one who named them ("zegt de meid
+        # die ..."): in the roast, unless asking to stop
+        if (
+            author in named_by
+            and (s.laugh or s.aimed or explicit & named_by[author])
+            and not (s.objects or s.protests)
+        ):
+            answered.add(author)
         along = s.laugh and not s.objects and not s.aimed
         if along:
             # a bare laugh goes with the latest jab (by another member) within the span,

@@ -307,21 +307,25 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     scored = [p for p in posts if p.learned is not None and not (duo and _asks_to_stop(p.signals))]
     scores = [p.learned for p in scored if p.learned is not None]
     evidence = model.evidence(scores)
-    half_way = heat.level * 2 >= settings.nudge_threshold
-    needed = min(model.threshold, model.assist) if half_way else model.threshold
-    if evidence < needed:
+    floor = min(model.threshold, model.assist)
+    if evidence < floor:
         return heat
     last = scored[-model.window :]
     if not any((p.said or 0.0) >= 0.0 for p in last):
         return heat  # the context alone (a fast crowd, e.g. a burst of spam) is not a fight
     hot = [p for p in last if sigmoid(p.learned or 0.0) >= 0.5] or last[-1:]
+    # several members laughing at one who stays silent (or is not here): mockery, whoever
+    # the flow says the hot posts answer (each other, often); like worded heat half-way, it
+    # is evidence enough beside the model's `assist` (a laugh hides the words' heat)
+    victims = _mocked(posts, posts[0].at) - {p.author for p in hot}
+    half_way = heat.level * 2 >= settings.nudge_threshold
+    needed = floor if half_way or victims else model.threshold
+    if evidence < needed:
+        return heat
     first = hot[0]
     index = {id(p): i for i, p in enumerate(posts)}
     targets = {t for p in hot for t in _targets(p, posts[: index[id(p)]])[0]}
     targets -= {p.author for p in hot}
-    # several members laughing at one who stays silent (or is not here): mockery, whoever
-    # the flow says the hot posts answer (each other, often)
-    victims = _mocked(posts, posts[0].at) - {p.author for p in hot}
     if victims:
         targets = victims
     laughs_along = any(
