@@ -81,7 +81,9 @@ def _across_a_break(text: str, f: Finding) -> bool:
     while i >= 0:
         before = text[i - 40 if i > 40 else 0 : i].split()  # whole tokens, past the span
         after = text[i + 1 : i + 41].split()
-        if not (_plain_token(before[-1] if before else "") and _plain_token(after[0] if after else "")):
+        if not (
+            _plain_token(before[-1] if before else "") and _plain_token(after[0] if after else "")
+        ):
             return False
         i = text.find("\n", i + 1, end)
     return True
@@ -190,9 +192,7 @@ class Scan:
         joined = text.replace("\n", " ").replace("\r", " ")
         crossing: list[Finding] = []  # an address over a break brings its postcode along
         for f in Scan(joined).run():
-            if _across_a_break(text, f) or any(
-                a[1] <= f[1] and f[2] <= a[2] for a in crossing
-            ):
+            if _across_a_break(text, f) or any(a[1] <= f[1] and f[2] <= a[2] for a in crossing):
                 if f[0] == "address":
                     crossing.append(f)
                 if not self.taken(f[1], f[2]):
