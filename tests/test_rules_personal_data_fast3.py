@@ -19,7 +19,7 @@ from compass_bot.features.personal_data.rules_kinds import (
     STREET_TYPE_WORDS,
     Finding,
 )
-from compass_bot.features.personal_data.rules_lookalikes import unit_follows
+from compass_bot.features.personal_data.rules_lookalikes import unit_follows, year_and_word
 
 # --- references: the code before the fast paths ---------------------------------------
 
@@ -90,8 +90,23 @@ def _address_at_reference(text: str, s: int) -> tuple[Finding, ...]:
     if unit_follows(text, end):
         return ()
     start = _street_before_reference(text, s)
-    if start is None:
-        return ()
+    if start is None:  # since pdacc3: a capitalised name the suffixes do not know, with a
+        # house number and a postcode after it ("Heuvelring 77, 5038 CL") is a street
+        space = text.rfind(" ", max(0, s - 40), s - 1)
+        word = text[space + 1 : s].rstrip(" \u00a0,.:")
+        named = (
+            space + len(word) + 2 == s
+            and address.name_word(word) == "cap"
+            and word.lower() not in NAME_PARTICLES
+        )
+        digit_next = text[end : end + 2].lstrip(" \u00a0")[:1] == ","
+        tail = address._POSTCODE_TAIL.match(text, end) if named and digit_next else None
+        if not tail or year_and_word(text, tail.start("pc")):
+            return ()
+        return (
+            Finding("address", space + 1, tail.end()),
+            Finding("postcode", tail.start("pc"), tail.end()),
+        )
     tail = (
         address._POSTCODE_TAIL.match(text, end)
         if text[end : end + 5].lstrip(" \u00a0,")[:1] in "123456789"

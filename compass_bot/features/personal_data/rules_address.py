@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from compass_bot.features.personal_data.rules_ids import bsn_at
 from compass_bot.features.personal_data.rules_kinds import (
     HOUSE_NUMBER_UNITS,
     NAME_ABBREVIATIONS,
@@ -23,7 +24,7 @@ from compass_bot.features.personal_data.rules_lookalikes import unit_follows, ye
 
 _HOUSE_NR_TEXT = (
     r"[1-9]\d{0,3}(?:"
-    rf"{SPACE}?-{SPACE}?(?:[IVX]{{1,4}}|hs|bis|\d{{1,3}}|[A-Za-z])(?![\w-])"
+    rf"{SPACE}?-{SPACE}?(?:[IVX]{{1,4}}|hs|bis|[1-9]\d{{0,2}}|[A-Za-z])(?![\w-])"
     rf"|{SPACE}?(?:bis|hs|huis|boven|rood|zwart)(?![\w-])"
     r"|[A-Za-z](?![\w-])"
     # "3 b, 6221 BT": a letter after a space only before a comma or a postcode
@@ -44,9 +45,11 @@ _POSTCODE_TEXT = (
     rf"[1-9]\d{{3}}(?:{SPACE}?(?!SA|SD|SS)[A-Z]{{2}}|(?!sa|sd|ss)[a-z]{{2}}"
     rf"|{SPACE}(?!{_SPACED_LOWER_NOT})[a-z]{{2}})(?![A-Za-z0-9])"
 )
-_NR_WORD = r"(?:huis)?(?:nummer|number|nr|no)\.?:?"
+_NR_WORD = r"(?:huis|h)?(?:nummer|number|nr|no)\.?:?"  # "hnr": huisnummer
 _POSTCODE: Final = re.compile(
-    rf"{_POSTCODE_TEXT}(?:{SPACE}?,?{SPACE}{{0,2}}(?:{_NR_WORD}{SPACE}?)?)"
+    # "3512 JK, 8", "5211 CS / 18", "7511JR-51" (a dash only glued: " - " parts a list)
+    rf"{_POSTCODE_TEXT}(?:(?:{SPACE}?,?{SPACE}{{0,2}}|{SPACE}?[/|]{SPACE}?|[-–])"
+    rf"(?:{_NR_WORD}{SPACE}?)?)"
     rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
 )
 _POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
@@ -55,7 +58,7 @@ _NR_BEFORE: Final = re.compile(
 )
 # "the number is 19" after a postcode alone: a house number named a few words on
 _NR_AFTER: Final = re.compile(
-    rf"(?-i:[a-z,;&' \u00a0]{{0,30}}?)\b(?:huis{SPACE}?|house{SPACE}?)?(?:nummer|number|nr|no)\b\.?"
+    rf"(?-i:[a-z,;&' \u00a0]{{0,30}}?)\b(?:huis{SPACE}?|house{SPACE}?|h)?(?:nummer|number|nr|no)\b\.?"
     rf"(?:{SPACE}?[:=]|{SPACE}is)?{SPACE}?(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])",
     re.IGNORECASE,
 )
@@ -63,7 +66,7 @@ _NR_AFTER: Final = re.compile(
 _POSTCODE_TAIL: Final = re.compile(rf"{SPACE}?[,|(/;\-–—]?{SPACE}{{0,2}}(?P<pc>{_POSTCODE_TEXT})")
 _TAIL_MARKS: Final = "|(/;-–—"
 _TAIL_FIRST: Final = frozenset("123456789" + _TAIL_MARKS)
-_NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis)?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
+_NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis|[Hh])?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
 _SUFFIXES_BY_END: Final[dict[str, tuple[str, ...]]] = {}  # last 3 letters -> suffixes
 for _suffix in STREET_SUFFIXES:  # sorted longest first, so each tuple is too
     _SUFFIXES_BY_END[_suffix[-3:]] = (*_SUFFIXES_BY_END.get(_suffix[-3:], ()), _suffix)
@@ -77,7 +80,12 @@ def postcode_at(text: str, s: int) -> tuple[int, int] | None:
     if year_and_word(text, s):
         return None
     m = _POSTCODE.match(text, s)
-    if m and not unit_follows(text, m.end()):
+    if (
+        m
+        and not unit_follows(text, m.end())
+        # "2580 ep 177 802 285": the digits after the postcode are a BSN, no house number
+        and not (text[m.end() : m.end() + 1] in _BSN_GO_ON and bsn_at(text, m.start("nr")))
+    ):
         return s, m.end()
     m = _POSTCODE_ALONE.match(text, s)
     if not m:
@@ -88,7 +96,28 @@ def postcode_at(text: str, s: int) -> tuple[int, int] | None:
     after = _NR_AFTER.match(text, m.end())  # "3512 AB en het huisnummer is 12"
     if after and not unit_follows(text, after.end()):
         return s, after.end()
-    return None
+    return _street_after_postcode(text, s, m.end())
+
+
+_BSN_GO_ON: Final = (" ", ".", "-", "\u00a0")
+# "1015 CJ Amsterdam, Prinsengracht 302": a place name (and a mark) between a postcode and
+# a street with its house number; without the place ("1011 AB, Kerkstraat nummer 4") the
+# street may be another home's
+_PLACE_THEN_STREET: Final = re.compile(
+    rf"{SPACE}?[A-Z][^\W\d_]*(?:[-' ][A-Z][^\W\d_]*)?{SPACE}?[,;|\-–—]?{SPACE}{{0,2}}"
+    r"(?P<street>[^\W\d_][^\d]{2,40}?)[ \u00a0,](?=[1-9])"
+)
+
+
+def _street_after_postcode(text: str, s: int, end: int) -> tuple[int, int] | None:
+    """The postcode text[s:end] when a street with its house number follows it after a
+    place name ("1015 CJ Amsterdam, Prinsengracht 302"): the house number names the home
+    as it does after the postcode. The address itself is found at its own number."""
+    m = _PLACE_THEN_STREET.match(text, end)
+    if m is None:
+        return None
+    found = address_at(text, m.end())
+    return (s, end) if found and found[0][1] >= m.start("street") else None
 
 
 def may_start_house_number(text: str, s: int) -> bool:
@@ -172,11 +201,29 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     if start < 0:
         general = _street_start(text, s)
         if general is None:
-            return ()
+            return _named_street_with_postcode(text, s, space, word, end)
         start = general
     if text[end : end + 5].lstrip(" \u00a0,")[:1] not in _TAIL_FIRST:
         return (new_finding(Finding, ("address", start, end)),)
     return _with_postcode(text, start, end)
+
+
+def _named_street_with_postcode(
+    text: str, s: int, space: int, word: str, end: int
+) -> tuple[Finding, ...]:
+    """A capitalised name the street suffixes do not know, with a house number and a
+    postcode after it ("Heuvelring 77, 5038 CL"): the postcode makes it an address."""
+    if (
+        space + len(word) + 2 != s
+        or name_word(word) != "cap"
+        or word.lower() in NAME_PARTICLES  # "Van 9, 3512 JK": a particle is no street
+        or text[end : end + 2].lstrip(" \u00a0")[:1] != ","  # "77, 5038 CL"
+    ):
+        return ()
+    found = _with_postcode(text, space + 1, end)
+    if len(found) < 2 or year_and_word(text, found[1][1]):
+        return ()
+    return found
 
 
 def _lower_address_at(text: str, s: int) -> tuple[Finding, ...]:

@@ -41,12 +41,13 @@ def could_contain(text: str) -> bool:
 # scores, class codes and rooms fail every branch and never reach Python code.
 _NUM_SEP = r"[ \u00a0\-./()]"
 _NUM_BRANCHES = (
-    rf"(?=(?:{_NUM_SEP}{{0,3}}+[0-9]){{6}})",
+    rf"(?=(?:{_NUM_SEP}{{0,5}}+[0-9]){{6}})",
     r"(?=[0-9]{0,2}+[.,][0-9]{4}|[0-9]?+°)",
     r"(?<=[1-9])(?=[0-9]{3}[ \u00a0]?(?:[A-Z]{2}|[a-z]{2})(?![A-Za-z0-9]))",
     r"(?<=[A-Za-z]{2}[0-9])(?<![A-Za-z0-9][A-Za-z]{2}[0-9])(?=[0-9](?: ?[A-Za-z0-9]{4}){2})",
     r"(?:(?<=[^\W\d_][ \u00a0][1-9])|(?<=[^\W\d_][.,:][ \u00a0][1-9]))"
-    r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|[^\W\d_]\w|[%°€']))",
+    # no word glued to the number ("10km", "3de"), but a house number's "hs" or "bis"
+    r"(?=[0-9]{0,3}+(?![0-9]|[.,:/][0-9]|(?!(?:hs|bis)(?![\w-]))[^\W\d_]\w|[%°€']))",
 )
 NUM_CANDIDATE: Final = re.compile(rf"[0-9](?<![0-9][0-9])(?:{'|'.join(_NUM_BRANCHES)})[0-9]*+")
 # The same pattern with the short number after a word tried first, for a post with few
@@ -142,7 +143,7 @@ def _shape_table() -> bytes:
 SHAPE: Final = _shape_table()
 _SHAPE_NUM_SEPS: Final = b" .-/("  # branch 1's separators (and ',', ':': a wider test)
 _SHAPE_AFTER_WORD: Final = re.compile(
-    rb" 9(?:(?<=[au] 9)|(?<=[au]\. 9))9{0,3}+(?!9|[./]9|a[a9_]|%)"
+    rb" 9(?:(?<=[au] 9)|(?<=[au]\. 9))9{0,3}+(?!9|[./]9|a[9_]|aaaa|%)"
 )
 _SEP_MARKS: Final = bytes(
     ord("s") if bytes([i]) in _SHAPE_NUM_SEPS else ord("x") for i in range(256)

@@ -10,10 +10,18 @@ from stdnum.nl import bsn as _bsn
 
 _BSN: Final = re.compile(
     r"\d{9}(?![\d])|\d{4}\.\d{2}\.\d{3}(?![.\d])|\d{3}[ .-]\d{3}[ .-]\d{3}(?![ .-]?\d)"
+    # other groupings by spaces ("1907 63085", "484283 704"); with dots or dashes only
+    # the usual ones above (a decimal "1205.12345" or a range is no BSN)
+    # (the whole run: no digit group before or after it, no degree or unit after it)
+    r"|(?<![\d+()/])(?<![\d)][ .\-\u00a0])[1-9]\d{2,6} \d{2,6}(?: \d{2,6}){0,2}"
+    r"(?![ .\-\u00a0]?\d|[°'′%€])"
 )
 _IBAN: Final = re.compile(
     r"[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])"
 )
+
+
+_GROUP_STARTS: Final = re.compile(r"(?<=[A-Za-z0-9]) (?=[A-Za-z0-9])")
 
 
 def bsn_at(text: str, s: int) -> int:
@@ -22,7 +30,7 @@ def bsn_at(text: str, s: int) -> int:
     if not m:
         return 0
     digits = "".join(ch for ch in m.group(0) if ch.isdigit())
-    return m.end() if _bsn.is_valid(digits) else 0
+    return m.end() if len(digits) == 9 and _bsn.is_valid(digits) else 0
 
 
 def iban_at(text: str, s: int) -> tuple[int, int] | None:
@@ -31,6 +39,13 @@ def iban_at(text: str, s: int) -> tuple[int, int] | None:
     if p < 0 or (p and text[p - 1].isalnum()):
         return None
     m = _IBAN.match(text, p)
-    if not m or not _iban.is_valid(m.group(0)):
+    if not m:
         return None
-    return p, m.end()
+    if _iban.is_valid(m.group(0)):
+        return p, m.end()
+    # "BE45 7350 4128 3689 kan": the last short group may be the next word; then fewer groups
+    ends = [g.start() for g in _GROUP_STARTS.finditer(text, p + 4, m.end())]
+    for end in reversed(ends[2:]):
+        if _iban.is_valid(text[p:end]):
+            return p, end
+    return None

@@ -14,7 +14,7 @@ _STRIP_URL_TAIL = ").,!?;:'\">]*_"
 _COORD: Final = re.compile(
     r"-?(?:[1-8]?\d)[.,]\d{4,10}°?\s?[NSns]?\s?[,;/ ]\s?"
     # "52.5168 lon 6.0830", "52.5168, lng: 6.0830": the longitude named
-    r"(?:(?i:lon|lng|long|longitude|lengte|lengtegraad)\.?\s?[:=]?\s?)?"
+    r"(?:(?i:lon|lng|long|longitude|lengte|lengtegraad)\.?\s?[:=]?\s?|[EWO]\s?)?"
     r"-?(?:1[0-7]\d|[1-9]?\d)[.,]\d{4,10}°?"
     r"(?:\s?[EWOewo](?![A-Za-z]))?"
     r"|\d{1,2}°\s?\d{1,2}['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?\s?[NSns],?\s{0,2}"

@@ -180,6 +180,9 @@ def phone_of_run(
             return p, end
     ends = [d.end() for d in DIGIT_RUN.finditer(text, s, m.end())]
     if len(ends) > 8:
+        # "0 6 1 2 3 4 5 6 7 8": a digit a group, the whole run one number when it is valid
+        if _verdict(text[p : ends[-1]], cache)[0]:
+            return p, ends[-1]
         ends = ends[:8]
     foreign_tries = 0
     for k in range(len(ends) - 1, -1, -1):

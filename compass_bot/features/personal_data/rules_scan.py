@@ -44,6 +44,51 @@ _START: Final = attrgetter("start")
 _MARKS_AFTER: Final = ("-", "/", ".", ":", ",", "°")
 
 
+def _data_at_line_break(text: str) -> bool:
+    """Does a digit or an at sign stand next to a line break (spaces between)? Only then
+    can the lines joined hold data the lines alone do not."""
+    i = text.find("\n")
+    while i >= 0:
+        before = text[:i].rstrip(" \r\t\u00a0-")[-1:]
+        after = text[i + 1 : i + 4].lstrip(" \t\u00a0")[:1]
+        if before.isdigit() or after.isdigit() or "@" in (before, after):
+            return True
+        if after in "(+" and after:
+            return True
+        i = text.find("\n", i + 1)
+    return False
+
+
+_TOKEN_PUNCTUATION: Final = ",;:!?()[]\"'"
+
+
+def _plain_token(token: str) -> bool:
+    """A word, a group of digits or a lone separator: no decimal, date or time, whose
+    digits would not go on over a line break."""
+    token = token.strip(_TOKEN_PUNCTUATION)
+    return token.isalpha() or token.isdigit() or token in ("", "-", "/", ".", "+")
+
+
+def _across_a_break(text: str, f: Finding) -> bool:
+    """Does the finding of the joined reading cross a line break between plain tokens
+    ("0653\n120 447", "Maliebaan\n61,"; an e-mail address at its at sign)?"""
+    start, end = f[1], f[2]
+    i = text.find("\n", start, end)
+    if i < 0:
+        return False
+    if f[0] == "email":
+        return True
+    while i >= 0:
+        before = text[i - 40 if i > 40 else 0 : i].split()  # whole tokens, past the span
+        after = text[i + 1 : i + 41].split()
+        if not (
+            _plain_token(before[-1] if before else "") and _plain_token(after[0] if after else "")
+        ):
+            return False
+        i = text.find("\n", i + 1, end)
+    return True
+
+
 def _last_end(findings: list[Finding], blocked: list[tuple[int, int]]) -> int:
     """The last end of a finding or a skipped span."""
     return max([f[2] for f in findings] + [b[1] for b in blocked])
@@ -129,12 +174,29 @@ class Scan:
         elif numbers:
             self.numbers(numbers)
         findings = self.findings
+        if "\n" in text and _data_at_line_break(text):
+            self.joined_lines()
         if len(findings) == 2:  # the usual case, as the stable sort orders it
             if findings[0].start > findings[1].start:
                 findings.reverse()
         elif len(findings) > 2:
             findings.sort(key=_START)
         return tuple(findings)
+
+    def joined_lines(self) -> None:
+        """Data broken over a line break ("Maliebaan\n61", "0653\n120 447"): the text read
+        again with each line break as a space (one character for one: the same spans)
+        adds what it finds where the lines alone found nothing. A line break stays a
+        break for data complete before it ("0800-1234\n3-2")."""
+        text = self.text
+        joined = text.replace("\n", " ").replace("\r", " ")
+        crossing: list[Finding] = []  # an address over a break brings its postcode along
+        for f in Scan(joined).run():
+            if _across_a_break(text, f) or any(a[1] <= f[1] and f[2] <= a[2] for a in crossing):
+                if f[0] == "address":
+                    crossing.append(f)
+                if not self.taken(f[1], f[2]):
+                    self.findings.append(f)
 
     def others(self, lo: int, hi: int, pattern: re.Pattern[str]) -> None:
         """Discord tags, links, what3words and e-mail anchors in text[lo:hi] (``pattern``:
@@ -303,7 +365,7 @@ class Scan:
             if span:
                 self.add("postcode", *span)
                 return span[1]
-        if length in (9, 4, 3):
+        if 3 <= length <= 9 and length != 8:  # 9 digits, or the first group of them
             end = bsn_at(text, s)
             if end:
                 self.add("id-number", s, end)

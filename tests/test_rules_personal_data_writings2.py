@@ -1,0 +1,142 @@
+"""Writings a second new writer used (#14, recall on personal_data_blind3): data broken
+over a line break, a postcode before a place and a street, a street the suffix list does
+not know made an address by its postcode, / or a glued dash before a postcode's house
+number, "hnr", "hs"/"bis" glued to a house number, a BSN in other groups of spaces, an
+IBAN before a word, compass letters before the numbers, a phone with a space between
+every digit; and a house number that no longer swallows the phone or BSN after it. Each
+with the look-alikes that must stay unflagged. Values are made up (valid check digits)."""
+
+from __future__ import annotations
+
+import pytest
+
+from compass_bot.features.personal_data.rules import find_personal_data
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(f.kind, text[f.start : f.end]) for f in find_personal_data(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("hij woont op de Kastanjelaan\n14, naast de bakker", [("address", "Kastanjelaan\n14")]),
+        ("bel hem, het is 0612\n947 031 na zessen", [("phone", "0612\n947 031")]),
+        (
+            "stuur het naar sanne.devries08\n@hotmail.com pls",
+            [("email", "sanne.devries08\n@hotmail.com")],
+        ),
+        ("zn bsn is 367\n418 253 geloof ik", [("id-number", "367\n418 253")]),
+        (
+            "beukenlaan 3\n2011 VB haarlem",
+            [("address", "beukenlaan 3"), ("postcode", "2011 VB")],
+        ),
+    ],
+)
+def test_data_broken_over_a_line_break_is_found(text: str, want: list[tuple[str, str]]) -> None:
+    assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # complete before the break: the break ends it
+        ("bel 0800-1234\n3-2 gewonnen", [("phone", "0800-1234")]),
+        ("bel 020-1234567\n12 leerlingen", [("phone", "020-1234567")]),
+        # a decimal, date or time beside the break is no part of a number over it
+        ("x = 0.46301\n2024 was het jaar", []),
+        ("cijfer 0795 54\n2024-05-12 ingeleverd", []),
+        ("om 0\n6115.13.822 uur", []),
+        ("Toetsen:\n12\n15\n8 punten", []),
+    ],
+)
+def test_a_line_break_stays_a_break_for_look_alikes(text: str, want: list[tuple[str, str]]) -> None:
+    assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("pc 2513 AB / 44. verder niks", [("postcode", "2513 AB / 44")]),
+        ("8011WB-17 is het", [("postcode", "8011WB-17")]),
+        ("postcode 4811 TL hnr 22, daar", [("postcode", "4811 TL hnr 22")]),
+        (
+            "3512 JK Utrecht, Oudegracht 80 is het",
+            [("postcode", "3512 JK"), ("address", "Oudegracht 80")],
+        ),
+        (
+            "Kastanjering 14, 5038 CL Tilburg",
+            [("address", "Kastanjering 14, 5038 CL"), ("postcode", "5038 CL")],
+        ),
+        ("kom naar de Van Hallstraat 28hs, om 3", [("address", "Van Hallstraat 28hs")]),
+        (
+            "Molenweg 7bis, 6221 BT Maastricht",
+            [("address", "Molenweg 7bis, 6221 BT"), ("postcode", "6221 BT")],
+        ),
+    ],
+)
+def test_more_writings_of_an_address_and_a_postcode(text: str, want: list[tuple[str, str]]) -> None:
+    assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1011 AB, Kerkstraat nummer 4",  # no place between: the street may be another home's
+        "Van 9, 3512 JK",  # a particle is no street
+        "Hoofdstuk 3 2024 EN verder",  # no comma, a year and a word
+        "Groep 8, 2024 EN 9 jaar",  # a year and a word
+        "score 2513 AB - 44 punten",  # a spaced dash parts a list
+        "sinds 2010 en 12 keer",
+        "ik heb 10km 5 keer gelopen",
+    ],
+)
+def test_address_and_postcode_look_alikes_stay_unflagged(text: str) -> None:
+    assert [k for k, _ in found(text) if k == "postcode"] == []
+    assert [v for k, v in found(text) if k == "address" and v[:1].isdigit()] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("bsn: 3674 18253 (voor het werk)", [("id-number", "3674 18253")]),
+        ("zijn bsn 209494 177, klopt", [("id-number", "209494 177")]),
+        (
+            "maak het over naar BE21 0012 3456 7803 als je wil",
+            [("id-number", "BE21 0012 3456 7803")],
+        ),
+        ("gps: N 52.1583 E 4.4928 bij de ingang", [("location-link", "52.1583 E 4.4928")]),
+        ("0 6 1 2 9 4 7 0 3 1 is zijn nummer", [("phone", "0 6 1 2 9 4 7 0 3 1")]),
+    ],
+)
+def test_ids_coordinates_and_phones_in_other_groupings(
+    text: str, want: list[tuple[str, str]]
+) -> None:
+    assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bel 0044 20 883\u00a077\u00a00 morgen",  # a foreign phone's groups, no BSN
+        "NL64 WINW 2346 2889 70 klopt niet",  # digits of a longer run, no BSN inside it
+        "prijs 1205.12345 euro",  # a decimal
+        "hoek 272 4119 54° noord",  # a degree after it
+        "+31(0)610 20 45 79",  # after a bracket: a phone's digits
+        "1 2 3 4 5 6 7 8 9 tellen",
+    ],
+)
+def test_grouped_bsn_look_alikes_stay_unflagged(text: str) -> None:
+    assert [k for k, _ in found(text) if k == "id-number"] == []
+
+
+def test_a_house_number_after_a_postcode_swallows_no_phone_or_bsn() -> None:
+    assert found("5231 ab, nr 1 - 06 12947031 bel") == [
+        ("postcode", "5231 ab, nr 1"),
+        ("phone", "06 12947031"),
+    ]
+    assert found("2580 ep 762 984 594 is het") == [("id-number", "762 984 594")]
+    assert found("Molenlaan 1 - 0612947031") == [
+        ("address", "Molenlaan 1"),
+        ("phone", "0612947031"),
+    ]
