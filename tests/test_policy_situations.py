@@ -100,7 +100,10 @@ def test_situations_reach_their_clause(matcher: Matcher, question: str, clause: 
         ("is posting a screenshot of a chat allowed by law", "LAW"),
         ("geeft school voorlichting over snapchat aan ouders", "SCHOOLADVICE"),
         ("hoe lang duurt het mentoruur waarin we over tiktok praten", "TIMETABLE"),
-        ("ik werd zonder telefoon erbij uitgescholden door jongens die me op snap pesten", "PHYSICAL"),
+        (
+            "ik werd zonder telefoon erbij uitgescholden door jongens die me op snap pesten",
+            "PHYSICAL",
+        ),
         ("kan ik een nepaccount via instagram zelf laten verwijderen", "PLATFORMHELP"),
         ("staat in het pestbeleid ook iets over roddels op snapchat", "CONDUCT"),
         ("gelden deze tiktok regels voor alle scholen van de scholengroep", "OTHERSCHOOL"),

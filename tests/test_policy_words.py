@@ -241,7 +241,7 @@ def test_a_named_or_titled_addressee_is_dropped(matcher: Matcher, opening: str) 
     ["niemand weet wie ik ben op mijn finsta", "no one knows it's me on that account"],
 )
 def test_nobody_knowing_who_you_are_is_anonymity(matcher: Matcher, question: str) -> None:
-    """"Nobody knows it's me" asks whether an alias frees you from responsibility: its own
+    """ "Nobody knows it's me" asks whether an alias frees you from responsibility: its own
     concept, beside the alias itself (all 20 labelled questions with it are aanwijzing-1)."""
     concepts = matcher.normaliser.analyse(question).concepts
     assert {"ANONYMITY", "ALIAS"} <= concepts
