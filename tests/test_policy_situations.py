@@ -87,3 +87,40 @@ def test_questions_just_beside_the_protocol_are_refused(matcher: Matcher, questi
 )
 def test_situations_reach_their_clause(matcher: Matcher, question: str, clause: str) -> None:
     assert matcher.match(question).clause == clause
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("hoeveel moet je betalen als boete voor filmen in de klas", "PUNISHMENT"),
+        ("krijg je een schriftelijke waarschuwing voor een meme over een docent", "PUNISHMENT"),
+        ("welke afdeling gaat de naleving van de regels voor instagram controleren", "GOVERNANCE"),
+        ("who is responsible for enforcing the rules about tiktok", "GOVERNANCE"),
+        ("mag een foto van de klas op insta volgens de avg", "LAW"),
+        ("is posting a screenshot of a chat allowed by law", "LAW"),
+        ("geeft school voorlichting over snapchat aan ouders", "SCHOOLADVICE"),
+        ("hoe lang duurt het mentoruur waarin we over tiktok praten", "TIMETABLE"),
+        (
+            "ik werd zonder telefoon erbij uitgescholden door jongens die me op snap pesten",
+            "PHYSICAL",
+        ),
+        ("kan ik een nepaccount via instagram zelf laten verwijderen", "PLATFORMHELP"),
+        ("staat in het pestbeleid ook iets over roddels op snapchat", "CONDUCT"),
+        ("gelden deze tiktok regels voor alle scholen van de scholengroep", "OTHERSCHOOL"),
+        ("moet ik een toestemmingsformulier invullen voor foto's op insta", "CONSENTFORM"),
+    ],
+)
+def test_a_topic_beside_the_protocol_is_named_and_outweighs_a_close_clause(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    """The school's organisation, the law, its own advice, durations, offline trouble and
+    the platforms' own help are just beside the protocol: a clause ahead by less than the
+    margin is not quoted, and the refusal names the topic left open."""
+    analysis = matcher.normaliser.analyse(question)
+    assert topic in analysis.concepts
+    scores = _scores("aanwijzing-6", 45.0, 41.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.status == "none" and match.beside == topic
+    assert topic in matcher.book.beside_topics
+    unmarked = Tuning(beside_margin=0.0, sanction_margin=0.0)
+    assert matcher.decide(question, analysis, scores, unmarked).clause == "aanwijzing-6"

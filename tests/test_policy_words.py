@@ -208,3 +208,40 @@ def test_the_addressee_of_a_letter_is_not_its_subject(
         f"Onze zoon zegt dat de {opening.split()[1].rstrip(',')} het weet."
     )
     assert addressee in named.concepts  # named in the message itself, the role counts
+
+
+@pytest.mark.parametrize(
+    ("opening", "kept"),
+    [
+        ("Beste app voor huiswerk, mag ik die in de les gebruiken?", "HOMEWORK"),
+        ("Beste manier om een foto te melden: wie moet ik mailen?", "PHOTO"),
+        ("beste instagram filter voor een les, mag dat?", "LESSON"),
+    ],
+)
+def test_beste_as_best_keeps_its_words(matcher: Matcher, opening: str, kept: str) -> None:
+    """Only a short addressee (a role, title or name) is dropped after "beste": "the best
+    app for homework, ..." asks about the app and keeps its words."""
+    assert kept in matcher.normaliser.analyse(opening).concepts
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["Beste mevrouw De Vries,", "Dear head of year,", "Geachte heer/mevrouw,", "Lieve mentor:"],
+)
+def test_a_named_or_titled_addressee_is_dropped(matcher: Matcher, opening: str) -> None:
+    """Titles, roles and capitalised names are the addressee, up to the comma."""
+    greeting = opening.split()[0]
+    analysis = matcher.normaliser.analyse(f"{opening} mijn zoon zet foto's online.")
+    bare = matcher.normaliser.analyse(f"{greeting} mijn zoon zet foto's online.")
+    assert set(analysis.terms) <= set(bare.terms)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["niemand weet wie ik ben op mijn finsta", "no one knows it's me on that account"],
+)
+def test_nobody_knowing_who_you_are_is_anonymity(matcher: Matcher, question: str) -> None:
+    """ "Nobody knows it's me" asks whether an alias frees you from responsibility: its own
+    concept, beside the alias itself (all 20 labelled questions with it are aanwijzing-1)."""
+    concepts = matcher.normaliser.analyse(question).concepts
+    assert {"ANONYMITY", "ALIAS"} <= concepts

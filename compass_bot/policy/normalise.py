@@ -122,11 +122,21 @@ _VERB_PREFIX = re.compile(
 glues to is a verb of another meaning (aan+vallen "attack" is not vallen "count as",
 ver+anderd "changed" is not ander "other"). Not a compound's modifier."""
 
-_SALUTATION = re.compile(
-    r"^(\W*(?:geachte|beste|lieve|dear)\s)[^,:;.!?\n]{1,40}?(?=\s*[,:;\n])", re.IGNORECASE
+_ADDRESSEE_WORD = (  # a role or title, or a capitalised name
+    r"(?:(?i:heer|heren|meneer|mevrouw|mevr|mw|dhr|juf|juffrouw|meester|mentor|mentoren|docent"
+    r"|docenten|leraar|leraren|lerares|directie|directeur|rector|conrector|schoolleiding|school"
+    r"|team|teamleider|coordinator|coördinator|vertrouwenspersoon|bot|moderator|moderators|mods"
+    r"|ouders|ouder|mama|papa|mam|pap|allen|iedereen|teacher|teachers|principal|head|staff|sir"
+    r"|madam|mr|mrs|ms|miss|mom|mum|dad|all|everyone|parents|year)\.?|[A-ZÀ-Þ][\w'.-]*)"
 )
-"""A letter's opening names whom it is written to ("Geachte mentor,", "Dear head of year,"):
-the addressee is not the subject, so the words after the greeting are dropped."""
+_ADDRESSEE_JOIN = r"(?:\s*/\s*|\s+(?:(?i:of|en|or|and|&|van|de|der|den|ter|ten)\s+)*)"
+_SALUTATION = re.compile(
+    rf"^(\W*(?i:geachte|beste|lieve|dear)\s+){_ADDRESSEE_WORD}"
+    rf"(?:{_ADDRESSEE_JOIN}{_ADDRESSEE_WORD}){{0,4}}(?=\s*[,:;\n])"
+)
+"""A letter's opening names whom it is written to ("Geachte mentor,", "Beste mevrouw De
+Vries,"): the addressee is not the subject, so its words are dropped; only roles, titles
+and names: "Beste app voor huiswerk, ..." (beste as "best") keeps its words."""
 
 
 # ---------------------------------------------------------------- the analyser
@@ -385,8 +395,9 @@ class Normaliser:
 
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
         quotes = quotes_in(strip_discord(text[:MAX_QUESTION_CHARS]))
-        text, has_handle = split_handles(strip_discord(text[:MAX_QUESTION_CHARS]))
-        text = _SALUTATION.sub(r"\1", text)
+        # the addressee goes before folding: a name is told by its capital letter
+        opened = _SALUTATION.sub(r"\1", strip_discord(text[:MAX_QUESTION_CHARS]))
+        text, has_handle = split_handles(opened)
         tokens = tokenize(text)
         language = detect_language(tokens)
         stems = [self._phrase_stem(t) for t in tokens]
