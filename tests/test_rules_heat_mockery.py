@@ -1,11 +1,10 @@
-"""Pile-ons on a member who stays silent or is not in the channel (heat14), and threats to put
-someone's name, photos or messages in a group."""
+"""Pile-ons on a member who stays silent or is not in the channel (heat14), mockery of a named
+member as evidence enough beside the model's `assist`, and a reply to one who named them as
+answering in kind (heat15)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from compass_bot.features.heat.rules import Post, signals_of
 from compass_bot.features.heat.rules_model import HeatModel
@@ -97,37 +96,61 @@ def test_a_bare_laugh_in_a_slow_channel_joins_the_latest_jab() -> None:
     assert mocked(alone, START) == set()
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "ik zet je naam in de klassenapp",
-        "ik post je naam",
-        "ik ga jouw dms in de klassenapp zetten",
-        "ik stuur haar fotos naar de hele groep",
-        "ik zet zijn screenshots in de groepsapp",
-        "iedereen gaat je berichten zien",
-        "ik ga je naam posten",
-        "imma leak your dms",
-        "ill post her pics",
-        "everyone gonna see your messages",
-    ],
-)
-def test_threats_to_put_someones_name_photos_or_messages_in_a_group(text: str) -> None:
-    signals = signals_of(text)
-    assert "threat" in signals.kinds and signals.hostility >= 0.8, text
+def _scored(post: Post, learned: float) -> Post:
+    post.learned, post.said = learned, 1.0
+    return post
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "ik zet je naam op de lijst",
-        "ik stuur je de fotos in de groep",
-        "ik zet de fotos in de groepsapp",
-        "ik post je naam niet",
-        "ik ga je even in de klassenapp zetten",
-        "ik stuur je fotos straks",
-        "nog steeds krap maar beter dan niks",  # "krap" (tight) folds like "kkr aap"
-    ],
-)
-def test_sharing_in_a_group_and_everyday_words_are_no_threat(text: str) -> None:
-    assert signals_of(text).hostility == 0.0, text
+def _laughing_lightly_at(target: int, learned: float) -> list[Post]:
+    """Members 1 and 2 laugh at `target` by name with laughter only, each post scored
+    `learned` by the model."""
+    named = frozenset({target})
+    return [
+        _scored(_post(1, 0, "die tekening 😂", mentions=named), learned),
+        _scored(_post(2, 20, "hahaha echt", mentions=named), learned),
+        _scored(_post(1, 40, "💀💀", mentions=named), learned),
+    ]
+
+
+def test_mockery_of_a_silent_member_needs_only_the_assist_evidence() -> None:
+    """Evidence between `assist` (0.6) and the threshold (0.85): enough when several members
+    laugh at a member who does not laugh along, as when the words are half-way hot."""
+    posts = _laughing_lightly_at(SILENT, 1.0)  # sigmoid(1.0) = 0.73
+    assert mocked(posts, START) == {SILENT}
+    heat = assess(posts, posts[-1].at, model=MODEL)
+    assert heat.action == "nudge" and SILENT in heat.members
+
+
+def test_without_a_mocked_member_the_same_evidence_is_not_enough() -> None:
+    posts = _laughing_lightly_at(SILENT, 1.0)
+    laughs_along = _scored(
+        _post(SILENT, 50, "hahaha ik weet het 😂", mentions=frozenset({1})), -1.0
+    )
+    laughs_along.said = -1.0
+    posts.append(laughs_along)
+    assert mocked(posts, START) == set()
+    assert assess(posts, posts[-1].at, model=MODEL).action == "none"
+
+
+def test_below_the_assist_evidence_mockery_is_not_enough() -> None:
+    posts = _laughing_lightly_at(SILENT, 0.2)  # sigmoid(0.2) = 0.55
+    assert assess(posts, posts[-1].at, model=MODEL).action == "none"
+
+
+def test_a_reply_to_one_who_named_them_is_answering_in_kind() -> None:
+    """The member laughed at answers one of the jabbers in a reply, without a laugh or "je"
+    ("zegt de meid die ..."): in the roast, not its silent target."""
+    posts = _laughing_lightly_at(SILENT, 1.0)
+    comeback = Post(
+        SILENT,
+        START + timedelta(seconds=50),
+        signals_of("zegt de meid die dacht dat een walvis een vis is"),
+        reply_to=2,
+    )
+    comeback.learned, comeback.said = 1.0, 1.0
+    posts.append(comeback)
+    assert mocked(posts, START) == set()
+    protest = Post(
+        SILENT, START + timedelta(seconds=50), signals_of("stop alsjeblieft"), reply_to=2
+    )
+    assert mocked([*posts[:3], protest], START) == {SILENT}

@@ -1,22 +1,13 @@
-"""heat15: taunts that recur across the writers' sets (sending a member back to primary school
-or "their" place, "ik zou me schamen", threats with screenshots held or a post in a story or
-the class group, a dare), and mockery of a named member as evidence enough beside the model's
-`assist`, and a reply to one who named them as answering in kind."""
+"""Taunts as the lexicon reads them: sending a member back to primary school or "their" place,
+"ik zou me schamen", a dare (heat15), and threats to put someone's name, photos, screenshots or
+messages in a group or a story (heat14, heat15); and the near-misses that stay calm.
+Mockery in the window is in `test_rules_heat_mockery.py`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from compass_bot.features.heat.rules import Post, signals_of
-from compass_bot.features.heat.rules_model import HeatModel
-from compass_bot.features.heat.rules_needle import mocked
-from compass_bot.features.heat.rules_window import assess
-
-START = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
-SILENT = 9
-MODEL = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+from compass_bot.features.heat.rules import signals_of
 
 
 @pytest.mark.parametrize(
@@ -73,62 +64,37 @@ def test_near_misses_of_the_taunts_stay_calm(text: str) -> None:
     assert signals_of(text).hostility == 0.0, text
 
 
-def _post(author: int, seconds: float, text: str, learned: float, target: int) -> Post:
-    post = Post(
-        author,
-        START + timedelta(seconds=seconds),
-        signals_of(text),
-        mentions=frozenset({target}),
-    )
-    post.learned, post.said = learned, 1.0
-    return post
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik zet je naam in de klassenapp",
+        "ik post je naam",
+        "ik ga jouw dms in de klassenapp zetten",
+        "ik stuur haar fotos naar de hele groep",
+        "ik zet zijn screenshots in de groepsapp",
+        "iedereen gaat je berichten zien",
+        "ik ga je naam posten",
+        "imma leak your dms",
+        "ill post her pics",
+        "everyone gonna see your messages",
+    ],
+)
+def test_threats_to_put_someones_name_photos_or_messages_in_a_group(text: str) -> None:
+    signals = signals_of(text)
+    assert "threat" in signals.kinds and signals.hostility >= 0.8, text
 
 
-def _laughing_at(target: int, learned: float) -> list[Post]:
-    return [
-        _post(1, 0, "die tekening 😂", learned, target),
-        _post(2, 20, "hahaha echt", learned, target),
-        _post(1, 40, "💀💀", learned, target),
-    ]
-
-
-def test_mockery_of_a_silent_member_needs_only_the_assist_evidence() -> None:
-    """Evidence between `assist` (0.6) and the threshold (0.85): enough when several members
-    laugh at a member who does not laugh along, as when the words are half-way hot."""
-    posts = _laughing_at(SILENT, 1.0)  # sigmoid(1.0) = 0.73
-    assert mocked(posts, START) == {SILENT}
-    heat = assess(posts, posts[-1].at, model=MODEL)
-    assert heat.action == "nudge" and SILENT in heat.members
-
-
-def test_without_a_mocked_member_the_same_evidence_is_not_enough() -> None:
-    posts = _laughing_at(SILENT, 1.0)
-    laughs_along = _post(SILENT, 50, "hahaha ik weet het 😂", -1.0, 1)
-    laughs_along.said = -1.0
-    posts.append(laughs_along)
-    assert mocked(posts, START) == set()
-    assert assess(posts, posts[-1].at, model=MODEL).action == "none"
-
-
-def test_below_the_assist_evidence_mockery_is_not_enough() -> None:
-    posts = _laughing_at(SILENT, 0.2)  # sigmoid(0.2) = 0.55
-    assert assess(posts, posts[-1].at, model=MODEL).action == "none"
-
-
-def test_a_reply_to_one_who_named_them_is_answering_in_kind() -> None:
-    """The member laughed at answers one of the jabbers in a reply, without a laugh or "je"
-    ("zegt de meid die ..."): in the roast, not its silent target."""
-    posts = _laughing_at(SILENT, 1.0)
-    comeback = Post(
-        SILENT,
-        START + timedelta(seconds=50),
-        signals_of("zegt de meid die dacht dat een walvis een vis is"),
-        reply_to=2,
-    )
-    comeback.learned, comeback.said = 1.0, 1.0
-    posts.append(comeback)
-    assert mocked(posts, START) == set()
-    protest = Post(
-        SILENT, START + timedelta(seconds=50), signals_of("stop alsjeblieft"), reply_to=2
-    )
-    assert mocked([*posts[:3], protest], START) == {SILENT}
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik zet je naam op de lijst",
+        "ik stuur je de fotos in de groep",
+        "ik zet de fotos in de groepsapp",
+        "ik post je naam niet",
+        "ik ga je even in de klassenapp zetten",
+        "ik stuur je fotos straks",
+        "nog steeds krap maar beter dan niks",  # "krap" (tight) folds like "kkr aap"
+    ],
+)
+def test_sharing_in_a_group_and_everyday_words_are_no_threat(text: str) -> None:
+    assert signals_of(text).hostility == 0.0, text
