@@ -51,7 +51,7 @@ def test_several_laughing_at_a_silent_member_is_mockery_not_banter() -> None:
     AT a third who does not laugh along: the model's raise is not held back."""
     posts = _laughing_at(SILENT)
     assert all(p.signals.laugh for p in posts)
-    assert mocked(posts, START) == {SILENT}
+    assert mocked(posts) == {SILENT}
     heat = assess(posts, posts[-1].at, model=MODEL)
     assert heat.action == "nudge"
     assert SILENT in heat.members
@@ -59,7 +59,7 @@ def test_several_laughing_at_a_silent_member_is_mockery_not_banter() -> None:
 
 def test_the_member_laughed_at_laughing_along_is_banter() -> None:
     posts = _laughing_at(3, answer="hahaha jullie zijn zo erg 😂")
-    assert mocked(posts, START) == set()
+    assert mocked(posts) == set()
     assert assess(posts, posts[-1].at, model=MODEL).action == "none"
 
 
@@ -69,7 +69,7 @@ def test_one_member_laughing_at_another_is_not_yet_a_pile_on() -> None:
         _hot(_post(1, 20, "en dat accent 💀", mentions=frozenset({SILENT}))),
         _hot(_post(2, 40, "hahaha wat", mentions=frozenset({4}))),
     ]
-    assert mocked(posts, START) == set()
+    assert mocked(posts) == set()
     assert assess(posts, posts[-1].at, model=MODEL).action == "none"
 
 
@@ -81,7 +81,7 @@ def test_one_who_jabbed_first_is_in_the_roast_not_its_silent_target() -> None:
     ]
     for p in posts[1:]:
         p.at += timedelta(seconds=5)
-    assert mocked(posts, START) == set()
+    assert mocked(posts) == set()
 
 
 def test_a_bare_laugh_in_a_slow_channel_joins_the_latest_jab() -> None:
@@ -91,9 +91,9 @@ def test_a_bare_laugh_in_a_slow_channel_joins_the_latest_jab() -> None:
         _post(1, 0, "imagine being that broke 😭", reply_to=SILENT),
         _post(2, 110, "poor girl era 💀"),
     ]
-    assert mocked(posts, START) == {SILENT}
+    assert mocked(posts) == {SILENT}
     alone = [posts[0], _post(2, 400, "poor girl era 💀")]
-    assert mocked(alone, START) == set()
+    assert mocked(alone) == set()
 
 
 def _scored(post: Post, learned: float) -> Post:
@@ -116,7 +116,7 @@ def test_mockery_of_a_silent_member_needs_only_the_assist_evidence() -> None:
     """Evidence between `assist` (0.6) and the threshold (0.85): enough when several members
     laugh at a member who does not laugh along, as when the words are half-way hot."""
     posts = _laughing_lightly_at(SILENT, 1.0)  # sigmoid(1.0) = 0.73
-    assert mocked(posts, START) == {SILENT}
+    assert mocked(posts) == {SILENT}
     heat = assess(posts, posts[-1].at, model=MODEL)
     assert heat.action == "nudge" and SILENT in heat.members
 
@@ -128,7 +128,7 @@ def test_without_a_mocked_member_the_same_evidence_is_not_enough() -> None:
     )
     laughs_along.said = -1.0
     posts.append(laughs_along)
-    assert mocked(posts, START) == set()
+    assert mocked(posts) == set()
     assert assess(posts, posts[-1].at, model=MODEL).action == "none"
 
 
@@ -149,8 +149,8 @@ def test_a_reply_to_one_who_named_them_is_answering_in_kind() -> None:
     )
     comeback.learned, comeback.said = 1.0, 1.0
     posts.append(comeback)
-    assert mocked(posts, START) == set()
+    assert mocked(posts) == set()
     protest = Post(
         SILENT, START + timedelta(seconds=50), signals_of("stop alsjeblieft"), reply_to=2
     )
-    assert mocked([*posts[:3], protest], START) == {SILENT}
+    assert mocked([*posts[:3], protest]) == {SILENT}

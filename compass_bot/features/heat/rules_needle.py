@@ -132,19 +132,17 @@ def ignored_objection(posts: Sequence[Post]) -> tuple[Post, frozenset[int]] | No
     return None
 
 
-def mocked(posts: Sequence[Post], since: datetime) -> set[int]:
-    """The members several others laugh AT from `since` on: named by two or more members (a
-    mention or a reply, laughing or hostile, or laughing along with one who named them) while
-    they neither laugh along, answer in kind, nor jab anyone themselves. The target of a pile-on often stays silent or
-    is not in the channel at all, so the flow (the last other author) points at another
+def mocked(posts: Sequence[Post]) -> set[int]:
+    """The members several others laugh AT in `posts`: named by two or more members (a mention
+    or a reply, laughing or hostile, or laughing along with one who named them) while they
+    neither laugh along, answer in kind, nor jab anyone themselves. The target of a pile-on
+    often stays silent or is not in the channel at all, so the flow (the last other author) points at another
     attacker; only the name shows whom it is about. Laughing at a silent member is mockery,
     not the banter of friends who roast each other."""
     named_by: dict[int, set[int]] = {}
     last_named: dict[int, frozenset[int]] = {}  # per author, whom their last jab named
     answered: set[int] = set()  # members named who laughed along or answered back since
     for index, post in enumerate(posts):
-        if post.at < since:
-            continue
         s = post.signals
         author = post.author
         explicit = explicit_targets(post)

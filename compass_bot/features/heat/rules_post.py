@@ -145,13 +145,13 @@ class PostReader:
         return signals, self._score(text, signals, lowered_read), detect_language(words)
 
     def _extra(self, text: str, signals: PostSignals, flags: int) -> float:
-        """`TextScorer._extras` of a plain post: for an ASCII one it depends only on the plain
+        """`TextScorer.extras` of a plain post: for an ASCII one it depends only on the plain
         reading, the words' flags and the three punctuation marks, so it is kept per
         combination (at most 2**7)."""
         scorer = self._scorer
         assert scorer is not None
         if not text.isascii():  # lower-cased to ASCII ("\u212a"): the emoji part looks
-            return scorer._extras(text, signals, flags)
+            return scorer.extras(text, signals, flags)
         combination = (
             flags
             | signals.aimed << 2
@@ -163,7 +163,7 @@ class PostReader:
         )
         extra = self._extras.get(combination)
         if extra is None:
-            extra = self._extras[combination] = scorer._extras(text, signals, flags)
+            extra = self._extras[combination] = scorer.extras(text, signals, flags)
         return extra
 
     def _score(self, text: str, signals: PostSignals, lowered: str | None) -> float | None:

@@ -176,9 +176,9 @@ class TextScorer:
                         total += weight
             follow = entry.follow
             previous = entry.word
-        return total + self._extras(text, lexical, flags)
+        return total + self.extras(text, lexical, flags)
 
-    def _extras(self, text: str, lexical: Lexical, flags: int) -> float:
+    def extras(self, text: str, lexical: Lexical, flags: int) -> float:
         """Address, laughter, emoji, caps, punctuation and the lexicon's own scores."""
         f = self._flags
         total = 0.0

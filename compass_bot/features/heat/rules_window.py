@@ -317,7 +317,7 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     # several members laughing at one who stays silent (or is not here): mockery, whoever
     # the flow says the hot posts answer (each other, often); like worded heat half-way, it
     # is evidence enough beside the model's `assist` (a laugh hides the words' heat)
-    victims = _mocked(posts, posts[0].at) - {p.author for p in hot}
+    victims = _mocked(posts) - {p.author for p in hot}
     half_way = heat.level * 2 >= settings.nudge_threshold
     needed = floor if half_way or victims else model.threshold
     if evidence < needed:
