@@ -38,10 +38,11 @@ How a name is read
    school's name but close to it: uncertain, a moderator decides.
 5. When nothing matched, one vowel left out with the C and both s there (``Cmpass``,
    ``Compss``) is flagged: Compass as short messages write it, and no Dutch or English word.
-   Other near misses are uncertain: one letter missing (``Compas``), one letter
-   replaced by another letter or a symbol that is no known look-alike (``C*mpass``, ``Comp#ss``),
-   or two neighbouring letters swapped (``Copmass``) -- only written in one piece, so ordinary
-   names that happen to share letters across words stay clean.
+   So are two neighbouring letters swapped where a word starts (``Copmass``, ``Cmopass``): no
+   word of any language reads so. Other near misses are uncertain: one letter missing
+   (``Compas``), one letter replaced by another letter or a symbol that is no known look-alike
+   (``C*mpass``, ``Comp#ss``), a swap with a z for an s (``Copmazz``) -- only written in one
+   piece, so ordinary names that happen to share letters across words stay clean.
 6. Text reversed with an invisible right-to-left override (U+202E) is also read backwards.
 7. When the name is not flagged yet, other readings may flag it (clear matches only, no near
    misses): the name read backwards (``ssapmoc``), and, for names with a turned or mirrored
@@ -64,11 +65,12 @@ flagged=True:
     ``invisible``         invisible characters inside (``Com\\u200bpass``)
     ``repeated-letters``  letters written more than once (``Commpasss``)
     ``missing-letter``    one vowel left out (``Cmpass``, ``Compss``)
+    ``swapped-letters``   two neighbouring letters swapped (``Copmass``)
     ``reversed``          written backwards (``ssapmoc``, upside-down text, a right-to-left
                           override)
     ``disguised``         more than one of the above (see ``NameVerdict.disguises``)
 flagged=False, uncertain=True (a moderator decides):
-    ``uncertain-variant`` a near miss: K for C, a letter missing, replaced or swapped
+    ``uncertain-variant`` a near miss: K for C, a letter missing or replaced
     ``uncertain-split``   the letters only line up across separate words
 flagged=False, uncertain=False:
     ``approved``          the exact name is approved by the school leadership

@@ -53,7 +53,13 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
         kind = near.lastgroup or "other"
         start, end = near.span()
         if kind == "dropped":
-            return _dropped(name, masked, owners, start, end)
+            return _variant(name, masked, owners, start, end, "missing-letter")
+        if (
+            kind == "swapped"
+            and "z" not in masked[start:end]  # a z for an s too: two differences
+            and _starts_word(name, masked, owners, start)
+        ):
+            return _variant(name, masked, owners, start, end, "swapped-letters")
         # "compas"/"kompas" anywhere; rarer near misses only where a word starts, so that
         # "syncopasse" or "krompasser" stay clean
         if kind == "compas" or _starts_word(name, masked, owners, start):
@@ -77,12 +83,16 @@ def _near_miss(masked: str, start: int, end: int, kind: str) -> Found:
     )
 
 
-def _dropped(name: str, masked: str, owners: Sequence[int], start: int, end: int) -> Found:
-    """Compass with one vowel left out (Cmpass, Compss): flagged (see `rules_patterns`)."""
-    while end - start > 6 and masked[end - 1] in "5$" and masked[end - 2] == "s":
+def _variant(
+    name: str, masked: str, owners: Sequence[int], start: int, end: int, variant: Disguise
+) -> Found:
+    """A near miss that is still Compass, flagged (see `rules_patterns`): one vowel left out
+    (Cmpass, Compss), or two neighbouring letters swapped where a word starts (Copmass)."""
+    length = 6 if variant == "missing-letter" else 7
+    while end - start > length and masked[end - 1] in "5$" and masked[end - 2] == "s":
         end -= 1  # trailing leet s after a real "ss" is not part of the name (Cmpass5)
-    disguises: set[Disguise] = {"missing-letter"}
-    if end - start > 6:
+    disguises: set[Disguise] = {variant}
+    if end - start > length:
         disguises.add("repeated-letters")
     for index in sorted({owners[pos] for pos in range(start, end)}):
         kind = _letter_kind(name[index])

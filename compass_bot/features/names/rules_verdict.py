@@ -17,6 +17,7 @@ Disguise = Literal[
     "invisible",
     "repeated-letters",
     "missing-letter",
+    "swapped-letters",
     "reversed",
 ]
 
@@ -43,6 +44,7 @@ _DISGUISE_ORDER: Final[tuple[Disguise, ...]] = (
     "invisible",
     "repeated-letters",
     "missing-letter",
+    "swapped-letters",
     "reversed",
 )
 
@@ -55,6 +57,7 @@ _DISGUISE_NL: Final[dict[Disguise, str]] = {
     "invisible": "onzichtbare tekens",
     "repeated-letters": "dubbele letters",
     "missing-letter": "een weggelaten letter",
+    "swapped-letters": "twee omgewisselde letters",
     "reversed": "achterstevoren geschreven letters",
 }
 _RTL_NL: Final = "achterstevoren geschreven tekst die een onzichtbaar teken omdraait"
