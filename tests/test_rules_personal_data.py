@@ -43,6 +43,8 @@ def found(text: str, allowed: tuple[str, ...] = ()) -> list[tuple[str, str]]:
         ("06.12.34.56.78", "06.12.34.56.78"),
         ("+31 6 12345678", "+31 6 12345678"),
         ("+31 (0)6 12345678", "+31 (0)6 12345678"),
+        ("tel: +31(0)20 4718293, vraag naar Joost", "+31(0)20 4718293"),  # no space before (0)
+        ("+31(0)612345678", "+31(0)612345678"),
         ("+316-12345678", "+316-12345678"),
         ("0031 6 1234 5678", "0031 6 1234 5678"),
         ("thuis (020) 123 4567", "(020) 123 4567"),
@@ -167,6 +169,9 @@ def test_location_links(text: str, value: str) -> None:
         ("IBAN NL39 RABO 0300 0652 64 graag", "NL39 RABO 0300 0652 64"),
         ("nl20ingb0001234567", "nl20ingb0001234567"),
         ("DE89370400440532013000", "DE89370400440532013000"),
+        # unspaced, then a word: the word is no group of it
+        ("mijn iban is BE34957925371490 want ik woon", "BE34957925371490"),
+        ("NL91ABNA0417164300 graag", "NL91ABNA0417164300"),
     ],
 )
 def test_id_numbers(text: str, value: str) -> None:

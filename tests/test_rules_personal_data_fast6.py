@@ -29,7 +29,7 @@ from compass_bot.features.personal_data.rules_scan import Scan
 
 _PHONE_RUN_REFERENCE = re.compile(
     rf"(?:\+|00)?{SPACE}?\(?\+?\d{{1,12}}\)?"
-    rf"(?:(?:{SPACE}{{0,2}}[-./]{SPACE}{{0,2}}|{SPACE}{{1,2}}|(?<=\)))\(?\d{{1,12}}\)?)*"
+    rf"(?:(?:{SPACE}{{0,2}}[-./]{SPACE}{{0,2}}|{SPACE}{{1,2}}|(?<=\))|(?=\())\(?\d{{1,12}}\)?)*"
 )
 _MARKS_AFTER = ("-", "/", ".", ":", ",", "°")
 

@@ -43,9 +43,11 @@ def iban_at(text: str, s: int) -> tuple[int, int] | None:
         return None
     if _iban.is_valid(m.group(0)):
         return p, m.end()
-    # "BE45 7350 4128 3689 kan": the last short group may be the next word; then fewer groups
+    # "BE45 7350 4128 3689 kan", "BE34957925371490 want": the next word may have been read
+    # as a group; then fewer groups (an IBAN has at least 15 characters)
     ends = [g.start() for g in _GROUP_STARTS.finditer(text, p + 4, m.end())]
-    for end in reversed(ends[2:]):
-        if _iban.is_valid(text[p:end]):
+    for end in reversed(ends):
+        candidate = text[p:end]
+        if len(candidate) - candidate.count(" ") >= 15 and _iban.is_valid(candidate):
             return p, end
     return None
