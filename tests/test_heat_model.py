@@ -354,7 +354,7 @@ def test_one_member_alone_is_never_a_discussion_for_the_model() -> None:
     scores; a second member in the window makes it a discussion again."""
     from compass_bot.features.heat.rules_window import assess
 
-    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
     start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
     alone = [
         Post(author=1, at=start + timedelta(seconds=10 * i), learned=4.0, said=1.0)
@@ -372,7 +372,7 @@ def test_asking_to_stop_after_the_nudge_never_brings_the_slowmode() -> None:
     model reads as hot, without such words, do)."""
     from compass_bot.features.heat.rules_window import HeatState, assess
 
-    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
     start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
     stop = signals_of("doe normaal")
     assert stop.protests and not stop.hostile
@@ -407,7 +407,7 @@ def test_the_member_aimed_at_answering_back_in_kind_keeps_the_model_quiet() -> N
     same hot posts answered with a plea, or not answered back, are still nudged."""
     from compass_bot.features.heat.rules_window import assess
 
-    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
     start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
 
     def window(answer: str) -> list[Post]:

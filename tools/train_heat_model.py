@@ -93,8 +93,10 @@ class TrainSettings:
     mode: str = "window"
     window: int = 3
     top: int = 2
-    threshold: float = 0.85
-    assist: float = 0.7  # the evidence that suffices when the lexicon is half-way to a nudge
+    # the lowest evidence that counts (beside worded heat half-way or a mocked member; it was
+    # called `assist`), and the evidence that suffices alone (it was called `threshold`)
+    threshold: float = 0.7
+    alone: float = 0.85
     l2: float = 7.0
     iterations: int = 300
     learning_rate: float = 0.05
@@ -223,7 +225,7 @@ def train(paths: Sequence[Path], settings: TrainSettings = DEFAULT) -> HeatModel
         settings.window,
         settings.top,
         settings.threshold,
-        settings.assist,
+        settings.alone,
     )
 
 

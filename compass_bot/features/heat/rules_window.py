@@ -307,7 +307,7 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     scored = [p for p in posts if p.learned is not None and not (duo and _asks_to_stop(p.signals))]
     scores = [p.learned for p in scored if p.learned is not None]
     evidence = model.evidence(scores)
-    floor = min(model.threshold, model.assist)
+    floor = model.threshold
     if evidence < floor:
         return heat
     last = scored[-model.window :]
@@ -316,10 +316,10 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     hot = [p for p in last if sigmoid(p.learned or 0.0) >= 0.5] or last[-1:]
     # several members laughing at one who stays silent (or is not here): mockery, whoever
     # the flow says the hot posts answer (each other, often); like worded heat half-way, it
-    # is evidence enough beside the model's `assist` (a laugh hides the words' heat)
+    # is evidence enough beside the model's `threshold` (a laugh hides the words' heat)
     victims = _mocked(posts) - {p.author for p in hot}
     half_way = heat.level * 2 >= settings.nudge_threshold
-    needed = floor if half_way or victims else model.threshold
+    needed = floor if half_way or victims else max(floor, model.alone)
     if evidence < needed:
         return heat
     first = hot[0]
