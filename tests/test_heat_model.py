@@ -137,6 +137,33 @@ def test_the_target_laughing_along_cools_the_model_too() -> None:
     assert any(h.action == "nudge" for h in replay(_conversation(SHUT_OUT[:7])))
 
 
+def test_the_member_aimed_at_laughing_along_stays_aimed_at_however_hot_the_laugh() -> None:
+    """A model that reads laughter in a crowd as mockery scores the target's own bare laugh hot;
+    that laugh answers the jabs at them, so they are still the member aimed at, laughing
+    along (the cause of the test above failing once heat_blind15 was trained on). The same
+    laugh from a bystander is no member aimed at laughing along."""
+    from compass_bot.features.heat.rules_window import assess
+
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
+    start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+
+    def window(laugher: int) -> list[Post]:
+        jab = signals_of("jij niet")
+        assert jab.aimed and not jab.hostile
+        posts = [
+            Post(1, start, jab, mentions=frozenset({3}), learned=4.0, said=1.0),
+            Post(2, start + timedelta(seconds=10), jab, mentions=frozenset({3}), learned=4.0),
+            Post(laugher, start + timedelta(seconds=20), signals_of("hahah 😂"), learned=0.5),
+        ]
+        posts[1].said = posts[2].said = 0.1
+        return posts
+
+    target = window(3)
+    assert assess(target, target[-1].at, model=model).action == "none"
+    bystander = window(4)
+    assert assess(bystander, bystander[-1].at, model=model).action == "nudge"
+
+
 def test_a_post_is_scored_once_on_arrival_and_keeps_no_text() -> None:
     watch = ChannelWatch()
     messages = _conversation(SHUT_OUT[:5])

@@ -325,7 +325,12 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     first = hot[0]
     index = {id(p): i for i, p in enumerate(posts)}
     targets = {t for p in hot for t in _targets(p, posts[: index[id(p)]])[0]}
-    targets -= {p.author for p in hot}
+    # the authors of hot posts are the ones jabbing, not the ones aimed at; but a bare laugh
+    # (no hostile words, no address) by a member answering one who addressed them is the
+    # member aimed at laughing along, however hot the model reads a laugh in a crowd
+    jabbing = {p.author for p in hot if not _bare_laugh(p.signals)}
+    along = {p.author for p in hot if _bare_laugh(p.signals)} & _laughing_along(posts)
+    targets -= jabbing | ({p.author for p in hot} - along)
     if victims:
         targets = victims
     laughs_along = any(
@@ -361,6 +366,11 @@ def arrival_score(model: HeatModel, post: Post, previous: Sequence[Post]) -> flo
 def _asks_to_stop(signals: PostSignals) -> bool:
     """An earnest objection: asks to stop, in words, with no hostile wording and no laugh."""
     return signals.protests and not signals.hostile and not signals.laugh
+
+
+def _bare_laugh(signals: PostSignals) -> bool:
+    """A laugh and nothing else: no hostile words, no address, no objection."""
+    return signals.laugh and not (signals.hostile or signals.aimed or signals.objects)
 
 
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
