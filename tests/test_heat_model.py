@@ -393,6 +393,27 @@ def test_one_member_alone_is_never_a_discussion_for_the_model() -> None:
     assert assess(two, two[-1].at, model=model).action == "nudge"
 
 
+def test_a_slow_discussion_stays_one_discussion() -> None:
+    """Replies minutes apart (an evening's chat) stay in the window: a member answering one who
+    posted six minutes earlier is a discussion of two, not one member alone."""
+    from compass_bot.features.heat.rules_window import HeatSettings
+
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
+    start = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+
+    def heats(settings: HeatSettings) -> list[str]:
+        watch = ChannelWatch(settings=settings, model=model)
+        posts = [
+            Post(author=1, at=start, said=4.0),
+            Post(author=2, at=start + timedelta(minutes=6), said=4.0),
+            Post(author=2, at=start + timedelta(minutes=7), said=4.0),  # in cool-down
+        ]
+        return [watch.observe(p).action for p in posts]
+
+    assert heats(HeatSettings()) == ["none", "nudge", "none"]
+    assert heats(HeatSettings(window=timedelta(minutes=5))) == ["none"] * 3
+
+
 def test_asking_to_stop_after_the_nudge_never_brings_the_slowmode() -> None:
     """The model learns an objection as part of the fight it comes with; after the nudge the
     same words are the cooling it asked for, so they never count towards a slowmode (posts the

@@ -231,7 +231,9 @@ def train(paths: Sequence[Path], settings: TrainSettings = DEFAULT) -> HeatModel
 
 
 def data_fingerprint(paths: Sequence[Path], settings: TrainSettings = DEFAULT) -> str:
-    return fingerprint(paths, str(settings))
+    """The transcripts, the training settings and the rule's window (the context features are
+    read from the posts the window holds on arrival)."""
+    return fingerprint(paths, f"{settings} {HeatSettings()}")
 
 
 def training_paths() -> list[Path]:

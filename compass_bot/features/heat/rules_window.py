@@ -67,7 +67,10 @@ class HeatSettings:
     cooldown: timedelta = timedelta(minutes=15)
     slowmode_duration: timedelta = timedelta(minutes=10)
     window_posts: int = 20
-    window: timedelta = timedelta(minutes=5)
+    # as long as the cool-down: a slow channel (replies minutes apart, an evening's chat) keeps
+    # its discussion in view; older worded heat fades by its half-life all the same (5 minutes
+    # lost 7 of 514 heated transcripts in LOSO, 10 to 30 minutes all did about as well)
+    window: timedelta = timedelta(minutes=15)
     # hostile posts after a nudge, while the heat stays over the threshold, before slowmode
     slowmode_after_posts: int = 2
 
