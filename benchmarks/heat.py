@@ -206,7 +206,7 @@ def loso(args: argparse.Namespace) -> None:
         l2=args.l2 if args.l2 is not None else TRAIN.l2,
         positive_weight=args.positive_weight or TRAIN.positive_weight,
         drop=tuple(args.drop.split(",")) if args.drop else TRAIN.drop,
-        assist=args.assist or TRAIN.assist,
+        alone=args.alone or TRAIN.alone,
         objections=args.objections or TRAIN.objections,
     )
     thresholds = (
@@ -422,9 +422,11 @@ def main() -> None:
     parser.add_argument("--l2", type=float)
     parser.add_argument("--positive-weight", type=float)
     parser.add_argument("--drop", help="comma-separated feature prefixes to leave out (c:,b:)")
-    parser.add_argument("--assist", type=float, help="evidence enough beside worded heat")
+    parser.add_argument("--alone", type=float, help="evidence enough with no other sign")
     parser.add_argument("--objections", choices=("fight", "calm", "skip"))
-    parser.add_argument("--thresholds", help="comma-separated evidence thresholds to compare")
+    parser.add_argument(
+        "--thresholds", help="comma-separated lowest evidence that counts, to compare"
+    )
     args = parser.parse_args()
     if args.loso:
         loso(args)

@@ -137,6 +137,33 @@ def test_the_target_laughing_along_cools_the_model_too() -> None:
     assert any(h.action == "nudge" for h in replay(_conversation(SHUT_OUT[:7])))
 
 
+def test_the_member_aimed_at_laughing_along_stays_aimed_at_however_hot_the_laugh() -> None:
+    """A model that reads laughter in a crowd as mockery scores the target's own bare laugh hot;
+    that laugh answers the jabs at them, so they are still the member aimed at, laughing
+    along (the cause of the test above failing once heat_blind15 was trained on). The same
+    laugh from a bystander is no member aimed at laughing along."""
+    from compass_bot.features.heat.rules_window import assess
+
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
+    start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+
+    def window(laugher: int) -> list[Post]:
+        jab = signals_of("jij niet")
+        assert jab.aimed and not jab.hostile
+        posts = [
+            Post(1, start, jab, mentions=frozenset({3}), learned=4.0, said=1.0),
+            Post(2, start + timedelta(seconds=10), jab, mentions=frozenset({3}), learned=4.0),
+            Post(laugher, start + timedelta(seconds=20), signals_of("hahah 😂"), learned=0.5),
+        ]
+        posts[1].said = posts[2].said = 0.1
+        return posts
+
+    target = window(3)
+    assert assess(target, target[-1].at, model=model).action == "none"
+    bystander = window(4)
+    assert assess(bystander, bystander[-1].at, model=model).action == "nudge"
+
+
 def test_a_post_is_scored_once_on_arrival_and_keeps_no_text() -> None:
     watch = ChannelWatch()
     messages = _conversation(SHUT_OUT[:5])
@@ -354,7 +381,7 @@ def test_one_member_alone_is_never_a_discussion_for_the_model() -> None:
     scores; a second member in the window makes it a discussion again."""
     from compass_bot.features.heat.rules_window import assess
 
-    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
     start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
     alone = [
         Post(author=1, at=start + timedelta(seconds=10 * i), learned=4.0, said=1.0)
@@ -366,13 +393,34 @@ def test_one_member_alone_is_never_a_discussion_for_the_model() -> None:
     assert assess(two, two[-1].at, model=model).action == "nudge"
 
 
+def test_a_slow_discussion_stays_one_discussion() -> None:
+    """Replies minutes apart (an evening's chat) stay in the window: a member answering one who
+    posted six minutes earlier is a discussion of two, not one member alone."""
+    from compass_bot.features.heat.rules_window import HeatSettings
+
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
+    start = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+
+    def heats(settings: HeatSettings) -> list[str]:
+        watch = ChannelWatch(settings=settings, model=model)
+        posts = [
+            Post(author=1, at=start, said=4.0),
+            Post(author=2, at=start + timedelta(minutes=6), said=4.0),
+            Post(author=2, at=start + timedelta(minutes=7), said=4.0),  # in cool-down
+        ]
+        return [watch.observe(p).action for p in posts]
+
+    assert heats(HeatSettings()) == ["none", "nudge", "none"]
+    assert heats(HeatSettings(window=timedelta(minutes=5))) == ["none"] * 3
+
+
 def test_asking_to_stop_after_the_nudge_never_brings_the_slowmode() -> None:
     """The model learns an objection as part of the fight it comes with; after the nudge the
     same words are the cooling it asked for, so they never count towards a slowmode (posts the
     model reads as hot, without such words, do)."""
     from compass_bot.features.heat.rules_window import HeatState, assess
 
-    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
     start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
     stop = signals_of("doe normaal")
     assert stop.protests and not stop.hostile
@@ -407,7 +455,7 @@ def test_the_member_aimed_at_answering_back_in_kind_keeps_the_model_quiet() -> N
     same hot posts answered with a plea, or not answered back, are still nudged."""
     from compass_bot.features.heat.rules_window import assess
 
-    model = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+    model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
     start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
 
     def window(answer: str) -> list[Post]:

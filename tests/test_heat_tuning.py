@@ -1,6 +1,7 @@
 """The heat rule's tuning: lexicon entries changed for banter (invented sentences, not a set's
 lines: a dare or "wait till the match" between friends is no threat, the school-gate threats
-stay) and how the training labels a heated transcript's posts."""
+stay; "geen" negates, affection is banter, contempt for oneself is no insult) and how the
+training labels a heated transcript's posts."""
 
 from __future__ import annotations
 
@@ -35,6 +36,50 @@ def test_dares_between_friends_are_not_threats(text: str) -> None:
     ["wacht maar tot na school", "wacht maar af jij", "wacht maar tot ik je buiten zie"],
 )
 def test_the_school_gate_threats_stay(text: str) -> None:
+    assert "threat" in signals_of(text).kinds
+
+
+@pytest.mark.parametrize(
+    "text", ["je bent geen sukkel", "jij bent echt geen loser", "ik ben geen mislukking"]
+)
+def test_geen_negates_an_insult(text: str) -> None:
+    """Folded, "geen" is "gen": the negation must be read in its folded spelling."""
+    assert not signals_of(text).hostile
+
+
+def test_a_word_that_only_ends_like_a_negation_negates_nothing() -> None:
+    assert signals_of("die jongen sukkel").hostile  # "jongen" ends in "gen"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["jij bent echt een sukkel, ik hou van je", "hou van jullie clowns", "love u man", "ily"],
+)
+def test_affection_is_a_banter_marker(text: str) -> None:
+    assert signals_of(text).laugh
+
+
+def test_not_loving_someone_is_no_affection() -> None:
+    assert not signals_of("ik hou niet van je").laugh
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "straks kom ik moe en zielig thuis en dat is jullie schuld",
+        "ik ben gewoon een mislukking",
+        "ik zie er zo lelijk uit",
+    ],
+)
+def test_a_contempt_word_about_oneself_is_no_insult(text: str) -> None:
+    assert not signals_of(text).hostile
+
+
+@pytest.mark.parametrize(
+    "text", ["ik ga je slaan", "ik zie je na school", "zie ik je morgen", "ik sla je morgen"]
+)
+def test_threats_written_with_several_words_are_read(text: str) -> None:
+    """A multi-word alternative ("na school") is a pattern of its own, not '(a|na) school'."""
     assert "threat" in signals_of(text).kinds
 
 

@@ -1,5 +1,5 @@
 """Pile-ons on a member who stays silent or is not in the channel (heat14), mockery of a named
-member as evidence enough beside the model's `assist`, and a reply to one who named them as
+member as evidence enough beside the model's lowest `threshold`, and a reply to one who named them as
 answering in kind (heat15)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from compass_bot.features.heat.rules_window import assess
 
 START = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
 SILENT = 9  # named, never posts (in Discord: a mention of a member who is not talking)
-MODEL = HeatModel({"bias": 1.0}, "window", 3, 2, 0.85, 0.6)
+MODEL = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
 
 
 def _post(
@@ -112,8 +112,8 @@ def _laughing_lightly_at(target: int, learned: float) -> list[Post]:
     ]
 
 
-def test_mockery_of_a_silent_member_needs_only_the_assist_evidence() -> None:
-    """Evidence between `assist` (0.6) and the threshold (0.85): enough when several members
+def test_mockery_of_a_silent_member_needs_only_the_lowest_evidence() -> None:
+    """Evidence between `threshold` (0.6) and `alone` (0.85): enough when several members
     laugh at a member who does not laugh along, as when the words are half-way hot."""
     posts = _laughing_lightly_at(SILENT, 1.0)  # sigmoid(1.0) = 0.73
     assert mocked(posts) == {SILENT}
@@ -132,7 +132,7 @@ def test_without_a_mocked_member_the_same_evidence_is_not_enough() -> None:
     assert assess(posts, posts[-1].at, model=MODEL).action == "none"
 
 
-def test_below_the_assist_evidence_mockery_is_not_enough() -> None:
+def test_below_the_lowest_evidence_mockery_is_not_enough() -> None:
     posts = _laughing_lightly_at(SILENT, 0.2)  # sigmoid(0.2) = 0.55
     assert assess(posts, posts[-1].at, model=MODEL).action == "none"
 
@@ -154,3 +154,20 @@ def test_a_reply_to_one_who_named_them_is_answering_in_kind() -> None:
         SILENT, START + timedelta(seconds=50), signals_of("stop alsjeblieft"), reply_to=2
     )
     assert mocked([*posts[:3], protest]) == {SILENT}
+
+
+def test_the_channel_watch_nudges_mockery_with_only_the_lowest_evidence() -> None:
+    """Live, a window with no hostile word is assessed only when the model's evidence can count:
+    from its lowest `threshold` on, not only from `alone` (the mockery above, post by post)."""
+    from compass_bot.features.heat.rules_watch import ChannelWatch
+
+    watch = ChannelWatch(model=MODEL)
+    posts = _laughing_lightly_at(SILENT, 1.0)
+    for post in posts:
+        post.learned = None  # scored by the watch on arrival (said + context: 1.0 here)
+    heats = [watch.observe(post) for post in posts]
+    assert not any(p.signals.hostile for p in posts)
+    # nudged once a second member laughs at the silent one, as `assess` of the window says
+    assert [h.action for h in heats] == ["none", "nudge", "none"]
+    assert SILENT in heats[1].members
+    assert assess(posts[:2], posts[1].at, model=MODEL).action == "nudge"

@@ -23,8 +23,9 @@ _SEP: Final = r"[\s,.;:!?'\"()\-]+"
 _JOIN: Final = r"[\s\-]*"
 _EDGE_L: Final = r"(?<![a-z0-9])"
 _EDGE_R: Final = r"(?![a-z0-9])"
-# Negations (folded): "niet dom", "geen sukkel" are not insults; the free gap never crosses one.
-NEGATION: Final = r"(?:niet|nie|geen|not|never|noit|no)"
+# Negations (folded, so "geen" is "gen" and "nooit" "noit"): "niet dom", "geen sukkel" are not
+# insults; the free gap never crosses one.
+NEGATION: Final = r"(?:niet|nie|gen|not|never|noit|no)"
 
 
 class LexiconError(ValueError):

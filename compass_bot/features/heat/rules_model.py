@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT: Final = 1
+FORMAT: Final = 2  # 2: `threshold` is the lowest evidence that counts, `alone` beside it
 _HERE: Final = Path(__file__).resolve().parent
 MODEL_FILE: Final = _HERE / "data" / "heat_model.json"
 CODE_FILES: Final = tuple(
@@ -200,16 +200,18 @@ class HeatModel:
 
     `window` posts are looked at; `mode` "message": the mean of the `top` highest post
     probabilities among them; "window" (trained on the mean features of the last posts): the
-    probability of the mean score. `threshold` is the evidence at which the channel is heated,
-    `assist` the evidence that suffices when the lexicon's level is already half-way to a
-    nudge (both chosen by leave-one-set-out, never on one set)."""
+    probability of the mean score. `threshold` is the lowest evidence that can heat the
+    channel: enough beside other signs (the lexicon's level half-way to a nudge, a member
+    several others laugh at); `alone` is the evidence that suffices without them (both chosen
+    by leave-one-set-out, never on one set). Below `threshold` the model never raises the heat,
+    so a channel watch may skip the window's assessment there."""
 
     weights: Mapping[str, float] = field(default_factory=dict)
     mode: str = "message"
     window: int = 4
     top: int = 2
     threshold: float = 1.0  # an empty model never fires
-    assist: float = 1.0  # the evidence that suffices once the lexicon sees some heat
+    alone: float = 1.0  # the evidence that suffices with no other sign (>= threshold)
     # the weights compiled for scoring every post cheaply (rules_score), built once
     _text: TextScorer = field(init=False, repr=False, compare=False)
     _context: ContextScorer = field(init=False, repr=False, compare=False)
@@ -296,7 +298,7 @@ class HeatModel:
             "window": self.window,
             "top": self.top,
             "threshold": self.threshold,
-            "assist": self.assist,
+            "alone": self.alone,
             "weights": {k: round(v, 4) for k, v in sorted(self.weights.items())},
         }
         path.write_text(
@@ -322,7 +324,7 @@ class HeatModel:
                 int(doc["window"]),
                 int(doc["top"]),
                 float(doc["threshold"]),
-                float(doc["assist"]),
+                float(doc["alone"]),
             )
         except FileNotFoundError:
             log.info("no heat model at %s: the rule runs on the lexicon alone", path)

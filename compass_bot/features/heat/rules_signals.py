@@ -34,8 +34,9 @@ _CAPS: Final = 1.15  # shouting makes hostile words harsher (and nothing else)
 _MAX_WORDS: Final = 4
 _MAX_WORD_CHARS: Final = 24
 
-# A term right after a negation ("niet dom", "geen sukkel") is not an insult.
-_NEGATED: Final = re.compile(NEGATION + r"[\s,]+$")
+# A term right after a negation ("niet dom", "geen sukkel") is not an insult; a word that only
+# ends like one ("jongen", folded "eigen") is no negation.
+_NEGATED: Final = re.compile(r"(?<![a-z])" + NEGATION + r"[\s,]+$")
 # A threat followed within two words by a negation ("ik deel je adres echt niet", "i'll post
 # your address, never") is not one; "niet normaal" (folded "normal") is an
 # intensifier and "niet dan?", "niet waar?" ask for agreement: no negation.

@@ -67,7 +67,10 @@ class HeatSettings:
     cooldown: timedelta = timedelta(minutes=15)
     slowmode_duration: timedelta = timedelta(minutes=10)
     window_posts: int = 20
-    window: timedelta = timedelta(minutes=5)
+    # as long as the cool-down: a slow channel (replies minutes apart, an evening's chat) keeps
+    # its discussion in view; older worded heat fades by its half-life all the same (5 minutes
+    # lost 7 of 514 heated transcripts in LOSO, 10 to 30 minutes all did about as well)
+    window: timedelta = timedelta(minutes=15)
     # hostile posts after a nudge, while the heat stays over the threshold, before slowmode
     slowmode_after_posts: int = 2
 
@@ -307,7 +310,7 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     scored = [p for p in posts if p.learned is not None and not (duo and _asks_to_stop(p.signals))]
     scores = [p.learned for p in scored if p.learned is not None]
     evidence = model.evidence(scores)
-    floor = min(model.threshold, model.assist)
+    floor = model.threshold
     if evidence < floor:
         return heat
     last = scored[-model.window :]
@@ -316,16 +319,21 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     hot = [p for p in last if sigmoid(p.learned or 0.0) >= 0.5] or last[-1:]
     # several members laughing at one who stays silent (or is not here): mockery, whoever
     # the flow says the hot posts answer (each other, often); like worded heat half-way, it
-    # is evidence enough beside the model's `assist` (a laugh hides the words' heat)
+    # is evidence enough beside the model's `threshold` (a laugh hides the words' heat)
     victims = _mocked(posts) - {p.author for p in hot}
     half_way = heat.level * 2 >= settings.nudge_threshold
-    needed = floor if half_way or victims else model.threshold
+    needed = floor if half_way or victims else max(floor, model.alone)
     if evidence < needed:
         return heat
     first = hot[0]
     index = {id(p): i for i, p in enumerate(posts)}
     targets = {t for p in hot for t in _targets(p, posts[: index[id(p)]])[0]}
-    targets -= {p.author for p in hot}
+    # the authors of hot posts are the ones jabbing, not the ones aimed at; but a bare laugh
+    # (no hostile words, no address) by a member answering one who addressed them is the
+    # member aimed at laughing along, however hot the model reads a laugh in a crowd
+    jabbing = {p.author for p in hot if not _bare_laugh(p.signals)}
+    along = {p.author for p in hot if _bare_laugh(p.signals)} & _laughing_along(posts)
+    targets -= jabbing | ({p.author for p in hot} - along)
     if victims:
         targets = victims
     laughs_along = any(
@@ -361,6 +369,11 @@ def arrival_score(model: HeatModel, post: Post, previous: Sequence[Post]) -> flo
 def _asks_to_stop(signals: PostSignals) -> bool:
     """An earnest objection: asks to stop, in words, with no hostile wording and no laugh."""
     return signals.protests and not signals.hostile and not signals.laugh
+
+
+def _bare_laugh(signals: PostSignals) -> bool:
+    """A laugh and nothing else: no hostile words, no address, no objection."""
+    return signals.laugh and not (signals.hostile or signals.aimed or signals.objects)
 
 
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
