@@ -25,6 +25,9 @@ from compass_bot.features.heat.rules_model import HeatModel, shipped_model
 # "kut") are about a person only when the post addresses one.
 _CURSE_KINDS: Final = frozenset({"curse", "swear", "negative"})
 _OBJECTION: Final = "objection"
+# A disease curse stays one after a negation: in "dat mag niet kankerlijer" the "niet" belongs
+# to the sentence before it, and nobody writes "geen kankerlijer" kindly.
+_UNNEGATED: Final = frozenset({"disease-insult"})
 _MAX_REPEATS_PER_KIND: Final = 2
 _UNAIMED_CURSE: Final = 0.3  # "kut toets": cursing at things
 _UNAIMED_INSULT: Final = 0.7  # "wat een idioot" without je/jij or a reply
@@ -254,7 +257,11 @@ def _read_folded(text: str, folded: str, lexicon: Lexicon) -> PostSignals:
             continue
         term = lexicon.terms[group]
         start = m.start()
-        if start and _NEGATED.search(folded, max(0, start - 7), start):
+        if (
+            start
+            and term.kind not in _UNNEGATED
+            and _NEGATED.search(folded, max(0, start - 7), start)
+        ):
             continue
         if term.kind == _THREAT and _NEGATED_AFTER.match(folded, m.end()):
             continue
