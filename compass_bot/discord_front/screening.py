@@ -122,7 +122,8 @@ class Screening:
         self, bot: CompassBot, message: discord.Message, at: datetime, edited: bool
     ) -> Awaitable[None] | None:
         """Convert the post once and decide: None when it needs no action, else the awaitable
-        that acts (the listener awaits it)."""
-        event = bot.school_post(message, at)
-        actions = self.decide(Post(message, at, edited, event, bot.school))
+        that acts (the listener awaits it). The current school is looked up once per post."""
+        school = bot.school
+        event = bot.school_post(message, at, school)
+        actions = self.decide(Post(message, at, edited, event, school))
         return None if actions is None else self.act(message, actions)
