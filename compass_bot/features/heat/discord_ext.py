@@ -21,7 +21,6 @@ from compass_bot.features.heat.service import (
     ACTION,
     CLAUSE_ID,
     HeatOutcome,
-    HeatPost,
     HeatService,
     SlowmodeOrder,
 )
@@ -118,13 +117,11 @@ class Heat(commands.Cog):
             if isinstance(resolved, discord.Message) and not resolved.author.bot:
                 reply_to = member_of(resolved.author)
         mentioned = message.mentions
-        outcome = service.decide(
-            HeatPost(  # positional: every post in a watched channel pays for this call
-                event,
-                reference.message_id if reference else None,
-                reply_to,
-                tuple(member_of(m) for m in mentioned if not m.bot) if mentioned else (),
-            )
+        outcome = service.decide_watched(  # positional: every post in a watched channel
+            event,
+            reference.message_id if reference else None,
+            reply_to,
+            tuple(member_of(m) for m in mentioned if not m.bot) if mentioned else (),
         )
         if outcome.nudge is None and outcome.slowmode is None:
             return None

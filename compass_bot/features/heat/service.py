@@ -16,7 +16,7 @@ from collections import OrderedDict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.heat import texts
@@ -29,8 +29,8 @@ from compass_bot.features.heat.rules import (
 )
 from compass_bot.features.heat.rules_post import reader
 from compass_bot.features.heat.rules_watch import BANTER_HEAT, CALM_HEAT
+from compass_bot.features.heat.watching import ChannelInfo, WatchedChannels
 from compass_bot.model import Done, Member, MessagePosted, Refusal
-from compass_bot.refs import any_ref_matches
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
@@ -42,21 +42,6 @@ _LANGUAGE_POSTS: Final = 10  # the channel "talks English" over its last posts
 _KNOWN_AUTHORS: Final = 2000  # message id -> author id, for replies the front end cannot resolve
 _WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
 _NO_MENTIONS: Final[frozenset[int]] = frozenset()
-
-
-class ChannelInfo(Protocol):
-    """Where a post was made, as `MessagePosted.channel` gives it (a thread has a parent)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def category_id(self) -> int | None: ...
-    @property
-    def category_name(self) -> str | None: ...
-    @property
-    def parent(self) -> ChannelInfo | None: ...
 
 
 class HeatPost(NamedTuple):
@@ -99,19 +84,17 @@ class _Channel:
     languages: deque[str] = field(default_factory=lambda: deque(maxlen=_LANGUAGE_POSTS))
 
 
-class HeatService:
-    """The windows live in memory only; the slowmodes and switched-off channels in SQLite."""
+class HeatService(WatchedChannels):
+    """The windows live in memory only; the slowmodes and switched-off channels in SQLite.
+    Which channels are watched: `WatchedChannels.watches`."""
 
     def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
+        super().__init__(kernel)
         self.repo = HeatRepo(kernel.db)
         self.settings = kernel.config.heat.settings()
         self._channels: dict[int, _Channel] = {}
-        self._off: set[int] = set()
         self._slowmodes: dict[int, Slowmode] = {}
         self._authors: OrderedDict[int, int] = OrderedDict()
-        # per channel id: its name, category and parent as last seen, and whether it is watched
-        self._watched: dict[int, tuple[str, int | None, str | None, ChannelInfo | None, bool]] = {}
         self._reader = reader()
 
     async def load(self, now: datetime) -> None:
@@ -126,48 +109,7 @@ class HeatService:
         self._reader = reader()
         self._watched.clear()
 
-    # -- which channels, which members ---------------------------------------------------
-
-    def watches(self, channel: ChannelInfo) -> bool:
-        """Whether the rule watches this channel (a thread follows its parent)."""
-        if channel.id in self._off or (
-            channel.parent is not None and channel.parent.id in self._off
-        ):
-            return False
-        known = self._watched.get(channel.id)
-        if (
-            known is None
-            or known[0] != channel.name
-            or known[1] != channel.category_id
-            or known[2] != channel.category_name
-            or known[3] != channel.parent
-        ):  # first seen, or renamed or moved since
-            watched = self._configured(channel)
-            self._watched[channel.id] = (
-                channel.name,
-                channel.category_id,
-                channel.category_name,
-                channel.parent,
-                watched,
-            )
-            return watched
-        return known[4]
-
-    def _configured(self, channel: ChannelInfo) -> bool:
-        base = channel.parent or channel
-        category = (base.category_id or 0, base.category_name or "")
-        cfg = self.kernel.config
-        refs = cfg.heat.watched_channels
-        if refs:
-            return any_ref_matches(refs, base.id, base.name) or (
-                base.category_id is not None and any_ref_matches(refs, *category)
-            )
-        st = cfg.school_time
-        if any_ref_matches(st.exempt_channels, base.id, base.name):
-            return False
-        if any_ref_matches(st.social_channels, base.id, base.name):
-            return True
-        return base.category_id is not None and any_ref_matches(st.social_categories, *category)
+    # -- which members ------------------------------------------------------------------
 
     def is_staff(self, member: Member) -> bool:
         """Staff are never watched, nor counted as targets (the shared check)."""
@@ -183,17 +125,30 @@ class HeatService:
     def decide(self, post: HeatPost) -> HeatOutcome:
         """Feed one post to its channel's window and say what to do, in memory (every post)."""
         event = post.event
+        if not self.watches(event.channel):
+            return _QUIET_OUTCOME
+        return self.decide_watched(event, post.reply_to_message, post.reply_to, post.mentions)
+
+    def decide_watched(
+        self,
+        event: MessagePosted,
+        reply_to_message: int | None = None,
+        reply_to: Member | None = None,
+        mentions: tuple[Member, ...] = (),
+    ) -> HeatOutcome:
+        """`decide(HeatPost(event, ...))` of a post whose channel the caller found watched
+        (`watches`): the screening asks that first, and builds no `HeatPost` for this."""
         member = event.member
-        if not self.watches(event.channel) or self.is_staff(member):
+        if self.is_staff(member):
             return _QUIET_OUTCOME
         channel_id = event.channel.id
         state = self._channels.get(channel_id)
         if state is None:
             state = self._channels[channel_id] = _Channel(ChannelWatch(self.settings))
-        reply_to = self._reply_target(post)
-        mentions = (
-            frozenset(m.id for m in post.mentions if m.id != member.id and not self.is_staff(m))
-            if post.mentions
+        target = self._reply_target(member.id, reply_to_message, reply_to)
+        aimed = (
+            frozenset(m.id for m in mentions if m.id != member.id and not self.is_staff(m))
+            if mentions
             else _NO_MENTIONS
         )
         message_id = event.message_id
@@ -206,7 +161,7 @@ class HeatService:
         state.languages.append(language)
         at = event.at
         heat = state.watch.observe(
-            Post(member.id, at, signals, reply_to, mentions, message_id, None, said)
+            Post(member.id, at, signals, target, aimed, message_id, None, said)
         )
         if heat is CALM_HEAT:  # the common case: a shared outcome
             return _QUIET_OUTCOME
@@ -219,15 +174,17 @@ class HeatService:
             return HeatOutcome(heat, slowmode=self._order(event.channel, at, until, None))
         return HeatOutcome(heat)
 
-    def _reply_target(self, post: HeatPost) -> int | None:
-        if post.reply_to is not None:
-            if self.is_staff(post.reply_to) or post.reply_to.id == post.event.member.id:
+    def _reply_target(
+        self, author_id: int, reply_to_message: int | None, reply_to: Member | None
+    ) -> int | None:
+        if reply_to is not None:
+            if self.is_staff(reply_to) or reply_to.id == author_id:
                 return None
-            return post.reply_to.id
-        if post.reply_to_message is None:
+            return reply_to.id
+        if reply_to_message is None:
             return None
-        author = self._authors.get(post.reply_to_message)  # only non-staff posts are kept
-        return None if author == post.event.member.id else author
+        author = self._authors.get(reply_to_message)  # only non-staff posts are kept
+        return None if author == author_id else author
 
     def talks_english(self, channel_id: int) -> bool:
         state = self._channels.get(channel_id)
