@@ -123,8 +123,14 @@ class SchoolTime(commands.Cog):
         event = post.event
         if event is None:
             return None
+        service = post.app[SchoolTimeService]
+        verdict = service.judge(event)
+        if verdict.allowed:  # `_decide` of an allowed post, without its second look
+            if not post.edited and verdict.reason != "not_watched":
+                self._seen[post.school].saw(event.channel.id, post.message.id)
+            return None
         found = self._decide(
-            post.message, event, not post.edited, post.app, self._seen[post.school]
+            post.message, event, not post.edited, post.app, self._seen[post.school], verdict
         )
         if found is None:
             return None
@@ -152,11 +158,13 @@ class SchoolTime(commands.Cog):
         first: bool,
         app: App,
         seen: SeenPosts,
+        verdict: TimeVerdict | None = None,
     ) -> tuple[MessagePosted, TimeVerdict] | None:
-        """In memory: the verdict, the post marked as seen (`first`: judged as posted, not as
-        edited); the breach, or None when allowed."""
+        """In memory: the verdict (`verdict`: already judged), the post marked as seen
+        (`first`: judged as posted, not as edited); the breach, or None when allowed."""
         service = app[SchoolTimeService]
-        verdict = service.judge(event)
+        if verdict is None:
+            verdict = service.judge(event)
         if not verdict.allowed and self.bot.question_in(message) is not None:
             # Only a would-be breach pays for the addressed-to-the-bot check.
             event = dataclasses.replace(event, to_the_bot=True)
