@@ -142,9 +142,10 @@ class PersonalDataService:
 
     def screen(self, event: MessagePosted) -> tuple[Finding, ...]:
         """The findings in a post, or () when the rule does not apply to it. In memory."""
-        if not event.content:
+        content = event.content
+        if not content:
             return ()
-        findings = self.rule.find(event.content)  # its prefilter ends almost every post here
+        findings = self.rule.find(content)  # its prefilter ends almost every post here
         if not findings or self.is_staff(event.member) or self.is_exempt_channel(event):
             return ()
         return findings
