@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -94,7 +94,8 @@ class HeatService(WatchedChannels):
         self.settings = kernel.config.heat.settings()
         self._channels: dict[int, _Channel] = {}
         self._slowmodes: dict[int, Slowmode] = {}
-        self._authors: OrderedDict[int, int] = OrderedDict()
+        self._authors: dict[int, int] = {}  # message id -> author (`_remember_author`)
+        self._author_order: deque[int] = deque()
         self._reader = reader()
 
     async def load(self, now: datetime) -> None:
@@ -104,6 +105,7 @@ class HeatService(WatchedChannels):
         self._slowmodes = {s.channel_id: s for s in await self.repo.slowmodes()}
         self._channels.clear()
         self._authors.clear()
+        self._author_order.clear()
         # The lexicon compiles here, at start, in a worker thread: not on the first post.
         await asyncio.to_thread(shipped_lexicon)
         self._reader = reader()
@@ -139,30 +141,31 @@ class HeatService(WatchedChannels):
         """`decide(HeatPost(event, ...))` of a post whose channel the caller found watched
         (`watches`): the screening asks that first, and builds no `HeatPost` for this."""
         member = event.member
-        if self.is_staff(member):
+        staff = self.kernel.access.is_staff
+        if staff(member):
             return _QUIET_OUTCOME
         channel_id = event.channel.id
         state = self._channels.get(channel_id)
         if state is None:
             state = self._channels[channel_id] = _Channel(ChannelWatch(self.settings))
-        target = self._reply_target(member.id, reply_to_message, reply_to)
+        author = member.id
+        target = (
+            None
+            if reply_to is None and reply_to_message is None  # most posts reply to nobody
+            else self._reply_target(author, reply_to_message, reply_to)
+        )
         aimed = (
-            frozenset(m.id for m in mentions if m.id != member.id and not self.is_staff(m))
+            frozenset(m.id for m in mentions if m.id != author and not staff(m))
             if mentions
             else _NO_MENTIONS
         )
         message_id = event.message_id
         if message_id is not None:
-            authors = self._authors
-            authors[message_id] = member.id
-            if len(authors) > _KNOWN_AUTHORS:
-                authors.popitem(last=False)
+            self._remember_author(message_id, author)
         signals, said, language = self._reader.read(event.content)
         state.languages.append(language)
         at = event.at
-        heat = state.watch.observe(
-            Post(member.id, at, signals, target, aimed, message_id, None, said)
-        )
+        heat = state.watch.observe(Post(author, at, signals, target, aimed, message_id, None, said))
         if heat is CALM_HEAT:  # the common case: a shared outcome
             return _QUIET_OUTCOME
         if heat is BANTER_HEAT:
@@ -173,6 +176,19 @@ class HeatService(WatchedChannels):
             until = at + self.settings.slowmode_duration
             return HeatOutcome(heat, slowmode=self._order(event.channel, at, until, None))
         return HeatOutcome(heat)
+
+    def _remember_author(self, message_id: int, author: int) -> None:
+        """Who wrote a post, for a later reply the front end cannot resolve: the last
+        `_KNOWN_AUTHORS` posts, the oldest forgotten first (a dict and the ids in order: a
+        plain dict costs half an `OrderedDict`'s assignment, and a post seen again keeps its
+        place, as there)."""
+        authors = self._authors
+        if message_id not in authors:
+            order = self._author_order
+            order.append(message_id)
+            if len(order) > _KNOWN_AUTHORS:
+                del authors[order.popleft()]
+        authors[message_id] = author
 
     def _reply_target(
         self, author_id: int, reply_to_message: int | None, reply_to: Member | None
@@ -356,6 +372,7 @@ class HeatService(WatchedChannels):
             state.watch.forget(member_id)
         for message_id in [m for m, a in self._authors.items() if a == member_id]:
             del self._authors[message_id]
+        self._author_order = deque(m for m in self._author_order if m in self._authors)
 
 
 _QUIET_OUTCOME: Final = HeatOutcome(CALM_HEAT)
