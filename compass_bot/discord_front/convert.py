@@ -133,6 +133,19 @@ def channel_info(channel: object) -> ChannelInfo | None:
 MEMBER_POSTS = (discord.MessageType.default, discord.MessageType.reply)
 
 
+def member_channel(message: discord.Message, guild_id: int | None) -> ChannelInfo | None:
+    """Where a member's post in the school's guild was made, as every message rule reads it
+    (`channel_info`), or None for bots, system messages, DMs and other guilds: `member_post`
+    without its author and text, for a screening that converts those only when a rule asks.
+
+    `guild_id`: the school's guild (None: the bot has not seen it yet, so nothing is judged)."""
+    if message.author.bot or message.guild is None or message.guild.id != guild_id:
+        return None
+    if message.type not in MEMBER_POSTS:
+        return None
+    return channel_info(message.channel)
+
+
 def member_post(
     message: discord.Message, at: datetime, guild_id: int | None
 ) -> MessagePosted | None:
@@ -141,11 +154,7 @@ def member_post(
 
     `guild_id`: the school's guild (None: the bot has not seen it yet, so nothing is judged).
     `at`: when the post counts as made (its own timestamp, or an edit's)."""
-    if message.author.bot or message.guild is None or message.guild.id != guild_id:
-        return None
-    if message.type not in MEMBER_POSTS:
-        return None
-    channel = channel_info(message.channel)
+    channel = member_channel(message, guild_id)
     if channel is None:
         return None
     # positional: every post pays for this call, and keywords cost a third more

@@ -303,7 +303,7 @@ class Questions(commands.Cog):
         message = post.message
         if post.edited:
             return None
-        if post.event is not None:  # a member's post in the school's server (`member_post`)
+        if post.channel is not None:  # a member's post in the school's server (`Post`)
             in_dm = False
         else:
             if message.author.bot or message.type not in _ANSWERED_TYPES:
