@@ -120,15 +120,19 @@ class SchoolTime(commands.Cog):
         """The screening's check (`Feature.post_check`): a post or edit judged by when it
         counts as posted (its own timestamp or the edit's), never by the clock; only a breach
         returns the action."""
-        event = post.event
-        if event is None:
+        channel = post.channel
+        if channel is None:
             return None
         service = post.app[SchoolTimeService]
-        verdict = service.judge(event)
+        if not service.watches(channel):  # `not_watched`, whoever posts: no author needed
+            return None
+        verdict = service.judge_post(post.at, post.member, channel)
         if verdict.allowed:  # `_decide` of an allowed post, without its second look
             if not post.edited and verdict.reason != "not_watched":
-                self._seen[post.school].saw(event.channel.id, post.message.id)
+                self._seen[post.school].saw(channel.id, post.message.id)
             return None
+        event = post.event
+        assert event is not None  # a post with a channel has its event
         found = self._decide(
             post.message, event, not post.edited, post.app, self._seen[post.school], verdict
         )
