@@ -84,6 +84,42 @@ class _Channel:
     languages: deque[str] = field(default_factory=lambda: deque(maxlen=_LANGUAGE_POSTS))
 
 
+class RecentAuthors:
+    """Who wrote the last `_KNOWN_AUTHORS` posts (message id -> author id), for a reply the
+    front end cannot resolve; the oldest is forgotten first, a post seen again keeps its
+    place. A dict and the ids in order: every post in a watched channel is remembered, and a
+    plain dict's assignment costs half an `OrderedDict`'s."""
+
+    __slots__ = ("_authors", "_order")
+
+    def __init__(self) -> None:
+        self._authors: dict[int, int] = {}
+        self._order: deque[int] = deque()
+
+    def remember(self, message_id: int, author: int) -> None:
+        authors = self._authors
+        if message_id not in authors:
+            order = self._order
+            order.append(message_id)
+            if len(order) > _KNOWN_AUTHORS:
+                del authors[order.popleft()]
+        authors[message_id] = author
+
+    def of(self, message_id: int) -> int | None:
+        return self._authors.get(message_id)
+
+    def items(self) -> list[tuple[int, int]]:
+        """(message id, author), oldest first."""
+        return list(self._authors.items())
+
+    def forget(self, member_id: int) -> None:
+        """Erasure: the member's posts are forgotten, the others keep their order."""
+        authors = self._authors
+        for message_id in [m for m, a in authors.items() if a == member_id]:
+            del authors[message_id]
+        self._order = deque(m for m in self._order if m in authors)
+
+
 class HeatService(WatchedChannels):
     """The windows live in memory only; the slowmodes and switched-off channels in SQLite.
     Which channels are watched: `WatchedChannels.watches`."""
@@ -94,8 +130,7 @@ class HeatService(WatchedChannels):
         self.settings = kernel.config.heat.settings()
         self._channels: dict[int, _Channel] = {}
         self._slowmodes: dict[int, Slowmode] = {}
-        self._authors: dict[int, int] = {}  # message id -> author (`_remember_author`)
-        self._author_order: deque[int] = deque()
+        self._authors = RecentAuthors()
         self._reader = reader()
 
     async def load(self, now: datetime) -> None:
@@ -104,8 +139,7 @@ class HeatService(WatchedChannels):
         self._off = await self.repo.channels_off()
         self._slowmodes = {s.channel_id: s for s in await self.repo.slowmodes()}
         self._channels.clear()
-        self._authors.clear()
-        self._author_order.clear()
+        self._authors = RecentAuthors()
         # The lexicon compiles here, at start, in a worker thread: not on the first post.
         await asyncio.to_thread(shipped_lexicon)
         self._reader = reader()
@@ -127,24 +161,38 @@ class HeatService(WatchedChannels):
     def decide(self, post: HeatPost) -> HeatOutcome:
         """Feed one post to its channel's window and say what to do, in memory (every post)."""
         event = post.event
-        if not self.watches(event.channel):
+        channel = event.channel
+        if not self.watches(channel):
             return _QUIET_OUTCOME
-        return self.decide_watched(event, post.reply_to_message, post.reply_to, post.mentions)
+        return self.decide_post(
+            event.member,
+            channel,
+            event.at,
+            event.content,
+            event.message_id,
+            post.reply_to_message,
+            post.reply_to,
+            post.mentions,
+        )
 
-    def decide_watched(
+    def decide_post(
         self,
-        event: MessagePosted,
+        member: Member,
+        channel: ChannelInfo,
+        at: datetime,
+        content: str,
+        message_id: int | None,
         reply_to_message: int | None = None,
         reply_to: Member | None = None,
         mentions: tuple[Member, ...] = (),
     ) -> HeatOutcome:
-        """`decide(HeatPost(event, ...))` of a post whose channel the caller found watched
-        (`watches`): the screening asks that first, and builds no `HeatPost` for this."""
-        member = event.member
+        """`decide(HeatPost(MessagePosted(member, channel, at, content, message_id), ...))`
+        of a post whose channel the caller found watched (`watches`): the screening asks that
+        first, and builds neither for a post the rule does not act on."""
         staff = self.kernel.access.is_staff
         if staff(member):
             return _QUIET_OUTCOME
-        channel_id = event.channel.id
+        channel_id = channel.id
         state = self._channels.get(channel_id)
         if state is None:
             state = self._channels[channel_id] = _Channel(ChannelWatch(self.settings))
@@ -159,12 +207,10 @@ class HeatService(WatchedChannels):
             if mentions
             else _NO_MENTIONS
         )
-        message_id = event.message_id
         if message_id is not None:
-            self._remember_author(message_id, author)
-        signals, said, language = self._reader.read(event.content)
+            self._authors.remember(message_id, author)
+        signals, said, language = self._reader.read(content)
         state.languages.append(language)
-        at = event.at
         heat = state.watch.observe(Post(author, at, signals, target, aimed, message_id, None, said))
         if heat is CALM_HEAT:  # the common case: a shared outcome
             return _QUIET_OUTCOME
@@ -174,21 +220,8 @@ class HeatService(WatchedChannels):
             return HeatOutcome(heat, nudge=self.nudge_text(channel_id))
         if heat.action == "slowmode" and channel_id not in self._slowmodes:
             until = at + self.settings.slowmode_duration
-            return HeatOutcome(heat, slowmode=self._order(event.channel, at, until, None))
+            return HeatOutcome(heat, slowmode=self._order(channel, at, until, None))
         return HeatOutcome(heat)
-
-    def _remember_author(self, message_id: int, author: int) -> None:
-        """Who wrote a post, for a later reply the front end cannot resolve: the last
-        `_KNOWN_AUTHORS` posts, the oldest forgotten first (a dict and the ids in order: a
-        plain dict costs half an `OrderedDict`'s assignment, and a post seen again keeps its
-        place, as there)."""
-        authors = self._authors
-        if message_id not in authors:
-            order = self._author_order
-            order.append(message_id)
-            if len(order) > _KNOWN_AUTHORS:
-                del authors[order.popleft()]
-        authors[message_id] = author
 
     def _reply_target(
         self, author_id: int, reply_to_message: int | None, reply_to: Member | None
@@ -199,7 +232,7 @@ class HeatService(WatchedChannels):
             return reply_to.id
         if reply_to_message is None:
             return None
-        author = self._authors.get(reply_to_message)  # only non-staff posts are kept
+        author = self._authors.of(reply_to_message)  # only non-staff posts are kept
         return None if author == author_id else author
 
     def talks_english(self, channel_id: int) -> bool:
@@ -370,9 +403,7 @@ class HeatService(WatchedChannels):
     def forget(self, member_id: int) -> None:
         for state in self._channels.values():
             state.watch.forget(member_id)
-        for message_id in [m for m, a in self._authors.items() if a == member_id]:
-            del self._authors[message_id]
-        self._author_order = deque(m for m in self._author_order if m in self._authors)
+        self._authors.forget(member_id)
 
 
 _QUIET_OUTCOME: Final = HeatOutcome(CALM_HEAT)
