@@ -3,7 +3,8 @@ at once, its author and the whole post only when a check asks. Oracle: two real 
 same posts, one converting each post lazily as the listener does, the other converting it
 whole first (`member_post`, as before); every check decides the same on every post (heated
 transcripts, other people's data, lessons, lunch breaks, staff, replies, mentions, edits, bots
-and system messages), and a post in a channel no rule watches builds neither author nor event.
+and system messages), and a post in a channel no rule watches builds neither author nor event. The questions
+check's shortcut (`may_be_addressed`) never turns away a post addressed to the bot.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import discord
 import pytest
 
+from compass_bot.discord_front.addressed import may_be_addressed
 from compass_bot.discord_front.client import CompassBot
 from compass_bot.discord_front.convert import member_post
 from compass_bot.discord_front.screening import Post
@@ -37,6 +39,7 @@ MOMENTS = [  # lessons, the lunch break, after school, an evening, a Saturday
     timedelta(days=5, hours=12),
 ]
 AUTHORS = [S.MEMBER_ID + i for i in range(6)]
+_BOT_USER = {"id": str(S.BOT_ID), "username": "compass", "discriminator": "0", "avatar": None}
 
 
 @pytest.fixture
@@ -88,7 +91,11 @@ def _payload(
             "guild_id": str(S.GUILD_ID),
         }
         payload["referenced_message"] = before
-    if rng.random() < 0.15:
+        if rng.random() < 0.2:  # a reply to one of the bot's answers
+            payload["referenced_message"] = dict(before, author=_BOT_USER)
+    if rng.random() < 0.05:
+        payload["content"] = f"<@{S.BOT_ID}> {text}"  # a question to the bot
+    elif rng.random() < 0.15:
         other = rng.choice(AUTHORS)
         payload["mentions"] = [
             {"id": str(other), "username": f"lid{other}", "discriminator": "0", "avatar": None}
@@ -111,7 +118,7 @@ async def test_lazy_and_whole_conversion_decide_the_same_on_many_posts(
     lazy, eager = bots
     rng = random.Random(28)
     acted: Counter[str] = Counter()
-    posts = 0
+    posts = addressed = 0
     for run in _texts():
         at = TZ_MONDAY + rng.choice(MOMENTS) + timedelta(days=rng.randrange(4))
         earlier: list[dict[str, Any]] = []
@@ -133,6 +140,10 @@ async def test_lazy_and_whole_conversion_decide_the_same_on_many_posts(
                 school = bot.school
                 if bot is lazy:
                     post = Post.screened(message, at, edited, school)
+                    # the questions check's shortcut: never "no" for a post addressed to the bot
+                    if bot.question_in(message) is not None:
+                        assert may_be_addressed(message, school.setup), payload
+                        addressed += 1
                 else:
                     event = member_post(message, at, S.GUILD_ID)
                     post = Post(message, at, edited, event, school)
@@ -140,7 +151,7 @@ async def test_lazy_and_whole_conversion_decide_the_same_on_many_posts(
             assert decided[0] == decided[1], (text, payload["channel_id"], at)
             acted.update(decided[0])
             posts += 1
-    assert posts > 600
+    assert posts > 600 and addressed > 50
     # every rule that acts on posts acted on some of them, so the comparison covered each
     assert {"schooltime", "personal_data", "heat", "questions"} <= set(acted), acted
 

@@ -37,6 +37,17 @@ def question_in(
     return (pattern.sub(" ", content) if pattern else content).strip()
 
 
+def may_be_addressed(message: discord.Message, setup: ServerSetup) -> bool:
+    """False when `question_in` is None for certain for a post in a server: no mention typed,
+    no reply, not the questions channel (the common post; a DM is always addressed)."""
+    return (
+        message.reference is not None
+        or "<@" in message.content
+        or message.guild is None
+        or in_questions_channel(message, setup)
+    )
+
+
 def in_questions_channel(message: discord.Message, setup: ServerSetup) -> bool:
     """Whether the post is in the questions channel, or a thread opened under it."""
     questions_channel = setup.questions_channel_id

@@ -84,7 +84,13 @@ class Post:
         `member_post`), its author and the whole post when a check asks."""
         guild = school.setup.guild
         guild_id = guild.id if guild is not None else None
-        post = cls(message, at, edited, None, school)
+        post = cls.__new__(cls)  # every post: its slots set once, no conditionals
+        post.message = message
+        post.at = at
+        post.edited = edited
+        post.school = school
+        post.app = school.app
+        post._event = post._member = None
         post.channel = member_channel(message, guild_id)
         post.guild_id = guild_id
         return post

@@ -19,6 +19,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from compass_bot import texts
+from compass_bot.discord_front.addressed import may_be_addressed
 from compass_bot.discord_front.convert import MEMBER_POSTS, member_of
 from compass_bot.discord_front.embeds import ANSWER_COLOUR, clause_embed, clause_title
 from compass_bot.discord_front.schools import acting_for
@@ -304,6 +305,8 @@ class Questions(commands.Cog):
         if post.edited:
             return None
         if post.channel is not None:  # a member's post in the school's server (`Post`)
+            if not may_be_addressed(message, post.school.setup):
+                return None  # most posts: `question_in` would say so, at a higher cost
             in_dm = False
         else:
             if message.author.bot or message.type not in _ANSWERED_TYPES:

@@ -48,7 +48,7 @@ class SchoolTimeService:
         self._grants: list[PermissionGrant] = []
         self._warned: dict[int, datetime] = {}
         self._judge: PostJudge | None = None
-        self._judged_for: object = None  # the config section `_judge` was built from
+        self._judged_for: object = None  # the config `_judge` was built from
 
     async def load(self, now: datetime) -> None:
         """Load the grants still running and the cooldowns into memory."""
@@ -75,14 +75,20 @@ class SchoolTimeService:
 
     def _post_judge(self) -> PostJudge:
         """Every post comes here, so the verdict's repeating work is kept in a `PostJudge`,
-        built anew when the timetable (rebuilt for a new year) or the config section is
+        built anew when the timetable (rebuilt for a new year) or the config is
         another object (a config is replaced, never edited in place)."""
         judge = self._judge
-        timetable = self.kernel.calendar.timetable
-        section = self.kernel.loaded.config.school_time
-        if judge is None or judge.timetable is not timetable or self._judged_for is not section:
-            judge = self._judge = PostJudge(timetable, section.to_scope())
-            self._judged_for = section
+        kernel = self.kernel
+        if (
+            judge is None
+            or judge.timetable is not kernel.calendar.timetable
+            or self._judged_for is not kernel.loaded  # frozen: another config is another object
+        ):
+            loaded = kernel.loaded
+            judge = self._judge = PostJudge(
+                kernel.calendar.timetable, loaded.config.school_time.to_scope()
+            )
+            self._judged_for = loaded
         return judge
 
     async def message_posted(
