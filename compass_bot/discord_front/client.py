@@ -380,14 +380,12 @@ class CompassBot(commands.Bot):
         it. `setup`: the school's, when the caller has it (else the current school's)."""
         return question_in(message, self.user, setup or self.setup)
 
-    def school_post(
-        self, message: discord.Message, at: datetime, school: School | None = None
-    ) -> MessagePosted | None:
-        """A member's post in the current school's server (or `school`'s, when the caller
-        has it at hand) as the message rules read it, else None: the one conversion of the
-        screening and of posts read back after downtime."""
-        guild = (school or self.school).setup.guild
-        return member_post(message, at, guild.id if guild is not None else None)
+    def school_post(self, message: discord.Message, at: datetime) -> MessagePosted | None:
+        """A member's post in the current school's server as the message rules read it, else
+        None: the conversion of posts read back after downtime (the screening's is lazy,
+        `screening.Post.screened`; the same answer)."""
+        school = self.setup.guild
+        return member_post(message, at, school.id if school is not None else None)
 
     def in_school_guild(self, guild: discord.Guild | None) -> bool:
         return (
