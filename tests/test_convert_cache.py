@@ -3,13 +3,16 @@ change gives a new one, the same member and channel give the same object."""
 
 from __future__ import annotations
 
+import random
 import sys
+from collections import Counter
 from pathlib import Path
 
 import discord
 
 from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.features.schooltime.rules import ChannelInfo
+from compass_bot.model import Member
 from compass_bot.visible import show_controls
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -64,3 +67,75 @@ def test_channel_is_what_discord_says_and_follows_a_rename() -> None:
     assert category is not None
     category.name = "Pauze"
     assert channel_info(channel) == ChannelInfo(S.CHANNEL_ID, "kantine", S.CATEGORY_ID, "Pauze")
+
+
+def _as_discord_says(member: discord.Member) -> tuple[int, str, tuple[tuple[int, str], ...]]:
+    """What `member_of` must give, read from `discord.Member.roles` itself (sorted anew)."""
+    roles = tuple((r.id, r.name) for r in member.roles if not r.is_default())
+    return member.id, show_controls(str(member)), roles
+
+
+def _role(guild: discord.Guild, role_id: int, name: str, position: int) -> discord.Role:
+    data = {
+        "id": str(role_id),
+        "name": name,
+        "color": 0,
+        "hoist": False,
+        "position": position,
+        "permissions": "0",
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+    return discord.Role(guild=guild, state=guild._state, data=data)  # type: ignore[arg-type]
+
+
+def test_member_follows_every_change_to_roles_and_names_on_many_posts() -> None:
+    """Oracle: after each random change (a role renamed, moved, deleted, created or replaced
+    by a new object, a member's roles or name changed), every member's next post converts to
+    exactly what `discord.Member.roles` says, and to the same object while nothing changed."""
+    rng = random.Random(28)
+    guild = _guild()
+    role_ids = [9500 + i for i in range(8)]
+    for i, rid in enumerate(role_ids):
+        guild._add_role(_role(guild, rid, f"rol{i}", i + 1))
+    members = [
+        _member(guild, rng.sample(role_ids, rng.randint(0, 3)), name=f"lid{u}", uid=500 + u)
+        for u in range(5)
+    ]
+    last: dict[int, Member] = {}
+    changes: Counter[str] = Counter()
+    for _step in range(1500):
+        change = rng.choice(
+            ["rename", "move", "swap", "delete", "create", "replace", "roles", "user", "none"]
+        )
+        rid = rng.choice(role_ids)
+        role = guild.get_role(rid)
+        member = rng.choice(members)
+        if change == "rename" and role is not None:
+            role.name = rng.choice(["Leerling", "Docent", "rol", "Rol", f"r{rng.randint(0, 3)}"])
+        elif change == "move" and role is not None:
+            role.position = rng.randint(1, 4)  # ties: the id decides
+        elif change == "swap":
+            a, b = (guild.get_role(r) for r in rng.sample(role_ids, 2))
+            if a is not None and b is not None:
+                a.position, b.position = b.position, a.position
+        elif change == "delete" and role is not None:
+            guild._remove_role(rid)
+        elif change == "create" and role is None:
+            guild._add_role(_role(guild, rid, f"nieuw{rid}", rng.randint(1, 9)))
+        elif change == "replace" and role is not None:
+            guild._add_role(_role(guild, rid, role.name, role.position))
+        elif change == "roles":
+            member._roles = discord.utils.SnowflakeList(rng.sample(role_ids, rng.randint(0, 4)))
+        elif change == "user":
+            member._user.name = rng.choice(["anna", "bob", "C0mpass", "anna\u200b"])
+        changes[change] += 1
+        for one in members:
+            got = member_of(one)
+            assert (got.id, got.label, got.roles) == _as_discord_says(one)
+            before = last.get(one.id)
+            if before is not None and (before.label, before.roles) == (got.label, got.roles):
+                assert got is before  # unchanged: the rules' own caches recognise it
+            last[one.id] = got
+    assert min(changes.values()) > 50  # every kind of change happened often

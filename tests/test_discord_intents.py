@@ -170,19 +170,19 @@ async def test_without_message_content_heat_and_personal_data_read_nothing(
 
     fed: list[object] = []
     screened: list[object] = []
-    original = HeatService.decide
-    original_screen = PersonalDataService.screen
+    original = HeatService.decide_post  # what the screening feeds a post in a watched channel
+    original_found = PersonalDataService.found  # what the screening reads a post's text with
 
-    def spy(self: HeatService, post: Any) -> Any:
-        fed.append(post)
-        return original(self, post)
+    def spy(self: HeatService, *args: Any) -> Any:
+        fed.append(args)
+        return original(self, *args)
 
-    def screen_spy(self: PersonalDataService, event: Any) -> Any:
-        screened.append(event)
-        return original_screen(self, event)
+    def found_spy(self: PersonalDataService, content: str) -> Any:
+        screened.append(content)
+        return original_found(self, content)
 
-    monkeypatch.setattr(HeatService, "decide", spy)
-    monkeypatch.setattr(PersonalDataService, "screen", screen_spy)
+    monkeypatch.setattr(HeatService, "decide_post", spy)
+    monkeypatch.setattr(PersonalDataService, "found", found_spy)
     for config, expected in ((TEST_CONFIG, 2), (OFF, 0)):
         fed.clear()
         screened.clear()

@@ -3,6 +3,8 @@ reason, erasure from the in-memory windows, and the moved `heat:` config section
 
 from __future__ import annotations
 
+import random
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +13,12 @@ import pytest
 from compass_bot.app import App
 from compass_bot.config import ConfigError, parse_config
 from compass_bot.features.heat.rules import ChannelWatch, Post, signals_of
-from compass_bot.features.heat.service import HeatPost, HeatService
+from compass_bot.features.heat.service import (
+    _KNOWN_AUTHORS,
+    HeatPost,
+    HeatService,
+    RecentAuthors,
+)
 from compass_bot.features.heat.settings import HeatConfig
 from compass_bot.features.heat.texts import reason_text
 from compass_bot.features.schooltime.rules import ChannelInfo
@@ -170,3 +177,43 @@ def test_the_heat_section_lives_with_its_feature_and_old_files_stay_valid() -> N
     assert cfg.heat.slowmode_seconds == 60
     with pytest.raises(ConfigError, match=r"heat\.slowmode_second"):
         parse_config(TEST_CONFIG + "heat:\n  slowmode_second: 60\n")
+
+
+def test_the_authors_kept_for_replies_are_the_last_ones_as_before() -> None:
+    """A reply the front end cannot resolve is aimed by the author of the post it answers,
+    among the last `_KNOWN_AUTHORS` posts (a post seen again keeps its place; an erased
+    member's posts are forgotten): the same answers as the `OrderedDict` this was, over many
+    posts, repeats and erasures."""
+    rng = random.Random(28)
+    authors = RecentAuthors()
+    model: OrderedDict[int, int] = OrderedDict()
+    for _step in range(12000):
+        message_id, author = rng.randrange(3 * _KNOWN_AUTHORS), rng.randrange(40)
+        if rng.random() < 0.002:
+            authors.forget(author)
+            for gone in [m for m, a in model.items() if a == author]:
+                del model[gone]
+            continue
+        authors.remember(message_id, author)
+        model[message_id] = author
+        if len(model) > _KNOWN_AUTHORS:
+            model.popitem(last=False)
+        asked = rng.randrange(3 * _KNOWN_AUTHORS)
+        assert authors.of(asked) == model.get(asked)
+    assert authors.items() == list(model.items())
+
+
+async def test_a_reply_is_aimed_at_the_remembered_author_unless_it_is_the_replier(
+    tmp_path: Path,
+) -> None:
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        service._authors.remember(500, ANNA.id)
+        assert service._reply_target(BRAM.id, 500, None) == ANNA.id
+        assert service._reply_target(ANNA.id, 500, None) is None  # her own post
+        assert service._reply_target(BRAM.id, 501, None) is None  # not remembered
+        service.forget(ANNA.id)
+        assert service._reply_target(BRAM.id, 500, None) is None
+    finally:
+        await app.close()

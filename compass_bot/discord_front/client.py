@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -22,6 +21,7 @@ from discord.ext import commands
 from compass_bot.app import App
 from compass_bot.config import Config, DiscordSettings, LoadedConfig
 from compass_bot.discord_front import permissions
+from compass_bot.discord_front.addressed import question_in
 from compass_bot.discord_front.convert import member_post
 from compass_bot.discord_front.schools import (
     CURRENT,
@@ -373,49 +373,17 @@ class CompassBot(commands.Bot):
         if at is not None and (acting := self.screening.screen(self, payload.message, at, True)):
             await acting
 
-    def question_in(self, message: discord.Message) -> str | None:
-        """The question when `message` is addressed to the bot, else None.
-
-        Addressed means a DM, a mention of the bot (or its managed role) typed in the text,
-        a reply to one of the bot's messages, or a post in the questions channel (or a thread
-        under it). Such a post is school use: the questions feature answers it and the
-        school-time rule never warns for it.
-        """
-        if message.guild is None:
-            return message.content.strip()
-        pattern = self._mention_pattern(message.guild) if "<@" in message.content else None
-        mentioned = pattern is not None and pattern.search(message.content) is not None
-        reference = message.reference.resolved if message.reference is not None else None
-        replied = (
-            isinstance(reference, discord.Message)
-            and self.user is not None
-            and reference.author.id == self.user.id
-        )
-        questions_channel = self.setup.questions_channel_id
-        # A thread opened under the questions channel is part of it.
-        channel_ids = {message.channel.id, getattr(message.channel, "parent_id", None)}
-        in_channel = (
-            "questions_channel" not in self.setup.disabled
-            and questions_channel is not None
-            and questions_channel in channel_ids
-        )
-        if not (mentioned or replied or in_channel):
-            return None
-        return (pattern.sub(" ", message.content) if pattern else message.content).strip()
-
-    def _mention_pattern(self, guild: discord.Guild) -> re.Pattern[str] | None:
-        """The bot's mention, or its managed role's (Discord suggests both when typing @)."""
-        if self.user is None:
-            return None
-        forms = [rf"<@!?{self.user.id}>"]
-        role = guild.self_role
-        if role is not None:
-            forms.append(rf"<@&{role.id}>")
-        return re.compile("|".join(forms))
+    def question_in(self, message: discord.Message, setup: ServerSetup | None = None) -> str | None:
+        """The question when `message` is addressed to the bot (a DM, a mention, a reply to
+        the bot, the questions channel: `addressed.question_in`), else None. Such a post is
+        school use: the questions feature answers it and the school-time rule never warns for
+        it. `setup`: the school's, when the caller has it (else the current school's)."""
+        return question_in(message, self.user, setup or self.setup)
 
     def school_post(self, message: discord.Message, at: datetime) -> MessagePosted | None:
         """A member's post in the current school's server as the message rules read it, else
-        None: the one conversion of the screening and of posts read back after downtime."""
+        None: the conversion of posts read back after downtime (the screening's is lazy,
+        `screening.Post.screened`; the same answer)."""
         school = self.setup.guild
         return member_post(message, at, school.id if school is not None else None)
 

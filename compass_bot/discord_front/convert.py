@@ -26,13 +26,53 @@ async def find_member(guild: discord.Guild, member_id: int) -> discord.Member | 
 _KEPT = 4096  # entries per cache before it starts over (bounded memory)
 _members: dict[tuple[int, str, tuple[tuple[int, str], ...]], Member] = {}
 _channels: dict[tuple[int, str, int | None, str | None], ChannelInfo] = {}
+# A role as a post's author had it: its id, the server's Role for that id then (None: not in
+# the server), and that role's name and position (what `discord.Member.roles` sorts and
+# `member_of` reads).
+_RoleSeen = tuple[int, "discord.Role | None", str, int]
+# per member id, name and role ids: the server, the roles as seen, and the `Member` built
+_authors: dict[
+    tuple[int, str, tuple[int, ...]], tuple[discord.Guild, tuple[_RoleSeen, ...], Member]
+] = {}
 
 
 def member_of(user: discord.Member | discord.User) -> Member:
     """The service's view of a member: id, a label for moderators, and roles by id and name.
 
     Every post asks, so one `Member` is kept per id, name and roles (ids and names): the
-    same object post after post, which the rules' own caches then recognise."""
+    same object post after post, which the rules' own caches then recognise. A server
+    member's post skips `discord.Member.roles` (which looks up and sorts the roles anew)
+    while the server still has the same role objects under the member's role ids, with the
+    names and positions they had: a renamed, moved, deleted or new role is seen at once."""
+    if type(user) is discord.Member:
+        guild = user.guild
+        key = (user.id, str(user), tuple(user._roles))
+        seen = _authors.get(key)
+        if seen is not None and seen[0] is guild:
+            get_role = guild.get_role
+            for role_id, role, name, position in seen[1]:
+                now = get_role(role_id)
+                if now is not role or (
+                    role is not None and (role.name != name or role.position != position)
+                ):
+                    break
+            else:
+                return seen[2]
+        roles = tuple((rid, guild.get_role(rid)) for rid in key[2])
+        found = _member_of(user)
+        if len(_authors) >= _KEPT:
+            _authors.clear()
+        _authors[key] = (
+            guild,
+            tuple((rid, r, r.name, r.position) if r else (rid, None, "", 0) for rid, r in roles),
+            found,
+        )
+        return found
+    return _member_of(user)
+
+
+def _member_of(user: discord.Member | discord.User) -> Member:
+    """`member_of` read from `discord.Member.roles` itself."""
     roles: tuple[tuple[int, str], ...] = ()
     if isinstance(user, discord.Member):
         roles = tuple((r.id, r.name) for r in user.roles if not r.is_default())
@@ -93,6 +133,19 @@ def channel_info(channel: object) -> ChannelInfo | None:
 MEMBER_POSTS = (discord.MessageType.default, discord.MessageType.reply)
 
 
+def member_channel(message: discord.Message, guild_id: int | None) -> ChannelInfo | None:
+    """Where a member's post in the school's guild was made, as every message rule reads it
+    (`channel_info`), or None for bots, system messages, DMs and other guilds: `member_post`
+    without its author and text, for a screening that converts those only when a rule asks.
+
+    `guild_id`: the school's guild (None: the bot has not seen it yet, so nothing is judged)."""
+    if message.author.bot or message.guild is None or message.guild.id != guild_id:
+        return None
+    if message.type not in MEMBER_POSTS:
+        return None
+    return channel_info(message.channel)
+
+
 def member_post(
     message: discord.Message, at: datetime, guild_id: int | None
 ) -> MessagePosted | None:
@@ -101,11 +154,7 @@ def member_post(
 
     `guild_id`: the school's guild (None: the bot has not seen it yet, so nothing is judged).
     `at`: when the post counts as made (its own timestamp, or an edit's)."""
-    if message.author.bot or message.guild is None or message.guild.id != guild_id:
-        return None
-    if message.type not in MEMBER_POSTS:
-        return None
-    channel = channel_info(message.channel)
+    channel = member_channel(message, guild_id)
     if channel is None:
         return None
     # positional: every post pays for this call, and keywords cost a third more

@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from compass_bot.model import MessagePosted
+from compass_bot.discord_front.convert import member_channel, member_of
+from compass_bot.model import Member, MessagePosted
 
 if TYPE_CHECKING:
     from compass_bot.app import App
     from compass_bot.discord_front.client import CompassBot
     from compass_bot.discord_front.schools import School
     from compass_bot.features.base import Feature
+    from compass_bot.features.schooltime.rules import ChannelInfo
 
 log = logging.getLogger("compass_bot.discord.screening")
 
@@ -35,11 +37,28 @@ PostAction = Coroutine[Any, Any, object]
 class Post:
     """One post (or edit) as every check reads it, built once per event.
 
-    `event` is the member's post in the school's server as the message rules read it (None
-    for DMs, bots, system messages and other servers); `at` is when it counts as posted (its
-    own timestamp, or the edit's); `school` and `app` are the school it belongs to."""
+    `channel` is where a member's post in the school's server was made, as the message rules
+    read it (`convert.member_channel`); None for DMs, bots, system messages and other servers.
+    For such a post `member` (its author, `convert.member_of`) and `event` (the whole post as
+    the message rules read it, `convert.member_post`'s) are built when a check first asks: a
+    post in a channel no rule watches needs neither, most posts never need the `event`.
+    `event` is None exactly when `channel` is. `at` is when the post counts as posted (its own
+    timestamp, or the edit's); `school` and `app` are the school it belongs to.
 
-    __slots__ = ("app", "at", "edited", "event", "message", "school")
+    Built from a finished conversion (`event` given, or None) or, by the screening, from the
+    channel alone (`Post.screened`)."""
+
+    __slots__ = (
+        "_event",
+        "_member",
+        "app",
+        "at",
+        "channel",
+        "edited",
+        "guild_id",
+        "message",
+        "school",
+    )
 
     def __init__(
         self,
@@ -52,9 +71,49 @@ class Post:
         self.message = message
         self.at = at
         self.edited = edited
-        self.event = event
         self.school = school
         self.app: App = school.app
+        self._event = event
+        self.channel: ChannelInfo | None = None if event is None else event.channel
+        self._member: Member | None = None if event is None else event.member
+        self.guild_id: int | None = None if event is None else event.guild_id
+
+    @classmethod
+    def screened(cls, message: discord.Message, at: datetime, edited: bool, school: School) -> Post:
+        """The post as the screening builds it: its channel now (the guards of
+        `member_post`), its author and the whole post when a check asks."""
+        guild = school.setup.guild
+        guild_id = guild.id if guild is not None else None
+        post = cls.__new__(cls)  # every post: its slots set once, no conditionals
+        post.message = message
+        post.at = at
+        post.edited = edited
+        post.school = school
+        post.app = school.app
+        post._event = post._member = None
+        post.channel = member_channel(message, guild_id)
+        post.guild_id = guild_id
+        return post
+
+    @property
+    def member(self) -> Member:
+        """The author as the rules read them (for a post with a `channel`)."""
+        member = self._member
+        if member is None:
+            member = self._member = member_of(self.message.author)
+        return member
+
+    @property
+    def event(self) -> MessagePosted | None:
+        """`member_post` of this post: None when it is no member's post in the school's
+        server, built on first use."""
+        event = self._event
+        if event is None and self.channel is not None:
+            message = self.message
+            event = self._event = MessagePosted(
+                self.member, self.channel, self.at, message.content, message.id, self.guild_id
+            )
+        return event
 
 
 # A feature's check: None when the post needs nothing from it, else the coroutine that acts.
@@ -121,8 +180,8 @@ class Screening:
     def screen(
         self, bot: CompassBot, message: discord.Message, at: datetime, edited: bool
     ) -> Awaitable[None] | None:
-        """Convert the post once and decide: None when it needs no action, else the awaitable
-        that acts (the listener awaits it)."""
-        event = bot.school_post(message, at)
-        actions = self.decide(Post(message, at, edited, event, bot.school))
+        """Convert the post once (lazily: `Post`) and decide: None when it needs no action,
+        else the awaitable that acts (the listener awaits it). The current school is looked up
+        once per post."""
+        actions = self.decide(Post.screened(message, at, edited, bot.school))
         return None if actions is None else self.act(message, actions)

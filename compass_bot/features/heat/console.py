@@ -12,11 +12,11 @@ from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import Slowmode
 from compass_bot.features.heat.service import (
     CLAUSE_ID,
-    ChannelInfo,
     HeatPost,
     HeatService,
     SlowmodeOrder,
 )
+from compass_bot.features.heat.watching import ChannelInfo
 from compass_bot.model import Member, MessagePosted, Refusal
 
 _MENTION = re.compile(r"@([^\s@,.:;!?]+)")

@@ -21,7 +21,6 @@ from compass_bot.features.heat.service import (
     ACTION,
     CLAUSE_ID,
     HeatOutcome,
-    HeatPost,
     HeatService,
     SlowmodeOrder,
 )
@@ -104,30 +103,39 @@ class Heat(commands.Cog):
         """The screening's check (`Feature.post_check`): a new post in a watched channel feeds
         its window (edits do not). The service decides in memory; only a nudge, a slowmode or
         an alert (whose recording waits on the store) returns the action."""
-        if post.edited or not self.bot.reads_content:
+        channel = post.channel
+        if channel is None or post.edited or not self.bot.reads_content:
             return None  # the rule reads the text; without it, it is off (logged at start)
-        event = post.event
         service = post.app[HeatService]
-        if event is None or not service.watches(event.channel):
+        if not service.watches(channel):
             return None
         message = post.message
         reference = message.reference
-        reply_to = None
-        if reference is not None:
-            resolved = reference.resolved
-            if isinstance(resolved, discord.Message) and not resolved.author.bot:
-                reply_to = member_of(resolved.author)
         mentioned = message.mentions
-        outcome = service.decide(
-            HeatPost(  # positional: every post in a watched channel pays for this call
-                event,
+        if reference is None and not mentioned:  # most posts: aimed at nobody by name
+            outcome = service.decide_post(
+                post.member, channel, post.at, message.content, message.id
+            )
+        else:
+            reply_to = None
+            if reference is not None:
+                resolved = reference.resolved
+                if isinstance(resolved, discord.Message) and not resolved.author.bot:
+                    reply_to = member_of(resolved.author)
+            outcome = service.decide_post(
+                post.member,
+                channel,
+                post.at,
+                message.content,
+                message.id,
                 reference.message_id if reference else None,
                 reply_to,
                 tuple(member_of(m) for m in mentioned if not m.bot) if mentioned else (),
             )
-        )
         if outcome.nudge is None and outcome.slowmode is None:
             return None
+        event = post.event
+        assert event is not None  # a post with a channel has its event
         return self._act(message, service, event, outcome)
 
     async def _act(

@@ -47,12 +47,16 @@ _LAUGH: Final = 1 << WORD_LAUGH
 _PHRASE: Final = 1 << WORD_PHRASE
 _YOU: Final = 1 << WORD_YOU
 _ANCHOR: Final = 1 << 8  # a screened pattern is anchored on the word
+_FLAG_SHIFT: Final = 9  # the model's flag (address 1, laughter 2) above the kind bits
 
-# per word: its kind (a bit, with _ANCHOR), +1 for an English marker, -1 for a Dutch one, the
+# per word: its kind (a bit, with _ANCHOR) and the model's flag shifted above them (both are
+# or-ed over the words, in one step), +1 for an English marker, -1 for a Dutch one, the
 # model's entry (None without a model) and, from it, what the score's fast path adds up: the
-# entry's key, score, flag, bigram weights and folded word (`rules_score._Word`)
-_Entry = tuple[int, int, _Word | None, int, float, int, Mapping[str, float] | None, str]
-_NO_MODEL: Final = (0, 0.0, 0, None, "")
+# entry's key, score, bigram weights (empty for none: one test less per word) and folded word
+# (`rules_score._Word`)
+_Entry = tuple[int, int, _Word | None, int, float, Mapping[str, float], str]
+_NO_FOLLOW: Final[Mapping[str, float]] = {}
+_NO_MODEL: Final = (0, 0.0, _NO_FOLLOW, "")
 
 
 class PostReader:
@@ -82,7 +86,8 @@ class PostReader:
             entry: _Entry = (bits, english, None, *_NO_MODEL)
         else:
             w = scorer.entry(word)
-            entry = (bits, english, w, w.key, w.score, w.flag, w.follow, w.word)
+            follow = _NO_FOLLOW if w.follow is None else w.follow
+            entry = (bits | w.flag << _FLAG_SHIFT, english, w, w.key, w.score, follow, w.word)
         words, order = self._words, self._order
         if len(order) >= CACHE_WORDS:
             del words[order.popleft()]
@@ -100,23 +105,21 @@ class PostReader:
             if words is not None:
                 known = self._words.get
                 scorer = self._scorer
-                bits = english = keys = flags = 0
+                bits = english = keys = 0
                 clash = False
                 total = 0.0 if scorer is None else scorer.start(len(words))
-                follow: Mapping[str, float] | None = None
+                follow = _NO_FOLLOW
                 entries = [known(word) or self._entry(word) for word in words]
-                for b, e, _, key, score, flag, follows, folded in entries:
+                for b, e, _, key, score, follows, folded in entries:
                     bits |= b
                     english += e
                     if keys & key:
                         clash = True
                     keys |= key
                     total += score
-                    flags |= flag
-                    if follow is not None:
-                        weight = follow.get(folded)
-                        if weight is not None:
-                            total += weight
+                    weight = follow.get(folded)
+                    if weight is not None:
+                        total += weight
                     follow = follows
                 language: Language = "en" if english > 0 else "nl"
                 patterns = lexicon.patterns
@@ -132,39 +135,35 @@ class PostReader:
                         bits & _PHRASE != 0  # "ik ga dood": what follows "ik" says
                         and lexicon.laughs.search(" " + lowered) is not None
                     )
-                    signals = _PLAIN[you, laugh, _caps(text)]
+                    caps = _caps(text)
+                    signals = _PLAIN[you, laugh, caps]
                     if scorer is None:
                         return signals, None, language
                     if clash:  # a repeated word or a shared gram: counted once, the exact way
                         model_words = [e[2] for e in entries if e[2] is not None]
                         return signals, scorer.score_entries(text, signals, model_words), language
-                    return signals, total + self._extra(text, signals, flags), language
+                    flags = bits >> _FLAG_SHIFT
+                    if not text.isascii():  # lower-cased to ASCII ("\u212a"): emoji may count
+                        return signals, total + scorer.extras(text, signals, flags), language
+                    # `TextScorer.extras` of an ASCII plain post depends only on the words'
+                    # flags, the plain reading and three punctuation marks: kept per combination
+                    combination = (
+                        flags
+                        | you << 2
+                        | laugh << 3
+                        | caps << 4
+                        | ("!" in text) << 5
+                        | ("?" in text) << 6
+                        | ("..." in text) << 7
+                    )
+                    extra = self._extras.get(combination)
+                    if extra is None:
+                        extra = self._extras[combination] = scorer.extras(text, signals, flags)
+                    return signals, total + extra, language
                 return signals, self._score(text, signals, lowered_read), language
         signals, lowered_read = _screened_by_regex(text, lexicon, lowered)
         words = _WORDS.findall(lowered)
         return signals, self._score(text, signals, lowered_read), detect_language(words)
-
-    def _extra(self, text: str, signals: PostSignals, flags: int) -> float:
-        """`TextScorer.extras` of a plain post: for an ASCII one it depends only on the plain
-        reading, the words' flags and the three punctuation marks, so it is kept per
-        combination (at most 2**7)."""
-        scorer = self._scorer
-        assert scorer is not None
-        if not text.isascii():  # lower-cased to ASCII ("\u212a"): the emoji part looks
-            return scorer.extras(text, signals, flags)
-        combination = (
-            flags
-            | signals.aimed << 2
-            | signals.laugh << 3
-            | signals.caps << 4
-            | ("!" in text) << 5
-            | ("?" in text) << 6
-            | ("..." in text) << 7
-        )
-        extra = self._extras.get(combination)
-        if extra is None:
-            extra = self._extras[combination] = scorer.extras(text, signals, flags)
-        return extra
 
     def _score(self, text: str, signals: PostSignals, lowered: str | None) -> float | None:
         return None if self._scorer is None else self._scorer.score(text, signals, lowered)

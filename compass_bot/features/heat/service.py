@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.heat import texts
@@ -29,8 +29,8 @@ from compass_bot.features.heat.rules import (
 )
 from compass_bot.features.heat.rules_post import reader
 from compass_bot.features.heat.rules_watch import BANTER_HEAT, CALM_HEAT
+from compass_bot.features.heat.watching import ChannelInfo, WatchedChannels
 from compass_bot.model import Done, Member, MessagePosted, Refusal
-from compass_bot.refs import any_ref_matches
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
@@ -42,21 +42,6 @@ _LANGUAGE_POSTS: Final = 10  # the channel "talks English" over its last posts
 _KNOWN_AUTHORS: Final = 2000  # message id -> author id, for replies the front end cannot resolve
 _WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
 _NO_MENTIONS: Final[frozenset[int]] = frozenset()
-
-
-class ChannelInfo(Protocol):
-    """Where a post was made, as `MessagePosted.channel` gives it (a thread has a parent)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def category_id(self) -> int | None: ...
-    @property
-    def category_name(self) -> str | None: ...
-    @property
-    def parent(self) -> ChannelInfo | None: ...
 
 
 class HeatPost(NamedTuple):
@@ -99,19 +84,53 @@ class _Channel:
     languages: deque[str] = field(default_factory=lambda: deque(maxlen=_LANGUAGE_POSTS))
 
 
-class HeatService:
-    """The windows live in memory only; the slowmodes and switched-off channels in SQLite."""
+class RecentAuthors:
+    """Who wrote the last `_KNOWN_AUTHORS` posts (message id -> author id), for a reply the
+    front end cannot resolve; the oldest is forgotten first, a post seen again keeps its
+    place. A dict and the ids in order: every post in a watched channel is remembered, and a
+    plain dict's assignment costs half an `OrderedDict`'s."""
+
+    __slots__ = ("_authors", "_order")
+
+    def __init__(self) -> None:
+        self._authors: dict[int, int] = {}
+        self._order: deque[int] = deque()
+
+    def remember(self, message_id: int, author: int) -> None:
+        authors = self._authors
+        if message_id not in authors:
+            order = self._order
+            order.append(message_id)
+            if len(order) > _KNOWN_AUTHORS:
+                del authors[order.popleft()]
+        authors[message_id] = author
+
+    def of(self, message_id: int) -> int | None:
+        return self._authors.get(message_id)
+
+    def items(self) -> list[tuple[int, int]]:
+        """(message id, author), oldest first."""
+        return list(self._authors.items())
+
+    def forget(self, member_id: int) -> None:
+        """Erasure: the member's posts are forgotten, the others keep their order."""
+        authors = self._authors
+        for message_id in [m for m, a in authors.items() if a == member_id]:
+            del authors[message_id]
+        self._order = deque(m for m in self._order if m in authors)
+
+
+class HeatService(WatchedChannels):
+    """The windows live in memory only; the slowmodes and switched-off channels in SQLite.
+    Which channels are watched: `WatchedChannels.watches`."""
 
     def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
+        super().__init__(kernel)
         self.repo = HeatRepo(kernel.db)
         self.settings = kernel.config.heat.settings()
         self._channels: dict[int, _Channel] = {}
-        self._off: set[int] = set()
         self._slowmodes: dict[int, Slowmode] = {}
-        self._authors: OrderedDict[int, int] = OrderedDict()
-        # per channel id: its name, category and parent as last seen, and whether it is watched
-        self._watched: dict[int, tuple[str, int | None, str | None, ChannelInfo | None, bool]] = {}
+        self._authors = RecentAuthors()
         self._reader = reader()
 
     async def load(self, now: datetime) -> None:
@@ -120,54 +139,13 @@ class HeatService:
         self._off = await self.repo.channels_off()
         self._slowmodes = {s.channel_id: s for s in await self.repo.slowmodes()}
         self._channels.clear()
-        self._authors.clear()
+        self._authors = RecentAuthors()
         # The lexicon compiles here, at start, in a worker thread: not on the first post.
         await asyncio.to_thread(shipped_lexicon)
         self._reader = reader()
         self._watched.clear()
 
-    # -- which channels, which members ---------------------------------------------------
-
-    def watches(self, channel: ChannelInfo) -> bool:
-        """Whether the rule watches this channel (a thread follows its parent)."""
-        if channel.id in self._off or (
-            channel.parent is not None and channel.parent.id in self._off
-        ):
-            return False
-        known = self._watched.get(channel.id)
-        if (
-            known is None
-            or known[0] != channel.name
-            or known[1] != channel.category_id
-            or known[2] != channel.category_name
-            or known[3] != channel.parent
-        ):  # first seen, or renamed or moved since
-            watched = self._configured(channel)
-            self._watched[channel.id] = (
-                channel.name,
-                channel.category_id,
-                channel.category_name,
-                channel.parent,
-                watched,
-            )
-            return watched
-        return known[4]
-
-    def _configured(self, channel: ChannelInfo) -> bool:
-        base = channel.parent or channel
-        category = (base.category_id or 0, base.category_name or "")
-        cfg = self.kernel.config
-        refs = cfg.heat.watched_channels
-        if refs:
-            return any_ref_matches(refs, base.id, base.name) or (
-                base.category_id is not None and any_ref_matches(refs, *category)
-            )
-        st = cfg.school_time
-        if any_ref_matches(st.exempt_channels, base.id, base.name):
-            return False
-        if any_ref_matches(st.social_channels, base.id, base.name):
-            return True
-        return base.category_id is not None and any_ref_matches(st.social_categories, *category)
+    # -- which members ------------------------------------------------------------------
 
     def is_staff(self, member: Member) -> bool:
         """Staff are never watched, nor counted as targets (the shared check)."""
@@ -183,31 +161,57 @@ class HeatService:
     def decide(self, post: HeatPost) -> HeatOutcome:
         """Feed one post to its channel's window and say what to do, in memory (every post)."""
         event = post.event
-        member = event.member
-        if not self.watches(event.channel) or self.is_staff(member):
+        channel = event.channel
+        if not self.watches(channel):
             return _QUIET_OUTCOME
-        channel_id = event.channel.id
+        return self.decide_post(
+            event.member,
+            channel,
+            event.at,
+            event.content,
+            event.message_id,
+            post.reply_to_message,
+            post.reply_to,
+            post.mentions,
+        )
+
+    def decide_post(
+        self,
+        member: Member,
+        channel: ChannelInfo,
+        at: datetime,
+        content: str,
+        message_id: int | None,
+        reply_to_message: int | None = None,
+        reply_to: Member | None = None,
+        mentions: tuple[Member, ...] = (),
+    ) -> HeatOutcome:
+        """`decide(HeatPost(MessagePosted(member, channel, at, content, message_id), ...))`
+        of a post whose channel the caller found watched (`watches`): the screening asks that
+        first, and builds neither for a post the rule does not act on."""
+        staff = self.kernel.access.is_staff
+        if staff(member):
+            return _QUIET_OUTCOME
+        channel_id = channel.id
         state = self._channels.get(channel_id)
         if state is None:
             state = self._channels[channel_id] = _Channel(ChannelWatch(self.settings))
-        reply_to = self._reply_target(post)
-        mentions = (
-            frozenset(m.id for m in post.mentions if m.id != member.id and not self.is_staff(m))
-            if post.mentions
+        author = member.id
+        target = (
+            None
+            if reply_to is None and reply_to_message is None  # most posts reply to nobody
+            else self._reply_target(author, reply_to_message, reply_to)
+        )
+        aimed = (
+            frozenset(m.id for m in mentions if m.id != author and not staff(m))
+            if mentions
             else _NO_MENTIONS
         )
-        message_id = event.message_id
         if message_id is not None:
-            authors = self._authors
-            authors[message_id] = member.id
-            if len(authors) > _KNOWN_AUTHORS:
-                authors.popitem(last=False)
-        signals, said, language = self._reader.read(event.content)
+            self._authors.remember(message_id, author)
+        signals, said, language = self._reader.read(content)
         state.languages.append(language)
-        at = event.at
-        heat = state.watch.observe(
-            Post(member.id, at, signals, reply_to, mentions, message_id, None, said)
-        )
+        heat = state.watch.observe(Post(author, at, signals, target, aimed, message_id, None, said))
         if heat is CALM_HEAT:  # the common case: a shared outcome
             return _QUIET_OUTCOME
         if heat is BANTER_HEAT:
@@ -216,18 +220,20 @@ class HeatService:
             return HeatOutcome(heat, nudge=self.nudge_text(channel_id))
         if heat.action == "slowmode" and channel_id not in self._slowmodes:
             until = at + self.settings.slowmode_duration
-            return HeatOutcome(heat, slowmode=self._order(event.channel, at, until, None))
+            return HeatOutcome(heat, slowmode=self._order(channel, at, until, None))
         return HeatOutcome(heat)
 
-    def _reply_target(self, post: HeatPost) -> int | None:
-        if post.reply_to is not None:
-            if self.is_staff(post.reply_to) or post.reply_to.id == post.event.member.id:
+    def _reply_target(
+        self, author_id: int, reply_to_message: int | None, reply_to: Member | None
+    ) -> int | None:
+        if reply_to is not None:
+            if self.is_staff(reply_to) or reply_to.id == author_id:
                 return None
-            return post.reply_to.id
-        if post.reply_to_message is None:
+            return reply_to.id
+        if reply_to_message is None:
             return None
-        author = self._authors.get(post.reply_to_message)  # only non-staff posts are kept
-        return None if author == post.event.member.id else author
+        author = self._authors.of(reply_to_message)  # only non-staff posts are kept
+        return None if author == author_id else author
 
     def talks_english(self, channel_id: int) -> bool:
         state = self._channels.get(channel_id)
@@ -397,8 +403,7 @@ class HeatService:
     def forget(self, member_id: int) -> None:
         for state in self._channels.values():
             state.watch.forget(member_id)
-        for message_id in [m for m, a in self._authors.items() if a == member_id]:
-            del self._authors[message_id]
+        self._authors.forget(member_id)
 
 
 _QUIET_OUTCOME: Final = HeatOutcome(CALM_HEAT)

@@ -62,12 +62,14 @@ class PersonalData(commands.Cog):
         later counts as posted then). Without the Message Content intent posts come without
         text, so the rule is off (said once at start-up) rather than screening blanks. The
         screening is in memory; only findings return the action."""
-        event = post.event
-        if event is None or not self.bot.reads_content:
+        if post.channel is None or not self.bot.reads_content:
             return None
         service = post.app[PersonalDataService]
-        findings = service.screen(event)  # in memory: the common path ends here
+        findings = service.found(post.message.content)  # in memory: the common path ends here
         if not findings:
+            return None
+        event = post.event  # `service.screen`'s second step: staff and exempt channels
+        if event is None or not service.applies(event):
             return None
         return self._act(post.message, event, service, findings)
 

@@ -142,12 +142,19 @@ class PersonalDataService:
 
     def screen(self, event: MessagePosted) -> tuple[Finding, ...]:
         """The findings in a post, or () when the rule does not apply to it. In memory."""
-        if not event.content:
-            return ()
-        findings = self.rule.find(event.content)  # its prefilter ends almost every post here
-        if not findings or self.is_staff(event.member) or self.is_exempt_channel(event):
+        findings = self.found(event.content)
+        if not findings or not self.applies(event):
             return ()
         return findings
+
+    def found(self, content: str) -> tuple[Finding, ...]:
+        """The findings in a post's text, whoever posted it where (`screen`'s first step:
+        its prefilter ends almost every post here, before its author or channel is read)."""
+        return self.rule.find(content) if content else ()
+
+    def applies(self, event: MessagePosted) -> bool:
+        """Whether the rule applies to this post: not by staff, not in an exempt channel."""
+        return not self.is_staff(event.member) and not self.is_exempt_channel(event)
 
     async def message_posted(
         self, event: MessagePosted, findings: tuple[Finding, ...] | None = None

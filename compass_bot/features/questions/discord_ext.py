@@ -19,7 +19,8 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from compass_bot import texts
-from compass_bot.discord_front.convert import member_of
+from compass_bot.discord_front.addressed import may_be_addressed
+from compass_bot.discord_front.convert import MEMBER_POSTS, member_of
 from compass_bot.discord_front.embeds import ANSWER_COLOUR, clause_embed, clause_title
 from compass_bot.discord_front.schools import acting_for
 from compass_bot.features.questions import texts as question_texts
@@ -41,7 +42,8 @@ NO_SUCH_CLAUSE = "Die regel bestaat niet meer."
 NOTHING_UNANSWERED = "Er zijn geen onbeantwoorde of niet-nuttige vragen."
 NO_QUESTION_TEXT = "(zonder vraag)"
 _ENGLISH_LOCALES = {discord.Locale.american_english, discord.Locale.british_english}
-_ANSWERED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+# the posts answered: what members type, as the screening's conversion reads them
+_ANSWERED_TYPES = MEMBER_POSTS
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\*_`~|>#\[\]()-])")
 _VOTES_KEPT = 5000
 
@@ -300,12 +302,19 @@ class Questions(commands.Cog):
         """The screening's check (`Feature.post_check`): a new post addressed to the bot
         (`CompassBot.question_in`) is a question; only a question returns the action."""
         message = post.message
-        if post.edited or message.author.bot or message.type not in _ANSWERED_TYPES:
+        if post.edited:
             return None
-        in_dm = message.guild is None
-        if not in_dm and not self.bot.in_school_guild(message.guild):
-            return None
-        question = self.bot.question_in(message)
+        if post.channel is not None:  # a member's post in the school's server (`Post`)
+            if not may_be_addressed(message, post.school.setup):
+                return None  # most posts: `question_in` would say so, at a higher cost
+            in_dm = False
+        else:
+            if message.author.bot or message.type not in _ANSWERED_TYPES:
+                return None
+            in_dm = message.guild is None
+            if not in_dm and not self.bot.in_school_guild(message.guild):
+                return None
+        question = self.bot.question_in(message, post.school.setup)
         if question is None:
             return None
         if not question and not self.bot.reads_content:

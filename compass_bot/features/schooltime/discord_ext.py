@@ -120,11 +120,21 @@ class SchoolTime(commands.Cog):
         """The screening's check (`Feature.post_check`): a post or edit judged by when it
         counts as posted (its own timestamp or the edit's), never by the clock; only a breach
         returns the action."""
-        event = post.event
-        if event is None:
+        channel = post.channel
+        if channel is None:
             return None
+        service = post.app[SchoolTimeService]
+        if not service.watches(channel):  # `not_watched`, whoever posts: no author needed
+            return None
+        verdict = service.judge_post(post.at, post.member, channel)
+        if verdict.allowed:  # `_decide` of an allowed post, without its second look
+            if not post.edited and verdict.reason != "not_watched":
+                self._seen[post.school].saw(channel.id, post.message.id)
+            return None
+        event = post.event
+        assert event is not None  # a post with a channel has its event
         found = self._decide(
-            post.message, event, not post.edited, post.app, self._seen[post.school]
+            post.message, event, not post.edited, post.app, self._seen[post.school], verdict
         )
         if found is None:
             return None
@@ -152,11 +162,13 @@ class SchoolTime(commands.Cog):
         first: bool,
         app: App,
         seen: SeenPosts,
+        verdict: TimeVerdict | None = None,
     ) -> tuple[MessagePosted, TimeVerdict] | None:
-        """In memory: the verdict, the post marked as seen (`first`: judged as posted, not as
-        edited); the breach, or None when allowed."""
+        """In memory: the verdict (`verdict`: already judged), the post marked as seen
+        (`first`: judged as posted, not as edited); the breach, or None when allowed."""
         service = app[SchoolTimeService]
-        verdict = service.judge(event)
+        if verdict is None:
+            verdict = service.judge(event)
         if not verdict.allowed and self.bot.question_in(message) is not None:
             # Only a would-be breach pays for the addressed-to-the-bot check.
             event = dataclasses.replace(event, to_the_bot=True)

@@ -81,14 +81,7 @@ class PostJudge:
         if moment.tzinfo is not UTC:
             _require_aware(moment, "moment")
         seen = self._channels.get(id(channel))
-        if seen is not None and seen[0] is channel:
-            watched = seen[1]
-        else:
-            watched = is_watched(channel, self.scope)
-            if len(self._channels) >= _KEPT:
-                self._channels.clear()
-            self._channels[id(channel)] = (channel, watched)  # kept alive: its id stays its own
-        if not watched:
+        if not (seen[1] if seen is not None and seen[0] is channel else self.watched(channel)):
             return _NOT_WATCHED
         if to_the_bot:
             return _TO_THE_BOT
@@ -131,6 +124,18 @@ class PostJudge:
                         self._granted[id(grant)] = (grant, verdict)
                     return verdict
         return self._slow(moment, member_id, roles, channel, grants)
+
+    def watched(self, channel: ChannelInfo) -> bool:
+        """`is_watched(channel, scope)`, kept per channel object (the front end keeps one per
+        channel as it is, so a renamed or moved channel is another object)."""
+        seen = self._channels.get(id(channel))
+        if seen is not None and seen[0] is channel:
+            return seen[1]
+        watched = is_watched(channel, self.scope)
+        if len(self._channels) >= _KEPT:
+            self._channels.clear()
+        self._channels[id(channel)] = (channel, watched)  # kept alive: its id stays its own
+        return watched
 
     def _slow(
         self,

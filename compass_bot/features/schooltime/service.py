@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.schooltime import texts
 from compass_bot.features.schooltime.repo import SchoolTimeRepo
-from compass_bot.features.schooltime.rules import CLAUSE_ID, TimeVerdict
+from compass_bot.features.schooltime.rules import CLAUSE_ID, ChannelInfo, TimeVerdict
 from compass_bot.features.schooltime.rules_fast import PostJudge
 from compass_bot.features.schooltime.rules_grants import PermissionGrant, grant_times
 from compass_bot.model import Member, MessagePosted, Refusal, Warning
@@ -48,7 +48,7 @@ class SchoolTimeService:
         self._grants: list[PermissionGrant] = []
         self._warned: dict[int, datetime] = {}
         self._judge: PostJudge | None = None
-        self._judged_for: object = None  # the config section `_judge` was built from
+        self._judged_for: object = None  # the config `_judge` was built from
 
     async def load(self, now: datetime) -> None:
         """Load the grants still running and the cooldowns into memory."""
@@ -56,26 +56,40 @@ class SchoolTimeService:
         self._warned = await self.repo.warning_cooldowns()
 
     def judge(self, event: MessagePosted) -> TimeVerdict:
-        """The pure verdict for a post (`judge_post`'s), with the grants held in memory.
+        """The pure verdict for a post (`judge_post`'s), with the grants held in memory."""
+        return self.judge_post(event.at, event.member, event.channel, event.to_the_bot)
 
-        Every post comes here, so the verdict's repeating work is kept in a `PostJudge`,
-        built anew when the timetable (rebuilt for a new year) or the config section is
+    def judge_post(
+        self, at: datetime, member: Member, channel: ChannelInfo, to_the_bot: bool = False
+    ) -> TimeVerdict:
+        """`judge` of a post given by its parts (the screening builds no `MessagePosted` for a
+        post no rule acts on)."""
+        return self._post_judge().judge(
+            at, member.id, member.roles, channel, self._grants, to_the_bot=to_the_bot
+        )
+
+    def watches(self, channel: ChannelInfo) -> bool:
+        """Whether the rule watches a channel at all: a post in any other is `not_watched`
+        whoever wrote it and whenever (`judge` says so first)."""
+        return self._post_judge().watched(channel)
+
+    def _post_judge(self) -> PostJudge:
+        """Every post comes here, so the verdict's repeating work is kept in a `PostJudge`,
+        built anew when the timetable (rebuilt for a new year) or the config is
         another object (a config is replaced, never edited in place)."""
         judge = self._judge
-        timetable = self.kernel.calendar.timetable
-        section = self.kernel.config.school_time
-        if judge is None or judge.timetable is not timetable or self._judged_for is not section:
-            judge = self._judge = PostJudge(timetable, section.to_scope())
-            self._judged_for = section
-        member = event.member
-        return judge.judge(
-            event.at,
-            member.id,
-            member.roles,
-            event.channel,
-            self._grants,
-            to_the_bot=event.to_the_bot,
-        )
+        kernel = self.kernel
+        if (
+            judge is None
+            or judge.timetable is not kernel.calendar.timetable
+            or self._judged_for is not kernel.loaded  # frozen: another config is another object
+        ):
+            loaded = kernel.loaded
+            judge = self._judge = PostJudge(
+                kernel.calendar.timetable, loaded.config.school_time.to_scope()
+            )
+            self._judged_for = loaded
+        return judge
 
     async def message_posted(
         self, event: MessagePosted, verdict: TimeVerdict | None = None
