@@ -8,7 +8,7 @@ logistic regression over the matcher's terms, concept pairs and letter grams lea
 that; its class probabilities are blended into the matcher's scores
 (`Tuning.model_weight`).
 
-Training is offline (`python tools/train_clause_model.py`): pure Python, about 15
+Training is offline (`python tools/train_clause_model.py`): numpy, about 10
 seconds. The model file records a fingerprint of everything it was trained from (the
 policy text, the questions, the code listed in `_CODE`); a model whose fingerprint does not
 match is not used (the bot logs why and answers with the index alone), and a test
@@ -23,7 +23,6 @@ import json
 import logging
 import math
 import random
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,60 +238,57 @@ def train(
 ) -> ClauseModel:
     """Multinomial logistic regression by stochastic gradient descent (AdaGrad, L2).
 
-    `rows`: (features, class label). Pure Python; deterministic for a given seed.
+    `rows`: (features, class label). Deterministic for a given seed. One row at a time;
+    each row's update is one numpy step over its features' weight rows (a feature occurs
+    once per row, so the gathered rows never overlap): some five times faster than
+    loops over every weight, so that the leave-one-set-out benchmark, 25 trainings, is a
+    loop one can wait for.
     """
     index = {label: i for i, label in enumerate(classes)}
     n = len(classes)
-    weights: dict[str, list[float]] = {}
-    squares: dict[str, list[float]] = {}
-    bias = [0.0] * n
-    bias_sq = [1e-8] * n
-    order = list(range(len(rows)))
+    row_of: dict[str, int] = {}
+    encoded: list[npt.NDArray[np.intp]] = []
+    targets: list[int] = []
+    for features, label in rows:
+        # sorted: the same rows give the same model whatever the set's iteration order
+        found = [row_of.setdefault(f, len(row_of)) for f in sorted(features)]
+        encoded.append(np.array(found, dtype=np.intp))
+        targets.append(index[label])
+    weights = np.zeros((len(row_of), n))
+    squares = np.full((len(row_of), n), 1e-8)
+    bias = np.zeros(n)
+    bias_sq = np.full(n, 1e-8)
+    order = list(range(len(encoded)))
     rng = random.Random(settings.seed)
     lr = settings.learning_rate
     l2 = settings.l2
     for _ in range(settings.epochs):
         rng.shuffle(order)
         for r in order:
-            features, label = rows[r]
-            target = index[label]
-            vectors = []
-            for f in features:
-                vec = weights.get(f)
-                if vec is None:
-                    vec = weights[f] = [0.0] * n
-                    squares[f] = [1e-8] * n
-                vectors.append((vec, squares[f]))
-            logits = list(bias)
-            for vec, _sq in vectors:
-                for c in range(n):
-                    logits[c] += vec[c]
-            top = max(logits)
-            exps = [math.exp(z - top) for z in logits]
-            total = sum(exps)
-            grad = [e / total for e in exps]
-            grad[target] -= 1.0
-            for c in range(n):
-                g = grad[c]
-                bias_sq[c] += g * g
-                bias[c] -= lr * g / math.sqrt(bias_sq[c])
-            for vec, sq in vectors:
-                for c in range(n):
-                    g = grad[c] + l2 * vec[c]
-                    sq[c] += g * g
-                    vec[c] -= lr * g / math.sqrt(sq[c])
+            ids = encoded[r]
+            vec = weights[ids]
+            logits = bias + vec.sum(axis=0)
+            exps = np.exp(logits - logits.max())
+            grad = exps / exps.sum()
+            grad[targets[r]] -= 1.0
+            bias_sq += grad * grad
+            bias -= lr * grad / np.sqrt(bias_sq)
+            g = grad + l2 * vec
+            sq = squares[ids] + g * g
+            squares[ids] = sq
+            weights[ids] = vec - lr * g / np.sqrt(sq)
     # A feature's weights can all move by the same amount without changing any
     # probability (softmax): centre them on their median, so that most become ~0 and
     # only what sets classes apart is kept.
+    centred = weights - np.median(weights, axis=1, keepdims=True)
     kept: dict[str, list[float]] = {}
-    for f, vec in weights.items():
-        middle = statistics.median(vec)
+    for f, i in row_of.items():
+        vec = centred[i]
         flat = [
             x
-            for c, w in enumerate(vec)
-            if abs(w - middle) >= settings.keep_above
-            for x in (float(c), w - middle)
+            for c in np.flatnonzero(np.abs(vec) >= settings.keep_above).tolist()
+            for x in (float(c), float(vec[c]))
         ]
         if flat:
             kept[f] = flat
-    return ClauseModel(classes, bias, kept)
+    return ClauseModel(classes, bias.tolist(), kept)
