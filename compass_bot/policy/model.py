@@ -8,7 +8,7 @@ logistic regression over the matcher's terms, concept pairs and letter grams lea
 that; its class probabilities are blended into the matcher's scores
 (`Tuning.model_weight`).
 
-Training is offline (`python tools/train_clause_model.py`): numpy, about 10
+Training is offline (`python tools/train_clause_model.py`): numpy, about 20
 seconds. The model file records a fingerprint of everything it was trained from (the
 policy text, the questions, the code listed in `_CODE`); a model whose fingerprint does not
 match is not used (the bot logs why and answers with the index alone), and a test
@@ -65,7 +65,12 @@ class TrainingSettings:
     epochs: int = 12
     learning_rate: float = 0.3
     l2: float = 1e-4
-    seed: int = 7
+    seeds: tuple[int, ...] = (7, 8, 9)
+    """One run of the descent per seed (its own order of the rows), the weights averaged:
+    a single run's answers hang on the order it happened to see the rows in, and a small
+    edit of the policy text moved some thirty answers of the leave-one-set-out benchmark
+    either way. Three runs averaged: 92.1% -> 93.0% in scope there (95.4% -> 95.5% out
+    of scope refused); five were no better than three."""
     keep_above: float = 0.1
     """After centring (`train`), weights smaller than this are left out: the file shrinks
     to a third and no answer of the leave-one-set-out benchmark changes."""
@@ -236,16 +241,12 @@ def train(
     classes: Sequence[str],
     settings: TrainingSettings = DEFAULT_TRAINING,
 ) -> ClauseModel:
-    """Multinomial logistic regression by stochastic gradient descent (AdaGrad, L2).
+    """Multinomial logistic regression by stochastic gradient descent (AdaGrad, L2), one
+    run per seed in `settings.seeds`, the runs' weights averaged.
 
-    `rows`: (features, class label). Deterministic for a given seed. One row at a time;
-    each row's update is one numpy step over its features' weight rows (a feature occurs
-    once per row, so the gathered rows never overlap): some five times faster than
-    loops over every weight, so that the leave-one-set-out benchmark, 25 trainings, is a
-    loop one can wait for.
+    `rows`: (features, class label). Deterministic for given seeds.
     """
     index = {label: i for i, label in enumerate(classes)}
-    n = len(classes)
     row_of: dict[str, int] = {}
     encoded: list[npt.NDArray[np.intp]] = []
     targets: list[int] = []
@@ -254,12 +255,46 @@ def train(
         found = [row_of.setdefault(f, len(row_of)) for f in sorted(features)]
         encoded.append(np.array(found, dtype=np.intp))
         targets.append(index[label])
-    weights = np.zeros((len(row_of), n))
-    squares = np.full((len(row_of), n), 1e-8)
-    bias = np.zeros(n)
-    bias_sq = np.full(n, 1e-8)
+    weights = np.zeros((len(row_of), len(classes)))
+    bias = np.zeros(len(classes))
+    for seed in settings.seeds:
+        run_weights, run_bias = _descend(encoded, targets, weights.shape, settings, seed)
+        weights += run_weights / len(settings.seeds)
+        bias += run_bias / len(settings.seeds)
+    # A feature's weights can all move by the same amount without changing any
+    # probability (softmax): centre them on their median, so that most become ~0 and
+    # only what sets classes apart is kept.
+    centred = weights - np.median(weights, axis=1, keepdims=True)
+    kept: dict[str, list[float]] = {}
+    for f, i in row_of.items():
+        vec = centred[i]
+        flat = [
+            x
+            for c in np.flatnonzero(np.abs(vec) >= settings.keep_above).tolist()
+            for x in (float(c), float(vec[c]))
+        ]
+        if flat:
+            kept[f] = flat
+    return ClauseModel(classes, bias.tolist(), kept)
+
+
+def _descend(
+    encoded: Sequence[npt.NDArray[np.intp]],
+    targets: Sequence[int],
+    shape: tuple[int, int],
+    settings: TrainingSettings,
+    seed: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """One run of the descent: the rows in an order shuffled by `seed` every epoch. Each
+    row's update is one numpy step over its features' weight rows (a feature occurs once
+    per row, so the gathered rows never overlap), some five times faster than loops over
+    every weight."""
+    weights = np.zeros(shape)
+    squares = np.full(shape, 1e-8)
+    bias = np.zeros(shape[1])
+    bias_sq = np.full(shape[1], 1e-8)
     order = list(range(len(encoded)))
-    rng = random.Random(settings.seed)
+    rng = random.Random(seed)
     lr = settings.learning_rate
     l2 = settings.l2
     for _ in range(settings.epochs):
@@ -277,18 +312,4 @@ def train(
             sq = squares[ids] + g * g
             squares[ids] = sq
             weights[ids] = vec - lr * g / np.sqrt(sq)
-    # A feature's weights can all move by the same amount without changing any
-    # probability (softmax): centre them on their median, so that most become ~0 and
-    # only what sets classes apart is kept.
-    centred = weights - np.median(weights, axis=1, keepdims=True)
-    kept: dict[str, list[float]] = {}
-    for f, i in row_of.items():
-        vec = centred[i]
-        flat = [
-            x
-            for c in np.flatnonzero(np.abs(vec) >= settings.keep_above).tolist()
-            for x in (float(c), float(vec[c]))
-        ]
-        if flat:
-            kept[f] = flat
-    return ClauseModel(classes, bias.tolist(), kept)
+    return weights, bias
