@@ -254,6 +254,9 @@ def test_false_friends_are_ignored(matcher: Matcher) -> None:
         ("ik zit op compass", False),
         ("compass's regels", False),
         ("compassion", False),
+        ("Mag ik op mijn Compass-laptop gamen?", False),
+        ("de foto's van de Compass-reis", False),
+        ("@compass-memes", True),
     ],
 )
 def test_handles(text: str, expected: bool) -> None:
