@@ -734,3 +734,40 @@ def test_a_topic_beside_the_protocol_stays_refused_when_it_is_asked(
 ) -> None:
     match = matcher.match(question)
     assert match.clause is None and match.beside == topic
+
+
+def test_questions_in_hears_en_with_the_verb_first_as_a_second_question() -> None:
+    # Dutch asks with the verb first: "en krijg ik ..." after a question mark asks again
+    assert questions_in(
+        "wat kan er gebeuren als ik iets over school post? en krijg ik dan straf"
+    ) == [
+        "wat kan er gebeuren als ik iets over school post?",
+        "en krijg ik dan straf",
+    ]
+    # "en" with no subject after its verb is a remark that stays with the question
+    assert questions_in("mag ik dat posten? en toen zei hij nee") == [
+        "mag ik dat posten? en toen zei hij nee"
+    ]
+
+
+def _decided_beside(matcher: Matcher, question: str) -> str | None:
+    """The topic beside the protocol that a near tie with out of scope would name."""
+    analysis = matcher.normaliser.analyse(question)
+    tie = _scores_with(matcher, "aanwijzing-6", 40.0, 40.0)
+    return matcher.decide(question, analysis, tie).beside
+
+
+def test_a_scene_that_was_filmed_is_no_topic_beside_the_protocol(matcher: Matcher) -> None:
+    """Offline trouble is beside the protocol; its video, spread online, is not."""
+    assert _decided_beside(matcher, "iemand duwt en slaat mij elke dag, wat moet ik doen") == (
+        "PHYSICAL"
+    )
+    assert _decided_beside(matcher, "een filmpje van iemand die geslagen wordt doorsturen") is None
+
+
+def test_a_row_about_a_school_matter_is_about_the_row(matcher: Matcher) -> None:
+    """The group project is what the group chat quarrels about, not what is asked."""
+    asked = "wanneer moet het groepsproject af zijn"
+    assert _decided_beside(matcher, asked) == "HOMEWORK"
+    row = "in de groepschat is ruzie over het groepsproject, wat moet ik doen"
+    assert _decided_beside(matcher, row) is None

@@ -278,9 +278,11 @@ _ASKS = (
     r"(?:(?:and|also|en|ook|btw|trouwens)\s+)?(?:how|what|when|where|who|why|which|do|does|did"
     r"|is|are|can|could|may|should|hoe|wat|wanneer|waar|waarom|wie|welke|weet|mag|mogen|kan"
     r"|kun|kunnen|moet|moeten|is|zijn|heeft|hebben)\b"
+    r"|(?:en|of)\s+[a-z]+\s+(?:ik|je|jij|we|wij|u|ze|zij|hij)\b"
 )
-"""How a question opens in chat (a question word or the verb first, maybe after "also"):
-after a question mark, such a part is a question of its own even without "?"."""
+"""How a question opens in chat (a question word or the verb first, maybe after "also";
+after "en" any verb: "en krijg ik dan ook ..."): after a question mark, such a part is a
+question of its own even without "?"."""
 _SECOND_ASK = (
     r"(?:en|and)\s+(?:mag|mogen|kan|kun|moet|is|zijn|can|may|should|is|do|does)\s+"
     r"(?:ik|je|jij|we|wij|het|dat|i|you|we|it|that)\b"
@@ -291,13 +293,21 @@ _QUESTION_BREAK = re.compile(
 )
 
 
-_CRITICISM = "NEGATIVE"
+_CRITICISM = frozenset({"NEGATIVE", "QUARREL", "DISCUSSION"})
 _CRITICISED = frozenset({"TIMETABLE", "HOMEWORK", "GRADES", "DRESS_FOOD", "HOLIDAY", "ABSENCE"})
-"""School matters beside the protocol that a message may only criticise: a question that
-runs them down (NEGATIVE) on social media asks about being negative online
-(aanwijzing-4), not about the timetable, so the margin for topics beside the protocol
-does not apply. The punishment,
-the police, another school are asked about for themselves and keep it."""
+"""School matters beside the protocol that a message may only be about: a question that
+runs them down (NEGATIVE) or quarrels or argues about them (QUARREL, DISCUSSION) on
+social media asks about being negative online (aanwijzing-4) or a row in the group chat
+(aanwijzing-5), not about the timetable or the group project, so the margin for topics
+beside the protocol does not apply. The punishment, the police, another school are asked
+about for themselves and keep it."""
+
+_SCENE = frozenset({"PHYSICAL"})
+_RECORDED = frozenset({"PHOTO"})
+"""Offline trouble (a fight, being pushed or hit) is beside the protocol, unless it was
+filmed or photographed: then the recording, its spreading and consent are the question
+("a video of a fight in the school yard went round"), and the margin for topics beside
+the protocol does not apply. Bullying both offline and on a platform keeps the margin."""
 
 _SANCTION = frozenset({"PUNISHMENT"})
 """The topic beside the protocol that a question asks about for itself even when it names
@@ -401,9 +411,14 @@ class Matcher:
         )
         best_id, best = ranked[0]
         domain_count = len(analysis.concepts & self.index.domain)
-        beside = next((t for t in analysis.terms if t in self.book.beside_topics), None)
-        if beside in _CRITICISED and _CRITICISM in analysis.concepts and domain_count:
-            beside = None  # "I'll post how bad the new timetable is": the post is the topic
+        beside = next(
+            (
+                t
+                for t in analysis.terms
+                if t in self.book.beside_topics and not self._only_context(t, analysis)
+            ),
+            None,
+        )
         oos_margin = tuning.oos_margin - min(
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
@@ -429,6 +444,16 @@ class Matcher:
         if best >= needed and information >= tuning.vague_below:
             return Match(question, best_id, best, runners, "answer", language)
         return Match(question, None, best, (best_id, *runners[:2]), "doubtful", language)
+
+    def _only_context(self, topic: str, analysis: Analysis) -> bool:
+        """A topic beside the protocol that the question names only as what a post is
+        about or shows: "I'll post how bad the new timetable is", "a video of the fight
+        in the school yard". The post is the question; the topic widens no margin."""
+        if topic in _CRITICISED:
+            return not _CRITICISM.isdisjoint(analysis.concepts) and bool(
+                analysis.concepts & self.index.domain
+            )
+        return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
 
     def explain(self, question: str) -> dict[str, object]:
         """Debugging aid: the terms with their weights, and the five best classes."""
