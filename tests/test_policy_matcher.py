@@ -771,3 +771,29 @@ def test_a_row_about_a_school_matter_is_about_the_row(matcher: Matcher) -> None:
     assert _decided_beside(matcher, asked) == "HOMEWORK"
     row = "in de groepschat is ruzie over het groepsproject, wat moet ik doen"
     assert _decided_beside(matcher, row) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "not_concept"),
+    [
+        ("het is niet zo positief over de rector", "NEGATIVE", "BENEFIT"),
+        ("a post that is not very positive", "NEGATIVE", "BENEFIT"),
+        ("een foto met een spottende tekst", "NEGATIVE", "SIGNAL"),
+        ("een nog gemener filmpje terugmaken", "UNPLEASANT", None),
+        ("moet ik via die weg reageren", None, "DELETE"),
+        ("ik schaam me kapot", None, "TECH"),
+        ("tiktoks maken op het schoolplein", "ATSCHOOL", "PHYSICAL"),
+        ("iemand duwt mij in de gang", "PHYSICAL", None),
+        ("wat zegt het protocol over accountnamen", "PROTOCOL", "POST"),
+        ("het staat nu op zijn snapchat verhaal", "POST", None),
+        ("organiseert de school een avond over mediawijsheid", "SCHOOLADVICE", None),
+    ],
+)
+def test_words_read_in_their_phrase(
+    matcher: Matcher, text: str, concept: str | None, not_concept: str | None
+) -> None:
+    """A phrase says what its words do not: a positive word denied, 'spot' as mockery,
+    'de weg' as the way, a place at school as a setting, the protocol 'saying' things."""
+    concepts = matcher.normaliser.analyse(text).concepts
+    assert concept is None or concept in concepts
+    assert not_concept is None or not_concept not in concepts
