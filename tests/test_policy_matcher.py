@@ -797,3 +797,12 @@ def test_words_read_in_their_phrase(
     concepts = matcher.normaliser.analyse(text).concepts
     assert concept is None or concept in concepts
     assert not_concept is None or not_concept not in concepts
+
+
+def test_a_stretched_function_word_is_no_unknown_topic(matcher: Matcher) -> None:
+    """Chat stretches small words ("soooo", "zooo"): they are the word itself, not an
+    unknown word that weighs like a topic."""
+    assert matcher.normaliser.analyse("i'm soooo tempted to post it").terms == (
+        matcher.normaliser.analyse("i'm so tempted to post it").terms
+    )
+    assert "NEGATIVE" in matcher.normaliser.analyse("zooo stom dit").concepts

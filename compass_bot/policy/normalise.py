@@ -168,6 +168,7 @@ def concept_pairs(analysis: Analysis) -> list[str]:
     return [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
 
 
+_STRETCHED = re.compile(r"([aeiouy])\1$")
 _MAX_PHRASE = 5
 _TYPO_SIMILARITY = 80.0
 
@@ -393,6 +394,14 @@ class Normaliser:
             return []
         return [c for c in (self._exact.get(modifier), concepts) if c]
 
+    def _stretched_stopword(self, token: str) -> bool:
+        """A function word stretched in chat ("soooo", "zooo", "nouuu", left with a double
+        last vowel by tokenize: "soo"): it says no more than the word itself, not an
+        unknown word that weighs like a topic. A word of the examples is left alone."""
+        if not _STRETCHED.search(token) or token in self._vocab_words:
+            return False
+        return token[:-1] in STOPWORDS
+
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
         quotes = quotes_in(strip_discord(text[:MAX_QUESTION_CHARS]))
         # the addressee goes before folding: a name is told by its capital letter
@@ -440,7 +449,7 @@ class Normaliser:
                 for name in sorted(names):
                     add(name)
                 continue
-            if token in STOPWORDS:
+            if token in STOPWORDS or self._stretched_stopword(token):
                 continue
             if any(len(b) >= 4 and b in STOPWORDS_NL for b in deinflect(token)):
                 continue  # an inflected stop word: "bedoelt", "denkt", "weten"
