@@ -787,6 +787,14 @@ def test_a_row_about_a_school_matter_is_about_the_row(matcher: Matcher) -> None:
         ("wat zegt het protocol over accountnamen", "PROTOCOL", "POST"),
         ("het staat nu op zijn snapchat verhaal", "POST", None),
         ("organiseert de school een avond over mediawijsheid", "SCHOOLADVICE", None),
+        ("kan ik daar last mee krijgen", "CONSEQUENCE", None),
+        ("kan ie daar op afgerekend worden", "CONSEQUENCE", None),
+        ("can they call me in for it", "CONSEQUENCE", None),
+        ("ik pakte mijn telefoon", None, "CONSEQUENCE"),
+        ("mijn snap map laat zien waar ik woon, boeie", None, "PUNISHMENT"),
+        ("wie beheert het officiele instagram account van de school", "OFFICIALACCOUNT", None),
+        ("wie heeft dit protocol geschreven", "GOVERNANCE", None),
+        ("ik ben er nog niet uit of ik het moet posten", "DOUBT", None),
     ],
 )
 def test_words_read_in_their_phrase(
