@@ -795,6 +795,9 @@ def test_a_row_about_a_school_matter_is_about_the_row(matcher: Matcher) -> None:
         ("wie beheert het officiele instagram account van de school", "OFFICIALACCOUNT", None),
         ("wie heeft dit protocol geschreven", "GOVERNANCE", None),
         ("ik ben er nog niet uit of ik het moet posten", "DOUBT", None),
+        ("dan ziet iedereen waar mijn vrienden zijn", "OTHERSINFO", None),
+        ("mag ik de locatie van mijn vriendin delen", "OTHERSINFO", None),
+        ("ik deel mijn locatie met mijn vrienden", "AUDIENCE", "OTHERSINFO"),
     ],
 )
 def test_words_read_in_their_phrase(
