@@ -817,3 +817,15 @@ def test_a_stretched_function_word_is_no_unknown_topic(matcher: Matcher) -> None
         matcher.normaliser.analyse("i'm so tempted to post it").terms
     )
     assert "NEGATIVE" in matcher.normaliser.analyse("zooo stom dit").concepts
+
+
+def test_the_sentence_that_asks_is_marked_after_a_story(matcher: Matcher) -> None:
+    """A story sets the scene, the sentence with the question mark says what is asked:
+    the model sees its concepts apart ("?ASK": consent, not the break it happened in)."""
+    story = matcher.normaliser.analyse(
+        "In de pauze heb ik een foto van haar gemaakt. Moet ik haar dat eerst vragen?"
+    )
+    assert "BREAK" in story.concepts and story.asked == ("ASK",)
+    assert matcher.normaliser.analyse("mag ik in de pauze op tiktok?").asked == ()
+    after = matcher.normaliser.analyse("Ik zit in de les. Mag ik op insta? Vraag voor een vriend.")
+    assert "LESSON" not in after.asked and "PLATFORM" in after.asked

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.model import features as model_features
 from compass_bot.policy.normalise import (
+    COURTESY,
     STOPWORDS,
     STUDENT_VOICE,
     Analysis,
@@ -36,10 +37,6 @@ QUOTE_SIMILARITY = 85.0
 passage must be to a clause text to count as quoting it..."""
 QUOTE_MARGIN = 5.0
 """...and by how much it must be closer to that clause than to any other."""
-
-COURTESY = frozenset({"GREETING", "BOT"})
-"""Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
-there is nothing else (chit-chat, out of scope), noise around a social-media question."""
 
 
 class ClassIndex:

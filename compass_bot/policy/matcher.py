@@ -216,13 +216,18 @@ from typing import Literal
 
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.index import (
-    COURTESY,
     OUT_OF_SCOPE,
     QUOTE_MARGIN,
     QUOTE_SIMILARITY,
     ClassIndex,
 )
-from compass_bot.policy.normalise import MAX_QUESTION_CHARS, Analysis, Language, Normaliser
+from compass_bot.policy.normalise import (
+    COURTESY,
+    MAX_QUESTION_CHARS,
+    Analysis,
+    Language,
+    Normaliser,
+)
 from compass_bot.policy.tuning import DEFAULT_TUNING, Tuning
 
 __all__ = [

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from compass_bot.policy.normalise import STUDENT_VOICE, Analysis, concept_pairs
+from compass_bot.policy.normalise import COURTESY, STUDENT_VOICE, Analysis, concept_pairs
 from compass_bot.policy.spelling import grams
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,8 @@ def fingerprint(policy_dir: Path, settings: TrainingSettings = DEFAULT_TRAINING)
 
 
 def features(analysis: Analysis) -> frozenset[str]:
-    """The model's view of a question: its terms, its concept pairs, its letter grams."""
+    """The model's view of a question: its terms, its concept pairs, its letter grams
+    and, after a story, the concepts of the sentence that asks ("?ASK")."""
     letters = [f"#{g}" for word in analysis.words for g in grams(word)]
     if STUDENT_VOICE in analysis.concepts:  # who asks, not what about
         analysis = dataclasses.replace(
@@ -102,7 +103,10 @@ def features(analysis: Analysis) -> frozenset[str]:
             terms=tuple(t for t in analysis.terms if t != STUDENT_VOICE),
             concepts=analysis.concepts - {STUDENT_VOICE},
         )
-    return frozenset((*analysis.terms, *concept_pairs(analysis), *letters))
+    # the sentence that asks, apart, when a story around it names more than courtesy
+    story = analysis.concepts - set(analysis.asked) - COURTESY
+    asked = [f"?{t}" for t in analysis.asked if t in analysis.concepts - COURTESY] if story else []
+    return frozenset((*analysis.terms, *concept_pairs(analysis), *letters, *asked))
 
 
 def read_question_file(path: Path) -> list[tuple[str, tuple[str, ...]]]:

@@ -66,6 +66,7 @@ from compass_bot.policy.wordlists import (
 __all__ = [
     "ACCOUNTNAME",
     "CHAT_ABBREVIATIONS",
+    "COURTESY",
     "IGNORE",
     "MAX_COMPOUND",
     "MAX_QUESTION_CHARS",
@@ -105,6 +106,9 @@ STUDENT_VOICE = "ASSTUDENT"
 klasgenoten"): the staff-only clauses score as for a question without staff signal
 (index.py), even when it names a manager or a teacher ("mijn teamleider zei ... ik ben
 leerling"). It says who asks, not what about: no similarity or model feature uses it."""
+COURTESY = frozenset({"GREETING", "BOT"})
+"""Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
+there is nothing else (chit-chat, out of scope), noise around a social-media question."""
 IGNORE = "IGNORE"
 """Concept name for false friends in concepts.yaml: phrases such as "does that mean" or
 "ik snap het" whose words would otherwise be read as a concept ("mean" UNPLEASANT,
@@ -159,6 +163,9 @@ class Analysis:
     words: tuple[str, ...] = ()
     """The content words as typed (folded, chat abbreviations expanded, stop words and
     school-name handles left out), for comparing spellings (spelling.py)."""
+    asked: tuple[str, ...] = ()
+    """The concepts of the sentence that asks, when a story comes before it ("In de pauze
+    filmde ik ... . Moet ik haar dat vragen?"): what the question turns on."""
 
 
 def concept_pairs(analysis: Analysis) -> list[str]:
@@ -191,6 +198,21 @@ def _read_lexicon(
                 key = tuple(stem(t) for t in tokens[:_MAX_PHRASE])
                 phrases.setdefault(key, set()).add(name)
     return exact, stemmed, phrases
+
+
+_SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+
+
+def _asking_span(text: str, tokens: list[str]) -> tuple[int, int]:
+    """The tokens (from, to) of the sentence that asks, the last one with a question
+    mark (else the last one), when a story comes before or after it; (0, 0) when the
+    text is one sentence: then every concept is what is asked."""
+    sentences = [m for m in _SENTENCE.finditer(text) if re.search(r"\w", m.group())]
+    if len(sentences) < 2:
+        return 0, 0
+    asking = [m for m in sentences if "?" in m.group()] or sentences
+    last = asking[-1]
+    return len(tokenize(text[: last.start()])), len(tokenize(text[: last.end()]))
 
 
 def _is_count(token: str) -> bool:
@@ -414,7 +436,12 @@ class Normaliser:
         unknown: set[str] = set()
         concepts: set[str] = set()
 
+        asked_from, asked_to = _asking_span(text, tokens)
+        asked: list[str] = []
+
         def add(term: str) -> None:
+            if term.isupper() and asked_from <= at < asked_to and term not in asked:
+                asked.append(term)
             if term not in seen:
                 seen.add(term)
                 terms.append(term)
@@ -422,12 +449,13 @@ class Normaliser:
                     concepts.add(term)
 
         seen: set[str] = set()
+        i = at = 0
         if has_handle:
             add(ACCOUNTNAME)
             add(SCHOOL)
-        i = 0
         n = len(tokens)
         while i < n:
+            at = i
             if i and tokens[i] in HOUR_WORDS and _is_count(tokens[i - 1]):
                 i += 1
                 continue  # "om 2 uur", "na 24 uur": a clock time or a duration, not a lesson
@@ -505,4 +533,5 @@ class Normaliser:
             concepts=frozenset(concepts),
             quotes=quotes,
             words=tuple(t for t in tokens if t not in STOPWORDS),
+            asked=tuple(asked),
         )
