@@ -24,10 +24,14 @@ A class scores, on 0..100,
              + 0.2 * share of the question's weight that its class document covers
     spelling = (best + 0.8 * second-best letter-gram cosine to its examples) / 1.8
     index    = 100 * (0.55 * meaning + 0.45 * spelling)
-    score    = 0.83 * index + 0.17 * 100 * P(class)      (when the model is up to date)
+    score    = 0.53 * index + 0.17 * 100 * P(class) + 0.3 * 100 * recall(class)
+                                                         (when the model is up to date)
 
 where P is the trained clause model's probability (model.py: a logistic regression
-learnt from the labelled questions in policy_text/questions/ as well as the examples).
+learnt from the labelled questions in policy_text/questions/ as well as the examples,
+three runs averaged) and recall is how closely the class's labelled questions resemble
+the question (memory.py: best and second-best cosine, as with the examples; the model
+file carries their terms). Without an up-to-date model: score = index.
 
 The nearest examples decide most questions (paraphrases); the coverage part rewards
 the clause whose vocabulary explains the whole question; the spelling part

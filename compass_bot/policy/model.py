@@ -49,6 +49,7 @@ _CODE = tuple(
         "spelling.py",
         "tuning.py",
         "index.py",
+        "memory.py",
         "matcher.py",
         "model.py",
         "training.py",
@@ -136,10 +137,14 @@ class ClauseModel:
         classes: Sequence[str],
         bias: Sequence[float],
         weights: Mapping[str, Sequence[float]],
+        memory: Sequence[tuple[Sequence[str], Sequence[int]]] = (),
     ) -> None:
         """`weights`: feature -> flat [class index, weight, class index, weight, ...], the
-        file's own layout, so that loading builds nothing per weight."""
+        file's own layout, so that loading builds nothing per weight. `memory`: the
+        labelled questions it was trained on, as (analysed terms, class indices), for the
+        index to use as nearest neighbours (memory.py)."""
         self.classes = tuple(classes)
+        self.memory = tuple((tuple(terms), tuple(labels)) for terms, labels in memory)
         self._bias = list(bias)
         # tuples, not the file's lists: a tuple of numbers leaves the garbage collector's
         # view, 12,000 lists stayed in it and lengthened every full collection
@@ -179,6 +184,7 @@ class ClauseModel:
                 f: [round(x, 2) if i % 2 else int(x) for i, x in enumerate(flat)]
                 for f, flat in sorted(self._weights.items())
             },
+            "memory": [[list(terms), list(labels)] for terms, labels in self.memory],
         }
         path.write_text(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
@@ -212,7 +218,9 @@ class ClauseModel:
             bias = [float(b) for b in data["bias"]]
             weights = data["weights"]
             _check_weights(classes, bias, weights)
-            return cls(classes, bias, weights)
+            memory = data.get("memory", [])
+            _check_memory(len(classes), memory)
+            return cls(classes, bias, weights, memory)
         except (KeyError, TypeError, ValueError) as exc:
             log.warning(
                 "clause model %s is damaged (%s): answering with the index alone", path, exc
@@ -238,6 +246,22 @@ def _check_weights(classes: Sequence[str], bias: Sequence[float], weights: objec
                 raise ValueError(f"weights of {feature!r}: class index {index!r} out of range")
             if type(weight) not in (int, float) or not math.isfinite(weight):
                 raise ValueError(f"weights of {feature!r}: weight {weight!r} is not a number")
+
+
+def _check_memory(n_classes: int, memory: object) -> None:
+    """Raise ValueError unless the memory is a list of [terms, class indices] pairs."""
+    if not isinstance(memory, list):
+        raise ValueError("memory is not a list")
+    for entry in memory:
+        if not (isinstance(entry, list) and len(entry) == 2):
+            raise ValueError(f"memory entry {entry!r} is not [terms, classes]")
+        terms, labels = entry
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise ValueError(f"memory entry {entry!r}: terms are not strings")
+        if not isinstance(labels, list) or not all(
+            type(c) is int and 0 <= c < n_classes for c in labels
+        ):
+            raise ValueError(f"memory entry {entry!r}: a class index out of range")
 
 
 def train(
