@@ -790,6 +790,7 @@ def test_a_row_about_a_school_matter_is_about_the_row(matcher: Matcher) -> None:
         ("kan ik daar last mee krijgen", "CONSEQUENCE", None),
         ("kan ie daar op afgerekend worden", "CONSEQUENCE", None),
         ("can they call me in for it", "CONSEQUENCE", None),
+        ("wat is het ergste wat kan gebeuren als ik dat post", "CONSEQUENCE", None),
         ("ik pakte mijn telefoon", None, "CONSEQUENCE"),
         ("mijn snap map laat zien waar ik woon, boeie", None, "PUNISHMENT"),
         ("wie beheert het officiele instagram account van de school", "OFFICIALACCOUNT", None),
