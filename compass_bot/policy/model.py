@@ -44,6 +44,8 @@ _CODE = tuple(
         "clauses.py",
         "wordlists.py",
         "text.py",
+        "sentences.py",
+        "typos.py",
         "morphology.py",
         "normalise.py",
         "spelling.py",
