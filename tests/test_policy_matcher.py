@@ -254,6 +254,9 @@ def test_false_friends_are_ignored(matcher: Matcher) -> None:
         ("ik zit op compass", False),
         ("compass's regels", False),
         ("compassion", False),
+        ("Mag ik op mijn Compass-laptop gamen?", False),
+        ("de foto's van de Compass-reis", False),
+        ("@compass-memes", True),
     ],
 )
 def test_handles(text: str, expected: bool) -> None:
@@ -731,3 +734,99 @@ def test_a_topic_beside_the_protocol_stays_refused_when_it_is_asked(
 ) -> None:
     match = matcher.match(question)
     assert match.clause is None and match.beside == topic
+
+
+def test_questions_in_hears_en_with_the_verb_first_as_a_second_question() -> None:
+    # Dutch asks with the verb first: "en krijg ik ..." after a question mark asks again
+    assert questions_in(
+        "wat kan er gebeuren als ik iets over school post? en krijg ik dan straf"
+    ) == [
+        "wat kan er gebeuren als ik iets over school post?",
+        "en krijg ik dan straf",
+    ]
+    # "en" with no subject after its verb is a remark that stays with the question
+    assert questions_in("mag ik dat posten? en toen zei hij nee") == [
+        "mag ik dat posten? en toen zei hij nee"
+    ]
+
+
+def _decided_beside(matcher: Matcher, question: str) -> str | None:
+    """The topic beside the protocol that a near tie with out of scope would name."""
+    analysis = matcher.normaliser.analyse(question)
+    tie = _scores_with(matcher, "aanwijzing-6", 40.0, 40.0)
+    return matcher.decide(question, analysis, tie).beside
+
+
+def test_a_scene_that_was_filmed_is_no_topic_beside_the_protocol(matcher: Matcher) -> None:
+    """Offline trouble is beside the protocol; its video, spread online, is not."""
+    assert _decided_beside(matcher, "iemand duwt en slaat mij elke dag, wat moet ik doen") == (
+        "PHYSICAL"
+    )
+    assert _decided_beside(matcher, "een filmpje van iemand die geslagen wordt doorsturen") is None
+
+
+def test_a_row_about_a_school_matter_is_about_the_row(matcher: Matcher) -> None:
+    """The group project is what the group chat quarrels about, not what is asked."""
+    asked = "wanneer moet het groepsproject af zijn"
+    assert _decided_beside(matcher, asked) == "HOMEWORK"
+    row = "in de groepschat is ruzie over het groepsproject, wat moet ik doen"
+    assert _decided_beside(matcher, row) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "not_concept"),
+    [
+        ("het is niet zo positief over de rector", "NEGATIVE", "BENEFIT"),
+        ("a post that is not very positive", "NEGATIVE", "BENEFIT"),
+        ("een foto met een spottende tekst", "NEGATIVE", "SIGNAL"),
+        ("een nog gemener filmpje terugmaken", "UNPLEASANT", None),
+        ("moet ik via die weg reageren", None, "DELETE"),
+        ("ik schaam me kapot", None, "TECH"),
+        ("tiktoks maken op het schoolplein", "ATSCHOOL", "PHYSICAL"),
+        ("iemand duwt mij in de gang", "PHYSICAL", None),
+        ("wat zegt het protocol over accountnamen", "PROTOCOL", "POST"),
+        ("het staat nu op zijn snapchat verhaal", "POST", None),
+        ("organiseert de school een avond over mediawijsheid", "SCHOOLADVICE", None),
+        ("kan ik daar last mee krijgen", "CONSEQUENCE", None),
+        ("kan ie daar op afgerekend worden", "CONSEQUENCE", None),
+        ("can they call me in for it", "CONSEQUENCE", None),
+        ("wat is het ergste wat kan gebeuren als ik dat post", "CONSEQUENCE", None),
+        ("ik pakte mijn telefoon", None, "CONSEQUENCE"),
+        ("mijn snap map laat zien waar ik woon, boeie", None, "PUNISHMENT"),
+        ("wie beheert het officiele instagram account van de school", "OFFICIALACCOUNT", None),
+        ("wie heeft dit protocol geschreven", "GOVERNANCE", None),
+        ("ik ben er nog niet uit of ik het moet posten", "DOUBT", None),
+        ("dan ziet iedereen waar mijn vrienden zijn", "OTHERSINFO", None),
+        ("mag ik de locatie van mijn vriendin delen", "OTHERSINFO", None),
+        ("ik deel mijn locatie met mijn vrienden", "AUDIENCE", "OTHERSINFO"),
+    ],
+)
+def test_words_read_in_their_phrase(
+    matcher: Matcher, text: str, concept: str | None, not_concept: str | None
+) -> None:
+    """A phrase says what its words do not: a positive word denied, 'spot' as mockery,
+    'de weg' as the way, a place at school as a setting, the protocol 'saying' things."""
+    concepts = matcher.normaliser.analyse(text).concepts
+    assert concept is None or concept in concepts
+    assert not_concept is None or not_concept not in concepts
+
+
+def test_a_stretched_function_word_is_no_unknown_topic(matcher: Matcher) -> None:
+    """Chat stretches small words ("soooo", "zooo"): they are the word itself, not an
+    unknown word that weighs like a topic."""
+    assert matcher.normaliser.analyse("i'm soooo tempted to post it").terms == (
+        matcher.normaliser.analyse("i'm so tempted to post it").terms
+    )
+    assert "NEGATIVE" in matcher.normaliser.analyse("zooo stom dit").concepts
+
+
+def test_the_sentence_that_asks_is_marked_after_a_story(matcher: Matcher) -> None:
+    """A story sets the scene, the sentence with the question mark says what is asked:
+    the model sees its concepts apart ("?ASK": consent, not the break it happened in)."""
+    story = matcher.normaliser.analyse(
+        "In de pauze heb ik een foto van haar gemaakt. Moet ik haar dat eerst vragen?"
+    )
+    assert "BREAK" in story.concepts and story.asked == ("ASK",)
+    assert matcher.normaliser.analyse("mag ik in de pauze op tiktok?").asked == ()
+    after = matcher.normaliser.analyse("Ik zit in de les. Mag ik op insta? Vraag voor een vriend.")
+    assert "LESSON" not in after.asked and "PLATFORM" in after.asked

@@ -18,7 +18,7 @@ from compass_bot.policy.model import (
     read_questions,
     train,
 )
-from compass_bot.policy.training import check_questions
+from compass_bot.policy.training import check_questions, train_model
 
 
 def test_the_shipped_model_is_trained_from_the_shipped_policy_text() -> None:
@@ -79,6 +79,9 @@ _HEAD = '{"format": 1, "inputs": "f", "classes": ["x", "y"], "bias": [0.1, -0.1]
         _HEAD + '"weights": {"a": 3}}',  # not a list
         _HEAD + '"weights": {"a": [0, NaN]}}',  # not finite
         _HEAD.replace("[0.1, -0.1]", "[0.1]") + '"weights": {}}',  # bias and classes differ
+        _HEAD + '"weights": {}, "memory": [[["POST"], [2]]]}',  # memory class out of range
+        _HEAD + '"weights": {}, "memory": [[["POST"]]]}',  # memory entry without classes
+        _HEAD + '"weights": {}, "memory": [[[3], [0]]]}',  # memory term not a string
     ],
 )
 def test_a_damaged_model_file_is_not_used(tmp_path: Path, content: str) -> None:
@@ -126,3 +129,34 @@ def test_the_model_moves_scores_and_weight_zero_leaves_it_out() -> None:
     bare = book.replace(model=None)
     c = Matcher(bare).scores(Matcher(bare).normaliser.analyse(question))
     assert c == pytest.approx(b)
+
+
+def test_the_model_remembers_its_labelled_questions_and_the_file_keeps_them(
+    tmp_path: Path,
+) -> None:
+    book = load_clauses()
+    model = train_model(
+        book,
+        [("mag ik in de pauze op insta", ("schooltijd",)), ("hoe laat is het", ())],
+        TrainingSettings(epochs=1),
+    )
+    classes = model.classes
+    remembered = {tuple(classes[c] for c in labels) for _, labels in model.memory}
+    assert remembered == {("schooltijd",), ("__out_of_scope__",)}
+    assert any("BREAK" in terms for terms, _ in model.memory)
+    path = tmp_path / MODEL_FILE
+    model.save(path, "f")
+    loaded = ClauseModel.load(path, "f")
+    assert loaded is not None and loaded.memory == model.memory
+
+
+def test_the_memory_moves_scores_and_weight_zero_leaves_it_out() -> None:
+    book = load_clauses()
+    assert book.model is not None and len(book.model.memory) > 1000
+    with_memory = Matcher(book)
+    without = Matcher(book, Tuning(memory_weight=0.0))
+    assert with_memory.index.memory is not None and without.index.memory is None
+    question = "in de bus zet ik mijn locatie in mijn story en mijn buurjongen staat erop"
+    a = with_memory.scores(with_memory.normaliser.analyse(question))
+    b = without.scores(without.normaliser.analyse(question))
+    assert a != b

@@ -108,6 +108,7 @@ def test_situations_reach_their_clause(matcher: Matcher, question: str, clause: 
         ("staat in het pestbeleid ook iets over roddels op snapchat", "CONDUCT"),
         ("gelden deze tiktok regels voor alle scholen van de scholengroep", "OTHERSCHOOL"),
         ("moet ik een toestemmingsformulier invullen voor foto's op insta", "CONSENTFORM"),
+        ("hoeveel volgers heeft het instagram account van de school", "OFFICIALACCOUNT"),
     ],
 )
 def test_a_topic_beside_the_protocol_is_named_and_outweighs_a_close_clause(

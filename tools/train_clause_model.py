@@ -5,7 +5,7 @@ labelled questions in policy_text/questions/) or to the normaliser:
 
     .venv/bin/python tools/train_clause_model.py
 
-Pure Python, deterministic, about 15 seconds. The bot uses the model only while its
+numpy, deterministic, about 20 seconds. The bot uses the model only while its
 recorded fingerprint matches the policy text (compass_bot/policy/model.py); a test fails
 while it does not.
 """

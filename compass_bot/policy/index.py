@@ -12,8 +12,10 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from compass_bot.policy.clauses import ClauseBook
+from compass_bot.policy.memory import QuestionMemory
 from compass_bot.policy.model import features as model_features
 from compass_bot.policy.normalise import (
+    COURTESY,
     STOPWORDS,
     STUDENT_VOICE,
     Analysis,
@@ -36,10 +38,6 @@ QUOTE_SIMILARITY = 85.0
 passage must be to a clause text to count as quoting it..."""
 QUOTE_MARGIN = 5.0
 """...and by how much it must be closer to that clause than to any other."""
-
-COURTESY = frozenset({"GREETING", "BOT"})
-"""Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
-there is nothing else (chit-chat, out of scope), noise around a social-media question."""
 
 
 class ClassIndex:
@@ -130,15 +128,27 @@ class ClassIndex:
         self._term_classes = {term: tuple(c) for term, c in term_classes.items()}
         self._n_entries = len(entries)
         oos_start, oos_stop = self._class_spans[self.class_index[OUT_OF_SCOPE]]
-        self._oos_entry_domain = tuple(
-            (idx, entries[idx] & self.domain) for idx in range(oos_start, oos_stop)
-        )
+        # per domain concept, which out-of-scope examples have it (_offdomain_examples)
+        self._oos_ids = np.arange(oos_start, oos_stop, dtype=np.intp)
+        self._oos_having = {
+            concept: np.array([concept in entries[i] for i in range(oos_start, oos_stop)])
+            for concept in self.domain
+        }
         self.spelling = SpellingIndex(entry_words) if tuning.spelling_weight > 0.0 else None
         model = book.model
         if model is not None and set(model.classes) != set(self._classes):
             log.warning("clause model knows other clauses than the policy text: not used")
             model = None
         self.model = model if tuning.model_weight > 0.0 else None
+        self.memory: QuestionMemory | None = None
+        if self.model is not None and self.model.memory and tuning.memory_weight > 0.0:
+            order = [self.class_index[label] for label in self.model.classes]
+            self.memory = QuestionMemory(
+                [(terms, [order[c] for c in labels]) for terms, labels in self.model.memory],
+                len(self._classes),
+                self._memory_weight,
+                tuning.second_weight,
+            )
         self._passages = [
             (clause.id, " ".join(words), frozenset(map(stem, words)))
             for clause in book
@@ -157,6 +167,13 @@ class ClassIndex:
         if term in self.domain:
             return max(idf, tuning.domain_floor)
         return idf
+
+    def _memory_weight(self, feature: str) -> float | None:
+        """A remembered question's feature weighs as in a question; an unseen pair, nothing."""
+        weight = self.weight.get(feature)
+        if weight is None and "+" not in feature:
+            weight = self.term_weight(feature, self.tuning.unknown_weight)
+        return weight
 
     def features(self, analysis: Analysis) -> frozenset[str]:
         """The analysed terms plus, when pair features are on, all concept pairs."""
@@ -199,7 +216,7 @@ class ClassIndex:
         else:
             dots = np.zeros(self._n_entries)
         offdomain = self._offdomain_examples(analysis)
-        if offdomain:
+        if len(offdomain):
             dots[offdomain] *= tuning.offdomain_factor
         best, second = self._nearest(dots)
 
@@ -220,7 +237,7 @@ class ClassIndex:
             # keeps the blend's proportions: every question is scored on the same scale
             spell_w = tuning.spelling_weight
             s_dots, norm = self.spelling.dot_array(analysis.words)
-            if offdomain:
+            if len(offdomain):
                 s_dots[offdomain] *= tuning.offdomain_factor
             s_best, s_second = self._nearest(s_dots)
             scale = spell_w / ((1.0 + sec_w) * norm) if norm else 0.0
@@ -236,10 +253,15 @@ class ClassIndex:
         if self.model is not None:
             blend = tuning.model_weight
             probabilities = self.model.probabilities(model_features(analysis))
+            recall = self.memory.similarities(weights) if self.memory is not None else None
+            kept = 1.0 - blend - (tuning.memory_weight if recall is not None else 0.0)
             out = {
-                label: (1.0 - blend) * score + blend * 100.0 * probabilities.get(label, 0.0)
+                label: kept * score + blend * 100.0 * probabilities.get(label, 0.0)
                 for label, score in out.items()
             }
+            if recall is not None:
+                for label, similarity in zip(self._classes, recall.tolist(), strict=True):
+                    out[label] += tuning.memory_weight * 100.0 * similarity
         for quote in analysis.quotes:  # last: the reader points at the clause themselves
             quoted = self.quoted_clause(quote)
             if quoted is not None:
@@ -285,7 +307,7 @@ class ClassIndex:
             words=tuple(w for w in analysis.words if not (concepts_of(w) or {w}) <= COURTESY),
         )
 
-    def _offdomain_examples(self, analysis: Analysis) -> list[int]:
+    def _offdomain_examples(self, analysis: Analysis) -> npt.NDArray[np.intp]:
         """The out-of-scope examples that share no social-media concept with the question.
 
         "mijn vriend zette mijn cijfers op snap" is about posting something about
@@ -293,8 +315,11 @@ class ClassIndex:
         part of it. Empty when the question has no social-media concept at all."""
         asked = analysis.concepts & self.domain
         if not asked or self.tuning.offdomain_factor == 1.0:
-            return []
-        return [idx for idx, domain in self._oos_entry_domain if not domain & asked]
+            return self._oos_ids[:0]
+        shared = np.zeros(len(self._oos_ids), dtype=bool)
+        for concept in asked:
+            shared |= self._oos_having[concept]
+        return self._oos_ids[~shared]
 
     def _nearest(
         self, similarities: npt.NDArray[np.float64]

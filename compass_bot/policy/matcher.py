@@ -24,10 +24,14 @@ A class scores, on 0..100,
              + 0.2 * share of the question's weight that its class document covers
     spelling = (best + 0.8 * second-best letter-gram cosine to its examples) / 1.8
     index    = 100 * (0.55 * meaning + 0.45 * spelling)
-    score    = 0.83 * index + 0.17 * 100 * P(class)      (when the model is up to date)
+    score    = 0.53 * index + 0.17 * 100 * P(class) + 0.3 * 100 * recall(class)
+                                                         (when the model is up to date)
 
 where P is the trained clause model's probability (model.py: a logistic regression
-learnt from the labelled questions in policy_text/questions/ as well as the examples).
+learnt from the labelled questions in policy_text/questions/ as well as the examples,
+three runs averaged) and recall is how closely the class's labelled questions resemble
+the question (memory.py: best and second-best cosine, as with the examples; the model
+file carries their terms). Without an up-to-date model: score = index.
 
 The nearest examples decide most questions (paraphrases); the coverage part rewards
 the clause whose vocabulary explains the whole question; the spelling part
@@ -66,6 +70,30 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 14 (#17, qa28: holdout_p's misses and the leave-one-file-out misses of all 25
+files studied; holdout_p joined the labelled questions at the end). The training is one
+numpy step per row (five times faster: the whole leave-one-file-out is a few minutes)
+and averages three runs of the descent (seeds 7, 8, 9): one run's answers hung on the
+order it saw the rows in, a small edit moved some thirty answers either way; 92.1% ->
+93.0% in scope on its own. The labelled questions are nearest neighbours beside the
+examples (memory.py, 0.3 of the score): 93.4% -> 93.8%, refusals 96.0% -> 96.3%. After a
+story, the concepts of the sentence that asks are model features of their own ("?ASK").
+Topics beside the protocol that are only what a post is about (a quarrel about the group
+project, a filmed fight) widen no margin; places at school are ATSCHOOL, not offline
+trouble; "Compass-laptop" is no account name; "en krijg ik ..." after a question mark is
+a second question; being held to account as students say it (last mee krijgen, gepakt,
+done for) is CONSEQUENCE; the school's own accounts (OFFICIALACCOUNT) and who wrote the
+protocol (GOVERNANCE) are beside it; AUDIENCE (shared with friends) and OTHERSINFO (where
+friends are) tell locatie from aanwijzing-6 (57 / 57 labelled questions had a location
+and friends). Tried and dropped (leave-one-file-out): model_weight 0.13..0.35, questions
+counted twice, l2 3e-4, 16 epochs, five seeds, word or term bigrams as model features, a
+log or square-root blend of the model, oos_margin -3/-6 (one answer per refusal). Leave-
+one-file-out over the 25 files: 92.1% -> 93.8% in scope (3920 -> 3995 of 4258), 95.4% ->
+96.3% refused (1137 -> 1148 of 1192); holdout_p, measured before it joined: 87.5% / 95.0%
+on main, 91.9% / 98.3% after (its misses were studied: not an unseen figure). Not done:
+the story-versus-question confusions (schooltijd/aanwijzing-6 in a setting), the staff
+cases (medewerkers-1/-2/-8), aanwijzing-5/-7.
+
 Round 13 (#17, qa13: the leave-one-file-out misses of holdout_n, o and m studied): the
 out-of-scope questions that share the protocol's words ask about kinds of things it never
 says; each kind became a topic beside the protocol (`beside` in concepts.yaml), so that a
@@ -80,7 +108,7 @@ is TIMETABLE; "zonder telefoon" is PHYSICAL; the anti-bullying policy and its co
 are CONDUCT, "alle scholen", "scholengroep" OTHERSCHOOL; "nobody knows it's me" is
 ANONYMITY (all 20 labelled questions with it are aanwijzing-1; neutral at the
 leave-one-file-out, it keeps a gamertag story off aanwijzing-2). A letter's addressee
-(`normalise._SALUTATION`) is now only roles, titles and capitalised names, up to five
+(`sentences._SALUTATION`) is now only roles, titles and capitalised names, up to five
 words: "Beste app voor huiswerk, ..." keeps its words. Leave-one-file-out (--only, before
 -> after): holdout_n 139 -> 139 of 161 in scope, 44 -> 49 of 59 refused; holdout_o 144 ->
 143 of 162, 48 -> 51 of 58; holdout_m 140 -> 141 of 165, 51 -> 51 of 55; together 423 ->
@@ -92,7 +120,7 @@ the vertrouwenspersoon for trouble at home), the scenario confusions (aanwijzing
 
 Round 12 (#17, qa12: the leave-one-file-out misses of holdout_m, l and k studied): a
 letter's opening names whom it is written to ("Geachte mentor,", "Dear teacher,"): the
-addressee is dropped (normalise._SALUTATION), so a parent's letter to the mentor is no
+addressee is dropped (sentences._SALUTATION), so a parent's letter to the mentor is no
 staff signal and no TEACHER term (parents' letters went to medewerkers-2/-9); asking for
 the sanction is always refused (`sanction_margin` 15 -> 100): at 15 a clause sharing the
 whole situation still won ("welke straf krijg je als ...", "word je geschorst als ..."),
@@ -210,19 +238,24 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from dataclasses import dataclass
 from typing import Literal
 
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.index import (
-    COURTESY,
     OUT_OF_SCOPE,
     QUOTE_MARGIN,
     QUOTE_SIMILARITY,
     ClassIndex,
 )
-from compass_bot.policy.normalise import MAX_QUESTION_CHARS, Analysis, Language, Normaliser
+from compass_bot.policy.normalise import (
+    COURTESY,
+    MAX_QUESTION_CHARS,
+    Analysis,
+    Language,
+    Normaliser,
+)
+from compass_bot.policy.sentences import questions_in
 from compass_bot.policy.tuning import DEFAULT_TUNING, Tuning
 
 __all__ = [
@@ -268,57 +301,26 @@ class Match:
     English phrase), so that a refusal can say what the protocol leaves open."""
 
 
-_NEXT_QUESTION = (
-    r"(?:daarnaast|bovendien|verder wil ik|verder vraag ik|ook:|nog een vraag|een andere vraag"
-    r"|also,|also:|besides,|another question|one more thing|one more question)"
-)
-"""Words that open a second question told as a statement ("Daarnaast verneem ik graag
-wanneer ...", "Also, I'd like to know ..."), which has no question mark of its own."""
-_ASKS = (
-    r"(?:(?:and|also|en|ook|btw|trouwens)\s+)?(?:how|what|when|where|who|why|which|do|does|did"
-    r"|is|are|can|could|may|should|hoe|wat|wanneer|waar|waarom|wie|welke|weet|mag|mogen|kan"
-    r"|kun|kunnen|moet|moeten|is|zijn|heeft|hebben)\b"
-)
-"""How a question opens in chat (a question word or the verb first, maybe after "also"):
-after a question mark, such a part is a question of its own even without "?"."""
-_SECOND_ASK = (
-    r"(?:en|and)\s+(?:mag|mogen|kan|kun|moet|is|zijn|can|may|should|is|do|does)\s+"
-    r"(?:ik|je|jij|we|wij|het|dat|i|you|we|it|that)\b"
-)
-"""A second question joined to the first inside one sentence: "..., en mag ik ook ...?"."""
-_QUESTION_BREAK = re.compile(
-    rf"(?<=\?)\s+|(?<=[.!])\s+(?={_NEXT_QUESTION})|(?<=,)\s+(?={_SECOND_ASK})", re.IGNORECASE
-)
-
-
-_CRITICISM = "NEGATIVE"
+_CRITICISM = frozenset({"NEGATIVE", "QUARREL", "DISCUSSION"})
 _CRITICISED = frozenset({"TIMETABLE", "HOMEWORK", "GRADES", "DRESS_FOOD", "HOLIDAY", "ABSENCE"})
-"""School matters beside the protocol that a message may only criticise: a question that
-runs them down (NEGATIVE) on social media asks about being negative online
-(aanwijzing-4), not about the timetable, so the margin for topics beside the protocol
-does not apply. The punishment,
-the police, another school are asked about for themselves and keep it."""
+"""School matters beside the protocol that a message may only be about: a question that
+runs them down (NEGATIVE) or quarrels or argues about them (QUARREL, DISCUSSION) on
+social media asks about being negative online (aanwijzing-4) or a row in the group chat
+(aanwijzing-5), not about the timetable or the group project, so the margin for topics
+beside the protocol does not apply. The punishment, the police, another school are asked
+about for themselves and keep it."""
+
+_SCENE = frozenset({"PHYSICAL"})
+_RECORDED = frozenset({"PHOTO"})
+"""Offline trouble (a fight, being pushed or hit) is beside the protocol, unless it was
+filmed or photographed: then the recording, its spreading and consent are the question
+("a video of a fight in the school yard went round"), and the margin for topics beside
+the protocol does not apply. Bullying both offline and on a platform keeps the margin."""
 
 _SANCTION = frozenset({"PUNISHMENT"})
 """The topic beside the protocol that a question asks about for itself even when it names
 a clause's whole situation ("what do you get for an account with the school's name"): the
 protocol never says what the sanction is."""
-
-
-def questions_in(text: str) -> list[str]:
-    """The separate questions of a message: the parts ending in a question mark, opened
-    by a word that announces another question ("Daarnaast ..."), asking after a question
-    mark without one of their own ("... Crew? also does anyone know ...") or joined by
-    ", en mag ik ...", the rest joined to the last. One part when the message asks one question."""
-    parts = [p.strip() for p in _QUESTION_BREAK.split(text) if p.strip()]
-    if (
-        len(parts) > 1
-        and not parts[-1].endswith("?")
-        and not re.match(_NEXT_QUESTION, parts[-1], re.IGNORECASE)
-        and not (parts[-2].endswith("?") and re.match(_ASKS, parts[-1], re.IGNORECASE))
-    ):
-        parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
-    return [p for p in parts if len(re.findall(r"\w+", p)) >= 3] if len(parts) > 1 else parts
 
 
 class Matcher:
@@ -401,9 +403,14 @@ class Matcher:
         )
         best_id, best = ranked[0]
         domain_count = len(analysis.concepts & self.index.domain)
-        beside = next((t for t in analysis.terms if t in self.book.beside_topics), None)
-        if beside in _CRITICISED and _CRITICISM in analysis.concepts and domain_count:
-            beside = None  # "I'll post how bad the new timetable is": the post is the topic
+        beside = next(
+            (
+                t
+                for t in analysis.terms
+                if t in self.book.beside_topics and not self._only_context(t, analysis)
+            ),
+            None,
+        )
         oos_margin = tuning.oos_margin - min(
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
@@ -429,6 +436,16 @@ class Matcher:
         if best >= needed and information >= tuning.vague_below:
             return Match(question, best_id, best, runners, "answer", language)
         return Match(question, None, best, (best_id, *runners[:2]), "doubtful", language)
+
+    def _only_context(self, topic: str, analysis: Analysis) -> bool:
+        """A topic beside the protocol that the question names only as what a post is
+        about or shows: "I'll post how bad the new timetable is", "a video of the fight
+        in the school yard". The post is the question; the topic widens no margin."""
+        if topic in _CRITICISED:
+            return not _CRITICISM.isdisjoint(analysis.concepts) and bool(
+                analysis.concepts & self.index.domain
+            )
+        return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
 
     def explain(self, question: str) -> dict[str, object]:
         """Debugging aid: the terms with their weights, and the five best classes."""

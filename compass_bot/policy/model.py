@@ -8,7 +8,7 @@ logistic regression over the matcher's terms, concept pairs and letter grams lea
 that; its class probabilities are blended into the matcher's scores
 (`Tuning.model_weight`).
 
-Training is offline (`python tools/train_clause_model.py`): pure Python, about 15
+Training is offline (`python tools/train_clause_model.py`): numpy, about 20
 seconds. The model file records a fingerprint of everything it was trained from (the
 policy text, the questions, the code listed in `_CODE`); a model whose fingerprint does not
 match is not used (the bot logs why and answers with the index alone), and a test
@@ -23,7 +23,6 @@ import json
 import logging
 import math
 import random
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from compass_bot.policy.normalise import STUDENT_VOICE, Analysis, concept_pairs
+from compass_bot.policy.normalise import COURTESY, STUDENT_VOICE, Analysis, concept_pairs
 from compass_bot.policy.spelling import grams
 
 log = logging.getLogger(__name__)
@@ -45,11 +44,14 @@ _CODE = tuple(
         "clauses.py",
         "wordlists.py",
         "text.py",
+        "sentences.py",
+        "typos.py",
         "morphology.py",
         "normalise.py",
         "spelling.py",
         "tuning.py",
         "index.py",
+        "memory.py",
         "matcher.py",
         "model.py",
         "training.py",
@@ -66,7 +68,12 @@ class TrainingSettings:
     epochs: int = 12
     learning_rate: float = 0.3
     l2: float = 1e-4
-    seed: int = 7
+    seeds: tuple[int, ...] = (7, 8, 9)
+    """One run of the descent per seed (its own order of the rows), the weights averaged:
+    a single run's answers hang on the order it happened to see the rows in, and a small
+    edit of the policy text moved some thirty answers of the leave-one-set-out benchmark
+    either way. Three runs averaged: 92.1% -> 93.0% in scope there (95.4% -> 95.5% out
+    of scope refused); five were no better than three."""
     keep_above: float = 0.1
     """After centring (`train`), weights smaller than this are left out: the file shrinks
     to a third and no answer of the leave-one-set-out benchmark changes."""
@@ -90,7 +97,8 @@ def fingerprint(policy_dir: Path, settings: TrainingSettings = DEFAULT_TRAINING)
 
 
 def features(analysis: Analysis) -> frozenset[str]:
-    """The model's view of a question: its terms, its concept pairs, its letter grams."""
+    """The model's view of a question: its terms, its concept pairs, its letter grams
+    and, after a story, the concepts of the sentence that asks ("?ASK")."""
     letters = [f"#{g}" for word in analysis.words for g in grams(word)]
     if STUDENT_VOICE in analysis.concepts:  # who asks, not what about
         analysis = dataclasses.replace(
@@ -98,7 +106,10 @@ def features(analysis: Analysis) -> frozenset[str]:
             terms=tuple(t for t in analysis.terms if t != STUDENT_VOICE),
             concepts=analysis.concepts - {STUDENT_VOICE},
         )
-    return frozenset((*analysis.terms, *concept_pairs(analysis), *letters))
+    # the sentence that asks, apart, when a story around it names more than courtesy
+    story = analysis.concepts - set(analysis.asked) - COURTESY
+    asked = [f"?{t}" for t in analysis.asked if t in analysis.concepts - COURTESY] if story else []
+    return frozenset((*analysis.terms, *concept_pairs(analysis), *letters, *asked))
 
 
 def read_question_file(path: Path) -> list[tuple[str, tuple[str, ...]]]:
@@ -128,10 +139,14 @@ class ClauseModel:
         classes: Sequence[str],
         bias: Sequence[float],
         weights: Mapping[str, Sequence[float]],
+        memory: Sequence[tuple[Sequence[str], Sequence[int]]] = (),
     ) -> None:
         """`weights`: feature -> flat [class index, weight, class index, weight, ...], the
-        file's own layout, so that loading builds nothing per weight."""
+        file's own layout, so that loading builds nothing per weight. `memory`: the
+        labelled questions it was trained on, as (analysed terms, class indices), for the
+        index to use as nearest neighbours (memory.py)."""
         self.classes = tuple(classes)
+        self.memory = tuple((tuple(terms), tuple(labels)) for terms, labels in memory)
         self._bias = list(bias)
         # tuples, not the file's lists: a tuple of numbers leaves the garbage collector's
         # view, 12,000 lists stayed in it and lengthened every full collection
@@ -171,6 +186,7 @@ class ClauseModel:
                 f: [round(x, 2) if i % 2 else int(x) for i, x in enumerate(flat)]
                 for f, flat in sorted(self._weights.items())
             },
+            "memory": [[list(terms), list(labels)] for terms, labels in self.memory],
         }
         path.write_text(
             json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
@@ -204,7 +220,9 @@ class ClauseModel:
             bias = [float(b) for b in data["bias"]]
             weights = data["weights"]
             _check_weights(classes, bias, weights)
-            return cls(classes, bias, weights)
+            memory = data.get("memory", [])
+            _check_memory(len(classes), memory)
+            return cls(classes, bias, weights, memory)
         except (KeyError, TypeError, ValueError) as exc:
             log.warning(
                 "clause model %s is damaged (%s): answering with the index alone", path, exc
@@ -232,67 +250,96 @@ def _check_weights(classes: Sequence[str], bias: Sequence[float], weights: objec
                 raise ValueError(f"weights of {feature!r}: weight {weight!r} is not a number")
 
 
+def _check_memory(n_classes: int, memory: object) -> None:
+    """Raise ValueError unless the memory is a list of [terms, class indices] pairs."""
+    if not isinstance(memory, list):
+        raise ValueError("memory is not a list")
+    for entry in memory:
+        if not (isinstance(entry, list) and len(entry) == 2):
+            raise ValueError(f"memory entry {entry!r} is not [terms, classes]")
+        terms, labels = entry
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise ValueError(f"memory entry {entry!r}: terms are not strings")
+        if not isinstance(labels, list) or not all(
+            type(c) is int and 0 <= c < n_classes for c in labels
+        ):
+            raise ValueError(f"memory entry {entry!r}: a class index out of range")
+
+
 def train(
     rows: Sequence[tuple[frozenset[str], str]],
     classes: Sequence[str],
     settings: TrainingSettings = DEFAULT_TRAINING,
 ) -> ClauseModel:
-    """Multinomial logistic regression by stochastic gradient descent (AdaGrad, L2).
+    """Multinomial logistic regression by stochastic gradient descent (AdaGrad, L2), one
+    run per seed in `settings.seeds`, the runs' weights averaged.
 
-    `rows`: (features, class label). Pure Python; deterministic for a given seed.
+    `rows`: (features, class label). Deterministic for given seeds.
     """
     index = {label: i for i, label in enumerate(classes)}
-    n = len(classes)
-    weights: dict[str, list[float]] = {}
-    squares: dict[str, list[float]] = {}
-    bias = [0.0] * n
-    bias_sq = [1e-8] * n
-    order = list(range(len(rows)))
-    rng = random.Random(settings.seed)
+    row_of: dict[str, int] = {}
+    encoded: list[npt.NDArray[np.intp]] = []
+    targets: list[int] = []
+    for features, label in rows:
+        # sorted: the same rows give the same model whatever the set's iteration order
+        found = [row_of.setdefault(f, len(row_of)) for f in sorted(features)]
+        encoded.append(np.array(found, dtype=np.intp))
+        targets.append(index[label])
+    weights = np.zeros((len(row_of), len(classes)))
+    bias = np.zeros(len(classes))
+    for seed in settings.seeds:
+        run_weights, run_bias = _descend(encoded, targets, weights.shape, settings, seed)
+        weights += run_weights / len(settings.seeds)
+        bias += run_bias / len(settings.seeds)
+    # A feature's weights can all move by the same amount without changing any
+    # probability (softmax): centre them on their median, so that most become ~0 and
+    # only what sets classes apart is kept.
+    centred = weights - np.median(weights, axis=1, keepdims=True)
+    kept: dict[str, list[float]] = {}
+    for f, i in row_of.items():
+        vec = centred[i]
+        flat = [
+            x
+            for c in np.flatnonzero(np.abs(vec) >= settings.keep_above).tolist()
+            for x in (float(c), float(vec[c]))
+        ]
+        if flat:
+            kept[f] = flat
+    return ClauseModel(classes, bias.tolist(), kept)
+
+
+def _descend(
+    encoded: Sequence[npt.NDArray[np.intp]],
+    targets: Sequence[int],
+    shape: tuple[int, int],
+    settings: TrainingSettings,
+    seed: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """One run of the descent: the rows in an order shuffled by `seed` every epoch. Each
+    row's update is one numpy step over its features' weight rows (a feature occurs once
+    per row, so the gathered rows never overlap), some five times faster than loops over
+    every weight."""
+    weights = np.zeros(shape)
+    squares = np.full(shape, 1e-8)
+    bias = np.zeros(shape[1])
+    bias_sq = np.full(shape[1], 1e-8)
+    order = list(range(len(encoded)))
+    rng = random.Random(seed)
     lr = settings.learning_rate
     l2 = settings.l2
     for _ in range(settings.epochs):
         rng.shuffle(order)
         for r in order:
-            features, label = rows[r]
-            target = index[label]
-            vectors = []
-            for f in features:
-                vec = weights.get(f)
-                if vec is None:
-                    vec = weights[f] = [0.0] * n
-                    squares[f] = [1e-8] * n
-                vectors.append((vec, squares[f]))
-            logits = list(bias)
-            for vec, _sq in vectors:
-                for c in range(n):
-                    logits[c] += vec[c]
-            top = max(logits)
-            exps = [math.exp(z - top) for z in logits]
-            total = sum(exps)
-            grad = [e / total for e in exps]
-            grad[target] -= 1.0
-            for c in range(n):
-                g = grad[c]
-                bias_sq[c] += g * g
-                bias[c] -= lr * g / math.sqrt(bias_sq[c])
-            for vec, sq in vectors:
-                for c in range(n):
-                    g = grad[c] + l2 * vec[c]
-                    sq[c] += g * g
-                    vec[c] -= lr * g / math.sqrt(sq[c])
-    # A feature's weights can all move by the same amount without changing any
-    # probability (softmax): centre them on their median, so that most become ~0 and
-    # only what sets classes apart is kept.
-    kept: dict[str, list[float]] = {}
-    for f, vec in weights.items():
-        middle = statistics.median(vec)
-        flat = [
-            x
-            for c, w in enumerate(vec)
-            if abs(w - middle) >= settings.keep_above
-            for x in (float(c), w - middle)
-        ]
-        if flat:
-            kept[f] = flat
-    return ClauseModel(classes, bias, kept)
+            ids = encoded[r]
+            vec = weights[ids]
+            logits = bias + vec.sum(axis=0)
+            exps = np.exp(logits - logits.max())
+            grad = exps / exps.sum()
+            grad[targets[r]] -= 1.0
+            bias_sq += grad * grad
+            bias -= lr * grad / np.sqrt(bias_sq)
+            g = grad + l2 * vec
+            sq = squares[ids] + g * g
+            squares[ids] = sq
+            weights[ids] = vec - lr * g / np.sqrt(sq)
+    return weights, bias

@@ -17,6 +17,18 @@ _SNOWBALL_LOCK = threading.Lock()
 """A PyStemmer object is not thread-safe; the matcher may run in worker threads."""
 
 
+INTENSIFIERS = frozenset({"aller", "super", "mega", "kei", "hyper", "ultra", "reuze"})
+"""Modifiers that only intensify (allerbelangrijkste, superleuk): the head carries the meaning."""
+
+VERB_PREFIX = re.compile(
+    r"(?:aan|af|bij|door|in|mee|na|om|onder|op|over|terug|toe|uit|voor|weg|samen|"
+    r"ver|her|be|ont|er)(?:ge)?|ge"
+)
+"""A Dutch separable particle or unstressed prefix, with the participle's ge-: what it
+glues to is a verb of another meaning (aan+vallen "attack" is not vallen "count as",
+ver+anderd "changed" is not ander "other"). Not a compound's modifier."""
+
+
 @lru_cache(maxsize=65_536)
 def stem(token: str) -> str:
     """The Snowball Dutch stem of a word (PyStemmer), deterministic.

@@ -20,7 +20,8 @@ Steps (both languages; the same pipeline for questions and for the clause exampl
    remains unknown is kept as its stem and flagged.
 
 The steps live in one module per idea: `wordlists` (abbreviations, stop words, language
-markers), `text` (steps 1-5), `morphology` (stems and word forms); this module holds the
+markers), `text` (steps 1-5), `sentences` (a letter's addressee, the sentence that asks),
+`morphology` (stems and word forms), `typos` (step 7's fixes); this module holds the
 analyser (steps 6-7) and keeps the public names importable from here.
 """
 
@@ -30,19 +31,18 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
-
 from compass_bot.policy.morphology import (
+    INTENSIFIERS,
+    VERB_PREFIX,
     deinflect,
     infinitives,
-    is_word,
     lemma,
     load_dictionaries,
     separated_concepts,
     stem,
     undouble,
 )
+from compass_bot.policy.sentences import asking_span, without_addressee
 from compass_bot.policy.text import (
     Language,
     detect_language,
@@ -53,6 +53,7 @@ from compass_bot.policy.text import (
     strip_discord,
     tokenize,
 )
+from compass_bot.policy.typos import TypoFixer
 from compass_bot.policy.wordlists import (
     CHAT_ABBREVIATIONS,
     COUNT_WORDS,
@@ -66,6 +67,7 @@ from compass_bot.policy.wordlists import (
 __all__ = [
     "ACCOUNTNAME",
     "CHAT_ABBREVIATIONS",
+    "COURTESY",
     "IGNORE",
     "MAX_COMPOUND",
     "MAX_QUESTION_CHARS",
@@ -105,38 +107,13 @@ STUDENT_VOICE = "ASSTUDENT"
 klasgenoten"): the staff-only clauses score as for a question without staff signal
 (index.py), even when it names a manager or a teacher ("mijn teamleider zei ... ik ben
 leerling"). It says who asks, not what about: no similarity or model feature uses it."""
+COURTESY = frozenset({"GREETING", "BOT"})
+"""Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
+there is nothing else (chit-chat, out of scope), noise around a social-media question."""
 IGNORE = "IGNORE"
 """Concept name for false friends in concepts.yaml: phrases such as "does that mean" or
 "ik snap het" whose words would otherwise be read as a concept ("mean" UNPLEASANT,
 "snap" PLATFORM). A form listed under IGNORE is consumed and yields no term."""
-
-
-_INTENSIFIERS = frozenset({"aller", "super", "mega", "kei", "hyper", "ultra", "reuze"})
-"""Modifiers that only intensify (allerbelangrijkste, superleuk): the head carries the meaning."""
-
-_VERB_PREFIX = re.compile(
-    r"(?:aan|af|bij|door|in|mee|na|om|onder|op|over|terug|toe|uit|voor|weg|samen|"
-    r"ver|her|be|ont|er)(?:ge)?|ge"
-)
-"""A Dutch separable particle or unstressed prefix, with the participle's ge-: what it
-glues to is a verb of another meaning (aan+vallen "attack" is not vallen "count as",
-ver+anderd "changed" is not ander "other"). Not a compound's modifier."""
-
-_ADDRESSEE_WORD = (  # a role or title, or a capitalised name
-    r"(?:(?i:heer|heren|meneer|mevrouw|mevr|mw|dhr|juf|juffrouw|meester|mentor|mentoren|docent"
-    r"|docenten|leraar|leraren|lerares|directie|directeur|rector|conrector|schoolleiding|school"
-    r"|team|teamleider|coordinator|coördinator|vertrouwenspersoon|bot|moderator|moderators|mods"
-    r"|ouders|ouder|mama|papa|mam|pap|allen|iedereen|teacher|teachers|principal|head|staff|sir"
-    r"|madam|mr|mrs|ms|miss|mom|mum|dad|all|everyone|parents|year)\.?|[A-ZÀ-Þ][\w'.-]*)"
-)
-_ADDRESSEE_JOIN = r"(?:\s*/\s*|\s+(?:(?i:of|en|or|and|&|van|de|der|den|ter|ten)\s+)*)"
-_SALUTATION = re.compile(
-    rf"^(\W*(?i:geachte|beste|lieve|dear)\s+){_ADDRESSEE_WORD}"
-    rf"(?:{_ADDRESSEE_JOIN}{_ADDRESSEE_WORD}){{0,4}}(?=\s*[,:;\n])"
-)
-"""A letter's opening names whom it is written to ("Geachte mentor,", "Beste mevrouw De
-Vries,"): the addressee is not the subject, so its words are dropped; only roles, titles
-and names: "Beste app voor huiswerk, ..." (beste as "best") keeps its words."""
 
 
 # ---------------------------------------------------------------- the analyser
@@ -159,6 +136,9 @@ class Analysis:
     words: tuple[str, ...] = ()
     """The content words as typed (folded, chat abbreviations expanded, stop words and
     school-name handles left out), for comparing spellings (spelling.py)."""
+    asked: tuple[str, ...] = ()
+    """The concepts of the sentence that asks, when a story comes before it ("In de pauze
+    filmde ik ... . Moet ik haar dat vragen?"): what the question turns on."""
 
 
 def concept_pairs(analysis: Analysis) -> list[str]:
@@ -168,8 +148,8 @@ def concept_pairs(analysis: Analysis) -> list[str]:
     return [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
 
 
+_STRETCHED = re.compile(r"([aeiouy])\1$")
 _MAX_PHRASE = 5
-_TYPO_SIMILARITY = 80.0
 
 
 def _read_lexicon(
@@ -219,11 +199,10 @@ class Normaliser:
         self._phrase_stems = frozenset(t for key in self._phrases for t in key)
         self._vocab_stems: set[str] = set()
         self._vocab_words: set[str] = set(exact)
-        self._by_initial: dict[str, list[str]] = {}
-        self._fuzzy_cache: dict[str, str | None] = {}
+        self._typos = TypoFixer(self._vocab_words)
         self._phrase_stem_cache: dict[str, str] = {}
         self._concepts_cache: dict[str, frozenset[str] | None] = {}
-        self._index_words(sorted(exact))
+        self._typos.add_words(sorted(exact))
         load_dictionaries()
         # the lexicon by dictionary form: "vernoemd" is listed, "vernoemen" is asked
         by_lemma: dict[str, set[str]] = {}
@@ -243,13 +222,7 @@ class Normaliser:
         self._vocab_words.update(words)
         words -= set(self._exact)
         self._vocab_stems.update(stem(w) for w in words)
-        self._index_words(sorted(words))
-        self._fuzzy_cache.clear()
-
-    def _index_words(self, words: Iterable[str]) -> None:
-        for word in words:
-            if len(word) >= 3 and not word.isdigit():
-                self._by_initial.setdefault(word[0], []).append(word)
+        self._typos.add_words(sorted(words))
 
     def _phrase_stem(self, token: str) -> str:
         """The stem used to look phrases up: a conjugated verb takes its infinitive's stem
@@ -271,35 +244,6 @@ class Normaliser:
             if alt in self._phrase_stems:
                 return alt
         return key
-
-    def _correct(self, token: str) -> str | None:
-        """The known word that `token` is a typo of, if any.
-
-        A typo fix must keep the first letter, be at most one edit away (two for words of
-        six letters or more) and keep at least 80% of the letters in order (Indel
-        similarity): "klagten" -> "klachten", but not "kauwen" -> "kansen".
-        """
-        if token in self._fuzzy_cache:
-            return self._fuzzy_cache[token]
-        result: str | None = None
-        squeezed = re.sub(r"([a-z])\1", r"\1", token)
-        if squeezed != token and squeezed in self._vocab_words:
-            result = squeezed
-        elif is_word(token):
-            pass  # a word of the language, not a typo of another one
-        else:
-            limit = 1 if len(token) <= 5 else 2
-            candidates = self._by_initial.get(token[0], ())
-            for word, _, _ in process.extract(
-                token, candidates, scorer=fuzz.ratio, score_cutoff=_TYPO_SIMILARITY, limit=3
-            ):
-                if OSA.distance(token, word, score_cutoff=limit) <= limit:
-                    result = word
-                    break
-        if len(self._fuzzy_cache) > 20_000:
-            self._fuzzy_cache.clear()
-        self._fuzzy_cache[token] = result
-        return result
 
     # -- analysis
 
@@ -341,7 +285,7 @@ class Normaliser:
     def _is_word(self, part: str, *, nested: bool = True) -> bool:
         """A known word, also with a linking -s-/-e-/-en- (klassenfoto, groepsapp), or one
         level deep a compound of them (socialemedia + protocol): not "spij" + "bellen"."""
-        if part in self._vocab_words or part in _INTENSIFIERS:
+        if part in self._vocab_words or part in INTENSIFIERS:
             return True
         if any(
             part.endswith(link) and undouble(part[: -len(link)]) in self._vocab_words
@@ -361,7 +305,7 @@ class Normaliser:
             if not head:
                 continue
             modifier = token[:cut]
-            if _VERB_PREFIX.fullmatch(modifier) or not self._is_word(modifier, nested=nested):
+            if VERB_PREFIX.fullmatch(modifier) or not self._is_word(modifier, nested=nested):
                 continue  # aangevallen is not a kind of "vallen", spijbelen not of "bellen"
             found = [head]
             mod = self._exact.get(modifier) or self._exact.get(modifier.rstrip("s"))
@@ -387,16 +331,24 @@ class Normaliser:
         concepts = self._concepts_of(head) if head in SHORT_HEADS else None
         if (
             not concepts
-            or _VERB_PREFIX.fullmatch(modifier)
+            or VERB_PREFIX.fullmatch(modifier)
             or not self._is_word(modifier, nested=False)
         ):
             return []
         return [c for c in (self._exact.get(modifier), concepts) if c]
 
+    def _stretched_stopword(self, token: str) -> bool:
+        """A function word stretched in chat ("soooo", "zooo", "nouuu", left with a double
+        last vowel by tokenize: "soo"): it says no more than the word itself, not an
+        unknown word that weighs like a topic. A word of the examples is left alone."""
+        if not _STRETCHED.search(token) or token in self._vocab_words:
+            return False
+        return token[:-1] in STOPWORDS
+
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
         quotes = quotes_in(strip_discord(text[:MAX_QUESTION_CHARS]))
         # the addressee goes before folding: a name is told by its capital letter
-        opened = _SALUTATION.sub(r"\1", strip_discord(text[:MAX_QUESTION_CHARS]))
+        opened = without_addressee(strip_discord(text[:MAX_QUESTION_CHARS]))
         text, has_handle = split_handles(opened)
         tokens = tokenize(text)
         language = detect_language(tokens)
@@ -405,7 +357,12 @@ class Normaliser:
         unknown: set[str] = set()
         concepts: set[str] = set()
 
+        asked_from, asked_to = asking_span(text)
+        asked: list[str] = []
+
         def add(term: str) -> None:
+            if term.isupper() and asked_from <= at < asked_to and term not in asked:
+                asked.append(term)
             if term not in seen:
                 seen.add(term)
                 terms.append(term)
@@ -413,12 +370,13 @@ class Normaliser:
                     concepts.add(term)
 
         seen: set[str] = set()
+        i = at = 0
         if has_handle:
             add(ACCOUNTNAME)
             add(SCHOOL)
-        i = 0
         n = len(tokens)
         while i < n:
+            at = i
             if i and tokens[i] in HOUR_WORDS and _is_count(tokens[i - 1]):
                 i += 1
                 continue  # "om 2 uur", "na 24 uur": a clock time or a duration, not a lesson
@@ -440,7 +398,7 @@ class Normaliser:
                 for name in sorted(names):
                     add(name)
                 continue
-            if token in STOPWORDS:
+            if token in STOPWORDS or self._stretched_stopword(token):
                 continue
             if any(len(b) >= 4 and b in STOPWORDS_NL for b in deinflect(token)):
                 continue  # an inflected stop word: "bedoelt", "denkt", "weten"
@@ -476,7 +434,7 @@ class Normaliser:
                 if key not in self._vocab_stems:
                     unknown.add(key)
                 continue
-            fixed = self._correct(token)
+            fixed = self._typos.fix(token)
             if fixed is None:
                 add(key)
                 unknown.add(key)
@@ -496,4 +454,5 @@ class Normaliser:
             concepts=frozenset(concepts),
             quotes=quotes,
             words=tuple(t for t in tokens if t not in STOPWORDS),
+            asked=tuple(asked),
         )

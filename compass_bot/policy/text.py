@@ -61,6 +61,10 @@ _DISCORD_NOISE = re.compile(
 )
 _COMPASS_IN_WORD = re.compile(r"c[o0]mp[a4@][s5$]{1,3}")
 _NOT_A_HANDLE_RESIDUE = frozenset({"", "s", "es", "ion", "ions", "ie", "ionate", "en"})
+_COMPOUND = re.compile(r"compass(?:-[a-z]+)+")
+"""The school's name joined to a word by a hyphen, as Dutch writes a compound with a
+name ("Compass-reis", "Compass-laptop", "Compass-leerling-wifi"): a thing of the school,
+not an account name; handles glue with an underscore or a dot, never a hyphen."""
 
 
 def fold(text: str) -> str:
@@ -107,6 +111,8 @@ def _is_handle(chunk: str) -> bool:
         return False
     if word.startswith(("@", "#")) or any(c in match.group() for c in "04@5$"):
         return True
+    if _COMPOUND.fullmatch(word):
+        return False
     residue = re.sub(r"[^a-z0-9]", "", word[: match.start()] + word[match.end() :])
     return residue not in _NOT_A_HANDLE_RESIDUE
 

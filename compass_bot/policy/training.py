@@ -35,7 +35,8 @@ def train_model(
     settings: TrainingSettings = DEFAULT_TRAINING,
 ) -> ClauseModel:
     """A model from the clause examples and titles, the out-of-scope examples and the
-    labelled questions (a question with two acceptable clauses counts for both)."""
+    labelled questions (a question with two acceptable clauses counts for both), with
+    those questions' terms as its memory (memory.py)."""
     check_questions(book, questions)
     matcher = Matcher(book, Tuning(model_weight=0.0))
     analyse = matcher.normaliser.analyse
@@ -50,4 +51,12 @@ def train_model(
         for label in expect or (OUT_OF_SCOPE,):
             rows.append((row_features, label))
     classes = [clause.id for clause in book] + [OUT_OF_SCOPE]
-    return train([r for r in rows if r[0]], classes, settings)
+    model = train([r for r in rows if r[0]], classes, settings)
+    index = {label: i for i, label in enumerate(classes)}
+    model.memory = tuple(
+        (terms, tuple(index[label] for label in expect or (OUT_OF_SCOPE,)))
+        for text, expect in questions
+        for terms in [matcher.index.focus(analyse(text)).terms]
+        if terms
+    )
+    return model

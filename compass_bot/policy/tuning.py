@@ -27,6 +27,9 @@ class Tuning:
     model_weight: float = 0.17
     """Share of the score from the trained clause model's probability (model.py), when
     the policy text has an up-to-date model; 0 leaves the model out."""
+    memory_weight: float = 0.3
+    """Share of the score from the nearest labelled questions (memory.py), when the model
+    is up to date; the index keeps 1 - model_weight - memory_weight. 0 leaves them out."""
     quote_boost: float = 30.0
     """Added, after the blend, to the score of the clause a quoted passage comes from
     ("what does 'use your common sense' mean"): the reader points at the clause."""

@@ -1,0 +1,110 @@
+"""The labelled questions as nearest neighbours, beside the clause examples.
+
+The index (index.py) compares a question with the clause examples, which we wrote; the
+clause model (model.py) learns weights from the labelled questions people wrote without
+seeing the bot. Between the two sits their plainest use: the labelled questions that say
+most nearly the same thing. A question told as a story ("in the bus I make a story with
+my location and my neighbours are in it") often has a labelled twin whose clause the
+examples and the model's averaged weights both miss.
+
+The trained model file carries each labelled question's analysed terms and its clauses
+(`ClauseModel.memory`), so nothing is analysed at start-up and a model trained without a
+question file (benchmarks/qa.py --loso) remembers none of its questions. A class scores,
+as with the examples, (best + second_weight * second-best cosine) / (1 + second_weight),
+over the same term weights as the index.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+
+def term_pairs(terms: Sequence[str]) -> list[str]:
+    """The concept pairs of a list of terms, as `normalise.concept_pairs` gives them."""
+    concepts = sorted({t for t in terms if t.isupper()})
+    return [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
+
+
+class QuestionMemory:
+    """Per class, how closely the labelled questions of that class resemble a question."""
+
+    def __init__(
+        self,
+        entries: Sequence[tuple[Sequence[str], Sequence[int]]],
+        n_classes: int,
+        weight: Callable[[str], float | None],
+        second_weight: float,
+    ) -> None:
+        """`entries`: (terms, class indices) per labelled question; `weight` gives a
+        feature's weight (None: leave it out), as the index weighs a question's terms."""
+        self._second_weight = second_weight
+        by_class: list[list[dict[str, float]]] = [[] for _ in range(n_classes)]
+        for terms, classes in entries:
+            vector = {}
+            for feature in (*terms, *term_pairs(terms)):
+                w = weight(feature)
+                if w is not None:
+                    vector[feature] = w
+            norm = math.sqrt(sum(w * w for w in vector.values()))
+            if norm:
+                for ci in classes:  # a question with two right clauses counts for both
+                    by_class[ci].append({f: w / norm for f, w in vector.items()})
+        # the entries class by class, each class closed by one empty entry (0.0): no
+        # class is an empty segment for reduceat, and a class none resembles scores 0
+        postings: dict[str, list[tuple[int, float]]] = {}
+        starts: list[int] = []
+        class_of: list[int] = []
+        n = 0
+        for ci, vectors in enumerate(by_class):
+            starts.append(n)
+            for vector in vectors:
+                for feature, w in vector.items():
+                    postings.setdefault(feature, []).append((n, w))
+                n += 1
+            n += 1
+            class_of.extend([ci] * (len(vectors) + 1))
+        self._n = n
+        self._n_classes = n_classes
+        self._remembered = n - n_classes
+        self._starts = np.array(starts, dtype=np.intp)
+        self._class_of = np.array(class_of, dtype=np.intp)
+        self._spans: dict[str, tuple[int, int]] = {}
+        flat: list[tuple[int, float]] = []
+        for feature, plist in postings.items():
+            self._spans[feature] = (len(flat), len(flat) + len(plist))
+            flat.extend(plist)
+        self._entry = np.array([e for e, _ in flat], dtype=np.intp)
+        self._ranges = np.arange(len(flat), dtype=np.intp)
+        self._share = np.array([w for _, w in flat], dtype=np.float64)
+
+    def __len__(self) -> int:
+        """The questions remembered, one per clause it counts for."""
+        return self._remembered
+
+    def similarities(self, weights: Mapping[str, float]) -> npt.NDArray[np.float64]:
+        """Per class (in the order of the entries' class indices) its best and second-best
+        cosine to a question with these term weights, blended; 0 for a class without one."""
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        spans = self._spans
+        found = [(spans[f], w) for f, w in weights.items() if f in spans]
+        if not found or not norm:
+            return np.zeros(self._n_classes)
+        # one index array of the postings wanted, one weight per posting: two numpy calls
+        # instead of two slices and a product per feature
+        take = np.concatenate([self._ranges[a:b] for (a, b), _ in found])
+        scale = np.repeat([w / norm for _, w in found], [b - a for (a, b), _ in found])
+        dots = np.bincount(self._entry[take], self._share[take] * scale, minlength=self._n)
+        # per class the best and the second best (the best again when two tie)
+        best = np.maximum.reduceat(dots, self._starts)
+        is_best = dots == best[self._class_of]
+        ties = np.add.reduceat(is_best.astype(np.intp), self._starts)
+        second = np.maximum.reduceat(np.where(is_best, 0.0, dots), self._starts)
+        second = np.where(ties >= 2, best, second)
+        blended: npt.NDArray[np.float64] = (best + self._second_weight * second) / (
+            1.0 + self._second_weight
+        )
+        return blended
