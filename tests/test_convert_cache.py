@@ -14,6 +14,7 @@ from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.model import Member
 from compass_bot.visible import show_controls
+from tests.fakediscord import payloads
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import screening as S
@@ -76,17 +77,7 @@ def _as_discord_says(member: discord.Member) -> tuple[int, str, tuple[tuple[int,
 
 
 def _role(guild: discord.Guild, role_id: int, name: str, position: int) -> discord.Role:
-    data = {
-        "id": str(role_id),
-        "name": name,
-        "color": 0,
-        "hoist": False,
-        "position": position,
-        "permissions": "0",
-        "managed": False,
-        "mentionable": False,
-        "flags": 0,
-    }
+    data = payloads.role(role_id, name, position=position)
     return discord.Role(guild=guild, state=guild._state, data=data)  # type: ignore[arg-type]
 
 
