@@ -61,6 +61,12 @@ def test_a_line_break_stays_a_break_for_look_alikes(text: str, want: list[tuple[
         ("8011WB-17 is het", [("postcode", "8011WB-17")]),
         ("postcode 4811 TL hnr 22, daar", [("postcode", "4811 TL hnr 22")]),
         (
+            "huisnummer 17 postcode 3071 AZ, sturen jullie het daarheen?",
+            [("postcode", "huisnummer 17 postcode 3071 AZ")],
+        ),
+        ("nr 4 en postcode 1234 AB", [("postcode", "nr 4 en postcode 1234 AB")]),
+        ("les 17 postcode 3071 AZ", []),  # no house number named before it
+        (
             "3512 JK Utrecht, Oudegracht 80 is het",
             [("postcode", "3512 JK"), ("address", "Oudegracht 80")],
         ),

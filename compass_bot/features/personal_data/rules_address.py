@@ -53,8 +53,10 @@ _POSTCODE: Final = re.compile(
     rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
 )
 _POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
-_NR_BEFORE: Final = re.compile(
-    rf"\b{_NR_WORD}{SPACE}?{_HOUSE_NR_TEXT}{SPACE}?,?{SPACE}{{0,2}}$", re.IGNORECASE
+_NR_BEFORE: Final = re.compile(  # "huisnummer 17 (en) postcode 3071 AZ": the word may stand between
+    rf"\b{_NR_WORD}{SPACE}?{_HOUSE_NR_TEXT}{SPACE}?,?{SPACE}{{0,2}}"
+    rf"(?:(?:en{SPACE})?postcode{SPACE}?:?{SPACE}?)?$",
+    re.IGNORECASE,
 )
 # "the number is 19" after a postcode alone: a house number named a few words on
 _NR_AFTER: Final = re.compile(
