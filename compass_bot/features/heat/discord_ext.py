@@ -112,26 +112,21 @@ class Heat(commands.Cog):
         message = post.message
         reference = message.reference
         mentioned = message.mentions
-        if reference is None and not mentioned:  # most posts: aimed at nobody by name
-            outcome = service.decide_post(
-                post.member, channel, post.at, message.content, message.id
-            )
-        else:
-            reply_to = None
-            if reference is not None:
-                resolved = reference.resolved
-                if isinstance(resolved, discord.Message) and not resolved.author.bot:
-                    reply_to = member_of(resolved.author)
-            outcome = service.decide_post(
-                post.member,
-                channel,
-                post.at,
-                message.content,
-                message.id,
-                reference.message_id if reference else None,
-                reply_to,
-                tuple(member_of(m) for m in mentioned if not m.bot) if mentioned else (),
-            )
+        reply_to = None
+        if reference is not None:
+            resolved = reference.resolved
+            if isinstance(resolved, discord.Message) and not resolved.author.bot:
+                reply_to = member_of(resolved.author)
+        outcome = service.decide_post(
+            post.member,
+            channel,
+            post.at,
+            message.content,
+            message.id,
+            reference.message_id if reference else None,
+            reply_to,
+            tuple(member_of(m) for m in mentioned if not m.bot) if mentioned else (),
+        )
         if outcome.nudge is None and outcome.slowmode is None:
             return None
         event = post.event
