@@ -123,5 +123,5 @@ def test_a_topic_beside_the_protocol_is_named_and_outweighs_a_close_clause(
     match = matcher.decide(question, analysis, scores)
     assert match.status == "none" and match.beside == topic
     assert topic in matcher.book.beside_topics
-    unmarked = Tuning(beside_margin=0.0, sanction_margin=0.0)
+    unmarked = Tuning(beside_margin=0.0, sanction_margin=0.0, off_ground_margin=0.0)
     assert matcher.decide(question, analysis, scores, unmarked).clause == "aanwijzing-6"

@@ -415,7 +415,7 @@ class Matcher:
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
         if beside is not None:
-            oos_margin += tuning.beside_margin
+            oos_margin += tuning.beside_margin + (0.0 if domain_count else tuning.off_ground_margin)
         if not _SANCTION.isdisjoint(analysis.terms):
             oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
