@@ -125,3 +125,38 @@ def test_a_topic_beside_the_protocol_is_named_and_outweighs_a_close_clause(
     assert topic in matcher.book.beside_topics
     unmarked = Tuning(beside_margin=0.0, sanction_margin=0.0, off_ground_margin=0.0)
     assert matcher.decide(question, analysis, scores, unmarked).clause == "aanwijzing-6"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("ik heb ruzie met een klasgenoot in de gang, niet online. lost school dat op?", "PHYSICAL"),
+        ("blijft een melding over mij in mijn leerlingdossier staan?", "RECORDS"),
+        ("bij wie kan ik terecht met mijn profielkeuze?", "CAREER"),
+        ("hoe lang duurt de middagpauze op woensdag?", "TIMETABLE"),
+    ],
+)
+def test_a_topic_beside_the_protocol_with_nothing_online_is_refused_by_a_wide_margin(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    """A topic beside the protocol and no concept of its ground (no app, post, account,
+    phone): nothing in the question is online, so a clause well ahead on the other words
+    (the break, a quarrel, a report) still answers something else."""
+    analysis = matcher.normaliser.analyse(question)
+    assert topic in analysis.concepts
+    assert not analysis.concepts & matcher.index.domain
+    scores = _scores("aanwijzing-8", 60.0, 25.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.status == "none" and match.beside == topic
+    narrow = Tuning(off_ground_margin=0.0)
+    assert matcher.decide(question, analysis, scores, narrow).clause == "aanwijzing-8"
+
+
+def test_the_same_topic_with_something_online_keeps_the_narrow_margin(matcher: Matcher) -> None:
+    """Only the questions with nothing online get the wide margin: a fight that goes on
+    on Snapchat is the protocol's ground, and a clause well ahead is quoted."""
+    question = "ik heb ruzie met een klasgenoot in de gang en nu ook op snapchat, lost school dat op?"
+    analysis = matcher.normaliser.analyse(question)
+    assert analysis.concepts & matcher.index.domain
+    scores = _scores("aanwijzing-8", 60.0, 25.0)
+    assert matcher.decide(question, analysis, scores).clause == "aanwijzing-8"
