@@ -130,7 +130,10 @@ def test_a_topic_beside_the_protocol_is_named_and_outweighs_a_close_clause(
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
-        ("ik heb ruzie met een klasgenoot in de gang, niet online. lost school dat op?", "PHYSICAL"),
+        (
+            "ik heb ruzie met een klasgenoot in de gang, niet online. lost school dat op?",
+            "PHYSICAL",
+        ),
         ("blijft een melding over mij in mijn leerlingdossier staan?", "RECORDS"),
         ("bij wie kan ik terecht met mijn profielkeuze?", "CAREER"),
         ("hoe lang duurt de middagpauze op woensdag?", "TIMETABLE"),
@@ -155,7 +158,9 @@ def test_a_topic_beside_the_protocol_with_nothing_online_is_refused_by_a_wide_ma
 def test_the_same_topic_with_something_online_keeps_the_narrow_margin(matcher: Matcher) -> None:
     """Only the questions with nothing online get the wide margin: a fight that goes on
     on Snapchat is the protocol's ground, and a clause well ahead is quoted."""
-    question = "ik heb ruzie met een klasgenoot in de gang en nu ook op snapchat, lost school dat op?"
+    question = (
+        "ik heb ruzie met een klasgenoot in de gang en nu ook op snapchat, lost school dat op?"
+    )
     analysis = matcher.normaliser.analyse(question)
     assert analysis.concepts & matcher.index.domain
     scores = _scores("aanwijzing-8", 60.0, 25.0)
