@@ -39,8 +39,9 @@ class _Lazy:
 async def test_the_screening_judge_follows_a_new_config_and_reads_no_author_unwatched(
     tmp_path: Path,
 ) -> None:
-    """`judge_screened`: a lunch break's verdict (kept per roles) comes from the config in
-    force; a channel the rule does not watch is None and never reads the author."""
+    """`judge_screened`: a lunch break's verdict (kept per roles) comes from the calendar in
+    force (built anew for a new config); a channel the rule does not watch is None and never
+    reads the author."""
     app = await App.create(make_loaded(tmp_path))
     try:
         service = app[SchoolTimeService]
