@@ -52,7 +52,16 @@ def _seconds(t: time) -> int:
 class PostJudge:
     """`judge_post` for one timetable and scope, with what repeats from post to post kept."""
 
-    __slots__ = ("_authors", "_channels", "_days", "_exact", "_granted", "scope", "timetable")
+    __slots__ = (
+        "_authors",
+        "_channels",
+        "_days",
+        "_exact",
+        "_granted",
+        "_members",
+        "scope",
+        "timetable",
+    )
 
     def __init__(self, timetable: Timetable, scope: Scope) -> None:
         self.timetable = timetable
@@ -66,6 +75,9 @@ class PostJudge:
         self._channels: dict[int, tuple[ChannelInfo, bool]] = {}
         self._authors: dict[tuple[Role, ...], tuple[bool, tuple[_Break, ...]]] = {}
         self._granted: dict[int, tuple[PermissionGrant, TimeVerdict]] = {}
+        # per member id, the `Author` the grants are asked about (as of its roles): every post
+        # while a grant runs asks, and building one costs more than the rest of the verdict
+        self._members: dict[int, Author] = {}
 
     def judge(
         self,
@@ -109,7 +121,12 @@ class PostJudge:
             if brk_start <= now < brk_end:
                 return lunch
         if grants:
-            author = Author(member_id=member_id, roles=roles)
+            author = self._members.get(member_id)
+            if author is None or (author.roles is not roles and author.roles != roles):
+                author = Author(member_id=member_id, roles=roles)
+                if len(self._members) >= _KEPT:
+                    self._members.clear()
+                self._members[member_id] = author
             for grant in grants:
                 if not grant.applies_to(author, channel):
                     continue
