@@ -109,7 +109,7 @@ class PostReader:
                 clash = False
                 total = 0.0 if scorer is None else scorer.start(len(words))
                 follow = _NO_FOLLOW
-                # one pass, no list of entries (a clash, rare, looks them up again)
+                # one pass, no list of entries (a clash looks them up again)
                 for word in words:
                     b, e, _, key, score, follows, folded = known(word) or self._entry(word)
                     bits |= b
