@@ -165,3 +165,20 @@ def test_a_scope_object_is_one_scope() -> None:
     moment = datetime(2026, 6, 9, 10, 0, tzinfo=AMS)
     assert watched.judge(moment, 1, (), ALGEMEEN, []).reason == "lesson_time"
     assert none.judge(moment, 1, (), ALGEMEEN, []).reason == "not_watched"
+
+
+def test_a_member_whose_roles_change_is_asked_about_with_the_new_roles() -> None:
+    """The judge keeps one `Author` per member id for the grants; a member who gets or loses
+    a role is judged by the roles of the post, not by those seen first."""
+    fast = PostJudge(TT, SCOPE)
+    lesson = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)  # 10:15 in Amsterdam: a lesson
+    grant = PermissionGrant(
+        1, "role", 502, lesson - timedelta(minutes=5), lesson + timedelta(hours=1), 9
+    )
+    plain, in_class = ((501, "Leerling"),), ((501, "Leerling"), (502, "Klas 1"))
+    for roles, reason in [(plain, "lesson_time"), (in_class, "permission"), (plain, "lesson_time")]:
+        got = fast.judge(lesson, 7, roles, ALGEMEEN, [grant])
+        expected = judge_post(
+            lesson, Author(member_id=7, roles=roles), ALGEMEEN, [grant], TT, SCOPE
+        )
+        assert got == expected and got.reason == reason, (roles, got)

@@ -109,17 +109,19 @@ class PostReader:
                 clash = False
                 total = 0.0 if scorer is None else scorer.start(len(words))
                 follow = _NO_FOLLOW
-                entries = [known(word) or self._entry(word) for word in words]
-                for b, e, _, key, score, follows, folded in entries:
+                # one pass, no list of entries (a clash looks them up again)
+                for word in words:
+                    b, e, _, key, score, follows, folded = known(word) or self._entry(word)
                     bits |= b
                     english += e
                     if keys & key:
                         clash = True
                     keys |= key
                     total += score
-                    weight = follow.get(folded)
-                    if weight is not None:
-                        total += weight
+                    if follow:
+                        weight = follow.get(folded)
+                        if weight is not None:
+                            total += weight
                     follow = follows
                 language: Language = "en" if english > 0 else "nl"
                 patterns = lexicon.patterns
@@ -140,6 +142,7 @@ class PostReader:
                     if scorer is None:
                         return signals, None, language
                     if clash:  # a repeated word or a shared gram: counted once, the exact way
+                        entries = [known(word) or self._entry(word) for word in words]
                         model_words = [e[2] for e in entries if e[2] is not None]
                         return signals, scorer.score_entries(text, signals, model_words), language
                     flags = bits >> _FLAG_SHIFT

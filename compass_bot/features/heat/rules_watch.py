@@ -86,8 +86,8 @@ class ChannelWatch:
         if posts:
             settings = self.settings
             limit = settings.window_posts
-            if len(posts) >= limit or posts[0].at < at - settings.window:
-                start = at - settings.window
+            start = at - settings.window
+            if len(posts) >= limit or posts[0].at < start:
                 while posts and (len(posts) >= limit or posts[0].at < start):
                     gone = posts.popleft()
                     index.remove(gone)

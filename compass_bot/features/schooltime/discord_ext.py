@@ -123,10 +123,10 @@ class SchoolTime(commands.Cog):
         channel = post.channel
         if channel is None:
             return None
-        service = post.app[SchoolTimeService]
-        if not service.watches(channel):  # `not_watched`, whoever posts: no author needed
+        # None: `not_watched`, whoever posts (no author needed)
+        verdict = post.app[SchoolTimeService].judge_screened(post.at, channel, post)
+        if verdict is None:
             return None
-        verdict = service.judge_post(post.at, post.member, channel)
         if verdict.allowed:  # `_decide` of an allowed post, without its second look
             if not post.edited and verdict.reason != "not_watched":
                 self._seen[post.school].saw(channel.id, post.message.id)

@@ -24,7 +24,6 @@ from compass_bot.features.schooltime.rules import (
     _TO_THE_BOT,
     Author,
     ChannelInfo,
-    Interval,
     Scope,
     Timetable,
     TimeVerdict,
@@ -41,6 +40,9 @@ _KEPT: Final = 4096  # entries per memo before it starts over (bounded memory)
 Role = tuple[int, str]
 # A local day: None when there is school (hours in seconds), else the verdict of the day.
 _Day = tuple[float, float, float, int, TimeVerdict | None]  # lo, hi, base, weekday, closed
+# A break of an author's roles: its start and end (seconds of the day) and its verdict, looked
+# up once per roles (not per post: an `Interval` key hashes its fields on every lookup).
+_Break = tuple[int, int, TimeVerdict]
 
 
 def _seconds(t: time) -> int:
@@ -50,7 +52,16 @@ def _seconds(t: time) -> int:
 class PostJudge:
     """`judge_post` for one timetable and scope, with what repeats from post to post kept."""
 
-    __slots__ = ("_authors", "_channels", "_days", "_exact", "_granted", "scope", "timetable")
+    __slots__ = (
+        "_authors",
+        "_channels",
+        "_days",
+        "_exact",
+        "_granted",
+        "_members",
+        "scope",
+        "timetable",
+    )
 
     def __init__(self, timetable: Timetable, scope: Scope) -> None:
         self.timetable = timetable
@@ -62,10 +73,11 @@ class PostJudge:
         self._exact = all(t.microsecond == 0 for t in times)
         self._days: dict[int, _Day | None] = {}
         self._channels: dict[int, tuple[ChannelInfo, bool]] = {}
-        self._authors: dict[
-            tuple[Role, ...], tuple[bool, tuple[tuple[int, int, Interval], ...]]
-        ] = {}
+        self._authors: dict[tuple[Role, ...], tuple[bool, tuple[_Break, ...]]] = {}
         self._granted: dict[int, tuple[PermissionGrant, TimeVerdict]] = {}
+        # per member id, the `Author` the grants are asked about (as of its roles): every post
+        # while a grant runs asks, and building one costs more than the rest of the verdict
+        self._members: dict[int, Author] = {}
 
     def judge(
         self,
@@ -105,11 +117,16 @@ class PostJudge:
         now = ts - base
         if not start <= now < end:
             return self.timetable._outside[weekday]
-        for brk_start, brk_end, brk in breaks:
+        for brk_start, brk_end, lunch in breaks:
             if brk_start <= now < brk_end:
-                return self.timetable._lunch[brk]
+                return lunch
         if grants:
-            author = Author(member_id=member_id, roles=roles)
+            author = self._members.get(member_id)
+            if author is None or (author.roles is not roles and author.roles != roles):
+                author = Author(member_id=member_id, roles=roles)
+                if len(self._members) >= _KEPT:
+                    self._members.clear()
+                self._members[member_id] = author
             for grant in grants:
                 if not grant.applies_to(author, channel):
                     continue
@@ -149,12 +166,12 @@ class PostJudge:
         author = Author(member_id=member_id, roles=roles)
         return judge_post(moment, author, channel, grants, self.timetable, self.scope)
 
-    def _author(
-        self, roles: tuple[Role, ...]
-    ) -> tuple[bool, tuple[tuple[int, int, Interval], ...]]:
+    def _author(self, roles: tuple[Role, ...]) -> tuple[bool, tuple[_Break, ...]]:
         author = Author(member_id=0, roles=roles)
+        lunch = self.timetable._lunch
         breaks = tuple(
-            (_seconds(b.start), _seconds(b.end), b) for b in self.timetable.breaks_for(author)
+            (_seconds(b.start), _seconds(b.end), lunch[b])
+            for b in self.timetable.breaks_for(author)
         )
         known = (is_staff(author, self.scope), breaks)
         if len(self._authors) >= _KEPT:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.schooltime import texts
@@ -24,6 +24,14 @@ from compass_bot.storage.db import to_db
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
+
+
+class Authored(Protocol):
+    """A post whose author is converted on first use (the screening's `Post`)."""
+
+    @property
+    def member(self) -> Member: ...
+
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 END_NOTICE_WINDOW = timedelta(hours=6)
@@ -67,6 +75,17 @@ class SchoolTimeService:
         return self._post_judge().judge(
             at, member.id, member.roles, channel, self._grants, to_the_bot=to_the_bot
         )
+
+    def judge_screened(
+        self, at: datetime, channel: ChannelInfo, post: Authored
+    ) -> TimeVerdict | None:
+        """`judge_post` for the screening: None when the rule does not watch `channel` (then
+        `post.member`, a lazy conversion, is never read); one judge lookup per post."""
+        judge = self._post_judge()
+        if not judge.watched(channel):
+            return None
+        member = post.member
+        return judge.judge(at, member.id, member.roles, channel, self._grants)
 
     def watches(self, channel: ChannelInfo) -> bool:
         """Whether the rule watches a channel at all: a post in any other is `not_watched`
