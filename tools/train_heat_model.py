@@ -65,6 +65,8 @@ TRAINING_SETS = (
     "heat_blind14.jsonl",
     "heat_blind15.jsonl",
     "heat_blind16.jsonl",
+    "heat_blind17.jsonl",
+    "heat_blind18.jsonl",
 )
 """Named, not globbed: a new held-out set in tests/data/ is measured before anyone trains on it."""
 
