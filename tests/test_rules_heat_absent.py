@@ -1,5 +1,5 @@
-"""Round heat29: mocking a member who is talked about (third person), recording and passing it
-on, and threats with a real time or place weighing more than a figure of speech over a game."""
+"""Round heat29: recording a member and passing it on, and threats with a real time or place
+weighing more than a figure of speech over a game."""
 
 from __future__ import annotations
 
@@ -18,31 +18,6 @@ T0 = datetime(2026, 3, 2, 11, 20, tzinfo=UTC)
 def transcript(*lines: tuple[str, str]) -> list[Message]:
     """(author, text) lines, 12 seconds apart."""
     return [Message(a, T0 + timedelta(seconds=12 * i), t, None) for i, (a, t) in enumerate(lines)]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "hij stond echt te trillen als een chihuahua",
-        "ze beweegt als een giraffe",
-        "he sounds like a broken robot",
-        "ze ziet er zo wanhopig uit",
-        "kijk hoe zielig",
-    ],
-)
-def test_mocking_someone_talked_about_is_scorn(text: str) -> None:
-    """Weak alone (scorn): it counts with the turns around it."""
-    signals = signals_of(text)
-    assert signals.kinds == ("scorn",), text
-    assert 0.0 < signals.hostility < 0.3
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["dat klinkt als een goed plan", "hij praat niet als een kind", "ze is zo lief"],
-)
-def test_everyday_comparisons_are_not_scorn(text: str) -> None:
-    assert signals_of(text).hostility == 0.0, text
 
 
 @pytest.mark.parametrize(
