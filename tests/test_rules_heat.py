@@ -883,24 +883,29 @@ def test_an_objection_the_needlers_ignore_is_heat() -> None:
 
 
 def test_an_objection_the_others_take_to_heart_stays_calm() -> None:
+    """The objection rule's reading (the lexicon's; since heat29 the learned model, trained on
+    writers who label laughing at a classmate's second-hand things as heated, nudges here)."""
     heats = replay(
         transcript(
             *_NEEDLING,
             ("tess", "doe normaal, ik heb ze zelf gekocht"),
             ("sanne", "ze zijn mooi hoor"),
-        )
+        ),
+        model=OFF,
     )
     assert all(h.action == "none" for h in heats)
     assert "ignored-objection" not in heats[-1].reason
 
 
 def test_an_objection_written_laughing_is_not_ignored_heat() -> None:
+    """The objection rule's reading, as above (the learned model reads the jab after it)."""
     heats = replay(
         transcript(
             *_NEEDLING,
             ("tess", "doe normaal 😂 ik heb ze zelf gekocht"),
             ("mara", "met je zakgeld van een maand zeker", 4),
-        )
+        ),
+        model=OFF,
     )
     assert all(h.action == "none" for h in heats)
 

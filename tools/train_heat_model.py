@@ -65,6 +65,8 @@ TRAINING_SETS = (
     "heat_blind14.jsonl",
     "heat_blind15.jsonl",
     "heat_blind16.jsonl",
+    "heat_blind17.jsonl",
+    "heat_blind18.jsonl",
 )
 """Named, not globbed: a new held-out set in tests/data/ is measured before anyone trains on it."""
 
@@ -92,14 +94,22 @@ class TrainSettings:
     # Not kept: the same reading in the learned guard (fewer banter nudges, 9 heated lost: a
     # laugh after a jab is often nervous), and no learned raise for hot posts between separate
     # pairs of members (one calm fixed, one heated late: the flow misreads who answers whom).
+    # Over 19 sets (heat29: heat_blind17, heat_blind18 added; the rule's nudge_threshold 60,
+    # rules_window.HeatSettings, and threats with a time or place weighing more): l2 4 with
+    # threshold 0.8: 82.7% in time, 4.7% calm+banter nudged (0.75: 83.0%, 5.2%), against
+    # 82.6%, 7.4% for l2 7, 0.7 at nudge_threshold 50 before the round. l2 3 or 7 were worse at
+    # every nudge threshold (65: 82.2% / 5.2%, 82.1% / 4.5% against 82.9% / 4.9% for l2 4).
+    # Not kept: third-person mockery in the lexicon ("hij klinkt als een ...", "ze ziet er zo
+    # wanhopig uit" as scorn): 82.9% / 4.9%, the same within one transcript, at 3% more cost
+    # per post (anchored on "hij", "ze", "die"); friends film and compare each other too.
     mode: str = "window"
     window: int = 3
     top: int = 2
     # the lowest evidence that counts (beside worded heat half-way or a mocked member; it was
     # called `assist`), and the evidence that suffices alone (it was called `threshold`)
-    threshold: float = 0.7
+    threshold: float = 0.8
     alone: float = 0.85
-    l2: float = 7.0
+    l2: float = 4.0
     iterations: int = 300
     learning_rate: float = 0.05
     min_count: int = 2
