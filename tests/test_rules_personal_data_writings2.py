@@ -65,6 +65,10 @@ def test_a_line_break_stays_a_break_for_look_alikes(text: str, want: list[tuple[
             [("postcode", "huisnummer 17 postcode 3071 AZ")],
         ),
         ("nr 4 en postcode 1234 AB", [("postcode", "nr 4 en postcode 1234 AB")]),
+        # a lone capital after the number is its addition, not 'h' for hours
+        ("ik woon op de Sint Janstraat 19 H in Leiden", [("address", "Sint Janstraat 19 H")]),
+        ("Kerkstraat 9 I think", [("address", "Kerkstraat 9")]),  # "I": the English word
+        ("de training is om 19 h op het veld", []),  # lower case: hours
         ("les 17 postcode 3071 AZ", []),  # no house number named before it
         (
             "3512 JK Utrecht, Oudegracht 80 is het",

@@ -29,6 +29,9 @@ _HOUSE_NR_TEXT = (
     r"|[A-Za-z](?![\w-])"
     # "3 b, 6221 BT": a letter after a space only before a comma or a postcode
     rf"|{SPACE}[A-Za-z](?={SPACE}?,|{SPACE}{{1,2}}[1-9]\d{{3}}{SPACE}?[A-Za-z]{{2}}(?![A-Za-z0-9]))"
+    # "19 H": a lone capital after a space is the number's addition, no unit (hours are 'h',
+    # '19 uur'); not "I", the English word
+    rf"|{SPACE}(?!I)[A-Z](?![\w'-])"
     r")?"
 )
 HOUSE_NR: Final = re.compile(_HOUSE_NR_TEXT)
