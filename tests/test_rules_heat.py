@@ -870,16 +870,20 @@ _NEEDLING: tuple[Line, ...] = (
 
 
 def test_an_objection_the_needlers_ignore_is_heat() -> None:
-    heats = replay(
-        transcript(
-            *_NEEDLING,
-            ("tess", "doe normaal, ik heb ze zelf gekocht"),
-            ("mara", "met je zakgeld van een maand zeker", 4),
-        )
+    lines = transcript(
+        *_NEEDLING,
+        ("tess", "doe normaal, ik heb ze zelf gekocht"),
+        ("mara", "met je zakgeld van een maand zeker", 4),
     )
+    worded = replay(lines, model=OFF)  # the words alone: heat once the needlers go on
+    assert "ignored-objection" in worded[-1].reason and worded[-1].level > 0
+    assert all(h.level == 0 for h in worded[:-1])
+    # with the learned signal a nudge; it may read the objection after two members laughed
+    # at her as the turn already
+    heats = replay(lines)
     assert "ignored-objection" in heats[-1].reason
-    assert heats[-1].action == "nudge"
-    assert all(h.action == "none" for h in heats[:-1])
+    assert "nudge" in actions(heats[-2:])
+    assert all(h.action == "none" for h in heats[:-2])
 
 
 def test_an_objection_the_others_take_to_heart_stays_calm() -> None:

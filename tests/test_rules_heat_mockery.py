@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from compass_bot.features.heat.rules import Post, signals_of
 from compass_bot.features.heat.rules_model import HeatModel
 from compass_bot.features.heat.rules_needle import mocked
-from compass_bot.features.heat.rules_window import assess
+from compass_bot.features.heat.rules_window import MOCKED_EASE, assess
 
 START = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
 SILENT = 9  # named, never posts (in Discord: a mention of a member who is not talking)
@@ -133,7 +133,20 @@ def test_without_a_mocked_member_the_same_evidence_is_not_enough() -> None:
 
 
 def test_below_the_lowest_evidence_mockery_is_not_enough() -> None:
+    posts = _laughing_lightly_at(SILENT, -0.6)  # sigmoid(-0.6) = 0.35 < 0.6 - MOCKED_EASE
+    assert assess(posts, posts[-1].at, model=MODEL).action == "none"
+
+
+def test_mockery_of_a_silent_member_spares_some_of_the_evidence() -> None:
+    """Under `threshold` but within `MOCKED_EASE` of it: enough for a mocked member only."""
     posts = _laughing_lightly_at(SILENT, 0.2)  # sigmoid(0.2) = 0.55
+    assert 0.6 - MOCKED_EASE < 0.55
+    assert assess(posts, posts[-1].at, model=MODEL).action == "nudge"
+    laughs_along = _scored(
+        _post(SILENT, 50, "hahaha ik weet het 😂", mentions=frozenset({1})), -1.0
+    )
+    laughs_along.said = -1.0
+    posts.append(laughs_along)
     assert assess(posts, posts[-1].at, model=MODEL).action == "none"
 
 
@@ -171,3 +184,24 @@ def test_the_channel_watch_nudges_mockery_with_only_the_lowest_evidence() -> Non
     assert [h.action for h in heats] == ["none", "nudge", "none"]
     assert SILENT in heats[1].members
     assert assess(posts[:2], posts[1].at, model=MODEL).action == "nudge"
+
+
+def test_laughs_after_a_plain_remark_naming_a_member_mock_that_member() -> None:
+    """No laugh or hostile word in the remark itself; the laughs after it go with it."""
+    from compass_bot.features.heat.rules_transcript import Message, transcript_posts
+
+    lines = [
+        ("jelle", "nee sorry bo", None),
+        ("bo", "oh", None),
+        ("quinten", "bo kan niet eens een bal raken, hij rent als een giraf", 1),
+        ("mats", "HAHA die ene gymles dat hij over de bal struikelde", None),
+        ("jelle", "😂😂 daar is een filmpje van", None),
+    ]
+    messages = [
+        Message(a, START + timedelta(seconds=15 * i), text, reply)
+        for i, (a, text, reply) in enumerate(lines)
+    ]
+    posts = transcript_posts(messages)
+    assert mocked(posts) == {2}  # bo
+    answered = [*messages, Message("bo", START + timedelta(seconds=90), "hahaha klopt 😂", None)]
+    assert mocked(transcript_posts(answered)) == set()

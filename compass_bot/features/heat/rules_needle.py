@@ -141,6 +141,7 @@ def mocked(posts: Sequence[Post]) -> set[int]:
     not the banter of friends who roast each other."""
     named_by: dict[int, set[int]] = {}
     last_named: dict[int, frozenset[int]] = {}  # per author, whom their last jab named
+    quiet: dict[int, frozenset[int]] = {}  # per author, whom a plain remark named
     answered: set[int] = set()  # members named who laughed along or answered back since
     for index, post in enumerate(posts):
         s = post.signals
@@ -158,15 +159,20 @@ def mocked(posts: Sequence[Post]) -> set[int]:
         if along:
             # a bare laugh goes with the latest jab (by another member) within the span,
             # however slowly the channel runs
-            targets = explicit or _latest_jabber(post, posts[:index], last_named)
-            along = any(t in last_named for t in targets)
+            jabs = {**quiet, **last_named} if quiet else last_named
+            targets = explicit or _latest_jabber(post, posts[:index], jabs)
+            along = any(t in jabs for t in targets)
             for attacker in targets:  # laughing with one who named someone joins them
-                for target in last_named.get(attacker, frozenset()) - {author}:
+                for target in jabs.get(attacker, frozenset()) - {author}:
                     named_by.setdefault(target, set()).add(author)
         if explicit and not along and (s.laugh or s.hostile):
             last_named[author] = explicit
             for target in explicit:
                 named_by.setdefault(target, set()).add(author)
+        elif explicit and not along and not (s.objects or s.protests) and author not in named_by:
+            # a plain remark naming a member ("bo kan niet eens een bal raken"): the laughs
+            # that follow go with it, though it names nobody as a jab itself
+            quiet[author] = explicit
     # one who jabbed others (laughing or hostile) is in the roast, not its silent target
     return {
         m

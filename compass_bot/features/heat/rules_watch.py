@@ -134,6 +134,8 @@ class ChannelWatch:
         if s.insult or s.curse or s.protests:  # _heated
             self._hostile += 1
         if not self._hostile:
+            if self.state.held_at is not None:  # a calm post: the heat held is not confirmed
+                self.state = replace(self.state, held_at=None)
             hot = self._hot
             if not enabled or hot < self._scored_left or hot < self._scored - model.window:
                 # no score among the last `model.window` reaches `lowest_hot` (_learned_hot)

@@ -1,0 +1,78 @@
+"""A lone rough line waits one post for the answer before the nudge (HeatSettings.confirm_level):
+friends in on the joke cool it, a fight stays hot and is nudged a post later."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from compass_bot.features.heat.rules import Heat, HeatSettings, Message, replay
+from compass_bot.features.heat.rules_model import OFF
+
+T0 = datetime(2026, 3, 2, 11, 20, tzinfo=UTC)
+Line = tuple[str, str] | tuple[str, str, int]
+
+_OPENING: tuple[Line, ...] = (
+    ("iris", "wie heeft mijn koekjes gepakt"),
+    ("rens", "welke koekjes 😇"),
+    ("iris", "jij vuile dief ik maak je af", 1),
+)
+
+
+_DEFAULT = HeatSettings()
+
+
+def _replay(*lines: Line, settings: HeatSettings = _DEFAULT) -> list[Heat]:
+    messages = [
+        Message(
+            line[0], T0 + timedelta(seconds=12 * i), line[1], line[2] if len(line) == 3 else None
+        )
+        for i, line in enumerate(lines)
+    ]
+    return replay(messages, settings, model=OFF)
+
+
+def _actions(heats: list[Heat]) -> list[str]:
+    return [h.action for h in heats]
+
+
+def test_a_lone_rough_line_over_the_threshold_waits_for_the_answer() -> None:
+    heats = _replay(*_OPENING)
+    assert heats[-1].level >= HeatSettings().nudge_threshold
+    assert heats[-1].action == "none"
+    # without the wait it is nudged at once
+    assert _replay(*_OPENING, settings=HeatSettings(confirm_level=0))[-1].action == "nudge"
+
+
+def test_the_member_aimed_at_laughing_along_leaves_it_alone() -> None:
+    heats = _replay(*_OPENING, ("rens", "hahaha sorry ik koop nieuwe 😂", 2))
+    assert "nudge" not in _actions(heats)
+
+
+def test_an_answer_in_earnest_is_nudged_one_post_later() -> None:
+    heats = _replay(*_OPENING, ("rens", "rot op jij vuile leugenaar", 2))
+    assert _actions(heats) == ["none", "none", "none", "nudge"]
+
+
+def test_a_bystander_joining_in_is_nudged_one_post_later() -> None:
+    heats = _replay(*_OPENING, ("vera", "ja rens is echt een dief"))
+    assert _actions(heats)[-1] == "nudge"
+
+
+def test_a_threat_with_a_time_or_place_needs_no_answer() -> None:
+    heats = _replay(("sem", "waar was je"), ("noah", "ik maak je morgen kapot na school"))
+    assert heats[-1].action == "nudge"
+
+
+def test_a_jab_after_an_earlier_one_by_the_same_member_needs_no_answer() -> None:
+    lines: tuple[Line, ...] = (
+        ("omar", "je was niet eerst ik stond er al"),
+        ("stan", "mn vriend hield plek vrij"),
+        ("omar", "nee dat mag niet kankerlijer", 1),
+        ("stan", "rustig"),
+        ("omar", "ik ben je neefje niet jij vuile kankerlijer ik maak je af", 3),
+    )
+    # whatever its level, it would wait if it were a lone line
+    held = _actions(_replay(*lines, settings=HeatSettings(confirm_level=101)))
+    at_once = _actions(_replay(*lines, settings=HeatSettings(confirm_level=0)))
+    assert "nudge" in at_once
+    assert held.index("nudge") == at_once.index("nudge")
