@@ -341,6 +341,22 @@ _SANCTION = frozenset({"PUNISHMENT"})
 a clause's whole situation ("what do you get for an account with the school's name"): the
 protocol never says what the sanction is."""
 
+_WAITING = frozenset({"WAITING"})
+_PROCESSED = frozenset({"REPORT", "HANDLE"})
+"""How long until a report or complaint is handled ("hoe lang duurt het voordat mijn
+melding over online pesten is afgehandeld") is asked for itself like the sanction, even
+beside the protocol's words for online bullying: aanwijzing-9 sends a report to the
+existing rules and names no term."""
+
+_HARASSED = frozenset({"UNPLEASANT", "NEGATIVE", "MISUSE", "QUARREL"})
+_SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY"})
+_OFFLINE = "PHYSICAL"
+"""Bullying or a quarrel told only by the place at school where it happens ("ze lacht me
+uit op het schoolplein", "in de fietsenstalling uitgescholden"), with nothing online in
+the question, is offline trouble: the topic beside the protocol that "niet online" names.
+Of the labelled questions with such a place, such trouble and no concept of the
+protocol's ground, all 6 are out of scope (round qa30)."""
+
 
 class Matcher:
     """Question -> clause. Pure and synchronous; build once, call `match` many times."""
@@ -430,12 +446,17 @@ class Matcher:
             ),
             None,
         )
+        if beside is None and not domain_count and self._offline_trouble(analysis):
+            beside = _OFFLINE
         oos_margin = tuning.oos_margin - min(
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
         if beside is not None:
             oos_margin += tuning.beside_margin + (0.0 if domain_count else tuning.off_ground_margin)
-        if not _SANCTION.isdisjoint(analysis.terms):
+        if not _SANCTION.isdisjoint(analysis.terms) or (
+            not _WAITING.isdisjoint(analysis.concepts)
+            and not _PROCESSED.isdisjoint(analysis.concepts)
+        ):
             oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self.index.weight.get(t, 0.0) ** 2 for t in self.index.features(analysis))
@@ -455,6 +476,16 @@ class Matcher:
         if best >= needed and information >= tuning.vague_below:
             return Match(question, best_id, best, runners, "answer", language)
         return Match(question, None, best, (best_id, *runners[:2]), "doubtful", language)
+
+    @staticmethod
+    def _offline_trouble(analysis: Analysis) -> bool:
+        """Bullying or a quarrel placed at school (the yard, the corridor, the bike shed)
+        and not a quoted line of the protocol; the caller checks that nothing is online."""
+        return (
+            not analysis.quotes
+            and not _HARASSED.isdisjoint(analysis.concepts)
+            and not _SCHOOL_PLACE.isdisjoint(analysis.concepts)
+        )
 
     def _only_context(self, topic: str, analysis: Analysis) -> bool:
         """A topic beside the protocol that the question names only as what a post is
