@@ -70,6 +70,27 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 16 (#17, qa30: qa_new_t, measured once at 93.2% / 96.9%, joined the labelled
+questions; the leave-one-file-out misses studied as classes). Bullying or a quarrel told
+only by a place at school (schoolplein, gang, fietsenstalling: ATSCHOOL, FACILITY) with
+nothing online and no quoted line is offline trouble, the topic "niet online" names
+(PHYSICAL, so the wide margin): all 6 labelled questions like it are out of scope. How
+long until a report or complaint is handled (WAITING: "hoe lang duurt het voordat", "how
+long does it take", with REPORT or HANDLE) is asked for itself like the sanction: 3 of 3
+labelled are out of scope, even when they name online bullying. A student's own POP, and
+a teacher searching a phone, are out-of-scope examples; "op snap" is the app before
+KNOW's "snap niet"; K-pop is no POP. Staff telling a case about their own duties:
+examples for medewerkers-3 (not knowing what social media gives students), -4 (asked for
+a view they lack), -6 (wanting to teach a class about privacy), -8 (a student's DM at
+night, a journalist's question); a granted break premise with others in the video
+(aanwijzing-6). Leave-one-file-out over the 30 files: 94.2% -> 94.3% in scope (4778 ->
+4782 of 5073), 97.0% -> 97.1% refused (1452 -> 1453 of 1497); tricky 331 -> 342 of 395,
+staff-scenario 367 -> 370 of 400, scenario 709 -> 707 of 785, multi 261 -> 258 of 271
+(55 misses new and 60 gone: most moves are the retrained model's churn on borderline
+questions). Not done: scenarios whose story names one clause's situation and asks about
+another (aanwijzing-3/-4/-6), the student reports that land on the staff twin
+medewerkers-9.
+
 Round 15 (#17, qa29: qa_new_q, r and s joined the labelled questions; their leave-one-
 file-out misses and those of the others studied as classes). A topic beside the protocol
 in a question with nothing online (no domain concept: a fight in the canteen "zonder
