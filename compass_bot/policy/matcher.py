@@ -281,6 +281,7 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
+from compass_bot.policy.beside import asked_for_itself, topic_beside
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.index import (
     OUT_OF_SCOPE,
@@ -339,44 +340,6 @@ class Match:
     """With none: the concept of a topic the protocol does not cover that the question
     asks about (PUNISHMENT, POLICE, ...; `ClauseBook.beside_topics` has its Dutch and
     English phrase), so that a refusal can say what the protocol leaves open."""
-
-
-_CRITICISM = frozenset({"NEGATIVE", "QUARREL", "DISCUSSION"})
-_CRITICISED = frozenset({"TIMETABLE", "HOMEWORK", "GRADES", "DRESS_FOOD", "HOLIDAY", "ABSENCE"})
-"""School matters beside the protocol that a message may only be about: a question that
-runs them down (NEGATIVE) or quarrels or argues about them (QUARREL, DISCUSSION) on
-social media asks about being negative online (aanwijzing-4) or a row in the group chat
-(aanwijzing-5), not about the timetable or the group project, so the margin for topics
-beside the protocol does not apply. The punishment, the police, another school are asked
-about for themselves and keep it."""
-
-_SCENE = frozenset({"PHYSICAL"})
-_RECORDED = frozenset({"PHOTO"})
-"""Offline trouble (a fight, being pushed or hit) is beside the protocol, unless it was
-filmed or photographed: then the recording, its spreading and consent are the question
-("a video of a fight in the school yard went round"), and the margin for topics beside
-the protocol does not apply. Bullying both offline and on a platform keeps the margin."""
-
-_SANCTION = frozenset({"PUNISHMENT"})
-"""The topic beside the protocol that a question asks about for itself even when it names
-a clause's whole situation ("what do you get for an account with the school's name"): the
-protocol never says what the sanction is."""
-
-_WAITING = frozenset({"WAITING"})
-_PROCESSED = frozenset({"REPORT", "HANDLE"})
-"""How long until a report or complaint is handled ("hoe lang duurt het voordat mijn
-melding over online pesten is afgehandeld") is asked for itself like the sanction, even
-beside the protocol's words for online bullying: aanwijzing-9 sends a report to the
-existing rules and names no term."""
-
-_HARASSED = frozenset({"UNPLEASANT", "NEGATIVE", "MISUSE", "QUARREL"})
-_SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY"})
-_OFFLINE = "PHYSICAL"
-"""Bullying or a quarrel told only by the place at school where it happens ("ze lacht me
-uit op het schoolplein", "in de fietsenstalling uitgescholden"), with nothing online in
-the question, is offline trouble: the topic beside the protocol that "niet online" names.
-Of the labelled questions with such a place, such trouble and no concept of the
-protocol's ground, all 6 are out of scope (round qa30)."""
 
 
 class Matcher:
@@ -459,25 +422,13 @@ class Matcher:
         )
         best_id, best = ranked[0]
         domain_count = len(analysis.concepts & self.index.domain)
-        beside = next(
-            (
-                t
-                for t in analysis.terms
-                if t in self.book.beside_topics and not self._only_context(t, analysis)
-            ),
-            None,
-        )
-        if beside is None and not domain_count and self._offline_trouble(analysis):
-            beside = _OFFLINE
+        beside = topic_beside(analysis, self.book.beside_topics, self.index.domain)
         oos_margin = tuning.oos_margin - min(
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
         if beside is not None:
             oos_margin += tuning.beside_margin + (0.0 if domain_count else tuning.off_ground_margin)
-        if not _SANCTION.isdisjoint(analysis.terms) or (
-            not _WAITING.isdisjoint(analysis.concepts)
-            and not _PROCESSED.isdisjoint(analysis.concepts)
-        ):
+        if asked_for_itself(analysis):
             oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self.index.weight.get(t, 0.0) ** 2 for t in self.index.features(analysis))
@@ -497,26 +448,6 @@ class Matcher:
         if best >= needed and information >= tuning.vague_below:
             return Match(question, best_id, best, runners, "answer", language)
         return Match(question, None, best, (best_id, *runners[:2]), "doubtful", language)
-
-    @staticmethod
-    def _offline_trouble(analysis: Analysis) -> bool:
-        """Bullying or a quarrel placed at school (the yard, the corridor, the bike shed)
-        and not a quoted line of the protocol; the caller checks that nothing is online."""
-        return (
-            not analysis.quotes
-            and not _HARASSED.isdisjoint(analysis.concepts)
-            and not _SCHOOL_PLACE.isdisjoint(analysis.concepts)
-        )
-
-    def _only_context(self, topic: str, analysis: Analysis) -> bool:
-        """A topic beside the protocol that the question names only as what a post is
-        about or shows: "I'll post how bad the new timetable is", "a video of the fight
-        in the school yard". The post is the question; the topic widens no margin."""
-        if topic in _CRITICISED:
-            return not _CRITICISM.isdisjoint(analysis.concepts) and bool(
-                analysis.concepts & self.index.domain
-            )
-        return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
 
     def explain(self, question: str) -> dict[str, object]:
         """Debugging aid: the terms with their weights, and the five best classes."""
