@@ -165,3 +165,55 @@ def test_the_same_topic_with_something_online_keeps_the_narrow_margin(matcher: M
     assert analysis.concepts & matcher.index.domain
     scores = _scores("aanwijzing-8", 60.0, 25.0)
     assert matcher.decide(question, analysis, scores).clause == "aanwijzing-8"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "een meisje lacht me elke dag uit op het schoolplein, wat kan ik doen?",
+        "ik word in de fietsenstalling steeds uitgescholden door ouderejaars",
+    ],
+)
+def test_bullying_told_only_by_a_place_at_school_is_offline_trouble(
+    matcher: Matcher, question: str
+) -> None:
+    """Bullying told by the place at school where it happens, with nothing online, is
+    the topic "niet online" names (PHYSICAL): refused by the wide margin, and named."""
+    analysis = matcher.normaliser.analyse(question)
+    assert "PHYSICAL" not in analysis.concepts
+    assert not analysis.concepts & matcher.index.domain
+    scores = _scores("aanwijzing-9", 60.0, 25.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.status == "none" and match.beside == "PHYSICAL"
+
+
+def test_bullying_at_a_place_with_something_online_is_not_offline(matcher: Matcher) -> None:
+    """The same place with a post or an app in the question is the protocol's ground."""
+    question = "ze lachen me uit op het schoolplein om een foto die iemand op tiktok zette"
+    analysis = matcher.normaliser.analyse(question)
+    scores = _scores("aanwijzing-9", 60.0, 25.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.clause == "aanwijzing-9" and match.beside is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hoe lang duurt het voordat mijn melding over online pesten op insta is afgehandeld?",
+        "how long does it take before the school handles my report about a fake account?",
+    ],
+)
+def test_how_long_handling_a_report_takes_is_refused_even_online(
+    matcher: Matcher, question: str
+) -> None:
+    """The protocol names no term for a report: a question about the wait is refused
+    even when it names the whole situation of aanwijzing-9, which is offered nearby."""
+    analysis = matcher.normaliser.analyse(question)
+    assert analysis.concepts & matcher.index.domain
+    scores = _scores("aanwijzing-9", 80.0, 20.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.status == "none" and match.related == ("aanwijzing-9",)
+    reporting = "waar kan ik mijn melding over online pesten op insta doen?"
+    assert matcher.decide(reporting, matcher.normaliser.analyse(reporting), scores).clause == (
+        "aanwijzing-9"
+    )

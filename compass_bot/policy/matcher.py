@@ -70,6 +70,27 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 16 (#17, qa30: qa_new_t, measured once at 93.2% / 96.9%, joined the labelled
+questions; the leave-one-file-out misses studied as classes). Bullying or a quarrel told
+only by a place at school (schoolplein, gang, fietsenstalling: ATSCHOOL, FACILITY) with
+nothing online and no quoted line is offline trouble, the topic "niet online" names
+(PHYSICAL, so the wide margin): all 6 labelled questions like it are out of scope. How
+long until a report or complaint is handled (WAITING: "hoe lang duurt het voordat", "how
+long does it take", with REPORT or HANDLE) is asked for itself like the sanction: 3 of 3
+labelled are out of scope, even when they name online bullying. A student's own POP, and
+a teacher searching a phone, are out-of-scope examples; "op snap" is the app before
+KNOW's "snap niet"; K-pop is no POP. Staff telling a case about their own duties:
+examples for medewerkers-3 (not knowing what social media gives students), -4 (asked for
+a view they lack), -6 (wanting to teach a class about privacy), -8 (a student's DM at
+night, a journalist's question); a granted break premise with others in the video
+(aanwijzing-6). Leave-one-file-out over the 30 files: 94.2% -> 94.3% in scope (4778 ->
+4782 of 5073), 97.0% -> 97.1% refused (1452 -> 1453 of 1497); tricky 331 -> 342 of 395,
+staff-scenario 367 -> 370 of 400, scenario 709 -> 707 of 785, multi 261 -> 258 of 271
+(55 misses new and 60 gone: most moves are the retrained model's churn on borderline
+questions). Not done: scenarios whose story names one clause's situation and asks about
+another (aanwijzing-3/-4/-6), the student reports that land on the staff twin
+medewerkers-9.
+
 Round 15 (#17, qa29: qa_new_q, r and s joined the labelled questions; their leave-one-
 file-out misses and those of the others studied as classes). A topic beside the protocol
 in a question with nothing online (no domain concept: a fight in the canteen "zonder
@@ -260,6 +281,7 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
+from compass_bot.policy.beside import asked_for_itself, topic_beside
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.index import (
     OUT_OF_SCOPE,
@@ -318,28 +340,6 @@ class Match:
     """With none: the concept of a topic the protocol does not cover that the question
     asks about (PUNISHMENT, POLICE, ...; `ClauseBook.beside_topics` has its Dutch and
     English phrase), so that a refusal can say what the protocol leaves open."""
-
-
-_CRITICISM = frozenset({"NEGATIVE", "QUARREL", "DISCUSSION"})
-_CRITICISED = frozenset({"TIMETABLE", "HOMEWORK", "GRADES", "DRESS_FOOD", "HOLIDAY", "ABSENCE"})
-"""School matters beside the protocol that a message may only be about: a question that
-runs them down (NEGATIVE) or quarrels or argues about them (QUARREL, DISCUSSION) on
-social media asks about being negative online (aanwijzing-4) or a row in the group chat
-(aanwijzing-5), not about the timetable or the group project, so the margin for topics
-beside the protocol does not apply. The punishment, the police, another school are asked
-about for themselves and keep it."""
-
-_SCENE = frozenset({"PHYSICAL"})
-_RECORDED = frozenset({"PHOTO"})
-"""Offline trouble (a fight, being pushed or hit) is beside the protocol, unless it was
-filmed or photographed: then the recording, its spreading and consent are the question
-("a video of a fight in the school yard went round"), and the margin for topics beside
-the protocol does not apply. Bullying both offline and on a platform keeps the margin."""
-
-_SANCTION = frozenset({"PUNISHMENT"})
-"""The topic beside the protocol that a question asks about for itself even when it names
-a clause's whole situation ("what do you get for an account with the school's name"): the
-protocol never says what the sanction is."""
 
 
 class Matcher:
@@ -422,20 +422,13 @@ class Matcher:
         )
         best_id, best = ranked[0]
         domain_count = len(analysis.concepts & self.index.domain)
-        beside = next(
-            (
-                t
-                for t in analysis.terms
-                if t in self.book.beside_topics and not self._only_context(t, analysis)
-            ),
-            None,
-        )
+        beside = topic_beside(analysis, self.book.beside_topics, self.index.domain)
         oos_margin = tuning.oos_margin - min(
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
         if beside is not None:
             oos_margin += tuning.beside_margin + (0.0 if domain_count else tuning.off_ground_margin)
-        if not _SANCTION.isdisjoint(analysis.terms):
+        if asked_for_itself(analysis):
             oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self.index.weight.get(t, 0.0) ** 2 for t in self.index.features(analysis))
@@ -455,16 +448,6 @@ class Matcher:
         if best >= needed and information >= tuning.vague_below:
             return Match(question, best_id, best, runners, "answer", language)
         return Match(question, None, best, (best_id, *runners[:2]), "doubtful", language)
-
-    def _only_context(self, topic: str, analysis: Analysis) -> bool:
-        """A topic beside the protocol that the question names only as what a post is
-        about or shows: "I'll post how bad the new timetable is", "a video of the fight
-        in the school yard". The post is the question; the topic widens no margin."""
-        if topic in _CRITICISED:
-            return not _CRITICISM.isdisjoint(analysis.concepts) and bool(
-                analysis.concepts & self.index.domain
-            )
-        return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
 
     def explain(self, question: str) -> dict[str, object]:
         """Debugging aid: the terms with their weights, and the five best classes."""

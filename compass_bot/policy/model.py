@@ -52,6 +52,7 @@ _CODE = tuple(
         "tuning.py",
         "index.py",
         "memory.py",
+        "beside.py",
         "matcher.py",
         "model.py",
         "training.py",

@@ -1,0 +1,88 @@
+"""Topics beside the protocol: which one a question asks about, and whether it asks for it
+in itself. Pure functions over an analysed question, used by `matcher.Matcher.decide`:
+a topic found here widens the margin by which the out-of-scope class wins, so that a
+clause sharing the question's other words is not quoted for what the protocol leaves open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from compass_bot.policy.normalise import Analysis
+
+_CRITICISM = frozenset({"NEGATIVE", "QUARREL", "DISCUSSION"})
+_CRITICISED = frozenset({"TIMETABLE", "HOMEWORK", "GRADES", "DRESS_FOOD", "HOLIDAY", "ABSENCE"})
+"""School matters beside the protocol that a message may only be about: a question that
+runs them down (NEGATIVE) or quarrels or argues about them (QUARREL, DISCUSSION) on
+social media asks about being negative online (aanwijzing-4) or a row in the group chat
+(aanwijzing-5), not about the timetable or the group project, so the margin for topics
+beside the protocol does not apply. The punishment, the police, another school are asked
+about for themselves and keep it."""
+
+_SCENE = frozenset({"PHYSICAL"})
+_RECORDED = frozenset({"PHOTO"})
+"""Offline trouble (a fight, being pushed or hit) is beside the protocol, unless it was
+filmed or photographed: then the recording, its spreading and consent are the question
+("a video of a fight in the school yard went round"), and the margin for topics beside
+the protocol does not apply. Bullying both offline and on a platform keeps the margin."""
+
+_SANCTION = frozenset({"PUNISHMENT"})
+"""The topic beside the protocol that a question asks about for itself even when it names
+a clause's whole situation ("what do you get for an account with the school's name"): the
+protocol never says what the sanction is."""
+
+_WAITING = frozenset({"WAITING"})
+_PROCESSED = frozenset({"REPORT", "HANDLE"})
+"""How long until a report or complaint is handled ("hoe lang duurt het voordat mijn
+melding over online pesten is afgehandeld") is asked for itself like the sanction, even
+beside the protocol's words for online bullying: aanwijzing-9 sends a report to the
+existing rules and names no term."""
+
+_HARASSED = frozenset({"UNPLEASANT", "NEGATIVE", "MISUSE", "QUARREL"})
+_SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY"})
+_OFFLINE = "PHYSICAL"
+"""Bullying or a quarrel told only by the place at school where it happens ("ze lacht me
+uit op het schoolplein", "in de fietsenstalling uitgescholden"), with nothing online in
+the question, is offline trouble: the topic beside the protocol that "niet online" names.
+Of the labelled questions with such a place, such trouble and no concept of the
+protocol's ground, all 6 are out of scope (round qa30)."""
+
+
+def topic_beside(
+    analysis: Analysis, topics: Mapping[str, tuple[str, str]], domain: frozenset[str]
+) -> str | None:
+    """The first topic beside the protocol the question asks about (not only names as what
+    a post shows), or offline trouble told by a place at school with nothing online."""
+    found = next(
+        (t for t in analysis.terms if t in topics and not only_context(t, analysis, domain)), None
+    )
+    if found is None and analysis.concepts.isdisjoint(domain) and offline_trouble(analysis):
+        return _OFFLINE
+    return found
+
+
+def only_context(topic: str, analysis: Analysis, domain: frozenset[str]) -> bool:
+    """A topic beside the protocol that the question names only as what a post is
+    about or shows: "I'll post how bad the new timetable is", "a video of the fight
+    in the school yard". The post is the question; the topic widens no margin."""
+    if topic in _CRITICISED:
+        return not _CRITICISM.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
+    return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
+
+
+def offline_trouble(analysis: Analysis) -> bool:
+    """Bullying or a quarrel placed at school (the yard, the corridor, the bike shed)
+    and not a quoted line of the protocol; the caller checks that nothing is online."""
+    return (
+        not analysis.quotes
+        and not _HARASSED.isdisjoint(analysis.concepts)
+        and not _SCHOOL_PLACE.isdisjoint(analysis.concepts)
+    )
+
+
+def asked_for_itself(analysis: Analysis) -> bool:
+    """The sanction, or how long until a report is handled: asked about for itself even
+    when the question names a clause's whole situation, so the widest margin applies."""
+    return not _SANCTION.isdisjoint(analysis.terms) or (
+        not _WAITING.isdisjoint(analysis.concepts) and not _PROCESSED.isdisjoint(analysis.concepts)
+    )
