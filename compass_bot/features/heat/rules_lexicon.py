@@ -18,6 +18,8 @@ _DATA_DIR: Final = Path(__file__).resolve().parent / "data"
 _LEXICON_FILE: Final = _DATA_DIR / "heat_lexicon.json"
 
 MOTHER: Final = "mother"
+MAX_WEIGHT: Final = 1.0
+"""A term's greatest weight: a threat meant for real (a time, a place, an address)."""
 
 _SEP: Final = r"[\s,.;:!?'\"()\-]+"
 _JOIN: Final = r"[\s\-]*"
@@ -383,8 +385,10 @@ class Lexicon:
             for index, entry in enumerate(doc["terms"]):
                 name = f"t{index}"
                 weight = float(entry["weight"])
-                if not 0.0 < weight <= 1.0:
-                    raise LexiconError(f"{_LEXICON_FILE.name}: weight {weight} not in (0, 1]")
+                if not 0.0 < weight <= MAX_WEIGHT:
+                    raise LexiconError(
+                        f"{_LEXICON_FILE.name}: weight {weight} not in (0, {MAX_WEIGHT:g}]"
+                    )
                 terms[name] = _Term(str(entry["kind"]), weight, bool(entry["aimed"]))
                 groups.append((name, list(entry["patterns"])))
             groups.append(("you", list(doc["second_person"])))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
-from compass_bot.features.heat.rules_lexicon import MOTHER
+from compass_bot.features.heat.rules_lexicon import MAX_WEIGHT, MOTHER
 from compass_bot.features.heat.rules_model import OFF, HeatModel, context_features, sigmoid
 from compass_bot.features.heat.rules_needle import answering_back as _answering_back
 from compass_bot.features.heat.rules_needle import ignored_objection as _ignored_objection
@@ -43,7 +43,7 @@ _EPSILON: Final = timedelta(seconds=1)
 # 20 sets (heat30), in time / calm+banter nudged of 654 / 674: 0: 542 / 32, 0.1: 544 / 32,
 # 0.2: 546 / 32, 0.25: 546 / 34, 0.3: 547 / 35; 0.2 read in every window: 547 / 33
 MOCKED_EASE: Final = 0.2
-_MEANT: Final = 1.0  # the lexicon's weight of a threat with a real time or place
+_MEANT: Final = MAX_WEIGHT  # a threat with a real time or place weighs the most
 
 
 @dataclass(slots=True)
