@@ -64,7 +64,8 @@ flagged=True:
     ``separators``        spaces or symbols between the letters (``c.o.m.p.a.s.s``)
     ``invisible``         invisible characters inside (``Com\\u200bpass``)
     ``repeated-letters``  letters written more than once (``Commpasss``)
-    ``missing-letter``    one vowel left out (``Cmpass``, ``Compss``)
+    ``missing-letter``    one vowel left out (``Cmpass``, ``Compss``), or one consonant when
+                          nothing else stands in the name (``Compas``, ``Comass_3A``)
     ``swapped-letters``   two neighbouring letters swapped (``Copmass``)
     ``reversed``          written backwards (``ssapmoc``, upside-down text, a right-to-left
                           override)

@@ -60,11 +60,29 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
             and _starts_word(name, masked, owners, start)
         ):
             return _variant(name, masked, owners, start, end, "swapped-letters")
+        if kind in ("compas", "missing") and _whole_name(masked, start, end):
+            return _variant(name, masked, owners, start, end, "missing-letter")
         # "compas"/"kompas" anywhere; rarer near misses only where a word starts, so that
         # "syncopasse" or "krompasser" stay clean
         if kind == "compas" or _starts_word(name, masked, owners, start):
             return _near_miss(masked, start, end, kind)
     return None
+
+
+# A word of two letters or more that is no class code's tail ("3a", "4havo"): in a name beside
+# a near miss, it may make the near miss a word of its own ("Compas_MX", "kompas_wandelclub").
+_OTHER_WORD: Final = re.compile(r"(?<![0-9a-z])[a-z]{2,}")
+
+
+def _whole_name(masked: str, start: int, end: int) -> bool:
+    """Whether a near miss with a real C and one consonant dropped (Compas, Comass) is all the
+    name says: nothing beside it but numbers, a class code, signs or emoji. With nothing else to
+    read it as, in a school's server it is the school's name with a letter left out; beside
+    other words ("Compas_MX") or with a K (kompas, the Dutch word) a moderator decides."""
+    if masked[start] != "c" or "z" in masked[start:end]:
+        return False
+    rest = masked[:start] + " " + masked[end:]
+    return _OTHER_WORD.search(rest) is None
 
 
 def _near_miss(masked: str, start: int, end: int, kind: str) -> Found:

@@ -124,8 +124,9 @@ def _loose_pattern() -> str:
     # A dropped vowel (Cmpass, Compss) is flagged, the rest of the near misses are not: with the
     # C, the consonants c-m-p-s-s all there and a vowel left out, the name is Compass written
     # the way short messages are, and no Dutch or English word reads so. A dropped consonant
-    # or s makes a word of its own (Compas: the Dutch kompas with a C, Spanish compás; comass,
-    # copass) and a K makes the Dutch/German spelling: a moderator decides those. Two
+    # or s may make a word of its own (Compas: the Dutch kompas with a C, Spanish compás; comass,
+    # copass) and a K makes the Dutch/German spelling: a moderator decides those, unless the
+    # near miss with a C is all the name says (`rules_match._whole_name`). Two
     # neighbouring letters swapped where a word starts (Copmass, Cmopass) make no word of any
     # language: flagged too (`rules_match`).
     # Only a real C starts it (a bracket is no C here) and only real s end it (no z).
