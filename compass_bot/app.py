@@ -120,12 +120,17 @@ class Kernel:
     _alerts: AlertService | None = None
     _matcher: Matcher | None = None
 
+    def redacted(self, text: str) -> str:
+        """A member's text as the bot may keep it: every feature's redaction applied (other
+        people's data masked), nothing else changed."""
+        for redact in self.redactors:
+            text = redact(text)
+        return text
+
     def excerpt(self, text: str, limit: int = EXCERPT_LIMIT) -> str:
         """A post's text as an alert may keep it: redacted by every feature, then made safe
         to show (no pings, markdown escaped) and cut to `limit`."""
-        for redact in self.redactors:
-            text = redact(text)
-        return sanitise_excerpt(text, limit)
+        return sanitise_excerpt(self.redacted(text), limit)
 
     @property
     def config(self) -> Config:

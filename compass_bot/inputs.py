@@ -223,8 +223,3 @@ def parse_snowflake(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if value <= SQLITE_MAX_INT else None
-
-
-def fits_sqlite(value: int) -> bool:
-    """True when `value` can be stored as an SQLite integer (a forged id might not)."""
-    return 0 < value <= SQLITE_MAX_INT

@@ -133,3 +133,13 @@ def test_compose_counts_this_week_against_the_same_span_of_last_week() -> None:
     counts = {r.rule: (r.this_week, r.last_week) for r in friday.rules}
     assert counts == {"schooltijd": (5, 2), "aanwijzing-6": (1, 0)}
     assert json.loads(json.dumps(friday.to_json()))["total"] == {"this_week": 6, "last_week": 2}
+
+
+def test_a_week_outside_the_bots_years_is_refused_in_one_line() -> None:
+    """`0001-W01` has no week before it to compare with; `9999-W52` none after: refused
+    before any date arithmetic overflows."""
+    from compass_bot.features.digest.rules import WeekError, parse_week
+
+    for text in ("0001-W01", "9999-W52"):
+        with pytest.raises(WeekError, match="out of range"):
+            parse_week(text, timetable())

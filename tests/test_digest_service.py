@@ -123,3 +123,32 @@ def test_the_console_prints_the_digest_and_where_the_chart_is(tmp_path: Path) ->
     chart = next(line for line in out.splitlines() if "Grafiek: " in line).split("Grafiek: ")[1]
     assert png_size(Path(chart).read_bytes()) == (1200, 600)
     assert "week 2026-W99 does not exist" in out
+
+
+async def test_unanswered_questions_keep_and_show_no_one_elses_data(tmp_path: Path) -> None:
+    """A question the bot could not answer is kept with other people's data masked, and the
+    digest shows it (also a row kept before that) masked, without pings or markdown."""
+    from compass_bot.features.questions.service import Answer, QuestionService
+
+    app = await App.create(make_loaded(tmp_path), clock=Clock(at(3, 12, month=12)))
+    try:
+        service = app[QuestionService]
+        unanswered = Answer(status="none", language="nl")
+        await service.remember_question(
+            unanswered, "mag ik 06-12345678 van sanne delen?", at(26, 10)
+        )
+        await QuestionRepo(app.db).record_question(  # kept raw by an older version
+            "@everyone **wie** heeft sanne.de.vries@gmail.com?", None, "unanswered", at(27, 9)
+        )
+        rows = await app.db.fetchall("SELECT question FROM question_feedback ORDER BY id")
+        stored = [r["question"] for r in rows]
+        digest_service = app[DigestService]
+        digest = await digest_service.digest(
+            digest_service.period(WEEK, app.clock.now()), app.clock.now()
+        )
+    finally:
+        await app.close()
+    assert "12345678" not in stored[0] and "sanne" in stored[0]
+    shown = " ".join(digest.unanswered)
+    assert "12345678" not in shown and "sanne.de.vries" not in shown
+    assert "@everyone" not in shown and "**" not in shown

@@ -137,7 +137,16 @@ def test_every_declared_permission_is_a_discord_permission() -> None:
             assert need.name in discord.Permissions.VALID_FLAGS, (feature.name, need.name)
 
 
-STAFF = {"toestemming", "naam", "naamcontrole", "meldingen", "privacy", "afkoelen", "status"}
+STAFF = {
+    "toestemming",
+    "naam",
+    "naamcontrole",
+    "meldingen",
+    "privacy",
+    "afkoelen",
+    "status",
+    "overzicht",
+}
 
 
 def _synced(fake: object) -> dict[str, dict[str, object]]:

@@ -85,11 +85,6 @@ class Pacer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def drain(self) -> None:
-        """Wait until every background send has gone (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
 
 class Window:
     """At most `limit` events in any `seconds`-long window (monotonic time)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -12,6 +12,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
+from compass_bot.inputs import parse_day
 from compass_bot.model import Refusal
 from compass_bot.registry import alert_kinds
 
@@ -122,9 +123,9 @@ class Alerts(commands.Cog):
         tz = self.bot.app.calendar.timetable.tz
         today = self.bot.app.clock.now().astimezone(tz).date()
         try:
-            first = date.fromisoformat(van) if van else today - timedelta(days=30)
-            last = date.fromisoformat(tot) if tot else today
-        except ValueError:
+            first = parse_day(van) if van else today - timedelta(days=30)
+            last = parse_day(tot) if tot else today
+        except ValueError:  # not a date, or a year out of range (9999-12-31 + 1 day overflows)
             await interaction.response.send_message(
                 "Gebruik datums als 2026-11-24.", ephemeral=True
             )

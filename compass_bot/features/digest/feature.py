@@ -18,6 +18,7 @@ FEATURE = Feature(
     build=DigestService,
     migrations=MIGRATIONS,
     actions=(Action(ACTION, ("moderator", "leadership"), REFUSED),),
+    staff_commands=("overzicht",),
     console="compass_bot.features.digest.console",
     discord_extension="compass_bot.features.digest.discord_ext",
 )

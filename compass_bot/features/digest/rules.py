@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
 from zoneinfo import ZoneInfo
 
+from compass_bot.inputs import MAX_YEAR, MIN_YEAR
 from compass_bot.schedule import WEEKDAYS
 
 # The protocol's clause for posts in lesson time (compass_bot.policy CLAUSE_IDS): its alerts
@@ -210,7 +211,10 @@ def _frame(timetable: SchoolWeek) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 
 def period_of(year: int, week: int, timetable: SchoolWeek) -> Period:
-    """ISO week `week` of `year`; raises WeekError when that week does not exist."""
+    """ISO week `week` of `year`; raises WeekError when that week does not exist or lies
+    outside the years the bot works with (its week before must exist too)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise WeekError(f"week {year}-W{week:02d} is out of range (years {MIN_YEAR}-{MAX_YEAR})")
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError:

@@ -3,6 +3,7 @@ record that makes the scheduled post happen once per week."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from compass_bot.app import Kernel
 
 ACTION = "digest"
+# An unanswered question as the digest shows it: redacted, no pings, markdown escaped, cut
+# (stored texts are redacted since they are kept; older rows were not).
+MAX_QUESTION_SHOWN = 200
 
 
 class DigestService(KeepsNoMemberData):
@@ -69,7 +73,12 @@ class DigestService(KeepsNoMemberData):
             until=until,
             alerts=alerts,
             approvals=await self.repo.approvals(since, period.end),
-            questions=await self.repo.questions(since, period.end),
+            questions=[
+                replace(q, question=self.kernel.excerpt(q.question, MAX_QUESTION_SHOWN))
+                if q.question
+                else q
+                for q in await self.repo.questions(since, period.end)
+            ],
         )
         return compose(period, facts)
 

@@ -183,7 +183,12 @@ class NameService:
         alert = await self.kernel.alerts.repo.alert(alert_id)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
-        approved = await self.approve_names(actor, alert.member_id, current_names, at)
+        if alert.rule != CLAUSE_ID:  # another rule's alert: approving names settles nothing
+            return Refusal(texts.NOT_A_NAME_ALERT)
+        names = [name for name in current_names if name.strip()]
+        if not names:  # the member is gone or unknown here: nothing to approve, keep it open
+            return Refusal(texts.NO_NAMES_TO_APPROVE)
+        approved = await self.approve_names(actor, alert.member_id, names, at)
         if isinstance(approved, Refusal):
             return approved
         updated = await self.kernel.alerts.repo.alert(alert_id)  # settled by approve_names

@@ -180,13 +180,16 @@ class QuestionService:
         return tuple(settings.contacts_en if language == "en" else settings.contacts)
 
     async def remember_question(self, answer: Answer, question: str, at: datetime) -> None:
-        """Store a question the bot could not answer (text and clause only, not the asker).
+        """Store a question the bot could not answer (text and clause only, not the asker;
+        other people's data in it masked, as in an alert).
 
         Best effort: with the database failing the question is not kept (the asker still
         got the answer), and the failure is announced like a failed flag."""
         if answer.status in ("none", "doubtful"):
             await self.kernel.alerts.best_effort(
-                lambda: self.repo.record_question(question[:1000], None, "unanswered", at)
+                lambda: self.repo.record_question(
+                    self.kernel.redacted(question)[:1000], None, "unanswered", at
+                )
             )
 
     async def feedback(
@@ -196,7 +199,9 @@ class QuestionService:
         if helpful:
             await self.repo.record_question("", clause_id, "helpful", at)
         else:
-            await self.repo.record_question(question[:1000], clause_id, "unhelpful", at)
+            await self.repo.record_question(
+                self.kernel.redacted(question)[:1000], clause_id, "unhelpful", at
+            )
 
     async def unanswered(self, actor: Member, limit: int = 25) -> list[StoredQuestion] | Refusal:
         if (refused := self.kernel.access.refusal(actor, "unanswered")) is not None:

@@ -1,0 +1,37 @@
+"""The names service's 'Naam goedkeuren' on an alert: only a name alert, only with names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from compass_bot.app import App
+from compass_bot.clock import Clock
+from compass_bot.features.names.service import NameService
+from compass_bot.model import Member, Refusal
+from tests.conftest import make_loaded
+
+NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
+LEADER = Member(1, "rector", ((900, "Schoolleiding"),))
+STUDENT = Member(2, "C0mpass Anna")
+
+
+async def test_approving_names_from_another_rules_alert_or_without_names_is_refused(
+    tmp_path: Path,
+) -> None:
+    app = await App.create(make_loaded(tmp_path), clock=Clock(NOW))
+    try:
+        service = app[NameService]
+        school_time, _ = await app.alerts.record("schooltijd", STUDENT, NOW, 1)
+        name_alert, _ = await app.alerts.record("aanwijzing-2", STUDENT, NOW, 1)
+        other = await service.approve_from_alert(LEADER, school_time.id, ["C0mpass Anna"], NOW)
+        empty = await service.approve_from_alert(LEADER, name_alert.id, [], NOW)
+        assert isinstance(other, Refusal) and "geen melding over een naam" in other.message
+        assert isinstance(empty, Refusal)
+        assert await service.repo.approved_names() == []  # nothing approved, nothing audited
+        still = await app.alerts.repo.alert(name_alert.id)
+        assert still is not None and still.status == "open"
+        done = await service.approve_from_alert(LEADER, name_alert.id, ["C0mpass Anna"], NOW)
+        assert not isinstance(done, Refusal) and done.status == "resolved"
+    finally:
+        await app.close()
