@@ -743,6 +743,25 @@ async def test_privacy_erase_by_a_moderator_removes_the_member_everywhere(
         assert by_id.ephemeral and await bot.app.alerts.repo.alerts() == []
 
 
+async def test_an_alert_erased_while_its_post_was_held_up_is_not_left_in_the_channel(
+    tmp_path: Path,
+) -> None:
+    """/privacy wissen while the outbox's post of a new alert waits out a 429: the erasure
+    finds no message yet, so the outbox takes back what it then posted."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        posts = f"/channels/{fake.channel_id(MOD_CHANNEL)}/messages"
+        fake.fail_next("POST", posts, 429, retry_after=0.5)
+        since = len(fake.calls)
+        await fake.post("anna", "algemeen", "geheim", at=LESSON)
+        await fake.wait_for_call("POST", posts, since=since)
+        erased = await fake.slash("mod", "privacy wissen", {"lid": "anna"})
+        await fake.settle()
+        assert "gewist" in erased.data["content"]
+        anna = fake.member_id("anna")
+        assert not any(f"<@{anna}>" in str(m["embeds"]) for m in alert_messages(fake))
+        assert await bot.app.alerts.repo.alerts() == []
+
+
 async def test_the_daily_purge_drops_excerpts_after_the_retention_period(tmp_path: Path) -> None:
     async with compass_bot(tmp_path) as (fake, bot):
         bot.app.clock.set(LESSON)  # the name alert is stamped by the bot's clock

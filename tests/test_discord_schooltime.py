@@ -909,3 +909,18 @@ async def test_those_a_revoked_grant_covered_hear_it_is_gone(tmp_path: Path) -> 
         assert [n[:30] for n in revoked_to(fake, "bram")] == ["Je docent heeft je toestemming"]
         last = fake.messages_sent(channel="gamen")[-1]["content"]
         assert last.startswith("De toestemming voor sociale media in dit kanaal is ingetrokken.")
+
+
+async def test_a_grant_to_everyone_is_refused_with_the_way_to_give_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Members' roles never list @everyone, so such a grant would cover nobody while the
+    teacher read "given": refused, pointing at a channel grant."""
+    async with compass_bot(tmp_path, config_text=NO_COOLDOWN) as (fake, bot):
+        set_clock(monkeypatch, bot, LESSON)
+        ix = await fake.slash("jansen", "toestemming geven", {"klas": "@everyone"})
+        await fake.settle()
+        assert ix.ephemeral and "@everyone is iedereen" in (ix.content or "")
+        ix = await fake.slash("jansen", "toestemming lijst", {})
+        await fake.settle()
+        assert "@everyone" not in (ix.content or "") and "#1" not in (ix.content or "")

@@ -24,6 +24,11 @@ log = logging.getLogger("compass_bot.discord.schooltime")
 LIST_LIMIT = 1900
 NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming."
 PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaal."
+NOT_EVERYONE = (
+    "Kies een klas-rol: @everyone is iedereen in de server. Mag de hele groep het nu, geef dan "
+    "toestemming voor het kanaal. (Pick a class role, not @everyone; for everyone, pick the "
+    "channel.)"
+)
 DMS_CLOSED = (
     "{who} heeft DM's dicht en weet het dus nog niet: zeg het even zelf. "
     "(DMs closed: please tell them yourself.)"
@@ -134,6 +139,9 @@ class PermissionGrants(commands.Cog):
         targets = [t for t in (leerling, klas, kanaal) if t is not None]
         if len(targets) != 1:
             await interaction.response.send_message(PICK_ONE_TARGET, ephemeral=True)
+            return
+        if klas is not None and klas.is_default():  # members' roles never list @everyone
+            await interaction.response.send_message(NOT_EVERYONE, ephemeral=True)
             return
         scope: Literal["member", "role", "channel"]
         if leerling is not None:
