@@ -35,3 +35,35 @@ async def test_the_purge_drops_snapshot_note_and_reporter_after_retention(servic
     )
     alert = await service.alerts.repo.alert(filed.alert.id)
     assert alert is not None and alert.excerpt is None and alert.detail is None
+
+
+async def test_erasing_a_reporter_takes_their_note_out_of_the_alert_they_fed(service: App) -> None:
+    """Anna and Carl report Bram with a note each; erasing Anna leaves Carl's report, and the
+    alert (and so its message, edited) no longer shows Anna's note or counts her."""
+    import json
+
+    carl = Member(3, "carl")
+    reports = service[ReportService]
+    first = await reports.file(
+        ReportRequest(ANNA, BRAM, "pesten", T0, 9, 10, 11, "jij weer", (), note="anna zag het")
+    )
+    second = await reports.file(
+        ReportRequest(
+            carl, BRAM, "pesten", T0 + timedelta(minutes=1), 9, 10, 11, "jij weer", (),
+            note="carl ook",
+        )
+    )  # fmt: skip
+    assert isinstance(first, Filed) and isinstance(second, Filed) and first.alert is not None
+    alert_id = first.alert.id
+    before = await service.alerts.repo.alert(alert_id)
+    assert before is not None and before.count == 2 and "anna zag het" in (before.detail or "")
+
+    await reports.erase_member(ANNA.id)
+    after = await service.alerts.repo.alert(alert_id)
+    assert after is not None and after.count == 1 and after.delivery == "pending"
+    shown = json.loads(after.detail or "{}")
+    assert shown["notes"] == ["carl ook"] and shown["reporters"] == 1
+
+    await reports.erase_member(carl.id)
+    last = await service.alerts.repo.alert(alert_id)
+    assert last is not None and json.loads(last.detail or "{}")["notes"] == []

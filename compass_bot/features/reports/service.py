@@ -302,11 +302,29 @@ class ReportService:
     # -- member data -----------------------------------------------------------------------
 
     async def erase_member(self, member_id: int) -> Mapping[str, int]:
-        """Reports the member made and reports about the member."""
-        cur = await self.kernel.db.execute(
+        """Reports the member made and reports about the member. An alert about someone else
+        that showed the member's note (and counted them) is restated from the reports left,
+        so the note leaves the alert and its message too."""
+        db = self.kernel.db
+        rows = await db.fetchall(
+            "SELECT DISTINCT alert_id FROM member_reports WHERE reporter_id = ?"
+            " AND reported_id != ? AND alert_id IS NOT NULL",
+            (member_id, member_id),
+        )
+        cur = await db.execute(
             "DELETE FROM member_reports WHERE reporter_id = ? OR reported_id = ?",
             (member_id, member_id),
         )
+        now = self.kernel.clock.now()
+        for row in rows:
+            alert_id = int(row["alert_id"])
+            alert = await self.kernel.alerts.repo.alert(alert_id)
+            if alert is None:
+                continue
+            reports = await self.repo.of_alert(alert_id)
+            reporters = len({r.reporter_id for r in reports if r.reporter_id is not None})
+            detail = self._detail(reports) if reports else texts.without_notes(alert.detail)
+            await self.kernel.alerts.repo.restate(alert_id, max(reporters, 1), detail, now)
         return {"member_reports": cur.rowcount}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:

@@ -126,6 +126,18 @@ def detail_json(
     )
 
 
+def without_notes(detail: str | None) -> str:
+    """The stored reason with no reporter's own words left in it (their reports are gone)."""
+    try:
+        data = json.loads(detail or "{}")
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    data["notes"] = []
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
 def reason_text(detail: str, language: str) -> str:
     """The alert's 'Reden': reasons with their clauses, how many reported, the attachments."""
     try:
