@@ -104,6 +104,33 @@ async def test_weekly_post_at_local_time_across_dst_once_with_the_chart(
         assert digests(fake)[-1]["embeds"][0]["title"] == "Weekoverzicht 2027-W15"
 
 
+async def test_a_digest_whose_post_failed_is_posted_at_the_next_check(tmp_path: Path) -> None:
+    """Discord refuses the week's post (the bot lost Send Messages for a moment): the week is
+    not marked done, and the next check posts it, once."""
+    loaded = make_loaded(tmp_path)
+    start = datetime(2027, 3, 24, 10, 0, tzinfo=AMS)
+    async with FakeDiscord(SCHOOL) as fake, running_compass(fake, loaded, Clock(start)) as bot:
+        await settle_at(fake, bot, start, 0)  # the first start: nothing
+        posts = f"/channels/{fake.channel_id('mod-meldingen')}/messages"
+        rule = fake.fail_next("POST", posts, 403, code=50013)
+        due = datetime(2027, 3, 26, 16, 0, tzinfo=AMS)
+        await settle_at(fake, bot, due, 0)
+        for _ in range(500):  # the chart is drawn in a thread first
+            if rule.hits:
+                break
+            await asyncio.sleep(0.02)
+        await fake.settle()
+        assert rule.hits == 1  # the post was tried and refused
+        for _ in range(100):  # the claim is taken back after the refusal
+            runs = await bot.app[DigestService].repo.runs()
+            if len(runs) == 1:
+                break
+            await asyncio.sleep(0.02)
+        assert [week for week, _, _ in runs] == ["2027-W11"]  # W12 not claimed
+        await settle_at(fake, bot, datetime(2027, 3, 26, 16, 5, tzinfo=AMS), 1)
+        assert digests(fake)[0]["embeds"][0]["title"] == "Weekoverzicht 2027-W12"
+
+
 async def test_overzicht_agrees_with_the_command_line_and_is_for_staff_only(
     tmp_path: Path,
 ) -> None:

@@ -9,6 +9,7 @@ import io
 import logging
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
@@ -124,8 +125,11 @@ class WeeklyDigest(commands.Cog):
             return False
         try:
             message = await channel.send(embed=embed, file=file)
-        except discord.HTTPException as exc:
-            log.warning("could not post the digest of %s: %s", period.label, exc)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            log.warning(
+                "could not post the digest of %s (tried again later): %s", period.label, exc
+            )
+            await self.service.release_run(period)
             return False
         await self.service.posted(period, message.id)
         log.info("posted the digest of %s", period.label)

@@ -74,6 +74,15 @@ class DigestRepo:
             await self.db.commit()
         return cursor.rowcount == 1
 
+    async def release_run(self, period_start: datetime) -> None:
+        """Take back a week's claim whose post failed, so a later check posts it."""
+        async with self.db.write_lock:
+            await self.db.execute(
+                "DELETE FROM digest_runs WHERE period_start = ? AND message_id IS NULL",
+                (to_db(period_start),),
+            )
+            await self.db.commit()
+
     async def posted(self, period_start: datetime, message_id: int) -> None:
         await self.db.execute(
             "UPDATE digest_runs SET message_id = ? WHERE period_start = ?",

@@ -90,6 +90,10 @@ class DigestService(KeepsNoMemberData):
         """Whether any week was recorded (posted, or skipped at the very first start)."""
         return bool(await self.repo.runs())
 
+    async def release_run(self, period: Period) -> None:
+        """The week's post failed: unclaimed, so the next check tries it again."""
+        await self.repo.release_run(period.start)
+
     async def posted(self, period: Period, message_id: int) -> None:
         await self.repo.posted(period.start, message_id)
 
