@@ -165,3 +165,30 @@ def test_bot_py_logs_in_to_the_fake_answers_and_stops_on_sigterm(tmp_path: Path)
     assert "shutting down" in output
     assert token not in output
     assert (tmp_path / "data" / "compass.db").exists()
+
+
+async def test_the_running_bot_rebuilds_its_timetable_when_the_coming_month_passes_it(
+    tmp_path: Path,
+) -> None:
+    """A bot left running past the years its timetable was computed for would treat the
+    holidays after them as school days: it looks every few hours and rebuilds."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from compass_bot.schedule import build_timetable
+
+    async with compass_bot(tmp_path) as (_fake, bot):
+        app = bot.app
+        app.calendar.timetable = build_timetable(
+            app.config.schedule, app.loaded.base_dir, years=range(2026, 2027)
+        )
+        app.clock.freeze(datetime(2026, 12, 15, 12, 0, tzinfo=UTC))
+        task = asyncio.get_running_loop().create_task(bot.keep_calendar(every=0.01))
+        try:
+            for _ in range(200):
+                if app.calendar.timetable.covers(datetime(2027, 1, 15, tzinfo=UTC).date()):
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            task.cancel()
+        assert app.calendar.timetable.covers(datetime(2027, 1, 15, tzinfo=UTC).date())

@@ -41,6 +41,9 @@ log = logging.getLogger("compass_bot.discord")
 
 # Every feature's Discord extension, in the registry's order.
 EXTENSIONS = tuple(f.discord_extension for f in FEATURES if f.discord_extension)
+# How often the running bot looks whether its timetable still covers the coming month (a
+# look is a date comparison; the rebuild from the .ics files happens about once a year).
+CALENDAR_CHECK_SECONDS = 6 * 3600.0
 
 
 def needed_permissions(loaded: LoadedConfig) -> discord.Permissions:
@@ -173,6 +176,7 @@ class CompassBot(commands.Bot):
         self.screening = Screening()
         self._school_commands: list[Any] | None = None
         self.ready_event = asyncio.Event()
+        self._calendar_tasks: list[asyncio.Task[Any]] = []
 
     # -- the current school ----------------------------------------------------------------
 
@@ -251,9 +255,22 @@ class CompassBot(commands.Bot):
             await self.load_extension(extension)
         self.screening = Screening(post_checks(self, FEATURES))
         self.hide_staff_commands()
+        self._calendar_tasks = self.start_per_school(
+            lambda _school: self.keep_calendar(), "calendar-refresh"
+        )
         for school in self.each_school():
             for note in intent_notes(school.loaded.config):
                 log.info("%s%s", f"{school.name}: " if len(self.schools) > 1 else "", note)
+
+    async def keep_calendar(self, every: float = CALENDAR_CHECK_SECONDS) -> None:
+        """The current school's timetable is computed for a span of years at start; a bot
+        that runs on past it rebuilds it from the calendar files (`SchoolCalendar.refresh`:
+        a broken file keeps the old one, with one line, and is tried at the next look)."""
+        while True:
+            await asyncio.sleep(every)
+            calendar = self.app.calendar
+            if calendar.refresh(self.app.clock.now()):
+                log.info("the timetable was rebuilt from the calendar files")
 
     def hide_staff_commands(self) -> None:
         """Staff commands are synced with `default_member_permissions`, so Discord shows them
@@ -403,6 +420,8 @@ class CompassBot(commands.Bot):
             await interaction.response.send_message(text, ephemeral=True)
 
     async def close(self) -> None:
+        for task in self._calendar_tasks:
+            task.cancel()
         await super().close()
         for school in self.schools:
             await school.app.close()

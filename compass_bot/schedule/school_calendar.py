@@ -31,7 +31,8 @@ class SchoolCalendar:
     def refresh(self, now: datetime) -> bool:
         """Rebuild the days off when the coming month is past the computed years.
 
-        Called daily by the long-running front ends; returns whether it rebuilt. An .ics
+        Called every few hours by the Discord bot (`CompassBot.keep_calendar`); returns
+        whether it rebuilt. An .ics
         file that broke while the bot runs keeps the old timetable (one log line); the next
         day's call tries again.
         """
