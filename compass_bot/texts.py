@@ -8,7 +8,12 @@ from __future__ import annotations
 
 PROTOCOL_FOOTER = "Protocol sociale media (1.10) · Compass"
 
+# The days of the week, Monday first (`date.weekday()`), for every feature's texts and
+# parsing: the one home of these words.
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # short Dutch weekday names
+WEEKDAYS_EN_SHORT = tuple(day[:3] for day in WEEKDAYS_EN)
 
 
 def lang_of(language: str) -> str:

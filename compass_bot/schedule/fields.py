@@ -13,9 +13,10 @@ from typing import Annotated, Final, Literal
 from pydantic import BeforeValidator
 
 from compass_bot.inputs import shown
+from compass_bot.texts import WEEKDAYS_NL
 
 WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DUTCH: Final = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_DUTCH: Final = WEEKDAYS_NL
 WEEKDAY_ALIASES: Final[dict[str, str]] = {
     **{name: name for name in WEEKDAYS},
     **dict(zip(_DUTCH, WEEKDAYS, strict=True)),

@@ -120,6 +120,19 @@ def retry_delay(alert: Alert, cap: float, minimum: float = 0.0) -> float:
     return delay
 
 
+async def withdraw(channel: discord.abc.Messageable, alert_id: int, message_id: int) -> None:
+    """Delete the message just posted or edited for an alert erased while it was under way:
+    the erasure cleaned up the messages it knew of, this one would show the member again.
+    The bot's own message: no permission needed."""
+    partial = discord.PartialMessage(channel=channel, id=message_id)  # type: ignore[arg-type]
+    try:
+        await partial.delete()
+    except discord.NotFound:
+        pass
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        log.warning("alert %s was erased but its message stays: %s", alert_id, exc)
+
+
 class Courier:
     """One school's outbox to its moderators' channel, within its own budgets and marks."""
 
@@ -330,7 +343,7 @@ class Courier:
             if posting:
                 self._new.add()
             if current is None:  # erased meanwhile (/privacy wissen), after it cleaned up
-                await self._withdraw(channel, alert.id, message_id)
+                await withdraw(channel, alert.id, message_id)
                 continue
             try:
                 await store.mark_delivered(alert.id, message_id, alert.version)
@@ -347,20 +360,6 @@ class Courier:
             sent += 1
             done.add(alert.id)
         return sent
-
-    async def _withdraw(
-        self, channel: discord.abc.Messageable, alert_id: int, message_id: int
-    ) -> None:
-        """Delete the message just posted or edited for an alert erased while it was under
-        way: the erasure cleaned up the messages it knew of, this one would show the member
-        again. The bot's own message: no permission needed."""
-        partial = discord.PartialMessage(channel=channel, id=message_id)  # type: ignore[arg-type]
-        try:
-            await partial.delete()
-        except discord.NotFound:
-            pass
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as exc:
-            log.warning("alert %s was erased but its message stays: %s", alert_id, exc)
 
     async def _summarise(self, channel: discord.abc.Messageable | None) -> None:
         """One message for the alerts past the budget: how many came, where to see them.

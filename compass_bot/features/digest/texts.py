@@ -6,15 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from compass_bot import texts as shared_texts
 from compass_bot.features.digest.rules import Digest
 from compass_bot.policy import ClauseBook
 
 REFUSED: Final = "Alleen moderatoren en de schoolleiding kunnen het weekoverzicht zien."
 
-_WEEKDAYS: Final = {
-    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
+_WEEKDAYS: Final = {"nl": shared_texts.WEEKDAYS, "en": shared_texts.WEEKDAYS_EN_SHORT}
 
 LABELS: Final[dict[str, dict[str, str]]] = {
     "nl": {

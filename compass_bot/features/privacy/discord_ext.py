@@ -147,10 +147,12 @@ class Privacy(commands.Cog):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
         summary = ", ".join(f"{erased_labels().get(k, k)}: {v}" for k, v in result.items())
-        await interaction.response.send_message(
-            f"Alles over <@{target}> ({target}) is gewist ({summary}).", ephemeral=True
-        )
-        await self.redact(sent, interaction.user.id, now)
+        try:
+            await interaction.response.send_message(
+                f"Alles over <@{target}> ({target}) is gewist ({summary}).", ephemeral=True
+            )
+        finally:  # the erasure is done: its messages are cleared even if the reply failed
+            await self.redact(sent, interaction.user.id, now)
 
     async def redact(self, alerts: list[tuple[int, int]], by: int, at: datetime) -> None:
         """Replace the alert messages of an erased member (best effort: logged on failure)."""

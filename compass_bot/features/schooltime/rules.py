@@ -25,6 +25,7 @@ from typing import Final, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from compass_bot.features.schooltime.rules_grants import PermissionGrant
+from compass_bot.texts import WEEKDAYS_NL
 
 CLAUSE_ID: Final = "schooltijd"
 
@@ -43,15 +44,7 @@ TimeReason = Literal[
 RefValue = int | str
 """A channel or role reference as validated config gives it: id (int) or name (str)."""
 
-_DUTCH_WEEKDAYS: Final = (
-    "maandag",
-    "dinsdag",
-    "woensdag",
-    "donderdag",
-    "vrijdag",
-    "zaterdag",
-    "zondag",
-)
+_DUTCH_WEEKDAYS: Final = WEEKDAYS_NL
 
 
 # --------------------------------------------------------------------------------------------

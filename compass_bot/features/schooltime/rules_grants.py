@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 
+from compass_bot.texts import WEEKDAYS, WEEKDAYS_EN, WEEKDAYS_EN_SHORT, WEEKDAYS_NL
+
 if TYPE_CHECKING:
     from compass_bot.features.schooltime.rules import Author, ChannelInfo, Timetable
 
@@ -105,14 +107,12 @@ _DAY_MONTH: Final = re.compile(r"(?P<d>\d{1,2})[-/](?P<mo>\d{1,2})(?:[-/](?P<y>\
 _WEEKDAYS: Final = {
     word: number
     for number, words in enumerate(
-        (
-            ("maandag", "ma", "monday", "mon"),
-            ("dinsdag", "di", "tuesday", "tue"),
-            ("woensdag", "wo", "wednesday", "wed"),
-            ("donderdag", "do", "thursday", "thu"),
-            ("vrijdag", "vr", "friday", "fri"),
-            ("zaterdag", "za", "saturday", "sat"),
-            ("zondag", "zo", "sunday", "sun"),
+        zip(
+            WEEKDAYS_NL,
+            WEEKDAYS,
+            (day.lower() for day in WEEKDAYS_EN),
+            (day.lower() for day in WEEKDAYS_EN_SHORT),
+            strict=True,
         )
     )
     for word in words

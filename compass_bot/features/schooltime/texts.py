@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from compass_bot import texts as shared_texts
+
 TIME_WARNING_INTRO = (
     "Hoi! Je bericht in #{channel} viel onder lestijd. Volgens het protocol sociale media:"
 )
@@ -31,8 +33,7 @@ REASON_LABELS = {
 SCOPE_LABELS = {"member": "leerling", "role": "rol", "channel": "kanaal"}
 
 
-WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS_NL, WEEKDAYS_EN = shared_texts.WEEKDAYS_NL, shared_texts.WEEKDAYS_EN
 
 GRANT_COVERS_YOU = (
     "Je docent heeft je toestemming gegeven om sociale media te gebruiken, {when_nl} "
