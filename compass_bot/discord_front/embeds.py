@@ -15,14 +15,15 @@ ANSWER_COLOUR = 0x2E86C1
 MAX_FIELD = 1024
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """A text that fits an embed field (or title) of `limit` characters, "…" where cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def clause_title(clause: Clause, language: str = "nl") -> str:
     title = clause.title_en if language == "en" else clause.title
     number = f" {clause.number}" if clause.number is not None else ""
-    return _clip(f"{title} ({clause.section}{number})", 256)
+    return clip(f"{title} ({clause.section}{number})", 256)
 
 
 def clause_embed(
@@ -40,13 +41,13 @@ def clause_embed(
         title=clause_title(clause, language), description=clause.text, colour=ANSWER_COLOUR
     )
     if language == "en":
-        embed.add_field(name="English", value=_clip(clause.text_en, MAX_FIELD), inline=False)
+        embed.add_field(name="English", value=clip(clause.text_en, MAX_FIELD), inline=False)
     for name, value in extra:
-        embed.add_field(name=_clip(name, 256), value=_clip(value, MAX_FIELD), inline=False)
+        embed.add_field(name=clip(name, 256), value=clip(value, MAX_FIELD), inline=False)
     if question:
         name = "Your question" if language == "en" else "Je vraag"
         embed.add_field(
-            name=name, value=_clip(discord.utils.escape_markdown(question), 200), inline=False
+            name=name, value=clip(discord.utils.escape_markdown(question), 200), inline=False
         )
     embed.set_footer(text=f"{texts.PROTOCOL_FOOTER} · {clause.id}")
     return embed
@@ -57,12 +58,12 @@ def warning_embed(warning: Warning) -> discord.Embed:
         title="Protocol sociale media", description=warning.intro, colour=0xF1C40F
     )
     embed.add_field(
-        name=clause_title(warning.clause), value=_clip(warning.clause.text, MAX_FIELD), inline=False
+        name=clause_title(warning.clause), value=clip(warning.clause.text, MAX_FIELD), inline=False
     )
     if warning.closing:
-        embed.add_field(name="\u200b", value=_clip(warning.closing, MAX_FIELD), inline=False)
+        embed.add_field(name="\u200b", value=clip(warning.closing, MAX_FIELD), inline=False)
     if warning.english:
-        embed.add_field(name="English", value=_clip(warning.english, MAX_FIELD), inline=False)
+        embed.add_field(name="English", value=clip(warning.english, MAX_FIELD), inline=False)
     embed.set_footer(text=f"{texts.PROTOCOL_FOOTER} · {warning.clause.id}")
     return embed
 
@@ -76,7 +77,7 @@ def _member_line(alert: Alert) -> str:
     if not label or label == EXPIRED:
         return f"<@{alert.member_id}> (id {alert.member_id})"
     label = discord.utils.escape_mentions(discord.utils.escape_markdown(label))
-    return f"<@{alert.member_id}> ({_clip(label, 100)}, id {alert.member_id})"
+    return f"<@{alert.member_id}> ({clip(label, 100)}, id {alert.member_id})"
 
 
 def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
@@ -95,20 +96,20 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         if alert.matched:
             embed.add_field(
                 name="Gevonden",
-                value=f"**{_clip(discord.utils.escape_markdown(alert.matched), 200)}**",
+                value=f"**{clip(discord.utils.escape_markdown(alert.matched), 200)}**",
                 inline=True,
             )
     else:
         where = alert.where(lambda channel: f"<#{channel}>") or "-"
         if alert.jump_url:
             where += f" · [naar het bericht]({alert.jump_url})"
-        embed.add_field(name="Waar", value=_clip(where, MAX_FIELD), inline=False)
+        embed.add_field(name="Waar", value=clip(where, MAX_FIELD), inline=False)
         excerpt = EXPIRED if alert.excerpt is None else alert.excerpt or "(geen tekst)"
-        embed.add_field(name="Bericht", value=_clip(excerpt, MAX_FIELD), inline=False)
+        embed.add_field(name="Bericht", value=clip(excerpt, MAX_FIELD), inline=False)
     if alert.detail:
         reason = alert.reason()
         reason = discord.utils.escape_mentions(discord.utils.escape_markdown(reason))
-        embed.add_field(name="Reden", value=_clip(reason, MAX_FIELD), inline=False)
+        embed.add_field(name="Reden", value=clip(reason, MAX_FIELD), inline=False)
     first_local = alert.created_at.astimezone(tz)
     last_local = alert.updated_at.astimezone(tz)
     first = first_local.strftime("%Y-%m-%d %H:%M")
@@ -125,6 +126,6 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         at = alert.note_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         text = EXPIRED if alert.note is None else discord.utils.escape_mentions(alert.note)
         note = f"<@{alert.note_by}> om {at}: {text}"
-        embed.add_field(name="Notitie", value=_clip(note, MAX_FIELD), inline=False)
+        embed.add_field(name="Notitie", value=clip(note, MAX_FIELD), inline=False)
     embed.set_footer(text=texts.PROTOCOL_FOOTER)
     return embed

@@ -39,7 +39,13 @@ ENGLISH: dict[str, str] = {
     "wissen": "erase",
     "Wis alles wat de bot over een lid bewaart": "Erase everything the bot stores about a member",
 }
-_ENGLISH_LOCALES = {discord.Locale.american_english, discord.Locale.british_english}
+_ENGLISH_LOCALES = frozenset({discord.Locale.american_english, discord.Locale.british_english})
+
+
+def language_of(interaction: discord.Interaction) -> str:
+    """The member's Discord language for what the bot answers them: English clients get
+    English, every other one Dutch (the one home of that choice)."""
+    return "en" if interaction.locale in _ENGLISH_LOCALES else "nl"
 
 
 class CompassTranslator(app_commands.Translator):

@@ -19,8 +19,9 @@ from discord.ext import commands
 
 from compass_bot import texts as shared_texts
 from compass_bot.discord_front.convert import member_of
-from compass_bot.discord_front.embeds import clause_title, warning_embed
+from compass_bot.discord_front.embeds import MAX_FIELD, clause_title, clip, warning_embed
 from compass_bot.discord_front.failures import answer_failure
+from compass_bot.discord_front.translator import language_of
 from compass_bot.discord_front.warn import warn_author
 from compass_bot.features.personal_data import texts
 from compass_bot.features.personal_data.service import (
@@ -39,13 +40,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("compass_bot.discord.personal_data")
 FALLBACK_SECONDS = 30.0
-MAX_FIELD = 1024
-_ENGLISH_LOCALES = {discord.Locale.american_english, discord.Locale.british_english}
 LOOK_COLOUR = 0x16A085
 
 
-def _clip(text: str, limit: int = MAX_FIELD) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _clip(text: str) -> str:
+    return clip(text, MAX_FIELD)
 
 
 class PersonalData(commands.Cog):
@@ -153,7 +152,7 @@ class PersonalData(commands.Cog):
         ),
     )
     async def tweedeblik(self, interaction: discord.Interaction) -> None:
-        language = "en" if interaction.locale in _ENGLISH_LOCALES else "nl"
+        language = language_of(interaction)
         await interaction.response.send_modal(
             DraftModal(self.service, language, self.bot.app.clock)
         )

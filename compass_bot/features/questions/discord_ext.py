@@ -23,6 +23,7 @@ from compass_bot.discord_front.addressed import may_be_addressed
 from compass_bot.discord_front.convert import MEMBER_POSTS, member_of
 from compass_bot.discord_front.embeds import ANSWER_COLOUR, clause_embed, clause_title
 from compass_bot.discord_front.schools import acting_for
+from compass_bot.discord_front.translator import language_of
 from compass_bot.features.questions import texts as question_texts
 from compass_bot.features.questions.service import Answer, QuestionAsked, QuestionService
 from compass_bot.model import Refusal
@@ -41,16 +42,10 @@ LIST_LIMIT = 1900
 NO_SUCH_CLAUSE = "Die regel bestaat niet meer."
 NOTHING_UNANSWERED = "Er zijn geen onbeantwoorde of niet-nuttige vragen."
 NO_QUESTION_TEXT = "(zonder vraag)"
-_ENGLISH_LOCALES = {discord.Locale.american_english, discord.Locale.british_english}
 # the posts answered: what members type, as the screening's conversion reads them
 _ANSWERED_TYPES = MEMBER_POSTS
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\*_`~|>#\[\]()-])")
 _VOTES_KEPT = 5000
-
-
-def _locale_lang(interaction: discord.Interaction) -> str:
-    """Slash commands carry the member's Discord language: English clients get English."""
-    return "en" if interaction.locale in _ENGLISH_LOCALES else "nl"
 
 
 def asked_on(message: discord.Message | None) -> tuple[str, str]:
@@ -363,7 +358,7 @@ class Questions(commands.Cog):
 
     @protocol.command(name=_("lijst"), description=_("Alle regels van het protocol"))
     async def protocol_lijst(self, interaction: discord.Interaction) -> None:
-        lang = _locale_lang(interaction)
+        lang = language_of(interaction)
         lines = [f"`{c.id}` {clause_title(c, lang)}" for c in self.bot.app.book]
         embed = discord.Embed(
             title="Protocol sociale media (1.10)",
@@ -387,14 +382,14 @@ class Questions(commands.Cog):
             )
             return
         await interaction.response.send_message(
-            embed=clause_embed(clause, _locale_lang(interaction)), view=FeedbackView(clause.id)
+            embed=clause_embed(clause, language_of(interaction)), view=FeedbackView(clause.id)
         )
 
     @protocol_regel.autocomplete("regel")
     async def _regel_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        lang = _locale_lang(interaction)
+        lang = language_of(interaction)
         return [
             app_commands.Choice(
                 name=f"{c.id}: {c.title_en if lang == 'en' else c.title}"[:100], value=c.id

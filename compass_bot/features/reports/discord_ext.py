@@ -23,6 +23,7 @@ from discord.ext import commands
 from compass_bot.discord_front.convert import find_member, member_of
 from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.failures import answer_failure
+from compass_bot.discord_front.translator import language_of
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import Alert, AlertStatus
 from compass_bot.features.reports import texts
@@ -39,15 +40,10 @@ if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
 
 log = logging.getLogger("compass_bot.discord.reports")
-_ENGLISH = {discord.Locale.american_english, discord.Locale.british_english}
 _LINK = re.compile(r"/channels/(\d{1,20})/(\d{1,20})/(\d{1,20})\s*$")
 ONLY_IN_SCHOOL = "Melden kan alleen in de server van de school."
 SLASH_USAGE = "Geef een berichtlink óf een lid. / Give a message link or a member."
 MESSAGE_GONE = "Dat bericht bestaat niet (meer). / That message no longer exists."
-
-
-def language_of(interaction: discord.Interaction) -> str:
-    return "en" if interaction.locale in _ENGLISH else "nl"
 
 
 def _pick(pair: tuple[str, str], language: str) -> str:
