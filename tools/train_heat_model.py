@@ -68,6 +68,9 @@ TRAINING_SETS = (
     "heat_blind17.jsonl",
     "heat_blind18.jsonl",
     "heat_blind19.jsonl",
+    "heat_blind20.jsonl",
+    "heat_blind21.jsonl",
+    "heat_blind22.jsonl",
 )
 """Named, not globbed: a new held-out set in tests/data/ is measured before anyone trains on it."""
 
