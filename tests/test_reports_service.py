@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from compass_bot.app import App
@@ -67,3 +68,26 @@ async def test_erasing_a_reporter_takes_their_note_out_of_the_alert_they_fed(ser
     await reports.erase_member(carl.id)
     last = await service.alerts.repo.alert(alert_id)
     assert last is not None and json.loads(last.detail or "{}")["notes"] == []
+
+
+async def test_an_automod_hit_on_a_reported_member_keeps_the_reports_alert(service: App) -> None:
+    """AutoMod cites aanwijzing-9 by default, the clause of reports: its hit on a reported
+    member is its own alert, and the report's reason and message stay as they were."""
+    from compass_bot.features.automod.service import AutoModHit, AutoModService
+
+    reports = service[ReportService]
+    filed = await reports.file(
+        ReportRequest(ANNA, BRAM, "pesten", T0, 9, 10, 11, "jij weer", (), note="zag het")
+    )
+    assert isinstance(filed, Filed) and filed.alert is not None
+    before = await service.alerts.repo.alert(filed.alert.id)
+    hit = AutoModHit(BRAM, T0 + timedelta(minutes=2), 9, 77, "Reclame", "*gratis*", 10, 99)
+    automod_alert, created = await service[AutoModService].hit(hit)
+    assert created and automod_alert is not None and automod_alert.id != filed.alert.id
+    after = await service.alerts.repo.alert(filed.alert.id)
+    assert after is not None and before is not None
+    assert (after.message_id, after.detail, after.count) == (11, before.detail, 1)
+    again, created_again = await service[AutoModService].hit(
+        dataclasses.replace(hit, at=T0 + timedelta(minutes=3))
+    )
+    assert not created_again and again is not None and again.id == automod_alert.id

@@ -120,4 +120,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             WHERE channel_id IS NOT NULL;
         """,
     ),
+    # 14: who raised an alert when it is not the feature that owns its clause (AutoMod, which
+    # cites a configured clause): repeats merge only with an alert of the same source, so an
+    # AutoMod hit never rewrites a report's or a data alert's reason and message.
+    Migration(
+        14,
+        "alert_source",
+        """
+        ALTER TABLE alerts ADD COLUMN source TEXT NOT NULL DEFAULT '';
+        DROP INDEX IF EXISTS alerts_member_rule;
+        CREATE INDEX alerts_member_rule ON alerts(member_id, rule, source, updated_at);
+        """,
+    ),
 )

@@ -72,19 +72,21 @@ class OutboxRepo(DeliveryQueries):
         name_field: str | None = None,
         matched: str | None = None,
         detail: str | None = None,
+        source: str = "",
     ) -> tuple[Alert, bool]:
         """Write a flag to the outbox before anything is sent.
 
-        A repeat of the same member and rule since `window_start` on a still-open alert
+        A repeat of the same member, rule and source (`""`: the feature that owns the rule;
+        "automod": Discord's AutoMod citing it) since `window_start` on a still-open alert
         bumps that alert's count and marks it for re-delivery (an edit) instead of adding
         a new one, so a burst of flags makes one alert. Returns (alert, created).
         """
         async with self.db.write_lock:  # check-then-insert: two flags at once make one alert
             row = await self.db.fetchone(
                 "SELECT id, channels FROM alerts WHERE member_id = ? AND rule = ?"
-                " AND status = 'open'"
+                " AND source = ? AND status = 'open'"
                 " AND updated_at >= ? ORDER BY id DESC LIMIT 1",
-                (member_id, rule, to_db(window_start)),
+                (member_id, rule, source, to_db(window_start)),
             )
             if row is not None:
                 alert_id = int(row["id"])
@@ -114,7 +116,7 @@ class OutboxRepo(DeliveryQueries):
                 cur = await self.db.execute(
                     "INSERT INTO alerts (rule, member_id, member_label, guild_id, channel_id,"
                     " message_id, excerpt, name_field, matched, detail, created_at, updated_at,"
-                    " channels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " channels, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         rule,
                         member_id,
@@ -129,6 +131,7 @@ class OutboxRepo(DeliveryQueries):
                         to_db(at),
                         to_db(at),
                         _counted((), channel_id),
+                        source,
                     ),
                 )
                 alert_id = cast(int, cur.lastrowid)

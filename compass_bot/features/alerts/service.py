@@ -125,7 +125,10 @@ class AlertService(AlertHandling):
         """Hold a flag that could not be written; whether it would start a new alert."""
         window = timedelta(minutes=self.settings.repeat_window_minutes)
         created = not any(
-            k.member.id == flag.member.id and k.rule == flag.rule and flag.at - k.at < window
+            k.member.id == flag.member.id
+            and k.rule == flag.rule
+            and k.fields.get("source", "") == flag.fields.get("source", "")
+            and flag.at - k.at < window
             for k in self._kept
         )
         if len(self._kept) >= KEPT_FLAGS_LIMIT:

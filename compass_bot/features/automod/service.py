@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from compass_bot.app import Kernel
 
 
+SOURCE = "automod"  # the outbox's `source` of AutoMod's alerts
+
+
 @dataclass(frozen=True, slots=True)
 class AutoModHit:
     """One AutoMod execution as the bridge needs it (no content fields on purpose)."""
@@ -43,7 +46,9 @@ class AutoModService(KeepsNoMemberData):
         return clause_for(rule_id, rule_name, mapping, self.settings.default_clause)
 
     async def hit(self, hit: AutoModHit) -> tuple[Alert | None, bool]:
-        """Record the hit in the outbox under its clause (repeats merge as for any rule)."""
+        """Record the hit in the outbox under its clause. Repeats merge with AutoMod's own
+        alert only: the feature that owns the clause (reports, personal data, names) keeps
+        its alert, reason and message as they are."""
         keyword = hit.matched_keyword[:200] if hit.matched_keyword else None
         return await self.kernel.alerts.record(
             self.clause(hit.rule_id, hit.rule_name),
@@ -54,4 +59,5 @@ class AutoModService(KeepsNoMemberData):
             message_id=hit.message_id,
             matched=keyword,
             detail=detail_text(hit.rule_name, hit.rule_id, keyword),
+            source=SOURCE,
         )
