@@ -10,14 +10,24 @@ from collections.abc import Mapping
 
 from compass_bot.policy.normalise import Analysis
 
-_CRITICISM = frozenset({"NEGATIVE", "QUARREL", "DISCUSSION"})
+_CRITICISM = frozenset({"NEGATIVE", "ANGRY", "QUARREL", "DISCUSSION"})
 _CRITICISED = frozenset({"TIMETABLE", "HOMEWORK", "GRADES", "DRESS_FOOD", "HOLIDAY", "ABSENCE"})
 """School matters beside the protocol that a message may only be about: a question that
 runs them down (NEGATIVE) or quarrels or argues about them (QUARREL, DISCUSSION) on
 social media asks about being negative online (aanwijzing-4) or a row in the group chat
 (aanwijzing-5), not about the timetable or the group project, so the margin for topics
-beside the protocol does not apply. The punishment, the police, another school are asked
-about for themselves and keep it."""
+beside the protocol does not apply; an angry post about them (ANGRY: "een boze TikTok over
+het rooster") is criticism too (28 of the 29 labelled questions like it are in scope). The
+punishment and the police are asked about for themselves and keep it."""
+
+_RUN_DOWN = frozenset({"NEGATIVE", "ANGRY"})
+_WHERE_RUN_DOWN = frozenset({"OTHERSCHOOL", "OFFICIALACCOUNT"})
+"""Another school and the school's own accounts are beside the protocol when asked about
+for themselves (their rules, who runs them), but a question that runs the school down to a
+pupil of another school or on the school's account it takes over asks about being
+negative online (aanwijzing-4): all 6 labelled questions with such a topic, a word that
+runs down and a word of the protocol's ground are in scope; none of the 66 out-of-scope
+ones with the topic has such a word."""
 
 _SCENE = frozenset({"PHYSICAL"})
 _RECORDED = frozenset({"PHOTO"})
@@ -67,6 +77,8 @@ def only_context(topic: str, analysis: Analysis, domain: frozenset[str]) -> bool
     in the school yard". The post is the question; the topic widens no margin."""
     if topic in _CRITICISED:
         return not _CRITICISM.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
+    if topic in _WHERE_RUN_DOWN:
+        return not _RUN_DOWN.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
     return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
 
 
