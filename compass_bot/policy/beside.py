@@ -48,6 +48,14 @@ melding over online pesten is afgehandeld") is asked for itself like the sanctio
 beside the protocol's words for online bullying: aanwijzing-9 sends a report to the
 existing rules and names no term."""
 
+_LAW = frozenset({"LAW"})
+_ASKS_PROTOCOL = frozenset({"PROTOCOL"})
+"""What the law (the AVG, the GDPR, the age limit of an app) says is asked for itself like
+the sanction, even about sharing others' photos, the situation of aanwijzing-6: of the
+25 labelled questions naming the law, 24 are out of scope; the one in scope asks what
+the protocol says beside the law, so a question naming the protocol keeps the narrow
+margin."""
+
 _HARASSED = frozenset({"UNPLEASANT", "NEGATIVE", "MISUSE", "QUARREL"})
 _SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY"})
 _OFFLINE = "PHYSICAL"
@@ -93,8 +101,14 @@ def offline_trouble(analysis: Analysis) -> bool:
 
 
 def asked_for_itself(analysis: Analysis) -> bool:
-    """The sanction, or how long until a report is handled: asked about for itself even
-    when the question names a clause's whole situation, so the widest margin applies."""
-    return not _SANCTION.isdisjoint(analysis.terms) or (
-        not _WAITING.isdisjoint(analysis.concepts) and not _PROCESSED.isdisjoint(analysis.concepts)
+    """The sanction, how long until a report is handled, or what the law says: asked about
+    for itself even when the question names a clause's whole situation, so the widest
+    margin applies."""
+    return (
+        not _SANCTION.isdisjoint(analysis.terms)
+        or (
+            not _WAITING.isdisjoint(analysis.concepts)
+            and not _PROCESSED.isdisjoint(analysis.concepts)
+        )
+        or (not _LAW.isdisjoint(analysis.terms) and _ASKS_PROTOCOL.isdisjoint(analysis.concepts))
     )
