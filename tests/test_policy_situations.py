@@ -217,3 +217,78 @@ def test_how_long_handling_a_report_takes_is_refused_even_online(
     assert matcher.decide(reporting, matcher.normaliser.analyse(reporting), scores).clause == (
         "aanwijzing-9"
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wat zegt de AVG over het delen van foto's van klasgenoten op insta?",
+        "is it illegal to post a screenshot of someone's snap?",
+    ],
+)
+def test_what_the_law_says_is_refused_even_on_the_protocols_ground(
+    matcher: Matcher, question: str
+) -> None:
+    """The law is asked about for itself like the sanction: refused however far the
+    clause about others' photos is ahead, and named as the topic left open."""
+    analysis = matcher.normaliser.analyse(question)
+    assert analysis.concepts & matcher.index.domain
+    match = matcher.decide(question, analysis, _scores("aanwijzing-6", 80.0, 20.0))
+    assert match.status == "none" and match.beside == "LAW"
+
+
+def test_the_law_beside_a_question_about_the_protocol_keeps_the_narrow_margin(
+    matcher: Matcher,
+) -> None:
+    """Asked what the protocol says, with the AVG only as the occasion, the clause wins."""
+    question = (
+        "we hadden het over de AVG: wat zegt het protocol over informatie over anderen delen?"
+    )
+    analysis = matcher.normaliser.analyse(question)
+    match = matcher.decide(question, analysis, _scores("aanwijzing-6", 80.0, 20.0))
+    assert match.clause == "aanwijzing-6"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("mag ik een boze tiktok maken over het nieuwe rooster?", "TIMETABLE"),
+        ("mag ik in mijn story zetten dat het rooster een complete grap is?", "TIMETABLE"),
+        (
+            "een jongen van een andere school vraagt in een dm hoe compass is, mag ik zeggen dat het een slechte school is?",
+            "OTHERSCHOOL",
+        ),
+        (
+            "ik neem een week de insta van school over, mag ik daar zeggen wat slecht is aan school?",
+            "OFFICIALACCOUNT",
+        ),
+    ],
+)
+def test_running_the_school_down_is_no_topic_left_open(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    """A post that runs the school down asks about being negative online (aanwijzing-4),
+    whatever school matter it is about or wherever it is said: the topic beside the
+    protocol is only its subject and widens no margin."""
+    analysis = matcher.normaliser.analyse(question)
+    assert topic in analysis.terms
+    scores = _scores("aanwijzing-4", 40.0, 39.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.clause == "aanwijzing-4" and match.beside is None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("hoeveel volgers heeft het insta-account van school?", "OFFICIALACCOUNT"),
+        ("wat zijn de tiktok-regels op een andere school?", "OTHERSCHOOL"),
+    ],
+)
+def test_the_same_topics_asked_for_themselves_keep_the_margin(
+    matcher: Matcher, question: str, topic: str
+) -> None:
+    """Without a word that runs the school down they are asked about for themselves."""
+    analysis = matcher.normaliser.analyse(question)
+    scores = _scores("aanwijzing-4", 40.0, 39.0)
+    match = matcher.decide(question, analysis, scores)
+    assert match.status == "none" and match.beside == topic

@@ -10,14 +10,24 @@ from collections.abc import Mapping
 
 from compass_bot.policy.normalise import Analysis
 
-_CRITICISM = frozenset({"NEGATIVE", "QUARREL", "DISCUSSION"})
+_CRITICISM = frozenset({"NEGATIVE", "ANGRY", "QUARREL", "DISCUSSION"})
 _CRITICISED = frozenset({"TIMETABLE", "HOMEWORK", "GRADES", "DRESS_FOOD", "HOLIDAY", "ABSENCE"})
 """School matters beside the protocol that a message may only be about: a question that
 runs them down (NEGATIVE) or quarrels or argues about them (QUARREL, DISCUSSION) on
 social media asks about being negative online (aanwijzing-4) or a row in the group chat
 (aanwijzing-5), not about the timetable or the group project, so the margin for topics
-beside the protocol does not apply. The punishment, the police, another school are asked
-about for themselves and keep it."""
+beside the protocol does not apply; an angry post about them (ANGRY: "een boze TikTok over
+het rooster") is criticism too (28 of the 29 labelled questions like it are in scope). The
+punishment and the police are asked about for themselves and keep it."""
+
+_RUN_DOWN = frozenset({"NEGATIVE", "ANGRY"})
+_WHERE_RUN_DOWN = frozenset({"OTHERSCHOOL", "OFFICIALACCOUNT"})
+"""Another school and the school's own accounts are beside the protocol when asked about
+for themselves (their rules, who runs them), but a question that runs the school down to a
+pupil of another school or on the school's account it takes over asks about being
+negative online (aanwijzing-4): all 6 labelled questions with such a topic, a word that
+runs down and a word of the protocol's ground are in scope; none of the 66 out-of-scope
+ones with the topic has such a word."""
 
 _SCENE = frozenset({"PHYSICAL"})
 _RECORDED = frozenset({"PHOTO"})
@@ -37,6 +47,14 @@ _PROCESSED = frozenset({"REPORT", "HANDLE"})
 melding over online pesten is afgehandeld") is asked for itself like the sanction, even
 beside the protocol's words for online bullying: aanwijzing-9 sends a report to the
 existing rules and names no term."""
+
+_LAW = frozenset({"LAW"})
+_ASKS_PROTOCOL = frozenset({"PROTOCOL"})
+"""What the law (the AVG, the GDPR, the age limit of an app) says is asked for itself like
+the sanction, even about sharing others' photos, the situation of aanwijzing-6: of the
+25 labelled questions naming the law, 24 are out of scope; the one in scope asks what
+the protocol says beside the law, so a question naming the protocol keeps the narrow
+margin."""
 
 _HARASSED = frozenset({"UNPLEASANT", "NEGATIVE", "MISUSE", "QUARREL"})
 _SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY"})
@@ -67,6 +85,8 @@ def only_context(topic: str, analysis: Analysis, domain: frozenset[str]) -> bool
     in the school yard". The post is the question; the topic widens no margin."""
     if topic in _CRITICISED:
         return not _CRITICISM.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
+    if topic in _WHERE_RUN_DOWN:
+        return not _RUN_DOWN.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
     return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
 
 
@@ -81,8 +101,14 @@ def offline_trouble(analysis: Analysis) -> bool:
 
 
 def asked_for_itself(analysis: Analysis) -> bool:
-    """The sanction, or how long until a report is handled: asked about for itself even
-    when the question names a clause's whole situation, so the widest margin applies."""
-    return not _SANCTION.isdisjoint(analysis.terms) or (
-        not _WAITING.isdisjoint(analysis.concepts) and not _PROCESSED.isdisjoint(analysis.concepts)
+    """The sanction, how long until a report is handled, or what the law says: asked about
+    for itself even when the question names a clause's whole situation, so the widest
+    margin applies."""
+    return (
+        not _SANCTION.isdisjoint(analysis.terms)
+        or (
+            not _WAITING.isdisjoint(analysis.concepts)
+            and not _PROCESSED.isdisjoint(analysis.concepts)
+        )
+        or (not _LAW.isdisjoint(analysis.terms) and _ASKS_PROTOCOL.isdisjoint(analysis.concepts))
     )

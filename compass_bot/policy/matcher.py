@@ -70,6 +70,26 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
+Round 17 (#17, qa31: qa_new_u and qa_new_v, measured once at 97.1% / 95.4% and 94.3% /
+93.7%, joined the labelled questions; the leave-one-file-out misses studied as classes).
+Running the school down is criticism wherever it is said: an angry post about a school
+matter (ANGRY beside NEGATIVE), or a put-down said to a pupil of another school or on the
+school's account a student takes over (OTHERSCHOOL, OFFICIALACCOUNT with NEGATIVE or
+ANGRY), no longer widens the beside margin (beside.py); discontent, "een grap", a wrong
+decision are NEGATIVE. What the law says (AVG, GDPR, strafbaar, illegal) is asked for
+itself like the sanction unless the question names the protocol (24 of 25 labelled are out
+of scope). A talk after a post ("wil erover praten") is CONSEQUENCE; a post typed and about
+to go out ("al getypt", "duim hangt boven verzenden") is IMPULSIVE; an app's notification
+is TECH, not a report. Examples for reporting bullying despite aanwijzing-8's premise,
+staff's own conduct and duties (medewerkers-1, -2, -7), who the protocol applies to
+(inleiding), niche platforms (definitie). Leave-one-file-out over the 32 files: 94.0% ->
+94.7% in scope (5083 -> 5118 of 5405), 96.8% -> 97.5% refused (1573 -> 1584 of 1625);
+scenario 784 -> 791 of 870, tricky 377 -> 379 of 439, staff-scenario 409 -> 416 of 444,
+parent 336 -> 339 of 356, slang 469 -> 475 of 506. Not done: tricky questions whose
+keyword is a clause's word in another sense (a school's new "locatie", a compass app,
+a quarrel with a sibling), aanwijzing-3 versus -4 when a negative post is told with its
+consequence, scenarios still near 91%.
+
 Round 16 (#17, qa30: qa_new_t, measured once at 93.2% / 96.9%, joined the labelled
 questions; the leave-one-file-out misses studied as classes). Bullying or a quarrel told
 only by a place at school (schoolplein, gang, fietsenstalling: ATSCHOOL, FACILITY) with
