@@ -115,6 +115,18 @@ def test_console_answers_questions_in_a_dm_and_names_are_checked(tmp_path: Path)
     assert "Onterecht" in out
 
 
+def test_a_member_who_joins_under_a_school_name_is_checked_as_on_discord(tmp_path: Path) -> None:
+    """`/als leerling NAAM` is a member joining the server: their names are checked as
+    Discord's member join checks them; a clean name says nothing."""
+    script = "\n".join(
+        ["/tijd 2026-11-24 16:30", "/als leerling anna", "/als leerling Compas_3A", "/wie"]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert '[bot · DM aan Compas_3A] Hoi! Je gebruikersnaam "Compas_3A"' in out
+    assert "Compass in een accountnaam (aanwijzing-2)" in out
+    assert "namen van anna" not in out and "namen van Compas_3A" not in out
+
+
 def test_console_survives_bad_input(tmp_path: Path) -> None:
     long_question = "waarom " * 2000
     script = "\n".join(

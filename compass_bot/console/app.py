@@ -125,6 +125,12 @@ class Console(ConsoleCommands):
             if hooks.on_post is not None:
                 await hooks.on_post(self, event)
 
+    async def joined(self, cm: ConsoleMember) -> None:
+        """Each feature's join hook (names: the new member's names checked)."""
+        for hooks in self.hooks:
+            if hooks.on_join is not None:
+                await hooks.on_join(self, cm)
+
     async def command(self, line: str) -> None:
         try:
             parts = shlex.split(line)

@@ -116,7 +116,12 @@ class ConsoleCommands(ConsoleOutput):
             label = name or (
                 f"{key}1" if not extra else f"{key}-{'-'.join(extra)}".replace(" ", "")
             )
-            cm = self.members.get(label.casefold()) or self._add_member(label, roles)
+            known = self.members.get(label.casefold())
+            if known is None:  # a new member joins the server: checked as Discord's join is
+                cm = self._add_member(label, roles)
+                await self.joined(cm)
+            else:
+                cm = known
         else:
             self.say(
                 f"Onbekende soort {first!r}: kies uit {', '.join(ROLE_KINDS)}, of een lid uit "
@@ -125,6 +130,9 @@ class ConsoleCommands(ConsoleOutput):
             return
         self.me = cm
         self.say(self.status())
+
+    async def joined(self, cm: ConsoleMember) -> None:
+        """A member new to the server: what the features do on a join (`Console`)."""
 
     async def cmd_kanaal(self, name: str, args: list[str], rest: str) -> None:
         if not args:

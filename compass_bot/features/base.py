@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from compass_bot.app import Kernel
     from compass_bot.config import Config
     from compass_bot.console.app import Console
+    from compass_bot.console.server import ConsoleMember
     from compass_bot.features.alerts.model import Alert
     from compass_bot.model import MessagePosted, Refusal
 
@@ -139,6 +140,7 @@ class Feature:
 
 
 PostHook = Callable[["Console", "MessagePosted"], Awaitable[None]]
+JoinHook = Callable[["Console", "ConsoleMember"], Awaitable[None]]
 QuestionHook = Callable[["Console", str], Awaitable[None]]
 AlertAction = Callable[["Console", int], Awaitable["Alert | Refusal"]]
 
@@ -146,9 +148,11 @@ AlertAction = Callable[["Console", int], Awaitable["Alert | Refusal"]]
 @dataclass(frozen=True, slots=True)
 class ConsoleHooks:
     """A feature in the console: its commands, what it does with a post or a question typed
-    to the bot, and its actions under an alert (`/melding NR WORD`: word -> (rule, action))."""
+    to the bot or with a member who joins (`/als` with a new name, as Discord's member join),
+    and its actions under an alert (`/melding NR WORD`: word -> (rule, action))."""
 
     commands: Sequence[CommandSpec] = ()
     on_post: PostHook | None = None
+    on_join: JoinHook | None = None
     on_question: QuestionHook | None = None
     alert_actions: Mapping[str, tuple[str, AlertAction]] = field(default_factory=dict)

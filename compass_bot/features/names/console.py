@@ -27,7 +27,9 @@ async def cmd_rename(console: Console, name: str, args: list[str], rest: str) ->
     await names_changed(console, console.me)
 
 
-async def names_changed(console: Console, cm: ConsoleMember) -> None:
+async def names_changed(console: Console, cm: ConsoleMember, quiet: bool = False) -> None:
+    """The member's names checked (a change, or `/naamcontrole`); `quiet`: nothing said when
+    they are in order (a member joining)."""
     outcome = await _service(console).names_seen(
         NamesSeen(cm.member, console.now(), cm.username, cm.global_name, cm.nick, console.guild_id)
     )
@@ -36,8 +38,13 @@ async def names_changed(console: Console, cm: ConsoleMember) -> None:
     if outcome.reset_nickname:
         cm.nick = None
         console.say(f"(bot zet de bijnaam van {cm.member.label} terug)")
-    if not outcome.flagged and not outcome.uncertain:
+    if not quiet and not outcome.flagged and not outcome.uncertain:
         console.say(f"(namen van {cm.member.label} zijn in orde)")
+
+
+async def member_joined(console: Console, cm: ConsoleMember) -> None:
+    """A new member's names, checked as Discord's member join checks them."""
+    await names_changed(console, cm, quiet=True)
 
 
 async def cmd_naam(console: Console, name: str, args: list[str], rest: str) -> None:
@@ -111,6 +118,7 @@ async def approve_from_alert(console: Console, alert_id: int) -> Alert | Refusal
 
 def hooks() -> ConsoleHooks:
     return ConsoleHooks(
+        on_join=member_joined,
         commands=(
             CommandSpec(
                 tuple(NAME_COMMANDS),
