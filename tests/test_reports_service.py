@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from compass_bot.app import App
 from compass_bot.features.privacy.service import PrivacyService
 from compass_bot.features.reports.service import Filed, ReportRequest, ReportService
-from compass_bot.model import Member, Refusal
+from compass_bot.model import Member
 
 T0 = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
 ANNA, BRAM = Member(1, "anna"), Member(2, "bram")
@@ -91,38 +91,3 @@ async def test_an_automod_hit_on_a_reported_member_keeps_the_reports_alert(servi
         dataclasses.replace(hit, at=T0 + timedelta(minutes=3))
     )
     assert not created_again and again is not None and again.id == automod_alert.id
-
-
-async def test_a_flag_recorded_during_an_erasure_waits_for_it(service: App) -> None:
-    """An erasure is one transaction under the store's write lock: a flag recorded while it
-    runs (whose failure would roll back) waits until the erasure has committed."""
-    import asyncio
-
-    from compass_bot.features.base import KeepsNoMemberData
-
-    gate = asyncio.Event()
-    started = asyncio.Event()
-
-    class Slow(KeepsNoMemberData):
-        async def erase_member(self, member_id: int) -> dict[str, int]:
-            started.set()
-            await gate.wait()
-            return {}
-
-    service.kernel.services.append(Slow())
-    leader = Member(9, "mod", ((900, "Moderator"),))
-    await service.alerts.record("schooltijd", BRAM, T0, 1)
-    erasing = asyncio.get_running_loop().create_task(
-        service[PrivacyService].erase(leader, BRAM.id, T0)
-    )
-    await started.wait()
-    flagging = asyncio.get_running_loop().create_task(
-        service.alerts.record("schooltijd", ANNA, T0, 1)
-    )
-    await asyncio.sleep(0.05)
-    assert not flagging.done()  # waits for the erasure
-    gate.set()
-    counts = await erasing
-    alert, created = await flagging
-    assert not isinstance(counts, Refusal) and created and alert is not None
-    assert [a.member_id for a in await service.alerts.repo.alerts()] == [ANNA.id]

@@ -166,10 +166,8 @@ class AlertService(AlertHandling):
         return True
 
     async def _write_failed(self, exc: BaseException) -> None:
-        """A write failed: undo what it left open; the first failure is announced once. Under
-        the write lock, so the rollback cannot undo half of an erasure under way."""
-        async with self.db.write_lock:
-            await self.db.rollback()
+        """A write failed: undo what it left open; the first failure is announced once."""
+        await self.db.rollback()
         if self._storage_failing:
             return
         self._storage_failing = True

@@ -39,25 +39,21 @@ class PrivacyService:
         """Nothing held in memory."""
 
     async def erase(self, actor: Member, member_id: int, at: datetime) -> dict[str, int] | Refusal:
-        """Remove everything stored about one member, in every feature, in one transaction.
-
-        Under the store's write lock: a flag recorded meanwhile, or a failed write's rollback,
-        waits, so neither commits nor undoes half an erasure."""
+        """Remove everything stored about one member, in every feature, in one transaction."""
         if (refused := self.kernel.access.refusal(actor, "erase")) is not None:
             return refused
         db = self.kernel.db
         counts: dict[str, int] = {}
-        async with db.write_lock:
-            try:
-                for service in self.kernel.services:
-                    if service is not self:
-                        counts.update(await service.erase_member(member_id))
-                await self.erase_member(member_id)
-                await db.audit(at, actor.id, "privacy.erase", member_id, counts, commit=False)
-                await db.commit()
-            except BaseException:
-                await db.rollback()
-                raise
+        try:
+            for service in self.kernel.services:
+                if service is not self:
+                    counts.update(await service.erase_member(member_id))
+            await self.erase_member(member_id)
+            await db.audit(at, actor.id, "privacy.erase", member_id, counts, commit=False)
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
         for service in self.kernel.services:
             service.forget(member_id)
         await db.checkpoint()
@@ -68,14 +64,13 @@ class PrivacyService:
         before = now - timedelta(days=self.kernel.config.retention.days)
         db = self.kernel.db
         counts: dict[str, int] = {}
-        async with db.write_lock:  # one transaction, as `erase`
-            try:
-                for service in self.kernel.services:
-                    counts.update(await service.purge(before))
-                await db.audit(now, None, "retention.purge", None, counts, commit=False)
-                await db.commit()
-            except BaseException:
-                await db.rollback()
-                raise
+        try:
+            for service in self.kernel.services:
+                counts.update(await service.purge(before))
+            await db.audit(now, None, "retention.purge", None, counts, commit=False)
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
         await db.checkpoint()
         return counts
