@@ -16,10 +16,9 @@ from compass_bot.inputs import shown
 from compass_bot.texts import WEEKDAYS_NL
 
 WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DUTCH: Final = WEEKDAYS_NL
 WEEKDAY_ALIASES: Final[dict[str, str]] = {
     **{name: name for name in WEEKDAYS},
-    **dict(zip(_DUTCH, WEEKDAYS, strict=True)),
+    **dict(zip(WEEKDAYS_NL, WEEKDAYS, strict=True)),
     **{name[:3]: name for name in WEEKDAYS},
     **dict(zip(("ma", "di", "wo", "do", "vr", "za", "zo"), WEEKDAYS, strict=True)),
 }

@@ -44,8 +44,6 @@ TimeReason = Literal[
 RefValue = int | str
 """A channel or role reference as validated config gives it: id (int) or name (str)."""
 
-_DUTCH_WEEKDAYS: Final = WEEKDAYS_NL
-
 
 # --------------------------------------------------------------------------------------------
 # Plain data
@@ -220,9 +218,7 @@ class Timetable:
         needed = set(self.school_days) | {d.weekday() for d in self.extra_school_days}
         missing = sorted(needed - set(self.hours))
         if missing:
-            raise ValueError(
-                "no school hours for " + ", ".join(_DUTCH_WEEKDAYS[i] for i in missing)
-            )
+            raise ValueError("no school hours for " + ", ".join(WEEKDAYS_NL[i] for i in missing))
         by_id: dict[int, list[Interval]] = {}
         by_name: dict[str, list[Interval]] = {}
         for ref, interval in self.lunch_by_role:
@@ -238,7 +234,7 @@ class Timetable:
                 allowed=True,
                 reason="not_school_day",
                 message=(
-                    f"Het is {_DUTCH_WEEKDAYS[weekday]}, {what}: de schooltijdregel geldt nu niet."
+                    f"Het is {WEEKDAYS_NL[weekday]}, {what}: de schooltijdregel geldt nu niet."
                 ),
             )
         for weekday, hours in self.hours.items():
@@ -246,7 +242,7 @@ class Timetable:
                 allowed=True,
                 reason="outside_school_hours",
                 message=(
-                    f"Het is nu buiten schooltijd; school is op {_DUTCH_WEEKDAYS[weekday]} "
+                    f"Het is nu buiten schooltijd; school is op {WEEKDAYS_NL[weekday]} "
                     f"van {hours.start:%H:%M} tot {hours.end:%H:%M}."
                 ),
             )
