@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import struct
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from compass_bot.clock import Clock
 from compass_bot.discord_front.client import CompassBot
@@ -128,6 +131,46 @@ async def test_a_digest_whose_post_failed_is_posted_at_the_next_check(tmp_path: 
             await asyncio.sleep(0.02)
         assert [week for week, _, _ in runs] == ["2027-W11"]  # W12 not claimed
         await settle_at(fake, bot, datetime(2027, 3, 26, 16, 5, tzinfo=AMS), 1)
+        assert digests(fake)[0]["embeds"][0]["title"] == "Weekoverzicht 2027-W12"
+
+
+async def test_a_digest_refused_again_and_again_is_tried_after_longer_pauses(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord keeps refusing the post (the bot's role lost Send Messages): each try draws the
+    chart and asks Discord, so the pause between tries doubles (1, 2, 4 minutes ...) and the
+    warning is said once, not every minute; the week is posted once the refusal ends."""
+    loaded = make_loaded(tmp_path)
+    start = datetime(2027, 3, 24, 10, 0, tzinfo=AMS)
+    async with FakeDiscord(SCHOOL) as fake, running_compass(fake, loaded, Clock(start)) as bot:
+        await settle_at(fake, bot, start, 0)  # the first start: nothing
+        posts = f"/channels/{fake.channel_id('mod-meldingen')}/messages"
+        rule = fake.fail_next("POST", posts, 403, times=3, code=50013)
+
+        async def tried_at(minute: int, hits: int) -> None:
+            await settle_at(fake, bot, datetime(2027, 3, 26, 16, minute, tzinfo=AMS), 0)
+            for _ in range(500):  # the chart is drawn in a thread first
+                if rule.hits >= hits:
+                    break
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.1)
+            await fake.settle()
+            assert rule.hits == hits, minute
+
+        with caplog.at_level(logging.INFO, logger="compass_bot.discord.digest"):
+            await tried_at(0, 1)
+            await tried_at(1, 2)  # after one minute
+            await tried_at(2, 2)  # the next pause is two minutes
+            await tried_at(3, 3)
+            await tried_at(6, 3)  # then four
+            await settle_at(fake, bot, datetime(2027, 3, 26, 16, 7, tzinfo=AMS), 1)
+        warnings = [
+            r
+            for r in caplog.records
+            if r.levelno >= logging.WARNING and r.name == "compass_bot.discord.digest"
+        ]
+        assert len(warnings) == 1 and "2027-W12" in warnings[0].getMessage()
+        assert any("after 3 failed tries" in r.getMessage() for r in caplog.records)
         assert digests(fake)[0]["embeds"][0]["title"] == "Weekoverzicht 2027-W12"
 
 

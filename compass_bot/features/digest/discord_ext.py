@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -30,6 +32,20 @@ log = logging.getLogger("compass_bot.discord.digest")
 COLOUR = 0x2E86C1
 FIELD_LIMIT = 1024
 CHECK_SECONDS = 60.0  # a clock moved by hand is noticed this soon (or at once: `wake`)
+# A post Discord refused is tried again after a pause that doubles up to an hour: a lost
+# permission can take a while to mend, and each try draws the chart anew.
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_MOST = timedelta(hours=1)
+
+
+@dataclass(slots=True)
+class _Refused:
+    """A week whose post failed: not tried again before `retry_at`."""
+
+    week: str
+    retry_at: datetime
+    pause: timedelta
+    tries: int
 
 
 def _field(lines: list[str]) -> str:
@@ -53,6 +69,7 @@ class WeeklyDigest(commands.Cog):
         # One wake-up per school: each school's digest task clears its own.
         self._wakeups = {school: asyncio.Event() for school in bot.schools}
         self._tasks: list[asyncio.Task[None]] = []
+        self._refused: dict[School, _Refused] = {}
 
     def wake(self) -> None:
         """Look at the clock again now (it was moved: tests, a corrected system clock)."""
@@ -114,6 +131,9 @@ class WeeklyDigest(commands.Cog):
         channel = self.bot.setup.moderators_channel
         if period is None or channel is None:
             return False  # nothing due, or no channel yet: tried again at the next check
+        refused = self._refused.get(self.bot.school)
+        if refused is not None and refused.week == period.label and now < refused.retry_at:
+            return False  # refused a moment ago: the pause is not over
         if not await self.service.has_runs():
             # The very first start is no downtime: the weekly posts begin with the next week.
             await self.service.claim_run(period, now)
@@ -126,14 +146,33 @@ class WeeklyDigest(commands.Cog):
         try:
             message = await channel.send(embed=embed, file=file)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as exc:
-            log.warning(
-                "could not post the digest of %s (tried again later): %s", period.label, exc
-            )
             await self.service.release_run(period)
+            self._refuse(period.label, now, exc)
             return False
         await self.service.posted(period, message.id)
-        log.info("posted the digest of %s", period.label)
+        refused = self._refused.pop(self.bot.school, None)
+        tries = f" (after {refused.tries} failed tries)" if refused is not None else ""
+        log.info("posted the digest of %s%s", period.label, tries)
         return True
+
+    def _refuse(self, week: str, now: datetime, exc: BaseException) -> None:
+        """Note a failed post: tried again after a pause (doubling, at most an hour); said
+        as a warning the first time and once the pause is an hour, else quietly."""
+        last = self._refused.get(self.bot.school)
+        if last is None or last.week != week:
+            pause, tries = RETRY_FIRST, 1
+        else:
+            pause, tries = min(last.pause * 2, RETRY_MOST), last.tries + 1
+        self._refused[self.bot.school] = _Refused(week, now + pause, pause, tries)
+        level = logging.WARNING if tries == 1 or pause == RETRY_MOST else logging.INFO
+        log.log(
+            level,
+            "could not post the digest of %s (try %d; again in %d min): %s",
+            week,
+            tries,
+            pause // timedelta(minutes=1),
+            exc,
+        )
 
     # -- /overzicht --------------------------------------------------------------------------
 

@@ -135,6 +135,9 @@ class Privacy(commands.Cog):
                 "Kies een lid, of geef het id van een lid (15 tot 20 cijfers).", ephemeral=True
             )
             return
+        # An erasure touches every table (and may wait for the store): Discord wants an
+        # answer within three seconds, so the reply is deferred first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.app.clock.now()
         # The alert messages in the moderators' channel are found before the rows go.
         sent = [
@@ -144,11 +147,11 @@ class Privacy(commands.Cog):
         ]
         result = await app[PrivacyService].erase(actor, target, now)
         if isinstance(result, Refusal):
-            await interaction.response.send_message(result.message, ephemeral=True)
+            await interaction.followup.send(result.message, ephemeral=True)
             return
         summary = ", ".join(f"{erased_labels().get(k, k)}: {v}" for k, v in result.items())
         try:
-            await interaction.response.send_message(
+            await interaction.followup.send(
                 f"Alles over <@{target}> ({target}) is gewist ({summary}).", ephemeral=True
             )
         finally:  # the erasure is done: its messages are cleared even if the reply failed
