@@ -134,9 +134,7 @@ class WeeklyDigest(commands.Cog):
         refused = self._refused.get(self.bot.school)
         if refused is not None and refused.week == period.label and now < refused.retry_at:
             return False  # refused a moment ago: the pause is not over
-        if not await self.service.has_runs():
-            # The very first start is no downtime: the weekly posts begin with the next week.
-            await self.service.claim_run(period, now)
+        if await self.service.skip_at_first_start(period, now):
             log.info("weekly digests start after %s (first start)", period.label)
             return False
         digest = await self.service.digest(period, now)

@@ -90,6 +90,14 @@ class DigestService(KeepsNoMemberData):
         """Whether any week was recorded (posted, or skipped at the very first start)."""
         return bool(await self.repo.runs())
 
+    async def skip_at_first_start(self, period: Period, now: datetime) -> bool:
+        """The very first start is no downtime: the week due then is recorded as skipped and
+        the weekly posts begin with the next week. True when this was that first start."""
+        if await self.has_runs():
+            return False
+        await self.claim_run(period, now)
+        return True
+
     async def release_run(self, period: Period) -> None:
         """The week's post failed: unclaimed, so the next check tries it again."""
         await self.repo.release_run(period.start)
