@@ -845,6 +845,21 @@ def test_every_lookalike_spells_the_name() -> None:
     assert library > 1000  # Armenian, Greek, CJK, Canadian, Yi, ... look-alikes
 
 
+EMOJI_LETTERS = [
+    "compa\U0001f4b2\U0001f4b2",  # 💲 HEAVY DOLLAR SIGN, the emoji of leetspeak's $
+    "co\u303dpass",  # 〽 PART ALTERNATION MARK, drawn as an m
+    "c\U0001f534mpass",  # 🔴 a round emoji as the o, as ⭕ and ⚪ were
+    "C\U0001f7e2mpa\U0001f4b2\U0001f4b2_3b",
+]
+
+
+@pytest.mark.parametrize("name", EMOJI_LETTERS)
+def test_emoji_standing_for_a_letter_are_read_as_it(name: str) -> None:
+    verdict = check_name(name)
+    assert verdict.flagged, verdict
+    assert_consistent(verdict)
+
+
 LOOKALIKE_CLEAN = [
     "\u039b\u03ac\u03bc\u03c0\u03c1\u03bf\u03c2",  # Λάμπρος
     "\u041a\u043e\u043c\u043f\u0430\u0441",  # компас (Russian: compass)

@@ -71,6 +71,14 @@ EXTRA = {
     "⊙": "o",
     "◎": "o",
     "∅": "o",
+    # round emoji, as the black and white circles above
+    "🔴": "o",
+    "🟠": "o",
+    "🟡": "o",
+    "🟢": "o",
+    "🔵": "o",
+    "🟣": "o",
+    "🟤": "o",
     "₥": "m",  # MILL SIGN: m with a stroke
     "₱": "p",  # PESO SIGN
     "℗": "p",  # SOUND RECORDING COPYRIGHT: circled P
@@ -79,6 +87,8 @@ EXTRA = {
     "₳": "a",  # AUSTRAL SIGN
     "∆": "a",
     "§": "s",
+    "💲": "s",  # HEAVY DOLLAR SIGN, the emoji of the $ that leetspeak reads as s
+    "〽": "m",  # PART ALTERNATION MARK, an emoji drawn as an m
     "₴": "s",  # HRYVNIA SIGN
     # "fancy text" generators: letters of other scripts picked for their shape
     "ᑕ": "c",  # Canadian syllabics (ᑕOᗰᑭᗩᔕᔕ); the rest of that alphabet is in the confusables
