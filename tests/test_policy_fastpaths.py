@@ -1,0 +1,80 @@
+"""The matcher's fast paths (caches and tables built at load) give what the full path
+gives: every labelled question is read the same either way, and a cache keyed on a word
+forgets what it read when the knowledge behind it changes."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+
+import pytest
+
+from compass_bot.policy import DEFAULT_POLICY_DIR, Matcher, load_clauses
+from compass_bot.policy.model import read_questions
+from compass_bot.policy.normalise import Normaliser
+from compass_bot.policy.sentences import questions_in
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_clauses())
+
+
+def _texts() -> Iterator[str]:
+    """Every labelled question, and each question of a message that asks several."""
+    for question, _ in read_questions(DEFAULT_POLICY_DIR):
+        yield question
+        parts = questions_in(question)
+        if len(parts) > 1:
+            yield from parts
+
+
+class _EveryLength(dict[str, tuple[int, ...]]):
+    """Every phrase length for every first word, longest first: the loop before the table."""
+
+    def __init__(self, longest: int) -> None:
+        super().__init__()
+        self._sizes = tuple(range(longest, 1, -1))
+
+    def get(self, key: str, default: object = None) -> tuple[int, ...]:  # type: ignore[override]
+        return self._sizes
+
+
+class _FullPath(Normaliser):
+    """The analyser without the per-word reading cache and the phrase-length table."""
+
+    def _reading(self, token: str, correct_typos: bool) -> tuple[tuple[str, ...], str | None]:
+        return self._read(token, correct_typos)
+
+
+def _full_path(normaliser: Normaliser) -> Normaliser:
+    full = copy.copy(normaliser)
+    full.__class__ = _FullPath
+    full._phrase_sizes = _EveryLength(normaliser._max_phrase)
+    return full
+
+
+def test_the_fast_reading_is_the_full_reading_on_every_labelled_question(
+    matcher: Matcher,
+) -> None:
+    """Warm (one analyser for all questions, its caches filling) and full agree."""
+    texts = list(_texts())
+    full = _full_path(matcher.normaliser)
+    assert [matcher.normaliser.analyse(t) for t in texts] == [full.analyse(t) for t in texts]
+
+
+def test_every_phrase_is_tried_from_its_first_word() -> None:
+    """The table of phrase lengths by first stem holds every phrase, longest first."""
+    normaliser = Normaliser(load_clauses().concepts)
+    for key in normaliser._phrases:
+        assert len(key) in normaliser._phrase_sizes[key[0]]
+    for sizes in normaliser._phrase_sizes.values():
+        assert list(sizes) == sorted(set(sizes), reverse=True)
+
+
+def test_a_new_vocabulary_word_is_read_anew() -> None:
+    """add_vocabulary changes what a word is: the cached reading is not kept."""
+    normaliser = Normaliser({"POST": ["posten"]})
+    assert normaliser.analyse("flurbelen").unknown
+    normaliser.add_vocabulary(["flurbelen"])
+    assert not normaliser.analyse("flurbelen").unknown
