@@ -78,3 +78,33 @@ def test_a_new_vocabulary_word_is_read_anew() -> None:
     assert normaliser.analyse("flurbelen").unknown
     normaliser.add_vocabulary(["flurbelen"])
     assert not normaliser.analyse("flurbelen").unknown
+
+
+def test_the_memory_ranks_as_a_plain_loop_does(matcher: Matcher) -> None:
+    """Per class the best and second-best remembered question (the best again on a tie),
+    summed posting by posting in a plain loop, equals the array path exactly."""
+    memory, index = matcher.index.memory, matcher.index
+    assert memory is not None
+    classes_of = memory._class_of.tolist()
+    starts = memory._starts.tolist()
+    for question, _ in read_questions(DEFAULT_POLICY_DIR)[::25]:
+        analysis = index.focus(matcher.normaliser.analyse(question))
+        weights = {
+            t: w
+            for t in index.features(analysis)
+            if (w := index.weight.get(t, None if "+" in t else 0.3)) is not None
+        }
+        norm = sum(w * w for w in weights.values()) ** 0.5
+        dots = [0.0] * memory._n
+        for feature, w in weights.items():
+            start, stop = memory._spans.get(feature, (0, 0))
+            for at in range(start, stop):
+                dots[int(memory._entry[at])] += float(memory._share[at]) * (w / norm)
+        expected = []
+        for ci in range(len(starts)):
+            row = sorted(
+                (d for d, c in zip(dots, classes_of, strict=True) if c == ci), reverse=True
+            )
+            best, second = row[0], row[1]
+            expected.append((best + memory._second_weight * second) / (1 + memory._second_weight))
+        assert memory.similarities(weights).tolist() == pytest.approx(expected, abs=1e-12)

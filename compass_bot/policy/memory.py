@@ -78,7 +78,6 @@ class QuestionMemory:
             self._spans[feature] = (len(flat), len(flat) + len(plist))
             flat.extend(plist)
         self._entry = np.array([e for e, _ in flat], dtype=np.intp)
-        self._ranges = np.arange(len(flat), dtype=np.intp)
         self._share = np.array([w for _, w in flat], dtype=np.float64)
 
     def __len__(self) -> int:
@@ -89,20 +88,27 @@ class QuestionMemory:
         """Per class (in the order of the entries' class indices) its best and second-best
         cosine to a question with these term weights, blended; 0 for a class without one."""
         norm = math.sqrt(sum(w * w for w in weights.values()))
-        spans = self._spans
-        found = [(spans[f], w) for f, w in weights.items() if f in spans]
-        if not found or not norm:
+        if not norm:
             return np.zeros(self._n_classes)
-        # one index array of the postings wanted, one weight per posting: two numpy calls
-        # instead of two slices and a product per feature
-        take = np.concatenate([self._ranges[a:b] for (a, b), _ in found])
-        scale = np.repeat([w / norm for _, w in found], [b - a for (a, b), _ in found])
-        dots = np.bincount(self._entry[take], self._share[take] * scale, minlength=self._n)
+        # a feature's postings are one contiguous slice of each array: the slices joined,
+        # no index array to build and gather through (a fifth of the cost)
+        spans = self._spans
+        entries: list[npt.NDArray[np.intp]] = []
+        shares: list[npt.NDArray[np.float64]] = []
+        for feature, w in weights.items():
+            span = spans.get(feature)
+            if span is not None:
+                entries.append(self._entry[span[0] : span[1]])
+                shares.append(self._share[span[0] : span[1]] * (w / norm))
+        if not entries:
+            return np.zeros(self._n_classes)
+        dots = np.bincount(np.concatenate(entries), np.concatenate(shares), minlength=self._n)
         # per class the best and the second best (the best again when two tie)
         best = np.maximum.reduceat(dots, self._starts)
         is_best = dots == best[self._class_of]
         ties = np.add.reduceat(is_best.astype(np.intp), self._starts)
-        second = np.maximum.reduceat(np.where(is_best, 0.0, dots), self._starts)
+        dots[is_best] = 0.0  # the pad entry of each class is 0.0 too: nothing is lost
+        second = np.maximum.reduceat(dots, self._starts)
         second = np.where(ties >= 2, best, second)
         blended: npt.NDArray[np.float64] = (best + self._second_weight * second) / (
             1.0 + self._second_weight
