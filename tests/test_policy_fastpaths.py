@@ -10,9 +10,11 @@ from collections.abc import Iterator
 import pytest
 
 from compass_bot.policy import DEFAULT_POLICY_DIR, Matcher, load_clauses
+from compass_bot.policy.model import features as model_features
 from compass_bot.policy.model import read_questions
-from compass_bot.policy.normalise import Normaliser
+from compass_bot.policy.normalise import Normaliser, concept_pairs
 from compass_bot.policy.sentences import questions_in
+from compass_bot.policy.spelling import grams
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +110,15 @@ def test_the_memory_ranks_as_a_plain_loop_does(matcher: Matcher) -> None:
             best, second = row[0], row[1]
             expected.append((best + memory._second_weight * second) / (1 + memory._second_weight))
         assert memory.similarities(weights).tolist() == pytest.approx(expected, abs=1e-12)
+
+
+def test_remembered_pairs_and_letters_are_built_as_new(matcher: Matcher) -> None:
+    """The pairs of a concept set and a word's letter grams, remembered, are what a plain
+    construction gives, on every labelled question (and twice: once cached)."""
+    for question, _ in read_questions(DEFAULT_POLICY_DIR)[::5]:
+        analysis = matcher.normaliser.analyse(question)
+        ordered = sorted(analysis.concepts)
+        plain = [f"{a}+{b}" for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
+        assert concept_pairs(analysis) == plain == concept_pairs(analysis)
+        letters = {f"#{g}" for word in analysis.words for g in grams(word)}
+        assert {f for f in model_features(analysis) if f.startswith("#")} == letters

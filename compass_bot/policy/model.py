@@ -25,6 +25,7 @@ import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -100,7 +101,7 @@ def fingerprint(policy_dir: Path, settings: TrainingSettings = DEFAULT_TRAINING)
 def features(analysis: Analysis) -> frozenset[str]:
     """The model's view of a question: its terms, its concept pairs, its letter grams
     and, after a story, the concepts of the sentence that asks ("?ASK")."""
-    letters = [f"#{g}" for word in analysis.words for g in grams(word)]
+    letters = [g for word in analysis.words for g in _letters(word)]
     if STUDENT_VOICE in analysis.concepts:  # who asks, not what about
         analysis = dataclasses.replace(
             analysis,
@@ -111,6 +112,12 @@ def features(analysis: Analysis) -> frozenset[str]:
     story = analysis.concepts - set(analysis.asked) - COURTESY
     asked = [f"?{t}" for t in analysis.asked if t in analysis.concepts - COURTESY] if story else []
     return frozenset((*analysis.terms, *concept_pairs(analysis), *letters, *asked))
+
+
+@lru_cache(maxsize=65_536)
+def _letters(word: str) -> tuple[str, ...]:
+    """A word's letter-gram features ("#snap"), remembered per word like its stem."""
+    return tuple(f"#{g}" for g in grams(word))
 
 
 def read_question_file(path: Path) -> list[tuple[str, tuple[str, ...]]]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from compass_bot.policy.morphology import (
     INTENSIFIERS,
@@ -144,8 +145,15 @@ class Analysis:
 def concept_pairs(analysis: Analysis) -> list[str]:
     """Every pair of the question's concepts ("NAME+SCHOOL"): a pair says more than its
     parts (the school's name inside an account name, aanwijzing-2)."""
-    concepts = sorted(analysis.concepts)
-    return [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
+    return list(_pairs_of(analysis.concepts))
+
+
+@lru_cache(maxsize=4096)
+def _pairs_of(concepts: frozenset[str]) -> tuple[str, ...]:
+    """`concept_pairs`, remembered per concept set: a question's pairs were built three
+    times (the index, the decision, the model), some fifty strings each time."""
+    ordered = sorted(concepts)
+    return tuple(f"{a}+{b}" for i, a in enumerate(ordered) for b in ordered[i + 1 :])
 
 
 _STRETCHED = re.compile(r"([aeiouy])\1$")
