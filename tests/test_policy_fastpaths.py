@@ -122,3 +122,34 @@ def test_remembered_pairs_and_letters_are_built_as_new(matcher: Matcher) -> None
         assert concept_pairs(analysis) == plain == concept_pairs(analysis)
         letters = {f"#{g}" for word in analysis.words for g in grams(word)}
         assert {f for f in model_features(analysis) if f.startswith("#")} == letters
+
+
+def test_the_nearest_examples_are_found_as_a_plain_loop_finds_them(matcher: Matcher) -> None:
+    """Per class the best and second-best example similarity (the best again on a tie,
+    0.0 when a class has fewer than two) equal a plain sort of each class's examples."""
+    index = matcher.index
+    assert index.spelling is not None
+    for question, _ in read_questions(DEFAULT_POLICY_DIR)[::10]:
+        analysis = matcher.normaliser.analyse(question)
+        dots, _ = index.spelling.dot_array(analysis.words)
+        dots[3] = dots[4]  # a tie inside the first class
+        best, second = index._nearest(dots.copy())
+        for ci, (start, stop) in enumerate(index._class_spans):
+            row = sorted([*dots[start:stop].tolist(), 0.0, 0.0], reverse=True)
+            assert (best[ci], second[ci]) == (row[0], row[1])
+
+
+def test_the_off_topic_examples_are_remembered_per_concept_set(matcher: Matcher) -> None:
+    """The out-of-scope examples sharing none of a question's social-media concepts, read
+    from the cache, are those the masks give."""
+    index = matcher.index
+    for question, _ in read_questions(DEFAULT_POLICY_DIR)[::10]:
+        analysis = matcher.normaliser.analyse(question)
+        asked = analysis.concepts & index.domain
+        expected = [
+            int(entry)
+            for at, entry in enumerate(index._oos_ids)
+            if asked and not any(index._oos_having[c][at] for c in asked)
+        ]
+        assert index._offdomain_examples(analysis).tolist() == expected
+        assert index._offdomain_examples(analysis).tolist() == expected

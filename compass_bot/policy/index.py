@@ -114,13 +114,20 @@ class ClassIndex:
             flat.extend(plist)
         self._post_entry = np.array([e for e, _ in flat], dtype=np.intp)
         self._post_weight = np.array([w for _, w in flat], dtype=np.float64)
-        # per class its entries, padded with a pointer to an extra 0.0 (similarities are
-        # never negative, so the pad never beats a real example): best and second-best of
-        # every class in one partition
-        width = max(2, *(stop - start for start, stop in self._class_spans))
-        self._gather = np.full((len(self._classes), width), len(entries), dtype=np.intp)
+        # per class its entries, then a pointer to an extra 0.0 (similarities are never
+        # negative, so the pad never beats a real example, and no class is an empty
+        # segment): best and second-best of every class in two reductions over segments
+        order: list[int] = []
+        segment_starts: list[int] = []
+        segment_class: list[int] = []
         for ci, (start, stop) in enumerate(self._class_spans):
-            self._gather[ci, : stop - start] = np.arange(start, stop)
+            segment_starts.append(len(order))
+            order.extend(range(start, stop))
+            order.append(len(entries))
+            segment_class.extend([ci] * (stop - start + 1))
+        self._segment_order = np.array(order, dtype=np.intp)
+        self._segment_starts = np.array(segment_starts, dtype=np.intp)
+        self._segment_class = np.array(segment_class, dtype=np.intp)
         term_classes: dict[str, list[int]] = {}
         for label, doc in docs.items():
             for term in doc:
@@ -134,6 +141,7 @@ class ClassIndex:
             concept: np.array([concept in entries[i] for i in range(oos_start, oos_stop)])
             for concept in self.domain
         }
+        self._offdomain_cache: dict[frozenset[str], npt.NDArray[np.intp]] = {}
         self.spelling = SpellingIndex(entry_words) if tuning.spelling_weight > 0.0 else None
         model = book.model
         if model is not None and set(model.classes) != set(self._classes):
@@ -221,9 +229,11 @@ class ClassIndex:
         best, second = self._nearest(dots)
 
         covered_sq = [0.0] * len(self._classes)
+        term_classes = self._term_classes
         for term, weight in weights.items():
-            for ci in self._term_classes.get(term, ()):
-                covered_sq[ci] += weight * weight
+            squared = weight * weight
+            for ci in term_classes.get(term, ()):
+                covered_sq[ci] += squared
         covered = np.array(covered_sq)
 
         knn_w = tuning.knn_weight
@@ -316,18 +326,26 @@ class ClassIndex:
         asked = analysis.concepts & self.domain
         if not asked or self.tuning.offdomain_factor == 1.0:
             return self._oos_ids[:0]
-        shared = np.zeros(len(self._oos_ids), dtype=bool)
-        for concept in asked:
-            shared |= self._oos_having[concept]
-        return self._oos_ids[~shared]
+        found = self._offdomain_cache.get(asked)  # a few hundred concept sets recur
+        if found is None:
+            shared = np.zeros(len(self._oos_ids), dtype=bool)
+            for concept in asked:
+                shared |= self._oos_having[concept]
+            found = self._oos_ids[~shared]
+            if len(self._offdomain_cache) >= 4096:
+                self._offdomain_cache.clear()
+            self._offdomain_cache[asked] = found
+        return found
 
     def _nearest(
         self, similarities: npt.NDArray[np.float64]
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Per class, the best and second-best similarity among its examples."""
-        grid = np.append(similarities, 0.0)[self._gather]
-        rows = np.arange(grid.shape[0])
-        at = grid.argmax(axis=1)
-        best = grid[rows, at]
-        grid[rows, at] = -1.0  # below every similarity: the next max is the second best
-        return best, grid.max(axis=1)
+        """Per class, the best and second-best similarity among its examples (the best
+        again when two tie)."""
+        values = np.append(similarities, 0.0)[self._segment_order]
+        best = np.maximum.reduceat(values, self._segment_starts)
+        is_best = values == best[self._segment_class]
+        ties = np.add.reduceat(is_best, self._segment_starts, dtype=np.intp)
+        values[is_best] = 0.0  # the pad is 0.0 too: a lone example's runner-up is 0.0
+        second = np.maximum.reduceat(values, self._segment_starts)
+        return best, np.where(ties >= 2, best, second)
