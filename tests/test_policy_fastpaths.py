@@ -5,6 +5,7 @@ forgets what it read when the knowledge behind it changes."""
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +15,7 @@ from compass_bot.policy.model import features as model_features
 from compass_bot.policy.model import read_questions
 from compass_bot.policy.normalise import Normaliser, concept_pairs
 from compass_bot.policy.sentences import questions_in
-from compass_bot.policy.spelling import grams
+from compass_bot.policy.spelling import SpellingIndex, grams
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +154,30 @@ def test_the_off_topic_examples_are_remembered_per_concept_set(matcher: Matcher)
         ]
         assert index._offdomain_examples(analysis).tolist() == expected
         assert index._offdomain_examples(analysis).tolist() == expected
+
+
+def test_spelling_dots_are_the_plain_letter_gram_cosines(matcher: Matcher) -> None:
+    """The spelling index (postings scaled by their gram's idf at load, a word's shares
+    remembered) gives the dot products and norm a plain computation of the letter-gram
+    vectors gives, for the words of labelled questions."""
+    entries = [
+        matcher.normaliser.analyse(q, correct_typos=False).words
+        for q, _ in read_questions(DEFAULT_POLICY_DIR)[::40]
+    ]
+    index = SpellingIndex(entries)
+    bags = [{g for word in words for g in grams(word)} for words in entries]
+    count: dict[str, int] = {}
+    for bag in bags:
+        for gram in bag:
+            count[gram] = count.get(gram, 0) + 1
+    idf = {g: math.log(len(bags) / c) + 1.0 for g, c in count.items() if c <= 0.2 * len(bags)}
+    vectors = []
+    for bag in bags:
+        norm = math.sqrt(sum(idf[g] ** 2 for g in bag if g in idf)) or 1.0
+        vectors.append({g: idf[g] / norm for g in bag if g in idf})
+    for words in entries[::3]:
+        query = [g for word in dict.fromkeys(words) for g in set(grams(word)) if g in idf]
+        expected = [sum(idf[g] * vector.get(g, 0.0) for g in query) for vector in vectors]
+        dots, norm = index.dot_array(words)
+        assert dots.tolist() == pytest.approx(expected, abs=1e-12)
+        assert norm == pytest.approx(math.sqrt(sum(idf[g] ** 2 for g in query)), abs=1e-12)
