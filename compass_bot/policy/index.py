@@ -107,13 +107,19 @@ class ClassIndex:
             norm = math.sqrt(sum(self.weight[t] ** 2 for t in features)) or 1.0
             for term in features:
                 postings.setdefault(term, []).append((idx, self.weight[term] / norm))
+        # each posting's share is scaled here by its term's weight, which a question's
+        # term always has (the same product a question computed term by term)
         self._spans: dict[str, tuple[int, int]] = {}
         flat: list[tuple[int, float]] = []
+        term_weights: list[float] = []
         for term, plist in postings.items():
             self._spans[term] = (len(flat), len(flat) + len(plist))
             flat.extend(plist)
+            term_weights.extend([self.weight[term]] * len(plist))
         self._post_entry = np.array([e for e, _ in flat], dtype=np.intp)
-        self._post_weight = np.array([w for _, w in flat], dtype=np.float64)
+        self._post_share = np.array([w for _, w in flat], dtype=np.float64) * np.array(
+            term_weights, dtype=np.float64
+        )
         # per class its entries, then a pointer to an extra 0.0 (similarities are never
         # negative, so the pad never beats a real example, and no class is an empty
         # segment): best and second-best of every class in two reductions over segments
@@ -164,6 +170,14 @@ class ClassIndex:
             for words in [re.findall(r"[a-z0-9]+", fold(text))]
         ]
         self._staff_only = frozenset(c.id for c in book if c.audience == "staff")
+        self._staff_rows = np.array(
+            [self.class_index[label] for label in sorted(self._staff_only)], dtype=np.intp
+        )
+        # the model's class order to the index's: its probabilities blend as one array
+        self._model_order = np.array(
+            [self.model.classes.index(label) for label in self._classes] if self.model else [],
+            dtype=np.intp,
+        )
         self._staff_signals = book.staff_concepts
 
     def term_weight(self, term: str, idf: float) -> float:
@@ -211,11 +225,11 @@ class ClassIndex:
 
         starts: list[npt.NDArray[np.intp]] = []
         shares: list[npt.NDArray[np.float64]] = []
-        for term, weight in weights.items():
+        for term in weights:
             span = self._spans.get(term)
             if span is not None:
                 starts.append(self._post_entry[span[0] : span[1]])
-                shares.append(self._post_weight[span[0] : span[1]] * weight)
+                shares.append(self._post_share[span[0] : span[1]])
         dots: npt.NDArray[np.float64]
         if starts:
             dots = np.bincount(
@@ -252,26 +266,21 @@ class ClassIndex:
             s_best, s_second = self._nearest(s_dots)
             scale = spell_w / ((1.0 + sec_w) * norm) if norm else 0.0
             meaning = (1.0 - spell_w) * meaning + scale * (s_best + sec_w * s_second)
-        percent: list[float] = np.minimum(100.0, 100.0 * meaning).tolist()
         # min(): a perfect match can come out a hair above 100 through rounding
-        out = dict(zip(self._classes, percent, strict=True))
+        percent = np.minimum(100.0, 100.0 * meaning)
         if tuning.staff_factor != 1.0 and (
             analysis.concepts.isdisjoint(self._staff_signals) or student_voice
         ):
-            for label in self._staff_only:
-                out[label] *= tuning.staff_factor
+            percent[self._staff_rows] *= tuning.staff_factor
         if self.model is not None:
             blend = tuning.model_weight
-            probabilities = self.model.probabilities(model_features(analysis))
+            probabilities = self.model.probability_array(model_features(analysis))
             recall = self.memory.similarities(weights) if self.memory is not None else None
             kept = 1.0 - blend - (tuning.memory_weight if recall is not None else 0.0)
-            out = {
-                label: kept * score + blend * 100.0 * probabilities.get(label, 0.0)
-                for label, score in out.items()
-            }
+            percent = kept * percent + blend * 100.0 * probabilities[self._model_order]
             if recall is not None:
-                for label, similarity in zip(self._classes, recall.tolist(), strict=True):
-                    out[label] += tuning.memory_weight * 100.0 * similarity
+                percent = percent + tuning.memory_weight * 100.0 * recall
+        out = dict(zip(self._classes, percent.tolist(), strict=True))
         for quote in analysis.quotes:  # last: the reader points at the clause themselves
             quoted = self.quoted_clause(quote)
             if quoted is not None:

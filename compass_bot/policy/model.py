@@ -175,12 +175,17 @@ class ClauseModel:
         self._bias_vector = np.array(self._bias, dtype=np.float64)
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        probabilities: list[float] = self.probability_array(features).tolist()
+        return dict(zip(self.classes, probabilities, strict=True))
+
+    def probability_array(self, features: Iterable[str]) -> npt.NDArray[np.float64]:
+        """`probabilities` as an array in the order of `classes` (the index blends it)."""
         row = self._row
         found = [i for i in map(row.get, features) if i is not None]
         logits = self._bias_vector + self._matrix[found].sum(axis=0)
         exps = np.exp(logits - logits.max())
-        probabilities: list[float] = (exps / exps.sum()).tolist()
-        return dict(zip(self.classes, probabilities, strict=True))
+        result: npt.NDArray[np.float64] = exps / exps.sum()
+        return result
 
     # -- file
 
