@@ -8,7 +8,6 @@ import copy
 import math
 from collections.abc import Iterator
 
-import numpy as np
 import pytest
 
 from compass_bot.policy import DEFAULT_POLICY_DIR, Matcher, load_clauses
@@ -136,9 +135,6 @@ def test_the_nearest_examples_are_found_as_a_plain_loop_finds_them(matcher: Matc
         dots, _ = index.spelling.dot_array(analysis.words)
         dots[3] = dots[4]  # a tie inside the first class
         best, second = index._nearest(dots.copy())
-        both = index._nearest(np.stack((dots, dots[::-1])))  # two rows ranked at once
-        assert both[0][0].tolist() == best.tolist() and both[1][0].tolist() == second.tolist()
-        assert both[0][1].tolist() == index._nearest(dots[::-1].copy())[0].tolist()
         for ci, (start, stop) in enumerate(index._class_spans):
             row = sorted([*dots[start:stop].tolist(), 0.0, 0.0], reverse=True)
             assert (best[ci], second[ci]) == (row[0], row[1])

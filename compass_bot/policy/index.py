@@ -240,15 +240,7 @@ class ClassIndex:
         offdomain = self._offdomain_examples(analysis)
         if len(offdomain):
             dots[offdomain] *= tuning.offdomain_factor
-        if self.spelling is not None:
-            # the concepts' and the letters' similarities ranked together, one array
-            s_dots, s_norm = self.spelling.dot_array(analysis.words)
-            if len(offdomain):
-                s_dots[offdomain] *= tuning.offdomain_factor
-            bests, seconds = self._nearest(np.stack((dots, s_dots)))
-            best, s_best, second, s_second = bests[0], bests[1], seconds[0], seconds[1]
-        else:
-            best, second = self._nearest(dots)
+        best, second = self._nearest(dots)
 
         covered_sq = [0.0] * len(self._classes)
         term_classes = self._term_classes
@@ -268,7 +260,11 @@ class ClassIndex:
             # a question whose letters match no example has a spelling likeness of 0 but
             # keeps the blend's proportions: every question is scored on the same scale
             spell_w = tuning.spelling_weight
-            scale = spell_w / ((1.0 + sec_w) * s_norm) if s_norm else 0.0
+            s_dots, norm = self.spelling.dot_array(analysis.words)
+            if len(offdomain):
+                s_dots[offdomain] *= tuning.offdomain_factor
+            s_best, s_second = self._nearest(s_dots)
+            scale = spell_w / ((1.0 + sec_w) * norm) if norm else 0.0
             meaning = (1.0 - spell_w) * meaning + scale * (s_best + sec_w * s_second)
         # min(): a perfect match can come out a hair above 100 through rounding
         percent = np.minimum(100.0, 100.0 * meaning)
@@ -354,14 +350,11 @@ class ClassIndex:
         self, similarities: npt.NDArray[np.float64]
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Per class, the best and second-best similarity among its examples (the best
-        again when two tie); along the last axis, so several rows rank at once."""
-        padded = np.zeros((*similarities.shape[:-1], similarities.shape[-1] + 1))
-        padded[..., :-1] = similarities
-        values = padded[..., self._segment_order]
-        starts = self._segment_starts
-        best = np.maximum.reduceat(values, starts, axis=-1)
-        is_best = values == best[..., self._segment_class]
-        ties = np.add.reduceat(is_best, starts, axis=-1, dtype=np.intp)
+        again when two tie)."""
+        values = np.append(similarities, 0.0)[self._segment_order]
+        best = np.maximum.reduceat(values, self._segment_starts)
+        is_best = values == best[self._segment_class]
+        ties = np.add.reduceat(is_best, self._segment_starts, dtype=np.intp)
         values[is_best] = 0.0  # the pad is 0.0 too: a lone example's runner-up is 0.0
-        second = np.maximum.reduceat(values, starts, axis=-1)
+        second = np.maximum.reduceat(values, self._segment_starts)
         return best, np.where(ties >= 2, best, second)
