@@ -120,6 +120,10 @@ class ClassIndex:
         self._post_share = np.array([w for _, w in flat], dtype=np.float64) * np.array(
             term_weights, dtype=np.float64
         )
+        self._postings = {  # views, made once: a question's terms take them as they are
+            term: (self._post_entry[start:stop], self._post_share[start:stop])
+            for term, (start, stop) in self._spans.items()
+        }
         # per class its entries, then a pointer to an extra 0.0 (similarities are never
         # negative, so the pad never beats a real example, and no class is an empty
         # segment): best and second-best of every class in two reductions over segments
@@ -225,11 +229,12 @@ class ClassIndex:
 
         starts: list[npt.NDArray[np.intp]] = []
         shares: list[npt.NDArray[np.float64]] = []
+        postings = self._postings
         for term in weights:
-            span = self._spans.get(term)
-            if span is not None:
-                starts.append(self._post_entry[span[0] : span[1]])
-                shares.append(self._post_share[span[0] : span[1]])
+            found = postings.get(term)
+            if found is not None:
+                starts.append(found[0])
+                shares.append(found[1])
         dots: npt.NDArray[np.float64]
         if starts:
             dots = np.bincount(
