@@ -13,8 +13,8 @@ import pytest
 from compass_bot.policy import DEFAULT_POLICY_DIR, Matcher, load_clauses
 from compass_bot.policy.model import features as model_features
 from compass_bot.policy.model import read_questions
-from compass_bot.policy.normalise import Normaliser, concept_pairs
-from compass_bot.policy.sentences import questions_in
+from compass_bot.policy.normalise import Normaliser, concept_pairs, split_handles, tokenize
+from compass_bot.policy.sentences import asking_span, questions_in
 from compass_bot.policy.spelling import SpellingIndex, grams
 
 
@@ -181,3 +181,11 @@ def test_spelling_dots_are_the_plain_letter_gram_cosines(matcher: Matcher) -> No
         dots, norm = index.dot_array(words)
         assert dots.tolist() == pytest.approx(expected, abs=1e-12)
         assert norm == pytest.approx(math.sqrt(sum(idf[g] ** 2 for g in query)), abs=1e-12)
+
+
+def test_the_asking_sentence_ends_where_the_counted_tokens_do() -> None:
+    """Given the whole text's token count, the span of the sentence that asks is the one
+    counted from scratch, on every labelled question."""
+    for question, _ in read_questions(DEFAULT_POLICY_DIR):
+        text, _ = split_handles(question)
+        assert asking_span(text, len(tokenize(text))) == asking_span(text)

@@ -418,9 +418,10 @@ class Normaliser:
         return ((stem(fixed),) if fixed not in STOPWORDS else ()), None
 
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
-        quotes = quotes_in(strip_discord(text[:MAX_QUESTION_CHARS]))
+        stripped = strip_discord(text[:MAX_QUESTION_CHARS])
+        quotes = quotes_in(stripped)
         # the addressee goes before folding: a name is told by its capital letter
-        opened = without_addressee(strip_discord(text[:MAX_QUESTION_CHARS]))
+        opened = without_addressee(stripped)
         text, has_handle = split_handles(opened)
         tokens = tokenize(text)
         language = detect_language(tokens)
@@ -429,7 +430,7 @@ class Normaliser:
         unknown: set[str] = set()
         concepts: set[str] = set()
 
-        asked_from, asked_to = asking_span(text)
+        asked_from, asked_to = asking_span(text, len(tokens))
         asked: list[str] = []
 
         def add(term: str) -> None:
