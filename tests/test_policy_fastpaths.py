@@ -11,9 +11,16 @@ from collections.abc import Iterator
 import pytest
 
 from compass_bot.policy import DEFAULT_POLICY_DIR, Matcher, load_clauses
+from compass_bot.policy.memo import remembered
 from compass_bot.policy.model import features as model_features
 from compass_bot.policy.model import read_questions
-from compass_bot.policy.normalise import Normaliser, concept_pairs, split_handles, tokenize
+from compass_bot.policy.normalise import (
+    Normaliser,
+    concept_pairs,
+    deinflect,
+    split_handles,
+    tokenize,
+)
 from compass_bot.policy.sentences import asking_span, questions_in
 from compass_bot.policy.spelling import SpellingIndex, grams
 
@@ -189,3 +196,22 @@ def test_the_asking_sentence_ends_where_the_counted_tokens_do() -> None:
     for question, _ in read_questions(DEFAULT_POLICY_DIR):
         text, _ = split_handles(question)
         assert asking_span(text, len(tokenize(text))) == asking_span(text)
+
+
+def test_a_remembered_function_answers_as_itself_and_forgets_when_full() -> None:
+    """`memo.remembered` gives the function's own results, computes each key once while
+    it is held, and empties itself at its limit (its dict is one object for the
+    collector, not one per entry)."""
+    calls: list[str] = []
+
+    @remembered(3)
+    def shout(word: str) -> str:
+        calls.append(word)
+        return word.upper()
+
+    assert [shout(w) for w in ("a", "b", "a", "c", "b")] == ["A", "B", "A", "C", "B"]
+    assert calls == ["a", "b", "c"]
+    shout("d")  # the fourth key: the memory was full and starts again
+    shout("a")
+    assert calls == ["a", "b", "c", "d", "a"]
+    assert deinflect("gepost") == deinflect.__wrapped__("gepost")  # type: ignore[attr-defined]

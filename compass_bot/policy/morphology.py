@@ -10,6 +10,7 @@ from functools import lru_cache
 import simplemma
 import Stemmer
 
+from compass_bot.policy.memo import remembered
 from compass_bot.policy.text import tokenize
 
 _SNOWBALL = Stemmer.Stemmer("dutch")
@@ -81,7 +82,7 @@ def undouble(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=65_536)
+@remembered(65_536)
 def deinflect(token: str) -> tuple[str, ...]:
     """Possible base forms of a Dutch/English inflection, most likely first.
 
@@ -111,7 +112,7 @@ def deinflect(token: str) -> tuple[str, ...]:
 _VOWELS = frozenset("aeiou")
 
 
-@lru_cache(maxsize=65_536)
+@remembered(65_536)
 def infinitives(token: str) -> tuple[str, ...]:
     """Dutch infinitives a conjugated verb form may come from, most likely first.
 
@@ -194,7 +195,7 @@ def separated_verbs(sentence: list[str]) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=65_536)
+@remembered(65_536)
 def _verb_forms(verb: str) -> frozenset[str]:
     """A verb as typed, its dictionary form and its infinitives, remembered per word."""
     return frozenset({verb, lemma(verb), *infinitives(verb)})
