@@ -215,3 +215,13 @@ def test_a_remembered_function_answers_as_itself_and_forgets_when_full() -> None
     shout("a")
     assert calls == ["a", "b", "c", "d", "a"]
     assert deinflect("gepost") == deinflect.__wrapped__("gepost")  # type: ignore[attr-defined]
+
+
+def test_knowledge_loaded_again_reads_a_word_by_the_new_knowledge() -> None:
+    """The per-word readings belong to the analyser built from the knowledge: an analyser
+    built from changed concepts does not see what the old one remembered."""
+    old = Normaliser({"POST": ["flurbelen"]})
+    assert old.analyse("flurbelen").terms == ("POST",)
+    new = Normaliser({"PHOTO": ["flurbelen"]})
+    assert new.analyse("flurbelen").terms == ("PHOTO",)
+    assert old.analyse("flurbelen").terms == ("POST",)
