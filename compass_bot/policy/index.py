@@ -24,6 +24,7 @@ from compass_bot.policy.normalise import (
     fold,
     stem,
 )
+from compass_bot.policy.ranking import BestTwo
 from compass_bot.policy.spelling import SpellingIndex
 from compass_bot.policy.tuning import Tuning
 
@@ -124,20 +125,7 @@ class ClassIndex:
             term: (self._post_entry[start:stop], self._post_share[start:stop])
             for term, (start, stop) in self._spans.items()
         }
-        # per class its entries, then a pointer to an extra 0.0 (similarities are never
-        # negative, so the pad never beats a real example, and no class is an empty
-        # segment): best and second-best of every class in two reductions over segments
-        order: list[int] = []
-        segment_starts: list[int] = []
-        segment_class: list[int] = []
-        for ci, (start, stop) in enumerate(self._class_spans):
-            segment_starts.append(len(order))
-            order.extend(range(start, stop))
-            order.append(len(entries))
-            segment_class.extend([ci] * (stop - start + 1))
-        self._segment_order = np.array(order, dtype=np.intp)
-        self._segment_starts = np.array(segment_starts, dtype=np.intp)
-        self._segment_class = np.array(segment_class, dtype=np.intp)
+        self._nearest = BestTwo(self._class_spans, len(entries))
         term_classes: dict[str, list[int]] = {}
         for label, doc in docs.items():
             for term in doc:
@@ -350,16 +338,3 @@ class ClassIndex:
                 self._offdomain_cache.clear()
             self._offdomain_cache[asked] = found
         return found
-
-    def _nearest(
-        self, similarities: npt.NDArray[np.float64]
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Per class, the best and second-best similarity among its examples (the best
-        again when two tie)."""
-        values = np.append(similarities, 0.0)[self._segment_order]
-        best = np.maximum.reduceat(values, self._segment_starts)
-        is_best = values == best[self._segment_class]
-        ties = np.add.reduceat(is_best, self._segment_starts, dtype=np.intp)
-        values[is_best] = 0.0  # the pad is 0.0 too: a lone example's runner-up is 0.0
-        second = np.maximum.reduceat(values, self._segment_starts)
-        return best, np.where(ties >= 2, best, second)

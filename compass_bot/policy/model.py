@@ -52,6 +52,7 @@ _CODE = tuple(
         "spelling.py",
         "tuning.py",
         "index.py",
+        "ranking.py",
         "memory.py",
         "beside.py",
         "matcher.py",
