@@ -24,6 +24,7 @@ from compass_bot.policy.normalise import (
     fold,
     stem,
 )
+from compass_bot.policy.ranking import BestTwo
 from compass_bot.policy.spelling import SpellingIndex
 from compass_bot.policy.tuning import Tuning
 
@@ -107,20 +108,24 @@ class ClassIndex:
             norm = math.sqrt(sum(self.weight[t] ** 2 for t in features)) or 1.0
             for term in features:
                 postings.setdefault(term, []).append((idx, self.weight[term] / norm))
+        # each posting's share is scaled here by its term's weight, which a question's
+        # term always has (the same product a question computed term by term)
         self._spans: dict[str, tuple[int, int]] = {}
         flat: list[tuple[int, float]] = []
+        term_weights: list[float] = []
         for term, plist in postings.items():
             self._spans[term] = (len(flat), len(flat) + len(plist))
             flat.extend(plist)
+            term_weights.extend([self.weight[term]] * len(plist))
         self._post_entry = np.array([e for e, _ in flat], dtype=np.intp)
-        self._post_weight = np.array([w for _, w in flat], dtype=np.float64)
-        # per class its entries, padded with a pointer to an extra 0.0 (similarities are
-        # never negative, so the pad never beats a real example): best and second-best of
-        # every class in one partition
-        width = max(2, *(stop - start for start, stop in self._class_spans))
-        self._gather = np.full((len(self._classes), width), len(entries), dtype=np.intp)
-        for ci, (start, stop) in enumerate(self._class_spans):
-            self._gather[ci, : stop - start] = np.arange(start, stop)
+        self._post_share = np.array([w for _, w in flat], dtype=np.float64) * np.array(
+            term_weights, dtype=np.float64
+        )
+        self._postings = {  # views, made once: a question's terms take them as they are
+            term: (self._post_entry[start:stop], self._post_share[start:stop])
+            for term, (start, stop) in self._spans.items()
+        }
+        self._nearest = BestTwo(self._class_spans, len(entries))
         term_classes: dict[str, list[int]] = {}
         for label, doc in docs.items():
             for term in doc:
@@ -134,6 +139,7 @@ class ClassIndex:
             concept: np.array([concept in entries[i] for i in range(oos_start, oos_stop)])
             for concept in self.domain
         }
+        self._offdomain_cache: dict[frozenset[str], npt.NDArray[np.intp]] = {}
         self.spelling = SpellingIndex(entry_words) if tuning.spelling_weight > 0.0 else None
         model = book.model
         if model is not None and set(model.classes) != set(self._classes):
@@ -156,6 +162,14 @@ class ClassIndex:
             for words in [re.findall(r"[a-z0-9]+", fold(text))]
         ]
         self._staff_only = frozenset(c.id for c in book if c.audience == "staff")
+        self._staff_rows = np.array(
+            [self.class_index[label] for label in sorted(self._staff_only)], dtype=np.intp
+        )
+        # the model's class order to the index's: its probabilities blend as one array
+        self._model_order = np.array(
+            [self.model.classes.index(label) for label in self._classes] if self.model else [],
+            dtype=np.intp,
+        )
         self._staff_signals = book.staff_concepts
 
     def term_weight(self, term: str, idf: float) -> float:
@@ -203,11 +217,12 @@ class ClassIndex:
 
         starts: list[npt.NDArray[np.intp]] = []
         shares: list[npt.NDArray[np.float64]] = []
-        for term, weight in weights.items():
-            span = self._spans.get(term)
-            if span is not None:
-                starts.append(self._post_entry[span[0] : span[1]])
-                shares.append(self._post_weight[span[0] : span[1]] * weight)
+        postings = self._postings
+        for term in weights:
+            found = postings.get(term)
+            if found is not None:
+                starts.append(found[0])
+                shares.append(found[1])
         dots: npt.NDArray[np.float64]
         if starts:
             dots = np.bincount(
@@ -221,9 +236,11 @@ class ClassIndex:
         best, second = self._nearest(dots)
 
         covered_sq = [0.0] * len(self._classes)
+        term_classes = self._term_classes
         for term, weight in weights.items():
-            for ci in self._term_classes.get(term, ()):
-                covered_sq[ci] += weight * weight
+            squared = weight * weight
+            for ci in term_classes.get(term, ()):
+                covered_sq[ci] += squared
         covered = np.array(covered_sq)
 
         knn_w = tuning.knn_weight
@@ -242,26 +259,21 @@ class ClassIndex:
             s_best, s_second = self._nearest(s_dots)
             scale = spell_w / ((1.0 + sec_w) * norm) if norm else 0.0
             meaning = (1.0 - spell_w) * meaning + scale * (s_best + sec_w * s_second)
-        percent: list[float] = np.minimum(100.0, 100.0 * meaning).tolist()
         # min(): a perfect match can come out a hair above 100 through rounding
-        out = dict(zip(self._classes, percent, strict=True))
+        percent = np.minimum(100.0, 100.0 * meaning)
         if tuning.staff_factor != 1.0 and (
             analysis.concepts.isdisjoint(self._staff_signals) or student_voice
         ):
-            for label in self._staff_only:
-                out[label] *= tuning.staff_factor
+            percent[self._staff_rows] *= tuning.staff_factor
         if self.model is not None:
             blend = tuning.model_weight
-            probabilities = self.model.probabilities(model_features(analysis))
+            probabilities = self.model.probability_array(model_features(analysis))
             recall = self.memory.similarities(weights) if self.memory is not None else None
             kept = 1.0 - blend - (tuning.memory_weight if recall is not None else 0.0)
-            out = {
-                label: kept * score + blend * 100.0 * probabilities.get(label, 0.0)
-                for label, score in out.items()
-            }
+            percent = kept * percent + blend * 100.0 * probabilities[self._model_order]
             if recall is not None:
-                for label, similarity in zip(self._classes, recall.tolist(), strict=True):
-                    out[label] += tuning.memory_weight * 100.0 * similarity
+                percent = percent + tuning.memory_weight * 100.0 * recall
+        out = dict(zip(self._classes, percent.tolist(), strict=True))
         for quote in analysis.quotes:  # last: the reader points at the clause themselves
             quoted = self.quoted_clause(quote)
             if quoted is not None:
@@ -316,18 +328,13 @@ class ClassIndex:
         asked = analysis.concepts & self.domain
         if not asked or self.tuning.offdomain_factor == 1.0:
             return self._oos_ids[:0]
-        shared = np.zeros(len(self._oos_ids), dtype=bool)
-        for concept in asked:
-            shared |= self._oos_having[concept]
-        return self._oos_ids[~shared]
-
-    def _nearest(
-        self, similarities: npt.NDArray[np.float64]
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Per class, the best and second-best similarity among its examples."""
-        grid = np.append(similarities, 0.0)[self._gather]
-        rows = np.arange(grid.shape[0])
-        at = grid.argmax(axis=1)
-        best = grid[rows, at]
-        grid[rows, at] = -1.0  # below every similarity: the next max is the second best
-        return best, grid.max(axis=1)
+        found = self._offdomain_cache.get(asked)  # a few hundred concept sets recur
+        if found is None:
+            shared = np.zeros(len(self._oos_ids), dtype=bool)
+            for concept in asked:
+                shared |= self._oos_having[concept]
+            found = self._oos_ids[~shared]
+            if len(self._offdomain_cache) >= 4096:
+                self._offdomain_cache.clear()
+            self._offdomain_cache[asked] = found
+        return found

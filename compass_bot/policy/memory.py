@@ -78,8 +78,11 @@ class QuestionMemory:
             self._spans[feature] = (len(flat), len(flat) + len(plist))
             flat.extend(plist)
         self._entry = np.array([e for e, _ in flat], dtype=np.intp)
-        self._ranges = np.arange(len(flat), dtype=np.intp)
         self._share = np.array([w for _, w in flat], dtype=np.float64)
+        self._postings = {
+            feature: (self._entry[start:stop], self._share[start:stop])
+            for feature, (start, stop) in self._spans.items()
+        }
 
     def __len__(self) -> int:
         """The questions remembered, one per clause it counts for."""
@@ -89,20 +92,32 @@ class QuestionMemory:
         """Per class (in the order of the entries' class indices) its best and second-best
         cosine to a question with these term weights, blended; 0 for a class without one."""
         norm = math.sqrt(sum(w * w for w in weights.values()))
-        spans = self._spans
-        found = [(spans[f], w) for f, w in weights.items() if f in spans]
-        if not found or not norm:
+        if not norm:
             return np.zeros(self._n_classes)
-        # one index array of the postings wanted, one weight per posting: two numpy calls
-        # instead of two slices and a product per feature
-        take = np.concatenate([self._ranges[a:b] for (a, b), _ in found])
-        scale = np.repeat([w / norm for _, w in found], [b - a for (a, b), _ in found])
-        dots = np.bincount(self._entry[take], self._share[take] * scale, minlength=self._n)
+        # a feature's postings are one contiguous slice of each array (views made at
+        # load): the slices joined and scaled by one repeat, not a product per feature
+        postings = self._postings
+        entries: list[npt.NDArray[np.intp]] = []
+        shares: list[npt.NDArray[np.float64]] = []
+        scales: list[float] = []
+        counts: list[int] = []
+        for feature, w in weights.items():
+            found = postings.get(feature)
+            if found is not None:
+                entries.append(found[0])
+                shares.append(found[1])
+                scales.append(w / norm)
+                counts.append(len(found[0]))
+        if not entries:
+            return np.zeros(self._n_classes)
+        scaled = np.concatenate(shares) * np.repeat(scales, counts)
+        dots = np.bincount(np.concatenate(entries), scaled, minlength=self._n)
         # per class the best and the second best (the best again when two tie)
         best = np.maximum.reduceat(dots, self._starts)
         is_best = dots == best[self._class_of]
         ties = np.add.reduceat(is_best.astype(np.intp), self._starts)
-        second = np.maximum.reduceat(np.where(is_best, 0.0, dots), self._starts)
+        dots[is_best] = 0.0  # the pad entry of each class is 0.0 too: nothing is lost
+        second = np.maximum.reduceat(dots, self._starts)
         second = np.where(ties >= 2, best, second)
         blended: npt.NDArray[np.float64] = (best + self._second_weight * second) / (
             1.0 + self._second_weight

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from compass_bot.policy.memo import remembered
 from compass_bot.policy.normalise import COURTESY, STUDENT_VOICE, Analysis, concept_pairs
 from compass_bot.policy.spelling import grams
 
@@ -51,6 +52,7 @@ _CODE = tuple(
         "spelling.py",
         "tuning.py",
         "index.py",
+        "ranking.py",
         "memory.py",
         "beside.py",
         "matcher.py",
@@ -100,7 +102,7 @@ def fingerprint(policy_dir: Path, settings: TrainingSettings = DEFAULT_TRAINING)
 def features(analysis: Analysis) -> frozenset[str]:
     """The model's view of a question: its terms, its concept pairs, its letter grams
     and, after a story, the concepts of the sentence that asks ("?ASK")."""
-    letters = [f"#{g}" for word in analysis.words for g in grams(word)]
+    letters = [g for word in analysis.words for g in _letters(word)]
     if STUDENT_VOICE in analysis.concepts:  # who asks, not what about
         analysis = dataclasses.replace(
             analysis,
@@ -111,6 +113,12 @@ def features(analysis: Analysis) -> frozenset[str]:
     story = analysis.concepts - set(analysis.asked) - COURTESY
     asked = [f"?{t}" for t in analysis.asked if t in analysis.concepts - COURTESY] if story else []
     return frozenset((*analysis.terms, *concept_pairs(analysis), *letters, *asked))
+
+
+@remembered(65_536)
+def _letters(word: str) -> tuple[str, ...]:
+    """A word's letter-gram features ("#snap"), remembered per word like its stem."""
+    return tuple(f"#{g}" for g in grams(word))
 
 
 def read_question_file(path: Path) -> list[tuple[str, tuple[str, ...]]]:
@@ -168,12 +176,17 @@ class ClauseModel:
         self._bias_vector = np.array(self._bias, dtype=np.float64)
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        probabilities: list[float] = self.probability_array(features).tolist()
+        return dict(zip(self.classes, probabilities, strict=True))
+
+    def probability_array(self, features: Iterable[str]) -> npt.NDArray[np.float64]:
+        """`probabilities` as an array in the order of `classes` (the index blends it)."""
         row = self._row
         found = [i for i in map(row.get, features) if i is not None]
         logits = self._bias_vector + self._matrix[found].sum(axis=0)
         exps = np.exp(logits - logits.max())
-        probabilities: list[float] = (exps / exps.sum()).tolist()
-        return dict(zip(self.classes, probabilities, strict=True))
+        result: npt.NDArray[np.float64] = exps / exps.sum()
+        return result
 
     # -- file
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 import simplemma
 import Stemmer
 
+from compass_bot.policy.memo import remembered
 from compass_bot.policy.text import tokenize
 
 _SNOWBALL = Stemmer.Stemmer("dutch")
@@ -81,7 +82,8 @@ def undouble(word: str) -> str:
     return word
 
 
-def deinflect(token: str) -> list[str]:
+@remembered(65_536)
+def deinflect(token: str) -> tuple[str, ...]:
     """Possible base forms of a Dutch/English inflection, most likely first.
 
     snapchatten -> snapchat, tiktokken -> tiktok, instagrammen -> instagram,
@@ -104,13 +106,14 @@ def deinflect(token: str) -> list[str]:
             elif suffix in ("en", "e") and _open_syllable(base):
                 # Dutch spelling: openbare -> openbaar, verhalen -> verhaal
                 out.append(base[:-1] + base[-2] + base[-1])
-    return out
+    return tuple(out)
 
 
 _VOWELS = frozenset("aeiou")
 
 
-def infinitives(token: str) -> list[str]:
+@remembered(65_536)
+def infinitives(token: str) -> tuple[str, ...]:
     """Dutch infinitives a conjugated verb form may come from, most likely first.
 
     weghaal/weghaalt -> weghalen, flipt -> flippen, praat -> praten, boeit -> boeien,
@@ -118,7 +121,7 @@ def infinitives(token: str) -> list[str]:
     that is not found.
     """
     if len(token) < 4 or not token.isalpha():
-        return []
+        return ()
     bases = [token]
     if token.endswith("t") and len(token) >= 5:
         bases.append(token[:-1])
@@ -143,7 +146,7 @@ def infinitives(token: str) -> list[str]:
             out.append(base + base[-1] + "en")  # flip -> flippen
         if base[-1] in "fs" and base[-2] in _VOWELS:
             out.append(base[:-1] + ("v" if base[-1] == "f" else "z") + "en")  # geloof -> geloven
-    return out
+    return tuple(out)
 
 
 def _open_syllable(base: str) -> bool:
@@ -187,9 +190,15 @@ def separated_verbs(sentence: list[str]) -> list[str]:
             verb = sentence[i]
             if len(verb) < 3 or verb in SEPARABLE_PARTICLES:
                 continue
-            for form in {verb, lemma(verb), *infinitives(verb)}:
+            for form in _verb_forms(verb):
                 found.append(particle + form)
     return found
+
+
+@remembered(65_536)
+def _verb_forms(verb: str) -> frozenset[str]:
+    """A verb as typed, its dictionary form and its infinitives, remembered per word."""
+    return frozenset({verb, lemma(verb), *infinitives(verb)})
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?;:,()\n]+")

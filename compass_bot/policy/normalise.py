@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from compass_bot.policy.memo import remembered
 from compass_bot.policy.morphology import (
     INTENSIFIERS,
     VERB_PREFIX,
@@ -144,8 +145,15 @@ class Analysis:
 def concept_pairs(analysis: Analysis) -> list[str]:
     """Every pair of the question's concepts ("NAME+SCHOOL"): a pair says more than its
     parts (the school's name inside an account name, aanwijzing-2)."""
-    concepts = sorted(analysis.concepts)
-    return [f"{a}+{b}" for i, a in enumerate(concepts) for b in concepts[i + 1 :]]
+    return list(_pairs_of(analysis.concepts))
+
+
+@remembered(4096)
+def _pairs_of(concepts: frozenset[str]) -> tuple[str, ...]:
+    """`concept_pairs`, remembered per concept set: a question's pairs were built three
+    times (the index, the decision, the model), some fifty strings each time."""
+    ordered = sorted(concepts)
+    return tuple(f"{a}+{b}" for i, a in enumerate(ordered) for b in ordered[i + 1 :])
 
 
 _STRETCHED = re.compile(r"([aeiouy])\1$")
@@ -196,12 +204,19 @@ class Normaliser:
         self._stemmed = {k: names_of(v) for k, v in stemmed.items() if v != {IGNORE}}
         self._phrases = {k: names_of(v) for k, v in phrases.items()}
         self._max_phrase = max((len(k) for k in self._phrases), default=1)
+        # per first stem, the lengths of the phrases it opens, longest first: a token that
+        # opens no phrase costs one lookup instead of one tuple and lookup per length
+        sizes: dict[str, set[int]] = {}
+        for key in self._phrases:
+            sizes.setdefault(key[0], set()).add(len(key))
+        self._phrase_sizes = {first: tuple(sorted(s, reverse=True)) for first, s in sizes.items()}
         self._phrase_stems = frozenset(t for key in self._phrases for t in key)
         self._vocab_stems: set[str] = set()
         self._vocab_words: set[str] = set(exact)
         self._typos = TypoFixer(self._vocab_words)
         self._phrase_stem_cache: dict[str, str] = {}
         self._concepts_cache: dict[str, frozenset[str] | None] = {}
+        self._reading_cache: dict[tuple[str, bool], tuple[tuple[str, ...], str | None]] = {}
         self._typos.add_words(sorted(exact))
         load_dictionaries()
         # the lexicon by dictionary form: "vernoemd" is listed, "vernoemen" is asked
@@ -223,6 +238,7 @@ class Normaliser:
         words -= set(self._exact)
         self._vocab_stems.update(stem(w) for w in words)
         self._typos.add_words(sorted(words))
+        self._reading_cache.clear()  # a word's reading depends on the vocabulary
 
     def _phrase_stem(self, token: str) -> str:
         """The stem used to look phrases up: a conjugated verb takes its infinitive's stem
@@ -345,10 +361,67 @@ class Normaliser:
             return False
         return token[:-1] in STOPWORDS
 
+    def _reading(self, token: str, correct_typos: bool) -> tuple[tuple[str, ...], str | None]:
+        """`_read`, remembered per word: a word outside every phrase reads the same
+        wherever it stands, and its reading (concepts, de-inflection, dictionary form,
+        compound, typo) was most of a question's analysis. Cleared by `add_vocabulary`."""
+        cache_key = (token, correct_typos)
+        try:
+            return self._reading_cache[cache_key]
+        except KeyError:
+            pass
+        if len(self._reading_cache) > 20_000:
+            self._reading_cache.clear()
+        found = self._reading_cache[cache_key] = self._read(token, correct_typos)
+        return found
+
+    def _read(self, token: str, correct_typos: bool) -> tuple[tuple[str, ...], str | None]:
+        """A word outside a phrase: the terms it adds, in order, and its stem when it is
+        unknown (neither lexicon nor vocabulary recognises it)."""
+        names = self._concepts_of(token)
+        if names is not None:
+            return tuple(sorted(names)), None
+        if token in STOPWORDS or self._stretched_stopword(token):
+            return (), None
+        if any(len(b) >= 4 and b in STOPWORDS_NL for b in deinflect(token)):
+            return (), None  # an inflected stop word: "bedoelt", "denkt", "weten"
+        if token.isdigit():
+            return (), None  # a bare number ("om 12 uur", "klas 3") says nothing of the topic
+        key = stem(token)
+        if key not in self._vocab_stems:
+            for base in infinitives(token):
+                if stem(base) in self._vocab_stems:
+                    key = stem(base)
+                    break
+        if key not in self._vocab_stems:
+            # the dictionary form: zusje -> zus, liep -> lopen, gefilmd -> filmen; or
+            # a listed word with the same dictionary form (vernoemen ~ vernoemd)
+            base = lemma(token)
+            names = self._concepts_of(base) if base != token else None
+            names = names or self._by_lemma.get(base)
+            if names is not None:
+                return tuple(sorted(names)), None
+            if base != token and stem(base) in self._vocab_stems:
+                key = stem(base)
+        if key not in self._vocab_stems:
+            parts = self._compound(token)
+            if parts:
+                return tuple(name for names in parts for name in sorted(names)), None
+        if key in self._vocab_stems or len(token) < 4 or not correct_typos:
+            return (key,), (None if key in self._vocab_stems else key)
+        fixed = self._typos.fix(token)
+        if fixed is None:
+            return (key,), key
+        names = self._concepts_of(fixed)
+        if names is not None:
+            return tuple(sorted(names)), None
+        return ((stem(fixed),) if fixed not in STOPWORDS else ()), None
+
     def analyse(self, text: str, *, correct_typos: bool = True) -> Analysis:
-        quotes = quotes_in(strip_discord(text[:MAX_QUESTION_CHARS]))
+        stripped = strip_discord(text[:MAX_QUESTION_CHARS])
+        quotes = quotes_in(stripped)
         # the addressee goes before folding: a name is told by its capital letter
-        opened = without_addressee(strip_discord(text[:MAX_QUESTION_CHARS]))
+        opened = without_addressee(stripped)
         text, has_handle = split_handles(opened)
         tokens = tokenize(text)
         language = detect_language(tokens)
@@ -357,7 +430,7 @@ class Normaliser:
         unknown: set[str] = set()
         concepts: set[str] = set()
 
-        asked_from, asked_to = asking_span(text)
+        asked_from, asked_to = asking_span(text, len(tokens))
         asked: list[str] = []
 
         def add(term: str) -> None:
@@ -381,7 +454,9 @@ class Normaliser:
                 i += 1
                 continue  # "om 2 uur", "na 24 uur": a clock time or a duration, not a lesson
             matched = False
-            for size in range(min(self._max_phrase, n - i), 1, -1):
+            for size in self._phrase_sizes.get(stems[i], ()):
+                if size > n - i:
+                    continue
                 names = self._phrases.get(tuple(stems[i : i + size]))
                 if names is not None:
                     for name in sorted(names):
@@ -391,60 +466,12 @@ class Normaliser:
                     break
             if matched:
                 continue
-            token = tokens[i]
+            read, unknown_key = self._reading(tokens[i], correct_typos)
             i += 1
-            names = self._concepts_of(token)
-            if names is not None:
-                for name in sorted(names):
-                    add(name)
-                continue
-            if token in STOPWORDS or self._stretched_stopword(token):
-                continue
-            if any(len(b) >= 4 and b in STOPWORDS_NL for b in deinflect(token)):
-                continue  # an inflected stop word: "bedoelt", "denkt", "weten"
-            if token.isdigit():
-                continue  # a bare number ("om 12 uur", "klas 3") says nothing about the topic
-            key = stem(token)
-            if key not in self._vocab_stems:
-                for base in infinitives(token):
-                    if stem(base) in self._vocab_stems:
-                        key = stem(base)
-                        break
-            if key not in self._vocab_stems:
-                # the dictionary form: zusje -> zus, liep -> lopen, gefilmd -> filmen; or
-                # a listed word with the same dictionary form (vernoemen ~ vernoemd)
-                base = lemma(token)
-                names = self._concepts_of(base) if base != token else None
-                names = names or self._by_lemma.get(base)
-                if names is not None:
-                    for name in sorted(names):
-                        add(name)
-                    continue
-                if base != token and stem(base) in self._vocab_stems:
-                    key = stem(base)
-            if key not in self._vocab_stems:
-                parts = self._compound(token)
-                if parts:
-                    for names in parts:
-                        for name in sorted(names):
-                            add(name)
-                    continue
-            if key in self._vocab_stems or len(token) < 4 or not correct_typos:
-                add(key)
-                if key not in self._vocab_stems:
-                    unknown.add(key)
-                continue
-            fixed = self._typos.fix(token)
-            if fixed is None:
-                add(key)
-                unknown.add(key)
-                continue
-            names = self._concepts_of(fixed)
-            if names is not None:
-                for name in sorted(names):
-                    add(name)
-            elif fixed not in STOPWORDS:
-                add(stem(fixed))
+            for term in read:
+                add(term)
+            if unknown_key is not None:
+                unknown.add(unknown_key)
         for name in sorted(separated_concepts(text, self._exact) if language == "nl" else ()):
             add(name)
         return Analysis(

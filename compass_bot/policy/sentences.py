@@ -38,15 +38,18 @@ def without_addressee(text: str) -> str:
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
 
 
-def asking_span(text: str) -> tuple[int, int]:
+def asking_span(text: str, n_tokens: int | None = None) -> tuple[int, int]:
     """The tokens (from, to) of the sentence that asks, the last one with a question
     mark (else the last one), when a story comes before or after it; (0, 0) when the
-    text is one sentence: then every concept is what is asked."""
+    text is one sentence: then every concept is what is asked. `n_tokens`: the caller's
+    count of the whole text's tokens, which the span's end is when it asks last."""
     sentences = [m for m in _SENTENCE.finditer(text) if re.search(r"\w", m.group())]
     if len(sentences) < 2:
         return 0, 0
     asking = [m for m in sentences if "?" in m.group()] or sentences
     last = asking[-1]
+    if n_tokens is not None and last.end() == len(text):
+        return len(tokenize(text[: last.start()])), n_tokens
     return len(tokenize(text[: last.start()])), len(tokenize(text[: last.end()]))
 
 

@@ -56,13 +56,24 @@ class SpellingIndex:
                 postings.setdefault(gram, []).append((idx, self._idf[gram] / norm))
         # postings in one pair of arrays (example, weight), gram -> its span: a word's
         # shares are one bincount (a new word in a long question cost 0.2 ms in Python)
-        self._spans: dict[str, tuple[int, int]] = {}
+        # each posting's share is scaled by its gram's idf here, once, as a question's
+        # word scaled it gram by gram before (the same product): a new word costs slices
+        spans: dict[str, tuple[int, int]] = {}
         flat: list[tuple[int, float]] = []
+        idf_of_posting: list[float] = []
         for gram, plist in postings.items():
-            self._spans[gram] = (len(flat), len(flat) + len(plist))
+            spans[gram] = (len(flat), len(flat) + len(plist))
             flat.extend(plist)
+            idf_of_posting.extend([self._idf[gram]] * len(plist))
         self._post_entry = np.array([e for e, _ in flat], dtype=np.intp)
-        self._post_weight = np.array([w for _, w in flat], dtype=np.float64)
+        self._post_share = np.array([w for _, w in flat], dtype=np.float64) * np.array(
+            idf_of_posting, dtype=np.float64
+        )
+        # per gram its postings (views, made once) and its idf squared
+        self._grams = {
+            gram: (self._post_entry[a:b], self._post_share[a:b], self._idf[gram] * self._idf[gram])
+            for gram, (a, b) in spans.items()
+        }
         self._n = n
         self._word_cache: dict[
             str, tuple[float, npt.NDArray[np.intp], npt.NDArray[np.float64]]
@@ -80,13 +91,13 @@ class SpellingIndex:
         entries: list[npt.NDArray[np.intp]] = []
         shares: list[npt.NDArray[np.float64]] = []
         for gram in set(grams(word)):
-            idf = self._idf.get(gram)
-            if idf is None:
+            posting = self._grams.get(gram)
+            if posting is None:
                 continue
-            sq += idf * idf
-            start, stop = self._spans[gram]
-            entries.append(self._post_entry[start:stop])
-            shares.append(self._post_weight[start:stop] * idf)
+            gram_entries, gram_shares, idf_sq = posting
+            sq += idf_sq
+            entries.append(gram_entries)
+            shares.append(gram_shares)
         if entries:
             dense = np.bincount(np.concatenate(entries), np.concatenate(shares), minlength=self._n)
             found = np.flatnonzero(dense)

@@ -1,0 +1,45 @@
+"""Per class, the best and the second-best similarity of its examples, in a few numpy calls.
+
+The index (index.py) scores a class by its two nearest examples. The examples are stored
+class by class, so each class owns one contiguous span; a segment per class (its examples,
+then one pad of 0.0) lets two reductions over segments find both for every class at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+
+class BestTwo:
+    """Built once from the classes' spans of examples; called with every example's
+    similarity, gives each class's best and second best (the best again when two tie)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]], n_examples: int) -> None:
+        """`spans`: per class the (start, stop) of its examples among `n_examples`; a class
+        without examples is (0, 0) and scores 0.0. Similarities are never negative, so the
+        pad never beats a real example, and no class is an empty segment."""
+        order: list[int] = []
+        starts: list[int] = []
+        owner: list[int] = []
+        for ci, (start, stop) in enumerate(spans):
+            starts.append(len(order))
+            order.extend(range(start, stop))
+            order.append(n_examples)  # the pad: the 0.0 appended to the similarities
+            owner.extend([ci] * (stop - start + 1))
+        self._order = np.array(order, dtype=np.intp)
+        self._starts = np.array(starts, dtype=np.intp)
+        self._owner = np.array(owner, dtype=np.intp)
+
+    def __call__(
+        self, similarities: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        values = np.append(similarities, 0.0)[self._order]
+        best = np.maximum.reduceat(values, self._starts)
+        is_best = values == best[self._owner]
+        ties = np.add.reduceat(is_best, self._starts, dtype=np.intp)
+        values[is_best] = 0.0  # the pad is 0.0 too: a lone example's runner-up is 0.0
+        second = np.maximum.reduceat(values, self._starts)
+        return best, np.where(ties >= 2, best, second)
