@@ -57,13 +57,14 @@ the protocol says beside the law, so a question naming the protocol keeps the na
 margin."""
 
 _HARASSED = frozenset({"UNPLEASANT", "NEGATIVE", "MISUSE", "QUARREL"})
-_SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY"})
+_SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY", "LESSON"})
 _OFFLINE = "PHYSICAL"
 """Bullying or a quarrel told only by the place at school where it happens ("ze lacht me
-uit op het schoolplein", "in de fietsenstalling uitgescholden"), with nothing online in
-the question, is offline trouble: the topic beside the protocol that "niet online" names.
-Of the labelled questions with such a place, such trouble and no concept of the
-protocol's ground, all 6 are out of scope (round qa30)."""
+uit op het schoolplein", "in de fietsenstalling uitgescholden") or by the lesson it happens
+in ("grappen over mijn gewicht tijdens gym"), with nothing online in the question, is
+offline trouble: the topic beside the protocol that "niet online" names. Of the labelled
+questions with such a place, such trouble and no concept of the protocol's ground, all 9
+are out of scope, and all 4 told by a lesson (round qa32)."""
 
 
 def topic_beside(
