@@ -174,6 +174,38 @@ async def test_a_digest_refused_again_and_again_is_tried_after_longer_pauses(
         assert digests(fake)[0]["embeds"][0]["title"] == "Weekoverzicht 2027-W12"
 
 
+async def test_a_digest_whose_chart_fails_waits_its_pause_and_warns_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot's own failure (the chart cannot be drawn) waits the same doubling pause as
+    Discord's refusal, with one traceback, not one every minute; the week is posted once
+    the chart works again."""
+    loaded = make_loaded(tmp_path)
+    start = datetime(2027, 3, 24, 10, 0, tzinfo=AMS)
+    async with FakeDiscord(SCHOOL) as fake, running_compass(fake, loaded, Clock(start)) as bot:
+        await settle_at(fake, bot, start, 0)  # the first start: nothing
+        cog: Any = bot.get_cog("WeeklyDigest")
+        drawn = cog.render
+        attempts: list[datetime] = []
+
+        async def broken(digest: Any) -> Any:
+            attempts.append(bot.app.clock.now())
+            if len(attempts) <= 2:
+                raise RuntimeError("no fonts")
+            return await drawn(digest)
+
+        cog.render = broken
+        with caplog.at_level(logging.INFO, logger="compass_bot.discord.digest"):
+            for minute in (0, 0, 1, 2):  # tries at 16:00 and 16:01, then not before 16:03
+                await settle_at(fake, bot, datetime(2027, 3, 26, 16, minute, tzinfo=AMS), 0)
+            assert len(attempts) == 2
+            await settle_at(fake, bot, datetime(2027, 3, 26, 16, 3, tzinfo=AMS), 1)
+            assert len(attempts) == 3
+        traced = [r for r in caplog.records if r.exc_info and r.name.endswith("digest")]
+        assert len(traced) == 1 and "no fonts" in traced[0].getMessage()
+        assert digests(fake)[0]["embeds"][0]["title"] == "Weekoverzicht 2027-W12"
+
+
 async def test_overzicht_agrees_with_the_command_line_and_is_for_staff_only(
     tmp_path: Path,
 ) -> None:

@@ -334,6 +334,7 @@ class ClassIndex:
             for concept in asked:
                 shared |= self._oos_having[concept]
             found = self._oos_ids[~shared]
+            found.flags.writeable = False  # shared by every question with these concepts
             if len(self._offdomain_cache) >= 4096:
                 self._offdomain_cache.clear()
             self._offdomain_cache[asked] = found

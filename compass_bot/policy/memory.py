@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from compass_bot.policy.ranking import best_two_of_segments
+
 
 def term_pairs(terms: Sequence[str]) -> list[str]:
     """The concept pairs of a list of terms, as `normalise.concept_pairs` gives them."""
@@ -111,14 +113,11 @@ class QuestionMemory:
         if not entries:
             return np.zeros(self._n_classes)
         scaled = np.concatenate(shares) * np.repeat(scales, counts)
-        dots = np.bincount(np.concatenate(entries), scaled, minlength=self._n)
-        # per class the best and the second best (the best again when two tie)
-        best = np.maximum.reduceat(dots, self._starts)
-        is_best = dots == best[self._class_of]
-        ties = np.add.reduceat(is_best.astype(np.intp), self._starts)
-        dots[is_best] = 0.0  # the pad entry of each class is 0.0 too: nothing is lost
-        second = np.maximum.reduceat(dots, self._starts)
-        second = np.where(ties >= 2, best, second)
+        dots = np.bincount(np.concatenate(entries), scaled, minlength=self._n).astype(
+            np.float64, copy=False
+        )
+        # per class the best and the second best (each class's entries end in a pad of 0.0)
+        best, second = best_two_of_segments(dots, self._starts, self._class_of)
         blended: npt.NDArray[np.float64] = (best + self._second_weight * second) / (
             1.0 + self._second_weight
         )

@@ -25,12 +25,12 @@ import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from compass_bot.policy.memo import remembered
 from compass_bot.policy.normalise import COURTESY, STUDENT_VOICE, Analysis, concept_pairs
 from compass_bot.policy.spelling import grams
 
@@ -115,7 +115,7 @@ def features(analysis: Analysis) -> frozenset[str]:
     return frozenset((*analysis.terms, *concept_pairs(analysis), *letters, *asked))
 
 
-@remembered(65_536)
+@lru_cache(maxsize=65_536)
 def _letters(word: str) -> tuple[str, ...]:
     """A word's letter-gram features ("#snap"), remembered per word like its stem."""
     return tuple(f"#{g}" for g in grams(word))

@@ -10,7 +10,6 @@ from functools import lru_cache
 import simplemma
 import Stemmer
 
-from compass_bot.policy.memo import remembered
 from compass_bot.policy.text import tokenize
 
 _SNOWBALL = Stemmer.Stemmer("dutch")
@@ -82,7 +81,7 @@ def undouble(word: str) -> str:
     return word
 
 
-@remembered(65_536)
+@lru_cache(maxsize=65_536)
 def deinflect(token: str) -> tuple[str, ...]:
     """Possible base forms of a Dutch/English inflection, most likely first.
 
@@ -112,7 +111,7 @@ def deinflect(token: str) -> tuple[str, ...]:
 _VOWELS = frozenset("aeiou")
 
 
-@remembered(65_536)
+@lru_cache(maxsize=65_536)
 def infinitives(token: str) -> tuple[str, ...]:
     """Dutch infinitives a conjugated verb form may come from, most likely first.
 
@@ -195,10 +194,11 @@ def separated_verbs(sentence: list[str]) -> list[str]:
     return found
 
 
-@remembered(65_536)
-def _verb_forms(verb: str) -> frozenset[str]:
-    """A verb as typed, its dictionary form and its infinitives, remembered per word."""
-    return frozenset({verb, lemma(verb), *infinitives(verb)})
+@lru_cache(maxsize=65_536)
+def _verb_forms(verb: str) -> tuple[str, ...]:
+    """A verb as typed, its dictionary form and its infinitives (each once), remembered per
+    word; a tuple of strings, which the garbage collector does not track."""
+    return tuple(dict.fromkeys((verb, lemma(verb), *infinitives(verb))))
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?;:,()\n]+")

@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from compass_bot.policy.memo import remembered
 from compass_bot.policy.morphology import (
     INTENSIFIERS,
     VERB_PREFIX,
@@ -148,7 +148,7 @@ def concept_pairs(analysis: Analysis) -> list[str]:
     return list(_pairs_of(analysis.concepts))
 
 
-@remembered(4096)
+@lru_cache(maxsize=4096)
 def _pairs_of(concepts: frozenset[str]) -> tuple[str, ...]:
     """`concept_pairs`, remembered per concept set: a question's pairs were built three
     times (the index, the decision, the model), some fifty strings each time."""

@@ -37,9 +37,20 @@ class BestTwo:
         self, similarities: npt.NDArray[np.float64]
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         values = np.append(similarities, 0.0)[self._order]
-        best = np.maximum.reduceat(values, self._starts)
-        is_best = values == best[self._owner]
-        ties = np.add.reduceat(is_best, self._starts, dtype=np.intp)
-        values[is_best] = 0.0  # the pad is 0.0 too: a lone example's runner-up is 0.0
-        second = np.maximum.reduceat(values, self._starts)
-        return best, np.where(ties >= 2, best, second)
+        return best_two_of_segments(values, self._starts, self._owner)
+
+
+def best_two_of_segments(
+    values: npt.NDArray[np.float64],
+    starts: npt.NDArray[np.intp],
+    owner: npt.NDArray[np.intp],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per segment of `values` (segment i from starts[i]; `owner` names each value's
+    segment; each ends in a pad of 0.0) its best and second best, the best again when two
+    tie. Overwrites `values` (the caller's own fresh array)."""
+    best = np.maximum.reduceat(values, starts)
+    is_best = values == best[owner]
+    ties = np.add.reduceat(is_best, starts, dtype=np.intp)
+    values[is_best] = 0.0  # the pad is 0.0 too: a lone example's runner-up is 0.0
+    second = np.maximum.reduceat(values, starts)
+    return best, np.where(ties >= 2, best, second)

@@ -137,25 +137,34 @@ class WeeklyDigest(commands.Cog):
         if await self.service.skip_at_first_start(period, now):
             log.info("weekly digests start after %s (first start)", period.label)
             return False
-        digest = await self.service.digest(period, now)
-        embed, file = await self.render(digest)
+        try:  # a store or chart failure waits its pause too, not a traceback a minute
+            digest = await self.service.digest(period, now)
+            embed, file = await self.render(digest)
+        except Exception as exc:
+            self._refuse(period.label, now, exc, trace=True)
+            return False
         if not await self.service.claim_run(period, now):
             return False
         try:
             message = await channel.send(embed=embed, file=file)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self._refuse(period.label, now, exc)  # first: noted even if the release fails
             await self.service.release_run(period)
-            self._refuse(period.label, now, exc)
             return False
         await self.service.posted(period, message.id)
         refused = self._refused.pop(self.bot.school, None)
-        tries = f" (after {refused.tries} failed tries)" if refused is not None else ""
+        tries = (
+            f" (after {refused.tries} failed tries)"
+            if refused is not None and refused.week == period.label
+            else ""
+        )
         log.info("posted the digest of %s%s", period.label, tries)
         return True
 
-    def _refuse(self, week: str, now: datetime, exc: BaseException) -> None:
+    def _refuse(self, week: str, now: datetime, exc: BaseException, trace: bool = False) -> None:
         """Note a failed post: tried again after a pause (doubling, at most an hour); said
-        as a warning the first time and once the pause is an hour, else quietly."""
+        as a warning the first time and once the pause is an hour, else quietly; `trace`:
+        with the traceback (a failure of the bot's own, not Discord's refusal)."""
         last = self._refused.get(self.bot.school)
         if last is None or last.week != week:
             pause, tries = RETRY_FIRST, 1
@@ -170,6 +179,7 @@ class WeeklyDigest(commands.Cog):
             tries,
             pause // timedelta(minutes=1),
             exc,
+            exc_info=exc if trace and level == logging.WARNING else None,
         )
 
     # -- /overzicht --------------------------------------------------------------------------
