@@ -106,9 +106,11 @@ def test_the_memory_ranks_as_a_plain_loop_does(matcher: Matcher) -> None:
         norm = sum(w * w for w in weights.values()) ** 0.5
         dots = [0.0] * memory._n
         for feature, w in weights.items():
-            start, stop = memory._spans.get(feature, (0, 0))
-            for at in range(start, stop):
-                dots[int(memory._entry[at])] += float(memory._share[at]) * (w / norm)
+            if feature not in memory._postings:
+                continue
+            entries, shares = memory._postings[feature]
+            for entry, share in zip(entries.tolist(), shares.tolist(), strict=True):
+                dots[entry] += share * (w / norm)
         expected = []
         for ci in range(len(starts)):
             row = sorted(

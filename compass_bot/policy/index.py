@@ -24,7 +24,7 @@ from compass_bot.policy.normalise import (
     fold,
     stem,
 )
-from compass_bot.policy.ranking import BestTwo
+from compass_bot.policy.ranking import BestTwo, posting_views
 from compass_bot.policy.spelling import SpellingIndex
 from compass_bot.policy.tuning import Tuning
 
@@ -108,23 +108,9 @@ class ClassIndex:
             norm = math.sqrt(sum(self.weight[t] ** 2 for t in features)) or 1.0
             for term in features:
                 postings.setdefault(term, []).append((idx, self.weight[term] / norm))
-        # each posting's share is scaled here by its term's weight, which a question's
-        # term always has (the same product a question computed term by term)
-        self._spans: dict[str, tuple[int, int]] = {}
-        flat: list[tuple[int, float]] = []
-        term_weights: list[float] = []
-        for term, plist in postings.items():
-            self._spans[term] = (len(flat), len(flat) + len(plist))
-            flat.extend(plist)
-            term_weights.extend([self.weight[term]] * len(plist))
-        self._post_entry = np.array([e for e, _ in flat], dtype=np.intp)
-        self._post_share = np.array([w for _, w in flat], dtype=np.float64) * np.array(
-            term_weights, dtype=np.float64
-        )
-        self._postings = {  # views, made once: a question's terms take them as they are
-            term: (self._post_entry[start:stop], self._post_share[start:stop])
-            for term, (start, stop) in self._spans.items()
-        }
+        # each posting's share is scaled by its term's weight, which a question's term
+        # always has
+        self._postings = posting_views(postings, self.weight)
         self._nearest = BestTwo(self._class_spans, len(entries))
         term_classes: dict[str, list[int]] = {}
         for label, doc in docs.items():

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from compass_bot.policy.ranking import best_two_of_segments
+from compass_bot.policy.ranking import best_two_of_segments, posting_views
 
 
 def term_pairs(terms: Sequence[str]) -> list[str]:
@@ -74,17 +74,7 @@ class QuestionMemory:
         self._remembered = n - n_classes
         self._starts = np.array(starts, dtype=np.intp)
         self._class_of = np.array(class_of, dtype=np.intp)
-        self._spans: dict[str, tuple[int, int]] = {}
-        flat: list[tuple[int, float]] = []
-        for feature, plist in postings.items():
-            self._spans[feature] = (len(flat), len(flat) + len(plist))
-            flat.extend(plist)
-        self._entry = np.array([e for e, _ in flat], dtype=np.intp)
-        self._share = np.array([w for _, w in flat], dtype=np.float64)
-        self._postings = {
-            feature: (self._entry[start:stop], self._share[start:stop])
-            for feature, (start, stop) in self._spans.items()
-        }
+        self._postings = posting_views(postings)
 
     def __len__(self) -> int:
         """The questions remembered, one per clause it counts for."""

@@ -1,4 +1,5 @@
-"""Per class, the best and the second-best similarity of its examples, in a few numpy calls.
+"""Per class, the best and the second-best similarity of its examples, in a few numpy calls;
+and the postings those similarities are summed from, as views made once at load.
 
 The index (index.py) scores a class by its two nearest examples. The examples are stored
 class by class, so each class owns one contiguous span; a segment per class (its examples,
@@ -7,7 +8,7 @@ then one pad of 0.0) lets two reductions over segments find both for every class
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -54,3 +55,29 @@ def best_two_of_segments(
     values[is_best] = 0.0  # the pad is 0.0 too: a lone example's runner-up is 0.0
     second = np.maximum.reduceat(values, starts)
     return best, np.where(ties >= 2, best, second)
+
+
+Postings = dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]]
+
+
+def posting_views(
+    postings: Mapping[str, Sequence[tuple[int, float]]],
+    scale: Mapping[str, float] | None = None,
+) -> Postings:
+    """Each key's postings (entry, share) as two views into one pair of arrays made once at
+    load: a question takes a key's postings as they are and sums them in one bincount.
+    `scale`: a factor per key its shares are multiplied by here, once (the same product a
+    question computed key by key before)."""
+    spans: dict[str, tuple[int, int]] = {}
+    flat: list[tuple[int, float]] = []
+    factors: list[float] = []
+    for key, plist in postings.items():
+        spans[key] = (len(flat), len(flat) + len(plist))
+        flat.extend(plist)
+        if scale is not None:
+            factors.extend([scale[key]] * len(plist))
+    entry = np.array([e for e, _ in flat], dtype=np.intp)
+    share = np.array([w for _, w in flat], dtype=np.float64)
+    if scale is not None:
+        share = share * np.array(factors, dtype=np.float64)
+    return {key: (entry[start:stop], share[start:stop]) for key, (start, stop) in spans.items()}

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from compass_bot.policy.ranking import posting_views
+
 GRAM = 4
 _CACHE_LIMIT = 50_000
 
@@ -54,25 +56,13 @@ class SpellingIndex:
             norm = math.sqrt(sum(self._idf[g] ** 2 for g in bag)) or 1.0
             for gram in bag:
                 postings.setdefault(gram, []).append((idx, self._idf[gram] / norm))
-        # postings in one pair of arrays (example, weight), gram -> its span: a word's
-        # shares are one bincount (a new word in a long question cost 0.2 ms in Python)
-        # each posting's share is scaled by its gram's idf here, once, as a question's
-        # word scaled it gram by gram before (the same product): a new word costs slices
-        spans: dict[str, tuple[int, int]] = {}
-        flat: list[tuple[int, float]] = []
-        idf_of_posting: list[float] = []
-        for gram, plist in postings.items():
-            spans[gram] = (len(flat), len(flat) + len(plist))
-            flat.extend(plist)
-            idf_of_posting.extend([self._idf[gram]] * len(plist))
-        self._post_entry = np.array([e for e, _ in flat], dtype=np.intp)
-        self._post_share = np.array([w for _, w in flat], dtype=np.float64) * np.array(
-            idf_of_posting, dtype=np.float64
-        )
-        # per gram its postings (views, made once) and its idf squared
+        # a gram's postings are views made once, each share scaled by the gram's idf (the
+        # same product a question's word computed gram by gram): a new word costs slices;
+        # and per gram its idf squared
+        views = posting_views(postings, self._idf)
         self._grams = {
-            gram: (self._post_entry[a:b], self._post_share[a:b], self._idf[gram] * self._idf[gram])
-            for gram, (a, b) in spans.items()
+            gram: (entries, shares, self._idf[gram] * self._idf[gram])
+            for gram, (entries, shares) in views.items()
         }
         self._n = n
         self._word_cache: dict[
