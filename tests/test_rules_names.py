@@ -860,6 +860,14 @@ def test_emoji_standing_for_a_letter_are_read_as_it(name: str) -> None:
     assert_consistent(verdict)
 
 
+def test_an_emoji_variation_selector_is_no_accent() -> None:
+    """In "©️ompass" the selector that asks for the emoji form of © is no mark on a letter,
+    so the reason names the look-alike only, not accents."""
+    verdict = check_name("\u00a9\ufe0fompass")
+    assert verdict.flagged and "accents" not in verdict.disguises, verdict
+    assert "accents" in check_name("Co\u0301mpass").disguises  # a real accent still is
+
+
 LOOKALIKE_CLEAN = [
     "\u039b\u03ac\u03bc\u03c0\u03c1\u03bf\u03c2",  # Λάμπρος
     "\u041a\u043e\u043c\u043f\u0430\u0441",  # компас (Russian: compass)

@@ -117,6 +117,8 @@ def _variant(
         if kind is not None:
             disguises.add(kind)
     for index in range(owners[start], owners[end - 1] + 1):  # folded to nothing in between
+        if _is_variation_selector(name[index]):
+            continue
         category = unicodedata.category(name[index])
         if category in ("Mn", "Me"):
             disguises.add("accents")
@@ -188,7 +190,7 @@ def _classify(name: str, masked: str, owners: Sequence[int], m: re.Match[str]) -
     # characters that folded to nothing (zero-width, soft hyphen, combining marks) between
     first, last = owners[start], owners[end - 1]
     for index in range(first, last + 1):
-        if index not in seen_chars:
+        if index not in seen_chars and not _is_variation_selector(name[index]):
             ch = name[index]
             category = unicodedata.category(ch)
             if category in ("Mn", "Me"):
@@ -212,6 +214,12 @@ def _classify(name: str, masked: str, owners: Sequence[int], m: re.Match[str]) -
     if has_separator and not _on_word_boundaries(name, masked, owners, start, end):
         return Found(start, end, False, "uncertain-split", ordered, EXPLAIN_SPLIT)
     return Found(start, end, True, reason_for(ordered), ordered, explain_flagged(ordered))
+
+
+def _is_variation_selector(ch: str) -> bool:
+    """U+FE00-FE0F and U+E0100-E01EF pick how the character before is drawn (the emoji
+    form of ©: "©️"): no mark on a letter, so no disguise of their own to name."""
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
 
 
 def with_marks(name: str, end: int) -> int:
