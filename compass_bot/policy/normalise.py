@@ -28,9 +28,10 @@ analyser (steps 6-7) and keeps the public names importable from here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from compass_bot.policy.morphology import (
     INTENSIFIERS,
@@ -186,6 +187,37 @@ def _is_count(token: str) -> bool:
     return token.isdigit() or token in COUNT_WORDS
 
 
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
+_PER_WORD_LIMIT = 20_000
+
+
+class _PerWord(Generic[_K, _V]):
+    """One of the analyser's readings, remembered per word (key): the words people use come
+    back quickly, so the memory is emptied when full instead of ordered. Kept on the
+    analyser, not in a module-level `lru_cache`, because a reading depends on its lexicon."""
+
+    __slots__ = ("_compute", "_found")
+
+    def __init__(self, compute: Callable[[_K], _V]) -> None:
+        self._compute = compute
+        self._found: dict[_K, _V] = {}
+
+    def __call__(self, key: _K) -> _V:
+        found = self._found
+        try:
+            return found[key]
+        except KeyError:
+            pass
+        if len(found) > _PER_WORD_LIMIT:
+            found.clear()
+        value = found[key] = self._compute(key)
+        return value
+
+    def clear(self) -> None:
+        self._found.clear()
+
+
 class Normaliser:
     """Maps text to terms using a concept lexicon; corrects typos against a vocabulary."""
 
@@ -214,9 +246,10 @@ class Normaliser:
         self._vocab_stems: set[str] = set()
         self._vocab_words: set[str] = set(exact)
         self._typos = TypoFixer(self._vocab_words)
-        self._phrase_stem_cache: dict[str, str] = {}
-        self._concepts_cache: dict[str, frozenset[str] | None] = {}
-        self._reading_cache: dict[tuple[str, bool], tuple[tuple[str, ...], str | None]] = {}
+        self._phrase_stems_of = _PerWord(self._find_phrase_stem)
+        self._concepts_by_word = _PerWord(self._find_concepts)
+        self._readings: _PerWord[tuple[str, bool], tuple[tuple[str, ...], str | None]]
+        self._readings = _PerWord(lambda key: self._read(*key))
         self._typos.add_words(sorted(exact))
         load_dictionaries()
         # the lexicon by dictionary form: "vernoemd" is listed, "vernoemen" is asked
@@ -238,18 +271,12 @@ class Normaliser:
         words -= set(self._exact)
         self._vocab_stems.update(stem(w) for w in words)
         self._typos.add_words(sorted(words))
-        self._reading_cache.clear()  # a word's reading depends on the vocabulary
+        self._readings.clear()  # a word's reading depends on the vocabulary
 
     def _phrase_stem(self, token: str) -> str:
         """The stem used to look phrases up: a conjugated verb takes its infinitive's stem
         when only that one occurs in a phrase ("praat over" matches "praten over")."""
-        cached = self._phrase_stem_cache.get(token)
-        if cached is not None:
-            return cached
-        if len(self._phrase_stem_cache) > 20_000:
-            self._phrase_stem_cache.clear()
-        self._phrase_stem_cache[token] = key = self._find_phrase_stem(token)
-        return key
+        return self._phrase_stems_of(token)
 
     def _find_phrase_stem(self, token: str) -> str:
         key = stem(token)
@@ -269,14 +296,7 @@ class Normaliser:
 
     def _concepts_of(self, token: str) -> frozenset[str] | None:
         """`_find_concepts`, remembered per word (the lexicon does not change)."""
-        try:
-            return self._concepts_cache[token]
-        except KeyError:
-            pass
-        if len(self._concepts_cache) > 20_000:
-            self._concepts_cache.clear()
-        found = self._concepts_cache[token] = self._find_concepts(token)
-        return found
+        return self._concepts_by_word(token)
 
     def _find_concepts(self, token: str) -> frozenset[str] | None:
         """Concepts of a word: its exact form, a de-inflected form (snapchatten -> snapchat,
@@ -365,15 +385,7 @@ class Normaliser:
         """`_read`, remembered per word: a word outside every phrase reads the same
         wherever it stands, and its reading (concepts, de-inflection, dictionary form,
         compound, typo) was most of a question's analysis. Cleared by `add_vocabulary`."""
-        cache_key = (token, correct_typos)
-        try:
-            return self._reading_cache[cache_key]
-        except KeyError:
-            pass
-        if len(self._reading_cache) > 20_000:
-            self._reading_cache.clear()
-        found = self._reading_cache[cache_key] = self._read(token, correct_typos)
-        return found
+        return self._readings((token, correct_typos))
 
     def _read(self, token: str, correct_typos: bool) -> tuple[tuple[str, ...], str | None]:
         """A word outside a phrase: the terms it adds, in order, and its stem when it is
