@@ -213,3 +213,23 @@ def test_knowledge_loaded_again_reads_a_word_by_the_new_knowledge() -> None:
     new = Normaliser({"PHOTO": ["flurbelen"]})
     assert new.analyse("flurbelen").terms == ("PHOTO",)
     assert old.analyse("flurbelen").terms == ("POST",)
+
+
+def test_a_typo_read_plain_first_is_still_fixed_in_a_question() -> None:
+    """The plain reading (the load's, no typo correction) is shared with questions only
+    where typo correction cannot change it: a typo read plain first is still fixed."""
+    normaliser = Normaliser({"BREAK": ["pauze"]})
+    assert normaliser.analyse("pauzze", correct_typos=False).unknown
+    fixed = normaliser.analyse("pauzze")
+    assert "BREAK" in fixed.terms
+    assert not fixed.unknown
+
+
+def test_every_word_reads_as_its_own_full_reading(matcher: Matcher) -> None:
+    """Word by word over every labelled question (the matcher's plain readings warm from
+    the load): the shared reading is `_read` with typo correction, on and off."""
+    normaliser = matcher.normaliser
+    words = {w for question, _ in read_questions(DEFAULT_POLICY_DIR) for w in tokenize(question)}
+    for word in sorted(words):
+        for correct in (True, False):
+            assert normaliser._reading(word, correct) == normaliser._read(word, correct), word

@@ -248,8 +248,13 @@ class Normaliser:
         self._typos = TypoFixer(self._vocab_words)
         self._phrase_stems_of = _PerWord(self._find_phrase_stem)
         self._concepts_by_word = _PerWord(self._find_concepts)
-        self._readings: _PerWord[tuple[str, bool], tuple[tuple[str, ...], str | None]]
-        self._readings = _PerWord(lambda key: self._read(*key))
+        # a word's reading without and with typo correction, remembered apart and keyed on
+        # the word alone: the load's reading of every example (no typo correction) is then
+        # the reading of that word in a question (see `_reading`)
+        self._plain_readings: _PerWord[str, tuple[tuple[str, ...], str | None]]
+        self._plain_readings = _PerWord(lambda token: self._read(token, False))
+        self._typo_readings: _PerWord[str, tuple[tuple[str, ...], str | None]]
+        self._typo_readings = _PerWord(lambda token: self._read(token, True))
         self._typos.add_words(sorted(exact))
         load_dictionaries()
         # the lexicon by dictionary form: "vernoemd" is listed, "vernoemen" is asked
@@ -271,7 +276,8 @@ class Normaliser:
         words -= set(self._exact)
         self._vocab_stems.update(stem(w) for w in words)
         self._typos.add_words(sorted(words))
-        self._readings.clear()  # a word's reading depends on the vocabulary
+        self._plain_readings.clear()  # a word's reading depends on the vocabulary
+        self._typo_readings.clear()
 
     def _phrase_stem(self, token: str) -> str:
         """The stem used to look phrases up: a conjugated verb takes its infinitive's stem
@@ -384,8 +390,15 @@ class Normaliser:
     def _reading(self, token: str, correct_typos: bool) -> tuple[tuple[str, ...], str | None]:
         """`_read`, remembered per word: a word outside every phrase reads the same
         wherever it stands, and its reading (concepts, de-inflection, dictionary form,
-        compound, typo) was most of a question's analysis. Cleared by `add_vocabulary`."""
-        return self._readings((token, correct_typos))
+        compound, typo) was most of a question's analysis. Cleared by `add_vocabulary`.
+
+        Typo correction is `_read`'s last step, met only by a word of four letters or more
+        that stays unknown; any other word reads the same either way, so a question takes
+        its reading from the plain one, which the load made for every word of the examples."""
+        plain = self._plain_readings(token)
+        if not correct_typos or plain[1] is None or len(token) < 4:
+            return plain
+        return self._typo_readings(token)
 
     def _read(self, token: str, correct_typos: bool) -> tuple[tuple[str, ...], str | None]:
         """A word outside a phrase: the terms it adds, in order, and its stem when it is
