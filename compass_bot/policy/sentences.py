@@ -36,6 +36,7 @@ def without_addressee(text: str) -> str:
 
 
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
+_WORD = re.compile(r"\w+")
 
 
 def asking_span(text: str, n_tokens: int | None = None) -> tuple[int, int]:
@@ -43,7 +44,7 @@ def asking_span(text: str, n_tokens: int | None = None) -> tuple[int, int]:
     mark (else the last one), when a story comes before or after it; (0, 0) when the
     text is one sentence: then every concept is what is asked. `n_tokens`: the caller's
     count of the whole text's tokens, which the span's end is when it asks last."""
-    sentences = [m for m in _SENTENCE.finditer(text) if re.search(r"\w", m.group())]
+    sentences = [m for m in _SENTENCE.finditer(text) if _WORD.search(m.group())]
     if len(sentences) < 2:
         return 0, 0
     asking = [m for m in sentences if "?" in m.group()] or sentences
@@ -73,6 +74,11 @@ _SECOND_ASK = (
     r"(?:ik|je|jij|we|wij|het|dat|i|you|we|it|that)\b"
 )
 """A second question joined to the first inside one sentence: "..., en mag ik ook ...?"."""
+_OPENS_NEXT = re.compile(_NEXT_QUESTION, re.IGNORECASE)
+_OPENS_ASKING = re.compile(_ASKS, re.IGNORECASE)
+"""Compiled with the module, as every pattern here: a pattern compiled at its first use
+(`re.match(_ASKS, ...)`) cost the first message with two questions 0.5 ms, and again
+whenever the `re` module's cache of 512 patterns had let it go."""
 _QUESTION_BREAK = re.compile(
     rf"(?<=\?)\s+|(?<=[.!])\s+(?={_NEXT_QUESTION})|(?<=,)\s+(?={_SECOND_ASK})", re.IGNORECASE
 )
@@ -87,8 +93,8 @@ def questions_in(text: str) -> list[str]:
     if (
         len(parts) > 1
         and not parts[-1].endswith("?")
-        and not re.match(_NEXT_QUESTION, parts[-1], re.IGNORECASE)
-        and not (parts[-2].endswith("?") and re.match(_ASKS, parts[-1], re.IGNORECASE))
+        and not _OPENS_NEXT.match(parts[-1])
+        and not (parts[-2].endswith("?") and _OPENS_ASKING.match(parts[-1]))
     ):
         parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
-    return [p for p in parts if len(re.findall(r"\w+", p)) >= 3] if len(parts) > 1 else parts
+    return [p for p in parts if len(_WORD.findall(p)) >= 3] if len(parts) > 1 else parts

@@ -61,6 +61,8 @@ _DISCORD_NOISE = re.compile(
 )
 _COMPASS_IN_WORD = re.compile(r"c[o0]mp[a4@][s5$]{1,3}")
 _NOT_A_HANDLE_RESIDUE = frozenset({"", "s", "es", "ion", "ions", "ie", "ionate", "en"})
+_ALNUM = re.compile(r"[a-z0-9]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _COMPOUND = re.compile(r"compass(?:-[a-z]+)+")
 """The school's name joined to a word by a hyphen, as Dutch writes a compound with a
 name ("Compass-reis", "Compass-laptop", "Compass-leerling-wifi"): a thing of the school,
@@ -113,7 +115,7 @@ def _is_handle(chunk: str) -> bool:
         return True
     if _COMPOUND.fullmatch(word):
         return False
-    residue = re.sub(r"[^a-z0-9]", "", word[: match.start()] + word[match.end() :])
+    residue = _NOT_ALNUM.sub("", word[: match.start()] + word[match.end() :])
     return residue not in _NOT_A_HANDLE_RESIDUE
 
 
@@ -129,7 +131,7 @@ def quotes_in(text: str) -> tuple[str, ...]:
     """Passages between matching quotes, three words or more, as plain folded words."""
     found = []
     for match in _PASSAGE.finditer(fold(text)):
-        words = re.findall(r"[a-z0-9]+", match.group(2))
+        words = _ALNUM.findall(match.group(2))
         if len(words) >= 3:
             found.append(" ".join(words))
     return tuple(found)

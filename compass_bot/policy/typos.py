@@ -16,6 +16,7 @@ from rapidfuzz.distance import OSA
 from compass_bot.policy.morphology import is_word
 
 _TYPO_SIMILARITY = 80.0
+_DOUBLED = re.compile(r"([a-z])\1")
 
 
 class TypoFixer:
@@ -44,7 +45,7 @@ class TypoFixer:
         if token in self._cache:
             return self._cache[token]
         result: str | None = None
-        squeezed = re.sub(r"([a-z])\1", r"\1", token)
+        squeezed = _DOUBLED.sub(r"\1", token)
         if squeezed != token and squeezed in self._known:
             result = squeezed
         elif is_word(token):
