@@ -378,6 +378,16 @@ class Matcher:
         self.normaliser.add_vocabulary(vocabulary)
 
         self.index = ClassIndex(book, tuning, self.normaliser)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Answer one message made of two clause examples, each ending as a question, at
+        load: the first call of each numpy routine the scoring uses sets it up (about
+        0.5 ms together, once per process), which the first asker paid; caches filled here
+        hold words of the knowledge, read as any question reads them."""
+        examples = [f"{c.examples[0].rstrip('?')}?" for c in self.book if c.examples][:2]
+        if examples:
+            self.match(" ".join(examples))
 
     def scores(self, analysis: Analysis) -> dict[str, float]:
         """Score (0..100) of every class, OUT_OF_SCOPE included, for an analysed question."""
