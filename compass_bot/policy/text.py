@@ -150,6 +150,10 @@ def split_handles(text: str) -> tuple[str, bool]:
     """
     found = False
     folded = fold(text)
+    if _COMPASS_IN_WORD.search(folded) is None:
+        # no chunk of it can hold the name (the pattern needs no context): the words as
+        # the loop below would keep them, without trying each
+        return " ".join(folded.split()), False
     quoted_names = [  # a name is short: a longer quote is a passage ('keep ... in mind')
         m.group(0)
         for m in _QUOTED.finditer(folded)
