@@ -28,10 +28,9 @@ analyser (steps 6-7) and keeps the public names importable from here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, TypeVar
 
 from compass_bot.policy.morphology import (
     INTENSIFIERS,
@@ -44,6 +43,7 @@ from compass_bot.policy.morphology import (
     stem,
     undouble,
 )
+from compass_bot.policy.perword import PerWord
 from compass_bot.policy.sentences import asking_span, without_addressee
 from compass_bot.policy.text import (
     Language,
@@ -187,37 +187,6 @@ def _is_count(token: str) -> bool:
     return token.isdigit() or token in COUNT_WORDS
 
 
-_K = TypeVar("_K", bound=Hashable)
-_V = TypeVar("_V")
-_PER_WORD_LIMIT = 20_000
-
-
-class _PerWord(Generic[_K, _V]):
-    """One of the analyser's readings, remembered per word (key): the words people use come
-    back quickly, so the memory is emptied when full instead of ordered. Kept on the
-    analyser, not in a module-level `lru_cache`, because a reading depends on its lexicon."""
-
-    __slots__ = ("_compute", "_found")
-
-    def __init__(self, compute: Callable[[_K], _V]) -> None:
-        self._compute = compute
-        self._found: dict[_K, _V] = {}
-
-    def __call__(self, key: _K) -> _V:
-        found = self._found
-        try:
-            return found[key]
-        except KeyError:
-            pass
-        if len(found) > _PER_WORD_LIMIT:
-            found.clear()
-        value = found[key] = self._compute(key)
-        return value
-
-    def clear(self) -> None:
-        self._found.clear()
-
-
 class Normaliser:
     """Maps text to terms using a concept lexicon; corrects typos against a vocabulary."""
 
@@ -246,15 +215,15 @@ class Normaliser:
         self._vocab_stems: set[str] = set()
         self._vocab_words: set[str] = set(exact)
         self._typos = TypoFixer(self._vocab_words)
-        self._phrase_stems_of = _PerWord(self._find_phrase_stem)
-        self._concepts_by_word = _PerWord(self._find_concepts)
+        self._phrase_stems_of = PerWord(self._find_phrase_stem)
+        self._concepts_by_word = PerWord(self._find_concepts)
         # a word's reading without and with typo correction, remembered apart and keyed on
         # the word alone: the load's reading of every example (no typo correction) is then
         # the reading of that word in a question (see `_reading`)
-        self._plain_readings: _PerWord[str, tuple[tuple[str, ...], str | None]]
-        self._plain_readings = _PerWord(lambda token: self._read(token, False))
-        self._typo_readings: _PerWord[str, tuple[tuple[str, ...], str | None]]
-        self._typo_readings = _PerWord(lambda token: self._read(token, True))
+        self._plain_readings: PerWord[str, tuple[tuple[str, ...], str | None]]
+        self._plain_readings = PerWord(lambda token: self._read(token, False))
+        self._typo_readings: PerWord[str, tuple[tuple[str, ...], str | None]]
+        self._typo_readings = PerWord(lambda token: self._read(token, True))
         self._typos.add_words(sorted(exact))
         load_dictionaries()
         # the lexicon by dictionary form: "vernoemd" is listed, "vernoemen" is asked
