@@ -244,3 +244,18 @@ def test_a_text_without_the_name_keeps_every_word_as_the_chunk_loop_does() -> No
         if any(_is_handle(chunk) for chunk in chunks) or "comp" in fold(question):
             continue
         assert split_handles(question) == (" ".join(chunks), False)
+
+
+class _Unwarmed(Matcher):
+    """The matcher without the message it answers at load."""
+
+    def _warm_up(self) -> None:
+        return None
+
+
+def test_the_message_answered_at_load_changes_no_answer(matcher: Matcher) -> None:
+    """What the load's message leaves in the caches is read as any question reads it: a
+    matcher without it answers every third labelled question (and its parts) the same."""
+    cold = _Unwarmed(load_clauses())
+    texts = list(_texts())[::3]
+    assert [cold.match(t) for t in texts] == [matcher.match(t) for t in texts]
