@@ -73,6 +73,8 @@ class PostReader:
         self.lexicon = lexicon
         self.model = model
         self._scorer: TextScorer | None = model.text_scorer if model.enabled else None
+        # `TextScorer.start` per word count (the last for 7 and more), without its call
+        self._starts = self._scorer.starts if self._scorer is not None else (0.0,) * 8
         self._words: dict[str, _Entry] = {}
         self._order: deque[str] = deque()
         self._extras: dict[int, float] = {}  # an ASCII plain post's extras, per combination
@@ -116,7 +118,8 @@ class PostReader:
                 known = self._words.get
                 scorer = self._scorer
                 bits = english = keys = ones = 0
-                total = 0.0 if scorer is None else scorer.start(len(words))
+                n = len(words)
+                total = 0.0 if scorer is None else self._starts[n if n < 8 else 7]
                 follow = _NO_FOLLOW
                 # one pass, no list of entries (a clash looks them up again); two keys share
                 # a bit exactly when their union has fewer bits than they have together, so
