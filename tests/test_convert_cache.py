@@ -130,3 +130,24 @@ def test_member_follows_every_change_to_roles_and_names_on_many_posts() -> None:
                 assert got is before  # unchanged: the rules' own caches recognise it
             last[one.id] = got
     assert min(changes.values()) > 50  # every kind of change happened often
+
+
+def test_created_at_is_discords_own() -> None:
+    """`created_at` gives what `discord.Message.created_at` gives, over random snowflakes
+    (old and new, any millisecond, the epoch itself)."""
+    from datetime import UTC
+
+    from compass_bot.discord_front.convert import created_at
+
+    guild = _guild()
+    channel = guild.get_channel(S.CHANNEL_ID)
+    rng = random.Random(14)
+    ids = [0, 1 << 22, (1 << 63) - 1] + [rng.getrandbits(63) for _ in range(2000)]
+    for snowflake in ids:
+        data = S.message_payload(
+            S.datetime(2026, 1, 1, tzinfo=UTC), S.CHANNEL_ID, 5, S.STUDENT_ROLE
+        )
+        data["id"] = str(snowflake)
+        message = discord.Message(state=guild._state, channel=channel, data=data)  # type: ignore[arg-type]
+        assert created_at(message) == message.created_at
+        assert created_at(message).tzinfo is message.created_at.tzinfo

@@ -22,7 +22,7 @@ from compass_bot.app import App
 from compass_bot.config import Config, DiscordSettings, LoadedConfig
 from compass_bot.discord_front import permissions
 from compass_bot.discord_front.addressed import question_in
-from compass_bot.discord_front.convert import member_post
+from compass_bot.discord_front.convert import created_at, member_post
 from compass_bot.discord_front.schools import (
     CURRENT,
     School,
@@ -380,7 +380,7 @@ class CompassBot(commands.Bot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         """The one listener for posts: every feature's check (`screening.py`); no commands."""
-        if (acting := self.screening.screen(self, message, message.created_at, False)) is not None:
+        if (acting := self.screening.screen(self, message, created_at(message), False)) is not None:
             await acting
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent, /) -> None:

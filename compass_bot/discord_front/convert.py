@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Final
 
 import discord
 
@@ -126,6 +127,15 @@ def channel_info(channel: object) -> ChannelInfo | None:
             category_name=category.name if category else None,
         )
     return None
+
+
+_DISCORD_EPOCH_MS: Final = discord.utils.DISCORD_EPOCH
+
+
+def created_at(message: discord.Message) -> datetime:
+    """`message.created_at` (`discord.utils.snowflake_time` of its id) without its property and
+    function calls: every post asks once, for the moment the rules judge it by."""
+    return datetime.fromtimestamp(((message.id >> 22) + _DISCORD_EPOCH_MS) / 1000, UTC)
 
 
 # The posts the message rules read: what members type (a reply is typed too); not joins,

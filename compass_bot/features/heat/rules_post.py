@@ -52,11 +52,11 @@ _FLAG_SHIFT: Final = 9  # the model's flag (address 1, laughter 2) above the kin
 # per word: its kind (a bit, with _ANCHOR) and the model's flag shifted above them (both are
 # or-ed over the words, in one step), +1 for an English marker, -1 for a Dutch one, the
 # model's entry (None without a model) and, from it, what the score's fast path adds up: the
-# entry's key, score, bigram weights (empty for none: one test less per word) and folded word
-# (`rules_score._Word`)
-_Entry = tuple[int, int, _Word | None, int, float, Mapping[str, float], str]
+# entry's key, the key's bit count, score, bigram weights (empty for none: one test less per
+# word) and folded word (`rules_score._Word`)
+_Entry = tuple[int, int, _Word | None, int, int, float, Mapping[str, float], str]
 _NO_FOLLOW: Final[Mapping[str, float]] = {}
-_NO_MODEL: Final = (0, 0.0, _NO_FOLLOW, "")
+_NO_MODEL: Final = (0, 0, 0.0, _NO_FOLLOW, "")
 
 
 class PostReader:
@@ -73,6 +73,8 @@ class PostReader:
         self.lexicon = lexicon
         self.model = model
         self._scorer: TextScorer | None = model.text_scorer if model.enabled else None
+        # `TextScorer.start` per word count (the last for 7 and more), without its call
+        self._starts = self._scorer.starts if self._scorer is not None else (0.0,) * 8
         self._words: dict[str, _Entry] = {}
         self._order: deque[str] = deque()
         self._extras: dict[int, float] = {}  # an ASCII plain post's extras, per combination
@@ -87,7 +89,17 @@ class PostReader:
         else:
             w = scorer.entry(word)
             follow = _NO_FOLLOW if w.follow is None else w.follow
-            entry = (bits | w.flag << _FLAG_SHIFT, english, w, w.key, w.score, follow, w.word)
+            key = w.key
+            entry = (
+                bits | w.flag << _FLAG_SHIFT,
+                english,
+                w,
+                key,
+                key.bit_count(),
+                w.score,
+                follow,
+                w.word,
+            )
         words, order = self._words, self._order
         if len(order) >= CACHE_WORDS:
             del words[order.popleft()]
@@ -105,18 +117,19 @@ class PostReader:
             if words is not None:
                 known = self._words.get
                 scorer = self._scorer
-                bits = english = keys = 0
-                clash = False
-                total = 0.0 if scorer is None else scorer.start(len(words))
+                bits = english = keys = ones = 0
+                n = len(words)
+                total = 0.0 if scorer is None else self._starts[n if n < 8 else 7]
                 follow = _NO_FOLLOW
-                # one pass, no list of entries (a clash looks them up again)
+                # one pass, no list of entries (a clash looks them up again); two keys share
+                # a bit exactly when their union has fewer bits than they have together, so
+                # one test after the loop, not an AND of two wide keys per word
                 for word in words:
-                    b, e, _, key, score, follows, folded = known(word) or self._entry(word)
+                    b, e, _, key, one, score, follows, folded = known(word) or self._entry(word)
                     bits |= b
                     english += e
-                    if keys & key:
-                        clash = True
                     keys |= key
+                    ones += one
                     total += score
                     if follow:
                         weight = follow.get(folded)
@@ -141,7 +154,7 @@ class PostReader:
                     signals = _PLAIN[you, laugh, caps]
                     if scorer is None:
                         return signals, None, language
-                    if clash:  # a repeated word or a shared gram: counted once, the exact way
+                    if keys.bit_count() != ones:  # a repeated word or a shared gram: the exact way
                         entries = [known(word) or self._entry(word) for word in words]
                         model_words = [e[2] for e in entries if e[2] is not None]
                         return signals, scorer.score_entries(text, signals, model_words), language

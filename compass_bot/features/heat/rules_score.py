@@ -77,6 +77,8 @@ class TextScorer:
             get("n:0" if not n else "n:1" if n <= 2 else "n:3" if n <= 6 else "n:7", 0.0)
             for n in range(8)
         )
+        # what a post of n model words starts from (`start`), per n up to 7: added once here
+        self.starts = tuple(self._bias + count for count in self._counts)
         self._flags = {name: get(name, 0.0) for name in ("you", "laugh", "caps", "excl")}
         self._flags |= {name: get(name, 0.0) for name in ("quest", "dots")}
         self._emoji = _EMOJI_CLASS
@@ -141,7 +143,7 @@ class TextScorer:
     def start(self, words: int) -> float:
         """What a post of `words` model words starts from (bias and word count), as
         `score_entries` adds it first."""
-        return self._bias + self._counts[min(words, 7)]
+        return self.starts[min(words, 7)]
 
     def score_entries(self, text: str, lexical: Lexical, entries: Sequence[_Word]) -> float:
         """The text score from the post's words' entries (`entry`), in order: a folded word,

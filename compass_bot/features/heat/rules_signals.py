@@ -197,6 +197,9 @@ def _screened_by_regex(
 
 
 _BANG_LETTER: Final = re.compile(r"![a-z]")
+# "#" as an int: `bytes.__contains__` tries its argument as an int first, so a bytes needle
+# costs a raised and cleared TypeError (six times the test itself) on every post
+_HASH: Final = ord("#")
 
 
 def _plain_words(lowered: str, separators: bytes) -> list[str] | None:
@@ -205,7 +208,7 @@ def _plain_words(lowered: str, separators: bytes) -> list[str] | None:
     has anything a disguise is made of: another sign, a digit, an apostrophe, "!" before a
     letter (leet: "k!nker"), or three single letters in a row ("k u t")."""
     spaced = lowered.encode().translate(separators)
-    if b"#" in spaced:
+    if _HASH in spaced:
         return None
     words = spaced.decode().split()
     if "!" in lowered and _BANG_LETTER.search(lowered):
