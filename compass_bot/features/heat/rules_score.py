@@ -13,6 +13,7 @@ through both).
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from collections import deque
@@ -164,7 +165,8 @@ class TextScorer:
                 if own:
                     if grams and not grams.isdisjoint(own):
                         weights = self._weights
-                        total -= sum(weights[name] for name in own & grams)
+                        # fsum: a set's order follows the hash seed; the sum must not
+                        total -= math.fsum(weights[name] for name in own & grams)
                     grams |= own
             if follow is not None:
                 weight = follow.get(entry.word)
