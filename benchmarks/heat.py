@@ -365,7 +365,9 @@ def cost(path: Path, iterations: int) -> None:
     # from the same mix, some replying; the window slides and stays calm) and a heated one
     # (every post re-assessed in full)
     readings = [read(t) for t in texts]
-    calm_texts = [m.text for _, label, _, ms in load(path) if label == "calm" for m in ms]
+    # the calm window from the dev set: a set being measured may hold a calm chat that the
+    # rule nudges, and its cost is measured on a calm channel all the same
+    calm_texts = [m.text for _, label, _, ms in load(DEFAULT) if label == "calm" for m in ms]
     calm = [r for r in map(read, calm_texts) if not r[0].hostile][:20]
     hot = [r for r in readings if r[0].hostile][:20]
     observe_us = {}
@@ -379,7 +381,7 @@ def cost(path: Path, iterations: int) -> None:
         Post(1 + i % 4, at, s, reply_to=1 + (i + 1) % 4, said=said)
         for i, (s, said) in enumerate(hot)
     ]
-    observe_us["heated"] = cpu_us(lambda: assess(window, at), iterations // 4)
+    observe_us["heated"] = cpu_us(lambda: assess(window, at), max(1, iterations // 4))
     assess_us = observe_us["calm"]
     message = discord.Message(state=state, channel=channel, data=payload)  # type: ignore[arg-type]
     calm_posts = [t for t in calm_texts if not read(t)[0].hostile][:20]
@@ -428,6 +430,8 @@ def main() -> None:
         "--thresholds", help="comma-separated lowest evidence that counts, to compare"
     )
     args = parser.parse_args()
+    if args.iterations < 1:
+        parser.error("--iterations must be at least 1")
     if args.loso:
         loso(args)
         return
