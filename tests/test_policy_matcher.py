@@ -526,6 +526,17 @@ def test_near_misses_are_refused_with_what_the_protocol_says_nearby(
         ("can I go to the shop at lunch break", "SHOP"),
         ("wordt je slaap slechter van 's avonds lang op insta scrollen?", "WELLBEING"),
         ("is too much snapchat bad for your mental health", "WELLBEING"),
+        # help outside school, the school as an employer, a phone used for other things
+        (
+            "heeft de kindertelefoon ook een chat voor als je online wordt lastiggevallen",
+            "HELPLINE",
+        ),
+        ("vergoedt de school een workshop over instagram voor docenten", "STAFFTERMS"),
+        ("mag ik in het tussenuur netflix kijken op mijn laptop", "NOTSOCIAL"),
+        ("hoe rapporteer ik een gehackt account bij tiktok", "PLATFORMHELP"),
+        ("mag de conciërge in mijn telefoon kijken als hij denkt dat ik heb gefilmd", "CONFISCATE"),
+        ("can a teacher keep my phone until the end of the day", "CONFISCATE"),
+        ("wordt het protocol elk jaar herzien", "GOVERNANCE"),
     ],
 )
 def test_a_refusal_names_the_topic_the_protocol_leaves_open(
@@ -799,6 +810,15 @@ def test_a_row_about_a_school_matter_is_about_the_row(matcher: Matcher) -> None:
         ("dan ziet iedereen waar mijn vrienden zijn", "OTHERSINFO", None),
         ("mag ik de locatie van mijn vriendin delen", "OTHERSINFO", None),
         ("ik deel mijn locatie met mijn vrienden", "AUDIENCE", "OTHERSINFO"),
+        # the sanction asked for, not a strafuur told as what came before
+        ("krijg je een strafuur voor een tiktok in de les", "PUNISHMENT", None),
+        ("een leerling kreeg na een strafuur ruzie online", None, "PUNISHMENT"),
+        ("mag ik dat bij instagram melden", "PLATFORMHELP", None),
+        ("ik hoop dat het mag", None, "PLATFORM"),
+        ("kan school daar moeilijk over doen", "CONSEQUENCE", None),
+        ("ik wil nu terugposten", "IMPULSIVE", None),
+        ("het eten is niet te vreten", "NEGATIVE", None),
+        ("ze maken grappen over mijn gewicht", "UNPLEASANT", None),
     ],
 )
 def test_words_read_in_their_phrase(
