@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -850,3 +851,54 @@ def test_the_sentence_that_asks_is_marked_after_a_story(matcher: Matcher) -> Non
     assert matcher.normaliser.analyse("mag ik in de pauze op tiktok?").asked == ()
     after = matcher.normaliser.analyse("Ik zit in de les. Mag ik op insta? Vraag voor een vriend.")
     assert "LESSON" not in after.asked and "PLATFORM" in after.asked
+
+
+def test_a_setting_told_before_the_question_is_the_scene_not_the_question(
+    matcher: Matcher,
+) -> None:
+    """A break or lesson in the story is told apart (`told`) when the asking sentence asks
+    a thing of its own; in the asking sentence it is what is asked, "Mag dat?" asks about
+    the whole story, and a message of one sentence has no story."""
+    analyse = matcher.normaliser.analyse
+    told = analyse(
+        "In de pauze heb ik een foto van mijn klasgenoot gepost. Moet ik hem dat vragen?"
+    )
+    assert "BREAK" in told.told
+    assert "BREAK" not in analyse("Ik heb een foto gepost. Moet ik dat in de pauze vragen?").told
+    assert not analyse("In de pauze heb ik een foto gepost. Mag dat?").told
+    assert not analyse("mag ik in de pauze op insta?").told
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        (
+            "In de pauze heb ik met toestemming een filmpje gepost waarin ik de school "
+            "afkraak. Ik had toch toestemming?",
+            "aanwijzing-4",
+        ),
+        (
+            "Tijdens de les maakte ik stiekem een foto van mijn klasgenoot. Moet ik hem "
+            "vragen of ik die op insta mag zetten?",
+            "aanwijzing-6",
+        ),
+        ("Het is nu pauze. Mag ik dan op TikTok?", "schooltijd"),
+        ("In de middagpauze pak ik mijn telefoon en kijk ik op Insta. Mag dat?", "schooltijd"),
+    ],
+)
+def test_a_premise_then_a_question_reaches_the_question_s_clause(
+    matcher: Matcher, question: str, clause: str
+) -> None:
+    """The story's setting weighs less than what happened; when the setting is what is
+    asked, or "Mag dat?" asks about the whole story, it still answers."""
+    assert matcher.match(question).clause == clause
+
+
+def test_a_told_setting_weighs_less_than_an_asked_one(matcher: Matcher) -> None:
+    """Where it happened counts at `scene_factor` for the index: the break told before a
+    question about a classmate's consent gives schooltijd less than at full weight."""
+    analysis = matcher.normaliser.analyse(
+        "In de pauze heb ik een foto van mijn klasgenoot gepost. Moet ik hem dat vragen?"
+    )
+    full = Matcher(matcher.book, dataclasses.replace(matcher.tuning, scene_factor=1.0))
+    assert matcher.index.scores(analysis)["schooltijd"] < full.index.scores(analysis)["schooltijd"]

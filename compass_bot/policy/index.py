@@ -16,6 +16,7 @@ from compass_bot.policy.memory import QuestionMemory
 from compass_bot.policy.model import features as model_features
 from compass_bot.policy.normalise import (
     COURTESY,
+    SETTING,
     STOPWORDS,
     STUDENT_VOICE,
     Analysis,
@@ -196,6 +197,14 @@ class ClassIndex:
                     continue  # a pair no example has says nothing either way
                 weight = self.term_weight(term, tuning.unknown_weight)
             weights[term] = weight
+        scene = analysis.told & SETTING
+        if scene and tuning.scene_factor != 1.0:
+            # the setting of a story told before the question ("In de pauze heb ik ...
+            # gepost. Mag dat?") is where it happened, not what is asked: it and its pairs
+            # count less than the words of what happened
+            for term in weights:
+                if term in scene or ("+" in term and not scene.isdisjoint(term.split("+"))):
+                    weights[term] *= tuning.scene_factor
         q_sq = sum(w * w for w in weights.values())
         if q_sq <= 0.0:
             return dict.fromkeys(self._classes, 0.0)
@@ -204,11 +213,15 @@ class ClassIndex:
         starts: list[npt.NDArray[np.intp]] = []
         shares: list[npt.NDArray[np.float64]] = []
         postings = self._postings
-        for term in weights:
+        for term, weight in weights.items():
             found = postings.get(term)
             if found is not None:
                 starts.append(found[0])
-                shares.append(found[1])
+                # a share carries its term's full weight: a scene term's is scaled here
+                full = self.weight.get(term)
+                shares.append(
+                    found[1] if full is None or full == weight else found[1] * (weight / full)
+                )
         dots: npt.NDArray[np.float64]
         if starts:
             dots = np.bincount(

@@ -112,6 +112,14 @@ leerling"). It says who asks, not what about: no similarity or model feature use
 COURTESY = frozenset({"GREETING", "BOT"})
 """Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
 there is nothing else (chit-chat, out of scope), noise around a social-media question."""
+SETTING = frozenset({"BREAK", "LESSON", "SCHOOLTIME", "ATSCHOOL"})
+"""Concepts of when and where (in the break, in class, at school): the question when they
+stand in the sentence that asks ("mag ik in de pauze ...?"), the scene when they stand only
+in the story around it ("In de pauze heb ik ... gepost. Mag dat?"): then the question is
+about what happened, and the scene counts less (`Analysis.told`, index.py)."""
+_BARE_ASK = COURTESY | {"ALLOWED"}
+"""An asking sentence of only these ("Mag dat?", "Kan dat?") asks about the story itself:
+nothing in the story is then told apart from what is asked."""
 IGNORE = "IGNORE"
 """Concept name for false friends in concepts.yaml: phrases such as "does that mean" or
 "ik snap het" whose words would otherwise be read as a concept ("mean" UNPLEASANT,
@@ -141,6 +149,10 @@ class Analysis:
     asked: tuple[str, ...] = ()
     """The concepts of the sentence that asks, when a story comes before it ("In de pauze
     filmde ik ... . Moet ik haar dat vragen?"): what the question turns on."""
+    told: frozenset[str] = frozenset()
+    """The concepts named only in the story around the sentence that asks, when that
+    sentence asks a thing of its own (empty for one sentence, and after "Mag dat?"):
+    the scene, which weighs less than what is asked."""
 
 
 def concept_pairs(analysis: Analysis) -> list[str]:
@@ -426,6 +438,7 @@ class Normaliser:
 
         asked_from, asked_to = asking_span(text, len(tokens))
         asked: list[str] = []
+        has_story = asked_to > asked_from
 
         def add(term: str) -> None:
             if term.isupper() and asked_from <= at < asked_to and term not in asked:
@@ -468,6 +481,9 @@ class Normaliser:
                 unknown.add(unknown_key)
         for name in sorted(separated_concepts(text, self._exact) if language == "nl" else ()):
             add(name)
+        # "Mag dat?" asks about the whole story; "Moet ik haar dat vragen?" asks a thing
+        # of its own, and the story around it is told
+        asks_own = not set(asked) <= _BARE_ASK
         return Analysis(
             terms=tuple(terms),
             unknown=frozenset(unknown),
@@ -476,4 +492,5 @@ class Normaliser:
             quotes=quotes,
             words=tuple(t for t in tokens if t not in STOPWORDS),
             asked=tuple(asked),
+            told=frozenset(concepts - set(asked)) if has_story and asks_own else frozenset(),
         )

@@ -36,6 +36,10 @@ class Tuning:
     offdomain_factor: float = 0.6
     """Similarity multiplier for out-of-scope examples that share none of the question's
     social-media concepts (`ClassIndex._offdomain_examples`)."""
+    scene_factor: float = 0.3
+    """Weight multiplier for a setting (break, lesson, at school) named only in the story
+    before the sentence that asks, and for its pairs (`Analysis.told`): where it happened
+    is not what is asked."""
     staff_factor: float = 0.85
     """Score multiplier for staff-only clauses when the question shows no staff signal."""
     none_below: float = 20.0
