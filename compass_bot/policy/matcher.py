@@ -70,20 +70,11 @@ Two measures, because the parts learn from different things:
 - `python benchmarks/qa.py --loso`: the whole matcher, with the model trained without
   the question file it answers. Each file was written by someone who never saw the bot.
 
-Round 18 (#17, qa34: qa_new_ac and qa_new_ad joined the labelled questions). Which
-sentence a setting stands in: a break, lesson, school time or place at school told only in
-the story before the sentence that asks (`Analysis.told`) is where it happened, not what is
-asked, and counts at `scene_factor` 0.3 in the index (its term and its pairs), when the
-asking sentence asks a thing of its own ("Moet ik haar dat vragen?"); "Mag dat?" asks about
-the whole story and tells nothing apart. Leave-one-file-out over the 40 files: 6383 ->
-6391 of 6703 in scope (95.2% -> 95.3%), 2037 -> 2035 of 2087 refused; scenario 1099 ->
-1102 of 1195, tricky 508 -> 510 of 586, staff-scenario 547 -> 547 of 576, other kinds
-unchanged; cpu p99 unchanged (about 1.4-1.6 ms). Tried and dropped: the same at 0.5 with a
-scene feature for the model ("~BREAK" beside or in place of the term: 6384 and 6377, the
-model's churn), and without the own-question condition (6386: "Tussen de middag wil ik
-... Mag dat gewoon?" lost schooltijd). Not done: aanwijzing-3 versus -4, a premise and its
-question in one sentence ("Het is pauze, dus mag ik ..."), a two-question message whose
-main part is out of scope (most labelled ones expect the second part's clause).
+Round 18 (#17, qa34: qa_new_ac, qa_new_ad joined the labelled questions). A break, lesson
+or place at school told only in the story before a sentence that asks a thing of its own
+(`Analysis.told`; "Mag dat?" tells nothing apart) is the scene: `scene_factor` 0.3 in the
+index. Leave-one-file-out, 40 files: 6383 -> 6391 of 6703 in scope, 2037 -> 2035 of 2087
+refused (scenario +3, tricky +2). Dropped: a "~BREAK" model feature (the model's churn).
 
 Round 17 (#17, qa31: qa_new_u and qa_new_v, measured once at 97.1% / 95.4% and 94.3% /
 93.7%, joined the labelled questions; the leave-one-file-out misses studied as classes).
