@@ -197,6 +197,7 @@ class ClassIndex:
                     continue  # a pair no example has says nothing either way
                 weight = self.term_weight(term, tuning.unknown_weight)
             weights[term] = weight
+        ratios: dict[str, float] = {}  # a scene term's weight to its postings' own
         scene = analysis.told & SETTING
         if scene and tuning.scene_factor != 1.0:
             # the setting of a story told before the question ("In de pauze heb ik ...
@@ -204,7 +205,10 @@ class ClassIndex:
             # count less than the words of what happened
             for term in weights:
                 if term in scene or ("+" in term and not scene.isdisjoint(term.split("+"))):
-                    weights[term] *= tuning.scene_factor
+                    scaled = weights[term] = weights[term] * tuning.scene_factor
+                    full = self.weight.get(term)
+                    if full is not None and full != scaled:
+                        ratios[term] = scaled / full
         q_sq = sum(w * w for w in weights.values())
         if q_sq <= 0.0:
             return dict.fromkeys(self._classes, 0.0)
@@ -213,15 +217,13 @@ class ClassIndex:
         starts: list[npt.NDArray[np.intp]] = []
         shares: list[npt.NDArray[np.float64]] = []
         postings = self._postings
-        for term, weight in weights.items():
+        for term in weights:
             found = postings.get(term)
             if found is not None:
                 starts.append(found[0])
                 # a share carries its term's full weight: a scene term's is scaled here
-                full = self.weight.get(term)
-                shares.append(
-                    found[1] if full is None or full == weight else found[1] * (weight / full)
-                )
+                ratio = ratios.get(term) if ratios else None
+                shares.append(found[1] if ratio is None else found[1] * ratio)
         dots: npt.NDArray[np.float64]
         if starts:
             dots = np.bincount(
