@@ -253,6 +253,7 @@ def _settings(args: argparse.Namespace) -> Any:
         min_count=args.min_count or TRAIN.min_count,
         word_l2=args.word_l2 or TRAIN.word_l2,
         min_sets=args.min_sets or TRAIN.min_sets,
+        banter_weight=args.banter_weight or TRAIN.banter_weight,
     )
 
 
@@ -477,6 +478,7 @@ def main() -> None:
     parser.add_argument("--min-count", type=int)
     parser.add_argument("--word-l2", type=float, help="the word families' L2, times --l2")
     parser.add_argument("--min-sets", type=int, help="sets a word feature must occur in")
+    parser.add_argument("--banter-weight", type=float, help="a banter post's training weight")
     parser.add_argument("--mode", choices=("message", "window"))
     parser.add_argument("--window", type=int)
     parser.add_argument("--top", type=int)
