@@ -3,6 +3,7 @@
     python benchmarks/heat.py [FILE.jsonl ...] [--within N] [--iterations N]
     python benchmarks/heat.py --loso [--mode message|window] [--window N] [--top N] ...
     python benchmarks/heat.py --loso --misses   # the transcripts each fold gets wrong
+    python benchmarks/heat.py --split heat_blind23,heat_blind24 [--misses] ...  # held out together
 
 FILE holds one transcript a line: `{"messages": [{"author", "at", "text", "reply_to"}, ...],
 "label": "heated"|"calm"|"banter", "turns_at": index or null}` (turns_at: the message where a
@@ -20,9 +21,12 @@ made for the misses of one set by the figures of the others); the cost uses the 
 --loso trains the learned signal (tools/train_heat_model.py) once per training set without
 that set and replays the set with the rule alone and with rule+model, for each threshold of
 --thresholds: the honest figure for the model (none of a set's lines is in its model). The
-threshold is chosen on the summed figures of all folds, never on one set. --misses lists, per
-fold, the heated transcripts not nudged in time and the calm or banter ones nudged, with the
-level after each message from the turn on: why a miss is missed, read as LOSO sees it.
+threshold is chosen on the summed figures of all folds, never on one set. --split holds a
+group of sets out together (trained once without them): sets written to the same brief share a
+style that LOSO lets reach the model through the others, so a group of the newest sets is the
+nearer figure for writers nobody has read. --misses lists, per fold, the heated transcripts not
+nudged in time and the calm or banter ones nudged, with the level after each message from the
+turn on: why a miss is missed, read as LOSO sees it.
 """
 
 from __future__ import annotations
