@@ -164,6 +164,23 @@ def test_the_word_kinds_cache_is_bounded() -> None:
     assert len(lexicon._kinds) <= WORD_CACHE
 
 
+def test_a_full_cache_never_drops_the_anchor_of_the_post_being_read() -> None:
+    """The anchor word of a phrase ("wat is dit": an objection) the oldest in a full cache,
+    read again beside a new word: the phrase is still found (it was dropped before the anchor
+    check, and the post read as plain)."""
+    from compass_bot.features.heat.rules_lexicon import WORD_CACHE, WORD_HOSTILE, load_lexicon
+
+    lexicon = load_lexicon()
+    words = ["wat", "is", "dit"]
+    assert WORD_HOSTILE in lexicon.word_kinds(words)
+    for i in range(WORD_CACHE - len(words)):
+        word = f"zq{i:x}".translate(str.maketrans("0123456789", "ghijklmnop"))
+        lexicon.word_kinds([word])
+    assert len(lexicon._kinds) == WORD_CACHE and next(iter(lexicon._kinds)) == "wat"
+    assert WORD_HOSTILE in lexicon.word_kinds([*words, "paardje"])
+    assert len(lexicon._kinds) <= WORD_CACHE
+
+
 def test_the_compiled_score_of_words_equals_the_feature_score() -> None:
     """Word salad from the model's vocabulary (bigrams, letter grams shared by two words,
     repeated words and letters) and unknown words: the words path, the lower-cased text path

@@ -339,11 +339,7 @@ class Lexicon:
             for word in words:
                 kind = known.get(word)
                 if kind is None:
-                    kind = self._word_kind(word)
-                    if len(known) >= WORD_CACHE:
-                        self._anchors.discard(next(iter(known)))
-                        del known[next(iter(known))]
-                    known[word] = kind
+                    kind = known[word] = self._word_kind(word)
                 found.add(kind)
         patterns = self.patterns
         if (
@@ -352,6 +348,12 @@ class Lexicon:
             and patterns.may_match(words)
         ):
             found.add(WORD_HOSTILE)
+        # the oldest words dropped only now: dropped while the post's words were still being
+        # looked up, one of them (its anchor) could go before the anchor check above
+        while len(known) > WORD_CACHE:
+            oldest = next(iter(known))
+            self._anchors.discard(oldest)
+            del known[oldest]
         return found
 
     def _word_kind(self, word: str) -> int:
