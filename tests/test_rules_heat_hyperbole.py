@@ -76,3 +76,19 @@ def test_general_grammar_of_a_turn_without_swear_words(text: str, kind: str) -> 
 def test_everyday_lines_stay_calm(text: str) -> None:
     s = signals_of(text)
     assert not s.hostile and not s.objects, text
+
+
+def test_a_class_posting_at_once_is_a_crowd_not_a_discussion() -> None:
+    """Twelve students each posting once, to nobody: whatever words the model reads as warm
+    (a video, an app), no discussion; a member speaking twice or to someone is read as before."""
+    from compass_bot.features.heat.rules_window import Post, _crowd
+
+    at = T0
+    crowd = [Post(i, at + timedelta(seconds=i)) for i in range(1, 13)]
+    assert _crowd(crowd)
+    assert not _crowd([*crowd, Post(3, at + timedelta(seconds=13))])
+    assert not _crowd([*crowd, Post(20, at + timedelta(seconds=13), reply_to=4)])
+    burst = [
+        Message(f"leerling{i}", T0 + timedelta(seconds=i), f"tiktok filmpje {i}") for i in range(12)
+    ]
+    assert all(h.action == "none" for h in replay(burst))

@@ -44,6 +44,7 @@ _EPSILON: Final = timedelta(seconds=1)
 # 0.2: 546 / 32, 0.25: 546 / 34, 0.3: 547 / 35; 0.2 read in every window: 547 / 33
 MOCKED_EASE: Final = 0.2
 _MEANT: Final = MAX_WEIGHT  # a threat with a real time or place weighs the most
+_CROWD: Final = 4  # members posting once each, to nobody: a crowd (as the model's x:authors4)
 
 
 @dataclass(slots=True)
@@ -345,6 +346,8 @@ def _learned(heat: Heat, posts: Sequence[Post], model: HeatModel, settings: Heat
     last = scored[-model.window :]
     if not any((p.said or 0.0) >= 0.0 for p in last):
         return heat  # the context alone (a fast crowd, e.g. a burst of spam) is not a fight
+    if _crowd(posts):
+        return heat  # every member said one thing to nobody in particular: no discussion
     hot = [p for p in last if sigmoid(p.learned or 0.0) >= 0.5] or last[-1:]
     # several members laughing at one who stays silent (or is not here): mockery, whoever
     # the flow says the hot posts answer (each other, often); less evidence than the model's
@@ -412,6 +415,16 @@ def _first_jab(turns: Sequence[_Turn]) -> bool:
     ):
         return False  # someone asked to stop: the answer is in, it is not a joke
     return not any(t.score >= _HOSTILE and t.post.author == last.author for t in turns[:-1])
+
+
+def _crowd(posts: Sequence[Post]) -> bool:
+    """Four or more members who each posted once, and nobody replies, mentions or says "je": a
+    crowd (a class posting at once), whatever words the model reads in it; a discussion needs
+    someone to speak twice or to someone."""
+    authors = {p.author for p in posts}
+    if len(authors) != len(posts) or len(posts) < _CROWD:
+        return False
+    return not any(p.reply_to is not None or p.mentions or p.signals.aimed for p in posts)
 
 
 def _asks_to_stop(signals: PostSignals) -> bool:
