@@ -39,10 +39,12 @@ How a name is read
 5. When nothing matched, one vowel left out with the C and both s there (``Cmpass``,
    ``Compss``) is flagged: Compass as short messages write it, and no Dutch or English word.
    So are two neighbouring letters swapped where a word starts (``Copmass``, ``Cmopass``): no
-   word of any language reads so. Other near misses are uncertain: one letter missing
-   (``Compas``), one letter replaced by another letter or a symbol that is no known look-alike
-   (``C*mpass``, ``Comp#ss``), a swap with a z for an s (``Copmazz``) -- only written in one
-   piece, so ordinary names that happen to share letters across words stay clean.
+   word of any language reads so, nor one letter replaced by a sign where a word starts
+   (``C*mpass``, ``Comp#ss``, ``C♡mpass``: starred out like a swear word) or both s written as
+   z (``Compazz``). Other near misses are uncertain: one letter missing (``Compas``), one
+   letter replaced by another letter (``Compiss``), a swap or a K with a z for an s
+   (``Copmazz``, ``Kompazz``) -- only written in one piece, so ordinary names that happen to
+   share letters across words stay clean.
 6. Text reversed with an invisible right-to-left override (U+202E) is also read backwards.
 7. When the name is not flagged yet, other readings may flag it (clear matches only, no near
    misses): the name read backwards (``ssapmoc``), and, for names with a turned or mirrored
@@ -56,7 +58,7 @@ Reason codes (``NameVerdict.reason``)
 -------------------------------------
 flagged=True:
     ``plain``             Compass in plain letters (any case, also inside another word)
-    ``leetspeak``         digits or symbols for letters (``C0mpa$$``)
+    ``leetspeak``         digits or symbols for letters (``C0mpa$$``, ``C*mpass``, ``Compazz``)
     ``homoglyph``         look-alike letters from another script or symbols (``Cоmpass``, ``©``),
                           turned or mirrored letters (``ↃOMꟼASS``)
     ``stylized``          Unicode letter styles: fullwidth, bold, script, circled (``Ｃｏｍｐ``)

@@ -62,10 +62,37 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
             return _variant(name, masked, owners, start, end, "swapped-letters")
         if kind in ("compas", "missing") and _whole_name(masked, start, end):
             return _variant(name, masked, owners, start, end, "missing-letter")
+        if _starts_word(name, masked, owners, start):
+            # a sign masking one letter (C*mpass, C♡mpass) or every s a z (Compazz): no word
+            # of any language, a spelling chosen to hide the name (a letter for a letter,
+            # Compiss, or a K, stays with a moderator)
+            sign = _sign_for_letter(name, masked, owners, start, end) if kind == "other" else None
+            if sign is not None:
+                return _variant(name, masked, owners, start, end, sign)
+            if kind == "compas" and _ALL_S_AS_Z.fullmatch(masked, start, end):
+                return _variant(name, masked, owners, start, end, "leetspeak")
         # "compas"/"kompas" anywhere; rarer near misses only where a word starts, so that
         # "syncopasse" or "krompasser" stay clean
         if kind == "compas" or _starts_word(name, masked, owners, start):
             return _near_miss(masked, start, end, kind)
+    return None
+
+
+_ALL_S_AS_Z: Final = re.compile(r"c+[o0]+(?:m|rn)+p+[a4@]+zz+")
+_COMPASS_CHARS: Final = frozenset("".join(LETTER_CHARS.values()))
+
+
+def _sign_for_letter(
+    name: str, masked: str, owners: Sequence[int], start: int, end: int
+) -> Disguise | None:
+    """How the one character of a near miss that stands for another letter disguises it, when
+    it is a sign (no letter, no digit: ``*``, ``#``, ``♡``, an emoji); None for a letter."""
+    for pos in range(start, end):
+        if masked[pos] not in _COMPASS_CHARS:
+            ch = name[owners[pos]]
+            if unicodedata.category(ch)[0] in "LN":
+                return None
+            return _letter_kind(ch) or "leetspeak"
     return None
 
 
