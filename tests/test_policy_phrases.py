@@ -55,6 +55,8 @@ def matcher() -> Matcher:
         ("een review van een ster", "NEGATIVE"),
         ("het eten is walgelijk", "NEGATIVE"),
         ("de live locatie van de hele klas", "OTHERSINFO"),
+        ("kunnen ze me daarvoor pakken", "CONSEQUENCE"),
+        ("moet ik dan op t matje komen", "CONSEQUENCE"),
         ("ik check in bij het huis van mijn vriendin", "OTHERSINFO"),
     ],
 )
