@@ -3,6 +3,7 @@
     python benchmarks/qa.py [PATH ...]     # default: ../shared/qa_dev.jsonl (from the project)
     python benchmarks/qa.py --cv           # cross-validation on policy_text/ examples
     python benchmarks/qa.py --loso [--misses] [--workers N] [--only NAME ...]   # one file left out
+    python benchmarks/qa.py --batch NAME ... [--misses]   # several files left out of one model
 
 A question file has one JSON object per line: {"q": ..., "lang": "nl"|"en",
 "expect": [clause ids] (empty = the protocol does not answer it), "kind": ...}.
@@ -25,6 +26,11 @@ and answers only the named files, each still against a model trained on all the
 others: a quicker loop, the total is over those files only). An in-scope example
 also counts as right when it lands on its twin clause (same text or same question):
 aanwijzing-9/medewerkers-9, inleiding/gebruik, aanwijzing-7/medewerkers-8.
+
+--batch leaves several files out of one model at once (a batch of writers, such as the
+most recent sets) and answers each of them: left out one by one, a set's close siblings
+by the same brief still teach the model, so the batch is the harder, less leaky figure
+for writers the model has not seen.
 """
 
 from __future__ import annotations
@@ -300,6 +306,54 @@ def run_loso(
     )
 
 
+def run_batch(names: Sequence[str], *, show_misses: bool = False) -> None:
+    """Train one model without all the named question files; answer each of them."""
+    files = sorted((DEFAULT_POLICY_DIR / QUESTIONS_DIR).glob("*.jsonl"))
+    held = [path for path in files if path.stem in names]
+    if len(held) != len(set(names)):
+        known = ", ".join(path.stem for path in files)
+        raise SystemExit(
+            f"--batch: unknown question file among {', '.join(names)} (known: {known})"
+        )
+    book = load_clauses()
+    others = [row for path in files if path not in held for row in read_question_file(path)]
+    matcher = Matcher(book.replace(model=train_model(book, others)))
+    totals = [0, 0, 0, 0]
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    print(f"== leave {len(held)} question files out of one model ({len(files)} files)")
+    for path in held:
+        answered = [(row, matcher.match(row["q"])) for row in read_questions(path)]
+        oks = [
+            (m.clause in r["expect"]) if r["expect"] else (m.clause is None) for r, m in answered
+        ]
+        n_in = sum(1 for r, _ in answered if r["expect"])
+        right = sum(ok for (r, _), ok in zip(answered, oks, strict=True) if r["expect"])
+        refused = sum(ok for (r, _), ok in zip(answered, oks, strict=True) if not r["expect"])
+        for i, v in enumerate((right, n_in, refused, len(answered) - n_in)):
+            totals[i] += v
+        for (r, _), ok in zip(answered, oks, strict=True):
+            by_kind[r["kind"]].append(ok)
+        print(
+            f"  {path.name:18} top-1 in scope {pct(right, n_in)}   "
+            f"out of scope refused {pct(refused, len(answered) - n_in)}"
+        )
+        if show_misses:
+            for (r, m), ok in zip(answered, oks, strict=True):
+                if not ok:
+                    expected = ",".join(r["expect"]) or "(none)"
+                    got = m.clause or f"({m.status})"
+                    print(
+                        f"    {r['kind']:14} expect {expected} got {got} {m.score:.0f} | {r['q']}"
+                    )
+    print(
+        f"  {'all':18} top-1 in scope {pct(totals[0], totals[1])}   "
+        f"out of scope refused {pct(totals[2], totals[3])}"
+    )
+    print(
+        "  by kind: " + ", ".join(f"{k} {pct(sum(v), len(v))}" for k, v in sorted(by_kind.items()))
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, help="question files (.jsonl)")
@@ -311,6 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="with --loso: processes")
     parser.add_argument(
         "--only", nargs="+", default=(), metavar="NAME", help="with --loso: these files only"
+    )
+    parser.add_argument(
+        "--batch", nargs="+", default=(), metavar="NAME", help="leave these files out of one model"
     )
     args = parser.parse_args(argv)
 
@@ -328,6 +385,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     if args.cv:
         run_cv(book)
+        return 0
+    if args.batch:
+        run_batch(args.batch, show_misses=args.misses)
         return 0
     if args.loso:
         run_loso(book, workers=args.workers, show_misses=args.misses, only=args.only)

@@ -322,7 +322,7 @@ from compass_bot.policy.normalise import (
     Language,
     Normaliser,
 )
-from compass_bot.policy.sentences import questions_in
+from compass_bot.policy.sentences import leading_first, questions_in
 from compass_bot.policy.tuning import DEFAULT_TUNING, Tuning
 
 __all__ = [
@@ -419,7 +419,7 @@ class Matcher:
         # the whole message has none or lands on one of the parts' clauses (the whole mixes
         # the questions; the asker's order says which comes first); a whole message that
         # finds a clause none of its parts does keeps it. Other clauses become suggestions.
-        answered = [m for m in map(self._match_one, parts) if m.status == "answer"]
+        answered = [m for m in map(self._match_one, leading_first(parts)) if m.status == "answer"]
         main = whole
         if answered and (whole.status != "answer" or whole.clause in {m.clause for m in answered}):
             main = dataclasses.replace(answered[0], question=question, language=whole.language)

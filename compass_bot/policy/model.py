@@ -48,6 +48,7 @@ _CODE = tuple(
         "sentences.py",
         "typos.py",
         "morphology.py",
+        "phrases.py",
         "normalise.py",
         "spelling.py",
         "tuning.py",

@@ -44,6 +44,7 @@ from compass_bot.policy.morphology import (
     undouble,
 )
 from compass_bot.policy.perword import PerWord
+from compass_bot.policy.phrases import find_phrase
 from compass_bot.policy.sentences import asking_span, without_addressee
 from compass_bot.policy.text import (
     Language,
@@ -460,18 +461,11 @@ class Normaliser:
             if i and tokens[i] in HOUR_WORDS and _is_count(tokens[i - 1]):
                 i += 1
                 continue  # "om 2 uur", "na 24 uur": a clock time or a duration, not a lesson
-            matched = False
-            for size in self._phrase_sizes.get(stems[i], ()):
-                if size > n - i:
-                    continue
-                names = self._phrases.get(tuple(stems[i : i + size]))
-                if names is not None:
-                    for name in sorted(names):
-                        add(name)
-                    i += size
-                    matched = True
-                    break
-            if matched:
+            sizes = self._phrase_sizes.get(stems[i])
+            if sizes and (found := find_phrase(tokens, stems, i, sizes, self._phrases)):
+                for name in sorted(found[0]):
+                    add(name)
+                i = found[1]
                 continue
             read, unknown_key = self._reading(tokens[i], correct_typos)
             i += 1

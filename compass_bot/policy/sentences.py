@@ -98,3 +98,21 @@ def questions_in(text: str) -> list[str]:
     ):
         parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
     return [p for p in parts if len(_WORD.findall(p)) >= 3] if len(parts) > 1 else parts
+
+
+_BUILDS_ON = re.compile(
+    r"(?:en\s+|and\s+)?(?:dan|dus|daarom|betekent\s+dat|so|then|does\s+that\s+mean|that\s+means)\b",
+    re.IGNORECASE,
+)
+"""How a question opens that builds on the one before it: "Inchecken mag toch? Dan mag ik
+ook ...": the first is a premise the asker takes for granted, the second what they ask."""
+
+
+def leading_first(parts: list[str]) -> list[str]:
+    """The questions of a message in the order they lead: a question that builds on the
+    one before it ("Dan mag ik ...", "So can I ...") before the premises it builds on (all
+    8 labelled messages like it expect the clause of the question that builds on them)."""
+    follow = [i for i, part in enumerate(parts) if i and _BUILDS_ON.match(part)]
+    if not follow:
+        return parts
+    return parts[follow[0] :] + parts[: follow[0]]
