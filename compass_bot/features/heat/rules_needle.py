@@ -69,6 +69,27 @@ def answering_back(posts: Sequence[Post], since: datetime) -> set[int]:
     return members
 
 
+def playing_along(posts: Sequence[Post], since: datetime) -> set[int]:
+    """The members whose latest say from `since` on is in play: a laugh (a laughing jab too,
+    but no objection) or a comeback at one who addressed them ("en jij ..."), with nothing
+    earnest after it (hostile words written straight, a request to stop). When everyone in an
+    episode is among them, the rough words are a game all sides play, not a fight."""
+    members: set[int] = set()
+    addressed_by: dict[int, set[int]] = {}
+    for index, post in enumerate(posts):
+        s = post.signals
+        targets, explicit = targets_of(post, posts[:index])
+        if post.at >= since:
+            if s.protests or s.objects or (s.hostile and not s.laugh):
+                members.discard(post.author)
+            elif s.laugh or (s.aimed and targets & addressed_by.get(post.author, set())):
+                members.add(post.author)
+        if explicit or s.aimed:
+            for target in targets:
+                addressed_by.setdefault(target, set()).add(post.author)
+    return members
+
+
 def _needles(post: Post) -> bool:
     """Addressing, laughing or hostile; an objection counts only when written laughing (an
     echo of it that mocks it)."""

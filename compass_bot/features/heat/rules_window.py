@@ -13,6 +13,7 @@ from compass_bot.features.heat.rules_needle import answering_back as _answering_
 from compass_bot.features.heat.rules_needle import ignored_objection as _ignored_objection
 from compass_bot.features.heat.rules_needle import laughing_along as _laughing_along
 from compass_bot.features.heat.rules_needle import mocked as _mocked
+from compass_bot.features.heat.rules_needle import playing_along as _playing_along
 from compass_bot.features.heat.rules_needle import targets_of as _targets
 from compass_bot.features.heat.rules_signals import CALM, PostSignals, hostility_of
 
@@ -304,7 +305,10 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
     if target_laughs or roast:
         level *= _TARGET_LAUGHS
         codes.append("banter")
-    elif both_sides or roast_back:
+    # everyone jabbing and hit has their latest say laughing or answering in kind: a game
+    elif (
+        both_sides or roast_back or (not objected and _all_in(hostile, targets_hit, posts, opened))
+    ):
         level *= _BOTH_LAUGH
         codes.append("banter")
     if objected and ignored is None:  # the ignored objection's boost already counts it
@@ -435,6 +439,15 @@ def _asks_to_stop(signals: PostSignals) -> bool:
 def _bare_laugh(signals: PostSignals) -> bool:
     """A laugh and nothing else: no hostile words, no address, no objection."""
     return signals.laugh and not (signals.hostile or signals.aimed or signals.objects)
+
+
+def _all_in(
+    hostile: Sequence[_Turn], targets_hit: set[int], posts: Sequence[Post], opened: datetime
+) -> bool:
+    """Everyone in the episode (two or more: who jabbed and who was hit) is in on it: each
+    one's latest say since it opened laughs or answers in kind (`playing_along`)."""
+    involved = {t.post.author for t in hostile} | targets_hit
+    return len(involved) >= 2 and involved <= _playing_along(posts, opened)
 
 
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
