@@ -31,22 +31,25 @@ def _posts(*lines: tuple[int, PostSignals] | tuple[int, PostSignals, int]) -> li
 
 def test_a_laugh_and_a_comeback_are_in_play() -> None:
     posts = _posts((B, PLAIN), (A, THREAT), (B, COMEBACK, A), (A, LAUGH))
-    assert playing_along(posts, T0) == {A, B}
+    assert playing_along(posts, T0, {A, B})
 
 
 def test_a_comeback_needs_someone_who_addressed_the_member() -> None:
     posts = _posts((A, PLAIN), (B, COMEBACK, A))
-    assert playing_along(posts, T0) == set()
+    assert not playing_along(posts, T0, {B})
 
 
 def test_an_earnest_word_after_it_takes_the_member_out() -> None:
-    assert playing_along(_posts((B, PLAIN), (A, THREAT), (B, LAUGH), (B, STOP)), T0) == set()
-    assert playing_along(_posts((B, PLAIN), (A, LAUGHING_JAB), (B, LAUGH), (A, JAB)), T0) == {B}
+    assert not playing_along(_posts((B, PLAIN), (A, THREAT), (B, LAUGH), (B, STOP)), T0, {B})
+    posts = _posts((B, PLAIN), (A, LAUGHING_JAB), (B, LAUGH), (A, JAB))
+    assert playing_along(posts, T0, {B})
+    assert not playing_along(posts, T0, {A})
 
 
 def test_only_what_is_said_from_the_start_counts() -> None:
     posts = _posts((B, LAUGH), (A, THREAT))
-    assert playing_along(posts, posts[1].at) == set()
+    assert playing_along(posts, posts[0].at, {B})
+    assert not playing_along(posts, posts[1].at, {B})
 
 
 def _level(*lines: tuple[int, PostSignals] | tuple[int, PostSignals, int]) -> tuple[int, str]:
@@ -68,3 +71,14 @@ def test_a_silent_target_is_not_in_on_it() -> None:
     # the one aimed at says nothing: laughing attackers are mockery, not a game of both sides
     _, reason = _level((B, PLAIN), (A, THREAT, B), (C, LAUGH, A), (A, LAUGHING_JAB, B))
     assert "banter" not in reason
+
+
+def test_the_targets_given_read_as_the_ones_worked_out() -> None:
+    from compass_bot.features.heat.rules_needle import targets_of
+
+    posts = _posts((B, PLAIN), (A, THREAT), (B, COMEBACK, A), (C, LAUGH), (A, LAUGHING_JAB, B))
+    aimed = [targets_of(p, posts[:i])[0] for i, p in enumerate(posts)]
+    for members in ({A}, {B}, {C}, {A, B, C}):
+        assert playing_along(posts, T0, members, aimed) == playing_along(posts, T0, members)
+    assert playing_along(posts, T0, {A, B, C})
+    assert not playing_along(posts[:2], T0, {A, B})

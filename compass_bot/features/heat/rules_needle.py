@@ -3,7 +3,7 @@ the reading of the window's address that the episode (`rules_window`) weighs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
@@ -69,25 +69,58 @@ def answering_back(posts: Sequence[Post], since: datetime) -> set[int]:
     return members
 
 
-def playing_along(posts: Sequence[Post], since: datetime) -> set[int]:
-    """The members whose latest say from `since` on is in play: a laugh (a laughing jab too,
-    but no objection) or a comeback at one who addressed them ("en jij ..."), with nothing
-    earnest after it (hostile words written straight, a request to stop). When everyone in an
-    episode is among them, the rough words are a game all sides play, not a fight."""
-    members: set[int] = set()
-    addressed_by: dict[int, set[int]] = {}
-    for index, post in enumerate(posts):
-        s = post.signals
-        targets, explicit = targets_of(post, posts[:index])
-        if post.at >= since:
+def playing_along(
+    posts: Sequence[Post],
+    since: datetime,
+    members: Iterable[int],
+    aimed_at: Sequence[frozenset[int]] | None = None,
+) -> bool:
+    """Whether each of `members` has their latest say from `since` on in play: a laugh (a
+    laughing jab too, but no objection) or a comeback at one who addressed them ("en jij ..."),
+    nothing earnest after it (hostile words written straight, a request to stop). When everyone
+    in an episode is, the rough words are a game all sides play, not a fight. Read from the
+    newest post back, so a member's straight jab ends it at once (the common case in a fight).
+    `aimed_at`: each post's `targets_of`, when the caller has them (not read again)."""
+
+    def aimed(index: int) -> frozenset[int]:
+        if aimed_at is not None:
+            return aimed_at[index]
+        return targets_of(posts[index], posts[:index])[0]
+
+    def addressed(member: int, by: frozenset[int], before: int) -> bool:
+        """Whether one of `by` addressed `member` before post `before`."""
+        for index in range(before):
+            q = posts[index]
+            if (
+                q.author in by
+                and (q.signals.aimed or explicit_targets(q))
+                and member in aimed(index)
+            ):
+                return True
+        return False
+
+    for member in members:
+        in_play = False
+        for index in range(len(posts) - 1, -1, -1):
+            post = posts[index]
+            if post.at < since:
+                break
+            if post.author != member:
+                continue
+            s = post.signals
             if s.protests or s.objects or (s.hostile and not s.laugh):
-                members.discard(post.author)
-            elif s.laugh or (s.aimed and targets & addressed_by.get(post.author, set())):
-                members.add(post.author)
-        if explicit or s.aimed:
-            for target in targets:
-                addressed_by.setdefault(target, set()).add(post.author)
-    return members
+                break
+            if s.laugh:
+                in_play = True
+                break
+            if s.aimed:
+                targets = aimed(index)
+                if targets and addressed(member, targets, index):
+                    in_play = True
+                    break
+        if not in_play:
+            return False
+    return True
 
 
 def _needles(post: Post) -> bool:

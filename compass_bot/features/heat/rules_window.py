@@ -307,7 +307,7 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
         codes.append("banter")
     # everyone jabbing and hit has their latest say laughing or answering in kind: a game
     elif (
-        both_sides or roast_back or (not objected and _all_in(hostile, targets_hit, posts, opened))
+        both_sides or roast_back or (not objected and _all_in(hostile, targets_hit, turns, opened))
     ):
         level *= _BOTH_LAUGH
         codes.append("banter")
@@ -442,12 +442,15 @@ def _bare_laugh(signals: PostSignals) -> bool:
 
 
 def _all_in(
-    hostile: Sequence[_Turn], targets_hit: set[int], posts: Sequence[Post], opened: datetime
+    hostile: Sequence[_Turn], targets_hit: set[int], turns: Sequence[_Turn], opened: datetime
 ) -> bool:
     """Everyone in the episode (two or more: who jabbed and who was hit) is in on it: each
     one's latest say since it opened laughs or answers in kind (`playing_along`)."""
     involved = {t.post.author for t in hostile} | targets_hit
-    return len(involved) >= 2 and involved <= _playing_along(posts, opened)
+    if len(involved) < 2:
+        return False
+    posts = [t.post for t in turns]
+    return _playing_along(posts, opened, involved, [t.targets for t in turns])
 
 
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
