@@ -1,4 +1,4 @@
-"""Everyone in the episode in on it (rules_needle.playing_along, rules_window._all_in): each
+"""Everyone in the episode in on it (rules_needle.playing_along and everyone_in): each
 member's latest say laughs or answers in kind, nothing earnest after it; the rough words
 then weigh as banter (the same damping as a roast answered laughing)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 from compass_bot.features.heat.rules_index import IMPLICIT_S, explicit_targets
 
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 _IGNORED_S: Final = 180.0
 _NEEDLES: Final = 2
+_CROWD: Final = 4  # members posting once each, to nobody: a crowd (as the model's x:authors4)
 
 
 def targets_of(post: Post, previous: Sequence[Post]) -> tuple[frozenset[int], bool]:
@@ -121,6 +122,34 @@ def playing_along(
         if not in_play:
             return False
     return True
+
+
+class Aimed(Protocol):
+    """A post with whom it is aimed at (`targets_of`), as the episode's turns keep it."""
+
+    @property
+    def post(self) -> Post: ...
+    @property
+    def targets(self) -> frozenset[int]: ...
+
+
+def everyone_in(turns: Sequence[Aimed], since: datetime, members: set[int]) -> bool:
+    """Everyone in an episode (two or more: who jabbed and who was hit) is in on it: each
+    one's latest say since it opened laughs or answers in kind (`playing_along`)."""
+    if len(members) < 2:
+        return False
+    posts = [t.post for t in turns]
+    return playing_along(posts, since, members, [t.targets for t in turns])
+
+
+def crowd(posts: Sequence[Post]) -> bool:
+    """Four or more members who each posted once, and nobody replies, mentions or says "je": a
+    crowd (a class posting at once), whatever words the model reads in it; a discussion needs
+    someone to speak twice or to someone."""
+    authors = {p.author for p in posts}
+    if len(authors) != len(posts) or len(posts) < _CROWD:
+        return False
+    return not any(p.reply_to is not None or p.mentions or p.signals.aimed for p in posts)
 
 
 def _needles(post: Post) -> bool:

@@ -10,10 +10,11 @@ from typing import Final, Literal
 from compass_bot.features.heat.rules_lexicon import MAX_WEIGHT, MOTHER
 from compass_bot.features.heat.rules_model import OFF, HeatModel, context_features, sigmoid
 from compass_bot.features.heat.rules_needle import answering_back as _answering_back
+from compass_bot.features.heat.rules_needle import crowd as _crowd
+from compass_bot.features.heat.rules_needle import everyone_in as _everyone_in
 from compass_bot.features.heat.rules_needle import ignored_objection as _ignored_objection
 from compass_bot.features.heat.rules_needle import laughing_along as _laughing_along
 from compass_bot.features.heat.rules_needle import mocked as _mocked
-from compass_bot.features.heat.rules_needle import playing_along as _playing_along
 from compass_bot.features.heat.rules_needle import targets_of as _targets
 from compass_bot.features.heat.rules_signals import CALM, PostSignals, hostility_of
 
@@ -45,7 +46,6 @@ _EPSILON: Final = timedelta(seconds=1)
 # 0.2: 546 / 32, 0.25: 546 / 34, 0.3: 547 / 35; 0.2 read in every window: 547 / 33
 MOCKED_EASE: Final = 0.2
 _MEANT: Final = MAX_WEIGHT  # a threat with a real time or place weighs the most
-_CROWD: Final = 4  # members posting once each, to nobody: a crowd (as the model's x:authors4)
 
 
 @dataclass(slots=True)
@@ -302,13 +302,12 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
         for t in hostile
         if t.post.author in targets_hit
     )
+    # everyone jabbing and hit has their latest say laughing or answering in kind: a game
+    members = {t.post.author for t in hostile} | targets_hit
     if target_laughs or roast:
         level *= _TARGET_LAUGHS
         codes.append("banter")
-    # everyone jabbing and hit has their latest say laughing or answering in kind: a game
-    elif (
-        both_sides or roast_back or (not objected and _all_in(hostile, targets_hit, turns, opened))
-    ):
+    elif both_sides or roast_back or (not objected and _everyone_in(turns, opened, members)):
         level *= _BOTH_LAUGH
         codes.append("banter")
     if objected and ignored is None:  # the ignored objection's boost already counts it
@@ -421,16 +420,6 @@ def _first_jab(turns: Sequence[_Turn]) -> bool:
     return not any(t.score >= _HOSTILE and t.post.author == last.author for t in turns[:-1])
 
 
-def _crowd(posts: Sequence[Post]) -> bool:
-    """Four or more members who each posted once, and nobody replies, mentions or says "je": a
-    crowd (a class posting at once), whatever words the model reads in it; a discussion needs
-    someone to speak twice or to someone."""
-    authors = {p.author for p in posts}
-    if len(authors) != len(posts) or len(posts) < _CROWD:
-        return False
-    return not any(p.reply_to is not None or p.mentions or p.signals.aimed for p in posts)
-
-
 def _asks_to_stop(signals: PostSignals) -> bool:
     """An earnest objection: asks to stop, in words, with no hostile wording and no laugh."""
     return signals.protests and not signals.hostile and not signals.laugh
@@ -439,18 +428,6 @@ def _asks_to_stop(signals: PostSignals) -> bool:
 def _bare_laugh(signals: PostSignals) -> bool:
     """A laugh and nothing else: no hostile words, no address, no objection."""
     return signals.laugh and not (signals.hostile or signals.aimed or signals.objects)
-
-
-def _all_in(
-    hostile: Sequence[_Turn], targets_hit: set[int], turns: Sequence[_Turn], opened: datetime
-) -> bool:
-    """Everyone in the episode (two or more: who jabbed and who was hit) is in on it: each
-    one's latest say since it opened laughs or answers in kind (`playing_along`)."""
-    involved = {t.post.author for t in hostile} | targets_hit
-    if len(involved) < 2:
-        return False
-    posts = [t.post for t in turns]
-    return _playing_along(posts, opened, involved, [t.targets for t in turns])
 
 
 def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
