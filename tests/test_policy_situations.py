@@ -79,6 +79,19 @@ def test_a_suspension_is_the_sanction_asked_for_itself(matcher: Matcher, questio
     assert match.status == "none" and match.beside == "PUNISHMENT"
 
 
+def test_a_course_is_not_the_pop_it_may_go_into(matcher: Matcher) -> None:
+    """A course or training is its own concept: who offers or pays for one is beside the
+    protocol, while a course put into the POP stays medewerkers-5."""
+    course = matcher.normaliser.analyse("welke cursussen biedt de school aan", correct_typos=False)
+    assert "COURSE" in course.concepts and "POP" not in course.concepts
+    assert (
+        matcher.match("Welke cursussen over sociale media biedt de school docenten aan?").clause
+        is None
+    )
+    into_pop = "Moet ik als docent een cursus over tiktok in mijn POP opnemen?"
+    assert matcher.match(into_pop).clause == "medewerkers-5"
+
+
 @pytest.mark.parametrize(
     "question",
     [
