@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from compass_bot.policy import Matcher, load_clauses
+from compass_bot.policy.normalise import Normaliser
 from compass_bot.policy.phrases import MAX_SKIPPED, find_phrase
 from compass_bot.policy.sentences import leading_first, questions_in
 
@@ -78,3 +79,21 @@ def test_a_premise_does_not_decide_the_answer(matcher: Matcher) -> None:
     match = matcher.match(question)
     assert match.clause == "aanwijzing-6"
     assert "locatie" in match.related
+
+
+def test_a_phrase_does_not_swallow_the_start_of_the_next() -> None:
+    """Two phrases sharing a word are both read: "laten zien waar" keeps the "waar" that
+    "waar mijn vrienden zijn" opens with; a phrase inside another adds nothing."""
+    normaliser = Normaliser(
+        {
+            "LOCATION": ["laten zien waar"],
+            "OTHERSINFO": ["waar mijn vrienden zijn"],
+            "POST": ["op insta zetten", "insta"],
+        }
+    )
+    both = normaliser.analyse("mag ik laten zien waar mijn vrienden zijn", correct_typos=False)
+    assert {"LOCATION", "OTHERSINFO"} <= both.concepts
+    alone = normaliser.analyse("mag ik laten zien waar ik ben", correct_typos=False)
+    assert "OTHERSINFO" not in alone.concepts
+    inner = normaliser.analyse("ik wil het op insta zetten", correct_typos=False)
+    assert inner.concepts == {"POST"}

@@ -34,6 +34,8 @@ def matcher() -> Matcher:
         # the punishment asked as a suspension
         ("word je geschorst als je dat doet", "PUNISHMENT"),
         ("do you get suspended for that", "PUNISHMENT"),
+        ("kan ik geschorst worden als ik dat doe", "PUNISHMENT"),
+        ("can i get suspended for that", "PUNISHMENT"),
     ],
 )
 def test_situation_phrases_are_concepts(matcher: Matcher, phrase: str, concept: str) -> None:
@@ -59,6 +61,35 @@ def test_a_topic_left_open_outweighs_a_clause_ahead_by_less_than_ten(matcher: Ma
     assert matcher.decide(
         question, analysis, scores, Tuning(beside_margin=6.0, sanction_margin=0.0)
     ).clause == ("schooltijd")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "kan ik geschorst worden als ik een docent online beledig",
+        "can i get suspended for roasting the school online",
+    ],
+)
+def test_a_suspension_is_the_sanction_asked_for_itself(matcher: Matcher, question: str) -> None:
+    """A question "can I be suspended if ..." asks what the sanction is, which no clause says (32 of
+    the 36 labelled questions naming a suspension are out of scope): it is refused however
+    far aanwijzing-3 leads, not flipped by a retrained model."""
+    analysis = matcher.normaliser.analyse(question)
+    match = matcher.decide(question, analysis, _scores("aanwijzing-3", 70.0, 30.0))
+    assert match.status == "none" and match.beside == "PUNISHMENT"
+
+
+def test_a_course_is_not_the_pop_it_may_go_into(matcher: Matcher) -> None:
+    """A course or training is its own concept: who offers or pays for one is beside the
+    protocol, while a course put into the POP stays medewerkers-5."""
+    course = matcher.normaliser.analyse("welke cursussen biedt de school aan", correct_typos=False)
+    assert "COURSE" in course.concepts and "POP" not in course.concepts
+    assert (
+        matcher.match("Welke cursussen over sociale media biedt de school docenten aan?").clause
+        is None
+    )
+    into_pop = "Moet ik als docent een cursus over tiktok in mijn POP opnemen?"
+    assert matcher.match(into_pop).clause == "medewerkers-5"
 
 
 @pytest.mark.parametrize(

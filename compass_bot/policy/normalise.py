@@ -44,7 +44,7 @@ from compass_bot.policy.morphology import (
     undouble,
 )
 from compass_bot.policy.perword import PerWord
-from compass_bot.policy.phrases import find_phrase
+from compass_bot.policy.phrases import find_phrase, overlapping
 from compass_bot.policy.sentences import asking_span, without_addressee
 from compass_bot.policy.text import (
     Language,
@@ -466,6 +466,13 @@ class Normaliser:
                 for name in sorted(found[0]):
                     add(name)
                 i = found[1]
+                # a phrase opening inside this one and reaching past it is read too
+                for opens, names, ends in overlapping(
+                    tokens, stems, at, i, self._phrase_sizes, self._phrases
+                ):
+                    at, i = opens, ends
+                    for name in sorted(names):
+                        add(name)
                 continue
             read, unknown_key = self._reading(tokens[i], correct_typos)
             i += 1

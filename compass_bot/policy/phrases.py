@@ -50,6 +50,30 @@ def find_phrase(
     return None
 
 
+def overlapping(
+    tokens: Sequence[str],
+    stems: Sequence[str],
+    start: int,
+    end: int,
+    sizes_of: Mapping[str, Sequence[int]],
+    phrases: Mapping[tuple[str, ...], frozenset[str]],
+) -> list[tuple[int, frozenset[str], int]]:
+    """The phrases that open inside the phrase read from `start` to `end` and reach past
+    its end, each as (its start, its concepts, the new end): phrases are read left to
+    right, and without this one would swallow the start of the next ("laten zien waar"
+    would take the "waar" that "waar mijn vrienden zijn" opens with). Both readings hold,
+    so both are kept; a phrase wholly inside another adds nothing."""
+    found: list[tuple[int, frozenset[str], int]] = []
+    j = start + 1
+    while j < end:
+        sizes = sizes_of.get(stems[j])
+        if sizes and (more := find_phrase(tokens, stems, j, sizes, phrases)) and more[1] > end:
+            end = more[1]
+            found.append((j, more[0], end))
+        j += 1
+    return found
+
+
 def _past_fillers(tokens: Sequence[str], start: int, longest: int) -> list[int]:
     """The indices of the words from `start` on with the fillers after the first left
     out, up to `longest` words and `MAX_SKIPPED` fillers."""
