@@ -492,3 +492,22 @@ def test_the_console_runs_one_school_of_a_board_the_first_unless_named(tmp_path:
     unknown = run_bot(tmp_path, script, "--console", "--school", "West", config=BOARD_CONFIG)
     assert unknown.returncode == 2 and "West" in unknown.stderr and "Noord, Zuid" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_a_second_question_is_offered_under_one_label_with_one_colon(tmp_path: Path) -> None:
+    """Two questions in one: the answer to the main one, the other offered under its label,
+    written as a reader expects (the label's own colon, not two)."""
+    script = "\n".join(
+        [
+            "/als leerling",
+            "/kanaal dm",
+            "/vraag Het is middagpauze, dus ik mag op Insta toch? Dan mag ik ook een foto van "
+            "mijn vriendin posten zonder het haar te vragen?",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console", "--fresh")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Over je andere vraag zegt het protocol dit:\n" in out, out
+    assert "::" not in out

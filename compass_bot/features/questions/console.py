@@ -33,7 +33,8 @@ def render_answer(answer: Answer) -> str:
         if answer.truncated:
             text = texts.TRUNCATED_NOTE[lang] + "\n" + text
         for label, extra in answer.extras():
-            text += f"\n{label}:\n  " + extra.replace("\n", "\n  ")
+            colon = "" if label.endswith(":") else ":"  # a label may end in its own colon
+            text += f"\n{label}{colon}\n  " + extra.replace("\n", "\n  ")
         return text + "\n" + texts.FEEDBACK_PROMPT[lang]
     if answer.status == "doubtful":
         options = "\n".join(f"  [{c.id}] {clause_heading(c, lang)}" for c in answer.suggestions)
