@@ -268,30 +268,38 @@ def run_loso(
     if only and len(held_out) != len(set(only)):
         known = ", ".join(path.stem for path in files)
         raise SystemExit(f"--only: unknown question file among {', '.join(only)} (known: {known})")
-    totals = [0, 0, 0, 0]
-    by_kind: dict[str, list[bool]] = defaultdict(list)
     print(f"== leave one question file out ({len(held_out)} of {len(files)} files)")
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
         results = list(
             pool.map(_loso_one, held_out, [files] * len(held_out), [settings] * len(held_out))
         )
+    _report(results, show_misses=show_misses)
+
+
+def _report(
+    results: Sequence[tuple[Path, list[tuple[dict[str, Any], Match]]]], *, show_misses: bool
+) -> None:
+    """Figures per held-out file (and its misses), then over all of them and per kind."""
+    totals = [0, 0, 0, 0]
+    by_kind: dict[str, list[bool]] = defaultdict(list)
     for held, answered in results:
-        in_scope = [(r, m) for r, m in answered if r["expect"]]
-        out_scope = [(r, m) for r, m in answered if not r["expect"]]
-        right = sum(1 for r, m in in_scope if m.clause in r["expect"])
-        refused = sum(1 for _, m in out_scope if m.clause is None)
-        for i, v in enumerate((right, len(in_scope), refused, len(out_scope))):
+        oks = [
+            (m.clause in r["expect"]) if r["expect"] else (m.clause is None) for r, m in answered
+        ]
+        n_in = sum(1 for r, _ in answered if r["expect"])
+        right = sum(ok for (r, _), ok in zip(answered, oks, strict=True) if r["expect"])
+        refused = sum(ok for (r, _), ok in zip(answered, oks, strict=True) if not r["expect"])
+        for i, v in enumerate((right, n_in, refused, len(answered) - n_in)):
             totals[i] += v
-        for r, m in answered:
-            ok = (m.clause in r["expect"]) if r["expect"] else (m.clause is None)
+        for (r, _), ok in zip(answered, oks, strict=True):
             by_kind[r["kind"]].append(ok)
         print(
-            f"  {held.name:18} top-1 in scope {pct(right, len(in_scope))}   "
-            f"out of scope refused {pct(refused, len(out_scope))}"
+            f"  {held.name:18} top-1 in scope {pct(right, n_in)}   "
+            f"out of scope refused {pct(refused, len(answered) - n_in)}"
         )
         if show_misses:
-            for r, m in answered:
-                if (m.clause not in r["expect"]) if r["expect"] else (m.clause is not None):
+            for (r, m), ok in zip(answered, oks, strict=True):
+                if not ok:
                     expected = ",".join(r["expect"]) or "(none)"
                     got = m.clause or f"({m.status})"
                     print(
@@ -318,40 +326,11 @@ def run_batch(names: Sequence[str], *, show_misses: bool = False) -> None:
     book = load_clauses()
     others = [row for path in files if path not in held for row in read_question_file(path)]
     matcher = Matcher(book.replace(model=train_model(book, others)))
-    totals = [0, 0, 0, 0]
-    by_kind: dict[str, list[bool]] = defaultdict(list)
     print(f"== leave {len(held)} question files out of one model ({len(files)} files)")
-    for path in held:
-        answered = [(row, matcher.match(row["q"])) for row in read_questions(path)]
-        oks = [
-            (m.clause in r["expect"]) if r["expect"] else (m.clause is None) for r, m in answered
-        ]
-        n_in = sum(1 for r, _ in answered if r["expect"])
-        right = sum(ok for (r, _), ok in zip(answered, oks, strict=True) if r["expect"])
-        refused = sum(ok for (r, _), ok in zip(answered, oks, strict=True) if not r["expect"])
-        for i, v in enumerate((right, n_in, refused, len(answered) - n_in)):
-            totals[i] += v
-        for (r, _), ok in zip(answered, oks, strict=True):
-            by_kind[r["kind"]].append(ok)
-        print(
-            f"  {path.name:18} top-1 in scope {pct(right, n_in)}   "
-            f"out of scope refused {pct(refused, len(answered) - n_in)}"
-        )
-        if show_misses:
-            for (r, m), ok in zip(answered, oks, strict=True):
-                if not ok:
-                    expected = ",".join(r["expect"]) or "(none)"
-                    got = m.clause or f"({m.status})"
-                    print(
-                        f"    {r['kind']:14} expect {expected} got {got} {m.score:.0f} | {r['q']}"
-                    )
-    print(
-        f"  {'all':18} top-1 in scope {pct(totals[0], totals[1])}   "
-        f"out of scope refused {pct(totals[2], totals[3])}"
-    )
-    print(
-        "  by kind: " + ", ".join(f"{k} {pct(sum(v), len(v))}" for k, v in sorted(by_kind.items()))
-    )
+    results = [
+        (path, [(row, matcher.match(row["q"])) for row in read_questions(path)]) for path in held
+    ]
+    _report(results, show_misses=show_misses)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
