@@ -54,15 +54,13 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
         start, end = near.span()
         if kind == "dropped":
             return _variant(name, masked, owners, start, end, "missing-letter")
-        if (
-            kind == "swapped"
-            and "z" not in masked[start:end]  # a z for an s too: two differences
-            and _starts_word(name, masked, owners, start)
-        ):
+        starts_word = _starts_word(name, masked, owners, start)
+        # a swap with a z for an s too is two differences: a moderator decides
+        if kind == "swapped" and "z" not in masked[start:end] and starts_word:
             return _variant(name, masked, owners, start, end, "swapped-letters")
         if kind in ("compas", "missing") and _whole_name(masked, start, end):
             return _variant(name, masked, owners, start, end, "missing-letter")
-        if _starts_word(name, masked, owners, start):
+        if starts_word:
             # a sign masking one letter (C*mpass, C♡mpass) or every s a z (Compazz): no word
             # of any language, a spelling chosen to hide the name (a letter for a letter,
             # Compiss, or a K, stays with a moderator)
@@ -73,7 +71,7 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
                 return _variant(name, masked, owners, start, end, "leetspeak")
         # "compas"/"kompas" anywhere; rarer near misses only where a word starts, so that
         # "syncopasse" or "krompasser" stay clean
-        if kind == "compas" or _starts_word(name, masked, owners, start):
+        if kind == "compas" or starts_word:
             return _near_miss(masked, start, end, kind)
     return None
 
