@@ -150,3 +150,36 @@ def test_a_house_number_after_a_postcode_swallows_no_phone_or_bsn() -> None:
         ("address", "Molenlaan 1"),
         ("phone", "0612947031"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("1017-PN 40 daar moet je zijn voor het feest", [("postcode", "1017-PN 40")]),
+        ("kom naar 3512-JK 8 om zes uur", [("postcode", "3512-JK 8")]),
+        ("ze woont op 2312 bc 61, ja die van de brugklas", [("postcode", "2312 bc 61")]),
+        ("mijn postcode is 5611 ab 12", [("postcode", "5611 ab 12")]),
+        ("zijn adres: 6221 bt 4", [("postcode", "6221 bt 4")]),
+        ("she lives at 2312 bc 61 now", [("postcode", "2312 bc 61")]),
+    ],
+)
+def test_a_postcode_with_a_dash_or_named_with_any_two_letters(
+    text: str, want: list[tuple[str, str]]
+) -> None:
+    """A glued dash before the capitals is a postcode's writing; lower-case letters that may
+    be a word ("bc": because) are a postcode's when the post names a postcode or a home."""
+    assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik had 2312 bc 61 punten",  # unnamed: "bc" may be "because"
+        "de score was 2312 bc 61 was te weinig",
+        "2024-05 12 was de datum",  # a date, no letters
+        "1017-pn 40",  # a dash before lower case: no postcode writing
+        "we wonen op de 3e verdieping, lokaal 2.14",
+    ],
+)
+def test_unnamed_or_lower_case_dashed_look_alikes_stay_unflagged(text: str) -> None:
+    assert found(text) == []

@@ -44,8 +44,8 @@ _SPACED_LOWER_NOT = "|".join(
         | {unit for unit in HOUSE_NUMBER_UNITS if len(unit) == 2}
     )
 )
-_POSTCODE_TEXT = (
-    rf"[1-9]\d{{3}}(?:{SPACE}?(?!SA|SD|SS)[A-Z]{{2}}|(?!sa|sd|ss)[a-z]{{2}}"
+_POSTCODE_TEXT = (  # "1017-PN": a glued dash only before capitals
+    rf"[1-9]\d{{3}}(?:(?:{SPACE}|-)?(?!SA|SD|SS)[A-Z]{{2}}|(?!sa|sd|ss)[a-z]{{2}}"
     rf"|{SPACE}(?!{_SPACED_LOWER_NOT})[a-z]{{2}})(?![A-Za-z0-9])"
 )
 _NR_WORD = r"(?:huis|h)?(?:nummer|number|nr|no)\.?:?"  # "hnr": huisnummer
@@ -56,6 +56,19 @@ _POSTCODE: Final = re.compile(
     rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
 )
 _POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
+# "postcode 2312 bc 61", "ze woont op 2312 bc 61": named a postcode or where someone lives,
+# any two letters are its letters (unnamed, "2312 bc" may be "because"); the letters and the
+# house number as `_POSTCODE` reads them
+_NAMED_BEFORE: Final = re.compile(
+    rf"\b(?:(?:postcode|post{SPACE}code|zip{SPACE}?code|postal{SPACE}code|adres|address)"
+    rf"(?:{SPACE}is)?|woon(?:t|en)?{SPACE}(?:op|aan)|lives?{SPACE}at){SPACE}?[:=]?{SPACE}?$",
+    re.IGNORECASE,
+)
+_POSTCODE_NAMED: Final = re.compile(
+    rf"[1-9]\d{{3}}(?:{SPACE}|-)?[A-Za-z]{{2}}(?![A-Za-z0-9])"
+    rf"(?:{SPACE}?,?{SPACE}{{0,2}}|{SPACE}?[/|]{SPACE}?|[-–])(?:{_NR_WORD}{SPACE}?)?"
+    rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
+)
 _NR_BEFORE: Final = re.compile(  # "huisnummer 17 (en) postcode 3071 AZ": the word may stand between
     rf"\b{_NR_WORD}{SPACE}?{_HOUSE_NR_TEXT}{SPACE}?,?{SPACE}{{0,2}}"
     rf"(?:(?:en{SPACE})?postcode{SPACE}?:?{SPACE}?)?$",
@@ -92,6 +105,10 @@ def postcode_at(text: str, s: int) -> tuple[int, int] | None:
         and not (text[m.end() : m.end() + 1] in _BSN_GO_ON and bsn_at(text, m.start("nr")))
     ):
         return s, m.end()
+    if _NAMED_BEFORE.search(text, max(0, s - 20), s):
+        m = _POSTCODE_NAMED.match(text, s)
+        if m and not unit_follows(text, m.end()):
+            return s, m.end()
     m = _POSTCODE_ALONE.match(text, s)
     if not m:
         return None
