@@ -978,3 +978,40 @@ def test_every_reason_has_a_label_in_both_languages() -> None:
 
     for labels in NAME_REASON_LABELS.values():
         assert set(REASONS) <= set(labels)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Kompas_leerling",
+        "KompasCollege",
+        "kompasschool",
+        "Kompas-docent",
+        "mentor_kompas_2a",
+        "kompazz_vwo",
+        "Kompass_klas2b",
+        "k0mp4s_3vwo",
+        "Compas_havo",
+    ],
+)
+def test_a_near_miss_beside_a_word_about_school_is_flagged(name: str) -> None:
+    """Kompas is the Dutch word, but beside a word about school or a class code it names the
+    school: flagged, with the respelling named."""
+    verdict = check_name(name)
+    assert verdict.flagged and not verdict.uncertain
+    assert "respelled" in verdict.disguises
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Kompas_wandelclub", "kompas_klasse", "kompas_4u", "Compas_MX", "kompas_2024"],
+)
+def test_a_near_miss_without_school_beside_it_stays_with_a_moderator(name: str) -> None:
+    verdict = check_name(name)
+    assert verdict.uncertain and not verdict.flagged
+
+
+@pytest.mark.parametrize("name", ["compost_school", "campus_leerling", "Compaq_havo", "compact_2b"])
+def test_other_words_beside_school_words_stay_clean(name: str) -> None:
+    verdict = check_name(name)
+    assert not verdict.flagged and not verdict.uncertain

@@ -44,7 +44,8 @@ How a name is read
    z (``Compazz``). Other near misses are uncertain: one letter missing (``Compas``), one
    letter replaced by another letter (``Compiss``), a swap or a K with a z for an s
    (``Copmazz``, ``Kompazz``) -- only written in one piece, so ordinary names that happen to
-   share letters across words stay clean.
+   share letters across words stay clean. A near miss beside a word about school
+   (``Kompas_leerling``, ``kompazz_3vwo``, ``KompasCollege``) names the school: flagged.
 6. Text reversed with an invisible right-to-left override (U+202E) is also read backwards.
 7. When the name is not flagged yet, other readings may flag it (clear matches only, no near
    misses): the name read backwards (``ssapmoc``), and, for names with a turned or mirrored
@@ -71,6 +72,8 @@ flagged=True:
     ``swapped-letters``   two neighbouring letters swapped (``Copmass``)
     ``reversed``          written backwards (``ssapmoc``, upside-down text, a right-to-left
                           override)
+    ``respelled``         a near miss (K for C, a letter missing or replaced) beside a word
+                          about school (``Kompas_leerling``, ``KompasCollege``)
     ``disguised``         more than one of the above (see ``NameVerdict.disguises``)
 flagged=False, uncertain=True (a moderator decides):
     ``uncertain-variant`` a near miss: K for C, a letter missing or replaced

@@ -39,6 +39,40 @@ class Found:
 
 
 def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
+    """The first flagged match, else the first uncertain one, else a near miss; a near miss
+    (K for C, a letter missing or replaced) beside a word about school is flagged
+    (`school_beside`)."""
+    found = _scan(name, masked, owners)
+    if (
+        found is not None
+        and found.reason == "uncertain-variant"
+        and school_beside(masked, found.start, found.end)
+    ):
+        ordered = in_order({*found.disguises, "respelled"})
+        return Found(
+            found.start, found.end, True, reason_for(ordered), ordered, explain_flagged(ordered)
+        )
+    return found
+
+
+# A word about school beside a near miss: "kompas" is the Dutch word, but "Kompas_leerling",
+# "KompasCollege" or "kompazz_3vwo" name the school. Glued on the left ("kompascollege"), not
+# followed by a letter ("kompas_klasse" stays a moderator's). A class code alone ("kompas_3a")
+# is no word: with a K a moderator still decides (`_whole_name` serves a real C).
+_SCHOOL_WORD: Final = re.compile(
+    r"(?:leerlingen|leerling|docenten|docente|docent|leraar|lerares|mentor|juf|meester"
+    r"|school|college|lyceum|gymnasium|atheneum|brugklas|brugger|klas|vwo|havo|mavo|vmbo"
+    r"|student|teacher|examen|rector|conrector|directie)(?![a-z])"
+)
+
+
+def school_beside(masked: str, start: int, end: int) -> bool:
+    """Whether the rest of the folded name (outside the match; its last letter may start the
+    word, "kompasschool") holds a word about school."""
+    return _SCHOOL_WORD.search(masked[:start] + " " + masked[end - 1 :]) is not None
+
+
+def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
     """The first flagged match, else the first uncertain one, else a near miss."""
     uncertain: Found | None = None
     for m in STRICT.finditer(masked):

@@ -19,6 +19,7 @@ Disguise = Literal[
     "missing-letter",
     "swapped-letters",
     "reversed",
+    "respelled",
 ]
 
 NameReason = Literal[
@@ -46,6 +47,7 @@ _DISGUISE_ORDER: Final[tuple[Disguise, ...]] = (
     "missing-letter",
     "swapped-letters",
     "reversed",
+    "respelled",
 )
 
 _DISGUISE_NL: Final[dict[Disguise, str]] = {
@@ -59,6 +61,7 @@ _DISGUISE_NL: Final[dict[Disguise, str]] = {
     "missing-letter": "een weggelaten letter",
     "swapped-letters": "twee omgewisselde letters",
     "reversed": "achterstevoren geschreven letters",
+    "respelled": "een andere spelling (zoals Kompas) naast een woord over school",
 }
 _RTL_NL: Final = "achterstevoren geschreven tekst die een onzichtbaar teken omdraait"
 _FLIPPED_NL: Final = "op hun kop gezette of gespiegelde letters"
