@@ -314,3 +314,92 @@ async def test_a_checkpoint_while_a_statement_is_open_is_a_warning_not_an_error(
         assert "could not be truncated" in caplog.text
     finally:
         await store.close()
+
+
+async def test_a_transaction_keeps_other_tasks_out_and_takes_none_of_theirs_along(
+    tmp_path: Path,
+) -> None:
+    """Erasure's unit: a statement another task sends while it is open waits for its end, a
+    failing unit rolls back only its own statements, and what another task had pending before
+    it opened is kept (committed first), not thrown away with it."""
+    import asyncio
+
+    store = await Database.open(tmp_path / "db")
+    try:
+        await store.execute(
+            "INSERT INTO audit (at, actor_id, action, subject_id, detail) VALUES (?, 1, 'a', 1, '{}')",
+            ("2026-11-24T09:15:00+00:00",),
+        )  # pending: another task's write before the unit, not yet committed
+        inside = asyncio.Event()
+        release = asyncio.Event()
+
+        async def failing_unit() -> None:
+            async with store.transaction():
+                await store.execute("DELETE FROM audit")
+                inside.set()
+                await release.wait()
+                raise RuntimeError("a feature's erasure failed")
+
+        unit = asyncio.create_task(failing_unit())
+        await asyncio.wait_for(inside.wait(), 5)
+
+        async def other_task() -> None:  # an alert recorded meanwhile
+            await store.audit(T0, 2, "b", 2, {})
+
+        other = asyncio.create_task(other_task())
+        await asyncio.sleep(0.05)
+        assert not other.done()  # waits for the unit: its commit lands none of it
+        release.set()
+        with pytest.raises(RuntimeError):
+            await unit
+        await other
+        actions = [e.action for e in await store.audit_entries(10)]
+        assert actions == ["b", "a"]  # the unit's DELETE undone; both other writes kept
+    finally:
+        await store.close()
+
+
+async def test_a_failing_erasure_erases_nothing_and_loses_no_alert(tmp_path: Path) -> None:
+    """One feature's erasure fails after another's ran, while an alert is recorded: the member's
+    rows are all still there (nothing half-erased) and the alert is kept."""
+    import asyncio
+
+    store = await Database.open(tmp_path / "db")
+    try:
+        app = await _app(store)
+        await NameRepo(store).approve_names(2, ["Compass Fan"], 9, T0)
+        await SchoolTimeRepo(store).set_warned(2, T0)
+        started = asyncio.Event()
+        release = asyncio.Event()
+        services = app.kernel.services
+        last = services[-1]
+        original = last.erase_member
+
+        async def slow_failing(member_id: int) -> dict[str, int]:
+            started.set()
+            await release.wait()
+            raise RuntimeError("disk gone")
+
+        last.erase_member = slow_failing  # type: ignore[method-assign]
+        try:
+            erase = asyncio.create_task(
+                app[PrivacyService].erase(Member(9, "mod", MODERATOR.roles), 2, T0)
+            )
+            await asyncio.wait_for(started.wait(), 5)
+            record = asyncio.create_task(
+                OutboxRepo(store).record_alert(
+                    rule="schooltijd", member_id=3, member_label="cem", at=T0, window_start=T0
+                )
+            )
+            await asyncio.sleep(0.05)
+            release.set()
+            with pytest.raises(RuntimeError):
+                await erase
+            await record
+        finally:
+            last.erase_member = original  # type: ignore[method-assign]
+        assert [n.name for n in await NameRepo(store).approved_names(2)] == ["Compass Fan"]
+        assert 2 in await SchoolTimeRepo(store).warning_cooldowns()
+        assert [a.member_id for a in await OutboxRepo(store).alerts()] == [3]
+    finally:
+        await store.close()

@@ -30,8 +30,9 @@ class FeatureService(Protocol):
 
     `load` reads the hot state into memory at start (and after the console's /reset).
     `erase_member` and `purge` cover what the feature stores about members; both run inside
-    the one transaction privacy opens (no commit here), and `forget` then drops the feature's
-    in-memory state about the member. A feature that stores nothing returns {}.
+    the one transaction privacy opens (`Database.transaction`; no commit here), and `forget`
+    then drops the feature's in-memory state about the member. A feature that stores nothing
+    returns {}.
     """
 
     async def load(self, now: datetime) -> None: ...

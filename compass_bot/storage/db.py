@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,7 +156,11 @@ class Database:
     """Async access to the SQLite file. One connection; aiosqlite serialises its use.
 
     Features keep their own queries (`features/<name>/repo.py`) and reach the file through
-    `fetchone`, `fetchall`, `execute` and `commit`, and `write_lock` for a check-then-write."""
+    `fetchone`, `fetchall`, `execute` and `commit`, and `write_lock` for a check-then-write.
+
+    The connection is shared, so a commit commits every task's pending statements. A unit that
+    must be all or nothing across features (erasure, the retention purge) runs in
+    `transaction`: no other task's statement, commit or rollback joins it meanwhile."""
 
     CHECK_SQL: ClassVar[str] = "PRAGMA quick_check(3)"  # at most 3 problems listed
 
@@ -172,6 +176,8 @@ class Database:
         self.migrations = tuple(migrations)
         self._lock = lock
         self.write_lock = asyncio.Lock()
+        self._unit_lock = asyncio.Lock()
+        self._unit_owner: asyncio.Task[Any] | None = None  # the task in `transaction`
         self._claim_conn: aiosqlite.Connection | None = None
         self._closing = False
 
@@ -242,7 +248,10 @@ class Database:
                 self._lock.release()
 
     async def rollback(self) -> None:
-        """Undo a transaction a failed write left open (SQLite may or may not have)."""
+        """Undo a transaction a failed write left open (SQLite may or may not have); never
+        another task's open `transaction`."""
+        if self._unit_owner is not None:
+            await self._wait_for_unit()
         with contextlib.suppress(*STORAGE_ERRORS, ValueError):
             await self.conn.rollback()
 
@@ -325,13 +334,45 @@ class Database:
             return row
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        if self._unit_owner is not None:
+            await self._wait_for_unit()
         return await self.conn.execute(sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        if self._unit_owner is not None:
+            await self._wait_for_unit()
         await self.conn.executemany(sql, rows)
 
     async def commit(self) -> None:
+        if self._unit_owner is not None:
+            await self._wait_for_unit()
         await self.conn.commit()
+
+    async def _wait_for_unit(self) -> None:
+        """Wait while another task's `transaction` is open (its own task goes on)."""
+        while (owner := self._unit_owner) is not None and owner is not asyncio.current_task():
+            async with self._unit_lock:
+                pass
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """One all-or-nothing unit of writes: committed at the end, rolled back on any error.
+
+        Other tasks' statements already pending are committed first (any commit would have):
+        a rollback of this unit never takes them along. While it is open, their statements,
+        commits and rollbacks wait (reads do not), so no commit of theirs lands half of it."""
+        async with self._unit_lock:
+            self._unit_owner = asyncio.current_task()
+            try:
+                if self.conn.in_transaction:
+                    await self.conn.commit()
+                yield
+                await self.conn.commit()
+            except BaseException:
+                await self.rollback()
+                raise
+            finally:
+                self._unit_owner = None
 
     async def claims_connection(self) -> aiosqlite.Connection:
         """A second connection, in autocommit mode, for the outbox's claim: one statement that
@@ -358,6 +399,8 @@ class Database:
         *,
         commit: bool = True,
     ) -> None:
+        if self._unit_owner is not None:
+            await self._wait_for_unit()
         await self.conn.execute(
             "INSERT INTO audit (at, actor_id, action, subject_id, detail) VALUES (?, ?, ?, ?, ?)",
             (to_db(at), actor_id, action, subject_id, json.dumps(detail or {}, sort_keys=True)),

@@ -44,16 +44,12 @@ class PrivacyService:
             return refused
         db = self.kernel.db
         counts: dict[str, int] = {}
-        try:
+        async with db.transaction():
             for service in self.kernel.services:
                 if service is not self:
                     counts.update(await service.erase_member(member_id))
             await self.erase_member(member_id)
             await db.audit(at, actor.id, "privacy.erase", member_id, counts, commit=False)
-            await db.commit()
-        except BaseException:
-            await db.rollback()
-            raise
         for service in self.kernel.services:
             service.forget(member_id)
         await db.checkpoint()
@@ -64,13 +60,9 @@ class PrivacyService:
         before = now - timedelta(days=self.kernel.config.retention.days)
         db = self.kernel.db
         counts: dict[str, int] = {}
-        try:
+        async with db.transaction():
             for service in self.kernel.services:
                 counts.update(await service.purge(before))
             await db.audit(now, None, "retention.purge", None, counts, commit=False)
-            await db.commit()
-        except BaseException:
-            await db.rollback()
-            raise
         await db.checkpoint()
         return counts
