@@ -214,7 +214,7 @@ async def dispatched_us(
     old_cache = hasattr(bot, "_last_post")  # each listener converted through one cache
     per_post = 0
     previous = loop.get_task_factory()
-    loop.set_task_factory(recording)  # type: ignore[arg-type]
+    loop.set_task_factory(recording)
     try:
         best = float("inf")
         for _ in range(repeats):
@@ -251,7 +251,13 @@ async def make_bot(members: bool) -> tuple[CompassBot, discord.Guild]:
     state = bot._connection
     state.user = discord.ClientUser(
         state=state,
-        data={"id": str(BOT_ID), "username": "compass", "discriminator": "0", "avatar": None},
+        data={
+            "id": str(BOT_ID),
+            "username": "compass",
+            "global_name": None,
+            "discriminator": "0",
+            "avatar": None,
+        },
     )
     await bot._async_setup_hook()  # the loop, as logging in sets it (bot.dispatch needs it)
     guild = discord.Guild(data=guild_payload(), state=state)  # type: ignore[arg-type]
@@ -322,7 +328,7 @@ async def main() -> None:
         case: discord.Message(
             state=state,
             channel=ch,  # type: ignore[arg-type]
-            data=message_payload(at, ch.id, author, role),  # type: ignore[union-attr]
+            data=message_payload(at, ch.id, author, role),  # type: ignore[union-attr,arg-type]
         )
         for case, (at, ch, author, role) in cases.items()
     }
@@ -390,10 +396,10 @@ def screen_cases(
         for name, check in checks.items():
             first = check(post)
             if first is not None:  # a first sight (names without Server Members): once
-                drive(first)
+                drive(first)  # type: ignore[arg-type]
                 if check(post) is not None:
                     raise RuntimeError(f"{case}: the {name} check wants to act")
-            parts.append(timed(lambda check=check, post=post: check(post)))
+            parts.append(timed(lambda check=check, post=post: check(post)))  # type: ignore[misc]
 
         def listener(msg: discord.Message = msg) -> object:
             return drive(bot.on_message(msg))
