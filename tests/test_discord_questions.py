@@ -546,3 +546,25 @@ async def test_an_answer_that_sends_someone_to_a_person_names_the_configured_peo
         [embed] = ix.embeds
         names = [f["name"] for f in embed["fields"]]
         assert "Praat erover met" not in names and "Talk it over with" not in names
+
+
+def test_slow_down_is_said_once_per_window_in_each_school() -> None:
+    """The 'slow down' reply is remembered per school, as each school's rate limit is: a member
+    of two schools' servers told in one is still told in the other."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from compass_bot.features.questions.discord_ext import Questions
+
+    config = SimpleNamespace(questions=SimpleNamespace(rate_limit_seconds=60))
+    bot = SimpleNamespace(loaded=SimpleNamespace(config=config), school=SimpleNamespace(name="a"))
+    cog = Questions.__new__(Questions)
+    cog.bot = bot  # type: ignore[assignment]
+    cog._slowed = {}
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    assert cog.first_slow_down(7, now)
+    assert not cog.first_slow_down(7, now + timedelta(seconds=30))
+    bot.school = SimpleNamespace(name="b")
+    assert cog.first_slow_down(7, now + timedelta(seconds=31))
+    bot.school = SimpleNamespace(name="a")
+    assert cog.first_slow_down(7, now + timedelta(seconds=61))

@@ -203,7 +203,8 @@ class Questions(commands.Cog):
 
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        self._slowed: dict[int, datetime] = {}  # member id -> when they were last told
+        # (school, member id) -> when they were last told: each school keeps its own rate
+        self._slowed: dict[tuple[str, int], datetime] = {}
         self._votes: dict[tuple[int, int, str], None] = {}  # (message, member, vote), ordered
         self.ask_menu = app_commands.ContextMenu(
             name=_("Vraag aan het protocol", en="Ask the protocol"), callback=self.ask_about
@@ -243,13 +244,15 @@ class Questions(commands.Cog):
         return answer, render_answer(answer, shown)
 
     def first_slow_down(self, member_id: int, now: datetime) -> bool:
-        """Say 'slow down' once per window: answering every extra message would be spam too."""
+        """Say 'slow down' once per window: answering every extra message would be spam too.
+        Per school, as its rate limit is (a member of two schools' servers is told in each)."""
         window = timedelta(seconds=self.bot.loaded.config.questions.rate_limit_seconds)
-        last = self._slowed.get(member_id)
+        key = (self.bot.school.name, member_id)
+        last = self._slowed.get(key)
         if last is not None and now - last < window:
             return False
-        self._slowed = {m: t for m, t in self._slowed.items() if now - t < window}
-        self._slowed[member_id] = now
+        self._slowed = {k: t for k, t in self._slowed.items() if now - t < window}
+        self._slowed[key] = now
         return True
 
     def first_vote(self, message_id: int, member_id: int, vote: str) -> bool:
