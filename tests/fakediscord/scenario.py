@@ -814,10 +814,11 @@ def iter_components(components: Iterable[JSON]) -> Iterator[JSON]:
             yield from iter_components([c["component"]])
 
 
-def demo_guild(*, extra_members: int = 0) -> GuildSpec:
-    """A small school server like Compass's (for trying things out and the standalone server)."""
+def demo_guild(*, extra_members: int = 0, name: str = "Compass") -> GuildSpec:
+    """A small school server like Compass's (for trying things out and the standalone server);
+    `name`: another school's server of the same shape (a board's)."""
     return GuildSpec(
-        name="Compass",
+        name=name,
         roles=[
             RoleSpec("Leerling"),
             RoleSpec("Klas 1-2"),

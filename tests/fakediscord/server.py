@@ -8,7 +8,7 @@ bot makes is recorded in ``fake.calls`` and answered as Discord would.
 
 Run standalone (for a bot in another process)::
 
-    python -m tests.fakediscord.server --port 8765
+    python -m tests.fakediscord.server --port 8765 [--members N] [--schools Noord Zuid]
 """
 
 from __future__ import annotations
@@ -4197,13 +4197,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--members", type=int, default=0, help="extra generated members")
+    parser.add_argument(
+        "--schools",
+        nargs="*",
+        default=[],
+        metavar="NAME",
+        help="more school servers of the same shape, by name (a school board's)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     async def run() -> None:
-        fake = FakeDiscord(demo_guild(extra_members=args.members), port=args.port)
+        fake = FakeDiscord(
+            demo_guild(extra_members=args.members),
+            other_guilds=[demo_guild(extra_members=args.members, name=n) for n in args.schools],
+            port=args.port,
+        )
         async with fake:
             print(f"api_base_url: {fake.api_base_url}\ngateway_url: {fake.gateway_url}", flush=True)
+            for world in fake.worlds.values():
+                print(f"guild: {world.spec.name} {world.guild_id}", flush=True)
             await asyncio.Event().wait()
 
     with contextlib.suppress(KeyboardInterrupt):
