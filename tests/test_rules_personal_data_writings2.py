@@ -183,3 +183,25 @@ def test_a_postcode_with_a_dash_or_named_with_any_two_letters(
 )
 def test_unnamed_or_lower_case_dashed_look_alikes_stay_unflagged(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Naam: Roos\nTel: 06–43 21 98 76\nKlas: 2B", [("phone", "06–43 21 98 76")]),
+        ("bel de receptie niet maar mij: 020 – 123 45 67", [("phone", "020 – 123 45 67")]),
+        ("06—12345678 na vieren", [("phone", "06—12345678")]),
+        ("Kerkstraat 3—II", [("address", "Kerkstraat 3—II")]),
+        ("postcode 6211 HK - 14", [("postcode", "6211 HK - 14")]),
+    ],
+)
+def test_an_en_or_em_dash_is_read_as_a_hyphen(text: str, want: list[tuple[str, str]]) -> None:
+    """Typing apps and web pages write a dash as an en or em dash; the spans stay the post's."""
+    assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    "text", ["om 8.30–9.20 wiskunde", "score 3–2", "2024–2025", "blz. 12–14", "6211 HK - 14"]
+)
+def test_dashed_look_alikes_stay_unflagged(text: str) -> None:
+    assert found(text) == []

@@ -64,9 +64,9 @@ _NAMED_BEFORE: Final = re.compile(
     rf"(?:{SPACE}is)?|woon(?:t|en)?{SPACE}(?:op|aan)|lives?{SPACE}at){SPACE}?[:=]?{SPACE}?$",
     re.IGNORECASE,
 )
-_POSTCODE_NAMED: Final = re.compile(
+_POSTCODE_NAMED: Final = re.compile(  # named, " - " before the number is its house number too
     rf"[1-9]\d{{3}}(?:{SPACE}|-)?[A-Za-z]{{2}}(?![A-Za-z0-9])"
-    rf"(?:{SPACE}?,?{SPACE}{{0,2}}|{SPACE}?[/|]{SPACE}?|[-–])(?:{_NR_WORD}{SPACE}?)?"
+    rf"(?:{SPACE}?,?{SPACE}{{0,2}}|{SPACE}?[/|\-–]{SPACE}?)(?:{_NR_WORD}{SPACE}?)?"
     rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
 )
 _NR_BEFORE: Final = re.compile(  # "huisnummer 17 (en) postcode 3071 AZ": the word may stand between

@@ -94,12 +94,24 @@ def _last_end(findings: list[Finding], blocked: list[tuple[int, int]]) -> int:
     return max([f[2] for f in findings] + [b[1] for b in blocked])
 
 
+# "06–43 21 98 76", "020 – 123 45 67": typing apps and web pages write a dash as an en dash
+# (or a figure, em or minus sign); each is read as the hyphen, one character for one, so the
+# findings' spans are the post's own. `in` per dash, not a regex: a post of Latin-1 text (most)
+# cannot hold one, and Python answers that without reading it
+_DASHES: Final = "\u2010\u2011\u2012\u2013\u2014\u2212"
+_AS_HYPHEN: Final = str.maketrans(dict.fromkeys(_DASHES, "-"))
+
+
 class Scan:
     """One pass over one text; findings and skipped spans never overlap."""
 
     __slots__ = ("blocked", "cache", "findings", "n", "skip", "text")
 
     def __init__(self, text: str) -> None:
+        for dash in _DASHES:
+            if dash in text:
+                text = text.translate(_AS_HYPHEN)
+                break
         self.text = text
         self.cache: dict[str, bool] = {}
         self.n = len(text)
