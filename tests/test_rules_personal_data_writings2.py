@@ -205,3 +205,48 @@ def test_an_en_or_em_dash_is_read_as_a_hyphen(text: str, want: list[tuple[str, s
 )
 def test_dashed_look_alikes_stay_unflagged(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("wij zijn verhuisd naar Zuiderdiep 77, vertel het", [("address", "Zuiderdiep 77")]),
+        ("lootje adres: Beukenrode 11 (heet gewoon zo)", [("address", "Beukenrode 11")]),
+        ("ze woont op Rozengaarde 5", [("address", "Rozengaarde 5")]),
+        ("she lives at Rozengaarde 5b now", [("address", "Rozengaarde 5b")]),
+        (
+            "Postcode: 9712 CP\nHuisnummer: 12-A",
+            [("postcode", "9712 CP\nHuisnummer: 12-A")],
+        ),
+        (
+            "Postcode*: 3072 AP   Huisnummer*: 210",
+            [("postcode", "3072 AP   Huisnummer*: 210")],
+        ),
+        (
+            "From: Ruben Smit <ruben.smit@kpnmail.nl>\nSubject: verslag",
+            [("email", "ruben.smit@kpnmail.nl")],
+        ),
+    ],
+)
+def test_a_home_named_by_the_words_before_it_a_form_and_a_mail_header(
+    text: str, want: list[tuple[str, str]]
+) -> None:
+    """A street name the suffixes do not know is an address right after words that say a home
+    follows; a form's house number on the next line belongs to its postcode; an address in
+    angle brackets, as mail headers write it, is an e-mail address."""
+    assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we zijn verhuisd naar Groningen 2 weken terug",
+        "hij woont op Texel 3 jaar al",
+        "hoi <@123456789012345678> kom je",
+        "<:pepe:123456789012345678>",
+        "schrijf <naam@voorbeeld",  # no closing bracket: not a header
+        "Hoofdstuk 5 gaat over wonen op Mars",
+    ],
+)
+def test_cue_and_bracket_look_alikes_stay_unflagged(text: str) -> None:
+    assert found(text) == []

@@ -74,10 +74,11 @@ _NR_BEFORE: Final = re.compile(  # "huisnummer 17 (en) postcode 3071 AZ": the wo
     rf"(?:(?:en{SPACE})?postcode{SPACE}?:?{SPACE}?)?$",
     re.IGNORECASE,
 )
-# "the number is 19" after a postcode alone: a house number named a few words on
+# "the number is 19" after a postcode alone: a house number named a few words on, or on the
+# next line of a form ("Postcode: 9712 CP\nHuisnummer: 12-A", "Huisnummer*: 210")
 _NR_AFTER: Final = re.compile(
-    rf"(?-i:[a-z,;&' \u00a0]{{0,30}}?)\b(?:huis{SPACE}?|house{SPACE}?|h)?(?:nummer|number|nr|no)\b\.?"
-    rf"(?:{SPACE}?[:=]|{SPACE}is)?{SPACE}?(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])",
+    rf"(?-i:[a-z,;&'* \u00a0\n\t]{{0,30}}?)\b(?:huis{SPACE}?|house{SPACE}?|h)?(?:nummer|number|nr|no)\b\.?"
+    rf"\*?(?:{SPACE}?[:=]|{SPACE}is)?{SPACE}{{0,3}}(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])",
     re.IGNORECASE,
 )
 # after a house number: a comma, bar, bracket, slash or dash may stand before the postcode
@@ -223,7 +224,9 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     if start < 0:
         general = _street_start(text, s)
         if general is None:
-            return _named_street_with_postcode(text, s, space, word, end)
+            return _named_street_with_postcode(
+                text, s, space, word, end
+            ) or _named_street_after_cue(text, s, space, word, end)
         start = general
     if text[end : end + 5].lstrip(" \u00a0,")[:1] not in _TAIL_FIRST:
         return (new_finding(Finding, ("address", start, end)),)
@@ -246,6 +249,33 @@ def _named_street_with_postcode(
     if len(found) < 2 or year_and_word(text, found[1][1]):
         return ()
     return found
+
+
+# "adres: Beukenrode 11", "wij zijn verhuisd naar Zuiderdiep 77", "she lives at Rozengaarde 5":
+# words that say a home follows, right before a capitalised name the suffixes do not know
+_HOME_CUE: Final = re.compile(
+    r"(?:\b(?:adres|address)(?:[ \u00a0](?:is|was))?[ \u00a0]?[:=]?"
+    r"|\b(?:woon|woont|wonen|woonde|woonden)[ \u00a0](?:op|aan)"
+    r"|\b(?:verhuisd|verhuizen|verhuist|verhuis)[ \u00a0]naar"
+    r"|\b(?:lives?|lived|living)[ \u00a0](?:at|on)|\bmoved[ \u00a0]to)[ \u00a0]$",
+    re.IGNORECASE,
+)
+
+
+def _named_street_after_cue(
+    text: str, s: int, space: int, word: str, end: int
+) -> tuple[Finding, ...]:
+    """A capitalised name the street suffixes do not know, with a house number, right after
+    words that say a home follows ("verhuisd naar Zuiderdiep 77"): the words make it an
+    address (with a postcode after it when there is one)."""
+    if (
+        space + len(word) + 2 != s
+        or name_word(word) != "cap"
+        or word.lower() in NAME_PARTICLES
+        or not _HOME_CUE.search(text, max(0, space - 24), space + 1)
+    ):
+        return ()
+    return _with_postcode(text, space + 1, end)
 
 
 def _lower_address_at(text: str, s: int) -> tuple[Finding, ...]:

@@ -118,11 +118,14 @@ def email_at(text: str, a0: int, a1: int, disguised: bool) -> tuple[int, int] | 
     if not local:
         return None
     start = a0 - local.end()
-    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "<#"):
+    before = text[start - 1] if start > 0 else ""
+    if before and (before.isalnum() or before == "#"):
         return None
     dom = _DOMAIN.match(text, a1)
     if not dom:
         return None
+    if before == "<" and text[dom.end() : dom.end() + 1] != ">":
+        return None  # "Naam <naam@mail.nl>" as mail headers write it; no other markup
     tld = dom.group("tld").lower()
     domain = dom.group(0).lower()
     plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
