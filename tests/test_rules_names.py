@@ -992,6 +992,7 @@ def test_every_reason_has_a_label_in_both_languages() -> None:
         "Kompass_klas2b",
         "k0mp4s_3vwo",
         "Compas_havo",
+        "LeerlingVanKompas",
     ],
 )
 def test_a_near_miss_beside_a_word_about_school_is_flagged(name: str) -> None:

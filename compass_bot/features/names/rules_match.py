@@ -56,13 +56,14 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
 
 
 # A word about school beside a near miss: "kompas" is the Dutch word, but "Kompas_leerling",
-# "KompasCollege" or "kompazz_3vwo" name the school. Glued on the left ("kompascollege"), not
-# followed by a letter ("kompas_klasse" stays a moderator's). A class code alone ("kompas_3a")
-# is no word: with a K a moderator still decides (`_whole_name` serves a real C).
+# "KompasCollege", "LeerlingVanKompas" or "kompazz_3vwo" name the school. Glued on either side;
+# a short word not followed by a letter ("kompas_klasse", "kompas_jufferen" stay a moderator's).
+# A class code alone ("kompas_3a") is no word: with a K a moderator still decides
+# (`_whole_name` serves a real C).
 _SCHOOL_WORD: Final = re.compile(
-    r"(?:leerlingen|leerling|docenten|docente|docent|leraar|lerares|mentor|juf|meester"
-    r"|school|college|lyceum|gymnasium|atheneum|brugklas|brugger|klas|vwo|havo|mavo|vmbo"
-    r"|student|teacher|examen|rector|conrector|directie)(?![a-z])"
+    r"leerling|docent|leraar|lerares|mentor|school|college|lyceum|gymnasium|atheneum"
+    r"|brugklas|student|teacher|examen|conrector|directie"
+    r"|(?:juf|meester|klas|vwo|havo|mavo|vmbo|brugger|rector)(?![a-z])"
 )
 
 
