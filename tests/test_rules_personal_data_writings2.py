@@ -250,3 +250,23 @@ def test_a_home_named_by_the_words_before_it_a_form_and_a_mail_header(
 )
 def test_cue_and_bracket_look_alikes_stay_unflagged(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "GPS van de dropping: N 52°05.432' E 5°07.281'",
+            [("location-link", "N 52°05.432' E 5°07.281'")],
+        ),
+        ("52°05.432'N 5°07.281'E", [("location-link", "52°05.432'N 5°07.281'E")]),
+    ],
+)
+def test_coordinates_in_degrees_and_decimal_minutes(text: str, want: list[tuple[str, str]]) -> None:
+    """GPS units and geocaching write minutes with decimals, the hemisphere before or after."""
+    assert found(text) == want
+
+
+@pytest.mark.parametrize("text", ["het was 12°5' koud E 3°4'", "hoek van 45°30' E 2°15'"])
+def test_angles_without_a_hemisphere_before_stay_unflagged(text: str) -> None:
+    assert found(text) == []

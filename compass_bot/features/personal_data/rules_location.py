@@ -17,9 +17,14 @@ _COORD: Final = re.compile(
     r"(?:(?i:lon|lng|long|longitude|lengte|lengtegraad)\.?\s?[:=]?\s?|[EWO]\s?)?"
     r"-?(?:1[0-7]\d|[1-9]?\d)[.,]\d{4,10}°?"
     r"(?:\s?[EWOewo](?![A-Za-z]))?"
-    r"|\d{1,2}°\s?\d{1,2}['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?\s?[NSns],?\s{0,2}"
-    r"\d{1,3}°\s?\d{1,2}['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?\s?[EWOewo](?![A-Za-z])"
+    r"|\d{1,2}°\s?\d{1,2}(?:[.,]\d{1,4})?['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?\s?[NSns],?\s{0,2}"
+    r"\d{1,3}°\s?\d{1,2}(?:[.,]\d{1,4})?['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?\s?[EWOewo](?![A-Za-z])"
+    # "N 52°05.432' E 5°07.281'": the hemispheres before the degrees (GPS, geocaching); the
+    # N or S before the match (`coordinates_at`)
+    r"|(?P<lat>\d{1,2}°\s?\d{1,2}(?:[.,]\d{1,4})?['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?)"
+    r",?\s{0,2}[EWO]\s?\d{1,3}°\s?\d{1,2}(?:[.,]\d{1,4})?['′](?:\s?\d{1,2}(?:[.,]\d+)?[\"″]?)?"
 )
+_HEMISPHERE_BEFORE: Final = re.compile(r"(?<![A-Za-z])[NSns]\s?$")
 _PLUS_CODE: Final = re.compile(
     r"(?<![A-Za-z0-9])(?:"
     r"(?:[2-9CFGHJMPQRVWX]{8}|[2-9CFGHJMPQRVWX]{6}|[2-9CFGHJMPQRVWX]{4})"
@@ -63,6 +68,11 @@ def coordinates_at(text: str, s: int) -> tuple[int, int] | None:
     m = _COORD.match(text, p)
     if not m or not plausible_coordinates(text, p, m.end()):
         return None
+    if m.group("lat") is not None:
+        before = _HEMISPHERE_BEFORE.search(text, max(0, p - 2), p)
+        if before is None:
+            return None
+        return before.start(), m.end()
     return p, m.end()
 
 
