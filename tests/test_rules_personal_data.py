@@ -691,8 +691,8 @@ def _street_word_slow(word: str) -> bool:
 
 
 def test_street_word_lookup_by_last_letters_equals_the_longest_suffix_rule() -> None:
-    from compass_bot.features.personal_data.rules_address import is_street_word
     from compass_bot.features.personal_data.rules_kinds import STREET_NOT, STREET_SUFFIXES
+    from compass_bot.features.personal_data.rules_street import is_street_word
 
     rng = random.Random(143)
     stems = ("", "a", "kerk", "dwars", "'s-", "x1", "\u00e9glise", "b\u00b2", "de-", "onder", "s")

@@ -12,6 +12,7 @@ import random
 
 from compass_bot.features.personal_data import rules_address as address
 from compass_bot.features.personal_data import rules_phone as phone
+from compass_bot.features.personal_data import rules_street as street
 from compass_bot.features.personal_data.rules import find_personal_data
 from compass_bot.features.personal_data.rules_kinds import (
     DIGIT_RUN,
@@ -32,7 +33,7 @@ def _street_before_reference(text: str, s: int) -> int | None:
     if len(stripped) == len(head):
         return None
     nr_word = (
-        address._NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
+        street.NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
         if stripped[-1:] in "rRoO.:"
         else None
     )
@@ -46,17 +47,17 @@ def _street_before_reference(text: str, s: int) -> int | None:
     last = words[-1]
     bare = last.rstrip(".,:").lower()
     chain_from: int | None = None
-    if address.is_street_word(bare) and bare not in STREET_TYPE_WORDS:
+    if street.is_street_word(bare) and bare not in STREET_TYPE_WORDS:
         chain_from = len(words) - 1
     elif last[:1].isupper():
         for k in range(len(words) - 1, -1, -1):
             word = words[k].rstrip(".,:")
             if word[:1].isupper() and word.lower() in STREET_TYPE_WORDS:
                 if k == len(words) - 1:
-                    if k > 0 and address.name_word(words[k - 1]) == "cap":
+                    if k > 0 and street.name_word(words[k - 1]) == "cap":
                         chain_from = k
                 elif all(
-                    address.name_word(w.rstrip(".,")) in ("cap", "particle", "abbr")
+                    street.name_word(w.rstrip(".,")) in ("cap", "particle", "abbr")
                     for w in words[k + 1 :]
                 ):
                     chain_from = k
@@ -68,7 +69,7 @@ def _street_before_reference(text: str, s: int) -> int | None:
         word = words[k]
         if word.islower() and word.isalpha() and word not in NAME_PARTICLES:
             break
-        kind = address.name_word(word)
+        kind = street.name_word(word)
         if kind in ("cap", "abbr"):
             start_k = k
         elif kind != "particle":
@@ -96,7 +97,7 @@ def _address_at_reference(text: str, s: int) -> tuple[Finding, ...]:
         word = text[space + 1 : s].rstrip(" \u00a0,.:")
         named = (
             space + len(word) + 2 == s
-            and address.name_word(word) == "cap"
+            and street.name_word(word) == "cap"
             and word.lower() not in NAME_PARTICLES
         )
         digit_next = text[end : end + 2].lstrip(" \u00a0")[:1] == ","
@@ -199,7 +200,7 @@ def test_street_and_address_fast_paths_answer_as_the_six_word_reading() -> None:
                 continue
             tried += 1
             expected = _street_before_reference(text, s)
-            assert address.street_before(text, s) == expected, (text, s)
+            assert street.street_before(text, s) == expected, (text, s)
             got = address.address_at(text, s)
             assert got == _address_at_reference(text, s), (text, s)
             found += bool(got)

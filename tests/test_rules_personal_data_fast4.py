@@ -15,6 +15,7 @@ import re
 
 from compass_bot.features.personal_data import rules_address as address
 from compass_bot.features.personal_data import rules_lookalikes as lookalikes
+from compass_bot.features.personal_data import rules_street as street
 from compass_bot.features.personal_data.rules import find_personal_data
 from compass_bot.features.personal_data.rules_candidates import (
     NUM_CANDIDATE,
@@ -178,7 +179,7 @@ def test_street_after_word_answers_as_street_start() -> None:
             got = address._street_after_word(text, s, space, word)
             if got >= 0:
                 settled += 1
-                assert got == address._street_start(text, s), (text, s)
+                assert got == street.street_start(text, s), (text, s)
     assert settled > 100, settled
 
 

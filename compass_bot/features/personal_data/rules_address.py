@@ -8,7 +8,6 @@ from typing import Final
 from compass_bot.features.personal_data.rules_ids import bsn_at
 from compass_bot.features.personal_data.rules_kinds import (
     HOUSE_NUMBER_UNITS,
-    NAME_ABBREVIATIONS,
     NAME_PARTICLES,
     POSTCODE_NOT_LETTERS,
     POSTCODE_SPACED_LOWER_NOT,
@@ -21,6 +20,11 @@ from compass_bot.features.personal_data.rules_kinds import (
     new_finding,
 )
 from compass_bot.features.personal_data.rules_lookalikes import unit_follows, year_and_word
+from compass_bot.features.personal_data.rules_street import (
+    SUFFIXES_BY_END,
+    name_word,
+    street_start,
+)
 
 _HOUSE_NR_TEXT = (
     r"[1-9]\d{0,3}(?:"
@@ -85,12 +89,6 @@ _NR_AFTER: Final = re.compile(
 _POSTCODE_TAIL: Final = re.compile(rf"{SPACE}?[,|(/;\-–—]?{SPACE}{{0,2}}(?P<pc>{_POSTCODE_TEXT})")
 _TAIL_MARKS: Final = "|(/;-–—"
 _TAIL_FIRST: Final = frozenset("123456789" + _TAIL_MARKS)
-_NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis|[Hh])?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
-_SUFFIXES_BY_END: Final[dict[str, tuple[str, ...]]] = {}  # last 3 letters -> suffixes
-for _suffix in STREET_SUFFIXES:  # sorted longest first, so each tuple is too
-    _SUFFIXES_BY_END[_suffix[-3:]] = (*_SUFFIXES_BY_END.get(_suffix[-3:], ()), _suffix)
-assert min(len(x) for x in STREET_SUFFIXES) >= 3, "street suffixes are looked up by 3 letters"
-_STEM: Final = re.compile(r"(?:[^\W\d_]|['-])+")
 _ADDRESS_LAST_WORDS: Final = (*STREET_SUFFIXES, "nr", "nummer", "no")
 
 
@@ -222,7 +220,7 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
         return ()
     start = _street_after_word(text, s, space, word)
     if start < 0:
-        general = _street_start(text, s)
+        general = street_start(text, s)
         if general is None:
             return _named_street_with_postcode(
                 text, s, space, word, end
@@ -322,7 +320,7 @@ def _street_after_word(text: str, s: int, space: int, word: str) -> int:
     ):
         return -1
     bare = word.lower()
-    ends = _SUFFIXES_BY_END.get(bare[-3:])  # is_street_word on letters only, inlined
+    ends = SUFFIXES_BY_END.get(bare[-3:])  # is_street_word on letters only, inlined
     if ends is None or bare in STREET_TYPE_WORDS or bare in STREET_NOT or not bare.isalpha():
         return -1  # lower() may add a combining mark (the stem would be no name)
     for suffix in ends:  # longest first
@@ -338,172 +336,3 @@ def _street_after_word(text: str, s: int, space: int, word: str) -> int:
     if prev.isalpha() and prev.islower() and prev not in NAME_PARTICLES:
         return space + 1
     return -1
-
-
-def street_before(text: str, s: int) -> int | None:
-    """Start of the street name that ends just before position s, or None."""
-    if not s or text[s - 1] not in " \u00a0,":
-        return None  # the number touches the word: "4H2", "iPhone15"
-    return _street_start(text, s)
-
-
-def _street_start(text: str, s: int) -> int | None:
-    """``street_before`` once text[s - 1] is known to be a space, no-break space or comma.
-
-    The usual street ("naar Kerkstraat 12") is settled from the last two words: a street
-    word after a plain lower-case word starts the street itself; only other shapes split
-    the six words before the number."""
-    lo = s - 80 if s > 80 else 0
-    stripped = text[lo:s].rstrip(" \u00a0,")
-    if stripped[-1:] in "rRoO.:":
-        nr_word = _NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
-        if nr_word:
-            stripped = stripped[: nr_word.start()].rstrip(" ,")
-    two = stripped.rsplit(maxsplit=2)
-    if not two:
-        return None
-    last = two[-1]
-    bare = last.rstrip(".,:").lower()
-    if len(two) >= 2 and bare not in STREET_TYPE_WORDS and is_street_word(bare):
-        word = two[-2]
-        if word.islower() and word.isalpha() and word not in NAME_PARTICLES:
-            return lo + stripped.rfind(last)  # the loop below would stop at this word
-    words = stripped.rsplit(maxsplit=6)
-    if len(words) == 7:
-        words = words[1:]
-    chain_from: int | None = None
-    if is_street_word(bare) and bare not in STREET_TYPE_WORDS:
-        chain_from = len(words) - 1
-    elif last[:1].isupper():
-        for k in range(len(words) - 1, -1, -1):
-            word = words[k].rstrip(".,:")
-            if word[:1].isupper() and word.lower() in STREET_TYPE_WORDS:
-                if k == len(words) - 1:
-                    if k > 0 and name_word(words[k - 1]) == "cap":
-                        chain_from = k
-                elif all(
-                    name_word(w.rstrip(".,")) in ("cap", "particle", "abbr") for w in words[k + 1 :]
-                ):
-                    chain_from = k
-                break
-    if chain_from is None:
-        return None
-    start_k = chain_from
-    for k in range(chain_from - 1, -1, -1):
-        word = words[k]
-        if word.islower() and word.isalpha() and word not in NAME_PARTICLES:
-            break  # name_word says '' to a plain lower-case word ("naar"): without the call
-        kind = name_word(word)
-        if kind in ("cap", "abbr"):
-            start_k = k  # particles in between ("Burg. de With...") come along
-        elif kind != "particle":
-            break
-    pos = len(stripped)
-    for word in reversed(words[start_k:]):
-        pos = stripped.rfind(word, 0, pos)
-    return lo + pos
-
-
-def is_street_word(word: str) -> bool:
-    """A lower-case word that ends in a street suffix and is no word such as onderweg.
-
-    The stem before the longest suffix it ends with must be letters ("-" and "'" allowed),
-    at least two of them unless the word is a street type itself ("weg", "laan")."""
-    ends = _SUFFIXES_BY_END.get(word[-3:])  # one dict lookup turns down almost every word
-    if ends is None:
-        return False
-    for suffix in ends:  # longest first
-        if word.endswith(suffix):
-            break
-    else:
-        return False
-    stem = word[: -len(suffix)]
-    # isalpha() letters are a subset of _STEM's: the regex only for the rest ("'s-", "é")
-    if (stem and not stem.isalpha() and _STEM.fullmatch(stem) is None) or word in STREET_NOT:
-        return False
-    return len(stem) >= 2 or word in STREET_TYPE_WORDS
-
-
-def name_word(word: str) -> str:
-    """'abbr' (Burg., St., v.), 'cap' (a capitalised name), 'particle' (de, van) or ''."""
-    if word.endswith((",", ":", ";", "!", "?")):
-        return ""
-    bare = word.rstrip(".")
-    low = bare.lower()
-    if word.endswith(".") and (low in NAME_ABBREVIATIONS or (len(bare) == 1 and bare.isalpha())):
-        return "abbr"
-    if low in NAME_PARTICLES:
-        return (
-            "cap"
-            if bare[:1].isupper() and low in ("van", "de", "den", "der", "ter", "ten", "het")
-            else "particle"
-        )
-    if bare[:1].isupper() and bare.replace("-", "").replace("'", "").isalpha():
-        return "cap" if low not in _SENTENCE_WORDS else ""
-    return ""
-
-
-_SENTENCE_WORDS: Final = frozenset(
-    {
-        "ik",
-        "jij",
-        "je",
-        "hij",
-        "zij",
-        "ze",
-        "wij",
-        "we",
-        "mijn",
-        "m'n",
-        "zijn",
-        "haar",
-        "onze",
-        "ons",
-        "hun",
-        "het",
-        "op",
-        "in",
-        "naar",
-        "bij",
-        "adres",
-        "is",
-        "woon",
-        "woont",
-        "kom",
-        "the",
-        "my",
-        "at",
-        "on",
-        "i",
-        "his",
-        "her",
-        "our",
-        "their",
-        "address",
-        "lives",
-        "live",
-        "hoi",
-        "hey",
-        "hallo",
-        "zit",
-        "thuis",
-        "oh",
-        "ja",
-        "nee",
-        "dus",
-        "maar",
-        "en",
-        "of",
-        "want",
-        "ok",
-        "oke",
-        "oké",
-        "welke",
-        "wie",
-        "waar",
-        "dat",
-        "die",
-        "deze",
-        "dit",
-    }
-)
