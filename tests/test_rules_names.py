@@ -393,11 +393,13 @@ def test_uncertain_explanations_say_what_differs() -> None:
         ("C🌍mpass", "homoglyph"),
         ("Compazz", "leetspeak"),
         ("c0mpazz", "leetspeak"),
+        ("compasz", "leetspeak"),
+        ("Compazs_3b", "leetspeak"),
     ],
 )
-def test_a_sign_masking_a_letter_or_every_s_as_z_is_flagged(name: str, disguise: str) -> None:
-    """A sign for one letter (the way a swear word is starred out) or both s written as z:
-    the name is spelled to hide Compass, and no word of any language reads so."""
+def test_a_sign_masking_a_letter_or_an_s_as_z_is_flagged(name: str, disguise: str) -> None:
+    """A sign for one letter (the way a swear word is starred out) or one s or both written as
+    z: the name is spelled to hide Compass, and no word of any language reads so."""
     verdict = check_name(name)
     assert verdict.flagged, verdict
     assert disguise in verdict.disguises

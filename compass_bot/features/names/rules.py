@@ -40,8 +40,8 @@ How a name is read
    ``Compss``) is flagged: Compass as short messages write it, and no Dutch or English word.
    So are two neighbouring letters swapped where a word starts (``Copmass``, ``Cmopass``): no
    word of any language reads so, nor one letter replaced by a sign where a word starts
-   (``C*mpass``, ``Comp#ss``, ``C♡mpass``: starred out like a swear word) or both s written as
-   z (``Compazz``). Other near misses are uncertain: one letter missing (``Compas``), one
+   (``C*mpass``, ``Comp#ss``, ``C♡mpass``: starred out like a swear word) or one s or both
+   written as z (``Compazz``, ``Compasz``). Other near misses are uncertain: one letter missing (``Compas``), one
    letter replaced by another letter (``Compiss``), a swap or a K with a z for an s
    (``Copmazz``, ``Kompazz``) -- only written in one piece, so ordinary names that happen to
    share letters across words stay clean. A near miss beside a word about school

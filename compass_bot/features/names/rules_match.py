@@ -96,13 +96,13 @@ def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
         if kind in ("compas", "missing") and _whole_name(masked, start, end):
             return _variant(name, masked, owners, start, end, "missing-letter")
         if starts_word:
-            # a sign masking one letter (C*mpass, C♡mpass) or every s a z (Compazz): no word
+            # a sign masking one letter (C*mpass, C♡mpass) or an s as z (Compazz, Compasz): no word
             # of any language, a spelling chosen to hide the name (a letter for a letter,
             # Compiss, or a K, stays with a moderator)
             sign = _sign_for_letter(name, masked, owners, start, end) if kind == "other" else None
             if sign is not None:
                 return _variant(name, masked, owners, start, end, sign)
-            if kind == "compas" and _ALL_S_AS_Z.fullmatch(masked, start, end):
+            if kind == "compas" and _S_AS_Z.fullmatch(masked, start, end):
                 return _variant(name, masked, owners, start, end, "leetspeak")
         # "compas"/"kompas" anywhere; rarer near misses only where a word starts, so that
         # "syncopasse" or "krompasser" stay clean
@@ -111,7 +111,8 @@ def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
     return None
 
 
-_ALL_S_AS_Z: Final = re.compile(r"c+[o0]+(?:m|rn)+p+[a4@]+zz+")
+# a z for one s or both (Compazz, Compasz, Compazs): the s-to-z of leetspeak, no word
+_S_AS_Z: Final = re.compile(r"c+[o0]+(?:m|rn)+p+[a4@]+(?:zz+|s+z+|z+s+)")
 _COMPASS_CHARS: Final = frozenset("".join(LETTER_CHARS.values()))
 
 
