@@ -77,6 +77,10 @@ TRAINING_SETS = (
     "heat_blind26.jsonl",
     "heat_blind27.jsonl",
     "heat_blind28.jsonl",
+    "heat_blind29.jsonl",
+    "heat_blind30.jsonl",
+    "heat_blind31.jsonl",
+    "heat_blind32.jsonl",
 )
 """Named, not globbed: a new held-out set in tests/data/ is measured before anyone trains on it."""
 
