@@ -84,13 +84,11 @@ class HeatSettings:
     # 549: 3 minutes 31 / 457, 5: 28 / 468, 7: 29 / 465, 15: 29 / 469. A longer window keeps a
     # slow channel's discussion in view (replies minutes apart), but also keeps the roasts and
     # spoiler rage of friends in view until the model reads their end as heat.
-    # Round heat35 (33 sets): the learned evidence, who talks and who is mocked read a longer
-    # `window`; the lexicon's episode (hostile words adding up) keeps `episode_window`. Slow, cold
-    # discussions (minutes between posts) lost their start from a 5-minute window. LOSO, in time
-    # / calm+banter nudged of 1109 / 1129: both 5 minutes 924 / 61; window 10: 939 / 65; 15: 935 /
-    # 67 (the episode too); window 15, episode 5: 935 / 62. Three splits of six sets held out
-    # together (27-32, 23-28, 17-22), in time / nudged of 630 / 630: 5 minutes 473 / 50; window
-    # 10: 497 / 47; 15: 500 / 49; window 15, episode 5: 503 / 46
+    # heat35 (33 sets): the model, who talks and who is mocked read `window`, the words add up over
+    # `episode_window` (slow, cold discussions lost their start from 5 minutes). LOSO, in time /
+    # nudged of 1109 / 1129: both 5 minutes 924 / 61; both 10: 939 / 65; both 15: 935 / 67; 15 and
+    # 5: 935 / 62. Splits 27-32, 23-28, 17-22 held out (of 630 / 630): 473 / 50, 497 / 47, 500 /
+    # 49, 503 / 46
     window: timedelta = timedelta(minutes=15)
     episode_window: timedelta = timedelta(minutes=5)
     # hostile posts after a nudge, while the heat stays over the threshold, before slowmode
@@ -158,12 +156,9 @@ def assess(
     """The channel's heat at `at` from its recent posts, and what to do about it: the
     lexicon's episode, raised by the learned model's evidence where the words fall short."""
     posts = _recent(window, at, settings)
-    episode = settings.episode_window
-    if episode < settings.window:
-        start = at - episode
-        heat, turns = _worded([p for p in posts if p.at >= start], at)
-    else:
-        heat, turns = _worded(posts, at)
+    start = at - settings.episode_window  # the words' episode: all of `posts` or the last part
+    episode = [p for p in posts if p.at >= start] if start > at - settings.window else posts
+    heat, turns = _worded(episode, at)
     worded = heat.level >= settings.nudge_threshold
     if model.enabled and not worded:
         heat = _learned(heat, posts, model, settings)
