@@ -394,25 +394,26 @@ def test_one_member_alone_is_never_a_discussion_for_the_model() -> None:
 
 
 def test_the_window_decides_whether_a_slow_reply_is_one_discussion() -> None:
-    """A member answering one who posted six minutes earlier is a discussion of two within a
-    15-minute window; the default 5-minute window (chosen by LOSO: it nudges fewer calm and
-    banter channels) sees that member alone."""
+    """A member answering one who posted a minute longer ago than the window reaches sees that
+    member alone; within a window twice as long it is a discussion of two."""
     from compass_bot.features.heat.rules_window import HeatSettings
 
     model = HeatModel({"bias": 1.0}, "window", 3, 2, threshold=0.6, alone=0.85)
     start = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+    default = HeatSettings()
+    gap = default.window + timedelta(minutes=1)
 
     def heats(settings: HeatSettings) -> list[str]:
         watch = ChannelWatch(settings=settings, model=model)
         posts = [
             Post(author=1, at=start, said=4.0),
-            Post(author=2, at=start + timedelta(minutes=6), said=4.0),
-            Post(author=2, at=start + timedelta(minutes=7), said=4.0),  # in cool-down
+            Post(author=2, at=start + gap, said=4.0),
+            Post(author=2, at=start + gap + timedelta(minutes=1), said=4.0),  # in cool-down
         ]
         return [watch.observe(p).action for p in posts]
 
-    assert heats(HeatSettings(window=timedelta(minutes=15))) == ["none", "nudge", "none"]
-    assert heats(HeatSettings()) == ["none"] * 3
+    assert heats(HeatSettings(window=2 * default.window)) == ["none", "nudge", "none"]
+    assert heats(default) == ["none"] * 3
 
 
 def test_asking_to_stop_after_the_nudge_never_brings_the_slowmode() -> None:
@@ -489,3 +490,29 @@ def test_the_member_aimed_at_answering_back_in_kind_keeps_the_model_quiet() -> N
     assert assess(pleaded, pleaded[-1].at, model=model).action == "nudge"
     unanswered = window("ok")
     assert assess(unanswered, unanswered[-1].at, model=model).action == "nudge"
+
+
+def test_the_words_add_up_over_the_episode_the_model_reads_the_longer_window() -> None:
+    """Round heat35: hostile words eight minutes apart are two episodes for the lexicon (its
+    `episode_window`), while the model's evidence and who talks read the whole `window`: a slow,
+    cold discussion keeps its start in view."""
+    from compass_bot.features.heat.rules_signals import PostSignals
+    from compass_bot.features.heat.rules_window import HeatSettings, assess
+
+    default = HeatSettings()
+    assert default.episode_window < default.window
+    start = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+    rough = PostSignals(hostility=0.5, insult=0.5, aimed=True, kinds=("insult",))
+    first = Post(author=1, at=start, signals=rough, reply_to=2)
+    later = Post(author=3, at=start + timedelta(minutes=8), signals=rough, reply_to=2)
+    alone = assess([later], later.at, default)
+    both = assess([first, later], later.at, default)
+    assert both.level == alone.level
+    whole = HeatSettings(episode_window=default.window)
+    assert assess([first, later], later.at, whole).level != alone.level
+    # the model reads the slow discussion whole: one member eight minutes earlier counts
+    model = HeatModel({"bias": 4.0}, "window", 3, 2, threshold=0.6, alone=0.85)
+    calm_first = Post(author=1, at=start, said=4.0, learned=4.0)
+    calm_later = Post(author=2, at=start + timedelta(minutes=8), said=4.0, learned=4.0)
+    assert assess([calm_later], calm_later.at, default, model=model).level == 0
+    assert assess([calm_first, calm_later], calm_later.at, default, model=model).level > 0

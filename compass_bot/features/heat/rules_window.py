@@ -83,10 +83,14 @@ class HeatSettings:
     # LOSO over 17 sets (heat_blind16 added), calm+banter nudged of 569 beside heated in time of
     # 549: 3 minutes 31 / 457, 5: 28 / 468, 7: 29 / 465, 15: 29 / 469. A longer window keeps a
     # slow channel's discussion in view (replies minutes apart), but also keeps the roasts and
-    # spoiler rage of friends in view until the model reads their end as heat; 5 is the only
-    # one within 5% of calm and banter nudged (and better on the two newest sets: heat_blind15
-    # 26 / 4 against 27 / 5, heat_blind16 21 / 5 against 19 / 7 at 15 minutes)
-    window: timedelta = timedelta(minutes=5)
+    # spoiler rage of friends in view until the model reads their end as heat.
+    # heat35 (33 sets): the model, who talks and who is mocked read `window`, the words add up over
+    # `episode_window` (slow, cold discussions lost their start from 5 minutes). LOSO, in time /
+    # nudged of 1109 / 1129: both 5 minutes 924 / 61; both 10: 939 / 65; both 15: 935 / 67; 15 and
+    # 5: 935 / 62. Splits 27-32, 23-28, 17-22 held out (of 630 / 630): 473 / 50, 497 / 47, 500 /
+    # 49, 503 / 46
+    window: timedelta = timedelta(minutes=15)
+    episode_window: timedelta = timedelta(minutes=5)
     # hostile posts after a nudge, while the heat stays over the threshold, before slowmode
     slowmode_after_posts: int = 2
     # the worded heat of a lone rough line (its author's first jab in the window) over the
@@ -152,7 +156,9 @@ def assess(
     """The channel's heat at `at` from its recent posts, and what to do about it: the
     lexicon's episode, raised by the learned model's evidence where the words fall short."""
     posts = _recent(window, at, settings)
-    heat, turns = _worded(posts, at)
+    start = at - settings.episode_window  # the words' episode: all of `posts` or the last part
+    episode = [p for p in posts if p.at >= start] if start > at - settings.window else posts
+    heat, turns = _worded(episode, at)
     worded = heat.level >= settings.nudge_threshold
     if model.enabled and not worded:
         heat = _learned(heat, posts, model, settings)
