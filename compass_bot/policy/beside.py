@@ -36,6 +36,13 @@ filmed or photographed: then the recording, its spreading and consent are the qu
 ("a video of a fight in the school yard went round"), and the margin for topics beside
 the protocol does not apply. Bullying both offline and on a platform keeps the margin."""
 
+_MAKING = frozenset({"GOVERNANCE"})
+_PURPOSE = frozenset({"WHY", "GOAL"})
+"""Who writes, adopts or enforces the protocol is beside it, but why the school made it
+("waarom heeft de school dit protocol gemaakt", "met welk doel opgesteld") is its purpose,
+which the introduction states: all 8 labelled questions that ask why or to what end it
+was made are in scope (inleiding, gebruik)."""
+
 _SANCTION = frozenset({"PUNISHMENT"})
 """The topic beside the protocol that a question asks about for itself even when it names
 a clause's whole situation ("what do you get for an account with the school's name"): the
@@ -56,6 +63,17 @@ the sanction, even about sharing others' photos, the situation of aanwijzing-6: 
 the protocol says beside the law, so a question naming the protocol keeps the narrow
 margin."""
 
+_WHEREABOUTS = frozenset({"WHEREABOUTS"})
+"""Who a person at school is, or where and when to find them ("wie is de
+vertrouwenspersoon", "op welke dagen heeft zij spreekuur", "waar zit die"), asked in the
+sentence that asks: the protocol names roles to go to (aanwijzing-7) and no people, rooms
+or hours, so a story of doubt about a post before it does not make it aanwijzing-7's
+question. Of the labelled questions asking it, 53 are out of scope; the in-scope ones
+are two-question messages whose other question keeps its answer, and a poll's quoted
+title ("wie is de knapste van 4B"): a quoted line is what a post says, so a question with
+one is not taken to ask it."""
+
+
 _HARASSED = frozenset({"UNPLEASANT", "NEGATIVE", "MISUSE", "QUARREL"})
 _SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY", "LESSON"})
 _OFFLINE = "PHYSICAL"
@@ -65,6 +83,33 @@ in ("grappen over mijn gewicht tijdens gym"), with nothing online in the questio
 offline trouble: the topic beside the protocol that "niet online" names. Of the labelled
 questions with such a place, such trouble and no concept of the protocol's ground, all 9
 are out of scope, and all 4 told by a lesson (round qa32)."""
+
+
+_DEVICE = frozenset({"PHONE", "APP"})
+"""A phone, a laptop or an app is a device, not the protocol's ground: a topic beside the
+protocol done on one ("huiswerk maken op mijn telefoon", "een telefoon ingenomen in de
+les", "een rekenapp bij de toets") has nothing online in it. Of the labelled questions
+with such a topic whose only concepts of the protocol's ground are these, 145 are out of
+scope and 1 in scope (a two-question message, its first part answered on its own)."""
+
+_COMPLAINT = frozenset({"REPORT"})
+_NAMES_RULES = frozenset({"PROTOCOL", "RULES"})
+"""A complaint or a report that names the protocol or its rules only as where the word
+"klachten" comes from ("in het protocol staat iets over klachten; kan ik daar mijn klacht
+over een cijfer kwijt?") is about what it complains of, not about social media:
+aanwijzing-9 is about complaints of misuse of social media. Of the labelled questions
+with a report or complaint whose only concepts of the protocol's ground are these, 58
+are out of scope and 6 in scope, none of the six with a topic beside the protocol."""
+
+
+def on_ground(analysis: Analysis, domain: frozenset[str]) -> bool:
+    """Whether the question has a concept of the protocol's ground (an app, a post, an
+    account, a chat) beyond a device, and beyond the protocol's own name in a complaint:
+    without one, a topic beside the protocol takes the widest margin (`off_ground_margin`)."""
+    ground = (analysis.concepts & domain) - _DEVICE
+    if ground and not _COMPLAINT.isdisjoint(analysis.concepts):
+        ground -= _NAMES_RULES
+    return bool(ground)
 
 
 def topic_beside(
@@ -83,9 +128,12 @@ def topic_beside(
 def only_context(topic: str, analysis: Analysis, domain: frozenset[str]) -> bool:
     """A topic beside the protocol that the question names only as what a post is
     about or shows: "I'll post how bad the new timetable is", "a video of the fight
-    in the school yard". The post is the question; the topic widens no margin."""
+    in the school yard". The post is the question; the topic widens no margin. Why the
+    protocol was made is its purpose, not who made it."""
     if topic in _CRITICISED:
         return not _CRITICISM.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
+    if topic in _MAKING:
+        return not _PURPOSE.isdisjoint(analysis.concepts)
     if topic in _WHERE_RUN_DOWN:
         return not _RUN_DOWN.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
     return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
@@ -102,11 +150,13 @@ def offline_trouble(analysis: Analysis) -> bool:
 
 
 def asked_for_itself(analysis: Analysis) -> bool:
-    """The sanction, how long until a report is handled, or what the law says: asked about
-    for itself even when the question names a clause's whole situation, so the widest
-    margin applies."""
+    """The sanction, how long until a report is handled, what the law says, or who a
+    person is and where to find them: asked about for itself even when the question names
+    a clause's whole situation, so the widest margin applies."""
+    asking = analysis.asked or analysis.terms
     return (
         not _SANCTION.isdisjoint(analysis.terms)
+        or (not _WHEREABOUTS.isdisjoint(asking) and not analysis.quotes)
         or (
             not _WAITING.isdisjoint(analysis.concepts)
             and not _PROCESSED.isdisjoint(analysis.concepts)
