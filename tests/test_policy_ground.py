@@ -108,6 +108,32 @@ def test_going_to_a_person_with_a_doubt_is_not_asking_where_they_are(
     assert not asked_for_itself(matcher.normaliser.analyse(question))
 
 
+def test_another_company_called_compass_is_asked_for_itself(matcher: Matcher) -> None:
+    company = "mijn moeder werkt bij het bedrijf Compass en wil een pagina met die naam"
+    school = "mag ik een pagina met de naam compass maken"
+    assert asked_for_itself(matcher.normaliser.analyse(company))
+    assert not asked_for_itself(matcher.normaliser.analyse(school))
+
+
+def test_a_complaint_about_a_grade_that_names_the_protocol_keeps_its_topic(
+    matcher: Matcher,
+) -> None:
+    """Running a school matter down on social media is about the post; an unfair grade
+    complained of beside the protocol's name is about the grade."""
+
+    def topic(question: str) -> str | None:
+        analysis = matcher.normaliser.analyse(question)
+        return topic_beside(analysis, matcher.book.beside_topics, matcher.index.domain)
+
+    assert (
+        topic(
+            "in het protocol staat iets over klachten, ik heb een klacht over een oneerlijk cijfer"
+        )
+        == "GRADES"
+    )
+    assert topic("mag ik op insta posten dat mijn cijfer oneerlijk is") is None
+
+
 def test_why_the_protocol_was_made_is_its_purpose_not_who_made_it(matcher: Matcher) -> None:
     def topic(question: str) -> str | None:
         analysis = matcher.normaliser.analyse(question)
@@ -122,6 +148,11 @@ def test_why_the_protocol_was_made_is_its_purpose_not_who_made_it(matcher: Match
     ("phrase", "concept", "not_concept"),
     [
         ("twee jongens willen liever niet online", "OBJECT", "PHYSICAL"),
+        ("ze twijfelt of ze het wel of niet online moet zetten", "POST", "PHYSICAL"),
+        ("mag ik in de les mijn telefoon op stil zetten", None, "POST"),
+        ("mag ik mijn naam op de shirts zetten", None, "POST"),
+        ("mag ik een foto van de klas op insta zetten", "POST", None),
+        ("mijn vader werkt bij een bedrijf dat compass heet", "OTHERCOMPANY", None),
         ("een paar muzikanten willen niet online komen", "OBJECT", "PHYSICAL"),
         ("iemand pest mij op het schoolplein, niet online", "PHYSICAL", "OBJECT"),
         ("ik wil het concert live uitzenden", "PHOTO", None),
@@ -133,10 +164,10 @@ def test_why_the_protocol_was_made_is_its_purpose_not_who_made_it(matcher: Match
     ],
 )
 def test_the_words_of_this_round_are_concepts(
-    matcher: Matcher, phrase: str, concept: str, not_concept: str | None
+    matcher: Matcher, phrase: str, concept: str | None, not_concept: str | None
 ) -> None:
     concepts = matcher.normaliser.analyse(phrase, correct_typos=False).concepts
-    assert concept in concepts
+    assert concept is None or concept in concepts
     assert not_concept is None or not_concept not in concepts
 
 

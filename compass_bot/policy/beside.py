@@ -74,6 +74,13 @@ title ("wie is de knapste van 4B"): a quoted line is what a post says, so a ques
 one is not taken to ask it."""
 
 
+_OTHER_COMPANY = frozenset({"OTHERCOMPANY"})
+"""A company or brand that is also called Compass ("mijn vader werkt bij Compass Group en
+wil een LinkedIn-pagina met die naam", "verzekeraar Compass"): aanwijzing-2 is about the
+school's name in an account name, so a question about another Compass is asked for
+itself, even with an account and a quoted name in it."""
+
+
 _HARASSED = frozenset({"UNPLEASANT", "NEGATIVE", "MISUSE", "QUARREL"})
 _SCHOOL_PLACE = frozenset({"ATSCHOOL", "FACILITY", "LESSON"})
 _OFFLINE = "PHYSICAL"
@@ -129,13 +136,15 @@ def only_context(topic: str, analysis: Analysis, domain: frozenset[str]) -> bool
     """A topic beside the protocol that the question names only as what a post is
     about or shows: "I'll post how bad the new timetable is", "a video of the fight
     in the school yard". The post is the question; the topic widens no margin. Why the
-    protocol was made is its purpose, not who made it."""
+    protocol was made is its purpose, not who made it. Running a school matter down
+    counts only on the protocol's ground (`on_ground`): a complaint about an unfair grade
+    that names the protocol for its word is about the grade."""
     if topic in _CRITICISED:
-        return not _CRITICISM.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
+        return not _CRITICISM.isdisjoint(analysis.concepts) and on_ground(analysis, domain)
     if topic in _MAKING:
         return not _PURPOSE.isdisjoint(analysis.concepts)
     if topic in _WHERE_RUN_DOWN:
-        return not _RUN_DOWN.isdisjoint(analysis.concepts) and bool(analysis.concepts & domain)
+        return not _RUN_DOWN.isdisjoint(analysis.concepts) and on_ground(analysis, domain)
     return topic in _SCENE and not _RECORDED.isdisjoint(analysis.concepts)
 
 
@@ -150,13 +159,15 @@ def offline_trouble(analysis: Analysis) -> bool:
 
 
 def asked_for_itself(analysis: Analysis) -> bool:
-    """The sanction, how long until a report is handled, what the law says, or who a
-    person is and where to find them: asked about for itself even when the question names
-    a clause's whole situation, so the widest margin applies."""
+    """The sanction, how long until a report is handled, what the law says, who a person
+    is and where to find them, or another company called Compass: asked about for itself
+    even when the question names a clause's whole situation, so the widest margin
+    applies."""
     asking = analysis.asked or analysis.terms
     return (
         not _SANCTION.isdisjoint(analysis.terms)
         or (not _WHEREABOUTS.isdisjoint(asking) and not analysis.quotes)
+        or not _OTHER_COMPANY.isdisjoint(analysis.terms)
         or (
             not _WAITING.isdisjoint(analysis.concepts)
             and not _PROCESSED.isdisjoint(analysis.concepts)
