@@ -11,7 +11,9 @@ from compass_bot.policy.beside import asked_for_itself, on_ground, topic_beside
 from compass_bot.policy.matcher import OUT_OF_SCOPE
 from compass_bot.policy.normalise import Analysis
 
-DOMAIN = frozenset({"PHONE", "APP", "PLATFORM", "POST", "PROTOCOL", "RULES", "SOCIALMEDIA"})
+DOMAIN = frozenset(
+    {"PHONE", "APP", "PLATFORM", "POST", "PROTOCOL", "RULES", "SOCIALMEDIA", "DISCUSSION"}
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,9 @@ def _analysis(*concepts: str) -> Analysis:
         (("REPORT", "SOCIALMEDIA"), True),  # a complaint about social media
         (("REPORT", "PROTOCOL", "POST"), True),
         (("PROTOCOL", "GOVERNANCE"), True),  # the protocol asked about for itself
+        (("DISCUSSION", "PROTOCOL", "PHYSICAL"), False),  # a discussion told as offline
+        (("DISCUSSION", "PHYSICAL", "PLATFORM"), True),
+        (("DISCUSSION", "PROTOCOL"), True),
         ((), False),
     ],
 )

@@ -45,6 +45,7 @@ from compass_bot.policy.morphology import (
 )
 from compass_bot.policy.perword import PerWord
 from compass_bot.policy.phrases import find_phrase, overlapping
+from compass_bot.policy.putting import PUT, put_read
 from compass_bot.policy.sentences import asking_span, without_addressee
 from compass_bot.policy.text import (
     Language,
@@ -121,33 +122,10 @@ about what happened, and the scene counts less (`Analysis.told`, index.py)."""
 _BARE_ASK = COURTESY | {"ALLOWED"}
 """An asking sentence of only these ("Mag dat?", "Kan dat?") asks about the story itself:
 nothing in the story is then told apart from what is asked."""
-PUT = "PUT"
-POST = "POST"
-_PUT_ONLINE = frozenset(
-    {"PLATFORM", "CHAT", "APP", "ONLINE", "SOCIALMEDIA", "ACCOUNT", "ALIAS", "ACCOUNTNAME"}
-    | {"PHOTO", "SCREENSHOT", "TAG", "LOCATION", "FANPAGE", "FRIENDSONLY", "SPREAD", "POST"}
-)
-""""Zetten" (zet, gezet, zette) is putting: posting only where something online is in the
-question ("op insta zetten", "een screenshot in de groepsapp zetten"); else a name on the
-shirts, a phone on silent, a point in a POP or a bike in the corridor. The lexicon reads
-it as PUT, which becomes POST beside one of these concepts and no term without them. Of
-the labelled questions whose zetten stands without them, 13 are out of scope and 4 in
-scope ("online zetten" stays a phrase of POST)."""
 IGNORE = "IGNORE"
 """Concept name for false friends in concepts.yaml: phrases such as "does that mean" or
 "ik snap het" whose words would otherwise be read as a concept ("mean" UNPLEASANT,
 "snap" PLATFORM). A form listed under IGNORE is consumed and yields no term."""
-
-
-def _put(terms: list[str], concepts: set[str]) -> list[str]:
-    """PUT read as POST where something online is in the question, else dropped (in
-    `concepts` too, which the caller passes as it collected them)."""
-    posted = not concepts.isdisjoint(_PUT_ONLINE)
-    concepts.discard(PUT)
-    if posted:
-        concepts.add(POST)
-    out = [POST if t == PUT and posted else t for t in terms if t != PUT or posted]
-    return list(dict.fromkeys(out))
 
 
 # ---------------------------------------------------------------- the analyser
@@ -506,7 +484,7 @@ class Normaliser:
         for name in sorted(separated_concepts(text, self._exact) if language == "nl" else ()):
             add(name)
         if PUT in concepts:
-            terms, asked = _put(terms, concepts), _put(asked, concepts)
+            terms, asked = put_read(terms, concepts), put_read(asked, concepts)
         # "Mag dat?" asks about the whole story; "Moet ik haar dat vragen?" asks a thing
         # of its own, and the story around it is told
         asks_own = not set(asked) <= _BARE_ASK
