@@ -307,7 +307,7 @@ import logging
 from dataclasses import dataclass
 from typing import Literal
 
-from compass_bot.policy.beside import asked_for_itself, topic_beside
+from compass_bot.policy.beside import asked_for_itself, on_ground, topic_beside
 from compass_bot.policy.clauses import ClauseBook
 from compass_bot.policy.index import (
     OUT_OF_SCOPE,
@@ -463,7 +463,8 @@ class Matcher:
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
         if beside is not None:
-            oos_margin += tuning.beside_margin + (0.0 if domain_count else tuning.off_ground_margin)
+            grounded = domain_count and on_ground(analysis, self.index.domain)
+            oos_margin += tuning.beside_margin + (0.0 if grounded else tuning.off_ground_margin)
         if asked_for_itself(analysis):
             oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)

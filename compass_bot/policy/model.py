@@ -49,6 +49,7 @@ _CODE = tuple(
         "typos.py",
         "morphology.py",
         "phrases.py",
+        "putting.py",
         "normalise.py",
         "spelling.py",
         "tuning.py",

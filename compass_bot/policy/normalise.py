@@ -45,6 +45,7 @@ from compass_bot.policy.morphology import (
 )
 from compass_bot.policy.perword import PerWord
 from compass_bot.policy.phrases import find_phrase, overlapping
+from compass_bot.policy.putting import PUT, put_read
 from compass_bot.policy.sentences import asking_span, without_addressee
 from compass_bot.policy.text import (
     Language,
@@ -482,6 +483,8 @@ class Normaliser:
                 unknown.add(unknown_key)
         for name in sorted(separated_concepts(text, self._exact) if language == "nl" else ()):
             add(name)
+        if PUT in concepts:
+            terms, asked = put_read(terms, concepts), put_read(asked, concepts)
         # "Mag dat?" asks about the whole story; "Moet ik haar dat vragen?" asks a thing
         # of its own, and the story around it is told
         asks_own = not set(asked) <= _BARE_ASK
