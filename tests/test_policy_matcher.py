@@ -234,6 +234,33 @@ def test_normalisation_helpers() -> None:
     assert "tiktok" in deinflect("tiktokken")
     assert "openbaar" in deinflect("openbare")
     assert "verhaal" in deinflect("verhalen")
+    assert "post" in deinflect("posted") and "tag" in deinflect("tagged")
+
+
+def test_english_past_tense_finds_its_act(matcher: Matcher) -> None:
+    """An English story in the past ("posted", "commented") keeps its act, not an unknown word."""
+    assert "POST" in matcher.normaliser.analyse("i posted a video of the canteen").concepts
+    assert "REPLY" in matcher.normaliser.analyse("i commented under her clip").concepts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ik ben mentor en zag dat een leerling filmpjes online zet",
+        "ik ben een lerares, mag ik leerlingen volgen op insta?",
+        "ik werk als coach bij het schoolteam",
+        "teacher here. can i post a clip from class?",
+        "i'm a mentor, should i say something about a student's post?",
+    ],
+)
+def test_staff_saying_who_they_are_is_staff(matcher: Matcher, question: str) -> None:
+    """A member of staff naming their role in any words tells the story as staff."""
+    assert "STAFF" in matcher.normaliser.analyse(question).concepts
+
+
+def test_a_student_naming_a_teacher_is_not_staff(matcher: Matcher) -> None:
+    """The phrases are the speaker's own role: a student's mentor is no STAFF speaker."""
+    assert "STAFF" not in matcher.normaliser.analyse("mijn mentor zag mijn post").concepts
 
 
 def test_false_friends_are_ignored(matcher: Matcher) -> None:

@@ -89,8 +89,9 @@ def deinflect(token: str) -> tuple[str, ...]:
     """Possible base forms of a Dutch/English inflection, most likely first.
 
     snapchatten -> snapchat, tiktokken -> tiktok, instagrammen -> instagram,
-    gepost -> post, geappt -> app, posts -> post, posting -> post, openbare -> openbaar.
-    Only used to look
+    gepost -> post, geappt -> app, posts -> post, posting -> post, openbare -> openbaar,
+    and the English past: posted -> post, tagged -> tag (without "ed", "posted" stayed an
+    unknown word, so an English story lost its act). Only used to look
     a word up in the lexicon, never to change a word that is not found there.
     """
     out: list[str] = []
@@ -98,7 +99,7 @@ def deinflect(token: str) -> tuple[str, ...]:
     if word.startswith("ge") and len(word) >= 6:
         out.append(word[2:])
         word = word[2:]
-    for suffix in ("en", "ing", "te", "ten", "de", "den", "t", "d", "s", "e", "er", "ers"):
+    for suffix in ("en", "ing", "te", "ten", "de", "den", "t", "ed", "d", "s", "e", "er", "ers"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: -len(suffix)]
             out.append(base)
