@@ -258,6 +258,34 @@ def test_staff_saying_who_they_are_is_staff(matcher: Matcher, question: str) -> 
     assert "STAFF" in matcher.normaliser.analyse(question).concepts
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "als docent wil ik een standpunt innemen over sociale media",
+        "hoe kan ik als mentor een goed standpunt innemen over tiktok?",
+    ],
+)
+def test_taking_a_stand_is_a_stance_not_a_phone_taken_in(matcher: Matcher, question: str) -> None:
+    """ "standpunt innemen" takes a position (medewerkers-4), no phone is taken in."""
+    concepts = matcher.normaliser.analyse(question).concepts
+    assert "STANCE" in concepts and "CONFISCATE" not in concepts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wat is het standpunt van de school over sociale media?",
+        "wat is het standpunt van compass hierover?",
+        "what is the position of the school on social media",
+    ],
+)
+def test_the_schools_own_standpunt_is_its_view(matcher: Matcher, question: str) -> None:
+    """The school's standpunt is what the school thinks (OPINION, inleiding), not the
+    well-founded position a teacher takes (STANCE)."""
+    concepts = matcher.normaliser.analyse(question).concepts
+    assert "OPINION" in concepts and "STANCE" not in concepts
+
+
 def test_a_student_naming_a_teacher_is_not_staff(matcher: Matcher) -> None:
     """The phrases are the speaker's own role: a student's mentor is no STAFF speaker."""
     assert "STAFF" not in matcher.normaliser.analyse("mijn mentor zag mijn post").concepts
