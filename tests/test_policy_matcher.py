@@ -286,6 +286,21 @@ def test_the_schools_own_standpunt_is_its_view(matcher: Matcher, question: str) 
     assert "OPINION" in concepts and "STANCE" not in concepts
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "mag ik op twitter zeggen dat de school een scam is?",
+        "a meme calling our school a prison, is that ok?",
+        "can i dunk on the school in my videos?",
+    ],
+)
+def test_running_the_school_down_in_other_words_is_negative(
+    matcher: Matcher, question: str
+) -> None:
+    """A scam, a prison, dunking on it: words that run the school down (aanwijzing-4)."""
+    assert "NEGATIVE" in matcher.normaliser.analyse(question).concepts
+
+
 def test_a_student_naming_a_teacher_is_not_staff(matcher: Matcher) -> None:
     """The phrases are the speaker's own role: a student's mentor is no STAFF speaker."""
     assert "STAFF" not in matcher.normaliser.analyse("mijn mentor zag mijn post").concepts
