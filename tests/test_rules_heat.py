@@ -1026,13 +1026,32 @@ def test_everyday_where_and_which_and_a_negated_threat_are_no_threat(text: str) 
     assert set(actions(heats)) == {"none"}
 
 
-@pytest.mark.parametrize(
-    "text", ["ik weet waar je woont", "ik post je adres", "i know where you live"]
-)
+@pytest.mark.parametrize("text", ["ik post je adres", "i'll leak your address"])
 def test_a_real_doxxing_threat_alone_still_nudges(text: str) -> None:
     assert "threat" in signals_of(text).kinds
     heats = replay(transcript(("sem", "waar was je"), ("noah", text)))
     assert actions(heats)[-1] == "nudge"
+
+
+@pytest.mark.parametrize("text", ["ik weet waar je woont", "i know where you live"])
+@pytest.mark.parametrize(
+    ("answer", "nudged"),
+    [
+        ("wat?? laat me met rust", True),
+        ("stop ermee, niet grappig", True),
+        ("hahaha ja naast je 😂", False),
+    ],
+)
+def test_knowing_where_someone_lives_waits_for_the_answer(
+    text: str, answer: str, nudged: bool
+) -> None:
+    """A jest over a game as often as a fight: a lone first line of it is a plain threat, held
+    for the answer; a laugh back cools it, an earnest answer has the nudge."""
+    assert "threat" in signals_of(text).kinds
+    lines = (("sem", "waar was je"), ("noah", text), ("sem", answer))
+    heats = replay(transcript(*lines))
+    assert actions(heats)[1] == "none"
+    assert (actions(heats)[-1] == "nudge") is nudged
 
 
 def test_a_negation_intensifier_after_a_threat_keeps_it_a_threat() -> None:
