@@ -25,6 +25,7 @@ from compass_bot.features.heat.rules import (
     signals_of,
 )
 from compass_bot.features.heat.rules_model import OFF
+from compass_bot.features.heat.rules_transcript import transcript_posts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT / "tests" / "data" / "heat_dev.jsonl"
@@ -501,10 +502,13 @@ def test_one_threat_alone_nudges() -> None:
     assert actions(heats)[-1] == "nudge"
 
 
-def test_a_bare_name_addresses_the_member() -> None:
-    lines = [("sem_04", "hoi"), ("noah", "hoi"), ("bram", "kijk sem, wat een sukkel")]
-    heats = replay(transcript(*lines, gap=200))
-    assert {1} <= set(heats[-1].members)  # sem_04 (member 1), named without "@"
+def test_a_bare_name_is_no_mention_in_a_replay() -> None:
+    """The live bot sees only Discord's mentions, so the replay reads "@name" and not a name."""
+    said = "kijk sem, wat een sukkel"
+    bare = transcript_posts(transcript(("sem_04", "hoi"), ("noah", "hoi"), ("bram", said)))
+    assert bare[-1].mentions == frozenset()
+    tagged = transcript_posts(transcript(("sem_04", "hoi"), ("bram", "kijk @sem_04, sukkel")))
+    assert tagged[-1].mentions == frozenset({1})
 
 
 def test_the_target_laughing_stops_cooling_once_they_hit_back_in_earnest() -> None:
@@ -678,7 +682,7 @@ def test_calling_yourself_names_is_not_hostile(text: str) -> None:
 
 def test_one_member_going_at_the_same_member_again_and_again() -> None:
     lines: tuple[Line, ...] = (
-        ("daan", "ilse jij bent een kneus"),
+        ("daan", "@ilse jij bent een kneus"),  # tagged: a bare name is no mention
         ("ilse", "ok"),
         ("daan", "ilse niemand mag jou", 1),
         ("ilse", "ok", 2),
@@ -864,7 +868,7 @@ def test_a_sad_emoji_objects_but_is_no_protest_in_words() -> None:
 _NEEDLING: tuple[Line, ...] = (
     ("mara", "wie heeft er nieuwe schoenen"),
     ("tess", "ik, kijk 👟"),
-    ("mara", "tess die zijn van je zus toch 😂", 1),
+    ("mara", "@tess die zijn van je zus toch 😂", 1),
     ("lynn", "hahaha tweedehands"),
 )
 
@@ -1022,13 +1026,32 @@ def test_everyday_where_and_which_and_a_negated_threat_are_no_threat(text: str) 
     assert set(actions(heats)) == {"none"}
 
 
-@pytest.mark.parametrize(
-    "text", ["ik weet waar je woont", "ik post je adres", "i know where you live"]
-)
+@pytest.mark.parametrize("text", ["ik post je adres", "i'll leak your address"])
 def test_a_real_doxxing_threat_alone_still_nudges(text: str) -> None:
     assert "threat" in signals_of(text).kinds
     heats = replay(transcript(("sem", "waar was je"), ("noah", text)))
     assert actions(heats)[-1] == "nudge"
+
+
+@pytest.mark.parametrize("text", ["ik weet waar je woont", "i know where you live"])
+@pytest.mark.parametrize(
+    ("answer", "nudged"),
+    [
+        ("wat?? laat me met rust", True),
+        ("stop ermee, niet grappig", True),
+        ("hahaha ja naast je 😂", False),
+    ],
+)
+def test_knowing_where_someone_lives_waits_for_the_answer(
+    text: str, answer: str, nudged: bool
+) -> None:
+    """A jest over a game as often as a fight: a lone first line of it is a plain threat, held
+    for the answer; a laugh back cools it, an earnest answer has the nudge."""
+    assert "threat" in signals_of(text).kinds
+    lines = (("sem", "waar was je"), ("noah", text), ("sem", answer))
+    heats = replay(transcript(*lines))
+    assert actions(heats)[1] == "none"
+    assert (actions(heats)[-1] == "nudge") is nudged
 
 
 def test_a_negation_intensifier_after_a_threat_keeps_it_a_threat() -> None:
@@ -1067,10 +1090,10 @@ def test_laughs_and_hurry_up_are_no_ignored_objection() -> None:
 def test_one_member_needling_twice_is_not_two_needlers() -> None:
     heats = replay(
         transcript(
-            ("mara", "tess die schoenen zijn van je zus toch 😂"),
+            ("mara", "@tess die schoenen zijn van je zus toch 😂"),
             ("mara", "tess echt tweedehands haha"),
             ("tess", "stop nou"),
-            ("mara", "tess je bent zo gevoelig haha"),
+            ("mara", "@tess je bent zo gevoelig haha"),
         )
     )
     assert all("ignored-objection" not in h.reason for h in heats)
@@ -1091,11 +1114,11 @@ def test_needling_someone_else_does_not_count_against_the_objector() -> None:
 def test_two_members_mocking_one_after_stop_nou_is_still_heat() -> None:
     heats = replay(
         transcript(
-            ("mara", "tess die schoenen zijn van je zus toch 😂"),
-            ("lynn", "tess hahaha tweedehands"),
+            ("mara", "@tess die schoenen zijn van je zus toch 😂"),
+            ("lynn", "@tess hahaha tweedehands"),
             ("tess", "stop nou"),
-            ("mara", "tess je bent zo gevoelig haha"),
-            ("lynn", "tess hahaha huil maar"),
+            ("mara", "@tess je bent zo gevoelig haha"),
+            ("lynn", "@tess hahaha huil maar"),
         )
     )
     last = heats[-1]
@@ -1127,10 +1150,10 @@ def test_a_bystander_asking_to_stop_for_a_mocked_member_is_still_heat() -> None:
     heats = replay(
         transcript(
             ("tess", "kijk mijn nieuwe schoenen 👟"),
-            ("mara", "tess die schoenen zijn van je zus toch 😂"),
-            ("lynn", "tess hahaha tweedehands"),
+            ("mara", "@tess die schoenen zijn van je zus toch 😂"),
+            ("lynn", "@tess hahaha tweedehands"),
             ("sanne", "doe normaal jongens"),
-            ("mara", "tess je bent zo gevoelig haha"),
+            ("mara", "@tess je bent zo gevoelig haha"),
         )
     )
     last = heats[-1]
@@ -1148,8 +1171,8 @@ def _last_worded(*lines: Line) -> Heat:
     return replay(transcript(*lines), model=OFF)[-1]
 
 
-_TEASED = ("daan", "milan jij hebt al mijn chips opgegeten")
-_LATER = [("roos", "milan is een dief 😂"), ("daan", "milan jij bent zo'n sukkel")]
+_TEASED = ("daan", "@milan jij hebt al mijn chips opgegeten")
+_LATER = [("roos", "@milan is een dief 😂"), ("daan", "@milan jij bent zo'n sukkel")]
 
 
 def test_a_member_who_took_a_remark_laughing_is_in_on_the_joke() -> None:

@@ -39,7 +39,8 @@ def test_a_threat_with_a_time_or_place_weighs_more_than_one_over_a_game() -> Non
     ("line", "nudged"),
     [
         ("ik sla je straks na school", True),
-        ("ik weet waar je woont", True),
+        ("ik post je adres", True),
+        ("ik weet waar je woont", False),  # a plain threat: a lone line waits for the answer
         ("stef ik ga je vermoorden", False),  # a figure of speech, alone: not yet a discussion
     ],
 )

@@ -95,11 +95,11 @@ def test_a_request_to_take_it_down_laughed_away_heats_the_channel() -> None:
     """The request is no hostile word: the channel heats because the ones who needled the member
     laugh it away, not because someone asked to take a photo down."""
     lines = [
-        ("bo", "kijk wat ruben gisteren postte 😂"),
-        ("ida", "ruben 💀💀"),
+        ("bo", "kijk wat @ruben gisteren postte 😂"),
+        ("ida", "@ruben 💀💀"),
         ("ruben", "haal die foto weg"),
         ("bo", "nee hahaha"),
-        ("ida", "ruben serieus 😭"),
+        ("ida", "@ruben serieus 😭"),
     ]
     heats = replay(_messages(lines), model=OFF)
     assert heats[2].level == 0

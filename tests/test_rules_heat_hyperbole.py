@@ -29,7 +29,12 @@ def test_murder_is_hyperbole_weaker_than_a_threat_to_hit() -> None:
 
 
 def test_a_murder_threat_with_a_real_place_still_weighs_the_most() -> None:
-    assert signals_of("ik vermoord je ik weet waar je woont").hostility >= 1.0
+    assert signals_of("ik vermoord je ik post je adres").hostility >= 1.0
+    # knowing where someone lives is a plain threat (heat36), still over the murder hyperbole
+    assert (
+        signals_of("ik vermoord je ik weet waar je woont").hostility
+        > signals_of("ik vermoord je").hostility
+    )
 
 
 @pytest.mark.parametrize(

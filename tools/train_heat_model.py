@@ -81,6 +81,10 @@ TRAINING_SETS = (
     "heat_blind30.jsonl",
     "heat_blind31.jsonl",
     "heat_blind32.jsonl",
+    "heat_blind33.jsonl",
+    "heat_blind34.jsonl",
+    "heat_blind35.jsonl",
+    "heat_blind36.jsonl",
 )
 """Named, not globbed: a new held-out set in tests/data/ is measured before anyone trains on it."""
 

@@ -17,8 +17,6 @@ from compass_bot.features.heat.rules_window import Heat, HeatSettings, Post
 _UTC: Final = ZoneInfo("UTC")
 MAX_TEXT_CHARS: Final = 4000  # Discord's longest post; longer text is read up to here
 _MENTION: Final = re.compile(r"@([^\s@,.:;!?]+)")
-_NAME_PART: Final = re.compile(r"[a-z]+")
-_MIN_NAME: Final = 3
 _DEFAULT_SETTINGS: Final = HeatSettings()
 
 
@@ -81,23 +79,14 @@ def replay(
 def transcript_posts(messages: Sequence[Message], model: HeatModel | None = None) -> list[Post]:
     """The messages as the bot's posts (signals, reply and mention targets as member ids).
 
-    Authors get ids in order of appearance; "@name" of an author in the text is a mention.
+    Authors get ids in order of appearance; "@name" of an author in the text is a mention. A
+    bare name ("kijk sem") is not: the live bot reads only Discord's own mentions
+    (`message.mentions`, `discord_ext.check_post`), so a replay that read names would measure
+    more than the bot can see.
     """
     ids: dict[str, int] = {}
     for message in messages:
         ids.setdefault(message.author.casefold(), len(ids) + 1)
-    # a member is also addressed by the letters of their name without "@" ("kevin_03": kevin)
-    stems = {
-        stem: ident
-        for name, ident in ids.items()
-        for stem in _NAME_PART.findall(name)
-        if len(stem) >= _MIN_NAME
-    }
-    bare = (
-        re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, stems)) + r")(?![a-z0-9])")
-        if stems
-        else None
-    )
     out: list[Post] = []
     for index, message in enumerate(messages):
         mentioned = frozenset(
@@ -105,8 +94,6 @@ def transcript_posts(messages: Sequence[Message], model: HeatModel | None = None
             for name in (m.casefold() for m in _MENTION.findall(message.text))
             if name in ids
         )
-        if bare is not None:
-            mentioned |= {stems[m] for m in bare.findall(message.text.casefold())}
         reply = (
             messages[message.reply_to].author.casefold() if message.reply_to is not None else None
         )
