@@ -63,9 +63,11 @@ _POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
 # "postcode 2312 bc 61", "ze woont op 2312 bc 61": named a postcode or where someone lives,
 # any two letters are its letters (unnamed, "2312 bc" may be "because"); the letters and the
 # house number as `_POSTCODE` reads them
+# where someone lives, said before what follows (the postcode's and the street's cues share it)
+_LIVES_AT: Final = rf"woon(?:t|en)?{SPACE}(?:op|aan)|lives?{SPACE}at"
 _NAMED_BEFORE: Final = re.compile(
     rf"\b(?:(?:postcode|post{SPACE}code|zip{SPACE}?code|postal{SPACE}code|adres|address)"
-    rf"(?:{SPACE}is)?|woon(?:t|en)?{SPACE}(?:op|aan)|lives?{SPACE}at){SPACE}?[:=]?{SPACE}?$",
+    rf"(?:{SPACE}is)?|{_LIVES_AT}){SPACE}?[:=]?{SPACE}?$",
     re.IGNORECASE,
 )
 _POSTCODE_NAMED: Final = re.compile(  # named, " - " before the number is its house number too
@@ -252,10 +254,10 @@ def _named_street_with_postcode(
 # "adres: Beukenrode 11", "wij zijn verhuisd naar Zuiderdiep 77", "she lives at Rozengaarde 5":
 # words that say a home follows, right before a capitalised name the suffixes do not know
 _HOME_CUE: Final = re.compile(
-    r"(?:\b(?:adres|address)(?:[ \u00a0](?:is|was))?[ \u00a0]?[:=]?"
-    r"|\b(?:woon|woont|wonen|woonde|woonden)[ \u00a0](?:op|aan)"
-    r"|\b(?:verhuisd|verhuizen|verhuist|verhuis)[ \u00a0]naar"
-    r"|\b(?:lives?|lived|living)[ \u00a0](?:at|on)|\bmoved[ \u00a0]to)[ \u00a0]$",
+    rf"(?:\b(?:adres|address)(?:{SPACE}(?:is|was))?{SPACE}?[:=]?"
+    rf"|\b(?:{_LIVES_AT}|(?:wonen|woonden?){SPACE}(?:op|aan)|lives?{SPACE}on"
+    rf"|(?:lived|living){SPACE}(?:at|on)|(?:verhuisd|verhuizen|verhuist|verhuis){SPACE}naar"
+    rf"|moved{SPACE}to)){SPACE}$",
     re.IGNORECASE,
 )
 
