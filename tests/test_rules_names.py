@@ -340,7 +340,6 @@ UNCERTAIN: dict[str, str] = {
     "Kmpass": "uncertain-variant",  # a K and a letter left out: two differences
     "Cmpazz": "uncertain-variant",
     "Compiss": "uncertain-variant",  # a letter for a letter
-    "Kompazz": "uncertain-variant",  # a K and z for s
     "Compaz": "uncertain-variant",  # one z: the s that stays may make a word
     "Copmazz": "uncertain-variant",  # two letters swapped and a z for an s: two differences
     # letters only line up across words: could be coincidence
@@ -991,7 +990,7 @@ def test_every_reason_has_a_label_in_both_languages() -> None:
         "kompasschool",
         "Kompas-docent",
         "mentor_kompas_2a",
-        "kompazz_vwo",
+        "kompasz_vwo",
         "Kompass_klas2b",
         "k0mp4s_3vwo",
         "Compas_havo",
@@ -999,6 +998,8 @@ def test_every_reason_has_a_label_in_both_languages() -> None:
         "kompas_3a",
         "Kompas_v5",
         "KompasKlub m2",
+        "kompas.scholier",
+        "klasgenotenKompas",
     ],
 )
 def test_a_near_miss_beside_a_word_about_school_is_flagged(name: str) -> None:
@@ -1020,6 +1021,7 @@ def test_a_near_miss_beside_a_word_about_school_is_flagged(name: str) -> None:
         "kompas_a4",
         "kompas_3d",
         "kompasroos_22",
+        "kompasz",
     ],
 )
 def test_a_near_miss_without_school_beside_it_stays_with_a_moderator(name: str) -> None:
@@ -1047,5 +1049,13 @@ def test_the_holes_of_the_math_alphabets_read_as_their_letters(first: int) -> No
     unassigned code point, which some fonts still draw as C."""
     name = _math_letters(first, "Compass")
     assert unicodedata.category(name[0]) == "Cn"
+    verdict = check_name(name)
+    assert verdict.flagged and not verdict.uncertain, verdict
+
+
+@pytest.mark.parametrize("name", ["Kompazz", "Kompazz_fan", "K0MPAZZ"])
+def test_a_k_with_both_s_as_z_is_no_word_of_any_language(name: str) -> None:
+    """Kompas is the Dutch word and kompasz may be another language's, but both s written
+    as z is a spelling chosen to hide the name."""
     verdict = check_name(name)
     assert verdict.flagged and not verdict.uncertain, verdict

@@ -305,3 +305,21 @@ def test_odd_writings_after_their_cue(text: str, want: list[tuple[str, str]]) ->
 )
 def test_odd_writing_look_alikes_stay_unflagged(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "volg ons op insta @klas3b.memes",
+        "zijn tiktok @sam.de.boer is echt grappig",
+        "check @lotte.draws voor de poster",
+    ],
+)
+def test_a_handle_with_dots_after_a_word_is_no_email(text: str) -> None:
+    """Instagram and TikTok handles hold dots: a space before the at and an ending that is no
+    mail domain's make a handle, not an address."""
+    assert found(text) == []
+
+
+def test_a_spaced_at_before_a_mail_domain_is_still_an_email() -> None:
+    assert found("mail naar sam @gmail.com") == [("email", "sam @gmail.com")]
