@@ -270,3 +270,56 @@ def test_coordinates_in_degrees_and_decimal_minutes(text: str, want: list[tuple[
 @pytest.mark.parametrize("text", ["het was 12°5' koud E 3°4'", "hoek van 45°30' E 2°15'"])
 def test_angles_without_a_hemisphere_before_stay_unflagged(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("we eten bij Sven (Lindehof 14 hs)", [("address", "Lindehof 14 hs")]),
+        ("feest [Dorpsstraat 4a] om 8", [("address", "Dorpsstraat 4a")]),
+        (
+            "postcode: 2 5 1 1 C V en het huisnummer is 7",
+            [("postcode", "2 5 1 1 C V en het huisnummer is 7")],
+        ),
+        ("BSN: 1 1 1 2 2 2 3 3 3 graag", [("id-number", "1 1 1 2 2 2 3 3 3")]),
+        ("mijn bsn is 11 12 22 333", [("id-number", "11 12 22 333")]),
+        ("bezorgen op 2511 CV - 7 aub", [("postcode", "2511 CV - 7")]),
+    ],
+)
+def test_odd_writings_after_their_cue(text: str, want: list[tuple[str, str]]) -> None:
+    """A street in brackets; a postcode or BSN typed apart digit by digit or in odd groups,
+    right after the word that names it; a postcode where a parcel is to be delivered."""
+    assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bestelnummer 2511-CV-209 bij de fotograaf",
+        "bsn 1 1 1 2 2 2 3 3 4",  # fails the elfproef
+        "het is 1 2 3 4 5 6 7 8 9",  # no word naming a BSN
+        "postcode 2 5 1 1 C V",  # no house number
+        "(zie blz 9)",
+        "pakket bezorgen 2024 om 10",
+    ],
+)
+def test_odd_writing_look_alikes_stay_unflagged(text: str) -> None:
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "volg ons op insta @klas3b.memes",
+        "zijn tiktok @sam.de.boer is echt grappig",
+        "check @lotte.draws voor de poster",
+    ],
+)
+def test_a_handle_with_dots_after_a_word_is_no_email(text: str) -> None:
+    """Instagram and TikTok handles hold dots: a space before the at and an ending that is no
+    mail domain's make a handle, not an address."""
+    assert found(text) == []
+
+
+def test_a_spaced_at_before_a_mail_domain_is_still_an_email() -> None:
+    assert found("mail naar sam @gmail.com") == [("email", "sam @gmail.com")]

@@ -61,6 +61,12 @@ def _load_table() -> dict[int, str]:
                 plain = unicodedata.normalize("NFKC", chr(code))
                 if len(plain) == 1 and plain.isascii() and plain.isprintable():
                     table[code] = plain.lower()
+    # The holes of the mathematical alphabets (Fraktur C, script B): their letters live among
+    # the letterlike symbols (ℭ, ℬ), but fancy-text generators that count from the
+    # alphabet's start emit the unassigned code point, which fonts may still draw.
+    for code in range(_MATH_LETTERS, _MATH_LETTERS + 13 * 52):
+        if code not in table and unicodedata.category(chr(code)) == "Cn":
+            table[code] = _ALPHABET[(code - _MATH_LETTERS) % 52].lower()
     # A character the confusables read as a letter this rule never reads (Armenian ք as f) is
     # read as the letter of Compass it also stands for in fancy text (ք as p).
     for code, value in table.items():
@@ -71,6 +77,8 @@ def _load_table() -> dict[int, str]:
     return table
 
 
+_MATH_LETTERS: Final = 0x1D400  # 13 alphabets of A-Z and a-z, bold to monospace
+_ALPHABET: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 # Small form variants and the fullwidth ASCII block: their NFKC form is one ASCII character.
 _COMPATIBILITY_BLOCKS: Final = ((0xFE50, 0xFE70), (0xFF01, 0xFF5F))
 FOLD_TABLE: Final = _load_table()

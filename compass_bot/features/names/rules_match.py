@@ -58,12 +58,13 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
 # A word about school beside a near miss: "kompas" is the Dutch word, but "Kompas_leerling",
 # "KompasCollege", "LeerlingVanKompas" or "kompazz_3vwo" name the school. Glued on either side;
 # a short word not followed by a letter ("kompas_klasse", "kompas_jufferen" stay a moderator's).
-# A class code alone ("kompas_3a") is no word: with a K a moderator still decides
-# (`_whole_name` serves a real C).
+# A class code standing apart is one too ("Kompass_H4", "KompasGang_3B": year and stream or
+# group), but not a size or a dimension ("kompas_a4", "kompas_3d" stay a moderator's).
 _SCHOOL_WORD: Final = re.compile(
     r"leerling|docent|leraar|lerares|mentor|school|college|lyceum|gymnasium|atheneum"
-    r"|brugklas|student|teacher|examen|conrector|directie"
+    r"|brugklas|student|scholier|klasgeno|teacher|examen|conrector|directie"
     r"|(?:juf|meester|klas|vwo|havo|mavo|vmbo|brugger|rector)(?![a-z])"
+    r"|(?<![a-z0-9])(?:[1-6][abchmv]|[hmv][1-6])(?![a-z0-9])"
 )
 
 
@@ -112,7 +113,10 @@ def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
 
 
 # a z for one s or both (Compazz, Compasz, Compazs): the s-to-z of leetspeak, no word
-_S_AS_Z: Final = re.compile(r"c+[o0]+(?:m|rn)+p+[a4@]+(?:zz+|s+z+|z+s+)")
+# with a K only both s as z: "kompasz" may be a language's word for a compass, "kompazz" is none
+_S_AS_Z: Final = re.compile(
+    r"c+[o0]+(?:m|rn)+p+[a4@]+(?:zz+|s+z+|z+s+)|k+[o0]+(?:m|rn)+p+[a4@]+zz+"
+)
 _COMPASS_CHARS: Final = frozenset("".join(LETTER_CHARS.values()))
 
 

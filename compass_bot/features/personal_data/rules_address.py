@@ -65,9 +65,13 @@ _POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
 # house number as `_POSTCODE` reads them
 # where someone lives, said before what follows (the postcode's and the street's cues share it)
 _LIVES_AT: Final = rf"woon(?:t|en)?{SPACE}(?:op|aan)|lives?{SPACE}at"
+# "laat maar thuis bezorgen: 1181 ZJ - 65", "ship it to": where a parcel goes is a home too
+_DELIVER_TO: Final = (
+    rf"bezorg(?:en|d)?(?:{SPACE}(?:op|aan|bij))?|deliver(?:ed)?{SPACE}to|ship{SPACE}it{SPACE}to"
+)
 _NAMED_BEFORE: Final = re.compile(
     rf"\b(?:(?:postcode|post{SPACE}code|zip{SPACE}?code|postal{SPACE}code|adres|address)"
-    rf"(?:{SPACE}is)?|{_LIVES_AT}){SPACE}?[:=]?{SPACE}?$",
+    rf"(?:{SPACE}is)?|{_LIVES_AT}|{_DELIVER_TO}){SPACE}?[:=]?{SPACE}?$",
     re.IGNORECASE,
 )
 _POSTCODE_NAMED: Final = re.compile(  # named, " - " before the number is its house number too
@@ -102,6 +106,8 @@ def postcode_at(text: str, s: int) -> tuple[int, int] | None:
     if (
         m
         and not unit_follows(text, m.end())
+        # "7731-AB-209": dashes on both sides of the letters make a code (an order number)
+        and not (text[s + 4] == "-" and text[m.start("nr") - 1] in "-–")
         # "2580 ep 177 802 285": the digits after the postcode are a BSN, no house number
         and not (text[m.end() : m.end() + 1] in _BSN_GO_ON and bsn_at(text, m.start("nr")))
     ):
@@ -210,6 +216,13 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
         return ()
     space = text.rfind(" ", s - 40 if s > 40 else 0, s - 1)
     word = text[space + 1 : s].rstrip(" \u00a0,.:")
+    if word[:1] in "([":  # "(Kastanjehof 9 hs)": the bracket ends the words before, as a space
+        word = word[1:]
+        space += 1
+    if word[-2:] in _SPACED_CUE_ENDS and text[s + 1 : s + 3].lstrip(" ")[:1].isdigit():
+        spaced = _spaced_after_cue(text, s)
+        if spaced:
+            return spaced
     if not (word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)):
         if not _lower_name(text, s, space, word):
             return ()
@@ -231,6 +244,40 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     if text[end : end + 5].lstrip(" \u00a0,")[:1] not in _TAIL_FIRST:
         return (new_finding(Finding, ("address", start, end)),)
     return _with_postcode(text, start, end)
+
+
+# "mijn postcode is 1 0 7 1 D J", "bsn 32 36 52 128": digits spaced apart one by one or in
+# odd groups, right after the word that names them; the last two letters of those words
+_SPACED_CUE: Final = re.compile(
+    rf"\b(?:post{SPACE}?code|zip{SPACE}?code|postal{SPACE}code|bsn|burgerservicenummer"
+    rf"|sofinummer)(?:{SPACE}is)?{SPACE}?[:=]?{SPACE}?$",
+    re.IGNORECASE,
+)
+_SPACED_CUE_ENDS: Final = frozenset({"is", "IS", "de", "DE", "sn", "SN", "er", "ER"})
+_SPACED_POSTCODE: Final = re.compile(
+    rf"[1-9](?:{SPACE}\d){{3}}{SPACE}(?:[A-Za-z]{SPACE}[A-Za-z]|[A-Za-z]{{2}})(?![A-Za-z0-9])"
+)
+_SPACED_DIGITS: Final = re.compile(rf"\d{{1,3}}(?:{SPACE}\d{{1,3}}){{2,8}}(?![ .\-\u00a0]?\d)")
+
+
+def _spaced_after_cue(text: str, s: int) -> tuple[Finding, ...]:
+    """A postcode (with its house number) or a BSN spaced apart at s, right after the word
+    that names it: read as if written together. () when s holds neither."""
+    if not _SPACED_CUE.search(text, max(0, s - 28), s):
+        return ()
+    m = _SPACED_POSTCODE.match(text, s)
+    if m:
+        together = "".join(m.group(0).split())
+        together = f"{together[:4]} {together[4:]}"
+        tail = text[m.end() : m.end() + 60]
+        span = postcode_at(together + tail, 0)
+        if span and span[1] > len(together):
+            return (new_finding(Finding, ("postcode", s, m.end() + span[1] - len(together))),)
+        return ()
+    m = _SPACED_DIGITS.match(text, s)
+    if m and bsn_at("".join(m.group(0).split()), 0) == 9:
+        return (new_finding(Finding, ("id-number", s, m.end())),)
+    return ()
 
 
 def _named_street_with_postcode(

@@ -128,17 +128,33 @@ def email_at(text: str, a0: int, a1: int, disguised: bool) -> tuple[int, int] | 
         return None  # "Naam <naam@mail.nl>" as mail headers write it; no other markup
     tld = dom.group("tld").lower()
     domain = dom.group(0).lower()
-    plain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
-    if not plain and tld not in EMAIL_TLDS:
+    # a space before the at: a spaced address ("jan @gmail.com") or a handle after a word
+    # ("insta @compass.memes", "volg @jan.de.vries"); only a mail domain's ending tells them apart
+    spaced_at = a1 - a0 > 1 and text[a0:a1].strip() in ("@", "\uff20")
+    plain_domain = not disguised and " " not in domain and not any(c in domain for c in "[({<")
+    if (
+        not (plain_domain and not spaced_at)
+        and tld not in EMAIL_TLDS
+        # "piet @ gmail.xyz": a spaced at before a mail provider keeps any ending
+        and not (plain_domain and _provider(domain))
+    ):
         return None
-    if not disguised and text[a0:a1].strip().isalpha():
-        # "naam at gmail dot com": plain words, so only with a mail provider or a
-        # local part no sentence has ("look at this dot com" is English).
-        label = _LABEL_RE.match(dom.group(0).lstrip())
-        provider = label is not None and label.group(0).lower() in EMAIL_PROVIDERS
-        if not provider and not any(c in local.group(0) for c in "._0123456789"):
-            return None
+    # "naam at gmail dot com": plain words, so only with a mail provider or a local part no
+    # sentence has ("look at this dot com" is English).
+    if (
+        not disguised
+        and text[a0:a1].strip().isalpha()
+        and not _provider(dom.group(0))
+        and not any(c in local.group(0) for c in "._0123456789")
+    ):
+        return None
     return start, dom.end()
+
+
+def _provider(domain: str) -> bool:
+    """Whether the domain starts with a known mail provider's name (gmail, hotmail)."""
+    label = _LABEL_RE.match(domain.lstrip())
+    return label is not None and label.group(0).lower() in EMAIL_PROVIDERS
 
 
 def email_key(value: str) -> str:

@@ -37,6 +37,10 @@ def street_start(text: str, s: int) -> int | None:
     the six words before the number."""
     lo = s - 80 if s > 80 else 0
     stripped = text[lo:s].rstrip(" \u00a0,")
+    opener = max(stripped.rfind("("), stripped.rfind("["))
+    if opener >= 0 and ")" not in stripped[opener:] and "]" not in stripped[opener:]:
+        lo += opener + 1  # a street never reaches back over an open bracket: "(Kastanjehof 9"
+        stripped = stripped[opener + 1 :]
     if stripped[-1:] in "rRoO.:":
         nr_word = NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
         if nr_word:
