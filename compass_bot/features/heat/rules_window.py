@@ -212,11 +212,11 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
     attackers: dict[int, set[int]] = {}
     for a, b in edges:
         attackers.setdefault(b, set()).add(a)
-    # laughing along with an attacker at someone else joins the pile-on ("NOOR 😭 accurate")
+    # a laugh with an attacker joins the pile-on ("NOOR 😭 accurate"); one that addresses: at them
     by_author = {t.post.author: t for t in hostile}
     for turn in turns:
         s = turn.post.signals
-        if not s.laugh or s.objects or turn.score >= _HOSTILE:
+        if not s.laugh or s.objects or s.aimed or turn.score >= _HOSTILE:
             continue
         for attacker in turn.targets:
             hit = by_author.get(attacker)
