@@ -85,6 +85,8 @@ TRAINING_SETS = (
     "heat_blind34.jsonl",
     "heat_blind35.jsonl",
     "heat_blind36.jsonl",
+    "heat_blind37.jsonl",
+    "heat_blind38.jsonl",
 )
 """Named, not globbed: a new held-out set in tests/data/ is measured before anyone trains on it."""
 

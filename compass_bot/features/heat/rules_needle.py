@@ -142,6 +142,20 @@ def everyone_in(turns: Sequence[Aimed], since: datetime, members: set[int]) -> b
     return playing_along(posts, since, members, [t.targets for t in turns])
 
 
+def calm_answer(post: Post, hostile: Sequence[Aimed]) -> bool:
+    """Whether `post` is a calm answer by a member one of the `hostile` turns before it aimed
+    at: no hostile word, no request to stop, no laugh (a laugh cools already) and not read hot
+    by the model. It adds no heat of its own, so it should not trip the nudge: the level it
+    carries is the turns before it, and the next post decides. Friends answer a jab with a
+    retort or a plan and the heat fades; in a fight the next jab comes one post later."""
+    s = post.signals
+    if s.hostile or s.insult or s.curse or s.objects or s.protests or s.laugh:
+        return False
+    if post.learned is not None and post.learned >= 0.0:
+        return False
+    return any(post.author in t.targets and t.post.author != post.author for t in hostile)
+
+
 def crowd(posts: Sequence[Post]) -> bool:
     """Four or more members who each posted once, and nobody replies, mentions or says "je": a
     crowd (a class posting at once), whatever words the model reads in it; a discussion needs

@@ -10,6 +10,7 @@ from typing import Final, Literal
 from compass_bot.features.heat.rules_lexicon import MAX_WEIGHT, MOTHER
 from compass_bot.features.heat.rules_model import OFF, HeatModel, context_features, sigmoid
 from compass_bot.features.heat.rules_needle import answering_back as _answering_back
+from compass_bot.features.heat.rules_needle import calm_answer as _calm_answer
 from compass_bot.features.heat.rules_needle import crowd as _crowd
 from compass_bot.features.heat.rules_needle import everyone_in as _everyone_in
 from compass_bot.features.heat.rules_needle import ignored_objection as _ignored_objection
@@ -141,9 +142,7 @@ class _Turn:
 
 
 def _recent(window: Sequence[Post], at: datetime, settings: HeatSettings) -> list[Post]:
-    start = at - settings.window
-    posts = [p for p in window[-settings.window_posts :] if start <= p.at <= at]
-    return posts
+    return [p for p in window[-settings.window_posts :] if at - settings.window <= p.at <= at]
 
 
 def assess(
@@ -213,11 +212,11 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
     attackers: dict[int, set[int]] = {}
     for a, b in edges:
         attackers.setdefault(b, set()).add(a)
-    # laughing along with an attacker at someone else joins the pile-on ("NOOR 😭 accurate")
+    # a laugh with an attacker joins the pile-on ("NOOR 😭 accurate"); one that addresses: at them
     by_author = {t.post.author: t for t in hostile}
     for turn in turns:
         s = turn.post.signals
-        if not s.laugh or s.objects or turn.score >= _HOSTILE:
+        if not s.laugh or s.objects or s.aimed or turn.score >= _HOSTILE:
             continue
         for attacker in turn.targets:
             hit = by_author.get(attacker)
@@ -477,6 +476,9 @@ def _action(
         return "none"
     nudged = state.last_nudge_at
     if nudged is None or at - nudged >= settings.cooldown:
+        hostile = [t for t in turns if t.score >= _HOSTILE]
+        if turns and turns[-1].post is posts[-1] and _calm_answer(posts[-1], hostile):
+            return "none"  # the member aimed at answers calmly: the next post decides
         held = state.held_at
         confirmed = held is not None and at - held <= settings.window
         return "nudge" if confirmed or not hold or heat.level >= settings.confirm_level else "none"
