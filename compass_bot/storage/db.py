@@ -133,6 +133,27 @@ class _ProcessLock:
         os.close(fd)  # closing the only descriptor releases the flock
 
 
+async def write_once_more_if_busy(
+    conn: aiosqlite.Connection, path: Path, run: Callable[[], Awaitable[_T]]
+) -> _T:
+    """Run a write on `conn`; on "database is locked" roll back and run it once more.
+
+    A write that gets SQLITE_BUSY cannot have pending writes on this connection (their
+    write lock would have let it through), so the rollback takes no task's statements
+    along: it only ends a read snapshot older than another connection's last commit (the
+    outbox's claim), which would otherwise fail every later write at once. The statement
+    failed as a whole, so running it again is running it once; the second try waits the
+    busy timeout as any fresh write does."""
+    try:
+        return await run()
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        log.warning("%s: a write found the database busy (%s); trying it again", path, exc)
+        await conn.rollback()
+        return await run()
+
+
 def to_db(moment: datetime) -> str:
     """A moment as the database keeps it: UTC ISO text, so text order is time order."""
     if moment.tzinfo is None:
@@ -340,34 +361,21 @@ class Database:
         return next(iter(await self.conn.execute_fetchall(sql, params)), None)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
-        """A write (or any statement whose rows are not wanted); see `_write` for "busy"."""
+        """A write (or any statement whose rows are not wanted); "busy": see
+        `write_once_more_if_busy`."""
         if self._unit_owner is not None:
             await self._wait_for_unit()
-        return await self._write(lambda: self.conn.execute(sql, params))
+        return await write_once_more_if_busy(
+            self.conn, self.path, lambda: self.conn.execute(sql, params)
+        )
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if self._unit_owner is not None:
             await self._wait_for_unit()
         batch = [tuple(row) for row in rows]  # a retry needs them again
-        await self._write(lambda: self.conn.executemany(sql, batch))
-
-    async def _write(self, run: Callable[[], Awaitable[_T]]) -> _T:
-        """Run a write; on "database is locked" roll back and run it once more.
-
-        A write that gets SQLITE_BUSY cannot have pending writes on this connection (their
-        write lock would have let it through), so the rollback takes no task's statements
-        along: it only ends a read snapshot older than the claim connection's last commit,
-        which would otherwise fail every later write at once. The statement failed as a
-        whole, so running it again is running it once; the second try waits the busy
-        timeout as any fresh write does."""
-        try:
-            return await run()
-        except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
-                raise
-            log.warning("%s: a write found the database busy (%s); trying it again", self.path, exc)
-            await self.conn.rollback()
-            return await run()
+        await write_once_more_if_busy(
+            self.conn, self.path, lambda: self.conn.executemany(sql, batch)
+        )
 
     async def commit(self) -> None:
         if self._unit_owner is not None:
@@ -428,12 +436,14 @@ class Database:
         if self._unit_owner is not None:
             await self._wait_for_unit()
         row = (to_db(at), actor_id, action, subject_id, json.dumps(detail or {}, sort_keys=True))
-        await self._write(
+        await write_once_more_if_busy(
+            self.conn,
+            self.path,
             lambda: self.conn.execute(
                 "INSERT INTO audit (at, actor_id, action, subject_id, detail)"
                 " VALUES (?, ?, ?, ?, ?)",
                 row,
-            )
+            ),
         )
         if commit:
             await self.conn.commit()
