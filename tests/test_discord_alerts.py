@@ -23,6 +23,7 @@ import pytest
 
 from compass_bot.app import App
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.discord_front.failures import FAILED
 from compass_bot.features.alerts import discord_delivery
 from compass_bot.features.alerts.repo import OutboxRepo
 from compass_bot.features.names.repo import NameRepo
@@ -299,6 +300,67 @@ async def test_a_button_still_works_after_a_restart(tmp_path: Path) -> None:
             assert len(alert_posts(fake)) == 2
             statuses = [a.status for a in await bot.app.alerts.repo.alerts()]
             assert statuses == ["resolved", "resolved"]
+
+
+async def test_a_button_whose_write_fails_answers_the_clicker_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store that refuses the click's write: the clicker is told privately, never a
+    silent failed interaction (discord.py only logs a dynamic item's error); a second click
+    once the store works again does it."""
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.member_update("bram", nick="C0mpass")
+        await fake.settle()
+        [name_alert] = alert_messages(fake)
+        approve = NameRepo.approve_names
+
+        async def locked(*args: Any, **kwargs: Any) -> Any:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(NameRepo, "approve_names", locked)
+        failed = await fake.click("rector", name_alert["id"], label="Naam goedkeuren")
+        await fake.settle()
+        assert failed.ephemeral and failed.data["content"] == FAILED
+        monkeypatch.setattr(NameRepo, "approve_names", approve)
+        approved = await fake.click("rector", name_alert["id"], label="Naam goedkeuren")
+        await fake.settle()
+        assert approved.callback_type == 7
+
+
+async def test_a_click_whose_mark_fails_is_shown_and_the_outbox_marks_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The click's edit is shown but its bookkeeping fails: the clicker sees the change
+    (no failure line: it was done), and the alert stays pending until the outbox marks it."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "algemeen", "hoi", at=LESSON)
+        await fake.settle()
+        [time_alert] = alert_messages(fake)
+        mark = OutboxRepo.mark_delivered
+        refused: list[int] = []
+
+        async def locked_once(self: OutboxRepo, *args: Any) -> None:
+            if not refused:
+                refused.append(1)
+                raise sqlite3.OperationalError("database is locked")
+            await mark(self, *args)
+
+        monkeypatch.setattr(OutboxRepo, "mark_delivered", locked_once)
+        pressed = await fake.click("mod", time_alert["id"], label="Afgehandeld")
+        await fake.settle()
+        assert pressed.callback_type == 7 and not pressed.followups and refused == [1]
+
+        async def sent() -> bool:
+            [alert] = await bot.app.alerts.repo.alerts()
+            return alert.status == "resolved" and alert.delivery == "sent"
+
+        deadline = asyncio.get_running_loop().time() + 30.0
+        while not await sent():
+            assert asyncio.get_running_loop().time() < deadline, "the outbox never marked it"
+            bot.outbox_wakeup.set()
+            await fake.settle()
+        assert fake.message(time_alert["id"])["components"] == []
+        assert len(alert_posts(fake)) == 1
 
 
 # -- 3. the outbox --------------------------------------------------------------------------------

@@ -25,17 +25,19 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 import aiosqlite
 
 QUICK_CHECK_SECONDS = 2.0  # start-up stays quick on a large file: past this the check is skipped
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 # What a failing disk or a damaged file raises: the callers that must survive storage
 # trouble (the outbox keeping flags in memory) catch exactly these.
@@ -129,6 +131,27 @@ class _ProcessLock:
             self._held[self.path] = (fd, users - 1)
             return
         os.close(fd)  # closing the only descriptor releases the flock
+
+
+async def write_once_more_if_busy(
+    conn: aiosqlite.Connection, path: Path, run: Callable[[], Awaitable[_T]]
+) -> _T:
+    """Run a write on `conn`; on "database is locked" roll back and run it once more.
+
+    A write that gets SQLITE_BUSY cannot have pending writes on this connection (their
+    write lock would have let it through), so the rollback takes no task's statements
+    along: it only ends a read snapshot older than another connection's last commit (the
+    outbox's claim), which would otherwise fail every later write at once. The statement
+    failed as a whole, so running it again is running it once; the second try waits the
+    busy timeout as any fresh write does."""
+    try:
+        return await run()
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        log.warning("%s: a write found the database busy (%s); trying it again", path, exc)
+        await conn.rollback()
+        return await run()
 
 
 def to_db(moment: datetime) -> str:
@@ -294,8 +317,7 @@ class Database:
             )
 
     async def schema_version(self) -> int:
-        async with self.conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = await self.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
     async def _check_newer(self) -> None:
@@ -325,23 +347,35 @@ class Database:
         return len(self.migrations)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        """Every row, read in one call on the database's thread.
+
+        A read whose statement stayed open between calls (execute, then fetch) would hold a
+        snapshot while other tasks' statements run on this shared connection: a write queued
+        behind it, after the claim connection committed, failed at once with "database is
+        locked" (SQLITE_BUSY_SNAPSHOT, no busy timeout) and left that stale snapshot open."""
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            row: aiosqlite.Row | None = await cur.fetchone()
-            return row
+        """The first row, read like `fetchall` (so for queries of one row: by id, an
+        aggregate, LIMIT 1), never leaving its statement open."""
+        return next(iter(await self.conn.execute_fetchall(sql, params)), None)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        """A write (or any statement whose rows are not wanted); "busy": see
+        `write_once_more_if_busy`."""
         if self._unit_owner is not None:
             await self._wait_for_unit()
-        return await self.conn.execute(sql, params)
+        return await write_once_more_if_busy(
+            self.conn, self.path, lambda: self.conn.execute(sql, params)
+        )
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if self._unit_owner is not None:
             await self._wait_for_unit()
-        await self.conn.executemany(sql, rows)
+        batch = [tuple(row) for row in rows]  # a retry needs them again
+        await write_once_more_if_busy(
+            self.conn, self.path, lambda: self.conn.executemany(sql, batch)
+        )
 
     async def commit(self) -> None:
         if self._unit_owner is not None:
@@ -401,9 +435,15 @@ class Database:
     ) -> None:
         if self._unit_owner is not None:
             await self._wait_for_unit()
-        await self.conn.execute(
-            "INSERT INTO audit (at, actor_id, action, subject_id, detail) VALUES (?, ?, ?, ?, ?)",
-            (to_db(at), actor_id, action, subject_id, json.dumps(detail or {}, sort_keys=True)),
+        row = (to_db(at), actor_id, action, subject_id, json.dumps(detail or {}, sort_keys=True))
+        await write_once_more_if_busy(
+            self.conn,
+            self.path,
+            lambda: self.conn.execute(
+                "INSERT INTO audit (at, actor_id, action, subject_id, detail)"
+                " VALUES (?, ?, ?, ?, ?)",
+                row,
+            ),
         )
         if commit:
             await self.conn.commit()

@@ -20,6 +20,7 @@ from compass_bot.features.alerts.model import NOTE_LIMIT, Alert, AlertStatus
 from compass_bot.features.alerts.repo_delivery import OutboxAlert
 from compass_bot.inputs import parse_number
 from compass_bot.model import Member, Refusal
+from compass_bot.storage.db import STORAGE_ERRORS
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -96,6 +97,14 @@ class AlertButton(
         return cls(match["action"], alert_id)
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Handle the click; a failure (a write the store refused) is answered privately
+        in one line: discord.py only logs a dynamic item's error, leaving the click silent."""
+        try:
+            await self._handle(interaction)
+        except Exception as exc:
+            await answer_failure(interaction, exc, log, f"alert button {self.action}")
+
+    async def _handle(self, interaction: discord.Interaction) -> None:
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         app = bot.app
         actor = member_of(interaction.user)
@@ -136,7 +145,14 @@ async def show_on_alert(interaction: discord.Interaction, result: Alert | Refusa
     if interaction.message is not None:
         # The outbox hands out OutboxAlerts; anything else leaves the alert pending.
         version = result.version if isinstance(result, OutboxAlert) else 0
-        await app.alerts.repo.mark_delivered(result.id, interaction.message.id, version)
+        try:
+            await app.alerts.repo.mark_delivered(result.id, interaction.message.id, version)
+        except STORAGE_ERRORS as exc:
+            # The click is done and shown; unmarked, the alert stays pending, so the outbox
+            # edits the message again: nothing to tell the clicker, nothing lost.
+            log.warning(
+                "alert %s was shown but not marked (%s); the outbox edits it", result.id, exc
+            )
 
 
 async def open_note_form(interaction: discord.Interaction, alert_id: int) -> None:
