@@ -73,7 +73,8 @@ flagged=True:
     ``reversed``          written backwards (``ssapmoc``, upside-down text, a right-to-left
                           override)
     ``respelled``         a near miss (K for C, a letter missing or replaced) beside a word
-                          about school (``Kompas_leerling``, ``KompasCollege``)
+                          about school (``Kompas_leerling``, ``KompasCollege``), or a K with
+                          the school's double s (``Kompass``)
     ``disguised``         more than one of the above (see ``NameVerdict.disguises``)
 flagged=False, uncertain=True (a moderator decides):
     ``uncertain-variant`` a near miss: K for C, a letter missing or replaced

@@ -41,18 +41,26 @@ class Found:
 def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
     """The first flagged match, else the first uncertain one, else a near miss; a near miss
     (K for C, a letter missing or replaced) beside a word about school is flagged
-    (`school_beside`)."""
+    (`school_beside`), as is a K with the school's double s (`_K_DOUBLE_S`)."""
     found = _scan(name, masked, owners)
     if (
         found is not None
         and found.reason == "uncertain-variant"
-        and school_beside(masked, found.start, found.end)
+        and (
+            _K_DOUBLE_S.match(masked, found.start) is not None
+            or school_beside(masked, found.start, found.end)
+        )
     ):
         ordered = in_order({*found.disguises, "respelled"})
         return Found(
             found.start, found.end, True, reason_for(ordered), ordered, explain_flagged(ordered)
         )
     return found
+
+
+# "Kompass", "K0mp4ss": a K with the school's double s sounds and reads as its name (the Dutch
+# word, kompas, has one s; its plural kompassen stays a moderator's)
+_K_DOUBLE_S: Final = re.compile(r"k+[o0]+(?:m|rn)+p+[a4@]+[s5$]{2,}(?!e|3[a-z])")
 
 
 # A word about school beside a near miss: "kompas" is the Dutch word, but "Kompas_leerling",

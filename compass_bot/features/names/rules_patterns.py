@@ -168,6 +168,9 @@ SEP_RE: Final = re.compile(_SEP)
 BACKWARDS_PRE: Final = re.compile(r"p.*(?:m|rn)", re.DOTALL)
 
 
+_PREFIXED: Final = re.compile(r"[a-z]+c[o0]mpas")
+
+
 def allowed_pattern(words: Iterable[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """One alternation matching any allowed word (longest first), and its group -> word map.
 
@@ -204,7 +207,10 @@ def allowed_pattern(words: Iterable[str]) -> tuple[re.Pattern[str] | None, dict[
             for cls, count in units
             if cls
         )
-        branches.append(f"(?P<w{index}>{whole}|{spaced})")
+        # letters before the school's name in the word (encompass): only where a word starts,
+        # as glued after other letters the name may stand on its own ("ikbencompass")
+        start = "(?<![a-z0-9])" if _PREFIXED.match(key) else ""
+        branches.append(f"{start}(?P<w{index}>{whole}|{spaced})")
         groups[f"w{index}"] = folded_words[key]
         first += _CLASS_FIRST.get(key[0], key[0]) if key[0].isalnum() else ""
     if not first:
