@@ -1084,3 +1084,25 @@ def test_a_word_with_letters_before_the_name_is_allowed_only_where_a_word_starts
     """encompass is allowed, but glued after other letters ("wij zijn compass") the school's
     name stands on its own."""
     assert check_name(name).flagged is flagged
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged", "uncertain"),
+    [
+        ("c-o-m-p-a-s", True, False),  # a C, one s, nothing else: the school's name
+        ("Kom.Pas_mentor", True, False),  # a K beside a word about school
+        ("k.o.m.p.a.s", False, True),  # a K alone: the Dutch word, a moderator's
+        ("Com-Pas_Gaming", False, True),  # beside another word
+        ("wij kom pas later", False, False),  # spaces: words, not a name spelled apart
+    ],
+)
+def test_a_near_miss_with_signs_between_its_letters(
+    name: str, flagged: bool, uncertain: bool
+) -> None:
+    """compas or kompas written with signs between the letters reads as written together."""
+    verdict = check_name(name)
+    assert (verdict.flagged, verdict.uncertain) == (flagged, uncertain), verdict
+
+
+def test_a_leet_s_beside_a_z_is_still_an_s_as_z() -> None:
+    assert check_name("C0mp4$z").flagged

@@ -112,6 +112,7 @@ from compass_bot.features.names.rules_patterns import (
     BACKWARDS_PRE,
     LOOSE,
     LOOSE_PRE,
+    SPLIT_NEAR,
     STRICT,
     allowed_pattern,
 )
@@ -192,6 +193,7 @@ class NameChecker:
         if (
             STRICT.search(folded) is None
             and (LOOSE_PRE.search(folded) is None or LOOSE.search(folded) is None)
+            and SPLIT_NEAR.search(folded) is None
             and (BACKWARDS_PRE.search(folded) is None or STRICT.search(folded[::-1]) is None)
             and "\u202e" not in name
             and not has_flipped(name)

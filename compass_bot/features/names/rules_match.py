@@ -14,6 +14,7 @@ from compass_bot.features.names.rules_patterns import (
     LETTER_CHARS,
     LOOSE,
     SEP_RE,
+    SPLIT_NEAR,
     STRICT,
     WORD_CHARS,
 )
@@ -117,13 +118,28 @@ def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
         # "syncopasse" or "krompasser" stay clean
         if kind == "compas" or starts_word:
             return _near_miss(masked, start, end, kind)
-    return None
+    return _split_near_miss(name, masked, owners)
+
+
+def _split_near_miss(name: str, masked: str, owners: Sequence[int]) -> Found | None:
+    """compas or kompas with signs between its letters (`SPLIT_NEAR`), read as the near miss
+    written together: with a C and nothing else in the name flagged, else a moderator's (a K
+    beside a word about school is flagged by `scan`)."""
+    split = SPLIT_NEAR.search(masked)
+    if split is None or split.end() - split.start() == 6:  # together: LOOSE's to judge
+        return None
+    start, end = split.span()
+    if masked[start] == "c" and _whole_name(masked, start, end):
+        found = _variant(name, masked, owners, start, end, "missing-letter")
+        ordered = in_order({*found.disguises, "separators"})
+        return Found(start, end, True, reason_for(ordered), ordered, explain_flagged(ordered))
+    return _near_miss(masked, start, end, "compas")
 
 
 # a z for one s or both (Compazz, Compasz, Compazs): the s-to-z of leetspeak, no word
 # with a K only both s as z: "kompasz" may be a language's word for a compass, "kompazz" is none
 _S_AS_Z: Final = re.compile(
-    r"c+[o0]+(?:m|rn)+p+[a4@]+(?:zz+|s+z+|z+s+)|k+[o0]+(?:m|rn)+p+[a4@]+zz+"
+    r"c+[o0]+(?:m|rn)+p+[a4@]+(?:zz+|[s5$]+z+|z+[s5$]+)|k+[o0]+(?:m|rn)+p+[a4@]+zz+"
 )
 _COMPASS_CHARS: Final = frozenset("".join(LETTER_CHARS.values()))
 

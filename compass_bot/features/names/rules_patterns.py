@@ -164,6 +164,12 @@ LOOSE: Final = re.compile(_loose_pattern())
 # m, a, s close together (comass, com?ass). Most names fail it and skip the big pattern.
 LOOSE_PRE: Final = re.compile(r"p(?:[a4@s5$zm]|rn|.[s5$z])|[a4@]p|(?:m|rn).?[a4@][s5$z]")
 SEP_RE: Final = re.compile(_SEP)
+# "c.o.m.p.a.s", "Kom-Pas College": the near miss with one s (compas, kompas) with signs, not
+# spaces, between its letters ("ik kom pas" are words): LOOSE reads only letters written together
+_GAP_SIGN = r"[^a-z0-9\s]{0,2}"
+SPLIT_NEAR: Final = re.compile(
+    rf"(?<![a-z0-9])[ck]{_GAP_SIGN}o{_GAP_SIGN}m{_GAP_SIGN}p{_GAP_SIGN}a{_GAP_SIGN}s(?![a-z0-9])"
+)
 # A cheap necessary condition for Compass written backwards (ssapmoc): a p and, later, an m.
 BACKWARDS_PRE: Final = re.compile(r"p.*(?:m|rn)", re.DOTALL)
 
