@@ -56,6 +56,19 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
         return Found(
             found.start, found.end, True, reason_for(ordered), ordered, explain_flagged(ordered)
         )
+    if (
+        found is not None
+        and found.reason == "uncertain-split"
+        and school_beside(masked, found.start, found.end)
+    ):  # "Compas_5vwo": letters across words, but a class or a word about school beside them
+        return Found(
+            found.start,
+            found.end,
+            True,
+            reason_for(found.disguises),
+            found.disguises,
+            explain_flagged(found.disguises),
+        )
     return found
 
 
@@ -79,8 +92,15 @@ _SCHOOL_WORD: Final = re.compile(
 
 def school_beside(masked: str, start: int, end: int) -> bool:
     """Whether the rest of the folded name (outside the match; its last letter may start the
-    word, "kompasschool") holds a word about school."""
-    return _SCHOOL_WORD.search(masked[:start] + " " + masked[end - 1 :]) is not None
+    word, "kompasschool") holds a word about school, also in leetspeak ("h4v0")."""
+    rest = masked[:start] + " " + masked[end - 1 :]
+    return (
+        _SCHOOL_WORD.search(rest) is not None
+        or _SCHOOL_WORD.search(rest.translate(_LEET_LETTERS)) is not None
+    )
+
+
+_LEET_LETTERS: Final = str.maketrans("013457$@", "oieastsa")
 
 
 def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
