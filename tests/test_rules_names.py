@@ -1106,3 +1106,16 @@ def test_a_near_miss_with_signs_between_its_letters(
 
 def test_a_leet_s_beside_a_z_is_still_an_s_as_z() -> None:
     assert check_name("C0mp4$z").flagged
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged"),
+    [
+        ("Compas_5havo", True),  # the last s read across words, a class beside it
+        ("com_pass_leerling", True),
+        ("Kompas_l33rl1ng", True),  # a word about school in leetspeak
+        ("kompas_4u", False),  # no school word, also not read as leetspeak
+    ],
+)
+def test_school_beside_a_split_or_in_leetspeak(name: str, flagged: bool) -> None:
+    assert check_name(name).flagged is flagged
