@@ -38,17 +38,25 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+async def until(done: Any, fake: FakeDiscord | None = None, seconds: float = 60) -> None:
+    """Wait until `done()` holds, at most `seconds` (the chart is drawn in a thread, and a
+    loaded machine draws slowly); settling the fake Discord between looks when given."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        if fake is not None:
+            await fake.settle()
+        if done():
+            return
+        await asyncio.sleep(0.02)
+
+
 async def settle_at(fake: FakeDiscord, bot: CompassBot, moment: datetime, posts: int) -> None:
     """Stop the bot's clock at `moment`; wait until `posts` digests are there (the chart is
     drawn in a thread), then a while longer, so a second post would show."""
     bot.app.clock.freeze(moment)
     cog: Any = bot.get_cog("WeeklyDigest")  # discord.py loads the extension as a new module
     cog.wake()
-    for _ in range(500):
-        await fake.settle()
-        if len(digests(fake)) >= posts:
-            break
-        await asyncio.sleep(0.02)
+    await until(lambda: len(digests(fake)) >= posts, fake)
     await asyncio.sleep(0.2)
     await fake.settle()
     assert len(digests(fake)) == posts
@@ -118,10 +126,7 @@ async def test_a_digest_whose_post_failed_is_posted_at_the_next_check(tmp_path: 
         rule = fake.fail_next("POST", posts, 403, code=50013)
         due = datetime(2027, 3, 26, 16, 0, tzinfo=AMS)
         await settle_at(fake, bot, due, 0)
-        for _ in range(500):  # the chart is drawn in a thread first
-            if rule.hits:
-                break
-            await asyncio.sleep(0.02)
+        await until(lambda: rule.hits)  # the chart is drawn in a thread first
         await fake.settle()
         assert rule.hits == 1  # the post was tried and refused
         for _ in range(100):  # the claim is taken back after the refusal
@@ -149,10 +154,7 @@ async def test_a_digest_refused_again_and_again_is_tried_after_longer_pauses(
 
         async def tried_at(minute: int, hits: int) -> None:
             await settle_at(fake, bot, datetime(2027, 3, 26, 16, minute, tzinfo=AMS), 0)
-            for _ in range(500):  # the chart is drawn in a thread first
-                if rule.hits >= hits:
-                    break
-                await asyncio.sleep(0.02)
+            await until(lambda: rule.hits >= hits)  # the chart is drawn in a thread first
             await asyncio.sleep(0.1)
             await fake.settle()
             assert rule.hits == hits, minute
@@ -222,11 +224,7 @@ async def test_overzicht_agrees_with_the_command_line_and_is_for_staff_only(
         await fake.settle()
         assert "does not exist" in bad.callback["data"]["content"]
         record = await fake.slash("rector", "overzicht", {"week": WEEK})
-        for _ in range(500):  # the chart is drawn in a thread
-            await fake.settle()
-            if record.original_edited:
-                break
-            await asyncio.sleep(0.02)
+        await until(lambda: record.original_edited, fake)  # the chart is drawn in a thread
         reply = record.original  # the first follow-up replaces "thinking..."
         assert reply is not None and not record.followups
         assert reply["flags"] & 64  # ephemeral

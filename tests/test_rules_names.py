@@ -327,9 +327,7 @@ def test_allowed_words_are_configurable() -> None:
 
 UNCERTAIN: dict[str, str] = {
     # K for C: the Dutch/German spelling of compass, not the school's name
-    "Kompass": "uncertain-variant",
     "kompas": "uncertain-variant",
-    "K0mpa$$": "uncertain-variant",
     "Kompassen": "uncertain-variant",
     # one letter missing, replaced by a non-look-alike, or two letters swapped
     "Compas_Fan": "uncertain-variant",  # beside another word it may be a word of its own
@@ -375,7 +373,7 @@ def test_a_near_miss_with_a_k_or_a_z_stays_with_a_moderator_even_alone() -> None
 
 
 def test_uncertain_explanations_say_what_differs() -> None:
-    assert "K in plaats van de C" in check_name("Kompass").explanation
+    assert "K in plaats van de C" in check_name("Kompassen").explanation
     assert "ontbrekende letter" in check_name("Compas_Fan").explanation
     assert "omgewisselde letters" in check_name("Copmazz").explanation
     assert "andere letter of een ander teken" in check_name("Compiss").explanation
@@ -1059,3 +1057,65 @@ def test_a_k_with_both_s_as_z_is_no_word_of_any_language(name: str) -> None:
     as z is a spelling chosen to hide the name."""
     verdict = check_name(name)
     assert verdict.flagged and not verdict.uncertain, verdict
+
+
+@pytest.mark.parametrize("name", ["Kompass", "KOMPASS_Tim", "K0mpa$$", "kompass3"])
+def test_a_k_with_the_schools_double_s_reads_as_its_name(name: str) -> None:
+    """The Dutch word kompas has one s: a K with the school's double s sounds and reads as
+    the school's name (flagged, the respelling named); the plural kompassen stays a word."""
+    verdict = check_name(name)
+    assert verdict.flagged and not verdict.uncertain, verdict
+    assert "respelled" in verdict.disguises
+
+
+@pytest.mark.parametrize("name", ["Kompassen", "kompasses", "Kompas_Fan"])
+def test_the_dutch_word_and_its_plural_stay_with_a_moderator(name: str) -> None:
+    verdict = check_name(name)
+    assert verdict.uncertain and not verdict.flagged, verdict
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged"),
+    [("wijzijnencompass", True), ("all_encompassing", False), ("Encompassed", False)],
+)
+def test_a_word_with_letters_before_the_name_is_allowed_only_where_a_word_starts(
+    name: str, flagged: bool
+) -> None:
+    """encompass is allowed, but glued after other letters ("wij zijn compass") the school's
+    name stands on its own."""
+    assert check_name(name).flagged is flagged
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged", "uncertain"),
+    [
+        ("c-o-m-p-a-s", True, False),  # a C, one s, nothing else: the school's name
+        ("Kom.Pas_mentor", True, False),  # a K beside a word about school
+        ("k.o.m.p.a.s", False, True),  # a K alone: the Dutch word, a moderator's
+        ("Com-Pas_Gaming", False, True),  # beside another word
+        ("wij kom pas later", False, False),  # spaces: words, not a name spelled apart
+    ],
+)
+def test_a_near_miss_with_signs_between_its_letters(
+    name: str, flagged: bool, uncertain: bool
+) -> None:
+    """compas or kompas written with signs between the letters reads as written together."""
+    verdict = check_name(name)
+    assert (verdict.flagged, verdict.uncertain) == (flagged, uncertain), verdict
+
+
+def test_a_leet_s_beside_a_z_is_still_an_s_as_z() -> None:
+    assert check_name("C0mp4$z").flagged
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged"),
+    [
+        ("Compas_5havo", True),  # the last s read across words, a class beside it
+        ("com_pass_leerling", True),
+        ("Kompas_l33rl1ng", True),  # a word about school in leetspeak
+        ("kompas_4u", False),  # no school word, also not read as leetspeak
+    ],
+)
+def test_school_beside_a_split_or_in_leetspeak(name: str, flagged: bool) -> None:
+    assert check_name(name).flagged is flagged

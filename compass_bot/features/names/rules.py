@@ -73,7 +73,8 @@ flagged=True:
     ``reversed``          written backwards (``ssapmoc``, upside-down text, a right-to-left
                           override)
     ``respelled``         a near miss (K for C, a letter missing or replaced) beside a word
-                          about school (``Kompas_leerling``, ``KompasCollege``)
+                          about school (``Kompas_leerling``, ``KompasCollege``), or a K with
+                          the school's double s (``Kompass``)
     ``disguised``         more than one of the above (see ``NameVerdict.disguises``)
 flagged=False, uncertain=True (a moderator decides):
     ``uncertain-variant`` a near miss: K for C, a letter missing or replaced
@@ -111,6 +112,7 @@ from compass_bot.features.names.rules_patterns import (
     BACKWARDS_PRE,
     LOOSE,
     LOOSE_PRE,
+    SPLIT_NEAR,
     STRICT,
     allowed_pattern,
 )
@@ -191,6 +193,7 @@ class NameChecker:
         if (
             STRICT.search(folded) is None
             and (LOOSE_PRE.search(folded) is None or LOOSE.search(folded) is None)
+            and SPLIT_NEAR.search(folded) is None
             and (BACKWARDS_PRE.search(folded) is None or STRICT.search(folded[::-1]) is None)
             and "\u202e" not in name
             and not has_flipped(name)

@@ -14,6 +14,7 @@ from compass_bot.features.names.rules_patterns import (
     LETTER_CHARS,
     LOOSE,
     SEP_RE,
+    SPLIT_NEAR,
     STRICT,
     WORD_CHARS,
 )
@@ -41,18 +42,39 @@ class Found:
 def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
     """The first flagged match, else the first uncertain one, else a near miss; a near miss
     (K for C, a letter missing or replaced) beside a word about school is flagged
-    (`school_beside`)."""
+    (`school_beside`), as is a K with the school's double s (`_K_DOUBLE_S`)."""
     found = _scan(name, masked, owners)
     if (
         found is not None
         and found.reason == "uncertain-variant"
-        and school_beside(masked, found.start, found.end)
+        and (
+            _K_DOUBLE_S.match(masked, found.start) is not None
+            or school_beside(masked, found.start, found.end)
+        )
     ):
         ordered = in_order({*found.disguises, "respelled"})
         return Found(
             found.start, found.end, True, reason_for(ordered), ordered, explain_flagged(ordered)
         )
+    if (
+        found is not None
+        and found.reason == "uncertain-split"
+        and school_beside(masked, found.start, found.end)
+    ):  # "Compas_5vwo": letters across words, but a class or a word about school beside them
+        return Found(
+            found.start,
+            found.end,
+            True,
+            reason_for(found.disguises),
+            found.disguises,
+            explain_flagged(found.disguises),
+        )
     return found
+
+
+# "Kompass", "K0mp4ss": a K with the school's double s sounds and reads as its name (the Dutch
+# word, kompas, has one s; its plural kompassen stays a moderator's)
+_K_DOUBLE_S: Final = re.compile(r"k+[o0]+(?:m|rn)+p+[a4@]+[s5$]{2,}(?!e|3[a-z])")
 
 
 # A word about school beside a near miss: "kompas" is the Dutch word, but "Kompas_leerling",
@@ -70,8 +92,15 @@ _SCHOOL_WORD: Final = re.compile(
 
 def school_beside(masked: str, start: int, end: int) -> bool:
     """Whether the rest of the folded name (outside the match; its last letter may start the
-    word, "kompasschool") holds a word about school."""
-    return _SCHOOL_WORD.search(masked[:start] + " " + masked[end - 1 :]) is not None
+    word, "kompasschool") holds a word about school, also in leetspeak ("h4v0")."""
+    rest = masked[:start] + " " + masked[end - 1 :]
+    return (
+        _SCHOOL_WORD.search(rest) is not None
+        or _SCHOOL_WORD.search(rest.translate(_LEET_LETTERS)) is not None
+    )
+
+
+_LEET_LETTERS: Final = str.maketrans("013457$@", "oieastsa")
 
 
 def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
@@ -109,13 +138,28 @@ def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
         # "syncopasse" or "krompasser" stay clean
         if kind == "compas" or starts_word:
             return _near_miss(masked, start, end, kind)
-    return None
+    return _split_near_miss(name, masked, owners)
+
+
+def _split_near_miss(name: str, masked: str, owners: Sequence[int]) -> Found | None:
+    """compas or kompas with signs between its letters (`SPLIT_NEAR`), read as the near miss
+    written together: with a C and nothing else in the name flagged, else a moderator's (a K
+    beside a word about school is flagged by `scan`)."""
+    split = SPLIT_NEAR.search(masked)
+    if split is None or split.end() - split.start() == 6:  # together: LOOSE's to judge
+        return None
+    start, end = split.span()
+    if masked[start] == "c" and _whole_name(masked, start, end):
+        found = _variant(name, masked, owners, start, end, "missing-letter")
+        ordered = in_order({*found.disguises, "separators"})
+        return Found(start, end, True, reason_for(ordered), ordered, explain_flagged(ordered))
+    return _near_miss(masked, start, end, "compas")
 
 
 # a z for one s or both (Compazz, Compasz, Compazs): the s-to-z of leetspeak, no word
 # with a K only both s as z: "kompasz" may be a language's word for a compass, "kompazz" is none
 _S_AS_Z: Final = re.compile(
-    r"c+[o0]+(?:m|rn)+p+[a4@]+(?:zz+|s+z+|z+s+)|k+[o0]+(?:m|rn)+p+[a4@]+zz+"
+    r"c+[o0]+(?:m|rn)+p+[a4@]+(?:zz+|[s5$]+z+|z+[s5$]+)|k+[o0]+(?:m|rn)+p+[a4@]+zz+"
 )
 _COMPASS_CHARS: Final = frozenset("".join(LETTER_CHARS.values()))
 

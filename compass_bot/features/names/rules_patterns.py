@@ -164,8 +164,17 @@ LOOSE: Final = re.compile(_loose_pattern())
 # m, a, s close together (comass, com?ass). Most names fail it and skip the big pattern.
 LOOSE_PRE: Final = re.compile(r"p(?:[a4@s5$zm]|rn|.[s5$z])|[a4@]p|(?:m|rn).?[a4@][s5$z]")
 SEP_RE: Final = re.compile(_SEP)
+# "c.o.m.p.a.s", "Kom-Pas College": the near miss with one s (compas, kompas) with signs, not
+# spaces, between its letters ("ik kom pas" are words): LOOSE reads only letters written together
+_GAP_SIGN = r"[^a-z0-9\s]{0,2}"
+SPLIT_NEAR: Final = re.compile(
+    rf"(?<![a-z0-9])[ck]{_GAP_SIGN}o{_GAP_SIGN}m{_GAP_SIGN}p{_GAP_SIGN}a{_GAP_SIGN}s(?![a-z0-9])"
+)
 # A cheap necessary condition for Compass written backwards (ssapmoc): a p and, later, an m.
 BACKWARDS_PRE: Final = re.compile(r"p.*(?:m|rn)", re.DOTALL)
+
+
+_PREFIXED: Final = re.compile(r"[a-z]+c[o0]mpas")
 
 
 def allowed_pattern(words: Iterable[str]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
@@ -204,7 +213,10 @@ def allowed_pattern(words: Iterable[str]) -> tuple[re.Pattern[str] | None, dict[
             for cls, count in units
             if cls
         )
-        branches.append(f"(?P<w{index}>{whole}|{spaced})")
+        # letters before the school's name in the word (encompass): only where a word starts,
+        # as glued after other letters the name may stand on its own ("ikbencompass")
+        start = "(?<![a-z0-9])" if _PREFIXED.match(key) else ""
+        branches.append(f"{start}(?P<w{index}>{whole}|{spaced})")
         groups[f"w{index}"] = folded_words[key]
         first += _CLASS_FIRST.get(key[0], key[0]) if key[0].isalnum() else ""
     if not first:

@@ -61,7 +61,7 @@ _DISGUISE_NL: Final[dict[Disguise, str]] = {
     "missing-letter": "een weggelaten letter",
     "swapped-letters": "twee omgewisselde letters",
     "reversed": "achterstevoren geschreven letters",
-    "respelled": "een andere spelling (zoals Kompas) naast een woord over school",
+    "respelled": "een andere spelling met een K (Kompass, of Kompas naast een woord over school)",
 }
 _RTL_NL: Final = "achterstevoren geschreven tekst die een onzichtbaar teken omdraait"
 _FLIPPED_NL: Final = "op hun kop gezette of gespiegelde letters"
