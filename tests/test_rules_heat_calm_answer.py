@@ -4,13 +4,12 @@ or a plan; in a fight the next jab comes one post later and is nudged then."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from compass_bot.features.heat.rules import Heat, HeatSettings, Message, replay
-from compass_bot.features.heat.rules_model import OFF
+from compass_bot.features.heat.rules import Heat, HeatSettings
+from tests.heat_lines import Line, actions, replay_lines
 
 T0 = datetime(2026, 3, 2, 15, 40, tzinfo=UTC)
-Line = tuple[str, str] | tuple[str, str, int]
 
 # the jab (melle's first) waits for the answer whatever its level
 _WAITS = HeatSettings(confirm_level=101)
@@ -25,17 +24,7 @@ _ANSWER: Line = ("aisha", "ik heb wel een leven en een 9.8", 3)
 
 
 def _replay(*lines: Line, settings: HeatSettings = _WAITS) -> list[Heat]:
-    messages = [
-        Message(
-            line[0], T0 + timedelta(seconds=30 * i), line[1], line[2] if len(line) == 3 else None
-        )
-        for i, line in enumerate(lines)
-    ]
-    return replay(messages, settings, model=OFF)
-
-
-def _actions(heats: list[Heat]) -> list[str]:
-    return [h.action for h in heats]
+    return replay_lines(lines, settings, T0, 30)
 
 
 def test_the_member_aimed_at_answering_calmly_does_not_trip_the_nudge() -> None:
@@ -52,7 +41,7 @@ def test_a_bystander_after_the_held_jab_still_confirms_it() -> None:
 
 def test_the_next_jab_after_the_calm_answer_is_nudged() -> None:
     heats = _replay(*_OPENING, _ANSWER, ("melle", "jij bent gewoon een zielige strever", 4))
-    assert _actions(heats)[-2:] == ["none", "nudge"]
+    assert actions(heats)[-2:] == ["none", "nudge"]
 
 
 def test_an_answer_with_hostile_words_is_no_calm_answer() -> None:

@@ -3,13 +3,12 @@ friends in on the joke cool it, a fight stays hot and is nudged a post later."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from compass_bot.features.heat.rules import Heat, HeatSettings, Message, replay
-from compass_bot.features.heat.rules_model import OFF
+from compass_bot.features.heat.rules import Heat, HeatSettings
+from tests.heat_lines import Line, actions, replay_lines
 
 T0 = datetime(2026, 3, 2, 11, 20, tzinfo=UTC)
-Line = tuple[str, str] | tuple[str, str, int]
 
 _OPENING: tuple[Line, ...] = (
     ("iris", "wie heeft mijn koekjes gepakt"),
@@ -22,17 +21,7 @@ _DEFAULT = HeatSettings()
 
 
 def _replay(*lines: Line, settings: HeatSettings = _DEFAULT) -> list[Heat]:
-    messages = [
-        Message(
-            line[0], T0 + timedelta(seconds=12 * i), line[1], line[2] if len(line) == 3 else None
-        )
-        for i, line in enumerate(lines)
-    ]
-    return replay(messages, settings, model=OFF)
-
-
-def _actions(heats: list[Heat]) -> list[str]:
-    return [h.action for h in heats]
+    return replay_lines(lines, settings, T0, 12)
 
 
 def test_a_lone_rough_line_over_the_threshold_waits_for_the_answer() -> None:
@@ -45,17 +34,17 @@ def test_a_lone_rough_line_over_the_threshold_waits_for_the_answer() -> None:
 
 def test_the_member_aimed_at_laughing_along_leaves_it_alone() -> None:
     heats = _replay(*_OPENING, ("rens", "hahaha sorry ik koop nieuwe 😂", 2))
-    assert "nudge" not in _actions(heats)
+    assert "nudge" not in actions(heats)
 
 
 def test_an_answer_in_earnest_is_nudged_one_post_later() -> None:
     heats = _replay(*_OPENING, ("rens", "rot op jij vuile leugenaar", 2))
-    assert _actions(heats) == ["none", "none", "none", "nudge"]
+    assert actions(heats) == ["none", "none", "none", "nudge"]
 
 
 def test_a_bystander_joining_in_is_nudged_one_post_later() -> None:
     heats = _replay(*_OPENING, ("vera", "ja rens is echt een dief"))
-    assert _actions(heats)[-1] == "nudge"
+    assert actions(heats)[-1] == "nudge"
 
 
 def test_a_threat_with_a_time_or_place_needs_no_answer() -> None:
@@ -72,7 +61,7 @@ def test_a_jab_after_an_earlier_one_by_the_same_member_needs_no_answer() -> None
         ("omar", "ik ben je neefje niet jij vuile kankerlijer ik maak je af", 3),
     )
     # whatever its level, it would wait if it were a lone line
-    held = _actions(_replay(*lines, settings=HeatSettings(confirm_level=101)))
-    at_once = _actions(_replay(*lines, settings=HeatSettings(confirm_level=0)))
+    held = actions(_replay(*lines, settings=HeatSettings(confirm_level=101)))
+    at_once = actions(_replay(*lines, settings=HeatSettings(confirm_level=0)))
     assert "nudge" in at_once
     assert held.index("nudge") == at_once.index("nudge")

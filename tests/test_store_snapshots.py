@@ -32,6 +32,22 @@ def commit_elsewhere(path: Path) -> None:
         other.close()
 
 
+async def claim_during_reads(store: Database) -> list[int]:
+    """An SQL function `claim_meanwhile()` that, the first time a read calls it (inside the
+    read, on the database's thread), lets the claim connection commit; the list counts its
+    calls."""
+    calls: list[int] = []
+
+    def claim_meanwhile() -> int:
+        if not calls:
+            commit_elsewhere(store.path)
+        calls.append(1)
+        return 1
+
+    await store.conn.create_function("claim_meanwhile", 0, claim_meanwhile)
+    return calls
+
+
 async def open_with_alert(path: Path) -> Database:
     store = await Database.open(path)
     await OutboxRepo(store).record_alert(
@@ -47,16 +63,7 @@ async def test_a_read_beside_a_write_while_the_claim_commits_loses_no_write(
     while the claim connection commits in the middle of that read: both writes go through."""
     store = await open_with_alert(tmp_path / "compass.db")
     try:
-        calls: list[int] = []
-
-        def claim_meanwhile() -> int:
-            """Runs inside the read, on the database's thread: the claim commits now."""
-            if not calls:
-                commit_elsewhere(store.path)
-            calls.append(1)
-            return 1
-
-        await store.conn.create_function("claim_meanwhile", 0, claim_meanwhile)
+        calls = await claim_during_reads(store)
         # Both are queued on the main connection's thread before either finishes: the read's
         # statement first, the write right behind it.
         read = asyncio.ensure_future(store.fetchall("SELECT id, claim_meanwhile() FROM alerts"))
@@ -82,20 +89,13 @@ async def test_a_one_row_read_leaves_no_statement_open(
         await OutboxRepo(store).record_alert(
             rule="schooltijd", member_id=2, member_label="2", at=T0, window_start=T0
         )
-        calls: list[int] = []
-
-        def claim_meanwhile() -> int:
-            if not calls:
-                commit_elsewhere(store.path)
-            calls.append(1)
-            return 1
-
-        await store.conn.create_function("claim_meanwhile", 0, claim_meanwhile)
+        calls = await claim_during_reads(store)
         read = asyncio.ensure_future(
             store.fetchone("SELECT id, claim_meanwhile() FROM alerts ORDER BY id")
         )
         write = asyncio.ensure_future(NameRepo(store).approve_names(7, ["C0mpass"], 9, T0))
         row, approved = await asyncio.gather(read, write)
+        assert calls  # the claim committed inside the read
         assert row is not None and row["id"] == 1
         assert [a.name for a in approved] == ["C0mpass"]
         assert "trying it again" not in caplog.text
