@@ -245,3 +245,19 @@ def test_nobody_knowing_who_you_are_is_anonymity(matcher: Matcher, question: str
     concept, beside the alias itself (all 20 labelled questions with it are aanwijzing-1)."""
     concepts = matcher.normaliser.analyse(question).concepts
     assert {"ANONYMITY", "ALIAS"} <= concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("ik zit tijdens de gymles op de bank", "LESSON"),  # was the bare word "gyml"
+        ("we zitten met z'n allen in de mediatheek", "ATSCHOOL"),  # the school's library
+        ("ik heb die post alleen geliket", "REPLY"),  # a like reacts to a post
+        ("mag ik die foto liken", "REPLY"),
+        ("moet ik inklokken met de prikklok van mijn werk", "WORK"),
+    ],
+)
+def test_school_places_lessons_likes_and_clocking_in_find_their_concept(
+    matcher: Matcher, text: str, concept: str
+) -> None:
+    assert concept in matcher.normaliser.analyse(text).concepts
