@@ -255,9 +255,13 @@ def test_nobody_knowing_who_you_are_is_anonymity(matcher: Matcher, question: str
         ("ik heb die post alleen geliket", "REPLY"),  # a like reacts to a post
         ("mag ik die foto liken", "REPLY"),
         ("moet ik inklokken met de prikklok van mijn werk", "WORK"),
+        ("iemand blijft mij via insta lastigvallen", "MISUSE"),  # harassment
+        ("hij valt mij lastig op insta", "MISUSE"),  # the verb split around its object
+        ("moeten docenten zich verdiepen in sociale media", "KNOW"),
+        ("ik ben gymdocent", "TEACHER"),  # a subject's teacher, not a bare word
     ],
 )
-def test_school_places_lessons_likes_and_clocking_in_find_their_concept(
+def test_situation_words_find_their_concept(
     matcher: Matcher, text: str, concept: str
 ) -> None:
     assert concept in matcher.normaliser.analyse(text).concepts
