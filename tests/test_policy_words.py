@@ -261,7 +261,7 @@ def test_nobody_knowing_who_you_are_is_anonymity(matcher: Matcher, question: str
         ("ik ben gymdocent", "TEACHER"),  # a subject's teacher, not a bare word
     ],
 )
-def test_situation_words_find_their_concept(
-    matcher: Matcher, text: str, concept: str
-) -> None:
+def test_situation_words_find_their_concept(matcher: Matcher, text: str, concept: str) -> None:
+    """Words a told situation uses (a lesson, a place at school, a like, harassment) carry
+    the concept the clauses are written in, not a bare word of their own."""
     assert concept in matcher.normaliser.analyse(text).concepts
