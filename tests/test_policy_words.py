@@ -245,3 +245,23 @@ def test_nobody_knowing_who_you_are_is_anonymity(matcher: Matcher, question: str
     concept, beside the alias itself (all 20 labelled questions with it are aanwijzing-1)."""
     concepts = matcher.normaliser.analyse(question).concepts
     assert {"ANONYMITY", "ALIAS"} <= concepts
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("ik zit tijdens de gymles op de bank", "LESSON"),  # was the bare word "gyml"
+        ("we zitten met z'n allen in de mediatheek", "ATSCHOOL"),  # the school's library
+        ("ik heb die post alleen geliket", "REPLY"),  # a like reacts to a post
+        ("mag ik die foto liken", "REPLY"),
+        ("moet ik inklokken met de prikklok van mijn werk", "WORK"),
+        ("iemand blijft mij via insta lastigvallen", "MISUSE"),  # harassment
+        ("hij valt mij lastig op insta", "MISUSE"),  # the verb split around its object
+        ("moeten docenten zich verdiepen in sociale media", "KNOW"),
+        ("ik ben gymdocent", "TEACHER"),  # a subject's teacher, not a bare word
+    ],
+)
+def test_situation_words_find_their_concept(matcher: Matcher, text: str, concept: str) -> None:
+    """Words a told situation uses (a lesson, a place at school, a like, harassment) carry
+    the concept the clauses are written in, not a bare word of their own."""
+    assert concept in matcher.normaliser.analyse(text).concepts
