@@ -124,9 +124,10 @@ async def test_a_failing_write_after_the_post_does_not_post_again(tmp_path: Path
         async def delivered() -> bool:
             return [a.delivery for a in await store.alerts()] == ["sent"]
 
-        for _ in range(200):
-            if await delivered():
-                break
+        # two failed rounds back off 4 s, then 8 s: a deadline, not a count of tries, so a
+        # loaded machine still waits long enough
+        deadline = asyncio.get_running_loop().time() + 60
+        while not await delivered() and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
         await fake.settle()
         assert failures == 2 and await delivered()
