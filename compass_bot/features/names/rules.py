@@ -34,18 +34,21 @@ How a name is read
    letters are contiguous is flagged wherever it is (``thecompasskid``). A match that crosses
    separators is flagged when it starts and ends on word boundaries (``Team Com Pass``) and is
    uncertain when it starts or ends inside another word (``Rico M. Passchier``): coincidence.
-4. A ``K`` instead of the ``C`` (``Kompass``, the Dutch/German spelling of compass) is not the
-   school's name but close to it: uncertain, a moderator decides.
+4. A ``K`` instead of the ``C`` (``kompas``, the Dutch spelling of compass) is not the
+   school's name but close to it: uncertain, a moderator decides; with the school's double s
+   (``Kompass``, ``K0mpa$$``; not the plural ``kompassen``) it is flagged.
 5. When nothing matched, one vowel left out with the C and both s there (``Cmpass``,
    ``Compss``) is flagged: Compass as short messages write it, and no Dutch or English word.
    So are two neighbouring letters swapped where a word starts (``Copmass``, ``Cmopass``): no
    word of any language reads so, nor one letter replaced by a sign where a word starts
    (``C*mpass``, ``Comp#ss``, ``C♡mpass``: starred out like a swear word) or one s or both
-   written as z (``Compazz``, ``Compasz``). Other near misses are uncertain: one letter missing (``Compas``), one
-   letter replaced by another letter (``Compiss``), a swap or a K with a z for an s
-   (``Copmazz``, ``Kompazz``) -- only written in one piece, so ordinary names that happen to
-   share letters across words stay clean. A near miss beside a word about school
-   (``Kompas_leerling``, ``kompazz_3vwo``, ``KompasCollege``) names the school: flagged.
+   written as z (``Compazz``, ``Compasz``; with a K only both, ``Kompazz``). Other near misses
+   are uncertain: one letter missing (``Compas``), one letter replaced by another letter
+   (``Compiss``), a swap with a z for an s (``Copmazz``) -- only written in one piece, or with
+   signs between the letters (``c.o.m.p.a.s``), so ordinary names that happen to share letters
+   across words stay clean. A near miss beside a word about school or a class code
+   (``Kompas_leerling``, ``kompasz_3vwo``, ``KompasCollege``, ``K0mp4s_h4v0``) names the
+   school: flagged, as is a split reading beside one (``Compas_5vwo``).
 6. Text reversed with an invisible right-to-left override (U+202E) is also read backwards.
 7. When the name is not flagged yet, other readings may flag it (clear matches only, no near
    misses): the name read backwards (``ssapmoc``), and, for names with a turned or mirrored

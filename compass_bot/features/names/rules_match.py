@@ -11,6 +11,7 @@ from typing import Final
 
 from compass_bot.features.names.rules_fold import CONT, INVISIBLE_EXTRA, has_flipped
 from compass_bot.features.names.rules_patterns import (
+    LEET_LETTERS,
     LETTER_CHARS,
     LOOSE,
     SEP_RE,
@@ -52,24 +53,22 @@ def scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
             or school_beside(masked, found.start, found.end)
         )
     ):
-        ordered = in_order({*found.disguises, "respelled"})
-        return Found(
-            found.start, found.end, True, reason_for(ordered), ordered, explain_flagged(ordered)
-        )
+        return _flagged(found, "respelled")
     if (
         found is not None
         and found.reason == "uncertain-split"
         and school_beside(masked, found.start, found.end)
     ):  # "Compas_5vwo": letters across words, but a class or a word about school beside them
-        return Found(
-            found.start,
-            found.end,
-            True,
-            reason_for(found.disguises),
-            found.disguises,
-            explain_flagged(found.disguises),
-        )
+        return _flagged(found)
     return found
+
+
+def _flagged(found: Found, *more: Disguise) -> Found:
+    """`found` (a moderator's case) flagged after all, with `more` disguises named."""
+    ordered = in_order({*found.disguises, *more})
+    return Found(
+        found.start, found.end, True, reason_for(ordered), ordered, explain_flagged(ordered)
+    )
 
 
 # "Kompass", "K0mp4ss": a K with the school's double s sounds and reads as its name (the Dutch
@@ -96,11 +95,8 @@ def school_beside(masked: str, start: int, end: int) -> bool:
     rest = masked[:start] + " " + masked[end - 1 :]
     return (
         _SCHOOL_WORD.search(rest) is not None
-        or _SCHOOL_WORD.search(rest.translate(_LEET_LETTERS)) is not None
+        or _SCHOOL_WORD.search(rest.translate(LEET_LETTERS)) is not None
     )
-
-
-_LEET_LETTERS: Final = str.maketrans("013457$@", "oieastsa")
 
 
 def _scan(name: str, masked: str, owners: Sequence[int]) -> Found | None:
@@ -150,9 +146,7 @@ def _split_near_miss(name: str, masked: str, owners: Sequence[int]) -> Found | N
         return None
     start, end = split.span()
     if masked[start] == "c" and _whole_name(masked, start, end):
-        found = _variant(name, masked, owners, start, end, "missing-letter")
-        ordered = in_order({*found.disguises, "separators"})
-        return Found(start, end, True, reason_for(ordered), ordered, explain_flagged(ordered))
+        return _flagged(_variant(name, masked, owners, start, end, "missing-letter"), "separators")
     return _near_miss(masked, start, end, "compas")
 
 

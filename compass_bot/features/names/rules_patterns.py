@@ -43,6 +43,16 @@ _CLASS_FIRST: Final[dict[str, str]] = {
     "l": "l1",
     "t": "t7",
 }
+# each digit or sign of those classes as the letter it stands for, to read a word written in
+# leetspeak ("h4v0", "l33rl1ng"); the first class wins (1 is an i)
+LEET_LETTERS: Final = str.maketrans(
+    {
+        ch: letter
+        for letter, chars in reversed(_CLASS_FIRST.items())
+        for ch in chars
+        if not ch.isalpha()
+    }
+)
 LETTER_CHARS: Final[dict[str, str]] = {
     "c": "c(<[{",
     "k": "k",

@@ -69,8 +69,10 @@ _LIVES_AT: Final = rf"woon(?:t|en)?{SPACE}(?:op|aan)|lives?{SPACE}at"
 _DELIVER_TO: Final = (
     rf"bezorg(?:en|d)?(?:{SPACE}(?:op|aan|bij))?|deliver(?:ed)?{SPACE}to|ship{SPACE}it{SPACE}to"
 )
+# the words that name a postcode
+_POSTCODE_WORDS: Final = rf"post{SPACE}?code|zip{SPACE}?code|postal{SPACE}code"
 _NAMED_BEFORE: Final = re.compile(
-    rf"\b(?:(?:postcode|post{SPACE}code|zip{SPACE}?code|postal{SPACE}code|adres|address)"
+    rf"\b(?:(?:{_POSTCODE_WORDS}|adres|address)"
     rf"(?:{SPACE}is)?|{_LIVES_AT}|{_DELIVER_TO}){SPACE}?[:=]?{SPACE}?$",
     re.IGNORECASE,
 )
@@ -249,8 +251,7 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
 # "mijn postcode is 1 0 7 1 D J", "bsn 32 36 52 128": digits spaced apart one by one or in
 # odd groups, right after the word that names them; the last two letters of those words
 _SPACED_CUE: Final = re.compile(
-    rf"\b(?:post{SPACE}?code|zip{SPACE}?code|postal{SPACE}code|bsn|burgerservicenummer"
-    rf"|sofinummer)(?:{SPACE}is)?{SPACE}?[:=]?{SPACE}?$",
+    rf"\b(?:{_POSTCODE_WORDS}|bsn|burgerservicenummer|sofinummer)(?:{SPACE}is)?{SPACE}?[:=]?{SPACE}?$",
     re.IGNORECASE,
 )
 _SPACED_CUE_ENDS: Final = frozenset({"is", "IS", "de", "DE", "sn", "SN", "er", "ER"})

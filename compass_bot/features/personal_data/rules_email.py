@@ -144,7 +144,7 @@ def email_at(text: str, a0: int, a1: int, disguised: bool) -> tuple[int, int] | 
     if (
         not disguised
         and text[a0:a1].strip().isalpha()
-        and not _provider(dom.group(0))
+        and not _provider(domain)
         and not any(c in local.group(0) for c in "._0123456789")
     ):
         return None
