@@ -213,6 +213,8 @@ def test_dashed_look_alikes_stay_unflagged(text: str) -> None:
         ("wij zijn verhuisd naar Zuiderdiep 77, vertel het", [("address", "Zuiderdiep 77")]),
         ("lootje adres: Beukenrode 11 (heet gewoon zo)", [("address", "Beukenrode 11")]),
         ("ze woont op Rozengaarde 5", [("address", "Rozengaarde 5")]),
+        ("ik woon aan de Rozengaarde 5 in Deventer", [("address", "Rozengaarde 5")]),
+        ("hij woont op het Zuiderdiep 77", [("address", "Zuiderdiep 77")]),
         ("she lives at Rozengaarde 5b now", [("address", "Rozengaarde 5b")]),
         (
             "Postcode: 9712 CP\nHuisnummer: 12-A",
@@ -246,6 +248,8 @@ def test_a_home_named_by_the_words_before_it_a_form_and_a_mail_header(
         "<:pepe:123456789012345678>",
         "schrijf <naam@voorbeeld",  # no closing bracket: not a header
         "Hoofdstuk 5 gaat over wonen op Mars",
+        "hij woont op het Eiland 2 huizen verder",
+        "ze woont aan de Amstel, 12 minuten fietsen",
     ],
 )
 def test_cue_and_bracket_look_alikes_stay_unflagged(text: str) -> None:
