@@ -288,12 +288,29 @@ def test_angles_without_a_hemisphere_before_stay_unflagged(text: str) -> None:
         ("BSN: 1 1 1 2 2 2 3 3 3 graag", [("id-number", "1 1 1 2 2 2 3 3 3")]),
         ("mijn bsn is 11 12 22 333", [("id-number", "11 12 22 333")]),
         ("bezorgen op 2511 CV - 7 aub", [("postcode", "2511 CV - 7")]),
+        ("bsn van mijn broertje is 29 28 94 132", [("id-number", "29 28 94 132")]),
+        ("mijn bsn staat hier: 29 28 94 132", [("id-number", "29 28 94 132")]),
+        ("bsn per ongeluk gepost 29 28 94 132", [("id-number", "29 28 94 132")]),
     ],
 )
 def test_odd_writings_after_their_cue(text: str, want: list[tuple[str, str]]) -> None:
     """A street in brackets; a postcode or BSN typed apart digit by digit or in odd groups,
-    right after the word that names it; a postcode where a parcel is to be delivered."""
+    right after the word that names it (a BSN also a few words after it); a postcode where a
+    parcel is to be delivered."""
     assert found(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wat is 29 28 94 132",  # no word naming a BSN
+        "ik heb geen bsn. de uitslag was 29 28 94 132",  # the word in another sentence
+        "bsn van mijn broertje is 29 28 94 133",  # fails the elfproef
+        "bsn is handig, de stand werd 2 1 0",  # too few digits
+    ],
+)
+def test_spaced_digits_far_from_a_bsn_word_stay_unflagged(text: str) -> None:
+    assert found(text) == []
 
 
 @pytest.mark.parametrize(

@@ -221,7 +221,9 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     if word[:1] in "([":  # "(Kastanjehof 9 hs)": the bracket ends the words before, as a space
         word = word[1:]
         space += 1
-    if word[-2:] in _SPACED_CUE_ENDS and text[s + 1 : s + 3].lstrip(" ")[:1].isdigit():
+    if text[s + 1 : s + 3].lstrip(" ")[:1].isdigit() and (
+        word[-2:] in _SPACED_CUE_ENDS or _digit_group_follows(text, s)
+    ):
         spaced = _spaced_after_cue(text, s)
         if spaced:
             return spaced
@@ -259,12 +261,31 @@ _SPACED_POSTCODE: Final = re.compile(
     rf"[1-9](?:{SPACE}\d){{3}}{SPACE}(?:[A-Za-z]{SPACE}[A-Za-z]|[A-Za-z]{{2}})(?![A-Za-z0-9])"
 )
 _SPACED_DIGITS: Final = re.compile(rf"\d{{1,3}}(?:{SPACE}\d{{1,3}}){{2,8}}(?![ .\-\u00a0]?\d)")
+# "bsn van mijn broertje is 29 28 94 132", "mijn bsn staat hier: 29 28 94 132": a few words of
+# the same sentence between the word and the digits (a BSN only: its elfproef still decides)
+_BSN_CUE_NEAR: Final = re.compile(
+    rf"\b(?:bsn|burgerservicenummer|sofinummer)\b(?:{SPACE}+[^\s.!?]+){{1,4}}{SPACE}*[:=]?{SPACE}*$",
+    re.IGNORECASE,
+)
+
+
+def _digit_group_follows(text: str, s: int) -> bool:
+    """Whether the one or two digits at s are followed by a space and another digit ("29 28"):
+    the only short numbers a BSN typed apart can start with (a cheap test before the cues)."""
+    j = s + 2 if text[s + 1 : s + 2].isdigit() else s + 1
+    return text[j : j + 1] in (" ", "\u00a0") and text[j + 1 : j + 2].isdigit()
 
 
 def _spaced_after_cue(text: str, s: int) -> tuple[Finding, ...]:
     """A postcode (with its house number) or a BSN spaced apart at s, right after the word
-    that names it: read as if written together. () when s holds neither."""
+    that names it (a BSN also a few words after it): read as if written together. () when s
+    holds neither."""
     if not _SPACED_CUE.search(text, max(0, s - 28), s):
+        if not _BSN_CUE_NEAR.search(text, max(0, s - 64), s):
+            return ()
+        m = _SPACED_DIGITS.match(text, s)
+        if m and bsn_at("".join(m.group(0).split()), 0) == 9:
+            return (new_finding(Finding, ("id-number", s, m.end())),)
         return ()
     m = _SPACED_POSTCODE.match(text, s)
     if m:
