@@ -65,3 +65,30 @@ def test_a_jab_after_an_earlier_one_by_the_same_member_needs_no_answer() -> None
     at_once = actions(_replay(*lines, settings=HeatSettings(confirm_level=0)))
     assert "nudge" in at_once
     assert held.index("nudge") == at_once.index("nudge")
+
+
+def test_a_threat_that_backs_a_request_is_no_request_to_stop() -> None:
+    """A request backed by a threat ("verwijder dat nu of ik kom je halen") is the threat's own
+    emphasis, not a member asking the discussion to stop: it waits for the answer like any
+    lone rough line."""
+    lines: tuple[Line, ...] = (
+        ("nienke", "throwback naar tom met die beugel"),
+        ("tom", "verwijder dat nu of ik kom je halen", 0),
+    )
+    heats = _replay(*lines)
+    assert "objection" not in heats[-1].reason
+    assert heats[-1].action == "none"
+    # another member asking to stop still is one
+    assert "objection" in _replay(*lines, ("sil", "doe normaal tom"))[-1].reason
+
+
+def test_the_jabber_going_on_calmly_is_no_answer_yet() -> None:
+    """A calm post by the member whose lone line waits ("ik wil ze terug"), before anyone
+    answered it, does not confirm it (rules_needle.calm_answer); the answer still decides."""
+    heats = _replay(*_OPENING, ("iris", "ik wil ze gewoon terug"))
+    assert heats[-1].level >= HeatSettings().nudge_threshold
+    assert actions(heats)[-2:] == ["none", "none"]
+    heats = _replay(*_OPENING, ("iris", "ik wil ze gewoon terug"), ("rens", "ga weg jij", 2))
+    assert heats[-1].action == "nudge"
+    heats = _replay(*_OPENING, ("iris", "ik wil ze gewoon terug"), ("rens", "hahaha sorry 😂", 2))
+    assert "nudge" not in actions(heats)

@@ -39,13 +39,28 @@ def test_a_murder_threat_with_a_real_place_still_weighs_the_most() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["ik ga je vermoorden ik zweer het", "ik vermoord je morgen", "skill issue broer"],
+    [
+        "ik ga je vermoorden ik zweer het",
+        "ik vermoord je morgen",
+        "skill issue broer",
+        "ik haat je zo erg",
+    ],
 )
 def test_a_tease_between_two_friends_alone_is_not_nudged(line: str) -> None:
     heats = replay(
         transcript(("sem", "ik heb je spoiler gezien"), ("noah", line)), HeatSettings(), OFF
     )
     assert heats[-1].action == "none"
+
+
+def test_i_hate_you_is_the_exasperation_of_friends_that_only_adds_up() -> None:
+    """Round heat39: 'ik haat je' came about 110 times in banter, 4 times in a fight."""
+    hate = signals_of("ik haat je zo erg")
+    assert hate.kinds == ("scorn",) and hate.aimed
+    assert 0.0 < hate.hostility < signals_of("hou je bek").hostility
+    # beside a real put-down it still adds up
+    both = signals_of("ik haat je kankerlijer")
+    assert both.hostility > signals_of("kankerlijer").hostility
 
 
 def test_skill_issue_is_scorn_that_only_adds_up() -> None:

@@ -8,12 +8,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final, Protocol
 
 from compass_bot.features.heat.rules_index import IMPLICIT_S, explicit_targets
+from compass_bot.features.heat.rules_lexicon import MAX_WEIGHT
 
 if TYPE_CHECKING:
+    from compass_bot.features.heat.rules_signals import PostSignals
     from compass_bot.features.heat.rules_window import Post
 
 _IGNORED_S: Final = 180.0
 _NEEDLES: Final = 2
+_THREATS: Final = frozenset({"threat", "self-harm-wish"})
 _CROWD: Final = 4  # members posting once each, to nobody: a crowd (as the model's x:authors4)
 
 
@@ -142,18 +145,41 @@ def everyone_in(turns: Sequence[Aimed], since: datetime, members: set[int]) -> b
     return playing_along(posts, since, members, [t.targets for t in turns])
 
 
-def calm_answer(post: Post, hostile: Sequence[Aimed]) -> bool:
+def calm_answer(post: Post, hostile: Sequence[Aimed], previous: Sequence[Post] = ()) -> bool:
     """Whether `post` is a calm answer by a member one of the `hostile` turns before it aimed
     at: no hostile word, no request to stop, no laugh (a laugh cools already) and not read hot
     by the model. It adds no heat of its own, so it should not trip the nudge: the level it
     carries is the turns before it, and the next post decides. Friends answer a jab with a
-    retort or a plan and the heat fades; in a fight the next jab comes one post later."""
+    retort or a plan and the heat fades; in a fight the next jab comes one post later.
+    `previous`: the post before it, if any; when that is the last hostile turn and by the same
+    author, a calm post of theirs ("oke 5 min") is no answer either: nobody has answered yet."""
     s = post.signals
     if s.hostile or s.insult or s.curse or s.objects or s.protests or s.laugh:
         return False
     if post.learned is not None and post.learned >= 0.0:
         return False
+    last = previous[-1] if previous else None
+    if hostile and hostile[-1].post is last and last.author == post.author:
+        return True  # the jabber goes on calmly before anyone answered
     return any(post.author in t.targets and t.post.author != post.author for t in hostile)
+
+
+def attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
+    """The members with a hostile turn at `member` (`edges`: attacker, target -> score)."""
+    return {a for (a, b) in edges if b == member}
+
+
+def jest(signals: PostSignals) -> bool:
+    """A threat and nothing else, not meant (no time or place): laughing at it takes it as the
+    figure of speech it is between friends, not as joining an attack."""
+    kinds = signals.kinds
+    return bool(kinds) and signals.insult < MAX_WEIGHT and _THREATS.issuperset(kinds)
+
+
+def demand(signals: PostSignals) -> bool:
+    """A request backed by a threat ("verwijder dat of ik kom je halen", "ik meen het, ik sla je
+    kapot"): the threat's emphasis, not a member asking the discussion to stop."""
+    return not _THREATS.isdisjoint(signals.kinds)
 
 
 def crowd(posts: Sequence[Post]) -> bool:

@@ -10,10 +10,13 @@ from typing import Final, Literal
 from compass_bot.features.heat.rules_lexicon import MAX_WEIGHT, MOTHER
 from compass_bot.features.heat.rules_model import OFF, HeatModel, context_features, sigmoid
 from compass_bot.features.heat.rules_needle import answering_back as _answering_back
+from compass_bot.features.heat.rules_needle import attackers_of as _attackers_of
 from compass_bot.features.heat.rules_needle import calm_answer as _calm_answer
 from compass_bot.features.heat.rules_needle import crowd as _crowd
+from compass_bot.features.heat.rules_needle import demand as _demand
 from compass_bot.features.heat.rules_needle import everyone_in as _everyone_in
 from compass_bot.features.heat.rules_needle import ignored_objection as _ignored_objection
+from compass_bot.features.heat.rules_needle import jest as _jest
 from compass_bot.features.heat.rules_needle import laughing_along as _laughing_along
 from compass_bot.features.heat.rules_needle import mocked as _mocked
 from compass_bot.features.heat.rules_needle import targets_of as _targets
@@ -220,7 +223,7 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
             continue
         for attacker in turn.targets:
             hit = by_author.get(attacker)
-            if hit is None or hit.post.at > turn.post.at:
+            if hit is None or hit.post.at > turn.post.at or _jest(hit.post.signals):
                 continue
             for victim in hit.targets - {turn.post.author}:
                 attackers.setdefault(victim, set()).add(turn.post.author)
@@ -269,7 +272,7 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
         signals = turn.post.signals
         if signals.laugh or turn.post.at < opened:
             continue
-        if signals.objects:  # an earnest "stop it" after it turned: not a roast any more
+        if signals.objects and not _demand(signals):  # an earnest "stop it": not a roast
             earnest[turn.post.author] = turn.post.at
             objected = True
             last_objection = turn.post.at
@@ -418,7 +421,8 @@ def _first_jab(turns: Sequence[_Turn]) -> bool:
     if last.signals.insult >= _MEANT:
         return False
     if any(
-        (t.post.signals.objects or t.post.signals.protests) and not t.post.signals.laugh
+        (t.post.signals.objects or t.post.signals.protests)
+        and not (t.post.signals.laugh or _demand(t.post.signals))
         for t in turns
     ):
         return False  # someone asked to stop: the answer is in, it is not a joke
@@ -433,11 +437,6 @@ def _asks_to_stop(signals: PostSignals) -> bool:
 def _bare_laugh(signals: PostSignals) -> bool:
     """A laugh and nothing else: no hostile words, no address, no objection."""
     return signals.laugh and not (signals.hostile or signals.aimed or signals.objects)
-
-
-def _attackers_of(member: int, edges: dict[tuple[int, int], float]) -> set[int]:
-    """The members with a hostile turn at `member`."""
-    return {a for (a, b) in edges if b == member}
 
 
 def _repeated(hostile: Sequence[_Turn]) -> bool:
@@ -477,8 +476,8 @@ def _action(
     nudged = state.last_nudge_at
     if nudged is None or at - nudged >= settings.cooldown:
         hostile = [t for t in turns if t.score >= _HOSTILE]
-        if turns and turns[-1].post is posts[-1] and _calm_answer(posts[-1], hostile):
-            return "none"  # the member aimed at answers calmly: the next post decides
+        if turns and turns[-1].post is posts[-1] and _calm_answer(posts[-1], hostile, posts[-2:-1]):
+            return "none"  # a calm answer (or the jabber going on calmly): the next post decides
         held = state.held_at
         confirmed = held is not None and at - held <= settings.window
         return "nudge" if confirmed or not hold or heat.level >= settings.confirm_level else "none"
