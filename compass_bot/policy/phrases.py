@@ -1,9 +1,8 @@
 """A fixed phrase read past the fillers a writer puts inside it.
 
 The lexicon's phrases (concepts.yaml) are matched word for word, but people put an
-intensifier, a hedge, how often or a modal verb into them: "can the school *actually* do
-anything", "kan school daar *echt* iets mee", "about to *just* post", "hij valt mij *steeds*
-lastig". The phrase still says the same, so when a
+intensifier or a hedge into them: "can the school *actually* do anything", "kan school
+daar *echt* iets mee", "about to *just* post". The phrase still says the same, so when a
 phrase does not match as written, it is looked up again with such words left out.
 """
 
@@ -17,13 +16,9 @@ FILLERS = frozenset(
         *("ook", "nog", "zomaar", "serieus", "dan", "uberhaupt", "misschien", "wellicht", "nu"),
         *("actually", "really", "just", "still", "literally", "seriously", "fr", "ever"),
         *("totally", "also", "too", "maybe", "possibly"),
-        *("steeds", "weer", "vaak", "altijd", "telkens", "always", "again"),
-        *("moet", "kan", "zou"),
     )
 )
-"""Words that add stress, a hedge or how often, and no meaning of their own inside a
-phrase ("valt mij *steeds* lastig"), and the modal verb a Dutch clause puts before its
-last verb ("er een nachtje over *moet* slapen")."""
+"""Words that add stress or a hedge and no meaning of their own inside a phrase."""
 
 MAX_SKIPPED = 2
 """At most this many fillers inside one phrase: more and the words are no phrase."""
