@@ -177,6 +177,22 @@ def test_detect_language_defaults_to_dutch() -> None:
     assert detect_language(tokenize("what about the rules")) == "en"
 
 
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("location sharing school?", "en"),  # keywords only: English-only words decide
+        ("report social media bullying", "en"),
+        ("social media during lunch break", "en"),
+        ("is discord social media", "nl"),  # one loanword and an app's name: still Dutch
+        ("fake acc verantwoordelijk?", "nl"),
+        ("snap map school", "nl"),
+    ],
+)
+def test_keyword_questions_take_the_language_of_their_words(question: str, language: str) -> None:
+    assert detect_language(tokenize(question), keywords=True) == language
+    assert detect_language(tokenize(question)) == "nl"  # a post's language: markers only
+
+
 # ---------------------------------------------------------------- odd input
 
 

@@ -11,7 +11,7 @@ Steps (both languages; the same pipeline for questions and for the clause exampl
    expand contractions (m'n, z'n, 't, i'm, don't) and glue plural 's (foto's);
 4. tokenise on letters/digits; squeeze letters repeated 3+ times (lesss -> less);
    expand chat abbreviations (ff, mn, gwn, eig, wnr, ipv, idk, pls, btw, w8, ...);
-5. detect the language (nl/en) from function words;
+5. detect the language (nl/en) from function words (else dictionaries);
 6. map phrases and words to CONCEPTS (policy_text/concepts.yaml): longest phrase first
    (on stems), then the word, a de-inflected form (gepost -> post) or its stem;
 7. drop stop words; split an unknown word as a Dutch compound on a known last part
@@ -432,7 +432,7 @@ class Normaliser:
         opened = without_addressee(stripped)
         text, has_handle = split_handles(opened)
         tokens = tokenize(text)
-        language = detect_language(tokens)
+        language = detect_language(tokens, keywords=True)
         stems = [self._phrase_stem(t) for t in tokens]
         terms: list[str] = []
         unknown: set[str] = set()

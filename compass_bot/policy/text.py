@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal
 
-from compass_bot.policy.wordlists import CHAT_ABBREVIATIONS, EN_MARKERS, NL_MARKERS
+import simplemma
+
+from compass_bot.policy.wordlists import CHAT_ABBREVIATIONS, EN_MARKERS, NAMES, NL_MARKERS
 
 Language = Literal["nl", "en"]
 
@@ -95,15 +98,32 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def detect_language(tokens: Iterable[str]) -> Language:
-    """'en' when English function words outnumber Dutch ones, else 'nl' (the default)."""
+def detect_language(tokens: Iterable[str], *, keywords: bool = False) -> Language:
+    """'en' when English function words outnumber Dutch ones, else 'nl' (the default).
+
+    With `keywords` (a question), words without a function word of either language
+    ("location sharing school?", "report social media bullying") are English when at
+    least two more of them are known to simplemma's English dictionary alone than to its
+    Dutch one alone: one English loanword ("social", "online", "fake") is everyday Dutch,
+    and the names of apps and of the school (`NAMES`) belong to neither language.
+    """
+    words = tuple(tokens)
     nl = en = 0
-    for token in tokens:
+    for token in words:
         if token in NL_MARKERS:
             nl += 1
         if token in EN_MARKERS:
             en += 1
+    if keywords and not nl and not en:
+        return "en" if sum(_english_only(t) for t in words if t not in NAMES) >= 2 else "nl"
     return "en" if en > nl else "nl"
+
+
+@lru_cache(maxsize=16_384)
+def _english_only(token: str) -> int:
+    """1 for a word only the English dictionary knows, -1 for one only the Dutch one
+    knows, 0 for a word of both or of neither."""
+    return int(simplemma.is_known(token, lang="en")) - int(simplemma.is_known(token, lang="nl"))
 
 
 def _is_handle(chunk: str) -> bool:

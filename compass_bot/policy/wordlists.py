@@ -161,6 +161,15 @@ EN_MARKERS = _words(
     """
 )
 
+NAMES = _words(
+    """
+    compass instagram insta facebook discord twitter linkedin youtube snapchat snap tiktok
+    whatsapp reddit twitch pinterest telegram bereal threads bot
+    """
+)
+"""Names of the school and of apps: a word of neither language when the language is told
+from the dictionaries (`text.detect_language`), though a dictionary may list one."""
+
 HOUR_WORDS = _words("uur uren uurtje uurtjes hour hours")
 """After a cardinal (COUNT_WORDS, digits) a time of day or a duration, not the lesson hour."""
 COUNT_WORDS = _words(
