@@ -221,9 +221,7 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     if word[:1] in "([":  # "(Kastanjehof 9 hs)": the bracket ends the words before, as a space
         word = word[1:]
         space += 1
-    if text[s + 1 : s + 3].lstrip(" ")[:1].isdigit() and (
-        word[-2:] in _SPACED_CUE_ENDS or _digit_group_follows(text, s)
-    ):
+    if word[-2:] in _SPACED_CUE_ENDS and text[s + 1 : s + 3].lstrip(" ")[:1].isdigit():
         spaced = _spaced_after_cue(text, s)
         if spaced:
             return spaced
@@ -267,13 +265,6 @@ _BSN_CUE_NEAR: Final = re.compile(
     rf"\b(?:bsn|burgerservicenummer|sofinummer)\b(?:{SPACE}+[^\s.!?]+){{1,4}}{SPACE}*[:=]?{SPACE}*$",
     re.IGNORECASE,
 )
-
-
-def _digit_group_follows(text: str, s: int) -> bool:
-    """Whether the one or two digits at s are followed by a space and another digit ("29 28"):
-    the only short numbers a BSN typed apart can start with (a cheap test before the cues)."""
-    j = s + 2 if text[s + 1 : s + 2].isdigit() else s + 1
-    return text[j : j + 1] in (" ", "\u00a0") and text[j + 1 : j + 2].isdigit()
 
 
 def _spaced_after_cue(text: str, s: int) -> tuple[Finding, ...]:
