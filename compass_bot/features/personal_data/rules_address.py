@@ -274,10 +274,7 @@ def _spaced_after_cue(text: str, s: int) -> tuple[Finding, ...]:
     if not _SPACED_CUE.search(text, max(0, s - 28), s):
         if not _BSN_CUE_NEAR.search(text, max(0, s - 64), s):
             return ()
-        m = _SPACED_DIGITS.match(text, s)
-        if m and bsn_at("".join(m.group(0).split()), 0) == 9:
-            return (new_finding(Finding, ("id-number", s, m.end())),)
-        return ()
+        return _spaced_bsn(text, s)
     m = _SPACED_POSTCODE.match(text, s)
     if m:
         together = "".join(m.group(0).split())
@@ -287,6 +284,11 @@ def _spaced_after_cue(text: str, s: int) -> tuple[Finding, ...]:
         if span and span[1] > len(together):
             return (new_finding(Finding, ("postcode", s, m.end() + span[1] - len(together))),)
         return ()
+    return _spaced_bsn(text, s)
+
+
+def _spaced_bsn(text: str, s: int) -> tuple[Finding, ...]:
+    """A BSN in digits spaced apart at s (its elfproef decides), or ()."""
     m = _SPACED_DIGITS.match(text, s)
     if m and bsn_at("".join(m.group(0).split()), 0) == 9:
         return (new_finding(Finding, ("id-number", s, m.end())),)
