@@ -433,17 +433,9 @@ class Database:
         *,
         commit: bool = True,
     ) -> None:
-        if self._unit_owner is not None:
-            await self._wait_for_unit()
-        row = (to_db(at), actor_id, action, subject_id, json.dumps(detail or {}, sort_keys=True))
-        await write_once_more_if_busy(
-            self.conn,
-            self.path,
-            lambda: self.conn.execute(
-                "INSERT INTO audit (at, actor_id, action, subject_id, detail)"
-                " VALUES (?, ?, ?, ?, ?)",
-                row,
-            ),
+        await self.execute(  # the unit's wait and the retry on "busy", as every write
+            "INSERT INTO audit (at, actor_id, action, subject_id, detail) VALUES (?, ?, ?, ?, ?)",
+            (to_db(at), actor_id, action, subject_id, json.dumps(detail or {}, sort_keys=True)),
         )
         if commit:
             await self.conn.commit()
