@@ -403,3 +403,29 @@ async def test_a_failing_erasure_erases_nothing_and_loses_no_alert(tmp_path: Pat
         assert [a.member_id for a in await OutboxRepo(store).alerts()] == [3]
     finally:
         await store.close()
+
+
+async def test_wipe_empties_every_table_in_one_unit_and_restarts_the_numbering(
+    tmp_path: Path,
+) -> None:
+    """The console's `/reset`: every row gone, numbering from 1 again, and a write another task
+    sends meanwhile waits for the unit instead of landing half-way (it is kept after it)."""
+    import asyncio
+
+    store = await Database.open(tmp_path / "db")
+    try:
+        await store.audit(T0, 1, "a", 1, {})
+        await store.audit(T0, 1, "b", 1, {})
+        await store.commit()
+        wiping = asyncio.create_task(store.wipe())
+        while store._unit_owner is None and not wiping.done():  # the wipe's unit is open
+            await asyncio.sleep(0)
+        await store.audit(T0, 2, "after", 2, {})
+        await wiping
+        await store.commit()
+        rows = await store.fetchall("SELECT id, action FROM audit")
+        assert [(r["id"], r["action"]) for r in rows] == [(1, "after")]
+        for table in ("permission_grants", "alerts", "approved_names"):
+            assert await store.fetchone(f"SELECT 1 FROM {table}") is None
+    finally:
+        await store.close()

@@ -459,8 +459,11 @@ class Database:
         rows = await self.fetchall(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
-        for row in rows:
-            await self.conn.execute(f'DELETE FROM "{row["name"]}"')
-        if await self.fetchone("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'"):
-            await self.conn.execute("DELETE FROM sqlite_sequence")
-        await self.conn.commit()
+        sequence = await self.fetchone(
+            "SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        )
+        async with self.transaction():  # all tables or none; other writers wait, as for any unit
+            for row in rows:
+                await self.execute(f'DELETE FROM "{row["name"]}"')
+            if sequence:
+                await self.execute("DELETE FROM sqlite_sequence")
