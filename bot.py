@@ -33,11 +33,12 @@ NO_TOKEN = (
 
 def _wipe_console_database(loaded: LoadedConfig) -> None:
     """`--fresh`: delete the console's own file (never the real bot's) and its WAL files."""
+    from compass_bot.storage.db import remove_database
+
     path = loaded.console_database_path
     if path.resolve() == loaded.database_path.resolve():  # cannot happen; never risk it
         raise OSError(f"{path} is the bot's own database")
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    remove_database(path)  # StoreError while another console has it open
 
 
 async def _console(loaded: LoadedConfig) -> int:
@@ -144,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.fresh:
         try:
             _wipe_console_database(loaded)
+        except StoreError as exc:
+            return _store_failed(exc)
         except OSError as exc:
             print(
                 f"compass-bot: --fresh could not delete the console database: {exc}",

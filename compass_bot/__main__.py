@@ -285,6 +285,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     loaded = _school_or_exit(args, "backup")
     target = Path(args.path)
+    if args.path.endswith(("/", "\\")) and not target.is_dir():
+        print(f"backup: {args.path}: no such folder", file=sys.stderr)
+        return 1
     try:
         size = backup(loaded.database_path, target)
     except OpsError as exc:

@@ -55,6 +55,7 @@ def backup(database: Path, target: Path) -> int:
         raise OpsError(f"{target.parent}: no such folder")
     if target.exists() and target.resolve() == database.resolve():
         raise OpsError(f"{target} is the live database itself")
+    _check_backup_target(database, target)
     source = _open(database)
     partial = target.with_name(target.name + ".partial")
     try:
@@ -76,6 +77,33 @@ def backup(database: Path, target: Path) -> int:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
     return target.stat().st_size
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+_DATABASE_FILES = ("-wal", "-shm", "-journal", ".lock", ".partial")
+
+
+def _check_backup_target(database: Path, target: Path) -> None:
+    """A backup is written to a new file or over an earlier backup (an SQLite file out of
+    WAL mode, as `backup` leaves it); never over the database's own journal and lock files,
+    a live database (in WAL mode: another school's) or any other file."""
+    if target.parent.resolve() == database.resolve().parent and target.name in {
+        database.name + suffix for suffix in _DATABASE_FILES
+    }:
+        raise OpsError(f"{target} belongs to the live database; name the backup file otherwise")
+    if not target.exists():
+        return
+    try:
+        with target.open("rb") as existing:
+            header = existing.read(100)
+    except OSError as exc:
+        raise OpsError(f"{target}: {exc.strerror or exc}") from exc
+    if not header.startswith(SQLITE_HEADER):
+        raise OpsError(f"{target} exists and is not a backup; pick another file name")
+    if len(header) >= 20 and header[18] == 2:  # read/write versions 2: WAL, a live database
+        raise OpsError(
+            f"{target} is a live database (WAL mode), not a backup; pick another file name"
+        )
 
 
 @dataclass(frozen=True, slots=True)

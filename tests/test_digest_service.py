@@ -4,6 +4,7 @@ line prints the counts (JSON) and refuses bad input in one line, the console sho
 from __future__ import annotations
 
 import json
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -152,3 +153,47 @@ async def test_unanswered_questions_keep_and_show_no_one_elses_data(tmp_path: Pa
     shown = " ".join(digest.unanswered)
     assert "12345678" not in shown and "sanne.de.vries" not in shown
     assert "@everyone" not in shown and "**" not in shown
+
+
+async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(
+    tmp_path: Path,
+) -> None:
+    """One line and exit 2, nothing written: the chart over the database or any other file
+    that is not a chart, an empty chart name, another program's database, a week that has
+    not started; a broken calendar is one line too, and the command ends."""
+    loaded = make_loaded(tmp_path)
+    await (await App.create(loaded, clock=Clock(at(3, 12, month=12)))).close()
+    database = loaded.database_path
+    before = database.read_bytes()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me", encoding="utf-8")
+    foreign = tmp_path / "report.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE report (x)")
+    conn.commit()
+    conn.close()
+    for bad, says in [
+        (("--png", str(database)), "belongs to the database"),
+        (("--png", str(notes)), "is not a chart"),
+        (("--png", ""), "--png needs a file name"),
+        (("--database", str(foreign)), "not a compass-bot database"),
+        (("--week", "2090-W10"), "has not started yet"),
+    ]:
+        refused = digest_cli(tmp_path, *bad)
+        assert refused.returncode == 2 and refused.stdout == "", refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1 and says in refused.stderr
+    assert database.read_bytes() == before and notes.read_text(encoding="utf-8") == "keep me"
+    assert sqlite3.connect(foreign).execute("SELECT name FROM sqlite_master").fetchall() == [
+        ("report",)
+    ]
+    config = tmp_path / "config.yaml"
+    (tmp_path / "school.ics").write_bytes(b"\xff\xfe not text")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "schedule:\n", "schedule:\n  days_off: {ics_file: school.ics}\n"
+        ),
+        encoding="utf-8",
+    )
+    broken = digest_cli(tmp_path)
+    assert broken.returncode == 2 and "not UTF-8 text" in broken.stderr
+    assert "Traceback" not in broken.stderr

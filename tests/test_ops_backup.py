@@ -134,3 +134,33 @@ def test_a_snowflake_says_when_discord_made_it() -> None:
     assert snowflake_time(175928847299117063) == datetime(
         2016, 4, 30, 11, 18, 25, 796000, tzinfo=UTC
     )
+
+
+async def test_a_backup_never_overwrites_a_live_database_or_another_file(tmp_path: Path) -> None:
+    """The live database's own files, another live database (WAL mode: another school's)
+    and any file that is not an earlier backup are refused; an earlier backup is replaced."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(START))
+    await app.close()
+    database = tmp_path / "data" / "compass.db"
+    assert database.is_file()
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me", encoding="utf-8")
+    for target, said in (
+        (database.with_name("compass.db-wal"), "belongs to the live database"),
+        (other, "is a live database (WAL mode)"),
+        (notes, "is not a backup"),
+    ):
+        code, _, err = await _cli(tmp_path, "backup", str(target))
+        assert code == 1 and err.count("\n") == 1 and said in err, err
+    assert notes.read_text(encoding="utf-8") == "keep me"
+    assert sqlite3.connect(other).execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    code, _, err = await _cli(tmp_path, "backup", "missing-folder/")
+    assert code == 1 and "no such folder" in err and not (tmp_path / "missing-folder").exists()
+    for _ in range(2):  # the same day's backup again: the earlier copy is replaced
+        code, out, err = await _cli(tmp_path, "backup", "copy.db")
+        assert code == 0 and "copy.db" in out, err

@@ -659,3 +659,17 @@ def test_config_section_usable_as_scope() -> None:
     copy = st.model_copy(update={"social_channels": ["algemeen"]})
     assert is_watched(channel, copy)
     assert not is_watched(channel, st)
+
+
+@pytest.mark.parametrize("interval", ["0", "-1"])
+def test_ics_a_rule_with_no_positive_interval_is_one_line_not_a_hang(interval: str) -> None:
+    """RFC 5545: INTERVAL is a positive integer; 0 made the expansion loop forever."""
+    data = _calendar(
+        *_event("UID:x", "DTSTART;VALUE=DATE:20261123", f"RRULE:FREQ=DAILY;INTERVAL={interval}")
+    )
+    with pytest.raises(ScheduleError, match="INTERVAL must be a whole number of at least 1"):
+        parse_ics_days_off(data, YEARS)
+    every_other = _calendar(
+        *_event("UID:y", "DTSTART;VALUE=DATE:20260101", "RRULE:FREQ=DAILY;INTERVAL=2")
+    )
+    assert len(parse_ics_days_off(every_other, [2026])) == 183

@@ -429,3 +429,32 @@ async def test_wipe_empties_every_table_in_one_unit_and_restarts_the_numbering(
             assert await store.fetchone(f"SELECT 1 FROM {table}") is None
     finally:
         await store.close()
+
+
+async def test_a_database_in_use_is_not_removed_under_its_feet(tmp_path: Path) -> None:
+    """`bot.py --console --fresh` removes the console's file only when no other process has
+    it open (a second console used to delete the first one's alerts)."""
+    import subprocess
+    import sys
+
+    from compass_bot.storage.db import StoreError, remove_database
+
+    path = tmp_path / "console.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time;"
+         f"fd = os.open({str(path) + '.lock'!r}, os.O_RDWR | os.O_CREAT);"
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        path.write_bytes(b"data")
+        with pytest.raises(StoreError, match="already running"):
+            remove_database(path)
+        assert path.read_bytes() == b"data"
+    finally:
+        holder.kill()
+        holder.wait()
+    remove_database(path)
+    assert not path.exists()
+    remove_database(tmp_path / "never" / "made.db")  # nothing there: nothing to do

@@ -124,10 +124,24 @@ def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
                         f"{_event_name(component)}: an all-day event cannot repeat within a day "
                         f"(RRULE {_clip(rule.to_ical().decode(errors='replace'))})",
                     )
+                if not all(_positive(i) for i in rule.get("INTERVAL", [])):
+                    # RFC 5545: a positive integer; 0 would make the expansion repeat forever
+                    raise _ics_problem(
+                        source,
+                        f"{_event_name(component)}: INTERVAL must be a whole number of at "
+                        f"least 1 (RRULE {_clip(rule.to_ical().decode(errors='replace'))})",
+                    )
         kept.append(component)
     if all_day > _MAX_ALL_DAY_EVENTS:
         raise _ics_problem(source, f"more than {_MAX_ALL_DAY_EVENTS} all-day events")
     calendar.subcomponents = kept
+
+
+def _positive(value: object) -> bool:
+    try:
+        return int(str(value)) >= 1
+    except ValueError:
+        return False
 
 
 def _clip(problem: object) -> str:

@@ -133,6 +133,19 @@ class _ProcessLock:
         os.close(fd)  # closing the only descriptor releases the flock
 
 
+def remove_database(path: Path) -> None:
+    """Delete a database file and its journal files, holding its lock meanwhile: raises
+    StoreError when another process has it open (its data must not go under its feet)."""
+    if not path.parent.is_dir():
+        return  # never created: nothing to remove
+    lock = _ProcessLock.acquire(path)
+    try:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    finally:
+        lock.release()
+
+
 async def write_once_more_if_busy(
     conn: aiosqlite.Connection, path: Path, run: Callable[[], Awaitable[_T]]
 ) -> _T:
@@ -321,12 +334,20 @@ class Database:
         return int(row[0]) if row else 0
 
     async def _check_newer(self) -> None:
+        """Refuse a newer schema, or another program's tables (ours have a version)."""
         version = await self.schema_version()
         if version > self.schema_version_known:
             raise StoreError(
                 f"{self.path}: database schema {version} is newer than this bot "
                 f"({self.schema_version_known}); run the newer compass-bot, or restore a backup made by "
                 "this version"
+            )
+        if version == 0 and await self.fetchone(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ):
+            raise StoreError(
+                f"{self.path}: not a compass-bot database (it has tables of another program); "
+                "point storage.database at a new file or at the bot's own database"
             )
 
     async def migrate(self) -> int:

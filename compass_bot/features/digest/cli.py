@@ -17,6 +17,7 @@ from compass_bot.features.digest.chart import render_png
 from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.refs import describe_ref
+from compass_bot.schedule import ScheduleError
 from compass_bot.storage.db import Database, StoreError
 
 EXIT_OK = 0
@@ -39,20 +40,52 @@ def _check_school(name: str | None, loaded: LoadedConfig) -> None:
     raise _Refused(f"unknown school {name!r}: this config serves {describe_ref(guild)}")
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _check_png_target(name: str, database: Path) -> Path:
+    """Where the chart may be written: a new file, or an earlier chart (a PNG) replaced;
+    never the database, its journal files or any other file that is there."""
+    if not name.strip():
+        raise _Refused("--png needs a file name, e.g. --png overzicht.png")
+    target = Path(name)
+    if target.is_dir():
+        raise _Refused(f"{target} is a folder; name the chart's file, e.g. {target}/overzicht.png")
+    if not target.exists():
+        return target
+    companions = {database.name + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock")}
+    if target.resolve().parent == database.resolve().parent and target.name in companions:
+        raise _Refused(f"{target} belongs to the database; write the chart to another file")
+    try:
+        with target.open("rb") as existing:
+            head = existing.read(len(PNG_SIGNATURE))
+    except OSError as exc:
+        raise _Refused(f"{target}: {exc.strerror or exc}") from None
+    if head != PNG_SIGNATURE:
+        raise _Refused(f"{target} exists and is not a chart (PNG); pick another file name")
+    return target
+
+
 async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     path = Path(args.database) if args.database else loaded.database_path
     if not path.is_file():
         raise _Refused(f"{path}: no database there")
-    app = await App.create(loaded, db=await Database.open(path), clock=Clock())
+    png_target = _check_png_target(args.png, path) if args.png is not None else None
+    db = await Database.open(path)
+    try:
+        app = await App.create(loaded, db=db, clock=Clock())
+    except BaseException:
+        await db.close()  # its worker thread would keep the process alive
+        raise
     try:
         service = app[DigestService]
         now = app.clock.now()
         digest = await service.digest(service.period(args.week, now), now)
         language = loaded.config.digest.language
-        if args.png:
+        if png_target is not None:
             png = await asyncio.to_thread(render_png, digest, language)
             try:
-                Path(args.png).write_bytes(png)
+                png_target.write_bytes(png)
             except OSError as exc:
                 raise _Refused(f"{args.png}: {exc.strerror or exc}") from None
         if args.json:
@@ -70,6 +103,6 @@ def run_digest(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     try:
         _check_school(args.school, loaded)
         return asyncio.run(_run(args, loaded))
-    except (_Refused, WeekError, StoreError) as exc:
+    except (_Refused, WeekError, StoreError, ScheduleError) as exc:
         print(f"digest: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -50,9 +50,17 @@ class DigestService(KeepsNoMemberData):
         return self.kernel.access.refusal(member, ACTION)
 
     def period(self, week: str | None, now: datetime) -> Period:
-        """The week asked for (YYYY-Www), or the current week; raises WeekError."""
+        """The week asked for (YYYY-Www), or the current week; raises WeekError (also for a
+        week that has not started: it has nothing to count yet)."""
         timetable = self.kernel.calendar.timetable
-        return parse_week(week, timetable) if week else period_at(now, timetable)
+        if not week:
+            return period_at(now, timetable)
+        period = parse_week(week, timetable)
+        if period.start > now:
+            raise WeekError(
+                f"{period.label} has not started yet; ask for this week or an earlier one"
+            )
+        return period
 
     def due(self, now: datetime) -> Period | None:
         return due_period(now, self.kernel.calendar.timetable, self.settings)
