@@ -25,6 +25,15 @@ def _lines(stdin: bool, args: Sequence[str]) -> Iterator[str]:
         yield " ".join(args)
 
 
+def _input_problem(command: str, item: str, stdin: bool, given: Sequence[str]) -> str | None:
+    """The one line for a per-line command given no input, or input two ways at once."""
+    if stdin and given:
+        return f"{command}: give the {item} as arguments or with --stdin, not both"
+    if not stdin and not given:
+        return f"{command}: give a {item}, or --stdin to read one per line"
+    return None
+
+
 def _print_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()
@@ -87,8 +96,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     matcher = Matcher(book)
-    if not args.stdin and not args.question:
-        print("ask: give a question, or --stdin to read one per line", file=sys.stderr)
+    if (problem := _input_problem("ask", "question", args.stdin, args.question)) is not None:
+        print(problem, file=sys.stderr)
         return EXIT_USAGE
     for question in _lines(args.stdin, args.question):
         match = matcher.match(question)
@@ -116,8 +125,8 @@ def cmd_check_name(args: argparse.Namespace) -> int:
     if school is not None:
         allowed = school.config.names.allowed_words
     checker = NameChecker(allowed) if allowed is not None else NameChecker()
-    if not args.stdin and not args.name:
-        print("check-name: give a name, or --stdin to read one per line", file=sys.stderr)
+    if (problem := _input_problem("check-name", "name", args.stdin, args.name)) is not None:
+        print(problem, file=sys.stderr)
         return EXIT_USAGE
     names = _lines(args.stdin, args.name) if args.stdin else iter(args.name)
     for name in names:
@@ -227,8 +236,8 @@ def cmd_check_message(args: argparse.Namespace) -> int:
     if school is not None:
         allowed = school.config.personal_data.allowed
     rule = PersonalDataRule(allowed)
-    if not args.stdin and not args.text:
-        print("check-message: give a text, or --stdin to read one per line", file=sys.stderr)
+    if (problem := _input_problem("check-message", "text", args.stdin, args.text)) is not None:
+        print(problem, file=sys.stderr)
         return EXIT_USAGE
     for text in _lines(args.stdin, args.text):
         findings = rule.find(text)
@@ -253,9 +262,18 @@ def cmd_check_message(args: argparse.Namespace) -> int:
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
     from compass_bot.discord_front.permissions import invite_url, needed, permissions
+    from compass_bot.inputs import parse_number
 
     loaded = _config_or_exit(args.config)
-    client_id = args.client_id or loaded.config.discord.application_id
+    client_id = parse_number(args.client_id)  # a positive whole number, as in the config
+    if args.client_id is not None and client_id is None:
+        print(
+            f"invite-url: --client-id {args.client_id[:40]!r} is not an Application ID "
+            "(a positive whole number: Developer Portal > General Information)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    client_id = client_id or loaded.config.discord.application_id
     if client_id is None:
         print(
             "invite-url: no Application ID: give --client-id ID, or set discord.application_id "
@@ -373,11 +391,18 @@ def _per_line_command(
     item: str,
     func: Callable[[argparse.Namespace], int],
     dest: str | None = None,
+    joined: bool | None = True,
 ) -> None:
-    """A command over one `item` per argument or per stdin line (`--stdin`), with `--json`
-    printing one object per item: the shape `ask`, `check-name` and `check-message` share."""
+    """A command over one `item` (its words as arguments; `joined` None: one item per
+    argument) or one per stdin line (`--stdin`), with `--json` printing one object per
+    item: the shape `ask`, `check-name` and `check-message` share."""
     p = sub.add_parser(name, help=help_text)
-    p.add_argument(dest or item, nargs="*", metavar=item.upper(), help=f"the {item}(s)")
+    words = (
+        f"one {item} per argument"
+        if joined is None
+        else f"the words of one {item} (quote it; several: --stdin, one per line)"
+    )
+    p.add_argument(dest or item, nargs="*", metavar=item.upper(), help=words)
     p.add_argument("--json", action="store_true", help=f"one JSON object per {item}")
     p.add_argument("--stdin", action="store_true", help=f"read one {item} per line")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
@@ -405,7 +430,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     _per_line_command(sub, "ask", "answer a question about the protocol", "question", cmd_ask)
     _per_line_command(
-        sub, "check-name", "check names against the account-name rule", "name", cmd_check_name
+        sub,
+        "check-name",
+        "check names against the account-name rule",
+        "name",
+        cmd_check_name,
+        joined=None,
     )
 
     p = sub.add_parser("check-time", help="may a student post in a social channel at this moment?")
@@ -443,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "invite-url", help="the link that adds the bot with exactly the permissions it needs"
     )
-    p.add_argument("--client-id", type=int, help="the Application ID (or discord.application_id)")
+    p.add_argument("--client-id", help="the Application ID (or discord.application_id)")
     p.add_argument("--explain", action="store_true", help="also list each permission and why")
     p.add_argument("--school", help="one school of a board (default: one link per school)")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)

@@ -17,7 +17,7 @@ import os
 import re
 import reprlib
 import stat
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Final
 from zoneinfo import ZoneInfo
@@ -174,13 +174,16 @@ def parse_moment(text: str, zone: ZoneInfo, what: str = "the moment") -> datetim
             f"{what} {shown(text)} is not an ISO-8601 date-time (e.g. 2026-11-24T10:15+01:00)"
         ) from None
     check_moment(moment, what)
-    if moment.tzinfo is None:
+    naive = moment.tzinfo is None
+    if naive:
         moment = moment.replace(tzinfo=zone)
     try:
-        moment.astimezone(zone)  # an offset pushing it past year 1/9999 overflows here
+        local = moment.astimezone(UTC).astimezone(zone)  # past year 1/9999: overflows here
     except (OverflowError, ValueError):
         raise InputError(f"{what} {moment.isoformat()} is out of range") from None
-    return moment
+    # A wall time the clocks skip (02:30 on the night they go forward) is the moment an
+    # hour later, as the console's /tijd reads it; any other local time is itself.
+    return local if naive else moment
 
 
 def parse_day(text: str, what: str = "the date") -> date:

@@ -22,3 +22,17 @@ def show_controls(text: str) -> str:
     if not _BIDI.search(text):
         return text
     return _BIDI.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+
+
+# C0 and C1 control characters and DEL (a terminal acts on ESC sequences, BEL, backspace),
+# except the tab; line breaks never reach a one-line field shown to staff.
+_TERMINAL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def for_terminal(text: str) -> str:
+    """`show_controls(text)` with the control characters a terminal would act on written out
+    as `⟨U+XXXX⟩` as well: the console shows members' text to staff on a terminal."""
+    text = show_controls(text)
+    if not _TERMINAL.search(text):
+        return text
+    return _TERMINAL.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)

@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -445,3 +445,29 @@ def test_check_time_out_of_range_exits_2(capsys: pytest.CaptureFixture[str]) -> 
     assert main(["--config", str(EXAMPLE), "check-time", "--at", "0001-01-01T00:00+01:00"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["check-time: --at 0001-01-01T00:00:00+01:00 is out of range (years 1970-2999)"]
+
+
+def test_a_wall_time_the_clocks_skip_is_read_as_the_moment_an_hour_later() -> None:
+    """02:30 on the night the clocks go forward does not exist: `check-time --at` reads it
+    as 03:30 summer time, the same moment as 02:30+01:00 and as the console's /tijd."""
+    from zoneinfo import ZoneInfo
+
+    from compass_bot.inputs import parse_moment
+
+    zone = ZoneInfo("Europe/Amsterdam")
+    skipped = parse_moment("2026-03-29T02:30", zone)
+    assert (skipped.hour, skipped.minute) == (3, 30)
+    assert skipped == parse_moment("2026-03-29T02:30+01:00", zone)
+    assert skipped.astimezone(UTC) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    plain = parse_moment("2026-11-24T10:15", zone)
+    assert (plain.hour, plain.minute, plain.utcoffset()) == (10, 15, timedelta(hours=1))
+
+
+def test_per_line_commands_take_their_input_one_way(capsys: pytest.CaptureFixture[str]) -> None:
+    """Arguments and --stdin at once would drop the arguments without a word: refused."""
+    from compass_bot.__main__ import main
+
+    for command, arg in (("check-name", "C0mpass"), ("ask", "mag tiktok"), ("check-message", "x")):
+        assert main([command, "--stdin", arg]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "as arguments or with --stdin, not both" in err[0]

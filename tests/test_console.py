@@ -511,3 +511,20 @@ def test_a_second_question_is_offered_under_one_label_with_one_colon(tmp_path: P
     out = result.stdout
     assert "Over je andere vraag zegt het protocol dit:\n" in out, out
     assert "::" not in out
+
+
+def test_the_console_keeps_its_clock_in_range_and_shows_control_characters(
+    tmp_path: Path,
+) -> None:
+    """`/tijd` past the years the bot reads is one line, not an OverflowError; a member's
+    escape codes and bell reach the moderator's terminal written out, never acted on."""
+    script = (
+        "/tijd +99999999999\n/tijd +999999999\n/tijd 0500-01-01 10:00\n"
+        "/tijd 2026-11-24 10:15\n/als leerling anna\nhoi \x1b[31mrood\x07 allemaal\n"
+        "/als moderator\n/meldingen\n"
+    )
+    done = run_bot(tmp_path, script, "--console", "--fresh")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Zo ver kan de klok niet: blijf tussen de jaren 1970 en 2999.") == 3
+    assert "fout:" not in done.stdout and "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "Bericht: hoi ⟨U+001B⟩[31mrood⟨U+0007⟩ allemaal" in done.stdout

@@ -14,6 +14,7 @@ from compass_bot.console.output import ConsoleOutput
 from compass_bot.console.server import ROLE_KINDS, ConsoleMember
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.schooltime.rules import is_watched
+from compass_bot.inputs import MAX_YEAR, MIN_YEAR, InputError, check_moment
 from compass_bot.registry import FEATURES
 
 HELP_START = """\
@@ -156,11 +157,26 @@ class ConsoleCommands(ConsoleOutput):
         if not args or args[0] == "nu":
             self.clock.reset()
         elif args[0][:1] in "+-" and args[0][1:].isdecimal() and args[0][1:].isascii():
+            try:
+                target = self.now() + timedelta(minutes=int(args[0]))
+                check_moment(target)
+            except (OverflowError, InputError):
+                self.say(
+                    f"Zo ver kan de klok niet: blijf tussen de jaren {MIN_YEAR} en {MAX_YEAR}."
+                )
+                return
             self.clock.advance(timedelta(minutes=int(args[0])))
         else:
             moment = _parse_console_moment(" ".join(args), self.now().astimezone(tz))
             if moment is None:
                 self.say("Gebruik: /tijd 2026-11-24 10:15, /tijd 10:15, /tijd +15 of /tijd nu")
+                return
+            try:
+                check_moment(moment)
+            except InputError:
+                self.say(
+                    f"Zo ver kan de klok niet: blijf tussen de jaren {MIN_YEAR} en {MAX_YEAR}."
+                )
                 return
             self.clock.set(moment)
         self.say(

@@ -11,6 +11,7 @@ from compass_bot.features.alerts.model import (
     Alert,
     unescape_excerpt,
 )
+from compass_bot.visible import for_terminal
 
 
 def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = None) -> str:
@@ -26,14 +27,14 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
     lines = [head, f"  Lid: {member}"]
     if alert.about_a_name:
         field = alert.name_field_label
-        name = unescape_excerpt(alert.excerpt) if alert.excerpt else EXPIRED_LABEL
+        name = for_terminal(unescape_excerpt(alert.excerpt)) if alert.excerpt else EXPIRED_LABEL
         found = f" (gevonden: {alert.matched})" if alert.matched else ""
         lines.append(f"  Naam ({field}): {name}{found}")
     else:
         where = alert.where(lambda channel: labels.get(channel) or f"kanaal {channel}") or "-"
         lines.append(f"  Waar: {where}")
         if alert.excerpt:
-            lines.append(f"  Bericht: {unescape_excerpt(alert.excerpt)}")
+            lines.append(f"  Bericht: {for_terminal(unescape_excerpt(alert.excerpt))}")
     if alert.detail:
         lines.append(f"  Reden: {alert.reason()}")
     lines.append(f"  Wanneer: {when} · aantal keer: {alert.count}")
