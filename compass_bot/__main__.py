@@ -9,63 +9,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
+from compass_bot.cli_common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    config_or_exit,
+    input_problem,
+    lines,
+    optional_school,
+    print_json,
+    school_or_exit,
+)
 from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-
-
-def _lines(stdin: bool, args: Sequence[str]) -> Iterator[str]:
-    if stdin:
-        for line in sys.stdin:
-            yield line.rstrip("\r\n")
-    else:
-        yield " ".join(args)
-
-
-def _input_problem(command: str, item: str, stdin: bool, given: Sequence[str]) -> str | None:
-    """The one line for a per-line command given no input, or input two ways at once."""
-    if stdin and given:
-        return f"{command}: give the {item} as arguments or with --stdin, not both"
-    if not stdin and not given:
-        return f"{command}: give a {item}, or --stdin to read one per line"
-    return None
-
-
-def _print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def _config_or_exit(path: str | None) -> LoadedConfig:
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise SystemExit(EXIT_USAGE) from None
-
-
-def _school_or_exit(
-    args: argparse.Namespace, command: str, loaded: LoadedConfig | None = None
-) -> LoadedConfig:
-    """The config of the school `--school` names (see config.schools), or exit 2."""
-    from compass_bot.config.schools import SchoolChoiceError, pick_school
-
-    loaded = loaded or _config_or_exit(args.config)
-    try:
-        return pick_school(loaded, args.school)
-    except SchoolChoiceError as exc:
-        print(f"{command}: {exc}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE) from None
-
-
-def _optional_school(args: argparse.Namespace, command: str) -> LoadedConfig | None:
-    """For the commands that run without a config: the school's config when --config or
-    --school is given, else None."""
-    return _school_or_exit(args, command) if args.config or args.school else None
 
 
 def cmd_validate_config(args: argparse.Namespace) -> int:
@@ -89,20 +45,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from compass_bot.features.questions.render import answer_as_text
     from compass_bot.policy import Matcher, PolicyTextError, load_clauses
 
-    _optional_school(args, "ask")  # the answers are the protocol's, the same for every school
+    optional_school(args, "ask")  # the answers are the protocol's, the same for every school
     try:
         book = load_clauses()
     except PolicyTextError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     matcher = Matcher(book)
-    if (problem := _input_problem("ask", "question", args.stdin, args.question)) is not None:
+    if (problem := input_problem("ask", "question", args.stdin, args.question)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    for question in _lines(args.stdin, args.question):
+    for question in lines(args.stdin, args.question):
         match = matcher.match(question)
         if args.json:
-            _print_json(
+            print_json(
                 {
                     "question": question,
                     "clause": match.clause,
@@ -121,18 +77,18 @@ def cmd_check_name(args: argparse.Namespace) -> int:
     from compass_bot.features.names.rules import NameChecker
 
     allowed = None
-    school = _optional_school(args, "check-name")
+    school = optional_school(args, "check-name")
     if school is not None:
         allowed = school.config.names.allowed_words
     checker = NameChecker(allowed) if allowed is not None else NameChecker()
-    if (problem := _input_problem("check-name", "name", args.stdin, args.name)) is not None:
+    if (problem := input_problem("check-name", "name", args.stdin, args.name)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    names = _lines(args.stdin, args.name) if args.stdin else iter(args.name)
+    names = lines(args.stdin, args.name) if args.stdin else iter(args.name)
     for name in names:
         verdict = checker.check(name)
         if args.json:
-            _print_json(
+            print_json(
                 {
                     "name": name,
                     "flagged": verdict.flagged,
@@ -152,7 +108,7 @@ def cmd_check_time(args: argparse.Namespace) -> int:
     from compass_bot.inputs import InputError, parse_moment
     from compass_bot.schedule import ScheduleError
 
-    loaded = _school_or_exit(args, "check-time")
+    loaded = school_or_exit(args, "check-time")
     try:
         moment = parse_moment(args.at, loaded.config.schedule.zone, "--at")
     except InputError as exc:
@@ -164,7 +120,7 @@ def cmd_check_time(args: argparse.Namespace) -> int:
         print(f"{loaded.path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         state = "toegestaan" if result["allowed"] else "niet toegestaan"
         print(f"{state} ({result['reason']}): {result['message']}")
@@ -202,7 +158,7 @@ def cmd_check_discussion(args: argparse.Namespace) -> int:
     from compass_bot.features.heat.rules import Message, TranscriptError, parse_message, replay
 
     settings = None
-    school = _optional_school(args, "check-discussion")
+    school = optional_school(args, "check-discussion")
     if school is not None:
         settings = school.config.heat.settings()
     name = "<stdin>" if args.json == "-" else args.json
@@ -222,7 +178,7 @@ def cmd_check_discussion(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     results = replay(messages, settings) if settings is not None else replay(messages)
     for index, heat in enumerate(results):
-        _print_json(
+        print_json(
             {"index": index, "heat": heat.level, "action": heat.action, "reason": heat.reason}
         )
     return EXIT_OK
@@ -232,17 +188,17 @@ def cmd_check_message(args: argparse.Namespace) -> int:
     from compass_bot.features.personal_data.rules import CLAUSE_ID, PersonalDataRule, mask
 
     allowed: list[str] = []
-    school = _optional_school(args, "check-message")
+    school = optional_school(args, "check-message")
     if school is not None:
         allowed = school.config.personal_data.allowed
     rule = PersonalDataRule(allowed)
-    if (problem := _input_problem("check-message", "text", args.stdin, args.text)) is not None:
+    if (problem := input_problem("check-message", "text", args.stdin, args.text)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    for text in _lines(args.stdin, args.text):
+    for text in lines(args.stdin, args.text):
         findings = rule.find(text)
         if args.json:
-            _print_json(
+            print_json(
                 {
                     "flagged": bool(findings),
                     "findings": [
@@ -264,7 +220,7 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
     from compass_bot.discord_front.permissions import invite_url, needed, permissions
     from compass_bot.inputs import parse_number
 
-    loaded = _config_or_exit(args.config)
+    loaded = config_or_exit(args.config)
     client_id = parse_number(args.client_id)  # a positive whole number, as in the config
     if args.client_id is not None and client_id is None:
         print(
@@ -284,7 +240,7 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
     # Least privilege per server: a board's schools each get the link with what their own
     # features need (`Noord: URL`), or the one school --school names.
     schools: tuple[LoadedConfig, ...] = (
-        (_school_or_exit(args, "invite-url", loaded),) if args.school else loaded.each_school()
+        (school_or_exit(args, "invite-url", loaded),) if args.school else loaded.each_school()
     )
     for school in schools:
         url = invite_url(client_id, school.config)
@@ -301,7 +257,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from compass_bot.ops import OpsError, backup
 
-    loaded = _school_or_exit(args, "backup")
+    loaded = school_or_exit(args, "backup")
     target = Path(args.path)
     if args.path.endswith(("/", "\\")) and not target.is_dir():
         print(f"backup: {args.path}: no such folder", file=sys.stderr)
@@ -333,13 +289,13 @@ def _status(loaded: LoadedConfig, as_json: bool) -> dict[str, object] | None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    loaded = _config_or_exit(args.config)
+    loaded = config_or_exit(args.config)
     if args.school is not None or not loaded.schools:
-        report = _status(_school_or_exit(args, "status", loaded), args.json)
+        report = _status(school_or_exit(args, "status", loaded), args.json)
         if report is None:
             return 1
         if args.json:
-            _print_json(report)
+            print_json(report)
         return EXIT_OK
     # A board without --school: every school, one block (or JSON entry) each.
     reports = []
@@ -348,7 +304,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print()
         reports.append(_status(school, args.json))
     if args.json:
-        _print_json({"schools": [report for report in reports if report is not None]})
+        print_json({"schools": [report for report in reports if report is not None]})
     return EXIT_OK if all(report is not None for report in reports) else 1
 
 
@@ -356,7 +312,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     """The weekly digest of a stored database (counts only; see features/digest)."""
     from compass_bot.features.digest.cli import run_digest
 
-    school = _school_or_exit(args, "digest")
+    school = school_or_exit(args, "digest")
     # The school is chosen here (a board's entry or the file's server); the digest reads it.
     return run_digest(argparse.Namespace(**{**vars(args), "school": None}), school)
 
@@ -366,7 +322,7 @@ def cmd_automod_sync(args: argparse.Namespace) -> int:
     from compass_bot.config import discord_token
     from compass_bot.features.automod.discord_ext import run_sync
 
-    loaded = _school_or_exit(args, "automod sync")  # AutoMod rules belong to one server
+    loaded = school_or_exit(args, "automod sync")  # AutoMod rules belong to one server
     try:
         token = discord_token()
     except ConfigError as exc:

@@ -516,11 +516,12 @@ def test_a_second_question_is_offered_under_one_label_with_one_colon(tmp_path: P
 def test_the_console_keeps_its_clock_in_range_and_shows_control_characters(
     tmp_path: Path,
 ) -> None:
-    """`/tijd` past the years the bot reads is one line, not an OverflowError; a member's
+    """`/tijd` past the years the bot reads is one line, not an OverflowError; `/tijd` alone
+    only tells the time, `10.30` is 10:30; a member's
     escape codes and bell reach the moderator's terminal written out, never acted on."""
     script = (
         "/tijd +99999999999\n/tijd +999999999\n/tijd 0500-01-01 10:00\n"
-        "/tijd 2026-11-24 10:15\n/als leerling anna\nhoi \x1b[31mrood\x07 allemaal\n"
+        "/tijd 2026-11-24 10:15\n/tijd\n/tijd 10.30\n/als leerling anna\nhoi \x1b[31mrood\x07 allemaal\n"
         "/als moderator\n/meldingen\n"
     )
     done = run_bot(tmp_path, script, "--console", "--fresh")
@@ -528,3 +529,23 @@ def test_the_console_keeps_its_clock_in_range_and_shows_control_characters(
     assert done.stdout.count("Zo ver kan de klok niet: blijf tussen de jaren 1970 en 2999.") == 3
     assert "fout:" not in done.stdout and "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert "Bericht: hoi ⟨U+001B⟩[31mrood⟨U+0007⟩ allemaal" in done.stdout
+    assert "10:15 (gesimuleerd; /tijd nu zet de echte tijd terug)." in done.stdout  # only asked
+    assert "di 2026-11-24 10:30 (gesimuleerd)." in done.stdout  # 10.30 as Dutch clocks write it
+
+
+def test_staff_text_keeps_students_data_masked_and_odd_alert_numbers_are_one_line(
+    tmp_path: Path,
+) -> None:
+    """A teacher's reason for a permission is kept and listed with phone numbers masked; an
+    alert number past what the store holds (or 10,000 digits) is the usage line, no error."""
+    script = (
+        "/tijd 2026-11-24 10:15\n/als docent\n"
+        "/toestemming geven leerling leerling1 20 anna belt 06-12345678 voor het project\n"
+        "/toestemming lijst\n/als moderator\n"
+        "/melding 99999999999999999999 afgehandeld\n/melding " + "9" * 10_000 + " onterecht\n"
+    )
+    done = run_bot(tmp_path, script, "--console", "--fresh")
+    assert done.returncode == 0, done.stderr
+    assert "anna belt" in done.stdout and "12345678" not in done.stdout
+    assert "fout:" not in done.stdout
+    assert done.stdout.count("Gebruik: /melding NR") == 2

@@ -91,3 +91,23 @@ async def test_an_automod_hit_on_a_reported_member_keeps_the_reports_alert(servi
         dataclasses.replace(hit, at=T0 + timedelta(minutes=3))
     )
     assert not created_again and again is not None and again.id == automod_alert.id
+
+
+async def test_a_reporters_note_reaches_the_moderators_with_other_peoples_data_masked(
+    service: App,
+) -> None:
+    """The note is the reporter's own words, often quoting what was posted: a phone number
+    or e-mail address in it is masked as in the post's excerpt, in the store and the alert."""
+    reports = service[ReportService]
+    filed = await reports.file(
+        ReportRequest(
+            ANNA, BRAM, "anders", T0, 9, 10, 11, "hoi", (),
+            note="ze zei: bel 06-55556666 of anna@example.nl",
+        )
+    )  # fmt: skip
+    assert isinstance(filed, Filed) and filed.alert is not None
+    alert = await service.alerts.repo.alert(filed.alert.id)
+    kept = await service.db.fetchone("SELECT note FROM member_reports")
+    for shown in (alert.detail if alert else None, kept["note"] if kept else None):
+        assert shown is not None and "ze zei" in shown
+        assert "55556666" not in shown and "anna@example.nl" not in shown

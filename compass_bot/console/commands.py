@@ -4,6 +4,7 @@ its own: /help, /stop, /als (who you are), /wie, /leden, /kanaal, /tijd (the clo
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -154,7 +155,13 @@ class ConsoleCommands(ConsoleOutput):
     async def cmd_tijd(self, name: str, args: list[str], rest: str) -> None:
         """Move the simulated clock; it keeps running from there (UTC arithmetic, DST-safe)."""
         tz = self.app.calendar.timetable.tz
-        if not args or args[0] == "nu":
+        if not args:  # asking the time moves nothing
+            self.say(
+                f"Het is nu {self.local(self.now())}"
+                + (" (gesimuleerd; /tijd nu zet de echte tijd terug)." if self.clock.moved else ".")
+            )
+            return
+        if args[0] == "nu":
             self.clock.reset()
         elif args[0][:1] in "+-" and args[0][1:].isdecimal() and args[0][1:].isascii():
             try:
@@ -191,7 +198,9 @@ class ConsoleCommands(ConsoleOutput):
 
 
 def _parse_console_moment(text: str, local_now: datetime) -> datetime | None:
-    """`2026-11-24 10:15` or `10:15` (today, school-local), as an aware moment; None if neither."""
+    """`2026-11-24 10:15` or `10:15` (today, school-local; `10.15` as Dutch clocks write it),
+    as an aware moment; None if neither."""
+    text = re.sub(r"(?<![0-9.])([0-9]{1,2})\.([0-9]{2})$", r"\1:\2", text.strip())
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

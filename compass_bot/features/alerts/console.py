@@ -11,6 +11,7 @@ from compass_bot.features.alerts.model import Alert, AlertStatus
 from compass_bot.features.alerts.render import alert_as_text
 from compass_bot.features.alerts.service import AlertService
 from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.inputs import parse_number
 from compass_bot.model import Refusal
 from compass_bot.registry import alert_kinds
 
@@ -58,10 +59,11 @@ async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -
     usage = "Gebruik: /melding NR " + " | ".join(
         ["afgehandeld", "onterecht", "notitie TEKST", *actions]
     )
-    if len(args) < 2 or not args[0].lstrip("#").isdigit():
+    number = parse_number(args[0]) if args else None  # ASCII digits that fit SQLite
+    if len(args) < 2 or number is None:
         console.say(usage)
         return
-    alert_id, action = int(args[0].lstrip("#")), args[1].lower()
+    alert_id, action = number, args[1].lower()
     result: Alert | Refusal
     if action in ("afgehandeld", "onterecht"):
         status: AlertStatus = "resolved" if action == "afgehandeld" else "false_positive"

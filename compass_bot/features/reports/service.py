@@ -74,6 +74,8 @@ class AuthorWarning:
 
 
 def _note(text: str | None) -> str | None:
+    """The reporter's note as kept and shown: other people's data already masked by the
+    caller (`Kernel.redacted`), on one line, cut, controls written out."""
     text = " ".join((text or "").split())[:NOTE_LIMIT]
     return show_controls(text) if text else None
 
@@ -146,7 +148,7 @@ class ReportService:
                 1,
                 files,
                 len(request.attachments),
-                [n for n in [_note(request.note)] if n],
+                [n for n in [_note(self.kernel.redacted(request.note or ""))] if n],
                 request.message_id is None,
             )
             alert, created = await self.kernel.alerts.record(
@@ -172,7 +174,7 @@ class ReportService:
             message_id=request.message_id,
             reason=verdict.reason.code,
             clause_id=verdict.clause_id,
-            note=_note(request.note),
+            note=_note(self.kernel.redacted(request.note or "")),
             excerpt=excerpt,
             attachments=files,
             attachment_count=len(request.attachments),

@@ -239,7 +239,7 @@ class SchoolTimeService:
             times.starts_at,
             times.ends_at,
             actor.id,
-            (reason or "")[:200] or None,
+            self.kernel.redacted(reason or "")[:200] or None,  # a student's number: masked
             cut_short=times.cut_short,
             at=at,
         )
