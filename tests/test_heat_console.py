@@ -53,3 +53,13 @@ def test_a_fight_played_by_two_members_shows_nudge_slowmode_and_alert(tmp_path: 
     assert "#algemeen wordt weer bewaakt" in out
     assert "Slowmode staat 5 minuten aan" in out
     assert "Traceback" not in out and "(fout:" not in out
+
+
+def test_switching_on_a_channel_the_rule_does_not_watch_says_so(tmp_path: Path) -> None:
+    """/afkoelen aan on a lesson channel that was never switched off: not "already watched"
+    (it is not), but that it lies outside the watched channels."""
+    script = "/als moderator\n/afkoelen aan #wiskunde-3b\n/afkoelen aan #algemeen\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Let op: #wiskunde-3b valt buiten de bewaakte kanalen" in out
+    assert "#wiskunde-3b werd al bewaakt" not in out
+    assert "#algemeen werd al bewaakt." in out

@@ -372,6 +372,8 @@ class HeatService(WatchedChannels):
         if (refused := self.kernel.access.refusal(actor, ACTION)) is not None:
             return refused
         if on == (channel.id not in self._off):
+            if on and not self.watches(channel):  # never off, but not watched either
+                return Done(texts.NOT_WATCHED.format(channel=channel.name))
             return Done(
                 (texts.ALREADY_ON if on else texts.ALREADY_OFF).format(channel=channel.name)
             )
