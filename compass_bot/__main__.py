@@ -347,15 +347,15 @@ def _per_line_command(
     item: str,
     func: Callable[[argparse.Namespace], int],
     dest: str | None = None,
-    joined: bool | None = True,
+    one_per_argument: bool = False,
 ) -> None:
-    """A command over one `item` (its words as arguments; `joined` None: one item per
-    argument) or one per stdin line (`--stdin`), with `--json` printing one object per
-    item: the shape `ask`, `check-name` and `check-message` share."""
+    """A command over one `item` (its words as arguments, or `one_per_argument`) or one per
+    stdin line (`--stdin`), with `--json` printing one object per item: the shape `ask`,
+    `check-name` and `check-message` share."""
     p = sub.add_parser(name, help=help_text)
     words = (
         f"one {item} per argument"
-        if joined is None
+        if one_per_argument
         else f"the words of one {item} (quote it; several: --stdin, one per line)"
     )
     p.add_argument(dest or item, nargs="*", metavar=item.upper(), help=words)
@@ -391,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check names against the account-name rule",
         "name",
         cmd_check_name,
-        joined=None,
+        one_per_argument=True,
     )
 
     p = sub.add_parser("check-time", help="may a student post in a social channel at this moment?")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from compass_bot.config.model import LoadedConfig
 from compass_bot.refs import describe_ref
+from compass_bot.storage.db import belongs_to_database
 
 # Discord snowflakes count milliseconds from the start of 2015 in their top 42 bits: a
 # delivered alert's message id is the moment Discord received it (the outbox keeps no time).
@@ -80,16 +81,13 @@ def backup(database: Path, target: Path) -> int:
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-_DATABASE_FILES = ("-wal", "-shm", "-journal", ".lock", ".partial")
 
 
 def _check_backup_target(database: Path, target: Path) -> None:
     """A backup is written to a new file or over an earlier backup (an SQLite file out of
     WAL mode, as `backup` leaves it); never over the database's own journal and lock files,
     a live database (in WAL mode: another school's) or any other file."""
-    if target.parent.resolve() == database.resolve().parent and target.name in {
-        database.name + suffix for suffix in _DATABASE_FILES
-    }:
+    if belongs_to_database(target, database):
         raise OpsError(f"{target} belongs to the live database; name the backup file otherwise")
     if not target.exists():
         return

@@ -163,21 +163,18 @@ class ConsoleCommands(ConsoleOutput):
             return
         if args[0] == "nu":
             self.clock.reset()
-        elif args[0][:1] in "+-" and args[0][1:].isdecimal() and args[0][1:].isascii():
-            try:
-                target = self.now() + timedelta(minutes=int(args[0]))
-                check_moment(target)
-            except (OverflowError, InputError):
-                self.say(
-                    f"Zo ver kan de klok niet: blijf tussen de jaren {MIN_YEAR} en {MAX_YEAR}."
-                )
-                return
-            self.clock.advance(timedelta(minutes=int(args[0])))
         else:
-            moment = _parse_console_moment(" ".join(args), self.now().astimezone(tz))
-            if moment is None:
-                self.say("Gebruik: /tijd 2026-11-24 10:15, /tijd 10:15, /tijd +15 of /tijd nu")
-                return
+            moment: datetime | None
+            if args[0][:1] in "+-" and args[0][1:].isdecimal() and args[0][1:].isascii():
+                try:
+                    moment = self.now() + timedelta(minutes=int(args[0]))
+                except OverflowError:
+                    moment = datetime.max.replace(tzinfo=tz)  # far past the years below
+            else:
+                moment = _parse_console_moment(" ".join(args), self.now().astimezone(tz))
+                if moment is None:
+                    self.say("Gebruik: /tijd 2026-11-24 10:15, /tijd 10:15, /tijd +15 of /tijd nu")
+                    return
             try:
                 check_moment(moment)
             except InputError:

@@ -133,6 +133,16 @@ class _ProcessLock:
         os.close(fd)  # closing the only descriptor releases the flock
 
 
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def belongs_to_database(path: Path, database: Path) -> bool:
+    """Whether `path` is the database itself, one of its journal files or its lock file:
+    files a command must never write over."""
+    names = {database.name + suffix for suffix in ("", *JOURNAL_SUFFIXES, ".lock")}
+    return path.name in names and path.resolve().parent == database.resolve().parent
+
+
 def remove_database(path: Path) -> None:
     """Delete a database file and its journal files, holding its lock meanwhile: raises
     StoreError when another process has it open (its data must not go under its feet)."""
@@ -140,7 +150,7 @@ def remove_database(path: Path) -> None:
         return  # never created: nothing to remove
     lock = _ProcessLock.acquire(path)
     try:
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", *JOURNAL_SUFFIXES):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
     finally:
         lock.release()

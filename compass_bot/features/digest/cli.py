@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from compass_bot.app import App
+from compass_bot.cli_common import EXIT_OK, EXIT_USAGE
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.features.digest import texts
@@ -18,10 +19,7 @@ from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.refs import describe_ref
 from compass_bot.schedule import ScheduleError
-from compass_bot.storage.db import Database, StoreError
-
-EXIT_OK = 0
-EXIT_USAGE = 2
+from compass_bot.storage.db import Database, StoreError, belongs_to_database
 
 
 class _Refused(Exception):
@@ -53,8 +51,7 @@ def _check_png_target(name: str, database: Path) -> Path:
         raise _Refused(f"{target} is a folder; name the chart's file, e.g. {target}/overzicht.png")
     if not target.exists():
         return target
-    companions = {database.name + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock")}
-    if target.resolve().parent == database.resolve().parent and target.name in companions:
+    if belongs_to_database(target, database):
         raise _Refused(f"{target} belongs to the database; write the chart to another file")
     try:
         with target.open("rb") as existing:
