@@ -27,6 +27,7 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
             "/melden lid leerling1 naam",
             "/als moderator",
             "/melding 1 waarschuwen",
+            "/melding 1 waarschuwen",  # a second time: no second DM
             "/melding 1 verwijderen",
             "/stop",
         ]
@@ -49,6 +50,8 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
     assert "Melding #2 · Melding van een lid" in out and "(over het lid, geen bericht)" in out
     # the warning DM to bram cites aanwijzing-5 verbatim; no reporter is named in any alert
     assert "[bot · DM aan bram]" in out and "Als je in een discussie betrokken raakt" in out
+    assert out.count("[bot · DM aan bram]") == 1
+    assert "De auteur is voor deze melding al gewaarschuwd" in out
     assert "(bot verwijdert bericht" in out
     alerts = [
         block.split("\n[")[0]  # the alert, up to the next line of output

@@ -88,6 +88,16 @@ class ReportRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def author_warned(self, alert_id: int) -> bool:
+        """Whether a moderator already warned the author of this report alert (the audit's
+        "report.warn" entry, written once the DM went out)."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM audit WHERE action = 'report.warn'"
+            " AND CAST(json_extract(detail, '$.alert') AS INTEGER) = ? LIMIT 1",
+            (alert_id,),
+        )
+        return row is not None
+
     async def by_reporter(
         self, reporter_id: int, message_id: int | None, since: datetime
     ) -> list[StoredReport]:

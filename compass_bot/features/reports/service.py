@@ -236,6 +236,8 @@ class ReportService:
         alert = await self._report_alert(actor, alert_id, "report_warn")
         if isinstance(alert, Refusal):
             return alert
+        if await self.repo.author_warned(alert.id):  # a second click: one DM is enough
+            return Refusal(texts.ALREADY_WARNED)
         clause: Clause = self.kernel.book[await self.repo.main_clause(alert.id) or RULE]
         warning = Warning(
             intro=texts.WARN_INTRO, clause=clause, closing=texts.WARN_CLOSING, fallback=""
