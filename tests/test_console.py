@@ -549,3 +549,14 @@ def test_staff_text_keeps_students_data_masked_and_odd_alert_numbers_are_one_lin
     assert "anna belt" in done.stdout and "12345678" not in done.stdout
     assert "fout:" not in done.stdout
     assert done.stdout.count("Gebruik: /melding NR") == 2
+
+
+def test_a_member_votes_once_per_kind_on_an_answer_as_on_discord(tmp_path: Path) -> None:
+    """/nuttig nee twice by one member is one unhelpful mark; another member's vote counts
+    once too (Discord's buttons: one vote of each kind per member and answer)."""
+    script = (
+        "/als leerling anna\n/vraag mag ik in de les op tiktok\n/nuttig nee\n/nuttig nee\n"
+        "/als leerling bram\n/nuttig nee\n/nuttig nee\n/als moderator\n/protocol onbeantwoord\n"
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("(niet nuttig) mag ik in de les op tiktok") == 2  # anna's and bram's

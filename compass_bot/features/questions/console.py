@@ -21,7 +21,7 @@ def _service(console: Console) -> QuestionService:
 async def ask(console: Console, question: str) -> None:
     service = _service(console)
     answer = service.ask(QuestionAsked(question, console.me.member.id, console.now()))
-    console.state[LAST] = (question, answer)
+    console.state[LAST] = (question, answer, set())  # and the votes cast on it
     await service.remember_question(answer, question, console.now())
     console.bot(render_answer(answer))
 
@@ -86,10 +86,13 @@ async def cmd_nuttig(console: Console, name: str, args: list[str], rest: str) ->
     if not isinstance(last, tuple) or last[1].status != "answer":
         console.say("Er is geen antwoord om te beoordelen.")
         return
-    question, answer = last
+    question, answer, votes = last
     helpful = vote in ("ja", "yes")
     clause_id = answer.clause.id if answer.clause else None
-    await _service(console).feedback(question, clause_id, helpful, console.now())
+    cast = (console.me.member.id, helpful)  # one vote of each kind per member, as on Discord
+    if cast not in votes:
+        votes.add(cast)
+        await _service(console).feedback(question, clause_id, helpful, console.now())
     console.bot(texts.FEEDBACK_THANKS[shared_texts.lang_of(answer.language)])
 
 
