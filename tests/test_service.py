@@ -217,6 +217,13 @@ async def test_alert_actions_check_roles(service: App) -> None:
     assert done.status == "resolved" and done.handled_by == MODERATOR.id
     listed = await service.alerts.open_alerts(MODERATOR)
     assert not isinstance(listed, Refusal) and listed == ([], 0)
+    # handled again (a second click, a second moderator): refused, the first handling stays
+    again = await service.alerts.set_alert_status(MODERATOR, outcome.alert.id, "resolved", LESSON)
+    assert isinstance(again, Refusal) and "is al afgehandeld" in again.message
+    corrected = await service.alerts.set_alert_status(
+        MODERATOR, outcome.alert.id, "false_positive", LESSON
+    )  # another status is a correction, allowed
+    assert not isinstance(corrected, Refusal) and corrected.status == "false_positive"
 
 
 async def test_burst_of_1000_flags_makes_one_alert_per_member_and_rule(

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from compass_bot.features.alerts import texts
-from compass_bot.features.alerts.model import NOTE_LIMIT, Alert, AlertStatus
+from compass_bot.features.alerts.model import NOTE_LIMIT, STATUS_LABELS, Alert, AlertStatus
 from compass_bot.model import Member, Refusal
 
 if TYPE_CHECKING:
@@ -47,6 +47,11 @@ class AlertHandling:
         if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
             return refused
         before = await self.repo.alert(alert_id)
+        if before is not None and status != "open" and before.status == status:
+            # a second click or a second moderator: the first handling (and who) stays
+            return Refusal(
+                f"Melding {alert_id} is al {STATUS_LABELS[status].lower()}; er verandert niets."
+            )
         alert = await self.repo.set_alert_status(alert_id, status, actor.id, at)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
