@@ -134,6 +134,7 @@ class ReportService:
         if request.message_id is not None:
             excerpt = self.kernel.excerpt(request.content or "")
         files = _file_names(request.attachments)
+        note = _note(self.kernel.redacted(request.note or ""))  # read once: alert and store
         existing = await self.repo.open_alert_for(request.reported.id, request.message_id)
         created = False
         if existing is None:
@@ -148,7 +149,7 @@ class ReportService:
                 1,
                 files,
                 len(request.attachments),
-                [n for n in [_note(self.kernel.redacted(request.note or ""))] if n],
+                [note] if note else [],
                 request.message_id is None,
             )
             alert, created = await self.kernel.alerts.record(
@@ -174,7 +175,7 @@ class ReportService:
             message_id=request.message_id,
             reason=verdict.reason.code,
             clause_id=verdict.clause_id,
-            note=_note(self.kernel.redacted(request.note or "")),
+            note=note,
             excerpt=excerpt,
             attachments=files,
             attachment_count=len(request.attachments),
