@@ -560,3 +560,13 @@ def test_a_member_votes_once_per_kind_on_an_answer_as_on_discord(tmp_path: Path)
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("(niet nuttig) mag ik in de les op tiktok") == 2  # anna's and bram's
+
+
+def test_becoming_an_existing_member_under_another_kind_says_their_roles_stay(
+    tmp_path: Path,
+) -> None:
+    """`/als leerling docent1` is the teacher docent1 (roles are not swapped by /als): the
+    console says so instead of silently showing a teacher where a student was asked for."""
+    out = run_bot(tmp_path, "/als leerling docent1\n/als docent docent1\n", "--console").stdout
+    assert out.count("docent1 bestaat al, zonder de rol Leerling") == 1
+    assert out.count("Je bent docent1 (Docent)") == 2

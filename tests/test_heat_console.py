@@ -48,7 +48,8 @@ def test_a_fight_played_by_two_members_shows_nudge_slowmode_and_alert(tmp_path: 
     assert "[#mod-meldingen · nieuw] Melding #1 · Verhitte discussie (aanwijzing-5)" in out
     assert "Alleen docenten en moderators kunnen afkoelen starten" in out  # anna may not stop it
     assert out.count("(slowmode in #algemeen is voorbij: weer 0 seconden") == 2
-    assert "De bot heeft in #" in out  # the second "slowmode-uit": nothing running
+    # the second "slowmode-uit": nothing running, said without the channel's bare id
+    assert "De bot heeft in het kanaal van melding 1 geen slowmode (meer) aan staan." in out
     assert "#algemeen wordt niet meer bewaakt" in out
     assert "#algemeen wordt weer bewaakt" in out
     assert "Slowmode staat 5 minuten aan" in out
@@ -63,3 +64,13 @@ def test_switching_on_a_channel_the_rule_does_not_watch_says_so(tmp_path: Path) 
     assert "Let op: #wiskunde-3b valt buiten de bewaakte kanalen" in out
     assert "#wiskunde-3b werd al bewaakt" not in out
     assert "#algemeen werd al bewaakt." in out
+
+
+def test_cooling_down_and_channel_permission_refuse_a_dm(tmp_path: Path) -> None:
+    """A DM has no slowmode and no heat watch; a channel permission is for a server channel."""
+    script = "/als moderator\n/kanaal dm\n/afkoelen uit\n/afkoelen start\n"
+    script += "/als docent\n/toestemming geven kanaal dm 30\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Afkoelen kan alleen in een kanaal van de server.") == 2
+    assert "Toestemming per kanaal geldt voor een kanaal van de server, niet een DM." in out
+    assert "#dm wordt niet meer bewaakt" not in out and "slowmode in #dm" not in out

@@ -135,6 +135,20 @@ def test_a_one_school_file_needs_no_school_but_refuses_a_wrong_one(cli: Callable
     assert err == "check-time: unknown school 'Noord': this config serves 'Compass'\n"
 
 
+def test_a_file_without_a_server_refuses_any_school_name(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    """No discord.guild: nothing can match `--school`, so it is refused, not ignored."""
+    (tmp_path / "bare.yaml").write_text("schedule:\n  timezone: Europe/Amsterdam\n", "utf-8")
+    assert cli("check-name", "Compass fan", config="bare.yaml")[0] == 0
+    code, out, err = cli("check-name", "--school", "Foo", "Compass fan", config="bare.yaml")
+    assert (code, out) == (2, "")
+    assert err == (
+        "check-name: unknown school 'Foo': this config serves one school and names no"
+        " server (discord.guild); leave out --school\n"
+    )
+
+
 def test_the_school_own_settings_apply(cli: Callable[..., Run]) -> None:
     flagged = {
         school: json.loads(cli("check-name", "--json", "Compasso", "--school", school)[1])[

@@ -1,6 +1,6 @@
 """`--school NAME` on the command line: which school of the config a command is about.
 
-A one-school file needs no `--school` (a name that is not its server still errors, as the
+A one-school file needs no `--school` (a name that is not its server errors, as the
 digest always did); a board's file needs one for every command that reads one school's
 config or data, and says which names exist.
 """
@@ -33,8 +33,15 @@ def pick_school(loaded: LoadedConfig, wanted: str | None) -> LoadedConfig:
     name = wanted.strip() if wanted is not None else None
     if not loaded.schools:
         guild = loaded.config.discord.guild
-        if name is None or guild is None or _guild_matches(loaded, name):
+        if name is None or _guild_matches(loaded, name):
             return loaded
+        if guild is None:
+            # a name can match nothing here; taking it would run the command for a
+            # school the admin did not mean (and `--school Foo` would look honoured)
+            raise SchoolChoiceError(
+                f"unknown school {name!r}: this config serves one school and names no"
+                " server (discord.guild); leave out --school"
+            )
         raise SchoolChoiceError(
             f"unknown school {name!r}: this config serves {describe_ref(guild)}"
         )

@@ -124,6 +124,13 @@ class ConsoleCommands(ConsoleOutput):
                 await self.joined(cm)
             else:
                 cm = known
+                wanted = self._kind_role(key)
+                if all(role.casefold() != wanted.casefold() for _, role in cm.member.roles):
+                    # an existing member keeps their roles: saying so, not a silent swap
+                    self.say(
+                        f"{cm.member.label} bestaat al, zonder de rol {wanted}: je bent nu"
+                        f" dat lid met de eigen rollen (een andere naam: /als {key} NAAM)."
+                    )
         else:
             self.say(
                 f"Onbekende soort {first!r}: kies uit {', '.join(ROLE_KINDS)}, of een lid uit "

@@ -30,7 +30,7 @@ async def cmd_overzicht(console: Console, name: str, args: list[str], rest: str)
     try:
         period = service.period(args[0] if args else None, now)
     except WeekError as exc:
-        console.say(str(exc))
+        console.say(exc.in_language(service.settings.language))
         return
     language = service.settings.language
     digest = await service.digest(period, now)

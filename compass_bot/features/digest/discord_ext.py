@@ -206,7 +206,9 @@ class WeeklyDigest(commands.Cog):
         try:
             period = self.service.period(week, now)
         except WeekError as exc:
-            await interaction.response.send_message(str(exc), ephemeral=True)
+            await interaction.response.send_message(
+                exc.in_language(self.service.settings.language), ephemeral=True
+            )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         digest = await self.service.digest(period, now)

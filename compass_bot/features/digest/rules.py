@@ -62,7 +62,15 @@ class DigestTiming(Protocol):
 
 
 class WeekError(ValueError):
-    """A week that is not YYYY-Www (one line, for the person who typed it)."""
+    """A week that is not YYYY-Www (one line, for the person who typed it): English for the
+    command line (`str`), Dutch too for the console and Discord (`in_language`)."""
+
+    def __init__(self, english: str, dutch: str) -> None:
+        super().__init__(english)
+        self.dutch = dutch
+
+    def in_language(self, language: str) -> str:
+        return str(self) if language == "en" else self.dutch
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,11 +222,16 @@ def period_of(year: int, week: int, timetable: SchoolWeek) -> Period:
     """ISO week `week` of `year`; raises WeekError when that week does not exist or lies
     outside the years the bot works with (its week before must exist too)."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise WeekError(f"week {year}-W{week:02d} is out of range (years {MIN_YEAR}-{MAX_YEAR})")
+        raise WeekError(
+            f"week {year}-W{week:02d} is out of range (years {MIN_YEAR}-{MAX_YEAR})",
+            f"week {year}-W{week:02d} valt buiten de jaren {MIN_YEAR}-{MAX_YEAR}",
+        )
     try:
         date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise WeekError(f"week {year}-W{week:02d} does not exist") from None
+        raise WeekError(
+            f"week {year}-W{week:02d} does not exist", f"week {year}-W{week:02d} bestaat niet"
+        ) from None
     days, hours = _frame(timetable)
     return Period(year, week, timetable.tz, days, hours)
 
@@ -234,7 +247,10 @@ def parse_week(text: str, timetable: SchoolWeek) -> Period:
     match = _WEEK_RE.fullmatch(text.strip())
     if match is None:
         shown = text.strip()[:40]
-        raise WeekError(f"{shown!r} is not a week: write it as YYYY-Www, e.g. 2026-W48")
+        raise WeekError(
+            f"{shown!r} is not a week: write it as YYYY-Www, e.g. 2026-W48",
+            f"{shown!r} is geen week: schrijf JJJJ-Www, bijvoorbeeld 2026-W48",
+        )
     return period_of(int(match[1]), int(match[2]), timetable)
 
 

@@ -58,7 +58,8 @@ class DigestService(KeepsNoMemberData):
         period = parse_week(week, timetable)
         if period.start > now:
             raise WeekError(
-                f"{period.label} has not started yet; ask for this week or an earlier one"
+                f"{period.label} has not started yet; ask for this week or an earlier one",
+                f"{period.label} is nog niet begonnen; vraag deze week of een eerdere",
             )
         return period
 

@@ -85,6 +85,9 @@ async def cmd_afkoelen(console: Console, name: str, args: list[str], rest: str) 
     await _restore_due(console)
     sub = args[0].lower() if args else ""
     channel, more = _channel(console, args[1:])
+    if channel.name == "dm" and sub in ("start", "stop", "uit", "aan"):
+        console.say("Afkoelen kan alleen in een kanaal van de server. " + USAGE)
+        return
     service = _service(console)
     actor = console.me.member
     if sub == "start" and len(more) <= 1:

@@ -40,6 +40,9 @@ def parse_message(obj: object, index: int, previous: datetime | None = None) -> 
 
     if not isinstance(obj, dict):
         raise TranscriptError(f"expected a JSON object, got {type(obj).__name__}")
+    missing = [key for key in ("author", "at", "text") if key not in obj]
+    if missing:
+        raise TranscriptError(f'"{missing[0]}" is missing (each line: author, at, text)')
     author, at, text = obj.get("author"), obj.get("at"), obj.get("text")
     reply_to = obj.get("reply_to")
     if not isinstance(author, str) or not author.strip():

@@ -362,7 +362,7 @@ class HeatService(WatchedChannels):
             return Refusal(texts.ALERT_NOT_HEAT.format(alert_id=alert_id))
         running = self._slowmodes.get(alert.channel_id)
         if running is None:
-            return Refusal(texts.NOT_RUNNING.format(channel=alert.channel_id))
+            return Refusal(texts.ALERT_NOT_RUNNING.format(alert_id=alert_id))
         return running
 
     async def set_watching(

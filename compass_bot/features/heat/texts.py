@@ -27,6 +27,9 @@ REFUSED = "Alleen docenten en moderators kunnen afkoelen starten, stoppen of uit
 STARTED = "Slowmode in #{channel} staat aan tot {until} ({seconds} seconden tussen berichten)."
 STOPPED = "Slowmode in #{channel} is uit; de vorige instelling ({seconds} s) is terug."
 NOT_RUNNING = "De bot heeft in #{channel} geen slowmode aan staan."
+ALERT_NOT_RUNNING = (
+    "De bot heeft in het kanaal van melding {alert_id} geen slowmode (meer) aan staan."
+)
 NO_PERMISSION = (
     "De bot mag #{channel} niet beheren (Kanalen beheren ontbreekt); er is geen slowmode gezet."
 )

@@ -96,6 +96,11 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
             scope, (target_id, label) = "role", role
         elif scope_word in ("kanaal", "channel"):
             channel = console.channel_named(target, None)
+            if channel.name == "dm":  # a DM is no channel of the server: nothing to allow
+                console.say(
+                    "Toestemming per kanaal geldt voor een kanaal van de server, niet een DM."
+                )
+                return
             scope, target_id, label = "channel", channel.id, f"#{channel.name}"
         else:
             console.say("Gebruik: /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] [REDEN]")
