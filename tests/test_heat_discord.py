@@ -146,8 +146,11 @@ async def test_a_fight_gets_one_calm_nudge_then_slowmode_then_restored(tmp_path:
         [alert] = heat_alerts(fake)
         shown = fields(alert)
         assert f"/{fake.channel_id('algemeen')}/{ids[0]})" in shown["Waar"]  # where it turned
-        assert str(fake.member_id("anna")) in shown["Reden"]
-        assert str(fake.member_id("bram")) in shown["Reden"]
+        # the members as mentions (names on Discord, no ping in an embed), the wording in Dutch
+        anna, bram = fake.member_id("anna"), fake.member_id("bram")
+        assert shown["Betrokken leden"] == f"<@{anna}>, <@{bram}>"
+        assert str(anna) not in shown["Reden"] and "woorden: " in shown["Reden"]
+        assert "insult" not in shown["Reden"]
         assert set(buttons(alert)) == {
             "Afgehandeld",
             "Onterecht",
@@ -320,7 +323,7 @@ async def test_staff_are_not_targets_and_their_posts_are_not_fed(tmp_path: Path)
         ]
         await play(fake, lines)
         await eventually(lambda: len(heat_alerts(fake)) == 1)
-        reason = fields(heat_alerts(fake)[0])["Reden"]
+        reason = fields(heat_alerts(fake)[0])["Betrokken leden"]
         assert str(fake.member_id("anna")) in reason and str(fake.member_id("bram")) in reason
         assert str(fake.member_id("jansen")) not in reason
         assert str(fake.member_id("mod")) not in reason

@@ -20,7 +20,7 @@ from compass_bot.features.heat.service import (
     RecentAuthors,
 )
 from compass_bot.features.heat.settings import HeatConfig
-from compass_bot.features.heat.texts import reason_text
+from compass_bot.features.heat.texts import involved, reason_text
 from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.model import Member, MessagePosted
 from tests.conftest import TEST_CONFIG, make_loaded
@@ -164,11 +164,15 @@ def test_forget_drops_a_member_from_the_window() -> None:
     assert heat.members == (2,)  # without forget: (1, 2)
 
 
-def test_the_reason_reads_in_words_with_the_member_ids() -> None:
+def test_the_reason_reads_in_words_and_the_members_come_apart() -> None:
+    """Codes and wording kinds in words (Dutch, or English); the members are ids each front
+    shows as names (`involved`), not part of the sentence."""
     text = reason_text("pile-on+escalation: insult,dismissive|11,22")
-    assert text.startswith("meerdere leden tegen één, steeds feller")
-    assert "11, 22" in text and "insult, dismissive" in text
+    assert text == "meerdere leden tegen één, steeds feller; woorden: scheldwoord, kleineren"
     assert "several members against one" in reason_text("pile-on|1", "en")
+    assert reason_text("fast: threat|1", "en") == "fast; wording: threat"
+    assert involved("pile-on+escalation: insult,dismissive|11,22") == (11, 22)
+    assert involved("fast") == () and involved("fast|") == ()
 
 
 def test_the_heat_section_lives_with_its_feature_and_old_files_stay_valid() -> None:

@@ -110,6 +110,9 @@ def alert_embed(alert: Alert, tz: tzinfo) -> discord.Embed:
         reason = alert.reason()
         reason = discord.utils.escape_mentions(discord.utils.escape_markdown(reason))
         embed.add_field(name="Reden", value=clip(reason, MAX_FIELD), inline=False)
+    if alert.involved:  # mentions in an embed show names and never ping
+        members = ", ".join(f"<@{m}>" for m in alert.involved)
+        embed.add_field(name="Betrokken leden", value=clip(members, MAX_FIELD), inline=False)
     first_local = alert.created_at.astimezone(tz)
     last_local = alert.updated_at.astimezone(tz)
     first = first_local.strftime("%Y-%m-%d %H:%M")

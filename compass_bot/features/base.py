@@ -86,6 +86,7 @@ class AlertKind:
     about: str = "post"  # "post" | "name"
     personal_detail: bool = False
     reason_text: Callable[[str, str], str] = lambda detail, language: detail  # (detail, lang)
+    involved: Callable[[str], tuple[int, ...]] = lambda detail: ()  # members named by ids
     field_labels: Mapping[str, str] = field(default_factory=dict)  # a name alert's name field
 
 

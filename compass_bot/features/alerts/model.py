@@ -92,6 +92,13 @@ class Alert:
         return kind.reason_text(detail, language) if kind else detail
 
     @property
+    def involved(self) -> tuple[int, ...]:
+        """The members the alert is about besides its author (a heated discussion's others),
+        by id: each front shows them as names (a mention on Discord, a label in the console)."""
+        kind = kind_of(self.rule)
+        return kind.involved(self.detail or "") if kind else ()
+
+    @property
     def name_field_label(self) -> str:
         """Which of a member's names a name alert is about (gebruikersnaam, bijnaam, ...)."""
         kind = kind_of(self.rule)

@@ -37,6 +37,9 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
             lines.append(f"  Bericht: {for_terminal(unescape_excerpt(alert.excerpt))}")
     if alert.detail:
         lines.append(f"  Reden: {alert.reason()}")
+    if alert.involved:
+        names = ", ".join(labels.get(m) or f"id {m}" for m in alert.involved)
+        lines.append(f"  Betrokken leden: {names}")
     lines.append(f"  Wanneer: {when} · aantal keer: {alert.count}")
     if alert.handled_by and alert.handled_at:
         handled = alert.handled_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -26,6 +26,7 @@ FEATURE = Feature(
             "Verhitte discussie",
             0xC0392B,
             reason_text=texts.reason_text,
+            involved=texts.involved,
         ),
     ),
     console="compass_bot.features.heat.console",

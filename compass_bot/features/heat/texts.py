@@ -74,17 +74,54 @@ REASON_LABELS_EN = {
 }
 
 
+WORDING_LABELS = {
+    "curse": "vloeken",
+    "disease-insult": "ziektescheldwoord",
+    "dismissive": "kleineren",
+    "exclusion": "buitensluiten",
+    "exposure": "iemand te kijk zetten",
+    "insult": "scheldwoord",
+    "mother": "over iemands moeder",
+    "negative": "negatief",
+    "objection": "vraagt om te stoppen",
+    "scorn": "minachting",
+    "self-harm-wish": "iemand dood wensen",
+    "swear": "schelden",
+    "threat": "bedreiging",
+}
+WORDING_LABELS_EN = {
+    "curse": "cursing",
+    "disease-insult": "disease insult",
+    "dismissive": "dismissive",
+    "exclusion": "exclusion",
+    "exposure": "exposing someone",
+    "insult": "insult",
+    "mother": "about someone's mother",
+    "negative": "negative",
+    "objection": "asks to stop",
+    "scorn": "scorn",
+    "self-harm-wish": "wishing someone dead",
+    "swear": "swearing",
+    "threat": "threat",
+}
+
+
 def reason_text(detail: str, language: str = "nl") -> str:
-    """An alert's stored detail ("codes: kinds|ids") in words, with the members as ids."""
-    reason, _, members = detail.partition("|")
+    """An alert's stored detail ("codes: kinds|ids") in words; the members are shown by
+    each front (`involved`)."""
+    reason, _, _ = detail.partition("|")
     codes, _, kinds = reason.partition(": ")
     labels = REASON_LABELS_EN if language == "en" else REASON_LABELS
+    wording = WORDING_LABELS_EN if language == "en" else WORDING_LABELS
     words = ", ".join(labels.get(code, code) for code in codes.split("+") if code)
     parts = [words or reason]
     if kinds:
-        parts.append(("wording: " if language == "en" else "woorden: ") + kinds.replace(",", ", "))
-    text = "; ".join(parts)
-    if members:
-        who = "members involved (ids)" if language == "en" else "betrokken leden (ids)"
-        text += f". {who}: {members.replace(',', ', ')}"
-    return text
+        found = ", ".join(wording.get(kind, kind) for kind in kinds.split(",") if kind)
+        parts.append(("wording: " if language == "en" else "woorden: ") + found)
+    return "; ".join(parts)
+
+
+def involved(detail: str) -> tuple[int, ...]:
+    """The members of the discussion, by id, from the stored detail ("...|id,id")."""
+    _, _, members = detail.partition("|")
+    return tuple(int(m) for m in members.split(",") if m.strip().isdigit())
