@@ -149,6 +149,13 @@ async def test_a_fight_gets_one_calm_nudge_then_slowmode_then_restored(tmp_path:
         # the members as mentions (names on Discord, no ping in an embed), the wording in Dutch
         anna, bram = fake.member_id("anna"), fake.member_id("bram")
         assert shown["Betrokken leden"] == f"<@{anna}>, <@{bram}>"
+        # the bot's slowmode is told on the same alert, by an edit: no second alert
+        await eventually(
+            lambda: "de bot zette slowmode aan" in fields(heat_alerts(fake)[0])["Reden"]
+        )
+        [alert] = heat_alerts(fake)
+        shown = fields(alert)
+        assert shown["Aantal keer"] == "2"
         assert str(anna) not in shown["Reden"] and "woorden: " in shown["Reden"]
         assert "insult" not in shown["Reden"]
         assert set(buttons(alert)) == {

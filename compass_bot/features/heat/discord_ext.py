@@ -143,6 +143,8 @@ class Heat(commands.Cog):
         """Record the nudge's alert and wake the outbox, nudge the channel, set its slowmode."""
         if outcome.nudge is not None:
             outcome = await service.record_nudge(event, outcome)
+        elif outcome.slowmode is not None:
+            outcome = await service.record_slowmode(event, outcome)
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         if outcome.nudge is not None:

@@ -82,6 +82,12 @@ class HeatOutcome:
 class _Channel:
     watch: ChannelWatch
     languages: deque[str] = field(default_factory=lambda: deque(maxlen=_LANGUAGE_POSTS))
+    alert_id: int | None = None  # the episode's alert, restated when the bot slows it down
+    involved: tuple[int, ...] = ()  # everyone the episode's alert names so far
+
+    @property
+    def talks_english(self) -> bool:
+        return 2 * self.languages.count("en") > len(self.languages)
 
 
 class RecentAuthors:
@@ -156,7 +162,9 @@ class HeatService(WatchedChannels):
     async def observe(self, post: HeatPost) -> HeatOutcome:
         """`decide`, and a nudge's alert recorded (`record_nudge`) in the same call."""
         outcome = self.decide(post)
-        return await self.record_nudge(post.event, outcome) if outcome.nudge else outcome
+        if outcome.nudge:
+            return await self.record_nudge(post.event, outcome)
+        return await self.record_slowmode(post.event, outcome) if outcome.slowmode else outcome
 
     def decide(self, post: HeatPost) -> HeatOutcome:
         """Feed one post to its channel's window and say what to do, in memory (every post)."""
@@ -237,30 +245,19 @@ class HeatService(WatchedChannels):
 
     def talks_english(self, channel_id: int) -> bool:
         state = self._channels.get(channel_id)
-        if state is None:
-            return False
-        return 2 * state.languages.count("en") > len(state.languages)
+        return state is not None and state.talks_english
 
     def nudge_text(self, channel_id: int) -> str:
         """The calm message: no names, no pings; aanwijzing-5 quoted verbatim."""
         clause = self.kernel.book[CLAUSE_ID]
-        lines = [texts.NUDGE_NL, _quote(clause.text), texts.NUDGE_CLOSING_NL]
-        if self.talks_english(channel_id):
-            lines += ["", texts.NUDGE_EN, _quote(clause.text_en), texts.NUDGE_CLOSING_EN]
-        return "\n".join(lines)
-
-    def _notice(self, channel_id: int, seconds: int, until: datetime, start: datetime) -> str:
-        minutes = max(1, round((until - start).total_seconds() / 60))
-        text = texts.SLOWMODE_NL.format(minutes=minutes, seconds=seconds)
-        if self.talks_english(channel_id):
-            text += "\n" + texts.SLOWMODE_EN.format(minutes=minutes, seconds=seconds)
-        return text
+        return texts.nudge(clause.text, clause.text_en, self.talks_english(channel_id))
 
     def _order(
         self, channel: ChannelInfo, start: datetime, until: datetime, actor: Member | None
     ) -> SlowmodeOrder:
         seconds = self.kernel.config.heat.slowmode_seconds
-        notice = self._notice(channel.id, seconds, until, start)
+        minutes = max(1, round((until - start).total_seconds() / 60))
+        notice = texts.slowmode_notice(minutes, seconds, self.talks_english(channel.id))
         return SlowmodeOrder(channel.id, channel.name, seconds, until, notice, actor)
 
     async def record_nudge(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
@@ -276,7 +273,29 @@ class HeatService(WatchedChannels):
             excerpt=self.kernel.excerpt(event.content),
             detail=f"{heat.reason}|{','.join(str(m) for m in heat.members)}",
         )
+        state = self._channels.get(event.channel.id)
+        if state is not None and alert is not None:
+            state.alert_id, state.involved = alert.id, heat.members
         return replace(outcome, alert=alert, alert_created=created)
+
+    async def record_slowmode(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
+        """The bot slows the channel down: the episode's open alert says so by an edit (who
+        joined, one time more); without one (a restart, handled) an alert of its own."""
+        heat = outcome.heat
+        state = self._channels.get(event.channel.id)
+        reason = _with_slowmode(heat.reason)
+        repo = self.kernel.alerts.repo
+        alert = await repo.alert(state.alert_id) if state and state.alert_id else None
+        if state is None or alert is None or alert.status != "open":
+            return await self.record_nudge(
+                event, replace(outcome, heat=replace(heat, reason=reason))
+            )
+        involved = tuple(dict.fromkeys((*state.involved, *heat.members)))
+        detail = f"{reason}|{','.join(str(m) for m in involved)}"
+        await repo.restate(alert.id, alert.count + 1, detail, event.at)
+        await self.kernel.db.commit()
+        state.involved = involved
+        return replace(outcome, alert=await repo.alert(alert.id))
 
     # -- slowmodes ---------------------------------------------------------------------------
 
@@ -412,5 +431,7 @@ _QUIET_OUTCOME: Final = HeatOutcome(CALM_HEAT)
 _BANTER_OUTCOME: Final = HeatOutcome(BANTER_HEAT)
 
 
-def _quote(text: str) -> str:
-    return "\n".join("> " + line for line in text.splitlines())
+def _with_slowmode(reason: str) -> str:
+    """ "pile-on: insult" -> "pile-on+slowmode: insult" (the stored reason's codes)."""
+    codes, _, kinds = reason.partition(": ")
+    return f"{codes}+slowmode" + (f": {kinds}" if kinds else "")

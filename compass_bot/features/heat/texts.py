@@ -22,6 +22,26 @@ NUDGE_CLOSING_EN = (
 SLOWMODE_NL = "Slowmode staat {minutes} minuten aan: {seconds} seconden tussen berichten."
 SLOWMODE_EN = "Slowmode is on for {minutes} minutes: {seconds} seconds between messages."
 
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line for line in text.splitlines())
+
+
+def nudge(clause_nl: str, clause_en: str, english: bool) -> str:
+    """The calm message with aanwijzing-5 quoted verbatim; English too in an English channel."""
+    lines = [NUDGE_NL, _quote(clause_nl), NUDGE_CLOSING_NL]
+    if english:
+        lines += ["", NUDGE_EN, _quote(clause_en), NUDGE_CLOSING_EN]
+    return "\n".join(lines)
+
+
+def slowmode_notice(minutes: int, seconds: int, english: bool) -> str:
+    text = SLOWMODE_NL.format(minutes=minutes, seconds=seconds)
+    if english:
+        text += "\n" + SLOWMODE_EN.format(minutes=minutes, seconds=seconds)
+    return text
+
+
 # /afkoelen and the alert button
 REFUSED = "Alleen docenten en moderators kunnen afkoelen starten, stoppen of uitzetten."
 STARTED = "Slowmode in #{channel} staat aan tot {until} ({seconds} seconden tussen berichten)."
@@ -60,6 +80,7 @@ REASON_LABELS = {
     "banter": "deels lachend",
     "hostile-words": "vijandige woorden",
     "calm": "rustig",
+    "slowmode": "de bot zette slowmode aan",
 }
 REASON_LABELS_EN = {
     "back-and-forth": "back and forth between the same members",
@@ -71,6 +92,7 @@ REASON_LABELS_EN = {
     "banter": "partly laughing",
     "hostile-words": "hostile wording",
     "calm": "calm",
+    "slowmode": "the bot turned slowmode on",
 }
 
 
