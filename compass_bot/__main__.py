@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from compass_bot.cli_common import (
     EXIT_OK,
     EXIT_USAGE,
+    InputLines,
     config_or_exit,
     input_problem,
-    lines,
     optional_school,
     print_json,
     school_or_exit,
@@ -55,7 +55,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if (problem := input_problem("ask", "question", args.stdin, args.question)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    for question in lines(args.stdin, args.question):
+    questions = InputLines("ask", args.stdin, args.question)
+    for question in questions:
         match = matcher.match(question)
         if args.json:
             print_json(
@@ -70,7 +71,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(answer_as_text(book, match))
             if args.stdin:
                 print()
-    return EXIT_OK
+    return EXIT_USAGE if questions.skipped else EXIT_OK
 
 
 def cmd_check_name(args: argparse.Namespace) -> int:
@@ -84,7 +85,8 @@ def cmd_check_name(args: argparse.Namespace) -> int:
     if (problem := input_problem("check-name", "name", args.stdin, args.name)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    names = lines(args.stdin, args.name) if args.stdin else iter(args.name)
+    source = InputLines("check-name", args.stdin, args.name)
+    names = iter(source) if args.stdin else iter(args.name)
     for name in names:
         verdict = checker.check(name)
         if args.json:
@@ -100,7 +102,7 @@ def cmd_check_name(args: argparse.Namespace) -> int:
         else:
             state = "FLAGGED" if verdict.flagged else "UNCERTAIN" if verdict.uncertain else "ok"
             print(f"{state}: {name!r}: {verdict.explanation}")
-    return EXIT_OK
+    return EXIT_USAGE if source.skipped else EXIT_OK
 
 
 def cmd_check_time(args: argparse.Namespace) -> int:
@@ -195,7 +197,8 @@ def cmd_check_message(args: argparse.Namespace) -> int:
     if (problem := input_problem("check-message", "text", args.stdin, args.text)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    for text in lines(args.stdin, args.text):
+    texts = InputLines("check-message", args.stdin, args.text)
+    for text in texts:
         findings = rule.find(text)
         if args.json:
             print_json(
@@ -213,7 +216,7 @@ def cmd_check_message(args: argparse.Namespace) -> int:
             print(f"FLAGGED ({CLAUSE_ID}: {kinds}): {mask(text, findings)!r}")
         else:
             print("ok: no personal data found")
-    return EXIT_OK
+    return EXIT_USAGE if texts.skipped else EXIT_OK
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:

@@ -14,21 +14,47 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 
 
-def lines(stdin: bool, args: Sequence[str]) -> Iterator[str]:
-    if stdin:
-        for line in sys.stdin:
-            yield line.rstrip("\r\n")
-    else:
-        yield " ".join(args)
+class InputLines:
+    """The input of a per-line command: one text from the arguments, or the lines of stdin
+    read as UTF-8. A line that is not UTF-8 is skipped with one line on stderr and counted
+    (`skipped`: the command then exits 2), so the other lines are still answered and no
+    undecodable text reaches the output (the JSON would not be UTF-8)."""
+
+    def __init__(self, command: str, stdin: bool, args: Sequence[str]) -> None:
+        self.command, self.stdin, self.args = command, stdin, args
+        self.skipped = 0
+
+    def __iter__(self) -> Iterator[str]:
+        if not self.stdin:
+            yield " ".join(self.args)
+            return
+        for number, raw in enumerate(sys.stdin.buffer, start=1):
+            try:
+                yield raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError:
+                self.skipped += 1
+                print(f"{self.command}: line {number} is not UTF-8 text; skipped", file=sys.stderr)
 
 
 def input_problem(command: str, item: str, stdin: bool, given: Sequence[str]) -> str | None:
-    """The one line for a per-line command given no input, or input two ways at once."""
+    """The one line for a per-line command given no input, input two ways at once, or an
+    argument that is not UTF-8 (the shell passes bytes; Python keeps them as surrogates)."""
     if stdin and given:
         return f"{command}: give the {item} as arguments or with --stdin, not both"
     if not stdin and not given:
         return f"{command}: give a {item}, or --stdin to read one per line"
+    if any(not_utf8(arg) for arg in given):
+        return f"{command}: the {item} is not UTF-8 text"
     return None
+
+
+def not_utf8(text: str) -> bool:
+    """Bytes that were not UTF-8, kept by Python's surrogateescape as lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def print_json(obj: object) -> None:

@@ -30,15 +30,33 @@ class OpsError(Exception):
 
 
 def _open(database: Path) -> sqlite3.Connection:
-    """The live database for reading, without creating it when it is missing."""
+    """The live database for reading, without creating it when it is missing; refused as
+    the bot itself refuses it (another program's tables, a newer schema, an empty file)."""
+    if database.is_dir():
+        raise OpsError(f"{database} is a folder; storage.database names the database file")
     if not database.is_file():
         raise OpsError(f"no database at {database} (has the bot run with this config?)")
+    if database.stat().st_size == 0:
+        raise OpsError(f"{database} is an empty file, not a compass-bot database")
     try:
         conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        tables = conn.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchone()[0]
+        schema = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.Error as exc:
         raise OpsError(f"{database}: cannot read it: {exc}") from exc
+    from compass_bot.registry import migrations  # the features' (ops is imported by one)
+
+    known = len(migrations())
+    if schema > known:
+        conn.close()
+        raise OpsError(f"{database}: database schema {schema} is newer than this bot ({known})")
+    if schema == 0:
+        conn.close()
+        what = "it has tables of another program" if tables else "it holds no tables"
+        raise OpsError(f"{database}: not a compass-bot database ({what})")
     return conn
 
 
@@ -102,6 +120,20 @@ def _check_backup_target(database: Path, target: Path) -> None:
         raise OpsError(
             f"{target} is a live database (WAL mode), not a backup; pick another file name"
         )
+    if not _is_ours(target):  # another program's SQLite file (no compass-bot schema)
+        raise OpsError(f"{target} exists and is not a backup; pick another file name")
+
+
+def _is_ours(path: Path) -> bool:
+    """An SQLite file with a compass-bot schema (a version set by our migrations)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0]) > 0
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 @dataclass(frozen=True, slots=True)

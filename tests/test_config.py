@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -471,3 +472,32 @@ def test_per_line_commands_take_their_input_one_way(capsys: pytest.CaptureFixtur
         assert main([command, "--stdin", arg]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "as arguments or with --stdin, not both" in err[0]
+
+
+def test_per_line_commands_skip_text_that_is_not_utf8(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 (on stdin or as an argument) never reach the output, where
+    the JSON would stop being UTF-8: one line on stderr each, the other lines answered,
+    exit 2."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COMPASS_CONFIG", "DISCORD_TOKEN")}
+    for command in ("ask", "check-name", "check-message"):
+        done = subprocess.run(
+            [sys.executable, "-m", "compass_bot", command, "--json", "--stdin"],
+            input=b"Compass fan\n\xff\xfe\nhoi\n",
+            capture_output=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 2
+        assert done.stderr.decode() == f"{command}: line 2 is not UTF-8 text; skipped\n"
+        answers = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+        assert len(answers) == 2
+        argument = subprocess.run(
+            [sys.executable.encode(), b"-m", b"compass_bot", command.encode(), b"\xff"],
+            capture_output=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=60,
+        )
+        assert argument.returncode == 2 and argument.stdout == b""
+        assert argument.stderr.decode().endswith("is not UTF-8 text\n")

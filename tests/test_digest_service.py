@@ -95,6 +95,8 @@ async def test_the_command_line_prints_the_counts_and_writes_the_chart(tmp_path:
         {"clause": "schooltijd", "asked": 1, "helpful": 1, "unhelpful": 0}
     ]
     assert png_size(png.read_bytes()) == (1200, 600)
+    again = digest_cli(tmp_path, "--week", WEEK, "--png", str(png), "--school", "compass")
+    assert again.returncode == 0, again.stderr  # the bot's own earlier chart is replaced
 
     text = digest_cli(tmp_path, "--week", WEEK)
     assert text.returncode == 0 and "Weekoverzicht 2024-W48" in text.stdout
@@ -167,6 +169,8 @@ async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(
     before = database.read_bytes()
     notes = tmp_path / "notes.txt"
     notes.write_text("keep me", encoding="utf-8")
+    photo = tmp_path / "foto.png"  # a PNG, but not one of the bot's charts
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     foreign = tmp_path / "report.db"
     conn = sqlite3.connect(foreign)
     conn.execute("CREATE TABLE report (x)")
@@ -175,6 +179,7 @@ async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(
     for bad, says in [
         (("--png", str(database)), "belongs to the database"),
         (("--png", str(notes)), "is not a chart"),
+        (("--png", str(photo)), "is not a chart"),
         (("--png", ""), "--png needs a file name"),
         (("--database", str(foreign)), "not a compass-bot database"),
         (("--week", "2090-W10"), "has not started yet"),
@@ -183,6 +188,7 @@ async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(
         assert refused.returncode == 2 and refused.stdout == "", refused.stderr
         assert len(refused.stderr.strip().splitlines()) == 1 and says in refused.stderr
     assert database.read_bytes() == before and notes.read_text(encoding="utf-8") == "keep me"
+    assert photo.read_bytes() == b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     assert sqlite3.connect(foreign).execute("SELECT name FROM sqlite_master").fetchall() == [
         ("report",)
     ]

@@ -164,3 +164,48 @@ async def test_a_backup_never_overwrites_a_live_database_or_another_file(tmp_pat
     for _ in range(2):  # the same day's backup again: the earlier copy is replaced
         code, out, err = await _cli(tmp_path, "backup", "copy.db")
         assert code == 0 and "copy.db" in out, err
+
+
+async def test_a_backup_never_overwrites_another_programs_sqlite_file(tmp_path: Path) -> None:
+    """An SQLite file out of WAL mode that is not a compass-bot database (no schema version:
+    another program's contacts) is refused like any other file, and kept as it was."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(START))
+    await app.close()
+    contacts = tmp_path / "contacts.sqlite"
+    conn = sqlite3.connect(contacts)
+    conn.execute("CREATE TABLE contacts (name, phone)")
+    conn.commit()
+    conn.close()
+    code, _, err = await _cli(tmp_path, "backup", str(contacts))
+    assert code == 1 and err.count("\n") == 1 and "is not a backup" in err, err
+    tables = sqlite3.connect(contacts).execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("contacts",)]
+
+
+async def test_status_and_backup_refuse_what_the_bot_refuses(tmp_path: Path) -> None:
+    """A newer schema, another program's tables, an empty file or a folder where the
+    database should be: one line each, as the bot and `digest` say, never a status of it."""
+    make_loaded(tmp_path)
+    database = tmp_path / "data" / "compass.db"
+    database.parent.mkdir(parents=True, exist_ok=True)
+
+    def sqlite_file(version: int) -> None:
+        database.unlink(missing_ok=True)
+        conn = sqlite3.connect(database)
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.commit()
+        conn.close()
+
+    cases = [
+        (lambda: sqlite_file(99), "database schema 99 is newer than this bot"),
+        (lambda: sqlite_file(0), "not a compass-bot database (it has tables of another program)"),
+        (lambda: (database.unlink(), database.write_bytes(b"")), "is an empty file"),
+        (lambda: (database.unlink(), database.mkdir()), "is a folder"),
+    ]
+    for make, said in cases:
+        make()
+        for command in (("status",), ("status", "--json"), ("backup", "copy.db")):
+            code, out, err = await _cli(tmp_path, *command)
+            assert code == 1 and out == "" and err.count("\n") == 1 and said in err, (command, err)
+    assert not (tmp_path / "copy.db").exists()

@@ -15,6 +15,12 @@ HEIGHT: Final = 600
 DPI: Final = 100
 
 
+CHART_SOFTWARE = "compass-bot digest"
+"""Written into every chart (PNG text "Software"): `digest --png` replaces only its own
+charts, never a photo that happens to be a PNG. A constant: the same digest, the same bytes."""
+CHART_MARK = b"tEXtSoftware\x00" + CHART_SOFTWARE.encode()
+
+
 def render_png(digest: Digest, language: str = "nl") -> bytes:
     """The chart as PNG bytes, WIDTH x HEIGHT pixels; the same digest gives the same bytes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -59,5 +65,5 @@ def render_png(digest: Digest, language: str = "nl") -> bytes:
     figure.subplots_adjust(left=0.06, right=0.98, top=0.86, bottom=0.14, wspace=0.25)
 
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": CHART_SOFTWARE})
     return out.getvalue()

@@ -14,7 +14,7 @@ from compass_bot.cli_common import EXIT_OK, EXIT_USAGE
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.features.digest import texts
-from compass_bot.features.digest.chart import render_png
+from compass_bot.features.digest.chart import CHART_MARK, render_png
 from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.refs import describe_ref
@@ -42,8 +42,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _check_png_target(name: str, database: Path) -> Path:
-    """Where the chart may be written: a new file, or an earlier chart (a PNG) replaced;
-    never the database, its journal files or any other file that is there."""
+    """Where the chart may be written: a new file, or an earlier chart of the bot replaced
+    (its mark, `CHART_MARK`, sits before the image data); never the database, its journal
+    files or any other file that is there, a photo saved as PNG included."""
     if not name.strip():
         raise _Refused("--png needs a file name, e.g. --png overzicht.png")
     target = Path(name)
@@ -55,10 +56,10 @@ def _check_png_target(name: str, database: Path) -> Path:
         raise _Refused(f"{target} belongs to the database; write the chart to another file")
     try:
         with target.open("rb") as existing:
-            head = existing.read(len(PNG_SIGNATURE))
+            head = existing.read(4096)
     except OSError as exc:
         raise _Refused(f"{target}: {exc.strerror or exc}") from None
-    if head != PNG_SIGNATURE:
+    if not head.startswith(PNG_SIGNATURE) or CHART_MARK not in head:
         raise _Refused(f"{target} exists and is not a chart (PNG); pick another file name")
     return target
 
