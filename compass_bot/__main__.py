@@ -221,14 +221,14 @@ def cmd_check_message(args: argparse.Namespace) -> int:
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
     from compass_bot.discord_front.permissions import invite_url, needed, permissions
-    from compass_bot.inputs import parse_number
+    from compass_bot.inputs import parse_snowflake
 
     loaded = config_or_exit(args.config)
-    client_id = parse_number(args.client_id)  # a positive whole number, as in the config
+    client_id = parse_snowflake(args.client_id)  # a Discord id, as in the config
     if args.client_id is not None and client_id is None:
         print(
             f"invite-url: --client-id {args.client_id[:40]!r} is not an Application ID "
-            "(a positive whole number: Developer Portal > General Information)",
+            "(15 to 20 digits: Developer Portal > General Information)",
             file=sys.stderr,
         )
         return EXIT_USAGE

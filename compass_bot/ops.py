@@ -193,6 +193,15 @@ def snowflake_time(snowflake: int) -> datetime:
     return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
 
 
+def is_snowflake(message_id: int) -> bool:
+    """A Discord id made after 2016 (Discord's ids start in 2015): not the console's small
+    made-up ids, whose time would read as the first day of 2015."""
+    return message_id >> 22 >= _SNOWFLAKE_2016_MS
+
+
+_SNOWFLAKE_2016_MS = 1_451_606_400_000 - DISCORD_EPOCH_MS
+
+
 def database_status(database: Path) -> Status:
     """The outbox's length and last delivery, and the database's size (with its WAL)."""
     conn = _open(database)
@@ -220,7 +229,7 @@ def database_status(database: Path) -> Status:
         database_bytes=size,
         schema_version=int(schema),
         pending_alerts=int(pending),
-        last_delivery=snowflake_time(int(last_id)) if last_id else None,
+        last_delivery=snowflake_time(int(last_id)) if last_id and is_snowflake(last_id) else None,
     )
 
 

@@ -501,3 +501,21 @@ def test_per_line_commands_skip_text_that_is_not_utf8(tmp_path: Path) -> None:
         )
         assert argument.returncode == 2 and argument.stdout == b""
         assert argument.stderr.decode().endswith("is not UTF-8 text\n")
+
+
+def test_an_application_id_has_the_length_of_a_discord_id() -> None:
+    """`application_id: 123` would give an invite link that opens nothing: refused as the
+    role and channel ids are (15 to 20 digits)."""
+    with pytest.raises(ConfigError, match="cannot be an Application ID"):
+        parse_config("discord:\n  application_id: 123\n", "config.yaml")
+    ok = parse_config("discord:\n  application_id: 123456789012345678\n", "config.yaml")
+    assert ok.discord.application_id == 123456789012345678
+
+
+def test_a_path_key_without_a_path_says_what_to_write() -> None:
+    """Not pydantic's "Input is not a valid path for <class 'pathlib.Path'>"."""
+    with pytest.raises(ConfigError) as refused:
+        parse_config("storage: {database: null}\n", "config.yaml")
+    assert refused.value.problems == [
+        "config.yaml: storage.database: expected a file path, such as data/compass.db"
+    ]

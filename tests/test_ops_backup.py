@@ -14,7 +14,7 @@ from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.features.schooltime.rules import CLAUSE_ID
 from compass_bot.model import Member
-from compass_bot.ops import snowflake_time
+from compass_bot.ops import is_snowflake, snowflake_time
 from tests.conftest import ROOT, make_loaded
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -127,6 +127,12 @@ async def test_status_shows_the_outbox_and_the_last_delivery(tmp_path: Path) -> 
     assert status["database_bytes"] > 0 and status["schema_version"] > 0
     assert status["version"] not in ("", None)
     assert text_code == 0 and "outbox:        2 alert(s) waiting" in text
+
+
+def test_a_console_message_id_is_no_delivery_time() -> None:
+    """The console's made-up ids (900000001) would read as 2015-01-01: no time at all."""
+    assert not is_snowflake(900_000_001)
+    assert is_snowflake(175928847299117063)
 
 
 def test_a_snowflake_says_when_discord_made_it() -> None:

@@ -115,14 +115,19 @@ def _cli(tmp_path: Path, config: str, *args: str) -> subprocess.CompletedProcess
 def test_invite_url_reads_the_application_id_from_the_config_or_the_option(
     tmp_path: Path,
 ) -> None:
-    config = "discord:\n  application_id: 555\nschool_time:\n  action: warn_and_delete\n"
+    config = (
+        "discord:\n  application_id: 555555555555555555\nschool_time:\n  action: warn_and_delete\n"
+    )
     done = _cli(tmp_path, config, "invite-url")
     assert done.returncode == 0, done.stderr
     query = parse_qs(urlsplit(done.stdout.strip()).query)
-    assert query["client_id"] == ["555"]
+    assert query["client_id"] == ["555555555555555555"]
     assert query["permissions"] == [str(BASE | Perm.MANAGE_MESSAGES)]
-    done = _cli(tmp_path, config, "invite-url", "--client-id", "777", "--explain")
-    assert "client_id=777" in done.stdout and "manage_messages: delete a post" in done.stdout
+    done = _cli(tmp_path, config, "invite-url", "--client-id", "777777777777777777", "--explain")
+    assert (
+        "client_id=777777777777777777" in done.stdout
+        and "manage_messages: delete a post" in done.stdout
+    )
 
 
 def test_invite_url_without_an_application_id_says_where_it_is(tmp_path: Path) -> None:
@@ -190,7 +195,7 @@ def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_pat
     """Each school's server admin adds the bot with what that school's features need: Zuid
     deletes posts in lesson time, Noord only warns."""
     config = (
-        "discord:\n  application_id: 555\n"
+        "discord:\n  application_id: 555555555555555555\n"
         "schools:\n"
         "  - name: Noord\n    discord: {guild: Noord}\n"
         "  - name: Zuid\n    discord: {guild: Zuid}\n"
@@ -212,7 +217,7 @@ def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_pat
 
 
 def test_invite_url_refuses_an_application_id_that_is_no_id(tmp_path: Path) -> None:
-    for bad in ("-5", "abc", "12345678901234567890123"):
+    for bad in ("-5", "abc", "123", "12345678901234567890123"):
         done = _cli(tmp_path, "", "invite-url", "--client-id", bad)
         assert done.returncode == 2 and done.stdout == "", bad
         assert done.stderr.count("\n") == 1 and "is not an Application ID" in done.stderr

@@ -332,6 +332,7 @@ def test_parse_message_refuses_bad_input_with_one_line() -> None:
         ({**good, "reply_to": 0}, "reply_to"),  # not an earlier message
         ({**good, "reply_to": True}, "reply_to"),
         ({"author": "a", "text": "hoi"}, '"at" is missing'),  # not "got None"
+        ({**good, "reply_to": 5}, "null on the first message"),  # not "(0..-1)"
     ]:
         with pytest.raises(ValueError, match=words):
             parse_message(bad, 0)

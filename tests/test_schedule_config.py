@@ -673,3 +673,18 @@ def test_ics_a_rule_with_no_positive_interval_is_one_line_not_a_hang(interval: s
         *_event("UID:y", "DTSTART;VALUE=DATE:20260101", "RRULE:FREQ=DAILY;INTERVAL=2")
     )
     assert len(parse_ics_days_off(every_other, [2026])) == 183
+
+
+@pytest.mark.parametrize("ending", ["DTEND;VALUE=DATE:20261120", "DURATION:-P1D"])
+def test_ics_an_all_day_event_that_ends_before_it_starts_is_one_line(ending: str) -> None:
+    """Not silently dropped (and the day off with it): the file is refused, naming the event;
+    DTEND on the start day still means that one day."""
+    data = _calendar(*_event("UID:z", "SUMMARY:Studiedag", "DTSTART;VALUE=DATE:20261124", ending))
+    with pytest.raises(ScheduleError, match="event 'Studiedag' ends before it starts"):
+        parse_ics_days_off(data, YEARS)
+    same_day = _calendar(
+        *_event(
+            "UID:s", "SUMMARY:Studiedag", "DTSTART;VALUE=DATE:20261124", "DTEND;VALUE=DATE:20261124"
+        )
+    )
+    assert list(parse_ics_days_off(same_day, [2026])) == [date(2026, 11, 24)]

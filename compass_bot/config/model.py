@@ -53,6 +53,16 @@ class DiscordSettings(Section):
     message_content: StrictBool = True
     members: StrictBool = True
 
+    @field_validator("application_id")
+    @classmethod
+    def _application_id(cls, value: int | None) -> int | None:
+        if value is not None and not 15 <= len(str(value)) <= 20:
+            raise ValueError(
+                f"{value} cannot be an Application ID (Discord ids have 15 to 20 digits: "
+                "Developer Portal > General Information)"
+            )
+        return value
+
     @field_validator("api_base_url", "gateway_url")
     @classmethod
     def _url(cls, value: str) -> str:

@@ -34,6 +34,8 @@ def _describe(err: dict[str, Any]) -> str:
     msg = str(err.get("msg", "invalid value"))
     if err.get("type") == "extra_forbidden":
         return "unknown key (check the spelling; see config.example.yaml)"
+    if err.get("type") == "path_type":  # pydantic names its Python class here
+        return "expected a file path, such as data/compass.db"
     return msg.removeprefix("Value error, ")
 
 

@@ -115,6 +115,7 @@ def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
             if isinstance(getattr(start, "dt", None), datetime):
                 continue
             all_day += 1
+            _check_span(component, start, source)
             rules = component.get("RRULE")
             for rule in rules if isinstance(rules, list) else [rules] if rules else []:
                 freq = {str(f).upper() for f in rule.get("FREQ", [])}
@@ -135,6 +136,20 @@ def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
     if all_day > _MAX_ALL_DAY_EVENTS:
         raise _ics_problem(source, f"more than {_MAX_ALL_DAY_EVENTS} all-day events")
     calendar.subcomponents = kept
+
+
+def _check_span(component: Any, start: Any, source: str) -> None:
+    """An all-day event that ends before it starts (DTEND before DTSTART, a negative
+    DURATION) is refused: the expansion would silently drop it, and the day off with it."""
+    end, duration = component.get("DTEND"), component.get("DURATION")
+    first = getattr(start, "dt", None)
+    if isinstance(first, date) and isinstance(getattr(end, "dt", None), date):
+        backwards = end.dt < first
+    else:
+        length = getattr(duration, "dt", None)
+        backwards = isinstance(length, timedelta) and length < timedelta(0)
+    if backwards:
+        raise _ics_problem(source, f"{_event_name(component)} ends before it starts")
 
 
 def _positive(value: object) -> bool:

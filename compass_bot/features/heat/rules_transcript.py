@@ -51,6 +51,10 @@ def parse_message(obj: object, index: int, previous: datetime | None = None) -> 
         raise TranscriptError(f'"at" must be an ISO-8601 date-time string, got {shown(at)}')
     if not isinstance(text, str):
         raise TranscriptError(f'"text" must be a string, got {shown(text)}')
+    if reply_to is not None and index == 0:
+        raise TranscriptError(
+            f'"reply_to" must be null on the first message, got {shown(reply_to)}'
+        )
     if reply_to is not None and (
         isinstance(reply_to, bool) or not isinstance(reply_to, int) or not 0 <= reply_to < index
     ):
