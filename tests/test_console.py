@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from compass_bot.console.server import member_id_of
 from compass_bot.registry import alert_kinds
 from tests.conftest import BOARD_CONFIG, ROOT, TEST_CONFIG
 
@@ -405,7 +406,7 @@ def test_console_output_is_words_not_codes_or_ids(tmp_path: Path) -> None:
         "None",
         "role 5",
         "member 1",
-        "100001",
+        str(member_id_of("leerling1")),
         "approved_names",
         "[unanswered]",
         "leetspeak",
@@ -570,3 +571,15 @@ def test_becoming_an_existing_member_under_another_kind_says_their_roles_stay(
     out = run_bot(tmp_path, "/als leerling docent1\n/als docent docent1\n", "--console").stdout
     assert out.count("docent1 bestaat al, zonder de rol Leerling") == 1
     assert out.count("Je bent docent1 (Docent)") == 2
+
+
+def test_an_alert_stays_with_its_member_in_the_next_run(tmp_path: Path) -> None:
+    """Without --fresh the console's database carries over: members get the same id for the
+    same name in every run, so anna's alert is not shown as piet's, who joined first now."""
+    first = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n"
+    run_bot(tmp_path, first, "--console", "--fresh")
+    out = run_bot(
+        tmp_path, "/als leerling piet\n/als moderator mod\n/meldingen open\n", "--console"
+    )
+    assert "Lid: anna" in out.stdout and "Lid: piet" not in out.stdout
+    assert member_id_of("Anna") == member_id_of("anna") != member_id_of("piet")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,7 +82,7 @@ class SimulatedServer:
         return None if role_id is None else (role_id, self.role_names[role_id])
 
     def _add_member(self, label: str, role_names: list[str]) -> ConsoleMember:
-        member_id = 100_000 + len(self.members) + 1
+        member_id = member_id_of(label)
         cm = ConsoleMember(
             Member(member_id, label, tuple(self._role(r) for r in role_names)), username=label
         )
@@ -107,3 +108,11 @@ class SimulatedServer:
         known.update(self.role_names)
         known.update({cm.member.id: cm.member.label for cm in self.members.values()})
         return known
+
+
+def member_id_of(label: str) -> int:
+    """A console member's id, the same for the same name in every run: the console's
+    database carries over (without --fresh), so an alert stays with the member it is about
+    (numbered in order of joining, anna's alert became piet's in the next run)."""
+    digest = hashlib.sha256(label.casefold().encode("utf-8")).digest()
+    return 100_000_000 + int.from_bytes(digest[:4], "big") % 900_000_000
