@@ -80,3 +80,13 @@ def test_cooling_down_and_channel_permission_refuse_a_dm(tmp_path: Path) -> None
     assert out.count("Afkoelen kan alleen in een kanaal van de server.") == 2
     assert "Toestemming per kanaal geldt voor een kanaal van de server, niet een DM." in out
     assert "#dm wordt niet meer bewaakt" not in out and "slowmode in #dm" not in out
+
+
+def test_slowmode_minutes_out_of_range_are_called_so(tmp_path: Path) -> None:
+    """99999 is a number of minutes, just too many: not "is geen aantal minuten"."""
+    script = "/als moderator\n/afkoelen start #algemeen 99999\n/afkoelen start #algemeen 0\n"
+    script += "/afkoelen start #algemeen tien\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "99999 minuten kan niet: geef een heel getal van 1 tot 1440." in out
+    assert "0 minuten kan niet: geef een heel getal van 1 tot 1440." in out
+    assert "'tien' is geen aantal minuten" in out and "slowmode in #algemeen" not in out

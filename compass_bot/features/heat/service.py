@@ -355,7 +355,7 @@ class HeatService(WatchedChannels):
                 return Refusal(texts.BAD_MINUTES.format(value=minutes))
             minutes = int(minutes.strip())
         if not 1 <= minutes <= MAX_MINUTES:
-            return Refusal(texts.BAD_MINUTES.format(value=str(minutes)))
+            return Refusal(texts.MINUTES_OUT_OF_RANGE.format(value=minutes))
         until = at + timedelta(minutes=minutes)
         return self._order(channel, at, until, actor)
 
