@@ -611,10 +611,23 @@ def test_data_far_apart_in_a_look_alike_post_is_found() -> None:
     ]
 
 
-def test_a_phone_number_ends_at_its_last_ascii_digit() -> None:
-    """Full-width digits after a number are not read (and not part of its span)."""
-    text = "bel 030-2345678\uff10\uff16 nu"
-    assert found(text) == [("phone", "030-2345678")]
+def test_data_in_disguise_is_read_as_it_looks_and_masked_as_typed() -> None:
+    """Full-width digits, digits of other scripts and invisible characters inside a number or
+    an address (a way around a filter) are read as the digits they show; the span and the
+    mask cover the characters as the member typed them."""
+    full_width = "bel \uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18 nu"
+    assert found(full_width) == [("phone", full_width[4:14])]
+    assert mask(full_width, find_personal_data(full_width)) == "bel [telefoonnummer verborgen] nu"
+    hidden = "bel 06\u200b12345678 of mail jan\u00ad@school.nl"
+    assert [kind for kind, _ in found(hidden)] == ["phone", "email"]
+    assert "\u200b" not in mask(hidden, find_personal_data(hidden))
+    arabic = "bel \u0660\u0666-12345678"
+    assert found(arabic) == [("phone", arabic[4:])]
+    assert PersonalDataRule().find(full_width) == find_personal_data(full_width)
+    # after an ASCII number, full-width digits continue it: still flagged, all of it masked
+    trailing = "bel 030-2345678\uff10\uff16 nu"
+    assert mask(trailing, find_personal_data(trailing)).endswith("verborgen] nu")
+    assert found("héél leuk 😀, kamer ２") == []  # no data, only non-ASCII letters
 
 
 # --- fast paths against the slow definitions they replace ---------------------------------

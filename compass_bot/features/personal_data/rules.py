@@ -125,6 +125,7 @@ from typing import Final
 
 from compass_bot.features.personal_data.rules_address import HOUSE_NR
 from compass_bot.features.personal_data.rules_candidates import could_contain
+from compass_bot.features.personal_data.rules_disguise import back, unveil
 from compass_bot.features.personal_data.rules_email import email_key
 from compass_bot.features.personal_data.rules_kinds import (
     CLAUSE_ID,
@@ -218,6 +219,8 @@ def find_personal_data(text: str, allowed: Sequence[str] = ()) -> tuple[Finding,
     helplines) written in any form: each entry is read by the same rule and compared
     normalised (a phone number by country code and number, an address without spaces).
     """
+    if not text.isascii() and (folded := unveil(text)) is not None:
+        return back(text, find_personal_data(folded, allowed))
     found = Scan(text).run() if text and could_contain(text) else ()  # _scan, inlined
     if allowed and found:
         return _without_allowed(text, found, _allowed_keys(tuple(allowed)))
@@ -234,8 +237,11 @@ class PersonalDataRule:
         """Every piece of personal data in `text`, minus the allowed ones. Every post comes
         here, and the prefilter ends almost all of them: it is asked first, inline."""
         if not text or not could_contain(text):  # _scan's first line
-            return ()
-        return _without_allowed(text, Scan(text).run(), self._keys)
+            if text.isascii() or (folded := unveil(text)) is None:
+                return ()
+        elif text.isascii() or (folded := unveil(text)) is None:
+            return _without_allowed(text, Scan(text).run(), self._keys)
+        return back(text, self.find(folded))  # full-width digits, invisible characters
 
 
 def mask(text: str, findings: Iterable[Finding]) -> str:
