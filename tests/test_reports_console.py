@@ -59,3 +59,15 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
         if "Melding van een lid" in block
     ]
     assert alerts and all("anna" not in b and "carla" not in b for b in alerts)
+
+
+def test_one_reporter_counts_once_per_reason(tmp_path: Path) -> None:
+    """bram reports anna's message and then anna for the same reason: one voice, not ×2; a
+    second reporter makes it ×2. The reason's second line stays indented under 'Reden'."""
+    script = "/als leerling anna\njij bent dom\n/als leerling bram\n/melden 1 pesten\n"
+    script += "/melden lid anna pesten\n/als moderator\n/meldingen open\n"
+    script += "/als leerling cas\n/melden 1 pesten\n/als moderator\n/meldingen open\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    shown = out.split("open melding(en):")
+    assert "Pesten of uitschelden (aanwijzing-5) ×1\n    gemeld door 1 lid/leden" in shown[1]
+    assert "Pesten of uitschelden (aanwijzing-5) ×2\n    gemeld door 2 lid/leden" in shown[2]

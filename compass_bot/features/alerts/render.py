@@ -36,7 +36,7 @@ def alert_as_text(alert: Alert, tz: tzinfo, labels: Mapping[int, str] | None = N
         if alert.excerpt:
             lines.append(f"  Bericht: {for_terminal(unescape_excerpt(alert.excerpt))}")
     if alert.detail:
-        lines.append(f"  Reden: {alert.reason()}")
+        lines.append("  Reden: " + alert.reason().replace("\n", "\n    "))
     if alert.involved:
         names = ", ".join(labels.get(m) or f"id {m}" for m in alert.involved)
         lines.append(f"  Betrokken leden: {names}")

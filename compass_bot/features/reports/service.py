@@ -197,7 +197,14 @@ class ReportService:
     def _detail(reports: Sequence[StoredReport]) -> str:
         latest = reports[-1].message_id  # the message the alert shows (the outbox may merge)
         first = next(r for r in reports if r.message_id == latest)
-        reasons = Counter(r.reason for r in reports)
+        # a reason counts once per reporter: one member reporting the message and then its
+        # author for the same reason is one voice (a report whose reporter retention
+        # has cleared counts on its own)
+        voices = {
+            (r.reporter_id if r.reporter_id is not None else -i, r.reason)
+            for i, r in enumerate(reports)
+        }
+        reasons = Counter(reason for _, reason in voices)
         return texts.detail_json(
             dict(reasons),
             len({r.reporter_id for r in reports if r.reporter_id is not None}) or 1,
