@@ -551,15 +551,30 @@ def test_staff_text_keeps_students_data_masked_and_odd_alert_numbers_are_one_lin
     assert done.stdout.count("Gebruik: /melding NR") == 2
 
 
-def test_a_member_votes_once_per_kind_on_an_answer_as_on_discord(tmp_path: Path) -> None:
+def test_a_member_votes_once_on_an_answer_as_on_discord(tmp_path: Path) -> None:
     """/nuttig nee twice by one member is one unhelpful mark; another member's vote counts
-    once too (Discord's buttons: one vote of each kind per member and answer)."""
+    once too (Discord's buttons: one vote per member and answer)."""
     script = (
         "/als leerling anna\n/vraag mag ik in de les op tiktok\n/nuttig nee\n/nuttig nee\n"
         "/als leerling bram\n/nuttig nee\n/nuttig nee\n/als moderator\n/protocol onbeantwoord\n"
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("(niet nuttig) mag ik in de les op tiktok") == 2  # anna's and bram's
+
+
+def test_a_changed_vote_replaces_the_members_earlier_vote(tmp_path: Path) -> None:
+    """/nuttig nee then /nuttig ja on one answer: the digest counts the answer once, as
+    helpful (the latest vote counts); a second answer is voted on anew."""
+    script = (
+        "/vraag mag ik in de les op tiktok?\n/nuttig nee\n/nuttig ja\n"
+        "/als moderator\n/overzicht\n/protocol onbeantwoord\n"
+        "/als leerling leerling1\n/vraag mag ik in de les op tiktok?\n/nuttig nee\n"
+        "/als moderator\n/overzicht\n"
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Sociale media onder schooltijd: 1x (1 nuttig, 0 niet nuttig)" in out, out
+    assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # the nee was replaced
+    assert "Sociale media onder schooltijd: 2x (1 nuttig, 1 niet nuttig)" in out
 
 
 def test_becoming_an_existing_member_under_another_kind_says_their_roles_stay(
