@@ -308,7 +308,7 @@ def test_grants_refuse_bad_minutes_unknown_roles_and_repeats(tmp_path: Path) -> 
             "/als docent",
             "/toestemming geven rol Leerling 0",
             "/toestemming geven rol Leerling -5",
-            "/toestemming geven rol Leerling abc",
+            "/toestemming geven rol Leerling 1.5",
             "/toestemming geven rol Leerlingen 20",
             "/toestemming geven rol Leerling 20 projectwerk",
             "/toestemming geven rol Leerling 30",
@@ -317,12 +317,32 @@ def test_grants_refuse_bad_minutes_unknown_roles_and_repeats(tmp_path: Path) -> 
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "0 minuten kan niet" in out and "-5 minuten kan niet" in out
-    assert "'abc' is geen aantal minuten" in out
+    assert "'1.5' is geen aantal minuten" in out
     assert "Onbekende rol 'Leerlingen'" in out and "Leerling" in out
     assert "Toestemming #1 voor Leerling tot di 2026-11-24 10:35." in out
     assert "Leerling heeft al toestemming (#1) tot 10:35" in out
     assert "#2" not in out
     assert "#1 rol Leerling: di 2026-11-24 10:15 tot di 2026-11-24 10:35 (projectwerk)" in out
+
+
+def test_grant_minutes_are_optional_before_a_start_or_a_reason(tmp_path: Path) -> None:
+    """MINUTEN may be left out, as /help shows: `vanaf 13:30` or a reason right after the
+    target gets the default 50 minutes; a leading number is still the minutes."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als leerling cas",
+            "/als leerling bob",
+            "/als docent",
+            "/toestemming geven leerling cas vanaf 13:30",
+            "/toestemming geven leerling bob projectwerk",
+            "/toestemming lijst",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "geen aantal minuten" not in out, out
+    assert "Toestemming #1 voor cas van di 2026-11-24 13:30 tot di 2026-11-24 14:20." in out
+    assert "#2 leerling bob: di 2026-11-24 10:15 tot di 2026-11-24 11:05 (projectwerk)" in out
 
 
 def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from compass_bot.console.app import Console
@@ -29,6 +30,17 @@ async def on_post(console: Console, event: MessagePosted) -> None:
         console.say(f"(geplaatst; schooltijdregel: {outcome.verdict.message})")
     if outcome.delete_post:
         console.say(f"(bot verwijdert je bericht in #{console.channel.name})")
+
+
+_NUMBER_LIKE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?")
+
+
+def _minutes(words: list[str]) -> tuple[str | None, list[str]]:
+    """MINUTEN is optional: a leading number is the minutes (checked by the service, so `-5`
+    or `1.5` is refused there), anything else starts the start and the reason."""
+    if words and _NUMBER_LIKE.fullmatch(words[0]):
+        return words[0], words[1:]
+    return None, words
 
 
 def _start_and_reason(words: list[str]) -> tuple[str | None, str | None]:
@@ -76,8 +88,8 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
     sub = args[0].lower() if args else ""
     if sub == "geven" and len(args) >= 3:
         scope_word, target = args[1].lower(), args[2]
-        minutes = args[3] if len(args) > 3 else None  # checked by the service
-        start, reason = _start_and_reason(args[4:])
+        minutes, rest_words = _minutes(args[3:])
+        start, reason = _start_and_reason(rest_words)
         scope: Literal["member", "role", "channel"]
         if scope_word in ("leerling", "lid", "student"):
             cm = console.member(target)
@@ -103,7 +115,10 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                 return
             scope, target_id, label = "channel", channel.id, f"#{channel.name}"
         else:
-            console.say("Gebruik: /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] [REDEN]")
+            console.say(
+                "Gebruik: /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] "
+                "[vanaf [DAG] TIJD] [REDEN]"
+            )
             return
         service, now = _service(console), console.now()
         result = await service.grant_permission(
