@@ -345,6 +345,26 @@ def test_grant_minutes_are_optional_before_a_start_or_a_reason(tmp_path: Path) -
     assert "#2 leerling bob: di 2026-11-24 10:15 tot di 2026-11-24 11:05 (projectwerk)" in out
 
 
+def test_a_grant_to_staff_or_a_staff_role_is_refused(tmp_path: Path) -> None:
+    """The school-time rule does not apply to staff: a grant to a teacher or to the role
+    Docent is refused in one line and nobody gets a DM; a class still gets its grant."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als docent",
+            "/toestemming geven leerling docent1 30",
+            "/toestemming geven rol Docent 10",
+            "/toestemming geven rol Leerling 10",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    staff = "kan niet: de schooltijdregel geldt niet voor personeel"
+    assert f"Toestemming voor docent1 {staff}" in out, out
+    assert f"Toestemming voor Docent {staff}" in out
+    assert "DM aan docent1" not in out
+    assert "Toestemming #1 voor Leerling" in out
+
+
 def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
     script = "\n".join(
         [

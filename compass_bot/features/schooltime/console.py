@@ -11,7 +11,7 @@ from compass_bot.features.schooltime import texts
 from compass_bot.features.schooltime.rules_grants import CLOCK_TIME, PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.inputs import parse_number
-from compass_bot.model import MessagePosted, Refusal
+from compass_bot.model import MessagePosted, Refusal, Role
 
 
 def _service(console: Console) -> SchoolTimeService:
@@ -91,11 +91,13 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
         minutes, rest_words = _minutes(args[3:])
         start, reason = _start_and_reason(rest_words)
         scope: Literal["member", "role", "channel"]
+        target_roles: tuple[Role, ...]
         if scope_word in ("leerling", "lid", "student"):
             cm = console.member(target)
             if cm is None:
                 return
             scope, target_id, label = "member", cm.member.id, cm.member.label
+            target_roles = cm.member.roles
         elif scope_word in ("rol", "klas", "role"):
             role = console.known_role(target)
             if role is None:
@@ -105,7 +107,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                     "(een nieuwe rol: /als leerling, ROL)."
                 )
                 return
-            scope, (target_id, label) = "role", role
+            scope, (target_id, label), target_roles = "role", role, (role,)
         elif scope_word in ("kanaal", "channel"):
             channel = console.channel_named(target, None)
             if channel.name == "dm":  # a DM is no channel of the server: nothing to allow
@@ -114,6 +116,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                 )
                 return
             scope, target_id, label = "channel", channel.id, f"#{channel.name}"
+            target_roles = ()
         else:
             console.say(
                 "Gebruik: /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] "
@@ -122,7 +125,15 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
             return
         service, now = _service(console), console.now()
         result = await service.grant_permission(
-            console.me.member, scope, target_id, label, now, minutes, reason, start
+            console.me.member,
+            scope,
+            target_id,
+            label,
+            now,
+            minutes,
+            reason,
+            start,
+            target_roles=target_roles,
         )
         if isinstance(result, Refusal):
             console.bot(result.message)
