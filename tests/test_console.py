@@ -573,6 +573,23 @@ def test_the_console_keeps_its_clock_in_range_and_shows_control_characters(
     assert "di 2026-11-24 10:30 (gesimuleerd)." in done.stdout  # 10.30 as Dutch clocks write it
 
 
+def test_a_relative_clock_move_is_range_checked_in_the_schools_years(tmp_path: Path) -> None:
+    """`/tijd +60` from 2999-12-31 23:30 would reach the year 3000 (school time; still 2999
+    in UTC) and `/tijd -60` from 1970-01-01 00:30 the year 1969: one line, clock unchanged."""
+    script = (
+        "/tijd 2999-12-31 23:30\n/tijd +60\n/tijd\n"
+        "/tijd 1970-01-01 00:30\n/tijd -60\n/tijd\n/tijd -30\n"
+    )
+    done = run_bot(tmp_path, script, "--console", "--fresh")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("Zo ver kan de klok niet: blijf tussen de jaren 1970 en 2999.") == 2, out
+    assert "3000-01-01" not in out and "1969-12-31" not in out
+    assert "Het is nu di 2999-12-31 23:30 (gesimuleerd; /tijd nu" in out  # unchanged
+    assert "Het is nu do 1970-01-01 00:30 (gesimuleerd; /tijd nu" in out
+    assert "Het is nu do 1970-01-01 00:00 (gesimuleerd)." in out  # within range: moved
+
+
 def test_staff_text_keeps_students_data_masked_and_odd_alert_numbers_are_one_line(
     tmp_path: Path,
 ) -> None:
