@@ -41,6 +41,7 @@ def test_console_note_on_an_alert_for_moderators_only(tmp_path: Path) -> None:
             "/tijd 10:20",
             '/melding 1 notitie besproken met "mentor", opgelost',
             "/melding 1 notitie",
+            "/melding 1 notitie bel ouders op 06-11112222",
             "/stop",
         ]
     )
@@ -51,3 +52,8 @@ def test_console_note_on_an_alert_for_moderators_only(tmp_path: Path) -> None:
     assert "dit is mijn kant" not in out.split("[#mod-meldingen")[-1]
     assert 'Notitie van moderator1 om 2026-11-24 10:20: besproken met "mentor", opgelost' in out
     assert "Een notitie mag niet leeg zijn. / A note cannot be empty." in out
+    assert (
+        "Notitie van moderator1 om 2026-11-24 10:20: bel ouders op [telefoonnummer verborgen]"
+        in out
+    )
+    assert "11112222" not in out

@@ -309,7 +309,7 @@ def test_grants_refuse_bad_minutes_unknown_roles_and_repeats(tmp_path: Path) -> 
             "/als docent",
             "/toestemming geven rol Leerling 0",
             "/toestemming geven rol Leerling -5",
-            "/toestemming geven rol Leerling abc",
+            "/toestemming geven rol Leerling 1.5",
             "/toestemming geven rol Leerlingen 20",
             "/toestemming geven rol Leerling 20 projectwerk",
             "/toestemming geven rol Leerling 30",
@@ -318,12 +318,52 @@ def test_grants_refuse_bad_minutes_unknown_roles_and_repeats(tmp_path: Path) -> 
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "0 minuten kan niet" in out and "-5 minuten kan niet" in out
-    assert "'abc' is geen aantal minuten" in out
+    assert "'1.5' is geen aantal minuten" in out
     assert "Onbekende rol 'Leerlingen'" in out and "Leerling" in out
     assert "Toestemming #1 voor Leerling tot di 2026-11-24 10:35." in out
     assert "Leerling heeft al toestemming (#1) tot 10:35" in out
     assert "#2" not in out
     assert "#1 rol Leerling: di 2026-11-24 10:15 tot di 2026-11-24 10:35 (projectwerk)" in out
+
+
+def test_grant_minutes_are_optional_before_a_start_or_a_reason(tmp_path: Path) -> None:
+    """MINUTEN may be left out, as /help shows: `vanaf 13:30` or a reason right after the
+    target gets the default 50 minutes; a leading number is still the minutes."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als leerling cas",
+            "/als leerling bob",
+            "/als docent",
+            "/toestemming geven leerling cas vanaf 13:30",
+            "/toestemming geven leerling bob projectwerk",
+            "/toestemming lijst",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "geen aantal minuten" not in out, out
+    assert "Toestemming #1 voor cas van di 2026-11-24 13:30 tot di 2026-11-24 14:20." in out
+    assert "#2 leerling bob: di 2026-11-24 10:15 tot di 2026-11-24 11:05 (projectwerk)" in out
+
+
+def test_a_grant_to_staff_or_a_staff_role_is_refused(tmp_path: Path) -> None:
+    """The school-time rule does not apply to staff: a grant to a teacher or to the role
+    Docent is refused in one line and nobody gets a DM; a class still gets its grant."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als docent",
+            "/toestemming geven leerling docent1 30",
+            "/toestemming geven rol Docent 10",
+            "/toestemming geven rol Leerling 10",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    staff = "kan niet: de schooltijdregel geldt niet voor personeel"
+    assert f"Toestemming voor docent1 {staff}" in out, out
+    assert f"Toestemming voor Docent {staff}" in out
+    assert "DM aan docent1" not in out
+    assert "Toestemming #1 voor Leerling" in out
 
 
 def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
@@ -534,6 +574,23 @@ def test_the_console_keeps_its_clock_in_range_and_shows_control_characters(
     assert "di 2026-11-24 10:30 (gesimuleerd)." in done.stdout  # 10.30 as Dutch clocks write it
 
 
+def test_a_relative_clock_move_is_range_checked_in_the_schools_years(tmp_path: Path) -> None:
+    """`/tijd +60` from 2999-12-31 23:30 would reach the year 3000 (school time; still 2999
+    in UTC) and `/tijd -60` from 1970-01-01 00:30 the year 1969: one line, clock unchanged."""
+    script = (
+        "/tijd 2999-12-31 23:30\n/tijd +60\n/tijd\n"
+        "/tijd 1970-01-01 00:30\n/tijd -60\n/tijd\n/tijd -30\n"
+    )
+    done = run_bot(tmp_path, script, "--console", "--fresh")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("Zo ver kan de klok niet: blijf tussen de jaren 1970 en 2999.") == 2, out
+    assert "3000-01-01" not in out and "1969-12-31" not in out
+    assert "Het is nu di 2999-12-31 23:30 (gesimuleerd; /tijd nu" in out  # unchanged
+    assert "Het is nu do 1970-01-01 00:30 (gesimuleerd; /tijd nu" in out
+    assert "Het is nu do 1970-01-01 00:00 (gesimuleerd)." in out  # within range: moved
+
+
 def test_staff_text_keeps_students_data_masked_and_odd_alert_numbers_are_one_line(
     tmp_path: Path,
 ) -> None:
@@ -552,15 +609,30 @@ def test_staff_text_keeps_students_data_masked_and_odd_alert_numbers_are_one_lin
     assert done.stdout.count("Gebruik: /melding NR") == 2
 
 
-def test_a_member_votes_once_per_kind_on_an_answer_as_on_discord(tmp_path: Path) -> None:
+def test_a_member_votes_once_on_an_answer_as_on_discord(tmp_path: Path) -> None:
     """/nuttig nee twice by one member is one unhelpful mark; another member's vote counts
-    once too (Discord's buttons: one vote of each kind per member and answer)."""
+    once too (Discord's buttons: one vote per member and answer)."""
     script = (
         "/als leerling anna\n/vraag mag ik in de les op tiktok\n/nuttig nee\n/nuttig nee\n"
         "/als leerling bram\n/nuttig nee\n/nuttig nee\n/als moderator\n/protocol onbeantwoord\n"
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("(niet nuttig) mag ik in de les op tiktok") == 2  # anna's and bram's
+
+
+def test_a_changed_vote_replaces_the_members_earlier_vote(tmp_path: Path) -> None:
+    """/nuttig nee then /nuttig ja on one answer: the digest counts the answer once, as
+    helpful (the latest vote counts); a second answer is voted on anew."""
+    script = (
+        "/vraag mag ik in de les op tiktok?\n/nuttig nee\n/nuttig ja\n"
+        "/als moderator\n/overzicht\n/protocol onbeantwoord\n"
+        "/als leerling leerling1\n/vraag mag ik in de les op tiktok?\n/nuttig nee\n"
+        "/als moderator\n/overzicht\n"
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Sociale media onder schooltijd: 1x (1 nuttig, 0 niet nuttig)" in out, out
+    assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # the nee was replaced
+    assert "Sociale media onder schooltijd: 2x (1 nuttig, 1 niet nuttig)" in out
 
 
 def test_becoming_an_existing_member_under_another_kind_says_their_roles_stay(

@@ -422,6 +422,26 @@ async def test_feedback_and_unanswered_questions_reach_moderators_only(tmp_path:
         assert_no_ping(listed.data)
 
 
+async def test_a_changed_vote_replaces_the_members_earlier_vote(tmp_path: Path) -> None:
+    """👎 then 👍 by one member on one answer is one helpful mark (the latest counts, as
+    /nuttig in the console); another answer is voted on anew."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.post("anna", "protocol-vragen", ANSWERED)
+        await fake.post("bram", "protocol-vragen", ANSWERED)
+        await fake.settle()
+        first, second = fake.messages_sent(channel="protocol-vragen")
+        await fake.click("bram", first["id"], custom_id="feedback:down:schooltijd")
+        await fake.click("bram", first["id"], custom_id="feedback:up:schooltijd")
+        await fake.settle()
+        stored = await QuestionRepo(bot.app.db).questions(("unhelpful", "helpful"))
+        assert [(q.kind, q.question) for q in stored] == [("helpful", "")]
+        await fake.click("bram", second["id"], custom_id="feedback:down:schooltijd")
+        await fake.click("bram", first["id"], custom_id="feedback:down:schooltijd")
+        await fake.settle()
+        stored = await QuestionRepo(bot.app.db).questions(("unhelpful", "helpful"))
+        assert sorted(q.kind for q in stored) == ["unhelpful", "unhelpful"]
+
+
 async def test_buttons_still_work_after_a_restart(tmp_path: Path) -> None:
     loaded = make_loaded(tmp_path)
     async with FakeDiscord(SCHOOL) as fake:

@@ -805,6 +805,20 @@ async def test_the_students_a_grant_covers_are_told_and_the_teacher_when_they_ca
         assert "tot 10:35" in line
 
 
+async def test_a_grant_to_staff_or_a_staff_role_is_refused_in_one_line(tmp_path: Path) -> None:
+    """The school-time rule leaves staff alone: a grant to a teacher, a moderator or a staff
+    role would mean nothing, so the service refuses it (as in the console); nobody is told."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        bot.app.clock.freeze(LESSON)
+        for options in ({"leerling": "jansen"}, {"leerling": "mod"}, {"klas": "Docent"}):
+            ix = await fake.slash("jansen", "toestemming geven", {**options, "minuten": 10})
+            await fake.settle()
+            assert ix.ephemeral and (ix.content or "").startswith("Toestemming voor "), options
+            assert "de schooltijdregel geldt niet voor personeel" in (ix.content or "")
+        assert notices_to(fake, "jansen") == [] and notices_to(fake, "mod") == []
+        assert await SchoolTimeRepo(bot.app.db).active_grants(LESSON) == []
+
+
 async def test_the_teacher_hears_once_when_the_end_of_the_school_day_cut_a_grant_short(
     tmp_path: Path,
 ) -> None:

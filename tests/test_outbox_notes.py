@@ -90,3 +90,23 @@ def test_a_repeat_across_many_channels_lists_ten_and_counts_the_rest() -> None:
     [field] = [f for f in embed.fields if f.name == "Waar"]
     assert field.value is not None and len(field.value) <= MAX_FIELD
     assert "naar het bericht" in field.value  # the jump link stays
+
+
+async def test_a_note_is_masked_as_a_reporters_note_is(tmp_path: Path) -> None:
+    """A phone number in a moderator's note is masked before it is kept (and so wherever the
+    alert is shown, console and Discord alike), as in a reporter's explanation; a note whose
+    mask makes it longer still fits the note's limit."""
+    db = await Database.open(tmp_path / "db")
+    app = await App.create(make_loaded(tmp_path), db=db)
+    try:
+        alert, _ = await app.alerts.record("schooltijd", STUDENT, T0, None, channel_id=500)
+        assert alert is not None
+        noted = await app.alerts.add_note(MODERATOR, alert.id, "bel ouders op 06-11112222", T0)
+        assert isinstance(noted, Alert) and noted.note == "bel ouders op [telefoonnummer verborgen]"
+        stored = await app.alerts.repo.alert(alert.id)
+        assert stored is not None and stored.note == noted.note
+        long = await app.alerts.add_note(MODERATOR, alert.id, "x" * 486 + " 06-11112222", T0)
+        assert isinstance(long, Alert) and long.note is not None
+        assert len(long.note) == 500 and "11112222" not in long.note
+    finally:
+        await app.close()

@@ -29,6 +29,8 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
             "/melding 1 waarschuwen",
             "/melding 1 waarschuwen",  # a second time: no second DM
             "/melding 1 verwijderen",
+            "/melding 1 afgehandeld",
+            "/melding 1 verwijderen",  # a second time: the message is gone already
             "/stop",
         ]
     )
@@ -39,7 +41,8 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
     assert out.count("[#mod-meldingen · nieuw] Melding #1 · Melding van een lid") == 1
     assert "Bericht: jij bent echt dom" in out
     assert "Pesten of uitschelden (aanwijzing-5) ×1; Iets anders (aanwijzing-9) ×1" in out
-    assert out.count("Bericht: jij bent echt dom") == 3  # the member report kept the snapshot
+    # the member report kept the snapshot; the handled alert shows it once more
+    assert out.count("Bericht: jij bent echt dom") == 4
     assert "gemeld door 2 lid/leden" in out and "aantal keer: 2" in out
     assert "al gemeld" in out  # anna's second report of the same message
     assert "geen bericht nummer 9" in out
@@ -52,7 +55,8 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
     assert "[bot · DM aan bram]" in out and "Als je in een discussie betrokken raakt" in out
     assert out.count("[bot · DM aan bram]") == 1
     assert "De auteur is voor deze melding al gewaarschuwd" in out
-    assert "(bot verwijdert bericht" in out
+    assert out.count("(bot verwijdert bericht") == 1
+    assert "[bot → moderator1 · #huiswerk] Het bericht is al verwijderd." in out
     alerts = [
         block.split("\n[")[0]  # the alert, up to the next line of output
         for block in out.split("[#mod-meldingen")

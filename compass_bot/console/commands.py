@@ -182,9 +182,9 @@ class ConsoleCommands(ConsoleOutput):
                 if moment is None:
                     self.say("Gebruik: /tijd 2026-11-24 10:15, /tijd 10:15, /tijd +15 of /tijd nu")
                     return
-            try:
-                check_moment(moment)
-            except InputError:
+            try:  # the years as the console shows them: a move by minutes lands in UTC
+                check_moment(moment.astimezone(tz))
+            except (InputError, OverflowError):
                 self.say(
                     f"Zo ver kan de klok niet: blijf tussen de jaren {MIN_YEAR} en {MAX_YEAR}."
                 )

@@ -67,7 +67,9 @@ class AlertHandling:
         self, actor: Member, alert_id: int, text: str, at: datetime
     ) -> Alert | Refusal:
         """A moderator's note on an alert, shown on it with who wrote it and when (a new note
-        replaces the one before; the form starts from it). Staff only, like handling."""
+        replaces the one before; the form starts from it). Staff only, like handling.
+        Other people's data in it is masked before it is kept, as in a reporter's note:
+        the alert is read by every moderator."""
         if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
             return refused
         note = text.strip()
@@ -78,7 +80,8 @@ class AlertHandling:
                 f"Een notitie is hoogstens {NOTE_LIMIT} tekens. / A note is at most"
                 f" {NOTE_LIMIT} characters."
             )
-        alert = await self.repo.set_note(alert_id, note, actor.id, at)
+        masked = self.kernel.redacted(note)[:NOTE_LIMIT]  # a mask may be longer than the data
+        alert = await self.repo.set_note(alert_id, masked, actor.id, at)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
         return alert

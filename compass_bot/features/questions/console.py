@@ -12,6 +12,7 @@ from compass_bot.model import Refusal
 from compass_bot.render import clause_as_text, clause_heading
 
 LAST = "questions.last"  # the console's state key for the last question and its answer
+ASKED = "questions.asked"  # how many answers were given: each answer's own key for its votes
 
 
 def _service(console: Console) -> QuestionService:
@@ -21,7 +22,10 @@ def _service(console: Console) -> QuestionService:
 async def ask(console: Console, question: str) -> None:
     service = _service(console)
     answer = service.ask(QuestionAsked(question, console.me.member.id, console.now()))
-    console.state[LAST] = (question, answer, set())  # and the votes cast on it
+    asked = console.state.get(ASKED)
+    number = asked + 1 if isinstance(asked, int) else 1
+    console.state[ASKED] = number
+    console.state[LAST] = (question, answer, f"console:{number}")  # the key votes are cast on
     await service.remember_question(answer, question, console.now())
     console.bot(render_answer(answer))
 
@@ -86,13 +90,11 @@ async def cmd_nuttig(console: Console, name: str, args: list[str], rest: str) ->
     if not isinstance(last, tuple) or last[1].status != "answer":
         console.say("Er is geen antwoord om te beoordelen.")
         return
-    question, answer, votes = last
-    helpful = vote in ("ja", "yes")
+    question, answer, key = last
     clause_id = answer.clause.id if answer.clause else None
-    cast = (console.me.member.id, helpful)  # one vote of each kind per member, as on Discord
-    if cast not in votes:
-        votes.add(cast)
-        await _service(console).feedback(question, clause_id, helpful, console.now())
+    await _service(console).vote(
+        key, console.me.member.id, question, clause_id, vote in ("ja", "yes"), console.now()
+    )
     console.bot(texts.FEEDBACK_THANKS[shared_texts.lang_of(answer.language)])
 
 

@@ -45,7 +45,6 @@ NO_QUESTION_TEXT = "(zonder vraag)"
 # the posts answered: what members type, as the screening's conversion reads them
 _ANSWERED_TYPES = MEMBER_POSTS
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\*_`~|>#\[\]()-])")
-_VOTES_KEPT = 5000
 
 
 def asked_on(message: discord.Message | None) -> tuple[str, str]:
@@ -125,21 +124,22 @@ class FeedbackButton(
         return cls(match["vote"], match["id"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Store the vote once per member and answer (the question text only, never who)."""
+        """One vote per member and answer, a changed vote replacing the earlier one (the
+        service's rule, as in the console); the question text only, never who."""
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         question, lang = asked_on(interaction.message)
         if bot.app.book.get(self.clause_id) is None:  # a forged custom id
             await interaction.response.send_message(NO_SUCH_CLAUSE, ephemeral=True)
             return
-        cog = bot.get_cog(Questions.__cog_name__)
         message_id = interaction.message.id if interaction.message else 0
-        first = not isinstance(cog, Questions) or cog.first_vote(
-            message_id, interaction.user.id, self.vote
+        await bot.app[QuestionService].vote(
+            f"discord:{message_id}",
+            interaction.user.id,
+            question,
+            self.clause_id,
+            self.vote == "up",
+            bot.app.clock.now(),
         )
-        if first:
-            await bot.app[QuestionService].feedback(
-                question, self.clause_id, self.vote == "up", bot.app.clock.now()
-            )
         await interaction.response.send_message(
             question_texts.FEEDBACK_THANKS[lang], ephemeral=True
         )
@@ -205,7 +205,6 @@ class Questions(commands.Cog):
         self.bot = bot
         # (school, member id) -> when they were last told: each school keeps its own rate
         self._slowed: dict[tuple[str, int], datetime] = {}
-        self._votes: dict[tuple[int, int, str], None] = {}  # (message, member, vote), ordered
         self.ask_menu = app_commands.ContextMenu(
             name=_("Vraag aan het protocol", en="Ask the protocol"), callback=self.ask_about
         )
@@ -253,17 +252,6 @@ class Questions(commands.Cog):
             return False
         self._slowed = {k: t for k, t in self._slowed.items() if now - t < window}
         self._slowed[key] = now
-        return True
-
-    def first_vote(self, message_id: int, member_id: int, vote: str) -> bool:
-        """One vote of each kind per member per answer, so one click-happy member cannot
-        flood the moderators' list (kept in memory; a restart forgets, which is harmless)."""
-        key = (message_id, member_id, vote)
-        if key in self._votes:
-            return False
-        self._votes[key] = None
-        while len(self._votes) > _VOTES_KEPT:
-            del self._votes[next(iter(self._votes))]
         return True
 
     @app_commands.command(

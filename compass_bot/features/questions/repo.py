@@ -45,12 +45,23 @@ class QuestionRepo:
 
     async def record_question(
         self, question: str, clause_id: str | None, kind: str, at: datetime
-    ) -> None:
-        await self.db.execute(
+    ) -> int:
+        """The new row's id (a changed vote replaces its row, see `replace_kind`)."""
+        cur = await self.db.execute(
             "INSERT INTO question_feedback (asked_at, question, clause_id, kind) VALUES (?, ?, ?, ?)",
             (to_db(at), question, clause_id, kind),
         )
         await self.db.commit()
+        return int(cur.lastrowid or 0)
+
+    async def replace_kind(self, row_id: int, question: str, kind: str) -> bool:
+        """Turn a stored vote into the other kind; False when the row is gone (purged)."""
+        cur = await self.db.execute(
+            "UPDATE question_feedback SET question = ?, kind = ? WHERE id = ?",
+            (question, kind, row_id),
+        )
+        await self.db.commit()
+        return cur.rowcount > 0
 
     async def questions(self, kinds: Sequence[str], limit: int = 50) -> list[StoredQuestion]:
         marks = ", ".join("?" for _ in kinds)

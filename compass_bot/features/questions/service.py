@@ -3,6 +3,7 @@ could not answer and the thumbs under answers (text and clause only, never the a
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections import defaultdict, deque
@@ -91,6 +92,7 @@ class _RateWindow:
 # complaints and reports of misuse go by the school's rules (aanwijzing-9), which start with
 # the mentor and the vertrouwenspersoon.
 TALK_TO_CLAUSES: Final = frozenset({"aanwijzing-7", "aanwijzing-9"})
+VOTES_KEPT: Final = 5000  # (answer, member) votes remembered, so a changed vote replaces its row
 _POINTS = re.compile(r"\bpunt(?:en)?\s+(\d+)((?:\s*(?:,|en)\s*\d+)*)", re.IGNORECASE)
 
 
@@ -116,6 +118,9 @@ class QuestionService:
         self.kernel = kernel
         self.repo = QuestionRepo(kernel.db)
         self._asked: dict[int, _RateWindow] = defaultdict(_RateWindow)
+        # (answer, member) -> (the vote's row, helpful), oldest first
+        self._votes: dict[tuple[str, int], tuple[int, bool]] = {}
+        self._voting = asyncio.Lock()
 
     @property
     def matcher(self) -> Matcher:
@@ -123,8 +128,9 @@ class QuestionService:
         return self.kernel.matcher
 
     async def load(self, now: datetime) -> None:
-        """A fresh start (also the console's /reset) forgets the rate windows."""
+        """A fresh start (also the console's /reset) forgets the rate windows and votes."""
         self._asked.clear()
+        self._votes.clear()
 
     def ask(self, event: QuestionAsked) -> Answer:
         """Answer a question about the protocol (rate-limited per member)."""
@@ -185,23 +191,44 @@ class QuestionService:
 
         Best effort: with the database failing the question is not kept (the asker still
         got the answer), and the failure is announced like a failed flag."""
-        if answer.status in ("none", "doubtful"):
-            await self.kernel.alerts.best_effort(
-                lambda: self.repo.record_question(
-                    self.kernel.redacted(question)[:1000], None, "unanswered", at
-                )
-            )
+        if answer.status not in ("none", "doubtful"):
+            return
 
-    async def feedback(
-        self, question: str, clause_id: str | None, helpful: bool, at: datetime
+        async def store() -> None:
+            text = self.kernel.redacted(question)[:1000]
+            await self.repo.record_question(text, None, "unanswered", at)
+
+        await self.kernel.alerts.best_effort(store)
+
+    async def vote(
+        self,
+        answer_key: str,
+        member_id: int,
+        question: str,
+        clause_id: str | None,
+        helpful: bool,
+        at: datetime,
     ) -> None:
-        """A thumbs up or down under an answer; only unhelpful ones need the question text."""
-        if helpful:
-            await self.repo.record_question("", clause_id, "helpful", at)
-        else:
-            await self.repo.record_question(
-                self.kernel.redacted(question)[:1000], clause_id, "unhelpful", at
-            )
+        """A thumbs up or down under an answer (`answer_key` names that answer, e.g. its
+        message). One vote per member per answer, the latest counting: a changed vote
+        replaces the earlier one, so a member changing their mind is counted once. Only an
+        unhelpful vote keeps the question text. Who voted is never stored: the (answer,
+        member) pairs live in memory only, and a restart forgets them, which is harmless."""
+        kind = "helpful" if helpful else "unhelpful"
+        text = "" if helpful else self.kernel.redacted(question)[:1000]
+        key = (answer_key, member_id)
+        async with self._voting:  # two quick clicks: the second sees the first's row
+            earlier = self._votes.pop(key, None)
+            if earlier is not None and earlier[1] == helpful:
+                self._votes[key] = earlier  # the same vote again: counted once
+                return
+            if earlier is not None and await self.repo.replace_kind(earlier[0], text, kind):
+                self._votes[key] = (earlier[0], helpful)
+                return
+            row = await self.repo.record_question(text, clause_id, kind, at)
+            self._votes[key] = (row, helpful)
+            while len(self._votes) > VOTES_KEPT:
+                del self._votes[next(iter(self._votes))]
 
     async def unanswered(self, actor: Member, limit: int = 25) -> list[StoredQuestion] | Refusal:
         if (refused := self.kernel.access.refusal(actor, "unanswered")) is not None:
@@ -224,3 +251,4 @@ class QuestionService:
 
     def forget(self, member_id: int) -> None:
         self._asked.pop(member_id, None)
+        self._votes = {k: v for k, v in self._votes.items() if k[1] != member_id}

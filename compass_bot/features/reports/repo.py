@@ -91,10 +91,18 @@ class ReportRepo:
     async def author_warned(self, alert_id: int) -> bool:
         """Whether a moderator already warned the author of this report alert (the audit's
         "report.warn" entry, written once the DM went out)."""
+        return await self._audited("report.warn", alert_id)
+
+    async def message_deleted(self, alert_id: int) -> bool:
+        """Whether a moderator already deleted this report alert's message (the audit's
+        "report.delete" entry, written once it was gone)."""
+        return await self._audited("report.delete", alert_id)
+
+    async def _audited(self, action: str, alert_id: int) -> bool:
         row = await self.db.fetchone(
-            "SELECT 1 FROM audit WHERE action = 'report.warn'"
+            "SELECT 1 FROM audit WHERE action = ?"
             " AND CAST(json_extract(detail, '$.alert') AS INTEGER) = ? LIMIT 1",
-            (alert_id,),
+            (action, alert_id),
         )
         return row is not None
 

@@ -227,10 +227,15 @@ class ReportService:
         return alert
 
     async def message_to_delete(self, actor: Member, alert_id: int) -> Alert | Refusal:
-        """'Bericht verwijderen': the alert, when the actor may and it is about a message."""
+        """'Bericht verwijderen': the alert, when the actor may and it is about a message that
+        was not deleted from it before (a second click: the message is gone already)."""
         alert = await self._report_alert(actor, alert_id, "report_delete")
-        if isinstance(alert, Alert) and (alert.channel_id is None or alert.message_id is None):
+        if isinstance(alert, Refusal):
+            return alert
+        if alert.channel_id is None or alert.message_id is None:
             return Refusal(texts.NO_MESSAGE)
+        if await self.repo.message_deleted(alert.id):
+            return Refusal(texts.ALREADY_DELETED)
         return alert
 
     async def message_deleted(self, actor: Member, alert: Alert, at: datetime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from compass_bot.console.app import Console
@@ -10,7 +11,7 @@ from compass_bot.features.schooltime import texts
 from compass_bot.features.schooltime.rules_grants import CLOCK_TIME, PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.inputs import parse_number
-from compass_bot.model import MessagePosted, Refusal
+from compass_bot.model import MessagePosted, Refusal, Role
 
 
 def _service(console: Console) -> SchoolTimeService:
@@ -29,6 +30,17 @@ async def on_post(console: Console, event: MessagePosted) -> None:
         console.say(f"(geplaatst; schooltijdregel: {outcome.verdict.message})")
     if outcome.delete_post:
         console.say(f"(bot verwijdert je bericht in #{console.channel.name})")
+
+
+_NUMBER_LIKE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?")
+
+
+def _minutes(words: list[str]) -> tuple[str | None, list[str]]:
+    """MINUTEN is optional: a leading number is the minutes (checked by the service, so `-5`
+    or `1.5` is refused there), anything else starts the start and the reason."""
+    if words and _NUMBER_LIKE.fullmatch(words[0]):
+        return words[0], words[1:]
+    return None, words
 
 
 def _start_and_reason(words: list[str]) -> tuple[str | None, str | None]:
@@ -76,14 +88,16 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
     sub = args[0].lower() if args else ""
     if sub == "geven" and len(args) >= 3:
         scope_word, target = args[1].lower(), args[2]
-        minutes = args[3] if len(args) > 3 else None  # checked by the service
-        start, reason = _start_and_reason(args[4:])
+        minutes, rest_words = _minutes(args[3:])
+        start, reason = _start_and_reason(rest_words)
         scope: Literal["member", "role", "channel"]
+        target_roles: tuple[Role, ...]
         if scope_word in ("leerling", "lid", "student"):
             cm = console.member(target)
             if cm is None:
                 return
             scope, target_id, label = "member", cm.member.id, cm.member.label
+            target_roles = cm.member.roles
         elif scope_word in ("rol", "klas", "role"):
             role = console.known_role(target)
             if role is None:
@@ -93,7 +107,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                     "(een nieuwe rol: /als leerling, ROL)."
                 )
                 return
-            scope, (target_id, label) = "role", role
+            scope, (target_id, label), target_roles = "role", role, (role,)
         elif scope_word in ("kanaal", "channel"):
             channel = console.channel_named(target, None)
             if channel.name == "dm":  # a DM is no channel of the server: nothing to allow
@@ -102,12 +116,24 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                 )
                 return
             scope, target_id, label = "channel", channel.id, f"#{channel.name}"
+            target_roles = ()
         else:
-            console.say("Gebruik: /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] [REDEN]")
+            console.say(
+                "Gebruik: /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] "
+                "[vanaf [DAG] TIJD] [REDEN]"
+            )
             return
         service, now = _service(console), console.now()
         result = await service.grant_permission(
-            console.me.member, scope, target_id, label, now, minutes, reason, start
+            console.me.member,
+            scope,
+            target_id,
+            label,
+            now,
+            minutes,
+            reason,
+            start,
+            target_roles=target_roles,
         )
         if isinstance(result, Refusal):
             console.bot(result.message)

@@ -15,7 +15,7 @@ from compass_bot.discord_front.convert import find_member, member_of
 from compass_bot.discord_front.warn import paced_dm
 from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
-from compass_bot.model import Refusal
+from compass_bot.model import Refusal, Role
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -144,17 +144,28 @@ class PermissionGrants(commands.Cog):
             await interaction.response.send_message(NOT_EVERYONE, ephemeral=True)
             return
         scope: Literal["member", "role", "channel"]
+        target_roles: tuple[Role, ...] = ()  # the service refuses a grant to staff
         if leerling is not None:
             scope, target_id, label = "member", leerling.id, str(leerling)
+            target_roles = member_of(leerling).roles
         elif klas is not None:
             scope, target_id, label = "role", klas.id, klas.name
+            target_roles = ((klas.id, klas.name),)
         else:
             assert kanaal is not None
             scope, target_id, label = "channel", kanaal.id, kanaal.name
         service = self.bot.app[SchoolTimeService]
         now = self.bot.app.clock.now()
         result = await service.grant_permission(
-            member_of(interaction.user), scope, target_id, label, now, minuten, reden, begint
+            member_of(interaction.user),
+            scope,
+            target_id,
+            label,
+            now,
+            minuten,
+            reden,
+            begint,
+            target_roles=target_roles,
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)

@@ -91,6 +91,24 @@ def permission_end(start: datetime, minutes: int, timetable: Timetable) -> datet
     return cap if cap.astimezone(UTC) < end.astimezone(UTC) else end
 
 
+MAX_MINUTES: Final = 24 * 60
+_WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
+
+
+def grant_minutes(typed: int | str | None, default: int) -> int | str:
+    """How long a grant runs, from the teacher's input (a number, typed text in the console,
+    or None for the default), or a Dutch line saying why it cannot."""
+    if typed is None:
+        return default
+    if isinstance(typed, str):
+        if not _WHOLE_NUMBER.fullmatch(typed.strip()):
+            return f"{typed!r} is geen aantal minuten: geef een heel getal van 1 tot 1440."
+        typed = int(typed.strip())
+    if not 1 <= typed <= MAX_MINUTES:
+        return f"{typed} minuten kan niet: de duur moet tussen 1 en 1440 minuten liggen."
+    return typed
+
+
 @dataclass(frozen=True, slots=True)
 class GrantTimes:
     """When a grant runs, or why it cannot: `problem` is a Dutch line for the teacher."""

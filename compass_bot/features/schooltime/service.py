@@ -7,7 +7,6 @@ permission for a student, a class (role) or a channel.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,10 +15,20 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.schooltime import texts
 from compass_bot.features.schooltime.repo import SchoolTimeRepo
-from compass_bot.features.schooltime.rules import CLAUSE_ID, ChannelInfo, TimeVerdict
+from compass_bot.features.schooltime.rules import (
+    CLAUSE_ID,
+    Author,
+    ChannelInfo,
+    TimeVerdict,
+    is_staff,
+)
 from compass_bot.features.schooltime.rules_fast import PostJudge
-from compass_bot.features.schooltime.rules_grants import PermissionGrant, grant_times
-from compass_bot.model import Member, MessagePosted, Refusal, Warning
+from compass_bot.features.schooltime.rules_grants import (
+    PermissionGrant,
+    grant_minutes,
+    grant_times,
+)
+from compass_bot.model import Member, MessagePosted, Refusal, Role, Warning
 from compass_bot.storage.db import to_db
 
 if TYPE_CHECKING:
@@ -33,7 +42,6 @@ class Authored(Protocol):
     def member(self) -> Member: ...
 
 
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 END_NOTICE_WINDOW = timedelta(hours=6)
 """A cut-short grant that ended longer ago (the bot was down) is not told any more."""
 
@@ -194,27 +202,25 @@ class SchoolTimeService:
         minutes: int | str | None = None,
         reason: str | None = None,
         start: str | None = None,
+        *,
+        target_roles: tuple[Role, ...] = (),
     ) -> PermissionGrant | Refusal:
         """A teacher lets a student, a class (role) or a channel use social media for a while,
         from now or from `start` (later today or on a coming school day).
 
         `minutes` may be typed text (the console): both front ends share its checks here.
+        `target_roles`: a member's roles, or the role itself: the rule leaves staff alone,
+        so a grant to a staff member or a staff role is refused rather than meaningless.
         """
         if (refused := self.kernel.access.refusal(actor, "permissions")) is not None:
             return refused
-        if minutes is None:
-            minutes = self.kernel.config.school_time.permission_default_minutes
-        elif isinstance(minutes, str):
-            if not _WHOLE_NUMBER.fullmatch(minutes.strip()):
-                return Refusal(
-                    f"{minutes!r} is geen aantal minuten: geef een heel getal van 1 tot 1440."
-                )
-            minutes = int(minutes.strip())
-        if not 1 <= minutes <= 24 * 60:
-            return Refusal(
-                f"{minutes} minuten kan niet: de duur moet tussen 1 en 1440 minuten liggen."
-            )
-        times = grant_times(at, minutes, self.kernel.calendar.timetable, start)
+        settings = self.kernel.config.school_time
+        if scope != "channel" and is_staff(Author(target_id, target_roles), settings):
+            return Refusal(texts.GRANT_TO_STAFF.format(target=target_label))
+        duration = grant_minutes(minutes, settings.permission_default_minutes)
+        if isinstance(duration, str):
+            return Refusal(duration)
+        times = grant_times(at, duration, self.kernel.calendar.timetable, start)
         if times.problem is not None:
             return Refusal(times.problem)
         same = next(

@@ -32,6 +32,11 @@ REASON_LABELS = {
 
 SCOPE_LABELS = {"member": "leerling", "role": "rol", "channel": "kanaal"}
 
+GRANT_TO_STAFF = (
+    "Toestemming voor {target} kan niet: de schooltijdregel geldt niet voor personeel, "
+    "dus er valt niets toe te staan."
+)
+
 
 WEEKDAYS_NL, WEEKDAYS_EN = shared_texts.WEEKDAYS_NL, shared_texts.WEEKDAYS_EN
 
