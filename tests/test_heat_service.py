@@ -7,6 +7,7 @@ import random
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -221,3 +222,64 @@ async def test_a_reply_is_aimed_at_the_remembered_author_unless_it_is_the_replie
         assert service._reply_target(BRAM.id, 500, None) is None
     finally:
         await app.close()
+
+
+FIGHT = [
+    (ANNA, "jij bent zo dom"),
+    (BRAM, "hou je kop idioot"),
+    (ANNA, "kankerlijer"),
+    (BRAM, "ga lekker janken"),
+    (ANNA, "niemand mag je"),
+    (BRAM, "kankerlijer idioot"),
+]
+
+
+async def test_the_slowmode_restates_the_episode_alert_and_never_waits_on_a_failing_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot's slowmode edits the nudge's open alert; when the store fails at that moment
+    the slowmode still goes ahead (the edit is kept and retried), and a handled alert gets
+    a new one instead of an edit."""
+    import sqlite3
+
+    for mode in ("ok", "failing", "handled"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        app = await App.create(make_loaded(folder))
+        try:
+            service, db = app[HeatService], app.db
+            slowed = None
+            for i, (member, text) in enumerate(FIGHT):
+                other = BRAM if member is ANNA else ANNA
+                heat_post = post(member, text, i)
+                heat_post = HeatPost(event=heat_post.event, mentions=(other,))
+                outcome = service.decide(heat_post)
+                if outcome.slowmode and mode == "failing":
+                    real = db.execute
+
+                    async def full(sql: str, *args: object, real: Any = real) -> object:
+                        if sql.lstrip().upper().startswith("UPDATE"):
+                            raise sqlite3.OperationalError("database or disk is full")
+                        return await real(sql, *args)
+
+                    monkeypatch.setattr(db, "execute", full)
+                if outcome.slowmode and mode == "handled":
+                    await db.execute("UPDATE alerts SET status = 'resolved'")
+                    await db.commit()
+                if outcome.nudge:
+                    await service.record_nudge(heat_post.event, outcome)
+                elif outcome.slowmode:
+                    slowed = await service.record_slowmode(heat_post.event, outcome)
+            assert slowed is not None and slowed.slowmode is not None  # never lost
+            monkeypatch.undo()
+            alerts = await db.fetchall("SELECT id, count, detail, status FROM alerts ORDER BY id")
+            if mode == "ok":
+                assert [(a["id"], a["count"]) for a in alerts] == [(1, 2)]
+                assert "+slowmode" in alerts[0]["detail"]
+            elif mode == "failing":
+                assert app.alerts.storage_failing and [a["count"] for a in alerts] == [1]
+            else:
+                assert [a["status"] for a in alerts] == ["resolved", "open"]
+                assert "+slowmode" in alerts[1]["detail"]
+        finally:
+            await app.close()

@@ -31,6 +31,7 @@ from compass_bot.features.heat.rules_post import reader
 from compass_bot.features.heat.rules_watch import BANTER_HEAT, CALM_HEAT
 from compass_bot.features.heat.watching import ChannelInfo, WatchedChannels
 from compass_bot.model import Done, Member, MessagePosted, Refusal
+from compass_bot.storage.db import STORAGE_ERRORS
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
@@ -274,28 +275,24 @@ class HeatService(WatchedChannels):
             detail=f"{heat.reason}|{','.join(str(m) for m in heat.members)}",
         )
         state = self._channels.get(event.channel.id)
-        if state is not None and alert is not None:
-            state.alert_id, state.involved = alert.id, heat.members
+        if state is not None:  # a flag kept in memory (storage failing) has no alert yet
+            state.alert_id, state.involved = (alert.id if alert else None), heat.members
         return replace(outcome, alert=alert, alert_created=created)
 
     async def record_slowmode(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
         """The bot slows the channel down: the episode's open alert says so by an edit (who
         joined, one time more); without one (a restart, handled) an alert of its own."""
-        heat = outcome.heat
-        state = self._channels.get(event.channel.id)
+        heat, state = outcome.heat, self._channels.get(event.channel.id)
         reason = _with_slowmode(heat.reason)
-        repo = self.kernel.alerts.repo
-        alert = await repo.alert(state.alert_id) if state and state.alert_id else None
-        if state is None or alert is None or alert.status != "open":
+        alert = await _open_alert(self.kernel, state.alert_id if state else None)
+        if state is None or alert is None:
             return await self.record_nudge(
                 event, replace(outcome, heat=replace(heat, reason=reason))
             )
-        involved = tuple(dict.fromkeys((*state.involved, *heat.members)))
-        detail = f"{reason}|{','.join(str(m) for m in involved)}"
-        await repo.restate(alert.id, alert.count + 1, detail, event.at)
-        await self.kernel.db.commit()
-        state.involved = involved
-        return replace(outcome, alert=await repo.alert(alert.id))
+        state.involved = tuple(dict.fromkeys((*state.involved, *heat.members)))
+        detail = f"{reason}|{','.join(str(m) for m in state.involved)}"
+        await _restate(self.kernel, alert, detail, event.at)
+        return replace(outcome, alert=alert)
 
     # -- slowmodes ---------------------------------------------------------------------------
 
@@ -424,6 +421,7 @@ class HeatService(WatchedChannels):
     def forget(self, member_id: int) -> None:
         for state in self._channels.values():
             state.watch.forget(member_id)
+            state.involved = tuple(m for m in state.involved if m != member_id)
         self._authors.forget(member_id)
 
 
@@ -435,3 +433,27 @@ def _with_slowmode(reason: str) -> str:
     """ "pile-on: insult" -> "pile-on+slowmode: insult" (the stored reason's codes)."""
     codes, _, kinds = reason.partition(": ")
     return f"{codes}+slowmode" + (f": {kinds}" if kinds else "")
+
+
+async def _open_alert(kernel: Kernel, alert_id: int | None) -> Alert | None:
+    """The episode's alert while it is still open; None (a new alert then) when it is
+    handled, gone, or cannot be read while storage fails."""
+    if alert_id is None or kernel.alerts.storage_failing:
+        return None
+    try:
+        alert = await kernel.alerts.repo.alert(alert_id)
+    except STORAGE_ERRORS:
+        return None
+    return alert if alert is not None and alert.status == "open" else None
+
+
+async def _restate(kernel: Kernel, alert: Alert, detail: str, at: datetime) -> None:
+    """The edit, written under the store's write lock, or kept and retried while storage
+    fails: the slowmode itself never waits on it."""
+
+    async def write() -> None:
+        async with kernel.db.write_lock:
+            await kernel.alerts.repo.restate(alert.id, alert.count + 1, detail, at)
+            await kernel.db.commit()
+
+    await kernel.alerts.write_or_defer(("heat.slowmode", alert.id), write)
