@@ -200,7 +200,7 @@ def parse_day(text: str, what: str = "the date") -> date:
 
 SQLITE_MAX_INT = 2**63 - 1
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
-_SNOWFLAKE = re.compile(r"[0-9]{15,20}")
+_SNOWFLAKE = re.compile(r"[1-9][0-9]{14,19}")  # no id starts with 0
 
 
 def parse_number(text: str | None) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,23 +42,39 @@ def _open(database: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        tables = conn.execute(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ).fetchone()[0]
-        schema = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        problem = _not_ours(conn)
     except sqlite3.Error as exc:
         raise OpsError(f"{database}: cannot read it: {exc}") from exc
+    if problem is not None:
+        conn.close()
+        raise OpsError(f"{database}: {problem}")
+    return conn
+
+
+def _not_ours(conn: sqlite3.Connection) -> str | None:
+    """Why an SQLite file is not a compass-bot database, or None: ours has a schema version
+    our migrations set, the audit table of the first one, and no table they do not create
+    (another program may set user_version too)."""
     from compass_bot.registry import migrations  # the features' (ops is imported by one)
 
-    known = len(migrations())
-    if schema > known:
-        conn.close()
-        raise OpsError(f"{database}: database schema {schema} is newer than this bot ({known})")
-    if schema == 0:
-        conn.close()
+    known = migrations()
+    schema = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = {
+        str(row[0])
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    if schema > len(known):
+        return f"database schema {schema} is newer than this bot ({len(known)})"
+    ours = {name for m in known for name in _CREATED.findall(m.sql)}
+    if schema == 0 or "audit" not in tables or not tables <= ours:
         what = "it has tables of another program" if tables else "it holds no tables"
-        raise OpsError(f"{database}: not a compass-bot database ({what})")
-    return conn
+        return f"not a compass-bot database ({what})"
+    return None
+
+
+_CREATED = re.compile(r"CREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
 
 
 def backup(database: Path, target: Path) -> int:
@@ -125,11 +142,11 @@ def _check_backup_target(database: Path, target: Path) -> None:
 
 
 def _is_ours(path: Path) -> bool:
-    """An SQLite file with a compass-bot schema (a version set by our migrations)."""
+    """An SQLite file that is a compass-bot database (`_not_ours`): an earlier backup."""
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            return int(conn.execute("PRAGMA user_version").fetchone()[0]) > 0
+            return _not_ours(conn) is None
         finally:
             conn.close()
     except sqlite3.Error:

@@ -97,6 +97,11 @@ async def test_the_command_line_prints_the_counts_and_writes_the_chart(tmp_path:
     assert png_size(png.read_bytes()) == (1200, 600)
     again = digest_cli(tmp_path, "--week", WEEK, "--png", str(png), "--school", "compass")
     assert again.returncode == 0, again.stderr  # the bot's own earlier chart is replaced
+    # a chart written before charts carried the mark: its size, no Software text
+    unmarked = png.read_bytes().replace(b"tEXtSoftware", b"tEXtSomethin")
+    png.write_bytes(unmarked)
+    older = digest_cli(tmp_path, "--week", WEEK, "--png", str(png), "--school", "compass")
+    assert older.returncode == 0, older.stderr
 
     text = digest_cli(tmp_path, "--week", WEEK)
     assert text.returncode == 0 and "Weekoverzicht 2024-W48" in text.stdout

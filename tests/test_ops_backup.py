@@ -177,15 +177,17 @@ async def test_a_backup_never_overwrites_another_programs_sqlite_file(tmp_path: 
     another program's contacts) is refused like any other file, and kept as it was."""
     app = await App.create(make_loaded(tmp_path), clock=Clock(START))
     await app.close()
-    contacts = tmp_path / "contacts.sqlite"
-    conn = sqlite3.connect(contacts)
-    conn.execute("CREATE TABLE contacts (name, phone)")
-    conn.commit()
-    conn.close()
-    code, _, err = await _cli(tmp_path, "backup", str(contacts))
-    assert code == 1 and err.count("\n") == 1 and "is not a backup" in err, err
-    tables = sqlite3.connect(contacts).execute("SELECT name FROM sqlite_master").fetchall()
-    assert tables == [("contacts",)]
+    for version in (0, 3, 74):  # other programs set user_version too (a browser: 74)
+        contacts = tmp_path / f"contacts{version}.sqlite"
+        conn = sqlite3.connect(contacts)
+        conn.execute("CREATE TABLE contacts (name, phone)")
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.commit()
+        conn.close()
+        code, _, err = await _cli(tmp_path, "backup", str(contacts))
+        assert code == 1 and err.count("\n") == 1 and "is not a backup" in err, err
+        tables = sqlite3.connect(contacts).execute("SELECT name FROM sqlite_master").fetchall()
+        assert tables == [("contacts",)]
 
 
 async def test_status_and_backup_refuse_what_the_bot_refuses(tmp_path: Path) -> None:
@@ -206,6 +208,7 @@ async def test_status_and_backup_refuse_what_the_bot_refuses(tmp_path: Path) -> 
     cases = [
         (lambda: sqlite_file(99), "database schema 99 is newer than this bot"),
         (lambda: sqlite_file(0), "not a compass-bot database (it has tables of another program)"),
+        (lambda: sqlite_file(3), "not a compass-bot database (it has tables of another program)"),
         (lambda: (database.unlink(), database.write_bytes(b"")), "is an empty file"),
         (lambda: (database.unlink(), database.mkdir()), "is a folder"),
     ]

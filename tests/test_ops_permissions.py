@@ -217,7 +217,7 @@ def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_pat
 
 
 def test_invite_url_refuses_an_application_id_that_is_no_id(tmp_path: Path) -> None:
-    for bad in ("-5", "abc", "123", "12345678901234567890123"):
+    for bad in ("-5", "abc", "123", "000000000000123", "12345678901234567890123"):
         done = _cli(tmp_path, "", "invite-url", "--client-id", bad)
         assert done.returncode == 2 and done.stdout == "", bad
         assert done.stderr.count("\n") == 1 and "is not an Application ID" in done.stderr

@@ -688,3 +688,25 @@ def test_ics_an_all_day_event_that_ends_before_it_starts_is_one_line(ending: str
         )
     )
     assert list(parse_ics_days_off(same_day, [2026])) == [date(2026, 11, 24)]
+
+
+def test_ics_a_date_event_with_a_time_end_or_cancelled_backwards() -> None:
+    """DTEND a moment where DTSTART is a day is one line (it compared a datetime with a
+    date and crashed); a cancelled event is never a day off, whatever its dates."""
+    mixed = _calendar(
+        *_event(
+            "UID:m", "SUMMARY:Studiedag", "DTSTART;VALUE=DATE:20261124", "DTEND:20261125T000000"
+        )
+    )
+    with pytest.raises(ScheduleError, match="DTEND is a time, DTSTART a date"):
+        parse_ics_days_off(mixed, YEARS)
+    cancelled = _calendar(
+        *_event(
+            "UID:c",
+            "SUMMARY:Studiedag",
+            "DTSTART;VALUE=DATE:20261124",
+            "DTEND;VALUE=DATE:20261120",
+            "STATUS:CANCELLED",
+        )
+    )
+    assert parse_ics_days_off(cancelled, YEARS) == {}

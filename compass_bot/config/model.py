@@ -56,7 +56,7 @@ class DiscordSettings(Section):
     @field_validator("application_id")
     @classmethod
     def _application_id(cls, value: int | None) -> int | None:
-        if value is not None and not 15 <= len(str(value)) <= 20:
+        if value is not None and not (15 <= len(str(value)) <= 20 and value < 2**63):
             raise ValueError(
                 f"{value} cannot be an Application ID (Discord ids have 15 to 20 digits: "
                 "Developer Portal > General Information)"

@@ -115,4 +115,5 @@ def member_id_of(label: str) -> int:
     database carries over (without --fresh), so an alert stays with the member it is about
     (numbered in order of joining, anna's alert became piet's in the next run)."""
     digest = hashlib.sha256(label.casefold().encode("utf-8")).digest()
-    return 100_000_000 + int.from_bytes(digest[:4], "big") % 900_000_000
+    # 100_000_000..899_999_999: apart from the console's message ids (900_000_001 on)
+    return 100_000_000 + int.from_bytes(digest[:4], "big") % 800_000_000

@@ -141,10 +141,16 @@ def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
 def _check_span(component: Any, start: Any, source: str) -> None:
     """An all-day event that ends before it starts (DTEND before DTSTART, a negative
     DURATION) is refused: the expansion would silently drop it, and the day off with it."""
+    if str(component.get("STATUS", "")).strip().upper() == "CANCELLED":
+        return  # never a day off, whatever its dates say
     end, duration = component.get("DTEND"), component.get("DURATION")
-    first = getattr(start, "dt", None)
-    if isinstance(first, date) and isinstance(getattr(end, "dt", None), date):
-        backwards = end.dt < first
+    first, last = getattr(start, "dt", None), getattr(end, "dt", None)
+    if isinstance(last, datetime):  # DTEND a moment where DTSTART is a day: RFC 5545 says no
+        raise _ics_problem(
+            source, f"{_event_name(component)}: DTEND is a time, DTSTART a date; make both dates"
+        )
+    if isinstance(first, date) and isinstance(last, date):
+        backwards = last < first
     else:
         length = getattr(duration, "dt", None)
         backwards = isinstance(length, timedelta) and length < timedelta(0)

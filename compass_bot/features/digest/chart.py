@@ -13,6 +13,7 @@ from compass_bot.features.digest.texts import labels, weekday_names
 WIDTH: Final = 1200
 HEIGHT: Final = 600
 DPI: Final = 100
+CHART_SIZE: Final = (WIDTH, HEIGHT)
 
 
 CHART_SOFTWARE = "compass-bot digest"

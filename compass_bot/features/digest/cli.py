@@ -14,7 +14,7 @@ from compass_bot.cli_common import EXIT_OK, EXIT_USAGE
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.features.digest import texts
-from compass_bot.features.digest.chart import CHART_MARK, render_png
+from compass_bot.features.digest.chart import CHART_MARK, CHART_SIZE, render_png
 from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.refs import describe_ref
@@ -59,9 +59,16 @@ def _check_png_target(name: str, database: Path) -> Path:
             head = existing.read(4096)
     except OSError as exc:
         raise _Refused(f"{target}: {exc.strerror or exc}") from None
-    if not head.startswith(PNG_SIGNATURE) or CHART_MARK not in head:
+    if not head.startswith(PNG_SIGNATURE) or not (CHART_MARK in head or _unmarked_chart(head)):
         raise _Refused(f"{target} exists and is not a chart (PNG); pick another file name")
     return target
+
+
+def _unmarked_chart(head: bytes) -> bool:
+    """A chart from before the mark: the chart's own size and no Software text at all (a
+    photo editor names itself there), so a weekly job may replace last week's file."""
+    size = (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+    return head[12:16] == b"IHDR" and size == CHART_SIZE and b"tEXtSoftware" not in head
 
 
 async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
