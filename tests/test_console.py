@@ -655,3 +655,14 @@ def test_an_alert_stays_with_its_member_in_the_next_run(tmp_path: Path) -> None:
     )
     assert "Lid: anna" in out.stdout and "Lid: piet" not in out.stdout
     assert member_id_of("Anna") == member_id_of("anna") != member_id_of("piet")
+
+
+def test_protocol_regel_never_shows_another_clause_for_an_unknown_id(tmp_path: Path) -> None:
+    """aanwijzing-10 and medewerkers-99 are not in the protocol: no fuzzy neighbour shown;
+    "aanwijzing 5" and a title still find their clause."""
+    script = "/protocol regel aanwijzing-10\n/protocol regel medewerkers-99\n"
+    script += "/protocol regel aanwijzing 5\n/protocol regel locatie delen\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Geen regel 'aanwijzing-10'." in out and "Geen regel 'medewerkers-99'." in out
+    assert "Stoppen als een discussie onplezierig wordt" in out
+    assert "Locatie delen en inchecken" in out

@@ -377,6 +377,10 @@ async def test_protocol_list_and_rule_with_autocomplete(tmp_path: Path) -> None:
         assert missing.ephemeral and missing.embeds == []
         assert missing.content is not None and "Zie /protocol lijst" in missing.content
         assert "@everyone" not in missing.content
+        # an id the protocol does not have is no other clause (aanwijzing-10 is not -1)
+        unknown = await fake.slash("anna", "protocol regel", {"regel": "aanwijzing-10"})
+        await fake.settle()
+        assert unknown.embeds == [] and "Geen regel 'aanwijzing-10'" in (unknown.content or "")
 
 
 async def test_feedback_and_unanswered_questions_reach_moderators_only(tmp_path: Path) -> None:

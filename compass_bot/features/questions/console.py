@@ -7,7 +7,12 @@ from compass_bot import texts as shared_texts
 from compass_bot.console.app import Console
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.questions import texts
-from compass_bot.features.questions.service import Answer, QuestionAsked, QuestionService
+from compass_bot.features.questions.service import (
+    Answer,
+    QuestionAsked,
+    QuestionService,
+    clause_named,
+)
 from compass_bot.model import Refusal
 from compass_bot.render import clause_as_text, clause_heading
 
@@ -59,11 +64,9 @@ async def cmd_protocol(console: Console, name: str, args: list[str], rest: str) 
         for clause in console.app.book:
             console.say(f"  {clause.id:<15} {clause_heading(clause)}")
     elif sub in ("regel", "rule") and len(args) > 1:
-        found = console.app.book.get(args[1]) or next(
-            iter(console.app.book.search_titles(" ".join(args[1:]), 1)), None
-        )
+        found = clause_named(console.app.book, " ".join(args[1:]))
         if found is None:
-            console.say(f"Geen regel {args[1]!r}. Zie /protocol lijst.")
+            console.say(f"Geen regel {' '.join(args[1:])[:100]!r}. Zie /protocol lijst.")
         else:
             console.bot(clause_as_text(found))
     elif sub in ("onbeantwoord", "unanswered"):

@@ -25,7 +25,12 @@ from compass_bot.discord_front.embeds import ANSWER_COLOUR, clause_embed, clause
 from compass_bot.discord_front.schools import acting_for
 from compass_bot.discord_front.translator import language_of
 from compass_bot.features.questions import texts as question_texts
-from compass_bot.features.questions.service import Answer, QuestionAsked, QuestionService
+from compass_bot.features.questions.service import (
+    Answer,
+    QuestionAsked,
+    QuestionService,
+    clause_named,
+)
 from compass_bot.model import Refusal
 
 if TYPE_CHECKING:
@@ -365,7 +370,7 @@ class Questions(commands.Cog):
         self, interaction: discord.Interaction, regel: app_commands.Range[str, 1, 100]
     ) -> None:
         book = self.bot.app.book
-        clause = book.get(regel.strip()) or next(iter(book.search_titles(regel, 1)), None)
+        clause = clause_named(book, regel)
         if clause is None:
             shown = discord.utils.escape_mentions(discord.utils.escape_markdown(regel[:100]))
             await interaction.response.send_message(

@@ -96,6 +96,19 @@ VOTES_KEPT: Final = 5000  # (answer, member) votes remembered, so a changed vote
 _POINTS = re.compile(r"\bpunt(?:en)?\s+(\d+)((?:\s*(?:,|en)\s*\d+)*)", re.IGNORECASE)
 
 
+_CLAUSE_ID_SHAPE: Final = re.compile(r"[^\W\d_]+[- ]?\d+")
+
+
+def clause_named(book: ClauseBook, text: str) -> Clause | None:
+    """/protocol regel: a clause by its id, else by its title (typos allowed); never a
+    clause for an id that is not in the protocol ("aanwijzing-10" is not aanwijzing-1)."""
+    text = text.strip()
+    found = book.get(text) or book.get(re.sub(r"\s+", "-", text.lower()))  # "Aanwijzing 5"
+    if found is not None or _CLAUSE_ID_SHAPE.fullmatch(text):
+        return found
+    return next(iter(book.search_titles(text, 1)), None)
+
+
 def referred_points(clause: Clause, book: ClauseBook) -> tuple[Clause, ...]:
     """The points of its own section a clause refers to ("om tot bovenstaand punt 2 en 3 te
     kunnen komen"), so an answer quoting it also shows what it refers to."""
