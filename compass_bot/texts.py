@@ -8,6 +8,17 @@ from __future__ import annotations
 
 PROTOCOL_FOOTER = "Protocol sociale media (1.10) · Compass"
 
+# A staff member never decides on what is about themselves (an alert, a report, erasure):
+# a reported moderator could otherwise dismiss or erase the report.
+ABOUT_YOURSELF = (
+    "Een melding over jezelf handelt een andere moderator of de schoolleiding af. / "
+    "An alert about yourself is handled by another moderator or the school leadership."
+)
+ERASE_YOURSELF = (
+    "Je eigen gegevens wist een andere moderator of de schoolleiding (op jouw verzoek). / "
+    "Another moderator or the school leadership erases your own data (at your request)."
+)
+
 # The days of the week, Monday first (`date.weekday()`), for every feature's texts and
 # parsing: the one home of these words.
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")

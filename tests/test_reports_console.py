@@ -75,3 +75,19 @@ def test_one_reporter_counts_once_per_reason(tmp_path: Path) -> None:
     shown = out.split("open melding(en):")
     assert "Pesten of uitschelden (aanwijzing-5) ×1\n    gemeld door 1 lid/leden" in shown[1]
     assert "Pesten of uitschelden (aanwijzing-5) ×2\n    gemeld door 2 lid/leden" in shown[2]
+
+
+def test_a_reported_moderator_cannot_dismiss_or_erase_the_report(tmp_path: Path) -> None:
+    """The report about moderator1 is handled by someone else: moderator1's own 'onterecht',
+    'verwijderen', note and /privacy wissen of themselves are refused; another moderator
+    handles it."""
+    script = "/tijd 2026-11-24 12:35\n/als leerling anna\n"
+    script += "/melden lid moderator1 pesten hij misbruikt zijn macht\n"
+    script += "/als moderator1\n/melding 1 onterecht\n/melding 1 notitie niets aan de hand\n"
+    script += "/privacy wissen moderator1\n/meldingen open\n"
+    script += "/als moderator mo\n/melding 1 afgehandeld\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Een melding over jezelf handelt een andere moderator") == 2
+    assert "Je eigen gegevens wist een andere moderator of de schoolleiding" in out
+    assert "1 open melding(en)" in out and "Onterecht door moderator1" not in out
+    assert "Afgehandeld door mo" in out

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from compass_bot import texts as shared_texts
 from compass_bot.features.alerts import texts
 from compass_bot.features.alerts.model import NOTE_LIMIT, STATUS_LABELS, Alert, AlertStatus
 from compass_bot.model import Member, Refusal
@@ -47,6 +48,8 @@ class AlertHandling:
         if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
             return refused
         before = await self.repo.alert(alert_id)
+        if before is not None and before.member_id == actor.id:
+            return Refusal(shared_texts.ABOUT_YOURSELF)
         if before is not None and status != "open" and before.status == status:
             # a second click or a second moderator: the first handling (and who) stays
             return Refusal(
@@ -80,6 +83,9 @@ class AlertHandling:
                 f"Een notitie is hoogstens {NOTE_LIMIT} tekens. / A note is at most"
                 f" {NOTE_LIMIT} characters."
             )
+        about = await self.repo.alert(alert_id)
+        if about is not None and about.member_id == actor.id:
+            return Refusal(shared_texts.ABOUT_YOURSELF)
         masked = self.kernel.redacted(note)[:NOTE_LIMIT]  # a mask may be longer than the data
         alert = await self.repo.set_note(alert_id, masked, actor.id, at)
         if alert is None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from compass_bot import texts as shared_texts
 from compass_bot.model import Member, Refusal
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class PrivacyService:
         """Remove everything stored about one member, in every feature, in one transaction."""
         if (refused := self.kernel.access.refusal(actor, "erase")) is not None:
             return refused
+        if member_id == actor.id:  # with it the reports about them would go too
+            return Refusal(shared_texts.ERASE_YOURSELF)
         db = self.kernel.db
         counts: dict[str, int] = {}
         async with db.transaction():
