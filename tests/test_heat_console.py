@@ -90,3 +90,15 @@ def test_slowmode_minutes_out_of_range_are_called_so(tmp_path: Path) -> None:
     assert "99999 minuten kan niet: geef een heel getal van 1 tot 1440." in out
     assert "0 minuten kan niet: geef een heel getal van 1 tot 1440." in out
     assert "'tien' is geen aantal minuten" in out and "slowmode in #algemeen" not in out
+
+
+def test_an_erased_member_leaves_the_others_heat_alert(tmp_path: Path) -> None:
+    """/privacy wissen anna: bram's heat alert no longer names her among its members."""
+    script = "/tijd 2026-11-24 12:32\n/als leerling bram\n"
+    script += "anna jij bent zo dom, hou gewoon je mond @anna\n/als leerling anna\n"
+    script += "nee jij bent dom, idioot, niemand mag jou @bram\n/als bram\n"
+    script += "kop dicht anna of ik sla je morgen in elkaar @anna\n"
+    script += "/als moderator mo\n/privacy wissen anna\n/meldingen open\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "1 keer uit betrokken leden van een melding" in out
+    assert out.split("open melding(en):")[1].count("  Betrokken leden: bram\n") == 1

@@ -411,8 +411,9 @@ class HeatService(WatchedChannels):
     # -- member data -----------------------------------------------------------------------
 
     async def erase_member(self, member_id: int) -> Mapping[str, int]:
-        """The tables hold channels and times only; the windows are forgotten in `forget`."""
-        return {}
+        """The heat tables hold channels and times only (the windows go in `forget`); the
+        member leaves the others' heat alerts' members too (`_without_member`)."""
+        return {"heat_alert_members": await _without_member(self.kernel, member_id)}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
         """Nothing about members is stored, so nothing expires."""
@@ -457,3 +458,24 @@ async def _restate(kernel: Kernel, alert: Alert, detail: str, at: datetime) -> N
             await kernel.db.commit()
 
     await kernel.alerts.write_or_defer(("heat.slowmode", alert.id), write)
+
+
+async def _without_member(kernel: Kernel, member_id: int) -> int:
+    """Erasure: drop the member from the stored members of every heat alert ("...|1,2"),
+    re-delivered so the moderators' copy loses the name too. No commit: the erasure is one
+    transaction."""
+    db, changed = kernel.db, 0
+    rows = await db.fetchall(
+        "SELECT id, detail FROM alerts WHERE rule = ? AND detail LIKE '%|%'", (CLAUSE_ID,)
+    )
+    for row in rows:
+        reason, _, members = str(row["detail"]).partition("|")
+        kept = [m for m in members.split(",") if m and m != str(member_id)]
+        if len(kept) < len([m for m in members.split(",") if m]):
+            await db.execute(
+                "UPDATE alerts SET detail = ?, delivery = 'pending', version = version + 1,"
+                " next_attempt_at = NULL WHERE id = ?",
+                (f"{reason}|{','.join(kept)}", row["id"]),
+            )
+            changed += 1
+    return changed
