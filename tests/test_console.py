@@ -666,3 +666,13 @@ def test_protocol_regel_never_shows_another_clause_for_an_unknown_id(tmp_path: P
     assert "Geen regel 'aanwijzing-10'." in out and "Geen regel 'medewerkers-99'." in out
     assert "Stoppen als een discussie onplezierig wordt" in out
     assert "Locatie delen en inchecken" in out
+
+
+def test_report_alias_and_a_member_named_like_a_mention(tmp_path: Path) -> None:
+    """/report is /melden's English name (as on Discord); a member whose name starts with @
+    ("@everyone") is found by that name."""
+    script = "/als leerling @everyone\nhoi\n/als leerling anna\n/report lid @everyone pesten\n"
+    script += "/als moderator mo\n/privacy wissen @everyone\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Onbekende opdracht" not in out and "Onbekend lid" not in out
+    assert "Bedankt, je melding is doorgegeven" in out and "Alles over @everyone gewist" in out

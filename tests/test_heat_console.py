@@ -100,5 +100,5 @@ def test_an_erased_member_leaves_the_others_heat_alert(tmp_path: Path) -> None:
     script += "kop dicht anna of ik sla je morgen in elkaar @anna\n"
     script += "/als moderator mo\n/privacy wissen anna\n/meldingen open\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert "1 keer uit betrokken leden van een melding" in out
+    assert "1 vermelding(en) als betrokken lid" in out
     assert out.split("open melding(en):")[1].count("  Betrokken leden: bram\n") == 1

@@ -195,7 +195,8 @@ class ConsoleCommands(ConsoleOutput):
         )
 
     def member(self, label: str) -> ConsoleMember | None:
-        found = self.members.get(label.lstrip("@").casefold())
+        # a name as typed first ("@everyone" can be a member's name), then without the @
+        found = self.members.get(label.casefold()) or self.members.get(label.lstrip("@").casefold())
         if found is None:
             self.say(f"Onbekend lid {label!r}. Zie /leden.")
         return found

@@ -44,5 +44,5 @@ FEATURE = Feature(
         ),
     ),
     staff_commands=("afkoelen",),
-    erased_labels={"heat_alert_members": "keer uit betrokken leden van een melding"},
+    erased_labels={"heat_alert_members": "vermelding(en) als betrokken lid"},
 )

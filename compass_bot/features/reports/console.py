@@ -143,7 +143,7 @@ def hooks() -> ConsoleHooks:
     return ConsoleHooks(
         commands=(
             CommandSpec(
-                ("melden",),
+                ("melden", "report"),
                 "  /melden N [REDEN] [TEKST] | /melden lid NAAM [REDEN] [TEKST]           een bericht of lid melden",
                 cmd_melden,
             ),
