@@ -39,6 +39,7 @@ MAX_DRAFT: Final = 2000
 # Posts already warned about, by message id (no text, no member): an edit that keeps the same
 # kinds of data is not warned or alerted twice. Bounded, in memory only.
 _REMEMBERED_POSTS: Final = 2048
+_LEAD: Final = 60  # characters of a long post shown before its first masked data
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,9 @@ class PersonalDataService:
             while len(self._warned_posts) > _REMEMBERED_POSTS:
                 self._warned_posts.popitem(last=False)
         masked = masked_text(event.content, findings)
+        first = min(f.start for f in findings)  # the text before it is unchanged by the mask
+        if first > _LEAD:  # a long post: the excerpt shows where the data was, not its start
+            masked = "…" + masked[first - _LEAD :]
         alert, created = await self.kernel.alerts.record(
             CLAUSE_ID,
             event.member,
