@@ -130,3 +130,13 @@ def test_the_alert_of_a_long_post_shows_where_the_data_was(tmp_path: Path) -> No
     shown = next(line for line in out.splitlines() if line.startswith("  Bericht: "))
     assert shown.startswith("  Bericht: …") and "[adres verborgen]" in shown
     assert "0638765432" not in out
+
+
+def test_an_english_second_look_and_an_empty_ask_answer_in_english(tmp_path: Path) -> None:
+    """/second-look in English masks in English ("[phone number hidden]"); /ask with no
+    question asks for one in English, /vraag in Dutch."""
+    script = "/second-look my friend lives at Kerkstraat 5, call her 0638765432\n/ask\n/vraag\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "my friend lives at [address hidden], call her [phone number hidden]" in out
+    assert "Ask your question about the social media protocol" in out
+    assert "Stel je vraag over het protocol sociale media" in out

@@ -88,7 +88,7 @@ async def test_second_look_in_dutch_and_english_and_its_limits(service: App) -> 
     look = pd.second_look("bel 06-12345678", "en")
     assert isinstance(look, SecondLook)
     assert look.kinds == ("phone",) and "a phone number" in look.verdict
-    assert look.masked == "bel [telefoonnummer verborgen]" and look.clause.id == "aanwijzing-7"
+    assert look.masked == "bel [phone number hidden]" and look.clause.id == "aanwijzing-7"
     clean = pd.second_look("zin in het weekend")
     assert isinstance(clean, SecondLook) and clean.kinds == () and clean.masked == ""
     assert isinstance(pd.second_look("   "), Refusal)

@@ -131,6 +131,7 @@ from compass_bot.features.personal_data.rules_kinds import (
     CLAUSE_ID,
     KINDS,
     MASK_LABELS,
+    MASK_LABELS_EN,
     Finding,
     Kind,
 )
@@ -244,19 +245,21 @@ class PersonalDataRule:
         return back(text, self.find(folded))  # full-width digits, invisible characters
 
 
-def mask(text: str, findings: Iterable[Finding]) -> str:
-    """``text`` with every found span replaced by ``[<kind in Dutch> verborgen]``.
+def mask(text: str, findings: Iterable[Finding], english: bool = False) -> str:
+    """``text`` with every found span replaced by ``[<kind in Dutch> verborgen]`` (or
+    ``[phone number hidden]`` for a member who writes English).
 
     No character of a found span survives, so an excerpt shown to moderators or logged
     names the kind (``[telefoonnummer verborgen]``) but never the value.
     """
+    labels, hidden = (MASK_LABELS_EN, "hidden") if english else (MASK_LABELS, "verborgen")
     parts: list[str] = []
     pos = 0
     for f in sorted(findings, key=lambda f: f.start):
         if f.start < pos:
             continue
         parts.append(text[pos : f.start])
-        parts.append(f"[{MASK_LABELS[f.kind]} verborgen]")
+        parts.append(f"[{labels[f.kind]} {hidden}]")
         pos = f.end
     parts.append(text[pos:])
     return "".join(parts)

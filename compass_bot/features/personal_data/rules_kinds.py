@@ -61,6 +61,15 @@ _labels = _WORDS["mask_labels"]
 assert isinstance(_labels, dict)
 MASK_LABELS: Final[dict[str, str]] = {str(k): str(v) for k, v in _labels.items()}
 assert set(MASK_LABELS) == set(KINDS), "mask_labels must name every kind"
+MASK_LABELS_EN: Final[dict[str, str]] = {
+    "phone": "phone number",
+    "email": "e-mail address",
+    "address": "address",
+    "postcode": "postcode",
+    "location-link": "location",
+    "id-number": "number",
+}
+assert set(MASK_LABELS_EN) == set(KINDS), "an English mask label for every kind"
 
 SPACE: Final = "[ \u00a0]"  # a space or a no-break space, in the patterns of every kind
 DIGIT_RUN: Final = re.compile(r"[0-9]+")

@@ -94,8 +94,8 @@ def kinds_of(findings: Iterable[Finding]) -> tuple[Kind, ...]:
     return tuple(dict.fromkeys(f.kind for f in findings))
 
 
-def masked_text(text: str, findings: Iterable[Finding]) -> str:
-    return mask(text, merged(findings))
+def masked_text(text: str, findings: Iterable[Finding], language: str = "nl") -> str:
+    return mask(text, merged(findings), english=language == "en")
 
 
 class PersonalDataService:
@@ -265,7 +265,7 @@ class PersonalDataService:
         return SecondLook(
             language=lang,
             kinds=kinds,
-            masked=masked_text(text, findings) if kinds else "",
+            masked=masked_text(text, findings, lang) if kinds else "",
             verdict=verdict,
             clause=self.kernel.book[SECOND_LOOK_CLAUSE],
             data_clause=self.kernel.book[CLAUSE_ID] if kinds else None,

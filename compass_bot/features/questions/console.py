@@ -24,9 +24,9 @@ def _service(console: Console) -> QuestionService:
     return console.app[QuestionService]
 
 
-async def ask(console: Console, question: str) -> None:
+async def ask(console: Console, question: str, language: str = "nl") -> None:
     service = _service(console)
-    answer = service.ask(QuestionAsked(question, console.me.member.id, console.now()))
+    answer = service.ask(QuestionAsked(question, console.me.member.id, console.now(), language))
     asked = console.state.get(ASKED)
     number = asked + 1 if isinstance(asked, int) else 1
     console.state[ASKED] = number
@@ -55,7 +55,7 @@ def render_answer(answer: Answer) -> str:
 
 
 async def cmd_vraag(console: Console, name: str, args: list[str], rest: str) -> None:
-    await ask(console, rest)
+    await ask(console, rest, "en" if name == "ask" else "nl")  # /ask with nothing: English
 
 
 async def cmd_protocol(console: Console, name: str, args: list[str], rest: str) -> None:

@@ -29,6 +29,7 @@ class QuestionAsked:
     text: str
     member_id: int
     at: datetime
+    language: str = "nl"  # what the asker used when the text says nothing (/ask: English)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ class QuestionService:
             )
         window.append(event.at)
         if not text:
-            return Answer(status="empty", language="nl")
+            return Answer(status="empty", language=event.language)
         truncated = len(text) > limit.max_length
         match = self.matcher.match(text[: limit.max_length])
         related = tuple(self.kernel.book[c] for c in match.related if c in self.kernel.book)
