@@ -630,9 +630,9 @@ def test_a_changed_vote_replaces_the_members_earlier_vote(tmp_path: Path) -> Non
         "/als moderator\n/overzicht\n"
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert "Sociale media onder schooltijd: 1x (1 nuttig, 0 niet nuttig)" in out, out
+    assert "Sociale media onder schooltijd: 1 beoordeling(en) (1 nuttig, 0 niet nuttig)" in out, out
     assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # the nee was replaced
-    assert "Sociale media onder schooltijd: 2x (1 nuttig, 1 niet nuttig)" in out
+    assert "Sociale media onder schooltijd: 2 beoordeling(en) (1 nuttig, 1 niet nuttig)" in out
 
 
 def test_becoming_an_existing_member_under_another_kind_says_their_roles_stay(
