@@ -628,6 +628,14 @@ def test_data_in_disguise_is_read_as_it_looks_and_masked_as_typed() -> None:
     trailing = "bel 030-2345678\uff10\uff16 nu"
     assert mask(trailing, find_personal_data(trailing)).endswith("verborgen] nu")
     assert found("héél leuk 😀, kamer ２") == []  # no data, only non-ASCII letters
+    # a right-to-left override shows "8765432360" as 0632345678: read as it shows, and the
+    # override goes with the mask so it cannot turn the mask's words around
+    reversed_number = "bel Sara: \u202e8765432360\u202c ok"
+    assert [kind for kind, _ in found(reversed_number)] == ["phone"]
+    assert mask(reversed_number, find_personal_data(reversed_number)) == (
+        "bel Sara: [telefoonnummer verborgen] ok"
+    )
+    assert found("\u202ehallo wereld, tot morgen") == []
 
 
 # --- fast paths against the slow definitions they replace ---------------------------------
