@@ -676,3 +676,13 @@ def test_report_alias_and_a_member_named_like_a_mention(tmp_path: Path) -> None:
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "Onbekende opdracht" not in out and "Onbekend lid" not in out
     assert "Bedankt, je melding is doorgegeven" in out and "Alles over @everyone gewist" in out
+
+
+def test_a_name_without_compass_is_not_approved(tmp_path: Path) -> None:
+    """/naam goedkeuren on a member whose names hold nothing of 'Compass' approves nothing
+    (and is not counted as an approval in the digest)."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling piet\n/als schoolleiding rector\n"
+    script += "/naam goedkeuren piet\n/naam lijst\n/overzicht\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Geen van de namen van dit lid bevat 'Compass'" in out
+    assert "0 goedgekeurd" in out

@@ -154,7 +154,14 @@ class NameService:
         """
         if (refused := self.kernel.access.refusal(actor, "approve_names")) is not None:
             return refused
-        approved = await self.repo.approve_names(member_id, [n for n in names if n], actor.id, at)
+        wanted = [n for n in names if n]
+        if wanted and not any(
+            self.checker.check(n).flagged or self.checker.check(n).uncertain for n in wanted
+        ):
+            # nothing of 'Compass' in any of them: an approval would approve nothing (and be
+            # counted in the digest as one)
+            return Refusal(texts.NOTHING_TO_APPROVE)
+        approved = await self.repo.approve_names(member_id, wanted, actor.id, at)
         self._approved[member_id] = {a.name for a in approved}
         for alert in await self.kernel.alerts.repo.alerts(
             status="open", rule=CLAUSE_ID, member_id=member_id

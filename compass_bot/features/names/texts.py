@@ -13,6 +13,7 @@ NAME_WARNING = (
 SETTLED_BY_ITSELF = "opgelost: naam aangepast"
 NOT_A_NAME_ALERT = "Dit is geen melding over een naam: er is niets goed te keuren."
 NO_NAMES_TO_APPROVE = "Er is geen naam van dit lid bekend om goed te keuren."
+NOTHING_TO_APPROVE = "Geen van de namen van dit lid bevat 'Compass'; er valt niets goed te keuren."
 APPROVED_DM = (
     "Goed nieuws: de schoolleiding heeft je naam goedgekeurd. Je mag hem blijven gebruiken.\n"
     "Good news: the school leadership approved your name. You may keep using it."
