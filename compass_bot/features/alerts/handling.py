@@ -26,6 +26,14 @@ log = logging.getLogger("compass_bot.features.alerts.service")
 StatusListener = Callable[[Alert, AlertStatus, datetime], Awaitable[None]]
 
 
+def about_yourself(alert: Alert | None, actor: Member) -> Refusal | None:
+    """A staff member never decides on an alert about themselves (handling it, a note, a
+    report's delete or warning): a reported moderator could dismiss the report."""
+    if alert is not None and alert.member_id == actor.id:
+        return Refusal(shared_texts.ABOUT_YOURSELF)
+    return None
+
+
 class AlertHandling:
     """The moderators' use cases of `AlertService` (a part of it: it sets these attributes)."""
 
@@ -48,8 +56,8 @@ class AlertHandling:
         if (refused := self.kernel.access.refusal(actor, "handle_alert")) is not None:
             return refused
         before = await self.repo.alert(alert_id)
-        if before is not None and before.member_id == actor.id:
-            return Refusal(shared_texts.ABOUT_YOURSELF)
+        if (refused := about_yourself(before, actor)) is not None:
+            return refused
         if before is not None and status != "open" and before.status == status:
             # a second click or a second moderator: the first handling (and who) stays
             return Refusal(
@@ -83,9 +91,8 @@ class AlertHandling:
                 f"Een notitie is hoogstens {NOTE_LIMIT} tekens. / A note is at most"
                 f" {NOTE_LIMIT} characters."
             )
-        about = await self.repo.alert(alert_id)
-        if about is not None and about.member_id == actor.id:
-            return Refusal(shared_texts.ABOUT_YOURSELF)
+        if (refused := about_yourself(await self.repo.alert(alert_id), actor)) is not None:
+            return refused
         masked = self.kernel.redacted(note)[:NOTE_LIMIT]  # a mask may be longer than the data
         alert = await self.repo.set_note(alert_id, masked, actor.id, at)
         if alert is None:

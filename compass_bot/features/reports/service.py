@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from compass_bot import texts as shared_texts
+from compass_bot.features.alerts.handling import about_yourself
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.reports import texts
 from compass_bot.features.reports.repo import ReportRepo, StoredReport
@@ -225,9 +225,7 @@ class ReportService:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
         if alert.rule != RULE:
             return Refusal(texts.NOT_A_REPORT)
-        if alert.member_id == actor.id:
-            return Refusal(shared_texts.ABOUT_YOURSELF)
-        return alert
+        return about_yourself(alert, actor) or alert
 
     async def message_to_delete(self, actor: Member, alert_id: int) -> Alert | Refusal:
         """'Bericht verwijderen': the alert, when the actor may and it is about a message that
