@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,6 +55,7 @@ def _not_ours(conn: sqlite3.Connection) -> str | None:
     our migrations set, the audit table of the first one, and no table they do not create
     (another program may set user_version too)."""
     from compass_bot.registry import migrations  # the features' (ops is imported by one)
+    from compass_bot.storage.schema import foreign_tables
 
     known = migrations()
     schema = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -67,14 +67,10 @@ def _not_ours(conn: sqlite3.Connection) -> str | None:
     }
     if schema > len(known):
         return f"database schema {schema} is newer than this bot ({len(known)})"
-    ours = {name for m in known for name in _CREATED.findall(m.sql)}
-    if schema == 0 or "audit" not in tables or not tables <= ours:
+    if schema == 0 or "audit" not in tables or foreign_tables(tables, known):
         what = "it has tables of another program" if tables else "it holds no tables"
         return f"not a compass-bot database ({what})"
     return None
-
-
-_CREATED = re.compile(r"CREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
 
 
 def backup(database: Path, target: Path) -> int:

@@ -137,11 +137,22 @@ def newer_version(path: Path) -> None:
     conn.close()
 
 
+def another_programs_file(path: Path) -> None:
+    """A browser's history file (a user_version of its own, tables of its own): the bot must
+    not run its migrations on it."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE moz_places (url)")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+
+
 DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
     "random-bytes": (random_bytes, "not an SQLite database; restore it from a backup"),
     "corrupt-page": (corrupt_page, "is damaged"),
     "corrupt-table": (corrupt_table, "is damaged"),
     "newer-version": (newer_version, "newer than this bot"),
+    "another-program": (another_programs_file, "not a compass-bot database"),
 }
 
 
@@ -171,6 +182,7 @@ def test_damaged_files_are_what_the_names_say(tmp_path: Path) -> None:
         "corrupt-page": "database disk image is malformed",
         "corrupt-table": "check fails",  # the schema reads: only a check notices
         "newer-version": "ok",
+        "another-program": "ok",  # a sound file, only not the bot's
     }
 
 

@@ -344,17 +344,16 @@ class Database:
         return int(row[0]) if row else 0
 
     async def _check_newer(self) -> None:
-        """Refuse a newer schema, or another program's tables (ours have a version)."""
-        version = await self.schema_version()
-        if version > self.schema_version_known:
+        """Refuse a newer schema, or another program's tables (a version of ours or not)."""
+        version, known = await self.schema_version(), self.schema_version_known
+        if version > known:
             raise StoreError(
-                f"{self.path}: database schema {version} is newer than this bot "
-                f"({self.schema_version_known}); run the newer compass-bot, or restore a backup made by "
-                "this version"
+                f"{self.path}: database schema {version} is newer than this bot ({known}); "
+                "run the newer compass-bot, or restore a backup made by it"
             )
-        if version == 0 and await self.fetchone(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ):
+        from compass_bot.storage.schema import not_ours  # it imports this module
+
+        if await not_ours(self, version):
             raise StoreError(
                 f"{self.path}: not a compass-bot database (it has tables of another program); "
                 "point storage.database at a new file or at the bot's own database"
