@@ -272,7 +272,7 @@ class HeatService(WatchedChannels):
             channel_id=event.channel.id,
             message_id=heat.turned_message_id or event.message_id,
             excerpt=self.kernel.excerpt(event.content),
-            detail=f"{heat.reason}|{','.join(str(m) for m in heat.members)}",
+            detail=texts.detail_of(heat.reason, heat.members),
         )
         state = self._channels.get(event.channel.id)
         if state is not None:  # a flag kept in memory (storage failing) has no alert yet
@@ -290,7 +290,7 @@ class HeatService(WatchedChannels):
                 event, replace(outcome, heat=replace(heat, reason=reason))
             )
         state.involved = tuple(dict.fromkeys((*state.involved, *heat.members)))
-        detail = f"{reason}|{','.join(str(m) for m in state.involved)}"
+        detail = texts.detail_of(reason, state.involved)
         await _restate(self.kernel, alert, detail, event.at)
         return replace(outcome, alert=alert)
 
@@ -469,13 +469,14 @@ async def _without_member(kernel: Kernel, member_id: int) -> int:
         "SELECT id, detail FROM alerts WHERE rule = ? AND detail LIKE '%|%'", (CLAUSE_ID,)
     )
     for row in rows:
-        reason, _, members = str(row["detail"]).partition("|")
-        kept = [m for m in members.split(",") if m and m != str(member_id)]
-        if len(kept) < len([m for m in members.split(",") if m]):
+        detail = str(row["detail"])
+        members = texts.involved(detail)
+        if member_id in members:
+            kept = tuple(m for m in members if m != member_id)
             await db.execute(
                 "UPDATE alerts SET detail = ?, delivery = 'pending', version = version + 1,"
                 " next_attempt_at = NULL WHERE id = ?",
-                (f"{reason}|{','.join(kept)}", row["id"]),
+                (texts.detail_of(detail.partition("|")[0], kept), row["id"]),
             )
             changed += 1
     return changed

@@ -144,6 +144,11 @@ def reason_text(detail: str, language: str = "nl") -> str:
     return "; ".join(parts)
 
 
+def detail_of(reason: str, members: tuple[int, ...] | list[int]) -> str:
+    """The stored detail of a heat alert: the reason's codes, then the members' ids."""
+    return f"{reason}|{','.join(str(m) for m in members)}"
+
+
 def involved(detail: str) -> tuple[int, ...]:
     """The members of the discussion, by id, from the stored detail ("...|id,id")."""
     _, _, members = detail.partition("|")

@@ -155,9 +155,8 @@ class NameService:
         if (refused := self.kernel.access.refusal(actor, "approve_names")) is not None:
             return refused
         wanted = [n for n in names if n]
-        if wanted and not any(
-            self.checker.check(n).flagged or self.checker.check(n).uncertain for n in wanted
-        ):
+        verdicts = [self.checker.check(n) for n in wanted]
+        if verdicts and not any(v.flagged or v.uncertain for v in verdicts):
             # nothing of 'Compass' in any of them: an approval would approve nothing (and be
             # counted in the digest as one)
             return Refusal(texts.NOTHING_TO_APPROVE)
