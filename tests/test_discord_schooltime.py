@@ -867,8 +867,12 @@ async def test_a_cut_grant_that_ended_while_the_bot_was_down_is_told_after_the_r
             def told() -> list[str]:
                 return [m["content"] for m in fake.dms_sent("jansen") if "gestopt" in m["content"]]
 
+            async def marked() -> bool:  # the DM goes out before its mark is written
+                [row] = await bot.app.db.fetchall("SELECT end_told_at FROM permission_grants")
+                return row["end_told_at"] is not None
+
             deadline = asyncio.get_running_loop().time() + 10
-            while not told() and asyncio.get_running_loop().time() < deadline:
+            while not (told() and await marked()) and asyncio.get_running_loop().time() < deadline:
                 await asyncio.sleep(0.05)
             assert len(told()) == 1 and told()[0].startswith("Je toestemming #1 voor anna")
             [row] = await bot.app.db.fetchall("SELECT end_told_at FROM permission_grants")
