@@ -29,8 +29,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check compass_bot bot.py tests benchmarks tools
 	$(BIN)/mypy compass_bot bot.py
 
+# two workers: most tests wait on a subprocess or a socket, and CI has two cores
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/qa.py

@@ -301,3 +301,14 @@ def test_the_pattern_screen_gives_way_when_it_cannot_be_exact() -> None:
     assert not screen.may_match(["jij", "bent", "lief"])
     assert screen.may_match(["jij", "kan", "het"])  # the allow entry covers "jij"
     assert screen.may_match(["jiij", "beent", "doom"])  # repeated letters fold
+
+
+def test_every_bucket_of_the_shipped_lexicon_compiles() -> None:
+    """The buckets compile when a post first needs one (not at every start), so a pattern that
+    is no regex must fail here, not on a member's post."""
+    buckets = shipped_lexicon().buckets
+    assert len(buckets) > 100
+    for key in buckets:
+        bucket = buckets.get(key)
+        assert bucket is not None and bucket.pattern
+    assert buckets.get("no key of the lexicon") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import repeat
@@ -291,6 +291,33 @@ class _Term:
     aimed: bool
 
 
+class Buckets:
+    """The per-key regexes of the lexicon, each compiled the first time a post needs it: the
+    lexicon has about 800 keys, and compiling them all took over a second at every start of
+    the bot or of a command line, for keys most runs never meet."""
+
+    __slots__ = ("_compiled", "_sources")
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        self._sources = sources
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def get(self, key: str) -> re.Pattern[str] | None:
+        found = self._compiled.get(key)
+        if found is None:
+            source = self._sources.get(key)
+            if source is None:
+                return None
+            found = self._compiled[key] = re.compile(source)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """The compiled word lists.
@@ -302,7 +329,7 @@ class Lexicon:
     """
 
     gate: re.Pattern[str]
-    buckets: dict[str, re.Pattern[str]]
+    buckets: Buckets
     emoji: re.Pattern[str]
     terms: dict[str, _Term]  # group name -> term
     mother_weight: float = 0.0
@@ -406,12 +433,12 @@ class Lexicon:
                 regex = _pattern(text, gap, sets)
                 for key in {_key(word) for word, _ in words}:
                     by_key.setdefault(key, {}).setdefault(name, []).append(regex)
-        buckets = {
-            key: re.compile(
-                "|".join(f"(?P<{name}>" + "|".join(rx) + ")" for name, rx in named.items())
-            )
-            for key, named in by_key.items()
-        }
+        buckets = Buckets(
+            {
+                key: "|".join(f"(?P<{name}>" + "|".join(rx) + ")" for name, rx in named.items())
+                for key, named in by_key.items()
+            }
+        )
         mother = max((t.weight for t in terms.values() if t.kind == MOTHER), default=0.0)
         needed = [
             word
