@@ -110,6 +110,9 @@ def cmd_check_time(args: argparse.Namespace) -> int:
     from compass_bot.inputs import InputError, parse_moment
     from compass_bot.schedule import ScheduleError
 
+    if args.category is not None and args.channel is None:
+        print("check-time: --category names the category of a --channel", file=sys.stderr)
+        return EXIT_USAGE
     loaded = school_or_exit(args, "check-time")
     try:
         moment = parse_moment(args.at, loaded.config.schedule.zone, "--at")
@@ -117,7 +120,7 @@ def cmd_check_time(args: argparse.Namespace) -> int:
         print(f"check-time: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = check_time(loaded, moment, args.role or [], args.channel)
+        result = check_time(loaded, moment, args.role or [], args.channel, args.category)
     except ScheduleError as exc:
         print(f"{loaded.path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -243,7 +246,9 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
     # Least privilege per server: a board's schools each get the link with what their own
     # features need (`Noord: URL`), or the one school --school names.
     schools: tuple[LoadedConfig, ...] = (
-        (school_or_exit(args, "invite-url", loaded),) if args.school else loaded.each_school()
+        (school_or_exit(args, "invite-url", loaded),)
+        if args.school is not None
+        else loaded.each_school()
     )
     for school in schools:
         url = invite_url(client_id, school.config)
@@ -401,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at", required=True, help="ISO-8601 moment, e.g. 2026-11-24T10:15+01:00")
     p.add_argument("--role", action="append", help="a role of the author (repeatable)")
     p.add_argument("--channel", help="channel name (default: a watched social channel)")
+    p.add_argument("--category", help="the channel's category (with --channel)")
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     _school_option(p)

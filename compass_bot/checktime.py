@@ -22,8 +22,17 @@ def _ref_id(text: str, fallback: int) -> tuple[int, str]:
     return (int(text), text) if text.isdigit() else (fallback, text)
 
 
+def _name(text: str) -> str:
+    """A channel or category as typed: ' #algemeen ' is the channel algemeen."""
+    return text.strip().lstrip("#").strip()
+
+
 def check_time(
-    loaded: LoadedConfig, moment: datetime, roles: Sequence[str], channel: str | None
+    loaded: LoadedConfig,
+    moment: datetime,
+    roles: Sequence[str],
+    channel: str | None,
+    category: str | None = None,
 ) -> dict[str, Any]:
     cfg = loaded.config
     timetable = build_timetable(cfg.schedule, loaded.base_dir, today=moment)
@@ -39,8 +48,10 @@ def check_time(
             staff_roles=st.staff_roles,
         )
     else:
-        channel_id, name = _ref_id(channel.lstrip("#"), 0)
-        info = ChannelInfo(id=channel_id, name=name)
+        channel_id, name = _ref_id(_name(channel), 0)
+        # a channel watched through its category (`social_categories`) is named with it
+        category_id, category_name = _ref_id(_name(category), -1) if category else (None, None)
+        info = ChannelInfo(channel_id, name, category_id, category_name)
         scope = st.to_scope()
     verdict = judge_post(moment, author, info, (), timetable, scope)
     return {

@@ -45,6 +45,8 @@ def input_problem(command: str, item: str, stdin: bool, given: Sequence[str]) ->
         return f"{command}: give a {item}, or --stdin to read one per line"
     if any(not_utf8(arg) for arg in given):
         return f"{command}: the {item} is not UTF-8 text"
+    if given and not " ".join(given).strip():
+        return f"{command}: the {item} is empty"
     return None
 
 
@@ -88,4 +90,5 @@ def school_or_exit(
 def optional_school(args: argparse.Namespace, command: str) -> LoadedConfig | None:
     """For the commands that run without a config: the school's config when --config or
     --school is given, else None."""
-    return school_or_exit(args, command) if args.config or args.school else None
+    given = args.config or args.school is not None  # `--school ""` is a name, and no school's
+    return school_or_exit(args, command) if given else None

@@ -448,6 +448,23 @@ def test_check_time_out_of_range_exits_2(capsys: pytest.CaptureFixture[str]) -> 
     assert err == ["check-time: --at 0001-01-01T00:00:00+01:00 is out of range (years 1970-2999)"]
 
 
+def test_check_time_reads_a_channel_as_typed_and_one_watched_through_its_category(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """' algemeen' and '#algemeen' are the channel algemeen; a channel the config watches only
+    through its category (`social_categories: [Sociaal]`) is watched when that is given."""
+    from compass_bot.__main__ import main
+
+    lesson = ["--config", str(EXAMPLE), "check-time", "--json", "--at", "2026-11-24T10:15+01:00"]
+    for where in (["--channel", " algemeen"], ["--channel", "chat", "--category", " #Sociaal"]):
+        assert main([*lesson, *where]) == 0
+        assert json.loads(capsys.readouterr().out)["reason"] == "lesson_time"
+    assert main([*lesson, "--channel", "chat"]) == 0
+    assert json.loads(capsys.readouterr().out)["reason"] == "not_watched"
+    assert main([*lesson, "--category", "Sociaal"]) == 2
+    assert capsys.readouterr().err == "check-time: --category names the category of a --channel\n"
+
+
 def test_a_wall_time_the_clocks_skip_is_read_as_the_moment_an_hour_later() -> None:
     """02:30 on the night the clocks go forward does not exist: `check-time --at` reads it
     as 03:30 summer time, the same moment as 02:30+01:00 and as the console's /tijd."""
@@ -472,6 +489,24 @@ def test_per_line_commands_take_their_input_one_way(capsys: pytest.CaptureFixtur
         assert main([command, "--stdin", arg]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "as arguments or with --stdin, not both" in err[0]
+
+
+def test_empty_input_and_an_empty_school_are_refused_not_answered(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An empty question, name or text has no answer: one line and exit 2, not a verdict on
+    nothing; `--school ""` names no school, so it is refused rather than left out."""
+    from compass_bot.__main__ import main
+
+    for command, item in (("ask", "question"), ("check-name", "name"), ("check-message", "text")):
+        assert main([command, "--json", "  "]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err == f"{command}: the {item} is empty\n"
+    with pytest.raises(SystemExit) as refused:
+        main(["check-message", "hoi", "--school", ""])
+    assert refused.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("check-message: unknown school ''")
 
 
 def test_per_line_commands_skip_text_that_is_not_utf8(tmp_path: Path) -> None:

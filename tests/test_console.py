@@ -139,6 +139,36 @@ def test_console_survives_bad_input(tmp_path: Path) -> None:
     assert "Onbekende opdracht /onbekend" in result.stdout
 
 
+def test_a_byte_that_is_no_utf8_in_a_script_file_is_read_as_through_a_pipe(
+    tmp_path: Path,
+) -> None:
+    """`bot.py --console < script.txt` reads a file, not a pipe: a stray byte in a post must
+    still be one replaced character, and the post still warned and alerted."""
+    script = tmp_path / "script.txt"
+    script.write_bytes(
+        b"/tijd 2026-11-24 10:15\n/als leerling anna\nhoi \xff kapot\n"
+        b"/als moderator mo\n/meldingen open\n/stop\n"
+    )
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(TEST_CONFIG, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "COMPASS_CONFIG")}
+    env["COMPASS_CONFIG"] = str(cfg)
+    with script.open("rb") as stdin:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "bot.py"), "--console"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
+    assert result.returncode == 0
+    assert "Error" not in result.stdout + result.stderr
+    assert "Bericht: hoi \ufffd kapot" in result.stdout
+    assert "1 open melding(en)" in result.stdout
+
+
 def test_bot_without_token_and_without_terminal_exits_2_with_one_line(tmp_path: Path) -> None:
     result = run_bot(tmp_path, "")
     assert result.returncode == 2

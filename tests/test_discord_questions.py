@@ -199,6 +199,26 @@ async def test_everyone_in_a_question_is_never_echoed_as_a_ping(tmp_path: Path) 
             assert "@here" not in (message["content"] or "")
 
 
+async def test_a_question_is_echoed_under_its_answer_with_other_peoples_data_masked(
+    tmp_path: Path,
+) -> None:
+    """The answer is public: the question under it shows what kind of data was in it, never
+    the number, the mail address or the street (its own post may be hidden for it)."""
+    question = (
+        "mag ik het nummer van een klasgenoot, 06-12345678, en haar mail sanne@example.nl "
+        "in de klassenapp zetten?"
+    )
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.post("anna", "protocol-vragen", question)
+        await fake.settle()
+        [answer] = fake.messages_sent(channel="protocol-vragen")
+        [embed] = answer["embeds"]
+        shown = next(f["value"] for f in embed["fields"] if f["name"] == "Je vraag")
+        assert "12345678" not in shown and "sanne@example.nl" not in shown
+        assert "[telefoonnummer verborgen]" in shown and "verborgen]" in shown
+        assert shown.startswith("mag ik het nummer van een klasgenoot")
+
+
 async def test_doubtful_in_the_channel_stays_public_and_a_click_answers_the_clicker(
     tmp_path: Path,
 ) -> None:

@@ -91,3 +91,55 @@ def test_a_reported_moderator_cannot_dismiss_or_erase_the_report(tmp_path: Path)
     assert "Je eigen gegevens wist een andere moderator of de schoolleiding" in out
     assert "1 open melding(en)" in out and "Onterecht door moderator1" not in out
     assert "Afgehandeld door mo" in out
+
+
+def test_reports_of_two_messages_by_one_member_are_two_alerts(tmp_path: Path) -> None:
+    """One alert per message: anna's post in #memes and her post in #algemeen, reported by bram
+    within minutes, are two alerts, each with its own snapshot and its own delete button."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 12:20",
+            "/als leerling anna",
+            "jij bent een sukkel bob",
+            "/kanaal memes",
+            "iedereen haat bob",
+            "/als leerling bob",
+            "/melden 1 pesten",
+            "/kanaal algemeen",
+            "/melden 1 pesten",
+            "/als moderator mo",
+            "/meldingen open",
+            "/melding 1 verwijderen",
+            "/melding 2 verwijderen",
+            "/stop",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    listed = out.split("open melding(en):")[1]
+    assert "2 open melding(en)" in out
+    assert "Bericht: iedereen haat bob" in listed and "Bericht: jij bent een sukkel bob" in listed
+    assert listed.count("Pesten of uitschelden (aanwijzing-5) ×1") == 2
+    assert "(bot verwijdert bericht 900000002)" in out
+    assert "(bot verwijdert bericht 900000001)" in out
+
+
+def test_erasing_a_reporter_keeps_the_time_of_the_report(tmp_path: Path) -> None:
+    """The erasure edits what the alert shows (the reporter's note leaves), not when the report
+    came in: 'Wanneer' stays 12:20, not the time of the erasure."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 12:20",
+            "/als leerling anna",
+            "/als leerling bob",
+            "/melden lid anna pesten zij scheldt",
+            "/tijd 15:45",
+            "/als moderator mo",
+            "/privacy wissen bob",
+            "/meldingen open",
+            "/stop",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    listed = out.split("open melding(en):")[1]
+    assert "Wanneer: 2026-11-24 12:20" in listed and "15:45" not in listed
+    assert "zij scheldt" not in listed

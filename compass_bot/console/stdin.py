@@ -13,6 +13,15 @@ def _settle(ready: asyncio.Future[None]) -> None:
         ready.set_result(None)
 
 
+def _replaced(text: str) -> str:
+    """Text read through a TextIO as the pipe path reads bytes: a byte that is no UTF-8 (kept
+    by the stream as a lone surrogate) becomes U+FFFD, instead of failing when written."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class StdinLines:
     """Lines from stdin, read when the event loop sees them ready: no thread blocks on a read,
     so Ctrl-C (and the loop's end) never waits for Enter. Files and StringIO, which never
@@ -47,13 +56,13 @@ class StdinLines:
     async def readline(self) -> str:
         fd = self._fd
         if fd is None:
-            return self._stdin.readline()
+            return _replaced(self._stdin.readline())
         while b"\n" not in self._buffer and not self._eof:
             if not await self._readable(fd):
                 self._fd = None
                 rest = self._buffer.decode("utf-8", "replace")
                 self._buffer = b""
-                return rest + self._stdin.readline()
+                return rest + _replaced(self._stdin.readline())
             chunk = os.read(fd, 65536)
             self._eof = not chunk
             self._buffer += chunk

@@ -73,20 +73,26 @@ class OutboxRepo(DeliveryQueries):
         matched: str | None = None,
         detail: str | None = None,
         source: str = "",
+        merge: bool = True,
     ) -> tuple[Alert, bool]:
         """Write a flag to the outbox before anything is sent.
 
         A repeat of the same member, rule and source (`""`: the feature that owns the rule;
         "automod": Discord's AutoMod citing it) since `window_start` on a still-open alert
         bumps that alert's count and marks it for re-delivery (an edit) instead of adding
-        a new one, so a burst of flags makes one alert. Returns (alert, created).
+        a new one, so a burst of flags makes one alert. `merge=False`: always a new alert
+        (a report of another message is an alert of its own). Returns (alert, created).
         """
         async with self.db.write_lock:  # check-then-insert: two flags at once make one alert
-            row = await self.db.fetchone(
-                "SELECT id, channels FROM alerts WHERE member_id = ? AND rule = ?"
-                " AND source = ? AND status = 'open'"
-                " AND updated_at >= ? ORDER BY id DESC LIMIT 1",
-                (member_id, rule, source, to_db(window_start)),
+            row = (
+                await self.db.fetchone(
+                    "SELECT id, channels FROM alerts WHERE member_id = ? AND rule = ?"
+                    " AND source = ? AND status = 'open'"
+                    " AND updated_at >= ? ORDER BY id DESC LIMIT 1",
+                    (member_id, rule, source, to_db(window_start)),
+                )
+                if merge
+                else None
             )
             if row is not None:
                 alert_id = int(row["id"])
@@ -141,14 +147,15 @@ class OutboxRepo(DeliveryQueries):
             assert alert is not None
             return alert, created
 
-    async def restate(self, alert_id: int, count: int, detail: str, at: datetime) -> None:
+    async def restate(self, alert_id: int, count: int, detail: str, at: datetime | None) -> None:
         """A feature's own count and reason for an alert (reports: the distinct reporters and
-        every reason given), shown by an edit: a new version, pending delivery. No commit:
-        the caller commits with its own rows."""
+        every reason given), shown by an edit: a new version, pending delivery. `at` None
+        keeps the alert's time (an erasure changes what it shows, not when it happened). No
+        commit: the caller commits with its own rows."""
         await self.db.execute(
-            "UPDATE alerts SET count = ?, detail = ?, updated_at = ?, delivery = 'pending',"
-            " version = version + 1, next_attempt_at = NULL WHERE id = ?",
-            (count, detail, to_db(at), alert_id),
+            "UPDATE alerts SET count = ?, detail = ?, updated_at = COALESCE(?, updated_at),"
+            " delivery = 'pending', version = version + 1, next_attempt_at = NULL WHERE id = ?",
+            (count, detail, to_db(at) if at is not None else None, alert_id),
         )
 
     async def alert(self, alert_id: int) -> OutboxAlert | None:

@@ -124,7 +124,7 @@ class AlertService(AlertHandling):
     def _keep(self, flag: _Flag) -> bool:
         """Hold a flag that could not be written; whether it would start a new alert."""
         window = timedelta(minutes=self.settings.repeat_window_minutes)
-        created = not any(
+        created = flag.fields.get("merge", True) is False or not any(
             k.member.id == flag.member.id
             and k.rule == flag.rule
             and k.fields.get("source", "") == flag.fields.get("source", "")

@@ -53,7 +53,7 @@ class DigestService(KeepsNoMemberData):
         """The week asked for (YYYY-Www), or the current week; raises WeekError (also for a
         week that has not started: it has nothing to count yet)."""
         timetable = self.kernel.calendar.timetable
-        if not week:
+        if week is None:
             return period_at(now, timetable)
         period = parse_week(week, timetable)
         if period.start > now:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Final
 
 from compass_bot import texts as shared_texts
+from compass_bot.features.alerts.model import unescape_excerpt
 from compass_bot.features.digest.rules import Digest
 from compass_bot.policy import ClauseBook
 
@@ -146,12 +147,13 @@ def heading(digest: Digest, language: str) -> tuple[str, str]:
 
 
 def as_text(digest: Digest, language: str, title_of: Callable[[str], str]) -> str:
-    """The whole digest as plain text (console, command line)."""
+    """The whole digest as plain text (console, command line): the questions' markdown
+    escapes, which only serve the Discord post, taken out."""
     title, span = heading(digest, language)
     out = [f"{title} ({span})"]
     for head, lines in sections(digest, language, title_of):
         out.append(f"{head}:")
-        out.extend(f"  {line}" for line in lines)
+        out.extend(f"  {unescape_excerpt(line)}" for line in lines)
     return "\n".join(out)
 
 

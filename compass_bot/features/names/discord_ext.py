@@ -101,7 +101,8 @@ class Names(commands.Cog):
             pacer = dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute)
             embed = warning_embed(outcome.warning)
             if not pacer.try_take():
-                pacer.later(lambda: member.send(embed=embed), f"name DM to {member.id}")
+                # no member id in the log line: it would tie a member to a name flag
+                pacer.later(lambda: member.send(embed=embed), "a name DM")
             else:
                 try:
                     await member.send(embed=embed)

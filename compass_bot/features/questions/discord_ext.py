@@ -242,7 +242,7 @@ class Questions(commands.Cog):
             await self.bot.app[QuestionService].remember_question(answer, question, now)
         if theirs:
             # One character more than is shown, so a cut question ends in '…'.
-            shown = question.strip()[: SHOWN_QUESTION + 1]
+            shown = self.bot.app[QuestionService].shown(question)[: SHOWN_QUESTION + 1]
         else:
             shown = question_texts.SOMEONE_ELSES_POST[texts.lang_of(answer.language)]
         return answer, render_answer(answer, shown)

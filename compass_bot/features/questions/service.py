@@ -199,6 +199,11 @@ class QuestionService:
         settings = self.kernel.config.questions
         return tuple(settings.contacts_en if language == "en" else settings.contacts)
 
+    def shown(self, question: str) -> str:
+        """The question as its public answer may show it: other people's data masked, as in
+        an alert (the post itself may be hidden for that data)."""
+        return self.kernel.redacted(question.strip())
+
     async def remember_question(self, answer: Answer, question: str, at: datetime) -> None:
         """Store a question the bot could not answer (text and clause only, not the asker;
         other people's data in it masked, as in an alert).

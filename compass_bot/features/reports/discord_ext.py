@@ -178,9 +178,8 @@ class Reports(commands.Cog):
                 user = self.bot.get_user(reporter_id) or await self.bot.fetch_user(reporter_id)
                 await user.send(texts.LOOKED_AT)
             except discord.HTTPException as exc:
-                log.info(
-                    "could not DM reporter %s that their report was seen: %s", reporter_id, exc
-                )
+                # no id: a log line next to the alert's handling would name the reporter
+                log.info("could not DM a reporter that their report was seen: %s", exc)
 
     async def _open_form(self, interaction: discord.Interaction, request: ReportRequest) -> None:
         language = language_of(interaction)

@@ -162,6 +162,9 @@ class ReportService:
                 message_id=request.message_id,
                 excerpt=shown,
                 detail=detail,
+                # one alert per message: a report of another message by the same member is not
+                # merged into this one (its snapshot and 'Bericht verwijderen' would be lost)
+                merge=request.message_id is None,
             )
             if alert is None:  # the outbox keeps the flag until the database works again
                 return None, 1
@@ -333,7 +336,6 @@ class ReportService:
             "DELETE FROM member_reports WHERE reporter_id = ? OR reported_id = ?",
             (member_id, member_id),
         )
-        now = self.kernel.clock.now()
         for row in rows:
             alert_id = int(row["alert_id"])
             alert = await self.kernel.alerts.repo.alert(alert_id)
@@ -342,7 +344,7 @@ class ReportService:
             reports = await self.repo.of_alert(alert_id)
             reporters = len({r.reporter_id for r in reports if r.reporter_id is not None})
             detail = self._detail(reports) if reports else texts.without_notes(alert.detail)
-            await self.kernel.alerts.repo.restate(alert_id, max(reporters, 1), detail, now)
+            await self.kernel.alerts.repo.restate(alert_id, max(reporters, 1), detail, None)
         return {"member_reports": cur.rowcount}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
