@@ -45,7 +45,7 @@ def input_problem(command: str, item: str, stdin: bool, given: Sequence[str]) ->
         return f"{command}: give a {item}, or --stdin to read one per line"
     if any(not_utf8(arg) for arg in given):
         return f"{command}: the {item} is not UTF-8 text"
-    if given and not " ".join(given).strip():
+    if given and not all(arg.strip() for arg in given):  # check-name reads each one alone
         return f"{command}: the {item} is empty"
     return None
 

@@ -494,14 +494,17 @@ def test_per_line_commands_take_their_input_one_way(capsys: pytest.CaptureFixtur
 def test_empty_input_and_an_empty_school_are_refused_not_answered(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """An empty question, name or text has no answer: one line and exit 2, not a verdict on
-    nothing; `--school ""` names no school, so it is refused rather than left out."""
+    """An empty question, name or text as an argument has no answer: one line and exit 2, not
+    a verdict on nothing (a blank line on --stdin is answered, so the answers keep the lines'
+    order); `--school ""` names no school, so it is refused rather than left out."""
     from compass_bot.__main__ import main
 
     for command, item in (("ask", "question"), ("check-name", "name"), ("check-message", "text")):
         assert main([command, "--json", "  "]) == 2
         captured = capsys.readouterr()
         assert captured.out == "" and captured.err == f"{command}: the {item} is empty\n"
+    assert main(["check-name", "--json", "", "Bob"]) == 2  # each name is checked on its own
+    assert capsys.readouterr().err == "check-name: the name is empty\n"
     with pytest.raises(SystemExit) as refused:
         main(["check-message", "hoi", "--school", ""])
     assert refused.value.code == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -10,6 +11,8 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from compass_bot.console.server import member_id_of
 from compass_bot.registry import alert_kinds
@@ -22,24 +25,29 @@ def run_bot(
     *args: str,
     config: str = TEST_CONFIG,
     pipe_into: str | None = None,
+    script_file: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`python bot.py ARGS` with `script` on stdin, no token, and its own config and folder;
-    with `pipe_into`, its output goes through that shell command (e.g. `head -3`)."""
+    with `pipe_into`, its output goes through that shell command (e.g. `head -3`); with
+    `script_file`, stdin is that file (a regular file, not a pipe) and `script` is unused."""
     cfg = tmp_path / "config.yaml"
     cfg.write_text(config, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "COMPASS_CONFIG")}
     env["COMPASS_CONFIG"] = str(cfg)
     command = [sys.executable, str(ROOT / "bot.py"), *args]
-    return subprocess.run(
-        f"{shlex.join(command)} | {pipe_into}" if pipe_into else command,
-        shell=pipe_into is not None,
-        input=script,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    with contextlib.ExitStack() as files:
+        stdin = files.enter_context(script_file.open("rb")) if script_file else None
+        return subprocess.run(
+            f"{shlex.join(command)} | {pipe_into}" if pipe_into else command,
+            shell=pipe_into is not None,
+            input=None if stdin else script,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
 
 
 def test_console_warns_a_student_posting_during_lessons_and_alerts_moderators(
@@ -140,29 +148,18 @@ def test_console_survives_bad_input(tmp_path: Path) -> None:
 
 
 def test_a_byte_that_is_no_utf8_in_a_script_file_is_read_as_through_a_pipe(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`bot.py --console < script.txt` reads a file, not a pipe: a stray byte in a post must
-    still be one replaced character, and the post still warned and alerted."""
+    still be one replaced character, and the post still warned and alerted; also where the
+    locale makes Python's stdin strict (nl_NL.UTF-8, macOS)."""
+    monkeypatch.setenv("PYTHONIOENCODING", "utf-8:strict")
     script = tmp_path / "script.txt"
     script.write_bytes(
         b"/tijd 2026-11-24 10:15\n/als leerling anna\nhoi \xff kapot\n"
         b"/als moderator mo\n/meldingen open\n/stop\n"
     )
-    cfg = tmp_path / "config.yaml"
-    cfg.write_text(TEST_CONFIG, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "COMPASS_CONFIG")}
-    env["COMPASS_CONFIG"] = str(cfg)
-    with script.open("rb") as stdin:
-        result = subprocess.run(
-            [sys.executable, str(ROOT / "bot.py"), "--console"],
-            stdin=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=60,
-        )
+    result = run_bot(tmp_path, "", "--console", script_file=script)
     assert result.returncode == 0
     assert "Error" not in result.stdout + result.stderr
     assert "Bericht: hoi \ufffd kapot" in result.stdout

@@ -44,8 +44,9 @@ T = TypeVar("T")
 
 
 def _spread(items: Sequence[T], count: int) -> Sequence[T]:
-    """At most `count` of `items`, evenly spread: a check whose cost grows with the memory's
-    size too (the plain loop below) keeps its cost as the labelled questions grow."""
+    """About `count` of `items` (between `count` and twice as many), evenly spread: a check
+    whose cost grows with the memory's size too (the plain loop below) keeps its cost as the
+    labelled questions grow."""
     return items[:: max(1, len(items) // count)]
 
 
@@ -266,7 +267,7 @@ class _Unwarmed(Matcher):
 
 def test_the_message_answered_at_load_changes_no_answer(matcher: Matcher) -> None:
     """What the load's message leaves in the caches is read as any question reads it: a
-    matcher without it answers 4,800 labelled questions (and their parts) the same."""
+    matcher without it answers about 4,800 labelled questions (and parts) the same."""
     cold = _Unwarmed(load_clauses())
     texts = _spread(list(_texts()), 4800)
     assert [cold.match(t) for t in texts] == [matcher.match(t) for t in texts]

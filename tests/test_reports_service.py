@@ -111,3 +111,27 @@ async def test_a_reporters_note_reaches_the_moderators_with_other_peoples_data_m
     for shown in (alert.detail if alert else None, kept["note"] if kept else None):
         assert shown is not None and "ze zei" in shown
         assert "55556666" not in shown and "anna@example.nl" not in shown
+
+
+async def test_reports_of_one_message_make_one_alert_also_when_the_store_failed(
+    service: App,
+) -> None:
+    """One alert per message: a report kept in memory while the store failed and a later one
+    of the same message join one alert; a report of another message by the same member
+    stays an alert of its own."""
+    cas = Member(3, "cas")
+    reports = service[ReportService]
+    service.alerts.retry_seconds = 3600  # the kept flag waits for the next flag, not a timer
+
+    def of(reporter: Member, message_id: int, minutes: int) -> ReportRequest:
+        at = T0 + timedelta(minutes=minutes)
+        return ReportRequest(reporter, ANNA, "pesten", at, 9, 10, message_id, "jij sukkel")
+
+    await service.db.conn.execute("PRAGMA query_only = ON")
+    kept = await reports.file(of(BRAM, 9001, 1))
+    assert isinstance(kept, Filed) and kept.alert is None
+    await service.db.conn.execute("PRAGMA query_only = OFF")
+    await reports.file(of(cas, 9001, 2))
+    await reports.file(of(BRAM, 9002, 3))
+    alerts = await service.alerts.repo.alerts()
+    assert sorted(a.message_id for a in alerts) == [9001, 9002]

@@ -103,8 +103,7 @@ def _address_at_reference(text: str, s: int) -> tuple[Finding, ...]:
         digit_next = text[end : end + 2].lstrip(" \u00a0")[:1] == ","
         tail = address._POSTCODE_TAIL.match(text, end) if named and digit_next else None
         if not tail or year_and_word(text, tail.start("pc")):
-            # since s39: or the same name right after words that say a home follows
-            return address._named_street_after_cue(text, s, space, word, end)
+            return ()
         return (
             Finding("address", space + 1, tail.end()),
             Finding("postcode", tail.start("pc"), tail.end()),

@@ -13,15 +13,6 @@ def _settle(ready: asyncio.Future[None]) -> None:
         ready.set_result(None)
 
 
-def _replaced(text: str) -> str:
-    """Text read through a TextIO as the pipe path reads bytes: a byte that is no UTF-8 (kept
-    by the stream as a lone surrogate) becomes U+FFFD, instead of failing when written."""
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-
 class StdinLines:
     """Lines from stdin, read when the event loop sees them ready: no thread blocks on a read,
     so Ctrl-C (and the loop's end) never waits for Enter. Files and StringIO, which never
@@ -53,16 +44,25 @@ class StdinLines:
             loop.remove_reader(fd)
         return True
 
+    def _direct_line(self) -> str:
+        """A line of a file read as the pipe is: its bytes decoded here, a byte that is no
+        UTF-8 replaced (the text stream would raise or keep a surrogate, by the locale)."""
+        raw = getattr(self._stdin, "buffer", None)
+        if raw is None:  # a StringIO: text already
+            return self._stdin.readline()
+        line: bytes = raw.readline()
+        return line.decode("utf-8", "replace")
+
     async def readline(self) -> str:
         fd = self._fd
         if fd is None:
-            return _replaced(self._stdin.readline())
+            return self._direct_line()
         while b"\n" not in self._buffer and not self._eof:
             if not await self._readable(fd):
                 self._fd = None
                 rest = self._buffer.decode("utf-8", "replace")
                 self._buffer = b""
-                return rest + _replaced(self._stdin.readline())
+                return rest + self._direct_line()
             chunk = os.read(fd, 65536)
             self._eof = not chunk
             self._buffer += chunk

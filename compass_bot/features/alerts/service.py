@@ -124,10 +124,12 @@ class AlertService(AlertHandling):
     def _keep(self, flag: _Flag) -> bool:
         """Hold a flag that could not be written; whether it would start a new alert."""
         window = timedelta(minutes=self.settings.repeat_window_minutes)
-        created = flag.fields.get("merge", True) is False or not any(
+        per_message = flag.fields.get("per_message", False)
+        created = not any(
             k.member.id == flag.member.id
             and k.rule == flag.rule
             and k.fields.get("source", "") == flag.fields.get("source", "")
+            and (not per_message or k.fields.get("message_id") == flag.fields.get("message_id"))
             and flag.at - k.at < window
             for k in self._kept
         )

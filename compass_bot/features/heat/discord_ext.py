@@ -23,6 +23,7 @@ from compass_bot.features.heat.service import (
     HeatOutcome,
     HeatService,
     SlowmodeOrder,
+    warm_lexicon,
 )
 from compass_bot.model import Done, Member, MessagePosted, Refusal
 
@@ -47,6 +48,7 @@ class Heat(commands.Cog):
         return self.bot.app[HeatService]
 
     async def cog_load(self) -> None:
+        await warm_lexicon()
         self.restore_loop.start()
 
     async def cog_unload(self) -> None:

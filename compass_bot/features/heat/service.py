@@ -147,7 +147,8 @@ class HeatService(WatchedChannels):
         self._slowmodes = {s.channel_id: s for s in await self.repo.slowmodes()}
         self._channels.clear()
         self._authors = RecentAuthors()
-        # The lexicon compiles here, at start, in a worker thread: not on the first post.
+        # The lexicon is read here, at start, in a worker thread: not on the first post (its
+        # buckets compile when first needed; the bot compiles them all: `warm_lexicon`).
         await asyncio.to_thread(shipped_lexicon)
         self._reader = reader()
         self._watched.clear()
@@ -424,6 +425,12 @@ class HeatService(WatchedChannels):
             state.watch.forget(member_id)
             state.involved = tuple(m for m in state.involved if m != member_id)
         self._authors.forget(member_id)
+
+
+async def warm_lexicon() -> None:
+    """Compile every bucket of the lexicon in a worker thread, so no member's post waits on
+    one (the Discord bot at start; the console and command lines skip it)."""
+    await asyncio.to_thread(shipped_lexicon().buckets.compile_all)
 
 
 _QUIET_OUTCOME: Final = HeatOutcome(CALM_HEAT)

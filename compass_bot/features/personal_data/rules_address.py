@@ -314,11 +314,12 @@ def _named_street_with_postcode(
 
 
 # "adres: Beukenrode 11", "wij zijn verhuisd naar Zuiderdiep 77", "she lives at Rozengaarde 5",
-# "ze woont aan de Esplanade 4", chat's "ze woont Beukenrode 11": words that say a home follows
-# (an article may stand between), right before a capitalised name the suffixes do not know
+# "ze woont aan de Esplanade 4": words that say a home follows (an article may stand between),
+# right before a capitalised name the suffixes do not know. Not a bare "woont": chat drops
+# the "in" before a town as often ("ik woon Delft 3 hoog", "ze woont Zwolle 1 week per maand")
 _HOME_CUE: Final = re.compile(
     rf"(?:\b(?:adres|address)(?:{SPACE}(?:is|was))?{SPACE}?[:=]?"
-    rf"|\b(?:{_LIVES_AT}|(?:wonen|woonden?){SPACE}(?:op|aan)|woon(?:t|en)?|lives?{SPACE}on"
+    rf"|\b(?:{_LIVES_AT}|(?:wonen|woonden?){SPACE}(?:op|aan)|lives?{SPACE}on"
     rf"|(?:lived|living){SPACE}(?:at|on)|(?:verhuisd|verhuizen|verhuist|verhuis){SPACE}naar"
     rf"|moved{SPACE}to))(?:{SPACE}(?:de|het|the))?{SPACE}$",
     re.IGNORECASE,

@@ -163,8 +163,9 @@ class ReportService:
                 excerpt=shown,
                 detail=detail,
                 # one alert per message: a report of another message by the same member is not
-                # merged into this one (its snapshot and 'Bericht verwijderen' would be lost)
-                merge=request.message_id is None,
+                # merged into its alert (the snapshot and 'Bericht verwijderen' would be lost);
+                # a report of the same message is, also one kept while the store failed
+                per_message=request.message_id is not None,
             )
             if alert is None:  # the outbox keeps the flag until the database works again
                 return None, 1
