@@ -561,3 +561,20 @@ def test_a_refusal_names_the_topic_the_protocol_leaves_open(service: App) -> Non
     )
     assert english.status == "none"
     assert english.extras()[0][0].startswith("The protocol does not say what the punishment is")
+
+
+async def test_a_grants_reason_is_shown_to_the_teacher_who_gave_it_not_to_colleagues(
+    service: App,
+) -> None:
+    """The reason is free text, often about a student's home: the teacher who gave the grant
+    sees it; another teacher sees that the grant runs, not why."""
+    colleague = Member(6, "juf", ((12, "Docent"),))
+    schooltime = service[SchoolTimeService]
+    await schooltime.grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", LESSON, 20, "moeder bellen, ouders scheiden"
+    )
+    own = schooltime.list_permissions(TEACHER, LESSON + timedelta(minutes=1))
+    other = schooltime.list_permissions(colleague, LESSON + timedelta(minutes=1))
+    assert not isinstance(own, Refusal) and not isinstance(other, Refusal)
+    assert [g.reason for g in own] == ["moeder bellen, ouders scheiden"]
+    assert [(g.target_id, g.reason) for g in other] == [(STUDENT.id, None)]

@@ -8,7 +8,7 @@ permission for a student, a class (role) or a channel.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -32,6 +32,7 @@ from compass_bot.model import Member, MessagePosted, Refusal, Role, Warning
 from compass_bot.storage.db import to_db
 
 if TYPE_CHECKING:
+    from compass_bot.access import Access
     from compass_bot.app import Kernel
 
 
@@ -320,9 +321,12 @@ class SchoolTimeService:
         return revoked
 
     def list_permissions(self, actor: Member, at: datetime) -> list[PermissionGrant] | Refusal:
+        """The grants running at `at`. A grant's reason (free text, often about a student) is
+        shown to the teacher who gave it, the moderators and the leadership; another teacher
+        sees the grant without it (least privilege: the grant is what they need to know)."""
         if (refused := self.kernel.access.refusal(actor, "permissions")) is not None:
             return refused
-        return self.grants(at)
+        return _as_seen_by(self.kernel.access, actor, self.grants(at))
 
     # -- member data -----------------------------------------------------------------------
 
@@ -348,3 +352,13 @@ class SchoolTimeService:
         self._grants = [
             g for g in self._grants if not (g.scope == "member" and g.target_id == member_id)
         ]
+
+
+def _as_seen_by(
+    access: Access, actor: Member, grants: list[PermissionGrant]
+) -> list[PermissionGrant]:
+    """The grants with the reasons `actor` may read: their own, or all for a moderator or
+    the leadership."""
+    if access.has(actor, "moderator") or access.has(actor, "leadership"):
+        return grants
+    return [g if g.granted_by == actor.id else replace(g, reason=None) for g in grants]
