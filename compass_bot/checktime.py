@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from difflib import get_close_matches
 from typing import Any
 
 from compass_bot.config import LoadedConfig
 from compass_bot.features.schooltime.rules import Author, ChannelInfo, Scope, judge_post
+from compass_bot.refs import any_ref_matches
 from compass_bot.schedule import build_timetable
 
 _SOCIAL_PLACEHOLDER = "(sociaal kanaal)"
@@ -60,3 +62,25 @@ def check_time(
         "message": verdict.message,
         "next_allowed_at": verdict.next_allowed_at.isoformat() if verdict.next_allowed_at else None,
     }
+
+
+def unnamed_hint(loaded: LoadedConfig, channel: str, category: str | None) -> str | None:
+    """A line for stderr when the config names neither the channel nor its category: such a
+    channel is not watched, and a typo ('algmeen') would read as that verdict. The nearest
+    configured names are offered. None when the config names one of them."""
+    st = loaded.config.school_time
+    channel_id, name = _ref_id(_name(channel), 0)
+    channels = [*st.social_channels, *st.exempt_channels]
+    if any_ref_matches(channels, channel_id, name):
+        return None
+    if category is not None:
+        category_id, category_name = _ref_id(_name(category), -1)
+        if any_ref_matches(st.social_categories, category_id, category_name):
+            return None
+    names = [r for r in (*channels, *st.social_categories) if isinstance(r, str)]
+    close = get_close_matches(name.casefold(), [n.casefold() for n in names], n=2, cutoff=0.7)
+    hint = f" Bedoelde je: {', '.join(close)}? / Did you mean: {', '.join(close)}?" if close else ""
+    return (
+        f"check-time: '{name}' staat niet in school_time van de configuratie, dus niet bewaakt"
+        f" / not in the config's school_time, so not watched.{hint}"
+    )

@@ -460,7 +460,15 @@ def test_check_time_reads_a_channel_as_typed_and_one_watched_through_its_categor
         assert main([*lesson, *where]) == 0
         assert json.loads(capsys.readouterr().out)["reason"] == "lesson_time"
     assert main([*lesson, "--channel", "chat"]) == 0
-    assert json.loads(capsys.readouterr().out)["reason"] == "not_watched"
+    out = capsys.readouterr()
+    assert json.loads(out.out)["reason"] == "not_watched"
+    assert "'chat' staat niet in school_time" in out.err  # the verdict, and why, on stderr
+    assert main([*lesson, "--channel", "algmeen"]) == 0  # a typo: the verdict, and a hint
+    out = capsys.readouterr()
+    assert json.loads(out.out)["reason"] == "not_watched"
+    assert out.err.rstrip().endswith("Did you mean: algemeen?")
+    assert main([*lesson, "--channel", "chat", "--category", "Sociaal"]) == 0
+    assert capsys.readouterr().err == ""  # named through its category: no hint
     assert main([*lesson, "--category", "Sociaal"]) == 2
     assert capsys.readouterr().err == "check-time: --category names the category of a --channel\n"
 
