@@ -882,7 +882,7 @@ def test_a_row_about_a_school_matter_is_about_the_row(matcher: Matcher) -> None:
         ("ik schaam me kapot", None, "TECH"),
         ("tiktoks maken op het schoolplein", "ATSCHOOL", "PHYSICAL"),
         ("iemand duwt mij in de gang", "PHYSICAL", None),
-        ("wat zegt het protocol over accountnamen", "PROTOCOL", "POST"),
+        ("wat zegt het protocol over accountnamen", "FRAME", "POST"),
         ("het staat nu op zijn snapchat verhaal", "POST", None),
         ("organiseert de school een avond over mediawijsheid", "SCHOOLADVICE", None),
         ("kan ik daar last mee krijgen", "CONSEQUENCE", None),

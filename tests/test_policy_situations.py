@@ -323,3 +323,28 @@ def test_the_same_topics_asked_for_themselves_keep_the_margin(
     scores = _scores("aanwijzing-4", 40.0, 39.0)
     match = matcher.decide(question, analysis, scores)
     assert match.status == "none" and match.beside == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("wat zegt het protocol over accountnamen", {"aanwijzing-2"}),
+        ("wat zegt het protocol over klachten", {"aanwijzing-9", "medewerkers-9"}),
+        ("wat zijn de regels voor accountnamen", {"aanwijzing-2"}),
+        ("wat is de regel over schooltijd", {"schooltijd"}),
+        ("what does the protocol say about complaints", {"aanwijzing-9", "medewerkers-9"}),
+        ("what are the rules about posting during class", {"schooltijd"}),
+        ("wat zegt het protocol over huiswerk", {None}),
+        ("what are the rules about the dress code", {None}),
+    ],
+)
+def test_what_the_protocol_says_about_a_thing_is_that_thing(
+    matcher: Matcher, question: str, expected: set[str | None]
+) -> None:
+    """Asking "wat zegt het protocol over X" asks about X: the frame's word "protocol" or "regels"
+    does not pull towards the clauses about the protocol itself (FRAME), and a thing the
+    protocol does not cover is still refused."""
+    analysis = matcher.normaliser.analyse(question)
+    assert "FRAME" in analysis.concepts
+    assert not {"protocol", "regels", "regel", "rules"} & set(analysis.words)
+    assert matcher.match(question).clause in expected

@@ -67,7 +67,7 @@ beside the protocol's words for online bullying: aanwijzing-9 sends a report to 
 existing rules and names no term."""
 
 _LAW = frozenset({"LAW"})
-_ASKS_PROTOCOL = frozenset({"PROTOCOL"})
+_ASKS_PROTOCOL = frozenset({"PROTOCOL", "FRAME"})
 """What the law (the AVG, the GDPR, the age limit of an app) says is asked for itself like
 the sanction, even about sharing others' photos, the situation of aanwijzing-6: of the
 25 labelled questions naming the law, 24 are out of scope; the one in scope asks what
@@ -111,7 +111,7 @@ with such a topic whose only concepts of the protocol's ground are these, 145 ar
 scope and 1 in scope (a two-question message, its first part answered on its own)."""
 
 _COMPLAINT = frozenset({"REPORT"})
-_NAMES_RULES = frozenset({"PROTOCOL", "RULES"})
+_NAMES_RULES = frozenset({"PROTOCOL", "RULES", "FRAME"})
 """A complaint or a report that names the protocol or its rules only as where the word
 "klachten" comes from ("in het protocol staat iets over klachten; kan ik daar mijn klacht
 over een cijfer kwijt?") is about what it complains of, not about social media:

@@ -16,6 +16,7 @@ from compass_bot.policy.memory import QuestionMemory
 from compass_bot.policy.model import features as model_features
 from compass_bot.policy.normalise import (
     COURTESY,
+    FRAME,
     SETTING,
     STOPWORDS,
     STUDENT_VOICE,
@@ -24,6 +25,7 @@ from compass_bot.policy.normalise import (
     concept_pairs,
     fold,
     stem,
+    without_frame,
 )
 from compass_bot.policy.ranking import BestTwo, posting_views
 from compass_bot.policy.spelling import SpellingIndex
@@ -52,7 +54,7 @@ class ClassIndex:
         self.domain = book.domain_concepts
 
         def features_of(text: str) -> frozenset[str]:
-            return self.features(self.normaliser.analyse(text, correct_typos=False))
+            return self.features(without_frame(self.normaliser.analyse(text, correct_typos=False)))
 
         labels: list[str] = []
         entries: list[frozenset[str]] = []
@@ -60,7 +62,7 @@ class ClassIndex:
         docs: dict[str, set[str]] = {}
 
         def add_entry(label: str, text: str) -> None:
-            analysis = self.normaliser.analyse(text, correct_typos=False)
+            analysis = without_frame(self.normaliser.analyse(text, correct_typos=False))
             features = self.features(analysis)
             if features:
                 labels.append(label)
@@ -188,6 +190,7 @@ class ClassIndex:
         """Score (0..100) of every class, OUT_OF_SCOPE included, for an analysed question."""
         tuning = self.tuning
         student_voice = STUDENT_VOICE in analysis.concepts
+        framed = FRAME in analysis.concepts
         analysis = self.focus(analysis)
         weights: dict[str, float] = {}
         for term in self.features(analysis):
@@ -231,7 +234,7 @@ class ClassIndex:
             ).astype(np.float64, copy=False)
         else:
             dots = np.zeros(self._n_entries)
-        offdomain = self._offdomain_examples(analysis)
+        offdomain = self._offdomain_examples(analysis, framed)
         if len(offdomain):
             dots[offdomain] *= tuning.offdomain_factor
         best, second = self._nearest(dots)
@@ -303,7 +306,9 @@ class ClassIndex:
     def focus(self, analysis: Analysis) -> Analysis:
         """The question without its courtesy words when it is about social media, for
         every part of the score alike (concepts, spelling, model, vagueness); and always
-        without STUDENT_VOICE, which says who asks, not what about (`scores` reads it)."""
+        without STUDENT_VOICE, which says who asks, not what about (`scores` reads it), and
+        without FRAME (`normalise.without_frame`)."""
+        analysis = without_frame(analysis)
         if STUDENT_VOICE in analysis.concepts:
             analysis = dataclasses.replace(
                 analysis,
@@ -320,13 +325,16 @@ class ClassIndex:
             words=tuple(w for w in analysis.words if not (concepts_of(w) or {w}) <= COURTESY),
         )
 
-    def _offdomain_examples(self, analysis: Analysis) -> npt.NDArray[np.intp]:
+    def _offdomain_examples(self, analysis: Analysis, framed: bool) -> npt.NDArray[np.intp]:
         """The out-of-scope examples that share no social-media concept with the question.
 
         "mijn vriend zette mijn cijfers op snap" is about posting something about
         someone, not about grades: an out-of-scope example about grades explains only
-        part of it. Empty when the question has no social-media concept at all."""
+        part of it. Empty when the question has no social-media concept at all. `framed`:
+        the question asks what the protocol says (FRAME, which `focus` took out)."""
         asked = analysis.concepts & self.domain
+        if framed:
+            asked |= {FRAME}
         if not asked or self.tuning.offdomain_factor == 1.0:
             return self._oos_ids[:0]
         found = self._offdomain_cache.get(asked)  # a few hundred concept sets recur

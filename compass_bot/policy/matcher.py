@@ -317,6 +317,7 @@ from compass_bot.policy.index import (
 )
 from compass_bot.policy.normalise import (
     COURTESY,
+    FRAME,
     MAX_QUESTION_CHARS,
     Analysis,
     Language,
@@ -448,7 +449,15 @@ class Matcher:
         """
         tuning = tuning or self.tuning
         language = analysis.language
+        framed = FRAME in analysis.concepts
         analysis = self.index.focus(analysis)
+        # what the question is about, for deciding: the frame ("wat zegt het protocol
+        # over") counts as the protocol's name does, though the score never read it
+        about = (
+            dataclasses.replace(analysis, concepts=analysis.concepts | {FRAME})
+            if framed
+            else analysis
+        )
         clause_scores = {k: v for k, v in scores.items() if k != OUT_OF_SCOPE}
         if not analysis.terms or not clause_scores:
             return Match(question, None, 0.0, (), "none", language)
@@ -457,19 +466,21 @@ class Matcher:
             clause_scores.items(), key=lambda item: (-item[1], self.index.class_index[item[0]])
         )
         best_id, best = ranked[0]
-        domain_count = len(analysis.concepts & self.index.domain)
-        beside = topic_beside(analysis, self.book.beside_topics, self.index.domain)
+        domain_count = len(about.concepts & self.index.domain)
+        beside = topic_beside(about, self.book.beside_topics, self.index.domain)
         oos_margin = tuning.oos_margin - min(
             tuning.oos_domain_cap, tuning.oos_domain_margin * max(0, domain_count - 1)
         )
         if beside is not None:
-            grounded = domain_count and on_ground(analysis, self.index.domain)
+            grounded = domain_count and on_ground(about, self.index.domain)
             oos_margin += tuning.beside_margin + (0.0 if grounded else tuning.off_ground_margin)
-        if asked_for_itself(analysis):
+        if asked_for_itself(about):
             oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self.index.weight.get(t, 0.0) ** 2 for t in self.index.features(analysis))
-        on_topic = not analysis.concepts.isdisjoint(self.index.domain)
+        if framed:
+            information += tuning.frame_information
+        on_topic = not about.concepts.isdisjoint(self.index.domain)
         if best < tuning.none_below or oos >= best - oos_margin:
             if on_topic and information < tuning.vague_below and best >= tuning.answer_at:
                 # "wat zijn de regels": too little said to refuse as much as to answer
@@ -495,6 +506,7 @@ class Matcher:
             "terms": {t: round(self.index.weight.get(t, -1.0), 2) for t in analysis.terms},
             "unknown": sorted(analysis.unknown),
             "language": analysis.language,
-            "on_topic": not analysis.concepts.isdisjoint(self.index.domain),
+            "on_topic": FRAME in analysis.concepts
+            or not analysis.concepts.isdisjoint(self.index.domain),
             "top": [(label, round(score, 1)) for label, score in top],
         }

@@ -31,7 +31,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from compass_bot.policy.normalise import COURTESY, STUDENT_VOICE, Analysis, concept_pairs
+from compass_bot.policy.normalise import (
+    COURTESY,
+    STUDENT_VOICE,
+    Analysis,
+    concept_pairs,
+    without_frame,
+)
 from compass_bot.policy.spelling import grams
 
 log = logging.getLogger(__name__)
@@ -104,6 +110,7 @@ def fingerprint(policy_dir: Path, settings: TrainingSettings = DEFAULT_TRAINING)
 def features(analysis: Analysis) -> frozenset[str]:
     """The model's view of a question: its terms, its concept pairs, its letter grams
     and, after a story, the concepts of the sentence that asks ("?ASK")."""
+    analysis = without_frame(analysis)
     letters = [g for word in analysis.words for g in _letters(word)]
     if STUDENT_VOICE in analysis.concepts:  # who asks, not what about
         analysis = dataclasses.replace(

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from compass_bot.policy.morphology import (
@@ -72,6 +72,7 @@ __all__ = [
     "ACCOUNTNAME",
     "CHAT_ABBREVIATIONS",
     "COURTESY",
+    "FRAME",
     "IGNORE",
     "MAX_COMPOUND",
     "MAX_QUESTION_CHARS",
@@ -95,6 +96,7 @@ __all__ = [
     "stem",
     "strip_discord",
     "tokenize",
+    "without_frame",
 ]
 
 MAX_COMPOUND = 30
@@ -122,6 +124,12 @@ about what happened, and the scene counts less (`Analysis.told`, index.py)."""
 _BARE_ASK = COURTESY | {"ALLOWED"}
 """An asking sentence of only these ("Mag dat?", "Kan dat?") asks about the story itself:
 nothing in the story is then told apart from what is asked."""
+FRAME = "FRAME"
+"""Concept of the frame "what does the protocol say about X" / "what are the rules for X": it
+says the question is about the protocol (a `domain` concept in concepts.yaml), while X alone
+is what is asked. `ClassIndex.focus` takes it out of everything the score reads (the word
+"protocol" or "rules" there would pull towards the clauses about the protocol itself); the
+matcher counts it when it decides whether a question is about online life."""
 IGNORE = "IGNORE"
 """Concept name for false friends in concepts.yaml: phrases such as "does that mean" or
 "ik snap het" whose words would otherwise be read as a concept ("mean" UNPLEASANT,
@@ -155,6 +163,18 @@ class Analysis:
     """The concepts named only in the story around the sentence that asks, when that
     sentence asks a thing of its own (empty for one sentence, and after "Mag dat?"):
     the scene, which weighs less than what is asked."""
+
+
+def without_frame(analysis: Analysis) -> Analysis:
+    """The question as the score reads it: without FRAME ("what does the protocol say
+    about"), which says only that the protocol is asked about."""
+    if FRAME not in analysis.concepts:
+        return analysis
+    return replace(
+        analysis,
+        terms=tuple(t for t in analysis.terms if t != FRAME),
+        concepts=analysis.concepts - {FRAME},
+    )
 
 
 def concept_pairs(analysis: Analysis) -> list[str]:
@@ -452,6 +472,7 @@ class Normaliser:
                     concepts.add(term)
 
         seen: set[str] = set()
+        framed: set[int] = set()  # the positions of the words of a FRAME phrase
         i = at = 0
         if has_handle:
             add(ACCOUNTNAME)
@@ -466,6 +487,8 @@ class Normaliser:
             if sizes and (found := find_phrase(tokens, stems, i, sizes, self._phrases)):
                 for name in sorted(found[0]):
                     add(name)
+                if FRAME in found[0]:  # "wat zegt het protocol over": no word of it is asked
+                    framed.update(range(i, found[1]))
                 i = found[1]
                 # a phrase opening inside this one and reaching past it is read too
                 for opens, names, ends in overlapping(
@@ -494,7 +517,7 @@ class Normaliser:
             language=language,
             concepts=frozenset(concepts),
             quotes=quotes,
-            words=tuple(t for t in tokens if t not in STOPWORDS),
+            words=tuple(t for k, t in enumerate(tokens) if t not in STOPWORDS and k not in framed),
             asked=tuple(asked),
             told=frozenset(concepts - set(asked)) if has_story and asks_own else frozenset(),
         )
