@@ -269,11 +269,23 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from compass_bot.ops import OpsError, backup
 
-    loaded = school_or_exit(args, "backup")
+    board = config_or_exit(args.config)
+    loaded = school_or_exit(args, "backup", board)
     target = Path(args.path)
     if args.path.endswith(("/", "\\")) and not target.is_dir():
         print(f"backup: {args.path}: no such folder", file=sys.stderr)
         return 1
+    for school in board.each_school():  # a board's other school's file, even before it exists
+        if school.school != loaded.school and target.resolve() in (
+            school.database_path.resolve(),
+            school.console_database_path.resolve(),
+        ):
+            print(
+                f"backup: {target} is the database of school {school.school!r}; "
+                "name the backup file otherwise",
+                file=sys.stderr,
+            )
+            return 1
     try:
         size = backup(loaded.database_path, target)
     except OpsError as exc:

@@ -176,6 +176,24 @@ def test_backup_copies_the_named_school_only(tmp_path: Path, cli: Callable[..., 
         assert conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 3
 
 
+def test_backup_never_writes_into_another_schools_database(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    """Zuid's database (or its console file) does not exist yet: a backup of Noord there
+    would make Zuid's bot start on Noord's members and alerts."""
+    noord, zuid = board(tmp_path).schools
+    asyncio.run(_fill(noord, 1))
+    for path in (zuid.database_path, zuid.console_database_path):
+        assert not path.exists()
+        code, out, err = cli("backup", str(path), "--school", "Noord")
+        assert code == 1 and out == ""
+        assert (
+            err
+            == f"backup: {path} is the database of school 'Zuid'; name the backup file otherwise\n"
+        )
+        assert not path.exists()
+
+
 def test_status_reports_every_school_of_a_board(tmp_path: Path, cli: Callable[..., Run]) -> None:
     noord, zuid = board(tmp_path).schools
     asyncio.run(_fill(noord, 0))
