@@ -94,6 +94,7 @@ async def test_the_command_line_prints_the_counts_and_writes_the_chart(tmp_path:
     assert data["top_clauses"] == [
         {"clause": "schooltijd", "asked": 1, "helpful": 1, "unhelpful": 0}
     ]
+    assert data["unanswered"] == ["wie is *anna_v_2011*?"]  # plain text, no markdown escapes
     assert png_size(png.read_bytes()) == (1200, 600)
     again = digest_cli(tmp_path, "--week", WEEK, "--png", str(png), "--school", "compass")
     assert again.returncode == 0, again.stderr  # the bot's own earlier chart is replaced
@@ -162,6 +163,40 @@ async def test_unanswered_questions_keep_and_show_no_one_elses_data(tmp_path: Pa
     shown = " ".join(digest.unanswered)
     assert "12345678" not in shown and "sanne.de.vries" not in shown
     assert "@everyone" not in shown and "**" not in shown
+
+
+async def test_a_members_control_characters_never_reach_the_admins_terminal(
+    tmp_path: Path,
+) -> None:
+    """An escape sequence in an unanswered question (it would retitle and recolour the
+    terminal) is written out in the text digest; JSON carries the text itself."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(at(3, 12, month=12)))
+    try:
+        await QuestionRepo(app.db).record_question(
+            "\x1b]0;HACKED\x07 mag dit \x1b[31mopen", None, "unanswered", at(27, 9)
+        )
+    finally:
+        await app.close()
+    text = digest_cli(tmp_path, "--week", WEEK)
+    assert text.returncode == 0, text.stderr
+    assert "\x1b" not in text.stdout and "\x07" not in text.stdout
+    assert "⟨U+001B⟩]0;HACKED⟨U+0007⟩ mag dit ⟨U+001B⟩[31mopen" in text.stdout
+    data = json.loads(digest_cli(tmp_path, "--week", WEEK, "--json").stdout)
+    assert data["unanswered"] == ["\x1b]0;HACKED\x07 mag dit \x1b[31mopen"]
+
+
+async def test_the_command_line_digest_beside_the_running_bot_says_to_read_a_copy(
+    tmp_path: Path,
+) -> None:
+    """The bot holds its database's lock; a digest then says how to read it (a backup)."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(at(3, 12, month=12)))
+    try:
+        busy = digest_cli(tmp_path, "--week", WEEK)
+    finally:
+        await app.close()
+    assert busy.returncode == 2 and busy.stdout == ""
+    assert busy.stderr.count("\n") == 1 and "in use by the running bot" in busy.stderr
+    assert "backup COPY.db, then digest --database COPY.db" in busy.stderr
 
 
 async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(

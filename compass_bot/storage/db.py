@@ -86,6 +86,10 @@ def describe_failure(path: Path, exc: BaseException) -> str:
     return f"{path}: the database cannot be used: {reason}"
 
 
+class StoreBusy(StoreError):
+    """Another process (the bot, most often) has the database open: its lock is taken."""
+
+
 class _ProcessLock:
     """An exclusive `flock` on `<database>.lock` for as long as a store has the file open.
 
@@ -114,7 +118,7 @@ class _ProcessLock:
         except OSError as exc:
             os.close(fd)
             if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise StoreError(
+                raise StoreBusy(
                     f"another compass-bot is already running on {database}; stop it first "
                     "(two would alert and warn everything twice)"
                 ) from exc

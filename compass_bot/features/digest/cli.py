@@ -19,7 +19,7 @@ from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.refs import describe_ref
 from compass_bot.schedule import ScheduleError
-from compass_bot.storage.db import Database, StoreError, belongs_to_database
+from compass_bot.storage.db import Database, StoreBusy, StoreError, belongs_to_database
 
 
 class _Refused(Exception):
@@ -76,7 +76,13 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     if not path.is_file():
         raise _Refused(f"{path}: no database there")
     png_target = _check_png_target(args.png, path) if args.png is not None else None
-    db = await Database.open(path)
+    try:
+        db = await Database.open(path)
+    except StoreBusy:
+        raise _Refused(
+            f"{path} is in use by the running bot (or another digest); read a copy: "
+            f"python -m compass_bot backup COPY.db, then digest --database COPY.db"
+        ) from None
     try:
         app = await App.create(loaded, db=db, clock=Clock())
     except BaseException:

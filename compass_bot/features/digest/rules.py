@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final, Protocol
 from zoneinfo import ZoneInfo
 
+from compass_bot.features.alerts.model import unescape_excerpt
 from compass_bot.inputs import MAX_YEAR, MIN_YEAR
 from compass_bot.schedule import WEEKDAYS
 
@@ -172,7 +173,8 @@ class Digest:
         return sum(r.last_week for r in self.rules)
 
     def to_json(self) -> dict[str, object]:
-        """The counts the chart and the embed show, as the command line prints them."""
+        """The counts the chart and the embed show, as the command line prints them; the
+        unanswered questions as plain text (their markdown escapes only serve Discord)."""
         return {
             "week": self.period.label,
             "start": self.period.start.isoformat(),
@@ -199,7 +201,7 @@ class Digest:
                 }
                 for c in self.top_clauses
             ],
-            "unanswered": list(self.unanswered),
+            "unanswered": [unescape_excerpt(q) for q in self.unanswered],
             "unanswered_total": self.unanswered_total,
         }
 

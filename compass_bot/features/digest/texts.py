@@ -10,6 +10,7 @@ from compass_bot import texts as shared_texts
 from compass_bot.features.alerts.model import unescape_excerpt
 from compass_bot.features.digest.rules import Digest
 from compass_bot.policy import ClauseBook
+from compass_bot.visible import for_terminal
 
 REFUSED: Final = "Alleen moderatoren en de schoolleiding kunnen het weekoverzicht zien."
 
@@ -147,13 +148,15 @@ def heading(digest: Digest, language: str) -> tuple[str, str]:
 
 
 def as_text(digest: Digest, language: str, title_of: Callable[[str], str]) -> str:
-    """The whole digest as plain text (console, command line): the questions' markdown
-    escapes, which only serve the Discord post, taken out."""
+    """The whole digest as plain text for a terminal (console, command line): the questions'
+    markdown escapes, which only serve the Discord post, taken out, and the control
+    characters a member typed (an escape sequence that retitles or recolours the admin's
+    terminal) written out (`visible.for_terminal`)."""
     title, span = heading(digest, language)
     out = [f"{title} ({span})"]
     for head, lines in sections(digest, language, title_of):
         out.append(f"{head}:")
-        out.extend(f"  {unescape_excerpt(line)}" for line in lines)
+        out.extend(f"  {for_terminal(unescape_excerpt(line))}" for line in lines)
     return "\n".join(out)
 
 
