@@ -53,6 +53,7 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
     assert "Melding #2 · Melding van een lid" in out and "(over het lid, geen bericht)" in out
     # the warning DM to bram cites aanwijzing-5 verbatim; no reporter is named in any alert
     assert "[bot · DM aan bram]" in out and "Als je in een discussie betrokken raakt" in out
+    assert "Please keep to this rule of the social media protocol:" in out
     assert out.count("[bot · DM aan bram]") == 1
     assert "De auteur is voor deze melding al gewaarschuwd" in out
     assert out.count("(bot verwijdert bericht") == 1
@@ -143,3 +144,54 @@ def test_erasing_a_reporter_keeps_the_time_of_the_report(tmp_path: Path) -> None
     listed = out.split("open melding(en):")[1]
     assert "Wanneer: 2026-11-24 12:20" in listed and "15:45" not in listed
     assert "zij scheldt" not in listed
+    # bob was its only reporter: nobody is counted as reporting it any more
+    assert "gemeld door" not in listed
+    assert "de gegevens van de melders zijn op verzoek gewist; de melding blijft" in listed
+
+
+def test_a_report_naming_no_rule_reminds_the_author_they_answer_for_their_posts(
+    tmp_path: Path,
+) -> None:
+    """'Iets anders' names the complaints clause (how the school handles reports), which no
+    author can keep to: the warning cites aanwijzing-1 instead."""
+    script = "\n".join(
+        [
+            "/kanaal huiswerk",
+            "/als leerling bram",
+            "kijk dit dan",
+            "/als leerling anna",
+            "/melden 1 anders",
+            "/als moderator",
+            "/melding 1 waarschuwen",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console")
+    assert result.returncode == 0, result.stderr
+    dm = result.stdout.split("[bot · DM aan bram]", 1)[1]
+    assert "Je bent en blijft zelf verantwoordelijk voor wat je communiceert" in dm
+    assert "Afhandeling van klachten" not in dm
+
+
+def test_a_note_without_a_reason_word_is_a_report_of_something_else(tmp_path: Path) -> None:
+    """`/melden N [REDEN] [TOELICHTING]`: the reason may be left out; a misspelt reason is
+    not taken for a note."""
+    script = "\n".join(
+        [
+            "/kanaal huiswerk",
+            "/als leerling bram",
+            "kijk dit dan",
+            "/als leerling anna",
+            "/melden 1 pestn",
+            "/melden 1 ze is gemeen tegen mij",
+            "/als moderator",
+            "/meldingen open",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("Gebruik: /melden N [REDEN]") == 1  # "pestn"
+    assert out.count("Bedankt, je melding is doorgegeven") == 1
+    assert "Iets anders (aanwijzing-9) ×1" in out and "ze is gemeen tegen mij" in out

@@ -143,7 +143,11 @@ async def test_three_reporters_make_one_alert_with_count_3_and_stay_hidden(
         await fake.settle()
         assert warned.callback_type == 7
         [dm] = fake.dms_sent("bram")
-        assert bot.app.book["aanwijzing-5"].text in json.dumps(dm["embeds"], ensure_ascii=False)
+        shown = json.dumps(dm["embeds"], ensure_ascii=False)
+        assert bot.app.book["aanwijzing-5"].text in shown
+        # ... and then in English, as every DM to a student
+        assert "A moderator of the school server looked at" in shown
+        assert bot.app.book["aanwijzing-5"].text_en in shown
         export = await fake.slash("mod", "meldingen export", {"van": "2026-11-20"})
         await fake.settle()
         assert export.ephemeral

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from compass_bot.console.app import Console
 from compass_bot.features.alerts.model import Alert
@@ -50,12 +51,17 @@ async def on_post(console: Console, event: MessagePosted) -> None:
 
 
 def _reason_and_note(words: list[str]) -> tuple[str, str | None] | None:
+    """The reason word and the note; without a reason word the whole text is the note
+    ("iets anders"), as the usage line promises. A word that looks like a misspelt reason
+    ("pestn") is refused with the usage rather than read as a note."""
     if not words:
         return "anders", None
     reason = words[0].lower()
-    if reason not in REASON_BY_CODE:
+    if reason in REASON_BY_CODE:
+        return reason, " ".join(words[1:]) or None
+    if get_close_matches(reason, REASON_BY_CODE, n=1, cutoff=0.75):
         return None
-    return reason, " ".join(words[1:]) or None
+    return "anders", " ".join(words)
 
 
 async def cmd_melden(console: Console, name: str, args: list[str], rest: str) -> None:

@@ -14,6 +14,9 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 RULE = "aanwijzing-9"  # the alerts of reports: complaints are handled by the school's rules
+# What a warned author is reminded of when the reports name no rule of their own ("iets
+# anders"): they answer for what they post, under any name (aanwijzing-1).
+OWN_RESPONSIBILITY = "aanwijzing-1"
 
 
 @dataclass(frozen=True, slots=True)

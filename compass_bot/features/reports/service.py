@@ -20,6 +20,7 @@ from compass_bot.features.alerts.model import Alert
 from compass_bot.features.reports import texts
 from compass_bot.features.reports.repo import ReportRepo, StoredReport
 from compass_bot.features.reports.rules import (
+    OWN_RESPONSIBILITY,
     RULE,
     Accepted,
     PastReport,
@@ -256,9 +257,20 @@ class ReportService:
             return alert
         if await self.repo.author_warned(alert.id):  # a second click: one DM is enough
             return Refusal(texts.ALREADY_WARNED)
-        clause: Clause = self.kernel.book[await self.repo.main_clause(alert.id) or RULE]
+        chosen = await self.repo.main_clause(alert.id)
+        # "iets anders" (or no report left) names the complaints clause, which says how the
+        # school handles reports, not what the author should do: they are reminded that
+        # they answer for what they post (aanwijzing-1)
+        clause: Clause = self.kernel.book[
+            chosen if chosen is not None and chosen != RULE else OWN_RESPONSIBILITY
+        ]
+        english = "\n".join((texts.WARN_INTRO_EN, f"> {clause.text_en}", texts.WARN_CLOSING_EN))
         warning = Warning(
-            intro=texts.WARN_INTRO, clause=clause, closing=texts.WARN_CLOSING, fallback=""
+            intro=texts.WARN_INTRO,
+            clause=clause,
+            closing=texts.WARN_CLOSING,
+            fallback="",
+            english=english,
         )
         return AuthorWarning(alert, warning)
 
@@ -344,7 +356,7 @@ class ReportService:
                 continue
             reports = await self.repo.of_alert(alert_id)
             reporters = len({r.reporter_id for r in reports if r.reporter_id is not None})
-            detail = self._detail(reports) if reports else texts.without_notes(alert.detail)
+            detail = self._detail(reports) if reports else texts.without_reporters(alert.detail)
             await self.kernel.alerts.repo.restate(alert_id, max(reporters, 1), detail, None)
         return {"member_reports": cur.rowcount}
 

@@ -69,6 +69,11 @@ WARN_INTRO = (
     "melding. Houd je aan deze regel van het protocol sociale media:"
 )
 WARN_CLOSING = "Vragen? Praat met je mentor of een moderator."
+WARN_INTRO_EN = (
+    "A moderator of the school server looked at a message or your account after a report. "
+    "Please keep to this rule of the social media protocol:"
+)
+WARN_CLOSING_EN = "Questions? Talk to your mentor or a moderator."
 
 NOT_A_REPORT = "Dit is geen melding van een lid."
 NO_MESSAGE = "Deze melding gaat over een lid, niet over een bericht."
@@ -127,8 +132,9 @@ def detail_json(
     )
 
 
-def without_notes(detail: str | None) -> str:
-    """The stored reason with no reporter's own words left in it (their reports are gone)."""
+def without_reporters(detail: str | None) -> str:
+    """The stored reason once every report of the alert is erased: no reporter's own words
+    left in it, and no reporter counted (`reason_text` says they were erased)."""
     try:
         data = json.loads(detail or "{}")
     except ValueError:
@@ -136,6 +142,7 @@ def without_notes(detail: str | None) -> str:
     if not isinstance(data, dict):
         data = {}
     data["notes"] = []
+    data["reporters"] = 0
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
@@ -158,8 +165,17 @@ def reason_text(detail: str, language: str) -> str:
         parts.append(f"{label}{clause} ×{count}")
     lines = ["; ".join(parts)]
     reporters = int(data.get("reporters", 1))
-    lines.append(
+    who = (
         (f"reported by {reporters} member(s)" if en else f"gemeld door {reporters} lid/leden")
+        if reporters
+        else (
+            "the reporters' data were erased on request; the report stays"
+            if en
+            else "de gegevens van de melders zijn op verzoek gewist; de melding blijft"
+        )
+    )
+    lines.append(
+        who
         + (" (about the member, no message)" if en and data.get("member") else "")
         + (" (over het lid, geen bericht)" if not en and data.get("member") else "")
     )
