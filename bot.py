@@ -33,12 +33,14 @@ NO_TOKEN = (
 
 def _wipe_console_database(loaded: LoadedConfig) -> None:
     """`--fresh`: delete the console's own file (never the real bot's) and its WAL files."""
+    from compass_bot.console.server import server_file
     from compass_bot.storage.db import remove_database
 
     path = loaded.console_database_path
     if path.resolve() == loaded.database_path.resolve():  # cannot happen; never risk it
         raise OSError(f"{path} is the bot's own database")
     remove_database(path)  # StoreError while another console has it open
+    server_file(path).unlink(missing_ok=True)  # its simulated members and channels
 
 
 async def _console(loaded: LoadedConfig) -> int:

@@ -713,3 +713,27 @@ def test_a_name_without_compass_is_not_approved(tmp_path: Path) -> None:
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "Geen van de namen van dit lid bevat 'Compass'" in out
     assert "0 goedgekeurd" in out
+
+
+def test_the_simulated_members_carry_over_with_the_alerts_about_them(tmp_path: Path) -> None:
+    """A member added in one run is there in the next, with their nickname, so an open alert
+    about them still has its member (re-adding them with no nickname closed it as 'naam
+    aangepast'); --fresh forgets them with the alerts, and an unreadable saved server is one
+    line and the four members of a new one."""
+    first = "/tijd 2026-11-24 10:15\n/als leerling zed\n/bijnaam C0mpass\n/stop\n"
+    assert run_bot(tmp_path, first, "--console", "--fresh").returncode == 0
+    later = run_bot(
+        tmp_path, "/leden\n/als zed\n/als moderator\n/meldingen open\n/stop\n", "--console"
+    )
+    assert "zed: leerling; gebruikersnaam zed, bijnaam C0mpass" in later.stdout
+    assert "Onbekende soort" not in later.stdout and "naam aangepast" not in later.stdout
+    assert "Lid: zed" in later.stdout
+    fresh = run_bot(tmp_path, "/leden\n/stop\n", "--console", "--fresh")
+    assert "zed" not in fresh.stdout
+    saved = tmp_path / "data" / "compass-console.server.json"
+    assert saved.exists()
+    saved.write_text("{niet json", encoding="utf-8")
+    broken = run_bot(tmp_path, "/leden\n/stop\n", "--console")
+    assert broken.returncode == 0 and "Traceback" not in broken.stderr
+    assert "de leden van de vorige keer zijn niet te lezen" in broken.stdout
+    assert "leerling1: Leerling" in broken.stdout and "zed" not in broken.stdout

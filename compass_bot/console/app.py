@@ -50,6 +50,11 @@ class Console(ConsoleCommands):
             "compass-bot console (offline). Typ /help voor de opdrachten, /stop of Ctrl-C om "
             "te stoppen."
         )
+        if self.restore_problem is not None:
+            self.say(
+                f"(de leden van de vorige keer zijn niet te lezen, {self.restore_problem}: "
+                "de console begint met de vier standaardleden)"
+            )
         if interactive:
             self.say(self.status())
         reader = StdinLines(stdin)
@@ -87,10 +92,19 @@ class Console(ConsoleCommands):
             else:
                 await self.message(line)
             await self.deliver_alerts()
+            self._keep_server()
         except BrokenPipeError:
             raise  # the reader went away (e.g. `| head`): stop, don't try to report it
         except Exception as exc:  # the console must survive any one bad line
             self.say(f"(fout: {exc.__class__.__name__}: {exc})")
+
+    def _keep_server(self) -> None:
+        """Save the simulated server after each line (members, names, where you are), so the
+        next run goes on with it; a failure is said once, the session goes on."""
+        problem = self.save()
+        if problem is not None and not self._save_failed:
+            self._save_failed = True
+            self.say(f"(de leden kunnen niet bewaard worden voor de volgende keer: {problem})")
 
     async def message(self, text: str) -> None:
         """A plain line: a message in the current channel, as a member would post it.

@@ -36,6 +36,7 @@ class ConsoleCommands(ConsoleOutput):
     def __init__(self, app: App, out: TextIO = sys.stdout) -> None:
         super().__init__(app, out)
         self.running = True
+        self._save_failed = False
         self.hooks: tuple[ConsoleHooks, ...] = tuple(
             importlib.import_module(f.console).hooks() for f in FEATURES if f.console
         )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from compass_bot.app import App
 from compass_bot.features.schooltime.rules import ChannelInfo
@@ -31,6 +37,9 @@ class SimulatedServer:
         self.clock = app.clock
         self.guild_id = 1
         self._start()
+        self.server_file = server_file(app.db.path)
+        # None, or one line to show at the start: the saved server could not be read
+        self.restore_problem = self.restore()
 
     def _start(self) -> None:
         """The simulated server as it is at the start: four members, one per kind."""
@@ -89,6 +98,84 @@ class SimulatedServer:
         self.members[label.casefold()] = cm
         return cm
 
+    # -- carried over between runs -----------------------------------------------------------
+
+    def saved(self) -> dict[str, Any]:
+        """The simulated server as it carries over to the next run: its members with their
+        roles and names, the roles' ids and the message count (ids stay unique). The database
+        beside it keeps the alerts, grants and approvals about these members. Each run starts
+        as the first student in the configured channel, as a script expects."""
+        return {
+            "version": 1,
+            "roles": [[name, role_id] for name, role_id in self._role_ids.items()],
+            "members": [
+                {
+                    "label": cm.member.label,
+                    "username": cm.username,
+                    "global_name": cm.global_name,
+                    "nick": cm.nick,
+                    "roles": [name for _, name in cm.member.roles],
+                }
+                for cm in self.members.values()
+            ],
+            "messages": self._messages,
+        }
+
+    def save(self) -> str | None:
+        """Write `saved()` atomically beside the console's database; None, or why not."""
+        data = json.dumps(self.saved(), ensure_ascii=False)
+        temporary: str | None = None
+        try:
+            fd, temporary = tempfile.mkstemp(
+                dir=self.server_file.parent, prefix=self.server_file.name
+            )
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(data)
+            os.replace(temporary, self.server_file)
+        except OSError as exc:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            return f"{self.server_file}: {exc.strerror or exc}"
+        return None
+
+    def restore(self) -> str | None:
+        """The server of the last run, when one was saved; None when restored or none was
+        saved, else one line why not (the four members of a new server are used then)."""
+        try:
+            text = self.server_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            return f"{self.server_file}: {getattr(exc, 'strerror', None) or exc}"
+        try:
+            self._restore(json.loads(text))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            self._start()  # half restored is worse than a new server
+            return f"{self.server_file}: not a saved console server"
+        return None
+
+    def _restore(self, data: dict[str, Any]) -> None:
+        if data.get("version") != 1:
+            raise ValueError("unknown version")
+        for name, role_id in data["roles"]:
+            self._role_ids[str(name).casefold()] = int(role_id)
+            self.role_names[int(role_id)] = str(name)
+        members: dict[str, ConsoleMember] = {}
+        for entry in data["members"]:
+            label = str(entry["label"])
+            roles = tuple(self._role(str(r)) for r in entry["roles"])
+            cm = ConsoleMember(
+                Member(member_id_of(label), label, roles),
+                username=str(entry["username"]),
+                global_name=_text_or_none(entry["global_name"]),
+                nick=_text_or_none(entry["nick"]),
+            )
+            members[label.casefold()] = cm
+        self.members = members
+        self.me = members[self.me.member.label.casefold()]  # each run starts as leerling1
+        self._messages = int(data["messages"])
+
     def channel_named(self, name: str, category: str | None) -> ChannelInfo:
         name = name.lstrip("#")
         channel_id = 700_000 + sum(ord(c) for c in name.casefold()) * 7 % 99_991
@@ -108,6 +195,19 @@ class SimulatedServer:
         known.update(self.role_names)
         known.update({cm.member.id: cm.member.label for cm in self.members.values()})
         return known
+
+
+def server_file(database: Path) -> Path:
+    """Where the console's simulated server is saved: beside the console's own database."""
+    return database.with_name(f"{database.stem}.server.json")
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError("not a text")
+    return value
 
 
 def member_id_of(label: str) -> int:
