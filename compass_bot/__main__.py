@@ -264,10 +264,13 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_RENAME = "name the backup file otherwise"
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from compass_bot.ops import OpsError, backup
+    from compass_bot.ops import OpsError, backup, other_schools_file
 
     board = config_or_exit(args.config)
     loaded = school_or_exit(args, "backup", board)
@@ -275,17 +278,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.path.endswith(("/", "\\")) and not target.is_dir():
         print(f"backup: {args.path}: no such folder", file=sys.stderr)
         return 1
-    for school in board.each_school():  # a board's other school's file, even before it exists
-        if school.school != loaded.school and target.resolve() in (
-            school.database_path.resolve(),
-            school.console_database_path.resolve(),
-        ):
-            print(
-                f"backup: {target} is the database of school {school.school!r}; "
-                "name the backup file otherwise",
-                file=sys.stderr,
-            )
-            return 1
+    if (other := other_schools_file(board, loaded, target)) is not None:
+        print(f"backup: {target} is the database of school {other!r}; {_RENAME}", file=sys.stderr)
+        return 1
     try:
         size = backup(loaded.database_path, target)
     except OpsError as exc:

@@ -275,3 +275,15 @@ def status_report(loaded: LoadedConfig, intents: list[str]) -> tuple[dict[str, o
         f"last delivery: {last}",
     ]
     return report, lines
+
+
+def other_schools_file(board: LoadedConfig, school: LoadedConfig, target: Path) -> str | None:
+    """The board's other school whose database or console file `target` is, even before it
+    exists (a backup written there would become that school's data); None when none."""
+    for other in board.each_school():
+        if other.school != school.school and target.resolve() in (
+            other.database_path.resolve(),
+            other.console_database_path.resolve(),
+        ):
+            return other.school or ""
+    return None

@@ -173,8 +173,8 @@ def test_the_off_topic_examples_are_remembered_per_concept_set(matcher: Matcher)
             for at, entry in enumerate(index._oos_ids)
             if asked and not any(index._oos_having[c][at] for c in asked)
         ]
-        assert index._offdomain_examples(analysis, False).tolist() == expected
-        assert index._offdomain_examples(analysis, False).tolist() == expected
+        assert index._offdomain_examples(analysis).tolist() == expected
+        assert index._offdomain_examples(analysis).tolist() == expected
 
 
 def test_spelling_dots_are_the_plain_letter_gram_cosines(matcher: Matcher) -> None:

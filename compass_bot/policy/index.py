@@ -12,11 +12,11 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from compass_bot.policy.clauses import ClauseBook
+from compass_bot.policy.frame import without_frame
 from compass_bot.policy.memory import QuestionMemory
 from compass_bot.policy.model import features as model_features
 from compass_bot.policy.normalise import (
     COURTESY,
-    FRAME,
     SETTING,
     STOPWORDS,
     STUDENT_VOICE,
@@ -25,7 +25,6 @@ from compass_bot.policy.normalise import (
     concept_pairs,
     fold,
     stem,
-    without_frame,
 )
 from compass_bot.policy.ranking import BestTwo, posting_views
 from compass_bot.policy.spelling import SpellingIndex
@@ -189,9 +188,8 @@ class ClassIndex:
     def scores(self, analysis: Analysis) -> dict[str, float]:
         """Score (0..100) of every class, OUT_OF_SCOPE included, for an analysed question."""
         tuning = self.tuning
-        student_voice = STUDENT_VOICE in analysis.concepts
-        framed = FRAME in analysis.concepts
-        analysis = self.focus(analysis)
+        whole, analysis = analysis, self.focus(analysis)
+        student_voice = STUDENT_VOICE in whole.concepts
         weights: dict[str, float] = {}
         for term in self.features(analysis):
             weight = self.weight.get(term)
@@ -234,7 +232,7 @@ class ClassIndex:
             ).astype(np.float64, copy=False)
         else:
             dots = np.zeros(self._n_entries)
-        offdomain = self._offdomain_examples(analysis, framed)
+        offdomain = self._offdomain_examples(whole)  # its FRAME is the protocol's
         if len(offdomain):
             dots[offdomain] *= tuning.offdomain_factor
         best, second = self._nearest(dots)
@@ -306,8 +304,7 @@ class ClassIndex:
     def focus(self, analysis: Analysis) -> Analysis:
         """The question without its courtesy words when it is about social media, for
         every part of the score alike (concepts, spelling, model, vagueness); and always
-        without STUDENT_VOICE, which says who asks, not what about (`scores` reads it), and
-        without FRAME (`normalise.without_frame`)."""
+        without STUDENT_VOICE (who asks, not what about: `scores` reads it) and FRAME."""
         analysis = without_frame(analysis)
         if STUDENT_VOICE in analysis.concepts:
             analysis = dataclasses.replace(
@@ -325,16 +322,13 @@ class ClassIndex:
             words=tuple(w for w in analysis.words if not (concepts_of(w) or {w}) <= COURTESY),
         )
 
-    def _offdomain_examples(self, analysis: Analysis, framed: bool) -> npt.NDArray[np.intp]:
+    def _offdomain_examples(self, analysis: Analysis) -> npt.NDArray[np.intp]:
         """The out-of-scope examples that share no social-media concept with the question.
 
         "mijn vriend zette mijn cijfers op snap" is about posting something about
         someone, not about grades: an out-of-scope example about grades explains only
-        part of it. Empty when the question has no social-media concept at all. `framed`:
-        the question asks what the protocol says (FRAME, which `focus` took out)."""
+        part of it. Empty when the question has no social-media concept at all."""
         asked = analysis.concepts & self.domain
-        if framed:
-            asked |= {FRAME}
         if not asked or self.tuning.offdomain_factor == 1.0:
             return self._oos_ids[:0]
         found = self._offdomain_cache.get(asked)  # a few hundred concept sets recur

@@ -31,13 +31,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from compass_bot.policy.normalise import (
-    COURTESY,
-    STUDENT_VOICE,
-    Analysis,
-    concept_pairs,
-    without_frame,
-)
+from compass_bot.policy.frame import without_frame
+from compass_bot.policy.normalise import COURTESY, STUDENT_VOICE, Analysis, concept_pairs
 from compass_bot.policy.spelling import grams
 
 log = logging.getLogger(__name__)
@@ -49,6 +44,7 @@ _CODE = tuple(
     Path(__file__).with_name(name)
     for name in (
         "clauses.py",
+        "frame.py",
         "wordlists.py",
         "text.py",
         "sentences.py",

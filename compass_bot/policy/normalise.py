@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
+from compass_bot.policy.frame import FRAME
 from compass_bot.policy.morphology import (
     INTENSIFIERS,
     VERB_PREFIX,
@@ -72,7 +73,6 @@ __all__ = [
     "ACCOUNTNAME",
     "CHAT_ABBREVIATIONS",
     "COURTESY",
-    "FRAME",
     "IGNORE",
     "MAX_COMPOUND",
     "MAX_QUESTION_CHARS",
@@ -96,7 +96,6 @@ __all__ = [
     "stem",
     "strip_discord",
     "tokenize",
-    "without_frame",
 ]
 
 MAX_COMPOUND = 30
@@ -109,31 +108,22 @@ NUMBER = "NUMBER"
 ACCOUNTNAME = "ACCOUNTNAME"
 SCHOOL = "SCHOOL"
 STUDENT_VOICE = "ASSTUDENT"
-"""The asker says they are a student ("ik ben leerling", "mijn mentor", "mijn
-klasgenoten"): the staff-only clauses score as for a question without staff signal
-(index.py), even when it names a manager or a teacher ("mijn teamleider zei ... ik ben
-leerling"). It says who asks, not what about: no similarity or model feature uses it."""
+"""The asker says they are a student ("ik ben leerling", "mijn mentor"): the staff-only
+clauses score as without a staff signal (index.py), even beside a manager or teacher ("mijn
+teamleider zei ..."). It says who asks, not what about: no similarity or model uses it."""
 COURTESY = frozenset({"GREETING", "BOT"})
 """Concepts of politeness ("Beste bot", "hoi", "bedankt"): the whole question when
 there is nothing else (chit-chat, out of scope), noise around a social-media question."""
 SETTING = frozenset({"BREAK", "LESSON", "SCHOOLTIME", "ATSCHOOL"})
-"""Concepts of when and where (in the break, in class, at school): the question when they
-stand in the sentence that asks ("mag ik in de pauze ...?"), the scene when they stand only
-in the story around it ("In de pauze heb ik ... gepost. Mag dat?"): then the question is
-about what happened, and the scene counts less (`Analysis.told`, index.py)."""
+"""When and where (the break, class, school): the question in the sentence that asks ("mag
+ik in de pauze ...?"), the scene in the story around it ("In de pauze heb ik ... gepost. Mag
+dat?"), which counts less than what happened (`Analysis.told`, index.py)."""
 _BARE_ASK = COURTESY | {"ALLOWED"}
 """An asking sentence of only these ("Mag dat?", "Kan dat?") asks about the story itself:
 nothing in the story is then told apart from what is asked."""
-FRAME = "FRAME"
-"""Concept of the frame "what does the protocol say about X" / "what are the rules for X": it
-says the question is about the protocol (a `domain` concept in concepts.yaml), while X alone
-is what is asked. `ClassIndex.focus` takes it out of everything the score reads (the word
-"protocol" or "rules" there would pull towards the clauses about the protocol itself); the
-matcher counts it when it decides whether a question is about online life."""
 IGNORE = "IGNORE"
-"""Concept name for false friends in concepts.yaml: phrases such as "does that mean" or
-"ik snap het" whose words would otherwise be read as a concept ("mean" UNPLEASANT,
-"snap" PLATFORM). A form listed under IGNORE is consumed and yields no term."""
+"""False friends in concepts.yaml ("does that mean", "ik snap het": no UNPLEASANT, no
+PLATFORM): a form listed under IGNORE is consumed and yields no term."""
 
 
 # ---------------------------------------------------------------- the analyser
@@ -165,18 +155,6 @@ class Analysis:
     the scene, which weighs less than what is asked."""
 
 
-def without_frame(analysis: Analysis) -> Analysis:
-    """The question as the score reads it: without FRAME ("what does the protocol say
-    about"), which says only that the protocol is asked about."""
-    if FRAME not in analysis.concepts:
-        return analysis
-    return replace(
-        analysis,
-        terms=tuple(t for t in analysis.terms if t != FRAME),
-        concepts=analysis.concepts - {FRAME},
-    )
-
-
 def concept_pairs(analysis: Analysis) -> list[str]:
     """Every pair of the question's concepts ("NAME+SCHOOL"): a pair says more than its
     parts (the school's name inside an account name, aanwijzing-2)."""
@@ -185,8 +163,7 @@ def concept_pairs(analysis: Analysis) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _pairs_of(concepts: frozenset[str]) -> tuple[str, ...]:
-    """`concept_pairs`, remembered per concept set: a question's pairs were built three
-    times (the index, the decision, the model), some fifty strings each time."""
+    """`concept_pairs` per concept set, remembered: the index, decision and model each ask."""
     ordered = sorted(concepts)
     return tuple(f"{a}+{b}" for i, a in enumerate(ordered) for b in ordered[i + 1 :])
 

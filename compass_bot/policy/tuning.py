@@ -90,7 +90,7 @@ class Tuning:
     squares) is too vague to answer outright ("social media", "protocol", "online"):
     doubtful at most. One specific concept ("cyberpesten", "locatie") is enough."""
     frame_information: float = 1.0
-    """What "wat zegt het protocol over ..." (FRAME) adds to that sum: as much as the word
+    """What "wat zegt het protocol over ..." (FRAME, frame.py) adds to that sum: as much as the word
     "protocol" does, which the frame takes out of the score ("wat zegt het protocol over
     privégebruik" is not vague; "privé?" alone is)."""
 

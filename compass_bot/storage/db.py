@@ -4,9 +4,8 @@ aiosqlite keeps the event loop free; WAL lets a reader (an export) run beside th
 The schema is versioned with PRAGMA user_version and only ever migrated forward, so a
 database from an older release opens in a newer one; the migrations are declared by the
 features (`compass_bot.storage.schema`). The students are minors: rows hold ids, not names or
-message text, except what each feature declares and purges. Erased text does not linger on
-disk: `secure_delete` zeroes deleted rows and the WAL is checkpointed and truncated after an
-erasure or a purge.
+message text, except what each feature declares and purges; erased text does not linger on
+disk (`secure_delete`; the WAL is checkpointed and truncated after an erasure or a purge).
 
 One process per database: a lock file beside it (`<file>.lock`, an OS `flock` held while
 the database is open) makes a second bot on the same file refuse to start, since two would
@@ -39,15 +38,13 @@ log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
-# What a failing disk or a damaged file raises: the callers that must survive storage
-# trouble (the outbox keeping flags in memory) catch exactly these.
+# What a failing disk or a damaged file raises (the outbox, keeping flags in memory, catches).
 STORAGE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
 
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One forward step of the schema. `number` is global (PRAGMA user_version counts them);
-    released numbers never change, and their SQL is pinned by a test."""
+    """One forward step of the schema: `number` is global (user_version), never reused."""
 
     number: int
     name: str
