@@ -33,6 +33,10 @@ CLAUSE_TEXT = (
     "toegestaan de Compass op enigerlei wijze onderdeel te laten uitmaken van die accountnaam "
     "of alias."
 )
+CLAUSE_TEXT_EN = (
+    "When you create accounts or aliases, you may not, without permission from the school "
+    "leadership, make Compass in any way part of that account name or alias."
+)
 RESET_CONFIG = TEST_CONFIG + "names:\n  reset_nickname: true\n"
 
 
@@ -78,6 +82,7 @@ def assert_name_dm(fake: FakeDiscord, member: str, field: str, name: str) -> Non
     assert f[clause_field] == CLAUSE_TEXT
     assert name_texts.NAME_HOW_TO_ASK in f.values()
     assert "toestemming aan de schoolleiding" in name_texts.NAME_HOW_TO_ASK
+    assert f["English"].splitlines()[1:] == [f"> {CLAUSE_TEXT_EN}", name_texts.NAME_HOW_TO_ASK_EN]
     assert embed["footer"]["text"].endswith("aanwijzing-2")
     assert fake.body_of(dm["id"])["allowed_mentions"] == {"parse": []}
 
@@ -108,6 +113,31 @@ async def test_join_with_compass_username_alerts_moderators_and_dms_the_member(
         assert fake.body_of(alert["id"])["allowed_mentions"] == {"parse": []}
         assert_name_dm(fake, "c0mpass_fan", "gebruikersnaam", "c0mpass_fan")
         assert public_posts(fake) == []
+
+
+async def test_the_name_dm_is_dutch_then_english_as_every_dm_to_a_student(
+    tmp_path: Path,
+) -> None:
+    """The Dutch part (aanwijzing-2 quoted verbatim), then the English part with the clause's
+    English text, as the school-time and personal-data warnings have."""
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.member_update("anna", nick="C0mpass")
+        await fake.settle()
+        [dm] = fake.dms_sent("anna")
+        [embed] = dm["embeds"]
+        assert embed["description"].startswith('Hoi! Je bijnaam "C0mpass" bevat de naam Compass.')
+        f = fields(embed)
+        assert CLAUSE_TEXT in f.values() and name_texts.NAME_HOW_TO_ASK in f.values()
+        assert list(f)[-1] == "English"  # Dutch first, English after
+        assert f["English"] == "\n".join(
+            (
+                'English: your nickname "C0mpass" contains the name Compass. The social media '
+                "protocol says (aanwijzing 2):",
+                f"> {CLAUSE_TEXT_EN}",
+                "Do you still want to use this name? Then ask the school leadership for "
+                "permission; until then we ask you to choose another name.",
+            )
+        )
 
 
 async def test_join_is_not_checked_when_check_on_join_is_off(tmp_path: Path) -> None:

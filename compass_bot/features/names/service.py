@@ -123,17 +123,7 @@ class NameService:
             matched=first.verdict.matched,
             detail=("onzeker: " if not flagged else "") + detail,
         )
-        warning = None
-        if flagged and created:
-            clause = self.kernel.book[CLAUSE_ID]
-            warning = Warning(
-                intro=texts.NAME_WARNING.format(
-                    field=texts.NAME_FIELDS[flagged[0].field], name=flagged[0].verdict.name
-                ),
-                clause=clause,
-                closing=texts.NAME_HOW_TO_ASK,
-                fallback=texts.NAME_HOW_TO_ASK,
-            )
+        warning = self._warning(flagged[0]) if flagged and created else None
         return NameOutcome(
             flagged=tuple(flagged),
             uncertain=tuple(uncertain),
@@ -142,6 +132,27 @@ class NameService:
             alert_created=created,
             reset_nickname=self.kernel.config.names.reset_nickname
             and any(f.field == "nick" for f in flagged),
+        )
+
+    def _warning(self, flagged: FlaggedName) -> Warning:
+        """Dutch first, then English (the clause's own English text), as every warning. The
+        member's own name is shown as it is: the DM goes to them alone."""
+        clause = self.kernel.book[CLAUSE_ID]
+        name = flagged.verdict.name
+        english = "\n".join(
+            (
+                texts.NAME_WARNING_EN.format(field=texts.NAME_FIELDS_EN[flagged.field], name=name),
+                f"> {clause.text_en}",
+                texts.NAME_HOW_TO_ASK_EN,
+            )
+        )
+        return Warning(
+            intro=texts.NAME_WARNING.format(field=texts.NAME_FIELDS[flagged.field], name=name),
+            clause=clause,
+            closing=texts.NAME_HOW_TO_ASK,
+            fallback=texts.NAME_HOW_TO_ASK,
+            english=english,
+            fallback_en=texts.NAME_HOW_TO_ASK_EN,
         )
 
     async def approve_names(
