@@ -713,3 +713,19 @@ def test_a_name_without_compass_is_not_approved(tmp_path: Path) -> None:
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "Geen van de namen van dit lid bevat 'Compass'" in out
     assert "0 goedgekeurd" in out
+
+
+def test_personal_data_in_a_name_is_masked_in_the_name_alert(tmp_path: Path) -> None:
+    """The moderators' alert (the name and the reason) masks a phone number or e-mail in a
+    name, as it masks a post's excerpt; only the member's own DM shows the name in full."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam Compass 0612345678\n"
+    script += "/weergavenaam compass anna@gmail.com\n/als moderator\n/meldingen open\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    alert_lines = [
+        line for line in out.splitlines() if not line.startswith(("[bot → anna", "    "))
+    ]
+    shown = "\n".join(alert_lines)
+    assert "0612345678" not in shown and "anna@gmail.com" not in shown, shown
+    assert "Naam (weergavenaam): compass [e-mailadres verborgen] (gevonden: compass)" in out
+    assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in out
+    assert '[bot → anna · DM] Hoi! Je bijnaam "Compass 0612345678"' in out

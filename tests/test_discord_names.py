@@ -224,6 +224,33 @@ async def test_member_with_closed_dms_still_gives_an_alert_and_nothing_public(
         assert public_posts(fake) == []
 
 
+async def test_a_phone_number_or_email_in_a_name_reaches_the_moderators_masked(
+    tmp_path: Path,
+) -> None:
+    """Other people's data in a name is masked in the alert (the name, the reason, the
+    username it is labelled with), as in a post's excerpt; the rest of the name stays."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.member_update(
+            "anna", username="compass.0612345678", global_name="compass anna@gmail.com"
+        )
+        await fake.settle()
+        await fake.member_update("anna", nick="Compass 06-12345678")
+        await fake.settle()
+        [alert] = alerts(fake)
+        [embed] = fake.message(alert["id"])["embeds"]
+        f = fields(embed)
+        shown = unescape(" ".join(f.values()))
+        assert "12345678" not in shown and "anna@gmail.com" not in shown, shown
+        assert unescape(f["Naam (gebruikersnaam)"]) == "compass.[telefoonnummer verborgen]"
+        reason = unescape(f["Reden"])
+        assert "weergavenaam: 'compass [e-mailadres verborgen]'" in reason
+        assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in reason
+        assert "compass.[telefoonnummer verborgen]" in unescape(f["Lid"])
+        [stored] = await bot.app.alerts.repo.alerts()
+        kept = f"{stored.excerpt} {stored.matched} {stored.detail} {stored.member_label}"
+        assert "12345678" not in kept and "anna@gmail.com" not in kept
+
+
 async def test_everyone_in_a_nickname_is_shown_without_pinging(tmp_path: Path) -> None:
     async with compass_bot(tmp_path) as (fake, _bot):
         await fake.member_update("anna", nick="@everyone Compass")

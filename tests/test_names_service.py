@@ -7,7 +7,7 @@ from pathlib import Path
 
 from compass_bot.app import App
 from compass_bot.clock import Clock
-from compass_bot.features.names.service import NameService
+from compass_bot.features.names.service import NameService, NamesSeen
 from compass_bot.model import Member, Refusal
 from tests.conftest import make_loaded
 
@@ -33,5 +33,38 @@ async def test_approving_names_from_another_rules_alert_or_without_names_is_refu
         assert still is not None and still.status == "open"
         done = await service.approve_from_alert(LEADER, name_alert.id, ["C0mpass Anna"], NOW)
         assert not isinstance(done, Refusal) and done.status == "resolved"
+    finally:
+        await app.close()
+
+
+async def test_other_peoples_data_in_a_name_is_masked_wherever_the_alert_shows_it(
+    tmp_path: Path,
+) -> None:
+    """A phone number or e-mail in a name reaches the moderators masked, as in a post's
+    excerpt: the name (and the username the alert is labelled with), what matched, and the
+    reason; the rest of the name stays, so they recognise it. Her own DM shows her name."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(NOW))
+    try:
+        member = Member(3, "compass.0612345678")
+        outcome = await app[NameService].names_seen(
+            NamesSeen(
+                member, NOW, "compass.0612345678", "compass anna@gmail.com", "Compass 0612345678"
+            )
+        )
+        assert outcome.alert is not None and outcome.warning is not None
+        [stored] = await app.alerts.repo.alerts()
+        for alert in (outcome.alert, stored):
+            kept = " ".join(
+                str(part)
+                for part in (alert.excerpt, alert.matched, alert.detail, alert.member_label)
+            )
+            assert "612345678" not in kept and "anna@gmail.com" not in kept, kept
+            assert alert.excerpt == "compass.\\[telefoonnummer verborgen\\]"
+            assert alert.member_label == "compass.[telefoonnummer verborgen]"
+            assert alert.matched == "compass"
+            assert alert.detail is not None
+            assert "weergavenaam: 'compass [e-mailadres verborgen]'" in alert.detail
+            assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in alert.detail
+        assert '"compass.0612345678"' in outcome.warning.intro  # her own name, to her alone
     finally:
         await app.close()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.alerts.model import Alert
 from compass_bot.features.names import texts
 from compass_bot.features.names.repo import ApprovedName, NameRepo
 from compass_bot.features.names.rules import CLAUSE_ID, NameChecker, NameVerdict
@@ -109,18 +109,24 @@ class NameService:
             return NameOutcome(settled=settled)
         self._open.add(event.member.id)
         first = (flagged or uncertain)[0]
+        # Other people's data in a name (a phone number, an e-mail) is masked wherever the
+        # alert shows or keeps the name, as in a post's excerpt; the rest stays recognisable.
+        redacted = self.kernel.redacted
         detail = "; ".join(
-            f"{texts.NAME_FIELDS[f.field]}: {f.verdict.name!r} ({f.verdict.reason})"
+            f"{texts.NAME_FIELDS[f.field]}: {redacted(f.verdict.name)!r} ({f.verdict.reason})"
             for f in flagged + uncertain
         )
+        member = event.member
+        if (label := redacted(member.label)) != member.label:  # a username is its label
+            member = replace(member, label=label)
         alert, created = await self.kernel.alerts.record(
             CLAUSE_ID,
-            event.member,
+            member,
             event.at,
             event.guild_id,
-            excerpt=sanitise_excerpt(first.verdict.name, 100),
+            excerpt=self.kernel.excerpt(first.verdict.name, 100),
             name_field=first.field,
-            matched=first.verdict.matched,
+            matched=redacted(first.verdict.matched) if first.verdict.matched else None,
             detail=("onzeker: " if not flagged else "") + detail,
         )
         warning = self._warning(flagged[0]) if flagged and created else None
