@@ -729,3 +729,15 @@ def test_personal_data_in_a_name_is_masked_in_the_name_alert(tmp_path: Path) -> 
     assert "Naam (weergavenaam): compass [e-mailadres verborgen] (gevonden: compass)" in out
     assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in out
     assert '[bot → anna · DM] Hoi! Je bijnaam "Compass 0612345678"' in out
+
+
+def test_a_name_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Path) -> None:
+    """/naamcontrole three times over anna's unchanged flagged nickname: the alert is not
+    updated and the digest counts one flag, not four."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n/als moderator\n"
+    script += "/naamcontrole\n" * 3 + "/overzicht\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Naamcontrole klaar: 5 leden, 1 met een naam om te bekijken.") == 3
+    assert "bijgewerkt" not in out and out.count("aantal keer: 1") == 1
+    assert out.count('Hoi! Je bijnaam "C0mpass"') == 1
+    assert "`aanwijzing-2` Compass niet in je accountnaam: 1 (0)" in out

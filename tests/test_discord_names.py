@@ -576,10 +576,42 @@ async def test_naamcontrole_is_for_moderators_and_leadership(tmp_path: Path) -> 
         assert ix.content == (
             f"Naamcontrole klaar: {humans} leden gecontroleerd, 1 met een naam om te bekijken."
         )
-        # bram's alert was already open: the sweep counts it again, no second DM
+        # bram's alert was already open about the same name: no new count, no second DM
         [alert] = alerts(fake)
-        assert fields(alert["embeds"][0])["Aantal keer"] == "2"
+        assert fields(fake.message(alert["id"])["embeds"][0])["Aantal keer"] == "1"
         assert len(fake.dms_sent("bram")) == 1
+
+
+async def test_a_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Path) -> None:
+    """Three sweeps over a member whose flagged name did not change: one alert, counted once,
+    never edited, one DM, one flag in the digest; a changed name is counted by the next."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.member_update("anna", nick="C0mpass")
+        await fake.settle()
+        [alert] = alerts(fake)
+        edits_before = len(fake.find_calls("PATCH", f"/channels/*/messages/{alert['id']}"))
+        for _ in range(3):
+            ix = await fake.slash("mod", "naamcontrole")
+            await fake.settle()
+            assert (ix.content or "").endswith("1 met een naam om te bekijken.")
+        assert len(fake.find_calls("PATCH", f"/channels/*/messages/{alert['id']}")) == edits_before
+        assert fields(fake.message(alert["id"])["embeds"][0])["Aantal keer"] == "1"
+        assert len(fake.dms_sent("anna")) == 1
+        [stored] = await bot.app.alerts.repo.alerts()
+        assert stored.count == 1
+        # a name changed while nobody saw it (the bot was down): the sweep counts it
+        cog = bot.get_cog("Names")
+        assert cog is not None
+        cog._checked.clear()  # type: ignore[attr-defined]
+        guild = bot.get_guild(fake.guild_id)
+        assert guild is not None
+        member = guild.get_member(fake.member_id("anna"))
+        assert member is not None
+        member.nick = "C0mpass 2"  # type: ignore[misc]
+        await fake.slash("mod", "naamcontrole")
+        await fake.settle()
+        [stored] = await bot.app.alerts.repo.alerts()
+        assert stored.count == 2 and len(fake.dms_sent("anna")) == 1
 
 
 async def test_a_second_naamcontrole_while_one_runs_is_refused(
