@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from compass_bot.console.server import member_id_of
+from compass_bot.features.names import texts as name_texts
 from compass_bot.registry import alert_kinds
 from tests.conftest import BOARD_CONFIG, ROOT, TEST_CONFIG
 
@@ -741,3 +742,18 @@ def test_a_name_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Pa
     assert "bijgewerkt" not in out and out.count("aantal keer: 1") == 1
     assert out.count('Hoi! Je bijnaam "C0mpass"') == 1
     assert "`aanwijzing-2` Compass niet in je accountnaam: 1 (0)" in out
+
+
+def test_an_approved_name_is_told_to_the_member_as_on_discord(tmp_path: Path) -> None:
+    """/naam goedkeuren and /melding N goedkeuren: the member gets the approval DM (Dutch,
+    then English), as Discord's front sends it; a refused approval sends none."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n"
+    script += "/als leerling bram\n/bijnaam Compass B\n/als moderator\n/naam goedkeuren anna\n"
+    script += "/als schoolleiding rector\n/naam goedkeuren anna\n/melding 2 goedkeuren\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    dm = name_texts.APPROVED_DM.replace("\n", "\n    ")
+    assert "Alleen de schoolleiding kan namen goedkeuren." in out
+    assert out.count(f"[bot · DM aan anna] {dm}") == 1
+    assert out.count(f"[bot · DM aan bram] {dm}") == 1
+    after = "\n".join(lines_after(out, "Goedgekeurd voor anna"))
+    assert after.startswith(f"[bot · DM aan anna] {dm}")
