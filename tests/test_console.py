@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from compass_bot.console.server import member_id_of
+from compass_bot.features.names import texts as name_texts
 from compass_bot.registry import alert_kinds
 from tests.conftest import BOARD_CONFIG, ROOT, TEST_CONFIG
 
@@ -737,3 +738,46 @@ def test_the_simulated_members_carry_over_with_the_alerts_about_them(tmp_path: P
     assert broken.returncode == 0 and "Traceback" not in broken.stderr
     assert "de leden van de vorige keer zijn niet te lezen" in broken.stdout
     assert "leerling1: Leerling" in broken.stdout and "zed" not in broken.stdout
+
+
+def test_personal_data_in_a_name_is_masked_in_the_name_alert(tmp_path: Path) -> None:
+    """The moderators' alert (the name and the reason) masks a phone number or e-mail in a
+    name, as it masks a post's excerpt; only the member's own DM shows the name in full."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam Compass 0612345678\n"
+    script += "/weergavenaam compass anna@gmail.com\n/als moderator\n/meldingen open\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    alert_lines = [
+        line for line in out.splitlines() if not line.startswith(("[bot → anna", "    "))
+    ]
+    shown = "\n".join(alert_lines)
+    assert "0612345678" not in shown and "anna@gmail.com" not in shown, shown
+    assert "Naam (weergavenaam): compass [e-mailadres verborgen] (gevonden: compass)" in out
+    assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in out
+    assert '[bot → anna · DM] Hoi! Je bijnaam "Compass 0612345678"' in out
+
+
+def test_a_name_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Path) -> None:
+    """/naamcontrole three times over anna's unchanged flagged nickname: the alert is not
+    updated and the digest counts one flag, not four."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n/als moderator\n"
+    script += "/naamcontrole\n" * 3 + "/overzicht\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Naamcontrole klaar: 5 leden, 1 met een naam om te bekijken.") == 3
+    assert "bijgewerkt" not in out and out.count("aantal keer: 1") == 1
+    assert out.count('Hoi! Je bijnaam "C0mpass"') == 1
+    assert "`aanwijzing-2` Compass niet in je accountnaam: 1 (0)" in out
+
+
+def test_an_approved_name_is_told_to_the_member_as_on_discord(tmp_path: Path) -> None:
+    """/naam goedkeuren and /melding N goedkeuren: the member gets the approval DM (Dutch,
+    then English), as Discord's front sends it; a refused approval sends none."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n"
+    script += "/als leerling bram\n/bijnaam Compass B\n/als moderator\n/naam goedkeuren anna\n"
+    script += "/als schoolleiding rector\n/naam goedkeuren anna\n/melding 2 goedkeuren\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    dm = name_texts.APPROVED_DM.replace("\n", "\n    ")
+    assert "Alleen de schoolleiding kan namen goedkeuren." in out
+    assert out.count(f"[bot · DM aan anna] {dm}") == 1
+    assert out.count(f"[bot · DM aan bram] {dm}") == 1
+    after = "\n".join(lines_after(out, "Goedgekeurd voor anna"))
+    assert after.startswith(f"[bot · DM aan anna] {dm}")

@@ -33,6 +33,10 @@ CLAUSE_TEXT = (
     "toegestaan de Compass op enigerlei wijze onderdeel te laten uitmaken van die accountnaam "
     "of alias."
 )
+CLAUSE_TEXT_EN = (
+    "When you create accounts or aliases, you may not, without permission from the school "
+    "leadership, make Compass in any way part of that account name or alias."
+)
 RESET_CONFIG = TEST_CONFIG + "names:\n  reset_nickname: true\n"
 
 
@@ -78,6 +82,7 @@ def assert_name_dm(fake: FakeDiscord, member: str, field: str, name: str) -> Non
     assert f[clause_field] == CLAUSE_TEXT
     assert name_texts.NAME_HOW_TO_ASK in f.values()
     assert "toestemming aan de schoolleiding" in name_texts.NAME_HOW_TO_ASK
+    assert f["English"].splitlines()[1:] == [f"> {CLAUSE_TEXT_EN}", name_texts.NAME_HOW_TO_ASK_EN]
     assert embed["footer"]["text"].endswith("aanwijzing-2")
     assert fake.body_of(dm["id"])["allowed_mentions"] == {"parse": []}
 
@@ -108,6 +113,31 @@ async def test_join_with_compass_username_alerts_moderators_and_dms_the_member(
         assert fake.body_of(alert["id"])["allowed_mentions"] == {"parse": []}
         assert_name_dm(fake, "c0mpass_fan", "gebruikersnaam", "c0mpass_fan")
         assert public_posts(fake) == []
+
+
+async def test_the_name_dm_is_dutch_then_english_as_every_dm_to_a_student(
+    tmp_path: Path,
+) -> None:
+    """The Dutch part (aanwijzing-2 quoted verbatim), then the English part with the clause's
+    English text, as the school-time and personal-data warnings have."""
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.member_update("anna", nick="C0mpass")
+        await fake.settle()
+        [dm] = fake.dms_sent("anna")
+        [embed] = dm["embeds"]
+        assert embed["description"].startswith('Hoi! Je bijnaam "C0mpass" bevat de naam Compass.')
+        f = fields(embed)
+        assert CLAUSE_TEXT in f.values() and name_texts.NAME_HOW_TO_ASK in f.values()
+        assert list(f)[-1] == "English"  # Dutch first, English after
+        assert f["English"] == "\n".join(
+            (
+                'English: your nickname "C0mpass" contains the name Compass. The social media '
+                "protocol says (aanwijzing 2):",
+                f"> {CLAUSE_TEXT_EN}",
+                "Do you still want to use this name? Then ask the school leadership for "
+                "permission; until then we ask you to choose another name.",
+            )
+        )
 
 
 async def test_join_is_not_checked_when_check_on_join_is_off(tmp_path: Path) -> None:
@@ -192,6 +222,33 @@ async def test_member_with_closed_dms_still_gives_an_alert_and_nothing_public(
         [alert] = alerts(fake)
         assert unescape(fields(alert["embeds"][0])["Naam (bijnaam)"]) == "Compass"
         assert public_posts(fake) == []
+
+
+async def test_a_phone_number_or_email_in_a_name_reaches_the_moderators_masked(
+    tmp_path: Path,
+) -> None:
+    """Other people's data in a name is masked in the alert (the name, the reason, the
+    username it is labelled with), as in a post's excerpt; the rest of the name stays."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.member_update(
+            "anna", username="compass.0612345678", global_name="compass anna@gmail.com"
+        )
+        await fake.settle()
+        await fake.member_update("anna", nick="Compass 06-12345678")
+        await fake.settle()
+        [alert] = alerts(fake)
+        [embed] = fake.message(alert["id"])["embeds"]
+        f = fields(embed)
+        shown = unescape(" ".join(f.values()))
+        assert "12345678" not in shown and "anna@gmail.com" not in shown, shown
+        assert unescape(f["Naam (gebruikersnaam)"]) == "compass.[telefoonnummer verborgen]"
+        reason = unescape(f["Reden"])
+        assert "weergavenaam: 'compass [e-mailadres verborgen]'" in reason
+        assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in reason
+        assert "compass.[telefoonnummer verborgen]" in unescape(f["Lid"])
+        [stored] = await bot.app.alerts.repo.alerts()
+        kept = f"{stored.excerpt} {stored.matched} {stored.detail} {stored.member_label}"
+        assert "12345678" not in kept and "anna@gmail.com" not in kept
 
 
 async def test_everyone_in_a_nickname_is_shown_without_pinging(tmp_path: Path) -> None:
@@ -519,10 +576,42 @@ async def test_naamcontrole_is_for_moderators_and_leadership(tmp_path: Path) -> 
         assert ix.content == (
             f"Naamcontrole klaar: {humans} leden gecontroleerd, 1 met een naam om te bekijken."
         )
-        # bram's alert was already open: the sweep counts it again, no second DM
+        # bram's alert was already open about the same name: no new count, no second DM
         [alert] = alerts(fake)
-        assert fields(alert["embeds"][0])["Aantal keer"] == "2"
+        assert fields(fake.message(alert["id"])["embeds"][0])["Aantal keer"] == "1"
         assert len(fake.dms_sent("bram")) == 1
+
+
+async def test_a_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Path) -> None:
+    """Three sweeps over a member whose flagged name did not change: one alert, counted once,
+    never edited, one DM, one flag in the digest; a changed name is counted by the next."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        await fake.member_update("anna", nick="C0mpass")
+        await fake.settle()
+        [alert] = alerts(fake)
+        edits_before = len(fake.find_calls("PATCH", f"/channels/*/messages/{alert['id']}"))
+        for _ in range(3):
+            ix = await fake.slash("mod", "naamcontrole")
+            await fake.settle()
+            assert (ix.content or "").endswith("1 met een naam om te bekijken.")
+        assert len(fake.find_calls("PATCH", f"/channels/*/messages/{alert['id']}")) == edits_before
+        assert fields(fake.message(alert["id"])["embeds"][0])["Aantal keer"] == "1"
+        assert len(fake.dms_sent("anna")) == 1
+        [stored] = await bot.app.alerts.repo.alerts()
+        assert stored.count == 1
+        # a name changed while nobody saw it (the bot was down): the sweep counts it
+        cog = bot.get_cog("Names")
+        assert cog is not None
+        cog._checked.clear()  # type: ignore[attr-defined]
+        guild = bot.get_guild(fake.guild_id)
+        assert guild is not None
+        member = guild.get_member(fake.member_id("anna"))
+        assert member is not None
+        member.nick = "C0mpass 2"  # type: ignore[misc]
+        await fake.slash("mod", "naamcontrole")
+        await fake.settle()
+        [stored] = await bot.app.alerts.repo.alerts()
+        assert stored.count == 2 and len(fake.dms_sent("anna")) == 1
 
 
 async def test_a_second_naamcontrole_while_one_runs_is_refused(

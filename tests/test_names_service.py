@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from compass_bot.app import App
 from compass_bot.clock import Clock
-from compass_bot.features.names.service import NameService
+from compass_bot.features.names.service import NameService, NamesSeen
 from compass_bot.model import Member, Refusal
 from tests.conftest import make_loaded
 
 NOW = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 LEADER = Member(1, "rector", ((900, "Schoolleiding"),))
 STUDENT = Member(2, "C0mpass Anna")
+MODERATOR = Member(4, "mod", ((901, "Moderator"),))
 
 
 async def test_approving_names_from_another_rules_alert_or_without_names_is_refused(
@@ -33,5 +35,65 @@ async def test_approving_names_from_another_rules_alert_or_without_names_is_refu
         assert still is not None and still.status == "open"
         done = await service.approve_from_alert(LEADER, name_alert.id, ["C0mpass Anna"], NOW)
         assert not isinstance(done, Refusal) and done.status == "resolved"
+    finally:
+        await app.close()
+
+
+async def test_other_peoples_data_in_a_name_is_masked_wherever_the_alert_shows_it(
+    tmp_path: Path,
+) -> None:
+    """A phone number or e-mail in a name reaches the moderators masked, as in a post's
+    excerpt: the name (and the username the alert is labelled with), what matched, and the
+    reason; the rest of the name stays, so they recognise it. Her own DM shows her name."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(NOW))
+    try:
+        member = Member(3, "compass.0612345678")
+        outcome = await app[NameService].names_seen(
+            NamesSeen(
+                member, NOW, "compass.0612345678", "compass anna@gmail.com", "Compass 0612345678"
+            )
+        )
+        assert outcome.alert is not None and outcome.warning is not None
+        [stored] = await app.alerts.repo.alerts()
+        for alert in (outcome.alert, stored):
+            kept = " ".join(
+                str(part)
+                for part in (alert.excerpt, alert.matched, alert.detail, alert.member_label)
+            )
+            assert "612345678" not in kept and "anna@gmail.com" not in kept, kept
+            assert alert.excerpt == "compass.\\[telefoonnummer verborgen\\]"
+            assert alert.member_label == "compass.[telefoonnummer verborgen]"
+            assert alert.matched == "compass"
+            assert alert.detail is not None
+            assert "weergavenaam: 'compass [e-mailadres verborgen]'" in alert.detail
+            assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in alert.detail
+        assert '"compass.0612345678"' in outcome.warning.intro  # her own name, to her alone
+    finally:
+        await app.close()
+
+
+async def test_a_name_already_flagged_and_unchanged_is_not_flagged_again(tmp_path: Path) -> None:
+    """A sweep (or any check) that finds the names of the member's open name alert unchanged
+    adds no flag, count, alert or DM, however long ago the alert was; a changed name counts,
+    and after a handled alert (here a false positive) the name is raised anew."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(NOW))
+    try:
+        names = app[NameService]
+        member = Member(3, "anna")
+        seen = NamesSeen(member, NOW, "anna", None, "C0mpass", guild_id=1)
+        first = await names.names_seen(seen)
+        assert first.alert is not None and first.alert_created and first.warning is not None
+        for later in (NOW + timedelta(minutes=1), NOW + timedelta(days=3)):
+            again = await names.names_seen(replace(seen, at=later))
+            assert [f.field for f in again.flagged] == ["nick"]  # still a name to look at
+            assert again.alert is None and again.warning is None and not again.alert_created
+        [stored] = await app.alerts.repo.alerts()
+        assert stored.count == 1 and stored.updated_at == NOW
+        changed = await names.names_seen(replace(seen, nick="C0mpass 2"))
+        assert changed.alert is not None and changed.alert.count == 2 and changed.warning is None
+        dismissed = await app.alerts.set_alert_status(MODERATOR, stored.id, "false_positive", NOW)
+        assert not isinstance(dismissed, Refusal)
+        anew = await names.names_seen(replace(seen, nick="C0mpass 2"))
+        assert anew.alert_created and anew.warning is not None
     finally:
         await app.close()

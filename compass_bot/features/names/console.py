@@ -6,6 +6,7 @@ from __future__ import annotations
 from compass_bot.console.app import Console, ConsoleMember
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.features.names import texts
 from compass_bot.features.names.rules import CLAUSE_ID
 from compass_bot.features.names.service import NameService, NamesSeen
 from compass_bot.model import Refusal
@@ -62,6 +63,8 @@ async def cmd_naam(console: Console, name: str, args: list[str], rest: str) -> N
             if isinstance(result, Refusal)
             else f"Goedgekeurd voor {cm.member.label}: " + ", ".join(f"'{a.name}'" for a in result)
         )
+        if not isinstance(result, Refusal):
+            console.dm(cm, texts.APPROVED_DM)  # as Discord's tell_approved
     elif sub == "lijst":
         listed = await _service(console).approved_names(console.me.member)
         if isinstance(listed, Refusal):
@@ -111,9 +114,12 @@ async def approve_from_alert(console: Console, alert_id: int) -> Alert | Refusal
         (c for c in console.members.values() if alert and c.member.id == alert.member_id), None
     )
     names = [n for n in (target.username, target.global_name, target.nick) if n] if target else []
-    return await _service(console).approve_from_alert(
+    result = await _service(console).approve_from_alert(
         console.me.member, alert_id, names, console.now()
     )
+    if target is not None and not isinstance(result, Refusal):
+        console.dm(target, texts.APPROVED_DM)  # the member hears it, as on Discord
+    return result
 
 
 def hooks() -> ConsoleHooks:

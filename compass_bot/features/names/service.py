@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.alerts.model import Alert
 from compass_bot.features.names import texts
 from compass_bot.features.names.repo import ApprovedName, NameRepo
 from compass_bot.features.names.rules import CLAUSE_ID, NameChecker, NameVerdict
 from compass_bot.model import Member, Refusal, Warning
+from compass_bot.storage.db import STORAGE_ERRORS
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
@@ -107,41 +108,81 @@ class NameService:
                     )
                 )
             return NameOutcome(settled=settled)
-        self._open.add(event.member.id)
         first = (flagged or uncertain)[0]
-        detail = "; ".join(
-            f"{texts.NAME_FIELDS[f.field]}: {f.verdict.name!r} ({f.verdict.reason})"
+        # Other people's data in a name (a phone number, an e-mail) is masked wherever the
+        # alert shows or keeps the name, as in a post's excerpt; the rest stays recognisable.
+        redacted = self.kernel.redacted
+        detail = ("onzeker: " if not flagged else "") + "; ".join(
+            f"{texts.NAME_FIELDS[f.field]}: {redacted(f.verdict.name)!r} ({f.verdict.reason})"
             for f in flagged + uncertain
         )
+        reset_nickname = self.kernel.config.names.reset_nickname and any(
+            f.field == "nick" for f in flagged
+        )
+        if await self._already_flagged(event.member.id, detail):
+            # the same names as the open alert (a sweep, a restart): no new flag, count or DM
+            return NameOutcome(
+                flagged=tuple(flagged), uncertain=tuple(uncertain), reset_nickname=reset_nickname
+            )
+        self._open.add(event.member.id)
+        member = event.member
+        if (label := redacted(member.label)) != member.label:  # a username is its label
+            member = replace(member, label=label)
         alert, created = await self.kernel.alerts.record(
             CLAUSE_ID,
-            event.member,
+            member,
             event.at,
             event.guild_id,
-            excerpt=sanitise_excerpt(first.verdict.name, 100),
+            excerpt=self.kernel.excerpt(first.verdict.name, 100),
             name_field=first.field,
-            matched=first.verdict.matched,
-            detail=("onzeker: " if not flagged else "") + detail,
+            matched=redacted(first.verdict.matched) if first.verdict.matched else None,
+            detail=detail,
         )
-        warning = None
-        if flagged and created:
-            clause = self.kernel.book[CLAUSE_ID]
-            warning = Warning(
-                intro=texts.NAME_WARNING.format(
-                    field=texts.NAME_FIELDS[flagged[0].field], name=flagged[0].verdict.name
-                ),
-                clause=clause,
-                closing=texts.NAME_HOW_TO_ASK,
-                fallback=texts.NAME_HOW_TO_ASK,
-            )
+        warning = self._warning(flagged[0]) if flagged and created else None
         return NameOutcome(
             flagged=tuple(flagged),
             uncertain=tuple(uncertain),
             warning=warning,
             alert=alert,
             alert_created=created,
-            reset_nickname=self.kernel.config.names.reset_nickname
-            and any(f.field == "nick" for f in flagged),
+            reset_nickname=reset_nickname,
+        )
+
+    async def _already_flagged(self, member_id: int, detail: str) -> bool:
+        """Whether the member's open name alert is about exactly these names (its stored
+        reason names each one): checking them again is no new breach. Only an open alert
+        counts: a handled one (a false positive, a revoked approval) is raised anew."""
+        if member_id not in self._open:  # most members: no open name alert, no query
+            return False
+        try:
+            open_alerts = await self.kernel.alerts.repo.alerts(
+                status="open", rule=CLAUSE_ID, member_id=member_id
+            )
+        except STORAGE_ERRORS:  # unreadable: record the flag, which keeps it if need be
+            return False
+        # AutoMod's alerts citing aanwijzing-2 are about a post, not the member's names
+        latest = next((a for a in open_alerts if a.name_field is not None), None)
+        return latest is not None and latest.detail == detail
+
+    def _warning(self, flagged: FlaggedName) -> Warning:
+        """Dutch first, then English (the clause's own English text), as every warning. The
+        member's own name is shown as it is: the DM goes to them alone."""
+        clause = self.kernel.book[CLAUSE_ID]
+        name = flagged.verdict.name
+        english = "\n".join(
+            (
+                texts.NAME_WARNING_EN.format(field=texts.NAME_FIELDS_EN[flagged.field], name=name),
+                f"> {clause.text_en}",
+                texts.NAME_HOW_TO_ASK_EN,
+            )
+        )
+        return Warning(
+            intro=texts.NAME_WARNING.format(field=texts.NAME_FIELDS[flagged.field], name=name),
+            clause=clause,
+            closing=texts.NAME_HOW_TO_ASK,
+            fallback=texts.NAME_HOW_TO_ASK,
+            english=english,
+            fallback_en=texts.NAME_HOW_TO_ASK_EN,
         )
 
     async def approve_names(

@@ -8,6 +8,11 @@ NAME_WARNING = (
     'Hoi! Je {field} "{name}" bevat de naam Compass. Volgens het protocol sociale media '
     "(aanwijzing 2):"
 )
+# The English second part, after the Dutch: the same message with the clause's English text.
+NAME_WARNING_EN = (
+    'English: your {field} "{name}" contains the name Compass. The social media protocol '
+    "says (aanwijzing 2):"
+)
 
 
 SETTLED_BY_ITSELF = "opgelost: naam aangepast"
@@ -21,6 +26,10 @@ APPROVED_DM = (
 NAME_HOW_TO_ASK = (
     "Wil je deze naam toch gebruiken? Vraag dan toestemming aan de schoolleiding; tot die "
     "tijd vragen we je een andere naam te kiezen."
+)
+NAME_HOW_TO_ASK_EN = (
+    "Do you still want to use this name? Then ask the school leadership for permission; until "
+    "then we ask you to choose another name."
 )
 
 
@@ -69,6 +78,7 @@ NAME_REASON_LABELS: dict[str, dict[str, str]] = {
 
 
 NAME_FIELDS = {"username": "gebruikersnaam", "global_name": "weergavenaam", "nick": "bijnaam"}
+NAME_FIELDS_EN = {"username": "username", "global_name": "display name", "nick": "nickname"}
 
 
 _NAME_REASON_CODE = re.compile(r"(?<=['\"]) \(([a-z-]+)\)(?=;|$)")
