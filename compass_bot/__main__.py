@@ -15,6 +15,7 @@ from compass_bot.cli_common import (
     EXIT_OK,
     EXIT_USAGE,
     InputLines,
+    StandardStreams,
     config_or_exit,
     input_problem,
     optional_school,
@@ -477,13 +478,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = StandardStreams()  # a closed or full stdin/stdout: one line, for every command
+    return streams.run(lambda: _run(streams, argv))
+
+
+def _run(streams: StandardStreams, argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    streams.command = args.command
     if not hasattr(args, "config"):
         args.config = None
     try:
         return int(args.func(args))
-    except BrokenPipeError:
-        return EXIT_OK
     except KeyboardInterrupt:
         return 130
 
