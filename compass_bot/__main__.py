@@ -72,7 +72,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(answer_as_text(book, match))
             if args.stdin:
                 print()
-    return EXIT_USAGE if questions.skipped else EXIT_OK
+    return EXIT_OK
 
 
 def cmd_check_name(args: argparse.Namespace) -> int:
@@ -103,7 +103,7 @@ def cmd_check_name(args: argparse.Namespace) -> int:
         else:
             state = "FLAGGED" if verdict.flagged else "UNCERTAIN" if verdict.uncertain else "ok"
             print(f"{state}: {name!r}: {verdict.explanation}")
-    return EXIT_USAGE if source.skipped else EXIT_OK
+    return EXIT_OK
 
 
 def cmd_check_time(args: argparse.Namespace) -> int:
@@ -224,7 +224,7 @@ def cmd_check_message(args: argparse.Namespace) -> int:
             print(f"FLAGGED ({CLAUSE_ID}: {kinds}): {mask(text, findings)!r}")
         else:
             print("ok: no personal data found")
-    return EXIT_USAGE if texts.skipped else EXIT_OK
+    return EXIT_OK
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:

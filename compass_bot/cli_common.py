@@ -21,13 +21,14 @@ EXIT_USAGE = 2
 
 class InputLines:
     """The input of a per-line command: one text from the arguments, or the lines of stdin
-    read as UTF-8. A line that is not UTF-8 is skipped with one line on stderr and counted
-    (`skipped`: the command then exits 2), so the other lines are still answered and no
-    undecodable text reaches the output (the JSON would not be UTF-8)."""
+    read as UTF-8. Every line is answered, in order (the contract: one output line per input
+    line); bytes that are not UTF-8 become U+FFFD, as the console reads script files, with
+    one line on stderr naming the line (`replaced` counts them), so no undecodable text
+    reaches the output (the JSON would not be UTF-8) and no answer goes missing."""
 
     def __init__(self, command: str, stdin: bool, args: Sequence[str]) -> None:
         self.command, self.stdin, self.args = command, stdin, args
-        self.skipped = 0
+        self.replaced = 0
 
     def __iter__(self) -> Iterator[str]:
         if not self.stdin:
@@ -35,10 +36,16 @@ class InputLines:
             return
         for number, raw in enumerate(sys.stdin.buffer, start=1):
             try:
-                yield raw.decode("utf-8").rstrip("\r\n")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                self.skipped += 1
-                print(f"{self.command}: line {number} is not UTF-8 text; skipped", file=sys.stderr)
+                text = raw.decode("utf-8", "replace")
+                self.replaced += 1
+                print(
+                    f"{self.command}: line {number} is not UTF-8 text; "
+                    "its undecodable bytes are read as U+FFFD",
+                    file=sys.stderr,
+                )
+            yield text.rstrip("\r\n")
 
 
 def input_problem(command: str, item: str, stdin: bool, given: Sequence[str]) -> str | None:
