@@ -14,12 +14,14 @@ from collections.abc import Callable, Sequence
 from compass_bot.cli_common import (
     EXIT_OK,
     EXIT_USAGE,
+    MAX_TRANSCRIPT_BYTES,
     InputLines,
     StandardStreams,
     config_or_exit,
     input_problem,
     optional_school,
     print_json,
+    read_text_lines,
     school_or_exit,
 )
 from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
@@ -137,33 +139,6 @@ def cmd_check_time(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-MAX_TRANSCRIPT_BYTES = 16 << 20
-
-
-def _read_transcript(source: str) -> str:
-    """The transcript's text (a file or '-' for stdin, at most 16 MiB), or SystemExit(2)."""
-    from pathlib import Path
-
-    from compass_bot.inputs import InputError, read_bounded
-
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(MAX_TRANSCRIPT_BYTES + 1)
-            if len(data) > MAX_TRANSCRIPT_BYTES:
-                raise InputError("standard input is larger than 16 MiB")
-        else:
-            data = read_bounded(Path(source), MAX_TRANSCRIPT_BYTES)
-        return data.decode("utf-8-sig")
-    except FileNotFoundError:
-        problem = f"{source}: file not found"
-    except InputError as exc:
-        problem = f"{source}: {exc}"
-    except UnicodeDecodeError:
-        problem = f"{source}: not UTF-8 text"
-    print(f"check-discussion: {problem}", file=sys.stderr)
-    raise SystemExit(EXIT_USAGE)
-
-
 def cmd_check_discussion(args: argparse.Namespace) -> int:
     from compass_bot.features.heat.rules import Message, TranscriptError, parse_message, replay
 
@@ -173,7 +148,8 @@ def cmd_check_discussion(args: argparse.Namespace) -> int:
         settings = school.config.heat.settings()
     name = "<stdin>" if args.json == "-" else args.json
     messages: list[Message] = []
-    for number, line in enumerate(_read_transcript(args.json).splitlines(), start=1):
+    lines = read_text_lines("check-discussion", args.json, MAX_TRANSCRIPT_BYTES)
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

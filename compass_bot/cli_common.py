@@ -48,6 +48,39 @@ class InputLines:
             yield text.rstrip("\r\n")
 
 
+MAX_TRANSCRIPT_BYTES = 16 << 20
+
+
+def read_text_lines(command: str, source: str, limit: int) -> list[str]:
+    """The lines of a UTF-8 file, or of stdin for '-' (at most `limit` bytes), or
+    SystemExit(2) after one line. Split on "\n" only (a trailing "\r" goes): JSON text may
+    hold U+2028 or U+0085, which str.splitlines() would cut a record at."""
+    from pathlib import Path
+
+    from compass_bot.inputs import InputError, read_bounded
+
+    if not source.strip():  # not the current folder ("is a folder"): a slip
+        print(f"{command}: the file name is empty (give a file, or - for stdin)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+            if len(data) > limit:
+                raise InputError(f"standard input is larger than {limit >> 20} MiB")
+        else:
+            data = read_bounded(Path(source), limit)
+        text = data.decode("utf-8-sig")
+        return [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")]
+    except FileNotFoundError:
+        problem = f"{source}: file not found"
+    except InputError as exc:
+        problem = f"{source}: {exc}"
+    except UnicodeDecodeError:
+        problem = f"{source}: not UTF-8 text"
+    print(f"{command}: {problem}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
 def input_problem(command: str, item: str, stdin: bool, given: Sequence[str]) -> str | None:
     """The one line for a per-line command given no input, input two ways at once, or an
     argument that is not UTF-8 (the shell passes bytes; Python keeps them as surrogates)."""

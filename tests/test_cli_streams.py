@@ -109,3 +109,40 @@ def test_output_that_fits_is_unchanged_by_the_guard(tmp_path: Path) -> None:
     done = _shell(tmp_path, "", "check-name", "--json", "C0mpass")
     assert done.returncode == 0 and done.stderr == b""
     assert json.loads(done.stdout)["flagged"] is True
+
+
+def _discussion(folder: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [*CLI, "check-discussion", *args],
+        cwd=folder,
+        env=_env(),
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def test_a_transcript_is_split_on_newlines_only(tmp_path: Path) -> None:
+    """U+2028, U+2029 and U+0085 are text inside a JSON string, not line ends (as
+    str.splitlines() would have it); a CRLF file reads as its LF twin."""
+    texts = ["hoi\u2028daar", "ja\x85nee\u2029", "ok"]
+    lines = [
+        json.dumps(
+            {"author": "ab"[n % 2], "at": f"2026-11-24T10:1{n}+01:00", "text": text}
+            | {"reply_to": None},
+            ensure_ascii=False,  # the characters themselves, not \u escapes
+        )
+        for n, text in enumerate(texts)
+    ]
+    for ending in ("\n", "\r\n"):
+        done = _discussion(tmp_path, "--json", "-", stdin=ending.join(lines).encode())
+        assert done.returncode == 0, done.stderr.decode()
+        rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
+        assert [row["index"] for row in rows] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_transcript_name_is_refused_as_empty(tmp_path: Path, name: str) -> None:
+    done = _discussion(tmp_path, "--json", name)
+    assert done.returncode == 2 and done.stdout == b""
+    _one_line(done, "check-discussion", "the file name is empty (give a file, or - for stdin)")
