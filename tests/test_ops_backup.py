@@ -218,3 +218,33 @@ async def test_status_and_backup_refuse_what_the_bot_refuses(tmp_path: Path) -> 
             code, out, err = await _cli(tmp_path, *command)
             assert code == 1 and out == "" and err.count("\n") == 1 and said in err, (command, err)
     assert not (tmp_path / "copy.db").exists()
+
+
+async def test_backups_to_one_place_at_once_each_succeed_and_leave_an_intact_copy(
+    tmp_path: Path,
+) -> None:
+    """Two cron jobs (or an admin and a cron job) backing up to the same file at once each
+    write their own temporary file: none fails on another's half-written copy, and the
+    file left is a whole backup with no temporary file beside it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from compass_bot.ops import backup
+
+    app = await App.create(make_loaded(tmp_path), clock=Clock(START))
+    await app.alerts.record(CLAUSE_ID, Member(id=7, label="lid"), START, 1, detail="lesson")
+    await app.close()
+    database = tmp_path / "data" / "compass.db"
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    target = folder / "compass.db"
+    for _ in range(3):
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            sizes = list(pool.map(lambda _: backup(database, target), range(12)))
+        assert all(size > 0 for size in sizes)
+        assert [p.name for p in folder.iterdir()] == ["compass.db"]
+        copy = sqlite3.connect(target)
+        try:
+            assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert copy.execute("SELECT COUNT(*) FROM alerts").fetchone() == (1,)
+        finally:
+            copy.close()
