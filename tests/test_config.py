@@ -576,3 +576,21 @@ def test_a_path_key_without_a_path_says_what_to_write() -> None:
     assert refused.value.problems == [
         "config.yaml: storage.database: expected a file path, such as data/compass.db"
     ]
+
+
+@pytest.mark.parametrize("escape", ["\\0", "\\t", "\\n", "\\x7f", "\\x85"])
+def test_a_path_with_a_control_character_is_refused_in_one_line(escape: str) -> None:
+    """A NUL byte would pass as a path and crash the bot on opening it ("embedded null
+    byte"); a tab, newline or other control character is a quoting slip: refused here, so
+    validate-config, status and the bot all say so. Other non-ASCII letters stay."""
+    for key, text in (
+        ("storage.database", f'storage:\n  database: "data/a{escape}b.db"\n'),
+        ("schedule.days_off.ics_file", f'schedule:\n  days_off:\n    ics_file: "a{escape}b.ics"\n'),
+    ):
+        with pytest.raises(ConfigError) as refused:
+            parse_config(text, "config.yaml")
+        [problem] = refused.value.problems
+        assert problem.startswith(f"config.yaml: {key}: the file name ")
+        assert "holds a control character" in problem
+    ok = parse_config('storage:\n  database: "data/café école.db"\n', "config.yaml")
+    assert ok.storage.database == Path("data/café école.db")
