@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 from compass_bot.cli_common import (
     EXIT_OK,
     EXIT_USAGE,
+    MAX_TRANSCRIPT_BYTES,
     InputLines,
+    StandardStreams,
     config_or_exit,
     input_problem,
     optional_school,
     print_json,
+    read_text_lines,
     school_or_exit,
 )
 from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
@@ -71,7 +74,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(answer_as_text(book, match))
             if args.stdin:
                 print()
-    return EXIT_USAGE if questions.skipped else EXIT_OK
+    return EXIT_OK
 
 
 def cmd_check_name(args: argparse.Namespace) -> int:
@@ -102,7 +105,7 @@ def cmd_check_name(args: argparse.Namespace) -> int:
         else:
             state = "FLAGGED" if verdict.flagged else "UNCERTAIN" if verdict.uncertain else "ok"
             print(f"{state}: {name!r}: {verdict.explanation}")
-    return EXIT_USAGE if source.skipped else EXIT_OK
+    return EXIT_OK
 
 
 def cmd_check_time(args: argparse.Namespace) -> int:
@@ -136,33 +139,6 @@ def cmd_check_time(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-MAX_TRANSCRIPT_BYTES = 16 << 20
-
-
-def _read_transcript(source: str) -> str:
-    """The transcript's text (a file or '-' for stdin, at most 16 MiB), or SystemExit(2)."""
-    from pathlib import Path
-
-    from compass_bot.inputs import InputError, read_bounded
-
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read(MAX_TRANSCRIPT_BYTES + 1)
-            if len(data) > MAX_TRANSCRIPT_BYTES:
-                raise InputError("standard input is larger than 16 MiB")
-        else:
-            data = read_bounded(Path(source), MAX_TRANSCRIPT_BYTES)
-        return data.decode("utf-8-sig")
-    except FileNotFoundError:
-        problem = f"{source}: file not found"
-    except InputError as exc:
-        problem = f"{source}: {exc}"
-    except UnicodeDecodeError:
-        problem = f"{source}: not UTF-8 text"
-    print(f"check-discussion: {problem}", file=sys.stderr)
-    raise SystemExit(EXIT_USAGE)
-
-
 def cmd_check_discussion(args: argparse.Namespace) -> int:
     from compass_bot.features.heat.rules import Message, TranscriptError, parse_message, replay
 
@@ -172,7 +148,8 @@ def cmd_check_discussion(args: argparse.Namespace) -> int:
         settings = school.config.heat.settings()
     name = "<stdin>" if args.json == "-" else args.json
     messages: list[Message] = []
-    for number, line in enumerate(_read_transcript(args.json).splitlines(), start=1):
+    lines = read_text_lines("check-discussion", args.json, MAX_TRANSCRIPT_BYTES)
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -223,7 +200,7 @@ def cmd_check_message(args: argparse.Namespace) -> int:
             print(f"FLAGGED ({CLAUSE_ID}: {kinds}): {mask(text, findings)!r}")
         else:
             print("ok: no personal data found")
-    return EXIT_USAGE if texts.skipped else EXIT_OK
+    return EXIT_OK
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
@@ -484,13 +461,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = StandardStreams()  # a closed or full stdin/stdout: one line, for every command
+    return streams.run(lambda: _run(streams, argv))
+
+
+def _run(streams: StandardStreams, argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    streams.command = args.command
     if not hasattr(args, "config"):
         args.config = None
     try:
         return int(args.func(args))
-    except BrokenPipeError:
-        return EXIT_OK
     except KeyboardInterrupt:
         return 130
 

@@ -4,25 +4,31 @@ config (or the school) they run on, each problem one line on stderr."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from compass_bot.config import ConfigError, LoadedConfig, load_config
 
 EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
 class InputLines:
     """The input of a per-line command: one text from the arguments, or the lines of stdin
-    read as UTF-8. A line that is not UTF-8 is skipped with one line on stderr and counted
-    (`skipped`: the command then exits 2), so the other lines are still answered and no
-    undecodable text reaches the output (the JSON would not be UTF-8)."""
+    read as UTF-8. Every line is answered, in order (the contract: one output line per input
+    line); bytes that are not UTF-8 become U+FFFD, as the console reads script files, with
+    one line on stderr naming the line (`replaced` counts them), so no undecodable text
+    reaches the output (the JSON would not be UTF-8) and no answer goes missing."""
 
     def __init__(self, command: str, stdin: bool, args: Sequence[str]) -> None:
         self.command, self.stdin, self.args = command, stdin, args
-        self.skipped = 0
+        self.replaced = 0
 
     def __iter__(self) -> Iterator[str]:
         if not self.stdin:
@@ -30,10 +36,49 @@ class InputLines:
             return
         for number, raw in enumerate(sys.stdin.buffer, start=1):
             try:
-                yield raw.decode("utf-8").rstrip("\r\n")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                self.skipped += 1
-                print(f"{self.command}: line {number} is not UTF-8 text; skipped", file=sys.stderr)
+                text = raw.decode("utf-8", "replace")
+                self.replaced += 1
+                print(
+                    f"{self.command}: line {number} is not UTF-8 text; "
+                    "its undecodable bytes are read as U+FFFD",
+                    file=sys.stderr,
+                )
+            yield text.rstrip("\r\n")
+
+
+MAX_TRANSCRIPT_BYTES = 16 << 20
+
+
+def read_text_lines(command: str, source: str, limit: int) -> list[str]:
+    """The lines of a UTF-8 file, or of stdin for '-' (at most `limit` bytes), or
+    SystemExit(2) after one line. Split on "\n" only (a trailing "\r" goes): JSON text may
+    hold U+2028 or U+0085, which str.splitlines() would cut a record at."""
+    from pathlib import Path
+
+    from compass_bot.inputs import InputError, read_bounded
+
+    if not source.strip():  # not the current folder ("is a folder"): a slip
+        print(f"{command}: the file name is empty (give a file, or - for stdin)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+            if len(data) > limit:
+                raise InputError(f"standard input is larger than {limit >> 20} MiB")
+        else:
+            data = read_bounded(Path(source), limit)
+        text = data.decode("utf-8-sig")
+        return [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")]
+    except FileNotFoundError:
+        problem = f"{source}: file not found"
+    except InputError as exc:
+        problem = f"{source}: {exc}"
+    except UnicodeDecodeError:
+        problem = f"{source}: not UTF-8 text"
+    print(f"{command}: {problem}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
 
 
 def input_problem(command: str, item: str, stdin: bool, given: Sequence[str]) -> str | None:
@@ -92,3 +137,117 @@ def optional_school(args: argparse.Namespace, command: str) -> LoadedConfig | No
     --school is given, else None."""
     given = args.config or args.school is not None  # `--school ""` is a name, and no school's
     return school_or_exit(args, command) if given else None
+
+
+class StreamError(Exception):
+    """A standard stream that is closed or fails (a full disk): one line, not a traceback."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Guarded:
+    """A standard stream whose absence or OSError becomes StreamError (stdin, stdout), or is
+    ignored (`quiet`: stderr, where nothing is left to tell). A broken pipe stays itself: the
+    reader went away, which is not a failure."""
+
+    def __init__(self, use: str, inner: Any, exit_code: int, quiet: bool = False) -> None:
+        self._use, self._inner, self._exit_code, self._quiet = use, inner, exit_code, quiet
+
+    def _failed(self, reason: str) -> StreamError:
+        return StreamError(f"cannot {self._use}: {reason}", self._exit_code)
+
+    def _stream(self) -> Any:
+        if self._inner is None:  # the shell closed it (`<&-`, `>&-`): Python sets None
+            if self._quiet:
+                return io.StringIO()
+            raise self._failed("it is closed")
+        return self._inner
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._stream(), name)
+        if name == "buffer":
+            return _Guarded(self._use, value, self._exit_code, self._quiet)
+        if not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._converted():
+                return value(*args, **kwargs)
+
+        return call
+
+    def __iter__(self) -> Iterator[Any]:
+        stream = self._stream()
+        with self._converted():
+            yield from stream
+
+    @contextlib.contextmanager
+    def _converted(self) -> Iterator[None]:
+        try:
+            yield
+        except (BrokenPipeError, io.UnsupportedOperation):
+            raise
+        except OSError as exc:
+            if not self._quiet:
+                raise self._failed(exc.strerror or str(exc)) from None
+
+
+class StandardStreams:
+    """The one place where every command's unusable stdin or stdout (closed, a full disk)
+    becomes one line on stderr and a non-zero exit: 2 for the input, 1 for the output.
+    `command` names the line once the arguments are parsed."""
+
+    def __init__(self) -> None:
+        self.command = "compass_bot"
+
+    def run(self, command: Callable[[], int]) -> int:
+        saved = sys.stdin, sys.stdout, sys.stderr
+        out = sys.stdout
+        sys.stdin = _Guarded("read standard input", sys.stdin, EXIT_USAGE)
+        sys.stdout = _Guarded("write standard output", out, EXIT_FAILED)
+        sys.stderr = _Guarded("write standard error", sys.stderr, 0, True)
+        try:
+            try:
+                code = command()
+            except SystemExit:
+                if (failed := self._flushed(out, EXIT_OK)) != EXIT_OK:
+                    raise SystemExit(failed) from None
+                raise
+            except StreamError as exc:
+                return self._report(exc, out)
+            except BrokenPipeError:
+                _drop_pending(out)
+                return EXIT_OK
+            return self._flushed(out, code)
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved
+
+    def _flushed(self, out: Any, code: int) -> int:
+        """`code` once what is printed has left (a full disk shows at this flush), else the
+        failure's code."""
+        try:
+            sys.stdout.flush()
+        except StreamError as exc:
+            return self._report(exc, out)
+        except BrokenPipeError:
+            _drop_pending(out)
+        return code
+
+    def _report(self, exc: StreamError, out: Any) -> int:
+        _drop_pending(out)
+        print(f"{self.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _drop_pending(out: Any) -> None:
+    """Point stdout at the null device, so the output that could not be written is not
+    tried again at exit (Python would print a traceback and exit 120)."""
+    real = sys.__stdout__
+    if real is None or out is not real:  # a test's stand-in: nothing is flushed at exit
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, real.fileno())
+        os.close(devnull)

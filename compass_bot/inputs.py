@@ -18,7 +18,7 @@ import re
 import reprlib
 import stat
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Final
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from pydantic import BeforeValidator
 __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
+    "FilePath",
     "InputError",
     "StrictBool",
     "StrictInt",
@@ -143,8 +144,24 @@ def _kind(value: object) -> str:
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _file_path(value: object) -> object:
+    """A file name without control characters: a NUL byte ("\\0" in quotes) would pass as a
+    path and crash the bot when it opens the file (`embedded null byte`); a tab or a newline
+    is a quoting slip. Refused here, so every command that loads the config says so."""
+    if isinstance(value, str | PurePath) and (found := _CONTROL.search(str(value))):
+        return _refuse(
+            f"the file name {shown(str(value))} holds a control character ({found[0]!r}); "
+            "write it without"
+        )
+    return value
+
+
 StrictInt = Annotated[int, BeforeValidator(_strict_int)]
 StrictBool = Annotated[bool, BeforeValidator(_strict_bool)]
+FilePath = Annotated[Path, BeforeValidator(_file_path)]
 
 
 def as_list(value: object) -> object:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -78,8 +79,9 @@ def backup(database: Path, target: Path) -> int:
 
     SQLite's online backup API copies every page in one step inside one read transaction, so
     the copy holds exactly the transactions committed when it started, however busy the bot
-    is. It is written beside `target` first and renamed into place, so `target` is never half
-    a database, and switched out of WAL mode so the copy is one self-contained file.
+    is. It is written to a file of its own beside `target` (a unique name: two backups to one
+    place at once must not share it) and renamed into place, so `target` is never half a
+    database, and switched out of WAL mode so the copy is one self-contained file.
     """
     if target.is_dir():
         raise OpsError(f"{target} is a folder; name the backup file, e.g. {target}/compass.db")
@@ -89,9 +91,14 @@ def backup(database: Path, target: Path) -> int:
         raise OpsError(f"{target} is the live database itself")
     _check_backup_target(database, target)
     source = _open(database)
-    partial = target.with_name(target.name + ".partial")
     try:
-        partial.unlink(missing_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as exc:
+        source.close()
+        raise OpsError(f"backup to {target} failed: {exc}") from exc
+    os.close(fd)  # an empty file: SQLite makes it a database
+    partial = Path(name)
+    try:
         copy = sqlite3.connect(partial)
         try:
             source.backup(copy)
@@ -106,8 +113,9 @@ def backup(database: Path, target: Path) -> int:
         raise OpsError(f"backup to {target} failed: {exc}") from exc
     finally:
         source.close()
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
     return target.stat().st_size
 
 

@@ -105,6 +105,26 @@ CASES: dict[str, Case] = {
     "db-is-a-folder": Case(
         {"config.yaml": "storage:\n  database: .\n"}, CONSOLE, "storage.database: "
     ),
+    # a NUL byte ("\0" in quotes) would pass as a path and crash the bot on opening the file
+    **{
+        f"db-nul-byte-{name}": Case(
+            {"config.yaml": 'storage:\n  database: "data/a\\0b.db"\n'},
+            argv,
+            "storage.database: the file name 'data/a\\x00b.db' holds a control character",
+            env=(("DISCORD_TOKEN", FAKE_TOKEN),),
+        )
+        for name, argv in (
+            ("validate", VALIDATE),
+            ("status", ("-m", "compass_bot", "--config", "config.yaml", "status")),
+            ("console", CONSOLE),
+            ("discord", BOT),
+        )
+    },
+    "ics-control-character": Case(
+        {"config.yaml": 'schedule:\n  days_off:\n    ics_file: "jaar\\0.ics"\n'},
+        VALIDATE,
+        "ics_file: the file name 'jaar\\x00.ics' holds a control character",
+    ),
     # .env
     "env-not-utf8": Case(
         {"config.yaml": "", ".env": b"DISCORD_TOKEN=caf\xe9-" + FAKE_TOKEN.encode() + b"\n"},

@@ -520,24 +520,35 @@ def test_empty_input_and_an_empty_school_are_refused_not_answered(
     assert len(err) == 1 and err[0].startswith("check-message: unknown school ''")
 
 
-def test_per_line_commands_skip_text_that_is_not_utf8(tmp_path: Path) -> None:
-    """Bytes that are not UTF-8 (on stdin or as an argument) never reach the output, where
-    the JSON would stop being UTF-8: one line on stderr each, the other lines answered,
-    exit 2."""
+def test_per_line_commands_answer_every_line_also_one_that_is_not_utf8(tmp_path: Path) -> None:
+    """One output line per input line, in order, also for a line that is not UTF-8: its bytes
+    are read as U+FFFD (never reaching the output, where the JSON would stop being UTF-8),
+    with one line on stderr; a text argument that is not UTF-8 is refused (exit 2)."""
     env = {k: v for k, v in os.environ.items() if k not in ("COMPASS_CONFIG", "DISCORD_TOKEN")}
     for command in ("ask", "check-name", "check-message"):
         done = subprocess.run(
             [sys.executable, "-m", "compass_bot", command, "--json", "--stdin"],
-            input=b"Compass fan\n\xff\xfe\nhoi\n",
+            input=b"Compass fan\n\xff\xfe\ncaf\xe9 0612345678\r\nhoi\n",
             capture_output=True,
             cwd=tmp_path,
             env=env,
             timeout=60,
         )
-        assert done.returncode == 2
-        assert done.stderr.decode() == f"{command}: line 2 is not UTF-8 text; skipped\n"
+        assert done.returncode == 0
+        note = "is not UTF-8 text; its undecodable bytes are read as U+FFFD"
+        assert done.stderr.decode().splitlines() == [f"{command}: line {n} {note}" for n in (2, 3)]
         answers = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
-        assert len(answers) == 2
+        assert len(answers) == 4
+        if command == "check-name":
+            assert [a["name"] for a in answers] == [
+                "Compass fan",
+                "\ufffd\ufffd",
+                "caf\ufffd 0612345678",
+                "hoi",
+            ]
+        if command == "check-message":
+            assert [a["flagged"] for a in answers] == [False, False, True, False]
+            assert answers[2]["findings"][0]["start"] == 5
         argument = subprocess.run(
             [sys.executable.encode(), b"-m", b"compass_bot", command.encode(), b"\xff"],
             capture_output=True,
@@ -565,3 +576,21 @@ def test_a_path_key_without_a_path_says_what_to_write() -> None:
     assert refused.value.problems == [
         "config.yaml: storage.database: expected a file path, such as data/compass.db"
     ]
+
+
+@pytest.mark.parametrize("escape", ["\\0", "\\t", "\\n", "\\x7f", "\\x85"])
+def test_a_path_with_a_control_character_is_refused_in_one_line(escape: str) -> None:
+    """A NUL byte would pass as a path and crash the bot on opening it ("embedded null
+    byte"); a tab, newline or other control character is a quoting slip: refused here, so
+    validate-config, status and the bot all say so. Other non-ASCII letters stay."""
+    for key, text in (
+        ("storage.database", f'storage:\n  database: "data/a{escape}b.db"\n'),
+        ("schedule.days_off.ics_file", f'schedule:\n  days_off:\n    ics_file: "a{escape}b.ics"\n'),
+    ):
+        with pytest.raises(ConfigError) as refused:
+            parse_config(text, "config.yaml")
+        [problem] = refused.value.problems
+        assert problem.startswith(f"config.yaml: {key}: the file name ")
+        assert "holds a control character" in problem
+    ok = parse_config('storage:\n  database: "data/café école.db"\n', "config.yaml")
+    assert ok.storage.database == Path("data/café école.db")

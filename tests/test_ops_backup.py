@@ -15,7 +15,7 @@ from compass_bot.clock import Clock
 from compass_bot.features.schooltime.rules import CLAUSE_ID
 from compass_bot.model import Member
 from compass_bot.ops import is_snowflake, snowflake_time
-from tests.conftest import ROOT, make_loaded
+from tests.conftest import ROOT, TEST_CONFIG, make_loaded
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 MIN_BEFORE = 100
@@ -218,3 +218,54 @@ async def test_status_and_backup_refuse_what_the_bot_refuses(tmp_path: Path) -> 
             code, out, err = await _cli(tmp_path, *command)
             assert code == 1 and out == "" and err.count("\n") == 1 and said in err, (command, err)
     assert not (tmp_path / "copy.db").exists()
+
+
+async def test_backups_to_one_place_at_once_each_succeed_and_leave_an_intact_copy(
+    tmp_path: Path,
+) -> None:
+    """Two cron jobs (or an admin and a cron job) backing up to the same file at once each
+    write their own temporary file: none fails on another's half-written copy, and the
+    file left is a whole backup with no temporary file beside it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from compass_bot.ops import backup
+
+    app = await App.create(make_loaded(tmp_path), clock=Clock(START))
+    await app.alerts.record(CLAUSE_ID, Member(id=7, label="lid"), START, 1, detail="lesson")
+    await app.close()
+    database = tmp_path / "data" / "compass.db"
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    target = folder / "compass.db"
+    for _ in range(3):
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            sizes = list(pool.map(lambda _: backup(database, target), range(12)))
+        assert all(size > 0 for size in sizes)
+        assert [p.name for p in folder.iterdir()] == ["compass.db"]
+        copy = sqlite3.connect(target)
+        try:
+            assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert copy.execute("SELECT COUNT(*) FROM alerts").fetchone() == (1,)
+        finally:
+            copy.close()
+
+
+async def test_commands_refusing_a_database_leave_no_lock_file(tmp_path: Path) -> None:
+    """`digest --database`, `status` and `backup` on a file that is not SQLite: one line,
+    and no `<file>.lock` made beside the file they refuse."""
+    make_loaded(tmp_path, TEST_CONFIG + "storage:\n  database: notes.txt\n")
+    (tmp_path / "notes.txt").write_text("boodschappen\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("nog meer\n", encoding="utf-8")
+    for command in (
+        ("digest", "--database", "other.txt"),
+        ("digest",),
+        ("status",),
+        ("backup", "copy.db"),
+    ):
+        code, out, err = await _cli(tmp_path, *command)
+        assert code != 0 and out == "" and err.count("\n") == 1, (command, err)
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "config.yaml",
+            "notes.txt",
+            "other.txt",
+        ], command

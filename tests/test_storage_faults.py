@@ -495,6 +495,33 @@ async def test_the_lock_is_per_process_and_released_on_close(tmp_path: Path) -> 
     assert not _locked(tmp_path / "compass.db.lock")
 
 
+async def test_a_refused_database_gets_no_lock_file_beside_it(tmp_path: Path) -> None:
+    """A file the bot refuses (not SQLite, another program's tables) is left as it was: the
+    lock file this process made for it goes again. One that was there already stays (not
+    ours to remove), and a database then put in its place opens and locks as usual."""
+    text = tmp_path / "notes.txt"
+    text.write_text("boodschappen\n", encoding="utf-8")
+    other = tmp_path / "contacts.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE contacts (name, phone)")
+    conn.close()
+    for path in (text, other):
+        with pytest.raises(StoreError):
+            await Database.open(path)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.db", "notes.txt"]
+    kept = tmp_path / "notes.txt.lock"
+    kept.touch()
+    with pytest.raises(StoreError):
+        await Database.open(text)
+    assert kept.exists() and not _locked(kept)
+    text.unlink()
+    store = await Database.open(text)
+    try:
+        assert _locked(kept)
+    finally:
+        await store.close()
+
+
 # -- flags while the database cannot be written ------------------------------------------------
 
 

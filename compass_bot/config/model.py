@@ -18,7 +18,7 @@ from compass_bot.features.privacy.settings import RetentionSettings
 from compass_bot.features.questions.settings import QuestionSettings
 from compass_bot.features.reports.settings import ReportsConfig
 from compass_bot.features.schooltime.settings import SchoolTimeConfig
-from compass_bot.inputs import StrictBool, StrictInt
+from compass_bot.inputs import FilePath, StrictBool, StrictInt
 from compass_bot.refs import Ref, describe_ref
 from compass_bot.schedule import ScheduleConfig
 from compass_bot.sections import Refs, Section, ref_key
@@ -72,7 +72,7 @@ class DiscordSettings(Section):
 
 
 class StorageSettings(Section):
-    database: Path = Path("data/compass.db")
+    database: FilePath = Path("data/compass.db")
 
 
 def _refs(*names: str) -> list[int | str]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from compass_bot.features.schooltime.rules import Interval
-from compass_bot.inputs import StrictBool, as_list, shown
+from compass_bot.inputs import FilePath, StrictBool, as_list, shown
 from compass_bot.refs import Ref, describe_ref
 from compass_bot.schedule.fields import (
     MAX_SPAN_DAYS,
@@ -170,7 +169,7 @@ class DaysOffConfig(_Model):
     )
     extra: Annotated[list[DateSpan], BeforeValidator(as_list)] = Field(default_factory=list)
     school_days: Annotated[list[DateSpan], BeforeValidator(as_list)] = Field(default_factory=list)
-    ics_file: Path | None = None
+    ics_file: FilePath | None = None
 
     @field_validator("region", mode="before")
     @classmethod

@@ -8,8 +8,8 @@ message text, except what each feature declares and purges; erased text does not
 disk (`secure_delete`; the WAL is checkpointed and truncated after an erasure or a purge).
 
 One process per database: a lock file beside it (`<file>.lock`, an OS `flock` held while
-the database is open) makes a second bot on the same file refuse to start, since two would
-both deliver the outbox and warn every student twice. A database that cannot be used at
+the database is open, `storage.lock`) makes a second bot on the same file refuse to start,
+since two would both deliver the outbox and warn every student twice. A database that cannot be used at
 start (unwritable, full, not SQLite, damaged, from a newer release) is a `StoreError`:
 one line naming the file and what to do.
 """
@@ -19,10 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import fcntl
 import json
 import logging
-import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +29,8 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar, cast
 
 import aiosqlite
+
+from compass_bot.storage.lock import LockHeld, ProcessLock
 
 QUICK_CHECK_SECONDS = 2.0  # start-up stays quick on a large file: past this the check is skipped
 
@@ -87,53 +87,6 @@ class StoreBusy(StoreError):
     """Another process (the bot, most often) has the database open: its lock is taken."""
 
 
-class _ProcessLock:
-    """An exclusive `flock` on `<database>.lock` for as long as a store has the file open.
-
-    Shared by the stores of one process (a test's restarted service, a reader beside the
-    writer): the lock keeps out other processes, which is where double delivery came from.
-    """
-
-    _held: ClassVar[dict[Path, tuple[int, int]]] = {}  # lock file -> (fd, stores using it)
-
-    def __init__(self, lock_path: Path) -> None:
-        self.path = lock_path
-
-    @classmethod
-    def acquire(cls, database: Path) -> _ProcessLock:
-        lock_path = database.with_name(database.name + ".lock").resolve()
-        held = cls._held.get(lock_path)
-        if held is not None:
-            cls._held[lock_path] = (held[0], held[1] + 1)
-            return cls(lock_path)
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        except OSError as exc:
-            raise StoreError(describe_failure(database, exc)) from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise StoreBusy(
-                    f"another compass-bot is already running on {database}; stop it first "
-                    "(two would alert and warn everything twice)"
-                ) from exc
-            raise StoreError(describe_failure(database, exc)) from exc
-        cls._held[lock_path] = (fd, 1)
-        return cls(lock_path)
-
-    def release(self) -> None:
-        held = self._held.pop(self.path, None)
-        if held is None:
-            return
-        fd, users = held
-        if users > 1:
-            self._held[self.path] = (fd, users - 1)
-            return
-        os.close(fd)  # closing the only descriptor releases the flock
-
-
 JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
@@ -144,12 +97,25 @@ def belongs_to_database(path: Path, database: Path) -> bool:
     return path.name in names and path.resolve().parent == database.resolve().parent
 
 
+def _lock(database: Path) -> ProcessLock:
+    """The process lock of `database` (see storage.lock), or StoreError (one line)."""
+    try:
+        return ProcessLock.acquire(database)
+    except LockHeld as exc:
+        raise StoreBusy(
+            f"another compass-bot is already running on {database}; stop it first "
+            "(two would alert and warn everything twice)"
+        ) from exc
+    except OSError as exc:
+        raise StoreError(describe_failure(database, exc)) from exc
+
+
 def remove_database(path: Path) -> None:
     """Delete a database file and its journal files, holding its lock meanwhile: raises
     StoreError when another process has it open (its data must not go under its feet)."""
     if not path.parent.is_dir():
         return  # never created: nothing to remove
-    lock = _ProcessLock.acquire(path)
+    lock = _lock(path)
     try:
         for suffix in ("", *JOURNAL_SUFFIXES):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
@@ -216,7 +182,7 @@ class Database:
         conn: aiosqlite.Connection,
         path: Path,
         migrations: Sequence[Migration],
-        lock: _ProcessLock | None = None,
+        lock: ProcessLock | None = None,
     ) -> None:
         self.conn = conn
         self.path = path
@@ -247,18 +213,18 @@ class Database:
             from compass_bot.storage.schema import migrations as declared
 
             migrations = declared()
-        lock: _ProcessLock | None = None
+        lock: ProcessLock | None = None
         if str(path) != ":memory:":
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(describe_failure(path, exc)) from exc
-            lock = _ProcessLock.acquire(path)
+            lock = _lock(path)
         try:
             conn = await aiosqlite.connect(path)
         except BaseException as exc:
             if lock is not None:
-                lock.release()
+                lock.release(refused=True)
             if isinstance(exc, STORAGE_ERRORS):
                 raise StoreError(describe_failure(path, exc)) from exc
             raise
@@ -274,13 +240,13 @@ class Database:
             await store.migrate()
         except BaseException as exc:
             with contextlib.suppress(Exception):
-                await store.close()
+                await store.close(refused=True)  # and no lock file left beside the file
             if isinstance(exc, STORAGE_ERRORS):
                 raise StoreError(describe_failure(path, exc)) from exc
             raise
         return store
 
-    async def close(self) -> None:
+    async def close(self, *, refused: bool = False) -> None:
         # Idempotent: discord.py closes the bot twice at once on shutdown, and a second
         # aiosqlite close waits for a worker thread that has already stopped.
         if self._closing:
@@ -292,7 +258,7 @@ class Database:
             await self.conn.close()
         finally:
             if self._lock is not None:
-                self._lock.release()
+                self._lock.release(refused=refused)
 
     async def rollback(self) -> None:
         """Undo a transaction a failed write left open (SQLite may or may not have); never
