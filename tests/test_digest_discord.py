@@ -246,3 +246,24 @@ async def test_overzicht_agrees_with_the_command_line_and_is_for_staff_only(
         f"{data['names']['flagged']} gemarkeerd, {data['names']['approved']} goedgekeurd"
         in (fields["Namen"])
     )
+
+
+async def test_a_failing_store_at_the_weekly_check_is_one_line_not_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The disk refuses every write when the job first looks (its first-start mark is a
+    write): one warning and the usual pause, no traceback; nothing is posted."""
+    loaded = make_loaded(tmp_path)
+    start = datetime(2027, 3, 24, 10, 0, tzinfo=AMS)
+    async with FakeDiscord(SCHOOL) as fake, running_compass(fake, loaded, Clock(start)) as bot:
+        cog: Any = bot.get_cog("WeeklyDigest")
+        await settle_at(fake, bot, start, 0)  # the job's own first look is over
+        await bot.app.db.execute("DELETE FROM digest_runs")  # a first start once more
+        await bot.app.db.conn.execute("PRAGMA query_only = ON")
+        with caplog.at_level(logging.INFO, logger="compass_bot.discord.digest"):
+            posted = await cog.post_due()
+        await bot.app.db.conn.execute("PRAGMA query_only = OFF")
+        assert posted is False and digests(fake) == []
+    failing = [r for r in caplog.records if r.name == "compass_bot.discord.digest"]
+    assert failing and all(r.exc_info is None for r in failing)
+    assert "readonly" in failing[-1].getMessage() or "read-only" in failing[-1].getMessage()

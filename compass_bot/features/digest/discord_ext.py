@@ -23,6 +23,7 @@ from compass_bot.features.digest import texts
 from compass_bot.features.digest.chart import render_png
 from compass_bot.features.digest.rules import Digest, WeekError
 from compass_bot.features.digest.service import DigestService
+from compass_bot.storage.db import STORAGE_ERRORS
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -134,16 +135,19 @@ class WeeklyDigest(commands.Cog):
         refused = self._refused.get(self.bot.school)
         if refused is not None and refused.week == period.label and now < refused.retry_at:
             return False  # refused a moment ago: the pause is not over
-        if await self.service.skip_at_first_start(period, now):
-            log.info("weekly digests start after %s (first start)", period.label)
-            return False
         try:  # a store or chart failure waits its pause too, not a traceback a minute
+            if await self.service.skip_at_first_start(period, now):
+                log.info("weekly digests start after %s (first start)", period.label)
+                return False
             digest = await self.service.digest(period, now)
             embed, file = await self.render(digest)
+            if not await self.service.claim_run(period, now):
+                return False
+        except STORAGE_ERRORS as exc:  # the disk or the file, not the bot: one line
+            self._refuse(period.label, now, exc)
+            return False
         except Exception as exc:
             self._refuse(period.label, now, exc, trace=True)
-            return False
-        if not await self.service.claim_run(period, now):
             return False
         try:
             message = await channel.send(embed=embed, file=file)
