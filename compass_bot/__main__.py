@@ -116,6 +116,9 @@ def cmd_check_time(args: argparse.Namespace) -> int:
     if args.category is not None and args.channel is None:
         print("check-time: --category names the category of a --channel", file=sys.stderr)
         return EXIT_USAGE
+    if any(v is not None and not v.strip(" #") for v in (args.channel, args.category)):
+        print("check-time: --channel and --category need a name", file=sys.stderr)
+        return EXIT_USAGE
     loaded = school_or_exit(args, "check-time")
     try:
         moment = parse_moment(args.at, loaded.config.schedule.zone, "--at")
@@ -247,7 +250,7 @@ _RENAME = "name the backup file otherwise"
 def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from compass_bot.ops import OpsError, backup, other_schools_file
+    from compass_bot.ops import OpsError, backup, claimed_file
 
     board = config_or_exit(args.config)
     loaded = school_or_exit(args, "backup", board)
@@ -255,8 +258,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.path.endswith(("/", "\\")) and not target.is_dir():
         print(f"backup: {args.path}: no such folder", file=sys.stderr)
         return 1
-    if (other := other_schools_file(board, loaded, target)) is not None:
-        print(f"backup: {target} is the database of school {other!r}; {_RENAME}", file=sys.stderr)
+    if (claimed := claimed_file(board, loaded, target)) is not None:
+        print(f"backup: {target} is {claimed}; {_RENAME}", file=sys.stderr)
         return 1
     try:
         size = backup(loaded.database_path, target)

@@ -77,10 +77,12 @@ def unnamed_hint(loaded: LoadedConfig, channel: str, category: str | None) -> st
         category_id, category_name = _ref_id(_name(category), -1)
         if any_ref_matches(st.social_categories, category_id, category_name):
             return None
-    names = [r for r in (*channels, *st.social_categories) if isinstance(r, str)]
-    close = get_close_matches(name.casefold(), [n.casefold() for n in names], n=2, cutoff=0.7)
+    typed = [name] if category is None else [name, _name(category)]
+    names = [r.casefold() for r in (*channels, *st.social_categories) if isinstance(r, str)]
+    close = [c for t in typed for c in get_close_matches(t.casefold(), names, n=2, cutoff=0.7)]
     hint = f" Bedoelde je: {', '.join(close)}? / Did you mean: {', '.join(close)}?" if close else ""
+    what = f"'{name}'" + (f" (in '{_name(category)}')" if category is not None else "")
     return (
-        f"check-time: '{name}' staat niet in school_time van de configuratie, dus niet bewaakt"
+        f"check-time: {what} staat niet in school_time van de configuratie, dus niet bewaakt"
         f" / not in the config's school_time, so not watched.{hint}"
     )

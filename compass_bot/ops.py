@@ -285,13 +285,17 @@ def status_report(loaded: LoadedConfig, intents: list[str]) -> tuple[dict[str, o
     return report, lines
 
 
-def other_schools_file(board: LoadedConfig, school: LoadedConfig, target: Path) -> str | None:
-    """The board's other school whose database or console file `target` is, even before it
-    exists (a backup written there would become that school's data); None when none."""
+def claimed_file(board: LoadedConfig, school: LoadedConfig, target: Path) -> str | None:
+    """What `target` already is to the bot, even before it exists: a board's other school's
+    database or console file, or this school's console file (a backup written there would
+    become that school's data, or the console would run on real students' data); None when
+    it is none of them."""
+    where = target.resolve()
     for other in board.each_school():
-        if other.school != school.school and target.resolve() in (
-            other.database_path.resolve(),
-            other.console_database_path.resolve(),
-        ):
-            return other.school or ""
+        files = (other.database_path, other.console_database_path)
+        if other.school == school.school:
+            if where == school.console_database_path.resolve():
+                return "the console's own database"
+        elif where in (f.resolve() for f in files):
+            return f"the database of school {other.school or ''!r}"
     return None

@@ -20,8 +20,14 @@ CLI = (sys.executable, "-m", "compass_bot")
 FULL = Path("/dev/full")
 
 
+# libfaketime (the suite is also run under `faketime`) opens a file as the child starts,
+# which takes the lowest free descriptor: a closed stdin would come back as that file. These
+# tests are about the streams, not the clock, so their children run without it.
+_NOT_PASSED = ("COMPASS_CONFIG", "DISCORD_TOKEN", "LD_PRELOAD", "FAKETIME", "DONT_FAKE_MONOTONIC")
+
+
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("COMPASS_CONFIG", "DISCORD_TOKEN")}
+    env = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED}
     env["PYTHONPATH"] = str(ROOT)
     return env
 

@@ -469,6 +469,11 @@ def test_check_time_reads_a_channel_as_typed_and_one_watched_through_its_categor
     assert out.err.rstrip().endswith("Did you mean: algemeen?")
     assert main([*lesson, "--channel", "chat", "--category", "Sociaal"]) == 0
     assert capsys.readouterr().err == ""  # named through its category: no hint
+    assert main([*lesson, "--channel", "chat", "--category", "sociaa"]) == 0
+    assert capsys.readouterr().err.rstrip().endswith("Did you mean: sociaal?")
+    for empty in ("", " # "):
+        assert main([*lesson, "--channel", empty]) == 2
+        assert capsys.readouterr().err == "check-time: --channel and --category need a name\n"
     assert main([*lesson, "--category", "Sociaal"]) == 2
     assert capsys.readouterr().err == "check-time: --category names the category of a --channel\n"
 

@@ -721,12 +721,12 @@ def test_the_simulated_members_carry_over_with_the_alerts_about_them(tmp_path: P
     about them still has its member (re-adding them with no nickname closed it as 'naam
     aangepast'); --fresh forgets them with the alerts, and an unreadable saved server is one
     line and the four members of a new one."""
-    first = "/tijd 2026-11-24 10:15\n/als leerling zed\n/bijnaam C0mpass\n/stop\n"
+    first = "/tijd 2026-11-24 10:15\n/als leerling zed, Klas 2B\n/bijnaam C0mpass\n/stop\n"
     assert run_bot(tmp_path, first, "--console", "--fresh").returncode == 0
     later = run_bot(
         tmp_path, "/leden\n/als zed\n/als moderator\n/meldingen open\n/stop\n", "--console"
     )
-    assert "zed: leerling; gebruikersnaam zed, bijnaam C0mpass" in later.stdout
+    assert "zed: Leerling, Klas 2B; gebruikersnaam zed, bijnaam C0mpass" in later.stdout
     assert "Onbekende soort" not in later.stdout and "naam aangepast" not in later.stdout
     assert "Lid: zed" in later.stdout
     fresh = run_bot(tmp_path, "/leden\n/stop\n", "--console", "--fresh")

@@ -348,3 +348,34 @@ def test_what_the_protocol_says_about_a_thing_is_that_thing(
     assert "FRAME" in analysis.concepts
     assert not {"protocol", "regels", "regel", "rules"} & set(analysis.words)
     assert matcher.match(question).clause in expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["wat zegt het protocol over", "regels over?", "hoi bot, wat zegt het protocol over..."],
+)
+def test_a_frame_with_nothing_after_it_asks_about_the_protocol(
+    matcher: Matcher, question: str
+) -> None:
+    """Nothing follows the frame: the question is the protocol itself, too vague to answer
+    and not refused (suggestions, as for "wat zijn de regels")."""
+    analysis = matcher.normaliser.analyse(question)
+    assert "FRAME" not in analysis.concepts and "PROTOCOL" in analysis.concepts
+    match = matcher.match(question)
+    assert match.status == "doubtful" and match.alternatives
+
+
+@pytest.mark.parametrize(
+    ("framed", "bare"),
+    [
+        ("wat zegt het protocol over whatsapp groepen", "whatsapp groepen?"),
+        ("wat zegt het protocol over de klassenapp", "de klassenapp?"),
+    ],
+)
+def test_the_frame_never_makes_a_vague_thing_a_refusal(
+    matcher: Matcher, framed: str, bare: str
+) -> None:
+    """The frame adds what makes an answer possible, never what turns suggestions for a
+    vague X into "the protocol says nothing about it"."""
+    assert matcher.match(bare).status == "doubtful"
+    assert matcher.match(framed).status == "doubtful"

@@ -184,6 +184,8 @@ def test_a_note_without_a_reason_word_is_a_report_of_something_else(tmp_path: Pa
             "/als leerling anna",
             "/melden 1 pestn",
             "/melden 1 ze is gemeen tegen mij",
+            "/als leerling carla",
+            "/melden 1 naar mijn idee is dit gemeen",  # "naar" is no misspelt "naam"
             "/als moderator",
             "/meldingen open",
             "/stop",
@@ -193,5 +195,6 @@ def test_a_note_without_a_reason_word_is_a_report_of_something_else(tmp_path: Pa
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.count("Gebruik: /melden N [REDEN]") == 1  # "pestn"
-    assert out.count("Bedankt, je melding is doorgegeven") == 1
-    assert "Iets anders (aanwijzing-9) ×1" in out and "ze is gemeen tegen mij" in out
+    assert out.count("Bedankt, je melding is doorgegeven") == 2
+    assert "Iets anders (aanwijzing-9) ×2" in out and "ze is gemeen tegen mij" in out
+    assert "naar mijn idee is dit gemeen" in out

@@ -192,6 +192,13 @@ def test_backup_never_writes_into_another_schools_database(
             == f"backup: {path} is the database of school 'Zuid'; name the backup file otherwise\n"
         )
         assert not path.exists()
+    own = noord.console_database_path  # --fresh deleted it: a backup there ran the console
+    code, out, err = cli("backup", str(own), "--school", "Noord")  # on real students' data
+    assert (
+        code == 1
+        and err == f"backup: {own} is the console's own database; name the backup file otherwise\n"
+    )
+    assert not own.exists()
 
 
 def test_status_reports_every_school_of_a_board(tmp_path: Path, cli: Callable[..., Run]) -> None:

@@ -107,7 +107,7 @@ class SimulatedServer:
         as the first student in the configured channel, as a script expects."""
         return {
             "version": 1,
-            "roles": [[name, role_id] for name, role_id in self._role_ids.items()],
+            "roles": [[self.role_names[i], i] for i in self._role_ids.values()],
             "members": [
                 {
                     "label": cm.member.label,

@@ -12,6 +12,7 @@ narrow margin) and for what it says (`Tuning.frame_information`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Set
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -36,3 +37,16 @@ def as_asked(focused: Analysis, framed: bool) -> Analysis:
     """A focused question (`ClassIndex.focus`, which takes FRAME out) as the decision reads
     it: with FRAME among its concepts again when the question had the frame."""
     return replace(focused, concepts=focused.concepts | {FRAME}) if framed else focused
+
+
+def phrase_read(
+    names: frozenset[str], tokens: Sequence[str], start: int, end: int, stopwords: Set[str]
+) -> tuple[frozenset[str], range]:
+    """A phrase's concepts as `Normaliser.analyse` reads them (tokens `start`..`end`), and
+    the positions of words nobody asks about: a frame's own words; a frame that only stop
+    words follow ("wat zegt het protocol over?") is the protocol itself, asked about."""
+    if FRAME not in names:
+        return names, range(0)
+    if all(t in stopwords for t in tokens[end:]):
+        return frozenset({"PROTOCOL"}), range(0)
+    return names, range(start, end)

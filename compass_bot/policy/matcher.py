@@ -246,8 +246,6 @@ class Matcher:
             oos_margin += tuning.sanction_margin
         runners = tuple(cid for cid, score in ranked[1:4] if score >= tuning.alternative_floor)
         information = sum(self.index.weight.get(t, 0.0) ** 2 for t in self.index.features(analysis))
-        if framed:
-            information += tuning.frame_information
         on_topic = not about.concepts.isdisjoint(self.index.domain)
         if best < tuning.none_below or oos >= best - oos_margin:
             if on_topic and information < tuning.vague_below and best >= tuning.answer_at:
@@ -261,7 +259,9 @@ class Matcher:
             needed = tuning.answer_at_offtopic
         else:
             needed = tuning.answer_at_offtopic_index_only
-        if best >= needed and information >= tuning.vague_below:
+        # the frame says what X is asked about, enough to answer; not enough to refuse a
+        # vague X that "X?" alone would get suggestions for
+        if best >= needed and information + framed * tuning.frame_information >= tuning.vague_below:
             return Match(question, best_id, best, runners, "answer", language)
         return Match(question, None, best, (best_id, *runners[:2]), "doubtful", language)
 

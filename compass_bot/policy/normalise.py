@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from compass_bot.policy.frame import FRAME
+from compass_bot.policy.frame import phrase_read
 from compass_bot.policy.morphology import (
     INTENSIFIERS,
     VERB_PREFIX,
@@ -98,11 +98,8 @@ __all__ = [
     "tokenize",
 ]
 
-MAX_COMPOUND = 30
-"""Longest word that is tried as a compound: splitting costs grow with the length."""
-
-MAX_QUESTION_CHARS = 500
-"""Questions are cut to this length before matching; a wall of text is not a question."""
+MAX_COMPOUND = 30  # the longest word tried as a compound: splitting costs grow with length
+MAX_QUESTION_CHARS = 500  # questions are cut to this: a wall of text is not a question
 
 NUMBER = "NUMBER"
 ACCOUNTNAME = "ACCOUNTNAME"
@@ -462,10 +459,10 @@ class Normaliser:
                 continue  # "om 2 uur", "na 24 uur": a clock time or a duration, not a lesson
             sizes = self._phrase_sizes.get(stems[i])
             if sizes and (found := find_phrase(tokens, stems, i, sizes, self._phrases)):
-                for name in sorted(found[0]):
+                names, unasked = phrase_read(found[0], tokens, i, found[1], STOPWORDS)
+                framed.update(unasked)
+                for name in sorted(names):
                     add(name)
-                if FRAME in found[0]:  # "wat zegt het protocol over": no word of it is asked
-                    framed.update(range(i, found[1]))
                 i = found[1]
                 # a phrase opening inside this one and reaching past it is read too
                 for opens, names, ends in overlapping(

@@ -59,7 +59,7 @@ def _reason_and_note(words: list[str]) -> tuple[str, str | None] | None:
     reason = words[0].lower()
     if reason in REASON_BY_CODE:
         return reason, " ".join(words[1:]) or None
-    if get_close_matches(reason, REASON_BY_CODE, n=1, cutoff=0.75):
+    if len(reason) >= 5 and get_close_matches(reason, REASON_BY_CODE, n=1, cutoff=0.8):
         return None
     return "anders", " ".join(words)
 
