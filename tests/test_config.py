@@ -166,6 +166,24 @@ def test_dotenv_not_utf8_is_one_line_without_the_token(
     assert discord_token(tmp_path / "missing.env") is None
 
 
+def test_a_token_line_dotenv_cannot_read_is_one_line_without_the_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A quote left open: said as that line, not as python-dotenv's warning and then "no
+    token" (the line is there, it cannot be read); a commented-out line is no token line."""
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    env = tmp_path / ".env"
+    env.write_text('# a comment\nexport DISCORD_TOKEN="secret-token\nOTHER=1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        discord_token(env)
+    assert info.value.problems == [
+        f"{env}: line 2: DISCORD_TOKEN cannot be read (a quote left open?)"
+    ]
+    assert "secret" not in caplog.text and "could not parse" not in caplog.text
+    env.write_text('# DISCORD_TOKEN="old\nOTHER=1\n', encoding="utf-8")
+    assert discord_token(env) is None
+
+
 # -- strict types, one name as a list ---------------------------------------------------------
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
+import re
 from pathlib import Path
 from typing import Final
 
@@ -14,6 +16,8 @@ from compass_bot.inputs import InputError, read_bounded
 
 TOKEN_ENV = "DISCORD_TOKEN"
 MAX_ENV_BYTES: Final = 64 << 10
+# a line that sets the token, as python-dotenv reads one (`export` allowed)
+_TOKEN_LINE: Final = re.compile(rf"^[ \t]*(?:export[ \t]+)?{TOKEN_ENV}[ \t]*=", re.MULTILINE)
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -28,8 +32,19 @@ def read_env_file(path: Path) -> dict[str, str]:
         raise ConfigError([f"{path}: {exc}"]) from None
     except UnicodeDecodeError:
         raise ConfigError([f"{path}: not UTF-8 text (save it as UTF-8)"]) from None
-    values = dotenv_values(stream=io.StringIO(text))
-    return {key: value for key, value in values.items() if value is not None}
+    parser = logging.getLogger("dotenv.main")  # its warning for a bad line, said here instead
+    was_disabled, parser.disabled = parser.disabled, True
+    try:
+        values = dotenv_values(stream=io.StringIO(text))
+    finally:
+        parser.disabled = was_disabled
+    found = {key: value for key, value in values.items() if value is not None}
+    if TOKEN_ENV not in found and (line := _TOKEN_LINE.search(text)) is not None:
+        number = text.count("\n", 0, line.start()) + 1
+        raise ConfigError(
+            [f"{path}: line {number}: {TOKEN_ENV} cannot be read (a quote left open?)"]
+        )
+    return found
 
 
 def discord_token(env_file: Path | None = None) -> str | None:
