@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from tests.discord_env import AFTER_SCHOOL, LESSON, LUNCH, SCHOOL, compass_bot
 from tests.fakediscord import BotSpec, FakeDiscord, Perm
 
 pytestmark = pytest.mark.timeout(60)
+MINUTE = timedelta(minutes=1)
 
 PHONE = "06-12345678"
 # Every way the number could leak: as written, its digits, its national and international form.
@@ -232,17 +234,19 @@ async def test_an_edit_that_adds_data_is_caught_once(tmp_path: Path) -> None:
         post = await fake.post("anna", "algemeen", "bel me straks", at=AFTER_SCHOOL)
         await fake.settle()
         assert data_warnings(fake, "anna") == []
-        await fake.edit(post["id"], f"bel me straks: {PHONE}")
+        # each edit at its own moment after school (an edit is judged at its time: with the
+        # real clock, an edit in a lesson hour would add a school-time alert on a school day)
+        await fake.edit(post["id"], f"bel me straks: {PHONE}", at=AFTER_SCHOOL + MINUTE)
         await fake.settle()
         assert len(data_warnings(fake, "anna")) == 1
         # editing again without new kinds of data: no second warning
-        await fake.edit(post["id"], f"bel me straks!! {PHONE}")
+        await fake.edit(post["id"], f"bel me straks!! {PHONE}", at=AFTER_SCHOOL + 2 * MINUTE)
         await fake.settle()
         assert len(data_warnings(fake, "anna")) == 1
         # a teacher's edit is a teacher's post: left alone
         theirs = await fake.post("jansen", "algemeen", "bel de conciërge", at=AFTER_SCHOOL)
         await fake.settle()
-        await fake.edit(theirs["id"], f"bel de conciërge: {PHONE}")
+        await fake.edit(theirs["id"], f"bel de conciërge: {PHONE}", at=AFTER_SCHOOL + 3 * MINUTE)
         await fake.settle()
         assert data_warnings(fake, "jansen") == []
         rows = await bot.app.db.fetchall("SELECT detail, count FROM alerts")
