@@ -109,14 +109,14 @@ def cmd_check_name(args: argparse.Namespace) -> int:
 
 
 def cmd_check_time(args: argparse.Namespace) -> int:
-    from compass_bot.checktime import check_time, unnamed_hint
+    from compass_bot.checktime import check_time, typed_name, unnamed_hint
     from compass_bot.inputs import InputError, parse_moment
     from compass_bot.schedule import ScheduleError
 
     if args.category is not None and args.channel is None:
         print("check-time: --category names the category of a --channel", file=sys.stderr)
         return EXIT_USAGE
-    if any(v is not None and not v.strip(" #") for v in (args.channel, args.category)):
+    if any(v is not None and not typed_name(v) for v in (args.channel, args.category)):
         print("check-time: --channel and --category need a name", file=sys.stderr)
         return EXIT_USAGE
     loaded = school_or_exit(args, "check-time")

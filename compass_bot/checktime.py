@@ -24,7 +24,7 @@ def _ref_id(text: str, fallback: int) -> tuple[int, str]:
     return (int(text), text) if text.isdigit() else (fallback, text)
 
 
-def _name(text: str) -> str:
+def typed_name(text: str) -> str:
     """A channel or category as typed: ' #algemeen ' is the channel algemeen."""
     return text.strip().lstrip("#").strip()
 
@@ -50,9 +50,9 @@ def check_time(
             staff_roles=st.staff_roles,
         )
     else:
-        channel_id, name = _ref_id(_name(channel), 0)
+        channel_id, name = _ref_id(typed_name(channel), 0)
         # a channel watched through its category (`social_categories`) is named with it
-        category_id, category_name = _ref_id(_name(category), -1) if category else (None, None)
+        category_id, category_name = _ref_id(typed_name(category), -1) if category else (None, None)
         info = ChannelInfo(channel_id, name, category_id, category_name)
         scope = st.to_scope()
     verdict = judge_post(moment, author, info, (), timetable, scope)
@@ -69,19 +69,19 @@ def unnamed_hint(loaded: LoadedConfig, channel: str, category: str | None) -> st
     channel is not watched, and a typo ('algmeen') would read as that verdict. The nearest
     configured names are offered. None when the config names one of them."""
     st = loaded.config.school_time
-    channel_id, name = _ref_id(_name(channel), 0)
+    channel_id, name = _ref_id(typed_name(channel), 0)
     channels = [*st.social_channels, *st.exempt_channels]
     if any_ref_matches(channels, channel_id, name):
         return None
     if category is not None:
-        category_id, category_name = _ref_id(_name(category), -1)
+        category_id, category_name = _ref_id(typed_name(category), -1)
         if any_ref_matches(st.social_categories, category_id, category_name):
             return None
-    typed = [name] if category is None else [name, _name(category)]
+    typed = [name] if category is None else [name, typed_name(category)]
     names = [r.casefold() for r in (*channels, *st.social_categories) if isinstance(r, str)]
     close = [c for t in typed for c in get_close_matches(t.casefold(), names, n=2, cutoff=0.7)]
     hint = f" Bedoelde je: {', '.join(close)}? / Did you mean: {', '.join(close)}?" if close else ""
-    what = f"'{name}'" + (f" (in '{_name(category)}')" if category is not None else "")
+    what = f"'{name}'" + (f" (in '{typed_name(category)}')" if category is not None else "")
     return (
         f"check-time: {what} staat niet in school_time van de configuratie, dus niet bewaakt"
         f" / not in the config's school_time, so not watched.{hint}"

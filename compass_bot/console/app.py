@@ -99,7 +99,7 @@ class Console(ConsoleCommands):
             self.say(f"(fout: {exc.__class__.__name__}: {exc})")
 
     def _keep_server(self) -> None:
-        """Save the simulated server after each line (members, names, where you are), so the
+        """Save the simulated server after each line (its members and their names), so the
         next run goes on with it; a failure is said once, the session goes on."""
         problem = self.save()
         if problem is not None and not self._save_failed:

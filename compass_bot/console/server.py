@@ -38,6 +38,7 @@ class SimulatedServer:
         self.guild_id = 1
         self._start()
         self.server_file = server_file(app.db.path)
+        self._written: str | None = None  # the last text saved: an unchanged one is not rewritten
         # None, or one line to show at the start: the saved server could not be read
         self.restore_problem = self.restore()
 
@@ -122,8 +123,11 @@ class SimulatedServer:
         }
 
     def save(self) -> str | None:
-        """Write `saved()` atomically beside the console's database; None, or why not."""
+        """Write `saved()` atomically beside the console's database when it changed since
+        the last write (most lines change no member); None, or why not."""
         data = json.dumps(self.saved(), ensure_ascii=False)
+        if data == self._written:
+            return None
         temporary: str | None = None
         try:
             fd, temporary = tempfile.mkstemp(
@@ -132,6 +136,7 @@ class SimulatedServer:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(data)
             os.replace(temporary, self.server_file)
+            self._written = data
         except OSError as exc:
             if temporary is not None:
                 with contextlib.suppress(OSError):
