@@ -781,3 +781,16 @@ def test_an_approved_name_is_told_to_the_member_as_on_discord(tmp_path: Path) ->
     assert out.count(f"[bot · DM aan bram] {dm}") == 1
     after = "\n".join(lines_after(out, "Goedgekeurd voor anna"))
     assert after.startswith(f"[bot · DM aan anna] {dm}")
+
+
+def test_a_revoked_approval_checks_the_names_again_as_on_discord(tmp_path: Path) -> None:
+    """/naam intrekken: without the approval the member's names break the rule again, so they
+    are checked anew (the warning DM and a new alert), as Discord's front does."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n"
+    script += "/als schoolleiding rector\n/naam goedkeuren anna\n/naam intrekken anna\n"
+    script += "/als moderator\n/meldingen\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    after = "\n".join(lines_after(out, "2 goedkeuring(en) ingetrokken."))
+    assert after.startswith('[bot · DM aan anna] Hoi! Je bijnaam "C0mpass"')
+    assert "[#mod-meldingen · nieuw] Melding #2 · Compass in een accountnaam" in after
+    assert "(namen van anna zijn in orde)" not in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -578,3 +579,33 @@ async def test_a_grants_reason_is_shown_to_the_teacher_who_gave_it_not_to_collea
     assert not isinstance(own, Refusal) and not isinstance(other, Refusal)
     assert [g.reason for g in own] == ["moeder bellen, ouders scheiden"]
     assert [(g.target_id, g.reason) for g in other] == [(STUDENT.id, None)]
+
+
+async def test_a_stored_question_keeps_no_handle_mention_or_password(service: App) -> None:
+    """An unanswered or unhelpful question is kept for weeks: who is meant and a typed-in
+    password are masked like other people's data, and what the question asks stays."""
+    t = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    questions = service[QuestionService]
+    asked = (
+        "@sanne.2009 en <@123456789012345678> weten mijn wachtwoord is Kaas123!, wat nu?",
+        "mijn wachtwoord is gehackt, bel 06-12345678 of mail jan@example.nl",
+    )
+    for text in asked:
+        none = questions.ask(QuestionAsked(text, 9, t))
+        await questions.remember_question(dataclasses.replace(none, status="none"), text, t)
+    await questions.vote("answer-1", 9, "password: geheim", "schooltijd", False, t)
+    stored = await questions.unanswered(MODERATOR)
+    assert not isinstance(stored, Refusal)
+    kept = {q.question for q in stored}
+    assert kept == {
+        "[account verborgen] en [vermelding verborgen] weten mijn wachtwoord is "
+        "[wachtwoord verborgen]!, wat nu?",
+        "mijn wachtwoord is gehackt, bel [telefoonnummer verborgen] of mail "
+        "[e-mailadres verborgen]",
+        "password: [wachtwoord verborgen]",
+    }
+    await service.close()  # the WAL checkpointed into the file searched
+    raw = service.loaded.database_path.read_bytes()
+    assert b"[wachtwoord verborgen]" in raw  # the rows are in the file searched
+    for secret in (b"sanne", b"Kaas123", b"12345678", b"jan@example", b"geheim"):
+        assert secret not in raw

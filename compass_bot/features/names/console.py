@@ -85,6 +85,8 @@ async def cmd_naam(console: Console, name: str, args: list[str], rest: str) -> N
         console.bot(
             count.message if isinstance(count, Refusal) else f"{count} goedkeuring(en) ingetrokken."
         )
+        if not isinstance(count, Refusal):
+            await names_changed(console, cm, quiet=True)  # as Discord: the names checked anew
     else:
         console.say("Gebruik: /naam goedkeuren LID | lijst | intrekken LID")
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from compass_bot import texts as shared_texts
 from compass_bot.features.questions import texts
+from compass_bot.features.questions.keeping import kept_question
 from compass_bot.features.questions.repo import QuestionRepo, StoredQuestion
 from compass_bot.model import Member, Refusal
 from compass_bot.policy import Clause, ClauseBook, Match, Matcher
@@ -204,9 +205,14 @@ class QuestionService:
         an alert (the post itself may be hidden for that data)."""
         return self.kernel.redacted(question.strip())
 
+    def kept(self, question: str) -> str:
+        """A question as the store keeps it: other people's data masked (as in an alert),
+        and mentions, @handles and typed-in passwords too (`keeping.kept_question`)."""
+        return kept_question(self.kernel.redacted(question))[:1000]
+
     async def remember_question(self, answer: Answer, question: str, at: datetime) -> None:
         """Store a question the bot could not answer (text and clause only, not the asker;
-        other people's data in it masked, as in an alert).
+        masked as `kept` says).
 
         Best effort: with the database failing the question is not kept (the asker still
         got the answer), and the failure is announced like a failed flag."""
@@ -214,7 +220,7 @@ class QuestionService:
             return
 
         async def store() -> None:
-            text = self.kernel.redacted(question)[:1000]
+            text = self.kept(question)
             await self.repo.record_question(text, None, "unanswered", at)
 
         await self.kernel.alerts.best_effort(store)
@@ -234,7 +240,7 @@ class QuestionService:
         unhelpful vote keeps the question text. Who voted is never stored: the (answer,
         member) pairs live in memory only, and a restart forgets them, which is harmless."""
         kind = "helpful" if helpful else "unhelpful"
-        text = "" if helpful else self.kernel.redacted(question)[:1000]
+        text = "" if helpful else self.kept(question)
         key = (answer_key, member_id)
         async with self._voting:  # two quick clicks: the second sees the first's row
             earlier = self._votes.pop(key, None)
