@@ -254,6 +254,9 @@ def test_ctrl_c_at_a_terminal_ends_the_console_at_once(tmp_path: Path) -> None:
         os.close(leader)
     assert b"Tot ziens." in seen
     assert proc.stderr is not None and b"Traceback" not in proc.stderr.read()
+    # at a terminal, once, before the first prompt: how to ask the bot a question
+    tip = b"Een vraag over het protocol? Typ /vraag en je vraag, begin met @compass-bot"
+    assert seen.count(tip) == 1 and seen.index(tip) < seen.index(b"leerling1@#algemeen> ")
 
 
 def lines_after(out: str, marker: str) -> list[str]:

@@ -57,6 +57,7 @@ class Console(ConsoleCommands):
             )
         if interactive:
             self.say(self.status())
+            self.say(self.asking_tip())
         reader = StdinLines(stdin)
         try:
             while self.running and not interrupted.is_set():
@@ -105,6 +106,16 @@ class Console(ConsoleCommands):
         if problem is not None and not self._save_failed:
             self._save_failed = True
             self.say(f"(de leden kunnen niet bewaard worden voor de volgende keer: {problem})")
+
+    def asking_tip(self) -> str:
+        """How to ask the bot a question, said once at a terminal: a plain line in a social
+        channel is a post (in a lesson hour it gets the school-time warning), not a question."""
+        questions = self.config.channels.questions
+        where = f" of /kanaal {questions}" if isinstance(questions, str) and questions else ""
+        return (
+            "Een vraag over het protocol? Typ /vraag en je vraag, begin met @compass-bot, of ga "
+            f"naar /kanaal dm{where}. Een gewone regel is een bericht in #{self.channel.name}."
+        )
 
     async def message(self, text: str) -> None:
         """A plain line: a message in the current channel, as a member would post it.
