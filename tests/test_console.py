@@ -797,3 +797,16 @@ def test_a_revoked_approval_checks_the_names_again_as_on_discord(tmp_path: Path)
     assert after.startswith('[bot · DM aan anna] Hoi! Je bijnaam "C0mpass"')
     assert "[#mod-meldingen · nieuw] Melding #2 · Compass in een accountnaam" in after
     assert "(namen van anna zijn in orde)" not in out
+
+
+def test_a_control_character_from_a_member_is_written_out_on_the_terminal(tmp_path: Path) -> None:
+    """An ESC sequence in a nickname, a question or a channel name reaches the moderator's
+    terminal written out (⟨U+001B⟩), in DMs, alerts, stored questions and the prompt alike."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam Compass\x1b[32mx\n"
+    script += "/kanaal dm\nhoi \x1b[31mrood giraf\n/als moderator\n/protocol onbeantwoord\n"
+    script += "/kanaal x\x1b[2J\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "\x1b" not in out
+    assert 'Je bijnaam "Compass⟨U+001B⟩[32mx"' in out
+    assert "(geen antwoord) hoi ⟨U+001B⟩[31mrood giraf" in out
+    assert "#x⟨U+001B⟩[2J" in out

@@ -593,7 +593,7 @@ async def test_a_stored_question_keeps_no_handle_mention_or_password(service: Ap
     for text in asked:
         none = questions.ask(QuestionAsked(text, 9, t))
         await questions.remember_question(dataclasses.replace(none, status="none"), text, t)
-    await questions.vote("answer-1", 9, "password: geheim", "schooltijd", False, t)
+    await questions.vote("answer-1", 9, "password: letmein", "schooltijd", False, t)
     stored = await questions.unanswered(MODERATOR)
     assert not isinstance(stored, Refusal)
     kept = {q.question for q in stored}
@@ -607,5 +607,5 @@ async def test_a_stored_question_keeps_no_handle_mention_or_password(service: Ap
     await service.close()  # the WAL checkpointed into the file searched
     raw = service.loaded.database_path.read_bytes()
     assert b"[wachtwoord verborgen]" in raw  # the rows are in the file searched
-    for secret in (b"sanne", b"Kaas123", b"12345678", b"jan@example", b"geheim"):
+    for secret in (b"sanne", b"Kaas123", b"12345678", b"jan@example", b"letmein"):
         assert secret not in raw

@@ -22,6 +22,7 @@ from compass_bot.console.server import ConsoleMember
 from compass_bot.console.stdin import StdinLines
 from compass_bot.model import MessagePosted
 from compass_bot.refs import ref_matches
+from compass_bot.visible import for_terminal
 
 __all__ = ["Console", "ConsoleMember", "run_console"]
 
@@ -62,7 +63,7 @@ class Console(ConsoleCommands):
         try:
             while self.running and not interrupted.is_set():
                 if interactive:
-                    self.out.write(f"{self.me.member.label}@#{self.channel.name}> ")
+                    self.out.write(for_terminal(f"{self.me.member.label}@#{self.channel.name}> "))
                     self.out.flush()
                 read = asyncio.ensure_future(reader.readline())
                 stop = asyncio.ensure_future(interrupted.wait())
@@ -110,11 +111,28 @@ class Console(ConsoleCommands):
     def asking_tip(self) -> str:
         """How to ask the bot a question, said once at a terminal: a plain line in a social
         channel is a post (in a lesson hour it gets the school-time warning), not a question."""
+        if self._to_the_bot(""):
+            return "Elke regel hier is een vraag aan de bot; /kanaal NAAM gaat naar een kanaal."
         questions = self.config.channels.questions
-        where = f" of /kanaal {questions}" if isinstance(questions, str) and questions else ""
+        where = (
+            f" of /kanaal {questions}"
+            if isinstance(questions, str) and questions and " " not in questions
+            else ""
+        )
         return (
             "Een vraag over het protocol? Typ /vraag en je vraag, begin met @compass-bot, of ga "
             f"naar /kanaal dm{where}. Een gewone regel is een bericht in #{self.channel.name}."
+        )
+
+    def _to_the_bot(self, text: str) -> bool:
+        """A line addressed to the bot: in a DM, in the questions channel, or a mention."""
+        questions = self.config.channels.questions
+        return (
+            self.channel.name == "dm"
+            or text.lower().startswith(("@compass-bot", "@bot", "@compass bot"))
+            or (
+                questions is not None and ref_matches(questions, self.channel.id, self.channel.name)
+            )
         )
 
     async def message(self, text: str) -> None:
@@ -123,11 +141,7 @@ class Console(ConsoleCommands):
         Addressed to the bot (a DM, a mention, the questions channel) it is a question for
         the features that answer; as a post (not in a DM) every feature judges it in turn."""
         mention = text.lower().startswith(("@compass-bot", "@bot", "@compass bot"))
-        questions = self.config.channels.questions
-        in_questions = questions is not None and ref_matches(
-            questions, self.channel.id, self.channel.name
-        )
-        to_the_bot = self.channel.name == "dm" or mention or in_questions
+        to_the_bot = self._to_the_bot(text)
         if to_the_bot:
             question = (
                 text.split(" ", 1)[1] if mention and " " in text else ("" if mention else text)

@@ -13,6 +13,7 @@ from compass_bot.console.server import ConsoleMember, SimulatedServer
 from compass_bot.features.alerts.render import alert_as_text
 from compass_bot.model import Warning
 from compass_bot.refs import describe_ref
+from compass_bot.visible import for_terminal
 
 
 class ConsoleOutput(SimulatedServer):
@@ -27,7 +28,10 @@ class ConsoleOutput(SimulatedServer):
         return f"{texts.WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
 
     def say(self, text: str) -> None:
-        self.out.write(text.rstrip("\n") + "\n")
+        """Print one message. Members' text is in it (names, posts, questions), so every
+        control character a terminal would act on is written out (`for_terminal`): an ESC
+        sequence in a nickname must not recolour or clear the moderator's screen."""
+        self.out.write("\n".join(map(for_terminal, text.rstrip("\n").splitlines())) + "\n")
         self.out.flush()
 
     def bot(self, text: str, where: str | None = None) -> None:

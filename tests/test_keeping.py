@@ -1,0 +1,72 @@
+"""What a stored question keeps (`features/questions/keeping.py`): who is meant and a typed-in
+password are masked in every usual writing, and the question stays readable."""
+
+from __future__ import annotations
+
+import pytest
+
+from compass_bot.features.questions.keeping import kept_question
+
+H, P = "[account verborgen]", "[wachtwoord verborgen]"
+
+
+@pytest.mark.parametrize(
+    ("asked", "kept"),
+    [
+        ("mijn wachtwoord is Kaas123, is dat erg?", f"mijn wachtwoord is {P}, is dat erg?"),
+        ("my password is hunter2.", f"my password is {P}."),
+        (
+            "mag ik mijn pincode 4821 aan een vriend geven",
+            f"mag ik mijn pincode {P} aan een vriend geven",
+        ),
+        ("haar pincode 4821 is", f"haar pincode {P} is"),
+        ("pin 4821", f"pin {P}"),
+        ("mijn code is 4821", f"mijn code is {P}"),
+        ("mijn pincode is 48 21", f"mijn pincode is {P}"),
+        ("het wachtwoord van mijn insta is Kaas123", f"het wachtwoord van mijn insta is {P}"),
+        ("mijn wachtwoord is gehackt, het was Kaas123", f"mijn wachtwoord is gehackt, het was {P}"),
+        ("iemand weet mijn wachtwoord (Kaas123)", f"iemand weet mijn wachtwoord ({P})"),
+        ("wachtwoord Zomer2025 lekt", f"wachtwoord {P} lekt"),
+        ("my password's hunter2", f"my password's {P}"),
+        ("pass: letmein", f"pass: {P}"),
+        ("wifi code is Compass2026!", f"wifi code is {P}!"),
+        ('password = "correct horse battery staple"', f"password = {P}"),
+        ("＠sanne.2009 doet gemeen", f"{H} doet gemeen"),
+        ("@@sanne doet gemeen", f"{H} doet gemeen"),
+        ("@zoë_2009 doet gemeen", f"{H} doet gemeen"),
+        ("@sanne\u200b.2009 doet gemeen", f"{H} doet gemeen"),
+        ("@" + "a" * 40 + " doet gemeen", f"{H} doet gemeen"),
+        (
+            "<@123456789012345678> en <@&123456789012345678>",
+            "[vermelding verborgen] en [vermelding verborgen]",
+        ),
+    ],
+)
+def test_who_is_meant_and_a_typed_in_password_are_masked(asked: str, kept: str) -> None:
+    assert kept_question(asked) == kept
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "mijn wachtwoord is gehackt wat nu",
+        "mijn wachtwoord is GEHACKT",
+        "mijn ww is gehackt😭",
+        "mijn wachtwoord is gehackt:(",
+        "mijn wachtwoord is 'gehackt'",
+        "my password is GONE",
+        "ww: vergeten, wat nu",
+        "wachtwoord: kwijt",
+        "mijn pin is 3 keer fout ingevoerd",
+        "mijn wachtwoord is 2x gehackt",
+        "mijn wachtwoord is 8 tekens lang",
+        "ik zit in 3VWO-B en mijn ww is gestolen, ook in 4H2",
+        "mag ik @everyone gebruiken in de groep",
+        "wat doet @here",
+        "mail naar [e-mailadres verborgen] over de code van het protocol",
+        "mag ik in 2026 op tiktok in de les?",
+        "<#123456789012345678> is het kanaal",
+    ],
+)
+def test_an_ordinary_question_keeps_its_words(asked: str) -> None:
+    assert kept_question(asked) == asked
