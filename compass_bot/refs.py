@@ -6,14 +6,16 @@ accepted everywhere, so one small type and one matching rule live here.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import BeforeValidator
 
 from compass_bot.inputs import parse_snowflake
 
 _SNOWFLAKE_DIGITS = range(15, 21)
+NAME_LIMIT: Final = 100  # Discord's longest channel or role name
 
 
 def _coerce_ref(value: object) -> int | str:
@@ -30,12 +32,33 @@ def _coerce_ref(value: object) -> int | str:
             )
         return value
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise ValueError("an empty name")
+        text = _checked_name(value)
         snowflake = parse_snowflake(text)
         return snowflake if snowflake is not None else text.lstrip("#@")
     raise ValueError(f"expected a channel/role id or name, got {type(value).__name__}")
+
+
+def _checked_name(value: str) -> str:
+    """A channel or role name as Discord allows one: not blank, at most 100 characters, no
+    control character (a tab or an ESC in a YAML string is a slip, never a real name)."""
+    text = value.strip()
+    if not text:
+        raise ValueError("an empty name")
+    if len(text) > NAME_LIMIT:
+        raise ValueError(f"a name of {len(text)} characters (Discord allows {NAME_LIMIT})")
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValueError("a control character in a name")
+    return text
+
+
+def _coerce_name(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a channel name, got {type(value).__name__}")
+    return _checked_name(value).lstrip("#")
+
+
+ChannelName = Annotated[str, BeforeValidator(_coerce_name)]
+"""A channel given by name only (the console's starting channel)."""
 
 
 Ref = Annotated[int | str, BeforeValidator(_coerce_ref)]

@@ -73,6 +73,15 @@ def test_every_key_of_the_example_is_commented() -> None:
         ("questions:\n  rate_limit_count: many\n", r"bad\.yaml: questions\.rate_limit_count: "),
         ("alerts:\n  repeat_window_minutes: -3\n", r"bad\.yaml: alerts\.repeat_window_minutes: "),
         ("- just\n- a list\n", r"bad\.yaml: the top level must be a mapping"),
+        ('console:\n  channel: ""\n', r"bad\.yaml: console\.channel: an empty name"),
+        ('console:\n  channel: "  "\n', r"bad\.yaml: console\.channel: an empty name"),
+        ('console:\n  channel: "x\\e[2J"\n', r"console\.channel: a control character in a name"),
+        ('channels:\n  questions: "a\\u0000b"\n', r"channels\.questions: a control character"),
+        ('channels:\n  questions: "a\\tb"\n', r"channels\.questions: a control character"),
+        (
+            f"channels:\n  moderators: {'m' * 101}\n",
+            r"a name of 101 characters \(Discord allows 100\)",
+        ),
     ],
 )
 def test_broken_configs_exit_2_with_one_line_per_problem(

@@ -810,3 +810,23 @@ def test_a_control_character_from_a_member_is_written_out_on_the_terminal(tmp_pa
     assert 'Je bijnaam "Compass⟨U+001B⟩[32mx"' in out
     assert "(geen antwoord) hoi ⟨U+001B⟩[31mrood giraf" in out
     assert "#x⟨U+001B⟩[2J" in out
+
+
+def test_names_longer_than_discord_allows_are_refused_and_a_typo_gets_a_hint(
+    tmp_path: Path,
+) -> None:
+    """Discord caps member names at 32 characters and channel names at 100: the console says
+    so in one line and keeps the member and the channel; a channel name one letter off a
+    configured one gets the nearest name, as check-time gives it."""
+    long_name, long_channel = "a" * 33, "k" * 101
+    script = f"/als leerling {long_name}\n/bijnaam Compass{long_name}\n/kanaal {long_channel}\n"
+    script += "/kanaal algmeen\n/kanaal wiskunde-3b\n/wie\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Een naam mag op Discord hoogstens 32 tekens hebben.") == 2
+    assert "Een kanaalnaam mag op Discord hoogstens 100 tekens hebben." in out
+    assert long_name not in out and long_channel not in out
+    assert (
+        "#algmeen: les- of schoolkanaal. (Bedoelde je #algemeen? Die staat in de configuratie.)"
+        in out
+    )
+    assert "#wiskunde-3b: les- of schoolkanaal.\n" in out

@@ -19,7 +19,7 @@ from compass_bot.features.questions.settings import QuestionSettings
 from compass_bot.features.reports.settings import ReportsConfig
 from compass_bot.features.schooltime.settings import SchoolTimeConfig
 from compass_bot.inputs import FilePath, StrictBool, StrictInt
-from compass_bot.refs import Ref, describe_ref
+from compass_bot.refs import ChannelName, Ref, describe_ref
 from compass_bot.schedule import ScheduleConfig
 from compass_bot.sections import Refs, Section, ref_key
 
@@ -102,7 +102,7 @@ class ChannelSettings(Section):
 
 
 class ConsoleSettings(Section):
-    channel: str = "algemeen"
+    channel: ChannelName = "algemeen"
 
 
 class Config(Section):

@@ -8,14 +8,16 @@ import re
 import sys
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from difflib import get_close_matches
 from typing import TextIO
 
 from compass_bot.app import App
 from compass_bot.console.output import ConsoleOutput
-from compass_bot.console.server import ROLE_KINDS, ConsoleMember
+from compass_bot.console.server import NAME_CHARS, ROLE_KINDS, ConsoleMember
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.schooltime.rules import is_watched
 from compass_bot.inputs import MAX_YEAR, MIN_YEAR, InputError, check_moment
+from compass_bot.refs import NAME_LIMIT
 from compass_bot.registry import FEATURES
 
 HELP_START = """\
@@ -108,6 +110,9 @@ class ConsoleCommands(ConsoleOutput):
         first, *extra = parts
         kind, _, name = first.partition(" ")
         key, name = kind.casefold(), name.strip()
+        if len(name) > NAME_CHARS:
+            self.say(f"Een naam mag op Discord hoogstens {NAME_CHARS} tekens hebben.")
+            return
         if first.casefold() in self.members:
             cm = self.members[first.casefold()]
             if extra:
@@ -151,6 +156,9 @@ class ConsoleCommands(ConsoleOutput):
         category = None
         if len(args) >= 3 and args[1].lower() == "in":
             category = " ".join(args[2:])
+        if max(len(args[0]), len(category or "")) > NAME_LIMIT:
+            self.say(f"Een kanaalnaam mag op Discord hoogstens {NAME_LIMIT} tekens hebben.")
+            return
         self.channel = self.channel_named(args[0], category)
         watched = is_watched(self.channel, self.config.school_time)
         kind = (
@@ -158,7 +166,19 @@ class ConsoleCommands(ConsoleOutput):
             if self.channel.name == "dm"
             else ("sociaal kanaal (schooltijdregel geldt)" if watched else "les- of schoolkanaal")
         )
-        self.say(f"Je bent nu in #{self.channel.name}: {kind}.")
+        self.say(f"Je bent nu in #{self.channel.name}: {kind}.{self._nearby(args[0])}")
+
+    def _nearby(self, typed: str) -> str:
+        """A typo ('algmeen') makes a new channel the config does not name, so the rules read
+        it as a lesson channel: the nearest configured name is offered, as check-time does."""
+        channels = self.config.channels
+        st = self.config.school_time
+        refs = (*st.social_channels, *st.exempt_channels, channels.questions, channels.moderators)
+        names = ["dm", *(r.casefold() for r in refs if isinstance(r, str))]
+        if typed.casefold().lstrip("#") in names:
+            return ""
+        close = get_close_matches(typed.casefold().lstrip("#"), names, n=1, cutoff=0.8)
+        return f" (Bedoelde je #{close[0]}? Die staat in de configuratie.)" if close else ""
 
     async def cmd_tijd(self, name: str, args: list[str], rest: str) -> None:
         """Move the simulated clock; it keeps running from there (UTC arithmetic, DST-safe)."""

@@ -10,12 +10,13 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from compass_bot.app import App
 from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.model import Member
 
+NAME_CHARS: Final = 32  # Discord's longest username, display name or nickname
 ROLE_KINDS = ("leerling", "docent", "moderator", "schoolleiding")
 
 

@@ -4,6 +4,7 @@ leadership's /naam, the moderators' /naamcontrole, and "goedkeuren" under a name
 from __future__ import annotations
 
 from compass_bot.console.app import Console, ConsoleMember
+from compass_bot.console.server import NAME_CHARS
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.names import texts
@@ -23,6 +24,9 @@ async def cmd_rename(console: Console, name: str, args: list[str], rest: str) ->
     value = rest or None
     if field == "username" and not value:
         console.say("Een gebruikersnaam mag niet leeg zijn.")
+        return
+    if value is not None and len(value) > NAME_CHARS:
+        console.say(f"Een naam mag op Discord hoogstens {NAME_CHARS} tekens hebben.")
         return
     setattr(console.me, field, value)
     await names_changed(console, console.me)
