@@ -830,3 +830,12 @@ def test_names_longer_than_discord_allows_are_refused_and_a_typo_gets_a_hint(
         in out
     )
     assert "#wiskunde-3b: les- of schoolkanaal.\n" in out
+
+
+def test_the_stored_questions_list_says_how_many_it_leaves_out(tmp_path: Path) -> None:
+    script = "/tijd 2026-11-24 16:30\n/kanaal dm\n"
+    script += "".join(f"welke giraf is nummer {i}?\n/tijd +1\n" for i in range(27))
+    script += "/als moderator\n/protocol onbeantwoord\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("(geen antwoord) welke giraf is nummer") == 25
+    assert "  … en nog 2; het weekoverzicht telt ze allemaal. / … and 2 more." in out

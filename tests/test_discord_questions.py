@@ -612,3 +612,21 @@ def test_slow_down_is_said_once_per_window_in_each_school() -> None:
     assert cog.first_slow_down(7, now + timedelta(seconds=31))
     bot.school = SimpleNamespace(name="a")
     assert cog.first_slow_down(7, now + timedelta(seconds=61))
+
+
+async def test_a_long_list_of_stored_questions_says_how_many_it_leaves_out(
+    tmp_path: Path,
+) -> None:
+    """/protocol onbeantwoord shows what fits in one message and says how many more are stored
+    (the weekly digest counts them all); before, the rest were left out without a word."""
+    async with compass_bot(tmp_path) as (fake, bot):
+        repo = QuestionRepo(bot.app.db)
+        for i in range(40):
+            await repo.record_question(f"vraag {i} " + "x" * 120, None, "unanswered", LESSON)
+        await bot.app.db.commit()
+        listed = await fake.slash("mod", "protocol onbeantwoord")
+        await fake.settle()
+        lines = (listed.content or "").splitlines()
+        assert len(listed.content or "") <= 2000
+        shown = [line for line in lines if line.startswith("`unanswered`")]
+        assert 0 < len(shown) < 25 and lines[-1] == question_texts.more_questions(40 - len(shown))

@@ -609,3 +609,13 @@ async def test_a_stored_question_keeps_no_handle_mention_or_password(service: Ap
     assert b"[wachtwoord verborgen]" in raw  # the rows are in the file searched
     for secret in (b"sanne", b"Kaas123", b"12345678", b"jan@example", b"letmein"):
         assert secret not in raw
+
+
+async def test_the_stored_questions_list_knows_how_many_it_leaves_out(service: App) -> None:
+    t = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+    questions = service[QuestionService]
+    for i in range(27):
+        await questions.repo.record_question(f"vraag {i}", None, "unanswered", t)
+    listed = await questions.unanswered(MODERATOR)
+    assert not isinstance(listed, Refusal) and len(listed) == 25
+    assert await questions.unanswered_total() == 27

@@ -80,6 +80,9 @@ async def cmd_protocol(console: Console, name: str, args: list[str], rest: str) 
                 answered = f" → {q.clause_id}" if q.clause_id else ""
                 kind = texts.QUESTION_KINDS.get(q.kind, q.kind)
                 console.say(f"  ({kind}) {q.question}{answered}")
+            more = await _service(console).unanswered_total() - len(result)
+            if more > 0:
+                console.say(f"  {texts.more_questions(more)}")
     else:
         console.say("Gebruik: /protocol lijst | regel ID | onbeantwoord")
 

@@ -405,7 +405,7 @@ class Questions(commands.Cog):
         if not result:
             await interaction.response.send_message(NOTHING_UNANSWERED, ephemeral=True)
             return
-        text = ""
+        text, shown_count = "", 0
         for q in result:
             shown = (
                 discord.utils.escape_mentions(discord.utils.escape_markdown(q.question[:150]))
@@ -416,6 +416,10 @@ class Questions(commands.Cog):
             if len(text) + len(line) + 1 > LIST_LIMIT:
                 break
             text += ("\n" if text else "") + line.replace("\n", " ")
+            shown_count += 1
+        more = await self.bot.app[QuestionService].unanswered_total() - shown_count
+        if more > 0:  # LIST_LIMIT leaves room under Discord's 2,000 for this line
+            text += "\n" + question_texts.more_questions(more)
         await interaction.response.send_message(text, ephemeral=True)
 
 

@@ -63,6 +63,13 @@ class QuestionRepo:
         await self.db.commit()
         return cur.rowcount > 0
 
+    async def count(self, kinds: Sequence[str]) -> int:
+        marks = ", ".join("?" for _ in kinds)
+        row = await self.db.fetchone(
+            f"SELECT COUNT(*) AS n FROM question_feedback WHERE kind IN ({marks})", tuple(kinds)
+        )
+        return int(row["n"]) if row is not None else 0
+
     async def questions(self, kinds: Sequence[str], limit: int = 50) -> list[StoredQuestion]:
         marks = ", ".join("?" for _ in kinds)
         rows = await self.db.fetchall(

@@ -126,6 +126,9 @@ def referred_points(clause: Clause, book: ClauseBook) -> tuple[Clause, ...]:
     return tuple(found)
 
 
+STORED_KINDS: Final = ("unanswered", "unhelpful")  # what moderators read back
+
+
 class QuestionService:
     """`ask` is synchronous and in memory; only what the bot could not answer is stored."""
 
@@ -258,9 +261,13 @@ class QuestionService:
     async def unanswered(self, actor: Member, limit: int = 25) -> list[StoredQuestion] | Refusal:
         if (refused := self.kernel.access.refusal(actor, "unanswered")) is not None:
             return refused
-        stored = await self.repo.questions(("unanswered", "unhelpful"), limit)
+        stored = await self.repo.questions(STORED_KINDS, limit)
         # Staff read these: controls that would reorder the text are shown, not obeyed.
         return [replace(q, question=show_controls(q.question)) for q in stored]
+
+    async def unanswered_total(self) -> int:
+        """How many `unanswered` could list without its limit (a list cut short says so)."""
+        return await self.repo.count(STORED_KINDS)
 
     # -- member data -----------------------------------------------------------------------
 

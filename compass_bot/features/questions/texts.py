@@ -81,6 +81,12 @@ CHOOSE_RULE = {"nl": "(Kies met /protocol regel ID)", "en": "(Choose one with /p
 
 QUESTION_KINDS = {"unanswered": "geen antwoord", "unhelpful": "niet nuttig", "helpful": "nuttig"}
 
+
+def more_questions(more: int) -> str:
+    """Under a list of stored questions cut short: how many are not shown, and where all are."""
+    return f"… en nog {more}; het weekoverzicht telt ze allemaal. / … and {more} more."
+
+
 NOT_SAID = {"nl": "Het protocol zegt niet {topic}", "en": "The protocol does not say {topic}"}
 NEARBY_AFTER_NOT_SAID = {"nl": "; wel dit, vlak ernaast:", "en": "; nearby it says:"}
 TALK_TO = {"nl": "Praat erover met", "en": "Talk it over with"}
