@@ -492,7 +492,7 @@ def test_console_output_is_words_not_codes_or_ids(tmp_path: Path) -> None:
     assert "#1 rol Leerling:" in out and "#2 leerling leerling1:" in out
     assert "leerling1: 'C0mpass'" in out
     assert "(geen antwoord) what is the homework for maths?" in out
-    assert "2 goedgekeurde naam/namen" in out
+    assert "1 goedgekeurde naam/namen" in out  # only the name with Compass in it
 
 
 def test_a_question_to_the_bot_in_a_lesson_is_answered_and_never_warned(tmp_path: Path) -> None:
@@ -793,7 +793,7 @@ def test_a_revoked_approval_checks_the_names_again_as_on_discord(tmp_path: Path)
     script += "/als schoolleiding rector\n/naam goedkeuren anna\n/naam intrekken anna\n"
     script += "/als moderator\n/meldingen\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    after = "\n".join(lines_after(out, "2 goedkeuring(en) ingetrokken."))
+    after = "\n".join(lines_after(out, "1 goedkeuring(en) ingetrokken."))
     assert after.startswith('[bot · DM aan anna] Hoi! Je bijnaam "C0mpass"')
     assert "[#mod-meldingen · nieuw] Melding #2 · Compass in een accountnaam" in after
     assert "(namen van anna zijn in orde)" not in out

@@ -338,7 +338,7 @@ async def test_rector_approves_current_names_then_only_a_new_breach_is_flagged(
         assert "Compass Anna" in (ix.content or "") and fake.mention("anna") in (ix.content or "")
         anna, rector = fake.member_id("anna"), fake.member_id("rector")
         approved = await NameRepo(bot.app.db).approved_names(anna)
-        assert {a.name for a in approved} == {"anna", "Compass Anna"}
+        assert {a.name for a in approved} == {"Compass Anna"}  # a clean name needs no approval
         assert all(a.approved_by == rector for a in approved)
         [entry] = [e for e in await bot.app.db.audit_entries() if e.action == "name.approve"]
         assert entry.actor_id == rector and entry.subject_id == anna
@@ -412,12 +412,14 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
         no = await fake.slash("mod", "naam intrekken", {"lid": "anna"})
         await fake.settle()
         assert no.ephemeral and no.content == action("revoke_names").refusal
-        assert len(await NameRepo(bot.app.db).approved_names()) == 2
+        assert (
+            len(await NameRepo(bot.app.db).approved_names()) == 1
+        )  # the name with Compass; the clean ones need none
 
         revoked = await fake.slash("rector", "naam intrekken", {"lid": "anna"})
         await fake.settle()
         assert revoked.ephemeral
-        assert revoked.content == f"2 goedkeuring(en) van {anna} ingetrokken."
+        assert revoked.content == f"1 goedkeuring(en) van {anna} ingetrokken."
         assert await NameRepo(bot.app.db).approved_names() == []
         audit = [e.action for e in await bot.app.db.audit_entries()]
         assert "name.revoke" in audit

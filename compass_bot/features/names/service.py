@@ -188,16 +188,17 @@ class NameService:
     async def approve_names(
         self, actor: Member, member_id: int, names: Iterable[str], at: datetime
     ) -> list[ApprovedName] | Refusal:
-        """The leadership approves a member's current names exactly as they are.
+        """The leadership approves a member's current names that hold 'Compass' (flagged or
+        uncertain), exactly as they are; a clean name needs no approval, so it is neither
+        stored, listed nor counted.
 
         The member's open name alerts are settled with it (re-delivered to show so), so a
         later bad name starts a new alert and a new DM instead of bumping a settled one.
         """
         if (refused := self.kernel.access.refusal(actor, "approve_names")) is not None:
             return refused
-        wanted = [n for n in names if n]
-        verdicts = [self.checker.check(n) for n in wanted]
-        if verdicts and not any(v.flagged or v.uncertain for v in verdicts):
+        wanted = [n for n in names if n and self._needs_approval(n)]
+        if not wanted:
             # nothing of 'Compass' in any of them: an approval would approve nothing (and be
             # counted in the digest as one)
             return Refusal(texts.NOTHING_TO_APPROVE)
@@ -208,6 +209,10 @@ class NameService:
         ):
             await self.kernel.alerts.repo.set_alert_status(alert.id, "resolved", actor.id, at)
         return approved
+
+    def _needs_approval(self, name: str) -> bool:
+        verdict = self.checker.check(name)
+        return verdict.flagged or verdict.uncertain
 
     async def revoke_names(self, actor: Member, member_id: int, at: datetime) -> int | Refusal:
         if (refused := self.kernel.access.refusal(actor, "revoke_names")) is not None:
