@@ -794,7 +794,8 @@ def test_a_revoked_approval_checks_the_names_again_as_on_discord(tmp_path: Path)
     script += "/als moderator\n/meldingen\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     after = "\n".join(lines_after(out, "1 goedkeuring(en) ingetrokken."))
-    assert after.startswith('[bot · DM aan anna] Hoi! Je bijnaam "C0mpass"')
+    revoked = name_texts.REVOKED_DM.replace("\n", "\n    ")
+    assert after.startswith(f"[bot · DM aan anna] {revoked}\n[bot · DM aan anna] Hoi! Je bijnaam")
     assert "[#mod-meldingen · nieuw] Melding #2 · Compass in een accountnaam" in after
     assert "(namen van anna zijn in orde)" not in out
 

@@ -412,9 +412,8 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
         no = await fake.slash("mod", "naam intrekken", {"lid": "anna"})
         await fake.settle()
         assert no.ephemeral and no.content == action("revoke_names").refusal
-        assert (
-            len(await NameRepo(bot.app.db).approved_names()) == 1
-        )  # the name with Compass; the clean ones need none
+        # the name with Compass; the clean ones need none
+        assert len(await NameRepo(bot.app.db).approved_names()) == 1
 
         revoked = await fake.slash("rector", "naam intrekken", {"lid": "anna"})
         await fake.settle()
@@ -427,7 +426,9 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
         second = alerts(fake)[-1]
         assert len(alerts(fake)) == 2
         assert fields(second["embeds"][0])["Status"] == "Open"
-        assert len(fake.dms_sent("anna")) == 3  # warning, approval, warning again
+        # warning, approval, the revocation, warning again: told in that order
+        told = [d.get("content") or "" for d in fake.dms_sent("anna")]
+        assert len(told) == 4 and told[1:3] == [name_texts.APPROVED_DM, name_texts.REVOKED_DM]
 
         empty = await fake.slash("rector", "naam lijst")
         await fake.settle()

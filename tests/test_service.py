@@ -619,3 +619,20 @@ async def test_the_stored_questions_list_knows_how_many_it_leaves_out(service: A
     listed = await questions.unanswered(MODERATOR)
     assert not isinstance(listed, Refusal) and len(listed) == 25
     assert await questions.unanswered_total() == 27
+
+
+async def test_a_name_fixed_while_another_stays_flagged_is_no_new_breach(service: App) -> None:
+    """The open alert lists two flagged names; the member fixes one: the alert is not counted
+    again (before, every change of the list counted as a repeat). A new bad name is."""
+    names = service[NameService]
+    both = NamesSeen(STUDENT, LESSON, username="anna", global_name="K0mpass fan", nick="Compass A")
+    first = await names.names_seen(both)
+    assert first.alert is not None and first.alert.count == 1
+    fixed = NamesSeen(STUDENT, LESSON, username="anna", global_name="K0mpass fan", nick="Anna")
+    assert (await names.names_seen(fixed)).flagged
+    [alert] = await service.alerts.repo.alerts(status="open")
+    assert alert.count == 1
+    worse = NamesSeen(STUDENT, LESSON, username="anna", global_name="K0mpass fan", nick="C0MPASS")
+    await names.names_seen(worse)
+    [alert] = await service.alerts.repo.alerts(status="open")
+    assert alert.count == 2

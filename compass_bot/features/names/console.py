@@ -90,6 +90,8 @@ async def cmd_naam(console: Console, name: str, args: list[str], rest: str) -> N
             count.message if isinstance(count, Refusal) else f"{count} goedkeuring(en) ingetrokken."
         )
         if not isinstance(count, Refusal):
+            if count:
+                console.dm(cm, texts.REVOKED_DM)  # as Discord's front tells the member
             await names_changed(console, cm, quiet=True)  # as Discord: the names checked anew
     else:
         console.say("Gebruik: /naam goedkeuren LID | lijst | intrekken LID")

@@ -317,14 +317,18 @@ class Names(commands.Cog):
 
     async def tell_approved(self, member: discord.Member) -> None:
         """The member hears that the leadership approved their name (best effort)."""
+        await self._tell(member, texts.APPROVED_DM, "approval")
+
+    async def _tell(self, member: discord.Member, text: str, what: str) -> None:
+        """A DM about the member's name from the leadership's decision (best effort, paced)."""
         pacer = dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute)
         if not pacer.try_take():
-            pacer.later(lambda: member.send(texts.APPROVED_DM), f"approval DM to {member.id}")
+            pacer.later(lambda: member.send(text), f"{what} DM to {member.id}")
             return
         try:
-            await member.send(texts.APPROVED_DM)
+            await member.send(text)
         except discord.HTTPException as exc:
-            log.info("could not tell member %s their name was approved: %s", member.id, exc)
+            log.info("could not send member %s the %s DM: %s", member.id, what, exc)
 
     @naam.command(
         name=_("lijst"),
@@ -372,6 +376,8 @@ class Names(commands.Cog):
             f"{result} goedkeuring(en) van {member.mention} ingetrokken.", ephemeral=True
         )
         if not member.bot:
+            if result:  # told first: the check below may add the warning about the name
+                await self._tell(member, texts.REVOKED_DM, "revocation")
             await self.check(member)  # without the approval the names may break the rule again
 
 

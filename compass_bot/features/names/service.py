@@ -51,6 +51,11 @@ class NameOutcome:
     settled: tuple[Alert, ...] = ()  # open name alerts that settled: the names are fine now
 
 
+def _entries(detail: str) -> set[str]:
+    """The names an alert's detail lists, one entry per field ('bijnaam: 'X' (reden)')."""
+    return set(detail.removeprefix(texts.UNCERTAIN_PREFIX).split("; "))
+
+
 class NameService:
     """The name rule with the approvals of the leadership."""
 
@@ -112,7 +117,7 @@ class NameService:
         # Other people's data in a name (a phone number, an e-mail) is masked wherever the
         # alert shows or keeps the name, as in a post's excerpt; the rest stays recognisable.
         redacted = self.kernel.redacted
-        detail = ("onzeker: " if not flagged else "") + "; ".join(
+        detail = (texts.UNCERTAIN_PREFIX if not flagged else "") + "; ".join(
             f"{texts.NAME_FIELDS[f.field]}: {redacted(f.verdict.name)!r} ({f.verdict.reason})"
             for f in flagged + uncertain
         )
@@ -162,7 +167,10 @@ class NameService:
             return False
         # AutoMod's alerts citing aanwijzing-2 are about a post, not the member's names
         latest = next((a for a in open_alerts if a.name_field is not None), None)
-        return latest is not None and latest.detail == detail
+        if latest is None or latest.detail is None:
+            return False
+        # the same names, or fewer of them (a name fixed, the others still there): no new breach
+        return latest.detail == detail or _entries(detail) <= _entries(latest.detail)
 
     def _warning(self, flagged: FlaggedName) -> Warning:
         """Dutch first, then English (the clause's own English text), as every warning. The

@@ -23,6 +23,13 @@ APPROVED_DM = (
     "Goed nieuws: de schoolleiding heeft je naam goedgekeurd. Je mag hem blijven gebruiken.\n"
     "Good news: the school leadership approved your name. You may keep using it."
 )
+UNCERTAIN_PREFIX = "onzeker: "  # an alert's detail about names the rule is unsure of
+REVOKED_DM = (
+    "De schoolleiding heeft de goedkeuring van je naam ingetrokken. Je naam met 'Compass' "
+    "erin mag dus niet meer zonder toestemming; kies een andere naam.\n"
+    "The school leadership revoked the approval of your name. A name with 'Compass' in it "
+    "is no longer allowed without permission; please choose another name."
+)
 NAME_HOW_TO_ASK = (
     "Wil je deze naam toch gebruiken? Vraag dan toestemming aan de schoolleiding; tot die "
     "tijd vragen we je een andere naam te kiezen."
