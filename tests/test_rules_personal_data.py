@@ -85,6 +85,13 @@ def test_nl_validity_is_phonenumbers_own_verdict() -> None:
         ("mila＠gmail.com", "mila＠gmail.com"),
         ("fleur apenstaartje gmail punt com", "fleur apenstaartje gmail punt com"),
         ("jan@gmail.com. Morgen", "jan@gmail.com"),
+        # a disguised local part in parts: all of it, not only the word before the at
+        ("mail sanne dot jansen at gmail dot com", "sanne dot jansen at gmail dot com"),
+        (
+            "sanne [punt] de [punt] vries [at] live [dot] nl",
+            "sanne [punt] de [punt] vries [at] live [dot] nl",
+        ),
+        ("zie maps.app/AbC1 punt jan [at] gmail [dot] com", "jan [at] gmail [dot] com"),
     ],
 )
 def test_emails(text: str, value: str) -> None:

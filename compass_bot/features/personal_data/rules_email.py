@@ -18,6 +18,11 @@ _DOMAIN: Final = re.compile(
     re.IGNORECASE,
 )
 _LOCAL_REV: Final = re.compile(r"[\w+-](?:[\w.+-]{0,63}[\w+-])?")
+# a word and a dot word right before a disguised address's local part ("sanne dot" in
+# "sanne dot jansen at gmail dot com"): the address starts there
+_LOCAL_DOT_BEFORE: Final = re.compile(
+    r"[^\W_][\w+-]{0,63}(?: ?[\[({<] ?(?:dot|punt) ?[\])}>] ?| (?:dot|punt) )\Z", re.IGNORECASE
+)
 # the whitespace around a dot word ("naam at gmail dot com"): the Latin-1 kinds, so the gate
 # below finds it in the one-byte view
 _WHITESPACE: Final = " \t\n\r\f\v\xa0"
@@ -148,7 +153,20 @@ def email_at(text: str, a0: int, a1: int, disguised: bool) -> tuple[int, int] | 
         and not any(c in local.group(0) for c in "._0123456789")
     ):
         return None
+    if disguised or not plain_domain:
+        start = _local_start(text, start)
     return start, dom.end()
+
+
+def _local_start(text: str, start: int) -> int:
+    """A disguised address's start moved back over "naam dot" / "naam [punt]" before it
+    (at most four parts): all of the local part is masked, not only its last word."""
+    for _ in range(4):
+        before = _LOCAL_DOT_BEFORE.search(text, max(0, start - 80), start)
+        if before is None or (before.start() > 0 and not text[before.start() - 1].isspace()):
+            return start  # only a word on its own: not the tail of a link, a number or a tag
+        start = before.start()
+    return start
 
 
 def _provider(domain: str) -> bool:
