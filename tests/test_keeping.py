@@ -70,3 +70,11 @@ def test_who_is_meant_and_a_typed_in_password_are_masked(asked: str, kept: str) 
 )
 def test_an_ordinary_question_keeps_its_words(asked: str) -> None:
     assert kept_question(asked) == asked
+
+
+@pytest.mark.timeout(20)
+def test_a_long_run_of_at_signs_is_no_hang() -> None:
+    """Each @ of a run once retried the whole run: 10,000 took a second, so 100,000 took
+    minutes. Read in one pass now (milliseconds); the timeout is far from either."""
+    text = "ww " + "@" * 100_000
+    assert kept_question(text) == text
