@@ -32,9 +32,8 @@ def _coerce_ref(value: object) -> int | str:
             )
         return value
     if isinstance(value, str):
-        text = _checked_name(value)
-        snowflake = parse_snowflake(text)
-        return snowflake if snowflake is not None else text.lstrip("#@")
+        snowflake = parse_snowflake(value.strip())
+        return snowflake if snowflake is not None else _checked_name(value.strip().lstrip("#@"))
     raise ValueError(f"expected a channel/role id or name, got {type(value).__name__}")
 
 
@@ -54,7 +53,7 @@ def _checked_name(value: str) -> str:
 def _coerce_name(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected a channel name, got {type(value).__name__}")
-    return _checked_name(value).lstrip("#")
+    return _checked_name(value.strip().lstrip("#"))
 
 
 ChannelName = Annotated[str, BeforeValidator(_coerce_name)]

@@ -10,6 +10,13 @@ nothing is reordered.
 from __future__ import annotations
 
 import re
+from typing import Final
+
+# Nothing on screen, but they cut a word or a digit run in two: soft hyphen, zero-width space /
+# non-joiner / joiner, word joiner, zero-width no-break space, and the bidirectional marks,
+# embeddings and isolates (the override U+202E is shown instead: `show_controls`)
+ZERO_WIDTH: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE: Final = ZERO_WIDTH + "\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069"
 
 # Bidirectional formatting characters (Unicode's Bidi_Control property) and the marks.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

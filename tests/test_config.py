@@ -75,6 +75,7 @@ def test_every_key_of_the_example_is_commented() -> None:
         ("- just\n- a list\n", r"bad\.yaml: the top level must be a mapping"),
         ('console:\n  channel: ""\n', r"bad\.yaml: console\.channel: an empty name"),
         ('console:\n  channel: "  "\n', r"bad\.yaml: console\.channel: an empty name"),
+        ('channels:\n  questions: "#"\n', r"bad\.yaml: channels\.questions: an empty name"),
         ('console:\n  channel: "x\\e[2J"\n', r"console\.channel: a control character in a name"),
         ('channels:\n  questions: "a\\u0000b"\n', r"channels\.questions: a control character"),
         ('channels:\n  questions: "a\\tb"\n', r"channels\.questions: a control character"),

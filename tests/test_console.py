@@ -839,4 +839,4 @@ def test_the_stored_questions_list_says_how_many_it_leaves_out(tmp_path: Path) -
     script += "/als moderator\n/protocol onbeantwoord\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("(geen antwoord) welke giraf is nummer") == 25
-    assert "  … en nog 2; het weekoverzicht telt ze allemaal. / … and 2 more." in out
+    assert "  … en nog 2 oudere. / … and 2 older ones." in out

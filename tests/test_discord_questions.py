@@ -617,8 +617,8 @@ def test_slow_down_is_said_once_per_window_in_each_school() -> None:
 async def test_a_long_list_of_stored_questions_says_how_many_it_leaves_out(
     tmp_path: Path,
 ) -> None:
-    """/protocol onbeantwoord shows what fits in one message and says how many more are stored
-    (the weekly digest counts them all); before, the rest were left out without a word."""
+    """/protocol onbeantwoord shows the newest that fit in one message and says how many older
+    ones are stored; before, the rest were left out without a word."""
     async with compass_bot(tmp_path) as (fake, bot):
         repo = QuestionRepo(bot.app.db)
         for i in range(40):

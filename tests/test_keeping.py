@@ -28,6 +28,10 @@ H, P = "[account verborgen]", "[wachtwoord verborgen]"
         ("iemand weet mijn wachtwoord (Kaas123)", f"iemand weet mijn wachtwoord ({P})"),
         ("wachtwoord Zomer2025 lekt", f"wachtwoord {P} lekt"),
         ("my password's hunter2", f"my password's {P}"),
+        ("mijn magisterwachtwoord is letmein", f"mijn magisterwachtwoord is {P}"),
+        ("mijn paswoord is Kaas123", f"mijn paswoord is {P}"),
+        ("mijn login is jan2009 / Kaas123", f"mijn login is {P} / {P}"),
+        ("mijn wachtwoord is ‘correct horse’", f"mijn wachtwoord is {P}"),
         ("pass: letmein", f"pass: {P}"),
         ("wifi code is Compass2026!", f"wifi code is {P}!"),
         ('password = "correct horse battery staple"', f"password = {P}"),
@@ -64,7 +68,12 @@ def test_who_is_meant_and_a_typed_in_password_are_masked(asked: str, kept: str) 
         "mag ik @everyone gebruiken in de groep",
         "wat doet @here",
         "mail naar [e-mailadres verborgen] over de code van het protocol",
-        "mag ik in 2026 op tiktok in de les?",
+        "mag ik in 2026 op tiktok in de les? mijn wachtwoord vergeet ik steeds",
+        "Iemand heeft mijn wachtwoord van TikTok gehackt",
+        "mijn WhatsApp wachtwoord is gestolen, en mijn iPhone pincode is gelekt",
+        "Mag ik om 12:30 of op 12-05 het wifi-wachtwoord gebruiken voor YouTube?",
+        "ww-spelling in 2024, en McDonald's code van SOMtoday",
+        "mag ik compass_1d als naam, en wat is het wachtwoord",
         "<#123456789012345678> is het kanaal",
     ],
 )
@@ -73,8 +82,8 @@ def test_an_ordinary_question_keeps_its_words(asked: str) -> None:
 
 
 @pytest.mark.timeout(20)
-def test_a_long_run_of_at_signs_is_no_hang() -> None:
+def test_a_long_run_of_at_signs_or_brackets_is_no_hang() -> None:
     """Each @ of a run once retried the whole run: 10,000 took a second, so 100,000 took
     minutes. Read in one pass now (milliseconds); the timeout is far from either."""
-    text = "ww " + "@" * 100_000
-    assert kept_question(text) == text
+    for text in ("ww " + "@" * 100_000, "ww " + "[" * 100_000):
+        assert kept_question(text) == text

@@ -31,7 +31,8 @@ class ConsoleOutput(SimulatedServer):
         """Print one message. Members' text is in it (names, posts, questions), so every
         control character a terminal would act on is written out (`for_terminal`): an ESC
         sequence in a nickname must not recolour or clear the moderator's screen."""
-        self.out.write("\n".join(map(for_terminal, text.rstrip("\n").splitlines())) + "\n")
+        lines = text.rstrip("\n").replace("\r\n", "\n").split("\n")  # other breaks: written out
+        self.out.write("\n".join(map(for_terminal, lines)) + "\n")
         self.out.flush()
 
     def bot(self, text: str, where: str | None = None) -> None:

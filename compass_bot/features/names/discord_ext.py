@@ -307,7 +307,7 @@ class Names(commands.Cog):
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
-        shown = ", ".join(code(n) for n in names)
+        shown = ", ".join(code(a.name) for a in result)  # what is stored: the names with Compass
         await interaction.response.send_message(
             f"Goedgekeurd voor {member.mention}: {shown}"[:MAX_REPLY], ephemeral=True
         )
@@ -317,18 +317,7 @@ class Names(commands.Cog):
 
     async def tell_approved(self, member: discord.Member) -> None:
         """The member hears that the leadership approved their name (best effort)."""
-        await self._tell(member, texts.APPROVED_DM, "approval")
-
-    async def _tell(self, member: discord.Member, text: str, what: str) -> None:
-        """A DM about the member's name from the leadership's decision (best effort, paced)."""
-        pacer = dm_pacer(self.bot, self.bot.loaded.config.alerts.dms_per_minute)
-        if not pacer.try_take():
-            pacer.later(lambda: member.send(text), f"{what} DM to {member.id}")
-            return
-        try:
-            await member.send(text)
-        except discord.HTTPException as exc:
-            log.info("could not send member %s the %s DM: %s", member.id, what, exc)
+        await tell(self.bot, member, texts.APPROVED_DM, "approval")
 
     @naam.command(
         name=_("lijst"),
@@ -377,8 +366,20 @@ class Names(commands.Cog):
         )
         if not member.bot:
             if result:  # told first: the check below may add the warning about the name
-                await self._tell(member, texts.REVOKED_DM, "revocation")
+                await tell(self.bot, member, texts.REVOKED_DM, "revocation")
             await self.check(member)  # without the approval the names may break the rule again
+
+
+async def tell(bot: CompassBot, member: discord.Member, text: str, what: str) -> None:
+    """A DM about the member's name from the leadership's decision (best effort, paced)."""
+    pacer = dm_pacer(bot, bot.loaded.config.alerts.dms_per_minute)
+    if not pacer.try_take():
+        pacer.later(lambda: member.send(text), f"{what} DM to {member.id}")
+        return
+    try:
+        await member.send(text)
+    except discord.HTTPException as exc:
+        log.info("could not send member %s the %s DM: %s", member.id, what, exc)
 
 
 async def approve_from_alert(

@@ -154,9 +154,10 @@ class NameService:
         )
 
     async def _already_flagged(self, member_id: int, detail: str) -> bool:
-        """Whether the member's open name alert is about exactly these names (its stored
-        reason names each one): checking them again is no new breach. Only an open alert
-        counts: a handled one (a false positive, a revoked approval) is raised anew."""
+        """Whether the member's open name alert already names each of these names (its
+        stored reason lists them): the same names, or fewer (one fixed, the others still
+        there), are no new breach, and the alert keeps its list. Only an open alert counts:
+        a handled one (a false positive, a revoked approval) is raised anew."""
         if member_id not in self._open:  # most members: no open name alert, no query
             return False
         try:

@@ -25,10 +25,10 @@ APPROVED_DM = (
 )
 UNCERTAIN_PREFIX = "onzeker: "  # an alert's detail about names the rule is unsure of
 REVOKED_DM = (
-    "De schoolleiding heeft de goedkeuring van je naam ingetrokken. Je naam met 'Compass' "
-    "erin mag dus niet meer zonder toestemming; kies een andere naam.\n"
-    "The school leadership revoked the approval of your name. A name with 'Compass' in it "
-    "is no longer allowed without permission; please choose another name."
+    "De schoolleiding heeft de goedkeuring van je naam ingetrokken: een naam met 'Compass' "
+    "erin mag weer alleen met hun toestemming.\n"
+    "The school leadership revoked the approval of your name: a name with 'Compass' in it "
+    "again needs their permission."
 )
 NAME_HOW_TO_ASK = (
     "Wil je deze naam toch gebruiken? Vraag dan toestemming aan de schoolleiding; tot die "

@@ -11,14 +11,10 @@ from functools import cache
 from typing import Final
 
 from compass_bot.features.personal_data.rules_kinds import Finding
+from compass_bot.visible import INVISIBLE
 
-# soft hyphen, zero-width space / non-joiner / joiner, word joiner, zero-width no-break
-# space, and the bidirectional marks and embeddings: nothing on screen, but they cut a digit
-# run in two for the scan
-_INVISIBLE: Final = (
-    "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d"
-    "\u2066\u2067\u2068\u2069"
-)
+# nothing on screen, but they cut a digit run in two for the scan (the shared list)
+_INVISIBLE: Final = INVISIBLE
 # right-to-left override: what follows, up to the pop (U+202C) or the line's end, shows
 # backwards ("bel \u202e8765432360" shows 0632345678)
 _RLO: Final = "\u202e"

@@ -18,32 +18,40 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Final
 
-import simplemma
+from compass_bot.policy.morphology import is_word
+from compass_bot.visible import ZERO_WIDTH
 
 _MENTION: Final = re.compile(r"<@[!&]?\d{15,21}>")  # a member or a role, not a channel
 # an @handle as Instagram, TikTok, Snapchat or Discord writes it (the full-width @ too); an
 # e-mail address was masked before this, and one glued to a word is kept out by the lookbehind
 _HANDLE: Final = re.compile(r"(?<![^\W_])(?<![@＠])[@＠]++(?P<name>\w[\w.]*\w|\w)")  # linear
 _NOT_PEOPLE: Final = frozenset({"everyone", "here"})  # Discord's own pings name nobody
-_INVISIBLE: Final = re.compile(r"[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# zero-width characters go; the bidirectional ones stay, shown to staff as markers
+_INVISIBLE: Final = re.compile(f"[{ZERO_WIDTH}]")
+# the words for a password; "wachtwoord" and "password" also at the end of a compound
+# ("magisterwachtwoord", "instapassword"), the short ones only as words of their own
 _CUE: Final = re.compile(
-    r"\b(?:wachtwoord(?:en|je)?|ww|pw|passw(?:or)?d|password'?s?|pass|passwort|passcode|"
-    r"pin(?:code)?|inlogcode|toegangscode|code|wifi-?code|wifi)\b",
+    r"(?:\b|(?<=[a-z]))(?:wachtwoord(?:en|je)?|paswoord|passw(?:or)?d|password'?s?)\b|"
+    r"\b(?:ww|pw|pass|passwort|passcode|pin(?:code)?|inlog(?:code|gegevens)?|login|"
+    r"toegangscode|code)\b",
     re.IGNORECASE,
 )
 # the cue, then "is", "was", ":" or "=" (also "password's"), then the value: a quoted string or
 # one run of non-blank characters
 _GIVEN: Final = re.compile(
-    rf"(?P<cue>{_CUE.pattern})(?P<between>\s*(?:[:=]|\b(?:is|was|wordt|werd)\b:?)\s*)"
-    r"""(?P<value>"[^"\n]{1,80}"|'[^'\n]{1,80}'|[^\s,;]+)""",
+    rf"(?P<cue>(?:{_CUE.pattern}))(?P<between>\s*(?:[:=]|\b(?:is|was|wordt|werd)\b:?)\s*)"
+    r"""(?P<value>["“”][^"“”\n]{1,80}["“”]|['‘’][^'‘’\n]{1,80}['‘’]|[^\s,;]+)""",
     re.IGNORECASE,
 )
-_TOKEN: Final = re.compile(r"\[[^\]\n]*\]|[^\s,;()\[\]\"']+")  # a mask whole, or a word
+# a mask whole (no "[" inside: one pass over a run of "["), or a word
+_TOKEN: Final = re.compile(r"\[[^\[\]\n]*\]|[^\s,;()\[\]\"']+")
 _CLASS_CODE: Final = re.compile(r"\d[A-Za-z]{1,4}\d?(?:-[A-Za-z0-9]{1,3})?")  # 4H2, 3VWO-B
-_DIGIT_GROUPS: Final = re.compile(r"(?<![\w-])\d{1,4}(?:[ -]\d{1,4})+(?![\w-])")
+# a pin typed in groups ("48 21"); a date or a score has its own signs ("12-05", "3-2")
+_DIGIT_GROUPS: Final = re.compile(r"(?<![\w-])\d{1,4}(?: \d{1,4})+(?![\w-])")
+_YEAR: Final = re.compile(r"(?:19|20)\d\d")
+QUOTES: Final = "\"'“”‘’"  # straight and curly (as phones type them)
 MENTION_MASK: Final = "[vermelding verborgen]"
 HANDLE_MASK: Final = "[account verborgen]"
 SECRET_MASK: Final = "[wachtwoord verborgen]"
@@ -60,31 +68,28 @@ def _core(token: str) -> str:
 
 
 def looks_like_credential(token: str) -> bool:
-    """Letters with digits ("Kaas123", "hunter2"), four digits or more ("4821"), a capital
-    inside a lower-case word ("KaasBrood"), or a sign inside a word ("Compass2026!x"): not an
-    ordinary word, a count ("3", "2x", "8") or a word in capitals ("GEHACKT")."""
+    """Letters with digits ("Kaas123", "hunter2"), four digits or more ("4821"), or letters
+    with a sign inside ("p@ss!x"): not an ordinary word, a brand written with capitals
+    ("TikTok", "iPhone"), a count ("3", "2x"), a year ("2024"), a time or a date ("12:30",
+    "12-05"), a class code ("4H2") or an account name ("compass_1d"). Right after
+    "wachtwoord is" any word no dictionary knows counts as well (`_given`)."""
     core = _core(token)
-    if len(core) < 4 or _CLASS_CODE.fullmatch(core):
+    if len(core) < 4 or _CLASS_CODE.fullmatch(core) or _YEAR.fullmatch(core):
         return False
+    if "_" in core or "." in core:
+        return False  # an account name ("compass_1d", "sanne.2009"): the name rule's, no secret
     digits = sum(c.isdigit() for c in core)
     letters = sum(c.isalpha() for c in core)
-    if (digits and letters) or digits >= 4:
+    if digits and letters:
         return not core.lower().endswith(("x", "e", "ste", "de"))  # "10x", "4e", "1000ste"
-    if not core.isupper() and any(c.isupper() for c in core[1:]):
-        return True
+    if not letters:
+        return core.isdigit() and digits >= 4  # a pin; "12:30" and "12-05" are no secret
     return any(not c.isalnum() and c not in "-'._" for c in core)  # not "e-mail", "zo'n"
 
 
 def _is_word(token: str) -> bool:
     core = _core(token)
-    return not core or core.isdigit() or _known(core.lower())
-
-
-@lru_cache(maxsize=4096)
-def _known(word: str) -> bool:
-    """simplemma's look-up costs up to a tenth of a millisecond for an unknown word: kept per
-    word, so a long message repeating one cue costs one look-up (bounded, like every cache)."""
-    return simplemma.is_known(word, lang=("nl", "en"))
+    return not core or core.isdigit() or is_word(core.lower())
 
 
 def _given(match: re.Match[str]) -> str:
@@ -92,7 +97,7 @@ def _given(match: re.Match[str]) -> str:
     value = match.group("value")
     # a quoted phrase is a password ("correct horse battery staple"); one quoted word is
     # judged as any word ("'gehackt'")
-    quoted = value[:1] in "\"'" and value[-1:] == value[:1] and " " in value.strip()
+    quoted = value[:1] in QUOTES and value[-1:] in QUOTES and " " in value.strip()
     core = _core(value)
     if not quoted and (value.startswith("[") or _is_word(value) or len(core) < 4):
         return match.group(0)  # a word, a count ("3 keer", "2x") or masked already

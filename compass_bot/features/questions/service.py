@@ -205,8 +205,9 @@ class QuestionService:
 
     def shown(self, question: str) -> str:
         """The question as its public answer may show it: other people's data masked, as in
-        an alert (the post itself may be hidden for that data)."""
-        return self.kernel.redacted(question.strip())
+        an alert (the post itself may be hidden for that data), and who is meant and a typed-in
+        password as a stored question has them (a slash command's text was private)."""
+        return kept_question(self.kernel.redacted(question.strip()))
 
     def kept(self, question: str) -> str:
         """A question as the store keeps it: other people's data masked (as in an alert),

@@ -83,8 +83,9 @@ QUESTION_KINDS = {"unanswered": "geen antwoord", "unhelpful": "niet nuttig", "he
 
 
 def more_questions(more: int) -> str:
-    """Under a list of stored questions cut short: how many are not shown, and where all are."""
-    return f"… en nog {more}; het weekoverzicht telt ze allemaal. / … and {more} more."
+    """Under a list of stored questions cut short (the newest first): how many older ones
+    are not shown."""
+    return f"… en nog {more} oudere. / … and {more} older ones."
 
 
 NOT_SAID = {"nl": "Het protocol zegt niet {topic}", "en": "The protocol does not say {topic}"}
