@@ -2,13 +2,14 @@
 moderators to improve the answers, and a student's question can hold more than the job needs.
 
 Other people's data is masked by every feature's redaction (`Kernel.redacted`) before this;
-here, what only a stored question needs hidden, since it is kept for weeks and read later:
-who is meant (a Discord mention, an @handle) and a password or code the asker typed in
-("mijn wachtwoord is Kaas123, is dat erg?"). Pure: text in, text out.
+here, what a stored question (and the question shown under a public answer) needs hidden,
+since it is kept for weeks and read by others: who is meant (a Discord mention, an @handle)
+and a password or code the asker typed in ("mijn wachtwoord is Kaas123, is dat erg?").
+Pure: text in, text out.
 
 A password cannot be told from a word by its letters alone, so the rule is general, not a
 list: in a question that names a password, pin or code, every word that looks like a
-credential (letters with digits, four digits or more, a capital inside a word, a sign inside
+credential (`looks_like_credential`: letters with digits, four digits or more, a sign inside
 a word) is masked, and so is the word right after "wachtwoord is", "password:" or "pin =" when
 it is no word of Dutch or English (simplemma's dictionaries: "letmein" is masked, "gehackt",
 "kwijt" and "vergeten" stay, since they are what the question is about).
