@@ -27,6 +27,11 @@ from compass_bot.visible import for_terminal
 __all__ = ["Console", "ConsoleMember", "run_console"]
 
 
+def _mentions_the_bot(text: str) -> bool:
+    """The console's way to write a mention of the bot at the start of a line."""
+    return text.lower().startswith(("@compass-bot", "@bot", "@compass bot"))
+
+
 class Console(ConsoleCommands):
     """One console session: a simulated server around one App (every feature's service).
 
@@ -129,7 +134,7 @@ class Console(ConsoleCommands):
         questions = self.config.channels.questions
         return (
             self.channel.name == "dm"
-            or text.lower().startswith(("@compass-bot", "@bot", "@compass bot"))
+            or _mentions_the_bot(text)
             or (
                 questions is not None and ref_matches(questions, self.channel.id, self.channel.name)
             )
@@ -140,7 +145,7 @@ class Console(ConsoleCommands):
 
         Addressed to the bot (a DM, a mention, the questions channel) it is a question for
         the features that answer; as a post (not in a DM) every feature judges it in turn."""
-        mention = text.lower().startswith(("@compass-bot", "@bot", "@compass bot"))
+        mention = _mentions_the_bot(text)
         to_the_bot = self._to_the_bot(text)
         if to_the_bot:
             question = (
