@@ -83,6 +83,16 @@ def _store_failed(exc: Exception) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the bot; a closed or full stdin or stdout is one line on stderr, as for every
+    command of `python -m compass_bot` (`cli_common.StandardStreams`)."""
+    from compass_bot.cli_common import StandardStreams
+
+    streams = StandardStreams()
+    streams.command = "compass-bot"
+    return streams.run(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="bot.py", description=__doc__)
     parser.add_argument("--console", action="store_true", help="run the offline console")
     parser.add_argument(

@@ -152,3 +152,35 @@ def test_an_empty_transcript_name_is_refused_as_empty(tmp_path: Path, name: str)
     done = _discussion(tmp_path, "--json", name)
     assert done.returncode == 2 and done.stdout == b""
     _one_line(done, "check-discussion", "the file name is empty (give a file, or - for stdin)")
+
+
+def _bot(folder: Path, redirect: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """`bot.py --console` (the README's first command) with a shell redirection applied."""
+    bot = (sys.executable, str(ROOT / "bot.py"), "--console", "--config", "config.yaml")
+    return subprocess.run(
+        ["sh", "-c", f'exec "$@" {redirect}', "sh", *bot],
+        cwd=folder,
+        env=_env(),
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def test_the_console_with_a_closed_stdin_is_one_line_and_exit_2(school: Path) -> None:
+    done = _bot(school, "<&-")
+    assert done.returncode == 2 and done.stdout == b""
+    _one_line(done, "compass-bot", "cannot read standard input: it is closed")
+
+
+def test_the_console_with_a_closed_stdout_is_one_line_and_exit_1(school: Path) -> None:
+    done = _bot(school, ">&-", b"hoi\n")
+    assert done.returncode == 1
+    _one_line(done, "compass-bot", "cannot write standard output: it is closed")
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+def test_the_console_with_a_full_disk_behind_stdout_is_one_line_and_exit_1(school: Path) -> None:
+    done = _bot(school, ">/dev/full", b"hoi\n")
+    assert done.returncode == 1
+    _one_line(done, "compass-bot", "cannot write standard output: No space left on device")

@@ -472,6 +472,7 @@ def test_console_output_is_words_not_codes_or_ids(tmp_path: Path) -> None:
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     csv_rows = [line for line in out.splitlines() if line[:1].isdigit() and "," in line]
     assert len(csv_rows) == 2 and all(",afgehandeld," in r for r in csv_rows)
+    assert not any("\u27e8U+000D\u27e9" in r for r in csv_rows)  # CSV's CRLF: plain lines
     prose = "\n".join(line for line in out.splitlines() if line not in csv_rows)
     for raw in (
         "None",
@@ -755,7 +756,7 @@ def test_personal_data_in_a_name_is_masked_in_the_name_alert(tmp_path: Path) -> 
     shown = "\n".join(alert_lines)
     assert "0612345678" not in shown and "anna@gmail.com" not in shown, shown
     assert "Naam (weergavenaam): compass [e-mailadres verborgen] (gevonden: compass)" in out
-    assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in out
+    assert "bijnaam: “Compass [telefoonnummer verborgen]”" in out
     assert '[bot → anna · DM] Hoi! Je bijnaam "Compass 0612345678"' in out
 
 

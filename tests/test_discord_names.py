@@ -179,7 +179,7 @@ async def test_display_name_and_nickname_changed_together_count_once(tmp_path: P
         f = fields(alert["embeds"][0])
         assert f["Aantal keer"] == "1"
         assert unescape(f["Naam (weergavenaam)"]) == "Ｃｏｍｐａｓｓ"
-        assert "bijnaam: 'C0mpass'" in unescape(f["Reden"])
+        assert "bijnaam: “C0mpass”" in unescape(f["Reden"])
         assert len(fake.dms_sent("bram")) == 1
 
 
@@ -243,8 +243,8 @@ async def test_a_phone_number_or_email_in_a_name_reaches_the_moderators_masked(
         assert "12345678" not in shown and "anna@gmail.com" not in shown, shown
         assert unescape(f["Naam (gebruikersnaam)"]) == "compass.[telefoonnummer verborgen]"
         reason = unescape(f["Reden"])
-        assert "weergavenaam: 'compass [e-mailadres verborgen]'" in reason
-        assert "bijnaam: 'Compass [telefoonnummer verborgen]'" in reason
+        assert "weergavenaam: “compass [e-mailadres verborgen]”" in reason
+        assert "bijnaam: “Compass [telefoonnummer verborgen]”" in reason
         assert "compass.[telefoonnummer verborgen]" in unescape(f["Lid"])
         [stored] = await bot.app.alerts.repo.alerts()
         kept = f"{stored.excerpt} {stored.matched} {stored.detail} {stored.member_label}"

@@ -97,3 +97,21 @@ async def test_a_name_already_flagged_and_unchanged_is_not_flagged_again(tmp_pat
         assert anew.alert_created and anew.warning is not None
     finally:
         await app.close()
+
+
+def test_a_name_alerts_reason_writes_out_hidden_characters_and_no_python_escapes() -> None:
+    """The stored reason keeps each name as a literal (one line, every character kept); shown
+    to staff it is the name between quotes with its controls and invisible characters
+    written out, as the console writes out a member's text, never `\\x1b` or `\\u200b`."""
+    from compass_bot.features.names.texts import reason_text
+
+    stored = "bijnaam: '\\x1b[2JC\\u200bompass' (leetspeak); weergavenaam: \"it's \\u202eC\" (x)"
+    shown = reason_text(stored)
+    assert shown == (
+        "bijnaam: “⟨U+001B⟩[2JC⟨U+200B⟩ompass” (cijfers of tekens in plaats van letters); "
+        "weergavenaam: “it's ⟨U+202E⟩C” (x)"
+    )
+    assert "\\x1b" not in shown and "\\u" not in shown
+    assert reason_text("bijnaam: 'C0mpass' (leetspeak)", "en") == (
+        "bijnaam: “C0mpass” (digits or symbols for letters)"
+    )

@@ -155,6 +155,9 @@ def test_postcode_alone_is_no_home() -> None:
         ("https://map.snapchat.com/@52.1,5.1,12z", "https://map.snapchat.com/@52.1,5.1,12z"),
         ("https://life360.com/invite/ABCDEF", "https://life360.com/invite/ABCDEF"),
         ("Join my Circle on Life360 with code QWE-RTY", "QWE-RTY"),
+        ("join mn life360 circle, code XMB-PRD, dan zie je me", "XMB-PRD"),
+        ("de life360 code van emma d'r familie: RKP-WTB", "RKP-WTB"),
+        ("life360 code: XMBPRD", "XMBPRD"),
         ("we zitten hier: ///tafel.lamp.fiets", "///tafel.lamp.fiets"),
         ("huis: 52.0907, 5.1214", "52.0907, 5.1214"),
         ("52°05'26.5\"N 5°07'17.0\"E", "52°05'26.5\"N 5°07'17.0\"E"),
@@ -222,6 +225,11 @@ def test_id_numbers(text: str, value: str) -> None:
         "3.14 en 2.71",
         "C++ en 2345+67",
         "join my Life360 circle",
+        "life360 op mijn IPHONE werkt niet",
+        "life360 is stom, ik zit in 3VWO-B",
+        "life360 ging mis\nklas ABC-DEF",
+        "NL04 RABO 0137 3248 06 klopt niet (verkeerd controlegetal)",
+        "nl04 rabo 0137 3248 06",
         ":) (lol) [spoiler] {haha}",
     ],
 )
@@ -661,6 +669,19 @@ def _random_mixed(rng: random.Random) -> str:
     return "".join(parts)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "look at gmail dot com for the login",
+        "log in at outlook dot com",
+        "mail me at outlook dot com",
+        "the code is at hotmail dot com",
+    ],
+)
+def test_an_at_word_in_a_sentence_is_no_address(text: str) -> None:
+    assert found(text) == []
+
+
 def test_word_disguise_gate_equals_the_dot_word_pattern() -> None:
     """The gate before the disguised e-mail search says yes exactly where ``_DOT_WORD``
     (" dot " / " punt " between whitespace, any case) matches: from the byte view (one
@@ -756,3 +777,21 @@ def test_date_precheck_turns_down_no_date() -> None:
         dates += expected > 0
         assert lookalikes.date_or_time_end(text, s, length, after) == expected, text
     assert dates > 100
+
+
+def test_a_mistyped_account_number_hides_no_phone_number() -> None:
+    """An IBAN of its country's shape that fails only mod-97 is no data, and its digits are
+    no phone number either; a phone number after it still is."""
+    assert found("NL04 RABO 0137 3248 06 klopt niet") == []
+    assert found("NL04RABO0137324806 of bel 0612345678") == [("phone", "0612345678")]
+    assert found("iban NL91 ABNA 0417 1643 00 kan") == [("id-number", "NL91 ABNA 0417 1643 00")]
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("unit", ["0 ", "06 ", "(0)", "0\u00a0"])
+def test_a_long_run_of_digit_groups_is_read_in_linear_time(unit: str) -> None:
+    """Each start in a run of digit groups once read the whole rest of the run: 8,000
+    characters of "0 " took two seconds, so 40,000 took about a minute. A phone number has
+    at most 16 groups, so each start reads a bounded stretch now (well under a second
+    here); the timeout is far from either."""
+    assert found(unit * (40_000 // len(unit))) == []

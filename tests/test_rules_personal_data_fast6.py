@@ -19,11 +19,11 @@ from compass_bot.features.personal_data.rules_candidates import (
     NUM_CANDIDATE_WORD_FIRST,
     SHAPE_DIGITS,
 )
-from compass_bot.features.personal_data.rules_ids import bsn_at, iban_at
+from compass_bot.features.personal_data.rules_ids import bsn_at
 from compass_bot.features.personal_data.rules_kinds import SPACE
 from compass_bot.features.personal_data.rules_location import coordinates_at
 from compass_bot.features.personal_data.rules_lookalikes import date_or_time_end
-from compass_bot.features.personal_data.rules_scan import Scan
+from compass_bot.features.personal_data.rules_scan import Scan, take_iban
 
 # --- references: the code before the shortcuts ----------------------------------------
 
@@ -53,9 +53,7 @@ class _ReferenceScan(Scan):
             s, e = m.span()
             if s and text[s - 1].isalpha():
                 if not self.taken(s, e):
-                    span = iban_at(text, s)
-                    if span:
-                        self.add("id-number", *span)
+                    take_iban(self, s)  # a valid IBAN found, a mistyped one's span blocked
             elif e - s < 15 and not ((findings or blocked) and self.taken(s, e)):
                 if (
                     e - s <= 2

@@ -459,7 +459,7 @@ async def test_name_alert_reasons_read_as_words(service: App) -> None:
     assert outcome.alert is not None and outcome.alert.detail is not None
     shown = alert_as_text(outcome.alert, AMS)
     assert "leetspeak" not in shown and "uncertain-variant" not in shown
-    assert "weergavenaam: 'C0mpass' (cijfers of tekens in plaats van letters)" in shown
+    assert "weergavenaam: “C0mpass” (cijfers of tekens in plaats van letters)" in shown
     english = name_texts.reason_text(outcome.alert.detail, "en")
     assert "(digits or symbols for letters)" in english
     time_kind = alert_kinds()["schooltijd"]

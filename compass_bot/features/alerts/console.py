@@ -49,7 +49,10 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
             console.now() - timedelta(days=days),
             console.now() + timedelta(seconds=1),
         )
-        console.say(csv_text.message if isinstance(csv_text, Refusal) else csv_text)
+        if isinstance(csv_text, Refusal):
+            console.say(csv_text.message)
+        else:  # CSV's own line ends (CRLF) as the terminal's: no \r written out as a marker
+            console.say(csv_text.replace("\r\n", "\n"))
     else:
         console.say(usage)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
+
+from compass_bot.visible import written_out
 
 NAME_WARNING = (
     'Hoi! Je {field} "{name}" bevat de naam Compass. Volgens het protocol sociale media '
@@ -88,11 +91,25 @@ NAME_FIELDS = {"username": "gebruikersnaam", "global_name": "weergavenaam", "nic
 NAME_FIELDS_EN = {"username": "username", "global_name": "display name", "nick": "nickname"}
 
 
-_NAME_REASON_CODE = re.compile(r"(?<=['\"]) \(([a-z-]+)\)(?=;|$)")
+# one stored entry: a field, the name as a Python literal (its escapes keep every character
+# on one line), and the check's code
+_NAME_ENTRY = re.compile(
+    r"""(?P<name>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*") \((?P<code>[a-z-]+)\)(?=;|$)"""
+)
 
 
 def reason_text(detail: str, language: str = "nl") -> str:
-    """A name alert's stored reason in words: the check's codes (stored after each name, e.g.
-    `bijnaam: 'C0mpass' (leetspeak)`) become labels in the reader's language."""
+    """A name alert's stored reason in words: each name (stored as a literal, e.g. `bijnaam:
+    'C\\u200bompass' (lookalike)`) shown between quotes with its hidden characters written
+    out (`“C⟨U+200B⟩ompass”`), and the check's code a label in the reader's language."""
     labels = NAME_REASON_LABELS["en" if language == "en" else "nl"]
-    return _NAME_REASON_CODE.sub(lambda m: f" ({labels.get(m.group(1), m.group(1))})", detail)
+
+    def entry(m: re.Match[str]) -> str:
+        try:
+            name = ast.literal_eval(m.group("name"))
+        except (SyntaxError, ValueError):
+            name = m.group("name")[1:-1]
+        code = m.group("code")
+        return f"“{written_out(str(name))}” ({labels.get(code, code)})"
+
+    return _NAME_ENTRY.sub(entry, detail)

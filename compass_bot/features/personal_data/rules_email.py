@@ -6,7 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from compass_bot.features.personal_data.rules_kinds import EMAIL_PROVIDERS, EMAIL_TLDS
+from compass_bot.features.personal_data.rules_kinds import (
+    AT_WORD_NOT_LOCAL,
+    EMAIL_PROVIDERS,
+    EMAIL_TLDS,
+)
 
 _AT_FORMS = r"(?:\s?[\[({<]\s?(?:at|@|a|apenstaartje)\s?[\])}>]\s?|\s(?:at|AT|apenstaartje)\s|\s?[@\uff20]\s?)"
 _DOT_FORMS = r"(?:\s?[\[({<]\s?(?:dot|punt|\.)\s?[\])}>]\s?|\s(?:dot|DOT|punt|PUNT)\s| \. |\.)"
@@ -145,12 +149,14 @@ def email_at(text: str, a0: int, a1: int, disguised: bool) -> tuple[int, int] | 
     ):
         return None
     # "naam at gmail dot com": plain words, so only with a mail provider or a local part no
-    # sentence has ("look at this dot com" is English).
+    # sentence has ("look at this dot com" is English), and never a word that stands before
+    # "at" in an English sentence ("mail me at outlook dot com", "log in at gmail dot com")
+    plain_local = local.group(0)[::-1]
     if (
         not disguised
         and text[a0:a1].strip().isalpha()
-        and not _provider(domain)
-        and not any(c in local.group(0) for c in "._0123456789")
+        and not any(c in plain_local for c in "._0123456789")
+        and (not _provider(domain) or plain_local.lower() in AT_WORD_NOT_LOCAL)
     ):
         return None
     if disguised or not plain_domain:

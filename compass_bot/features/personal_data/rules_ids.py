@@ -35,6 +35,16 @@ def bsn_at(text: str, s: int) -> int:
 
 def iban_at(text: str, s: int) -> tuple[int, int] | None:
     """The span of a valid IBAN whose check digits start at s (after its country code)."""
+    found = iban_or_shape_at(text, s)
+    return found[:2] if found is not None and found[2] else None
+
+
+def iban_or_shape_at(text: str, s: int) -> tuple[int, int, bool] | None:
+    """The span of an IBAN whose check digits start at s, and whether it passes mod-97.
+
+    One that fails only its check digits is still an account number ("NL04 RABO 0137 3248
+    06" with a wrong check, `_mistyped`): its digits are no phone number or BSN either, so
+    the caller blocks the span."""
     p = s - 2
     if p < 0 or (p and text[p - 1].isalnum()):
         return None
@@ -42,12 +52,27 @@ def iban_at(text: str, s: int) -> tuple[int, int] | None:
     if not m:
         return None
     if _iban.is_valid(m.group(0)):
-        return p, m.end()
+        return p, m.end(), True
     # "BE45 7350 4128 3689 kan", "BE34957925371490 want": the next word may have been read
     # as a group; then fewer groups (an IBAN has at least 15 characters)
     ends = [g.start() for g in _GROUP_STARTS.finditer(text, p + 4, m.end())]
-    for end in reversed(ends):
-        candidate = text[p:end]
+    ends.append(m.end())
+    ends.reverse()
+    candidates = [(end, text[p:end]) for end in ends]
+    for end, candidate in candidates:
         if len(candidate) - candidate.count(" ") >= 15 and _iban.is_valid(candidate):
-            return p, end
+            return p, end, True
+    for end, candidate in candidates:
+        if len(candidate) - candidate.count(" ") >= 15 and _mistyped(candidate):
+            return p, end, False
     return None
+
+
+def _mistyped(candidate: str) -> bool:
+    """Whether the candidate is an IBAN of its country's length and structure that only
+    fails mod-97 (a typo): the kept library's own check digits make it valid."""
+    compact = _iban.compact(candidate)
+    if not compact[:2].isupper():
+        return False
+    fixed = compact[:2] + _iban.calc_check_digits(compact) + compact[4:]
+    return _iban.is_valid(fixed)

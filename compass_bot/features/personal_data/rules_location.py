@@ -33,9 +33,14 @@ _PLUS_CODE: Final = re.compile(
     r"\+[2-9cfghjmpqrvwx]{2,3}"
     r")(?![A-Za-z0-9])"
 )
+# an invite code after the word: right after it or after "code" ("life360 code: XMBPRD"),
+# else a dashed one (XMB-PRD) within a few words on its line ("life360 circle, code
+# XMB-PRD", "life360 code van emma: RKP-WTB")
 _LIFE360_CODE: Final = re.compile(
-    r"[Ll][Ii][Ff][Ee]360\b\W{1,3}(?:[\w ]{0,30}?\b[Cc][Oo][Dd][Ee]\W{1,3})?"
-    r"([A-Z0-9]{3}-?[A-Z0-9]{3})\b"
+    r"[Ll][Ii][Ff][Ee]360\b(?:"
+    r"\W{1,3}(?:[^\n]{0,40}?\b[Cc][Oo][Dd][Ee]\W{1,3})?([A-Z0-9]{3}-?[A-Z0-9]{3})"
+    r"|[^\n]{0,60}?(?<![\w-])([A-Z0-9]{3}-[A-Z0-9]{3})"
+    r")(?![\w-])"
 )
 
 
@@ -92,4 +97,5 @@ def plus_codes(text: str) -> Iterator[tuple[int, int]]:
 def life360_codes(text: str) -> Iterator[tuple[int, int]]:
     """The spans of Life360 invite codes (the code only, after the word Life360)."""
     for m in _LIFE360_CODE.finditer(text):
-        yield m.start(1), m.end(1)
+        group = 1 if m.start(1) >= 0 else 2
+        yield m.start(group), m.end(group)

@@ -14,10 +14,12 @@ from compass_bot.features.personal_data.rules_kinds import DIGIT_RUN, SPACE
 # nothing that the rest needs (it can match empty), so the match is the same and the
 # engine keeps no backtracking states. ``(?:\+|00)?`` stays as it is: "00" given back can
 # be the number's first digits. A bracket may follow digits without a separator
-# ("+31(0)20 ...": the trunk zero written after the country code).
+# ("+31(0)20 ...": the trunk zero written after the country code). At most 16 groups after
+# the first: a longer run has more digits than any number (15), so reading on changes no
+# verdict, and each start reads a bounded stretch (a post of "0 0 0 ..." was quadratic).
 _PHONE_RUN: Final = re.compile(
     rf"(?:\+|00)?{SPACE}?+\(?+\+?+\d{{1,12}}+\)?+"
-    rf"(?:(?:{SPACE}{{0,2}}+[-./]{SPACE}{{0,2}}+|{SPACE}{{1,2}}+|(?<=\))|(?=\())\(?+\d{{1,12}}+\)?+)*+"
+    rf"(?:(?:{SPACE}{{0,2}}+[-./]{SPACE}{{0,2}}+|{SPACE}{{1,2}}+|(?<=\))|(?=\())\(?+\d{{1,12}}+\)?+){{0,16}}+"
 )
 _TRUNK: Final = re.compile(r"\(\s?0\s?\)")
 _LAST_SEP: Final = re.compile(r"[^0-9]+(?=[0-9]+$)")

@@ -28,7 +28,7 @@ from compass_bot.features.personal_data.rules_email import (
     word_at_spans,
     word_disguise_in,
 )
-from compass_bot.features.personal_data.rules_ids import bsn_at, iban_at
+from compass_bot.features.personal_data.rules_ids import bsn_at, iban_or_shape_at
 from compass_bot.features.personal_data.rules_kinds import Finding, Kind, new_finding
 from compass_bot.features.personal_data.rules_location import (
     coordinates_at,
@@ -257,9 +257,7 @@ class Scan:
                 continue
             if s and text[s - 1].isalpha():
                 if not self.taken(s, e):
-                    span = iban_at(text, s)
-                    if span:
-                        self.add("id-number", *span)
+                    take_iban(self, s)
                 continue
             if e - s >= 15 or ((findings or blocked) and self.taken(s, e)):
                 continue
@@ -289,11 +287,9 @@ class Scan:
             s, e = m.span()  # the pattern ends with the run's digits
             if s and text[s - 1].isalpha():
                 if s >= hi or not self.taken(s, e):
-                    span = iban_at(text, s)
-                    if span:
-                        self.add("id-number", *span)
-                        if span[1] > hi:
-                            hi = span[1]
+                    end = take_iban(self, s)
+                    if end > hi:
+                        hi = end
             elif e - s < 15 and (s >= hi or not self.taken(s, e)):
                 length = e - s
                 after = text[e : e + 1]
@@ -399,3 +395,17 @@ class Scan:
         if len(found) > 1:
             self.findings.extend(found[1:])
         return end
+
+
+def take_iban(scan: Scan, s: int) -> int:
+    """The IBAN whose check digits start at s: found when valid, its span blocked when only
+    its shape is (no phone number inside a mistyped account number); its end or 0."""
+    found = iban_or_shape_at(scan.text, s)
+    if found is None:
+        return 0
+    start, end, valid = found
+    if valid:
+        scan.add("id-number", start, end)
+    else:
+        scan.blocked.append((start, end))
+    return end
