@@ -13,6 +13,7 @@ id can be forged; `str.isdigit()` and `int()` accept far more than an id. `parse
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import reprlib
@@ -61,6 +62,16 @@ _REPR.maxlevel = 2
 def shown(value: object) -> str:
     """A short repr for an error message: never the whole of a huge or deeply nested value."""
     return _REPR.repr(value)
+
+
+def shown_json(value: object) -> str:
+    """A decoded JSON value as JSON writes it (`true`, `null`, `"x"`), shortened like
+    `shown`: what a JSON input's error message quotes back."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return shown(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def read_bounded(path: Path, limit: int) -> bytes:

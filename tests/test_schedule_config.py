@@ -559,6 +559,13 @@ def test_ics_rules_that_repeat_too_often_are_refused_quickly() -> None:
     assert time.monotonic() - started < 5
 
 
+def test_an_ics_event_without_its_date_is_named_in_one_line() -> None:
+    data = _calendar(*_event("UID:x", "SUMMARY:Kerstvakantie"))
+    with pytest.raises(ScheduleError, match="event 'Kerstvakantie' has no DTSTART") as raised:
+        parse_ics_days_off(data, YEARS)
+    assert "\n" not in str(raised.value)
+
+
 @pytest.mark.parametrize("kind", ["folder", "fifo"])
 def test_ics_file_that_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
     import os

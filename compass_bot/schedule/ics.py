@@ -112,6 +112,8 @@ def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
     for component in calendar.subcomponents:
         if component.name == "VEVENT" and "RECURRENCE-ID" not in component:
             start = component.get("DTSTART")
+            if start is None:
+                raise _ics_problem(source, f"{_event_name(component)} has no DTSTART (its date)")
             if isinstance(getattr(start, "dt", None), datetime):
                 continue
             all_day += 1

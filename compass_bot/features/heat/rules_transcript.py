@@ -36,7 +36,8 @@ class Message:
 
 def parse_message(obj: object, index: int, previous: datetime | None = None) -> Message:
     """A transcript message from its decoded JSON: `{"author", "at", "text", "reply_to"}`."""
-    from compass_bot.inputs import InputError, parse_moment, shown
+    from compass_bot.inputs import InputError, parse_moment
+    from compass_bot.inputs import shown_json as shown
 
     if not isinstance(obj, dict):
         raise TranscriptError(f"expected a JSON object, got {type(obj).__name__}")
