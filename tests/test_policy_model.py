@@ -160,3 +160,28 @@ def test_the_memory_moves_scores_and_weight_zero_leaves_it_out() -> None:
     a = with_memory.scores(with_memory.normaliser.analyse(question))
     b = without.scores(without.normaliser.analyse(question))
     assert a != b
+
+
+def test_which_app_it_happened_on_decides_no_clause() -> None:
+    """An app's name is read as the concept PLATFORM only: the model's features, and so the
+    answer, are the same whichever app the question names (once, the letters of "instagram"
+    had learned "out of scope" from many questions about hacked Instagram accounts)."""
+    from compass_bot.policy.model import features
+
+    matcher = Matcher(load_clauses())
+    for template in (
+        "ik word gepest op {}, wat moet ik doen?",
+        "mag ik in de les op {} kijken?",
+        "mag ik een foto van mijn klasgenoot op {} zetten?",
+    ):
+        seen = {
+            app: (
+                features(matcher.normaliser.analyse(template.format(app))),
+                matcher.match(template.format(app)).clause,
+            )
+            for app in ("instagram", "tiktok", "snapchat", "whatsapp")
+        }
+        # WhatsApp is a chat app as well (CHAT): its features differ, its answer does not
+        assert len({f for app, (f, _) in seen.items() if app != "whatsapp"}) == 1, template
+        assert len({c for _, c in seen.values()}) == 1, (template, seen)
+    assert matcher.match("ik word gepest op instagram, wat moet ik doen?").clause == "aanwijzing-9"

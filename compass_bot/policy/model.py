@@ -34,6 +34,7 @@ import numpy.typing as npt
 from compass_bot.policy.frame import without_frame
 from compass_bot.policy.normalise import COURTESY, STUDENT_VOICE, Analysis, concept_pairs
 from compass_bot.policy.spelling import grams
+from compass_bot.policy.wordlists import APP_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,10 @@ def features(analysis: Analysis) -> frozenset[str]:
     """The model's view of a question: its terms, its concept pairs, its letter grams
     and, after a story, the concepts of the sentence that asks ("?ASK")."""
     analysis = without_frame(analysis)
-    letters = [g for word in analysis.words for g in _letters(word)]
+    # an app's name is the PLATFORM concept, not letters: which app it happened on decides no
+    # clause, and the writers' many "Instagram is gehackt" questions (out of scope) taught the
+    # letters of "instagram" to point away from the protocol
+    letters = [g for word in analysis.words if word not in APP_NAMES for g in _letters(word)]
     if STUDENT_VOICE in analysis.concepts:  # who asks, not what about
         analysis = dataclasses.replace(
             analysis,

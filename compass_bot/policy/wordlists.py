@@ -169,6 +169,9 @@ NAMES = _words(
 )
 """Names of the school and of apps: a word of neither language when the language is told
 from the dictionaries (`text.detect_language`), though a dictionary may list one."""
+APP_NAMES = NAMES - {"compass", "bot"}
+"""The apps' names alone: the clause model reads them as the concept PLATFORM, not as letters
+(`model.features`)."""
 
 HOUR_WORDS = _words("uur uren uurtje uurtjes hour hours")
 """After a cardinal (COUNT_WORDS, digits) a time of day or a duration, not the lesson hour."""
