@@ -87,3 +87,16 @@ def test_a_long_run_of_at_signs_or_brackets_is_no_hang() -> None:
     minutes. Read in one pass now (milliseconds); the timeout is far from either."""
     for text in ("ww " + "@" * 100_000, "ww " + "[" * 100_000):
         assert kept_question(text) == text
+
+
+def test_discord_markup_beside_a_password_word_is_no_password() -> None:
+    """A mention, a custom emoji, a channel or a timestamp has long digits but is Discord's
+    own markup: kept by the password rule (a mention is masked as a mention, by the question
+    rule), while the password beside it goes."""
+    from compass_bot.passwords import masked_secrets
+
+    text = "<@123456789012345678> <#987654321098765432> <:kat:123456789012345678> pw Kaas123"
+    assert masked_secrets(text) == (
+        "<@123456789012345678> <#987654321098765432> <:kat:123456789012345678> pw "
+        "[wachtwoord verborgen]"
+    )

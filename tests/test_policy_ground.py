@@ -166,6 +166,9 @@ def test_why_the_protocol_was_made_is_its_purpose_not_who_made_it(matcher: Match
         ("mag ik in de les kahoot spelen", "TOOLAPP", None),
         ("ik ben het niet eens met mijn rapportcijfer", "GRADES", None),
         ("waar vind ik de klachtenregeling", "CONDUCT", None),
+        # "woont" (lives) once read as "won" (a match won): the stem is shared, the sense not
+        ("anna woont op de Kerkstraat", None, "SPORTS"),
+        ("we hebben de wedstrijd gewonnen", "SPORTS", None),
     ],
 )
 def test_the_words_of_this_round_are_concepts(

@@ -547,6 +547,22 @@ async def test_other_peoples_data_is_masked_in_every_alert_excerpt(service: App)
     assert "12345678" not in (stored.excerpt or "")
 
 
+async def test_a_typed_in_password_is_masked_in_every_alert_excerpt(service: App) -> None:
+    """Someone else's password in a lesson-time post: the alert keeps the post for the
+    moderators, the password masked (the privacy feature redacts every excerpt), and the
+    words around it as they were."""
+    outcome = await service[SchoolTimeService].message_posted(
+        post(STUDENT, LESSON, text="het wachtwoord van anna is Zomer2026 lol")
+    )
+    assert outcome.alert is not None and outcome.alert.excerpt is not None
+    assert "Zomer2026" not in outcome.alert.excerpt
+    assert "het wachtwoord van anna is \\[wachtwoord verborgen\\] lol" in outcome.alert.excerpt
+    [stored] = await service.alerts.repo.alerts()
+    assert "Zomer2026" not in (stored.excerpt or "")
+    plain = "we hebben om 12:30 wiskunde in lokaal 2.14"  # no password named: unchanged
+    assert service.kernel.redacted(plain) == plain
+
+
 def test_a_refusal_names_the_topic_the_protocol_leaves_open(service: App) -> None:
     """Just beside the protocol: "what is the punishment" is refused, saying the protocol does
     not say what the punishment is, and offering what it does say nearby."""

@@ -1,6 +1,7 @@
-"""Privacy: erase everything stored about one member, and the retention purge.
+"""Privacy: erase everything stored about one member, the retention purge, and no typed-in
+password kept anywhere (`compass_bot.passwords`, a redaction every feature's stored text gets).
 
-Both reach every feature through its `FeatureService` hooks, in one transaction with one audit
+Erasure and the purge reach every feature through its `FeatureService` hooks, in one transaction with one audit
 row, so a new feature's tables are covered by declaring the hooks, not by a list kept here.
 """
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from compass_bot import texts as shared_texts
 from compass_bot.model import Member, Refusal
+from compass_bot.passwords import masked_secrets
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
@@ -22,6 +24,8 @@ class PrivacyService:
 
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
+        # a typed-in password is kept nowhere: alert excerpts, report notes, stored questions
+        kernel.redactors.append(masked_secrets)
 
     async def load(self, now: datetime) -> None:
         """Nothing held in memory."""
