@@ -39,15 +39,34 @@ def _open(database: Path) -> sqlite3.Connection:
         raise OpsError(f"no database at {database} (has the bot run with this config?)")
     if database.stat().st_size == 0:
         raise OpsError(f"{database} is an empty file, not a compass-bot database")
+    uri = f"{database.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        try:
+            conn = _read_only(uri)
+        except sqlite3.OperationalError as exc:
+            if "unable to open" not in str(exc) or os.access(database.parent, os.W_OK):
+                raise
+            # a copy in WAL mode on read-only media (a USB stick, a mounted backup): SQLite
+            # cannot make its shared-memory file there, and nothing can write the copy either
+            conn = _read_only(uri + "&immutable=1")
         problem = _not_ours(conn)
     except sqlite3.Error as exc:
         raise OpsError(f"{database}: cannot read it: {exc}") from exc
     if problem is not None:
         conn.close()
         raise OpsError(f"{database}: {problem}")
+    return conn
+
+
+def _read_only(uri: str) -> sqlite3.Connection:
+    """A read-only connection, tried at once (a locked or unopenable file raises here)."""
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
     return conn
 
 

@@ -9,6 +9,9 @@ import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from compass_bot.app import App
 from compass_bot.clock import Clock
@@ -269,3 +272,37 @@ async def test_commands_refusing_a_database_leave_no_lock_file(tmp_path: Path) -
             "notes.txt",
             "other.txt",
         ], command
+
+
+async def test_a_copy_on_read_only_media_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database in WAL mode on a read-only mount: SQLite cannot make the shared-memory file
+    beside it, so a read-only connection fails ("unable to open database file"); nothing can
+    write there either, so `status` and `backup` read it as unchanging (immutable). As root
+    the tests cannot mount read-only media: the refusal SQLite gives there is played here
+    (tried by hand on a read-only tmpfs)."""
+    from compass_bot import ops
+
+    loaded = make_loaded(tmp_path)
+    app = await App.create(loaded, clock=Clock(START))
+    await app.alerts.record(CLAUSE_ID, Member(id=50, label="lid"), START, 1)
+    await app.close()
+    database = next(tmp_path.rglob("*.db"))
+    real_connect = sqlite3.connect
+    opened: list[str] = []
+
+    def media(target: str, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(target)
+        if "immutable=1" not in target:
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(ops.sqlite3, "connect", media)
+    monkeypatch.setattr(ops.os, "access", lambda path, mode: False)
+    status = ops.database_status(database)
+    assert status.pending_alerts == 1 and status.schema_version > 0
+    assert opened[-1].endswith("?mode=ro&immutable=1")
+    monkeypatch.setattr(ops.os, "access", lambda path, mode: True)  # a writable folder: a fault
+    with pytest.raises(ops.OpsError, match="cannot read it: unable to open database file"):
+        ops.database_status(database)
