@@ -21,16 +21,20 @@ from compass_bot.policy.morphology import is_word
 
 # the words for a password; "wachtwoord" and "password" also at the end of a compound
 # ("magisterwachtwoord", "instapassword"), the short ones only as words of their own
+# A short cue starts a word of its own (after a space, a quote or a bracket): "pass" inside a
+# disguised name ("Com*pass", "Com\u200bpass") names no password.
 _CUE: Final = re.compile(
-    r"(?:\b|(?<=[a-z]))(?:wachtwoord(?:en|je)?|paswoord|passw(?:or)?d|password'?s?)\b|"
-    r"\b(?:ww|pw|pass|passwort|passcode|pin(?:code)?|inlog(?:code|gegevens)?|login|"
-    r"toegangscode|code)\b",
+    r"(?:(?<![^\s\"'“”‘’(\[])|(?<=[a-z]))(?:wachtwoord(?:en|je)?|paswoord|passw(?:or)?d|"
+    r"password'?s?)\b|"
+    r"(?<![^\s\"'“”‘’(\[])(?:ww|pw|pass|passwort|passcode|pin(?:code)?|inlog(?:code|gegevens)?|"
+    r"login|toegangscode|code)\b",
     re.IGNORECASE,
 )
 # the cue, then "is", "was", ":" or "=" (also "password's"), then the value: a quoted string or
 # one run of non-blank characters
 _GIVEN: Final = re.compile(
-    rf"(?P<cue>(?:{_CUE.pattern}))(?P<between>\s*(?:[:=]|\b(?:is|was|wordt|werd)\b:?)\s*)"
+    rf"(?P<cue>(?:{_CUE.pattern}))"
+    r"(?P<between>(?:\s+(?:van|of)(?:\s+\S+){1,3}?)?\s*(?:[:=]|\b(?:is|was|wordt|werd)\b:?)\s*)"
     r"""(?P<value>["“”][^"“”\n]{1,80}["“”]|['‘’][^'‘’\n]{1,80}['‘’]|[^\s,;]+)""",
     re.IGNORECASE,
 )
@@ -87,16 +91,24 @@ def _given(match: re.Match[str]) -> str:
     # judged as any word ("'gehackt'")
     quoted = value[:1] in QUOTES and value[-1:] in QUOTES and " " in value.strip()
     core = _core(value)
-    if not quoted and (value.startswith("[") or _is_word(value) or len(core) < 4):
-        return match.group(0)  # a word, a count ("3 keer", "2x") or masked already
-    trail = "" if quoted else value[len(value.rstrip(".!?")) :]
-    return f"{match.group('cue')}{match.group('between')}{SECRET_MASK}{trail}"
+    pin = core.isdigit() and len(core) >= 4  # "pincode is 2009": a pin, though a year
+    if not quoted and not pin and (value.startswith(("[", "@", "＠", "<")) or _is_word(value)):
+        return match.group(0)  # a word, a count ("3 keer"), a handle or masked already
+    if not quoted and len(core) < 4:
+        return match.group(0)
+    lead = value[: value.index(core)] if core and not quoted else ""
+    trail = value[len(lead) + len(core) :] if core and not quoted else ""
+    return f"{match.group('cue')}{match.group('between')}{lead}{SECRET_MASK}{trail}"
 
 
 def _credential(match: re.Match[str]) -> str:
     token = match.group(0)
-    if token.startswith("[") or _DISCORD_TAG.fullmatch(token) or not looks_like_credential(token):
-        return token  # a mask, Discord's own markup (a mention, an emoji, a time), a word
+    if (
+        token.startswith(("[", "@", "＠"))
+        or _DISCORD_TAG.search(token)
+        or not looks_like_credential(token)
+    ):
+        return token  # a mask, an @handle, Discord's own markup (a mention, an emoji), a word
     core = _core(token)
     start = token.index(core)
     return token[:start] + SECRET_MASK + token[start + len(core) :]

@@ -45,14 +45,11 @@ def for_terminal(text: str) -> str:
     return _TERMINAL.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
 
 
-# what `written_out` writes as a code point: controls (tab too), bidirectional controls and
-# every invisible character, so a disguised name reads the same on any screen
-_HIDDEN = re.compile(f"[\x00-\x1f\x7f-\x9f\u061c\u202e{INVISIBLE}]")
-
-
 def written_out(text: str) -> str:
-    """`text` with every control and invisible character written out as `⟨U+XXXX⟩`: a name
-    as staff should see it ("C⟨U+200B⟩ompass"), where a terminal or Discord would hide it."""
-    if not _HIDDEN.search(text):
+    """`text` with every character a screen would not show written out as `⟨U+XXXX⟩`: the
+    controls, format characters (zero-width, bidirectional, invisible operators, tag
+    characters), line separators and every space but the plain one. A name as staff should
+    see it ("C⟨U+200B⟩ompass"), where a terminal or Discord would hide it."""
+    if text.isprintable():
         return text
-    return _HIDDEN.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+    return "".join(c if c.isprintable() else f"⟨U+{ord(c):04X}⟩" for c in text)

@@ -100,3 +100,35 @@ def test_discord_markup_beside_a_password_word_is_no_password() -> None:
         "<@123456789012345678> <#987654321098765432> <:kat:123456789012345678> pw "
         "[wachtwoord verborgen]"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # the school's name disguised with a sign or an invisible character: no "pass" word
+        ("Com*pass", "Com*pass"),
+        ("Com\u200bpass", "Com\u200bpass"),
+        ("COM★PASS", "COM★PASS"),
+        ("C0m-pass", "C0m-pass"),
+        # who is meant stays for the question rule to mask as a mention or a handle
+        (
+            "wie heeft de pw van <@123456789012345678>?",
+            "wie heeft de pw van <@123456789012345678>?",
+        ),
+        ("mijn wachtwoord is gehackt door @anna2009, wat nu?", None),
+        # a pin after its word, though it looks like a year; a cue with its owner named
+        ("mijn pincode is 2009", "mijn pincode is [wachtwoord verborgen]"),
+        (
+            "de pincode van mijn moeder is 1975",
+            "de pincode van mijn moeder is [wachtwoord verborgen]",
+        ),
+        ("het wachtwoord van anna is letmein", "het wachtwoord van anna is [wachtwoord verborgen]"),
+        # the signs around a value stay
+        ('hij zei: "mijn pw is Zomer2026" en', 'hij zei: "mijn pw is [wachtwoord verborgen]" en'),
+        ("mijn wachtwoord is 3 keer gehackt", "mijn wachtwoord is 3 keer gehackt"),
+    ],
+)
+def test_the_password_rule_masks_passwords_only(text: str, kept: str | None) -> None:
+    from compass_bot.passwords import masked_secrets
+
+    assert masked_secrets(text) == (text if kept is None else kept)

@@ -115,3 +115,13 @@ def test_a_name_alerts_reason_writes_out_hidden_characters_and_no_python_escapes
     assert reason_text("bijnaam: 'C0mpass' (leetspeak)", "en") == (
         "bijnaam: “C0mpass” (digits or symbols for letters)"
     )
+
+
+def test_every_character_a_screen_hides_is_written_out_in_the_reason() -> None:
+    """Invisible operators, tag characters, the Mongolian vowel separator, line separators
+    and odd spaces: each the name rule can meet in a disguise, each written out for staff."""
+    from compass_bot.visible import written_out
+
+    for hidden in ("\u2062", "\U000e0041", "\u180e", "\ufff9", "\u2028", "\u00a0", "\u200b"):
+        assert written_out(f"Com{hidden}pass") == f"Com⟨U+{ord(hidden):04X}⟩pass"
+    assert written_out("Sanne | 3B 🎮") == "Sanne | 3B 🎮"

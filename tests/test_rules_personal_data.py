@@ -227,6 +227,8 @@ def test_id_numbers(text: str, value: str) -> None:
         "join my Life360 circle",
         "life360 op mijn IPHONE werkt niet",
         "life360 is stom, ik zit in 3VWO-B",
+        "life360 premium kost 100-120 euro per jaar",
+        "mijn ouders checken life360, ik zat 200-300 meter van school",
         "life360 ging mis\nklas ABC-DEF",
         "NL04 RABO 0137 3248 06 klopt niet (verkeerd controlegetal)",
         "nl04 rabo 0137 3248 06",

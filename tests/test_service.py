@@ -12,6 +12,7 @@ import pytest
 from compass_bot.app import App
 from compass_bot.features.names import texts as name_texts
 from compass_bot.features.names.service import NameService, NamesSeen
+from compass_bot.features.personal_data.service import PersonalDataService
 from compass_bot.features.privacy.service import PrivacyService
 from compass_bot.features.questions import texts as question_texts
 from compass_bot.features.questions.service import (
@@ -561,6 +562,12 @@ async def test_a_typed_in_password_is_masked_in_every_alert_excerpt(service: App
     assert "Zomer2026" not in (stored.excerpt or "")
     plain = "we hebben om 12:30 wiskunde in lokaal 2.14"  # no password named: unchanged
     assert service.kernel.redacted(plain) == plain
+    # a post with other people's data: its own alert masks both
+    data = await service[PersonalDataService].message_posted(
+        post(STUDENT, LESSON, text="het wachtwoord van anna is Zomer2026, bel 0612345678")
+    )
+    assert data.alert is not None and data.alert.excerpt is not None
+    assert "Zomer2026" not in data.alert.excerpt and "12345678" not in data.alert.excerpt
 
 
 def test_a_refusal_names_the_topic_the_protocol_leaves_open(service: App) -> None:

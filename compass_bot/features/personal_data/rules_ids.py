@@ -71,8 +71,6 @@ def iban_or_shape_at(text: str, s: int) -> tuple[int, int, bool] | None:
 def _mistyped(candidate: str) -> bool:
     """Whether the candidate is an IBAN of its country's length and structure that only
     fails mod-97 (a typo): the kept library's own check digits make it valid."""
-    compact = _iban.compact(candidate)
-    if not compact[:2].isupper():
-        return False
+    compact = _iban.compact(candidate)  # upper-cased: "nl04 rabo ..." is one as well
     fixed = compact[:2] + _iban.calc_check_digits(compact) + compact[4:]
     return _iban.is_valid(fixed)

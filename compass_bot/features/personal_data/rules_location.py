@@ -34,12 +34,12 @@ _PLUS_CODE: Final = re.compile(
     r")(?![A-Za-z0-9])"
 )
 # an invite code after the word: right after it or after "code" ("life360 code: XMBPRD"),
-# else a dashed one (XMB-PRD) within a few words on its line ("life360 circle, code
-# XMB-PRD", "life360 code van emma: RKP-WTB")
+# else a dashed one with a letter (XMB-PRD, not a range "100-120") within a few words on its
+# line ("life360 circle, code XMB-PRD", "life360 code van emma: RKP-WTB")
 _LIFE360_CODE: Final = re.compile(
     r"[Ll][Ii][Ff][Ee]360\b(?:"
     r"\W{1,3}(?:[^\n]{0,40}?\b[Cc][Oo][Dd][Ee]\W{1,3})?([A-Z0-9]{3}-?[A-Z0-9]{3})"
-    r"|[^\n]{0,60}?(?<![\w-])([A-Z0-9]{3}-[A-Z0-9]{3})"
+    r"|[^\n]{0,60}?(?<![\w-])((?=[A-Z0-9-]{0,6}[A-Z])[A-Z0-9]{3}-[A-Z0-9]{3})"
     r")(?![\w-])"
 )
 
