@@ -279,9 +279,9 @@ async def test_a_copy_on_read_only_media_is_read(
 ) -> None:
     """A database in WAL mode on a read-only mount: SQLite cannot make the shared-memory file
     beside it, so a read-only connection fails ("unable to open database file"); nothing can
-    write there either, so `status` and `backup` read it as unchanging (immutable). As root
-    the tests cannot mount read-only media: the refusal SQLite gives there is played here
-    (tried by hand on a read-only tmpfs)."""
+    write there either, so `status` and `backup` read it as unchanging (immutable). Here the
+    refusal is played, so it runs where no tmpfs can be mounted; and a fault in a writable
+    folder stays a fault (test_storage_faults reads a copy on a real read-only tmpfs)."""
     from compass_bot import ops
 
     loaded = make_loaded(tmp_path)

@@ -409,6 +409,25 @@ async def test_store_open_on_a_read_only_disk_is_a_store_error(small_disk: Disk)
     assert str(path) in str(caught.value)
 
 
+def test_status_and_backup_read_a_copy_on_read_only_media(tmp_path: Path, small_disk: Disk) -> None:
+    """A database in WAL mode copied onto media mounted read-only (a USB stick): SQLite
+    cannot make its shared-memory file there; `status` and `backup` read it all the same."""
+    from compass_bot import ops
+
+    path = small_disk.path / "compass.db"
+    _real_database(path, alerts=3)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode=WAL").fetchone() == ("wal",)
+    conn.close()
+    small_disk.read_only()
+    status = ops.database_status(path)
+    assert status.schema_version == len(migrations())
+    copy = tmp_path / "copy.db"
+    assert ops.backup(path, copy) > 0
+    with contextlib.closing(sqlite3.connect(copy)) as copied:
+        assert copied.execute("SELECT COUNT(*) FROM alerts").fetchone() == (3,)
+
+
 async def test_a_failure_after_the_store_opened_closes_it(
     loaded: LoadedConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
