@@ -120,11 +120,13 @@ class Kernel:
     _alerts: AlertService | None = None
     _matcher: Matcher | None = None
 
-    def redacted(self, text: str) -> str:
+    def redacted(self, text: str, done: Callable[[str], str] | None = None) -> str:
         """A member's text as the bot may keep it: every feature's redaction applied (other
-        people's data masked), nothing else changed."""
+        people's data masked), nothing else changed; `done`, one its caller applied already,
+        is not run again."""
         for redact in self.redactors:
-            text = redact(text)
+            if redact != done:
+                text = redact(text)
         return text
 
     def excerpt(self, text: str, limit: int = EXCERPT_LIMIT) -> str:

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from compass_bot.app import App
 from compass_bot.console.output import ConsoleOutput
-from compass_bot.console.server import NAME_CHARS, ROLE_KINDS, ConsoleMember
+from compass_bot.console.server import NAME_CHARS, NAME_TOO_LONG, ROLE_KINDS, ConsoleMember
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.schooltime.rules import is_watched
 from compass_bot.inputs import MAX_YEAR, MIN_YEAR, InputError, check_moment
@@ -111,7 +111,7 @@ class ConsoleCommands(ConsoleOutput):
         kind, _, name = first.partition(" ")
         key, name = kind.casefold(), name.strip()
         if len(name) > NAME_CHARS:
-            self.say(f"Een naam mag op Discord hoogstens {NAME_CHARS} tekens hebben.")
+            self.say(NAME_TOO_LONG)
             return
         if first.casefold() in self.members:
             cm = self.members[first.casefold()]

@@ -31,7 +31,7 @@ class ConsoleOutput(SimulatedServer):
         """Print one message. Members' text is in it (names, posts, questions), so every
         control character a terminal would act on is written out (`for_terminal`): an ESC
         sequence in a nickname must not recolour or clear the moderator's screen."""
-        lines = text.rstrip("\n").replace("\r\n", "\n").split("\n")  # other breaks: written out
+        lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")  # other breaks: written out
         self.out.write("\n".join(map(for_terminal, lines)) + "\n")
         self.out.flush()
 

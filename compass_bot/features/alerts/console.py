@@ -49,10 +49,7 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
             console.now() - timedelta(days=days),
             console.now() + timedelta(seconds=1),
         )
-        if isinstance(csv_text, Refusal):
-            console.say(csv_text.message)
-        else:  # CSV's own line ends (CRLF) as the terminal's: no \r written out as a marker
-            console.say(csv_text.replace("\r\n", "\n"))
+        console.say(csv_text.message if isinstance(csv_text, Refusal) else csv_text)
     else:
         console.say(usage)
 

@@ -4,7 +4,7 @@ leadership's /naam, the moderators' /naamcontrole, and "goedkeuren" under a name
 from __future__ import annotations
 
 from compass_bot.console.app import Console, ConsoleMember
-from compass_bot.console.server import NAME_CHARS
+from compass_bot.console.server import NAME_CHARS, NAME_TOO_LONG
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.names import texts
@@ -26,7 +26,7 @@ async def cmd_rename(console: Console, name: str, args: list[str], rest: str) ->
         console.say("Een gebruikersnaam mag niet leeg zijn.")
         return
     if value is not None and len(value) > NAME_CHARS:
-        console.say(f"Een naam mag op Discord hoogstens {NAME_CHARS} tekens hebben.")
+        console.say(NAME_TOO_LONG)
         return
     setattr(console.me, field, value)
     await names_changed(console, console.me)

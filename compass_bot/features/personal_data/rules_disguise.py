@@ -13,8 +13,6 @@ from typing import Final
 from compass_bot.features.personal_data.rules_kinds import Finding
 from compass_bot.visible import INVISIBLE
 
-# nothing on screen, but they cut a digit run in two for the scan (the shared list)
-_INVISIBLE: Final = INVISIBLE
 # right-to-left override: what follows, up to the pop (U+202C) or the line's end, shows
 # backwards ("bel \u202e8765432360" shows 0632345678)
 _RLO: Final = "\u202e"
@@ -25,7 +23,7 @@ _END_OF_OVERRIDE: Final = frozenset("\u202c\n")
 def _table() -> dict[int, int | None]:
     """str.translate's table: invisible characters dropped, full-width forms and every
     script's decimal digits (about 650, read from unicodedata once) as ASCII."""
-    table: dict[int, int | None] = {ord(ch): None for ch in _INVISIBLE + _RLO}
+    table: dict[int, int | None] = {ord(ch): None for ch in INVISIBLE + _RLO}
     table.update({cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)})
     for cp in range(0x80, 0x1FC00):
         digit = unicodedata.decimal(chr(cp), None)
@@ -92,7 +90,7 @@ def back(text: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
 def _with_controls(text: str, start: int, end: int) -> tuple[int, int]:
     """A span widened over the invisible and direction characters around it: the mask
     replaces them too, so no override is left to turn the mask's own words around."""
-    hidden = _INVISIBLE + _RLO
+    hidden = INVISIBLE + _RLO
     while start > 0 and text[start - 1] in hidden:
         start -= 1
     while end < len(text) and text[end] in hidden:

@@ -179,7 +179,7 @@ class PersonalDataService:
         first = min(f.start for f in findings)  # the text before it is unchanged by the mask
         if first > _LEAD:  # a long post: the excerpt shows where the data was, not its start
             masked = "…" + masked[first - _LEAD :]
-        masked = self.kernel.redacted(masked)  # every other redaction too (a typed-in password)
+        masked = self.kernel.redacted(masked, done=self.redact)  # the others (a typed-in password)
         alert, created = await self.kernel.alerts.record(
             CLAUSE_ID,
             event.member,
