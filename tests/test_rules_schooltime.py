@@ -394,6 +394,33 @@ def test_lunch_message_names_end() -> None:
     assert "12:30" in judge(at(TUESDAY, 12, 10), author=JUNIOR, timetable=ROLE_TT).message
 
 
+def test_touching_breaks_of_two_roles_are_one_break_told_to_its_end() -> None:
+    """Klas 1-2 (12:00-12:30) and Klas 3-6 (12:30-13:00): one break until 13:00, not 12:30."""
+    assert ROLE_TT.breaks_for(BOTH) == (Interval(time(12, 0), time(13, 0)),)
+    verdict = judge(at(TUESDAY, 12, 10), author=BOTH, timetable=ROLE_TT)
+    assert verdict.message == "Het is nu middagpauze (tot 13:00)."
+
+
+def test_break_past_the_end_of_a_short_day_says_school_is_out_then() -> None:
+    """A Wednesday that ends at 12:30 inside the 12:15-12:45 break: no "tot 12:45" (that
+    would suggest posting stops then, while school is out from 12:30)."""
+    short = make_timetable(
+        hours={
+            "default": {"start": "08:30", "end": "16:00"},
+            "wednesday": {"start": "08:30", "end": "12:30"},
+        }
+    )
+    wednesday = judge(at(WEDNESDAY, 12, 20), timetable=short)
+    assert (wednesday.reason, wednesday.message) == (
+        "lunch_break",
+        "Het is nu middagpauze; om 12:30 is de school uit.",
+    )
+    assert judge(at(TUESDAY, 12, 20), timetable=short).message == (
+        "Het is nu middagpauze (tot 12:45)."
+    )
+    assert judge(at(WEDNESDAY, 12, 30), timetable=short).reason == "outside_school_hours"
+
+
 # -- which channels -----------------------------------------------------------------------------
 
 

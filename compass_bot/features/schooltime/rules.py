@@ -208,7 +208,8 @@ class Timetable:
     _outside: dict[int, TimeVerdict] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
-    _lunch: dict[Interval, TimeVerdict] = field(
+    # per (break, weekday): its end is told unless school ends first (`lunch_verdict`)
+    _lunch: dict[tuple[Interval, int], TimeVerdict] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
 
@@ -251,12 +252,6 @@ class Timetable:
             self._off[day] = TimeVerdict(
                 allowed=True, reason="day_off", message=f"Vandaag is er geen school ({name})."
             )
-        for interval in (self.lunch_default, *(i for _, i in self.lunch_by_role)):
-            self._lunch[interval] = TimeVerdict(
-                allowed=True,
-                reason="lunch_break",
-                message=f"Het is nu middagpauze (tot {interval.end:%H:%M}).",
-            )
 
     # -- queries (all pure) -------------------------------------------------------------------
 
@@ -276,7 +271,9 @@ class Timetable:
         return None
 
     def breaks_for(self, author: Author) -> tuple[Interval, ...]:
-        """The lunch breaks that apply to this author, sorted by start."""
+        """The lunch breaks that apply to this author, sorted by start; breaks that overlap
+        or touch are one (two year-group roles with 12:00-12:30 and 12:30-13:00: one break
+        until 13:00, so its end is told right)."""
         if not self.lunch_by_role:
             return (self.lunch_default,)
         found: list[Interval] = []
@@ -285,7 +282,29 @@ class Timetable:
             found.extend(self._lunch_by_name.get(role_name.casefold(), ()))
         if not found:
             return (self.lunch_default,)
-        return tuple(sorted(set(found), key=lambda i: (i.start, i.end)))
+        merged: list[Interval] = []
+        for interval in sorted(set(found), key=lambda i: (i.start, i.end)):
+            if merged and interval.start <= merged[-1].end:
+                if interval.end > merged[-1].end:
+                    merged[-1] = Interval(merged[-1].start, interval.end)
+            else:
+                merged.append(interval)
+        return tuple(merged)
+
+    def lunch_verdict(self, brk: Interval, weekday: int) -> TimeVerdict:
+        """The verdict inside this break on this weekday: its end, or that school is out
+        then (a short day whose school ends inside the break). Built once per pair."""
+        key = (brk, weekday)
+        verdict = self._lunch.get(key)
+        if verdict is None:
+            hours = self.hours.get(weekday)
+            if hours is not None and brk.end >= hours.end:
+                message = f"Het is nu middagpauze; om {hours.end:%H:%M} is de school uit."
+            else:
+                message = f"Het is nu middagpauze (tot {brk.end:%H:%M})."
+            verdict = TimeVerdict(allowed=True, reason="lunch_break", message=message)
+            self._lunch[key] = verdict
+        return verdict
 
     def at(self, day: date, t: time) -> datetime:
         """That day at that wall-clock time, aware in the school's zone."""
@@ -409,7 +428,7 @@ def judge_post(
     breaks = timetable.breaks_for(author)
     for brk in breaks:
         if brk.start <= now < brk.end:
-            return timetable._lunch[brk]
+            return timetable.lunch_verdict(brk, weekday)
 
     moment_utc = moment.astimezone(UTC)
     later_grant: datetime | None = None

@@ -40,9 +40,10 @@ _KEPT: Final = 4096  # entries per memo before it starts over (bounded memory)
 Role = tuple[int, str]
 # A local day: None when there is school (hours in seconds), else the verdict of the day.
 _Day = tuple[float, float, float, int, TimeVerdict | None]  # lo, hi, base, weekday, closed
-# A break of an author's roles: its start and end (seconds of the day) and its verdict, looked
-# up once per roles (not per post: an `Interval` key hashes its fields on every lookup).
-_Break = tuple[int, int, TimeVerdict]
+# A break of an author's roles: its start and end (seconds of the day) and its verdict per
+# weekday, looked up once per roles (not per post: an `Interval` key hashes its fields on
+# every lookup).
+_Break = tuple[int, int, tuple[TimeVerdict, ...]]
 
 
 def _seconds(t: time) -> int:
@@ -119,7 +120,7 @@ class PostJudge:
             return self.timetable._outside[weekday]
         for brk_start, brk_end, lunch in breaks:
             if brk_start <= now < brk_end:
-                return lunch
+                return lunch[weekday]
         if grants:
             author = self._members.get(member_id)
             if author is None or (author.roles is not roles and author.roles != roles):
@@ -168,9 +169,9 @@ class PostJudge:
 
     def _author(self, roles: tuple[Role, ...]) -> tuple[bool, tuple[_Break, ...]]:
         author = Author(member_id=0, roles=roles)
-        lunch = self.timetable._lunch
+        verdict = self.timetable.lunch_verdict
         breaks = tuple(
-            (_seconds(b.start), _seconds(b.end), lunch[b])
+            (_seconds(b.start), _seconds(b.end), tuple(verdict(b, day) for day in range(7)))
             for b in self.timetable.breaks_for(author)
         )
         known = (is_staff(author, self.scope), breaks)
