@@ -21,12 +21,13 @@ from compass_bot.policy.morphology import is_word
 
 # the words for a password; "wachtwoord" and "password" also at the end of a compound
 # ("magisterwachtwoord", "instapassword"), the short ones only as words of their own
-# A short cue starts a word of its own (after a space, a quote or a bracket): "pass" inside a
-# disguised name ("Com*pass", "Com\u200bpass") names no password.
+# A short cue starts a word of its own (after a space, a quote, a bracket, a comma or a
+# semicolon: "ok,pw: x"): "pass" inside a disguised name ("Com*pass", "Com\u200bpass") names
+# no password.
 _CUE: Final = re.compile(
     r"(?:(?<![^\s\"'“”‘’(\[])|(?<=[a-z]))(?:wachtwoord(?:en|je)?|paswoord|passw(?:or)?d|"
     r"password'?s?)\b|"
-    r"(?<![^\s\"'“”‘’(\[])(?:ww|pw|pass|passwort|passcode|pin(?:code)?|inlog(?:code|gegevens)?|"
+    r"(?<![^\s\"'“”‘’(\[,;])(?:ww|pw|pass|passwort|passcode|pin(?:code)?|inlog(?:code|gegevens)?|"
     r"login|toegangscode|code)\b",
     re.IGNORECASE,
 )

@@ -126,6 +126,10 @@ def test_discord_markup_beside_a_password_word_is_no_password() -> None:
         # the signs around a value stay
         ('hij zei: "mijn pw is Zomer2026" en', 'hij zei: "mijn pw is [wachtwoord verborgen]" en'),
         ("mijn wachtwoord is 3 keer gehackt", "mijn wachtwoord is 3 keer gehackt"),
+        # a short cue right after a comma or a semicolon, as phones type it
+        ("ok,pw: hunter22", "ok,pw: [wachtwoord verborgen]"),
+        ("hier;pin=4821", "hier;pin=[wachtwoord verborgen]"),
+        ("Com,pass", "Com,pass"),
     ],
 )
 def test_the_password_rule_masks_passwords_only(text: str, kept: str | None) -> None:
