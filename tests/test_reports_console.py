@@ -198,3 +198,29 @@ def test_a_note_without_a_reason_word_is_a_report_of_something_else(tmp_path: Pa
     assert out.count("Bedankt, je melding is doorgegeven") == 2
     assert "Iets anders (aanwijzing-9) ×2" in out and "ze is gemeen tegen mij" in out
     assert "naar mijn idee is dit gemeen" in out
+
+
+def test_report_in_english_answers_in_english(tmp_path: Path) -> None:
+    """/report is /melden with its usage, refusals and thanks in English."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 12:20",
+            "/kanaal huiswerk",
+            "/als leerling bram",
+            "you are so dumb",
+            "/als leerling anna",
+            "/report 5",
+            "/report 1 pesten he does this every day",
+            "/report 1 pesten",
+            "/report member anna",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "There is no message number 5 in #huiswerk (there are 1). Usage: /report N" in out
+    assert "Thank you, your report has been passed on to the moderators." in out
+    assert "You already reported this" in out
+    assert "You cannot report yourself." in out
+    assert "Bedankt, je melding" not in out

@@ -21,6 +21,18 @@ USAGE = (
     "Gebruik: /melden N [REDEN] [TOELICHTING] of /melden lid NAAM [REDEN] [TOELICHTING]; "
     "N=1 is het laatste bericht hier; redenen: " + ", ".join(REASON_BY_CODE)
 )
+USAGE_EN = (
+    "Usage: /report N [REASON] [NOTE] or /report member NAME [REASON] [NOTE]; N=1 is the last "
+    "message here; reasons: " + ", ".join(REASON_BY_CODE)
+)
+IN_A_CHANNEL = {
+    "nl": "Melden kan alleen in een kanaal van de server. ",
+    "en": "You can only report in a channel of the server. ",
+}
+NO_SUCH_POST = {
+    "nl": "Er is geen bericht nummer {n} in #{channel} (er zijn er {count}). ",
+    "en": "There is no message number {n} in #{channel} (there are {count}). ",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,17 +77,20 @@ def _reason_and_note(words: list[str]) -> tuple[str, str | None] | None:
 
 
 async def cmd_melden(console: Console, name: str, args: list[str], rest: str) -> None:
+    """/melden in Dutch; /report gets its answers (usage, refusals, the thanks) in English."""
+    language = "en" if name == "report" else "nl"
+    usage = USAGE_EN if language == "en" else USAGE
     if console.channel.name == "dm":
-        console.say("Melden kan alleen in een kanaal van de server. " + USAGE)
+        console.say(IN_A_CHANNEL[language] + usage)
         return
     request: ReportRequest
-    if len(args) >= 2 and args[0].lower() == "lid":
+    if len(args) >= 2 and args[0].lower() in ("lid", "member"):
         cm = console.member(args[1])
         if cm is None:
             return
         parsed = _reason_and_note(args[2:])
         if parsed is None:
-            console.say(USAGE)
+            console.say(usage)
             return
         request = ReportRequest(
             reporter=console.me.member,
@@ -91,10 +106,10 @@ async def cmd_melden(console: Console, name: str, args: list[str], rest: str) ->
         parsed = _reason_and_note(args[1:])
         if parsed is None or not 1 <= n <= len(posts):
             console.say(
-                f"Er is geen bericht nummer {n} in #{console.channel.name} (er zijn er "
-                f"{len(posts)}). " + USAGE
+                NO_SUCH_POST[language].format(n=n, channel=console.channel.name, count=len(posts))
+                + usage
                 if parsed is not None
-                else USAGE
+                else usage
             )
             return
         post = posts[-n]
@@ -110,9 +125,9 @@ async def cmd_melden(console: Console, name: str, args: list[str], rest: str) ->
             note=parsed[1],
         )
     else:
-        console.say(USAGE)
+        console.say(usage)
         return
-    result = await _service(console).file(request)
+    result = await _service(console).file(request, language)
     console.bot(result.message if isinstance(result, Refusal) else result.confirmation)
 
 
@@ -150,7 +165,8 @@ def hooks() -> ConsoleHooks:
         commands=(
             CommandSpec(
                 ("melden", "report"),
-                "  /melden N [REDEN] [TEKST] | /melden lid NAAM [REDEN] [TEKST]           een bericht of lid melden",
+                "  /melden N [REDEN] [TEKST] | /melden lid NAAM [REDEN] [TEKST]           een bericht of lid melden"
+                " (/report: in English)",
                 cmd_melden,
             ),
         ),
