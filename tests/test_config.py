@@ -627,3 +627,15 @@ def test_a_path_with_a_control_character_is_refused_in_one_line(escape: str) -> 
         assert "holds a control character" in problem
     ok = parse_config('storage:\n  database: "data/café école.db"\n', "config.yaml")
     assert ok.storage.database == Path("data/café école.db")
+
+
+@pytest.mark.parametrize("word", ["compas", "pass", "c"])
+def test_an_allowed_word_without_the_whole_school_name_is_refused(word: str) -> None:
+    """It would switch the name rule off for every name (a new-user tester found it)."""
+    with pytest.raises(ConfigError) as info:
+        parse_config(f"names:\n  allowed_words: [compassion, {word}]\n", "x.yaml")
+    assert info.value.problems == [
+        f"x.yaml: names.allowed_words: {word!r} is not the school's name with more letters "
+        "around it (as compassion and encompass are); a shorter word would let every name "
+        "through"
+    ]

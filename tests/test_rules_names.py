@@ -321,6 +321,26 @@ def test_allowed_words_are_configurable() -> None:
     assert explained == "De naam bevat het woord 'compassion', dat is iets anders dan 'Compass'."
 
 
+@pytest.mark.parametrize("word", ["compas", "pass", "mpa", "c", "Compass", "ompass", ""])
+def test_a_word_shorter_than_the_school_name_allows_nothing(word: str) -> None:
+    """An allowed word is masked out of a name before it is read: "compas" or "c" would let
+    "Compass" itself through. Such a word is left out (the config refuses it)."""
+    from compass_bot.features.names.rules import allowable
+
+    assert not allowable(word)
+    checker = NameChecker([word, "compassion"])
+    for name in ("Compass", "C0mpass_official", "C Compass", "Compass Fan"):
+        assert checker.check(name).flagged, (word, name)
+    assert checker.check("compassion").reason == "allowed-word"
+
+
+@pytest.mark.parametrize("word", ["compassion", "encompass", "Compass Point", "kompasnaald"])
+def test_a_word_around_the_school_name_may_be_allowed(word: str) -> None:
+    from compass_bot.features.names.rules import allowable
+
+    assert allowable(word)
+
+
 # --------------------------------------------------------------------------------------------
 # Uncertain: a moderator decides
 # --------------------------------------------------------------------------------------------

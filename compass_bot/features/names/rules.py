@@ -185,7 +185,7 @@ class NameChecker:
     """Checks names against aanwijzing-2. Build once (it compiles the allowed-word pattern)."""
 
     def __init__(self, allowed_words: Iterable[str] = DEFAULT_ALLOWED_WORDS) -> None:
-        words = [w for w in allowed_words if isinstance(w, str)]
+        words = [w for w in allowed_words if isinstance(w, str) and allowable(w)]
         self.allowed_words: tuple[str, ...] = tuple(words)
         self._allowed, self._allowed_names = allowed_pattern(words)
 
@@ -330,6 +330,23 @@ class NameChecker:
             return OTHER * (m.end() - m.start())
 
         return self._allowed.sub(blank, folded), seen, spans
+
+
+_BARE: list[NameChecker] = []  # a checker without allowed words, built on first use
+
+
+def allowable(word: str) -> bool:
+    """Whether `word` may be an allowed word: the rule reads the school's name in it and the
+    word has more letters than that (compassion, encompass, kompasnaald). Allowed words are
+    masked out of a name before it is read, so a shorter one ("compas", "pass", "c") would
+    let every name through: the config refuses it, and a checker leaves it out."""
+    if not _BARE:
+        _BARE.append(NameChecker(()))
+    verdict = _BARE[0].check(word)
+    if verdict.span is None:
+        return False
+    start, end = verdict.span
+    return any(ch.isalpha() for ch in word[:start] + word[end:])
 
 
 _DEFAULT_CHECKER: Final = NameChecker()
