@@ -701,13 +701,15 @@ def test_protocol_regel_never_shows_another_clause_for_an_unknown_id(tmp_path: P
 
 
 def test_report_alias_and_a_member_named_like_a_mention(tmp_path: Path) -> None:
-    """/report is /melden's English name (as on Discord); a member whose name starts with @
-    ("@everyone") is found by that name."""
+    """/report is /melden's English name (as on Discord), answered in English; a member whose
+    name starts with @ ("@everyone") is found by that name."""
     script = "/als leerling @everyone\nhoi\n/als leerling anna\n/report lid @everyone pesten\n"
     script += "/als moderator mo\n/privacy wissen @everyone\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "Onbekende opdracht" not in out and "Onbekend lid" not in out
-    assert "Bedankt, je melding is doorgegeven" in out and "Alles over @everyone gewist" in out
+    assert (
+        "Thank you, your report has been passed on" in out and "Alles over @everyone gewist" in out
+    )
 
 
 def test_a_name_without_compass_is_not_approved(tmp_path: Path) -> None:
@@ -758,6 +760,22 @@ def test_personal_data_in_a_name_is_masked_in_the_name_alert(tmp_path: Path) -> 
     assert "Naam (weergavenaam): compass [e-mailadres verborgen] (gevonden: compass)" in out
     assert "bijnaam: “Compass [telefoonnummer verborgen]”" in out
     assert '[bot → anna · DM] Hoi! Je bijnaam "Compass 0612345678"' in out
+
+
+def test_a_name_with_personal_data_is_not_approved(tmp_path: Path) -> None:
+    """An approved name is kept as it is written, so one with a phone number in it is refused
+    (the leadership asks the member to change it); nothing of the number is shown or stored."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam Compass 0612345678\n"
+    script += "/als schoolleiding rector\n/naam goedkeuren anna\n/melding 1 goedkeuren\n"
+    script += "/naam lijst\n/stop\n"
+    result = run_bot(tmp_path, script, "--console", "--fresh")
+    out = result.stdout
+    assert out.count(name_texts.HOLDS_DATA) == 2, out
+    assert "Goedgekeurd voor" not in out and "Geen goedgekeurde namen." in out
+    shown = [line for line in out.splitlines() if not line.startswith(("[bot → anna", "    "))]
+    assert not any("0612345678" in line for line in shown)
+    db = tmp_path / "data" / "compass-console.db"
+    assert b"0612345678" not in b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
 
 
 def test_a_name_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Path) -> None:

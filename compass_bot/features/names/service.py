@@ -211,6 +211,10 @@ class NameService:
             # nothing of 'Compass' in any of them: an approval would approve nothing (and be
             # counted in the digest as one)
             return Refusal(texts.NOTHING_TO_APPROVE)
+        redacted = self.kernel.redacted
+        if any(redacted(n) != n for n in wanted):
+            # an approved name is kept as it is written: never one with someone's number in it
+            return Refusal(texts.HOLDS_DATA)
         approved = await self.repo.approve_names(member_id, wanted, actor.id, at)
         self._approved[member_id] = {a.name for a in approved}
         for alert in await self.kernel.alerts.repo.alerts(
@@ -233,7 +237,8 @@ class NameService:
     async def approved_names(self, actor: Member) -> list[ApprovedName] | Refusal:
         if (refused := self.kernel.access.refusal(actor, "list_names")) is not None:
             return refused
-        return await self.repo.approved_names()
+        redacted = self.kernel.redacted  # an approval from before names with data were refused
+        return [replace(a, name=redacted(a.name)) for a in await self.repo.approved_names()]
 
     async def approve_from_alert(
         self, actor: Member, alert_id: int, current_names: Iterable[str], at: datetime
