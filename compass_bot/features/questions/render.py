@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from compass_bot import texts as shared_texts
 from compass_bot.features.questions import texts
+from compass_bot.features.questions.small_talk import small_talk
 from compass_bot.policy import ClauseBook, Match
 from compass_bot.render import clause_as_text, clause_heading
 
 
 def answer_as_text(book: ClauseBook, match: Match) -> str:
-    """How the command line shows a match to a person."""
+    """How the command line shows a match to a person (a greeting or thanks: its reply)."""
+    if (talk := small_talk(match.question)) is not None:
+        return talk.reply()
     lang = shared_texts.lang_of(match.language)
     related = "\n".join(f"  - {clause_heading(book[c], lang)}" for c in match.related)
     if match.status == "answer" and match.clause:

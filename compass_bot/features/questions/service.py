@@ -16,6 +16,7 @@ from compass_bot import texts as shared_texts
 from compass_bot.features.questions import texts
 from compass_bot.features.questions.keeping import kept_question
 from compass_bot.features.questions.repo import QuestionRepo, StoredQuestion
+from compass_bot.features.questions.small_talk import SmallTalk, small_talk
 from compass_bot.model import Member, Refusal
 from compass_bot.policy import Clause, ClauseBook, Match, Matcher
 from compass_bot.storage.db import to_db
@@ -37,7 +38,7 @@ class QuestionAsked:
 class Answer:
     """What to say to a question. `status` mirrors the matcher, plus the service's own."""
 
-    status: Literal["answer", "doubtful", "none", "empty", "rate_limited"]
+    status: Literal["answer", "doubtful", "none", "empty", "rate_limited", "small_talk"]
     language: str
     clause: Clause | None = None
     suggestions: tuple[Clause, ...] = ()
@@ -48,6 +49,7 @@ class Answer:
     see_also: tuple[Clause, ...] = ()  # the points the answering clause itself refers to
     talk_to: tuple[str, ...] = ()  # the people to talk to (from the config), in the language
     beside: tuple[str, str] | None = None  # refused: the topic the protocol leaves open (nl, en)
+    small_talk: SmallTalk | None = None  # a greeting, thanks or "help": its own reply
 
     def extras(self) -> tuple[tuple[str, str], ...]:
         """The parts beside the clause, (label, text), in the asker's language: what the
@@ -71,6 +73,8 @@ class Answer:
     @property
     def message(self) -> str:
         """The service's own words for the non-answer states (in the asker's language)."""
+        if self.small_talk is not None:
+            return self.small_talk.reply()
         lang = shared_texts.lang_of(self.language)
         wait = self.retry_after
         if self.status == "rate_limited" and wait is not None and wait > timedelta(seconds=30):
@@ -167,6 +171,8 @@ class QuestionService:
         window.append(event.at)
         if not text:
             return Answer(status="empty", language=event.language)
+        if (talk := small_talk(text)) is not None:  # not a question: never stored
+            return Answer("small_talk", talk.language or event.language, small_talk=talk)
         truncated = len(text) > limit.max_length
         match = self.matcher.match(text[: limit.max_length])
         related = tuple(self.kernel.book[c] for c in match.related if c in self.kernel.book)

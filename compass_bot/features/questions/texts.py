@@ -36,6 +36,26 @@ EMPTY_QUESTION = {
 }
 
 
+# replies to a greeting, thanks or "help" said to the bot (`small_talk`)
+SMALL_TALK = {
+    "hello": {
+        "nl": "Hoi! Stel je vraag over het protocol sociale media, bijvoorbeeld: mag ik in de "
+        "pauze op TikTok?",
+        "en": "Hi! Ask your question about the social media protocol, e.g.: can I use TikTok in "
+        "the break?",
+    },
+    "thanks": {"nl": "Graag gedaan!", "en": "You're welcome!"},
+    "help": {
+        "nl": "Ik beantwoord vragen over het protocol sociale media van de school, met de tekst "
+        "van het protocol zelf. Vraag bijvoorbeeld: mag ik in de pauze op TikTok? Of: mag "
+        "Compass in mijn accountnaam?",
+        "en": "I answer questions about the school's social media protocol, with the protocol's "
+        "own text. Ask, for example: can I use TikTok in the break? Or: may I put Compass in my "
+        "account name?",
+    },
+}
+
+
 SLOW_DOWN = {
     "nl": "Rustig aan! Je stelt veel vragen achter elkaar. Probeer het over een halve minuut opnieuw.",
     "en": "Slow down! You are asking a lot of questions at once. Try again in half a minute.",

@@ -1,0 +1,132 @@
+"""Greetings, thanks and "help" said to the bot: a short reply of its own.
+
+"The protocol does not cover that" is true of "bedankt!" but no reply to it, and it was in
+Dutch for "thanks!". Only a message that is nothing but such words counts ("help, iemand zet
+mijn foto online" is a question for the matcher). Pure: text in, what it is out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from compass_bot.features.questions import texts
+
+Kind = Literal["hello", "thanks", "help"]
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalk:
+    kind: Kind
+    language: Literal["nl", "en"] | None  # None: either language (the reply has both)
+
+    def reply(self) -> str:
+        """The reply: in the language of the words, or Dutch then English."""
+        said = texts.SMALL_TALK[self.kind]
+        return said[self.language] if self.language else f"{said['nl']}\n{said['en']}"
+
+
+def _phrases(
+    kind: Kind, language: Literal["nl", "en"] | None, *phrases: str
+) -> dict[str, SmallTalk]:
+    return dict.fromkeys(phrases, SmallTalk(kind, language))
+
+
+_PHRASES: Final[dict[str, SmallTalk]] = {
+    **_phrases("hello", "nl", "hoi", "hallo", "goedemorgen", "goeiemorgen", "goedemiddag"),
+    **_phrases("hello", "nl", "goedenavond", "goeienavond", "hoi hoi", "hallo daar"),
+    **_phrases("hello", "en", "hello", "hello there", "hi there", "good morning"),
+    **_phrases("hello", "en", "good afternoon", "good evening", "hey there"),
+    **_phrases("hello", None, "hi", "hey", "hee", "yo", "heey", "hai"),
+    **_phrases("thanks", "nl", "bedankt", "dank je", "dankje", "dankjewel", "dank u"),
+    **_phrases("thanks", "nl", "dankuwel", "dank jullie", "merci", "top bedankt"),
+    **_phrases("thanks", "en", "thanks", "thank you", "thx", "tnx", "ty", "many thanks"),
+    **_phrases("thanks", "en", "cheers", "thanks bot", "thank u"),
+    **_phrases("help", "nl", "hulp", "wat kun je", "wat kan je", "wat kun jij", "wat kan jij"),
+    **_phrases("help", "nl", "wat doe je", "wat doe jij", "hoe werkt dit", "hoe werk je"),
+    **_phrases("help", "nl", "wie ben je", "wie ben jij", "wat ben je", "wat ben jij"),
+    **_phrases("help", "en", "what can you do", "how does this work", "who are you"),
+    **_phrases("help", "en", "what are you", "help me", "how do you work"),
+    **_phrases("help", None, "help"),
+}
+# words around the phrase that change nothing: "ok thanks", "heel erg bedankt", "dank je wel"
+_BEFORE: Final = frozenset(
+    {
+        "ok",
+        "oke",
+        "oké",
+        "okay",
+        "okee",
+        "oki",
+        "top",
+        "super",
+        "cool",
+        "nice",
+        "great",
+        "alright",
+        "ah",
+        "oh",
+        "oja",
+        "nou",
+        "heel",
+        "erg",
+    }
+)
+_AFTER: Final = frozenset(
+    {
+        "wel",
+        "hoor",
+        "he",
+        "hè",
+        "joh",
+        "man",
+        "bot",
+        "compass",
+        "compassbot",
+        "nogmaals",
+        "again",
+        "so",
+        "much",
+        "a",
+        "lot",
+        "veel",
+        "very",
+        "allemaal",
+        "all",
+        "everyone",
+        "iedereen",
+        "voor",
+        "je",
+        "de",
+        "hulp",
+        "for",
+        "the",
+        "help",
+    }
+)
+_WORD: Final = re.compile(r"[^\W\d_]+")
+_LONG_REPEAT: Final = re.compile(r"(.)\1{2,}")  # "hoiii", "heeeey": two of the letter left
+_REPEAT: Final = re.compile(r"(.)\1+")  # "thankss", "hoii": one left
+LONGEST: Final = 60  # characters: a longer message says more than hello
+
+
+def small_talk(text: str) -> SmallTalk | None:
+    """What `text` is, when it is only a greeting, thanks or a call for help; else None."""
+    if len(text) > LONGEST or any(ch.isdigit() for ch in text):
+        return None
+    words = _WORD.findall(text.casefold())
+    for repeats, keep in ((_LONG_REPEAT, r"\1\1"), (_REPEAT, r"\1")):
+        found = _trimmed([repeats.sub(keep, w) for w in words])
+        if found is not None:
+            return found
+    return None
+
+
+def _trimmed(words: list[str]) -> SmallTalk | None:
+    """The phrase, with the words around it that change nothing taken off."""
+    while words and words[0] in _BEFORE and " ".join(words) not in _PHRASES:
+        words = words[1:]
+    while words and words[-1] in _AFTER and " ".join(words) not in _PHRASES:
+        words = words[:-1]
+    return _PHRASES.get(" ".join(words))

@@ -1,0 +1,96 @@
+"""A greeting, thanks or "help" said to the bot gets a short reply of its own, in the language
+of its words (both when they are both languages'), is never stored as an unanswered question,
+and a question that starts with such a word is still a question."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from compass_bot.app import App
+from compass_bot.features.questions import texts
+from compass_bot.features.questions.service import QuestionAsked, QuestionService
+from compass_bot.features.questions.small_talk import small_talk
+from compass_bot.model import Member
+
+ROOT = Path(__file__).resolve().parents[1]
+AT = datetime(2026, 11, 24, 12, 20, tzinfo=UTC)
+MODERATOR = Member(id=900, label="mo", roles=((3, "Moderator"),))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "language"),
+    [
+        ("bedankt", "thanks", "nl"),
+        ("dank je wel!!", "thanks", "nl"),
+        ("heel erg bedankt voor je hulp", "thanks", "nl"),
+        ("thanks!", "thanks", "en"),
+        ("ok thanks", "thanks", "en"),
+        ("thankssss", "thanks", "en"),
+        ("thank you so much", "thanks", "en"),
+        ("hoiii 👋", "hello", "nl"),
+        ("Goedemorgen!", "hello", "nl"),
+        ("hello", "hello", "en"),
+        ("hi", "hello", None),
+        ("help", "help", None),
+        ("wat kun je?", "help", "nl"),
+        ("what can you do?", "help", "en"),
+    ],
+)
+def test_small_talk_is_read(text: str, kind: str, language: str | None) -> None:
+    found = small_talk(text)
+    assert found is not None and (found.kind, found.language) == (kind, language)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "help, iemand zet mijn foto online",
+        "hoi mag ik in de pauze op tiktok",
+        "thanks, maar mag ik nou wel of niet insta in de les?",
+        "hoi 123",
+        "oke",
+        "compass",
+        "",
+    ],
+)
+def test_a_question_or_anything_else_is_no_small_talk(text: str) -> None:
+    assert small_talk(text) is None
+
+
+async def test_the_service_replies_and_stores_nothing(service: App) -> None:
+    questions = service[QuestionService]
+    thanks = questions.ask(QuestionAsked("bedankt!", 1, AT))
+    assert (thanks.status, thanks.message) == ("small_talk", texts.SMALL_TALK["thanks"]["nl"])
+    assert thanks.extras() == ()
+    hello = questions.ask(QuestionAsked("hi", 1, AT))
+    both = texts.SMALL_TALK["hello"]
+    assert hello.message == f"{both['nl']}\n{both['en']}"
+    await questions.remember_question(thanks, "bedankt!", AT)
+    await questions.remember_question(hello, "hi", AT)
+    assert await questions.unanswered(MODERATOR) == []
+    question = questions.ask(QuestionAsked("hoi, mag ik in de les op tiktok?", 1, AT))
+    assert question.status == "answer" and question.clause is not None
+    assert question.clause.id == "schooltijd"
+
+
+def test_ask_on_the_command_line_replies_in_kind_and_keeps_its_json() -> None:
+    def ask(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "compass_bot", "ask", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert ask("thanks!") == "You're welcome!\n"
+    assert ask("bedankt") == "Graag gedaan!\n"
+    assert '"clause": null' in ask("--json", "thanks!")
