@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import signal
 import sys
 import tempfile
@@ -50,6 +49,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import discord  # noqa: E402
+from input_files import LIST, BadInput, Format, Kind, exit_code, read_rows, where  # noqa: E402
 from screening import (  # noqa: E402
     CHANNEL_ID,
     CONFIG,
@@ -84,27 +84,27 @@ DEFAULT = ROOT / "tests" / "data" / "heat_dev.jsonl"
 LABELS = ("heated", "calm", "banter")
 
 
+TRANSCRIPTS = Format(
+    "heat set",
+    "transcripts",
+    required={"label": Kind(f"one of {', '.join(LABELS)}", LABELS.__contains__), "messages": LIST},
+    optional={"turns_at": Kind("a message index or null", lambda v: v is None or type(v) is int)},
+)
+
+
 def load(path: Path) -> list[tuple[int, str, int | None, list[Message]]]:
-    """(line, label, turns_at, messages) per transcript; a bad line is one message and exit 2."""
+    """(line, label, turns_at, messages) per transcript; a bad line is a BadInput naming it."""
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-            label, turns_at, raw = doc["label"], doc.get("turns_at"), doc["messages"]
-            if label not in LABELS or not isinstance(raw, list):
-                raise TranscriptError(f"label must be one of {LABELS}, messages a list")
-            if turns_at is not None and not (
-                isinstance(turns_at, int) and 0 <= turns_at < len(raw)
-            ):
-                raise TranscriptError(f"turns_at {turns_at!r} is not a message index")
-            messages: list[Message] = []
-            for index, obj in enumerate(raw):
-                previous = messages[-1].at if messages else None
-                messages.append(parse_message(obj, index, previous))
-        except (json.JSONDecodeError, KeyError, TypeError, TranscriptError) as exc:
-            raise SystemExit(f"{path}:{number}: {type(exc).__name__}: {exc}") from None
+    for number, doc in read_rows(path, TRANSCRIPTS):
+        label, turns_at, raw = doc["label"], doc.get("turns_at"), doc["messages"]
+        if turns_at is not None and not 0 <= turns_at < len(raw):
+            raise BadInput(f"{where(path, number)}: turns_at {turns_at} is not a message index")
+        messages: list[Message] = []
+        for index, obj in enumerate(raw):
+            try:
+                messages.append(parse_message(obj, index, messages[-1].at if messages else None))
+            except TranscriptError as exc:
+                raise BadInput(f"{where(path, number)}: message {index}: {exc}") from None
         out.append((number, label, turns_at, messages))
     return out
 
@@ -273,8 +273,7 @@ def split(args: argparse.Namespace) -> None:
     settings = _settings(args)
     held = [DATA_DIR / f"{name.removesuffix('.jsonl')}.jsonl" for name in args.split.split(",")]
     for path in held:
-        if not path.is_file():
-            raise SystemExit(f"{path}: no such file")
+        load(path)  # a missing or wrong set fails before the training
     trained = [p for p in training_paths() if p not in held]
     print(f"== split: trained on {len(trained)} sets, {len(held)} held out, {settings}")
     model = train(trained, settings)
@@ -504,8 +503,7 @@ def main() -> None:
         split(args)
         return
     for path in args.files:
-        if not path.is_file():
-            raise SystemExit(f"{path}: no such file")
+        load(path)  # every file checked before the first figures
     for path in args.files:
         accuracy(path, args.within, args.verbose, args.misses)
     cost(args.files[0], args.iterations)
@@ -513,4 +511,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # piped into `head`: stop without a traceback
-    main()
+    raise SystemExit(exit_code(main))

@@ -13,7 +13,6 @@ Prints figures only; asserts nothing.
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import time
@@ -22,26 +21,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from input_files import FLAG, TEXT, Format, exit_code, read_rows  # noqa: E402
 
 from compass_bot.features.names.rules import NameChecker, NameVerdict  # noqa: E402
 
 DEFAULT_PATH = ROOT.parent / "shared" / "names_dev.jsonl"
 MIN_CHECKS = 100_000
+NAMES = Format("names set", "names", required={"name": TEXT, "flag": FLAG}, optional={"kind": TEXT})
 
 
 def load(path: Path) -> list[tuple[str, bool, str]]:
-    """(name, flag, kind): kind is the line's optional "kind" field ("" when absent)."""
-    rows: list[tuple[str, bool, str]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        if not isinstance(item.get("name"), str) or not isinstance(item.get("flag"), bool):
-            print(f"{path}:{number}: skipped, needs a string 'name' and a boolean 'flag'")
-            continue
-        kind = item.get("kind")
-        rows.append((item["name"], item["flag"], kind if isinstance(kind, str) else ""))
-    return rows
+    """(name, flag, kind): kind is the line's optional "kind" field ("" when absent); a file
+    of another format is a BadInput naming the line."""
+    return [
+        (item["name"], item["flag"], item.get("kind", "")) for _, item in read_rows(path, NAMES)
+    ]
 
 
 def ratio(numerator: int, denominator: int) -> str:
@@ -67,13 +63,7 @@ def show(verdict: NameVerdict, expected: bool) -> str:
 
 def main(argv: list[str]) -> int:
     path = Path(argv[1]) if len(argv) > 1 else DEFAULT_PATH
-    if not path.is_file():
-        print(f"no such file: {path}")
-        return 2
     rows = load(path)
-    if not rows:
-        print(f"{path}: no names")
-        return 2
     checker = NameChecker()
     verdicts = [(checker.check(name), flag) for name, flag, _ in rows]
 
@@ -145,4 +135,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # piped into `head`: stop without a traceback
-    raise SystemExit(main(sys.argv))
+    raise SystemExit(exit_code(lambda: main(sys.argv)))

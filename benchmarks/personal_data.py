@@ -22,7 +22,6 @@ Errors are listed with their kinds only (--show-errors adds the text: it is test
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import time
@@ -37,6 +36,7 @@ if str(ROOT) not in sys.path:
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import discord  # noqa: E402
+from input_files import TEXT, TEXTS, BadInput, Format, Kind, exit_code, read_rows, where  # noqa: E402
 from screening import (  # noqa: E402
     CHANNEL_ID,
     MEMBER_ID,
@@ -53,23 +53,36 @@ DEFAULT_PATH = ROOT / "tests" / "data" / "personal_data_dev.jsonl"
 Row = tuple[str, set[str], list[tuple[str, int, int]] | None]
 
 
+def _span(value: object) -> bool:
+    return isinstance(value, dict) and (
+        isinstance(value.get("kind"), str)
+        and all(type(value.get(key)) is int for key in ("start", "end"))
+    )
+
+
+SPANS = Kind("a list of {kind, start, end}", lambda v: isinstance(v, list) and all(map(_span, v)))
+MESSAGES = Format(
+    "personal data set",
+    "messages",
+    required={"text": TEXT, "kinds": TEXTS},
+    optional={"spans": SPANS},
+)
+
+
 def load(path: Path) -> list[Row]:
+    """(text, kinds, spans or None) per line; a line of another format or with a kind the
+    rule does not know is a BadInput naming the line (its figures would be wrong)."""
     rows: list[Row] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        item = json.loads(line)
-        text, kinds = item.get("text"), item.get("kinds")
-        if not isinstance(text, str) or not isinstance(kinds, list):
-            print(f"{path}:{number}: skipped, needs a string 'text' and a list 'kinds'")
-            continue
-        unknown = set(kinds) - set(KINDS)
+    for number, item in read_rows(path, MESSAGES):
+        unknown = set(item["kinds"]) - set(KINDS)
         if unknown:
-            print(f"{path}:{number}: skipped, unknown kind(s) {sorted(unknown)}")
-            continue
+            known = ", ".join(KINDS)
+            raise BadInput(
+                f"{where(path, number)}: unknown kind(s) {sorted(unknown)} (known: {known})"
+            )
         spans = item.get("spans")
         parsed = [(s["kind"], s["start"], s["end"]) for s in spans] if spans is not None else None
-        rows.append((text, set(kinds), parsed))
+        rows.append((item["text"], set(item["kinds"]), parsed))
     return rows
 
 
@@ -220,17 +233,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--show-errors", action="store_true", help="print the wrong messages")
     args = parser.parse_args(argv[1:])
     path = Path(args.path)
-    if not path.is_file():
-        print(f"no such file: {path}")
-        return 2
-    try:
-        rows = load(path)
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        print(f"{path}: not JSONL of {{text, kinds}}: {exc}")
-        return 2
-    if not rows:
-        print(f"{path}: no messages")
-        return 2
+    rows = load(path)
     print(f"file: {path}")
     quality(rows, args.show_errors)
     cost(rows, args.iterations)
@@ -239,4 +242,4 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # piped into `head`: stop without a traceback
-    raise SystemExit(main(sys.argv))
+    raise SystemExit(exit_code(lambda: main(sys.argv)))

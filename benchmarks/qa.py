@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import random
 import signal
 import statistics
@@ -52,6 +51,9 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+
+from input_files import TEXT, TEXTS, BadInput, Format, exit_code, read_rows  # noqa: E402
 
 from compass_bot.policy import ClauseBook, Match, Matcher, Tuning, load_clauses  # noqa: E402
 from compass_bot.policy.clauses import DEFAULT_POLICY_DIR  # noqa: E402
@@ -72,25 +74,29 @@ TWINS = (
     frozenset({"aanwijzing-7", "medewerkers-8"}),
 )
 
+QUESTIONS = Format(
+    "question set",
+    "questions",
+    required={"q": TEXT, "expect": TEXTS},
+    optional={"lang": TEXT, "kind": TEXT},
+)
+
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                row = json.loads(line)
-                row.setdefault("kind", "?")
-                row["_line"] = number
-                rows.append(row)
-    return rows
+    """The file's questions, each with its "kind" ("?" when absent) and its "_line"; a file
+    of another format is a BadInput naming the line (qa_answers.py reads with it too)."""
+    rows = read_rows(path, QUESTIONS)
+    for number, row in rows:
+        row.setdefault("kind", "?")
+        row["_line"] = number
+    return [row for _, row in rows]
 
 
 def pct(part: int, whole: int) -> str:
     return f"{part}/{whole} = {100.0 * part / whole:5.1f}%" if whole else "-"
 
 
-def run_set(matcher: Matcher, path: Path) -> None:
-    rows = read_questions(path)
+def run_set(matcher: Matcher, path: Path, rows: list[dict[str, Any]]) -> None:
     matches: list[Match] = []
     latencies: list[float] = []
     cpu: list[float] = []
@@ -267,7 +273,7 @@ def run_loso(
     held_out = [path for path in files if not only or path.stem in only]
     if only and len(held_out) != len(set(only)):
         known = ", ".join(path.stem for path in files)
-        raise SystemExit(f"--only: unknown question file among {', '.join(only)} (known: {known})")
+        raise BadInput(f"--only: unknown question file among {', '.join(only)} (known: {known})")
     print(f"== leave one question file out ({len(held_out)} of {len(files)} files)")
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
         results = list(
@@ -320,9 +326,7 @@ def run_batch(names: Sequence[str], *, show_misses: bool = False) -> None:
     held = [path for path in files if path.stem in names]
     if len(held) != len(set(names)):
         known = ", ".join(path.stem for path in files)
-        raise SystemExit(
-            f"--batch: unknown question file among {', '.join(names)} (known: {known})"
-        )
+        raise BadInput(f"--batch: unknown question file among {', '.join(names)} (known: {known})")
     book = load_clauses()
     others = [row for path in files if path not in held for row in read_question_file(path)]
     matcher = Matcher(book.replace(model=train_model(book, others)))
@@ -349,6 +353,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--batch", nargs="+", default=(), metavar="NAME", help="leave these files out of one model"
     )
     args = parser.parse_args(argv)
+    # the question files first: a wrong file fails at once, not after the index has loaded
+    sets = [] if args.cv or args.batch or args.loso else args.paths or [DEFAULT_SET]
+    rows = [read_questions(path) for path in sets]
 
     start = time.perf_counter()
     book = load_clauses()
@@ -371,14 +378,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.loso:
         run_loso(book, workers=args.workers, show_misses=args.misses, only=args.only)
         return 0
-    for path in args.paths or [DEFAULT_SET]:
-        if not path.exists():
-            print(f"== {path}: not found")
-            continue
-        run_set(matcher, path)
+    for path, questions in zip(sets, rows, strict=True):
+        run_set(matcher, path, questions)
     return 0
 
 
 if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # piped into `head`: stop without a traceback
-    raise SystemExit(main())
+    raise SystemExit(exit_code(main))

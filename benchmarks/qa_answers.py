@@ -10,13 +10,19 @@ of each question of tests/data/qa_*.jsonl, policy_text/questions/ and ../shared/
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+
+from input_files import BadInput, exit_code  # noqa: E402
+from qa import read_questions  # noqa: E402
 
 from compass_bot.policy import Matcher, load_clauses  # noqa: E402
 
@@ -27,14 +33,20 @@ SETS = (
 )
 
 
-def main(out: Path) -> int:
-    matcher = Matcher(load_clauses())
-    with out.open("w", encoding="utf-8") as handle:
-        for path in SETS:
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if not line.strip():
-                    continue
-                question = str(json.loads(line)["q"])
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="the dump to write (.jsonl)")
+    out: Path = parser.parse_args(argv).out
+    # a wrong set or an unwritable OUT fails at once, not after the index has loaded
+    sets = [(path, read_questions(path)) for path in SETS]
+    try:
+        handle = out.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{out}: cannot write it ({exc.strerror or exc})") from None
+    with handle:
+        matcher = Matcher(load_clauses())
+        for path, questions in sets:
+            for question in (str(row["q"]) for row in questions):
                 m = matcher.match(question)
                 row = {
                     "set": path.stem,
@@ -52,4 +64,4 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1])))
+    raise SystemExit(exit_code(main))

@@ -33,7 +33,8 @@ def test_a_heavier_word_l2_shrinks_only_the_word_weights() -> None:
 
 def test_the_split_refuses_a_set_that_does_not_exist(monkeypatch: pytest.MonkeyPatch) -> None:
     import heat
+    from input_files import BadInput
 
     monkeypatch.setattr(sys, "argv", ["heat.py", "--split", "heat_no_such_set"])
-    with pytest.raises(SystemExit, match="no such file"):
+    with pytest.raises(BadInput, match="no such file"):
         heat.main()
