@@ -859,3 +859,17 @@ def test_the_stored_questions_list_says_how_many_it_leaves_out(tmp_path: Path) -
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("(geen antwoord) welke giraf is nummer") == 25
     assert "  … en nog 2 oudere. / … and 2 older ones." in out
+
+
+def test_a_lone_slash_a_channel_without_name_and_a_permission_for_a_typo(tmp_path: Path) -> None:
+    """ "/" alone says how a command starts; "/kanaal in Sociaal" names no channel (usage, not
+    a channel called "in"); a teacher's permission for "algmeen" (no such channel, near the
+    configured "algemeen") is refused with the name meant, as students there stay warned."""
+    script = "/\n/kanaal in Sociaal\n/als docent\n/toestemming geven kanaal algmeen 20\n"
+    script += "/toestemming geven kanaal algemeen 20\n/stop\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Een opdracht begint met / en een woord, bijvoorbeeld /help." in out
+    assert "Gebruik: /kanaal NAAM [in CATEGORIE] of /kanaal dm" in out
+    assert "#in" not in out
+    assert "Geen kanaal #algmeen. Bedoelde je #algemeen?" in out
+    assert "Toestemming #1 voor #algemeen" in out and "voor #algmeen" not in out

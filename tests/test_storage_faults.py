@@ -385,6 +385,38 @@ def test_a_full_disk_at_start_is_one_line(
     _assert_one_line(outcome, opened, "the disk is full; free space on it")
 
 
+def test_the_console_says_a_disk_filled_while_it_runs_in_one_dutch_line(
+    tmp_path: Path, small_disk: Disk
+) -> None:
+    """The disk fills while the console runs, after an alert was kept: each line that could
+    not be kept says so in Dutch ("de schijf is vol"), never SQLite's own "OperationalError:
+    database or disk is full"; the alert is shown once as new, and the console goes on and
+    stops cleanly (a new-user tester found the raw error after every line)."""
+    from compass_bot.console.app import DISK_FULL
+
+    database, _ = _database_for(small_disk.path, discord=False)
+    proc = _bot(tmp_path, _config(tmp_path, database, None), discord=False)
+    assert proc.stdin is not None and proc.stdout is not None
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
+    reader.start()
+    proc.stdin.write("/tijd 2026-11-24 10:15\n/als leerling anna\nbel me op 0612345678\n")
+    proc.stdin.flush()
+    deadline = time.monotonic() + 15
+    while not any("#mod-meldingen" in line for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    small_disk.fill()
+    script = "/als moderator\n/meldingen open\n/melding 1 afgehandeld\nhoi\n/stop\n"
+    outcome = _finish(proc, script)
+    reader.join(5)
+    output = "".join(lines) + outcome.output
+    assert outcome.returncode == 0, output[-3000:]
+    assert "Traceback" not in output and "OperationalError" not in output, output[-3000:]
+    assert DISK_FULL in output, output[-3000:]
+    for number in (1, 2):  # the school-time alert and the personal-data one: shown once each
+        assert output.count(f"[#mod-meldingen · nieuw] Melding #{number} ") == 1, output[-3000:]
+
+
 @pytest.mark.parametrize("front", ["console", "discord"])
 def test_a_read_only_disk_at_start_is_one_line(
     tmp_path: Path, small_disk: Disk, front: str, fake_discord: FakeDiscord

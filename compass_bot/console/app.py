@@ -22,6 +22,7 @@ from compass_bot.console.server import ConsoleMember
 from compass_bot.console.stdin import StdinLines
 from compass_bot.model import MessagePosted
 from compass_bot.refs import ref_matches
+from compass_bot.storage.db import disk_full
 from compass_bot.visible import for_terminal
 
 __all__ = ["Console", "ConsoleMember", "run_console"]
@@ -30,6 +31,12 @@ __all__ = ["Console", "ConsoleMember", "run_console"]
 def _mentions_the_bot(text: str) -> bool:
     """The console's way to write a mention of the bot at the start of a line."""
     return text.lower().startswith(("@compass-bot", "@bot", "@compass bot"))
+
+
+DISK_FULL = (
+    "(fout: de schijf is vol; wat deze regel deed is niet (helemaal) opgeslagen. Maak ruimte "
+    "vrij en probeer het opnieuw.)"
+)
 
 
 class Console(ConsoleCommands):
@@ -103,7 +110,10 @@ class Console(ConsoleCommands):
         except BrokenPipeError:
             raise  # the reader went away (e.g. `| head`): stop, don't try to report it
         except Exception as exc:  # the console must survive any one bad line
-            self.say(f"(fout: {exc.__class__.__name__}: {exc})")
+            if disk_full(exc, self.app.db.path):
+                self.say(DISK_FULL)
+            else:
+                self.say(f"(fout: {exc.__class__.__name__}: {exc})")
 
     def _keep_server(self) -> None:
         """Save the simulated server after each line (its members and their names), so the
@@ -181,6 +191,7 @@ class Console(ConsoleCommands):
         except ValueError:
             parts = line.split()
         if not parts:
+            self.say("Een opdracht begint met / en een woord, bijvoorbeeld /help.")
             return
         name, args = parts[0].lower(), parts[1:]
         found = self._commands.get(name)

@@ -150,7 +150,8 @@ class ConsoleCommands(ConsoleOutput):
         """A member new to the server: what the features do on a join (`Console`)."""
 
     async def cmd_kanaal(self, name: str, args: list[str], rest: str) -> None:
-        if not args:
+        if not args or args[0].lower() == "in" or (len(args) >= 2 and args[1].lower() != "in"):
+            # "/kanaal in Sociaal" names no channel; "/kanaal a b" is no name and category
             self.say("Gebruik: /kanaal NAAM [in CATEGORIE] of /kanaal dm")
             return
         category = None
@@ -171,14 +172,20 @@ class ConsoleCommands(ConsoleOutput):
     def _nearby(self, typed: str) -> str:
         """A typo ('algmeen') makes a new channel the config does not name, so the rules read
         it as a lesson channel: the nearest configured name is offered, as check-time does."""
+        close = self.configured_channel_near(typed)
+        return f" (Bedoelde je #{close}? Die staat in de configuratie.)" if close else ""
+
+    def configured_channel_near(self, typed: str) -> str | None:
+        """The channel name in the config that `typed` looks like a typo of ('algmeen':
+        'algemeen'); None when `typed` is configured itself or near no configured name."""
         channels = self.config.channels
         st = self.config.school_time
         refs = (*st.social_channels, *st.exempt_channels, channels.questions, channels.moderators)
         names = ["dm", *(r.casefold() for r in refs if isinstance(r, str))]
         if typed.casefold().lstrip("#") in names:
-            return ""
+            return None
         close = get_close_matches(typed.casefold().lstrip("#"), names, n=1, cutoff=0.8)
-        return f" (Bedoelde je #{close[0]}? Die staat in de configuratie.)" if close else ""
+        return close[0] if close else None
 
     async def cmd_tijd(self, name: str, args: list[str], rest: str) -> None:
         """Move the simulated clock; it keeps running from there (UTC arithmetic, DST-safe)."""

@@ -21,6 +21,7 @@ import contextlib
 import errno
 import json
 import logging
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -58,11 +59,26 @@ class StoreError(RuntimeError):
 _MOVE_AWAY = "or move it (with its -wal file) away to start with an empty database"
 
 
+def disk_full(exc: BaseException, path: Path | None = None) -> bool:
+    """Whether `exc` comes from a full disk: SQLite's own code, the system's, or an I/O error
+    on a disk (of `path`) with no room left (SQLite reports a full disk under its
+    write-ahead log's shared memory as an I/O error)."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL or getattr(exc, "errno", None) == errno.ENOSPC:
+        return True
+    if code != sqlite3.SQLITE_IOERR or path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < 64 * 1024
+    except OSError:
+        return False
+
+
 def describe_failure(path: Path, exc: BaseException) -> str:
     """One line for a database that cannot be opened or written: what is wrong, what to do."""
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-    if code == sqlite3.SQLITE_FULL or getattr(exc, "errno", None) == errno.ENOSPC:
+    if disk_full(exc, path):
         return (
             f"{path}: the disk is full; free space on it (or point storage.database at "
             "another disk) and start again"
