@@ -109,7 +109,7 @@ def cmd_check_name(args: argparse.Namespace) -> int:
 
 
 def cmd_check_time(args: argparse.Namespace) -> int:
-    from compass_bot.checktime import check_time, typed_name, unnamed_hint
+    from compass_bot.checktime import check_time, role_hint, typed_name, unnamed_hint
     from compass_bot.inputs import InputError, parse_moment
     from compass_bot.schedule import ScheduleError
 
@@ -130,6 +130,8 @@ def cmd_check_time(args: argparse.Namespace) -> int:
     except ScheduleError as exc:
         print(f"{loaded.path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if (hint := role_hint(loaded, args.role or [])) is not None:
+        print(hint, file=sys.stderr)
     if args.channel is not None and result["reason"] == "not_watched":
         hint = unnamed_hint(loaded, args.channel, args.category)
         if hint is not None:

@@ -86,3 +86,28 @@ def unnamed_hint(loaded: LoadedConfig, channel: str, category: str | None) -> st
         f"check-time: {what} staat niet in school_time van de configuratie, dus niet bewaakt"
         f" / not in the config's school_time, so not watched.{hint}"
     )
+
+
+def role_hint(loaded: LoadedConfig, roles: Sequence[str]) -> str | None:
+    """A line for stderr when a --role is near a role the config names but is none of them
+    ('Docnet' for 'Docent'): it would read as a student's role. None for any other role (a
+    student's own role, "Leerling", is named nowhere in the config and is fine)."""
+    cfg = loaded.config
+    named = [*cfg.school_time.staff_roles, *(b.role for b in cfg.schedule.lunch_breaks.by_role)]
+    names = [r.casefold() for r in named if isinstance(r, str)]
+    typos: list[tuple[str, str]] = []
+    for role in roles:
+        role_id, name = _ref_id(role, 0)
+        if any_ref_matches(named, role_id, name):
+            continue
+        close = get_close_matches(name.casefold(), names, n=1, cutoff=0.8)
+        if close:
+            typos.append((name, close[0]))
+    if not typos:
+        return None
+    typed = ", ".join(f"'{name}'" for name, _ in typos)
+    meant = ", ".join(close for _, close in typos)
+    return (
+        f"check-time: rol {typed} staat niet in de configuratie / role {typed} is not in the "
+        f"config. Bedoelde je: {meant}? / Did you mean: {meant}?"
+    )

@@ -504,6 +504,17 @@ def test_check_time_reads_a_channel_as_typed_and_one_watched_through_its_categor
         assert capsys.readouterr().err == "check-time: --channel and --category need a name\n"
     assert main([*lesson, "--category", "Sociaal"]) == 2
     assert capsys.readouterr().err == "check-time: --category names the category of a --channel\n"
+    # a --role near a configured role ("Docnet" for "Docent") reads as a student's: a hint;
+    # a student's own role, named nowhere in the config, gets none
+    assert main([*lesson, "--role", "Docnet", "--role", "Leerling"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["reason"] == "lesson_time"
+    assert out.err == (
+        "check-time: rol 'Docnet' staat niet in de configuratie / role 'Docnet' is not in the "
+        "config. Bedoelde je: docent? / Did you mean: docent?\n"
+    )
+    assert main([*lesson, "--role", "Leerling"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_a_wall_time_the_clocks_skip_is_read_as_the_moment_an_hour_later() -> None:
