@@ -33,13 +33,13 @@ def _coerce_ref(value: object) -> int | str:
         return value
     if isinstance(value, str):
         snowflake = parse_snowflake(value.strip())
-        return snowflake if snowflake is not None else _checked_name(value.strip().lstrip("#@"))
+        return snowflake if snowflake is not None else checked_name(value.strip().lstrip("#@"))
     raise ValueError(f"expected a channel/role id or name, got {type(value).__name__}")
 
 
-def _checked_name(value: str) -> str:
-    """A channel or role name as Discord allows one: not blank, at most 100 characters, no
-    control character (a tab or an ESC in a YAML string is a slip, never a real name)."""
+def checked_name(value: str) -> str:
+    """A channel, role or school name as Discord allows one: not blank, at most 100 characters,
+    no control character (a tab or an ESC in a YAML string is a slip, never a real name)."""
     text = value.strip()
     if not text:
         raise ValueError("an empty name")
@@ -53,7 +53,7 @@ def _checked_name(value: str) -> str:
 def _coerce_name(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected a channel name, got {type(value).__name__}")
-    return _checked_name(value.strip().lstrip("#"))
+    return checked_name(value.strip().lstrip("#"))
 
 
 ChannelName = Annotated[str, BeforeValidator(_coerce_name)]

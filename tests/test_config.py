@@ -650,3 +650,49 @@ def test_an_allowed_word_without_the_whole_school_name_is_refused(word: str) -> 
         "around it (as compassion and encompass are); a shorter word would let every name "
         "through"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("schedule: 5\n", "schedule: expected a mapping of settings (got 5)"),
+        ("storage: data/x.db\n", "storage: expected a mapping of settings (got 'data/x.db')"),
+        ("schedule:\n", "schedule: expected a mapping of settings (got an empty value)"),
+        ("roles: [a, true]\n", 'roles: expected a mapping of settings (got ["a", true])'),
+        (
+            "schedule: {days_off: 2026-11-27}\n",
+            "schedule.days_off: expected a mapping of settings (got 2026-11-27)",
+        ),
+        ("questions: {contacts: {a: 1}}\n", 'questions.contacts: expected a list (got {"a": 1})'),
+    ],
+)
+def test_a_value_where_a_section_belongs_names_no_python_class(text: str, expected: str) -> None:
+    """Not pydantic's "Input should be a valid dictionary or instance of ScheduleConfig"."""
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text, "config.yaml")
+    assert refused.value.problems == [f"config.yaml: {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("questions: {contacts: 5}\n", "questions.contacts: expected a list of strings (got 5)"),
+        ("names: {allowed_words: true}\n", "names.allowed_words: expected a list of strings"),
+        (
+            "questions: {contacts: 2026-01-05}\n",
+            "questions.contacts: expected a list of strings (got 2026-01-05)",
+        ),
+        ("roles: {students: 5}\n", "roles.students: 5 cannot be a Discord id"),
+    ],
+)
+def test_one_value_read_as_a_list_is_reported_at_its_key(text: str, expected: str) -> None:
+    """`contacts: 5` is read as [5]; the message named `contacts[0]`, a list the file does not
+    have, in pydantic's words. A real list keeps its index."""
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text, "config.yaml")
+    [problem] = refused.value.problems
+    assert problem.startswith(f"config.yaml: {expected}"), problem
+    assert "[0]" not in problem and "Input should" not in problem
+    with pytest.raises(ConfigError) as in_a_list:
+        parse_config("questions: {contacts: [Mentor, 5]}\n", "config.yaml")
+    assert in_a_list.value.problems[0].startswith("config.yaml: questions.contacts[1]: ")

@@ -717,3 +717,71 @@ def test_ics_a_date_event_with_a_time_end_or_cancelled_backwards() -> None:
         )
     )
     assert parse_ics_days_off(cancelled, YEARS) == {}
+
+
+def test_ics_an_event_with_two_summaries_is_named_by_the_first_never_a_repr() -> None:
+    """icalendar gives a repeated property as a list, whose str() is Python's repr:
+    "Vandaag is er geen school ([vText(b'a'), vText(b'x')])" and in every error line."""
+    two = _calendar(*_event("UID:t", "DTSTART;VALUE=DATE:20261124", "SUMMARY:a", "SUMMARY:x"))
+    assert parse_ics_days_off(two, [2026]) == {date(2026, 11, 24): "a"}
+    languages = _calendar(
+        *_event(
+            "UID:l",
+            "DTSTART;VALUE=DATE:20261124",
+            "SUMMARY;LANGUAGE=nl:Studiedag",
+            "SUMMARY;LANGUAGE=en:Study day",
+        )
+    )
+    assert parse_ics_days_off(languages, [2026]) == {date(2026, 11, 24): "Studiedag"}
+    backwards = _calendar(
+        *_event(
+            "UID:b",
+            "DTSTART;VALUE=DATE:20261124",
+            "DTEND;VALUE=DATE:20261120",
+            "SUMMARY:a",
+            "SUMMARY:x",
+        )
+    )
+    with pytest.raises(ScheduleError) as refused:
+        parse_ics_days_off(backwards, [2026], source="jaar.ics")
+    assert (
+        str(refused.value)
+        == "schedule.days_off.ics_file: jaar.ics: event 'a' ends before it starts"
+    )
+
+
+@pytest.mark.parametrize(
+    ("prop", "second"),
+    [
+        ("DTSTART", "DTSTART;VALUE=DATE:20261125"),
+        ("DTEND", "DTEND;VALUE=DATE:20261126"),
+        ("DURATION", "DURATION:P2D"),
+        ("STATUS", "STATUS:CANCELLED"),
+        ("UID", "UID:other"),
+        ("SEQUENCE", "SEQUENCE:2"),
+    ],
+)
+def test_ics_a_repeated_date_or_status_is_one_line_naming_the_event(prop: str, second: str) -> None:
+    """Two dates or two statuses are ambiguous (and RFC 5545 allows one): refused in one
+    line, where it crashed the expansion ("'list' object has no attribute 'dt'") or read
+    CONFIRMED + CANCELLED as not cancelled."""
+    first = {"DTEND": "DTEND;VALUE=DATE:20261125", "DURATION": "DURATION:P1D"}.get(
+        prop, {"STATUS": "STATUS:CONFIRMED", "SEQUENCE": "SEQUENCE:1"}.get(prop, "")
+    )
+    lines = ["UID:r", "DTSTART;VALUE=DATE:20261124", "SUMMARY:Studiedag", first, second]
+    data = _calendar(*_event(*[line for line in lines if line]))
+    with pytest.raises(ScheduleError) as refused:
+        parse_ics_days_off(data, [2026], source="jaar.ics")
+    assert str(refused.value) == (
+        f"schedule.days_off.ics_file: jaar.ics: event 'Studiedag': {prop} appears 2 times; "
+        "an event has at most one"
+    )
+
+
+def test_ics_a_timed_event_with_a_repeated_uid_is_still_skipped() -> None:
+    """A parents' evening is never a day off: its slip does not refuse the school's file."""
+    data = _calendar(
+        *_event("UID:e", "UID:f", "DTSTART:20261124T190000Z", "SUMMARY:Ouderavond"),
+        *_event("UID:d", "DTSTART;VALUE=DATE:20261127", "SUMMARY:Studiedag"),
+    )
+    assert parse_ics_days_off(data, [2026]) == {date(2026, 11, 27): "Studiedag"}

@@ -126,6 +126,21 @@ def test_an_entry_needs_a_name_and_a_server(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("escape", ["\\e[31mRED", "\\n", "\\0", "\\t", "\\x85"])
+def test_a_school_name_with_a_control_character_is_refused_like_a_server_name(
+    tmp_path: Path, escape: str
+) -> None:
+    """An ESC, line break or NUL in a name reached validate-config, status and the logs raw
+    (a terminal acts on ESC sequences); `discord.guild` already refused them."""
+    found = problems(tmp_path, board_with(f'{{name: "x{escape}y", discord: {{guild: G}}}}'))
+    assert found == ["schools[0].name: a control character in a name"]
+    assert problems(tmp_path, board_with(f'{{name: N, discord: {{guild: "x{escape}y"}}}}')) == [
+        "schools[0].discord.guild: a control character in a name"
+    ]
+    loaded = load_config(write(tmp_path, board_with("{name: Sint-Jan Noörd, discord: {guild: G}}")))
+    assert [school.school for school in loaded.schools] == ["Sint-Jan Noörd"]
+
+
 def test_a_problem_in_an_entry_carries_its_key_path(tmp_path: Path) -> None:
     found = problems(
         tmp_path,

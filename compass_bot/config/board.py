@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from compass_bot.config.model import Config, LoadedConfig
 from compass_bot.config.validation import Loc, admin_loc, line, validate
-from compass_bot.refs import describe_ref
+from compass_bot.refs import checked_name, describe_ref
 from compass_bot.sections import ref_key
 
 SCHOOLS_KEY: Final = "schools"
@@ -124,6 +124,12 @@ class _Board:
         elif len(name.strip()) > MAX_NAME_CHARS:
             self.say(f"{where}.name", f"longer than {MAX_NAME_CHARS} characters")
             ok = False
+        else:
+            try:  # an ESC or a line break would reach the terminal and the logs raw
+                checked_name(name)
+            except ValueError as exc:
+                self.say(f"{where}.name", str(exc))
+                ok = False
         guild = _guild_given(raw)
         if guild is False:
             self.say(f"{where}.discord.guild", "required in a school entry")

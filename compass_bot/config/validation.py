@@ -3,11 +3,15 @@ path through a board's `schools:` list when the config is one school's."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Final
 
 from pydantic import ValidationError
 
 from compass_bot.config.model import Config
+from compass_bot.inputs import shown, shown_json
 
 Loc = tuple[int | str, ...]
 
@@ -30,13 +34,79 @@ def key_path(loc: Loc, prefix: str = "") -> str:
     return "".join(parts)
 
 
+# pydantic names its Python class in these ("instance of ScheduleConfig"); the admin wrote a
+# section or a list entry and gave something else.
+_MAPPING_TYPES: Final = frozenset(
+    {"model_type", "model_attributes_type", "dataclass_type", "dataclass_exact_type"}
+)
+# What a one-value list holds, by the error its value gave (`contacts: 5` is read as [5]).
+_ITEM_KINDS: Final = {
+    "string_type": "strings",
+    "int_type": "whole numbers",
+    "float_type": "numbers",
+    "bool_type": "true/false values",
+    "date_type": "dates",
+}
+
+
+def _written(value: object) -> str:
+    """A value as the admin wrote it in YAML (`true`, `2026-01-05`), shortened; never a repr
+    of a Python class."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return shown_json(value)
+    return shown(value)
+
+
 def _describe(err: dict[str, Any]) -> str:
     msg = str(err.get("msg", "invalid value"))
-    if err.get("type") == "extra_forbidden":
+    kind = err.get("type")
+    got = f"(got {_written(err.get('input'))})"
+    if kind == "extra_forbidden":
         return "unknown key (check the spelling; see config.example.yaml)"
-    if err.get("type") == "path_type":  # pydantic names its Python class here
+    if kind == "path_type":  # pydantic names its Python class here
         return "expected a file path, such as data/compass.db"
+    if kind in _MAPPING_TYPES:
+        return f"expected a mapping of settings {got}"
+    if kind == "dict_type":
+        return f"expected a mapping of keys and values {got}"
+    if kind == "list_type":
+        return f"expected a list {got}"
+    if re.search(r"instance of [A-Z]\w*", msg):  # any other error naming a Python class
+        return f"not a valid value here {got}"
     return msg.removeprefix("Value error, ")
+
+
+def _scalar_list(data: object, loc: Loc) -> tuple[Loc, object] | None:
+    """Where one value stood for a list (`as_list` made it a list of one): the key and the
+    value. The file has no list there, so an index in the message would mislead."""
+    node: Any = data
+    for depth, item in enumerate(loc):
+        in_list = isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
+        if in_list or (isinstance(node, Mapping) and item in node):
+            node = node[item]
+        elif isinstance(item, int) and not isinstance(node, list | Mapping):
+            return loc[:depth], node
+        else:
+            return None
+    return None
+
+
+def _problem(data: dict[Any, Any], err: dict[str, Any]) -> tuple[Loc, str]:
+    loc = admin_loc(tuple(err["loc"]))
+    scalar = _scalar_list(data, loc)
+    if scalar is None:
+        return loc, _describe(err)
+    key, value = scalar
+    items = _ITEM_KINDS.get(str(err.get("type")))
+    if items is not None:
+        return key, f"expected a list of {items} (got {_written(value)})"
+    return key, _describe(err)
 
 
 def validate(data: dict[Any, Any]) -> tuple[Config | None, list[tuple[Loc, str]]]:
@@ -44,8 +114,8 @@ def validate(data: dict[Any, Any]) -> tuple[Config | None, list[tuple[Loc, str]]
     try:
         return Config.model_validate(data), []
     except ValidationError as exc:
-        errors = exc.errors(include_input=False, include_url=False)
-        return None, [(admin_loc(tuple(err["loc"])), _describe(dict(err))) for err in errors]
+        errors = exc.errors(include_url=False)
+        return None, [_problem(data, dict(err)) for err in errors]
 
 
 def line(source: str, loc: Loc, problem: str, prefix: str = "") -> str:

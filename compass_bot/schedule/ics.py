@@ -34,11 +34,43 @@ def _first_line(exc: BaseException) -> str:
     return line if len(line) <= 120 else line[:117] + "..."
 
 
+def _first(value: object) -> str:
+    """One text of a property the file may repeat: icalendar gives a list then (of vText,
+    whose str() is the text but whose list's str() is Python's repr)."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return "" if value is None else str(value)
+
+
+def _summary(event: Any) -> str:
+    """The event's name on one line: icalendar's `summary` (the first SUMMARY without a
+    LANGUAGE), or the first of several when each names its language."""
+    summary = event.summary if isinstance(event, icalendar.Event) else event.get("SUMMARY")
+    return " ".join(_first(summary).split())
+
+
 def _event_name(event: Any) -> str:
-    summary = str(event.get("SUMMARY", "")).strip()
-    uid = str(event.get("UID", "")).strip()
-    label = summary or uid or "without a summary"
+    uid = event.uid if isinstance(event, icalendar.Event) else event.get("UID")
+    label = _summary(event) or _first(uid).strip() or "without a summary"
     return f"event {shown(label)}"
+
+
+# What the days off and their expansion are read from: a second value would be ambiguous
+# (two dates, cancelled or not) or crash the expansion, and RFC 5545 allows one. A repeated
+# SUMMARY is harmless: the first names the day.
+_ONCE: Final = ("UID", "DTSTART", "DTEND", "DURATION", "STATUS", "RECURRENCE-ID", "SEQUENCE")
+
+
+def _check_once(component: Any, source: str, props: tuple[str, ...] = _ONCE) -> None:
+    """One line naming the event, not the expansion's "'list' object has no attribute"."""
+    for prop in props:
+        values = component.get(prop)
+        if isinstance(values, list):
+            raise _ics_problem(
+                source,
+                f"{_event_name(component)}: {prop} appears {len(values)} times; "
+                "an event has at most one",
+            )
 
 
 def parse_ics_days_off(
@@ -111,11 +143,13 @@ def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
     all_day = 0
     for component in calendar.subcomponents:
         if component.name == "VEVENT" and "RECURRENCE-ID" not in component:
+            _check_once(component, source, ("DTSTART",))
             start = component.get("DTSTART")
             if start is None:
                 raise _ics_problem(source, f"{_event_name(component)} has no DTSTART (its date)")
             if isinstance(getattr(start, "dt", None), datetime):
                 continue
+            _check_once(component, source)
             all_day += 1
             _check_span(component, start, source)
             rules = component.get("RRULE")
@@ -134,6 +168,8 @@ def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
                         f"{_event_name(component)}: INTERVAL must be a whole number of at "
                         f"least 1 (RRULE {_clip(rule.to_ical().decode(errors='replace'))})",
                     )
+        elif component.name == "VEVENT":
+            _check_once(component, source)  # a moved or cancelled occurrence
         kept.append(component)
     if all_day > _MAX_ALL_DAY_EVENTS:
         raise _ics_problem(source, f"more than {_MAX_ALL_DAY_EVENTS} all-day events")
@@ -186,7 +222,7 @@ def _add_occurrence(
         raise _ics_problem(
             source, f"{_event_name(event)} from {start} to {end} is longer than a year"
         )
-    summary = " ".join(str(event.get("SUMMARY", "")).split()) or "vrije dag"
+    summary = _summary(event) or "vrije dag"
     day = max(start, window_start)
     while day < min(end, window_end):
         days.setdefault(day, summary)
