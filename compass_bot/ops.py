@@ -8,17 +8,17 @@ next to the writer), and never take the bot's process lock: they only read.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from compass_bot.atomic import replacing
 from compass_bot.config.model import LoadedConfig
 from compass_bot.refs import describe_ref
 from compass_bot.storage.db import belongs_to_database
+from compass_bot.storage.readonly import needs_immutable, read_only_uri
 
 # Discord snowflakes count milliseconds from the start of 2015 in their top 42 bits: a
 # delivered alert's message id is the moment Discord received it (the outbox keeps no time).
@@ -39,16 +39,15 @@ def _open(database: Path) -> sqlite3.Connection:
         raise OpsError(f"no database at {database} (has the bot run with this config?)")
     if database.stat().st_size == 0:
         raise OpsError(f"{database} is an empty file, not a compass-bot database")
-    uri = f"{database.resolve().as_uri()}?mode=ro"
     try:
         try:
-            conn = _read_only(uri)
+            conn = _read_only(read_only_uri(database))
         except sqlite3.OperationalError as exc:
-            if "unable to open" not in str(exc) or os.access(database.parent, os.W_OK):
+            if not needs_immutable(database, exc):
                 raise
             # a copy in WAL mode on read-only media (a USB stick, a mounted backup): SQLite
             # cannot make its shared-memory file there, and nothing can write the copy either
-            conn = _read_only(uri + "&immutable=1")
+            conn = _read_only(read_only_uri(database, immutable=True))
         problem = _not_ours(conn)
     except sqlite3.Error as exc:
         raise OpsError(f"{database}: cannot read it: {exc}") from exc
@@ -98,9 +97,10 @@ def backup(database: Path, target: Path) -> int:
 
     SQLite's online backup API copies every page in one step inside one read transaction, so
     the copy holds exactly the transactions committed when it started, however busy the bot
-    is. It is written to a file of its own beside `target` (a unique name: two backups to one
-    place at once must not share it) and renamed into place, so `target` is never half a
-    database, and switched out of WAL mode so the copy is one self-contained file.
+    is. It is written to a file of its own beside `target` (`atomic.replacing`: a unique
+    name, so two backups to one place at once do not share it) and renamed into place, so
+    `target` is never half a database, and switched out of WAL mode so the copy is one
+    self-contained file.
     """
     if target.is_dir():
         raise OpsError(f"{target} is a folder; name the backup file, e.g. {target}/compass.db")
@@ -111,30 +111,22 @@ def backup(database: Path, target: Path) -> int:
     _check_backup_target(database, target)
     source = _open(database)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    except OSError as exc:
-        source.close()
-        raise OpsError(f"backup to {target} failed: {exc}") from exc
-    os.close(fd)  # an empty file: SQLite makes it a database
-    partial = Path(name)
-    try:
-        copy = sqlite3.connect(partial)
-        try:
-            source.backup(copy)
-            copy.execute("PRAGMA journal_mode=DELETE")
-            check = copy.execute("PRAGMA quick_check").fetchone()
-        finally:
-            copy.close()
-        if check is None or check[0] != "ok":
-            raise OpsError(f"the copy failed its integrity check: {check[0] if check else '?'}")
-        os.replace(partial, target)
+        with replacing(target) as partial:  # an empty file: SQLite makes it a database
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
+                check = copy.execute("PRAGMA quick_check").fetchone()
+            finally:
+                copy.close()
+                with contextlib.suppress(OSError):  # a failed copy's rollback journal
+                    partial.with_name(partial.name + "-journal").unlink(missing_ok=True)
+            if check is None or check[0] != "ok":
+                raise OpsError(f"the copy failed its integrity check: {check[0] if check else '?'}")
     except (sqlite3.Error, OSError) as exc:
         raise OpsError(f"backup to {target} failed: {exc}") from exc
     finally:
         source.close()
-        for leftover in (partial, partial.with_name(partial.name + "-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
     return target.stat().st_size
 
 

@@ -1,8 +1,12 @@
-"""Shared fixtures: a config in a temporary folder (its own SQLite file) and a service on it."""
+"""Shared fixtures: a config in a temporary folder (its own SQLite file) and a service on it;
+a small tmpfs to fill up or mount read-only."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,3 +74,49 @@ async def service(loaded: LoadedConfig) -> AsyncIterator[App]:
         yield svc
     finally:
         await svc.close()
+
+
+# -- a small tmpfs ---------------------------------------------------------------------------
+
+
+@dataclass
+class Disk:
+    path: Path
+
+    def fill(self) -> None:
+        """Write until the disk is full (ENOSPC)."""
+        with (self.path / "filler").open("ab", buffering=0) as out:
+            block = b"\0" * 4096
+            with contextlib.suppress(OSError):
+                while out.write(block):
+                    pass
+
+    def free(self) -> None:
+        (self.path / "filler").unlink(missing_ok=True)
+
+    def read_only(self) -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Disk]:
+    """A 2 MiB tmpfs under tmp_path (we run as root); skipped when it cannot be mounted."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    try:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        # Only where mounting is forbidden (not root, a container without the capability);
+        # the same faults are also tested on a simulated failing connection, which always runs.
+        pytest.skip(f"cannot mount a tmpfs here: {exc}")
+    if done.returncode != 0:  # the same reason as above: mounting refused by the system
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield Disk(mount_point)
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False, timeout=10)

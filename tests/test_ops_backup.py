@@ -283,6 +283,7 @@ async def test_a_copy_on_read_only_media_is_read(
     refusal is played, so it runs where no tmpfs can be mounted; and a fault in a writable
     folder stays a fault (test_storage_faults reads a copy on a real read-only tmpfs)."""
     from compass_bot import ops
+    from compass_bot.storage import readonly
 
     loaded = make_loaded(tmp_path)
     app = await App.create(loaded, clock=Clock(START))
@@ -299,10 +300,11 @@ async def test_a_copy_on_read_only_media_is_read(
         return real_connect(target, *args, **kwargs)
 
     monkeypatch.setattr(ops.sqlite3, "connect", media)
-    monkeypatch.setattr(ops.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(readonly.os, "access", lambda path, mode: False)
     status = ops.database_status(database)
     assert status.pending_alerts == 1 and status.schema_version > 0
     assert opened[-1].endswith("?mode=ro&immutable=1")
-    monkeypatch.setattr(ops.os, "access", lambda path, mode: True)  # a writable folder: a fault
+    # a writable folder: a fault
+    monkeypatch.setattr(readonly.os, "access", lambda path, mode: True)
     with pytest.raises(ops.OpsError, match="cannot read it: unable to open database file"):
         ops.database_status(database)

@@ -50,7 +50,7 @@ from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.model import Member, MessagePosted
 from compass_bot.registry import migrations
 from compass_bot.storage.db import Database, StoreError
-from tests.conftest import ROOT, TEST_CONFIG, make_loaded
+from tests.conftest import ROOT, TEST_CONFIG, Disk, make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot
 from tests.fakediscord import FakeDiscord
 from tests.timing import quick_exit_limit_now
@@ -222,52 +222,6 @@ async def test_the_check_at_start_is_bounded(
         assert await store.schema_version() == len(migrations())
     finally:
         await store.close()
-
-
-# -- a small tmpfs ---------------------------------------------------------------------------
-
-
-@dataclass
-class Disk:
-    path: Path
-
-    def fill(self) -> None:
-        """Write until the disk is full (ENOSPC)."""
-        with (self.path / "filler").open("ab", buffering=0) as out:
-            block = b"\0" * 4096
-            with contextlib.suppress(OSError):
-                while out.write(block):
-                    pass
-
-    def free(self) -> None:
-        (self.path / "filler").unlink(missing_ok=True)
-
-    def read_only(self) -> None:
-        subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True)
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Disk]:
-    """A 2 MiB tmpfs under tmp_path (we run as root); skipped when it cannot be mounted."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    try:
-        done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        # Only where mounting is forbidden (not root, a container without the capability);
-        # the same faults are also tested on a simulated failing connection, which always runs.
-        pytest.skip(f"cannot mount a tmpfs here: {exc}")
-    if done.returncode != 0:  # the same reason as above: mounting refused by the system
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
-        yield Disk(mount_point)
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False, timeout=10)
 
 
 # -- start-up as real processes ----------------------------------------------------------------

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
 from compass_bot.app import App
+from compass_bot.atomic import write_atomically
 from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.model import Member
 
@@ -130,20 +128,11 @@ class SimulatedServer:
         data = json.dumps(self.saved(), ensure_ascii=False)
         if data == self._written:
             return None
-        temporary: str | None = None
         try:
-            fd, temporary = tempfile.mkstemp(
-                dir=self.server_file.parent, prefix=self.server_file.name
-            )
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(data)
-            os.replace(temporary, self.server_file)
-            self._written = data
+            write_atomically(self.server_file, data.encode("utf-8"))
         except OSError as exc:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
             return f"{self.server_file}: {exc.strerror or exc}"
+        self._written = data
         return None
 
     def restore(self) -> str | None:

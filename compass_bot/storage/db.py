@@ -251,7 +251,7 @@ class Database:
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute("PRAGMA busy_timeout=5000")
             await conn.execute("PRAGMA secure_delete=ON")  # erased text is zeroed, not left
-            await store._check_newer()
+            await store.check_ours()
             await store.quick_check(check_seconds)
             await store.migrate()
         except BaseException as exc:
@@ -326,7 +326,7 @@ class Database:
         row = await self.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
-    async def _check_newer(self) -> None:
+    async def check_ours(self) -> None:
         """Refuse a newer schema, or another program's tables (a version of ours or not)."""
         version, known = await self.schema_version(), self.schema_version_known
         if version > known:
@@ -344,7 +344,7 @@ class Database:
 
     async def migrate(self) -> int:
         """Apply the migrations this file has not had yet; returns the new version."""
-        await self._check_newer()
+        await self.check_ours()
         version = await self.schema_version()
         for number in range(version, self.schema_version_known):
             await self.conn.executescript(

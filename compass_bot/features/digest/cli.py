@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from compass_bot.app import App
+from compass_bot.atomic import SHARED, write_atomically
 from compass_bot.cli_common import EXIT_OK, EXIT_USAGE
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
@@ -19,7 +20,8 @@ from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.refs import describe_ref
 from compass_bot.schedule import ScheduleError
-from compass_bot.storage.db import Database, StoreBusy, StoreError, belongs_to_database
+from compass_bot.storage.db import StoreBusy, StoreError, belongs_to_database
+from compass_bot.storage.readonly import open_to_read
 
 
 class _Refused(Exception):
@@ -77,7 +79,7 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
         raise _Refused(f"{path}: no database there")
     png_target = _check_png_target(args.png, path) if args.png is not None else None
     try:
-        db = await Database.open(path)
+        db = await open_to_read(path)  # digest only reads: also a copy on read-only media
     except StoreBusy:
         raise _Refused(
             f"{path} is in use by the running bot (or another digest); read a copy: "
@@ -95,8 +97,8 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
         language = loaded.config.digest.language
         if png_target is not None:
             png = await asyncio.to_thread(render_png, digest, language)
-            try:
-                png_target.write_bytes(png)
+            try:  # whole or not at all: a full disk leaves no empty file to refuse next time
+                write_atomically(png_target, png, mode=SHARED)
             except OSError as exc:
                 raise _Refused(f"{args.png}: {exc.strerror or exc}") from None
         if args.json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from compass_bot.atomic import SHARED, write_atomically
 from compass_bot.console.app import Console
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.digest import texts
@@ -37,7 +38,7 @@ async def cmd_overzicht(console: Console, name: str, args: list[str], rest: str)
     png = await asyncio.to_thread(render_png, digest, language)
     path = console.app.loaded.console_database_path.parent / texts.png_name(digest)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(png)
+    write_atomically(path, png, mode=SHARED)  # whole or not at all, as `digest --png`
     console.bot(
         texts.as_text(digest, language, title_of(console, language))
         + "\n"

@@ -1,0 +1,86 @@
+"""A database on read-only media (a USB stick, a backup mounted read-only) for a command
+that only reads it: no lock file can be made there and SQLite cannot make a WAL database's
+shared-memory file. Nothing can write such a copy either, a running bot included, so the
+lock keeps nothing out: the copy is opened without it, on a connection SQLite itself keeps
+from writing (`mode=ro`; `immutable=1` when even the shared memory cannot be made).
+
+`ops` (status, backup) and `digest` read such copies the same way."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+
+from compass_bot.storage.db import STORAGE_ERRORS, Database, StoreError, describe_failure
+from compass_bot.storage.schema import migrations
+
+
+def on_read_only_media(database: Path) -> bool:
+    """Whether the file system holding `database` is mounted read-only."""
+    try:
+        return bool(os.statvfs(database.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def read_only_uri(database: Path, *, immutable: bool = False) -> str:
+    """The URI of a connection that never writes the file."""
+    return f"{database.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def needs_immutable(database: Path, exc: sqlite3.Error) -> bool:
+    """Whether a `mode=ro` connection failed for want of the shared-memory file of a WAL
+    database in a folder nobody may write: then only `immutable=1` reads it."""
+    return "unable to open" in str(exc) and not os.access(database.parent, os.W_OK)
+
+
+async def open_to_read(path: Path) -> Database:
+    """The store for a command that only reads (`digest`): as `Database.open` gives it, with
+    the process lock (so beside the running bot it is StoreBusy), except on read-only media:
+    then read-only and without the lock, refused as `open` refuses a file (another program's,
+    damaged, newer) and when its schema is older (it cannot be migrated there).
+
+    Raises StoreError (one line)."""
+    if not on_read_only_media(path):
+        return await Database.open(path)
+    try:
+        try:
+            conn = await _connect(read_only_uri(path))
+        except sqlite3.OperationalError as exc:
+            if not needs_immutable(path, exc):
+                raise
+            conn = await _connect(read_only_uri(path, immutable=True))
+    except STORAGE_ERRORS as exc:
+        raise StoreError(describe_failure(path, exc)) from exc
+    store = Database(conn, path, migrations())
+    try:
+        conn.row_factory = aiosqlite.Row
+        await store.check_ours()
+        await store.quick_check()
+        version, known = await store.schema_version(), store.schema_version_known
+        if version < known:
+            raise StoreError(
+                f"{path}: database schema {version} is older than this bot ({known}) and "
+                "cannot be brought up to date on read-only media; copy it to a writable disk"
+            )
+    except BaseException as exc:
+        await store.close()
+        if isinstance(exc, STORAGE_ERRORS):
+            raise StoreError(describe_failure(path, exc)) from exc
+        raise
+    return store
+
+
+async def _connect(uri: str) -> aiosqlite.Connection:
+    """A connection that has read the schema (an unopenable file raises here, not later)."""
+    conn = await aiosqlite.connect(uri, uri=True)
+    try:
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute_fetchall("SELECT COUNT(*) FROM sqlite_master")
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
