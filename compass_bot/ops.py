@@ -18,7 +18,7 @@ from compass_bot.atomic import replacing
 from compass_bot.config.model import LoadedConfig
 from compass_bot.refs import describe_ref
 from compass_bot.storage.db import belongs_to_database
-from compass_bot.storage.readonly import needs_immutable, read_only_uri
+from compass_bot.storage.readonly import needs_immutable, read_only_uri, wal_left_out
 
 # Discord snowflakes count milliseconds from the start of 2015 in their top 42 bits: a
 # delivered alert's message id is the moment Discord received it (the outbox keeps no time).
@@ -45,6 +45,8 @@ def _open(database: Path) -> sqlite3.Connection:
         except sqlite3.OperationalError as exc:
             if not needs_immutable(database, exc):
                 raise
+            if (left_out := wal_left_out(database)) is not None:
+                raise OpsError(left_out) from exc
             # a copy in WAL mode on read-only media (a USB stick, a mounted backup): SQLite
             # cannot make its shared-memory file there, and nothing can write the copy either
             conn = _read_only(read_only_uri(database, immutable=True))

@@ -414,6 +414,38 @@ def test_status_and_backup_read_a_copy_on_read_only_media(tmp_path: Path, small_
         assert copied.execute("SELECT COUNT(*) FROM alerts").fetchone() == (3,)
 
 
+async def test_a_copy_whose_wal_holds_changes_is_refused_on_read_only_media(
+    tmp_path: Path, small_disk: Disk
+) -> None:
+    """`immutable=1` reads the main file only: a copy made with its -wal file (as the README
+    says to move the database) would be read without its latest changes. `status`, `backup`
+    and `digest` refuse it in one line instead of silently showing old figures."""
+    from compass_bot import ops
+    from compass_bot.storage.readonly import open_to_read
+
+    source = tmp_path / "compass.db"
+    _real_database(source, alerts=3)
+    writer = sqlite3.connect(source)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("UPDATE alerts SET excerpt = 'nieuw'")
+    writer.commit()
+    path = small_disk.path / "compass.db"
+    for suffix in ("", "-wal"):
+        (small_disk.path / f"compass.db{suffix}").write_bytes(
+            (tmp_path / f"compass.db{suffix}").read_bytes()
+        )
+    writer.close()
+    small_disk.read_only()
+    expected = "its -wal file holds the latest changes, which cannot be read on read-only media"
+    with pytest.raises(ops.OpsError, match=expected):
+        ops.database_status(path)
+    with pytest.raises(ops.OpsError, match=expected):
+        ops.backup(path, tmp_path / "copy.db")
+    with pytest.raises(StoreError, match=expected):
+        await open_to_read(path)
+
+
 async def test_a_failure_after_the_store_opened_closes_it(
     loaded: LoadedConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:

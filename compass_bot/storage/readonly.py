@@ -37,6 +37,22 @@ def needs_immutable(database: Path, exc: sqlite3.Error) -> bool:
     return "unable to open" in str(exc) and not os.access(database.parent, os.W_OK)
 
 
+def wal_left_out(database: Path) -> str | None:
+    """The line refusing a copy whose `-wal` file holds changes (None when it has none):
+    `immutable=1` reads the main file only, so those changes would be silently missing."""
+    wal = database.with_name(database.name + "-wal")
+    try:
+        pending = wal.stat().st_size > 0
+    except OSError:
+        return None
+    if not pending:
+        return None
+    return (
+        f"{database}: its -wal file holds the latest changes, which cannot be read on "
+        "read-only media; copy both files to a writable disk, or make the copy with `backup`"
+    )
+
+
 async def open_to_read(path: Path) -> Database:
     """The store for a command that only reads (`digest`): as `Database.open` gives it, with
     the process lock (so beside the running bot it is StoreBusy), except on read-only media:
@@ -52,6 +68,8 @@ async def open_to_read(path: Path) -> Database:
         except sqlite3.OperationalError as exc:
             if not needs_immutable(path, exc):
                 raise
+            if (left_out := wal_left_out(path)) is not None:
+                raise StoreError(left_out) from exc
             conn = await _connect(read_only_uri(path, immutable=True))
     except STORAGE_ERRORS as exc:
         raise StoreError(describe_failure(path, exc)) from exc
