@@ -46,6 +46,7 @@ def cmd_validate_config(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from compass_bot.features.questions.render import answer_as_text
+    from compass_bot.features.questions.small_talk import small_talk
     from compass_bot.policy import Matcher, PolicyTextError, load_clauses
 
     optional_school(args, "ask")  # the answers are the protocol's, the same for every school
@@ -62,12 +63,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for question in questions:
         match = matcher.match(question)
         if args.json:
+            talk = small_talk(question) is not None  # "thanks!": its own reply, no clause
             print_json(
                 {
                     "question": question,
-                    "clause": match.clause,
-                    "score": round(match.score, 1),
-                    "alternatives": list(match.alternatives),
+                    "clause": None if talk else match.clause,
+                    "score": 0.0 if talk else round(match.score, 1),
+                    "alternatives": [] if talk else list(match.alternatives),
                 }
             )
         else:

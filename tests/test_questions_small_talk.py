@@ -39,6 +39,9 @@ MODERATOR = Member(id=900, label="mo", roles=((3, "Moderator"),))
         ("help", "help", None),
         ("wat kun je?", "help", "nl"),
         ("what can you do?", "help", "en"),
+        ("help mee", "help", "nl"),
+        ("hellooo", "hello", "en"),
+        ("hallooo", "hello", "nl"),
     ],
 )
 def test_small_talk_is_read(text: str, kind: str, language: str | None) -> None:
@@ -94,3 +97,14 @@ def test_ask_on_the_command_line_replies_in_kind_and_keeps_its_json() -> None:
     assert ask("thanks!") == "You're welcome!\n"
     assert ask("bedankt") == "Graag gedaan!\n"
     assert '"clause": null' in ask("--json", "thanks!")
+    # the matcher alone reads the school's name in "compassbot" (aanwijzing-2): the JSON
+    # says what the text reply says, no clause
+    assert '"clause": null' in ask("--json", "thanks compassbot")
+
+
+def test_a_call_for_help_still_names_who_to_talk_to() -> None:
+    """A student's "help", "hulp" or "help me" may be more than a question about the bot:
+    the reply names the mentor and the vertrouwenspersoon, as the refusal it replaced did."""
+    for text in ("help", "hulp", "help me", "help mee"):
+        reply = small_talk(text)
+        assert reply is not None and "vertrouwenspersoon" in reply.reply(), text

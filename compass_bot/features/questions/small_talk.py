@@ -47,7 +47,8 @@ _PHRASES: Final[dict[str, SmallTalk]] = {
     **_phrases("help", "nl", "wat doe je", "wat doe jij", "hoe werkt dit", "hoe werk je"),
     **_phrases("help", "nl", "wie ben je", "wie ben jij", "wat ben je", "wat ben jij"),
     **_phrases("help", "en", "what can you do", "how does this work", "who are you"),
-    **_phrases("help", "en", "what are you", "help me", "how do you work"),
+    **_phrases("help", "nl", "help mij", "help mee", "help me alsjeblieft", "help aub"),
+    **_phrases("help", "en", "what are you", "help me", "how do you work", "help me please"),
     **_phrases("help", None, "help"),
 }
 # words around the phrase that change nothing: "ok thanks", "heel erg bedankt", "dank je wel"
@@ -111,22 +112,38 @@ _REPEAT: Final = re.compile(r"(.)\1+")  # "thankss", "hoii": one left
 LONGEST: Final = 60  # characters: a longer message says more than hello
 
 
+def _collapsed(phrases: dict[str, SmallTalk]) -> dict[str, SmallTalk]:
+    """The phrases with every doubled letter single ("hallo": "halo", "help mee": "help me"),
+    for words lengthened past their own double letters ("hallooo"); two phrases of one kind
+    that collapse alike in two languages ("help mee", "help me") answer in both."""
+    found: dict[str, SmallTalk] = {}
+    for phrase, talk in phrases.items():
+        key = _REPEAT.sub(r"\1", phrase)
+        known = found.get(key)
+        if known is not None and known.language != talk.language:
+            talk = SmallTalk(talk.kind, None)
+        found[key] = talk
+    return found
+
+
+_COLLAPSED: Final = _collapsed(_PHRASES)
+
+
 def small_talk(text: str) -> SmallTalk | None:
     """What `text` is, when it is only a greeting, thanks or a call for help; else None."""
     if len(text) > LONGEST or any(ch.isdigit() for ch in text):
         return None
     words = _WORD.findall(text.casefold())
-    for repeats, keep in ((_LONG_REPEAT, r"\1\1"), (_REPEAT, r"\1")):
-        found = _trimmed([repeats.sub(keep, w) for w in words])
-        if found is not None:
-            return found
-    return None
+    found = _trimmed([_LONG_REPEAT.sub(r"\1\1", w) for w in words], _PHRASES)
+    if found is None:
+        found = _trimmed([_REPEAT.sub(r"\1", w) for w in words], _COLLAPSED)
+    return found
 
 
-def _trimmed(words: list[str]) -> SmallTalk | None:
+def _trimmed(words: list[str], phrases: dict[str, SmallTalk]) -> SmallTalk | None:
     """The phrase, with the words around it that change nothing taken off."""
-    while words and words[0] in _BEFORE and " ".join(words) not in _PHRASES:
+    while words and words[0] in _BEFORE and " ".join(words) not in phrases:
         words = words[1:]
-    while words and words[-1] in _AFTER and " ".join(words) not in _PHRASES:
+    while words and words[-1] in _AFTER and " ".join(words) not in phrases:
         words = words[:-1]
-    return _PHRASES.get(" ".join(words))
+    return phrases.get(" ".join(words))

@@ -48,10 +48,12 @@ SMALL_TALK = {
     "help": {
         "nl": "Ik beantwoord vragen over het protocol sociale media van de school, met de tekst "
         "van het protocol zelf. Vraag bijvoorbeeld: mag ik in de pauze op TikTok? Of: mag "
-        "Compass in mijn accountnaam?",
+        "Compass in mijn accountnaam? Zit je ergens mee? Praat erover met je mentor of de "
+        "vertrouwenspersoon.",
         "en": "I answer questions about the school's social media protocol, with the protocol's "
         "own text. Ask, for example: can I use TikTok in the break? Or: may I put Compass in my "
-        "account name?",
+        "account name? Is something bothering you? Talk it over with your mentor or the "
+        "vertrouwenspersoon (the school's confidential adviser).",
     },
 }
 
