@@ -647,8 +647,8 @@ def test_an_allowed_word_without_the_whole_school_name_is_refused(word: str) -> 
         parse_config(f"names:\n  allowed_words: [compassion, {word}]\n", "x.yaml")
     assert info.value.problems == [
         f"x.yaml: names.allowed_words: {word!r} is not the school's name with more letters "
-        "around it (as compassion and encompass are); a shorter word would let every name "
-        "through"
+        "around it (as compassion and encompass are); allowed, it would let names with the "
+        "school's name in them through"
     ]
 
 

@@ -98,6 +98,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from compass_bot.features.names.rules_fold import (
@@ -184,8 +185,11 @@ class _Reading:
 class NameChecker:
     """Checks names against aanwijzing-2. Build once (it compiles the allowed-word pattern)."""
 
-    def __init__(self, allowed_words: Iterable[str] = DEFAULT_ALLOWED_WORDS) -> None:
-        words = [w for w in allowed_words if isinstance(w, str) and allowable(w)]
+    def __init__(
+        self, allowed_words: Iterable[str] = DEFAULT_ALLOWED_WORDS, *, screened: bool = False
+    ) -> None:
+        """`screened`: the words are `allowable` already (only `allowable` itself says so)."""
+        words = [w for w in allowed_words if isinstance(w, str) and (screened or allowable(w))]
         self.allowed_words: tuple[str, ...] = tuple(words)
         self._allowed, self._allowed_names = allowed_pattern(words)
 
@@ -333,20 +337,40 @@ class NameChecker:
 
 
 _BARE: list[NameChecker] = []  # a checker without allowed words, built on first use
+# names whose verdict an allowed word must leave as it is: the school's name plainly, in
+# common disguises, and the K spelling a moderator looks at
+_PROBES: Final = (
+    "Compass",
+    "C0mpass",
+    "c.o.m.p.a.s.s",
+    "Compass_official",
+    "COMPASS 2B",
+    "Kompass",
+)
 
 
+@lru_cache(maxsize=256)
 def allowable(word: str) -> bool:
-    """Whether `word` may be an allowed word: the rule reads the school's name in it and the
-    word has more letters than that (compassion, encompass, kompasnaald). Allowed words are
-    masked out of a name before it is read, so a shorter one ("compas", "pass", "c") would
-    let every name through: the config refuses it, and a checker leaves it out."""
+    """Whether `word` may be an allowed word: the rule reads the school's name in it, the word
+    has more letters than that (compassion, encompass, kompasnaald), and allowed it changes
+    no verdict on the school's name itself. Allowed words are masked out of a name before it
+    is read, so a shorter one ("compas", "pass", "c") or one the pattern reads loosely
+    ("c$ompass") would let names through: the config refuses it, a checker leaves it out."""
     if not _BARE:
-        _BARE.append(NameChecker(()))
-    verdict = _BARE[0].check(word)
+        _BARE.append(NameChecker((), screened=True))
+    bare = _BARE[0]
+    verdict = bare.check(word)
     if verdict.span is None:
         return False
     start, end = verdict.span
-    return any(ch.isalpha() for ch in word[:start] + word[end:])
+    if not any(ch.isalpha() for ch in word[:start] + word[end:]):
+        return False
+    alone = NameChecker((word,), screened=True)
+    return all(
+        (alone.check(name).flagged, alone.check(name).uncertain)
+        == (bare.check(name).flagged, bare.check(name).uncertain)
+        for name in _PROBES
+    )
 
 
 _DEFAULT_CHECKER: Final = NameChecker()

@@ -22,6 +22,7 @@ class NameSettings(Section):
             if not allowable(word):
                 raise ValueError(
                     f"{word!r} is not the school's name with more letters around it (as "
-                    "compassion and encompass are); a shorter word would let every name through"
+                    "compassion and encompass are); allowed, it would let names with the "
+                    "school's name in them through"
                 )
         return value
