@@ -748,6 +748,44 @@ def test_ics_an_event_with_two_summaries_is_named_by_the_first_never_a_repr() ->
     )
 
 
+def test_ics_a_day_off_is_named_in_dutch_by_its_first_summary_that_says_something() -> None:
+    """An empty first SUMMARY does not make it "vrije dag"; a Dutch SUMMARY (LANGUAGE=nl)
+    names the day in the Dutch message even when an English one comes first; a control
+    character in it never reaches a student's message raw."""
+    empty_first = _calendar(
+        *_event("UID:e", "DTSTART;VALUE=DATE:20261124", "SUMMARY:", "SUMMARY:Studiedag")
+    )
+    assert parse_ics_days_off(empty_first, [2026]) == {date(2026, 11, 24): "Studiedag"}
+    english_first = _calendar(
+        *_event(
+            "UID:l",
+            "DTSTART;VALUE=DATE:20261124",
+            "SUMMARY;LANGUAGE=en:Study day",
+            "SUMMARY;LANGUAGE=nl-NL:Studiedag",
+        )
+    )
+    assert parse_ics_days_off(english_first, [2026]) == {date(2026, 11, 24): "Studiedag"}
+    escape = _calendar(*_event("UID:c", "DTSTART;VALUE=DATE:20261124", "SUMMARY:Ker\x1bst"))
+    assert parse_ics_days_off(escape, [2026]) == {date(2026, 11, 24): "Kerst"}
+
+
+def test_ics_a_moved_lesson_is_no_day_off_whatever_it_repeats() -> None:
+    """An override of a timed series (a lesson moved: RECURRENCE-ID a date-time) is dropped
+    with its series, so a slip in it (two DTSTARTs) does not refuse the school's calendar."""
+    lessons = _calendar(
+        *_event("UID:les", "DTSTART:20261124T090000", "RRULE:FREQ=WEEKLY", "SUMMARY:Wiskunde"),
+        *_event(
+            "UID:les",
+            "RECURRENCE-ID:20261201T090000",
+            "DTSTART:20261201T100000",
+            "DTSTART:20261201T110000",
+            "SUMMARY:Wiskunde",
+        ),
+        *_event("UID:d", "DTSTART;VALUE=DATE:20261124", "SUMMARY:Studiedag"),
+    )
+    assert parse_ics_days_off(lessons, [2026]) == {date(2026, 11, 24): "Studiedag"}
+
+
 @pytest.mark.parametrize(
     ("prop", "second"),
     [

@@ -3,6 +3,7 @@ RRULE/RDATE/EXDATE and moved or cancelled occurrences; every problem is one line
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ import recurring_ical_events  # type: ignore[import-untyped]
 
 from compass_bot.inputs import InputError, read_bounded, shown
 from compass_bot.schedule.fields import MAX_SPAN_DAYS
+from compass_bot.visible import show_controls
 
 
 class ScheduleError(ValueError):
@@ -43,10 +45,22 @@ def _first(value: object) -> str:
 
 
 def _summary(event: Any) -> str:
-    """The event's name on one line: icalendar's `summary` (the first SUMMARY without a
-    LANGUAGE), or the first of several when each names its language."""
-    summary = event.summary if isinstance(event, icalendar.Event) else event.get("SUMMARY")
-    return " ".join(_first(summary).split())
+    """The event's name on one line, as students read it ("geen school (Kerstvakantie)"):
+    the first Dutch SUMMARY (LANGUAGE=nl) or else the first that says something; control
+    characters left out, the ones that reorder text written out (`show_controls`)."""
+    values = event.get("SUMMARY")
+    found = values if isinstance(values, list) else [] if values is None else [values]
+    named: list[tuple[str, str]] = []
+    for value in found:
+        text = "".join(
+            ch for ch in str(value) if unicodedata.category(ch) != "Cc" or ch in "\t\n\r"
+        )
+        text = " ".join(text.split())
+        if text:
+            params = getattr(value, "params", {})
+            named.append((str(params.get("LANGUAGE", "")).casefold(), text))
+    dutch = [text for language, text in named if language.startswith("nl")]
+    return show_controls(dutch[0] if dutch else named[0][1] if named else "")
 
 
 def _event_name(event: Any) -> str:
@@ -168,8 +182,11 @@ def _keep_all_day_events(calendar: icalendar.Calendar, source: str) -> None:
                         f"{_event_name(component)}: INTERVAL must be a whole number of at "
                         f"least 1 (RRULE {_clip(rule.to_ical().decode(errors='replace'))})",
                     )
-        elif component.name == "VEVENT":
-            _check_once(component, source)  # a moved or cancelled occurrence
+        elif component.name == "VEVENT":  # a moved or cancelled occurrence
+            _check_once(component, source, ("RECURRENCE-ID",))
+            if isinstance(getattr(component.get("RECURRENCE-ID"), "dt", None), datetime):
+                continue  # of a timed series (a lesson), dropped above with its series
+            _check_once(component, source)
         kept.append(component)
     if all_day > _MAX_ALL_DAY_EVENTS:
         raise _ics_problem(source, f"more than {_MAX_ALL_DAY_EVENTS} all-day events")
