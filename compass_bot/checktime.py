@@ -101,7 +101,8 @@ def role_hint(loaded: LoadedConfig, roles: Sequence[str]) -> str | None:
         if any_ref_matches(named, role_id, name):
             continue
         close = get_close_matches(name.casefold(), names, n=1, cutoff=0.8)
-        if close:
+        # "Klas 3" beside a configured "Klas 2" is another year group, not a typo
+        if close and _letters(close[0]) != _letters(name.casefold()):
             typos.append((name, close[0]))
     if not typos:
         return None
@@ -111,3 +112,7 @@ def role_hint(loaded: LoadedConfig, roles: Sequence[str]) -> str | None:
         f"check-time: rol {typed} staat niet in de configuratie / role {typed} is not in the "
         f"config. Bedoelde je: {meant}? / Did you mean: {meant}?"
     )
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name if not ch.isdigit())

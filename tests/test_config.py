@@ -517,6 +517,22 @@ def test_check_time_reads_a_channel_as_typed_and_one_watched_through_its_categor
     assert capsys.readouterr().err == ""
 
 
+def test_check_time_gives_no_role_hint_for_another_year_group(tmp_path: Path) -> None:
+    """ "Klas 3" beside a configured "Klas 2" is another year group (the default lunch), not
+    a typo; "Docnet" beside "Docent" is."""
+    from compass_bot.checktime import role_hint
+    from tests.conftest import make_loaded
+
+    text = (
+        "schedule:\n  lunch_breaks:\n    by_role:\n"
+        '      - {role: "Klas 2", start: "12:00", end: "12:30"}\n'
+    )
+    loaded = make_loaded(tmp_path, text)
+    assert role_hint(loaded, ["Klas 3", "havo 4", "Leerling"]) is None
+    hint = role_hint(loaded, ["Docnet", "Klas 3"])
+    assert hint is not None and "'Docnet'" in hint and "Klas 3" not in hint
+
+
 def test_a_wall_time_the_clocks_skip_is_read_as_the_moment_an_hour_later() -> None:
     """02:30 on the night the clocks go forward does not exist: `check-time --at` reads it
     as 03:30 summer time, the same moment as 02:30+01:00 and as the console's /tijd."""
