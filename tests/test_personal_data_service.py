@@ -83,6 +83,24 @@ async def test_the_alert_keeps_the_kinds_and_the_masked_excerpt_only(service: Ap
     assert outcome.alert.reason("en") == "contains: phone number, e-mail address"
 
 
+async def test_each_post_with_data_is_an_alert_of_its_own(service: App) -> None:
+    """A second post with data within the repeat window is no repeat of the first: merged,
+    the alert kept only the newest post's kinds, excerpt and link (a new-user tester found
+    the phone number's post gone from the alert after an e-mail in the next)."""
+    pd = service[PersonalDataService]
+    phone = await pd.message_posted(
+        MessagePosted(ANNA, ALGEMEEN, T0, "bel sanne op 06-12345678", message_id=1, guild_id=1)
+    )
+    mail = await pd.message_posted(
+        MessagePosted(ANNA, ALGEMEEN, T0, "mijn mail is x.y@gmail.com", message_id=2, guild_id=1)
+    )
+    assert phone.alert is not None and mail.alert is not None
+    assert phone.alert_created and mail.alert_created and phone.alert.id != mail.alert.id
+    first = await service.kernel.alerts.repo.alert(phone.alert.id)
+    assert first is not None and (first.detail, first.message_id) == ("phone", 1)
+    assert (mail.alert.detail, mail.alert.message_id) == ("email", 2)
+
+
 async def test_second_look_in_dutch_and_english_and_its_limits(service: App) -> None:
     pd = service[PersonalDataService]
     look = pd.second_look("bel 06-12345678", "en")

@@ -189,6 +189,9 @@ class PersonalDataService:
             message_id=event.message_id,
             excerpt=sanitise_excerpt(masked),
             detail=",".join(kinds),
+            # each post its own alert: a repeat would keep only the newest post's kinds,
+            # excerpt and jump link, so moderators could not find the earlier one
+            per_message=event.message_id is not None,
         )
         return DataOutcome(
             findings=findings,
