@@ -805,6 +805,17 @@ def test_an_approved_name_is_told_to_the_member_as_on_discord(tmp_path: Path) ->
     assert after.startswith(f"[bot · DM aan anna] {dm}")
 
 
+def test_approving_from_a_handled_alert_again_changes_nothing(tmp_path: Path) -> None:
+    """A second "goedkeuren" under the same name alert: refused as a second handling is,
+    and no second approval DM to the member (a new-user tester found the DM sent twice)."""
+    script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n"
+    script += "/als schoolleiding rector\n/melding 1 goedkeuren\n/melding 1 goedkeuren\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    dm = name_texts.APPROVED_DM.replace("\n", "\n    ")
+    assert out.count(f"[bot · DM aan anna] {dm}") == 1, out
+    assert "Melding 1 is al afgehandeld; er verandert niets." in out
+
+
 def test_a_revoked_approval_checks_the_names_again_as_on_discord(tmp_path: Path) -> None:
     """/naam intrekken: without the approval the member's names break the rule again, so they
     are checked anew (the warning DM and a new alert), as Discord's front does."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from compass_bot import texts as shared_texts
 from compass_bot.features.alerts import texts
-from compass_bot.features.alerts.model import NOTE_LIMIT, STATUS_LABELS, Alert, AlertStatus
+from compass_bot.features.alerts.model import NOTE_LIMIT, Alert, AlertStatus, already_handled
 from compass_bot.model import Member, Refusal
 
 if TYPE_CHECKING:
@@ -60,9 +60,7 @@ class AlertHandling:
             return refused
         if before is not None and status != "open" and before.status == status:
             # a second click or a second moderator: the first handling (and who) stays
-            return Refusal(
-                f"Melding {alert_id} is al {STATUS_LABELS[status].lower()}; er verandert niets."
-            )
+            return Refusal(already_handled(alert_id, status))
         alert = await self.repo.set_alert_status(alert_id, status, actor.id, at)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")

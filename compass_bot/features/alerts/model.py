@@ -25,6 +25,14 @@ STATUS_LABELS: dict[str, str] = {
     "resolved": "Afgehandeld",
     "false_positive": "Onterecht",
 }
+
+
+def already_handled(alert_id: int, status: str) -> str:
+    """The refusal of a second handling (a second click, a second moderator): the first one,
+    and who did it, stays."""
+    return f"Melding {alert_id} is al {STATUS_LABELS[status].lower()}; er verandert niets."
+
+
 EXCERPT_LIMIT = 200
 NOTE_LIMIT = 500  # a moderator's note on an alert
 EXPIRED_LABEL = "(verlopen)"  # what the retention purge leaves of a member's label

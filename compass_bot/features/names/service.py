@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from compass_bot.features.alerts.model import Alert
+from compass_bot.features.alerts.model import Alert, already_handled
 from compass_bot.features.names import texts
 from compass_bot.features.names.repo import ApprovedName, NameRepo
 from compass_bot.features.names.rules import CLAUSE_ID, NameChecker, NameVerdict
@@ -251,6 +251,8 @@ class NameService:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")
         if alert.rule != CLAUSE_ID:  # another rule's alert: approving names settles nothing
             return Refusal(texts.NOT_A_NAME_ALERT)
+        if alert.status != "open":  # a second click: no second approval, no second DM
+            return Refusal(already_handled(alert_id, alert.status))
         names = [name for name in current_names if name.strip()]
         if not names:  # the member is gone or unknown here: nothing to approve, keep it open
             return Refusal(texts.NO_NAMES_TO_APPROVE)
