@@ -150,7 +150,12 @@ class ConsoleCommands(ConsoleOutput):
         """A member new to the server: what the features do on a join (`Console`)."""
 
     async def cmd_kanaal(self, name: str, args: list[str], rest: str) -> None:
-        if not args or args[0].lower() == "in" or (len(args) >= 2 and args[1].lower() != "in"):
+        if (
+            not args
+            or not args[0].lstrip("#")
+            or args[0].lower() == "in"
+            or (len(args) >= 2 and args[1].lower() != "in")
+        ):
             # "/kanaal in Sociaal" names no channel; "/kanaal a b" is no name and category
             self.say("Gebruik: /kanaal NAAM [in CATEGORIE] of /kanaal dm")
             return
@@ -174,6 +179,16 @@ class ConsoleCommands(ConsoleOutput):
         it as a lesson channel: the nearest configured name is offered, as check-time does."""
         close = self.configured_channel_near(typed)
         return f" (Bedoelde je #{close}? Die staat in de configuratie.)" if close else ""
+
+    def typo_of_channel(self, typed: str) -> str | None:
+        """'Geen kanaal #algmeen. Bedoelde je #algemeen?' for a channel nobody went to here
+        whose name is near a configured one (a command on it would act on a channel nobody
+        posts in); None otherwise."""
+        close = self.configured_channel_near(typed)
+        visited = {c.name.casefold() for c in self.channels.values()}
+        if close is None or typed.casefold().lstrip("#") in visited:
+            return None
+        return f"Geen kanaal #{typed.lstrip('#')}. Bedoelde je #{close}?"
 
     def configured_channel_near(self, typed: str) -> str | None:
         """The channel name in the config that `typed` looks like a typo of ('algmeen':

@@ -84,6 +84,10 @@ def _channel(console: Console, args: list[str]) -> tuple[ChannelInfo, list[str]]
 async def cmd_afkoelen(console: Console, name: str, args: list[str], rest: str) -> None:
     await _restore_due(console)
     sub = args[0].lower() if args else ""
+    typo = console.typo_of_channel(args[1]) if len(args) > 1 and args[1][:1] == "#" else None
+    if typo is not None:
+        console.say(typo)
+        return
     channel, more = _channel(console, args[1:])
     if channel.name == "dm" and sub in ("start", "stop", "uit", "aan"):
         console.say("Afkoelen kan alleen in een kanaal van de server. " + USAGE)

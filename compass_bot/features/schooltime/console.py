@@ -109,11 +109,8 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                 return
             scope, (target_id, label), target_roles = "role", role, (role,)
         elif scope_word in ("kanaal", "channel"):
-            visited = {c.name.casefold() for c in console.channels.values()}
-            close = console.configured_channel_near(target)
-            if close is not None and target.casefold().lstrip("#") not in visited:
-                # a typo would allow a channel nobody posts in: the students stay warned
-                console.say(f"Geen kanaal #{target.lstrip('#')}. Bedoelde je #{close}?")
+            if (typo := console.typo_of_channel(target)) is not None:
+                console.say(typo)  # allowing a channel nobody posts in: students stay warned
                 return
             channel = console.channel_named(target, None)
             if channel.name == "dm":  # a DM is no channel of the server: nothing to allow
