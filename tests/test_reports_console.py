@@ -210,9 +210,10 @@ def test_report_in_english_answers_in_english(tmp_path: Path) -> None:
             "you are so dumb",
             "/als leerling anna",
             "/report 5",
-            "/report 1 pesten he does this every day",
+            "/report 1 bullying he does this every day",
             "/report 1 pesten",
             "/report member anna",
+            "/report member bram data he posted my number",
             "/stop",
         ]
     )
@@ -224,3 +225,8 @@ def test_report_in_english_answers_in_english(tmp_path: Path) -> None:
     assert "You already reported this" in out
     assert "You cannot report yourself." in out
     assert "Bedankt, je melding" not in out
+    assert "reasons: bullying, data, name, school, other" in out
+    assert out.count("Thank you, your report has been passed on") == 2
+    # the English words are the same reasons: the moderators read them in Dutch
+    assert "Reden: Pesten of uitschelden (aanwijzing-5) ×1" in out
+    assert "Gegevens of foto's van iemand zonder toestemming (aanwijzing-6) ×1" in out

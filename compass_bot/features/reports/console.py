@@ -11,7 +11,7 @@ from difflib import get_close_matches
 from compass_bot.console.app import Console
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.base import CommandSpec, ConsoleHooks
-from compass_bot.features.reports.rules import REASON_BY_CODE, RULE
+from compass_bot.features.reports.rules import REASON_BY_CODE, REASON_BY_WORD, REASONS, RULE
 from compass_bot.features.reports.service import ReportRequest, ReportService
 from compass_bot.model import Member, MessagePosted, Refusal
 
@@ -23,7 +23,7 @@ USAGE = (
 )
 USAGE_EN = (
     "Usage: /report N [REASON] [NOTE] or /report member NAME [REASON] [NOTE]; N=1 is the last "
-    "message here; reasons: " + ", ".join(REASON_BY_CODE)
+    "message here; reasons: " + ", ".join(r.word_en for r in REASONS)
 )
 IN_A_CHANNEL = {
     "nl": "Melden kan alleen in een kanaal van de server. ",
@@ -68,10 +68,10 @@ def _reason_and_note(words: list[str]) -> tuple[str, str | None] | None:
     ("pestn") is refused with the usage rather than read as a note."""
     if not words:
         return "anders", None
-    reason = words[0].lower()
-    if reason in REASON_BY_CODE:
-        return reason, " ".join(words[1:]) or None
-    if len(reason) >= 5 and get_close_matches(reason, REASON_BY_CODE, n=1, cutoff=0.8):
+    typed = words[0].lower()
+    if (reason := REASON_BY_WORD.get(typed)) is not None:  # "pesten" or "bullying"
+        return reason.code, " ".join(words[1:]) or None
+    if len(typed) >= 5 and get_close_matches(typed, REASON_BY_WORD, n=1, cutoff=0.8):
         return None
     return "anders", " ".join(words)
 

@@ -25,26 +25,33 @@ class Reason:
     label: str
     label_en: str
     clause_id: str
+    word_en: str = ""  # the English word for it on a command line (/report bullying)
 
 
 REASONS: tuple[Reason, ...] = (
-    Reason("pesten", "Pesten of uitschelden", "Bullying or name-calling", "aanwijzing-5"),
+    Reason(
+        "pesten", "Pesten of uitschelden", "Bullying or name-calling", "aanwijzing-5", "bullying"
+    ),
     Reason(
         "gegevens",
         "Gegevens of foto's van iemand zonder toestemming",
         "Someone's data or photos without consent",
         "aanwijzing-6",
+        "data",
     ),
-    Reason("naam", "Compass in een naam", "Compass in a name", "aanwijzing-2"),
+    Reason("naam", "Compass in een naam", "Compass in a name", "aanwijzing-2", "name"),
     Reason(
         "school",
         "Negatief over school of namens school",
         "Negative about or on behalf of the school",
         "aanwijzing-4",
+        "school",
     ),
-    Reason("anders", "Iets anders", "Something else", "aanwijzing-9"),
+    Reason("anders", "Iets anders", "Something else", "aanwijzing-9", "other"),
 )
 REASON_BY_CODE: dict[str, Reason] = {r.code: r for r in REASONS}
+# a reason as typed: its code or its English word
+REASON_BY_WORD: dict[str, Reason] = REASON_BY_CODE | {r.word_en: r for r in REASONS}
 
 RefusalCode = Literal[
     "unknown_reason", "self", "bot", "system", "not_visible", "duplicate", "rate_limited"
