@@ -42,6 +42,9 @@ MODERATOR = Member(id=900, label="mo", roles=((3, "Moderator"),))
         ("help mee", "help", "nl"),
         ("hellooo", "hello", "en"),
         ("hallooo", "hello", "nl"),
+        ("doei!", "bye", "nl"),
+        ("bye", "bye", "en"),
+        ("ok doeiii", "bye", "nl"),
     ],
 )
 def test_small_talk_is_read(text: str, kind: str, language: str | None) -> None:

@@ -1,4 +1,4 @@
-"""Greetings, thanks and "help" said to the bot: a short reply of its own.
+"""Greetings, thanks, "help" and goodbyes said to the bot: a short reply of its own.
 
 "The protocol does not cover that" is true of "bedankt!" but no reply to it, and it was in
 Dutch for "thanks!". Only a message that is nothing but such words counts ("help, iemand zet
@@ -13,7 +13,7 @@ from typing import Final, Literal
 
 from compass_bot.features.questions import texts
 
-Kind = Literal["hello", "thanks", "help"]
+Kind = Literal["hello", "thanks", "help", "bye"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,9 @@ _PHRASES: Final[dict[str, SmallTalk]] = {
     **_phrases("help", "nl", "help mij", "help mee", "help me alsjeblieft", "help aub"),
     **_phrases("help", "en", "what are you", "help me", "how do you work", "help me please"),
     **_phrases("help", None, "help"),
+    **_phrases("bye", "nl", "doei", "doeg", "tot later", "tot morgen", "fijne dag", "doeidoei"),
+    **_phrases("bye", "en", "bye", "goodbye", "bye bye", "see you", "see ya", "have a nice day"),
+    **_phrases("bye", None, "later", "ciao", "dag", "daag"),
 }
 # words around the phrase that change nothing: "ok thanks", "heel erg bedankt", "dank je wel"
 _BEFORE: Final = frozenset(
