@@ -55,6 +55,29 @@ def test_hide_removes_the_post_and_gives_the_text_back_masked(tmp_path: Path) ->
     assert "anna@gmail.com" not in out
 
 
+def test_a_hidden_post_is_gone_for_reports_too(tmp_path: Path) -> None:
+    """The bot removed it, as on Discord: it cannot be reported by number any more (the
+    count leaves it out), and a report alert's delete says it is gone already."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 16:05",
+            "/als leerling anna",
+            "hoi",
+            "bel me op 06-12345678",
+            "/als leerling bram",
+            "/melden 1 gegevens",
+            "/melden 9",
+            "/stop",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh", config=HIDE).stdout
+    assert "(bot verwijdert je bericht in #algemeen)" in out
+    # "1" is anna's "hoi", the last post still there; the hidden one is not counted
+    assert "Er is geen bericht nummer 9 in #algemeen (er zijn er 1)." in out
+    report = out[out.index("Melding van een lid") :]
+    assert "Bericht: hoi" in report and "telefoonnummer" not in report
+
+
 def test_staff_posts_are_left_alone(tmp_path: Path) -> None:
     script = "\n".join(["/tijd 2026-11-24 16:05", "/als docent", "bel 06-12345678", "/stop"])
     result = run_bot(tmp_path, script, "--console", "--fresh")

@@ -53,6 +53,9 @@ class SimulatedServer:
         self.me = self.members["leerling1"]
         self.channel = self.channel_named(self.config.console.channel, None)
         self.state: dict[str, object] = {}  # the features' console state (the last answer)
+        # posts the bot removed (hidden for data, deleted in lesson time or from an alert):
+        # gone for every feature, as on Discord (none can be reported or deleted again)
+        self.removed_posts: set[int] = set()
         self._messages = 0
 
     def _next_message_id(self) -> int:

@@ -23,6 +23,8 @@ async def on_post(console: Console, event: MessagePosted) -> None:
         return
     console.show_warning(outcome.warning, console.me)
     if outcome.hide:
+        if event.message_id is not None:
+            console.removed_posts.add(event.message_id)
         console.say(texts.POST_HIDDEN_CONSOLE.format(channel=event.channel.name))
         console.dm(console.me, f"{texts.POST_HIDDEN}\n{outcome.masked}")
 

@@ -11,6 +11,7 @@ from difflib import get_close_matches
 from compass_bot.console.app import Console
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.base import CommandSpec, ConsoleHooks
+from compass_bot.features.reports import texts
 from compass_bot.features.reports.rules import REASON_BY_CODE, REASON_BY_WORD, REASONS, RULE
 from compass_bot.features.reports.service import ReportRequest, ReportService
 from compass_bot.model import Member, MessagePosted, Refusal
@@ -101,7 +102,9 @@ async def cmd_melden(console: Console, name: str, args: list[str], rest: str) ->
             note=parsed[1],
         )
     elif args and args[0].isascii() and args[0].isdecimal():
-        posts = _recent(console).get(console.channel.id, deque())
+        removed = console.removed_posts  # the bot removed them: no longer there to report
+        kept = _recent(console).get(console.channel.id, deque())
+        posts = [p for p in kept if p.message_id not in removed]
         n = int(args[0])
         parsed = _reason_and_note(args[1:])
         if parsed is None or not 1 <= n <= len(posts):
@@ -136,11 +139,15 @@ async def delete_from_alert(console: Console, alert_id: int) -> Alert | Refusal:
     alert = await service.message_to_delete(console.me.member, alert_id)
     if isinstance(alert, Refusal):
         return alert
+    if alert.message_id in console.removed_posts:  # hidden for data, or deleted in lesson time
+        return Refusal(texts.ALREADY_DELETED)
     for posts in _recent(console).values():
         for post in list(posts):
             if post.message_id == alert.message_id:
                 posts.remove(post)
     await service.message_deleted(console.me.member, alert, console.now())
+    if alert.message_id is not None:
+        console.removed_posts.add(alert.message_id)
     console.say(f"(bot verwijdert bericht {alert.message_id})")
     return alert
 

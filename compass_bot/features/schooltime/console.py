@@ -29,6 +29,8 @@ async def on_post(console: Console, event: MessagePosted) -> None:
     elif outcome.verdict.allowed and outcome.verdict.reason != "not_watched":
         console.say(f"(geplaatst; schooltijdregel: {outcome.verdict.message})")
     if outcome.delete_post:
+        if event.message_id is not None:
+            console.removed_posts.add(event.message_id)
         console.say(f"(bot verwijdert je bericht in #{console.channel.name})")
 
 
