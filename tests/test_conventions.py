@@ -108,7 +108,7 @@ def test_every_feature_declares_what_it_stores_and_its_service_reaches_privacy()
     assert len(set(names)) == len(names)
     for feature in FEATURES:
         assert feature.data_statement.strip(), feature.name
-        for hook in ("load", "erase_member", "purge", "forget"):
+        for hook in ("load", "erase_member", "erase_mentions", "purge", "forget"):
             assert callable(getattr(feature.build, hook, None)), (feature.name, hook)
 
 

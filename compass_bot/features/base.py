@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from compass_bot.console.app import Console
     from compass_bot.console.server import ConsoleMember
     from compass_bot.features.alerts.model import Alert
+    from compass_bot.mentions import MentionOf
     from compass_bot.model import MessagePosted, Refusal
 
 
@@ -29,8 +30,10 @@ class FeatureService(Protocol):
     """A feature's service as the app and privacy reach it.
 
     `load` reads the hot state into memory at start (and after the console's /reset).
-    `erase_member` and `purge` cover what the feature stores about members; both run inside
-    the one transaction privacy opens (`Database.transaction`; no commit here), and `forget`
+    `erase_member` and `purge` cover what the feature stores about members; `erase_mentions`
+    (after every feature's `erase_member`) replaces the erased member's mentions in the text
+    it keeps of others (`compass_bot.mentions.erase_mentions_in`). All three run inside the
+    one transaction privacy opens (`Database.transaction`; no commit here), and `forget`
     then drops the feature's in-memory state about the member. A feature that stores nothing
     returns {}.
     """
@@ -39,12 +42,23 @@ class FeatureService(Protocol):
 
     async def erase_member(self, member_id: int) -> Mapping[str, int]: ...
 
+    async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]: ...
+
     async def purge(self, before: datetime) -> Mapping[str, int]: ...
 
     def forget(self, member_id: int) -> None: ...
 
 
-class KeepsNoMemberData:
+class KeepsNoMentions:
+    """`erase_mentions` of a feature that keeps no text of members (heat: channels and times;
+    names: a member's own approved name; personal data: nothing but its alerts, whose
+    excerpts are the alerts feature's): no mention of a member to take out."""
+
+    async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]:
+        return {}
+
+
+class KeepsNoMemberData(KeepsNoMentions):
     """The privacy hooks of a feature that stores nothing about members (the digest counts,
     AutoMod's bridge, the status): there is nothing to load, erase, purge or forget."""
 

@@ -37,6 +37,9 @@ FEATURE = Feature(
     ),
     console="compass_bot.features.alerts.console",
     discord_extension="compass_bot.features.alerts.discord_ext",
-    erased_labels={"alerts": "melding(en)"},
+    erased_labels={
+        "alerts": "melding(en)",
+        "alert_mentions": "vermelding(en) in meldingen over anderen",
+    },
     staff_commands=("meldingen",),
 )

@@ -4,6 +4,7 @@ from here with retries, so no alert is lost when Discord or the bot is down."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
@@ -156,6 +157,16 @@ class OutboxRepo(DeliveryQueries):
             " delivery = 'pending', version = version + 1, next_attempt_at = NULL WHERE id = ?",
             (count, detail, to_db(at) if at is not None else None, alert_id),
         )
+
+    async def redeliver(self, alert_ids: Sequence[int]) -> None:
+        """Alerts whose stored text changed (an erasure took a mention out), shown by an
+        edit: a new version, pending delivery. No commit: the caller commits."""
+        for alert_id in alert_ids:
+            await self.db.execute(
+                "UPDATE alerts SET delivery = 'pending', version = version + 1,"
+                " next_attempt_at = NULL WHERE id = ?",
+                (alert_id,),
+            )
 
     async def alert(self, alert_id: int) -> OutboxAlert | None:
         row = await self.db.fetchone("SELECT * FROM alerts WHERE id = ?", (alert_id,))

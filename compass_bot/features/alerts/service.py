@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from compass_bot.features.alerts.handling import AlertHandling, StatusListener
 from compass_bot.features.alerts.model import EXPIRED_LABEL, Alert
 from compass_bot.features.alerts.repo import OutboxRepo
+from compass_bot.mentions import MentionOf, erase_mentions_in
 from compass_bot.model import Member
 from compass_bot.storage.db import STORAGE_ERRORS, describe_failure, to_db
 
@@ -287,6 +288,21 @@ class AlertService(AlertHandling):
     async def erase_member(self, member_id: int) -> Mapping[str, int]:
         cur = await self.db.execute("DELETE FROM alerts WHERE member_id = ?", (member_id,))
         return {"alerts": cur.rowcount}
+
+    async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]:
+        """The erased member's mentions leave the alerts about others (the excerpt, a
+        moderator's note), which stay; each changed alert is re-delivered (edited) to show it.
+        Flags kept in memory while the database failed lose them too."""
+        erased = await erase_mentions_in(
+            self.db, "alerts", ("excerpt", "note"), mention, escaped=("excerpt",)
+        )
+        await self.repo.redeliver(erased.rows)
+        kept = 0
+        for flag in self._kept:
+            if isinstance(excerpt := flag.fields.get("excerpt"), str):
+                flag.fields["excerpt"], n = mention.erased(excerpt, escaped=True)
+                kept += n
+        return {"alert_mentions": erased.mentions + kept}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
         """Excerpts, matched text, labels and reasons that hold names expire with the alert's

@@ -3,8 +3,6 @@ slowmode and the alert as on Discord; `/afkoelen` for staff; "slowmode-uit" unde
 
 from __future__ import annotations
 
-import re
-
 from compass_bot.console.app import Console
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.base import CommandSpec, ConsoleHooks
@@ -17,9 +15,9 @@ from compass_bot.features.heat.service import (
     SlowmodeOrder,
 )
 from compass_bot.features.heat.watching import ChannelInfo
+from compass_bot.mentions import CONSOLE_MENTION
 from compass_bot.model import Member, MessagePosted, Refusal
 
-_MENTION = re.compile(r"@([^\s@,.:;!?]+)")
 USAGE = (
     "Gebruik: /afkoelen start [#KANAAL] [MINUTEN] | stop [#KANAAL] | uit [#KANAAL] | aan [#KANAAL]"
 )
@@ -65,7 +63,7 @@ async def on_post(console: Console, event: MessagePosted) -> None:
     known = {cm.member.label.casefold(): cm.member for cm in console.members.values()}
     mentions = tuple(
         known[name.casefold()]
-        for name in _MENTION.findall(event.content)
+        for name in CONSOLE_MENTION.findall(event.content)
         if name.casefold() in known
     )
     outcome = await _service(console).observe(HeatPost(event=event, mentions=mentions))

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from compass_bot.features.alerts.model import Alert
+from compass_bot.features.base import KeepsNoMentions
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import HeatRepo, Slowmode
 from compass_bot.features.heat.rules import (
@@ -127,7 +128,7 @@ class RecentAuthors:
         self._order = deque(m for m in self._order if m in authors)
 
 
-class HeatService(WatchedChannels):
+class HeatService(WatchedChannels, KeepsNoMentions):
     """The windows live in memory only; the slowmodes and switched-off channels in SQLite.
     Which channels are watched: `WatchedChannels.watches`."""
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from compass_bot.features.alerts.model import Alert, already_handled
+from compass_bot.features.base import KeepsNoMentions
 from compass_bot.features.names import texts
 from compass_bot.features.names.repo import ApprovedName, NameRepo
 from compass_bot.features.names.rules import CLAUSE_ID, NameChecker, NameVerdict
@@ -56,7 +57,7 @@ def _entries(detail: str) -> set[str]:
     return set(detail.removeprefix(texts.UNCERTAIN_PREFIX).split("; "))
 
 
-class NameService:
+class NameService(KeepsNoMentions):
     """The name rule with the approvals of the leadership."""
 
     def __init__(self, kernel: Kernel) -> None:

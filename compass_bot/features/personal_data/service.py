@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 from compass_bot.features.alerts.model import Alert, sanitise_excerpt
+from compass_bot.features.base import KeepsNoMentions
 from compass_bot.features.personal_data import texts
 from compass_bot.features.personal_data.rules import (
     CLAUSE_ID,
@@ -98,7 +99,7 @@ def masked_text(text: str, findings: Iterable[Finding], language: str = "nl") ->
     return mask(text, merged(findings), english=language == "en")
 
 
-class PersonalDataService:
+class PersonalDataService(KeepsNoMentions):
     """The rule with the configured allow list; holds no member data."""
 
     def __init__(self, kernel: Kernel) -> None:

@@ -20,7 +20,9 @@ async def cmd_privacy(console: Console, name: str, args: list[str], rest: str) -
     cm = console.member(args[1])
     if cm is None:
         return
-    result = await console.app[PrivacyService].erase(console.me.member, cm.member.id, console.now())
+    result = await console.app[PrivacyService].erase(
+        console.me.member, cm.member.id, console.now(), label=cm.member.label
+    )
     console.bot(
         result.message
         if isinstance(result, Refusal)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from compass_bot import texts as shared_texts
+from compass_bot.mentions import MentionOf
 from compass_bot.model import Member, Refusal
 from compass_bot.passwords import masked_secrets
 
@@ -37,14 +38,22 @@ class PrivacyService:
         )
         return {}
 
+    async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]:
+        """The audit trail keeps ids and codes, no text that could mention anyone."""
+        return {}
+
     async def purge(self, before: datetime) -> Mapping[str, int]:
         return {}
 
     def forget(self, member_id: int) -> None:
         """Nothing held in memory."""
 
-    async def erase(self, actor: Member, member_id: int, at: datetime) -> dict[str, int] | Refusal:
-        """Remove everything stored about one member, in every feature, in one transaction."""
+    async def erase(
+        self, actor: Member, member_id: int, at: datetime, label: str | None = None
+    ) -> dict[str, int] | Refusal:
+        """Remove everything stored about one member, in every feature, in one transaction:
+        their rows, then their mentions in what is kept about others (`compass_bot.mentions`:
+        by id, and in the console by `label`, its `@label`), which stays without their name."""
         if (refused := self.kernel.access.refusal(actor, "erase")) is not None:
             return refused
         if member_id == actor.id:  # with it the reports about them would go too
@@ -55,6 +64,9 @@ class PrivacyService:
             for service in self.kernel.services:
                 if service is not self:
                     counts.update(await service.erase_member(member_id))
+            mention = MentionOf(member_id, label)
+            for service in self.kernel.services:  # what is left is about others
+                counts.update(await service.erase_mentions(mention))
             await self.erase_member(member_id)
             await db.audit(at, actor.id, "privacy.erase", member_id, counts, commit=False)
         for service in self.kernel.services:

@@ -22,6 +22,7 @@ FEATURE = Feature(
             "Alleen moderatoren kunnen de onbeantwoorde vragen bekijken.",
         ),
     ),
+    erased_labels={"question_mentions": "vermelding(en) in bewaarde vragen"},
     console="compass_bot.features.questions.console",
     discord_extension="compass_bot.features.questions.discord_ext",
     post_check="Questions.check_post",

@@ -17,6 +17,7 @@ from compass_bot.features.questions import texts
 from compass_bot.features.questions.keeping import kept_question
 from compass_bot.features.questions.repo import QuestionRepo, StoredQuestion
 from compass_bot.features.questions.small_talk import SmallTalk, small_talk
+from compass_bot.mentions import MentionOf, erase_mentions_in
 from compass_bot.model import Member, Refusal
 from compass_bot.policy import Clause, ClauseBook, Match, Matcher
 from compass_bot.storage.db import to_db
@@ -281,6 +282,14 @@ class QuestionService:
     async def erase_member(self, member_id: int) -> Mapping[str, int]:
         """Questions are stored without the asker: nothing to erase per member."""
         return {}
+
+    async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]:
+        """A stored question is kept with its mentions masked (`kept_question`); one stored
+        before that may still name the member."""
+        erased = await erase_mentions_in(
+            self.kernel.db, "question_feedback", ("question",), mention
+        )
+        return {"question_mentions": erased.mentions}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
         cur = await self.kernel.db.execute(

@@ -40,5 +40,8 @@ FEATURE = Feature(
     alert_kinds=(AlertKind(RULE, TITLE, 0xE67E22, personal_detail=True, reason_text=reason_text),),
     console="compass_bot.features.reports.console",
     discord_extension="compass_bot.features.reports.discord_ext",
-    erased_labels={"member_reports": "melding(en) door of over het lid"},
+    erased_labels={
+        "member_reports": "melding(en) door of over het lid",
+        "report_mentions": "vermelding(en) in meldingen van anderen",
+    },
 )

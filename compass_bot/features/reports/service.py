@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from compass_bot.features.reports.rules import (
     ReportDraft,
     judge_report,
 )
+from compass_bot.mentions import MentionOf, erase_mentions_in
 from compass_bot.model import Member, Refusal, Warning
 from compass_bot.policy import Clause
 from compass_bot.storage.db import to_db
@@ -85,6 +86,29 @@ def _note(text: str | None) -> str | None:
 def _file_names(names: Sequence[str]) -> list[str]:
     shown = [show_controls(" ".join(n.split()))[:FILE_NAME_LIMIT] for n in names[:FILES_SHOWN]]
     return [n for n in shown if n]
+
+
+def _detail(reports: Sequence[StoredReport]) -> str:
+    """The alert's reason from its reports: each reason with its voices, the reporters, the
+    snapshot's files and every note (`texts.detail_json`)."""
+    latest = reports[-1].message_id  # the message the alert shows (the outbox may merge)
+    first = next(r for r in reports if r.message_id == latest)
+    # a reason counts once per reporter: one member reporting the message and then its
+    # author for the same reason is one voice (a report whose reporter retention
+    # has cleared counts on its own)
+    voices = {
+        (r.reporter_id if r.reporter_id is not None else -i, r.reason)
+        for i, r in enumerate(reports)
+    }
+    reasons = Counter(reason for _, reason in voices)
+    return texts.detail_json(
+        dict(reasons),
+        len({r.reporter_id for r in reports if r.reporter_id is not None}) or 1,
+        list(first.attachments),
+        first.attachment_count,
+        [r.note for r in reports if r.note],
+        all(r.message_id is None for r in reports),
+    )
 
 
 class ReportService:
@@ -194,31 +218,10 @@ class ReportService:
             # Another report of the same message (or merged by the outbox's repeat window):
             # the alert shows the distinct reporters and every reason, and is edited.
             await self.kernel.alerts.repo.restate(
-                alert_id, max(reporters, 1), self._detail(reports), request.at
+                alert_id, max(reporters, 1), _detail(reports), request.at
             )
         await self.kernel.db.commit()
         return await self.kernel.alerts.repo.alert(alert_id), reporters
-
-    @staticmethod
-    def _detail(reports: Sequence[StoredReport]) -> str:
-        latest = reports[-1].message_id  # the message the alert shows (the outbox may merge)
-        first = next(r for r in reports if r.message_id == latest)
-        # a reason counts once per reporter: one member reporting the message and then its
-        # author for the same reason is one voice (a report whose reporter retention
-        # has cleared counts on its own)
-        voices = {
-            (r.reporter_id if r.reporter_id is not None else -i, r.reason)
-            for i, r in enumerate(reports)
-        }
-        reasons = Counter(reason for _, reason in voices)
-        return texts.detail_json(
-            dict(reasons),
-            len({r.reporter_id for r in reports if r.reporter_id is not None}) or 1,
-            list(first.attachments),
-            first.attachment_count,
-            [r.note for r in reports if r.note],
-            all(r.message_id is None for r in reports),
-        )
 
     # -- the moderators' actions ------------------------------------------------------------
 
@@ -349,16 +352,37 @@ class ReportService:
             "DELETE FROM member_reports WHERE reporter_id = ? OR reported_id = ?",
             (member_id, member_id),
         )
-        for row in rows:
-            alert_id = int(row["alert_id"])
+        await self._restate(int(row["alert_id"]) for row in rows)
+        return {"member_reports": cur.rowcount}
+
+    async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]:
+        """The erased member's mentions leave the other members' reports (the note, the
+        snapshot); their alerts are restated, so a note shown there loses them too (the
+        alert's own excerpt is the alerts feature's)."""
+        erased = await erase_mentions_in(
+            self.kernel.db, "member_reports", ("note", "excerpt"), mention, escaped=("excerpt",)
+        )
+        if not erased.rows:
+            return {"report_mentions": 0}
+        marks = ", ".join("?" for _ in erased.rows)
+        rows = await self.kernel.db.fetchall(
+            f"SELECT DISTINCT alert_id FROM member_reports WHERE id IN ({marks})"
+            " AND alert_id IS NOT NULL",
+            erased.rows,
+        )
+        await self._restate(int(row["alert_id"]) for row in rows)
+        return {"report_mentions": erased.mentions}
+
+    async def _restate(self, alert_ids: Iterable[int]) -> None:
+        """Each alert's count and reason from the reports left (an erasure changed them)."""
+        for alert_id in alert_ids:
             alert = await self.kernel.alerts.repo.alert(alert_id)
             if alert is None:
                 continue
             reports = await self.repo.of_alert(alert_id)
             reporters = len({r.reporter_id for r in reports if r.reporter_id is not None})
-            detail = self._detail(reports) if reports else texts.without_reporters(alert.detail)
+            detail = _detail(reports) if reports else texts.without_reporters(alert.detail)
             await self.kernel.alerts.repo.restate(alert_id, max(reporters, 1), detail, None)
-        return {"member_reports": cur.rowcount}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
         """After retention the snapshot, the note and the reporter's id go."""

@@ -40,6 +40,7 @@ FEATURE = Feature(
     erased_labels={
         "warning_cooldowns": "waarschuwingstijd(en)",
         "permission_grants": "toestemming(en)",
+        "grant_mentions": "vermelding(en) in redenen van toestemmingen",
     },
     permissions=(
         Permission(

@@ -28,6 +28,7 @@ from compass_bot.features.schooltime.rules_grants import (
     grant_minutes,
     grant_times,
 )
+from compass_bot.mentions import MentionOf, erase_mentions_in
 from compass_bot.model import Member, MessagePosted, Refusal, Role, Warning
 from compass_bot.storage.db import to_db
 
@@ -146,7 +147,7 @@ class SchoolTimeService:
         cooldown = timedelta(minutes=settings.warning_cooldown_minutes)
         if last is None or event.at - last >= cooldown or event.at < last:
             self._warned[event.member.id] = event.at
-            warning = self._time_warning(event, verdict)
+            warning = _time_warning(self.kernel, event, verdict)
             member_id, at = event.member.id, event.at
             await self.kernel.alerts.write_or_defer(
                 ("warned", member_id), lambda: self.repo.set_warned(member_id, at)
@@ -157,37 +158,6 @@ class SchoolTimeService:
             delete_post=settings.action == "warn_and_delete",
             alert=alert,
             alert_created=created,
-        )
-
-    def _time_warning(self, event: MessagePosted, verdict: TimeVerdict) -> Warning:
-        """Dutch first, then English (the clause's own English text), as every warning."""
-        clause = self.kernel.book[verdict.clause_id]
-        tz = self.kernel.calendar.timetable.tz
-        when = when_en = ""
-        if verdict.next_allowed_at is not None:
-            local = verdict.next_allowed_at.astimezone(tz)
-            when, when_en = (
-                f"Je mag weer vanaf {local:%H:%M}.",
-                f" You can post again from {local:%H:%M}.",
-            )
-        english = "\n".join(
-            (
-                texts.TIME_WARNING_EN.format(
-                    channel=event.channel.name, at=f"{event.at.astimezone(tz):%H:%M}"
-                ),
-                f"> {clause.text_en}",
-                texts.TIME_WARNING_CLOSING_EN.format(next_allowed=when_en),
-            )
-        )
-        return Warning(
-            intro=texts.TIME_WARNING_INTRO.format(channel=event.channel.name),
-            clause=clause,
-            closing=verdict.message,
-            fallback=texts.TIME_WARNING_FALLBACK.format(
-                mention=f"<@{event.member.id}>", next_allowed=when
-            ).strip(),
-            english=english,
-            fallback_en=texts.TIME_WARNING_CLOSING_EN.format(next_allowed=when_en).strip(),
         )
 
     def grants(self, at: datetime) -> list[PermissionGrant]:
@@ -339,6 +309,15 @@ class SchoolTimeService:
         )
         return {"warning_cooldowns": cooldowns.rowcount, "permission_grants": grants.rowcount}
 
+    async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]:
+        """A teacher's reason for a grant (free text) may mention the member: it goes from
+        the stored grants and from the running ones held in memory."""
+        erased = await erase_mentions_in(self.kernel.db, "permission_grants", ("reason",), mention)
+        self._grants = [
+            replace(g, reason=mention.erased(g.reason)[0]) if g.reason else g for g in self._grants
+        ]
+        return {"grant_mentions": erased.mentions}
+
     async def purge(self, before: datetime) -> Mapping[str, int]:
         """The teachers' free-text reasons (often about a student) expire."""
         cur = await self.kernel.db.execute(
@@ -352,6 +331,38 @@ class SchoolTimeService:
         self._grants = [
             g for g in self._grants if not (g.scope == "member" and g.target_id == member_id)
         ]
+
+
+def _time_warning(kernel: Kernel, event: MessagePosted, verdict: TimeVerdict) -> Warning:
+    """Dutch first, then English (the clause's own English text), as every warning."""
+    clause = kernel.book[verdict.clause_id]
+    tz = kernel.calendar.timetable.tz
+    when = when_en = ""
+    if verdict.next_allowed_at is not None:
+        local = verdict.next_allowed_at.astimezone(tz)
+        when, when_en = (
+            f"Je mag weer vanaf {local:%H:%M}.",
+            f" You can post again from {local:%H:%M}.",
+        )
+    english = "\n".join(
+        (
+            texts.TIME_WARNING_EN.format(
+                channel=event.channel.name, at=f"{event.at.astimezone(tz):%H:%M}"
+            ),
+            f"> {clause.text_en}",
+            texts.TIME_WARNING_CLOSING_EN.format(next_allowed=when_en),
+        )
+    )
+    return Warning(
+        intro=texts.TIME_WARNING_INTRO.format(channel=event.channel.name),
+        clause=clause,
+        closing=verdict.message,
+        fallback=texts.TIME_WARNING_FALLBACK.format(
+            mention=f"<@{event.member.id}>", next_allowed=when
+        ).strip(),
+        english=english,
+        fallback_en=texts.TIME_WARNING_CLOSING_EN.format(next_allowed=when_en).strip(),
+    )
 
 
 def _as_seen_by(
