@@ -72,7 +72,7 @@ def _console_school(loaded: LoadedConfig, wanted: str | None) -> LoadedConfig:
             file=sys.stderr,
         )
         return first
-    return pick_school(loaded, wanted)
+    return pick_school(loaded, wanted, lambda line: print(f"compass-bot: {line}", file=sys.stderr))
 
 
 def _store_failed(exc: Exception) -> int:

@@ -315,9 +315,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     """The weekly digest of a stored database (counts only; see features/digest)."""
     from compass_bot.features.digest.cli import run_digest
 
-    school = school_or_exit(args, "digest")
+    board = config_or_exit(args.config)
+    school = school_or_exit(args, "digest", board)
     # The school is chosen here (a board's entry or the file's server); the digest reads it.
-    return run_digest(argparse.Namespace(**{**vars(args), "school": None}), school)
+    return run_digest(argparse.Namespace(**{**vars(args), "school": None}), school, board)
 
 
 def cmd_automod_sync(args: argparse.Namespace) -> int:

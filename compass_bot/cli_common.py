@@ -126,7 +126,9 @@ def school_or_exit(
 
     loaded = loaded or config_or_exit(args.config)
     try:
-        return pick_school(loaded, args.school)
+        return pick_school(
+            loaded, args.school, lambda line: print(f"{command}: {line}", file=sys.stderr)
+        )
     except SchoolChoiceError as exc:
         print(f"{command}: {exc}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE) from None

@@ -303,12 +303,21 @@ def claimed_file(board: LoadedConfig, school: LoadedConfig, target: Path) -> str
     database or console file, or this school's console file (a backup written there would
     become that school's data, or the console would run on real students' data); None when
     it is none of them."""
+    if (other := other_school_of(board, school, target)) is not None:
+        return f"the database of school {other.school or ''!r}"
+    if target.resolve() == school.console_database_path.resolve():
+        return "the console's own database"
+    return None
+
+
+def other_school_of(board: LoadedConfig, school: LoadedConfig, target: Path) -> LoadedConfig | None:
+    """The board's other school whose configured database (or console file) `target` is,
+    even before it exists; None for a one-school file or any other path. The one check of
+    `backup` (never write there) and `digest --database` (never read it as this school's)."""
     where = target.resolve()
     for other in board.each_school():
-        files = (other.database_path, other.console_database_path)
         if other.school == school.school:
-            if where == school.console_database_path.resolve():
-                return "the console's own database"
-        elif where in (f.resolve() for f in files):
-            return f"the database of school {other.school or ''!r}"
+            continue
+        if where in (f.resolve() for f in (other.database_path, other.console_database_path)):
+            return other
     return None

@@ -116,13 +116,14 @@ def test_invite_url_reads_the_application_id_from_the_config_or_the_option(
     tmp_path: Path,
 ) -> None:
     config = (
-        "discord:\n  application_id: 555555555555555555\nschool_time:\n  action: warn_and_delete\n"
+        "discord:\n  application_id: 555555555555555555\n"
+        "school_time:\n  action: warn_and_delete\n  social_categories: [Sociaal]\n"
     )
     done = _cli(tmp_path, config, "invite-url")
     assert done.returncode == 0, done.stderr
     query = parse_qs(urlsplit(done.stdout.strip()).query)
     assert query["client_id"] == ["555555555555555555"]
-    assert query["permissions"] == [str(BASE | Perm.MANAGE_MESSAGES)]
+    assert query["permissions"] == [str(BASE | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS)]
     done = _cli(tmp_path, config, "invite-url", "--client-id", "777777777777777777", "--explain")
     assert (
         "client_id=777777777777777777" in done.stdout
@@ -196,6 +197,7 @@ def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_pat
     deletes posts in lesson time, Noord only warns."""
     config = (
         "discord:\n  application_id: 555555555555555555\n"
+        "school_time:\n  social_channels: [algemeen]\n"
         "schools:\n"
         "  - name: Noord\n    discord: {guild: Noord}\n"
         "  - name: Zuid\n    discord: {guild: Zuid}\n"
@@ -221,3 +223,43 @@ def test_invite_url_refuses_an_application_id_that_is_no_id(tmp_path: Path) -> N
         done = _cli(tmp_path, "", "invite-url", "--client-id", bad)
         assert done.returncode == 2 and done.stdout == "", bad
         assert done.stderr.count("\n") == 1 and "is not an Application ID" in done.stderr
+
+
+def test_the_invite_follows_what_runs_without_message_content(tmp_path: Path) -> None:
+    """Without Message Content the personal-data rule is off (it reads the text): no Manage
+    Messages to hide posts; the school-time rule still judges author, channel and time, so
+    its deletes keep theirs; /afkoelen still sets a slowmode by hand."""
+    blind = "discord:\n  message_content: false\n"
+    hide = parse_config(f"{blind}personal_data:\n  action: hide\n", "config.yaml")
+    assert permissions(hide).value == BASE
+    delete = parse_config(
+        f"{blind}school_time:\n  action: warn_and_delete\n  social_channels: [algemeen]\n",
+        "config.yaml",
+    )
+    assert permissions(delete).value == BASE | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+    assert [n.why for n in needed(delete) if n.name == "manage_channels"] == [
+        "/afkoelen's slowmode (the heat rule itself is off: discord.message_content is false)"
+    ]
+    # Names are checked when a member posts or uses a command without Server Members (and
+    # read no text); AutoMod hits come without a privileged intent: both keep theirs.
+    neither = parse_config(
+        f"{blind}  members: false\npersonal_data:\n  action: hide\n"
+        "names:\n  reset_nickname: true\nautomod:\n  enabled: true\n",
+        "config.yaml",
+    )
+    assert permissions(neither).value == BASE | Perm.MANAGE_NICKNAMES | Perm.MANAGE_GUILD
+    done = _cli(
+        tmp_path,
+        "discord: {message_content: false, application_id: 555555555555555555}\n"
+        "personal_data: {action: hide}\n",
+        "invite-url",
+        "--explain",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "manage_messages" not in done.stdout
+    assert parse_qs(urlsplit(done.stdout.splitlines()[0]).query)["permissions"] == [str(BASE)]
+
+
+def test_the_invite_asks_nothing_for_a_school_time_rule_that_watches_nothing() -> None:
+    idle = parse_config("school_time:\n  action: warn_and_delete\n", "config.yaml")
+    assert permissions(idle).value == BASE  # no social channel listed: nothing is deleted

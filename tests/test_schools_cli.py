@@ -253,3 +253,49 @@ def test_automod_sync_is_for_one_schools_server(
     assert err == "automod sync: this config runs 2 schools (Noord, Zuid): name one with --school\n"
     code, _out, err = cli("automod", "sync", "--school", "Zuid")
     assert code == 2 and "no token" in err  # the school is known; the token is what is missing
+
+
+def test_digest_refuses_another_schools_database_and_names_its_school(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    """Noord's figures must never pass as Zuid's (backup's check, `ops.other_school_of`); a
+    board's digest says which school it is about."""
+    noord, zuid = board(tmp_path).schools
+    asyncio.run(_fill(noord, 1))
+    asyncio.run(_fill(zuid, 2))
+    for path in (noord.database_path, noord.console_database_path):
+        code, out, err = cli(
+            "digest", "--week", "2024-W48", "--school", "Zuid", "--database", str(path)
+        )
+        assert (code, out) == (2, "")
+        assert err == (
+            f"digest: {path} is the database of school 'Noord', not of 'Zuid'; use --school Noord\n"
+        )
+    code, out, err = cli("digest", "--week", "2024-W48", "--school", "zuid")
+    assert code == 0, err
+    assert out.startswith("Weekoverzicht Zuid 2024-W48 (")
+    code, out, err = cli("digest", "--week", "2024-W48", "--json", "--school", "Noord")
+    assert code == 0 and json.loads(out)["school"] == "Noord", err
+    code, out, err = cli(  # its own file, named: read as before
+        "digest", "--week", "2024-W48", "--school", "Noord", "--database", str(noord.database_path)
+    )
+    assert code == 0 and out.startswith("Weekoverzicht Noord 2024-W48 ("), err
+
+
+def test_a_school_name_that_is_also_another_schools_server_says_so(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    """The entry's name wins, with one line naming the other match and how to pick it."""
+    text = BOARD.replace("{guild: Compass Noord}", "{guild: A}").replace(
+        "{guild: 123456789012345678}", "{guild: Noord}"
+    )
+    (tmp_path / "config.yaml").write_text(text, encoding="utf-8")
+    code, out, err = cli("check-time", "--json", "--at", LUNCH_AT_A, "--school", "noord")
+    assert code == 0 and json.loads(out)["reason"] == "lunch_break"  # Noord's lunch, not Zuid's
+    assert err == (
+        "check-time: --school 'noord' took school Noord; it also matches the server 'Noord' of"
+        " school Zuid: for that one use --school Zuid\n"
+    )
+    for plain in ("Zuid", "a"):  # an entry name or a server name that is nothing else
+        code, out, err = cli("check-time", "--at", LUNCH_AT_A, "--school", plain)
+        assert code == 0 and err == "", err

@@ -7,6 +7,8 @@ config or data, and says which names exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from compass_bot.config.model import LoadedConfig
 from compass_bot.refs import describe_ref
 
@@ -27,9 +29,12 @@ def school_names(loaded: LoadedConfig) -> str:
     return ", ".join(school.school or "?" for school in loaded.schools)
 
 
-def pick_school(loaded: LoadedConfig, wanted: str | None) -> LoadedConfig:
+def pick_school(
+    loaded: LoadedConfig, wanted: str | None, notice: Callable[[str], object] | None = None
+) -> LoadedConfig:
     """The school `wanted` names (its name case-insensitively, or its server's name or id);
-    the file's own config for a one-school file. Raises SchoolChoiceError."""
+    the file's own config for a one-school file. Raises SchoolChoiceError. An entry's name
+    wins over another school's server of that name; `notice` then gets one line saying so."""
     name = wanted.strip() if wanted is not None else None
     if not loaded.schools:
         guild = loaded.config.discord.guild
@@ -52,6 +57,8 @@ def pick_school(loaded: LoadedConfig, wanted: str | None) -> LoadedConfig:
         )
     for school in loaded.schools:
         if (school.school or "").casefold() == name.casefold():
+            if notice is not None and (line := _also_a_server(loaded, name, school)):
+                notice(line)
             return school
     for school in loaded.schools:
         if _guild_matches(school, name):
@@ -59,3 +66,18 @@ def pick_school(loaded: LoadedConfig, wanted: str | None) -> LoadedConfig:
     raise SchoolChoiceError(
         f"unknown school {name!r}: this config runs {count} schools ({school_names(loaded)})"
     )
+
+
+def _also_a_server(loaded: LoadedConfig, name: str, picked: LoadedConfig) -> str | None:
+    """The line for a name that is `picked`'s entry and also another school's server (the
+    board keeps servers apart, so there is at most one); None when it is not."""
+    for other in loaded.schools:
+        guild = other.config.discord.guild
+        if other is not picked and guild is not None and _guild_matches(other, name):
+            # the entry's name always picks it: entry names win and differ between schools
+            return (
+                f"--school {name!r} took school {picked.school}; it also matches the server "
+                f"{describe_ref(guild)} of school {other.school}: for that one use "
+                f"--school {other.school}"
+            )
+    return None

@@ -18,6 +18,7 @@ from compass_bot.features.digest import texts
 from compass_bot.features.digest.chart import CHART_MARK, CHART_SIZE, render_png
 from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
+from compass_bot.ops import other_school_of
 from compass_bot.refs import describe_ref
 from compass_bot.schedule import ScheduleError
 from compass_bot.storage.db import StoreBusy, StoreError, belongs_to_database
@@ -101,10 +102,13 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
                 write_atomically(png_target, png, mode=SHARED)
             except OSError as exc:
                 raise _Refused(f"{args.png}: {exc.strerror or exc}") from None
+        school = loaded.school  # a board's entry: the header names it
         if args.json:
-            sys.stdout.write(json.dumps(digest.to_json(), ensure_ascii=False) + "\n")
+            data = digest.to_json() if school is None else {"school": school, **digest.to_json()}
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
-            print(texts.as_text(digest, language, texts.clause_titles(app.book, language)))
+            title_of = texts.clause_titles(app.book, language)
+            print(texts.as_text(digest, language, title_of, school))
             if args.png:
                 print(texts.labels(language)["chart"].format(path=args.png))
     finally:
@@ -112,9 +116,26 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     return EXIT_OK
 
 
-def run_digest(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+def _check_database(name: str | None, loaded: LoadedConfig, board: LoadedConfig | None) -> None:
+    """`--database` may be any copy, but never another school's configured database: its
+    figures would pass as this school's."""
+    if name is None or board is None:
+        return
+    other = other_school_of(board, loaded, Path(name))
+    if other is not None:
+        raise _Refused(
+            f"{name} is the database of school {other.school or ''!r}, not of "
+            f"{loaded.school or ''!r}; use --school {other.school}"
+        )
+
+
+def run_digest(
+    args: argparse.Namespace, loaded: LoadedConfig, board: LoadedConfig | None = None
+) -> int:
+    """The digest of `loaded` (a school of `board`, the file its config came from)."""
     try:
         _check_school(args.school, loaded)
+        _check_database(args.database, loaded, board)
         return asyncio.run(_run(args, loaded))
     except (_Refused, WeekError, StoreError, ScheduleError) as exc:
         print(f"digest: {exc}", file=sys.stderr)

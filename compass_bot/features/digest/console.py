@@ -40,7 +40,7 @@ async def cmd_overzicht(console: Console, name: str, args: list[str], rest: str)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, png, mode=SHARED)  # whole or not at all, as `digest --png`
     console.bot(
-        texts.as_text(digest, language, title_of(console, language))
+        texts.as_text(digest, language, title_of(console, language), console.app.loaded.school)
         + "\n"
         + texts.labels(language)["chart"].format(path=path)
     )

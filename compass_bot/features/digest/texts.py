@@ -19,6 +19,7 @@ _WEEKDAYS: Final = {"nl": shared_texts.WEEKDAYS, "en": shared_texts.WEEKDAYS_EN_
 LABELS: Final[dict[str, dict[str, str]]] = {
     "nl": {
         "title": "Weekoverzicht {week}",
+        "title_school": "Weekoverzicht {school} {week}",
         "span": "{start} t/m {until}",
         "rules": "Gesignaleerd per regel (vorige week, zelfde periode)",
         "no_alerts": "Niets gesignaleerd.",
@@ -43,6 +44,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
     "en": {
         "title": "Weekly digest {week}",
+        "title_school": "Weekly digest {school} {week}",
         "span": "{start} to {until}",
         "rules": "Flagged per rule (last week, same span)",
         "no_alerts": "Nothing flagged.",
@@ -131,8 +133,9 @@ def sections(
     ]
 
 
-def heading(digest: Digest, language: str) -> tuple[str, str]:
-    """Title and the span the digest covers, in school-local time."""
+def heading(digest: Digest, language: str, school: str | None = None) -> tuple[str, str]:
+    """Title and the span the digest covers, in school-local time; the title names `school`
+    (a board's entry) when given."""
     t = labels(language)
     days = weekday_names(language)
     tz = digest.period.tz
@@ -144,15 +147,19 @@ def heading(digest: Digest, language: str) -> tuple[str, str]:
     else:
         until_text = f"{days[until.weekday()]} {until:%d-%m-%Y %H:%M}"
     span = t["span"].format(start=f"{days[start.weekday()]} {start:%d-%m-%Y}", until=until_text)
+    if school is not None:
+        return t["title_school"].format(school=school, week=digest.period.label), span
     return t["title"].format(week=digest.period.label), span
 
 
-def as_text(digest: Digest, language: str, title_of: Callable[[str], str]) -> str:
+def as_text(
+    digest: Digest, language: str, title_of: Callable[[str], str], school: str | None = None
+) -> str:
     """The whole digest as plain text for a terminal (console, command line): the questions'
     markdown escapes, which only serve the Discord post, taken out, and the control
     characters a member typed (an escape sequence that retitles or recolours the admin's
-    terminal) written out (`visible.for_terminal`)."""
-    title, span = heading(digest, language)
+    terminal) written out (`visible.for_terminal`). A board's school is named in the title."""
+    title, span = heading(digest, language, school)
     out = [f"{title} ({span})"]
     for head, lines in sections(digest, language, title_of):
         out.append(f"{head}:")

@@ -3,11 +3,26 @@ temporary slowmode (aanwijzing-5/7)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from compass_bot.access import Action
 from compass_bot.features.base import AlertKind, Feature, Permission
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import MIGRATIONS
 from compass_bot.features.heat.service import ACTION, CLAUSE_ID, HeatService
+
+if TYPE_CHECKING:
+    from compass_bot.config import Config
+
+
+def _watches(config: Config) -> bool:
+    """The rule has channels to watch: its own, else the school-time rule's social ones."""
+    return bool(
+        config.heat.watched_channels
+        or config.school_time.social_channels
+        or config.school_time.social_categories
+    )
+
 
 FEATURE = Feature(
     name="heat",
@@ -35,12 +50,15 @@ FEATURE = Feature(
     permissions=(
         Permission(
             "manage_channels",
-            "a temporary slowmode in a heated channel (aanwijzing-5)",
-            lambda config: bool(
-                config.heat.watched_channels
-                or config.school_time.social_channels
-                or config.school_time.social_categories
-            ),
+            "a temporary slowmode in a heated channel (aanwijzing-5) and /afkoelen",
+            lambda config: _watches(config) and config.discord.message_content,
+        ),
+        # Without Message Content the rule reads no post (it is off), but /afkoelen still
+        # sets a slowmode by hand.
+        Permission(
+            "manage_channels",
+            "/afkoelen's slowmode (the heat rule itself is off: discord.message_content is false)",
+            lambda config: _watches(config) and not config.discord.message_content,
         ),
     ),
     staff_commands=("afkoelen",),

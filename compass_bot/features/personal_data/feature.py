@@ -31,7 +31,8 @@ FEATURE = Feature(
         Permission(
             "manage_messages",
             "hide a post with other people's data (personal_data.action: hide)",
-            lambda config: config.personal_data.action == "hide",
+            # the rule reads the text of posts: without Message Content it is off
+            lambda config: config.personal_data.action == "hide" and config.discord.message_content,
         ),
     ),
 )

@@ -46,7 +46,12 @@ FEATURE = Feature(
         Permission(
             "manage_messages",
             "delete a post in lesson time (school_time.action: warn_and_delete)",
-            lambda config: config.school_time.action == "warn_and_delete",
+            # Judged by author, channel and time: Message Content is not needed; with no
+            # social channel or category listed the rule watches nothing and deletes nothing.
+            lambda config: (
+                config.school_time.action == "warn_and_delete"
+                and bool(config.school_time.social_channels or config.school_time.social_categories)
+            ),
         ),
     ),
     staff_commands=("toestemming",),
