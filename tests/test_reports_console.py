@@ -41,16 +41,17 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
     assert out.count("[#mod-meldingen · nieuw] Melding #1 · Melding van een lid") == 1
     assert "Bericht: jij bent echt dom" in out
     assert "Pesten of uitschelden (aanwijzing-5) ×1; Iets anders (aanwijzing-9) ×1" in out
-    # the member report kept the snapshot; the handled alert shows it once more
-    assert out.count("Bericht: jij bent echt dom") == 4
+    # new, updated by carla's report, and handled
+    assert out.count("Bericht: jij bent echt dom") == 3
     assert "gemeld door 2 lid/leden" in out and "aantal keer: 2" in out
     assert "al gemeld" in out  # anna's second report of the same message
     assert "geen bericht nummer 9" in out
     assert "jezelf" in out
-    # bram's member report joins his open alert (the outbox's repeat window); another
-    # member's is an alert of its own, about the member
-    assert "Compass in een naam (aanwijzing-2) ×1; Iets anders" in out
+    # a report of the member is an alert of its own, about the member: in the open alert of
+    # bram's message it read as a second report of that message
+    assert "Compass in een naam (aanwijzing-2) ×1; Iets anders" not in out
     assert "Melding #2 · Melding van een lid" in out and "(over het lid, geen bericht)" in out
+    assert out.count("Reden: Compass in een naam (aanwijzing-2) ×1") == 2  # bram, leerling1
     # the warning DM to bram cites aanwijzing-5 verbatim; no reporter is named in any alert
     assert "[bot · DM aan bram]" in out and "Als je in een discussie betrokken raakt" in out
     assert "Please keep to this rule of the social media protocol:" in out

@@ -189,8 +189,10 @@ class ReportService:
                 detail=detail,
                 # one alert per message: a report of another message by the same member is not
                 # merged into its alert (the snapshot and 'Bericht verwijderen' would be lost);
-                # a report of the same message is, also one kept while the store failed
-                per_message=request.message_id is not None,
+                # a report of the same message is, also one kept while the store failed. A
+                # report of the member (no message) joins only one about the member: in a
+                # message's alert it read as a second report of that message
+                per_message=True,
             )
             if alert is None:  # the outbox keeps the flag until the database works again
                 return None, 1
