@@ -241,6 +241,17 @@ async def test_burst_of_1000_flags_makes_one_alert_per_member_and_rule(
     assert len(await service.alerts.repo.pending_alerts(LESSON + timedelta(hours=1))) == 2
 
 
+async def test_slowing_down_speaks_the_language_of_the_last_question(service: App) -> None:
+    """A lone "ok" or "bye" says little of its language: an English asker asking too fast is told
+    "Slow down!" in English, not "Rustig aan!" (a new-user tester found it)."""
+    t = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    questions = service[QuestionService]
+    for i in range(5):
+        questions.ask(QuestionAsked("can I use tiktok in class?", 7, t + timedelta(seconds=i)))
+    slowed = questions.ask(QuestionAsked("ok", 7, t + timedelta(seconds=6)))
+    assert slowed.status == "rate_limited" and slowed.message.startswith("Slow down!")
+
+
 async def test_questions_are_answered_rate_limited_and_unanswered_ones_stored(
     service: App,
 ) -> None:

@@ -93,6 +93,7 @@ class Answer:
 @dataclass
 class _RateWindow:
     times: deque[datetime] = field(default_factory=deque)
+    language: str = "nl"  # of the member's last question: "Slow down!" to an English asker
 
 
 # The clauses that send a member to a person: when in doubt, talk to someone (aanwijzing-7);
@@ -159,23 +160,25 @@ class QuestionService:
         """Answer a question about the protocol (rate-limited per member)."""
         text = event.text.strip()
         limit = self.kernel.config.questions
-        window = self._asked[event.member_id].times
+        asked = self._asked[event.member_id]
+        window = asked.times
         horizon = event.at - timedelta(seconds=limit.rate_limit_seconds)
         while window and window[0] <= horizon:
             window.popleft()
         if len(window) >= limit.rate_limit_count:
+            # "ok" or "bye" says little of its language: the one of the last question does
             return Answer(
-                status="rate_limited",
-                language=self.matcher.match(text[:200]).language,
-                retry_after=window[0] - horizon,
+                status="rate_limited", language=asked.language, retry_after=window[0] - horizon
             )
         window.append(event.at)
         if not text:
             return Answer(status="empty", language=event.language)
         if (talk := small_talk(text)) is not None:  # not a question: never stored
+            asked.language = talk.language or asked.language
             return Answer("small_talk", talk.language or event.language, small_talk=talk)
         truncated = len(text) > limit.max_length
         match = self.matcher.match(text[: limit.max_length])
+        asked.language = match.language
         related = tuple(self.kernel.book[c] for c in match.related if c in self.kernel.book)
         if match.status == "answer" and match.clause:
             clause = self.kernel.book[match.clause]
