@@ -135,3 +135,18 @@ async def test_reports_of_one_message_make_one_alert_also_when_the_store_failed(
     await reports.file(of(BRAM, 9002, 3))
     alerts = await service.alerts.repo.alerts()
     assert sorted(a.message_id for a in alerts) == [9001, 9002]
+
+
+async def test_a_member_report_beside_a_message_report_shows_no_message(service: App) -> None:
+    """A report of bram the member, while a report of one of his messages is open, is an
+    alert of its own that shows no message ("" ), never none at all, which Discord's embed
+    shows as an expired snapshot ("(verlopen)")."""
+    reports = service[ReportService]
+    carl = Member(3, "carl")
+    message = await reports.file(ReportRequest(ANNA, BRAM, "pesten", T0, 9, 10, 901, "jij sukkel"))
+    member = await reports.file(ReportRequest(carl, BRAM, "pesten", T0, 9))
+    assert isinstance(message, Filed) and isinstance(member, Filed)
+    assert message.alert is not None and member.alert is not None
+    assert member.alert.id != message.alert.id
+    assert (member.alert.excerpt, member.alert.message_id) == ("", None)
+    assert message.alert.excerpt == "jij sukkel"

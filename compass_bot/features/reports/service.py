@@ -164,12 +164,7 @@ class ReportService:
         existing = await self.repo.open_alert_for(request.reported.id, request.message_id)
         created = False
         if existing is None:
-            # A member report shows no message, unless the outbox merges it into an open
-            # report alert of the same member (its repeat window): then that snapshot stays.
-            merging = await self.kernel.alerts.repo.alerts(
-                status="open", rule=RULE, member_id=request.reported.id, limit=1
-            )
-            shown = excerpt if excerpt is not None else (None if merging else "")
+            shown = excerpt if excerpt is not None else ""  # a member report shows no message
             detail = texts.detail_json(
                 {verdict.reason.code: 1},
                 1,
