@@ -88,7 +88,9 @@ async def test_erasure_takes_the_mentions_out_of_what_is_kept_about_others(
     result = await service[PrivacyService].erase(MODERATOR, BRAM_ID, LESSON + timedelta(1))
 
     assert isinstance(result, dict)
-    assert result["alert_mentions"] == 4  # two in the excerpt, the note, the report's excerpt
+    # two in the excerpt, the note, the report's excerpt, and the reporter's note its reason
+    # quotes
+    assert result["alert_mentions"] == 5
     assert result["report_mentions"] == 2  # the reporter's note and the snapshot
     assert result["question_mentions"] == 1 and result["grant_mentions"] == 1
     alert = await service.alerts.repo.alert(alert_id)
@@ -147,3 +149,30 @@ def test_console_erasure_leaves_no_mention_in_the_others_alerts(tmp_path: Path) 
     assert "1 vermelding(en) in meldingen over anderen" in erased
     assert "Bericht: @[gewist lid] wat ben jij een sukkel zeg" in erased
     assert "@bram" not in erased and "Lid: anna" in erased.split("open melding(en):")[1]
+
+
+def test_an_excerpt_is_never_cut_inside_a_mention() -> None:
+    """Cut at 200 characters inside "[@4123…", a mention could not be found whole by an
+    erasure, and most of the erased member's id stayed: the cut goes before it."""
+    text = "x" * 190 + f" <@{BRAM_ID}> en de rest van het bericht"
+    excerpt = sanitise_excerpt(text)
+    assert excerpt.endswith("…") and "@4123" not in excerpt and "\\[" not in excerpt
+    assert MentionOf(BRAM_ID).erased(sanitise_excerpt("x" * 100 + f" <@{BRAM_ID}>"), True)[1] == 1
+
+
+async def test_an_erasure_takes_a_mention_out_of_a_report_alerts_reason(service: App) -> None:
+    """The reason of a report alert quotes reporters' notes; after the retention purge took a
+    note from its report the alert's reason could still hold it: the erasure cleans the reason
+    itself too."""
+    filed = await service[ReportService].file(
+        ReportRequest(
+            CARL, ANNA, "pesten", LESSON, 1, ALGEMEEN.id, 903, "hoi", note=f"ook <@{BRAM_ID}>"
+        )
+    )
+    assert isinstance(filed, Filed) and filed.alert is not None
+    await service.db.execute("UPDATE member_reports SET note = NULL")  # as the purge leaves it
+    await service.db.commit()
+    result = await service[PrivacyService].erase(MODERATOR, BRAM_ID, LESSON + timedelta(1))
+    assert isinstance(result, dict) and result["alert_mentions"] == 1
+    alert = await service.alerts.repo.alert(filed.alert.id)
+    assert alert is not None and str(BRAM_ID) not in (alert.detail or "")

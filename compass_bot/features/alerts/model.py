@@ -145,6 +145,7 @@ _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _USER_OR_ROLE_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 _MARKDOWN = re.compile(r"([\\*_~`|>\[\]()#-])")
 _WS = re.compile(r"\s+")
+_MENTION_OUT = re.compile(r"\[@[!&]?\d+\]")  # a mention as `sanitise_excerpt` writes it
 
 
 def sanitise_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
@@ -158,7 +159,12 @@ def sanitise_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     text = _MASS_MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
     text = _USER_OR_ROLE_MENTION.sub(lambda m: f"[{m.group(1)}{m.group(2)}]", text)
     if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+        cut = limit - 1
+        # never inside a written-out mention ("[@4123…"): an erasure could not find it whole
+        start = text.rfind("[", 0, cut)
+        if start != -1 and (whole := _MENTION_OUT.match(text, start)) and whole.end() > cut:
+            cut = start
+        text = text[:cut].rstrip() + "…"
     return _MARKDOWN.sub(r"\\\1", text)
 
 

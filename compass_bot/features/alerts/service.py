@@ -291,17 +291,19 @@ class AlertService(AlertHandling):
 
     async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]:
         """The erased member's mentions leave the alerts about others (the excerpt, a
-        moderator's note), which stay; each changed alert is re-delivered (edited) to show it.
-        Flags kept in memory while the database failed lose them too."""
+        moderator's note, the reason, which quotes reporters' notes), which stay; each changed
+        alert is re-delivered (edited) to show it. Flags kept in memory while the database
+        failed lose them too."""
         erased = await erase_mentions_in(
-            self.db, "alerts", ("excerpt", "note"), mention, escaped=("excerpt",)
+            self.db, "alerts", ("excerpt", "note", "detail"), mention, escaped=("excerpt",)
         )
         await self.repo.redeliver(erased.rows)
         kept = 0
         for flag in self._kept:
-            if isinstance(excerpt := flag.fields.get("excerpt"), str):
-                flag.fields["excerpt"], n = mention.erased(excerpt, escaped=True)
-                kept += n
+            for column in ("excerpt", "detail"):
+                if isinstance(text := flag.fields.get(column), str):
+                    flag.fields[column], n = mention.erased(text, escaped=column == "excerpt")
+                    kept += n
         return {"alert_mentions": erased.mentions + kept}
 
     async def purge(self, before: datetime) -> Mapping[str, int]:
