@@ -250,6 +250,18 @@ async def test_slowing_down_speaks_the_language_of_the_last_question(service: Ap
         questions.ask(QuestionAsked("can I use tiktok in class?", 7, t + timedelta(seconds=i)))
     slowed = questions.ask(QuestionAsked("ok", 7, t + timedelta(seconds=6)))
     assert slowed.status == "rate_limited" and slowed.message.startswith("Slow down!")
+    # an "ok" the matcher does not understand leaves the asker's language as it was
+    for i in range(3):
+        questions.ask(QuestionAsked("can I use tiktok in class?", 8, t + timedelta(seconds=i)))
+    questions.ask(QuestionAsked("ok", 8, t + timedelta(seconds=3)))
+    questions.ask(QuestionAsked("ok", 8, t + timedelta(seconds=4)))
+    again = questions.ask(QuestionAsked("and instagram?", 8, t + timedelta(seconds=5)))
+    assert again.status == "rate_limited" and again.message.startswith("Slow down!")
+    # a clear question in the other language is told in its own
+    dutch = questions.ask(
+        QuestionAsked("mag ik in de pauze op insta?", 8, t + timedelta(seconds=6))
+    )
+    assert dutch.status == "rate_limited" and dutch.message.startswith("Rustig aan!")
 
 
 async def test_questions_are_answered_rate_limited_and_unanswered_ones_stored(

@@ -166,19 +166,20 @@ class QuestionService:
         while window and window[0] <= horizon:
             window.popleft()
         if len(window) >= limit.rate_limit_count:
-            # "ok" or "bye" says little of its language: the one of the last question does
-            return Answer(
-                status="rate_limited", language=asked.language, retry_after=window[0] - horizon
-            )
+            # a question says its language; "ok" or "bye" says little: the last question's does
+            seen = self.matcher.match(text[:200])
+            language = seen.language if seen.status != "none" else asked.language
+            return Answer(status="rate_limited", language=language, retry_after=window[0] - horizon)
         window.append(event.at)
         if not text:
             return Answer(status="empty", language=event.language)
         if (talk := small_talk(text)) is not None:  # not a question: never stored
             asked.language = talk.language or asked.language
-            return Answer("small_talk", talk.language or event.language, small_talk=talk)
+            return Answer("small_talk", talk.language or asked.language, small_talk=talk)
         truncated = len(text) > limit.max_length
         match = self.matcher.match(text[: limit.max_length])
-        asked.language = match.language
+        if match.status != "none":  # understood, so its language is known ("ok" is not)
+            asked.language = match.language
         related = tuple(self.kernel.book[c] for c in match.related if c in self.kernel.book)
         if match.status == "answer" and match.clause:
             clause = self.kernel.book[match.clause]
