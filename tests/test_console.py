@@ -876,7 +876,8 @@ def test_a_lone_slash_a_channel_without_name_and_a_permission_for_a_typo(tmp_pat
     """ "/" alone says how a command starts; "/kanaal in Sociaal" names no channel (usage, not
     a channel called "in"); a teacher's permission for "algmeen" (no such channel, near the
     configured "algemeen") is refused with the name meant, as students there stay warned."""
-    script = "/\n/kanaal in Sociaal\n/als docent\n/toestemming geven kanaal algmeen 20\n"
+    script = "/tijd 2026-11-24 10:15\n/\n/kanaal in Sociaal\n/als docent\n"
+    script += "/toestemming geven kanaal algmeen 20\n"
     script += "/toestemming geven kanaal algemeen 20\n/stop\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "Een opdracht begint met / en een woord, bijvoorbeeld /help." in out
@@ -889,7 +890,8 @@ def test_a_lone_slash_a_channel_without_name_and_a_permission_for_a_typo(tmp_pat
 def test_cooling_a_typo_of_a_channel_and_a_channel_without_a_name(tmp_path: Path) -> None:
     """/afkoelen on "#meems" (near the configured "memes") is refused with the name meant,
     as /toestemming is; "/kanaal #" names no channel."""
-    script = "/kanaal #\n/als docent\n/afkoelen uit #meems\n/afkoelen start #meems 5\n/stop\n"
+    script = "/tijd 2026-11-24 10:15\n/kanaal #\n/als docent\n/afkoelen uit #meems\n"
+    script += "/afkoelen start #meems 5\n/stop\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("Geen kanaal #meems. Bedoelde je #memes?") == 2
     assert "Gebruik: /kanaal NAAM [in CATEGORIE] of /kanaal dm" in out

@@ -7,6 +7,7 @@ member's current names exactly as they are, which settles the member's open name
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -66,6 +67,7 @@ class NameService(KeepsNoMentions):
         self.repo = NameRepo(kernel.db)
         self._approved: dict[int, set[str]] = defaultdict(set)
         self._open: set[int] = set()  # members with an open name alert, to settle when fixed
+        self._approving = asyncio.Lock()  # two clicks at once: one approval, one DM
 
     async def load(self, now: datetime) -> None:
         """Load the approved names into memory."""
@@ -247,22 +249,23 @@ class NameService(KeepsNoMentions):
         """'Naam goedkeuren' on a name alert: approve the member's current names, resolve it."""
         if (refused := self.kernel.access.refusal(actor, "approve_names")) is not None:
             return refused
-        alert = await self.kernel.alerts.repo.alert(alert_id)
-        if alert is None:
-            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
-        if alert.rule != CLAUSE_ID:  # another rule's alert: approving names settles nothing
-            return Refusal(texts.NOT_A_NAME_ALERT)
-        if alert.status != "open":  # a second click: no second approval, no second DM
-            return Refusal(already_handled(alert_id, alert.status))
-        names = [name for name in current_names if name.strip()]
-        if not names:  # the member is gone or unknown here: nothing to approve, keep it open
-            return Refusal(texts.NO_NAMES_TO_APPROVE)
-        approved = await self.approve_names(actor, alert.member_id, names, at)
-        if isinstance(approved, Refusal):
-            return approved
-        updated = await self.kernel.alerts.repo.alert(alert_id)  # settled by approve_names
-        assert updated is not None
-        return updated
+        async with self._approving:
+            alert = await self.kernel.alerts.repo.alert(alert_id)
+            if alert is None:
+                return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+            if alert.rule != CLAUSE_ID:  # another rule's alert: approving names settles nothing
+                return Refusal(texts.NOT_A_NAME_ALERT)
+            if alert.status == "resolved":  # a second click: no second approval, no second DM
+                return Refusal(already_handled(alert_id, alert.status))
+            names = [name for name in current_names if name.strip()]
+            if not names:  # the member is gone or unknown here: nothing to approve, keep it open
+                return Refusal(texts.NO_NAMES_TO_APPROVE)
+            approved = await self.approve_names(actor, alert.member_id, names, at)
+            if isinstance(approved, Refusal):
+                return approved
+            updated = await self.kernel.alerts.repo.alert(alert_id)  # settled by approve_names
+            assert updated is not None
+            return updated
 
     # -- member data -----------------------------------------------------------------------
 
