@@ -45,6 +45,10 @@ MODERATOR = Member(id=900, label="mo", roles=((3, "Moderator"),))
         ("doei!", "bye", "nl"),
         ("bye", "bye", "en"),
         ("ok doeiii", "bye", "nl"),
+        ("ok", "ok", None),
+        ("oke thanks", "thanks", "en"),
+        ("ah oke", "ok", None),
+        ("lol", "ok", None),
     ],
 )
 def test_small_talk_is_read(text: str, kind: str, language: str | None) -> None:
@@ -59,7 +63,7 @@ def test_small_talk_is_read(text: str, kind: str, language: str | None) -> None:
         "hoi mag ik in de pauze op tiktok",
         "thanks, maar mag ik nou wel of niet insta in de les?",
         "hoi 123",
-        "oke",
+        "oke dus mag het",
         "compass",
         "",
     ],
@@ -103,6 +107,11 @@ def test_ask_on_the_command_line_replies_in_kind_and_keeps_its_json() -> None:
     # the matcher alone reads the school's name in "compassbot" (aanwijzing-2): the JSON
     # says what the text reply says, no clause
     assert '"clause": null' in ask("--json", "thanks compassbot")
+
+
+def test_an_ok_gets_a_nod_once_in_any_language() -> None:
+    nod = small_talk("oké!")
+    assert nod is not None and nod.reply() == "👍"
 
 
 def test_a_call_for_help_still_names_who_to_talk_to() -> None:

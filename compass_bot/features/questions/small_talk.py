@@ -1,4 +1,4 @@
-"""Greetings, thanks, "help" and goodbyes said to the bot: a short reply of its own.
+"""Greetings, thanks, "help", goodbyes and an "ok" said to the bot: a short reply of its own.
 
 "The protocol does not cover that" is true of "bedankt!" but no reply to it, and it was in
 Dutch for "thanks!". Only a message that is nothing but such words counts ("help, iemand zet
@@ -13,7 +13,7 @@ from typing import Final, Literal
 
 from compass_bot.features.questions import texts
 
-Kind = Literal["hello", "thanks", "help", "bye"]
+Kind = Literal["hello", "thanks", "help", "bye", "ok"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,9 @@ class SmallTalk:
     def reply(self) -> str:
         """The reply: in the language of the words, or Dutch then English."""
         said = texts.SMALL_TALK[self.kind]
-        return said[self.language] if self.language else f"{said['nl']}\n{said['en']}"
+        if self.language or said["nl"] == said["en"]:
+            return said[self.language or "nl"]
+        return f"{said['nl']}\n{said['en']}"
 
 
 def _phrases(
@@ -53,6 +55,10 @@ _PHRASES: Final[dict[str, SmallTalk]] = {
     **_phrases("bye", "nl", "doei", "doeg", "tot later", "tot morgen", "fijne dag", "doeidoei"),
     **_phrases("bye", "en", "bye", "goodbye", "bye bye", "see you", "see ya", "have a nice day"),
     **_phrases("bye", None, "later", "ciao", "dag", "daag"),
+    # "ok" after an answer: a nod, not "the protocol does not cover that"
+    **_phrases("ok", None, "ok", "oke", "oké", "okay", "okee", "oki", "okido", "top", "cool"),
+    **_phrases("ok", None, "nice", "prima", "duidelijk", "helder", "got it", "alright", "lol"),
+    **_phrases("ok", None, "haha", "hahaha", "xd", "snap ik", "ah oke", "oh oke", "ah ok"),
 }
 # words around the phrase that change nothing: "ok thanks", "heel erg bedankt", "dank je wel"
 _BEFORE: Final = frozenset(

@@ -46,6 +46,7 @@ SMALL_TALK = {
     },
     "thanks": {"nl": "Graag gedaan!", "en": "You're welcome!"},
     "bye": {"nl": "Doei!", "en": "Bye!"},
+    "ok": {"nl": "👍", "en": "👍"},
     "help": {
         "nl": "Ik beantwoord vragen over het protocol sociale media van de school, met de tekst "
         "van het protocol zelf. Vraag bijvoorbeeld: mag ik in de pauze op TikTok? Of: mag "
