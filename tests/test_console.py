@@ -885,14 +885,3 @@ def test_a_lone_slash_a_channel_without_name_and_a_permission_for_a_typo(tmp_pat
     assert "#in" not in out
     assert "Geen kanaal #algmeen. Bedoelde je #algemeen?" in out
     assert "Toestemming #1 voor #algemeen" in out and "voor #algmeen" not in out
-
-
-def test_cooling_a_typo_of_a_channel_and_a_channel_without_a_name(tmp_path: Path) -> None:
-    """/afkoelen on "#meems" (near the configured "memes") is refused with the name meant,
-    as /toestemming is; "/kanaal #" names no channel."""
-    script = "/tijd 2026-11-24 10:15\n/kanaal #\n/als docent\n/afkoelen uit #meems\n"
-    script += "/afkoelen start #meems 5\n/stop\n"
-    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert out.count("Geen kanaal #meems. Bedoelde je #memes?") == 2
-    assert "Gebruik: /kanaal NAAM [in CATEGORIE] of /kanaal dm" in out
-    assert "Je bent nu in #:" not in out and "#meems wordt" not in out

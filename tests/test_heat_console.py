@@ -102,3 +102,14 @@ def test_an_erased_member_leaves_the_others_heat_alert(tmp_path: Path) -> None:
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "1 vermelding(en) als betrokken lid" in out
     assert out.split("open melding(en):")[1].count("  Betrokken leden: bram\n") == 1
+
+
+def test_cooling_a_typo_of_a_channel_and_a_channel_without_a_name(tmp_path: Path) -> None:
+    """/afkoelen on "#meems" (near the configured "memes") is refused with the name meant,
+    as /toestemming is; "/kanaal #" names no channel."""
+    script = "/tijd 2026-11-24 10:15\n/kanaal #\n/als docent\n/afkoelen uit #meems\n"
+    script += "/afkoelen start #meems 5\n/stop\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Geen kanaal #meems. Bedoelde je #memes?") == 2
+    assert "Gebruik: /kanaal NAAM [in CATEGORIE] of /kanaal dm" in out
+    assert "Je bent nu in #:" not in out and "#meems wordt" not in out

@@ -98,7 +98,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
 
 from compass_bot.features.names.rules_fold import (
@@ -336,7 +336,6 @@ class NameChecker:
         return self._allowed.sub(blank, folded), seen, spans
 
 
-_BARE: list[NameChecker] = []  # a checker without allowed words, built on first use
 # names whose verdict an allowed word must leave as it is: the school's name plainly, in
 # common disguises, and the K spelling a moderator looks at
 _PROBES: Final = (
@@ -349,6 +348,12 @@ _PROBES: Final = (
 )
 
 
+@cache
+def _bare() -> NameChecker:
+    """A checker without allowed words, built on first use."""
+    return NameChecker((), screened=True)
+
+
 @lru_cache(maxsize=256)
 def allowable(word: str) -> bool:
     """Whether `word` may be an allowed word: the rule reads the school's name in it, the word
@@ -356,9 +361,7 @@ def allowable(word: str) -> bool:
     no verdict on the school's name itself. Allowed words are masked out of a name before it
     is read, so a shorter one ("compas", "pass", "c") or one the pattern reads loosely
     ("c$ompass") would let names through: the config refuses it, a checker leaves it out."""
-    if not _BARE:
-        _BARE.append(NameChecker((), screened=True))
-    bare = _BARE[0]
+    bare = _bare()
     verdict = bare.check(word)
     if verdict.span is None:
         return False

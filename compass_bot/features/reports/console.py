@@ -141,10 +141,6 @@ async def delete_from_alert(console: Console, alert_id: int) -> Alert | Refusal:
         return alert
     if alert.message_id in console.removed_posts:  # hidden for data, or deleted in lesson time
         return Refusal(texts.ALREADY_DELETED)
-    for posts in _recent(console).values():
-        for post in list(posts):
-            if post.message_id == alert.message_id:
-                posts.remove(post)
     await service.message_deleted(console.me.member, alert, console.now())
     if alert.message_id is not None:
         console.removed_posts.add(alert.message_id)
