@@ -113,3 +113,35 @@ def test_cooling_a_typo_of_a_channel_and_a_channel_without_a_name(tmp_path: Path
     assert out.count("Geen kanaal #meems. Bedoelde je #memes?") == 2
     assert "Gebruik: /kanaal NAAM [in CATEGORIE] of /kanaal dm" in out
     assert "Je bent nu in #:" not in out and "#meems wordt" not in out
+
+
+def test_threats_after_the_slowmode_still_reach_the_moderators(tmp_path: Path) -> None:
+    """After the nudge and the slowmode the rule does not act again within its cool-down,
+    but a threat or death wish then counts in the episode's open alert (one alert, a higher
+    count, its author among the involved); a cool-down later it is no longer that episode."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 16:00",
+            "/als leerling anna",
+            "@bram ga dood",
+            "/als leerling bram",
+            "@anna ik weet waar je woont, ik maak je af",
+            "/als anna",
+            "@bram ik sla je morgen in elkaar",
+            "/tijd +12",
+            "/als bram",
+            "@anna ik steek je neer morgen",
+            "/als leerling carla",
+            "wie gaat er mee naar de kantine",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    counts = [int(line.rsplit(": ", 1)[1]) for line in out.splitlines() if "aantal keer: " in line]
+    assert counts and counts[-1] == counts[-2] + 1  # the threat at 16:12 counted once more
+    after = out[out.rindex("Je bent bram") :]  # the threat at 16:12
+    assert "[#mod-meldingen · bijgewerkt] Melding #1" in after
+    assert "Melding #2" not in out
+    assert "Betrokken leden: anna, bram" in after or "Betrokken leden: bram, anna" in after
+    # a calm post after it changes nothing
+    assert "[#mod-meldingen" not in out[out.index("Je bent carla") :]
+    assert "Traceback" not in out and "(fout:" not in out

@@ -239,7 +239,7 @@ async def test_without_manage_channels_the_nudge_still_goes_and_it_is_logged_onc
         assert len(nudges(fake)) == 2
         assert fake.slowmode("algemeen") == 0
         assert fake.find_calls("PATCH", f"/channels/{fake.channel_id('algemeen')}") == []
-        logged = [r for r in caplog.records if "may not manage" in r.getMessage()]
+        logged = [r for r in caplog.records if "may not set a slowmode" in r.getMessage()]
         assert len(logged) == 1
 
 

@@ -19,6 +19,7 @@ from compass_bot.features.heat.service import (
     HeatPost,
     HeatService,
     RecentAuthors,
+    _reply_target,
 )
 from compass_bot.features.heat.settings import HeatConfig
 from compass_bot.features.heat.texts import involved, reason_text
@@ -215,11 +216,15 @@ async def test_a_reply_is_aimed_at_the_remembered_author_unless_it_is_the_replie
     try:
         service = app[HeatService]
         service._authors.remember(500, ANNA.id)
-        assert service._reply_target(BRAM.id, 500, None) == ANNA.id
-        assert service._reply_target(ANNA.id, 500, None) is None  # her own post
-        assert service._reply_target(BRAM.id, 501, None) is None  # not remembered
+        assert _reply_target(service._authors, service.is_staff, BRAM.id, 500, None) == ANNA.id
+        assert (
+            _reply_target(service._authors, service.is_staff, ANNA.id, 500, None) is None
+        )  # her own post
+        assert (
+            _reply_target(service._authors, service.is_staff, BRAM.id, 501, None) is None
+        )  # not remembered
         service.forget(ANNA.id)
-        assert service._reply_target(BRAM.id, 500, None) is None
+        assert _reply_target(service._authors, service.is_staff, BRAM.id, 500, None) is None
     finally:
         await app.close()
 
@@ -283,3 +288,11 @@ async def test_the_slowmode_restates_the_episode_alert_and_never_waits_on_a_fail
                 assert "+slowmode" in alerts[1]["detail"]
         finally:
             await app.close()
+
+
+def test_an_episode_alert_gathers_the_kinds_of_wording_in_order() -> None:
+    from compass_bot.features.heat.episode_alert import severe, with_kinds
+
+    assert with_kinds("fast: insult", "pile-on: threat,insult") == "fast: insult,threat"
+    assert with_kinds("fast", "calm") == "fast"
+    assert severe(("insult", "threat")) and not severe(("insult", "dismissive"))

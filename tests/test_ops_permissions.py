@@ -28,6 +28,7 @@ BASE = (
     | Perm.ATTACH_FILES
     | Perm.READ_MESSAGE_HISTORY
 )
+AFKOELEN = Perm.MANAGE_CHANNELS  # /afkoelen is in every installation
 
 
 def _config(action: str, reset: bool, extra: str = "") -> Config:
@@ -45,7 +46,8 @@ def test_the_invite_carries_exactly_the_bits_of_the_enabled_features(
     action: str, reset: bool
 ) -> None:
     config = _config(action, reset)
-    expected = BASE | Perm.MANAGE_CHANNELS  # social channels are watched: heat's slowmode
+    # social channels are watched: heat's slowmode, in their threads too
+    expected = BASE | AFKOELEN | Perm.MANAGE_THREADS
     if action == "warn_and_delete":
         expected |= Perm.MANAGE_MESSAGES
     if reset:
@@ -61,11 +63,12 @@ def test_the_invite_carries_exactly_the_bits_of_the_enabled_features(
 
 def test_slowmode_and_hiding_posts_ask_for_their_permission_only_when_used() -> None:
     quiet = parse_config("school_time:\n  social_channels: []\n", "config.yaml")
-    assert permissions(quiet).value == BASE  # no channel watched: no slowmode, no deletes
+    # no channel watched: no deletes, and slowmode only by hand (/afkoelen, no threads)
+    assert permissions(quiet).value == BASE | AFKOELEN
     hide = parse_config("personal_data:\n  action: hide\n", "config.yaml")
-    assert permissions(hide).value == BASE | Perm.MANAGE_MESSAGES
+    assert permissions(hide).value == BASE | AFKOELEN | Perm.MANAGE_MESSAGES
     heat = parse_config("heat:\n  watched_channels: [algemeen]\n", "config.yaml")
-    assert permissions(heat).value == BASE | Perm.MANAGE_CHANNELS
+    assert permissions(heat).value == BASE | AFKOELEN | Perm.MANAGE_THREADS
 
 
 def test_a_feature_declares_a_need_with_the_config_that_switches_it_on() -> None:
@@ -123,7 +126,9 @@ def test_invite_url_reads_the_application_id_from_the_config_or_the_option(
     assert done.returncode == 0, done.stderr
     query = parse_qs(urlsplit(done.stdout.strip()).query)
     assert query["client_id"] == ["555555555555555555"]
-    assert query["permissions"] == [str(BASE | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS)]
+    assert query["permissions"] == [
+        str(BASE | Perm.MANAGE_MESSAGES | AFKOELEN | Perm.MANAGE_THREADS)
+    ]
     done = _cli(tmp_path, config, "invite-url", "--client-id", "777777777777777777", "--explain")
     assert (
         "client_id=777777777777777777" in done.stdout
@@ -231,15 +236,16 @@ def test_the_invite_follows_what_runs_without_message_content(tmp_path: Path) ->
     its deletes keep theirs; /afkoelen still sets a slowmode by hand."""
     blind = "discord:\n  message_content: false\n"
     hide = parse_config(f"{blind}personal_data:\n  action: hide\n", "config.yaml")
-    assert permissions(hide).value == BASE
+    assert permissions(hide).value == BASE | AFKOELEN
     delete = parse_config(
         f"{blind}school_time:\n  action: warn_and_delete\n  social_channels: [algemeen]\n",
         "config.yaml",
     )
-    assert permissions(delete).value == BASE | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+    assert permissions(delete).value == BASE | Perm.MANAGE_MESSAGES | AFKOELEN
     assert [n.why for n in needed(delete) if n.name == "manage_channels"] == [
-        "/afkoelen's slowmode (the heat rule itself is off: discord.message_content is false)"
+        "/afkoelen's slowmode, set by a teacher or moderator"
     ]
+    assert not permissions(delete).manage_threads  # the rule, which watches threads, is off
     # Names are checked when a member posts or uses a command without Server Members (and
     # read no text); AutoMod hits come without a privileged intent: both keep theirs.
     neither = parse_config(
@@ -247,7 +253,7 @@ def test_the_invite_follows_what_runs_without_message_content(tmp_path: Path) ->
         "names:\n  reset_nickname: true\nautomod:\n  enabled: true\n",
         "config.yaml",
     )
-    assert permissions(neither).value == BASE | Perm.MANAGE_NICKNAMES | Perm.MANAGE_GUILD
+    assert permissions(neither).value == BASE | AFKOELEN | Perm.MANAGE_NICKNAMES | Perm.MANAGE_GUILD
     done = _cli(
         tmp_path,
         "discord: {message_content: false, application_id: 555555555555555555}\n"
@@ -257,9 +263,11 @@ def test_the_invite_follows_what_runs_without_message_content(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr
     assert "manage_messages" not in done.stdout
-    assert parse_qs(urlsplit(done.stdout.splitlines()[0]).query)["permissions"] == [str(BASE)]
+    assert parse_qs(urlsplit(done.stdout.splitlines()[0]).query)["permissions"] == [
+        str(BASE | AFKOELEN)
+    ]
 
 
 def test_the_invite_asks_nothing_for_a_school_time_rule_that_watches_nothing() -> None:
     idle = parse_config("school_time:\n  action: warn_and_delete\n", "config.yaml")
-    assert permissions(idle).value == BASE  # no social channel listed: nothing is deleted
+    assert permissions(idle).value == BASE | AFKOELEN  # no social channel: nothing is deleted

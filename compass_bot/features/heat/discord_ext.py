@@ -41,7 +41,8 @@ SlowChannel = (discord.TextChannel, discord.Thread)
 class Heat(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        self._no_permission: set[int] = set()  # channels already logged as not manageable
+        # channels (and threads) already logged as not manageable, until managed again
+        self._no_permission: set[int] = set()
 
     @property
     def service(self) -> HeatService:
@@ -82,22 +83,40 @@ class Heat(commands.Cog):
         self, guild: discord.Guild, slowmode: Slowmode, actor: Member | None = None
     ) -> bool:
         """Put the channel's previous slowmode back, unless staff changed it meanwhile.
-        False when Discord refused for now (kept, retried by the loop)."""
+        False when it is not back: Discord refused, or the bot may not manage the channel
+        (any more). The slowmode is then kept and the loop tries again; a missing permission
+        is checked before asking Discord and logged once per channel."""
         now = self.bot.app.clock.now()
         channel = guild.get_channel_or_thread(slowmode.channel_id)
         if not isinstance(channel, SlowChannel):
             await self.service.slowmode_ended(slowmode.channel_id, now, actor)  # gone
             return True
         if channel.slowmode_delay == slowmode.seconds:
+            if not self._may_manage(channel):
+                self._log_no_permission(channel, "restore the slowmode of")
+                return False
             try:
                 await channel.edit(slowmode_delay=slowmode.previous_seconds, reason=AUDIT_REASON)
             except discord.Forbidden:
-                log.warning("may not restore the slowmode of #%s any more; left as it is", channel)
+                self._log_no_permission(channel, "restore the slowmode of")
+                return False
             except discord.HTTPException as exc:
                 log.warning("could not restore the slowmode of #%s: %s", channel, exc)
                 return False
+        self._no_permission.discard(channel.id)
         await self.service.slowmode_ended(slowmode.channel_id, now, actor)
         return True
+
+    def _log_no_permission(self, channel: discord.TextChannel | discord.Thread, what: str) -> None:
+        """One warning per channel until the bot manages it again."""
+        if channel.id not in self._no_permission:
+            self._no_permission.add(channel.id)
+            log.warning(
+                "heat: may not %s #%s: the bot lacks %s there; a moderator can change it by hand",
+                what,
+                channel,
+                _permission_name(channel)[1],
+            )
 
     # -- posts -----------------------------------------------------------------------------
 
@@ -129,7 +148,7 @@ class Heat(commands.Cog):
             reply_to,
             tuple(member_of(m) for m in mentioned if not m.bot) if mentioned else (),
         )
-        if outcome.nudge is None and outcome.slowmode is None:
+        if outcome.nudge is None and outcome.slowmode is None and not outcome.escalated:
             return None
         event = post.event
         assert event is not None  # a post with a channel has its event
@@ -147,6 +166,8 @@ class Heat(commands.Cog):
             outcome = await service.record_nudge(event, outcome)
         elif outcome.slowmode is not None:
             outcome = await service.record_slowmode(event, outcome)
+        elif outcome.escalated:
+            outcome = await service.record_escalation(event, outcome)
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         if outcome.nudge is not None:
@@ -175,23 +196,22 @@ class Heat(commands.Cog):
 
         A channel whose own slowmode is already as slow is left as it is."""
         if not isinstance(channel, SlowChannel) or not self._may_manage(channel):
-            if order.channel_id not in self._no_permission:
-                self._no_permission.add(order.channel_id)
-                log.warning(
-                    "heat: no slowmode in #%s: the bot may not manage that channel "
-                    "(Manage Channels); only the nudge and the alert",
-                    order.channel_name,
-                )
-            return texts.NO_PERMISSION.format(channel=order.channel_name)
+            if isinstance(channel, SlowChannel):
+                self._log_no_permission(channel, "set a slowmode in")
+            return _no_permission_text(channel, order.channel_name)
         running = self.service.running_slowmode(order.channel_id)
         previous = channel.slowmode_delay
         if running is None and previous >= order.seconds:
             return texts.ALREADY_SLOWER.format(channel=order.channel_name, seconds=previous)
         try:
             await channel.edit(slowmode_delay=order.seconds, reason=AUDIT_REASON)
+        except discord.Forbidden:
+            self._log_no_permission(channel, "set a slowmode in")
+            return _no_permission_text(channel, order.channel_name)
         except discord.HTTPException as exc:
             log.warning("could not set the slowmode of #%s: %s", order.channel_name, exc)
-            return texts.NO_PERMISSION.format(channel=order.channel_name)
+            return texts.NOT_SET.format(channel=order.channel_name)
+        self._no_permission.discard(channel.id)
         await self.service.slowmode_set(order, previous, self.bot.app.clock.now())
         if isinstance(channel, discord.abc.Messageable):
             await self._say(channel, order.notice)
@@ -248,10 +268,10 @@ class Heat(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         assert interaction.guild is not None
-        await self.restore(interaction.guild, running, actor)
+        restored = await self.restore(interaction.guild, running, actor)
+        text = texts.STOPPED if restored else texts.NOT_RESTORED
         await interaction.followup.send(
-            texts.STOPPED.format(channel=kanaal.name, seconds=running.previous_seconds),
-            ephemeral=True,
+            text.format(channel=kanaal.name, seconds=running.previous_seconds), ephemeral=True
         )
 
     async def _watching(
@@ -292,10 +312,23 @@ async def slowmode_off_from_alert(
         return running
     cog = bot.get_cog("Heat")
     guild = interaction.guild
-    if isinstance(cog, Heat) and guild is not None:
-        await cog.restore(guild, running, actor)
+    if isinstance(cog, Heat) and guild is not None and not await cog.restore(guild, running, actor):
+        channel = guild.get_channel_or_thread(running.channel_id)
+        name = channel.name if channel is not None else str(running.channel_id)
+        return Refusal(texts.NOT_RESTORED.format(channel=name))
     alert = await bot.app.alerts.repo.alert(alert_id)
     return alert if alert is not None else Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+
+
+def _permission_name(channel: object) -> tuple[str, str]:
+    """The permission a slowmode there needs: Dutch (as Discord shows it) and English."""
+    if isinstance(channel, discord.Thread):
+        return "Threads beheren", "Manage Threads"
+    return "Kanalen beheren", "Manage Channels"
+
+
+def _no_permission_text(channel: object, name: str) -> str:
+    return texts.NO_PERMISSION.format(channel=name, permission=_permission_name(channel)[0])
 
 
 async def setup(bot: CompassBot) -> None:

@@ -48,17 +48,19 @@ FEATURE = Feature(
     discord_extension="compass_bot.features.heat.discord_ext",
     post_check="Heat.check_post",
     permissions=(
+        # /afkoelen is there in every installation: a teacher may slow any text channel
+        Permission("manage_channels", "/afkoelen's slowmode, set by a teacher or moderator"),
         Permission(
             "manage_channels",
-            "a temporary slowmode in a heated channel (aanwijzing-5) and /afkoelen",
+            "a temporary slowmode in a heated channel (aanwijzing-5)",
             lambda config: _watches(config) and config.discord.message_content,
         ),
-        # Without Message Content the rule reads no post (it is off), but /afkoelen still
-        # sets a slowmode by hand.
+        # the rule also watches the threads of a watched channel, and a thread's slowmode
+        # needs its own permission (Without Message Content the rule reads no post: off)
         Permission(
-            "manage_channels",
-            "/afkoelen's slowmode (the heat rule itself is off: discord.message_content is false)",
-            lambda config: _watches(config) and not config.discord.message_content,
+            "manage_threads",
+            "a temporary slowmode in a heated thread of a watched channel (aanwijzing-5)",
+            lambda config: _watches(config) and config.discord.message_content,
         ),
     ),
     staff_commands=("afkoelen",),

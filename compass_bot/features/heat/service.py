@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final, NamedTuple
@@ -21,6 +21,13 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.base import KeepsNoMentions
 from compass_bot.features.heat import texts
+from compass_bot.features.heat.episode_alert import (
+    count_threat,
+    open_alert,
+    restate,
+    severe_in_episode,
+    with_slowmode,
+)
 from compass_bot.features.heat.repo import HeatRepo, Slowmode
 from compass_bot.features.heat.rules import (
     ChannelWatch,
@@ -32,7 +39,6 @@ from compass_bot.features.heat.rules_post import reader
 from compass_bot.features.heat.rules_watch import BANTER_HEAT, CALM_HEAT
 from compass_bot.features.heat.watching import ChannelInfo, WatchedChannels
 from compass_bot.model import Done, Member, MessagePosted, Refusal
-from compass_bot.storage.db import STORAGE_ERRORS
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
@@ -78,6 +84,8 @@ class HeatOutcome:
     slowmode: SlowmodeOrder | None = None
     alert: Alert | None = None
     alert_created: bool = False
+    # a threat or death wish after the episode's nudge: its open alert counts it (no new nudge)
+    escalated: bool = False
 
 
 @dataclass
@@ -86,6 +94,7 @@ class _Channel:
     languages: deque[str] = field(default_factory=lambda: deque(maxlen=_LANGUAGE_POSTS))
     alert_id: int | None = None  # the episode's alert, restated when the bot slows it down
     involved: tuple[int, ...] = ()  # everyone the episode's alert names so far
+    alert_at: datetime | None = None  # when the bot last acted on the episode (its alert)
 
     @property
     def talks_english(self) -> bool:
@@ -167,7 +176,9 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         outcome = self.decide(post)
         if outcome.nudge:
             return await self.record_nudge(post.event, outcome)
-        return await self.record_slowmode(post.event, outcome) if outcome.slowmode else outcome
+        if outcome.slowmode:
+            return await self.record_slowmode(post.event, outcome)
+        return await self.record_escalation(post.event, outcome) if outcome.escalated else outcome
 
     def decide(self, post: HeatPost) -> HeatOutcome:
         """Feed one post to its channel's window and say what to do, in memory (every post)."""
@@ -211,7 +222,7 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         target = (
             None
             if reply_to is None and reply_to_message is None  # most posts reply to nobody
-            else self._reply_target(author, reply_to_message, reply_to)
+            else _reply_target(self._authors, staff, author, reply_to_message, reply_to)
         )
         aimed = (
             frozenset(m.id for m in mentions if m.id != author and not staff(m))
@@ -232,19 +243,8 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         if heat.action == "slowmode" and channel_id not in self._slowmodes:
             until = at + self.settings.slowmode_duration
             return HeatOutcome(heat, slowmode=self._order(channel, at, until, None))
-        return HeatOutcome(heat)
-
-    def _reply_target(
-        self, author_id: int, reply_to_message: int | None, reply_to: Member | None
-    ) -> int | None:
-        if reply_to is not None:
-            if self.is_staff(reply_to) or reply_to.id == author_id:
-                return None
-            return reply_to.id
-        if reply_to_message is None:
-            return None
-        author = self._authors.of(reply_to_message)  # only non-staff posts are kept
-        return None if author == author_id else author
+        threat = severe_in_episode(state, at, self.settings.cooldown, signals.kinds)
+        return HeatOutcome(heat, escalated=threat)
 
     def talks_english(self, channel_id: int) -> bool:
         state = self._channels.get(channel_id)
@@ -279,21 +279,32 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         state = self._channels.get(event.channel.id)
         if state is not None:  # a flag kept in memory (storage failing) has no alert yet
             state.alert_id, state.involved = (alert.id if alert else None), heat.members
+            state.alert_at = event.at
         return replace(outcome, alert=alert, alert_created=created)
 
     async def record_slowmode(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
         """The bot slows the channel down: the episode's open alert says so by an edit (who
         joined, one time more); without one (a restart, handled) an alert of its own."""
         heat, state = outcome.heat, self._channels.get(event.channel.id)
-        reason = _with_slowmode(heat.reason)
-        alert = await _open_alert(self.kernel, state.alert_id if state else None)
+        reason = with_slowmode(heat.reason)
+        alert = await open_alert(self.kernel, state.alert_id if state else None)
         if state is None or alert is None:
             return await self.record_nudge(
                 event, replace(outcome, heat=replace(heat, reason=reason))
             )
         state.involved = tuple(dict.fromkeys((*state.involved, *heat.members)))
+        state.alert_at = event.at
         detail = texts.detail_of(reason, state.involved)
-        await _restate(self.kernel, alert, detail, event.at)
+        await restate(self.kernel, alert, detail, event.at)
+        return replace(outcome, alert=alert)
+
+    async def record_escalation(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
+        """A threat after the nudge (`count_threat`); an alert of its own once that is handled."""
+        alert = await count_threat(
+            self.kernel, self._channels.get(event.channel.id), event, outcome.heat
+        )
+        if alert is None:
+            return await self.record_nudge(event, outcome)
         return replace(outcome, alert=alert)
 
     # -- slowmodes ---------------------------------------------------------------------------
@@ -434,38 +445,27 @@ async def warm_lexicon() -> None:
     await asyncio.to_thread(shipped_lexicon().buckets.compile_all)
 
 
+def _reply_target(
+    authors: RecentAuthors,
+    is_staff: Callable[[Member], bool],
+    author_id: int,
+    reply_to_message: int | None,
+    reply_to: Member | None,
+) -> int | None:
+    """Whom a reply aims at: the replied-to member (never staff, nor the author), else the
+    author of the replied-to post as remembered (`authors`: only non-staff posts are kept)."""
+    if reply_to is not None:
+        if is_staff(reply_to) or reply_to.id == author_id:
+            return None
+        return reply_to.id
+    if reply_to_message is None:
+        return None
+    author = authors.of(reply_to_message)
+    return None if author == author_id else author
+
+
 _QUIET_OUTCOME: Final = HeatOutcome(CALM_HEAT)
 _BANTER_OUTCOME: Final = HeatOutcome(BANTER_HEAT)
-
-
-def _with_slowmode(reason: str) -> str:
-    """ "pile-on: insult" -> "pile-on+slowmode: insult" (the stored reason's codes)."""
-    codes, _, kinds = reason.partition(": ")
-    return f"{codes}+slowmode" + (f": {kinds}" if kinds else "")
-
-
-async def _open_alert(kernel: Kernel, alert_id: int | None) -> Alert | None:
-    """The episode's alert while it is still open; None (a new alert then) when it is
-    handled, gone, or cannot be read while storage fails."""
-    if alert_id is None or kernel.alerts.storage_failing:
-        return None
-    try:
-        alert = await kernel.alerts.repo.alert(alert_id)
-    except STORAGE_ERRORS:
-        return None
-    return alert if alert is not None and alert.status == "open" else None
-
-
-async def _restate(kernel: Kernel, alert: Alert, detail: str, at: datetime) -> None:
-    """The edit, written under the store's write lock, or kept and retried while storage
-    fails: the slowmode itself never waits on it."""
-
-    async def write() -> None:
-        async with kernel.db.write_lock:
-            await kernel.alerts.repo.restate(alert.id, alert.count + 1, detail, at)
-            await kernel.db.commit()
-
-    await kernel.alerts.write_or_defer(("heat.slowmode", alert.id), write)
 
 
 async def _without_member(kernel: Kernel, member_id: int) -> int:

@@ -51,7 +51,13 @@ ALERT_NOT_RUNNING = (
     "De bot heeft in het kanaal van melding {alert_id} geen slowmode (meer) aan staan."
 )
 NO_PERMISSION = (
-    "De bot mag #{channel} niet beheren (Kanalen beheren ontbreekt); er is geen slowmode gezet."
+    "De bot mag #{channel} niet beheren ({permission} ontbreekt); er is geen slowmode gezet."
+)
+NOT_SET = "Discord weigerde nu de slowmode in #{channel}; er is geen slowmode gezet. Probeer het zo opnieuw."
+NOT_RESTORED = (
+    "De slowmode in #{channel} is nog aan: de bot mag dat kanaal niet (meer) beheren of Discord "
+    "weigerde. Zet hem met de hand uit (kanaal bewerken > Slowmode); de bot probeert het ook "
+    "zelf opnieuw."
 )
 ALREADY_SLOWER = (
     "#{channel} heeft al een slowmode van {seconds} seconden; de bot verandert daar niets aan."
