@@ -15,11 +15,13 @@ import pytest
 
 from compass_bot.clock import Clock
 from compass_bot.discord_front.client import CompassBot
+from compass_bot.discord_front.permissions import permissions
 from compass_bot.features.heat.discord_ext import Heat
+from compass_bot.features.heat.service import HeatService
 from compass_bot.policy import load_clauses
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import AFTER_SCHOOL, SCHOOL, compass_bot, running_compass
-from tests.fakediscord import BotSpec, FakeDiscord, InteractionRecord, Perm
+from tests.fakediscord import BotSpec, ChannelSpec, FakeDiscord, InteractionRecord, Perm
 
 MANAGING = replace(SCHOOL, bot=BotSpec(permissions=Perm.BOT_DEFAULT | Perm.MANAGE_CHANNELS))
 CLAUSE = load_clauses()["aanwijzing-5"]
@@ -233,7 +235,7 @@ async def test_without_manage_channels_the_nudge_still_goes_and_it_is_logged_onc
 ) -> None:
     config = TEST_CONFIG + "heat:\n  cooldown_minutes: 5\n"
     caplog.set_level(logging.WARNING, logger="compass_bot.discord.heat")
-    async with compass_bot(tmp_path, SCHOOL, config) as (fake, _bot):  # the invite's permissions
+    async with compass_bot(tmp_path, SCHOOL, config) as (fake, _bot):  # no Manage Channels
         await play(fake, FIGHT)
         await play(fake, FIGHT, start=AFTER_SCHOOL + timedelta(minutes=20))  # a second episode
         assert len(nudges(fake)) == 2
@@ -241,6 +243,49 @@ async def test_without_manage_channels_the_nudge_still_goes_and_it_is_logged_onc
         assert fake.find_calls("PATCH", f"/channels/{fake.channel_id('algemeen')}") == []
         logged = [r for r in caplog.records if "may not set a slowmode" in r.getMessage()]
         assert len(logged) == 1
+
+
+async def test_a_heated_thread_is_slowed_with_exactly_the_invites_permissions(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The rule watches the threads of a watched channel; a thread's slowmode needs Manage
+    Threads, which the invite asks for (`invite-url`'s bits, nothing more). Without it: the
+    nudge and the alert, and one line naming the permission the bot lacks."""
+    thread = ChannelSpec("ruzie", kind="thread", parent="algemeen", owner="anna", members=["bram"])
+    school = replace(SCHOOL, channels=[*SCHOOL.channels, thread])
+    invite = permissions(make_loaded(tmp_path, TEST_CONFIG).config).value
+    exact = replace(school, bot=BotSpec(permissions=invite))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    async with compass_bot(tmp_path / "a", exact) as (fake, _bot):
+        await play(fake, FIGHT, channel="ruzie")
+        assert len(nudges(fake, "ruzie")) == 1
+        assert fake.slowmode("ruzie") == 30
+    caplog.set_level(logging.WARNING, logger="compass_bot.discord.heat")
+    short = replace(school, bot=BotSpec(permissions=invite & ~Perm.MANAGE_THREADS))
+    async with compass_bot(tmp_path / "b", short) as (fake, _bot):
+        await play(fake, FIGHT, channel="ruzie")
+        assert len(nudges(fake, "ruzie")) == 1 and fake.slowmode("ruzie") == 0
+        logged = [r.getMessage() for r in caplog.records if "may not set" in r.getMessage()]
+        assert len(logged) == 1 and "Manage Threads" in logged[0]
+
+
+async def test_a_restore_discord_refuses_is_kept_and_said_as_not_done(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path, MANAGING) as (fake, bot):
+        bot.app.clock.freeze(AFTER_SCHOOL)
+        await slash(fake, "jansen", "afkoelen start", {"kanaal": "algemeen", "minuten": 5})
+        await fake.settle()
+        assert fake.slowmode("algemeen") == 30
+        path = f"/channels/{fake.channel_id('algemeen')}"
+        fake.fail_next("PATCH", path, 403, code=50013)
+        stopped = await slash(fake, "mod", "afkoelen stop", {"kanaal": "algemeen"})
+        await fake.settle()
+        assert fake.slowmode("algemeen") == 30
+        assert "is nog aan" in (stopped.content or "") and "is uit" not in (stopped.content or "")
+        assert bot.app[HeatService].running_slowmode(fake.channel_id("algemeen")) is not None
+        again = await slash(fake, "mod", "afkoelen stop", {"kanaal": "algemeen"})  # Discord agrees
+        await fake.settle()
+        assert fake.slowmode("algemeen") == 0 and "is uit" in (again.content or "")
 
 
 async def test_staff_start_and_stop_a_slowmode_and_students_may_not(tmp_path: Path) -> None:
