@@ -28,7 +28,10 @@ BASE = (
     | Perm.ATTACH_FILES
     | Perm.READ_MESSAGE_HISTORY
 )
-AFKOELEN = Perm.MANAGE_CHANNELS  # /afkoelen is in every installation
+# Reports are always on: the moderators' "Bericht verwijderen" under a report needs Manage
+# Messages in every installation; so is /afkoelen, a teacher's slowmode (Manage Channels).
+ALWAYS = BASE | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+REPORTS_WHY = 'the moderators\' "Bericht verwijderen" under a report (aanwijzing-9)'
 
 
 def _config(action: str, reset: bool, extra: str = "") -> Config:
@@ -46,10 +49,7 @@ def test_the_invite_carries_exactly_the_bits_of_the_enabled_features(
     action: str, reset: bool
 ) -> None:
     config = _config(action, reset)
-    # social channels are watched: heat's slowmode, in their threads too
-    expected = BASE | AFKOELEN | Perm.MANAGE_THREADS
-    if action == "warn_and_delete":
-        expected |= Perm.MANAGE_MESSAGES
+    expected = ALWAYS | Perm.MANAGE_THREADS  # social channels watched: slowmode in threads too
     if reset:
         expected |= Perm.MANAGE_NICKNAMES
     assert permissions(config).value == expected
@@ -61,14 +61,22 @@ def test_the_invite_carries_exactly_the_bits_of_the_enabled_features(
     assert query["permissions"] == [str(expected)]
 
 
+def _why(config: Config, name: str) -> str | None:
+    """The reasons `invite-url --explain` gives for one permission (None: not asked)."""
+    return next((n.why for n in needed(config) if n.name == name), None)
+
+
 def test_slowmode_and_hiding_posts_ask_for_their_permission_only_when_used() -> None:
     quiet = parse_config("school_time:\n  social_channels: []\n", "config.yaml")
-    # no channel watched: no deletes, and slowmode only by hand (/afkoelen, no threads)
-    assert permissions(quiet).value == BASE | AFKOELEN
+    assert permissions(quiet).value == ALWAYS  # no channel watched: no slowmode, no deletes
+    assert _why(quiet, "manage_messages") == REPORTS_WHY
     hide = parse_config("personal_data:\n  action: hide\n", "config.yaml")
-    assert permissions(hide).value == BASE | AFKOELEN | Perm.MANAGE_MESSAGES
+    assert permissions(hide).value == ALWAYS
+    assert _why(hide, "manage_messages") == (
+        f"{REPORTS_WHY}; hide a post with other people's data (personal_data.action: hide)"
+    )
     heat = parse_config("heat:\n  watched_channels: [algemeen]\n", "config.yaml")
-    assert permissions(heat).value == BASE | AFKOELEN | Perm.MANAGE_THREADS
+    assert permissions(heat).value == ALWAYS | Perm.MANAGE_THREADS
 
 
 def test_a_feature_declares_a_need_with_the_config_that_switches_it_on() -> None:
@@ -126,9 +134,7 @@ def test_invite_url_reads_the_application_id_from_the_config_or_the_option(
     assert done.returncode == 0, done.stderr
     query = parse_qs(urlsplit(done.stdout.strip()).query)
     assert query["client_id"] == ["555555555555555555"]
-    assert query["permissions"] == [
-        str(BASE | Perm.MANAGE_MESSAGES | AFKOELEN | Perm.MANAGE_THREADS)
-    ]
+    assert query["permissions"] == [str(ALWAYS | Perm.MANAGE_THREADS)]
     done = _cli(tmp_path, config, "invite-url", "--client-id", "777777777777777777", "--explain")
     assert (
         "client_id=777777777777777777" in done.stdout
@@ -199,7 +205,8 @@ def test_an_unknown_staff_permission_is_a_config_problem() -> None:
 
 def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_path: Path) -> None:
     """Each school's server admin adds the bot with what that school's features need: Zuid
-    deletes posts in lesson time, Noord only warns."""
+    deletes posts in lesson time and resets nicknames, Noord only warns. Both ask for Manage
+    Messages (the reports' "Bericht verwijderen"); only Zuid's explains it also deletes."""
     config = (
         "discord:\n  application_id: 555555555555555555\n"
         "school_time:\n  social_channels: [algemeen]\n"
@@ -207,6 +214,7 @@ def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_pat
         "  - name: Noord\n    discord: {guild: Noord}\n"
         "  - name: Zuid\n    discord: {guild: Zuid}\n"
         "    school_time: {action: warn_and_delete}\n"
+        "    names: {reset_nickname: true}\n"
     )
     done = _cli(tmp_path, config, "invite-url")
     assert done.returncode == 0, done.stderr
@@ -215,10 +223,16 @@ def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_pat
     bits = {
         name: int(parse_qs(urlsplit(url).query)["permissions"][0]) for name, url in links.items()
     }
-    assert bits["Zuid"] == bits["Noord"] | Perm.MANAGE_MESSAGES
-    assert not bits["Noord"] & Perm.MANAGE_MESSAGES
+    assert bits["Zuid"] == bits["Noord"] | Perm.MANAGE_NICKNAMES
+    assert not bits["Noord"] & Perm.MANAGE_NICKNAMES
+    assert bits["Noord"] & Perm.MANAGE_MESSAGES
     one = _cli(tmp_path, config, "invite-url", "--school", "zuid")
     assert one.returncode == 0 and one.stdout.strip() == links["Zuid"]
+    for school, deletes in (("Noord", False), ("Zuid", True)):
+        explained = _cli(tmp_path, config, "invite-url", "--school", school, "--explain")
+        assert explained.returncode == 0, explained.stderr
+        assert REPORTS_WHY in explained.stdout
+        assert ("delete a post in lesson time" in explained.stdout) == deletes, school
     unknown = _cli(tmp_path, config, "invite-url", "--school", "West")
     assert unknown.returncode == 2 and "Noord, Zuid" in unknown.stderr
 
@@ -236,16 +250,16 @@ def test_the_invite_follows_what_runs_without_message_content(tmp_path: Path) ->
     its deletes keep theirs; /afkoelen still sets a slowmode by hand."""
     blind = "discord:\n  message_content: false\n"
     hide = parse_config(f"{blind}personal_data:\n  action: hide\n", "config.yaml")
-    assert permissions(hide).value == BASE | AFKOELEN
+    assert permissions(hide).value == ALWAYS  # the reports' delete only
+    assert _why(hide, "manage_messages") == REPORTS_WHY
     delete = parse_config(
         f"{blind}school_time:\n  action: warn_and_delete\n  social_channels: [algemeen]\n",
         "config.yaml",
     )
-    assert permissions(delete).value == BASE | Perm.MANAGE_MESSAGES | AFKOELEN
+    assert permissions(delete).value == ALWAYS  # no Manage Threads: the rule is off
     assert [n.why for n in needed(delete) if n.name == "manage_channels"] == [
         "/afkoelen's slowmode, set by a teacher or moderator"
     ]
-    assert not permissions(delete).manage_threads  # the rule, which watches threads, is off
     # Names are checked when a member posts or uses a command without Server Members (and
     # read no text); AutoMod hits come without a privileged intent: both keep theirs.
     neither = parse_config(
@@ -253,7 +267,7 @@ def test_the_invite_follows_what_runs_without_message_content(tmp_path: Path) ->
         "names:\n  reset_nickname: true\nautomod:\n  enabled: true\n",
         "config.yaml",
     )
-    assert permissions(neither).value == BASE | AFKOELEN | Perm.MANAGE_NICKNAMES | Perm.MANAGE_GUILD
+    assert permissions(neither).value == ALWAYS | Perm.MANAGE_NICKNAMES | Perm.MANAGE_GUILD
     done = _cli(
         tmp_path,
         "discord: {message_content: false, application_id: 555555555555555555}\n"
@@ -262,12 +276,46 @@ def test_the_invite_follows_what_runs_without_message_content(tmp_path: Path) ->
         "--explain",
     )
     assert done.returncode == 0, done.stderr
-    assert "manage_messages" not in done.stdout
-    assert parse_qs(urlsplit(done.stdout.splitlines()[0]).query)["permissions"] == [
-        str(BASE | AFKOELEN)
-    ]
+    assert "hide a post" not in done.stdout
+    assert f"  manage_messages: {REPORTS_WHY}\n" in done.stdout
+    assert parse_qs(urlsplit(done.stdout.splitlines()[0]).query)["permissions"] == [str(ALWAYS)]
 
 
 def test_the_invite_asks_nothing_for_a_school_time_rule_that_watches_nothing() -> None:
     idle = parse_config("school_time:\n  action: warn_and_delete\n", "config.yaml")
-    assert permissions(idle).value == BASE | AFKOELEN  # no social channel: nothing is deleted
+    assert permissions(idle).value == ALWAYS  # no social channel listed: nothing is deleted
+    assert _why(idle, "manage_messages") == REPORTS_WHY  # ... but a reported message can be
+
+
+def test_the_default_invite_asks_manage_messages_for_the_reports_delete_button(
+    tmp_path: Path,
+) -> None:
+    """ "Bericht verwijderen" under a report deletes the reported message: every installation
+    has reports, so even the default config's invite asks for Manage Messages, and says why."""
+    done = _cli(tmp_path, "discord: {application_id: 555555555555555555}\n", "invite-url")
+    assert done.returncode == 0, done.stderr
+    bits = int(parse_qs(urlsplit(done.stdout.strip()).query)["permissions"][0])
+    assert bits & Perm.MANAGE_MESSAGES
+    assert _why(parse_config("", "config.yaml"), "manage_messages") == REPORTS_WHY
+
+
+def test_explain_gives_every_reason_a_permission_serves(tmp_path: Path) -> None:
+    """A permission two features need is asked once, and `--explain` names both needs on its
+    one line (not only the first feature's)."""
+    config = (
+        "discord: {application_id: 555555555555555555}\n"
+        "school_time: {action: warn_and_delete, social_channels: [algemeen]}\n"
+    )
+    done = _cli(tmp_path, config, "invite-url", "--explain")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].startswith("permissions ") and lines[1].endswith(":")
+    [line] = [line for line in lines if line.startswith("  manage_messages: ")]
+    assert line == (
+        "  manage_messages: delete a post in lesson time (school_time.action: warn_and_delete)"
+        f"; {REPORTS_WHY}"
+    )
+    # one `  name: why` line per permission, as before
+    names = [line.split(": ", 1)[0] for line in lines[2:]]
+    assert all(n.startswith("  ") and " " not in n.strip() for n in names)
+    assert len(names) == len(set(names))

@@ -17,14 +17,18 @@ SCOPES = ("bot", "applications.commands")
 
 
 def needed(config: Config, features: tuple[Feature, ...] = FEATURES) -> list[Permission]:
-    """The base set and every enabled need of `features`, in declaration order, each once."""
-    wanted: dict[str, Permission] = {}
+    """The base set and every enabled need of `features`, in declaration order, each once;
+    a permission several enabled needs ask for carries all their reasons ("; "), so
+    `invite-url --explain` says everything it serves, not only the first."""
+    whys: dict[str, list[str]] = {}
     for need in (*BASE_PERMISSIONS, *(p for f in features for p in f.permissions)):
         if need.name not in discord.Permissions.VALID_FLAGS:
             raise ValueError(f"unknown Discord permission {need.name!r} ({need.why})")
-        if need.name not in wanted and need.when(config):
-            wanted[need.name] = need
-    return list(wanted.values())
+        if need.when(config):
+            reasons = whys.setdefault(need.name, [])
+            if need.why not in reasons:
+                reasons.append(need.why)
+    return [Permission(name, "; ".join(reasons)) for name, reasons in whys.items()]
 
 
 def permissions(config: Config, features: tuple[Feature, ...] = FEATURES) -> discord.Permissions:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compass_bot.access import Action
-from compass_bot.features.base import AlertKind, Feature
+from compass_bot.features.base import AlertKind, Feature, Permission
 from compass_bot.features.reports.repo import MIGRATIONS
 from compass_bot.features.reports.rules import RULE
 from compass_bot.features.reports.service import ReportService
@@ -40,6 +40,13 @@ FEATURE = Feature(
     alert_kinds=(AlertKind(RULE, TITLE, 0xE67E22, personal_detail=True, reason_text=reason_text),),
     console="compass_bot.features.reports.console",
     discord_extension="compass_bot.features.reports.discord_ext",
+    # The feature is always on (no switch in `reports:`), so the invite always asks for it.
+    permissions=(
+        Permission(
+            "manage_messages",
+            'the moderators\' "Bericht verwijderen" under a report (aanwijzing-9)',
+        ),
+    ),
     erased_labels={
         "member_reports": "melding(en) door of over het lid",
         "report_mentions": "vermelding(en) in meldingen van anderen",
