@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from compass_bot.discord_front.failures import FAILED
+from compass_bot.features.reports.discord_ext import UNREADABLE
 from compass_bot.features.reports.service import ReportService
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, SCHOOL, compass_bot, running_compass
-from tests.fakediscord import FakeDiscord, MemberSpec
+from tests.fakediscord import ChannelSpec, FakeDiscord, MemberSpec
 from tests.test_discord_alerts import (
     alert_messages,
     audit_actions,
@@ -310,3 +311,107 @@ async def test_a_failure_while_filing_answers_the_reporter_privately(
         assert done.ephemeral and done.data["content"] == FAILED
         assert "a report failed" in caplog.text
         assert alert_messages(fake) == []
+
+
+def message_link(fake: FakeDiscord, channel: str | int, message_id: object) -> str:
+    channel_id = fake.channel_id(channel) if isinstance(channel, str) else channel
+    return f"https://discord.com/channels/{fake.guild_id}/{channel_id}/{message_id}"
+
+
+def report_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "compass_bot.discord.reports"]
+
+
+@pytest.mark.parametrize("status", [403, 500, 503])
+async def test_a_linked_message_the_bot_cannot_read_is_said_so_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    """403 (the bot may not read there) or Discord failing (500: discord.py retries it past
+    the interaction's 3 s, so the read is cut short; 503 at once) is not 'you cannot see
+    that channel': the reporter hears the bot cannot read it now and how to report it from
+    the message; one warning line with the channel and the status, never the text or the
+    reporter. Nothing is stored: a report needs the message's author."""
+    async with compass_bot(tmp_path, GUILD) as (fake, bot):
+        msg = await fake.post("bram", CHANNEL, "iets heel gemeens", at=LESSON)
+        await fake.settle()
+        cog: Any = bot.get_cog("Reports")  # the extension's own module: no isinstance
+        cog.fetch_seconds = 0.5  # the budget, short for the test (2 s in use)
+        channel_id = fake.channel_id(CHANNEL)
+        fake.fail_always("GET", f"/channels/{channel_id}/messages/{msg['id']}", status)
+        with caplog.at_level(logging.WARNING, logger="compass_bot.discord.reports"):
+            answer = await fake.slash(
+                "anna", "melden", {"bericht": message_link(fake, CHANNEL, msg["id"])}
+            )
+            await fake.settle()
+        assert answer.ephemeral and answer.modal is None
+        assert answer.data["content"] == UNREADABLE
+        assert UNREADABLE.startswith("De bot kan dat bericht nu niet lezen")
+        assert "Apps > Melden bij moderatoren" in UNREADABLE and "The bot cannot" in UNREADABLE
+        [line] = report_log(caplog)
+        assert str(channel_id) in line
+        assert (str(status) in line) if status != 500 else ("no answer within 0.5 s" in line)
+        assert "gemeens" not in caplog.text and str(fake.member_id("anna")) not in caplog.text
+        assert await bot.app.db.fetchall("SELECT * FROM member_reports") == []
+        fake.clear_failures()
+        # the menu hands the bot the message itself: the same report goes through
+        done = await report(fake, "anna", msg["id"])
+        assert done.ephemeral and "Bedankt" in done.data["content"]
+
+
+async def test_a_hiccup_within_the_budget_still_opens_the_form(tmp_path: Path) -> None:
+    """One 500 is retried by discord.py after a second: the form opens as usual."""
+    async with compass_bot(tmp_path, GUILD) as (fake, _bot):
+        msg = await fake.post("bram", CHANNEL, "nog een gemeen bericht", at=LESSON)
+        await fake.settle()
+        channel_id = fake.channel_id(CHANNEL)
+        fake.fail_next("GET", f"/channels/{channel_id}/messages/{msg['id']}", 500)
+        opened = await fake.slash(
+            "anna", "melden", {"bericht": message_link(fake, CHANNEL, msg["id"])}
+        )
+        await fake.settle()
+        assert opened.modal is not None
+
+
+THREADED = dataclasses.replace(
+    GUILD,
+    channels=[
+        *GUILD.channels,
+        ChannelSpec("oud-project", kind="thread", parent=CHANNEL, owner="bram", archived=True),
+    ],
+)
+
+
+async def test_a_channel_missing_from_the_cache_is_asked_of_discord(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An archived thread is not in the bot's cache: the bot asks Discord for it, and the
+    message can be reported by link. A channel Discord does not know keeps 'you cannot see
+    it, or it does not exist'; one Discord will not show the bot is 'cannot read it now'."""
+    async with compass_bot(tmp_path, THREADED) as (fake, bot):
+        thread_id = fake.channel_id("oud-project")
+        assert bot.get_channel(thread_id) is None  # archived: not in the cache
+        msg = await fake.post("bram", "oud-project", "een oud gemeen bericht", at=LESSON)
+        await fake.settle()
+        link = message_link(fake, thread_id, msg["id"])
+        opened = await fake.slash("anna", "melden", {"bericht": link})
+        await fake.settle()
+        assert opened.modal is not None
+        await fake.submit_modal("anna", opened, {"reason": "pesten"})
+        await fake.settle()
+        [stored] = await bot.app.db.fetchall("SELECT * FROM member_reports")
+        assert stored["reported_id"] == fake.member_id("bram")
+        assert stored["channel_id"] == thread_id
+        gone = await fake.slash(
+            "carla",
+            "melden",
+            {"bericht": message_link(fake, 1234567890123456789, 1234567890123456789)},
+        )
+        await fake.settle()
+        assert gone.ephemeral and "niet zien" in gone.data["content"]
+        fake.fail_always("GET", f"/channels/{thread_id}", 403, code=50001)
+        with caplog.at_level(logging.WARNING, logger="compass_bot.discord.reports"):
+            hidden = await fake.slash("carla", "melden", {"bericht": link})
+            await fake.settle()
+        assert hidden.ephemeral and hidden.data["content"] == UNREADABLE
+        [line] = report_log(caplog)
+        assert str(thread_id) in line and "403" in line

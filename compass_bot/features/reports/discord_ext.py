@@ -44,6 +44,15 @@ _LINK = re.compile(r"/channels/(\d{1,20})/(\d{1,20})/(\d{1,20})\s*$")
 ONLY_IN_SCHOOL = "Melden kan alleen in de server van de school."
 SLASH_USAGE = "Geef een berichtlink óf een lid. / Give a message link or a member."
 MESSAGE_GONE = "Dat bericht bestaat niet (meer). / That message no longer exists."
+UNREADABLE = (
+    "De bot kan dat bericht nu niet lezen. Meld het vanaf het bericht zelf (klik er met rechts "
+    "op of houd het ingedrukt > Apps > Melden bij moderatoren), of probeer het later opnieuw. / "
+    "The bot cannot read that message right now. Report it from the message itself "
+    "(right-click or long-press it > Apps > Report to moderators), or try again later."
+)
+# Reading a linked message must leave time to answer: Discord drops an interaction that is
+# not answered within 3 s, and discord.py retries a 5xx for up to half a minute.
+FETCH_SECONDS = 2.0
 
 
 def _pick(pair: tuple[str, str], language: str) -> str:
@@ -146,6 +155,7 @@ class Reports(commands.Cog):
         for menu in (self.message_menu, self.member_menu):
             menu.guild_only = True
         self._dms: set[asyncio.Task[None]] = set()
+        self.fetch_seconds = FETCH_SECONDS
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.message_menu)
@@ -249,27 +259,56 @@ class Reports(commands.Cog):
     async def _linked_message(
         self, interaction: discord.Interaction, link: str
     ) -> discord.Message | str | None:
-        """The linked message; None when the member may not see it; a text when it is not
-        a message link of this server or no longer exists."""
+        """The linked message; None when the member may not see it (or the channel does not
+        exist); a text when it is not a message link of this server, no longer exists, or the
+        bot cannot read it now. A report needs the message's author, so an unreadable message
+        cannot be taken by link: the reporter is told so (and of the menu, which hands the bot
+        the message), and the failure is logged rather than lost as 'you cannot see it'."""
         found = _LINK.search(link.strip()[:200])
         guild = interaction.guild
         if found is None or guild is None or int(found[1]) != guild.id:
             return SLASH_USAGE
-        channel = guild.get_channel_or_thread(int(found[2]))
         user = interaction.user
-        if channel is None or not isinstance(user, discord.Member):
+        if not isinstance(user, discord.Member):
             return None
-        perms = channel.permissions_for(user)
-        if not (perms.view_channel and perms.read_message_history):
-            return None
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
-            return None
+        channel_id = int(found[2])
         try:
-            return await channel.fetch_message(int(found[3]))
-        except discord.NotFound:
-            return MESSAGE_GONE
-        except discord.HTTPException:
+            async with asyncio.timeout(self.fetch_seconds):
+                return await _read_linked(guild, user, channel_id, int(found[3]))
+        except discord.HTTPException as exc:
+            why = f"{exc.status} (code {exc.code})"
+        except TimeoutError:
+            why = f"no answer within {self.fetch_seconds:g} s"
+        # ids and the status only: never the message, nor who reported it
+        log.warning("could not read a message reported by link in channel %s: %s", channel_id, why)
+        return UNREADABLE
+
+
+async def _read_linked(
+    guild: discord.Guild, user: discord.Member, channel_id: int, message_id: int
+) -> discord.Message | str | None:
+    """`_linked_message` past the link: the member's view first, then the bot's read. A
+    channel missing from the cache (an archived thread) is asked of Discord; only its 404
+    means 'does not exist'. Discord's other errors (403: the bot may not read it; 5xx) are
+    raised."""
+    channel = guild.get_channel_or_thread(channel_id)
+    if channel is None:
+        try:
+            channel = await guild.fetch_channel(channel_id)
+        except (discord.NotFound, discord.InvalidData):  # gone, or another server's
             return None
+    try:
+        perms = channel.permissions_for(user)
+    except discord.ClientException:  # a thread whose parent channel is gone
+        return None
+    if not (perms.view_channel and perms.read_message_history):
+        return None
+    if not isinstance(channel, discord.TextChannel | discord.Thread):
+        return None
+    try:
+        return await channel.fetch_message(message_id)
+    except discord.NotFound:
+        return MESSAGE_GONE
 
 
 # -- the buttons under a report's alert --------------------------------------------------------
