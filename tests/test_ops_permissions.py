@@ -14,7 +14,7 @@ import pytest
 
 from compass_bot.config import Config, parse_config
 from compass_bot.discord_front.permissions import invite_url, needed, permissions
-from compass_bot.features.base import Feature, Permission
+from compass_bot.features.base import BASE_PERMISSIONS, Feature, Permission
 from compass_bot.registry import FEATURES
 from tests.conftest import ROOT, TEST_CONFIG
 from tests.discord_env import compass_bot
@@ -25,12 +25,12 @@ BASE = (
     | Perm.SEND_MESSAGES
     | Perm.SEND_MESSAGES_IN_THREADS
     | Perm.EMBED_LINKS
-    | Perm.ATTACH_FILES
     | Perm.READ_MESSAGE_HISTORY
 )
+DEFAULT = BASE | Perm.ATTACH_FILES  # the default config posts the weekly digest (its chart)
 # Reports are always on: the moderators' "Bericht verwijderen" under a report needs Manage
 # Messages in every installation; so is /afkoelen, a teacher's slowmode (Manage Channels).
-ALWAYS = BASE | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+ALWAYS = DEFAULT | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
 REPORTS_WHY = 'the moderators\' "Bericht verwijderen" under a report (aanwijzing-9)'
 
 
@@ -79,6 +79,20 @@ def test_slowmode_and_hiding_posts_ask_for_their_permission_only_when_used() -> 
     assert permissions(heat).value == ALWAYS | Perm.MANAGE_THREADS
 
 
+def test_attach_files_comes_with_the_weekly_digest_only() -> None:
+    """The alert export and /overzicht are private replies, which upload with the permission
+    Discord gives the app itself; the weekly digest's chart is the bot's own post in the
+    moderators' channel, so it is the one upload that needs the bot's Attach Files."""
+    assert "attach_files" not in [need.name for need in BASE_PERMISSIONS]
+    posting = parse_config("", "config.yaml")
+    assert permissions(posting).value == ALWAYS
+    assert [n.why for n in needed(posting) if n.name == "attach_files"] == [
+        "the weekly digest's chart in the moderators' channel (digest.enabled)"
+    ]
+    quiet = parse_config("digest:\n  enabled: false\n", "config.yaml")
+    assert permissions(quiet).value == ALWAYS & ~Perm.ATTACH_FILES
+
+
 def test_a_feature_declares_a_need_with_the_config_that_switches_it_on() -> None:
     """How the features being built add theirs: one `Permission` with its condition."""
     slowmode = Feature(
@@ -93,8 +107,10 @@ def test_a_feature_declares_a_need_with_the_config_that_switches_it_on() -> None
     features = (*(f for f in FEATURES if f.name != "heat"), slowmode)
     quiet = _config("warn", False, "heat:\n  slowmode_seconds: 30\n")
     busy = _config("warn", False, "heat:\n  slowmode_seconds: 120\n")
-    assert permissions(quiet, features).value == BASE | Perm.MANAGE_MESSAGES
-    assert permissions(busy, features).value == BASE | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+    assert permissions(quiet, features).value == DEFAULT | Perm.MANAGE_MESSAGES
+    assert (
+        permissions(busy, features).value == DEFAULT | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+    )
     # Two features needing the same bit list it once.
     both = _config("warn_and_delete", False)
     assert [n.name for n in needed(both, features)].count("manage_messages") == 1

@@ -46,12 +46,6 @@ EXTENSIONS = tuple(f.discord_extension for f in FEATURES if f.discord_extension)
 CALENDAR_CHECK_SECONDS = 6 * 3600.0
 
 
-def needed_permissions(loaded: LoadedConfig) -> discord.Permissions:
-    """Exactly what the enabled features declare they need (`python -m compass_bot invite-url`
-    prints the invite with these bits)."""
-    return permissions.permissions(loaded.config)
-
-
 def apply_endpoints(settings: DiscordSettings) -> None:
     """Point discord.py at the configured API and gateway (a proxy, or the test fake)."""
     discord.http.Route.BASE = settings.api_base_url
@@ -339,25 +333,20 @@ class CompassBot(commands.Bot):
                 school.setup = ServerSetup(problems=[f"the same server as school {first.name}"])
 
     async def _ready_in(self, school: School) -> None:
-        """Find the school's server and what the config names in it; sync its commands."""
+        """Find the school's server and what the config names in it, say once which needed
+        permission the bot lacks there (`permissions.lacking`); sync its commands."""
         school.setup = resolve_setup(self.find_guild(school), school.loaded)
         for problem in school.setup.problems:
             log.warning("%s", problem)
         guild = school.setup.guild
-        if guild is not None and guild.me is not None:
-            have = guild.me.guild_permissions
-            lacking = [
-                name
-                for name, on in needed_permissions(school.loaded)
-                if on and not getattr(have, name)
-            ]
-            if lacking and not have.administrator:
-                log.warning(
-                    "the bot's role in %s lacks %s; `python -m compass_bot invite-url` gives "
-                    "the link with what the enabled features need",
-                    guild.name,
-                    ", ".join(lacking),
-                )
+        lacking = permissions.lacking(school.loaded.config, guild) if guild is not None else []
+        if guild is not None and lacking:
+            log.warning(
+                "the bot's role in %s lacks %s; `python -m compass_bot invite-url` gives "
+                "the link with what the enabled features need",
+                guild.name,
+                ", ".join(lacking),
+            )
         if guild is not None and not school.synced and school.loaded.config.discord.sync_commands:
             await self._sync_commands(guild)
             school.synced = True

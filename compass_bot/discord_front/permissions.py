@@ -1,19 +1,36 @@
 """The Discord permissions the bot asks for: exactly what the enabled features declare.
 
 Each feature lists its needs in its `Feature.permissions` (with the config that switches them
-on); the invite link (`python -m compass_bot invite-url`) and the bot's own record of what it
-needs are computed here from those declarations, never kept as a fixed number.
+on, and where it is used); the invite link (`python -m compass_bot invite-url`) and the
+start-up check of what the bot lacks are computed here from those declarations, never kept
+as a fixed number.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import discord
 
 from compass_bot.config import Config
 from compass_bot.features.base import BASE_PERMISSIONS, Feature, Permission
+from compass_bot.refs import Ref, ref_matches
 from compass_bot.registry import FEATURES
 
 SCOPES = ("bot", "applications.commands")
+
+
+def enabled(config: Config, features: tuple[Feature, ...] = FEATURES) -> list[Permission]:
+    """Every declaration the config switches on, the base set first (a bit two features need
+    is listed by each, with its own `where`); a name that is no Discord permission is
+    refused."""
+    wanted: list[Permission] = []
+    for need in (*BASE_PERMISSIONS, *(p for f in features for p in f.permissions)):
+        if need.name not in discord.Permissions.VALID_FLAGS:
+            raise ValueError(f"unknown Discord permission {need.name!r} ({need.why})")
+        if need.when(config):
+            wanted.append(need)
+    return wanted
 
 
 def needed(config: Config, features: tuple[Feature, ...] = FEATURES) -> list[Permission]:
@@ -21,13 +38,10 @@ def needed(config: Config, features: tuple[Feature, ...] = FEATURES) -> list[Per
     a permission several enabled needs ask for carries all their reasons ("; "), so
     `invite-url --explain` says everything it serves, not only the first."""
     whys: dict[str, list[str]] = {}
-    for need in (*BASE_PERMISSIONS, *(p for f in features for p in f.permissions)):
-        if need.name not in discord.Permissions.VALID_FLAGS:
-            raise ValueError(f"unknown Discord permission {need.name!r} ({need.why})")
-        if need.when(config):
-            reasons = whys.setdefault(need.name, [])
-            if need.why not in reasons:
-                reasons.append(need.why)
+    for need in enabled(config, features):
+        reasons = whys.setdefault(need.name, [])
+        if need.why not in reasons:
+            reasons.append(need.why)
     return [Permission(name, "; ".join(reasons)) for name, reasons in whys.items()]
 
 
@@ -49,3 +63,37 @@ def staff_permissions(config: Config) -> discord.Permissions:
 def staff_commands(features: tuple[Feature, ...] = FEATURES) -> frozenset[str]:
     """The top-level slash commands the features declare as staff commands."""
     return frozenset(name for f in features for name in f.staff_commands)
+
+
+def lacking(
+    config: Config, guild: discord.Guild, features: tuple[Feature, ...] = FEATURES
+) -> list[str]:
+    """The needed permissions the bot lacks in `guild` (logged at start-up), each once.
+
+    A permission counts as present when the bot's roles give it server-wide, or, for one
+    Discord also grants per channel, when the bot has it in each channel and category its
+    declaration says it is used in (`Permission.where`): Manage Channels given on the social
+    category is enough for the slowmode there. A place the server lacks is left out (the
+    config check names it); with none found, or used anywhere (`where` None), only the role
+    counts. Each declaration is checked on its own: Manage Messages on the social category
+    serves the school-time deletes there, not hiding personal data in every channel.
+    """
+    me = guild.me
+    if me is None or me.guild_permissions.administrator:
+        return []
+    server = me.guild_permissions
+    per_channel = discord.Permissions.all_channel()
+    missing: list[str] = []
+    for need in enabled(config, features):
+        if need.name in missing or getattr(server, need.name):
+            continue
+        where = need.where if getattr(per_channel, need.name) else None  # a channel's grant
+        places = _channels(guild, where(config)) if where is not None else []
+        if not places or not all(getattr(c.permissions_for(me), need.name) for c in places):
+            missing.append(need.name)
+    return missing
+
+
+def _channels(guild: discord.Guild, refs: Sequence[Ref]) -> list[discord.abc.GuildChannel]:
+    """The server's channels and categories these refs name (a name may name several)."""
+    return [c for ref in refs for c in guild.channels if ref_matches(ref, c.id, c.name)]

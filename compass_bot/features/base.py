@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from compass_bot.features.alerts.model import Alert
     from compass_bot.mentions import MentionOf
     from compass_bot.model import MessagePosted, Refusal
+    from compass_bot.refs import Ref
 
 
 class FeatureService(Protocol):
@@ -108,27 +109,47 @@ def _always(config: Config) -> bool:
     return True
 
 
+def watched_places(config: Config) -> tuple[Ref, ...]:
+    """The channels and categories the config names as watched: `heat.watched_channels`, else
+    school_time's social channels and categories (heat's own default); where a delete or a
+    slowmode happens."""
+    school_time = config.school_time
+    own = tuple(config.heat.watched_channels)
+    return own or (*school_time.social_channels, *school_time.social_categories)
+
+
 @dataclass(frozen=True, slots=True)
 class Permission:
     """A Discord permission a feature needs in the server, and when: always, or only with the
     config that uses it (`when`), so the invite asks for no more than the enabled features do.
     `name` is a discord.py `Permissions` flag (e.g. "manage_messages"); `why` is shown by
-    `invite-url --explain`."""
+    `invite-url --explain`.
+
+    `where`: the channels and categories (config refs) it is used in. The start-up check
+    (`discord_front/permissions.lacking`) accepts a grant on each of them (a channel or
+    category permission, as the README suggests for Manage Channels) where the bot's role
+    lacks it. By default the watched channels (`watched_places`); None: anywhere in the
+    server, so only the role counts. A permission Discord grants per server only (Manage
+    Server, Manage Nicknames) always needs the role."""
 
     name: str
     why: str
     when: Callable[[Config], bool] = _always
+    where: Callable[[Config], Sequence[Ref]] | None = watched_places
 
 
-# What every installation needs: see the channels, answer and warn there (threads too), show
-# answers as embeds with the protocol attached, and read the post a reply refers to.
+# What every installation needs, in any channel: see the channels, answer and warn there
+# (threads too), show answers and alerts as embeds, and read the post a reply refers to. No
+# Attach Files: private replies (the alert export, /overzicht) upload with the permission
+# Discord gives the app itself; the weekly digest's chart asks for its own (features/digest).
 BASE_PERMISSIONS: tuple[Permission, ...] = (
-    Permission("view_channel", "see the channels it watches and the moderators' channel"),
-    Permission("send_messages", "answer questions, warn, post alerts"),
-    Permission("send_messages_in_threads", "answer in threads"),
-    Permission("embed_links", "answers and alerts are embeds"),
-    Permission("attach_files", "moderators' alert export (CSV)"),
-    Permission("read_message_history", "reply to the post it answers"),
+    Permission(
+        "view_channel", "see the channels it watches and the moderators' channel", where=None
+    ),
+    Permission("send_messages", "answer questions, warn, post alerts", where=None),
+    Permission("send_messages_in_threads", "answer in threads", where=None),
+    Permission("embed_links", "answers and alerts are embeds", where=None),
+    Permission("read_message_history", "reply to the post it answers", where=None),
 )
 
 

@@ -18,6 +18,7 @@ FEATURE = Feature(
             "manage_guild",
             "receive Discord AutoMod hits as alerts and `automod sync` (automod.enabled)",
             lambda config: config.automod.enabled,
+            where=None,  # a server permission
         ),
     ),
 )

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from compass_bot.access import Action
-from compass_bot.features.base import Feature
+from compass_bot.features.base import Feature, Permission
 from compass_bot.features.digest.repo import MIGRATIONS
 from compass_bot.features.digest.service import ACTION, DigestService
 from compass_bot.features.digest.texts import REFUSED
+
+if TYPE_CHECKING:
+    from compass_bot.config import Config
+    from compass_bot.refs import Ref
+
+
+def _moderators_channel(config: Config) -> tuple[Ref, ...]:
+    channel = config.channels.moderators
+    return (channel,) if channel is not None else ()
+
 
 FEATURE = Feature(
     name="digest",
@@ -21,4 +33,14 @@ FEATURE = Feature(
     staff_commands=("overzicht",),
     console="compass_bot.features.digest.console",
     discord_extension="compass_bot.features.digest.discord_ext",
+    permissions=(
+        # The weekly post is the bot's own message, so it uploads its chart with the bot's
+        # permission in the channel; /overzicht is a private reply, which needs none.
+        Permission(
+            "attach_files",
+            "the weekly digest's chart in the moderators' channel (digest.enabled)",
+            lambda config: config.digest.enabled,
+            where=_moderators_channel,
+        ),
+    ),
 )

@@ -55,6 +55,7 @@ FEATURE = Feature(
             "manage_nicknames",
             "reset a server nickname with Compass in it (names.reset_nickname)",
             lambda config: config.names.reset_nickname,
+            where=None,  # a server permission
         ),
     ),
     staff_commands=("naam", "naamcontrole"),

@@ -33,6 +33,7 @@ FEATURE = Feature(
             "hide a post with other people's data (personal_data.action: hide)",
             # the rule reads the text of posts: without Message Content it is off
             lambda config: config.personal_data.action == "hide" and config.discord.message_content,
+            where=None,  # in any channel but its exempt ones
         ),
     ),
 )

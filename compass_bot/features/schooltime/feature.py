@@ -52,6 +52,10 @@ FEATURE = Feature(
                 config.school_time.action == "warn_and_delete"
                 and bool(config.school_time.social_channels or config.school_time.social_categories)
             ),
+            where=lambda config: (
+                *config.school_time.social_channels,
+                *config.school_time.social_categories,
+            ),
         ),
     ),
     staff_commands=("toestemming",),
