@@ -25,7 +25,7 @@ from compass_bot.features.names.service import FlaggedName, NameService, NamesSe
 from compass_bot.registry import action
 from tests.conftest import TEST_CONFIG
 from tests.discord_env import SCHOOL, compass_bot
-from tests.fakediscord import BotSpec, FakeDiscord, MemberSpec, Perm, make_members
+from tests.fakediscord import BotSpec, FakeDiscord, MemberSpec, Perm, RoleSpec, make_members
 
 MOD_CHANNEL = "mod-meldingen"
 CLAUSE_TEXT = (
@@ -318,6 +318,44 @@ async def test_reset_nickname_without_manage_nicknames_is_logged_not_tried(
         assert fake.find_calls("PATCH", "/guilds/*/members/*") == []
         assert len(alerts(fake)) == 1
         assert any("Manage Nicknames" in r.getMessage() for r in caplog.records)
+
+
+async def test_without_manage_nicknames_it_is_logged_once_per_server_until_it_is_back(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every flagged member would fail alike: one line for the server, not one per member;
+    each still gets the DM and the moderators the alert. Given back, then taken away again:
+    said again."""
+    school = replace(
+        SCHOOL,
+        roles=[*SCHOOL.roles, RoleSpec("Namen", permissions=Perm.MANAGE_NICKNAMES)],
+        members=[*SCHOOL.members, MemberSpec("daan", roles=["Leerling"])],
+        bot=BotSpec(permissions=Perm.BOT_DEFAULT & ~Perm.MANAGE_NICKNAMES),
+    )
+    caplog.set_level(logging.INFO, logger="compass_bot")
+
+    def said() -> list[str]:
+        return [r.getMessage() for r in caplog.records if "Manage Nicknames" in r.getMessage()]
+
+    async with compass_bot(tmp_path, school, RESET_CONFIG) as (fake, _bot):
+        await fake.member_update("anna", nick="C0mpass")
+        await fake.member_update("bram", nick="Compass Bram")
+        await fake.settle()
+        assert fake.find_calls("PATCH", "/guilds/*/members/*") == []
+        assert len(fake.dms_sent("anna")) == 1 and len(fake.dms_sent("bram")) == 1
+        assert len(alerts(fake)) == 2
+        [line] = said()
+        assert "Compass" in line  # the server's name
+
+        await fake.add_role(fake.bot_user_id, "Namen")
+        await fake.member_update("stil", nick="Stil Compass")
+        await fake.settle()
+        stil = fake.member_id("stil")
+        assert fake.find_calls("PATCH", f"/guilds/*/members/{stil}")
+        await fake.remove_role(fake.bot_user_id, "Namen")
+        await fake.member_update("daan", nick="Compass Daan")
+        await fake.settle()
+        assert len(said()) == 2
 
 
 # -- approvals ----------------------------------------------------------------------------------

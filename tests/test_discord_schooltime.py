@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,7 +30,8 @@ from compass_bot.policy import load_clauses
 from compass_bot.storage.db import AuditEntry
 from tests.conftest import TEST_CONFIG, make_loaded
 from tests.discord_env import AMS, LESSON, LUNCH, SCHOOL, compass_bot, running_compass
-from tests.fakediscord import ChannelSpec, FakeDiscord, InteractionRecord
+from tests.fakediscord import BotSpec, ChannelSpec, FakeDiscord, InteractionRecord, Perm, RoleSpec
+from tests.test_discord_alerts import eventually
 
 # SCHOOL plus two threads: one in a watched channel, one in the exempt lesson channel.
 SCHOOL_WITH_THREADS = dataclasses.replace(
@@ -394,6 +396,48 @@ async def test_a_post_that_cannot_be_deleted_still_gets_the_warning(tmp_path: Pa
         [dm] = warnings_to(fake, "anna")
         assert "verwijderd" not in embed_text(dm)  # it was not removed, so don't say it was
         assert len(fake.messages_sent(channel="mod-meldingen")) == 1
+
+
+async def test_without_manage_messages_deletes_are_logged_once_per_channel_until_it_is_back(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every lesson-time post would fail alike: one line per channel, not one per post; the
+    warnings and alerts go out all the same. Once the bot may again, a later loss is said
+    again."""
+    school = dataclasses.replace(
+        SCHOOL,
+        roles=[*SCHOOL.roles, RoleSpec("Opruimen", permissions=Perm.MANAGE_MESSAGES)],
+        bot=BotSpec(permissions=Perm.BOT_DEFAULT & ~Perm.MANAGE_MESSAGES),
+    )
+    caplog.set_level(logging.INFO, logger="compass_bot.discord.schooltime")
+
+    def said() -> list[str]:
+        return [
+            r.getMessage()
+            for r in caplog.records
+            if r.name == "compass_bot.discord.schooltime" and r.levelno >= logging.WARNING
+        ]
+
+    config = WARN_AND_DELETE.replace("  action:", "  warning_cooldown_minutes: 0\n  action:")
+    async with compass_bot(tmp_path, school, config) as (fake, _bot):
+        for member, minute in (("anna", 0), ("bram", 1), ("anna", 2)):
+            await fake.post(member, "algemeen", "hoi", at=LESSON + timedelta(minutes=minute))
+            await fake.settle()
+        assert fake.find_calls("DELETE", "/channels/*/messages/*") == []
+        assert len(warnings_to(fake, "anna")) == 2 and len(warnings_to(fake, "bram")) == 1
+        assert "verwijderd" not in embed_text(warnings_to(fake, "bram")[0])
+        [line] = said()
+        assert "#algemeen" in line and "Manage Messages" in line
+        await eventually(lambda: len(fake.messages_sent(channel="mod-meldingen")) == 2)
+
+        await fake.add_role(fake.bot_user_id, "Opruimen")  # given back: deleted, nothing said
+        post = await fake.post("anna", "algemeen", "weer", at=LESSON + timedelta(minutes=3))
+        await fake.settle()
+        assert fake.find_calls("DELETE", f"/channels/*/messages/{post['id']}")
+        await fake.remove_role(fake.bot_user_id, "Opruimen")  # taken away again: said again
+        await fake.post("anna", "algemeen", "nog eens", at=LESSON + timedelta(minutes=4))
+        await fake.settle()
+        assert len(said()) == 2
 
 
 # -- permission grants: the rule's side (explicit times) -----------------------------------------

@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from compass_bot.discord_front.convert import find_member, member_of
 from compass_bot.discord_front.embeds import warning_embed
+from compass_bot.discord_front.once import SaidOnce
 from compass_bot.discord_front.pacing import dm_pacer
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import Alert
@@ -75,6 +76,52 @@ SWEEP_NEEDS_MEMBERS = (
 )
 
 
+class NicknameReset:
+    """`names.reset_nickname`: clear a flagged member's server nickname, when Discord lets
+    the bot. Without Manage Nicknames every flagged member would fail alike: that is said
+    once per server (until the bot has it again); the DM and the alert go out all the same."""
+
+    def __init__(self, bot: CompassBot) -> None:
+        self.bot = bot
+        self._lacking = SaidOnce()  # servers logged as "lacks Manage Nicknames"
+
+    async def reset(self, member: discord.Member) -> None:
+        if member.nick is None:
+            return
+        guild = member.guild
+        me = guild.me
+        if not me.guild_permissions.manage_nicknames:
+            self._cannot(guild, "the bot lacks Manage Nicknames")
+            return
+        if member.id == guild.owner_id or member.top_role >= me.top_role:
+            log.warning(
+                "cannot reset the nickname of %s: their role is not below the bot's (or they "
+                "own the server)",
+                member.id,
+            )
+            return
+        try:
+            # nick null resets it (discord.py's Member.edit would send an empty string)
+            await self.bot.http.edit_member(
+                guild.id, member.id, nick=None, reason="Protocol sociale media, aanwijzing 2"
+            )
+        except discord.Forbidden as exc:  # the cache was behind: refused all the same
+            self._cannot(guild, f"{exc.status} {exc.text}")
+        except discord.HTTPException as exc:
+            log.warning("could not reset the nickname of %s: %s", member.id, exc)
+        else:
+            self._lacking.back(guild.id)
+
+    def _cannot(self, guild: discord.Guild, reason: str) -> None:
+        if self._lacking.first(guild.id):
+            log.warning(
+                "names.reset_nickname is on, but nicknames in %s cannot be reset (%s); "
+                "the members are told and the moderators alerted only",
+                guild.name,
+                reason,
+            )
+
+
 class Names(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
@@ -84,6 +131,7 @@ class Names(commands.Cog):
         # on_user_update and on_member_update, and must be checked (and counted) once; a
         # member of two schools' servers is checked by each school's own rule.
         self._checked: dict[tuple[int, int], NameKey] = {}
+        self.nicknames = NicknameReset(bot)
 
     async def check(self, member: discord.Member) -> NameOutcome:
         """Check one member's names; tell the member and the moderators about a breach.
@@ -110,36 +158,8 @@ class Names(commands.Cog):
                     # DMs closed: the moderators' alert still goes out; nothing to post publicly.
                     log.info("could not DM member %s about their name: %s", member.id, exc)
         if outcome.reset_nickname:
-            await self.reset_nickname(member)
+            await self.nicknames.reset(member)
         return outcome
-
-    async def reset_nickname(self, member: discord.Member) -> None:
-        """`names.reset_nickname`: clear the server nickname, when Discord lets the bot."""
-        if member.nick is None:
-            return
-        guild = member.guild
-        me = guild.me
-        if not me.guild_permissions.manage_nicknames:
-            log.warning(
-                "names.reset_nickname is on, but the bot lacks Manage Nicknames; "
-                "the nickname of %s stays",
-                member.id,
-            )
-            return
-        if member.id == guild.owner_id or member.top_role >= me.top_role:
-            log.warning(
-                "cannot reset the nickname of %s: their role is not below the bot's (or they "
-                "own the server)",
-                member.id,
-            )
-            return
-        try:
-            # nick null resets it (discord.py's Member.edit would send an empty string)
-            await self.bot.http.edit_member(
-                guild.id, member.id, nick=None, reason="Protocol sociale media, aanwijzing 2"
-            )
-        except discord.HTTPException as exc:
-            log.warning("could not reset the nickname of %s: %s", member.id, exc)
 
     async def names_changed(self, member: discord.Member) -> None:
         """A name may have changed: check the member unless these names were just checked."""

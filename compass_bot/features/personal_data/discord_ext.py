@@ -21,6 +21,7 @@ from compass_bot import texts as shared_texts
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import MAX_FIELD, clause_title, clip, warning_embed
 from compass_bot.discord_front.failures import answer_failure
+from compass_bot.discord_front.once import SaidOnce
 from compass_bot.discord_front.translator import language_of
 from compass_bot.discord_front.warn import warn_author
 from compass_bot.features.personal_data import texts
@@ -50,7 +51,7 @@ def _clip(text: str) -> str:
 class PersonalData(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        self._cannot_hide: set[int] = set()  # channels already logged as "may not delete"
+        self._cannot_hide = SaidOnce()  # channels logged as "may not delete", until it may
 
     @property
     def service(self) -> PersonalDataService:
@@ -89,7 +90,8 @@ class PersonalData(commands.Cog):
         await self.warn(message, outcome, deleted=deleted)
 
     async def _hide(self, message: discord.Message, channel_name: str) -> bool:
-        """Delete the post when the bot may manage messages here; otherwise say so once."""
+        """Delete the post when the bot may manage messages here; otherwise say so once per
+        channel (until it may again)."""
         guild = message.guild
         assert guild is not None
         me = guild.me
@@ -100,6 +102,7 @@ class PersonalData(commands.Cog):
         if allowed:
             try:
                 await message.delete()
+                self._cannot_hide.back(channel.id)
                 return True
             except discord.NotFound:
                 return True  # already gone
@@ -107,8 +110,7 @@ class PersonalData(commands.Cog):
                 reason = f"{exc.status} {exc.text}"
         else:
             reason = "the bot lacks Manage Messages"
-        if channel.id not in self._cannot_hide:
-            self._cannot_hide.add(channel.id)
+        if self._cannot_hide.first(channel.id):
             log.warning(
                 "personal_data.action is hide, but posts in #%s cannot be removed (%s); "
                 "the authors are warned only",
