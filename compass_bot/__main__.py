@@ -274,13 +274,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _status(loaded: LoadedConfig, as_json: bool) -> dict[str, object] | None:
+def _status(loaded: LoadedConfig, board: LoadedConfig, as_json: bool) -> dict[str, object] | None:
     """One school's status: printed as a block (text), or returned (JSON); None after an
-    error line on stderr."""
-    from compass_bot.discord_front.client import intents
+    error line on stderr. The intents are the connection's, one for the board's schools."""
+    from compass_bot.discord_front.client import bot_intents
     from compass_bot.ops import OpsError, status_report
 
-    wanted = sorted(name for name, on in intents(loaded.config.discord) if on)
+    wanted = sorted(name for name, on in bot_intents(board) if on)
     try:
         report, lines = status_report(loaded, wanted)
     except OpsError as exc:
@@ -294,7 +294,7 @@ def _status(loaded: LoadedConfig, as_json: bool) -> dict[str, object] | None:
 def cmd_status(args: argparse.Namespace) -> int:
     loaded = config_or_exit(args.config)
     if args.school is not None or not loaded.schools:
-        report = _status(school_or_exit(args, "status", loaded), args.json)
+        report = _status(school_or_exit(args, "status", loaded), loaded, args.json)
         if report is None:
             return 1
         if args.json:
@@ -305,7 +305,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     for number, school in enumerate(loaded.schools):
         if number and not args.json:
             print()
-        reports.append(_status(school, args.json))
+        reports.append(_status(school, loaded, args.json))
     if args.json:
         print_json({"schools": [report for report in reports if report is not None]})
     return EXIT_OK if all(report is not None for report in reports) else 1
@@ -324,9 +324,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
 def cmd_automod_sync(args: argparse.Namespace) -> int:
     """Opt-in: put the protocol's plainest checks into Discord's AutoMod (needs Manage Server)."""
     from compass_bot.config import discord_token
-    from compass_bot.features.automod.discord_ext import run_sync
+    from compass_bot.features.automod.discord_ext import run_sync, sync_refused
 
     loaded = school_or_exit(args, "automod sync")  # AutoMod rules belong to one server
+    if (refused := sync_refused(loaded)) is not None:
+        print(f"automod sync: {refused}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         token = discord_token()
     except ConfigError as exc:

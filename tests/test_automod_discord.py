@@ -14,29 +14,31 @@ import discord
 import pytest
 
 from compass_bot.__main__ import main
+from compass_bot.config import load_config
 from compass_bot.features.automod.rules import (
     ADDRESS_RULE,
     NAME_RULE,
     PHONE_PATTERNS,
     PHONE_RULE,
 )
-from tests.conftest import TEST_CONFIG
-from tests.discord_env import SCHOOL, compass_bot
-from tests.fakediscord import BotSpec, FakeDiscord, Perm
+from tests.conftest import BOARD_CONFIG, TEST_CONFIG
+from tests.discord_env import SCHOOL, compass_bot, running_board
+from tests.fakediscord import BotSpec, FakeDiscord, Intent, Perm
 from tests.test_discord_alerts import alert_messages, eventually, fields, unescape
 
 pytestmark = pytest.mark.timeout(60)
 
 MANAGER = dataclasses.replace(SCHOOL, bot=BotSpec(permissions=Perm.BOT_DEFAULT | Perm.MANAGE_GUILD))
-MAPPED = TEST_CONFIG + f'automod:\n  rules:\n    "{ADDRESS_RULE}": aanwijzing-3\n'
+ENABLED = TEST_CONFIG + "automod:\n  enabled: true\n"  # opt-in
+MAPPED = ENABLED + f'  rules:\n    "{ADDRESS_RULE}": aanwijzing-3\n'
 PHONE_TEXT = "bel me op 06 1234 5678"
 
 
 async def run_sync(
-    fake: FakeDiscord, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    fake: FakeDiscord, tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str = ENABLED
 ) -> tuple[int, str, str]:
     """`python -m compass_bot automod sync` against the fake (its own event loop, a thread)."""
-    text = TEST_CONFIG.replace("discord:\n", f"discord:\n  api_base_url: {fake.api_base_url}\n", 1)
+    text = config.replace("discord:\n", f"discord:\n  api_base_url: {fake.api_base_url}\n", 1)
     path = tmp_path / "sync.yaml"
     path.write_text(text, encoding="utf-8")
     code = await asyncio.to_thread(main, ["--config", str(path), "automod", "sync"])
@@ -90,7 +92,8 @@ async def test_sync_without_manage_server_is_one_line_and_exit_1(
         code, out, err = await run_sync(fake, tmp_path, capsys)
         assert (code, out) == (1, "")
         assert err.strip().splitlines() == [
-            "automod sync: the bot needs Manage Server to manage AutoMod rules"
+            "automod sync: the bot needs Manage Server to manage AutoMod rules: re-invite the "
+            "bot with the link `python -m compass_bot invite-url` prints"
         ]
         assert fake.automod_rules == {}
         fake.invalid_requests.clear()
@@ -102,9 +105,47 @@ async def test_sync_without_a_token_is_one_line_and_exit_2(
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "c.yaml"
-    path.write_text(TEST_CONFIG, encoding="utf-8")
+    path.write_text(ENABLED, encoding="utf-8")
     assert main(["--config", str(path), "automod", "sync"]) == 2
     assert "no token" in capsys.readouterr().err
+
+
+async def test_sync_is_refused_in_one_line_while_automod_is_not_enabled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AutoMod is opt-in: without `automod.enabled: true` the invite asks no Manage Server
+    and hits become no alerts, so a sync says how to opt in and talks to no Discord."""
+    monkeypatch.setenv("DISCORD_TOKEN", "test-token")
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        TEST_CONFIG.replace("discord:\n", "discord:\n  api_base_url: http://127.0.0.1:9/\n", 1),
+        encoding="utf-8",
+    )
+    assert main(["--config", str(path), "automod", "sync"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("automod sync: automod.enabled is false: set automod.enabled: true")
+    assert "`python -m compass_bot invite-url` prints" in err
+    board = BOARD_CONFIG + "automod:\n  enabled: false\n"
+    path.write_text(board, encoding="utf-8")
+    assert main(["--config", str(path), "automod", "sync", "--school", "Zuid"]) == 2
+    assert "`python -m compass_bot invite-url --school Zuid` prints" in capsys.readouterr().err
+
+
+async def test_without_automod_enabled_the_bot_asks_for_no_hits_and_alerts_none(
+    tmp_path: Path,
+) -> None:
+    """A bot given Manage Server another way (here: its role) stays out of AutoMod while the
+    school has not opted in: the AutoMod hits intent is not asked for, and no alert comes."""
+    (tmp_path / "off").mkdir()
+    (tmp_path / "on").mkdir()
+    async with compass_bot(tmp_path / "off", MANAGER, TEST_CONFIG) as (fake, bot):
+        assert fake.intents is not None and not fake.intents & Intent.AUTO_MODERATION_EXECUTION
+        await fake.automod_action("anna", "algemeen", "jij sukkel", keyword="*sukkel*")
+        await fake.settle()
+        assert await bot.app.alerts.repo.alerts() == []
+    async with compass_bot(tmp_path / "on", MANAGER, ENABLED) as (fake, _bot):
+        assert fake.intents is not None and fake.intents & Intent.AUTO_MODERATION_EXECUTION
 
 
 async def test_automod_hits_become_clause_cited_alerts_without_the_message(
@@ -144,7 +185,7 @@ async def test_automod_hits_become_clause_cited_alerts_without_the_message(
 async def test_one_alert_per_hit_and_unmapped_or_unknown_rules_cite_the_default(
     tmp_path: Path,
 ) -> None:
-    config = TEST_CONFIG + "automod:\n  rules:\n    scheldwoorden: aanwijzing-7\n"
+    config = ENABLED + "  rules:\n    scheldwoorden: aanwijzing-7\n"
     async with compass_bot(tmp_path, MANAGER, config) as (fake, bot):
         guild = bot.find_guild()
         assert guild is not None
@@ -178,3 +219,31 @@ async def test_one_alert_per_hit_and_unmapped_or_unknown_rules_cite_the_default(
         ]
         assert rows[2]["detail"].startswith("AutoMod: regel ")
         fake.invalid_requests.clear()  # the unknown rule's look-up (404) is expected
+
+
+async def test_on_a_board_only_the_school_that_opted_in_gets_alerts_from_automod(
+    tmp_path: Path,
+) -> None:
+    """Noord opts in, Zuid does not: the connection asks for AutoMod hits (one for the
+    board), and the bridge turns Noord's into alerts and leaves Zuid's alone, although the
+    bot has Manage Server in both."""
+    manager = BotSpec(permissions=Perm.BOT_DEFAULT | Perm.MANAGE_GUILD)
+    noord = dataclasses.replace(SCHOOL, name="Noord", bot=manager)
+    zuid = dataclasses.replace(SCHOOL, name="Zuid", bot=manager)
+    text = BOARD_CONFIG.replace(
+        "  - name: Noord\n    discord: {guild: Noord}\n",
+        "  - name: Noord\n    discord: {guild: Noord}\n    automod: {enabled: true}\n",
+    )
+    assert text != BOARD_CONFIG
+    (tmp_path / "config.yaml").write_text(text, encoding="utf-8")
+    loaded = load_config(tmp_path / "config.yaml")
+    async with FakeDiscord(noord, other_guilds=[zuid]) as fake, running_board(fake, loaded) as bot:
+        assert fake.intents is not None and fake.intents & Intent.AUTO_MODERATION_EXECUTION
+        for guild in ("Zuid", "Noord"):
+            await fake.automod_action("anna", "algemeen", "iets", keyword="iets", guild=guild)
+        await fake.settle()
+        at_noord, at_zuid = bot.schools
+        await eventually(lambda: len(stored_alerts(at_noord.loaded.database_path)) == 1)
+        await fake.settle()
+        assert await at_zuid.app.alerts.repo.alerts() == []
+        fake.invalid_requests.clear()  # Noord's look-up of the unknown rule (404) is expected

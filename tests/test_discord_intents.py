@@ -13,9 +13,9 @@ from typing import Any
 import discord
 import pytest
 
-from compass_bot.config import DiscordSettings
-from compass_bot.discord_front.client import intent_notes, intents, privileged_refused
-from tests.conftest import TEST_CONFIG, make_loaded
+from compass_bot.config import DiscordSettings, load_config
+from compass_bot.discord_front.client import bot_intents, intent_notes, intents, privileged_refused
+from tests.conftest import BOARD_CONFIG, TEST_CONFIG, make_loaded
 from tests.discord_env import LESSON, LUNCH, SCHOOL, running_compass
 from tests.fakediscord import FakeDiscord, Intent, MemberSpec, running_bot
 
@@ -30,12 +30,24 @@ def fields(message: dict[str, Any]) -> dict[str, str]:
     return {f["name"]: f["value"] for f in message["embeds"][0].get("fields", [])}
 
 
-def test_intents_follow_the_settings_and_default_to_both_on() -> None:
-    both = intents(DiscordSettings())
+def test_intents_follow_the_settings_and_default_to_both_on(tmp_path: Path) -> None:
+    both = intents(DiscordSettings(), automod=False)
     assert both.members and both.message_content
-    neither = intents(DiscordSettings(message_content=False, members=False))
+    neither = intents(DiscordSettings(message_content=False, members=False), automod=False)
     assert not neither.members and not neither.message_content
     assert neither.guild_messages and neither.dm_messages and neither.guilds
+    # AutoMod hits only when a school opts in (`automod.enabled`; one of a board is enough).
+    assert not both.auto_moderation_execution
+    assert intents(DiscordSettings(), automod=True).auto_moderation_execution
+    path = tmp_path / "config.yaml"
+    path.write_text(BOARD_CONFIG, encoding="utf-8")
+    assert not bot_intents(load_config(path)).auto_moderation_execution
+    board = BOARD_CONFIG.replace(
+        "    discord: {guild: Zuid}\n", "    discord: {guild: Zuid}\n    automod: {enabled: true}\n"
+    )
+    assert board != BOARD_CONFIG
+    path.write_text(board, encoding="utf-8")
+    assert bot_intents(load_config(path)).auto_moderation_execution
     assert "Message Content" in privileged_refused(DiscordSettings(members=False))
     assert "Server Members" not in privileged_refused(DiscordSettings(members=False))
 

@@ -243,15 +243,23 @@ def test_digest_reads_the_named_school_database(tmp_path: Path, cli: Callable[..
 
 
 def test_automod_sync_is_for_one_schools_server(
-    cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """AutoMod rules belong to one server: a board's file names the school, before any token
-    or connection is looked at."""
+    or connection is looked at; that school must have opted in (automod.enabled)."""
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     code, out, err = cli("automod", "sync")
     assert (code, out) == (2, "")
     assert err == "automod sync: this config runs 2 schools (Noord, Zuid): name one with --school\n"
     code, _out, err = cli("automod", "sync", "--school", "Zuid")
+    assert code == 2 and "automod.enabled is false" in err and "--school Zuid" in err
+    opted_in = BOARD.replace(
+        "    names: {allowed_words: [compasso]}\n",
+        "    names: {allowed_words: [compasso]}\n    automod: {enabled: true}\n",
+    )
+    assert opted_in != BOARD
+    (tmp_path / "automod.yaml").write_text(opted_in, encoding="utf-8")
+    code, _out, err = cli("automod", "sync", "--school", "Zuid", config="automod.yaml")
     assert code == 2 and "no token" in err  # the school is known; the token is what is missing
 
 

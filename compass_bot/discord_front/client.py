@@ -52,18 +52,26 @@ def apply_endpoints(settings: DiscordSettings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-def intents(settings: DiscordSettings) -> discord.Intents:
-    """Guilds, messages and AutoMod hits always; the privileged Server Members (names on join
-    and change, the sweep) and Message Content (text rules, the questions channel) only when
-    the config keeps them on (`discord.members`, `discord.message_content`)."""
+def intents(settings: DiscordSettings, *, automod: bool) -> discord.Intents:
+    """Guilds and messages always; AutoMod hits only when a school opts in (`automod`, see
+    `bot_intents`); the privileged Server Members (names on join and change, the sweep) and
+    Message Content (text rules, the questions channel) only when the config keeps them on
+    (`discord.members`, `discord.message_content`)."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.members = settings.members
     wanted.guild_messages = True
     wanted.dm_messages = True
     wanted.message_content = settings.message_content
-    wanted.auto_moderation_execution = True  # AutoMod hits become alerts (features/automod)
+    wanted.auto_moderation_execution = automod  # AutoMod hits become alerts (features/automod)
     return wanted
+
+
+def bot_intents(loaded: LoadedConfig) -> discord.Intents:
+    """The intents of the bot a config file runs (one connection for a board's schools): the
+    AutoMod hits when any of its schools sets `automod.enabled`."""
+    automod = any(school.config.automod.enabled for school in loaded.each_school())
+    return intents(loaded.config.discord, automod=automod)
 
 
 def privileged_refused(settings: DiscordSettings) -> str:
@@ -149,7 +157,7 @@ class CompassBot(commands.Bot):
         discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents(loaded.config.discord),
+            intents=bot_intents(loaded),
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             tree_cls=SchoolTree,

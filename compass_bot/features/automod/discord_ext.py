@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shlex
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -43,7 +44,11 @@ class AutoModBridge(commands.Cog):
     @commands.Cog.listener()
     async def on_automod_action(self, execution: discord.AutoModAction) -> None:
         """One alert per hit: Discord sends an execution per action of the rule, so only the
-        rule's first action counts. The message content is never read or stored."""
+        rule's first action counts. The message content is never read or stored. Opt-in: a
+        school without `automod.enabled` gets no alerts from AutoMod, even when the bot has
+        Manage Server another way (an admin role, or another school of the board opted in)."""
+        if not self.bot.app[AutoModService].settings.enabled:
+            return
         guild = self.bot.find_guild()
         if guild is None or execution.guild_id != guild.id:
             return
@@ -74,6 +79,23 @@ async def setup(bot: CompassBot) -> None:
 
 class SyncError(Exception):
     """A sync that cannot go on: one line for the admin."""
+
+
+def _reinvite(loaded: LoadedConfig) -> str:
+    """How the admin gives the bot Manage Server: the invite with what the config needs."""
+    school = f" --school {shlex.quote(loaded.school)}" if loaded.school else ""
+    return f"re-invite the bot with the link `python -m compass_bot invite-url{school}` prints"
+
+
+def sync_refused(loaded: LoadedConfig) -> str | None:
+    """AutoMod is opt-in: a sync for a school that has not opted in is refused (one line),
+    since its invite asks no Manage Server and its hits would not become alerts."""
+    if loaded.config.automod.enabled:
+        return None
+    return (
+        "automod.enabled is false: set automod.enabled: true in the config, then "
+        f"{_reinvite(loaded)} (it adds Manage Server)"
+    )
 
 
 def _payload(body: RuleBody) -> dict[str, Any]:
@@ -150,7 +172,7 @@ def run_sync(loaded: LoadedConfig, token: str) -> tuple[list[str], str | None]:
     except discord.LoginFailure:
         return lines, "Discord refused the token (DISCORD_TOKEN)"
     except discord.Forbidden:
-        return lines, "the bot needs Manage Server to manage AutoMod rules"
+        return lines, f"the bot needs Manage Server to manage AutoMod rules: {_reinvite(loaded)}"
     except discord.HTTPException as exc:
         return lines, f"Discord answered {exc.status}: {exc.text[:200]}"
     except (aiohttp.ClientError, OSError, TimeoutError) as exc:
