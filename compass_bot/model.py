@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from compass_bot.features.schooltime.rules import Author, ChannelInfo
 from compass_bot.policy import Clause
 
 Role = tuple[int, str]
+# Discord's longest message (4,000 with Nitro): a longer post or draft never reaches a channel
+MESSAGE_LIMIT: Final = 2000
 
 
 @dataclass(frozen=True, slots=True)

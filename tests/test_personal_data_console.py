@@ -145,10 +145,10 @@ def test_tweedeblik_lists_touched_clauses_and_whether_it_is_lesson_time(tmp_path
 
 
 def test_the_alert_of_a_long_post_shows_where_the_data_was(tmp_path: Path) -> None:
-    """2,000 characters of chat before the address: the excerpt starts just before the
-    (masked) data instead of showing only the chat."""
-    long_post = "bla " * 500 + "Sara woont op Kerkstraat 5 in Utrecht, bel haar op 0638765432"
-    script = f"/tijd 2026-11-24 12:35\n/als leerling bram\n{long_post + ' bla' * 400}\n"
+    """1,800 characters of chat before the address (the post within Discord's 2,000): the
+    excerpt starts just before the (masked) data instead of showing only the chat."""
+    long_post = "bla " * 450 + "Sara woont op Kerkstraat 5 in Utrecht, bel haar op 0638765432"
+    script = f"/tijd 2026-11-24 12:35\n/als leerling bram\n{long_post + ' bla' * 30}\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     shown = next(line for line in out.splitlines() if line.startswith("  Bericht: "))
     assert shown.startswith("  Bericht: …") and "[adres verborgen]" in shown

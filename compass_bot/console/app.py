@@ -20,7 +20,7 @@ from compass_bot.app import App
 from compass_bot.console.commands import ConsoleCommands
 from compass_bot.console.server import ConsoleMember
 from compass_bot.console.stdin import StdinLines
-from compass_bot.model import MessagePosted
+from compass_bot.model import MESSAGE_LIMIT, MessagePosted
 from compass_bot.refs import ref_matches
 from compass_bot.storage.db import disk_full
 from compass_bot.visible import for_terminal
@@ -36,6 +36,10 @@ def _mentions_the_bot(text: str) -> bool:
 DISK_FULL = (
     "(fout: de schijf is vol; wat deze regel deed is niet (helemaal) opgeslagen. Maak ruimte "
     "vrij en probeer het opnieuw.)"
+)
+TOO_LONG = (
+    "Niet verstuurd: je bericht is {n} tekens; een bericht heeft er hoogstens {limit}. / "
+    "Not sent: your message is {n} characters; a message has at most {limit}."
 )
 
 
@@ -154,7 +158,11 @@ class Console(ConsoleCommands):
         """A plain line: a message in the current channel, as a member would post it.
 
         Addressed to the bot (a DM, a mention, the questions channel) it is a question for
-        the features that answer; as a post (not in a DM) every feature judges it in turn."""
+        the features that answer; as a post (not in a DM) every feature judges it in turn.
+        A line longer than Discord lets a member send is refused, as Discord's client does."""
+        if len(text) > MESSAGE_LIMIT:
+            self.say(TOO_LONG.format(n=len(text), limit=MESSAGE_LIMIT))
+            return
         mention = _mentions_the_bot(text)
         to_the_bot = self._to_the_bot(text)
         if to_the_bot:

@@ -28,7 +28,7 @@ from compass_bot.features.personal_data.rules import (
     PersonalDataRule,
     mask,
 )
-from compass_bot.model import Member, MessagePosted, Refusal, Warning
+from compass_bot.model import MESSAGE_LIMIT, Member, MessagePosted, Refusal, Warning
 from compass_bot.policy import Clause
 from compass_bot.refs import any_ref_matches
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from compass_bot.app import Kernel
 
 SECOND_LOOK_CLAUSE: Final = "aanwijzing-7"
-MAX_DRAFT: Final = 2000
+MAX_DRAFT: Final = MESSAGE_LIMIT
 # Posts already warned about, by message id (no text, no member): an edit that keeps the same
 # kinds of data is not warned or alerted twice. Bounded, in memory only.
 _REMEMBERED_POSTS: Final = 2048
