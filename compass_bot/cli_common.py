@@ -35,17 +35,25 @@ class InputLines:
             yield " ".join(self.args)
             return
         for number, raw in enumerate(sys.stdin.buffer, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = raw.decode("utf-8", "replace")
+            text, utf8 = decode_line(raw)
+            if not utf8:
                 self.replaced += 1
-                print(
-                    f"{self.command}: line {number} is not UTF-8 text; "
-                    "its undecodable bytes are read as U+FFFD",
-                    file=sys.stderr,
-                )
+                print(f"{self.command}: {not_utf8_line(number)}", file=sys.stderr)
             yield text.rstrip("\r\n")
+
+
+def decode_line(raw: bytes) -> tuple[str, bool]:
+    """A line read as UTF-8, and whether it was: bytes that are not become U+FFFD, so no
+    undecodable text goes further and no line goes missing."""
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace"), False
+
+
+def not_utf8_line(number: int) -> str:
+    """The note on an input line `decode_line` had to repair (the CLI's stderr, the console)."""
+    return f"line {number} is not UTF-8 text; its undecodable bytes are read as U+FFFD"
 
 
 MAX_TRANSCRIPT_BYTES = 16 << 20

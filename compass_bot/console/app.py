@@ -17,6 +17,7 @@ import sys
 from typing import TextIO
 
 from compass_bot.app import App
+from compass_bot.cli_common import not_utf8_line
 from compass_bot.console.commands import ConsoleCommands
 from compass_bot.console.server import ConsoleMember
 from compass_bot.console.stdin import StdinLines
@@ -94,6 +95,11 @@ class Console(ConsoleCommands):
                 line = read.result()
                 if not line:
                     break
+                if not reader.utf8:  # said as `ask --stdin` says it, and the line still read
+                    self.say(
+                        f"(regel {reader.number} is geen UTF-8-tekst; de onleesbare bytes zijn "
+                        f"gelezen als U+FFFD / {not_utf8_line(reader.number)})"
+                    )
                 await self.handle_line(line.rstrip("\r\n"))
         finally:
             if handles_sigint:
