@@ -176,7 +176,7 @@ def test_a_report_naming_no_rule_reminds_the_author_they_answer_for_their_posts(
 
 def test_a_note_without_a_reason_word_is_a_report_of_something_else(tmp_path: Path) -> None:
     """`/melden N [REDEN] [TOELICHTING]`: the reason may be left out; a misspelt reason is
-    not taken for a note."""
+    not taken for a note but refused with the reason meant, for a member as for a message."""
     script = "\n".join(
         [
             "/kanaal huiswerk",
@@ -184,6 +184,7 @@ def test_a_note_without_a_reason_word_is_a_report_of_something_else(tmp_path: Pa
             "kijk dit dan",
             "/als leerling anna",
             "/melden 1 pestn",
+            "/melden lid bram pestn hij scheldt",
             "/melden 1 ze is gemeen tegen mij",
             "/als leerling carla",
             "/melden 1 naar mijn idee is dit gemeen",  # "naar" is no misspelt "naam"
@@ -195,7 +196,8 @@ def test_a_note_without_a_reason_word_is_a_report_of_something_else(tmp_path: Pa
     result = run_bot(tmp_path, script, "--console")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.count("Gebruik: /melden N [REDEN]") == 1  # "pestn"
+    assert out.count("Onbekende reden 'pestn'. Bedoelde je pesten?") == 2
+    assert "Gebruik: /melden N [REDEN]" not in out
     assert out.count("Bedankt, je melding is doorgegeven") == 2
     assert "Iets anders (aanwijzing-9) ×2" in out and "ze is gemeen tegen mij" in out
     assert "naar mijn idee is dit gemeen" in out
@@ -215,6 +217,9 @@ def test_report_in_english_answers_in_english(tmp_path: Path) -> None:
             "/report 1 pesten",
             "/report member anna",
             "/report member bram data he posted my number",
+            "/report member bram bulying",
+            "/report 1 bulying",
+            "/report member nobody",
             "/stop",
         ]
     )
@@ -231,3 +236,7 @@ def test_report_in_english_answers_in_english(tmp_path: Path) -> None:
     # the English words are the same reasons: the moderators read them in Dutch
     assert "Reden: Pesten of uitschelden (aanwijzing-5) ×1" in out
     assert "Gegevens of foto's van iemand zonder toestemming (aanwijzing-6) ×1" in out
+    # a misspelt reason and an unknown member are said in English too
+    assert out.count("Unknown reason 'bulying'. Did you mean bullying?") == 2
+    assert "Unknown member 'nobody'. See /leden." in out and "Onbekend lid" not in out
+    assert "Onbekende reden" not in out

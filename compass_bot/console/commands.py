@@ -31,6 +31,11 @@ HELP_END = """\
   /leden, /wie, /help, /stop (of Ctrl-C)
 """
 
+UNKNOWN_MEMBER = {
+    "nl": "Onbekend lid {label!r}. Zie /leden.",
+    "en": "Unknown member {label!r}. See /leden.",
+}
+
 
 class ConsoleCommands(ConsoleOutput):
     """The simulated server with the commands typed at it (lines starting with `/`)."""
@@ -237,11 +242,13 @@ class ConsoleCommands(ConsoleOutput):
             f"Het is nu {self.local(self.now())}" + (" (gesimuleerd)." if self.clock.moved else ".")
         )
 
-    def member(self, label: str) -> ConsoleMember | None:
+    def member(self, label: str, language: str = "nl") -> ConsoleMember | None:
+        """The member called `label`, or None after one line saying so (in English for an
+        English command, such as /report)."""
         # a name as typed first ("@everyone" can be a member's name), then without the @
         found = self.members.get(label.casefold()) or self.members.get(label.lstrip("@").casefold())
         if found is None:
-            self.say(f"Onbekend lid {label!r}. Zie /leden.")
+            self.say(UNKNOWN_MEMBER["en" if language == "en" else "nl"].format(label=label))
         return found
 
 

@@ -34,6 +34,10 @@ NO_SUCH_POST = {
     "nl": "Er is geen bericht nummer {n} in #{channel} (er zijn er {count}). ",
     "en": "There is no message number {n} in #{channel} (there are {count}). ",
 }
+UNKNOWN_REASON = {
+    "nl": "Onbekende reden {typed!r}. Bedoelde je {meant}?",
+    "en": "Unknown reason {typed!r}. Did you mean {meant}?",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +67,19 @@ async def on_post(console: Console, event: MessagePosted) -> None:
     posts.append(_Post(event.member, event.message_id, event.content))
 
 
-def _reason_and_note(words: list[str]) -> tuple[str, str | None] | None:
+def _reason_and_note(words: list[str], language: str) -> tuple[str, str | None] | str:
     """The reason word and the note; without a reason word the whole text is the note
-    ("iets anders"), as the usage line promises. A word that looks like a misspelt reason
-    ("pestn") is refused with the usage rather than read as a note."""
+    ("iets anders"), as the usage line promises. A first word that looks like a misspelt
+    reason ("pestn") is no note: the line refusing it, with the reason meant, instead."""
     if not words:
         return "anders", None
     typed = words[0].lower()
     if (reason := REASON_BY_WORD.get(typed)) is not None:  # "pesten" or "bullying"
         return reason.code, " ".join(words[1:]) or None
-    if len(typed) >= 5 and get_close_matches(typed, REASON_BY_WORD, n=1, cutoff=0.8):
-        return None
+    # five letters at least: "naar" (a note's first word) is no misspelt "naam"
+    meant = get_close_matches(typed, REASON_BY_WORD, n=1, cutoff=0.8) if len(typed) >= 5 else []
+    if meant:
+        return UNKNOWN_REASON[language].format(typed=words[0], meant=meant[0])
     return "anders", " ".join(words)
 
 
@@ -86,12 +92,12 @@ async def cmd_melden(console: Console, name: str, args: list[str], rest: str) ->
         return
     request: ReportRequest
     if len(args) >= 2 and args[0].lower() in ("lid", "member"):
-        cm = console.member(args[1])
+        cm = console.member(args[1], language)
         if cm is None:
             return
-        parsed = _reason_and_note(args[2:])
-        if parsed is None:
-            console.say(usage)
+        parsed = _reason_and_note(args[2:], language)
+        if isinstance(parsed, str):
+            console.say(parsed)
             return
         request = ReportRequest(
             reporter=console.me.member,
@@ -106,13 +112,14 @@ async def cmd_melden(console: Console, name: str, args: list[str], rest: str) ->
         kept = _recent(console).get(console.channel.id, deque())
         posts = [p for p in kept if p.message_id not in removed]
         n = int(args[0])
-        parsed = _reason_and_note(args[1:])
-        if parsed is None or not 1 <= n <= len(posts):
+        parsed = _reason_and_note(args[1:], language)
+        if isinstance(parsed, str):
+            console.say(parsed)
+            return
+        if not 1 <= n <= len(posts):
             console.say(
                 NO_SUCH_POST[language].format(n=n, channel=console.channel.name, count=len(posts))
                 + usage
-                if parsed is not None
-                else usage
             )
             return
         post = posts[-n]
