@@ -848,19 +848,22 @@ def test_names_longer_than_discord_allows_are_refused_and_a_typo_gets_a_hint(
 ) -> None:
     """Discord caps member names at 32 characters and channel names at 100: the console says
     so in one line and keeps the member and the channel; a channel name one letter off a
-    configured one gets the nearest name, as check-time gives it."""
+    configured one gets the nearest name, as check-time gives it, and a channel the config
+    does not name is said to be new to the console (the first time only)."""
     long_name, long_channel = "a" * 33, "k" * 101
     script = f"/als leerling {long_name}\n/bijnaam Compass{long_name}\n/kanaal {long_channel}\n"
-    script += "/kanaal algmeen\n/kanaal wiskunde-3b\n/wie\n"
+    script += "/kanaal algmeen\n/kanaal wiskunde-3b\n/kanaal bestaatniet\n/kanaal algemeen\n"
+    script += "/kanaal bestaatniet\n/wie\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("Een naam mag op Discord hoogstens 32 tekens hebben.") == 2
     assert "Een kanaalnaam mag op Discord hoogstens 100 tekens hebben." in out
     assert long_name not in out and long_channel not in out
-    assert (
-        "#algmeen: les- of schoolkanaal. (Bedoelde je #algemeen? Die staat in de configuratie.)"
-        in out
-    )
-    assert "#wiskunde-3b: les- of schoolkanaal.\n" in out
+    new = "een nieuw les- of schoolkanaal in deze console; de config noemt het niet."
+    assert f"#algmeen: {new} (Bedoelde je #algemeen? Die staat in de configuratie.)" in out
+    assert "Je bent nu in #wiskunde-3b: les- of schoolkanaal.\n" in out  # configured
+    assert out.count(f"Je bent nu in #bestaatniet: {new}\n") == 1
+    assert "Je bent nu in #bestaatniet: les- of schoolkanaal.\n" in out  # the second time
+    assert "Je bent nu in #algemeen: sociaal kanaal (schooltijdregel geldt).\n" in out
 
 
 def test_the_stored_questions_list_says_how_many_it_leaves_out(tmp_path: Path) -> None:

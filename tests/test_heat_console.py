@@ -145,3 +145,17 @@ def test_threats_after_the_slowmode_still_reach_the_moderators(tmp_path: Path) -
     # a calm post after it changes nothing
     assert "[#mod-meldingen" not in out[out.index("Je bent carla") :]
     assert "Traceback" not in out and "(fout:" not in out
+
+
+def test_cooling_a_channel_the_server_does_not_have_is_refused(tmp_path: Path) -> None:
+    """/afkoelen on "#bestaatniet" (not configured, nobody went there) slows no made-up
+    channel; a name near a channel someone went to gets that name; once someone went to
+    the channel (/kanaal), it can be cooled down."""
+    script = "/tijd 2026-11-24 16:15\n/als moderator\n/afkoelen start #bestaatniet 5\n"
+    script += "/kanaal huiswerk\n/afkoelen uit #huiswerkk\n/kanaal bestaatniet\n"
+    script += "/kanaal algemeen\n/afkoelen start #bestaatniet 5\n/stop\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Geen kanaal #bestaatniet in deze console") == 1
+    assert "Geen kanaal #huiswerkk. Bedoelde je #huiswerk?" in out
+    assert "#huiswerkk wordt" not in out
+    assert out.count("(bot zet slowmode in #bestaatniet: 30 seconden") == 1

@@ -170,6 +170,7 @@ class ConsoleCommands(ConsoleOutput):
         if max(len(args[0]), len(category or "")) > NAME_LIMIT:
             self.say(f"Een kanaalnaam mag op Discord hoogstens {NAME_LIMIT} tekens hebben.")
             return
+        new = args[0].lstrip("#").casefold() not in self.known_channels()
         self.channel = self.channel_named(args[0], category)
         watched = is_watched(self.channel, self.config.school_time)
         kind = (
@@ -177,6 +178,8 @@ class ConsoleCommands(ConsoleOutput):
             if self.channel.name == "dm"
             else ("sociaal kanaal (schooltijdregel geldt)" if watched else "les- of schoolkanaal")
         )
+        if new:  # the console makes it, as a lesson or school channel unless its category says
+            kind = f"een nieuw {kind} in deze console; de config noemt het niet"
         self.say(f"Je bent nu in #{self.channel.name}: {kind}.{self._nearby(args[0])}")
 
     def _nearby(self, typed: str) -> str:
@@ -186,26 +189,55 @@ class ConsoleCommands(ConsoleOutput):
         return f" (Bedoelde je #{close}? Die staat in de configuratie.)" if close else ""
 
     def typo_of_channel(self, typed: str) -> str | None:
-        """'Geen kanaal #algmeen. Bedoelde je #algemeen?' for a channel nobody went to here
-        whose name is near a configured one (a command on it would act on a channel nobody
-        posts in); None otherwise."""
-        close = self.configured_channel_near(typed)
-        visited = {c.name.casefold() for c in self.channels.values()}
-        if close is None or typed.casefold().lstrip("#") in visited:
+        """The line refusing a channel this server does not have (the config does not name
+        it, nobody went there with /kanaal): a command on it would act on a made-up channel.
+        With the nearest name when one is close ('Geen kanaal #algmeen. Bedoelde je
+        #algemeen?'); None for a channel of the server."""
+        name = typed.lstrip("#")
+        known = self.known_channels()
+        if not name:
+            return "Geen kanaal: na # komt de naam van een kanaal."
+        if name.casefold() in known:
             return None
-        return f"Geen kanaal #{typed.lstrip('#')}. Bedoelde je #{close}?"
+        close = get_close_matches(name.casefold(), known, n=1, cutoff=0.8)
+        if close:
+            return f"Geen kanaal #{name}. Bedoelde je #{known[close[0]]}?"
+        return (
+            f"Geen kanaal #{name} in deze console: de config noemt het niet en niemand ging "
+            f"erheen (/kanaal {name} maakt het)."
+        )
+
+    def configured_channels(self) -> dict[str, str]:
+        """The channel names the config gives, and the DM, by their folded name (a channel
+        the config names by id has no name the console could go to)."""
+        config, st = self.config, self.config.school_time
+        refs = (
+            "dm",
+            config.console.channel,
+            *st.social_channels,
+            *st.exempt_channels,
+            *config.heat.watched_channels,
+            *config.personal_data.exempt_channels,
+            config.channels.questions,
+            config.channels.moderators,
+        )
+        return {r.casefold(): r for r in refs if isinstance(r, str)}
+
+    def known_channels(self) -> dict[str, str]:
+        """Every channel of the console's server by its folded name: the configured ones and
+        those someone went to here (`/kanaal` makes a channel)."""
+        return self.configured_channels() | {
+            c.name.casefold(): c.name for c in self.channels.values()
+        }
 
     def configured_channel_near(self, typed: str) -> str | None:
         """The channel name in the config that `typed` looks like a typo of ('algmeen':
         'algemeen'); None when `typed` is configured itself or near no configured name."""
-        channels = self.config.channels
-        st = self.config.school_time
-        refs = (*st.social_channels, *st.exempt_channels, channels.questions, channels.moderators)
-        names = ["dm", *(r.casefold() for r in refs if isinstance(r, str))]
+        names = self.configured_channels()
         if typed.casefold().lstrip("#") in names:
             return None
         close = get_close_matches(typed.casefold().lstrip("#"), names, n=1, cutoff=0.8)
-        return close[0] if close else None
+        return names[close[0]] if close else None
 
     async def cmd_tijd(self, name: str, args: list[str], rest: str) -> None:
         """Move the simulated clock; it keeps running from there (UTC arithmetic, DST-safe)."""
