@@ -5,7 +5,9 @@ list: in a text that names a password, pin or code, every word that looks like a
 (`looks_like_credential`: letters with digits, four digits or more, a sign inside a word) is
 masked, and so is the word right after "wachtwoord is", "password:" or "pin =" when it is no
 word of Dutch or English (simplemma's dictionaries: "letmein" is masked, "gehackt", "kwijt"
-and "vergeten" stay, since they are what a question about it is about). The privacy feature
+and "vergeten" stay, since they are what a question about it is about). A masked password
+takes the signs typed onto it along ("Geheim123!", "Zomer2024?!"); only the quotes or brackets
+around it and a sentence's full stop or comma stay. The privacy feature
 registers it as a redaction (`Kernel.redacted`): an alert's excerpt, a report's note and a stored
 question keep "[wachtwoord verborgen]", never the password ("het wachtwoord van anna is
 Zomer2026").
@@ -48,6 +50,11 @@ _YEAR: Final = re.compile(r"(?:19|20)\d\d")
 _DISCORD_TAG: Final = re.compile(r"<(?:@[!&]?|#|a?:\w+:|t:)\d+(?::[A-Za-z])?>")
 QUOTES: Final = "\"'“”‘’"  # straight and curly (as phones type them)
 SECRET_MASK: Final = "[wachtwoord verborgen]"
+# What stays of a masked run of characters: the quotes and brackets opened before it, and
+# those closed after it with a sentence's one full stop or comma before them ("is hunter2.",
+# '"pw is Zomer2026" en'); every other sign in the run is part of the password.
+_OPENERS: Final = QUOTES + "([{«"
+_KEPT_TAIL: Final = re.compile(r"[.,]?[\"'“”‘’)\]}»]*\Z")
 
 
 def _core(token: str) -> str:
@@ -58,6 +65,19 @@ def _core(token: str) -> str:
     while end > start and not token[end - 1].isalnum():
         end -= 1
     return token[start:end]
+
+
+def _masked_run(run: str) -> str:
+    """`run`, a password with the signs typed onto it, masked whole: a password often ends
+    (or starts) with one ("Geheim123!", "Zomer2024?!", "!Kaas123"), and a mask of its
+    letters alone left those visible."""
+    core = _core(run)
+    start = run.index(core)
+    end = start + len(core)
+    opened = len(run[:start]) - len(run[:start].lstrip(_OPENERS))
+    kept = _KEPT_TAIL.search(run, end)
+    tail = run[kept.start() :] if kept is not None else ""
+    return run[:opened] + SECRET_MASK + tail
 
 
 def looks_like_credential(token: str) -> bool:
@@ -97,9 +117,8 @@ def _given(match: re.Match[str]) -> str:
         return match.group(0)  # a word, a count ("3 keer"), a handle or masked already
     if not quoted and len(core) < 4:
         return match.group(0)
-    lead = value[: value.index(core)] if core and not quoted else ""
-    trail = value[len(lead) + len(core) :] if core and not quoted else ""
-    return f"{match.group('cue')}{match.group('between')}{lead}{SECRET_MASK}{trail}"
+    masked = SECRET_MASK if quoted else _masked_run(value)
+    return f"{match.group('cue')}{match.group('between')}{masked}"
 
 
 def _credential(match: re.Match[str]) -> str:
@@ -110,9 +129,7 @@ def _credential(match: re.Match[str]) -> str:
         or not looks_like_credential(token)
     ):
         return token  # a mask, an @handle, Discord's own markup (a mention, an emoji), a word
-    core = _core(token)
-    start = token.index(core)
-    return token[:start] + SECRET_MASK + token[start + len(core) :]
+    return _masked_run(token)
 
 
 def _digit_group(match: re.Match[str]) -> str:

@@ -33,7 +33,7 @@ H, P = "[account verborgen]", "[wachtwoord verborgen]"
         ("mijn login is jan2009 / Kaas123", f"mijn login is {P} / {P}"),
         ("mijn wachtwoord is ‘correct horse’", f"mijn wachtwoord is {P}"),
         ("pass: letmein", f"pass: {P}"),
-        ("wifi code is Compass2026!", f"wifi code is {P}!"),
+        ("wifi code is Compass2026!", f"wifi code is {P}"),
         ('password = "correct horse battery staple"', f"password = {P}"),
         ("＠sanne.2009 doet gemeen", f"{H} doet gemeen"),
         ("@@sanne doet gemeen", f"{H} doet gemeen"),
@@ -133,6 +133,34 @@ def test_discord_markup_beside_a_password_word_is_no_password() -> None:
     ],
 )
 def test_the_password_rule_masks_passwords_only(text: str, kept: str | None) -> None:
+    from compass_bot.passwords import masked_secrets
+
+    assert masked_secrets(text) == (text if kept is None else kept)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # the signs a password often ends (or starts) with are part of it
+        (
+            "mijn wachtwoord is Geheim123! en die van lisa is Zomer2024?!",
+            f"mijn wachtwoord is {P} en die van lisa is {P}",
+        ),
+        ("mijn password is Kaas123# help", f"mijn password is {P} help"),
+        ("pw: !Kaas123", f"pw: {P}"),
+        ("mijn wachtwoord is 'Geheim123!'", f"mijn wachtwoord is '{P}'"),
+        ("mijn wachtwoord (Kaas123!!) lekt", f"mijn wachtwoord ({P}) lekt"),
+        ("mijn code is 4821!", f"mijn code is {P}"),
+        # a sentence's full stop or comma, and the quotes and brackets around it, stay
+        ("mijn wachtwoord is Kaas123.", f"mijn wachtwoord is {P}."),
+        ('hij zei: "mijn pw is Zomer2026!" en', f'hij zei: "mijn pw is {P}" en'),
+        ("mijn wachtwoord is gehackt.", None),
+        ("mijn wachtwoord is gehackt!!", None),
+    ],
+)
+def test_a_password_is_masked_with_the_signs_typed_onto_it(text: str, kept: str | None) -> None:
+    """The whole run of non-blank characters is the password: "Geheim123!" once left its
+    "!" visible to the moderators (and "Zomer2024?!" its "?!")."""
     from compass_bot.passwords import masked_secrets
 
     assert masked_secrets(text) == (text if kept is None else kept)

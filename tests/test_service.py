@@ -645,7 +645,7 @@ async def test_a_stored_question_keeps_no_handle_mention_or_password(service: Ap
     kept = {q.question for q in stored}
     assert kept == {
         "[account verborgen] en [vermelding verborgen] weten mijn wachtwoord is "
-        "[wachtwoord verborgen]!, wat nu?",
+        "[wachtwoord verborgen], wat nu?",
         "mijn wachtwoord is gehackt, bel [telefoonnummer verborgen] of mail "
         "[e-mailadres verborgen]",
         "password: [wachtwoord verborgen]",
