@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from compass_bot.features.questions import texts
 from compass_bot.features.questions.service import QuestionAsked, QuestionService
 from compass_bot.features.questions.small_talk import small_talk
 from compass_bot.model import Member
+from tests.test_console import run_bot
 
 ROOT = Path(__file__).resolve().parents[1]
 AT = datetime(2026, 11, 24, 12, 20, tzinfo=UTC)
@@ -120,3 +121,57 @@ def test_a_call_for_help_still_names_who_to_talk_to() -> None:
     for text in ("help", "hulp", "help me", "help mee"):
         reply = small_talk(text)
         assert reply is not None and "vertrouwenspersoon" in reply.reply(), text
+
+
+async def test_small_talk_does_not_use_up_the_questions_allowed(service: App) -> None:
+    """Five questions in half a minute are allowed; a "hoi" or "thanks" between them is no
+    question and does not count (it once got the fourth question a "Slow down!"). Small talk
+    has a window of its own, so a flood of "hoi" is still slowed."""
+    questions = service[QuestionService]
+    said = [
+        "mag ik in de les op tiktok?",
+        "can I use instagram in class?",
+        "hoi",
+        "thanks",
+        "mag ik in de pauze op insta?",
+        "mag ik een foto van een docent posten?",
+        "mag ik in de les whatsappen?",
+    ]
+    answers = [
+        questions.ask(QuestionAsked(text, 1, AT + timedelta(seconds=i)))
+        for i, text in enumerate(said)
+    ]
+    assert [a.status for a in answers][2:4] == ["small_talk", "small_talk"]
+    assert "rate_limited" not in [a.status for a in answers]
+    sixth = questions.ask(QuestionAsked("mag ik op snapchat in de les?", 1, AT.replace(second=9)))
+    assert sixth.status == "rate_limited"
+    assert questions.ask(QuestionAsked("bedankt", 1, AT.replace(second=10))).status == "small_talk"
+    hellos = [
+        questions.ask(QuestionAsked("hoi", 2, AT + timedelta(seconds=i))).status for i in range(6)
+    ]
+    assert hellos == ["small_talk"] * 5 + ["rate_limited"]
+
+
+def test_in_the_console_small_talk_and_a_refusal_keep_the_answer_to_rate(tmp_path: Path) -> None:
+    """The new-user tester's DM: two questions, "hoi", "thanks", a question, then one more is
+    answered; "/nuttig nee" after "thanks" or after a refused question rates the last answer
+    (it once said there was none)."""
+    lines = [
+        "/tijd 2026-11-24 10:15",
+        "/kanaal dm",
+        "mag ik in de les op tiktok?",
+        "can I use instagram in class?",
+        "hoi",
+        "thanks",
+        "mag ik in de pauze op insta?",
+        "mag ik een foto van een docent posten?",
+        "bedankt",
+        "/nuttig ja",
+        "mag ik in de les whatsappen?",
+        "mag ik op snapchat in de les?",
+        "/nuttig nee",
+    ]
+    out = run_bot(tmp_path, "\n".join(lines), "--console", "--fresh").stdout
+    assert out.count("Rustig aan!") == 1 and "Slow down!" not in out, out
+    assert "Er is geen antwoord om te beoordelen." not in out
+    assert out.count(texts.FEEDBACK_THANKS["nl"]) == 2

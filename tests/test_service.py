@@ -242,19 +242,26 @@ async def test_burst_of_1000_flags_makes_one_alert_per_member_and_rule(
 
 
 async def test_slowing_down_speaks_the_language_of_the_last_question(service: App) -> None:
-    """A lone "ok" or "bye" says little of its language: an English asker asking too fast is told
-    "Slow down!" in English, not "Rustig aan!" (a new-user tester found it)."""
+    """A lone "???" or "ok" says little of its language: an English asker asking too fast is
+    told "Slow down!" in English, not "Rustig aan!" (a new-user tester found it)."""
     t = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
     questions = service[QuestionService]
     for i in range(5):
         questions.ask(QuestionAsked("can I use tiktok in class?", 7, t + timedelta(seconds=i)))
+    slowed = questions.ask(QuestionAsked("???", 7, t + timedelta(seconds=6)))
+    assert slowed.status == "rate_limited" and slowed.message.startswith("Slow down!")
+    # "ok" is small talk, slowed in its own window: in the last question's language too
+    for i in range(5):
+        assert questions.ask(QuestionAsked("ok", 7, t + timedelta(seconds=i))).status != (
+            "rate_limited"
+        )
     slowed = questions.ask(QuestionAsked("ok", 7, t + timedelta(seconds=6)))
     assert slowed.status == "rate_limited" and slowed.message.startswith("Slow down!")
-    # an "ok" the matcher does not understand leaves the asker's language as it was
+    # a "???" the matcher does not understand leaves the asker's language as it was
     for i in range(3):
         questions.ask(QuestionAsked("can I use tiktok in class?", 8, t + timedelta(seconds=i)))
-    questions.ask(QuestionAsked("ok", 8, t + timedelta(seconds=3)))
-    questions.ask(QuestionAsked("ok", 8, t + timedelta(seconds=4)))
+    questions.ask(QuestionAsked("???", 8, t + timedelta(seconds=3)))
+    questions.ask(QuestionAsked("???", 8, t + timedelta(seconds=4)))
     again = questions.ask(QuestionAsked("and instagram?", 8, t + timedelta(seconds=5)))
     assert again.status == "rate_limited" and again.message.startswith("Slow down!")
     # a clear question in the other language is told in its own

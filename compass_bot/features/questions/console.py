@@ -18,6 +18,9 @@ from compass_bot.render import clause_as_text, clause_heading
 
 LAST = "questions.last"  # the console's state key for the last question and its answer
 ASKED = "questions.asked"  # how many answers were given: each answer's own key for its votes
+# Replies that answer no question: the answer before them stays the one /nuttig rates (a
+# "bedankt" or a refused question seconds after an answer once left nothing to rate).
+KEEPS_LAST = frozenset({"rate_limited", "small_talk", "empty"})
 
 
 def _service(console: Console) -> QuestionService:
@@ -27,10 +30,11 @@ def _service(console: Console) -> QuestionService:
 async def ask(console: Console, question: str, language: str = "nl") -> None:
     service = _service(console)
     answer = service.ask(QuestionAsked(question, console.me.member.id, console.now(), language))
-    asked = console.state.get(ASKED)
-    number = asked + 1 if isinstance(asked, int) else 1
-    console.state[ASKED] = number
-    console.state[LAST] = (question, answer, f"console:{number}")  # the key votes are cast on
+    if answer.status not in KEEPS_LAST:
+        asked = console.state.get(ASKED)
+        number = asked + 1 if isinstance(asked, int) else 1
+        console.state[ASKED] = number
+        console.state[LAST] = (question, answer, f"console:{number}")  # the key votes are cast on
     await service.remember_question(answer, question, console.now())
     console.bot(render_answer(answer))
 

@@ -93,6 +93,9 @@ class Answer:
 @dataclass
 class _RateWindow:
     times: deque[datetime] = field(default_factory=deque)
+    # A greeting or thanks is no question, so it does not use up the questions allowed; it
+    # has a window of its own (the same size), so a flood of "hoi" is still slowed.
+    small_talk: deque[datetime] = field(default_factory=deque)
     language: str = "nl"  # of the member's last question: "Slow down!" to an English asker
 
 
@@ -161,19 +164,23 @@ class QuestionService:
         text = event.text.strip()
         limit = self.kernel.config.questions
         asked = self._asked[event.member_id]
-        window = asked.times
+        talk = small_talk(text) if text else None
+        window = asked.times if talk is None else asked.small_talk
         horizon = event.at - timedelta(seconds=limit.rate_limit_seconds)
         while window and window[0] <= horizon:
             window.popleft()
         if len(window) >= limit.rate_limit_count:
             # a question says its language; "ok" or "bye" says little: the last question's does
-            seen = self.matcher.match(text[:200])
-            language = seen.language if seen.status != "none" else asked.language
+            if talk is not None:
+                language = talk.language or asked.language
+            else:
+                seen = self.matcher.match(text[:200])
+                language = seen.language if seen.status != "none" else asked.language
             return Answer(status="rate_limited", language=language, retry_after=window[0] - horizon)
         window.append(event.at)
         if not text:
             return Answer(status="empty", language=event.language)
-        if (talk := small_talk(text)) is not None:  # not a question: never stored
+        if talk is not None:  # not a question: never stored
             asked.language = talk.language or asked.language
             return Answer("small_talk", talk.language or asked.language, small_talk=talk)
         truncated = len(text) > limit.max_length
