@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.features.names.service import NameService, NamesSeen
@@ -39,15 +41,18 @@ async def test_approving_names_from_another_rules_alert_or_without_names_is_refu
         await app.close()
 
 
+@pytest.mark.parametrize("role", ["Leerling", "Docent", "Moderator", "Schoolleiding"])
 async def test_other_peoples_data_in_a_name_is_masked_wherever_the_alert_shows_it(
-    tmp_path: Path,
+    tmp_path: Path, role: str
 ) -> None:
     """A phone number or e-mail in a name reaches the moderators masked, as in a post's
     excerpt: the name (and the username the alert is labelled with), what matched, and the
-    reason; the rest of the name stays, so they recognise it. Her own DM shows her name."""
+    reason; the rest of the name stays, so they recognise it. Her own DM shows her name.
+    Whoever the member is: staff are exempt from the data rule for their posts, never from
+    the masking of a name that names someone else."""
     app = await App.create(make_loaded(tmp_path), clock=Clock(NOW))
     try:
-        member = Member(3, "compass.0612345678")
+        member = Member(3, "compass.0612345678", ((905, role),))
         outcome = await app[NameService].names_seen(
             NamesSeen(
                 member, NOW, "compass.0612345678", "compass anna@gmail.com", "Compass 0612345678"
