@@ -1,10 +1,13 @@
-"""Text every feature shares: the protocol's footer and the language rule.
+"""Text every feature shares: the protocol's footer, the language rule and counts said right.
 
 Each feature keeps its own words in `features/<name>/texts.py`; the protocol's own clause texts
 come from policy_text/ and are never rewritten.
 """
 
 from __future__ import annotations
+
+import re
+from typing import Final
 
 PROTOCOL_FOOTER = "Protocol sociale media (1.10) · Compass"
 
@@ -30,3 +33,29 @@ WEEKDAYS_EN_SHORT = tuple(day[:3] for day in WEEKDAYS_EN)
 def lang_of(language: str) -> str:
     """Only nl and en exist; anything else reads Dutch."""
     return "en" if language == "en" else "nl"
+
+
+# A word written for any count: "melding(en)", "alert(s)" (the ending of the plural in
+# brackets) or "lid/leden", "is/zijn", "was/were" (singular/plural, no spaces).
+_EITHER_NUMBER: Final = re.compile(r"(\w+)\((\w+)\)|(\w+)/(\w+)")
+
+
+def for_count(text: str, count: int) -> str:
+    """`text` with each word written for any count ("melding(en)", "lid/leden", "is/zijn")
+    made singular for 1 and plural otherwise (0 too), in Dutch as in English: "1 berichten"
+    and "0 melding(en)" read as mistakes. Applied before a template is filled in, so what is
+    filled in is never changed."""
+    one = count == 1
+
+    def pick(m: re.Match[str]) -> str:
+        if m.group(1) is not None:
+            return m.group(1) if one else m.group(1) + m.group(2)
+        return m.group(3) if one else m.group(4)
+
+    return _EITHER_NUMBER.sub(pick, text)
+
+
+def counted(count: int, noun: str) -> str:
+    """The count with its noun in the right number: "1 melding", "0 meldingen", "2 leden"
+    (`noun` written as `for_count` reads it)."""
+    return f"{count} {for_count(noun, count)}"

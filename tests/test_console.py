@@ -121,7 +121,7 @@ def test_console_answers_questions_in_a_dm_and_names_are_checked(tmp_path: Path)
     assert "Daar zegt het protocol sociale media niets over" in out
     assert "Als je accounts of aliasen aanmaakt" in out  # aanwijzing-2 cited to the member
     assert "Compass in een accountnaam" in out
-    assert "0 open melding(en)" in out
+    assert "0 open meldingen" in out
     assert "Onterecht" in out
 
 
@@ -164,7 +164,7 @@ def test_a_byte_that_is_no_utf8_in_a_script_file_is_read_as_through_a_pipe(
     assert result.returncode == 0
     assert "Error" not in result.stdout + result.stderr
     assert "Bericht: hoi \ufffd kapot" in result.stdout
-    assert "1 open melding(en)" in result.stdout
+    assert "1 open melding" in result.stdout
 
 
 def test_bot_without_token_and_without_terminal_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -493,7 +493,7 @@ def test_console_output_is_words_not_codes_or_ids(tmp_path: Path) -> None:
     assert "#1 rol Leerling:" in out and "#2 leerling leerling1:" in out
     assert "leerling1: 'C0mpass'" in out
     assert "(geen antwoord) what is the homework for maths?" in out
-    assert "1 goedgekeurde naam/namen" in out  # only the name with Compass in it
+    assert "1 goedgekeurde naam" in out  # only the name with Compass in it
 
 
 def test_a_question_to_the_bot_in_a_lesson_is_answered_and_never_warned(tmp_path: Path) -> None:
@@ -662,9 +662,9 @@ def test_a_changed_vote_replaces_the_members_earlier_vote(tmp_path: Path) -> Non
         "/als moderator\n/overzicht\n"
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert "Sociale media onder schooltijd: 1 beoordeling(en) (1 nuttig, 0 niet nuttig)" in out, out
+    assert "Sociale media onder schooltijd: 1 beoordeling (1 nuttig, 0 niet nuttig)" in out, out
     assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # the nee was replaced
-    assert "Sociale media onder schooltijd: 2 beoordeling(en) (1 nuttig, 1 niet nuttig)" in out
+    assert "Sociale media onder schooltijd: 2 beoordelingen (1 nuttig, 1 niet nuttig)" in out
 
 
 def test_becoming_an_existing_member_under_another_kind_says_their_roles_stay(
@@ -823,7 +823,7 @@ def test_a_revoked_approval_checks_the_names_again_as_on_discord(tmp_path: Path)
     script += "/als schoolleiding rector\n/naam goedkeuren anna\n/naam intrekken anna\n"
     script += "/als moderator\n/meldingen\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    after = "\n".join(lines_after(out, "1 goedkeuring(en) ingetrokken."))
+    after = "\n".join(lines_after(out, "1 goedkeuring ingetrokken."))
     revoked = name_texts.REVOKED_DM.replace("\n", "\n    ")
     assert after.startswith(f"[bot · DM aan anna] {revoked}\n[bot · DM aan anna] Hoi! Je bijnaam")
     assert "[#mod-meldingen · nieuw] Melding #2 · Compass in een accountnaam" in after

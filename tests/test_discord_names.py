@@ -456,7 +456,7 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
         revoked = await fake.slash("rector", "naam intrekken", {"lid": "anna"})
         await fake.settle()
         assert revoked.ephemeral
-        assert revoked.content == f"1 goedkeuring(en) van {anna} ingetrokken."
+        assert revoked.content == f"1 goedkeuring van {anna} ingetrokken."
         assert await NameRepo(bot.app.db).approved_names() == []
         audit = [e.action for e in await bot.app.db.audit_entries()]
         assert "name.revoke" in audit

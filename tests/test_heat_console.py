@@ -3,6 +3,7 @@ slowmode and the alert show as on Discord; `/afkoelen` and "slowmode-uit" for st
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from compass_bot.policy import load_clauses
@@ -100,8 +101,8 @@ def test_an_erased_member_leaves_the_others_heat_alert(tmp_path: Path) -> None:
     script += "kop dicht anna of ik sla je morgen in elkaar @anna\n"
     script += "/als moderator mo\n/privacy wissen anna\n/meldingen open\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert "1 vermelding(en) als betrokken lid" in out
-    assert out.split("open melding(en):")[1].count("  Betrokken leden: bram\n") == 1
+    assert "1 vermelding als betrokken lid" in out
+    assert re.split("open melding(?:en)?:", out)[1].count("  Betrokken leden: bram\n") == 1
 
 
 def test_cooling_a_typo_of_a_channel_and_a_channel_without_a_name(tmp_path: Path) -> None:

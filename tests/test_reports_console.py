@@ -3,6 +3,7 @@ distinct reporters, the moderators' buttons as words, and the reporter never sho
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.test_console import run_bot
@@ -74,7 +75,7 @@ def test_one_reporter_counts_once_per_reason(tmp_path: Path) -> None:
     script += "/melden lid anna pesten\n/als moderator\n/meldingen open\n"
     script += "/als leerling cas\n/melden 1 pesten\n/als moderator\n/meldingen open\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    shown = out.split("open melding(en):")
+    shown = re.split("open melding(?:en)?:", out)
     assert "Pesten of uitschelden (aanwijzing-5) ×1\n    gemeld door 1 lid/leden" in shown[1]
     assert "Pesten of uitschelden (aanwijzing-5) ×2\n    gemeld door 2 lid/leden" in shown[2]
 
@@ -91,7 +92,7 @@ def test_a_reported_moderator_cannot_dismiss_or_erase_the_report(tmp_path: Path)
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("Een melding over jezelf handelt een andere moderator") == 2
     assert "Je eigen gegevens wist een andere moderator of de schoolleiding" in out
-    assert "1 open melding(en)" in out and "Onterecht door moderator1" not in out
+    assert "1 open melding" in out and "Onterecht door moderator1" not in out
     assert "Afgehandeld door mo" in out
 
 
@@ -117,8 +118,8 @@ def test_reports_of_two_messages_by_one_member_are_two_alerts(tmp_path: Path) ->
         ]
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    listed = out.split("open melding(en):")[1]
-    assert "2 open melding(en)" in out
+    listed = re.split("open melding(?:en)?:", out)[1]
+    assert "2 open meldingen" in out
     assert "Bericht: iedereen haat bob" in listed and "Bericht: jij bent een sukkel bob" in listed
     assert listed.count("Pesten of uitschelden (aanwijzing-5) ×1") == 2
     assert "(bot verwijdert bericht 900000002)" in out
@@ -142,7 +143,7 @@ def test_erasing_a_reporter_keeps_the_time_of_the_report(tmp_path: Path) -> None
         ]
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    listed = out.split("open melding(en):")[1]
+    listed = re.split("open melding(?:en)?:", out)[1]
     assert "Wanneer: 2026-11-24 12:20" in listed and "15:45" not in listed
     assert "zij scheldt" not in listed
     # bob was its only reporter: nobody is counted as reporting it any more

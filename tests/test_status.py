@@ -38,7 +38,7 @@ async def test_a_moderator_gets_the_figures_and_a_student_is_refused(tmp_path: P
     assert f"compass-bot {figures.version}" in text
     assert "Scholen / Schools: Compass" in text
     assert "Message Content aan/on, Server Members aan/on" in text
-    assert "Outbox: 3 melding(en) wachten" in text and figures.pending_alerts == 3
+    assert "Outbox: 3 meldingen wachten" in text and figures.pending_alerts == 3
     assert "Laatste bezorging / Last delivery: nog nooit / never" in text
     assert figures.database_bytes > 0 and "Database: " in text and " bytes " in text
     assert f"(schema {figures.schema_version})" in text
@@ -84,4 +84,4 @@ def test_console_status_is_for_staff(tmp_path: Path) -> None:
     assert out.count("Scholen / Schools: Compass") == 1
     assert "Message Content aan/on, Server Members aan/on" in out
     assert "Database: " in out and "Laatste bezorging / Last delivery: - (console)" in out
-    assert "Outbox: 0 melding(en) wachten" in out  # the console shows each alert at once
+    assert "Outbox: 0 meldingen wachten" in out  # the console shows each alert at once

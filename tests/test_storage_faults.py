@@ -743,7 +743,7 @@ async def test_through_discord_the_warning_goes_out_and_moderators_are_told_once
                 break
             await asyncio.sleep(0.05)
         contents = [m["content"] for m in fake.messages("mod-meldingen") if m["content"]]
-        assert contents[0] == STORAGE_FAILING and "4 bewaarde melding(en)" in contents[1]
+        assert contents[0] == STORAGE_FAILING and "4 bewaarde meldingen zijn" in contents[1]
         assert len(contents) == 2
         assert sorted(a.count for a in await bot.app.alerts.repo.alerts()) == [
             1,
@@ -798,7 +798,7 @@ def test_the_discord_bot_process_keeps_flags_through_a_full_disk(
         small_disk.free()
         fake.sync.post("bram", "memes", "weer", at=LESSON + timedelta(minutes=2))
         _wait_for(lambda: len(plain()) == 2, "the all-clear", bot)
-        assert "2 bewaarde melding(en)" in str(plain()[1])
+        assert "2 bewaarde meldingen zijn opgeslagen" in str(plain()[1])
         _wait_for(lambda: embeds() == 3, "the kept alerts", bot)  # anna x2, bram (count 2)
         bot.terminate()
         outcome = _finish(bot)

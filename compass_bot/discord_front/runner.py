@@ -17,6 +17,7 @@ from compass_bot.config import LoadedConfig
 from compass_bot.discord_front.client import CompassBot, apply_endpoints, privileged_refused
 from compass_bot.discord_front.schools import School
 from compass_bot.features.alerts.service import StorageEvent, StorageListener
+from compass_bot.texts import for_count
 
 log = logging.getLogger("compass_bot")
 
@@ -58,13 +59,14 @@ STORAGE_FAILING = (
     "administrator to check the server's disk (the log names the file)."
 )
 STORAGE_BACK = (
-    "✅ De opslag van compass-bot werkt weer: {written} bewaarde melding(en) zijn opgeslagen "
-    "en volgen hieronder.\n"
-    "compass-bot's storage works again: {written} kept flag(s) were saved and follow below."
+    "✅ De opslag van compass-bot werkt weer: {written} bewaarde melding(en) is/zijn "
+    "opgeslagen en volgt/volgen hieronder.\n"
+    "compass-bot's storage works again: {written} kept flag(s) was/were saved and "
+    "follows/follow below."
 )
 STORAGE_DROPPED = (
-    "\n{dropped} melding(en) gingen verloren: er pasten er niet meer in het geheugen. / "
-    "{dropped} flag(s) were lost: no more fitted in memory."
+    "\n{dropped} melding(en) ging/gingen verloren: er pasten er niet meer in het geheugen. / "
+    "{dropped} flag(s) was/were lost: no more fitted in memory."
 )
 
 
@@ -86,9 +88,9 @@ def storage_notice(school: School) -> StorageListener:
         if event.failing:
             text = STORAGE_FAILING
         else:
-            text = STORAGE_BACK.format(written=event.written)
+            text = for_count(STORAGE_BACK, event.written).format(written=event.written)
             if event.dropped:
-                text += STORAGE_DROPPED.format(dropped=event.dropped)
+                text += for_count(STORAGE_DROPPED, event.dropped).format(dropped=event.dropped)
         try:
             await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:

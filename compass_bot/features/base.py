@@ -165,7 +165,8 @@ class Feature:
     alert_kinds: tuple[AlertKind, ...] = ()
     console: str | None = None  # a module with `def hooks() -> ConsoleHooks`
     discord_extension: str | None = None  # a module with `async def setup(bot)`
-    erased_labels: Mapping[str, str] = field(default_factory=dict)  # table -> Dutch label
+    # table -> Dutch label, written for any count ("melding(en)", "naam/namen"; texts.for_count)
+    erased_labels: Mapping[str, str] = field(default_factory=dict)
     # Discord permissions it needs beyond BASE_PERMISSIONS (the invite and the README use them).
     permissions: tuple[Permission, ...] = ()
     # Its top-level slash commands meant for staff: synced with `default_member_permissions`

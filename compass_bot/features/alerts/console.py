@@ -14,6 +14,7 @@ from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.inputs import parse_number
 from compass_bot.model import Refusal
 from compass_bot.registry import alert_kinds
+from compass_bot.texts import counted
 
 
 def _service(console: Console) -> AlertService:
@@ -33,7 +34,7 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
             console.bot(result.message)
             return
         alerts, total = result
-        console.bot(f"{total} open melding(en)" + (":" if alerts else "."))
+        console.bot(counted(total, "open melding(en)") + (":" if alerts else "."))
         for alert in alerts:
             console.say(alert_as_text(alert, console.app.calendar.timetable.tz, console.labels()))
     elif sub == "export":

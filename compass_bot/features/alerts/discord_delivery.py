@@ -27,6 +27,7 @@ from compass_bot.features.alerts.model import Alert
 from compass_bot.features.alerts.repo_delivery import OutboxAlert
 from compass_bot.refs import ref_matches
 from compass_bot.storage.db import STORAGE_ERRORS
+from compass_bot.texts import counted
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -54,8 +55,9 @@ def channel_nonce(channel: discord.abc.Messageable, nonce: str) -> str:
 def texts_summary(count: int) -> str:
     """The summary past the new-alert budget, Dutch first, then English."""
     return (
-        f"**{count} meldingen in 1 minuut**, zie `/meldingen open`; ze volgen hier rustig.\n"
-        f"{count} alerts in 1 minute, see `/meldingen open`; they follow here at a steady pace."
+        f"**{counted(count, 'melding(en)')} in 1 minuut**, zie `/meldingen open`; ze volgen hier "
+        f"rustig.\n{counted(count, 'alert(s)')} in 1 minute, see `/meldingen open`; they follow "
+        "here at a steady pace."
     )
 
 

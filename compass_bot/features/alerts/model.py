@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from compass_bot.texts import counted
 from compass_bot.visible import show_controls
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class Alert:
             shown = ", ".join(f"{name(channel)} x{count}" for channel, count in most_first[:most])
             if len(most_first) > most:
                 more = len(most_first) - most
-                shown += f" en nog {more} kanalen (and {more} more)"
+                shown += f" en nog {counted(more, 'kanaal/kanalen')} (and {more} more)"
             return shown
         return name(self.channel_id) if self.channel_id else None
 

@@ -27,7 +27,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "names": "Namen",
         "names_line": "{flagged} gemarkeerd, {approved} goedgekeurd",
         "lesson": "Onder lestijd gepost (per dag en uur)",
-        "lesson_line": "{n} berichten; drukste moment: {when}",
+        "lesson_line": "{n} bericht(en); drukste moment: {when}",
         "none": "geen",
         "per_day": "Gesignaleerd per dag",
         "top": "Meest beoordeelde antwoorden, per regel",
@@ -52,7 +52,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "names": "Names",
         "names_line": "{flagged} flagged, {approved} approved",
         "lesson": "Posted in lesson time (by day and hour)",
-        "lesson_line": "{n} posts; busiest: {when}",
+        "lesson_line": "{n} post(s); busiest: {when}",
         "none": "none",
         "per_day": "Flagged per day",
         "top": "Most rated answers, by clause",
@@ -108,7 +108,7 @@ def sections(
         busiest = f"{days[day]} {hour:02d}:00-{hour + 1:02d}:00 ({n})"
     per_day = ", ".join(f"{days[d.weekday()]} {d:%d-%m}: {n}" for d, n in digest.per_day)
     top_lines = [
-        t["top_line"].format(
+        shared_texts.for_count(t["top_line"], c.asked).format(
             clause=c.clause_id,
             title=title_of(c.clause_id),
             asked=c.asked,
@@ -122,7 +122,14 @@ def sections(
         unanswered.append(t["more"].format(n=digest.unanswered_total - len(digest.unanswered)))
     return [
         (t["rules"], rule_lines),
-        (t["lesson"], [t["lesson_line"].format(n=grid_total, when=busiest)]),
+        (
+            t["lesson"],
+            [
+                shared_texts.for_count(t["lesson_line"], grid_total).format(
+                    n=grid_total, when=busiest
+                )
+            ],
+        ),
         (t["per_day"], [per_day]),
         (
             t["names"],

@@ -11,6 +11,7 @@ from compass_bot.features.names import texts
 from compass_bot.features.names.rules import CLAUSE_ID
 from compass_bot.features.names.service import NameService, NamesSeen
 from compass_bot.model import Refusal
+from compass_bot.texts import counted
 
 NAME_COMMANDS = {"bijnaam": "nick", "gebruikersnaam": "username", "weergavenaam": "global_name"}
 
@@ -87,7 +88,9 @@ async def cmd_naam(console: Console, name: str, args: list[str], rest: str) -> N
             return
         count = await _service(console).revoke_names(console.me.member, cm.member.id, console.now())
         console.bot(
-            count.message if isinstance(count, Refusal) else f"{count} goedkeuring(en) ingetrokken."
+            count.message
+            if isinstance(count, Refusal)
+            else f"{counted(count, 'goedkeuring(en)')} ingetrokken."
         )
         if not isinstance(count, Refusal):
             if count:
@@ -111,7 +114,8 @@ async def cmd_naamcontrole(console: Console, name: str, args: list[str], rest: s
             hits += 1
             await names_changed(console, cm)
     console.bot(
-        f"Naamcontrole klaar: {len(console.members)} leden, {hits} met een naam om te bekijken."
+        f"Naamcontrole klaar: {counted(len(console.members), 'lid/leden')}, {hits} met een naam "
+        "om te bekijken."
     )
 
 

@@ -22,6 +22,7 @@ from compass_bot.features.names import texts
 from compass_bot.features.names.rules import CLAUSE_ID
 from compass_bot.features.names.service import NameOutcome, NameService, NamesSeen
 from compass_bot.model import Member, Refusal
+from compass_bot.texts import counted
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -259,7 +260,7 @@ class Names(commands.Cog):
         else:
             expected = guild.member_count or len(guild.members)
         await interaction.response.send_message(
-            f"Naamcontrole gestart: {expected} leden…", ephemeral=True
+            f"Naamcontrole gestart: {counted(expected, 'lid/leden')}…", ephemeral=True
         )
         if not guild.chunked:
             await guild.chunk()
@@ -283,11 +284,13 @@ class Names(commands.Cog):
             if index % step == 0 or clock - last_progress > PROGRESS_EVERY_SECONDS:
                 last_progress = clock
                 await self._show(
-                    interaction, f"Naamcontrole: {index}/{total} leden, {hits} gevonden…"
+                    interaction,
+                    f"Naamcontrole: {index}/{counted(total, 'lid/leden')}, {hits} gevonden…",
                 )
         await self._show(
             interaction,
-            f"Naamcontrole klaar: {total} leden gecontroleerd, {hits} met een naam om te bekijken.",
+            f"Naamcontrole klaar: {counted(total, 'lid/leden')} gecontroleerd, {hits} met een naam "
+            "om te bekijken.",
         )
 
     @staticmethod
@@ -382,7 +385,8 @@ class Names(commands.Cog):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
         await interaction.response.send_message(
-            f"{result} goedkeuring(en) van {member.mention} ingetrokken.", ephemeral=True
+            f"{counted(result, 'goedkeuring(en)')} van {member.mention} ingetrokken.",
+            ephemeral=True,
         )
         if not member.bot:
             if result:  # told first: the check below may add the warning about the name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from compass_bot.features.operations.service import BotStatus
+from compass_bot.texts import counted, for_count
 
 REFUSED = (
     "Alleen moderatoren en de schoolleiding kunnen de status van de bot bekijken. / "
@@ -32,7 +33,8 @@ def status_text(status: BotStatus, tz: ZoneInfo, *, deliveries: bool = True) -> 
             f"**compass-bot {db.version}**",
             f"Scholen / Schools: {', '.join(status.schools) or '-'}",
             f"Intents: {status.intents.describe(on='aan/on', off='uit/off')}",
-            f"Outbox: {db.pending_alerts} melding(en) wachten / alert(s) waiting",
+            f"Outbox: {counted(db.pending_alerts, 'melding(en) wacht(en)')} / "
+            f"{for_count('alert(s) waiting', db.pending_alerts)}",
             f"Laatste bezorging / Last delivery: {last}",
             f"Database: {db.database_bytes} bytes (schema {db.schema_version})",
         )

@@ -7,6 +7,7 @@ from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.privacy.service import PrivacyService
 from compass_bot.model import Refusal
 from compass_bot.registry import FEATURES
+from compass_bot.texts import counted
 
 
 def erased_labels() -> dict[str, str]:
@@ -27,7 +28,7 @@ async def cmd_privacy(console: Console, name: str, args: list[str], rest: str) -
         result.message
         if isinstance(result, Refusal)
         else f"Alles over {cm.member.label} gewist: "
-        + ", ".join(f"{v} {erased_labels().get(k, k)}" for k, v in result.items())
+        + ", ".join(counted(v, erased_labels().get(k, k)) for k, v in result.items())
     )
 
 

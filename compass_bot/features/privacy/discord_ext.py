@@ -24,6 +24,7 @@ from compass_bot.features.privacy.service import PrivacyService
 from compass_bot.inputs import parse_snowflake
 from compass_bot.model import Refusal
 from compass_bot.registry import FEATURES
+from compass_bot.texts import for_count
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -36,9 +37,7 @@ def erased_labels() -> dict[str, str]:
     """What each feature calls its erased rows, for the moderator's summary (plural, as a
     count follows the label here)."""
     return {
-        table: label.replace("(en)", "en").replace("naam/namen", "namen").replace("(s)", "s")
-        for f in FEATURES
-        for table, label in f.erased_labels.items()
+        table: for_count(label, 2) for f in FEATURES for table, label in f.erased_labels.items()
     }
 
 

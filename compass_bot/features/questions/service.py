@@ -21,6 +21,7 @@ from compass_bot.mentions import MentionOf, erase_mentions_in
 from compass_bot.model import Member, Refusal
 from compass_bot.policy import Clause, ClauseBook, Match, Matcher
 from compass_bot.storage.db import to_db
+from compass_bot.texts import for_count
 from compass_bot.visible import show_controls
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class Answer:
         if self.status == "rate_limited" and wait is not None and wait > timedelta(seconds=30):
             # "over een halve minuut" would not be true: say how long
             minutes = math.ceil(wait / timedelta(minutes=1))
-            return texts.SLOW_DOWN_MINUTES[lang].format(minutes=minutes)
+            return for_count(texts.SLOW_DOWN_MINUTES[lang], minutes).format(minutes=minutes)
         return {
             "doubtful": texts.DOUBTFUL,
             "none": texts.NO_MATCH,

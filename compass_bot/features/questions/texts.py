@@ -67,9 +67,9 @@ SLOW_DOWN = {
 
 
 SLOW_DOWN_MINUTES = {
-    "nl": "Rustig aan! Je stelt veel vragen achter elkaar. Probeer het over {minutes} minuten "
-    "opnieuw.",
-    "en": "Slow down! You are asking a lot of questions at once. Try again in {minutes} minutes.",
+    "nl": "Rustig aan! Je stelt veel vragen achter elkaar. Probeer het over {minutes} "
+    "minuut/minuten opnieuw.",
+    "en": "Slow down! You are asking a lot of questions at once. Try again in {minutes} minute(s).",
 }
 
 

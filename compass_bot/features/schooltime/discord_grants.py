@@ -16,6 +16,7 @@ from compass_bot.discord_front.warn import paced_dm
 from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.model import Refusal, Role
+from compass_bot.texts import for_count
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
@@ -38,8 +39,8 @@ ROLE_TOO_BIG = (
     "({count} members is not a class, so no one was messaged: please tell them yourself.)"
 )
 ROLE_SOME_CLOSED = (
-    "{closed} van de {count} leden van {role} hebben DM's dicht en weten het nog niet. "
-    "({closed} of {count} have DMs closed.)"
+    "{closed} van de {count} leden van {role} heeft/hebben DM's dicht en weet/weten het nog "
+    "niet. ({closed} of {count} has/have DMs closed.)"
 )
 ROLE_UNKNOWN = (
     "Zonder de Server Members-intent kent de bot de leden van {role} niet, dus niemand kreeg "
@@ -218,7 +219,9 @@ class PermissionGrants(commands.Cog):
         closed = sum([not await paced_dm(self.bot, member, notice) for member in students])
         if closed:
             await interaction.followup.send(
-                ROLE_SOME_CLOSED.format(role=klas.mention, closed=closed, count=len(students)),
+                for_count(ROLE_SOME_CLOSED, closed).format(
+                    role=klas.mention, closed=closed, count=len(students)
+                ),
                 ephemeral=True,
             )
 

@@ -31,6 +31,7 @@ from compass_bot.features.schooltime.rules_grants import (
 from compass_bot.mentions import MentionOf, erase_mentions_in
 from compass_bot.model import Member, MessagePosted, Refusal, Role, Warning
 from compass_bot.storage.db import to_db
+from compass_bot.texts import for_count
 
 if TYPE_CHECKING:
     from compass_bot.access import Access
@@ -248,7 +249,7 @@ class SchoolTimeService:
             return ""
         asked = minutes or self.kernel.config.school_time.permission_default_minutes
         end = grant.ends_at.astimezone(self.kernel.calendar.timetable.tz)
-        return texts.GRANT_CUT_SHORT.format(end=f"{end:%H:%M}", minutes=asked)
+        return for_count(texts.GRANT_CUT_SHORT, asked).format(end=f"{end:%H:%M}", minutes=asked)
 
     def covered_notice(self, grant: PermissionGrant, now: datetime) -> str:
         """What the students a grant covers are told (a DM; in the channel for a channel

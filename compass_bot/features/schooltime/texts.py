@@ -62,8 +62,8 @@ GRANT_REVOKED_IN_CHANNEL = (
 )
 
 GRANT_CUT_SHORT = (
-    "Ingekort tot {end}, het einde van de schooldag (je vroeg {minutes} minuten). "
-    "(Cut short to {end}, the end of the school day: you asked for {minutes} minutes.)"
+    "Ingekort tot {end}, het einde van de schooldag (je vroeg {minutes} minuut/minuten). "
+    "(Cut short to {end}, the end of the school day: you asked for {minutes} minute(s).)"
 )
 
 GRANT_ENDED_CUT_SHORT = (
