@@ -21,7 +21,7 @@ from compass_bot import texts as shared_texts
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import MAX_FIELD, clause_title, clip, warning_embed
 from compass_bot.discord_front.failures import answer_failure
-from compass_bot.discord_front.once import SaidOnce
+from compass_bot.discord_front.once import SaidOnce, remove_post
 from compass_bot.discord_front.translator import language_of
 from compass_bot.discord_front.warn import warn_author
 from compass_bot.features.personal_data import texts
@@ -86,38 +86,12 @@ class PersonalData(commands.Cog):
             self.bot.outbox_wakeup.set()
         if outcome.warning is None:
             return  # an edit that added nothing new: already dealt with
-        deleted = await self._hide(message, event.channel.name) if outcome.hide else False
-        await self.warn(message, outcome, deleted=deleted)
-
-    async def _hide(self, message: discord.Message, channel_name: str) -> bool:
-        """Delete the post when the bot may manage messages here; otherwise say so once per
-        channel (until it may again)."""
-        guild = message.guild
-        assert guild is not None
-        me = guild.me
-        channel = message.channel
-        allowed = isinstance(channel, discord.abc.GuildChannel | discord.Thread) and (
-            channel.permissions_for(me).manage_messages
+        deleted = (
+            await remove_post(message, self._cannot_hide, log, "personal_data.action is hide")
+            if outcome.hide
+            else False
         )
-        if allowed:
-            try:
-                await message.delete()
-                self._cannot_hide.back(channel.id)
-                return True
-            except discord.NotFound:
-                return True  # already gone
-            except discord.HTTPException as exc:
-                reason = f"{exc.status} {exc.text}"
-        else:
-            reason = "the bot lacks Manage Messages"
-        if self._cannot_hide.first(channel.id):
-            log.warning(
-                "personal_data.action is hide, but posts in #%s cannot be removed (%s); "
-                "the authors are warned only",
-                channel_name,
-                reason,
-            )
-        return False
+        await self.warn(message, outcome, deleted=deleted)
 
     async def warn(self, message: discord.Message, outcome: DataOutcome, *, deleted: bool) -> None:
         """DM the warning; with DMs closed, a short reply in the channel that removes itself.

@@ -13,7 +13,7 @@ from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import channel_info
 from compass_bot.discord_front.embeds import warning_embed
-from compass_bot.discord_front.once import SaidOnce
+from compass_bot.discord_front.once import SaidOnce, remove_post
 from compass_bot.discord_front.warn import warn_author
 from compass_bot.features.schooltime.discord_grants import PermissionGrants
 from compass_bot.features.schooltime.missed import (
@@ -196,43 +196,17 @@ class SchoolTime(commands.Cog):
         if outcome.alert is not None:
             self.bot.outbox_wakeup.set()
         # Delete first, so the fallback reply never points at a post that is about to vanish.
-        deleted = await self._delete(message, event.channel.name) if outcome.delete_post else False
+        deleted = (
+            await remove_post(
+                message, self._cannot_delete, log, "school_time.action is warn_and_delete"
+            )
+            if outcome.delete_post
+            else False
+        )
         if outcome.warning is not None and (
             not late or still_worth_a_warning(at, self.bot.app.clock.now())
         ):
             await self.warn(message, outcome.warning, deleted=deleted)
-
-    async def _delete(self, message: discord.Message, channel_name: str) -> bool:
-        """`warn_and_delete`: remove the post when the bot may manage messages there. Without
-        the permission every lesson-time post would fail alike: that is said once per channel
-        (until it may again); the warning and the alert go out all the same."""
-        channel = message.channel
-        me = message.guild.me if message.guild is not None else None
-        allowed = (
-            me is not None
-            and isinstance(channel, discord.abc.GuildChannel | discord.Thread)
-            and channel.permissions_for(me).manage_messages
-        )
-        if allowed:
-            try:
-                await message.delete()
-                self._cannot_delete.back(channel.id)
-                return True
-            except discord.Forbidden as exc:  # the cache was behind: refused all the same
-                reason = f"{exc.status} {exc.text}"
-            except discord.HTTPException as exc:  # Discord's trouble, not a permission
-                log.warning("could not delete post %s in #%s: %s", message.id, channel_name, exc)
-                return False
-        else:
-            reason = "the bot lacks Manage Messages"
-        if self._cannot_delete.first(channel.id):
-            log.warning(
-                "school_time.action is warn_and_delete, but posts in #%s cannot be removed "
-                "(%s); the authors are warned only",
-                channel_name,
-                reason,
-            )
-        return False
 
     async def warn(
         self, message: discord.Message, warning: Warning, *, deleted: bool = False
