@@ -53,7 +53,7 @@ def test_a_fight_played_by_two_members_shows_nudge_slowmode_and_alert(tmp_path: 
     assert "[#mod-meldingen · bijgewerkt] Melding #1" in out and "Melding #2" not in out
     assert "de bot zette slowmode aan" in out
     assert "woorden: kleineren, scheldwoord" in out  # the wording in Dutch
-    assert "Alleen docenten en moderators kunnen afkoelen starten" in out  # anna may not stop it
+    assert "Alleen docenten en moderatoren kunnen afkoelen starten" in out  # anna may not stop it
     assert out.count("(slowmode in #algemeen is voorbij: weer 0 seconden") == 2
     # the second "slowmode-uit": nothing running, said without the channel's bare id
     assert "De bot heeft in het kanaal van melding 1 geen slowmode (meer) aan staan." in out

@@ -292,7 +292,7 @@ async def test_staff_start_and_stop_a_slowmode_and_students_may_not(tmp_path: Pa
     async with compass_bot(tmp_path, MANAGING) as (fake, bot):
         bot.app.clock.freeze(AFTER_SCHOOL)
         refused = await slash(fake, "anna", "afkoelen start", {"kanaal": "algemeen"})
-        assert refused.ephemeral and "Alleen docenten en moderators" in refused.content
+        assert refused.ephemeral and "Alleen docenten en moderatoren" in refused.content
         assert fake.slowmode("algemeen") == 0
 
         started = await slash(
@@ -303,7 +303,7 @@ async def test_staff_start_and_stop_a_slowmode_and_students_may_not(tmp_path: Pa
         assert "Slowmode in #algemeen staat aan tot" in (started.content or "")
 
         refused = await slash(fake, "bram", "afkoelen stop", {"kanaal": "algemeen"})
-        assert "Alleen docenten en moderators" in refused.content
+        assert "Alleen docenten en moderatoren" in refused.content
         assert fake.slowmode("algemeen") == 30
 
         stopped = await slash(fake, "mod", "afkoelen stop", {"kanaal": "algemeen"})
@@ -326,7 +326,7 @@ async def test_staff_start_and_stop_a_slowmode_and_students_may_not(tmp_path: Pa
 async def test_a_channel_switched_off_is_not_watched_until_switched_on(tmp_path: Path) -> None:
     async with compass_bot(tmp_path, MANAGING) as (fake, bot):
         refused = await slash(fake, "anna", "afkoelen uit", {"kanaal": "algemeen"})
-        assert "Alleen docenten en moderators" in refused.content
+        assert "Alleen docenten en moderatoren" in refused.content
         off = await slash(fake, "jansen", "afkoelen uit", {"kanaal": "algemeen"})
         assert off.ephemeral and "niet meer bewaakt" in off.content
         await play(fake, FIGHT)

@@ -44,7 +44,7 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
     assert "Pesten of uitschelden (aanwijzing-5) ×1; Iets anders (aanwijzing-9) ×1" in out
     # new, updated by carla's report, and handled
     assert out.count("Bericht: jij bent echt dom") == 3
-    assert "gemeld door 2 lid/leden" in out and "aantal keer: 2" in out
+    assert "gemeld door 2 leden" in out and "aantal keer: 2" in out
     assert "al gemeld" in out  # anna's second report of the same message
     assert "geen bericht nummer 9" in out
     assert "jezelf" in out
@@ -76,8 +76,8 @@ def test_one_reporter_counts_once_per_reason(tmp_path: Path) -> None:
     script += "/als leerling cas\n/melden 1 pesten\n/als moderator\n/meldingen open\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     shown = re.split("open melding(?:en)?:", out)
-    assert "Pesten of uitschelden (aanwijzing-5) ×1\n    gemeld door 1 lid/leden" in shown[1]
-    assert "Pesten of uitschelden (aanwijzing-5) ×2\n    gemeld door 2 lid/leden" in shown[2]
+    assert "Pesten of uitschelden (aanwijzing-5) ×1\n    gemeld door 1 lid" in shown[1]
+    assert "Pesten of uitschelden (aanwijzing-5) ×2\n    gemeld door 2 leden" in shown[2]
 
 
 def test_a_reported_moderator_cannot_dismiss_or_erase_the_report(tmp_path: Path) -> None:

@@ -221,7 +221,7 @@ class Heat(commands.Cog):
 
     afkoelen = app_commands.Group(
         name=_("afkoelen"),
-        description=_("Een verhitte discussie laten afkoelen (docenten, moderators)"),
+        description=_("Een verhitte discussie laten afkoelen (docenten, moderatoren)"),
         guild_only=True,
     )
 

@@ -43,7 +43,7 @@ def slowmode_notice(minutes: int, seconds: int, english: bool) -> str:
 
 
 # /afkoelen and the alert button
-REFUSED = "Alleen docenten en moderators kunnen afkoelen starten, stoppen of uitzetten."
+REFUSED = "Alleen docenten en moderatoren kunnen afkoelen starten, stoppen of uitzetten."
 STARTED = "Slowmode in #{channel} staat aan tot {until} ({seconds} seconden tussen berichten)."
 STOPPED = "Slowmode in #{channel} is uit; de vorige instelling ({seconds} s) is terug."
 NOT_RUNNING = "De bot heeft in #{channel} geen slowmode aan staan."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from compass_bot.features.reports.rules import REASON_BY_CODE, RefusalCode
+from compass_bot.texts import counted
 
 TITLE = "Melding van een lid"
 
@@ -166,7 +167,9 @@ def reason_text(detail: str, language: str) -> str:
     lines = ["; ".join(parts)]
     reporters = int(data.get("reporters", 1))
     who = (
-        (f"reported by {reporters} member(s)" if en else f"gemeld door {reporters} lid/leden")
+        f"reported by {counted(reporters, 'member(s)')}"
+        if en
+        else f"gemeld door {counted(reporters, 'lid/leden')}"
         if reporters
         else (
             "the reporters' data were erased on request; the report stays"
