@@ -17,6 +17,8 @@ from tests.fakediscord import BotSpec, ChannelSpec, GuildSpec, Perm
 pytestmark = pytest.mark.timeout(60)
 
 WARN_AND_DELETE = TEST_CONFIG + "  action: warn_and_delete\n"  # school_time ends TEST_CONFIG
+# the heat rule's slowmode: Manage Channels in its channels, Manage Threads in their threads
+SLOWMODE = Perm.MANAGE_CHANNELS | Perm.MANAGE_THREADS
 
 
 def with_grants(
@@ -70,9 +72,7 @@ async def test_manage_channels_on_the_social_category_is_not_reported_missing(
     """The heat rule's slowmode in the watched channels (the school-time social ones):
     Manage Channels on their category is enough; without it, it is reported."""
     caplog.set_level(logging.WARNING, logger="compass_bot.discord")
-    await start(
-        tmp_path, "category", with_grants(Perm.BOT_DEFAULT, Perm.MANAGE_CHANNELS), TEST_CONFIG
-    )
+    await start(tmp_path, "category", with_grants(Perm.BOT_DEFAULT, SLOWMODE), TEST_CONFIG)
     assert reported(caplog) == []
 
     await start(tmp_path, "nowhere", with_grants(Perm.BOT_DEFAULT), TEST_CONFIG)
@@ -85,7 +85,7 @@ async def test_manage_channels_on_the_social_category_is_not_reported_missing(
     await start(
         tmp_path,
         "not-memes",
-        with_grants(Perm.BOT_DEFAULT, Perm.MANAGE_CHANNELS, own=memes),
+        with_grants(Perm.BOT_DEFAULT, SLOWMODE, own=memes),
         TEST_CONFIG,
     )
     [line] = reported(caplog)
@@ -99,7 +99,7 @@ async def test_manage_messages_where_it_is_used_and_where_only_the_role_counts(
     enough. Hiding personal data happens in any channel: then only the role counts."""
     caplog.set_level(logging.WARNING, logger="compass_bot.discord")
     role = Perm.BOT_DEFAULT & ~Perm.MANAGE_MESSAGES
-    social = Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
+    social = Perm.MANAGE_MESSAGES | SLOWMODE
     await start(tmp_path, "delete", with_grants(role, social), WARN_AND_DELETE)
     assert reported(caplog) == []
 
@@ -115,7 +115,7 @@ async def test_attach_files_on_the_moderators_channel_is_enough_and_the_export_n
     """The weekly digest uploads its chart in the moderators' channel; the alert export is a
     private reply, which Discord lets the app upload to without the bot's Attach Files."""
     caplog.set_level(logging.WARNING, logger="compass_bot.discord")
-    role = (Perm.BOT_DEFAULT & ~Perm.ATTACH_FILES) | Perm.MANAGE_CHANNELS
+    role = (Perm.BOT_DEFAULT & ~Perm.ATTACH_FILES) | SLOWMODE
     await start(
         tmp_path, "moderators", with_grants(role, moderators=Perm.ATTACH_FILES), TEST_CONFIG
     )
