@@ -13,6 +13,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import channel_info, member_of
+from compass_bot.discord_front.once import SaidOnce
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.heat import texts
@@ -41,8 +42,7 @@ SlowChannel = (discord.TextChannel, discord.Thread)
 class Heat(commands.Cog):
     def __init__(self, bot: CompassBot) -> None:
         self.bot = bot
-        # channels (and threads) already logged as not manageable, until managed again
-        self._no_permission: set[int] = set()
+        self._no_permission = SaidOnce()  # channels (and threads) logged as not manageable
 
     @property
     def service(self) -> HeatService:
@@ -103,14 +103,13 @@ class Heat(commands.Cog):
             except discord.HTTPException as exc:
                 log.warning("could not restore the slowmode of #%s: %s", channel, exc)
                 return False
-        self._no_permission.discard(channel.id)
+        self._no_permission.back(channel.id)
         await self.service.slowmode_ended(slowmode.channel_id, now, actor)
         return True
 
     def _log_no_permission(self, channel: discord.TextChannel | discord.Thread, what: str) -> None:
         """One warning per channel until the bot manages it again."""
-        if channel.id not in self._no_permission:
-            self._no_permission.add(channel.id)
+        if self._no_permission.first(channel.id):
             log.warning(
                 "heat: may not %s #%s: the bot lacks %s there; a moderator can change it by hand",
                 what,
@@ -211,7 +210,7 @@ class Heat(commands.Cog):
         except discord.HTTPException as exc:
             log.warning("could not set the slowmode of #%s: %s", order.channel_name, exc)
             return texts.NOT_SET.format(channel=order.channel_name)
-        self._no_permission.discard(channel.id)
+        self._no_permission.back(channel.id)
         await self.service.slowmode_set(order, previous, self.bot.app.clock.now())
         if isinstance(channel, discord.abc.Messageable):
             await self._say(channel, order.notice)
