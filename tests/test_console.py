@@ -888,3 +888,25 @@ def test_a_lone_slash_a_channel_without_name_and_a_permission_for_a_typo(tmp_pat
     assert "#in" not in out
     assert "Geen kanaal #algmeen. Bedoelde je #algemeen?" in out
     assert "Toestemming #1 voor #algemeen" in out and "voor #algmeen" not in out
+
+
+def test_channels_whose_names_share_their_letters_are_two_channels(tmp_path: Path) -> None:
+    """#ab and #ba (and a category's name) get ids of their own, the same in every run: a
+    teacher's permission for #ab does not let the class post in #ba."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als docent",
+            "/kanaal ab in Sociaal",
+            "/toestemming geven kanaal ab 20",
+            "/kanaal ba in Sociaal",
+            "/als leerling",
+            "in ba, niet toegestaan",
+            "/kanaal ab in Sociaal",
+            "in ab, toegestaan",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Toestemming #1 voor #ab" in out
+    assert out.count("Melding #") == 1
+    assert "(geplaatst; schooltijdregel: Je hebt toestemming van je docent tot 10:35.)" in out

@@ -177,10 +177,8 @@ class SimulatedServer:
 
     def channel_named(self, name: str, category: str | None) -> ChannelInfo:
         name = name.lstrip("#")
-        channel_id = 700_000 + sum(ord(c) for c in name.casefold()) * 7 % 99_991
-        category_id = None
-        if category:
-            category_id = 800_000 + sum(ord(c) for c in category.casefold()) % 99_991
+        channel_id = _stable_id(name, 10_000_000)
+        category_id = None if not category else _stable_id(category, 50_000_000)
         info = ChannelInfo(channel_id, name, category_id, category)
         self.channels[channel_id] = info
         return info
@@ -207,6 +205,14 @@ def _text_or_none(value: object) -> str | None:
     if not isinstance(value, str):
         raise TypeError("not a text")
     return value
+
+
+def _stable_id(name: str, base: int) -> int:
+    """A channel's or category's id, the same for the same name in every run (the console's
+    database keeps grants and switched-off channels by id) and apart for different names, so
+    #ab and #ba are two channels: base..base + 39_999_999, below the members' ids."""
+    digest = hashlib.sha256(name.casefold().encode("utf-8")).digest()
+    return base + int.from_bytes(digest[:4], "big") % 40_000_000
 
 
 def member_id_of(label: str) -> int:
