@@ -296,3 +296,42 @@ def test_an_episode_alert_gathers_the_kinds_of_wording_in_order() -> None:
     assert with_kinds("fast: insult", "pile-on: threat,insult") == "fast: insult,threat"
     assert with_kinds("fast", "calm") == "fast"
     assert severe(("insult", "threat")) and not severe(("insult", "dismissive"))
+
+
+async def test_the_alert_shows_the_most_hostile_post_and_its_author(tmp_path: Path) -> None:
+    """Session 45 (a tester's bystander): the alert names and shows the episode's most
+    hostile post, not whoever posted when the heat crossed the threshold; a threat after
+    the nudge is shown in the same alert (masked like any excerpt), and the next episode
+    starts without the old post."""
+    chris = Member(4, "chris", ((10, "Leerling"),))
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        lines = [
+            (ANNA, "@bram ik weet waar je woont, kankerlijer"),
+            (BRAM, "laat me met rust"),
+            (ANNA, "huil maar loser"),
+            (BRAM, "stop alsjeblieft"),
+            (chris, "jongens doe normaal"),
+            (chris, "hallo??"),
+        ]
+        nudged = None
+        for i, (member, text) in enumerate(lines):
+            heat_post = post(member, text, i)
+            outcome = service.decide(heat_post)
+            if outcome.nudge:
+                nudged = (i, await service.record_nudge(heat_post.event, outcome))
+                break
+        assert nudged is not None and lines[nudged[0]][0] is not ANNA  # crossed on another's post
+        (alert,) = await app.alerts.repo.alerts()
+        assert alert.member_id == ANNA.id and alert.message_id == 1000  # the turn: anna's
+        assert "ik weet waar je woont" in (alert.excerpt or "")
+        threat = post(ANNA, "@bram ik steek je neer morgen, 0612345678", nudged[0] + 1)
+        outcome = service.decide(threat)
+        assert outcome.escalated
+        await service.record_escalation(threat.event, outcome)
+        (alert,) = await app.alerts.repo.alerts()
+        assert "ik steek je neer morgen" in (alert.excerpt or "")
+        assert "0612345678" not in (alert.excerpt or "")
+    finally:
+        await app.close()

@@ -147,15 +147,24 @@ class OutboxRepo(DeliveryQueries):
             assert alert is not None
             return alert, created
 
-    async def restate(self, alert_id: int, count: int, detail: str, at: datetime | None) -> None:
+    async def restate(
+        self,
+        alert_id: int,
+        count: int,
+        detail: str,
+        at: datetime | None,
+        excerpt: str | None = None,
+    ) -> None:
         """A feature's own count and reason for an alert (reports: the distinct reporters and
         every reason given), shown by an edit: a new version, pending delivery. `at` None
-        keeps the alert's time (an erasure changes what it shows, not when it happened). No
-        commit: the caller commits with its own rows."""
+        keeps the alert's time (an erasure changes what it shows, not when it happened);
+        `excerpt` None keeps the post it shows. No commit: the caller commits with its own
+        rows."""
         await self.db.execute(
             "UPDATE alerts SET count = ?, detail = ?, updated_at = COALESCE(?, updated_at),"
-            " delivery = 'pending', version = version + 1, next_attempt_at = NULL WHERE id = ?",
-            (count, detail, to_db(at) if at is not None else None, alert_id),
+            " excerpt = COALESCE(?, excerpt), delivery = 'pending', version = version + 1,"
+            " next_attempt_at = NULL WHERE id = ?",
+            (count, detail, to_db(at) if at is not None else None, excerpt, alert_id),
         )
 
     async def redeliver(self, alert_ids: Sequence[int]) -> None:

@@ -4,7 +4,7 @@ threat or death wish follows the nudge, so moderators see the whole episode in o
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
 
 from compass_bot.features.alerts.model import Alert
 from compass_bot.features.heat import texts
@@ -13,7 +13,8 @@ from compass_bot.storage.db import STORAGE_ERRORS
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
     from compass_bot.features.heat.rules import Heat
-    from compass_bot.model import MessagePosted
+    from compass_bot.features.heat.rules_signals import PostSignals
+    from compass_bot.model import Member, MessagePosted
 
 
 class Episode(Protocol):
@@ -22,6 +23,47 @@ class Episode(Protocol):
     alert_id: int | None
     involved: tuple[int, ...]
     alert_at: datetime | None
+    hottest: HotPost | None
+
+
+class HotPost(NamedTuple):
+    """The most hostile post of a channel's recent posts, by the words it uses: the post its
+    alert shows (author, excerpt, link), not whoever happened to post when the heat crossed
+    the threshold. Kept in memory only, until a hotter one or the episode's window has passed;
+    the alert masks its text as every excerpt."""
+
+    hostility: float  # the lexicon's, a severe kind counting over any other
+    member: Member
+    content: str
+    message_id: int | None
+    at: datetime
+
+    @classmethod
+    def of(
+        cls,
+        signals: PostSignals,
+        member: Member,
+        content: str,
+        message_id: int | None,
+        at: datetime,
+    ) -> HotPost:
+        """The post with its words' hostility, a threat, death wish or exposure above the rest."""
+        return cls(signals.hostility + severe(signals.kinds), member, content, message_id, at)
+
+
+def hotter(kept: HotPost | None, post: HotPost, window: timedelta) -> HotPost:
+    """`post` when it is at least as hostile as `kept` or `kept` is older than `window`."""
+    if kept is None or post.hostility >= kept.hostility or post.at - kept.at > window:
+        return post
+    return kept
+
+
+def shown_post(kept: HotPost | None, event: MessagePosted, window: timedelta) -> HotPost:
+    """The post an episode's alert shows: the most hostile recent one, else `event` itself
+    (the learned signal alone found the heat: no word stands out)."""
+    if kept is not None and event.at - kept.at <= window:
+        return kept
+    return HotPost(0.0, event.member, event.content, event.message_id, event.at)
 
 
 # Kinds of wording that reach the moderators however far the episode is (texts.WORDING_LABELS)
@@ -69,13 +111,43 @@ async def open_alert(kernel: Kernel, alert_id: int | None) -> Alert | None:
     return alert if alert is not None and alert.status == "open" else None
 
 
-async def restate(kernel: Kernel, alert: Alert, detail: str, at: datetime) -> None:
+async def record_new(
+    kernel: Kernel,
+    rule: str,
+    episode: Episode | None,
+    event: MessagePosted,
+    heat: Heat,
+    window: timedelta,
+) -> tuple[Alert | None, bool]:
+    """The nudge's alert, one per episode: its most hostile post (who wrote it, what it says,
+    masked), a link to where it turned, who is involved. The episode then remembers it (a
+    flag kept in memory while storage fails has no alert yet) and starts its next post anew."""
+    shown = shown_post(episode.hottest if episode else None, event, window)
+    alert, created = await kernel.alerts.record(
+        rule,
+        shown.member,
+        event.at,
+        event.guild_id,
+        channel_id=event.channel.id,
+        message_id=heat.turned_message_id or shown.message_id,  # read down from the turn
+        excerpt=kernel.excerpt(shown.content),
+        detail=texts.detail_of(heat.reason, heat.members),
+    )
+    if episode is not None:
+        episode.alert_id, episode.involved = (alert.id if alert else None), heat.members
+        episode.alert_at, episode.hottest = event.at, None
+    return alert, created
+
+
+async def restate(
+    kernel: Kernel, alert: Alert, detail: str, at: datetime, excerpt: str | None = None
+) -> None:
     """The edit, written under the store's write lock, or kept and retried while storage
-    fails: the slowmode itself never waits on it."""
+    fails: the slowmode itself never waits on it. `excerpt` (masked) replaces the shown post."""
 
     async def write() -> None:
         async with kernel.db.write_lock:
-            await kernel.alerts.repo.restate(alert.id, alert.count + 1, detail, at)
+            await kernel.alerts.repo.restate(alert.id, alert.count + 1, detail, at, excerpt)
             await kernel.db.commit()
 
     await kernel.alerts.write_or_defer(("heat.slowmode", alert.id), write)
@@ -85,13 +157,14 @@ async def count_threat(
     kernel: Kernel, episode: Episode | None, event: MessagePosted, heat: Heat
 ) -> Alert | None:
     """A threat or death wish after the nudge: the episode's open alert counts it once more,
-    names its author among the involved and adds its kinds of wording, so it reaches the
-    moderators. None when there is no open alert to count it in."""
+    names its author among the involved, adds its kinds of wording and shows it (masked), so
+    it reaches the moderators. None when there is no open alert to count it in."""
     alert = await open_alert(kernel, episode.alert_id if episode else None)
     if episode is None or alert is None:
         return None
     episode.involved = tuple(dict.fromkeys((*episode.involved, event.member.id, *heat.members)))
     episode.alert_at = event.at
     reason = with_kinds((alert.detail or "").partition("|")[0] or heat.reason, heat.reason)
-    await restate(kernel, alert, texts.detail_of(reason, episode.involved), event.at)
+    detail = texts.detail_of(reason, episode.involved)
+    await restate(kernel, alert, detail, event.at, kernel.excerpt(event.content))
     return alert

@@ -22,8 +22,11 @@ from compass_bot.features.alerts.model import Alert
 from compass_bot.features.base import KeepsNoMentions
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.episode_alert import (
+    HotPost,
     count_threat,
+    hotter,
     open_alert,
+    record_new,
     restate,
     severe_in_episode,
     with_slowmode,
@@ -95,6 +98,7 @@ class _Channel:
     alert_id: int | None = None  # the episode's alert, restated when the bot slows it down
     involved: tuple[int, ...] = ()  # everyone the episode's alert names so far
     alert_at: datetime | None = None  # when the bot last acted on the episode (its alert)
+    hottest: HotPost | None = None  # the post its alert shows (`episode_alert.hotter`)
 
     @property
     def talks_english(self) -> bool:
@@ -233,6 +237,12 @@ class HeatService(WatchedChannels, KeepsNoMentions):
             self._authors.remember(message_id, author)
         signals, said, language = self._reader.read(content)
         state.languages.append(language)
+        if signals.hostility:  # a post with hostile words: the alert may show it
+            state.hottest = hotter(
+                state.hottest,
+                HotPost.of(signals, member, content, message_id, at),
+                self.settings.window,
+            )
         heat = state.watch.observe(Post(author, at, signals, target, aimed, message_id, None, said))
         if heat is CALM_HEAT:  # the common case: a shared outcome
             return _QUIET_OUTCOME
@@ -264,22 +274,11 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         return SlowmodeOrder(channel.id, channel.name, seconds, until, notice, actor)
 
     async def record_nudge(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
-        """The nudge's alert, one per episode: where it turned, who is involved."""
-        heat = outcome.heat
-        alert, created = await self.kernel.alerts.record(
-            CLAUSE_ID,
-            event.member,
-            event.at,
-            event.guild_id,
-            channel_id=event.channel.id,
-            message_id=heat.turned_message_id or event.message_id,
-            excerpt=self.kernel.excerpt(event.content),
-            detail=texts.detail_of(heat.reason, heat.members),
-        )
+        """The nudge's alert, one per episode (`episode_alert.record_new`)."""
         state = self._channels.get(event.channel.id)
-        if state is not None:  # a flag kept in memory (storage failing) has no alert yet
-            state.alert_id, state.involved = (alert.id if alert else None), heat.members
-            state.alert_at = event.at
+        alert, created = await record_new(
+            self.kernel, CLAUSE_ID, state, event, outcome.heat, self.settings.window
+        )
         return replace(outcome, alert=alert, alert_created=created)
 
     async def record_slowmode(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:

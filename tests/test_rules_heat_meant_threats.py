@@ -1,0 +1,67 @@
+"""Session 45: threats meant for real that the words missed (a new-user tester's fights):
+passing on someone's nude pictures (sextortion), a wish to hurt with a time or place, a
+death wish, in Dutch and English; and the game talk of friends that stays no threat."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from compass_bot.features.heat.rules import signals_of
+from compass_bot.features.heat.rules_model import OFF
+from compass_bot.features.heat.rules_transcript import Message, replay
+from compass_bot.features.heat.rules_window import HeatSettings
+
+T0 = datetime(2026, 3, 4, 12, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("als je niet betaalt ga ik je naaktfoto's delen met de hele klas", "threat"),
+        ("ik deel je nudes in de groepsapp", "threat"),
+        ("i'm going to leak your nudes", "threat"),
+        ("jij bent dood na school", "threat"),
+        ("we gaan je pakken morgen", "threat"),
+        ("ik ga je pijn doen morgen", "threat"),
+        ("im gonna beat you up after school", "threat"),
+        ("i will hurt you tomorrow", "threat"),
+        ("ik hoop dat je doodgaat", "self-harm-wish"),
+        ("nobody would care if you died", "self-harm-wish"),
+        ("the world would be better without you", "self-harm-wish"),
+    ],
+)
+def test_a_meant_threat_or_death_wish_is_read_as_one(text: str, kind: str) -> None:
+    signals = signals_of(text)
+    assert kind in signals.kinds and signals.hostility >= 0.9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ga je afmaken in fortnite vanavond",
+        "i'm gonna beat you in rocket league tomorrow",
+        "jij bent dood voor mij na die spoiler",
+        "ik hoop dat je het haalt morgen",
+        "stuur die foto's van het schoolfeest even in de groep",
+    ],
+)
+def test_game_talk_and_everyday_lines_are_no_meant_threat(text: str) -> None:
+    assert signals_of(text).hostility < 0.9
+
+
+@pytest.mark.parametrize(
+    "threat",
+    [
+        "als je niet betaalt ga ik je naaktfoto's delen met de hele klas",
+        "im gonna beat you up after school",
+        "jij bent dood na school",
+    ],
+)
+def test_a_meant_threat_alone_is_nudged(threat: str) -> None:
+    lines = [("sem", "wie heeft die screenshot gemaakt"), ("noah", threat)]
+    messages = [
+        Message(a, T0 + timedelta(seconds=12 * i), t, None) for i, (a, t) in enumerate(lines)
+    ]
+    assert replay(messages, HeatSettings(), OFF)[-1].action == "nudge"
