@@ -241,3 +241,103 @@ def test_report_in_english_answers_in_english(tmp_path: Path) -> None:
     assert out.count("Unknown reason 'bulying'. Did you mean bullying?") == 2
     assert "Unknown member 'nobody'. See /leden." in out and "Onbekend lid" not in out
     assert "Onbekende reden" not in out
+
+
+def test_a_repeat_with_a_new_reason_or_note_is_added_to_the_earlier_report(
+    tmp_path: Path,
+) -> None:
+    """The tester's case: anna reports bram's name, then his threats. The new reason and note
+    reach the open alert (edited; the note masked as notes are; anna counted once) and she
+    is told so; the same reason again without a note is today's 'al gemeld'."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 12:20",
+            "/als leerling anna",
+            "/als leerling bram",
+            "/als anna",
+            "/melden lid bram naam",
+            "/melden lid bram pesten hij stuurt me elke avond dreigende berichten, 06-12345678",
+            "/melden lid bram pesten",
+            "/melden lid bram naam",
+            "/als moderator",
+            "/meldingen open",
+            "/stop",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    added = "Aangevuld: de moderatoren zien je nieuwe reden en toelichting bij je eerdere melding."
+    assert out.count(added) == 1
+    assert out.count("Je hebt dit al gemeld; de moderatoren hebben je melding.") == 2
+    assert out.count("Bedankt, je melding is doorgegeven") == 1
+    assert "[#mod-meldingen · bijgewerkt] Melding #1 · Melding van een lid" in out
+    listed = re.split("open melding(?:en)?:", out)[1]
+    assert "1 open melding" in out and "Melding #2" not in out
+    reason = "Pesten of uitschelden (aanwijzing-5) ×1; Compass in een naam (aanwijzing-2) ×1"
+    assert reason in listed
+    assert "gemeld door 1 lid" in listed and "aantal keer: 1" in listed
+    assert 'toelichting: "hij stuurt me elke avond dreigende berichten, [' in listed
+    assert "12345678" not in out
+
+
+def test_an_addition_after_the_alert_was_handled_opens_a_new_one(tmp_path: Path) -> None:
+    """A new note (in Dutch or, by /report, in English) joins anna's open report of the
+    message; once that alert is handled, an exact repeat is still 'al gemeld' and a new
+    reason opens a new alert with the usual thanks, as any other reporter's would."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 12:20",
+            "/kanaal huiswerk",
+            "/als leerling bram",
+            "jij bent dom",
+            "/als leerling anna",
+            "/melden 1 pesten",
+            "/melden 1 pesten hij doet dit elke dag",
+            "/report 1 bullying he does it every day",
+            "/als moderator",
+            "/melding 1 afgehandeld",
+            "/als anna",
+            "/melden 1 pesten hij doet dit elke dag",
+            "/melden 1 school",
+            "/als moderator",
+            "/meldingen open",
+            "/stop",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Aangevuld: de moderatoren zien je nieuwe toelichting bij je eer") == 1
+    assert out.count("Added: the moderators see your new note with your earlier report.") == 1
+    assert out.count("Je hebt dit al gemeld") == 1
+    assert out.count("Bedankt, je melding is doorgegeven") == 2
+    handled = out.split("Afgehandeld door")[0].rsplit("Melding #1", 1)[1]
+    assert "hij doet dit elke dag" in handled and "he does it every day" in handled
+    assert "Pesten of uitschelden (aanwijzing-5) ×1\n" in handled and "aantal keer: 1" in handled
+    listed = re.split("open melding(?:en)?:", out)[1]
+    assert "Melding #2" in listed and "Melding #1" not in listed
+    assert "Reden: Negatief over school of namens school (aanwijzing-4) ×1\n" in listed
+    assert "Pesten" not in listed
+
+
+def test_a_note_over_the_limit_is_cut_and_the_reporter_told(tmp_path: Path) -> None:
+    """3,000 characters of note: the moderators see the first 500, and the reporter hears
+    it was shortened (in English by /report); a short note is not said to be."""
+    long = "x" * 3000
+    script = "\n".join(
+        [
+            "/als leerling anna",
+            "/als leerling bram",
+            "/als leerling carla",
+            f"/melden lid bram pesten {long}",
+            "/als anna",
+            f"/report member bram bullying {long.replace('x', 'y')}",
+            "/melden lid carla pesten kort",
+            "/als moderator",
+            "/meldingen open",
+            "/stop",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert out.count("Je toelichting was te lang en is ingekort tot 500 tekens.") == 1
+    assert out.count("Your note was too long and was shortened to 500 characters.") == 1
+    listed = re.split("open melding(?:en)?:", out)[1]
+    assert f'"{"x" * 500}"' in listed and f'"{"y" * 500}"' in listed
+    assert "x" * 501 not in out and "y" * 501 not in out

@@ -130,7 +130,7 @@ async def test_three_reporters_make_one_alert_with_count_3_and_stay_hidden(
         for reporter, reason in (("anna", "pesten"), ("carla", "pesten"), ("daan", "anders")):
             done = await report(fake, reporter, msg["id"], reason)
             assert done.ephemeral
-        again = await report(fake, "anna", msg["id"], "anders")
+        again = await report(fake, "anna", msg["id"], "pesten")  # an exact repeat
         assert again.ephemeral and "al gemeld" in again.data["content"]
         await eventually(
             lambda: [fields(m["embeds"][0])["Aantal keer"] for m in alert_messages(fake)] == ["3"]
@@ -415,3 +415,72 @@ async def test_a_channel_missing_from_the_cache_is_asked_of_discord(
         assert hidden.ephemeral and hidden.data["content"] == UNREADABLE
         [line] = report_log(caplog)
         assert str(thread_id) in line and "403" in line
+
+
+async def test_a_repeat_through_the_form_adds_its_new_reason_and_note(tmp_path: Path) -> None:
+    """Anna reports bram's message again: the form opens (it may bring something new); the
+    same reason without a note is 'al gemeld'; a new reason with a note edits the one alert
+    (both reasons, the note masked, anna counted once) and she is told it was added. A note
+    that masking made longer than the form's 500 is cut, and she is told that too."""
+    async with compass_bot(tmp_path, GUILD) as (fake, bot):
+        msg = await fake.post("bram", CHANNEL, "jij bent zo dom", at=LESSON)
+        await fake.settle()
+        first = await report(fake, "anna", msg["id"], "pesten")
+        assert "Bedankt" in first.data["content"]
+        await eventually(lambda: len(alert_messages(fake)) == 1)
+        same = await report(fake, "anna", msg["id"], "pesten")
+        assert same.ephemeral and same.data["content"] == (
+            "Je hebt dit al gemeld; de moderatoren hebben je melding."
+        )
+        start = len(fake.calls)
+        added = await report(
+            fake, "anna", msg["id"], "gegevens", "hij zette mijn nummer erin: 06-12345678"
+        )
+        assert added.ephemeral and added.data["content"] == (
+            "Aangevuld: de moderatoren zien je nieuwe reden en toelichting bij je eerdere melding."
+        )
+
+        def shown() -> dict[str, str]:
+            [alert] = alert_messages(fake)
+            return fields(alert["embeds"][0])
+
+        await eventually(lambda: "aanwijzing-6" in shown()["Reden"])
+        reason = unescape(shown()["Reden"])
+        assert "Pesten of uitschelden (aanwijzing-5) ×1" in reason
+        assert "Gegevens of foto's van iemand zonder toestemming (aanwijzing-6) ×1" in reason
+        assert "hij zette mijn nummer erin" in reason and "gemeld door 1 lid" in reason
+        assert shown()["Aantal keer"] == "1"
+        sent = bodies(fake, start)
+        [alert] = alert_messages(fake)
+        edits = [c for c in fake.calls[start:] if c.matches("PATCH", "/channels/*/messages/*")]
+        assert edits and all(c.path.endswith(f"/{alert['id']}") for c in edits)  # edited
+        assert "12345678" not in sent and str(fake.member_id("anna")) not in sent
+        assert len(await bot.app.alerts.repo.alerts()) == 1
+        # 500 characters in the form, longer once the numbers in it are masked
+        note = ("ze gaf 06-12345678 door. " * 20)[:500]
+        cut = await report(fake, "anna", msg["id"], "anders", note)
+        assert cut.data["content"] == (
+            "Aangevuld: de moderatoren zien je nieuwe reden en toelichting bij je eerdere"
+            " melding.\nJe toelichting was te lang en is ingekort tot 500 tekens."
+        )
+        stored = await bot.app.db.fetchall("SELECT note FROM member_reports ORDER BY id")
+        assert len(stored[-1]["note"]) == 500 and "12345678" not in stored[-1]["note"]
+
+
+async def test_a_repeat_of_a_member_in_english_is_answered_in_english(tmp_path: Path) -> None:
+    async with compass_bot(tmp_path, GUILD) as (fake, _bot):
+        first = await fake.user_command("anna", "Report member", "bram", locale="en-US")
+        await fake.settle()
+        assert first.modal is not None
+        await fake.submit_modal("anna", first, {"reason": "naam"}, locale="en-US")
+        await fake.settle()
+        again = await fake.user_command("anna", "Report member", "bram", locale="en-US")
+        await fake.settle()
+        assert again.modal is not None
+        done = await fake.submit_modal(
+            "anna", again, {"reason": "naam", "note": "his name says Compass"}, locale="en-US"
+        )
+        await fake.settle()
+        assert done.ephemeral and done.data["content"] == (
+            "Added: the moderators see your new note with your earlier report."
+        )

@@ -150,3 +150,25 @@ async def test_a_member_report_beside_a_message_report_shows_no_message(service:
     assert member.alert.id != message.alert.id
     assert (member.alert.excerpt, member.alert.message_id) == ("", None)
     assert message.alert.excerpt == "jij sukkel"
+
+
+async def test_a_reporter_who_added_a_note_is_one_voice_for_the_warning(service: App) -> None:
+    """Anna reports 'naam' and adds a note to it; carla and daan report 'pesten'. The
+    warning cites what most reporters chose (aanwijzing-5), not anna's two rows, and the
+    alert counts three reporters."""
+    carla, daan = Member(3, "carla"), Member(4, "daan")
+    reports = service[ReportService]
+
+    def of(reporter: Member, reason: str, minutes: int, note: str | None = None) -> ReportRequest:
+        at = T0 + timedelta(minutes=minutes)
+        return ReportRequest(reporter, BRAM, reason, at, 9, 10, 11, "jij weer", note=note)
+
+    first = await reports.file(of(ANNA, "naam", 0))
+    added = await reports.file(of(ANNA, "naam", 1, "zijn naam zegt Compass"))
+    await reports.file(of(carla, "pesten", 2))
+    last = await reports.file(of(daan, "pesten", 3))
+    assert isinstance(first, Filed) and isinstance(added, Filed) and isinstance(last, Filed)
+    assert added.confirmation.startswith("Aangevuld") and added.reporters == 1
+    assert first.alert is not None and last.alert is not None
+    assert last.alert.id == first.alert.id and last.alert.count == 3
+    assert await reports.repo.main_clause(first.alert.id) == "aanwijzing-5"

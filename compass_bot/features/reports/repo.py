@@ -1,8 +1,9 @@
 """`member_reports`: one row per accepted report, linked to the alert it went into.
 
-The reporter's id is kept only to refuse a second report of the same message, for the hourly
-limit, and to count distinct reporters; it is never shown to anyone. The snapshot (excerpt,
-attachment names) and the note expire after retention.days, and so does the reporter's id.
+The reporter's id is kept only to refuse a repeat of the same report (or add a new reason or
+note to it), for the hourly limit, and to count distinct reporters; it is never shown to
+anyone. The snapshot (excerpt, attachment names) and the note expire after retention.days,
+and so does the reporter's id.
 """
 
 from __future__ import annotations
@@ -175,13 +176,25 @@ class ReportRepo:
         return [_report(r) for r in rows]
 
     async def main_clause(self, alert_id: int) -> str | None:
-        """The clause most reporters chose for this alert (the earliest on a tie)."""
+        """The clause most reporters chose for this alert (the earliest on a tie); a reporter
+        counts once per clause, also when they added a note to their report."""
         reports = await self.of_alert(alert_id)
         if not reports:
             return None
-        counts = Counter(r.clause_id for r in reports)
+        voices = {
+            (r.reporter_id if r.reporter_id is not None else -r.id, r.clause_id) for r in reports
+        }
+        counts = Counter(clause for _, clause in voices)
         best = max(counts.values())
         return next(r.clause_id for r in reports if counts[r.clause_id] == best)
+
+    async def reported_by(self, alert_id: int, reporter_id: int) -> bool:
+        """Whether this reporter's report is in the alert already (their repeat adds to it)."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM member_reports WHERE alert_id = ? AND reporter_id = ? LIMIT 1",
+            (alert_id, reporter_id),
+        )
+        return row is not None
 
     async def reporters(self, alert_id: int) -> list[int]:
         """The distinct reporters of an alert still known (erased and expired ones are not)."""

@@ -1,9 +1,10 @@
 """Whether a member's report of a message or a member is taken (pure: no discord, no store).
 
 A report is refused for a bot, a system message or oneself, for a message the reporter
-cannot see, for a second report of the same message (or, without a message, the same member
-within a day), and past the reporter's hourly limit, which counts accepted reports only.
-Each reason is mapped to the protocol clause it is about.
+cannot see, for an exact repeat of the reporter's report of the same message (or, without a
+message, the same member within a day): a repeat with a new reason or a new note is taken as
+an addition to it. Past the reporter's hourly limit, which counts accepted reports (additions
+too), a report is refused. Each reason is mapped to the protocol clause it is about.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class ReportDraft:
     reported_is_bot: bool = False
     system_message: bool = False
     reporter_can_see: bool = True
+    note: str | None = None  # as it would be kept (masked, on one line, cut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +88,25 @@ class PastReport:
     reported_id: int
     message_id: int | None
     at: datetime
+    reason: str
+    note: str | None  # None also once retention cleared it
 
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
     reason: Reason
+    # The reporter reported this before, and this report brings what that did not: a reason
+    # or a note of its own (so it is added to it rather than refused as a repeat).
+    adds_reason: bool = False
+    adds_note: bool = False
 
     @property
     def clause_id(self) -> str:
         return self.reason.clause_id
+
+    @property
+    def adds(self) -> bool:
+        return self.adds_reason or self.adds_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +121,31 @@ def judge_report(
     reason = REASON_BY_CODE.get(draft.reason)
     if reason is None:
         return Refused("unknown_reason")
+    if (refused := _not_reportable(draft)) is not None:
+        return refused
+    earlier = [p for p in recent if _same_report(draft, p, settings)]
+    adds_reason = adds_note = False
+    if earlier:
+        adds_reason = all(p.reason != reason.code for p in earlier)
+        adds_note = draft.note is not None and all(p.note != draft.note for p in earlier)
+        if not (adds_reason or adds_note):
+            return Refused("duplicate")
+    if _rate_limited(draft, recent, settings):
+        return Refused("rate_limited")
+    return Accepted(reason, adds_reason, adds_note)
+
+
+def judge_opening(
+    draft: ReportDraft, recent: Sequence[PastReport], settings: ReportSettings
+) -> Refused | None:
+    """What no reason or note could make acceptable, before the form opens (oneself, a bot,
+    the hourly limit); a repeat is not refused here: its form may bring something new."""
+    if (refused := _not_reportable(draft)) is not None:
+        return refused
+    return Refused("rate_limited") if _rate_limited(draft, recent, settings) else None
+
+
+def _not_reportable(draft: ReportDraft) -> Refused | None:
     if draft.reported_id == draft.reporter_id:
         return Refused("self")
     if draft.reported_is_bot:
@@ -117,17 +154,22 @@ def judge_report(
         return Refused("system")
     if not draft.reporter_can_see:
         return Refused("not_visible")
-    for past in recent:
-        if draft.message_id is not None and past.message_id == draft.message_id:
-            return Refused("duplicate")
-        if (
-            draft.message_id is None
-            and past.message_id is None
-            and past.reported_id == draft.reported_id
-            and draft.at - past.at < settings.member_repeat
-        ):
-            return Refused("duplicate")
+    return None
+
+
+def _same_report(draft: ReportDraft, past: PastReport, settings: ReportSettings) -> bool:
+    """The same message whenever, or (without a message) the same member within a day."""
+    if draft.message_id is not None:
+        return past.message_id == draft.message_id
+    return (
+        past.message_id is None
+        and past.reported_id == draft.reported_id
+        and draft.at - past.at < settings.member_repeat
+    )
+
+
+def _rate_limited(
+    draft: ReportDraft, recent: Sequence[PastReport], settings: ReportSettings
+) -> bool:
     in_window = sum(1 for p in recent if draft.at - p.at < settings.window)
-    if in_window >= settings.max_per_hour:
-        return Refused("rate_limited")
-    return Accepted(reason)
+    return in_window >= settings.max_per_hour

@@ -25,6 +25,7 @@ from compass_bot.features.reports.rules import (
     Accepted,
     PastReport,
     ReportDraft,
+    judge_opening,
     judge_report,
 )
 from compass_bot.mentions import MentionOf, erase_mentions_in
@@ -76,11 +77,13 @@ class AuthorWarning:
     warning: Warning
 
 
-def _note(text: str | None) -> str | None:
+def _note(text: str | None) -> tuple[str | None, bool]:
     """The reporter's note as kept and shown: other people's data already masked by the
-    caller (`Kernel.redacted`), on one line, cut, controls written out."""
-    text = " ".join((text or "").split())[:NOTE_LIMIT]
-    return show_controls(text) if text else None
+    caller (`Kernel.redacted`), on one line, cut, controls written out; and whether it was
+    cut (the reporter is told so)."""
+    whole = " ".join((text or "").split())
+    kept = whole[:NOTE_LIMIT]
+    return (show_controls(kept) if kept else None), len(whole) > NOTE_LIMIT
 
 
 def _file_names(names: Sequence[str]) -> list[str]:
@@ -111,6 +114,21 @@ def _detail(reports: Sequence[StoredReport]) -> str:
     )
 
 
+def _draft(request: ReportRequest, note: str | None) -> ReportDraft:
+    """What the rule judges of a request; `note` as it would be kept (`_note`)."""
+    return ReportDraft(
+        reporter_id=request.reporter.id,
+        reported_id=request.reported.id,
+        reason=request.reason,
+        at=request.at,
+        message_id=request.message_id,
+        reported_is_bot=request.reported_is_bot,
+        system_message=request.system_message,
+        reporter_can_see=request.reporter_can_see,
+        note=note,
+    )
+
+
 class ReportService:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
@@ -130,39 +148,46 @@ class ReportService:
         )
 
     async def file(self, request: ReportRequest, language: str = "nl") -> Filed | Refusal:
-        """Judge a report; an accepted one goes into the message's one open alert."""
+        """Judge a report; an accepted one goes into the message's one open alert. A repeat
+        with a new reason or note is added to the reporter's open report (the alert is
+        edited, the reporter still counted once); an exact repeat is refused."""
         settings = self.kernel.config.reports.settings()
-        draft = ReportDraft(
-            reporter_id=request.reporter.id,
-            reported_id=request.reported.id,
-            reason=request.reason,
-            at=request.at,
-            message_id=request.message_id,
-            reported_is_bot=request.reported_is_bot,
-            system_message=request.system_message,
-            reporter_can_see=request.reporter_can_see,
-        )
+        # read once: the verdict (a new note?), the alert and the store
+        note, shortened = _note(self.kernel.redacted(request.note or ""))
         async with self._lock:
-            since = request.at - max(settings.window, settings.member_repeat)
-            past = await self.repo.by_reporter(request.reporter.id, request.message_id, since)
-            verdict = judge_report(
-                draft,
-                [PastReport(p.reported_id, p.message_id, p.created_at) for p in past],
-                settings,
-            )
+            verdict = judge_report(_draft(request, note), await self._past(request), settings)
             if not isinstance(verdict, Accepted):
                 return Refusal(texts.refusal_text(verdict.code, language, settings.max_per_hour))
-            alert, reporters = await self._file(request, verdict)
-        return Filed(self.confirmation(language), alert, reporters)
+            alert, reporters, added = await self._file(request, verdict, note)
+        confirmation = (
+            texts.added_text(verdict.adds_reason, verdict.adds_note, language)
+            if added
+            else self.confirmation(language)
+        )
+        if shortened:
+            confirmation += "\n" + texts.shortened_text(NOTE_LIMIT, language)
+        return Filed(confirmation, alert, reporters)
 
-    async def _file(self, request: ReportRequest, verdict: Accepted) -> tuple[Alert | None, int]:
+    async def _past(self, request: ReportRequest) -> list[PastReport]:
+        """The reporter's reports the rule weighs: of this message, and all of the last day."""
+        settings = self.kernel.config.reports.settings()
+        since = request.at - max(settings.window, settings.member_repeat)
+        past = await self.repo.by_reporter(request.reporter.id, request.message_id, since)
+        return [
+            PastReport(p.reported_id, p.message_id, p.created_at, p.reason, p.note) for p in past
+        ]
+
+    async def _file(
+        self, request: ReportRequest, verdict: Accepted, note: str | None
+    ) -> tuple[Alert | None, int, bool]:
+        """The report stored in its open alert; also whether it was added to the reporter's
+        own earlier report there (an alert handled since: it opens anew, as for anyone)."""
         excerpt = None
         if request.message_id is not None:
             excerpt = self.kernel.excerpt(request.content or "")
         files = _file_names(request.attachments)
-        note = _note(self.kernel.redacted(request.note or ""))  # read once: alert and store
         existing = await self.repo.open_alert_for(request.reported.id, request.message_id)
-        created = False
+        created = added = False
         if existing is None:
             shown = excerpt if excerpt is not None else ""  # a member report shows no message
             detail = texts.detail_json(
@@ -190,10 +215,11 @@ class ReportService:
                 per_message=True,
             )
             if alert is None:  # the outbox keeps the flag until the database works again
-                return None, 1
+                return None, 1, False
             alert_id = alert.id
         else:
             alert_id = existing
+            added = verdict.adds and await self.repo.reported_by(alert_id, request.reporter.id)
         await self.repo.add(
             reporter_id=request.reporter.id,
             reported_id=request.reported.id,
@@ -218,7 +244,7 @@ class ReportService:
                 alert_id, max(reporters, 1), _detail(reports), request.at
             )
         await self.kernel.db.commit()
-        return await self.kernel.alerts.repo.alert(alert_id), reporters
+        return await self.kernel.alerts.repo.alert(alert_id), reporters, added
 
     # -- the moderators' actions ------------------------------------------------------------
 
@@ -285,25 +311,12 @@ class ReportService:
         )
 
     async def precheck(self, request: ReportRequest, language: str = "nl") -> Refusal | None:
-        """Refuse before the form opens what no reason could make acceptable (oneself, a bot,
-        a repeat, the hourly limit), so nobody fills in a form for nothing."""
+        """Refuse before the form opens what no reason or note could make acceptable
+        (oneself, a bot, the hourly limit), so nobody fills in a form for nothing. A repeat
+        opens the form: a new reason or note in it is added to the earlier report."""
         settings = self.kernel.config.reports.settings()
-        since = request.at - max(settings.window, settings.member_repeat)
-        past = await self.repo.by_reporter(request.reporter.id, request.message_id, since)
-        draft = ReportDraft(
-            reporter_id=request.reporter.id,
-            reported_id=request.reported.id,
-            reason="anders",
-            at=request.at,
-            message_id=request.message_id,
-            reported_is_bot=request.reported_is_bot,
-            system_message=request.system_message,
-            reporter_can_see=request.reporter_can_see,
-        )
-        verdict = judge_report(
-            draft, [PastReport(p.reported_id, p.message_id, p.created_at) for p in past], settings
-        )
-        if isinstance(verdict, Accepted):
+        verdict = judge_opening(_draft(request, None), await self._past(request), settings)
+        if verdict is None:
             return None
         return Refusal(texts.refusal_text(verdict.code, language, settings.max_per_hour))
 

@@ -46,6 +46,25 @@ CONFIRM_EN = (
     "look at it according to the social media protocol ({clause_id}):\n> {clause}\n"
     "The member you reported never learns from the bot who reported them.\n{contacts}"
 )
+# A repeat by the same reporter with a new reason or note: added to their open report.
+ADDED = {
+    "reason": (
+        "Aangevuld: de moderatoren zien je nieuwe reden bij je eerdere melding.",
+        "Added: the moderators see your new reason with your earlier report.",
+    ),
+    "note": (
+        "Aangevuld: de moderatoren zien je nieuwe toelichting bij je eerdere melding.",
+        "Added: the moderators see your new note with your earlier report.",
+    ),
+    "both": (
+        "Aangevuld: de moderatoren zien je nieuwe reden en toelichting bij je eerdere melding.",
+        "Added: the moderators see your new reason and note with your earlier report.",
+    ),
+}
+SHORTENED = (
+    "Je toelichting was te lang en is ingekort tot {limit} tekens.",
+    "Your note was too long and was shortened to {limit} characters.",
+)
 CONTACTS_DEFAULT = (
     "Wil je erover praten? Je kunt altijd terecht bij je mentor of de vertrouwenspersoon van "
     "school."
@@ -100,6 +119,16 @@ MEMBER_GONE = "Dit lid is niet (meer) in de server."
 
 def refusal_text(code: RefusalCode, language: str, limit: int) -> str:
     nl, en = REFUSALS[code]
+    return (en if language == "en" else nl).format(limit=limit)
+
+
+def added_text(reason: bool, note: bool, language: str) -> str:
+    nl, en = ADDED["both" if reason and note else "reason" if reason else "note"]
+    return en if language == "en" else nl
+
+
+def shortened_text(limit: int, language: str) -> str:
+    nl, en = SHORTENED
     return (en if language == "en" else nl).format(limit=limit)
 
 
