@@ -65,3 +65,10 @@ def test_a_meant_threat_alone_is_nudged(threat: str) -> None:
         Message(a, T0 + timedelta(seconds=12 * i), t, None) for i, (a, t) in enumerate(lines)
     ]
     assert replay(messages, HeatSettings(), OFF)[-1].action == "nudge"
+
+
+def test_a_challenge_to_a_game_is_no_threat_a_fight_in_real_life_is() -> None:
+    """'1v1 me' (a game) came only in banter and before a fight turned, over all sets."""
+    assert "threat" not in signals_of("ok 1v1 me right now, loser buys snacks friday").kinds
+    assert "threat" in signals_of("1v1 me irl dan").kinds
+    assert "threat" in signals_of("1v1 irl na school").kinds
