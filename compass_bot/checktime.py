@@ -47,7 +47,7 @@ def check_time(
             social_channels=[*st.social_channels, _SOCIAL_PLACEHOLDER],
             social_categories=st.social_categories,
             exempt_channels=st.exempt_channels,
-            staff_roles=st.staff_roles,
+            staff_roles=st.staff(),
         )
     else:
         channel_id, name = _ref_id(typed_name(channel), 0)
@@ -93,7 +93,7 @@ def role_hint(loaded: LoadedConfig, roles: Sequence[str]) -> str | None:
     ('Docnet' for 'Docent'): it would read as a student's role. None for any other role (a
     student's own role, "Leerling", is named nowhere in the config and is fine)."""
     cfg = loaded.config
-    named = [*cfg.school_time.staff_roles, *(b.role for b in cfg.schedule.lunch_breaks.by_role)]
+    named = [*cfg.school_time.staff(), *(b.role for b in cfg.schedule.lunch_breaks.by_role)]
     names = [r.casefold() for r in named if isinstance(r, str)]
     typos: list[tuple[str, str]] = []
     for role in roles:

@@ -712,3 +712,29 @@ def test_one_value_read_as_a_list_is_reported_at_its_key(text: str, expected: st
     with pytest.raises(ConfigError) as in_a_list:
         parse_config("questions: {contacts: [Mentor, 5]}\n", "config.yaml")
     assert in_a_list.value.problems[0].startswith("config.yaml: questions.contacts[1]: ")
+
+
+def test_the_config_s_own_staff_roles_are_never_warned_for_lesson_time(tmp_path: Path) -> None:
+    """A school that renames its roles under `roles:` (a board admin's slip, session 45):
+    its teachers, moderators and leadership are staff for the school-time rule too, in the
+    bot and in `check-time`, beside `school_time.staff_roles`."""
+    from compass_bot.features.schooltime.rules import Author, is_staff
+
+    text = (
+        "roles:\n  teachers: [Leraar, 323456789012345678]\n  moderators: [Mod]\n"
+        "  leadership: [Directie]\nschool_time:\n  social_channels: [algemeen]\n"
+        "  staff_roles: [Mentor]\n"
+    )
+    cfg = parse_config(text, "x.yaml")
+    staff = [(1, "Leraar"), (323456789012345678, "x"), (2, "mod"), (3, "Directie"), (4, "Mentor")]
+    for role in staff:
+        assert is_staff(Author(member_id=9, roles=(role,)), cfg.school_time), role
+    assert not is_staff(Author(member_id=9, roles=((5, "Leerling"),)), cfg.school_time)
+    assert not is_staff(Author(member_id=9, roles=((6, "Docent"),)), cfg.school_time)
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    at = "2026-11-24T10:15+01:00"
+    teacher = run_cli("check-time", "--role", "Leraar", "--at", at, "--config", str(path))
+    assert teacher.returncode == 0 and "(staff)" in teacher.stdout, teacher
+    student = run_cli("check-time", "--role", "Leerling", "--at", at, "--config", str(path))
+    assert "(lesson_time)" in student.stdout, student

@@ -125,7 +125,8 @@ class Config(Section):
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Config:
-        """Cross-checks between sections: a student role must not be exempt as staff."""
+        """Cross-checks between sections: a student role must not be exempt as staff; the
+        school-time rule leaves the config's staff roles alone too."""
         staff = {ref_key(r) for r in self.school_time.staff_roles}
         for ref in self.roles.students:
             if ref_key(ref) in staff:
@@ -133,6 +134,8 @@ class Config(Section):
                     f"role {describe_ref(ref)} is in both roles.students and "
                     "school_time.staff_roles (students would never be warned)"
                 )
+        roles = self.roles
+        self.school_time.with_role_staff((*roles.teachers, *roles.moderators, *roles.leadership))
         return self
 
 

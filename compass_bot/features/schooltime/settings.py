@@ -30,6 +30,8 @@ class SchoolTimeConfig(Section):
     warning_cooldown_minutes: StrictInt = Field(default=30, ge=0, le=24 * 60)
     permission_default_minutes: StrictInt = Field(default=50, ge=1, le=24 * 60)
     _scope_cache: tuple[tuple[tuple[int | str, ...], ...], Scope] | None = PrivateAttr(None)
+    # the config's teachers, moderators and leadership (`roles:`), set by the whole config
+    _role_staff: tuple[int | str, ...] = PrivateAttr(())
 
     @model_validator(mode="after")
     def _not_both(self) -> SchoolTimeConfig:
@@ -41,6 +43,16 @@ class SchoolTimeConfig(Section):
                 )
         return self
 
+    def with_role_staff(self, refs: tuple[int | str, ...]) -> None:
+        """The config's own staff roles (`roles.teachers`, `moderators`, `leadership`) are
+        staff for this rule too: a school that renames "Docent" to "Leraar" under `roles:`
+        must not see its teachers warned for posting in lesson time."""
+        self._role_staff = refs
+
+    def staff(self) -> tuple[int | str, ...]:
+        """Every role the rule leaves alone: `staff_roles` and the config's staff roles."""
+        return (*self.staff_roles, *self._role_staff)
+
     def to_scope(self) -> Scope:
         """The plain `Scope` the verdict uses; cached, rebuilt when the ref lists change.
 
@@ -50,7 +62,7 @@ class SchoolTimeConfig(Section):
             tuple(self.social_channels),
             tuple(self.social_categories),
             tuple(self.exempt_channels),
-            tuple(self.staff_roles),
+            self.staff(),
         )
         # Read the private cache directly: pydantic's private-attribute lookup costs ~1 µs.
         private = self.__pydantic_private__
