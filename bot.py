@@ -17,6 +17,7 @@ from compass_bot.config import (
     ConfigError,
     LoadedConfig,
     check_targets,
+    config_warnings,
     discord_token,
     load_config,
 )
@@ -154,6 +155,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except SchoolChoiceError as exc:
         print(f"compass-bot: {exc}", file=sys.stderr)
         return 2
+    for warning in config_warnings(loaded):  # the school the console simulates
+        print(f"compass-bot: {warning}", file=sys.stderr)
     if args.fresh:
         try:
             _wipe_console_database(loaded)

@@ -24,7 +24,13 @@ from compass_bot.cli_common import (
     read_text_lines,
     school_or_exit,
 )
-from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
+from compass_bot.config import (
+    ConfigError,
+    LoadedConfig,
+    check_targets,
+    config_warnings,
+    load_config,
+)
 
 
 def cmd_validate_config(args: argparse.Namespace) -> int:
@@ -39,6 +45,8 @@ def cmd_validate_config(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from compass_bot.config.schools import school_names
 
+    for warning in config_warnings(loaded):  # valid all the same: exit 0
+        print(warning, file=sys.stderr)
     schools = f" ({len(loaded.schools)} schools: {school_names(loaded)})" if loaded.schools else ""
     print(f"ok: {loaded.path}{schools}")
     return EXIT_OK

@@ -116,6 +116,50 @@ def test_empty_file_means_all_defaults() -> None:
     assert cfg.roles.teachers == ["Docent"]
 
 
+NO_SOCIAL = (
+    "warning: school_time names no social channels or categories: the lesson-time rule "
+    "watches no channel\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "warned"),
+    [
+        ("", True),
+        ("school_time:\n  exempt_channels: [wiskunde]\n", True),  # exempting watches nothing
+        ("school_time:\n  social_channels: [algemeen]\n", False),
+        ("school_time:\n  social_categories: [Sociaal]\n", False),  # a category is enough
+    ],
+)
+def test_validate_config_warns_when_the_lesson_time_rule_watches_no_channel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, warned: bool
+) -> None:
+    from compass_bot.__main__ import main
+
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate-config", str(path)]) == 0  # still valid: old files stay valid
+    out = capsys.readouterr()
+    assert out.out == f"ok: {path}\n"
+    assert out.err == (NO_SOCIAL if warned else "")
+
+
+def test_the_console_says_the_same_warning_at_start(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("COMPASS_CONFIG", "DISCORD_TOKEN")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "--console", "--config", "config.yaml"],
+        input="/stop\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"compass-bot: {NO_SOCIAL}"
+
+
 def test_channels_and_roles_by_id_or_name() -> None:
     cfg = parse_config(
         "channels:\n  moderators: 123456789012345678\n  questions: '#vragen'\n"

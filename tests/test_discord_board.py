@@ -9,6 +9,7 @@ on only from that school's server.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -338,3 +339,25 @@ async def test_a_dm_finds_the_senders_school_also_without_the_member_list(
         noord, zuid = bot.schools
         assert await QuestionRepo(zuid.app.db).questions(("unanswered",), 10) != []
         assert await QuestionRepo(noord.app.db).questions(("unanswered",), 10) == []
+
+
+async def test_the_bot_logs_each_school_that_watches_no_channel_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The line `validate-config` prints, logged at start for the school it is about."""
+    caplog.set_level(logging.INFO, logger="compass_bot.discord")
+    text = BOARD_CONFIG.replace("  social_channels: [algemeen, memes]\n", "").replace(
+        "  social_categories: [Sociaal]\n", ""
+    )
+    path = tmp_path / "config.yaml"
+    path.write_text(text + "    school_time:\n      social_categories: [Sociaal]\n", "utf-8")
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID]) as fake,
+        running_board(fake, load_config(path)),
+    ):
+        await fake.settle()
+    warned = [r.getMessage() for r in caplog.records if "school_time" in r.getMessage()]
+    assert warned == [
+        "warning: school Noord: school_time names no social channels or categories: the "
+        "lesson-time rule watches no channel"
+    ]

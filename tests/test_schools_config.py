@@ -303,6 +303,29 @@ def test_validate_config_names_the_schools(
     )
 
 
+def test_validate_config_warns_per_school_that_watches_no_channel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A board's defaults run no school: the merged entries decide, each said by name."""
+    text = BOARD.replace("      social_channels: [kantine]", "      social_channels: []")
+    path = write(tmp_path, text)
+    assert main(["validate-config", str(path)]) == 0
+    out = capsys.readouterr()
+    assert out.out == f"ok: {path} (2 schools: Noord, Zuid)\n"
+    assert out.err == (
+        "warning: school Zuid: school_time names no social channels or categories: the "
+        "lesson-time rule watches no channel\n"
+    )
+    # defaults naming no channel, one school naming a category: only the other is said
+    text = BOARD.replace("  social_channels: [algemeen, memes]\n", "  social_channels: []\n")
+    text = text.replace("      social_channels: [kantine]", "      social_categories: [Sociaal]")
+    assert main(["validate-config", str(write(tmp_path, text))]) == 0
+    assert capsys.readouterr().err == (
+        "warning: school Noord: school_time names no social channels or categories: the "
+        "lesson-time rule watches no channel\n"
+    )
+
+
 def test_merge_and_slug() -> None:
     base = {"a": {"b": 1, "c": [1, 2]}, "d": 1}
     assert deep_merge(base, {"a": {"c": [3]}, "e": 2}) == {"a": {"b": 1, "c": [3]}, "d": 1, "e": 2}

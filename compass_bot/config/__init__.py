@@ -25,6 +25,7 @@ from compass_bot.config.model import (
     RoleSettings,
     StorageSettings,
 )
+from compass_bot.config.notices import config_warnings
 from compass_bot.config.targets import check_targets, database_problem
 from compass_bot.features.alerts.settings import AlertSettings
 
@@ -42,6 +43,7 @@ __all__ = [
     "RoleSettings",
     "StorageSettings",
     "check_targets",
+    "config_warnings",
     "database_problem",
     "discord_token",
     "find_config_path",

@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from compass_bot.app import App
-from compass_bot.config import Config, DiscordSettings, LoadedConfig
+from compass_bot.config import Config, DiscordSettings, LoadedConfig, config_warnings
 from compass_bot.discord_front import permissions
 from compass_bot.discord_front.addressed import question_in
 from compass_bot.discord_front.convert import created_at, member_post
@@ -263,6 +263,8 @@ class CompassBot(commands.Bot):
         for school in self.each_school():
             for note in intent_notes(school.loaded.config):
                 log.info("%s%s", f"{school.name}: " if len(self.schools) > 1 else "", note)
+        for warning in config_warnings(self.board):  # as `validate-config` says it
+            log.warning("%s", warning)
 
     async def keep_calendar(self, every: float = CALENDAR_CHECK_SECONDS) -> None:
         """The current school's timetable is computed for a span of years at start; a bot

@@ -50,7 +50,7 @@ FEATURE = Feature(
             # social channel or category listed the rule watches nothing and deletes nothing.
             lambda config: (
                 config.school_time.action == "warn_and_delete"
-                and bool(config.school_time.social_channels or config.school_time.social_categories)
+                and config.school_time.watches_channels()
             ),
             where=lambda config: (
                 *config.school_time.social_channels,

@@ -53,6 +53,11 @@ class SchoolTimeConfig(Section):
         """Every role the rule leaves alone: `staff_roles` and the config's staff roles."""
         return (*self.staff_roles, *self._role_staff)
 
+    def watches_channels(self) -> bool:
+        """Whether any channel falls under the rule: with no social channel or category
+        listed it watches nothing (exempt channels only take channels out)."""
+        return bool(self.social_channels or self.social_categories)
+
     def to_scope(self) -> Scope:
         """The plain `Scope` the verdict uses; cached, rebuilt when the ref lists change.
 
