@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING, TypeVar
 
 from compass_bot.access import Access
@@ -47,6 +47,8 @@ class PostVerdict:
     message: str
     next_allowed_at: datetime | None = None
     after_school: bool = False  # `next_allowed_at` is the end of the school day
+    until: time | None = None  # when today's allowance ends (lunch break, grant), wall clock
+    until_school_out: bool = False  # `until` is the end of the school day, inside the break
 
 
 # The channel a draft is judged for: none in particular, but watched as a social channel
@@ -86,12 +88,18 @@ def social_post_verdict(
         if then is not None:
             then = then.astimezone(timetable.tz)
         hours = timetable.school_hours(then.date()) if then is not None else None
+        until = judged.until
+        today = timetable.school_hours(at.astimezone(timetable.tz).date())
         return PostVerdict(
             allowed=judged.allowed,
             reason=judged.reason,
             message=judged.message,
             next_allowed_at=then,
             after_school=then is not None and hours is not None and then.time() == hours.end,
+            until=until,
+            until_school_out=judged.reason == "lunch_break"
+            and today is not None
+            and until == today.end,
         )
 
     return verdict

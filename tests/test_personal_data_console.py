@@ -132,7 +132,10 @@ def test_tweedeblik_lists_touched_clauses_and_whether_it_is_lesson_time(tmp_path
     assert CLAUSES_LABEL not in film and "aanwijzing-2" not in film and "locatie ·" not in film
     assert "Nu posten in een sociaal kanaal? Nu mag het. Het is nu middagpauze (tot 12:45)." in film
     assert "Points of the protocol your draft touches:" in location and "• locatie · " in location
-    assert "Posting it now in a social channel? Fine now: it is the lunch break." in location
+    assert (
+        "Posting it now in a social channel? Fine now: it is the lunch break (until 12:45)."
+        in location
+    )
     assert (
         CLAUSES_LABEL not in bram and "Nu is het lestijd: pas vanaf 16:00, na schooltijd." in bram
     )
@@ -158,8 +161,14 @@ def test_the_alert_of_a_long_post_shows_where_the_data_was(tmp_path: Path) -> No
 def test_an_english_second_look_and_an_empty_ask_answer_in_english(tmp_path: Path) -> None:
     """/second-look in English masks in English ("[phone number hidden]"); /ask with no
     question asks for one in English, /vraag in Dutch."""
-    script = "/second-look my friend lives at Kerkstraat 5, call her 0638765432\n/ask\n/vraag\n"
+    script = (
+        "/second-look my friend lives at Kerkstraat 5, call her 0638765432\n/ask\n/vraag\n"
+        "/tweedeblik hey guys who wants to play fortnite tonight\n"
+    )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    # an English draft is answered in English, also through the Dutch command's name
+    assert out.count("Your draft holds no phone numbers") == 1  # the first draft has some
+    assert "In je concept" not in out and "Niets van je concept" not in out
     assert "my friend lives at [address hidden], call her [phone number hidden]" in out
     assert "Ask your question about the social media protocol" in out
     assert "Stel je vraag over het protocol sociale media" in out

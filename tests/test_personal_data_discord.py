@@ -324,7 +324,15 @@ async def test_second_look_lists_touched_clauses_and_the_lesson_time_at_two_mome
         )
         english = await look(fake, "anna", ACCOUNT_DRAFT, locale="en-GB")
         assert english["Points of the protocol your draft touches"].startswith("• aanwijzing-2 · ")
-        assert english["Posting it now in a social channel?"] == "Fine now: it is the lunch break."
+        assert english["Posting it now in a social channel?"] == (
+            "Fine now: it is the lunch break (until 12:45)."
+        )
+        # an English draft through the Dutch client: answered in English, as a question is
+        fortnite = await look(fake, "anna", "hey guys who wants to play fortnite tonight")
+        assert fortnite["Posting it now in a social channel?"] == (
+            "Fine now: it is the lunch break (until 12:45)."
+        )
+        assert TIMING_NL not in fortnite
         assert (await look(fake, "jansen", PLAIN_DRAFT))[TIMING_NL] == (
             "Nu mag het. Medewerkers vallen niet onder de schooltijdregel."
         )

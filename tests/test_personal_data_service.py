@@ -12,6 +12,7 @@ import pytest
 from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.config import ConfigError, parse_config
+from compass_bot.features.personal_data import texts
 from compass_bot.features.personal_data.rules import Finding
 from compass_bot.features.personal_data.service import (
     PersonalDataService,
@@ -180,7 +181,7 @@ async def test_second_look_says_whether_posting_now_falls_in_lesson_time(
         assert timing(None) == ("", True)  # no member, no lunch break to judge by
         app.clock.freeze(LUNCH)
         assert timing(ANNA) == ("Nu mag het. Het is nu middagpauze (tot 12:45).", True)
-        assert timing(ANNA, "en") == ("Fine now: it is the lunch break.", True)
+        assert timing(ANNA, "en") == ("Fine now: it is the lunch break (until 12:45).", True)
         assert timing(BRAM) == ("Nu is het lestijd: pas vanaf 16:00, na schooltijd.", False)
         assert timing(BRAM, "en") == (  # his break is over
             "It is lesson time now: not until 16:00, after school.",
@@ -209,8 +210,62 @@ async def test_second_look_counts_a_grant_for_the_member_not_one_for_a_channel(
         look = pd.second_look(PLAIN_DRAFT, "nl", ANNA)
         assert isinstance(look, SecondLook) and look.timing_allowed
         assert look.timing == "Nu mag het. Je hebt toestemming van je docent tot 10:45."
+        look = pd.second_look(PLAIN_DRAFT, "en", ANNA)
+        assert isinstance(look, SecondLook)
+        assert look.timing == "Fine now: your teacher has given you permission until 10:45."
     finally:
         await app.close()
+
+
+async def test_an_english_second_look_tells_when_school_ends_inside_the_lunch_break(
+    tmp_path: Path,
+) -> None:
+    """A Wednesday that ends at 12:30 inside the 12:15-12:45 break: the same end in English."""
+    short = TEST_CONFIG.replace(
+        "  timezone: Europe/Amsterdam\n",
+        '  timezone: Europe/Amsterdam\n  hours:\n    default: {start: "08:30", end: "16:00"}\n'
+        '    wednesday: {start: "08:30", end: "12:30"}\n',
+    )
+    wednesday = datetime(2026, 11, 25, 12, 20, tzinfo=AMS)
+    app = await App.create(make_loaded(tmp_path, short), clock=Clock(wednesday, frozen=True))
+    try:
+        pd = app[PersonalDataService]
+        said = {}
+        for language in ("nl", "en"):
+            look = pd.second_look(PLAIN_DRAFT, language, ANNA)
+            assert isinstance(look, SecondLook)
+            said[language] = look.timing
+        assert said == {
+            "nl": "Nu mag het. Het is nu middagpauze; om 12:30 is de school uit.",
+            "en": "Fine now: it is the lunch break; school is out at 12:30.",
+        }
+    finally:
+        await app.close()
+
+
+@pytest.mark.parametrize(
+    ("draft", "command", "language"),
+    [
+        ("hey guys who wants to play fortnite tonight", "nl", "en"),  # an English draft
+        ("I share my location so you can find me", "nl", "en"),
+        (PLAIN_DRAFT, "nl", "nl"),
+        (PLAIN_DRAFT, "en", "en"),  # Dutch is the reading's default: /second-look stays
+        ("lol", "en", "en"),
+    ],
+)
+async def test_the_second_look_answers_an_english_draft_in_english(
+    service: App, draft: str, command: str, language: str
+) -> None:
+    """As a question is answered: the draft's language, read by the matcher, not only the
+    command's name (/tweedeblik with an English draft answered in Dutch)."""
+    look = service[PersonalDataService].second_look(draft, command, ANNA, LUNCH)
+    assert isinstance(look, SecondLook) and look.language == language
+    english = language == "en"
+    assert look.verdict == texts.SECOND_LOOK_CLEAN[language]
+    assert look.timing.startswith("Fine now" if english else "Nu mag het")
+    assert [line.split(" · ")[1] for line in look.touched_lines()] == [
+        c.title_en if english else c.title for c in look.touches
+    ]
 
 
 def test_old_config_files_stay_valid_and_typos_are_refused() -> None:

@@ -29,7 +29,7 @@ from compass_bot.features.personal_data.rules import (
     mask,
 )
 from compass_bot.model import MESSAGE_LIMIT, Member, MessagePosted, Refusal, Warning
-from compass_bot.policy import Clause
+from compass_bot.policy import Clause, Match
 from compass_bot.refs import any_ref_matches
 
 if TYPE_CHECKING:
@@ -237,9 +237,12 @@ class PersonalDataService(KeepsNoMentions):
     ) -> SecondLook | Refusal:
         """A draft judged for its author only: nothing is stored, logged or alerted.
 
-        `member` (their roles decide their lunch break) and `at` (default: the kernel's
-        clock) give the line on posting it now in a social channel; without a member that
-        line is left out."""
+        `language` is the command's (/tweedeblik or /second-look, the client's); an English
+        draft is answered in English whichever it was, read as the questions feature reads
+        a question (the matcher's language). Dutch is that reading's default too ("lol"),
+        so it does not overrule /second-look. `member` (their roles decide their lunch
+        break) and `at` (default: the kernel's clock) give the line on posting it now in a
+        social channel; without a member that line is left out."""
         lang = "en" if language == "en" else "nl"
         text = draft.strip()
         if not text:
@@ -250,6 +253,9 @@ class PersonalDataService(KeepsNoMentions):
                 if lang == "nl"
                 else f"Your draft is {len(text)} characters; a post has at most {MAX_DRAFT}."
             )
+        match = self.kernel.matcher.match(text)
+        if match.language == "en":
+            lang = "en"
         findings = self.rule.find(text)
         kinds = kinds_of(findings)
         verdict = (
@@ -265,7 +271,14 @@ class PersonalDataService(KeepsNoMentions):
         if now is not None:
             allowed = now.allowed
             timing = texts.timing_sentence(
-                now.allowed, now.reason, now.message, now.next_allowed_at, lang, now.after_school
+                now.allowed,
+                now.reason,
+                now.message,
+                now.next_allowed_at,
+                lang,
+                now.after_school,
+                now.until,
+                now.until_school_out,
             )
         return SecondLook(
             language=lang,
@@ -274,16 +287,15 @@ class PersonalDataService(KeepsNoMentions):
             verdict=verdict,
             clause=self.kernel.book[SECOND_LOOK_CLAUSE],
             data_clause=self.kernel.book[CLAUSE_ID] if kinds else None,
-            touches=self.touched_clauses(text),
+            touches=self.touched_clauses(match),
             timing=timing,
             timing_allowed=allowed,
         )
 
-    def touched_clauses(self, draft: str) -> tuple[Clause, ...]:
+    def touched_clauses(self, match: Match) -> tuple[Clause, ...]:
         """The clauses the question matcher is confident a draft is about: its answer and the
         answers to further questions in it, at the threshold the questions feature answers
         at. A doubtful or refused match lists none: a guess would teach the wrong rule."""
-        match = self.kernel.matcher.match(draft)
         if match.status != "answer" or match.clause is None:
             return ()
         book = self.kernel.book

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 
 from compass_bot.features.personal_data.rules import KINDS, Kind, describe
 
@@ -107,6 +107,12 @@ SECOND_LOOK_ALLOWED_EN: dict[str, str] = {
     "staff": "Fine now: staff are not bound by the school-time rule.",
 }
 SECOND_LOOK_ALLOWED_EN_OTHER = "Fine now."
+# With the end the Dutch sentence gives ("middagpauze (tot 12:45)"), by reason code.
+SECOND_LOOK_UNTIL_EN: dict[str, str] = {
+    "lunch_break": "Fine now: it is the lunch break (until {until:%H:%M}).",
+    "permission": "Fine now: your teacher has given you permission until {until:%H:%M}.",
+}
+SECOND_LOOK_SCHOOL_OUT_EN = "Fine now: it is the lunch break; school is out at {until:%H:%M}."
 SECOND_LOOK_STORED = {
     "nl": "Niets van je concept wordt bewaard of doorgegeven.",
     "en": "Nothing of your draft is stored or passed on.",
@@ -120,12 +126,18 @@ def timing_sentence(
     next_at: datetime | None,
     language: str,
     after_school: bool = False,
+    until: time | None = None,
+    school_out: bool = False,
 ) -> str:
     """'Nu mag het. Het is nu middagpauze (tot 12:45).' or 'Nu is het lestijd: pas vanaf
     12:15.': whether a post in a social channel would be fine now, from the school-time
     verdict (its Dutch sentence for why; the English by its reason code)."""
     if allowed:
         if language == "en":
+            if until is not None and school_out:
+                return SECOND_LOOK_SCHOOL_OUT_EN.format(until=until)
+            if until is not None and reason in SECOND_LOOK_UNTIL_EN:
+                return SECOND_LOOK_UNTIL_EN[reason].format(until=until)
             return SECOND_LOOK_ALLOWED_EN.get(reason, SECOND_LOOK_ALLOWED_EN_OTHER)
         return SECOND_LOOK_ALLOWED_NL.format(why=message).strip()
     if next_at is None:

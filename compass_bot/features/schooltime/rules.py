@@ -299,10 +299,12 @@ class Timetable:
         if verdict is None:
             hours = self.hours.get(weekday)
             if hours is not None and brk.end >= hours.end:
-                message = f"Het is nu middagpauze; om {hours.end:%H:%M} is de school uit."
+                until = hours.end
+                message = f"Het is nu middagpauze; om {until:%H:%M} is de school uit."
             else:
-                message = f"Het is nu middagpauze (tot {brk.end:%H:%M})."
-            verdict = TimeVerdict(allowed=True, reason="lunch_break", message=message)
+                until = brk.end
+                message = f"Het is nu middagpauze (tot {until:%H:%M})."
+            verdict = TimeVerdict(allowed=True, reason="lunch_break", message=message, until=until)
             self._lunch[key] = verdict
         return verdict
 
@@ -325,6 +327,9 @@ class TimeVerdict:
     next_allowed_at: datetime | None = None
     clause_id: str = CLAUSE_ID
     grant_id: int | None = None
+    # When an allowance that ends today ends (the lunch break, or school out inside it; a
+    # grant), wall clock in the school's zone: what `message` says, for another language.
+    until: time | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,6 +447,7 @@ def judge_post(
                 reason="permission",
                 message=f"Je hebt toestemming van je docent tot {until.hour:02d}:{until.minute:02d}.",
                 grant_id=grant.id,
+                until=until.time(),
             )
         if (
             grant.starts_at > moment_utc
