@@ -22,13 +22,36 @@ Capability = Literal["teacher", "moderator", "leadership"]
 STAFF_CACHE: Final = 1024  # distinct role mixes remembered per Access (a school has few)
 
 
+# Who a capability is, in the English half of a refusal.
+_WHO_EN: Final[dict[Capability, str]] = {
+    "teacher": "teachers",
+    "moderator": "moderators",
+    "leadership": "leadership",
+}
+
+
+def _only_en(allowed: tuple[Capability, ...]) -> str:
+    """'Only moderators and leadership can do this.': the English half of a refusal whose
+    feature gives none of its own."""
+    names = [_WHO_EN[capability] for capability in allowed]
+    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"Only {who} can do this."
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
-    """A staff action: the capabilities that may take it and the refusal for the others."""
+    """A staff action: the capabilities that may take it and the refusal for the others
+    (Dutch, and its English: `refusal_en`, or one naming the roles alone)."""
 
     name: str
     allowed: tuple[Capability, ...]
     refusal: str
+    refusal_en: str = ""
+
+    @property
+    def refused(self) -> str:
+        """The refusal as said: Dutch first, then English, as every refusal."""
+        return f"{self.refusal} / {self.refusal_en or _only_en(self.allowed)}"
 
 
 class Access:
@@ -73,4 +96,4 @@ class Access:
         declared = self.actions[action]
         if any(self.has(member, capability) for capability in declared.allowed):
             return None
-        return Refusal(declared.refusal)
+        return Refusal(declared.refused)

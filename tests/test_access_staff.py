@@ -109,3 +109,29 @@ async def test_heat_and_personal_data_ask_the_shared_check(tmp_path: Path) -> No
             assert data.is_staff(member) is expected, roles
     finally:
         await app.close()
+
+
+def test_every_refusal_is_dutch_then_english() -> None:
+    """/status said "… / Only moderators …" while /overzicht and /afkoelen said Dutch only:
+    the English half comes with the refusal, the feature's own or one naming the roles."""
+    from compass_bot.access import Action
+    from compass_bot.registry import FEATURES
+
+    student = Member(1, "anna", ((1, "Leerling"),))
+    actions = [action for feature in FEATURES for action in feature.actions]
+    access = Access(RoleSettings(), actions)
+    for action in actions:
+        refused = access.refusal(student, action.name)
+        assert refused is not None and refused.message == action.refused
+        dutch, english = refused.message.split(" / ")
+        assert dutch == action.refusal and english.startswith("Only ")
+    by_name = {action.name: action for action in actions}
+    assert by_name["digest"].refused.endswith(
+        " / Only moderators and leadership can see the weekly digest."
+    )
+    assert Action("x", ("teacher", "moderator"), "Alleen …").refused == (
+        "Alleen … / Only teachers and moderators can do this."
+    )
+    assert Action("x", ("teacher", "moderator", "leadership"), "A").refused == (
+        "A / Only teachers, moderators and leadership can do this."
+    )

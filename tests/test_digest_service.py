@@ -129,7 +129,10 @@ def test_the_console_prints_the_digest_and_where_the_chart_is(tmp_path: Path) ->
     done = run_bot(tmp_path, script, "--console", "--fresh")
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "Alleen moderatoren en de schoolleiding kunnen het weekoverzicht zien." in out
+    assert (
+        "Alleen moderatoren en de schoolleiding kunnen het weekoverzicht zien. / "
+        "Only moderators and leadership can see the weekly digest." in out
+    )
     assert "Weekoverzicht 2026-W48" in out and "`schooltijd`" in out
     chart = next(line for line in out.splitlines() if "Grafiek: " in line).split("Grafiek: ")[1]
     assert png_size(Path(chart).read_bytes()) == (1200, 600)

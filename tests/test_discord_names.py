@@ -417,7 +417,7 @@ async def test_only_leadership_may_approve(tmp_path: Path, who: str) -> None:
         ix = await fake.slash(who, "naam goedkeuren", {"lid": "anna"})
         await fake.settle()
         assert ix.callback_type == 4 and ix.data["flags"] & 64
-        assert ix.content == action("approve_names").refusal
+        assert ix.content == action("approve_names").refused
         assert await NameRepo(bot.app.db).approved_names() == []
         await fake.member_update("anna", nick="Compass Anna!")
         await fake.settle()
@@ -445,11 +445,11 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
         ), content
         refused = await fake.slash("anna", "naam lijst")
         await fake.settle()
-        assert refused.ephemeral and refused.content == action("list_names").refusal
+        assert refused.ephemeral and refused.content == action("list_names").refused
 
         no = await fake.slash("mod", "naam intrekken", {"lid": "anna"})
         await fake.settle()
-        assert no.ephemeral and no.content == action("revoke_names").refusal
+        assert no.ephemeral and no.content == action("revoke_names").refused
         # the name with Compass; the clean ones need none
         assert len(await NameRepo(bot.app.db).approved_names()) == 1
 
@@ -480,7 +480,7 @@ async def test_approve_button_works_for_leadership_only(tmp_path: Path) -> None:
         [alert] = alerts(fake)
         refused = await fake.click("mod", alert["id"], label="Naam goedkeuren")
         await fake.settle()
-        assert refused.ephemeral and refused.content == action("approve_names").refusal
+        assert refused.ephemeral and refused.content == action("approve_names").refused
         assert await NameRepo(bot.app.db).approved_names() == []
         clicked = await fake.click("rector", alert["id"], label="Naam goedkeuren")
         await fake.settle()

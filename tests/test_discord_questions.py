@@ -429,7 +429,7 @@ async def test_feedback_and_unanswered_questions_reach_moderators_only(tmp_path:
 
         refused = await fake.slash("anna", "protocol onbeantwoord")
         await fake.settle()
-        assert refused.ephemeral and refused.content == action("unanswered").refusal
+        assert refused.ephemeral and refused.content == action("unanswered").refused
 
         listed = await fake.slash("mod", "protocol onbeantwoord")
         await fake.settle()

@@ -53,7 +53,10 @@ BY_ROLE = NO_COOLDOWN.replace(
 WARN_AND_DELETE = TEST_CONFIG + "  action: warn_and_delete\n"
 
 CLAUSE_TEXT = load_clauses()["schooltijd"].text
-REFUSED = "Alleen docenten kunnen toestemming geven of intrekken."
+REFUSED = (
+    "Alleen docenten kunnen toestemming geven of intrekken. / "
+    "Only teachers can grant or revoke permission."
+)
 
 
 def at(hh: int, mm: int, day: int = 24, month: int = 11, year: int = 2026) -> datetime:

@@ -114,7 +114,7 @@ class AlertButton(
         refused = app.access.refusal(actor, action)
         if not bot.in_school_guild(interaction.guild) or refused is not None:
             # Refused before anything is looked up: the alert's existence is not revealed.
-            text = refused.message if refused else app.access.actions[action].refusal
+            text = refused.message if refused else app.access.actions[action].refused
             await interaction.response.send_message(text, ephemeral=True)
             return
         result: Alert | Refusal

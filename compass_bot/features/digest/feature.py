@@ -8,7 +8,7 @@ from compass_bot.access import Action
 from compass_bot.features.base import Feature, Permission
 from compass_bot.features.digest.repo import MIGRATIONS
 from compass_bot.features.digest.service import ACTION, DigestService
-from compass_bot.features.digest.texts import REFUSED
+from compass_bot.features.digest.texts import REFUSED, REFUSED_EN
 
 if TYPE_CHECKING:
     from compass_bot.config import Config
@@ -29,7 +29,7 @@ FEATURE = Feature(
     ),
     build=DigestService,
     migrations=MIGRATIONS,
-    actions=(Action(ACTION, ("moderator", "leadership"), REFUSED),),
+    actions=(Action(ACTION, ("moderator", "leadership"), REFUSED, REFUSED_EN),),
     staff_commands=("overzicht",),
     console="compass_bot.features.digest.console",
     discord_extension="compass_bot.features.digest.discord_ext",

@@ -13,6 +13,7 @@ from compass_bot.policy import ClauseBook
 from compass_bot.visible import for_terminal
 
 REFUSED: Final = "Alleen moderatoren en de schoolleiding kunnen het weekoverzicht zien."
+REFUSED_EN: Final = "Only moderators and leadership can see the weekly digest."
 
 _WEEKDAYS: Final = {"nl": shared_texts.WEEKDAYS, "en": shared_texts.WEEKDAYS_EN_SHORT}
 

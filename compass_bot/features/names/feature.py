@@ -18,21 +18,29 @@ FEATURE = Feature(
     build=NameService,
     migrations=MIGRATIONS,
     actions=(
-        Action("approve_names", ("leadership",), "Alleen de schoolleiding kan namen goedkeuren."),
+        Action(
+            "approve_names",
+            ("leadership",),
+            "Alleen de schoolleiding kan namen goedkeuren.",
+            "Only leadership can approve names.",
+        ),
         Action(
             "revoke_names",
             ("leadership",),
             "Alleen de schoolleiding kan goedgekeurde namen intrekken.",
+            "Only leadership can revoke approved names.",
         ),
         Action(
             "list_names",
             ("moderator", "leadership"),
             "Alleen moderatoren en de schoolleiding kunnen de goedgekeurde namen bekijken.",
+            "Only moderators and leadership can see the approved names.",
         ),
         Action(
             "name_check",
             ("moderator", "leadership"),
             "Alleen moderatoren en de schoolleiding kunnen een naamcontrole doen.",
+            "Only moderators and leadership can run a name check.",
         ),
     ),
     alert_kinds=(

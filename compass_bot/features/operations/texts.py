@@ -7,10 +7,8 @@ from zoneinfo import ZoneInfo
 from compass_bot.features.operations.service import BotStatus
 from compass_bot.texts import counted, for_count
 
-REFUSED = (
-    "Alleen moderatoren en de schoolleiding kunnen de status van de bot bekijken. / "
-    "Only moderators and leadership can see the bot's status."
-)
+REFUSED = "Alleen moderatoren en de schoolleiding kunnen de status van de bot bekijken."
+REFUSED_EN = "Only moderators and leadership can see the bot's status."
 UNREADABLE = "De status is nu niet te lezen. / The status cannot be read now: {detail}"
 UNREADABLE_IN_DISCORD = (
     "De status is nu niet te lezen; de reden staat in het log van de bot. / The status "

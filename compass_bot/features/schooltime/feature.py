@@ -24,6 +24,7 @@ FEATURE = Feature(
             "permissions",
             ("teacher",),
             "Alleen docenten kunnen toestemming geven of intrekken.",
+            "Only teachers can grant or revoke permission.",
         ),
     ),
     alert_kinds=(
