@@ -70,6 +70,14 @@ def test_every_key_of_the_example_is_commented() -> None:
         ("discord:\n\tguild: 1\n", r"bad\.yaml:2:1: YAML syntax error"),
         ("discord:\n  guild: [unclosed\n", r"bad\.yaml:\d+:\d+: YAML syntax error"),
         ("discrod:\n  guild: 1\n", r"bad\.yaml: discrod: unknown key"),
+        ("schedul:\n  timezone: UTC\n", r"schedul: unknown key: did you mean 'schedule'\?"),
+        ("discord:\n  gild: 1\n", r"discord\.gild: unknown key: did you mean 'guild'\?"),
+        (  # a key of a section in a list: that section's keys
+            'schedule:\n  lunch_breaks:\n    by_role:\n      - {role: K, start: "12:00", '
+            'end: "12:30", nd: "12:45"}\n',
+            r"by_role\[0\]\.nd: unknown key: did you mean 'end'\?",
+        ),
+        ("xyzzy: 1\n", r"xyzzy: unknown key \(check the spelling"),  # near no key: no guess
         ("questions:\n  rate_limit_count: many\n", r"bad\.yaml: questions\.rate_limit_count: "),
         ("alerts:\n  repeat_window_minutes: -3\n", r"bad\.yaml: alerts\.repeat_window_minutes: "),
         ("- just\n- a list\n", r"bad\.yaml: the top level must be a mapping"),

@@ -155,7 +155,7 @@ def test_a_problem_in_an_entry_carries_its_key_path(tmp_path: Path) -> None:
     assert found[0].startswith("schools[1].schedule.lunch_breaks.default: ")
     assert "must be after start" in found[0]
     assert found[1:] == [
-        "schools[2].rolez: unknown key (check the spelling; see config.example.yaml)",
+        "schools[2].rolez: unknown key: did you mean 'roles'? (see config.example.yaml)",
         "schools[2].schools: unknown key (check the spelling; see config.example.yaml)",
     ]
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Final
+from difflib import get_close_matches
+from typing import Any, Final, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from compass_bot.config.model import Config
 from compass_bot.inputs import shown, shown_json
@@ -63,12 +64,44 @@ def _written(value: object) -> str:
     return shown(value)
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    """The section model a field holds (itself, or inside a list or an optional)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        if (found := _model_in(arg)) is not None:
+            return found
+    return None
+
+
+def _keys_beside(loc: Loc) -> list[str]:
+    """The keys the section holding the key at `loc` allows; none when `loc` leads to no
+    section (the top level's `schools:` is the board's, not a section)."""
+    model: type[BaseModel] | None = Config
+    for item in loc[:-1]:
+        if isinstance(item, int):
+            continue  # an entry of a list of sections
+        field = model.model_fields.get(item) if model is not None else None
+        model = _model_in(field.annotation) if field is not None else None
+    return list(model.model_fields) if model is not None else []
+
+
+def _unknown_key(loc: Loc) -> str:
+    """'unknown key', with the allowed key it is likely a typo of ('schedul': 'schedule')."""
+    said = "unknown key (check the spelling; see config.example.yaml)"
+    typed = loc[-1] if loc else None
+    if not isinstance(typed, str):
+        return said
+    close = get_close_matches(typed, _keys_beside(loc), n=1, cutoff=0.75)
+    return f"unknown key: did you mean {close[0]!r}? (see config.example.yaml)" if close else said
+
+
+def _describe(err: dict[str, Any], loc: Loc = ()) -> str:
     msg = str(err.get("msg", "invalid value"))
     kind = err.get("type")
     got = f"(got {_written(err.get('input'))})"
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; see config.example.yaml)"
+        return _unknown_key(loc)
     if kind == "path_type":  # pydantic names its Python class here
         return "expected a file path, such as data/compass.db"
     if kind in _MAPPING_TYPES:
@@ -101,12 +134,12 @@ def _problem(data: dict[Any, Any], err: dict[str, Any]) -> tuple[Loc, str]:
     loc = admin_loc(tuple(err["loc"]))
     scalar = _scalar_list(data, loc)
     if scalar is None:
-        return loc, _describe(err)
+        return loc, _describe(err, loc)
     key, value = scalar
     items = _ITEM_KINDS.get(str(err.get("type")))
     if items is not None:
         return key, f"expected a list of {items} (got {_written(value)})"
-    return key, _describe(err)
+    return key, _describe(err, loc)
 
 
 def validate(data: dict[Any, Any]) -> tuple[Config | None, list[tuple[Loc, str]]]:
