@@ -24,13 +24,7 @@ from compass_bot.cli_common import (
     read_text_lines,
     school_or_exit,
 )
-from compass_bot.config import (
-    ConfigError,
-    LoadedConfig,
-    check_targets,
-    config_warnings,
-    load_config,
-)
+from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
 
 
 def cmd_validate_config(args: argparse.Namespace) -> int:
@@ -43,6 +37,7 @@ def cmd_validate_config(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_USAGE
+    from compass_bot.config import config_warnings
     from compass_bot.config.schools import school_names
 
     for warning in config_warnings(loaded):  # valid all the same: exit 0
@@ -282,41 +277,43 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _status(loaded: LoadedConfig, board: LoadedConfig, as_json: bool) -> dict[str, object] | None:
-    """One school's status: printed as a block (text), or returned (JSON); None after an
-    error line on stderr. The intents are the connection's, one for the board's schools."""
+def _status(
+    loaded: LoadedConfig, board: LoadedConfig
+) -> tuple[dict[str, object], list[str]] | None:
+    """One school's status: the JSON report and the text block; None after an error line
+    on stderr. The intents are the connection's, one for the board's schools."""
     from compass_bot.discord_front.client import bot_intents
     from compass_bot.ops import OpsError, status_report
 
     wanted = sorted(name for name, on in bot_intents(board) if on)
     try:
-        report, lines = status_report(loaded, wanted)
+        return status_report(loaded, wanted)
     except OpsError as exc:
         print(f"status: {loaded.school + ': ' if loaded.school else ''}{exc}", file=sys.stderr)
         return None
-    if not as_json:
-        print("\n".join(lines))
-    return report
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     loaded = config_or_exit(args.config)
     if args.school is not None or not loaded.schools:
-        report = _status(school_or_exit(args, "status", loaded), loaded, args.json)
-        if report is None:
+        status = _status(school_or_exit(args, "status", loaded), loaded)
+        if status is None:
             return 1
+        report, lines = status
         if args.json:
             print_json(report)
+        else:
+            print("\n".join(lines))
         return EXIT_OK
-    # A board without --school: every school, one block (or JSON entry) each.
-    reports = []
-    for number, school in enumerate(loaded.schools):
-        if number and not args.json:
-            print()
-        reports.append(_status(school, loaded, args.json))
+    # A board without --school: every school, one block (or JSON entry) each; a blank line
+    # only between blocks printed (a school without its database has its line on stderr).
+    statuses = [_status(school, loaded) for school in loaded.schools]
+    found = [status for status in statuses if status is not None]
     if args.json:
-        print_json({"schools": [report for report in reports if report is not None]})
-    return EXIT_OK if all(report is not None for report in reports) else 1
+        print_json({"schools": [report for report, _ in found]})
+    elif found:
+        print("\n\n".join("\n".join(lines) for _, lines in found))
+    return EXIT_OK if len(found) == len(statuses) else 1
 
 
 def cmd_digest(args: argparse.Namespace) -> int:

@@ -85,6 +85,7 @@ def test_console_teacher_permission_lets_the_class_post(tmp_path: Path) -> None:
             "/tijd 2026-11-24 10:15",
             "/als leerling",
             "/toestemming geven rol Leerling 20",
+            "/toestemming geven",  # no words: the same refusal, not a usage line
             "/als docent",
             "/toestemming geven rol Leerling 20 projectwerk",
             "/toestemming lijst",
@@ -96,7 +97,8 @@ def test_console_teacher_permission_lets_the_class_post(tmp_path: Path) -> None:
     )
     result = run_bot(tmp_path, script, "--console")
     out = result.stdout
-    assert "Alleen docenten kunnen toestemming geven" in out
+    assert out.count("Alleen docenten kunnen toestemming geven of intrekken. / Only teachers") == 2
+    assert "Gebruik: /toestemming" not in out
     assert "Toestemming #1 voor Leerling tot di 2026-11-24 10:35" in out
     assert "(geplaatst; schooltijdregel: Je hebt toestemming van je docent tot 10:35.)" in out
     assert out.count("Melding #1") == 1 and "nu niet meer" in out
@@ -407,6 +409,7 @@ def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
             "/nuttig misschien",
             "/naamcontrole",
             "/als directeur",
+            "/als leerlng piet, Klas 1-2",
             "/als docent1",
             "/als moderator",
             "/meldingen open onzin",
@@ -418,7 +421,8 @@ def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
     assert out.count("Gebruik: /nuttig ja of /nuttig nee") == 2
     assert "Alleen moderatoren en de schoolleiding kunnen een naamcontrole doen." in out
     assert "meldingen afhandelen" not in out
-    assert "Onbekende soort 'directeur': kies uit leerling, docent, moderator, schoolleiding" in out
+    assert "Onbekende soort 'directeur'. Kies uit leerling, docent, moderator, schoolleiding" in out
+    assert "Onbekende soort 'leerlng piet'. Bedoelde je /als leerling piet, Klas 1-2? Kies" in out
     assert "directeur (" not in out and "Je bent docent1 (Docent)" in out
     assert "Onbekende regel 'onzin'" in out and "'abc' is geen aantal dagen" in out
     kinds = " | ".join(alert_kinds())  # every feature's alert kinds, in the registry's order

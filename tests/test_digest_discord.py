@@ -225,7 +225,9 @@ async def test_overzicht_agrees_with_the_command_line_and_is_for_staff_only(
         assert "Alleen moderatoren" in refused.callback["data"]["content"]
         bad = await fake.slash("mod", "overzicht", {"week": "2024-W99"})
         await fake.settle()
-        assert bad.callback["data"]["content"] == "week 2024-W99 bestaat niet"  # Dutch
+        assert bad.callback["data"]["content"] == (
+            "Week 2024-W99 bestaat niet. Gebruik: /overzicht [JJJJ-Www]."  # Dutch
+        )
         record = await fake.slash("rector", "overzicht", {"week": WEEK})
         await until(lambda: record.original_edited, fake)  # the chart is drawn in a thread
         reply = record.original  # the first follow-up replaces "thinking..."

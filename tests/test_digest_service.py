@@ -136,7 +136,7 @@ def test_the_console_prints_the_digest_and_where_the_chart_is(tmp_path: Path) ->
     assert "Weekoverzicht 2026-W48" in out and "`schooltijd`" in out
     chart = next(line for line in out.splitlines() if "Grafiek: " in line).split("Grafiek: ")[1]
     assert png_size(Path(chart).read_bytes()) == (1200, 600)
-    assert "week 2026-W99 bestaat niet" in out  # the console speaks Dutch
+    assert "\nWeek 2026-W99 bestaat niet. Gebruik: /overzicht [JJJJ-Www].\n" in out  # Dutch
 
 
 async def test_unanswered_questions_keep_and_show_no_one_elses_data(tmp_path: Path) -> None:

@@ -221,6 +221,12 @@ def test_status_reports_every_school_of_a_board(tmp_path: Path, cli: Callable[..
     code, out, err = cli("status", "--json")
     assert code == 1 and [r["name"] for r in json.loads(out)["schools"]] == ["Noord"]
     assert err.startswith("status: Zuid: no database at ")
+    code, text, err = cli("status")  # the block of the school there is, no blank line after
+    assert code == 1 and text.startswith("compass-bot ") and text.endswith("\n")
+    assert "\n\n" not in text and "Zuid" not in text
+    noord.database_path.unlink()
+    code, text, err = cli("status")  # no database yet at all: nothing on stdout
+    assert code == 1 and text == "" and err.count("no database at ") == 2
 
 
 def test_status_of_one_school_keeps_its_keys(tmp_path: Path, cli: Callable[..., Run]) -> None:

@@ -143,9 +143,12 @@ class ConsoleCommands(ConsoleOutput):
                         f" dat lid met de eigen rollen (een andere naam: /als {key} NAAM)."
                     )
         else:
+            close = get_close_matches(key, ROLE_KINDS, n=1, cutoff=0.75)
+            typed = ", ".join((f"{close[0]} {name}".strip(), *extra)) if close else ""
+            meant = f" Bedoelde je /als {typed}?" if close else ""
             self.say(
-                f"Onbekende soort {first!r}: kies uit {', '.join(ROLE_KINDS)}, of een lid uit "
-                "/leden. " + usage
+                f"Onbekende soort {first!r}.{meant} Kies uit {', '.join(ROLE_KINDS)}, of een "
+                "lid uit /leden. " + usage
             )
             return
         self.me = cm

@@ -31,7 +31,8 @@ async def cmd_overzicht(console: Console, name: str, args: list[str], rest: str)
     try:
         period = service.period(args[0] if args else None, now)
     except WeekError as exc:
-        console.say(exc.in_language(service.settings.language))
+        language = service.settings.language
+        console.say(texts.week_problem(exc.in_language(language), language))
         return
     language = service.settings.language
     digest = await service.digest(period, now)

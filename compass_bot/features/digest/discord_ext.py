@@ -210,8 +210,9 @@ class WeeklyDigest(commands.Cog):
         try:
             period = self.service.period(week, now)
         except WeekError as exc:
+            language = self.service.settings.language
             await interaction.response.send_message(
-                exc.in_language(self.service.settings.language), ephemeral=True
+                texts.week_problem(exc.in_language(language), language), ephemeral=True
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -14,6 +14,15 @@ from compass_bot.visible import for_terminal
 
 REFUSED: Final = "Alleen moderatoren en de schoolleiding kunnen het weekoverzicht zien."
 REFUSED_EN: Final = "Only moderators and leadership can see the weekly digest."
+WEEK_USAGE: Final = {"nl": "Gebruik: /overzicht [JJJJ-Www].", "en": "Usage: /digest [YYYY-Www]."}
+
+
+def week_problem(problem: str, language: str) -> str:
+    """A week the digest cannot show, as a line of its own with the usage ('Week 2026-W99
+    bestaat niet. Gebruik: ...'); the command line says it after 'digest: ', lower case."""
+    lang = shared_texts.lang_of(language)
+    return f"{problem[:1].upper()}{problem[1:]}. {WEEK_USAGE[lang]}"
+
 
 _WEEKDAYS: Final = {"nl": shared_texts.WEEKDAYS, "en": shared_texts.WEEKDAYS_EN_SHORT}
 

@@ -87,6 +87,9 @@ def _tell_covered(console: Console, grant: PermissionGrant, notice: str) -> None
 
 async def cmd_toestemming(console: Console, name: str, args: list[str], rest: str) -> None:
     await tell_cut_grants(console)
+    if (refused := _service(console).refusal(console.me.member)) is not None:
+        console.bot(refused.message)  # teachers only, whatever the words
+        return
     sub = args[0].lower() if args else ""
     if sub == "geven" and len(args) >= 3:
         scope_word, target = args[1].lower(), args[2]

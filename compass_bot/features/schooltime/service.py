@@ -291,6 +291,11 @@ class SchoolTimeService:
         self._grants = [g for g in self._grants if g.id != grant_id]
         return revoked
 
+    def refusal(self, member: Member) -> Refusal | None:
+        """None for a teacher, else the refusal: before a command's words are read, so a
+        student never gets a usage line for what they may not do at all."""
+        return self.kernel.access.refusal(member, "permissions")
+
     def list_permissions(self, actor: Member, at: datetime) -> list[PermissionGrant] | Refusal:
         """The grants running at `at`. A grant's reason (free text, often about a student) is
         shown to the teacher who gave it, the moderators and the leadership; another teacher
