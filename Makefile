@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: install run test lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { \
@@ -21,10 +21,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# .venv with the project installed, nothing run (a server's checkout: see deploy/)
+install: $(STAMP)
+
+run: install
 	$(BIN)/python bot.py $(ARGS)
 
-lint: $(STAMP)
+lint: install
 	$(BIN)/ruff check compass_bot bot.py tests benchmarks tools
 	$(BIN)/ruff format --check compass_bot bot.py tests benchmarks tools
 	$(BIN)/mypy compass_bot bot.py
@@ -33,7 +36,7 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -n 2
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/python benchmarks/qa.py
 	$(BIN)/python benchmarks/names.py
 	$(BIN)/python benchmarks/screening.py

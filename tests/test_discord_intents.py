@@ -219,7 +219,7 @@ def test_an_intent_the_portal_has_off_is_one_line_naming_it(tmp_path: Path) -> N
         code, output, _took = _run_bot(tmp_path, fake.api_base_url, fake.gateway_url)
     finally:
         fake.stop()
-    assert code == 1, output
+    assert code == 2, output
     assert "Traceback" not in output and TOKEN not in output
     [line] = _errors(output)
     assert "Message Content" in line and "Server Members" in line

@@ -40,6 +40,27 @@ def test_the_systemd_unit_restarts_on_failure_and_stops_with_sigterm() -> None:
     assert unit["User"] != "root" and "bot.py" in unit["ExecStart"]
 
 
+def test_the_unit_gives_up_only_on_what_a_person_must_fix() -> None:
+    """A start with no network (exit 75) is retried for as long as it lasts; a bad config or
+    token (exit 2) is not retried at all, so no start limit is needed to stop it."""
+    from compass_bot.discord_front.runner import EXIT_SETUP, EXIT_TRY_AGAIN, EXIT_UNEXPECTED
+
+    unit = _directives(ROOT / "deploy" / "compass-bot.service")
+    prevented = {int(code) for code in unit["RestartPreventExitStatus"].split()}
+    assert prevented == {EXIT_SETUP}
+    assert EXIT_TRY_AGAIN not in prevented and EXIT_UNEXPECTED not in prevented
+    assert unit["StartLimitIntervalSec"] == "0"
+    assert int(unit["RestartSec"]) > 0
+
+
+def test_the_unit_is_set_up_by_an_install_only_target() -> None:
+    header = (ROOT / "deploy" / "compass-bot.service").read_text(encoding="utf-8")
+    assert "make install" in header and "make test" not in header
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "install: $(STAMP)" in makefile.splitlines()
+    assert "run: install" in makefile.splitlines()
+
+
 def test_the_image_runs_as_a_user_with_the_database_on_a_volume() -> None:
     lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
     steps = {line.split()[0]: line for line in lines if line and not line.startswith(("#", " "))}
@@ -48,3 +69,4 @@ def test_the_image_runs_as_a_user_with_the_database_on_a_volume() -> None:
     assert '"/data"' in steps["VOLUME"] and steps["STOPSIGNAL"] == "STOPSIGNAL SIGTERM"
     compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
     assert "restart: on-failure" in compose and ":/data" in compose
+    assert "max-size:" in compose  # the log is rotated

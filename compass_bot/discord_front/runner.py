@@ -21,6 +21,24 @@ from compass_bot.texts import for_count
 
 log = logging.getLogger("compass_bot")
 
+# The bot's exit codes, which the systemd unit (deploy/compass-bot.service) acts on.
+EXIT_STOPPED = 0  # stopped by SIGINT/SIGTERM
+EXIT_UNEXPECTED = 1  # anything else (a crash): worth a restart
+EXIT_SETUP = 2  # the config, the token, an intent, the database: a person must fix it first
+EXIT_TRY_AGAIN = 75  # EX_TEMPFAIL: no network, a timeout, Discord's 5xx; start again later
+
+
+def login_transient(exc: BaseException) -> bool:
+    """Whether a failed login may work by itself later (the network or Discord is down), so
+    the service manager should keep starting the bot, as it must not for a refused token."""
+    if isinstance(exc, discord.DiscordServerError):
+        return True
+    if isinstance(exc, discord.HTTPException):
+        return False  # Discord answered, and refused: trying again changes nothing
+    return isinstance(
+        exc, aiohttp.ClientConnectionError | ConnectionError | asyncio.TimeoutError | OSError
+    )
+
 
 def login_failure(exc: BaseException, api_base_url: str) -> str:
     """One line for a failed login: what went wrong and what to check (never the token)."""
@@ -125,28 +143,50 @@ async def _run(loaded: LoadedConfig, token: str, apps: list[App]) -> int:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     async with bot:
-        try:
-            await bot.login(token)
-        except discord.LoginFailure:
-            log.error("Discord refused the token in DISCORD_TOKEN (it is not printed here)")
-            return 1
-        except Exception as failure:  # every other start-up failure is one line, never a traceback
-            log.error("%s", login_failure(failure, loaded.config.discord.api_base_url))
-            return 1
-        connect = asyncio.create_task(bot.connect(), name="discord-connect")
         stopper = asyncio.create_task(stop.wait(), name="signal-wait")
-        done, _pending = await asyncio.wait({connect, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            return await _login_and_connect(loaded, token, bot, stopper)
+        finally:
+            stopper.cancel()
+
+
+async def _first(task: asyncio.Task[None], stopper: asyncio.Task[bool]) -> bool:
+    """Wait for `task` or a stop signal; True when the signal came first (`task` is then
+    cancelled: a login against a server that never answers would hold a stop for minutes)."""
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    if not stopper.done():
+        return False
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return True
+
+
+async def _login_and_connect(
+    loaded: LoadedConfig, token: str, bot: CompassBot, stopper: asyncio.Task[bool]
+) -> int:
+    login = asyncio.create_task(bot.login(token), name="discord-login")
+    if await _first(login, stopper):
         log.info("shutting down")
-        await bot.close()
-        stopper.cancel()
-        if connect in done and connect.exception() is not None:
-            exc = connect.exception()
-            if isinstance(exc, discord.PrivilegedIntentsRequired):
-                log.error("%s", privileged_refused(loaded.config.discord))
-                return 1
-            log.error("the connection to Discord failed: %s", exc)
-            return 1
-        connect.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await connect
-    return 0
+        return EXIT_STOPPED
+    failure = login.exception()
+    if isinstance(failure, discord.LoginFailure):
+        log.error("Discord refused the token in DISCORD_TOKEN (it is not printed here)")
+        return EXIT_SETUP
+    if failure is not None:  # every other start-up failure is one line, never a traceback
+        log.error("%s", login_failure(failure, loaded.config.discord.api_base_url))
+        return EXIT_TRY_AGAIN if login_transient(failure) else EXIT_UNEXPECTED
+    connect = asyncio.create_task(bot.connect(), name="discord-connect")
+    done, _pending = await asyncio.wait({connect, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    log.info("shutting down")
+    await bot.close()
+    if connect in done and (exc := connect.exception()) is not None:
+        if isinstance(exc, discord.PrivilegedIntentsRequired):
+            log.error("%s", privileged_refused(loaded.config.discord))
+            return EXIT_SETUP
+        log.error("the connection to Discord failed: %s", exc)
+        return EXIT_UNEXPECTED
+    connect.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await connect
+    return EXIT_STOPPED
