@@ -188,18 +188,44 @@ async def test_a_members_control_characters_never_reach_the_admins_terminal(
     assert data["unanswered"] == ["\x1b]0;HACKED\x07 mag dit \x1b[31mopen"]
 
 
-async def test_the_command_line_digest_beside_the_running_bot_says_to_read_a_copy(
-    tmp_path: Path,
-) -> None:
-    """The bot holds its database's lock; a digest then says how to read it (a backup)."""
+async def test_the_command_line_digest_reads_beside_the_running_bot(tmp_path: Path) -> None:
+    """digest only reads (as `status`): beside the bot, which holds the database and its
+    lock, it reads the figures so far and never takes the lock."""
     app = await App.create(make_loaded(tmp_path), clock=Clock(at(3, 12, month=12)))
     try:
-        busy = digest_cli(tmp_path, "--week", WEEK)
+        await fill(app)
+        done = digest_cli(tmp_path, "--week", WEEK, "--json")
     finally:
         await app.close()
-    assert busy.returncode == 2 and busy.stdout == ""
-    assert busy.stderr.count("\n") == 1 and "in use by the running bot" in busy.stderr
-    assert "backup COPY.db, then digest --database COPY.db" in busy.stderr
+    assert done.returncode == 0, done.stderr
+    assert [r["this_week"] for r in json.loads(done.stdout)["rules"]] == [4, 1]
+
+
+async def test_digest_of_an_older_backup_neither_migrates_it_nor_leaves_a_lock(
+    tmp_path: Path,
+) -> None:
+    """An old copy (a backup of the version before) is one line naming both schemas; the
+    file is as it was, and nothing (no lock file) is left beside it."""
+    loaded = make_loaded(tmp_path)
+    await (await App.create(loaded, clock=Clock(at(3, 12, month=12)))).close()
+    old = tmp_path / "old" / "OLD.db"
+    old.parent.mkdir()
+    source = sqlite3.connect(loaded.database_path)
+    copy = sqlite3.connect(old)
+    source.backup(copy)
+    source.close()
+    known = copy.execute("PRAGMA user_version").fetchone()[0]
+    copy.execute("PRAGMA journal_mode=DELETE")
+    copy.execute(f"PRAGMA user_version = {known - 1}")
+    copy.commit()
+    copy.close()
+    before = old.read_bytes()
+    done = digest_cli(tmp_path, "--database", str(old))
+    assert done.returncode == 2 and done.stdout == "", done.stderr
+    assert done.stderr.count("\n") == 1
+    assert f"schema {known - 1} is older than this bot ({known})" in done.stderr
+    assert old.read_bytes() == before
+    assert [p.name for p in old.parent.iterdir()] == ["OLD.db"]
 
 
 async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(

@@ -46,9 +46,7 @@ def _bot_command(tmp_path: Path, api: str, gateway: str) -> tuple[list[str], dic
     return [sys.executable, str(ROOT / "bot.py"), "--config", str(cfg)], env
 
 
-def _run_bot(
-    tmp_path: Path, api: str, gateway: str, token: str = TOKEN
-) -> tuple[int, str, float]:
+def _run_bot(tmp_path: Path, api: str, gateway: str, token: str = TOKEN) -> tuple[int, str, float]:
     command, env = _bot_command(tmp_path, api, gateway)
     env["DISCORD_TOKEN"] = token
     started = time.monotonic()

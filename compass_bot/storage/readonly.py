@@ -54,14 +54,14 @@ def wal_left_out(database: Path) -> str | None:
 
 
 async def open_to_read(path: Path) -> Database:
-    """The store for a command that only reads (`digest`): as `Database.open` gives it, with
-    the process lock (so beside the running bot it is StoreBusy), except on read-only media:
-    then read-only and without the lock, refused as `open` refuses a file (another program's,
-    damaged, newer) and when its schema is older (it cannot be migrated there).
+    """The store for a command that only reads (`digest`): on a connection SQLite itself
+    keeps from writing (`mode=ro`; `immutable=1` on read-only media when even the shared
+    memory cannot be made), never migrated and without the process lock, so no lock file is
+    left beside a copy and it reads beside the running bot as `status` does. Refused as
+    `Database.open` refuses a file (another program's, damaged, newer), and when its schema
+    is older (bringing it up to date would write it).
 
     Raises StoreError (one line)."""
-    if not on_read_only_media(path):
-        return await Database.open(path)
     try:
         try:
             conn = await _connect(read_only_uri(path))
@@ -81,8 +81,9 @@ async def open_to_read(path: Path) -> Database:
         version, known = await store.schema_version(), store.schema_version_known
         if version < known:
             raise StoreError(
-                f"{path}: database schema {version} is older than this bot ({known}) and "
-                "cannot be brought up to date on read-only media; copy it to a writable disk"
+                f"{path}: database schema {version} is older than this bot ({known}); digest "
+                "only reads, and bringing it up to date would write it: read it with the "
+                "compass-bot version that made it"
             )
     except BaseException as exc:
         await store.close()

@@ -21,7 +21,7 @@ from compass_bot.features.digest.service import DigestService
 from compass_bot.ops import other_school_of
 from compass_bot.refs import describe_ref
 from compass_bot.schedule import ScheduleError
-from compass_bot.storage.db import StoreBusy, StoreError, belongs_to_database
+from compass_bot.storage.db import StoreError, belongs_to_database
 from compass_bot.storage.readonly import open_to_read
 
 
@@ -79,13 +79,7 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     if not path.is_file():
         raise _Refused(f"{path}: no database there")
     png_target = _check_png_target(args.png, path) if args.png is not None else None
-    try:
-        db = await open_to_read(path)  # digest only reads: also a copy on read-only media
-    except StoreBusy:
-        raise _Refused(
-            f"{path} is in use by the running bot (or another digest); read a copy: "
-            f"python -m compass_bot backup COPY.db, then digest --database COPY.db"
-        ) from None
+    db = await open_to_read(path)  # only reads: beside the bot, a backup, read-only media
     try:
         app = await App.create(loaded, db=db, clock=Clock())
     except BaseException:
