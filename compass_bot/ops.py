@@ -16,6 +16,7 @@ from pathlib import Path
 
 from compass_bot.atomic import replacing
 from compass_bot.config.model import LoadedConfig
+from compass_bot.filesystems import READ_ONLY, read_only_error
 from compass_bot.refs import describe_ref
 from compass_bot.storage.db import belongs_to_database
 from compass_bot.storage.readonly import needs_immutable, read_only_uri, wal_left_out
@@ -126,6 +127,8 @@ def backup(database: Path, target: Path) -> int:
             if check is None or check[0] != "ok":
                 raise OpsError(f"the copy failed its integrity check: {check[0] if check else '?'}")
     except (sqlite3.Error, OSError) as exc:
+        if read_only_error(exc, target.parent):
+            raise OpsError(f"backup to {target} failed: {READ_ONLY}") from exc
         raise OpsError(f"backup to {target} failed: {exc}") from exc
     finally:
         source.close()

@@ -383,6 +383,8 @@ def test_a_read_only_disk_at_start_is_one_line(
     outcome = _finish(_bot(tmp_path, _config(tmp_path, database, fake_discord), discord=discord))
     # The config's check names the file when it exists, else its folder.
     _assert_one_line(outcome, opened if discord else opened.parent, "written")
+    assert "the file system is read-only" in outcome.output
+    assert "permissions" not in outcome.output
 
 
 async def test_store_open_on_a_read_only_disk_is_a_store_error(small_disk: Disk) -> None:
@@ -390,7 +392,9 @@ async def test_store_open_on_a_read_only_disk_is_a_store_error(small_disk: Disk)
     path = small_disk.path / "compass.db"
     _real_database(path, alerts=1)
     small_disk.read_only()
-    with pytest.raises(StoreError, match="cannot be written") as caught:
+    with pytest.raises(
+        StoreError, match="cannot be written: the file system is read-only"
+    ) as caught:
         await Database.open(path)
     assert str(path) in str(caught.value)
 
@@ -412,6 +416,22 @@ def test_status_and_backup_read_a_copy_on_read_only_media(tmp_path: Path, small_
     assert ops.backup(path, copy) > 0
     with contextlib.closing(sqlite3.connect(copy)) as copied:
         assert copied.execute("SELECT COUNT(*) FROM alerts").fetchone() == (3,)
+
+
+def test_a_backup_onto_read_only_media_says_so_in_plain_words(
+    tmp_path: Path, small_disk: Disk
+) -> None:
+    """Not "[Errno 30] Read-only file system: '.../.b.db.0573be23.partial'": the temporary
+    file's name means nothing to the admin."""
+    from compass_bot import ops
+
+    path = tmp_path / "compass.db"
+    _real_database(path, alerts=1)
+    small_disk.read_only()
+    target = small_disk.path / "b.db"
+    with pytest.raises(ops.OpsError) as caught:
+        ops.backup(path, target)
+    assert str(caught.value) == f"backup to {target} failed: the file system is read-only"
 
 
 async def test_a_copy_whose_wal_holds_changes_is_refused_on_read_only_media(

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from compass_bot.config.loading import ConfigError, capped
 from compass_bot.config.model import LoadedConfig
+from compass_bot.filesystems import READ_ONLY, read_only_mount
 from compass_bot.schedule import ScheduleError, read_ics_file
+
+_ELSEWHERE = " (mount it read-write, or point storage.database at a writable place)"
 
 
 def database_problem(path: Path) -> str | None:
@@ -25,6 +28,8 @@ def database_problem(path: Path) -> str | None:
         if not path.is_file():
             return f"{path} is not a regular file"
         if not os.access(path, os.R_OK | os.W_OK):
+            if read_only_mount(path):
+                return f"{path} cannot be written: {READ_ONLY}{_ELSEWHERE}"
             return f"{path} cannot be read and written (check its permissions)"
     ancestor = path.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
@@ -35,6 +40,8 @@ def database_problem(path: Path) -> str | None:
         return f"the folder {path.parent} cannot be created: {ancestor} is a file"
     what = "cannot be written" if ancestor == path.parent else "cannot be created"
     if not os.access(ancestor, os.W_OK | os.X_OK) or not _can_create_in(ancestor):
+        if read_only_mount(ancestor):
+            return f"the folder {path.parent} {what}: {READ_ONLY}{_ELSEWHERE}"
         return f"the folder {path.parent} {what} (check the permissions of {ancestor})"
     return None
 

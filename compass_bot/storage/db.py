@@ -31,6 +31,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import aiosqlite
 
+from compass_bot.filesystems import READ_ONLY, read_only_error
 from compass_bot.storage.lock import LockHeld, ProcessLock
 
 QUICK_CHECK_SECONDS = 2.0  # start-up stays quick on a large file: past this the check is skipped
@@ -86,6 +87,11 @@ def describe_failure(path: Path, exc: BaseException) -> str:
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN) or (
         getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM)
     ):
+        if read_only_error(exc, path.parent):
+            return (
+                f"{path}: the database cannot be written: {READ_ONLY}; mount it read-write, "
+                "or point storage.database at a writable place"
+            )
         return (
             f"{path}: the database cannot be written ({reason}); make the file and its folder "
             "writable for the bot, or point storage.database at a writable place"

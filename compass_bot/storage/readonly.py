@@ -14,16 +14,14 @@ from pathlib import Path
 
 import aiosqlite
 
+from compass_bot.filesystems import read_only_mount
 from compass_bot.storage.db import STORAGE_ERRORS, Database, StoreError, describe_failure
 from compass_bot.storage.schema import migrations
 
 
 def on_read_only_media(database: Path) -> bool:
     """Whether the file system holding `database` is mounted read-only."""
-    try:
-        return bool(os.statvfs(database.parent).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
+    return read_only_mount(database.parent)
 
 
 def read_only_uri(database: Path, *, immutable: bool = False) -> str:
