@@ -257,7 +257,7 @@ _RENAME = "name the backup file otherwise"
 def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from compass_bot.ops import OpsError, backup, claimed_file
+    from compass_bot.ops import OpsError, backup, claimed_file, school_mark
 
     board = config_or_exit(args.config)
     loaded = school_or_exit(args, "backup", board)
@@ -269,7 +269,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"backup: {target} is {claimed}; {_RENAME}", file=sys.stderr)
         return 1
     try:
-        size = backup(loaded.database_path, target)
+        size = backup(
+            loaded.database_path, target, mark=school_mark(loaded), force=args.force, board=board
+        )
     except OpsError as exc:
         print(f"backup: {exc}", file=sys.stderr)
         return 1
@@ -450,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="a consistent copy of the database, also while the bot runs")
     p.add_argument("path", help="the backup file to write")
+    p.add_argument("--force", action="store_true", help="replace another school's backup")
     p.add_argument("--config", dest="config", default=argparse.SUPPRESS)
     _school_option(p)
     p.set_defaults(func=cmd_backup)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -95,8 +96,27 @@ def _not_ours(conn: sqlite3.Connection) -> str | None:
     return None
 
 
-def backup(database: Path, target: Path) -> int:
+def school_mark(school: LoadedConfig) -> int:
+    """Which school a backup is of, recorded in the copy (SQLite's `application_id` in the
+    file's header, which the bot's own database leaves 0; a restored copy is opened as any):
+    a hash of the board's name for the school and the configured server, never 0."""
+    guild = school.config.discord.guild
+    identity = f"{school.school or ''}\n{'' if guild is None else guild}"
+    return zlib.crc32(identity.encode("utf-8")) & 0x7FFFFFFF or 1
+
+
+def backup(
+    database: Path,
+    target: Path,
+    *,
+    mark: int,
+    force: bool = False,
+    board: LoadedConfig | None = None,
+) -> int:
     """Copy `database` to `target` as one consistent snapshot; returns the copy's size.
+
+    The copy records `mark` (`school_mark`); an earlier backup is replaced only when it
+    records the same one, or with `force` (`board` names the other school in the refusal).
 
     SQLite's online backup API copies every page in one step inside one read transaction, so
     the copy holds exactly the transactions committed when it started, however busy the bot
@@ -112,12 +132,15 @@ def backup(database: Path, target: Path) -> int:
     if target.exists() and target.resolve() == database.resolve():
         raise OpsError(f"{target} is the live database itself")
     _check_backup_target(database, target)
+    _check_same_school(target, mark, force, board)
     source = _open(database)
     try:
         with replacing(target) as partial:  # an empty file: SQLite makes it a database
             copy = sqlite3.connect(partial)
             try:
                 source.backup(copy)
+                copy.execute(f"PRAGMA application_id = {int(mark)}")
+                copy.commit()
                 copy.execute("PRAGMA journal_mode=DELETE")
                 check = copy.execute("PRAGMA quick_check").fetchone()
             finally:
@@ -159,6 +182,39 @@ def _check_backup_target(database: Path, target: Path) -> None:
         )
     if not _is_ours(target):  # another program's SQLite file (no compass-bot schema)
         raise OpsError(f"{target} exists and is not a backup; pick another file name")
+
+
+def _check_same_school(target: Path, mark: int, force: bool, board: LoadedConfig | None) -> None:
+    """An earlier backup is replaced only by a backup of the same school: a board's (or a
+    shared folder's) `zuid.db` never silently becomes Noord's. One that records no school
+    (made before backups recorded it) cannot be told apart, so it needs `force` too."""
+    if force or not target.is_file():
+        return
+    recorded = _recorded_mark(target)
+    if recorded == mark:
+        return
+    if recorded == 0:
+        raise OpsError(
+            f"{target} is an earlier backup that does not record its school (made by an "
+            "older version); add --force to replace it, or pick another file name"
+        )
+    names = [s.school for s in (board.each_school() if board else []) if school_mark(s) == recorded]
+    whose = f"school {names[0]!r}" if names and names[0] else "another school"
+    raise OpsError(
+        f"{target} is a backup of {whose}; pick another file name (--force replaces it anyway)"
+    )
+
+
+def _recorded_mark(path: Path) -> int:
+    """The school recorded in a backup (`school_mark`); 0 when it records none."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(conn.execute("PRAGMA application_id").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise OpsError(f"{path}: cannot read it: {exc}") from exc
 
 
 def _is_ours(path: Path) -> bool:

@@ -176,6 +176,50 @@ def test_backup_copies_the_named_school_only(tmp_path: Path, cli: Callable[..., 
         assert conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 3
 
 
+def test_a_backup_never_replaces_another_schools_backup(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    """The admin's slip: `backup /backups/zuid.db --school Noord` replaced Zuid's backup
+    with Noord's (exit 0). The copy records its school; another school's is refused, one
+    line naming it, unless --force; a school's own earlier backup is still replaced."""
+    noord, zuid = board(tmp_path).schools
+    asyncio.run(_fill(noord, 1))
+    asyncio.run(_fill(zuid, 3))
+    zuid_backup = tmp_path / "zuid.db"
+    assert cli("backup", str(zuid_backup), "--school", "Zuid")[0] == 0
+    assert cli("backup", str(zuid_backup), "--school", "Zuid")[0] == 0  # its own: replaced
+    before = zuid_backup.read_bytes()
+    code, out, err = cli("backup", str(zuid_backup), "--school", "Noord")
+    assert code == 1 and out == ""
+    assert err == (
+        f"backup: {zuid_backup} is a backup of school 'Zuid'; pick another file name "
+        "(--force replaces it anyway)\n"
+    )
+    assert zuid_backup.read_bytes() == before
+    code, _out, err = cli("backup", str(zuid_backup), "--school", "Noord", "--force")
+    assert code == 0, err
+    with sqlite3.connect(zuid_backup) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 1
+
+
+def test_a_backup_that_records_no_school_is_replaced_only_with_force(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    """A backup made before backups recorded their school may be anyone's."""
+    noord, _zuid = board(tmp_path).schools
+    asyncio.run(_fill(noord, 2))
+    older = tmp_path / "older.db"
+    assert cli("backup", str(older), "--school", "Noord")[0] == 0
+    with sqlite3.connect(older) as conn:
+        conn.execute("PRAGMA application_id = 0")
+    before = older.read_bytes()
+    code, _out, err = cli("backup", str(older), "--school", "Noord")
+    assert code == 1 and err.count("\n") == 1
+    assert "does not record its school" in err and "--force" in err
+    assert older.read_bytes() == before
+    assert cli("backup", str(older), "--school", "Noord", "--force")[0] == 0
+
+
 def test_backup_never_writes_into_another_schools_database(
     tmp_path: Path, cli: Callable[..., Run]
 ) -> None:

@@ -413,7 +413,7 @@ def test_status_and_backup_read_a_copy_on_read_only_media(tmp_path: Path, small_
     status = ops.database_status(path)
     assert status.schema_version == len(migrations())
     copy = tmp_path / "copy.db"
-    assert ops.backup(path, copy) > 0
+    assert ops.backup(path, copy, mark=1) > 0
     with contextlib.closing(sqlite3.connect(copy)) as copied:
         assert copied.execute("SELECT COUNT(*) FROM alerts").fetchone() == (3,)
 
@@ -430,7 +430,7 @@ def test_a_backup_onto_read_only_media_says_so_in_plain_words(
     small_disk.read_only()
     target = small_disk.path / "b.db"
     with pytest.raises(ops.OpsError) as caught:
-        ops.backup(path, target)
+        ops.backup(path, target, mark=1)
     assert str(caught.value) == f"backup to {target} failed: the file system is read-only"
 
 
@@ -461,7 +461,7 @@ async def test_a_copy_whose_wal_holds_changes_is_refused_on_read_only_media(
     with pytest.raises(ops.OpsError, match=expected):
         ops.database_status(path)
     with pytest.raises(ops.OpsError, match=expected):
-        ops.backup(path, tmp_path / "copy.db")
+        ops.backup(path, tmp_path / "copy.db", mark=1)
     with pytest.raises(StoreError, match=expected):
         await open_to_read(path)
 
