@@ -17,7 +17,13 @@ from pathlib import Path
 
 from compass_bot.atomic import replacing
 from compass_bot.config.model import LoadedConfig
-from compass_bot.filesystems import READ_ONLY, read_only_error
+from compass_bot.filesystems import (
+    NOT_SQLITE,
+    READ_ONLY,
+    SQLITE_HEADER,
+    not_sqlite,
+    read_only_error,
+)
 from compass_bot.refs import describe_ref
 from compass_bot.storage.db import belongs_to_database
 from compass_bot.storage.readonly import needs_immutable, read_only_uri, wal_left_out
@@ -41,6 +47,8 @@ def _open(database: Path) -> sqlite3.Connection:
         raise OpsError(f"no database at {database} (has the bot run with this config?)")
     if database.stat().st_size == 0:
         raise OpsError(f"{database} is an empty file, not a compass-bot database")
+    if not_sqlite(database):  # the bot's and validate-config's line
+        raise OpsError(f"{database}: {NOT_SQLITE}")
     try:
         try:
             conn = _read_only(read_only_uri(database))
@@ -156,9 +164,6 @@ def backup(
     finally:
         source.close()
     return target.stat().st_size
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _check_backup_target(database: Path, target: Path) -> None:

@@ -105,6 +105,26 @@ async def test_backup_problems_are_one_line(tmp_path: Path) -> None:
     assert code == 1 and err.count("\n") == 1 and "is a folder" in err
 
 
+async def test_a_database_file_that_is_not_sqlite_is_one_line_everywhere(tmp_path: Path) -> None:
+    """`echo hello > compass.db`: validate-config said ok while the bot and `status` refused
+    the file; all three now say the same line."""
+    from compass_bot.storage.db import Database, StoreError
+
+    make_loaded(tmp_path)
+    database = tmp_path / "data" / "compass.db"
+    database.parent.mkdir(parents=True)
+    database.write_text("hello\n", encoding="utf-8")
+    said = f"{database}: not an SQLite database; restore it from a backup"
+    code, out, err = await _cli(tmp_path, "validate-config")
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"{tmp_path / 'config.yaml'}: storage.database: ") and said in err
+    code, out, err = await _cli(tmp_path, "status")
+    assert code == 1 and out == "" and err.count("\n") == 1 and said in err, err
+    with pytest.raises(StoreError, match="not an SQLite database; restore it from a backup"):
+        await Database.open(database)
+    assert database.read_text(encoding="utf-8") == "hello\n"
+
+
 async def test_status_shows_the_outbox_and_the_last_delivery(tmp_path: Path) -> None:
     loaded = make_loaded(tmp_path)
     app = await App.create(loaded, clock=Clock(START))

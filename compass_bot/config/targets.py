@@ -10,7 +10,7 @@ from pathlib import Path
 
 from compass_bot.config.loading import ConfigError, capped
 from compass_bot.config.model import LoadedConfig
-from compass_bot.filesystems import READ_ONLY, read_only_mount
+from compass_bot.filesystems import NOT_SQLITE, READ_ONLY, not_sqlite, read_only_mount
 from compass_bot.schedule import ScheduleError, read_ics_file
 
 _ELSEWHERE = " (mount it read-write, or point storage.database at a writable place)"
@@ -31,6 +31,8 @@ def database_problem(path: Path) -> str | None:
             if read_only_mount(path):
                 return f"{path} cannot be written: {READ_ONLY}{_ELSEWHERE}"
             return f"{path} cannot be read and written (check its permissions)"
+        if not_sqlite(path):
+            return f"{path}: {NOT_SQLITE}"
     ancestor = path.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         if ancestor.is_symlink():

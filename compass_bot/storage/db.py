@@ -31,7 +31,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import aiosqlite
 
-from compass_bot.filesystems import READ_ONLY, read_only_error
+from compass_bot.filesystems import NOT_SQLITE, READ_ONLY, read_only_error
 from compass_bot.storage.lock import LockHeld, ProcessLock
 
 QUICK_CHECK_SECONDS = 2.0  # start-up stays quick on a large file: past this the check is skipped
@@ -97,7 +97,7 @@ def describe_failure(path: Path, exc: BaseException) -> str:
             "writable for the bot, or point storage.database at a writable place"
         )
     if code == sqlite3.SQLITE_NOTADB:
-        return f"{path}: not an SQLite database; restore it from a backup, {_MOVE_AWAY}"
+        return f"{path}: {NOT_SQLITE}"
     if code == sqlite3.SQLITE_CORRUPT:
         return f"{path}: the database is damaged ({reason}); restore it from a backup, {_MOVE_AWAY}"
     if code == sqlite3.SQLITE_IOERR:
