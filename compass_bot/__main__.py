@@ -214,7 +214,12 @@ def cmd_check_message(args: argparse.Namespace) -> int:
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
-    from compass_bot.discord_front.permissions import invite_url, needed, permissions
+    from compass_bot.discord_front.permissions import (
+        clause_title,
+        explain,
+        invite_url,
+        portal_intents,
+    )
     from compass_bot.inputs import parse_snowflake
 
     loaded = config_or_exit(args.config)
@@ -245,9 +250,9 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
         url = invite_url(client_id, school.config)
         print(f"{school.school}: {url}" if len(schools) > 1 else url)
         if args.explain:
-            print(f"permissions {permissions(school.config).value}:")
-            for need in needed(school.config):
-                print(f"  {need.name}: {need.why}")
+            print("\n".join(explain(school.config, clause_title)))
+    if args.explain:  # one application, one connection: the board's setting
+        print(portal_intents(loaded.config.discord.members, loaded.config.discord.message_content))
     return EXIT_OK
 
 

@@ -32,6 +32,9 @@ DEFAULT = BASE | Perm.ATTACH_FILES  # the default config posts the weekly digest
 # Messages in every installation; so is /afkoelen, a teacher's slowmode (Manage Channels).
 ALWAYS = DEFAULT | Perm.MANAGE_MESSAGES | Perm.MANAGE_CHANNELS
 REPORTS_WHY = 'the moderators\' "Bericht verwijderen" under a report (aanwijzing-9)'
+# as `--explain` shows it: the clause with its title
+REPORTS_SHOWN = REPORTS_WHY.replace("-9)", "-9: Klachten en meldingen van misbruik)")
+MANAGE_MESSAGES = "  Manage Messages [manage_messages]: "
 
 
 def _config(action: str, reset: bool, extra: str = "") -> Config:
@@ -154,8 +157,58 @@ def test_invite_url_reads_the_application_id_from_the_config_or_the_option(
     done = _cli(tmp_path, config, "invite-url", "--client-id", "777777777777777777", "--explain")
     assert (
         "client_id=777777777777777777" in done.stdout
-        and "manage_messages: delete a post" in done.stdout
+        and "  Manage Messages [manage_messages]: delete a post" in done.stdout
     )
+
+
+def test_explain_speaks_as_discords_screen_and_names_the_portal_switches(tmp_path: Path) -> None:
+    """The names the consent screen shows, a clause id with its title, and the privileged
+    intents this config asks for (the ones the Developer Portal must have on)."""
+    both = _cli(
+        tmp_path, "discord:\n  application_id: 555555555555555555\n", "invite-url", "--explain"
+    )
+    lines = both.stdout.splitlines()
+    assert (
+        "  View Channels [view_channel]: see the channels it watches and the moderators' channel"
+        in lines
+    )
+    assert f"{MANAGE_MESSAGES}{REPORTS_SHOWN}" in lines
+    assert lines[-1] == (
+        "privileged intents: switch on Server Members Intent and Message Content Intent "
+        "(Developer Portal > Bot > Privileged Gateway Intents)"
+    )
+    one = _cli(
+        tmp_path,
+        "discord:\n  application_id: 555555555555555555\n  members: false\n",
+        "invite-url",
+        "--explain",
+    )
+    assert one.stdout.splitlines()[-1].startswith(
+        "privileged intents: switch on Message Content Intent ("
+    )
+    none = _cli(
+        tmp_path,
+        "discord:\n  application_id: 555555555555555555\n  members: false\n"
+        "  message_content: false\n",
+        "invite-url",
+        "--explain",
+    )
+    assert none.stdout.splitlines()[-1].startswith("privileged intents: none")
+
+
+def test_a_server_named_by_id_is_fixed_in_the_link() -> None:
+    """West's link cannot be used on Noord's server by mistake; a name cannot go in a link."""
+    by_id = parse_qs(
+        urlsplit(
+            invite_url(1234, parse_config("discord:\n  guild: 112233445566778899\n", "c.yaml"))
+        ).query
+    )
+    assert by_id["guild_id"] == ["112233445566778899"]
+    assert by_id["disable_guild_select"] == ["true"]
+    by_name = parse_qs(
+        urlsplit(invite_url(1234, parse_config("discord:\n  guild: Compass\n", "c.yaml"))).query
+    )
+    assert "guild_id" not in by_name and "disable_guild_select" not in by_name
 
 
 def test_invite_url_without_an_application_id_says_where_it_is(tmp_path: Path) -> None:
@@ -247,7 +300,7 @@ def test_invite_url_on_a_board_gives_each_school_its_own_least_privilege(tmp_pat
     for school, deletes in (("Noord", False), ("Zuid", True)):
         explained = _cli(tmp_path, config, "invite-url", "--school", school, "--explain")
         assert explained.returncode == 0, explained.stderr
-        assert REPORTS_WHY in explained.stdout
+        assert REPORTS_SHOWN in explained.stdout
         assert ("delete a post in lesson time" in explained.stdout) == deletes, school
     unknown = _cli(tmp_path, config, "invite-url", "--school", "West")
     assert unknown.returncode == 2 and "Noord, Zuid" in unknown.stderr
@@ -293,7 +346,7 @@ def test_the_invite_follows_what_runs_without_message_content(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr
     assert "hide a post" not in done.stdout
-    assert f"  manage_messages: {REPORTS_WHY}\n" in done.stdout
+    assert f"{MANAGE_MESSAGES}{REPORTS_SHOWN}\n" in done.stdout
     assert parse_qs(urlsplit(done.stdout.splitlines()[0]).query)["permissions"] == [str(ALWAYS)]
 
 
@@ -326,12 +379,13 @@ def test_explain_gives_every_reason_a_permission_serves(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[1].startswith("permissions ") and lines[1].endswith(":")
-    [line] = [line for line in lines if line.startswith("  manage_messages: ")]
+    [line] = [line for line in lines if line.startswith(MANAGE_MESSAGES)]
     assert line == (
-        "  manage_messages: delete a post in lesson time (school_time.action: warn_and_delete)"
-        f"; {REPORTS_WHY}"
+        f"{MANAGE_MESSAGES}delete a post in lesson time (school_time.action: warn_and_delete)"
+        f"; {REPORTS_SHOWN}"
     )
-    # one `  name: why` line per permission, as before
-    names = [line.split(": ", 1)[0] for line in lines[2:]]
-    assert all(n.startswith("  ") and " " not in n.strip() for n in names)
+    # one `  Name [flag]: why` line per permission, then the portal's intents
+    names = [line.split(": ", 1)[0] for line in lines[2:-1]]
+    assert all(n.startswith("  ") and n.endswith("]") for n in names)
     assert len(names) == len(set(names))
+    assert lines[-1].startswith("privileged intents: ")

@@ -8,7 +8,9 @@ as a fixed number.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import re
+from collections.abc import Callable, Sequence
 
 import discord
 
@@ -51,8 +53,85 @@ def permissions(config: Config, features: tuple[Feature, ...] = FEATURES) -> dis
 
 
 def invite_url(client_id: int, config: Config) -> str:
-    """The OAuth2 link that adds the bot with exactly these permissions and its commands."""
+    """The OAuth2 link that adds the bot with exactly these permissions and its commands.
+
+    A server named by id (`discord.guild`) is chosen in the link and cannot be changed on
+    Discord's screen, so one school's link (its permissions) never lands on another's server;
+    a name cannot be put in a link, so then the admin picks the server."""
+    guild = config.discord.guild
+    if isinstance(guild, int):
+        return discord.utils.oauth_url(
+            client_id,
+            permissions=permissions(config),
+            scopes=SCOPES,
+            guild=discord.Object(guild),
+            disable_guild_select=True,
+        )
     return discord.utils.oauth_url(client_id, permissions=permissions(config), scopes=SCOPES)
+
+
+# As Discord's consent screen and server settings name them (the API's flag in brackets).
+DISCORD_NAMES = {
+    "view_channel": "View Channels",
+    "send_messages": "Send Messages",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+    "read_message_history": "Read Message History",
+    "manage_messages": "Manage Messages",
+    "manage_channels": "Manage Channels",
+    "manage_threads": "Manage Threads",
+    "manage_guild": "Manage Server",
+    "manage_nicknames": "Manage Nicknames",
+}
+_CLAUSE = re.compile(r"\((aanwijzing-\d+)\)")
+
+
+def explain(config: Config, title_of: Callable[[str], str | None]) -> list[str]:
+    """`invite-url --explain`: each permission as Discord's screen names it, with every
+    reason; a protocol clause id in a reason gets its title (`title_of`), so the reason reads
+    without the clause table at hand."""
+
+    def plain(why: str) -> str:
+        def titled(match: re.Match[str]) -> str:
+            title = title_of(match.group(1))
+            return f"({match.group(1)}: {title})" if title else match.group(0)
+
+        return _CLAUSE.sub(titled, why)
+
+    lines = [f"permissions {permissions(config).value}:"]
+    for need in needed(config):
+        label = DISCORD_NAMES.get(need.name, need.name.replace("_", " ").title())
+        lines.append(f"  {label} [{need.name}]: {plain(need.why)}")
+    return lines
+
+
+@functools.cache
+def clause_title(clause_id: str) -> str | None:
+    """The protocol's title for a clause id (None when the text cannot be read)."""
+    from compass_bot.policy import PolicyTextError, load_clauses
+
+    try:
+        clause = load_clauses().get(clause_id)
+    except PolicyTextError:
+        return None
+    return clause.title if clause is not None else None
+
+
+def portal_intents(members: bool, message_content: bool) -> str:
+    """The line naming the privileged intents to switch on in the Developer Portal."""
+    wanted = [
+        name
+        for name, on in (
+            ("Server Members Intent", members),
+            ("Message Content Intent", message_content),
+        )
+        if on
+    ]
+    where = "Developer Portal > Bot > Privileged Gateway Intents"
+    if not wanted:
+        return "privileged intents: none (discord.members and discord.message_content are false)"
+    return f"privileged intents: switch on {' and '.join(wanted)} ({where})"
 
 
 def staff_permissions(config: Config) -> discord.Permissions:
