@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from compass_bot.cli_common import say_example_fallback
 from compass_bot.config import (
     ConfigError,
     LoadedConfig,
@@ -124,6 +125,8 @@ def _main(argv: Sequence[str] | None) -> int:
         # opens, so a bad one is a line here rather than a traceback (and a hang) later.
         check_targets(loaded, Clock().now())
         token = None if args.console else discord_token()
+        if token:  # the real bot on the example's server names and database: say so
+            say_example_fallback(args.config)
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -22,6 +22,7 @@ from compass_bot.cli_common import (
     optional_school,
     print_json,
     read_text_lines,
+    say_example_fallback,
     school_or_exit,
 )
 from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
@@ -30,6 +31,7 @@ from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_co
 def cmd_validate_config(args: argparse.Namespace) -> int:
     from compass_bot.clock import Clock
 
+    say_example_fallback(args.path or args.config)
     try:
         loaded = load_config(args.path or args.config)
         check_targets(loaded, Clock().now())
@@ -214,12 +216,7 @@ def cmd_check_message(args: argparse.Namespace) -> int:
 
 
 def cmd_invite_url(args: argparse.Namespace) -> int:
-    from compass_bot.discord_front.permissions import (
-        clause_title,
-        explain,
-        invite_url,
-        portal_intents,
-    )
+    from compass_bot.discord_front import permissions as perms
     from compass_bot.inputs import parse_snowflake
 
     loaded = config_or_exit(args.config)
@@ -247,12 +244,16 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
         else loaded.each_school()
     )
     for school in schools:
-        url = invite_url(client_id, school.config)
+        url = perms.invite_url(client_id, school.config)
         print(f"{school.school}: {url}" if len(schools) > 1 else url)
         if args.explain:
-            print("\n".join(explain(school.config, clause_title)))
+            print("\n".join(perms.explain(school.config, perms.clause_title)))
     if args.explain:  # one application, one connection: the board's setting
-        print(portal_intents(loaded.config.discord.members, loaded.config.discord.message_content))
+        print(
+            perms.portal_intents(
+                loaded.config.discord.members, loaded.config.discord.message_content
+            )
+        )
     return EXIT_OK
 
 

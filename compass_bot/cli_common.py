@@ -117,7 +117,26 @@ def print_json(obj: object) -> None:
     sys.stdout.flush()
 
 
+def say_example_fallback(path: str | None, command: str = "compass-bot") -> None:
+    """One stderr line when no config was named and none found (`--config`, COMPASS_CONFIG,
+    ./config.yaml): the shipped example's servers, channels and database are then used, which
+    an admin running `status` or `backup` from a cron job without COMPASS_CONFIG would not
+    otherwise notice."""
+    from compass_bot.config import loading
+
+    if path or os.environ.get(loading.CONFIG_ENV):
+        return  # named
+    found = loading.find_config_path(None)
+    if found == loading.PROJECT_ROOT / loading.EXAMPLE_CONFIG_NAME:
+        print(
+            f"{command}: no config.yaml here and COMPASS_CONFIG is not set: using the shipped "
+            f"example, {found}",
+            file=sys.stderr,
+        )
+
+
 def config_or_exit(path: str | None) -> LoadedConfig:
+    say_example_fallback(path)
     try:
         return load_config(path)
     except ConfigError as exc:

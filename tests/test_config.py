@@ -612,13 +612,14 @@ def test_per_line_commands_take_their_input_one_way(capsys: pytest.CaptureFixtur
 
 
 def test_empty_input_and_an_empty_school_are_refused_not_answered(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An empty question, name or text as an argument has no answer: one line and exit 2, not
     a verdict on nothing (a blank line on --stdin is answered, so the answers keep the lines'
     order); `--school ""` names no school, so it is refused rather than left out."""
     from compass_bot.__main__ import main
 
+    monkeypatch.setenv("COMPASS_CONFIG", str(EXAMPLE))  # named: no line about a fallback
     for command, item in (("ask", "question"), ("check-name", "name"), ("check-message", "text")):
         assert main([command, "--json", "  "]) == 2
         captured = capsys.readouterr()
@@ -790,3 +791,34 @@ def test_the_config_s_own_staff_roles_are_never_warned_for_lesson_time(tmp_path:
     assert teacher.returncode == 0 and "(staff)" in teacher.stdout, teacher
     student = run_cli("check-time", "--role", "Leerling", "--at", at, "--config", str(path))
     assert "(lesson_time)" in student.stdout, student
+
+
+@pytest.mark.parametrize("command", [["status"], ["validate-config"], ["backup", "b.db"]])
+def test_a_command_on_the_shipped_example_says_so_on_stderr(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    """A cron job without COMPASS_CONFIG ran on the example's server names and database,
+    silently; now one line names the config used. With a config found, no such line."""
+    from compass_bot.__main__ import main
+    from compass_bot.config import loading
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "config.example.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"))
+    monkeypatch.setattr(loading, "PROJECT_ROOT", project)
+    monkeypatch.delenv("COMPASS_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit):
+        raise SystemExit(main(command))
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == (
+        "compass-bot: no config.yaml here and COMPASS_CONFIG is not set: using the shipped "
+        f"example, {project / 'config.example.yaml'}"
+    )
+    (tmp_path / "config.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        raise SystemExit(main(command))
+    assert "shipped example" not in capsys.readouterr().err
