@@ -25,7 +25,8 @@ from compass_bot.cli_common import (
     say_example_fallback,
     school_or_exit,
 )
-from compass_bot.config import ConfigError, LoadedConfig, check_targets, load_config
+from compass_bot.config import ConfigError, check_targets, load_config
+from compass_bot.ops_cli import cmd_backup, cmd_invite_url, cmd_status
 
 
 def cmd_validate_config(args: argparse.Namespace) -> int:
@@ -213,115 +214,6 @@ def cmd_check_message(args: argparse.Namespace) -> int:
         else:
             print("ok: no personal data found")
     return EXIT_OK
-
-
-def cmd_invite_url(args: argparse.Namespace) -> int:
-    from compass_bot.discord_front import permissions as perms
-    from compass_bot.inputs import parse_snowflake
-
-    loaded = config_or_exit(args.config)
-    client_id = parse_snowflake(args.client_id)  # a Discord id, as in the config
-    if args.client_id is not None and client_id is None:
-        print(
-            f"invite-url: --client-id {args.client_id[:40]!r} is not an Application ID "
-            "(15 to 20 digits: Developer Portal > General Information)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    client_id = client_id or loaded.config.discord.application_id
-    if client_id is None:
-        print(
-            "invite-url: no Application ID: give --client-id ID, or set discord.application_id "
-            "in the config (Developer Portal > your application > General Information)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    # Least privilege per server: a board's schools each get the link with what their own
-    # features need (`Noord: URL`), or the one school --school names.
-    schools: tuple[LoadedConfig, ...] = (
-        (school_or_exit(args, "invite-url", loaded),)
-        if args.school is not None
-        else loaded.each_school()
-    )
-    for school in schools:
-        url = perms.invite_url(client_id, school.config)
-        print(f"{school.school}: {url}" if len(schools) > 1 else url)
-        if args.explain:
-            print("\n".join(perms.explain(school.config, perms.clause_title)))
-    if args.explain:  # one application, one connection: the board's setting
-        print(
-            perms.portal_intents(
-                loaded.config.discord.members, loaded.config.discord.message_content
-            )
-        )
-    return EXIT_OK
-
-
-_RENAME = "name the backup file otherwise"
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from compass_bot.ops import OpsError, backup, claimed_file, school_mark
-
-    board = config_or_exit(args.config)
-    loaded = school_or_exit(args, "backup", board)
-    target = Path(args.path)
-    if args.path.endswith(("/", "\\")) and not target.is_dir():
-        print(f"backup: {args.path}: no such folder", file=sys.stderr)
-        return 1
-    if (claimed := claimed_file(board, loaded, target)) is not None:
-        print(f"backup: {target} is {claimed}; {_RENAME}", file=sys.stderr)
-        return 1
-    try:
-        size = backup(
-            loaded.database_path, target, mark=school_mark(loaded), force=args.force, board=board
-        )
-    except OpsError as exc:
-        print(f"backup: {exc}", file=sys.stderr)
-        return 1
-    print(f"backup: {loaded.database_path} -> {target} ({size} bytes)")
-    return EXIT_OK
-
-
-def _status(
-    loaded: LoadedConfig, board: LoadedConfig
-) -> tuple[dict[str, object], list[str]] | None:
-    """One school's status: the JSON report and the text block; None after an error line
-    on stderr. The intents are the connection's, one for the board's schools."""
-    from compass_bot.discord_front.client import bot_intents
-    from compass_bot.ops import OpsError, status_report
-
-    wanted = sorted(name for name, on in bot_intents(board) if on)
-    try:
-        return status_report(loaded, wanted)
-    except OpsError as exc:
-        print(f"status: {loaded.school + ': ' if loaded.school else ''}{exc}", file=sys.stderr)
-        return None
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    loaded = config_or_exit(args.config)
-    if args.school is not None or not loaded.schools:
-        status = _status(school_or_exit(args, "status", loaded), loaded)
-        if status is None:
-            return 1
-        report, lines = status
-        if args.json:
-            print_json(report)
-        else:
-            print("\n".join(lines))
-        return EXIT_OK
-    # A board without --school: every school, one block (or JSON entry) each; a blank line
-    # only between blocks printed (a school without its database has its line on stderr).
-    statuses = [_status(school, loaded) for school in loaded.schools]
-    found = [status for status in statuses if status is not None]
-    if args.json:
-        print_json({"schools": [report for report, _ in found]})
-    elif found:
-        print("\n\n".join("\n".join(lines) for _, lines in found))
-    return EXIT_OK if len(found) == len(statuses) else 1
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
