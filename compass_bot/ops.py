@@ -192,11 +192,12 @@ def _check_backup_target(database: Path, target: Path) -> None:
 def _check_same_school(target: Path, mark: int, force: bool, board: LoadedConfig | None) -> None:
     """An earlier backup is replaced only by a backup of the same school: a board's (or a
     shared folder's) `zuid.db` never silently becomes Noord's. One that records no school
-    (made before backups recorded it) cannot be told apart, so it needs `force` too."""
+    (made before backups recorded it) cannot be told apart on a board, so there it needs
+    `force` too; a single school's nightly backup over last night's older one goes ahead."""
     if force or not target.is_file():
         return
     recorded = _recorded_mark(target)
-    if recorded == mark:
+    if recorded == mark or (recorded == 0 and (board is None or not board.schools)):
         return
     if recorded == 0:
         raise OpsError(

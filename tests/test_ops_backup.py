@@ -195,6 +195,23 @@ async def test_a_backup_never_overwrites_a_live_database_or_another_file(tmp_pat
         assert code == 0 and "copy.db" in out, err
 
 
+async def test_a_single_school_s_nightly_backup_replaces_last_night_s_older_one(
+    tmp_path: Path,
+) -> None:
+    """A backup from before backups recorded their school is a single school's own (only a
+    board has others): the nightly cron over one file keeps working after the update."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(START))
+    await app.close()
+    code, _, err = await _cli(tmp_path, "backup", "nightly.db")
+    assert code == 0, err
+    with sqlite3.connect(tmp_path / "nightly.db") as conn:
+        conn.execute("PRAGMA application_id = 0")  # as an older version wrote it
+    code, out, err = await _cli(tmp_path, "backup", "nightly.db")
+    assert code == 0 and "nightly.db" in out, err
+    with sqlite3.connect(tmp_path / "nightly.db") as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] != 0
+
+
 async def test_a_backup_never_overwrites_another_programs_sqlite_file(tmp_path: Path) -> None:
     """An SQLite file out of WAL mode that is not a compass-bot database (no schema version:
     another program's contacts) is refused like any other file, and kept as it was."""
