@@ -123,7 +123,7 @@ def _main(argv: Sequence[str] | None) -> int:
         loaded = load_config(args.config)
         # What the config points at (.ics file, database folder) is checked before anything
         # opens, so a bad one is a line here rather than a traceback (and a hang) later.
-        check_targets(loaded, Clock().now())
+        check_targets(loaded, Clock().now(), console=args.console, fresh=args.fresh)
         token = None if args.console else discord_token()
         if token:  # the real bot on the example's server names and database: say so
             say_example_fallback(args.config)

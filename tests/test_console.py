@@ -326,6 +326,21 @@ def test_fresh_never_touches_the_real_bots_database(tmp_path: Path) -> None:
     assert real.read_bytes() == b"the real bot's data"
 
 
+def test_the_console_checks_its_own_database_not_the_real_bots(tmp_path: Path) -> None:
+    """The console opens its own file beside the real one: a broken console file is one line
+    (and `--fresh` starts it anew), a broken real file is not the console's to refuse."""
+    (tmp_path / "data").mkdir()
+    own = tmp_path / "data" / "compass-console.db"
+    own.write_bytes(b"not a database")
+    refused = run_bot(tmp_path, "/stop\n", "--console")
+    assert (
+        refused.returncode == 2 and "compass-console.db: not an SQLite database" in refused.stderr
+    )
+    assert "Traceback" not in refused.stderr
+    fresh = run_bot(tmp_path, "/stop\n", "--console", "--fresh")
+    assert fresh.returncode == 0, fresh.stderr
+
+
 def test_reset_starts_the_console_again_from_a_clean_state(tmp_path: Path) -> None:
     half = "/tijd 2026-11-24 10:15\n/kanaal algemeen\nhoi\n/als docent\n"
     script = half + "/toestemming geven rol Leerling 20\n/reset\n" + half + "/toestemming lijst\n"

@@ -16,8 +16,9 @@ from compass_bot.schedule import ScheduleError, read_ics_file
 _ELSEWHERE = " (mount it read-write, or point storage.database at a writable place)"
 
 
-def database_problem(path: Path) -> str | None:
-    """Why the SQLite file at `path` cannot be used, or None; creates nothing.
+def database_problem(path: Path, content: bool = True) -> str | None:
+    """Why the SQLite file at `path` cannot be used, or None; creates nothing. `content`
+    False: the file is replaced anyway (the console's `--fresh`), only where it goes counts.
 
     The file may be missing (it is created on first run), but then its folder must exist and
     be writable, or be creatable: the nearest existing ancestor must be a writable folder.
@@ -31,7 +32,7 @@ def database_problem(path: Path) -> str | None:
             if read_only_mount(path):
                 return f"{path} cannot be written: {READ_ONLY}{_ELSEWHERE}"
             return f"{path} cannot be read and written (check its permissions)"
-        if not_sqlite(path):
+        if content and not_sqlite(path):
             return f"{path}: {NOT_SQLITE}"
     ancestor = path.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
@@ -58,9 +59,14 @@ def _can_create_in(folder: Path) -> bool:
         return False
 
 
-def check_targets(loaded: LoadedConfig, now: datetime) -> None:
+def check_targets(
+    loaded: LoadedConfig, now: datetime, console: bool = False, fresh: bool = False
+) -> None:
     """Check what the config points at (the .ics file, the database folder) without changing
-    anything; raises ConfigError with one `config: key: problem` line per problem.
+    anything; raises ConfigError with one `config: key: problem` line per problem. `console`:
+    the offline console's own database (beside the real one) is what will be opened; the
+    real bot's file is none of its business (`--fresh` never touches it), and `fresh` starts
+    its own anew.
 
     A board's file is checked school by school (`schools[1].storage.database: ...`); a
     calendar file the schools share is reported once. `now` sets the years the calendar is
@@ -70,9 +76,13 @@ def check_targets(loaded: LoadedConfig, now: datetime) -> None:
     problems: list[str] = []
     calendars: set[Path] = set()
     for index, school in enumerate(loaded.schools):
-        problems += _school_problems(school, now, f"{source}: schools[{index}].", calendars)
+        problems += _school_problems(
+            school, now, f"{source}: schools[{index}].", calendars, console=console, fresh=fresh
+        )
     if not loaded.schools:
-        problems += _school_problems(loaded, now, f"{source}: ", calendars)
+        problems += _school_problems(
+            loaded, now, f"{source}: ", calendars, console=console, fresh=fresh
+        )
     else:
         problems += _unclaimed_database(loaded, source)
     if problems:
@@ -95,7 +105,13 @@ def _unclaimed_database(loaded: LoadedConfig, source: str) -> list[str]:
 
 
 def _school_problems(
-    loaded: LoadedConfig, now: datetime, where: str, calendars: set[Path]
+    loaded: LoadedConfig,
+    now: datetime,
+    where: str,
+    calendars: set[Path],
+    *,
+    console: bool,
+    fresh: bool,
 ) -> list[str]:
     """One school's target problems, each line starting with `where` (file and key prefix)."""
     problems: list[str] = []
@@ -108,7 +124,8 @@ def _school_problems(
             read_ics_file(loaded.resolve(ics), range(this_year - 2, this_year + 3))
         except ScheduleError as exc:
             problems.append(f"{where}{exc}")
-    problem = database_problem(loaded.database_path)
+    path = loaded.console_database_path if console else loaded.database_path
+    problem = database_problem(path, content=not (console and fresh))
     if problem is not None:
         problems.append(f"{where}storage.database: {problem}")
     return problems
