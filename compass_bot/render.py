@@ -13,9 +13,13 @@ from compass_bot.policy import Clause
 
 
 def clause_heading(clause: Clause, language: str = "nl") -> str:
-    title = clause.title_en if language == "en" else clause.title
+    """The clause's title and where it stands. The sections have Dutch names only, noise in
+    an English answer (a 12-year-old asked about lunch breaks): English keeps the clause
+    id, the reference other programs and the moderators use."""
+    if language == "en":
+        return f"{clause.title_en} ({clause.id})"
     number = f" {clause.number}" if clause.number is not None else ""
-    return f"{title} ({clause.section}{number}; {clause.id})"
+    return f"{clause.title} ({clause.section}{number}; {clause.id})"
 
 
 def clause_as_text(clause: Clause, language: str = "nl") -> str:

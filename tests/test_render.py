@@ -32,3 +32,23 @@ def test_an_answer_offers_the_second_question_in_the_askers_language() -> None:
         BOOK["schooltijd"].title_en
     )
     assert BOOK["aanwijzing-6"].title_en in shown
+
+
+def test_an_english_answer_names_its_clause_without_the_dutch_section() -> None:
+    shown = answer_as_text(BOOK, Match("q", "schooltijd", 80.0, (), "answer", "en"))
+    heading = shown.splitlines()[0]
+    assert heading == f"{BOOK['schooltijd'].title_en} (schooltijd)"
+    assert BOOK["schooltijd"].text in " ".join(shown.split())  # verbatim, wrapped at 88
+
+
+def test_an_english_refusal_names_the_nearby_topic_without_the_dutch_section() -> None:
+    match = Match("q", None, 30.0, (), "none", "en", related=("aanwijzing-9",))
+    shown = answer_as_text(BOOK, match)
+    assert f"{BOOK['aanwijzing-9'].title_en} (aanwijzing-9)" in shown
+    assert BOOK["aanwijzing-9"].section not in shown
+
+
+def test_a_dutch_answer_keeps_its_section_and_number() -> None:
+    shown = answer_as_text(BOOK, Match("q", "aanwijzing-9", 80.0, (), "answer", "nl"))
+    clause = BOOK["aanwijzing-9"]
+    assert shown.splitlines()[0] == f"{clause.title} ({clause.section} 9; aanwijzing-9)"

@@ -21,9 +21,12 @@ def clip(text: str, limit: int) -> str:
 
 
 def clause_title(clause: Clause, language: str = "nl") -> str:
-    title = clause.title_en if language == "en" else clause.title
+    """The clause's title; in Dutch with its section and number. The sections have Dutch
+    names only, noise in an English answer; the footer names the clause id either way."""
+    if language == "en":
+        return clip(clause.title_en, 256)
     number = f" {clause.number}" if clause.number is not None else ""
-    return clip(f"{title} ({clause.section}{number})", 256)
+    return clip(f"{clause.title} ({clause.section}{number})", 256)
 
 
 def clause_embed(
