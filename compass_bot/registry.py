@@ -8,6 +8,7 @@ privacy last (it reaches every other feature's member data).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 
@@ -51,6 +52,50 @@ def migrations() -> tuple[Migration, ...]:
 def alert_kinds() -> Mapping[str, AlertKind]:
     """Every rule that raises alerts, by rule id."""
     return {kind.rule: kind for f in FEATURES for kind in f.alert_kinds}
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_]{4,}")  # a title's words of four letters or more
+
+
+def _key(text: str) -> str:
+    """A filter word as compared: case, spaces and hyphens aside ("School time" is
+    "schooltime", "aanwijzing 2" is "aanwijzing-2")."""
+    return re.sub(r"[\s_-]+", "", text.casefold())
+
+
+def _own_words(kind: AlertKind) -> tuple[str, ...]:
+    """The words that name a kind: its rule id, its declared words, its title's words."""
+    return (kind.rule, *kind.words, *_TITLE_WORD.findall(kind.title.casefold()))
+
+
+@cache
+def _kinds_by_word() -> Mapping[str, AlertKind]:
+    """Every kind by each of its words; a word two kinds share names neither of them."""
+    seen: dict[str, set[str]] = {}
+    for kind in alert_kinds().values():
+        for word in _own_words(kind):
+            seen.setdefault(_key(word), set()).add(kind.rule)
+    return {
+        word: alert_kinds()[next(iter(rules))] for word, rules in seen.items() if len(rules) == 1
+    }
+
+
+def alert_kind_named(text: str) -> AlertKind | None:
+    """The alert kind a moderator means: by rule id or an everyday word for it ("naam",
+    "school time", "melding"), so filtering needs no clause codes."""
+    return _kinds_by_word().get(_key(text))
+
+
+def alert_kind_words() -> Mapping[str, tuple[str, ...]]:
+    """Per rule, the words a usage line shows for it: the rule id and its declared words, or
+    without those its title's (only the words that name it alone)."""
+    by_word = _kinds_by_word()
+    shown: dict[str, tuple[str, ...]] = {}
+    for kind in alert_kinds().values():
+        words = kind.words or tuple(_TITLE_WORD.findall(kind.title.casefold()))
+        unique = (w for w in (kind.rule, *words) if by_word.get(_key(w)) is kind)
+        shown[kind.rule] = tuple(dict.fromkeys(unique))
+    return shown
 
 
 def action(name: str) -> Action:

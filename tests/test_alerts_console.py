@@ -57,3 +57,29 @@ def test_console_note_on_an_alert_for_moderators_only(tmp_path: Path) -> None:
         in out
     )
     assert "11112222" not in out
+
+
+def test_open_alerts_are_filtered_by_everyday_words(tmp_path: Path) -> None:
+    """A moderator needs no clause codes: "naam", "school time" name the alert kinds."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als leerling anna",
+            "/kanaal algemeen",
+            "hoi",
+            "/bijnaam C0mpass",
+            "/als moderator",
+            "/meldingen open naam",
+            "/meldingen open School time",
+            "/meldingen open fiets",
+            "/stop",
+        ]
+    )
+    result = run_bot(tmp_path, script, "--console", "--fresh")
+    assert result.returncode == 0, result.stderr
+    by_name, by_time = result.stdout.split("1 open melding:")[1:]
+    assert "Melding #2 · Compass in een accountnaam" in by_name and "Melding #1" not in by_name
+    assert "Melding #1 · Sociale media tijdens schooltijd" in by_time
+    assert "Melding #2" not in by_time
+    usage = by_time.split("Onbekende regel 'fiets'. Gebruik: /meldingen open [")[1]
+    assert usage.startswith("schooltijd, lestijd") and "aanwijzing-2, naam, name" in usage

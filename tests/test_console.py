@@ -16,7 +16,7 @@ import pytest
 
 from compass_bot.console.server import member_id_of
 from compass_bot.features.names import texts as name_texts
-from compass_bot.registry import alert_kinds
+from compass_bot.registry import alert_kind_words
 from tests.conftest import BOARD_CONFIG, ROOT, TEST_CONFIG
 
 
@@ -440,8 +440,9 @@ def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
     assert "Onbekende soort 'leerlng piet'. Bedoelde je /als leerling piet, Klas 1-2? Kies" in out
     assert "directeur (" not in out and "Je bent docent1 (Docent)" in out
     assert "Onbekende regel 'onzin'" in out and "'abc' is geen aantal dagen" in out
-    kinds = " | ".join(alert_kinds())  # every feature's alert kinds, in the registry's order
-    assert kinds.startswith("schooltijd | aanwijzing-2")
+    # every feature's alert kinds, in the registry's order, each with the words that name it
+    kinds = " | ".join(", ".join(words) for words in alert_kind_words().values())
+    assert kinds.startswith("schooltijd, ") and " | aanwijzing-2, naam, " in kinds
     assert f"Gebruik: /meldingen open [{kinds}] | export [DAGEN]" in out
     assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # no vote was counted
 

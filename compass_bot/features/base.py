@@ -103,6 +103,9 @@ class AlertKind:
     reason_text: Callable[[str, str], str] = lambda detail, language: detail  # (detail, lang)
     involved: Callable[[str], tuple[int, ...]] = lambda detail: ()  # members named by ids
     field_labels: Mapping[str, str] = field(default_factory=dict)  # a name alert's name field
+    # Everyday words (Dutch and English) a moderator may filter these alerts by, beside the
+    # rule id and the title's own words (`registry.alert_kind_named`): "naam", "school time".
+    words: tuple[str, ...] = ()
 
 
 def _always(config: Config) -> bool:

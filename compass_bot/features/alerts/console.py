@@ -13,7 +13,7 @@ from compass_bot.features.alerts.service import AlertService
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.inputs import parse_number
 from compass_bot.model import Refusal
-from compass_bot.registry import alert_kinds
+from compass_bot.registry import alert_kind_named, alert_kind_words
 from compass_bot.texts import counted
 
 
@@ -22,13 +22,16 @@ def _service(console: Console) -> AlertService:
 
 
 async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str) -> None:
-    usage = f"Gebruik: /meldingen open [{' | '.join(alert_kinds())}] | export [DAGEN]"
+    kinds = " | ".join(", ".join(words) for words in alert_kind_words().values())
+    usage = f"Gebruik: /meldingen open [{kinds}] | export [DAGEN]"
     sub = args[0].lower() if args else "open"
     if sub == "open":
-        rule = args[1].lower() if len(args) > 1 else None
-        if len(args) > 2 or (rule is not None and rule not in alert_kinds()):
-            console.say(f"Onbekende regel {' '.join(args[1:])!r}. {usage}")
+        typed = " ".join(args[1:])  # "school time" is two words
+        kind = alert_kind_named(typed) if typed else None
+        if typed and kind is None:
+            console.say(f"Onbekende regel {typed!r}. {usage}")
             return
+        rule = kind.rule if kind else None
         result = await _service(console).open_alerts(console.me.member, rule)
         if isinstance(result, Refusal):
             console.bot(result.message)
@@ -89,7 +92,7 @@ def hooks() -> ConsoleHooks:
     return ConsoleHooks(
         commands=(
             CommandSpec(
-                ("meldingen",), "  /meldingen open [REGEL] | export [DAGEN]", cmd_meldingen
+                ("meldingen",), "  /meldingen open [SOORT] | export [DAGEN]", cmd_meldingen
             ),
             CommandSpec(
                 ("melding",),

@@ -52,6 +52,7 @@ FEATURE = Feature(
             personal_detail=True,
             reason_text=reason_text,
             field_labels=NAME_FIELDS,
+            words=("naam", "name", "accountnaam", "account name", "bijnaam", "nickname"),
         ),
     ),
     console="compass_bot.features.names.console",

@@ -33,6 +33,7 @@ FEATURE = Feature(
             "Sociale media tijdens schooltijd",
             0xE67E22,
             reason_text=lambda detail, language: REASON_LABELS.get(detail, detail),
+            words=("lestijd", "les", "school time", "lesson time", "lessons"),
         ),
     ),
     console="compass_bot.features.schooltime.console",
