@@ -807,7 +807,7 @@ def test_a_name_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Pa
     assert out.count("Naamcontrole klaar: 5 leden, 1 met een naam om te bekijken.") == 3
     assert "bijgewerkt" not in out and out.count("aantal keer: 1") == 1
     assert out.count('Hoi! Je bijnaam "C0mpass"') == 1
-    assert "`aanwijzing-2` Compass niet in je accountnaam: 1 (0)" in out
+    assert "aanwijzing-2 Compass niet in je accountnaam: 1 (0)" in out
 
 
 def test_an_approved_name_is_told_to_the_member_as_on_discord(tmp_path: Path) -> None:

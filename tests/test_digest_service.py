@@ -133,7 +133,8 @@ def test_the_console_prints_the_digest_and_where_the_chart_is(tmp_path: Path) ->
         "Alleen moderatoren en de schoolleiding kunnen het weekoverzicht zien. / "
         "Only moderators and leadership can see the weekly digest." in out
     )
-    assert "Weekoverzicht 2026-W48" in out and "`schooltijd`" in out
+    assert "Weekoverzicht 2026-W48" in out and "  schooltijd Sociale media" in out
+    assert "`" not in out  # the console shows markdown as plain text
     chart = next(line for line in out.splitlines() if "Grafiek: " in line).split("Grafiek: ")[1]
     assert png_size(Path(chart).read_bytes()) == (1200, 600)
     assert "\nWeek 2026-W99 bestaat niet. Gebruik: /overzicht [JJJJ-Www].\n" in out  # Dutch

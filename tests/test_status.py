@@ -35,7 +35,7 @@ async def test_a_moderator_gets_the_figures_and_a_student_is_refused(tmp_path: P
         figures = database_status(bot.app.db.path)
     assert reply.deferred and reply.ephemeral  # the database may be slow: deferred first
     text = reply.content or ""  # the first follow-up fills the deferred answer
-    assert f"compass-bot {figures.version}" in text
+    assert f"**compass-bot {figures.version}**" in text  # Discord gets its markdown
     assert "Scholen / Schools: Compass" in text
     assert "Message Content aan/on, Server Members aan/on" in text
     assert "Outbox: 3 meldingen wachten" in text and figures.pending_alerts == 3
@@ -85,3 +85,4 @@ def test_console_status_is_for_staff(tmp_path: Path) -> None:
     assert "Message Content aan/on, Server Members aan/on" in out
     assert "Database: " in out and "Laatste bezorging / Last delivery: - (console)" in out
     assert "Outbox: 0 meldingen wachten" in out  # the console shows each alert at once
+    assert "· #algemeen] compass-bot " in out and "**" not in out  # markdown as plain text

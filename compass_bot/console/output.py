@@ -12,6 +12,7 @@ from compass_bot.app import App
 from compass_bot.console.server import ConsoleMember, SimulatedServer
 from compass_bot.features.alerts.render import alert_as_text
 from compass_bot.model import Warning
+from compass_bot.plain import as_plain_text
 from compass_bot.refs import describe_ref
 from compass_bot.visible import for_terminal
 
@@ -36,16 +37,19 @@ class ConsoleOutput(SimulatedServer):
         self.out.flush()
 
     def bot(self, text: str, where: str | None = None) -> None:
+        """A reply from the bot. The features write their replies for Discord: their markdown
+        is shown as plain text here (`plain.as_plain_text`), not as asterisks and backticks."""
         place = where or ("DM" if self.channel.name == "dm" else f"#{self.channel.name}")
         prefix = f"[bot → {self.me.member.label} · {place}]"
-        self.say(f"{prefix} " + text.replace("\n", "\n" + " " * 4))
+        self.say(f"{prefix} " + as_plain_text(text).replace("\n", "\n" + " " * 4))
 
     def dm(self, to: ConsoleMember, text: str) -> None:
         """A DM from the bot; to someone else (a name check) it says whose DM it is."""
         if to is self.me:
             self.bot(text, where="DM")
         else:
-            self.say(f"[bot · DM aan {to.member.label}] " + text.replace("\n", "\n" + " " * 4))
+            shown = as_plain_text(text).replace("\n", "\n" + " " * 4)
+            self.say(f"[bot · DM aan {to.member.label}] {shown}")
 
     def status(self) -> str:
         roles = ", ".join(name for _, name in self.me.member.roles) or "geen rollen"
