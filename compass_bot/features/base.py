@@ -170,6 +170,8 @@ class Feature:
     discord_extension: str | None = None  # a module with `async def setup(bot)`
     # table -> Dutch label, written for any count ("melding(en)", "naam/namen"; texts.for_count)
     erased_labels: Mapping[str, str] = field(default_factory=dict)
+    # the same in English ("alert(s)"): the erasure's summary says it in both languages
+    erased_labels_en: Mapping[str, str] = field(default_factory=dict)
     # Discord permissions it needs beyond BASE_PERMISSIONS (the invite and the README use them).
     permissions: tuple[Permission, ...] = ()
     # Its top-level slash commands meant for staff: synced with `default_member_permissions`

@@ -41,5 +41,9 @@ FEATURE = Feature(
         "alerts": "melding(en)",
         "alert_mentions": "vermelding(en) in meldingen over anderen",
     },
+    erased_labels_en={
+        "alerts": "alert(s)",
+        "alert_mentions": "mention(s) in alerts about others",
+    },
     staff_commands=("meldingen",),
 )

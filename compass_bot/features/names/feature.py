@@ -59,6 +59,7 @@ FEATURE = Feature(
     discord_extension="compass_bot.features.names.discord_ext",
     post_check="Names.check_post",
     erased_labels={"approved_names": "goedgekeurde naam/namen"},
+    erased_labels_en={"approved_names": "approved name(s)"},
     permissions=(
         Permission(
             "manage_nicknames",

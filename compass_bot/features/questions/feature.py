@@ -23,6 +23,7 @@ FEATURE = Feature(
         ),
     ),
     erased_labels={"question_mentions": "vermelding(en) in bewaarde vragen"},
+    erased_labels_en={"question_mentions": "mention(s) in stored questions"},
     console="compass_bot.features.questions.console",
     discord_extension="compass_bot.features.questions.discord_ext",
     post_check="Questions.check_post",

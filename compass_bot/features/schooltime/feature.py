@@ -40,9 +40,14 @@ FEATURE = Feature(
     discord_extension="compass_bot.features.schooltime.discord_ext",
     post_check="SchoolTime.check_post",
     erased_labels={
-        "warning_cooldowns": "waarschuwingstijd(en)",
-        "permission_grants": "toestemming(en)",
+        "warning_cooldowns": "tijdstip(pen) van een waarschuwing",
+        "permission_grants": "toestemming(en) van een docent",
         "grant_mentions": "vermelding(en) in redenen van toestemmingen",
+    },
+    erased_labels_en={
+        "warning_cooldowns": "time(s) of a warning",
+        "permission_grants": "permission(s) from a teacher",
+        "grant_mentions": "mention(s) in the reasons for permissions",
     },
     permissions=(
         Permission(
