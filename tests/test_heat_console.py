@@ -160,3 +160,21 @@ def test_cooling_a_channel_the_server_does_not_have_is_refused(tmp_path: Path) -
     assert "Geen kanaal #huiswerkk. Bedoelde je #huiswerk?" in out
     assert "#huiswerkk wordt" not in out
     assert out.count("(bot zet slowmode in #bestaatniet: 30 seconden") == 1
+
+
+def test_a_student_is_refused_cooling_down_before_any_usage_line(tmp_path: Path) -> None:
+    """Every /afkoelen is staff's: a student hears the refusal (Dutch, then English), not
+    how to type the command; moderators filter its alerts by everyday words."""
+    script = (
+        "/als leerling\n/afkoelen\n/als moderator\n/meldingen open ruzie\n/meldingen open fight\n"
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert (
+        out.count(
+            "Alleen docenten en moderatoren kunnen afkoelen starten, stoppen of uitzetten. / "
+            "Only teachers and moderators can start, stop or switch off cooling down."
+        )
+        == 1
+    )
+    assert "Gebruik: /afkoelen" not in out
+    assert out.count("0 open meldingen") == 2 and "Onbekende regel" not in out

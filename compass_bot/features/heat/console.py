@@ -9,6 +9,7 @@ from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import Slowmode
 from compass_bot.features.heat.service import (
+    ACTION,
     CLAUSE_ID,
     HeatPost,
     HeatService,
@@ -81,6 +82,10 @@ def _channel(console: Console, args: list[str]) -> tuple[ChannelInfo, list[str]]
 
 async def cmd_afkoelen(console: Console, name: str, args: list[str], rest: str) -> None:
     await _restore_due(console)
+    refused = console.app.access.refusal(console.me.member, ACTION)
+    if refused is not None:  # every /afkoelen is staff's: said before any usage line
+        console.bot(refused.message)
+        return
     sub = args[0].lower() if args else ""
     typo = console.typo_of_channel(args[1]) if len(args) > 1 and args[1][:1] == "#" else None
     if typo is not None:

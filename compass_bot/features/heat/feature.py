@@ -34,7 +34,7 @@ FEATURE = Feature(
     ),
     build=HeatService,
     migrations=MIGRATIONS,
-    actions=(Action(ACTION, ("teacher", "moderator"), texts.REFUSED),),
+    actions=(Action(ACTION, ("teacher", "moderator"), texts.REFUSED, texts.REFUSED_EN),),
     alert_kinds=(
         AlertKind(
             CLAUSE_ID,
@@ -42,6 +42,7 @@ FEATURE = Feature(
             0xC0392B,
             reason_text=texts.reason_text,
             involved=texts.involved,
+            words=("discussie", "ruzie", "afkoelen", "heat", "discussion", "argument", "fight"),
         ),
     ),
     console="compass_bot.features.heat.console",
@@ -65,4 +66,5 @@ FEATURE = Feature(
     ),
     staff_commands=("afkoelen",),
     erased_labels={"heat_alert_members": "vermelding(en) als betrokken lid"},
+    erased_labels_en={"heat_alert_members": "mention(s) as a member involved"},
 )

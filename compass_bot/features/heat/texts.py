@@ -44,6 +44,7 @@ def slowmode_notice(minutes: int, seconds: int, english: bool) -> str:
 
 # /afkoelen and the alert button
 REFUSED = "Alleen docenten en moderatoren kunnen afkoelen starten, stoppen of uitzetten."
+REFUSED_EN = "Only teachers and moderators can start, stop or switch off cooling down."
 STARTED = "Slowmode in #{channel} staat aan tot {until} ({seconds} seconden tussen berichten)."
 STOPPED = "Slowmode in #{channel} is uit; de vorige instelling ({seconds} s) is terug."
 NOT_RUNNING = "De bot heeft in #{channel} geen slowmode aan staan."

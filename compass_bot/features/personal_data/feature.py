@@ -22,6 +22,7 @@ FEATURE = Feature(
             "Gegevens van een ander in een bericht",
             0xC0392B,
             reason_text=reason_text,
+            words=("gegevens", "persoonsgegevens", "privacy", "data", "personal data"),
         ),
     ),
     console="compass_bot.features.personal_data.console",

@@ -37,7 +37,16 @@ FEATURE = Feature(
             "Alleen de schoolleiding kan zien wie iets meldde; moderatoren nooit.",
         ),
     ),
-    alert_kinds=(AlertKind(RULE, TITLE, 0xE67E22, personal_detail=True, reason_text=reason_text),),
+    alert_kinds=(
+        AlertKind(
+            RULE,
+            TITLE,
+            0xE67E22,
+            personal_detail=True,
+            reason_text=reason_text,
+            words=("melding", "meldingen", "gemeld", "report", "reports", "reported"),
+        ),
+    ),
     console="compass_bot.features.reports.console",
     discord_extension="compass_bot.features.reports.discord_ext",
     # The feature is always on (no switch in `reports:`), so the invite always asks for it.
@@ -50,5 +59,9 @@ FEATURE = Feature(
     erased_labels={
         "member_reports": "melding(en) door of over het lid",
         "report_mentions": "vermelding(en) in meldingen van anderen",
+    },
+    erased_labels_en={
+        "member_reports": "report(s) by or about the member",
+        "report_mentions": "mention(s) in others' reports",
     },
 )
