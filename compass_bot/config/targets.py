@@ -64,9 +64,8 @@ def check_targets(
 ) -> None:
     """Check what the config points at (the .ics file, the database folder) without changing
     anything; raises ConfigError with one `config: key: problem` line per problem. `console`:
-    the offline console's own database (beside the real one) is what will be opened; the
-    real bot's file is none of its business (`--fresh` never touches it), and `fresh` starts
-    its own anew.
+    the offline console opens its own database beside the real one: the real file's place is
+    checked, not its content (`--fresh` never touches it), and `fresh` starts its own anew.
 
     A board's file is checked school by school (`schools[1].storage.database: ...`); a
     calendar file the schools share is reported once. `now` sets the years the calendar is
@@ -124,8 +123,14 @@ def _school_problems(
             read_ics_file(loaded.resolve(ics), range(this_year - 2, this_year + 3))
         except ScheduleError as exc:
             problems.append(f"{where}{exc}")
-    path = loaded.console_database_path if console else loaded.database_path
-    problem = database_problem(path, content=not (console and fresh))
-    if problem is not None:
-        problems.append(f"{where}storage.database: {problem}")
+    # the real file's place and kind always (the console's own lies beside it); its content
+    # only for the real bot, the console's own file's unless --fresh starts it anew
+    checks = [(loaded.database_path, not console)]
+    if console:
+        checks.append((loaded.console_database_path, not fresh))
+    for path, content in checks:
+        problem = database_problem(path, content=content)
+        if problem is not None:
+            problems.append(f"{where}storage.database: {problem}")
+            break
     return problems
