@@ -72,3 +72,33 @@ def test_a_challenge_to_a_game_is_no_threat_a_fight_in_real_life_is() -> None:
     assert "threat" not in signals_of("ok 1v1 me right now, loser buys snacks friday").kinds
     assert "threat" in signals_of("1v1 me irl dan").kinds
     assert "threat" in signals_of("1v1 irl na school").kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "500 gems voor zondag. anders staat het online",
+        "anders post ik het in de groepsapp",
+        "en als je het aan iemand vertelt log ik weer in en verwijder ik al je items",
+        "als je niet betaalt zet ik die voice message van jou op tiktok",
+    ],
+)
+def test_blackmail_with_what_someone_sent_or_owns_is_a_threat(text: str) -> None:
+    assert "threat" in signals_of(text).kinds
+
+
+def test_an_everyday_otherwise_is_no_blackmail() -> None:
+    assert signals_of("anders zet ik een wekker").kinds == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["laat m'n moeder erbuiten", "waarom doen jullie nu zo", "niet doen", "je mag dat niet posten"],
+)
+def test_asking_to_stop_in_a_student_s_words_is_an_objection(text: str) -> None:
+    assert signals_of(text).objects
+
+
+@pytest.mark.parametrize("text", ["pizzagezicht", "brillenkoker", "met die jampotglazen"])
+def test_put_downs_about_looks_are_insults(text: str) -> None:
+    assert "insult" in signals_of(text).kinds
