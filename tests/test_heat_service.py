@@ -300,38 +300,73 @@ def test_an_episode_alert_gathers_the_kinds_of_wording_in_order() -> None:
 
 async def test_the_alert_shows_the_most_hostile_post_and_its_author(tmp_path: Path) -> None:
     """Session 45 (a tester's bystander): the alert names and shows the episode's most
-    hostile post, not whoever posted when the heat crossed the threshold; a threat after
-    the nudge is shown in the same alert (masked like any excerpt), and the next episode
-    starts without the old post."""
+    hostile post, not whoever posted when the heat crossed the threshold; a threat after the
+    nudge by the member it names is shown in it (masked like any excerpt), another member's
+    threat counts in it but never stands under that member's name."""
     chris = Member(4, "chris", ((10, "Leerling"),))
     app = await App.create(make_loaded(tmp_path))
     try:
         service = app[HeatService]
-        lines = [
-            (ANNA, "@bram ik weet waar je woont, kankerlijer"),
-            (BRAM, "laat me met rust"),
-            (ANNA, "huil maar loser"),
-            (BRAM, "stop alsjeblieft"),
-            (chris, "jongens doe normaal"),
-            (chris, "hallo??"),
-        ]
-        nudged = None
-        for i, (member, text) in enumerate(lines):
-            heat_post = post(member, text, i)
-            outcome = service.decide(heat_post)
-            if outcome.nudge:
-                nudged = (i, await service.record_nudge(heat_post.event, outcome))
-                break
-        assert nudged is not None and lines[nudged[0]][0] is not ANNA  # crossed on another's post
+        nudged = await _nudged_episode(service, chris)
+        assert nudged is not None and nudged is not ANNA  # crossed on another's post
         (alert,) = await app.alerts.repo.alerts()
         assert alert.member_id == ANNA.id and alert.message_id == 1000  # the turn: anna's
         assert "ik weet waar je woont" in (alert.excerpt or "")
-        threat = post(ANNA, "@bram ik steek je neer morgen, 0612345678", nudged[0] + 1)
-        outcome = service.decide(threat)
-        assert outcome.escalated
-        await service.record_escalation(threat.event, outcome)
-        (alert,) = await app.alerts.repo.alerts()
-        assert "ik steek je neer morgen" in (alert.excerpt or "")
-        assert "0612345678" not in (alert.excerpt or "")
+        for member, text, shown in (
+            (BRAM, "@anna ik steek je neer morgen", False),
+            (ANNA, "@bram ik steek je neer morgen, 0612345678", True),
+        ):
+            threat = post(member, text, 20 + member.id)
+            outcome = service.decide(threat)
+            assert outcome.escalated
+            await service.record_escalation(threat.event, outcome)
+            (alert,) = await app.alerts.repo.alerts()
+            assert alert.member_id == ANNA.id
+            assert ("ik steek je neer morgen" in (alert.excerpt or "")) is shown, text
+            assert "0612345678" not in (alert.excerpt or "")
+    finally:
+        await app.close()
+
+
+async def _nudged_episode(service: HeatService, bystander: Member, start: int = 0) -> Member | None:
+    """Anna's threat and jabs at bram, who asks to stop, then a bystander: the member whose
+    post got the nudge, recorded (None when none did)."""
+    lines = [
+        (ANNA, "@bram ik weet waar je woont, kankerlijer"),
+        (BRAM, "laat me met rust"),
+        (ANNA, "huil maar loser"),
+        (BRAM, "stop alsjeblieft"),
+        (bystander, "jongens doe normaal"),
+        (bystander, "hallo??"),
+    ]
+    for i, (member, text) in enumerate(lines):
+        heat_post = post(member, text, start + i)
+        outcome = service.decide(heat_post)
+        if outcome.nudge:
+            await service.record_nudge(heat_post.event, outcome)
+            return member
+    return None
+
+
+async def test_the_post_kept_for_an_alert_goes_with_an_erasure_and_with_time(
+    tmp_path: Path,
+) -> None:
+    """The most hostile post waits in memory, masked, only for its alert: erasing any member
+    or the window passing lets it go, so an alert never brings back an erased member's words
+    (a reviewer's finding, session 45)."""
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+        for i, text in enumerate(["@bram kankerlijer 0612345678", "haha"]):
+            service.decide(post(ANNA, text, i))
+        state = service._channels[ALGEMEEN.id]
+        assert state.hottest is not None and "0612345678" not in (state.hottest.excerpt or "")
+        service.forget(BRAM.id)  # the post names bram: it goes with his erasure
+        assert state.hottest is None
+        service.decide(post(ANNA, "@bram kankerlijer", 2))
+        assert state.hottest is not None
+        later = MessagePosted(BRAM, ALGEMEEN, T0 + timedelta(hours=2), "hoi", 2000, 7)
+        service.decide(HeatPost(event=later))
+        assert state.hottest is None  # older than the window: let go
     finally:
         await app.close()

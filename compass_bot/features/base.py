@@ -51,7 +51,8 @@ class FeatureService(Protocol):
 
 
 class KeepsNoMentions:
-    """`erase_mentions` of a feature that keeps no text of members (heat: channels and times;
+    """`erase_mentions` of a feature that stores no text of members (heat: channels and times,
+    its in-memory post for an alert dropped by `forget`;
     names: a member's own approved name; personal data: nothing but its alerts, whose
     excerpts are the alerts feature's): no mention of a member to take out."""
 

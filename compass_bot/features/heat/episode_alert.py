@@ -29,12 +29,13 @@ class Episode(Protocol):
 class HotPost(NamedTuple):
     """The most hostile post of a channel's recent posts, by the words it uses: the post its
     alert shows (author, excerpt, link), not whoever happened to post when the heat crossed
-    the threshold. Kept in memory only, until a hotter one or the episode's window has passed;
-    the alert masks its text as every excerpt."""
+    the threshold. Kept in memory only, as the alert's masked excerpt (never the raw text),
+    until its alert is written, a hotter one comes, the window has passed (`current`) or a
+    member is erased."""
 
     hostility: float  # the lexicon's, a severe kind counting over any other
     member: Member
-    content: str
+    excerpt: str | None  # masked as every alert excerpt (`Kernel.excerpt`)
     message_id: int | None
     at: datetime
 
@@ -43,12 +44,12 @@ class HotPost(NamedTuple):
         cls,
         signals: PostSignals,
         member: Member,
-        content: str,
+        excerpt: str | None,
         message_id: int | None,
         at: datetime,
     ) -> HotPost:
         """The post with its words' hostility, a threat, death wish or exposure above the rest."""
-        return cls(signals.hostility + severe(signals.kinds), member, content, message_id, at)
+        return cls(signals.hostility + severe(signals.kinds), member, excerpt, message_id, at)
 
 
 def hotter(kept: HotPost | None, post: HotPost, window: timedelta) -> HotPost:
@@ -58,12 +59,9 @@ def hotter(kept: HotPost | None, post: HotPost, window: timedelta) -> HotPost:
     return kept
 
 
-def shown_post(kept: HotPost | None, event: MessagePosted, window: timedelta) -> HotPost:
-    """The post an episode's alert shows: the most hostile recent one, else `event` itself
-    (the learned signal alone found the heat: no word stands out)."""
-    if kept is not None and event.at - kept.at <= window:
-        return kept
-    return HotPost(0.0, event.member, event.content, event.message_id, event.at)
+def current(kept: HotPost | None, at: datetime, window: timedelta) -> HotPost | None:
+    """`kept` while it is within `window` of `at`; None (let go) once it is older."""
+    return kept if kept is not None and at - kept.at <= window else None
 
 
 # Kinds of wording that reach the moderators however far the episode is (texts.WORDING_LABELS)
@@ -122,7 +120,13 @@ async def record_new(
     """The nudge's alert, one per episode: its most hostile post (who wrote it, what it says,
     masked), a link to where it turned, who is involved. The episode then remembers it (a
     flag kept in memory while storage fails has no alert yet) and starts its next post anew."""
-    shown = shown_post(episode.hottest if episode else None, event, window)
+    # the most hostile recent post, else `event` itself (the learned signal alone found the
+    # heat: no word stands out)
+    shown = current(episode.hottest if episode else None, event.at, window)
+    if shown is None:
+        shown = HotPost(
+            0.0, event.member, kernel.excerpt(event.content), event.message_id, event.at
+        )
     alert, created = await kernel.alerts.record(
         rule,
         shown.member,
@@ -130,7 +134,7 @@ async def record_new(
         event.guild_id,
         channel_id=event.channel.id,
         message_id=heat.turned_message_id or shown.message_id,  # read down from the turn
-        excerpt=kernel.excerpt(shown.content),
+        excerpt=shown.excerpt,
         detail=texts.detail_of(heat.reason, heat.members),
     )
     if episode is not None:
@@ -157,8 +161,10 @@ async def count_threat(
     kernel: Kernel, episode: Episode | None, event: MessagePosted, heat: Heat
 ) -> Alert | None:
     """A threat or death wish after the nudge: the episode's open alert counts it once more,
-    names its author among the involved, adds its kinds of wording and shows it (masked), so
-    it reaches the moderators. None when there is no open alert to count it in."""
+    names its author among the involved and adds its kinds of wording, so it reaches the
+    moderators; it shows the threat (masked) when its author is the member the alert names
+    (another's words never stand under that member's name). None when there is no open alert
+    to count it in."""
     alert = await open_alert(kernel, episode.alert_id if episode else None)
     if episode is None or alert is None:
         return None
@@ -166,5 +172,8 @@ async def count_threat(
     episode.alert_at = event.at
     reason = with_kinds((alert.detail or "").partition("|")[0] or heat.reason, heat.reason)
     detail = texts.detail_of(reason, episode.involved)
-    await restate(kernel, alert, detail, event.at, kernel.excerpt(event.content))
+    same_author = alert.member_id == event.member.id
+    await restate(
+        kernel, alert, detail, event.at, kernel.excerpt(event.content) if same_author else None
+    )
     return alert

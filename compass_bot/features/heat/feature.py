@@ -28,7 +28,9 @@ FEATURE = Feature(
     name="heat",
     data_statement=(
         "Nothing of a post is stored: each watched channel keeps a short window in memory "
-        "(member ids, times and scores, a few minutes). Stored: the slowmodes the bot set "
+        "(member ids, times and scores, a few minutes) and its most hostile recent post, "
+        "masked as an alert excerpt, until its alert is written or the window has passed. "
+        "Stored: the slowmodes the bot set "
         "(channel, previous value, until) and the channels staff switched off. The moderators' "
         "alert holds an excerpt of at most 200 characters and the ids of the members involved."
     ),

@@ -24,6 +24,7 @@ from compass_bot.features.heat import texts
 from compass_bot.features.heat.episode_alert import (
     HotPost,
     count_threat,
+    current,
     hotter,
     open_alert,
     record_new,
@@ -237,12 +238,11 @@ class HeatService(WatchedChannels, KeepsNoMentions):
             self._authors.remember(message_id, author)
         signals, said, language = self._reader.read(content)
         state.languages.append(language)
-        if signals.hostility:  # a post with hostile words: the alert may show it
-            state.hottest = hotter(
-                state.hottest,
-                HotPost.of(signals, member, content, message_id, at),
-                self.settings.window,
-            )
+        if signals.hostility:  # a post with hostile words: the alert may show it (masked)
+            hot = HotPost.of(signals, member, self.kernel.excerpt(content), message_id, at)
+            state.hottest = hotter(state.hottest, hot, self.settings.window)
+        elif state.hottest is not None:  # kept no longer than the window
+            state.hottest = current(state.hottest, at, self.settings.window)
         heat = state.watch.observe(Post(author, at, signals, target, aimed, message_id, None, said))
         if heat is CALM_HEAT:  # the common case: a shared outcome
             return _QUIET_OUTCOME
@@ -432,9 +432,12 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         return {}
 
     def forget(self, member_id: int) -> None:
+        """Erasure: the member leaves every window; the posts kept for alerts go too (theirs,
+        or another's that may name them: an alert then shows the post at hand)."""
         for state in self._channels.values():
             state.watch.forget(member_id)
             state.involved = tuple(m for m in state.involved if m != member_id)
+            state.hottest = None
         self._authors.forget(member_id)
 
 
