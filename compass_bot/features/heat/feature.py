@@ -17,11 +17,7 @@ if TYPE_CHECKING:
 
 def _watches(config: Config) -> bool:
     """The rule has channels to watch: its own, else the school-time rule's social ones."""
-    return bool(
-        config.heat.watched_channels
-        or config.school_time.social_channels
-        or config.school_time.social_categories
-    )
+    return bool(config.heat.watched_channels) or config.school_time.watches_channels()
 
 
 FEATURE = Feature(
