@@ -30,6 +30,17 @@ T0 = datetime(2026, 3, 4, 12, 5, tzinfo=UTC)
         ("ik hoop dat je doodgaat", "self-harm-wish"),
         ("nobody would care if you died", "self-harm-wish"),
         ("the world would be better without you", "self-harm-wish"),
+        ("meet me behind the gym at 3 and I'll break your nose", "threat"),
+        ("after school at the bus stop you're getting stabbed", "threat"),
+        ("wait till friday, me and my boys will jump you at the park", "threat"),
+        ("na school bij de bushalte ga ik je steken", "threat"),
+        ("vrijdag in het park pakken we je met z'n allen", "threat"),
+        ("I have your nudes, send 100 euro or everyone sees them", "threat"),
+        ("do what I say or I'll post that video of you", "threat"),
+        (
+            "ik heb naaktfoto's van je, als je niet 50 euro betaalt stuur ik ze naar iedereen",
+            "threat",
+        ),
     ],
 )
 def test_a_meant_threat_or_death_wish_is_read_as_one(text: str, kind: str) -> None:
@@ -45,6 +56,8 @@ def test_a_meant_threat_or_death_wish_is_read_as_one(text: str, kind: str) -> No
         "jij bent dood voor mij na die spoiler",
         "ik hoop dat je het haalt morgen",
         "stuur die foto's van het schoolfeest even in de groep",
+        "hurry up or i'll show you how it's done",
+        "break a leg tonight!",
     ],
 )
 def test_game_talk_and_everyday_lines_are_no_meant_threat(text: str) -> None:
