@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from dataclasses import dataclass
 
 import aiohttp
 import discord
@@ -25,12 +26,27 @@ log = logging.getLogger("compass_bot")
 EXIT_STOPPED = 0  # stopped by SIGINT/SIGTERM
 EXIT_UNEXPECTED = 1  # anything else (a crash): worth a restart
 EXIT_SETUP = 2  # the config, the token, an intent, the database: a person must fix it first
-EXIT_TRY_AGAIN = 75  # EX_TEMPFAIL: no network, a timeout, Discord's 5xx; start again later
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """The pauses between login attempts that failed by themselves (no network, Discord down).
+
+    The bot waits in-process rather than exiting for systemd to start it again: a login is
+    no gateway session, so waiting costs Discord nothing, while systemd's start limit stays
+    free to stop a crash loop (each of its starts is a session; Discord resets a token past
+    1,000 a day)."""
+
+    first: float = 10.0
+    most: float = 300.0
+
+    def after(self, delay: float) -> float:
+        return min(delay * 2, self.most)
 
 
 def login_transient(exc: BaseException) -> bool:
     """Whether a failed login may work by itself later (the network or Discord is down), so
-    the service manager should keep starting the bot, as it must not for a refused token."""
+    the bot should keep trying, as it must not for a refused token."""
     if isinstance(exc, discord.DiscordServerError):
         return True
     if isinstance(exc, discord.HTTPException):
@@ -117,37 +133,52 @@ def storage_notice(school: School) -> StorageListener:
     return notice
 
 
-async def run_discord(loaded: LoadedConfig, token: str) -> int:
-    """Log in, connect, and run until a signal or a fatal error; returns an exit code.
+async def run_discord(loaded: LoadedConfig, token: str, backoff: Backoff = Backoff()) -> int:
+    """Log in, connect, and run until a signal or a fatal error; returns an exit code. A login
+    that fails by itself (no network, Discord down) is tried again after `backoff`'s pauses,
+    for as long as it takes; a signal ends a pause at once.
 
     Every school of the file gets its own services and database (one `App` each, one clock
     and one copy of the protocol between them). Raises StoreError when a database cannot be
     used; every app opened is closed on every way out, so no database thread keeps the
     process alive."""
     apply_endpoints(loaded.config.discord)
-    apps = await App.create_each_school(loaded, Clock())
-    try:
-        return await _run(loaded, token, apps)
-    finally:
-        for app in apps:
-            await app.close()
-
-
-async def _run(loaded: LoadedConfig, token: str, apps: list[App]) -> int:
-    bot = CompassBot(loaded, apps)
-    for school in bot.schools:
-        school.app.alerts.storage_listener = storage_notice(school)
+    clock = Clock()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    async with bot:
-        stopper = asyncio.create_task(stop.wait(), name="signal-wait")
-        try:
-            return await _login_and_connect(loaded, token, bot, stopper)
-        finally:
-            stopper.cancel()
+    stopper = asyncio.create_task(stop.wait(), name="signal-wait")
+    try:
+        delay = backoff.first
+        while (code := await _attempt(loaded, token, clock, stopper, delay)) is None:
+            await asyncio.wait({stopper}, timeout=delay)
+            if stopper.done():
+                log.info("shutting down")
+                return EXIT_STOPPED
+            delay = backoff.after(delay)
+        return code
+    finally:
+        stopper.cancel()
+
+
+async def _attempt(
+    loaded: LoadedConfig, token: str, clock: Clock, stopper: asyncio.Task[bool], delay: float
+) -> int | None:
+    """One login and its run, on a bot and apps of its own (closing a bot closes its apps,
+    and a failed login leaves discord.py's HTTP session behind, so a retry starts fresh);
+    None when the login may work `delay` seconds later."""
+    apps = await App.create_each_school(loaded, clock)
+    try:
+        bot = CompassBot(loaded, apps)
+        for school in bot.schools:
+            school.app.alerts.storage_listener = storage_notice(school)
+        async with bot:
+            return await _login_and_connect(loaded, token, bot, stopper, delay)
+    finally:
+        for app in apps:
+            await app.close()
 
 
 async def _first(task: asyncio.Task[None], stopper: asyncio.Task[bool]) -> bool:
@@ -163,8 +194,8 @@ async def _first(task: asyncio.Task[None], stopper: asyncio.Task[bool]) -> bool:
 
 
 async def _login_and_connect(
-    loaded: LoadedConfig, token: str, bot: CompassBot, stopper: asyncio.Task[bool]
-) -> int:
+    loaded: LoadedConfig, token: str, bot: CompassBot, stopper: asyncio.Task[bool], delay: float
+) -> int | None:
     login = asyncio.create_task(bot.login(token), name="discord-login")
     if await _first(login, stopper):
         log.info("shutting down")
@@ -174,8 +205,12 @@ async def _login_and_connect(
         log.error("Discord refused the token in DISCORD_TOKEN (it is not printed here)")
         return EXIT_SETUP
     if failure is not None:  # every other start-up failure is one line, never a traceback
-        log.error("%s", login_failure(failure, loaded.config.discord.api_base_url))
-        return EXIT_TRY_AGAIN if login_transient(failure) else EXIT_UNEXPECTED
+        line = login_failure(failure, loaded.config.discord.api_base_url)
+        if login_transient(failure):
+            log.error("%s; trying again in %s", line, _duration(delay))
+            return None
+        log.error("%s", line)
+        return EXIT_UNEXPECTED
     connect = asyncio.create_task(bot.connect(), name="discord-connect")
     done, _pending = await asyncio.wait({connect, stopper}, return_when=asyncio.FIRST_COMPLETED)
     log.info("shutting down")
@@ -190,3 +225,11 @@ async def _login_and_connect(
     with contextlib.suppress(asyncio.CancelledError, Exception):
         await connect
     return EXIT_STOPPED
+
+
+def _duration(seconds: float) -> str:
+    """'10 s', '1 min 20 s', '5 min': the pause before the next login, as a person reads it."""
+    minutes, rest = divmod(round(seconds, 2), 60)
+    if not minutes:
+        return f"{rest:g} s"
+    return f"{minutes:g} min" + (f" {rest:g} s" if rest else "")
