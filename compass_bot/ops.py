@@ -107,7 +107,8 @@ def _not_ours(conn: sqlite3.Connection) -> str | None:
 def school_mark(school: LoadedConfig) -> int:
     """Which school a backup is of, recorded in the copy (SQLite's `application_id` in the
     file's header, which the bot's own database leaves 0; a restored copy is opened as any):
-    a hash of the board's name for the school and the configured server, never 0."""
+    a hash of the board's name for the school and the configured server, never 0. Only a
+    board's backups are checked against it (`_check_same_school`)."""
     guild = school.config.discord.guild
     identity = f"{school.school or ''}\n{'' if guild is None else guild}"
     return zlib.crc32(identity.encode("utf-8")) & 0x7FFFFFFF or 1
@@ -190,14 +191,15 @@ def _check_backup_target(database: Path, target: Path) -> None:
 
 
 def _check_same_school(target: Path, mark: int, force: bool, board: LoadedConfig | None) -> None:
-    """An earlier backup is replaced only by a backup of the same school: a board's (or a
-    shared folder's) `zuid.db` never silently becomes Noord's. One that records no school
-    (made before backups recorded it) cannot be told apart on a board, so there it needs
-    `force` too; a single school's nightly backup over last night's older one goes ahead."""
-    if force or not target.is_file():
+    """On a board an earlier backup is replaced only by a backup of the same school: the
+    board's (or a shared folder's) `zuid.db` never silently becomes Noord's; one that records
+    no school (made before backups recorded it) cannot be told apart, so it needs `force`.
+    A single school has no other school to confuse, and its mark changes with its
+    `discord.guild` setting (a name, an id): its backup always replaces its earlier one."""
+    if force or board is None or not board.schools or not target.is_file():
         return
     recorded = _recorded_mark(target)
-    if recorded == mark or (recorded == 0 and (board is None or not board.schools)):
+    if recorded == mark:
         return
     if recorded == 0:
         raise OpsError(

@@ -212,6 +212,29 @@ async def test_a_single_school_s_nightly_backup_replaces_last_night_s_older_one(
         assert conn.execute("PRAGMA application_id").fetchone()[0] != 0
 
 
+async def test_a_single_school_s_backup_goes_on_after_its_server_setting_changes(
+    tmp_path: Path,
+) -> None:
+    """The school mark hashes `discord.guild`; an admin who names the server by id instead of
+    by name (or by another id) had every nightly backup refused as "another school's". One
+    school has no other school to confuse, so its backup replaces the file whatever it
+    records (a board still checks: test_schools_cli)."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(START))
+    await app.close()
+    config = tmp_path / "config.yaml"
+    marks = []
+    for guild in ("Compass", "987654321098765432", "123456789012345678"):
+        config.write_text(
+            TEST_CONFIG.replace("discord:\n  guild: Compass\n", f"discord:\n  guild: {guild}\n"),
+            encoding="utf-8",
+        )
+        code, out, err = await _cli(tmp_path, "backup", "nightly.db")
+        assert code == 0 and "nightly.db" in out, err
+        with sqlite3.connect(tmp_path / "nightly.db") as conn:
+            marks.append(conn.execute("PRAGMA application_id").fetchone()[0])
+    assert len(set(marks)) == 3  # each setting is another mark, and none was refused
+
+
 async def test_a_backup_never_overwrites_another_programs_sqlite_file(tmp_path: Path) -> None:
     """An SQLite file out of WAL mode that is not a compass-bot database (no schema version:
     another program's contacts) is refused like any other file, and kept as it was."""
