@@ -46,6 +46,24 @@ def test_text_without_markup_stays_as_it_is(text: str) -> None:
     assert as_plain_text(text) == text
 
 
+@pytest.mark.parametrize(
+    ("markdown", "plain"),
+    [
+        ("zie https://x.nl/_pad_/x", "zie https://x.nl/_pad_/x"),  # a bare URL as written
+        ("zie https://x.nl/__a__/**b**", "zie https://x.nl/__a__/**b**"),
+        ("zie <https://x.nl/_pad_/x> nu", "zie https://x.nl/_pad_/x nu"),  # an autolink
+        ("**lees** https://x.nl/a_b_c, en _ook_", "lees https://x.nl/a_b_c, en ook"),
+        ("(zie https://x.nl/_p_)", "(zie https://x.nl/_p_)"),  # the ) is not the URL's
+        ("[**het** protocol](https://x.nl/_p_)", "het protocol (https://x.nl/_p_)"),
+        ("[`regel-1` uitleg](<https://x.nl/_p_>)", "regel-1 uitleg (https://x.nl/_p_)"),
+    ],
+)
+def test_a_url_is_kept_as_written(markdown: str, plain: str) -> None:
+    """The console read `https://x.nl/_pad_/x` as italics and printed a URL that leads
+    elsewhere; a URL, bare or between < >, is as literal as inline code."""
+    assert as_plain_text(markdown) == plain
+
+
 def test_the_console_digest_shows_rule_ids_without_backticks(tmp_path: Path) -> None:
     script = "/tijd 2026-11-24 10:15\n/bijnaam C0mpass\n/als moderator\n/overzicht\n/stop\n"
     result = run_bot(tmp_path, script, "--console", "--fresh")
