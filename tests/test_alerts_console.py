@@ -83,3 +83,24 @@ def test_open_alerts_are_filtered_by_everyday_words(tmp_path: Path) -> None:
     assert "Melding #2" not in by_time
     usage = by_time.split("Onbekende regel 'fiets'. Gebruik: /meldingen open [")[1]
     assert usage.startswith("schooltijd, lestijd") and "aanwijzing-2, naam, name" in usage
+
+
+def test_a_student_is_refused_alerts_before_any_word_is_read_and_one_alert_can_be_read(
+    tmp_path: Path,
+) -> None:
+    """Session 45 (a tester): a student's /meldingen foo or /melding 1 got a usage line;
+    now the refusal, Dutch then English. A moderator's /melding 1 shows alert #1 again."""
+    script = (
+        "/tijd 2026-11-24 10:15\n/bijnaam C0mpass\n/meldingen foo\n/melding 1\n"
+        "/als moderator\n/melding 1\n/melding 99\n"
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert (
+        "Alleen moderatoren en de schoolleiding kunnen de meldingen bekijken. / "
+        "Only moderators and leadership can see the alerts." in out
+    )
+    assert "kunnen meldingen afhandelen. / Only moderators and leadership can handle alerts." in out
+    assert "Gebruik: /meldingen" not in out and "Gebruik: /melding " not in out
+    after = out[out.index("Je bent moderator1") :]
+    assert "Melding #1 · Compass in een accountnaam (aanwijzing-2)" in after
+    assert "Er is geen melding #99. / There is no alert #99." in after
