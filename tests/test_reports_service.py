@@ -113,6 +113,34 @@ async def test_a_reporters_note_reaches_the_moderators_with_other_peoples_data_m
         assert "55556666" not in shown and "anna@example.nl" not in shown
 
 
+async def test_a_note_that_fits_is_kept_whole_however_long_its_masks_make_it(
+    service: App,
+) -> None:
+    """A note just under the limit ends in a phone number: its mask makes it longer than
+    the limit, yet nothing is cut and the reporter is not told it was; a note over the limit
+    is cut and she is told, and a number at the cut is masked, not halved."""
+    reports = service[ReportService]
+    under = "x" * 487 + " 06-12345678"
+    assert len(under) == 499
+    filed = await reports.file(
+        ReportRequest(ANNA, BRAM, "anders", T0, 9, 10, 11, "hoi", (), note=under)
+    )
+    assert isinstance(filed, Filed) and "ingekort" not in filed.confirmation
+    kept = await service.db.fetchone("SELECT note FROM member_reports")
+    assert kept["note"] == "x" * 487 + " [telefoonnummer verborgen]"
+
+    over = "y" * 495 + " 06-12345678 " + "z" * 20
+    carl = Member(3, "carl")
+    cut = await reports.file(
+        ReportRequest(carl, BRAM, "anders", T0, 9, 10, 11, "hoi", (), note=over)
+    )
+    assert isinstance(cut, Filed)
+    assert cut.confirmation.endswith("Je toelichting was te lang en is ingekort tot 500 tekens.")
+    [last] = await service.db.fetchall("SELECT note FROM member_reports WHERE reporter_id = 3")
+    assert last["note"].startswith("y" * 495) and len(last["note"]) == 500
+    assert "06-1" not in last["note"] and "z" not in last["note"]
+
+
 async def test_reports_of_one_message_make_one_alert_also_when_the_store_failed(
     service: App,
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -77,13 +77,21 @@ class AuthorWarning:
     warning: Warning
 
 
-def _note(text: str | None) -> tuple[str | None, bool]:
-    """The reporter's note as kept and shown: other people's data already masked by the
-    caller (`Kernel.redacted`), on one line, cut, controls written out; and whether it was
-    cut (the reporter is told so)."""
+def _note(text: str | None, redacted: Callable[[str], str]) -> tuple[str | None, bool]:
+    """The reporter's note as kept and shown: on one line, other people's data masked
+    (`redacted`), cut, controls written out; and whether the typed text was over the limit
+    (only then is the reporter told it was cut). Masking lengthens a note
+    (`[telefoonnummer verborgen]` for ten digits): a note that fit the form keeps the room
+    its masks take, and a longer one is cut at the limit plus the room its first
+    NOTE_LIMIT characters' masks take. The whole is masked before it is cut, so a cut never
+    leaves the unmasked half of a number."""
     whole = " ".join((text or "").split())
-    kept = whole[:NOTE_LIMIT]
-    return (show_controls(kept) if kept else None), len(whole) > NOTE_LIMIT
+    masked = redacted(whole)
+    shortened = len(whole) > NOTE_LIMIT
+    typed = whole[:NOTE_LIMIT]
+    room = len(redacted(typed)) - len(typed) if shortened else len(masked) - len(whole)
+    kept = masked[: NOTE_LIMIT + max(room, 0)]
+    return (show_controls(kept) if kept else None), shortened
 
 
 def _file_names(names: Sequence[str]) -> list[str]:
@@ -153,7 +161,7 @@ class ReportService:
         edited, the reporter still counted once); an exact repeat is refused."""
         settings = self.kernel.config.reports.settings()
         # read once: the verdict (a new note?), the alert and the store
-        note, shortened = _note(self.kernel.redacted(request.note or ""))
+        note, shortened = _note(request.note, self.kernel.redacted)
         async with self._lock:
             verdict = judge_report(_draft(request, note), await self._past(request), settings)
             if not isinstance(verdict, Accepted):
