@@ -141,6 +141,42 @@ async def test_a_note_that_fits_is_kept_whole_however_long_its_masks_make_it(
     assert "06-1" not in last["note"] and "z" not in last["note"]
 
 
+async def test_an_addition_keeps_no_second_copy_of_the_reported_message(service: App) -> None:
+    """Anna adds a reason, then a note, to her report: the message's excerpt and attachment
+    names are stored once (with her first report), the alert still shows the files, and
+    the purge and her erasure still clear every row."""
+    import json
+
+    reports = service[ReportService]
+    for i, (reason, note) in enumerate(
+        (("pesten", None), ("gegevens", None), ("gegevens", "en nog iets"))
+    ):
+        filed = await reports.file(
+            ReportRequest(
+                ANNA, BRAM, reason, T0 + timedelta(minutes=i), 9, 10, 11, "jij weer",
+                ("a.png", "b.png"), note=note,
+            )
+        )  # fmt: skip
+        assert isinstance(filed, Filed) and filed.alert is not None
+    rows = await service.db.fetchall("SELECT * FROM member_reports ORDER BY id")
+    assert len(rows) == 3
+    assert [r["excerpt"] is not None for r in rows] == [True, False, False]
+    assert [r["attachments"] is not None for r in rows] == [True, False, False]
+    alert = await service.alerts.repo.alert(filed.alert.id)
+    assert alert is not None and alert.excerpt == "jij weer"
+    detail = json.loads(alert.detail or "{}")
+    assert detail["files"] == ["a.png", "b.png"] and detail["file_count"] == 2
+    assert detail["reasons"] == {"pesten": 1, "gegevens": 1} and detail["reporters"] == 1
+    await service[PrivacyService].purge_expired(T0 + timedelta(days=40))
+    left = await service.db.fetchall(
+        "SELECT 1 FROM member_reports WHERE excerpt IS NOT NULL OR attachments IS NOT NULL"
+        " OR note IS NOT NULL OR reporter_id IS NOT NULL"
+    )
+    assert left == []
+    await reports.erase_member(BRAM.id)
+    assert await service.db.fetchall("SELECT 1 FROM member_reports") == []
+
+
 async def test_reports_of_one_message_make_one_alert_also_when_the_store_failed(
     service: App,
 ) -> None:

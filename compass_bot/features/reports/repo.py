@@ -3,7 +3,8 @@
 The reporter's id is kept only to refuse a repeat of the same report (or add a new reason or
 note to it), for the hourly limit, and to count distinct reporters; it is never shown to
 anyone. The snapshot (excerpt, attachment names) and the note expire after retention.days,
-and so does the reporter's id.
+and so does the reporter's id. A reporter's addition (a new reason or note to their open
+report) is a row without the snapshot: their first report holds it once.
 """
 
 from __future__ import annotations

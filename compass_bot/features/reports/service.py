@@ -228,6 +228,8 @@ class ReportService:
         else:
             alert_id = existing
             added = verdict.adds and await self.repo.reported_by(alert_id, request.reporter.id)
+        if added:  # the snapshot is kept once, with the report it came with; not per addition
+            excerpt, files = None, []
         await self.repo.add(
             reporter_id=request.reporter.id,
             reported_id=request.reported.id,
