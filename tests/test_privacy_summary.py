@@ -1,13 +1,16 @@
-"""The console's summary of an erasure: only what there was, in words a student or parent
-reads, Dutch then English; one line when nothing was stored."""
+"""The summary of an erasure, the same on the console and Discord: only what there was, in
+words a student or parent reads, Dutch then English; one line when nothing was stored."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from compass_bot.features.privacy import console as privacy_console
-from compass_bot.features.privacy.console import erased_summary
+from compass_bot.features.privacy import texts as privacy_texts
+from compass_bot.features.privacy.texts import erased_summary
 from compass_bot.registry import FEATURES
+from tests.discord_env import LESSON, compass_bot
 
 
 def test_only_what_there_was_is_counted_in_both_languages() -> None:
@@ -27,7 +30,7 @@ def test_nothing_stored_is_one_line() -> None:
 def test_a_table_without_english_words_is_named_in_its_dutch_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(privacy_console, "erased_labels_en", dict)  # no feature's English
+    monkeypatch.setattr(privacy_texts, "erased_labels_en", dict)  # no feature's English
     english = erased_summary("anna", {"alerts": 3}).splitlines()[1]
     assert english == "Everything about anna erased: 3 meldingen."
 
@@ -35,3 +38,32 @@ def test_a_table_without_english_words_is_named_in_its_dutch_ones(
 def test_english_words_are_for_tables_with_dutch_ones() -> None:
     for feature in FEATURES:
         assert set(feature.erased_labels_en) <= set(feature.erased_labels), feature.name
+
+
+async def test_discord_replies_with_the_same_summary_naming_the_member_without_a_ping(
+    tmp_path: Path,
+) -> None:
+    """A moderator erases anna on Discord: the reply counts only what there was, Dutch then
+    English, names her as a mention that pings nobody; a member with nothing stored gets
+    the one line."""
+    async with compass_bot(tmp_path) as (fake, _bot):
+        await fake.post("anna", "algemeen", "geheim", at=LESSON)
+        await fake.settle()
+        anna = fake.member_id("anna")
+        since = len(fake.calls)
+        erased = await fake.slash("mod", "privacy wissen", {"lid": "anna"})
+        await fake.settle()
+        assert erased.ephemeral and erased.content == (
+            f"Alles over <@{anna}> gewist: 1 melding, 1 tijdstip van een waarschuwing.\n"
+            f"Everything about <@{anna}> erased: 1 alert, 1 time of a warning."
+        )
+        [reply] = [c for c in fake.calls[since:] if c.matches("POST", "/webhooks/*/*")]
+        assert reply.json["allowed_mentions"] == {"parse": []}
+        assert erased.original is not None and erased.original.get("mentions") == []
+
+        bram = fake.member_id("bram")
+        nothing = await fake.slash("mod", "privacy wissen", {"lid_id": str(bram)})
+        await fake.settle()
+        assert nothing.content == (
+            f"Over <@{bram}> was niets bewaard. / Nothing was stored about <@{bram}>."
+        )

@@ -21,24 +21,15 @@ from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
 from compass_bot.features.alerts.discord_ext import alert_view, moderators_channel
 from compass_bot.features.privacy.service import PrivacyService
+from compass_bot.features.privacy.texts import erased_summary
 from compass_bot.inputs import parse_snowflake
 from compass_bot.model import Refusal
-from compass_bot.registry import FEATURES
-from compass_bot.texts import for_count
 
 if TYPE_CHECKING:
     from compass_bot.discord_front.client import CompassBot
 
 log = logging.getLogger("compass_bot.discord.privacy")
 PURGE_EVERY = timedelta(hours=24)
-
-
-def erased_labels() -> dict[str, str]:
-    """What each feature calls its erased rows, for the moderator's summary (plural, as a
-    count follows the label here)."""
-    return {
-        table: for_count(label, 2) for f in FEATURES for table, label in f.erased_labels.items()
-    }
 
 
 def erased_embed(alert_id: int, by: int, at: datetime, tz: tzinfo) -> discord.Embed:
@@ -148,10 +139,11 @@ class Privacy(commands.Cog):
         if isinstance(result, Refusal):
             await interaction.followup.send(result.message, ephemeral=True)
             return
-        summary = ", ".join(f"{erased_labels().get(k, k)}: {v}" for k, v in result.items())
-        try:
+        try:  # the member named as a mention, which never pings
             await interaction.followup.send(
-                f"Alles over <@{target}> ({target}) is gewist ({summary}).", ephemeral=True
+                erased_summary(f"<@{target}>", result),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
             )
         finally:  # the erasure is done: its messages are cleared even if the reply failed
             await self.redact(sent, interaction.user.id, now)
