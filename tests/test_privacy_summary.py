@@ -67,3 +67,18 @@ async def test_discord_replies_with_the_same_summary_naming_the_member_without_a
         assert nothing.content == (
             f"Over <@{bram}> was niets bewaard. / Nothing was stored about <@{bram}>."
         )
+
+
+def test_a_student_is_refused_erasure_before_any_member_is_looked_up(tmp_path: Path) -> None:
+    """Session 45 (a tester): a student's `/privacy wissen bob` said "Onbekend lid" or a
+    usage line, telling who is a member; now the refusal comes first, Dutch then English."""
+    from tests.test_console import run_bot
+
+    script = "/als leerling anna\n/als leerling bob\n/als anna\n/privacy\n/privacy wissen zzz\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    refusal = (
+        "Alleen moderatoren kunnen de gegevens van een lid wissen. / "
+        "Only moderators can erase a member's data."
+    )
+    assert out.count(refusal) == 2
+    assert "Onbekend lid" not in out and "Gebruik: /privacy" not in out

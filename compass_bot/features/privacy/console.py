@@ -10,6 +10,10 @@ from compass_bot.model import Refusal
 
 
 async def cmd_privacy(console: Console, name: str, args: list[str], rest: str) -> None:
+    refused = console.app.access.refusal(console.me.member, "erase")
+    if refused is not None:  # before anything is looked up: a student learns no member's name
+        console.bot(refused.message)
+        return
     if len(args) < 2 or args[0].lower() != "wissen":
         console.say("Gebruik: /privacy wissen LID")
         return

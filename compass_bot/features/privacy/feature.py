@@ -12,7 +12,10 @@ FEATURE = Feature(
     build=PrivacyService,
     actions=(
         Action(
-            "erase", ("moderator",), "Alleen moderatoren kunnen de gegevens van een lid wissen."
+            "erase",
+            ("moderator",),
+            "Alleen moderatoren kunnen de gegevens van een lid wissen.",
+            "Only moderators can erase a member's data.",
         ),
     ),
     console="compass_bot.features.privacy.console",
