@@ -141,3 +141,14 @@ def test_the_form_opens_for_a_repeat_but_not_past_the_limit() -> None:
     assert judge_opening(draft(reason="", reported_id=1), past, SETTINGS) == Refused("self")
     full = [past_report(10 + i, 200 + i, T0 - timedelta(minutes=i)) for i in range(5)]
     assert judge_opening(draft(reason=""), full, SETTINGS) == Refused("rate_limited")
+
+
+def test_a_repeat_past_the_limit_still_opens_and_hears_it_was_reported() -> None:
+    """Session 45 (a tester): five reports and additions in the hour, then the same message
+    again: "already reported" (the form decides), not the hourly limit; a new addition to
+    it is still counted against the limit."""
+    past = [past_report(2, 100, T0 - timedelta(minutes=5))]
+    past += [past_report(10 + i, 200 + i, T0 - timedelta(minutes=i)) for i in range(4)]
+    assert judge_opening(draft(reason=""), past, SETTINGS) is None
+    assert judge_report(draft(), past, SETTINGS) == Refused("duplicate")
+    assert judge_report(draft(reason="naam"), past, SETTINGS) == Refused("rate_limited")

@@ -139,9 +139,12 @@ def judge_opening(
     draft: ReportDraft, recent: Sequence[PastReport], settings: ReportSettings
 ) -> Refused | None:
     """What no reason or note could make acceptable, before the form opens (oneself, a bot,
-    the hourly limit); a repeat is not refused here: its form may bring something new."""
+    the hourly limit); a repeat is not refused here: its form may bring something new, and
+    its verdict (`judge_report`) says "already reported" before the hourly limit."""
     if (refused := _not_reportable(draft)) is not None:
         return refused
+    if any(_same_report(draft, past, settings) for past in recent):
+        return None
     return Refused("rate_limited") if _rate_limited(draft, recent, settings) else None
 
 

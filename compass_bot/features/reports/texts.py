@@ -29,10 +29,10 @@ REFUSALS: dict[RefusalCode, tuple[str, str]] = {
         "You already reported this; the moderators have your report.",
     ),
     "rate_limited": (
-        "Je hebt het afgelopen uur al {limit} meldingen gedaan. Probeer het later opnieuw, of "
-        "praat met je mentor of een moderator als het dringend is.",
-        "You made {limit} reports in the last hour. Try again later, or talk to your mentor "
-        "or a moderator if it is urgent.",
+        "Je hebt het afgelopen uur al {limit} meldingen of aanvullingen gedaan. Probeer het "
+        "later opnieuw, of praat met je mentor of een moderator als het dringend is.",
+        "You made {limit} reports or additions in the last hour. Try again later, or talk to "
+        "your mentor or a moderator if it is urgent.",
     ),
 }
 
