@@ -19,6 +19,7 @@ from compass_bot.features.digest.chart import CHART_MARK, CHART_SIZE, render_png
 from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.ops import other_school_of
+from compass_bot.plain import as_plain_text
 from compass_bot.refs import describe_ref
 from compass_bot.schedule import ScheduleError
 from compass_bot.storage.db import StoreError, belongs_to_database
@@ -102,7 +103,7 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         else:
             title_of = texts.clause_titles(app.book, language)
-            print(texts.as_text(digest, language, title_of, school))
+            print(as_plain_text(texts.as_text(digest, language, title_of, school)))
             if args.png:
                 print(texts.labels(language)["chart"].format(path=args.png))
     finally:

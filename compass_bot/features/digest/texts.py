@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Final
 
 from compass_bot import texts as shared_texts
-from compass_bot.features.alerts.model import unescape_excerpt
 from compass_bot.features.digest.rules import Digest
 from compass_bot.policy import ClauseBook
 from compass_bot.visible import for_terminal
@@ -172,15 +171,16 @@ def heading(digest: Digest, language: str, school: str | None = None) -> tuple[s
 def as_text(
     digest: Digest, language: str, title_of: Callable[[str], str], school: str | None = None
 ) -> str:
-    """The whole digest as plain text for a terminal (console, command line): the questions'
-    markdown escapes, which only serve the Discord post, taken out, and the control
+    """The whole digest as lines for a terminal (console, command line), still in the
+    Discord post's markdown (rule ids as code, a question's escapes): both fronts show it as
+    plain text once (`plain.as_plain_text`, which honours the escapes). The control
     characters a member typed (an escape sequence that retitles or recolours the admin's
-    terminal) written out (`visible.for_terminal`). A board's school is named in the title."""
+    terminal) are written out (`visible.for_terminal`). A board's school is named in the title."""
     title, span = heading(digest, language, school)
     out = [f"{title} ({span})"]
     for head, lines in sections(digest, language, title_of):
         out.append(f"{head}:")
-        out.extend(f"  {for_terminal(unescape_excerpt(line))}" for line in lines)
+        out.extend(f"  {for_terminal(line)}" for line in lines)
     return "\n".join(out)
 
 
