@@ -83,7 +83,9 @@ def _kinds_by_word() -> Mapping[str, AlertKind]:
 def alert_kind_named(text: str) -> AlertKind | None:
     """The alert kind a moderator means: by rule id or an everyday word for it ("naam",
     "school time", "melding"), so filtering needs no clause codes."""
-    return _kinds_by_word().get(_key(text))
+    by_word, key = _kinds_by_word(), _key(text)
+    # one word for one or more: "lesson" as "lessons", "names" as "name"
+    return by_word.get(key) or by_word.get(key + "s") or by_word.get(key.removesuffix("s"))
 
 
 def alert_kind_words() -> Mapping[str, tuple[str, ...]]:

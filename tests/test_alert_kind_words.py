@@ -21,6 +21,12 @@ from compass_bot.registry import alert_kind_named, alert_kind_words, alert_kinds
         ("melding", "aanwijzing-9"),  # the title's own word ("Melding van een lid")
         ("discussie", "aanwijzing-5"),
         ("gegevens", "aanwijzing-6"),
+        ("lesson", "schooltijd"),  # one word for one or more (session 45, a tester)
+        ("names", "aanwijzing-2"),
+        ("pesten", "aanwijzing-9"),  # a report's reason
+        ("bullying", "aanwijzing-9"),
+        ("ruzie", "aanwijzing-5"),
+        ("data", "aanwijzing-6"),
     ],
 )
 def test_an_everyday_word_names_its_alert_kind(typed: str, rule: str) -> None:
@@ -28,7 +34,7 @@ def test_an_everyday_word_names_its_alert_kind(typed: str, rule: str) -> None:
     assert kind is not None and kind.rule == rule
 
 
-@pytest.mark.parametrize("typed", ["fiets", "aanwijzing-1", "", "van"])
+@pytest.mark.parametrize("typed", ["fiets", "aanwijzing-1", "", "van", "s"])
 def test_other_words_name_no_kind(typed: str) -> None:
     assert alert_kind_named(typed) is None
 
