@@ -44,11 +44,7 @@ def cmd_invite_url(args: argparse.Namespace) -> int:
         if args.explain:
             print("\n".join(perms.explain(school.config, perms.clause_title)))
     if args.explain:  # one application, one connection: the board's setting
-        print(
-            perms.portal_intents(
-                loaded.config.discord.members, loaded.config.discord.message_content
-            )
-        )
+        print(perms.portal_intents(loaded.config.discord))
     return EXIT_OK
 
 

@@ -43,6 +43,14 @@ class ConsoleOutput(SimulatedServer):
         prefix = f"[bot → {self.me.member.label} · {place}]"
         self.say(f"{prefix} " + as_plain_text(text).replace("\n", "\n" + " " * 4))
 
+    def refused(self, action: str) -> bool:
+        """A staff command typed by someone else: the refusal (Dutch, then English) is said
+        before any word of it is read, so a usage line or a lookup tells them nothing."""
+        refusal = self.app.access.refusal(self.me.member, action)
+        if refusal is not None:
+            self.bot(refusal.message)
+        return refusal is not None
+
     def dm(self, to: ConsoleMember, text: str) -> None:
         """A DM from the bot; to someone else (a name check) it says whose DM it is."""
         if to is self.me:

@@ -77,14 +77,7 @@ def bot_intents(loaded: LoadedConfig) -> discord.Intents:
 def privileged_refused(settings: DiscordSettings) -> str:
     """The one line for Discord's 4014: which portal switches this config needs, or how to
     ask for less."""
-    asked = [
-        label
-        for label, on in (
-            ("Server Members", settings.members),
-            ("Message Content", settings.message_content),
-        )
-        if on
-    ]
+    asked = permissions.portal_switches(settings)
     return (
         f"Discord refused the privileged intent(s) {' and '.join(asked) or '?'}: switch them on "
         "in the Developer Portal (Bot > Privileged Gateway Intents), or set "

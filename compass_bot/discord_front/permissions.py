@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import discord
 
-from compass_bot.config import Config
+from compass_bot.config import Config, DiscordSettings
 from compass_bot.features.base import BASE_PERMISSIONS, Feature, Permission
 from compass_bot.refs import Ref, ref_matches
 from compass_bot.registry import FEATURES
@@ -118,16 +118,22 @@ def clause_title(clause_id: str) -> str | None:
     return clause.title if clause is not None else None
 
 
-def portal_intents(members: bool, message_content: bool) -> str:
-    """The line naming the privileged intents to switch on in the Developer Portal."""
-    wanted = [
+def portal_switches(settings: DiscordSettings) -> list[str]:
+    """The Developer Portal's privileged intents this config needs, by the portal's names
+    ("Server Members", "Message Content"): the one list invite-url and a refused login name."""
+    return [
         name
         for name, on in (
-            ("Server Members Intent", members),
-            ("Message Content Intent", message_content),
+            ("Server Members", settings.members),
+            ("Message Content", settings.message_content),
         )
         if on
     ]
+
+
+def portal_intents(settings: DiscordSettings) -> str:
+    """The line naming the privileged intents to switch on in the Developer Portal."""
+    wanted = [f"{name} Intent" for name in portal_switches(settings)]
     where = "Developer Portal > Bot > Privileged Gateway Intents"
     if not wanted:
         return "privileged intents: none (discord.members and discord.message_content are false)"

@@ -21,17 +21,8 @@ def _service(console: Console) -> AlertService:
     return console.app.alerts
 
 
-def _refused(console: Console, action: str) -> bool:
-    """Staff only: said (Dutch, then English) before any word of the command is read, so a
-    student learns nothing from a usage line or a lookup."""
-    refused = console.app.access.refusal(console.me.member, action)
-    if refused is not None:
-        console.bot(refused.message)
-    return refused is not None
-
-
 async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str) -> None:
-    if _refused(console, "open_alerts"):
+    if console.refused("open_alerts"):
         return
     kinds = " | ".join(", ".join(words) for words in alert_kind_words().values())
     usage = f"Gebruik: /meldingen open [{kinds}] | export [DAGEN]"
@@ -74,7 +65,7 @@ async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -
     usage = "Gebruik: /melding NR " + " | ".join(
         ["afgehandeld", "onterecht", "notitie TEKST", *actions]
     )
-    if _refused(console, "handle_alert"):
+    if console.refused("handle_alert"):
         return
     number = parse_number(args[0]) if args else None  # ASCII digits that fit SQLite
     if len(args) == 1 and number is not None:  # "/melding 1": the alert itself, to read again

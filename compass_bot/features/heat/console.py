@@ -82,9 +82,7 @@ def _channel(console: Console, args: list[str]) -> tuple[ChannelInfo, list[str]]
 
 async def cmd_afkoelen(console: Console, name: str, args: list[str], rest: str) -> None:
     await _restore_due(console)
-    refused = console.app.access.refusal(console.me.member, ACTION)
-    if refused is not None:  # every /afkoelen is staff's: said before any usage line
-        console.bot(refused.message)
+    if console.refused(ACTION):  # every /afkoelen is staff's: said before any usage line
         return
     sub = args[0].lower() if args else ""
     typo = console.typo_of_channel(args[1]) if len(args) > 1 and args[1][:1] == "#" else None

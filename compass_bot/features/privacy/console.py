@@ -10,9 +10,7 @@ from compass_bot.model import Refusal
 
 
 async def cmd_privacy(console: Console, name: str, args: list[str], rest: str) -> None:
-    refused = console.app.access.refusal(console.me.member, "erase")
-    if refused is not None:  # before anything is looked up: a student learns no member's name
-        console.bot(refused.message)
+    if console.refused("erase"):  # before anything is looked up: no member's name is told
         return
     if len(args) < 2 or args[0].lower() != "wissen":
         console.say("Gebruik: /privacy wissen LID")
