@@ -80,6 +80,10 @@ What is found (kinds)
                   in the span; also after ``|``, ``(``, ``/`` or a dash, unless it has a
                   house number of its own). In lower case only with the type first and
                   a particle (``laan van meerdervoort 418``; laan, dreef, allee, ...).
+                  An English street type in the same order (``Baker Street 12``); and the
+                  house number first, as English writes it, after a word that says a place
+                  follows (``lives at 12 Kerkstraat``, ``moved to 14 Maple Avenue``:
+                  ``number_first_cues``, ``street_types_english``).
 ``postcode``      a full postcode with a house number (``3512 JK 8``, ``3512jk, nr 8``,
                   ``3512 jk 8``, ``3512 JK en het huisnummer is 8``). A postcode alone
                   names a street, not a home: not flagged. A year followed by a short

@@ -74,3 +74,5 @@ assert set(MASK_LABELS_EN) == set(KINDS), "an English mask label for every kind"
 
 SPACE: Final = "[ \u00a0]"  # a space or a no-break space, in the patterns of every kind
 DIGIT_RUN: Final = re.compile(r"[0-9]+")
+STREET_TYPES_ENGLISH: Final = frozenset(_strings("street_types_english"))
+NUMBER_FIRST_CUES: Final = frozenset(_strings("number_first_cues"))

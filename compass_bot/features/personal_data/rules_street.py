@@ -12,6 +12,7 @@ from compass_bot.features.personal_data.rules_kinds import (
     STREET_NOT,
     STREET_SUFFIXES,
     STREET_TYPE_WORDS,
+    STREET_TYPES_ENGLISH,
 )
 
 NR_WORD_END: Final = re.compile(r"\b(?:[Hh]uis|[Hh])?(?:[Nn]ummer|[Nn]r|[Nn]o)\.?:?\s?$")
@@ -59,6 +60,13 @@ def street_start(text: str, s: int) -> int | None:
         words = words[1:]
     chain_from: int | None = None
     if is_street_word(bare) and bare not in STREET_TYPE_WORDS:
+        chain_from = len(words) - 1
+    elif (
+        bare in STREET_TYPES_ENGLISH
+        and last[:1].isupper()
+        and len(words) >= 2
+        and name_word(words[-2]) == "cap"
+    ):  # "at Baker Street 12": an English street in Dutch order
         chain_from = len(words) - 1
     elif last[:1].isupper():
         for k in range(len(words) - 1, -1, -1):
