@@ -16,7 +16,7 @@ from tests.discord_env import LESSON, compass_bot
 def test_only_what_there_was_is_counted_in_both_languages() -> None:
     counts = {"alerts": 2, "alert_mentions": 0, "warning_cooldowns": 1, "approved_names": 0}
     assert erased_summary("anna", counts) == (
-        "Alles over anna gewist: 2 meldingen, 1 tijdstip van een waarschuwing.\n"
+        "Alles over anna gewist: 2 meldingen aan moderatoren, 1 tijdstip van een waarschuwing.\n"
         "Everything about anna erased: 2 alerts, 1 time of a warning."
     )
 
@@ -32,7 +32,7 @@ def test_a_table_without_english_words_is_named_in_its_dutch_ones(
 ) -> None:
     monkeypatch.setattr(privacy_texts, "erased_labels_en", dict)  # no feature's English
     english = erased_summary("anna", {"alerts": 3}).splitlines()[1]
-    assert english == "Everything about anna erased: 3 meldingen."
+    assert english == "Everything about anna erased: 3 meldingen aan moderatoren."
 
 
 def test_english_words_are_for_tables_with_dutch_ones() -> None:
@@ -54,7 +54,7 @@ async def test_discord_replies_with_the_same_summary_naming_the_member_without_a
         erased = await fake.slash("mod", "privacy wissen", {"lid": "anna"})
         await fake.settle()
         assert erased.ephemeral and erased.content == (
-            f"Alles over <@{anna}> gewist: 1 melding, 1 tijdstip van een waarschuwing.\n"
+            f"Alles over <@{anna}> gewist: 1 melding aan moderatoren, 1 tijdstip van een waarschuwing.\n"
             f"Everything about <@{anna}> erased: 1 alert, 1 time of a warning."
         )
         [reply] = [c for c in fake.calls[since:] if c.matches("POST", "/webhooks/*/*")]

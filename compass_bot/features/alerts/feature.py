@@ -41,7 +41,7 @@ FEATURE = Feature(
     console="compass_bot.features.alerts.console",
     discord_extension="compass_bot.features.alerts.discord_ext",
     erased_labels={
-        "alerts": "melding(en)",
+        "alerts": "melding(en) aan moderatoren",
         "alert_mentions": "vermelding(en) in meldingen over anderen",
     },
     erased_labels_en={
