@@ -66,6 +66,8 @@ What is found (kinds)
                   run on and the whole run is no valid number (``0612 345 678 9``), no
                   shorter number inside it is flagged; a number ends early only at a clear
                   break (another separator, a new number, a time such as ``15:00``).
+                  A phone number spelled out in words ("nul zes, twee acht, ...", "zero six
+                  ...", "06 five three ..."), read as the digits it spells.
 ``email``         ``name@domain.tld`` and the usual disguises: ``[at]``, ``(at)``, ``{at}``,
                   ``(a)``, `` at ``, ``apenstaartje``, ``[dot]``, ``(punt)``, `` dot ``,
                   `` punt ``, spaces around ``@`` and ``.``. A disguised domain must end in a
@@ -141,6 +143,7 @@ from compass_bot.features.personal_data.rules_kinds import (
 )
 from compass_bot.features.personal_data.rules_phone import nl_number_is_valid, phone_digits
 from compass_bot.features.personal_data.rules_scan import Scan
+from compass_bot.features.personal_data.rules_spelled import as_digits, may_spell, spelled_phones
 
 __all__ = [
     "CLAUSE_ID",
@@ -166,7 +169,7 @@ def _alnum(text: str) -> str:
 def finding_key(kind: Kind, value: str) -> str:
     """The normalised form used to compare a finding with the allow list."""
     if kind == "phone":
-        digits, international = phone_digits(value)
+        digits, international = phone_digits(as_digits(value))
         if international:
             return digits if not digits.startswith("310") else "31" + digits[3:]
         return "31" + digits[1:] if digits.startswith("0") else digits
@@ -217,6 +220,15 @@ def _without_allowed(
     )
 
 
+def _and_spelled(text: str, found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """``found`` and the phone numbers spelled out in words that none of it covers."""
+    spelled = spelled_phones(text)
+    extra = tuple(f for f in spelled if all(f.end <= g.start or f.start >= g.end for g in found))
+    if not extra:
+        return found
+    return tuple(sorted((*found, *extra), key=lambda f: f.start))
+
+
 def find_personal_data(text: str, allowed: Sequence[str] = ()) -> tuple[Finding, ...]:
     """Every piece of personal data in ``text``, minus the entries of ``allowed``.
 
@@ -227,6 +239,8 @@ def find_personal_data(text: str, allowed: Sequence[str] = ()) -> tuple[Finding,
     if not text.isascii() and (folded := unveil(text)) is not None:
         return back(text, find_personal_data(folded, allowed))
     found = Scan(text).run() if text and could_contain(text) else ()  # _scan, inlined
+    if text and may_spell(text):
+        found = _and_spelled(text, found)
     if allowed and found:
         return _without_allowed(text, found, _allowed_keys(tuple(allowed)))
     return found
@@ -243,9 +257,14 @@ class PersonalDataRule:
         here, and the prefilter ends almost all of them: it is asked first, inline."""
         if not text or not could_contain(text):  # _scan's first line
             if text.isascii() or (folded := unveil(text)) is None:
+                if text and may_spell(text):  # "nul zes, twee acht, ..."
+                    return _without_allowed(text, _and_spelled(text, ()), self._keys)
                 return ()
         elif text.isascii() or (folded := unveil(text)) is None:
-            return _without_allowed(text, Scan(text).run(), self._keys)
+            found = Scan(text).run()
+            if may_spell(text):
+                found = _and_spelled(text, found)
+            return _without_allowed(text, found, self._keys)
         return back(text, self.find(folded))  # full-width digits, invisible characters
 
 

@@ -76,3 +76,6 @@ SPACE: Final = "[ \u00a0]"  # a space or a no-break space, in the patterns of ev
 DIGIT_RUN: Final = re.compile(r"[0-9]+")
 STREET_TYPES_ENGLISH: Final = frozenset(_strings("street_types_english"))
 NUMBER_FIRST_CUES: Final = frozenset(_strings("number_first_cues"))
+_digit_words = _WORDS["digit_words"]
+assert isinstance(_digit_words, dict)
+DIGIT_WORDS: Final[dict[str, str]] = {str(k): str(v) for k, v in _digit_words.items()}

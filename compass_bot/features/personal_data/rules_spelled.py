@@ -1,0 +1,54 @@
+"""A phone number spelled out in words, the way a member writes it past a filter: "nul zes,
+twee acht, vijf een, ...", "zero six four one ...", "06 five three nine ...".
+
+Read as digits, the phone rule decides: only a run that gives a valid number is one. A run
+starts with a zero (a word or the digit; every number the phone rule reads as a number in
+words starts with 0 or +), so the cheap test first looks for "nul", "zero" or a 0 before a
+number word (``may_spell``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from compass_bot.features.personal_data.rules_kinds import DIGIT_WORDS, Finding
+from compass_bot.features.personal_data.rules_phone import usual_phone_at
+
+_WORD: Final = "|".join(sorted(DIGIT_WORDS, key=len, reverse=True))
+_TOKEN: Final = rf"(?:[0-9]{{1,4}}|{_WORD})"
+_RUN: Final = re.compile(
+    rf"(?<![\w+])(?:0[0-9]{{0,3}}|nul|zero|oh)(?:[ \u00a0,.\-/]{{1,3}}{_TOKEN}){{4,}}(?![\w])",
+    re.IGNORECASE,
+)
+_ZERO_THEN_WORD: Final = re.compile(
+    rf"0[0-9]{{0,3}}[ \u00a0,.\-]{{1,3}}(?:{_WORD})\b", re.IGNORECASE
+)
+_SPLIT: Final = re.compile(rf"[0-9]+|{_WORD}", re.IGNORECASE)
+
+
+def may_spell(text: str) -> bool:
+    """False when ``text`` certainly holds no spelled-out number (a few substring tests)."""
+    low = text.lower()
+    if "nul" in low or "zero" in low:
+        return True
+    return "0" in text and _ZERO_THEN_WORD.search(text) is not None
+
+
+def spelled_phones(text: str) -> tuple[Finding, ...]:
+    """Every run of number words (with digits among them) that reads as a valid phone number.
+    A run of digits alone is the scan's: here only runs with a word in them."""
+    found: list[Finding] = []
+    for m in _RUN.finditer(text):
+        parts = _SPLIT.findall(m.group(0))
+        if all(part.isdigit() for part in parts):
+            continue
+        digits = "".join(p if p.isdigit() else DIGIT_WORDS[p.lower()] for p in parts)
+        if 9 <= len(digits) <= 11 and usual_phone_at(digits, 0, {}) == (0, len(digits)):
+            found.append(Finding("phone", m.start(), m.end()))
+    return tuple(found)
+
+
+def as_digits(value: str) -> str:
+    """A phone number's text with its number words as digits ("nul zes 12" -> "0 6 12"):
+    compared with the allow list as the digits it spells."""
+    return _SPLIT.sub(lambda m: DIGIT_WORDS.get(m.group(0).lower(), m.group(0)), value)
