@@ -554,6 +554,17 @@ def test_grant_in_utc_and_picks_the_active_one() -> None:
     assert verdict.grant_id == 2
 
 
+def test_two_grants_covering_a_student_tell_the_later_end() -> None:
+    """Her own grant until 10:20 and her class's until 10:50: she may post until 10:50,
+    whichever grant comes first."""
+    own = grant("member", STUDENT.member_id, at(TUESDAY, 10, 0), minutes=20, grant_id=1)
+    klas = grant("role", 501, at(TUESDAY, 10, 0), minutes=50, grant_id=2)
+    for grants in ((own, klas), (klas, own)):
+        verdict = judge(at(TUESDAY, 10, 5), grants=grants)
+        assert verdict.grant_id == 2 and verdict.until == time(10, 50)
+        assert verdict.message == "Je hebt toestemming van je docent tot 10:50."
+
+
 def test_grant_starting_later_is_next_allowed() -> None:
     later = grant("member", 1, at(TUESDAY, 11, 0))
     other = grant("member", 2, at(TUESDAY, 9, 30))

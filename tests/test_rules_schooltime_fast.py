@@ -182,3 +182,16 @@ def test_a_member_whose_roles_change_is_asked_about_with_the_new_roles() -> None
             lesson, Author(member_id=7, roles=roles), ALGEMEEN, [grant], TT, SCOPE
         )
         assert got == expected and got.reason == reason, (roles, got)
+
+
+def test_a_second_grant_that_runs_longer_is_told_after_the_first_was_kept() -> None:
+    """The judge keeps a grant's verdict; once a longer grant covers the student too, the
+    later end is told, as `judge_post` tells it."""
+    fast = PostJudge(TT, SCOPE)
+    lesson = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam: a lesson
+    own = PermissionGrant(1, "member", 7, lesson, lesson + timedelta(minutes=20), 9)
+    klas = PermissionGrant(2, "role", 501, lesson, lesson + timedelta(minutes=50), 9)
+    roles = ((501, "Leerling"),)
+    assert fast.judge(lesson, 7, roles, ALGEMEEN, [own]).until == time(10, 20)
+    got = fast.judge(lesson + timedelta(minutes=1), 7, roles, ALGEMEEN, [own, klas])
+    assert got.grant_id == 2 and got.until == time(10, 50)

@@ -437,24 +437,29 @@ def judge_post(
 
     moment_utc = moment.astimezone(UTC)
     later_grant: datetime | None = None
+    covering: PermissionGrant | None = None  # the active grant that runs longest
     for grant in grants:
         if not grant.applies_to(author, channel):
             continue
         if grant.is_active(moment_utc):
-            until = grant.ends_at.astimezone(timetable.tz)
-            return TimeVerdict(
-                allowed=True,
-                reason="permission",
-                message=f"Je hebt toestemming van je docent tot {until.hour:02d}:{until.minute:02d}.",
-                grant_id=grant.id,
-                until=until.time(),
-            )
+            if covering is None or grant.ends_at > covering.ends_at:
+                covering = grant
+            continue
         if (
             grant.starts_at > moment_utc
             and grant.ends_at > grant.starts_at
             and (later_grant is None or grant.starts_at < later_grant)
         ):
             later_grant = grant.starts_at
+    if covering is not None:  # two grants: the student may post until the later end
+        until = covering.ends_at.astimezone(timetable.tz)
+        return TimeVerdict(
+            allowed=True,
+            reason="permission",
+            message=f"Je hebt toestemming van je docent tot {until.hour:02d}:{until.minute:02d}.",
+            grant_id=covering.id,
+            until=until.time(),
+        )
 
     school_end = timetable.at(day, hours.end)
     next_at = school_end

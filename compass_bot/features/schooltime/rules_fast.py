@@ -128,19 +128,24 @@ class PostJudge:
                 if len(self._members) >= _KEPT:
                     self._members.clear()
                 self._members[member_id] = author
+            covering: PermissionGrant | None = None  # as `judge_post`: the longest-running
             for grant in grants:
-                if not grant.applies_to(author, channel):
-                    continue
-                if grant.starts_at <= moment < grant.ends_at:
-                    kept = self._granted.get(id(grant))
-                    if kept is not None and kept[0] is grant:
-                        return kept[1]
-                    verdict = self._slow(moment, member_id, roles, channel, grants)
-                    if verdict.grant_id == grant.id:
-                        if len(self._granted) >= _KEPT:
-                            self._granted.clear()
-                        self._granted[id(grant)] = (grant, verdict)
-                    return verdict
+                if (
+                    grant.starts_at <= moment < grant.ends_at
+                    and (covering is None or grant.ends_at > covering.ends_at)
+                    and grant.applies_to(author, channel)
+                ):
+                    covering = grant
+            if covering is not None:
+                kept = self._granted.get(id(covering))
+                if kept is not None and kept[0] is covering:
+                    return kept[1]
+                verdict = self._slow(moment, member_id, roles, channel, grants)
+                if verdict.grant_id == covering.id:
+                    if len(self._granted) >= _KEPT:
+                        self._granted.clear()
+                    self._granted[id(covering)] = (covering, verdict)
+                return verdict
         return self._slow(moment, member_id, roles, channel, grants)
 
     def watched(self, channel: ChannelInfo) -> bool:
