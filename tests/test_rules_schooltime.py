@@ -751,6 +751,21 @@ def test_a_start_that_cannot_be_is_said_in_one_line(start: str, problem: str) ->
     assert "\n" not in times.problem
 
 
+@pytest.mark.parametrize(
+    ("now", "problem"),
+    [
+        (datetime(2026, 11, 28, 10, 0, tzinfo=AMS), "Vandaag is er geen schooltijd (weekend"),
+        (datetime(2026, 12, 24, 10, 0, tzinfo=AMS), "Vandaag is er geen schooltijd (weekend"),
+        (datetime(2026, 11, 24, 16, 5, tzinfo=AMS), "Er is vandaag geen schooltijd meer over"),
+    ],
+)
+def test_a_grant_now_on_a_day_without_school_says_so(now: datetime, problem: str) -> None:
+    """A Saturday or a holiday has no school time at all; a school day after hours has none
+    left: each is said in its own words."""
+    times = grant_times(now, 20, TT)
+    assert times.problem is not None and times.problem.startswith(problem)
+
+
 def test_a_grant_starting_later_is_not_active_before_its_start() -> None:
     times = grant_times(datetime(2026, 11, 24, 10, 15, tzinfo=AMS), 30, TT, "13:30")
     grant = PermissionGrant(1, "member", 5, times.starts_at, times.ends_at, granted_by=9)

@@ -136,6 +136,10 @@ _WEEKDAYS: Final = {
     for word in words
 }
 _RELATIVE: Final = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
+NO_SCHOOL_TODAY: Final = (
+    "Vandaag is er geen schooltijd (weekend of vakantie): toestemming is niet nodig. "
+    "(There is no school time today (weekend or holiday): no permission is needed.)"
+)
 START_FORMS: Final = "13:30, morgen 8:30, maandag 10:00 of 2026-12-07 10:00"
 
 
@@ -209,7 +213,9 @@ def grant_times(
         begins = max(begins, local_now)
     ends = permission_end(begins, minutes, timetable)
     if ends <= begins:
-        if begins == local_now:
+        if begins == local_now and timetable.school_hours(begins.date()) is None:
+            problem = NO_SCHOOL_TODAY  # a weekend or a day off: nothing to allow
+        elif begins == local_now:
             problem = "Er is vandaag geen schooltijd meer over om toestemming voor te geven."
         else:
             problem = f"Op {begins:%d-%m} om {begins:%H:%M} is er geen schooltijd om toestemming voor te geven."
