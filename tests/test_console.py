@@ -394,6 +394,31 @@ def test_grant_minutes_are_optional_before_a_start_or_a_reason(tmp_path: Path) -
     assert "#2 leerling bob: di 2026-11-24 10:15 tot di 2026-11-24 11:05 (projectwerk)" in out
 
 
+def test_grant_durations_with_a_unit_before_or_after_the_start(tmp_path: Path) -> None:
+    """ "20min", "1 uur" or a number right after the start is the duration, never the
+    reason; the teacher's cut note says the minutes asked."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 15:45",
+            "/als leerling anna, 2A",
+            "/als docent mevrouw_de_vries",
+            "/toestemming geven leerling anna 20min",
+            "/tijd 2026-11-25 10:00",
+            "/toestemming geven leerling anna vanaf 10:30 20",
+            "/toestemming geven rol 2A 1 uur vanaf 10:40 projectwerk",
+            "/toestemming geven kanaal algemeen vanaf 11:00 20 min 30",
+            "/toestemming lijst",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "(je vroeg 20 minuten)" in out, out
+    assert "Toestemming #2 voor anna van wo 2026-11-25 10:30 tot wo 2026-11-25 10:50." in out
+    assert "Toestemming #3 voor 2A van wo 2026-11-25 10:40 tot wo 2026-11-25 11:40." in out
+    assert "De reden '30' is een duur, maar de duur is al 20 min" in out
+    assert "#2 leerling anna: wo 2026-11-25 10:30 tot wo 2026-11-25 10:50\n" in out
+    assert "(20)" not in out and "#4" not in out
+
+
 def test_a_grant_to_staff_or_a_staff_role_is_refused(tmp_path: Path) -> None:
     """The school-time rule does not apply to staff: a grant to a teacher or to the role
     Docent is refused in one line and nobody gets a DM; a class still gets its grant."""

@@ -774,6 +774,31 @@ def revoked_to(fake: FakeDiscord, member: str) -> list[str]:
     return [m["content"] for m in fake.dms_sent(member) if "ingetrokken" in m.get("content", "")]
 
 
+async def test_a_reason_that_is_only_a_duration_is_the_duration(tmp_path: Path) -> None:
+    """`reden: 20 min` without `minuten` gives 20 minutes (no reason stored), and the cut
+    note says the 20 minutes asked; next to `minuten` it is refused."""
+    async with compass_bot(tmp_path, config_text=NO_COOLDOWN) as (fake, bot):
+        bot.app.clock.freeze(at(15, 45))
+        ix = await fake.slash("jansen", "toestemming geven", {"leerling": "anna", "reden": "20"})
+        await fake.settle()
+        assert ix.content == (
+            f"Toestemming gegeven: #1 {fake.mention('anna')} tot 16:00. Ingekort tot 16:00, het "
+            "einde van de schooldag (je vroeg 20 minuten). (Cut short to 16:00, the end of the "
+            "school day: you asked for 20 minutes.)"
+        )
+        bot.app.clock.freeze(at(10, 15, day=25))
+        ix = await fake.slash(
+            "jansen", "toestemming geven", {"klas": "Klas 1-2", "reden": "20 min"}
+        )
+        await fake.settle()
+        assert ix.content == f"Toestemming gegeven: #2 {fake.role_mention('Klas 1-2')} tot 10:35"
+        ix = await fake.slash(
+            "jansen", "toestemming geven", {"kanaal": "gamen", "minuten": 10, "reden": "1 uur"}
+        )
+        await fake.settle()
+        assert ix.ephemeral and (ix.content or "").startswith("De reden '1 uur' is een duur")
+
+
 async def test_a_grant_may_start_later_today_or_on_a_coming_school_day(tmp_path: Path) -> None:
     async with compass_bot(tmp_path, config_text=NO_COOLDOWN) as (fake, bot):
         bot.app.clock.freeze(LESSON)  # Tuesday 10:15

@@ -22,8 +22,11 @@ from compass_bot.features.schooltime.rules import (
 )
 from compass_bot.features.schooltime.rules_grants import (
     PermissionGrant,
+    duration_and_reason,
+    duration_minutes,
     grant_times,
     permission_end,
+    split_duration,
 )
 from compass_bot.features.schooltime.settings import SchoolTimeConfig
 from compass_bot.schedule import ScheduleConfig, build_timetable
@@ -774,3 +777,65 @@ def test_a_grant_starting_later_is_not_active_before_its_start() -> None:
     assert not before.allowed and "Je mag weer vanaf 12:15" in before.message
     during = judge_post(datetime(2026, 11, 24, 13, 40, tzinfo=AMS), anna, chat, [grant], TT, SCOPE)
     assert during.allowed and during.reason == "permission"
+
+
+# -- a grant's duration as typed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("20", 20),
+        (" 20 ", 20),
+        ("20min", 20),
+        ("20 min", 20),
+        ("20m", 20),
+        ("20 minuten", 20),
+        ("1 minuut", 1),
+        ("90 minutes", 90),
+        ("1u", 60),
+        ("1 uur", 60),
+        ("2 uren", 120),
+        ("1h", 60),
+        ("1,5 uur", 90),
+        ("1.5 hours", 90),
+        ("-5", -5),  # a number: `grant_minutes` says why it cannot be
+        ("1.5", None),  # no whole number of minutes
+        ("1,01 uur", None),
+        ("20 dagen", None),
+        ("projectwerk", None),
+        ("", None),
+    ],
+)
+def test_a_duration_is_read_in_minutes_or_hours(typed: str, minutes: int | None) -> None:
+    assert duration_minutes(typed) == minutes
+
+
+@pytest.mark.parametrize(
+    ("words", "duration", "rest"),
+    [
+        ("20 projectwerk", "20", "projectwerk"),
+        ("20min projectwerk", "20min", "projectwerk"),
+        ("20 min projectwerk", "20 min", "projectwerk"),
+        ("1 uur", "1 uur", ""),
+        ("1.5 vanaf 13:30", "1.5", "vanaf 13:30"),  # refused later, not taken as a reason
+        ("vanaf 13:30 20", None, "vanaf 13:30 20"),
+        ("projectwerk 20 min", None, "projectwerk 20 min"),
+        ("", None, ""),
+    ],
+)
+def test_typed_words_may_start_with_a_duration(words: str, duration: str | None, rest: str) -> None:
+    assert split_duration(words.split()) == (duration, rest.split())
+
+
+def test_a_reason_that_is_only_a_duration_is_the_duration_or_refused() -> None:
+    assert duration_and_reason(None, "20 min", 50) == (20, None)
+    assert duration_and_reason(None, "20", 50) == (20, None)
+    assert duration_and_reason("1u", "projectwerk", 50) == (60, "projectwerk")
+    assert duration_and_reason(None, "20 minuten projectwerk", 50) == (50, "20 minuten projectwerk")
+    assert duration_and_reason(None, None, 50) == (50, None)
+    refused = duration_and_reason(20, "30", 50)
+    assert isinstance(refused, str) and refused.startswith("De reden '30' is een duur")
+    assert "\n" not in refused
+    refused = duration_and_reason("20 dagen", None, 50)
+    assert isinstance(refused, str) and refused.startswith("'20 dagen' is geen aantal minuten")

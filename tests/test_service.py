@@ -426,6 +426,28 @@ async def test_grant_minutes_typed_as_text_are_used(service: App) -> None:
     assert grant.ends_at - grant.starts_at == timedelta(minutes=20)
 
 
+@pytest.mark.parametrize(("typed", "reason"), [("20min", None), (None, "20 min"), (None, "20")])
+async def test_a_duration_with_a_unit_or_given_as_the_reason_is_the_duration(
+    service: App, typed: str | None, reason: str | None
+) -> None:
+    """The Discord command's `reden` or the console's words: "20 min" is 20 minutes, not
+    the default with "20 min" stored as the reason."""
+    grant = await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", LESSON, typed, reason
+    )
+    assert not isinstance(grant, Refusal)
+    assert grant.ends_at - grant.starts_at == timedelta(minutes=20)
+    assert grant.reason is None
+
+
+async def test_a_duration_as_the_reason_next_to_a_duration_is_refused(service: App) -> None:
+    refused = await service[SchoolTimeService].grant_permission(
+        TEACHER, "member", STUDENT.id, "anna", LESSON, 20, "30 min"
+    )
+    assert isinstance(refused, Refusal) and "De reden '30 min' is een duur" in refused.message
+    assert await SchoolTimeRepo(service.db).active_grants(LESSON) == []
+
+
 async def test_an_identical_grant_is_not_stored_twice(service: App) -> None:
     first = await service[SchoolTimeService].grant_permission(
         TEACHER, "role", 11, "Leerling", LESSON, 20

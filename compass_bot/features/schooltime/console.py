@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from compass_bot.console.app import Console
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.schooltime import texts
-from compass_bot.features.schooltime.rules_grants import CLOCK_TIME, PermissionGrant
+from compass_bot.features.schooltime.rules_grants import (
+    CLOCK_TIME,
+    PermissionGrant,
+    split_duration,
+)
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.inputs import parse_number
 from compass_bot.model import MessagePosted, Refusal, Role
@@ -34,26 +37,28 @@ async def on_post(console: Console, event: MessagePosted) -> None:
         console.say(f"(bot verwijdert je bericht in #{console.channel.name})")
 
 
-_NUMBER_LIKE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?")
+def _duration_start_and_reason(
+    words: list[str],
+) -> tuple[str | None, str | None, str | None]:
+    """`[DUUR] [vanaf [DAG] TIJD] [DUUR] [REDEN]`: the duration (before or right after the
+    start; checked by the service, so `-5` or `1.5` is refused there), the start and the
+    reason."""
+    minutes, words = split_duration(words)
+    start, words = _start(words)
+    if start is not None and minutes is None:
+        minutes, words = split_duration(words)
+    return minutes, start, " ".join(words) or None
 
 
-def _minutes(words: list[str]) -> tuple[str | None, list[str]]:
-    """MINUTEN is optional: a leading number is the minutes (checked by the service, so `-5`
-    or `1.5` is refused there), anything else starts the start and the reason."""
-    if words and _NUMBER_LIKE.fullmatch(words[0]):
-        return words[0], words[1:]
-    return None, words
-
-
-def _start_and_reason(words: list[str]) -> tuple[str | None, str | None]:
-    """`vanaf 13:30 REDEN`, `vanaf morgen 8:30 REDEN` or just `REDEN`: the start (up to its
-    clock time; checked by the service) and the reason."""
+def _start(words: list[str]) -> tuple[str | None, list[str]]:
+    """`vanaf 13:30 ...` or `vanaf morgen 8:30 ...`: the start (up to its clock time; checked
+    by the service) and the words after it."""
     if not words or words[0].lower() not in ("vanaf", "from"):
-        return None, " ".join(words) or None
+        return None, words
     for end, word in enumerate(words[1:4], start=2):
         if CLOCK_TIME.fullmatch(word):
-            return " ".join(words[1:end]), " ".join(words[end:]) or None
-    return " ".join(words[1:3]), " ".join(words[3:]) or None  # the service says what is wrong
+            return " ".join(words[1:end]), words[end:]
+    return " ".join(words[1:3]), words[3:]  # the service says what is wrong
 
 
 async def tell_cut_grants(console: Console) -> None:
@@ -93,8 +98,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
     sub = args[0].lower() if args else ""
     if sub == "geven" and len(args) >= 3:
         scope_word, target = args[1].lower(), args[2]
-        minutes, rest_words = _minutes(args[3:])
-        start, reason = _start_and_reason(rest_words)
+        minutes, start, reason = _duration_start_and_reason(args[3:])
         scope: Literal["member", "role", "channel"]
         target_roles: tuple[Role, ...]
         if scope_word in ("leerling", "lid", "student"):
@@ -151,7 +155,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                 if result.starts_at <= now
                 else f"van {console.local(result.starts_at)} tot {console.local(result.ends_at)}"
             )
-            note = service.cut_note(result, int(minutes) if minutes is not None else None)
+            note = service.cut_note(result, minutes, reason)
             console.bot(f"Toestemming #{result.id} voor {label} {when}." + (note and f" {note}"))
             _tell_covered(console, result, service.covered_notice(result, now))
     elif sub == "lijst":

@@ -172,7 +172,7 @@ class PermissionGrants(commands.Cog):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
         summary = self._describe(result)
-        if note := service.cut_note(result, minuten):
+        if note := service.cut_note(result, minuten, reden):
             summary += f". {note}"
         await interaction.response.send_message(f"Toestemming gegeven: {summary}", ephemeral=True)
         await self._tell_covered(interaction, result, service.covered_notice(result, now))

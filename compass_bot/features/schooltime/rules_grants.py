@@ -8,8 +8,10 @@ later (later today, or on a coming school day) and never runs past the end of it
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
 from compass_bot.texts import WEEKDAYS, WEEKDAYS_EN, WEEKDAYS_EN_SHORT, WEEKDAYS_NL
@@ -92,21 +94,80 @@ def permission_end(start: datetime, minutes: int, timetable: Timetable) -> datet
 
 
 MAX_MINUTES: Final = 24 * 60
-_WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
+_NUMBER_LIKE: Final = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?")
+_DURATION: Final = re.compile(r"(?P<n>[+-]?[0-9]+(?:[.,][0-9]+)?)\s*(?P<unit>[a-z]*)")
+_UNITS: Final = {
+    **dict.fromkeys(("", "m", "min", "mins", "minuut", "minuten", "minute", "minutes"), 1),
+    **dict.fromkeys(("u", "uur", "uren", "h", "hr", "hrs", "hour", "hours"), 60),
+}
+_DURATION_FORMS: Final = "20, 20 min, 1 uur of 1,5 uur (20, 20 min, 1 hour or 1.5 hours)"
+
+
+def duration_minutes(text: str) -> int | None:
+    """The minutes a typed duration says ("20", "20min", "20 minuten", "1u", "1,5 uur",
+    "90 minutes"), or None when it is no duration or no whole number of minutes. The range
+    is not checked here (`grant_minutes` does, so "-5" is told why it cannot be)."""
+    m = _DURATION.fullmatch(text.strip().casefold())
+    if m is None or m["unit"] not in _UNITS:
+        return None
+    minutes = Decimal(m["n"].replace(",", ".")) * _UNITS[m["unit"]]
+    return int(minutes) if minutes == minutes.to_integral_value() else None
+
+
+def _is_duration(text: str) -> bool:
+    """A duration, or a number meant as one (`1.5`: refused by `grant_minutes`, not taken
+    as a reason)."""
+    return duration_minutes(text) is not None or bool(_NUMBER_LIKE.fullmatch(text.strip()))
+
+
+def split_duration(words: Sequence[str]) -> tuple[str | None, list[str]]:
+    """A duration at the start of typed words (one word, "20min", or two, "20 min") and the
+    words after it; None when the words do not start with one."""
+    if len(words) >= 2 and _NUMBER_LIKE.fullmatch(words[0]) and _is_duration(" ".join(words[:2])):
+        return " ".join(words[:2]), list(words[2:])
+    if words and _is_duration(words[0]):
+        return words[0], list(words[1:])
+    return None, list(words)
 
 
 def grant_minutes(typed: int | str | None, default: int) -> int | str:
-    """How long a grant runs, from the teacher's input (a number, typed text in the console,
-    or None for the default), or a Dutch line saying why it cannot."""
+    """How long a grant runs, from the teacher's input (a number, typed text, or None for
+    the default), or a line saying why it cannot."""
     if typed is None:
         return default
     if isinstance(typed, str):
-        if not _WHOLE_NUMBER.fullmatch(typed.strip()):
-            return f"{typed!r} is geen aantal minuten: geef een heel getal van 1 tot 1440."
-        typed = int(typed.strip())
+        minutes = duration_minutes(typed)
+        if minutes is None:
+            return (
+                f"{typed.strip()!r} is geen aantal minuten: geef een heel getal van 1 tot 1440, "
+                f"of een duur als {_DURATION_FORMS}."
+            )
+        typed = minutes
     if not 1 <= typed <= MAX_MINUTES:
-        return f"{typed} minuten kan niet: de duur moet tussen 1 en 1440 minuten liggen."
+        return (
+            f"{typed} minuten kan niet: de duur moet tussen 1 en 1440 minuten liggen. "
+            f"({typed} minutes cannot be: between 1 and 1440.)"
+        )
     return typed
+
+
+def duration_and_reason(
+    typed: int | str | None, reason: str | None, default: int
+) -> tuple[int, str | None] | str:
+    """The minutes and the reason a teacher gave, or a line saying why they cannot be.
+
+    A reason that is only a duration ("20", "20 min") was meant as the duration: it is the
+    duration when none was given, and refused when one was (never stored as the reason)."""
+    if reason is not None and _is_duration(reason):
+        if typed is not None:
+            return (
+                f"De reden {reason.strip()!r} is een duur, maar de duur is al {typed}: geef één "
+                "duur en als reden woorden (bijvoorbeeld: projectwerk). (The reason is a "
+                "duration, but a duration was already given: give one, and words as reason.)"
+            )
+        typed, reason = reason, None
+    minutes = grant_minutes(typed, default)
+    return minutes if isinstance(minutes, str) else (minutes, reason)
 
 
 @dataclass(frozen=True, slots=True)

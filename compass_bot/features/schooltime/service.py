@@ -25,7 +25,7 @@ from compass_bot.features.schooltime.rules import (
 from compass_bot.features.schooltime.rules_fast import PostJudge
 from compass_bot.features.schooltime.rules_grants import (
     PermissionGrant,
-    grant_minutes,
+    duration_and_reason,
     grant_times,
 )
 from compass_bot.mentions import MentionOf, erase_mentions_in
@@ -180,7 +180,8 @@ class SchoolTimeService:
         """A teacher lets a student, a class (role) or a channel use social media for a while,
         from now or from `start` (later today or on a coming school day).
 
-        `minutes` may be typed text (the console): both front ends share its checks here.
+        `minutes` may be typed text ("20", "20 min", "1 uur"): both front ends share its
+        checks here, and a `reason` that is only a duration is read as the duration.
         `target_roles`: a member's roles, or the role itself: the rule leaves staff alone,
         so a grant to a staff member or a staff role is refused rather than meaningless.
         """
@@ -189,9 +190,10 @@ class SchoolTimeService:
         settings = self.kernel.config.school_time
         if scope != "channel" and is_staff(Author(target_id, target_roles), settings):
             return Refusal(texts.GRANT_TO_STAFF.format(target=target_label))
-        duration = grant_minutes(minutes, settings.permission_default_minutes)
-        if isinstance(duration, str):
-            return Refusal(duration)
+        read = duration_and_reason(minutes, reason, settings.permission_default_minutes)
+        if isinstance(read, str):
+            return Refusal(read)
+        duration, reason = read
         times = grant_times(at, duration, self.kernel.calendar.timetable, start)
         if times.problem is not None:
             return Refusal(times.problem)
@@ -242,12 +244,16 @@ class SchoolTimeService:
             f"on {day_en} {starts:%d-%m} from {starts:%H:%M} until {ends:%H:%M}",
         )
 
-    def cut_note(self, grant: PermissionGrant, minutes: int | None) -> str:
+    def cut_note(
+        self, grant: PermissionGrant, minutes: int | str | None, reason: str | None = None
+    ) -> str:
         """What the teacher reads after giving a grant the end of the school day cut short
-        (empty when it was not)."""
+        (empty when it was not): the minutes asked, read from the same words as the grant."""
         if not grant.cut_short:
             return ""
-        asked = minutes or self.kernel.config.school_time.permission_default_minutes
+        default = self.kernel.config.school_time.permission_default_minutes
+        read = duration_and_reason(minutes, reason, default)
+        asked = default if isinstance(read, str) else read[0]
         end = grant.ends_at.astimezone(self.kernel.calendar.timetable.tz)
         return for_count(texts.GRANT_CUT_SHORT, asked).format(end=f"{end:%H:%M}", minutes=asked)
 
