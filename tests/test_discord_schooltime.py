@@ -576,6 +576,9 @@ async def test_teacher_grants_lists_and_revokes_and_posts_follow(
             "de schooldag (je vroeg 600 minuten). (Cut short to 16:00, the end of the school "
             "day: you asked for 600 minutes.)"
         )
+        ix = await fake.slash("jansen", "toestemming geven", {"kanaal": "wiskunde-3b"})
+        await fake.settle()  # a lesson channel is not watched: nothing to allow, no grant made
+        assert ix.content.startswith("In wiskunde-3b geldt de schooltijdregel niet")
         ix = await fake.slash("jansen", "toestemming geven", {"kanaal": "Sociaal", "minuten": 30})
         await fake.settle()
         assert ix.content == f"Toestemming gegeven: #4 <#{fake.channel_id('Sociaal')}> tot 10:45"

@@ -176,8 +176,13 @@ class SimulatedServer:
         self._messages = int(data["messages"])
 
     def channel_named(self, name: str, category: str | None) -> ChannelInfo:
+        """The channel of that name, made when new; named without a category, a channel the
+        console knows keeps its own (a channel does not leave its category by being named)."""
         name = name.lstrip("#")
         channel_id = _stable_id(name, 10_000_000)
+        known = self.channels.get(channel_id)
+        if category is None and known is not None:
+            return known
         category_id = None if not category else _stable_id(category, 50_000_000)
         info = ChannelInfo(channel_id, name, category_id, category)
         self.channels[channel_id] = info

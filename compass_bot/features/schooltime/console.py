@@ -7,6 +7,7 @@ from typing import Literal
 from compass_bot.console.app import Console
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.schooltime import texts
+from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.features.schooltime.rules_grants import (
     CLOCK_TIME,
     PermissionGrant,
@@ -101,6 +102,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
         minutes, start, reason = _duration_start_and_reason(args[3:])
         scope: Literal["member", "role", "channel"]
         target_roles: tuple[Role, ...]
+        granted_channel: ChannelInfo | None = None  # a channel's own grant: is it watched?
         if scope_word in ("leerling", "lid", "student"):
             cm = console.member(target)
             if cm is None:
@@ -129,6 +131,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                 return
             scope, target_id, label = "channel", channel.id, f"#{channel.name}"
             target_roles = ()
+            granted_channel = channel
         else:
             console.say(
                 "Gebruik: /toestemming geven leerling|rol|kanaal DOEL [MINUTEN] "
@@ -146,6 +149,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
             reason,
             start,
             target_roles=target_roles,
+            target_channel=granted_channel,
         )
         if isinstance(result, Refusal):
             console.bot(result.message)

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
-from compass_bot.discord_front.convert import find_member, member_of
+from compass_bot.discord_front.convert import channel_info, find_member, member_of
 from compass_bot.discord_front.warn import paced_dm
 from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
@@ -167,6 +167,12 @@ class PermissionGrants(commands.Cog):
             reden,
             begint,
             target_roles=target_roles,
+            # a category's grant covers its channels: only a channel itself is checked
+            target_channel=(
+                None
+                if kanaal is None or isinstance(kanaal, discord.CategoryChannel)
+                else channel_info(kanaal)
+            ),
         )
         if isinstance(result, Refusal):
             await interaction.response.send_message(result.message, ephemeral=True)

@@ -176,6 +176,7 @@ class SchoolTimeService:
         start: str | None = None,
         *,
         target_roles: tuple[Role, ...] = (),
+        target_channel: ChannelInfo | None = None,
     ) -> PermissionGrant | Refusal:
         """A teacher lets a student, a class (role) or a channel use social media for a while,
         from now or from `start` (later today or on a coming school day).
@@ -184,12 +185,16 @@ class SchoolTimeService:
         checks here, and a `reason` that is only a duration is read as the duration.
         `target_roles`: a member's roles, or the role itself: the rule leaves staff alone,
         so a grant to a staff member or a staff role is refused rather than meaningless.
+        `target_channel`: the channel itself, for a grant to a channel: one the rule does not
+        watch (the moderators' channel, a lesson channel) needs no permission.
         """
         if (refused := self.kernel.access.refusal(actor, "permissions")) is not None:
             return refused
         settings = self.kernel.config.school_time
         if scope != "channel" and is_staff(Author(target_id, target_roles), settings):
             return Refusal(texts.GRANT_TO_STAFF.format(target=target_label))
+        if target_channel is not None and not self.watches(target_channel):
+            return Refusal(texts.GRANT_NOT_WATCHED.format(target=target_label))
         read = duration_and_reason(minutes, reason, settings.permission_default_minutes)
         if isinstance(read, str):
             return Refusal(read)

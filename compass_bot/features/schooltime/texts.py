@@ -32,6 +32,11 @@ REASON_LABELS = {
 
 SCOPE_LABELS = {"member": "leerling", "role": "rol", "channel": "kanaal"}
 
+GRANT_NOT_WATCHED = (
+    "In {target} geldt de schooltijdregel niet (geen sociaal kanaal), dus er valt niets toe "
+    "te staan. / The school-time rule does not apply in {target} (no social channel), so "
+    "there is nothing to allow."
+)
 GRANT_TO_STAFF = (
     "Toestemming voor {target} kan niet: de schooltijdregel geldt niet voor personeel, "
     "dus er valt niets toe te staan."
