@@ -19,6 +19,7 @@ from compass_bot.features.heat.rules_needle import ignored_objection as _ignored
 from compass_bot.features.heat.rules_needle import jest as _jest
 from compass_bot.features.heat.rules_needle import laughing_along as _laughing_along
 from compass_bot.features.heat.rules_needle import mocked as _mocked
+from compass_bot.features.heat.rules_needle import model_reads_fun
 from compass_bot.features.heat.rules_needle import targets_of as _targets
 from compass_bot.features.heat.rules_signals import CALM, PostSignals, hostility_of
 
@@ -85,14 +86,13 @@ class HeatSettings:
     slowmode_duration: timedelta = timedelta(minutes=10)
     window_posts: int = 20
     # LOSO over 17 sets (heat_blind16 added), calm+banter nudged of 569 beside heated in time of
-    # 549: 3 minutes 31 / 457, 5: 28 / 468, 7: 29 / 465, 15: 29 / 469. A longer window keeps a
-    # slow channel's discussion in view (replies minutes apart), but also keeps the roasts and
-    # spoiler rage of friends in view until the model reads their end as heat.
-    # heat35 (33 sets): the model, who talks and who is mocked read `window`, the words add up over
-    # `episode_window` (slow, cold discussions lost their start from 5 minutes). LOSO, in time /
-    # nudged of 1109 / 1129: both 5 minutes 924 / 61; both 10: 939 / 65; both 15: 935 / 67; 15 and
-    # 5: 935 / 62. Splits 27-32, 23-28, 17-22 held out (of 630 / 630): 473 / 50, 497 / 47, 500 /
-    # 49, 503 / 46
+    # 549: 3 minutes 31 / 457, 5: 28 / 468, 7: 29 / 465, 15: 29 / 469. A longer window keeps a slow
+    # channel's discussion in view (replies minutes apart), but also keeps the roasts and spoiler
+    # rage of friends in view until the model reads their end as heat. heat35 (33 sets): the model,
+    # who talks and who is mocked read `window`, the words add up over `episode_window` (slow, cold
+    # discussions lost their start from 5 minutes). LOSO, in time / nudged of 1109 / 1129: both 5
+    # minutes 924 / 61; both 10: 939 / 65; both 15: 935 / 67; 15 and 5: 935 / 62. Splits 27-32,
+    # 23-28, 17-22 held out (of 630 / 630): 473 / 50, 497 / 47, 500 / 49, 503 / 46
     window: timedelta = timedelta(minutes=15)
     episode_window: timedelta = timedelta(minutes=5)
     # hostile posts after a nudge, while the heat stays over the threshold, before slowmode
@@ -162,6 +162,8 @@ def assess(
     episode = [p for p in posts if p.at >= start] if start > at - settings.window else posts
     heat, turns = _worded(episode, at)
     worded = heat.level >= settings.nudge_threshold
+    if worded and model.enabled and model_reads_fun(heat.reason, posts, model):
+        heat, worded = replace(heat, level=settings.nudge_threshold - 1), False  # model decides
     if model.enabled and not worded:
         heat = _learned(heat, posts, model, settings)
     if not heat.level:
@@ -258,9 +260,8 @@ def _worded(posts: Sequence[Post], at: datetime) -> tuple[Heat, list[_Turn]]:
         level *= _FAST
         codes.append("fast")
 
-    # banter: the target laughing along, or every hostile turn written laughing from both
-    # sides (a roast); one side laughing alone is mockery and cools nothing
-    # a target laughing along once it turned cools it, ...
+    # banter: the target laughing along (once it turned, it cools it, ...), or every hostile turn
+    # written laughing from both sides (a roast); one side laughing alone is mockery
     first = hostile[0].post if hostile else ignored[0] if ignored is not None else posts[-1]
     opened = min(first.at, ignored[0].at) if ignored is not None else first.at
     targets_hit = {b for (_, b) in edges}
