@@ -291,10 +291,15 @@ async def test_the_slowmode_restates_the_episode_alert_and_never_waits_on_a_fail
 
 
 def test_an_episode_alert_gathers_the_kinds_of_wording_in_order() -> None:
+    """Session 46: a restated alert keeps its codes and kinds and adds the new ones (the
+    bot's slowmode last); a threat's own heat adds its kinds only."""
     from compass_bot.features.heat.episode_alert import severe, with_kinds
 
-    assert with_kinds("fast: insult", "pile-on: threat,insult") == "fast: insult,threat"
-    assert with_kinds("fast", "calm") == "fast"
+    assert with_kinds("fast: insult", "pile-on: threat,insult") == "fast+pile-on: insult,threat"
+    assert with_kinds("objection+slowmode: dismissive", "fast: threat") == (
+        "objection+fast+slowmode: dismissive,threat"
+    )
+    assert with_kinds("fast", "calm: threat", False) == "fast: threat"
     assert severe(("insult", "threat")) and not severe(("insult", "dismissive"))
 
 
@@ -311,15 +316,19 @@ async def test_the_alert_shows_the_most_hostile_post_and_its_author(tmp_path: Pa
         assert nudged is not None and nudged is not ANNA  # crossed on another's post
         (alert,) = await app.alerts.repo.alerts()
         assert alert.member_id == ANNA.id and alert.message_id == 1000  # the turn: anna's
+        assert "kankerlijer" in (alert.excerpt or "")
         assert "ik weet waar je woont" in (alert.excerpt or "")
-        for member, text, shown in (
-            (BRAM, "@anna ik steek je neer morgen", False),
-            (ANNA, "@bram ik steek je neer morgen, 0612345678", True),
+        for k, (member, text, shown) in enumerate(
+            (
+                (ANNA, "@bram ik steek je neer morgen", False),  # milder than the post shown
+                (BRAM, "@anna ik steek je neer morgen", False),
+                (ANNA, "@bram ik steek je neer morgen, kankerlijer, 0612345678", True),
+            )
         ):
-            threat = post(member, text, 20 + member.id)
-            outcome = service.decide(threat)
-            assert outcome.escalated
-            await service.record_escalation(threat.event, outcome)
+            # counted in the alert: an escalation, or the slowmode a second one after the nudge
+            outcome = await service.observe(post(member, text, 20 + k))
+            assert outcome.escalated or outcome.slowmode, text
+            assert outcome.alert is not None
             (alert,) = await app.alerts.repo.alerts()
             assert alert.member_id == ANNA.id
             assert ("ik steek je neer morgen" in (alert.excerpt or "")) is shown, text
@@ -368,5 +377,53 @@ async def test_the_post_kept_for_an_alert_goes_with_an_erasure_and_with_time(
         later = MessagePosted(BRAM, ALGEMEEN, T0 + timedelta(hours=2), "hoi", 2000, 7)
         service.decide(HeatPost(event=later))
         assert state.hottest is None  # older than the window: let go
+    finally:
+        await app.close()
+
+
+TESTER_FIGHT = [  # session 46's tester: cas and bram, the nudge at cas's second jab
+    ("cas", "@bram jij bent dom"),
+    ("bram", "@cas hou op"),
+    ("cas", "@bram jij bent een loser"),
+    ("bram", "@cas kanker op idioot"),
+    ("cas", "@bram ik maak je kapot"),
+    ("bram", "@cas ik hoop dat je doodgaat"),
+]
+
+
+async def test_a_restated_alert_keeps_what_it_had_and_a_new_episode_gets_its_own(
+    tmp_path: Path,
+) -> None:
+    """Session 46 (a tester): the slowmode's edit shows the named member's threat (more
+    hostile than the insult the nudge showed) and a death wish adds its kind; a nudge a
+    cool-down later is a new episode with an alert of its own, so the first keeps its
+    threat, death wish and slowmode."""
+    cas, bram = Member(5, "cas", ((10, "Leerling"),)), Member(6, "bram", ((10, "Leerling"),))
+    members = {"cas": cas, "bram": bram}
+    app = await App.create(make_loaded(tmp_path))
+    try:
+        service = app[HeatService]
+
+        async def say(name: str, text: str, at: datetime, message_id: int) -> None:
+            member = members[name]
+            other = bram if member is cas else cas
+            event = MessagePosted(member, ALGEMEEN, at, text, message_id, 7)
+            await service.observe(HeatPost(event=event, mentions=(other,)))
+
+        for i, (name, text) in enumerate(TESTER_FIGHT):
+            await say(name, text, T0 + timedelta(seconds=i), 3000 + i)
+        (first,) = await app.alerts.repo.alerts()
+        assert first.member_id == cas.id and first.count == 3
+        assert first.excerpt is not None and "ik maak je kapot" in first.excerpt
+        reason = reason_text(first.detail or "")
+        assert "de bot zette slowmode aan" in reason
+        assert "bedreiging, iemand dood wensen" in reason
+        later = T0 + timedelta(minutes=16)
+        await say("cas", "@bram idioot", later, 3100)
+        await say("bram", "@cas loser", later + timedelta(seconds=1), 3101)
+        second, again = await app.alerts.repo.alerts()  # newest first
+        assert again == first  # untouched: same count, reason and post
+        assert second.id != first.id and second.member_id == cas.id and second.count == 1
+        assert "idioot" in (second.excerpt or "")
     finally:
         await app.close()

@@ -75,6 +75,7 @@ class OutboxRepo(DeliveryQueries):
         detail: str | None = None,
         source: str = "",
         per_message: bool = False,
+        repeats: bool = True,
     ) -> tuple[Alert, bool]:
         """Write a flag to the outbox before anything is sent.
 
@@ -82,17 +83,22 @@ class OutboxRepo(DeliveryQueries):
         "automod": Discord's AutoMod citing it) since `window_start` on a still-open alert
         bumps that alert's count and marks it for re-delivery (an edit) instead of adding
         a new one, so a burst of flags makes one alert. `per_message`: only a repeat about
-        the same message (a report of another message is an alert of its own). Returns
-        (alert, created).
+        the same message (a report of another message is an alert of its own). `repeats`
+        False: always a new alert (a feature that restates its own alert, as one per heated
+        episode, so another episode's flag never overwrites it). Returns (alert, created).
         """
         async with self.db.write_lock:  # check-then-insert: two flags at once make one alert
-            row = await self.db.fetchone(
-                "SELECT id, channels FROM alerts WHERE member_id = ? AND rule = ?"
-                " AND source = ? AND status = 'open' AND updated_at >= ?"
-                + (" AND message_id IS ?" if per_message else "")
-                + " ORDER BY id DESC LIMIT 1",
-                (member_id, rule, source, to_db(window_start))
-                + ((message_id,) if per_message else ()),
+            row = (
+                None
+                if not repeats
+                else await self.db.fetchone(
+                    "SELECT id, channels FROM alerts WHERE member_id = ? AND rule = ?"
+                    " AND source = ? AND status = 'open' AND updated_at >= ?"
+                    + (" AND message_id IS ?" if per_message else "")
+                    + " ORDER BY id DESC LIMIT 1",
+                    (member_id, rule, source, to_db(window_start))
+                    + ((message_id,) if per_message else ()),
+                )
             )
             if row is not None:
                 alert_id = int(row["id"])

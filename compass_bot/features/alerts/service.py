@@ -126,7 +126,7 @@ class AlertService(AlertHandling):
         """Hold a flag that could not be written; whether it would start a new alert."""
         window = timedelta(minutes=self.settings.repeat_window_minutes)
         per_message = flag.fields.get("per_message", False)
-        created = not any(
+        created = not flag.fields.get("repeats", True) or not any(
             k.member.id == flag.member.id
             and k.rule == flag.rule
             and k.fields.get("source", "") == flag.fields.get("source", "")

@@ -24,6 +24,8 @@ class Episode(Protocol):
     involved: tuple[int, ...]
     alert_at: datetime | None
     hottest: HotPost | None
+    latest: HotPost | None  # the post at hand when it is hostile (`hotter` may keep another)
+    shown: float  # the hostility of the post its alert shows
 
 
 class HotPost(NamedTuple):
@@ -82,19 +84,37 @@ def severe_in_episode(
     return last is not None and at - last <= cooldown and severe(kinds)
 
 
-def with_kinds(reason: str, more: str) -> str:
-    """The stored reason `reason` with the kinds of wording of `more` added after its own:
-    "fast: insult" and "pile-on: threat" -> "fast: insult,threat"."""
+def with_kinds(reason: str, more: str, codes_too: bool = True) -> str:
+    """The stored reason `reason` with the codes (unless not `codes_too`) and kinds of
+    wording of `more` added, so a restated alert never loses what it said: "fast: insult" and
+    "pile-on+slowmode: threat" -> "fast+pile-on+slowmode: insult,threat" (each in the order
+    found, the bot's slowmode last)."""
     codes, _, kinds = reason.partition(": ")
-    found = [k for k in kinds.split(",") if k]
-    found += [k for k in more.partition(": ")[2].split(",") if k and k not in found]
-    return codes + (f": {','.join(found)}" if found else "")
+    more_codes, _, more_kinds = more.partition(": ")
+    more_codes = more_codes if codes_too else ""
+    found_codes = list(dict.fromkeys(c for c in (*codes.split("+"), *more_codes.split("+")) if c))
+    found_codes.sort(key=lambda c: c == "slowmode")  # stable: what the bot did comes last
+    found = list(dict.fromkeys(k for k in (*kinds.split(","), *more_kinds.split(",")) if k))
+    return "+".join(found_codes) + (f": {','.join(found)}" if found else "")
 
 
 def with_slowmode(reason: str) -> str:
     """ "pile-on: insult" -> "pile-on+slowmode: insult" (the stored reason's codes)."""
     codes, _, kinds = reason.partition(": ")
     return f"{codes}+slowmode" + (f": {kinds}" if kinds else "")
+
+
+def to_show(episode: Episode, alert: Alert) -> HotPost | None:
+    """The post a restated alert shows instead of its own: the most hostile recent post or
+    the post at hand, when the alert's member wrote it (another's words never stand under
+    that member's name) and it is at least as hostile as the post shown; None keeps it."""
+    posts = [
+        p
+        for p in (episode.hottest, episode.latest)
+        if p is not None and p.member.id == alert.member_id
+    ]
+    best = max(posts, key=lambda p: p.hostility, default=None)
+    return best if best is not None and best.hostility >= episode.shown else None
 
 
 async def open_alert(kernel: Kernel, alert_id: int | None) -> Alert | None:
@@ -136,18 +156,29 @@ async def record_new(
         message_id=heat.turned_message_id or shown.message_id,  # read down from the turn
         excerpt=shown.excerpt,
         detail=texts.detail_of(heat.reason, heat.members),
+        repeats=False,  # one alert per episode: a later episode's never overwrites it
     )
     if episode is not None:
         episode.alert_id, episode.involved = (alert.id if alert else None), heat.members
-        episode.alert_at, episode.hottest = event.at, None
+        episode.alert_at, episode.hottest, episode.shown = event.at, None, shown.hostility
     return alert, created
 
 
 async def restate(
-    kernel: Kernel, alert: Alert, detail: str, at: datetime, excerpt: str | None = None
+    kernel: Kernel, episode: Episode, alert: Alert, reason: str, at: datetime, codes: bool = True
 ) -> None:
-    """The edit, written under the store's write lock, or kept and retried while storage
-    fails: the slowmode itself never waits on it. `excerpt` (masked) replaces the shown post."""
+    """The episode's open alert once more: `reason` joins what it said (`with_kinds`; its
+    kinds of wording only when not `codes`), and
+    it shows a post of its member at least as hostile as its own (`to_show`), masked. Written
+    under the store's write lock, or kept and retried while storage fails: the slowmode itself
+    never waits on it."""
+    stored = (alert.detail or "").partition("|")[0] or reason
+    detail = texts.detail_of(with_kinds(stored, reason, codes), episode.involved)
+    episode.alert_at = at
+    shown = to_show(episode, alert)
+    if shown is not None:
+        episode.shown = shown.hostility
+    excerpt = shown.excerpt if shown is not None else None
 
     async def write() -> None:
         async with kernel.db.write_lock:
@@ -157,23 +188,32 @@ async def restate(
     await kernel.alerts.write_or_defer(("heat.slowmode", alert.id), write)
 
 
+async def count_slowmode(
+    kernel: Kernel, episode: Episode | None, event: MessagePosted, heat: Heat
+) -> Alert | None:
+    """The bot slows the channel down: the episode's open alert says so by an edit (who
+    joined, one time more). None when there is no open alert to edit (a restart, handled)."""
+    alert = await open_alert(kernel, episode.alert_id if episode else None)
+    if episode is None or alert is None:
+        return None
+    episode.involved = tuple(dict.fromkeys((*episode.involved, *heat.members)))
+    await restate(kernel, episode, alert, with_slowmode(heat.reason), event.at)
+    return alert
+
+
 async def count_threat(
     kernel: Kernel, episode: Episode | None, event: MessagePosted, heat: Heat
 ) -> Alert | None:
     """A threat or death wish after the nudge: the episode's open alert counts it once more,
     names its author among the involved and adds its kinds of wording, so it reaches the
     moderators; it shows the threat (masked) when its author is the member the alert names
-    (another's words never stand under that member's name). None when there is no open alert
-    to count it in."""
+    and it is at least as hostile as the post shown. None when there is no open alert to
+    count it in."""
     alert = await open_alert(kernel, episode.alert_id if episode else None)
     if episode is None or alert is None:
         return None
     episode.involved = tuple(dict.fromkeys((*episode.involved, event.member.id, *heat.members)))
-    episode.alert_at = event.at
-    reason = with_kinds((alert.detail or "").partition("|")[0] or heat.reason, heat.reason)
-    detail = texts.detail_of(reason, episode.involved)
-    same_author = alert.member_id == event.member.id
-    await restate(
-        kernel, alert, detail, event.at, kernel.excerpt(event.content) if same_author else None
-    )
+    # its kinds of wording only: the heat at one post after the nudge says nothing new of the
+    # episode's course (it may even read "calm")
+    await restate(kernel, episode, alert, heat.reason, event.at, codes=False)
     return alert

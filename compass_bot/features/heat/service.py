@@ -23,12 +23,11 @@ from compass_bot.features.base import KeepsNoMentions
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.episode_alert import (
     HotPost,
+    count_slowmode,
     count_threat,
     current,
     hotter,
-    open_alert,
     record_new,
-    restate,
     severe_in_episode,
     with_slowmode,
 )
@@ -100,6 +99,8 @@ class _Channel:
     involved: tuple[int, ...] = ()  # everyone the episode's alert names so far
     alert_at: datetime | None = None  # when the bot last acted on the episode (its alert)
     hottest: HotPost | None = None  # the post its alert shows (`episode_alert.hotter`)
+    latest: HotPost | None = None  # the post at hand, when hostile
+    shown: float = 0.0  # the hostility of the post its alert shows
 
     @property
     def talks_english(self) -> bool:
@@ -241,8 +242,9 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         if signals.hostility:  # a post with hostile words: the alert may show it (masked)
             hot = HotPost.of(signals, member, self.kernel.excerpt(content), message_id, at)
             state.hottest = hotter(state.hottest, hot, self.settings.window)
-        elif state.hottest is not None:  # kept no longer than the window
-            state.hottest = current(state.hottest, at, self.settings.window)
+            state.latest = hot
+        else:  # kept no longer than the window
+            state.hottest, state.latest = current(state.hottest, at, self.settings.window), None
         heat = state.watch.observe(Post(author, at, signals, target, aimed, message_id, None, said))
         if heat is CALM_HEAT:  # the common case: a shared outcome
             return _QUIET_OUTCOME
@@ -282,19 +284,15 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         return replace(outcome, alert=alert, alert_created=created)
 
     async def record_slowmode(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
-        """The bot slows the channel down: the episode's open alert says so by an edit (who
-        joined, one time more); without one (a restart, handled) an alert of its own."""
-        heat, state = outcome.heat, self._channels.get(event.channel.id)
-        reason = with_slowmode(heat.reason)
-        alert = await open_alert(self.kernel, state.alert_id if state else None)
-        if state is None or alert is None:
+        """The bot slows the channel down: the episode's open alert says so by an edit
+        (`count_slowmode`); without one (a restart, handled) an alert of its own."""
+        heat = outcome.heat
+        alert = await count_slowmode(self.kernel, self._channels.get(event.channel.id), event, heat)
+        if alert is None:
+            reason = with_slowmode(heat.reason)
             return await self.record_nudge(
                 event, replace(outcome, heat=replace(heat, reason=reason))
             )
-        state.involved = tuple(dict.fromkeys((*state.involved, *heat.members)))
-        state.alert_at = event.at
-        detail = texts.detail_of(reason, state.involved)
-        await restate(self.kernel, alert, detail, event.at)
         return replace(outcome, alert=alert)
 
     async def record_escalation(self, event: MessagePosted, outcome: HeatOutcome) -> HeatOutcome:
@@ -437,7 +435,7 @@ class HeatService(WatchedChannels, KeepsNoMentions):
         for state in self._channels.values():
             state.watch.forget(member_id)
             state.involved = tuple(m for m in state.involved if m != member_id)
-            state.hottest = None
+            state.hottest = state.latest = None
         self._authors.forget(member_id)
 
 
