@@ -219,13 +219,22 @@ async def test_alert_actions_check_roles(service: App) -> None:
     assert done.status == "resolved" and done.handled_by == MODERATOR.id
     listed = await service.alerts.open_alerts(MODERATOR)
     assert not isinstance(listed, Refusal) and listed == ([], 0)
-    # handled again (a second click, a second moderator): refused, the first handling stays
-    again = await service.alerts.set_alert_status(MODERATOR, outcome.alert.id, "resolved", LESSON)
-    assert isinstance(again, Refusal) and "is al afgehandeld" in again.message
-    corrected = await service.alerts.set_alert_status(
-        MODERATOR, outcome.alert.id, "false_positive", LESSON
-    )  # another status is a correction, allowed
-    assert not isinstance(corrected, Refusal) and corrected.status == "false_positive"
+    # handled again (a second click, a second moderator), the same way or the other (session
+    # 46: "onterecht" replaced the first moderator's name and time): refused in Dutch and
+    # English, the first handling stays
+    second_moderator = Member(6, "mod2", ((13, "Moderator"),))
+    for status in ("resolved", "false_positive"):
+        again = await service.alerts.set_alert_status(
+            second_moderator, outcome.alert.id, status, LESSON + timedelta(minutes=5)
+        )
+        assert isinstance(again, Refusal), status
+        assert again.message == (
+            f"Melding {outcome.alert.id} is al afgehandeld; er verandert niets."
+            f" / Alert {outcome.alert.id} is already resolved; nothing changes."
+        )
+    kept = await service.alerts.repo.alert(outcome.alert.id)
+    assert kept is not None and kept.status == "resolved"
+    assert kept.handled_by == MODERATOR.id and kept.handled_at == LESSON
 
 
 async def test_burst_of_1000_flags_makes_one_alert_per_member_and_rule(

@@ -58,9 +58,10 @@ class AlertHandling:
         before = await self.repo.alert(alert_id)
         if (refused := about_yourself(before, actor)) is not None:
             return refused
-        if before is not None and status != "open" and before.status == status:
-            # a second click or a second moderator: the first handling (and who) stays
-            return Refusal(already_handled(alert_id, status))
+        if before is not None and status != "open" and before.status != "open":
+            # a second click or a second moderator, the same way or the other: the first
+            # handling (and who, and when) stays
+            return Refusal(already_handled(alert_id, before.status))
         alert = await self.repo.set_alert_status(alert_id, status, actor.id, at)
         if alert is None:
             return Refusal(f"Melding {alert_id} bestaat niet (meer).")

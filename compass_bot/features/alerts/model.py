@@ -28,10 +28,20 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
+STATUS_LABELS_EN: dict[str, str] = {
+    "open": "open",
+    "resolved": "resolved",
+    "false_positive": "marked unfounded",
+}
+
+
 def already_handled(alert_id: int, status: str) -> str:
     """The refusal of a second handling (a second click, a second moderator): the first one,
     and who did it, stays."""
-    return f"Melding {alert_id} is al {STATUS_LABELS[status].lower()}; er verandert niets."
+    return (
+        f"Melding {alert_id} is al {STATUS_LABELS[status].lower()}; er verandert niets."
+        f" / Alert {alert_id} is already {STATUS_LABELS_EN[status]}; nothing changes."
+    )
 
 
 EXCERPT_LIMIT = 200
