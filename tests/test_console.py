@@ -837,10 +837,12 @@ def test_a_name_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Pa
 
 def test_an_approved_name_is_told_to_the_member_as_on_discord(tmp_path: Path) -> None:
     """/naam goedkeuren and /melding N goedkeuren: the member gets the approval DM (Dutch,
-    then English), as Discord's front sends it; a refused approval sends none."""
+    then English), as Discord's front sends it; a refused approval sends none, nor does a
+    second approval of the same names (session 46: a tester got the DM twice)."""
     script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n"
     script += "/als leerling bram\n/bijnaam Compass B\n/als moderator\n/naam goedkeuren anna\n"
     script += "/als schoolleiding rector\n/naam goedkeuren anna\n/melding 2 goedkeuren\n"
+    script += "/naam goedkeuren anna\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     dm = name_texts.APPROVED_DM.replace("\n", "\n    ")
     assert "Alleen de schoolleiding kan namen goedkeuren." in out
@@ -848,6 +850,8 @@ def test_an_approved_name_is_told_to_the_member_as_on_discord(tmp_path: Path) ->
     assert out.count(f"[bot · DM aan bram] {dm}") == 1
     after = "\n".join(lines_after(out, "Goedgekeurd voor anna"))
     assert after.startswith(f"[bot · DM aan anna] {dm}")
+    assert out.count("Goedgekeurd voor anna") == 1
+    assert name_texts.ALREADY_APPROVED.replace("\n", "\n    ") in out
 
 
 def test_approving_from_a_handled_alert_again_changes_nothing(tmp_path: Path) -> None:

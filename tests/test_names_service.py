@@ -130,3 +130,30 @@ def test_every_character_a_screen_hides_is_written_out_in_the_reason() -> None:
     for hidden in ("\u2062", "\U000e0041", "\u180e", "\ufff9", "\u2028", "\u00a0", "\u200b"):
         assert written_out(f"Com{hidden}pass") == f"Com⟨U+{ord(hidden):04X}⟩pass"
     assert written_out("Sanne | 3B 🎮") == "Sanne | 3B 🎮"
+
+
+async def test_approving_names_approved_already_is_said_and_sends_no_second_dm(
+    tmp_path: Path,
+) -> None:
+    """Session 46 (a tester): a second '/naam goedkeuren' of the same names approved them
+    again, and both fronts DM the member on every approval. The service refuses it (so Discord
+    and the console send no DM) and audits nothing; a new name is approved with the old."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(NOW))
+    try:
+        service = app[NameService]
+        first = await service.approve_names(LEADER, STUDENT.id, ["Compass Anna"], NOW)
+        assert not isinstance(first, Refusal) and [a.name for a in first] == ["Compass Anna"]
+        audits = await app.db.fetchall("SELECT * FROM audit")
+        later = NOW + timedelta(minutes=5)
+        again = await service.approve_names(LEADER, STUDENT.id, ["anna", "Compass Anna"], later)
+        assert isinstance(again, Refusal)
+        assert again.message.startswith("De namen van dit lid zijn al goedgekeurd")
+        assert "already approved" in again.message
+        assert await app.db.fetchall("SELECT * FROM audit") == audits
+        more = await service.approve_names(
+            LEADER, STUDENT.id, ["Compass Anna", "Compass Anna 2"], later
+        )
+        assert not isinstance(more, Refusal)
+        assert sorted(a.name for a in more) == ["Compass Anna", "Compass Anna 2"]
+    finally:
+        await app.close()

@@ -205,10 +205,19 @@ class NameService(KeepsNoMentions):
         stored, listed nor counted.
 
         The member's open name alerts are settled with it (re-delivered to show so), so a
-        later bad name starts a new alert and a new DM instead of bumping a settled one.
+        later bad name starts a new alert and a new DM instead of bumping a settled one. Names
+        approved already are refused as such: a second command sends no second DM.
         """
         if (refused := self.kernel.access.refusal(actor, "approve_names")) is not None:
             return refused
+        async with self._approving:
+            return await self._approve(actor, member_id, names, at, again=False)
+
+    async def _approve(
+        self, actor: Member, member_id: int, names: Iterable[str], at: datetime, again: bool
+    ) -> list[ApprovedName] | Refusal:
+        """`approve_names` under `_approving`; `again`: names approved already are approved
+        once more (an open alert's button settles it), else refused."""
         wanted = [n for n in names if n and self._needs_approval(n)]
         if not wanted:
             # nothing of 'Compass' in any of them: an approval would approve nothing (and be
@@ -218,6 +227,8 @@ class NameService(KeepsNoMentions):
         if any(redacted(n) != n for n in wanted):
             # an approved name is kept as it is written: never one with someone's number in it
             return Refusal(texts.HOLDS_DATA)
+        if not again and set(wanted) <= self._approved.get(member_id, set()):
+            return Refusal(texts.ALREADY_APPROVED)
         approved = await self.repo.approve_names(member_id, wanted, actor.id, at)
         self._approved[member_id] = {a.name for a in approved}
         for alert in await self.kernel.alerts.repo.alerts(
@@ -260,10 +271,10 @@ class NameService(KeepsNoMentions):
             names = [name for name in current_names if name.strip()]
             if not names:  # the member is gone or unknown here: nothing to approve, keep it open
                 return Refusal(texts.NO_NAMES_TO_APPROVE)
-            approved = await self.approve_names(actor, alert.member_id, names, at)
+            approved = await self._approve(actor, alert.member_id, names, at, again=True)
             if isinstance(approved, Refusal):
                 return approved
-            updated = await self.kernel.alerts.repo.alert(alert_id)  # settled by approve_names
+            updated = await self.kernel.alerts.repo.alert(alert_id)  # settled by _approve
             assert updated is not None
             return updated
 

@@ -22,6 +22,10 @@ SETTLED_BY_ITSELF = "opgelost: naam aangepast"
 NOT_A_NAME_ALERT = "Dit is geen melding over een naam: er is niets goed te keuren."
 NO_NAMES_TO_APPROVE = "Er is geen naam van dit lid bekend om goed te keuren."
 NOTHING_TO_APPROVE = "Geen van de namen van dit lid bevat 'Compass'; er valt niets goed te keuren."
+ALREADY_APPROVED = (
+    "De namen van dit lid zijn al goedgekeurd; er verandert niets.\n"
+    "This member's names are already approved; nothing changes."
+)
 HOLDS_DATA = (
     "Een naam van dit lid bevat gegevens die niet in een naam horen (een telefoonnummer, "
     "e-mailadres of wachtwoord); zo'n naam wordt niet goedgekeurd. Vraag het lid de naam aan "
