@@ -110,6 +110,8 @@ def read_rows(path: Path, fmt: Format) -> list[tuple[int, dict[str, Any]]]:
             ) from None
         except RecursionError:
             raise BadInput(f"{where(path, number)}: not JSON (nested too deeply)") from None
+        except ValueError:  # json.loads refuses a number of more than 4,300 digits so
+            raise BadInput(f"{where(path, number)}: not JSON (a number too long)") from None
         check(obj, fmt, where(path, number))
         rows.append((number, obj))
     if not rows:

@@ -167,11 +167,12 @@ def cmd_check_discussion(args: argparse.Namespace) -> int:
             continue
         try:
             obj = json.loads(line)
-            previous = messages[-1].at if messages else None
-            messages.append(parse_message(obj, len(messages), previous))
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # also a number past Python's 4,300 digits
             print(f"check-discussion: {name}:{number}: not a JSON object", file=sys.stderr)
             return EXIT_USAGE
+        try:
+            previous = messages[-1].at if messages else None
+            messages.append(parse_message(obj, len(messages), previous))
         except TranscriptError as exc:
             print(f"check-discussion: {name}:{number}: {exc}", file=sys.stderr)
             return EXIT_USAGE

@@ -181,3 +181,10 @@ def test_heat_names_what_is_wrong_in_a_transcript(line: str, says: str, tmp_path
 
 def test_qa_answers_refuses_an_out_file_it_cannot_write(tmp_path: Path) -> None:
     assert_one_line(run("qa_answers.py", tmp_path), f"{tmp_path}: cannot write it")
+
+
+@pytest.mark.parametrize("script", [QA], ids=lambda s: s.name)
+def test_a_number_past_pythons_digit_limit_is_one_line(script: Script, tmp_path: Path) -> None:
+    """json.loads raises a bare ValueError (not JSONDecodeError) past 4,300 digits."""
+    path = write(tmp_path, f"{script.good}\n{{\"q\": {'1' * 5000}}}\n")
+    assert_one_line(run(script.name, path), f"{path} line 2: not JSON (a number too long)")
