@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -113,7 +112,10 @@ def not_utf8(text: str) -> bool:
 
 
 def print_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One JSON object on one line, for any reader (see `json_line`)."""
+    from compass_bot.inputs import json_line
+
+    sys.stdout.write(json_line(obj) + "\n")
     sys.stdout.flush()
 
 

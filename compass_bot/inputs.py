@@ -34,6 +34,7 @@ __all__ = [
     "StrictInt",
     "as_list",
     "check_moment",
+    "json_line",
     "parse_day",
     "parse_moment",
     "parse_number",
@@ -72,6 +73,17 @@ def shown_json(value: object) -> str:
     except (TypeError, ValueError, RecursionError):
         return shown(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_LINE_BREAKS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
+
+
+def json_line(value: object) -> str:
+    """`value` as one line of JSON, UTF-8 kept readable: U+0085, U+2028 and U+2029 (which
+    json.dumps leaves raw, and str.splitlines() and some JSONL readers split at) escaped as
+    \\uXXXX, so one object stays one line for any reader. (The other characters splitlines()
+    breaks at are below U+0020, which json.dumps escapes itself.)"""
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)
 
 
 def read_bounded(path: Path, limit: int) -> bytes:

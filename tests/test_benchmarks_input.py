@@ -186,5 +186,5 @@ def test_qa_answers_refuses_an_out_file_it_cannot_write(tmp_path: Path) -> None:
 @pytest.mark.parametrize("script", [QA], ids=lambda s: s.name)
 def test_a_number_past_pythons_digit_limit_is_one_line(script: Script, tmp_path: Path) -> None:
     """json.loads raises a bare ValueError (not JSONDecodeError) past 4,300 digits."""
-    path = write(tmp_path, f"{script.good}\n{{\"q\": {'1' * 5000}}}\n")
+    path = write(tmp_path, f'{script.good}\n{{"q": {"1" * 5000}}}\n')
     assert_one_line(run(script.name, path), f"{path} line 2: not JSON (a number too long)")

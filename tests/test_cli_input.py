@@ -36,3 +36,28 @@ def test_a_number_past_pythons_digit_limit_is_not_a_json_object(
     out = capsys.readouterr()
     assert out.out == ""
     assert out.err.splitlines() == [f"check-discussion: {path}:2: not a JSON object"]
+
+
+BREAKS = "\x1c\x1d\x1e\x85\u2028\u2029\x0b\x0c"
+
+
+@pytest.mark.parametrize("command", ["check-name", "ask"])
+def test_a_json_line_holds_no_character_splitlines_breaks_at(
+    monkeypatch: pytest.MonkeyPatch, capsys: Captured, command: str
+) -> None:
+    _stdin(monkeypatch, f"Compass{BREAKS}x\n".encode())
+    assert main([command, "--json", "--stdin"]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 1, out
+    assert json.loads(out)["name" if command == "check-name" else "question"] == (
+        f"Compass{BREAKS}x"
+    )
+
+
+def test_a_json_log_record_is_one_line() -> None:
+    import logging
+
+    from compass_bot.logs import JsonFormatter
+
+    record = logging.LogRecord("t", logging.INFO, "f", 1, "a\u2028b\x85c", None, None)
+    assert len(JsonFormatter().format(record).splitlines()) == 1

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 
 from compass_bot.app import App
 from compass_bot.atomic import SHARED, write_atomically
-from compass_bot.cli_common import EXIT_OK, EXIT_USAGE
+from compass_bot.cli_common import EXIT_OK, EXIT_USAGE, print_json
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.features.digest import texts
@@ -100,7 +99,7 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
         school = loaded.school  # a board's entry: the header names it
         if args.json:
             data = digest.to_json() if school is None else {"school": school, **digest.to_json()}
-            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+            print_json(data)
         else:
             title_of = texts.clause_titles(app.book, language)
             print(as_plain_text(texts.as_text(digest, language, title_of, school)))
