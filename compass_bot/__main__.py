@@ -82,7 +82,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(answer_as_text(book, match))
             if args.stdin:
                 print()
-    return EXIT_OK
+    return questions.exit_code
 
 
 def cmd_check_name(args: argparse.Namespace) -> int:
@@ -113,7 +113,7 @@ def cmd_check_name(args: argparse.Namespace) -> int:
         else:
             state = "FLAGGED" if verdict.flagged else "UNCERTAIN" if verdict.uncertain else "ok"
             print(f"{state}: {name!r}: {verdict.explanation}")
-    return EXIT_OK
+    return source.exit_code
 
 
 def cmd_check_time(args: argparse.Namespace) -> int:
@@ -214,7 +214,7 @@ def cmd_check_message(args: argparse.Namespace) -> int:
             print(f"FLAGGED ({CLAUSE_ID}: {kinds}): {mask(text, findings)!r}")
         else:
             print("ok: no personal data found")
-    return EXIT_OK
+    return texts.exit_code
 
 
 def cmd_digest(args: argparse.Namespace) -> int:

@@ -18,27 +18,61 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+MAX_LINE_CHARS = 100_000
+"""A --stdin line longer than this is no question, name or post: it is skipped unread."""
+_MAX_LINE_BYTES = 4 * MAX_LINE_CHARS + 2  # UTF-8: at most four bytes a character; CRLF
+
+
 class InputLines:
     """The input of a per-line command: one text from the arguments, or the lines of stdin
-    read as UTF-8. Every line is answered, in order (the contract: one output line per input
-    line); bytes that are not UTF-8 become U+FFFD, as the console reads script files, with
-    one line on stderr naming the line (`replaced` counts them), so no undecodable text
-    reaches the output (the JSON would not be UTF-8) and no answer goes missing."""
+    read as UTF-8, the one reader `ask`, `check-name` and `check-message` share. Every line
+    is answered, in order (the contract: one output line per input line); bytes that are not
+    UTF-8 become U+FFFD, as the console reads script files, with one line on stderr naming
+    the line (`replaced` counts them), so no undecodable text reaches the output (the JSON
+    would not be UTF-8) and no answer goes missing. A byte order mark at the very start is
+    dropped (an editor's, not the text's). A line of more than MAX_LINE_CHARS characters is
+    not read into memory: one line on stderr names it, it gets no answer, the next lines
+    still do, and `exit_code` is then 2."""
 
     def __init__(self, command: str, stdin: bool, args: Sequence[str]) -> None:
         self.command, self.stdin, self.args = command, stdin, args
-        self.replaced = 0
+        self.replaced = self.skipped = 0
+
+    @property
+    def exit_code(self) -> int:
+        """2 once a line was too long to answer, else 0."""
+        return EXIT_USAGE if self.skipped else EXIT_OK
 
     def __iter__(self) -> Iterator[str]:
         if not self.stdin:
             yield " ".join(self.args)
             return
-        for number, raw in enumerate(sys.stdin.buffer, start=1):
+        stream = sys.stdin.buffer
+        number = 0
+        while raw := stream.readline(_MAX_LINE_BYTES + 1):
+            number += 1
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
             text, utf8 = decode_line(raw)
+            text = text.rstrip("\r\n")
+            cut = len(raw) > _MAX_LINE_BYTES and not raw.endswith(b"\n")
+            if cut or len(text) > MAX_LINE_CHARS:
+                self._skip_rest(stream, raw, number)
+                continue
             if not utf8:
                 self.replaced += 1
                 print(f"{self.command}: {not_utf8_line(number)}", file=sys.stderr)
-            yield text.rstrip("\r\n")
+            yield text
+
+    def _skip_rest(self, stream: Any, raw: bytes, number: int) -> None:
+        """Past the end of a line that is too long, a block at a time (never all of it)."""
+        while raw and not raw.endswith(b"\n"):
+            raw = stream.readline(1 << 16)
+        self.skipped += 1
+        print(
+            f"{self.command}: line {number} is longer than {MAX_LINE_CHARS:,} characters; skipped",
+            file=sys.stderr,
+        )
 
 
 def decode_line(raw: bytes) -> tuple[str, bool]:

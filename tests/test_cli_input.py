@@ -61,3 +61,54 @@ def test_a_json_log_record_is_one_line() -> None:
 
     record = logging.LogRecord("t", logging.INFO, "f", 1, "a\u2028b\x85c", None, None)
     assert len(JsonFormatter().format(record).splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["ask", "check-name", "check-message"])
+def test_a_byte_order_mark_at_the_start_of_stdin_is_dropped(
+    monkeypatch: pytest.MonkeyPatch, capsys: Captured, command: str
+) -> None:
+    _stdin(monkeypatch, "\ufeffbel 0612345678\n\ufeffx\n".encode())
+    assert main([command, "--json", "--stdin"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    if command == "check-message":
+        assert [(f["start"], f["end"]) for f in rows[0]["findings"]] == [(4, 14)]
+    else:
+        key = "name" if command == "check-name" else "question"
+        # only at the very start: a later one is the text's own
+        assert [row[key] for row in rows] == ["bel 0612345678", "\ufeffx"]
+
+
+@pytest.mark.parametrize("command", ["ask", "check-name", "check-message"])
+def test_a_line_too_long_is_skipped_and_the_next_ones_answered(
+    monkeypatch: pytest.MonkeyPatch, capsys: Captured, command: str
+) -> None:
+    from compass_bot.cli_common import MAX_LINE_CHARS
+
+    lines = [
+        "hoi",
+        "x" * (MAX_LINE_CHARS + 1),
+        "\u00e9" * MAX_LINE_CHARS,  # two bytes a character: fits
+        "y" * (5 * MAX_LINE_CHARS),  # past the bytes read at once
+        "\U0001f600" * (MAX_LINE_CHARS + 1) + "\r",
+        "C0mpass",
+    ]
+    _stdin(monkeypatch, "\n".join(lines).encode())
+    assert main([command, "--json", "--stdin"]) == 2
+    out = capsys.readouterr()
+    assert len(out.out.splitlines()) == 3
+    assert out.err.splitlines() == [
+        f"{command}: line {n} is longer than 100,000 characters; skipped" for n in (2, 4, 5)
+    ]
+    if command == "check-name":
+        names = [json.loads(line)["name"] for line in out.out.splitlines()]
+        assert names == ["hoi", "\u00e9" * MAX_LINE_CHARS, "C0mpass"]
+
+
+def test_a_line_as_long_as_allowed_is_answered(
+    monkeypatch: pytest.MonkeyPatch, capsys: Captured
+) -> None:
+    from compass_bot.cli_common import MAX_LINE_CHARS
+
+    _stdin(monkeypatch, ("\U0001f600" * MAX_LINE_CHARS + "\r\n").encode())
+    assert main(["check-name", "--json", "--stdin"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "\U0001f600" * MAX_LINE_CHARS
