@@ -134,10 +134,12 @@ def cmd_check_time(args: argparse.Namespace) -> int:
         print(f"check-time: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = check_time(loaded, moment, args.role or [], args.channel, args.category)
+        result, notes = check_time(loaded, moment, args.role or [], args.channel, args.category)
     except ScheduleError as exc:
         print(f"{loaded.path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    for note in notes:  # e.g. no vacation data for the year: the verdict may be wrong
+        print(f"check-time: {loaded.path}: {note}", file=sys.stderr)
     if (hint := role_hint(loaded, args.role or [])) is not None:
         print(hint, file=sys.stderr)
     if args.channel is not None and result["reason"] == "not_watched":

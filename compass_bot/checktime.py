@@ -15,6 +15,7 @@ from compass_bot.config import LoadedConfig
 from compass_bot.features.schooltime.rules import Author, ChannelInfo, Scope, judge_post
 from compass_bot.refs import any_ref_matches
 from compass_bot.schedule import build_timetable
+from compass_bot.schedule.timetable import vacation_note
 
 _SOCIAL_PLACEHOLDER = "(sociaal kanaal)"
 
@@ -35,9 +36,13 @@ def check_time(
     roles: Sequence[str],
     channel: str | None,
     category: str | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[str]]:
+    """The verdict (the JSON contract), and the timetable's notes an admin must see for this
+    moment: a year without school vacations makes a holiday read as lesson time."""
     cfg = loaded.config
     timetable = build_timetable(cfg.schedule, loaded.base_dir, today=moment)
+    year = moment.astimezone(cfg.schedule.zone).year
+    notes = [note for note in timetable.notes if note == vacation_note(year)]
     author = Author(member_id=0, roles=tuple(_ref_id(r, -(i + 1)) for i, r in enumerate(roles)))
     st = cfg.school_time
     if channel is None:
@@ -56,12 +61,13 @@ def check_time(
         info = ChannelInfo(channel_id, name, category_id, category_name)
         scope = st.to_scope()
     verdict = judge_post(moment, author, info, (), timetable, scope)
-    return {
+    result = {
         "allowed": verdict.allowed,
         "reason": verdict.reason,
         "message": verdict.message,
         "next_allowed_at": verdict.next_allowed_at.isoformat() if verdict.next_allowed_at else None,
     }
+    return result, notes
 
 
 def unnamed_hint(loaded: LoadedConfig, channel: str, category: str | None) -> str | None:

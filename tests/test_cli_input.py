@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from compass_bot.__main__ import main
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "config.example.yaml"
 
 Captured = pytest.CaptureFixture[str]
 
@@ -112,3 +115,22 @@ def test_a_line_as_long_as_allowed_is_answered(
     _stdin(monkeypatch, ("\U0001f600" * MAX_LINE_CHARS + "\r\n").encode())
     assert main(["check-name", "--json", "--stdin"]) == 0
     assert json.loads(capsys.readouterr().out)["name"] == "\U0001f600" * MAX_LINE_CHARS
+
+
+@pytest.mark.parametrize(
+    ("at", "noted"),
+    [("2031-08-11T10:15", True), ("2030-12-31T23:30-05:00", True), ("2029-08-13T10:15", False)],
+)
+def test_check_time_says_when_the_moments_year_has_no_vacation_data(
+    capsys: Captured, at: str, noted: bool
+) -> None:
+    """The year in the school's zone counts (23:30 in New York is the next year there); the
+    timetable's other years (±2) are not this moment's concern."""
+    assert main(["--config", str(EXAMPLE), "check-time", "--json", "--at", at]) == 0
+    out = capsys.readouterr()
+    assert len(out.out.splitlines()) == 1
+    note = (
+        f"check-time: {EXAMPLE}: the holidays package has no school vacations for 2031; "
+        "list them under schedule.days_off.extra or in ics_file"
+    )
+    assert out.err.splitlines() == ([note] if noted else [])

@@ -15,6 +15,15 @@ from compass_bot.schedule.ics import ScheduleError, read_ics_file
 from compass_bot.schedule.settings import ScheduleConfig
 
 
+def vacation_note(year: int) -> str:
+    """The note for a year the holidays package has no school vacations for: without it a
+    lesson in the summer holiday reads as lesson time, silently."""
+    return (
+        f"the holidays package has no school vacations for {year}; "
+        "list them under schedule.days_off.extra or in ics_file"
+    )
+
+
 def build_timetable(
     cfg: ScheduleConfig,
     base_dir: Path,
@@ -79,10 +88,7 @@ def build_timetable(
         covered = {day.year for day in vacations}
         for year in year_list:
             if year not in covered:
-                notes.append(
-                    f"the holidays package has no school vacations for {year}; "
-                    "list them under schedule.days_off.extra or in ics_file"
-                )
+                notes.append(vacation_note(year))
 
     school_dates = {day for span in off.school_days for day in span.days()}
     for day in school_dates:
