@@ -11,7 +11,7 @@ import yaml
 
 from compass_bot.config.board import SCHOOLS_KEY, parse_schools
 from compass_bot.config.model import Config, LoadedConfig
-from compass_bot.config.validation import line, validate
+from compass_bot.config.validation import foreign_file, line, validate
 from compass_bot.config.yaml_bounds import BoundedLoader, Refused
 from compass_bot.inputs import InputError, read_bounded
 
@@ -84,6 +84,8 @@ def parse_loaded(text: str, path: Path | None, source: str | None = None) -> Loa
     `board`); raises ConfigError with `source: key: problem` lines."""
     source = source if source is not None else str(path) if path else "<config>"
     data = _read_yaml(text, source)
+    if (foreign := foreign_file(data, {*Config.model_fields, SCHOOLS_KEY})) is not None:
+        raise ConfigError([f"{source}: {foreign}"])
     has_schools = SCHOOLS_KEY in data
     raw_schools = data.pop(SCHOOLS_KEY, None)
     config, errors = validate(data)

@@ -27,12 +27,40 @@ def admin_loc(loc: Loc) -> Loc:
     )
 
 
+MAX_KEY_SHOWN: Final = 40
+"""A key longer than this is shown cut: a wrong file's "key" may be a whole line of data."""
+
+
+def _key_shown(key: str) -> str:
+    return key if len(key) <= MAX_KEY_SHOWN else key[:MAX_KEY_SHOWN] + "\u2026"
+
+
 def key_path(loc: Loc, prefix: str = "") -> str:
-    """`schedule.lunch_breaks[0]`, after `prefix` (such as `schools[1]`)."""
+    """`schedule.lunch_breaks[0]`, after `prefix` (such as `schools[1]`); each key at most
+    MAX_KEY_SHOWN characters."""
     parts: list[str] = [prefix] if prefix else []
     for item in admin_loc(loc):
-        parts.append(f"[{item}]" if isinstance(item, int) else ("." if parts else "") + item)
+        shown_item = _key_shown(item) if isinstance(item, str) else f"[{item}]"
+        parts.append(shown_item if isinstance(item, int) else ("." if parts else "") + shown_item)
     return "".join(parts)
+
+
+MAX_UNKNOWN_KEYS: Final = 3
+
+
+def foreign_file(data: Mapping[Any, Any], allowed: set[str]) -> str | None:
+    """The one line's problem when a file is clearly no compass-bot config (`--config` given
+    the wrong file: a password file, a list of students): more than MAX_UNKNOWN_KEYS unknown
+    top-level keys, or no known key and an unknown one holding a space or a colon (a line of
+    data, not a misspelt key). Its content is then not shown at all; a config with a slip or
+    two keeps its per-key lines and their "did you mean"."""
+    unknown = [key for key in data if key not in allowed]
+    known = len(data) - len(unknown)
+    data_like = any(not isinstance(k, str) or re.search(r"[\s:]", k) for k in unknown)
+    if len(unknown) > MAX_UNKNOWN_KEYS or (unknown and not known and data_like):
+        keys = "key" if len(unknown) == 1 else "keys"
+        return f"is no compass-bot config ({len(unknown)} unknown {keys})"
+    return None
 
 
 # pydantic names its Python class in these ("instance of ScheduleConfig"); the admin wrote a
