@@ -110,14 +110,17 @@ def read_text_lines(command: str, source: str, limit: int) -> list[str]:
                 raise InputError(f"standard input is larger than {limit >> 20} MiB")
         else:
             data = read_bounded(Path(source), limit)
-        text = data.decode("utf-8-sig")
+        data = data.removeprefix(b"\xef\xbb\xbf")
+        text = data.decode("utf-8")
         return [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")]
     except FileNotFoundError:
         problem = f"{source}: file not found"
     except InputError as exc:
         problem = f"{source}: {exc}"
-    except UnicodeDecodeError:
-        problem = f"{source}: not UTF-8 text"
+    except UnicodeDecodeError as exc:  # the first bad line's number, as for a bad line
+        number = data.count(b"\n", 0, exc.start) + 1
+        name = "<stdin>" if source == "-" else source
+        problem = f"{name}:{number}: not UTF-8 text"
     print(f"{command}: {problem}", file=sys.stderr)
     raise SystemExit(EXIT_USAGE)
 

@@ -134,3 +134,22 @@ def test_check_time_says_when_the_moments_year_has_no_vacation_data(
         "list them under schedule.days_off.extra or in ics_file"
     )
     assert out.err.splitlines() == ([note] if noted else [])
+
+
+@pytest.mark.parametrize("source", ["file", "-"])
+def test_a_transcript_that_is_not_utf8_names_its_first_bad_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Captured, source: str
+) -> None:
+    data = b"\xef\xbb\xbf" + f"{_line(0)}\n\n{_line(1)}\xff\n".encode("latin-1") + b"\xfe\n"
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(data)
+    _stdin(monkeypatch, data)
+    name = str(path) if source == "file" else "-"
+    with pytest.raises(SystemExit) as exited:  # the file is refused before the command runs
+        main(["check-discussion", "--json", name])
+    assert exited.value.code == 2
+    out = capsys.readouterr()
+    shown = str(path) if source == "file" else "<stdin>"
+    assert out.out == "" and out.err.splitlines() == [
+        f"check-discussion: {shown}:3: not UTF-8 text"
+    ]
