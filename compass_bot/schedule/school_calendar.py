@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from compass_bot.features.schooltime.rules import Timetable
 from compass_bot.schedule.ics import ScheduleError
-from compass_bot.schedule.timetable import build_timetable
+from compass_bot.schedule.timetable import build_timetable, vacation_note
 
 if TYPE_CHECKING:
     from compass_bot.config import LoadedConfig
@@ -26,7 +26,20 @@ class SchoolCalendar:
 
     @classmethod
     def build(cls, loaded: LoadedConfig, now: datetime) -> SchoolCalendar:
-        return cls(loaded, build_timetable(loaded.config.schedule, loaded.base_dir, today=now))
+        calendar = cls(loaded, build_timetable(loaded.config.schedule, loaded.base_dir, today=now))
+        calendar.warn_missing_vacations(now)
+        return calendar
+
+    def warn_missing_vacations(self, now: datetime) -> list[str]:
+        """Log (and return) the note for this year and the coming month's when the holidays
+        package has no school vacations for them: a summer holiday would otherwise read as
+        lesson time without a word (the admin lists them in the config or the .ics file)."""
+        tz = self.timetable.tz
+        years = sorted({now.astimezone(tz).year, (now + timedelta(days=31)).astimezone(tz).year})
+        notes = [vacation_note(y) for y in years if vacation_note(y) in self.timetable.notes]
+        for note in notes:
+            log.warning("school calendar: %s", note)
+        return notes
 
     def refresh(self, now: datetime) -> bool:
         """Rebuild the days off when the coming month is past the computed years.
@@ -51,4 +64,5 @@ class SchoolCalendar:
             )
             return False
         self.timetable = timetable
+        self.warn_missing_vacations(now)
         return True
