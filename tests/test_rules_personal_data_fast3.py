@@ -22,7 +22,7 @@ from compass_bot.features.personal_data.rules_kinds import (
     Finding,
 )
 from compass_bot.features.personal_data.rules_lookalikes import unit_follows, year_and_word
-from compass_bot.features.personal_data.rules_number_first import is_cue
+from compass_bot.features.personal_data.rules_number_first import after_comma, is_cue
 
 # --- references: the code before the fast paths ---------------------------------------
 
@@ -212,7 +212,7 @@ def test_street_and_address_fast_paths_answer_as_the_six_word_reading() -> None:
             assert street.street_before(text, s) == expected, (text, s)
             got = address.address_at(text, s)
             before = text[text.rfind(" ", 0, max(0, s - 1)) + 1 : s].rstrip(" \u00a0,.:")
-            if not got or not is_cue(before):  # after a cue: the number-first reading too
+            if not got or not (is_cue(before) or after_comma(text, s)):  # number-first too
                 assert got == _address_at_reference(text, s), (text, s)
             found += bool(got)
             two = text[max(0, s - 80) : s].rstrip(" \u00a0,").rsplit(maxsplit=2)

@@ -63,3 +63,34 @@ def test_a_cue_word_lets_the_candidate_pass_keep_the_number() -> None:
     the street that follows decides, so the number is kept."""
     text = "she lives at 12 Kerkstraat"
     assert may_start_house_number(text, text.index("12"))
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("he's at our place now, 16 Dorpsstraat, come get him", "16 Dorpsstraat"),
+        ("Utrecht, 12 Kerkstraat", "12 Kerkstraat"),
+    ],
+)
+def test_after_a_comma_a_capitalised_street_after_its_number(text: str, address: str) -> None:
+    assert found(text) == [("address", address)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok, 12 uur dan",
+        "ok, 2 Mario Kart races",
+        "cijfers: 7, 8 Engels, 6 Wiskunde",
+        "ja, 3 kerkstraat verderop",  # no cue and no capital: a count
+    ],
+)
+def test_after_a_comma_without_a_street_or_capital_nothing(text: str) -> None:
+    assert found(text) == []
+
+
+def test_a_postcode_or_a_street_with_its_own_number_is_no_number_first_address() -> None:
+    """ "6951 SW Wilhelminasingel" is a postcode before a street; in "3-2 Prinsengracht nr. 44-A"
+    the street has its own house number: the number before it is something else."""
+    assert found("post, 6951 SW Wilhelminasingel") == []
+    assert found("lijst, 3-2 Prinsengracht nr. 44-A") == [("address", "Prinsengracht nr. 44-A")]

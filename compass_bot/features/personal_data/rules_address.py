@@ -20,7 +20,11 @@ from compass_bot.features.personal_data.rules_kinds import (
     new_finding,
 )
 from compass_bot.features.personal_data.rules_lookalikes import unit_follows, year_and_word
-from compass_bot.features.personal_data.rules_number_first import is_cue, number_first_at
+from compass_bot.features.personal_data.rules_number_first import (
+    after_comma,
+    is_cue,
+    number_first_at,
+)
 from compass_bot.features.personal_data.rules_street import (
     SUFFIXES_BY_END,
     name_word,
@@ -170,8 +174,13 @@ def house_number_word(text: str, s: int) -> int:
         return 0
     space = text.rfind(" ", max(0, s - 40), s - 1)
     word = text[space + 1 : s].rstrip(" \u00a0,.:")
-    if word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS) or is_cue(word):
-        return 1  # a cue ("lives at 12 ..."): the street after the number decides
+    if (
+        word[:1].isupper()
+        or word.lower().endswith(_ADDRESS_LAST_WORDS)
+        or is_cue(word)
+        or after_comma(text, s)
+    ):
+        return 1  # a cue ("lives at 12 ...") or a comma: the street after the number decides
     return 2 if _lower_name(text, s, space, word) else 0
 
 
@@ -227,8 +236,8 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
         if spaced:
             return spaced
     if not (word[:1].isupper() or word.lower().endswith(_ADDRESS_LAST_WORDS)):
-        if is_cue(word):  # "lives at 12 Kerkstraat": the street after its number
-            found = _number_first(text, s)
+        if is_cue(word) or after_comma(text, s):  # "lives at 12 Kerkstraat": street after
+            found = _number_first(text, s, capitalised=not is_cue(word))
             if found:
                 return found
         if not _lower_name(text, s, space, word):
@@ -244,11 +253,12 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     if start < 0:
         general = street_start(text, s)
         if general is None:
-            return (
-                _named_street_with_postcode(text, s, space, word, end)
-                or _named_street_after_cue(text, s, space, word, end)
-                or (_number_first(text, s) if is_cue(word) else ())  # "Address: 12 Oak Road"
-            )
+            found = _named_street_with_postcode(
+                text, s, space, word, end
+            ) or _named_street_after_cue(text, s, space, word, end)
+            if found or not (is_cue(word) or after_comma(text, s)):
+                return found
+            return _number_first(text, s, capitalised=not is_cue(word))  # "Address: 12 Oak Rd"
         start = general
     if text[end : end + 5].lstrip(" \u00a0,")[:1] not in _TAIL_FIRST:
         return (new_finding(Finding, ("address", start, end)),)
@@ -349,11 +359,11 @@ def _named_street_after_cue(
     return _with_postcode(text, space + 1, end)
 
 
-def _number_first(text: str, s: int) -> tuple[Finding, ...]:
-    """``address_at`` for a house number before its street, after a cue word (and a postcode
-    after the street when there is one): "she lives at 12 Kerkstraat, 3512 AB"."""
+def _number_first(text: str, s: int, capitalised: bool = False) -> tuple[Finding, ...]:
+    """``address_at`` for a house number before its street, after a cue word or a comma (and
+    a postcode after the street when there is one): "she lives at 12 Kerkstraat, 3512 AB"."""
     m = HOUSE_NR.match(text, s)
-    found = number_first_at(text, s, m.end()) if m else None
+    found = number_first_at(text, s, m.end(), capitalised) if m else None
     return _with_postcode(text, s, found[2]) if found else ()
 
 

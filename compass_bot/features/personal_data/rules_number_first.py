@@ -32,8 +32,9 @@ def is_cue(word: str) -> bool:
     return word.lower() in NUMBER_FIRST_CUES
 
 
-def street_after_number(text: str, end: int) -> int:
-    """The end of a street that starts after the house number ending at ``end``, or -1."""
+def street_after_number(text: str, end: int, capitalised: bool = False) -> int:
+    """The end of a street that starts after the house number ending at ``end``, or -1;
+    ``capitalised``: its first word must be ("now, 16 Dorpsstraat": no cue word before)."""
     if unit_follows(text, end):
         return -1
     pos = end
@@ -42,6 +43,8 @@ def street_after_number(text: str, end: int) -> int:
         if m is None:
             return -1
         word = m.group(1)
+        if capitalised and not names and not word[:1].isupper():
+            return -1
         comma = word.endswith(",")
         bare = word.rstrip(",").rstrip(".")
         low = bare.lower()
@@ -72,10 +75,31 @@ def _name(word: str, names: int) -> bool:
     )
 
 
-def number_first_at(text: str, s: int, end: int) -> Finding | None:
+def after_comma(text: str, s: int) -> bool:
+    """Is the number at s right after a comma and a space ("at our place now, 16 ...")? A
+    list's next item: a street with a capital may follow its number there without a cue."""
+    return s >= 2 and text[s - 2] == "," and text[s - 1] == " "
+
+
+# after the street: its own house number ("3-2 Prinsengracht nr. 44-A"), so the number before
+# it belongs to something else
+_OWN_NUMBER: Final = re.compile(r"[ \u00a0,]{0,2}(?:(?i:huis)?(?i:nummer|nr|no)\.?:?[ \u00a0]?)?\d")
+
+
+_POSTCODE_AT: Final = re.compile(r"[1-9]\d{3}[ \u00a0]?[A-Za-z]{2}(?![A-Za-z])")
+
+
+def number_first_at(text: str, s: int, end: int, capitalised: bool = False) -> Finding | None:
     """The address whose house number is text[s:end] when a street follows it, or None.
-    The caller has seen a cue word before s (``is_cue``)."""
-    street_end = street_after_number(text, end)
+    The caller has seen a cue word before s (``is_cue``), or a comma (``capitalised``).
+    Not four digits ("6951 SW Wilhelminasingel": a postcode), nor a street with a house
+    number of its own after it."""
+    if end - s >= 4 and text[s : s + 4].isdigit():
+        return None
+    street_end = street_after_number(text, end, capitalised)
     if street_end < 0:
+        return None
+    own = _OWN_NUMBER.match(text, street_end)
+    if own and not _POSTCODE_AT.match(text, own.end() - 1):
         return None
     return Finding("address", s, street_end)
