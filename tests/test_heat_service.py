@@ -418,12 +418,12 @@ async def test_a_restated_alert_keeps_what_it_had_and_a_new_episode_gets_its_own
         reason = reason_text(first.detail or "")
         assert "de bot zette slowmode aan" in reason
         assert "bedreiging, iemand dood wensen" in reason
-        later = T0 + timedelta(minutes=16)
-        await say("cas", "@bram idioot", later, 3100)
-        await say("bram", "@cas loser", later + timedelta(seconds=1), 3101)
+        later = T0 + timedelta(minutes=16)  # the quarrel again, past the cool-down
+        for i, (name, text) in enumerate(TESTER_FIGHT[:3]):
+            await say(name, text, later + timedelta(seconds=i), 3100 + i)
         second, again = await app.alerts.repo.alerts()  # newest first
         assert again == first  # untouched: same count, reason and post
         assert second.id != first.id and second.member_id == cas.id and second.count == 1
-        assert "idioot" in (second.excerpt or "")
+        assert "loser" in (second.excerpt or "")
     finally:
         await app.close()
