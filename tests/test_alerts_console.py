@@ -104,3 +104,29 @@ def test_a_student_is_refused_alerts_before_any_word_is_read_and_one_alert_can_b
     after = out[out.index("Je bent moderator1") :]
     assert "Melding #1 · Compass in een accountnaam (aanwijzing-2)" in after
     assert "Er is geen melding #99. / There is no alert #99." in after
+
+
+def test_open_alerts_past_the_first_page_are_reachable_by_page_number(tmp_path: Path) -> None:
+    """Session 46 (a tester): 14 open alerts showed #14 to #5 and no way to the rest;
+    `/meldingen open 2` was an unknown rule. Pages of 10, newest first, as in Discord."""
+    lines = ["/tijd 2026-11-24 10:00"]
+    for n in range(1, 15):
+        lines += [f"/als leerling s{n}", f"hoi {n}"]
+    lines += [
+        "/als moderator m",
+        "/meldingen open",
+        "/meldingen open 2",
+        "/meldingen open schooltijd 2",
+        "/meldingen open 9",
+    ]
+    out = run_bot(tmp_path, "\n".join(lines) + "\n", "--console", "--fresh").stdout
+    first, second, by_kind, past = out.split("14 open meldingen (pagina ")[1:]
+    assert first.startswith("1 van 2, nieuwste eerst):")
+    shown = [n for n in range(1, 15) if f"Melding #{n} ·" in first]
+    assert shown == list(range(5, 15))
+    assert "Nog 4 oudere meldingen: /meldingen open 2 / 4 older alerts: /meldingen open 2" in first
+    assert second.startswith("2 van 2, nieuwste eerst):")
+    assert [n for n in range(1, 15) if f"Melding #{n} ·" in second] == [1, 2, 3, 4]
+    assert "Nog " not in second and "Onbekende regel" not in out
+    assert [n for n in range(1, 15) if f"Melding #{n} ·" in by_kind] == [1, 2, 3, 4]
+    assert past.startswith("2 van 2, nieuwste eerst):")  # past the end: the last page

@@ -218,7 +218,7 @@ async def test_alert_actions_check_roles(service: App) -> None:
     assert not isinstance(done, Refusal)
     assert done.status == "resolved" and done.handled_by == MODERATOR.id
     listed = await service.alerts.open_alerts(MODERATOR)
-    assert not isinstance(listed, Refusal) and listed == ([], 0)
+    assert not isinstance(listed, Refusal) and (listed.alerts, listed.total) == ([], 0)
     # handled again (a second click, a second moderator), the same way or the other (session
     # 46: "onterecht" replaced the first moderator's name and time): refused in Dutch and
     # English, the first handling stays

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from compass_bot.console.app import Console
+from compass_bot.features.alerts import texts
 from compass_bot.features.alerts.model import Alert, AlertStatus
 from compass_bot.features.alerts.render import alert_as_text
 from compass_bot.features.alerts.service import AlertService
@@ -14,7 +15,6 @@ from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.inputs import parse_number
 from compass_bot.model import Refusal
 from compass_bot.registry import alert_kind_named, alert_kind_words
-from compass_bot.texts import counted
 
 
 def _service(console: Console) -> AlertService:
@@ -25,23 +25,29 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
     if console.refused("open_alerts"):
         return
     kinds = " | ".join(", ".join(words) for words in alert_kind_words().values())
-    usage = f"Gebruik: /meldingen open [{kinds}] | export [DAGEN]"
+    usage = f"Gebruik: /meldingen open [{kinds}] [PAGINA] | export [DAGEN]"
     sub = args[0].lower() if args else "open"
     if sub == "open":
-        typed = " ".join(args[1:])  # "school time" is two words
+        words = args[1:]
+        page = 1
+        if words and (number := parse_number(words[-1])) is not None:  # no kind is a number
+            page, words = number, words[:-1]
+        typed = " ".join(words)  # "school time" is two words
         kind = alert_kind_named(typed) if typed else None
         if typed and kind is None:
             console.say(f"Onbekende regel {typed!r}. {usage}")
             return
         rule = kind.rule if kind else None
-        result = await _service(console).open_alerts(console.me.member, rule)
+        result = await _service(console).open_alerts(console.me.member, rule, page - 1)
         if isinstance(result, Refusal):
             console.bot(result.message)
             return
-        alerts, total = result
-        console.bot(counted(total, "open melding(en)") + (":" if alerts else "."))
-        for alert in alerts:
+        console.bot(texts.open_heading(result.total, result.page, result.pages))
+        for alert in result.alerts:
             console.say(alert_as_text(alert, console.app.calendar.timetable.tz, console.labels()))
+        if result.older:
+            command = " ".join(["/meldingen open", *words, str(result.page + 2)])
+            console.bot(texts.more_open(result.older, command))
     elif sub == "export":
         if len(args) > 2 or (len(args) == 2 and not (args[1].isascii() and args[1].isdecimal())):
             console.say(f"{' '.join(args[1:])!r} is geen aantal dagen. {usage}")
@@ -103,7 +109,7 @@ def hooks() -> ConsoleHooks:
     return ConsoleHooks(
         commands=(
             CommandSpec(
-                ("meldingen",), "  /meldingen open [SOORT] | export [DAGEN]", cmd_meldingen
+                ("meldingen",), "  /meldingen open [SOORT] [PAGINA] | export [DAGEN]", cmd_meldingen
             ),
             CommandSpec(
                 ("melding",),

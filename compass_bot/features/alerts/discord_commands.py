@@ -49,24 +49,14 @@ class OpenAlertsView(discord.ui.View):
         await self.show(interaction, self.page + 1)
 
 
-OPEN_PER_PAGE = 10
-
-
 async def open_alerts_page(
     bot: CompassBot, user: discord.User | discord.Member, rule: str | None, page: int
 ) -> tuple[discord.Embed, discord.ui.View | None]:
     """One page of open alerts, newest first, each linking to its message."""
-    page = max(page, 0)
-    result = await bot.app.alerts.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
+    result = await bot.app.alerts.open_alerts(member_of(user), rule, page)
     if isinstance(result, Refusal):
         return discord.Embed(description=result.message), None
-    alerts, total = result
-    pages = max(1, -(-total // OPEN_PER_PAGE))
-    if page >= pages:  # alerts were handled since the last page was shown
-        page = pages - 1
-        result = await bot.app.alerts.open_alerts(member_of(user), rule, page, OPEN_PER_PAGE)
-        assert not isinstance(result, Refusal)
-        alerts, total = result
+    alerts, total, page, pages = result.alerts, result.total, result.page, result.pages
     tz = bot.app.calendar.timetable.tz
     channel = bot.setup.moderators_channel
     base = (

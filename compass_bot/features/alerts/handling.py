@@ -7,6 +7,7 @@ import csv
 import io
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,25 @@ log = logging.getLogger("compass_bot.features.alerts.service")
 # Told when an open alert is handled (resolved or dismissed): features follow up (reports
 # thanks its reporters). Registered by a feature at build or setup.
 StatusListener = Callable[[Alert, AlertStatus, datetime], Awaitable[None]]
+
+OPEN_PER_PAGE = 10  # open alerts on one page, in Discord and in the console
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAlerts:
+    """One page of the open alerts, newest first. `page` counts from 0 and is always one of
+    the `pages` (a page past the end, after alerts were handled, is the last page)."""
+
+    alerts: list[Alert]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+    @property
+    def older(self) -> int:
+        """Open alerts on the pages after this one: the front tells how to reach them."""
+        return max(0, self.total - self.page * self.per_page - len(self.alerts))
 
 
 def about_yourself(alert: Alert | None, actor: Member) -> Refusal | None:
@@ -99,15 +119,19 @@ class AlertHandling:
         return alert
 
     async def open_alerts(
-        self, actor: Member, rule: str | None = None, page: int = 0, per_page: int = 10
-    ) -> tuple[list[Alert], int] | Refusal:
+        self, actor: Member, rule: str | None = None, page: int = 0, per_page: int = OPEN_PER_PAGE
+    ) -> OpenAlerts | Refusal:
+        """A page of the open alerts, newest first; every front pages the same way, so no
+        alert is out of reach (a page outside the range is the nearest one)."""
         if (refused := self.kernel.access.refusal(actor, "open_alerts")) is not None:
             return refused
         total = await self.repo.count_alerts(status="open", rule=rule)
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 0), pages - 1)
         alerts = await self.repo.alerts(
             status="open", rule=rule, limit=per_page, offset=page * per_page
         )
-        return alerts, total
+        return OpenAlerts(alerts, total, page, pages, per_page)
 
     async def export_alerts(self, actor: Member, since: datetime, until: datetime) -> str | Refusal:
         """A CSV of the alerts created in [since, until), for the moderators' records."""
