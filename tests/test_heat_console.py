@@ -54,7 +54,16 @@ def test_a_fight_played_by_two_members_shows_nudge_slowmode_and_alert(tmp_path: 
     assert "de bot zette slowmode aan" in out
     assert "woorden: kleineren, scheldwoord" in out  # the wording in Dutch
     assert "Alleen docenten en moderatoren kunnen afkoelen starten" in out  # anna may not stop it
-    assert out.count("(slowmode in #algemeen is voorbij: weer 0 seconden") == 2
+    # session 46 (a tester): who ends or starts a slowmode gets Discord's reply, not a
+    # narration; the slowmode that runs out on the clock is narrated
+    stopped = "Slowmode in #algemeen is uit; de vorige instelling (0 s) is terug. / Slowmode"
+    assert out.count(f"[bot → moderator1 · #algemeen] {stopped}") == 1  # "slowmode-uit"
+    assert out.count("(slowmode in #algemeen is voorbij: weer 0 seconden") == 1
+    assert (
+        "[bot → moderator1 · #algemeen] Slowmode in #algemeen staat aan tot 16:15 (30 seconden"
+        " tussen berichten). / Slowmode in #algemeen is on until 16:15" in out
+    )
+    assert out.count("(bot zet slowmode in #algemeen") == 1  # the bot's own, not the command's
     # the second "slowmode-uit": nothing running, said without the channel's bare id
     assert "De bot heeft in het kanaal van melding 1 geen slowmode (meer) aan staan." in out
     assert "#algemeen wordt niet meer bewaakt" in out
@@ -159,7 +168,7 @@ def test_cooling_a_channel_the_server_does_not_have_is_refused(tmp_path: Path) -
     assert out.count("Geen kanaal #bestaatniet in deze console") == 1
     assert "Geen kanaal #huiswerkk. Bedoelde je #huiswerk?" in out
     assert "#huiswerkk wordt" not in out
-    assert out.count("(bot zet slowmode in #bestaatniet: 30 seconden") == 1
+    assert out.count("Slowmode in #bestaatniet staat aan tot 16:20 (30 seconden") == 1
 
 
 def test_a_student_is_refused_cooling_down_before_any_usage_line(tmp_path: Path) -> None:

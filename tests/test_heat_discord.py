@@ -356,9 +356,14 @@ async def test_the_alert_button_ends_the_slowmode_for_staff_only(tmp_path: Path)
         refused = await click(fake, "anna", alert["id"], label="Slowmode nu uit")
         assert refused.ephemeral
         assert fake.slowmode("algemeen") == 30
-        await click(fake, "mod", alert["id"], label="Slowmode nu uit")
+        off = await click(fake, "mod", alert["id"], label="Slowmode nu uit")
         await fake.settle()
         assert fake.slowmode("algemeen") == 0
+        assert off.callback_type == 7  # the alert shows again, and the clicker is told
+        assert [m["content"] for m in off.followups] == [
+            "Slowmode in #algemeen is uit; de vorige instelling (0 s) is terug. / "
+            "Slowmode in #algemeen is off; the previous setting (0 s) is back."
+        ]
         assert await audit_actions(bot) == ["heat.slowmode_stop"]
         again = await click(fake, "mod", alert["id"], label="Slowmode nu uit")
         assert again.ephemeral and "geen slowmode" in again.content

@@ -58,7 +58,10 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
     assert "Please keep to this rule of the social media protocol:" in out
     assert out.count("[bot · DM aan bram]") == 1
     assert "De auteur is voor deze melding al gewaarschuwd" in out
-    assert out.count("(bot verwijdert bericht") == 1
+    # session 46 (a tester): the moderator is told, in Discord's words; no message ids
+    assert out.count("[bot → moderator1 · #huiswerk] Het gemelde bericht is verwijderd. /") == 1
+    assert out.count("[bot → moderator1 · #huiswerk] De auteur heeft een waarschuwing") == 1
+    assert "bot verwijdert bericht" not in out
     assert "[bot → moderator1 · #huiswerk] Het bericht is al verwijderd." in out
     alerts = [
         block.split("\n[")[0]  # the alert, up to the next line of output
@@ -113,17 +116,28 @@ def test_reports_of_two_messages_by_one_member_are_two_alerts(tmp_path: Path) ->
             "/als moderator mo",
             "/meldingen open",
             "/melding 1 verwijderen",
+            "/als bob",
+            "/melden 1",  # #algemeen's post is still there
+            "/kanaal memes",
+            "/melden 1",  # #memes' post is gone
+            "/als mo",
             "/melding 2 verwijderen",
+            "/als bob",
+            "/kanaal algemeen",
+            "/melden 1",
             "/stop",
         ]
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    listed = re.split("open melding(?:en)?:", out)[1]
+    listed = re.split("open melding(?:en)?:", out)[1].split("Het gemelde bericht")[0]
     assert "2 open meldingen" in out
     assert "Bericht: iedereen haat bob" in listed and "Bericht: jij bent een sukkel bob" in listed
     assert listed.count("Pesten of uitschelden (aanwijzing-5) ×1") == 2
-    assert "(bot verwijdert bericht 900000002)" in out
-    assert "(bot verwijdert bericht 900000001)" in out
+    assert out.count("Het gemelde bericht is verwijderd.") == 2
+    assert "bericht 9000" not in out  # no message ids
+    assert "Er is geen bericht nummer 1 in #memes (er zijn er 0)" in out
+    assert "Er is geen bericht nummer 1 in #algemeen (er zijn er 0)" in out
+    assert out.count("Er is geen bericht nummer 1") == 2
 
 
 def test_erasing_a_reporter_keeps_the_time_of_the_report(tmp_path: Path) -> None:

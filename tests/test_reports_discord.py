@@ -143,6 +143,10 @@ async def test_three_reporters_make_one_alert_with_count_3_and_stay_hidden(
         warned = await fake.click("mod", alert["id"], label="Auteur waarschuwen")
         await fake.settle()
         assert warned.callback_type == 7
+        assert [m["content"] for m in warned.followups] == [
+            "De auteur heeft een waarschuwing gekregen (DM). / The author was sent a warning (DM)."
+        ]
+        assert all(m["flags"] & 64 for m in warned.followups)  # ephemeral
         [dm] = fake.dms_sent("bram")
         shown = json.dumps(dm["embeds"], ensure_ascii=False)
         assert bot.app.book["aanwijzing-5"].text in shown
@@ -281,6 +285,9 @@ async def test_the_buttons_are_role_checked_audited_and_work_after_a_restart(
             deleted = await fake.click("mod", alert["id"], label="Bericht verwijderen")
             await fake.settle()
             assert deleted.callback_type == 7
+            assert [m["content"] for m in deleted.followups] == [
+                "Het gemelde bericht is verwijderd. / The reported message was deleted."
+            ]
             assert fake.find_calls("DELETE", f"/channels/*/messages/{msg['id']}")
             again = await fake.click("mod", alert["id"], label="Bericht verwijderen")
             await fake.settle()

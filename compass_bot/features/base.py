@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from compass_bot.config import Config
     from compass_bot.console.app import Console
     from compass_bot.console.server import ConsoleMember
-    from compass_bot.features.alerts.model import Alert
+    from compass_bot.features.alerts.model import ActionDone, Alert
     from compass_bot.mentions import MentionOf
     from compass_bot.model import MessagePosted, Refusal
     from compass_bot.refs import Ref
@@ -186,7 +186,7 @@ class Feature:
 PostHook = Callable[["Console", "MessagePosted"], Awaitable[None]]
 JoinHook = Callable[["Console", "ConsoleMember"], Awaitable[None]]
 QuestionHook = Callable[["Console", str], Awaitable[None]]
-AlertAction = Callable[["Console", int], Awaitable["Alert | Refusal"]]
+AlertAction = Callable[["Console", int], Awaitable["Alert | ActionDone | Refusal"]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from compass_bot.console.app import Console
 from compass_bot.features.alerts import texts
-from compass_bot.features.alerts.model import Alert, AlertStatus
+from compass_bot.features.alerts.model import ActionDone, Alert, AlertStatus
 from compass_bot.features.alerts.render import alert_as_text
 from compass_bot.features.alerts.service import AlertService
 from compass_bot.features.base import CommandSpec, ConsoleHooks
@@ -85,7 +85,7 @@ async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -
         console.say(usage)
         return
     alert_id, action = number, args[1].lower()
-    result: Alert | Refusal
+    result: Alert | ActionDone | Refusal
     if action in ("afgehandeld", "onterecht"):
         status: AlertStatus = "resolved" if action == "afgehandeld" else "false_positive"
         result = await _service(console).set_alert_status(
@@ -103,6 +103,8 @@ async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -
         return
     if isinstance(result, Refusal):
         console.bot(result.message)
+    elif isinstance(result, ActionDone):
+        console.bot(result.confirmation)
 
 
 def hooks() -> ConsoleHooks:

@@ -16,7 +16,7 @@ from discord import ui
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
 from compass_bot.discord_front.failures import answer_failure
-from compass_bot.features.alerts.model import NOTE_LIMIT, Alert, AlertStatus
+from compass_bot.features.alerts.model import NOTE_LIMIT, ActionDone, Alert, AlertStatus
 from compass_bot.features.alerts.repo_delivery import OutboxAlert
 from compass_bot.inputs import parse_number
 from compass_bot.model import Member, Refusal
@@ -38,7 +38,8 @@ class AlertAction:
     style: discord.ButtonStyle
     action: str  # the access action, e.g. "approve_names"
     run: Callable[
-        [CompassBot, discord.Interaction, Member, int, datetime], Awaitable[Alert | Refusal]
+        [CompassBot, discord.Interaction, Member, int, datetime],
+        Awaitable[Alert | ActionDone | Refusal],
     ]
     shown: bool = True  # False: no button on new alerts, but an old one still gets its answer
 
@@ -122,9 +123,14 @@ class AlertButton(
             await open_note_form(interaction, self.alert_id)
             return
         if extra is not None:
-            result = await extra.run(bot, interaction, actor, self.alert_id, now)
+            done = await extra.run(bot, interaction, actor, self.alert_id, now)
             if interaction.response.is_done():  # the action answered privately itself
                 return
+            if isinstance(done, ActionDone):  # the alert shows again, and the clicker is told
+                await show_on_alert(interaction, done.alert)
+                await interaction.followup.send(done.confirmation, ephemeral=True)
+                return
+            result = done
         else:
             status: AlertStatus = "resolved" if self.action == "resolve" else "false_positive"
             result = await app.alerts.set_alert_status(actor, self.alert_id, status, now)

@@ -192,3 +192,13 @@ def kind_of(rule: str) -> AlertKind | None:
     from compass_bot.registry import alert_kinds
 
     return alert_kinds().get(rule)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDone:
+    """A feature's action under an alert that did something beyond the alert (a message
+    deleted, a DM sent, a slowmode ended): the alert to show again, and the line that tells
+    the moderator it was done (the same on Discord and the console)."""
+
+    alert: Alert
+    confirmation: str

@@ -4,7 +4,7 @@ slowmode and the alert as on Discord; `/afkoelen` for staff; "slowmode-uit" unde
 from __future__ import annotations
 
 from compass_bot.console.app import Console
-from compass_bot.features.alerts.model import Alert
+from compass_bot.features.alerts.model import ActionDone
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import Slowmode
@@ -40,22 +40,34 @@ async def _restore_due(console: Console) -> None:
         await _restore(console, slowmode, None)
 
 
-async def _restore(console: Console, slowmode: Slowmode, actor: Member | None) -> None:
+async def _restore(console: Console, slowmode: Slowmode, actor: Member | None) -> str:
+    """End a slowmode; what the staff member who ended it is told (as on Discord). One that
+    ran out is narrated: nobody asked."""
     await _service(console).slowmode_ended(slowmode.channel_id, console.now(), actor)
     name = console.labels().get(slowmode.channel_id, str(slowmode.channel_id))
-    console.say(
-        f"(slowmode in {name} is voorbij: weer {slowmode.previous_seconds} seconden tussen "
-        "berichten)"
-    )
+    if actor is None:
+        console.say(
+            f"(slowmode in {name} is voorbij: weer {slowmode.previous_seconds} seconden tussen "
+            "berichten)"
+        )
+    return texts.STOPPED.format(channel=name.lstrip("#"), seconds=slowmode.previous_seconds)
 
 
-async def _apply(console: Console, order: SlowmodeOrder) -> None:
-    """The console may always manage its channels (it has no channel permissions)."""
+async def _apply(console: Console, order: SlowmodeOrder, actor: Member | None = None) -> None:
+    """The console may always manage its channels (it has no channel permissions). The staff
+    member who started it gets Discord's reply; the bot's own slowmode is narrated."""
     await _service(console).slowmode_set(order, 0, console.now())
-    console.say(
-        f"(bot zet slowmode in #{order.channel_name}: {order.seconds} seconden tot "
-        f"{console.local(order.until)})"
-    )
+    if actor is None:
+        console.say(
+            f"(bot zet slowmode in #{order.channel_name}: {order.seconds} seconden tot "
+            f"{console.local(order.until)})"
+        )
+    else:
+        tz = console.app.calendar.timetable.tz
+        until = order.until.astimezone(tz).strftime("%H:%M")
+        console.bot(
+            texts.STARTED.format(channel=order.channel_name, until=until, seconds=order.seconds)
+        )
     _in_channel(console, console.channels[order.channel_id], order.notice)
 
 
@@ -100,13 +112,13 @@ async def cmd_afkoelen(console: Console, name: str, args: list[str], rest: str) 
         if isinstance(order, Refusal):
             console.bot(order.message)
         else:
-            await _apply(console, order)
+            await _apply(console, order, actor)
     elif sub == "stop" and not more:
         running = service.stop_slowmode(actor, channel.id, channel.name)
         if isinstance(running, Refusal):
             console.bot(running.message)
         else:
-            await _restore(console, running, actor)
+            console.bot(await _restore(console, running, actor))
     elif sub in ("uit", "aan") and not more:
         result = await service.set_watching(actor, channel, sub == "aan", console.now())
         console.bot(result.message)
@@ -114,15 +126,17 @@ async def cmd_afkoelen(console: Console, name: str, args: list[str], rest: str) 
         console.say(USAGE)
 
 
-async def slowmode_off(console: Console, alert_id: int) -> Alert | Refusal:
+async def slowmode_off(console: Console, alert_id: int) -> ActionDone | Refusal:
     """ "slowmode-uit" under a heat alert (`/melding NR slowmode-uit`)."""
     service = _service(console)
     running = await service.slowmode_for_alert(console.me.member, alert_id)
     if isinstance(running, Refusal):
         return running
-    await _restore(console, running, console.me.member)
+    stopped = await _restore(console, running, console.me.member)
     alert = await console.app.alerts.repo.alert(alert_id)
-    return alert if alert is not None else Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+    if alert is None:
+        return Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+    return ActionDone(alert, stopped)
 
 
 def hooks() -> ConsoleHooks:

@@ -15,7 +15,7 @@ from discord.ext import commands, tasks
 from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.discord_front.once import SaidOnce
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
-from compass_bot.features.alerts.model import Alert
+from compass_bot.features.alerts.model import ActionDone
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import Slowmode
 from compass_bot.features.heat.service import (
@@ -303,7 +303,7 @@ async def slowmode_off_from_alert(
     actor: Member,
     alert_id: int,
     now: datetime,
-) -> Alert | Refusal:
+) -> ActionDone | Refusal:
     """ "Slowmode nu uit" under a heat alert: restore the channel's slowmode now."""
     service = bot.app[HeatService]
     running = await service.slowmode_for_alert(actor, alert_id)
@@ -311,12 +311,14 @@ async def slowmode_off_from_alert(
         return running
     cog = bot.get_cog("Heat")
     guild = interaction.guild
+    channel = guild.get_channel_or_thread(running.channel_id) if guild is not None else None
+    name = channel.name if channel is not None else str(running.channel_id)
     if isinstance(cog, Heat) and guild is not None and not await cog.restore(guild, running, actor):
-        channel = guild.get_channel_or_thread(running.channel_id)
-        name = channel.name if channel is not None else str(running.channel_id)
         return Refusal(texts.NOT_RESTORED.format(channel=name))
     alert = await bot.app.alerts.repo.alert(alert_id)
-    return alert if alert is not None else Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+    if alert is None:
+        return Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+    return ActionDone(alert, texts.STOPPED.format(channel=name, seconds=running.previous_seconds))
 
 
 def _permission_name(channel: object) -> tuple[str, str]:

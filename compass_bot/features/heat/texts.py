@@ -45,8 +45,14 @@ def slowmode_notice(minutes: int, seconds: int, english: bool) -> str:
 # /afkoelen and the alert button
 REFUSED = "Alleen docenten en moderatoren kunnen afkoelen starten, stoppen of uitzetten."
 REFUSED_EN = "Only teachers and moderators can start, stop or switch off cooling down."
-STARTED = "Slowmode in #{channel} staat aan tot {until} ({seconds} seconden tussen berichten)."
-STOPPED = "Slowmode in #{channel} is uit; de vorige instelling ({seconds} s) is terug."
+STARTED = (
+    "Slowmode in #{channel} staat aan tot {until} ({seconds} seconden tussen berichten). / "
+    "Slowmode in #{channel} is on until {until} ({seconds} seconds between messages)."
+)
+STOPPED = (
+    "Slowmode in #{channel} is uit; de vorige instelling ({seconds} s) is terug. / "
+    "Slowmode in #{channel} is off; the previous setting ({seconds} s) is back."
+)
 NOT_RUNNING = "De bot heeft in #{channel} geen slowmode aan staan."
 ALERT_NOT_RUNNING = (
     "De bot heeft in het kanaal van melding {alert_id} geen slowmode (meer) aan staan."

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from compass_bot.console.app import Console
-from compass_bot.features.alerts.model import Alert
+from compass_bot.features.alerts.model import ActionDone
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.reports import texts
 from compass_bot.features.reports.rules import REASON_BY_CODE, REASON_BY_WORD, REASONS, RULE
@@ -141,7 +141,7 @@ async def cmd_melden(console: Console, name: str, args: list[str], rest: str) ->
     console.bot(result.message if isinstance(result, Refusal) else result.confirmation)
 
 
-async def delete_from_alert(console: Console, alert_id: int) -> Alert | Refusal:
+async def delete_from_alert(console: Console, alert_id: int) -> ActionDone | Refusal:
     service = _service(console)
     alert = await service.message_to_delete(console.me.member, alert_id)
     if isinstance(alert, Refusal):
@@ -151,11 +151,10 @@ async def delete_from_alert(console: Console, alert_id: int) -> Alert | Refusal:
     await service.message_deleted(console.me.member, alert, console.now())
     if alert.message_id is not None:
         console.removed_posts.add(alert.message_id)
-    console.say(f"(bot verwijdert bericht {alert.message_id})")
-    return alert
+    return ActionDone(alert, texts.DELETED)
 
 
-async def warn_from_alert(console: Console, alert_id: int) -> Alert | Refusal:
+async def warn_from_alert(console: Console, alert_id: int) -> ActionDone | Refusal:
     service = _service(console)
     result = await service.warn_author(console.me.member, alert_id)
     if isinstance(result, Refusal):
@@ -167,7 +166,7 @@ async def warn_from_alert(console: Console, alert_id: int) -> Alert | Refusal:
         return Refusal("Dit lid is niet (meer) in de server.")
     console.show_warning(result.warning, target)
     await service.author_warned(console.me.member, result, console.now())
-    return result.alert
+    return ActionDone(result.alert, texts.WARNED)
 
 
 def hooks() -> ConsoleHooks:

@@ -25,7 +25,7 @@ from compass_bot.discord_front.embeds import warning_embed
 from compass_bot.discord_front.failures import answer_failure
 from compass_bot.discord_front.translator import language_of
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
-from compass_bot.features.alerts.model import Alert, AlertStatus
+from compass_bot.features.alerts.model import ActionDone, Alert, AlertStatus
 from compass_bot.features.reports import texts
 from compass_bot.features.reports.rules import REASONS, RULE
 from compass_bot.features.reports.service import (
@@ -316,7 +316,7 @@ async def _read_linked(
 
 async def delete_from_alert(
     bot: CompassBot, interaction: discord.Interaction, actor: Member, alert_id: int, now: datetime
-) -> Alert | Refusal:
+) -> ActionDone | Refusal:
     """'Bericht verwijderen': the reported message goes, when the bot may manage messages."""
     service = bot.app[ReportService]
     alert = await service.message_to_delete(actor, alert_id)
@@ -337,12 +337,12 @@ async def delete_from_alert(
     except discord.Forbidden:
         return Refusal(texts.MAY_NOT_DELETE)
     await service.message_deleted(actor, alert, now)
-    return alert
+    return ActionDone(alert, texts.DELETED)
 
 
 async def warn_from_alert(
     bot: CompassBot, interaction: discord.Interaction, actor: Member, alert_id: int, now: datetime
-) -> Alert | Refusal:
+) -> ActionDone | Refusal:
     """'Auteur waarschuwen': a DM citing the chosen clause verbatim; never the reporter."""
     service = bot.app[ReportService]
     result = await service.warn_author(actor, alert_id)
@@ -358,7 +358,7 @@ async def warn_from_alert(
         log.info("could not DM member %s about a report: %s", member.id, exc)
         return Refusal(texts.DM_CLOSED)
     await service.author_warned(actor, result, now)
-    return result.alert
+    return ActionDone(result.alert, texts.WARNED)
 
 
 async def reveal_from_alert(
