@@ -22,36 +22,21 @@ Capability = Literal["teacher", "moderator", "leadership"]
 STAFF_CACHE: Final = 1024  # distinct role mixes remembered per Access (a school has few)
 
 
-# Who a capability is, in the English half of a refusal.
-_WHO_EN: Final[dict[Capability, str]] = {
-    "teacher": "teachers",
-    "moderator": "moderators",
-    "leadership": "leadership",
-}
-
-
-def _only_en(allowed: tuple[Capability, ...]) -> str:
-    """'Only moderators and leadership can do this.': the English half of a refusal whose
-    feature gives none of its own."""
-    names = [_WHO_EN[capability] for capability in allowed]
-    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"Only {who} can do this."
-
-
 @dataclass(frozen=True, slots=True)
 class Action:
-    """A staff action: the capabilities that may take it and the refusal for the others
-    (Dutch, and its English: `refusal_en`, or one naming the roles alone)."""
+    """A staff action: the capabilities that may take it and the refusal for the others,
+    Dutch and English. Both are required: a generic English half ("Only moderators can do
+    this.") did not say what was refused."""
 
     name: str
     allowed: tuple[Capability, ...]
     refusal: str
-    refusal_en: str = ""
+    refusal_en: str
 
     @property
     def refused(self) -> str:
         """The refusal as said: Dutch first, then English, as every refusal."""
-        return f"{self.refusal} / {self.refusal_en or _only_en(self.allowed)}"
+        return f"{self.refusal} / {self.refusal_en}"
 
 
 class Access:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
+from compass_bot.registry import FEATURES
 from tests.test_console import run_bot
 
 
@@ -130,3 +132,24 @@ def test_open_alerts_past_the_first_page_are_reachable_by_page_number(tmp_path: 
     assert "Nog " not in second and "Onbekende regel" not in out
     assert [n for n in range(1, 15) if f"Melding #{n} ·" in by_kind] == [1, 2, 3, 4]
     assert past.startswith("2 van 2, nieuwste eerst):")  # past the end: the last page
+
+
+def test_help_lists_every_alert_action_and_a_missing_alert_is_one_bilingual_text(
+    tmp_path: Path,
+) -> None:
+    """Session 46 (a tester): /help named "goedkeuren" but not the reports' and heat's actions,
+    and a missing alert was Dutch only for some actions and bilingual for /melding NR."""
+    words = [
+        w for f in FEATURES if f.console for w in import_module(f.console).hooks().alert_actions
+    ]
+    assert {"goedkeuren", "verwijderen", "waarschuwen", "slowmode-uit"} <= set(words)
+    script = "/tijd 2026-11-24 10:15\n/help\n/als schoolleiding rector, moderator\n"
+    script += "".join(f"/melding 3 {action}\n" for action in ["afgehandeld", "notitie x", *words])
+    out = run_bot(tmp_path, script + "/melding 3\n", "--console", "--fresh").stdout
+    [line] = [x for x in out.splitlines() if x.startswith("  /melding NR ")]
+    assert line.startswith("  /melding NR [afgehandeld | onterecht | notitie TEKST | ")
+    assert all(f" {word} " in line or f" {word}]" in line for word in words)
+    # every action and the alert itself: the same text, Dutch then English; no other
+    missing = "Er is geen melding #3. / There is no alert #3."
+    assert out.count(missing) == len(words) + 3
+    assert "bestaat niet" not in out

@@ -31,6 +31,8 @@ HELP_END = """\
   /leden, /wie, /help, /stop (of Ctrl-C)
 """
 
+ALERT_ACTIONS_SLOT = "{alert_actions}"  # in a usage line: the alert actions, " | " between
+
 UNKNOWN_MEMBER = {
     "nl": "Onbekend lid {label!r}. Zie /leden.",
     "en": "Unknown member {label!r}. See /leden.",
@@ -69,10 +71,21 @@ class ConsoleCommands(ConsoleOutput):
                 table[name] = (spec, spec in own)
         return table
 
+    def alert_action_words(self) -> list[str]:
+        """The words of the features' actions under an alert (`/melding NR WORD`)."""
+        return [word for h in self.hooks for word in h.alert_actions]
+
     def help_text(self) -> str:
-        """The console's own lines, then each feature's usage lines, in registry order."""
+        """The console's own lines, then each feature's usage lines, in registry order; the
+        features' alert actions fill ALERT_ACTIONS_SLOT, so /help names every one there is."""
+        actions = " | ".join(self.alert_action_words())
         lines = [HELP_START]
-        lines += [spec.usage for h in self.hooks for spec in h.commands if spec.usage]
+        lines += [
+            spec.usage.replace(ALERT_ACTIONS_SLOT, actions)
+            for h in self.hooks
+            for spec in h.commands
+            if spec.usage
+        ]
         return "\n".join(lines) + "\n" + HELP_END
 
     async def cmd_help(self, name: str, args: list[str], rest: str) -> None:

@@ -1,12 +1,13 @@
 """Alerts in the console: /meldingen (open, export) and /melding NR with the buttons an alert
 has in Discord: afgehandeld, onterecht, notitie TEKST, and each feature's own actions (names:
-goedkeuren)."""
+goedkeuren; reports: verwijderen, waarschuwen; heat: slowmode-uit), which /help lists."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from compass_bot.console.app import Console
+from compass_bot.console.commands import ALERT_ACTIONS_SLOT
 from compass_bot.features.alerts import texts
 from compass_bot.features.alerts.model import ActionDone, Alert, AlertStatus
 from compass_bot.features.alerts.render import alert_as_text
@@ -69,7 +70,7 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
 async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -> None:
     actions = {word: act for h in console.hooks for word, act in h.alert_actions.items()}
     usage = "Gebruik: /melding NR " + " | ".join(
-        ["afgehandeld", "onterecht", "notitie TEKST", *actions]
+        ["afgehandeld", "onterecht", "notitie TEKST", *console.alert_action_words()]
     )
     if console.refused("handle_alert"):
         return
@@ -77,7 +78,7 @@ async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -
     if len(args) == 1 and number is not None:  # "/melding 1": the alert itself, to read again
         alert = await _service(console).repo.alert(number)
         if alert is None:
-            console.say(f"Er is geen melding #{number}. / There is no alert #{number}.")
+            console.say(texts.no_such_alert(number))
         else:
             console.say(alert_as_text(alert, console.app.calendar.timetable.tz, console.labels()))
         return
@@ -115,7 +116,8 @@ def hooks() -> ConsoleHooks:
             ),
             CommandSpec(
                 ("melding",),
-                "  /melding NR [afgehandeld | onterecht | notitie TEKST | goedkeuren]     een melding, en de knoppen eronder",
+                f"  /melding NR [afgehandeld | onterecht | notitie TEKST | {ALERT_ACTIONS_SLOT}]"
+                "     een melding, en de knoppen eronder",
                 cmd_melding,
             ),
         ),

@@ -18,6 +18,7 @@ from compass_bot.discord_front.embeds import alert_embed
 from compass_bot.discord_front.failures import answer_failure
 from compass_bot.features.alerts.model import NOTE_LIMIT, ActionDone, Alert, AlertStatus
 from compass_bot.features.alerts.repo_delivery import OutboxAlert
+from compass_bot.features.alerts.texts import no_such_alert
 from compass_bot.inputs import parse_number
 from compass_bot.model import Member, Refusal
 from compass_bot.storage.db import STORAGE_ERRORS
@@ -166,9 +167,7 @@ async def open_note_form(interaction: discord.Interaction, alert_id: int) -> Non
     bot: CompassBot = interaction.client  # type: ignore[assignment]
     alert = await bot.app.alerts.repo.alert(alert_id)
     if alert is None:
-        await interaction.response.send_message(
-            f"Melding {alert_id} bestaat niet (meer).", ephemeral=True
-        )
+        await interaction.response.send_message(no_such_alert(alert_id), ephemeral=True)
         return
     await interaction.response.send_modal(NoteModal(alert_id, alert.note))
 

@@ -84,7 +84,7 @@ class AlertHandling:
             return Refusal(already_handled(alert_id, before.status))
         alert = await self.repo.set_alert_status(alert_id, status, actor.id, at)
         if alert is None:
-            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+            return Refusal(texts.no_such_alert(alert_id))
         if before is not None and before.status == "open" and status != "open":
             for listener in self.status_listeners:
                 try:
@@ -115,7 +115,7 @@ class AlertHandling:
         masked = self.kernel.redacted(note)[:NOTE_LIMIT]  # a mask may be longer than the data
         alert = await self.repo.set_note(alert_id, masked, actor.id, at)
         if alert is None:
-            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+            return Refusal(texts.no_such_alert(alert_id))
         return alert
 
     async def open_alerts(

@@ -7,6 +7,11 @@ from compass_bot.texts import counted
 ALERT_STATUS_EXPORT = {"open": "open", "resolved": "afgehandeld", "false_positive": "onterecht"}
 
 
+def no_such_alert(alert_id: int) -> str:
+    """An alert number with no alert (never made, or erased): one text for every action."""
+    return f"Er is geen melding #{alert_id}. / There is no alert #{alert_id}."
+
+
 def open_heading(total: int, page: int, pages: int) -> str:
     """The line above a page of open alerts (`page` counts from 0)."""
     head = counted(total, "open melding(en)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from compass_bot.console.app import Console
 from compass_bot.features.alerts.model import ActionDone
+from compass_bot.features.alerts.texts import no_such_alert
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import Slowmode
@@ -135,7 +136,7 @@ async def slowmode_off(console: Console, alert_id: int) -> ActionDone | Refusal:
     stopped = await _restore(console, running, console.me.member)
     alert = await console.app.alerts.repo.alert(alert_id)
     if alert is None:
-        return Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+        return Refusal(no_such_alert(alert_id))
     return ActionDone(alert, stopped)
 
 

@@ -16,6 +16,7 @@ from compass_bot.discord_front.convert import channel_info, member_of
 from compass_bot.discord_front.once import SaidOnce
 from compass_bot.features.alerts.discord_ext import AlertAction, add_alert_action
 from compass_bot.features.alerts.model import ActionDone
+from compass_bot.features.alerts.texts import no_such_alert
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.repo import Slowmode
 from compass_bot.features.heat.service import (
@@ -317,7 +318,7 @@ async def slowmode_off_from_alert(
         return Refusal(texts.NOT_RESTORED.format(channel=name))
     alert = await bot.app.alerts.repo.alert(alert_id)
     if alert is None:
-        return Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+        return Refusal(no_such_alert(alert_id))
     return ActionDone(alert, texts.STOPPED.format(channel=name, seconds=running.previous_seconds))
 
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from compass_bot.features.alerts.model import Alert
+from compass_bot.features.alerts.texts import no_such_alert
 from compass_bot.features.base import KeepsNoMentions
 from compass_bot.features.heat import texts
 from compass_bot.features.heat.episode_alert import (
@@ -383,7 +384,7 @@ class HeatService(WatchedChannels, KeepsNoMentions):
             return refused
         alert = await self.kernel.alerts.repo.alert(alert_id)
         if alert is None:
-            return Refusal(texts.ALERT_MISSING.format(alert_id=alert_id))
+            return Refusal(no_such_alert(alert_id))
         if alert.rule != CLAUSE_ID or alert.channel_id is None:
             return Refusal(texts.ALERT_NOT_HEAT.format(alert_id=alert_id))
         running = self._slowmodes.get(alert.channel_id)

@@ -82,7 +82,6 @@ NOT_WATCHED = (
     "kanalen van school_time)."
 )
 ALERT_NOT_HEAT = "Melding {alert_id} gaat niet over een verhitte discussie."
-ALERT_MISSING = "Melding {alert_id} bestaat niet (meer)."
 
 REASON_LABELS = {
     "back-and-forth": "heen en weer tussen dezelfde leden",

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from compass_bot.features.alerts.model import Alert, already_handled
+from compass_bot.features.alerts.texts import no_such_alert
 from compass_bot.features.base import KeepsNoMentions
 from compass_bot.features.names import texts
 from compass_bot.features.names.repo import ApprovedName, NameRepo
@@ -263,7 +264,7 @@ class NameService(KeepsNoMentions):
         async with self._approving:
             alert = await self.kernel.alerts.repo.alert(alert_id)
             if alert is None:
-                return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+                return Refusal(no_such_alert(alert_id))
             if alert.rule != CLAUSE_ID:  # another rule's alert: approving names settles nothing
                 return Refusal(texts.NOT_A_NAME_ALERT)
             if alert.status == "resolved":  # a second click: no second approval, no second DM

@@ -20,6 +20,7 @@ FEATURE = Feature(
             "unanswered",
             ("moderator",),
             "Alleen moderatoren kunnen de onbeantwoorde vragen bekijken.",
+            "Only moderators can see the unanswered questions.",
         ),
     ),
     erased_labels={"question_mentions": "vermelding(en) in bewaarde vragen"},

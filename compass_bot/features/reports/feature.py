@@ -25,16 +25,19 @@ FEATURE = Feature(
             "report_delete",
             ("moderator", "leadership"),
             "Alleen moderatoren en de schoolleiding kunnen een gemeld bericht verwijderen.",
+            "Only moderators and leadership can delete a reported message.",
         ),
         Action(
             "report_warn",
             ("moderator", "leadership"),
             "Alleen moderatoren en de schoolleiding kunnen de auteur waarschuwen.",
+            "Only moderators and leadership can warn the author.",
         ),
         Action(
             "report_reveal",
             ("leadership",),
             "Alleen de schoolleiding kan zien wie iets meldde; moderatoren nooit.",
+            "Only leadership can see who reported something; moderators never can.",
         ),
     ),
     alert_kinds=(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from compass_bot.features.alerts.handling import about_yourself
 from compass_bot.features.alerts.model import Alert
+from compass_bot.features.alerts.texts import no_such_alert
 from compass_bot.features.reports import texts
 from compass_bot.features.reports.repo import ReportRepo, StoredReport
 from compass_bot.features.reports.rules import (
@@ -263,7 +264,7 @@ class ReportService:
             return refused
         alert = await self.kernel.alerts.repo.alert(alert_id)
         if alert is None:
-            return Refusal(f"Melding {alert_id} bestaat niet (meer).")
+            return Refusal(no_such_alert(alert_id))
         if alert.rule != RULE:
             return Refusal(texts.NOT_A_REPORT)
         return about_yourself(alert, actor) or alert
