@@ -30,6 +30,12 @@ WEEKDAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # short Dutch weekday nam
 WEEKDAYS_EN_SHORT = tuple(day[:3] for day in WEEKDAYS_EN)
 
 
+def quoted(typed: str) -> str:
+    """What a member typed, quoted in a reply: “abc”, as the names feature quotes a name
+    (not Python's 'abc', which reads as code and switches quotes when the text has one)."""
+    return f"“{typed.strip()}”"
+
+
 def lang_of(language: str) -> str:
     """Only nl and en exist; anything else reads Dutch."""
     return "en" if language == "en" else "nl"

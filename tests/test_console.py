@@ -366,7 +366,7 @@ def test_grants_refuse_bad_minutes_unknown_roles_and_repeats(tmp_path: Path) -> 
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "0 minuten kan niet" in out and "-5 minuten kan niet" in out
-    assert "'1.5' is geen aantal minuten" in out
+    assert "“1.5” is geen aantal minuten" in out and "“1.5” is not a number of minutes" in out
     assert "Onbekende rol 'Leerlingen'" in out and "Leerling" in out
     assert "Toestemming #1 voor Leerling tot di 2026-11-24 10:35." in out
     assert "Leerling heeft al toestemming (#1) tot 10:35" in out

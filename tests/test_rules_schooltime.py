@@ -838,4 +838,4 @@ def test_a_reason_that_is_only_a_duration_is_the_duration_or_refused() -> None:
     assert isinstance(refused, str) and refused.startswith("De reden '30' is een duur")
     assert "\n" not in refused
     refused = duration_and_reason("20 dagen", None, 50)
-    assert isinstance(refused, str) and refused.startswith("'20 dagen' is geen aantal minuten")
+    assert isinstance(refused, str) and refused.startswith("“20 dagen” is geen aantal minuten")

@@ -413,8 +413,8 @@ async def test_a_longer_rate_window_says_how_long_to_wait(tmp_path: Path) -> Non
         ("0", "0 minuten kan niet"),
         ("-5", "-5 minuten kan niet"),
         ("1441", "1441 minuten kan niet"),
-        ("abc", "'abc' is geen aantal minuten"),
-        ("2.5", "'2.5' is geen aantal minuten"),
+        ("abc", "“abc” is geen aantal minuten"),
+        ("2.5", "“2.5” is geen aantal minuten"),
     ],
 )
 async def test_grants_refuse_a_duration_that_is_no_whole_number_of_minutes(

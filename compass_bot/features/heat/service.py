@@ -43,6 +43,7 @@ from compass_bot.features.heat.rules_post import reader
 from compass_bot.features.heat.rules_watch import BANTER_HEAT, CALM_HEAT
 from compass_bot.features.heat.watching import ChannelInfo, WatchedChannels
 from compass_bot.model import Done, Member, MessagePosted, Refusal
+from compass_bot.texts import quoted
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
@@ -360,7 +361,7 @@ class HeatService(WatchedChannels, KeepsNoMentions):
             minutes = self.kernel.config.heat.slowmode_minutes
         elif isinstance(minutes, str):
             if not _WHOLE_NUMBER.fullmatch(minutes.strip()):
-                return Refusal(texts.BAD_MINUTES.format(value=minutes))
+                return Refusal(texts.BAD_MINUTES.format(value=quoted(minutes)))
             minutes = int(minutes.strip())
         if not 1 <= minutes <= MAX_MINUTES:
             return Refusal(texts.MINUTES_OUT_OF_RANGE.format(value=minutes))

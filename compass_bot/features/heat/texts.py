@@ -69,8 +69,14 @@ NOT_RESTORED = (
 ALREADY_SLOWER = (
     "#{channel} heeft al een slowmode van {seconds} seconden; de bot verandert daar niets aan."
 )
-BAD_MINUTES = "{value!r} is geen aantal minuten: geef een heel getal van 1 tot 1440."
-MINUTES_OUT_OF_RANGE = "{value} minuten kan niet: geef een heel getal van 1 tot 1440."
+BAD_MINUTES = (  # {value}: as typed, quoted (compass_bot.texts.quoted)
+    "{value} is geen aantal minuten: geef een heel getal van 1 tot 1440. / "
+    "{value} is not a number of minutes: give a whole number from 1 to 1440."
+)
+MINUTES_OUT_OF_RANGE = (
+    "{value} minuten kan niet: geef een heel getal van 1 tot 1440. / "
+    "{value} minutes cannot be: give a whole number from 1 to 1440."
+)
 CHANNEL_OFF = (
     "#{channel} wordt niet meer bewaakt op verhitte discussies (aanzetten: /afkoelen aan)."
 )

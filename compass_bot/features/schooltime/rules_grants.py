@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
-from compass_bot.texts import WEEKDAYS, WEEKDAYS_EN, WEEKDAYS_EN_SHORT, WEEKDAYS_NL
+from compass_bot.texts import WEEKDAYS, WEEKDAYS_EN, WEEKDAYS_EN_SHORT, WEEKDAYS_NL, quoted
 
 if TYPE_CHECKING:
     from compass_bot.features.schooltime.rules import Author, ChannelInfo, Timetable
@@ -139,8 +139,9 @@ def grant_minutes(typed: int | str | None, default: int) -> int | str:
         minutes = duration_minutes(typed)
         if minutes is None:
             return (
-                f"{typed.strip()!r} is geen aantal minuten: geef een heel getal van 1 tot 1440, "
-                f"of een duur als {_DURATION_FORMS}."
+                f"{quoted(typed)} is geen aantal minuten: geef een heel getal van 1 tot 1440, "
+                f"of een duur als {_DURATION_FORMS}. / {quoted(typed)} is not a number of "
+                "minutes: give a whole number from 1 to 1440, or a duration."
             )
         typed = minutes
     if not 1 <= typed <= MAX_MINUTES:
