@@ -12,7 +12,7 @@ import pytest
 
 from compass_bot.schedule.school_calendar import SchoolCalendar
 from compass_bot.schedule.timetable import vacation_note
-from tests.conftest import make_loaded
+from tests.conftest import TEST_CONFIG, make_loaded
 
 
 def test_a_year_without_school_vacations_is_logged_at_start(
@@ -38,3 +38,16 @@ def test_the_coming_month_in_a_new_year_counts_too(tmp_path: Path) -> None:
     calendar = SchoolCalendar.build(make_loaded(tmp_path), datetime(2098, 12, 10, tzinfo=UTC))
     notes = calendar.warn_missing_vacations(datetime(2098, 12, 10, tzinfo=UTC))
     assert notes == [vacation_note(2098), vacation_note(2099)]
+
+
+def test_a_year_the_school_lists_its_own_days_off_for_has_no_note(tmp_path: Path) -> None:
+    """The note's own advice followed (`days_off.extra` for that year): it is said no more."""
+    text = TEST_CONFIG.replace(
+        "schedule:\n",
+        "schedule:\n  days_off:\n    extra:\n      - {from: 2099-07-12, to: 2099-08-24, name: Zomervakantie}\n",
+        1,
+    )
+    assert text != TEST_CONFIG
+    calendar = SchoolCalendar.build(make_loaded(tmp_path, text), datetime(2099, 6, 10, tzinfo=UTC))
+    assert vacation_note(2099) not in calendar.timetable.notes
+    assert vacation_note(2098) in calendar.timetable.notes

@@ -67,6 +67,7 @@ def build_timetable(
         path = off.ics_file if off.ics_file.is_absolute() else base_dir / off.ics_file
         for day, summary in sorted(read_ics_file(path, year_list).items()):
             add(day, summary)
+    listed = {day.year for day in names}  # the school's own days off: a year it has listed
 
     skip_dates = {v for v in off.not_observed if isinstance(v, date)}
     skip_names = {v.casefold() for v in off.not_observed if isinstance(v, str)}
@@ -85,7 +86,7 @@ def build_timetable(
     if off.school_vacations:
         vacations = package_days(year_list, holidays.SCHOOL, REGION_SUBDIV[off.region])
         add_package(vacations)
-        covered = {day.year for day in vacations}
+        covered = {day.year for day in vacations} | listed  # the admin followed the note
         for year in year_list:
             if year not in covered:
                 notes.append(vacation_note(year))
