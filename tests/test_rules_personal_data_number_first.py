@@ -24,7 +24,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("come to 221B Baker Street after school", "221B Baker Street"),
         ("we moved to 14 maple avenue", "14 maple avenue"),
         ("Address: 7 Elm Close", "7 Elm Close"),
-        ("At 12 Kerkstraat, that's his house", "12 Kerkstraat"),
+        ("His house is at 12 Kerkstraat", "12 Kerkstraat"),
+        ("meet at 45 Oak Road", "45 Oak Road"),  # no hour: a house number
         ("I live at Baker Street 12", "Baker Street 12"),
         ("Main St. 12 is his house", "Main St. 12"),
     ],
@@ -69,7 +70,7 @@ def test_a_cue_word_lets_the_candidate_pass_keep_the_number() -> None:
     ("text", "address"),
     [
         ("he's at our place now, 16 Dorpsstraat, come get him", "16 Dorpsstraat"),
-        ("Utrecht, 12 Kerkstraat", "12 Kerkstraat"),
+        ("send it to Utrecht, 12 Kerkstraat", "12 Kerkstraat"),
     ],
 )
 def test_after_a_comma_a_capitalised_street_after_its_number(text: str, address: str) -> None:
@@ -94,3 +95,19 @@ def test_a_postcode_or_a_street_with_its_own_number_is_no_number_first_address()
     the street has its own house number: the number before it is something else."""
     assert found("post, 6951 SW Wilhelminasingel") == []
     assert found("lijst, 3-2 Prinsengracht nr. 44-A") == [("address", "Prinsengracht nr. 44-A")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "let's meet at 4 Leidseplein",
+        "see you tomorrow at 8 Markt",
+        "meet at 7 Station Square",
+        "bus 12 goes to 3 Oosterpark stops",
+        "klas 2a, 3 Havo Kerkweg",
+    ],
+)
+def test_an_hour_before_a_square_or_park_is_no_address_without_a_home_word(text: str) -> None:
+    """A bare number up to 24 after "at" or a comma is a time or a count, unless a word before
+    says a home follows (lives, adres, our place, send ...)."""
+    assert found(text) == []

@@ -33,7 +33,7 @@ def found(text: str) -> list[tuple[str, str]]:
             "text me, 06 five three nine two four eight one seven, not on insta",
             "06 five three nine two four eight one seven",
         ),
-        ("Nul Zes - 12 34 56 78 app hem", "Nul Zes - 12 34 56 78"),
+        ("Nul Zes 12 34 56 78 app hem", "Nul Zes 12 34 56 78"),
     ],
 )
 def test_a_phone_number_in_words_is_found(text: str, value: str) -> None:
@@ -73,3 +73,15 @@ def test_the_allow_list_reads_the_digits_a_spelled_number_spells() -> None:
     rule = PersonalDataRule(["020 123 4567"])
     assert rule.find("bel nul twee nul, een twee drie, vier vijf zes zeven") == ()
     assert rule.find("bel nul zes een twee drie vier vijf zes zeven acht")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de stand: nul-twee, nul-een, drie-drie, twee-een, vier-nul",
+        "scores: nul - zes, een - twee, drie - vier, vijf - een, twee - nul",
+        "oh six one two three four five six seven eight",  # "oh" is no zero here
+    ],
+)
+def test_scores_in_words_are_no_phone_number(text: str) -> None:
+    assert found(text) == []

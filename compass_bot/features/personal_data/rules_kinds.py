@@ -79,3 +79,4 @@ NUMBER_FIRST_CUES: Final = frozenset(_strings("number_first_cues"))
 _digit_words = _WORDS["digit_words"]
 assert isinstance(_digit_words, dict)
 DIGIT_WORDS: Final[dict[str, str]] = {str(k): str(v) for k, v in _digit_words.items()}
+HOME_WORDS: Final = frozenset(_strings("home_words"))

@@ -13,6 +13,7 @@ import re
 from typing import Final
 
 from compass_bot.features.personal_data.rules_kinds import (
+    HOME_WORDS,
     HOUSE_NUMBER_UNITS,
     NUMBER_FIRST_CUES,
     STREET_TYPE_WORDS,
@@ -86,6 +87,18 @@ def after_comma(text: str, s: int) -> bool:
 _OWN_NUMBER: Final = re.compile(r"[ \u00a0,]{0,2}(?:(?i:huis)?(?i:nummer|nr|no)\.?:?[ \u00a0]?)?\d")
 
 
+_HOURS: Final = 24
+_HOME_WINDOW: Final = 40  # characters before the number: "she lives at 12 ...", "our place now, 16"
+_WORDS: Final = re.compile(r"[^\W\d_]+")
+
+
+def _home_before(text: str, s: int) -> bool:
+    """Does a word that says a home follows (``home_words``: lives, adres, place, stuur ...)
+    stand a few words before s? A bare number up to 24 after "at" is a time without one."""
+    before = text[max(0, s - _HOME_WINDOW) : s].lower()
+    return any(word in HOME_WORDS for word in _WORDS.findall(before))
+
+
 _POSTCODE_AT: Final = re.compile(r"[1-9]\d{3}[ \u00a0]?[A-Za-z]{2}(?![A-Za-z])")
 
 
@@ -96,6 +109,8 @@ def number_first_at(text: str, s: int, end: int, capitalised: bool = False) -> F
     number of its own after it."""
     if end - s >= 4 and text[s : s + 4].isdigit():
         return None
+    if text[s:end].isdigit() and int(text[s:end]) <= _HOURS and not _home_before(text, s):
+        return None  # "meet at 4 Leidseplein", "now, 3 Havo": a time or a count
     street_end = street_after_number(text, end, capitalised)
     if street_end < 0:
         return None

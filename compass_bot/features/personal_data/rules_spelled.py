@@ -2,9 +2,10 @@
 twee acht, vijf een, ...", "zero six four one ...", "06 five three nine ...".
 
 Read as digits, the phone rule decides: only a run that gives a valid number is one. A run
-starts with a zero (a word or the digit; every number the phone rule reads as a number in
-words starts with 0 or +), so the cheap test first looks for "nul", "zero" or a 0 before a
-number word (``may_spell``)."""
+starts with a zero (the word or the digit: a Dutch number as people say it), so the cheap
+test first looks for "nul", "zero" or a 0 before a number word (``may_spell``). The words
+stand apart by spaces, commas or dots, never by dashes: "nul-twee, nul-een, ..." is a list
+of scores."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from compass_bot.features.personal_data.rules_phone import usual_phone_at
 _WORD: Final = "|".join(sorted(DIGIT_WORDS, key=len, reverse=True))
 _TOKEN: Final = rf"(?:[0-9]{{1,4}}|{_WORD})"
 _RUN: Final = re.compile(
-    rf"(?<![\w+])(?:0[0-9]{{0,3}}|nul|zero|oh)(?:[ \u00a0,.\-/]{{1,3}}{_TOKEN}){{4,}}(?![\w])",
+    rf"(?<![\w+])(?:0[0-9]{{0,3}}|nul|zero)(?:[ \u00a0,.]{{1,3}}{_TOKEN}){{4,}}(?![\w-])",
     re.IGNORECASE,
 )
 _ZERO_THEN_WORD: Final = re.compile(
