@@ -24,6 +24,7 @@ from compass_bot.features.schooltime.rules_grants import (
     PermissionGrant,
     duration_and_reason,
     duration_minutes,
+    grant_minutes,
     grant_times,
     permission_end,
     split_duration,
@@ -839,3 +840,20 @@ def test_a_reason_that_is_only_a_duration_is_the_duration_or_refused() -> None:
     assert "\n" not in refused
     refused = duration_and_reason("20 dagen", None, 50)
     assert isinstance(refused, str) and refused.startswith("“20 dagen” is geen aantal minuten")
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [("1u30", 90), ("1:30", 90), ("1 uur 30", 90), ("1h30m", 90), ("0u45", 45)],
+)
+def test_hours_and_minutes_together_are_a_duration(typed: str, minutes: int) -> None:
+    """A reviewer: "1u30" and "1:30" fell through to the reason and gave the default 50."""
+    assert duration_minutes(typed) == minutes
+    assert duration_and_reason(None, typed, 50) == (minutes, None)
+
+
+def test_a_huge_number_of_minutes_is_one_short_refusal() -> None:
+    """Past Python's 4,300 digits no int is made (a traceback in the console before), and the
+    refusal quotes at most 40 characters of what was typed."""
+    refusal = grant_minutes("9" * 4400 + " uur", 50)
+    assert isinstance(refusal, str) and "geen aantal minuten" in refusal and len(refusal) < 400

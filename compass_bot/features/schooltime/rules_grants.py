@@ -100,15 +100,25 @@ _UNITS: Final = {
     **dict.fromkeys(("", "m", "min", "mins", "minuut", "minuten", "minute", "minutes"), 1),
     **dict.fromkeys(("u", "uur", "uren", "h", "hr", "hrs", "hour", "hours"), 60),
 }
-_DURATION_FORMS: Final = "20, 20 min, 1 uur of 1,5 uur (20, 20 min, 1 hour or 1.5 hours)"
+# "1u30", "1:30", "1 uur 30", "1h30m": hours and minutes
+_HOURS_MINUTES: Final = re.compile(
+    r"(?P<h>[0-9]{1,2})\s*(?::|u|uur|h|hr|hour)\s*(?P<m>[0-5]?[0-9])\s*(?:m|min|minuten|minutes)?"
+)
+_DURATION_FORMS: Final = (
+    "20, 20 min, 1 uur, 1,5 uur of 1u30 (20, 20 min, 1 hour, 1.5 hours or 1h30)"
+)
 
 
 def duration_minutes(text: str) -> int | None:
     """The minutes a typed duration says ("20", "20min", "20 minuten", "1u", "1,5 uur",
     "90 minutes"), or None when it is no duration or no whole number of minutes. The range
     is not checked here (`grant_minutes` does, so "-5" is told why it cannot be)."""
-    m = _DURATION.fullmatch(text.strip().casefold())
-    if m is None or m["unit"] not in _UNITS:
+    folded = text.strip().casefold()
+    both = _HOURS_MINUTES.fullmatch(folded)
+    if both is not None:
+        return int(both["h"]) * 60 + int(both["m"])
+    m = _DURATION.fullmatch(folded)
+    if m is None or m["unit"] not in _UNITS or len(m["n"]) > 9:  # no 4,300-digit number
         return None
     minutes = Decimal(m["n"].replace(",", ".")) * _UNITS[m["unit"]]
     return int(minutes) if minutes == minutes.to_integral_value() else None
@@ -117,12 +127,17 @@ def duration_minutes(text: str) -> int | None:
 def _is_duration(text: str) -> bool:
     """A duration, or a number meant as one (`1.5`: refused by `grant_minutes`, not taken
     as a reason)."""
-    return duration_minutes(text) is not None or bool(_NUMBER_LIKE.fullmatch(text.strip()))
+    stripped = text.strip()
+    return duration_minutes(text) is not None or (
+        len(stripped) <= 9 and bool(_NUMBER_LIKE.fullmatch(stripped))
+    )
 
 
 def split_duration(words: Sequence[str]) -> tuple[str | None, list[str]]:
     """A duration at the start of typed words (one word, "20min", or two, "20 min") and the
     words after it; None when the words do not start with one."""
+    if len(words) >= 3 and _NUMBER_LIKE.fullmatch(words[0]) and _is_duration(" ".join(words[:3])):
+        return " ".join(words[:3]), list(words[3:])  # "1 uur 30"
     if len(words) >= 2 and _NUMBER_LIKE.fullmatch(words[0]) and _is_duration(" ".join(words[:2])):
         return " ".join(words[:2]), list(words[2:])
     if words and _is_duration(words[0]):
@@ -138,9 +153,10 @@ def grant_minutes(typed: int | str | None, default: int) -> int | str:
     if isinstance(typed, str):
         minutes = duration_minutes(typed)
         if minutes is None:
+            shown = quoted(typed if len(typed) <= 40 else typed[:40] + "…")
             return (
-                f"{quoted(typed)} is geen aantal minuten: geef een heel getal van 1 tot 1440, "
-                f"of een duur als {_DURATION_FORMS}. / {quoted(typed)} is not a number of "
+                f"{shown} is geen aantal minuten: geef een heel getal van 1 tot 1440, "
+                f"of een duur als {_DURATION_FORMS}. / {shown} is not a number of "
                 "minutes: give a whole number from 1 to 1440, or a duration."
             )
         typed = minutes
