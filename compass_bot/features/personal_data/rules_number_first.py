@@ -2,9 +2,11 @@
 "moved to 14 Maple Avenue", "address: 221B Baker Street".
 
 Only right after a word that says a place follows (``number_first_cues``: at, on, to, naar,
-address, ...), since a number before a word is mostly a count ("3 dagen", "2 Oak trees").
-The street after it ends in a Dutch street suffix (names, particles and abbreviations may
-stand before it), or is one to three names and an English street type (``street_types_english``).
+address, ...) or after a comma before a capitalised street, since a number before a word is
+mostly a count ("3 dagen", "2 Oak trees"); a bare number up to 24 there is a time ("meet at 4
+Leidseplein") unless a word before it says a home follows (``home_words``). The street after it
+ends in a Dutch street suffix (names, particles and abbreviations may stand before it), or is
+one to three names and an English street type (``street_types_english``).
 """
 
 from __future__ import annotations
@@ -85,8 +87,6 @@ def after_comma(text: str, s: int) -> bool:
 # after the street: its own house number ("3-2 Prinsengracht nr. 44-A"), so the number before
 # it belongs to something else
 _OWN_NUMBER: Final = re.compile(r"[ \u00a0,]{0,2}(?:(?i:huis)?(?i:nummer|nr|no)\.?:?[ \u00a0]?)?\d")
-
-
 _HOURS: Final = 24
 _HOME_WINDOW: Final = 40  # characters before the number: "she lives at 12 ...", "our place now, 16"
 _WORDS: Final = re.compile(r"[^\W\d_]+")
