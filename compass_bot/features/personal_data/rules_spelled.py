@@ -21,9 +21,7 @@ _RUN: Final = re.compile(
     rf"(?<![\w+])(?:0[0-9]{{0,3}}|nul|zero)(?:[ \u00a0,.]{{1,3}}{_TOKEN}){{4,}}(?![\w-])",
     re.IGNORECASE,
 )
-_ZERO_THEN_WORD: Final = re.compile(
-    rf"0[0-9]{{0,3}}[ \u00a0,.\-]{{1,3}}(?:{_WORD})\b", re.IGNORECASE
-)
+_ZERO_THEN_WORD: Final = re.compile(rf"0[0-9]{{0,3}}[ \u00a0,.]{{1,3}}(?:{_WORD})\b", re.IGNORECASE)
 _SPLIT: Final = re.compile(rf"[0-9]+|{_WORD}", re.IGNORECASE)
 
 
