@@ -788,7 +788,7 @@ async def test_privacy_erase_by_a_moderator_removes_the_member_everywhere(
         await fake.settle()
         assert erased.deferred and erased.ephemeral  # an erasure may take a while
         reply = erased.content or ""
-        assert f"Alles over <@{anna}> gewist: 1 melding aan moderatoren," in reply
+        assert f"Alles over <@{anna}> gewist: 1 melding aan moderatoren (nog open)," in reply
         assert [a.member_id for a in await bot.app.alerts.repo.alerts()] == [fake.member_id("bram")]
         entries = await bot.app.db.audit_entries()
         assert (entries[0].action, entries[0].actor_id, entries[0].subject_id) == (

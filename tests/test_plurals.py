@@ -70,10 +70,10 @@ def test_the_console_says_one_of_a_kind_in_the_singular(tmp_path: Path) -> None:
     assert "1 bericht; drukste moment" in out
     assert "Sociale media onder schooltijd: 1 beoordeling (1 nuttig, 0 niet nuttig)" in out
     assert (
-        "Alles over leerling1 gewist: 1 melding aan moderatoren, 1 tijdstip van een waarschuwing.\n"
-        in out
+        "Alles over leerling1 gewist: 1 melding aan moderatoren (nog open),"
+        " 1 tijdstip van een waarschuwing.\n" in out
     )
-    assert "Everything about leerling1 erased: 1 alert, 1 time of a warning.\n" in out
+    assert "Everything about leerling1 erased: 1 alert (still open), 1 time of a warning.\n" in out
     assert "Outbox: 0 meldingen wachten / alerts waiting" in out
 
 

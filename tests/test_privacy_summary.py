@@ -21,6 +21,39 @@ def test_only_what_there_was_is_counted_in_both_languages() -> None:
     )
 
 
+def test_alerts_still_open_are_named_with_their_count() -> None:
+    """Session 46 (a tester): erasing a member deleted open alerts about them without a word;
+    the summary now says how many of the erased rows were still open."""
+    some = erased_summary("bram", {"alerts": 3, "alerts.open": 2, "member_reports": 1})
+    assert some == (
+        "Alles over bram gewist: 3 meldingen aan moderatoren (waarvan 2 nog open),"
+        " 1 melding door of over het lid.\n"
+        "Everything about bram erased: 3 alerts (2 of them still open),"
+        " 1 report by or about the member."
+    )
+    assert "(alle nog open)" in erased_summary("bram", {"alerts": 2, "alerts.open": 2})
+    assert "2 alerts (all still open)" in erased_summary("bram", {"alerts": 2, "alerts.open": 2})
+    assert "1 alert (still open)." in erased_summary("bram", {"alerts": 1, "alerts.open": 1})
+    handled = erased_summary("bram", {"alerts": 2, "alerts.open": 0})
+    assert "open" not in handled and "2 meldingen aan moderatoren." in handled
+
+
+def test_the_console_erasure_counts_the_open_alerts_it_removed(tmp_path: Path) -> None:
+    """Two alerts about bram, one handled: the reply counts one still open, and it is gone."""
+    from tests.test_console import run_bot
+
+    script = (
+        "/tijd 2026-11-24 12:20\n/als leerling bram\nanna is echt lelijk haha\n"
+        "/tijd 2026-11-24 12:21\nmijn adres is Dorpsstraat 12 Utrecht\n"
+        "/als leerling anna\n/melden 2 pesten\n/als moderator m\n/melding 1 afgehandeld\n"
+        "/privacy wissen bram\n/melding 2\n"
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Alles over bram gewist: 2 meldingen aan moderatoren (waarvan 1 nog open)," in out
+    assert "Everything about bram erased: 2 alerts (1 of them still open)," in out
+    assert "Er is geen melding #2." in out
+
+
 def test_nothing_stored_is_one_line() -> None:
     summary = erased_summary("bram", {"alerts": 0, "permission_grants": 0})
     assert summary == "Over bram was niets bewaard. / Nothing was stored about bram."
@@ -54,8 +87,9 @@ async def test_discord_replies_with_the_same_summary_naming_the_member_without_a
         erased = await fake.slash("mod", "privacy wissen", {"lid": "anna"})
         await fake.settle()
         assert erased.ephemeral and erased.content == (
-            f"Alles over <@{anna}> gewist: 1 melding aan moderatoren, 1 tijdstip van een waarschuwing.\n"
-            f"Everything about <@{anna}> erased: 1 alert, 1 time of a warning."
+            f"Alles over <@{anna}> gewist: 1 melding aan moderatoren (nog open),"
+            " 1 tijdstip van een waarschuwing.\n"
+            f"Everything about <@{anna}> erased: 1 alert (still open), 1 time of a warning."
         )
         [reply] = [c for c in fake.calls[since:] if c.matches("POST", "/webhooks/*/*")]
         assert reply.json["allowed_mentions"] == {"parse": []}

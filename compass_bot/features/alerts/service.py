@@ -286,8 +286,14 @@ class AlertService(AlertHandling):
     # -- member data -----------------------------------------------------------------------
 
     async def erase_member(self, member_id: int) -> Mapping[str, int]:
+        """The alerts about the member; how many were still open goes in the reply
+        (`alerts.open`), so the moderator knows unhandled cases left with them."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM alerts WHERE member_id = ? AND status = 'open'",
+            (member_id,),
+        )
         cur = await self.db.execute("DELETE FROM alerts WHERE member_id = ?", (member_id,))
-        return {"alerts": cur.rowcount}
+        return {"alerts": cur.rowcount, "alerts.open": int(row["n"]) if row else 0}
 
     async def erase_mentions(self, mention: MentionOf) -> Mapping[str, int]:
         """The erased member's mentions leave the alerts about others (the excerpt, a
