@@ -83,7 +83,7 @@ def test_open_alerts_are_filtered_by_everyday_words(tmp_path: Path) -> None:
     assert "Melding #2 · Compass in een accountnaam" in by_name and "Melding #1" not in by_name
     assert "Melding #1 · Sociale media tijdens schooltijd" in by_time
     assert "Melding #2" not in by_time
-    usage = by_time.split("Onbekende regel 'fiets'. Gebruik: /meldingen open [")[1]
+    usage = by_time.split("Onbekende regel 'fiets'. Gebruik: /meldingen open | afgehandeld [")[1]
     assert usage.startswith("schooltijd, lestijd") and "aanwijzing-2, naam, name" in usage
 
 
@@ -153,3 +153,30 @@ def test_help_lists_every_alert_action_and_a_missing_alert_is_one_bilingual_text
     missing = "Er is geen melding #3. / There is no alert #3."
     assert out.count(missing) == len(words) + 3
     assert "bestaat niet" not in out
+
+
+def test_handled_alerts_are_listed_last_handled_first_with_who_when_and_how(
+    tmp_path: Path,
+) -> None:
+    """Session 46 (a tester): `/meldingen afgehandeld` printed the usage line, so a moderator
+    could not see whether someone already dealt with a case. Paged as the open ones, by when
+    they were handled; an open alert is not among them."""
+    lines = ["/tijd 2026-11-24 10:00"]
+    for n in range(1, 14):
+        lines += [f"/als leerling s{n}", f"hoi {n}"]
+    lines += ["/als moderator m", "/tijd 2026-11-24 10:05", "/melding 12 onterecht"]
+    lines += ["/tijd 2026-11-24 10:06"] + [f"/melding {n} afgehandeld" for n in range(1, 12)]
+    lines += ["/meldingen afgehandeld", "/meldingen afgehandeld schooltijd 2"]
+    out = run_bot(tmp_path, "\n".join(lines) + "\n", "--console", "--fresh").stdout
+    assert "Gebruik: /meldingen" not in out
+    first, second = out.split("12 afgehandelde meldingen (pagina ")[1:]
+    assert first.startswith("1 van 2, nieuwste eerst):")
+    listed = [n for n in range(1, 14) if f"Melding #{n} ·" in first]
+    assert listed == list(range(2, 12))  # #12 was handled first: it is on the last page
+    assert "Afgehandeld door m om 2026-11-24 10:06" in first and "· Open" not in first
+    more = "Nog 2 oudere meldingen: /meldingen afgehandeld 2 / 2 older alerts:"
+    assert more in first
+    assert second.startswith("2 van 2, nieuwste eerst):")
+    assert "Melding #13 ·" not in second and "· Onterecht\n" in second
+    assert "Onterecht door m om 2026-11-24 10:05" in second
+    assert second.index("Melding #1 ·") < second.index("Melding #12 ·")

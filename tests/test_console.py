@@ -468,7 +468,7 @@ def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
     # every feature's alert kinds, in the registry's order, each with the words that name it
     kinds = " | ".join(", ".join(words) for words in alert_kind_words().values())
     assert kinds.startswith("schooltijd, ") and " | aanwijzing-2, naam, " in kinds
-    assert f"Gebruik: /meldingen open [{kinds}] [PAGINA] | export [DAGEN]" in out
+    assert f"Gebruik: /meldingen open | afgehandeld [{kinds}] [PAGINA] | export [DAGEN]" in out
     assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # no vote was counted
 
 

@@ -1,4 +1,4 @@
-"""Alerts in the console: /meldingen (open, export) and /melding NR with the buttons an alert
+"""Alerts in the console: /meldingen (open, afgehandeld, export) and /melding NR with the buttons an alert
 has in Discord: afgehandeld, onterecht, notitie TEKST, and each feature's own actions (names:
 goedkeuren; reports: verwijderen, waarschuwen; heat: slowmode-uit), which /help lists."""
 
@@ -26,9 +26,9 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
     if console.refused("open_alerts"):
         return
     kinds = " | ".join(", ".join(words) for words in alert_kind_words().values())
-    usage = f"Gebruik: /meldingen open [{kinds}] [PAGINA] | export [DAGEN]"
+    usage = f"Gebruik: /meldingen open | afgehandeld [{kinds}] [PAGINA] | export [DAGEN]"
     sub = args[0].lower() if args else "open"
-    if sub == "open":
+    if sub in ("open", "afgehandeld"):
         words = args[1:]
         page = 1
         if words and (number := parse_number(words[-1])) is not None:  # no kind is a number
@@ -39,15 +39,18 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
             console.say(f"Onbekende regel {typed!r}. {usage}")
             return
         rule = kind.rule if kind else None
-        result = await _service(console).open_alerts(console.me.member, rule, page - 1)
+        listed = (
+            _service(console).open_alerts if sub == "open" else _service(console).handled_alerts
+        )
+        result = await listed(console.me.member, rule, page - 1)
         if isinstance(result, Refusal):
             console.bot(result.message)
             return
-        console.bot(texts.open_heading(result.total, result.page, result.pages))
-        for alert in result.alerts:
+        console.bot(texts.open_heading(result.total, result.page, result.pages, sub != "open"))
+        for alert in result.alerts:  # a handled one says by whom, when and how
             console.say(alert_as_text(alert, console.app.calendar.timetable.tz, console.labels()))
         if result.older:
-            command = " ".join(["/meldingen open", *words, str(result.page + 2)])
+            command = " ".join([f"/meldingen {sub}", *words, str(result.page + 2)])
             console.bot(texts.more_open(result.older, command))
     elif sub == "export":
         if len(args) > 2 or (len(args) == 2 and not (args[1].isascii() and args[1].isdecimal())):
@@ -112,7 +115,9 @@ def hooks() -> ConsoleHooks:
     return ConsoleHooks(
         commands=(
             CommandSpec(
-                ("meldingen",), "  /meldingen open [SOORT] [PAGINA] | export [DAGEN]", cmd_meldingen
+                ("meldingen",),
+                "  /meldingen open | afgehandeld [SOORT] [PAGINA] | export [DAGEN]",
+                cmd_meldingen,
             ),
             CommandSpec(
                 ("melding",),

@@ -1,4 +1,4 @@
-"""What moderators do with alerts: resolve or dismiss, list the open ones, export a period;
+"""What moderators do with alerts: resolve or dismiss, list the open or handled ones, export a period;
 and the bot's own settling of an alert whose breach is gone."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from compass_bot.model import Member, Refusal
 
 if TYPE_CHECKING:
     from compass_bot.app import Kernel
-    from compass_bot.features.alerts.repo import OutboxRepo
+    from compass_bot.features.alerts.repo import OutboxRepo, StatusFilter
 
 log = logging.getLogger("compass_bot.features.alerts.service")
 
@@ -26,12 +26,12 @@ log = logging.getLogger("compass_bot.features.alerts.service")
 # thanks its reporters). Registered by a feature at build or setup.
 StatusListener = Callable[[Alert, AlertStatus, datetime], Awaitable[None]]
 
-OPEN_PER_PAGE = 10  # open alerts on one page, in Discord and in the console
+OPEN_PER_PAGE = 10  # open (or handled) alerts on one page, in Discord and in the console
 
 
 @dataclass(frozen=True, slots=True)
 class OpenAlerts:
-    """One page of the open alerts, newest first. `page` counts from 0 and is always one of
+    """One page of the open (or handled) alerts, newest first. `page` counts from 0 and is always one of
     the `pages` (a page past the end, after alerts were handled, is the last page)."""
 
     alerts: list[Alert]
@@ -123,13 +123,25 @@ class AlertHandling:
     ) -> OpenAlerts | Refusal:
         """A page of the open alerts, newest first; every front pages the same way, so no
         alert is out of reach (a page outside the range is the nearest one)."""
+        return await self._page(actor, "open", rule, page, per_page)
+
+    async def handled_alerts(
+        self, actor: Member, rule: str | None = None, page: int = 0, per_page: int = OPEN_PER_PAGE
+    ) -> OpenAlerts | Refusal:
+        """A page of the handled alerts (resolved or unfounded), last handled first, paged as
+        the open ones: a moderator sees whether someone already dealt with a case."""
+        return await self._page(actor, "handled", rule, page, per_page)
+
+    async def _page(
+        self, actor: Member, status: StatusFilter, rule: str | None, page: int, per_page: int
+    ) -> OpenAlerts | Refusal:
         if (refused := self.kernel.access.refusal(actor, "open_alerts")) is not None:
             return refused
-        total = await self.repo.count_alerts(status="open", rule=rule)
+        total = await self.repo.count_alerts(status=status, rule=rule)
         pages = max(1, -(-total // per_page))
         page = min(max(page, 0), pages - 1)
         alerts = await self.repo.alerts(
-            status="open", rule=rule, limit=per_page, offset=page * per_page
+            status=status, rule=rule, limit=per_page, offset=page * per_page
         )
         return OpenAlerts(alerts, total, page, pages, per_page)
 

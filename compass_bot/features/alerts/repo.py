@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
+from typing import Literal, cast
 
 from compass_bot.features.alerts.migrations import MIGRATIONS
 from compass_bot.features.alerts.model import Alert, AlertStatus
@@ -21,8 +21,12 @@ from compass_bot.storage.db import Database, to_db
 __all__ = ["MIGRATIONS", "OutboxAlert", "OutboxRepo"]
 
 
+# "handled": every status but open (resolved, false positive), as `/meldingen afgehandeld` lists
+StatusFilter = AlertStatus | Literal["handled"]
+
+
 def _alert_filter(
-    status: AlertStatus | None,
+    status: StatusFilter | None,
     rule: str | None,
     member_id: int | None = None,
     since: datetime | None = None,
@@ -31,6 +35,9 @@ def _alert_filter(
     """The WHERE clause (and its parameters) that listing and counting alerts share."""
     where: list[str] = ["1 = 1"]
     params: list[object] = []
+    if status == "handled":
+        where.append("status != 'open'")
+        status = None
     for column, value in (("status", status), ("rule", rule), ("member_id", member_id)):
         if value is not None:
             where.append(f"{column} = ?")
@@ -245,7 +252,7 @@ class OutboxRepo(DeliveryQueries):
     async def alerts(
         self,
         *,
-        status: AlertStatus | None = None,
+        status: StatusFilter | None = None,
         rule: str | None = None,
         member_id: int | None = None,
         since: datetime | None = None,
@@ -253,16 +260,17 @@ class OutboxRepo(DeliveryQueries):
         limit: int = 1000,
         offset: int = 0,
     ) -> list[Alert]:
-        """Alerts newest first, filtered."""
+        """Alerts newest first, filtered; handled ones by when they were handled."""
         where, params = _alert_filter(status, rule, member_id, since, until)
+        order = "handled_at DESC, id DESC" if status == "handled" else "id DESC"
         rows = await self.db.fetchall(
-            f"SELECT * FROM alerts WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            f"SELECT * FROM alerts WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
         return [outbox_alert(r) for r in rows]
 
     async def count_alerts(
-        self, *, status: AlertStatus | None = None, rule: str | None = None
+        self, *, status: StatusFilter | None = None, rule: str | None = None
     ) -> int:
         where, params = _alert_filter(status, rule)
         row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM alerts WHERE {where}", params)

@@ -12,9 +12,9 @@ def no_such_alert(alert_id: int) -> str:
     return f"Er is geen melding #{alert_id}. / There is no alert #{alert_id}."
 
 
-def open_heading(total: int, page: int, pages: int) -> str:
-    """The line above a page of open alerts (`page` counts from 0)."""
-    head = counted(total, "open melding(en)")
+def open_heading(total: int, page: int, pages: int, handled: bool = False) -> str:
+    """The line above a page of open (or handled) alerts (`page` counts from 0)."""
+    head = counted(total, "afgehandelde melding(en)" if handled else "open melding(en)")
     if pages > 1:
         head += f" (pagina {page + 1} van {pages}, nieuwste eerst)"
     return head + (":" if total else ".")
