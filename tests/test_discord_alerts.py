@@ -916,3 +916,34 @@ async def test_a_delivery_round_failing_on_the_database_is_one_line_and_retried(
             "Traceback" not in caplog.text and "alert delivery round failed on the" in caplog.text
         )
         assert len(alert_messages(fake)) == 1
+
+
+async def test_handled_alerts_are_listed_last_handled_first_with_how_and_by_whom(
+    tmp_path: Path,
+) -> None:
+    """Session 46 (a tester): no front listed handled alerts; `/meldingen afgehandeld` pages
+    them as the open ones, last handled first, each saying how, by whom and when."""
+    async with compass_bot(tmp_path, config_text=FAST_CHANNEL) as (fake, bot):
+        for i in range(12):
+            await record(bot, "schooltijd", 1000 + i, LESSON + timedelta(minutes=i))
+        await eventually(lambda: len(alert_messages(fake)) == 12)
+        await fake.settle()
+        mod = Member(77, "mod", ((1, "Moderator"),))
+        later = LESSON + timedelta(hours=1)
+        await bot.app.alerts.set_alert_status(mod, 12, "false_positive", later)
+        for n in range(1, 12):
+            await bot.app.alerts.set_alert_status(mod, n, "resolved", later + timedelta(minutes=1))
+        await fake.settle()
+        first = await fake.slash("mod", "meldingen afgehandeld", channel=MOD_CHANNEL)
+        await fake.settle()
+        [embed] = first.data["embeds"]
+        assert embed["title"] == "Afgehandelde meldingen (12)"
+        lines = embed["description"].split("\n")
+        assert [line.split(" ")[0] for line in lines] == [f"**#{n}**" for n in range(11, 1, -1)]
+        assert "· Afgehandeld door <@77> " in lines[0]
+        assert first.original is not None
+        second = await fake.click("mod", first.original["id"], label="▶")
+        await fake.settle()
+        lines2 = second.data["embeds"][0]["description"].split("\n")
+        assert [line.split(" ")[0] for line in lines2] == ["**#1**", "**#12**"]
+        assert "· Onterecht door <@77> " in lines2[1]

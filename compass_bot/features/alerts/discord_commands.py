@@ -1,4 +1,5 @@
-"""The moderators' commands: `/meldingen open` (paged, newest first) and `/meldingen export`."""
+"""The moderators' commands: `/meldingen open` and `/meldingen afgehandeld` (paged, newest
+first) and `/meldingen export`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
+from compass_bot.features.alerts.model import STATUS_LABELS
 from compass_bot.inputs import parse_day
 from compass_bot.model import Refusal
 from compass_bot.registry import alert_kinds
@@ -21,13 +23,21 @@ if TYPE_CHECKING:
 
 
 class OpenAlertsView(discord.ui.View):
-    """Paging through open alerts, newest first (only the moderator who asked can page)."""
+    """Paging through open (or handled) alerts, newest first (only the moderator who asked
+    can page)."""
 
     def __init__(
-        self, bot: CompassBot, owner: int, rule: str | None, page: int, pages: int
+        self,
+        bot: CompassBot,
+        owner: int,
+        rule: str | None,
+        page: int,
+        pages: int,
+        handled: bool = False,
     ) -> None:
         super().__init__(timeout=300)
         self.bot, self.owner, self.rule, self.page, self.pages = bot, owner, rule, page, pages
+        self.handled = handled
         self.previous.disabled = page <= 0
         self.next.disabled = page >= pages - 1
 
@@ -35,7 +45,9 @@ class OpenAlertsView(discord.ui.View):
         return interaction.user.id == self.owner
 
     async def show(self, interaction: discord.Interaction, page: int) -> None:
-        embed, view = await open_alerts_page(self.bot, interaction.user, self.rule, page)
+        embed, view = await open_alerts_page(
+            self.bot, interaction.user, self.rule, page, self.handled
+        )
         await interaction.response.edit_message(embed=embed, view=view)
 
     @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary)
@@ -50,10 +62,17 @@ class OpenAlertsView(discord.ui.View):
 
 
 async def open_alerts_page(
-    bot: CompassBot, user: discord.User | discord.Member, rule: str | None, page: int
+    bot: CompassBot,
+    user: discord.User | discord.Member,
+    rule: str | None,
+    page: int,
+    handled: bool = False,
 ) -> tuple[discord.Embed, discord.ui.View | None]:
-    """One page of open alerts, newest first, each linking to its message."""
-    result = await bot.app.alerts.open_alerts(member_of(user), rule, page)
+    """One page of open alerts, newest first, each linking to its message; `handled`: the
+    handled ones, last handled first, each with how, by whom and when."""
+    service = bot.app.alerts
+    listed = service.handled_alerts if handled else service.open_alerts
+    result = await listed(member_of(user), rule, page)
     if isinstance(result, Refusal):
         return discord.Embed(description=result.message), None
     alerts, total, page, pages = result.alerts, result.total, result.page, result.pages
@@ -68,16 +87,21 @@ async def open_alerts_page(
     for a in alerts:
         when = a.updated_at.astimezone(tz).strftime("%d-%m %H:%M")
         line = f"**#{a.id}** `{a.rule}` <@{a.member_id}> · {when} · {a.count}×"
+        if a.status != "open" and a.handled_at is not None:
+            done = a.handled_at.astimezone(tz).strftime("%d-%m %H:%M")
+            line += f" · {STATUS_LABELS[a.status]} door <@{a.handled_by}> {done}"
         if base is not None and a.delivered_message_id is not None:
             line += f" · [melding]({base}/{a.delivered_message_id})"
         lines.append(line)
     which = f" · {rule}" if rule else ""
+    kind = "Afgehandelde" if handled else "Open"
     embed = discord.Embed(
-        title=f"Open meldingen ({total}){which}",
-        description="\n".join(lines) or "Geen open meldingen.",
+        title=f"{kind} meldingen ({total}){which}",
+        description="\n".join(lines) or f"Geen {kind.lower()} meldingen.",
     )
     embed.set_footer(text=f"Pagina {page + 1} van {pages} · nieuwste eerst")
-    return embed, OpenAlertsView(bot, user.id, rule, page, pages) if pages > 1 else None
+    view = OpenAlertsView(bot, user.id, rule, page, pages, handled) if pages > 1 else None
+    return embed, view
 
 
 class Alerts(commands.Cog):
@@ -96,7 +120,23 @@ class Alerts(commands.Cog):
         ]
     )
     async def open(self, interaction: discord.Interaction, regel: str | None = None) -> None:
-        embed, view = await open_alerts_page(self.bot, interaction.user, regel, 0)
+        await self._list(interaction, regel, handled=False)
+
+    @meldingen.command(name=_("afgehandeld"), description=_("Afgehandelde meldingen"))
+    @app_commands.choices(
+        regel=[
+            app_commands.Choice(name=f"{kind.rule} ({kind.title})"[:100], value=kind.rule)
+            for kind in alert_kinds().values()
+        ]
+    )
+    async def afgehandeld(self, interaction: discord.Interaction, regel: str | None = None) -> None:
+        """Who already dealt with a case, when and how."""
+        await self._list(interaction, regel, handled=True)
+
+    async def _list(
+        self, interaction: discord.Interaction, regel: str | None, handled: bool
+    ) -> None:
+        embed, view = await open_alerts_page(self.bot, interaction.user, regel, 0, handled)
         if view is None:
             await interaction.response.send_message(embed=embed, ephemeral=True)
         else:
