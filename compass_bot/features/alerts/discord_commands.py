@@ -104,6 +104,14 @@ async def open_alerts_page(
     return embed, view
 
 
+def _rule_choices() -> list[app_commands.Choice[str]]:
+    """The `regel` choices of `/meldingen open` and `/meldingen afgehandeld`: every alert kind."""
+    return [
+        app_commands.Choice(name=f"{kind.rule} ({kind.title})"[:100], value=kind.rule)
+        for kind in alert_kinds().values()
+    ]
+
+
 class Alerts(commands.Cog):
     """The moderators' commands on the outbox."""
 
@@ -113,22 +121,12 @@ class Alerts(commands.Cog):
     meldingen = app_commands.Group(name=_("meldingen"), description=_("Meldingen voor moderatoren"))
 
     @meldingen.command(name=_("open"), description=_("Meldingen voor moderatoren"))
-    @app_commands.choices(
-        regel=[
-            app_commands.Choice(name=f"{kind.rule} ({kind.title})"[:100], value=kind.rule)
-            for kind in alert_kinds().values()
-        ]
-    )
+    @app_commands.choices(regel=_rule_choices())
     async def open(self, interaction: discord.Interaction, regel: str | None = None) -> None:
         await self._list(interaction, regel, handled=False)
 
     @meldingen.command(name=_("afgehandeld"), description=_("Afgehandelde meldingen"))
-    @app_commands.choices(
-        regel=[
-            app_commands.Choice(name=f"{kind.rule} ({kind.title})"[:100], value=kind.rule)
-            for kind in alert_kinds().values()
-        ]
-    )
+    @app_commands.choices(regel=_rule_choices())
     async def afgehandeld(self, interaction: discord.Interaction, regel: str | None = None) -> None:
         """Who already dealt with a case, when and how."""
         await self._list(interaction, regel, handled=True)
