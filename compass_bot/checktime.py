@@ -15,7 +15,7 @@ from compass_bot.config import LoadedConfig
 from compass_bot.features.schooltime.rules import Author, ChannelInfo, Scope, judge_post
 from compass_bot.refs import any_ref_matches
 from compass_bot.schedule import build_timetable
-from compass_bot.schedule.timetable import vacation_note
+from compass_bot.schedule.timetable import missing_vacations
 
 _SOCIAL_PLACEHOLDER = "(sociaal kanaal)"
 
@@ -42,7 +42,7 @@ def check_time(
     cfg = loaded.config
     timetable = build_timetable(cfg.schedule, loaded.base_dir, today=moment)
     year = moment.astimezone(cfg.schedule.zone).year
-    notes = [note for note in timetable.notes if note == vacation_note(year)]
+    notes = missing_vacations(timetable, (year,))
     author = Author(member_id=0, roles=tuple(_ref_id(r, -(i + 1)) for i, r in enumerate(roles)))
     st = cfg.school_time
     if channel is None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from compass_bot.features.schooltime.rules import Timetable
 from compass_bot.schedule.ics import ScheduleError
-from compass_bot.schedule.timetable import build_timetable, vacation_note
+from compass_bot.schedule.timetable import build_timetable, missing_vacations
 
 if TYPE_CHECKING:
     from compass_bot.config import LoadedConfig
@@ -35,8 +35,8 @@ class SchoolCalendar:
         package has no school vacations for them: a summer holiday would otherwise read as
         lesson time without a word (the admin lists them in the config or the .ics file)."""
         tz = self.timetable.tz
-        years = sorted({now.astimezone(tz).year, (now + timedelta(days=31)).astimezone(tz).year})
-        notes = [vacation_note(y) for y in years if vacation_note(y) in self.timetable.notes]
+        years = (now.astimezone(tz).year, (now + timedelta(days=31)).astimezone(tz).year)
+        notes = missing_vacations(self.timetable, years)
         for note in notes:
             log.warning("school calendar: %s", note)
         return notes

@@ -24,6 +24,12 @@ def vacation_note(year: int) -> str:
     )
 
 
+def missing_vacations(timetable: Timetable, years: Iterable[int]) -> list[str]:
+    """The notes of `years` (in order) the holidays package has no school vacations for and
+    the school listed no days off of its own for: what an admin must be told."""
+    return [vacation_note(y) for y in sorted(set(years)) if vacation_note(y) in timetable.notes]
+
+
 def build_timetable(
     cfg: ScheduleConfig,
     base_dir: Path,

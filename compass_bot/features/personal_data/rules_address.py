@@ -359,12 +359,23 @@ def _named_street_after_cue(
     return _with_postcode(text, space + 1, end)
 
 
+# after a street: its own house number ("3-2 Prinsengracht nr. 44-A"), unless it is a postcode
+_OWN_NUMBER: Final = re.compile(rf"[ \u00a0,]{{0,2}}(?:{_NR_WORD}{SPACE}?)?(?=\d)", re.IGNORECASE)
+
+
 def _number_first(text: str, s: int, capitalised: bool = False) -> tuple[Finding, ...]:
     """``address_at`` for a house number before its street, after a cue word or a comma (and
-    a postcode after the street when there is one): "she lives at 12 Kerkstraat, 3512 AB"."""
+    a postcode after the street when there is one): "she lives at 12 Kerkstraat, 3512 AB".
+    A street with a house number of its own after it is that number's: the one before it
+    belongs to something else."""
     m = HOUSE_NR.match(text, s)
     found = number_first_at(text, s, m.end(), capitalised) if m else None
-    return _with_postcode(text, s, found[2]) if found else ()
+    if found is None:
+        return ()
+    own = _OWN_NUMBER.match(text, found[2])
+    if own and not _POSTCODE_ALONE.match(text, own.end()):
+        return ()
+    return _with_postcode(text, s, found[2])
 
 
 def _lower_address_at(text: str, s: int) -> tuple[Finding, ...]:

@@ -84,9 +84,6 @@ def after_comma(text: str, s: int) -> bool:
     return s >= 2 and text[s - 2] == "," and text[s - 1] == " "
 
 
-# after the street: its own house number ("3-2 Prinsengracht nr. 44-A"), so the number before
-# it belongs to something else
-_OWN_NUMBER: Final = re.compile(r"[ \u00a0,]{0,2}(?:(?i:huis)?(?i:nummer|nr|no)\.?:?[ \u00a0]?)?\d")
 _HOURS: Final = 24
 _HOME_WINDOW: Final = 40  # characters before the number: "she lives at 12 ...", "our place now, 16"
 _WORDS: Final = re.compile(r"[^\W\d_]+")
@@ -99,22 +96,16 @@ def _home_before(text: str, s: int) -> bool:
     return any(word in HOME_WORDS for word in _WORDS.findall(before))
 
 
-_POSTCODE_AT: Final = re.compile(r"[1-9]\d{3}[ \u00a0]?[A-Za-z]{2}(?![A-Za-z])")
-
-
 def number_first_at(text: str, s: int, end: int, capitalised: bool = False) -> Finding | None:
     """The address whose house number is text[s:end] when a street follows it, or None.
     The caller has seen a cue word before s (``is_cue``), or a comma (``capitalised``).
-    Not four digits ("6951 SW Wilhelminasingel": a postcode), nor a street with a house
-    number of its own after it."""
+    Not four digits ("6951 SW Wilhelminasingel": a postcode); the caller turns down a street
+    with a house number of its own after it (``rules_address``)."""
     if end - s >= 4 and text[s : s + 4].isdigit():
         return None
     if text[s:end].isdigit() and int(text[s:end]) <= _HOURS and not _home_before(text, s):
         return None  # "meet at 4 Leidseplein", "now, 3 Havo": a time or a count
     street_end = street_after_number(text, end, capitalised)
     if street_end < 0:
-        return None
-    own = _OWN_NUMBER.match(text, street_end)
-    if own and not _POSTCODE_AT.match(text, own.end() - 1):
         return None
     return Finding("address", s, street_end)
