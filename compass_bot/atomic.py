@@ -3,7 +3,8 @@ target and renamed into place, the temporary file removed on any failure. A full
 failed copy then leaves the target as it was (an earlier backup, last week's chart, the
 console's saved server), never an empty or half file that the next run would refuse.
 
-Used by `backup` (SQLite writes the temporary file), `digest --png` and the console."""
+Used by `backup` (SQLite writes the temporary file), `digest --png` and the console; the
+live database is kept private too (`keep_private`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import contextlib
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,3 +54,27 @@ def _new_file_beside(target: Path, suffix: str, mode: int) -> Path:
             continue
         return candidate
     raise FileExistsError(errno.EEXIST, "no free temporary name beside the file", str(target))
+
+
+_SQLITE_SIDECARS: tuple[str, ...] = ("", "-wal", "-shm", "-journal")
+
+
+def keep_private(path: Path) -> None:
+    """The database holds alert excerpts and notes about minors: readable by the bot's user
+    only (0600, as a backup is). A new file is made so before SQLite opens it (SQLite gives
+    its -wal and -shm files the database's mode); an older file and its sidecars made under
+    a looser umask are narrowed. A file of another owner is left as it is (chmod refused)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # SQLite's own open says what is wrong, in one line
+    else:
+        os.close(fd)
+    for suffix in _SQLITE_SIDECARS:
+        file = path.with_name(path.name + suffix)
+        with contextlib.suppress(OSError):
+            mode = file.stat().st_mode
+            if stat.S_ISREG(mode) and mode & 0o077:
+                os.chmod(file, stat.S_IMODE(mode) & ~0o077)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -54,6 +56,29 @@ async def test_fresh_database_is_created_with_wal_and_latest_schema(tmp_path: Pa
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"audit", "permission_grants", "approved_names", "alerts", "question_feedback"} <= tables
+
+
+async def test_the_database_and_its_wal_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    """Alert excerpts and notes about minors: the live file is 0600 like a backup, also when
+    the bot's umask (022 by default) would make it world-readable, and an older file made
+    under that umask is narrowed at the next start."""
+    old_umask = os.umask(0o022)
+    try:
+        db = await Database.open(tmp_path / "new.db")
+        await db.execute("CREATE TABLE t (x)")
+        await db.commit()
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.glob("new.db*")}
+        await db.close()
+        assert modes["new.db"] == 0o600 and modes["new.db-wal"] == 0o600, modes
+
+        loose = tmp_path / "loose.db"
+        sqlite3.connect(loose).close()
+        loose.chmod(0o644)
+        db = await Database.open(loose)
+        await db.close()
+        assert stat.S_IMODE(loose.stat().st_mode) == 0o600
+    finally:
+        os.umask(old_umask)
 
 
 async def test_existing_database_is_migrated_forward_keeping_rows(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import aiosqlite
 
+from compass_bot.atomic import keep_private
 from compass_bot.filesystems import NOT_SQLITE, READ_ONLY, read_only_error
 from compass_bot.storage.lock import LockHeld, ProcessLock
 
@@ -242,6 +243,7 @@ class Database:
             except OSError as exc:
                 raise StoreError(describe_failure(path, exc)) from exc
             lock = _lock(path)
+            keep_private(path)
         try:
             conn = await aiosqlite.connect(path)
         except BaseException as exc:
