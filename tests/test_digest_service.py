@@ -65,6 +65,26 @@ async def test_the_chart_is_a_png_of_the_fixed_size_from_the_store(tmp_path: Pat
     assert "leerling" not in text and "Anna" not in text and "wie is " in text
 
 
+async def test_an_alert_marked_wrongly_flagged_counts_nowhere(tmp_path: Path) -> None:
+    """A moderator's "onterecht" says the flag was no event: the week's counts, the lesson
+    time grid and the per-day line leave it out; a handled one ("afgehandeld") still counts."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(at(3, 12, month=12)))
+    try:
+        await fill(app)
+        wrong, _ = await app.alerts.record("schooltijd", Member(400, "l4"), at(25, 10, 20), 1)
+        right, _ = await app.alerts.record("schooltijd", Member(401, "l5"), at(25, 10, 30), 1)
+        assert wrong is not None and right is not None
+        await app.alerts.repo.set_alert_status(wrong.id, "false_positive", 9, at(25, 11))
+        await app.alerts.repo.set_alert_status(right.id, "resolved", 9, at(25, 11))
+        service = app[DigestService]
+        digest = await service.digest(service.period(WEEK, app.clock.now()), app.clock.now())
+    finally:
+        await app.close()
+    assert digest.grid[0][2] == 3 and sum(map(sum, digest.grid)) == 5
+    school_time = next(r for r in digest.rules if r.rule == "schooltijd")
+    assert school_time.this_week == 5
+
+
 def digest_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "compass_bot", "--config", str(tmp_path / "config.yaml"),

@@ -33,9 +33,11 @@ class DigestRepo:
         self.db = db
 
     async def alerts(self, since: datetime, until: datetime) -> list[tuple[str, datetime, int]]:
-        """(rule, created_at, count) of the alerts raised in [since, until)."""
+        """(rule, created_at, count) of the alerts raised in [since, until), but for the ones
+        a moderator marked wrongly flagged ("onterecht"): not events the week had."""
         rows = await self.db.fetchall(
-            "SELECT rule, created_at, count FROM alerts WHERE created_at >= ? AND created_at < ?",
+            "SELECT rule, created_at, count FROM alerts WHERE created_at >= ? AND created_at < ?"
+            " AND status != 'false_positive'",
             (to_db(since), to_db(until)),
         )
         return [(r["rule"], cast(datetime, from_db(r["created_at"])), r["count"]) for r in rows]
