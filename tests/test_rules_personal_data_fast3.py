@@ -9,6 +9,7 @@ abbreviations, number words, brackets, a leading ``0`` after a separator).
 from __future__ import annotations
 
 import random
+import re
 
 from compass_bot.features.personal_data import rules_address as address
 from compass_bot.features.personal_data import rules_phone as phone
@@ -39,8 +40,10 @@ def _street_before_reference(text: str, s: int) -> int | None:
         if stripped[-1:] in "rRoO.:"
         else None
     )
-    if nr_word:
-        stripped = stripped[: nr_word.start()].rstrip(" ,")
+    if nr_word:  # since s47: "Dorpsstraat op nummer 7"
+        stripped = re.sub(
+            r"[ \u00a0](?:op|at|on),?$", "", stripped[: nr_word.start()].rstrip(" ,"), flags=re.I
+        )
     words = stripped.rsplit(maxsplit=6)
     if not words:
         return None
@@ -99,6 +102,8 @@ def _address_at_reference(text: str, s: int) -> tuple[Finding, ...]:
     end = m.end()
     if unit_follows(text, end):
         return ()
+    if end - s == 4 and text[s - 2 : s].strip() == "," and address.POSTCODE_ALONE.match(text, s):
+        return ()  # since s47: "221 Heerengracht, 1016 BN": a postcode, no house number
     start = _street_before_reference(text, s)
     if start is None:  # since pdacc3: a capitalised name the suffixes do not know, with a
         # house number and a postcode after it ("Heuvelring 77, 5038 CL") is a street

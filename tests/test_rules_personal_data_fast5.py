@@ -16,6 +16,7 @@ from compass_bot.features.personal_data.rules_address import address_at, postcod
 from compass_bot.features.personal_data.rules_ids import bsn_at
 from compass_bot.features.personal_data.rules_location import coordinates_at
 from compass_bot.features.personal_data.rules_lookalikes import date_or_time_end
+from compass_bot.features.personal_data.rules_phone_abroad import abroad_phone_at
 from compass_bot.features.personal_data.rules_scan import Scan
 
 # --- reference: the code before the shortcuts ----------------------------------------
@@ -48,6 +49,13 @@ class _ReferenceScan(Scan):
                 return span[1]
         if text[s] == "0" or before in "+(":
             span = phone.phone_at(text, s, self.cache)
+            if span:
+                self.add("phone", *span)
+                return span[1]
+        if (text[s] == "0" and before not in "+(") or (
+            length == 3 and (before == "(" or after in "-.")
+        ):  # since s47: British and American writing ("07700 900461", "(212) 555-0182")
+            span = abroad_phone_at(text, s)
             if span:
                 self.add("phone", *span)
                 return span[1]

@@ -23,6 +23,7 @@ from compass_bot.features.personal_data.rules_ids import bsn_at
 from compass_bot.features.personal_data.rules_kinds import SPACE
 from compass_bot.features.personal_data.rules_location import coordinates_at
 from compass_bot.features.personal_data.rules_lookalikes import date_or_time_end
+from compass_bot.features.personal_data.rules_phone_abroad import abroad_phone_at
 from compass_bot.features.personal_data.rules_scan import Scan, take_iban
 
 # --- references: the code before the shortcuts ----------------------------------------
@@ -94,12 +95,17 @@ class _ReferenceScan(Scan):
                 return span[1]
         if text[s] == "0" and before not in "+(":
             if before != "-" and not before.isalnum():  # else phone_at finds nothing
-                span = self.usual_phone(s)
+                span = self.usual_phone(s) or abroad_phone_at(text, s)  # abroad: since s47
                 if span:
                     self.add("phone", *span)
                     return span[1]
         elif before in "+(":
             span = phone.phone_at(text, s, self.cache)
+            if span:
+                self.add("phone", *span)
+                return span[1]
+        if length == 3 and (before == "(" or after in "-."):  # since s47: "(212) 555-0182"
+            span = abroad_phone_at(text, s)
             if span:
                 self.add("phone", *span)
                 return span[1]

@@ -67,7 +67,10 @@ What is found (kinds)
                   shorter number inside it is flagged; a number ends early only at a clear
                   break (another separator, a new number, a time such as ``15:00``).
                   A phone number spelled out in words ("nul zes, twee acht, ...", "zero six
-                  ...", "06 five three ..."), read as the digits it spells.
+                  ...", "06 five three ..."), read as the digits it spells. British and
+                  American national writing ("07911 123456", "(212) 555-0182") judged with
+                  that region; a number only possible there (+44 7700 900xxx) with its
+                  country code or after a phone word (``rules_phone_abroad``).
 ``email``         ``name@domain.tld`` and the usual disguises: ``[at]``, ``(at)``, ``{at}``,
                   ``(a)``, `` at ``, ``apenstaartje``, ``[dot]``, ``(punt)``, `` dot ``,
                   `` punt ``, spaces around ``@`` and ``.``. A disguised domain must end in a
@@ -85,8 +88,10 @@ What is found (kinds)
                   An English street type in the same order (``Baker Street 12``); and the
                   house number first, as English writes it, after a word that says a place
                   follows (``lives at 12 Kerkstraat``, ``moved to 14 Maple Avenue``:
-                  ``number_first_cues``, ``street_types_english``).
-``postcode``      a full postcode with a house number (``3512 JK 8``, ``3512jk, nr 8``,
+                  ``number_first_cues``, ``street_types_english``), or opening the post, a
+                  bracket, a line or a colon (``rules_address_context``).
+``postcode``      a full postcode within 80 characters after an address (before it when
+                  named: "postcode is 3723 HJ ..."), or with a house number (``3512 JK 8``, ``3512jk, nr 8``,
                   ``3512 jk 8``, ``3512 JK en het huisnummer is 8``). A postcode alone
                   names a street, not a home: not flagged. A year followed by a short
                   word (``2024 EN 8``) is no postcode unless the word postcode stands
@@ -102,7 +107,10 @@ What is found (kinds)
                   plus codes (Open Location Code in one case, such as ``9F46+QX``,
                   ``9f46+qx`` or ``9F469F2W+5V``).
 ``id-number``     a BSN that passes the elfproef (9 digits, also grouped 1234.56.782) and an
-                  IBAN that passes mod-97 and its country's format.
+                  IBAN that passes mod-97 and its country's format; a passport or ID card
+                  number (9 capitals and digits, no O, the last a digit) a few words
+                  after the word that names it (``rules_documents``: "paspoortnr:
+                  NP4L8R2J7").
 
 What is not found (look-alikes)
 -------------------------------
@@ -132,6 +140,7 @@ from typing import Final
 from compass_bot.features.personal_data.rules_address import HOUSE_NR
 from compass_bot.features.personal_data.rules_candidates import could_contain
 from compass_bot.features.personal_data.rules_disguise import back, unveil
+from compass_bot.features.personal_data.rules_documents import named_ids
 from compass_bot.features.personal_data.rules_email import email_key
 from compass_bot.features.personal_data.rules_kinds import (
     CLAUSE_ID,
@@ -220,13 +229,23 @@ def _without_allowed(
     )
 
 
-def _and_spelled(text: str, found: tuple[Finding, ...]) -> tuple[Finding, ...]:
-    """``found`` and the phone numbers spelled out in words that none of it covers."""
-    spelled = spelled_phones(text)
-    extra = tuple(f for f in spelled if all(f.end <= g.start or f.start >= g.end for g in found))
+def _and_more(found: tuple[Finding, ...], more: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """``found`` and the findings of ``more`` that none of it covers."""
+    extra = tuple(f for f in more if all(f.end <= g.start or f.start >= g.end for g in found))
     if not extra:
         return found
     return tuple(sorted((*found, *extra), key=lambda f: f.start))
+
+
+def _and_spelled(text: str, found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """``found`` and the phone numbers spelled out in words that none of it covers."""
+    return _and_more(found, spelled_phones(text))
+
+
+def _with_named(text: str, found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """The scan's findings and the passport and ID card numbers named before them."""
+    named = named_ids(text)
+    return _and_more(found, named) if named else found
 
 
 def find_personal_data(text: str, allowed: Sequence[str] = ()) -> tuple[Finding, ...]:
@@ -238,7 +257,7 @@ def find_personal_data(text: str, allowed: Sequence[str] = ()) -> tuple[Finding,
     """
     if not text.isascii() and (folded := unveil(text)) is not None:
         return back(text, find_personal_data(folded, allowed))
-    found = Scan(text).run() if text and could_contain(text) else ()  # _scan, inlined
+    found = _with_named(text, Scan(text).run()) if text and could_contain(text) else ()
     if text and may_spell(text):
         found = _and_spelled(text, found)
     if allowed and found:
@@ -261,7 +280,7 @@ class PersonalDataRule:
                     return _without_allowed(text, _and_spelled(text, ()), self._keys)
                 return ()
         elif text.isascii() or (folded := unveil(text)) is None:
-            found = Scan(text).run()
+            found = _with_named(text, Scan(text).run())
             if may_spell(text):
                 found = _and_spelled(text, found)
             return _without_allowed(text, found, self._keys)

@@ -23,7 +23,9 @@ from compass_bot.features.personal_data.rules_lookalikes import unit_follows, ye
 from compass_bot.features.personal_data.rules_number_first import (
     after_comma,
     is_cue,
+    is_nr_word,
     number_first_at,
+    street_after_nr,
 )
 from compass_bot.features.personal_data.rules_street import (
     SUFFIXES_BY_END,
@@ -64,7 +66,7 @@ _POSTCODE: Final = re.compile(
     rf"(?:{_NR_WORD}{SPACE}?)?)"
     rf"(?P<nr>{_HOUSE_NR_TEXT})(?![\d:.,]\d|[\w%€])"
 )
-_POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
+POSTCODE_ALONE: Final = re.compile(_POSTCODE_TEXT)
 # "postcode 2312 bc 61", "ze woont op 2312 bc 61": named a postcode or where someone lives,
 # any two letters are its letters (unnamed, "2312 bc" may be "because"); the letters and the
 # house number as `_POSTCODE` reads them
@@ -123,7 +125,7 @@ def postcode_at(text: str, s: int) -> tuple[int, int] | None:
         m = _POSTCODE_NAMED.match(text, s)
         if m and not unit_follows(text, m.end()):
             return s, m.end()
-    m = _POSTCODE_ALONE.match(text, s)
+    m = POSTCODE_ALONE.match(text, s)
     if not m:
         return None
     nr = _NR_BEFORE.search(text, max(0, s - 30), s)  # "huisnummer 12, 3512 AB"
@@ -249,6 +251,8 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
     end = m.end()
     if unit_follows(text, end):  # also a decimal or time after it: "12:30", "12,5"
         return ()
+    if end - s == 4 and text[s - 2 : s].strip() == "," and POSTCODE_ALONE.match(text, s):
+        return ()  # "221 Heerengracht, 1016 BN": a postcode after a street, no house number
     start = _street_after_word(text, s, space, word)
     if start < 0:
         general = street_start(text, s)
@@ -256,6 +260,8 @@ def address_at(text: str, s: int) -> tuple[Finding, ...]:
             found = _named_street_with_postcode(
                 text, s, space, word, end
             ) or _named_street_after_cue(text, s, space, word, end)
+            if not found and is_nr_word(word) and (street_end := street_after_nr(text, end)) > 0:
+                return _with_postcode(text, space + 1, street_end)  # "nr 15 van de ...straat"
             if found or not (is_cue(word) or after_comma(text, s)):
                 return found
             return _number_first(text, s, capitalised=not is_cue(word))  # "Address: 12 Oak Rd"
@@ -373,9 +379,15 @@ def _number_first(text: str, s: int, capitalised: bool = False) -> tuple[Finding
     if found is None:
         return ()
     own = _OWN_NUMBER.match(text, found[2])
-    if own and not _POSTCODE_ALONE.match(text, own.end()):
+    if own and not POSTCODE_ALONE.match(text, own.end()):
         return ()
     return _with_postcode(text, s, found[2])
+
+
+def number_first_opening(text: str, s: int) -> tuple[Finding, ...]:
+    """``_number_first`` for a house number with no word before it: at the start of a post,
+    after a bracket or a sentence ("4 Privet Drive is where ...", "(11 Thornbury Avenue)")."""
+    return _number_first(text, s, capitalised=True)
 
 
 def _lower_address_at(text: str, s: int) -> tuple[Finding, ...]:

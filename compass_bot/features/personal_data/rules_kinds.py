@@ -80,3 +80,7 @@ _digit_words = _WORDS["digit_words"]
 assert isinstance(_digit_words, dict)
 DIGIT_WORDS: Final[dict[str, str]] = {str(k): str(v) for k, v in _digit_words.items()}
 HOME_WORDS: Final = frozenset(_strings("home_words"))
+PHONE_CUES: Final = _strings("phone_cues")
+NUMBER_NOT_PHONE: Final = frozenset(_strings("number_not_phone"))
+PHONE_CALL_CUES: Final = frozenset(_strings("phone_call_cues"))
+STREET_TYPES_PUBLIC: Final = frozenset(_strings("street_types_public"))

@@ -20,6 +20,7 @@ from compass_bot.features.personal_data.rules_kinds import (
     NUMBER_FIRST_CUES,
     STREET_TYPE_WORDS,
     STREET_TYPES_ENGLISH,
+    STREET_TYPES_PUBLIC,
     Finding,
 )
 from compass_bot.features.personal_data.rules_lookalikes import unit_follows
@@ -35,32 +36,41 @@ def is_cue(word: str) -> bool:
     return word.lower() in NUMBER_FIRST_CUES
 
 
-def street_after_number(text: str, end: int, capitalised: bool = False) -> int:
-    """The end of a street that starts after the house number ending at ``end``, or -1;
-    ``capitalised``: its first word must be ("now, 16 Dorpsstraat": no cue word before)."""
+def street_after_number(text: str, end: int, capitalised: bool = False) -> tuple[int, bool]:
+    """The end of a street that starts after the house number ending at ``end`` (-1: none),
+    and whether it is capitalised names and an English street type ("4 Elm Grove", which no
+    time or count is; not a square or place where people meet, "at 7 Station Square"); ``capitalised``: its first word must be ("now, 16 Dorpsstraat")."""
     if unit_follows(text, end):
-        return -1
+        return -1, False
     pos = end
+    all_capitals = True
     for names in range(_MAX_NAMES + 1):
         m = _NEXT_WORD.match(text, pos)
         if m is None:
-            return -1
+            return -1, False
         word = m.group(1)
         if capitalised and not names and not word[:1].isupper():
-            return -1
+            return -1, False
         comma = word.endswith(",")
         bare = word.rstrip(",").rstrip(".")
         low = bare.lower()
         if low in STREET_TYPES_ENGLISH and low not in STREET_TYPE_WORDS:
             if not names:
-                return -1  # "on 2 square metres": a type needs a name before it
-            return m.start(1) + len(word.rstrip(","))
+                return -1, False  # "on 2 square metres": a type needs a name before it
+            english = (
+                all_capitals
+                and bare[:1].isupper()
+                and low not in STREET_TYPES_PUBLIC
+                and not (low == "st" and _SAINT.match(text, m.end()))  # "St. Jans": a saint
+            )
+            return m.start(1) + len(word.rstrip(",")), english
         if is_street_word(low) and (names == 0 or bare[:1].isupper()):
-            return m.start(1) + len(word.rstrip(","))
+            return m.start(1) + len(word.rstrip(",")), False
         if comma or not _name(word, names):
-            return -1
+            return -1, False
+        all_capitals = all_capitals and name_word(word) == "cap"
         pos = m.end()
-    return -1
+    return -1, False
 
 
 def _name(word: str, names: int) -> bool:
@@ -101,11 +111,43 @@ def number_first_at(text: str, s: int, end: int, capitalised: bool = False) -> F
     The caller has seen a cue word before s (``is_cue``), or a comma (``capitalised``).
     Not four digits ("6951 SW Wilhelminasingel": a postcode); the caller turns down a street
     with a house number of its own after it (``rules_address``)."""
-    if end - s >= 4 and text[s : s + 4].isdigit():
+    four = end - s >= 4 and text[s : s + 4].isdigit()
+    if four and (_TWO_CAPITALS.match(text, s + 4) or text[s : s + 2] in ("19", "20")):
+        return None  # "6951 SW Wilhelminasingel": a postcode; "2024": a year
+    street_end, english = street_after_number(text, end, capitalised)
+    if street_end < 0 or (four and not english):  # "2341 Oak Street": an American number
         return None
-    if text[s:end].isdigit() and int(text[s:end]) <= _HOURS and not _home_before(text, s):
+    if (
+        not english
+        and text[s:end].isdigit()
+        and int(text[s:end]) <= _HOURS
+        and not _home_before(text, s)
+    ):
         return None  # "meet at 4 Leidseplein", "now, 3 Havo": a time or a count
-    street_end = street_after_number(text, end, capitalised)
-    if street_end < 0:
-        return None
     return Finding("address", s, street_end)
+
+
+_SAINT: Final = re.compile(r"[ \u00a0][A-Z]")
+_TWO_CAPITALS: Final = re.compile(r"[ \u00a0-]?[A-Z]{2}(?![^\W\d_])")
+# "nr 15 van de Wilhelminastraat", "number 8 on Poplar Street": after the house number and a
+# word that joins it to its street
+_NR_JOIN: Final = re.compile(
+    r",?[ \u00a0](?:van|in|op|aan|on|at|of)(?:[ \u00a0](?:de|het|den|der|'t|the))?(?=[ \u00a0])",
+    re.IGNORECASE,
+)
+_NR_WORDS: Final = frozenset({"nr", "nummer", "no", "number", "huisnummer", "hnr"})
+
+
+def is_nr_word(word: str) -> bool:
+    """Is ``word`` (the word before a number, marks stripped) one that names a house number?"""
+    return word.lower() in _NR_WORDS
+
+
+def street_after_nr(text: str, end: int) -> int:
+    """The end of a capitalised street named after the house number ending at ``end`` and a
+    joining word ("nr 15 van de Wilhelminastraat"), or -1. The number word before it says the
+    number is a house number: no time or count reading."""
+    m = _NR_JOIN.match(text, end)
+    if m is None:
+        return -1
+    return street_after_number(text, m.end(), capitalised=True)[0]

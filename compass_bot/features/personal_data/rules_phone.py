@@ -8,6 +8,7 @@ from typing import Final
 import phonenumbers
 
 from compass_bot.features.personal_data.rules_kinds import DIGIT_RUN, SPACE
+from compass_bot.features.personal_data.rules_phone_abroad import possible
 
 # A run of digit groups. Every quantifier but the first is possessive: giving back what it
 # took would leave a space, bracket or plus where a digit or separator is needed, or free
@@ -57,12 +58,19 @@ def nl_number_is_valid(national_significant_number: str) -> bool:
     return _NL_VALID.fullmatch(national_significant_number) is not None
 
 
-def _foreign_is_valid(digits: str) -> bool:
+def _foreign_is_valid(digits: str, possible_ok: bool = False) -> bool:
+    """A number with another country code: valid, or (``possible_ok``) of its region's length
+    and shape ("+44 7700 900517": a range kept for drama, which careful writers use)."""
     try:
         number = phonenumbers.parse("+" + digits, None)
     except phonenumbers.NumberParseException:
         return False
-    return bool(phonenumbers.is_valid_number(number))
+    return bool(phonenumbers.is_valid_number(number)) or (possible_ok and possible(number))
+
+
+# "+44 7700 ...", "0044 7700", "00 44 ...": the country code right after the plus or 00 says a
+# phone number even in a range not in use; "00 - 436 251 188" is a list
+_CODE_WRITTEN: Final = re.compile(r"[ \u00a0(]*(?:\+|00)[ \u00a0]?\(?[1-9]")
 
 
 def phone_digits(candidate: str) -> tuple[str, bool]:
@@ -86,15 +94,16 @@ def phone_digits(candidate: str) -> tuple[str, bool]:
     return digits, international
 
 
-def canonical_digits(digits: str, international: bool) -> str | None:
-    """Country code + national number when the digits are a valid number, else None."""
+def canonical_digits(digits: str, international: bool, possible_ok: bool = False) -> str | None:
+    """Country code + national number when the digits are a valid number (or, foreign and
+    ``possible_ok``, a possible one), else None."""
     if international:
         if digits.startswith("31"):
             nsn = digits[2:]
             if nsn.startswith("0"):
                 nsn = nsn[1:]
             return "31" + nsn if 7 <= len(nsn) <= 10 and nl_number_is_valid(nsn) else None
-        if 7 <= len(digits) <= 15 and _foreign_is_valid(digits):
+        if 7 <= len(digits) <= 15 and _foreign_is_valid(digits, possible_ok):
             return digits
         return None
     if len(digits) < 8 or digits[0] != "0" or digits[1] == "0":
@@ -226,7 +235,8 @@ def _verdict(
         return None, foreign
     valid = cache.get(candidate)
     if valid is None:
-        valid = cache[candidate] = canonical_digits(digits, international) is not None
+        written = _CODE_WRITTEN.match(candidate) is not None
+        valid = cache[candidate] = canonical_digits(digits, international, written) is not None
     return valid, foreign
 
 

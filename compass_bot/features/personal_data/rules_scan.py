@@ -8,6 +8,10 @@ from operator import attrgetter
 from typing import Final
 
 from compass_bot.features.personal_data.rules_address import address_at, postcode_at
+from compass_bot.features.personal_data.rules_address_context import (
+    opening_addresses,
+    postcodes_near,
+)
 from compass_bot.features.personal_data.rules_candidates import (
     NUM_CANDIDATE,
     NUM_CANDIDATE_WORD_FIRST,
@@ -38,6 +42,7 @@ from compass_bot.features.personal_data.rules_location import (
 )
 from compass_bot.features.personal_data.rules_lookalikes import date_or_time_end
 from compass_bot.features.personal_data.rules_phone import phone_at, usual_phone_at
+from compass_bot.features.personal_data.rules_phone_abroad import abroad_phone_at
 
 _START: Final = attrgetter("start")
 # after a number, the marks of a date, time or coordinate ("" after the text's end: none)
@@ -188,6 +193,12 @@ class Scan:
         findings = self.findings
         if "\n" in text and _data_at_line_break(text):
             self.joined_lines()
+        for address, *postcode in opening_addresses(text):  # "4 Privet Drive is ..."
+            if not self.taken(address[1], address[2]):
+                findings.append(address)
+                findings.extend(postcode)
+        if findings and any(f[0] == "address" for f in findings):
+            findings.extend(postcodes_near(text, findings))  # "Koningsweg 160, postcode 3582 GE"
         if len(findings) == 2:  # the usual case, as the stable sort orders it
             if findings[0].start > findings[1].start:
                 findings.reverse()
@@ -359,12 +370,17 @@ class Scan:
                 return span[1]
         if text[s] == "0" and before not in "+(":
             if before != "-" and not before.isalnum():  # else phone_at finds nothing
-                span = usual_phone_at(text, s, self.cache)
+                span = usual_phone_at(text, s, self.cache) or abroad_phone_at(text, s)
                 if span:
                     self.add("phone", *span)
                     return span[1]
         elif before in "+(":
             span = phone_at(text, s, self.cache)
+            if span:
+                self.add("phone", *span)
+                return span[1]
+        if length == 3 and (before == "(" or after in "-."):  # "(212) 555-0182", "555-0173"
+            span = abroad_phone_at(text, s)
             if span:
                 self.add("phone", *span)
                 return span[1]

@@ -3,9 +3,11 @@ twee acht, vijf een, ...", "zero six four one ...", "06 five three nine ...".
 
 Read as digits, the phone rule decides: only a run that gives a valid number is one. A run
 starts with a zero (the word or the digit: a Dutch number as people say it), so the cheap
-test first looks for "nul", "zero" or a 0 before a number word (``may_spell``). The words
-stand apart by spaces, commas or dots, never by dashes: "nul-twee, nul-een, ..." is a list
-of scores."""
+test first looks for "nul", "zero", "oh" or a 0 before a number word (``may_spell``). The
+words stand apart by spaces, commas or dots; joined by dashes ("nul-twee, nul-een, ..." may
+be a list of scores) or led by "oh" ("oh six ..." may be a sigh) only after a word that says a
+phone number follows ("text him: oh-six, one-three, ...", "mijn nummer: nul-zes-één-zeven
+...": ``phone_cue_before``)."""
 
 from __future__ import annotations
 
@@ -14,14 +16,16 @@ from typing import Final
 
 from compass_bot.features.personal_data.rules_kinds import DIGIT_WORDS, Finding
 from compass_bot.features.personal_data.rules_phone import usual_phone_at
+from compass_bot.features.personal_data.rules_phone_abroad import phone_cue_before
 
 _WORD: Final = "|".join(sorted(DIGIT_WORDS, key=len, reverse=True))
 _TOKEN: Final = rf"(?:[0-9]{{1,4}}|{_WORD})"
 _RUN: Final = re.compile(
-    rf"(?<![\w+])(?:0[0-9]{{0,3}}|nul|zero)(?:[ \u00a0,.]{{1,3}}{_TOKEN}){{4,}}(?![\w-])",
+    rf"(?<![\w+-])(?:0[0-9]{{0,3}}|nul|zero|oh)(?:(?:[ \u00a0,.]{{1,3}}|-){_TOKEN}){{4,}}(?![\w-])",
     re.IGNORECASE,
 )
 _ZERO_THEN_WORD: Final = re.compile(rf"0[0-9]{{0,3}}[ \u00a0,.]{{1,3}}(?:{_WORD})\b", re.IGNORECASE)
+_OH_THEN_WORD: Final = re.compile(rf"\boh[ \u00a0,.-]{{1,3}}(?:{_WORD})\b", re.IGNORECASE)
 _SPLIT: Final = re.compile(rf"[0-9]+|{_WORD}", re.IGNORECASE)
 
 
@@ -29,6 +33,8 @@ def may_spell(text: str) -> bool:
     """False when ``text`` certainly holds no spelled-out number (a few substring tests)."""
     low = text.lower()
     if "nul" in low or "zero" in low:
+        return True
+    if "oh" in low and _OH_THEN_WORD.search(text) is not None:
         return True
     return "0" in text and _ZERO_THEN_WORD.search(text) is not None
 
@@ -41,6 +47,9 @@ def spelled_phones(text: str) -> tuple[Finding, ...]:
         parts = _SPLIT.findall(m.group(0))
         if all(part.isdigit() for part in parts):
             continue
+        run = m.group(0)
+        if ("-" in run or run[:2].lower() == "oh") and not phone_cue_before(text, m.start()):
+            continue  # scores ("nul-twee, nul-een, ...") or a sigh ("oh six ...")
         digits = "".join(p if p.isdigit() else DIGIT_WORDS[p.lower()] for p in parts)
         if 9 <= len(digits) <= 11 and usual_phone_at(digits, 0, {}) == (0, len(digits)):
             found.append(Finding("phone", m.start(), m.end()))

@@ -20,6 +20,7 @@ SUFFIXES_BY_END: Final[dict[str, tuple[str, ...]]] = {}  # last 3 letters -> suf
 for _suffix in STREET_SUFFIXES:  # sorted longest first, so each tuple is too
     SUFFIXES_BY_END[_suffix[-3:]] = (*SUFFIXES_BY_END.get(_suffix[-3:], ()), _suffix)
 assert min(len(x) for x in STREET_SUFFIXES) >= 3, "street suffixes are looked up by 3 letters"
+_JOIN_END: Final = re.compile(r"[ \u00a0](?:op|at|on),?$", re.IGNORECASE)
 _STEM: Final = re.compile(r"(?:[^\W\d_]|['-])+")
 
 
@@ -44,8 +45,8 @@ def street_start(text: str, s: int) -> int | None:
         stripped = stripped[opener + 1 :]
     if stripped[-1:] in "rRoO.:":
         nr_word = NR_WORD_END.search(stripped, max(0, len(stripped) - 16))
-        if nr_word:
-            stripped = stripped[: nr_word.start()].rstrip(" ,")
+        if nr_word:  # "in de Dorpsstraat op nummer 7": the street before "(op) nummer"
+            stripped = _JOIN_END.sub("", stripped[: nr_word.start()].rstrip(" ,"))
     two = stripped.rsplit(maxsplit=2)
     if not two:
         return None
