@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from compass_bot.atomic import replacing
+from compass_bot.config.marks import marked_school, recorded_mark
 from compass_bot.config.model import LoadedConfig
 from compass_bot.filesystems import (
     NOT_SQLITE,
@@ -104,16 +104,6 @@ def _not_ours(conn: sqlite3.Connection) -> str | None:
     return None
 
 
-def school_mark(school: LoadedConfig) -> int:
-    """Which school a backup is of, recorded in the copy (SQLite's `application_id` in the
-    file's header, which the bot's own database leaves 0; a restored copy is opened as any):
-    a hash of the board's name for the school and the configured server, never 0. Only a
-    board's backups are checked against it (`_check_same_school`)."""
-    guild = school.config.discord.guild
-    identity = f"{school.school or ''}\n{'' if guild is None else guild}"
-    return zlib.crc32(identity.encode("utf-8")) & 0x7FFFFFFF or 1
-
-
 def backup(
     database: Path,
     target: Path,
@@ -198,7 +188,10 @@ def _check_same_school(target: Path, mark: int, force: bool, board: LoadedConfig
     `discord.guild` setting (a name, an id): its backup always replaces its earlier one."""
     if force or board is None or not board.schools or not target.is_file():
         return
-    recorded = _recorded_mark(target)
+    try:
+        recorded = recorded_mark(target)
+    except OSError as exc:
+        raise OpsError(f"{target}: cannot read it: {exc.strerror or exc}") from exc
     if recorded == mark:
         return
     if recorded == 0:
@@ -206,23 +199,11 @@ def _check_same_school(target: Path, mark: int, force: bool, board: LoadedConfig
             f"{target} is an earlier backup that does not record its school (made by an "
             "older version); add --force to replace it, or pick another file name"
         )
-    names = [s.school for s in (board.each_school() if board else []) if school_mark(s) == recorded]
-    whose = f"school {names[0]!r}" if names and names[0] else "another school"
+    other = marked_school(board, recorded)
+    whose = f"school {other.school!r}" if other is not None and other.school else "another school"
     raise OpsError(
         f"{target} is a backup of {whose}; pick another file name (--force replaces it anyway)"
     )
-
-
-def _recorded_mark(path: Path) -> int:
-    """The school recorded in a backup (`school_mark`); 0 when it records none."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            return int(conn.execute("PRAGMA application_id").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        raise OpsError(f"{path}: cannot read it: {exc}") from exc
 
 
 def _is_ours(path: Path) -> bool:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from compass_bot.cli_common import EXIT_OK, EXIT_USAGE, config_or_exit, print_json, school_or_exit
+from compass_bot.cli_common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    config_or_exit,
+    print_json,
+    school_or_exit,
+)
 from compass_bot.config import LoadedConfig
 
 
@@ -54,7 +61,8 @@ _RENAME = "name the backup file otherwise"
 def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from compass_bot.ops import OpsError, backup, claimed_file, school_mark
+    from compass_bot.config.marks import school_mark
+    from compass_bot.ops import OpsError, backup, claimed_file
 
     board = config_or_exit(args.config)
     loaded = school_or_exit(args, "backup", board)
@@ -76,28 +84,32 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _status(
-    loaded: LoadedConfig, board: LoadedConfig
-) -> tuple[dict[str, object], list[str]] | None:
-    """One school's status: the JSON report and the text block; None after an error line
-    on stderr. The intents are the connection's, one for the board's schools."""
+def _status(loaded: LoadedConfig, board: LoadedConfig) -> tuple[dict[str, object], list[str]] | int:
+    """One school's status: the JSON report and the text block; an exit code after an error
+    line on stderr (2 for another school's backup restored in its place: a person must fix
+    it). The intents are the connection's, one for the board's schools."""
+    from compass_bot.config.marks import other_school_problem
     from compass_bot.discord_front.client import bot_intents
     from compass_bot.ops import OpsError, status_report
 
     wanted = sorted(name for name, on in bot_intents(board) if on)
+    named = f"{loaded.school}: " if loaded.school else ""
+    if (restored := other_school_problem(board, loaded)) is not None:
+        print(f"status: {named}{restored}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return status_report(loaded, wanted)
     except OpsError as exc:
-        print(f"status: {loaded.school + ': ' if loaded.school else ''}{exc}", file=sys.stderr)
-        return None
+        print(f"status: {named}{exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     loaded = config_or_exit(args.config)
     if args.school is not None or not loaded.schools:
         status = _status(school_or_exit(args, "status", loaded), loaded)
-        if status is None:
-            return 1
+        if isinstance(status, int):
+            return status
         report, lines = status
         if args.json:
             print_json(report)
@@ -107,9 +119,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     # A board without --school: every school, one block (or JSON entry) each; a blank line
     # only between blocks printed (a school without its database has its line on stderr).
     statuses = [_status(school, loaded) for school in loaded.schools]
-    found = [status for status in statuses if status is not None]
+    found = [status for status in statuses if not isinstance(status, int)]
     if args.json:
         print_json({"schools": [report for report, _ in found]})
     elif found:
         print("\n\n".join("\n".join(lines) for _, lines in found))
-    return EXIT_OK if len(found) == len(statuses) else 1
+    return max((status for status in statuses if isinstance(status, int)), default=EXIT_OK)

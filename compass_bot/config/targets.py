@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from compass_bot.config.loading import ConfigError, capped
+from compass_bot.config.marks import other_school_problem
 from compass_bot.config.model import LoadedConfig
 from compass_bot.filesystems import NOT_SQLITE, READ_ONLY, not_sqlite, read_only_mount
 from compass_bot.schedule import ScheduleError, read_ics_file
@@ -75,9 +76,11 @@ def check_targets(
     problems: list[str] = []
     calendars: set[Path] = set()
     for index, school in enumerate(loaded.schools):
-        problems += _school_problems(
-            school, now, f"{source}: schools[{index}].", calendars, console=console, fresh=fresh
-        )
+        where = f"{source}: schools[{index}]."
+        problems += _school_problems(school, now, where, calendars, console=console, fresh=fresh)
+        # a restored backup of another school (the console never opens the real file)
+        if not console and (restored := other_school_problem(loaded, school)) is not None:
+            problems.append(f"{where}storage.database: {restored}")
     if not loaded.schools:
         problems += _school_problems(
             loaded, now, f"{source}: ", calendars, console=console, fresh=fresh
