@@ -25,7 +25,7 @@ from compass_bot.filesystems import (
     read_only_error,
 )
 from compass_bot.refs import describe_ref
-from compass_bot.storage.db import belongs_to_database
+from compass_bot.storage.db import JOURNAL_SUFFIXES, belongs_to_database, disk_full
 from compass_bot.storage.readonly import needs_immutable, read_only_uri, wal_left_out
 
 # Discord snowflakes count milliseconds from the start of 2015 in their top 42 bits: a
@@ -135,26 +135,45 @@ def backup(
     source = _open(database)
     try:
         with replacing(target) as partial:  # an empty file: SQLite makes it a database
-            copy = sqlite3.connect(partial)
-            try:
-                source.backup(copy)
-                copy.execute(f"PRAGMA application_id = {int(mark)}")
-                copy.commit()
-                copy.execute("PRAGMA journal_mode=DELETE")
-                check = copy.execute("PRAGMA quick_check").fetchone()
-            finally:
-                copy.close()
-                with contextlib.suppress(OSError):  # a failed copy's rollback journal
-                    partial.with_name(partial.name + "-journal").unlink(missing_ok=True)
-            if check is None or check[0] != "ok":
-                raise OpsError(f"the copy failed its integrity check: {check[0] if check else '?'}")
-    except (sqlite3.Error, OSError) as exc:
-        if read_only_error(exc, target.parent):
-            raise OpsError(f"backup to {target} failed: {READ_ONLY}") from exc
-        raise OpsError(f"backup to {target} failed: {exc}") from exc
+            _copy_into(source, partial, mark, target)
+    except OSError as exc:  # the temporary file cannot be made or renamed into place
+        raise OpsError(f"backup to {target} failed: {_why_failed(exc, target)}") from exc
     finally:
         source.close()
     return target.stat().st_size
+
+
+def _copy_into(source: sqlite3.Connection, partial: Path, mark: int, target: Path) -> None:
+    """The snapshot written into `partial`, or OpsError; its sidecar files (SQLite's
+    journal, and the WAL and shared memory the copy has while it is still in WAL mode) never
+    outlive it. Why it failed is told while the half copy still fills the disk."""
+    copy: sqlite3.Connection | None = None
+    try:
+        copy = sqlite3.connect(partial)
+        source.backup(copy)
+        copy.execute(f"PRAGMA application_id = {int(mark)}")
+        copy.commit()
+        copy.execute("PRAGMA journal_mode=DELETE")
+        check = copy.execute("PRAGMA quick_check").fetchone()
+    except (sqlite3.Error, OSError) as exc:
+        raise OpsError(f"backup to {target} failed: {_why_failed(exc, target)}") from exc
+    finally:
+        if copy is not None:
+            copy.close()
+        for suffix in JOURNAL_SUFFIXES:
+            with contextlib.suppress(OSError):
+                partial.with_name(partial.name + suffix).unlink(missing_ok=True)
+    if check is None or check[0] != "ok":
+        raise OpsError(f"the copy failed its integrity check: {check[0] if check else '?'}")
+
+
+def _why_failed(exc: BaseException, target: Path) -> str:
+    """A failed backup's reason: a full disk or a read-only one said as such."""
+    if disk_full(exc, target):
+        return "the disk is full; free space on it, or back up to another disk"
+    if read_only_error(exc, target.parent):
+        return READ_ONLY
+    return str(exc)
 
 
 def _check_backup_target(database: Path, target: Path) -> None:

@@ -18,7 +18,7 @@ from compass_bot.clock import Clock
 from compass_bot.features.schooltime.rules import CLAUSE_ID
 from compass_bot.model import Member
 from compass_bot.ops import is_snowflake, snowflake_time
-from tests.conftest import ROOT, TEST_CONFIG, make_loaded
+from tests.conftest import ROOT, TEST_CONFIG, Disk, make_loaded
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 MIN_BEFORE = 100
@@ -103,6 +103,30 @@ async def test_backup_problems_are_one_line(tmp_path: Path) -> None:
     assert code == 1 and err.count("\n") == 1 and "no such folder" in err
     code, _, err = await _cli(tmp_path, "backup", str(tmp_path))
     assert code == 1 and err.count("\n") == 1 and "is a folder" in err
+
+
+async def test_a_backup_to_a_full_disk_says_so_and_leaves_nothing_behind(
+    tmp_path: Path, small_disk: Disk
+) -> None:
+    """The copy (in WAL mode until it is switched out) left its -wal and -shm beside the
+    target, and said "disk I/O error", then "database or disk is full" the next time."""
+    app = await App.create(make_loaded(tmp_path), clock=Clock(START))
+    for i in range(60):
+        await app.alerts.record(CLAUSE_ID, Member(10_000 + i, f"lid {i}"), START, 1)
+    await app.close()
+    room = small_disk.path / "room"
+    room.write_bytes(b"\0" * 32 * 1024)
+    small_disk.fill()
+    room.unlink()  # 32 KiB left: less than the database
+    target = small_disk.path / "a.db"
+    for _ in range(2):
+        code, out, err = await _cli(tmp_path, "backup", str(target))
+        assert (code, out) == (1, "")
+        assert err == (
+            f"backup: backup to {target} failed: the disk is full; free space on it, or back "
+            "up to another disk\n"
+        )
+        assert sorted(p.name for p in small_disk.path.iterdir()) == ["filler"]
 
 
 async def test_a_database_file_that_is_not_sqlite_is_one_line_everywhere(tmp_path: Path) -> None:
