@@ -6,9 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    COMPASS_CONFIG=/config/config.yaml
+    COMPASS_CONFIG=/config/config.yaml \
+    MPLCONFIGDIR=/data/.matplotlib
 
 WORKDIR /app
+# MPLCONFIGDIR: matplotlib (the digest's chart) keeps its font cache on the volume, since the
+# container's root is read-only (compose.yaml).
 # The dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml README.md ./
 COPY compass_bot ./compass_bot

@@ -186,3 +186,37 @@ def test_digest_reads_read_only_media_played_and_never_writes(
 
     asyncio.run(write_refused())
     assert database.read_bytes() == before
+
+
+# -- a home matplotlib cannot write -----------------------------------------------------------
+
+
+async def test_a_read_only_home_gives_matplotlib_a_folder_beside_the_database(
+    tmp_path: Path,
+) -> None:
+    """Under systemd's ProtectSystem=strict (or a read-only container) without MPLCONFIGDIR,
+    matplotlib warned on stderr at every chart and rebuilt its font cache at every start. A
+    home that is a file cannot be written, even by root (the tests' user)."""
+    import os
+    import subprocess
+    import sys
+
+    loaded = make_loaded(tmp_path)
+    await _filled(loaded)
+    home = tmp_path / "home"
+    home.write_text("not a folder", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "MPL"))}
+    png = tmp_path / "chart.png"
+    args = ["--config", str(loaded.path), "digest", "--week", WEEK, "--png", str(png)]
+    for _ in range(2):  # the second run finds the font cache the first one made
+        done = subprocess.run(
+            [sys.executable, "-m", "compass_bot", *args],
+            env={**env, "HOME": str(home)},
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        folder = loaded.database_path.parent / ".matplotlib"
+        assert any(folder.glob("fontlist-*.json")) and png_size(png.read_bytes()) == (1200, 600)

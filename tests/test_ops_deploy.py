@@ -74,3 +74,20 @@ def test_the_image_runs_as_a_user_with_the_database_on_a_volume() -> None:
     compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
     assert "restart: on-failure" in compose and ":/data" in compose
     assert "max-size:" in compose  # the log is rotated
+
+
+def test_matplotlib_gets_a_writable_folder_in_the_unit_and_the_container() -> None:
+    """The unit's home is read-only (ProtectSystem=strict) and so is the container's root:
+    MPLCONFIGDIR lies where the bot may write (ReadWritePaths, the /data volume)."""
+    unit_lines = (ROOT / "deploy" / "compass-bot.service").read_text(encoding="utf-8")
+    unit = _directives(ROOT / "deploy" / "compass-bot.service")
+    folder = next(
+        line.split("=", 2)[2]
+        for line in unit_lines.splitlines()
+        if line.startswith("Environment=MPLCONFIGDIR=")
+    )
+    assert unit["ProtectSystem"] == "strict" and folder.startswith(unit["ReadWritePaths"] + "/")
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "    MPLCONFIGDIR=/data/.matplotlib\n" in dockerfile
+    compose = (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    assert "read_only: true" in compose and "MPLCONFIGDIR: /data/.matplotlib" in compose

@@ -5,6 +5,9 @@ so it is safe in a worker thread; imported lazily, since only the digest needs i
 from __future__ import annotations
 
 import io
+import os
+import sys
+from pathlib import Path
 from typing import Final
 
 from compass_bot.features.digest.rules import Digest
@@ -22,8 +25,52 @@ charts, never a photo that happens to be a PNG. A constant: the same digest, the
 CHART_MARK = b"tEXtSoftware\x00" + CHART_SOFTWARE.encode()
 
 
-def render_png(digest: Digest, language: str = "nl") -> bytes:
-    """The chart as PNG bytes, WIDTH x HEIGHT pixels; the same digest gives the same bytes."""
+MPL_FOLDER: Final = ".matplotlib"
+"""matplotlib's config and font cache beside the database, when its own folder cannot be
+written (a read-only home under systemd's ProtectSystem=strict, a read-only container)."""
+
+
+def _default_folders() -> list[Path]:
+    """Where matplotlib keeps its config and cache without MPLCONFIGDIR."""
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home at all
+        return []
+    if not sys.platform.startswith(("linux", "freebsd")):
+        return [home / ".matplotlib"]
+    config = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
+    cache = os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")
+    return [Path(config, "matplotlib"), Path(cache, "matplotlib")]
+
+
+def _writable(folder: Path) -> bool:
+    """Whether `folder` can be written, or made in its nearest existing ancestor."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
+
+
+def settle_config_folder(database: Path) -> None:
+    """Before matplotlib is first imported: when MPLCONFIGDIR is unset and matplotlib's own
+    folders cannot be written, MPLCONFIGDIR is a folder beside the database (the bot writes
+    there anyway), so it says no warning on every chart and keeps its font cache between
+    starts. Set by the operator, or writable, it is left alone."""
+    if os.environ.get("MPLCONFIGDIR") or "matplotlib" in sys.modules:
+        return
+    defaults = _default_folders()
+    if defaults and all(_writable(folder) for folder in defaults):
+        return
+    beside = database.parent / MPL_FOLDER
+    if _writable(beside):
+        os.environ["MPLCONFIGDIR"] = str(beside)
+
+
+def render_png(digest: Digest, language: str = "nl", *, database: Path | None = None) -> bytes:
+    """The chart as PNG bytes, WIDTH x HEIGHT pixels; the same digest gives the same bytes.
+    `database`: the school's file, beside which matplotlib may keep its folder."""
+    if database is not None:
+        settle_config_folder(database)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator

@@ -36,7 +36,9 @@ async def cmd_overzicht(console: Console, name: str, args: list[str], rest: str)
         return
     language = service.settings.language
     digest = await service.digest(period, now)
-    png = await asyncio.to_thread(render_png, digest, language)
+    png = await asyncio.to_thread(
+        render_png, digest, language, database=console.app.loaded.console_database_path
+    )
     path = console.app.loaded.console_database_path.parent / texts.png_name(digest)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, png, mode=SHARED)  # whole or not at all, as `digest --png`

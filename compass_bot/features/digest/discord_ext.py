@@ -103,7 +103,12 @@ class WeeklyDigest(commands.Cog):
         return embed
 
     async def render(self, digest: Digest) -> tuple[discord.Embed, discord.File]:
-        png = await asyncio.to_thread(render_png, digest, self.service.settings.language)
+        png = await asyncio.to_thread(
+            render_png,
+            digest,
+            self.service.settings.language,
+            database=self.bot.app.loaded.database_path,
+        )
         filename = texts.png_name(digest)
         return self.embed(digest, filename), discord.File(io.BytesIO(png), filename=filename)
 
