@@ -361,3 +361,23 @@ async def test_the_bot_logs_each_school_that_watches_no_channel_at_start(
         "warning: school Noord: school_time names no social channels or categories: the "
         "lesson-time rule watches no channel"
     ]
+
+
+async def test_each_schools_log_lines_name_the_school(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`retention purge: {...}` and `weekly digests start after ...` said no school."""
+    caplog.set_level(logging.INFO)
+    path = tmp_path / "config.yaml"
+    path.write_text(BOARD_CONFIG + "digest: {enabled: true}\n", encoding="utf-8")
+    async with (
+        FakeDiscord(NOORD, other_guilds=[ZUID]) as fake,
+        running_board(fake, load_config(path)),
+    ):
+        await fake.settle()
+    lines = [r.getMessage() for r in caplog.records]
+    for said in ("retention purge: ", "weekly digests start after "):
+        assert sorted(line.split(": ", 1)[0] for line in lines if said in line) == [
+            "Noord",
+            "Zuid",
+        ], lines

@@ -29,6 +29,7 @@ from compass_bot.discord_front.schools import (
     SchoolRouter,
     ServerSetup,
     acting_for,
+    name_schools_in_logs,
     resolve_setup,
     route_gateway_events,
     start_per_school,
@@ -163,6 +164,7 @@ class CompassBot(commands.Bot):
             raise ValueError("a bot needs at least one school")
         self.schools = [School(a) for a in apps]
         if len(self.schools) > 1:
+            name_schools_in_logs()
             route_gateway_events(self, SchoolRouter(self.schools))
         # Read on every post: `Client.intents` builds a new object per access.
         self.reads_content = self.intents.message_content

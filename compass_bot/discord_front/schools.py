@@ -76,6 +76,35 @@ CURRENT: contextvars.ContextVar[School | None] = contextvars.ContextVar(
 )
 
 
+def name_schools_in_logs() -> None:
+    """Every log line made for a board's school names it (`Zuid: retention purge: ...`):
+    the record factory prefixes the current school's name (`CURRENT`) unless the line
+    already names it. A single school's lines stay as they are. Installed once."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "names_schools", False):
+        return
+
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        school = CURRENT.get()
+        name = school.loaded.school if school is not None else None
+        if name and isinstance(record.msg, str) and name not in _said(record):
+            record.msg = f"{name.replace('%', '%%')}: {record.msg}"
+        return record
+
+    make.names_schools = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(make)
+
+
+def _said(record: logging.LogRecord) -> str:
+    """The record's line, or its bare message when its arguments do not fit (logging
+    reports that itself, later)."""
+    try:
+        return record.getMessage()
+    except (TypeError, ValueError):
+        return str(record.msg)
+
+
 @contextmanager
 def acting_for(school: School) -> Iterator[School]:
     """Within this block (and the tasks it starts), `bot.app` and friends are `school`'s."""
