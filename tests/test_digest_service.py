@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from compass_bot.app import App
 from compass_bot.clock import Clock
 from compass_bot.features.digest.chart import HEIGHT, WIDTH, render_png
@@ -298,3 +300,45 @@ async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(
     broken = digest_cli(tmp_path)
     assert broken.returncode == 2 and "not UTF-8 text" in broken.stderr
     assert "Traceback" not in broken.stderr
+
+
+def test_two_schools_consoles_keep_their_own_chart_named_by_the_school(tmp_path: Path) -> None:
+    """`/overzicht 2026-W44` wrote data/weekoverzicht-2026-W44.png for every school of a
+    board, so one school's console replaced the other's chart."""
+    from tests.conftest import BOARD_CONFIG
+
+    script = "/als moderator\n/overzicht 2026-W44\n/stop\n"
+    charts = []
+    for school in ("noord", "zuid"):
+        done = run_bot(tmp_path, script, "--console", "--school", school, config=BOARD_CONFIG)
+        assert done.returncode == 0, done.stderr
+        charts.append(next(ln.strip() for ln in done.stdout.splitlines() if "Grafiek: " in ln))
+    assert charts == [
+        f"Grafiek: {tmp_path / 'data' / f'weekoverzicht-{slug}-2026-W44.png'}"
+        for slug in ("noord", "zuid")
+    ]
+    assert not (tmp_path / "data" / "weekoverzicht-2026-W44.png").exists()
+
+
+async def test_the_chart_names_a_boards_school_in_its_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.figure import Figure
+
+    app = await App.create(make_loaded(tmp_path), clock=Clock(at(3, 12, month=12)))
+    try:
+        service = app[DigestService]
+        digest = await service.digest(service.period(WEEK, at(3, 12, month=12)), at(3, 12))
+    finally:
+        await app.close()
+    titles: list[str] = []
+    original = Figure.suptitle
+
+    def suptitle(self: Figure, text: str, **kwargs: object) -> object:
+        titles.append(text)
+        return original(self, text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "suptitle", suptitle)
+    render_png(digest, "nl", school="Zuid")
+    render_png(digest, "en")
+    assert titles == ["Weekoverzicht Zuid 2024-W48", "Weekly digest 2024-W48"]

@@ -66,9 +66,16 @@ def settle_config_folder(database: Path) -> None:
         os.environ["MPLCONFIGDIR"] = str(beside)
 
 
-def render_png(digest: Digest, language: str = "nl", *, database: Path | None = None) -> bytes:
+def render_png(
+    digest: Digest,
+    language: str = "nl",
+    *,
+    database: Path | None = None,
+    school: str | None = None,
+) -> bytes:
     """The chart as PNG bytes, WIDTH x HEIGHT pixels; the same digest gives the same bytes.
-    `database`: the school's file, beside which matplotlib may keep its folder."""
+    `database`: the school's file, beside which matplotlib may keep its folder; `school`: a
+    board's school, named in the title as in the text's header."""
     if database is not None:
         settle_config_folder(database)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -80,7 +87,9 @@ def render_png(digest: Digest, language: str = "nl", *, database: Path | None = 
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     grid_ax, day_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": (3, 2)})
-    figure.suptitle(t["title"].format(week=digest.period.label), fontsize=14)
+    week = digest.period.label
+    title = t["title_school"].format(school=school, week=week) if school else None
+    figure.suptitle(title or t["title"].format(week=week), fontsize=14)
 
     rows = [days[d] for d in digest.period.grid_days]
     hours = [f"{h:02d}" for h in digest.period.grid_hours]

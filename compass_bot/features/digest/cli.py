@@ -91,7 +91,9 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
         digest = await service.digest(service.period(args.week, now), now)
         language = loaded.config.digest.language
         if png_target is not None:
-            png = await asyncio.to_thread(render_png, digest, language, database=path)
+            png = await asyncio.to_thread(
+                render_png, digest, language, database=path, school=loaded.school
+            )
             try:  # whole or not at all: a full disk leaves no empty file to refuse next time
                 write_atomically(png_target, png, mode=SHARED)
             except OSError as exc:

@@ -36,14 +36,15 @@ async def cmd_overzicht(console: Console, name: str, args: list[str], rest: str)
         return
     language = service.settings.language
     digest = await service.digest(period, now)
+    loaded = console.app.loaded
     png = await asyncio.to_thread(
-        render_png, digest, language, database=console.app.loaded.console_database_path
+        render_png, digest, language, database=loaded.console_database_path, school=loaded.school
     )
-    path = console.app.loaded.console_database_path.parent / texts.png_name(digest)
+    path = loaded.console_database_path.parent / texts.png_name(digest, loaded.school)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, png, mode=SHARED)  # whole or not at all, as `digest --png`
     console.bot(
-        texts.as_text(digest, language, title_of(console, language), console.app.loaded.school)
+        texts.as_text(digest, language, title_of(console, language), loaded.school)
         + "\n"
         + texts.labels(language)["chart"].format(path=path)
     )

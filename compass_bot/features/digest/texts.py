@@ -87,8 +87,13 @@ def weekday_names(language: str) -> tuple[str, ...]:
     return _WEEKDAYS.get(language, _WEEKDAYS["nl"])
 
 
-def png_name(digest: Digest) -> str:
-    return f"weekoverzicht-{digest.period.label}.png"
+def png_name(digest: Digest, school: str | None = None) -> str:
+    """The chart's file name; a board's school's slug in it (`weekoverzicht-zuid-2026-W44.png`),
+    so two schools' consoles in one folder never write over each other's chart."""
+    from compass_bot.config.board import slug
+
+    named = f"{slug(school)}-" if school else ""
+    return f"weekoverzicht-{named}{digest.period.label}.png"
 
 
 def sections(
