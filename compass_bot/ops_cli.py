@@ -69,17 +69,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
     target = Path(args.path)
     if args.path.endswith(("/", "\\")) and not target.is_dir():
         print(f"backup: {args.path}: no such folder", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     if (claimed := claimed_file(board, loaded, target)) is not None:
         print(f"backup: {target} is {claimed}; {_RENAME}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     try:
         size = backup(
             loaded.database_path, target, mark=school_mark(loaded), force=args.force, board=board
         )
     except OpsError as exc:
         print(f"backup: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     print(f"backup: {loaded.database_path} -> {target} ({size} bytes)")
     return EXIT_OK
 

@@ -96,13 +96,13 @@ async def test_a_backup_during_a_burst_of_writes_holds_every_committed_alert(
 async def test_backup_problems_are_one_line(tmp_path: Path) -> None:
     make_loaded(tmp_path)
     code, out, err = await _cli(tmp_path, "backup", str(tmp_path / "x.db"))
-    assert code == 1 and out == "" and err.count("\n") == 1 and "no database at" in err
+    assert code == 2 and out == "" and err.count("\n") == 1 and "no database at" in err
     app = await App.create(make_loaded(tmp_path), clock=Clock(START))
     await app.close()
     code, _, err = await _cli(tmp_path, "backup", str(tmp_path / "missing" / "x.db"))
-    assert code == 1 and err.count("\n") == 1 and "no such folder" in err
+    assert code == 2 and err.count("\n") == 1 and "no such folder" in err
     code, _, err = await _cli(tmp_path, "backup", str(tmp_path))
-    assert code == 1 and err.count("\n") == 1 and "is a folder" in err
+    assert code == 2 and err.count("\n") == 1 and "is a folder" in err
 
 
 async def test_a_backup_to_a_full_disk_says_so_and_leaves_nothing_behind(
@@ -121,7 +121,7 @@ async def test_a_backup_to_a_full_disk_says_so_and_leaves_nothing_behind(
     target = small_disk.path / "a.db"
     for _ in range(2):
         code, out, err = await _cli(tmp_path, "backup", str(target))
-        assert (code, out) == (1, "")
+        assert (code, out) == (2, "")
         assert err == (
             f"backup: backup to {target} failed: the disk is full; free space on it, or back "
             "up to another disk\n"
@@ -209,11 +209,11 @@ async def test_a_backup_never_overwrites_a_live_database_or_another_file(tmp_pat
         (notes, "is not a backup"),
     ):
         code, _, err = await _cli(tmp_path, "backup", str(target))
-        assert code == 1 and err.count("\n") == 1 and said in err, err
+        assert code == 2 and err.count("\n") == 1 and said in err, err
     assert notes.read_text(encoding="utf-8") == "keep me"
     assert sqlite3.connect(other).execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
     code, _, err = await _cli(tmp_path, "backup", "missing-folder/")
-    assert code == 1 and "no such folder" in err and not (tmp_path / "missing-folder").exists()
+    assert code == 2 and "no such folder" in err and not (tmp_path / "missing-folder").exists()
     for _ in range(2):  # the same day's backup again: the earlier copy is replaced
         code, out, err = await _cli(tmp_path, "backup", "copy.db")
         assert code == 0 and "copy.db" in out, err
@@ -272,7 +272,7 @@ async def test_a_backup_never_overwrites_another_programs_sqlite_file(tmp_path: 
         conn.commit()
         conn.close()
         code, _, err = await _cli(tmp_path, "backup", str(contacts))
-        assert code == 1 and err.count("\n") == 1 and "is not a backup" in err, err
+        assert code == 2 and err.count("\n") == 1 and "is not a backup" in err, err
         tables = sqlite3.connect(contacts).execute("SELECT name FROM sqlite_master").fetchall()
         assert tables == [("contacts",)]
 
@@ -303,7 +303,12 @@ async def test_status_and_backup_refuse_what_the_bot_refuses(tmp_path: Path) -> 
         make()
         for command in (("status",), ("status", "--json"), ("backup", "copy.db")):
             code, out, err = await _cli(tmp_path, *command)
-            assert code == 1 and out == "" and err.count("\n") == 1 and said in err, (command, err)
+            assert (
+                code == (2 if command[0] == "backup" else 1)
+                and out == ""
+                and err.count("\n") == 1
+                and said in err
+            ), (command, err)
     assert not (tmp_path / "copy.db").exists()
 
 

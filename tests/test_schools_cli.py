@@ -190,7 +190,7 @@ def test_a_backup_never_replaces_another_schools_backup(
     assert cli("backup", str(zuid_backup), "--school", "Zuid")[0] == 0  # its own: replaced
     before = zuid_backup.read_bytes()
     code, out, err = cli("backup", str(zuid_backup), "--school", "Noord")
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert err == (
         f"backup: {zuid_backup} is a backup of school 'Zuid'; pick another file name "
         "(--force replaces it anyway)\n"
@@ -214,7 +214,7 @@ def test_a_backup_that_records_no_school_is_replaced_only_with_force(
         conn.execute("PRAGMA application_id = 0")
     before = older.read_bytes()
     code, _out, err = cli("backup", str(older), "--school", "Noord")
-    assert code == 1 and err.count("\n") == 1
+    assert code == 2 and err.count("\n") == 1
     assert "does not record its school" in err and "--force" in err
     assert older.read_bytes() == before
     assert cli("backup", str(older), "--school", "Noord", "--force")[0] == 0
@@ -230,7 +230,7 @@ def test_backup_never_writes_into_another_schools_database(
     for path in (zuid.database_path, zuid.console_database_path):
         assert not path.exists()
         code, out, err = cli("backup", str(path), "--school", "Noord")
-        assert code == 1 and out == ""
+        assert code == 2 and out == ""
         assert (
             err
             == f"backup: {path} is the database of school 'Zuid'; name the backup file otherwise\n"
@@ -239,7 +239,7 @@ def test_backup_never_writes_into_another_schools_database(
     own = noord.console_database_path  # --fresh deleted it: a backup there ran the console
     code, out, err = cli("backup", str(own), "--school", "Noord")  # on real students' data
     assert (
-        code == 1
+        code == 2
         and err == f"backup: {own} is the console's own database; name the backup file otherwise\n"
     )
     assert not own.exists()
