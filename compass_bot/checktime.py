@@ -13,6 +13,7 @@ from typing import Any
 
 from compass_bot.config import LoadedConfig
 from compass_bot.features.schooltime.rules import Author, ChannelInfo, Scope, judge_post
+from compass_bot.inputs import cut_short
 from compass_bot.refs import any_ref_matches
 from compass_bot.schedule import build_timetable
 from compass_bot.schedule.timetable import missing_vacations
@@ -87,7 +88,9 @@ def unnamed_hint(loaded: LoadedConfig, channel: str, category: str | None) -> st
     names = [r.casefold() for r in (*channels, *st.social_categories) if isinstance(r, str)]
     close = [c for t in typed for c in get_close_matches(t.casefold(), names, n=2, cutoff=0.7)]
     hint = f" Bedoelde je: {', '.join(close)}? / Did you mean: {', '.join(close)}?" if close else ""
-    what = f"'{name}'" + (f" (in '{typed_name(category)}')" if category is not None else "")
+    what = f"'{cut_short(name)}'"
+    if category is not None:
+        what += f" (in '{cut_short(typed_name(category))}')"
     return (
         f"check-time: {what} staat niet in school_time van de configuratie, dus niet bewaakt"
         f" / not in the config's school_time, so not watched.{hint}"
@@ -112,7 +115,7 @@ def role_hint(loaded: LoadedConfig, roles: Sequence[str]) -> str | None:
             typos.append((name, close[0]))
     if not typos:
         return None
-    typed = ", ".join(f"'{name}'" for name, _ in typos)
+    typed = ", ".join(f"'{cut_short(name)}'" for name, _ in typos)
     meant = ", ".join(close for _, close in typos)
     return (
         f"check-time: rol {typed} staat niet in de configuratie / role {typed} is not in the "

@@ -60,6 +60,16 @@ _REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = _REPR.maxset = 4
 _REPR.maxlevel = 2
 
 
+MAX_SHOWN: Final = 40
+"""A typed value (a config key, a --school, --role or --channel) is echoed back at most this
+long: a wrong file's "key" may be a whole line of data, an argument thousands of characters."""
+
+
+def cut_short(text: str) -> str:
+    """`text`, cut to MAX_SHOWN characters and an ellipsis when longer."""
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "\u2026"
+
+
 def shown(value: object) -> str:
     """A short repr for an error message: never the whole of a huge or deeply nested value."""
     return _REPR.repr(value)

@@ -153,3 +153,37 @@ def test_a_transcript_that_is_not_utf8_names_its_first_bad_line(
     assert out.out == "" and out.err.splitlines() == [
         f"check-discussion: {shown}:3: not UTF-8 text"
     ]
+
+
+LONG = "x" * 5000
+SHOWN = "x" * 40 + "\u2026"  # as a config key is shown (`cut_short`)
+TEACHERS = "Docent" + "y" * 50  # a long configured role, and a slip in it below
+SLIP = "Dcoent" + "y" * 50
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (["--school", LONG], 2, f"check-time: unknown school '{SHOWN}': this config runs 2 "),
+        (["--school", "noord", "--channel", LONG], 0, f"check-time: '{SHOWN}' staat niet"),
+        (["--school", "noord", "--channel", "kantine", "--category", LONG], 0, f"(in '{SHOWN}')"),
+        (["--school", "noord", "--role", SLIP], 0, f"rol '{SLIP[:40]}\u2026' staat niet"),
+    ],
+)
+def test_a_long_argument_is_echoed_cut_short(
+    tmp_path: Path, capsys: Captured, args: list[str], code: int, said: str
+) -> None:
+    """`--school "$(printf 'x%.0s' {1..5000})"` was printed back whole, as were --channel,
+    --category and a --role near a configured one."""
+    from tests.conftest import BOARD_CONFIG
+
+    config = tmp_path / "config.yaml"
+    config.write_text(BOARD_CONFIG.replace("[Docent]", f"[{TEACHERS}]"), encoding="utf-8")
+    at = "2026-11-24T10:15+01:00"
+    try:
+        done = main(["--config", str(config), "check-time", "--at", at, *args])
+    except SystemExit as exc:
+        done = int(exc.code or 0)
+    assert done == code
+    err = capsys.readouterr().err
+    assert said in err and LONG[:41] not in err and SLIP not in err, err

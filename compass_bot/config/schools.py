@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from compass_bot.config.model import LoadedConfig
+from compass_bot.inputs import cut_short
 from compass_bot.refs import describe_ref
 
 
@@ -44,11 +45,11 @@ def pick_school(
             # a name can match nothing here; taking it would run the command for a
             # school the admin did not mean (and `--school Foo` would look honoured)
             raise SchoolChoiceError(
-                f"unknown school {name!r}: this config serves one school and names no"
+                f"unknown school {cut_short(name)!r}: this config serves one school and names no"
                 " server (discord.guild); leave out --school"
             )
         raise SchoolChoiceError(
-            f"unknown school {name!r}: this config serves {describe_ref(guild)}"
+            f"unknown school {cut_short(name)!r}: this config serves {describe_ref(guild)}"
         )
     count = len(loaded.schools)
     if not name:
@@ -64,7 +65,7 @@ def pick_school(
         if _guild_matches(school, name):
             return school
     raise SchoolChoiceError(
-        f"unknown school {name!r}: this config runs {count} schools ({school_names(loaded)})"
+        f"unknown school {cut_short(name)!r}: this config runs {count} schools ({school_names(loaded)})"
     )
 
 
@@ -76,7 +77,7 @@ def _also_a_server(loaded: LoadedConfig, name: str, picked: LoadedConfig) -> str
         if other is not picked and guild is not None and _guild_matches(other, name):
             # the entry's name always picks it: entry names win and differ between schools
             return (
-                f"--school {name!r} took school {picked.school}; it also matches the server "
+                f"--school {cut_short(name)!r} took school {picked.school}; it also matches the server "
                 f"{describe_ref(guild)} of school {other.school}: for that one use "
                 f"--school {other.school}"
             )

@@ -12,7 +12,7 @@ from typing import Any, Final, get_args
 from pydantic import BaseModel, ValidationError
 
 from compass_bot.config.model import Config
-from compass_bot.inputs import shown, shown_json
+from compass_bot.inputs import cut_short, shown, shown_json
 
 Loc = tuple[int | str, ...]
 
@@ -27,20 +27,12 @@ def admin_loc(loc: Loc) -> Loc:
     )
 
 
-MAX_KEY_SHOWN: Final = 40
-"""A key longer than this is shown cut: a wrong file's "key" may be a whole line of data."""
-
-
-def _key_shown(key: str) -> str:
-    return key if len(key) <= MAX_KEY_SHOWN else key[:MAX_KEY_SHOWN] + "\u2026"
-
-
 def key_path(loc: Loc, prefix: str = "") -> str:
     """`schedule.lunch_breaks[0]`, after `prefix` (such as `schools[1]`); each key at most
-    MAX_KEY_SHOWN characters."""
+    MAX_SHOWN characters (`cut_short`)."""
     parts: list[str] = [prefix] if prefix else []
     for item in admin_loc(loc):
-        shown_item = _key_shown(item) if isinstance(item, str) else f"[{item}]"
+        shown_item = cut_short(item) if isinstance(item, str) else f"[{item}]"
         parts.append(shown_item if isinstance(item, int) else ("." if parts else "") + shown_item)
     return "".join(parts)
 

@@ -17,6 +17,7 @@ from compass_bot.features.digest import texts
 from compass_bot.features.digest.chart import CHART_MARK, CHART_SIZE, render_png
 from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
+from compass_bot.inputs import cut_short
 from compass_bot.ops import other_school_of
 from compass_bot.plain import as_plain_text
 from compass_bot.refs import describe_ref
@@ -38,7 +39,7 @@ def _check_school(name: str | None, loaded: LoadedConfig) -> None:
         isinstance(guild, str) and name.strip().casefold() == guild.casefold()
     ):
         return
-    raise _Refused(f"unknown school {name!r}: this config serves {describe_ref(guild)}")
+    raise _Refused(f"unknown school {cut_short(name)!r}: this config serves {describe_ref(guild)}")
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
