@@ -43,6 +43,8 @@ def _open(database: Path) -> sqlite3.Connection:
     the bot itself refuses it (another program's tables, a newer schema, an empty file)."""
     if database.is_dir():
         raise OpsError(f"{database} is a folder; storage.database names the database file")
+    if database.exists() and not database.is_file():  # a device, a pipe: validate-config's line
+        raise OpsError(f"{database} is not a regular file")
     if not database.is_file():
         raise OpsError(f"no database at {database} (has the bot run with this config?)")
     if database.stat().st_size == 0:
@@ -350,15 +352,22 @@ def status_report(loaded: LoadedConfig, intents: list[str]) -> tuple[dict[str, o
         "privileged_intents": privileged.as_json(),
         **status.as_json(),
     }
+    from compass_bot.registry import migrations
+
     last = status.last_delivery.isoformat(timespec="seconds") if status.last_delivery else "never"
+    known = len(migrations())
+    schema = f"schema {status.schema_version}" + (
+        f"; the bot migrates it to schema {known} at its next start"
+        if status.schema_version < known
+        else ""
+    )
     server = describe_ref(guild) if guild is not None else "the first server the bot is in"
     lines = [
         f"compass-bot {status.version}",
         f"school:        {f'{loaded.school} ({server})' if loaded.school else server}",
         f"intents:       {', '.join(intents)}",
         f"privileged:    {privileged.describe()}",
-        f"database:      {status.database} ({status.database_bytes} bytes, "
-        f"schema {status.schema_version})",
+        f"database:      {status.database} ({status.database_bytes} bytes, {schema})",
         f"outbox:        {status.pending_alerts} alert(s) waiting",
         f"last delivery: {last}",
     ]

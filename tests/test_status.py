@@ -86,3 +86,38 @@ def test_console_status_is_for_staff(tmp_path: Path) -> None:
     assert "Database: " in out and "Laatste bezorging / Last delivery: - (console)" in out
     assert "Outbox: 0 meldingen wachten" in out  # the console shows each alert at once
     assert "· #algemeen] compass-bot " in out and "**" not in out  # markdown as plain text
+
+
+async def test_status_says_a_device_is_not_a_regular_file_as_validate_config_does(
+    tmp_path: Path,
+) -> None:
+    """`storage.database: /dev/null` read "no database at /dev/null (has the bot run...)"."""
+    text = TEST_CONFIG + "storage: {database: /dev/null}\n"
+    (tmp_path / "config.yaml").write_text(text, encoding="utf-8")
+    said = "/dev/null is not a regular file"
+    code, _out, err = await _cli(tmp_path, "validate-config")
+    assert code == 2 and said in err, err
+    code, out, err = await _cli(tmp_path, "status")
+    assert (code, out, err) == (1, "", f"status: {said}\n")
+
+
+async def test_status_says_the_bot_will_migrate_an_older_schema(tmp_path: Path) -> None:
+    import sqlite3
+
+    from compass_bot.app import App
+    from compass_bot.registry import migrations
+    from tests.conftest import make_loaded
+
+    loaded = make_loaded(tmp_path)
+    app = await App.create(loaded)
+    await app.close()
+    code, out, err = await _cli(tmp_path, "status")
+    assert code == 0 and "migrates" not in out, err
+    with sqlite3.connect(loaded.database_path) as conn:  # as an older version left it
+        conn.execute("PRAGMA user_version = 1")
+    code, out, err = await _cli(tmp_path, "status")
+    assert code == 0, err
+    assert (
+        f" bytes, schema 1; the bot migrates it to schema {len(migrations())} at its next start)"
+        in out
+    )
