@@ -40,6 +40,13 @@ def test_the_systemd_unit_restarts_on_failure_and_stops_with_sigterm() -> None:
     assert unit["User"] != "root" and "bot.py" in unit["ExecStart"]
 
 
+def test_the_unit_keeps_what_the_bot_writes_to_its_own_user() -> None:
+    """Alert excerpts and notes about minors: the state folder and every file the bot makes
+    there (a backup, a chart, a log) are the bot's user's alone; the database is 0600 anyway."""
+    unit = _directives(ROOT / "deploy" / "compass-bot.service")
+    assert unit["UMask"] == "0077" and unit["StateDirectoryMode"] == "0700"
+
+
 def test_the_unit_gives_up_only_on_what_a_person_must_fix() -> None:
     """A bad config or token (exit 2) is not restarted; a crash is, under a start limit that
     keeps a crash loop below Discord's 1,000 gateway sessions a day (the bot retries a login
