@@ -257,8 +257,8 @@ async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(
     tmp_path: Path,
 ) -> None:
     """One line and exit 2, nothing written: the chart over the database or any other file
-    that is not a chart, an empty chart name, another program's database, a week that has
-    not started; a broken calendar is one line too, and the command ends."""
+    that is not a chart, an empty chart name, another program's database, a file that is no
+    database at all (a wrong path: no advice to move it away), a week that has not started; a broken calendar is one line too, and the command ends."""
     loaded = make_loaded(tmp_path)
     await (await App.create(loaded, clock=Clock(at(3, 12, month=12)))).close()
     database = loaded.database_path
@@ -278,6 +278,7 @@ async def test_the_command_line_refuses_what_would_lose_data_or_make_no_sense(
         (("--png", str(photo)), "is not a chart"),
         (("--png", ""), "--png needs a file name"),
         (("--database", str(foreign)), "not a compass-bot database"),
+        (("--database", str(notes)), "no compass-bot database; check the path"),
         (("--week", "2090-W10"), "has not started yet"),
         (("--week", ""), "is not a week"),
     ]:

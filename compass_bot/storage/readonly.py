@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from compass_bot.filesystems import read_only_mount
+from compass_bot.filesystems import not_sqlite, read_only_mount
 from compass_bot.storage.db import STORAGE_ERRORS, Database, StoreError, describe_failure
 from compass_bot.storage.schema import migrations
 
@@ -60,6 +60,8 @@ async def open_to_read(path: Path) -> Database:
     is older (bringing it up to date would write it).
 
     Raises StoreError (one line)."""
+    if not_sqlite(path):  # named on the command line: a wrong path, not a damaged store
+        raise StoreError(f"{path}: not an SQLite file, so no compass-bot database; check the path")
     try:
         try:
             conn = await _connect(read_only_uri(path))
