@@ -85,3 +85,38 @@ def test_the_allow_list_reads_the_digits_a_spelled_number_spells() -> None:
 )
 def test_scores_in_words_are_no_phone_number(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "zijn nummer is nul zes, vijfenveertig, achtendertig, eenentwintig, negenenzestig",
+            "nul zes, vijfenveertig, achtendertig, eenentwintig, negenenzestig",
+        ),
+        (
+            "bel 06 tweeëntwintig dertig veertien zevenenzeventig",
+            "06 tweeëntwintig dertig veertien zevenenzeventig",
+        ),
+        (
+            "noodnummer mama: 06-zevenentwintig-achtendertig-negenenveertig-vijftig",
+            "06-zevenentwintig-achtendertig-negenenveertig-vijftig",
+        ),
+    ],
+)
+def test_a_number_said_in_pairs_is_found(text: str, value: str) -> None:
+    """A Dutch number is said two digits at a time: "zevenentwintig" is 27 ("tweeën",
+    "drieën" before the tens, typed with or without the diaeresis)."""
+    assert found(text) == [("phone", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "uitslag 06-twaalf-elf-dertien-veertien",  # dashes without a phone word: scores
+        "de klas telde af: nul, tien, twintig, dertig, veertig",  # no valid number
+        "ik heb 0 twaalf en zeventien",
+    ],
+)
+def test_pairs_that_are_no_phone_number(text: str) -> None:
+    assert found(text) == []

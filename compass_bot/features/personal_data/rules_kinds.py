@@ -78,7 +78,26 @@ STREET_TYPES_ENGLISH: Final = frozenset(_strings("street_types_english"))
 NUMBER_FIRST_CUES: Final = frozenset(_strings("number_first_cues"))
 _digit_words = _WORDS["digit_words"]
 assert isinstance(_digit_words, dict)
-DIGIT_WORDS: Final[dict[str, str]] = {str(k): str(v) for k, v in _digit_words.items()}
+_pairs = _WORDS["pair_words"]
+assert isinstance(_pairs, dict)
+
+
+def _pair_words(pairs: dict[str, dict[str, int]]) -> dict[str, str]:
+    """Two-digit numbers as words ("zeventien", "twintig", "zevenentwintig", "tweeëntwintig"
+    and as typed without the diaeresis): a spelled phone number said in pairs."""
+    words = {w: str(n) for w, n in (*pairs["teens"].items(), *pairs["tens"].items())}
+    for unit, u in pairs["units"].items():
+        joins = ("ën", "en") if unit.endswith(("ee", "ie")) else ("en",)
+        for tens, t in pairs["tens"].items():
+            for join in joins:
+                words[unit + join + tens] = str(t + u)
+    return words
+
+
+DIGIT_WORDS: Final[dict[str, str]] = {
+    **{str(k): str(v) for k, v in _digit_words.items()},
+    **_pair_words({k: v for k, v in _pairs.items() if isinstance(v, dict)}),
+}
 HOME_WORDS: Final = frozenset(_strings("home_words"))
 PHONE_CUES: Final = _strings("phone_cues")
 NUMBER_NOT_PHONE: Final = frozenset(_strings("number_not_phone"))

@@ -1,5 +1,6 @@
 """A phone number spelled out in words, the way a member writes it past a filter: "nul zes,
-twee acht, vijf een, ...", "zero six four one ...", "06 five three nine ...".
+twee acht, vijf een, ...", "zero six four one ...", "06 five three nine ...", or in pairs as
+a Dutch number is said ("nul zes, zevenentwintig, achtendertig, ...": ``pair_words``).
 
 Read as digits, the phone rule decides: only a run that gives a valid number is one. A run
 starts with a zero (the word or the digit: a Dutch number as people say it), so the cheap
@@ -24,7 +25,9 @@ _RUN: Final = re.compile(
     rf"(?<![\w+-])(?:0[0-9]{{0,3}}|nul|zero|oh)(?:(?:[ \u00a0,.]{{1,3}}|-){_TOKEN}){{4,}}(?![\w-])",
     re.IGNORECASE,
 )
-_ZERO_THEN_WORD: Final = re.compile(rf"0[0-9]{{0,3}}[ \u00a0,.]{{1,3}}(?:{_WORD})\b", re.IGNORECASE)
+_ZERO_THEN_WORD: Final = re.compile(
+    rf"0[0-9]{{0,3}}(?:[ \u00a0,.]{{1,3}}|-)(?:{_WORD})\b", re.IGNORECASE
+)
 _OH_THEN_WORD: Final = re.compile(rf"\boh[ \u00a0,.-]{{1,3}}(?:{_WORD})\b", re.IGNORECASE)
 _SPLIT: Final = re.compile(rf"[0-9]+|{_WORD}", re.IGNORECASE)
 
