@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import timeit
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -753,6 +754,25 @@ def test_a_start_that_cannot_be_is_said_in_one_line(start: str, problem: str) ->
     times = grant_times(datetime(2026, 11, 24, 10, 15, tzinfo=AMS), 50, TT, start)
     assert times.problem is not None and problem in times.problem
     assert "\n" not in times.problem
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 11, 24, 10, 15, tzinfo=AMS),
+        datetime(2027, 3, 2, 9, 0, tzinfo=AMS),  # long after any fixed example date
+        datetime(2027, 12, 17, 9, 0, tzinfo=AMS),  # the Christmas holiday follows
+    ],
+)
+def test_the_start_forms_example_is_a_coming_school_day_that_works(now: datetime) -> None:
+    """A teacher who copies the dated example from "begrijp ik niet" gets a grant, never
+    "is al voorbij": the example is built from the clock passed in, not fixed."""
+    problem = grant_times(now, 50, TT, "straks").problem
+    assert problem is not None and " / Start time 'straks' not understood: " in problem
+    dated = re.search(r"of (\d{4}-\d\d-\d\d 10:00)\. /", problem)
+    assert dated is not None, problem
+    times = grant_times(now, 50, TT, dated[1])
+    assert times.problem is None and times.starts_at.date() > now.date()
 
 
 @pytest.mark.parametrize(

@@ -120,8 +120,8 @@ class PermissionGrants(commands.Cog):
         ),
         reden=_("Waarom, bijvoorbeeld: projectwerk", en="Why, e.g.: project work"),
         begint=_(
-            "Later beginnen: 13:30, morgen 8:30, maandag 10:00 of 2026-12-07 10:00",
-            en="Start later: 13:30, tomorrow 8:30, Monday 10:00 or 2026-12-07 10:00",
+            "Later beginnen: 13:30, morgen 8:30 of maandag 10:00",
+            en="Start later: 13:30, tomorrow 8:30 or Monday 10:00",
         ),
     )
     async def geven(

@@ -218,7 +218,23 @@ NO_SCHOOL_TODAY: Final = (
     "Vandaag is er geen schooltijd (weekend of vakantie): toestemming is niet nodig. "
     "(There is no school time today (weekend or holiday): no permission is needed.)"
 )
-START_FORMS: Final = "13:30, morgen 8:30, maandag 10:00 of 2026-12-07 10:00"
+START_FORMS: Final = "13:30, morgen 8:30 of maandag 10:00"
+START_FORMS_EN: Final = "13:30, tomorrow 8:30 or Monday 10:00"
+"""The start forms without a date: a fixed date in an example would one day lie in the past."""
+
+
+def start_forms(today: date, timetable: Timetable, days_ahead: int = DAYS_AHEAD) -> tuple[str, str]:
+    """The start forms with a dated example (Dutch, English): the first school day a week or
+    more after `today`, so a teacher who copies it never gets "is al voorbij"."""
+    for ahead in range(7, days_ahead + 1):
+        day = today + timedelta(days=ahead)
+        if timetable.school_hours(day) is not None:
+            dated = f"{day.isoformat()} 10:00"
+            return (
+                f"13:30, morgen 8:30, maandag 10:00 of {dated}",
+                f"13:30, tomorrow 8:30, Monday 10:00 or {dated}",
+            )
+    return START_FORMS, START_FORMS_EN
 
 
 def _day(word: str, today: date) -> date | None:
@@ -268,8 +284,13 @@ def grant_times(
         at = _clock_time(words[-1])
         day = local_now.date() if len(words) == 1 else _day(" ".join(words[:-1]), local_now.date())
         if at is None or day is None or len(words) > 2:
+            forms_nl, forms_en = start_forms(local_now.date(), timetable, days_ahead)
+            typed = repr(start.strip())
             return GrantTimes(
-                now, now, problem=f"Begintijd {start.strip()!r} begrijp ik niet: {START_FORMS}."
+                now,
+                now,
+                problem=f"Begintijd {typed} begrijp ik niet: {forms_nl}. / "
+                f"Start time {typed} not understood: {forms_en}.",
             )
         begins = timetable.at(day, at)
         if words[0] in _WEEKDAYS and begins < local_now:
