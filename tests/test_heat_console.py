@@ -192,3 +192,36 @@ def test_a_student_is_refused_cooling_down_before_any_usage_line(tmp_path: Path)
     )
     assert "Gebruik: /afkoelen" not in out
     assert out.count("0 open meldingen") == 2 and "Onbekende regel" not in out
+
+
+def test_cooling_down_refusals_and_replies_name_it_in_dutch_and_english(tmp_path: Path) -> None:
+    """Every staff refusal or reply of /afkoelen and "slowmode-uit" is Dutch, then English."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/kanaal algemeen",
+            "/als leerling anna",
+            "hoi",  # a school-time alert, #1
+            "/als moderator",
+            "/melding 1 slowmode-uit",
+            "/afkoelen stop",
+            "/afkoelen uit #memes",
+            "/afkoelen uit #memes",
+            "/afkoelen aan #memes",
+            "/afkoelen aan #memes",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    for line in [
+        "Melding 1 gaat niet over een verhitte discussie. / "
+        "Alert 1 is not about a heated discussion.",
+        "De bot heeft in #algemeen geen slowmode aan staan. / "
+        "The bot has no slowmode on in #algemeen.",
+        "#memes wordt niet meer bewaakt op verhitte discussies (aanzetten: /afkoelen aan). / "
+        "#memes is no longer watched for heated discussions (switch on: /afkoelen aan).",
+        "#memes werd al niet bewaakt. / #memes was already not watched.",
+        "#memes wordt weer bewaakt op verhitte discussies. / "
+        "#memes is watched for heated discussions again.",
+        "#memes werd al bewaakt. / #memes was already watched.",
+    ]:
+        assert line in out, (line, out)

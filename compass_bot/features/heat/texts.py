@@ -53,21 +53,33 @@ STOPPED = (
     "Slowmode in #{channel} is uit; de vorige instelling ({seconds} s) is terug. / "
     "Slowmode in #{channel} is off; the previous setting ({seconds} s) is back."
 )
-NOT_RUNNING = "De bot heeft in #{channel} geen slowmode aan staan."
+NOT_RUNNING = (
+    "De bot heeft in #{channel} geen slowmode aan staan. / "
+    "The bot has no slowmode on in #{channel}."
+)
 ALERT_NOT_RUNNING = (
-    "De bot heeft in het kanaal van melding {alert_id} geen slowmode (meer) aan staan."
+    "De bot heeft in het kanaal van melding {alert_id} geen slowmode (meer) aan staan. / "
+    "The bot has no slowmode on (any more) in the channel of alert {alert_id}."
 )
 NO_PERMISSION = (
-    "De bot mag #{channel} niet beheren ({permission} ontbreekt); er is geen slowmode gezet."
+    "De bot mag #{channel} niet beheren ({permission} ontbreekt); er is geen slowmode gezet. / "
+    "The bot may not manage #{channel} ({permission} is missing); no slowmode was set."
 )
-NOT_SET = "Discord weigerde nu de slowmode in #{channel}; er is geen slowmode gezet. Probeer het zo opnieuw."
+NOT_SET = (
+    "Discord weigerde nu de slowmode in #{channel}; er is geen slowmode gezet. Probeer het zo "
+    "opnieuw. / Discord refused the slowmode in #{channel} just now; no slowmode was set. "
+    "Try again in a moment."
+)
 NOT_RESTORED = (
     "De slowmode in #{channel} is nog aan: de bot mag dat kanaal niet (meer) beheren of Discord "
     "weigerde. Zet hem met de hand uit (kanaal bewerken > Slowmode); de bot probeert het ook "
-    "zelf opnieuw."
+    "zelf opnieuw. / The slowmode in #{channel} is still on: the bot may not manage that "
+    "channel (any more) or Discord refused. Switch it off by hand (Edit Channel > Slowmode); "
+    "the bot also tries again itself."
 )
 ALREADY_SLOWER = (
-    "#{channel} heeft al een slowmode van {seconds} seconden; de bot verandert daar niets aan."
+    "#{channel} heeft al een slowmode van {seconds} seconden; de bot verandert daar niets aan. / "
+    "#{channel} already has a slowmode of {seconds} seconds; the bot leaves it as it is."
 )
 BAD_MINUTES = (  # {value}: as typed, quoted (compass_bot.texts.quoted)
     "{value} is geen aantal minuten: geef een heel getal van 1 tot 1440. / "
@@ -78,16 +90,24 @@ MINUTES_OUT_OF_RANGE = (
     "{value} minutes cannot be: give a whole number from 1 to 1440."
 )
 CHANNEL_OFF = (
-    "#{channel} wordt niet meer bewaakt op verhitte discussies (aanzetten: /afkoelen aan)."
+    "#{channel} wordt niet meer bewaakt op verhitte discussies (aanzetten: /afkoelen aan). / "
+    "#{channel} is no longer watched for heated discussions (switch on: /afkoelen aan)."
 )
-CHANNEL_ON = "#{channel} wordt weer bewaakt op verhitte discussies."
-ALREADY_OFF = "#{channel} werd al niet bewaakt."
-ALREADY_ON = "#{channel} werd al bewaakt."
+CHANNEL_ON = (
+    "#{channel} wordt weer bewaakt op verhitte discussies. / "
+    "#{channel} is watched for heated discussions again."
+)
+ALREADY_OFF = "#{channel} werd al niet bewaakt. / #{channel} was already not watched."
+ALREADY_ON = "#{channel} werd al bewaakt. / #{channel} was already watched."
 NOT_WATCHED = (
     "Let op: #{channel} valt buiten de bewaakte kanalen (heat.watched_channels of de sociale "
-    "kanalen van school_time)."
+    "kanalen van school_time). / Note: #{channel} is outside the watched channels "
+    "(heat.watched_channels or the social channels of school_time)."
 )
-ALERT_NOT_HEAT = "Melding {alert_id} gaat niet over een verhitte discussie."
+ALERT_NOT_HEAT = (
+    "Melding {alert_id} gaat niet over een verhitte discussie. / "
+    "Alert {alert_id} is not about a heated discussion."
+)
 
 REASON_LABELS = {
     "back-and-forth": "heen en weer tussen dezelfde leden",
