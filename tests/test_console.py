@@ -347,7 +347,7 @@ def test_reset_starts_the_console_again_from_a_clean_state(tmp_path: Path) -> No
     out = run_bot(tmp_path, script, "--console").stdout
     assert out.count("[#mod-meldingen · nieuw] Melding #1") == 2
     assert "Opnieuw begonnen" in out
-    assert "Er is nu geen actieve toestemming." in out
+    assert "Er is nu geen actieve toestemming. / There is no active permission now." in out
 
 
 def test_grants_refuse_bad_minutes_unknown_roles_and_repeats(tmp_path: Path) -> None:
@@ -437,6 +437,36 @@ def test_a_grant_to_staff_or_a_staff_role_is_refused(tmp_path: Path) -> None:
     assert f"Toestemming voor Docent {staff}" in out
     assert "DM aan docent1" not in out
     assert "Toestemming #1 voor Leerling" in out
+
+
+def test_grant_refusals_name_what_was_refused_in_dutch_and_english(tmp_path: Path) -> None:
+    """A teacher's refused /toestemming says it in Dutch, then English, in one line."""
+    script = "\n".join(
+        [
+            "/tijd 2026-12-15 16:30",
+            "/als docent",
+            "/toestemming geven rol Leerling 20",
+            "/toestemming geven rol Leerling 20 vanaf zaterdag 10:00",
+            "/toestemming geven rol Leerling 20 vanaf 15:50",
+            "/toestemming geven rol Docent 20",
+            "/toestemming geven kanaal dm 20",
+            "/toestemming intrekken 7",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    for line in [
+        "Er is vandaag geen schooltijd meer over om toestemming voor te geven. / "
+        "There is no school time left today to give permission for.",
+        "Op 19-12 om 10:00 is er geen schooltijd om toestemming voor te geven. / "
+        "On 19-12 at 10:00 there is no school time to give permission for.",
+        "15-12 15:50 is al voorbij. / 15-12 15:50 has already passed.",
+        "Toestemming voor Docent kan niet: de schooltijdregel geldt niet voor personeel, dus "
+        "er valt niets toe te staan. / Permission for Docent cannot be given: the school-time "
+        "rule does not apply to staff, so there is nothing to allow.",
+        "niet een DM. / A channel permission is for a channel of the server, not a DM.",
+        "Er is geen actieve toestemming met nummer 7. / There is no active permission #7.",
+    ]:
+        assert line in out, (line, out)
 
 
 def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:

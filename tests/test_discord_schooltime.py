@@ -614,7 +614,9 @@ async def test_teacher_grants_lists_and_revokes_and_posts_follow(
         assert "Je mag weer vanaf 12:15." in embed_text(dm)
         ix = await fake.slash("jansen", "toestemming intrekken", {"nummer": 1})
         await fake.settle()
-        assert ix.ephemeral and ix.content == "Er is geen actieve toestemming met nummer 1."
+        assert ix.ephemeral and ix.content == (
+            "Er is geen actieve toestemming met nummer 1. / There is no active permission #1."
+        )
 
         # Stored and audited: who granted what to whom, and who revoked it.
         active = await SchoolTimeRepo(bot.app.db).active_grants(LESSON)
@@ -642,7 +644,9 @@ async def test_teacher_grants_lists_and_revokes_and_posts_follow(
         assert ix.ephemeral and "geen schooltijd meer" in (ix.content or "")
         ix = await fake.slash("jansen", "toestemming lijst", {})
         await fake.settle()
-        assert ix.content == "Er is nu geen actieve toestemming."
+        assert ix.content == (
+            "Er is nu geen actieve toestemming. / There is no active permission now."
+        )
 
 
 async def test_only_teachers_may_use_toestemming(
@@ -680,7 +684,10 @@ async def test_toestemming_geven_needs_exactly_one_target(
             ix = await fake.slash("jansen", "toestemming geven", options)
             await fake.settle()
             assert ix.ephemeral, options
-            assert ix.content == "Kies precies één: een leerling, een klas (rol) of een kanaal."
+            assert ix.content == (
+                "Kies precies één: een leerling, een klas (rol) of een kanaal. / "
+                "Pick exactly one: a student, a class (role) or a channel."
+            )
         assert await SchoolTimeRepo(bot.app.db).active_grants(LESSON) == []
 
 
@@ -835,7 +842,7 @@ async def test_a_grant_may_start_later_today_or_on_a_coming_school_day(tmp_path:
         assert entry.at == LESSON and entry.detail["from"] == "2026-11-24T12:30:00.000000+00:00"
 
         for start, problem in (
-            ("9:00", "24-11 09:00 is al voorbij."),
+            ("9:00", "24-11 09:00 is al voorbij. / 24-11 09:00 has already passed."),
             ("zaterdag 10:00", "Op 28-11 om 10:00 is er geen schooltijd"),
             ("2027-01-20 10:00", "tot 14 dagen vooruit"),
             ("straks", "Begintijd 'straks' begrijp ik niet"),

@@ -125,9 +125,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
                 return
             channel = console.channel_named(target, None)
             if channel.name == "dm":  # a DM is no channel of the server: nothing to allow
-                console.say(
-                    "Toestemming per kanaal geldt voor een kanaal van de server, niet een DM."
-                )
+                console.say(texts.GRANT_TO_DM)
                 return
             scope, target_id, label = "channel", channel.id, f"#{channel.name}"
             target_roles = ()
@@ -167,7 +165,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
         if isinstance(listed, Refusal):
             console.bot(listed.message)
         elif not listed:
-            console.bot("Er is nu geen actieve toestemming.")
+            console.bot(texts.NO_ACTIVE_GRANTS)
         else:
             console.bot("\n".join(grant_line(console, g) for g in listed))
     elif sub == "intrekken" and (number := parse_number(args[1] if len(args) >= 2 else None)):

@@ -13,6 +13,7 @@ from discord.ext import commands, tasks
 
 from compass_bot.discord_front.convert import channel_info, find_member, member_of
 from compass_bot.discord_front.warn import paced_dm
+from compass_bot.features.schooltime import texts
 from compass_bot.features.schooltime.rules_grants import PermissionGrant
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.model import Refusal, Role
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("compass_bot.discord.schooltime")
 LIST_LIMIT = 1900
-NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming."
-PICK_ONE_TARGET = "Kies precies één: een leerling, een klas (rol) of een kanaal."
+PICK_ONE_TARGET = (
+    "Kies precies één: een leerling, een klas (rol) of een kanaal. / "
+    "Pick exactly one: a student, a class (role) or a channel."
+)
 NOT_EVERYONE = (
     "Kies een klas-rol: @everyone is iedereen in de server. Mag de hele groep het nu, geef dan "
     "toestemming voor het kanaal. (Pick a class role, not @everyone; for everyone, pick the "
@@ -291,7 +294,7 @@ class PermissionGrants(commands.Cog):
                 break
             lines.append(line)
             size += len(line) + 1
-        text = "\n".join(lines) or NO_ACTIVE_GRANTS
+        text = "\n".join(lines) or texts.NO_ACTIVE_GRANTS
         await interaction.response.send_message(text, ephemeral=True)
 
     @toestemming.command(

@@ -296,10 +296,16 @@ def grant_times(
         if words[0] in _WEEKDAYS and begins < local_now:
             begins = timetable.at(day + timedelta(days=7), at)
         if begins < local_now - timedelta(minutes=1):
-            return GrantTimes(now, now, problem=f"{begins:%d-%m %H:%M} is al voorbij.")
+            past = f"{begins:%d-%m %H:%M}"
+            return GrantTimes(
+                now, now, problem=f"{past} is al voorbij. / {past} has already passed."
+            )
         if begins.date() > local_now.date() + timedelta(days=days_ahead):
             return GrantTimes(
-                now, now, problem=f"Een toestemming kan tot {days_ahead} dagen vooruit beginnen."
+                now,
+                now,
+                problem=f"Een toestemming kan tot {days_ahead} dagen vooruit beginnen. / "
+                f"A permission can start up to {days_ahead} days ahead.",
             )
         hours = timetable.school_hours(begins.date())
         if hours is not None and begins.time() < hours.start and begins > local_now:
@@ -307,7 +313,9 @@ def grant_times(
                 now,
                 now,
                 problem=f"School begint op {begins:%d-%m} om {hours.start:%H:%M}: "
-                "kies een begintijd binnen schooltijd.",
+                "kies een begintijd binnen schooltijd. / "
+                f"School starts on {begins:%d-%m} at {hours.start:%H:%M}: "
+                "pick a start within school time.",
             )
         begins = max(begins, local_now)
     ends = permission_end(begins, minutes, timetable)
@@ -315,9 +323,16 @@ def grant_times(
         if begins == local_now and timetable.school_hours(begins.date()) is None:
             problem = NO_SCHOOL_TODAY  # a weekend or a day off: nothing to allow
         elif begins == local_now:
-            problem = "Er is vandaag geen schooltijd meer over om toestemming voor te geven."
+            problem = (
+                "Er is vandaag geen schooltijd meer over om toestemming voor te geven. / "
+                "There is no school time left today to give permission for."
+            )
         else:
-            problem = f"Op {begins:%d-%m} om {begins:%H:%M} is er geen schooltijd om toestemming voor te geven."
+            day, at = f"{begins:%d-%m}", f"{begins:%H:%M}"
+            problem = (
+                f"Op {day} om {at} is er geen schooltijd om toestemming voor te geven. / "
+                f"On {day} at {at} there is no school time to give permission for."
+            )
         return GrantTimes(begins, ends, problem=problem)
     asked = begins.astimezone(UTC) + timedelta(minutes=minutes)
     return GrantTimes(begins, ends, cut_short=ends.astimezone(UTC) < asked)

@@ -215,8 +215,9 @@ class SchoolTimeService:
         )
         if same is not None:
             return Refusal(
-                f"{target_label} heeft al toestemming (#{same.id}) {self.when(same, at)[0]}; "
-                "trek die eerst in om een andere duur te geven."
+                texts.GRANT_OVERLAPS.format(
+                    target=target_label, id=same.id, when=self.when(same, at)[0]
+                )
             )
         grant = await self.repo.add_grant(
             scope,
@@ -298,7 +299,7 @@ class SchoolTimeService:
             return refused
         revoked = await self.repo.revoke_grant(grant_id, actor.id, at)
         if revoked is None:
-            return Refusal(f"Er is geen actieve toestemming met nummer {grant_id}.")
+            return Refusal(texts.NO_SUCH_GRANT.format(id=grant_id))
         self._grants = [g for g in self._grants if g.id != grant_id]
         return revoked
 

@@ -39,7 +39,21 @@ GRANT_NOT_WATCHED = (
 )
 GRANT_TO_STAFF = (
     "Toestemming voor {target} kan niet: de schooltijdregel geldt niet voor personeel, "
-    "dus er valt niets toe te staan."
+    "dus er valt niets toe te staan. / Permission for {target} cannot be given: the "
+    "school-time rule does not apply to staff, so there is nothing to allow."
+)
+GRANT_TO_DM = (
+    "Toestemming per kanaal geldt voor een kanaal van de server, niet een DM. / "
+    "A channel permission is for a channel of the server, not a DM."
+)
+GRANT_OVERLAPS = (
+    "{target} heeft al toestemming (#{id}) {when}; trek die eerst in om een andere duur te "
+    "geven. / {target} already has permission (#{id}) {when}; revoke it first to give "
+    "another duration."
+)
+NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming. / There is no active permission now."
+NO_SUCH_GRANT = (
+    "Er is geen actieve toestemming met nummer {id}. / There is no active permission #{id}."
 )
 
 
