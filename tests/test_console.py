@@ -846,7 +846,8 @@ def test_a_name_with_personal_data_is_not_approved(tmp_path: Path) -> None:
     result = run_bot(tmp_path, script, "--console", "--fresh")
     out = result.stdout
     assert out.count(name_texts.HOLDS_DATA) == 2, out
-    assert "Goedgekeurd voor" not in out and "Geen goedgekeurde namen." in out
+    assert "(aanwijzing-6). / A name of this member holds data that does not belong" in out
+    assert "Goedgekeurd voor" not in out and "Geen goedgekeurde namen. / No approved names." in out
     shown = [line for line in out.splitlines() if not line.startswith(("[bot → anna", "    "))]
     assert not any("0612345678" in line for line in shown)
     db = tmp_path / "data" / "compass-console.db"
@@ -934,8 +935,12 @@ def test_names_longer_than_discord_allows_are_refused_and_a_typo_gets_a_hint(
     script += "/kanaal algmeen\n/kanaal wiskunde-3b\n/kanaal bestaatniet\n/kanaal algemeen\n"
     script += "/kanaal bestaatniet\n/wie\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert out.count("Een naam mag op Discord hoogstens 32 tekens hebben.") == 2
-    assert "Een kanaalnaam mag op Discord hoogstens 100 tekens hebben." in out
+    too_long = "Een naam mag op Discord hoogstens 32 tekens hebben. / "
+    assert out.count(too_long + "A name on Discord has at most 32 characters.") == 2
+    assert (
+        "Een kanaalnaam mag op Discord hoogstens 100 tekens hebben. / "
+        "A channel name on Discord has at most 100 characters." in out
+    )
     assert long_name not in out and long_channel not in out
     new = "een nieuw les- of schoolkanaal in deze console; de config noemt het niet."
     assert f"#algmeen: {new} (Bedoelde je #algemeen? Die staat in de configuratie.)" in out

@@ -470,7 +470,7 @@ async def test_naam_lijst_and_intrekken(tmp_path: Path) -> None:
 
         empty = await fake.slash("rector", "naam lijst")
         await fake.settle()
-        assert empty.content == "Geen goedgekeurde namen."
+        assert empty.content == "Geen goedgekeurde namen. / No approved names."
 
 
 async def test_approve_button_works_for_leadership_only(tmp_path: Path) -> None:

@@ -184,7 +184,10 @@ class ConsoleCommands(ConsoleOutput):
         if len(args) >= 3 and args[1].lower() == "in":
             category = " ".join(args[2:])
         if max(len(args[0]), len(category or "")) > NAME_LIMIT:
-            self.say(f"Een kanaalnaam mag op Discord hoogstens {NAME_LIMIT} tekens hebben.")
+            self.say(
+                f"Een kanaalnaam mag op Discord hoogstens {NAME_LIMIT} tekens hebben. / "
+                f"A channel name on Discord has at most {NAME_LIMIT} characters."
+            )
             return
         new = args[0].lstrip("#").casefold() not in self.known_channels()
         self.channel = self.channel_named(args[0], category)

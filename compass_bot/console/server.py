@@ -15,7 +15,10 @@ from compass_bot.features.schooltime.rules import ChannelInfo
 from compass_bot.model import Member
 
 NAME_CHARS: Final = 32  # Discord's longest username, display name or nickname
-NAME_TOO_LONG: Final = f"Een naam mag op Discord hoogstens {NAME_CHARS} tekens hebben."
+NAME_TOO_LONG: Final = (
+    f"Een naam mag op Discord hoogstens {NAME_CHARS} tekens hebben. / "
+    f"A name on Discord has at most {NAME_CHARS} characters."
+)
 ROLE_KINDS = ("leerling", "docent", "moderator", "schoolleiding")
 
 

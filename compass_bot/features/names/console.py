@@ -24,7 +24,7 @@ async def cmd_rename(console: Console, name: str, args: list[str], rest: str) ->
     field = NAME_COMMANDS[name]
     value = rest or None
     if field == "username" and not value:
-        console.say("Een gebruikersnaam mag niet leeg zijn.")
+        console.say("Een gebruikersnaam mag niet leeg zijn. / A username cannot be empty.")
         return
     if value is not None and len(value) > NAME_CHARS:
         console.say(NAME_TOO_LONG)
@@ -80,7 +80,7 @@ async def cmd_naam(console: Console, name: str, args: list[str], rest: str) -> N
                 "\n".join(
                     f"{labels.get(a.member_id, f'lid {a.member_id}')}: '{a.name}'" for a in listed
                 )
-                or "Geen goedgekeurde namen."
+                or texts.NO_APPROVED_NAMES
             )
     elif sub == "intrekken" and len(args) >= 2:
         cm = console.member(args[1])

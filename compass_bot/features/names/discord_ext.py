@@ -365,7 +365,7 @@ class Names(commands.Cog):
             lines.append(line)
             size += len(line) + 1
         await interaction.response.send_message(
-            "\n".join(lines) or "Geen goedgekeurde namen.", ephemeral=True
+            "\n".join(lines) or texts.NO_APPROVED_NAMES, ephemeral=True
         )
 
     @naam.command(
@@ -419,7 +419,10 @@ async def approve_from_alert(
     member = await find_member(guild, stored.member_id) if guild and stored else None
     names = [n for n in (member.name, member.global_name, member.nick) if n] if member else []
     if stored is not None and member is None:
-        return Refusal("Dit lid is niet (meer) in de server; er is niets goed te keuren.")
+        return Refusal(
+            "Dit lid is niet (meer) in de server; er is niets goed te keuren. / "
+            "This member is not in the server (any more); there is nothing to approve."
+        )
     result = await bot.app[NameService].approve_from_alert(actor, alert_id, names, now)
     cog = bot.get_cog("Names")
     if member is not None and not isinstance(result, Refusal) and isinstance(cog, Names):

@@ -19,9 +19,19 @@ NAME_WARNING_EN = (
 
 
 SETTLED_BY_ITSELF = "opgelost: naam aangepast"
-NOT_A_NAME_ALERT = "Dit is geen melding over een naam: er is niets goed te keuren."
-NO_NAMES_TO_APPROVE = "Er is geen naam van dit lid bekend om goed te keuren."
-NOTHING_TO_APPROVE = "Geen van de namen van dit lid bevat 'Compass'; er valt niets goed te keuren."
+NOT_A_NAME_ALERT = (
+    "Dit is geen melding over een naam: er is niets goed te keuren. / "
+    "This is not an alert about a name: there is nothing to approve."
+)
+NO_NAMES_TO_APPROVE = (
+    "Er is geen naam van dit lid bekend om goed te keuren. / "
+    "No name of this member is known to approve."
+)
+NOTHING_TO_APPROVE = (
+    "Geen van de namen van dit lid bevat 'Compass'; er valt niets goed te keuren. / "
+    "None of this member's names contains 'Compass'; there is nothing to approve."
+)
+NO_APPROVED_NAMES = "Geen goedgekeurde namen. / No approved names."
 ALREADY_APPROVED = (
     "De namen van dit lid zijn al goedgekeurd; er verandert niets.\n"
     "This member's names are already approved; nothing changes."
@@ -29,7 +39,9 @@ ALREADY_APPROVED = (
 HOLDS_DATA = (
     "Een naam van dit lid bevat gegevens die niet in een naam horen (een telefoonnummer, "
     "e-mailadres of wachtwoord); zo'n naam wordt niet goedgekeurd. Vraag het lid de naam aan "
-    "te passen (aanwijzing-6)."
+    "te passen (aanwijzing-6). / A name of this member holds data that does not belong in a "
+    "name (a phone number, e-mail address or password); such a name is not approved. Ask the "
+    "member to change the name (aanwijzing-6)."
 )
 APPROVED_DM = (
     "Goed nieuws: de schoolleiding heeft je naam goedgekeurd. Je mag hem blijven gebruiken.\n"
