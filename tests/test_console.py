@@ -499,7 +499,15 @@ def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
     kinds = " | ".join(", ".join(words) for words in alert_kind_words().values())
     assert kinds.startswith("schooltijd, ") and " | aanwijzing-2, naam, " in kinds
     assert f"Gebruik: /meldingen open | afgehandeld [{kinds}] [PAGINA] | export [DAGEN]" in out
-    assert "Er zijn geen onbeantwoorde of niet-nuttige vragen." in out  # no vote was counted
+    assert (  # no vote was counted
+        "Er zijn geen onbeantwoorde of niet-nuttige vragen. / "
+        "There are no unanswered or unhelpful questions." in out
+    )
+
+
+def test_rating_without_an_answer_says_so_in_dutch_and_english(tmp_path: Path) -> None:
+    out = run_bot(tmp_path, "/kanaal dm\n/nuttig nee\n", "--console", "--fresh").stdout
+    assert "Er is geen antwoord om te beoordelen. / There is no answer to rate." in out
 
 
 def test_a_name_check_shows_the_students_dm_as_a_dm_to_the_student(tmp_path: Path) -> None:
@@ -770,7 +778,8 @@ def test_protocol_regel_never_shows_another_clause_for_an_unknown_id(tmp_path: P
     script = "/protocol regel aanwijzing-10\n/protocol regel medewerkers-99\n"
     script += "/protocol regel aanwijzing 5\n/protocol regel locatie delen\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert "Geen regel 'aanwijzing-10'." in out and "Geen regel 'medewerkers-99'." in out
+    assert "Geen regel 'aanwijzing-10'. Zie /protocol lijst. / No rule 'aanwijzing-10'." in out
+    assert "Geen regel 'medewerkers-99'." in out
     assert "Stoppen als een discussie onplezierig wordt" in out
     assert "Locatie delen en inchecken" in out
 

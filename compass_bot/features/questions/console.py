@@ -70,7 +70,7 @@ async def cmd_protocol(console: Console, name: str, args: list[str], rest: str) 
     elif sub in ("regel", "rule") and len(args) > 1:
         found = clause_named(console.app.book, " ".join(args[1:]))
         if found is None:
-            console.say(f"Geen regel {' '.join(args[1:])[:100]!r}. Zie /protocol lijst.")
+            console.say(texts.no_rule(" ".join(args[1:])))
         else:
             console.bot(clause_as_text(found))
     elif sub in ("onbeantwoord", "unanswered"):
@@ -78,7 +78,7 @@ async def cmd_protocol(console: Console, name: str, args: list[str], rest: str) 
         if isinstance(result, Refusal):
             console.bot(result.message)
         elif not result:
-            console.bot("Er zijn geen onbeantwoorde of niet-nuttige vragen.")
+            console.bot(texts.NOTHING_UNANSWERED)
         else:
             for q in result:
                 answered = f" → {q.clause_id}" if q.clause_id else ""
@@ -98,7 +98,7 @@ async def cmd_nuttig(console: Console, name: str, args: list[str], rest: str) ->
         return
     last = console.state.get(LAST)
     if not isinstance(last, tuple) or last[1].status != "answer":
-        console.say("Er is geen antwoord om te beoordelen.")
+        console.say(texts.NOTHING_TO_RATE)
         return
     question, answer, key = last
     clause_id = answer.clause.id if answer.clause else None

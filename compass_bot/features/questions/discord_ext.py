@@ -44,8 +44,6 @@ log = logging.getLogger("compass_bot.discord.questions")
 QUESTION_FIELD = {"nl": "Je vraag", "en": "Your question"}
 SHOWN_QUESTION = 200  # characters of the question echoed under an answer
 LIST_LIMIT = 1900
-NO_SUCH_CLAUSE = "Die regel bestaat niet meer."
-NOTHING_UNANSWERED = "Er zijn geen onbeantwoorde of niet-nuttige vragen."
 NO_QUESTION_TEXT = "(zonder vraag)"
 # the posts answered: what members type, as the screening's conversion reads them
 _ANSWERED_TYPES = MEMBER_POSTS
@@ -93,7 +91,7 @@ class ShowClauseButton(
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         clause = bot.app.book.get(self.clause_id)
         if clause is None:
-            await interaction.response.send_message(NO_SUCH_CLAUSE, ephemeral=True)
+            await interaction.response.send_message(question_texts.NO_SUCH_CLAUSE, ephemeral=True)
             return
         question, lang = asked_on(interaction.message)
         embed = clause_embed(clause, lang, question or None)
@@ -134,7 +132,7 @@ class FeedbackButton(
         bot: CompassBot = interaction.client  # type: ignore[assignment]
         question, lang = asked_on(interaction.message)
         if bot.app.book.get(self.clause_id) is None:  # a forged custom id
-            await interaction.response.send_message(NO_SUCH_CLAUSE, ephemeral=True)
+            await interaction.response.send_message(question_texts.NO_SUCH_CLAUSE, ephemeral=True)
             return
         message_id = interaction.message.id if interaction.message else 0
         await bot.app[QuestionService].vote(
@@ -374,7 +372,9 @@ class Questions(commands.Cog):
         if clause is None:
             shown = discord.utils.escape_mentions(discord.utils.escape_markdown(regel[:100]))
             await interaction.response.send_message(
-                f"Geen regel '{shown}'. Zie /protocol lijst.", ephemeral=True
+                f"Geen regel '{shown}'. Zie /protocol lijst. / "
+                f"No rule '{shown}'. See /protocol lijst.",
+                ephemeral=True,
             )
             return
         await interaction.response.send_message(
@@ -403,7 +403,9 @@ class Questions(commands.Cog):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
         if not result:
-            await interaction.response.send_message(NOTHING_UNANSWERED, ephemeral=True)
+            await interaction.response.send_message(
+                question_texts.NOTHING_UNANSWERED, ephemeral=True
+            )
             return
         text, shown_count = "", 0
         for q in result:

@@ -103,6 +103,20 @@ FEEDBACK_PROMPT = {
 CHOOSE_RULE = {"nl": "(Kies met /protocol regel ID)", "en": "(Choose one with /protocol regel ID)"}
 
 
+NOTHING_UNANSWERED = (
+    "Er zijn geen onbeantwoorde of niet-nuttige vragen. / "
+    "There are no unanswered or unhelpful questions."
+)
+NOTHING_TO_RATE = "Er is geen antwoord om te beoordelen. / There is no answer to rate."
+NO_SUCH_CLAUSE = "Die regel bestaat niet meer. / That rule no longer exists."
+
+
+def no_rule(typed: str) -> str:
+    """A rule id the protocol does not have, as typed (cut short, quoted)."""
+    shown = repr(typed[:100])
+    return f"Geen regel {shown}. Zie /protocol lijst. / No rule {shown}. See /protocol lijst."
+
+
 QUESTION_KINDS = {"unanswered": "geen antwoord", "unhelpful": "niet nuttig", "helpful": "nuttig"}
 
 
