@@ -102,7 +102,8 @@ def test_slowmode_minutes_out_of_range_are_called_so(tmp_path: Path) -> None:
     # session 46 (a tester): quoted as the console quotes what was typed, and in English too
     assert "“tien” is geen aantal minuten" in out
     assert (
-        "/ “tien” is not a number of minutes: give a whole number from 1 to 1440." in out
+        "/ “tien” is not a number of minutes: give a whole number from 1 to 1440, or a "
+        "duration such as 20 min, 1 hour, 1.5 hours or 1h30." in out
         and "slowmode in #algemeen" not in out
     )
 
@@ -225,3 +226,29 @@ def test_cooling_down_refusals_and_replies_name_it_in_dutch_and_english(tmp_path
         "#memes werd al bewaakt. / #memes was already watched.",
     ]:
         assert line in out, (line, out)
+
+
+def test_a_slowmode_takes_a_duration_as_a_permission_does_and_says_its_day(
+    tmp_path: Path,
+) -> None:
+    """/afkoelen start reads "1,5 uur", "1u30" or "1:30" as /toestemming does; an end that
+    is not today says its day."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 16:30",
+            "/als moderator",
+            "/afkoelen start #memes 600",
+            "/afkoelen start #algemeen 1,5 uur",
+            "/afkoelen stop #algemeen",
+            "/afkoelen start #algemeen 1u30",
+            "/afkoelen stop #algemeen",
+            "/afkoelen start #algemeen 1:30",
+            "/afkoelen start #wiskunde-3b 1,25 minuut",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Slowmode in #memes staat aan tot morgen 02:30 (" in out
+    assert "Slowmode in #memes is on until tomorrow 02:30 (" in out
+    assert out.count("Slowmode in #algemeen staat aan tot 18:00 (") == 3, out
+    assert "“1,25 minuut” is geen aantal minuten" in out
+    assert "Gebruik: /afkoelen" not in out

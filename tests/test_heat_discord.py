@@ -20,7 +20,7 @@ from compass_bot.features.heat.discord_ext import Heat
 from compass_bot.features.heat.service import HeatService
 from compass_bot.policy import load_clauses
 from tests.conftest import TEST_CONFIG, make_loaded
-from tests.discord_env import AFTER_SCHOOL, SCHOOL, compass_bot, running_compass
+from tests.discord_env import AFTER_SCHOOL, AMS, SCHOOL, compass_bot, running_compass
 from tests.fakediscord import BotSpec, ChannelSpec, FakeDiscord, InteractionRecord, Perm
 
 MANAGING = replace(SCHOOL, bot=BotSpec(permissions=Perm.BOT_DEFAULT | Perm.MANAGE_CHANNELS))
@@ -300,7 +300,8 @@ async def test_staff_start_and_stop_a_slowmode_and_students_may_not(tmp_path: Pa
         )
         await fake.settle()
         assert fake.slowmode("algemeen") == 30
-        assert "Slowmode in #algemeen staat aan tot" in (started.content or "")
+        until = (AFTER_SCHOOL + timedelta(minutes=5)).astimezone(AMS)
+        assert f"Slowmode in #algemeen staat aan tot {until:%H:%M} (" in (started.content or "")
 
         refused = await slash(fake, "bram", "afkoelen stop", {"kanaal": "algemeen"})
         assert "Alleen docenten en moderatoren" in refused.content
@@ -321,6 +322,20 @@ async def test_staff_start_and_stop_a_slowmode_and_students_may_not(tmp_path: Pa
         assert await cog(bot).restore_due() == 1
         await fake.settle()
         assert fake.slowmode("memes") == 0
+
+
+async def test_a_slowmode_ending_another_day_says_the_day(tmp_path: Path) -> None:
+    """600 minutes after school end in the night: the reply says it is tomorrow's."""
+    async with compass_bot(tmp_path, MANAGING) as (fake, bot):
+        bot.app.clock.freeze(AFTER_SCHOOL)
+        started = await slash(
+            fake, "jansen", "afkoelen start", {"kanaal": "algemeen", "minuten": 600}
+        )
+        until = (AFTER_SCHOOL + timedelta(minutes=600)).astimezone(AMS)
+        assert until.date() > AFTER_SCHOOL.astimezone(AMS).date()
+        content = started.content or ""
+        assert f"staat aan tot morgen {until:%H:%M} (" in content
+        assert f"is on until tomorrow {until:%H:%M} (" in content
 
 
 async def test_a_channel_switched_off_is_not_watched_until_switched_on(tmp_path: Path) -> None:

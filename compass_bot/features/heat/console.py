@@ -65,10 +65,8 @@ async def _apply(console: Console, order: SlowmodeOrder, actor: Member | None = 
         )
     else:
         tz = console.app.calendar.timetable.tz
-        until = order.until.astimezone(tz).strftime("%H:%M")
-        console.bot(
-            texts.STARTED.format(channel=order.channel_name, until=until, seconds=order.seconds)
-        )
+        until, now = order.until.astimezone(tz), console.now().astimezone(tz)
+        console.bot(texts.started(order.channel_name, until, now, order.seconds))
     _in_channel(console, console.channels[order.channel_id], order.notice)
 
 
@@ -108,8 +106,8 @@ async def cmd_afkoelen(console: Console, name: str, args: list[str], rest: str) 
         return
     service = _service(console)
     actor = console.me.member
-    if sub == "start" and len(more) <= 1:
-        order = service.start_slowmode(actor, channel, console.now(), more[0] if more else None)
+    if sub == "start":  # the minutes as a permission's: "20", "1 uur", "1,5 uur", "1u30"
+        order = service.start_slowmode(actor, channel, console.now(), " ".join(more) or None)
         if isinstance(order, Refusal):
             console.bot(order.message)
         else:

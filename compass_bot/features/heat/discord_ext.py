@@ -251,11 +251,8 @@ class Heat(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         problem = await self.apply(kanaal, order)
         tz = self.bot.app.calendar.timetable.tz
-        text = problem or texts.STARTED.format(
-            channel=kanaal.name,
-            until=order.until.astimezone(tz).strftime("%H:%M"),
-            seconds=order.seconds,
-        )
+        now = self.bot.app.clock.now().astimezone(tz)
+        text = problem or texts.started(kanaal.name, order.until.astimezone(tz), now, order.seconds)
         await interaction.followup.send(text, ephemeral=True)
 
     @afkoelen.command(name=_("stop"), description=_("Zet de slowmode van de bot nu uit"))

@@ -11,7 +11,6 @@ by hand and switch a channel off (`/afkoelen`); those actions are audited.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -42,6 +41,7 @@ from compass_bot.features.heat.rules import (
 from compass_bot.features.heat.rules_post import reader
 from compass_bot.features.heat.rules_watch import BANTER_HEAT, CALM_HEAT
 from compass_bot.features.heat.watching import ChannelInfo, WatchedChannels
+from compass_bot.inputs import duration_minutes
 from compass_bot.model import Done, Member, MessagePosted, Refusal
 from compass_bot.texts import quoted
 
@@ -53,7 +53,6 @@ ACTION: Final = "cool_down"  # the staff action: /afkoelen and "slowmode nu uit"
 MAX_MINUTES: Final = 24 * 60
 _LANGUAGE_POSTS: Final = 10  # the channel "talks English" over its last posts
 _KNOWN_AUTHORS: Final = 2000  # message id -> author id, for replies the front end cannot resolve
-_WHOLE_NUMBER: Final = re.compile(r"[+-]?[0-9]+")
 _NO_MENTIONS: Final[frozenset[int]] = frozenset()
 
 
@@ -354,15 +353,17 @@ class HeatService(WatchedChannels, KeepsNoMentions):
     def start_slowmode(
         self, actor: Member, channel: ChannelInfo, at: datetime, minutes: int | str | None = None
     ) -> SlowmodeOrder | Refusal:
-        """/afkoelen start: a slowmode now, for `minutes` (default heat.slowmode_minutes)."""
+        """/afkoelen start: a slowmode now, for `minutes` (default heat.slowmode_minutes), typed
+        as a permission's duration is ("20", "1 uur", "1,5 uur", "1u30")."""
         if (refused := self.kernel.access.refusal(actor, ACTION)) is not None:
             return refused
         if minutes is None:
             minutes = self.kernel.config.heat.slowmode_minutes
         elif isinstance(minutes, str):
-            if not _WHOLE_NUMBER.fullmatch(minutes.strip()):
+            read = duration_minutes(minutes)
+            if read is None:
                 return Refusal(texts.BAD_MINUTES.format(value=quoted(minutes)))
-            minutes = int(minutes.strip())
+            minutes = read
         if not 1 <= minutes <= MAX_MINUTES:
             return Refusal(texts.MINUTES_OUT_OF_RANGE.format(value=minutes))
         until = at + timedelta(minutes=minutes)

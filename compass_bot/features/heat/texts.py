@@ -4,6 +4,10 @@ English. The clause itself is quoted from the protocol, never rewritten here."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from compass_bot.texts import WEEKDAYS_EN, WEEKDAYS_NL
+
 NUDGE_NL = (
     "Even pauze, allemaal. Dit gesprek lijkt onplezierig te worden. "
     "Uit het protocol sociale media (aanwijzing 5):"
@@ -47,8 +51,24 @@ REFUSED = "Alleen docenten en moderatoren kunnen afkoelen starten, stoppen of ui
 REFUSED_EN = "Only teachers and moderators can start, stop or switch off cooling down."
 STARTED = (
     "Slowmode in #{channel} staat aan tot {until} ({seconds} seconden tussen berichten). / "
-    "Slowmode in #{channel} is on until {until} ({seconds} seconds between messages)."
+    "Slowmode in #{channel} is on until {until_en} ({seconds} seconds between messages)."
 )
+
+
+def started(channel: str, until: datetime, now: datetime, seconds: int) -> str:
+    """The reply to /afkoelen start; `until` and `now` in the school's zone. The end's day is
+    said when it is not today (600 minutes at 16:30 end in the night), as a permission's is."""
+    days = (until.date() - now.date()).days
+    if days == 0:
+        nl = en = f"{until:%H:%M}"
+    elif days == 1:
+        nl, en = f"morgen {until:%H:%M}", f"tomorrow {until:%H:%M}"
+    else:
+        nl = f"{WEEKDAYS_NL[until.weekday()]} {until:%d-%m %H:%M}"
+        en = f"{WEEKDAYS_EN[until.weekday()]} {until:%d-%m %H:%M}"
+    return STARTED.format(channel=channel, until=nl, until_en=en, seconds=seconds)
+
+
 STOPPED = (
     "Slowmode in #{channel} is uit; de vorige instelling ({seconds} s) is terug. / "
     "Slowmode in #{channel} is off; the previous setting ({seconds} s) is back."
@@ -82,8 +102,9 @@ ALREADY_SLOWER = (
     "#{channel} already has a slowmode of {seconds} seconds; the bot leaves it as it is."
 )
 BAD_MINUTES = (  # {value}: as typed, quoted (compass_bot.texts.quoted)
-    "{value} is geen aantal minuten: geef een heel getal van 1 tot 1440. / "
-    "{value} is not a number of minutes: give a whole number from 1 to 1440."
+    "{value} is geen aantal minuten: geef een heel getal van 1 tot 1440, of een duur als "
+    "20 min, 1 uur, 1,5 uur of 1u30. / {value} is not a number of minutes: give a whole "
+    "number from 1 to 1440, or a duration such as 20 min, 1 hour, 1.5 hours or 1h30."
 )
 MINUTES_OUT_OF_RANGE = (
     "{value} minuten kan niet: geef een heel getal van 1 tot 1440. / "

@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
+from compass_bot.inputs import duration_minutes
 from compass_bot.texts import WEEKDAYS, WEEKDAYS_EN, WEEKDAYS_EN_SHORT, WEEKDAYS_NL, quoted
 
 if TYPE_CHECKING:
@@ -95,33 +95,9 @@ def permission_end(start: datetime, minutes: int, timetable: Timetable) -> datet
 
 MAX_MINUTES: Final = 24 * 60
 _NUMBER_LIKE: Final = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?")
-_DURATION: Final = re.compile(r"(?P<n>[+-]?[0-9]+(?:[.,][0-9]+)?)\s*(?P<unit>[a-z]*)")
-_UNITS: Final = {
-    **dict.fromkeys(("", "m", "min", "mins", "minuut", "minuten", "minute", "minutes"), 1),
-    **dict.fromkeys(("u", "uur", "uren", "h", "hr", "hrs", "hour", "hours"), 60),
-}
-# "1u30", "1:30", "1 uur 30", "1h30m": hours and minutes
-_HOURS_MINUTES: Final = re.compile(
-    r"(?P<h>[0-9]{1,2})\s*(?::|u|uur|h|hr|hour)\s*(?P<m>[0-5]?[0-9])\s*(?:m|min|minuten|minutes)?"
-)
 _DURATION_FORMS: Final = (
     "20, 20 min, 1 uur, 1,5 uur of 1u30 (20, 20 min, 1 hour, 1.5 hours or 1h30)"
 )
-
-
-def duration_minutes(text: str) -> int | None:
-    """The minutes a typed duration says ("20", "20min", "20 minuten", "1u", "1,5 uur",
-    "90 minutes"), or None when it is no duration or no whole number of minutes. The range
-    is not checked here (`grant_minutes` does, so "-5" is told why it cannot be)."""
-    folded = text.strip().casefold()
-    both = _HOURS_MINUTES.fullmatch(folded)
-    if both is not None:
-        return int(both["h"]) * 60 + int(both["m"])
-    m = _DURATION.fullmatch(folded)
-    if m is None or m["unit"] not in _UNITS or len(m["n"]) > 9:  # no 4,300-digit number
-        return None
-    minutes = Decimal(m["n"].replace(",", ".")) * _UNITS[m["unit"]]
-    return int(minutes) if minutes == minutes.to_integral_value() else None
 
 
 def _is_duration(text: str) -> bool:
@@ -328,10 +304,10 @@ def grant_times(
                 "There is no school time left today to give permission for."
             )
         else:
-            day, at = f"{begins:%d-%m}", f"{begins:%H:%M}"
+            on_day, at_time = f"{begins:%d-%m}", f"{begins:%H:%M}"
             problem = (
-                f"Op {day} om {at} is er geen schooltijd om toestemming voor te geven. / "
-                f"On {day} at {at} there is no school time to give permission for."
+                f"Op {on_day} om {at_time} is er geen schooltijd om toestemming voor te geven. / "
+                f"On {on_day} at {at_time} there is no school time to give permission for."
             )
         return GrantTimes(begins, ends, problem=problem)
     asked = begins.astimezone(UTC) + timedelta(minutes=minutes)
