@@ -234,7 +234,7 @@ def parse_moment(text: str, zone: ZoneInfo, what: str = "the moment") -> datetim
     except (OverflowError, ValueError):
         raise InputError(f"{what} {moment.isoformat()} is out of range") from None
     # A wall time the clocks skip (02:30 on the night they go forward) is the moment an
-    # hour later, as the console's /tijd reads it; any other local time is itself.
+    # hour later (the console's /tijd refuses it instead); any other local time is itself.
     return local if naive else moment
 
 

@@ -294,6 +294,21 @@ def test_tijd_with_only_a_time_means_today(tmp_path: Path) -> None:
     assert "Gebruik: /tijd" in out  # 7:5 is no time
 
 
+def test_tijd_refuses_a_time_the_clocks_skip_and_a_day_the_year_lacks(tmp_path: Path) -> None:
+    """02:30 on 2027-03-28 does not exist (the clocks go forward): said in one line and the
+    clock stays; 29 February 2026 neither: said, not the generic usage."""
+    script = "/tijd 2027-03-28 01:30\n/tijd 02:30\n/tijd\n/tijd 2026-02-29 10:00\n/stop\n"
+    out = run_bot(tmp_path, script, "--console").stdout
+    assert (
+        "2027-03-28 02:30 bestaat niet: die nacht gaat de klok een uur vooruit (zomertijd). "
+        "De klok blijft staan; kies bijvoorbeeld 03:30. / 2027-03-28 02:30 does not exist"
+    ) in out
+    assert "03:30" not in "".join(line for line in out.splitlines() if "Het is nu" in line)
+    assert out.count("Het is nu zo 2027-03-28 01:30") == 2  # asked again: it stayed
+    assert "2026 heeft geen 29 februari. / 2026 has no 29 February." in out
+    assert "Gebruik: /tijd" not in out
+
+
 SCRIPT = "\n".join(
     [
         "/tijd 2026-11-24 10:15",

@@ -3,11 +3,12 @@ its own: /help, /stop, /als (who you are), /wie, /leden, /kanaal, /tijd (the clo
 
 from __future__ import annotations
 
+import calendar
 import importlib
 import re
 import sys
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from difflib import get_close_matches
 from typing import TextIO
 
@@ -277,10 +278,14 @@ class ConsoleCommands(ConsoleOutput):
                 except OverflowError:
                     moment = datetime.max.replace(tzinfo=tz)  # far past the years below
             else:
-                moment = _parse_console_moment(" ".join(args), self.now().astimezone(tz))
-                if moment is None:
-                    self.say("Gebruik: /tijd 2026-11-24 10:15, /tijd 10:15, /tijd +15 of /tijd nu")
+                read = _parse_console_moment(" ".join(args), self.now().astimezone(tz))
+                if not isinstance(read, datetime):
+                    self.say(
+                        read
+                        or "Gebruik: /tijd 2026-11-24 10:15, /tijd 10:15, /tijd +15 of /tijd nu"
+                    )
                     return
+                moment = read
             try:  # the years as the console shows them: a move by minutes lands in UTC
                 check_moment(moment.astimezone(tz))
             except (InputError, OverflowError):
@@ -303,9 +308,21 @@ class ConsoleCommands(ConsoleOutput):
         return found
 
 
-def _parse_console_moment(text: str, local_now: datetime) -> datetime | None:
+_MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_DATE_START = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
+
+
+def _parse_console_moment(text: str, local_now: datetime) -> datetime | str | None:
     """`2026-11-24 10:15` or `10:15` (today, school-local; `10.15` as Dutch clocks write it),
-    as an aware moment; None if neither."""
+    as an aware moment; a line saying why when it names a day or a time that does not exist
+    (29 February of a common year, 02:30 the night the clocks go forward); None if neither."""
     text = re.sub(r"(?<![0-9.])([0-9]{1,2})\.([0-9]{2})$", r"\1:\2", text.strip())
     try:
         moment = datetime.fromisoformat(text)
@@ -313,10 +330,44 @@ def _parse_console_moment(text: str, local_now: datetime) -> datetime | None:
         try:
             clock_time = time.fromisoformat(text)
         except ValueError:
-            return None
+            return _no_such_day(text)
         moment = datetime.combine(local_now.date(), clock_time)
     except OverflowError:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=local_now.tzinfo)
+        try:
+            kept = moment.astimezone(UTC).astimezone(moment.tzinfo)
+        except OverflowError:
+            return moment  # the years are checked by the caller
+        if kept.replace(tzinfo=None) != moment.replace(tzinfo=None):
+            return _skipped(moment, kept)
     return moment
+
+
+def _no_such_day(text: str) -> str | None:
+    """ "2026 heeft geen 29 februari" for a date that looks right but is not in the calendar."""
+    m = _DATE_START.match(text)
+    if m is None:
+        return None
+    year, month, day = (int(part) for part in m.groups())
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    if day <= calendar.monthrange(year, month)[1]:
+        return None  # the date exists: something else is wrong
+    return (
+        f"{year} heeft geen {day} {_MONTHS_NL[month - 1]}. / "
+        f"{year} has no {day} {_MONTHS_EN[month - 1]}."
+    )
+
+
+def _skipped(typed: datetime, kept: datetime) -> str:
+    """A wall time the clocks skip: said, and the clock left where it was."""
+    shift = int((kept.replace(tzinfo=None) - typed.replace(tzinfo=None)).total_seconds() // 60)
+    nl, en = ("een uur", "an hour") if shift == 60 else (f"{shift} minuten", f"{shift} minutes")
+    return (
+        f"{typed:%Y-%m-%d %H:%M} bestaat niet: die nacht gaat de klok {nl} vooruit "
+        f"(zomertijd). De klok blijft staan; kies bijvoorbeeld {kept:%H:%M}. / "
+        f"{typed:%Y-%m-%d %H:%M} does not exist: that night the clocks go forward {en} "
+        f"(summer time). The clock stays; pick e.g. {kept:%H:%M}."
+    )
