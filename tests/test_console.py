@@ -484,6 +484,39 @@ def test_grant_refusals_name_what_was_refused_in_dutch_and_english(tmp_path: Pat
         assert line in out, (line, out)
 
 
+def test_staff_input_is_read_whole_and_said_in_one_line(tmp_path: Path) -> None:
+    """Extra words after "afgehandeld" are refused with the usage (not dropped), a grant
+    number too large to be one is no permission, and a moderator asking the list is told
+    who may see it (as on Discord), not that only teachers give permission."""
+    script = "\n".join(
+        [
+            "/tijd 2026-11-24 10:15",
+            "/als leerling anna",
+            "hoi",  # alert #1
+            "/als moderator",
+            "/melding 1 afgehandeld extra woorden",
+            "/meldingen open",
+            "/toestemming lijst",
+            "/als docent",
+            "/toestemming intrekken 99999999999999999999999",
+            "/toestemming intrekken 1 extra",
+        ]
+    )
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    assert "Gebruik: /melding NR afgehandeld | onterecht | notitie TEKST" in out
+    assert "1 open melding:" in out and "afgehandeld door" not in out
+    assert (
+        "Alleen docenten kunnen de lijst met toestemmingen zien. / "
+        "Only teachers can see the list of permissions." in out
+    )
+    assert "toestemming geven of intrekken" not in out
+    assert (
+        "Er is geen actieve toestemming met nummer 99999999999999999999…. / "
+        "There is no active permission #99999999999999999999…." in out
+    )
+    assert out.count("Gebruik: /toestemming geven ... | lijst | intrekken NR") == 1
+
+
 def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
     script = "\n".join(
         [

@@ -57,6 +57,10 @@ REFUSED = (
     "Alleen docenten kunnen toestemming geven of intrekken. / "
     "Only teachers can grant or revoke permission."
 )
+REFUSED_LIST = (
+    "Alleen docenten kunnen de lijst met toestemmingen zien. / "
+    "Only teachers can see the list of permissions."
+)
 
 
 def at(hh: int, mm: int, day: int = 24, month: int = 11, year: int = 2026) -> datetime:
@@ -663,7 +667,8 @@ async def test_only_teachers_may_use_toestemming(
                 ix = await fake.slash(member, command, options)
                 await fake.settle()
                 assert callback_data(ix)["flags"] == 64, (member, command)
-                assert ix.content == REFUSED, (member, command)
+                refused = REFUSED_LIST if command == "toestemming lijst" else REFUSED
+                assert ix.content == refused, (member, command)
             ix = await fake.autocomplete(
                 member, "toestemming intrekken", {"nummer": ""}, focused="nummer"
             )

@@ -103,7 +103,8 @@ def test_slowmode_minutes_out_of_range_are_called_so(tmp_path: Path) -> None:
     assert "“tien” is geen aantal minuten" in out
     assert (
         "/ “tien” is not a number of minutes: give a whole number from 1 to 1440, or a "
-        "duration such as 20 min, 1 hour, 1.5 hours or 1h30." in out
+        "duration such as 20 min, 1 hour, 1.5 hours or 1h30."
+        in out
         and "slowmode in #algemeen" not in out
     )
 

@@ -85,8 +85,8 @@ async def cmd_melding(console: Console, name: str, args: list[str], rest: str) -
         else:
             console.say(alert_as_text(alert, console.app.calendar.timetable.tz, console.labels()))
         return
-    if len(args) < 2 or number is None:
-        console.say(usage)
+    if len(args) < 2 or number is None or (len(args) > 2 and args[1].lower() != "notitie"):
+        console.say(usage)  # only a note takes words: none are dropped unread
         return
     alert_id, action = number, args[1].lower()
     result: Alert | ActionDone | Refusal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from compass_bot.console.app import Console
@@ -16,6 +17,8 @@ from compass_bot.features.schooltime.rules_grants import (
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.inputs import parse_number
 from compass_bot.model import MessagePosted, Refusal, Role
+
+_GRANT_NUMBER = re.compile(r"#?[0-9]+")
 
 
 def _service(console: Console) -> SchoolTimeService:
@@ -93,10 +96,10 @@ def _tell_covered(console: Console, grant: PermissionGrant, notice: str) -> None
 
 async def cmd_toestemming(console: Console, name: str, args: list[str], rest: str) -> None:
     await tell_cut_grants(console)
-    if (refused := _service(console).refusal(console.me.member)) is not None:
+    sub = args[0].lower() if args else ""
+    if (refused := _service(console).refusal(console.me.member, sub == "lijst")) is not None:
         console.bot(refused.message)  # teachers only, whatever the words
         return
-    sub = args[0].lower() if args else ""
     if sub == "geven" and len(args) >= 3:
         scope_word, target = args[1].lower(), args[2]
         minutes, start, reason = _duration_start_and_reason(args[3:])
@@ -168,7 +171,11 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
             console.bot(texts.NO_ACTIVE_GRANTS)
         else:
             console.bot("\n".join(grant_line(console, g) for g in listed))
-    elif sub == "intrekken" and (number := parse_number(args[1] if len(args) >= 2 else None)):
+    elif sub == "intrekken" and len(args) == 2 and _GRANT_NUMBER.fullmatch(args[1]):
+        number = parse_number(args[1])  # ASCII digits that fit SQLite; else no such grant
+        if number is None:
+            console.bot(texts.NO_SUCH_GRANT.format(id=shown_number(args[1])))
+            return
         revoked = await _service(console).revoke_permission(
             console.me.member, number, console.now()
         )
@@ -179,6 +186,12 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
         _tell_covered(console, revoked, _service(console).revoked_notice(revoked, console.now()))
     else:
         console.say("Gebruik: /toestemming geven ... | lijst | intrekken NR")
+
+
+def shown_number(typed: str) -> str:
+    """A grant number as typed (ASCII digits), for a refusal: cut to a readable length."""
+    digits = typed.lstrip("#")
+    return digits if len(digits) <= 20 else digits[:20] + "…"
 
 
 def grant_line(console: Console, g: PermissionGrant) -> str:

@@ -26,6 +26,12 @@ FEATURE = Feature(
             "Alleen docenten kunnen toestemming geven of intrekken.",
             "Only teachers can grant or revoke permission.",
         ),
+        Action(
+            "list_permissions",
+            ("teacher",),
+            "Alleen docenten kunnen de lijst met toestemmingen zien.",
+            "Only teachers can see the list of permissions.",
+        ),
     ),
     alert_kinds=(
         AlertKind(

@@ -45,6 +45,7 @@ class Authored(Protocol):
     def member(self) -> Member: ...
 
 
+LIST_ACTION = "list_permissions"  # teachers only, said as the list (not giving or revoking)
 END_NOTICE_WINDOW = timedelta(hours=6)
 """A cut-short grant that ended longer ago (the bot was down) is not told any more."""
 
@@ -303,16 +304,17 @@ class SchoolTimeService:
         self._grants = [g for g in self._grants if g.id != grant_id]
         return revoked
 
-    def refusal(self, member: Member) -> Refusal | None:
+    def refusal(self, member: Member, listing: bool = False) -> Refusal | None:
         """None for a teacher, else the refusal: before a command's words are read, so a
-        student never gets a usage line for what they may not do at all."""
-        return self.kernel.access.refusal(member, "permissions")
+        student never gets a usage line for what they may not do at all. `listing`: the
+        refusal names the list, not giving or revoking."""
+        return self.kernel.access.refusal(member, LIST_ACTION if listing else "permissions")
 
     def list_permissions(self, actor: Member, at: datetime) -> list[PermissionGrant] | Refusal:
         """The grants running at `at`. A grant's reason (free text, often about a student) is
         shown to the teacher who gave it, the moderators and the leadership; another teacher
         sees the grant without it (least privilege: the grant is what they need to know)."""
-        if (refused := self.kernel.access.refusal(actor, "permissions")) is not None:
+        if (refused := self.kernel.access.refusal(actor, LIST_ACTION)) is not None:
             return refused
         return _as_seen_by(self.kernel.access, actor, self.grants(at))
 
