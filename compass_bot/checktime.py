@@ -85,8 +85,10 @@ def unnamed_hint(loaded: LoadedConfig, channel: str, category: str | None) -> st
         if any_ref_matches(st.social_categories, category_id, category_name):
             return None
     typed = [name] if category is None else [name, typed_name(category)]
-    names = [r.casefold() for r in (*channels, *st.social_categories) if isinstance(r, str)]
-    close = [c for t in typed for c in get_close_matches(t.casefold(), names, n=2, cutoff=0.7)]
+    names = _as_written([*channels, *st.social_categories])
+    close = [
+        names[c] for t in typed for c in get_close_matches(t.casefold(), names, n=2, cutoff=0.7)
+    ]
     hint = f" Bedoelde je: {', '.join(close)}? / Did you mean: {', '.join(close)}?" if close else ""
     what = f"'{cut_short(name)}'"
     if category is not None:
@@ -103,7 +105,7 @@ def role_hint(loaded: LoadedConfig, roles: Sequence[str]) -> str | None:
     student's own role, "Leerling", is named nowhere in the config and is fine)."""
     cfg = loaded.config
     named = [*cfg.school_time.staff(), *(b.role for b in cfg.schedule.lunch_breaks.by_role)]
-    names = [r.casefold() for r in named if isinstance(r, str)]
+    names = _as_written(named)
     typos: list[tuple[str, str]] = []
     for role in roles:
         role_id, name = _ref_id(role, 0)
@@ -112,7 +114,7 @@ def role_hint(loaded: LoadedConfig, roles: Sequence[str]) -> str | None:
         close = get_close_matches(name.casefold(), names, n=1, cutoff=0.8)
         # "Klas 3" beside a configured "Klas 2" is another year group, not a typo
         if close and _letters(close[0]) != _letters(name.casefold()):
-            typos.append((name, close[0]))
+            typos.append((name, names[close[0]]))  # as the config writes it: "Docent"
     if not typos:
         return None
     typed = ", ".join(f"'{cut_short(name)}'" for name, _ in typos)
@@ -121,6 +123,16 @@ def role_hint(loaded: LoadedConfig, roles: Sequence[str]) -> str | None:
         f"check-time: rol {typed} staat niet in de configuratie / role {typed} is not in the "
         f"config. Bedoelde je: {meant}? / Did you mean: {meant}?"
     )
+
+
+def _as_written(refs: Sequence[int | str]) -> dict[str, str]:
+    """The config's names by their casefolded form (compared so), each as the config writes
+    it (suggested so: "Docent", not "docent")."""
+    names: dict[str, str] = {}
+    for ref in refs:
+        if isinstance(ref, str):
+            names.setdefault(ref.casefold(), ref)
+    return names
 
 
 def _letters(name: str) -> str:

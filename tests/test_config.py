@@ -547,10 +547,12 @@ def test_check_time_reads_a_channel_as_typed_and_one_watched_through_its_categor
     out = capsys.readouterr()
     assert json.loads(out.out)["reason"] == "not_watched"
     assert out.err.rstrip().endswith("Did you mean: algemeen?")
+    assert main([*lesson, "--channel", "chat", "--category", "Socaal"]) == 0
+    assert capsys.readouterr().err.rstrip().endswith("Did you mean: Sociaal?")  # as written
     assert main([*lesson, "--channel", "chat", "--category", "Sociaal"]) == 0
     assert capsys.readouterr().err == ""  # named through its category: no hint
     assert main([*lesson, "--channel", "chat", "--category", "sociaa"]) == 0
-    assert capsys.readouterr().err.rstrip().endswith("Did you mean: sociaal?")
+    assert capsys.readouterr().err.rstrip().endswith("Did you mean: Sociaal?")
     for empty in ("", " # "):
         assert main([*lesson, "--channel", empty]) == 2
         assert capsys.readouterr().err == "check-time: --channel and --category need a name\n"
@@ -563,7 +565,7 @@ def test_check_time_reads_a_channel_as_typed_and_one_watched_through_its_categor
     assert json.loads(out.out)["reason"] == "lesson_time"
     assert out.err == (
         "check-time: rol 'Docnet' staat niet in de configuratie / role 'Docnet' is not in the "
-        "config. Bedoelde je: docent? / Did you mean: docent?\n"
+        "config. Bedoelde je: Docent? / Did you mean: Docent?\n"
     )
     assert main([*lesson, "--role", "Leerling"]) == 0
     assert capsys.readouterr().err == ""
@@ -587,7 +589,7 @@ def test_check_time_gives_no_role_hint_for_another_year_group(tmp_path: Path) ->
 
 def test_a_wall_time_the_clocks_skip_is_read_as_the_moment_an_hour_later() -> None:
     """02:30 on the night the clocks go forward does not exist: `check-time --at` reads it
-    as 03:30 summer time, the same moment as 02:30+01:00 and as the console's /tijd."""
+    as 03:30 summer time, the same moment as 02:30+01:00 (the console's /tijd refuses it)."""
     from zoneinfo import ZoneInfo
 
     from compass_bot.inputs import parse_moment
