@@ -968,8 +968,9 @@ def test_a_revoked_approval_checks_the_names_again_as_on_discord(tmp_path: Path)
 
 
 def test_a_control_character_from_a_member_is_written_out_on_the_terminal(tmp_path: Path) -> None:
-    """An ESC sequence in a nickname, a question or a channel name reaches the moderator's
-    terminal written out (⟨U+001B⟩), in DMs, alerts, stored questions and the prompt alike."""
+    """An ESC sequence in a nickname or a question reaches the moderator's terminal written
+    out (⟨U+001B⟩), in DMs, alerts and stored questions alike; a channel name with one is
+    refused (Discord has no such channel)."""
     script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam Compass\x1b[32mx\n"
     script += "/kanaal dm\nhoi \x1b[31mrood giraf\n/als moderator\n/protocol onbeantwoord\n"
     script += "/kanaal x\x1b[2J\n"
@@ -977,7 +978,15 @@ def test_a_control_character_from_a_member_is_written_out_on_the_terminal(tmp_pa
     assert "\x1b" not in out
     assert 'Je bijnaam "Compass⟨U+001B⟩[32mx"' in out
     assert "(geen antwoord) hoi ⟨U+001B⟩[31mrood giraf" in out
-    assert "#x⟨U+001B⟩[2J" in out
+    assert "#x⟨U+001B⟩[2J" not in out and "mag geen besturingstekens bevatten" in out
+
+
+def test_a_channel_name_with_a_control_character_is_refused(tmp_path: Path) -> None:
+    script = "/kanaal x\x00y\n/kanaal a\x01\n/kanaal chat in So\x7fciaal\n/wie\n"
+    out = run_bot(tmp_path, script, "--console", "--fresh").stdout
+    refused = "Een kanaalnaam mag geen besturingstekens bevatten. / A channel name cannot"
+    assert out.count(refused) == 3, out
+    assert "⟨U+00" not in out and "in #algemeen" in out
 
 
 def test_names_longer_than_discord_allows_are_refused_and_a_typo_gets_a_hint(

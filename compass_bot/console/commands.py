@@ -7,6 +7,7 @@ import calendar
 import importlib
 import re
 import sys
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from difflib import get_close_matches
@@ -188,6 +189,12 @@ class ConsoleCommands(ConsoleOutput):
             self.say(
                 f"Een kanaalnaam mag op Discord hoogstens {NAME_LIMIT} tekens hebben. / "
                 f"A channel name on Discord has at most {NAME_LIMIT} characters."
+            )
+            return
+        if any(unicodedata.category(ch) == "Cc" for ch in args[0] + (category or "")):
+            self.say(  # Discord has no such channel: it would only be "#⟨U+0000⟩" here
+                "Een kanaalnaam mag geen besturingstekens bevatten. / "
+                "A channel name cannot contain control characters."
             )
             return
         new = args[0].lstrip("#").casefold() not in self.known_channels()
