@@ -235,6 +235,20 @@ async def test_alert_actions_check_roles(service: App) -> None:
     kept = await service.alerts.repo.alert(outcome.alert.id)
     assert kept is not None and kept.status == "resolved"
     assert kept.handled_by == MODERATOR.id and kept.handled_at == LESSON
+    # the moderator who handled it may correct a wrong click (audited), not click it twice
+    same = await service.alerts.set_alert_status(
+        MODERATOR, outcome.alert.id, "resolved", LESSON + timedelta(minutes=6)
+    )
+    assert isinstance(same, Refusal)
+    corrected = await service.alerts.set_alert_status(
+        MODERATOR, outcome.alert.id, "false_positive", LESSON + timedelta(minutes=7)
+    )
+    assert not isinstance(corrected, Refusal) and corrected.status == "false_positive"
+    assert corrected.handled_by == MODERATOR.id
+    audit = await service.db.fetchall(
+        "SELECT action FROM audit WHERE action LIKE ? ORDER BY id", ("alert.%",)
+    )
+    assert [r["action"] for r in audit][-2:] == ["alert.resolved", "alert.false_positive"]
 
 
 async def test_burst_of_1000_flags_makes_one_alert_per_member_and_rule(

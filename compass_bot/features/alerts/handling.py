@@ -78,9 +78,15 @@ class AlertHandling:
         before = await self.repo.alert(alert_id)
         if (refused := about_yourself(before, actor)) is not None:
             return refused
-        if before is not None and status != "open" and before.status != "open":
-            # a second click or a second moderator, the same way or the other: the first
-            # handling (and who, and when) stays
+        if (
+            before is not None
+            and status != "open"
+            and before.status != "open"
+            and (status == before.status or before.handled_by != actor.id)
+        ):
+            # a second click, or a second moderator the same way or the other: the first
+            # handling (and who, and when) stays; only its own moderator may correct it
+            # ("afgehandeld" clicked for "onterecht"), audited, with no follow-up run again
             return Refusal(already_handled(alert_id, before.status))
         alert = await self.repo.set_alert_status(alert_id, status, actor.id, at)
         if alert is None:
