@@ -347,3 +347,37 @@ def test_a_handle_with_dots_after_a_word_is_no_email(text: str) -> None:
 
 def test_a_spaced_at_before_a_mail_domain_is_still_an_email() -> None:
     assert found("mail naar sam @gmail.com") == [("email", "sam @gmail.com")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("email it to rosa dot meijer at example dot nl", "rosa dot meijer at example dot nl"),
+        (
+            "zijn nieuwe email: tim punt kramer at example punt com",
+            "tim punt kramer at example punt com",
+        ),
+        (
+            "noor apenstaartje example punt nl, haar nieuwe mail",
+            "noor apenstaartje example punt nl",
+        ),
+        ("mail rosa at example dot nl", "rosa at example dot nl"),
+    ],
+)
+def test_a_disguised_address_at_an_unknown_domain(text: str, value: str) -> None:
+    """A domain of no known provider: an address by its shape (a dot word in the name, the
+    at written "apenstaartje", which no sentence has) or a mail word just before it."""
+    assert found(text) == [("email", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "look at this dot com",
+        "email at school dot nl is down",
+        "the party is at noor dot the snacks are at mine",
+        "mail me at outlook dot com",
+    ],
+)
+def test_at_and_dot_in_a_sentence_stay_words(text: str) -> None:
+    assert found(text) == []

@@ -154,14 +154,34 @@ def email_at(text: str, a0: int, a1: int, disguised: bool) -> tuple[int, int] | 
     plain_local = local.group(0)[::-1]
     if (
         not disguised
-        and text[a0:a1].strip().isalpha()
+        and text[a0:a1].strip().lower() == "at"
         and not any(c in plain_local for c in "._0123456789")
         and (not _provider(domain) or plain_local.lower() in AT_WORD_NOT_LOCAL)
+        and not _address_shape(text, start, plain_local)
     ):
         return None
     if disguised or not plain_domain:
         start = _local_start(text, start)
     return start, dom.end()
+
+
+# a word that says an e-mail address follows, a few words before its local part
+_MAIL_WORD: Final = re.compile(
+    r"\b(?:e-?mail(?:adres|address|en)?|mail(?:adres|en|tje)?|mailen)\b\W*(?:\w+\W+){0,3}\Z",
+    re.IGNORECASE,
+)
+
+
+def _address_shape(text: str, start: int, local: str) -> bool:
+    """Whether "naam at example dot nl" with a plain local part and a domain of no known
+    provider is an address all the same: the local part has a dot word in it ("rosa dot
+    meijer at ..."), which no sentence has, or a mail word stands just before it ("email it
+    to rosa at example dot nl"); never a word that stands before "at" in a sentence."""
+    if local.lower() in AT_WORD_NOT_LOCAL:
+        return False
+    if _LOCAL_DOT_BEFORE.search(text, max(0, start - 80), start) is not None:
+        return True
+    return _MAIL_WORD.search(text, max(0, start - 60), start) is not None
 
 
 def _local_start(text: str, start: int) -> int:
