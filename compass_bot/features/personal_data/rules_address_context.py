@@ -7,13 +7,14 @@ it that home's postcode. A postcode with no house number anywhere stays unflagge
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
 from compass_bot.features.personal_data.rules_address import (
     POSTCODE_ALONE,
     number_first_opening,
 )
-from compass_bot.features.personal_data.rules_kinds import Finding, new_finding
+from compass_bot.features.personal_data.rules_kinds import HOME_WORDS, Finding, new_finding
 from compass_bot.features.personal_data.rules_lookalikes import year_and_word
 
 # a bracket or a line break, or "!", "?" or a colon and a space, then a number and a
@@ -35,6 +36,8 @@ def opening_addresses(text: str) -> list[tuple[Finding, ...]]:
     post, a bracket, a line, a sentence or what a colon introduces; the street after it
     decides (``number_first_opening``)."""
     found: list[tuple[Finding, ...]] = []
+    if not _says_home(text):
+        return found  # "21 Jump Street is echt een goede film", "Top 5:\n1 Penny Lane"
     if "1" <= text[:1] <= "9" and (first := number_first_opening(text, 0)):
         found.append(first)
     if all(text.rfind(mark) < 0 for mark in _OPENING_MARKS):
@@ -43,6 +46,16 @@ def opening_addresses(text: str) -> list[tuple[Finding, ...]]:
         if one := number_first_opening(text, m.end()):
             found.append(one)
     return found
+
+
+_WORD: Final = re.compile(r"[^\W\d_]+")
+
+
+def _says_home(text: str) -> bool:
+    """Does a word of the post say a home is meant (``home_words``: live, address, house,
+    bring, pick up ...)? A number opening a line before names and a street type is as often
+    a title, a song or a place on a trip."""
+    return any(word in HOME_WORDS for word in _WORD.findall(text.lower()))
 
 
 def postcodes_near(text: str, findings: list[Finding]) -> list[Finding]:
@@ -67,3 +80,14 @@ def postcodes_near(text: str, findings: list[Finding]) -> list[Finding]:
             found.append(new_finding(Finding, ("postcode", s, e)))
             break
     return found
+
+
+def add_context(text: str, findings: list[Finding], taken: Callable[[int, int], bool]) -> None:
+    """The scan's last step: the addresses opening a line (unless ``taken`` by a finding
+    already) with their postcodes, then the postcodes near any address."""
+    for address, *postcode in opening_addresses(text):
+        if not taken(address[1], address[2]):
+            findings.append(address)
+            findings.extend(postcode)
+    if findings and any(f[0] == "address" for f in findings):
+        findings.extend(postcodes_near(text, findings))

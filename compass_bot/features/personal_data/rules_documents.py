@@ -1,7 +1,8 @@
 """Identity numbers named by the word before them: a passport or ID card's document number
 ("paspoortnr: NP4L8R2J7", "documentnummer IXB4K7N21"). It has no check digit to tell it from
 other codes, so only the word that names it makes it one: a few words of the same sentence may
-stand between (no digit, no line break, no ! or ?). Not a student number: the labelled sets
+stand between (no digit, no line break, no ! or ?), and its letters and digits are mixed. Not
+a student number: the labelled sets
 call a student's own "leerlingnummer 204178" no data."""
 
 from __future__ import annotations
@@ -31,4 +32,11 @@ def named_ids(text: str) -> tuple[Finding, ...]:
     return tuple(
         new_finding(Finding, ("id-number", m.start("nr"), m.end("nr")))
         for m in _DOCUMENT.finditer(text)
+        if _MIXED.search(m.group("nr"))
     )
+
+
+# a document number mixes its letters and digits ("NP4L8R2J7", "IXB4K7N21"): a letter after
+# a digit somewhere; letters then a number is a course, flight or exam code ("DUITS2024",
+# "KL1234567", "WISKB2024") that an exam-day message names beside "ID-kaart"
+_MIXED: Final = re.compile(r"\d[A-Z]")

@@ -106,6 +106,16 @@ def _home_before(text: str, s: int) -> bool:
     return any(word in HOME_WORDS for word in _WORDS.findall(before))
 
 
+_TIME_CUE: Final = re.compile(r"(?:^|[^\w])(?:at|om|on|@)[ \u00a0]*\Z", re.IGNORECASE)
+
+
+def _time_cue(text: str, s: int) -> bool:
+    """Is the word right before the number at s one a time follows ("at", "om", "on")? A
+    number up to 24 there is a time even before names and a street type ("Lunch at 12 Food
+    Court", "we play at 4 Basketball Court") unless a home word says otherwise."""
+    return _TIME_CUE.search(text, max(0, s - 4), s) is not None
+
+
 def number_first_at(text: str, s: int, end: int, capitalised: bool = False) -> Finding | None:
     """The address whose house number is text[s:end] when a street follows it, or None.
     The caller has seen a cue word before s (``is_cue``), or a comma (``capitalised``).
@@ -118,12 +128,12 @@ def number_first_at(text: str, s: int, end: int, capitalised: bool = False) -> F
     if street_end < 0 or (four and not english):  # "2341 Oak Street": an American number
         return None
     if (
-        not english
+        (not english or _time_cue(text, s))
         and text[s:end].isdigit()
         and int(text[s:end]) <= _HOURS
         and not _home_before(text, s)
     ):
-        return None  # "meet at 4 Leidseplein", "now, 3 Havo": a time or a count
+        return None  # "meet at 4 Leidseplein", "lunch at 12 Food Court": a time or a count
     return Finding("address", s, street_end)
 
 
@@ -146,8 +156,10 @@ def is_nr_word(word: str) -> bool:
 def street_after_nr(text: str, end: int) -> int:
     """The end of a capitalised street named after the house number ending at ``end`` and a
     joining word ("nr 15 van de Wilhelminastraat"), or -1. The number word before it says the
-    number is a house number: no time or count reading."""
+    number is a house number: no time or count reading. Only a Dutch street: "nr 1 of the
+    Abbey Road album" is a track."""
     m = _NR_JOIN.match(text, end)
     if m is None:
         return -1
-    return street_after_number(text, m.end(), capitalised=True)[0]
+    street_end, english = street_after_number(text, m.end(), capitalised=True)
+    return -1 if english else street_end  # "track nr 1 of the Abbey Road album": a title

@@ -20,6 +20,7 @@ from compass_bot.features.personal_data.rules_kinds import (
     PHONE_CALL_CUES,
     PHONE_CUES,
 )
+from compass_bot.features.personal_data.rules_lookalikes import unit_follows
 
 _CUE_WINDOW: Final = 48  # characters before the number: "Call Mr. Holt at 555-0173"
 _CUE: Final = re.compile(
@@ -84,6 +85,25 @@ _US: Final = re.compile(
 )
 
 
+# a call word and at most a name, a title and "at"/"on" before a seven-digit local number:
+# "call 555-0173", "Call Mr. Holt at 555-0173", "text me on 555-0173"
+_CALL_RIGHT_BEFORE: Final = re.compile(
+    r"\b(?:call|text|txt|ring|phone|bel|app)(?:[ \u00a0]+(?:me|him|her|them|us|mij|hem|haar"
+    r"|(?:mr|mrs|ms|dr|meneer|mevrouw|juf|meester)\.?(?:[ \u00a0]+(?-i:[A-Z])[\w'-]*)?"
+    r"|(?-i:[A-Z])[\w'-]*))?"
+    r"(?:[ \u00a0]+(?:at|on|op|:))?[ \u00a0:]*\Z",
+    re.IGNORECASE,
+)
+
+# the word right after a seven-digit number: a range of something ("250-1500 woorden") unless
+# it goes on about the call ("call 555-0173 after school", "or text ...")
+_WORD_AFTER: Final = re.compile(r"[ \u00a0]+([^\W\d_]+)")
+_GO_ON: Final = frozenset(
+    {"or", "of", "and", "en", "after", "na", "tonight", "vanavond", "morgen", "tomorrow",
+     "pls", "please", "aub", "if", "als", "for", "voor", "anytime", "to", "om", "at"}
+)  # fmt: skip
+
+
 def abroad_phone_at(text: str, s: int) -> tuple[int, int] | None:
     """The span of a British or American number written the national way whose digits start
     at s (an American one may open with a bracket before s), or None."""
@@ -94,9 +114,10 @@ def abroad_phone_at(text: str, s: int) -> tuple[int, int] | None:
         m = _UK.match(text, s)
         if m is None or tuple(map(len, _GROUPS.findall(m.group(0)))) not in _UK_GROUPS:
             return None
-        if _judged(m.group(0), "GB", phone_cue_before(text, s)):
-            return m.span()
-        return None
+        # valid or only possible, a British number written the national way needs a phone
+        # word before it in a Dutch school's chat ("bestelnummer 07911123456": an order)
+        cue = phone_cue_before(text, s)
+        return m.span() if cue and _judged(m.group(0), "GB", cue) else None
     p = s - 1 if before == "(" else s
     lead = text[p - 1] if p else ""
     if lead.isalnum() or lead in "+-.,/#@_":
@@ -106,9 +127,12 @@ def abroad_phone_at(text: str, s: int) -> tuple[int, int] | None:
         return None
     local = m.group("local") is not None
     cue = phone_cue_before(text, p, calls=local)
-    if local:  # seven digits: only after "call", "text", ..., never valid alone
-        if not cue:
-            return None
+    if local:  # seven digits: only right after "call", "text", ..., never valid alone
+        if not cue or _CALL_RIGHT_BEFORE.search(text, max(0, p - 32), p) is None:
+            return None  # "the text should be 500-1000 words", "Call of Duty lobby 555-0123"
+        after = _WORD_AFTER.match(text, m.end())
+        if unit_follows(text, m.end()) or (after and after.group(1).lower() not in _GO_ON):
+            return None  # "text: 250-1500 woorden": a range of something
         number = phonenumbers.parse(m.group(0), "US")
         reason = phonenumbers.is_possible_number_with_reason(number)
         return m.span() if reason == ValidationResult.IS_POSSIBLE_LOCAL_ONLY else None

@@ -8,10 +8,7 @@ from operator import attrgetter
 from typing import Final
 
 from compass_bot.features.personal_data.rules_address import address_at, postcode_at
-from compass_bot.features.personal_data.rules_address_context import (
-    opening_addresses,
-    postcodes_near,
-)
+from compass_bot.features.personal_data.rules_address_context import add_context
 from compass_bot.features.personal_data.rules_candidates import (
     NUM_CANDIDATE,
     NUM_CANDIDATE_WORD_FIRST,
@@ -193,12 +190,7 @@ class Scan:
         findings = self.findings
         if "\n" in text and _data_at_line_break(text):
             self.joined_lines()
-        for address, *postcode in opening_addresses(text):  # "4 Privet Drive is ..."
-            if not self.taken(address[1], address[2]):
-                findings.append(address)
-                findings.extend(postcode)
-        if findings and any(f[0] == "address" for f in findings):
-            findings.extend(postcodes_near(text, findings))  # "Koningsweg 160, postcode 3582 GE"
+        add_context(text, findings, self.taken)  # "4 Privet Drive is where I live"
         if len(findings) == 2:  # the usual case, as the stable sort orders it
             if findings[0].start > findings[1].start:
                 findings.reverse()
