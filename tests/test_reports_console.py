@@ -57,12 +57,18 @@ def test_console_reports_the_nth_last_message_and_a_member(tmp_path: Path) -> No
     assert "[bot · DM aan bram]" in out and "Als je in een discussie betrokken raakt" in out
     assert "Please keep to this rule of the social media protocol:" in out
     assert out.count("[bot · DM aan bram]") == 1
-    assert "De auteur is voor deze melding al gewaarschuwd" in out
+    assert (
+        "De auteur is voor deze melding al gewaarschuwd; een tweede DM stuurt de bot niet. / "
+        "The author was already warned for this report; the bot does not send a second DM."
+    ) in out
     # session 46 (a tester): the moderator is told, in Discord's words; no message ids
     assert out.count("[bot → moderator1 · #huiswerk] Het gemelde bericht is verwijderd. /") == 1
     assert out.count("[bot → moderator1 · #huiswerk] De auteur heeft een waarschuwing") == 1
     assert "bot verwijdert bericht" not in out
-    assert "[bot → moderator1 · #huiswerk] Het bericht is al verwijderd." in out
+    assert (
+        "[bot → moderator1 · #huiswerk] Het bericht is al verwijderd. / "
+        "The message was already deleted."
+    ) in out
     alerts = [
         block.split("\n[")[0]  # the alert, up to the next line of output
         for block in out.split("[#mod-meldingen")
@@ -211,7 +217,7 @@ def test_a_note_without_a_reason_word_is_a_report_of_something_else(tmp_path: Pa
     result = run_bot(tmp_path, script, "--console")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.count("Onbekende reden 'pestn'. Bedoelde je pesten?") == 2
+    assert out.count("Onbekende reden “pestn”. Bedoelde je pesten?") == 2
     assert "Gebruik: /melden N [REDEN]" not in out
     assert out.count("Bedankt, je melding is doorgegeven") == 2
     assert "Iets anders (aanwijzing-9) ×2" in out and "ze is gemeen tegen mij" in out
@@ -252,7 +258,7 @@ def test_report_in_english_answers_in_english(tmp_path: Path) -> None:
     assert "Reden: Pesten of uitschelden (aanwijzing-5) ×1" in out
     assert "Gegevens of foto's van iemand zonder toestemming (aanwijzing-6) ×1" in out
     # a misspelt reason and an unknown member are said in English too
-    assert out.count("Unknown reason 'bulying'. Did you mean bullying?") == 2
+    assert out.count("Unknown reason “bulying”. Did you mean bullying?") == 2
     assert "Unknown member 'nobody'. See /leden." in out and "Onbekend lid" not in out
     assert "Onbekende reden" not in out
 

@@ -152,3 +152,21 @@ def test_a_repeat_past_the_limit_still_opens_and_hears_it_was_reported() -> None
     assert judge_opening(draft(reason=""), past, SETTINGS) is None
     assert judge_report(draft(), past, SETTINGS) == Refused("duplicate")
     assert judge_report(draft(reason="naam"), past, SETTINGS) == Refused("rate_limited")
+
+
+def test_an_alert_whose_reporters_were_erased_says_so_in_either_language() -> None:
+    """Erasing every reporter leaves the report and counts nobody: "reported by 0 members"
+    would read as a report by nobody."""
+    from compass_bot.features.reports.texts import detail_json, reason_text, without_reporters
+
+    detail = without_reporters(detail_json({"pesten": 1}, 1, [], 0, ["zij scheldt"], True))
+    assert reason_text(detail, "en") == (
+        "Bullying or name-calling (aanwijzing-5) ×1\n"
+        "the reporters' data were erased on request; the report stays (about the member, "
+        "no message)"
+    )
+    assert reason_text(detail, "nl") == (
+        "Pesten of uitschelden (aanwijzing-5) ×1\n"
+        "de gegevens van de melders zijn op verzoek gewist; de melding blijft (over het lid, "
+        "geen bericht)"
+    )

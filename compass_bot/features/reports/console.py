@@ -15,6 +15,7 @@ from compass_bot.features.reports import texts
 from compass_bot.features.reports.rules import REASON_BY_CODE, REASON_BY_WORD, REASONS, RULE
 from compass_bot.features.reports.service import ReportRequest, ReportService
 from compass_bot.model import Member, MessagePosted, Refusal
+from compass_bot.texts import quoted
 
 RECENT = 50  # posts kept per channel, in the console's memory only
 STATE_KEY = "reports.recent"
@@ -35,8 +36,8 @@ NO_SUCH_POST = {
     "en": "There is no message number {n} in #{channel} (there are {count}). ",
 }
 UNKNOWN_REASON = {
-    "nl": "Onbekende reden {typed!r}. Bedoelde je {meant}?",
-    "en": "Unknown reason {typed!r}. Did you mean {meant}?",
+    "nl": "Onbekende reden {typed}. Bedoelde je {meant}?",
+    "en": "Unknown reason {typed}. Did you mean {meant}?",
 }
 
 
@@ -79,7 +80,7 @@ def _reason_and_note(words: list[str], language: str) -> tuple[str, str | None] 
     # five letters at least: "naar" (a note's first word) is no misspelt "naam"
     meant = get_close_matches(typed, REASON_BY_WORD, n=1, cutoff=0.8) if len(typed) >= 5 else []
     if meant:
-        return UNKNOWN_REASON[language].format(typed=words[0], meant=meant[0])
+        return UNKNOWN_REASON[language].format(typed=quoted(words[0]), meant=meant[0])
     return "anders", " ".join(words)
 
 
@@ -163,7 +164,7 @@ async def warn_from_alert(console: Console, alert_id: int) -> ActionDone | Refus
         (c for c in console.members.values() if c.member.id == result.alert.member_id), None
     )
     if target is None:
-        return Refusal("Dit lid is niet (meer) in de server.")
+        return Refusal(texts.MEMBER_GONE)
     console.show_warning(result.warning, target)
     await service.author_warned(console.me.member, result, console.now())
     return ActionDone(result.alert, texts.WARNED)

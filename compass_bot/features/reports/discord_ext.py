@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("compass_bot.discord.reports")
 _LINK = re.compile(r"/channels/(\d{1,20})/(\d{1,20})/(\d{1,20})\s*$")
-ONLY_IN_SCHOOL = "Melden kan alleen in de server van de school."
+ONLY_IN_SCHOOL = (
+    "Melden kan alleen in de server van de school. / You can only report in the school's server."
+)
 SLASH_USAGE = "Geef een berichtlink óf een lid. / Give a message link or a member."
 MESSAGE_GONE = "Dat bericht bestaat niet (meer). / That message no longer exists."
 UNREADABLE = (

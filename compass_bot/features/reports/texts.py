@@ -95,26 +95,47 @@ WARN_INTRO_EN = (
 )
 WARN_CLOSING_EN = "Questions? Talk to your mentor or a moderator."
 
-NOT_A_REPORT = "Dit is geen melding van een lid."
-NO_MESSAGE = "Deze melding gaat over een lid, niet over een bericht."
-ALREADY_DELETED = "Het bericht is al verwijderd."
+# Staff replies and refusals under a report's alert: Dutch, then English, in one line.
+NOT_A_REPORT = "Dit is geen melding van een lid. / This is not a report by a member."
+NO_MESSAGE = (
+    "Deze melding gaat over een lid, niet over een bericht. / "
+    "This report is about a member, not about a message."
+)
+ALREADY_DELETED = "Het bericht is al verwijderd. / The message was already deleted."
 DELETED = "Het gemelde bericht is verwijderd. / The reported message was deleted."
 WARNED = "De auteur heeft een waarschuwing gekregen (DM). / The author was sent a warning (DM)."
-ALREADY_WARNED = "De auteur is voor deze melding al gewaarschuwd; een tweede DM stuurt de bot niet."
-DM_CLOSED = "Het lid heeft DM's van de server uitgezet; de waarschuwing kon niet verstuurd worden."
-MAY_NOT_DELETE = "De bot mag in dat kanaal geen berichten beheren (Manage Messages ontbreekt)."
-REVEAL_OFF = "Melders tonen staat uit: niemand kan zien wie iets meldde (reports.reveal_reporter)."
-REVEALED = "Gemeld door: {who}. Dit inzien is vastgelegd in het auditlog; deel het met niemand."
+ALREADY_WARNED = (
+    "De auteur is voor deze melding al gewaarschuwd; een tweede DM stuurt de bot niet. / "
+    "The author was already warned for this report; the bot does not send a second DM."
+)
+DM_CLOSED = (
+    "Het lid heeft DM's van de server uitgezet; de waarschuwing kon niet verstuurd worden. / "
+    "The member has turned off DMs from the server; the warning could not be sent."
+)
+MAY_NOT_DELETE = (
+    "De bot mag in dat kanaal geen berichten beheren (Manage Messages ontbreekt). / "
+    "The bot may not manage messages in that channel (Manage Messages is missing)."
+)
+REVEAL_OFF = (
+    "Melders tonen staat uit: niemand kan zien wie iets meldde (reports.reveal_reporter). / "
+    "Showing reporters is off: nobody can see who reported something "
+    "(reports.reveal_reporter)."
+)
+REVEALED = (
+    "Gemeld door / Reported by: {who}. Dit inzien is vastgelegd in het auditlog; deel het met "
+    "niemand. / Viewing this is recorded in the audit log; share it with nobody."
+)
 REVEALED_NONE = (
     "Van deze melding is geen melder meer bekend (gewist of verlopen). Dit inzien is "
-    "vastgelegd in het auditlog."
+    "vastgelegd in het auditlog. / No reporter of this report is known any more (erased or "
+    "expired). Viewing this is recorded in the audit log."
 )
 LOOKED_AT = (
     "Je melding is bekeken door de moderatoren van de schoolserver. Bedankt dat je het "
     "meldde.\n\nYour report has been looked at by the moderators of the school server. "
     "Thank you for reporting it."
 )
-MEMBER_GONE = "Dit lid is niet (meer) in de server."
+MEMBER_GONE = "Dit lid is niet (meer) in de server. / This member is not in the server (any more)."
 
 
 def refusal_text(code: RefusalCode, language: str, limit: int) -> str:
@@ -195,17 +216,18 @@ def reason_text(detail: str, language: str) -> str:
         parts.append(f"{label}{clause} ×{count}")
     lines = ["; ".join(parts)]
     reporters = int(data.get("reporters", 1))
-    who = (
-        f"reported by {counted(reporters, 'member(s)')}"
-        if en
-        else f"gemeld door {counted(reporters, 'lid/leden')}"
-        if reporters
-        else (
+    if reporters:
+        who = (
+            f"reported by {counted(reporters, 'member(s)')}"
+            if en
+            else f"gemeld door {counted(reporters, 'lid/leden')}"
+        )
+    else:
+        who = (
             "the reporters' data were erased on request; the report stays"
             if en
             else "de gegevens van de melders zijn op verzoek gewist; de melding blijft"
         )
-    )
     lines.append(
         who
         + (" (about the member, no message)" if en and data.get("member") else "")
