@@ -800,6 +800,14 @@ async def test_privacy_erase_by_a_moderator_removes_the_member_everywhere(
         shown = fake.message(anna_alert["id"])
         assert str(anna) not in str(shown["embeds"]) and "geheim" not in str(shown["embeds"])
         assert shown["components"] == []
+        [redacted] = shown["embeds"]
+        assert re.fullmatch(r"Melding #(\d+) gewist / Alert #\1 erased", redacted["title"])
+        mod = fake.member_id("mod")
+        assert re.fullmatch(
+            rf"Gewist op verzoek \(privacy\) door <@{mod}> om (\S+ \S+)\. / "
+            rf"Erased on request \(privacy\) by <@{mod}> at \1\.",
+            redacted["description"],
+        )
         # Leaving the server is no obstacle: by id.
         by_id = await fake.slash("mod", "privacy wissen", {"lid_id": str(fake.member_id("bram"))})
         await fake.settle()

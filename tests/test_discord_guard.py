@@ -79,7 +79,10 @@ async def test_forged_and_oversized_ids_are_refused_without_an_error(tmp_path: P
         for typed in ("²", "123456789012345678901234567890", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦", "-5"):
             ix = await fake.slash("mod", "privacy wissen", {"lid_id": typed})
             await fake.settle()
-            assert ix.ephemeral and "15 tot 20 cijfers" in (ix.content or ""), typed
+            assert ix.ephemeral and ix.content == (
+                "Kies een lid, of geef het id van een lid (15 tot 20 cijfers). / "
+                "Pick a member, or give the id of a member (15 to 20 digits)."
+            ), typed
         # A student pressing a forged button is refused before any lookup.
         forged = await forged_buttons(
             fake, "anna", "alert:resolve:7", "alert:false:123456789012345678901234567890"

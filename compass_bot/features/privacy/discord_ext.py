@@ -20,6 +20,7 @@ from discord.ext import commands
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.embeds import alert_embed
 from compass_bot.features.alerts.discord_ext import alert_view, moderators_channel
+from compass_bot.features.privacy import texts
 from compass_bot.features.privacy.service import PrivacyService
 from compass_bot.features.privacy.texts import erased_summary
 from compass_bot.inputs import parse_snowflake
@@ -36,8 +37,8 @@ def erased_embed(alert_id: int, by: int, at: datetime, tz: tzinfo) -> discord.Em
     """What an alert message becomes once its member is erased: nothing about them."""
     when = at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     return discord.Embed(
-        title=f"Melding #{alert_id} gewist",
-        description=f"Gewist op verzoek (privacy) door <@{by}> om {when}.",
+        title=texts.ERASED_TITLE.format(alert_id=alert_id),
+        description=texts.ERASED_BY.format(by=by, when=when),
         colour=0x7F8C8D,
     )
 
@@ -121,9 +122,7 @@ class Privacy(commands.Cog):
             return
         target = lid.id if lid else parse_snowflake(lid_id)
         if target is None:
-            await interaction.response.send_message(
-                "Kies een lid, of geef het id van een lid (15 tot 20 cijfers).", ephemeral=True
-            )
+            await interaction.response.send_message(texts.PICK_A_MEMBER, ephemeral=True)
             return
         # An erasure touches every table (and may wait for the store): Discord wants an
         # answer within three seconds, so the reply is deferred first.

@@ -18,6 +18,18 @@ def erased_labels_en() -> dict[str, str]:
     return {table: label for f in FEATURES for table, label in f.erased_labels_en.items()}
 
 
+# Discord's /privacy wissen without a member or with an id that is none.
+PICK_A_MEMBER = (
+    "Kies een lid, of geef het id van een lid (15 tot 20 cijfers). / "
+    "Pick a member, or give the id of a member (15 to 20 digits)."
+)
+# What an erased member's alert message in the moderators' channel becomes.
+ERASED_TITLE = "Melding #{alert_id} gewist / Alert #{alert_id} erased"
+ERASED_BY = (
+    "Gewist op verzoek (privacy) door <@{by}> om {when}. / "
+    "Erased on request (privacy) by <@{by}> at {when}."
+)
+
 OPEN = ".open"  # a hook's `TABLE.open`: how many of TABLE's erased rows were still open
 
 
