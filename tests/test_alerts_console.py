@@ -83,7 +83,9 @@ def test_open_alerts_are_filtered_by_everyday_words(tmp_path: Path) -> None:
     assert "Melding #2 · Compass in een accountnaam" in by_name and "Melding #1" not in by_name
     assert "Melding #1 · Sociale media tijdens schooltijd" in by_time
     assert "Melding #2" not in by_time
-    usage = by_time.split("Onbekende regel 'fiets'. Gebruik: /meldingen open | afgehandeld [")[1]
+    usage = by_time.split(
+        "Onbekende regel “fiets”. / Unknown rule “fiets”. Gebruik: /meldingen open | afgehandeld ["
+    )[1]
     assert usage.startswith("schooltijd, lestijd") and "aanwijzing-2, naam, name" in usage
 
 

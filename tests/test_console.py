@@ -542,7 +542,8 @@ def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
     assert "Onbekende soort 'directeur'. Kies uit leerling, docent, moderator, schoolleiding" in out
     assert "Onbekende soort 'leerlng piet'. Bedoelde je /als leerling piet, Klas 1-2? Kies" in out
     assert "directeur (" not in out and "Je bent docent1 (Docent)" in out
-    assert "Onbekende regel 'onzin'" in out and "'abc' is geen aantal dagen" in out
+    assert "Onbekende regel “onzin”. / Unknown rule “onzin”. Gebruik: " in out
+    assert "“abc” is geen aantal dagen. / “abc” is not a number of days. Gebruik: " in out
     # every feature's alert kinds, in the registry's order, each with the words that name it
     kinds = " | ".join(", ".join(words) for words in alert_kind_words().values())
     assert kinds.startswith("schooltijd, ") and " | aanwijzing-2, naam, " in kinds

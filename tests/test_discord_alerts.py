@@ -689,13 +689,15 @@ async def test_open_alerts_are_paged_newest_first_filtered_and_for_moderators(
         await fake.settle()
         assert first.callback_type == 4 and first.ephemeral
         [embed] = first.data["embeds"]
-        assert embed["title"] == "Open meldingen (14)"
+        assert embed["title"] == "Open meldingen / Open alerts (14)"
         lines = embed["description"].split("\n")
         assert len(lines) == 10
         assert lines[0].startswith("**#14** `aanwijzing-2`") and lines[-1].startswith("**#5** ")
         mod_channel = fake.channel_id(MOD_CHANNEL)
         assert f"/{mod_channel}/{alert_messages(fake)[-1]['id']})" in lines[0]
-        assert "Pagina 1 van 2" in embed["footer"]["text"]
+        assert embed["footer"]["text"] == (
+            "Pagina 1 van 2 · nieuwste eerst / Page 1 of 2 · newest first"
+        )
         labels = [b["label"] for row in first.data["components"] for b in row["components"]]
         assert labels == ["◀", "▶"]
 
@@ -711,7 +713,9 @@ async def test_open_alerts_are_paged_newest_first_filtered_and_for_moderators(
             "**#2**",
             "**#1**",
         ]
-        assert "Pagina 2 van 2" in embed2["footer"]["text"]
+        assert embed2["footer"]["text"] == (
+            "Pagina 2 van 2 · nieuwste eerst / Page 2 of 2 · newest first"
+        )
         back = await fake.click("mod", page_message, label="◀")
         await fake.settle()
         assert back.data["embeds"][0]["description"].startswith("**#14**")
@@ -719,7 +723,7 @@ async def test_open_alerts_are_paged_newest_first_filtered_and_for_moderators(
         names = await fake.slash("mod", "meldingen open", {"regel": "aanwijzing-2"})
         await fake.settle()
         [named] = names.data["embeds"]
-        assert named["title"].startswith("Open meldingen (2)")
+        assert named["title"] == "Open meldingen / Open alerts (2) · aanwijzing-2"
         assert all("`aanwijzing-2`" in line for line in named["description"].split("\n"))
         assert not names.data.get("components")
 
@@ -741,7 +745,10 @@ async def test_export_gives_moderators_a_csv_of_a_period(tmp_path: Path) -> None
             "mod", "meldingen export", {"van": "2026-11-24", "tot": "2026-11-25"}
         )
         await fake.settle()
-        assert export.ephemeral and "2026-11-24" in (export.data.get("content") or "")
+        assert export.ephemeral and export.data.get("content") == (
+            "Meldingen van 2026-11-24 tot en met 2026-11-25. / "
+            "Alerts from 2026-11-24 to 2026-11-25."
+        )
         [call] = [c for c in fake.calls[since:] if c.matches("POST", "/interactions/*/callback")]
         [upload] = call.files
         assert upload.filename == "meldingen-2026-11-24-2026-11-25.csv"
@@ -759,7 +766,9 @@ async def test_export_gives_moderators_a_csv_of_a_period(tmp_path: Path) -> None
         bad = await fake.slash("mod", "meldingen export", {"van": "24-11-2026"})
         await fake.settle()
         assert refused.ephemeral and "moderator" in str(refused.data).lower()
-        assert bad.ephemeral and "2026-11-24" in (bad.data.get("content") or "")
+        assert bad.ephemeral and bad.data.get("content") == (
+            "Gebruik datums als 2026-11-24. / Use dates such as 2026-11-24."
+        )
         files = [
             c.files for c in fake.calls[since:] if c.matches("POST", "/interactions/*/callback")
         ]
@@ -945,13 +954,13 @@ async def test_handled_alerts_are_listed_last_handled_first_with_how_and_by_whom
         first = await fake.slash("mod", "meldingen afgehandeld", channel=MOD_CHANNEL)
         await fake.settle()
         [embed] = first.data["embeds"]
-        assert embed["title"] == "Afgehandelde meldingen (12)"
+        assert embed["title"] == "Afgehandelde meldingen / Handled alerts (12)"
         lines = embed["description"].split("\n")
         assert [line.split(" ")[0] for line in lines] == [f"**#{n}**" for n in range(11, 1, -1)]
-        assert "· Afgehandeld door <@77> " in lines[0]
+        assert "· Afgehandeld / resolved: <@77> " in lines[0]
         assert first.original is not None
         second = await fake.click("mod", first.original["id"], label="▶")
         await fake.settle()
         lines2 = second.data["embeds"][0]["description"].split("\n")
         assert [line.split(" ")[0] for line in lines2] == ["**#1**", "**#12**"]
-        assert "· Onterecht door <@77> " in lines2[1]
+        assert "· Onterecht / marked unfounded: <@77> " in lines2[1]

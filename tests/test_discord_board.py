@@ -127,7 +127,7 @@ async def test_a_moderator_of_one_school_cannot_act_on_the_other(tmp_path: Path)
         # Zuid's own moderator sees the alert.
         own = await fake.slash("zmod", "meldingen open", channel="mod-meldingen", guild="Zuid")
         await fake.settle()
-        assert "Open meldingen (1)" in str(own.data)
+        assert "Open meldingen / Open alerts (1)" in str(own.data)
 
 
 async def test_erasure_is_per_school(tmp_path: Path) -> None:

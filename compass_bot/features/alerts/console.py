@@ -36,7 +36,7 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
         typed = " ".join(words)  # "school time" is two words
         kind = alert_kind_named(typed) if typed else None
         if typed and kind is None:
-            console.say(f"Onbekende regel {typed!r}. {usage}")
+            console.say(texts.unknown_rule(typed, usage))
             return
         rule = kind.rule if kind else None
         listed = (
@@ -54,11 +54,11 @@ async def cmd_meldingen(console: Console, name: str, args: list[str], rest: str)
             console.bot(texts.more_open(result.older, command))
     elif sub == "export":
         if len(args) > 2 or (len(args) == 2 and not (args[1].isascii() and args[1].isdecimal())):
-            console.say(f"{' '.join(args[1:])!r} is geen aantal dagen. {usage}")
+            console.say(texts.not_days(" ".join(args[1:]), usage))
             return
         days = int(args[1]) if len(args) > 1 else 30
         if not 1 <= days <= 3660:
-            console.say(f"Het aantal dagen moet tussen 1 en 3660 liggen. {usage}")
+            console.say(texts.DAYS_OUT_OF_RANGE.format(usage=usage))
             return
         csv_text = await _service(console).export_alerts(
             console.me.member,

@@ -13,7 +13,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from compass_bot.discord_front.convert import member_of
-from compass_bot.features.alerts.model import STATUS_LABELS
+from compass_bot.features.alerts import texts
 from compass_bot.inputs import parse_day
 from compass_bot.model import Refusal
 from compass_bot.registry import alert_kinds
@@ -89,17 +89,16 @@ async def open_alerts_page(
         line = f"**#{a.id}** `{a.rule}` <@{a.member_id}> · {when} · {a.count}×"
         if a.status != "open" and a.handled_at is not None:
             done = a.handled_at.astimezone(tz).strftime("%d-%m %H:%M")
-            line += f" · {STATUS_LABELS[a.status]} door <@{a.handled_by}> {done}"
+            line += f" · {texts.handled_by(a.status, a.handled_by, done)}"
         if base is not None and a.delivered_message_id is not None:
-            line += f" · [melding]({base}/{a.delivered_message_id})"
+            line += f" · [{texts.LIST_LINK}]({base}/{a.delivered_message_id})"
         lines.append(line)
     which = f" · {rule}" if rule else ""
-    kind = "Afgehandelde" if handled else "Open"
     embed = discord.Embed(
-        title=f"{kind} meldingen ({total}){which}",
-        description="\n".join(lines) or f"Geen {kind.lower()} meldingen.",
+        title=f"{texts.LIST_TITLE[handled]} ({total}){which}",
+        description="\n".join(lines) or texts.LIST_EMPTY[handled],
     )
-    embed.set_footer(text=f"Pagina {page + 1} van {pages} · nieuwste eerst")
+    embed.set_footer(text=texts.LIST_FOOTER.format(page=page + 1, pages=pages))
     view = OpenAlertsView(bot, user.id, rule, page, pages, handled) if pages > 1 else None
     return embed, view
 
@@ -154,9 +153,7 @@ class Alerts(commands.Cog):
             first = parse_day(van) if van else today - timedelta(days=30)
             last = parse_day(tot) if tot else today
         except ValueError:  # not a date, or a year out of range (9999-12-31 + 1 day overflows)
-            await interaction.response.send_message(
-                "Gebruik datums als 2026-11-24.", ephemeral=True
-            )
+            await interaction.response.send_message(texts.BAD_DATES, ephemeral=True)
             return
         since = datetime.combine(first, datetime.min.time(), tzinfo=tz)
         until = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
@@ -166,7 +163,7 @@ class Alerts(commands.Cog):
             return
         data = io.BytesIO(result.encode("utf-8"))
         await interaction.response.send_message(
-            f"Meldingen van {first} tot en met {last}.",
+            texts.EXPORTED.format(first=first, last=last),
             file=discord.File(data, filename=f"meldingen-{first}-{last}.csv"),
             ephemeral=True,
         )
