@@ -87,7 +87,13 @@ def test_cooling_down_and_channel_permission_refuse_a_dm(tmp_path: Path) -> None
     script = "/als moderator\n/kanaal dm\n/afkoelen uit\n/afkoelen start\n"
     script += "/als docent\n/toestemming geven kanaal dm 30\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert out.count("Afkoelen kan alleen in een kanaal van de server.") == 2
+    assert (
+        out.count(
+            "Afkoelen kan alleen in een kanaal van de server. / "
+            "Cooling down only works in a channel of the server. Gebruik: /afkoelen start"
+        )
+        == 2
+    )
     assert "Toestemming per kanaal geldt voor een kanaal van de server, niet een DM." in out
     assert "#dm wordt niet meer bewaakt" not in out and "slowmode in #dm" not in out
 

@@ -102,7 +102,7 @@ async def cmd_afkoelen(console: Console, name: str, args: list[str], rest: str) 
         return
     channel, more = _channel(console, args[1:])
     if channel.name == "dm" and sub in ("start", "stop", "uit", "aan"):
-        console.say("Afkoelen kan alleen in een kanaal van de server. " + USAGE)
+        console.say(f"{texts.IN_A_CHANNEL} {USAGE}")
         return
     service = _service(console)
     actor = console.me.member

@@ -47,6 +47,10 @@ def slowmode_notice(minutes: int, seconds: int, english: bool) -> str:
 
 
 # /afkoelen and the alert button
+IN_A_CHANNEL = (
+    "Afkoelen kan alleen in een kanaal van de server. / "
+    "Cooling down only works in a channel of the server."
+)
 REFUSED = "Alleen docenten en moderatoren kunnen afkoelen starten, stoppen of uitzetten."
 REFUSED_EN = "Only teachers and moderators can start, stop or switch off cooling down."
 STARTED = (
