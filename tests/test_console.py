@@ -382,7 +382,12 @@ def test_grants_refuse_bad_minutes_unknown_roles_and_repeats(tmp_path: Path) -> 
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert "0 minuten kan niet" in out and "-5 minuten kan niet" in out
     assert "“1.5” is geen aantal minuten" in out and "“1.5” is not a number of minutes" in out
-    assert "Onbekende rol 'Leerlingen'" in out and "Leerling" in out
+    assert (
+        "Onbekende rol “Leerlingen”. Rollen in deze server: Docent, Leerling, Moderator, "
+        "Schoolleiding (een nieuwe rol: /als leerling, ROL). / Unknown role “Leerlingen”. Roles "
+        "in this server: Docent, Leerling, Moderator, Schoolleiding (a new role: /als leerling, "
+        "ROLE)."
+    ) in out
     assert "Toestemming #1 voor Leerling tot di 2026-11-24 10:35." in out
     assert "Leerling heeft al toestemming (#1) tot 10:35" in out
     assert "#2" not in out
@@ -678,6 +683,7 @@ def test_console_grants_start_later_tell_the_students_and_the_teacher_of_a_cut(
         "[bot · DM aan leerling1] Je docent heeft je toestemming #1 voor sociale media ingetrokken"
         in out
     )
+    assert "Toestemming #1 ingetrokken. / Permission #1 revoked." in out
 
 
 def test_the_console_runs_one_school_of_a_board_the_first_unless_named(tmp_path: Path) -> None:

@@ -613,7 +613,9 @@ async def test_teacher_grants_lists_and_revokes_and_posts_follow(
         ix = await fake.slash("jansen", "toestemming intrekken", {"nummer": 1})
         await fake.settle()
         assert ix.ephemeral
-        assert ix.content == f"Ingetrokken: #1 {fake.mention('anna')} tot 11:05 (projectwerk)"
+        assert ix.content == (
+            f"Ingetrokken / Revoked: #1 {fake.mention('anna')} tot 11:05 (projectwerk)"
+        )
         [dm] = (await post_and_see(fake, "anna", "algemeen", at(10, 55)))[0]
         assert "Je mag weer vanaf 12:15." in embed_text(dm)
         ix = await fake.slash("jansen", "toestemming intrekken", {"nummer": 1})

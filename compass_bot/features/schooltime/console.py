@@ -17,6 +17,7 @@ from compass_bot.features.schooltime.rules_grants import (
 from compass_bot.features.schooltime.service import SchoolTimeService
 from compass_bot.inputs import parse_number
 from compass_bot.model import MessagePosted, Refusal, Role
+from compass_bot.texts import quoted
 
 _GRANT_NUMBER = re.compile(r"#?[0-9]+")
 
@@ -116,10 +117,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
             role = console.known_role(target)
             if role is None:
                 known = ", ".join(sorted(set(console.role_names.values()), key=str.casefold))
-                console.say(
-                    f"Onbekende rol {target!r}. Rollen in deze server: {known} "
-                    "(een nieuwe rol: /als leerling, ROL)."
-                )
+                console.say(texts.UNKNOWN_ROLE.format(role=quoted(target), known=known))
                 return
             scope, (target_id, label), target_roles = "role", role, (role,)
         elif scope_word in ("kanaal", "channel"):
@@ -182,7 +180,7 @@ async def cmd_toestemming(console: Console, name: str, args: list[str], rest: st
         if isinstance(revoked, Refusal):
             console.bot(revoked.message)
             return
-        console.bot(f"Toestemming #{revoked.id} ingetrokken.")
+        console.bot(texts.REVOKED.format(id=revoked.id))
         _tell_covered(console, revoked, _service(console).revoked_notice(revoked, console.now()))
     else:
         console.say("Gebruik: /toestemming geven ... | lijst | intrekken NR")

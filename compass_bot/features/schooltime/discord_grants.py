@@ -290,7 +290,7 @@ class PermissionGrants(commands.Cog):
         for grant in result:
             line = self._describe(grant)
             if size + len(line) + 1 > LIST_LIMIT:
-                lines.append(f"... en nog {len(result) - len(lines)}")
+                lines.append(texts.MORE_GRANTS.format(more=len(result) - len(lines)))
                 break
             lines.append(line)
             size += len(line) + 1
@@ -314,7 +314,7 @@ class PermissionGrants(commands.Cog):
             await interaction.response.send_message(result.message, ephemeral=True)
             return
         await interaction.response.send_message(
-            f"Ingetrokken: {self._describe(result)}", ephemeral=True
+            texts.REVOKED_DESCRIBED.format(grant=self._describe(result)), ephemeral=True
         )
         service = self.bot.app[SchoolTimeService]
         await self._tell_covered(

@@ -51,6 +51,13 @@ GRANT_OVERLAPS = (
     "geven. / {target} already has permission (#{id}) {when}; revoke it first to give "
     "another duration."
 )
+UNKNOWN_ROLE = (  # {role}: as typed, quoted (compass_bot.texts.quoted)
+    "Onbekende rol {role}. Rollen in deze server: {known} (een nieuwe rol: /als leerling, ROL). "
+    "/ Unknown role {role}. Roles in this server: {known} (a new role: /als leerling, ROLE)."
+)
+REVOKED = "Toestemming #{id} ingetrokken. / Permission #{id} revoked."
+REVOKED_DESCRIBED = "Ingetrokken / Revoked: {grant}"  # {grant}: number, target, when
+MORE_GRANTS = "… en nog {more} / … and {more} more"
 NO_ACTIVE_GRANTS = "Er is nu geen actieve toestemming. / There is no active permission now."
 NO_SUCH_GRANT = (
     "Er is geen actieve toestemming met nummer {id}. / There is no active permission #{id}."
