@@ -537,11 +537,13 @@ def test_wrong_words_are_refused_with_usage(tmp_path: Path) -> None:
             "/als moderator",
             "/meldingen open onzin",
             "/meldingen export abc",
+            "/privacy wissen niemand",
             "/protocol onbeantwoord",
         ]
     )
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
     assert out.count("Gebruik: /nuttig ja of /nuttig nee") == 2
+    assert "Onbekend lid “niemand”. Zie /leden. / Unknown member “niemand”. See /leden." in out
     assert "Alleen moderatoren en de schoolleiding kunnen een naamcontrole doen." in out
     assert "meldingen afhandelen" not in out
     assert "Onbekende soort 'directeur'. Kies uit leerling, docent, moderator, schoolleiding" in out

@@ -259,7 +259,7 @@ def test_report_in_english_answers_in_english(tmp_path: Path) -> None:
     assert "Gegevens of foto's van iemand zonder toestemming (aanwijzing-6) ×1" in out
     # a misspelt reason and an unknown member are said in English too
     assert out.count("Unknown reason “bulying”. Did you mean bullying?") == 2
-    assert "Unknown member 'nobody'. See /leden." in out and "Onbekend lid" not in out
+    assert "Unknown member “nobody”. See /leden." in out and "Onbekend lid" not in out
     assert "Onbekende reden" not in out
 
 

@@ -21,6 +21,7 @@ from compass_bot.features.schooltime.rules import is_watched
 from compass_bot.inputs import MAX_YEAR, MIN_YEAR, InputError, check_moment
 from compass_bot.refs import NAME_LIMIT
 from compass_bot.registry import FEATURES
+from compass_bot.texts import quoted
 
 HELP_START = """\
 Console van compass-bot. Typ een bericht, of een opdracht:
@@ -35,9 +36,9 @@ HELP_END = """\
 
 ALERT_ACTIONS_SLOT = "{alert_actions}"  # in a usage line: the alert actions, " | " between
 
-UNKNOWN_MEMBER = {
-    "nl": "Onbekend lid {label!r}. Zie /leden.",
-    "en": "Unknown member {label!r}. See /leden.",
+UNKNOWN_MEMBER = {  # {label}: as typed, quoted (compass_bot.texts.quoted)
+    "nl": "Onbekend lid {label}. Zie /leden. / Unknown member {label}. See /leden.",
+    "en": "Unknown member {label}. See /leden.",  # an English command (/report): English only
 }
 
 
@@ -311,7 +312,7 @@ class ConsoleCommands(ConsoleOutput):
         # a name as typed first ("@everyone" can be a member's name), then without the @
         found = self.members.get(label.casefold()) or self.members.get(label.lstrip("@").casefold())
         if found is None:
-            self.say(UNKNOWN_MEMBER["en" if language == "en" else "nl"].format(label=label))
+            self.say(UNKNOWN_MEMBER["en" if language == "en" else "nl"].format(label=quoted(label)))
         return found
 
 
