@@ -926,7 +926,13 @@ def test_a_name_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: Pa
     script = "/tijd 2026-11-24 10:15\n/als leerling anna\n/bijnaam C0mpass\n/als moderator\n"
     script += "/naamcontrole\n" * 3 + "/overzicht\n"
     out = run_bot(tmp_path, script, "--console", "--fresh").stdout
-    assert out.count("Naamcontrole klaar: 5 leden, 1 met een naam om te bekijken.") == 3
+    assert (
+        out.count(
+            "Naamcontrole klaar: 5 leden gecontroleerd, 1 met een naam om te bekijken. / "
+            "Name check done: 5 members checked, 1 with a name to look at."
+        )
+        == 3
+    )
     assert "bijgewerkt" not in out and out.count("aantal keer: 1") == 1
     assert out.count('Hoi! Je bijnaam "C0mpass"') == 1
     assert "aanwijzing-2 Compass niet in je accountnaam: 1 (0)" in out

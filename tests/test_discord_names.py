@@ -566,16 +566,26 @@ async def test_naamcontrole_sweeps_10000_members_with_progress_without_blocking(
 
         # the first reply, the progress edits, the final count
         assert ix.callback_type == 4 and ix.ephemeral
-        assert (ix.callback or {})["data"]["content"] == f"Naamcontrole gestart: {HUMANS} leden…"
+        assert (ix.callback or {})["data"]["content"] == (
+            f"Naamcontrole gestart: {HUMANS} leden… / Name check started: {HUMANS} members…"
+        )
         progress = [c.json["content"] for _, c in edits[:-1]]
         assert len(progress) >= 3
         counts = [int(m.group(1)) for m in (re.search(r": (\d+)/", p) for p in progress) if m]
         assert len(counts) == len(progress)
         assert counts == sorted(counts) and counts[-1] < HUMANS
-        assert all(f"/{HUMANS} leden" in p for p in progress)
+        assert all(
+            re.fullmatch(
+                rf"Naamcontrole: (\d+)/{HUMANS} leden, (\d+) gevonden… / "
+                rf"Name check: \1/{HUMANS} members, \2 found…",
+                p,
+            )
+            for p in progress
+        ), progress
         final = edits[-1][1].json["content"]
         assert final == (
-            f"Naamcontrole klaar: {HUMANS} leden gecontroleerd, 5 met een naam om te bekijken."
+            f"Naamcontrole klaar: {HUMANS} leden gecontroleerd, 5 met een naam om te bekijken. / "
+            f"Name check done: {HUMANS} members checked, 5 with a name to look at."
         )
         assert ix.content == final
 
@@ -615,7 +625,8 @@ async def test_naamcontrole_is_for_moderators_and_leadership(tmp_path: Path) -> 
         assert ix.ephemeral
         humans = len(SCHOOL.members) + 1
         assert ix.content == (
-            f"Naamcontrole klaar: {humans} leden gecontroleerd, 1 met een naam om te bekijken."
+            f"Naamcontrole klaar: {humans} leden gecontroleerd, 1 met een naam om te bekijken. / "
+            f"Name check done: {humans} members checked, 1 with a name to look at."
         )
         # bram's alert was already open about the same name: no new count, no second DM
         [alert] = alerts(fake)
@@ -634,7 +645,10 @@ async def test_a_sweep_does_not_count_a_flagged_unchanged_name_again(tmp_path: P
         for _ in range(3):
             ix = await fake.slash("mod", "naamcontrole")
             await fake.settle()
-            assert (ix.content or "").endswith("1 met een naam om te bekijken.")
+            assert (ix.content or "").endswith(
+                "1 met een naam om te bekijken. / Name check done: 7 members checked, 1 with a "
+                "name to look at."
+            )
         assert len(fake.find_calls("PATCH", f"/channels/*/messages/{alert['id']}")) == edits_before
         assert fields(fake.message(alert["id"])["embeds"][0])["Aantal keer"] == "1"
         assert len(fake.dms_sent("anna")) == 1
@@ -674,7 +688,9 @@ async def test_a_second_naamcontrole_while_one_runs_is_refused(
         await fake.wait_for_call("POST", f"/interactions/{first.id}/*/callback")
         second = await fake.slash("rector", "naamcontrole")
         await fake.wait_for_call("POST", f"/interactions/{second.id}/*/callback")
-        assert second.ephemeral and second.content == "Er loopt al een naamcontrole."
+        assert second.ephemeral and second.content == (
+            "Er loopt al een naamcontrole. / A name check is already running."
+        )
         gate.set()
         await fake.settle()
         assert (first.content or "").startswith("Naamcontrole klaar")

@@ -113,10 +113,7 @@ async def cmd_naamcontrole(console: Console, name: str, args: list[str], rest: s
         if flagged or uncertain:
             hits += 1
             await names_changed(console, cm)
-    console.bot(
-        f"Naamcontrole klaar: {counted(len(console.members), 'lid/leden')}, {hits} met een naam "
-        "om te bekijken."
-    )
+    console.bot(texts.sweep_done(len(console.members), hits))
 
 
 async def approve_from_alert(console: Console, alert_id: int) -> Alert | Refusal:

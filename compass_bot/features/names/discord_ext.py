@@ -239,11 +239,7 @@ class Names(commands.Cog):
         guild = interaction.guild
         busy = guild is not None and guild.id in self._sweeping
         if guild is None or not self.bot.in_school_guild(guild) or busy:
-            text = (
-                "Er loopt al een naamcontrole."
-                if busy
-                else "Dit werkt alleen in de server van de school."
-            )
+            text = texts.SWEEP_BUSY if busy else texts.ONLY_IN_SCHOOL
             await interaction.response.send_message(text, ephemeral=True)
             return
         self._sweeping.add(guild.id)
@@ -259,9 +255,7 @@ class Names(commands.Cog):
             expected = sum(1 for m in guild.members if not m.bot)
         else:
             expected = guild.member_count or len(guild.members)
-        await interaction.response.send_message(
-            f"Naamcontrole gestart: {counted(expected, 'lid/leden')}…", ephemeral=True
-        )
+        await interaction.response.send_message(texts.sweep_started(expected), ephemeral=True)
         if not guild.chunked:
             await guild.chunk()
         members = [m for m in guild.members if not m.bot]
@@ -283,15 +277,8 @@ class Names(commands.Cog):
                 last_yield = self.bot.app.clock.monotonic()
             if index % step == 0 or clock - last_progress > PROGRESS_EVERY_SECONDS:
                 last_progress = clock
-                await self._show(
-                    interaction,
-                    f"Naamcontrole: {index}/{counted(total, 'lid/leden')}, {hits} gevonden…",
-                )
-        await self._show(
-            interaction,
-            f"Naamcontrole klaar: {counted(total, 'lid/leden')} gecontroleerd, {hits} met een naam "
-            "om te bekijken.",
-        )
+                await self._show(interaction, texts.sweep_progress(index, total, hits))
+        await self._show(interaction, texts.sweep_done(total, hits))
 
     @staticmethod
     async def _show(interaction: discord.Interaction, text: str) -> None:

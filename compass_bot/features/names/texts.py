@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from compass_bot.texts import counted
 from compass_bot.visible import written_out
 
 NAME_WARNING = (
@@ -134,3 +135,31 @@ def reason_text(detail: str, language: str = "nl") -> str:
         return f"“{written_out(str(name))}” ({labels.get(code, code)})"
 
     return _NAME_ENTRY.sub(entry, detail)
+
+
+# /naamcontrole: its replies on Discord (started, progress, done) and in the console (done).
+SWEEP_BUSY = "Er loopt al een naamcontrole. / A name check is already running."
+ONLY_IN_SCHOOL = (
+    "Dit werkt alleen in de server van de school. / This only works in the school's server."
+)
+
+
+def sweep_started(expected: int) -> str:
+    return f"Naamcontrole gestart: {counted(expected, 'lid/leden')}… / " + (
+        f"Name check started: {counted(expected, 'member(s)')}…"
+    )
+
+
+def sweep_progress(index: int, total: int, hits: int) -> str:
+    return (
+        f"Naamcontrole: {index}/{counted(total, 'lid/leden')}, {hits} gevonden… / "
+        f"Name check: {index}/{counted(total, 'member(s)')}, {hits} found…"
+    )
+
+
+def sweep_done(total: int, hits: int) -> str:
+    return (
+        f"Naamcontrole klaar: {counted(total, 'lid/leden')} gecontroleerd, {hits} met een naam "
+        f"om te bekijken. / Name check done: {counted(total, 'member(s)')} checked, {hits} with "
+        "a name to look at."
+    )
