@@ -16,6 +16,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from compass_bot.filesystems import JOURNAL_SUFFIXES
+
 PRIVATE = 0o600  # readable by the bot's user only: a database, members' names
 SHARED = 0o666  # as a plain write makes a file: the user's umask applies
 
@@ -56,25 +58,25 @@ def _new_file_beside(target: Path, suffix: str, mode: int) -> Path:
     raise FileExistsError(errno.EEXIST, "no free temporary name beside the file", str(target))
 
 
-_SQLITE_SIDECARS: tuple[str, ...] = ("", "-wal", "-shm", "-journal")
-
-
-def keep_private(path: Path) -> None:
+def keep_private(path: Path) -> bool:
     """The database holds alert excerpts and notes about minors: readable by the bot's user
     only (0600, as a backup is). A new file is made so before SQLite opens it (SQLite gives
     its -wal and -shm files the database's mode); an older file and its sidecars made under
-    a looser umask are narrowed. A file of another owner is left as it is (chmod refused)."""
+    a looser umask are narrowed. A file of another owner is left as it is (chmod refused).
+    True when it made the (empty) file: the caller removes it if SQLite then cannot open it."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
     except FileExistsError:
-        pass
+        made = False
     except OSError:
-        return  # SQLite's own open says what is wrong, in one line
+        return False  # SQLite's own open says what is wrong, in one line
     else:
         os.close(fd)
-    for suffix in _SQLITE_SIDECARS:
+        made = True
+    for suffix in ("", *JOURNAL_SUFFIXES):
         file = path.with_name(path.name + suffix)
         with contextlib.suppress(OSError):
             mode = file.stat().st_mode
             if stat.S_ISREG(mode) and mode & 0o077:
                 os.chmod(file, stat.S_IMODE(mode) & ~0o077)
+    return made

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 READ_ONLY = "the file system is read-only"
+# what SQLite keeps beside a database file (WAL mode, or a rollback journal)
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
 def read_only_mount(path: Path) -> bool:

@@ -18,6 +18,7 @@ from compass_bot.atomic import replacing
 from compass_bot.config.marks import marked_school, recorded_mark
 from compass_bot.config.model import LoadedConfig
 from compass_bot.filesystems import (
+    JOURNAL_SUFFIXES,
     NOT_SQLITE,
     READ_ONLY,
     SQLITE_HEADER,
@@ -25,7 +26,7 @@ from compass_bot.filesystems import (
     read_only_error,
 )
 from compass_bot.refs import describe_ref
-from compass_bot.storage.db import JOURNAL_SUFFIXES, belongs_to_database, disk_full
+from compass_bot.storage.db import belongs_to_database, disk_full
 from compass_bot.storage.readonly import needs_immutable, read_only_uri, wal_left_out
 
 # Discord snowflakes count milliseconds from the start of 2015 in their top 42 bits: a

@@ -381,3 +381,31 @@ async def test_each_schools_log_lines_name_the_school(
             "Noord",
             "Zuid",
         ], lines
+
+
+def test_a_line_naming_another_place_still_names_the_school_and_is_not_formatted_early(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ "Noordvleugel" holds "Noord" but is not the school: the line gets its prefix; an
+    argument that fails to format fails where logging reports it, not in the caller."""
+    from types import SimpleNamespace
+
+    from compass_bot.discord_front.schools import CURRENT, name_schools_in_logs
+
+    class Broken:
+        def __str__(self) -> str:
+            raise RuntimeError("no text")
+
+    name_schools_in_logs()
+    token = CURRENT.set(SimpleNamespace(loaded=SimpleNamespace(school="Noord")))  # type: ignore[arg-type]
+    try:
+        caplog.set_level(logging.INFO)
+        log = logging.getLogger("compass_bot.test.board")
+        log.info("purge: channel %s", "Noordvleugel")
+        log.info("Noord: already named")
+        record = log.makeRecord(log.name, logging.INFO, __file__, 1, "x %s", (Broken(),), None)
+        assert record.msg == "Noord: x %s"  # made without formatting its argument
+    finally:
+        CURRENT.reset(token)
+    said = [r.getMessage() for r in caplog.records if r.name == "compass_bot.test.board"]
+    assert said == ["Noord: purge: channel Noordvleugel", "Noord: already named"]

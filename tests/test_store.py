@@ -18,7 +18,7 @@ from compass_bot.features.questions.repo import QuestionRepo
 from compass_bot.features.schooltime.repo import SchoolTimeRepo
 from compass_bot.model import Member
 from compass_bot.registry import migrations
-from compass_bot.storage.db import Database
+from compass_bot.storage.db import Database, StoreError
 from tests.conftest import make_loaded
 
 T0 = datetime(2026, 11, 24, 9, 15, tzinfo=UTC)
@@ -79,6 +79,22 @@ async def test_the_database_and_its_wal_are_private_whatever_the_umask(tmp_path:
         assert stat.S_IMODE(loose.stat().st_mode) == 0o600
     finally:
         os.umask(old_umask)
+
+
+async def test_a_database_sqlite_cannot_open_leaves_no_empty_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The private empty file made before SQLite opens it is removed when the open fails, so
+    `status` and `backup` later say "no database yet", not "an empty file"."""
+    import aiosqlite
+
+    async def refuse(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(aiosqlite, "connect", refuse)
+    with pytest.raises(StoreError):
+        await Database.open(tmp_path / "new.db")
+    assert not (tmp_path / "new.db").exists()
 
 
 async def test_existing_database_is_migrated_forward_keeping_rows(tmp_path: Path) -> None:

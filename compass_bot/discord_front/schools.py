@@ -78,8 +78,10 @@ CURRENT: contextvars.ContextVar[School | None] = contextvars.ContextVar(
 
 def name_schools_in_logs() -> None:
     """Every log line made for a board's school names it (`Zuid: retention purge: ...`):
-    the record factory prefixes the current school's name (`CURRENT`) unless the line
-    already names it. A single school's lines stay as they are. Installed once."""
+    the record factory prefixes the current school's name (`CURRENT`) unless the line starts
+    with it already (a line that names another place, "Noordvleugel", still gets it; the
+    message is not formatted here, so an argument that fails to format fails where logging
+    reports it). A single school's lines stay as they are. Installed once."""
     factory = logging.getLogRecordFactory()
     if getattr(factory, "names_schools", False):
         return
@@ -88,21 +90,14 @@ def name_schools_in_logs() -> None:
         record = factory(*args, **kwargs)
         school = CURRENT.get()
         name = school.loaded.school if school is not None else None
-        if name and isinstance(record.msg, str) and name not in _said(record):
-            record.msg = f"{name.replace('%', '%%')}: {record.msg}"
+        if name and isinstance(record.msg, str):
+            prefix = f"{name.replace('%', '%%')}: "
+            if not record.msg.startswith(prefix):
+                record.msg = prefix + record.msg
         return record
 
     make.names_schools = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(make)
-
-
-def _said(record: logging.LogRecord) -> str:
-    """The record's line, or its bare message when its arguments do not fit (logging
-    reports that itself, later)."""
-    try:
-        return record.getMessage()
-    except (TypeError, ValueError):
-        return str(record.msg)
 
 
 @contextmanager

@@ -32,7 +32,7 @@ from typing import Any, ClassVar, TypeVar, cast
 import aiosqlite
 
 from compass_bot.atomic import keep_private
-from compass_bot.filesystems import NOT_SQLITE, READ_ONLY, read_only_error
+from compass_bot.filesystems import JOURNAL_SUFFIXES, NOT_SQLITE, READ_ONLY, read_only_error
 from compass_bot.storage.lock import LockHeld, ProcessLock
 
 QUICK_CHECK_SECONDS = 2.0  # start-up stays quick on a large file: past this the check is skipped
@@ -110,9 +110,6 @@ class StoreBusy(StoreError):
     """Another process (the bot, most often) has the database open: its lock is taken."""
 
 
-JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
-
-
 def belongs_to_database(path: Path, database: Path) -> bool:
     """Whether `path` is the database itself, one of its journal files or its lock file:
     files a command must never write over."""
@@ -188,6 +185,13 @@ class AuditEntry:
     detail: dict[str, Any]
 
 
+def _remove_if_empty(path: Path) -> None:
+    """The empty file `keep_private` made for a database that then failed to open."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0:
+            path.unlink()
+
+
 class Database:
     """Async access to the SQLite file. One connection; aiosqlite serialises its use.
 
@@ -237,16 +241,19 @@ class Database:
 
             migrations = declared()
         lock: ProcessLock | None = None
+        made = False
         if str(path) != ":memory:":
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(describe_failure(path, exc)) from exc
             lock = _lock(path)
-            keep_private(path)
+            made = keep_private(path)
         try:
             conn = await aiosqlite.connect(path)
         except BaseException as exc:
+            if made:
+                _remove_if_empty(path)
             if lock is not None:
                 lock.release(refused=True)
             if isinstance(exc, STORAGE_ERRORS):
@@ -265,6 +272,8 @@ class Database:
         except BaseException as exc:
             with contextlib.suppress(Exception):
                 await store.close(refused=True)  # and no lock file left beside the file
+            if made:
+                _remove_if_empty(path)  # no empty file that `status` would call a database
             if isinstance(exc, STORAGE_ERRORS):
                 raise StoreError(describe_failure(path, exc)) from exc
             raise

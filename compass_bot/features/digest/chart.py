@@ -4,6 +4,7 @@ so it is safe in a worker thread; imported lazily, since only the digest needs i
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import sys
@@ -66,18 +67,19 @@ def settle_config_folder(database: Path) -> None:
         os.environ["MPLCONFIGDIR"] = str(beside)
 
 
-def render_png(
-    digest: Digest,
-    language: str = "nl",
-    *,
-    database: Path | None = None,
-    school: str | None = None,
+async def render_chart(
+    digest: Digest, language: str, database: Path, school: str | None = None
 ) -> bytes:
+    """`render_png` in a worker thread, matplotlib's folder settled first on the calling
+    thread (`settle_config_folder`: the environment is not changed while threads run; on a
+    board two schools' digests may render at once). `database`: the school's file."""
+    settle_config_folder(database)
+    return await asyncio.to_thread(render_png, digest, language, school=school)
+
+
+def render_png(digest: Digest, language: str = "nl", *, school: str | None = None) -> bytes:
     """The chart as PNG bytes, WIDTH x HEIGHT pixels; the same digest gives the same bytes.
-    `database`: the school's file, beside which matplotlib may keep its folder; `school`: a
-    board's school, named in the title as in the text's header."""
-    if database is not None:
-        settle_config_folder(database)
+    `school`: a board's school, named in the title as in the text's header."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator

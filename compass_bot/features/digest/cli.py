@@ -14,7 +14,7 @@ from compass_bot.cli_common import EXIT_OK, EXIT_USAGE, print_json
 from compass_bot.clock import Clock
 from compass_bot.config import LoadedConfig
 from compass_bot.features.digest import texts
-from compass_bot.features.digest.chart import CHART_MARK, CHART_SIZE, render_png
+from compass_bot.features.digest.chart import CHART_MARK, CHART_SIZE, render_chart
 from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.inputs import cut_short
@@ -92,9 +92,7 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
         digest = await service.digest(service.period(args.week, now), now)
         language = loaded.config.digest.language
         if png_target is not None:
-            png = await asyncio.to_thread(
-                render_png, digest, language, database=path, school=loaded.school
-            )
+            png = await render_chart(digest, language, path, loaded.school)
             try:  # whole or not at all: a full disk leaves no empty file to refuse next time
                 write_atomically(png_target, png, mode=SHARED)
             except OSError as exc:

@@ -3,13 +3,11 @@ console's database."""
 
 from __future__ import annotations
 
-import asyncio
-
 from compass_bot.atomic import SHARED, write_atomically
 from compass_bot.console.app import Console
 from compass_bot.features.base import CommandSpec, ConsoleHooks
 from compass_bot.features.digest import texts
-from compass_bot.features.digest.chart import render_png
+from compass_bot.features.digest.chart import render_chart
 from compass_bot.features.digest.rules import WeekError
 from compass_bot.features.digest.service import DigestService
 
@@ -37,9 +35,7 @@ async def cmd_overzicht(console: Console, name: str, args: list[str], rest: str)
     language = service.settings.language
     digest = await service.digest(period, now)
     loaded = console.app.loaded
-    png = await asyncio.to_thread(
-        render_png, digest, language, database=loaded.console_database_path, school=loaded.school
-    )
+    png = await render_chart(digest, language, loaded.console_database_path, loaded.school)
     path = loaded.console_database_path.parent / texts.png_name(digest, loaded.school)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, png, mode=SHARED)  # whole or not at all, as `digest --png`

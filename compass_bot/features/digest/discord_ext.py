@@ -20,7 +20,7 @@ from discord.ext import commands
 from compass_bot.discord_front.convert import member_of
 from compass_bot.discord_front.pacing import woken
 from compass_bot.features.digest import texts
-from compass_bot.features.digest.chart import render_png
+from compass_bot.features.digest.chart import render_chart
 from compass_bot.features.digest.rules import Digest, WeekError
 from compass_bot.features.digest.service import DigestService
 from compass_bot.storage.db import STORAGE_ERRORS
@@ -103,11 +103,9 @@ class WeeklyDigest(commands.Cog):
         return embed
 
     async def render(self, digest: Digest) -> tuple[discord.Embed, discord.File]:
-        png = await asyncio.to_thread(
-            render_png,
-            digest,
-            self.service.settings.language,
-            database=self.bot.app.loaded.database_path,
+        loaded = self.bot.app.loaded
+        png = await render_chart(
+            digest, self.service.settings.language, loaded.database_path, loaded.school
         )
         filename = texts.png_name(digest)
         return self.embed(digest, filename), discord.File(io.BytesIO(png), filename=filename)
