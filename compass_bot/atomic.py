@@ -80,3 +80,11 @@ def keep_private(path: Path) -> bool:
             if stat.S_ISREG(mode) and mode & 0o077:
                 os.chmod(file, stat.S_IMODE(mode) & ~0o077)
     return made
+
+
+def remove_if_empty(path: Path) -> None:
+    """The empty file `keep_private` made for a database that then failed to open: gone, so
+    `status` and `backup` say "no database yet", not "an empty file"."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0:
+            path.unlink()

@@ -31,7 +31,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 import aiosqlite
 
-from compass_bot.atomic import keep_private
+from compass_bot.atomic import keep_private, remove_if_empty
 from compass_bot.filesystems import JOURNAL_SUFFIXES, NOT_SQLITE, READ_ONLY, read_only_error
 from compass_bot.storage.lock import LockHeld, ProcessLock
 
@@ -185,11 +185,17 @@ class AuditEntry:
     detail: dict[str, Any]
 
 
-def _remove_if_empty(path: Path) -> None:
-    """The empty file `keep_private` made for a database that then failed to open."""
-    with contextlib.suppress(OSError):
-        if path.stat().st_size == 0:
-            path.unlink()
+def _prepare(path: Path) -> tuple[ProcessLock | None, bool]:
+    """Before SQLite opens a file: its folder, the process lock, and the file made private
+    (`keep_private`; whether it made the file). Raises StoreError (one line)."""
+    if str(path) == ":memory:":
+        return None, False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(describe_failure(path, exc)) from exc
+    lock = _lock(path)
+    return lock, keep_private(path)
 
 
 class Database:
@@ -240,20 +246,12 @@ class Database:
             from compass_bot.storage.schema import migrations as declared
 
             migrations = declared()
-        lock: ProcessLock | None = None
-        made = False
-        if str(path) != ":memory:":
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(describe_failure(path, exc)) from exc
-            lock = _lock(path)
-            made = keep_private(path)
+        lock, made = _prepare(path)
         try:
             conn = await aiosqlite.connect(path)
         except BaseException as exc:
             if made:
-                _remove_if_empty(path)
+                remove_if_empty(path)
             if lock is not None:
                 lock.release(refused=True)
             if isinstance(exc, STORAGE_ERRORS):
@@ -273,7 +271,7 @@ class Database:
             with contextlib.suppress(Exception):
                 await store.close(refused=True)  # and no lock file left beside the file
             if made:
-                _remove_if_empty(path)  # no empty file that `status` would call a database
+                remove_if_empty(path)  # no empty file that `status` would call a database
             if isinstance(exc, STORAGE_ERRORS):
                 raise StoreError(describe_failure(path, exc)) from exc
             raise
