@@ -23,7 +23,6 @@ from compass_bot.features.personal_data.rules_lookalikes import year_and_word
 _OPENING: Final = re.compile(
     r"[(\n!?:](?:(?<=[(\n])[ \u00a0]?|[ \u00a0])(?=[1-9]\d{0,3}[A-Za-z]?[ \u00a0][A-Z])"
 )
-_OPENING_MARKS: Final = "(\n!?:"
 _NAMED: Final = re.compile(
     r"\b(?:post[ \u00a0]?code|zip[ \u00a0]?code|postal[ \u00a0]code)(?:[ \u00a0]is)?[ \u00a0]?[:=]?[ \u00a0]?$",
     re.IGNORECASE,
@@ -36,16 +35,16 @@ def opening_addresses(text: str) -> list[tuple[Finding, ...]]:
     post, a bracket, a line, a sentence or what a colon introduces; the street after it
     decides (``number_first_opening``)."""
     found: list[tuple[Finding, ...]] = []
-    if not _says_home(text):
-        return found  # "21 Jump Street is echt een goede film", "Top 5:\n1 Penny Lane"
     if "1" <= text[:1] <= "9" and (first := number_first_opening(text, 0)):
         found.append(first)
-    if all(text.rfind(mark) < 0 for mark in _OPENING_MARKS):
-        return found  # the usual post: one memchr per mark, no regex pass
-    for m in _OPENING.finditer(text):
-        if one := number_first_opening(text, m.end()):
-            found.append(one)
-    return found
+    # a mark first (a few memchr, no regex pass over a long post), then one search
+    marked = "(" in text or "\n" in text or "!" in text or "?" in text or ":" in text
+    if marked and (first_mark := _OPENING.search(text)) is not None:
+        for m in _OPENING.finditer(text, first_mark.start()):
+            if one := number_first_opening(text, m.end()):
+                found.append(one)
+    # read last, only for a candidate: the whole post's words ("21 Jump Street is een film")
+    return found if found and _says_home(text) else []
 
 
 _WORD: Final = re.compile(r"[^\W\d_]+")

@@ -21,13 +21,18 @@ _DOCUMENT: Final = re.compile(
     r"[A-NP-Z0-9]{8}\d))(?![\w-])",
     re.IGNORECASE,
 )
-_GATE: Final = ("paspoort", "passport", "kaart", "card", "document")
 
 
 def named_ids(text: str) -> tuple[Finding, ...]:
     """Every passport or ID card number a few words after the word that names it."""
-    low = text.lower()
-    if all(low.rfind(word) < 0 for word in _GATE):  # rfind: about 3x a short needle's find
+    low = text.lower()  # the gate's words, no generator on the per-post path
+    if not (
+        "paspoort" in low
+        or "passport" in low
+        or "kaart" in low
+        or "card" in low
+        or "document" in low
+    ):
         return ()
     return tuple(
         new_finding(Finding, ("id-number", m.start("nr"), m.end("nr")))

@@ -25,10 +25,16 @@ _RUN: Final = re.compile(
     rf"(?<![\w+-])(?:0[0-9]{{0,3}}|nul|zero|oh)(?:(?:[ \u00a0,.]{{1,3}}|-){_TOKEN}){{4,}}(?![\w-])",
     re.IGNORECASE,
 )
-_ZERO_THEN_WORD: Final = re.compile(
-    rf"0[0-9]{{0,3}}(?:[ \u00a0,.]{{1,3}}|-)(?:{_WORD})\b", re.IGNORECASE
-)
-_OH_THEN_WORD: Final = re.compile(rf"\boh[ \u00a0,.-]{{1,3}}(?:{_WORD})\b", re.IGNORECASE)
+# a 0 (or "oh") and the word after it, read by a dict: an alternation of every number word
+# tried at each 0 of a long post of times and rooms cost 70 us a post
+_ZERO_THEN_WORD: Final = re.compile(r"0[0-9]{0,3}(?:[ \u00a0,.]{1,3}|-)([^\W\d_]+)")
+_OH_THEN_WORD: Final = re.compile(r"\boh[ \u00a0,.-]{1,3}([^\W\d_]+)", re.IGNORECASE)
+
+
+def _number_word_after(pattern: re.Pattern[str], text: str) -> bool:
+    return any(m.group(1).lower() in DIGIT_WORDS for m in pattern.finditer(text))
+
+
 _SPLIT: Final = re.compile(rf"[0-9]+|{_WORD}", re.IGNORECASE)
 
 
@@ -37,9 +43,9 @@ def may_spell(text: str) -> bool:
     low = text.lower()
     if "nul" in low or "zero" in low:
         return True
-    if "oh" in low and _OH_THEN_WORD.search(text) is not None:
+    if "oh" in low and _number_word_after(_OH_THEN_WORD, text):
         return True
-    return "0" in text and _ZERO_THEN_WORD.search(text) is not None
+    return "0" in text and _number_word_after(_ZERO_THEN_WORD, text)
 
 
 def spelled_phones(text: str) -> tuple[Finding, ...]:
