@@ -14,8 +14,9 @@ from compass_bot.features.personal_data.rules_address import (
     POSTCODE_ALONE,
     number_first_opening,
 )
-from compass_bot.features.personal_data.rules_kinds import HOME_WORDS, Finding, new_finding
+from compass_bot.features.personal_data.rules_kinds import Finding, new_finding
 from compass_bot.features.personal_data.rules_lookalikes import year_and_word
+from compass_bot.features.personal_data.rules_number_first import says_home
 
 # a bracket or a line break, or "!", "?" or a colon and a space, then a number and a
 # capitalised word (not after a full stop: "blz. 45 Laan", "26.9878 Lokaal"); one character
@@ -44,17 +45,7 @@ def opening_addresses(text: str) -> list[tuple[Finding, ...]]:
             if one := number_first_opening(text, m.end()):
                 found.append(one)
     # read last, only for a candidate: the whole post's words ("21 Jump Street is een film")
-    return found if found and _says_home(text) else []
-
-
-_WORD: Final = re.compile(r"[^\W\d_]+")
-
-
-def _says_home(text: str) -> bool:
-    """Does a word of the post say a home is meant (``home_words``: live, address, house,
-    bring, pick up ...)? A number opening a line before names and a street type is as often
-    a title, a song or a place on a trip."""
-    return any(word in HOME_WORDS for word in _WORD.findall(text.lower()))
+    return found if found and says_home(text) else []
 
 
 def postcodes_near(text: str, findings: list[Finding]) -> list[Finding]:

@@ -99,11 +99,16 @@ _HOME_WINDOW: Final = 40  # characters before the number: "she lives at 12 ...",
 _WORDS: Final = re.compile(r"[^\W\d_]+")
 
 
+def says_home(text: str) -> bool:
+    """Does a word of `text` say a home is meant (``home_words``: lives, adres, place, stuur
+    ...)? The one test for a number before a street that may be a time, a count or a title."""
+    return any(word in HOME_WORDS for word in _WORDS.findall(text.lower()))
+
+
 def _home_before(text: str, s: int) -> bool:
-    """Does a word that says a home follows (``home_words``: lives, adres, place, stuur ...)
-    stand a few words before s? A bare number up to 24 after "at" is a time without one."""
-    before = text[max(0, s - _HOME_WINDOW) : s].lower()
-    return any(word in HOME_WORDS for word in _WORDS.findall(before))
+    """``says_home`` for the few words before s: a bare number up to 24 after "at" is a time
+    without one."""
+    return says_home(text[max(0, s - _HOME_WINDOW) : s])
 
 
 _TIME_CUE: Final = re.compile(r"(?:^|[^\w])(?:at|om|on|@)[ \u00a0]*\Z", re.IGNORECASE)

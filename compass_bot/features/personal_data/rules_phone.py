@@ -8,7 +8,7 @@ from typing import Final
 import phonenumbers
 
 from compass_bot.features.personal_data.rules_kinds import DIGIT_RUN, SPACE
-from compass_bot.features.personal_data.rules_phone_abroad import possible
+from compass_bot.features.personal_data.rules_phone_abroad import valid_or_possible
 
 # A run of digit groups. Every quantifier but the first is possessive: giving back what it
 # took would leave a space, bracket or plus where a digit or separator is needed, or free
@@ -58,16 +58,6 @@ def nl_number_is_valid(national_significant_number: str) -> bool:
     return _NL_VALID.fullmatch(national_significant_number) is not None
 
 
-def _foreign_is_valid(digits: str, possible_ok: bool = False) -> bool:
-    """A number with another country code: valid, or (``possible_ok``) of its region's length
-    and shape ("+44 7700 900517": a range kept for drama, which careful writers use)."""
-    try:
-        number = phonenumbers.parse("+" + digits, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return bool(phonenumbers.is_valid_number(number)) or (possible_ok and possible(number))
-
-
 # "+44 7700 ...", "0044 7700", "00 44 ...": the country code right after the plus or 00 says a
 # phone number even in a range not in use; "00 - 436 251 188" is a list
 _CODE_WRITTEN: Final = re.compile(r"[ \u00a0(]*(?:\+|00)[ \u00a0]?\(?[1-9]")
@@ -103,7 +93,7 @@ def canonical_digits(digits: str, international: bool, possible_ok: bool = False
             if nsn.startswith("0"):
                 nsn = nsn[1:]
             return "31" + nsn if 7 <= len(nsn) <= 10 and nl_number_is_valid(nsn) else None
-        if 7 <= len(digits) <= 15 and _foreign_is_valid(digits, possible_ok):
+        if 7 <= len(digits) <= 15 and valid_or_possible("+" + digits, None, possible_ok):
             return digits
         return None
     if len(digits) < 8 or digits[0] != "0" or digits[1] == "0":

@@ -62,14 +62,16 @@ def possible(number: phonenumbers.PhoneNumber) -> bool:
     return pattern is not None and re.fullmatch(pattern, national) is not None
 
 
-def _judged(written: str, region: str, cue: bool) -> bool:
+def valid_or_possible(written: str, region: str | None, possible_ok: bool) -> bool:
+    """A written number phonenumbers calls valid for `region` (None: its country code is
+    written), or, where `possible_ok` (a cue, a written code), only possible there."""
     try:
         number = phonenumbers.parse(written, region)
     except phonenumbers.NumberParseException:
         return False
     if phonenumbers.is_valid_number(number):
         return True
-    return cue and possible(number)
+    return possible_ok and possible(number)
 
 
 # "07700 900461", "020 7946 0958", "07911-123456": 11 digits led by one 0 (checked after)
@@ -117,7 +119,7 @@ def abroad_phone_at(text: str, s: int) -> tuple[int, int] | None:
         # valid or only possible, a British number written the national way needs a phone
         # word before it in a Dutch school's chat ("bestelnummer 07911123456": an order)
         cue = phone_cue_before(text, s)
-        return m.span() if cue and _judged(m.group(0), "GB", cue) else None
+        return m.span() if cue and valid_or_possible(m.group(0), "GB", cue) else None
     p = s - 1 if before == "(" else s
     lead = text[p - 1] if p else ""
     if lead.isalnum() or lead in "+-.,/#@_":
@@ -136,4 +138,4 @@ def abroad_phone_at(text: str, s: int) -> tuple[int, int] | None:
         number = phonenumbers.parse(m.group(0), "US")
         reason = phonenumbers.is_possible_number_with_reason(number)
         return m.span() if reason == ValidationResult.IS_POSSIBLE_LOCAL_ONLY else None
-    return m.span() if _judged(m.group(0), "US", cue) else None
+    return m.span() if valid_or_possible(m.group(0), "US", cue) else None
